@@ -1,0 +1,448 @@
+/* cli.c: global options, the verb table, and the verbs init, help and
+ * version; with no verb, the full-screen program. */
+#include "config.h"
+
+#include <errno.h>
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "demo.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "paths.h"
+#include "store.h"
+#include "text.h"
+#include "ui.h"
+
+#include <lmdb.h>
+
+struct cli {
+	const char *db_opt;  /* --db */
+	bool demo;           /* --demo */
+	char *dbdir;         /* resolved */
+	char *login;
+};
+
+/* Print UTF-8 text in the terminal's encoding (GB18030 terminals get
+ * GB18030): the one place the command line meets the outside. */
+static void
+say(FILE *f, const char *fmt, ...)
+{
+	char *s;
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vasprintf(&s, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	const char *cs = nl_langinfo(CODESET);
+	char *out = NULL;
+	size_t outlen;
+	if (cs && strcmp(cs, "UTF-8") != 0 && strcmp(cs, "ANSI_X3.4-1968") != 0 &&
+	    text_conv(cs, "UTF-8", s, (size_t)n, &out, &outlen, NULL) == TEXT_CONV_OK) {
+		fwrite(out, 1, outlen, f);
+		free(out);
+	} else {
+		fputs(s, f);
+	}
+	free(s);
+}
+
+static int
+usage_error(const char *fmt, const char *arg)
+{
+	say(stderr, "shegong: ");
+	say(stderr, fmt, arg);
+	say(stderr, "\n%s\n", _("Try \"shegong --help\"."));
+	return 2;
+}
+
+static int
+store_error(struct cli *c, int err)
+{
+	say(stderr, "shegong: %s\n  (%s: %s)\n", store_strerror(err), _("database"), c->dbdir);
+	return 1;
+}
+
+/* --- init -------------------------------------------------------------- */
+
+struct unit_arg {
+	const char *code, *name;
+	int level;  /* the level the option named, 0 from a file */
+	long line;  /* in the units file, 0 from an option */
+};
+
+struct init_ctx {
+	struct unit_arg *units;
+	size_t n;
+	const char *login;
+	size_t failed_at;
+};
+
+static int
+init_txn(store_txn *t, void *ctx)
+{
+	struct init_ctx *ic = ctx;
+	const char *county = NULL;
+	for (size_t i = 0; i < ic->n; i++) {
+		ic->failed_at = i;
+		int err = orgunit_add(t, ic->units[i].code, ic->units[i].name, NULL);
+		if (err)
+			return err;
+		if (!county && orgunit_level_of_code(ic->units[i].code) == UNIT_COUNTY)
+			county = ic->units[i].code;
+	}
+	ic->failed_at = ic->n;
+	/* whoever made the database administers it */
+	return worker_add(t, ic->login, ic->login, ROLE_ADMIN, county, NULL);
+}
+
+static int
+read_units_file(const char *path, struct unit_arg **units, size_t *n, size_t *cap,
+                char **keep)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f) {
+		say(stderr, "shegong: %s: %s\n", path, strerror(errno));
+		return 1;
+	}
+	char *buf = NULL;
+	size_t len = 0, bcap = 0;
+	char chunk[4096];
+	size_t got;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (len + got + 1 > bcap) {
+			bcap = (len + got + 1) * 2;
+			char *nb = realloc(buf, bcap);
+			if (!nb) {
+				free(buf);
+				fclose(f);
+				return 1;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, chunk, got);
+		len += got;
+	}
+	fclose(f);
+	if (!buf)
+		buf = strdup("");
+	else
+		buf[len] = '\0';
+	/* files from Windows offices are often GB18030: take them as they come */
+	size_t bad;
+	if (!text_utf8_valid(buf, len, &bad)) {
+		char *conv;
+		size_t convlen, bad2;
+		if (text_conv("UTF-8", "GB18030", buf, len, &conv, &convlen, &bad2) != TEXT_CONV_OK) {
+			say(stderr, _("shegong: %s: the file is neither UTF-8 nor GB18030 "
+			              "(bad bytes at byte %zu).\n"), path, bad);
+			free(buf);
+			return 1;
+		}
+		free(buf);
+		buf = conv;
+	}
+	*keep = buf;
+	long lineno = 0;
+	for (char *line = buf, *next; line && *line; line = next) {
+		next = strchr(line, '\n');
+		if (next)
+			*next++ = '\0';
+		lineno++;
+		char *code, *name;
+		const char *why;
+		int r = orgunit_parse_line(line, &code, &name, &why);
+		if (r == 1)
+			continue;
+		if (r < 0) {
+			say(stderr, _("shegong: %s, line %ld: %s\n"), path, lineno, why);
+			return 1;
+		}
+		if (*n == *cap) {
+			*cap = *cap ? *cap * 2 : 16;
+			struct unit_arg *nu = realloc(*units, *cap * sizeof **units);
+			if (!nu)
+				return 1;
+			*units = nu;
+		}
+		(*units)[(*n)++] = (struct unit_arg){code, name, 0, lineno};
+	}
+	return 0;
+}
+
+static int
+count_units(store_txn *t, void *ctx)
+{
+	return store_count(t, REC_UNIT, ctx);
+}
+
+static int
+cmd_init(struct cli *c, int argc, char **argv)
+{
+	struct unit_arg *units = NULL;
+	size_t n = 0, cap = 0;
+	char *files[8];
+	size_t nfiles = 0;
+	int rc = 0;
+	static const struct {
+		const char *opt;
+		int level;
+	} unit_opts[] = {
+		{"--county", UNIT_COUNTY}, {"--township", UNIT_TOWNSHIP}, {"--village", UNIT_VILLAGE},
+	};
+	for (int i = 1; i < argc && !rc; i++) {
+		int level = 0;
+		for (size_t k = 0; k < sizeof unit_opts / sizeof unit_opts[0]; k++)
+			if (strcmp(argv[i], unit_opts[k].opt) == 0)
+				level = unit_opts[k].level;
+		if (level) {
+			if (i + 2 >= argc) {
+				rc = usage_error(_("%s needs a code and a name"), argv[i]);
+				break;
+			}
+			if (orgunit_level_of_code(argv[i + 1]) != level) {
+				say(stderr, _("shegong: %s %s: a %s has a code of %d digits.\n"), argv[i],
+				    argv[i + 1], orgunit_level_label(level), 3 + 3 * level);
+				rc = 2;
+				break;
+			}
+			if (n == cap) {
+				cap = cap ? cap * 2 : 16;
+				struct unit_arg *nu = realloc(units, cap * sizeof *units);
+				if (!nu) {
+					rc = 1;
+					break;
+				}
+				units = nu;
+			}
+			units[n++] = (struct unit_arg){argv[i + 1], argv[i + 2], level, 0};
+			i += 2;
+		} else if (strcmp(argv[i], "--units") == 0 && i + 1 < argc) {
+			char *keep = NULL;
+			if (nfiles == sizeof files / sizeof files[0] ||
+			    read_units_file(argv[++i], &units, &n, &cap, &keep))
+				rc = 1;
+			if (keep)
+				files[nfiles++] = keep;
+		} else {
+			rc = usage_error(_("init: unknown option \"%s\""), argv[i]);
+		}
+	}
+	if (!rc && n == 0)
+		rc = usage_error("%s", _("init needs the org units: at least --county CODE NAME, "
+		                         "or --units FILE"));
+	if (!rc && orgunit_level_of_code(units[0].code) != UNIT_COUNTY)
+		rc = usage_error("%s", _("init: the first unit must be the county"));
+	store *st = NULL;
+	if (!rc) {
+		int err = store_open(&st, c->dbdir, STORE_CREATE);
+		if (err)
+			rc = store_error(c, err);
+	}
+	if (!rc) {
+		size_t have = 0;
+		store_set_user(st, c->login);
+		int err = store_read(st, count_units, &have);
+		if (!err && have) {
+			say(stderr, _("shegong: there is a database in %s already (%zu org units). "
+			              "Nothing was changed.\n"), c->dbdir, have);
+			rc = 1;
+		}
+	}
+	if (!rc) {
+		struct init_ctx ic = {units, n, c->login, 0};
+		int err = store_write(st, init_txn, &ic);
+		if (err) {
+			if (ic.failed_at < n) {
+				const struct unit_arg *u = &units[ic.failed_at];
+				if (u->line)
+					say(stderr, _("shegong: line %ld, unit %s %s: %s\n"), u->line, u->code,
+					    u->name, orgunit_strerror(err));
+				else
+					say(stderr, "shegong: %s %s: %s\n", u->code, u->name,
+					    orgunit_strerror(err));
+			} else {
+				say(stderr, "shegong: %s\n", orgunit_strerror(err));
+			}
+			say(stderr, "%s\n", _("Nothing was saved."));
+			rc = 1;
+		} else {
+			say(stdout, _("Database created in %s with %zu org units; %s is its "
+			              "administrator.\n"), c->dbdir, n, c->login);
+		}
+	}
+	store_close(st);
+	free(units);
+	for (size_t i = 0; i < nfiles; i++)
+		free(files[i]);
+	return rc;
+}
+
+/* --- help and version ---------------------------------------------------- */
+
+static int cmd_help(struct cli *c, int argc, char **argv);
+
+static int
+cmd_version(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	say(stdout, "shegong %s\n", PACKAGE_VERSION);
+	say(stdout, _("Database schema %d. Records are kept in LMDB %s.\n"), STORE_SCHEMA,
+	    MDB_VERSION_STRING);
+	return 0;
+}
+
+static const struct command {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+	bool needs_db;  /* resolve the database folder first */
+	const char *synopsis;
+	const char *about;
+} commands[] = {
+	{"init", cmd_init, true,
+	 N_("init --county CODE NAME [--township CODE NAME]... [--village CODE NAME]... [--units FILE]"),
+	 N_("Create a database with its org units. Codes: county 6 digits, township 9, village 12. "
+	    "A units file has one \"CODE NAME\" a line (UTF-8 or GB18030). Whoever runs init "
+	    "becomes the administrator.")},
+	{"help", cmd_help, false, N_("help"), N_("Show this help.")},
+	{"version", cmd_version, false, N_("version"), N_("Show the version.")},
+};
+#define NCOMMANDS (sizeof commands / sizeof commands[0])
+
+static int
+cmd_help(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	say(stdout, "%s\n\n", _("Usage: shegong [OPTIONS] [COMMAND [ARGUMENTS]]"));
+	say(stdout, "%s\n\n", _("shegong keeps the records of a village social-work room: residents, "
+	                        "needs, services, volunteers, organisations, resources and referrals. "
+	                        "Without a command it opens the full-screen program."));
+	say(stdout, "%s\n", _("Options:"));
+	say(stdout, "  --db DIR     %s\n", _("the database folder (default: $SHEGONG_DB, else "
+	                                     "~/.local/share/shegong/db)"));
+	say(stdout, "  --demo       %s\n", _("use the demo database, made with sample data on first "
+	                                     "use (in --db DIR if given, else "
+	                                     "~/.local/share/shegong/demo)"));
+	say(stdout, "  -h, --help   %s\n", _("show this help"));
+	say(stdout, "  -V, --version %s\n\n", _("show the version"));
+	say(stdout, "%s\n", _("Commands:"));
+	for (size_t i = 0; i < NCOMMANDS; i++)
+		say(stdout, "  %s\n      %s\n", _(commands[i].synopsis), _(commands[i].about));
+	say(stdout, "\n%s\n", _("Keys in the full-screen program: arrows and Enter to choose, "
+	                        "F1 help, F10 quit; without F-keys, Ctrl-G help and Ctrl-Q quit, "
+	                        "or Esc followed at once by a digit (Alt+digit)."));
+	say(stdout, "%s\n", _("See shegong(1) for more."));
+	return 0;
+}
+
+/* Make the demo database on first use. */
+static int
+ensure_demo(struct cli *c)
+{
+	store *st;
+	int err = store_open(&st, c->dbdir, STORE_CREATE);
+	if (err)
+		return store_error(c, err);
+	size_t have = 0;
+	store_set_user(st, "demo");
+	err = store_read(st, count_units, &have);
+	if (!err && have == 0) {
+		struct demo_counts dc;
+		say(stderr, _("Making the demo database in %s ...\n"), c->dbdir);
+		err = demo_fill(st, c->login, 20261129, &dc);
+		if (!err)
+			say(stderr, _("%zu org units, %zu workers, %zu residents, %zu needs.\n"), dc.units,
+			    dc.workers, dc.residents, dc.needs);
+	}
+	store_close(st);
+	if (err) {
+		say(stderr, "shegong: %s\n", orgunit_strerror(err));
+		return 1;
+	}
+	return 0;
+}
+
+static int
+run_screen(struct cli *c)
+{
+	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
+		say(stderr, "%s\n", _("shegong: the full-screen program needs a terminal. "
+		                      "See \"shegong --help\" for the commands."));
+		return 2;
+	}
+	const char *cs = nl_langinfo(CODESET);
+	static const char *const ok_sets[] = {"UTF-8", "GB18030", "GBK", "GB2312"};
+	bool ok = false;
+	for (size_t i = 0; i < sizeof ok_sets / sizeof ok_sets[0]; i++)
+		ok = ok || (cs && strcmp(cs, ok_sets[i]) == 0);
+	if (!ok) {
+		fprintf(stderr, "shegong: this terminal's language setting (%s) cannot show Chinese.\n"
+		                "Set it first, for example:\n"
+		                "  export LANG=zh_CN.UTF-8      (a UTF-8 terminal, e.g. PuTTY set to UTF-8)\n"
+		                "  export LANG=zh_CN.GB18030    (a GBK/GB18030 terminal)\n",
+		        cs ? cs : "?");
+		return 2;
+	}
+	store *st;
+	int err = store_open(&st, c->dbdir, 0);
+	if (err)
+		return store_error(c, err);
+	store_set_user(st, c->login);
+	int status = ui_run(st, c->dbdir, c->login);
+	store_close(st);
+	return status;
+}
+
+int
+cli_main(int argc, char **argv)
+{
+	struct cli c = {0};
+	int i = 1;
+	for (; i < argc && argv[i][0] == '-'; i++) {
+		const char *a = argv[i];
+		if (strcmp(a, "--db") == 0 && i + 1 < argc)
+			c.db_opt = argv[++i];
+		else if (strncmp(a, "--db=", 5) == 0)
+			c.db_opt = a + 5;
+		else if (strcmp(a, "--demo") == 0)
+			c.demo = true;
+		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
+			return cmd_help(&c, 0, NULL);
+		else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)
+			return cmd_version(&c, 0, NULL);
+		else if (strcmp(a, "--") == 0) {
+			i++;
+			break;
+		} else
+			return usage_error(_("unknown option \"%s\""), a);
+	}
+	const struct command *cmd = NULL;
+	if (i < argc) {
+		for (size_t k = 0; k < NCOMMANDS; k++)
+			if (strcmp(argv[i], commands[k].name) == 0)
+				cmd = &commands[k];
+		if (!cmd)
+			return usage_error(_("unknown command \"%s\""), argv[i]);
+	}
+	c.login = paths_login();
+	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
+	int rc = !c.login || !c.dbdir;
+	if (!rc && c.demo && (!cmd || cmd->needs_db))
+		rc = ensure_demo(&c);
+	if (!rc)
+		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c);
+	free(c.login);
+	free(c.dbdir);
+	return rc;
+}

@@ -1,0 +1,260 @@
+/* demo.c: builds the demo database from tables of sample units, names and needs. */
+#include "config.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "demo.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "valid.h"
+
+/* Miyi County (米易县, 510421) and sample townships and villages below it.
+ * The county is real; the townships' and villages' codes are samples. */
+static const struct {
+	const char *code, *name;
+} units[] = {
+	{"510421", "米易县"},
+	{"510421100", "攀莲镇"},
+	{"510421100001", "安宁村"},
+	{"510421100002", "挂榜村"},
+	{"510421100003", "龙华社区"},
+	{"510421101", "丙谷镇"},
+	{"510421101001", "新山村"},
+	{"510421101002", "双沟村"},
+	{"510421101003", "芭蕉箐村"},
+	{"510421102", "白马镇"},
+	{"510421102001", "草场村"},
+	{"510421102002", "丰收村"},
+	{"510421102003", "麻陇村"},
+};
+
+/* Sample workers: login, name, role, unit. */
+static const struct {
+	const char *login, *name;
+	int role;
+	const char *unit;
+} workers[] = {
+	{"admin", "县民政局管理员", ROLE_ADMIN, "510421"},
+	{"dudao", "周督导", ROLE_SUPERVISOR, "510421"},
+	{"panlian", "杨社工", ROLE_TOWNSHIP, "510421100"},
+	{"bingu", "何社工", ROLE_TOWNSHIP, "510421101"},
+	{"baima", "罗社工", ROLE_TOWNSHIP, "510421102"},
+	{"anning", "李红梅", ROLE_VILLAGE, "510421100001"},
+	{"guabang", "张建国", ROLE_VILLAGE, "510421100002"},
+	{"longhua", "陈丽", ROLE_VILLAGE, "510421100003"},
+	{"xinshan", "王秀英", ROLE_VILLAGE, "510421101001"},
+	{"shuanggou", "刘德明", ROLE_VILLAGE, "510421101002"},
+	{"caochang", "赵小芳", ROLE_VILLAGE, "510421102001"},
+};
+
+static const char *const surnames[] = {
+	"王", "李", "张", "刘", "陈", "杨", "赵", "黄", "周", "吴", "徐", "孙",
+	"胡", "朱", "高", "林", "何", "郭", "马", "罗", "梁", "宋", "郑", "谢",
+	"韩", "唐", "冯", "于", "董", "萧", "曾", "单", "解", "仇", "区", "阿",
+};
+static const char *const given[] = {
+	"秀英", "桂英", "建国", "德明", "玉兰", "志强", "海燕", "文华", "国华",
+	"丽", "军", "勇", "芳", "敏", "静", "强", "磊", "洋", "艳", "杰", "娟",
+	"子涵", "梓萱", "浩然", "一诺", "欣怡", "宇轩", "雨桐", "春花", "正福",
+	/* rare characters outside the BMP, as real registers have them */
+	"𠈌", "𡃁", "𠮷祥", "小𡃁", "𤭢梅",
+};
+static const char *const categories[] = {
+	"低保", "特困", "低保边缘", "残疾人", "留守儿童", "困境儿童", "独居老人",
+	"空巢老人", "精神障碍患者", "退役军人",
+};
+static const char *const relations[] = {"户主", "配偶", "子女", "父母", "孙子女"};
+static const char *const channels[] = {"入户走访", "来访", "电话", "网格员反映", "他人转介"};
+static const char *const services[] = {
+	"需求评估", "社会救助", "老幼关爱", "社区治理", "资源链接", "生计发展",
+};
+static const char *const needs_text[] = {
+	"独居老人行动不便，需要定期探访和代购生活用品",
+	"留守儿童课后无人照看，作业辅导有困难",
+	"家庭收入低，申请临时救助",
+	"残疾人两项补贴到期，需协助续办",
+	"精神障碍患者康复期，需要社区随访",
+	"希望学习电商技能，拓宽农产品销售渠道",
+	"邻里因宅基地发生纠纷，需要调解",
+	"老人慢性病用药负担重，需链接医疗救助",
+};
+static const char *const urgencies[] = {"一般", "较急", "紧急"};
+static const char *const statuses[] = {"待处理", "处理中", "已满足", "已结案"};
+
+/* A small deterministic generator: the same seed, the same demo. */
+static unsigned
+next(unsigned *s)
+{
+	*s = *s * 1103515245u + 12345u;
+	return (*s >> 8) & 0xFFFFFF;
+}
+
+#define PICK(s, arr) (arr[next(s) % (sizeof arr / sizeof arr[0])])
+
+struct demo {
+	const char *login;
+	unsigned seed0, seed;
+	struct demo_counts counts;
+	int err;
+};
+
+static int
+make_resident(store_txn *t, struct demo *d, const record *village, int n,
+              const char *household, const char *relation, int year, rec_id *out)
+{
+	unsigned *s = &d->seed;
+	char name[64], idnum[20], birth[16], phone[16], group[16], addr[160];
+	char cats[128] = "";
+	int month = 1 + (int)(next(s) % 12), day = 1 + (int)(next(s) % 28);
+	bool female = next(s) % 2;
+	snprintf(name, sizeof name, "%s%s", PICK(s, surnames), PICK(s, given));
+	/* sequence digits: odd for men, even for women (GB 11643) */
+	int seq = (int)(next(s) % 500) * 2 + (female ? 0 : 1);
+	snprintf(idnum, sizeof idnum, "510421%04d%02d%02d%03d", year, month, day, seq);
+	idnum[17] = valid_id_checkchar(idnum);
+	idnum[18] = '\0';
+	snprintf(birth, sizeof birth, "%04d-%02d-%02d", year, month, day);
+	snprintf(phone, sizeof phone, "1%d%09u", 3 + (int)(next(s) % 7), next(s) % 1000000000u);
+	snprintf(group, sizeof group, "%d组", 1 + n % 8);
+	snprintf(addr, sizeof addr, "%s%s%d号", record_get(village, "name"), group, 1 + n % 60);
+	unsigned roll = next(s) % 10;
+	if (roll < 4) {
+		snprintf(cats, sizeof cats, "%s", PICK(s, categories));
+		if (roll == 0) {
+			const char *second = PICK(s, categories);
+			if (strcmp(second, cats) != 0)
+				snprintf(cats + strlen(cats), sizeof cats - strlen(cats), ",%s", second);
+		}
+	}
+	char vid[REC_ID_TEXTMAX];
+	record *r = record_new(REC_RESIDENT);
+	if (!r)
+		return store_txn_fail(t, STORE_NOMEM);
+	int bad = record_set(r, "name", name) | record_set(r, "sex", female ? "女" : "男") |
+	          record_set(r, "idnum", idnum) | record_set(r, "birth", birth) |
+	          record_set(r, "phone", phone) |
+	          record_set(r, "village", rec_id_format(&village->id, vid)) |
+	          record_set(r, "group", group) | record_set(r, "address", addr) |
+	          record_set(r, "household", household) | record_set(r, "relation", relation) |
+	          record_set(r, "categories", cats) | record_set(r, "status", "在册");
+	if (bad) {
+		record_free(r);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	int err = store_put(t, r);
+	if (!err) {
+		*out = r->id;
+		d->counts.residents++;
+	}
+	record_free(r);
+	return err;
+}
+
+static int
+make_need(store_txn *t, struct demo *d, const record *village, const rec_id *who)
+{
+	unsigned *s = &d->seed;
+	char rid[REC_ID_TEXTMAX], vid[REC_ID_TEXTMAX], date[16];
+	snprintf(date, sizeof date, "2026-%02u-%02u", 1 + next(s) % 11, 1 + next(s) % 28);
+	record *r = record_new(REC_NEED);
+	if (!r)
+		return store_txn_fail(t, STORE_NOMEM);
+	int bad = record_set(r, "resident", rec_id_format(who, rid)) |
+	          record_set(r, "parent", rid) |
+	          record_set(r, "village", rec_id_format(&village->id, vid)) |
+	          record_set(r, "date", date) | record_set(r, "channel", PICK(s, channels)) |
+	          record_set(r, "service", PICK(s, services)) |
+	          record_set(r, "description", PICK(s, needs_text)) |
+	          record_set(r, "urgency", PICK(s, urgencies)) |
+	          record_set(r, "status", PICK(s, statuses));
+	if (bad) {
+		record_free(r);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	int err = store_put(t, r);
+	if (!err)
+		d->counts.needs++;
+	record_free(r);
+	return err;
+}
+
+/* Households of one to four people in one village. */
+static int
+fill_village(store_txn *t, struct demo *d, const record *village)
+{
+	int people = 0;
+	for (int h = 1; h <= 12; h++) {
+		char household[32];
+		snprintf(household, sizeof household, "%s-%03d", record_get(village, "code") + 9, h);
+		int size = 1 + (int)(next(&d->seed) % 4);
+		for (int m = 0; m < size; m++, people++) {
+			int year = m == 0 ? 1940 + (int)(next(&d->seed) % 45)
+			                  : 1950 + (int)(next(&d->seed) % 70);
+			rec_id id;
+			int err = make_resident(t, d, village, people, household,
+			                        m == 0 ? "户主" : relations[1 + next(&d->seed) % 4],
+			                        year, &id);
+			if (err)
+				return err;
+			if (next(&d->seed) % 3 == 0 && (err = make_need(t, d, village, &id)))
+				return err;
+		}
+	}
+	return 0;
+}
+
+static int
+fill_txn(store_txn *t, void *ctx)
+{
+	struct demo *d = ctx;
+	int err;
+	/* a retry after the map grew must make the same data again */
+	d->seed = d->seed0;
+	memset(&d->counts, 0, sizeof d->counts);
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if ((err = orgunit_add(t, units[i].code, units[i].name, NULL)))
+			return err;
+		d->counts.units++;
+	}
+	for (size_t i = 0; i < sizeof workers / sizeof workers[0]; i++) {
+		if ((err = worker_add(t, workers[i].login, workers[i].name, workers[i].role,
+		                      workers[i].unit, NULL)))
+			return err;
+		d->counts.workers++;
+	}
+	/* the person trying the demo works in the first village */
+	record *w;
+	err = worker_by_login(t, d->login, &w);
+	if (err == STORE_NOTFOUND) {
+		if ((err = worker_add(t, d->login, d->login, ROLE_VILLAGE, "510421100001", NULL)))
+			return err;
+		d->counts.workers++;
+	} else if (err) {
+		return err;
+	} else {
+		record_free(w);
+	}
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+		if (orgunit_level_of_code(units[i].code) != UNIT_VILLAGE)
+			continue;
+		record *v;
+		if ((err = orgunit_by_code(t, units[i].code, &v)))
+			return err;
+		err = fill_village(t, d, v);
+		record_free(v);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+int
+demo_fill(store *st, const char *login, unsigned seed, struct demo_counts *counts)
+{
+	struct demo d = {.login = login, .seed0 = seed};
+	int err = store_write(st, fill_txn, &d);
+	if (!err && counts)
+		*counts = d.counts;
+	return err;
+}

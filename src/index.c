@@ -1,0 +1,124 @@
+/* index.c: the secondary index entries of a record, from a table of
+ * (index, field, normalising rule). */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "index.h"
+#include "pinyin.h"
+
+enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN };
+
+static const struct {
+	int idx;
+	const char *name;
+	const char *field;
+	enum norm norm;
+} defs[] = {
+	{IDX_NAME, "name", "name", NORM_LOWER},
+	{IDX_PINYIN, "pinyin", "name", NORM_PINYIN},
+	{IDX_IDNUM, "idnum", "idnum", NORM_UPPER},
+	{IDX_VILLAGE, "village", "village", NORM_PLAIN},
+	{IDX_STATUS, "status", "status", NORM_PLAIN},
+	{IDX_DATE, "date", "date", NORM_PLAIN},
+	{IDX_CODE, "code", "code", NORM_PLAIN},
+	{IDX_LOGIN, "login", "login", NORM_PLAIN},
+	{IDX_PARENT, "parent", "parent", NORM_PLAIN},
+};
+#define NDEFS (sizeof defs / sizeof defs[0])
+
+const char *
+index_name(int idx)
+{
+	for (size_t i = 0; i < NDEFS; i++)
+		if (defs[i].idx == idx)
+			return defs[i].name;
+	return NULL;
+}
+
+int
+index_from_name(const char *name)
+{
+	for (size_t i = 0; i < NDEFS; i++)
+		if (strcmp(defs[i].name, name) == 0)
+			return defs[i].idx;
+	return 0;
+}
+
+/* Build idx(1) kind(1) value into key; the value is cut on a character
+ * boundary so that the key stays under IDX_KEYMAX. */
+static size_t
+build_key(unsigned char key[IDX_KEYMAX], int idx, int kind, const char *v,
+          enum norm norm)
+{
+	size_t n = strlen(v);
+	size_t room = IDX_KEYMAX - 2;
+	if (n > room) {
+		/* back up to the start of the character that would be split */
+		n = room;
+		while (n > 0 && ((unsigned char)v[n] & 0xC0) == 0x80)
+			n--;
+	}
+	key[0] = (unsigned char)idx;
+	key[1] = (unsigned char)kind;
+	memcpy(key + 2, v, n);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = key[2 + i];
+		if (norm == NORM_LOWER && c >= 'A' && c <= 'Z')
+			key[2 + i] = (unsigned char)(c - 'A' + 'a');
+		else if (norm == NORM_UPPER && c >= 'a' && c <= 'z')
+			key[2 + i] = (unsigned char)(c - 'a' + 'A');
+	}
+	return n + 2;
+}
+
+struct pinyin_ctx {
+	const record *r;
+	int (*fn)(const unsigned char *, size_t, void *);
+	void *ctx;
+};
+
+static int
+pinyin_one(const char *initials, void *vctx)
+{
+	struct pinyin_ctx *pc = vctx;
+	unsigned char key[IDX_KEYMAX];
+	if (!*initials)
+		return 0;
+	size_t n = build_key(key, IDX_PINYIN, pc->r->id.kind, initials, NORM_PLAIN);
+	return pc->fn(key, n, pc->ctx);
+}
+
+int
+index_each(const record *r,
+           int (*fn)(const unsigned char *key, size_t len, void *ctx), void *ctx)
+{
+	for (size_t i = 0; i < NDEFS; i++) {
+		const char *v = record_get(r, defs[i].field);
+		if (!v || !*v)
+			continue;
+		int rc;
+		if (defs[i].norm == NORM_PINYIN) {
+			struct pinyin_ctx pc = {r, fn, ctx};
+			rc = pinyin_each(v, IDX_PINYIN_VARIANTS, pinyin_one, &pc);
+		} else {
+			unsigned char key[IDX_KEYMAX];
+			size_t n = build_key(key, defs[i].idx, r->id.kind, v, defs[i].norm);
+			rc = fn(key, n, ctx);
+		}
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+size_t
+index_prefix(int idx, int kind, const char *query, unsigned char key[IDX_KEYMAX])
+{
+	enum norm norm = NORM_PLAIN;
+	for (size_t i = 0; i < NDEFS; i++)
+		if (defs[i].idx == idx)
+			norm = defs[i].norm == NORM_PINYIN ? NORM_LOWER : defs[i].norm;
+	return build_key(key, idx, kind, query ? query : "", norm);
+}

@@ -1,0 +1,45 @@
+/* index.h: which secondary index entries a record has.  An entry's key is
+ * idx(1) kind(1) value; its data is the record's key.  The store writes
+ * them in the same transaction as the record.  No curses, no LMDB. */
+#ifndef SHEGONG_INDEX_H
+#define SHEGONG_INDEX_H
+
+#include <stddef.h>
+
+#include "record.h"
+
+/* Index numbers are stored in the database: never renumber. */
+enum idx {
+	IDX_NAME = 1,     /* field "name", ASCII lowercased */
+	IDX_PINYIN = 2,   /* pinyin initials of "name", every reading */
+	IDX_IDNUM = 3,    /* field "idnum", x made X */
+	IDX_VILLAGE = 4,  /* field "village": the id of the village (org unit) */
+	IDX_STATUS = 5,   /* field "status" */
+	IDX_DATE = 6,     /* field "date", YYYY-MM-DD sorts as dates */
+	IDX_CODE = 7,     /* field "code": org unit division code */
+	IDX_LOGIN = 8,    /* field "login": a worker's account name */
+	IDX_PARENT = 9,   /* field "parent": the record this one belongs to */
+};
+
+/* Keys are at most this long (LMDB's default limit is 511). */
+#define IDX_KEYMAX 400
+/* How many pinyin variants one name may add (polyphonic characters). */
+#define IDX_PINYIN_VARIANTS 16
+
+/* Call fn with every index key of r (deduplicated).  fn returning
+ * nonzero stops the walk and is returned; 0 otherwise, or -1 when out of
+ * memory. */
+int index_each(const record *r,
+               int (*fn)(const unsigned char *key, size_t len, void *ctx),
+               void *ctx);
+
+/* The key prefix that finds records of kind whose idx value starts with
+ * query, normalised as the values are.  Returns its length (at least 2). */
+size_t index_prefix(int idx, int kind, const char *query,
+                    unsigned char key[IDX_KEYMAX]);
+
+/* "name", "pinyin", ...; and back (0 when unknown). */
+const char *index_name(int idx);
+int index_from_name(const char *name);
+
+#endif

@@ -1,0 +1,57 @@
+/* keys.h: the one key table.  It dispatches keys to actions, draws the
+ * F-key bar and writes the help screen, so the three never disagree.
+ * Every action that has an F-key also has a Ctrl key and an Esc-digit
+ * (or Alt-digit) fallback for terminals and SSH clients that lose the
+ * F-keys. */
+#ifndef SHEGONG_KEYS_H
+#define SHEGONG_KEYS_H
+
+#include <stdbool.h>
+#include <wchar.h>
+
+enum action {
+	ACT_NONE = 0,
+	ACT_HELP,
+	ACT_QUIT,
+	ACT_UP,
+	ACT_DOWN,
+	ACT_PGUP,
+	ACT_PGDN,
+	ACT_HOME,
+	ACT_END,
+	ACT_OPEN,
+	ACT_BACK,
+	ACT_REDRAW,
+};
+
+/* Which screens a binding is for. */
+enum key_scope {
+	KS_ALL = 0xff,
+	KS_HOME = 1 << 0,
+	KS_HELP = 1 << 1,
+};
+
+struct key_binding {
+	enum action action;
+	unsigned scope;
+	int fkey;         /* 1..12 for F1..F12, 0 for none */
+	int ctrl;         /* 'A'..'Z' for Ctrl-A..Ctrl-Z, 0 for none */
+	int curses_key;   /* a KEY_* code, 0 for none */
+	wchar_t ch;       /* a plain character, 0 for none */
+	const char *bar;  /* label in the F-key bar (translatable), or NULL */
+	const char *help; /* line in the help screen (translatable) */
+};
+
+/* The table, terminated by an entry with action ACT_NONE. */
+const struct key_binding *keys_table(void);
+
+/* The action for a key read with get_wch in a screen of scope.  is_key
+ * tells a KEY_* code from a character.  escaped says the key came right
+ * after Esc (Esc-digit and Alt-digit mean F-digit, 0 meaning F10). */
+enum action keys_lookup(unsigned scope, bool is_key, wint_t key, bool escaped);
+
+/* "F1", "Ctrl-Q", "Esc 1" ... for the help screen: writes the names of
+ * all keys of b into buf. */
+void keys_describe(const struct key_binding *b, char *buf, size_t size);
+
+#endif

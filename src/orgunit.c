@@ -1,0 +1,276 @@
+/* orgunit.c: org units and workers' accounts, stored as records. */
+#include "config.h"
+
+#include <ctype.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "index.h"
+#include "orgunit.h"
+
+static const struct {
+	int level;
+	size_t digits;
+	const char *name;
+	const char *label;
+} levels[] = {
+	{UNIT_COUNTY, 6, "county", N_("county")},
+	{UNIT_TOWNSHIP, 9, "township", N_("township")},
+	{UNIT_VILLAGE, 12, "village", N_("village")},
+};
+#define NLEVELS (sizeof levels / sizeof levels[0])
+
+const char *
+orgunit_level_name(int level)
+{
+	for (size_t i = 0; i < NLEVELS; i++)
+		if (levels[i].level == level)
+			return levels[i].name;
+	return "?";
+}
+
+const char *
+orgunit_level_label(int level)
+{
+	for (size_t i = 0; i < NLEVELS; i++)
+		if (levels[i].level == level)
+			return _(levels[i].label);
+	return "?";
+}
+
+int
+orgunit_level_of_code(const char *code)
+{
+	size_t n = strlen(code);
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)code[i]))
+			return 0;
+	for (size_t i = 0; i < NLEVELS; i++)
+		if (levels[i].digits == n)
+			return levels[i].level;
+	return 0;
+}
+
+const char *
+orgunit_strerror(int err)
+{
+	switch (err) {
+	case ORGUNIT_BADCODE:
+		return _("A division code has 6 digits (county), 9 (township) or 12 (village).");
+	case ORGUNIT_NONAME:
+		return _("The unit needs a name.");
+	case ORGUNIT_NOPARENT:
+		return _("The unit above this one is not registered yet: add the county "
+		         "before its townships, and a township before its villages.");
+	case ORGUNIT_DUPLICATE:
+		return _("A unit with this code is registered already.");
+	default:
+		return store_strerror(err);
+	}
+}
+
+struct first {
+	rec_id id;
+	bool found;
+};
+
+static int
+take_first(const rec_id *id, const char *value, void *ctx)
+{
+	(void)value;
+	struct first *f = ctx;
+	f->id = *id;
+	f->found = true;
+	return 1;
+}
+
+/* The record whose idx value is exactly value. */
+static int
+by_exact(store_txn *t, int idx, int kind, const char *value, record **out)
+{
+	*out = NULL;
+	struct first f = {0};
+	/* a prefix search can also meet longer values: compare exactly */
+	int rc = store_find(t, idx, kind, value, take_first, &f);
+	if (rc < 0 || store_txn_error(t))
+		return store_txn_error(t);
+	if (!f.found)
+		return STORE_NOTFOUND;
+	int err = store_get(t, &f.id, out);
+	if (err)
+		return err;
+	const char *field = idx == IDX_CODE ? "code" : "login";
+	const char *v = record_get(*out, field);
+	if (!v || strcmp(v, value) != 0) {
+		record_free(*out);
+		*out = NULL;
+		return STORE_NOTFOUND;
+	}
+	return STORE_OK;
+}
+
+int
+orgunit_by_code(store_txn *t, const char *code, record **out)
+{
+	return by_exact(t, IDX_CODE, REC_UNIT, code, out);
+}
+
+int
+orgunit_add(store_txn *t, const char *code, const char *name, rec_id *id)
+{
+	int level = orgunit_level_of_code(code);
+	if (!level)
+		return ORGUNIT_BADCODE;
+	if (!name || !*name)
+		return ORGUNIT_NONAME;
+	record *old;
+	int err = orgunit_by_code(t, code, &old);
+	if (err == STORE_OK) {
+		record_free(old);
+		return ORGUNIT_DUPLICATE;
+	}
+	if (err != STORE_NOTFOUND)
+		return err;
+	record *r = record_new(REC_UNIT);
+	if (!r)
+		return store_txn_fail(t, STORE_NOMEM);
+	char idbuf[REC_ID_TEXTMAX];
+	if (level != UNIT_COUNTY) {
+		char pcode[16];
+		size_t plen = strlen(code) - 3;
+		memcpy(pcode, code, plen);
+		pcode[plen] = '\0';
+		record *parent;
+		err = orgunit_by_code(t, pcode, &parent);
+		if (err) {
+			record_free(r);
+			return err == STORE_NOTFOUND ? ORGUNIT_NOPARENT : err;
+		}
+		record_set(r, "parent", rec_id_format(&parent->id, idbuf));
+		record_free(parent);
+	}
+	if (record_set(r, "code", code) || record_set(r, "name", name) ||
+	    record_set(r, "level", orgunit_level_name(level))) {
+		record_free(r);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	err = store_put(t, r);
+	if (!err && id)
+		*id = r->id;
+	record_free(r);
+	return err;
+}
+
+int
+orgunit_parse_line(char *line, char **code, char **name, const char **why)
+{
+	char *p = line;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	char *end = p + strlen(p);
+	while (end > p && (end[-1] == '\n' || end[-1] == '\r' || end[-1] == ' ' || end[-1] == '\t'))
+		*--end = '\0';
+	if (!*p || *p == '#')
+		return 1;
+	*code = p;
+	while (*p && *p != ' ' && *p != '\t')
+		p++;
+	if (*p)
+		*p++ = '\0';
+	while (*p == ' ' || *p == '\t')
+		p++;
+	*name = p;
+	if (!orgunit_level_of_code(*code)) {
+		*why = orgunit_strerror(ORGUNIT_BADCODE);
+		return -1;
+	}
+	if (!**name) {
+		*why = orgunit_strerror(ORGUNIT_NONAME);
+		return -1;
+	}
+	return 0;
+}
+
+/* --- workers ------------------------------------------------------------ */
+
+static const struct {
+	int role;
+	const char *name;
+	const char *label;
+} roles[] = {
+	{ROLE_VILLAGE, "village", N_("village worker")},
+	{ROLE_TOWNSHIP, "township", N_("township worker")},
+	{ROLE_SUPERVISOR, "supervisor", N_("supervisor")},
+	{ROLE_ADMIN, "admin", N_("administrator")},
+};
+#define NROLES (sizeof roles / sizeof roles[0])
+
+const char *
+worker_role_name(int role)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (roles[i].role == role)
+			return roles[i].name;
+	return "?";
+}
+
+const char *
+worker_role_label(int role)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (roles[i].role == role)
+			return _(roles[i].label);
+	return "?";
+}
+
+int
+worker_role_from_name(const char *name)
+{
+	for (size_t i = 0; i < NROLES; i++)
+		if (strcmp(roles[i].name, name) == 0)
+			return roles[i].role;
+	return 0;
+}
+
+int
+worker_by_login(store_txn *t, const char *login, record **out)
+{
+	return by_exact(t, IDX_LOGIN, REC_USER, login, out);
+}
+
+int
+worker_add(store_txn *t, const char *login, const char *fullname, int role,
+           const char *unit_code, rec_id *id)
+{
+	record *unit, *old;
+	int err = orgunit_by_code(t, unit_code, &unit);
+	if (err)
+		return err == STORE_NOTFOUND ? ORGUNIT_NOPARENT : err;
+	err = worker_by_login(t, login, &old);
+	if (err == STORE_OK) {
+		record_free(old);
+		record_free(unit);
+		return STORE_EXISTS;
+	}
+	if (err != STORE_NOTFOUND) {
+		record_free(unit);
+		return err;
+	}
+	record *r = record_new(REC_USER);
+	char idbuf[REC_ID_TEXTMAX];
+	if (!r || record_set(r, "login", login) ||
+	    record_set(r, "name", fullname && *fullname ? fullname : login) ||
+	    record_set(r, "role", worker_role_name(role)) ||
+	    record_set(r, "unit", rec_id_format(&unit->id, idbuf)) ||
+	    record_set(r, "status", "active")) {
+		record_free(r);
+		record_free(unit);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	record_free(unit);
+	err = store_put(t, r);
+	if (!err && id)
+		*id = r->id;
+	record_free(r);
+	return err;
+}

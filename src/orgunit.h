@@ -1,0 +1,54 @@
+/* orgunit.h: org units (county, townships, villages) and workers'
+ * accounts as records.  Division codes are hierarchical (GB/T 2260 and
+ * the statistical codes below it): a county has 6 digits, a township 9,
+ * a village 12, and each begins with its parent's code, so a code alone
+ * says where a unit belongs.  No curses. */
+#ifndef SHEGONG_ORGUNIT_H
+#define SHEGONG_ORGUNIT_H
+
+#include "record.h"
+#include "store.h"
+
+enum unit_level { UNIT_COUNTY = 1, UNIT_TOWNSHIP = 2, UNIT_VILLAGE = 3 };
+
+/* "county", "township", "village" (stored in the records). */
+const char *orgunit_level_name(int level);
+/* Translated label (县 / 乡镇 / 村). */
+const char *orgunit_level_label(int level);
+/* The level a code of this many digits names, or 0. */
+int orgunit_level_of_code(const char *code);
+
+/* Errors of orgunit_check (beside the store's). */
+enum orgunit_err {
+	ORGUNIT_OK = 0,
+	ORGUNIT_BADCODE = 100,  /* not 6, 9 or 12 digits */
+	ORGUNIT_NONAME,         /* no name */
+	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
+	ORGUNIT_DUPLICATE,      /* the code is registered already */
+};
+const char *orgunit_strerror(int err);
+
+/* Register a unit with this code and name in t.  Its parent (found from
+ * the code) must be registered already, except for a county.  On success
+ * *id (if not NULL) receives the new record's id. */
+int orgunit_add(store_txn *t, const char *code, const char *name, rec_id *id);
+/* The unit with this code, or STORE_NOTFOUND. */
+int orgunit_by_code(store_txn *t, const char *code, record **out);
+
+/* Parse one line of a units file: "CODE NAME", blank lines and lines
+ * starting with '#' are skipped (returns 1).  Returns 0 on a unit (code
+ * and name point into line, which is modified), or -1 with *why. */
+int orgunit_parse_line(char *line, char **code, char **name, const char **why);
+
+/* Roles of workers.  Stored as their names. */
+enum worker_role { ROLE_VILLAGE = 1, ROLE_TOWNSHIP, ROLE_SUPERVISOR, ROLE_ADMIN };
+const char *worker_role_name(int role);   /* "village", "township", "supervisor", "admin" */
+const char *worker_role_label(int role);  /* translated */
+int worker_role_from_name(const char *name);
+/* Register a worker account (login) with a role in the unit of code. */
+int worker_add(store_txn *t, const char *login, const char *fullname, int role,
+               const char *unit_code, rec_id *id);
+/* The worker record of login, or STORE_NOTFOUND. */
+int worker_by_login(store_txn *t, const char *login, record **out);
+
+#endif

@@ -1,0 +1,449 @@
+/* record.c: records in memory, their ids, and their versioned byte encoding. */
+#include "config.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "record.h"
+
+static const struct {
+	int kind;
+	const char *code;
+	const char *name;   /* English, also accepted on the command line */
+	const char *label;  /* translatable */
+} kinds[] = {
+	{REC_UNIT, "unit", "unit", N_("org unit")},
+	{REC_USER, "user", "worker", N_("worker")},
+	{REC_RESIDENT, "res", "resident", N_("resident")},
+	{REC_NEED, "need", "need", N_("need")},
+	{REC_SERVICE, "svc", "service", N_("service")},
+	{REC_VOLUNTEER, "vol", "volunteer", N_("volunteer")},
+	{REC_ORG, "org", "organisation", N_("organisation")},
+	{REC_RESOURCE, "rsc", "resource", N_("resource")},
+	{REC_REFERRAL, "ref", "referral", N_("referral")},
+	{REC_PROJECT, "proj", "project", N_("project")},
+};
+#define NKINDS (sizeof kinds / sizeof kinds[0])
+
+const char *
+rec_kind_code(int kind)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].kind == kind)
+			return kinds[i].code;
+	return NULL;
+}
+
+const char *
+rec_kind_label(int kind)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (kinds[i].kind == kind)
+			return _(kinds[i].label);
+	return "?";
+}
+
+int
+rec_kind_from_name(const char *name)
+{
+	for (size_t i = 0; i < NKINDS; i++)
+		if (strcmp(name, kinds[i].code) == 0 || strcmp(name, kinds[i].name) == 0)
+			return kinds[i].kind;
+	return 0;
+}
+
+static void
+put_be64(unsigned char *p, uint64_t v)
+{
+	for (int i = 7; i >= 0; i--) {
+		p[i] = (unsigned char)(v & 0xff);
+		v >>= 8;
+	}
+}
+
+static uint64_t
+get_be64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+void
+rec_id_to_key(const rec_id *id, unsigned char key[REC_KEYLEN])
+{
+	key[0] = id->kind;
+	put_be64(key + 1, id->site);
+	put_be64(key + 9, id->seq);
+}
+
+void
+rec_id_from_key(const unsigned char key[REC_KEYLEN], rec_id *id)
+{
+	id->kind = key[0];
+	id->site = get_be64(key + 1);
+	id->seq = get_be64(key + 9);
+}
+
+char *
+rec_id_format(const rec_id *id, char *buf)
+{
+	const char *code = rec_kind_code(id->kind);
+	if (code)
+		snprintf(buf, REC_ID_TEXTMAX, "%s-%012" PRIx64 "-%" PRIu64, code,
+		         id->site, id->seq);
+	else
+		snprintf(buf, REC_ID_TEXTMAX, "k%u-%012" PRIx64 "-%" PRIu64,
+		         id->kind, id->site, id->seq);
+	return buf;
+}
+
+int
+rec_id_parse(const char *s, rec_id *id)
+{
+	const char *dash = strchr(s, '-');
+	if (!dash || dash == s || dash - s > 8)
+		return -1;
+	char code[9];
+	memcpy(code, s, (size_t)(dash - s));
+	code[dash - s] = '\0';
+	int kind = rec_kind_from_name(code);
+	if (!kind)
+		return -1;
+	const char *p = dash + 1;
+	uint64_t site = 0, seq = 0;
+	int n = 0;
+	for (; *p && *p != '-'; p++, n++) {
+		int d;
+		if (*p >= '0' && *p <= '9')
+			d = *p - '0';
+		else if (*p >= 'a' && *p <= 'f')
+			d = *p - 'a' + 10;
+		else if (*p >= 'A' && *p <= 'F')
+			d = *p - 'A' + 10;
+		else
+			return -1;
+		if (n >= 16)
+			return -1;
+		site = (site << 4) | (uint64_t)d;
+	}
+	if (*p != '-' || n == 0 || !p[1])
+		return -1;
+	for (p++; *p; p++) {
+		if (*p < '0' || *p > '9' || seq > (UINT64_MAX - 9) / 10)
+			return -1;
+		seq = seq * 10 + (uint64_t)(*p - '0');
+	}
+	id->kind = (uint8_t)kind;
+	id->site = site;
+	id->seq = seq;
+	return 0;
+}
+
+bool
+rec_id_equal(const rec_id *a, const rec_id *b)
+{
+	return a->kind == b->kind && a->site == b->site && a->seq == b->seq;
+}
+
+record *
+record_new(int kind)
+{
+	record *r = calloc(1, sizeof *r);
+	if (r)
+		r->id.kind = (uint8_t)kind;
+	return r;
+}
+
+void
+record_free(record *r)
+{
+	if (!r)
+		return;
+	for (size_t i = 0; i < r->nfields; i++) {
+		free(r->fields[i].name);
+		free(r->fields[i].value);
+	}
+	free(r->fields);
+	free(r->created_by);
+	free(r->updated_by);
+	free(r);
+}
+
+static char *
+dup_or_null(const char *s)
+{
+	return s ? strdup(s) : NULL;
+}
+
+record *
+record_dup(const record *r)
+{
+	record *c = record_new(r->id.kind);
+	if (!c)
+		return NULL;
+	c->id = r->id;
+	c->version = r->version;
+	c->form_version = r->form_version;
+	c->created_at = r->created_at;
+	c->updated_at = r->updated_at;
+	c->created_by = dup_or_null(r->created_by);
+	c->updated_by = dup_or_null(r->updated_by);
+	if ((r->created_by && !c->created_by) || (r->updated_by && !c->updated_by))
+		goto fail;
+	for (size_t i = 0; i < r->nfields; i++)
+		if (record_set(c, r->fields[i].name, r->fields[i].value) < 0)
+			goto fail;
+	return c;
+fail:
+	record_free(c);
+	return NULL;
+}
+
+static rec_field *
+find_field(const record *r, const char *name)
+{
+	for (size_t i = 0; i < r->nfields; i++)
+		if (strcmp(r->fields[i].name, name) == 0)
+			return &r->fields[i];
+	return NULL;
+}
+
+const char *
+record_get(const record *r, const char *name)
+{
+	const rec_field *f = find_field(r, name);
+	return f ? f->value : NULL;
+}
+
+int
+record_set(record *r, const char *name, const char *value)
+{
+	rec_field *f = find_field(r, name);
+	if (!value || !*value) {
+		if (f) {
+			free(f->name);
+			free(f->value);
+			size_t i = (size_t)(f - r->fields);
+			memmove(f, f + 1, (r->nfields - i - 1) * sizeof *f);
+			r->nfields--;
+		}
+		return 0;
+	}
+	char *v = strdup(value);
+	if (!v)
+		return -1;
+	if (f) {
+		free(f->value);
+		f->value = v;
+		return 0;
+	}
+	if (r->nfields == r->cap) {
+		size_t ncap = r->cap ? r->cap * 2 : 8;
+		rec_field *nf = realloc(r->fields, ncap * sizeof *nf);
+		if (!nf) {
+			free(v);
+			return -1;
+		}
+		r->fields = nf;
+		r->cap = ncap;
+	}
+	char *n = strdup(name);
+	if (!n) {
+		free(v);
+		return -1;
+	}
+	r->fields[r->nfields].name = n;
+	r->fields[r->nfields].value = v;
+	r->nfields++;
+	return 0;
+}
+
+/* --- encoding ----------------------------------------------------------
+ * format(1) kind(1) version(uv) form_version(uv) created_at(sv)
+ * updated_at(sv) created_by(str) updated_by(str) nfields(uv)
+ * { name(str) value(str) }*
+ * uv: unsigned LEB128; sv: zigzag then uv; str: uv length then bytes.
+ * A later format adds a new format byte; this decoder refuses formats it
+ * does not know rather than guess. */
+
+struct enc {
+	unsigned char *p;
+	size_t len, cap;
+	bool oom;
+};
+
+static void
+enc_bytes(struct enc *e, const void *s, size_t n)
+{
+	if (e->oom)
+		return;
+	if (e->len + n > e->cap) {
+		size_t ncap = e->cap ? e->cap : 128;
+		while (ncap < e->len + n)
+			ncap *= 2;
+		unsigned char *np = realloc(e->p, ncap);
+		if (!np) {
+			e->oom = true;
+			return;
+		}
+		e->p = np;
+		e->cap = ncap;
+	}
+	memcpy(e->p + e->len, s, n);
+	e->len += n;
+}
+
+static void
+enc_uv(struct enc *e, uint64_t v)
+{
+	unsigned char b[10];
+	size_t n = 0;
+	do {
+		b[n] = (unsigned char)(v & 0x7f);
+		v >>= 7;
+		if (v)
+			b[n] |= 0x80;
+		n++;
+	} while (v);
+	enc_bytes(e, b, n);
+}
+
+static void
+enc_sv(struct enc *e, int64_t v)
+{
+	enc_uv(e, ((uint64_t)v << 1) ^ (uint64_t)(v >> 63));
+}
+
+static void
+enc_str(struct enc *e, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+	enc_uv(e, n);
+	enc_bytes(e, s, n);
+}
+
+unsigned char *
+record_encode(const record *r, size_t *len)
+{
+	struct enc e = {0};
+	unsigned char head[2] = {RECORD_FORMAT, r->id.kind};
+	enc_bytes(&e, head, 2);
+	enc_uv(&e, r->version);
+	enc_uv(&e, r->form_version);
+	enc_sv(&e, r->created_at);
+	enc_sv(&e, r->updated_at);
+	enc_str(&e, r->created_by);
+	enc_str(&e, r->updated_by);
+	enc_uv(&e, r->nfields);
+	for (size_t i = 0; i < r->nfields; i++) {
+		enc_str(&e, r->fields[i].name);
+		enc_str(&e, r->fields[i].value);
+	}
+	if (e.oom) {
+		free(e.p);
+		return NULL;
+	}
+	*len = e.len;
+	return e.p;
+}
+
+struct dec {
+	const unsigned char *p, *end;
+	bool bad;
+};
+
+static uint64_t
+dec_uv(struct dec *d)
+{
+	uint64_t v = 0;
+	for (int shift = 0; shift < 64; shift += 7) {
+		if (d->p >= d->end) {
+			d->bad = true;
+			return 0;
+		}
+		unsigned char b = *d->p++;
+		v |= (uint64_t)(b & 0x7f) << shift;
+		if (!(b & 0x80))
+			return v;
+	}
+	d->bad = true;
+	return 0;
+}
+
+static int64_t
+dec_sv(struct dec *d)
+{
+	uint64_t u = dec_uv(d);
+	return (int64_t)(u >> 1) ^ -(int64_t)(u & 1);
+}
+
+/* A NUL-terminated copy of the next string, or NULL (bad set) when the
+ * bytes run out or hold a NUL. */
+static char *
+dec_str(struct dec *d)
+{
+	uint64_t n = dec_uv(d);
+	if (d->bad || n > (uint64_t)(d->end - d->p)) {
+		d->bad = true;
+		return NULL;
+	}
+	if (memchr(d->p, '\0', (size_t)n)) {
+		d->bad = true;
+		return NULL;
+	}
+	char *s = malloc((size_t)n + 1);
+	if (!s) {
+		d->bad = true;
+		return NULL;
+	}
+	memcpy(s, d->p, (size_t)n);
+	s[n] = '\0';
+	d->p += n;
+	return s;
+}
+
+int
+record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out)
+{
+	*out = NULL;
+	if (len < 2 || p[0] != RECORD_FORMAT)
+		return -1;
+	if (id && id->kind != p[1])
+		return -1;
+	record *r = record_new(p[1]);
+	if (!r)
+		return -1;
+	if (id)
+		r->id = *id;
+	struct dec d = {p + 2, p + len, false};
+	uint64_t v = dec_uv(&d);
+	uint64_t fv = dec_uv(&d);
+	if (v > UINT32_MAX || fv > UINT32_MAX)
+		d.bad = true;
+	r->version = (uint32_t)v;
+	r->form_version = (uint32_t)fv;
+	r->created_at = dec_sv(&d);
+	r->updated_at = dec_sv(&d);
+	r->created_by = dec_str(&d);
+	r->updated_by = dec_str(&d);
+	uint64_t n = d.bad ? 0 : dec_uv(&d);
+	for (uint64_t i = 0; i < n && !d.bad; i++) {
+		char *name = dec_str(&d);
+		char *value = d.bad ? NULL : dec_str(&d);
+		if (!d.bad && record_set(r, name, value) < 0)
+			d.bad = true;
+		free(name);
+		free(value);
+	}
+	if (d.bad || d.p != d.end) {
+		record_free(r);
+		return -1;
+	}
+	*out = r;
+	return 0;
+}

@@ -1,0 +1,985 @@
+/* store.c: records and their index entries in one LMDB environment, with
+ * sticky-error transactions, a map that grows by itself, and one place
+ * where LMDB's and the system's errors become a worker's message.
+ *
+ * Key layout (see ARCHITECTURE.md):
+ *   "meta"  text key -> value: "schema" u32 BE, "site" u64 BE,
+ *           "seq" u64 BE (last sequence number this site gave out),
+ *           "count/<kind>" u64 BE (records of that kind)
+ *   "rec"   kind(1) site(8) seq(8) -> record encoding (record.c)
+ *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT */
+#include "config.h"
+
+#include <errno.h>
+#include <lmdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "index.h"
+#include "store.h"
+
+#define MAP_START ((size_t)32 << 20)
+#if SIZE_MAX <= 0xFFFFFFFFu
+/* A 32-bit process has about 3 GiB of address space for everything. */
+#define MAP_LIMIT ((size_t)1 << 30)
+#else
+#define MAP_LIMIT ((size_t)1 << 40)
+#endif
+
+struct store {
+	MDB_env *env;
+	MDB_dbi meta, rec, idx;
+	char *dir;
+	char *user;
+	uint64_t site;
+	size_t maplimit;
+	bool rdonly;
+};
+
+/* How a record looked before store_put changed it, so that an aborted
+ * transaction leaves the caller's record as it was. */
+struct undo {
+	record *r;
+	rec_id id;
+	uint32_t version;
+	int64_t created_at, updated_at;
+	char *created_by, *updated_by;
+};
+
+struct store_txn {
+	store *st;
+	MDB_txn *txn;
+	int err;
+	bool write;
+	struct undo *undo;
+	size_t nundo, capundo;
+};
+
+/* --- errors -------------------------------------------------------- */
+
+int
+store_map_error(int rc)
+{
+	static const struct { int rc, err; } map[] = {
+		{0, STORE_OK},
+		{MDB_NOTFOUND, STORE_NOTFOUND},
+		{MDB_KEYEXIST, STORE_EXISTS},
+		{MDB_MAP_FULL, STORE_MAPFULL},
+		{MDB_READERS_FULL, STORE_BUSY},
+		{MDB_VERSION_MISMATCH, STORE_NOTDB},
+		{MDB_INVALID, STORE_NOTDB},
+		{MDB_INCOMPATIBLE, STORE_NOTDB},
+		{MDB_CORRUPTED, STORE_CORRUPT},
+		{MDB_PAGE_NOTFOUND, STORE_CORRUPT},
+		{MDB_PANIC, STORE_CORRUPT},
+		{MDB_TXN_FULL, STORE_TOOBIG},
+		{MDB_BAD_VALSIZE, STORE_TOOBIG},
+		{MDB_DBS_FULL, STORE_INVALID},
+		{MDB_BAD_TXN, STORE_INVALID},
+		{MDB_BAD_DBI, STORE_INVALID},
+		{ENOSPC, STORE_DISKFULL},
+		{EDQUOT, STORE_DISKFULL},
+		{EFBIG, STORE_DISKFULL},
+		{EACCES, STORE_PERM},
+		{EPERM, STORE_PERM},
+		{EROFS, STORE_PERM},
+		{ENOENT, STORE_NODB},
+		{ENOTDIR, STORE_NODB},
+		{ENOMEM, STORE_NOMEM},
+		{EAGAIN, STORE_BUSY},
+		{EBUSY, STORE_BUSY},
+		{EINVAL, STORE_INVALID},
+	};
+	for (size_t i = 0; i < sizeof map / sizeof map[0]; i++)
+		if (map[i].rc == rc)
+			return map[i].err;
+	return STORE_IO;
+}
+
+const char *
+store_strerror(int err)
+{
+	static const char *const msg[] = {
+		[STORE_OK] = N_("Done."),
+		[STORE_NOTFOUND] = N_("No such record: it may have been deleted."),
+		[STORE_EXISTS] = N_("This record is already there."),
+		[STORE_CONFLICT] = N_("Someone else saved this record after you opened it. "
+		                      "Your input is kept: open the record again and redo your change."),
+		[STORE_NODB] = N_("There is no database here. Create one with \"shegong init\" "
+		                  "or give the right folder with --db."),
+		[STORE_NEWER] = N_("This database was made by a newer version of shegong. "
+		                   "Install the newer version to open it."),
+		[STORE_NOTDB] = N_("The files in this folder are not a shegong database, or were "
+		                   "made by an incompatible program."),
+		[STORE_CORRUPT] = N_("The database is damaged. Stop working, and ask the "
+		                     "administrator to restore the latest backup."),
+		[STORE_DISKFULL] = N_("The disk is full: nothing was saved. Free some space "
+		                      "(or ask the administrator), then save again."),
+		[STORE_MAPLIMIT] = N_("The database has reached the largest size this computer "
+		                      "can handle: nothing was saved. Ask the administrator to "
+		                      "move it to a 64-bit system."),
+		[STORE_PERM] = N_("No permission to use the database. Ask the administrator to "
+		                  "add your account to the shegong group."),
+		[STORE_BUSY] = N_("Too many people are using the database at once. Wait a "
+		                  "moment and try again."),
+		[STORE_TOOBIG] = N_("This is too large to save in one piece. Shorten the text "
+		                    "or import in smaller parts."),
+		[STORE_NOMEM] = N_("The computer ran out of memory. Close other programs and "
+		                   "try again."),
+		[STORE_IO] = N_("The disk reported an error. Ask the administrator to check the "
+		                "disk; your last change may not be saved."),
+		[STORE_INVALID] = N_("Internal error in shegong: please report it."),
+		[STORE_STOP] = N_("Stopped."),
+		[STORE_MAPFULL] = N_("The database is full."),
+	};
+	if (err < 0 || (size_t)err >= sizeof msg / sizeof msg[0] || !msg[err])
+		return _("Unknown database error.");
+	return _(msg[err]);
+}
+
+/* --- helpers --------------------------------------------------------- */
+
+static void
+be64(unsigned char p[8], uint64_t v)
+{
+	for (int i = 7; i >= 0; i--, v >>= 8)
+		p[i] = (unsigned char)v;
+}
+
+static uint64_t
+unbe64(const unsigned char *p)
+{
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+/* Record an LMDB failure in t, unless it already failed. */
+static int
+txn_rc(store_txn *t, int rc)
+{
+	if (rc && !t->err)
+		t->err = store_map_error(rc);
+	return rc ? t->err : 0;
+}
+
+int
+store_txn_error(const store_txn *t)
+{
+	return t->err;
+}
+
+int
+store_txn_fail(store_txn *t, int err)
+{
+	if (!t->err)
+		t->err = err;
+	return t->err;
+}
+
+store *
+store_txn_store(store_txn *t)
+{
+	return t->st;
+}
+
+static int
+meta_get_u64(store_txn *t, const char *name, uint64_t *v)
+{
+	MDB_val k = {strlen(name), (void *)name}, d;
+	int rc = mdb_get(t->txn, t->st->meta, &k, &d);
+	if (rc == MDB_NOTFOUND) {
+		*v = 0;
+		return 0;
+	}
+	if (rc)
+		return txn_rc(t, rc);
+	if (d.mv_size != 8)
+		return store_txn_fail(t, STORE_CORRUPT);
+	*v = unbe64(d.mv_data);
+	return 0;
+}
+
+static int
+meta_put_u64(store_txn *t, const char *name, uint64_t v)
+{
+	unsigned char b[8];
+	be64(b, v);
+	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
+	return txn_rc(t, mdb_put(t->txn, t->st->meta, &k, &d, 0));
+}
+
+static int
+count_add(store_txn *t, int kind, int delta)
+{
+	char name[24];
+	uint64_t n;
+	snprintf(name, sizeof name, "count/%d", kind);
+	if (meta_get_u64(t, name, &n))
+		return t->err;
+	if (delta < 0 && n == 0)
+		return 0;
+	return meta_put_u64(t, name, delta < 0 ? n - 1 : n + 1);
+}
+
+/* --- open and close ---------------------------------------------------- */
+
+static int
+mkdir_p(const char *dir)
+{
+	char *p = strdup(dir);
+	if (!p)
+		return ENOMEM;
+	for (char *s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		if (mkdir(p, 0770) < 0 && errno != EEXIST) {
+			int e = errno;
+			free(p);
+			return e;
+		}
+		*s = '/';
+	}
+	int rc = (mkdir(p, 0770) < 0 && errno != EEXIST) ? errno : 0;
+	free(p);
+	return rc;
+}
+
+static int
+new_site(uint64_t *site)
+{
+	unsigned char b[6];
+	do {
+		if (getrandom(b, sizeof b, 0) != (ssize_t)sizeof b)
+			return STORE_IO;
+		*site = 0;
+		for (int i = 0; i < 6; i++)
+			*site = (*site << 8) | b[i];
+	} while (*site == 0);
+	return 0;
+}
+
+/* Open the named databases, creating them and the meta entries when
+ * asked; check the schema. */
+static int
+open_dbis(store *st, bool create)
+{
+	MDB_txn *txn;
+	int rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	if (rc == MDB_MAP_RESIZED) {
+		mdb_env_set_mapsize(st->env, 0);
+		rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	}
+	if (rc)
+		return store_map_error(rc);
+	unsigned cf = create ? MDB_CREATE : 0;
+	rc = mdb_dbi_open(txn, "meta", cf, &st->meta);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "rec", cf, &st->rec);
+	if (!rc)
+		rc = mdb_dbi_open(txn, "idx", cf | MDB_DUPSORT, &st->idx);
+	if (rc) {
+		mdb_txn_abort(txn);
+		return rc == MDB_NOTFOUND ? STORE_NODB : store_map_error(rc);
+	}
+	store_txn t = {.st = st, .txn = txn, .write = create};
+	uint64_t schema, site;
+	meta_get_u64(&t, "schema", &schema);
+	meta_get_u64(&t, "site", &site);
+	if (!t.err && schema == 0) {
+		if (!create) {
+			t.err = STORE_NODB;
+		} else {
+			t.err = new_site(&site);
+			if (!t.err)
+				meta_put_u64(&t, "schema", STORE_SCHEMA);
+			if (!t.err)
+				meta_put_u64(&t, "site", site);
+			schema = STORE_SCHEMA;
+		}
+	}
+	if (!t.err && schema > STORE_SCHEMA)
+		t.err = STORE_NEWER;
+	if (!t.err && site == 0)
+		t.err = STORE_CORRUPT;
+	if (t.err) {
+		mdb_txn_abort(txn);
+		return t.err;
+	}
+	st->site = site;
+	return store_map_error(mdb_txn_commit(txn));
+}
+
+int
+store_open(store **out, const char *dir, unsigned flags)
+{
+	*out = NULL;
+	struct stat sb;
+	bool create = flags & STORE_CREATE;
+	bool rdonly = flags & STORE_RDONLY;
+	if (stat(dir, &sb) < 0) {
+		if (errno != ENOENT || !create)
+			return store_map_error(errno);
+		int e = mkdir_p(dir);
+		if (e)
+			return store_map_error(e);
+	} else if (!S_ISDIR(sb.st_mode)) {
+		return STORE_NOTDB;
+	}
+	if (!create) {
+		char *path = malloc(strlen(dir) + 10);
+		if (!path)
+			return STORE_NOMEM;
+		sprintf(path, "%s/data.mdb", dir);
+		int missing = access(path, F_OK) < 0;
+		free(path);
+		if (missing)
+			return STORE_NODB;
+	}
+	store *st = calloc(1, sizeof *st);
+	if (!st)
+		return STORE_NOMEM;
+	st->rdonly = rdonly;
+	st->maplimit = MAP_LIMIT;
+	st->dir = strdup(dir);
+	st->user = strdup("?");
+	int rc = mdb_env_create(&st->env);
+	if (rc || !st->dir || !st->user) {
+		free(st->dir);
+		free(st->user);
+		free(st);
+		return rc ? store_map_error(rc) : STORE_NOMEM;
+	}
+	mdb_env_set_maxdbs(st->env, 8);
+	mdb_env_set_maxreaders(st->env, 510);
+	rc = mdb_env_open(st->env, dir, MDB_NOTLS | (rdonly ? MDB_RDONLY : 0), 0660);
+	if (rc) {
+		int err = store_map_error(rc);
+		store_close(st);
+		return err;
+	}
+	int dead;
+	mdb_reader_check(st->env, &dead);
+	if (!rdonly && store_mapsize(st) < MAP_START) {
+		rc = mdb_env_set_mapsize(st->env, MAP_START);
+		if (rc) {
+			store_close(st);
+			return store_map_error(rc);
+		}
+	}
+	int err = open_dbis(st, create && !rdonly);
+	if (err) {
+		store_close(st);
+		return err;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+void
+store_close(store *st)
+{
+	if (!st)
+		return;
+	if (st->env)
+		mdb_env_close(st->env);
+	free(st->dir);
+	free(st->user);
+	free(st);
+}
+
+int
+store_set_user(store *st, const char *login)
+{
+	char *u = strdup(login && *login ? login : "?");
+	if (!u)
+		return STORE_NOMEM;
+	free(st->user);
+	st->user = u;
+	return STORE_OK;
+}
+
+const char *
+store_user(const store *st)
+{
+	return st->user;
+}
+
+uint64_t
+store_site(const store *st)
+{
+	return st->site;
+}
+
+size_t
+store_mapsize(store *st)
+{
+	MDB_envinfo info;
+	mdb_env_info(st->env, &info);
+	return info.me_mapsize;
+}
+
+size_t
+store_maplimit(const store *st)
+{
+	return st->maplimit;
+}
+
+void
+store_set_maplimit(store *st, size_t limit)
+{
+	st->maplimit = limit;
+}
+
+/* Make the map larger after MDB_MAP_FULL.  Called with no transaction
+ * open in this process, as LMDB requires.  Other processes notice on
+ * their next transaction (MDB_MAP_RESIZED) and adopt the new size. */
+static int
+grow(store *st)
+{
+	int dead;
+	mdb_reader_check(st->env, &dead);
+	size_t cur = store_mapsize(st);
+	if (cur >= st->maplimit)
+		return STORE_MAPLIMIT;
+	size_t step = cur < ((size_t)1 << 30) ? cur : ((size_t)1 << 30);
+	size_t want = cur > st->maplimit - step ? st->maplimit : cur + step;
+	return store_map_error(mdb_env_set_mapsize(st->env, want));
+}
+
+/* --- transactions ------------------------------------------------------- */
+
+static void
+undo_finish(store_txn *t, bool committed)
+{
+	for (size_t i = t->nundo; i-- > 0;) {
+		struct undo *u = &t->undo[i];
+		if (committed) {
+			free(u->created_by);
+			free(u->updated_by);
+			continue;
+		}
+		record *r = u->r;
+		if (r->created_by != u->created_by)
+			free(r->created_by);
+		if (r->updated_by != u->updated_by)
+			free(r->updated_by);
+		r->id = u->id;
+		r->version = u->version;
+		r->created_at = u->created_at;
+		r->updated_at = u->updated_at;
+		r->created_by = u->created_by;
+		r->updated_by = u->updated_by;
+	}
+	free(t->undo);
+	t->undo = NULL;
+	t->nundo = t->capundo = 0;
+}
+
+static int
+begin(store *st, bool write, MDB_txn **txn)
+{
+	for (int tries = 0; tries < 4; tries++) {
+		int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, txn);
+		if (rc != MDB_MAP_RESIZED)
+			return store_map_error(rc);
+		/* another process grew the map: adopt its size */
+		rc = mdb_env_set_mapsize(st->env, 0);
+		if (rc)
+			return store_map_error(rc);
+	}
+	return STORE_BUSY;
+}
+
+int
+store_read(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
+{
+	store_txn t = {.st = st};
+	int err = begin(st, false, &t.txn);
+	if (err)
+		return err;
+	int rc = fn(&t, ctx);
+	mdb_txn_abort(t.txn);
+	return t.err ? t.err : rc;
+}
+
+int
+store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
+{
+	if (st->rdonly)
+		return STORE_PERM;
+	for (;;) {
+		store_txn t = {.st = st, .write = true};
+		int err = begin(st, true, &t.txn);
+		if (err)
+			return err;
+		int rc = fn(&t, ctx);
+		err = t.err;
+		if (!err && rc && rc != STORE_STOP)
+			err = rc;
+		if (!err) {
+			err = store_map_error(mdb_txn_commit(t.txn));
+			t.txn = NULL;
+			if (!err) {
+				undo_finish(&t, true);
+				return rc;
+			}
+		} else {
+			mdb_txn_abort(t.txn);
+		}
+		undo_finish(&t, false);
+		if (err != STORE_MAPFULL)
+			return err;
+		err = grow(st);
+		if (err)
+			return err;
+	}
+}
+
+/* --- records ------------------------------------------------------------ */
+
+static int
+undo_push(store_txn *t, record *r)
+{
+	if (t->nundo == t->capundo) {
+		size_t ncap = t->capundo ? t->capundo * 2 : 8;
+		struct undo *nu = realloc(t->undo, ncap * sizeof *nu);
+		if (!nu)
+			return store_txn_fail(t, STORE_NOMEM);
+		t->undo = nu;
+		t->capundo = ncap;
+	}
+	t->undo[t->nundo++] = (struct undo){
+		r, r->id, r->version, r->created_at, r->updated_at,
+		r->created_by, r->updated_by,
+	};
+	return 0;
+}
+
+int
+store_get(store_txn *t, const rec_id *id, record **out)
+{
+	*out = NULL;
+	if (t->err)
+		return t->err;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(id, key);
+	MDB_val k = {REC_KEYLEN, key}, d;
+	int rc = mdb_get(t->txn, t->st->rec, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc)
+		return txn_rc(t, rc);
+	if (record_decode(d.mv_data, d.mv_size, id, out) < 0)
+		return store_txn_fail(t, STORE_CORRUPT);
+	return STORE_OK;
+}
+
+struct idx_op {
+	store_txn *t;
+	MDB_val data;
+	bool del;
+};
+
+static int
+idx_apply(const unsigned char *key, size_t len, void *ctx)
+{
+	struct idx_op *op = ctx;
+	MDB_val k = {len, (void *)key};
+	int rc;
+	if (op->del) {
+		rc = mdb_del(op->t->txn, op->t->st->idx, &k, &op->data);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	} else {
+		rc = mdb_put(op->t->txn, op->t->st->idx, &k, &op->data, MDB_NODUPDATA);
+		if (rc == MDB_KEYEXIST)
+			rc = 0;
+	}
+	return txn_rc(op->t, rc);
+}
+
+static int
+index_write(store_txn *t, const record *r, const unsigned char reckey[REC_KEYLEN], bool del)
+{
+	struct idx_op op = {t, {REC_KEYLEN, (void *)reckey}, del};
+	int rc = index_each(r, idx_apply, &op);
+	if (rc < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	return t->err;
+}
+
+static int
+next_seq(store_txn *t, uint64_t *seq)
+{
+	uint64_t n;
+	if (meta_get_u64(t, "seq", &n))
+		return t->err;
+	*seq = n + 1;
+	return meta_put_u64(t, "seq", n + 1);
+}
+
+int
+store_put(store_txn *t, record *r)
+{
+	if (t->err)
+		return t->err;
+	if (!t->write)
+		return store_txn_fail(t, STORE_INVALID);
+	if (undo_push(t, r))
+		return t->err;
+	store *st = t->st;
+	int64_t now = (int64_t)time(NULL);
+	record *old = NULL;
+	unsigned char key[REC_KEYLEN];
+
+	if (r->version == 0) {
+		if (r->id.seq == 0) {
+			r->id.site = st->site;
+			if (next_seq(t, &r->id.seq))
+				return t->err;
+		} else if (r->id.site == st->site) {
+			uint64_t n;
+			if (meta_get_u64(t, "seq", &n) ||
+			    (r->id.seq > n && meta_put_u64(t, "seq", r->id.seq)))
+				return t->err;
+		}
+		rec_id_to_key(&r->id, key);
+		MDB_val k = {REC_KEYLEN, key}, d;
+		int rc = mdb_get(t->txn, st->rec, &k, &d);
+		if (rc == 0)
+			return store_txn_fail(t, STORE_EXISTS);
+		if (rc != MDB_NOTFOUND)
+			return txn_rc(t, rc);
+		char *by = strdup(st->user);
+		char *by2 = strdup(st->user);
+		if (!by || !by2) {
+			free(by);
+			free(by2);
+			return store_txn_fail(t, STORE_NOMEM);
+		}
+		r->created_by = by;
+		r->updated_by = by2;
+		r->created_at = r->updated_at = now;
+		r->version = 1;
+		if (count_add(t, r->id.kind, +1))
+			return t->err;
+	} else {
+		int err = store_get(t, &r->id, &old);
+		if (err == STORE_NOTFOUND)
+			return store_txn_fail(t, STORE_NOTFOUND);
+		if (err)
+			return err;
+		if (old->version != r->version) {
+			record_free(old);
+			return store_txn_fail(t, STORE_CONFLICT);
+		}
+		rec_id_to_key(&r->id, key);
+		index_write(t, old, key, true);
+		record_free(old);
+		if (t->err)
+			return t->err;
+		char *by = strdup(st->user);
+		if (!by)
+			return store_txn_fail(t, STORE_NOMEM);
+		r->updated_by = by;
+		r->updated_at = now;
+		r->version++;
+	}
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	if (!enc)
+		return store_txn_fail(t, STORE_NOMEM);
+	MDB_val k = {REC_KEYLEN, key}, d = {len, enc};
+	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
+	free(enc);
+	if (rc)
+		return txn_rc(t, rc);
+	return index_write(t, r, key, false);
+}
+
+int
+store_del(store_txn *t, const rec_id *id, uint32_t expect_version)
+{
+	if (t->err)
+		return t->err;
+	if (!t->write)
+		return store_txn_fail(t, STORE_INVALID);
+	record *old;
+	int err = store_get(t, id, &old);
+	if (err)
+		return store_txn_fail(t, err);
+	if (expect_version && old->version != expect_version) {
+		record_free(old);
+		return store_txn_fail(t, STORE_CONFLICT);
+	}
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(id, key);
+	index_write(t, old, key, true);
+	record_free(old);
+	if (t->err)
+		return t->err;
+	MDB_val k = {REC_KEYLEN, key};
+	if (txn_rc(t, mdb_del(t->txn, t->st->rec, &k, NULL)))
+		return t->err;
+	return count_add(t, id->kind, -1);
+}
+
+int
+store_count(store_txn *t, int kind, size_t *n)
+{
+	char name[24];
+	uint64_t v;
+	snprintf(name, sizeof name, "count/%d", kind);
+	if (meta_get_u64(t, name, &v))
+		return t->err;
+	*n = (size_t)v;
+	return 0;
+}
+
+int
+store_scan(store_txn *t, int kind, const rec_id *after,
+           int (*fn)(const record *r, void *ctx), void *ctx)
+{
+	if (t->err)
+		return t->err;
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->rec, &c)))
+		return t->err;
+	unsigned char key[REC_KEYLEN] = {(unsigned char)kind};
+	if (after)
+		rec_id_to_key(after, key);
+	MDB_val k = {REC_KEYLEN, key}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	if (rc == 0 && after && k.mv_size == REC_KEYLEN && memcmp(k.mv_data, key, REC_KEYLEN) == 0)
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	int ret = 0;
+	while (rc == 0) {
+		const unsigned char *kp = k.mv_data;
+		if (k.mv_size != REC_KEYLEN || kp[0] != (unsigned char)kind)
+			break;
+		rec_id id;
+		record *r;
+		rec_id_from_key(kp, &id);
+		if (record_decode(d.mv_data, d.mv_size, &id, &r) < 0) {
+			ret = store_txn_fail(t, STORE_CORRUPT);
+			break;
+		}
+		ret = fn(r, ctx);
+		record_free(r);
+		if (ret)
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	return ret;
+}
+
+int
+store_find(store_txn *t, int idx, int kind, const char *prefix,
+           int (*fn)(const rec_id *id, const char *value, void *ctx), void *ctx)
+{
+	if (t->err)
+		return t->err;
+	unsigned char pre[IDX_KEYMAX];
+	size_t plen = index_prefix(idx, kind, prefix, pre);
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
+		return t->err;
+	MDB_val k = {plen, pre}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	int ret = 0;
+	char value[IDX_KEYMAX];
+	while (rc == 0) {
+		if (k.mv_size < plen || memcmp(k.mv_data, pre, plen) != 0)
+			break;
+		if (d.mv_size != REC_KEYLEN) {
+			ret = store_txn_fail(t, STORE_CORRUPT);
+			break;
+		}
+		rec_id id;
+		rec_id_from_key(d.mv_data, &id);
+		memcpy(value, (const char *)k.mv_data + 2, k.mv_size - 2);
+		value[k.mv_size - 2] = '\0';
+		ret = fn(&id, value, ctx);
+		if (ret)
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	return ret;
+}
+
+/* --- verification ------------------------------------------------------- */
+
+struct verify {
+	bool repair;
+	size_t faults;
+	void (*report)(const char *msg, void *ctx);
+	void *rctx;
+	MDB_cursor *c;
+	MDB_val data;
+	const record *r;
+	store_txn *t;
+	/* for the reverse check: does the record produce this key? */
+	const unsigned char *want;
+	size_t wantlen;
+	bool found;
+};
+
+static void
+fault(struct verify *v, const char *fmt, const char *a, const char *b)
+{
+	v->faults++;
+	if (v->report) {
+		char msg[512];
+		snprintf(msg, sizeof msg, fmt, a, b);
+		v->report(msg, v->rctx);
+	}
+}
+
+static int
+check_entry(const unsigned char *key, size_t len, void *ctx)
+{
+	struct verify *v = ctx;
+	MDB_val k = {len, (void *)key}, d = v->data;
+	int rc = mdb_cursor_get(v->c, &k, &d, MDB_GET_BOTH);
+	if (rc == MDB_NOTFOUND) {
+		char idbuf[REC_ID_TEXTMAX];
+		fault(v, _("record %s lacks its %s index entry"),
+		      rec_id_format(&v->r->id, idbuf), index_name(key[0]) ? index_name(key[0]) : "?");
+		return 0;
+	}
+	return txn_rc(v->t, rc);
+}
+
+static int
+verify_record(const record *r, void *ctx)
+{
+	struct verify *v = ctx;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&r->id, key);
+	v->r = r;
+	v->data = (MDB_val){REC_KEYLEN, key};
+	int rc = index_each(r, check_entry, v);
+	return rc < 0 ? store_txn_fail(v->t, STORE_NOMEM) : rc;
+}
+
+static int
+match_key(const unsigned char *key, size_t len, void *ctx)
+{
+	struct verify *v = ctx;
+	if (len == v->wantlen && memcmp(key, v->want, len) == 0)
+		v->found = true;
+	return 0;
+}
+
+static int
+verify_txn(store_txn *t, void *ctx)
+{
+	struct verify *v = ctx;
+	v->t = t;
+	v->faults = 0;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &v->c)))
+		return t->err;
+	/* every record has its entries */
+	for (int kind = 1; kind < 256 && !t->err; kind++)
+		store_scan(t, kind, NULL, verify_record, v);
+	/* every entry belongs to a record that makes it */
+	MDB_val k, d;
+	int rc = mdb_cursor_get(v->c, &k, &d, MDB_FIRST);
+	while (rc == 0 && !t->err) {
+		char idbuf[REC_ID_TEXTMAX] = "?";
+		rec_id id;
+		record *r = NULL;
+		if (d.mv_size != REC_KEYLEN || k.mv_size < 2) {
+			fault(v, _("a malformed index entry%s%s"), "", "");
+		} else {
+			rec_id_from_key(d.mv_data, &id);
+			rec_id_format(&id, idbuf);
+			int err = store_get(t, &id, &r);
+			if (err == STORE_NOTFOUND) {
+				fault(v, _("index entry for missing record %s (%s)"), idbuf,
+				      index_name(((unsigned char *)k.mv_data)[0]) ?
+				      index_name(((unsigned char *)k.mv_data)[0]) : "?");
+			} else if (r) {
+				v->want = k.mv_data;
+				v->wantlen = k.mv_size;
+				v->found = false;
+				index_each(r, match_key, v);
+				if (!v->found)
+					fault(v, _("stale index entry for record %s (%s)"), idbuf,
+					      index_name(((unsigned char *)k.mv_data)[0]) ?
+					      index_name(((unsigned char *)k.mv_data)[0]) : "?");
+				record_free(r);
+			}
+		}
+		rc = mdb_cursor_get(v->c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(v->c);
+	if (rc && rc != MDB_NOTFOUND)
+		txn_rc(t, rc);
+	return t->err;
+}
+
+static int
+reindex_record(const record *r, void *ctx)
+{
+	store_txn *t = ctx;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&r->id, key);
+	return index_write(t, r, key, false);
+}
+
+static int
+repair_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	if (txn_rc(t, mdb_drop(t->txn, t->st->idx, 0)))
+		return t->err;
+	for (int kind = 1; kind < 256 && !t->err; kind++) {
+		size_t n = 0;
+		char name[24];
+		store_scan(t, kind, NULL, reindex_record, t);
+		/* recount while we are here */
+		MDB_cursor *c;
+		if (txn_rc(t, mdb_cursor_open(t->txn, t->st->rec, &c)))
+			break;
+		unsigned char key[REC_KEYLEN] = {(unsigned char)kind};
+		MDB_val k = {REC_KEYLEN, key}, d;
+		int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+		while (rc == 0 && ((unsigned char *)k.mv_data)[0] == kind) {
+			n++;
+			rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+		}
+		mdb_cursor_close(c);
+		snprintf(name, sizeof name, "count/%d", kind);
+		if (n)
+			meta_put_u64(t, name, n);
+	}
+	return t->err;
+}
+
+int
+store_verify(store *st, bool repair, size_t *faults,
+             void (*report)(const char *msg, void *ctx), void *ctx)
+{
+	struct verify v = {.repair = repair, .report = report, .rctx = ctx};
+	int err = store_read(st, verify_txn, &v);
+	*faults = v.faults;
+	if (err || !repair || v.faults == 0)
+		return err;
+	return store_write(st, repair_txn, NULL);
+}

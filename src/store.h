@@ -1,0 +1,124 @@
+/* store.h: the record store, an LMDB environment in a data directory that
+ * many processes (one per SSH session on a township server) use at once.
+ *
+ * Every read and write goes through a transaction callback: store_read
+ * and store_write open the transaction, call fn, and commit or abort.
+ * Inside, calls take a store_txn and keep the first error ("sticky"):
+ * after one fails the rest do nothing, and the error comes back from
+ * store_write, which then commits nothing.  A write that finds the map
+ * full grows the map and runs fn again from the start, so fn must not
+ * depend on what an earlier, aborted run did; records it saved with
+ * store_put are put back as they were before each retry.
+ *
+ * No curses here. */
+#ifndef SHEGONG_STORE_H
+#define SHEGONG_STORE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+
+/* The store's errors: LMDB's and the system's codes are mapped to these in
+ * one place (store_map_error), and each has a message a village worker
+ * can act on (store_strerror). */
+enum store_err {
+	STORE_OK = 0,
+	STORE_NOTFOUND,   /* no such record */
+	STORE_EXISTS,     /* a record with that id is already there */
+	STORE_CONFLICT,   /* someone else saved the record after it was read */
+	STORE_NODB,       /* no database in that directory */
+	STORE_NEWER,      /* the database was made by a newer version */
+	STORE_NOTDB,      /* the files are not a shegong database */
+	STORE_CORRUPT,    /* damaged */
+	STORE_DISKFULL,   /* no space left on the disk */
+	STORE_MAPLIMIT,   /* the database reached the largest size this system allows */
+	STORE_PERM,       /* no permission */
+	STORE_BUSY,       /* too many programs have it open */
+	STORE_TOOBIG,     /* one value or transaction too large */
+	STORE_NOMEM,
+	STORE_IO,         /* an input/output error from the disk */
+	STORE_INVALID,    /* a bad argument: a programming error */
+	STORE_STOP,       /* a callback asked to stop early: not an error */
+	STORE_MAPFULL,    /* internal: the map must grow (never returned) */
+};
+
+const char *store_strerror(int err);
+/* Map an LMDB return code or errno value to a store_err. */
+int store_map_error(int rc);
+
+/* The schema version this program writes and reads.  Opening a database
+ * with a newer schema fails with STORE_NEWER. */
+#define STORE_SCHEMA 1
+
+typedef struct store store;
+typedef struct store_txn store_txn;
+
+enum {
+	STORE_CREATE = 1 << 0,  /* create the directory and database if missing */
+	STORE_RDONLY = 1 << 1,
+};
+
+/* Open the database in directory dir.  Clears reader slots left by
+ * processes that were killed.  Returns a store_err; *out is set on
+ * STORE_OK. */
+int store_open(store **out, const char *dir, unsigned flags);
+void store_close(store *st);
+
+/* The login name recorded as creator/updater of what this handle saves. */
+int store_set_user(store *st, const char *login);
+const char *store_user(const store *st);
+/* This database's site number (part of every record id it creates). */
+uint64_t store_site(const store *st);
+/* The current map size in bytes (grows by itself). */
+size_t store_mapsize(store *st);
+/* The most the map may grow to (bounded on 32-bit systems). */
+size_t store_maplimit(const store *st);
+/* For tests: start growing from this size, and never beyond limit. */
+void store_set_maplimit(store *st, size_t limit);
+
+int store_read(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx);
+int store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx);
+
+/* The sticky error of t (STORE_OK while all went well). */
+int store_txn_error(const store_txn *t);
+/* Set t's error (if it has none yet) and return it; for callbacks. */
+int store_txn_fail(store_txn *t, int err);
+store *store_txn_store(store_txn *t);
+
+/* Read one record.  STORE_NOTFOUND is returned but does not make the
+ * transaction fail. */
+int store_get(store_txn *t, const rec_id *id, record **out);
+
+/* Save r.  A record with version 0 is new: it gets an id (unless r->id
+ * already names one, as records from another site do), version 1 and its
+ * created/updated stamps.  Otherwise r->version must equal the stored
+ * version (STORE_CONFLICT if someone saved in between); it becomes
+ * version + 1.  Index entries are rewritten in the same transaction. */
+int store_put(store_txn *t, record *r);
+/* Delete a record and its index entries; expect_version 0 skips the
+ * version check. */
+int store_del(store_txn *t, const rec_id *id, uint32_t expect_version);
+
+/* Call fn for each record of kind, in id order, starting after `after`
+ * (NULL = from the first).  fn returns 0 to go on, nonzero to stop
+ * (that value is returned, and does not fail the transaction). */
+int store_scan(store_txn *t, int kind, const rec_id *after,
+               int (*fn)(const record *r, void *ctx), void *ctx);
+/* Call fn for the id of each record of kind whose index idx has a value
+ * beginning with prefix (normalised like the values), in value order.
+ * Several entries of one record (pinyin variants) may each call fn. */
+int store_find(store_txn *t, int idx, int kind, const char *prefix,
+               int (*fn)(const rec_id *id, const char *value, void *ctx), void *ctx);
+/* Count the records of kind. */
+int store_count(store_txn *t, int kind, size_t *n);
+
+/* Check that every index entry matches its record and every record has
+ * all its entries.  Calls report (if not NULL) for each fault with a
+ * sentence; *faults receives their number.  With repair, rebuilds the
+ * indexes from the records (in one write transaction). */
+int store_verify(store *st, bool repair, size_t *faults,
+                 void (*report)(const char *msg, void *ctx), void *ctx);
+
+#endif
