@@ -42,23 +42,11 @@ struct store {
 	bool rdonly;
 };
 
-/* How a record looked before store_put changed it, so that an aborted
- * transaction leaves the caller's record as it was. */
-struct undo {
-	record *r;
-	rec_id id;
-	uint32_t version;
-	int64_t created_at, updated_at;
-	char *created_by, *updated_by;
-};
-
 struct store_txn {
 	store *st;
 	MDB_txn *txn;
 	int err;
 	bool write;
-	struct undo *undo;
-	size_t nundo, capundo;
 };
 
 /* --- errors -------------------------------------------------------- */
@@ -457,33 +445,6 @@ grow(store *st)
 
 /* --- transactions ------------------------------------------------------- */
 
-static void
-undo_finish(store_txn *t, bool committed)
-{
-	for (size_t i = t->nundo; i-- > 0;) {
-		struct undo *u = &t->undo[i];
-		if (committed) {
-			free(u->created_by);
-			free(u->updated_by);
-			continue;
-		}
-		record *r = u->r;
-		if (r->created_by != u->created_by)
-			free(r->created_by);
-		if (r->updated_by != u->updated_by)
-			free(r->updated_by);
-		r->id = u->id;
-		r->version = u->version;
-		r->created_at = u->created_at;
-		r->updated_at = u->updated_at;
-		r->created_by = u->created_by;
-		r->updated_by = u->updated_by;
-	}
-	free(t->undo);
-	t->undo = NULL;
-	t->nundo = t->capundo = 0;
-}
-
 static int
 begin(store *st, bool write, MDB_txn **txn)
 {
@@ -527,15 +488,11 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 			err = rc;
 		if (!err) {
 			err = store_map_error(mdb_txn_commit(t.txn));
-			t.txn = NULL;
-			if (!err) {
-				undo_finish(&t, true);
+			if (!err)
 				return rc;
-			}
 		} else {
 			mdb_txn_abort(t.txn);
 		}
-		undo_finish(&t, false);
 		if (err != STORE_MAPFULL)
 			return err;
 		err = grow(st);
@@ -545,24 +502,6 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 }
 
 /* --- records ------------------------------------------------------------ */
-
-static int
-undo_push(store_txn *t, record *r)
-{
-	if (t->nundo == t->capundo) {
-		size_t ncap = t->capundo ? t->capundo * 2 : 8;
-		struct undo *nu = realloc(t->undo, ncap * sizeof *nu);
-		if (!nu)
-			return store_txn_fail(t, STORE_NOMEM);
-		t->undo = nu;
-		t->capundo = ncap;
-	}
-	t->undo[t->nundo++] = (struct undo){
-		r, r->id, r->version, r->created_at, r->updated_at,
-		r->created_by, r->updated_by,
-	};
-	return 0;
-}
 
 int
 store_get(store_txn *t, const rec_id *id, record **out)
@@ -634,8 +573,6 @@ store_put(store_txn *t, record *r)
 		return t->err;
 	if (!t->write)
 		return store_txn_fail(t, STORE_INVALID);
-	if (undo_push(t, r))
-		return t->err;
 	store *st = t->st;
 	int64_t now = (int64_t)time(NULL);
 	record *old = NULL;
@@ -666,6 +603,8 @@ store_put(store_txn *t, record *r)
 			free(by2);
 			return store_txn_fail(t, STORE_NOMEM);
 		}
+		free(r->created_by);
+		free(r->updated_by);
 		r->created_by = by;
 		r->updated_by = by2;
 		r->created_at = r->updated_at = now;
@@ -690,6 +629,7 @@ store_put(store_txn *t, record *r)
 		char *by = strdup(st->user);
 		if (!by)
 			return store_txn_fail(t, STORE_NOMEM);
+		free(r->updated_by);
 		r->updated_by = by;
 		r->updated_at = now;
 		r->version++;
@@ -982,4 +922,92 @@ store_verify(store *st, bool repair, size_t *faults,
 	if (err || !repair || v.faults == 0)
 		return err;
 	return store_write(st, repair_txn, NULL);
+}
+
+/* --- saving records the caller keeps -------------------------------------- */
+
+/* What store_put changes in a record, so that it can be put back. */
+struct stamp {
+	rec_id id;
+	uint32_t version;
+	int64_t created_at, updated_at;
+	char *created_by, *updated_by;
+};
+
+struct save_ctx {
+	record **rs;
+	size_t n;
+	struct stamp *before;
+};
+
+static int
+stamp_take(struct stamp *s, const record *r)
+{
+	*s = (struct stamp){r->id, r->version, r->created_at, r->updated_at, NULL, NULL};
+	if ((r->created_by && !(s->created_by = strdup(r->created_by))) ||
+	    (r->updated_by && !(s->updated_by = strdup(r->updated_by))))
+		return STORE_NOMEM;
+	return 0;
+}
+
+/* Put r back as it was; the stamp keeps its strings. */
+static int
+stamp_restore(const struct stamp *s, record *r)
+{
+	char *cb = s->created_by ? strdup(s->created_by) : NULL;
+	char *ub = s->updated_by ? strdup(s->updated_by) : NULL;
+	if ((s->created_by && !cb) || (s->updated_by && !ub)) {
+		free(cb);
+		free(ub);
+		return STORE_NOMEM;
+	}
+	free(r->created_by);
+	free(r->updated_by);
+	r->id = s->id;
+	r->version = s->version;
+	r->created_at = s->created_at;
+	r->updated_at = s->updated_at;
+	r->created_by = cb;
+	r->updated_by = ub;
+	return 0;
+}
+
+static int
+save_txn(store_txn *t, void *ctx)
+{
+	struct save_ctx *sc = ctx;
+	for (size_t i = 0; i < sc->n && !t->err; i++) {
+		/* a retry after the map grew starts from the records as given */
+		if (stamp_restore(&sc->before[i], sc->rs[i]))
+			return store_txn_fail(t, STORE_NOMEM);
+		store_put(t, sc->rs[i]);
+	}
+	return t->err;
+}
+
+int
+store_save_many(store *st, record **rs, size_t n)
+{
+	struct save_ctx sc = {rs, n, calloc(n ? n : 1, sizeof *sc.before)};
+	if (!sc.before)
+		return STORE_NOMEM;
+	int err = 0;
+	for (size_t i = 0; i < n && !err; i++)
+		err = stamp_take(&sc.before[i], rs[i]);
+	if (!err)
+		err = store_write(st, save_txn, &sc);
+	for (size_t i = 0; i < n; i++) {
+		if (err)
+			stamp_restore(&sc.before[i], rs[i]);
+		free(sc.before[i].created_by);
+		free(sc.before[i].updated_by);
+	}
+	free(sc.before);
+	return err;
+}
+
+int
+store_save(store *st, record *r)
+{
+	return store_save_many(st, &r, 1);
 }

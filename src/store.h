@@ -7,8 +7,10 @@
  * after one fails the rest do nothing, and the error comes back from
  * store_write, which then commits nothing.  A write that finds the map
  * full grows the map and runs fn again from the start, so fn must not
- * depend on what an earlier, aborted run did; records it saved with
- * store_put are put back as they were before each retry.
+ * depend on what an earlier, aborted run did: it builds the records it
+ * puts afresh each time.  To save records the caller keeps (a form on
+ * the screen), use store_save, which puts them back as they were when
+ * the save fails, so the worker's input stays to redo.
  *
  * No curses here. */
 #ifndef SHEGONG_STORE_H
@@ -95,8 +97,14 @@ int store_get(store_txn *t, const rec_id *id, record **out);
  * already names one, as records from another site do), version 1 and its
  * created/updated stamps.  Otherwise r->version must equal the stored
  * version (STORE_CONFLICT if someone saved in between); it becomes
- * version + 1.  Index entries are rewritten in the same transaction. */
+ * version + 1.  Index entries are rewritten in the same transaction.
+ * r is updated in place even if the transaction later fails. */
 int store_put(store_txn *t, record *r);
+/* Save records the caller keeps, in one transaction: on success their
+ * ids, versions and stamps are updated; on any failure (STORE_CONFLICT,
+ * a full disk ...) they are left exactly as they were. */
+int store_save(store *st, record *r);
+int store_save_many(store *st, record **rs, size_t n);
 /* Delete a record and its index entries; expect_version 0 skips the
  * version check. */
 int store_del(store_txn *t, const rec_id *id, uint32_t expect_version);

@@ -1,0 +1,884 @@
+/* check-store.c: unit tests of records, the LMDB store, its indexes, map
+ * growth, concurrent writers, org units and the demo data. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <lmdb.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "index.h"
+#include "orgunit.h"
+#include "record.h"
+#include "store.h"
+
+/* --- helpers ---------------------------------------------------------- */
+
+static char *
+tmpdb(void)
+{
+	const char *base = getenv("TMPDIR");
+	char *dir;
+	ck_assert_int_ge(asprintf(&dir, "%s/shegong-test-XXXXXX", base && *base ? base : "/tmp"), 0);
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	return dir;
+}
+
+static void
+rmdb(char *dir)
+{
+	char *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", dir), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(dir);
+}
+
+static store *
+open_new(const char *dir)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_OK);
+	store_set_user(st, "tester");
+	return st;
+}
+
+static int
+save(store *st, record *r)
+{
+	return store_save(st, r);
+}
+
+struct get_ctx {
+	rec_id id;
+	record *r;
+	int err;
+};
+
+static int
+get_one(store_txn *t, void *ctx)
+{
+	struct get_ctx *g = ctx;
+	g->err = store_get(t, &g->id, &g->r);
+	return 0;
+}
+
+static record *
+load(store *st, const rec_id *id)
+{
+	struct get_ctx g = {*id, NULL, 0};
+	ck_assert_int_eq(store_read(st, get_one, &g), STORE_OK);
+	return g.r;
+}
+
+static record *
+resident(const char *name, const char *idnum)
+{
+	record *r = record_new(REC_RESIDENT);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(record_set(r, "name", name), 0);
+	if (idnum)
+		ck_assert_int_eq(record_set(r, "idnum", idnum), 0);
+	return r;
+}
+
+struct find_ctx {
+	rec_id ids[64];
+	size_t n;
+};
+
+static int
+collect(const rec_id *id, const char *value, void *ctx)
+{
+	(void)value;
+	struct find_ctx *f = ctx;
+	for (size_t i = 0; i < f->n; i++)
+		if (rec_id_equal(&f->ids[i], id))
+			return 0;
+	if (f->n < 64)
+		f->ids[f->n++] = *id;
+	return 0;
+}
+
+struct find_args {
+	int idx, kind;
+	const char *q;
+	struct find_ctx *f;
+};
+
+static int
+find_txn(store_txn *t, void *ctx)
+{
+	struct find_args *a = ctx;
+	return store_find(t, a->idx, a->kind, a->q, collect, a->f);
+}
+
+static size_t
+find(store *st, int idx, const char *q, rec_id *first)
+{
+	struct find_ctx f = {.n = 0};
+	struct find_args a = {idx, REC_RESIDENT, q, &f};
+	ck_assert_int_eq(store_read(st, find_txn, &a), STORE_OK);
+	if (first && f.n)
+		*first = f.ids[0];
+	return f.n;
+}
+
+static int
+count_txn(store_txn *t, void *ctx)
+{
+	return store_count(t, REC_RESIDENT, ctx);
+}
+
+static size_t
+count(store *st)
+{
+	size_t n = 0;
+	ck_assert_int_eq(store_read(st, count_txn, &n), STORE_OK);
+	return n;
+}
+
+static size_t
+verify(store *st)
+{
+	size_t faults = 99;
+	ck_assert_int_eq(store_verify(st, false, &faults, NULL, NULL), STORE_OK);
+	return faults;
+}
+
+/* --- records ------------------------------------------------------------ */
+
+START_TEST(test_record_roundtrip)
+{
+	record *r = resident("王𠈌", "11010519491231002X");
+	r->id = (rec_id){REC_RESIDENT, 0xabcdef123456ULL, 42};
+	r->version = 7;
+	r->form_version = 3;
+	r->created_at = -5;
+	r->updated_at = 1790000000;
+	r->created_by = strdup("anning");
+	r->updated_by = strdup("bingu");
+	record_set(r, "notes", "line one\nline two, \"quoted\"");
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	ck_assert_ptr_nonnull(enc);
+	record *d;
+	ck_assert_int_eq(record_decode(enc, len, &r->id, &d), 0);
+	ck_assert_uint_eq(d->version, 7);
+	ck_assert_uint_eq(d->form_version, 3);
+	ck_assert_int_eq(d->created_at, -5);
+	ck_assert_int_eq(d->updated_at, 1790000000);
+	ck_assert_str_eq(d->created_by, "anning");
+	ck_assert_str_eq(d->updated_by, "bingu");
+	ck_assert_str_eq(record_get(d, "name"), "王𠈌");
+	ck_assert_str_eq(record_get(d, "notes"), "line one\nline two, \"quoted\"");
+	ck_assert_ptr_null(record_get(d, "phone"));
+	/* every truncation is refused, never read past the end */
+	for (size_t cut = 0; cut < len; cut++) {
+		record *x = NULL;
+		ck_assert_int_eq(record_decode(enc, cut, &r->id, &x), -1);
+		ck_assert_ptr_null(x);
+	}
+	/* a newer encoding is refused rather than guessed at */
+	record *e;
+	enc[0] = RECORD_FORMAT + 1;
+	ck_assert_int_eq(record_decode(enc, len, &r->id, &e), -1);
+	free(enc);
+	record_free(d);
+	record_free(r);
+}
+END_TEST
+
+START_TEST(test_record_set_remove)
+{
+	record *r = record_new(REC_NEED);
+	record_set(r, "a", "1");
+	record_set(r, "b", "2");
+	record_set(r, "a", "3");
+	ck_assert_uint_eq(r->nfields, 2);
+	ck_assert_str_eq(record_get(r, "a"), "3");
+	record_set(r, "a", "");
+	ck_assert_uint_eq(r->nfields, 1);
+	ck_assert_ptr_null(record_get(r, "a"));
+	ck_assert_str_eq(record_get(r, "b"), "2");
+	record *c = record_dup(r);
+	ck_assert_str_eq(record_get(c, "b"), "2");
+	record_free(c);
+	record_free(r);
+}
+END_TEST
+
+START_TEST(test_rec_id_text)
+{
+	rec_id id = {REC_RESIDENT, 0x3f9a2c71d0e4ULL, 42}, back;
+	char buf[REC_ID_TEXTMAX];
+	ck_assert_str_eq(rec_id_format(&id, buf), "res-3f9a2c71d0e4-42");
+	ck_assert_int_eq(rec_id_parse(buf, &back), 0);
+	ck_assert(rec_id_equal(&id, &back));
+	ck_assert_int_eq(rec_id_parse("resident-3f9a2c71d0e4-42", &back), 0);
+	ck_assert_int_eq(rec_id_parse("xyz-3f9a2c71d0e4-42", &back), -1);
+	ck_assert_int_eq(rec_id_parse("res-3g-42", &back), -1);
+	ck_assert_int_eq(rec_id_parse("res-3f-", &back), -1);
+	ck_assert_int_eq(rec_id_parse("res--42", &back), -1);
+	ck_assert_int_eq(rec_id_parse("res-12-99999999999999999999", &back), -1);
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&id, key);
+	ck_assert_uint_eq(key[0], REC_RESIDENT);
+	ck_assert_uint_eq(key[16], 42);
+	rec_id_from_key(key, &back);
+	ck_assert(rec_id_equal(&id, &back));
+}
+END_TEST
+
+/* --- store basics ------------------------------------------------------- */
+
+START_TEST(test_open_missing)
+{
+	char *dir = tmpdb();
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_NODB);
+	char *sub;
+	ck_assert_int_ge(asprintf(&sub, "%s/a/b", dir), 0);
+	ck_assert_int_eq(store_open(&st, sub, 0), STORE_NODB);
+	ck_assert_int_eq(store_open(&st, sub, STORE_CREATE), STORE_OK);
+	uint64_t site = store_site(st);
+	ck_assert_uint_ne(site, 0);
+	ck_assert_uint_lt(site, 1ULL << 48);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, sub, 0), STORE_OK);
+	ck_assert_uint_eq(store_site(st), site);
+	store_close(st);
+	free(sub);
+	rmdb(dir);
+}
+END_TEST
+
+START_TEST(test_put_get_update)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	record *r = resident("张三丰", "11010519491231002X");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	ck_assert_uint_eq(r->version, 1);
+	ck_assert_uint_eq(r->id.site, store_site(st));
+	ck_assert_uint_ne(r->id.seq, 0);
+	ck_assert_str_eq(r->created_by, "tester");
+	record *g = load(st, &r->id);
+	ck_assert_ptr_nonnull(g);
+	ck_assert_str_eq(record_get(g, "name"), "张三丰");
+	ck_assert_uint_eq(g->version, 1);
+
+	/* update: version goes up, stamps follow the updater */
+	store_set_user(st, "other");
+	record_set(r, "name", "张三");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	ck_assert_uint_eq(r->version, 2);
+	ck_assert_str_eq(r->created_by, "tester");
+	ck_assert_str_eq(r->updated_by, "other");
+
+	/* the stale copy g (version 1) is refused, and left as it was */
+	record_set(g, "name", "李四");
+	ck_assert_int_eq(save(st, g), STORE_CONFLICT);
+	ck_assert_uint_eq(g->version, 1);
+	ck_assert_str_eq(record_get(g, "name"), "李四");
+	record *now = load(st, &r->id);
+	ck_assert_str_eq(record_get(now, "name"), "张三");
+	ck_assert_uint_eq(count(st), 1);
+
+	/* two new records get different ids */
+	record *r2 = resident("李四", NULL);
+	ck_assert_int_eq(save(st, r2), STORE_OK);
+	ck_assert(!rec_id_equal(&r->id, &r2->id));
+	ck_assert_uint_eq(count(st), 2);
+	record_free(now);
+	record_free(g);
+	record_free(r);
+	record_free(r2);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+struct del_ctx {
+	rec_id id;
+	uint32_t v;
+};
+
+static int
+del_one(store_txn *t, void *ctx)
+{
+	struct del_ctx *d = ctx;
+	return store_del(t, &d->id, d->v);
+}
+
+START_TEST(test_indexes_follow_updates)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	record *a = resident("张三丰", "11010519491231002X");
+	record *b = resident("Zhang Wei", "510421198001010015");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	ck_assert_int_eq(save(st, b), STORE_OK);
+	rec_id first;
+	ck_assert_uint_eq(find(st, IDX_NAME, "张三", &first), 1);
+	ck_assert(rec_id_equal(&first, &a->id));
+	ck_assert_uint_eq(find(st, IDX_NAME, "zhang", &first), 1);  /* ASCII case folded */
+	ck_assert(rec_id_equal(&first, &b->id));
+	ck_assert_uint_eq(find(st, IDX_PINYIN, "zsf", &first), 1);
+	ck_assert(rec_id_equal(&first, &a->id));
+	ck_assert_uint_eq(find(st, IDX_PINYIN, "z", NULL), 2);
+	ck_assert_uint_eq(find(st, IDX_IDNUM, "110105", NULL), 1);
+	ck_assert_uint_eq(find(st, IDX_IDNUM, "11010519491231002x", NULL), 1);
+	ck_assert_uint_eq(verify(st), 0);
+
+	/* rename: the old entries go, the new ones come */
+	record_set(a, "name", "李四");
+	record_set(a, "idnum", "");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	ck_assert_uint_eq(find(st, IDX_NAME, "张三", NULL), 0);
+	ck_assert_uint_eq(find(st, IDX_PINYIN, "zsf", NULL), 0);
+	ck_assert_uint_eq(find(st, IDX_PINYIN, "ls", NULL), 1);
+	ck_assert_uint_eq(find(st, IDX_IDNUM, "110105", NULL), 0);
+	ck_assert_uint_eq(verify(st), 0);
+
+	/* delete: wrong version refused, then gone with its entries */
+	struct del_ctx d = {a->id, 1};
+	ck_assert_int_eq(store_write(st, del_one, &d), STORE_CONFLICT);
+	d.v = a->version;
+	ck_assert_int_eq(store_write(st, del_one, &d), STORE_OK);
+	ck_assert_uint_eq(find(st, IDX_PINYIN, "ls", NULL), 0);
+	ck_assert_ptr_null(load(st, &a->id));
+	ck_assert_int_eq(store_write(st, del_one, &d), STORE_NOTFOUND);
+	ck_assert_uint_eq(count(st), 1);
+	ck_assert_uint_eq(verify(st), 0);
+	record_free(a);
+	record_free(b);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* A failing step inside a transaction leaves nothing of it behind. */
+
+START_TEST(test_all_or_nothing)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	record *old = resident("旧", NULL);
+	ck_assert_int_eq(save(st, old), STORE_OK);
+	record *stale = record_dup(old);
+	ck_assert_int_eq(save(st, old), STORE_OK);  /* now version 2 */
+	record *fresh = resident("新人", NULL);
+	record *both[2] = {fresh, stale};  /* the second fails: a stale version */
+	ck_assert_int_eq(store_save_many(st, both, 2), STORE_CONFLICT);
+	ck_assert_uint_eq(fresh->version, 0);    /* the caller's record is as before */
+	ck_assert_uint_eq(fresh->id.seq, 0);
+	ck_assert_uint_eq(count(st), 1);
+	ck_assert_uint_eq(find(st, IDX_NAME, "新人", NULL), 0);
+	ck_assert_int_eq(save(st, fresh), STORE_OK);  /* and can be saved again */
+	ck_assert_uint_eq(count(st), 2);
+	ck_assert_uint_eq(verify(st), 0);
+	record_free(old);
+	record_free(stale);
+	record_free(fresh);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* Tamper with the index behind the store's back: verify finds it and
+ * repair mends it. */
+START_TEST(test_verify_and_repair)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	record *a = resident("张三丰", "11010519491231002X");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	store_close(st);
+
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi idx;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "idx", MDB_DUPSORT, &idx), 0);
+	unsigned char key[IDX_KEYMAX], reckey[REC_KEYLEN];
+	size_t n = index_prefix(IDX_IDNUM, REC_RESIDENT, "11010519491231002X", key);
+	rec_id_to_key(&a->id, reckey);
+	MDB_val k = {n, key}, d = {REC_KEYLEN, reckey};
+	ck_assert_int_eq(mdb_del(txn, idx, &k, &d), 0);
+	/* and a stray entry for a record that does not exist */
+	rec_id ghost = {REC_RESIDENT, a->id.site, 999};
+	rec_id_to_key(&ghost, reckey);
+	n = index_prefix(IDX_NAME, REC_RESIDENT, "鬼", key);
+	k = (MDB_val){n, key};
+	ck_assert_int_eq(mdb_put(txn, idx, &k, &d, 0), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(verify(st), 2);
+	size_t faults;
+	ck_assert_int_eq(store_verify(st, true, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 2);
+	ck_assert_uint_eq(verify(st), 0);
+	ck_assert_uint_eq(find(st, IDX_IDNUM, "110105", NULL), 1);
+	record_free(a);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* A database from a newer program is refused at open. */
+START_TEST(test_newer_schema)
+{
+	char *dir = tmpdb();
+	store_close(open_new(dir));
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	unsigned char v[8] = {0, 0, 0, 0, 0, 0, 0, 99};
+	MDB_val k = {6, "schema"}, d = {8, v};
+	ck_assert_int_eq(mdb_put(txn, meta, &k, &d, 0), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_NEWER);
+	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_NEWER);
+	ck_assert_ptr_nonnull(strstr(store_strerror(STORE_NEWER), "newer"));
+	rmdb(dir);
+}
+END_TEST
+
+START_TEST(test_error_mapping)
+{
+	ck_assert_int_eq(store_map_error(0), STORE_OK);
+	ck_assert_int_eq(store_map_error(ENOSPC), STORE_DISKFULL);
+	ck_assert_int_eq(store_map_error(EACCES), STORE_PERM);
+	ck_assert_int_eq(store_map_error(MDB_MAP_FULL), STORE_MAPFULL);
+	ck_assert_int_eq(store_map_error(MDB_VERSION_MISMATCH), STORE_NOTDB);
+	ck_assert_int_eq(store_map_error(MDB_CORRUPTED), STORE_CORRUPT);
+	ck_assert_int_eq(store_map_error(MDB_READERS_FULL), STORE_BUSY);
+	ck_assert_int_eq(store_map_error(12345), STORE_IO);
+	for (int e = STORE_OK; e <= STORE_MAPFULL; e++)
+		ck_assert(strlen(store_strerror(e)) > 4);
+	ck_assert_ptr_nonnull(strstr(store_strerror(STORE_DISKFULL), "disk is full"));
+}
+END_TEST
+
+START_TEST(test_no_permission)
+{
+	if (geteuid() == 0)
+		return;  /* root reads anything; the mapping is tested above */
+	char *dir = tmpdb();
+	store_close(open_new(dir));
+	ck_assert_int_eq(chmod(dir, 0), 0);
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_PERM);
+	chmod(dir, 0700);
+	rmdb(dir);
+}
+END_TEST
+
+/* --- map growth --------------------------------------------------------- */
+
+struct bulk {
+	int from, n;
+	size_t size;
+};
+
+static int
+put_bulk(store_txn *t, void *ctx)
+{
+	struct bulk *b = ctx;
+	char *big = malloc(b->size + 1);
+	memset(big, 'x', b->size);
+	big[b->size] = '\0';
+	for (int i = 0; i < b->n && !store_txn_error(t); i++) {
+		char name[32];
+		snprintf(name, sizeof name, "居民%06d", b->from + i);
+		record *r = record_new(REC_RESIDENT);
+		record_set(r, "name", name);
+		record_set(r, "notes", big);
+		store_put(t, r);
+		record_free(r);
+	}
+	free(big);
+	return store_txn_error(t);
+}
+
+START_TEST(test_map_grows)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	size_t start = store_mapsize(st);
+	/* well past the starting map, in transactions of 2 MB */
+	size_t total = start + start / 2;
+	int per = 200, size = 10000, rounds = (int)(total / ((size_t)per * size)) + 1;
+	for (int i = 0; i < rounds; i++) {
+		struct bulk b = {i * per, per, (size_t)size};
+		ck_assert_int_eq(store_write(st, put_bulk, &b), STORE_OK);
+	}
+	ck_assert_uint_gt(store_mapsize(st), start);
+	ck_assert_uint_eq(count(st), (size_t)rounds * per);
+	ck_assert_uint_eq(find(st, IDX_NAME, "居民000000", NULL), 1);
+	store_close(st);
+
+	/* a fresh open sees the grown map and all the data */
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_gt(store_mapsize(st), start);
+	ck_assert_uint_eq(count(st), (size_t)rounds * per);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* Where the map may not grow (a 32-bit system's bound), a clear error,
+ * nothing half-written, and work goes on once there is room. */
+START_TEST(test_map_limit)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	store_set_maplimit(st, store_mapsize(st));
+	int saved = 0, err = STORE_OK;
+	for (int i = 0; i < 1000 && err == STORE_OK; i++) {
+		struct bulk b = {i * 100, 100, 10000};
+		err = store_write(st, put_bulk, &b);
+		if (err == STORE_OK)
+			saved += 100;
+	}
+	ck_assert_int_eq(err, STORE_MAPLIMIT);
+	ck_assert_uint_eq(count(st), (size_t)saved);
+	ck_assert_uint_eq(verify(st), 0);
+	store_set_maplimit(st, (size_t)1 << 34);
+	struct bulk b = {900000, 100, 10000};
+	ck_assert_int_eq(store_write(st, put_bulk, &b), STORE_OK);
+	ck_assert_uint_eq(count(st), (size_t)saved + 100);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* Another process keeps the database open and reading while this one
+ * grows the map: it adopts the new size and sees everything. */
+START_TEST(test_map_grows_under_reader)
+{
+	char *dir = tmpdb();
+	store_close(open_new(dir));
+	int go[2], done[2];
+	ck_assert_int_eq(pipe(go), 0);
+	ck_assert_int_eq(pipe(done), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		store *cst;
+		if (store_open(&cst, dir, 0))
+			_exit(10);
+		char c;
+		if (write(done[1], "r", 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(11);
+		size_t n = 0;
+		int err = store_read(cst, count_txn, &n);
+		struct find_ctx f = {.n = 0};
+		struct find_args a = {IDX_NAME, REC_RESIDENT, "居民000000", &f};
+		if (!err)
+			err = store_read(cst, find_txn, &a);
+		/* and write after the other grew the map */
+		record *r = record_new(REC_RESIDENT);
+		record_set(r, "name", "子进程");
+		if (!err)
+			err = save(cst, r);
+		store_close(cst);
+		_exit(err ? 12 : n == 0 ? 13 : f.n != 1 ? 14 : 0);
+	}
+	char c;
+	ck_assert_int_eq(read(done[0], &c, 1), 1);
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	size_t start = store_mapsize(st);
+	for (int i = 0; store_mapsize(st) <= start && i < 100; i++) {
+		struct bulk b = {i * 200, 200, 10000};
+		ck_assert_int_eq(store_write(st, put_bulk, &b), STORE_OK);
+	}
+	ck_assert_uint_gt(store_mapsize(st), start);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	ck_assert_uint_eq(find(st, IDX_NAME, "子进程", NULL), 1);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* --- many processes ----------------------------------------------------- */
+
+START_TEST(test_concurrent_writers)
+{
+	char *dir = tmpdb();
+	store_close(open_new(dir));
+	enum { WRITERS = 4, EACH = 150 };
+	pid_t pids[WRITERS];
+	for (int w = 0; w < WRITERS; w++) {
+		pids[w] = fork();
+		ck_assert_int_ge(pids[w], 0);
+		if (pids[w] == 0) {
+			store *cst;
+			if (store_open(&cst, dir, 0))
+				_exit(10);
+			for (int i = 0; i < EACH; i++) {
+				char name[32];
+				snprintf(name, sizeof name, "写%d号%03d", w, i);
+				record *r = record_new(REC_RESIDENT);
+				record_set(r, "name", name);
+				if (save(cst, r) != STORE_OK)
+					_exit(11);
+				/* and edit it once, as a worker would */
+				record_set(r, "phone", "13800000000");
+				if (save(cst, r) != STORE_OK)
+					_exit(12);
+				record_free(r);
+			}
+			store_close(cst);
+			_exit(0);
+		}
+	}
+	for (int w = 0; w < WRITERS; w++) {
+		int status;
+		ck_assert_int_eq(waitpid(pids[w], &status, 0), pids[w]);
+		ck_assert(WIFEXITED(status));
+		ck_assert_int_eq(WEXITSTATUS(status), 0);
+	}
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(count(st), WRITERS * EACH);
+	ck_assert_uint_eq(find(st, IDX_NAME, "写3号149", NULL), 1);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* A process killed in the middle of a read leaves a reader slot behind;
+ * the next open clears it. */
+static int
+hold_read(store_txn *t, void *ctx)
+{
+	(void)t;
+	int fd = *(int *)ctx;
+	if (write(fd, "r", 1) != 1)
+		return 1;
+	for (;;)
+		pause();
+}
+
+START_TEST(test_stale_readers_cleared)
+{
+	char *dir = tmpdb();
+	store_close(open_new(dir));
+	int p[2];
+	ck_assert_int_eq(pipe(p), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		store *cst;
+		if (store_open(&cst, dir, 0))
+			_exit(10);
+		store_read(cst, hold_read, &p[1]);
+		_exit(11);
+	}
+	char c;
+	ck_assert_int_eq(read(p[0], &c, 1), 1);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	/* our open already cleared the dead slot: LMDB finds none left */
+	MDB_env *env;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, MDB_RDONLY, 0660), 0);
+	int dead = -1;
+	ck_assert_int_eq(mdb_reader_check(env, &dead), 0);
+	ck_assert_int_eq(dead, 0);
+	mdb_env_close(env);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+/* --- org units, workers, demo ------------------------------------------- */
+
+struct unit_case {
+	const char *code, *name;
+	int want;
+};
+
+static int
+add_units(store_txn *t, void *ctx)
+{
+	struct unit_case *c = ctx;
+	for (; c->code; c++) {
+		int err = orgunit_add(t, c->code, c->name, NULL);
+		ck_assert_int_eq(err, c->want);
+	}
+	return 0;
+}
+
+static int
+check_units(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	record *u;
+	ck_assert_int_eq(orgunit_by_code(t, "510421", &u), STORE_OK);
+	ck_assert_str_eq(record_get(u, "name"), "米易县");
+	ck_assert_str_eq(record_get(u, "level"), "county");
+	char cid[REC_ID_TEXTMAX];
+	rec_id_format(&u->id, cid);
+	record_free(u);
+	ck_assert_int_eq(orgunit_by_code(t, "510421100", &u), STORE_OK);
+	ck_assert_str_eq(record_get(u, "parent"), cid);
+	record_free(u);
+	ck_assert_int_eq(orgunit_by_code(t, "51042110", &u), STORE_NOTFOUND);
+	ck_assert_int_eq(orgunit_by_code(t, "510421101", &u), STORE_NOTFOUND);
+	return 0;
+}
+
+START_TEST(test_orgunits)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	struct unit_case cases[] = {
+		{"510421100", "攀莲镇", ORGUNIT_NOPARENT},
+		{"510421", "米易县", 0},
+		{"510421100", "攀莲镇", 0},
+		{"510421100001", "安宁村", 0},
+		{"510421100001", "安宁村", ORGUNIT_DUPLICATE},
+		{"5104211", "错", ORGUNIT_BADCODE},
+		{"51042110000a", "错", ORGUNIT_BADCODE},
+		{"510421100002", "", ORGUNIT_NONAME},
+		{NULL, NULL, 0},
+	};
+	ck_assert_int_eq(store_write(st, add_units, cases), STORE_OK);
+	ck_assert_int_eq(store_read(st, check_units, NULL), STORE_OK);
+	char line[] = "  510421100002\t挂榜村 \r\n";
+	char *code, *name;
+	const char *why;
+	ck_assert_int_eq(orgunit_parse_line(line, &code, &name, &why), 0);
+	ck_assert_str_eq(code, "510421100002");
+	ck_assert_str_eq(name, "挂榜村");
+	char comment[] = "# a comment";
+	ck_assert_int_eq(orgunit_parse_line(comment, &code, &name, &why), 1);
+	char bad[] = "5104 某地";
+	ck_assert_int_eq(orgunit_parse_line(bad, &code, &name, &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "6 digits"));
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+static int
+check_demo(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	record *w;
+	ck_assert_int_eq(worker_by_login(t, "visitor", &w), STORE_OK);
+	ck_assert_str_eq(record_get(w, "role"), "village");
+	record_free(w);
+	ck_assert_int_eq(worker_by_login(t, "dudao", &w), STORE_OK);
+	ck_assert_str_eq(record_get(w, "role"), "supervisor");
+	record_free(w);
+	return 0;
+}
+
+static int
+rare_name(const record *r, void *ctx)
+{
+	const char *name = record_get(r, "name");
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		if (*p >= 0xF0)
+			(*(size_t *)ctx)++;
+	return 0;
+}
+
+static int
+scan_rare(store_txn *t, void *ctx)
+{
+	return store_scan(t, REC_RESIDENT, NULL, rare_name, ctx);
+}
+
+START_TEST(test_demo)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	struct demo_counts dc;
+	ck_assert_int_eq(demo_fill(st, "visitor", 7, &dc), STORE_OK);
+	ck_assert_uint_eq(dc.units, 13);
+	ck_assert_uint_gt(dc.residents, 100);
+	ck_assert_uint_gt(dc.needs, 10);
+	ck_assert_uint_eq(count(st), dc.residents);
+	ck_assert_int_eq(store_read(st, check_demo, NULL), STORE_OK);
+	size_t rare = 0;
+	ck_assert_int_eq(store_read(st, scan_rare, &rare), STORE_OK);
+	ck_assert_uint_gt(rare, 0);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
+static Suite *
+store_suite(void)
+{
+	Suite *s = suite_create("store");
+	TCase *tc = tcase_create("records");
+	tcase_add_test(tc, test_record_roundtrip);
+	tcase_add_test(tc, test_record_set_remove);
+	tcase_add_test(tc, test_rec_id_text);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("store");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_open_missing);
+	tcase_add_test(tc, test_put_get_update);
+	tcase_add_test(tc, test_indexes_follow_updates);
+	tcase_add_test(tc, test_all_or_nothing);
+	tcase_add_test(tc, test_verify_and_repair);
+	tcase_add_test(tc, test_newer_schema);
+	tcase_add_test(tc, test_error_mapping);
+	tcase_add_test(tc, test_no_permission);
+	tcase_add_test(tc, test_map_grows);
+	tcase_add_test(tc, test_map_limit);
+	tcase_add_test(tc, test_map_grows_under_reader);
+	tcase_add_test(tc, test_concurrent_writers);
+	tcase_add_test(tc, test_stale_readers_cleared);
+	tcase_add_test(tc, test_orgunits);
+	tcase_add_test(tc, test_demo);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(store_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
