@@ -1,0 +1,97 @@
+#!/bin/sh
+# cli.sh: the command line as a script would use it: help, version, init
+# from options and from files (UTF-8 and GB18030), refusals that save
+# nothing, the demo database, and messages in Chinese and in GB18030.
+set -u
+bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-cli-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+no() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/    /' "$tmp/out" "$tmp/err" 2>/dev/null; }
+# run EXPECTED-STATUS NAME ARGS...: run the program, keep its output
+run() {
+  want=$1 name=$2
+  shift 2
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, wanted $want"; fi
+}
+has() { # has FILE TEXT NAME
+  if grep -q -- "$2" "$tmp/$1"; then ok "$3"; else no "$3: no \"$2\" in $1"; fi
+}
+entries() { # entries DIR DBI: records in a named database, read by LMDB's own tool
+  mdb_stat -s "$2" "$1" 2>/dev/null | sed -n 's/^ *Entries: *//p'
+}
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=
+unset SHEGONG_DB
+
+run 0 "--help" --help
+has out "init --county" "help lists init"
+run 0 "--version" --version
+has out "shegong [0-9]" "version printed"
+run 2 "unknown option" --bogus
+has err "unknown option" "unknown option named"
+run 2 "unknown command" frobnicate
+run 2 "init with no units" --db "$tmp/a" init
+has err "county" "init says what it needs"
+
+run 0 "init from options" --db "$tmp/a" init --county 510421 "米易县" \
+  --township 510421100 "攀莲镇" --village 510421100001 "安宁村"
+has out "3 org units" "init reports what it made"
+[ "$(entries "$tmp/a" rec)" = 4 ] && ok "3 units and 1 worker stored" || no "records after init: $(entries "$tmp/a" rec)"
+run 1 "init twice is refused" --db "$tmp/a" init --county 510421 "米易县"
+has err "already" "second init says the database is there"
+[ "$(entries "$tmp/a" rec)" = 4 ] && ok "second init changed nothing" || no "records changed"
+
+run 2 "a township code of the wrong length" --db "$tmp/b" init --county 510421 "米易县" --township 5104211 "错"
+run 1 "a village whose township is missing" --db "$tmp/b" init --county 510421 "米易县" \
+  --village 510421100001 "安宁村"
+has err "not registered yet" "missing parent explained"
+has err "Nothing was saved" "and nothing saved"
+[ "$(entries "$tmp/b" rec)" = 0 ] && ok "no half-written units" || no "records after failed init: $(entries "$tmp/b" rec)"
+run 0 "init after a failed init" --db "$tmp/b" init --county 510421 "米易县"
+
+printf '# Miyi\n510421 米易县\n510421101 丙谷镇\n\n510421101001\t新山村\n' >"$tmp/units.txt"
+iconv -f UTF-8 -t GB18030 "$tmp/units.txt" >"$tmp/units-gb.txt"
+run 0 "init from a GB18030 units file" --db "$tmp/c" init --units "$tmp/units-gb.txt"
+has out "3 org units" "all three units read"
+printf '510421 米易县\n510421101 丙谷镇\n5104211010 新山村\n' >"$tmp/bad.txt"
+run 1 "a units file with a bad line" --db "$tmp/d" init --units "$tmp/bad.txt"
+has err "line 3" "the bad line is named"
+
+run 2 "--demo without a terminal" --demo --db "$tmp/demo"
+has err "residents" "the demo database was filled"
+has err "needs a terminal" "and the screen asks for a terminal"
+n=$(entries "$tmp/demo" rec)
+[ "${n:-0}" -gt 200 ] && ok "demo has $n records" || no "demo records: $n"
+run 2 "--demo a second time reuses it" --demo --db "$tmp/demo"
+[ "$(entries "$tmp/demo" rec)" = "$n" ] && ok "demo not filled twice" || no "demo grew"
+
+SHEGONG_DB="$tmp/a" run 1 "init honours SHEGONG_DB" init --county 510421 "米易县"
+has err "$tmp/a" "SHEGONG_DB names the folder"
+
+if locale -a 2>/dev/null | grep -qi '^zh_CN.utf8$'; then
+  LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 run 0 "--help in Chinese" --help
+  has out "用法" "help speaks Chinese"
+  LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 run 1 "init refusal in Chinese" --db "$tmp/a" init --county 510421 "米易县"
+  has err "已有" "refusal speaks Chinese"
+else
+  no "locale zh_CN.UTF-8 is missing (sh tools/install-deps.sh makes it)"
+fi
+if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
+  LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 run 0 "--help in a GB18030 locale" --help
+  if iconv -f GB18030 -t UTF-8 "$tmp/out" 2>/dev/null | grep -q "用法" && ! grep -q "用法" "$tmp/out"; then
+    ok "help is written in GB18030"
+  else
+    no "help is not GB18030"
+  fi
+else
+  no "locale zh_CN.GB18030 is missing (sh tools/install-deps.sh makes it)"
+fi
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
