@@ -97,7 +97,7 @@ keys_describe(const struct key_binding *b, char *buf, size_t size)
 		ADD("Esc %d", b->fkey % 10);
 	if (b->ch == 27)
 		ADD("Esc");
-	else if (b->ch == L'\r')
+	else if (b->ch == L'\r' && !b->curses_key)
 		ADD("%s", _("Enter"));
 	else if (b->ch > 32)
 		ADD("%c", (char)b->ch);

@@ -155,9 +155,9 @@ draw_help(struct ui *u)
 		ui_text(y, 31, u->cols - 32, _(b->help), A_NORMAL);
 		y++;
 	}
-	ui_text(y + 1, 2, u->cols - 4,
-	        _("Without F-keys: hold Ctrl, or press Esc and the digit at once (Alt+digit): "
-	          "Esc 1 = F1, Esc 0 = F10."), A_NORMAL);
+	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: hold Ctrl, or press Esc and the digit"),
+	        A_NORMAL);
+	ui_text(y + 2, 2, u->cols - 4, _("at once (Alt+digit): Esc 1 = F1, Esc 0 = F10."), A_NORMAL);
 	ui_text(u->rows - 1, 0, u->cols, _(" F10 / q / Esc  Back"), A_REVERSE);
 }
 
