@@ -222,6 +222,8 @@ text_pad(char *out, size_t cap, const char *s, size_t len, int cols, bool ellips
 		keep = text_fit(s, len, room, &used);
 	}
 
+	/* Out of memory is reported like a short buffer: either way the
+	 * caller has nothing to draw. */
 	char *clean = text_sanitize(s, keep, 0);
 	if (!clean)
 		return -1;
