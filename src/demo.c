@@ -60,14 +60,15 @@ static const char *const given[] = {
 	/* rare characters outside the BMP, as real registers have them */
 	"𠈌", "𡃁", "𠮷祥", "小𡃁", "𤭢梅",
 };
+/* values of the shared choice lists in forms/choices */
 static const char *const categories[] = {
-	"低保", "特困", "低保边缘", "残疾人", "留守儿童", "困境儿童", "独居老人",
-	"空巢老人", "精神障碍患者", "退役军人",
+	"dibao", "tekun", "dibao_edge", "disabled", "left_behind", "child_difficulty",
+	"elder_alone", "empty_nest", "mental", "veteran",
 };
-static const char *const relations[] = {"户主", "配偶", "子女", "父母", "孙子女"};
-static const char *const channels[] = {"入户走访", "来访", "电话", "网格员反映", "他人转介"};
+static const char *const relations[] = {"head", "spouse", "child", "parent", "grandchild"};
+static const char *const channels[] = {"visit", "walk_in", "phone", "grid", "referred"};
 static const char *const services[] = {
-	"需求评估", "社会救助", "老幼关爱", "社区治理", "资源链接", "生计发展",
+	"assessment", "assistance", "care", "governance", "resources", "livelihood",
 };
 static const char *const needs_text[] = {
 	"独居老人行动不便，需要定期探访和代购生活用品",
@@ -79,8 +80,8 @@ static const char *const needs_text[] = {
 	"邻里因宅基地发生纠纷，需要调解",
 	"老人慢性病用药负担重，需链接医疗救助",
 };
-static const char *const urgencies[] = {"一般", "较急", "紧急"};
-static const char *const statuses[] = {"待处理", "处理中", "已满足", "已结案"};
+static const char *const urgencies[] = {"normal", "soon", "urgent"};
+static const char *const statuses[] = {"open", "in_progress", "met", "closed"};
 
 /* A small deterministic generator: the same seed, the same demo. */
 static unsigned
@@ -131,13 +132,19 @@ make_resident(store_txn *t, struct demo *d, const record *village, int n,
 	record *r = record_new(REC_RESIDENT);
 	if (!r)
 		return store_txn_fail(t, STORE_NOMEM);
-	int bad = record_set(r, "name", name) | record_set(r, "sex", female ? "女" : "男") |
+	int bad = record_set(r, "name", name) | record_set(r, "sex", female ? "f" : "m") |
 	          record_set(r, "idnum", idnum) | record_set(r, "birth", birth) |
 	          record_set(r, "phone", phone) |
 	          record_set(r, "village", rec_id_format(&village->id, vid)) |
 	          record_set(r, "group", group) | record_set(r, "address", addr) |
 	          record_set(r, "household", household) | record_set(r, "relation", relation) |
-	          record_set(r, "categories", cats) | record_set(r, "status", "在册");
+	          record_set(r, "categories", cats) | record_set(r, "status", "active");
+	if (strstr(cats, "disabled")) {
+		static const char *const dcat[] = {"vision", "hearing", "physical", "intellectual", "mental"};
+		static const char *const grade[] = {"1", "2", "3", "4"};
+		bad |= record_set(r, "disability_category", PICK(s, dcat)) |
+		       record_set(r, "disability_grade", PICK(s, grade));
+	}
 	if (bad) {
 		record_free(r);
 		return store_txn_fail(t, STORE_NOMEM);
@@ -160,14 +167,15 @@ make_need(store_txn *t, struct demo *d, const record *village, const rec_id *who
 	record *r = record_new(REC_NEED);
 	if (!r)
 		return store_txn_fail(t, STORE_NOMEM);
-	int bad = record_set(r, "resident", rec_id_format(who, rid)) |
-	          record_set(r, "parent", rid) |
+	int bad = record_set(r, "who", "resident") |
+	          record_set(r, "resident", rec_id_format(who, rid)) |
 	          record_set(r, "village", rec_id_format(&village->id, vid)) |
 	          record_set(r, "date", date) | record_set(r, "channel", PICK(s, channels)) |
 	          record_set(r, "service", PICK(s, services)) |
 	          record_set(r, "description", PICK(s, needs_text)) |
 	          record_set(r, "urgency", PICK(s, urgencies)) |
-	          record_set(r, "status", PICK(s, statuses));
+	          record_set(r, "status", PICK(s, statuses)) |
+	          record_set(r, "worker", d->login);
 	if (bad) {
 		record_free(r);
 		return store_txn_fail(t, STORE_NOMEM);
@@ -193,7 +201,7 @@ fill_village(store_txn *t, struct demo *d, const record *village)
 			                  : 1950 + (int)(next(&d->seed) % 70);
 			rec_id id;
 			int err = make_resident(t, d, village, people, household,
-			                        m == 0 ? "户主" : relations[1 + next(&d->seed) % 4],
+			                        m == 0 ? "head" : relations[1 + next(&d->seed) % 4],
 			                        year, &id);
 			if (err)
 				return err;

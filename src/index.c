@@ -25,6 +25,7 @@ static const struct {
 	{IDX_CODE, "code", "code", NORM_PLAIN},
 	{IDX_LOGIN, "login", "login", NORM_PLAIN},
 	{IDX_PARENT, "parent", "parent", NORM_PLAIN},
+	{IDX_RESIDENT, "resident", "resident", NORM_PLAIN},
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 

@@ -18,7 +18,8 @@ enum idx {
 	IDX_DATE = 6,     /* field "date", YYYY-MM-DD sorts as dates */
 	IDX_CODE = 7,     /* field "code": org unit division code */
 	IDX_LOGIN = 8,    /* field "login": a worker's account name */
-	IDX_PARENT = 9,   /* field "parent": the record this one belongs to */
+	IDX_PARENT = 9,   /* field "parent": the unit (or record) above this one */
+	IDX_RESIDENT = 10, /* field "resident": the resident a record is about */
 };
 
 /* Keys are at most this long (LMDB's default limit is 511). */

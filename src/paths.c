@@ -55,3 +55,10 @@ paths_login(void)
 	char *out;
 	return asprintf(&out, "uid%ld", (long)getuid()) < 0 ? NULL : out;
 }
+
+const char *
+paths_forms(void)
+{
+	const char *env = getenv("SHEGONG_FORMSDIR");
+	return env && *env ? env : PKGDATADIR "/forms";
+}

@@ -55,21 +55,28 @@ ui_text(int y, int x, int cols, const char *s, int attr)
 		return;
 	if (cols > TEXT_MAXCOLS)
 		cols = TEXT_MAXCOLS;
-	/* sanitized text can grow: a control byte becomes a 3-byte picture */
-	char buf[TEXT_MAXCOLS * 4 + 8];
-	wchar_t w[TEXT_MAXCOLS + 1];
 	if (!s)
 		s = "";
-	int n = text_pad(buf, sizeof buf, s, strlen(s), cols, true);
-	if (n < 0)
+	/* room for the padding, and for sanitized text, which can grow: a
+	 * control byte becomes a 3-byte picture, and many combining marks
+	 * take bytes but no columns */
+	size_t len = strlen(s);
+	size_t cap = len * 3 + (size_t)cols * 4 + 8;
+	char stackbuf[TEXT_MAXCOLS * 4 + 8];
+	char *buf = cap <= sizeof stackbuf ? stackbuf : malloc(cap);
+	wchar_t w[TEXT_MAXCOLS * 2 + 1];
+	if (!buf)
 		return;
+	int n = text_pad(buf, cap, s, len, cols, true);
 	size_t nw = 0;
-	for (size_t i = 0; i < (size_t)n && nw < TEXT_MAXCOLS;) {
+	for (size_t i = 0; n > 0 && i < (size_t)n && nw < sizeof w / sizeof w[0] - 1;) {
 		uint32_t cp;
 		i += text_utf8_decode(buf + i, (size_t)n - i, &cp);
 		w[nw++] = (wchar_t)cp;
 	}
 	w[nw] = L'\0';
+	if (buf != stackbuf)
+		free(buf);
 	attr_t old;
 	short pair;
 	attr_get(&old, &pair, NULL);

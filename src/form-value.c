@@ -1,0 +1,452 @@
+/* form-value.c: the rules of a form applied to values: checking and
+ * normalising what a worker typed, shown-only-when, defaults,
+ * calculations, and how a value is shown. */
+#include "config.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "form.h"
+#include "i18n.h"
+#include "text.h"
+#include "valid.h"
+
+bool
+form_relevant(const struct form_field *fd, const record *r)
+{
+	if (fd->rel_op == REL_NONE)
+		return true;
+	const char *v = record_get(r, fd->rel_field);
+	switch (fd->rel_op) {
+	case REL_EQ:
+		return v && strcmp(v, fd->rel_value) == 0;
+	case REL_NE:
+		return !v || strcmp(v, fd->rel_value) != 0;
+	case REL_SET:
+		return v && *v;
+	case REL_CONTAINS: {
+		/* one of the comma-separated values of a select_multiple */
+		if (!v)
+			return false;
+		size_t n = strlen(fd->rel_value);
+		for (const char *p = v; *p;) {
+			size_t l = strcspn(p, ",");
+			if (l == n && strncmp(p, fd->rel_value, n) == 0)
+				return true;
+			p += l;
+			if (*p)
+				p++;
+		}
+		return false;
+	}
+	default:
+		return true;
+	}
+}
+
+static size_t
+char_count(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += ((unsigned char)*s & 0xC0) != 0x80;
+	return n;
+}
+
+/* A choice given by its value or by its label (as shown, or as written
+ * in the form), case-blind for ASCII. */
+static const struct form_choice *
+match_choice(const struct form_field *fd, const char *s, size_t len)
+{
+	if (!fd->choices)
+		return NULL;
+	for (size_t i = 0; i < fd->choices->n; i++) {
+		const struct form_choice *c = &fd->choices->items[i];
+		const char *cands[3] = {c->value, c->label, _(c->label)};
+		for (int k = 0; k < 3; k++)
+			if (strlen(cands[k]) == len && strncasecmp(cands[k], s, len) == 0)
+				return c;
+	}
+	return NULL;
+}
+
+static const char *
+msgf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(buf, size, fmt, ap);
+	va_end(ap);
+	return buf;
+}
+
+static bool
+is_landline(const char *s)
+{
+	/* 0812-1234567, 08121234567, (0812)1234567 */
+	size_t digits = 0;
+	if (*s != '0' && *s != '(')
+		return false;
+	for (; *s; s++) {
+		if (*s >= '0' && *s <= '9')
+			digits++;
+		else if (*s != '-' && *s != ' ' && *s != '(' && *s != ')')
+			return false;
+	}
+	return digits >= 10 && digits <= 12;
+}
+
+static char *
+only_digits(const char *s)
+{
+	char *out = malloc(strlen(s) + 1), *o = out;
+	if (!out)
+		return NULL;
+	for (; *s; s++)
+		if (*s >= '0' && *s <= '9')
+			*o++ = *s;
+	*o = '\0';
+	/* a +86 or 86 before a mobile number */
+	if (strlen(out) == 13 && strncmp(out, "86", 2) == 0)
+		memmove(out, out + 2, 12);
+	return out;
+}
+
+static const char *
+check_select_multiple(const struct form_field *fd, const char *v, char **out, char *buf,
+                      size_t size)
+{
+	/* values separated by commas (ASCII or full-width), 、 or spaces */
+	size_t n = fd->choices ? fd->choices->n : 0;
+	bool *on = calloc(n ? n : 1, sizeof *on);
+	if (!on)
+		return _("out of memory");
+	const char *p = v;
+	while (*p) {
+		static const char *const seps[] = {",", "，", "、", " ", ";", "；"};
+		size_t len = strlen(p), cut = len, skip = 0;
+		for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+			const char *at = strstr(p, seps[k]);
+			if (at && (size_t)(at - p) < cut) {
+				cut = (size_t)(at - p);
+				skip = strlen(seps[k]);
+			}
+		}
+		if (cut > 0) {
+			const struct form_choice *c = match_choice(fd, p, cut);
+			if (!c) {
+				free(on);
+				return msgf(buf, size, _("\"%.*s\" is not one of the choices: press F4 to pick from the list"),
+				            (int)cut, p);
+			}
+			on[c - fd->choices->items] = true;
+		}
+		p += cut + skip;
+	}
+	size_t total = 1;
+	for (size_t i = 0; i < n; i++)
+		if (on[i])
+			total += strlen(fd->choices->items[i].value) + 1;
+	char *o = malloc(total);
+	if (!o) {
+		free(on);
+		return _("out of memory");
+	}
+	o[0] = '\0';
+	for (size_t i = 0; i < n; i++)
+		if (on[i]) {
+			if (*o)
+				strcat(o, ",");
+			strcat(o, fd->choices->items[i].value);
+		}
+	free(on);
+	*out = *o ? o : (free(o), NULL);
+	return NULL;
+}
+
+const char *
+form_check_value(const struct form_field *fd, const char *typed, char **out, char *buf,
+                 size_t size)
+{
+	*out = NULL;
+	if (!typed)
+		return NULL;
+	/* trim blanks around (a note keeps its inner lines) */
+	while (*typed == ' ' || *typed == '\t' || (fd->type != FT_NOTE && (*typed == '\n' || *typed == '\r')))
+		typed++;
+	size_t len = strlen(typed);
+	while (len > 0 && (typed[len - 1] == ' ' || typed[len - 1] == '\t' ||
+	                   typed[len - 1] == '\n' || typed[len - 1] == '\r'))
+		len--;
+	if (len == 0)
+		return NULL;
+	char *v = strndup(typed, len);
+	if (!v)
+		return _("out of memory");
+	size_t bad;
+	if (!text_utf8_valid(v, len, &bad)) {
+		free(v);
+		return _("The text holds bytes that are not characters: type it again");
+	}
+	const char *why = NULL;
+	char *norm = NULL;
+	switch (fd->type) {
+	case FT_TEXT:
+	case FT_NOTE:
+		if (!text_is_clean(v, len, fd->type == FT_NOTE ? TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB : 0))
+			why = fd->type == FT_NOTE ? _("The text holds control characters: remove them")
+			                          : _("Only one line, without control characters, fits here");
+		break;
+	case FT_INTEGER: {
+		char *end;
+		double d = (double)strtoll(v, &end, 10);
+		if (*end || end == v)
+			why = _("Type a whole number, with digits only");
+		else if (fd->has_range && (d < fd->min || d > fd->max))
+			why = msgf(buf, size, _("The number must be from %g to %g"), fd->min, fd->max);
+		break;
+	}
+	case FT_DECIMAL: {
+		char *end;
+		double d = strtod(v, &end);
+		if (*end || end == v)
+			why = _("Type a number, like 12 or 12.5");
+		else if (fd->has_range && (d < fd->min || d > fd->max))
+			why = msgf(buf, size, _("The number must be from %g to %g"), fd->min, fd->max);
+		break;
+	}
+	case FT_DATE: {
+		int y, m, d;
+		int e = valid_date(v, &y, &m, &d);
+		if (e)
+			why = valid_strerror(e);
+		else if (asprintf(&norm, "%04d-%02d-%02d", y, m, d) < 0)
+			why = _("out of memory");
+		break;
+	}
+	case FT_SELECT_ONE: {
+		const struct form_choice *c = match_choice(fd, v, len);
+		if (!c)
+			why = _("This is not one of the choices: press F4 to pick from the list");
+		else
+			norm = strdup(c->value);
+		break;
+	}
+	case FT_SELECT_MULTIPLE:
+		why = check_select_multiple(fd, v, &norm, buf, size);
+		if (!why && !norm) {
+			free(v);
+			return NULL;
+		}
+		break;
+	case FT_YESNO: {
+		static const char *const yes[] = {"yes", "y", "1", "是", "有"};
+		static const char *const no[] = {"no", "n", "0", "否", "无", "没有"};
+		for (size_t i = 0; i < sizeof yes / sizeof yes[0] && !norm; i++)
+			if (strcasecmp(v, yes[i]) == 0 || strcmp(v, _("yes")) == 0)
+				norm = strdup("yes");
+		for (size_t i = 0; i < sizeof no / sizeof no[0] && !norm; i++)
+			if (strcasecmp(v, no[i]) == 0 || strcmp(v, _("no")) == 0)
+				norm = strdup("no");
+		if (!norm)
+			why = _("Answer yes or no (y or n)");
+		break;
+	}
+	case FT_IDNUM: {
+		text_ascii_lower(v);
+		for (char *p = v; *p; p++)
+			if (*p == 'x')
+				*p = 'X';
+		int e = valid_idnum(v, NULL);
+		if (e)
+			why = valid_strerror(e);
+		break;
+	}
+	case FT_PHONE:
+		if (valid_mobile(v) == VALID_OK)
+			norm = only_digits(v);
+		else if (!is_landline(v))
+			why = valid_strerror(VALID_PHONE);
+		break;
+	case FT_REFERENCE: {
+		rec_id id;
+		if (rec_id_parse(v, &id) < 0 || id.kind != fd->ref_kind)
+			why = msgf(buf, size, _("Choose a %s from the list (F4)"), rec_kind_label(fd->ref_kind));
+		break;
+	}
+	case FT_CALCULATE:
+		break;
+	}
+	if (!why && fd->has_len) {
+		size_t n = char_count(norm ? norm : v);
+		if ((long)n < fd->minlen || (long)n > fd->maxlen)
+			why = fd->minlen == fd->maxlen
+			          ? msgf(buf, size, _("Type exactly %ld characters"), fd->minlen)
+			          : msgf(buf, size, _("Type from %ld to %ld characters"), fd->minlen, fd->maxlen);
+	}
+	if (!why && fd->has_re && regexec(&fd->re, norm ? norm : v, 0, NULL, 0) != 0)
+		why = msgf(buf, size, _("This does not have the expected form (%s)"), fd->pattern);
+	if (why) {
+		free(v);
+		free(norm);
+		return why;
+	}
+	if (norm) {
+		free(v);
+		v = norm;
+	}
+	*out = v;
+	return NULL;
+}
+
+const char *
+form_check_record(const struct form *f, const record *r, size_t *bad, char *buf, size_t size)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		if (fd->type == FT_CALCULATE || !form_relevant(fd, r))
+			continue;
+		const char *v = record_get(r, fd->name);
+		*bad = i;
+		if (!v || !*v) {
+			if (fd->required)
+				return msgf(buf, size, _("%s must be filled in"), _(fd->label));
+			continue;
+		}
+		char *norm = NULL;
+		const char *why = form_check_value(fd, v, &norm, buf, size);
+		free(norm);
+		if (why) {
+			if (why != buf) {
+				char tmp[256];
+				snprintf(tmp, sizeof tmp, "%s", why);
+				return msgf(buf, size, "%s: %s", _(fd->label), tmp);
+			}
+			char tmp[256];
+			snprintf(tmp, sizeof tmp, "%s", buf);
+			return msgf(buf, size, "%s: %s", _(fd->label), tmp);
+		}
+	}
+	return NULL;
+}
+
+int
+form_apply_defaults(const struct form *f, record *r, const struct form_env *env)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		if (!fd->dflt || fd->type == FT_CALCULATE || record_get(r, fd->name))
+			continue;
+		const char *v = fd->dflt;
+		if (strcmp(v, "today") == 0)
+			v = env ? env->today : NULL;
+		else if (strcmp(v, "worker") == 0)
+			v = env ? env->worker : NULL;
+		else if (strcmp(v, "village") == 0)
+			v = env ? env->village : NULL;
+		if (v && record_set(r, fd->name, v) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+char *
+form_calculate(const struct form_field *fd, const record *r, const struct form_env *env)
+{
+	if (!fd->calc)
+		return NULL;
+	const char *src = record_get(r, fd->calc_arg);
+	struct valid_idinfo info;
+	if (!src || valid_idnum(src, &info) != VALID_OK)
+		return NULL;
+	char *out = NULL;
+	if (strcmp(fd->calc, "sex") == 0)
+		return strdup(info.sex == 'M' ? _("male") : _("female"));
+	if (strcmp(fd->calc, "birth") == 0) {
+		if (asprintf(&out, "%04d-%02d-%02d", info.year, info.month, info.day) < 0)
+			return NULL;
+		return out;
+	}
+	/* age on the day given (or today) */
+	int y, m, d;
+	if (!env || !env->today || valid_date(env->today, &y, &m, &d) != VALID_OK) {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		y = tm.tm_year + 1900;
+		m = tm.tm_mon + 1;
+		d = tm.tm_mday;
+	}
+	int age = y - info.year - ((m < info.month || (m == info.month && d < info.day)) ? 1 : 0);
+	if (age < 0)
+		return NULL;
+	if (asprintf(&out, "%d", age) < 0)
+		return NULL;
+	return out;
+}
+
+char *
+form_display(const struct form_field *fd, const char *value, bool may_see)
+{
+	if (!value || !*value)
+		return strdup("");
+	if (fd->sensitive && !may_see) {
+		if (fd->type == FT_IDNUM && strlen(value) == 18) {
+			char *out;
+			if (asprintf(&out, "%.6s********%.4s", value, value + 14) < 0)
+				return NULL;
+			return out;
+		}
+		return strdup(_("(hidden)"));
+	}
+	switch (fd->type) {
+	case FT_SELECT_ONE:
+		return strdup(form_choice_label(fd, value));
+	case FT_SELECT_MULTIPLE: {
+		size_t cap = 1;
+		for (const char *p = value; *p; p++)
+			cap += 4;
+		if (fd->choices)
+			for (size_t i = 0; i < fd->choices->n; i++)
+				cap += strlen(_(fd->choices->items[i].label)) + 4;
+		char *out = calloc(1, cap + strlen(value));
+		if (!out)
+			return NULL;
+		for (const char *p = value; *p;) {
+			size_t l = strcspn(p, ",");
+			char *one = strndup(p, l);
+			if (!one)
+				break;
+			if (*out)
+				strcat(out, "、");
+			strcat(out, form_choice_label(fd, one));
+			free(one);
+			p += l;
+			if (*p)
+				p++;
+		}
+		return out;
+	}
+	case FT_YESNO:
+		return strdup(strcmp(value, "yes") == 0 ? _("yes") : _("no"));
+	default:
+		return strdup(value);
+	}
+}
+
+size_t
+form_extra_fields(const struct form *f, const record *r, const char **names, size_t max)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < r->nfields; i++) {
+		if (form_field(f, r->fields[i].name))
+			continue;
+		if (n < max)
+			names[n] = r->fields[i].name;
+		n++;
+	}
+	return n;
+}

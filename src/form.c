@@ -1,0 +1,772 @@
+/* form.c: reading form files: the parser, its checks, and the form set of
+ * a folder. */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "form.h"
+#include "i18n.h"
+#include "text.h"
+
+static const struct {
+	enum field_type type;
+	const char *name;
+} types[] = {
+	{FT_TEXT, "text"},
+	{FT_NOTE, "note"},
+	{FT_INTEGER, "integer"},
+	{FT_DECIMAL, "decimal"},
+	{FT_DATE, "date"},
+	{FT_SELECT_ONE, "select_one"},
+	{FT_SELECT_MULTIPLE, "select_multiple"},
+	{FT_YESNO, "yesno"},
+	{FT_IDNUM, "idnum"},
+	{FT_PHONE, "phone"},
+	{FT_REFERENCE, "reference"},
+	{FT_CALCULATE, "calculate"},
+};
+#define NTYPES (sizeof types / sizeof types[0])
+
+const char *
+form_type_name(enum field_type t)
+{
+	for (size_t i = 0; i < NTYPES; i++)
+		if (types[i].type == t)
+			return types[i].name;
+	return "?";
+}
+
+static const char *const calcs[] = {"age", "sex", "birth"};
+
+/* --- the parser's state ---------------------------------------------------- */
+
+enum block { B_TOP, B_FIELD, B_CHOICES };
+
+struct parser {
+	struct form *f;
+	const struct form *shared;
+	bool shared_only;   /* the "choices" file: choice lists and nothing else */
+	struct form_error *err;
+	int line;
+	enum block block;
+	char *listspec;
+	int listline;
+};
+
+static bool
+fail(struct parser *p, int line, const char *fmt, ...)
+{
+	va_list ap;
+	p->err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+static bool
+valid_name(const char *s)
+{
+	if (!(*s >= 'a' && *s <= 'z'))
+		return false;
+	for (s++; *s; s++)
+		if (!((*s >= 'a' && *s <= 'z') || (*s >= '0' && *s <= '9') || *s == '_'))
+			return false;
+	return true;
+}
+
+static bool
+parse_yesno(struct parser *p, const char *v, bool *out)
+{
+	if (strcmp(v, "yes") == 0 || strcmp(v, "true") == 0) {
+		*out = true;
+		return true;
+	}
+	if (strcmp(v, "no") == 0 || strcmp(v, "false") == 0) {
+		*out = false;
+		return true;
+	}
+	return fail(p, p->line, _("write yes or no, not \"%s\""), v);
+}
+
+/* "A..B", either side may be empty. */
+static bool
+parse_range(struct parser *p, const char *v, double *lo, double *hi)
+{
+	const char *dots = strstr(v, "..");
+	if (!dots)
+		return fail(p, p->line, _("a range is written MIN..MAX, e.g. 0..120, not \"%s\""), v);
+	char *end;
+	*lo = -1e300;
+	*hi = 1e300;
+	if (dots != v) {
+		/* strtod would read "1." of "1..4" as a number: cut first */
+		char left[64];
+		size_t n = (size_t)(dots - v);
+		if (n >= sizeof left)
+			return fail(p, p->line, _("\"%s\" is not a number range"), v);
+		memcpy(left, v, n);
+		left[n] = '\0';
+		*lo = strtod(left, &end);
+		if (*end || end == left)
+			return fail(p, p->line, _("\"%s\" is not a number range"), v);
+	}
+	if (dots[2]) {
+		*hi = strtod(dots + 2, &end);
+		if (*end || end == dots + 2)
+			return fail(p, p->line, _("\"%s\" is not a number range"), v);
+	}
+	if (*lo > *hi)
+		return fail(p, p->line, _("the range %s is empty: its minimum is above its maximum"), v);
+	return true;
+}
+
+static struct form_field *
+cur_field(struct parser *p)
+{
+	return &p->f->fields[p->f->nfields - 1];
+}
+
+static struct form_choices *
+cur_choices(struct parser *p)
+{
+	return &p->f->choices[p->f->nchoices - 1];
+}
+
+static bool
+oom(struct parser *p)
+{
+	return fail(p, p->line, "%s", _("out of memory"));
+}
+
+static bool
+set_str(struct parser *p, char **dst, const char *v)
+{
+	free(*dst);
+	*dst = strdup(v);
+	return *dst ? true : oom(p);
+}
+
+static bool
+field_prop(struct parser *p, const char *key, const char *v)
+{
+	struct form_field *fd = cur_field(p);
+	if (strcmp(key, "type") == 0) {
+		char word[32];
+		const char *arg = v;
+		size_t n = strcspn(v, " \t");
+		if (n >= sizeof word)
+			n = sizeof word - 1;
+		memcpy(word, v, n);
+		word[n] = '\0';
+		arg = v + n;
+		while (*arg == ' ' || *arg == '\t')
+			arg++;
+		fd->type = 0;
+		for (size_t i = 0; i < NTYPES; i++)
+			if (strcmp(types[i].name, word) == 0)
+				fd->type = types[i].type;
+		if (!fd->type)
+			return fail(p, p->line,
+			            _("unknown field type \"%s\" (known: text, note, integer, decimal, "
+			              "date, select_one, select_multiple, yesno, idnum, phone, "
+			              "reference, calculate)"), word);
+		if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
+			if (!*arg)
+				return fail(p, p->line, _("%s needs the name of its choice list"), word);
+			return set_str(p, &fd->choices_name, arg);
+		}
+		if (fd->type == FT_REFERENCE) {
+			fd->ref_kind = rec_kind_from_name(arg);
+			if (!fd->ref_kind)
+				return fail(p, p->line,
+				            _("reference needs a kind of record (resident, need, "
+				              "volunteer, organisation, resource, unit ...), not \"%s\""), arg);
+			return true;
+		}
+		if (*arg)
+			return fail(p, p->line, _("the type %s takes nothing after it"), word);
+		return true;
+	}
+	if (strcmp(key, "label") == 0)
+		return set_str(p, &fd->label, v);
+	if (strcmp(key, "hint") == 0)
+		return set_str(p, &fd->hint, v);
+	if (strcmp(key, "required") == 0)
+		return parse_yesno(p, v, &fd->required);
+	if (strcmp(key, "sensitive") == 0)
+		return parse_yesno(p, v, &fd->sensitive);
+	if (strcmp(key, "readonly") == 0)
+		return parse_yesno(p, v, &fd->readonly);
+	if (strcmp(key, "length") == 0) {
+		double lo, hi;
+		if (!parse_range(p, v, &lo, &hi))
+			return false;
+		fd->has_len = true;
+		fd->minlen = lo < 0 ? 0 : (long)lo;
+		fd->maxlen = hi > 1e9 ? 1000000000L : (long)hi;
+		return true;
+	}
+	if (strcmp(key, "range") == 0) {
+		fd->has_range = true;
+		return parse_range(p, v, &fd->min, &fd->max);
+	}
+	if (strcmp(key, "pattern") == 0) {
+		if (!set_str(p, &fd->pattern, v))
+			return false;
+		char *anch;
+		if (asprintf(&anch, "^(%s)$", v) < 0)
+			return oom(p);
+		int rc = regcomp(&fd->re, anch, REG_EXTENDED | REG_NOSUB);
+		free(anch);
+		if (rc)
+			return fail(p, p->line, _("the pattern \"%s\" is not a valid regular expression"), v);
+		fd->has_re = true;
+		return true;
+	}
+	if (strcmp(key, "default") == 0)
+		return set_str(p, &fd->dflt, v);
+	if (strcmp(key, "calculation") == 0) {
+		/* FUNC(FIELD) */
+		const char *open = strchr(v, '(');
+		size_t vl = strlen(v);
+		if (!open || vl < 3 || v[vl - 1] != ')')
+			return fail(p, p->line, _("a calculation is written like age(idnum), not \"%s\""), v);
+		bool known = false;
+		for (size_t i = 0; i < sizeof calcs / sizeof calcs[0]; i++)
+			if ((size_t)(open - v) == strlen(calcs[i]) && strncmp(v, calcs[i], strlen(calcs[i])) == 0)
+				known = true;
+		if (!known)
+			return fail(p, p->line, _("unknown calculation \"%s\" (known: age, sex, birth)"), v);
+		free(fd->calc);
+		free(fd->calc_arg);
+		fd->calc = strndup(v, (size_t)(open - v));
+		fd->calc_arg = strndup(open + 1, vl - (size_t)(open - v) - 2);
+		return fd->calc && fd->calc_arg ? true : oom(p);
+	}
+	if (strcmp(key, "relevant") == 0) {
+		/* FIELD = VALUE | FIELD != VALUE | FIELD contains VALUE | FIELD set */
+		char fname[64], op[16];
+		int used = 0;
+		if (sscanf(v, "%63s %15s %n", fname, op, &used) < 2)
+			return fail(p, p->line,
+			            _("\"relevant\" is written FIELD = VALUE, FIELD != VALUE, "
+			              "FIELD contains VALUE or FIELD set"));
+		static const struct {
+			const char *op;
+			enum rel_op rel;
+		} ops[] = {{"=", REL_EQ}, {"!=", REL_NE}, {"contains", REL_CONTAINS}, {"set", REL_SET}};
+		fd->rel_op = REL_NONE;
+		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+			if (strcmp(op, ops[i].op) == 0)
+				fd->rel_op = ops[i].rel;
+		if (!fd->rel_op)
+			return fail(p, p->line, _("unknown comparison \"%s\" in \"relevant\" (use =, !=, contains or set)"), op);
+		const char *val = v + used;
+		if ((fd->rel_op == REL_SET) != (*val == '\0'))
+			return fail(p, p->line, fd->rel_op == REL_SET ?
+			            _("\"set\" takes no value after it") :
+			            _("\"relevant\" needs a value to compare with"));
+		return set_str(p, &fd->rel_field, fname) && set_str(p, &fd->rel_value, val);
+	}
+	return fail(p, p->line,
+	            _("unknown property \"%s\" (known: type, label, hint, required, length, range, "
+	              "pattern, default, relevant, calculation, sensitive, readonly)"), key);
+}
+
+static bool
+choice_item(struct parser *p, const char *value, const char *label)
+{
+	struct form_choices *c = cur_choices(p);
+	if (!*label)
+		return fail(p, p->line, _("the choice \"%s\" needs a label after its value"), value);
+	if (strchr(value, ','))
+		return fail(p, p->line, _("a choice value may not contain a comma: \"%s\""), value);
+	for (size_t i = 0; i < c->n; i++)
+		if (strcmp(c->items[i].value, value) == 0)
+			return fail(p, p->line, _("the choice value \"%s\" is in the list twice"), value);
+	struct form_choice *ni = realloc(c->items, (c->n + 1) * sizeof *ni);
+	if (!ni)
+		return oom(p);
+	c->items = ni;
+	c->items[c->n].value = strdup(value);
+	c->items[c->n].label = strdup(label);
+	c->n++;
+	return c->items[c->n - 1].value && c->items[c->n - 1].label ? true : oom(p);
+}
+
+static const struct form_choices *
+find_choices(const struct form *f, const char *name)
+{
+	if (!f)
+		return NULL;
+	for (size_t i = 0; i < f->nchoices; i++)
+		if (strcmp(f->choices[i].name, name) == 0)
+			return &f->choices[i];
+	return NULL;
+}
+
+static bool
+top_directive(struct parser *p, const char *key, const char *v)
+{
+	struct form *f = p->f;
+	if (strcmp(key, "choices") == 0) {
+		if (!valid_name(v))
+			return fail(p, p->line, _("a choice list name is lowercase letters, digits and _, not \"%s\""), v);
+		if (find_choices(f, v))
+			return fail(p, p->line, _("the choice list \"%s\" is defined twice"), v);
+		struct form_choices *nc = realloc(f->choices, (f->nchoices + 1) * sizeof *nc);
+		if (!nc)
+			return oom(p);
+		f->choices = nc;
+		f->choices[f->nchoices++] = (struct form_choices){strdup(v), 0, NULL, p->line};
+		p->block = B_CHOICES;
+		return f->choices[f->nchoices - 1].name ? true : oom(p);
+	}
+	if (p->shared_only)
+		return fail(p, p->line, _("this file holds shared choice lists only: \"%s\" does not belong here"), key);
+	if (strcmp(key, "field") == 0) {
+		if (!valid_name(v))
+			return fail(p, p->line, _("a field name is lowercase letters, digits and _, not \"%s\""), v);
+		if (form_field(f, v))
+			return fail(p, p->line, _("the field \"%s\" is defined twice"), v);
+		struct form_field *nf = realloc(f->fields, (f->nfields + 1) * sizeof *nf);
+		if (!nf)
+			return oom(p);
+		f->fields = nf;
+		memset(&f->fields[f->nfields], 0, sizeof *nf);
+		f->fields[f->nfields].name = strdup(v);
+		f->fields[f->nfields].line = p->line;
+		f->nfields++;
+		p->block = B_FIELD;
+		return cur_field(p)->name ? true : oom(p);
+	}
+	p->block = B_TOP;
+	if (strcmp(key, "form") == 0) {
+		if (!valid_name(v))
+			return fail(p, p->line, _("a form name is lowercase letters, digits and _, not \"%s\""), v);
+		return set_str(p, &f->name, v);
+	}
+	if (strcmp(key, "title") == 0)
+		return set_str(p, &f->title, v);
+	if (strcmp(key, "kind") == 0) {
+		f->kind = rec_kind_from_name(v);
+		return f->kind ? true : fail(p, p->line, _("unknown kind of record \"%s\""), v);
+	}
+	if (strcmp(key, "version") == 0) {
+		char *end;
+		long n = strtol(v, &end, 10);
+		if (*end || n < 1 || n > 1000000)
+			return fail(p, p->line, _("the version is a whole number from 1 up, not \"%s\""), v);
+		f->version = (unsigned)n;
+		return true;
+	}
+	if (strcmp(key, "list") == 0) {
+		p->listline = p->line;
+		return set_str(p, &p->listspec, v);
+	}
+	return fail(p, p->line,
+	            _("unknown directive \"%s\" (known: form, title, kind, version, list, choices, field)"),
+	            key);
+}
+
+/* After the last line: everything named exists, everything needed is there. */
+static bool
+finish(struct parser *p)
+{
+	struct form *f = p->f;
+	for (size_t i = 0; i < f->nchoices; i++)
+		if (f->choices[i].n == 0)
+			return fail(p, f->choices[i].line, _("the choice list \"%s\" has no choices"),
+			            f->choices[i].name);
+	if (p->shared_only)
+		return true;
+	if (!f->name)
+		return fail(p, 1, "%s", _("the form has no \"form NAME\" line"));
+	if (!f->kind)
+		return fail(p, 1, "%s", _("the form has no \"kind\" line (resident, need, ...)"));
+	if (!f->version)
+		return fail(p, 1, "%s", _("the form has no \"version\" line"));
+	if (!f->title)
+		return fail(p, 1, "%s", _("the form has no \"title\" line"));
+	if (!f->nfields)
+		return fail(p, 1, "%s", _("the form has no fields"));
+	for (size_t i = 0; i < f->nfields; i++) {
+		struct form_field *fd = &f->fields[i];
+		if (!fd->type)
+			return fail(p, fd->line, _("the field \"%s\" has no type"), fd->name);
+		if (!fd->label)
+			return fail(p, fd->line, _("the field \"%s\" has no label"), fd->name);
+		if (fd->choices_name) {
+			fd->choices = find_choices(f, fd->choices_name);
+			if (!fd->choices)
+				fd->choices = find_choices(p->shared, fd->choices_name);
+			if (!fd->choices)
+				return fail(p, fd->line, _("the field \"%s\" names the choice list \"%s\", "
+				                           "which is not defined"), fd->name, fd->choices_name);
+		}
+		if (fd->type == FT_CALCULATE && !fd->calc)
+			return fail(p, fd->line, _("the calculated field \"%s\" has no calculation"), fd->name);
+		if (fd->calc) {
+			const struct form_field *arg = form_field(f, fd->calc_arg);
+			if (!arg || arg->type != FT_IDNUM)
+				return fail(p, fd->line, _("the calculation of \"%s\" needs an ID number "
+				                           "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
+		}
+		if (fd->rel_field) {
+			const struct form_field *rf = form_field(f, fd->rel_field);
+			if (!rf || rf == fd)
+				return fail(p, fd->line, _("\"relevant\" of \"%s\" names the field \"%s\", "
+				                           "which is not in the form"), fd->name, fd->rel_field);
+		}
+		if (fd->dflt && fd->type != FT_CALCULATE && strcmp(fd->dflt, "today") != 0 &&
+		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0) {
+			char *norm = NULL, buf[160];
+			const char *why = form_check_value(fd, fd->dflt, &norm, buf, sizeof buf);
+			free(norm);
+			if (why)
+				return fail(p, fd->line, _("the default of \"%s\" breaks its own rule: %s"),
+				            fd->name, why);
+		}
+	}
+	/* the list columns: named fields, or the first few */
+	if (p->listspec) {
+		char *spec = p->listspec, *save = NULL;
+		for (char *w = strtok_r(spec, " \t,", &save); w; w = strtok_r(NULL, " \t,", &save)) {
+			const struct form_field *fd = form_field(f, w);
+			if (!fd)
+				return fail(p, p->listline, _("the list names the field \"%s\", which is not in the form"), w);
+			size_t *nl = realloc(f->list, (f->nlist + 1) * sizeof *nl);
+			if (!nl)
+				return oom(p);
+			f->list = nl;
+			f->list[f->nlist++] = (size_t)(fd - f->fields);
+		}
+	}
+	if (!f->nlist) {
+		size_t n = f->nfields < 4 ? f->nfields : 4;
+		f->list = calloc(n, sizeof *f->list);
+		if (!f->list)
+			return oom(p);
+		for (size_t i = 0; i < n; i++)
+			f->list[i] = i;
+		f->nlist = n;
+	}
+	return true;
+}
+
+static char *
+trim(char *s)
+{
+	while (*s == ' ' || *s == '\t')
+		s++;
+	char *e = s + strlen(s);
+	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
+		*--e = '\0';
+	return s;
+}
+
+static struct form *
+parse(const char *text, const char *path, const struct form *shared, bool shared_only,
+      struct form_error *err)
+{
+	memset(err, 0, sizeof *err);
+	snprintf(err->file, sizeof err->file, "%s", path ? path : "-");
+	struct form *f = calloc(1, sizeof *f);
+	char *copy = strdup(text);
+	if (!f || !copy) {
+		free(f);
+		free(copy);
+		snprintf(err->msg, sizeof err->msg, "%s", _("out of memory"));
+		return NULL;
+	}
+	f->path = strdup(path ? path : "-");
+	struct parser p = {.f = f, .shared = shared, .shared_only = shared_only, .err = err};
+	bool ok = true;
+	size_t bad;
+	if (!text_utf8_valid(text, strlen(text), &bad)) {
+		int line = 1;
+		for (size_t i = 0; i < bad; i++)
+			line += text[i] == '\n';
+		ok = fail(&p, line, "%s", _("the file is not UTF-8 (save it as UTF-8 in your editor)"));
+	}
+	char *save = NULL;
+	int lineno = 0;
+	for (char *s = copy; ok && s; s = save) {
+		save = strchr(s, '\n');
+		if (save)
+			*save++ = '\0';
+		p.line = ++lineno;
+		bool indented = *s == ' ' || *s == '\t';
+		char *line = trim(s);
+		if (!*line || *line == '#')
+			continue;
+		char *key = line;
+		size_t kl = strcspn(line, " \t");
+		char *val = line + kl;
+		if (*val)
+			*val++ = '\0';
+		val = trim(val);
+		if (!indented) {
+			ok = top_directive(&p, key, val);
+		} else if (p.block == B_FIELD) {
+			ok = field_prop(&p, key, val);
+		} else if (p.block == B_CHOICES) {
+			ok = choice_item(&p, key, val);
+		} else {
+			ok = fail(&p, p.line, "%s", _("an indented line must belong to a \"field\" or \"choices\" block"));
+		}
+	}
+	if (ok)
+		ok = finish(&p);
+	free(copy);
+	free(p.listspec);
+	if (!ok) {
+		form_free(f);
+		return NULL;
+	}
+	return f;
+}
+
+struct form *
+form_parse(const char *text, const char *path, const struct form *shared, struct form_error *err)
+{
+	return parse(text, path, shared, false, err);
+}
+
+void
+form_free(struct form *f)
+{
+	if (!f)
+		return;
+	for (size_t i = 0; i < f->nfields; i++) {
+		struct form_field *fd = &f->fields[i];
+		free(fd->name);
+		free(fd->label);
+		free(fd->hint);
+		free(fd->pattern);
+		if (fd->has_re)
+			regfree(&fd->re);
+		free(fd->dflt);
+		free(fd->calc);
+		free(fd->calc_arg);
+		free(fd->rel_field);
+		free(fd->rel_value);
+		free(fd->choices_name);
+	}
+	free(f->fields);
+	for (size_t i = 0; i < f->nchoices; i++) {
+		for (size_t j = 0; j < f->choices[i].n; j++) {
+			free(f->choices[i].items[j].value);
+			free(f->choices[i].items[j].label);
+		}
+		free(f->choices[i].items);
+		free(f->choices[i].name);
+	}
+	free(f->choices);
+	free(f->list);
+	free(f->name);
+	free(f->title);
+	free(f->path);
+	free(f);
+}
+
+const struct form_field *
+form_field(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, name) == 0)
+			return &f->fields[i];
+	return NULL;
+}
+
+const char *
+form_choice_label(const struct form_field *fd, const char *value)
+{
+	if (fd->choices)
+		for (size_t i = 0; i < fd->choices->n; i++)
+			if (strcmp(fd->choices->items[i].value, value) == 0)
+				return _(fd->choices->items[i].label);
+	return value;
+}
+
+/* --- a folder of forms ------------------------------------------------------ */
+
+static char *
+slurp(const char *path, struct form_error *err)
+{
+	FILE *fp = fopen(path, "rb");
+	if (!fp) {
+		snprintf(err->file, sizeof err->file, "%s", path);
+		snprintf(err->msg, sizeof err->msg, "%s", strerror(errno));
+		return NULL;
+	}
+	char *buf = NULL;
+	size_t len = 0, cap = 0, got;
+	char chunk[8192];
+	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
+		if (len + got + 1 > cap) {
+			cap = (len + got + 1) * 2;
+			char *nb = realloc(buf, cap);
+			if (!nb) {
+				free(buf);
+				fclose(fp);
+				return NULL;
+			}
+			buf = nb;
+		}
+		memcpy(buf + len, chunk, got);
+		len += got;
+	}
+	fclose(fp);
+	if (!buf)
+		buf = calloc(1, 1);
+	else
+		buf[len] = '\0';
+	if (buf && memchr(buf, '\0', len)) {
+		snprintf(err->file, sizeof err->file, "%s", path);
+		snprintf(err->msg, sizeof err->msg, "%s", _("the file holds NUL bytes: it is not a text file"));
+		free(buf);
+		return NULL;
+	}
+	return buf;
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+struct formset *
+formset_load(const char *dir, struct form_error *err)
+{
+	memset(err, 0, sizeof *err);
+	struct formset *fs = calloc(1, sizeof *fs);
+	if (!fs)
+		return NULL;
+	char *path;
+	if (asprintf(&path, "%s/choices", dir) < 0) {
+		free(fs);
+		return NULL;
+	}
+	FILE *probe = fopen(path, "rb");
+	if (probe) {
+		fclose(probe);
+		char *text = slurp(path, err);
+		if (text)
+			fs->shared = parse(text, path, NULL, true, err);
+		free(text);
+		if (!fs->shared) {
+			free(path);
+			formset_free(fs);
+			return NULL;
+		}
+	}
+	free(path);
+	DIR *d = opendir(dir);
+	if (!d) {
+		snprintf(err->file, sizeof err->file, "%s", dir);
+		snprintf(err->msg, sizeof err->msg, "%s", strerror(errno));
+		formset_free(fs);
+		return NULL;
+	}
+	char **names = NULL;
+	size_t n = 0;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		size_t l = strlen(e->d_name);
+		if (l > 5 && strcmp(e->d_name + l - 5, ".form") == 0 && e->d_name[0] != '.') {
+			char **nn = realloc(names, (n + 1) * sizeof *nn);
+			if (!nn)
+				break;
+			names = nn;
+			names[n++] = strdup(e->d_name);
+		}
+	}
+	closedir(d);
+	qsort(names, n, sizeof *names, cmp_str);
+	bool ok = true;
+	for (size_t i = 0; i < n; i++) {
+		if (!ok || !names[i]) {
+			free(names[i]);
+			continue;
+		}
+		if (asprintf(&path, "%s/%s", dir, names[i]) < 0) {
+			ok = false;
+			free(names[i]);
+			continue;
+		}
+		char *text = slurp(path, err);
+		struct form *f = text ? form_parse(text, path, fs->shared, err) : NULL;
+		free(text);
+		if (f) {
+			/* the file's name is the form's name, so nothing is found twice */
+			size_t nl = strlen(names[i]) - 5;
+			if (strlen(f->name) != nl || strncmp(f->name, names[i], nl) != 0) {
+				snprintf(err->file, sizeof err->file, "%s", path);
+				err->line = 1;
+				snprintf(err->msg, sizeof err->msg,
+				         _("the form is called \"%s\" but its file \"%s\": make them the same"),
+				         f->name, names[i]);
+				form_free(f);
+				f = NULL;
+			}
+		}
+		free(path);
+		if (f) {
+			struct form **nf = realloc(fs->forms, (fs->nforms + 1) * sizeof *nf);
+			if (nf) {
+				fs->forms = nf;
+				fs->forms[fs->nforms++] = f;
+			} else {
+				form_free(f);
+				ok = false;
+			}
+		} else {
+			ok = false;
+		}
+		free(names[i]);
+	}
+	free(names);
+	if (!ok) {
+		formset_free(fs);
+		return NULL;
+	}
+	return fs;
+}
+
+void
+formset_free(struct formset *fs)
+{
+	if (!fs)
+		return;
+	for (size_t i = 0; i < fs->nforms; i++)
+		form_free(fs->forms[i]);
+	free(fs->forms);
+	form_free(fs->shared);
+	free(fs);
+}
+
+struct form *
+formset_find(const struct formset *fs, const char *name)
+{
+	for (size_t i = 0; i < fs->nforms; i++)
+		if (strcmp(fs->forms[i]->name, name) == 0)
+			return fs->forms[i];
+	return NULL;
+}
+
+struct form *
+formset_for_kind(const struct formset *fs, int kind)
+{
+	for (size_t i = 0; i < fs->nforms; i++)
+		if (fs->forms[i]->kind == kind)
+			return fs->forms[i];
+	return NULL;
+}

@@ -1,0 +1,155 @@
+/* form.h: forms as data.  A form file in forms/ describes the fields of
+ * one kind of record: their types, labels, rules and choice lists; one
+ * engine (this module, and the screens above it) serves every form.  The
+ * format is documented in forms/README.md.  No curses. */
+#ifndef SHEGONG_FORM_H
+#define SHEGONG_FORM_H
+
+#include <regex.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "record.h"
+
+enum field_type {
+	FT_TEXT = 1,
+	FT_NOTE,             /* multi-line text */
+	FT_INTEGER,
+	FT_DECIMAL,
+	FT_DATE,
+	FT_SELECT_ONE,
+	FT_SELECT_MULTIPLE,  /* stored as values joined by ',' */
+	FT_YESNO,            /* stored as "yes" / "no" */
+	FT_IDNUM,            /* resident ID number, GB 11643 */
+	FT_PHONE,
+	FT_REFERENCE,        /* the id of another record */
+	FT_CALCULATE,        /* computed, read-only, not stored */
+};
+
+struct form_choice {
+	char *value;   /* what is stored */
+	char *label;   /* what is shown (translatable) */
+};
+
+struct form_choices {
+	char *name;
+	size_t n;
+	struct form_choice *items;
+	int line;
+};
+
+/* shown-only-when: field OP value */
+enum rel_op { REL_NONE = 0, REL_EQ, REL_NE, REL_CONTAINS, REL_SET };
+
+struct form_field {
+	char *name;
+	char *label, *hint;          /* translatable */
+	enum field_type type;
+	bool required, sensitive, readonly;
+	bool has_len, has_range;
+	long minlen, maxlen;         /* in characters */
+	double min, max;             /* for numbers */
+	char *pattern;
+	regex_t re;
+	bool has_re;
+	char *dflt;                  /* today, worker, village, or a literal */
+	char *calc;                  /* age(F), sex(F), birth(F) */
+	char *calc_arg;
+	enum rel_op rel_op;
+	char *rel_field, *rel_value;
+	const struct form_choices *choices;  /* for the select types */
+	char *choices_name;
+	int ref_kind;                /* for FT_REFERENCE */
+	int line;
+};
+
+struct form {
+	char *name;        /* machine name, the file's */
+	char *title;       /* translatable */
+	int kind;          /* record kind */
+	unsigned version;
+	char *path;
+	size_t nfields;
+	struct form_field *fields;
+	size_t nlist;      /* list view columns: indexes into fields */
+	size_t *list;
+	size_t nchoices;
+	struct form_choices *choices;   /* the form's own lists */
+};
+
+/* A set of forms: every *.form in a folder, with the shared choice
+ * lists of its file "choices". */
+struct formset {
+	size_t nforms;
+	struct form **forms;
+	struct form *shared;  /* holds the shared choices (no fields) */
+};
+
+/* A fault in a form file: where, and what. */
+struct form_error {
+	char file[256];
+	int line;
+	char msg[256];
+};
+
+/* Parse the text of one form file (path is used in messages and kept).
+ * shared (may be NULL) offers choice lists the form may name.  Returns
+ * the form, or NULL with *err filled. */
+struct form *form_parse(const char *text, const char *path, const struct form *shared,
+                        struct form_error *err);
+void form_free(struct form *f);
+
+/* Load forms/choices and every forms/<name>.form in dir.  Returns NULL
+ * with *err filled at the first broken file. */
+struct formset *formset_load(const char *dir, struct form_error *err);
+void formset_free(struct formset *fs);
+struct form *formset_find(const struct formset *fs, const char *name);
+/* The form for records of kind (the first one), or NULL. */
+struct form *formset_for_kind(const struct formset *fs, int kind);
+
+const struct form_field *form_field(const struct form *f, const char *name);
+const char *form_type_name(enum field_type t);
+
+/* The label of a choice value (translated), or the value itself. */
+const char *form_choice_label(const struct form_field *fd, const char *value);
+
+/* --- values and rules ---------------------------------------------------- */
+
+/* Where defaults and calculations find the worker and the date. */
+struct form_env {
+	const char *worker;   /* login */
+	const char *village;  /* the worker's village's record id, or NULL */
+	const char *today;    /* YYYY-MM-DD */
+};
+
+/* Is the field shown, given the values in r? */
+bool form_relevant(const struct form_field *fd, const record *r);
+
+/* Normalise a value as typed (dates to YYYY-MM-DD, x to X in ID numbers,
+ * trimmed blanks) and check it against the field's rules.  Returns NULL
+ * when valid, with *out a malloc'd normal form (or NULL for empty);
+ * otherwise a message a worker can act on (translated, static or in
+ * msgbuf). */
+const char *form_check_value(const struct form_field *fd, const char *typed, char **out,
+                             char *msgbuf, size_t msgsize);
+
+/* Check a whole record: required fields that are shown, and every value.
+ * Returns NULL when all is well, or the message of the first fault and
+ * *bad the index of its field. */
+const char *form_check_record(const struct form *f, const record *r, size_t *bad,
+                              char *msgbuf, size_t msgsize);
+
+/* Fill the defaults of a new record. */
+int form_apply_defaults(const struct form *f, record *r, const struct form_env *env);
+
+/* The value of a calculated field for r (malloc'd), or NULL. */
+char *form_calculate(const struct form_field *fd, const record *r, const struct form_env *env);
+
+/* The value as shown to someone who may (or may not) see sensitive
+ * fields: choice labels, yes/no, masked ID numbers.  malloc'd. */
+char *form_display(const struct form_field *fd, const char *value, bool may_see_sensitive);
+
+/* Fields that r has but the form no longer lists (kept, shown read-only). */
+size_t form_extra_fields(const struct form *f, const record *r, const char **names, size_t max);
+
+#endif
