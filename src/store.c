@@ -762,6 +762,60 @@ store_find(store_txn *t, int idx, int kind, const char *prefix,
 	return ret;
 }
 
+int
+store_walk(store_txn *t, int idx, int kind, const char *prefix,
+           const unsigned char *after_key, size_t after_len, const unsigned char *after_data,
+           int (*fn)(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx),
+           void *ctx)
+{
+	if (t->err)
+		return t->err;
+	unsigned char pre[IDX_KEYMAX];
+	size_t plen = index_prefix(idx, kind, prefix, pre);
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
+		return t->err;
+	MDB_val k, d;
+	int rc;
+	if (after_key) {
+		/* back to where the last page ended, then one step on */
+		k = (MDB_val){after_len, (void *)after_key};
+		d = (MDB_val){REC_KEYLEN, (void *)after_data};
+		rc = mdb_cursor_get(c, &k, &d, MDB_GET_BOTH_RANGE);
+		if (rc == 0 && d.mv_size == REC_KEYLEN && memcmp(d.mv_data, after_data, REC_KEYLEN) == 0)
+			rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+		else if (rc == MDB_NOTFOUND) {
+			/* that entry is gone: the next key on */
+			k = (MDB_val){after_len, (void *)after_key};
+			rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+			if (rc == 0 && k.mv_size == after_len && memcmp(k.mv_data, after_key, after_len) == 0)
+				rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_NODUP);
+		}
+	} else {
+		k = (MDB_val){plen, pre};
+		rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	}
+	int ret = 0;
+	while (rc == 0) {
+		if (k.mv_size < plen || memcmp(k.mv_data, pre, plen) != 0)
+			break;
+		if (d.mv_size != REC_KEYLEN) {
+			ret = store_txn_fail(t, STORE_CORRUPT);
+			break;
+		}
+		rec_id id;
+		rec_id_from_key(d.mv_data, &id);
+		ret = fn(&id, k.mv_data, k.mv_size, ctx);
+		if (ret)
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	return ret;
+}
+
 /* --- verification ------------------------------------------------------- */
 
 struct verify {

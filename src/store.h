@@ -119,6 +119,16 @@ int store_scan(store_txn *t, int kind, const rec_id *after,
  * Several entries of one record (pinyin variants) may each call fn. */
 int store_find(store_txn *t, int idx, int kind, const char *prefix,
                int (*fn)(const rec_id *id, const char *value, void *ctx), void *ctx);
+/* Like store_find, but resumable, for paging: starts just after the
+ * entry (after_key, after_data) when after_key is not NULL (an entry as
+ * fn saw it), and hands fn the entry's key too.  after_data is the
+ * REC_KEYLEN-byte record key. */
+int store_walk(store_txn *t, int idx, int kind, const char *prefix,
+               const unsigned char *after_key, size_t after_len,
+               const unsigned char *after_data,
+               int (*fn)(const rec_id *id, const unsigned char *key, size_t keylen,
+                         void *ctx),
+               void *ctx);
 /* Count the records of kind. */
 int store_count(store_txn *t, int kind, size_t *n);
 

@@ -1,0 +1,52 @@
+/* search.h: finding records as a worker types, the same way on the screen
+ * and on the command line: by name, by pinyin initials (zsf finds
+ * 张三丰) or by ID number, with optional filters by village and status,
+ * a page at a time, so that it stays quick at 100,000 records and more.
+ * No curses. */
+#ifndef SHEGONG_SEARCH_H
+#define SHEGONG_SEARCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "index.h"
+#include "record.h"
+#include "store.h"
+
+/* How the typed text is read. */
+enum search_by {
+	SEARCH_ALL = 0,   /* nothing typed: every record, in name order */
+	SEARCH_NAME,      /* anything with a non-ASCII character, or ASCII that is not
+	                   * letters only: a name prefix */
+	SEARCH_PINYIN,    /* ASCII letters only: pinyin initials, and names that begin
+	                   * with those letters too (a name typed in Latin letters) */
+	SEARCH_IDNUM,     /* digits (at least 4), possibly ending in x/X: an ID number prefix */
+};
+enum search_by search_classify(const char *text);
+
+struct search_query {
+	int kind;
+	const char *text;     /* as typed; NULL or "" for everything */
+	const char *village;  /* only records whose "village" is this id text; NULL = all */
+	const char *status;   /* only records whose "status" is this value; NULL = all */
+};
+
+/* Where a page ended, to continue from there.  Zero it to start. */
+struct search_pos {
+	int phase;            /* which index is being walked (pinyin, then name) */
+	bool started;
+	unsigned char key[IDX_KEYMAX];
+	size_t keylen;
+	unsigned char data[REC_KEYLEN];
+	bool done;            /* nothing more to find */
+};
+
+/* Fill out[0..max) with the next records (decoded; the caller frees them
+ * with record_free) matching q, after *pos, and move *pos on.  Every
+ * record comes once, even when several pinyin readings of its name
+ * match.  *n receives how many were found; fewer than max means the end
+ * was reached (pos->done is then set).  Returns a store_err. */
+int search_page(store *st, const struct search_query *q, struct search_pos *pos,
+                record **out, size_t max, size_t *n);
+
+#endif
