@@ -1,0 +1,256 @@
+/* search.c: a page of records matching what a worker typed, walked along
+ * one index at a time and resumed from where the last page stopped. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "pinyin.h"
+#include "search.h"
+
+/* The typed text without blanks at either end: a stray space after a
+ * name must not hide the person.  Longer text than an index key can hold
+ * is cut there, as index_prefix would cut it anyway. */
+static size_t
+trimmed(const char *text, char out[IDX_KEYMAX])
+{
+	if (!text)
+		text = "";
+	while (*text == ' ' || *text == '\t')
+		text++;
+	size_t n = strlen(text);
+	while (n > 0 && (text[n - 1] == ' ' || text[n - 1] == '\t'))
+		n--;
+	if (n > IDX_KEYMAX - 1)
+		n = IDX_KEYMAX - 1;
+	memcpy(out, text, n);
+	out[n] = '\0';
+	return n;
+}
+
+static enum search_by
+classify_trimmed(const char *s)
+{
+	size_t n = strlen(s), digits = 0, letters = 0;
+	if (n == 0)
+		return SEARCH_ALL;
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		if (c >= '0' && c <= '9')
+			digits++;
+		else if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'))
+			letters++;
+	}
+	if (letters == n)
+		return SEARCH_PINYIN;
+	/* an ID number's check character may be X, and only at the end */
+	bool x_end = s[n - 1] == 'x' || s[n - 1] == 'X';
+	size_t need = x_end ? n - 1 : n;
+	if (digits == need && digits >= 4 && (x_end ? letters == 1 : letters == 0))
+		return SEARCH_IDNUM;
+	return SEARCH_NAME;
+}
+
+enum search_by
+search_classify(const char *text)
+{
+	char s[IDX_KEYMAX];
+	trimmed(text, s);
+	return classify_trimmed(s);
+}
+
+/* One walk along one index: which index, and what the query becomes. */
+struct phase {
+	int idx;
+	bool pinyin;    /* entries are pinyin variants: emit each record once */
+	bool skip_py;   /* skip records the pinyin phase has emitted already */
+};
+
+static const struct phase phase_all[] = {{IDX_NAME, false, false}};
+static const struct phase phase_name[] = {{IDX_NAME, false, false}};
+static const struct phase phase_idnum[] = {{IDX_IDNUM, false, false}};
+/* Initials first, then names typed in Latin letters ("Ali", "Tashi"). */
+static const struct phase phase_pinyin[] = {{IDX_PINYIN, true, false}, {IDX_NAME, false, true}};
+
+static const struct {
+	const struct phase *phases;
+	int n;
+	bool lower, upper;  /* how the query is normalised */
+} plans[] = {
+	[SEARCH_ALL] = {phase_all, 1, false, false},
+	[SEARCH_NAME] = {phase_name, 1, false, false},
+	[SEARCH_PINYIN] = {phase_pinyin, 2, true, false},
+	[SEARCH_IDNUM] = {phase_idnum, 1, false, true},
+};
+
+struct page {
+	const struct search_query *q;
+	const struct phase *ph;
+	const char *text;    /* the normalised query */
+	size_t textlen;
+	struct search_pos *pos;
+	store_txn *t;
+	record **out;
+	size_t max, n;
+	int err;
+	/* for the pinyin dedupe: the smallest variant that starts with text */
+	char best[PINYIN_MAXLEN + 1];
+	bool have_best;
+};
+
+static int
+best_variant(const char *initials, void *ctx)
+{
+	struct page *p = ctx;
+	if (strncmp(initials, p->text, p->textlen) != 0)
+		return 0;
+	if (!p->have_best || strcmp(initials, p->best) < 0) {
+		/* variants are at most PINYIN_MAXLEN bytes */
+		snprintf(p->best, sizeof p->best, "%s", initials);
+		p->have_best = true;
+	}
+	return 0;
+}
+
+/* Does an indexed pinyin variant of name start with the query?  If so,
+ * p->best is the smallest such one, the entry the walk meets first.
+ * Computed from the capped variants the index holds rather than with
+ * pinyin_matches_prefix, which covers the full product: a name whose
+ * only matching variant was dropped by the cap is not in the pinyin
+ * index, so the name phase must not skip it. */
+static bool
+pinyin_indexed(struct page *p, const char *name)
+{
+	p->have_best = false;
+	pinyin_each(name, IDX_PINYIN_VARIANTS, best_variant, p);
+	return p->have_best;
+}
+
+static bool
+wanted(struct page *p, const record *r, const unsigned char *key, size_t keylen)
+{
+	const struct search_query *q = p->q;
+	const char *name = record_get(r, "name");
+	if (p->ph->pinyin) {
+		/* only on the record's first matching variant in index order */
+		size_t vlen = keylen - 2;
+		if (!name || !pinyin_indexed(p, name) || strlen(p->best) != vlen ||
+		    memcmp(p->best, key + 2, vlen) != 0)
+			return false;
+	}
+	if (p->ph->skip_py && name && pinyin_indexed(p, name))
+		return false;  /* found by its initials already */
+	if (q->village) {
+		const char *v = record_get(r, "village");
+		if (!v || strcmp(v, q->village) != 0)
+			return false;
+	}
+	if (q->status) {
+		const char *v = record_get(r, "status");
+		if (!v || strcmp(v, q->status) != 0)
+			return false;
+	}
+	return true;
+}
+
+static int
+page_entry(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx)
+{
+	struct page *p = ctx;
+	struct search_pos *pos = p->pos;
+	/* the resume point moves past every entry looked at, kept or not */
+	if (keylen > sizeof pos->key)
+		return p->err = STORE_CORRUPT;
+	memcpy(pos->key, key, keylen);
+	pos->keylen = keylen;
+	rec_id_to_key(id, pos->data);
+	pos->started = true;
+
+	/* The name phase's skip can be told from the entry (the name,
+	 * lowercased, gives the same initials), so records found already are
+	 * not fetched a second time; but not from a value index.c may have
+	 * cut (it backs up at most 3 bytes to a character boundary). */
+	if (p->ph->skip_py && keylen + 4 <= IDX_KEYMAX) {
+		char name[IDX_KEYMAX];
+		memcpy(name, key + 2, keylen - 2);
+		name[keylen - 2] = '\0';
+		if (pinyin_indexed(p, name))
+			return 0;
+	}
+	record *r;
+	int err = store_get(p->t, id, &r);
+	if (err == STORE_NOTFOUND)
+		return 0;  /* an entry without its record: verify reports it */
+	if (err)
+		return p->err = err;
+	if (!wanted(p, r, key, keylen)) {
+		record_free(r);
+		return 0;
+	}
+	p->out[p->n++] = r;
+	return p->n == p->max ? STORE_STOP : 0;
+}
+
+static int
+page_txn(store_txn *t, void *ctx)
+{
+	struct page *p = ctx;
+	struct search_pos *pos = p->pos;
+	enum search_by by = classify_trimmed(p->text);
+	p->t = t;
+	while (!pos->done && p->n < p->max) {
+		if (pos->phase >= plans[by].n) {
+			pos->done = true;
+			break;
+		}
+		p->ph = &plans[by].phases[pos->phase];
+		int rc = store_walk(t, p->ph->idx, p->q->kind, p->text,
+		                    pos->started ? pos->key : NULL, pos->keylen,
+		                    pos->started ? pos->data : NULL, page_entry, p);
+		if (p->err)
+			return p->err;
+		if (rc == STORE_STOP)
+			break;
+		if (rc)
+			return rc;
+		/* this index is walked to its end: on to the next */
+		pos->phase++;
+		pos->started = false;
+		pos->keylen = 0;
+	}
+	return STORE_OK;
+}
+
+int
+search_page(store *st, const struct search_query *q, struct search_pos *pos, record **out,
+            size_t max, size_t *n)
+{
+	*n = 0;
+	if (!st || !q || !pos || (max && !out))
+		return STORE_INVALID;
+	if (pos->done || max == 0)
+		return STORE_OK;
+	char text[IDX_KEYMAX];
+	size_t len = trimmed(q->text, text);
+	enum search_by by = classify_trimmed(text);
+	for (size_t i = 0; i < len; i++) {
+		char c = text[i];
+		if (plans[by].lower && c >= 'A' && c <= 'Z')
+			text[i] = (char)(c - 'A' + 'a');
+		else if (plans[by].upper && c >= 'a' && c <= 'z')
+			text[i] = (char)(c - 'a' + 'A');
+	}
+	struct search_pos saved = *pos;
+	struct page p = {.q = q, .text = text, .textlen = len, .pos = pos, .out = out, .max = max};
+	int err = store_read(st, page_txn, &p);
+	if (err) {
+		/* nothing half-done: the caller may try the same page again */
+		for (size_t i = 0; i < p.n; i++)
+			record_free(out[i]);
+		*pos = saved;
+		return err;
+	}
+	*n = p.n;
+	return STORE_OK;
+}

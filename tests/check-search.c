@@ -1,0 +1,640 @@
+/* check-search.c: finding records as typed: how text is classified, name,
+ * pinyin and ID number prefixes, polyphonic and non-BMP names found once,
+ * Latin-letter names, filters, and paging that neither repeats nor loses
+ * a record, also when one is deleted between pages. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "demo.h"
+#include "orgunit.h"
+#include "pinyin.h"
+#include "search.h"
+
+/* --- helpers ---------------------------------------------------------- */
+
+struct db {
+	char *dir;
+	store *st;
+};
+
+static struct db
+db_new(void)
+{
+	const char *base = getenv("TMPDIR");
+	struct db d;
+	ck_assert_int_ge(asprintf(&d.dir, "%s/shegong-search-XXXXXX", base && *base ? base : "/tmp"), 0);
+	ck_assert_ptr_nonnull(mkdtemp(d.dir));
+	ck_assert_int_eq(store_open(&d.st, d.dir, STORE_CREATE), STORE_OK);
+	store_set_user(d.st, "tester");
+	return d;
+}
+
+static void
+db_free(struct db *d)
+{
+	store_close(d->st);
+	char *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d->dir), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(d->dir);
+}
+
+/* Save a resident; village and status may be NULL. */
+static rec_id
+add(store *st, const char *name, const char *idnum, const char *village, const char *status)
+{
+	record *r = record_new(REC_RESIDENT);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(record_set(r, "name", name), 0);
+	if (idnum)
+		ck_assert_int_eq(record_set(r, "idnum", idnum), 0);
+	if (village)
+		ck_assert_int_eq(record_set(r, "village", village), 0);
+	if (status)
+		ck_assert_int_eq(record_set(r, "status", status), 0);
+	ck_assert_int_eq(store_save(st, r), STORE_OK);
+	rec_id id = r->id;
+	record_free(r);
+	return id;
+}
+
+static int
+del_txn(store_txn *t, void *ctx)
+{
+	return store_del(t, ctx, 0);
+}
+
+static void
+del(store *st, const rec_id *id)
+{
+	ck_assert_int_eq(store_write(st, del_txn, (void *)id), STORE_OK);
+}
+
+#define MAXHITS 2000
+
+struct hits {
+	size_t n;
+	rec_id ids[MAXHITS];
+	char *names[MAXHITS];
+	size_t pages;
+};
+
+static void
+hits_free(struct hits *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		free(h->names[i]);
+	h->n = 0;
+}
+
+/* Take one page into h; returns how many it held. */
+static size_t
+one_page(store *st, const struct search_query *q, struct search_pos *pos, size_t max,
+         struct hits *h)
+{
+	record *out[64];
+	size_t n = 99;
+	ck_assert_uint_le(max, 64);
+	ck_assert_int_eq(search_page(st, q, pos, out, max, &n), STORE_OK);
+	ck_assert_uint_le(n, max);
+	ck_assert(n == max || pos->done);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_uint_lt(h->n, MAXHITS);
+		h->ids[h->n] = out[i]->id;
+		h->names[h->n] = strdup(record_get(out[i], "name"));
+		h->n++;
+		record_free(out[i]);
+	}
+	h->pages++;
+	return n;
+}
+
+/* Every page of q, max records at a time. */
+static void
+search_all(store *st, const struct search_query *q, size_t max, struct hits *h)
+{
+	struct search_pos pos = {0};
+	memset(h, 0, sizeof *h);
+	while (!pos.done)
+		one_page(st, q, &pos, max, h);
+	/* a finished search stays finished */
+	record *out[1];
+	size_t n = 7;
+	ck_assert_int_eq(search_page(st, q, &pos, out, 1, &n), STORE_OK);
+	ck_assert_uint_eq(n, 0);
+}
+
+static struct hits *
+find(store *st, const char *text, const char *village, const char *status, size_t max)
+{
+	struct hits *h = malloc(sizeof *h);
+	ck_assert_ptr_nonnull(h);
+	struct search_query q = {REC_RESIDENT, text, village, status};
+	search_all(st, &q, max, h);
+	return h;
+}
+
+static void
+drop(struct hits *h)
+{
+	hits_free(h);
+	free(h);
+}
+
+static size_t
+count_name(const struct hits *h, const char *name)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < h->n; i++)
+		n += strcmp(h->names[i], name) == 0;
+	return n;
+}
+
+static void
+assert_each_once(const struct hits *h)
+{
+	for (size_t i = 0; i < h->n; i++)
+		for (size_t j = i + 1; j < h->n; j++)
+			ck_assert_msg(!rec_id_equal(&h->ids[i], &h->ids[j]), "%s twice", h->names[i]);
+}
+
+static void
+assert_same(const struct hits *a, const struct hits *b)
+{
+	ck_assert_uint_eq(a->n, b->n);
+	for (size_t i = 0; i < a->n; i++)
+		ck_assert_msg(rec_id_equal(&a->ids[i], &b->ids[i]), "hit %zu: %s vs %s", i, a->names[i],
+		              b->names[i]);
+}
+
+/* What a search by initials must find: residents with an indexed
+ * variant (capped as the index caps them) starting with q, by scan. */
+struct brute {
+	const char *q;
+	const char *village;
+	size_t n;
+};
+
+static int
+starts(const char *initials, void *ctx)
+{
+	const char *q = ctx;
+	return strncmp(initials, q, strlen(q)) == 0;
+}
+
+static int
+brute_rec(const record *r, void *ctx)
+{
+	struct brute *b = ctx;
+	const char *name = record_get(r, "name");
+	const char *v = record_get(r, "village");
+	if (b->village && (!v || strcmp(v, b->village) != 0))
+		return 0;
+	if (name && pinyin_each(name, IDX_PINYIN_VARIANTS, starts, (void *)b->q))
+		b->n++;
+	return 0;
+}
+
+static int
+brute_txn(store_txn *t, void *ctx)
+{
+	return store_scan(t, REC_RESIDENT, NULL, brute_rec, ctx);
+}
+
+static size_t
+brute_pinyin(store *st, const char *q, const char *village)
+{
+	struct brute b = {q, village, 0};
+	ck_assert_int_eq(store_read(st, brute_txn, &b), STORE_OK);
+	return b.n;
+}
+
+/* --- tests ------------------------------------------------------------- */
+
+START_TEST(test_classify)
+{
+	static const struct {
+		const char *text;
+		enum search_by by;
+	} cases[] = {
+		{NULL, SEARCH_ALL},
+		{"", SEARCH_ALL},
+		{"  ", SEARCH_ALL},
+		{"张", SEARCH_NAME},
+		{"张三丰", SEARCH_NAME},
+		{"王𠀀", SEARCH_NAME},
+		{"zsf", SEARCH_PINYIN},
+		{"ZSf", SEARCH_PINYIN},
+		{" zsf ", SEARCH_PINYIN},
+		{"x", SEARCH_PINYIN},
+		{"Tashi", SEARCH_PINYIN},
+		{"5104", SEARCH_IDNUM},
+		{"51042119900101123X", SEARCH_IDNUM},
+		{"51042119900101123x", SEARCH_IDNUM},
+		{"5104x", SEARCH_IDNUM},
+		{"510", SEARCH_NAME},
+		{"510x", SEARCH_NAME},
+		{"51x4", SEARCH_NAME},
+		{"5104xx", SEARCH_NAME},
+		{"zs1", SEARCH_NAME},
+		{"张s", SEARCH_NAME},
+		{"o'neil", SEARCH_NAME},
+		{"a b", SEARCH_NAME},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++)
+		ck_assert_msg(search_classify(cases[i].text) == cases[i].by, "\"%s\": %d, wanted %d",
+		              cases[i].text ? cases[i].text : "(null)", search_classify(cases[i].text),
+		              cases[i].by);
+}
+END_TEST
+
+START_TEST(test_name_prefix)
+{
+	struct db d = db_new();
+	add(d.st, "张三丰", NULL, NULL, NULL);
+	add(d.st, "张三", NULL, NULL, NULL);
+	add(d.st, "张无忌", NULL, NULL, NULL);
+	add(d.st, "李四", NULL, NULL, NULL);
+	struct hits *h = find(d.st, "张三", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 2);
+	ck_assert_str_eq(h->names[0], "张三");
+	ck_assert_str_eq(h->names[1], "张三丰");
+	drop(h);
+	h = find(d.st, "张", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 3);
+	drop(h);
+	h = find(d.st, " 李四 ", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	drop(h);
+	h = find(d.st, "王", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 0);
+	drop(h);
+	/* another kind's records are not residents */
+	struct search_query q = {REC_NEED, "张", NULL, NULL};
+	struct hits other;
+	search_all(d.st, &q, 10, &other);
+	ck_assert_uint_eq(other.n, 0);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_pinyin)
+{
+	struct db d = db_new();
+	add(d.st, "张三丰", NULL, NULL, NULL);
+	add(d.st, "张三", NULL, NULL, NULL);
+	add(d.st, "赵思", NULL, NULL, NULL);
+	add(d.st, "李四", NULL, NULL, NULL);
+	struct hits *h = find(d.st, "zsf", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "张三丰");
+	drop(h);
+	h = find(d.st, "ZS", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 3);
+	ck_assert_uint_eq(count_name(h, "张三丰"), 1);
+	ck_assert_uint_eq(count_name(h, "张三"), 1);
+	ck_assert_uint_eq(count_name(h, "赵思"), 1);
+	drop(h);
+	h = find(d.st, "ls", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "李四");
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_polyphonic_once)
+{
+	/* 单 reads dan, shan, chan; 曾 zeng, ceng: several variants of each
+	 * name begin with s, d or c, and the index holds them all */
+	ck_assert(pinyin_initials_mask(0x5355) & 1u << ('d' - 'a'));
+	ck_assert(pinyin_initials_mask(0x5355) & 1u << ('s' - 'a'));
+	ck_assert(pinyin_initials_mask(0x66FE) & 1u << ('z' - 'a'));
+	ck_assert(pinyin_initials_mask(0x66FE) & 1u << ('c' - 'a'));
+	struct db d = db_new();
+	add(d.st, "单曾", NULL, NULL, NULL);
+	add(d.st, "单单单", NULL, NULL, NULL);
+	add(d.st, "曾单", NULL, NULL, NULL);
+	add(d.st, "孙德", NULL, NULL, NULL);
+	static const struct {
+		const char *q;
+		size_t n;
+	} cases[] = {
+		{"s", 3}, {"d", 2}, {"c", 3}, {"z", 1}, {"sd", 2}, {"sz", 1}, {"dc", 2}, {"ds", 1},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		for (size_t max = 1; max <= 3; max++) {
+			struct hits *h = find(d.st, cases[i].q, NULL, NULL, max);
+			ck_assert_msg(h->n == cases[i].n, "%s: %zu hits, wanted %zu", cases[i].q, h->n,
+			              cases[i].n);
+			assert_each_once(h);
+			ck_assert_uint_eq(h->n, brute_pinyin(d.st, cases[i].q, NULL));
+			drop(h);
+		}
+	}
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_idnum)
+{
+	struct db d = db_new();
+	add(d.st, "甲", "51042119900101123X", NULL, NULL);
+	add(d.st, "乙", "510421199001011246", NULL, NULL);
+	add(d.st, "丙", "510422198001011234", NULL, NULL);
+	struct hits *h = find(d.st, "51042119900101123x", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "甲");
+	drop(h);
+	h = find(d.st, "5104211990", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 2);
+	drop(h);
+	h = find(d.st, "5104", NULL, NULL, 2);
+	ck_assert_uint_eq(h->n, 3);
+	drop(h);
+	h = find(d.st, "6104", NULL, NULL, 2);
+	ck_assert_uint_eq(h->n, 0);
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_latin_names)
+{
+	struct db d = db_new();
+	add(d.st, "Tashi", NULL, NULL, NULL);
+	add(d.st, "ali", NULL, NULL, NULL);
+	add(d.st, "唐安", NULL, NULL, NULL);
+	add(d.st, "Ta扎西", NULL, NULL, NULL);
+	struct hits *h = find(d.st, "tashi", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "Tashi");
+	drop(h);
+	h = find(d.st, "ALI", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "ali");
+	drop(h);
+	/* 唐安 by its initials, the Latin names by their letters, each once */
+	for (size_t max = 1; max <= 4; max++) {
+		h = find(d.st, "ta", NULL, NULL, max);
+		ck_assert_uint_eq(h->n, 3);
+		ck_assert_uint_eq(count_name(h, "Tashi"), 1);
+		ck_assert_uint_eq(count_name(h, "唐安"), 1);
+		ck_assert_uint_eq(count_name(h, "Ta扎西"), 1);
+		drop(h);
+	}
+	h = find(d.st, "taz", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "Ta扎西");
+	drop(h);
+	/* by name too, as typed with a non-letter */
+	h = find(d.st, "Ta扎", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_filters)
+{
+	struct db d = db_new();
+	add(d.st, "张一", NULL, "unit-a", "active");
+	add(d.st, "张二", NULL, "unit-b", "active");
+	add(d.st, "张三", NULL, "unit-a", "moved");
+	add(d.st, "张四", NULL, NULL, "active");
+	add(d.st, "张五", NULL, "unit-a", NULL);
+	struct hits *h = find(d.st, "张", "unit-a", NULL, 10);
+	ck_assert_uint_eq(h->n, 3);
+	drop(h);
+	h = find(d.st, "z", NULL, "active", 10);
+	ck_assert_uint_eq(h->n, 3);
+	drop(h);
+	h = find(d.st, "zy", "unit-a", "active", 1);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "张一");
+	drop(h);
+	h = find(d.st, NULL, "unit-b", "moved", 1);
+	ck_assert_uint_eq(h->n, 0);
+	drop(h);
+	h = find(d.st, "", "unit-a", "moved", 2);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "张三");
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_paging)
+{
+	struct db d = db_new();
+	static const char *const given[] = {"一", "二", "三", "四", "五", "六", "七",
+	                                    "八", "九", "十", "甲", "乙", "丙", "丁",
+	                                    "戊", "己", "庚", "辛", "壬", "癸"};
+	char name[32];
+	for (size_t i = 0; i < 20; i++) {
+		snprintf(name, sizeof name, "单%s", given[i]);
+		add(d.st, name, NULL, NULL, NULL);
+		snprintf(name, sizeof name, "沈%s", given[i]);
+		add(d.st, name, NULL, NULL, NULL);
+	}
+	static const char *const queries[] = {"单", "s", "d", ""};
+	for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
+		struct hits *whole = find(d.st, queries[k], NULL, NULL, 64);
+		struct hits *paged = find(d.st, queries[k], NULL, NULL, 3);
+		ck_assert_uint_ge(whole->n, 20);
+		assert_each_once(whole);
+		assert_same(whole, paged);
+		ck_assert_uint_ge(paged->pages, whole->n / 3);
+		drop(whole);
+		drop(paged);
+	}
+
+	/* deletions between pages: the record the last page ended on, and
+	 * one further on; the rest still comes once each, in order */
+	static const char *const again[] = {"s", "单"};
+	for (size_t k = 0; k < sizeof again / sizeof again[0]; k++) {
+		struct hits *whole = find(d.st, again[k], NULL, NULL, 64);
+		ck_assert_uint_ge(whole->n, 12);
+		struct search_query q = {REC_RESIDENT, again[k], NULL, NULL};
+		struct search_pos pos = {0};
+		struct hits *paged = calloc(1, sizeof *paged);
+		ck_assert_ptr_nonnull(paged);
+		one_page(d.st, &q, &pos, 3, paged);
+		one_page(d.st, &q, &pos, 3, paged);
+		ck_assert_uint_eq(paged->n, 6);
+		rec_id last = paged->ids[5], later = whole->ids[9];
+		del(d.st, &last);
+		del(d.st, &later);
+		while (!pos.done)
+			one_page(d.st, &q, &pos, 3, paged);
+		ck_assert_uint_eq(paged->n, whole->n - 1);
+		for (size_t i = 0, j = 0; i < whole->n; i++) {
+			if (rec_id_equal(&whole->ids[i], &later))
+				continue;
+			ck_assert_msg(rec_id_equal(&whole->ids[i], &paged->ids[j]), "hit %zu: %s vs %s", j,
+			              whole->names[i], paged->names[j]);
+			j++;
+		}
+		drop(whole);
+		drop(paged);
+	}
+	db_free(&d);
+}
+END_TEST
+
+/* The demo's residents, by initials a page at a time, against a scan. */
+START_TEST(test_demo_paging)
+{
+	struct db d = db_new();
+	ck_assert_int_eq(demo_fill(d.st, "visitor", 7, NULL), STORE_OK);
+	static const char *const queries[] = {"z", "s", "d", "c", "w", "x", "zj", "q"};
+	for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
+		struct hits *whole = find(d.st, queries[k], NULL, NULL, 64);
+		struct hits *paged = find(d.st, queries[k], NULL, NULL, 3);
+		ck_assert_uint_eq(whole->n, brute_pinyin(d.st, queries[k], NULL));
+		assert_each_once(whole);
+		assert_same(whole, paged);
+		drop(whole);
+		drop(paged);
+	}
+	db_free(&d);
+}
+END_TEST
+
+static int
+village_txn(store_txn *t, void *ctx)
+{
+	record *v;
+	int err = orgunit_by_code(t, "510421100002", &v);
+	if (!err) {
+		rec_id_format(&v->id, ctx);
+		record_free(v);
+	}
+	return err;
+}
+
+START_TEST(test_demo_village)
+{
+	struct db d = db_new();
+	ck_assert_int_eq(demo_fill(d.st, "visitor", 7, NULL), STORE_OK);
+	char vid[REC_ID_TEXTMAX];
+	ck_assert_int_eq(store_read(d.st, village_txn, vid), STORE_OK);
+	struct hits *h = find(d.st, "z", vid, NULL, 3);
+	ck_assert_uint_eq(h->n, brute_pinyin(d.st, "z", vid));
+	ck_assert_uint_gt(h->n, 0);
+	ck_assert_uint_lt(h->n, brute_pinyin(d.st, "z", NULL));
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+static int
+count_txn(store_txn *t, void *ctx)
+{
+	return store_count(t, REC_RESIDENT, ctx);
+}
+
+START_TEST(test_all_in_name_order)
+{
+	struct db d = db_new();
+	ck_assert_int_eq(demo_fill(d.st, "visitor", 3, NULL), STORE_OK);
+	add(d.st, "Bob", NULL, NULL, NULL);
+	add(d.st, "alice", NULL, NULL, NULL);
+	size_t total = 0;
+	ck_assert_int_eq(store_read(d.st, count_txn, &total), STORE_OK);
+	struct hits *h = find(d.st, NULL, NULL, NULL, 64);
+	struct hits *paged = find(d.st, "", NULL, NULL, 5);
+	ck_assert_uint_eq(h->n, total);
+	assert_same(h, paged);
+	ck_assert_str_eq(h->names[0], "alice");
+	ck_assert_str_eq(h->names[1], "Bob");
+	for (size_t i = 1; i < h->n; i++)
+		ck_assert_msg(strcasecmp(h->names[i - 1], h->names[i]) <= 0, "%s before %s",
+		              h->names[i - 1], h->names[i]);
+	drop(h);
+	drop(paged);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_non_bmp)
+{
+	/* U+20000 𠀀 reads hē */
+	ck_assert(pinyin_initials_mask(0x20000) & 1u << ('h' - 'a'));
+	struct db d = db_new();
+	add(d.st, "王𠀀", NULL, NULL, NULL);
+	add(d.st, "王", NULL, NULL, NULL);
+	add(d.st, "王海", NULL, NULL, NULL);
+	struct hits *h = find(d.st, "王𠀀", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 1);
+	ck_assert_str_eq(h->names[0], "王𠀀");
+	drop(h);
+	h = find(d.st, "wh", NULL, NULL, 10);
+	ck_assert_uint_eq(h->n, 2);
+	ck_assert_uint_eq(count_name(h, "王𠀀"), 1);
+	ck_assert_uint_eq(count_name(h, "王海"), 1);
+	drop(h);
+	h = find(d.st, "王", NULL, NULL, 1);
+	ck_assert_uint_eq(h->n, 3);
+	drop(h);
+	db_free(&d);
+}
+END_TEST
+
+START_TEST(test_bad_args)
+{
+	struct db d = db_new();
+	struct search_query q = {REC_RESIDENT, "z", NULL, NULL};
+	struct search_pos pos = {0};
+	record *out[1];
+	size_t n = 5;
+	ck_assert_int_eq(search_page(d.st, &q, &pos, out, 0, &n), STORE_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert(!pos.done);
+	ck_assert_int_eq(search_page(d.st, &q, &pos, NULL, 1, &n), STORE_INVALID);
+	ck_assert_int_eq(search_page(d.st, &q, &pos, out, 1, &n), STORE_OK);
+	ck_assert_uint_eq(n, 0);
+	ck_assert(pos.done);
+	db_free(&d);
+}
+END_TEST
+
+static Suite *
+search_suite(void)
+{
+	Suite *s = suite_create("search");
+	TCase *tc = tcase_create("search");
+	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_name_prefix);
+	tcase_add_test(tc, test_pinyin);
+	tcase_add_test(tc, test_polyphonic_once);
+	tcase_add_test(tc, test_idnum);
+	tcase_add_test(tc, test_latin_names);
+	tcase_add_test(tc, test_filters);
+	tcase_add_test(tc, test_paging);
+	tcase_add_test(tc, test_non_bmp);
+	tcase_add_test(tc, test_bad_args);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("demo");
+	tcase_add_test(tc, test_demo_paging);
+	tcase_add_test(tc, test_demo_village);
+	tcase_add_test(tc, test_all_in_name_order);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(search_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
