@@ -8,19 +8,44 @@
 #include "i18n.h"
 #include "keys.h"
 
+#define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS)
+#define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS)
+
+/* Plain characters (ch) act only where the screen is not taking text:
+ * in a search box or a form field they are typed. */
 static const struct key_binding table[] = {
-	{ACT_HELP, KS_ALL, 1, 'G', 0, L'?', N_("Help"), N_("Show this help")},
+	{ACT_HELP, KS_ALL & ~KS_HELP, 1, 'G', 0, L'?', N_("Help"), N_("Show the keys of this screen")},
+	{ACT_HELP, KS_HELP, 1, 'G', 0, 0, NULL, NULL},
 	{ACT_QUIT, KS_HOME, 10, 'Q', 0, L'q', N_("Quit"), N_("Leave the program")},
-	{ACT_BACK, KS_HELP, 10, 'Q', 0, L'q', N_("Back"), N_("Close the help")},
-	{ACT_BACK, KS_HELP, 0, 0, 0, 27, NULL, N_("Close the help")},
-	{ACT_UP, KS_ALL, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
-	{ACT_DOWN, KS_ALL, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
-	{ACT_PGUP, KS_ALL, 0, 0, KEY_PPAGE, 0, NULL, N_("Page up")},
-	{ACT_PGDN, KS_ALL, 0, 0, KEY_NPAGE, 0, NULL, N_("Page down")},
-	{ACT_HOME, KS_ALL, 0, 0, KEY_HOME, 0, NULL, N_("First entry")},
-	{ACT_END, KS_ALL, 0, 0, KEY_END, 0, NULL, N_("Last entry")},
-	{ACT_OPEN, KS_HOME, 0, 0, KEY_ENTER, L'\r', NULL, N_("Open the chosen entry")},
-	{ACT_OPEN, KS_HOME, 0, 0, 0, L'\n', NULL, NULL},
+	{ACT_BACK, BACKABLE, 10, 'Q', 0, 0, N_("Back"), N_("Go back (asks first if a form has changes)")},
+	{ACT_BACK, BACKABLE, 0, 0, 0, 27, NULL, N_("Go back")},
+	{ACT_BACK, KS_HELP | KS_VIEW | KS_NEEDS, 0, 0, 0, L'q', NULL, NULL},
+	{ACT_SAVE, KS_EDIT, 2, 'S', 0, 0, N_("Save"), N_("Save the form")},
+	{ACT_NEW, KS_LIST, 3, 'A', 0, 0, N_("New"), N_("Register a new record")},
+	{ACT_NEW, KS_NEEDS, 3, 'A', 0, 0, N_("Project"), N_("Design a project for the chosen service's needs")},
+	{ACT_EDIT, KS_VIEW, 4, 'E', 0, 0, N_("Edit"), N_("Edit this record")},
+	{ACT_PICK, KS_EDIT, 4, 'T', 0, 0, N_("Choose"), N_("Choose from a list: choices, a resident, a village")},
+	{ACT_FILTER, KS_LIST, 5, 'F', 0, 0, N_("Filter"), N_("Show one village or one status only")},
+	{ACT_SORT, KS_LIST, 6, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first")},
+	{ACT_NEED, KS_VIEW, 7, 'W', 0, 0, N_("Need"), N_("Take a need for this resident")},
+	{ACT_SUMMARY, KS_LIST, 8, 'Y', 0, 0, N_("Summary"), N_("The needs list: needs by service and status")},
+	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
+	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
+	{ACT_PREV, KS_EDIT, 0, 0, KEY_BTAB, 0, NULL, N_("Previous field (Shift-Tab)")},
+	{ACT_NEXT, KS_EDIT, 0, 0, 0, L'\t', NULL, N_("Next field (Tab)")},
+	{ACT_NEXT, KS_EDIT, 0, 0, KEY_ENTER, L'\r', NULL, NULL},
+	{ACT_PGUP, MOVING, 0, 0, KEY_PPAGE, 0, NULL, N_("Page up")},
+	{ACT_PGDN, MOVING, 0, 0, KEY_NPAGE, 0, NULL, N_("Page down")},
+	{ACT_HOME, MOVING, 0, 0, KEY_HOME, 0, NULL, N_("To the start")},
+	{ACT_END, MOVING, 0, 0, KEY_END, 0, NULL, N_("To the end")},
+	{ACT_LEFT, KS_EDIT | KS_LIST, 0, 'B', KEY_LEFT, 0, NULL, N_("Cursor left")},
+	{ACT_RIGHT, KS_EDIT | KS_LIST, 0, 0, KEY_RIGHT, 0, NULL, N_("Cursor right")},
+	{ACT_BACKSPACE, KS_EDIT | KS_LIST, 0, 'H', KEY_BACKSPACE, 127, NULL, N_("Delete the character before the cursor")},
+	{ACT_DELETE, KS_EDIT | KS_LIST, 0, 'D', KEY_DC, 0, NULL, N_("Delete the character under the cursor")},
+	{ACT_KILL, KS_EDIT | KS_LIST, 0, 'U', 0, 0, NULL, N_("Clear the whole value")},
+	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note")},
+	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS, 0, 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
+	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)")},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen")},
 	{ACT_NONE, 0, 0, 0, 0, 0, NULL, NULL},
 };
@@ -54,6 +79,9 @@ keys_lookup(unsigned scope, bool is_key, wint_t key, bool escaped)
 		if (!is_key && b->ch && key == (wint_t)b->ch)
 			return b->action;
 	}
+	/* ^H arrives as KEY_BACKSPACE from some terminals and as 8 from others */
+	if (!is_key && key == 8 && (scope & (KS_EDIT | KS_LIST)))
+		return ACT_BACKSPACE;
 	return ACT_NONE;
 }
 
@@ -67,7 +95,9 @@ curses_key_name(int k)
 		{KEY_UP, N_("Up")},       {KEY_DOWN, N_("Down")},
 		{KEY_PPAGE, N_("PgUp")},  {KEY_NPAGE, N_("PgDn")},
 		{KEY_HOME, N_("Home")},   {KEY_END, N_("End")},
-		{KEY_ENTER, N_("Enter")},
+		{KEY_ENTER, N_("Enter")},  {KEY_LEFT, N_("Left")},
+		{KEY_RIGHT, N_("Right")}, {KEY_BACKSPACE, N_("Backspace")},
+		{KEY_DC, N_("Delete")},   {KEY_BTAB, N_("Shift-Tab")},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].key == k)
@@ -99,7 +129,11 @@ keys_describe(const struct key_binding *b, char *buf, size_t size)
 		ADD("Esc");
 	else if (b->ch == L'\r' && !b->curses_key)
 		ADD("%s", _("Enter"));
-	else if (b->ch > 32)
+	else if (b->ch == L'\t')
+		ADD("Tab");
+	else if (b->ch == L' ')
+		ADD("%s", _("Space"));
+	else if (b->ch > 32 && b->ch < 127)
 		ADD("%c", (char)b->ch);
 #undef ADD
 }

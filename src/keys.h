@@ -22,13 +22,36 @@ enum action {
 	ACT_OPEN,
 	ACT_BACK,
 	ACT_REDRAW,
+	ACT_NEW,        /* a new record */
+	ACT_SAVE,
+	ACT_EDIT,       /* edit the record shown */
+	ACT_PICK,       /* choose from a list (choices, a resident ...) */
+	ACT_FILTER,
+	ACT_SORT,
+	ACT_NEED,       /* a new need for this resident */
+	ACT_SUMMARY,    /* the needs list grouped by service and status */
+	ACT_NEXT,       /* next field */
+	ACT_PREV,       /* previous field */
+	ACT_LEFT,
+	ACT_RIGHT,
+	ACT_BACKSPACE,
+	ACT_DELETE,
+	ACT_KILL,       /* clear the value */
+	ACT_NEWLINE,    /* a new line inside a note */
+	ACT_TOGGLE,     /* tick a choice in a list of several */
 };
 
 /* Which screens a binding is for. */
 enum key_scope {
-	KS_ALL = 0xff,
 	KS_HOME = 1 << 0,
 	KS_HELP = 1 << 1,
+	KS_LIST = 1 << 2,
+	KS_VIEW = 1 << 3,
+	KS_EDIT = 1 << 4,
+	KS_PICK = 1 << 5,
+	KS_ASK = 1 << 6,
+	KS_NEEDS = 1 << 7,
+	KS_ALL = 0xff,
 };
 
 struct key_binding {

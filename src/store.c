@@ -7,7 +7,8 @@
  *           "seq" u64 BE (last sequence number this site gave out),
  *           "count/<kind>" u64 BE (records of that kind)
  *   "rec"   kind(1) site(8) seq(8) -> record encoding (record.c)
- *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT */
+ *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT
+ *   "draft" login -> a form being filled in (ui-form.c's encoding) */
 #include "config.h"
 
 #include <errno.h>
@@ -34,7 +35,8 @@
 
 struct store {
 	MDB_env *env;
-	MDB_dbi meta, rec, idx;
+	MDB_dbi meta, rec, idx, draft;
+	bool have_draft;
 	char *dir;
 	char *user;
 	uint64_t site;
@@ -1064,4 +1066,85 @@ int
 store_save(store *st, record *r)
 {
 	return store_save_many(st, &r, 1);
+}
+
+/* --- drafts ------------------------------------------------------------- */
+
+struct draft_op {
+	const char *login;
+	const void *data;
+	size_t len;
+	int op;  /* 0 get, 1 put, 2 del */
+	void *out;
+	size_t outlen;
+};
+
+static int
+draft_txn(store_txn *t, void *ctx)
+{
+	struct draft_op *d = ctx;
+	store *st = t->st;
+	if (!st->have_draft) {
+		/* made on first use, so older databases need no migration */
+		int rc = mdb_dbi_open(t->txn, "draft", t->write ? MDB_CREATE : 0, &st->draft);
+		if (rc == MDB_NOTFOUND)
+			return STORE_NOTFOUND;
+		if (txn_rc(t, rc))
+			return t->err;
+	}
+	MDB_val k = {strlen(d->login), (void *)d->login}, v = {d->len, (void *)d->data};
+	int rc;
+	switch (d->op) {
+	case 0:
+		rc = mdb_get(t->txn, st->draft, &k, &v);
+		if (rc == MDB_NOTFOUND)
+			return STORE_NOTFOUND;
+		if (txn_rc(t, rc))
+			return t->err;
+		d->out = malloc(v.mv_size ? v.mv_size : 1);
+		if (!d->out)
+			return store_txn_fail(t, STORE_NOMEM);
+		memcpy(d->out, v.mv_data, v.mv_size);
+		d->outlen = v.mv_size;
+		return 0;
+	case 1:
+		return txn_rc(t, mdb_put(t->txn, st->draft, &k, &v, 0));
+	default:
+		rc = mdb_del(t->txn, st->draft, &k, NULL);
+		return rc == MDB_NOTFOUND ? 0 : txn_rc(t, rc);
+	}
+}
+
+int
+store_draft_put(store *st, const char *login, const void *data, size_t len)
+{
+	struct draft_op d = {login, data, len, 1, NULL, 0};
+	int err = store_write(st, draft_txn, &d);
+	if (!err)
+		st->have_draft = true;
+	return err;
+}
+
+int
+store_draft_get(store *st, const char *login, void **data, size_t *len)
+{
+	struct draft_op d = {login, NULL, 0, 0, NULL, 0};
+	/* the first look may have to create the table, so it writes */
+	int err = st->have_draft || st->rdonly ? store_read(st, draft_txn, &d)
+	                                       : store_write(st, draft_txn, &d);
+	if (!err && !st->rdonly)
+		st->have_draft = true;
+	*data = d.out;
+	*len = d.outlen;
+	return err;
+}
+
+int
+store_draft_del(store *st, const char *login)
+{
+	struct draft_op d = {login, NULL, 0, 2, NULL, 0};
+	int err = store_write(st, draft_txn, &d);
+	if (!err)
+		st->have_draft = true;
+	return err;
 }

@@ -132,6 +132,14 @@ int store_walk(store_txn *t, int idx, int kind, const char *prefix,
 /* Count the records of kind. */
 int store_count(store_txn *t, int kind, size_t *n);
 
+/* Drafts: what a worker was typing into a form, kept so that a dropped
+ * link loses nothing.  One draft per login; bytes are the caller's.
+ * store_draft_get returns STORE_NOTFOUND when there is none; *data is
+ * malloc'd. */
+int store_draft_put(store *st, const char *login, const void *data, size_t len);
+int store_draft_get(store *st, const char *login, void **data, size_t *len);
+int store_draft_del(store *st, const char *login);
+
 /* Check that every index entry matches its record and every record has
  * all its entries.  Calls report (if not NULL) for each fault with a
  * sentence; *faults receives their number.  With repair, rebuilds the

@@ -16,28 +16,25 @@ static const struct {
 	const char *label;
 	int kind;           /* what its count counts, 0 for none */
 	const char *about;
+	const char *form;   /* the form whose list it opens, or NULL */
 } menu[UI_MENU_MAX] = {
 	{N_("Residents"), REC_RESIDENT,
-	 N_("Register residents; find them by name, pinyin initials or ID number.")},
+	 N_("Register residents; find them by name, pinyin initials or ID number."), "resident"},
 	{N_("Needs intake"), REC_NEED,
-	 N_("Take residents' needs, assess them, and keep the needs list.")},
+	 N_("Take residents' needs, assess them, and keep the needs list."), "need"},
 	{N_("Six services"), REC_SERVICE,
 	 N_("Record the services given: assessment, assistance, care for the old and young, "
-	    "governance, resource linking, livelihood.")},
+	    "governance, resource linking, livelihood."), NULL},
 	{N_("Volunteers and organisations"), REC_VOLUNTEER,
-	 N_("Register volunteers, volunteer teams and community organisations.")},
+	 N_("Register volunteers, volunteer teams and community organisations."), NULL},
 	{N_("Resources"), REC_RESOURCE,
-	 N_("People, money, goods and services the room can link to residents.")},
+	 N_("People, money, goods and services the room can link to residents."), NULL},
 	{N_("Referrals"), REC_REFERRAL,
-	 N_("Refer hard cases to the township station and follow its answer.")},
+	 N_("Refer hard cases to the township station and follow its answer."), NULL},
 	{N_("Reports"), 0,
-	 N_("Monthly figures by village: services, people served, volunteer hours.")},
+	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL},
 	{N_("Settings"), 0,
-	 N_("Workers, villages, forms and backups.")},
-};
-
-struct counts_ctx {
-	struct ui *u;
+	 N_("Workers, villages, forms and backups."), NULL},
 };
 
 static int
@@ -59,37 +56,12 @@ home_refresh_counts(struct ui *u)
 	store_read(u->st, count_all, u);
 }
 
-/* The F-key bar, from the key table. */
 static void
-draw_bar(struct ui *u)
+home_draw(struct ui *u, struct screen *s)
 {
-	char bar[512] = "";
-	size_t n = 0;
-	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
-		if (!b->bar || !b->fkey || !(b->scope & KS_HOME))
-			continue;
-		n += (size_t)snprintf(bar + n, sizeof bar - n, "%sF%d %s", n ? "  " : " ",
-		                      b->fkey, _(b->bar));
-		if (n >= sizeof bar)
-			break;
-	}
-	ui_text(u->rows - 1, 0, u->cols, bar, A_REVERSE);
-}
-
-void
-home_draw(struct ui *u)
-{
+	(void)s;
 	erase();
-	/* title */
-	char line[512];
-	snprintf(line, sizeof line, " %s", _("shegong: village social-work room"));
-	ui_text(0, 0, u->cols, line, A_REVERSE | A_BOLD);
-	if (u->place && *u->place) {
-		int w = text_width(u->place, strlen(u->place));
-		if (w < u->cols / 2)
-			ui_text(0, u->cols - w - 1, w, u->place, A_REVERSE | A_BOLD);
-	}
-
+	ui_title(u, _("shegong: village social-work room"));
 	ui_text(2, 2, 40, _("Main menu"), A_BOLD);
 	int labelw = u->cols >= 100 ? 40 : 32;
 	for (int i = 0; i < UI_MENU_MAX; i++) {
@@ -99,37 +71,35 @@ home_draw(struct ui *u)
 		snprintf(num, sizeof num, " %d ", i + 1);
 		ui_text(y, 2, 4, num, attr | A_BOLD);
 		ui_text(y, 6, labelw, _(menu[i].label), attr);
-		if (menu[i].kind) {
-			char cnt[32];
+		char cnt[32] = "";
+		if (menu[i].kind)
 			snprintf(cnt, sizeof cnt, "%zu", u->counts[i]);
-			ui_text(y, 6 + labelw, 10, cnt, attr);
-		} else {
-			ui_text(y, 6 + labelw, 10, "", attr);
-		}
+		ui_text(y, 6 + labelw, 10, cnt, attr);
 	}
 	/* what the chosen entry is for */
 	ui_text(4 + UI_MENU_MAX + 1, 2, u->cols - 4, _(menu[u->sel].about), A_NORMAL);
-
-	/* message line, status line, F-key bar */
-	ui_text(u->rows - 3, 1, u->cols - 2, u->msg, A_BOLD);
-	char date[16];
-	time_t now = time(NULL);
-	struct tm tm;
-	localtime_r(&now, &tm);
-	strftime(date, sizeof date, "%Y-%m-%d", &tm);
-	if (u->worker)
-		snprintf(line, sizeof line, " %s %s (%s) %s  |  %s  |  %s", _("Worker:"), u->worker,
-		         u->login, u->role ? u->role : "", u->place ? u->place : "", date);
-	else
-		snprintf(line, sizeof line, " %s %s (%s)  |  %s", _("Worker:"), u->login,
-		         _("not registered"), date);
-	ui_text(u->rows - 2, 0, u->cols, line, A_REVERSE);
-	draw_bar(u);
+	ui_footer(u, KS_HOME);
 }
 
-int
-home_key(struct ui *u, enum action a, bool is_key, wint_t key)
+static int
+home_open(struct ui *u)
 {
+	struct form *f = menu[u->sel].form ? formset_find(u->forms, menu[u->sel].form) : NULL;
+	if (f) {
+		u->msg[0] = '\0';
+		list_open(u, f, NULL);
+		return UI_REDRAW;
+	}
+	/* the screens behind the other entries come with the next releases */
+	ui_message(u, _("%s: this part is not in this version of shegong yet."),
+	           _(menu[u->sel].label));
+	return UI_REDRAW;
+}
+
+static int
+home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)s;
 	if (!is_key && key >= L'1' && key < L'1' + UI_MENU_MAX) {
 		u->sel = (int)(key - L'1');
 		a = ACT_OPEN;
@@ -152,11 +122,19 @@ home_key(struct ui *u, enum action a, bool is_key, wint_t key)
 		u->sel = UI_MENU_MAX - 1;
 		return UI_REDRAW;
 	case ACT_OPEN:
-		/* the screens behind the menu come with the next releases */
-		ui_message(u, _("%s: this part is not in this version of shegong yet."),
-		           _(menu[u->sel].label));
-		return UI_REDRAW;
+		return home_open(u);
 	default:
 		return 0;
 	}
 }
+
+static void
+home_resume(struct ui *u, struct screen *s)
+{
+	(void)s;
+	home_refresh_counts(u);
+}
+
+const struct screen_ops home_screen = {
+	.scope = KS_HOME, .draw = home_draw, .key = home_key, .resume = home_resume,
+};

@@ -18,6 +18,8 @@
 #include "text.h"
 #include "ui.h"
 
+#define TICK_MS 1000
+
 /* Signal flags.  The only writable file-scope state in the program: a
  * signal handler can reach nothing else. */
 static volatile sig_atomic_t got_hup, got_term;
@@ -127,12 +129,256 @@ load_worker(store_txn *t, void *ctx)
 		if (n && (i < depth - 1 || depth == 1))
 			snprintf(place + len, sizeof place - len, "%s%s", len ? " " : "", n);
 	}
+	if (depth > 0) {
+		const char *lv = record_get(chain[0], "level");
+		char idbuf[REC_ID_TEXTMAX];
+		if (lv && strcmp(lv, "village") == 0)
+			u->village = strdup(rec_id_format(&chain[0]->id, idbuf));
+	}
 	for (int i = 0; i < depth; i++)
 		record_free(chain[i]);
 	u->place = strdup(place);
 	record_free(w);
 	return 0;
 }
+
+struct form_env
+ui_form_env(struct ui *u)
+{
+	return (struct form_env){u->login, u->village, u->today};
+}
+
+/* --- the stack ---------------------------------------------------------- */
+
+void
+ui_push(struct ui *u, const struct screen_ops *ops, void *data)
+{
+	struct screen *s = calloc(1, sizeof *s);
+	if (!s) {
+		if (ops->free) {
+			struct screen tmp = {ops, NULL, data};
+			ops->free(&tmp);
+		}
+		ui_message(u, "%s", _("The computer ran out of memory."));
+		return;
+	}
+	s->ops = ops;
+	s->data = data;
+	s->below = u->top;
+	u->top = s;
+}
+
+void
+ui_pop(struct ui *u)
+{
+	struct screen *s = u->top;
+	if (!s || !s->below)
+		return;
+	u->top = s->below;
+	if (s->ops->free)
+		s->ops->free(s);
+	free(s);
+	if (u->top->ops->resume)
+		u->top->ops->resume(u, u->top);
+}
+
+/* --- shared pieces of the screen -------------------------------------------- */
+
+void
+ui_title(struct ui *u, const char *title)
+{
+	char line[512];
+	snprintf(line, sizeof line, " %s", title);
+	ui_text(0, 0, u->cols, line, A_REVERSE | A_BOLD);
+	if (u->place && *u->place) {
+		int w = text_width(u->place, strlen(u->place));
+		int tw = text_width(line, strlen(line));
+		if (w < u->cols - tw - 2)
+			ui_text(0, u->cols - w - 1, w, u->place, A_REVERSE | A_BOLD);
+	}
+}
+
+void
+ui_footer(struct ui *u, unsigned scope)
+{
+	char line[512];
+	ui_text(u->rows - 3, 0, 1, "", A_NORMAL);
+	ui_text(u->rows - 3, 1, u->cols - 1, u->msg, A_BOLD);
+	if (u->worker)
+		snprintf(line, sizeof line, " %s %s (%s) %s  |  %s  |  %s", _("Worker:"), u->worker,
+		         u->login, u->role ? u->role : "", u->place ? u->place : "", u->today);
+	else
+		snprintf(line, sizeof line, " %s %s (%s)  |  %s", _("Worker:"), u->login,
+		         _("not registered"), u->today);
+	ui_text(u->rows - 2, 0, u->cols, line, A_REVERSE);
+	/* the F-key bar, from the key table */
+	size_t n = 0;
+	line[0] = '\0';
+	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
+		if (!b->bar || !b->fkey || !(b->scope & scope))
+			continue;
+		n += (size_t)snprintf(line + n, sizeof line - n, "%sF%d %s", n ? "  " : " ", b->fkey,
+		                      _(b->bar));
+		if (n >= sizeof line)
+			break;
+	}
+	ui_text(u->rows - 1, 0, u->cols, line, A_REVERSE);
+}
+
+/* --- help ------------------------------------------------------------------- */
+
+struct help {
+	unsigned scope;  /* of the screen it explains */
+};
+
+static void
+help_draw(struct ui *u, struct screen *s)
+{
+	struct help *h = s->data;
+	erase();
+	ui_title(u, _("Help: keys"));
+	int y = 2;
+	const struct key_binding *t = keys_table();
+	for (const struct key_binding *b = t; b->action != ACT_NONE && y < u->rows - 5; b++) {
+		if (!b->help || !(b->scope & h->scope) || b->scope == KS_HELP)
+			continue;
+		/* one line per action: the first binding that has help */
+		bool seen = false;
+		for (const struct key_binding *c = t; c < b; c++)
+			if (c->action == b->action && c->help && (c->scope & h->scope))
+				seen = true;
+		if (seen)
+			continue;
+		char keys[128];
+		keys_describe(b, keys, sizeof keys);
+		for (const struct key_binding *c = b + 1; c->action != ACT_NONE; c++)
+			if (c->action == b->action && (c->scope & h->scope) && !c->help) {
+				size_t n = strlen(keys);
+				snprintf(keys + n, sizeof keys - n, ", ");
+				keys_describe(c, keys + n + 2, sizeof keys - n - 2);
+			}
+		ui_text(y, 2, 30, keys, A_BOLD);
+		ui_text(y, 33, u->cols - 34, _(b->help), A_NORMAL);
+		y++;
+	}
+	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: hold Ctrl, or press Esc and the digit"),
+	        A_NORMAL);
+	ui_text(y + 2, 2, u->cols - 4, _("at once (Alt+digit): Esc 1 = F1, Esc 0 = F10."), A_NORMAL);
+	ui_footer(u, KS_HELP);
+}
+
+static int
+help_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)u;
+	(void)s;
+	(void)is_key;
+	(void)key;
+	return a == ACT_BACK || a == ACT_HELP ? UI_POP : 0;
+}
+
+static void
+help_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops help_screen = {
+	.scope = KS_HELP, .draw = help_draw, .key = help_key, .free = help_free,
+};
+
+/* --- a yes/no question ------------------------------------------------------- */
+
+struct ask {
+	char *question;
+	void (*done)(struct ui *u, void *data, bool yes);
+	void *data;
+};
+
+static void
+ask_draw(struct ui *u, struct screen *s)
+{
+	struct ask *a = s->data;
+	int w = u->cols - 10, y = u->rows / 2 - 3;
+	ui_text(y, 5, w, "", A_REVERSE);
+	/* the question, wrapped on up to three lines */
+	const char *q = a->question;
+	int line = 0;
+	for (; line < 3; line++) {
+		size_t len = strlen(q);
+		size_t n = text_fit(q, len, w - 4, NULL);
+		char part[512];
+		snprintf(part, sizeof part, "  %.*s", (int)n, q);
+		ui_text(y + 1 + line, 5, w, part, A_REVERSE | A_BOLD);
+		q += n;
+		if (!*q)
+			break;
+	}
+	ui_text(y + 2 + line, 5, w, _("  y = yes    n = no"), A_REVERSE);
+	ui_text(y + 3 + line, 5, w, "", A_REVERSE);
+}
+
+static int
+ask_answer(struct ui *u, struct screen *s, bool yes)
+{
+	struct ask *a = s->data;
+	void (*done)(struct ui *, void *, bool) = a->done;
+	void *data = a->data;
+	a->done = NULL;
+	ui_pop(u);
+	if (done)
+		done(u, data, yes);
+	return UI_REDRAW;
+}
+
+static int
+ask_text(struct ui *u, struct screen *s, wint_t ch)
+{
+	if (ch == L'y' || ch == L'Y' || ch == L'是')
+		return ask_answer(u, s, true);
+	if (ch == L'n' || ch == L'N' || ch == L'否')
+		return ask_answer(u, s, false);
+	return 0;
+}
+
+static int
+ask_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	if (a == ACT_BACK)
+		return ask_answer(u, s, false);
+	return 0;
+}
+
+static void
+ask_free(struct screen *s)
+{
+	struct ask *a = s->data;
+	free(a->question);
+	free(a);
+}
+
+static const struct screen_ops ask_screen = {
+	.scope = KS_ASK, .draw = ask_draw, .key = ask_key, .text = ask_text,
+	.free = ask_free, .overlay = true,
+};
+
+void
+ui_ask(struct ui *u, const char *question, void (*done)(struct ui *u, void *data, bool yes),
+       void *data)
+{
+	struct ask *a = calloc(1, sizeof *a);
+	if (!a || !(a->question = strdup(question))) {
+		free(a);
+		return;
+	}
+	a->done = done;
+	a->data = data;
+	ui_push(u, &ask_screen, a);
+}
+
+/* --- the loop ----------------------------------------------------------------- */
 
 static void
 draw_small(struct ui *u)
@@ -142,42 +388,29 @@ draw_small(struct ui *u)
 	snprintf(msg, sizeof msg, _("The window is too small (%dx%d): shegong needs at least 80x24."),
 	         u->cols, u->rows);
 	for (int y = 0; y < u->rows && y < 3; y++)
-		ui_text(y, 0, u->cols, y == 0 ? msg : y == 1 ? _("Make it larger, or press q to quit.") : "",
+		ui_text(y, 0, u->cols, y == 0 ? msg : y == 1 ? _("Make it larger, or press F10 to go back.") : "",
 		        A_NORMAL);
 }
 
-/* The help screen, written from the key table. */
 static void
-draw_help(struct ui *u)
+draw_screen(struct ui *u, struct screen *s)
 {
-	erase();
-	ui_text(0, 0, u->cols, _(" Help: keys"), A_REVERSE);
-	int y = 2;
-	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE && y < u->rows - 2; b++) {
-		if (!b->help || !(b->scope & (KS_HOME | KS_ALL)) || b->scope == KS_HELP)
-			continue;
-		char keys[96];
-		keys_describe(b, keys, sizeof keys);
-		ui_text(y, 2, 28, keys, A_BOLD);
-		ui_text(y, 31, u->cols - 32, _(b->help), A_NORMAL);
-		y++;
-	}
-	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: hold Ctrl, or press Esc and the digit"),
-	        A_NORMAL);
-	ui_text(y + 2, 2, u->cols - 4, _("at once (Alt+digit): Esc 1 = F1, Esc 0 = F10."), A_NORMAL);
-	ui_text(u->rows - 1, 0, u->cols, _(" F10 / q / Esc  Back"), A_REVERSE);
+	if (s->ops->overlay && s->below)
+		draw_screen(u, s->below);
+	s->ops->draw(u, s);
 }
 
 static void
 draw(struct ui *u)
 {
 	getmaxyx(stdscr, u->rows, u->cols);
-	if (u->rows < 24 || u->cols < 80)
+	if (u->rows < 24 || u->cols < 80) {
 		draw_small(u);
-	else if (u->help)
-		draw_help(u);
-	else
-		home_draw(u);
+		curs_set(0);
+	} else {
+		curs_set(0);
+		draw_screen(u, u->top);
+	}
 	refresh();
 }
 
@@ -194,40 +427,66 @@ input_dead(void)
 static int
 handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 {
-	if (u->help) {
-		enum action a = keys_lookup(KS_HELP, is_key, key, escaped);
-		if (a == ACT_BACK || a == ACT_HELP) {
-			u->help = false;
-			return UI_REDRAW;
-		}
-		return a == ACT_REDRAW ? UI_REDRAW : 0;
+	struct screen *s = u->top;
+	unsigned scope = s->ops->scope;
+	/* typing goes to the screen's text box, if it has one */
+	if (!is_key && !escaped && s->ops->text && key >= 0x20 && key != 0x7F)
+		return s->ops->text(u, s, key);
+	enum action a = keys_lookup(scope, is_key, key, escaped);
+	if (u->rows < 24 || u->cols < 80) {
+		if (a == ACT_QUIT)
+			return UI_QUIT;
+		return a == ACT_BACK ? (s->below ? UI_POP : 0) : 0;
 	}
-	enum action a = keys_lookup(KS_HOME, is_key, key, escaped);
-	if (u->rows < 24 || u->cols < 80)
-		return a == ACT_QUIT ? UI_QUIT : 0;
-	switch (a) {
-	case ACT_HELP:
-		u->help = true;
+	if (a == ACT_HELP && scope != KS_HELP && scope != KS_ASK) {
+		struct help *h = malloc(sizeof *h);
+		if (h) {
+			h->scope = scope;
+			ui_push(u, &help_screen, h);
+		}
 		return UI_REDRAW;
-	case ACT_REDRAW:
+	}
+	if (a == ACT_REDRAW) {
 		clearok(curscr, TRUE);
 		return UI_REDRAW;
-	default:
-		return home_key(u, a, is_key, key);
 	}
+	if (!s->ops->text && !is_key && !escaped && key >= 0x20 && a == ACT_NONE) {
+		/* a plain key the screen might still want (digits in a menu) */
+		return s->ops->key(u, s, ACT_NONE, false, key);
+	}
+	return s->ops->key(u, s, a, is_key, key);
+}
+
+static void
+tick_all(struct ui *u, bool final)
+{
+	for (struct screen *s = u->top; s; s = s->below)
+		if (s->ops->tick)
+			s->ops->tick(u, s, final);
+}
+
+static void
+set_today(struct ui *u)
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(u->today, sizeof u->today, "%Y-%m-%d", &tm);
 }
 
 int
-ui_run(store *st, const char *dbdir, const char *login)
+ui_run(store *st, struct formset *forms, const char *dbdir, const char *login)
 {
-	struct ui u = {.st = st};
+	struct ui u = {.st = st, .forms = forms};
 	u.dbdir = strdup(dbdir);
 	u.login = strdup(login);
+	set_today(&u);
 	store_read(st, load_worker, &u);
 	if (!u.worker)
 		ui_message(&u, _("Your account \"%s\" is not registered as a worker: ask the "
 		                 "administrator to add it."), login);
 	home_refresh_counts(&u);
+	ui_push(&u, &home_screen, NULL);
 
 	catch_signals();
 	if (!initscr()) {
@@ -240,17 +499,16 @@ ui_run(store *st, const char *dbdir, const char *login)
 	keypad(stdscr, TRUE);
 	set_escdelay(25);  /* Esc answers at once, even over SSH */
 	curs_set(0);
-	timeout(1000);
+	timeout(TICK_MS);
+	form_offer_draft(&u);
 
 	int status = 0;
 	bool dirty = true;
 	for (;;) {
-		if (got_hup) {
-			status = 128 + SIGHUP;
-			break;
-		}
-		if (got_term) {
-			status = 128 + SIGTERM;
+		if (got_hup || got_term) {
+			/* keep what was being typed before anything else */
+			tick_all(&u, true);
+			status = 128 + (got_hup ? SIGHUP : SIGTERM);
 			break;
 		}
 		if (dirty)
@@ -259,10 +517,12 @@ ui_run(store *st, const char *dbdir, const char *login)
 		wint_t key;
 		int r = get_wch(&key);
 		if (r == ERR) {
-			if (got_hup || got_term)
-				continue;
-			if (input_dead())
+			if (!got_hup && !got_term && input_dead())
 				got_hup = 1;
+			if (!got_hup && !got_term) {
+				tick_all(&u, false);
+				set_today(&u);
+			}
 			continue;
 		}
 		bool is_key = r == KEY_CODE_YES;
@@ -277,7 +537,7 @@ ui_run(store *st, const char *dbdir, const char *login)
 			wint_t next;
 			timeout(0);
 			int r2 = get_wch(&next);
-			timeout(1000);
+			timeout(TICK_MS);
 			if (r2 == OK && next >= L'0' && next <= L'9') {
 				key = next;
 				escaped = true;
@@ -290,15 +550,25 @@ ui_run(store *st, const char *dbdir, const char *login)
 		int f = handle(&u, is_key, key, escaped);
 		if (f & UI_QUIT)
 			break;
-		if (f & UI_REDRAW)
+		if (f & UI_POP)
+			ui_pop(&u);
+		if (f & (UI_REDRAW | UI_POP | UI_HANDLED))
 			dirty = true;
 	}
 	/* after a hang-up the terminal is gone and endwin's writes just fail */
 	endwin();
+	while (u.top) {
+		struct screen *s = u.top;
+		u.top = s->below;
+		if (s->ops->free)
+			s->ops->free(s);
+		free(s);
+	}
 	free(u.dbdir);
 	free(u.login);
 	free(u.worker);
 	free(u.role);
 	free(u.place);
+	free(u.village);
 	return status;
 }

@@ -1,7 +1,8 @@
-/* ui.h: the full-screen program: the screen loop, what the screens share,
+/* ui.h: the full-screen program: the screen loop, the stack of screens,
  * and the drawing helpers that turn UTF-8 into columns on the terminal.
- * Screens are a draw function and a key function; key functions change
- * state and return flags, and only the loop draws. */
+ * A screen is a draw function and a key function (and a text function
+ * when it takes typing); key functions change state and return flags, and
+ * only the loop draws. */
 #ifndef SHEGONG_UI_H
 #define SHEGONG_UI_H
 
@@ -9,45 +10,102 @@
 #include <stddef.h>
 #include <wchar.h>
 
+#include "form.h"
 #include "keys.h"
 #include "store.h"
 
-/* What a key handler asks of the loop. */
+/* What a handler asks of the loop. */
 enum {
 	UI_HANDLED = 1 << 0,
 	UI_REDRAW = 1 << 1,
 	UI_QUIT = 1 << 2,
+	UI_POP = 1 << 3,     /* close this screen */
+};
+
+struct ui;
+struct screen;
+
+struct screen_ops {
+	unsigned scope;                      /* which key table entries apply */
+	void (*draw)(struct ui *u, struct screen *s);
+	int (*key)(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key);
+	/* typing, for screens with a text box (NULL: none) */
+	int (*text)(struct ui *u, struct screen *s, wint_t ch);
+	/* once a second, and on a hang-up: e.g. to keep a draft */
+	void (*tick)(struct ui *u, struct screen *s, bool final);
+	void (*free)(struct screen *s);
+	/* a screen below this one is told when it comes back on top */
+	void (*resume)(struct ui *u, struct screen *s);
+	bool overlay;                        /* drawn over the screen below */
+};
+
+struct screen {
+	const struct screen_ops *ops;
+	struct screen *below;
+	void *data;
 };
 
 #define UI_MENU_MAX 8
 
 struct ui {
 	store *st;
+	struct formset *forms;
 	char *dbdir;
 	char *login;
 	char *worker;     /* the worker's name, NULL when the login is not registered */
 	char *role;       /* translated role, or NULL */
 	char *place;      /* "攀莲镇 安宁村": where the worker works, or NULL */
+	char *village;    /* the worker's village's record id text, or NULL */
+	char today[16];   /* YYYY-MM-DD */
 	int rows, cols;
 	int sel;          /* home menu: the chosen entry */
-	bool help;        /* the help screen is up */
+	struct screen *top;
 	char msg[512];    /* the message line */
 	size_t counts[UI_MENU_MAX];
 };
 
 /* Run the full-screen program until the worker quits, the link drops or
  * the program is told to stop.  Returns the exit status. */
-int ui_run(store *st, const char *dbdir, const char *login);
+int ui_run(store *st, struct formset *forms, const char *dbdir, const char *login);
+
+/* The screen stack. */
+void ui_push(struct ui *u, const struct screen_ops *ops, void *data);
+void ui_pop(struct ui *u);
 
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
 void ui_text(int y, int x, int cols, const char *s, int attr);
 /* Set the message line (printf-style, UTF-8). */
 void ui_message(struct ui *u, const char *fmt, ...);
+/* The bottom three rows every screen shares: message, status, F-key bar
+ * for the key scope. */
+void ui_footer(struct ui *u, unsigned scope);
+/* A title row. */
+void ui_title(struct ui *u, const char *title);
+/* The environment forms use for defaults. */
+struct form_env ui_form_env(struct ui *u);
+/* Ask a yes/no question in a box; then calls done(u, data, yes). */
+void ui_ask(struct ui *u, const char *question,
+            void (*done)(struct ui *u, void *data, bool yes), void *data);
 
-/* The home screen. */
-void home_draw(struct ui *u);
-int home_key(struct ui *u, enum action a, bool is_key, wint_t key);
+/* The screens. */
+extern const struct screen_ops home_screen;
 void home_refresh_counts(struct ui *u);
+/* The list of the records of a form. */
+void list_open(struct ui *u, struct form *f, const char *status_filter);
+/* A record in view (editing = false) or in the editor; r is taken over.
+ * A new record has version 0. */
+void form_open(struct ui *u, struct form *f, record *r, bool editing);
+/* Restore a draft if the worker has one (asks first). */
+void form_offer_draft(struct ui *u);
+/* Pop-up pickers: a choice list for a field, or a record of a kind. */
+void pick_choice(struct ui *u, const struct form_field *fd, const char *current,
+                 void (*done)(struct ui *u, void *data, const char *value), void *data);
+void pick_record(struct ui *u, int kind, const char *title,
+                 void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* The needs list: counts by service and status. */
+void needs_open(struct ui *u, struct form *need_form);
+/* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
+char *ui_ref_name(struct ui *u, const char *idtext);
 
 #endif

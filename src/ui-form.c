@@ -1,0 +1,697 @@
+/* ui-form.c: one record on the screen, to read or to edit, for any form:
+ * moving between fields, editing text by characters and columns, picking
+ * choices, checking each value as the worker leaves it, saving, and
+ * keeping a draft so that a dropped link loses nothing. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "edit.h"
+#include "i18n.h"
+#include "index.h"
+#include "text.h"
+#include "ui.h"
+
+#define DRAFT_EVERY 5   /* seconds between drafts while typing */
+#define MAXROWS 256
+
+struct fstate {
+	struct form *f;
+	record *r;
+	bool editing, changed, draft_dirty;
+	size_t cur;                /* index into the shown rows */
+	int top;                   /* first shown row on the screen */
+	struct edit ed;            /* the current field's text, while editing */
+	bool ed_live;              /* ed holds a field being typed into */
+	time_t last_draft;
+	/* the rows shown: a form field, or (field == NULL) a kept old field */
+	size_t nrows;
+	const struct form_field *rows[MAXROWS];
+	const char *extra[MAXROWS];
+};
+
+/* Which fields show, in form order: relevant ones, then old fields. */
+static void
+layout(struct fstate *fs)
+{
+	fs->nrows = 0;
+	for (size_t i = 0; i < fs->f->nfields && fs->nrows < MAXROWS; i++) {
+		const struct form_field *fd = &fs->f->fields[i];
+		if (!form_relevant(fd, fs->r))
+			continue;
+		fs->rows[fs->nrows] = fd;
+		fs->extra[fs->nrows++] = NULL;
+	}
+	const char *names[64];
+	size_t n = form_extra_fields(fs->f, fs->r, names, 64);
+	for (size_t i = 0; i < n && i < 64 && fs->nrows < MAXROWS; i++) {
+		fs->rows[fs->nrows] = NULL;
+		fs->extra[fs->nrows++] = names[i];
+	}
+	if (fs->cur >= fs->nrows)
+		fs->cur = fs->nrows ? fs->nrows - 1 : 0;
+}
+
+static const struct form_field *
+cur_field(struct fstate *fs)
+{
+	return fs->nrows ? fs->rows[fs->cur] : NULL;
+}
+
+static bool
+typed_into(const struct form_field *fd)
+{
+	static const enum field_type typed[] = {
+		FT_TEXT, FT_NOTE, FT_INTEGER, FT_DECIMAL, FT_DATE, FT_IDNUM, FT_PHONE,
+	};
+	if (!fd || fd->readonly)
+		return false;
+	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
+		if (fd->type == typed[i])
+			return true;
+	return false;
+}
+
+/* Start typing into the current field. */
+static void
+enter_field(struct fstate *fs)
+{
+	const struct form_field *fd = cur_field(fs);
+	fs->ed_live = fs->editing && typed_into(fd);
+	if (fs->ed_live) {
+		const char *v = record_get(fs->r, fd->name);
+		edit_set(&fs->ed, v ? v : "");
+	}
+}
+
+/* Leave the current field: check what was typed and keep it.  A value
+ * that breaks a rule is kept as typed (nothing typed is lost) and the
+ * message says what is wrong; saving refuses until it is mended. */
+static void
+leave_field(struct ui *u, struct fstate *fs)
+{
+	const struct form_field *fd = cur_field(fs);
+	if (!fs->ed_live || !fd)
+		return;
+	fs->ed_live = false;
+	const char *old = record_get(fs->r, fd->name);
+	if (strcmp(old ? old : "", fs->ed.buf) != 0) {
+		fs->changed = fs->draft_dirty = true;
+	}
+	char *norm = NULL, buf[256];
+	const char *why = form_check_value(fd, fs->ed.buf, &norm, buf, sizeof buf);
+	if (why) {
+		record_set(fs->r, fd->name, fs->ed.buf);
+		ui_message(u, "%s: %s", _(fd->label), why);
+	} else {
+		record_set(fs->r, fd->name, norm);
+		u->msg[0] = '\0';
+	}
+	free(norm);
+	layout(fs);  /* a value may show or hide other fields */
+}
+
+static void
+move_to(struct ui *u, struct fstate *fs, size_t to)
+{
+	leave_field(u, fs);
+	layout(fs);
+	if (to < fs->nrows)
+		fs->cur = to;
+	enter_field(fs);
+}
+
+/* --- drafts ------------------------------------------------------------------- */
+
+/* form name NUL id-text NUL field-index NUL record-encoding */
+static void
+save_draft(struct ui *u, struct fstate *fs)
+{
+	record *copy = record_dup(fs->r);
+	const struct form_field *fd = cur_field(fs);
+	if (!copy)
+		return;
+	if (fs->ed_live && fd)
+		record_set(copy, fd->name, fs->ed.buf);
+	size_t elen;
+	unsigned char *enc = record_encode(copy, &elen);
+	char head[160], idbuf[REC_ID_TEXTMAX];
+	int hl = snprintf(head, sizeof head, "%s%c%s%c%zu%c", fs->f->name, 0,
+	                  copy->id.seq ? rec_id_format(&copy->id, idbuf) : "", 0, fs->cur, 0);
+	unsigned char *buf = enc ? malloc((size_t)hl + elen) : NULL;
+	if (buf) {
+		memcpy(buf, head, (size_t)hl);
+		memcpy(buf + hl, enc, elen);
+		if (store_draft_put(u->st, u->login, buf, (size_t)hl + elen) == STORE_OK)
+			fs->draft_dirty = false;
+	}
+	free(buf);
+	free(enc);
+	record_free(copy);
+	fs->last_draft = time(NULL);
+}
+
+static void
+form_tick(struct ui *u, struct screen *s, bool final)
+{
+	struct fstate *fs = s->data;
+	if (!fs->editing)
+		return;
+	/* what is in the edit box counts as typed */
+	if (fs->ed_live) {
+		const struct form_field *fd = cur_field(fs);
+		const char *old = fd ? record_get(fs->r, fd->name) : NULL;
+		if (fd && strcmp(old ? old : "", fs->ed.buf) != 0)
+			fs->changed = fs->draft_dirty = true;
+	}
+	if (fs->draft_dirty && (final || time(NULL) - fs->last_draft >= DRAFT_EVERY))
+		save_draft(u, fs);
+}
+
+/* --- drawing ------------------------------------------------------------------ */
+
+static char *
+shown_value(struct ui *u, struct fstate *fs, size_t row)
+{
+	const struct form_field *fd = fs->rows[row];
+	if (!fd) {
+		const char *v = record_get(fs->r, fs->extra[row]);
+		return strdup(v ? v : "");
+	}
+	if (fd->type == FT_CALCULATE) {
+		struct form_env env = ui_form_env(u);
+		char *v = form_calculate(fd, fs->r, &env);
+		return v ? v : strdup("");
+	}
+	const char *v = record_get(fs->r, fd->name);
+	if (v && fd->type == FT_REFERENCE)
+		return ui_ref_name(u, v);
+	char *out = form_display(fd, v, true);
+	/* a note's lines, on one row */
+	for (char *p = out; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return out;
+}
+
+static void
+form_draw(struct ui *u, struct screen *s)
+{
+	struct fstate *fs = s->data;
+	erase();
+	char title[256];
+	const char *name = record_get(fs->r, "name");
+	if (fs->r->version == 0)
+		snprintf(title, sizeof title, "%s: %s", _(fs->f->title), _("new"));
+	else
+		snprintf(title, sizeof title, "%s: %s%s", _(fs->f->title), name ? name : "",
+		         fs->editing ? _(" (editing)") : "");
+	ui_title(u, title);
+	int labw = u->cols >= 100 ? 22 : 18;
+	int valx = labw + 3, valw = u->cols - valx - 1;
+	int area = u->rows - 6;  /* rows 2 .. rows-5 */
+	if ((int)fs->cur < fs->top)
+		fs->top = (int)fs->cur;
+	if ((int)fs->cur >= fs->top + area)
+		fs->top = (int)fs->cur - area + 1;
+	int cy = -1, cx = 0;
+	for (int i = 0; i < area && (size_t)(fs->top + i) < fs->nrows; i++) {
+		size_t row = (size_t)(fs->top + i);
+		const struct form_field *fd = fs->rows[row];
+		bool here = row == fs->cur;
+		char label[128];
+		if (fd)
+			snprintf(label, sizeof label, "%s%s", fd->required ? "* " : "  ", _(fd->label));
+		else
+			snprintf(label, sizeof label, "  %s", fs->extra[row]);
+		ui_text(2 + i, 1, labw, label, here ? A_REVERSE : (fd && fd->required ? A_BOLD : A_NORMAL));
+		if (here && fs->ed_live) {
+			size_t first;
+			int col = edit_view(&fs->ed, valw, &first);
+			ui_text(2 + i, valx, valw, fs->ed.buf + first, A_UNDERLINE);
+			cy = 2 + i;
+			cx = valx + col;
+			continue;
+		}
+		char *v = shown_value(u, fs, row);
+		int attr = !fd ? A_DIM : fd->type == FT_CALCULATE || fd->readonly ? A_DIM : A_NORMAL;
+		if (!fd)
+			attr |= A_ITALIC;
+		ui_text(2 + i, valx, valw, v ? v : "", here && fs->editing ? (int)(attr | A_UNDERLINE) : attr);
+		free(v);
+	}
+	/* the current field's hint, or why a field is read-only */
+	const struct form_field *fd = cur_field(fs);
+	const char *hint = "";
+	if (fd && fd->type == FT_CALCULATE)
+		hint = _("Worked out from other fields; cannot be typed.");
+	else if (!fd && fs->nrows)
+		hint = _("Kept from an older version of the form; shown, not edited.");
+	else if (fd && fs->editing && (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE ||
+	                               fd->type == FT_REFERENCE))
+		hint = fd->hint ? _(fd->hint) : _("F4 (or any key) opens the list to choose from.");
+	else if (fd && fs->editing && fd->type == FT_YESNO)
+		hint = _("y = yes, n = no");
+	else if (fd && fd->hint)
+		hint = _(fd->hint);
+	ui_text(u->rows - 4, 1, u->cols - 2, hint, A_DIM);
+	ui_footer(u, fs->editing ? KS_EDIT : KS_VIEW);
+	if (cy >= 0) {
+		move(cy, cx);
+		curs_set(1);
+	}
+}
+
+/* --- picking ------------------------------------------------------------------- */
+
+static void
+picked(struct ui *u, void *data, const char *value)
+{
+	struct fstate *fs = data;
+	const struct form_field *fd = cur_field(fs);
+	if (!fd || !value)
+		return;
+	const char *old = record_get(fs->r, fd->name);
+	if (strcmp(old ? old : "", value) != 0)
+		fs->changed = fs->draft_dirty = true;
+	record_set(fs->r, fd->name, value);
+	layout(fs);
+	u->msg[0] = '\0';
+}
+
+static int
+open_picker(struct ui *u, struct fstate *fs, wint_t first)
+{
+	const struct form_field *fd = cur_field(fs);
+	if (!fd)
+		return 0;
+	if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
+		pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
+		if (first && u->top->ops->text)
+			u->top->ops->text(u, u->top, first);
+		return UI_REDRAW;
+	}
+	if (fd->type == FT_REFERENCE) {
+		char title[160];
+		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));
+		pick_record(u, fd->ref_kind, title, picked, fs);
+		if (first && u->top->ops->text)
+			u->top->ops->text(u, u->top, first);
+		return UI_REDRAW;
+	}
+	return 0;
+}
+
+/* --- saving --------------------------------------------------------------------- */
+
+struct dup_ctx {
+	const char *idnum;
+	rec_id self, found;
+	bool hit;
+};
+
+static int
+dup_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct dup_ctx *d = ctx;
+	if (strcmp(value, d->idnum) != 0)
+		return 1;  /* past the exact value */
+	if (d->self.seq && rec_id_equal(id, &d->self))
+		return 0;
+	d->found = *id;
+	d->hit = true;
+	return 1;
+}
+
+static int
+dup_txn(store_txn *t, void *ctx)
+{
+	struct dup_ctx *d = ctx;
+	int rc = store_find(t, IDX_IDNUM, d->self.kind, d->idnum, dup_one, d);
+	return rc == 1 ? 0 : rc;
+}
+
+static void
+left_ok(struct ui *u, void *data, bool yes)
+{
+	(void)data;
+	if (!yes)
+		return;
+	store_draft_del(u->st, u->login);
+	ui_pop(u);
+}
+
+static int
+save(struct ui *u, struct fstate *fs)
+{
+	leave_field(u, fs);
+	size_t bad;
+	char buf[256];
+	const char *why = form_check_record(fs->f, fs->r, &bad, buf, sizeof buf);
+	if (why) {
+		for (size_t i = 0; i < fs->nrows; i++)
+			if (fs->rows[i] == &fs->f->fields[bad])
+				fs->cur = i;
+		enter_field(fs);
+		ui_message(u, "%s", why);
+		return UI_REDRAW;
+	}
+	/* one resident, one ID number */
+	const char *idnum = record_get(fs->r, "idnum");
+	if (idnum && form_field(fs->f, "idnum")) {
+		struct dup_ctx d = {idnum, fs->r->id, {0}, false};
+		d.self.kind = (uint8_t)fs->f->kind;
+		store_read(u->st, dup_txn, &d);
+		if (d.hit) {
+			char idbuf[REC_ID_TEXTMAX];
+			char *who = ui_ref_name(u, rec_id_format(&d.found, idbuf));
+			ui_message(u, _("The ID number %s is registered already, for %s: find that record "
+			                "instead of registering it twice."), idnum, who ? who : idbuf);
+			free(who);
+			return UI_REDRAW;
+		}
+	}
+	fs->r->form_version = fs->f->version;
+	bool was_new = fs->r->version == 0;
+	int err = store_save(u->st, fs->r);
+	if (err) {
+		ui_message(u, "%s", store_strerror(err));
+		enter_field(fs);
+		return UI_REDRAW;
+	}
+	store_draft_del(u->st, u->login);
+	fs->changed = fs->draft_dirty = false;
+	fs->editing = false;
+	fs->ed_live = false;
+	ui_message(u, was_new ? _("Registered.") : _("Saved."));
+	return UI_REDRAW;
+}
+
+/* --- keys ------------------------------------------------------------------------ */
+
+static int
+form_text(struct ui *u, struct screen *s, wint_t ch)
+{
+	struct fstate *fs = s->data;
+	const struct form_field *fd = cur_field(fs);
+	if (fs->ed_live) {
+		if (fs->ed.len < 4000)
+			edit_insert_cp(&fs->ed, (uint32_t)ch);
+		fs->changed = fs->draft_dirty = true;
+		return UI_REDRAW;
+	}
+	if (!fd || fd->readonly || fd->type == FT_CALCULATE) {
+		ui_message(u, "%s", _("This field cannot be typed into."));
+		return UI_REDRAW;
+	}
+	if (fd->type == FT_YESNO) {
+		const char *v = NULL;
+		if (ch == L'y' || ch == L'Y' || ch == L'1' || ch == L'是')
+			v = "yes";
+		else if (ch == L'n' || ch == L'N' || ch == L'0' || ch == L'否')
+			v = "no";
+		if (v)
+			picked(u, fs, v);
+		else
+			ui_message(u, "%s", _("y = yes, n = no"));
+		return UI_REDRAW;
+	}
+	return open_picker(u, fs, ch);
+}
+
+static void
+start_need(struct ui *u, struct fstate *fs)
+{
+	struct form *nf = formset_for_kind(u->forms, REC_NEED);
+	if (!nf || fs->f->kind != REC_RESIDENT || fs->r->version == 0) {
+		ui_message(u, "%s", _("A need is taken for a saved resident."));
+		return;
+	}
+	record *n = record_new(REC_NEED);
+	if (!n)
+		return;
+	struct form_env env = ui_form_env(u);
+	char idbuf[REC_ID_TEXTMAX];
+	record_set(n, "who", "resident");
+	record_set(n, "resident", rec_id_format(&fs->r->id, idbuf));
+	if (record_get(fs->r, "village"))
+		record_set(n, "village", record_get(fs->r, "village"));
+	form_apply_defaults(nf, n, &env);
+	form_open(u, nf, n, true);
+}
+
+struct get_ctx {
+	rec_id id;
+	record *r;
+};
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	struct get_ctx *g = ctx;
+	int err = store_get(t, &g->id, &g->r);
+	return err == STORE_NOTFOUND ? 0 : err;
+}
+
+/* Reading: Enter on a reference opens the record it names. */
+static int
+open_reference(struct ui *u, struct fstate *fs)
+{
+	const struct form_field *fd = cur_field(fs);
+	const char *v = fd && fd->type == FT_REFERENCE ? record_get(fs->r, fd->name) : NULL;
+	struct form *rf = v ? formset_for_kind(u->forms, fd->ref_kind) : NULL;
+	struct get_ctx g = {{0}, NULL};
+	if (!rf || rec_id_parse(v, &g.id) < 0)
+		return 0;
+	store_read(u->st, get_txn, &g);
+	if (!g.r) {
+		ui_message(u, "%s", store_strerror(STORE_NOTFOUND));
+		return UI_REDRAW;
+	}
+	form_open(u, rf, g.r, false);
+	return UI_REDRAW;
+}
+
+static int
+form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct fstate *fs = s->data;
+	switch (a) {
+	case ACT_BACK:
+		if (fs->editing) {
+			leave_field(u, fs);
+			if (fs->changed) {
+				ui_ask(u, _("Leave without saving? What you typed here will be lost."),
+				       left_ok, NULL);
+				return UI_REDRAW;
+			}
+		}
+		store_draft_del(u->st, u->login);
+		return UI_POP;
+	case ACT_UP:
+	case ACT_PREV:
+		if (fs->cur > 0)
+			move_to(u, fs, fs->cur - 1);
+		return UI_REDRAW;
+	case ACT_DOWN:
+	case ACT_NEXT:
+		if (fs->cur + 1 < fs->nrows)
+			move_to(u, fs, fs->cur + 1);
+		else {
+			leave_field(u, fs);
+			enter_field(fs);
+		}
+		return UI_REDRAW;
+	case ACT_PGUP:
+		move_to(u, fs, fs->cur > 10 ? fs->cur - 10 : 0);
+		return UI_REDRAW;
+	case ACT_PGDN:
+		move_to(u, fs, fs->cur + 10 < fs->nrows ? fs->cur + 10 : fs->nrows - 1);
+		return UI_REDRAW;
+	case ACT_HOME:
+		if (fs->ed_live)
+			edit_home(&fs->ed);
+		else
+			move_to(u, fs, 0);
+		return UI_REDRAW;
+	case ACT_END:
+		if (fs->ed_live)
+			edit_end(&fs->ed);
+		else if (fs->nrows)
+			move_to(u, fs, fs->nrows - 1);
+		return UI_REDRAW;
+	case ACT_LEFT:
+		if (fs->ed_live)
+			edit_left(&fs->ed);
+		return UI_REDRAW;
+	case ACT_RIGHT:
+		if (fs->ed_live)
+			edit_right(&fs->ed);
+		return UI_REDRAW;
+	case ACT_BACKSPACE:
+	case ACT_DELETE:
+	case ACT_KILL:
+		if (fs->ed_live) {
+			if (a == ACT_BACKSPACE)
+				edit_backspace(&fs->ed);
+			else if (a == ACT_DELETE)
+				edit_delete(&fs->ed);
+			else
+				edit_clear(&fs->ed);
+			fs->changed = fs->draft_dirty = true;
+		} else if (fs->editing && cur_field(fs) && !cur_field(fs)->readonly &&
+		           a != ACT_DELETE) {
+			picked(u, fs, "");
+			record_set(fs->r, cur_field(fs)->name, NULL);
+			layout(fs);
+		}
+		return UI_REDRAW;
+	case ACT_NEWLINE:
+		if (fs->ed_live && cur_field(fs)->type == FT_NOTE) {
+			edit_insert_cp(&fs->ed, '\n');
+			fs->changed = fs->draft_dirty = true;
+		}
+		return UI_REDRAW;
+	case ACT_PICK:
+		return open_picker(u, fs, 0);
+	case ACT_SAVE:
+		return save(u, fs);
+	case ACT_EDIT:
+		fs->editing = true;
+		enter_field(fs);
+		return UI_REDRAW;
+	case ACT_NEED:
+		start_need(u, fs);
+		return UI_REDRAW;
+	case ACT_OPEN:
+		return open_reference(u, fs);
+	default:
+		return 0;
+	}
+}
+
+static void
+form_free_state(struct screen *s)
+{
+	struct fstate *fs = s->data;
+	edit_free(&fs->ed);
+	record_free(fs->r);
+	free(fs);
+}
+
+/* The view and the editor are one screen whose key scope follows its
+ * mode: the draw function switches the ops. */
+static const struct screen_ops view_screen, edit_screen;
+
+static void
+form_switch_draw(struct ui *u, struct screen *s)
+{
+	struct fstate *fs = s->data;
+	s->ops = fs->editing ? &edit_screen : &view_screen;
+	form_draw(u, s);
+}
+
+static const struct screen_ops view_screen = {
+	.scope = KS_VIEW, .draw = form_switch_draw, .key = form_key,
+	.tick = form_tick, .free = form_free_state,
+};
+
+static const struct screen_ops edit_screen = {
+	.scope = KS_EDIT, .draw = form_switch_draw, .key = form_key, .text = form_text,
+	.tick = form_tick, .free = form_free_state,
+};
+
+void
+form_open(struct ui *u, struct form *f, record *r, bool editing)
+{
+	struct fstate *fs = calloc(1, sizeof *fs);
+	if (!fs || edit_init(&fs->ed, "") < 0) {
+		free(fs);
+		record_free(r);
+		return;
+	}
+	fs->f = f;
+	fs->r = r;
+	fs->editing = editing;
+	fs->last_draft = time(NULL);
+	layout(fs);
+	enter_field(fs);
+	ui_push(u, editing ? &edit_screen : &view_screen, fs);
+}
+
+/* --- bringing a draft back ------------------------------------------------------ */
+
+struct offer {
+	struct form *f;
+	record *r;
+	size_t cur;
+};
+
+static void
+offer_answer(struct ui *u, void *data, bool yes)
+{
+	struct offer *o = data;
+	if (yes) {
+		form_open(u, o->f, o->r, true);
+		struct fstate *fs = u->top->data;
+		fs->changed = true;
+		if (o->cur < fs->nrows) {
+			fs->cur = o->cur;
+			enter_field(fs);
+		}
+		ui_message(u, "%s", _("Your draft is back: check it and press F2 to save."));
+	} else {
+		record_free(o->r);
+		store_draft_del(u->st, u->login);
+		ui_message(u, "%s", _("The draft was thrown away."));
+	}
+	free(o);
+}
+
+void
+form_offer_draft(struct ui *u)
+{
+	void *data;
+	size_t len;
+	if (store_draft_get(u->st, u->login, &data, &len) != STORE_OK)
+		return;
+	/* form NUL id NUL field NUL encoding */
+	const char *p = data, *end = p + len;
+	const char *parts[3];
+	for (int i = 0; i < 3; i++) {
+		parts[i] = p;
+		p = memchr(p, '\0', (size_t)(end - p));
+		if (!p) {
+			free(data);
+			return;
+		}
+		p++;
+	}
+	struct form *f = formset_find(u->forms, parts[0]);
+	rec_id id;
+	record *r = NULL;
+	if (f && record_decode((const unsigned char *)p, (size_t)(end - p), NULL, &r) == 0) {
+		if (*parts[1] && rec_id_parse(parts[1], &id) == 0)
+			r->id = id;
+		struct offer *o = calloc(1, sizeof *o);
+		if (o) {
+			o->f = f;
+			o->r = r;
+			o->cur = (size_t)strtoul(parts[2], NULL, 10);
+			char q[512];
+			const char *name = record_get(r, "name");
+			snprintf(q, sizeof q, _("You were filling in a %s form (%s) that was not saved. Bring it back?"),
+			         _(f->title), name ? name : _("no name yet"));
+			ui_ask(u, q, offer_answer, o);
+		} else {
+			record_free(r);
+		}
+	}
+	free(data);
+}

@@ -1,0 +1,430 @@
+/* ui-list.c: the list of a form's records: search as you type (name,
+ * pinyin initials, ID number), a page at a time, filter by village, order
+ * by name or by registration. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "i18n.h"
+#include "search.h"
+#include "text.h"
+#include "ui.h"
+
+#define MAXCOLS 12
+#define MAXPAGES 1024
+
+struct list {
+	struct form *f;
+	struct edit query;
+	char *status;          /* filter by status, or NULL */
+	char *village;         /* filter by village (record id text), or NULL */
+	char *village_name;
+	bool by_registration;  /* order: as registered, instead of by name */
+	size_t page;           /* rows a page */
+	record **rows;
+	char **cells;          /* page x ncols, what each cell shows */
+	size_t nrows, ncols, sel;
+	int widths[MAXCOLS];
+	size_t colfield[MAXCOLS];
+	/* paging: where each page seen so far began, to go back */
+	struct search_pos *starts;
+	rec_id *reg_starts;    /* the same for the registration order */
+	size_t npage;          /* index of the current page */
+	bool more;
+	size_t total;
+	int err;
+};
+
+static void
+clear_page(struct list *l)
+{
+	for (size_t i = 0; i < l->nrows; i++)
+		record_free(l->rows[i]);
+	for (size_t i = 0; i < l->nrows * l->ncols; i++)
+		free(l->cells[i]);
+	free(l->rows);
+	free(l->cells);
+	l->rows = NULL;
+	l->cells = NULL;
+	l->nrows = 0;
+}
+
+/* What a cell shows: choice labels, calculations, referenced names. */
+static char *
+cell_text(struct ui *u, const struct form_field *fd, const record *r)
+{
+	if (fd->type == FT_CALCULATE) {
+		struct form_env env = ui_form_env(u);
+		char *v = form_calculate(fd, r, &env);
+		return v ? v : strdup("");
+	}
+	const char *v = record_get(r, fd->name);
+	if (v && fd->type == FT_REFERENCE)
+		return ui_ref_name(u, v);
+	return form_display(fd, v, true);
+}
+
+struct reg_ctx {
+	struct list *l;
+	record **out;
+	size_t n, max;
+};
+
+static int
+reg_one(const record *r, void *ctx)
+{
+	struct reg_ctx *c = ctx;
+	const char *v;
+	if (c->l->village && (!(v = record_get(r, "village")) || strcmp(v, c->l->village) != 0))
+		return 0;
+	if (c->l->status && (!(v = record_get(r, "status")) || strcmp(v, c->l->status) != 0))
+		return 0;
+	if (c->n == c->max)
+		return 1;
+	c->out[c->n] = record_dup(r);
+	if (!c->out[c->n])
+		return STORE_NOMEM;
+	c->n++;
+	return 0;
+}
+
+struct reg_scan {
+	struct reg_ctx *c;
+	const rec_id *after;
+	int kind;
+};
+
+static int
+reg_txn(store_txn *t, void *ctx)
+{
+	struct reg_scan *rs = ctx;
+	int rc = store_scan(t, rs->kind, rs->after, reg_one, rs->c);
+	return rc == 1 ? 0 : rc;
+}
+
+static void
+load(struct ui *u, struct list *l)
+{
+	clear_page(l);
+	l->page = u->rows > 10 ? (size_t)(u->rows - 8) : 2;
+	l->rows = calloc(l->page + 1, sizeof *l->rows);
+	if (!l->rows)
+		return;
+	size_t n = 0;
+	const char *text = l->query.buf;
+	if (l->by_registration && !*text) {
+		struct reg_ctx c = {l, l->rows, 0, l->page + 1};
+		struct reg_scan rs = {&c, l->npage ? &l->reg_starts[l->npage] : NULL, l->f->kind};
+		l->err = store_read(u->st, reg_txn, &rs);
+		n = c.n;
+		l->more = n > l->page;
+		if (l->more && l->npage + 1 < MAXPAGES)
+			l->reg_starts[l->npage + 1] = l->rows[l->page - 1]->id;
+	} else {
+		struct search_query q = {l->f->kind, text, l->village, l->status};
+		struct search_pos pos = l->starts[l->npage];
+		l->err = search_page(u->st, &q, &pos, l->rows, l->page, &n);
+		l->more = !pos.done && n == l->page;
+		if (l->more && l->npage + 1 < MAXPAGES)
+			l->starts[l->npage + 1] = pos;
+	}
+	if (n > l->page) {
+		record_free(l->rows[l->page]);
+		n = l->page;
+	}
+	l->nrows = n;
+	if (l->sel >= n)
+		l->sel = n ? n - 1 : 0;
+	/* the columns that fit */
+	static const struct {
+		enum field_type type;
+		int width;
+	} widths[] = {
+		{FT_TEXT, 12}, {FT_NOTE, 20}, {FT_INTEGER, 6}, {FT_DECIMAL, 8}, {FT_DATE, 10},
+		{FT_SELECT_ONE, 10}, {FT_SELECT_MULTIPLE, 16}, {FT_YESNO, 4}, {FT_IDNUM, 18},
+		{FT_PHONE, 12}, {FT_REFERENCE, 12}, {FT_CALCULATE, 6},
+	};
+	int room = u->cols - 2;
+	l->ncols = 0;
+	for (size_t i = 0; i < l->f->nlist && l->ncols < MAXCOLS; i++) {
+		const struct form_field *fd = &l->f->fields[l->f->list[i]];
+		int w = 10;
+		for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++)
+			if (widths[k].type == fd->type)
+				w = widths[k].width;
+		int lw = text_width(_(fd->label), strlen(_(fd->label)));
+		if (lw > w)
+			w = lw;
+		if (w + 1 > room)
+			break;
+		l->widths[l->ncols] = w;
+		l->colfield[l->ncols++] = l->f->list[i];
+		room -= w + 1;
+	}
+	if (l->ncols)
+		l->widths[l->ncols - 1] += room;  /* the last column takes what is left */
+	l->cells = calloc(n * l->ncols + 1, sizeof *l->cells);
+	for (size_t r = 0; l->cells && r < n; r++)
+		for (size_t c = 0; c < l->ncols; c++)
+			l->cells[r * l->ncols + c] = cell_text(u, &l->f->fields[l->colfield[c]], l->rows[r]);
+}
+
+static int
+count_txn(store_txn *t, void *ctx)
+{
+	struct list *l = ctx;
+	return store_count(t, l->f->kind, &l->total);
+}
+
+static void
+reload(struct ui *u, struct list *l, bool from_start)
+{
+	if (from_start) {
+		l->npage = 0;
+		l->sel = 0;
+		memset(&l->starts[0], 0, sizeof l->starts[0]);
+	}
+	store_read(u->st, count_txn, l);
+	load(u, l);
+}
+
+static void
+list_draw(struct ui *u, struct screen *s)
+{
+	struct list *l = s->data;
+	if ((size_t)(u->rows > 10 ? u->rows - 8 : 2) != l->page)
+		reload(u, l, true);  /* the terminal was resized */
+	erase();
+	char line[512];
+	snprintf(line, sizeof line, "%s  (%zu)", _(l->f->title), l->total);
+	ui_title(u, line);
+	/* the search box */
+	const char *prompt = _("Find:");
+	int pw = text_width(prompt, strlen(prompt));
+	ui_text(1, 1, pw, prompt, A_BOLD);
+	int boxw = 28;
+	size_t first;
+	int ccol = edit_view(&l->query, boxw, &first);
+	ui_text(1, 2 + pw, boxw, l->query.buf + first, A_UNDERLINE);
+	const char *how = _("name, pinyin initials (zsf) or ID number");
+	char filt[256] = "";
+	if (l->village_name || l->status)
+		snprintf(filt, sizeof filt, "  [%s%s%s]", l->village_name ? l->village_name : "",
+		         l->village_name && l->status ? " " : "", l->status ? l->status : "");
+	snprintf(line, sizeof line, "%s%s%s", how, filt,
+	         l->by_registration && !l->query.len ? _("  (order: as registered)") : "");
+	ui_text(1, 3 + pw + boxw, u->cols - 4 - pw - boxw, line, A_NORMAL);
+	/* column heads */
+	int x = 1;
+	for (size_t c = 0; c < l->ncols; c++) {
+		ui_text(2, x, l->widths[c], _(l->f->fields[l->colfield[c]].label), A_BOLD | A_UNDERLINE);
+		x += l->widths[c] + 1;
+	}
+	for (size_t r = 0; r < l->nrows; r++) {
+		int attr = r == l->sel ? A_REVERSE : A_NORMAL;
+		x = 1;
+		ui_text(3 + (int)r, 0, 1, "", attr);
+		for (size_t c = 0; c < l->ncols; c++) {
+			ui_text(3 + (int)r, x, l->widths[c] + 1,
+			        l->cells ? l->cells[r * l->ncols + c] : "", attr);
+			x += l->widths[c] + 1;
+		}
+	}
+	if (l->nrows == 0)
+		ui_text(4, 2, u->cols - 4, l->query.len ? _("Nothing found.") : _("No records yet: F3 registers one."),
+		        A_NORMAL);
+	snprintf(line, sizeof line, _("page %zu%s"), l->npage + 1, l->more ? " ..." : "");
+	ui_text(u->rows - 4, u->cols - 16, 15, line, A_NORMAL);
+	if (l->err)
+		ui_message(u, "%s", store_strerror(l->err));
+	ui_footer(u, KS_LIST);
+	/* the cursor sits in the search box */
+	move(1, 2 + pw + ccol);
+	curs_set(1);
+}
+
+static int
+list_text(struct ui *u, struct screen *s, wint_t ch)
+{
+	struct list *l = s->data;
+	if (l->query.len >= 64)
+		return 0;
+	edit_insert_cp(&l->query, (uint32_t)ch);
+	reload(u, l, true);
+	return UI_REDRAW;
+}
+
+static void
+set_village(struct ui *u, void *data, const char *value)
+{
+	struct list *l = data;
+	free(l->village);
+	free(l->village_name);
+	l->village = value ? strdup(value) : NULL;
+	l->village_name = value ? ui_ref_name(u, value) : NULL;
+	reload(u, l, true);
+}
+
+static int
+list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct list *l = s->data;
+	switch (a) {
+	case ACT_BACK:
+		return UI_POP;
+	case ACT_UP:
+		if (l->sel > 0)
+			l->sel--;
+		else if (l->npage > 0) {
+			l->npage--;
+			load(u, l);
+			l->sel = l->nrows ? l->nrows - 1 : 0;
+		}
+		return UI_REDRAW;
+	case ACT_DOWN:
+		if (l->sel + 1 < l->nrows)
+			l->sel++;
+		else if (l->more && l->npage + 1 < MAXPAGES) {
+			l->npage++;
+			load(u, l);
+			l->sel = 0;
+		}
+		return UI_REDRAW;
+	case ACT_PGDN:
+		if (l->more && l->npage + 1 < MAXPAGES) {
+			l->npage++;
+			load(u, l);
+		} else if (l->nrows) {
+			l->sel = l->nrows - 1;
+		}
+		return UI_REDRAW;
+	case ACT_PGUP:
+		if (l->npage > 0) {
+			l->npage--;
+			load(u, l);
+		} else {
+			l->sel = 0;
+		}
+		return UI_REDRAW;
+	case ACT_HOME:
+		reload(u, l, true);
+		return UI_REDRAW;
+	case ACT_BACKSPACE:
+		edit_backspace(&l->query);
+		reload(u, l, true);
+		return UI_REDRAW;
+	case ACT_KILL:
+		edit_clear(&l->query);
+		reload(u, l, true);
+		return UI_REDRAW;
+	case ACT_LEFT:
+		edit_left(&l->query);
+		return UI_REDRAW;
+	case ACT_RIGHT:
+		edit_right(&l->query);
+		return UI_REDRAW;
+	case ACT_DELETE:
+		edit_delete(&l->query);
+		reload(u, l, true);
+		return UI_REDRAW;
+	case ACT_OPEN:
+		if (l->nrows) {
+			record *r = record_dup(l->rows[l->sel]);
+			if (r)
+				form_open(u, l->f, r, false);
+		}
+		return UI_REDRAW;
+	case ACT_NEW: {
+		record *r = record_new(l->f->kind);
+		if (r) {
+			struct form_env env = ui_form_env(u);
+			form_apply_defaults(l->f, r, &env);
+			form_open(u, l->f, r, true);
+		}
+		return UI_REDRAW;
+	}
+	case ACT_SORT:
+		l->by_registration = !l->by_registration;
+		reload(u, l, true);
+		return UI_REDRAW;
+	case ACT_FILTER:
+		if (l->village || l->status) {
+			free(l->status);
+			l->status = NULL;
+			set_village(u, l, NULL);
+			ui_message(u, "%s", _("Showing every village again."));
+		} else {
+			pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
+		}
+		return UI_REDRAW;
+	case ACT_SUMMARY:
+		if (l->f->kind == REC_NEED)
+			needs_open(u, l->f);
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void
+list_resume(struct ui *u, struct screen *s)
+{
+	struct list *l = s->data;
+	/* a record may have been saved or changed: read the page again */
+	size_t sel = l->sel;
+	store_read(u->st, count_txn, l);
+	load(u, l);
+	if (sel < l->nrows)
+		l->sel = sel;
+}
+
+static void
+list_free(struct screen *s)
+{
+	struct list *l = s->data;
+	clear_page(l);
+	edit_free(&l->query);
+	free(l->status);
+	free(l->village);
+	free(l->village_name);
+	free(l->starts);
+	free(l->reg_starts);
+	free(l);
+}
+
+static const struct screen_ops list_screen = {
+	.scope = KS_LIST, .draw = list_draw, .key = list_key, .text = list_text,
+	.free = list_free, .resume = list_resume,
+};
+
+void
+list_open(struct ui *u, struct form *f, const char *status_filter)
+{
+	struct list *l = calloc(1, sizeof *l);
+	if (!l)
+		return;
+	l->f = f;
+	l->starts = calloc(MAXPAGES, sizeof *l->starts);
+	l->reg_starts = calloc(MAXPAGES, sizeof *l->reg_starts);
+	if (!l->starts || !l->reg_starts || edit_init(&l->query, "") < 0) {
+		free(l->starts);
+		free(l->reg_starts);
+		free(l);
+		return;
+	}
+	if (status_filter)
+		l->status = strdup(status_filter);
+	/* a village worker sees their own village first */
+	if (u->village) {
+		l->village = strdup(u->village);
+		l->village_name = ui_ref_name(u, u->village);
+	}
+	ui_push(u, &list_screen, l);
+	reload(u, l, true);
+}

@@ -1,0 +1,310 @@
+/* ui-pick.c: pop-up lists to choose from: a field's choices (picked by
+ * number or letter), or a record of some kind (found as in the lists). */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "edit.h"
+#include "i18n.h"
+#include "search.h"
+#include "text.h"
+#include "ui.h"
+
+#define PICK_ROWS 14
+
+struct pick {
+	const struct form_field *fd;     /* choices; NULL when picking records */
+	int kind;                        /* records */
+	char *title;
+	bool multiple;
+	bool *on;                        /* ticks, for several choices */
+	size_t n, sel, top;
+	/* records */
+	struct edit query;
+	record *found[PICK_ROWS];
+	size_t nfound;
+	void (*done)(struct ui *u, void *data, const char *value);
+	void *data;
+};
+
+static const char keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
+
+static void
+pick_draw(struct ui *u, struct screen *s)
+{
+	struct pick *p = s->data;
+	int w = u->cols > 70 ? 56 : u->cols - 8, x = (u->cols - w) / 2, y = 2;
+	size_t shown = p->fd ? p->n : p->nfound;
+	int h = (int)(shown < PICK_ROWS ? shown : PICK_ROWS) + 4;
+	if (h > u->rows - 6)
+		h = u->rows - 6;
+	ui_text(y, x, w, p->title, A_REVERSE | A_BOLD);
+	int cy = -1, cx = 0;
+	if (!p->fd) {
+		const char *prompt = _("Find:");
+		int pw = text_width(prompt, strlen(prompt));
+		ui_text(y + 1, x, pw + 1, prompt, A_REVERSE);
+		size_t first;
+		int col = edit_view(&p->query, w - pw - 1, &first);
+		ui_text(y + 1, x + pw + 1, w - pw - 1, p->query.buf + first, A_UNDERLINE);
+		cy = y + 1;
+		cx = x + pw + 1 + col;
+	} else {
+		ui_text(y + 1, x, w, p->multiple ? _(" Number or letter ticks; Enter takes the ticked ones")
+		                                 : _(" Press the number or letter of your choice"), A_REVERSE);
+	}
+	int rows = h - 3;
+	if (p->sel < p->top)
+		p->top = p->sel;
+	if (p->sel >= p->top + (size_t)rows)
+		p->top = p->sel - (size_t)rows + 1;
+	for (int i = 0; i < rows; i++) {
+		size_t k = p->top + (size_t)i;
+		char line[256] = "";
+		if (k < shown) {
+			if (p->fd) {
+				char tick[8] = "";
+				if (p->multiple)
+					snprintf(tick, sizeof tick, "[%s]", p->on[k] ? "x" : " ");
+				snprintf(line, sizeof line, " %c %s %s", k < sizeof keys - 1 ? keys[k] : ' ',
+				         tick, _(p->fd->choices->items[k].label));
+			} else {
+				const record *r = p->found[k];
+				const char *nm = record_get(r, "name");
+				const char *code = record_get(r, "code");
+				const char *idn = record_get(r, "idnum");
+				snprintf(line, sizeof line, " %s  %s", nm ? nm : "?",
+				         code ? code : idn ? idn : "");
+			}
+		}
+		ui_text(y + 2 + i, x, w, line, k == p->sel && k < shown ? A_BOLD | A_UNDERLINE : A_REVERSE);
+	}
+	ui_text(y + 2 + rows, x, w, _(" Enter: take   Esc: back"), A_REVERSE);
+	if (cy >= 0) {
+		move(cy, cx);
+		curs_set(1);
+	}
+}
+
+static int
+finish(struct ui *u, struct pick *p, const char *value)
+{
+	void (*done)(struct ui *, void *, const char *) = p->done;
+	void *data = p->data;
+	char *v = value ? strdup(value) : NULL;
+	p->done = NULL;
+	ui_pop(u);
+	if (done && v)
+		done(u, data, v);
+	free(v);
+	return UI_REDRAW;
+}
+
+static int
+take(struct ui *u, struct pick *p)
+{
+	if (!p->fd) {
+		if (p->sel >= p->nfound)
+			return 0;
+		char idbuf[REC_ID_TEXTMAX];
+		return finish(u, p, rec_id_format(&p->found[p->sel]->id, idbuf));
+	}
+	if (!p->multiple)
+		return p->sel < p->n ? finish(u, p, p->fd->choices->items[p->sel].value) : 0;
+	size_t len = 1;
+	for (size_t i = 0; i < p->n; i++)
+		len += strlen(p->fd->choices->items[i].value) + 1;
+	char *v = calloc(1, len);
+	if (!v)
+		return 0;
+	for (size_t i = 0; i < p->n; i++)
+		if (p->on[i]) {
+			if (*v)
+				strcat(v, ",");
+			strcat(v, p->fd->choices->items[i].value);
+		}
+	int rc = finish(u, p, v);
+	free(v);
+	return rc;
+}
+
+static void
+find_records(struct ui *u, struct pick *p)
+{
+	for (size_t i = 0; i < p->nfound; i++)
+		record_free(p->found[i]);
+	p->nfound = 0;
+	p->sel = p->top = 0;
+	struct search_query q = {p->kind, p->query.buf, NULL, NULL};
+	struct search_pos pos;
+	memset(&pos, 0, sizeof pos);
+	if (p->kind == REC_UNIT && !*p->query.buf) {
+		/* villages first: a unit list is short, so show them all by name */
+		q.text = NULL;
+	}
+	search_page(u->st, &q, &pos, p->found, PICK_ROWS, &p->nfound);
+}
+
+static int
+pick_text(struct ui *u, struct screen *s, wint_t ch)
+{
+	struct pick *p = s->data;
+	if (!p->fd) {
+		if (p->query.len < 64)
+			edit_insert_cp(&p->query, (uint32_t)ch);
+		find_records(u, p);
+		return UI_REDRAW;
+	}
+	if (ch == L' ' && p->multiple) {
+		if (p->sel < p->n)
+			p->on[p->sel] = !p->on[p->sel];
+		return UI_REDRAW;
+	}
+	const char *at = ch < 128 ? strchr(keys, (int)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch)) : NULL;
+	if (!at || ch == 0)
+		return 0;
+	size_t k = (size_t)(at - keys);
+	if (k >= p->n)
+		return 0;
+	p->sel = k;
+	if (!p->multiple)
+		return take(u, p);
+	p->on[k] = !p->on[k];
+	return UI_REDRAW;
+}
+
+static int
+pick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct pick *p = s->data;
+	size_t shown = p->fd ? p->n : p->nfound;
+	switch (a) {
+	case ACT_BACK:
+		return finish(u, p, NULL);
+	case ACT_UP:
+		if (p->sel > 0)
+			p->sel--;
+		return UI_REDRAW;
+	case ACT_DOWN:
+		if (p->sel + 1 < shown)
+			p->sel++;
+		return UI_REDRAW;
+	case ACT_TOGGLE:
+		if (p->multiple && p->sel < p->n)
+			p->on[p->sel] = !p->on[p->sel];
+		return UI_REDRAW;
+	case ACT_OPEN:
+		return take(u, p);
+	case ACT_BACKSPACE:
+		if (!p->fd) {
+			edit_backspace(&p->query);
+			find_records(u, p);
+		}
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void
+pick_free(struct screen *s)
+{
+	struct pick *p = s->data;
+	for (size_t i = 0; i < p->nfound; i++)
+		record_free(p->found[i]);
+	edit_free(&p->query);
+	free(p->on);
+	free(p->title);
+	free(p);
+}
+
+/* Choices take digits and letters as picks; records take typing. */
+static const struct screen_ops pick_screen = {
+	.scope = KS_PICK, .draw = pick_draw, .key = pick_key, .text = pick_text,
+	.free = pick_free, .overlay = true,
+};
+
+void
+pick_choice(struct ui *u, const struct form_field *fd, const char *current,
+            void (*done)(struct ui *u, void *data, const char *value), void *data)
+{
+	struct pick *p = calloc(1, sizeof *p);
+	if (!p || !fd->choices) {
+		free(p);
+		return;
+	}
+	p->fd = fd;
+	p->n = fd->choices->n;
+	p->multiple = fd->type == FT_SELECT_MULTIPLE;
+	p->on = calloc(p->n + 1, sizeof *p->on);
+	p->title = strdup(_(fd->label));
+	p->done = done;
+	p->data = data;
+	edit_init(&p->query, "");
+	for (size_t i = 0; current && i < p->n; i++) {
+		const char *v = fd->choices->items[i].value;
+		size_t l = strlen(v);
+		for (const char *c = current; *c;) {
+			size_t cl = strcspn(c, ",");
+			if (cl == l && strncmp(c, v, l) == 0) {
+				p->on[i] = true;
+				if (!p->multiple)
+					p->sel = i;
+			}
+			c += cl;
+			if (*c)
+				c++;
+		}
+	}
+	ui_push(u, &pick_screen, p);
+}
+
+void
+pick_record(struct ui *u, int kind, const char *title,
+            void (*done)(struct ui *u, void *data, const char *value), void *data)
+{
+	struct pick *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	p->kind = kind;
+	p->title = strdup(title);
+	p->done = done;
+	p->data = data;
+	edit_init(&p->query, "");
+	find_records(u, p);
+	ui_push(u, &pick_screen, p);
+}
+
+/* --- names of referenced records --------------------------------------------- */
+
+struct refname {
+	rec_id id;
+	char *out;
+};
+
+static int
+refname_txn(store_txn *t, void *ctx)
+{
+	struct refname *rn = ctx;
+	record *r;
+	if (store_get(t, &rn->id, &r) != STORE_OK)
+		return 0;
+	const char *name = record_get(r, "name");
+	rn->out = strdup(name ? name : "?");
+	record_free(r);
+	return 0;
+}
+
+char *
+ui_ref_name(struct ui *u, const char *idtext)
+{
+	struct refname rn = {{0}, NULL};
+	if (rec_id_parse(idtext, &rn.id) == 0)
+		store_read(u->st, refname_txn, &rn);
+	return rn.out ? rn.out : strdup(idtext);
+}
