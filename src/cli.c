@@ -1,5 +1,5 @@
-/* cli.c: global options, the verb table, and the verbs init, help and
- * version; with no verb, the full-screen program. */
+/* cli.c: global options, the verb table, and the verbs init, find, show,
+ * check-forms, help and version; with no verb, the full-screen program. */
 #include "config.h"
 
 #include <errno.h>
@@ -9,13 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli.h"
 #include "demo.h"
+#include "form.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "paths.h"
+#include "search.h"
 #include "store.h"
 #include "text.h"
 #include "ui.h"
@@ -285,6 +288,355 @@ cmd_init(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* --- forms ----------------------------------------------------------------- */
+
+/* Load the forms, or say where the first fault is as FILE:LINE: so that
+ * an editor can jump there and the person who broke the file can fix it. */
+static struct formset *
+load_forms(const char *dir)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	if (fs)
+		return fs;
+	if (!err.file[0] && !err.msg[0])
+		say(stderr, "shegong: %s: %s\n", dir, strerror(ENOMEM));
+	else if (err.line > 0)
+		say(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+	else
+		say(stderr, "%s: %s\n", err.file, err.msg);
+	return NULL;
+}
+
+static int
+cmd_check_forms(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc > 2)
+		return usage_error(_("check-forms: one folder at most, not \"%s\""), argv[2]);
+	const char *dir = argc == 2 ? argv[1] : paths_forms();
+	struct formset *fs = load_forms(dir);
+	if (!fs)
+		return 1;
+	for (size_t i = 0; i < fs->nforms; i++)
+		say(stdout, _("%s: version %u, %zu fields\n"), fs->forms[i]->name, fs->forms[i]->version,
+		    fs->forms[i]->nfields);
+	formset_free(fs);
+	return 0;
+}
+
+/* What calculations (an age) are counted from: today, where the worker is. */
+static struct form_env
+local_env(struct cli *c, char today[16])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, 16, "%Y-%m-%d", &tm);
+	return (struct form_env){c->login, NULL, today};
+}
+
+/* A field's value as shown: calculated or stored, then through the form's
+ * display rules (choice labels, yes/no).  malloc'd, "" when empty. */
+static char *
+field_text(const struct form_field *fd, const record *r, const struct form_env *env)
+{
+	if (fd->type == FT_CALCULATE) {
+		char *v = form_calculate(fd, r, env);
+		char *out = form_display(fd, v, true);
+		free(v);
+		return out;
+	}
+	return form_display(fd, record_get(r, fd->name), true);
+}
+
+/* Data never reaches the terminal raw: control characters (and, for one
+ * line a record, tabs and newlines) become visible pictures. */
+static void
+say_value(FILE *f, const char *v, unsigned flags)
+{
+	char *clean = text_sanitize(v ? v : "", v ? strlen(v) : 0, flags);
+	if (clean)
+		say(f, "%s", clean);
+	free(clean);
+}
+
+static int
+open_db(struct cli *c, store **st)
+{
+	int err = store_open(st, c->dbdir, STORE_RDONLY);
+	if (err)
+		return store_error(c, err);
+	return 0;
+}
+
+/* --- find ------------------------------------------------------------------ */
+
+struct village_lookup {
+	const char *code;
+	char id[REC_ID_TEXTMAX];
+};
+
+static int
+village_txn(store_txn *t, void *ctx)
+{
+	struct village_lookup *vl = ctx;
+	record *u;
+	int err = orgunit_by_code(t, vl->code, &u);
+	if (!err) {
+		rec_id_format(&u->id, vl->id);
+		record_free(u);
+	}
+	return err;
+}
+
+static void
+print_line(const struct form *f, const record *r, const struct form_env *env)
+{
+	char id[REC_ID_TEXTMAX];
+	say(stdout, "%s", rec_id_format(&r->id, id));
+	for (size_t i = 0; f && i < f->nlist; i++) {
+		char *v = field_text(&f->fields[f->list[i]], r, env);
+		say(stdout, "\t");
+		say_value(stdout, v, 0);
+		free(v);
+	}
+	say(stdout, "\n");
+}
+
+/* Pages of the search the screens use, so that the command line finds
+ * exactly what a worker would find by typing the same text. */
+#define FIND_PAGE 64
+
+static int
+run_find(struct cli *c, store *st, const struct form *f, struct search_query *q,
+         unsigned long limit)
+{
+	char today[16];
+	struct form_env env = local_env(c, today);
+	struct search_pos pos = {0};
+	record *out[FIND_PAGE];
+	while (limit > 0 && !pos.done) {
+		size_t n, want = limit < FIND_PAGE ? (size_t)limit : FIND_PAGE;
+		int err = search_page(st, q, &pos, out, want, &n);
+		if (err)
+			return store_error(c, err);
+		for (size_t i = 0; i < n; i++) {
+			print_line(f, out[i], &env);
+			record_free(out[i]);
+		}
+		limit -= n;
+		if (n < want)
+			break;
+	}
+	return 0;
+}
+
+static int
+cmd_find(struct cli *c, int argc, char **argv)
+{
+	const char *kind_name = NULL, *text = NULL, *village = NULL, *status = NULL;
+	unsigned long limit = 50;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_arg = i + 1 < argc;
+		if (strcmp(a, "--village") == 0 && has_arg) {
+			village = argv[++i];
+		} else if (strcmp(a, "--status") == 0 && has_arg) {
+			status = argv[++i];
+		} else if (strcmp(a, "--limit") == 0 && has_arg) {
+			char *end;
+			const char *v = argv[++i];
+			errno = 0;
+			limit = strtoul(v, &end, 10);
+			if (errno || end == v || *end || *v == '-' || limit == 0)
+				return usage_error(_("find: --limit needs a number above 0, not \"%s\""), v);
+		} else if (a[0] == '-' && a[1] == '-') {
+			return usage_error(_("find: unknown option \"%s\""), a);
+		} else if (!kind_name) {
+			kind_name = a;
+		} else if (!text) {
+			text = a;
+		} else {
+			return usage_error(_("find: one search text, in quotes if it has spaces: \"%s\""), a);
+		}
+	}
+	if (!kind_name)
+		return usage_error("%s", _("find needs a kind: resident, need, volunteer ..."));
+	int kind = rec_kind_from_name(kind_name);
+	if (!kind)
+		return usage_error(_("find: no kind of record is called \"%s\""), kind_name);
+	if (village && orgunit_level_of_code(village) != UNIT_VILLAGE)
+		return usage_error(_("find: --village takes a village's code of 12 digits, not \"%s\""),
+		                   village);
+	struct formset *fs = load_forms(paths_forms());
+	if (!fs)
+		return 1;
+	store *st;
+	int rc = open_db(c, &st);
+	if (rc) {
+		formset_free(fs);
+		return rc;
+	}
+	struct search_query q = {kind, text, NULL, status};
+	struct village_lookup vl = {village, ""};
+	if (village) {
+		int err = store_read(st, village_txn, &vl);
+		if (err == STORE_NOTFOUND) {
+			say(stderr, _("shegong: no village has the code %s.\n"), village);
+			rc = 1;
+		} else if (err) {
+			rc = store_error(c, err);
+		}
+		q.village = vl.id;
+	}
+	if (!rc)
+		rc = run_find(c, st, formset_for_kind(fs, kind), &q, limit);
+	store_close(st);
+	formset_free(fs);
+	return rc;
+}
+
+/* --- show ------------------------------------------------------------------ */
+
+struct show_ctx {
+	rec_id id;
+	record *r;
+	/* the names of the records its references point to, in field order */
+	const struct form *f;
+	char **refs;
+};
+
+/* "安宁村 (unit-…)" reads better than the id alone. */
+static int
+show_txn(store_txn *t, void *ctx)
+{
+	struct show_ctx *sc = ctx;
+	int err = store_get(t, &sc->id, &sc->r);
+	if (err || !sc->f)
+		return err;
+	for (size_t i = 0; i < sc->f->nfields; i++) {
+		const struct form_field *fd = &sc->f->fields[i];
+		const char *v = record_get(sc->r, fd->name);
+		rec_id ref;
+		record *other;
+		if (fd->type != FT_REFERENCE || !v || rec_id_parse(v, &ref) < 0)
+			continue;
+		if (store_get(t, &ref, &other) == STORE_OK) {
+			const char *name = record_get(other, "name");
+			if (name && asprintf(&sc->refs[i], "%s (%s)", name, v) < 0)
+				sc->refs[i] = NULL;
+			record_free(other);
+		}
+	}
+	return store_txn_error(t);
+}
+
+static void
+say_stamp(const char *label, int64_t at, const char *by)
+{
+	char when[32] = "?";
+	time_t tt = (time_t)at;
+	struct tm tm;
+	if (gmtime_r(&tt, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	say(stdout, "%s: %s UTC, ", label, when);
+	say_value(stdout, by ? by : "?", 0);
+	say(stdout, "\n");
+}
+
+/* "Label: value"; the lines of a note after its first are indented under it. */
+static void
+say_field(const char *label, const char *v, const char *mark)
+{
+	say(stdout, "%s: ", label);
+	char *clean = text_sanitize(v, strlen(v), TEXT_ALLOW_NEWLINE);
+	for (char *p = clean, *nl; p; p = nl) {
+		nl = strchr(p, '\n');
+		if (nl)
+			*nl++ = '\0';
+		say(stdout, "%s%s", p, nl ? "\n    " : "");
+	}
+	free(clean);
+	if (mark)
+		say(stdout, "  [%s]", mark);
+	say(stdout, "\n");
+}
+
+static void
+show_record(struct cli *c, const struct form *f, const record *r, char **refs)
+{
+	char id[REC_ID_TEXTMAX], today[16];
+	struct form_env env = local_env(c, today);
+	say(stdout, "%s: %s\n", _("ID"), rec_id_format(&r->id, id));
+	if (f)
+		say(stdout, "%s: %s\n", _("Form"), _(f->title));
+	say(stdout, "%s: %u\n", _("Version"), r->version);
+	say_stamp(_("Created"), r->created_at, r->created_by);
+	say_stamp(_("Updated"), r->updated_at, r->updated_by);
+	if (!f) {
+		/* a kind without a form (units, workers): the fields as stored */
+		for (size_t i = 0; i < r->nfields; i++)
+			say_field(r->fields[i].name, r->fields[i].value, NULL);
+		return;
+	}
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		if (!form_relevant(fd, r))
+			continue;
+		char *v = refs[i] ? NULL : field_text(fd, r, &env);
+		say_field(_(fd->label), refs[i] ? refs[i] : v ? v : "", NULL);
+		free(v);
+	}
+	size_t nextra = form_extra_fields(f, r, NULL, 0);
+	const char **extra = nextra ? calloc(nextra, sizeof *extra) : NULL;
+	if (extra) {
+		form_extra_fields(f, r, extra, nextra);
+		for (size_t i = 0; i < nextra; i++)
+			say_field(extra[i], record_get(r, extra[i]), _("kept from an older form"));
+	}
+	free(extra);
+}
+
+static int
+cmd_show(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", _("show needs one record id, e.g. res-3f9a2c71d0e4-42"));
+	struct show_ctx sc = {0};
+	if (rec_id_parse(argv[1], &sc.id) < 0)
+		return usage_error(_("show: \"%s\" is not a record id (like res-3f9a2c71d0e4-42)"),
+		                   argv[1]);
+	struct formset *fs = load_forms(paths_forms());
+	if (!fs)
+		return 1;
+	sc.f = formset_for_kind(fs, sc.id.kind);
+	if (sc.f && !(sc.refs = calloc(sc.f->nfields + 1, sizeof *sc.refs))) {
+		formset_free(fs);
+		return 1;
+	}
+	store *st;
+	int rc = open_db(c, &st);
+	if (!rc) {
+		int err = store_read(st, show_txn, &sc);
+		if (err == STORE_NOTFOUND) {
+			say(stderr, _("shegong: there is no record %s.\n"), argv[1]);
+			rc = 1;
+		} else if (err) {
+			rc = store_error(c, err);
+		} else {
+			show_record(c, sc.f, sc.r, sc.refs);
+		}
+		store_close(st);
+	}
+	record_free(sc.r);
+	for (size_t i = 0; sc.refs && i < sc.f->nfields; i++)
+		free(sc.refs[i]);
+	free(sc.refs);
+	formset_free(fs);
+	return rc;
+}
+
 /* --- help and version ---------------------------------------------------- */
 
 static int cmd_help(struct cli *c, int argc, char **argv);
@@ -313,6 +665,17 @@ static const struct command {
 	 N_("Create a database with its org units. Codes: county 6 digits, township 9, village 12. "
 	    "A units file has one \"CODE NAME\" a line (UTF-8 or GB18030). Whoever runs init "
 	    "becomes the administrator.")},
+	{"find", cmd_find, true, N_("find KIND [TEXT] [--village CODE] [--status VALUE] [--limit N]"),
+	 N_("Find records of a kind (resident, need, volunteer ...) as the screen does: TEXT is a "
+	    "name, pinyin initials (zsf finds 张三丰) or the start of an ID number; nothing lists "
+	    "all by name. One record a line: its id, then the columns of its list, separated by "
+	    "tabs. --village takes the village's 12-digit code; at most 50 lines unless --limit.")},
+	{"show", cmd_show, true, N_("show ID"),
+	 N_("Show one record: its id, version, who created and last changed it, and every field "
+	    "of its form.")},
+	{"check-forms", cmd_check_forms, false, N_("check-forms [DIR]"),
+	 N_("Check the form files (in DIR, else the installed ones): each form's name, version and "
+	    "number of fields, or the file and line of the first fault.")},
 	{"help", cmd_help, false, N_("help"), N_("Show this help.")},
 	{"version", cmd_version, false, N_("version"), N_("Show the version.")},
 };
@@ -374,7 +737,7 @@ ensure_demo(struct cli *c)
 }
 
 static int
-run_screen(struct cli *c)
+run_screen(struct cli *c, struct formset *fs)
 {
 	if (!isatty(STDIN_FILENO) || !isatty(STDOUT_FILENO)) {
 		say(stderr, "%s\n", _("shegong: the full-screen program needs a terminal. "
@@ -399,9 +762,24 @@ run_screen(struct cli *c)
 	if (err)
 		return store_error(c, err);
 	store_set_user(st, c->login);
-	int status = ui_run(st, c->dbdir, c->login);
+	int status = ui_run(st, fs, c->dbdir, c->login);
 	store_close(st);
 	return status;
+}
+
+/* The forms are loaded before anything else (the demo, the terminal
+ * check), so that a broken form is reported even where there is no
+ * terminal (scripts, tests), and nobody saves data against a form the
+ * program cannot read. */
+static struct formset *
+screen_forms(void)
+{
+	struct formset *fs = load_forms(paths_forms());
+	if (!fs)
+		say(stderr, "%s\n", _("shegong: the forms above have a fault, so the program will not "
+		                      "open. Fix the file (\"shegong check-forms\" checks it) and start "
+		                      "again."));
+	return fs;
 }
 
 int
@@ -438,10 +816,14 @@ cli_main(int argc, char **argv)
 	c.login = paths_login();
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
 	int rc = !c.login || !c.dbdir;
+	struct formset *fs = NULL;
+	if (!rc && !cmd && !(fs = screen_forms()))
+		rc = 1;
 	if (!rc && c.demo && (!cmd || cmd->needs_db))
 		rc = ensure_demo(&c);
 	if (!rc)
-		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c);
+		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
+	formset_free(fs);
 	free(c.login);
 	free(c.dbdir);
 	return rc;

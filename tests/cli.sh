@@ -1,7 +1,8 @@
 #!/bin/sh
 # cli.sh: the command line as a script would use it: help, version, init
 # from options and from files (UTF-8 and GB18030), refusals that save
-# nothing, the demo database, and messages in Chinese and in GB18030.
+# nothing, the demo database, messages in Chinese and in GB18030, finding
+# and showing records, and checking the forms.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-cli-XXXXXX")
@@ -92,6 +93,72 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
 else
   no "locale zh_CN.GB18030 is missing (sh tools/install-deps.sh makes it)"
 fi
+
+# --- find, show, check-forms, on the demo database ---------------------------
+forms=${SHEGONG_FORMSDIR:-$(dirname "$0")/../forms}
+export SHEGONG_FORMSDIR="$forms"
+demo="$tmp/demo"
+# columns: id, then the resident form's list: name sex age idnum village group categories
+run 0 "find by pinyin initials" --db "$demo" find resident z --limit 500
+has out "	张" "z finds the Zhangs"
+[ "$(cut -f2 "$tmp/out" | grep -c '^李')" = 0 ] && ok "z finds no Lis" || no "z found a Li"
+cp "$tmp/out" "$tmp/z"
+line=$(head -n 1 "$tmp/z")
+rid=$(printf '%s\n' "$line" | cut -f1)
+rname=$(printf '%s\n' "$line" | cut -f2)
+ridnum=$(printf '%s\n' "$line" | cut -f5)
+run 0 "find by name" --db "$demo" find resident "$rname"
+has out "^$rid	" "the name finds the record"
+[ "$(cut -f2 "$tmp/out" | grep -vc "^$rname")" = 0 ] && ok "only names starting so" || no "other names found"
+pre=$(printf '%s' "$ridnum" | cut -c1-10)
+run 0 "find by ID number prefix" --db "$demo" find resident "$pre" --limit 500
+has out "^$rid	" "the ID number prefix finds the record"
+[ "$(cut -f5 "$tmp/out" | grep -vc "^$pre")" = 0 ] && ok "only ID numbers starting so" || no "other ID numbers found"
+xid=$(cut -f5 "$tmp/z" | grep 'X$' | head -n 1)
+if [ -n "$xid" ]; then
+  run 0 "find an ID number typed with a small x" --db "$demo" find resident "$(printf '%s' "$xid" | tr X x)"
+  [ "$(cut -f5 "$tmp/out")" = "$xid" ] && ok "x found X" || no "x did not find $xid"
+else
+  no "the demo has no ID number ending in X among the Zs"
+fi
+run 0 "find with --limit" --db "$demo" find resident z --limit 3
+[ "$(wc -l <"$tmp/out")" = 3 ] && ok "--limit 3 gives 3 lines" || no "--limit 3: $(wc -l <"$tmp/out") lines"
+run 0 "find all in one village" --db "$demo" find resident "" --village 510421100002 --limit 500
+nv=$(wc -l <"$tmp/out")
+[ "$nv" -gt 0 ] && [ "$(cut -f6 "$tmp/out" | sort -u | wc -l)" = 1 ] && ok "$nv residents, one village" ||
+  no "--village: $nv lines, villages: $(cut -f6 "$tmp/out" | sort -u | tr '\n' ' ')"
+run 0 "find all" --db "$demo" find resident "" --limit 5000
+[ "$(wc -l <"$tmp/out")" -gt "$nv" ] && ok "more residents without --village" || no "--village filtered nothing"
+run 0 "find with no hits" --db "$demo" find resident qqqqqq
+[ -s "$tmp/out" ] && no "lines for no hits" || ok "nothing printed for no hits"
+run 1 "find in a village that does not exist" --db "$demo" find resident z --village 510421100099
+run 2 "find an unknown kind" --db "$demo" find frobnicate z
+has err "frobnicate" "the unknown kind is named"
+run 2 "find with a bad --limit" --db "$demo" find resident z --limit none
+
+run 0 "show a found record" --db "$demo" show "$rid"
+has out "^ID: $rid" "show names the record"
+has out "^Version: 1" "show gives the version"
+has out "^Created: 20[0-9-]* [0-9:]* UTC" "show gives when it was made"
+has out "^Name: $rname" "show labels the name"
+has out "^ID number: $ridnum" "show gives the ID number"
+has out "^Age: [0-9]" "show gives calculated fields"
+has out "^Village: .*村" "show names the village"
+run 1 "show a record that does not exist" --db "$demo" show "${rid%-*}-999999"
+has err "no record" "the missing record is named"
+run 2 "show something that is not an id" --db "$demo" show not-an-id
+
+run 0 "check-forms on the shipped forms" check-forms "$forms"
+has out "resident: version" "check-forms lists the resident form"
+has out "need: version" "check-forms lists the need form"
+mkdir "$tmp/badforms" && cp "$forms"/choices "$forms"/*.form "$tmp/badforms/"
+badline=$(($(wc -l <"$tmp/badforms/resident.form") + 2))
+printf 'field broken\n  type nosuch\n' >>"$tmp/badforms/resident.form"
+run 1 "check-forms on a broken form" check-forms "$tmp/badforms"
+has err "resident.form:$badline: " "the broken file and line are named"
+SHEGONG_FORMSDIR="$tmp/badforms" run 1 "the screen will not open with a broken form" --db "$demo"
+has err "resident.form:$badline: " "and says where the fault is"
+[ -s "$tmp/out" ] && no "output on stdout" || ok "nothing else happens"
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
