@@ -14,9 +14,12 @@ typedef struct vt vt;
 
 /* Start argv[0] (a path) with argv in a new pseudo-terminal of rows x cols.
  * env is a NULL-terminated list of "NAME=value" strings added to (and
- * overriding) the test's own environment; TERM is xterm-256color unless
- * env says otherwise.  encoding is "UTF-8" or "GB18030": the terminal's
- * own encoding.  Returns NULL (with a message on stderr) on failure. */
+ * overriding) the test's own environment; a bare "NAME" removes NAME (so
+ * a test can drop LANGUAGE or LC_ALL it inherited).  TERM is
+ * xterm-256color unless env says otherwise; LINES and COLUMNS are
+ * removed, since they would pin curses to one size.  encoding is "UTF-8"
+ * or "GB18030": the terminal's own encoding.  Returns NULL (with a
+ * message on stderr) on failure, including when argv[0] cannot be run. */
 vt *vt_spawn(char *const argv[], char *const env[], int rows, int cols,
              const char *encoding);
 
@@ -48,10 +51,16 @@ bool vt_wait_gone(vt *t, const char *utf8, int ms);
  * removed; a wide character is stored once (its second cell is skipped).
  * The string belongs to t and is valid until the next call on t. */
 const char *vt_screen(vt *t);
-/* One row (0-based), as above. */
+/* One row (0-based), as above; NULL when row is off the screen.  Its own
+ * buffer: a vt_screen string stays valid across it. */
 const char *vt_row(vt *t, int row);
 /* Cursor position. */
 void vt_cursor(vt *t, int *row, int *col);
+/* The terminal's modes, as the program last set them: whether it shows
+ * the alternate screen (smcup/rmcup), and whether the cursor is visible
+ * (civis/cnorm).  A program that exits cleanly leaves both false/true. */
+bool vt_altscreen(vt *t);
+bool vt_cursor_visible(vt *t);
 /* Resize the terminal (sends SIGWINCH through the pty). */
 int vt_resize(vt *t, int rows, int cols);
 /* Total bytes the program has written to the terminal so far. */
@@ -63,7 +72,8 @@ int vt_kill(vt *t, int sig);
  * program gets SIGHUP and reads fail). */
 void vt_hangup(vt *t);
 /* Wait for the program to exit, up to ms.  Returns true when it exited;
- * *status receives the wait status. */
+ * *status receives the wait status.  What it wrote before exiting is read,
+ * so the screen afterwards is the one it left. */
 bool vt_wait_exit(vt *t, int ms, int *status);
 /* Kill (if needed) and free everything. */
 void vt_free(vt *t);
