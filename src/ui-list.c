@@ -21,6 +21,7 @@ struct list {
 	struct form *f;
 	struct edit query;
 	char *status;          /* filter by status, or NULL */
+	char *status_label;
 	char *village;         /* filter by village (record id text), or NULL */
 	char *village_name;
 	bool by_registration;  /* order: as registered, instead of by name */
@@ -214,7 +215,8 @@ list_draw(struct ui *u, struct screen *s)
 	char filt[256] = "";
 	if (l->village_name || l->status)
 		snprintf(filt, sizeof filt, "  [%s%s%s]", l->village_name ? l->village_name : "",
-		         l->village_name && l->status ? " " : "", l->status ? l->status : "");
+		         l->village_name && l->status ? " " : "",
+		         l->status_label ? l->status_label : l->status ? l->status : "");
 	snprintf(line, sizeof line, "%s%s%s", how, filt,
 	         l->by_registration && !l->query.len ? _("  (order: as registered)") : "");
 	ui_text(1, 3 + pw + boxw, u->cols - 4 - pw - boxw, line, A_NORMAL);
@@ -259,6 +261,18 @@ list_text(struct ui *u, struct screen *s, wint_t ch)
 }
 
 static void
+set_status(struct ui *u, void *data, const char *value)
+{
+	struct list *l = data;
+	const struct form_field *fd = form_field(l->f, "status");
+	free(l->status);
+	free(l->status_label);
+	l->status = value && *value ? strdup(value) : NULL;
+	l->status_label = l->status && fd ? strdup(form_choice_label(fd, value)) : NULL;
+	reload(u, l, true);
+}
+
+static void
 set_village(struct ui *u, void *data, const char *value)
 {
 	struct list *l = data;
@@ -267,6 +281,10 @@ set_village(struct ui *u, void *data, const char *value)
 	l->village = value ? strdup(value) : NULL;
 	l->village_name = value ? ui_ref_name(u, value) : NULL;
 	reload(u, l, true);
+	/* then, where the form has a status, which status */
+	const struct form_field *fd = form_field(l->f, "status");
+	if (fd && fd->choices)
+		pick_choice(u, fd, NULL, set_status, l);
 }
 
 static int
@@ -356,9 +374,13 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_FILTER:
 		if (l->village || l->status) {
 			free(l->status);
-			l->status = NULL;
-			set_village(u, l, NULL);
-			ui_message(u, "%s", _("Showing every village again."));
+			free(l->status_label);
+			l->status = l->status_label = NULL;
+			free(l->village);
+			free(l->village_name);
+			l->village = l->village_name = NULL;
+			reload(u, l, true);
+			ui_message(u, "%s", _("Showing every village and status again."));
 		} else {
 			pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
 		}
@@ -391,6 +413,7 @@ list_free(struct screen *s)
 	clear_page(l);
 	edit_free(&l->query);
 	free(l->status);
+	free(l->status_label);
 	free(l->village);
 	free(l->village_name);
 	free(l->starts);
@@ -418,8 +441,11 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 		free(l);
 		return;
 	}
-	if (status_filter)
+	if (status_filter) {
+		const struct form_field *fd = form_field(f, "status");
 		l->status = strdup(status_filter);
+		l->status_label = fd ? strdup(form_choice_label(fd, status_filter)) : NULL;
+	}
 	/* a village worker sees their own village first */
 	if (u->village) {
 		l->village = strdup(u->village);
