@@ -390,13 +390,37 @@ village_txn(store_txn *t, void *ctx)
 	return err;
 }
 
+struct refname {
+	rec_id id;
+	char *name;
+};
+
+static int
+refname_txn(store_txn *t, void *ctx)
+{
+	struct refname *rn = ctx;
+	record *other;
+	if (store_get(t, &rn->id, &other) == STORE_OK) {
+		const char *name = record_get(other, "name");
+		rn->name = name ? strdup(name) : NULL;
+		record_free(other);
+	}
+	return 0;
+}
+
 static void
-print_line(const struct form *f, const record *r, const struct form_env *env)
+print_line(store *st, const struct form *f, const record *r, const struct form_env *env)
 {
 	char id[REC_ID_TEXTMAX];
 	say(stdout, "%s", rec_id_format(&r->id, id));
 	for (size_t i = 0; f && i < f->nlist; i++) {
-		char *v = field_text(&f->fields[f->list[i]], r, env);
+		const struct form_field *fd = &f->fields[f->list[i]];
+		const char *rv = record_get(r, fd->name);
+		struct refname rn = {{0}, NULL};
+		/* a reference shows the name of what it points to, as on the screen */
+		if (fd->type == FT_REFERENCE && rv && rec_id_parse(rv, &rn.id) == 0)
+			store_read(st, refname_txn, &rn);
+		char *v = rn.name ? rn.name : field_text(fd, r, env);
 		say(stdout, "\t");
 		say_value(stdout, v, 0);
 		free(v);
@@ -422,7 +446,7 @@ run_find(struct cli *c, store *st, const struct form *f, struct search_query *q,
 		if (err)
 			return store_error(c, err);
 		for (size_t i = 0; i < n; i++) {
-			print_line(f, out[i], &env);
+			print_line(st, f, out[i], &env);
 			record_free(out[i]);
 		}
 		limit -= n;

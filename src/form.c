@@ -690,7 +690,8 @@ formset_load(const char *dir, struct form_error *err)
 		}
 	}
 	closedir(d);
-	qsort(names, n, sizeof *names, cmp_str);
+	if (n)
+		qsort(names, n, sizeof *names, cmp_str);
 	bool ok = true;
 	for (size_t i = 0; i < n; i++) {
 		if (!ok || !names[i]) {

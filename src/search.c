@@ -68,6 +68,9 @@ struct phase {
 };
 
 static const struct phase phase_all[] = {{IDX_NAME, false, false}};
+/* Kinds without a name (needs, services, referrals) list by date. */
+static const struct phase phase_all_dated[] = {{IDX_DATE, false, false}};
+static const int dated_kinds[] = {REC_NEED, REC_SERVICE, REC_REFERRAL};
 static const struct phase phase_name[] = {{IDX_NAME, false, false}};
 static const struct phase phase_idnum[] = {{IDX_IDNUM, false, false}};
 /* Initials first, then names typed in Latin letters ("Ali", "Tashi"). */
@@ -205,6 +208,9 @@ page_txn(store_txn *t, void *ctx)
 			break;
 		}
 		p->ph = &plans[by].phases[pos->phase];
+		for (size_t k = 0; by == SEARCH_ALL && k < sizeof dated_kinds / sizeof dated_kinds[0]; k++)
+			if (p->q->kind == dated_kinds[k])
+				p->ph = &phase_all_dated[0];
 		int rc = store_walk(t, p->ph->idx, p->q->kind, p->text,
 		                    pos->started ? pos->key : NULL, pos->keylen,
 		                    pos->started ? pos->data : NULL, page_entry, p);

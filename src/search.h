@@ -15,7 +15,8 @@
 
 /* How the typed text is read. */
 enum search_by {
-	SEARCH_ALL = 0,   /* nothing typed: every record, in name order */
+	SEARCH_ALL = 0,   /* nothing typed: every record, in name order (needs,
+	                   * services and referrals: in date order) */
 	SEARCH_NAME,      /* anything with a non-ASCII character, or ASCII that is not
 	                   * letters only: a name prefix */
 	SEARCH_PINYIN,    /* ASCII letters only: pinyin initials, and names that begin

@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <errno.h>
+#include <langinfo.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -50,6 +51,44 @@ catch_signals(void)
 
 #define TEXT_MAXCOLS 512
 
+static bool
+unicode_locale(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return cs && strcmp(cs, "UTF-8") == 0;
+}
+
+/* Outside UTF-8, ncurses sends a run of coloured or reverse blanks as REP
+ * ("repeat the last character"), which old PuTTY versions lack and other
+ * emulators get wrong at the right margin, so the screen scrolls on GBK
+ * terminals.  An ideographic space (U+3000) looks the same as two blanks
+ * and is never repeated that way, so long runs use it instead. */
+static size_t
+no_blank_runs(wchar_t *w, size_t n)
+{
+	size_t o = 0;
+	for (size_t i = 0; i < n;) {
+		size_t run = 0;
+		while (i + run < n && w[i + run] == L' ')
+			run++;
+		if (run >= 4) {
+			for (size_t k = 0; k < run / 2; k++)
+				w[o++] = 0x3000;
+			if (run % 2)
+				w[o++] = L' ';
+			i += run;
+		} else if (run) {
+			for (size_t k = 0; k < run; k++)
+				w[o++] = L' ';
+			i += run;
+		} else {
+			w[o++] = w[i++];
+		}
+	}
+	w[o] = L'\0';
+	return o;
+}
+
 void
 ui_text(int y, int x, int cols, const char *s, int attr)
 {
@@ -79,6 +118,8 @@ ui_text(int y, int x, int cols, const char *s, int attr)
 	w[nw] = L'\0';
 	if (buf != stackbuf)
 		free(buf);
+	if (attr != A_NORMAL && !unicode_locale())
+		nw = no_blank_runs(w, nw);
 	attr_t old;
 	short pair;
 	attr_get(&old, &pair, NULL);

@@ -74,22 +74,23 @@ static void
 shegong_bin(char *buf, size_t cap)
 {
 	const char *env = getenv("SHEGONG_BIN");
+	int n;
 
 	if (env != NULL && env[0] != '\0') {
-		snprintf(buf, cap, "%s", env);
-		return;
+		n = snprintf(buf, cap, "%s", env);
+	} else {
+		char self[PATH_MAX];
+		ssize_t len = readlink("/proc/self/exe", self, sizeof self - 1);
+		if (len < 0)
+			len = 0;
+		self[len] = '\0';
+		char *slash = strrchr(self, '/');
+		if (slash != NULL)
+			*slash = '\0';
+		n = snprintf(buf, cap, "%s/../src/shegong", slash != NULL ? self : ".");
 	}
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof self - 1);
-	if (n <= 0) {
-		snprintf(buf, cap, "src/shegong");
-		return;
-	}
-	self[n] = '\0';
-	char *slash = strrchr(self, '/');
-	if (slash != NULL)
-		*slash = '\0';
-	snprintf(buf, cap, "%s/../src/shegong", self);
+	/* checked, so that a too-long path is refused rather than cut */
+	ck_assert_msg(n > 0 && (size_t)n < cap, "the program's path is too long");
 }
 
 /* One run of the program on its own demo database. */
@@ -287,6 +288,55 @@ START_TEST(test_vt_gb18030_split)
 	sh_finish(t, 0);
 	ck_assert_str_eq(vt_row(t, 0), "张𠈌!");
 	ck_assert_uint_eq(vt_bytes_received(t), (4 + 3 + 1) + (1 + 2) + (2 + 1));
+	vt_free(t);
+}
+END_TEST
+
+/* REP (repeat the last character), which ncurses sends in non-UTF-8
+ * locales, behaves as in xterm: here filling the bottom row up to the
+ * last column and then the corner with autowrap off, as ncurses does,
+ * must not scroll (libvterm 0.1.4 alone scrolls). */
+START_TEST(test_vt_rep_margin)
+{
+	char want[81];
+	vt *t = sh_spawn("printf '\\033[1;1HTOP\\033[24;1Hx\\033[78b\\033[?7lZ\\033[?7h'",
+			 NULL, "UTF-8");
+
+	sh_finish(t, 0);
+	memset(want, 'x', 79);
+	want[79] = 'Z';
+	want[80] = '\0';
+	ck_assert_str_eq(vt_row(t, 0), "TOP");
+	ck_assert_str_eq(vt_row(t, 23), want);
+	vt_free(t);
+}
+END_TEST
+
+/* REP of a wide character, a REP split across reads, and the sequences
+ * that are not characters (a charset switch, a title) left out of "the
+ * last character". */
+START_TEST(test_vt_rep_forms)
+{
+	vt *t = sh_spawn("printf '\\345\\261\\205\\033'; sleep 0.2; printf '[2b!\\n\\r';"
+			 " printf 'q\\033(B\\033[2b\\033]0;zz\\007\\033[b.\\n\\r';"
+			 " printf 'a\\033['; sleep 0.2; printf '1mb\\033[0m'",
+			 NULL, "UTF-8");
+
+	sh_finish(t, 0);
+	ck_assert_str_eq(vt_row(t, 0), "居居居!");
+	ck_assert_str_eq(vt_row(t, 1), "qqqq.");
+	ck_assert_str_eq(vt_row(t, 2), "ab");
+	vt_free(t);
+}
+END_TEST
+
+/* Spaces the program wrote are trailing spaces too. */
+START_TEST(test_vt_trim)
+{
+	vt *t = sh_spawn("printf 'a b   \\033[K   '", NULL, "UTF-8");
+
+	sh_finish(t, 0);
+	ck_assert_str_eq(vt_row(t, 0), "a b");
 	vt_free(t);
 }
 END_TEST
@@ -529,6 +579,9 @@ screen_suite(void)
 	tcase_add_test(tc, test_vt_utf8_text);
 	tcase_add_test(tc, test_vt_gb18030_text);
 	tcase_add_test(tc, test_vt_gb18030_split);
+	tcase_add_test(tc, test_vt_rep_margin);
+	tcase_add_test(tc, test_vt_rep_forms);
+	tcase_add_test(tc, test_vt_trim);
 	tcase_add_test(tc, test_vt_type_utf8);
 	tcase_add_test(tc, test_vt_type_gb18030);
 	tcase_add_test(tc, test_vt_resize);
