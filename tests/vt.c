@@ -47,6 +47,15 @@ struct vt {
 
 	size_t received;
 
+	/* REP expansion (see vt_emit): where the scanner is in the output,
+	 * the last graphic character printed, and an ESC or CSI held back
+	 * until the next bytes say whether it is a REP. */
+	enum { VT_GROUND, VT_ESC, VT_ESC_INTER, VT_CSI, VT_STRING } scan;
+	char last[8];
+	size_t last_len;
+	char csi[32];
+	size_t csi_len;
+
 	/* Answers libvterm gives to the program's queries, waiting to be
 	 * written to the pty; kept here rather than written from the
 	 * callback so that writing never re-enters the parser. */
@@ -121,6 +130,106 @@ vt_flush_reply(vt *t)
 
 /* --- feeding the emulator ----------------------------------------------- */
 
+/* Hand UTF-8 to libvterm, but with every REP (CSI n b, "repeat the last
+ * character n times") written out as the characters themselves.  ncurses
+ * uses REP for runs of blanks in non-UTF-8 locales, so a GB18030 screen is
+ * full of them, and libvterm 0.1.4 gets REP wrong at the right margin: a
+ * REP that stops just short of the last column leaves a pending wrap, so
+ * the character ncurses then puts in the bottom-right corner (with
+ * autowrap off) scrolls the whole screen up a line.  xterm treats REP
+ * exactly as if the characters had been printed, which is what this does.
+ * Only the little of the escape syntax needed to find REP is followed. */
+static void
+vt_emit(vt *t, const char *data, size_t len)
+{
+	size_t from = 0;   /* start of the bytes not yet handed on or held */
+
+	for (size_t i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (t->scan == VT_ESC) {
+			if (c == '[') {
+				from = i + 1;
+				t->csi_len = 0;
+				t->scan = VT_CSI;
+				continue;
+			}
+			/* not a CSI: the held ESC goes on, this byte with the rest */
+			vterm_input_write(t->term, "\033", 1);
+			from = i;
+			if (c == ']' || c == 'P' || c == '_' || c == '^' || c == 'X')
+				t->scan = VT_STRING;
+			else if (c >= 0x20 && c <= 0x2f)
+				t->scan = VT_ESC_INTER;
+			else
+				t->scan = VT_GROUND;
+			if (c != 0x1b)
+				continue;
+			/* ESC ESC: hold the second as the first was held */
+		}
+
+		switch (t->scan) {
+		case VT_GROUND:
+		case VT_ESC_INTER:
+		case VT_STRING:
+			if (c == 0x1b) {
+				vterm_input_write(t->term, data + from, i - from);
+				from = i + 1;
+				t->scan = VT_ESC;
+			} else if (t->scan == VT_STRING) {
+				if (c == 0x07)   /* OSC, DCS and the like end at BEL or ESC \ */
+					t->scan = VT_GROUND;
+			} else if (t->scan == VT_ESC_INTER) {
+				/* ESC ( B and the like: not characters on the screen */
+				if (c < 0x20 || c > 0x2f)
+					t->scan = VT_GROUND;
+			} else if (c >= 0x20 && c != 0x7f) {
+				if ((c & 0xC0) == 0x80) {
+					if (t->last_len < sizeof t->last)
+						t->last[t->last_len++] = (char)c;
+				} else {
+					t->last[0] = (char)c;
+					t->last_len = 1;
+				}
+			}
+			break;
+		case VT_CSI:
+			from = i + 1;
+			if (c >= 0x40 && c <= 0x7e) {
+				bool rep = c == 'b';
+				unsigned long n = 0;
+				for (size_t k = 0; k < t->csi_len; k++) {
+					if (t->csi[k] < '0' || t->csi[k] > '9')
+						rep = false;   /* a private or other form */
+					else if (n < 100000)
+						n = n * 10 + (unsigned long)(t->csi[k] - '0');
+				}
+				if (rep) {
+					for (unsigned long k = 0; k < (n ? n : 1) && t->last_len > 0; k++)
+						vterm_input_write(t->term, t->last, t->last_len);
+				} else {
+					vterm_input_write(t->term, "\033[", 2);
+					vterm_input_write(t->term, t->csi, t->csi_len);
+					vterm_input_write(t->term, data + i, 1);
+				}
+				t->scan = VT_GROUND;
+			} else if (t->csi_len < sizeof t->csi) {
+				t->csi[t->csi_len++] = (char)c;
+			} else {
+				/* too long to be a REP: let it through as it is */
+				vterm_input_write(t->term, "\033[", 2);
+				vterm_input_write(t->term, t->csi, t->csi_len);
+				vterm_input_write(t->term, data + i, 1);
+				t->scan = VT_GROUND;
+			}
+			break;
+		case VT_ESC:
+			break;   /* handled above */
+		}
+	}
+	vterm_input_write(t->term, data + from, len - from);
+}
+
 /* Decode GB18030 bytes to UTF-8 for libvterm.  An incomplete sequence at
  * the end waits in t->tail for the next read, since a read can split a
  * character anywhere; an illegal byte becomes U+FFFD, as a terminal shows
@@ -156,7 +265,7 @@ vt_feed_gb18030(vt *t, const char *data, size_t len)
 			ip++;
 			il--;
 		}
-		vterm_input_write(t->term, out, (size_t)(op - out));
+		vt_emit(t, out, (size_t)(op - out));
 	}
 }
 
@@ -165,7 +274,7 @@ vt_feed(vt *t, const char *data, size_t len)
 {
 	t->received += len;
 	if (t->from_term == (iconv_t)-1)
-		vterm_input_write(t->term, data, len);
+		vt_emit(t, data, len);
 	else
 		vt_feed_gb18030(t, data, len);
 	vt_flush_reply(t);
@@ -502,11 +611,13 @@ vt_row_cap(const vt *t)
 	return (size_t)t->cols * VTERM_MAX_CHARS_PER_CELL * 4 + 1;
 }
 
-/* Write row into p (not terminated); returns the new end. */
+/* Write row into p (not terminated); returns the new end.  Trailing
+ * blanks go whether the program wrote them or never touched the cells:
+ * a test cares about what a worker sees. */
 static char *
 vt_render_row(vt *t, int row, char *p)
 {
-	char *last = p;   /* just past the last non-space */
+	char *start = p;
 
 	for (int col = 0; col < t->cols; col++) {
 		VTermScreenCell cell;
@@ -523,9 +634,10 @@ vt_render_row(vt *t, int row, char *p)
 		}
 		for (int i = 0; i < VTERM_MAX_CHARS_PER_CELL && cell.chars[i] != 0; i++)
 			p = vt_put_utf8(p, cell.chars[i]);
-		last = p;
 	}
-	return last;
+	while (p > start && p[-1] == ' ')
+		p--;
+	return p;
 }
 
 const char *
