@@ -1,0 +1,226 @@
+/* check-workflow.c: a village worker's day through the real program in a
+ * pseudo-terminal, read through libvterm, on a UTF-8 and on a GB18030
+ * terminal: register a resident whose name has a character outside the
+ * BMP, take a need for them, find them again by pinyin initials and by ID
+ * number, and get a form back after the link drops mid-form. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vt.h"
+
+#define WAIT_MS 15000
+#define KEY_F2 "\033OQ"
+#define KEY_F3 "\033OR"
+#define KEY_F7 "\033[18~"
+#define KEY_F10 "\033[21~"
+#define KEY_ESC "\033"
+#define KEY_TAB "\t"
+#define KEY_CTRL_U "\025"
+
+static const struct {
+	const char *encoding;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+static vt *
+start(const char *dir, int term)
+{
+	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", NULL};
+	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	return t;
+}
+
+static void
+expect(vt *t, const char *text)
+{
+	if (!vt_wait_text(t, text, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("\"%s\" never showed", text);
+	}
+}
+
+static void
+keys(vt *t, const char *k)
+{
+	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
+	vt_pump(t, 150);
+}
+
+static void
+type(vt *t, const char *text)
+{
+	ck_assert_int_eq(vt_type(t, text), 0);
+	vt_pump(t, 150);
+}
+
+static char *
+newdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *d;
+	ck_assert_int_ge(asprintf(&d, "%s/shegong-flow-XXXXXX", tmp && *tmp ? tmp : "/tmp"), 0);
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	return d;
+}
+
+static void
+rmdir_all(char *d)
+{
+	char *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(d);
+}
+
+static void
+quit(vt *t)
+{
+	int status;
+	/* back to the home screen, then quit */
+	for (int i = 0; i < 4; i++)
+		keys(t, KEY_F10);
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not quit");
+	}
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+START_TEST(test_register_need_find)
+{
+	char *dir = newdir();
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+
+	/* a new resident, with 𠈌 (U+2020C) in the name */
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "王𠈌明");
+	keys(t, KEY_TAB);
+	type(t, "11010519491231002x");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	expect(t, "王𠈌明");
+	expect(t, "11010519491231002X");   /* x made X */
+	expect(t, "76");                   /* the age, worked out from the ID number */
+
+	/* a need for them, the resident filled in */
+	keys(t, KEY_F7);
+	expect(t, "新建");
+	expect(t, "需求");
+	for (int i = 0; i < 4; i++)        /* who, resident, village, date, then channel */
+		keys(t, KEY_TAB);
+	type(t, "1");                      /* the first channel: a home visit */
+	expect(t, "入户走访");
+	keys(t, KEY_TAB);
+	type(t, "3");                      /* the third service */
+	expect(t, "老幼关爱");
+	keys(t, KEY_TAB);
+	type(t, "独居，需要每周探访");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	expect(t, "王𠈌明");               /* the resident, shown by name */
+
+	/* back to the list: find by pinyin initials (𠈌 has none: 王明 -> wm) */
+	keys(t, KEY_ESC);
+	keys(t, KEY_ESC);
+	expect(t, "查找");
+	type(t, "wm");
+	expect(t, "王𠈌明");
+	keys(t, KEY_CTRL_U);
+	vt_pump(t, 300);
+	ck_assert(vt_wait_gone(t, "王𠈌明", 3000) || strstr(vt_screen(t), "王𠈌明"));
+	/* and by the start of the ID number */
+	type(t, "1101051949");
+	expect(t, "王𠈌明");
+	type(t, "9");                      /* no such ID: nothing */
+	expect(t, "没有找到");
+	quit(t);
+	vt_free(t);
+	rmdir_all(dir);
+}
+END_TEST
+
+START_TEST(test_draft_after_hangup)
+{
+	char *dir = newdir();
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "李𡃁花");
+	keys(t, KEY_TAB);
+	type(t, "5104211980");             /* half an ID number, still in the box */
+	vt_pump(t, 300);
+	vt_hangup(t);                      /* the SSH link drops */
+	int status;
+	ck_assert_msg(vt_wait_exit(t, WAIT_MS, &status), "no exit after the hang-up");
+	vt_free(t);
+
+	t = start(dir, _i);
+	expect(t, "要恢复吗");
+	expect(t, "李𡃁花");
+	type(t, "y");
+	expect(t, "草稿已恢复");
+	expect(t, "李𡃁花");
+	expect(t, "5104211980");
+	/* mend the ID number and save: the draft is gone after */
+	type(t, "01010017");
+	keys(t, KEY_F2);
+	if (!vt_wait_text(t, "已登记", WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("the restored form was not saved");
+	}
+	quit(t);
+	vt_free(t);
+
+	t = start(dir, _i);
+	expect(t, "居民");
+	vt_pump(t, 500);
+	ck_assert_msg(strstr(vt_screen(t), "要恢复吗") == NULL, "the draft came back after saving");
+	quit(t);
+	vt_free(t);
+	rmdir_all(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("workflow");
+	TCase *tc = tcase_create("workflow");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_register_need_find, 0, 2);
+	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
