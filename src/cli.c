@@ -692,7 +692,7 @@ static const struct command {
 	{"find", cmd_find, true, N_("find KIND [TEXT] [--village CODE] [--status VALUE] [--limit N]"),
 	 N_("Find records of a kind (resident, need, volunteer ...) as the screen does: TEXT is a "
 	    "name, pinyin initials (zsf finds 张三丰) or the start of an ID number; nothing lists "
-	    "all by name. One record a line: its id, then the columns of its list, separated by "
+	    "all (by name; needs by date). One record a line: its id, then the columns of its list, separated by "
 	    "tabs. --village takes the village's 12-digit code; at most 50 lines unless --limit.")},
 	{"show", cmd_show, true, N_("show ID"),
 	 N_("Show one record: its id, version, who created and last changed it, and every field "

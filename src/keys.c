@@ -106,7 +106,7 @@ curses_key_name(int k)
 }
 
 void
-keys_describe(const struct key_binding *b, char *buf, size_t size)
+keys_describe(const struct key_binding *b, char *buf, size_t size, bool plain)
 {
 	size_t n = 0;
 	buf[0] = '\0';
@@ -131,9 +131,9 @@ keys_describe(const struct key_binding *b, char *buf, size_t size)
 		ADD("%s", _("Enter"));
 	else if (b->ch == L'\t')
 		ADD("Tab");
-	else if (b->ch == L' ')
+	else if (b->ch == L' ' && plain)
 		ADD("%s", _("Space"));
-	else if (b->ch > 32 && b->ch < 127)
+	else if (b->ch > 32 && b->ch < 127 && plain)
 		ADD("%c", (char)b->ch);
 #undef ADD
 }

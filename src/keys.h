@@ -74,7 +74,8 @@ const struct key_binding *keys_table(void);
 enum action keys_lookup(unsigned scope, bool is_key, wint_t key, bool escaped);
 
 /* "F1", "Ctrl-Q", "Esc 1" ... for the help screen: writes the names of
- * all keys of b into buf. */
-void keys_describe(const struct key_binding *b, char *buf, size_t size);
+ * all keys of b into buf; plain characters only when plain is true (where
+ * a screen takes typing they are typed, not commands). */
+void keys_describe(const struct key_binding *b, char *buf, size_t size, bool plain);
 
 #endif

@@ -291,12 +291,13 @@ help_draw(struct ui *u, struct screen *s)
 		if (seen)
 			continue;
 		char keys[128];
-		keys_describe(b, keys, sizeof keys);
+		bool plain = !(h->scope & (KS_LIST | KS_EDIT | KS_ASK));
+		keys_describe(b, keys, sizeof keys, plain);
 		for (const struct key_binding *c = b + 1; c->action != ACT_NONE; c++)
 			if (c->action == b->action && (c->scope & h->scope) && !c->help) {
 				size_t n = strlen(keys);
 				snprintf(keys + n, sizeof keys - n, ", ");
-				keys_describe(c, keys + n + 2, sizeof keys - n - 2);
+				keys_describe(c, keys + n + 2, sizeof keys - n - 2, plain);
 			}
 		ui_text(y, 2, 30, keys, A_BOLD);
 		ui_text(y, 33, u->cols - 34, _(b->help), A_NORMAL);
