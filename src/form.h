@@ -24,6 +24,9 @@ enum field_type {
 	FT_PHONE,
 	FT_REFERENCE,        /* the id of another record */
 	FT_CALCULATE,        /* computed, read-only, not stored */
+	FT_REFERENCES,       /* several records of one kind: ids joined by ',' */
+	FT_AMOUNTS,          /* records of one kind, each with a number: "id:2.5,id:1"
+	                      * (volunteers and their hours, resources and quantities) */
 };
 
 struct form_choice {
@@ -59,7 +62,7 @@ struct form_field {
 	char *rel_field, *rel_value;
 	const struct form_choices *choices;  /* for the select types */
 	char *choices_name;
-	int ref_kind;                /* for FT_REFERENCE */
+	int ref_kind;                /* for FT_REFERENCE, FT_REFERENCES, FT_AMOUNTS */
 	int line;
 };
 
@@ -106,6 +109,12 @@ void formset_free(struct formset *fs);
 struct form *formset_find(const struct formset *fs, const char *name);
 /* The form for records of kind (the first one), or NULL. */
 struct form *formset_for_kind(const struct formset *fs, int kind);
+/* The form a record was made with: its "_form" field names it when a kind
+ * has several forms (the six service records); else the kind's form. */
+struct form *formset_for_record(const struct formset *fs, const record *r);
+/* Fields whose names start with '_' belong to the program (like "_form"):
+ * never shown, never listed as old fields. */
+#define FORM_INTERNAL_PREFIX '_'
 
 const struct form_field *form_field(const struct form *f, const char *name);
 const char *form_type_name(enum field_type t);
@@ -148,6 +157,11 @@ char *form_calculate(const struct form_field *fd, const record *r, const struct 
 /* The value as shown to someone who may (or may not) see sensitive
  * fields: choice labels, yes/no, masked ID numbers.  malloc'd. */
 char *form_display(const struct form_field *fd, const char *value, bool may_see_sensitive);
+
+/* The parts of an FT_AMOUNTS value: calls fn(id text, amount) for each
+ * "id:amount" item; returns the number of items, or -1 when malformed. */
+int form_amounts_each(const char *value, void (*fn)(const char *id, double amount, void *ctx),
+                      void *ctx);
 
 /* Fields that r has but the form no longer lists (kept, shown read-only). */
 size_t form_extra_fields(const struct form *f, const record *r, const char **names, size_t max);

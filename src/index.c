@@ -8,7 +8,7 @@
 #include "index.h"
 #include "pinyin.h"
 
-enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN };
+enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN, NORM_LINK };
 
 static const struct {
 	int idx;
@@ -26,6 +26,7 @@ static const struct {
 	{IDX_LOGIN, "login", "login", NORM_PLAIN},
 	{IDX_PARENT, "parent", "parent", NORM_PLAIN},
 	{IDX_RESIDENT, "resident", "resident", NORM_PLAIN},
+	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
 
@@ -91,11 +92,47 @@ pinyin_one(const char *initials, void *vctx)
 	return pc->fn(key, n, pc->ctx);
 }
 
+/* Every record id a record names, in any field: one IDX_LINK entry each. */
+static int
+link_entries(const record *r, int (*fn)(const unsigned char *, size_t, void *), void *ctx)
+{
+	for (size_t i = 0; i < r->nfields; i++) {
+		const char *v = r->fields[i].value;
+		while (*v) {
+			size_t n = strcspn(v, ",");
+			size_t idn = strcspn(v, ",:");
+			char item[REC_ID_TEXTMAX];
+			rec_id id;
+			if (idn < sizeof item) {
+				memcpy(item, v, idn);
+				item[idn] = '\0';
+				if (rec_id_parse(item, &id) == 0) {
+					unsigned char key[IDX_KEYMAX];
+					size_t klen = build_key(key, IDX_LINK, r->id.kind, item, NORM_PLAIN);
+					int rc = fn(key, klen, ctx);
+					if (rc)
+						return rc;
+				}
+			}
+			v += n;
+			if (*v)
+				v++;
+		}
+	}
+	return 0;
+}
+
 int
 index_each(const record *r,
            int (*fn)(const unsigned char *key, size_t len, void *ctx), void *ctx)
 {
 	for (size_t i = 0; i < NDEFS; i++) {
+		if (defs[i].norm == NORM_LINK) {
+			int rc = link_entries(r, fn, ctx);
+			if (rc)
+				return rc;
+			continue;
+		}
 		const char *v = record_get(r, defs[i].field);
 		if (!v || !*v)
 			continue;
