@@ -280,7 +280,8 @@ struct enc {
 static void
 enc_bytes(struct enc *e, const void *s, size_t n)
 {
-	if (e->oom)
+	/* an empty string may come as NULL: memcpy must not see it */
+	if (e->oom || n == 0)
 		return;
 	if (e->len + n > e->cap) {
 		size_t ncap = e->cap ? e->cap : 128;

@@ -196,6 +196,25 @@ START_TEST(test_record_roundtrip)
 }
 END_TEST
 
+/* A record never saved has no stamps: encoding it (a draft does) must not
+ * hand memcpy a NULL, which the sanitizer build stops on. */
+START_TEST(test_record_unsaved_encodes)
+{
+	record *r = record_new(REC_RESIDENT);
+	record_set(r, "name", "王𠈌明");
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	ck_assert_ptr_nonnull(enc);
+	record *d;
+	ck_assert_int_eq(record_decode(enc, len, NULL, &d), 0);
+	ck_assert_str_eq(record_get(d, "name"), "王𠈌明");
+	ck_assert_str_eq(d->created_by, "");
+	free(enc);
+	record_free(d);
+	record_free(r);
+}
+END_TEST
+
 START_TEST(test_record_set_remove)
 {
 	record *r = record_new(REC_NEED);
@@ -850,6 +869,7 @@ store_suite(void)
 	TCase *tc = tcase_create("records");
 	tcase_add_test(tc, test_record_roundtrip);
 	tcase_add_test(tc, test_record_set_remove);
+	tcase_add_test(tc, test_record_unsaved_encodes);
 	tcase_add_test(tc, test_rec_id_text);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("store");
