@@ -3,6 +3,7 @@
  * calculations, and how a value is shown. */
 #include "config.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -167,6 +168,200 @@ check_select_multiple(const struct form_field *fd, const char *v, char **out, ch
 	return NULL;
 }
 
+/* --- several records, and records with amounts -------------------------- */
+
+/* One item of a references or amounts value, cut from the text. */
+struct item {
+	const char *id, *num;   /* not NUL-terminated */
+	size_t idlen, numlen;   /* numlen 0: no ":number" */
+	double amount;
+};
+
+static bool
+blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/* s[0..len) without blanks around it */
+static void
+strip(const char **s, size_t *len)
+{
+	while (*len && blank(**s)) {
+		(*s)++;
+		(*len)--;
+	}
+	while (*len && blank((*s)[*len - 1]))
+		(*len)--;
+}
+
+/* A plain amount: digits, maybe one '.' among them (no sign, exponent,
+ * hex, inf or nan, which strtod would take). */
+static bool
+plain_number(const char *s, size_t len, double *out)
+{
+	size_t digits = 0, dots = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] >= '0' && s[i] <= '9')
+			digits++;
+		else if (s[i] == '.' && !dots)
+			dots++;
+		else
+			return false;
+	}
+	if (!digits || len >= 64)
+		return false;
+	char buf[64];
+	memcpy(buf, s, len);
+	buf[len] = '\0';
+	*out = strtod(buf, NULL);
+	return true;
+}
+
+/* Cut value into its items at ','; with amounts, each "id:number".
+ * Returns the number of items (*items malloc'd, may be NULL for 0), or
+ * -1 when malformed (*at the bad item's index, or -1 for memory). */
+static long
+split_items(const char *value, bool amounts, struct item **items, long *at)
+{
+	*items = NULL;
+	*at = -1;
+	size_t cap = 1;
+	for (const char *q = value; *q; q++)
+		cap += *q == ',';
+	struct item *it = calloc(cap, sizeof *it);
+	if (!it)
+		return -1;
+	long n = 0;
+	for (const char *q = value;; q++) {
+		size_t l = strcspn(q, ",");
+		struct item *x = &it[n];
+		x->id = q;
+		x->idlen = l;
+		if (amounts) {
+			const char *colon = memchr(q, ':', l);
+			if (colon) {
+				x->idlen = (size_t)(colon - q);
+				x->num = colon + 1;
+				x->numlen = l - x->idlen - 1;
+				strip(&x->num, &x->numlen);
+			}
+		}
+		strip(&x->id, &x->idlen);
+		if (!x->idlen || (amounts && !plain_number(x->num, x->numlen, &x->amount))) {
+			free(it);
+			*at = n;
+			return -1;
+		}
+		n++;
+		q += l;
+		if (!*q)
+			break;
+	}
+	*items = it;
+	return n;
+}
+
+int
+form_amounts_each(const char *value, void (*fn)(const char *id, double amount, void *ctx),
+                  void *ctx)
+{
+	if (!value)
+		return 0;
+	const char *v = value;
+	size_t vl = strlen(v);
+	strip(&v, &vl);
+	if (!vl)
+		return 0;
+	struct item *it;
+	long at;
+	long n = split_items(value, true, &it, &at);
+	if (n < 0)
+		return -1;
+	for (long i = 0; fn && i < n; i++) {
+		char id[REC_ID_TEXTMAX];
+		if (it[i].idlen >= sizeof id) {
+			/* not an id a record could have: the caller finds nothing for it */
+			fn("", it[i].amount, ctx);
+			continue;
+		}
+		memcpy(id, it[i].id, it[i].idlen);
+		id[it[i].idlen] = '\0';
+		fn(id, it[i].amount, ctx);
+	}
+	free(it);
+	return n > INT_MAX ? INT_MAX : (int)n;
+}
+
+/* references and amounts: every id a record of the field's kind, none
+ * twice, amounts numbers from 0 (and within the field's range); the
+ * normal form is the items trimmed, joined by ',' ("id:number"). */
+static const char *
+check_items(const struct form_field *fd, const char *v, char **out, char *buf, size_t size)
+{
+	bool amounts = fd->type == FT_AMOUNTS;
+	const char *what = rec_kind_label(fd->ref_kind);
+	struct item *it;
+	long at;
+	long n = split_items(v, amounts, &it, &at);
+	if (n < 0) {
+		if (at < 0)
+			return _("out of memory");
+		return amounts ? msgf(buf, size, _("Item %ld is not written \"%s:amount\": choose each "
+		                                   "%s from the list (F4) and give its amount, "
+		                                   "a number from 0"), at + 1, what, what)
+		               : msgf(buf, size, _("Item %ld is empty: choose each %s from the list (F4)"),
+		                      at + 1, what);
+	}
+	const char *why = NULL;
+	rec_id *ids = calloc((size_t)n, sizeof *ids);
+	size_t total = 1;
+	if (!ids)
+		why = _("out of memory");
+	for (long i = 0; !why && i < n; i++) {
+		char id[REC_ID_TEXTMAX] = "";
+		if (it[i].idlen < sizeof id) {
+			memcpy(id, it[i].id, it[i].idlen);
+			id[it[i].idlen] = '\0';
+		}
+		if (!*id || rec_id_parse(id, &ids[i]) < 0 || ids[i].kind != fd->ref_kind) {
+			why = msgf(buf, size, _("\"%.*s\" is not a %s: choose each one from the list (F4)"),
+			           (int)(it[i].idlen > 60 ? 60 : it[i].idlen), it[i].id, what);
+			break;
+		}
+		for (long j = 0; j < i; j++)
+			if (rec_id_equal(&ids[i], &ids[j])) {
+				why = msgf(buf, size, _("%s is in the list twice: keep it once"), id);
+				break;
+			}
+		if (!why && amounts && fd->has_range && (it[i].amount < fd->min || it[i].amount > fd->max))
+			why = msgf(buf, size, _("The amount of %s must be from %g to %g"), id, fd->min, fd->max);
+		total += it[i].idlen + it[i].numlen + 2;
+	}
+	free(ids);
+	char *o = why ? NULL : malloc(total);
+	if (!why && !o)
+		why = _("out of memory");
+	if (!why) {
+		size_t len = 0;
+		for (long i = 0; i < n; i++) {
+			if (i)
+				o[len++] = ',';
+			memcpy(o + len, it[i].id, it[i].idlen);
+			len += it[i].idlen;
+			if (amounts) {
+				o[len++] = ':';
+				memcpy(o + len, it[i].num, it[i].numlen);
+				len += it[i].numlen;
+			}
+		}
+		o[len] = '\0';
+		*out = o;
+	}
+	free(it);
+	return why;
+}
+
 const char *
 form_check_value(const struct form_field *fd, const char *typed, char **out, char *buf,
                  size_t size)
@@ -277,6 +472,10 @@ form_check_value(const struct form_field *fd, const char *typed, char **out, cha
 			why = msgf(buf, size, _("Choose a %s from the list (F4)"), rec_kind_label(fd->ref_kind));
 		break;
 	}
+	case FT_REFERENCES:
+	case FT_AMOUNTS:
+		why = check_items(fd, v, &norm, buf, size);
+		break;
 	case FT_CALCULATE:
 		break;
 	}
@@ -442,7 +641,8 @@ form_extra_fields(const struct form *f, const record *r, const char **names, siz
 {
 	size_t n = 0;
 	for (size_t i = 0; i < r->nfields; i++) {
-		if (form_field(f, r->fields[i].name))
+		/* "_form" and the like are the program's, not an older form's */
+		if (r->fields[i].name[0] == FORM_INTERNAL_PREFIX || form_field(f, r->fields[i].name))
 			continue;
 		if (n < max)
 			names[n] = r->fields[i].name;

@@ -29,6 +29,8 @@ static const struct {
 	{FT_PHONE, "phone"},
 	{FT_REFERENCE, "reference"},
 	{FT_CALCULATE, "calculate"},
+	{FT_REFERENCES, "references"},
+	{FT_AMOUNTS, "amounts"},
 };
 #define NTYPES (sizeof types / sizeof types[0])
 
@@ -51,11 +53,20 @@ struct parser {
 	struct form *f;
 	const struct form *shared;
 	bool shared_only;   /* the "choices" file: choice lists and nothing else */
+	const char *dir;    /* where "include NAME" finds NAME.fields */
+	const char *incpath; /* the included file being read, or NULL */
 	struct form_error *err;
 	int line;
 	enum block block;
 	char *listspec;
 	int listline;
+	/* per field: the included file it came from (NULL: the form's own file),
+	 * and whether the form's own file has written a block for it */
+	const char **fsrc;
+	bool *fown;
+	char **incs;        /* the included files' paths (owned) */
+	size_t nincs;
+	size_t cur;         /* the field whose block is open */
 };
 
 static bool
@@ -63,6 +74,22 @@ fail(struct parser *p, int line, const char *fmt, ...)
 {
 	va_list ap;
 	p->err->line = line;
+	va_start(ap, fmt);
+	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
+	va_end(ap);
+	return false;
+}
+
+/* A fault about a field found after the last line: in the file the
+ * field was written in (an included file, or the form's own). */
+static bool
+fail_field(struct parser *p, const struct form_field *fd, const char *fmt, ...)
+{
+	va_list ap;
+	const char *src = p->fsrc ? p->fsrc[fd - p->f->fields] : NULL;
+	if (src)
+		snprintf(p->err->file, sizeof p->err->file, "%s", src);
+	p->err->line = fd->line;
 	va_start(ap, fmt);
 	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
 	va_end(ap);
@@ -129,7 +156,7 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
 static struct form_field *
 cur_field(struct parser *p)
 {
-	return &p->f->fields[p->f->nfields - 1];
+	return &p->f->fields[p->cur];
 }
 
 static struct form_choices *
@@ -175,18 +202,23 @@ field_prop(struct parser *p, const char *key, const char *v)
 			return fail(p, p->line,
 			            _("unknown field type \"%s\" (known: text, note, integer, decimal, "
 			              "date, select_one, select_multiple, yesno, idnum, phone, "
-			              "reference, calculate)"), word);
+			              "reference, references, amounts, calculate)"), word);
+		/* a block that changes an included field may change its type too */
+		free(fd->choices_name);
+		fd->choices_name = NULL;
+		fd->ref_kind = 0;
 		if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
 			if (!*arg)
 				return fail(p, p->line, _("%s needs the name of its choice list"), word);
 			return set_str(p, &fd->choices_name, arg);
 		}
-		if (fd->type == FT_REFERENCE) {
+		if (fd->type == FT_REFERENCE || fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 			fd->ref_kind = rec_kind_from_name(arg);
 			if (!fd->ref_kind)
 				return fail(p, p->line,
-				            _("reference needs a kind of record (resident, need, "
-				              "volunteer, organisation, resource, unit ...), not \"%s\""), arg);
+				            _("%s needs a kind of record (resident, need, "
+				              "volunteer, organisation, resource, unit ...), not \"%s\""),
+				            word, arg);
 			return true;
 		}
 		if (*arg)
@@ -312,6 +344,101 @@ find_choices(const struct form *f, const char *name)
 }
 
 static bool
+field_directive(struct parser *p, const char *v)
+{
+	struct form *f = p->f;
+	if (!valid_name(v))
+		return fail(p, p->line, _("a field name is lowercase letters, digits and _, not \"%s\""), v);
+	const struct form_field *old = form_field(f, v);
+	if (old) {
+		/* The form's own block for a field an included file brought in
+		 * changes that field (e.g. gives it this form's default). */
+		size_t i = (size_t)(old - f->fields);
+		if (p->incpath || !p->fsrc[i] || p->fown[i])
+			return fail(p, p->line, _("the field \"%s\" is defined twice"), v);
+		p->fown[i] = true;
+		p->fsrc[i] = NULL;
+		f->fields[i].line = p->line;
+		p->cur = i;
+		p->block = B_FIELD;
+		return true;
+	}
+	struct form_field *nf = realloc(f->fields, (f->nfields + 1) * sizeof *nf);
+	if (!nf)
+		return oom(p);
+	f->fields = nf;
+	const char **ns = realloc(p->fsrc, (f->nfields + 1) * sizeof *ns);
+	if (!ns)
+		return oom(p);
+	p->fsrc = ns;
+	bool *no = realloc(p->fown, (f->nfields + 1) * sizeof *no);
+	if (!no)
+		return oom(p);
+	p->fown = no;
+	memset(&f->fields[f->nfields], 0, sizeof *nf);
+	f->fields[f->nfields].name = strdup(v);
+	f->fields[f->nfields].line = p->line;
+	p->fsrc[f->nfields] = p->incpath;
+	p->fown[f->nfields] = !p->incpath;
+	p->cur = f->nfields;
+	f->nfields++;
+	p->block = B_FIELD;
+	return cur_field(p)->name ? true : oom(p);
+}
+
+static char *slurp(const char *path, struct form_error *err);
+static bool parse_lines(struct parser *p, const char *text);
+
+/* "include NAME": the field blocks (and choice lists) of DIR/NAME.fields,
+ * here.  Faults inside it are reported with its own name and lines. */
+static bool
+include_directive(struct parser *p, const char *v)
+{
+	p->block = B_TOP;
+	if (!valid_name(v))
+		return fail(p, p->line, _("include names a file of fields: lowercase letters, digits "
+		                          "and _, not \"%s\""), v);
+	char **ni = realloc(p->incs, (p->nincs + 1) * sizeof *ni);
+	if (!ni)
+		return oom(p);
+	p->incs = ni;
+	if (asprintf(&p->incs[p->nincs], "%s/%s.fields", p->dir, v) < 0)
+		return oom(p);
+	const char *path = p->incs[p->nincs++];
+	struct form_error rerr;
+	memset(&rerr, 0, sizeof rerr);
+	char *text = slurp(path, &rerr);
+	if (!text)
+		return fail(p, p->line, _("the included file \"%s\" cannot be read: %s"), path,
+		            rerr.msg[0] ? rerr.msg : _("out of memory"));
+	struct form *f = p->f;
+	size_t nf0 = f->nfields, nc0 = f->nchoices;
+	int line = p->line;
+	p->incpath = path;
+	snprintf(p->err->file, sizeof p->err->file, "%s", path);
+	bool ok = parse_lines(p, text);
+	free(text);
+	/* its blocks are whole by its end: name the fault there, not in the form */
+	for (size_t i = nc0; ok && i < f->nchoices; i++)
+		if (f->choices[i].n == 0)
+			ok = fail(p, f->choices[i].line, _("the choice list \"%s\" has no choices"),
+			          f->choices[i].name);
+	for (size_t i = nf0; ok && i < f->nfields; i++) {
+		if (!f->fields[i].type)
+			ok = fail(p, f->fields[i].line, _("the field \"%s\" has no type"), f->fields[i].name);
+		else if (!f->fields[i].label)
+			ok = fail(p, f->fields[i].line, _("the field \"%s\" has no label"), f->fields[i].name);
+	}
+	if (!ok)
+		return false;
+	p->incpath = NULL;
+	snprintf(p->err->file, sizeof p->err->file, "%s", f->path);
+	p->line = line;
+	p->block = B_TOP;
+	return true;
+}
+
+static bool
 top_directive(struct parser *p, const char *key, const char *v)
 {
 	struct form *f = p->f;
@@ -330,22 +457,13 @@ top_directive(struct parser *p, const char *key, const char *v)
 	}
 	if (p->shared_only)
 		return fail(p, p->line, _("this file holds shared choice lists only: \"%s\" does not belong here"), key);
-	if (strcmp(key, "field") == 0) {
-		if (!valid_name(v))
-			return fail(p, p->line, _("a field name is lowercase letters, digits and _, not \"%s\""), v);
-		if (form_field(f, v))
-			return fail(p, p->line, _("the field \"%s\" is defined twice"), v);
-		struct form_field *nf = realloc(f->fields, (f->nfields + 1) * sizeof *nf);
-		if (!nf)
-			return oom(p);
-		f->fields = nf;
-		memset(&f->fields[f->nfields], 0, sizeof *nf);
-		f->fields[f->nfields].name = strdup(v);
-		f->fields[f->nfields].line = p->line;
-		f->nfields++;
-		p->block = B_FIELD;
-		return cur_field(p)->name ? true : oom(p);
-	}
+	if (strcmp(key, "field") == 0)
+		return field_directive(p, v);
+	if (p->incpath)
+		return fail(p, p->line, _("an included file holds only \"field\" and \"choices\" "
+		                          "blocks: \"%s\" does not belong here"), key);
+	if (strcmp(key, "include") == 0)
+		return include_directive(p, v);
 	p->block = B_TOP;
 	if (strcmp(key, "form") == 0) {
 		if (!valid_name(v))
@@ -371,7 +489,8 @@ top_directive(struct parser *p, const char *key, const char *v)
 		return set_str(p, &p->listspec, v);
 	}
 	return fail(p, p->line,
-	            _("unknown directive \"%s\" (known: form, title, kind, version, list, choices, field)"),
+	            _("unknown directive \"%s\" (known: form, title, kind, version, list, include, "
+	              "choices, field)"),
 	            key);
 }
 
@@ -399,30 +518,30 @@ finish(struct parser *p)
 	for (size_t i = 0; i < f->nfields; i++) {
 		struct form_field *fd = &f->fields[i];
 		if (!fd->type)
-			return fail(p, fd->line, _("the field \"%s\" has no type"), fd->name);
+			return fail_field(p, fd, _("the field \"%s\" has no type"), fd->name);
 		if (!fd->label)
-			return fail(p, fd->line, _("the field \"%s\" has no label"), fd->name);
+			return fail_field(p, fd, _("the field \"%s\" has no label"), fd->name);
 		if (fd->choices_name) {
 			fd->choices = find_choices(f, fd->choices_name);
 			if (!fd->choices)
 				fd->choices = find_choices(p->shared, fd->choices_name);
 			if (!fd->choices)
-				return fail(p, fd->line, _("the field \"%s\" names the choice list \"%s\", "
-				                           "which is not defined"), fd->name, fd->choices_name);
+				return fail_field(p, fd, _("the field \"%s\" names the choice list \"%s\", "
+				                          "which is not defined"), fd->name, fd->choices_name);
 		}
 		if (fd->type == FT_CALCULATE && !fd->calc)
-			return fail(p, fd->line, _("the calculated field \"%s\" has no calculation"), fd->name);
+			return fail_field(p, fd, _("the calculated field \"%s\" has no calculation"), fd->name);
 		if (fd->calc) {
 			const struct form_field *arg = form_field(f, fd->calc_arg);
 			if (!arg || arg->type != FT_IDNUM)
-				return fail(p, fd->line, _("the calculation of \"%s\" needs an ID number "
-				                           "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
+				return fail_field(p, fd, _("the calculation of \"%s\" needs an ID number "
+				                          "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
 		}
 		if (fd->rel_field) {
 			const struct form_field *rf = form_field(f, fd->rel_field);
 			if (!rf || rf == fd)
-				return fail(p, fd->line, _("\"relevant\" of \"%s\" names the field \"%s\", "
-				                           "which is not in the form"), fd->name, fd->rel_field);
+				return fail_field(p, fd, _("\"relevant\" of \"%s\" names the field \"%s\", "
+				                          "which is not in the form"), fd->name, fd->rel_field);
 		}
 		if (fd->dflt && fd->type != FT_CALCULATE && strcmp(fd->dflt, "today") != 0 &&
 		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0) {
@@ -430,8 +549,8 @@ finish(struct parser *p)
 			const char *why = form_check_value(fd, fd->dflt, &norm, buf, sizeof buf);
 			free(norm);
 			if (why)
-				return fail(p, fd->line, _("the default of \"%s\" breaks its own rule: %s"),
-				            fd->name, why);
+				return fail_field(p, fd, _("the default of \"%s\" breaks its own rule: %s"),
+				                  fd->name, why);
 		}
 	}
 	/* the list columns: named fields, or the first few */
@@ -471,37 +590,29 @@ trim(char *s)
 	return s;
 }
 
-static struct form *
-parse(const char *text, const char *path, const struct form *shared, bool shared_only,
-      struct form_error *err)
+/* The lines of one file (the form's own, or one it includes) into p. */
+static bool
+parse_lines(struct parser *p, const char *text)
 {
-	memset(err, 0, sizeof *err);
-	snprintf(err->file, sizeof err->file, "%s", path ? path : "-");
-	struct form *f = calloc(1, sizeof *f);
-	char *copy = strdup(text);
-	if (!f || !copy) {
-		free(f);
-		free(copy);
-		snprintf(err->msg, sizeof err->msg, "%s", _("out of memory"));
-		return NULL;
-	}
-	f->path = strdup(path ? path : "-");
-	struct parser p = {.f = f, .shared = shared, .shared_only = shared_only, .err = err};
-	bool ok = true;
 	size_t bad;
 	if (!text_utf8_valid(text, strlen(text), &bad)) {
 		int line = 1;
 		for (size_t i = 0; i < bad; i++)
 			line += text[i] == '\n';
-		ok = fail(&p, line, "%s", _("the file is not UTF-8 (save it as UTF-8 in your editor)"));
+		return fail(p, line, "%s", _("the file is not UTF-8 (save it as UTF-8 in your editor)"));
 	}
+	char *copy = strdup(text);
+	if (!copy)
+		return oom(p);
+	bool ok = true;
 	char *save = NULL;
 	int lineno = 0;
+	p->block = B_TOP;
 	for (char *s = copy; ok && s; s = save) {
 		save = strchr(s, '\n');
 		if (save)
 			*save++ = '\0';
-		p.line = ++lineno;
+		p->line = ++lineno;
 		bool indented = *s == ' ' || *s == '\t';
 		char *line = trim(s);
 		if (!*line || *line == '#')
@@ -513,19 +624,44 @@ parse(const char *text, const char *path, const struct form *shared, bool shared
 			*val++ = '\0';
 		val = trim(val);
 		if (!indented) {
-			ok = top_directive(&p, key, val);
-		} else if (p.block == B_FIELD) {
-			ok = field_prop(&p, key, val);
-		} else if (p.block == B_CHOICES) {
-			ok = choice_item(&p, key, val);
+			ok = top_directive(p, key, val);
+		} else if (p->block == B_FIELD) {
+			ok = field_prop(p, key, val);
+		} else if (p->block == B_CHOICES) {
+			ok = choice_item(p, key, val);
 		} else {
-			ok = fail(&p, p.line, "%s", _("an indented line must belong to a \"field\" or \"choices\" block"));
+			ok = fail(p, p->line, "%s", _("an indented line must belong to a \"field\" or \"choices\" block"));
 		}
 	}
+	free(copy);
+	return ok;
+}
+
+static struct form *
+parse(const char *text, const char *path, const char *dir, const struct form *shared,
+      bool shared_only, struct form_error *err)
+{
+	memset(err, 0, sizeof *err);
+	snprintf(err->file, sizeof err->file, "%s", path ? path : "-");
+	struct form *f = calloc(1, sizeof *f);
+	if (f)
+		f->path = strdup(path ? path : "-");
+	if (!f || !f->path) {
+		free(f);
+		snprintf(err->msg, sizeof err->msg, "%s", _("out of memory"));
+		return NULL;
+	}
+	struct parser p = {.f = f, .shared = shared, .shared_only = shared_only, .dir = dir,
+	                   .err = err};
+	bool ok = parse_lines(&p, text);
 	if (ok)
 		ok = finish(&p);
-	free(copy);
 	free(p.listspec);
+	free((void *)p.fsrc);
+	free(p.fown);
+	for (size_t i = 0; i < p.nincs; i++)
+		free(p.incs[i]);
+	free(p.incs);
 	if (!ok) {
 		form_free(f);
 		return NULL;
@@ -533,10 +669,27 @@ parse(const char *text, const char *path, const struct form *shared, bool shared
 	return f;
 }
 
+/* "include NAME" reads NAME.fields from the folder of path (as a C
+ * compiler finds #include "x" beside the file), so formset_load's forms
+ * find theirs in the forms folder; a path without a folder reads from
+ * the current one. */
 struct form *
 form_parse(const char *text, const char *path, const struct form *shared, struct form_error *err)
 {
-	return parse(text, path, shared, false, err);
+	char *dir = NULL;
+	const char *slash = path ? strrchr(path, '/') : NULL;
+	if (slash) {
+		dir = strndup(path, slash == path ? 1 : (size_t)(slash - path));
+		if (!dir) {
+			memset(err, 0, sizeof *err);
+			snprintf(err->file, sizeof err->file, "%s", path);
+			snprintf(err->msg, sizeof err->msg, "%s", _("out of memory"));
+			return NULL;
+		}
+	}
+	struct form *f = parse(text, path, dir ? dir : ".", shared, false, err);
+	free(dir);
+	return f;
 }
 
 void
@@ -660,7 +813,7 @@ formset_load(const char *dir, struct form_error *err)
 		fclose(probe);
 		char *text = slurp(path, err);
 		if (text)
-			fs->shared = parse(text, path, NULL, true, err);
+			fs->shared = parse(text, path, NULL, NULL, true, err);
 		free(text);
 		if (!fs->shared) {
 			free(path);
@@ -770,4 +923,15 @@ formset_for_kind(const struct formset *fs, int kind)
 		if (fs->forms[i]->kind == kind)
 			return fs->forms[i];
 	return NULL;
+}
+
+struct form *
+formset_for_record(const struct formset *fs, const record *r)
+{
+	/* a "_form" naming a form of another kind is not trusted */
+	const char *name = record_get(r, "_form");
+	struct form *f = name ? formset_find(fs, name) : NULL;
+	if (f && f->kind == r->id.kind)
+		return f;
+	return formset_for_kind(fs, r->id.kind);
 }
