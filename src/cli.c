@@ -1,5 +1,6 @@
 /* cli.c: global options, the verb table, and the verbs init, find, show,
- * check-forms, help and version; with no verb, the full-screen program. */
+ * hours, balance, certificate, check-forms, help and version; with no
+ * verb, the full-screen program. */
 #include "config.h"
 
 #include <errno.h>
@@ -20,8 +21,10 @@
 #include "paths.h"
 #include "search.h"
 #include "store.h"
+#include "tally.h"
 #include "text.h"
 #include "ui.h"
+#include "valid.h"
 
 #include <lmdb.h>
 
@@ -661,6 +664,243 @@ cmd_show(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
+/* --- hours, balance, certificate ------------------------------------------ */
+
+/* The one record id a tally verb takes: not an id is a usage error (2);
+ * an id of another kind is a mistake about the record (1). */
+static int
+tally_arg(const char *arg, int kind, const char *wrong_kind, rec_id *id)
+{
+	if (rec_id_parse(arg, id) < 0)
+		return usage_error(_("\"%s\" is not a record id (like vol-3f9a2c71d0e4-42)"), arg);
+	if (id->kind != kind) {
+		say(stderr, "shegong: ");
+		say(stderr, wrong_kind, arg, rec_kind_label(id->kind));
+		say(stderr, "\n");
+		return 1;
+	}
+	return 0;
+}
+
+/* An argument as the terminal typed it (GB18030 on a GBK terminal) in the
+ * program's UTF-8.  malloc'd, or NULL when it cannot be read. */
+static char *
+arg_utf8(const char *arg)
+{
+	const char *cs = nl_langinfo(CODESET);
+	size_t len = strlen(arg), outlen;
+	char *out = NULL;
+	if (!cs || strcmp(cs, "UTF-8") == 0 || strcmp(cs, "ANSI_X3.4-1968") == 0)
+		return text_utf8_valid(arg, len, NULL) ? strdup(arg) : NULL;
+	if (text_conv("UTF-8", cs, arg, len, &out, &outlen, NULL) != TEXT_CONV_OK)
+		return NULL;
+	return out;
+}
+
+/* Amounts as people write them: 100, 2.5, never 1.000000e+02. */
+static void
+say_amount(double v)
+{
+	say(stdout, "%.12g", v);
+}
+
+struct hours_ctx {
+	rec_id id;
+	char *name;
+	double hours;
+	size_t services;
+};
+
+static int
+hours_txn(store_txn *t, void *ctx)
+{
+	struct hours_ctx *hc = ctx;
+	record *r;
+	int err = store_get(t, &hc->id, &r);
+	if (err)
+		return err;
+	const char *name = record_get(r, "name");
+	hc->name = strdup(name ? name : "");
+	record_free(r);
+	if (!hc->name)
+		return store_txn_fail(t, STORE_NOMEM);
+	return tally_volunteer_hours(t, &hc->id, &hc->hours, &hc->services);
+}
+
+/* Say what went wrong reading the record arg names; returns the exit status. */
+static int
+record_error(struct cli *c, int err, const char *arg)
+{
+	if (err == STORE_NOTFOUND) {
+		say(stderr, _("shegong: there is no record %s.\n"), arg);
+		return 1;
+	}
+	return store_error(c, err);
+}
+
+static int
+cmd_hours(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", _("hours needs one volunteer id, e.g. vol-3f9a2c71d0e4-42"));
+	struct hours_ctx hc = {0};
+	int rc = tally_arg(argv[1], REC_VOLUNTEER, _("%s is not a volunteer: it is a %s."), &hc.id);
+	store *st;
+	if (rc || (rc = open_db(c, &st)))
+		return rc;
+	int err = store_read(st, hours_txn, &hc);
+	if (err) {
+		rc = record_error(c, err, argv[1]);
+	} else {
+		say_value(stdout, hc.name, 0);
+		say(stdout, "\t%.1f\t%zu\n", hc.hours, hc.services);
+	}
+	store_close(st);
+	free(hc.name);
+	return rc;
+}
+
+struct balance_ctx {
+	rec_id id;
+	char *name, *unit;
+	double used, left;
+	bool has_quantity;
+};
+
+static int
+balance_txn(store_txn *t, void *ctx)
+{
+	struct balance_ctx *bc = ctx;
+	record *r;
+	int err = store_get(t, &bc->id, &r);
+	if (err)
+		return err;
+	const char *name = record_get(r, "name"), *unit = record_get(r, "unit");
+	bc->name = strdup(name ? name : "");
+	bc->unit = strdup(unit ? unit : "");
+	record_free(r);
+	if (!bc->name || !bc->unit)
+		return store_txn_fail(t, STORE_NOMEM);
+	return tally_resource(t, &bc->id, &bc->used, &bc->left, &bc->has_quantity);
+}
+
+static int
+cmd_balance(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", _("balance needs one resource id, e.g. rsc-3f9a2c71d0e4-42"));
+	struct balance_ctx bc = {0};
+	int rc = tally_arg(argv[1], REC_RESOURCE, _("%s is not a resource: it is a %s."), &bc.id);
+	store *st;
+	if (rc || (rc = open_db(c, &st)))
+		return rc;
+	int err = store_read(st, balance_txn, &bc);
+	if (err) {
+		rc = record_error(c, err, argv[1]);
+	} else {
+		say_value(stdout, bc.name, 0);
+		say(stdout, "\t");
+		if (bc.has_quantity)
+			say_amount(bc.left + bc.used);
+		else
+			say(stdout, "-");
+		say(stdout, "\t");
+		say_amount(bc.used);
+		say(stdout, "\t");
+		if (bc.has_quantity)
+			say_amount(bc.left);
+		else
+			say(stdout, "-");
+		say(stdout, "\t");
+		say_value(stdout, bc.unit, 0);
+		say(stdout, "\n");
+	}
+	store_close(st);
+	free(bc.name);
+	free(bc.unit);
+	return rc;
+}
+
+/* A certificate names the room that issues it: by default the unit of
+ * the worker who prints it (NULL when the login is no registered worker). */
+struct room_ctx {
+	const char *login;
+	char *room;
+};
+
+static int
+room_txn(store_txn *t, void *ctx)
+{
+	struct room_ctx *rc = ctx;
+	record *w, *u;
+	rec_id uid;
+	if (worker_by_login(t, rc->login, &w) != STORE_OK)
+		return 0;
+	const char *unit = record_get(w, "unit");
+	if (unit && rec_id_parse(unit, &uid) == 0 && store_get(t, &uid, &u) == STORE_OK) {
+		const char *name = record_get(u, "name");
+		rc->room = name && *name ? strdup(name) : NULL;
+		record_free(u);
+	}
+	record_free(w);
+	return 0;
+}
+
+static int
+cmd_certificate(struct cli *c, int argc, char **argv)
+{
+	const char *id_arg = NULL, *room_arg = NULL, *date = NULL;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_arg = i + 1 < argc;
+		if (strcmp(a, "--room") == 0 && has_arg)
+			room_arg = argv[++i];
+		else if (strcmp(a, "--date") == 0 && has_arg)
+			date = argv[++i];
+		else if (a[0] == '-' && a[1] == '-')
+			return usage_error(_("certificate: unknown option \"%s\""), a);
+		else if (!id_arg)
+			id_arg = a;
+		else
+			return usage_error(_("certificate: one volunteer id, not also \"%s\""), a);
+	}
+	if (!id_arg)
+		return usage_error("%s", _("certificate needs one volunteer id, e.g. "
+		                           "vol-3f9a2c71d0e4-42"));
+	int y, m, d;
+	if (date && (strlen(date) != 10 || date[4] != '-' || valid_date(date, &y, &m, &d)))
+		return usage_error(_("certificate: --date takes a date like 2026-03-15, not \"%s\""),
+		                   date);
+	char *room = NULL;
+	if (room_arg && !(room = arg_utf8(room_arg)))
+		return usage_error(_("certificate: --room \"%s\" cannot be read in this terminal's "
+		                     "language setting"), room_arg);
+	rec_id id;
+	int rc = tally_arg(id_arg, REC_VOLUNTEER, _("%s is not a volunteer: it is a %s."), &id);
+	store *st;
+	if (rc || (rc = open_db(c, &st))) {
+		free(room);
+		return rc;
+	}
+	char today[16];
+	local_env(c, today);
+	if (!room) {
+		struct room_ctx rx = {c->login, NULL};
+		store_read(st, room_txn, &rx);
+		room = rx.room;
+	}
+	int err;
+	char *text = tally_certificate(st, &id, room ? room : "?", date ? date : today, &err);
+	if (text)
+		say(stdout, "%s", text);
+	else
+		rc = record_error(c, err, id_arg);
+	free(text);
+	free(room);
+	store_close(st);
+	return rc;
+}
+
 /* --- help and version ---------------------------------------------------- */
 
 static int cmd_help(struct cli *c, int argc, char **argv);
@@ -697,6 +937,19 @@ static const struct command {
 	{"show", cmd_show, true, N_("show ID"),
 	 N_("Show one record: its id, version, who created and last changed it, and every field "
 	    "of its form.")},
+	{"hours", cmd_hours, true, N_("hours VOLUNTEER-ID"),
+	 N_("A volunteer's service hours: their name, the hours of every service record that lists "
+	    "them, and the number of those services, separated by tabs.")},
+	{"certificate", cmd_certificate, true,
+	 N_("certificate VOLUNTEER-ID [--room TEXT] [--date YYYY-MM-DD]"),
+	 N_("Print a volunteer service certificate (志愿服务记录证明): name, ID number masked in "
+	    "the middle, total hours and each service, with lines for a signature and a seal. "
+	    "--room is the issuing room (default: the name of your unit), --date the date of "
+	    "issue (default: today).")},
+	{"balance", cmd_balance, true, N_("balance RESOURCE-ID"),
+	 N_("What is left of a resource: its name, the quantity it had, how much service records "
+	    "used, what is left and the unit, separated by tabs (\"-\" when it states no "
+	    "quantity).")},
 	{"check-forms", cmd_check_forms, false, N_("check-forms [DIR]"),
 	 N_("Check the form files (in DIR, else the installed ones): each form's name, version and "
 	    "number of fields, or the file and line of the first fault.")},

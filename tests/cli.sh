@@ -2,7 +2,8 @@
 # cli.sh: the command line as a script would use it: help, version, init
 # from options and from files (UTF-8 and GB18030), refusals that save
 # nothing, the demo database, messages in Chinese and in GB18030, finding
-# and showing records, and checking the forms.
+# and showing records, checking the forms, and the refusals of hours,
+# balance and certificate.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-cli-XXXXXX")
@@ -159,6 +160,38 @@ has err "resident.form:$badline: " "the broken file and line are named"
 SHEGONG_FORMSDIR="$tmp/badforms" run 1 "the screen will not open with a broken form" --db "$demo"
 has err "resident.form:$badline: " "and says where the fault is"
 [ -s "$tmp/out" ] && no "output on stdout" || ok "nothing else happens"
+
+# hours, balance, certificate: no service records can be made from the
+# command line yet, so the sums are tested in check-tally; here the
+# refusals, against the database made by init above.
+run 0 "help lists hours, balance and certificate" --help
+has out "hours VOLUNTEER-ID" "help lists hours"
+has out "balance RESOURCE-ID" "help lists balance"
+has out "certificate VOLUNTEER-ID" "help lists certificate"
+for verb in hours balance certificate; do
+  run 2 "$verb without an id" --db "$tmp/a" $verb
+  run 2 "$verb with something that is not an id" --db "$tmp/a" $verb not-an-id
+  has err "not-an-id" "$verb names what is not an id"
+done
+run 1 "hours of a volunteer that does not exist" --db "$tmp/a" hours vol-0000000000aa-999
+has err "no record vol-0000000000aa-999" "the missing volunteer is named"
+run 1 "hours of a resident" --db "$tmp/a" hours res-0000000000aa-1
+has err "not a volunteer" "hours says a resident is no volunteer"
+run 1 "balance of a resource that does not exist" --db "$tmp/a" balance rsc-0000000000aa-999
+has err "no record rsc-0000000000aa-999" "the missing resource is named"
+run 1 "balance of a volunteer" --db "$tmp/a" balance vol-0000000000aa-1
+has err "not a resource" "balance says a volunteer is no resource"
+run 1 "certificate for a volunteer that does not exist" --db "$tmp/a" certificate vol-0000000000aa-999
+has err "no record vol-0000000000aa-999" "the missing volunteer is named"
+[ -s "$tmp/out" ] && no "a certificate printed for no one" || ok "no certificate for no one"
+run 1 "certificate for a resident" --db "$tmp/a" certificate res-0000000000aa-1 --room "安宁村"
+has err "not a volunteer" "certificate says a resident is no volunteer"
+run 2 "certificate with a date that is no day" --db "$tmp/a" certificate vol-0000000000aa-1 --date 2026-02-30
+has err "2026-02-30" "the bad date is named"
+run 2 "certificate with a date in another form" --db "$tmp/a" certificate vol-0000000000aa-1 --date 20260215
+run 2 "certificate with an unknown option" --db "$tmp/a" certificate vol-0000000000aa-1 --seal
+run 2 "certificate with two ids" --db "$tmp/a" certificate vol-0000000000aa-1 vol-0000000000aa-2
+run 1 "hours with no database" --db "$tmp/nodb" hours vol-0000000000aa-1
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
