@@ -60,10 +60,10 @@ struct parser {
 	enum block block;
 	char *listspec;
 	int listline;
-	/* per field: the included file it came from (NULL: the form's own file),
-	 * and whether the form's own file has written a block for it */
+	/* per field: the included file it came from (NULL: the form's own
+	 * file), and the line of the form's own block that changes it (0: none) */
 	const char **fsrc;
-	bool *fown;
+	int *aline;
 	char **incs;        /* the included files' paths (owned) */
 	size_t nincs;
 	size_t cur;         /* the field whose block is open */
@@ -80,20 +80,22 @@ fail(struct parser *p, int line, const char *fmt, ...)
 	return false;
 }
 
-/* A fault about a field found after the last line: in the file the
- * field was written in (an included file, or the form's own). */
-static bool
-fail_field(struct parser *p, const struct form_field *fd, const char *fmt, ...)
+/* Where a fault about a field found after the last line is: in the file
+ * the field was written in (an included file, or the form's own); with
+ * changed, at the form's own block that changed an included field, when
+ * it has one.  Sets the file; returns the line. */
+static int
+field_where(struct parser *p, const struct form_field *fd, bool changed)
 {
-	va_list ap;
-	const char *src = p->fsrc ? p->fsrc[fd - p->f->fields] : NULL;
-	if (src)
-		snprintf(p->err->file, sizeof p->err->file, "%s", src);
-	p->err->line = fd->line;
-	va_start(ap, fmt);
-	vsnprintf(p->err->msg, sizeof p->err->msg, fmt, ap);
-	va_end(ap);
-	return false;
+	size_t i = (size_t)(fd - p->f->fields);
+	const char *src = p->fsrc ? p->fsrc[i] : NULL;
+	int line = fd->line;
+	if (changed && p->aline && p->aline[i]) {
+		src = NULL;
+		line = p->aline[i];
+	}
+	snprintf(p->err->file, sizeof p->err->file, "%s", src ? src : p->f->path);
+	return line;
 }
 
 static bool
@@ -354,11 +356,9 @@ field_directive(struct parser *p, const char *v)
 		/* The form's own block for a field an included file brought in
 		 * changes that field (e.g. gives it this form's default). */
 		size_t i = (size_t)(old - f->fields);
-		if (p->incpath || !p->fsrc[i] || p->fown[i])
+		if (p->incpath || !p->fsrc[i] || p->aline[i])
 			return fail(p, p->line, _("the field \"%s\" is defined twice"), v);
-		p->fown[i] = true;
-		p->fsrc[i] = NULL;
-		f->fields[i].line = p->line;
+		p->aline[i] = p->line;
 		p->cur = i;
 		p->block = B_FIELD;
 		return true;
@@ -371,15 +371,15 @@ field_directive(struct parser *p, const char *v)
 	if (!ns)
 		return oom(p);
 	p->fsrc = ns;
-	bool *no = realloc(p->fown, (f->nfields + 1) * sizeof *no);
-	if (!no)
+	int *na = realloc(p->aline, (f->nfields + 1) * sizeof *na);
+	if (!na)
 		return oom(p);
-	p->fown = no;
+	p->aline = na;
 	memset(&f->fields[f->nfields], 0, sizeof *nf);
 	f->fields[f->nfields].name = strdup(v);
 	f->fields[f->nfields].line = p->line;
 	p->fsrc[f->nfields] = p->incpath;
-	p->fown[f->nfields] = !p->incpath;
+	p->aline[f->nfields] = 0;
 	p->cur = f->nfields;
 	f->nfields++;
 	p->block = B_FIELD;
@@ -518,30 +518,36 @@ finish(struct parser *p)
 	for (size_t i = 0; i < f->nfields; i++) {
 		struct form_field *fd = &f->fields[i];
 		if (!fd->type)
-			return fail_field(p, fd, _("the field \"%s\" has no type"), fd->name);
+			return fail(p, field_where(p, fd, false), _("the field \"%s\" has no type"),
+			            fd->name);
 		if (!fd->label)
-			return fail_field(p, fd, _("the field \"%s\" has no label"), fd->name);
+			return fail(p, field_where(p, fd, false), _("the field \"%s\" has no label"),
+			            fd->name);
 		if (fd->choices_name) {
 			fd->choices = find_choices(f, fd->choices_name);
 			if (!fd->choices)
 				fd->choices = find_choices(p->shared, fd->choices_name);
 			if (!fd->choices)
-				return fail_field(p, fd, _("the field \"%s\" names the choice list \"%s\", "
-				                          "which is not defined"), fd->name, fd->choices_name);
+				return fail(p, field_where(p, fd, false),
+				            _("the field \"%s\" names the choice list \"%s\", "
+				              "which is not defined"), fd->name, fd->choices_name);
 		}
 		if (fd->type == FT_CALCULATE && !fd->calc)
-			return fail_field(p, fd, _("the calculated field \"%s\" has no calculation"), fd->name);
+			return fail(p, field_where(p, fd, false),
+			            _("the calculated field \"%s\" has no calculation"), fd->name);
 		if (fd->calc) {
 			const struct form_field *arg = form_field(f, fd->calc_arg);
 			if (!arg || arg->type != FT_IDNUM)
-				return fail_field(p, fd, _("the calculation of \"%s\" needs an ID number "
-				                          "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
+				return fail(p, field_where(p, fd, false),
+				            _("the calculation of \"%s\" needs an ID number "
+				              "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
 		}
 		if (fd->rel_field) {
 			const struct form_field *rf = form_field(f, fd->rel_field);
 			if (!rf || rf == fd)
-				return fail_field(p, fd, _("\"relevant\" of \"%s\" names the field \"%s\", "
-				                          "which is not in the form"), fd->name, fd->rel_field);
+				return fail(p, field_where(p, fd, false),
+				            _("\"relevant\" of \"%s\" names the field \"%s\", "
+				              "which is not in the form"), fd->name, fd->rel_field);
 		}
 		if (fd->dflt && fd->type != FT_CALCULATE && strcmp(fd->dflt, "today") != 0 &&
 		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0) {
@@ -549,8 +555,8 @@ finish(struct parser *p)
 			const char *why = form_check_value(fd, fd->dflt, &norm, buf, sizeof buf);
 			free(norm);
 			if (why)
-				return fail_field(p, fd, _("the default of \"%s\" breaks its own rule: %s"),
-				                  fd->name, why);
+				return fail(p, field_where(p, fd, true),
+				            _("the default of \"%s\" breaks its own rule: %s"), fd->name, why);
 		}
 	}
 	/* the list columns: named fields, or the first few */
@@ -658,7 +664,7 @@ parse(const char *text, const char *path, const char *dir, const struct form *sh
 		ok = finish(&p);
 	free(p.listspec);
 	free((void *)p.fsrc);
-	free(p.fown);
+	free(p.aline);
 	for (size_t i = 0; i < p.nincs; i++)
 		free(p.incs[i]);
 	free(p.incs);

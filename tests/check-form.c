@@ -1,7 +1,8 @@
 /* check-form.c: the form parser (every good construct, every kind of
  * broken file with its message), each field type's validation, defaults
- * and calculations, old records read under a changed form, and the forms
- * shipped in forms/ against the demo data. */
+ * and calculations, several records and records with amounts, include,
+ * the form a record was made with, old records read under a changed
+ * form, and the forms shipped in forms/ against the demo data. */
 #include "config.h"
 
 #include <check.h>
@@ -236,6 +237,11 @@ static const struct {
 	{"form x\nfield a\n  type reference person\n", 3, "needs a kind of record"},
 	{"form x\nfield a\n  type date extra\n", 3, "takes nothing after it"},
 	{"form x\ntitle \xff\xfe\n", 2, "not UTF-8"},
+	{"form x\nfield a\n  type references person\n", 3, "needs a kind of record"},
+	{"form x\nfield a\n  type amounts\n", 3, "needs a kind of record"},
+	{"form x\nfield _form\n", 2, "lowercase"},
+	{"form x\ninclude Common\n", 2, "lowercase"},
+	{"form x\n\ninclude no_such_fields_file\n", 3, "no_such_fields_file.fields"},
 };
 
 START_TEST(test_broken_forms)
@@ -314,6 +320,180 @@ START_TEST(test_values)
 	}
 	free(out);
 	form_free(f);
+}
+END_TEST
+
+/* several records, and records with amounts: the ids are checked one by
+ * one (kind, no id twice), each amount is a plain number from 0 */
+static const char *multi =
+	"form multi\ntitle Multi\nkind service\nversion 1\n"
+	"field who\n  type references resident\n  label Who\n"
+	"field vols\n  type amounts volunteer\n  label Volunteers\n  range 0..24\n"
+	"field used\n  type amounts rsc\n  label Used\n";
+
+#define R1 "res-3f9a2c71d0e4-7"
+#define R2 "res-3f9a2c71d0e4-8"
+#define V1 "vol-3f9a2c71d0e4-1"
+#define V2 "vol-3f9a2c71d0e4-2"
+
+/* field, typed, normal form (NULL = refused, "" = empty), words of the refusal */
+static const struct {
+	const char *field, *typed, *want, *msg;
+} item_values[] = {
+	{"who", R1, R1, NULL},
+	{"who", " " R1 " , " R2 " ", R1 "," R2, NULL},
+	{"who", R2 "," R1, R2 "," R1, NULL},                 /* order kept */
+	{"who", "  ", "", NULL},
+	{"who", R1 "," V1, NULL, "not a resident"},           /* wrong kind */
+	{"who", "unit-3f9a2c71d0e4-7", NULL, "not a resident"},
+	{"who", R1 "," R1, NULL, "twice"},
+	{"who", R1 ",res-3F9A2C71D0E4-7", NULL, "twice"},     /* the same id in capitals */
+	{"who", R1 ",," R2, NULL, "Item 2 is empty"},
+	{"who", R1 ",", NULL, "Item 2 is empty"},
+	{"who", ",", NULL, "Item 1 is empty"},
+	{"who", "张三", NULL, "not a resident"},
+	{"who", R1 ":2", NULL, "not a resident"},
+	{"who", "res-3f9a2c71d0e4-7-1", NULL, "not a resident"},
+	{"who", "res-3f9a2c71d0e4-999999999999999999999999999999999999999999999999999", NULL,
+	 "not a resident"},
+	{"vols", V1 ":2.5, " V2 " : 1", V1 ":2.5," V2 ":1", NULL},
+	{"vols", V1 ":0", V1 ":0", NULL},
+	{"vols", V1 ":24", V1 ":24", NULL},
+	{"vols", V1 ":.5", V1 ":.5", NULL},
+	{"vols", V1, NULL, "Item 1 is not written"},          /* no amount */
+	{"vols", V2 ":1," V1 ":", NULL, "Item 2 is not written"},
+	{"vols", V1 ":-1", NULL, "Item 1"},
+	{"vols", V1 ":abc", NULL, "Item 1"},
+	{"vols", V1 ":1e3", NULL, "Item 1"},
+	{"vols", V1 ":nan", NULL, "Item 1"},
+	{"vols", V1 ":inf", NULL, "Item 1"},
+	{"vols", V1 ":0x10", NULL, "Item 1"},
+	{"vols", V1 ":1.2.3", NULL, "Item 1"},
+	{"vols", V1 ":2:3", NULL, "Item 1"},
+	{"vols", ":2", NULL, "Item 1"},
+	{"vols", V1 ":25", NULL, "from 0 to 24"},            /* the field's range, per amount */
+	{"vols", V1 ":1," V1 ":2", NULL, "twice"},
+	{"vols", "res-3f9a2c71d0e4-1:2", NULL, "not a volunteer"},
+	{"used", "rsc-3f9a2c71d0e4-9:1000000", "rsc-3f9a2c71d0e4-9:1000000", NULL},
+	{"used", V1 ":1", NULL, "not a resource"},
+};
+
+START_TEST(test_item_values)
+{
+	struct form *f = parse_ok(multi);
+	const struct form_field *fd = form_field(f, item_values[_i].field);
+	ck_assert_ptr_nonnull(fd);
+	char *out = NULL, buf[256];
+	const char *why = form_check_value(fd, item_values[_i].typed, &out, buf, sizeof buf);
+	if (item_values[_i].want && !*item_values[_i].want) {
+		ck_assert_ptr_null(why);
+		ck_assert_ptr_null(out);
+	} else if (item_values[_i].want) {
+		ck_assert_msg(why == NULL, "%s \"%s\": %s", item_values[_i].field, item_values[_i].typed,
+		              why);
+		ck_assert_str_eq(out, item_values[_i].want);
+	} else {
+		ck_assert_msg(why != NULL, "%s \"%s\" was accepted as \"%s\"", item_values[_i].field,
+		              item_values[_i].typed, out);
+		ck_assert_msg(strstr(why, item_values[_i].msg) != NULL, "case %d: \"%s\" lacks \"%s\"",
+		              _i, why, item_values[_i].msg);
+		ck_assert_ptr_null(out);
+	}
+	free(out);
+	form_free(f);
+}
+END_TEST
+
+START_TEST(test_item_fields)
+{
+	struct form *f = parse_ok(multi);
+	const struct form_field *who = form_field(f, "who"), *vols = form_field(f, "vols");
+	ck_assert_int_eq(who->type, FT_REFERENCES);
+	ck_assert_int_eq(who->ref_kind, REC_RESIDENT);
+	ck_assert_int_eq(vols->type, FT_AMOUNTS);
+	ck_assert_int_eq(vols->ref_kind, REC_VOLUNTEER);
+	ck_assert_int_eq(form_field(f, "used")->ref_kind, REC_RESOURCE);
+	ck_assert_str_eq(form_type_name(FT_REFERENCES), "references");
+	ck_assert_str_eq(form_type_name(FT_AMOUNTS), "amounts");
+	/* shown as they are: the screens put names to the ids */
+	char *v = form_display(who, R1 "," R2, true);
+	ck_assert_str_eq(v, R1 "," R2);
+	free(v);
+	v = form_display(vols, V1 ":2.5", true);
+	ck_assert_str_eq(v, V1 ":2.5");
+	free(v);
+	/* a whole record: a bad item stops it, on its field */
+	record *r = record_new(REC_SERVICE);
+	record_set(r, "who", R1 "," R2);
+	record_set(r, "vols", V1 ":3," V2 ":4.5");
+	size_t bad;
+	char buf[256];
+	ck_assert_ptr_null(form_check_record(f, r, &bad, buf, sizeof buf));
+	record_set(r, "vols", V1 ":3," V1 ":4.5");
+	const char *why = form_check_record(f, r, &bad, buf, sizeof buf);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_str_eq(f->fields[bad].name, "vols");
+	ck_assert_ptr_nonnull(strstr(why, "Volunteers: "));
+	ck_assert_ptr_nonnull(strstr(why, "twice"));
+	/* "contains" works on several records as on several choices */
+	struct form *g = parse_ok("form g\ntitle G\nkind service\nversion 1\n"
+	                          "field who\n  type references resident\n  label Who\n"
+	                          "field note\n  type text\n  label Note\n  relevant who contains " R2 "\n");
+	ck_assert(form_relevant(form_field(g, "note"), r));
+	record_set(r, "who", R1);
+	ck_assert(!form_relevant(form_field(g, "note"), r));
+	form_free(g);
+	record_free(r);
+	form_free(f);
+}
+END_TEST
+
+struct sum {
+	double total;
+	int calls;
+	char ids[4][REC_ID_TEXTMAX];
+};
+
+static void
+add_amount(const char *id, double amount, void *ctx)
+{
+	struct sum *s = ctx;
+	if (s->calls < 4)
+		snprintf(s->ids[s->calls], sizeof s->ids[0], "%s", id);
+	s->calls++;
+	s->total += amount;
+}
+
+START_TEST(test_amounts_each)
+{
+	struct sum s = {0};
+	ck_assert_int_eq(form_amounts_each(V1 ":2.5," V2 ":1", add_amount, &s), 2);
+	ck_assert_int_eq(s.calls, 2);
+	ck_assert(s.total > 3.49 && s.total < 3.51);
+	ck_assert_str_eq(s.ids[0], V1);
+	ck_assert_str_eq(s.ids[1], V2);
+	/* blanks around the parts, as typed before normalising */
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(form_amounts_each(" " V1 " : 4 ", add_amount, &s), 1);
+	ck_assert_str_eq(s.ids[0], V1);
+	ck_assert(s.total == 4);
+	/* nothing */
+	memset(&s, 0, sizeof s);
+	ck_assert_int_eq(form_amounts_each(NULL, add_amount, &s), 0);
+	ck_assert_int_eq(form_amounts_each("", add_amount, &s), 0);
+	ck_assert_int_eq(form_amounts_each("  ", add_amount, &s), 0);
+	ck_assert_int_eq(s.calls, 0);
+	/* malformed: -1, and fn is never called, not even for the good items first */
+	static const char *const broken_amounts[] = {
+		V1, V1 ":", V1 ":-2", V1 ":x", V1 ":1,", V1 ":1,,", ":3", V1 ":1," V2, V1 ":1e2",
+	};
+	for (size_t i = 0; i < sizeof broken_amounts / sizeof broken_amounts[0]; i++) {
+		ck_assert_msg(form_amounts_each(broken_amounts[i], add_amount, &s) == -1, "\"%s\"",
+		              broken_amounts[i]);
+		ck_assert_int_eq(s.calls, 0);
+	}
+	/* counting only */
+	ck_assert_int_eq(form_amounts_each(V1 ":1," V2 ":2", NULL, NULL), 2);
 }
 END_TEST
 
@@ -425,6 +605,12 @@ START_TEST(test_changed_form)
 	char buf[256];
 	ck_assert_ptr_null(form_check_record(f2, back, &bad, buf, sizeof buf));
 	ck_assert_uint_eq(form_extra_fields(f1, back, extra, 4), 0);
+	/* the program's own fields ("_form") are never taken for old ones */
+	record_set(back, "_form", "p");
+	record_set(back, "_other", "x");
+	ck_assert_uint_eq(form_extra_fields(f1, back, extra, 4), 0);
+	ck_assert_uint_eq(form_extra_fields(f2, back, extra, 4), 1);
+	ck_assert_str_eq(extra[0], "hobby");
 	free(enc);
 	record_free(r);
 	record_free(back);
@@ -452,6 +638,98 @@ START_TEST(test_shipped_forms)
 	const struct form_field *cat = form_field(formset_find(fs, "resident"), "categories");
 	ck_assert_int_eq(cat->type, FT_SELECT_MULTIPLE);
 	ck_assert_uint_eq(cat->choices->n, 10);
+
+	/* the six service forms: the common fields of service.fields, then
+	 * their own; each fixes its function */
+	static const struct {
+		const char *form, *function, *own;
+	} services[] = {
+		{"service_assessment", "assessment", "findings"},
+		{"service_assistance", "assistance", "assistance_kind"},
+		{"service_care", "care", "risk"},
+		{"service_governance", "governance", "activity"},
+		{"service_resources", "resources", "value"},
+		{"service_livelihood", "livelihood", "households"},
+	};
+	static const char *const common[] = {
+		"function", "date", "worker", "village", "needs", "beneficiaries", "headcount",
+		"work_kind", "content", "hours", "volunteers", "resources", "outcome", "followup",
+	};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29"};
+	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
+		struct form *f = formset_find(fs, services[i].form);
+		ck_assert_msg(f != NULL, "no form %s", services[i].form);
+		ck_assert_int_eq(f->kind, REC_SERVICE);
+		ck_assert_uint_eq(f->version, 1);
+		ck_assert_uint_gt(f->nfields, 14);
+		for (size_t k = 0; k < sizeof common / sizeof common[0]; k++)
+			ck_assert_msg(strcmp(f->fields[k].name, common[k]) == 0, "%s: field %zu is %s, not %s",
+			              f->name, k, f->fields[k].name, common[k]);
+		ck_assert_ptr_nonnull(form_field(f, services[i].own));
+		ck_assert_uint_ge(f->nlist, 4);
+		const struct form_field *fn = form_field(f, "function");
+		ck_assert(fn->required && fn->readonly);
+		ck_assert_int_eq(form_field(f, "needs")->type, FT_REFERENCES);
+		ck_assert_int_eq(form_field(f, "needs")->ref_kind, REC_NEED);
+		ck_assert_int_eq(form_field(f, "beneficiaries")->ref_kind, REC_RESIDENT);
+		ck_assert_int_eq(form_field(f, "volunteers")->type, FT_AMOUNTS);
+		ck_assert_int_eq(form_field(f, "volunteers")->ref_kind, REC_VOLUNTEER);
+		ck_assert_int_eq(form_field(f, "resources")->type, FT_AMOUNTS);
+		ck_assert_int_eq(form_field(f, "resources")->ref_kind, REC_RESOURCE);
+		ck_assert_ptr_null(form_field(f, "_form"));
+		/* a new record: the defaults, then what a worker must add */
+		record *r = record_new(REC_SERVICE);
+		ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
+		ck_assert_str_eq(record_get(r, "function"), services[i].function);
+		ck_assert_str_eq(record_get(r, "date"), "2026-11-29");
+		ck_assert_str_eq(record_get(r, "worker"), "anning");
+		size_t bad;
+		char buf[256];
+		ck_assert_ptr_nonnull(form_check_record(f, r, &bad, buf, sizeof buf));
+		record_set(r, "work_kind", "visit");
+		record_set(r, "content", "入户走访");
+		record_set(r, "volunteers", "vol-3f9a2c71d0e4-1:2,vol-3f9a2c71d0e4-2:1.5");
+		record_set(r, "beneficiaries", "res-3f9a2c71d0e4-5");
+		record_set(r, "_form", f->name);
+		ck_assert_msg(form_check_record(f, r, &bad, buf, sizeof buf) == NULL, "%s: %s", f->name,
+		              buf);
+		ck_assert_ptr_eq(formset_for_record(fs, r), f);
+		const char *extra[2];
+		ck_assert_uint_eq(form_extra_fields(f, r, extra, 2), 0);
+		record_free(r);
+	}
+
+	/* volunteers, organisations, resources */
+	static const struct {
+		const char *form;
+		int kind;
+		const char *required;
+	} others[] = {
+		{"volunteer", REC_VOLUNTEER, "idnum"},
+		{"org", REC_ORG, "name"},
+		{"resource", REC_RESOURCE, "provider"},
+	};
+	for (size_t i = 0; i < sizeof others / sizeof others[0]; i++) {
+		struct form *f = formset_find(fs, others[i].form);
+		ck_assert_msg(f != NULL, "no form %s", others[i].form);
+		ck_assert_int_eq(f->kind, others[i].kind);
+		ck_assert_ptr_eq(formset_for_kind(fs, others[i].kind), f);
+		ck_assert(form_field(f, others[i].required)->required);
+	}
+	struct form *vol = formset_find(fs, "volunteer");
+	ck_assert(form_field(vol, "idnum")->sensitive);
+	ck_assert_ptr_null(form_field(vol, "hours"));     /* they add up from services */
+	ck_assert_int_eq(form_field(vol, "team")->ref_kind, REC_ORG);
+	ck_assert_str_eq(form_field(vol, "status")->dflt, "active");
+	struct form *org = formset_find(fs, "org");
+	ck_assert_int_eq(form_field(org, "members")->type, FT_REFERENCES);
+	ck_assert_int_eq(form_field(org, "volunteer_members")->ref_kind, REC_VOLUNTEER);
+	ck_assert_str_eq(form_field(org, "stage")->dflt, "cultivating");
+	struct form *rsc = formset_find(fs, "resource");
+	ck_assert_int_eq(form_field(rsc, "quantity")->type, FT_DECIMAL);
+	ck_assert_uint_eq(form_field(rsc, "category")->choices->n, 4);
+	ck_assert_str_eq(form_field(rsc, "status")->dflt, "available");
+	ck_assert_uint_ge(fs->nforms, 12);
 	formset_free(fs);
 }
 END_TEST
@@ -488,6 +766,236 @@ START_TEST(test_broken_folder)
 	formset_free(fs);
 	unlink(a);
 	rmdir(dir);
+}
+END_TEST
+
+/* --- include -------------------------------------------------------------- */
+
+static void
+put_file(const char *dir, const char *name, const char *text)
+{
+	char path[128];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs(text, f);
+	fclose(f);
+}
+
+static void
+remove_dir(const char *dir)
+{
+	char cmd[96];
+	snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+
+static const char *common_fields =
+	"# shared fields\n"                       /* 1 */
+	"choices mood\n"                          /* 2 */
+	"  good  Good\n"                          /* 3 */
+	"  bad   Bad\n"                           /* 4 */
+	"\n"                                      /* 5 */
+	"field kind\n"                            /* 6 */
+	"  type      select_one service\n"        /* 7 */
+	"  label     Kind\n"                      /* 8 */
+	"  required  yes\n"                       /* 9 */
+	"field mood\n"                            /* 10 */
+	"  type      select_one mood\n"           /* 11 */
+	"  label     Mood\n"                      /* 12 */
+	"field helpers\n"                         /* 13 */
+	"  type      amounts volunteer\n"         /* 14 */
+	"  label     Helpers\n";                  /* 15 */
+
+static const char *including_form =
+	"form a\n"                                /* 1 */
+	"title A\n"                               /* 2 */
+	"kind service\n"                          /* 3 */
+	"version 1\n"                             /* 4 */
+	"list date kind helpers\n"                /* 5 */
+	"field date\n"                            /* 6 */
+	"  type date\n"                           /* 7 */
+	"  label Date\n"                          /* 8 */
+	"include common\n"                        /* 9 */
+	"field kind\n"                            /* 10 */
+	"  default care\n"                        /* 11 */
+	"  readonly yes\n"                        /* 12 */
+	"field own\n"                             /* 13 */
+	"  type text\n"                           /* 14 */
+	"  label Own\n"                           /* 15 */
+	"  relevant mood = bad\n";                /* 16 */
+
+START_TEST(test_include)
+{
+	char dir[] = "/tmp/shegong-forms-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "choices", "choices service\n  care Care\n  governance Governance\n");
+	put_file(dir, "common.fields", common_fields);
+	put_file(dir, "a.form", including_form);
+	put_file(dir, "b.form", "form b\ntitle B\nkind service\nversion 1\ninclude common\n");
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ck_assert_uint_eq(fs->nforms, 2);   /* a .fields file is not a form */
+	struct form *a = formset_find(fs, "a");
+	ck_assert_uint_eq(a->nfields, 5);
+	/* in the place of the include, in the included file's order */
+	static const char *const order[] = {"date", "kind", "mood", "helpers", "own"};
+	for (size_t i = 0; i < 5; i++)
+		ck_assert_str_eq(a->fields[i].name, order[i]);
+	const struct form_field *kind = form_field(a, "kind");
+	ck_assert_int_eq(kind->type, FT_SELECT_ONE);
+	ck_assert_str_eq(kind->label, "Kind");
+	ck_assert(kind->required);
+	ck_assert(kind->readonly);                 /* the form's own block changed it */
+	ck_assert_str_eq(kind->dflt, "care");
+	ck_assert_uint_eq(kind->choices->n, 2);    /* from the shared lists */
+	ck_assert_uint_eq(form_field(a, "mood")->choices->n, 2);  /* from the included file */
+	ck_assert_int_eq(form_field(a, "helpers")->type, FT_AMOUNTS);
+	ck_assert_uint_eq(a->nlist, 3);
+	ck_assert_str_eq(a->fields[a->list[2]].name, "helpers");
+	struct form *b = formset_find(fs, "b");
+	ck_assert_uint_eq(b->nfields, 3);
+	ck_assert_ptr_null(form_field(b, "kind")->dflt);
+	ck_assert(!form_field(b, "kind")->readonly);
+	record *r = record_new(REC_SERVICE);
+	struct form_env env = {"anning", NULL, "2026-11-29"};
+	ck_assert_int_eq(form_apply_defaults(a, r, &env), 0);
+	ck_assert_str_eq(record_get(r, "kind"), "care");
+	record_free(r);
+	formset_free(fs);
+
+	/* form_parse finds the file beside the path it is given */
+	char path[96];
+	snprintf(path, sizeof path, "%s/a.form", dir);
+	struct form *f = form_parse(including_form, path, NULL, &err);
+	ck_assert_ptr_null(f);     /* without the shared lists, "service" is unknown ... */
+	snprintf(path, sizeof path, "%s/common.fields", dir);
+	ck_assert_str_eq(err.file, path);   /* ... and the fault is in the included file */
+	ck_assert_int_eq(err.line, 6);
+	ck_assert_ptr_nonnull(strstr(err.msg, "\"service\""));
+	remove_dir(dir);
+}
+END_TEST
+
+/* Faults with include: which file, which line, what words. */
+static const struct {
+	const char *fields;   /* common.fields, or NULL for none */
+	const char *form;     /* a.form */
+	const char *file;     /* the file named: "common.fields" or "a.form" */
+	int line;
+	const char *msg;
+} include_faults[] = {
+	/* the included file is not there: the form's line names it */
+	{NULL, "form a\ntitle A\nkind service\nversion 1\n\ninclude common\n", "a.form", 6,
+	 "common.fields"},
+	/* a fault inside it: its own name and line */
+	{"field x\n  type text\n  label X\nfield y\n  type txet\n  label Y\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 5, "txet"},
+	{"field x\n  type text\n\nfield y\n  type text\n  label Y\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 1,
+	 "has no label"},
+	{"field x\n  label X\n", "form a\ntitle A\nkind service\nversion 1\ninclude common\n",
+	 "common.fields", 1, "has no type"},
+	{"choices c\nfield x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 1,
+	 "has no choices"},
+	{"field x\n  type text\n  label X\nform z\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 4,
+	 "does not belong here"},
+	{"field x\n  type text\n  label X\ninclude common\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 4,
+	 "does not belong here"},
+	{"\n\nfield x\n  type select_one nolist\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 3,
+	 "\"nolist\", which is not defined"},
+	{"field x\n  type text\n  label \xff\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 3,
+	 "not UTF-8"},
+	/* a field the form has already */
+	{"field x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\nfield x\n  type text\n  label X\ninclude common\n",
+	 "common.fields", 1, "defined twice"},
+	/* the same file twice */
+	{"field x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\ninclude common\n",
+	 "common.fields", 1, "defined twice"},
+	/* the form changes an included field once, not twice */
+	{"field x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\nfield x\n  hint H\n"
+	 "field x\n  hint I\n", "a.form", 8, "defined twice"},
+	/* a default the form gives an included field must pass its rules: the form's line */
+	{"field x\n  type integer\n  label X\n  range 0..9\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n\nfield x\n  default 10\n",
+	 "a.form", 7, "breaks its own rule"},
+	/* after the include, the form's own faults are the form's again */
+	{"field x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\nlist x y\n", "a.form", 6,
+	 "the field \"y\""},
+	{"field x\n  type text\n  label X\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n  type text\n", "a.form", 6,
+	 "must belong to a \"field\""},
+	/* an included field's "relevant" names a field no one has */
+	{"field x\n  type text\n  label X\n  relevant zz set\n",
+	 "form a\ntitle A\nkind service\nversion 1\ninclude common\n", "common.fields", 1,
+	 "\"zz\", which is not in the form"},
+};
+
+START_TEST(test_include_faults)
+{
+	char dir[] = "/tmp/shegong-forms-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	if (include_faults[_i].fields)
+		put_file(dir, "common.fields", include_faults[_i].fields);
+	put_file(dir, "a.form", include_faults[_i].form);
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs == NULL, "case %d loaded", _i);
+	char want[128];
+	snprintf(want, sizeof want, "%s/%s", dir, include_faults[_i].file);
+	ck_assert_msg(strcmp(err.file, want) == 0, "case %d: file %s, wanted %s (%s)", _i, err.file,
+	              want, err.msg);
+	ck_assert_msg(err.line == include_faults[_i].line, "case %d: line %d, wanted %d (%s)", _i,
+	              err.line, include_faults[_i].line, err.msg);
+	ck_assert_msg(strstr(err.msg, include_faults[_i].msg) != NULL, "case %d: \"%s\" lacks \"%s\"",
+	              _i, err.msg, include_faults[_i].msg);
+	remove_dir(dir);
+}
+END_TEST
+
+/* The form a record was made with: "_form" when it names a form of the
+ * record's kind, else the kind's first form. */
+START_TEST(test_form_for_record)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(formsdir(), &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	struct form *first = formset_for_kind(fs, REC_SERVICE);
+	ck_assert_ptr_nonnull(first);
+	ck_assert_str_eq(first->name, "service_assessment");   /* the first by file name */
+	record *r = record_new(REC_SERVICE);
+	ck_assert_ptr_eq(formset_for_record(fs, r), first);
+	record_set(r, "_form", "service_care");
+	ck_assert_ptr_eq(formset_for_record(fs, r), formset_find(fs, "service_care"));
+	record_set(r, "_form", "service_livelihood");
+	ck_assert_ptr_eq(formset_for_record(fs, r), formset_find(fs, "service_livelihood"));
+	record_set(r, "_form", "no_such_form");
+	ck_assert_ptr_eq(formset_for_record(fs, r), first);
+	record_set(r, "_form", "resident");     /* a form of another kind */
+	ck_assert_ptr_eq(formset_for_record(fs, r), first);
+	record_free(r);
+	r = record_new(REC_RESIDENT);
+	ck_assert_ptr_eq(formset_for_record(fs, r), formset_find(fs, "resident"));
+	record_set(r, "_form", "resident");
+	ck_assert_ptr_eq(formset_for_record(fs, r), formset_find(fs, "resident"));
+	/* "_form" is the program's: never an old field of the form */
+	const char *extra[2];
+	ck_assert_uint_eq(form_extra_fields(formset_find(fs, "resident"), r, extra, 2), 0);
+	record_free(r);
+	r = record_new(REC_UNIT);                /* a kind without a form */
+	ck_assert_ptr_null(formset_for_record(fs, r));
+	record_free(r);
+	formset_free(fs);
 }
 END_TEST
 
@@ -556,12 +1064,19 @@ form_suite(void)
 	tcase_add_test(tc, test_good_form);
 	tcase_add_loop_test(tc, test_broken_forms, 0, (int)(sizeof broken / sizeof broken[0]));
 	tcase_add_loop_test(tc, test_values, 0, (int)(sizeof values / sizeof values[0]));
+	tcase_add_loop_test(tc, test_item_values, 0, (int)(sizeof item_values / sizeof item_values[0]));
+	tcase_add_test(tc, test_item_fields);
+	tcase_add_test(tc, test_amounts_each);
 	tcase_add_test(tc, test_record_rules);
 	tcase_add_test(tc, test_changed_form);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_shipped_forms);
 	tcase_add_test(tc, test_broken_folder);
+	tcase_add_test(tc, test_include);
+	tcase_add_loop_test(tc, test_include_faults, 0,
+	                    (int)(sizeof include_faults / sizeof include_faults[0]));
+	tcase_add_test(tc, test_form_for_record);
 	tcase_add_test(tc, test_demo_obeys_forms);
 	suite_add_tcase(s, tc);
 	return s;
