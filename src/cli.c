@@ -872,9 +872,8 @@ cmd_certificate(struct cli *c, int argc, char **argv)
 		return usage_error(_("certificate: --date takes a date like 2026-03-15, not \"%s\""),
 		                   date);
 	char *room = NULL;
-	if (room_arg && !(room = arg_utf8(room_arg)))
-		return usage_error(_("certificate: --room \"%s\" cannot be read in this terminal's "
-		                     "language setting"), room_arg);
+	if (room_arg && !(room = strdup(room_arg)))
+		return 1;
 	rec_id id;
 	int rc = tally_arg(id_arg, REC_VOLUNTEER, _("%s is not a volunteer: it is a %s."), &id);
 	store *st;
@@ -1059,8 +1058,8 @@ screen_forms(void)
 	return fs;
 }
 
-int
-cli_main(int argc, char **argv)
+static int
+cli_run(int argc, char **argv)
 {
 	struct cli c = {0};
 	int i = 1;
@@ -1103,5 +1102,26 @@ cli_main(int argc, char **argv)
 	formset_free(fs);
 	free(c.login);
 	free(c.dbdir);
+	return rc;
+}
+
+/* Arguments arrive in the terminal's encoding (GB18030 on a GBK
+ * terminal); inside, everything is UTF-8: convert them all here, once. */
+int
+cli_main(int argc, char **argv)
+{
+	char **u = calloc((size_t)argc + 1, sizeof *u);
+	if (!u)
+		return 1;
+	int rc = 0;
+	for (int i = 0; i < argc && !rc; i++)
+		if (!(u[i] = arg_utf8(argv[i])))
+			rc = usage_error(_("the argument \"%s\" cannot be read in this terminal's language "
+			                   "setting"), argv[i]);
+	if (!rc)
+		rc = cli_run(argc, u);
+	for (int i = 0; i < argc; i++)
+		free(u[i]);
+	free(u);
 	return rc;
 }

@@ -26,6 +26,7 @@ static const struct {
 	{IDX_LOGIN, "login", "login", NORM_PLAIN},
 	{IDX_PARENT, "parent", "parent", NORM_PLAIN},
 	{IDX_RESIDENT, "resident", "resident", NORM_PLAIN},
+	{IDX_HOUSEHOLD, "household", "household", NORM_PLAIN},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 };
 #define NDEFS (sizeof defs / sizeof defs[0])
@@ -103,11 +104,14 @@ link_entries(const record *r, int (*fn)(const unsigned char *, size_t, void *), 
 			size_t idn = strcspn(v, ",:");
 			char item[REC_ID_TEXTMAX];
 			rec_id id;
+			/* leave room for the id as it prints (a long kind name is longer) */
 			if (idn < sizeof item) {
 				memcpy(item, v, idn);
 				item[idn] = '\0';
 				if (rec_id_parse(item, &id) == 0) {
+					/* the id as it prints, whatever spelling the field used */
 					unsigned char key[IDX_KEYMAX];
+					rec_id_format(&id, item);
 					size_t klen = build_key(key, IDX_LINK, r->id.kind, item, NORM_PLAIN);
 					int rc = fn(key, klen, ctx);
 					if (rc)

@@ -20,6 +20,7 @@ enum idx {
 	IDX_LOGIN = 8,    /* field "login": a worker's account name */
 	IDX_PARENT = 9,   /* field "parent": the unit (or record) above this one */
 	IDX_RESIDENT = 10, /* field "resident": the resident a record is about */
+	IDX_HOUSEHOLD = 12, /* field "household": one household's members */
 	IDX_LINK = 11,    /* every record id named in any field ("id" or "id:amount"
 	                   * items of a comma-separated list): who points to whom */
 };

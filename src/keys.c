@@ -8,8 +8,8 @@
 #include "i18n.h"
 #include "keys.h"
 
-#define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS)
-#define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS)
+#define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | KS_CASE)
+#define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | KS_CASE)
 
 /* Plain characters (ch) act only where the screen is not taking text:
  * in a search box or a form field they are typed. */
@@ -19,7 +19,7 @@ static const struct key_binding table[] = {
 	{ACT_QUIT, KS_HOME, 10, 'Q', 0, L'q', N_("Quit"), N_("Leave the program")},
 	{ACT_BACK, BACKABLE, 10, 'Q', 0, 0, N_("Back"), N_("Go back (asks first if a form has changes)")},
 	{ACT_BACK, BACKABLE, 0, 0, 0, 27, NULL, N_("Go back")},
-	{ACT_BACK, KS_HELP | KS_VIEW | KS_NEEDS, 0, 0, 0, L'q', NULL, NULL},
+	{ACT_BACK, KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE, 0, 0, 0, L'q', NULL, NULL},
 	{ACT_SAVE, KS_EDIT, 2, 'S', 0, 0, N_("Save"), N_("Save the form")},
 	{ACT_NEW, KS_LIST, 3, 'A', 0, 0, N_("New"), N_("Register a new record")},
 	{ACT_NEW, KS_NEEDS, 3, 'A', 0, 0, N_("Project"), N_("Design a project for the chosen service's needs")},
@@ -27,7 +27,9 @@ static const struct key_binding table[] = {
 	{ACT_PICK, KS_EDIT, 4, 'T', 0, 0, N_("Choose"), N_("Choose from a list: choices, a resident, a village")},
 	{ACT_FILTER, KS_LIST, 5, 'F', 0, 0, N_("Filter"), N_("Show one village or one status only")},
 	{ACT_SORT, KS_LIST, 6, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first")},
-	{ACT_NEED, KS_VIEW, 7, 'W', 0, 0, N_("Need"), N_("Take a need for this resident")},
+	{ACT_NEED, KS_VIEW | KS_CASE, 7, 'W', 0, 0, N_("Need"), N_("Take a need for this resident")},
+	{ACT_NEW, KS_CASE, 3, 'A', 0, 0, N_("Service"), N_("Record a service for this resident")},
+	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Case file"), N_("The resident's case file; a volunteer's certificate")},
 	{ACT_SUMMARY, KS_LIST, 8, 'Y', 0, 0, N_("Summary"), N_("The needs list: needs by service and status")},
 	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
 	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
@@ -44,7 +46,7 @@ static const struct key_binding table[] = {
 	{ACT_DELETE, KS_EDIT | KS_LIST, 0, 'D', KEY_DC, 0, NULL, N_("Delete the character under the cursor")},
 	{ACT_KILL, KS_EDIT | KS_LIST, 0, 'U', 0, 0, NULL, N_("Clear the whole value")},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note")},
-	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS, 0, 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
+	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE, 0, 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
 	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)")},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen")},
 	{ACT_NONE, 0, 0, 0, 0, 0, NULL, NULL},

@@ -39,6 +39,7 @@ enum action {
 	ACT_KILL,       /* clear the value */
 	ACT_NEWLINE,    /* a new line inside a note */
 	ACT_TOGGLE,     /* tick a choice in a list of several */
+	ACT_CASE,       /* a resident's case file, a volunteer's certificate */
 };
 
 /* Which screens a binding is for. */
@@ -51,7 +52,9 @@ enum key_scope {
 	KS_PICK = 1 << 5,
 	KS_ASK = 1 << 6,
 	KS_NEEDS = 1 << 7,
-	KS_ALL = 0xff,
+	KS_TEXT = 1 << 8,   /* a text to read */
+	KS_CASE = 1 << 9,   /* a resident's case file */
+	KS_ALL = 0xffff,
 };
 
 struct key_binding {

@@ -13,6 +13,7 @@
 #include "edit.h"
 #include "i18n.h"
 #include "index.h"
+#include "tally.h"
 #include "text.h"
 #include "ui.h"
 
@@ -28,11 +29,14 @@ struct fstate {
 	struct edit ed;            /* the current field's text, while editing */
 	bool ed_live;              /* ed holds a field being typed into */
 	time_t last_draft;
+	char summary[256];         /* what adds up for this record (hours, what is left) */
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
 	const struct form_field *rows[MAXROWS];
 	const char *extra[MAXROWS];
 };
+
+static void sum_up(struct ui *u, struct fstate *fs);
 
 /* Which fields show, in form order: relevant ones, then old fields. */
 static void
@@ -190,6 +194,8 @@ shown_value(struct ui *u, struct fstate *fs, size_t row)
 	const char *v = record_get(fs->r, fd->name);
 	if (v && fd->type == FT_REFERENCE)
 		return ui_ref_name(u, v);
+	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
+		return ui_refs_names(u, v);
 	char *out = form_display(fd, v, true);
 	/* a note's lines, on one row */
 	for (char *p = out; p && *p; p++)
@@ -251,6 +257,8 @@ form_draw(struct ui *u, struct screen *s)
 		hint = _("Worked out from other fields; cannot be typed.");
 	else if (!fd && fs->nrows)
 		hint = _("Kept from an older version of the form; shown, not edited.");
+	else if (fd && fs->editing && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
+		hint = _("F4 (or any key) adds one from a list; Backspace takes the last one off.");
 	else if (fd && fs->editing && (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE ||
 	                               fd->type == FT_REFERENCE))
 		hint = fd->hint ? _(fd->hint) : _("F4 (or any key) opens the list to choose from.");
@@ -258,6 +266,8 @@ form_draw(struct ui *u, struct screen *s)
 		hint = _("y = yes, n = no");
 	else if (fd && fd->hint)
 		hint = _(fd->hint);
+	if (!fs->editing && fs->summary[0])
+		hint = fs->summary;
 	ui_text(u->rows - 4, 1, u->cols - 2, hint, A_DIM);
 	ui_footer(u, fs->editing ? KS_EDIT : KS_VIEW);
 	if (cy >= 0) {
@@ -283,6 +293,92 @@ picked(struct ui *u, void *data, const char *value)
 	u->msg[0] = '\0';
 }
 
+/* Lists of records: a picked record is added (once); an amount is asked
+ * for where the field pairs each record with a number. */
+static void
+append_item(struct fstate *fs, const struct form_field *fd, const char *item, const char *id)
+{
+	const char *old = record_get(fs->r, fd->name);
+	size_t idl = strlen(id);
+	for (const char *p = old; p && *p;) {
+		size_t n = strcspn(p, ",");
+		size_t k = strcspn(p, ",:");
+		if (k == idl && strncmp(p, id, idl) == 0)
+			return;  /* there already */
+		p += n;
+		if (*p)
+			p++;
+	}
+	char *nv;
+	if (asprintf(&nv, "%s%s%s", old ? old : "", old && *old ? "," : "", item) < 0)
+		return;
+	record_set(fs->r, fd->name, nv);
+	free(nv);
+	fs->changed = fs->draft_dirty = true;
+	layout(fs);
+}
+
+struct amount_ask {
+	struct fstate *fs;
+	char id[REC_ID_TEXTMAX];
+};
+
+static void
+amount_given(struct ui *u, void *data, const char *text)
+{
+	struct amount_ask *aa = data;
+	const struct form_field *fd = cur_field(aa->fs);
+	char *end;
+	double d = text ? strtod(text, &end) : -1;
+	if (text && fd && *text && !*end && d >= 0) {
+		char item[REC_ID_TEXTMAX + 32];
+		snprintf(item, sizeof item, "%s:%g", aa->id, d);
+		append_item(aa->fs, fd, item, aa->id);
+		u->msg[0] = '\0';
+	} else if (text) {
+		ui_message(u, "%s", _("Type a number, like 2 or 2.5"));
+	}
+	free(aa);
+}
+
+static void
+picked_more(struct ui *u, void *data, const char *value)
+{
+	struct fstate *fs = data;
+	const struct form_field *fd = cur_field(fs);
+	if (!fd || !value || !*value)
+		return;
+	if (fd->type == FT_REFERENCES) {
+		append_item(fs, fd, value, value);
+		return;
+	}
+	struct amount_ask *aa = calloc(1, sizeof *aa);
+	if (!aa)
+		return;
+	aa->fs = fs;
+	snprintf(aa->id, sizeof aa->id, "%s", value);
+	char *name = ui_ref_name(u, value);
+	char q[256];
+	snprintf(q, sizeof q, _("%s: how much (hours, or the quantity used)?"), name ? name : value);
+	free(name);
+	ui_prompt(u, q, "", amount_given, aa);
+}
+
+/* Take the last item off a list of records. */
+static void
+drop_last(struct fstate *fs, const struct form_field *fd)
+{
+	const char *old = record_get(fs->r, fd->name);
+	if (!old)
+		return;
+	const char *comma = strrchr(old, ',');
+	char *nv = comma ? strndup(old, (size_t)(comma - old)) : NULL;
+	record_set(fs->r, fd->name, nv);
+	free(nv);
+	fs->changed = fs->draft_dirty = true;
+	layout(fs);
+}
+
 static int
 open_picker(struct ui *u, struct fstate *fs, wint_t first)
 {
@@ -291,6 +387,14 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 		return 0;
 	if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
 		pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
+		if (first && u->top->ops->text)
+			u->top->ops->text(u, u->top, first);
+		return UI_REDRAW;
+	}
+	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
+		char title[160];
+		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
+		pick_record(u, fd->ref_kind, title, picked_more, fs);
 		if (first && u->top->ops->text)
 			u->top->ops->text(u, u->top, first);
 		return UI_REDRAW;
@@ -387,6 +491,7 @@ save(struct ui *u, struct fstate *fs)
 	fs->changed = fs->draft_dirty = false;
 	fs->editing = false;
 	fs->ed_live = false;
+	sum_up(u, fs);
 	ui_message(u, was_new ? _("Registered.") : _("Saved."));
 	return UI_REDRAW;
 }
@@ -463,16 +568,92 @@ open_reference(struct ui *u, struct fstate *fs)
 {
 	const struct form_field *fd = cur_field(fs);
 	const char *v = fd && fd->type == FT_REFERENCE ? record_get(fs->r, fd->name) : NULL;
-	struct form *rf = v ? formset_for_kind(u->forms, fd->ref_kind) : NULL;
 	struct get_ctx g = {{0}, NULL};
-	if (!rf || rec_id_parse(v, &g.id) < 0)
+	if (!v || rec_id_parse(v, &g.id) < 0)
 		return 0;
 	store_read(u->st, get_txn, &g);
 	if (!g.r) {
 		ui_message(u, "%s", store_strerror(STORE_NOTFOUND));
 		return UI_REDRAW;
 	}
+	struct form *rf = formset_for_record(u->forms, g.r);
+	if (!rf) {
+		record_free(g.r);
+		return 0;
+	}
 	form_open(u, rf, g.r, false);
+	return UI_REDRAW;
+}
+
+/* What adds up for the record shown: a volunteer's hours, what is left
+ * of a resource.  Worked out when the record is opened or saved, not on
+ * every key. */
+struct sum_ctx {
+	struct fstate *fs;
+};
+
+static int
+sum_txn(store_txn *t, void *ctx)
+{
+	struct fstate *fs = ctx;
+	fs->summary[0] = '\0';
+	if (fs->r->version == 0)
+		return 0;
+	if (fs->f->kind == REC_VOLUNTEER) {
+		double hours = 0;
+		size_t n = 0;
+		int err = tally_volunteer_hours(t, &fs->r->id, &hours, &n);
+		if (!err)
+			snprintf(fs->summary, sizeof fs->summary,
+			         _("Service hours: %.1f, in %zu services (F9: the certificate)"), hours, n);
+		return err;
+	}
+	if (fs->f->kind == REC_RESOURCE) {
+		double used = 0, left = 0;
+		bool has = false;
+		int err = tally_resource(t, &fs->r->id, &used, &left, &has);
+		const char *unit = record_get(fs->r, "unit");
+		if (!err && has)
+			snprintf(fs->summary, sizeof fs->summary, _("Used: %g %s, left: %g %s"), used,
+			         unit ? unit : "", left, unit ? unit : "");
+		else if (!err)
+			snprintf(fs->summary, sizeof fs->summary, _("Used: %g %s"), used, unit ? unit : "");
+		return err;
+	}
+	return 0;
+}
+
+static void
+sum_up(struct ui *u, struct fstate *fs)
+{
+	store_read(u->st, sum_txn, fs);
+}
+
+static int
+case_or_certificate(struct ui *u, struct fstate *fs)
+{
+	if (fs->r->version == 0) {
+		ui_message(u, "%s", _("Save the record first."));
+		return UI_REDRAW;
+	}
+	if (fs->f->kind == REC_RESIDENT) {
+		case_open(u, fs->r);
+		return UI_REDRAW;
+	}
+	if (fs->f->kind == REC_VOLUNTEER) {
+		int err = 0;
+		char *text = tally_certificate(u->st, &fs->r->id, u->place && *u->place ? u->place : "?",
+		                               u->today, &err);
+		if (!text) {
+			ui_message(u, "%s", store_strerror(err));
+			return UI_REDRAW;
+		}
+		ui_show_text(u, _("Volunteer service record certificate"), text);
+		ui_message(u, "%s", _("To print it: shegong certificate ID > file, then print the file."));
+		free(text);
+		return UI_REDRAW;
+	}
+	ui_message(u, "%s", _("A case file is kept for residents; a certificate for volunteers."));
 	return UI_REDRAW;
 }
 
@@ -545,6 +726,9 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			else
 				edit_clear(&fs->ed);
 			fs->changed = fs->draft_dirty = true;
+		} else if (fs->editing && cur_field(fs) && a == ACT_BACKSPACE &&
+		           (cur_field(fs)->type == FT_REFERENCES || cur_field(fs)->type == FT_AMOUNTS)) {
+			drop_last(fs, cur_field(fs));
 		} else if (fs->editing && cur_field(fs) && !cur_field(fs)->readonly &&
 		           a != ACT_DELETE) {
 			picked(u, fs, "");
@@ -566,6 +750,8 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		fs->editing = true;
 		enter_field(fs);
 		return UI_REDRAW;
+	case ACT_CASE:
+		return case_or_certificate(u, fs);
 	case ACT_NEED:
 		start_need(u, fs);
 		return UI_REDRAW;
@@ -622,6 +808,7 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	fs->last_draft = time(NULL);
 	layout(fs);
 	enter_field(fs);
+	sum_up(u, fs);
 	ui_push(u, editing ? &edit_screen : &view_screen, fs);
 }
 

@@ -4,6 +4,7 @@
 
 #include <curses.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
@@ -24,11 +25,11 @@ static const struct {
 	 N_("Take residents' needs, assess them, and keep the needs list."), "need"},
 	{N_("Six services"), REC_SERVICE,
 	 N_("Record the services given: assessment, assistance, care for the old and young, "
-	    "governance, resource linking, livelihood."), NULL},
+	    "governance, resource linking, livelihood."), "service"},
 	{N_("Volunteers and organisations"), REC_VOLUNTEER,
-	 N_("Register volunteers, volunteer teams and community organisations."), NULL},
+	 N_("Register volunteers, volunteer teams and community organisations."), "volunteer|org"},
 	{N_("Resources"), REC_RESOURCE,
-	 N_("People, money, goods and services the room can link to residents."), NULL},
+	 N_("People, money, goods and services the room can link to residents."), "resource"},
 	{N_("Referrals"), REC_REFERRAL,
 	 N_("Refer hard cases to the township station and follow its answer."), NULL},
 	{N_("Reports"), 0,
@@ -81,12 +82,40 @@ home_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_HOME);
 }
 
+static void
+home_list_chosen(struct ui *u, void *data, const char *value)
+{
+	(void)data;
+	struct form *f = value ? formset_find(u->forms, value) : NULL;
+	if (f)
+		list_open(u, f, NULL);
+}
+
+/* An entry opens the list of its form; "service" stands for every form of
+ * that kind; "a|b" lets the worker choose between two lists. */
 static int
 home_open(struct ui *u)
 {
-	struct form *f = menu[u->sel].form ? formset_find(u->forms, menu[u->sel].form) : NULL;
+	const char *spec = menu[u->sel].form;
+	u->msg[0] = '\0';
+	if (spec && strchr(spec, '|')) {
+		struct form *two[2] = {NULL, NULL};
+		size_t n = 0;
+		char *copy = strdup(spec), *save = NULL;
+		for (char *w = copy ? strtok_r(copy, "|", &save) : NULL; w && n < 2;
+		     w = strtok_r(NULL, "|", &save))
+			if ((two[n] = formset_find(u->forms, w)))
+				n++;
+		free(copy);
+		if (n) {
+			pick_form(u, _(menu[u->sel].label), two, n, home_list_chosen, NULL);
+			return UI_REDRAW;
+		}
+	}
+	struct form *f = spec ? formset_find(u->forms, spec) : NULL;
+	if (!f && spec && rec_kind_from_name(spec))
+		f = formset_for_kind(u->forms, rec_kind_from_name(spec));
 	if (f) {
-		u->msg[0] = '\0';
 		list_open(u, f, NULL);
 		return UI_REDRAW;
 	}

@@ -276,6 +276,8 @@ static void
 set_village(struct ui *u, void *data, const char *value)
 {
 	struct list *l = data;
+	if (!value)
+		return;  /* Esc: the filter stays as it was */
 	free(l->village);
 	free(l->village_name);
 	l->village = value ? strdup(value) : NULL;
@@ -285,6 +287,80 @@ set_village(struct ui *u, void *data, const char *value)
 	const struct form_field *fd = form_field(l->f, "status");
 	if (fd && fd->choices)
 		pick_choice(u, fd, NULL, set_status, l);
+}
+
+/* A new record of a kind; where the kind has several forms (the six
+ * service records) the worker first chooses which.  prefill (may be NULL)
+ * gives fields to set, "name=value" pairs. */
+struct newrec {
+	int kind;
+	char *prefill[4];
+};
+
+static void
+newrec_free(struct newrec *nr)
+{
+	for (int i = 0; i < 4; i++)
+		free(nr->prefill[i]);
+	free(nr);
+}
+
+static void
+newrec_open(struct ui *u, struct form *f, struct newrec *nr)
+{
+	record *r = record_new(f->kind);
+	if (!r)
+		return;
+	size_t nforms = 0;
+	for (size_t i = 0; i < u->forms->nforms; i++)
+		nforms += u->forms->forms[i]->kind == f->kind;
+	if (nforms > 1)
+		record_set(r, "_form", f->name);
+	for (int i = 0; nr && i < 4 && nr->prefill[i]; i++) {
+		char *eq = strchr(nr->prefill[i], '=');
+		if (eq) {
+			*eq = '\0';
+			record_set(r, nr->prefill[i], eq + 1);
+			*eq = '=';
+		}
+	}
+	struct form_env env = ui_form_env(u);
+	form_apply_defaults(f, r, &env);
+	form_open(u, f, r, true);
+}
+
+static void
+newrec_chosen(struct ui *u, void *data, const char *value)
+{
+	struct newrec *nr = data;
+	struct form *f = value ? formset_find(u->forms, value) : NULL;
+	if (f)
+		newrec_open(u, f, nr);
+	newrec_free(nr);
+}
+
+void
+list_new_record(struct ui *u, int kind, const char *const *prefill)
+{
+	struct form *choice[16];
+	size_t n = 0;
+	for (size_t i = 0; i < u->forms->nforms && n < 16; i++)
+		if (u->forms->forms[i]->kind == kind)
+			choice[n++] = u->forms->forms[i];
+	if (n == 0)
+		return;
+	struct newrec *nr = calloc(1, sizeof *nr);
+	if (!nr)
+		return;
+	nr->kind = kind;
+	for (int i = 0; prefill && i < 4 && prefill[i]; i++)
+		nr->prefill[i] = strdup(prefill[i]);
+	if (n == 1) {
+		newrec_open(u, choice[0], nr);
+		newrec_free(nr);
+		return;
+	}
+	pick_form(u, _("Which kind of record?"), choice, n, newrec_chosen, nr);
 }
 
 static int
@@ -354,19 +430,14 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_OPEN:
 		if (l->nrows) {
 			record *r = record_dup(l->rows[l->sel]);
+			struct form *rf = r ? formset_for_record(u->forms, r) : NULL;
 			if (r)
-				form_open(u, l->f, r, false);
+				form_open(u, rf ? rf : l->f, r, false);
 		}
 		return UI_REDRAW;
-	case ACT_NEW: {
-		record *r = record_new(l->f->kind);
-		if (r) {
-			struct form_env env = ui_form_env(u);
-			form_apply_defaults(l->f, r, &env);
-			form_open(u, l->f, r, true);
-		}
+	case ACT_NEW:
+		list_new_record(u, l->f->kind, NULL);
 		return UI_REDRAW;
-	}
 	case ACT_SORT:
 		l->by_registration = !l->by_registration;
 		reload(u, l, true);

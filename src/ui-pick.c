@@ -97,7 +97,8 @@ finish(struct ui *u, struct pick *p, const char *value)
 	char *v = value ? strdup(value) : NULL;
 	p->done = NULL;
 	ui_pop(u);
-	if (done && v)
+	/* done hears of a cancel too (value NULL), so it can let go of its data */
+	if (done)
 		done(u, data, v);
 	free(v);
 	return UI_REDRAW;
@@ -307,4 +308,85 @@ ui_ref_name(struct ui *u, const char *idtext)
 	if (rec_id_parse(idtext, &rn.id) == 0)
 		store_read(u->st, refname_txn, &rn);
 	return rn.out ? rn.out : strdup(idtext);
+}
+
+char *
+ui_refs_names(struct ui *u, const char *list)
+{
+	size_t cap = 64, len = 0;
+	char *out = malloc(cap);
+	if (!out)
+		return NULL;
+	out[0] = '\0';
+	for (const char *p = list; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t k = strcspn(p, ",:");
+		char *id = strndup(p, k);
+		char *name = id ? ui_ref_name(u, id) : NULL;
+		char part[256];
+		snprintf(part, sizeof part, "%s%s%s%.*s", len ? "、" : "", name ? name : "?",
+		         k < n ? " " : "", k < n ? (int)(n - k - 1) : 0, k < n ? p + k + 1 : "");
+		free(id);
+		free(name);
+		size_t pl = strlen(part);
+		if (len + pl + 1 > cap) {
+			cap = (len + pl + 1) * 2;
+			char *no = realloc(out, cap);
+			if (!no)
+				break;
+			out = no;
+		}
+		memcpy(out + len, part, pl + 1);
+		len += pl;
+		p += n;
+		if (*p)
+			p++;
+	}
+	return out;
+}
+
+/* --- choosing a form ------------------------------------------------------------- */
+
+/* A pick over forms reuses the choice picker with a made-up field. */
+struct formpick {
+	struct form_field fd;
+	struct form_choices ch;
+	void (*done)(struct ui *u, void *data, const char *value);
+	void *data;
+};
+
+static void
+formpick_done(struct ui *u, void *data, const char *value)
+{
+	struct formpick *fp = data;
+	if (value && fp->done)
+		fp->done(u, fp->data, value);
+	for (size_t i = 0; i < fp->ch.n; i++) {
+		free(fp->ch.items[i].value);
+		free(fp->ch.items[i].label);
+	}
+	free(fp->ch.items);
+	free(fp);
+}
+
+void
+pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
+          void (*done)(struct ui *u, void *data, const char *value), void *data)
+{
+	struct formpick *fp = calloc(1, sizeof *fp);
+	if (!fp || !(fp->ch.items = calloc(n ? n : 1, sizeof *fp->ch.items))) {
+		free(fp);
+		return;
+	}
+	for (size_t i = 0; i < n; i++) {
+		fp->ch.items[i].value = strdup(forms[i]->name);
+		fp->ch.items[i].label = strdup(_(forms[i]->title));
+	}
+	fp->ch.n = n;
+	fp->fd.type = FT_SELECT_ONE;
+	fp->fd.label = (char *)title;
+	fp->fd.choices = &fp->ch;
+	fp->done = done;
+	fp->data = data;
+	pick_choice(u, &fp->fd, NULL, formpick_done, fp);
 }

@@ -14,6 +14,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "edit.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "text.h"
@@ -418,6 +419,206 @@ ui_ask(struct ui *u, const char *question, void (*done)(struct ui *u, void *data
 	a->done = done;
 	a->data = data;
 	ui_push(u, &ask_screen, a);
+}
+
+/* --- a line of text ------------------------------------------------------------- */
+
+struct prompt {
+	char *question;
+	struct edit ed;
+	void (*done)(struct ui *u, void *data, const char *text);
+	void *data;
+};
+
+static void
+prompt_draw(struct ui *u, struct screen *s)
+{
+	struct prompt *p = s->data;
+	int w = u->cols - 10, y = u->rows / 2 - 2;
+	ui_text(y, 5, w, "", A_REVERSE);
+	ui_text(y + 1, 5, w, p->question, A_REVERSE | A_BOLD);
+	ui_text(y + 2, 5, 2, "", A_REVERSE);
+	size_t first;
+	int col = edit_view(&p->ed, w - 4, &first);
+	ui_text(y + 2, 7, w - 4, p->ed.buf + first, A_UNDERLINE);
+	ui_text(y + 2, 5 + w - 2, 2, "", A_REVERSE);
+	ui_text(y + 3, 5, w, _("  Enter: done    Esc: back"), A_REVERSE);
+	move(y + 2, 7 + col);
+	curs_set(1);
+}
+
+static int
+prompt_finish(struct ui *u, struct screen *s, bool ok)
+{
+	struct prompt *p = s->data;
+	void (*done)(struct ui *, void *, const char *) = p->done;
+	void *data = p->data;
+	char *text = ok ? strdup(p->ed.buf) : NULL;
+	p->done = NULL;
+	ui_pop(u);
+	if (done)
+		done(u, data, text);
+	free(text);
+	return UI_REDRAW;
+}
+
+static int
+prompt_text(struct ui *u, struct screen *s, wint_t ch)
+{
+	(void)u;
+	struct prompt *p = s->data;
+	if (p->ed.len < 200)
+		edit_insert_cp(&p->ed, (uint32_t)ch);
+	return UI_REDRAW;
+}
+
+static int
+prompt_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct prompt *p = s->data;
+	switch (a) {
+	case ACT_BACK:
+		return prompt_finish(u, s, false);
+	case ACT_NEXT:
+	case ACT_OPEN:
+	case ACT_SAVE:
+		return prompt_finish(u, s, true);
+	case ACT_BACKSPACE:
+		edit_backspace(&p->ed);
+		return UI_REDRAW;
+	case ACT_DELETE:
+		edit_delete(&p->ed);
+		return UI_REDRAW;
+	case ACT_LEFT:
+		edit_left(&p->ed);
+		return UI_REDRAW;
+	case ACT_RIGHT:
+		edit_right(&p->ed);
+		return UI_REDRAW;
+	case ACT_KILL:
+		edit_clear(&p->ed);
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void
+prompt_free(struct screen *s)
+{
+	struct prompt *p = s->data;
+	free(p->question);
+	edit_free(&p->ed);
+	free(p);
+}
+
+static const struct screen_ops prompt_screen = {
+	.scope = KS_EDIT, .draw = prompt_draw, .key = prompt_key, .text = prompt_text,
+	.free = prompt_free, .overlay = true,
+};
+
+void
+ui_prompt(struct ui *u, const char *question, const char *initial,
+          void (*done)(struct ui *u, void *data, const char *text), void *data)
+{
+	struct prompt *p = calloc(1, sizeof *p);
+	if (!p || !(p->question = strdup(question)) || edit_init(&p->ed, initial) < 0) {
+		if (p)
+			free(p->question);
+		free(p);
+		return;
+	}
+	p->done = done;
+	p->data = data;
+	ui_push(u, &prompt_screen, p);
+}
+
+/* --- a text to read ------------------------------------------------------------ */
+
+struct textview {
+	char *title;
+	char **lines;
+	size_t n, top;
+};
+
+static void
+textview_draw(struct ui *u, struct screen *s)
+{
+	struct textview *tv = s->data;
+	erase();
+	ui_title(u, tv->title);
+	int area = u->rows - 5;
+	for (int i = 0; i < area && tv->top + (size_t)i < tv->n; i++)
+		ui_text(2 + i, 1, u->cols - 2, tv->lines[tv->top + (size_t)i], A_NORMAL);
+	ui_footer(u, KS_TEXT);
+}
+
+static int
+textview_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct textview *tv = s->data;
+	size_t page = u->rows > 6 ? (size_t)(u->rows - 6) : 1;
+	switch (a) {
+	case ACT_BACK:
+		return UI_POP;
+	case ACT_UP:
+		if (tv->top)
+			tv->top--;
+		return UI_REDRAW;
+	case ACT_DOWN:
+		if (tv->top + 1 < tv->n)
+			tv->top++;
+		return UI_REDRAW;
+	case ACT_PGUP:
+		tv->top = tv->top > page ? tv->top - page : 0;
+		return UI_REDRAW;
+	case ACT_PGDN:
+		if (tv->top + page < tv->n)
+			tv->top += page;
+		return UI_REDRAW;
+	default:
+		return 0;
+	}
+}
+
+static void
+textview_free(struct screen *s)
+{
+	struct textview *tv = s->data;
+	for (size_t i = 0; i < tv->n; i++)
+		free(tv->lines[i]);
+	free(tv->lines);
+	free(tv->title);
+	free(tv);
+}
+
+static const struct screen_ops textview_screen = {
+	.scope = KS_TEXT, .draw = textview_draw, .key = textview_key, .free = textview_free,
+};
+
+void
+ui_show_text(struct ui *u, const char *title, const char *text)
+{
+	struct textview *tv = calloc(1, sizeof *tv);
+	if (!tv)
+		return;
+	tv->title = strdup(title);
+	for (const char *p = text; p && *p;) {
+		size_t l = strcspn(p, "\n");
+		char **nl = realloc(tv->lines, (tv->n + 1) * sizeof *nl);
+		if (!nl)
+			break;
+		tv->lines = nl;
+		tv->lines[tv->n++] = strndup(p, l);
+		p += l;
+		if (*p)
+			p++;
+	}
+	ui_push(u, &textview_screen, tv);
 }
 
 /* --- the loop ----------------------------------------------------------------- */

@@ -88,11 +88,22 @@ struct form_env ui_form_env(struct ui *u);
 void ui_ask(struct ui *u, const char *question,
             void (*done)(struct ui *u, void *data, bool yes), void *data);
 
+/* Ask for one line of text in a box (a number, a short answer); then
+ * calls done(u, data, text), text NULL when the worker pressed Esc. */
+void ui_prompt(struct ui *u, const char *question, const char *initial,
+               void (*done)(struct ui *u, void *data, const char *text), void *data);
+/* Show a text (a certificate, a slip) on a screen of its own, to read
+ * and scroll; it is also written to file when file is not NULL. */
+void ui_show_text(struct ui *u, const char *title, const char *text);
+
 /* The screens. */
 extern const struct screen_ops home_screen;
 void home_refresh_counts(struct ui *u);
 /* The list of the records of a form. */
 void list_open(struct ui *u, struct form *f, const char *status_filter);
+/* A new record of kind, in its form (the worker chooses when the kind has
+ * several); prefill: up to four "field=value" strings, NULL-terminated. */
+void list_new_record(struct ui *u, int kind, const char *const *prefill);
 /* A record in view (editing = false) or in the editor; r is taken over.
  * A new record has version 0. */
 void form_open(struct ui *u, struct form *f, record *r, bool editing);
@@ -103,9 +114,17 @@ void pick_choice(struct ui *u, const struct form_field *fd, const char *current,
                  void (*done)(struct ui *u, void *data, const char *value), void *data);
 void pick_record(struct ui *u, int kind, const char *title,
                  void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* Choose one of several forms (the six service records, volunteers or
+ * organisations); done gets the form's name. */
+void pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
+               void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* A resident's case file: their history in time order, their household. */
+void case_open(struct ui *u, const record *resident);
 /* The needs list: counts by service and status. */
 void needs_open(struct ui *u, struct form *need_form);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
+/* The names of a list of records, with their amounts: "张三 2.5、李四". */
+char *ui_refs_names(struct ui *u, const char *list);
 
 #endif

@@ -193,5 +193,20 @@ run 2 "certificate with an unknown option" --db "$tmp/a" certificate vol-0000000
 run 2 "certificate with two ids" --db "$tmp/a" certificate vol-0000000000aa-1 vol-0000000000aa-2
 run 1 "hours with no database" --db "$tmp/nodb" hours vol-0000000000aa-1
 
+# Arguments typed on a GBK/GB18030 terminal are stored as UTF-8
+if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
+  gbname=$(printf '米易县' | iconv -f UTF-8 -t GB18030)
+  LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 run 0 "init typed on a GB18030 terminal" \
+    --db "$tmp/gb" init --county 510421 "$gbname"
+  run 0 "the county's id" --db "$tmp/gb" find unit
+  uid=$(cut -f1 "$tmp/out" | head -n 1)
+  run 0 "the county read back" --db "$tmp/gb" show "$uid"
+  has out "米易县" "the name was stored as UTF-8, not as GB18030 bytes"
+  gbq=$(printf '米易' | iconv -f UTF-8 -t GB18030)
+  LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 run 0 "find typed on a GB18030 terminal" \
+    --db "$tmp/gb" find unit "$gbq"
+  has out "$uid" "a name typed in GB18030 finds the unit"
+fi
+
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -1,0 +1,333 @@
+/* ui-case.c: a resident's case file: their needs, services, organisations
+ * and volunteer registration in time order, their household beside it;
+ * any entry opens, and a new need or service starts with them filled in. */
+#include "config.h"
+
+#include <curses.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "index.h"
+#include "tally.h"
+#include "text.h"
+#include "ui.h"
+
+struct entry {
+	char date[16];
+	record *r;
+	char *what;
+};
+
+struct casefile {
+	record *resident;
+	struct entry *e;
+	size_t n, cap, sel, top;
+	char household[512];
+	struct ui *u;
+};
+
+static void
+clear_entries(struct casefile *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		record_free(c->e[i].r);
+		free(c->e[i].what);
+	}
+	c->n = 0;
+}
+
+/* What an entry says: its form's title, then its gist. */
+static char *
+gist(struct ui *u, const record *r)
+{
+	struct form *f = formset_for_record(u->forms, r);
+	const char *title = f ? _(f->title) : rec_kind_label(r->id.kind);
+	static const char *const fields[] = {"content", "description", "name", "help", "findings"};
+	const char *text = "";
+	for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) {
+		const char *v = record_get(r, fields[i]);
+		if (v && *v) {
+			text = v;
+			break;
+		}
+	}
+	const char *st = record_get(r, "status");
+	const struct form_field *sf = f && st ? form_field(f, "status") : NULL;
+	char *out;
+	if (asprintf(&out, "%s%s%s%s%s%s", title, *text ? ": " : "", text, sf ? " [" : "",
+	             sf ? form_choice_label(sf, st) : "", sf ? "]" : "") < 0)
+		return NULL;
+	for (char *p = out; *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return out;
+}
+
+static void
+add_entry(struct casefile *c, const record *r)
+{
+	if (c->n == c->cap) {
+		size_t ncap = c->cap ? c->cap * 2 : 16;
+		struct entry *ne = realloc(c->e, ncap * sizeof *ne);
+		if (!ne)
+			return;
+		c->e = ne;
+		c->cap = ncap;
+	}
+	struct entry *e = &c->e[c->n];
+	const char *d = record_get(r, "date");
+	if (!d)
+		d = record_get(r, "registered");
+	if (d) {
+		snprintf(e->date, sizeof e->date, "%s", d);
+	} else {
+		time_t at = (time_t)r->created_at;
+		struct tm tm;
+		localtime_r(&at, &tm);
+		strftime(e->date, sizeof e->date, "%Y-%m-%d", &tm);
+	}
+	e->r = record_dup(r);
+	e->what = gist(c->u, r);
+	if (e->r)
+		c->n++;
+}
+
+static int
+linked(const record *r, void *ctx)
+{
+	add_entry(ctx, r);
+	return 0;
+}
+
+/* The household: residents with the same household number. */
+struct hh {
+	struct casefile *c;
+	store_txn *t;
+	const char *want;
+	size_t len;
+};
+
+static int
+household_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct hh *h = ctx;
+	if (strcmp(value, h->want) != 0)
+		return 1;
+	if (rec_id_equal(id, &h->c->resident->id))
+		return 0;
+	record *m;
+	if (store_get(h->t, id, &m) != STORE_OK)
+		return 0;
+	/* the same number in another village is another household */
+	const char *v1 = record_get(m, "village"), *v2 = record_get(h->c->resident, "village");
+	if (!v1 || !v2 || strcmp(v1, v2) == 0) {
+		struct form *f = formset_for_record(h->c->u->forms, m);
+		const struct form_field *rf = f ? form_field(f, "relation") : NULL;
+		const char *rel = record_get(m, "relation");
+		const char *name = record_get(m, "name");
+		h->len += (size_t)snprintf(h->c->household + h->len, sizeof h->c->household - h->len,
+		                           "%s%s%s%s%s", h->len ? "  " : "", name ? name : "?",
+		                           rel && rf ? "(" : "", rel && rf ? form_choice_label(rf, rel) : "",
+		                           rel && rf ? ")" : "");
+		if (h->len >= sizeof h->c->household)
+			h->len = sizeof h->c->household - 1;
+	}
+	record_free(m);
+	return 0;
+}
+
+/* A volunteer registration of the same person (same ID number). */
+struct vol {
+	struct casefile *c;
+	store_txn *t;
+	const char *idnum;
+};
+
+static int
+volunteer_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct vol *v = ctx;
+	if (strcmp(value, v->idnum) != 0)
+		return 1;
+	record *r;
+	if (store_get(v->t, id, &r) == STORE_OK) {
+		add_entry(v->c, r);
+		record_free(r);
+	}
+	return 0;
+}
+
+static int
+by_date(const void *a, const void *b)
+{
+	const struct entry *x = a, *y = b;
+	return strcmp(x->date, y->date);
+}
+
+static int
+gather_txn(store_txn *t, void *ctx)
+{
+	struct casefile *c = ctx;
+	clear_entries(c);
+	c->household[0] = '\0';
+	record *fresh;
+	if (store_get(t, &c->resident->id, &fresh) == STORE_OK) {
+		record_free(c->resident);
+		c->resident = fresh;
+	}
+	int rc = tally_links(t, &c->resident->id, 0, linked, c);
+	if (rc)
+		return rc;
+	const char *idnum = record_get(c->resident, "idnum");
+	if (idnum) {
+		struct vol v = {c, t, idnum};
+		rc = store_find(t, IDX_IDNUM, REC_VOLUNTEER, idnum, volunteer_one, &v);
+		if (rc < 0 || store_txn_error(t))
+			return store_txn_error(t);
+	}
+	const char *hh = record_get(c->resident, "household");
+	if (hh) {
+		struct hh h = {c, t, hh, 0};
+		rc = store_find(t, IDX_HOUSEHOLD, REC_RESIDENT, hh, household_one, &h);
+		if (store_txn_error(t))
+			return store_txn_error(t);
+	}
+	qsort(c->e, c->n, sizeof *c->e, by_date);
+	return 0;
+}
+
+static void
+gather(struct ui *u, struct casefile *c)
+{
+	int err = store_read(u->st, gather_txn, c);
+	if (err)
+		ui_message(u, "%s", store_strerror(err));
+	if (c->sel >= c->n)
+		c->sel = c->n ? c->n - 1 : 0;
+}
+
+static void
+case_draw(struct ui *u, struct screen *s)
+{
+	struct casefile *c = s->data;
+	erase();
+	char line[640];  /* room for the whole household line */
+	const char *name = record_get(c->resident, "name");
+	snprintf(line, sizeof line, _("Case file: %s"), name ? name : "?");
+	ui_title(u, line);
+	snprintf(line, sizeof line, "%s %s", _("Household:"),
+	         c->household[0] ? c->household : _("(no one else registered)"));
+	ui_text(1, 1, u->cols - 2, line, A_NORMAL);
+	ui_text(2, 1, 11, _("Date"), A_BOLD | A_UNDERLINE);
+	ui_text(2, 13, u->cols - 14, _("What"), A_BOLD | A_UNDERLINE);
+	int area = u->rows - 7;
+	if ((int)c->sel < (int)c->top)
+		c->top = c->sel;
+	if ((int)c->sel >= (int)c->top + area)
+		c->top = c->sel - (size_t)area + 1;
+	for (int i = 0; i < area && c->top + (size_t)i < c->n; i++) {
+		size_t k = c->top + (size_t)i;
+		int attr = k == c->sel ? A_REVERSE : A_NORMAL;
+		ui_text(3 + i, 0, 1, "", attr);
+		ui_text(3 + i, 1, 12, c->e[k].date, attr);
+		ui_text(3 + i, 13, u->cols - 14, c->e[k].what ? c->e[k].what : "", attr);
+	}
+	if (!c->n)
+		ui_text(4, 2, u->cols - 4, _("Nothing yet: F7 takes a need, F3 records a service."), A_NORMAL);
+	ui_footer(u, KS_CASE);
+}
+
+static int
+case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct casefile *c = s->data;
+	char idbuf[REC_ID_TEXTMAX];
+	switch (a) {
+	case ACT_BACK:
+		return UI_POP;
+	case ACT_UP:
+		if (c->sel > 0)
+			c->sel--;
+		return UI_REDRAW;
+	case ACT_DOWN:
+		if (c->sel + 1 < c->n)
+			c->sel++;
+		return UI_REDRAW;
+	case ACT_PGUP:
+		c->sel = c->sel > 10 ? c->sel - 10 : 0;
+		return UI_REDRAW;
+	case ACT_PGDN:
+		c->sel = c->sel + 10 < c->n ? c->sel + 10 : (c->n ? c->n - 1 : 0);
+		return UI_REDRAW;
+	case ACT_OPEN:
+		if (c->n) {
+			record *r = record_dup(c->e[c->sel].r);
+			struct form *f = r ? formset_for_record(u->forms, r) : NULL;
+			if (f)
+				form_open(u, f, r, false);
+			else
+				record_free(r);
+		}
+		return UI_REDRAW;
+	case ACT_NEED: {
+		char who[64], res[96], vil[96];
+		const char *v = record_get(c->resident, "village");
+		snprintf(who, sizeof who, "who=resident");
+		snprintf(res, sizeof res, "resident=%s", rec_id_format(&c->resident->id, idbuf));
+		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
+		const char *pre[] = {who, res, v ? vil : NULL, NULL};
+		list_new_record(u, REC_NEED, pre);
+		return UI_REDRAW;
+	}
+	case ACT_NEW: {
+		char ben[96], vil[96];
+		const char *v = record_get(c->resident, "village");
+		snprintf(ben, sizeof ben, "beneficiaries=%s", rec_id_format(&c->resident->id, idbuf));
+		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
+		const char *pre[] = {ben, v ? vil : NULL, NULL};
+		list_new_record(u, REC_SERVICE, pre);
+		return UI_REDRAW;
+	}
+	default:
+		return 0;
+	}
+}
+
+static void
+case_resume(struct ui *u, struct screen *s)
+{
+	gather(u, s->data);
+}
+
+static void
+case_free(struct screen *s)
+{
+	struct casefile *c = s->data;
+	clear_entries(c);
+	free(c->e);
+	record_free(c->resident);
+	free(c);
+}
+
+static const struct screen_ops case_screen = {
+	.scope = KS_CASE, .draw = case_draw, .key = case_key, .free = case_free,
+	.resume = case_resume,
+};
+
+void
+case_open(struct ui *u, const record *resident)
+{
+	struct casefile *c = calloc(1, sizeof *c);
+	if (!c || !(c->resident = record_dup(resident))) {
+		free(c);
+		return;
+	}
+	c->u = u;
+	gather(u, c);
+	ui_push(u, &case_screen, c);
+}
