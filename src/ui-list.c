@@ -66,7 +66,14 @@ cell_text(struct ui *u, const struct form_field *fd, const record *r)
 	const char *v = record_get(r, fd->name);
 	if (v && fd->type == FT_REFERENCE)
 		return ui_ref_name(u, v);
-	return form_display(fd, v, true);
+	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
+		return ui_refs_names(u, v);
+	char *out = form_display(fd, v, true);
+	/* a note on one row */
+	for (char *p = out; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return out;
 }
 
 struct reg_ctx {
@@ -147,7 +154,8 @@ load(struct ui *u, struct list *l)
 	} widths[] = {
 		{FT_TEXT, 12}, {FT_NOTE, 20}, {FT_INTEGER, 6}, {FT_DECIMAL, 8}, {FT_DATE, 10},
 		{FT_SELECT_ONE, 10}, {FT_SELECT_MULTIPLE, 16}, {FT_YESNO, 4}, {FT_IDNUM, 18},
-		{FT_PHONE, 12}, {FT_REFERENCE, 12}, {FT_CALCULATE, 6},
+		{FT_PHONE, 12}, {FT_REFERENCE, 12}, {FT_CALCULATE, 6}, {FT_REFERENCES, 16},
+		{FT_AMOUNTS, 16},
 	};
 	int room = u->cols - 2;
 	l->ncols = 0;

@@ -21,6 +21,7 @@
 #define KEY_F3 "\033OR"
 #define KEY_F7 "\033[18~"
 #define KEY_F10 "\033[21~"
+#define KEY_F9 "\033[20~"
 #define KEY_ESC "\033"
 #define KEY_TAB "\t"
 #define KEY_CTRL_U "\025"
@@ -209,6 +210,46 @@ START_TEST(test_draft_after_hangup)
 }
 END_TEST
 
+/* A service recorded from a resident's case file shows in that file. */
+START_TEST(test_service_in_case_file)
+{
+	char *dir = newdir();
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	type(t, "1101051949");           /* nobody: register one to be sure who it is */
+	expect(t, "没有找到");
+	keys(t, KEY_CTRL_U);
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "赵𠀀");                  /* 𠀀 U+20000 */
+	keys(t, KEY_TAB);
+	type(t, "11010519491231002X");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+
+	keys(t, KEY_F9);                 /* the case file */
+	expect(t, "F7");
+	keys(t, KEY_F3);                 /* a service for this resident: which one? */
+	expect(t, "1 ");
+	type(t, "1");                    /* the first: needs assessment */
+	expect(t, "赵𠀀");                /* the beneficiary is filled in */
+	for (int i = 0; i < 7; i++)      /* to the kind of work */
+		keys(t, KEY_TAB);
+	type(t, "1");                    /* case work */
+	keys(t, KEY_TAB);
+	type(t, "入户评估，了解家庭情况");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	keys(t, KEY_ESC);                /* back to the case file */
+	expect(t, "入户评估");
+	quit(t);
+	vt_free(t);
+	rmdir_all(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -217,6 +258,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_register_need_find, 0, 2);
 	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
+	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
