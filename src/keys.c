@@ -29,7 +29,7 @@ static const struct key_binding table[] = {
 	{ACT_SORT, KS_LIST, 6, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first")},
 	{ACT_NEED, KS_VIEW | KS_CASE, 7, 'W', 0, 0, N_("Need"), N_("Take a need for this resident")},
 	{ACT_NEW, KS_CASE, 3, 'A', 0, 0, N_("Service"), N_("Record a service for this resident")},
-	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Case file"), N_("The resident's case file; a volunteer's certificate")},
+	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Related"), N_("A resident's case file; a volunteer's certificate; an organisation's or a resource's services")},
 	{ACT_SUMMARY, KS_LIST, 8, 'Y', 0, 0, N_("Summary"), N_("The needs list: needs by service and status")},
 	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
 	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},

@@ -629,6 +629,55 @@ sum_up(struct ui *u, struct fstate *fs)
 	store_read(u->st, sum_txn, fs);
 }
 
+/* An organisation's activities, a resource's uses: the service records
+ * that name it, one line each. */
+struct activity {
+	struct ui *u;
+	char *text;
+	size_t len, cap;
+};
+
+struct activity_args {
+	const rec_id *target;
+	struct activity *a;
+};
+
+static int
+activity_one(const record *r, void *ctx)
+{
+	struct activity *a = ctx;
+	struct form *f = formset_for_record(a->u->forms, r);
+	const char *date = record_get(r, "date");
+	const char *content = record_get(r, "content");
+	char line[512];
+	int n = snprintf(line, sizeof line, "%s  %s: %s\n", date ? date : "?",
+	                 f ? _(f->title) : rec_kind_label(r->id.kind), content ? content : "");
+	if (n < 0)
+		return 0;
+	for (char *p = line; *p && p[1]; p++)
+		if (*p == '\n')
+			*p = ' ';
+	size_t l = strlen(line);
+	if (a->len + l + 1 > a->cap) {
+		size_t ncap = (a->len + l + 1) * 2;
+		char *nt = realloc(a->text, ncap);
+		if (!nt)
+			return 0;
+		a->text = nt;
+		a->cap = ncap;
+	}
+	memcpy(a->text + a->len, line, l + 1);
+	a->len += l;
+	return 0;
+}
+
+static int
+activity_txn(store_txn *t, void *ctx)
+{
+	struct activity_args *aa = ctx;
+	return tally_links(t, aa->target, REC_SERVICE, activity_one, aa->a);
+}
+
 static int
 case_or_certificate(struct ui *u, struct fstate *fs)
 {
@@ -653,7 +702,23 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 		free(text);
 		return UI_REDRAW;
 	}
-	ui_message(u, "%s", _("A case file is kept for residents; a certificate for volunteers."));
+	if (fs->f->kind == REC_ORG || fs->f->kind == REC_RESOURCE) {
+		struct activity a = {u, NULL, 0, 0};
+		int err = store_read(u->st, activity_txn, &(struct activity_args){&fs->r->id, &a});
+		if (err) {
+			free(a.text);
+			ui_message(u, "%s", store_strerror(err));
+			return UI_REDRAW;
+		}
+		const char *name = record_get(fs->r, "name");
+		char title[256];
+		snprintf(title, sizeof title, _("Services that name %s"), name ? name : "?");
+		ui_show_text(u, title, a.text && *a.text ? a.text : _("No service record names it yet."));
+		free(a.text);
+		return UI_REDRAW;
+	}
+	ui_message(u, "%s", _("F9 opens a resident's case file, a volunteer's certificate, "
+	                      "or the services of an organisation or a resource."));
 	return UI_REDRAW;
 }
 
