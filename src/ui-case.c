@@ -195,7 +195,8 @@ gather_txn(store_txn *t, void *ctx)
 		if (store_txn_error(t))
 			return store_txn_error(t);
 	}
-	qsort(c->e, c->n, sizeof *c->e, by_date);
+	if (c->n)  /* qsort must not see a NULL array, even empty */
+		qsort(c->e, c->n, sizeof *c->e, by_date);
 	return 0;
 }
 
