@@ -393,24 +393,6 @@ village_txn(store_txn *t, void *ctx)
 	return err;
 }
 
-struct refname {
-	rec_id id;
-	char *name;
-};
-
-static int
-refname_txn(store_txn *t, void *ctx)
-{
-	struct refname *rn = ctx;
-	record *other;
-	if (store_get(t, &rn->id, &other) == STORE_OK) {
-		const char *name = record_get(other, "name");
-		rn->name = name ? strdup(name) : NULL;
-		record_free(other);
-	}
-	return 0;
-}
-
 static void
 print_line(store *st, const struct form *f, const record *r, const struct form_env *env)
 {
@@ -419,11 +401,9 @@ print_line(store *st, const struct form *f, const record *r, const struct form_e
 	for (size_t i = 0; f && i < f->nlist; i++) {
 		const struct form_field *fd = &f->fields[f->list[i]];
 		const char *rv = record_get(r, fd->name);
-		struct refname rn = {{0}, NULL};
 		/* a reference shows the name of what it points to, as on the screen */
-		if (fd->type == FT_REFERENCE && rv && rec_id_parse(rv, &rn.id) == 0)
-			store_read(st, refname_txn, &rn);
-		char *v = rn.name ? rn.name : field_text(fd, r, env);
+		char *name = fd->type == FT_REFERENCE ? search_ref_name(st, rv) : NULL;
+		char *v = name ? name : field_text(fd, r, env);
 		say(stdout, "\t");
 		say_value(stdout, v, 0);
 		free(v);

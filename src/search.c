@@ -260,3 +260,30 @@ search_page(store *st, const struct search_query *q, struct search_pos *pos, rec
 	*n = p.n;
 	return STORE_OK;
 }
+
+struct refname {
+	rec_id id;
+	char *name;
+};
+
+static int
+refname_txn(store_txn *t, void *ctx)
+{
+	struct refname *rn = ctx;
+	record *r;
+	if (store_get(t, &rn->id, &r) != STORE_OK)
+		return 0;
+	const char *name = record_get(r, "name");
+	rn->name = name ? strdup(name) : NULL;
+	record_free(r);
+	return 0;
+}
+
+char *
+search_ref_name(store *st, const char *idtext)
+{
+	struct refname rn = {{0}, NULL};
+	if (idtext && rec_id_parse(idtext, &rn.id) == 0)
+		store_read(st, refname_txn, &rn);
+	return rn.name;
+}

@@ -50,4 +50,8 @@ struct search_pos {
 int search_page(store *st, const struct search_query *q, struct search_pos *pos,
                 record **out, size_t max, size_t *n);
 
+/* The "name" of the record idtext names (a resident, a village ...), for
+ * showing references; malloc'd, or NULL when there is none. */
+char *search_ref_name(store *st, const char *idtext);
+
 #endif

@@ -728,43 +728,6 @@ store_scan(store_txn *t, int kind, const rec_id *after,
 }
 
 int
-store_find(store_txn *t, int idx, int kind, const char *prefix,
-           int (*fn)(const rec_id *id, const char *value, void *ctx), void *ctx)
-{
-	if (t->err)
-		return t->err;
-	unsigned char pre[IDX_KEYMAX];
-	size_t plen = index_prefix(idx, kind, prefix, pre);
-	MDB_cursor *c;
-	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
-		return t->err;
-	MDB_val k = {plen, pre}, d;
-	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
-	int ret = 0;
-	char value[IDX_KEYMAX];
-	while (rc == 0) {
-		if (k.mv_size < plen || memcmp(k.mv_data, pre, plen) != 0)
-			break;
-		if (d.mv_size != REC_KEYLEN) {
-			ret = store_txn_fail(t, STORE_CORRUPT);
-			break;
-		}
-		rec_id id;
-		rec_id_from_key(d.mv_data, &id);
-		memcpy(value, (const char *)k.mv_data + 2, k.mv_size - 2);
-		value[k.mv_size - 2] = '\0';
-		ret = fn(&id, value, ctx);
-		if (ret)
-			break;
-		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
-	}
-	mdb_cursor_close(c);
-	if (rc && rc != MDB_NOTFOUND)
-		return txn_rc(t, rc);
-	return ret;
-}
-
-int
 store_walk(store_txn *t, int idx, int kind, const char *prefix,
            const unsigned char *after_key, size_t after_len, const unsigned char *after_data,
            int (*fn)(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx),
@@ -816,6 +779,30 @@ store_walk(store_txn *t, int idx, int kind, const char *prefix,
 	if (rc && rc != MDB_NOTFOUND)
 		return txn_rc(t, rc);
 	return ret;
+}
+
+/* store_find is store_walk from the start, handing fn the value as text. */
+struct find_adapter {
+	int (*fn)(const rec_id *id, const char *value, void *ctx);
+	void *ctx;
+};
+
+static int
+find_entry(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx)
+{
+	struct find_adapter *fa = ctx;
+	char value[IDX_KEYMAX];
+	memcpy(value, key + 2, keylen - 2);
+	value[keylen - 2] = '\0';
+	return fa->fn(id, value, fa->ctx);
+}
+
+int
+store_find(store_txn *t, int idx, int kind, const char *prefix,
+           int (*fn)(const rec_id *id, const char *value, void *ctx), void *ctx)
+{
+	struct find_adapter fa = {fn, ctx};
+	return store_walk(t, idx, kind, prefix, NULL, 0, NULL, find_entry, &fa);
 }
 
 /* --- verification ------------------------------------------------------- */

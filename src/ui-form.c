@@ -186,22 +186,7 @@ shown_value(struct ui *u, struct fstate *fs, size_t row)
 		const char *v = record_get(fs->r, fs->extra[row]);
 		return strdup(v ? v : "");
 	}
-	if (fd->type == FT_CALCULATE) {
-		struct form_env env = ui_form_env(u);
-		char *v = form_calculate(fd, fs->r, &env);
-		return v ? v : strdup("");
-	}
-	const char *v = record_get(fs->r, fd->name);
-	if (v && fd->type == FT_REFERENCE)
-		return ui_ref_name(u, v);
-	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
-		return ui_refs_names(u, v);
-	char *out = form_display(fd, v, true);
-	/* a note's lines, on one row */
-	for (char *p = out; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return out;
+	return ui_field_text(u, fd, fs->r);
 }
 
 static void

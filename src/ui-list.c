@@ -54,28 +54,6 @@ clear_page(struct list *l)
 	l->nrows = 0;
 }
 
-/* What a cell shows: choice labels, calculations, referenced names. */
-static char *
-cell_text(struct ui *u, const struct form_field *fd, const record *r)
-{
-	if (fd->type == FT_CALCULATE) {
-		struct form_env env = ui_form_env(u);
-		char *v = form_calculate(fd, r, &env);
-		return v ? v : strdup("");
-	}
-	const char *v = record_get(r, fd->name);
-	if (v && fd->type == FT_REFERENCE)
-		return ui_ref_name(u, v);
-	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
-		return ui_refs_names(u, v);
-	char *out = form_display(fd, v, true);
-	/* a note on one row */
-	for (char *p = out; p && *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-	return out;
-}
-
 struct reg_ctx {
 	struct list *l;
 	record **out;
@@ -179,7 +157,7 @@ load(struct ui *u, struct list *l)
 	l->cells = calloc(n * l->ncols + 1, sizeof *l->cells);
 	for (size_t r = 0; l->cells && r < n; r++)
 		for (size_t c = 0; c < l->ncols; c++)
-			l->cells[r * l->ncols + c] = cell_text(u, &l->f->fields[l->colfield[c]], l->rows[r]);
+			l->cells[r * l->ncols + c] = ui_field_text(u, &l->f->fields[l->colfield[c]], l->rows[r]);
 }
 
 static int

@@ -283,31 +283,11 @@ pick_record(struct ui *u, int kind, const char *title,
 
 /* --- names of referenced records --------------------------------------------- */
 
-struct refname {
-	rec_id id;
-	char *out;
-};
-
-static int
-refname_txn(store_txn *t, void *ctx)
-{
-	struct refname *rn = ctx;
-	record *r;
-	if (store_get(t, &rn->id, &r) != STORE_OK)
-		return 0;
-	const char *name = record_get(r, "name");
-	rn->out = strdup(name ? name : "?");
-	record_free(r);
-	return 0;
-}
-
 char *
 ui_ref_name(struct ui *u, const char *idtext)
 {
-	struct refname rn = {{0}, NULL};
-	if (rec_id_parse(idtext, &rn.id) == 0)
-		store_read(u->st, refname_txn, &rn);
-	return rn.out ? rn.out : strdup(idtext);
+	char *name = search_ref_name(u->st, idtext);
+	return name ? name : strdup(idtext);
 }
 
 char *
@@ -389,4 +369,25 @@ pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
 	fp->done = done;
 	fp->data = data;
 	pick_choice(u, &fp->fd, NULL, formpick_done, fp);
+}
+
+char *
+ui_field_text(struct ui *u, const struct form_field *fd, const record *r)
+{
+	if (fd->type == FT_CALCULATE) {
+		struct form_env env = ui_form_env(u);
+		char *v = form_calculate(fd, r, &env);
+		return v ? v : strdup("");
+	}
+	const char *v = record_get(r, fd->name);
+	if (v && fd->type == FT_REFERENCE)
+		return ui_ref_name(u, v);
+	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
+		return ui_refs_names(u, v);
+	char *out = form_display(fd, v, true);
+	/* a note's lines, on one row */
+	for (char *p = out; p && *p; p++)
+		if (*p == '\n')
+			*p = ' ';
+	return out;
 }

@@ -126,5 +126,8 @@ void needs_open(struct ui *u, struct form *need_form);
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
 char *ui_refs_names(struct ui *u, const char *list);
+/* A field's value as the screens show it on one row: worked out for a
+ * calculated field, names for references, labels for choices.  malloc'd. */
+char *ui_field_text(struct ui *u, const struct form_field *fd, const record *r);
 
 #endif
