@@ -8,7 +8,8 @@
  *           "count/<kind>" u64 BE (records of that kind)
  *   "rec"   kind(1) site(8) seq(8) -> record encoding (record.c)
  *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT
- *   "draft" login -> a form being filled in (ui-form.c's encoding) */
+ *   "draft" login -> a form being filled in (ui-form.c's encoding)
+ *   "audit" seq u64 BE -> an audit entry (audit.c's encoding), append-only */
 #include "config.h"
 
 #include <errno.h>
@@ -35,8 +36,10 @@
 
 struct store {
 	MDB_env *env;
-	MDB_dbi meta, rec, idx, draft;
-	bool have_draft;
+	MDB_dbi meta, rec, idx, draft, audit;
+	bool have_draft, have_audit;
+	store_hook_fn hook;
+	void *hook_ctx;
 	char *dir;
 	char *user;
 	uint64_t site;
@@ -260,13 +263,13 @@ new_site(uint64_t *site)
 /* Open the named databases, creating them and the meta entries when
  * asked; check the schema. */
 static int
-open_dbis(store *st, bool create)
+open_dbis(store *st, bool create, bool write)
 {
 	MDB_txn *txn;
-	int rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+	int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &txn);
 	if (rc == MDB_MAP_RESIZED) {
 		mdb_env_set_mapsize(st->env, 0);
-		rc = mdb_txn_begin(st->env, NULL, create ? 0 : MDB_RDONLY, &txn);
+		rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &txn);
 	}
 	if (rc)
 		return store_map_error(rc);
@@ -276,11 +279,19 @@ open_dbis(store *st, bool create)
 		rc = mdb_dbi_open(txn, "rec", cf, &st->rec);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "idx", cf | MDB_DUPSORT, &st->idx);
+	/* the tables added after the first schema are made on the first
+	 * open that may write, so older databases need no migration */
+	if (!rc) {
+		int r2 = mdb_dbi_open(txn, "draft", write ? MDB_CREATE : 0, &st->draft);
+		st->have_draft = r2 == 0;
+		r2 = mdb_dbi_open(txn, "audit", write ? MDB_CREATE : 0, &st->audit);
+		st->have_audit = r2 == 0;
+	}
 	if (rc) {
 		mdb_txn_abort(txn);
 		return rc == MDB_NOTFOUND ? STORE_NODB : store_map_error(rc);
 	}
-	store_txn t = {.st = st, .txn = txn, .write = create};
+	store_txn t = {.st = st, .txn = txn, .write = write};
 	uint64_t schema, site;
 	meta_get_u64(&t, "schema", &schema);
 	meta_get_u64(&t, "site", &site);
@@ -365,7 +376,7 @@ store_open(store **out, const char *dir, unsigned flags)
 			return store_map_error(rc);
 		}
 	}
-	int err = open_dbis(st, create && !rdonly);
+	int err = open_dbis(st, create && !rdonly, !rdonly);
 	if (err) {
 		store_close(st);
 		return err;
@@ -624,13 +635,17 @@ store_put(store_txn *t, record *r)
 			return store_txn_fail(t, STORE_CONFLICT);
 		}
 		rec_id_to_key(&r->id, key);
+		/* old lives on until the hook has seen it */
 		index_write(t, old, key, true);
-		record_free(old);
-		if (t->err)
+		if (t->err) {
+			record_free(old);
 			return t->err;
+		}
 		char *by = strdup(st->user);
-		if (!by)
+		if (!by) {
+			record_free(old);
 			return store_txn_fail(t, STORE_NOMEM);
+		}
 		free(r->updated_by);
 		r->updated_by = by;
 		r->updated_at = now;
@@ -638,14 +653,24 @@ store_put(store_txn *t, record *r)
 	}
 	size_t len;
 	unsigned char *enc = record_encode(r, &len);
-	if (!enc)
+	if (!enc) {
+		record_free(old);
 		return store_txn_fail(t, STORE_NOMEM);
+	}
 	MDB_val k = {REC_KEYLEN, key}, d = {len, enc};
 	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
 	free(enc);
-	if (rc)
+	if (rc) {
+		record_free(old);
 		return txn_rc(t, rc);
-	return index_write(t, r, key, false);
+	}
+	if (!index_write(t, r, key, false) && st->hook) {
+		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
+		if (h)
+			store_txn_fail(t, h);
+	}
+	record_free(old);
+	return t->err;
 }
 
 int
@@ -666,13 +691,18 @@ store_del(store_txn *t, const rec_id *id, uint32_t expect_version)
 	unsigned char key[REC_KEYLEN];
 	rec_id_to_key(id, key);
 	index_write(t, old, key, true);
-	record_free(old);
-	if (t->err)
-		return t->err;
 	MDB_val k = {REC_KEYLEN, key};
-	if (txn_rc(t, mdb_del(t->txn, t->st->rec, &k, NULL)))
-		return t->err;
-	return count_add(t, id->kind, -1);
+	if (!t->err)
+		txn_rc(t, mdb_del(t->txn, t->st->rec, &k, NULL));
+	if (!t->err)
+		count_add(t, id->kind, -1);
+	if (!t->err && t->st->hook) {
+		int h = t->st->hook(t, STORE_HOOK_DELETE, old, NULL, t->st->hook_ctx);
+		if (h)
+			store_txn_fail(t, h);
+	}
+	record_free(old);
+	return t->err;
 }
 
 int
@@ -1134,4 +1164,150 @@ store_draft_del(store *st, const char *login)
 	if (!err)
 		st->have_draft = true;
 	return err;
+}
+
+/* --- the hook and the audit table ----------------------------------------------- */
+
+void
+store_set_hook(store *st, store_hook_fn fn, void *ctx)
+{
+	st->hook = fn;
+	st->hook_ctx = ctx;
+}
+
+int
+store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq)
+{
+	if (t->err)
+		return t->err;
+	if (!t->write || !t->st->have_audit)
+		return store_txn_fail(t, STORE_INVALID);
+	uint64_t last = 0;
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &c)))
+		return t->err;
+	MDB_val k, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == 0 && k.mv_size == 8)
+		last = unbe64(k.mv_data);
+	else if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	unsigned char kb[8];
+	be64(kb, last + 1);
+	k = (MDB_val){8, kb};
+	d = (MDB_val){len, (void *)data};
+	/* MDB_APPEND: entries only ever go on the end */
+	if (txn_rc(t, mdb_put(t->txn, t->st->audit, &k, &d, MDB_APPEND)))
+		return t->err;
+	if (seq)
+		*seq = last + 1;
+	return 0;
+}
+
+int
+store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len)
+{
+	*data = NULL;
+	*len = 0;
+	*seq = 0;
+	if (t->err)
+		return t->err;
+	if (!t->st->have_audit)
+		return STORE_NOTFOUND;
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &c)))
+		return t->err;
+	MDB_val k, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_LAST);
+	mdb_cursor_close(c);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc)
+		return txn_rc(t, rc);
+	if (k.mv_size != 8)
+		return store_txn_fail(t, STORE_CORRUPT);
+	*seq = unbe64(k.mv_data);
+	*data = malloc(d.mv_size ? d.mv_size : 1);
+	if (!*data)
+		return store_txn_fail(t, STORE_NOMEM);
+	memcpy(*data, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
+}
+
+int
+store_audit_walk(store_txn *t, uint64_t from,
+                 int (*fn)(uint64_t seq, const void *data, size_t len, void *ctx), void *ctx)
+{
+	if (t->err)
+		return t->err;
+	if (!t->st->have_audit)
+		return 0;
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &c)))
+		return t->err;
+	unsigned char kb[8];
+	be64(kb, from ? from : 1);
+	MDB_val k = {8, kb}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	int ret = 0;
+	while (rc == 0) {
+		if (k.mv_size != 8) {
+			ret = store_txn_fail(t, STORE_CORRUPT);
+			break;
+		}
+		ret = fn(unbe64(k.mv_data), d.mv_data, d.mv_size, ctx);
+		if (ret)
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	return ret;
+}
+
+/* --- other modules' named values ---------------------------------------------------- */
+
+static int
+xname(char *buf, size_t size, const char *name)
+{
+	return (size_t)snprintf(buf, size, "x/%s", name) < size ? 0 : STORE_INVALID;
+}
+
+int
+store_meta_put(store_txn *t, const char *name, const void *data, size_t len)
+{
+	char key[128];
+	if (t->err)
+		return t->err;
+	if (!t->write || xname(key, sizeof key, name))
+		return store_txn_fail(t, STORE_INVALID);
+	MDB_val k = {strlen(key), key}, d = {len, (void *)data};
+	return txn_rc(t, mdb_put(t->txn, t->st->meta, &k, &d, 0));
+}
+
+int
+store_meta_get(store_txn *t, const char *name, void **data, size_t *len)
+{
+	char key[128];
+	*data = NULL;
+	*len = 0;
+	if (t->err)
+		return t->err;
+	if (xname(key, sizeof key, name))
+		return store_txn_fail(t, STORE_INVALID);
+	MDB_val k = {strlen(key), key}, d;
+	int rc = mdb_get(t->txn, t->st->meta, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc)
+		return txn_rc(t, rc);
+	*data = malloc(d.mv_size ? d.mv_size : 1);
+	if (!*data)
+		return store_txn_fail(t, STORE_NOMEM);
+	memcpy(*data, d.mv_data, d.mv_size);
+	*len = d.mv_size;
+	return 0;
 }

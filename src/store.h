@@ -57,6 +57,14 @@ int store_map_error(int rc);
 typedef struct store store;
 typedef struct store_txn store_txn;
 
+/* A hook every change goes through, inside its transaction: the audit
+ * trail hangs here.  before is NULL for a new record, after NULL for a
+ * deletion.  A nonzero return fails the transaction, so a change and its
+ * audit entry are saved together or not at all. */
+enum { STORE_HOOK_CREATE = 1, STORE_HOOK_UPDATE, STORE_HOOK_DELETE };
+typedef int (*store_hook_fn)(store_txn *t, int what, const record *before,
+                             const record *after, void *ctx);
+
 enum {
 	STORE_CREATE = 1 << 0,  /* create the directory and database if missing */
 	STORE_RDONLY = 1 << 1,
@@ -131,6 +139,27 @@ int store_walk(store_txn *t, int idx, int kind, const char *prefix,
                void *ctx);
 /* Count the records of kind. */
 int store_count(store_txn *t, int kind, size_t *n);
+
+/* Install the hook (NULL to remove). */
+void store_set_hook(store *st, store_hook_fn fn, void *ctx);
+
+/* The audit table: an append-only run of entries numbered from 1, kept
+ * in the database beside the records.  The bytes are the caller's
+ * (audit.c).  store_audit_last returns STORE_NOTFOUND when it is empty. */
+int store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq);
+int store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len);
+/* Call fn for each entry from number from on, in order; fn returns
+ * nonzero to stop. */
+int store_audit_walk(store_txn *t, uint64_t from,
+                     int (*fn)(uint64_t seq, const void *data, size_t len, void *ctx),
+                     void *ctx);
+
+/* Small named values of other modules beside the store's own (the audit
+ * trail's head).  Names are prefixed "x/" inside, so they never meet the
+ * store's keys.  store_meta_get returns STORE_NOTFOUND when unset; *data
+ * is malloc'd. */
+int store_meta_put(store_txn *t, const char *name, const void *data, size_t len);
+int store_meta_get(store_txn *t, const char *name, void **data, size_t *len);
 
 /* Drafts: what a worker was typing into a form, kept so that a dropped
  * link loses nothing.  One draft per login; bytes are the caller's.

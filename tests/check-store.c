@@ -862,6 +862,110 @@ START_TEST(test_demo)
 }
 END_TEST
 
+/* --- the hook and the audit table --------------------------------------------- */
+
+struct seen {
+	int what[8];
+	uint32_t before_v[8], after_v[8];
+	int n;
+	int fail_on;  /* fail the n-th call (1-based), 0 never */
+};
+
+static int
+hook(store_txn *t, int what, const record *before, const record *after, void *ctx)
+{
+	struct seen *s = ctx;
+	if (s->n < 8) {
+		s->what[s->n] = what;
+		s->before_v[s->n] = before ? before->version : 0;
+		s->after_v[s->n] = after ? after->version : 0;
+	}
+	s->n++;
+	/* what a hook writes goes in the same transaction */
+	char entry[32];
+	int len = snprintf(entry, sizeof entry, "entry %d", s->n);
+	store_audit_append(t, entry, (size_t)len, NULL);
+	return s->n == s->fail_on ? STORE_IO : 0;
+}
+
+struct walked {
+	uint64_t seqs[16];
+	char text[16][32];
+	int n;
+};
+
+static int
+walk_one(uint64_t seq, const void *data, size_t len, void *ctx)
+{
+	struct walked *w = ctx;
+	if (w->n < 16) {
+		w->seqs[w->n] = seq;
+		snprintf(w->text[w->n], sizeof w->text[0], "%.*s", (int)len, (const char *)data);
+	}
+	w->n++;
+	return 0;
+}
+
+static int
+walk_txn(store_txn *t, void *ctx)
+{
+	return store_audit_walk(t, 1, walk_one, ctx);
+}
+
+START_TEST(test_hook_and_audit)
+{
+	char *dir = tmpdb();
+	store *st = open_new(dir);
+	struct seen s = {.fail_on = 0};
+	store_set_hook(st, hook, &s);
+	record *r = resident("张三", NULL);
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	record_set(r, "phone", "13800138000");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	struct del_ctx d = {r->id, r->version};
+	ck_assert_int_eq(store_write(st, del_one, &d), STORE_OK);
+	ck_assert_int_eq(s.n, 3);
+	ck_assert_int_eq(s.what[0], STORE_HOOK_CREATE);
+	ck_assert_uint_eq(s.before_v[0], 0);
+	ck_assert_uint_eq(s.after_v[0], 1);
+	ck_assert_int_eq(s.what[1], STORE_HOOK_UPDATE);
+	ck_assert_uint_eq(s.before_v[1], 1);
+	ck_assert_uint_eq(s.after_v[1], 2);
+	ck_assert_int_eq(s.what[2], STORE_HOOK_DELETE);
+	ck_assert_uint_eq(s.before_v[2], 2);
+
+	/* a failing hook undoes the change and its entry together */
+	s.fail_on = 4;
+	record *r2 = resident("李四", NULL);
+	ck_assert_int_eq(save(st, r2), STORE_IO);
+	ck_assert_uint_eq(r2->version, 0);
+	ck_assert_uint_eq(count(st), 0);
+	ck_assert_uint_eq(find(st, IDX_NAME, "李四", NULL), 0);
+
+	struct walked w = {.n = 0};
+	ck_assert_int_eq(store_read(st, walk_txn, &w), STORE_OK);
+	ck_assert_int_eq(w.n, 3);
+	for (int i = 0; i < 3; i++)
+		ck_assert_uint_eq(w.seqs[i], (uint64_t)i + 1);
+	ck_assert_str_eq(w.text[2], "entry 3");
+	store_close(st);
+
+	/* the table survives a reopen, and entries go on after the last */
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	s.fail_on = 0;
+	store_set_hook(st, hook, &s);
+	ck_assert_int_eq(save(st, r2), STORE_OK);
+	w.n = 0;
+	ck_assert_int_eq(store_read(st, walk_txn, &w), STORE_OK);
+	ck_assert_int_eq(w.n, 4);
+	ck_assert_uint_eq(w.seqs[3], 4);
+	record_free(r);
+	record_free(r2);
+	store_close(st);
+	rmdb(dir);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -889,6 +993,7 @@ store_suite(void)
 	tcase_add_test(tc, test_stale_readers_cleared);
 	tcase_add_test(tc, test_orgunits);
 	tcase_add_test(tc, test_demo);
+	tcase_add_test(tc, test_hook_and_audit);
 	suite_add_tcase(s, tc);
 	return s;
 }
