@@ -254,7 +254,14 @@ form_draw(struct ui *u, struct screen *s)
 	if (!fs->editing && fs->summary[0])
 		hint = fs->summary;
 	ui_text(u->rows - 4, 1, u->cols - 2, hint, A_DIM);
-	ui_footer(u, fs->editing ? KS_EDIT : KS_VIEW);
+	unsigned long long hide = 0;
+	int k = fs->f->kind;
+	if (k != REC_RESIDENT || fs->r->version == 0)
+		hide |= 1ULL << ACT_NEED;
+	if ((k != REC_RESIDENT && k != REC_VOLUNTEER && k != REC_ORG && k != REC_RESOURCE) ||
+	    fs->r->version == 0)
+		hide |= 1ULL << ACT_CASE;
+	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0) {
 		move(cy, cx);
 		curs_set(1);

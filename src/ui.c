@@ -243,6 +243,12 @@ ui_title(struct ui *u, const char *title)
 void
 ui_footer(struct ui *u, unsigned scope)
 {
+	ui_footer_hiding(u, scope, 0);
+}
+
+void
+ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
+{
 	char line[512];
 	ui_text(u->rows - 3, 0, 1, "", A_NORMAL);
 	ui_text(u->rows - 3, 1, u->cols - 1, u->msg, A_BOLD);
@@ -257,7 +263,7 @@ ui_footer(struct ui *u, unsigned scope)
 	size_t n = 0;
 	line[0] = '\0';
 	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
-		if (!b->bar || !b->fkey || !(b->scope & scope))
+		if (!b->bar || !b->fkey || !(b->scope & scope) || (hide & (1ULL << b->action)))
 			continue;
 		n += (size_t)snprintf(line + n, sizeof line - n, "%sF%d %s", n ? "  " : " ", b->fkey,
 		                      _(b->bar));

@@ -80,6 +80,9 @@ void ui_message(struct ui *u, const char *fmt, ...);
 /* The bottom three rows every screen shares: message, status, F-key bar
  * for the key scope. */
 void ui_footer(struct ui *u, unsigned scope);
+/* The same, leaving out of the F-key bar the actions whose bits are set in
+ * hide (1ULL << action): keys that do nothing for this record. */
+void ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide);
 /* A title row. */
 void ui_title(struct ui *u, const char *title);
 /* The environment forms use for defaults. */
