@@ -1,7 +1,8 @@
 #!/bin/sh
 # forms-pot.sh: the translatable text of the form files as a gettext
 # template, on stdout: every form title, field label, field hint and
-# choice label of DIR/*.form and DIR/choices (DIR defaults to "forms"),
+# choice label of DIR/*.form, DIR/*.fields (the shared field blocks a
+# form pulls in with "include") and DIR/choices (DIR defaults to "forms"),
 # each once, with a "#: DIR/FILE:LINE" reference for every place it is
 # written.  "make update-po" joins it to what xgettext finds in the C
 # sources.
@@ -25,7 +26,7 @@ fi
 
 files=
 [ -f "$dir/choices" ] && files="$dir/choices"
-for f in "$dir"/*.form; do
+for f in "$dir"/*.fields "$dir"/*.form; do
 	[ -f "$f" ] && files="$files $f"
 done
 if [ -z "$files" ]; then
@@ -73,7 +74,7 @@ function add(text, what) {
 	if (index(notes[text], "#. " what "\n") == 0)
 		notes[text] = notes[text] "#. " what "\n"
 }
-FNR == 1 { block = "top"; owner = "" }
+FNR == 1 { block = "top"; owner = ""; formname = "" }
 {
 	raw = $0
 	indented = raw ~ /^[ \t]/
