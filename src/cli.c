@@ -1,6 +1,8 @@
 /* cli.c: global options, the verb table, and the verbs init, find, show,
- * hours, balance, certificate, check-forms, help and version; with no
- * verb, the full-screen program. */
+ * hours, balance, certificate, audit, check, check-forms, help and
+ * version; with no verb, the full-screen program.  Every handle that may
+ * write has the audit trail attached as soon as it is open, so nothing
+ * the program writes escapes the log. */
 #include "config.h"
 
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "audit.h"
 #include "cli.h"
 #include "demo.h"
 #include "form.h"
@@ -251,6 +254,8 @@ cmd_init(struct cli *c, int argc, char **argv)
 		int err = store_open(&st, c->dbdir, STORE_CREATE);
 		if (err)
 			rc = store_error(c, err);
+		else
+			audit_attach(st);
 	}
 	if (!rc) {
 		size_t have = 0;
@@ -370,6 +375,18 @@ open_db(struct cli *c, store **st)
 	int err = store_open(st, c->dbdir, STORE_RDONLY);
 	if (err)
 		return store_error(c, err);
+	return 0;
+}
+
+/* A handle that may write, logged like every other (audit_attach). */
+static int
+open_db_write(struct cli *c, store **st)
+{
+	int err = store_open(st, c->dbdir, 0);
+	if (err)
+		return store_error(c, err);
+	audit_attach(*st);
+	store_set_user(*st, c->login);
 	return 0;
 }
 
@@ -646,6 +663,14 @@ cmd_show(struct cli *c, int argc, char **argv)
 
 /* --- hours, balance, certificate ------------------------------------------ */
 
+/* A date as options take it: YYYY-MM-DD, and a day that exists. */
+static bool
+is_date(const char *v)
+{
+	int y, m, d;
+	return strlen(v) == 10 && v[4] == '-' && valid_date(v, &y, &m, &d) == 0;
+}
+
 /* The one record id a tally verb takes: not an id is a usage error (2);
  * an id of another kind is a mistake about the record (1). */
 static int
@@ -847,8 +872,7 @@ cmd_certificate(struct cli *c, int argc, char **argv)
 	if (!id_arg)
 		return usage_error("%s", _("certificate needs one volunteer id, e.g. "
 		                           "vol-3f9a2c71d0e4-42"));
-	int y, m, d;
-	if (date && (strlen(date) != 10 || date[4] != '-' || valid_date(date, &y, &m, &d)))
+	if (date && !is_date(date))
 		return usage_error(_("certificate: --date takes a date like 2026-03-15, not \"%s\""),
 		                   date);
 	char *room = NULL;
@@ -857,7 +881,8 @@ cmd_certificate(struct cli *c, int argc, char **argv)
 	rec_id id;
 	int rc = tally_arg(id_arg, REC_VOLUNTEER, _("%s is not a volunteer: it is a %s."), &id);
 	store *st;
-	if (rc || (rc = open_db(c, &st))) {
+	/* read-write: handing out a volunteer's personal data is logged */
+	if (rc || (rc = open_db_write(c, &st))) {
 		free(room);
 		return rc;
 	}
@@ -870,6 +895,13 @@ cmd_certificate(struct cli *c, int argc, char **argv)
 	}
 	int err;
 	char *text = tally_certificate(st, &id, room ? room : "?", date ? date : today, &err);
+	/* no certificate leaves the program unless the log says so */
+	if (text && (err = audit_log_now(st, "export", &id, "certificate")) != STORE_OK) {
+		free(text);
+		text = NULL;
+		say(stderr, "%s\n", _("shegong: the certificate was not printed, because handing it "
+		                      "out could not be written to the audit trail."));
+	}
 	if (text)
 		say(stdout, "%s", text);
 	else
@@ -878,6 +910,173 @@ cmd_certificate(struct cli *c, int argc, char **argv)
 	free(room);
 	store_close(st);
 	return rc;
+}
+
+/* --- audit and check ------------------------------------------------------ */
+
+static int
+say_entry(const struct audit_entry *e, void *ctx)
+{
+	(void)ctx;
+	char when[32] = "?";
+	time_t tt = (time_t)e->at;
+	struct tm tm;
+	if (localtime_r(&tt, &tm))
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+	say(stdout, "%llu\t%s\t", (unsigned long long)e->seq, when);
+	say_value(stdout, e->who, 0);
+	say(stdout, "\t");
+	say_value(stdout, e->action, 0);
+	say(stdout, "\t");
+	say_value(stdout, e->record, 0);
+	if (e->v_before || e->v_after)
+		say(stdout, "\t%u->%u\t", e->v_before, e->v_after);
+	else
+		say(stdout, "\t-\t");
+	say_value(stdout, e->note, 0);
+	say(stdout, "\n");
+	return 0;
+}
+
+static int
+cmd_audit(struct cli *c, int argc, char **argv)
+{
+	struct audit_filter f = {0};
+	char idtext[REC_ID_TEXTMAX];
+	enum { ARG_TEXT, ARG_ID, ARG_DATE };
+	const struct {
+		const char *opt;
+		const char **dst;
+		int type;
+	} opts[] = {
+		{"--worker", &f.who, ARG_TEXT},
+		{"--record", &f.record, ARG_ID},
+		{"--since", &f.since, ARG_DATE},
+		{"--until", &f.until, ARG_DATE},
+	};
+	for (int i = 1; i < argc; i++) {
+		size_t k = 0;
+		while (k < sizeof opts / sizeof opts[0] && strcmp(argv[i], opts[k].opt) != 0)
+			k++;
+		if (k == sizeof opts / sizeof opts[0])
+			return usage_error(_("audit: unknown argument \"%s\""), argv[i]);
+		if (i + 1 >= argc)
+			return usage_error(_("audit: %s needs a value"), argv[i]);
+		const char *v = argv[++i];
+		rec_id id;
+		if (opts[k].type == ARG_DATE && !is_date(v))
+			return usage_error(_("audit: a date looks like 2026-03-15, not \"%s\""), v);
+		if (opts[k].type == ARG_ID) {
+			if (rec_id_parse(v, &id) < 0)
+				return usage_error(_("audit: \"%s\" is not a record id (like "
+				                     "res-3f9a2c71d0e4-42)"), v);
+			/* the log keeps ids as they print */
+			v = rec_id_format(&id, idtext);
+		}
+		*opts[k].dst = v;
+	}
+	store *st;
+	int rc = open_db(c, &st);
+	if (rc)
+		return rc;
+	int err = audit_each(st, &f, say_entry, NULL);
+	if (err == STORE_CORRUPT) {
+		say(stderr, "%s\n", _("shegong: an audit entry cannot be read; \"shegong check\" says "
+		                      "which, and what to do."));
+		rc = 1;
+	} else if (err) {
+		rc = store_error(c, err);
+	}
+	store_close(st);
+	return rc;
+}
+
+struct check_ctx {
+	size_t findings;
+};
+
+static void
+check_report(const char *msg, void *ctx)
+{
+	struct check_ctx *cc = ctx;
+	cc->findings++;
+	say(stdout, "  %s\n", msg);
+}
+
+/* The forms, the records and their indexes, the audit trail: one line
+ * for each finding, a summary, exit 1 when anything is wrong. */
+static int
+cmd_check(struct cli *c, int argc, char **argv)
+{
+	bool repair = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--repair") == 0)
+			repair = true;
+		else
+			return usage_error(_("check: unknown argument \"%s\""), argv[i]);
+	}
+	size_t problems = 0;
+
+	struct formset *fs = load_forms(paths_forms());
+	if (fs)
+		say(stdout, _("Forms: all %zu load.\n"), fs->nforms);
+	else
+		problems++;
+	formset_free(fs);
+
+	store *st;
+	int rc = repair ? open_db_write(c, &st) : open_db(c, &st);
+	if (rc)
+		return rc;
+	struct check_ctx cc = {0};
+	size_t faults = 0;
+	say(stdout, "%s\n", _("Records and indexes:"));
+	int err = store_verify(st, repair, &faults, check_report, &cc);
+	if (!err && repair && faults) {
+		/* mended only if a second look finds nothing */
+		size_t left = 0;
+		err = store_verify(st, false, &left, check_report, &cc);
+		if (!err && left == 0) {
+			say(stdout, _("  Indexes rebuilt: %zu faults mended.\n"), faults);
+			char note[64];
+			snprintf(note, sizeof note, "indexes rebuilt: %zu faults", faults);
+			err = audit_log_now(st, "repair", NULL, note);
+		}
+		faults = left;
+	}
+	if (err) {
+		store_close(st);
+		return store_error(c, err);
+	}
+	if (faults)
+		problems += faults;
+	else if (!cc.findings || repair)
+		say(stdout, "  %s\n", _("Every index entry matches its record and every record is "
+		                         "indexed."));
+	if (faults && !repair)
+		say(stdout, "  %s\n", _("\"shegong check --repair\" rebuilds the indexes from the "
+		                         "records."));
+
+	size_t entries;
+	uint64_t bad;
+	char why[512];
+	err = audit_verify(st, &entries, &bad, why, sizeof why);
+	store_close(st);
+	if (err)
+		return store_error(c, err);
+	if (bad) {
+		say(stdout, _("Audit trail: %zu entries.\n  %s\n"), entries, why);
+		problems++;
+	} else {
+		say(stdout, _("Audit trail: %zu entries, whole.\n"), entries);
+	}
+
+	if (problems) {
+		say(stdout, _("Problems found: %zu.\n"), problems);
+		return 1;
+	}
+	say(stdout, "%s\n", _("All is well."));
+	return 0;
 }
 
 /* --- help and version ---------------------------------------------------- */
@@ -929,6 +1128,17 @@ static const struct command {
 	 N_("What is left of a resource: its name, the quantity it had, how much service records "
 	    "used, what is left and the unit, separated by tabs (\"-\" when it states no "
 	    "quantity).")},
+	{"audit", cmd_audit, true,
+	 N_("audit [--worker LOGIN] [--record ID] [--since YYYY-MM-DD] [--until YYYY-MM-DD]"),
+	 N_("The audit trail: every record created, edited or deleted and every certificate "
+	    "handed out, oldest first, one a line: number, local time, who, what, the record, "
+	    "its versions before and after, and a note, separated by tabs. The options keep "
+	    "one worker's, one record's, or the days from --since to --until.")},
+	{"check", cmd_check, true, N_("check [--repair]"),
+	 N_("Check the database: that the forms load, that every index entry matches its record "
+	    "and every record is indexed, and that the audit trail is whole (no entry changed or "
+	    "removed). One line for each finding, then a summary; exit status 1 when anything is "
+	    "wrong. --repair rebuilds the indexes from the records.")},
 	{"check-forms", cmd_check_forms, false, N_("check-forms [DIR]"),
 	 N_("Check the form files (in DIR, else the installed ones): each form's name, version and "
 	    "number of fields, or the file and line of the first fault.")},
@@ -973,6 +1183,7 @@ ensure_demo(struct cli *c)
 	int err = store_open(&st, c->dbdir, STORE_CREATE);
 	if (err)
 		return store_error(c, err);
+	audit_attach(st);
 	size_t have = 0;
 	store_set_user(st, "demo");
 	err = store_read(st, count_units, &have);
@@ -1017,6 +1228,7 @@ run_screen(struct cli *c, struct formset *fs)
 	int err = store_open(&st, c->dbdir, 0);
 	if (err)
 		return store_error(c, err);
+	audit_attach(st);
 	store_set_user(st, c->login);
 	int status = ui_run(st, fs, c->dbdir, c->login);
 	store_close(st);

@@ -2,8 +2,10 @@
 # cli.sh: the command line as a script would use it: help, version, init
 # from options and from files (UTF-8 and GB18030), refusals that save
 # nothing, the demo database, messages in Chinese and in GB18030, finding
-# and showing records, checking the forms, and the refusals of hours,
-# balance and certificate.
+# and showing records, checking the forms, the refusals of hours,
+# balance and certificate, the audit trail (its listing and filters, a
+# certificate logged as an export) and check (a tampered audit entry,
+# missing index entries and their repair).
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-cli-XXXXXX")
@@ -206,6 +208,84 @@ if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
   LANG=zh_CN.GB18030 LC_ALL=zh_CN.GB18030 run 0 "find typed on a GB18030 terminal" \
     --db "$tmp/gb" find unit "$gbq"
   has out "$uid" "a name typed in GB18030 finds the unit"
+fi
+
+# --- audit and check ------------------------------------------------------------
+# Every write is logged: init's units and worker, the demo fill.
+run 0 "audit after init" --db "$tmp/a" audit
+[ "$(grep -c '	create	' "$tmp/out")" = 4 ] && ok "init's 3 units and 1 worker logged" ||
+  no "init's creations: $(grep -c '	create	' "$tmp/out")"
+run 0 "audit lists the demo's creations" --db "$demo" audit
+nd=$(entries "$demo" rec)
+[ "$(wc -l <"$tmp/out")" = "$nd" ] && ok "one entry for each of the $nd demo records" ||
+  no "$(wc -l <"$tmp/out") audit lines for $nd records"
+has out "^1	20[0-9][0-9]-[0-9][0-9]-[0-9][0-9] [0-9][0-9]:[0-9][0-9]	demo	create	unit-[0-9a-f]*-1	0->1	$" \
+  "an entry: number, local time, who, action, record, versions, note"
+[ "$(cut -f4 "$tmp/out" | sort -u)" = create ] && ok "the demo only created" || no "other actions in the demo"
+aid=$(sed -n 5p "$tmp/out" | cut -f5)
+run 0 "audit --worker" --db "$demo" audit --worker demo
+[ "$(wc -l <"$tmp/out")" = "$nd" ] && ok "all the demo's entries are the demo's" || no "--worker demo: $(wc -l <"$tmp/out")"
+run 0 "audit --worker of someone who did nothing" --db "$demo" audit --worker nobody
+[ -s "$tmp/out" ] && no "entries for nobody" || ok "no entries for nobody"
+run 0 "audit --record" --db "$demo" audit --record "$aid"
+[ "$(wc -l <"$tmp/out")" = 1 ] && [ "$(cut -f5 "$tmp/out")" = "$aid" ] && ok "one entry for $aid" ||
+  no "--record $aid: $(wc -l <"$tmp/out") lines"
+today=$(date +%Y-%m-%d)
+run 0 "audit --since and --until today" --db "$demo" audit --since "$today" --until "$today" --worker demo
+# (the demo may have been made just before midnight: then nothing today)
+n2=$(wc -l <"$tmp/out")
+{ [ "$n2" = "$nd" ] || [ "$n2" = 0 ]; } && ok "the day filter takes the day whole" || no "--since/--until today: $n2"
+run 0 "audit --until long ago" --db "$demo" audit --until 2000-01-01
+[ -s "$tmp/out" ] && no "entries before 2000" || ok "no entries before 2000"
+run 2 "audit with a date that is no day" --db "$demo" audit --since 2026-02-30
+has err "2026-02-30" "the bad date is named"
+run 2 "audit with something that is not an id" --db "$demo" audit --record not-an-id
+run 2 "audit with an unknown option" --db "$demo" audit --who demo
+run 2 "audit with an option missing its value" --db "$demo" audit --worker
+
+run 0 "check on a fresh demo database" --db "$demo" check
+has out "Forms: all" "check loads the forms"
+has out "$nd entries, whole" "check finds the audit trail whole"
+has out "All is well" "check sums up"
+run 2 "check with an unknown option" --db "$demo" check --fix
+run 1 "check with no database" --db "$tmp/nodb" check
+
+if command -v mdb_dump >/dev/null && command -v mdb_load >/dev/null; then
+  # Someone edits entry 3 behind the program's back, with LMDB's own tools.
+  cp -r "$demo" "$tmp/tampered"
+  mdb_dump -s audit "$tmp/tampered" >"$tmp/audit.dump"
+  sed '/^ 0000000000000003$/{n;s/64656d6f/64656d70/;}' "$tmp/audit.dump" >"$tmp/audit.forged"
+  if ! cmp -s "$tmp/audit.dump" "$tmp/audit.forged" &&
+    mdb_load -s audit "$tmp/tampered" <"$tmp/audit.forged" 2>/dev/null; then
+    run 1 "check finds a tampered audit entry" --db "$tmp/tampered" check
+    has out "Audit entry 3 was changed" "the changed entry is named"
+    has out "supervisor" "and what to do is said"
+    has out "Problems found" "the summary says so"
+  else
+    no "could not forge an audit entry with mdb_dump and mdb_load"
+  fi
+  # A record put in behind the program's back has no index entries:
+  # check finds them missing, --repair rebuilds them, and the repair is
+  # logged.  The record is a volunteer, whose certificate is then handed
+  # out: logged as an export.
+  cp -r "$demo" "$tmp/unindexed"
+  printf 'VERSION=3\nformat=bytevalue\ntype=btree\nHEADER=END\n 0600000000000000aa0000000000000001\n 0106010100000464656d6f0464656d6f01046e616d6506e78e8be88ab3\nDATA=END\n' |
+    mdb_load -s rec "$tmp/unindexed" 2>/dev/null
+  run 1 "check finds a record without its index entries" --db "$tmp/unindexed" check
+  has out "vol-0000000000aa-1 lacks its name index entry" "the record and index are named"
+  has out "check --repair" "check says how to mend it"
+  run 0 "check --repair mends the indexes" --db "$tmp/unindexed" check --repair
+  has out "Indexes rebuilt" "the repair is reported"
+  run 0 "check after the repair" --db "$tmp/unindexed" check
+  run 0 "the repair is in the audit trail" --db "$tmp/unindexed" audit
+  has out "	repair		-	indexes rebuilt" "the repair logged"
+  run 0 "a certificate handed out" --db "$tmp/unindexed" certificate vol-0000000000aa-1 --room "安宁村"
+  has out "王芳" "the certificate names the volunteer"
+  run 0 "the certificate is in the audit trail" --db "$tmp/unindexed" audit --record vol-0000000000aa-1
+  has out "	export	vol-0000000000aa-1	-	certificate$" "the certificate logged as an export"
+  run 0 "the trail is whole after all that" --db "$tmp/unindexed" check
+else
+  no "mdb_dump and mdb_load are missing (apt-get install lmdb-utils)"
 fi
 
 echo "$pass passed, $fail failed"
