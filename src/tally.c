@@ -451,7 +451,7 @@ write_certificate(FILE *f, const rec_id *vid, const record *vol, struct hours_ct
 		fprintf(f, "\n%s\n", _("Services:"));
 		/* TRANSLATORS: column headings of the list: 日期 / 时长 / 服务内容; the
 		 * date column is 10 columns wide, hours 6 */
-		const char *hdate = _("Date"), *hhours = _("Hours"), *hcontent = _("Service");
+		const char *hdate = _("Date"), *hhours = _("Hours"), *hcontent = _("Service content");
 		int w = text_width(hdate, strlen(hdate));
 		fprintf(f, "  %s%*s", hdate, w < 12 ? 12 - w : 1, "");
 		w = text_width(hhours, strlen(hhours));

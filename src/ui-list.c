@@ -187,7 +187,13 @@ list_draw(struct ui *u, struct screen *s)
 		reload(u, l, true);  /* the terminal was resized */
 	erase();
 	char line[512];
-	snprintf(line, sizeof line, "%s  (%zu)", _(l->f->title), l->total);
+	/* a kind with several forms (the six service records) is named by its
+	 * kind, not by the first of its forms */
+	size_t forms_of_kind = 0;
+	for (size_t i = 0; i < u->forms->nforms; i++)
+		forms_of_kind += u->forms->forms[i]->kind == l->f->kind;
+	const char *title = forms_of_kind > 1 ? rec_kind_label(l->f->kind) : _(l->f->title);
+	snprintf(line, sizeof line, "%s  (%zu)", title, l->total);
 	ui_title(u, line);
 	/* the search box */
 	const char *prompt = _("Find:");

@@ -217,6 +217,10 @@ ui_pop(struct ui *u)
 	if (!s || !s->below)
 		return;
 	u->top = s->below;
+	/* an overlay may have cut a wide character in two on the terminal;
+	 * repaint everything rather than trust the difference */
+	if (s->ops->overlay && stdscr)
+		clearok(curscr, TRUE);
 	if (s->ops->free)
 		s->ops->free(s);
 	free(s);
