@@ -484,9 +484,9 @@ char *
 tally_certificate(store *st, const rec_id *volunteer, const char *room, const char *date,
                   int *err)
 {
-	int dummy;
+	int unused_err;
 	if (!err)
-		err = &dummy;
+		err = &unused_err;
 	if (volunteer->kind != REC_VOLUNTEER || !iso_date(date)) {
 		*err = STORE_INVALID;
 		return NULL;

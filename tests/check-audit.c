@@ -12,32 +12,12 @@
 #include <time.h>
 
 #include "audit.h"
+#include "testdb.h"
 #include "record.h"
 #include "sha256.h"
 #include "store.h"
 
 /* --- helpers ---------------------------------------------------------- */
-
-static char *
-tmpdb(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *dir;
-	ck_assert_int_ge(asprintf(&dir, "%s/shegong-audit-XXXXXX", base && *base ? base : "/tmp"),
-	                 0);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	return dir;
-}
-
-static void
-rmdb(char *dir)
-{
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(dir);
-}
 
 static store *
 open_audited(const char *dir)
@@ -97,7 +77,7 @@ count_where(store *st, const struct audit_filter *f)
 static char *
 db_with_entries(int n)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("audit");
 	store *st = open_audited(dir);
 	for (int i = 0; i < n; i++) {
 		char name[16];
@@ -268,7 +248,7 @@ END_TEST
 
 START_TEST(test_changes_logged)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("audit");
 	store *st = open_audited(dir);
 	record *r = resident("张三丰");
 	char id[REC_ID_TEXTMAX];
@@ -308,13 +288,13 @@ START_TEST(test_changes_logged)
 		ck_assert_mem_eq(g.e[i].prev, g.e[i - 1].hash, 32);
 	record_free(r);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 START_TEST(test_unattached_not_logged)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("audit");
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_OK);
 	record *r = resident("李四");
@@ -325,13 +305,13 @@ START_TEST(test_unattached_not_logged)
 	ck_assert_uint_eq(count_where(st, NULL), 1);
 	record_free(r);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 START_TEST(test_log_now)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("audit");
 	store *st = open_audited(dir);
 	record *r = resident("王五");
 	ck_assert_int_eq(store_save(st, r), STORE_OK);
@@ -362,7 +342,7 @@ START_TEST(test_log_now)
 	store_close(ro);
 	record_free(r);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -374,15 +354,15 @@ START_TEST(test_verify_whole)
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 0);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_str_eq(why, "");
-	rmdb(dir);
+	testdb_rm(dir);
 	/* an empty trail is whole */
-	dir = tmpdb();
+	dir = testdb_dir("audit");
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_OK);
 	store_close(st);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 0);
 	ck_assert_uint_eq(n, 0);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -424,7 +404,7 @@ START_TEST(test_tamper_byte)
 	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
 	ck_assert_uint_eq(count_where(st, NULL), 5);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -437,13 +417,13 @@ START_TEST(test_tamper_rehashed)
 	raw_edit(dir, 2, flip_and_rehash);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 3);
 	ck_assert_ptr_nonnull(strstr(why, "does not follow"));
-	rmdb(dir);
+	testdb_rm(dir);
 	/* ... and the last entry's, the head */
 	dir = db_with_entries(5);
 	raw_edit(dir, 5, flip_and_rehash);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 5);
 	ck_assert_ptr_nonnull(strstr(why, "replaced"));
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -456,13 +436,13 @@ START_TEST(test_tamper_remove_middle)
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 3);
 	ck_assert_uint_eq(n, 4);
 	ck_assert_ptr_nonnull(strstr(why, "entry 3 is missing"));
-	rmdb(dir);
+	testdb_rm(dir);
 	dir = db_with_entries(6);
 	raw_delete(dir, 2);
 	raw_delete(dir, 3);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 2);
 	ck_assert_ptr_nonnull(strstr(why, "2 to 3"));
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -484,7 +464,7 @@ START_TEST(test_tamper_remove_last)
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 5);
 	ck_assert_uint_eq(n, 5);
 	ck_assert_ptr_nonnull(strstr(why, "does not follow"));
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -500,14 +480,14 @@ START_TEST(test_tamper_head)
 	raw_close(&r);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 3);
 	ck_assert_ptr_nonnull(strstr(why, "head is missing"));
-	rmdb(dir);
+	testdb_rm(dir);
 	/* all entries gone, the head left: the cut is found */
 	dir = db_with_entries(2);
 	raw_delete(dir, 1);
 	raw_delete(dir, 2);
 	ck_assert_uint_eq(verify(dir, &n, why, sizeof why), 1);
 	ck_assert_uint_eq(n, 0);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -515,7 +495,7 @@ END_TEST
 
 START_TEST(test_filters)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("audit");
 	store *st = open_audited(dir);
 	record *a = resident("甲"), *b = resident("乙");
 	ck_assert_int_eq(store_save(st, a), STORE_OK);
@@ -549,7 +529,7 @@ START_TEST(test_filters)
 	record_free(a);
 	record_free(b);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -567,7 +547,7 @@ START_TEST(test_each_stops)
 	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
 	ck_assert_int_eq(audit_each(st, NULL, stop_at_two, NULL), STORE_STOP);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 

@@ -15,35 +15,9 @@
 #include "pinyin.h"
 #include "search.h"
 
+#include "testdb.h"
+
 /* --- helpers ---------------------------------------------------------- */
-
-struct db {
-	char *dir;
-	store *st;
-};
-
-static struct db
-db_new(void)
-{
-	const char *base = getenv("TMPDIR");
-	struct db d;
-	ck_assert_int_ge(asprintf(&d.dir, "%s/shegong-search-XXXXXX", base && *base ? base : "/tmp"), 0);
-	ck_assert_ptr_nonnull(mkdtemp(d.dir));
-	ck_assert_int_eq(store_open(&d.st, d.dir, STORE_CREATE), STORE_OK);
-	store_set_user(d.st, "tester");
-	return d;
-}
-
-static void
-db_free(struct db *d)
-{
-	store_close(d->st);
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d->dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(d->dir);
-}
 
 /* Save a resident; village and status may be NULL. */
 static rec_id
@@ -256,7 +230,7 @@ END_TEST
 
 START_TEST(test_name_prefix)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "张三丰", NULL, NULL, NULL);
 	add(d.st, "张三", NULL, NULL, NULL);
 	add(d.st, "张无忌", NULL, NULL, NULL);
@@ -280,13 +254,13 @@ START_TEST(test_name_prefix)
 	struct hits other;
 	search_all(d.st, &q, 10, &other);
 	ck_assert_uint_eq(other.n, 0);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_pinyin)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "张三丰", NULL, NULL, NULL);
 	add(d.st, "张三", NULL, NULL, NULL);
 	add(d.st, "赵思", NULL, NULL, NULL);
@@ -305,7 +279,7 @@ START_TEST(test_pinyin)
 	ck_assert_uint_eq(h->n, 1);
 	ck_assert_str_eq(h->names[0], "李四");
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -317,7 +291,7 @@ START_TEST(test_polyphonic_once)
 	ck_assert(pinyin_initials_mask(0x5355) & 1u << ('s' - 'a'));
 	ck_assert(pinyin_initials_mask(0x66FE) & 1u << ('z' - 'a'));
 	ck_assert(pinyin_initials_mask(0x66FE) & 1u << ('c' - 'a'));
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "单曾", NULL, NULL, NULL);
 	add(d.st, "单单单", NULL, NULL, NULL);
 	add(d.st, "曾单", NULL, NULL, NULL);
@@ -338,13 +312,13 @@ START_TEST(test_polyphonic_once)
 			drop(h);
 		}
 	}
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_idnum)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "甲", "51042119900101123X", NULL, NULL);
 	add(d.st, "乙", "510421199001011246", NULL, NULL);
 	add(d.st, "丙", "510422198001011234", NULL, NULL);
@@ -361,13 +335,13 @@ START_TEST(test_idnum)
 	h = find(d.st, "6104", NULL, NULL, 2);
 	ck_assert_uint_eq(h->n, 0);
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_latin_names)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "Tashi", NULL, NULL, NULL);
 	add(d.st, "ali", NULL, NULL, NULL);
 	add(d.st, "唐安", NULL, NULL, NULL);
@@ -397,13 +371,13 @@ START_TEST(test_latin_names)
 	h = find(d.st, "Ta扎", NULL, NULL, 10);
 	ck_assert_uint_eq(h->n, 1);
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_filters)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "张一", NULL, "unit-a", "active");
 	add(d.st, "张二", NULL, "unit-b", "active");
 	add(d.st, "张三", NULL, "unit-a", "moved");
@@ -426,13 +400,13 @@ START_TEST(test_filters)
 	ck_assert_uint_eq(h->n, 1);
 	ck_assert_str_eq(h->names[0], "张三");
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_paging)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	static const char *const given[] = {"一", "二", "三", "四", "五", "六", "七",
 	                                    "八", "九", "十", "甲", "乙", "丙", "丁",
 	                                    "戊", "己", "庚", "辛", "壬", "癸"};
@@ -484,14 +458,14 @@ START_TEST(test_paging)
 		drop(whole);
 		drop(paged);
 	}
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 /* The demo's residents, by initials a page at a time, against a scan. */
 START_TEST(test_demo_paging)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	ck_assert_int_eq(demo_fill(d.st, "visitor", 7, NULL), STORE_OK);
 	static const char *const queries[] = {"z", "s", "d", "c", "w", "x", "zj", "q"};
 	for (size_t k = 0; k < sizeof queries / sizeof queries[0]; k++) {
@@ -503,7 +477,7 @@ START_TEST(test_demo_paging)
 		drop(whole);
 		drop(paged);
 	}
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -521,7 +495,7 @@ village_txn(store_txn *t, void *ctx)
 
 START_TEST(test_demo_village)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	ck_assert_int_eq(demo_fill(d.st, "visitor", 7, NULL), STORE_OK);
 	char vid[REC_ID_TEXTMAX];
 	ck_assert_int_eq(store_read(d.st, village_txn, vid), STORE_OK);
@@ -530,7 +504,7 @@ START_TEST(test_demo_village)
 	ck_assert_uint_gt(h->n, 0);
 	ck_assert_uint_lt(h->n, brute_pinyin(d.st, "z", NULL));
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -542,7 +516,7 @@ count_txn(store_txn *t, void *ctx)
 
 START_TEST(test_all_in_name_order)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	ck_assert_int_eq(demo_fill(d.st, "visitor", 3, NULL), STORE_OK);
 	add(d.st, "Bob", NULL, NULL, NULL);
 	add(d.st, "alice", NULL, NULL, NULL);
@@ -559,7 +533,7 @@ START_TEST(test_all_in_name_order)
 		              h->names[i - 1], h->names[i]);
 	drop(h);
 	drop(paged);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -567,7 +541,7 @@ START_TEST(test_non_bmp)
 {
 	/* U+20000 𠀀 reads hē */
 	ck_assert(pinyin_initials_mask(0x20000) & 1u << ('h' - 'a'));
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	add(d.st, "王𠀀", NULL, NULL, NULL);
 	add(d.st, "王", NULL, NULL, NULL);
 	add(d.st, "王海", NULL, NULL, NULL);
@@ -583,13 +557,13 @@ START_TEST(test_non_bmp)
 	h = find(d.st, "王", NULL, NULL, 1);
 	ck_assert_uint_eq(h->n, 3);
 	drop(h);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_bad_args)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("search");
 	struct search_query q = {REC_RESIDENT, "z", NULL, NULL};
 	struct search_pos pos = {0};
 	record *out[1];
@@ -601,7 +575,7 @@ START_TEST(test_bad_args)
 	ck_assert_int_eq(search_page(d.st, &q, &pos, out, 1, &n), STORE_OK);
 	ck_assert_uint_eq(n, 0);
 	ck_assert(pos.done);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 

@@ -18,37 +18,9 @@
 #include "orgunit.h"
 #include "record.h"
 #include "store.h"
+#include "testdb.h"
 
 /* --- helpers ---------------------------------------------------------- */
-
-static char *
-tmpdb(void)
-{
-	const char *base = getenv("TMPDIR");
-	char *dir;
-	ck_assert_int_ge(asprintf(&dir, "%s/shegong-test-XXXXXX", base && *base ? base : "/tmp"), 0);
-	ck_assert_ptr_nonnull(mkdtemp(dir));
-	return dir;
-}
-
-static void
-rmdb(char *dir)
-{
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(dir);
-}
-
-static store *
-open_new(const char *dir)
-{
-	store *st;
-	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_OK);
-	store_set_user(st, "tester");
-	return st;
-}
 
 static int
 save(store *st, record *r)
@@ -260,7 +232,7 @@ END_TEST
 
 START_TEST(test_open_missing)
 {
-	char *dir = tmpdb();
+	char *dir = testdb_dir("test");
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, 0), STORE_NODB);
 	char *sub;
@@ -275,14 +247,14 @@ START_TEST(test_open_missing)
 	ck_assert_uint_eq(store_site(st), site);
 	store_close(st);
 	free(sub);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 START_TEST(test_put_get_update)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	record *r = resident("张三丰", "11010519491231002X");
 	ck_assert_int_eq(save(st, r), STORE_OK);
 	ck_assert_uint_eq(r->version, 1);
@@ -321,7 +293,7 @@ START_TEST(test_put_get_update)
 	record_free(r);
 	record_free(r2);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -339,8 +311,8 @@ del_one(store_txn *t, void *ctx)
 
 START_TEST(test_indexes_follow_updates)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	record *a = resident("张三丰", "11010519491231002X");
 	record *b = resident("Zhang Wei", "510421198001010015");
 	ck_assert_int_eq(save(st, a), STORE_OK);
@@ -380,7 +352,7 @@ START_TEST(test_indexes_follow_updates)
 	record_free(a);
 	record_free(b);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -388,8 +360,8 @@ END_TEST
 
 START_TEST(test_all_or_nothing)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	record *old = resident("旧", NULL);
 	ck_assert_int_eq(save(st, old), STORE_OK);
 	record *stale = record_dup(old);
@@ -408,7 +380,7 @@ START_TEST(test_all_or_nothing)
 	record_free(stale);
 	record_free(fresh);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -416,8 +388,8 @@ END_TEST
  * repair mends it. */
 START_TEST(test_verify_and_repair)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	record *a = resident("张三丰", "11010519491231002X");
 	ck_assert_int_eq(save(st, a), STORE_OK);
 	store_close(st);
@@ -453,15 +425,15 @@ START_TEST(test_verify_and_repair)
 	ck_assert_uint_eq(find(st, IDX_IDNUM, "110105", NULL), 1);
 	record_free(a);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 /* A database from a newer program is refused at open. */
 START_TEST(test_newer_schema)
 {
-	char *dir = tmpdb();
-	store_close(open_new(dir));
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi meta;
@@ -479,7 +451,7 @@ START_TEST(test_newer_schema)
 	ck_assert_int_eq(store_open(&st, dir, 0), STORE_NEWER);
 	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_NEWER);
 	ck_assert_ptr_nonnull(strstr(store_strerror(STORE_NEWER), "newer"));
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -503,13 +475,13 @@ START_TEST(test_no_permission)
 {
 	if (geteuid() == 0)
 		return;  /* root reads anything; the mapping is tested above */
-	char *dir = tmpdb();
-	store_close(open_new(dir));
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
 	ck_assert_int_eq(chmod(dir, 0), 0);
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, 0), STORE_PERM);
 	chmod(dir, 0700);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -542,8 +514,8 @@ put_bulk(store_txn *t, void *ctx)
 
 START_TEST(test_map_grows)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	size_t start = store_mapsize(st);
 	/* well past the starting map, in transactions of 2 MB */
 	size_t total = start + start / 2;
@@ -562,7 +534,7 @@ START_TEST(test_map_grows)
 	ck_assert_uint_gt(store_mapsize(st), start);
 	ck_assert_uint_eq(count(st), (size_t)rounds * per);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -570,8 +542,8 @@ END_TEST
  * nothing half-written, and work goes on once there is room. */
 START_TEST(test_map_limit)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	store_set_maplimit(st, store_mapsize(st));
 	int saved = 0, err = STORE_OK;
 	for (int i = 0; i < 1000 && err == STORE_OK; i++) {
@@ -588,7 +560,7 @@ START_TEST(test_map_limit)
 	ck_assert_int_eq(store_write(st, put_bulk, &b), STORE_OK);
 	ck_assert_uint_eq(count(st), (size_t)saved + 100);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -596,8 +568,8 @@ END_TEST
  * grows the map: it adopts the new size and sees everything. */
 START_TEST(test_map_grows_under_reader)
 {
-	char *dir = tmpdb();
-	store_close(open_new(dir));
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
 	int go[2], done[2];
 	ck_assert_int_eq(pipe(go), 0);
 	ck_assert_int_eq(pipe(done), 0);
@@ -641,7 +613,7 @@ START_TEST(test_map_grows_under_reader)
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	ck_assert_uint_eq(find(st, IDX_NAME, "子进程", NULL), 1);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -649,8 +621,8 @@ END_TEST
 
 START_TEST(test_concurrent_writers)
 {
-	char *dir = tmpdb();
-	store_close(open_new(dir));
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
 	enum { WRITERS = 4, EACH = 150 };
 	pid_t pids[WRITERS];
 	for (int w = 0; w < WRITERS; w++) {
@@ -689,7 +661,7 @@ START_TEST(test_concurrent_writers)
 	ck_assert_uint_eq(find(st, IDX_NAME, "写3号149", NULL), 1);
 	ck_assert_uint_eq(verify(st), 0);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -708,8 +680,8 @@ hold_read(store_txn *t, void *ctx)
 
 START_TEST(test_stale_readers_cleared)
 {
-	char *dir = tmpdb();
-	store_close(open_new(dir));
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
 	int p[2];
 	ck_assert_int_eq(pipe(p), 0);
 	pid_t pid = fork();
@@ -738,7 +710,7 @@ START_TEST(test_stale_readers_cleared)
 	ck_assert_int_eq(dead, 0);
 	mdb_env_close(env);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -781,8 +753,8 @@ check_units(store_txn *t, void *ctx)
 
 START_TEST(test_orgunits)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	struct unit_case cases[] = {
 		{"510421100", "攀莲镇", ORGUNIT_NOPARENT},
 		{"510421", "米易县", 0},
@@ -808,7 +780,7 @@ START_TEST(test_orgunits)
 	ck_assert_int_eq(orgunit_parse_line(bad, &code, &name, &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "6 digits"));
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -844,8 +816,8 @@ scan_rare(store_txn *t, void *ctx)
 
 START_TEST(test_demo)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	struct demo_counts dc;
 	ck_assert_int_eq(demo_fill(st, "visitor", 7, &dc), STORE_OK);
 	ck_assert_uint_eq(dc.units, 13);
@@ -858,7 +830,7 @@ START_TEST(test_demo)
 	ck_assert_uint_gt(rare, 0);
 	ck_assert_uint_eq(verify(st), 0);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -914,8 +886,8 @@ walk_txn(store_txn *t, void *ctx)
 
 START_TEST(test_hook_and_audit)
 {
-	char *dir = tmpdb();
-	store *st = open_new(dir);
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
 	struct seen s = {.fail_on = 0};
 	store_set_hook(st, hook, &s);
 	record *r = resident("张三", NULL);
@@ -962,7 +934,7 @@ START_TEST(test_hook_and_audit)
 	record_free(r);
 	record_free(r2);
 	store_close(st);
-	rmdb(dir);
+	testdb_rm(dir);
 }
 END_TEST
 

@@ -13,35 +13,9 @@
 #include "tally.h"
 #include "text.h"
 
+#include "testdb.h"
+
 /* --- helpers ---------------------------------------------------------- */
-
-struct db {
-	char *dir;
-	store *st;
-};
-
-static struct db
-db_new(void)
-{
-	const char *base = getenv("TMPDIR");
-	struct db d;
-	ck_assert_int_ge(asprintf(&d.dir, "%s/shegong-tally-XXXXXX", base && *base ? base : "/tmp"), 0);
-	ck_assert_ptr_nonnull(mkdtemp(d.dir));
-	ck_assert_int_eq(store_open(&d.st, d.dir, STORE_CREATE), STORE_OK);
-	store_set_user(d.st, "tester");
-	return d;
-}
-
-static void
-db_free(struct db *d)
-{
-	store_close(d->st);
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d->dir), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(d->dir);
-}
 
 /* A record to save: kind and up to 8 name/value pairs, NULL-ended. */
 struct put {
@@ -171,7 +145,7 @@ res_txn(store_txn *t, void *ctx)
 
 START_TEST(test_hours)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("tally");
 	rec_id a = ADD(d.st, REC_VOLUNTEER, "name", "王小红", "idnum", "51042119900101123X");
 	rec_id b = ADD(d.st, REC_VOLUNTEER, "name", "李明", "idnum", "510421198505054321");
 	char v1[200], v2[200], v3[200];
@@ -201,7 +175,7 @@ START_TEST(test_hours)
 	/* a volunteer on no service */
 	rec_id c = ADD(d.st, REC_VOLUNTEER, "name", "张三");
 	check_hours(d.st, c, 0, 0);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -209,7 +183,7 @@ END_TEST
  * different volunteers; malformed items are left out. */
 START_TEST(test_hours_exact_and_malformed)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("tally");
 	rec_id vs[4];
 	for (int i = 0; i < 4; i++)
 		vs[i] = ADD(d.st, REC_VOLUNTEER, "name", "志愿者");
@@ -240,13 +214,13 @@ START_TEST(test_hours_exact_and_malformed)
 	/* not a volunteer's id */
 	struct hours_q q = {ADD(d.st, REC_RESIDENT, "name", "x"), 0, 0};
 	ck_assert_int_eq(store_read(d.st, hours_txn, &q), STORE_INVALID);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
 START_TEST(test_resource)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("tally");
 	rec_id rice = ADD(d.st, REC_RESOURCE, "name", "大米", "quantity", "100", "unit", "斤");
 	rec_id oil = ADD(d.st, REC_RESOURCE, "name", "食用油", "quantity", "20.5", "unit", "升");
 	rec_id room = ADD(d.st, REC_RESOURCE, "name", "活动室", "unit", "间");
@@ -307,7 +281,7 @@ START_TEST(test_resource)
 	ck_assert_int_eq(store_read(d.st, res_txn, &q), STORE_NOTFOUND);
 	q = (struct res_q){s2, 0, 0, false};
 	ck_assert_int_eq(store_read(d.st, res_txn, &q), STORE_INVALID);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -348,7 +322,7 @@ has_id(const struct links_q *q, rec_id id)
 
 START_TEST(test_links)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("tally");
 	rec_id r1 = ADD(d.st, REC_RESIDENT, "name", "赵大爷");
 	rec_id r2 = ADD(d.st, REC_RESIDENT, "name", "钱奶奶");
 	rec_id r3 = ADD(d.st, REC_RESIDENT, "name", "孙小妹");
@@ -398,7 +372,7 @@ START_TEST(test_links)
 	q = (struct links_q){.target = lonely};
 	ck_assert_int_eq(store_read(d.st, links_txn, &q), 0);
 	ck_assert_uint_eq(q.n, 0);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
@@ -420,7 +394,7 @@ max_width(const char *text)
 
 START_TEST(test_certificate)
 {
-	struct db d = db_new();
+	struct db d = testdb_new("tally");
 	rec_id a = ADD(d.st, REC_VOLUNTEER, "name", "王小红", "idnum", "51042119900101123X");
 	rec_id b = ADD(d.st, REC_VOLUNTEER, "name", "李明", "idnum", "510421198505054321");
 	char v[200];
@@ -482,7 +456,7 @@ START_TEST(test_certificate)
 	ck_assert_ptr_nonnull(strstr(c, "0.0"));
 	ck_assert_int_le(max_width(c), 72);
 	free(c);
-	db_free(&d);
+	testdb_free(&d);
 }
 END_TEST
 
