@@ -13,6 +13,7 @@
 #include "edit.h"
 #include "i18n.h"
 #include "index.h"
+#include "audit.h"
 #include "tally.h"
 #include "text.h"
 #include "ui.h"
@@ -685,6 +686,11 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 		int err = 0;
 		char *text = tally_certificate(u->st, &fs->r->id, u->place && *u->place ? u->place : "?",
 		                               u->today, &err);
+		/* personal data handed out: logged first, as the command line does */
+		if (text && (err = audit_log_now(u->st, "export", &fs->r->id, "certificate shown")) != 0) {
+			free(text);
+			text = NULL;
+		}
 		if (!text) {
 			ui_message(u, "%s", store_strerror(err));
 			return UI_REDRAW;
