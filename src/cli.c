@@ -440,6 +440,18 @@ run_find(struct cli *c, store *st, const struct form *f, struct search_query *q,
 	struct form_env env = local_env(c, today);
 	struct search_pos pos = {0};
 	record *out[FIND_PAGE];
+	if (q->text && *q->text && search_kind_is_dated(q->kind)) {
+		/* needs and services: through the residents the text finds */
+		size_t n;
+		int err = search_linked(st, q, out, limit < FIND_PAGE ? (size_t)limit : FIND_PAGE, &n);
+		if (err)
+			return store_error(c, err);
+		for (size_t i = 0; i < n; i++) {
+			print_line(st, f, out[i], &env);
+			record_free(out[i]);
+		}
+		return 0;
+	}
 	while (limit > 0 && !pos.done) {
 		size_t n, want = limit < FIND_PAGE ? (size_t)limit : FIND_PAGE;
 		int err = search_page(st, q, &pos, out, want, &n);

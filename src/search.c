@@ -287,3 +287,97 @@ search_ref_name(store *st, const char *idtext)
 		store_read(st, refname_txn, &rn);
 	return rn.name;
 }
+
+bool
+search_kind_is_dated(int kind)
+{
+	for (size_t k = 0; k < sizeof dated_kinds / sizeof dated_kinds[0]; k++)
+		if (dated_kinds[k] == kind)
+			return true;
+	return false;
+}
+
+struct linked {
+	const struct search_query *q;
+	record **out;
+	size_t max, n;
+	char idtext[REC_ID_TEXTMAX];
+	store_txn *t;
+};
+
+/* A record of the wanted kind that names the resident (the link index
+ * gives candidates by exact id text). */
+static int
+linked_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct linked *l = ctx;
+	if (strcmp(value, l->idtext) != 0)
+		return 1;  /* past the exact id */
+	for (size_t i = 0; i < l->n; i++)
+		if (rec_id_equal(&l->out[i]->id, id))
+			return 0;  /* named twice (a need of two residents) */
+	record *r;
+	if (store_get(l->t, id, &r) != STORE_OK)
+		return 0;
+	const char *v;
+	if ((l->q->village && (!(v = record_get(r, "village")) || strcmp(v, l->q->village) != 0)) ||
+	    (l->q->status && (!(v = record_get(r, "status")) || strcmp(v, l->q->status) != 0))) {
+		record_free(r);
+		return 0;
+	}
+	l->out[l->n++] = r;
+	return l->n == l->max ? 1 : 0;
+}
+
+struct linked_args {
+	struct linked *l;
+	record **residents;
+	size_t nres;
+};
+
+static int
+linked_txn(store_txn *t, void *ctx)
+{
+	struct linked_args *a = ctx;
+	a->l->t = t;
+	for (size_t i = 0; i < a->nres && a->l->n < a->l->max; i++) {
+		rec_id_format(&a->residents[i]->id, a->l->idtext);
+		int rc = store_find(t, IDX_LINK, a->l->q->kind, a->l->idtext, linked_entry, a->l);
+		if (rc < 0 || store_txn_error(t))
+			return store_txn_error(t);
+	}
+	return 0;
+}
+
+int
+search_linked(store *st, const struct search_query *q, record **out, size_t max, size_t *n)
+{
+	*n = 0;
+	struct search_query rq = {REC_RESIDENT, q->text, NULL, NULL};
+	struct search_pos pos;
+	memset(&pos, 0, sizeof pos);
+	record *res[16];
+	size_t seen = 0;
+	struct linked l = {q, out, max, 0, "", NULL};
+	int err = 0;
+	while (!err && !pos.done && l.n < max && seen < SEARCH_LINKED_RESIDENTS) {
+		size_t got = 0;
+		err = search_page(st, &rq, &pos, res, 16, &got);
+		if (err)
+			break;
+		struct linked_args a = {&l, res, got};
+		err = store_read(st, linked_txn, &a);
+		for (size_t i = 0; i < got; i++)
+			record_free(res[i]);
+		seen += got;
+		if (got < 16)
+			break;
+	}
+	if (err) {
+		for (size_t i = 0; i < l.n; i++)
+			record_free(out[i]);
+		l.n = 0;
+	}
+	*n = l.n;
+	return err;
+}

@@ -50,6 +50,17 @@ struct search_pos {
 int search_page(store *st, const struct search_query *q, struct search_pos *pos,
                 record **out, size_t max, size_t *n);
 
+/* Records of kind (needs, services: kinds without a name of their own)
+ * that name a resident found by text (name, pinyin initials or ID
+ * number), with the same filters: the needs of 张三 for "zs".  One page,
+ * no resume: at most max records, from the first SEARCH_LINKED_RESIDENTS
+ * residents found, so that a keystroke's cost stays bounded (the worker
+ * types more to narrow it).  Returns a store_err; *n how many. */
+#define SEARCH_LINKED_RESIDENTS 200
+int search_linked(store *st, const struct search_query *q, record **out, size_t max, size_t *n);
+/* True for the kinds that list by date and are found through residents. */
+bool search_kind_is_dated(int kind);
+
 /* The "name" of the record idtext names (a resident, a village ...), for
  * showing references; malloc'd, or NULL when there is none. */
 char *search_ref_name(store *st, const char *idtext);

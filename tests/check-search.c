@@ -579,6 +579,65 @@ START_TEST(test_bad_args)
 }
 END_TEST
 
+/* Needs have no name: typed text finds them through their residents. */
+struct need_add {
+	rec_id who;
+	const char *status;
+};
+
+static int
+add_need_txn(store_txn *t, void *ctx)
+{
+	struct need_add *na = ctx;
+	char idbuf[REC_ID_TEXTMAX];
+	record *r = record_new(REC_NEED);
+	record_set(r, "resident", rec_id_format(&na->who, idbuf));
+	record_set(r, "date", "2026-03-15");
+	record_set(r, "status", na->status);
+	store_put(t, r);
+	record_free(r);
+	return store_txn_error(t);
+}
+
+START_TEST(test_needs_through_residents)
+{
+	struct db d = testdb_new("search");
+	rec_id zsf = add(d.st, "张三丰", "11010519491231002X", NULL, NULL);
+	rec_id ls = add(d.st, "李四", NULL, NULL, NULL);
+	struct need_add n1 = {zsf, "open"}, n2 = {zsf, "met"}, n3 = {ls, "open"};
+	ck_assert_int_eq(store_write(d.st, add_need_txn, &n1), STORE_OK);
+	ck_assert_int_eq(store_write(d.st, add_need_txn, &n2), STORE_OK);
+	ck_assert_int_eq(store_write(d.st, add_need_txn, &n3), STORE_OK);
+	ck_assert(search_kind_is_dated(REC_NEED));
+	ck_assert(!search_kind_is_dated(REC_RESIDENT));
+	record *out[8];
+	size_t n;
+	struct search_query q = {REC_NEED, "zsf", NULL, NULL};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	q.status = "met";
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(record_get(out[0], "status"), "met");
+	record_free(out[0]);
+	q = (struct search_query){REC_NEED, "1101051949", NULL, NULL};  /* by ID number */
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	q = (struct search_query){REC_NEED, "李", NULL, NULL};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 1, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	record_free(out[0]);
+	q = (struct search_query){REC_NEED, "王", NULL, NULL};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 0);
+	testdb_free(&d);
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
@@ -599,6 +658,7 @@ search_suite(void)
 	tcase_add_test(tc, test_demo_paging);
 	tcase_add_test(tc, test_demo_village);
 	tcase_add_test(tc, test_all_in_name_order);
+	tcase_add_test(tc, test_needs_through_residents);
 	suite_add_tcase(s, tc);
 	return s;
 }

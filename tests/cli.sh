@@ -195,6 +195,17 @@ run 2 "certificate with an unknown option" --db "$tmp/a" certificate vol-0000000
 run 2 "certificate with two ids" --db "$tmp/a" certificate vol-0000000000aa-1 vol-0000000000aa-2
 run 1 "hours with no database" --db "$tmp/nodb" hours vol-0000000000aa-1
 
+# Needs have no name: text finds them through their residents
+run 0 "find needs by nothing: all, by date" --db "$tmp/demo" find need --limit 5
+[ "$(wc -l <"$tmp/out")" -eq 5 ] && ok "five needs listed" || no "needs listed: $(wc -l <"$tmp/out")"
+rname=$("$bin" --db "$tmp/demo" find need --limit 1 | cut -f3)
+if [ -n "$rname" ]; then
+  run 0 "find needs by their resident's name" --db "$tmp/demo" find need "$rname"
+  has out "$rname" "the resident's needs are found by the name"
+else
+  no "a need's resident name"
+fi
+
 # Arguments typed on a GBK/GB18030 terminal are stored as UTF-8
 if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
   gbname=$(printf '米易县' | iconv -f UTF-8 -t GB18030)
