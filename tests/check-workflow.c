@@ -250,6 +250,48 @@ START_TEST(test_service_in_case_file)
 }
 END_TEST
 
+/* Two workers edit the same record in two programs at once: the second
+ * save is refused with a message, and what the second typed stays on the
+ * screen to redo; nothing is silently overwritten. */
+START_TEST(test_two_workers_same_record)
+{
+	char *dir = newdir();
+	vt *a = start(dir, _i);
+	expect(a, "居民");
+	vt *b = start(dir, _i);
+	expect(b, "居民");
+	vt *both[2] = {a, b};
+	const char *mark[2] = {"甲", "乙"};
+	for (int k = 0; k < 2; k++) {
+		type(both[k], "1");
+		expect(both[k], "查找");
+		keys(both[k], "\r");          /* the first resident */
+		expect(both[k], "F4");
+		keys(both[k], "\033OS");      /* F4: edit; the cursor is in the name */
+		expect(both[k], "F2");
+		keys(both[k], "\033OF");      /* End: to the end of the name */
+		type(both[k], mark[k]);
+	}
+	keys(a, KEY_F2);
+	expect(a, "已保存");
+	keys(b, KEY_F2);
+	expect(b, "别人已保存过它");
+	/* B's typing is still there to redo */
+	ck_assert_msg(strstr(vt_screen(b), "乙") != NULL, "the second worker's input was lost");
+	/* still in the editor (F2 Save on the bar), not back in the view */
+	ck_assert_msg(strstr(vt_screen(b), "F2") != NULL, "the second save went through");
+	/* and the first worker's change is what the database holds */
+	keys(a, KEY_ESC);
+	expect(a, "查找");
+	ck_assert_msg(strstr(vt_screen(a), "甲") != NULL, "the first save is not in the list");
+	ck_assert_msg(strstr(vt_screen(a), "乙") == NULL, "the refused save reached the list");
+	vt_free(b);
+	quit(a);
+	vt_free(a);
+	rmdir_all(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -259,6 +301,7 @@ main(void)
 	tcase_add_loop_test(tc, test_register_need_find, 0, 2);
 	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
 	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
+	tcase_add_loop_test(tc, test_two_workers_same_record, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
