@@ -34,8 +34,10 @@
 struct cli {
 	const char *db_opt;  /* --db */
 	bool demo;           /* --demo */
+	const char *as_opt;  /* --as */
 	char *dbdir;         /* resolved */
-	char *login;
+	char *real_login;    /* the operating-system account */
+	const char *login;   /* who the work is done as: real_login, or --as */
 };
 
 /* Print UTF-8 text in the terminal's encoding (GB18030 terminals get
@@ -1091,6 +1093,402 @@ cmd_check(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* --- user ------------------------------------------------------------------ */
+
+/* Refusals of the user verbs, beside the store's and orgunit's errors. */
+enum {
+	USER_NOTADMIN = 200,  /* the one acting is not an administrator */
+	USER_NOTSELF,         /* a non-administrator may only set their own encoding, language */
+	USER_UNREGISTERED,    /* the one acting has no worker account */
+	USER_NOWORKER,        /* the login named has no worker account */
+	USER_NOUNIT,          /* no unit has the code */
+	USER_SELFDISABLE,     /* an administrator disabling their own account */
+	USER_DISABLED_ALREADY,
+	USER_ACTOR_DISABLED,  /* the one acting has a disabled account */
+};
+
+struct user_ctx {
+	const char *actor;  /* c->login */
+	const char *login;  /* the account worked on */
+	const char *name, *unit, *encoding, *lang;
+	int role;
+	char unit_name[256];
+};
+
+static int
+user_refused(struct cli *c, const struct user_ctx *u, int err)
+{
+	switch (err) {
+	case USER_NOTADMIN:
+		say(stderr, _("shegong: only an administrator may do this, and %s is not one.\n"),
+		    u->actor);
+		return 1;
+	case USER_NOTSELF:
+		say(stderr, _("shegong: %s may change only their own encoding and language; other "
+		              "changes are an administrator's.\n"), u->actor);
+		return 1;
+	case USER_UNREGISTERED:
+		say(stderr, _("shegong: %s is not a registered worker of this database; an "
+		              "administrator registers workers with \"shegong user add\".\n"), u->actor);
+		return 1;
+	case USER_NOWORKER:
+		say(stderr, _("shegong: no worker has the login %s.\n"), u->login);
+		return 1;
+	case USER_NOUNIT:
+		say(stderr, _("shegong: no org unit has the code %s.\n"), u->unit);
+		return 1;
+	case USER_SELFDISABLE:
+		say(stderr, "%s\n", _("shegong: an administrator cannot disable their own account."));
+		return 1;
+	case USER_ACTOR_DISABLED:
+		say(stderr, _("shegong: the account %s is disabled; an administrator can tell you "
+		              "why.\n"), u->actor);
+		return 1;
+	case USER_DISABLED_ALREADY:
+		say(stdout, _("%s is disabled already.\n"), u->login);
+		return 0;
+	case STORE_EXISTS:
+		say(stderr, _("shegong: a worker with the login %s is registered already.\n"), u->login);
+		return 1;
+	case ORGUNIT_ROLELEVEL:
+		say(stderr, "shegong: %s\n", orgunit_strerror(err));
+		return 1;
+	default:
+		return store_error(c, err);
+	}
+}
+
+/* The account of the one acting: must exist; admin says whether it must
+ * be an administrator's. */
+static int
+user_actor(store_txn *t, const struct user_ctx *u, bool admin, bool *is_admin)
+{
+	record *me;
+	int err = worker_by_login(t, u->actor, &me);
+	if (err)
+		return err == STORE_NOTFOUND ? USER_UNREGISTERED : err;
+	*is_admin = worker_is_admin(me);
+	bool disabled = worker_disabled(me);
+	record_free(me);
+	if (disabled)
+		return USER_ACTOR_DISABLED;
+	return admin && !*is_admin ? USER_NOTADMIN : 0;
+}
+
+static int
+user_add_txn(store_txn *t, void *ctx)
+{
+	struct user_ctx *u = ctx;
+	bool admin;
+	int err = user_actor(t, u, true, &admin);
+	if (err)
+		return err;
+	record *unit;
+	if ((err = orgunit_by_code(t, u->unit, &unit)))
+		return err == STORE_NOTFOUND ? USER_NOUNIT : err;
+	snprintf(u->unit_name, sizeof u->unit_name, "%s",
+	         record_get(unit, "name") ? record_get(unit, "name") : "");
+	record_free(unit);
+	return worker_add_prefs(t, u->login, u->name, u->role, u->unit, u->encoding, u->lang, NULL);
+}
+
+static int
+user_change_txn(store_txn *t, void *ctx, bool disable)
+{
+	struct user_ctx *u = ctx;
+	bool self = strcmp(u->actor, u->login) == 0;
+	bool admin;
+	/* anyone may set their own encoding and language */
+	int err = user_actor(t, u, disable || !self || u->name, &admin);
+	if (err)
+		return err == USER_NOTADMIN && !disable && self ? USER_NOTSELF : err;
+	if (disable && self)
+		return USER_SELFDISABLE;
+	record *w;
+	if ((err = worker_by_login(t, u->login, &w)))
+		return err == STORE_NOTFOUND ? USER_NOWORKER : err;
+	if (disable && worker_disabled(w)) {
+		record_free(w);
+		return USER_DISABLED_ALREADY;
+	}
+	if ((disable && record_set(w, "status", "disabled")) ||
+	    (u->name && record_set(w, "name", u->name)) ||
+	    (u->encoding && record_set(w, "encoding", u->encoding)) ||
+	    (u->lang && record_set(w, "lang", u->lang)))
+		err = store_txn_fail(t, STORE_NOMEM);
+	if (!err)
+		err = store_put(t, w);
+	record_free(w);
+	return err;
+}
+
+static int
+user_disable_txn(store_txn *t, void *ctx)
+{
+	return user_change_txn(t, ctx, true);
+}
+
+static int
+user_set_txn(store_txn *t, void *ctx)
+{
+	return user_change_txn(t, ctx, false);
+}
+
+struct user_row {
+	char *f[7];  /* login, name, role, unit (its id, then its name), status, encoding, lang */
+};
+
+struct user_list {
+	struct user_row *rows;
+	size_t n, cap;
+};
+
+static int
+user_list_one(const record *r, void *ctx)
+{
+	struct user_list *l = ctx;
+	if (l->n == l->cap) {
+		size_t cap = l->cap ? l->cap * 2 : 16;
+		struct user_row *nr = realloc(l->rows, cap * sizeof *nr);
+		if (!nr)
+			return STORE_NOMEM;
+		l->rows = nr;
+		l->cap = cap;
+	}
+	static const char *const fields[7] = {"login", "name", "role", "unit", "status",
+	                                      "encoding", "lang"};
+	struct user_row *row = &l->rows[l->n++];
+	for (size_t i = 0; i < 7; i++) {
+		const char *v = record_get(r, fields[i]);
+		row->f[i] = strdup(v && *v ? v : "-");
+		if (!row->f[i])
+			return STORE_NOMEM;
+	}
+	return 0;
+}
+
+static int
+user_list_txn(store_txn *t, void *ctx)
+{
+	struct user_list *l = ctx;
+	int err = store_scan(t, REC_USER, NULL, user_list_one, l);
+	if (err)
+		return err;
+	for (size_t i = 0; i < l->n; i++) {
+		rec_id id;
+		record *unit;
+		if (rec_id_parse(l->rows[i].f[3], &id) < 0 || store_get(t, &id, &unit))
+			continue;
+		const char *name = record_get(unit, "name");
+		char *copy = strdup(name && *name ? name : "-");
+		if (copy) {
+			free(l->rows[i].f[3]);
+			l->rows[i].f[3] = copy;
+		}
+		record_free(unit);
+	}
+	return store_txn_error(t);
+}
+
+static int
+user_list(struct cli *c)
+{
+	store *st;
+	int rc = open_db(c, &st);
+	if (rc)
+		return rc;
+	struct user_list l = {0};
+	int err = store_read(st, user_list_txn, &l);
+	store_close(st);
+	if (err)
+		rc = store_error(c, err);
+	for (size_t i = 0; i < l.n; i++) {
+		for (size_t k = 0; k < 7; k++) {
+			if (!rc) {
+				say(stdout, k ? "\t" : "");
+				say_value(stdout, l.rows[i].f[k], 0);
+			}
+			free(l.rows[i].f[k]);
+		}
+		if (!rc)
+			say(stdout, "\n");
+	}
+	free(l.rows);
+	return rc;
+}
+
+/* user add|list|disable|set: workers' accounts. */
+static int
+cmd_user(struct cli *c, int argc, char **argv)
+{
+	static const char *const subs[] = {"add", "list", "disable", "set"};
+	size_t sub = 0;
+	while (argc >= 2 && sub < sizeof subs / sizeof subs[0] && strcmp(argv[1], subs[sub]) != 0)
+		sub++;
+	if (argc < 2 || sub == sizeof subs / sizeof subs[0])
+		return usage_error("%s", _("user needs one of add, list, disable, set"));
+	if (sub == 1) {
+		if (argc > 2)
+			return usage_error(_("user list: unknown argument \"%s\""), argv[2]);
+		return user_list(c);
+	}
+	if (argc < 3 || argv[2][0] == '-')
+		return usage_error(_("user %s needs a login"), subs[sub]);
+	struct user_ctx u = {.actor = c->login, .login = argv[2]};
+	const char *role = NULL;
+	const struct {
+		const char *opt;
+		const char **dst;
+		bool on_add, on_set;
+	} opts[] = {
+		{"--role", &role, true, false},    {"--unit", &u.unit, true, false},
+		{"--name", &u.name, true, true},   {"--encoding", &u.encoding, true, true},
+		{"--lang", &u.lang, true, true},
+	};
+	for (int i = 3; i < argc; i++) {
+		size_t k = 0;
+		while (k < sizeof opts / sizeof opts[0] &&
+		       (strcmp(argv[i], opts[k].opt) != 0 || !(sub == 0 ? opts[k].on_add
+		                                               : sub == 3 ? opts[k].on_set
+		                                                          : false)))
+			k++;
+		if (k == sizeof opts / sizeof opts[0])
+			return usage_error(_("user: unknown argument \"%s\""), argv[i]);
+		if (i + 1 >= argc)
+			return usage_error(_("user: %s needs a value"), argv[i]);
+		*opts[k].dst = argv[++i];
+	}
+	if (u.encoding && !worker_encoding_valid(u.encoding))
+		return usage_error(_("user: --encoding is utf-8 or gb18030, not \"%s\""), u.encoding);
+	if (u.lang && !worker_lang_valid(u.lang))
+		return usage_error(_("user: --lang is zh_CN or en, not \"%s\""), u.lang);
+	if (u.name && !*u.name)
+		return usage_error("%s", _("user: --name needs a name"));
+	int (*fn)(store_txn *, void *) = user_disable_txn;
+	if (sub == 0) {
+		if (!role || !u.unit)
+			return usage_error("%s", _("user add needs --role and --unit"));
+		if (!(u.role = worker_role_from_name(role)))
+			return usage_error(_("user: --role is village, township, supervisor or admin, "
+			                     "not \"%s\""), role);
+		if (!orgunit_level_of_code(u.unit))
+			return usage_error(_("user: \"%s\" is not a division code (6, 9 or 12 digits)"),
+			                   u.unit);
+		fn = user_add_txn;
+	} else if (sub == 3) {
+		if (!u.name && !u.encoding && !u.lang)
+			return usage_error("%s", _("user set needs --encoding, --lang or --name"));
+		fn = user_set_txn;
+	}
+	store *st;
+	int rc = open_db_write(c, &st);
+	if (rc)
+		return rc;
+	int err = store_write(st, fn, &u);
+	store_close(st);
+	if (err)
+		return user_refused(c, &u, err);
+	if (sub == 0)
+		say(stdout, _("%s is registered: %s of %s.\n"), u.login, worker_role_label(u.role),
+		    u.unit_name);
+	else if (sub == 2)
+		say(stdout, _("%s is disabled: they can no longer open the program.\n"), u.login);
+	else
+		say(stdout, _("%s is changed; it takes effect the next time they start shegong.\n"),
+		    u.login);
+	return 0;
+}
+
+/* --- the account: --as, its terminal settings ------------------------------ */
+
+struct account_ctx {
+	const char *real, *as;
+	record *me, *other;
+};
+
+static int
+account_txn(store_txn *t, void *ctx)
+{
+	struct account_ctx *a = ctx;
+	int err = worker_by_login(t, a->real, &a->me);
+	if (!err && a->as)
+		err = worker_by_login(t, a->as, &a->other);
+	return err == STORE_NOTFOUND ? 0 : err;
+}
+
+/* The terminal settings of the account, in force from here on for the
+ * screen and the commands' output alike (i18n_apply_account). */
+static void
+account_locale(const record *w)
+{
+	const char *enc = record_get(w, "encoding"), *lang = record_get(w, "lang");
+	const char *missing;
+	if (!worker_encoding_valid(enc))
+		enc = NULL;
+	if (!worker_lang_valid(lang))
+		lang = NULL;
+	if ((enc || lang) && i18n_apply_account(enc, lang, &missing) < 0)
+		say(stderr, _("shegong: your account asks for the language setting %s, which this "
+		              "computer does not have; the environment's is used instead. An "
+		              "administrator adds it (Debian): uncomment \"%s\" in /etc/locale.gen, then "
+		              "run locale-gen as root (or: dpkg-reconfigure locales).\n"),
+		    missing, missing);
+}
+
+/* Before the work starts: the real login's terminal settings, then
+ * --as (only an administrator's, except in the demo, logged), then
+ * whether the one working may open the screen. */
+static int
+account_start(struct cli *c, bool screen)
+{
+	store *st;
+	struct account_ctx a = {c->real_login, c->as_opt, NULL, NULL};
+	int err = store_open(&st, c->dbdir, STORE_RDONLY);
+	if (err && !c->as_opt)
+		return 0;  /* no database yet (init): the command says what it needs */
+	if (err)
+		return store_error(c, err);
+	err = store_read(st, account_txn, &a);
+	store_close(st);
+	if (err)
+		return store_error(c, err);
+	if (a.me)
+		account_locale(a.me);
+	int rc = 0;
+	if (c->as_opt && !c->demo && !(a.me && worker_is_admin(a.me))) {
+		say(stderr, _("shegong: --as is for administrators, and %s is not one.\n"),
+		    c->real_login);
+		rc = 1;
+	} else if (c->as_opt && !a.other) {
+		say(stderr, _("shegong: --as %s: no worker has this login.\n"), c->as_opt);
+		rc = 1;
+	} else if (c->as_opt) {
+		char *note = NULL;
+		if (asprintf(&note, "%s acts as %s", c->real_login, c->as_opt) < 0 ||
+		    (err = store_open(&st, c->dbdir, 0))) {
+			rc = store_error(c, err ? err : STORE_NOMEM);
+		} else {
+			audit_attach(st);
+			store_set_user(st, c->real_login);
+			if ((err = audit_log_now(st, "as", NULL, note)))
+				rc = store_error(c, err);
+			store_close(st);
+		}
+		free(note);
+		if (!rc)
+			c->login = c->as_opt;
+	}
+	record *w = c->as_opt ? a.other : a.me;
+	if (!rc && screen && w && worker_disabled(w)) {
+		say(stderr, _("shegong: the account %s is disabled; an administrator can tell you "
+		              "why.\n"), c->login);
+		rc = 1;
+	}
+	record_free(a.me);
+	record_free(a.other);
+	return rc;
+}
+
 /* --- help and version ---------------------------------------------------- */
 
 static int cmd_help(struct cli *c, int argc, char **argv);
@@ -1151,6 +1549,18 @@ static const struct command {
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "
 	    "removed). One line for each finding, then a summary; exit status 1 when anything is "
 	    "wrong. --repair rebuilds the indexes from the records.")},
+	{"user", cmd_user, true,
+	 N_("user add LOGIN --role ROLE --unit CODE [--name NAME] [--encoding ENC] [--lang LANG] | "
+	    "user list | user disable LOGIN | user set LOGIN [--encoding ENC] [--lang LANG] "
+	    "[--name NAME]"),
+	 N_("Workers' accounts. ROLE is village, township, supervisor or admin, and must fit "
+	    "the unit (a village worker in a village, a township worker in a township, a "
+	    "supervisor in the county or a township). ENC is the worker's terminal, utf-8 or "
+	    "gb18030, LANG the language of the messages, zh_CN or en: both are put in force "
+	    "at start whatever the terminal's LANG says. list prints login, name, role, unit, "
+	    "status, encoding and language, separated by tabs. Only an administrator adds, "
+	    "disables or changes others; anyone sets their own encoding and language. A "
+	    "disabled worker cannot open the program.")},
 	{"check-forms", cmd_check_forms, false, N_("check-forms [DIR]"),
 	 N_("Check the form files (in DIR, else the installed ones): each form's name, version and "
 	    "number of fields, or the file and line of the first fault.")},
@@ -1175,6 +1585,8 @@ cmd_help(struct cli *c, int argc, char **argv)
 	say(stdout, "  --demo       %s\n", _("use the demo database, made with sample data on first "
 	                                     "use (in --db DIR if given, else "
 	                                     "~/.local/share/shegong/demo)"));
+	say(stdout, "  --as LOGIN   %s\n", _("work as the worker LOGIN (administrators only, and "
+	                                     "anyone in the demo); logged in the audit trail"));
 	say(stdout, "  -h, --help   %s\n", _("show this help"));
 	say(stdout, "  -V, --version %s\n\n", _("show the version"));
 	say(stdout, "%s\n", _("Commands:"));
@@ -1275,6 +1687,10 @@ cli_run(int argc, char **argv)
 			c.db_opt = a + 5;
 		else if (strcmp(a, "--demo") == 0)
 			c.demo = true;
+		else if (strcmp(a, "--as") == 0 && i + 1 < argc)
+			c.as_opt = argv[++i];
+		else if (strncmp(a, "--as=", 5) == 0)
+			c.as_opt = a + 5;
 		else if (strcmp(a, "-h") == 0 || strcmp(a, "--help") == 0)
 			return cmd_help(&c, 0, NULL);
 		else if (strcmp(a, "-V") == 0 || strcmp(a, "--version") == 0)
@@ -1293,18 +1709,24 @@ cli_run(int argc, char **argv)
 		if (!cmd)
 			return usage_error(_("unknown command \"%s\""), argv[i]);
 	}
-	c.login = paths_login();
+	c.login = c.real_login = paths_login();
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
 	int rc = !c.login || !c.dbdir;
+	if (!rc && c.as_opt && !*c.as_opt)
+		rc = usage_error("%s", _("--as needs a login"));
+	if (!rc && c.as_opt && cmd && !cmd->needs_db)
+		rc = usage_error(_("--as has no meaning for \"%s\""), cmd->name);
 	struct formset *fs = NULL;
 	if (!rc && !cmd && !(fs = screen_forms()))
 		rc = 1;
 	if (!rc && c.demo && (!cmd || cmd->needs_db))
 		rc = ensure_demo(&c);
+	if (!rc && (!cmd || cmd->needs_db))
+		rc = account_start(&c, !cmd);
 	if (!rc)
 		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
 	formset_free(fs);
-	free(c.login);
+	free(c.real_login);
 	free(c.dbdir);
 	return rc;
 }

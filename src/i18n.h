@@ -14,4 +14,14 @@
  * installed one.  Messages come back as UTF-8. */
 void i18n_init(void);
 
+/* Put a worker account's terminal settings in force, whatever the
+ * environment says (PuTTY often sends no LANG): encoding "gb18030" runs
+ * the program in the locale zh_CN.GB18030, "utf-8" in zh_CN.UTF-8 (with
+ * lang "en": en_US.UTF-8, else C.UTF-8); lang "en" shows the messages in
+ * English, "zh_CN" in Chinese.  NULL or "" leaves that part to the
+ * environment.  Then binds the catalogue again (i18n_init).  Returns 0,
+ * or -1 when the wanted locale is not installed: the environment's
+ * locale is kept, and *missing names the one wanted. */
+int i18n_apply_account(const char *encoding, const char *lang, const char **missing);
+
 #endif

@@ -64,6 +64,10 @@ orgunit_strerror(int err)
 		         "before its townships, and a township before its villages.");
 	case ORGUNIT_DUPLICATE:
 		return _("A unit with this code is registered already.");
+	case ORGUNIT_ROLELEVEL:
+		return _("This role does not fit the unit: a village worker belongs to a village, "
+		         "a township worker to a township, a supervisor to the county or a "
+		         "township; an administrator to any unit.");
 	default:
 		return store_strerror(err);
 	}
@@ -238,14 +242,68 @@ worker_by_login(store_txn *t, const char *login, record **out)
 	return by_exact(t, IDX_LOGIN, REC_USER, login, out);
 }
 
+bool
+worker_role_fits(int role, int level)
+{
+	switch (role) {
+	case ROLE_VILLAGE:
+		return level == UNIT_VILLAGE;
+	case ROLE_TOWNSHIP:
+		return level == UNIT_TOWNSHIP;
+	case ROLE_SUPERVISOR:
+		return level == UNIT_COUNTY || level == UNIT_TOWNSHIP;
+	case ROLE_ADMIN:
+		return level >= UNIT_COUNTY && level <= UNIT_VILLAGE;
+	default:
+		return false;
+	}
+}
+
+bool
+worker_encoding_valid(const char *v)
+{
+	return v && (strcmp(v, WORKER_ENC_UTF8) == 0 || strcmp(v, WORKER_ENC_GB18030) == 0);
+}
+
+bool
+worker_lang_valid(const char *v)
+{
+	return v && (strcmp(v, WORKER_LANG_ZH) == 0 || strcmp(v, WORKER_LANG_EN) == 0);
+}
+
+bool
+worker_disabled(const record *w)
+{
+	const char *s = record_get(w, "status");
+	return s && strcmp(s, "disabled") == 0;
+}
+
+bool
+worker_is_admin(const record *w)
+{
+	const char *role = record_get(w, "role");
+	return role && worker_role_from_name(role) == ROLE_ADMIN && !worker_disabled(w);
+}
+
 int
 worker_add(store_txn *t, const char *login, const char *fullname, int role,
            const char *unit_code, rec_id *id)
+{
+	return worker_add_prefs(t, login, fullname, role, unit_code, NULL, NULL, id);
+}
+
+int
+worker_add_prefs(store_txn *t, const char *login, const char *fullname, int role,
+                 const char *unit_code, const char *encoding, const char *lang, rec_id *id)
 {
 	record *unit, *old;
 	int err = orgunit_by_code(t, unit_code, &unit);
 	if (err)
 		return err == STORE_NOTFOUND ? ORGUNIT_NOPARENT : err;
+	if (!worker_role_fits(role, orgunit_level_of_code(unit_code))) {
+		record_free(unit);
+		return ORGUNIT_ROLELEVEL;
+	}
 	err = worker_by_login(t, login, &old);
 	if (err == STORE_OK) {
 		record_free(old);
@@ -262,7 +320,9 @@ worker_add(store_txn *t, const char *login, const char *fullname, int role,
 	    record_set(r, "name", fullname && *fullname ? fullname : login) ||
 	    record_set(r, "role", worker_role_name(role)) ||
 	    record_set(r, "unit", rec_id_format(&unit->id, idbuf)) ||
-	    record_set(r, "status", "active")) {
+	    record_set(r, "status", "active") ||
+	    (encoding && *encoding && record_set(r, "encoding", encoding)) ||
+	    (lang && *lang && record_set(r, "lang", lang))) {
 		record_free(r);
 		record_free(unit);
 		return store_txn_fail(t, STORE_NOMEM);

@@ -6,6 +6,8 @@
 #ifndef SHEGONG_ORGUNIT_H
 #define SHEGONG_ORGUNIT_H
 
+#include <stdbool.h>
+
 #include "record.h"
 #include "store.h"
 
@@ -25,6 +27,7 @@ enum orgunit_err {
 	ORGUNIT_NONAME,         /* no name */
 	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
 	ORGUNIT_DUPLICATE,      /* the code is registered already */
+	ORGUNIT_ROLELEVEL,      /* the worker's role does not fit the unit's level */
 };
 const char *orgunit_strerror(int err);
 
@@ -45,10 +48,34 @@ enum worker_role { ROLE_VILLAGE = 1, ROLE_TOWNSHIP, ROLE_SUPERVISOR, ROLE_ADMIN 
 const char *worker_role_name(int role);   /* "village", "township", "supervisor", "admin" */
 const char *worker_role_label(int role);  /* translated */
 int worker_role_from_name(const char *name);
-/* Register a worker account (login) with a role in the unit of code. */
+/* Whether a worker of role may belong to a unit of level: a village
+ * worker to a village, a township worker to a township, a supervisor to
+ * the county or a township, an administrator anywhere. */
+bool worker_role_fits(int role, int level);
+/* Register a worker account (login) with a role in the unit of code;
+ * ORGUNIT_ROLELEVEL when the role does not fit the unit (worker_role_fits). */
 int worker_add(store_txn *t, const char *login, const char *fullname, int role,
                const char *unit_code, rec_id *id);
+/* The same, with the account's terminal settings (encoding, lang: NULL
+ * or "" leaves them unset, else values worker_encoding_valid and
+ * worker_lang_valid accept). */
+int worker_add_prefs(store_txn *t, const char *login, const char *fullname, int role,
+                     const char *unit_code, const char *encoding, const char *lang,
+                     rec_id *id);
 /* The worker record of login, or STORE_NOTFOUND. */
 int worker_by_login(store_txn *t, const char *login, record **out);
+
+/* A worker account's terminal settings, in its fields "encoding" and
+ * "lang": the values stored, and whether a value is one of them. */
+#define WORKER_ENC_UTF8 "utf-8"
+#define WORKER_ENC_GB18030 "gb18030"
+#define WORKER_LANG_ZH "zh_CN"
+#define WORKER_LANG_EN "en"
+bool worker_encoding_valid(const char *v);
+bool worker_lang_valid(const char *v);
+/* Whether the account is disabled (status "disabled"). */
+bool worker_disabled(const record *w);
+/* Whether the account is an administrator's and not disabled. */
+bool worker_is_admin(const record *w);
 
 #endif

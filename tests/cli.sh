@@ -5,7 +5,9 @@
 # and showing records, checking the forms, the refusals of hours,
 # balance and certificate, the audit trail (its listing and filters, a
 # certificate logged as an export) and check (a tampered audit entry,
-# missing index entries and their repair).
+# missing index entries and their repair); workers' accounts (user add,
+# list, disable, set; who may), --as and its audit entry, and the
+# terminal settings an account puts in force.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-cli-XXXXXX")
@@ -297,6 +299,79 @@ if command -v mdb_dump >/dev/null && command -v mdb_load >/dev/null; then
   run 0 "the trail is whole after all that" --db "$tmp/unindexed" check
 else
   no "mdb_dump and mdb_load are missing (apt-get install lmdb-utils)"
+fi
+
+# --- workers' accounts, --as ------------------------------------------------------
+# init made the running login the administrator of $tmp/u.
+me=$(id -un)
+run 0 "init for accounts" --db "$tmp/u" init --county 510421 "米易县" \
+  --township 510421100 "攀莲镇" --village 510421100001 "安宁村"
+run 0 "an administrator adds a village worker" --db "$tmp/u" user add cun --role village \
+  --unit 510421100001 --name "李四"
+has out "安宁村" "the unit is named"
+run 0 "an administrator adds a supervisor with settings" --db "$tmp/u" user add dd \
+  --role supervisor --unit 510421100 --encoding gb18030 --lang en
+run 1 "a village worker in a township is refused" --db "$tmp/u" user add cun2 --role village \
+  --unit 510421100
+has err "does not fit" "the role/unit mismatch is explained"
+run 1 "a township worker in the county is refused" --db "$tmp/u" user add tw --role township \
+  --unit 510421
+run 1 "a unit that does not exist" --db "$tmp/u" user add tw --role township --unit 510421109
+has err "510421109" "the missing unit is named"
+run 1 "a login registered twice" --db "$tmp/u" user add cun --role village --unit 510421100001
+run 2 "a bad role" --db "$tmp/u" user add tw --role boss --unit 510421100
+run 2 "a bad encoding" --db "$tmp/u" user set cun --encoding latin1
+run 0 "user list" --db "$tmp/u" user list
+has out "^$me	$me	admin	米易县	active	-	-$" "the administrator listed"
+has out "^cun	李四	village	安宁村	active	-	-$" "the village worker listed"
+has out "^dd	dd	supervisor	攀莲镇	active	gb18030	en$" "the supervisor's settings listed"
+[ "$(wc -l <"$tmp/out")" = 3 ] && ok "three workers" || no "user list has $(wc -l <"$tmp/out") lines"
+
+run 1 "a village worker cannot add workers (--as)" --db "$tmp/u" --as cun user add x \
+  --role village --unit 510421100001
+has err "not one" "the refusal says why"
+run 1 "a village worker cannot change another" --db "$tmp/u" --as cun user set dd --lang zh_CN
+run 1 "a village worker cannot rename themselves" --db "$tmp/u" --as cun user set cun --name "王五"
+run 0 "a village worker sets their own encoding" --db "$tmp/u" --as cun user set cun \
+  --encoding utf-8 --lang zh_CN
+run 0 "the change made as cun" --db "$tmp/u" audit --worker cun
+has out "	cun	edit	user-" "the edit is saved as cun"
+run 0 "--as is in the audit trail" --db "$tmp/u" audit --worker "$me"
+has out "	$me	as		-	$me acts as cun$" "--as logged with who acts as whom"
+run 1 "--as a login nobody has" --db "$tmp/u" --as nobody user list
+run 1 "an administrator cannot disable themselves" --db "$tmp/u" user disable "$me"
+run 0 "an administrator disables a worker" --db "$tmp/u" user disable cun
+run 0 "user list after disabling" --db "$tmp/u" user list
+has out "^cun	李四	village	安宁村	disabled	utf-8	zh_CN$" "disabled and their settings listed"
+run 1 "a disabled worker cannot open the program" --db "$tmp/u" --as cun
+has err "disabled" "the disabled worker is told"
+run 1 "a disabled worker cannot change their settings" --db "$tmp/u" --as cun user set cun --lang en
+has err "disabled" "and is told why"
+
+# The demo database without --demo is an ordinary one, where the running
+# login is a village worker: not an administrator.
+run 1 "a village worker cannot use --as" --db "$demo" --as admin user list
+has err "for administrators" "--as refused with the reason"
+run 1 "a village worker cannot add workers" --db "$demo" user add x --role village \
+  --unit 510421100001
+run 0 "in the demo anyone may act as a sample worker" --demo --db "$demo" --as admin user list
+run 0 "and as the administrator add a worker" --demo --db "$demo" --as admin user add demo2 \
+  --role township --unit 510421101
+run 0 "the demo's --as logged" --db "$demo" audit --worker "$me"
+has out "$me acts as admin" "the demo's --as in the trail"
+
+# The account's terminal settings are in force whatever LANG says.
+if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
+  run 0 "the administrator's account says gb18030" --db "$tmp/u" user set "$me" --encoding gb18030
+  env -u LANG -u LC_ALL "$bin" --db "$tmp/u" user list >"$tmp/out" 2>"$tmp/err" </dev/null
+  if iconv -f GB18030 -t UTF-8 "$tmp/out" 2>/dev/null | grep -q "米易县" && ! grep -q "米易县" "$tmp/out"; then
+    ok "with no LANG the output comes in GB18030"
+  else
+    no "output not in GB18030"
+  fi
+  run 0 "the administrator's account says English" --db "$tmp/u" user set "$me" --encoding utf-8 --lang en
+  LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 run 1 "a refusal under a Chinese LANG" --db "$tmp/u" user disable "$me"
+  has err "cannot disable their own account" "comes in English as the account says"
 fi
 
 echo "$pass passed, $fail failed"

@@ -1,0 +1,144 @@
+/* check-account.c: the terminal settings of a worker's account, through
+ * the real program in a pseudo-terminal read by libvterm.  PuTTY often
+ * sends no LANG: a worker whose account says gb18030 (or utf-8) must get
+ * a home screen their terminal shows right all the same, and with
+ * neither an account setting nor a LANG the program must say how to set
+ * the locale and stop, not draw garbage. */
+#include "config.h"
+
+#include <check.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "vt.h"
+
+#define WAIT_MS 15000
+#define KEY_F10 "\033[21~"
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+static char *
+newdir(void)
+{
+	const char *tmp = getenv("TMPDIR");
+	char *d;
+	ck_assert_int_ge(asprintf(&d, "%s/shegong-account-XXXXXX", tmp && *tmp ? tmp : "/tmp"), 0);
+	ck_assert_ptr_nonnull(mkdtemp(d));
+	return d;
+}
+
+static void
+rmdir_all(char *d)
+{
+	char *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	free(d);
+}
+
+/* Make the demo database in dir; with enc, the running login's account
+ * (a village worker of the demo) gets that encoding. */
+static void
+prepare(const char *dir, const char *enc)
+{
+	struct passwd *pw = getpwuid(getuid());
+	ck_assert_ptr_nonnull(pw);
+	char *cmd;
+	if (enc)
+		ck_assert_int_ge(asprintf(&cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --demo --db '%s' "
+		                                "user set '%s' --encoding %s >/dev/null 2>&1",
+		                          bin(), dir, pw->pw_name, enc), 0);
+	else
+		ck_assert_int_ge(asprintf(&cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --demo --db '%s' "
+		                                "user list >/dev/null 2>&1", bin(), dir), 0);
+	int st = system(cmd);
+	free(cmd);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "setting up the demo failed");
+}
+
+static const struct {
+	const char *account;   /* the encoding the account says */
+	const char *terminal;  /* the terminal's own */
+	char *env[7];          /* what the SSH session brings */
+} cases[] = {
+	/* PuTTY with no LANG at all */
+	{"gb18030", "GB18030", {"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE", NULL}},
+	{"utf-8", "UTF-8", {"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE", NULL}},
+	/* an environment that says otherwise: the account wins */
+	{"gb18030", "GB18030", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+};
+
+START_TEST(test_account_encoding)
+{
+	char *dir = newdir();
+	prepare(dir, cases[_i].account);
+	char *argv[] = {(char *)bin(), "--db", dir, "--demo", NULL};
+	vt *t = vt_spawn(argv, cases[_i].env, 24, 80, cases[_i].terminal);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	if (!vt_wait_text(t, "居民", WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("account %s on a %s terminal: the home screen did not come out right",
+		             cases[_i].account, cases[_i].terminal);
+	}
+	ck_assert_int_eq(vt_send_raw(t, KEY_F10, strlen(KEY_F10)), 0);
+	int status;
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not quit");
+	}
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	vt_free(t);
+	rmdir_all(dir);
+}
+END_TEST
+
+START_TEST(test_no_setting_no_lang)
+{
+	char *dir = newdir();
+	prepare(dir, NULL);
+	char *argv[] = {(char *)bin(), "--db", dir, "--demo", NULL};
+	char *env[] = {"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE", NULL};
+	vt *t = vt_spawn(argv, env, 24, 80, "UTF-8");
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	int status;
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not stop");
+	}
+	const char *screen = vt_screen(t);
+	ck_assert_msg(strstr(screen, "export LANG=zh_CN.UTF-8") != NULL,
+	              "the program did not say how to set the locale:\n%s", screen);
+	ck_assert_msg(strstr(screen, "居民") == NULL, "the home screen was drawn");
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 2);
+	vt_free(t);
+	rmdir_all(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("account");
+	TCase *tc = tcase_create("account");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_account_encoding, 0, sizeof cases / sizeof cases[0]);
+	tcase_add_test(tc, test_no_setting_no_lang);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
