@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testdb.h"
 #include "vt.h"
 
 #define WAIT_MS 15000
@@ -24,26 +25,6 @@ bin(void)
 {
 	const char *b = getenv("SHEGONG_BIN");
 	return b && *b ? b : "../src/shegong";
-}
-
-static char *
-newdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *d;
-	ck_assert_int_ge(asprintf(&d, "%s/shegong-account-XXXXXX", tmp && *tmp ? tmp : "/tmp"), 0);
-	ck_assert_ptr_nonnull(mkdtemp(d));
-	return d;
-}
-
-static void
-rmdir_all(char *d)
-{
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(d);
 }
 
 /* Make the demo database in dir; with enc, the running login's account
@@ -80,7 +61,7 @@ static const struct {
 
 START_TEST(test_account_encoding)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("account");
 	prepare(dir, cases[_i].account);
 	char *argv[] = {(char *)bin(), "--db", dir, "--demo", NULL};
 	vt *t = vt_spawn(argv, cases[_i].env, 24, 80, cases[_i].terminal);
@@ -99,13 +80,13 @@ START_TEST(test_account_encoding)
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_eq(WEXITSTATUS(status), 0);
 	vt_free(t);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 START_TEST(test_no_setting_no_lang)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("account");
 	prepare(dir, NULL);
 	char *argv[] = {(char *)bin(), "--db", dir, "--demo", NULL};
 	char *env[] = {"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE", NULL};
@@ -123,7 +104,7 @@ START_TEST(test_no_setting_no_lang)
 	ck_assert(WIFEXITED(status));
 	ck_assert_int_eq(WEXITSTATUS(status), 2);
 	vt_free(t);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 

@@ -14,6 +14,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "testdb.h"
 #include "vt.h"
 
 #define WAIT_MS 15000
@@ -73,26 +74,6 @@ type(vt *t, const char *text)
 	vt_pump(t, 150);
 }
 
-static char *
-newdir(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *d;
-	ck_assert_int_ge(asprintf(&d, "%s/shegong-flow-XXXXXX", tmp && *tmp ? tmp : "/tmp"), 0);
-	ck_assert_ptr_nonnull(mkdtemp(d));
-	return d;
-}
-
-static void
-rmdir_all(char *d)
-{
-	char *cmd;
-	ck_assert_int_ge(asprintf(&cmd, "rm -rf '%s'", d), 0);
-	ck_assert_int_eq(system(cmd), 0);
-	free(cmd);
-	free(d);
-}
-
 static void
 quit(vt *t)
 {
@@ -110,7 +91,7 @@ quit(vt *t)
 
 START_TEST(test_register_need_find)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("flow");
 	vt *t = start(dir, _i);
 	expect(t, "居民");
 	type(t, "1");
@@ -161,13 +142,13 @@ START_TEST(test_register_need_find)
 	expect(t, "没有找到");
 	quit(t);
 	vt_free(t);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 START_TEST(test_draft_after_hangup)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("flow");
 	vt *t = start(dir, _i);
 	expect(t, "居民");
 	type(t, "1");
@@ -206,14 +187,14 @@ START_TEST(test_draft_after_hangup)
 	ck_assert_msg(strstr(vt_screen(t), "要恢复吗") == NULL, "the draft came back after saving");
 	quit(t);
 	vt_free(t);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
 /* A service recorded from a resident's case file shows in that file. */
 START_TEST(test_service_in_case_file)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("flow");
 	vt *t = start(dir, _i);
 	expect(t, "居民");
 	type(t, "1");
@@ -246,7 +227,7 @@ START_TEST(test_service_in_case_file)
 	expect(t, "入户评估");
 	quit(t);
 	vt_free(t);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -255,7 +236,7 @@ END_TEST
  * screen to redo; nothing is silently overwritten. */
 START_TEST(test_two_workers_same_record)
 {
-	char *dir = newdir();
+	char *dir = testdb_dir("flow");
 	vt *a = start(dir, _i);
 	expect(a, "居民");
 	vt *b = start(dir, _i);
@@ -288,7 +269,7 @@ START_TEST(test_two_workers_same_record)
 	vt_free(b);
 	quit(a);
 	vt_free(a);
-	rmdir_all(dir);
+	testdb_rm(dir);
 }
 END_TEST
 
