@@ -17,11 +17,13 @@
 
 #include "audit.h"
 #include "cli.h"
+#include "cli-internal.h"
 #include "demo.h"
 #include "form.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "paths.h"
+#include "scope.h"
 #include "search.h"
 #include "store.h"
 #include "tally.h"
@@ -31,18 +33,9 @@
 
 #include <lmdb.h>
 
-struct cli {
-	const char *db_opt;  /* --db */
-	bool demo;           /* --demo */
-	const char *as_opt;  /* --as */
-	char *dbdir;         /* resolved */
-	char *real_login;    /* the operating-system account */
-	const char *login;   /* who the work is done as: real_login, or --as */
-};
-
 /* Print UTF-8 text in the terminal's encoding (GB18030 terminals get
  * GB18030): the one place the command line meets the outside. */
-static void
+void
 say(FILE *f, const char *fmt, ...)
 {
 	char *s;
@@ -65,7 +58,7 @@ say(FILE *f, const char *fmt, ...)
 	free(s);
 }
 
-static int
+int
 usage_error(const char *fmt, const char *arg)
 {
 	say(stderr, "shegong: ");
@@ -74,7 +67,7 @@ usage_error(const char *fmt, const char *arg)
 	return 2;
 }
 
-static int
+int
 store_error(struct cli *c, int err)
 {
 	say(stderr, "shegong: %s\n  (%s: %s)\n", store_strerror(err), _("database"), c->dbdir);
@@ -343,7 +336,7 @@ local_env(struct cli *c, char today[16])
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, 16, "%Y-%m-%d", &tm);
-	return (struct form_env){c->login, NULL, today};
+	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope)};
 }
 
 /* A field's value as shown: calculated or stored, then through the form's
@@ -353,16 +346,16 @@ field_text(const struct form_field *fd, const record *r, const struct form_env *
 {
 	if (fd->type == FT_CALCULATE) {
 		char *v = form_calculate(fd, r, env);
-		char *out = form_display(fd, v, true);
+		char *out = form_display(fd, v, !env->masked);
 		free(v);
 		return out;
 	}
-	return form_display(fd, record_get(r, fd->name), true);
+	return form_display(fd, record_get(r, fd->name), !env->masked);
 }
 
 /* Data never reaches the terminal raw: control characters (and, for one
  * line a record, tabs and newlines) become visible pictures. */
-static void
+void
 say_value(FILE *f, const char *v, unsigned flags)
 {
 	char *clean = text_sanitize(v ? v : "", v ? strlen(v) : 0, flags);
@@ -371,17 +364,18 @@ say_value(FILE *f, const char *v, unsigned flags)
 	free(clean);
 }
 
-static int
+int
 open_db(struct cli *c, store **st)
 {
 	int err = store_open(st, c->dbdir, STORE_RDONLY);
 	if (err)
 		return store_error(c, err);
+	scope_attach(*st, c->scope);
 	return 0;
 }
 
 /* A handle that may write, logged like every other (audit_attach). */
-static int
+int
 open_db_write(struct cli *c, store **st)
 {
 	int err = store_open(st, c->dbdir, 0);
@@ -389,6 +383,7 @@ open_db_write(struct cli *c, store **st)
 		return store_error(c, err);
 	audit_attach(*st);
 	store_set_user(*st, c->login);
+	scope_attach(*st, c->scope);
 	return 0;
 }
 
@@ -989,6 +984,11 @@ cmd_audit(struct cli *c, int argc, char **argv)
 		}
 		*opts[k].dst = v;
 	}
+	if (!scope_may_audit(c->scope)) {
+		say(stderr, _("shegong: the audit trail is read by supervisors and administrators; "
+		              "%s is neither.\n"), c->login);
+		return 1;
+	}
 	store *st;
 	int rc = open_db(c, &st);
 	if (rc)
@@ -1028,6 +1028,11 @@ cmd_check(struct cli *c, int argc, char **argv)
 			repair = true;
 		else
 			return usage_error(_("check: unknown argument \"%s\""), argv[i]);
+	}
+	if (repair && !scope_is_admin(c->scope)) {
+		say(stderr, _("shegong: only an administrator rebuilds the indexes; %s may run "
+		              "\"shegong check\" to see what is wrong.\n"), c->login);
+		return 1;
 	}
 	size_t problems = 0;
 
@@ -1437,9 +1442,11 @@ account_locale(const record *w)
 
 /* Before the work starts: the real login's terminal settings, then
  * --as (only an administrator's, except in the demo, logged), then
- * whether the one working may open the screen. */
+ * whether the one working may use the database: a registered account,
+ * not disabled (registered false for init, which makes the first), and
+ * their scope. */
 static int
-account_start(struct cli *c, bool screen)
+account_start(struct cli *c, bool registered)
 {
 	store *st;
 	struct account_ctx a = {c->real_login, c->as_opt, NULL, NULL};
@@ -1479,13 +1486,24 @@ account_start(struct cli *c, bool screen)
 			c->login = c->as_opt;
 	}
 	record *w = c->as_opt ? a.other : a.me;
-	if (!rc && screen && w && worker_disabled(w)) {
+	if (!rc && w && worker_disabled(w)) {
 		say(stderr, _("shegong: the account %s is disabled; an administrator can tell you "
 		              "why.\n"), c->login);
+		rc = 1;
+	} else if (!rc && !w && registered) {
+		say(stderr, _("shegong: the account %s is not registered in this database, so it may "
+		              "not use it. The administrator adds it with \"shegong user add %s "
+		              "--role ROLE --unit CODE\".\n"), c->login, c->login);
 		rc = 1;
 	}
 	record_free(a.me);
 	record_free(a.other);
+	if (!rc && w && (err = store_open(&st, c->dbdir, STORE_RDONLY)) == 0) {
+		err = scope_load_now(st, c->login, &c->scope);
+		store_close(st);
+	}
+	if (!rc && err)
+		rc = store_error(c, err);
 	return rc;
 }
 
@@ -1654,7 +1672,8 @@ run_screen(struct cli *c, struct formset *fs)
 		return store_error(c, err);
 	audit_attach(st);
 	store_set_user(st, c->login);
-	int status = ui_run(st, fs, c->dbdir, c->login);
+	scope_attach(st, c->scope);
+	int status = ui_run(st, fs, c->dbdir, c->login, c->scope);
 	store_close(st);
 	return status;
 }
@@ -1722,10 +1741,11 @@ cli_run(int argc, char **argv)
 	if (!rc && c.demo && (!cmd || cmd->needs_db))
 		rc = ensure_demo(&c);
 	if (!rc && (!cmd || cmd->needs_db))
-		rc = account_start(&c, !cmd);
+		rc = account_start(&c, !(cmd && cmd->run == cmd_init));
 	if (!rc)
 		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
 	formset_free(fs);
+	scope_free(c.scope);
 	free(c.real_login);
 	free(c.dbdir);
 	return rc;

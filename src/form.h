@@ -129,6 +129,8 @@ struct form_env {
 	const char *worker;   /* login */
 	const char *village;  /* the worker's village's record id, or NULL */
 	const char *today;    /* YYYY-MM-DD */
+	bool masked;          /* sensitive fields are shown masked: the worker's role
+	                       * may not see them (scope_may_see_sensitive) */
 };
 
 /* Is the field shown, given the values in r? */

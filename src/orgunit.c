@@ -249,7 +249,9 @@ worker_role_fits(int role, int level)
 	case ROLE_VILLAGE:
 		return level == UNIT_VILLAGE;
 	case ROLE_TOWNSHIP:
-		return level == UNIT_TOWNSHIP;
+		/* a station worker: the township's, or the county's (which
+		 * receives what townships refer further up) */
+		return level == UNIT_TOWNSHIP || level == UNIT_COUNTY;
 	case ROLE_SUPERVISOR:
 		return level == UNIT_COUNTY || level == UNIT_TOWNSHIP;
 	case ROLE_ADMIN:

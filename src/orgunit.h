@@ -49,7 +49,8 @@ const char *worker_role_name(int role);   /* "village", "township", "supervisor"
 const char *worker_role_label(int role);  /* translated */
 int worker_role_from_name(const char *name);
 /* Whether a worker of role may belong to a unit of level: a village
- * worker to a village, a township worker to a township, a supervisor to
+ * worker to a village, a township worker to a township (or the county:
+ * the station that receives what townships refer up), a supervisor to
  * the county or a township, an administrator anywhere. */
 bool worker_role_fits(int role, int level);
 /* Register a worker account (login) with a role in the unit of code;

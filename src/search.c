@@ -183,8 +183,8 @@ page_entry(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx)
 	}
 	record *r;
 	int err = store_get(p->t, id, &r);
-	if (err == STORE_NOTFOUND)
-		return 0;  /* an entry without its record: verify reports it */
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		return 0;  /* an entry without its record (verify reports it), or out of reach */
 	if (err)
 		return p->err = err;
 	if (!wanted(p, r, key, keylen)) {

@@ -40,6 +40,8 @@ struct store {
 	bool have_draft, have_audit;
 	store_hook_fn hook;
 	void *hook_ctx;
+	store_policy_fn policy;
+	void *policy_ctx;
 	char *dir;
 	char *user;
 	uint64_t site;
@@ -52,6 +54,7 @@ struct store_txn {
 	MDB_txn *txn;
 	int err;
 	bool write;
+	bool trusted;  /* store_txn_trust */
 };
 
 /* --- errors -------------------------------------------------------- */
@@ -129,6 +132,9 @@ store_strerror(int err)
 		                "disk; your last change may not be saved."),
 		[STORE_INVALID] = N_("Internal error in shegong: please report it."),
 		[STORE_STOP] = N_("Stopped."),
+		[STORE_DENIED] = N_("Your account may not see or change this record: it belongs to "
+		                    "another village or unit, or your role does not allow it. Ask "
+		                    "the administrator if it should."),
 		[STORE_MAPFULL] = N_("The database is full."),
 	};
 	if (err < 0 || (size_t)err >= sizeof msg / sizeof msg[0] || !msg[err])
@@ -516,8 +522,9 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 
 /* --- records ------------------------------------------------------------ */
 
-int
-store_get(store_txn *t, const rec_id *id, record **out)
+/* A record as stored, whatever the policy says. */
+static int
+get_raw(store_txn *t, const rec_id *id, record **out)
 {
 	*out = NULL;
 	if (t->err)
@@ -533,6 +540,24 @@ store_get(store_txn *t, const rec_id *id, record **out)
 	if (record_decode(d.mv_data, d.mv_size, id, out) < 0)
 		return store_txn_fail(t, STORE_CORRUPT);
 	return STORE_OK;
+}
+
+static bool
+may(store_txn *t, int op, const record *before, const record *after)
+{
+	store *st = t->st;
+	return !st->policy || t->trusted || st->policy(op, before, after, st->policy_ctx);
+}
+
+int
+store_get(store_txn *t, const rec_id *id, record **out)
+{
+	int err = get_raw(t, id, out);
+	if (err || may(t, STORE_POLICY_READ, *out, NULL))
+		return err;
+	record_free(*out);
+	*out = NULL;
+	return STORE_DENIED;
 }
 
 struct idx_op {
@@ -592,6 +617,8 @@ store_put(store_txn *t, record *r)
 	unsigned char key[REC_KEYLEN];
 
 	if (r->version == 0) {
+		if (!may(t, STORE_POLICY_WRITE, NULL, r))
+			return store_txn_fail(t, STORE_DENIED);
 		if (r->id.seq == 0) {
 			r->id.site = st->site;
 			if (next_seq(t, &r->id.seq))
@@ -625,11 +652,15 @@ store_put(store_txn *t, record *r)
 		if (count_add(t, r->id.kind, +1))
 			return t->err;
 	} else {
-		int err = store_get(t, &r->id, &old);
+		int err = get_raw(t, &r->id, &old);
 		if (err == STORE_NOTFOUND)
 			return store_txn_fail(t, STORE_NOTFOUND);
 		if (err)
 			return err;
+		if (!may(t, STORE_POLICY_WRITE, old, r)) {
+			record_free(old);
+			return store_txn_fail(t, STORE_DENIED);
+		}
 		if (old->version != r->version) {
 			record_free(old);
 			return store_txn_fail(t, STORE_CONFLICT);
@@ -681,9 +712,13 @@ store_del(store_txn *t, const rec_id *id, uint32_t expect_version)
 	if (!t->write)
 		return store_txn_fail(t, STORE_INVALID);
 	record *old;
-	int err = store_get(t, id, &old);
+	int err = get_raw(t, id, &old);
 	if (err)
 		return store_txn_fail(t, err);
+	if (!may(t, STORE_POLICY_WRITE, old, NULL)) {
+		record_free(old);
+		return store_txn_fail(t, STORE_DENIED);
+	}
 	if (expect_version && old->version != expect_version) {
 		record_free(old);
 		return store_txn_fail(t, STORE_CONFLICT);
@@ -718,6 +753,29 @@ store_count(store_txn *t, int kind, size_t *n)
 }
 
 int
+store_count_value(store_txn *t, int idx, int kind, const char *value, size_t *n)
+{
+	*n = 0;
+	if (t->err)
+		return t->err;
+	unsigned char key[IDX_KEYMAX];
+	size_t len = index_prefix(idx, kind, value, key);
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
+		return t->err;
+	MDB_val k = {len, key}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET);
+	size_t count = 0;
+	if (rc == 0)
+		rc = mdb_cursor_count(c, &count);
+	mdb_cursor_close(c);
+	if (rc && rc != MDB_NOTFOUND)
+		return txn_rc(t, rc);
+	*n = (size_t)count;
+	return 0;
+}
+
+int
 store_scan(store_txn *t, int kind, const rec_id *after,
            int (*fn)(const record *r, void *ctx), void *ctx)
 {
@@ -745,7 +803,7 @@ store_scan(store_txn *t, int kind, const rec_id *after,
 			ret = store_txn_fail(t, STORE_CORRUPT);
 			break;
 		}
-		ret = fn(r, ctx);
+		ret = may(t, STORE_POLICY_READ, r, NULL) ? fn(r, ctx) : 0;
 		record_free(r);
 		if (ret)
 			break;
@@ -905,6 +963,7 @@ verify_txn(store_txn *t, void *ctx)
 	struct verify *v = ctx;
 	v->t = t;
 	v->faults = 0;
+	t->trusted = true;  /* integrity, not content: every record is checked */
 	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &v->c)))
 		return t->err;
 	/* every record has its entries */
@@ -960,6 +1019,7 @@ static int
 repair_txn(store_txn *t, void *ctx)
 {
 	(void)ctx;
+	t->trusted = true;  /* every record is reindexed, whoever asks (an administrator) */
 	if (txn_rc(t, mdb_drop(t->txn, t->st->idx, 0)))
 		return t->err;
 	for (int kind = 1; kind < 256 && !t->err; kind++) {
@@ -1167,6 +1227,19 @@ store_draft_del(store *st, const char *login)
 }
 
 /* --- the hook and the audit table ----------------------------------------------- */
+
+void
+store_set_policy(store *st, store_policy_fn fn, void *ctx)
+{
+	st->policy = fn;
+	st->policy_ctx = ctx;
+}
+
+void
+store_txn_trust(store_txn *t, bool on)
+{
+	t->trusted = on;
+}
 
 void
 store_set_hook(store *st, store_hook_fn fn, void *ctx)

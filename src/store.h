@@ -43,6 +43,7 @@ enum store_err {
 	STORE_IO,         /* an input/output error from the disk */
 	STORE_INVALID,    /* a bad argument: a programming error */
 	STORE_STOP,       /* a callback asked to stop early: not an error */
+	STORE_DENIED,     /* the worker's scope does not reach this record */
 	STORE_MAPFULL,    /* internal: the map must grow (never returned) */
 };
 
@@ -139,9 +140,28 @@ int store_walk(store_txn *t, int idx, int kind, const char *prefix,
                void *ctx);
 /* Count the records of kind. */
 int store_count(store_txn *t, int kind, size_t *n);
+/* Count the records of kind whose index idx has exactly the value value
+ * (the residents of one village), from the index alone: one lookup, not
+ * a walk, whatever the number. */
+int store_count_value(store_txn *t, int idx, int kind, const char *value, size_t *n);
 
 /* Install the hook (NULL to remove). */
 void store_set_hook(store *st, store_hook_fn fn, void *ctx);
+
+/* The policy every record goes through (scope.c installs the worker's):
+ * store_get of a record it does not let read returns STORE_DENIED (which,
+ * like STORE_NOTFOUND, does not fail the transaction), store_scan skips
+ * such records, and store_put or store_del of one it does not let write
+ * fails the transaction with STORE_DENIED before anything changes.
+ * op is STORE_POLICY_READ (before is the record) or STORE_POLICY_WRITE
+ * (before NULL for a new record, after NULL for a deletion). */
+enum { STORE_POLICY_READ = 1, STORE_POLICY_WRITE };
+typedef bool (*store_policy_fn)(int op, const record *before, const record *after, void *ctx);
+void store_set_policy(store *st, store_policy_fn fn, void *ctx);
+/* Within t, from now on, the policy is not asked: for the consequences
+ * the rules themselves make (a need's status following its referral),
+ * never for what a worker asked directly. */
+void store_txn_trust(store_txn *t, bool on);
 
 /* The audit table: an append-only run of entries numbered from 1, kept
  * in the database beside the records.  The bytes are the caller's

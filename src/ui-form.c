@@ -810,6 +810,10 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_SAVE:
 		return save(u, fs);
 	case ACT_EDIT:
+		if (!scope_may_write(u->scope, fs->r, fs->r)) {
+			ui_message(u, "%s", store_strerror(STORE_DENIED));
+			return UI_REDRAW;
+		}
 		fs->editing = true;
 		enter_field(fs);
 		return UI_REDRAW;

@@ -323,6 +323,12 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 	}
 	struct form_env env = ui_form_env(u);
 	form_apply_defaults(f, r, &env);
+	/* refused before any typing, not at the save */
+	if (!scope_may_write(u->scope, NULL, r)) {
+		ui_message(u, "%s", store_strerror(STORE_DENIED));
+		record_free(r);
+		return;
+	}
 	form_open(u, f, r, true);
 }
 
@@ -447,6 +453,13 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			free(l->village);
 			free(l->village_name);
 			l->village = l->village_name = NULL;
+			/* a village worker's lists keep to their village: the others
+			 * are out of reach, and walking past them costs time */
+			const char *own = scope_village(u->scope);
+			if (own) {
+				l->village = strdup(own);
+				l->village_name = ui_ref_name(u, own);
+			}
 			reload(u, l, true);
 			ui_message(u, "%s", _("Showing every village and status again."));
 		} else {
@@ -514,10 +527,11 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 		l->status = strdup(status_filter);
 		l->status_label = fd ? strdup(form_choice_label(fd, status_filter)) : NULL;
 	}
-	/* a village worker sees their own village first */
-	if (u->village) {
-		l->village = strdup(u->village);
-		l->village_name = ui_ref_name(u, u->village);
+	/* a village worker sees their own village (the only one in reach) */
+	const char *own = scope_village(u->scope);
+	if (own) {
+		l->village = strdup(own);
+		l->village_name = ui_ref_name(u, own);
 	}
 	ui_push(u, &list_screen, l);
 	reload(u, l, true);

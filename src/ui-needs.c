@@ -160,7 +160,7 @@ needs_open(struct ui *u, struct form *need_form)
 	nd->status = st;
 	nd->ns = svc->choices->n < MAXS ? svc->choices->n : MAXS;
 	nd->nt = st->choices->n < MAXS ? st->choices->n : MAXS;
-	nd->village = u->village;
+	nd->village = scope_village(u->scope);
 	store_read(u->st, count_txn, nd);
 	ui_push(u, &needs_screen, nd);
 }

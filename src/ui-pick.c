@@ -384,7 +384,7 @@ ui_field_text(struct ui *u, const struct form_field *fd, const record *r)
 		return ui_ref_name(u, v);
 	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
 		return ui_refs_names(u, v);
-	char *out = form_display(fd, v, true);
+	char *out = form_display(fd, v, scope_may_see_sensitive(u->scope));
 	/* a note's lines, on one row */
 	for (char *p = out; p && *p; p++)
 		if (*p == '\n')

@@ -172,10 +172,8 @@ load_worker(store_txn *t, void *ctx)
 			snprintf(place + len, sizeof place - len, "%s%s", len ? " " : "", n);
 	}
 	if (depth > 0) {
-		const char *lv = record_get(chain[0], "level");
 		char idbuf[REC_ID_TEXTMAX];
-		if (lv && strcmp(lv, "village") == 0)
-			u->village = strdup(rec_id_format(&chain[0]->id, idbuf));
+		u->village = strdup(rec_id_format(&chain[0]->id, idbuf));
 	}
 	for (int i = 0; i < depth; i++)
 		record_free(chain[i]);
@@ -187,7 +185,7 @@ load_worker(store_txn *t, void *ctx)
 struct form_env
 ui_form_env(struct ui *u)
 {
-	return (struct form_env){u->login, u->village, u->today};
+	return (struct form_env){u->login, u->village, u->today, !scope_may_see_sensitive(u->scope)};
 }
 
 /* --- the stack ---------------------------------------------------------- */
@@ -728,9 +726,10 @@ set_today(struct ui *u)
 }
 
 int
-ui_run(store *st, struct formset *forms, const char *dbdir, const char *login)
+ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
+       const struct scope *scope)
 {
-	struct ui u = {.st = st, .forms = forms};
+	struct ui u = {.st = st, .forms = forms, .scope = scope};
 	u.dbdir = strdup(dbdir);
 	u.login = strdup(login);
 	set_today(&u);

@@ -12,6 +12,7 @@
 
 #include "form.h"
 #include "keys.h"
+#include "scope.h"
 #include "store.h"
 
 /* What a handler asks of the loop. */
@@ -55,7 +56,10 @@ struct ui {
 	char *worker;     /* the worker's name, NULL when the login is not registered */
 	char *role;       /* translated role, or NULL */
 	char *place;      /* "攀莲镇 安宁村": where the worker works, or NULL */
-	char *village;    /* the worker's village's record id text, or NULL */
+	char *village;    /* the worker's unit's record id text (a village's, or a
+	                   * township's own records), or NULL */
+	const struct scope *scope;  /* what the worker may read and change (also
+	                             * the store's policy); NULL: no limits */
 	char today[16];   /* YYYY-MM-DD */
 	int rows, cols;
 	int sel;          /* home menu: the chosen entry */
@@ -66,7 +70,8 @@ struct ui {
 
 /* Run the full-screen program until the worker quits, the link drops or
  * the program is told to stop.  Returns the exit status. */
-int ui_run(store *st, struct formset *forms, const char *dbdir, const char *login);
+int ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
+           const struct scope *scope);
 
 /* The screen stack. */
 void ui_push(struct ui *u, const struct screen_ops *ops, void *data);

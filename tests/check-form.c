@@ -501,7 +501,7 @@ START_TEST(test_record_rules)
 {
 	struct form *f = parse_ok(good);
 	record *r = record_new(REC_RESIDENT);
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29"};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
 	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "day"), "2026-11-29");
 	ck_assert_str_eq(record_get(r, "who"), "anning");
@@ -541,11 +541,11 @@ START_TEST(test_record_rules)
 	char *v = form_calculate(form_field(f, "age"), r, &env);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env before = {"anning", NULL, "2026-12-30"};
+	struct form_env before = {"anning", NULL, "2026-12-30", false};
 	v = form_calculate(form_field(f, "age"), r, &before);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env birthday = {"anning", NULL, "2026-12-31"};
+	struct form_env birthday = {"anning", NULL, "2026-12-31", false};
 	v = form_calculate(form_field(f, "age"), r, &birthday);
 	ck_assert_str_eq(v, "77");
 	free(v);
@@ -655,7 +655,7 @@ START_TEST(test_shipped_forms)
 		"function", "date", "worker", "village", "needs", "beneficiaries", "headcount",
 		"work_kind", "content", "hours", "volunteers", "resources", "outcome", "followup",
 	};
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29"};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
 	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
 		struct form *f = formset_find(fs, services[i].form);
 		ck_assert_msg(f != NULL, "no form %s", services[i].form);
@@ -859,7 +859,7 @@ START_TEST(test_include)
 	ck_assert_ptr_null(form_field(b, "kind")->dflt);
 	ck_assert(!form_field(b, "kind")->readonly);
 	record *r = record_new(REC_SERVICE);
-	struct form_env env = {"anning", NULL, "2026-11-29"};
+	struct form_env env = {"anning", NULL, "2026-11-29", false};
 	ck_assert_int_eq(form_apply_defaults(a, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "kind"), "care");
 	record_free(r);

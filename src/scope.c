@@ -1,0 +1,262 @@
+/* scope.c: what a worker may read and change (scope.h), as the store's
+ * policy.  The reach (the worker's unit and the units below it) is worked
+ * out once from the unit records, which are few (a county has a few
+ * hundred villages at most), so each check is a binary search. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "orgunit.h"
+#include "scope.h"
+
+struct units_ctx {
+	const char *code;      /* the worker's unit's code ("" for all) */
+	struct scope *sc;
+	size_t cap;
+	int err;
+};
+
+static int
+add_reach(const record *u, void *ctx)
+{
+	struct units_ctx *uc = ctx;
+	const char *code = record_get(u, "code");
+	if (!code || strncmp(code, uc->code, strlen(uc->code)) != 0)
+		return 0;
+	struct scope *sc = uc->sc;
+	if (sc->nreach == uc->cap) {
+		size_t cap = uc->cap ? uc->cap * 2 : 16;
+		void *p = realloc(sc->reach, cap * sizeof *sc->reach);
+		if (!p)
+			return uc->err = STORE_NOMEM;
+		sc->reach = p;
+		uc->cap = cap;
+	}
+	rec_id_format(&u->id, sc->reach[sc->nreach++]);
+	return 0;
+}
+
+static int
+cmp_id(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+int
+scope_load(store_txn *t, const char *login, struct scope **out)
+{
+	*out = NULL;
+	record *w = NULL, *unit = NULL;
+	int err = worker_by_login(t, login, &w);
+	if (err)
+		return err;
+	struct scope *sc = calloc(1, sizeof *sc);
+	if (!sc) {
+		record_free(w);
+		return STORE_NOMEM;
+	}
+	snprintf(sc->login, sizeof sc->login, "%s", login);
+	const char *role = record_get(w, "role");
+	sc->role = worker_role_from_name(role ? role : "");
+	const char *uid = record_get(w, "unit");
+	rec_id id;
+	if (worker_disabled(w)) {
+		err = STORE_DENIED;
+	} else if (!uid || rec_id_parse(uid, &id) < 0) {
+		err = STORE_NOTFOUND;
+	} else if (!(err = store_get(t, &id, &unit))) {
+		snprintf(sc->unit, sizeof sc->unit, "%s", uid);
+		const char *code = record_get(unit, "code");
+		const char *above = record_get(unit, "parent");
+		snprintf(sc->unit_code, sizeof sc->unit_code, "%s", code ? code : "");
+		snprintf(sc->above, sizeof sc->above, "%s", above ? above : "");
+		sc->level = orgunit_level_of_code(sc->unit_code);
+		struct units_ctx uc = {sc->role == ROLE_ADMIN ? "" : sc->unit_code, sc, 0, 0};
+		err = store_scan(t, REC_UNIT, NULL, add_reach, &uc);
+		if (!err)
+			err = uc.err;
+		if (!err)
+			qsort(sc->reach, sc->nreach, sizeof *sc->reach, cmp_id);
+	}
+	record_free(unit);
+	record_free(w);
+	if (err) {
+		scope_free(sc);
+		return err;
+	}
+	*out = sc;
+	return 0;
+}
+
+struct load_ctx {
+	const char *login;
+	struct scope *sc;
+};
+
+static int
+load_txn(store_txn *t, void *ctx)
+{
+	struct load_ctx *lc = ctx;
+	return scope_load(t, lc->login, &lc->sc);
+}
+
+int
+scope_load_now(store *st, const char *login, struct scope **out)
+{
+	struct load_ctx lc = {login, NULL};
+	/* the policy of an earlier scope must not hide the units */
+	int err = store_read(st, load_txn, &lc);
+	*out = lc.sc;
+	return err;
+}
+
+void
+scope_free(struct scope *sc)
+{
+	if (!sc)
+		return;
+	free(sc->reach);
+	free(sc);
+}
+
+const char *
+scope_record_unit(const record *r)
+{
+	return r ? record_get(r, "village") : NULL;
+}
+
+bool
+scope_in_reach(const struct scope *sc, const char *unit)
+{
+	if (!unit || !*unit)
+		return false;
+	return bsearch(unit, sc->reach, sc->nreach, sizeof *sc->reach, cmp_id) != NULL;
+}
+
+static bool
+same(const char *a, const char *b)
+{
+	return a && b && *a && strcmp(a, b) == 0;
+}
+
+bool
+scope_is_admin(const struct scope *sc)
+{
+	return sc && sc->role == ROLE_ADMIN;
+}
+
+bool
+scope_may_audit(const struct scope *sc)
+{
+	return sc && (sc->role == ROLE_ADMIN || sc->role == ROLE_SUPERVISOR);
+}
+
+bool
+scope_may_see_sensitive(const struct scope *sc)
+{
+	return !sc || sc->role != ROLE_SUPERVISOR;
+}
+
+const char *
+scope_village(const struct scope *sc)
+{
+	return sc && sc->role == ROLE_VILLAGE ? sc->unit : NULL;
+}
+
+int
+scope_referral_side(const struct scope *sc, const record *r)
+{
+	const char *from = record_get(r, "village"), *to = record_get(r, "to_unit");
+	if (same(from, sc->unit))
+		return REF_SENDER;
+	if (same(to, sc->unit))
+		return REF_RECEIVER;
+	if (sc->role == ROLE_ADMIN)
+		return to && *to ? REF_RECEIVER : REF_SENDER;
+	return 0;
+}
+
+bool
+scope_may_read(const struct scope *sc, const record *r)
+{
+	if (!sc || sc->role == ROLE_ADMIN)
+		return true;
+	switch (r->id.kind) {
+	case REC_UNIT:
+	case REC_USER:
+		return true;  /* names on the screen */
+	case REC_REFERRAL:
+		if (sc->role == ROLE_VILLAGE)
+			return same(record_get(r, "village"), sc->unit);
+		return scope_in_reach(sc, record_get(r, "village")) ||
+		       scope_in_reach(sc, record_get(r, "to_unit"));
+	default:
+		if (sc->role == ROLE_VILLAGE)
+			return same(scope_record_unit(r), sc->unit);
+		return scope_in_reach(sc, scope_record_unit(r));
+	}
+}
+
+/* The fields of one's own account only an administrator changes. */
+static bool
+own_account_change(const struct scope *sc, const record *before, const record *after)
+{
+	static const char *const fixed[] = {"login", "role", "unit", "status"};
+	if (!before || !after || !same(record_get(before, "login"), sc->login))
+		return false;
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+		const char *a = record_get(before, fixed[i]), *b = record_get(after, fixed[i]);
+		if ((a || b) && !(a && b && strcmp(a, b) == 0))
+			return false;
+	}
+	return true;
+}
+
+/* May the worker write r as it is (before or after the change)? */
+static bool
+may_write_one(const struct scope *sc, const record *r)
+{
+	const char *unit = scope_record_unit(r);
+	switch (sc->role) {
+	case ROLE_VILLAGE:
+		return same(unit, sc->unit);
+	case ROLE_TOWNSHIP:
+		if (r->id.kind == REC_REFERRAL)
+			return same(unit, sc->unit) || same(record_get(r, "to_unit"), sc->unit);
+		return same(unit, sc->unit);
+	default:
+		return false;
+	}
+}
+
+bool
+scope_may_write(const struct scope *sc, const record *before, const record *after)
+{
+	if (!sc || sc->role == ROLE_ADMIN)
+		return true;
+	const record *any = after ? after : before;
+	if (!any)
+		return false;
+	if (any->id.kind == REC_UNIT)
+		return false;
+	if (any->id.kind == REC_USER)
+		return own_account_change(sc, before, after);
+	return (!before || may_write_one(sc, before)) && (!after || may_write_one(sc, after));
+}
+
+static bool
+policy(int op, const record *before, const record *after, void *ctx)
+{
+	const struct scope *sc = ctx;
+	if (op == STORE_POLICY_READ)
+		return scope_may_read(sc, before);
+	return scope_may_write(sc, before, after);
+}
+
+void
+scope_attach(store *st, const struct scope *sc)
+{
+	store_set_policy(st, sc ? policy : NULL, (void *)sc);
+}
