@@ -8,12 +8,14 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "paths.h"
 
 void
 i18n_init(void)
 {
-	const char *dir = getenv("SHEGONG_LOCALEDIR");
-	bindtextdomain("shegong", dir && *dir ? dir : LOCALEDIR);
+	/* paths_locale: a setgid run does not take the folder from the
+	 * environment (a worker's own catalogue could bring format strings) */
+	bindtextdomain("shegong", paths_locale());
 	/* The program keeps text as UTF-8 inside; the screen code converts
 	 * for the terminal, so the catalogue must not do it too. */
 	bind_textdomain_codeset("shegong", "UTF-8");

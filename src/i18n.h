@@ -11,7 +11,8 @@
 
 /* Bind the "shegong" text domain.  The catalogue directory is
  * $SHEGONG_LOCALEDIR when set (tests, an uninstalled build), else the
- * installed one.  Messages come back as UTF-8. */
+ * installed one (paths_locale: a setgid run trusts the variable only for
+ * a folder root alone controls).  Messages come back as UTF-8. */
 void i18n_init(void);
 
 /* Put a worker account's terminal settings in force, whatever the

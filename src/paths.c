@@ -1,19 +1,82 @@
-/* paths.c: the default places of the database and the demo, and the login name. */
+/* paths.c: the default places of the database, the demo, the forms and
+ * the translations, and the login name; what the environment may change
+ * of them when the program runs setgid (a township install). */
 #include "config.h"
 
+#include <limits.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/auxv.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "paths.h"
 
+bool
+paths_privileged(void)
+{
+	/* AT_SECURE: the kernel's word that this run was started setgid or
+	 * setuid (what secure_getenv follows); the ids, should the program
+	 * have been started some other way with them apart */
+	return getauxval(AT_SECURE) != 0 || getegid() != getgid() || geteuid() != getuid();
+}
+
+/* Whether dir is an absolute path without symbolic links or "." and ".."
+ * whose every folder belongs to root and can be changed by nobody else:
+ * a sticky folder (/tmp) is allowed on the way, where nobody can replace
+ * another's folder, but not as dir itself, where anyone could add files. */
+static bool
+dir_root_only(const char *dir)
+{
+	char real[PATH_MAX];
+	if (dir[0] != '/' || !realpath(dir, real) || strcmp(real, dir) != 0)
+		return false;
+	size_t len = strlen(real);
+	for (size_t end = 1; end <= len; end++) {
+		if (end < len && real[end] != '/')
+			continue;
+		char part[PATH_MAX];
+		memcpy(part, real, end);
+		part[end] = '\0';
+		struct stat st;
+		if (lstat(part, &st) != 0 || !S_ISDIR(st.st_mode) || st.st_uid != 0)
+			return false;
+		bool last = end == len;
+		if ((st.st_mode & (S_IWGRP | S_IWOTH)) && (last || !(st.st_mode & S_ISVTX)))
+			return false;
+	}
+	/* "/" itself, which the loop sees only when dir is "/" */
+	struct stat st;
+	return lstat("/", &st) == 0 && st.st_uid == 0 && !(st.st_mode & (S_IWGRP | S_IWOTH));
+}
+
+/* A folder named by the environment variable name, or NULL.  A setgid run
+ * is started by a worker who must not steer it: secure_getenv gives
+ * nothing then, and only a folder that root alone controls is followed
+ * (a township trying forms out, the tests), never one the worker could
+ * fill with forms or catalogues of their own. */
+static const char *
+env_dir(const char *name)
+{
+	const char *v = secure_getenv(name);
+	if (v && *v)
+		return v;
+	if (!paths_privileged())
+		return NULL;
+	v = getenv(name);
+	return v && *v && dir_root_only(v) ? v : NULL;
+}
+
 static char *
 data_home_join(const char *leaf)
 {
-	const char *xdg = getenv("XDG_DATA_HOME");
-	const char *home = getenv("HOME");
+	/* secure_getenv: a setgid run takes the home of the real user's
+	 * account, not what the environment claims */
+	const char *xdg = secure_getenv("XDG_DATA_HOME");
+	const char *home = secure_getenv("HOME");
 	char *out = NULL;
 	int n;
 	if (xdg && *xdg == '/')
@@ -32,7 +95,7 @@ paths_db(const char *opt)
 {
 	if (opt && *opt)
 		return strdup(opt);
-	const char *env = getenv("SHEGONG_DB");
+	const char *env = secure_getenv("SHEGONG_DB");
 	if (env && *env)
 		return strdup(env);
 	return data_home_join("db");
@@ -49,6 +112,8 @@ paths_demo_db(const char *opt)
 char *
 paths_login(void)
 {
+	/* the real uid's account: never $USER or $LOGNAME, which a worker
+	 * sets as they like, and not the effective ids of a setgid run */
 	struct passwd *pw = getpwuid(getuid());
 	if (pw && pw->pw_name && *pw->pw_name)
 		return strdup(pw->pw_name);
@@ -59,6 +124,13 @@ paths_login(void)
 const char *
 paths_forms(void)
 {
-	const char *env = getenv("SHEGONG_FORMSDIR");
-	return env && *env ? env : PKGDATADIR "/forms";
+	const char *dir = env_dir("SHEGONG_FORMSDIR");
+	return dir ? dir : PKGDATADIR "/forms";
+}
+
+const char *
+paths_locale(void)
+{
+	const char *dir = env_dir("SHEGONG_LOCALEDIR");
+	return dir ? dir : LOCALEDIR;
 }
