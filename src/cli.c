@@ -1567,6 +1567,11 @@ static const struct command {
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "
 	    "removed). One line for each finding, then a summary; exit status 1 when anything is "
 	    "wrong. --repair rebuilds the indexes from the records.")},
+	{"unit", cmd_unit, true, N_("unit list | unit add CODE NAME | unit rename CODE NAME"),
+	 N_("Org units. list prints code, name and level, one a line, each township followed "
+	    "by its villages. An administrator adds a township (9 digits) or village (12 "
+	    "digits) under one already registered, or renames a unit; its records stay "
+	    "with it.")},
 	{"user", cmd_user, true,
 	 N_("user add LOGIN --role ROLE --unit CODE [--name NAME] [--encoding ENC] [--lang LANG] | "
 	    "user list | user disable LOGIN | user set LOGIN [--encoding ENC] [--lang LANG] "

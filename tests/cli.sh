@@ -363,6 +363,67 @@ run 0 "and as the administrator add a worker" --demo --demo --db "$demo" --as ad
 run 0 "the demo's --as logged" --demo --db "$demo" --as dudao audit --worker "$me"
 has out "$me acts as admin" "the demo's --as in the trail"
 
+# --- scope: what each role reads and changes (the store's policy) ------------------
+# The demo login is a village worker of 安宁村 (510421100001); 挂榜村 is the
+# next village of the same township 攀莲镇, 新山村 a village of 丙谷镇.
+run 0 "the administrator finds a resident of 挂榜村" --demo --db "$demo" --as admin find resident "" \
+  --village 510421100002 --limit 1
+gid=$(cut -f1 "$tmp/out")
+run 0 "and one of 新山村" --demo --demo --db "$demo" --as admin find resident "" --village 510421101001 --limit 1
+xid=$(cut -f1 "$tmp/out")
+run 0 "a village worker lists residents" --db "$demo" find resident "" --limit 5000
+[ -s "$tmp/out" ] && [ "$(cut -f6 "$tmp/out" | sort -u)" = "安宁村" ] && ok "only their village's" ||
+  no "villages listed: $(cut -f6 "$tmp/out" | sort -u | tr '\n' ' ')"
+run 0 "asking for another village finds nothing" --db "$demo" find resident "" --village 510421100002
+[ -s "$tmp/out" ] && no "another village's residents listed" || ok "none of 挂榜村 listed"
+run 1 "a village worker cannot show the next village's resident" --db "$demo" show "$gid"
+has err "may not see or change this record" "the refusal says why"
+[ -s "$tmp/out" ] && no "something of the record printed" || ok "nothing of it printed"
+run 0 "that village's worker can" --demo --db "$demo" --as guabang show "$gid"
+run 0 "the township worker can" --demo --db "$demo" --as panlian show "$gid"
+has out "^ID number: [0-9]\{17\}[0-9X]$" "the township worker sees the ID number"
+run 1 "but not a resident of another township" --demo --db "$demo" --as panlian show "$xid"
+has err "may not see or change" "refused the same way"
+run 0 "the supervisor reads every village" --demo --db "$demo" --as dudao show "$xid"
+has out "^ID number: [0-9]\{6\}\*\{8\}[0-9]\{3\}[0-9X]$" "ID numbers are masked for the supervisor"
+run 0 "the supervisor's lists mask them too" --demo --db "$demo" --as dudao find resident "" --limit 3
+[ "$(cut -f5 "$tmp/out" | grep -c '^[0-9]\{6\}\*\{8\}')" = 3 ] && ok "three masked ID numbers" ||
+  no "unmasked: $(cut -f5 "$tmp/out" | head -n 3 | tr '\n' ' ')"
+run 1 "a village worker cannot read the audit trail" --db "$demo" audit
+has err "supervisors and administrators" "the refusal names who may"
+run 1 "a township worker neither" --demo --db "$demo" --as panlian audit
+run 1 "a supervisor cannot rebuild indexes" --demo --db "$demo" --as dudao check --repair
+has err "only an administrator" "the refusal says who may"
+run 1 "a village worker cannot change another's account" --db "$demo" user set guabang --lang en
+run 0 "but sets their own" --db "$demo" user set "$me" --encoding utf-8
+run 1 "a township worker cannot add units" --demo --db "$demo" --as panlian unit add 510421100009 "新村"
+has err "only an administrator" "the unit refusal says who may"
+
+# units: an administrator adds and renames; everyone lists
+run 0 "unit list" --db "$tmp/u" unit list
+has out "^510421100	攀莲镇	" "the township listed"
+run 0 "an administrator adds a village" --db "$tmp/u" unit add 510421100002 "挂榜村"
+has out "510421100002 挂榜村" "the new village named"
+run 1 "a village under a township not registered" --db "$tmp/u" unit add 510421107001 "无镇村"
+has err "510421107001" "the code named"
+run 1 "a code registered twice" --db "$tmp/u" unit add 510421100002 "又一个"
+run 2 "a code of the wrong length" --db "$tmp/u" unit add 5104211 "错"
+run 0 "an administrator renames a village" --db "$tmp/u" unit rename 510421100002 "挂榜社区"
+has out "was 挂榜村" "the old name said"
+run 0 "the new name in the list" --db "$tmp/u" unit list
+has out "^510421100002	挂榜社区	" "renamed in place"
+run 1 "renaming a unit that is not there" --db "$tmp/u" unit rename 510421100008 "无"
+has err "510421100008" "the missing code named"
+
+# an account that is not registered may not use a database at all
+if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
+  chmod 755 "$tmp" && chmod -R a+rwX "$tmp/u"
+  setpriv --reuid=nobody --regid=nogroup --clear-groups "$bin" --db "$tmp/u" unit list \
+    >"$tmp/out" 2>"$tmp/err" </dev/null
+  [ $? = 1 ] && ok "an unregistered account is refused (exit 1)" || no "an unregistered account got in"
+  has err "not registered in this database" "and told to ask the administrator"
+fi
+
 # The account's terminal settings are in force whatever LANG says.
 if locale -a 2>/dev/null | grep -qi '^zh_CN.gb18030$'; then
   run 0 "the administrator's account says gb18030" --db "$tmp/u" user set "$me" --encoding gb18030
