@@ -27,6 +27,7 @@ static const struct {
 	{IDX_PARENT, "parent", "parent", NORM_PLAIN},
 	{IDX_RESIDENT, "resident", "resident", NORM_PLAIN},
 	{IDX_HOUSEHOLD, "household", "household", NORM_PLAIN},
+	{IDX_TO, "to", "to_unit", NORM_PLAIN},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 };
 #define NDEFS (sizeof defs / sizeof defs[0])

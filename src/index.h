@@ -23,6 +23,7 @@ enum idx {
 	IDX_HOUSEHOLD = 12, /* field "household": one household's members */
 	IDX_LINK = 11,    /* every record id named in any field ("id" or "id:amount"
 	                   * items of a comma-separated list): who points to whom */
+	IDX_TO = 13,      /* field "to_unit": the unit a referral is addressed to */
 };
 
 /* Keys are at most this long (LMDB's default limit is 511). */

@@ -203,8 +203,10 @@ static const struct transition {
 	{REFA_ACCEPT, BIT(REF_SUBMITTED), REF_RECEIVER, REF_ACCEPTED, false, false, false},
 	{REFA_RETURN, BIT(REF_SUBMITTED), REF_RECEIVER, REF_RETURNED, true, false, false},
 	{REFA_START, BIT(REF_ACCEPTED), REF_RECEIVER, REF_IN_PROGRESS, false, false, false},
-	{REFA_RESOLVE, BIT(REF_ACCEPTED) | BIT(REF_IN_PROGRESS), REF_RECEIVER, REF_RESOLVED,
-	 false, true, false},
+	/* from escalated too: the township answers the village once the county
+	 * has answered the referral it sent up */
+	{REFA_RESOLVE, BIT(REF_ACCEPTED) | BIT(REF_IN_PROGRESS) | BIT(REF_ESCALATED), REF_RECEIVER,
+	 REF_RESOLVED, false, true, false},
 	{REFA_CLOSE, BIT(REF_RESOLVED), REF_SENDER, REF_CLOSED, false, false, false},
 	{REFA_WITHDRAW, BIT(REF_DRAFT) | BIT(REF_SUBMITTED) | BIT(REF_RETURNED), REF_SENDER,
 	 REF_WITHDRAWN, false, false, false},

@@ -32,7 +32,7 @@ enum ref_action {
 	REFA_ACCEPT,      /* submitted -> accepted (receiver) */
 	REFA_RETURN,      /* submitted -> returned, reason required (receiver) */
 	REFA_START,       /* accepted -> in progress (receiver) */
-	REFA_RESOLVE,     /* accepted or in progress -> resolved, outcome required (receiver) */
+	REFA_RESOLVE,     /* accepted, in progress or escalated -> resolved, outcome required (receiver) */
 	REFA_CLOSE,       /* resolved -> closed (sender, after follow-up) */
 	REFA_WITHDRAW,    /* draft, submitted or returned -> withdrawn (sender) */
 	REFA_ESCALATE,    /* accepted or in progress -> escalated (receiver), reason required */

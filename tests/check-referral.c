@@ -33,6 +33,8 @@ static const struct {
 	{REF_ACCEPTED, REFA_START, REF_RECEIVER, REF_IN_PROGRESS},
 	{REF_ACCEPTED, REFA_RESOLVE, REF_RECEIVER, REF_RESOLVED},
 	{REF_IN_PROGRESS, REFA_RESOLVE, REF_RECEIVER, REF_RESOLVED},
+	/* the township answers the village once the county has answered */
+	{REF_ESCALATED, REFA_RESOLVE, REF_RECEIVER, REF_RESOLVED},
 	{REF_RESOLVED, REFA_CLOSE, REF_SENDER, REF_CLOSED},
 	{REF_DRAFT, REFA_WITHDRAW, REF_SENDER, REF_WITHDRAWN},
 	{REF_SUBMITTED, REFA_WITHDRAW, REF_SENDER, REF_WITHDRAWN},
@@ -171,7 +173,7 @@ END_TEST
 /* Resolve needs an outcome; any but success needs a note saying why. */
 START_TEST(test_outcomes)
 {
-	static const enum ref_state froms[] = {REF_ACCEPTED, REF_IN_PROGRESS};
+	static const enum ref_state froms[] = {REF_ACCEPTED, REF_IN_PROGRESS, REF_ESCALATED};
 	static const enum ref_outcome not_success[] = {
 		REFO_REFUSED, REFO_NO_CAPACITY, REFO_NOT_NEEDED, REFO_UNREACHABLE, REFO_OTHER,
 	};
