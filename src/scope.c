@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "index.h"
 #include "orgunit.h"
 #include "scope.h"
 
@@ -259,4 +260,23 @@ void
 scope_attach(store *st, const struct scope *sc)
 {
 	store_set_policy(st, sc ? policy : NULL, (void *)sc);
+}
+
+int
+scope_count(store_txn *t, const struct scope *sc, int kind, size_t *n)
+{
+	*n = 0;
+	if (!sc || sc->role == ROLE_ADMIN || kind == REC_UNIT || kind == REC_USER)
+		return store_count(t, kind, n);
+	const char *own = scope_village(sc);
+	for (size_t k = 0; k < sc->nreach; k++) {
+		if (own && strcmp(sc->reach[k], own) != 0)
+			continue;
+		size_t one = 0;
+		int err = store_count_value(t, IDX_VILLAGE, kind, sc->reach[k], &one);
+		if (err)
+			return err;
+		*n += one;
+	}
+	return 0;
 }

@@ -69,6 +69,11 @@ bool scope_may_audit(const struct scope *sc);
  * id text), NULL for other roles. */
 const char *scope_village(const struct scope *sc);
 
+/* How many records of kind are in the worker's reach (all for an
+ * administrator or without a scope): the counts by unit, from the village
+ * index, one lookup per unit in reach, never a scan. */
+int scope_count(store_txn *t, const struct scope *sc, int kind, size_t *n);
+
 /* Which side of referral r the worker is on: REF_SENDER when r's
  * "village" is their unit, REF_RECEIVER when r's "to_unit" is; an
  * administrator is the receiver of what is addressed to any unit and the

@@ -9,7 +9,6 @@
 #include <time.h>
 
 #include "i18n.h"
-#include "index.h"
 #include "record.h"
 #include "text.h"
 #include "ui.h"
@@ -43,22 +42,11 @@ static int
 count_all(store_txn *t, void *ctx)
 {
 	struct ui *u = ctx;
-	const struct scope *sc = u->scope;
 	for (int i = 0; i < UI_MENU_MAX; i++) {
 		u->counts[i] = 0;
-		if (!menu[i].kind)
-			continue;
-		if (!sc || scope_is_admin(sc)) {
-			store_count(t, menu[i].kind, &u->counts[i]);
-			continue;
-		}
-		/* what is in the worker's reach: their units' counts, read from
-		 * the village index (one lookup each, no scan) */
-		for (size_t k = 0; k < sc->nreach; k++) {
-			size_t n = 0;
-			store_count_value(t, IDX_VILLAGE, menu[i].kind, sc->reach[k], &n);
-			u->counts[i] += n;
-		}
+		/* in the worker's reach, from counts and indexes: no scan */
+		if (menu[i].kind)
+			scope_count(t, u->scope, menu[i].kind, &u->counts[i]);
 	}
 	return 0;
 }

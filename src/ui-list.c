@@ -25,6 +25,7 @@ struct list {
 	char *village;         /* filter by village (record id text), or NULL */
 	char *village_name;
 	bool by_registration;  /* order: as registered, instead of by name */
+	const struct scope *scope;  /* the worker's: what the count counts */
 	size_t page;           /* rows a page */
 	record **rows;
 	char **cells;          /* page x ncols, what each cell shows */
@@ -169,7 +170,7 @@ static int
 count_txn(store_txn *t, void *ctx)
 {
 	struct list *l = ctx;
-	return store_count(t, l->f->kind, &l->total);
+	return scope_count(t, l->scope, l->f->kind, &l->total);
 }
 
 static void
@@ -445,27 +446,35 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		l->by_registration = !l->by_registration;
 		reload(u, l, true);
 		return UI_REDRAW;
-	case ACT_FILTER:
-		if (l->village || l->status) {
+	case ACT_FILTER: {
+		/* a village worker's lists keep to their village: the others are
+		 * out of reach, and walking past them costs time; so for them
+		 * the filter is the status alone */
+		const char *own = scope_village(u->scope);
+		if (l->status || (l->village && !own)) {
 			free(l->status);
 			free(l->status_label);
 			l->status = l->status_label = NULL;
-			free(l->village);
-			free(l->village_name);
-			l->village = l->village_name = NULL;
-			/* a village worker's lists keep to their village: the others
-			 * are out of reach, and walking past them costs time */
-			const char *own = scope_village(u->scope);
-			if (own) {
-				l->village = strdup(own);
-				l->village_name = ui_ref_name(u, own);
+			if (!own) {
+				free(l->village);
+				free(l->village_name);
+				l->village = l->village_name = NULL;
 			}
 			reload(u, l, true);
-			ui_message(u, "%s", _("Showing every village and status again."));
+			ui_message(u, "%s", own ? _("Showing every status again; your lists keep to "
+			                            "your own village.")
+			                        : _("Showing every village and status again."));
+		} else if (own) {
+			const struct form_field *fd = form_field(l->f, "status");
+			if (fd && fd->choices)
+				pick_choice(u, fd, NULL, set_status, l);
+			else
+				ui_message(u, "%s", _("Your lists keep to your own village."));
 		} else {
 			pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
 		}
 		return UI_REDRAW;
+	}
 	case ACT_SUMMARY:
 		if (l->f->kind == REC_NEED)
 			needs_open(u, l->f);
@@ -527,6 +536,7 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 		l->status = strdup(status_filter);
 		l->status_label = fd ? strdup(form_choice_label(fd, status_filter)) : NULL;
 	}
+	l->scope = u->scope;
 	/* a village worker sees their own village (the only one in reach) */
 	const char *own = scope_village(u->scope);
 	if (own) {

@@ -1,0 +1,171 @@
+/* check-roles.c: the scope refusals from the screens, through the real
+ * program in a pseudo-terminal on a UTF-8 and a GB18030 terminal: a
+ * supervisor reads every village with ID numbers masked and cannot start
+ * or edit a record; a township worker reads a village's resident but
+ * cannot edit it; a village worker's list keeps to their village even
+ * when the filter is cleared.  The refusals come before any typing. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include "testdb.h"
+#include "vt.h"
+
+#define WAIT_MS 15000
+#define KEY_F3 "\033OR"
+#define KEY_F4 "\033OS"
+#define KEY_F5 "\033[15~"
+#define KEY_F10 "\033[21~"
+#define DENIED "不能查看或修改"
+
+static const struct {
+	const char *encoding;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+/* The demo database as the worker login (NULL: the one running). */
+static vt *
+start(const char *dir, int term, const char *login)
+{
+	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
+	if (!login)
+		argv[4] = NULL;
+	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	return t;
+}
+
+static void
+expect(vt *t, const char *text)
+{
+	if (!vt_wait_text(t, text, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("\"%s\" never showed", text);
+	}
+}
+
+static void
+keys(vt *t, const char *k)
+{
+	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
+	vt_pump(t, 150);
+}
+
+static void
+quit(vt *t)
+{
+	int status;
+	for (int i = 0; i < 4; i++)
+		keys(t, KEY_F10);
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not quit");
+	}
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+/* The residents list, then the first resident. */
+static void
+first_resident(vt *t)
+{
+	expect(t, "居民");
+	keys(t, "1");
+	expect(t, "查找");
+}
+
+START_TEST(test_supervisor)
+{
+	char *dir = testdb_dir("roles");
+	vt *t = start(dir, _i, "dudao");
+	first_resident(t);
+	expect(t, "********");            /* ID numbers masked in the list */
+	ck_assert_msg(strstr(vt_screen(t), "挂榜村") || strstr(vt_screen(t), "新山村") ||
+	              strstr(vt_screen(t), "草场村") || strstr(vt_screen(t), "龙华社区"),
+	              "the supervisor sees only one village");
+	keys(t, KEY_F3);                   /* a new record: refused at once */
+	expect(t, DENIED);
+	ck_assert_msg(strstr(vt_row(t, 1), "查找") != NULL, "an editor opened for the supervisor");
+	keys(t, "\r");
+	expect(t, "F4");
+	expect(t, "********");            /* and in the record */
+	keys(t, KEY_F4);                   /* edit: refused before any typing */
+	expect(t, DENIED);
+	ck_assert_msg(!strstr(vt_screen(t), "F2"), "the editor opened for the supervisor");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+START_TEST(test_township_reads_only)
+{
+	char *dir = testdb_dir("roles");
+	vt *t = start(dir, _i, "panlian");
+	first_resident(t);
+	ck_assert_msg(!strstr(vt_screen(t), "********"), "the township worker sees masked ID numbers");
+	ck_assert_msg(!strstr(vt_screen(t), "新山村"), "another township's village is listed");
+	keys(t, "\r");
+	expect(t, "F4");
+	keys(t, KEY_F4);
+	expect(t, DENIED);
+	ck_assert_msg(!strstr(vt_screen(t), "F2"), "the editor opened for the township worker");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+START_TEST(test_village_keeps_to_village)
+{
+	char *dir = testdb_dir("roles");
+	vt *t = start(dir, _i, NULL);
+	first_resident(t);
+	ck_assert_msg(strstr(vt_row(t, 1), "[安") != NULL, "no village filter shown");
+	keys(t, KEY_F5);                   /* the filter: for them the status alone */
+	expect(t, "在册");
+	keys(t, "1");
+	vt_pump(t, 300);
+	keys(t, KEY_F5);                   /* cleared: the village stays */
+	expect(t, "只显示本村");           /* "your lists keep to your own village" */
+	ck_assert_msg(strstr(vt_row(t, 1), "[安") != NULL, "the village filter went");
+	vt_pump(t, 300);
+	const char *s = vt_screen(t);
+	ck_assert_msg(!strstr(s, "挂榜村") && !strstr(s, "新山村") && !strstr(s, "龙华社区"),
+	              "another village's residents are listed");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("roles");
+	TCase *tc = tcase_create("roles");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_supervisor, 0, 2);
+	tcase_add_loop_test(tc, test_township_reads_only, 0, 2);
+	tcase_add_loop_test(tc, test_village_keeps_to_village, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
