@@ -522,6 +522,10 @@ cmd_find(struct cli *c, int argc, char **argv)
 			rc = store_error(c, err);
 		}
 		q.village = vl.id;
+	} else {
+		/* a village worker's finds keep to their village, the only one in
+		 * reach: walking past the others' entries would only cost time */
+		q.village = scope_village(c->scope);
 	}
 	if (!rc)
 		rc = run_find(c, st, formset_for_kind(fs, kind), &q, limit);
