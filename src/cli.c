@@ -1588,6 +1588,24 @@ static const struct command {
 	    "status, encoding and language, separated by tabs. Only an administrator adds, "
 	    "disables or changes others; anyone sets their own encoding and language. A "
 	    "disabled worker cannot open the program.")},
+	{"referral", cmd_referral, true,
+	 N_("referral list [--inbox|--outbox|--overdue|--all] [--state S] | referral new --resident ID "
+	    "[--need ID]... --category C [--urgency U] --reason TEXT [--done TEXT] --consent yes|no "
+	    "[--contact TEXT] [--to CODE] [--submit] | referral show ID | referral "
+	    "submit|accept|start|close|withdraw ID [--note TEXT] | referral return ID --reason TEXT | "
+	    "referral resolve ID --outcome O [--reason TEXT] --feedback TEXT | referral escalate ID "
+	    "--reason TEXT | referral slip ID | referral news [--mark]"),
+	 N_("Referrals (转介) from a village room to the township station, and on to the county. "
+	    "list prints id, number, date submitted, due date, state, urgency, resident, from, to "
+	    "and \"overdue\", separated by tabs (village workers see their outbox, stations their "
+	    "inbox unless told). new prints the new referral's id (a draft; --submit sends it; "
+	    "the resident's consent must be recorded). The steps are taken by the side they belong "
+	    "to: the village submits, withdraws and closes; the station accepts, returns (with a "
+	    "reason), starts, resolves (outcome success, refused, no_capacity, not_needed, "
+	    "unreachable or other; a reason unless success; feedback for the village) and "
+	    "escalates to the unit above. slip prints the referral slip with its stub and return "
+	    "slip. news counts what came in, came back and was answered since you last looked; "
+	    "--mark marks it seen.")},
 	{"check-forms", cmd_check_forms, false, N_("check-forms [DIR]"),
 	 N_("Check the form files (in DIR, else the installed ones): each form's name, version and "
 	    "number of fields, or the file and line of the first fault.")},

@@ -2,11 +2,15 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "demo.h"
 #include "i18n.h"
+#include "index.h"
 #include "orgunit.h"
+#include "refer.h"
+#include "scope.h"
 #include "valid.h"
 
 /* Miyi County (米易县, 510421) and sample townships and villages below it.
@@ -37,6 +41,7 @@ static const struct {
 } workers[] = {
 	{"admin", "县民政局管理员", ROLE_ADMIN, "510421"},
 	{"dudao", "周督导", ROLE_SUPERVISOR, "510421"},
+	{"xian", "孙县站", ROLE_TOWNSHIP, "510421"},   /* the county station: referrals sent up */
 	{"panlian", "杨社工", ROLE_TOWNSHIP, "510421100"},
 	{"bingu", "何社工", ROLE_TOWNSHIP, "510421101"},
 	{"baima", "罗社工", ROLE_TOWNSHIP, "510421102"},
@@ -257,11 +262,128 @@ fill_txn(store_txn *t, void *ctx)
 	return 0;
 }
 
+/* --- sample referrals ------------------------------------------------------ */
+
+/* Needs of 安宁村's residents, one per resident, to refer. */
+struct picked {
+	const char *village;
+	char need[3][REC_ID_TEXTMAX], resident[3][REC_ID_TEXTMAX];
+	int n;
+	store_txn *t;
+};
+
+static int
+pick_need(const rec_id *id, const char *value, void *ctx)
+{
+	struct picked *p = ctx;
+	if (strcmp(value, p->village) != 0)
+		return 0;
+	record *r;
+	int err = store_get(p->t, id, &r);
+	if (err)
+		return err == STORE_NOTFOUND ? 0 : err;
+	const char *who = record_get(r, "resident");
+	bool fresh = who && *who;
+	for (int i = 0; i < p->n && fresh; i++)
+		fresh = strcmp(p->resident[i], who) != 0;
+	if (fresh) {
+		snprintf(p->resident[p->n], sizeof p->resident[0], "%s", who);
+		rec_id_format(id, p->need[p->n]);
+		p->n++;
+	}
+	record_free(r);
+	return p->n == 3 ? 1 : 0;
+}
+
+static int
+pick_txn(store_txn *t, void *ctx)
+{
+	struct picked *p = ctx;
+	p->t = t;
+	int rc = store_find(t, IDX_VILLAGE, REC_NEED, p->village, pick_need, p);
+	return rc == 1 ? 0 : rc;
+}
+
+/* One referral of 安宁村 to 攀莲镇, taken as far as the steps go, each by
+ * the worker whose step it is (saved under their login). */
+static const struct demo_referral {
+	const char *category, *urgency, *reason, *done, *contact;
+	const char *submitted;
+	const char *accepted;   /* NULL: left submitted */
+	const char *resolved;   /* NULL: not resolved */
+	const char *feedback;
+} demo_referrals[] = {
+	{"elderly", "urgent", "独居老人，近来行动不便，子女在外务工，需要乡镇社工站链接居家照护服务。",
+	 "已入户走访两次，联系了在外的女儿；邻居每天帮忙送饭。", "女儿 13880000001", "2026-11-26",
+	 NULL, NULL, NULL},
+	{"disability", "soon", "二级肢体残疾，轮椅已损坏，申请辅具适配和残疾人两项补贴复核。",
+	 "已协助准备残疾证复印件和补贴申请表。", "本人 13880000002", "2026-11-16", "2026-11-18",
+	 NULL, NULL},
+	{"hardship", "normal", "家庭收入低于特困标准，无劳动能力，需要乡镇审核特困供养。",
+	 "已入户核实家庭收入和住房情况，收集了证明材料。", "村委会代转", "2026-10-15",
+	 "2026-10-16", "2026-10-28",
+	 "已纳入特困供养，11月起按月发放；请村社工室每月回访一次，有变化及时告诉社工站。"},
+};
+
+/* Work as login on st (the audit trail and the records say so). */
+static int
+act_as(store *st, const char *login, struct scope **sc)
+{
+	scope_free(*sc);
+	*sc = NULL;
+	int err = scope_load_now(st, login, sc);
+	if (!err)
+		err = store_set_user(st, login);
+	return err;
+}
+
+static int
+make_referrals(store *st, struct demo_counts *counts)
+{
+	struct scope *sc = NULL;
+	int err = act_as(st, "anning", &sc);
+	if (err)
+		return err;
+	struct picked p = {.village = sc->unit};
+	if ((err = store_read(st, pick_txn, &p)))
+		goto out;
+	rec_id ids[3];
+	for (int i = 0; i < p.n && i < 3 && !err; i++) {
+		const struct demo_referral *dr = &demo_referrals[i];
+		const char *needs[1] = {p.need[i]};
+		struct refer_new in = {p.resident[i], needs, 1, dr->category, dr->urgency,
+		                       dr->reason, dr->done, dr->contact, true, NULL, dr->submitted};
+		if (!(err = refer_create(st, sc, &in, true, &ids[i], NULL, 0)) && counts)
+			counts->referrals++;
+	}
+	if (!err)
+		err = act_as(st, "panlian", &sc);
+	for (int i = 0; i < p.n && i < 3 && !err; i++) {
+		const struct demo_referral *dr = &demo_referrals[i];
+		struct refer_act_in in = {NULL, REFO_SUCCESS, dr->feedback, 0, dr->accepted};
+		if (dr->accepted)
+			err = refer_act(st, sc, &ids[i], REFA_ACCEPT, &in, NULL, NULL, 0);
+		in.today = dr->resolved;
+		if (!err && dr->resolved)
+			err = refer_act(st, sc, &ids[i], REFA_RESOLVE, &in, NULL, NULL, 0);
+	}
+out:
+	scope_free(sc);
+	return err;
+}
+
 int
 demo_fill(store *st, const char *login, unsigned seed, struct demo_counts *counts)
 {
 	struct demo d = {.login = login, .seed0 = seed};
+	const char *user = store_user(st);
+	char *was = user ? strdup(user) : NULL;
 	int err = store_write(st, fill_txn, &d);
+	if (!err)
+		err = make_referrals(st, &d.counts);
+	if (was)
+		store_set_user(st, was);
+	free(was);
 	if (!err && counts)
 		*counts = d.counts;
 	return err;

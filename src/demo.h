@@ -1,6 +1,8 @@
 /* demo.h: a demo database with realistic sample data: a county, its
  * townships and villages, workers of each role, residents (some with
- * rare characters outside the BMP in their names), and their needs.
+ * rare characters outside the BMP in their names), their needs, and a
+ * few referrals from 安宁村 (worker anning) to 攀莲镇 (panlian): one
+ * submitted, one accepted, one resolved with feedback.
  * The same seed gives the same data.  No curses. */
 #ifndef SHEGONG_DEMO_H
 #define SHEGONG_DEMO_H
@@ -8,7 +10,7 @@
 #include "store.h"
 
 struct demo_counts {
-	size_t units, workers, residents, needs;
+	size_t units, workers, residents, needs, referrals;
 };
 
 /* Fill an empty store.  login (the person trying the demo) becomes a

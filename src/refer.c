@@ -901,11 +901,16 @@ inbox_order(const void *x, const void *y)
 	return cmp_ids(a, b);
 }
 
-/* Newest first (drafts have no date: by when they were made). */
+/* Newest first: drafts (not sent yet), then by the day submitted, then
+ * by when they were made. */
 static int
 newest_order(const void *x, const void *y)
 {
 	const record *a = ((const struct refer_row *)x)->r, *b = ((const struct refer_row *)y)->r;
+	const char *sa = record_get(a, "submitted"), *sb = record_get(b, "submitted");
+	int c = cmp_str(sa ? sa : "9999", sb ? sb : "9999");
+	if (c)
+		return -c;
 	if (a->created_at != b->created_at)
 		return a->created_at > b->created_at ? -1 : 1;
 	return -cmp_ids(a, b);
@@ -1309,7 +1314,7 @@ put_cut(FILE *f)
 		fputc(i % 2 ? ' ' : '-', f);
 	fprintf(f, " %s ", word);
 	for (int i = 0; i < right; i++)
-		fputc(i % 2 ? '-' : ' ', f);
+		fputc(i % 2 ? ' ' : '-', f);
 	fputs("\n\n", f);
 }
 

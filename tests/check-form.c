@@ -14,6 +14,7 @@
 
 #include "demo.h"
 #include "form.h"
+#include "referral.h"
 #include "store.h"
 
 static const char *good =
@@ -729,7 +730,43 @@ START_TEST(test_shipped_forms)
 	ck_assert_int_eq(form_field(rsc, "quantity")->type, FT_DECIMAL);
 	ck_assert_uint_eq(form_field(rsc, "category")->choices->n, 4);
 	ck_assert_str_eq(form_field(rsc, "status")->dflt, "available");
-	ck_assert_uint_ge(fs->nforms, 12);
+	ck_assert_uint_ge(fs->nforms, 13);
+
+	/* referrals: the steps set the state and dates, never the worker */
+	struct form *ref = formset_find(fs, "referral");
+	ck_assert_ptr_nonnull(ref);
+	ck_assert_int_eq(ref->kind, REC_REFERRAL);
+	ck_assert_ptr_eq(formset_for_kind(fs, REC_REFERRAL), ref);
+	static const char *const required[] = {"resident", "category", "urgency", "reason",
+	                                       "consent", "village", "status"};
+	for (size_t i = 0; i < sizeof required / sizeof required[0]; i++)
+		ck_assert_msg(form_field(ref, required[i])->required, "%s not required", required[i]);
+	static const char *const fixed[] = {"village", "status", "number", "submitted", "due",
+	                                    "accepted", "resolved", "closed", "outcome",
+	                                    "outcome_reason", "feedback", "return_reason", "parent"};
+	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++)
+		ck_assert_msg(form_field(ref, fixed[i])->readonly, "%s not read-only", fixed[i]);
+	ck_assert_int_eq(form_field(ref, "needs")->ref_kind, REC_NEED);
+	ck_assert_int_eq(form_field(ref, "parent")->ref_kind, REC_REFERRAL);
+	ck_assert_int_eq(form_field(ref, "consent")->type, FT_YESNO);
+	ck_assert(form_field(ref, "category")->sensitive);
+	ck_assert_uint_eq(form_field(ref, "category")->choices->n, 7);
+	/* the stored states and outcomes are referral.c's names */
+	const struct form_choices *states = form_field(ref, "status")->choices;
+	ck_assert_uint_eq(states->n, 9);
+	for (size_t i = 0; i < states->n; i++)
+		ck_assert_int_eq(referral_state_from_name(states->items[i].value), (int)i + 1);
+	const struct form_choices *outs = form_field(ref, "outcome")->choices;
+	ck_assert_uint_eq(outs->n, 6);
+	for (size_t i = 0; i < outs->n; i++)
+		ck_assert_int_eq(referral_outcome_from_name(outs->items[i].value), (int)i + 1);
+	struct form_env renv = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
+	record *rr = record_new(REC_REFERRAL);
+	ck_assert_int_eq(form_apply_defaults(ref, rr, &renv), 0);
+	ck_assert_str_eq(record_get(rr, "status"), "draft");
+	ck_assert_str_eq(record_get(rr, "urgency"), "normal");
+	ck_assert_str_eq(record_get(rr, "village"), "unit-3f9a2c71d0e4-7");
+	record_free(rr);
 	formset_free(fs);
 }
 END_TEST
@@ -1040,11 +1077,12 @@ START_TEST(test_demo_obeys_forms)
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_OK);
 	ck_assert_int_eq(demo_fill(st, "visitor", 11, NULL), STORE_OK);
-	const char *names[] = {"resident", "need"};
-	for (int i = 0; i < 2; i++) {
+	const char *names[] = {"resident", "need", "referral"};
+	const size_t least[] = {11, 11, 3};
+	for (int i = 0; i < 3; i++) {
 		struct demo_check c = {formset_find(fs, names[i]), 0, 0, ""};
 		ck_assert_int_eq(store_read(st, demo_scan, &c), STORE_OK);
-		ck_assert_uint_gt(c.n, 10);
+		ck_assert_uint_ge(c.n, least[i]);
 		ck_assert_msg(c.bad == 0, "%zu %s records break the form: %s", c.bad, names[i], c.why);
 	}
 	store_close(st);

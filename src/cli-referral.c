@@ -1,0 +1,567 @@
+/* cli-referral.c: `shegong referral ...`: the referral steps, lists, slip
+ * and news of refer.h from the command line, as the worker of c->scope.
+ * Exit status 0 when done, 1 when refused or failed (with a sentence the
+ * worker can act on), 2 for a command typed wrong. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "cli-internal.h"
+#include "form.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "paths.h"
+#include "refer.h"
+#include "search.h"
+#include "text.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+/* --- helpers --------------------------------------------------------------- */
+
+static int
+refused(int err, const char *why)
+{
+	say(stderr, "shegong: %s\n", why && *why ? why : refer_strerror(err));
+	return 1;
+}
+
+/* Every verb but these needs the worker's account. */
+static int
+need_scope(struct cli *c)
+{
+	if (c->scope)
+		return 0;
+	say(stderr, _("shegong: the account %s is not registered in this database, so it may "
+	              "not use referrals.\n"), c->login);
+	return 1;
+}
+
+/* The referral id a verb takes: not an id is a usage error (2), an id of
+ * another kind a mistake about the record (1). */
+static int
+referral_arg(const char *arg, rec_id *id)
+{
+	if (rec_id_parse(arg, id) < 0)
+		return usage_error(_("\"%s\" is not a record id (like ref-3f9a2c71d0e4-42)"), arg);
+	if (id->kind != REC_REFERRAL) {
+		say(stderr, _("shegong: %s is not a referral: it is a %s.\n"), arg,
+		    rec_kind_label(id->kind));
+		return 1;
+	}
+	return 0;
+}
+
+static void
+today_local(char out[11])
+{
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+/* The referral form, for checking and showing values. */
+static struct formset *
+referral_forms(const struct form **f)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(paths_forms(), &err);
+	*f = fs ? formset_find(fs, "referral") : NULL;
+	if (!fs) {
+		if (err.line > 0)
+			say(stderr, "%s:%d: %s\n", err.file, err.line, err.msg);
+		else
+			say(stderr, "%s: %s\n", err.file, err.msg);
+	} else if (!*f) {
+		say(stderr, "%s\n", _("shegong: the forms have no referral form (referral.form)."));
+		formset_free(fs);
+		fs = NULL;
+	}
+	return fs;
+}
+
+/* A value typed for a field of the referral form, checked and normalised
+ * (a choice's label becomes its value).  malloc'd, or NULL after saying why. */
+static char *
+checked(const struct form *f, const char *field, const char *typed)
+{
+	const struct form_field *fd = form_field(f, field);
+	char msg[256], *out = NULL;
+	if (!fd)
+		return strdup(typed);
+	const char *bad = form_check_value(fd, typed, &out, msg, sizeof msg);
+	if (bad) {
+		say(stderr, "shegong: %s: %s\n", _(fd->label), bad);
+		free(out);
+		return NULL;
+	}
+	return out ? out : strdup("");
+}
+
+struct unit_lookup {
+	const char *code;
+	char id[REC_ID_TEXTMAX];
+};
+
+static int
+unit_txn(store_txn *t, void *ctx)
+{
+	struct unit_lookup *ul = ctx;
+	record *u;
+	int err = orgunit_by_code(t, ul->code, &u);
+	if (err)
+		return err;
+	rec_id_format(&u->id, ul->id);
+	record_free(u);
+	return 0;
+}
+
+/* The name of the record idtext names, "?" when unknown.  malloc'd. */
+static char *
+name_of(store *st, const char *idtext)
+{
+	char *n = idtext && *idtext ? search_ref_name(st, idtext) : NULL;
+	return n ? n : strdup(idtext && *idtext ? "?" : "");
+}
+
+/* --- list ---------------------------------------------------------------------- */
+
+static void
+say_row(store *st, const struct refer_row *row)
+{
+	const record *r = row->r;
+	char id[REC_ID_TEXTMAX];
+	char *who = name_of(st, record_get(r, "resident"));
+	char *from = name_of(st, record_get(r, "village"));
+	char *to = name_of(st, record_get(r, "to_unit"));
+	const char *cols[] = {
+		rec_id_format(&r->id, id), record_get(r, "number"), record_get(r, "submitted"),
+		record_get(r, "due"), referral_state_name(refer_state(r)), record_get(r, "urgency"),
+		who, from, to, row->overdue ? "overdue" : "",
+	};
+	for (size_t i = 0; i < NELEM(cols); i++) {
+		if (i)
+			say(stdout, "\t");
+		say_value(stdout, cols[i] ? cols[i] : "", 0);
+	}
+	say(stdout, "\n");
+	free(who);
+	free(from);
+	free(to);
+}
+
+static int
+referral_list(struct cli *c, int argc, char **argv)
+{
+	int box = 0;
+	enum ref_state only = 0;
+	static const struct {
+		const char *opt;
+		enum refer_box box;
+	} boxes[] = {
+		{"--inbox", REFER_INBOX}, {"--outbox", REFER_OUTBOX},
+		{"--overdue", REFER_OVERDUE}, {"--all", REFER_ALL},
+	};
+	for (int i = 1; i < argc; i++) {
+		bool known = false;
+		for (size_t k = 0; k < NELEM(boxes); k++)
+			if (strcmp(argv[i], boxes[k].opt) == 0) {
+				if (box)
+					return usage_error("%s", _("referral list: one of --inbox, --outbox, "
+					                           "--overdue and --all"));
+				box = boxes[k].box;
+				known = true;
+			}
+		if (known)
+			continue;
+		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
+			if (!(only = referral_state_from_name(argv[++i])))
+				return usage_error(_("referral list: \"%s\" is not a state (draft, submitted, "
+				                     "accepted, returned, in_progress, resolved, closed, "
+				                     "withdrawn, escalated)"), argv[i]);
+		} else {
+			return usage_error(_("referral list: unknown option \"%s\""), argv[i]);
+		}
+	}
+	int rc = need_scope(c);
+	if (rc)
+		return rc;
+	if (!box)   /* what the worker's side mostly wants */
+		box = c->scope->role == ROLE_VILLAGE    ? REFER_OUTBOX
+		      : c->scope->role == ROLE_TOWNSHIP ? REFER_INBOX
+		                                        : REFER_ALL;
+	store *st;
+	if ((rc = open_db(c, &st)))
+		return rc;
+	struct refer_row *rows;
+	size_t n;
+	int err = refer_list(st, c->scope, (enum refer_box)box, NULL, &rows, &n);
+	if (err) {
+		rc = store_error(c, err);
+	} else {
+		for (size_t i = 0; i < n; i++)
+			if (!only || refer_state(rows[i].r) == only)
+				say_row(st, &rows[i]);
+		refer_rows_free(rows, n);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* --- new --------------------------------------------------------------------- */
+
+static int
+referral_new(struct cli *c, int argc, char **argv)
+{
+	const char *resident = NULL, *category = NULL, *urgency = NULL, *reason = NULL,
+		   *done = NULL, *consent = NULL, *contact = NULL, *to = NULL;
+	bool submit = false;
+	const char **needs = calloc((size_t)argc + 1, sizeof *needs);
+	size_t nneeds = 0;
+	if (!needs)
+		return 1;
+	struct {
+		const char *opt;
+		const char **val;
+	} opts[] = {
+		{"--resident", &resident}, {"--category", &category}, {"--urgency", &urgency},
+		{"--reason", &reason},     {"--done", &done},         {"--consent", &consent},
+		{"--contact", &contact},   {"--to", &to},
+	};
+	int rc = 0;
+	for (int i = 1; i < argc && !rc; i++) {
+		bool known = false;
+		if (strcmp(argv[i], "--submit") == 0) {
+			submit = known = true;
+		} else if (strcmp(argv[i], "--need") == 0 && i + 1 < argc) {
+			needs[nneeds++] = argv[++i];
+			known = true;
+		}
+		for (size_t k = 0; k < NELEM(opts) && !known; k++)
+			if (strcmp(argv[i], opts[k].opt) == 0 && i + 1 < argc) {
+				*opts[k].val = argv[++i];
+				known = true;
+			}
+		if (!known)
+			rc = usage_error(_("referral new: unknown option or missing value \"%s\""), argv[i]);
+	}
+	if (!rc && (!resident || !category || !reason || !consent))
+		rc = usage_error("%s", _("referral new needs --resident ID, --category, --reason and "
+		                         "--consent yes|no"));
+	if (!rc && strcmp(consent, "yes") != 0 && strcmp(consent, "no") != 0)
+		rc = usage_error(_("referral new: --consent takes yes or no, not \"%s\""), consent);
+	rec_id rid;
+	if (!rc && (rec_id_parse(resident, &rid) < 0 || rid.kind != REC_RESIDENT))
+		rc = usage_error(_("referral new: --resident takes a resident's id (like "
+		                   "res-3f9a2c71d0e4-42), not \"%s\""), resident);
+	for (size_t i = 0; i < nneeds && !rc; i++)
+		if (rec_id_parse(needs[i], &rid) < 0 || rid.kind != REC_NEED)
+			rc = usage_error(_("referral new: --need takes a need's id (like "
+			                   "need-3f9a2c71d0e4-42), not \"%s\""), needs[i]);
+	if (!rc)
+		rc = need_scope(c);
+	const struct form *f = NULL;
+	struct formset *fs = rc ? NULL : referral_forms(&f);
+	if (!rc && !fs)
+		rc = 1;
+	char *cat = NULL, *urg = NULL;
+	if (!rc && (!(cat = checked(f, "category", category)) ||
+	            !(urg = checked(f, "urgency", urgency ? urgency : "normal"))))
+		rc = 1;
+	store *st = NULL;
+	if (!rc)
+		rc = open_db_write(c, &st);
+	struct unit_lookup ul = {to, ""};
+	if (!rc && to) {
+		int err = store_read(st, unit_txn, &ul);
+		if (err == STORE_NOTFOUND) {
+			say(stderr, _("shegong: no unit has the code %s.\n"), to);
+			rc = 1;
+		} else if (err) {
+			rc = store_error(c, err);
+		}
+	}
+	if (!rc) {
+		struct refer_new in = {resident, needs, nneeds, cat, urg, reason, done, contact,
+		                       strcmp(consent, "yes") == 0, to ? ul.id : NULL, NULL};
+		rec_id id;
+		char why[512], idtext[REC_ID_TEXTMAX];
+		int err = refer_create(st, c->scope, &in, submit, &id, why, sizeof why);
+		if (err)
+			rc = refused(err, why);
+		else
+			say(stdout, "%s\n", rec_id_format(&id, idtext));
+	}
+	if (st)
+		store_close(st);
+	free(cat);
+	free(urg);
+	formset_free(fs);
+	free(needs);
+	return rc;
+}
+
+/* --- show ---------------------------------------------------------------------- */
+
+struct get_ctx {
+	rec_id id;
+	record *r;
+};
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	struct get_ctx *g = ctx;
+	return store_get(t, &g->id, &g->r);
+}
+
+/* Read the referral the worker names; says why not. */
+static int
+read_referral(struct cli *c, store *st, const rec_id *id, const char *arg, record **out)
+{
+	struct get_ctx g = {*id, NULL};
+	int err = store_read(st, get_txn, &g);
+	*out = g.r;
+	if (err == STORE_NOTFOUND) {
+		say(stderr, _("shegong: there is no referral %s.\n"), arg);
+		return 1;
+	}
+	if (err == STORE_DENIED)
+		return refused(err, _("This referral is not within your reach: it was neither sent by "
+		                      "your unit nor sent to it."));
+	return err ? store_error(c, err) : 0;
+}
+
+static void
+say_line(const char *label, const char *v)
+{
+	say(stdout, "%s: ", label);
+	say_value(stdout, v ? v : "", TEXT_ALLOW_NEWLINE);
+	say(stdout, "\n");
+}
+
+static int
+referral_show(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", _("referral show needs one referral id"));
+	rec_id id;
+	int rc = referral_arg(argv[1], &id);
+	if (rc || (rc = need_scope(c)))
+		return rc;
+	const struct form *f;
+	struct formset *fs = referral_forms(&f);
+	if (!fs)
+		return 1;
+	store *st;
+	record *r = NULL;
+	if ((rc = open_db(c, &st))) {
+		formset_free(fs);
+		return rc;
+	}
+	if (!(rc = read_referral(c, st, &id, argv[1], &r))) {
+		char idtext[REC_ID_TEXTMAX], today[11];
+		today_local(today);
+		bool see = scope_may_see_sensitive(c->scope);
+		say_line(_("ID"), rec_id_format(&r->id, idtext));
+		for (size_t i = 0; i < f->nfields; i++) {
+			const struct form_field *fd = &f->fields[i];
+			const char *v = record_get(r, fd->name);
+			if (!v || !*v)
+				continue;
+			char *shown = NULL;
+			if (fd->type == FT_REFERENCE && (see || !fd->sensitive)) {
+				char *name = search_ref_name(st, v);
+				if (name && asprintf(&shown, "%s (%s)", name, v) < 0)
+					shown = NULL;
+				free(name);
+			}
+			if (!shown)
+				shown = form_display(fd, v, see);
+			say_line(_(fd->label), shown ? shown : v);
+			free(shown);
+		}
+		if (referral_overdue(refer_state(r), record_get(r, "due"), today))
+			say(stdout, _("Overdue: the answer was due by %s.\n"), record_get(r, "due"));
+		enum ref_action acts[8];
+		int na = refer_actions(c->scope, r, acts, 8);
+		say(stdout, "%s:", _("Steps open to you"));
+		for (int i = 0; i < na; i++)
+			say(stdout, " %s (%s)", referral_action_name(acts[i]),
+			    referral_action_label(acts[i]));
+		if (!na)
+			say(stdout, " %s", _("none"));
+		say(stdout, "\n%s:\n", _("History"));
+		size_t nh = 0;
+		char **h = refer_history(st, r, &nh);
+		for (size_t i = 0; h && i < nh; i++) {
+			say(stdout, "  ");
+			say_value(stdout, h[i], 0);
+			say(stdout, "\n");
+			free(h[i]);
+		}
+		free(h);
+	}
+	record_free(r);
+	store_close(st);
+	formset_free(fs);
+	return rc;
+}
+
+/* --- the steps ---------------------------------------------------------------- */
+
+static int
+referral_step(struct cli *c, int argc, char **argv)
+{
+	enum ref_action a = referral_action_from_name(argv[0]);
+	const char *idarg = NULL, *note = NULL, *outcome = NULL, *feedback = NULL;
+	/* return and escalate say --reason, the others --note: one text either way */
+	for (int i = 1; i < argc; i++) {
+		if ((strcmp(argv[i], "--note") == 0 || strcmp(argv[i], "--reason") == 0) &&
+		    i + 1 < argc)
+			note = argv[++i];
+		else if (a == REFA_RESOLVE && strcmp(argv[i], "--outcome") == 0 && i + 1 < argc)
+			outcome = argv[++i];
+		else if (a == REFA_RESOLVE && strcmp(argv[i], "--feedback") == 0 && i + 1 < argc)
+			feedback = argv[++i];
+		else if (argv[i][0] == '-' && argv[i][1] == '-')
+			return usage_error(_("referral: unknown option or missing value \"%s\""), argv[i]);
+		else if (!idarg)
+			idarg = argv[i];
+		else
+			return usage_error(_("referral: one referral id, not also \"%s\""), argv[i]);
+	}
+	if (!idarg)
+		return usage_error(_("referral %s needs a referral id"), argv[0]);
+	enum ref_outcome o = 0;
+	if (outcome && !(o = referral_outcome_from_name(outcome)))
+		return usage_error(_("referral resolve: --outcome is success, refused, no_capacity, "
+		                     "not_needed, unreachable or other, not \"%s\""), outcome);
+	rec_id id;
+	int rc = referral_arg(idarg, &id);
+	if (rc || (rc = need_scope(c)))
+		return rc;
+	store *st;
+	if ((rc = open_db_write(c, &st)))
+		return rc;
+	struct refer_act_in in = {note, o, feedback, 0, NULL};
+	rec_id child;
+	char why[512];
+	int err = refer_act(st, c->scope, &id, a, &in, &child, why, sizeof why);
+	if (err) {
+		rc = refused(err, why);
+	} else {
+		record *r = NULL;
+		if (!read_referral(c, st, &id, idarg, &r)) {
+			const char *num = record_get(r, "number");
+			say(stdout, _("%s is now: %s.\n"), num && *num ? num : idarg,
+			    referral_state_label(refer_state(r)));
+			if (a == REFA_SUBMIT)
+				say(stdout, _("The answer is due by %s.\n"), record_get(r, "due"));
+		}
+		record_free(r);
+		if (a == REFA_ESCALATE) {
+			char cid[REC_ID_TEXTMAX];
+			say(stdout, _("Sent on as the new referral %s.\n"), rec_id_format(&child, cid));
+		}
+	}
+	store_close(st);
+	return rc;
+}
+
+/* --- slip and news -------------------------------------------------------------- */
+
+static int
+referral_slip(struct cli *c, int argc, char **argv)
+{
+	if (argc != 2)
+		return usage_error("%s", _("referral slip needs one referral id"));
+	rec_id id;
+	int rc = referral_arg(argv[1], &id);
+	if (rc || (rc = need_scope(c)))
+		return rc;
+	store *st;
+	/* read-write: a slip hands personal data out, so it is logged */
+	if ((rc = open_db_write(c, &st)))
+		return rc;
+	record *r = NULL;
+	if (!(rc = read_referral(c, st, &id, argv[1], &r))) {
+		char *text = refer_slip(st, r);
+		int err = text ? audit_log_now(st, "export", &id, "referral slip") : STORE_NOMEM;
+		if (err) {
+			free(text);
+			text = NULL;
+			rc = refused(err, _("The slip was not printed, because handing it out could not "
+			                    "be written to the audit trail."));
+		}
+		if (text)
+			say(stdout, "%s", text);
+		free(text);
+	}
+	record_free(r);
+	store_close(st);
+	return rc;
+}
+
+static int
+referral_news(struct cli *c, int argc, char **argv)
+{
+	bool mark = false;
+	for (int i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--mark") == 0)
+			mark = true;
+		else
+			return usage_error(_("referral news: unknown option \"%s\""), argv[i]);
+	}
+	int rc = need_scope(c);
+	store *st;
+	if (rc || (rc = mark ? open_db_write(c, &st) : open_db(c, &st)))
+		return rc;
+	struct refer_news nw;
+	int err = refer_news(st, c->scope, mark, &nw);
+	if (err) {
+		rc = store_error(c, err);
+	} else {
+		/* TRANSLATORS: the three counts of `referral news`, one a line:
+		 * newly received, returned to you, answered (feedback) */
+		say(stdout, "%s\t%zu\n", _("incoming"), nw.incoming);
+		say(stdout, "%s\t%zu\n", _("returned"), nw.returned);
+		say(stdout, "%s\t%zu\n", _("feedback"), nw.feedback);
+		for (size_t i = 0; i < nw.n; i++)
+			say_row(st, &nw.rows[i]);
+		refer_news_free(&nw);
+	}
+	store_close(st);
+	return rc;
+}
+
+/* --- the verb table ------------------------------------------------------------ */
+
+static const struct {
+	const char *name;
+	int (*run)(struct cli *c, int argc, char **argv);
+} verbs[] = {
+	{"list", referral_list},     {"new", referral_new},         {"show", referral_show},
+	{"submit", referral_step},   {"accept", referral_step},     {"return", referral_step},
+	{"start", referral_step},    {"resolve", referral_step},    {"close", referral_step},
+	{"withdraw", referral_step}, {"escalate", referral_step},   {"slip", referral_slip},
+	{"news", referral_news},
+};
+
+int
+cmd_referral(struct cli *c, int argc, char **argv)
+{
+	if (argc < 2)
+		return usage_error("%s", _("referral needs a step: list, new, show, submit, accept, "
+		                           "return, start, resolve, close, withdraw, escalate, slip or "
+		                           "news"));
+	for (size_t i = 0; i < NELEM(verbs); i++)
+		if (strcmp(argv[1], verbs[i].name) == 0)
+			return verbs[i].run(c, argc - 1, argv + 1);
+	return usage_error(_("referral: unknown step \"%s\""), argv[1]);
+}
