@@ -346,7 +346,9 @@ store_open(store **out, const char *dir, unsigned flags)
 		if (!path)
 			return STORE_NOMEM;
 		sprintf(path, "%s/data.mdb", dir);
-		int missing = access(path, F_OK) < 0;
+		/* stat, not access: access asks with the real ids, and a setgid
+		 * run (a township install) reaches the folder only by its group */
+		int missing = stat(path, &sb) < 0;
 		free(path);
 		if (missing)
 			return STORE_NODB;
