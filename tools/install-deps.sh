@@ -6,7 +6,7 @@
 set -eu
 pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev locales"
 if [ "${1:-}" = "--tests" ]; then
-  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client"
+  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux"
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run this as root (it uses apt-get and locale-gen)" >&2
