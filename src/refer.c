@@ -535,6 +535,8 @@ load_for_change(store_txn *t, struct act_ctx *ac, uint32_t version, record **out
 	if (version && (*out)->version != version) {
 		set_why(ac->why, ac->whysize, _("Someone else changed this referral after you opened it: "
 		                                "look at it again, then take the step."));
+		record_free(*out);
+		*out = NULL;
 		return STORE_CONFLICT;
 	}
 	return 0;
