@@ -525,7 +525,8 @@ cmd_find(struct cli *c, int argc, char **argv)
 	} else {
 		/* a village worker's finds keep to their village, the only one in
 		 * reach: walking past the others' entries would only cost time */
-		q.village = scope_village(c->scope);
+		if (kind != REC_UNIT && kind != REC_USER)
+			q.village = scope_village(c->scope);
 	}
 	if (!rc)
 		rc = run_find(c, st, formset_for_kind(fs, kind), &q, limit);
