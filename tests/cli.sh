@@ -379,7 +379,7 @@ run 0 "a village worker lists residents" --db "$demo" find resident "" --limit 5
 run 0 "asking for another village finds nothing" --db "$demo" find resident "" --village 510421100002
 [ -s "$tmp/out" ] && no "another village's residents listed" || ok "none of 挂榜村 listed"
 run 0 "a village worker finds units all the same" --db "$demo" find unit 丙谷
-has out "	丙谷镇" "another township's name found"
+grep -q '^unit-' "$tmp/out" && ok "another township found" || no "find unit 丙谷 found nothing"
 run 1 "a village worker cannot show the next village's resident" --db "$demo" show "$gid"
 has err "may not see or change this record" "the refusal says why"
 [ -s "$tmp/out" ] && no "something of the record printed" || ok "nothing of it printed"
