@@ -8,8 +8,13 @@
 #include "i18n.h"
 #include "keys.h"
 
-#define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | KS_CASE)
-#define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | KS_CASE)
+#define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV | KS_NEWS)
+#define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
+                  KS_CASE | REFERRAL | KS_AUDIT)
+#define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
+                KS_CASE | REFERRAL | KS_AUDIT)
+/* screens that take no typing: q goes back */
+#define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT)
 
 /* Plain characters (ch) act only where the screen is not taking text:
  * in a search box or a form field they are typed. */
@@ -19,11 +24,11 @@ static const struct key_binding table[] = {
 	{ACT_QUIT, KS_HOME, 10, 'Q', 0, L'q', N_("Quit"), N_("Leave the program")},
 	{ACT_BACK, BACKABLE, 10, 'Q', 0, 0, N_("Back"), N_("Go back (asks first if a form has changes)")},
 	{ACT_BACK, BACKABLE, 0, 0, 0, 27, NULL, N_("Go back")},
-	{ACT_BACK, KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE, 0, 0, 0, L'q', NULL, NULL},
+	{ACT_BACK, READING, 0, 0, 0, L'q', NULL, NULL},
 	{ACT_SAVE, KS_EDIT, 2, 'S', 0, 0, N_("Save"), N_("Save the form")},
 	{ACT_NEW, KS_LIST, 3, 'A', 0, 0, N_("New"), N_("Register a new record")},
 	{ACT_NEW, KS_NEEDS, 3, 'A', 0, 0, N_("Project"), N_("Design a project for the chosen service's needs")},
-	{ACT_EDIT, KS_VIEW, 4, 'E', 0, 0, N_("Edit"), N_("Edit this record")},
+	{ACT_EDIT, KS_VIEW | KS_REFSEND, 4, 'E', 0, 0, N_("Edit"), N_("Edit this record")},
 	{ACT_PICK, KS_EDIT, 4, 'T', 0, 0, N_("Choose"), N_("Choose from a list: choices, a resident, a village")},
 	{ACT_FILTER, KS_LIST, 5, 'F', 0, 0, N_("Filter"), N_("Show one village or one status only")},
 	{ACT_SORT, KS_LIST, 6, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first")},
@@ -31,6 +36,37 @@ static const struct key_binding table[] = {
 	{ACT_NEW, KS_CASE, 3, 'A', 0, 0, N_("Service"), N_("Record a service for this resident")},
 	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Related"), N_("A resident's case file; a volunteer's certificate; an organisation's or a resource's services")},
 	{ACT_SUMMARY, KS_LIST, 8, 'Y', 0, 0, N_("Summary"), N_("The needs list: needs by service and status")},
+	{ACT_REFER, KS_VIEW | KS_CASE, 6, 'R', 0, 0, N_("Refer"),
+	 N_("Refer this resident (and this need) to the unit above: a new referral")},
+	{ACT_AUDIT, KS_HOME, 8, 'T', 0, 0, N_("Audit"),
+	 N_("The audit trail: who changed what, when (supervisors and administrators)")},
+	/* the referral lists and a referral's steps: the bar shows only the
+	 * steps open to this worker on this referral now */
+	{ACT_NEW, KS_REFLIST, 3, 'A', 0, 0, N_("New"), N_("A new referral: choose the resident first")},
+	{ACT_SWITCH, KS_REFLIST, 5, 'T', 0, L'\t', N_("Switch"),
+	 N_("The next list: received, sent, overdue")},
+	{ACT_REF_SUBMIT, KS_REFSEND, 2, 'S', 0, 0, N_("Submit"),
+	 N_("Send the referral to the unit it is addressed to")},
+	{ACT_REF_CLOSE, KS_REFSEND, 5, 'X', 0, 0, N_("Close"),
+	 N_("Close the referral after following it up")},
+	{ACT_REF_WITHDRAW, KS_REFSEND, 6, 'W', 0, 0, N_("Withdraw"),
+	 N_("Take the referral back before it is accepted")},
+	{ACT_REF_ACCEPT, KS_REFRECV, 2, 'A', 0, 0, N_("Accept"), N_("Accept the referral")},
+	{ACT_REF_RETURN, KS_REFRECV, 3, 'R', 0, 0, N_("Return"),
+	 N_("Send the referral back to the village, saying why")},
+	{ACT_REF_START, KS_REFRECV, 4, 'T', 0, 0, N_("Start"), N_("Start work on the referral")},
+	{ACT_REF_RESOLVE, KS_REFRECV, 5, 'V', 0, 0, N_("Resolve"),
+	 N_("Record the outcome and the feedback for the village")},
+	{ACT_REF_ESCALATE, KS_REFRECV, 6, 'U', 0, 0, N_("Escalate"),
+	 N_("Refer it further up, saying why")},
+	{ACT_SLIP, KS_REFVIEW, 9, 'Y', 0, 0, N_("Slip"),
+	 N_("The referral slip (转介单) with its stub and return slip, to print")},
+	/* the audit trail's filters */
+	{ACT_BY_WORKER, KS_AUDIT, 3, 'W', 0, 0, N_("Worker"), N_("Only one worker's entries (a login)")},
+	{ACT_BY_RECORD, KS_AUDIT, 4, 'R', 0, 0, N_("Record"), N_("Only one record's entries (its id)")},
+	{ACT_BY_DATE, KS_AUDIT, 5, 'D', 0, 0, N_("Dates"),
+	 N_("Only the entries from one day to another")},
+	{ACT_CLEAR, KS_AUDIT, 6, 'X', 0, 0, N_("All"), N_("Clear the filters: every entry again")},
 	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
 	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
 	{ACT_PREV, KS_EDIT, 0, 0, KEY_BTAB, 0, NULL, N_("Previous field (Shift-Tab)")},
@@ -46,7 +82,8 @@ static const struct key_binding table[] = {
 	{ACT_DELETE, KS_EDIT | KS_LIST, 0, 'D', KEY_DC, 0, NULL, N_("Delete the character under the cursor")},
 	{ACT_KILL, KS_EDIT | KS_LIST, 0, 'U', 0, 0, NULL, N_("Clear the whole value")},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note")},
-	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE, 0, 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
+	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS, 0,
+	 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
 	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)")},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen")},
 	{ACT_NONE, 0, 0, 0, 0, 0, NULL, NULL},

@@ -40,7 +40,25 @@ enum action {
 	ACT_NEWLINE,    /* a new line inside a note */
 	ACT_TOGGLE,     /* tick a choice in a list of several */
 	ACT_CASE,       /* a resident's case file, a volunteer's certificate */
+	ACT_SWITCH,     /* the next of a screen's lists (received, sent, overdue) */
+	ACT_REFER,      /* a new referral for this resident or need */
+	ACT_REF_SUBMIT, /* a referral's steps (referral.h), one action each */
+	ACT_REF_ACCEPT,
+	ACT_REF_RETURN,
+	ACT_REF_START,
+	ACT_REF_RESOLVE,
+	ACT_REF_CLOSE,
+	ACT_REF_WITHDRAW,
+	ACT_REF_ESCALATE,
+	ACT_SLIP,       /* the referral slip, to print */
+	ACT_AUDIT,      /* the audit trail */
+	ACT_BY_WORKER,  /* the audit trail: one worker's entries */
+	ACT_BY_RECORD,  /* ... one record's */
+	ACT_BY_DATE,    /* ... from one day to another */
+	ACT_CLEAR,      /* ... every entry again */
 };
+/* ui_footer_hiding takes actions as bits of an unsigned long long */
+_Static_assert(ACT_CLEAR < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for. */
 enum key_scope {
@@ -54,6 +72,12 @@ enum key_scope {
 	KS_NEEDS = 1 << 7,
 	KS_TEXT = 1 << 8,   /* a text to read */
 	KS_CASE = 1 << 9,   /* a resident's case file */
+	KS_REFLIST = 1 << 10,  /* the referral lists */
+	KS_REFVIEW = 1 << 11,  /* a referral, as anyone who reads it sees it */
+	KS_REFSEND = 1 << 12,  /* ... and its steps for the unit that sent it */
+	KS_REFRECV = 1 << 13,  /* ... and for the unit it was sent to */
+	KS_AUDIT = 1 << 14,    /* the audit trail */
+	KS_NEWS = 1 << 15,     /* what is new since the worker last looked */
 	KS_ALL = 0xffff,
 };
 

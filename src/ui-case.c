@@ -285,6 +285,9 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		list_new_record(u, REC_NEED, pre);
 		return UI_REDRAW;
 	}
+	case ACT_REFER:
+		referral_start(u, rec_id_format(&c->resident->id, idbuf), NULL);
+		return UI_REDRAW;
 	case ACT_NEW: {
 		char ben[96], vil[96];
 		const char *v = record_get(c->resident, "village");

@@ -262,6 +262,8 @@ form_draw(struct ui *u, struct screen *s)
 	if ((k != REC_RESIDENT && k != REC_VOLUNTEER && k != REC_ORG && k != REC_RESOURCE) ||
 	    fs->r->version == 0)
 		hide |= 1ULL << ACT_CASE;
+	if ((k != REC_RESIDENT && k != REC_NEED) || fs->r->version == 0)
+		hide |= 1ULL << ACT_REFER;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0) {
 		move(cy, cx);
@@ -472,6 +474,10 @@ save(struct ui *u, struct fstate *fs)
 			return UI_REDRAW;
 		}
 	}
+	/* a referral's content is saved as a step of its own (refer.c: its
+	 * history, the sender's unit, the checks); that pops this editor */
+	if (fs->f->kind == REC_REFERRAL)
+		return referral_form_save(u, fs->r);
 	fs->r->form_version = fs->f->version;
 	bool was_new = fs->r->version == 0;
 	int err = store_save(u->st, fs->r);
@@ -720,6 +726,30 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 	return UI_REDRAW;
 }
 
+/* A referral of the resident shown, or of the need shown and its
+ * resident. */
+static int
+refer_this(struct ui *u, struct fstate *fs)
+{
+	char idbuf[REC_ID_TEXTMAX];
+	int k = fs->f->kind;
+	if ((k != REC_RESIDENT && k != REC_NEED) || fs->r->version == 0) {
+		ui_message(u, "%s", _("A referral is made for a saved resident or need."));
+		return UI_REDRAW;
+	}
+	if (k == REC_RESIDENT) {
+		referral_start(u, rec_id_format(&fs->r->id, idbuf), NULL);
+		return UI_REDRAW;
+	}
+	const char *who = record_get(fs->r, "resident");
+	if (!who || !*who) {
+		ui_message(u, "%s", _("This need names no resident to refer."));
+		return UI_REDRAW;
+	}
+	referral_start(u, who, rec_id_format(&fs->r->id, idbuf));
+	return UI_REDRAW;
+}
+
 static int
 form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
@@ -822,6 +852,8 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_NEED:
 		start_need(u, fs);
 		return UI_REDRAW;
+	case ACT_REFER:
+		return refer_this(u, fs);
 	case ACT_OPEN:
 		return open_reference(u, fs);
 	default:
@@ -863,6 +895,13 @@ static const struct screen_ops edit_screen = {
 void
 form_open(struct ui *u, struct form *f, record *r, bool editing)
 {
+	/* a saved referral is read on its own screen, with its history and steps */
+	if (!editing && r && r->id.kind == REC_REFERRAL && r->version) {
+		rec_id id = r->id;
+		record_free(r);
+		referral_view_open(u, &id);
+		return;
+	}
 	struct fstate *fs = calloc(1, sizeof *fs);
 	if (!fs || edit_init(&fs->ed, "") < 0) {
 		free(fs);

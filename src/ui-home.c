@@ -18,24 +18,27 @@ static const struct {
 	int kind;           /* what its count counts, 0 for none */
 	const char *about;
 	const char *form;   /* the form whose list it opens, or NULL */
+	void (*open)(struct ui *u);   /* or the screen it opens */
 } menu[UI_MENU_MAX] = {
 	{N_("Residents"), REC_RESIDENT,
-	 N_("Register residents; find them by name, pinyin initials or ID number."), "resident"},
+	 N_("Register residents; find them by name, pinyin initials or ID number."), "resident", NULL},
 	{N_("Needs intake"), REC_NEED,
-	 N_("Take residents' needs, assess them, and keep the needs list."), "need"},
+	 N_("Take residents' needs, assess them, and keep the needs list."), "need", NULL},
 	{N_("Six services"), REC_SERVICE,
 	 N_("Record the services given: assessment, assistance, care for the old and young, "
-	    "governance, resource linking, livelihood."), "service"},
+	    "governance, resource linking, livelihood."), "service", NULL},
 	{N_("Volunteers and organisations"), REC_VOLUNTEER,
-	 N_("Register volunteers, volunteer teams and community organisations."), "volunteer|org"},
+	 N_("Register volunteers, volunteer teams and community organisations."), "volunteer|org", NULL},
 	{N_("Resources"), REC_RESOURCE,
-	 N_("People, money, goods and services the room can link to residents."), "resource"},
+	 N_("People, money, goods and services the room can link to residents."), "resource", NULL},
 	{N_("Referrals"), REC_REFERRAL,
-	 N_("Refer hard cases to the township station and follow its answer."), NULL},
+	 N_("Refer hard cases to the township station and follow its answer."), NULL,
+	 referrals_open},
 	{N_("Reports"), 0,
-	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL},
+	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL, NULL},
 	{N_("Settings"), 0,
-	 N_("Workers, villages, forms and backups."), NULL},
+	 N_("The audit trail (supervisors and administrators); workers, villages, forms and "
+	    "backups are kept with the shegong command."), NULL, audit_screen_open},
 };
 
 static int
@@ -80,7 +83,7 @@ home_draw(struct ui *u, struct screen *s)
 	}
 	/* what the chosen entry is for */
 	ui_text(4 + UI_MENU_MAX + 1, 2, u->cols - 4, _(menu[u->sel].about), A_NORMAL);
-	ui_footer(u, KS_HOME);
+	ui_footer_hiding(u, KS_HOME, scope_may_audit(u->scope) ? 0 : 1ULL << ACT_AUDIT);
 }
 
 static void
@@ -120,6 +123,10 @@ home_open(struct ui *u)
 		list_open(u, f, NULL);
 		return UI_REDRAW;
 	}
+	if (menu[u->sel].open) {
+		menu[u->sel].open(u);
+		return UI_REDRAW;
+	}
 	/* the screens behind the other entries come with the next releases */
 	ui_message(u, _("%s: this part is not in this version of shegong yet."),
 	           _(menu[u->sel].label));
@@ -153,6 +160,9 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	case ACT_OPEN:
 		return home_open(u);
+	case ACT_AUDIT:
+		audit_screen_open(u);
+		return UI_REDRAW;
 	default:
 		return 0;
 	}

@@ -753,6 +753,7 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	curs_set(0);
 	timeout(TICK_MS);
 	form_offer_draft(&u);
+	referral_news_show(&u);
 
 	int status = 0;
 	bool dirty = true;

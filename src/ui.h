@@ -130,6 +130,19 @@ void pick_form(struct ui *u, const char *title, struct form *const *forms, size_
 void case_open(struct ui *u, const record *resident);
 /* The needs list: counts by service and status. */
 void needs_open(struct ui *u, struct form *need_form);
+/* Referrals (ui-referral.c): the lists of the worker's unit; one
+ * referral, its history and the steps open to the worker; a new one for
+ * a resident (need: one of their needs, or NULL) in the editor, whose
+ * save (referral_form_save, called by the editor for referrals: it pops
+ * the editor when the save is taken) goes through refer.c; and, at
+ * start, what is new since the worker last looked. */
+void referrals_open(struct ui *u);
+void referral_view_open(struct ui *u, const rec_id *id);
+void referral_start(struct ui *u, const char *resident, const char *need);
+int referral_form_save(struct ui *u, const record *r);
+void referral_news_show(struct ui *u);
+/* The audit trail (ui-audit.c); others are told it is not theirs. */
+void audit_screen_open(struct ui *u);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */

@@ -1,0 +1,420 @@
+/* check-refscreen.c: the referral and audit screens through the real
+ * program in a pseudo-terminal, on a UTF-8 and a GB18030 terminal, on the
+ * demo database as its sample workers: a village worker refers a resident
+ * from their case file and submits; the township worker sees it in what
+ * is new and in the inbox, accepts it and resolves it with feedback; the
+ * village worker sees the feedback in what is new, opens it and closes
+ * it, and the history shows every step.  Also: the sender has no
+ * receiver's step, a step on a referral changed meanwhile is refused,
+ * a supervisor reads the overdue list and the audit trail (filtered),
+ * and a village worker is refused the audit trail. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "testdb.h"
+#include "vt.h"
+
+#define WAIT_MS 15000
+#define KEY_F2 "\033OQ"
+#define KEY_F3 "\033OR"
+#define KEY_F4 "\033OS"
+#define KEY_F5 "\033[15~"
+#define KEY_F6 "\033[17~"
+#define KEY_F8 "\033[19~"
+#define KEY_F9 "\033[20~"
+#define KEY_F10 "\033[21~"
+#define KEY_END "\033OF"
+#define KEY_ESC "\033"
+#define KEY_TAB "\t"
+#define KEY_ENTER "\r"
+#define KEY_DOWN "\033[B"
+#define KEY_CTRL_A "\001"
+
+#define NAME "钱𠀀福"   /* 𠀀 is U+20000: four bytes in GB18030 too */
+#define FEEDBACK "已链接居家照护服务，每周上门两次"
+
+static const struct {
+	const char *encoding;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+/* The demo database in dir (made on first use) as the worker login. */
+static vt *
+start(const char *dir, int term, const char *login)
+{
+	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
+	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	return t;
+}
+
+static void
+expect(vt *t, const char *text)
+{
+	if (!vt_wait_text(t, text, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("\"%s\" never showed", text);
+	}
+}
+
+static void
+keys(vt *t, const char *k)
+{
+	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
+	vt_pump(t, 150);
+}
+
+static void
+type(vt *t, const char *text)
+{
+	ck_assert_int_eq(vt_type(t, text), 0);
+	vt_pump(t, 150);
+}
+
+/* The first row (0-based) from row from on that holds text, or -1. */
+static int
+row_with(vt *t, const char *text, int from)
+{
+	for (int y = from; y < 24; y++) {
+		const char *r = vt_row(t, y);
+		if (r && strstr(r, text))
+			return y;
+	}
+	return -1;
+}
+
+/* Whether text is in rows from..to (the list, not the title or status). */
+static bool
+in_rows(vt *t, const char *text, int from, int to)
+{
+	int y = row_with(t, text, from);
+	return y >= 0 && y <= to;
+}
+
+/* Move the selection of a list whose rows start at row first down to the
+ * row that holds text. */
+static void
+select_row(vt *t, const char *text, int first)
+{
+	int y = row_with(t, text, first);
+	if (y < 0) {
+		vt_dump(t);
+		ck_abort_msg("no row holds \"%s\"", text);
+	}
+	for (int i = first; i < y; i++)
+		keys(t, KEY_DOWN);
+}
+
+/* Back to the home screen (Esc leaves every screen but home), then quit. */
+static void
+quit(vt *t)
+{
+	for (int i = 0; i < 8; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	keys(t, KEY_F10);
+	int status;
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not quit");
+	}
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+/* What is new is marked seen to the second: wait until the clock has
+ * passed the second it was marked in, so that a step taken next is
+ * later than it whatever the machine's speed. */
+static void
+next_second(time_t marked)
+{
+	while (time(NULL) <= marked)
+		usleep(20000);
+}
+
+START_TEST(test_round_trip)
+{
+	char *dir = testdb_dir("refscr");
+
+	/* 1. anning (安宁村): the demo's feedback is new to her */
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	expect(t, "反馈：1");
+	time_t marked = time(NULL);
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+
+	/* a new resident, their case file, and a referral from it */
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, NAME);
+	keys(t, KEY_TAB);
+	type(t, "11010519491231002X");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	keys(t, KEY_F9);                 /* the case file */
+	expect(t, "F6 转介");
+	keys(t, KEY_F6);                 /* refer them */
+	expect(t, "转介: 新建");
+	expect(t, NAME);                 /* the resident is filled in */
+	/* and the township above, as the receiver */
+	ck_assert_msg(row_with(t, "接收单位", 0) >= 0 &&
+	                  strstr(vt_row(t, row_with(t, "接收单位", 0)), "攀莲镇"),
+	              "the receiver is not the township above");
+	keys(t, KEY_TAB);                /* needs */
+	keys(t, KEY_TAB);                /* category */
+	type(t, "5");                    /* the fifth: elderly */
+	expect(t, "老年人");
+	keys(t, KEY_TAB);                /* urgency */
+	type(t, "3");                    /* urgent */
+	expect(t, "紧急");
+	keys(t, KEY_TAB);                /* the reason */
+	type(t, "独居老人，行动不便，需要居家照护");
+	keys(t, KEY_TAB);                /* what was done */
+	keys(t, KEY_TAB);                /* consent */
+	type(t, "y");
+	keys(t, KEY_F2);
+	expect(t, "已存为草稿");
+	expect(t, "[草稿]");
+	expect(t, "F2 提交");
+	keys(t, KEY_F2);                 /* submit */
+	expect(t, "已提交：答复期限为");
+	expect(t, "[已提交]");
+	expect(t, "ZJ-510421100001-");   /* the number, given at the submit */
+	ck_assert_msg(strstr(vt_screen(t), "F2 提交") == NULL, "submit is still offered");
+	quit(t);
+	vt_free(t);
+	next_second(marked);
+
+	/* 2. panlian (攀莲镇): the new referral in what is new, then accepted
+	 * and resolved from there */
+	t = start(dir, _i, "panlian");
+	expect(t, "上次查看以来的新消息");
+	expect(t, NAME);
+	select_row(t, NAME, row_with(t, "[新转入]", 0));
+	keys(t, KEY_ENTER);
+	expect(t, "[已提交]");
+	expect(t, "独居老人，行动不便");
+	expect(t, "F2 受理");
+	ck_assert_msg(strstr(vt_screen(t), "F6 撤回") == NULL, "the receiver may withdraw");
+	keys(t, KEY_F2);                 /* accept */
+	expect(t, "已办理：受理");
+	expect(t, "[已受理]");
+	keys(t, KEY_F5);                 /* resolve: the outcome first */
+	expect(t, "成功解决");
+	type(t, "1");
+	expect(t, "给村里的反馈");
+	type(t, FEEDBACK);
+	keys(t, KEY_ENTER);
+	expect(t, "已办理：办结");
+	expect(t, "[已办结]");
+	/* the inbox under it shows where it stands now; an overdue demo
+	 * referral is marked */
+	keys(t, KEY_ESC);
+	expect(t, "收到的转介");
+	ck_assert_msg(row_with(t, NAME, 3) >= 0 && strstr(vt_row(t, row_with(t, NAME, 3)), "已办结"),
+	              "the inbox does not show the referral resolved");
+	expect(t, "! = 逾期");
+	quit(t);
+	vt_free(t);
+
+	/* 3. anning again: the feedback is new; she opens it and closes it */
+	t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	expect(t, "反馈：1");
+	expect(t, NAME);
+	select_row(t, NAME, row_with(t, "[反馈]", 0));
+	keys(t, KEY_ENTER);
+	expect(t, "[已办结]");
+	expect(t, FEEDBACK);
+	expect(t, "F5 结案");
+	keys(t, KEY_F5);                 /* close, after asking */
+	expect(t, "结案吗");
+	type(t, "y");
+	expect(t, "已办理：结案");
+	expect(t, "[已结案]");
+	/* the history, at the end of the view: every step, by whom */
+	keys(t, KEY_END);
+	expect(t, "办理记录");
+	const char *steps[] = {"李红梅(anning)  创建", "李红梅(anning)  提交",
+	                       "杨社工(panlian)  受理", "杨社工(panlian)  办结",
+	                       "李红梅(anning)  结案"};
+	int last = -1;
+	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
+		expect(t, steps[i]);
+		int y = row_with(t, steps[i], 0);
+		ck_assert_msg(y > last, "the history is out of order at \"%s\"", steps[i]);
+		last = y;
+	}
+	quit(t);
+	vt_free(t);
+
+	/* 4. nothing is new the next time */
+	t = start(dir, _i, "anning");
+	expect(t, "主菜单");
+	vt_pump(t, 500);
+	ck_assert_msg(strstr(vt_screen(t), "上次查看以来") == NULL, "what is new came back");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* The sender has none of the receiver's steps: no accept key on the bar,
+ * the receiver's Ctrl key does nothing, and the sender's own step that
+ * does not fit the state is refused with the reason; nothing changes. */
+START_TEST(test_sender_cannot_receive)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	keys(t, KEY_ESC);
+	type(t, "6");
+	expect(t, "转出的转介");
+	select_row(t, "已提交", 3);      /* the demo's referral not yet answered */
+	keys(t, KEY_ENTER);
+	expect(t, "[已提交]");
+	expect(t, "F6 撤回");            /* the sender may still withdraw it */
+	ck_assert_msg(strstr(vt_screen(t), "受理") == NULL, "the sender is offered to accept");
+	keys(t, KEY_CTRL_A);             /* the receiver's accept key */
+	keys(t, KEY_F2);                 /* submit: not at this stage */
+	expect(t, "不能做这个操作");
+	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "the refused step changed the state");
+	ck_assert_msg(strstr(vt_screen(t), "已受理") == NULL, "the sender accepted it");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* Two station workers on one referral: the second, who saw it before the
+ * first accepted it, is refused with the reason and the state stays. */
+START_TEST(test_step_on_changed_referral)
+{
+	char *dir = testdb_dir("refscr");
+	vt *a = start(dir, _i, "panlian");
+	expect(a, "上次查看以来的新消息");
+	vt *b = start(dir, _i, "panlian");
+	expect(b, "主菜单");
+	vt *both[2] = {a, b};
+	for (int k = 0; k < 2; k++) {
+		for (int i = 0; i < 2; i++)
+			keys(both[k], KEY_ESC);
+		expect(both[k], "主菜单");
+		type(both[k], "6");
+		expect(both[k], "收到的转介");
+		select_row(both[k], "已提交", 3);
+		keys(both[k], KEY_ENTER);
+		expect(both[k], "F2 受理");
+	}
+	keys(a, KEY_F2);
+	expect(a, "已办理：受理");
+	keys(b, KEY_F2);
+	expect(b, "别人修改了这条转介");
+	ck_assert_msg(strstr(vt_screen(b), "[已提交]") != NULL, "the refused step changed the view");
+	vt_free(b);
+	quit(a);
+	vt_free(a);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* A supervisor: the overdue referrals of the units in reach, no steps;
+ * the audit trail, filtered by worker and by days, and every entry again.
+ * A village worker is refused the audit trail. */
+START_TEST(test_supervisor_and_audit)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "dudao");
+	expect(t, "主菜单");
+	expect(t, "F8 审计");
+	type(t, "6");
+	expect(t, "逾期 (");
+	expect(t, "! = 逾期");
+	keys(t, KEY_ENTER);
+	expect(t, "[已受理]");
+	keys(t, KEY_END);
+	expect(t, "查看：只有转出单位和接收单位可以办理");
+	ck_assert_msg(strstr(vt_screen(t), "F2 ") == NULL, "a supervisor is offered a step");
+	keys(t, KEY_ESC);
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+
+	keys(t, KEY_F8);
+	expect(t, "审计日志（");
+	expect(t, "panlian");
+	keys(t, KEY_F3);                 /* one worker's entries */
+	expect(t, "看谁的条目");
+	type(t, "panlian");
+	keys(t, KEY_ENTER);
+	expect(t, "社工： panlian");
+	expect(t, "受理");
+	ck_assert_msg(!in_rows(t, "anning", 3, 19), "another worker's entry passed the filter");
+	ck_assert_msg(in_rows(t, "panlian", 3, 19), "the worker's entries are not listed");
+	keys(t, KEY_F5);                 /* and some days long ago: nothing */
+	expect(t, "从哪一天开始");
+	type(t, "20200101");
+	keys(t, KEY_ENTER);
+	expect(t, "截止到哪一天");
+	type(t, "2020-01-02");
+	keys(t, KEY_ENTER);
+	expect(t, "没有符合筛选条件的条目");
+	expect(t, "2020-01-01 .. 2020-01-02");
+	keys(t, KEY_F6);                 /* every entry again */
+	expect(t, "已显示全部条目");
+	expect(t, "anning");
+	quit(t);
+	vt_free(t);
+
+	t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	ck_assert_msg(strstr(vt_screen(t), "F8 审计") == NULL, "a village worker is offered the audit");
+	keys(t, KEY_F8);
+	expect(t, "审计日志只供督导和管理员查看");
+	type(t, "8");                    /* the settings entry says the same */
+	expect(t, "审计日志只供督导和管理员查看");
+	ck_assert_msg(strstr(vt_row(t, 0), "审计日志") == NULL, "a village worker reads the audit");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("refscreen");
+	TCase *tc = tcase_create("refscreen");
+	tcase_set_timeout(tc, 180);
+	tcase_add_loop_test(tc, test_round_trip, 0, 2);
+	tcase_add_loop_test(tc, test_sender_cannot_receive, 0, 2);
+	tcase_add_loop_test(tc, test_step_on_changed_referral, 0, 2);
+	tcase_add_loop_test(tc, test_supervisor_and_audit, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
