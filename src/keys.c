@@ -8,11 +8,11 @@
 #include "i18n.h"
 #include "keys.h"
 
-#define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV | KS_NEWS)
+#define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV)
 #define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
                   KS_CASE | REFERRAL | KS_AUDIT)
 #define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
-                KS_CASE | REFERRAL | KS_AUDIT)
+                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS)
 /* screens that take no typing: q goes back */
 #define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT)
 
@@ -23,7 +23,7 @@ static const struct key_binding table[] = {
 	{ACT_HELP, KS_HELP, 1, 'G', 0, 0, NULL, NULL},
 	{ACT_QUIT, KS_HOME, 10, 'Q', 0, L'q', N_("Quit"), N_("Leave the program")},
 	{ACT_BACK, BACKABLE, 10, 'Q', 0, 0, N_("Back"), N_("Go back (asks first if a form has changes)")},
-	{ACT_BACK, BACKABLE, 0, 0, 0, 27, NULL, N_("Go back")},
+	{ACT_BACK, BACKABLE | KS_NEWS, 0, 0, 0, 27, NULL, N_("Go back")},
 	{ACT_BACK, READING, 0, 0, 0, L'q', NULL, NULL},
 	{ACT_SAVE, KS_EDIT, 2, 'S', 0, 0, N_("Save"), N_("Save the form")},
 	{ACT_NEW, KS_LIST, 3, 'A', 0, 0, N_("New"), N_("Register a new record")},

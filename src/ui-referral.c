@@ -1046,16 +1046,18 @@ static void
 news_draw(struct ui *u, struct screen *s)
 {
 	struct news *n = s->data;
-	int w = u->cols > 80 ? 70 : u->cols - 8, x = (u->cols - w) / 2, y = 3;
-	int rows = u->rows - 12;
+	/* under the home menu and what its entry is for, which stay in sight */
+	int w = u->cols > 100 ? 96 : u->cols - 4, x = 2, y = 4 + UI_MENU_MAX + 2;
+	int rows = u->rows - 4 - y - 3;
 	if (rows > (int)n->nw.n)
 		rows = (int)n->nw.n;
+	if (rows < 1)
+		rows = 1;
 	ui_text(y, x, w, _(" What is new since you last looked"), A_REVERSE | A_BOLD);
 	char counts[256];
 	snprintf(counts, sizeof counts, _(" Referred to you: %zu   Returned to you: %zu   Feedback: %zu"),
 	         n->nw.incoming, n->nw.returned, n->nw.feedback);
 	ui_text(y + 1, x, w, counts, A_REVERSE);
-	ui_text(y + 2, x, w, "", A_REVERSE);
 	if (n->sel < n->top)
 		n->top = n->sel;
 	if (rows > 0 && n->sel >= n->top + (size_t)rows)
@@ -1063,18 +1065,15 @@ news_draw(struct ui *u, struct screen *s)
 	for (int i = 0; i < rows; i++) {
 		size_t k = n->top + (size_t)i;
 		char line[512];
-		snprintf(line, sizeof line, " %s", n->lines && n->lines[k] ? n->lines[k] : "");
-		ui_text(y + 3 + i, x, w, line, k == n->sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
+		snprintf(line, sizeof line, " %s", k < n->nw.n && n->lines && n->lines[k] ? n->lines[k] : "");
+		ui_text(y + 2 + i, x, w, line, k == n->sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
-	ui_text(y + 3 + rows, x, w, "", A_REVERSE);
-	ui_text(y + 4 + rows, x, w, _(" Enter: open it   Esc: close"), A_REVERSE);
+	ui_text(y + 2 + rows, x, w, _(" Enter: open it   Esc: close   (or go on with the menu)"), A_REVERSE);
 }
 
 static int
 news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
-	(void)is_key;
-	(void)key;
 	struct news *n = s->data;
 	switch (a) {
 	case ACT_BACK:
@@ -1105,6 +1104,16 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	}
 	default:
+		/* the box only tells: any other key closes it and does what it
+		 * does on the screen below (a menu digit, F10 to leave) */
+		if (a == ACT_NONE) {
+			ui_pop(u);
+			struct screen *below = u->top;
+			enum action b = keys_lookup(below->ops->scope, is_key, key, false);
+			if (b == ACT_HELP || b == ACT_REDRAW)
+				return UI_REDRAW;
+			return below->ops->key(u, below, b, is_key, key) | UI_REDRAW;
+		}
 		return 0;
 	}
 }

@@ -287,8 +287,7 @@ START_TEST(test_sender_cannot_receive)
 	char *dir = testdb_dir("refscr");
 	vt *t = start(dir, _i, "anning");
 	expect(t, "上次查看以来的新消息");
-	keys(t, KEY_ESC);
-	type(t, "6");
+	type(t, "6");                    /* a menu key closes what is new and goes on */
 	expect(t, "转出的转介");
 	select_row(t, "已提交", 3);      /* the demo's referral not yet answered */
 	keys(t, KEY_ENTER);
@@ -300,6 +299,65 @@ START_TEST(test_sender_cannot_receive)
 	expect(t, "不能做这个操作");
 	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "the refused step changed the state");
 	ck_assert_msg(strstr(vt_screen(t), "已受理") == NULL, "the sender accepted it");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* The station returns a referral with a reason; the village sees it in
+ * what is new, mends it in the editor and submits it again. */
+START_TEST(test_return_mend_resubmit)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "panlian");
+	expect(t, "上次查看以来的新消息");
+	type(t, "6");
+	expect(t, "收到的转介");
+	select_row(t, "已提交", 3);
+	keys(t, KEY_ENTER);
+	expect(t, "F3 退回");
+	keys(t, KEY_F3);                 /* return: the reason first */
+	expect(t, "退回原因");
+	keys(t, KEY_ESC);                /* not yet: nothing changes */
+	expect(t, "没有做任何改动");
+	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "a cancelled return changed it");
+	keys(t, KEY_F3);
+	expect(t, "退回原因");
+	type(t, "请补充家庭收入证明");
+	keys(t, KEY_ENTER);
+	expect(t, "已办理：退回");
+	expect(t, "[已退回]");
+	time_t marked = time(NULL);
+	quit(t);
+	vt_free(t);
+	next_second(marked);
+
+	t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	expect(t, "被退回：1");
+	select_row(t, "[已退回]", row_with(t, "[", 14));
+	keys(t, KEY_ENTER);
+	expect(t, "[已退回]");
+	expect(t, "请补充家庭收入证明");   /* why it came back */
+	expect(t, "F4 修改");
+	expect(t, "F2 提交");
+	keys(t, KEY_F4);                 /* mend it */
+	expect(t, "F2 保存");
+	for (int i = 0; i < 4; i++)      /* resident, needs, category, urgency: the reason */
+		keys(t, KEY_TAB);
+	keys(t, KEY_END);
+	type(t, "（已补充收入证明）");
+	keys(t, KEY_F2);
+	expect(t, "已保存");
+	expect(t, "（已补充收入证明）");
+	expect(t, "[已退回]");
+	keys(t, KEY_F2);                 /* and again to the station */
+	expect(t, "已提交：答复期限为");
+	expect(t, "[已提交]");
+	keys(t, KEY_END);
+	expect(t, "杨社工(panlian)  退回  请补充家庭收入证明");
+	expect(t, "李红梅(anning)  修改");
 	quit(t);
 	vt_free(t);
 	testdb_rm(dir);
@@ -409,6 +467,7 @@ main(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, test_round_trip, 0, 2);
 	tcase_add_loop_test(tc, test_sender_cannot_receive, 0, 2);
+	tcase_add_loop_test(tc, test_return_mend_resubmit, 0, 2);
 	tcase_add_loop_test(tc, test_step_on_changed_referral, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor_and_audit, 0, 2);
 	suite_add_tcase(s, tc);
