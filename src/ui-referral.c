@@ -283,6 +283,24 @@ rlist_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_REFLIST);
 }
 
+/* Whether the worker may not start a referral (the message line says
+ * why): before they choose or type anything. */
+static bool
+referral_refused(struct ui *u)
+{
+	const struct scope *sc = u->scope;
+	if (!sc || (sc->role != ROLE_VILLAGE && sc->role != ROLE_TOWNSHIP && sc->role != ROLE_ADMIN)) {
+		ui_message(u, "%s", _("Referrals are made by village rooms and stations; your role "
+		                      "reads them."));
+		return true;
+	}
+	if (!*sc->above) {
+		ui_message(u, "%s", _("There is no unit above yours to refer this to."));
+		return true;
+	}
+	return false;
+}
+
 static void
 resident_chosen(struct ui *u, void *data, const char *value)
 {
@@ -336,11 +354,8 @@ rlist_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 			referral_view_open(u, &t->rows[l->sel].r->id);
 		return UI_REDRAW;
 	case ACT_NEW:
-		if (!u->scope || !*u->scope->above || u->scope->role == ROLE_SUPERVISOR) {
-			ui_message(u, "%s", _("Referrals are made by village rooms and stations; your role "
-			                      "reads them."));
+		if (referral_refused(u))
 			return UI_REDRAW;
-		}
 		pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
 		return UI_REDRAW;
 	default:
@@ -938,16 +953,15 @@ referral_view_open(struct ui *u, const rec_id *id)
 void
 referral_start(struct ui *u, const char *resident, const char *need)
 {
+	if (referral_refused(u))
+		return;
 	char res[REC_ID_TEXTMAX + 16], nd[REC_ID_TEXTMAX + 16], to[REC_ID_TEXTMAX + 16];
 	snprintf(res, sizeof res, "resident=%s", resident);
 	snprintf(nd, sizeof nd, "needs=%s", need ? need : "");
-	snprintf(to, sizeof to, "to_unit=%s", u->scope ? u->scope->above : "");
-	const char *pre[4] = {res, NULL, NULL, NULL};
-	int n = 1;
+	snprintf(to, sizeof to, "to_unit=%s", u->scope->above);
+	const char *pre[4] = {res, to, NULL, NULL};
 	if (need && *need)
-		pre[n++] = nd;
-	if (u->scope && *u->scope->above)
-		pre[n++] = to;
+		pre[2] = nd;
 	list_new_record(u, REC_REFERRAL, pre);
 }
 

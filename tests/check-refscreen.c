@@ -416,6 +416,19 @@ START_TEST(test_supervisor_and_audit)
 	keys(t, KEY_ESC);
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
+	/* a supervisor reads a case file but does not refer: refused at once */
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_ENTER);
+	expect(t, "F9");
+	keys(t, KEY_F9);
+	expect(t, "F6 转介");
+	keys(t, KEY_F6);
+	expect(t, "您的角色只能查看");
+	ck_assert_msg(strstr(vt_screen(t), "转介: 新建") == NULL, "a supervisor started a referral");
+	for (int i = 0; i < 3; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
 
 	keys(t, KEY_F8);
 	expect(t, "审计日志（");
