@@ -188,7 +188,7 @@ static const struct {
 	[COL_SUBMITTED] = {N_("Submitted on"), 10, 10},
 	[COL_DUE] = {N_("Answer due by"), 10, 10},
 	[COL_STATE] = {N_("Status"), 8, 8},
-	[COL_URGENCY] = {N_("Urgency"), 4, 6},
+	[COL_URGENCY] = {N_("Urgency"), 4, 8},
 	[COL_RESIDENT] = {N_("Resident"), 10, 14},
 	[COL_OTHER] = {NULL, 0, 0},
 };
@@ -530,6 +530,43 @@ side_may(const struct rview *v, enum ref_action a)
 	return false;
 }
 
+/* The needs of a referral, one a line (its date, service and
+ * description as the need's form shows them, masked where the worker may
+ * not see them); a need out of reach or gone shows its id.  malloc'd. */
+static char *
+needs_text(struct ui *u, const char *list)
+{
+	char *copy = strdup(list), *save = NULL, *out = NULL;
+	size_t len = 0;
+	for (char *w = copy ? strtok_r(copy, ", ", &save) : NULL; w; w = strtok_r(NULL, ", ", &save)) {
+		struct get_ctx g = {{0, 0, 0}, NULL};
+		char *line = NULL;
+		if (rec_id_parse(w, &g.id) == 0 && store_read(u->st, get_txn, &g) == STORE_OK) {
+			struct form *f = formset_for_record(u->forms, g.r);
+			const struct form_field *sf = f ? form_field(f, "service") : NULL;
+			const struct form_field *df = f ? form_field(f, "description") : NULL;
+			char *svc = sf ? ui_field_text(u, sf, g.r) : NULL;
+			char *desc = df ? ui_field_text(u, df, g.r) : NULL;
+			const char *date = record_get(g.r, "date");
+			if (asprintf(&line, "%s%s%s%s%s", date ? date : "", date ? " " : "", svc ? svc : "",
+			             desc && *desc ? ": " : "", desc ? desc : "") < 0)
+				line = NULL;
+			free(svc);
+			free(desc);
+		}
+		record_free(g.r);
+		const char *shown = line ? line : w;
+		char *grown = realloc(out, len + strlen(shown) + 2);
+		if (grown) {
+			out = grown;
+			len += (size_t)sprintf(out + len, "%s%s", len ? "\n" : "", shown);
+		}
+		free(line);
+	}
+	free(copy);
+	return out ? out : strdup(list);
+}
+
 /* What the view shows, for cols columns. */
 static void
 layout(struct ui *u, struct rview *v, int cols)
@@ -553,6 +590,11 @@ layout(struct ui *u, struct rview *v, int cols)
 		if (fd->type == FT_NOTE && scope_may_see_sensitive(u->scope)) {
 			free(shown);
 			shown = strdup(raw);
+		}
+		if (strcmp(fd->name, "needs") == 0) {
+			/* the needs by what they say, not by their ids */
+			free(shown);
+			shown = needs_text(u, raw);
 		}
 		if (strcmp(fd->name, "due") == 0 &&
 		    referral_overdue(refer_state(v->r), raw, u->today)) {
