@@ -1567,6 +1567,16 @@ static const struct command {
 	    "handed out, oldest first, one a line: number, local time, who, what, the record, "
 	    "its versions before and after, and a note, separated by tabs. The options keep "
 	    "one worker's, one record's, or the days from --since to --until.")},
+	{"export", cmd_export, true,
+	 N_("export KIND FILE [--format xlsx|csv] [--encoding gb18030|utf-8] [--village CODE] "
+	    "[--since YYYY-MM-DD] [--until YYYY-MM-DD] [--form NAME]"),
+	 N_("Write the records of a kind to a spreadsheet file, one row a record: the record id, "
+	    "then the form's fields as the screens show them (sensitive ones masked unless your "
+	    "role sees them). XLSX, or CSV in GB18030 (what Excel on a Chinese Windows reads) or "
+	    "UTF-8; the format follows the file's ending unless --format. --village keeps one "
+	    "village (12-digit code), --since and --until the records of those days (their date, "
+	    "else the day they were made), --form one form's records (services: one of the six; "
+	    "without it, every service form in one table). Every export is in the audit trail.")},
 	{"check", cmd_check, true, N_("check [--repair]"),
 	 N_("Check the database: that the forms load, that every index entry matches its record "
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "

@@ -4,9 +4,9 @@
 #   sh tools/install-deps.sh          build and run
 #   sh tools/install-deps.sh --tests  also what the tests need
 set -eu
-pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev locales"
+pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev locales"
 if [ "${1:-}" = "--tests" ]; then
-  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux"
+  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl"
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run this as root (it uses apt-get and locale-gen)" >&2
