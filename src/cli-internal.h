@@ -36,6 +36,8 @@ int open_db_write(struct cli *c, store **st);
 /* The verbs kept in their own files. */
 int cmd_referral(struct cli *c, int argc, char **argv);
 int cmd_unit(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 
 #endif

@@ -1582,6 +1582,18 @@ static const struct command {
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "
 	    "removed). One line for each finding, then a summary; exit status 1 when anything is "
 	    "wrong. --repair rebuilds the indexes from the records.")},
+	{"backup", cmd_backup, true, N_("backup FILE"),
+	 N_("Administrators: copy the database into one file while others keep working: a "
+	    "consistent, compacted copy, written as FILE.tmp, flushed to the disk, then renamed "
+	    "to FILE, so a backup cut short never has the final name. Prints the records copied "
+	    "and the size. Logged in the audit trail (the copy holds its own entry).")},
+	{"restore", cmd_restore, true, N_("restore FILE"),
+	 N_("Administrators (root on a computer with no database yet): check the backup FILE "
+	    "(whole, not of a newer version, indexes and audit trail whole), then put it in place "
+	    "of the database, only when no program has the database open; the data before is "
+	    "kept beside it as data.mdb.before-restore-DATE. The restored database is checked "
+	    "as \"shegong check\" does. A damaged or cut short file is refused and nothing is "
+	    "changed.")},
 	{"unit", cmd_unit, true, N_("unit list | unit add CODE NAME | unit rename CODE NAME"),
 	 N_("Org units. list prints code, name and level, one a line, each township followed "
 	    "by its villages. An administrator adds a township (9 digits) or village (12 "

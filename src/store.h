@@ -45,6 +45,9 @@ enum store_err {
 	STORE_STOP,       /* a callback asked to stop early: not an error */
 	STORE_DENIED,     /* the worker's scope does not reach this record */
 	STORE_MAPFULL,    /* internal: the map must grow (never returned) */
+	STORE_BADBACKUP,  /* not a whole shegong backup (cut short, damaged, another file) */
+	STORE_INUSE,      /* other programs have the database open */
+	STORE_BADPATH,    /* a backup may not be written into the database folder */
 };
 
 const char *store_strerror(int err);
@@ -69,6 +72,9 @@ typedef int (*store_hook_fn)(store_txn *t, int what, const record *before,
 enum {
 	STORE_CREATE = 1 << 0,  /* create the directory and database if missing */
 	STORE_RDONLY = 1 << 1,
+	/* dir names one file in LMDB's MDB_NOSUBDIR layout (a backup, or a
+	 * restore being checked): read-only, no lock file, never written */
+	STORE_FILE = 1 << 2,
 };
 
 /* Open the database in directory dir.  Clears reader slots left by
@@ -195,5 +201,68 @@ int store_draft_del(store *st, const char *login);
  * indexes from the records (in one write transaction). */
 int store_verify(store *st, bool repair, size_t *faults,
                  void (*report)(const char *msg, void *ctx), void *ctx);
+
+/* --- backups ------------------------------------------------------------
+ *
+ * A backup is one file: the database as LMDB's compacting copy
+ * (mdb_env_copyfd2 with MDB_CP_COMPACT) writes it, in the one-file
+ * MDB_NOSUBDIR layout, then a trailer of STORE_TRAILER_LEN bytes:
+ *
+ *   "SHEGONG-BACKUP\n" and a NUL (16) | trailer format u32 BE (1) |
+ *   schema u32 BE | data length u64 BE | SHA-256 of the data (32)
+ *
+ * The trailer lets restore recognise a file cut short, damaged or of
+ * another kind before LMDB maps it (a mapped page beyond the end of a
+ * truncated file would kill the program).  LMDB's tools read a backup as
+ * it is (mdb_stat -n FILE: the bytes after the last page are ignored). */
+#define STORE_TRAILER_LEN 64
+
+/* What a database or a backup holds, counted from its own tables. */
+struct store_census {
+	size_t records;             /* records of every kind */
+	size_t by_kind[256];        /* records of each kind */
+	size_t miscounted;          /* kinds whose kept count (meta) is wrong */
+	uint64_t audit_entries;     /* the audit trail's last entry number */
+	uint64_t schema;
+};
+int store_census(store *st, struct store_census *c);
+
+struct store_backup_info {
+	struct store_census census; /* of the backup file, read back */
+	uint64_t bytes;             /* the backup file's size */
+	uint64_t live_bytes;        /* the database's data.mdb when it was taken */
+};
+/* A consistent copy of st (one read transaction's snapshot, while others
+ * keep writing), compacted, sealed with the trailer, written to
+ * path.tmp in path's folder, flushed to the disk (fsync), read back
+ * (opened and counted: *info), then renamed to path, so that a backup
+ * cut short never has the final name.  The file is made 0600: it holds
+ * everyone's personal data.  STORE_BADPATH when path's folder is the
+ * database folder. */
+int store_backup(store *st, const char *path, struct store_backup_info *info);
+/* Add the trailer to a file that holds only LMDB data (store_backup does;
+ * tests use it to seal a doctored copy).  Flushes the file. */
+int store_backup_seal(const char *path);
+
+/* Whether a program (this one too) has the database in dir open: LMDB
+ * holds a shared lock on dir/lock.mdb for as long as an environment is
+ * open.  false when there is no lock file. */
+int store_in_use(const char *dir, bool *in_use);
+/* Check the backup at path (its trailer and the SHA-256 of its data) and
+ * copy the data into the database folder dir (made, 0770, when missing:
+ * *made_dir true) as dir/data.mdb.restoring, hashing the copy as it is
+ * written.  *staged receives the copy's path (malloc'd), to open with
+ * STORE_FILE and check, then hand to store_restore_commit or remove.
+ * STORE_BADBACKUP when path is not a whole backup; nothing is left behind
+ * on failure. */
+int store_restore_stage(const char *path, const char *dir, char **staged, bool *made_dir);
+/* Put the staged copy in place of dir/data.mdb, holding LMDB's lock file
+ * exclusively meanwhile, so that it happens only when no program has the
+ * database open (STORE_INUSE otherwise, nothing changed).  The old
+ * data.mdb is kept beside it as data.mdb.before-restore-YYYYMMDD-HHMMSS
+ * (*kept: that name, malloc'd; NULL when there was none), and the lock
+ * file, which describes the old data, is removed: the next program to
+ * open the database makes a new one. */
+int store_restore_commit(const char *dir, const char *staged, char **kept);
 
 #endif
