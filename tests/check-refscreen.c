@@ -370,6 +370,56 @@ START_TEST(test_return_mend_resubmit)
 }
 END_TEST
 
+/* A draft left by a dropped link is offered back first; what is new
+ * comes after the worker has answered. */
+START_TEST(test_news_after_draft_offer)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	time_t marked = time(NULL);
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "孙𠀀兰");
+	vt_pump(t, 300);
+	vt_hangup(t);                    /* the link drops mid-form: a draft is kept */
+	int status;
+	ck_assert_msg(vt_wait_exit(t, WAIT_MS, &status), "no exit after the hang-up");
+	vt_free(t);
+	next_second(marked);
+
+	t = start(dir, _i, "panlian");   /* something new for anning: a return */
+	expect(t, "上次查看以来的新消息");
+	type(t, "6");
+	select_row(t, "已提交", NULL, 3);
+	keys(t, KEY_ENTER);
+	expect(t, "F3 退回");
+	keys(t, KEY_F3);
+	expect(t, "退回原因");
+	type(t, "请写明联系人");
+	keys(t, KEY_ENTER);
+	expect(t, "[已退回]");
+	quit(t);
+	vt_free(t);
+
+	t = start(dir, _i, "anning");
+	expect(t, "要恢复吗");           /* the draft first */
+	expect(t, "孙𠀀兰");
+	type(t, "n");
+	expect(t, "草稿已丢弃");
+	expect(t, "被退回：1");          /* then what is new */
+	select_row(t, "[已退回]", "] ", 0);
+	keys(t, KEY_ENTER);
+	expect(t, "请写明联系人");
+	expect(t, "F2 提交");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* Two station workers on one referral: the second, who saw it before the
  * first accepted it, is refused with the reason and the state stays. */
 START_TEST(test_step_on_changed_referral)
@@ -488,6 +538,7 @@ main(void)
 	tcase_add_loop_test(tc, test_sender_cannot_receive, 0, 2);
 	tcase_add_loop_test(tc, test_return_mend_resubmit, 0, 2);
 	tcase_add_loop_test(tc, test_step_on_changed_referral, 0, 2);
+	tcase_add_loop_test(tc, test_news_after_draft_offer, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor_and_audit, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
