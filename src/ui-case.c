@@ -1,6 +1,7 @@
 /* ui-case.c: a resident's case file: their needs, services, organisations
  * and volunteer registration in time order, their household beside it;
- * any entry opens, and a new need or service starts with them filled in. */
+ * any entry opens, and a new need, service or referral (F6) starts with
+ * them filled in. */
 #include "config.h"
 
 #include <curses.h>
