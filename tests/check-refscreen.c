@@ -370,6 +370,43 @@ START_TEST(test_return_mend_resubmit)
 }
 END_TEST
 
+/* F6 on a need refers its resident with the need filled in; the
+ * referral shows the need by what it says. */
+START_TEST(test_refer_from_need)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	type(t, "2");                    /* the needs */
+	expect(t, "查找");
+	keys(t, KEY_ENTER);              /* the first one */
+	expect(t, "F6 转介");
+	keys(t, KEY_F6);
+	expect(t, "转介: 新建");
+	expect(t, "need-");              /* the need, filled in */
+	keys(t, KEY_TAB);                /* needs */
+	keys(t, KEY_TAB);                /* category */
+	type(t, "1");
+	keys(t, KEY_TAB);                /* urgency: normal, as it is */
+	keys(t, KEY_TAB);                /* the reason */
+	type(t, "需要乡镇审核");
+	keys(t, KEY_TAB);
+	keys(t, KEY_TAB);                /* consent */
+	type(t, "y");
+	keys(t, KEY_F2);
+	expect(t, "已存为草稿");
+	expect(t, "F2 提交");            /* the bar: the view is whole */
+	int y = row_with(t, "转介的需求", 0);
+	ck_assert_msg(y >= 0 && strstr(vt_row(t, y), "need-") == NULL && strstr(vt_row(t, y), ": "),
+	              "the need is not shown by what it says");
+	keys(t, KEY_F2);
+	expect(t, "已提交：答复期限为");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A draft left by a dropped link is offered back first; what is new
  * comes after the worker has answered. */
 START_TEST(test_news_after_draft_offer)
@@ -539,6 +576,7 @@ main(void)
 	tcase_add_loop_test(tc, test_return_mend_resubmit, 0, 2);
 	tcase_add_loop_test(tc, test_step_on_changed_referral, 0, 2);
 	tcase_add_loop_test(tc, test_news_after_draft_offer, 0, 2);
+	tcase_add_loop_test(tc, test_refer_from_need, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor_and_audit, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
