@@ -730,6 +730,11 @@ struct rows {
 	const char *today;
 	const char *want;    /* the exact index value (a unit's id) */
 	int64_t since;       /* news */
+	/* news: the referrals (key and version, SEEN_ENTRY bytes each) already
+	 * shown that were saved in the very second `since`: times are whole
+	 * seconds, and another step may come later in that same second */
+	unsigned char *seen;
+	size_t nseen;
 	size_t counts[3];    /* news: incoming, returned, feedback */
 	int err;
 };
@@ -964,30 +969,68 @@ refer_rows_free(struct refer_row *rows, size_t n)
 
 /* --- news -------------------------------------------------------------------- */
 
+#define SEEN_ENTRY (REC_KEYLEN + 4)
+
+/* When the worker last looked, and what of that very second they saw:
+ * time (8 bytes BE), then key and version of each referral shown that was
+ * saved in that second.  The list goes to rs->seen (malloc'd). */
 static int64_t
-seen_get(store_txn *t, const char *login)
+seen_get(store_txn *t, const char *login, struct rows *rs)
 {
 	char name[96];
 	snprintf(name, sizeof name, "seen/%s", login);
 	void *data;
 	size_t len;
 	int64_t v = 0;
-	if (store_meta_get(t, name, &data, &len) == STORE_OK && len == 8) {
+	free(rs->seen);
+	rs->seen = NULL;
+	rs->nseen = 0;
+	if (store_meta_get(t, name, &data, &len) != STORE_OK)
+		return 0;
+	if (len >= 8 && (len - 8) % SEEN_ENTRY == 0) {
 		const unsigned char *p = data;
 		uint64_t u = 0;
 		for (int i = 0; i < 8; i++)
 			u = u << 8 | p[i];
 		v = (int64_t)u;
+		if (len > 8 && (rs->seen = malloc(len - 8))) {
+			memcpy(rs->seen, p + 8, len - 8);
+			rs->nseen = (len - 8) / SEEN_ENTRY;
+		}
 	}
 	free(data);
 	return v;
 }
 
+static void
+seen_entry(const record *r, unsigned char out[SEEN_ENTRY])
+{
+	rec_id_to_key(&r->id, out);
+	for (int i = 0; i < 4; i++)
+		out[REC_KEYLEN + i] = (unsigned char)(r->version >> (24 - 8 * i));
+}
+
+/* Was r, as it is now, shown to the worker already? */
+static bool
+seen_already(const struct rows *rs, const record *r)
+{
+	if (r->updated_at < rs->since)
+		return true;
+	if (r->updated_at > rs->since)
+		return false;
+	unsigned char e[SEEN_ENTRY];
+	seen_entry(r, e);
+	for (size_t i = 0; i < rs->nseen; i++)
+		if (memcmp(rs->seen + i * SEEN_ENTRY, e, SEEN_ENTRY) == 0)
+			return true;
+	return false;
+}
+
 /* Which news r is for the worker (0 incoming, 1 returned, 2 feedback), or -1. */
 static int
-news_kind(const struct scope *sc, const record *r, int64_t since)
+news_kind(const struct scope *sc, const record *r, const struct rows *rs)
 {
-	if (r->updated_at <= since)
+	if (seen_already(rs, r))
 		return -1;
 	enum ref_state s = refer_state(r);
 	if (s == REF_SUBMITTED && same(record_get(r, "to_unit"), sc->unit))
@@ -1012,7 +1055,7 @@ news_found(const rec_id *id, const char *value, void *ctx)
 		return 0;
 	if (err)
 		return rs->err = err;
-	int k = news_kind(rs->sc, r, rs->since);
+	int k = news_kind(rs->sc, r, rs);
 	if (k < 0) {
 		record_free(r);
 		return 0;
@@ -1037,7 +1080,8 @@ news_txn(store_txn *t, void *ctx)
 	rs->v = NULL;
 	rs->n = rs->cap = 0;
 	memset(rs->counts, 0, sizeof rs->counts);
-	rs->since = seen_get(t, rs->sc->login);
+	nc->now = (int64_t)time(NULL);  /* inside the transaction: nothing later is seen */
+	rs->since = seen_get(t, rs->sc->login, rs);
 	struct find_ctx fc = {t, rs};
 	rs->want = rs->sc->unit;
 	int rc = store_find(t, IDX_TO, REC_REFERRAL, rs->want, news_found, &fc);
@@ -1047,12 +1091,23 @@ news_txn(store_txn *t, void *ctx)
 		return rs->err ? rs->err : rc;
 	if (nc->mark) {
 		char name[96];
-		unsigned char be[8];
+		size_t n = 0;
+		for (size_t i = 0; i < rs->n; i++)
+			n += rs->v[i].r->updated_at >= nc->now;
+		unsigned char *be = malloc(8 + n * SEEN_ENTRY);
+		if (!be)
+			return STORE_NOMEM;
 		uint64_t u = (uint64_t)nc->now;
 		snprintf(name, sizeof name, "seen/%s", rs->sc->login);
 		for (int i = 0; i < 8; i++)
 			be[i] = (unsigned char)(u >> (56 - 8 * i));
-		return store_meta_put(t, name, be, sizeof be);
+		n = 0;
+		for (size_t i = 0; i < rs->n; i++)
+			if (rs->v[i].r->updated_at >= nc->now)
+				seen_entry(rs->v[i].r, be + 8 + SEEN_ENTRY * n++);
+		int err = store_meta_put(t, name, be, 8 + n * SEEN_ENTRY);
+		free(be);
+		return err;
 	}
 	return 0;
 }
@@ -1068,6 +1123,7 @@ refer_news(store *st, const struct scope *sc, bool mark, struct refer_news *out)
 	struct news_ctx nc = {.rs = {.sc = sc, .box = REFER_INBOX, .today = day}, .mark = mark,
 	                      .now = (int64_t)time(NULL)};
 	int err = mark ? store_write(st, news_txn, &nc) : store_read(st, news_txn, &nc);
+	free(nc.rs.seen);
 	if (err) {
 		refer_rows_free(nc.rs.v, nc.rs.n);
 		return err;

@@ -94,7 +94,7 @@ run 2 "new without consent" $D --as anning referral new --resident "$needres" --
 run 2 "consent must be yes or no" $D --as anning referral new --resident "$needres" --category elderly --reason x --consent maybe
 run 2 "a resident id that is not one" $D --as anning referral new --resident "$need" --category elderly --reason x --consent yes
 run 1 "an unknown category" $D --as anning referral new --resident "$needres" --category frob --reason x --consent yes
-has err "Category" "the field is named"
+has err "Kind of case" "the field is named"
 run 1 "submitting without consent" $D --as anning referral new --resident "$needres" --need "$need" \
   --category elderly --reason "需要照护" --consent no --submit
 has err "consent" "consent is asked for"
