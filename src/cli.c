@@ -1577,6 +1577,17 @@ static const struct command {
 	    "village (12-digit code), --since and --until the records of those days (their date, "
 	    "else the day they were made), --form one form's records (services: one of the six; "
 	    "without it, every service form in one table). Every export is in the audit trail.")},
+	{"import", cmd_import, true,
+	 N_("import KIND FILE [--encoding gb18030|gbk|utf-8] [--skip-bad] [--update] [--form NAME]"),
+	 N_("Read records of a kind from a CSV file a spreadsheet saved: GB18030 (what Excel on a "
+	    "Chinese Windows writes) unless the file is UTF-8 (a byte-order mark, or UTF-8 text). "
+	    "The header names the form's fields, in Chinese or English. Every row is checked as "
+	    "the form checks it (required fields, choices, ID numbers, dates, numbers mangled by "
+	    "the spreadsheet, the villages in your reach, ID numbers already registered); each "
+	    "fault is said with its row and column, and nothing is imported while a row is bad. "
+	    "--skip-bad imports the good rows and writes the bad ones beside FILE (x.csv: x.bad.csv) with what "
+	    "is wrong; --update updates the record already registered with a row's ID number "
+	    "(empty cells leave its values). Exit status 1 when a row was bad or the file refused.")},
 	{"check", cmd_check, true, N_("check [--repair]"),
 	 N_("Check the database: that the forms load, that every index entry matches its record "
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "

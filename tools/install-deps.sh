@@ -4,7 +4,7 @@
 #   sh tools/install-deps.sh          build and run
 #   sh tools/install-deps.sh --tests  also what the tests need
 set -eu
-pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev locales"
+pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev libcsv-dev locales"
 if [ "${1:-}" = "--tests" ]; then
   pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl"
 fi

@@ -1,0 +1,213 @@
+/* cli-import.c: the verb `import`: a CSV file's rows into records of a kind
+ * (import.c does the work), every fault said with its row and column, a
+ * line of progress on a terminal, and the counts at the end. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli-internal.h"
+#include "i18n.h"
+#include "import.h"
+#include "paths.h"
+
+/* How many faults are printed; the rest are counted (and all of them go
+ * into the file of bad rows with --skip-bad). */
+#define IMPORT_SAY_MAX 500
+
+struct import_say {
+	const char *file;
+	size_t said, left;
+	bool progress_shown;
+};
+
+static void
+import_report(const struct import_problem *p, void *ctx)
+{
+	struct import_say *s = ctx;
+	if (s->progress_shown) {
+		fprintf(stderr, "\r\033[K");
+		s->progress_shown = false;
+	}
+	if (s->said >= IMPORT_SAY_MAX && !p->warning) {
+		s->left++;
+		return;
+	}
+	s->said++;
+	const char *what = p->warning ? _("note") : _("error");
+	if (p->row && p->column)
+		say(stderr, _("%s: row %zu, column \"%s\": %s: %s\n"), s->file, p->row, p->column,
+		    what, p->msg);
+	else if (p->row)
+		say(stderr, _("%s: row %zu: %s: %s\n"), s->file, p->row, what, p->msg);
+	else
+		say(stderr, "%s: %s: %s\n", s->file, what, p->msg);
+}
+
+/* "checking 1200/100000", then "saving ...", rewritten in place on a
+ * terminal; nothing otherwise, so that a script's log stays clean. */
+static void
+import_progress(bool saving, size_t done, size_t total, void *ctx)
+{
+	struct import_say *s = ctx;
+	say(stderr, "\r%s %zu/%zu", saving ? _("saving") : _("checking"), done, total);
+	s->progress_shown = true;
+	if (saving && done == total) {
+		fprintf(stderr, "\r\033[K");
+		s->progress_shown = false;
+	}
+	fflush(stderr);
+}
+
+struct import_args {
+	const char *kind, *file, *encoding, *form;
+	bool skip_bad, update;
+};
+
+static int
+import_parse(int argc, char **argv, struct import_args *a)
+{
+	for (int i = 1; i < argc; i++) {
+		const char *arg = argv[i];
+		if (strcmp(arg, "--skip-bad") == 0) {
+			a->skip_bad = true;
+		} else if (strcmp(arg, "--update") == 0) {
+			a->update = true;
+		} else if (strcmp(arg, "--encoding") == 0 || strcmp(arg, "--form") == 0) {
+			if (i + 1 >= argc)
+				return usage_error(_("import: %s needs a value"), arg);
+			*(arg[2] == 'e' ? &a->encoding : &a->form) = argv[++i];
+		} else if (arg[0] == '-' && arg[1] == '-') {
+			return usage_error(_("import: unknown option \"%s\""), arg);
+		} else if (!a->kind) {
+			a->kind = arg;
+		} else if (!a->file) {
+			a->file = arg;
+		} else {
+			return usage_error(_("import: one kind and one file, not also \"%s\""), arg);
+		}
+	}
+	if (!a->kind || !a->file)
+		return usage_error("%s", _("import needs a kind and a file: import resident "
+		                           "residents.csv"));
+	return 0;
+}
+
+int
+cmd_import(struct cli *c, int argc, char **argv)
+{
+	struct import_args a = {0};
+	int rc = import_parse(argc, argv, &a);
+	if (rc)
+		return rc;
+	int kind = rec_kind_from_name(a.kind);
+	if (!kind)
+		return usage_error(_("import: no kind of record is called \"%s\""), a.kind);
+	int encoding = IMPORT_AUTO;
+	if (a.encoding) {
+		if (strcasecmp(a.encoding, "gb18030") == 0)
+			encoding = IMPORT_GB18030;
+		else if (strcasecmp(a.encoding, "gbk") == 0)
+			encoding = IMPORT_GBK;
+		else if (strcasecmp(a.encoding, "utf-8") == 0 || strcasecmp(a.encoding, "utf8") == 0)
+			encoding = IMPORT_UTF8;
+		else
+			return usage_error(_("import: --encoding is gb18030, gbk or utf-8, not \"%s\""),
+			                   a.encoding);
+	}
+
+	struct form_error ferr;
+	struct formset *fs = formset_load(paths_forms(), &ferr);
+	if (!fs) {
+		say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
+		return 1;
+	}
+	const struct form *form = NULL;
+	if (a.form) {
+		form = formset_find(fs, a.form);
+		if (!form || form->kind != kind) {
+			formset_free(fs);
+			return usage_error(_("import: no form of this kind is called \"%s\""), a.form);
+		}
+	} else {
+		size_t n = 0;
+		for (size_t i = 0; i < fs->nforms; i++)
+			if (fs->forms[i]->kind == kind && n++ == 0)
+				form = fs->forms[i];
+		if (n > 1) {
+			formset_free(fs);
+			return usage_error(_("import: records of kind \"%s\" have several forms: say "
+			                     "which with --form NAME"),
+			                   a.kind);
+		}
+		if (!form) {
+			formset_free(fs);
+			return usage_error(_("import: records of kind \"%s\" have no form to import "
+			                     "with"),
+			                   a.kind);
+		}
+	}
+
+	store *st;
+	if ((rc = open_db_write(c, &st))) {
+		formset_free(fs);
+		return rc;
+	}
+	char today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	/* a village worker's rows are their village's unless a column says */
+	struct form_env env = {c->login, scope_village(c->scope), today,
+	                       !scope_may_see_sensitive(c->scope)};
+	struct import_say s = {a.file, 0, 0, false};
+	struct import_opts o = {
+		.kind = kind,
+		.fs = fs,
+		.form = form,
+		.encoding = encoding,
+		.skip_bad = a.skip_bad,
+		.update = a.update,
+		.scope = c->scope,
+		.env = &env,
+		.report = import_report,
+		.progress = isatty(STDERR_FILENO) ? import_progress : NULL,
+		.ctx = &s,
+	};
+	struct import_result res;
+	char msg[1024];
+	int status = import_file(st, a.file, &o, &res, msg, sizeof msg);
+	store_close(st);
+	formset_free(fs);
+	if (s.progress_shown)
+		fprintf(stderr, "\r\033[K");
+	if (s.left)
+		say(stderr, _("%s: ... and %zu more errors.\n"), a.file, s.left);
+	if (status == IMPORT_REFUSED) {
+		say(stderr, _("shegong: import: %s\n"), msg);
+		say(stderr, "%s\n", _("Nothing was imported."));
+		return 1;
+	}
+	if (status == IMPORT_FAILED)
+		say(stderr, _("shegong: import: %s\n"), msg);
+	say(stdout, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read as "
+	              "%s).\n"),
+	    res.imported, res.updated, res.bad, res.duplicates, res.rows,
+	    res.encoding == IMPORT_UTF8 ? "UTF-8" : res.encoding == IMPORT_GBK ? "GBK" : "GB18030");
+	if (status == IMPORT_BAD_ROWS && !a.skip_bad) {
+		say(stderr, "%s\n",
+		    _("Nothing was imported: mend the rows above in the spreadsheet and import the "
+		      "file again, or import the good rows alone with --skip-bad."));
+	} else if (res.bad_written) {
+		char *bad = import_bad_path(a.file);
+		say(stderr, _("The bad rows are in %s, with a column saying what is wrong in each: "
+		              "mend them there and import that file.\n"),
+		    bad ? bad : "?");
+		free(bad);
+	}
+	return status == IMPORT_OK ? 0 : 1;
+}

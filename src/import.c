@@ -1,0 +1,2008 @@
+/* import.c: a spreadsheet's CSV file read into records: the cells parsed
+ * (libcsv), the encoding decided and checked, the header matched to the
+ * form, every row checked by the form's rules and the worker's scope,
+ * then the good rows saved in batches and the bad ones written aside. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <csv.h>
+
+#include "audit.h"
+#include "i18n.h"
+#include "import.h"
+#include "index.h"
+#include "orgunit.h"
+#include "paths.h"
+#include "text.h"
+#include "valid.h"
+
+#define IMPORT_BATCH 1000
+#define IMPORT_MAX_FILE ((size_t)1 << 30)
+
+static void
+setmsg(char *msg, size_t msgsize, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void
+setmsg(char *msg, size_t msgsize, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, msgsize, fmt, ap);
+	va_end(ap);
+}
+
+/* --- a growing byte buffer ------------------------------------------------------ */
+
+struct buf {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void
+buf_add(struct buf *b, const void *s, size_t n)
+{
+	if (b->failed)
+		return;
+	if (b->len + n + 1 > b->cap) {
+		size_t cap = b->cap ? b->cap : 256;
+		while (cap < b->len + n + 1)
+			cap *= 2;
+		char *p = realloc(b->p, cap);
+		if (!p) {
+			b->failed = true;
+			return;
+		}
+		b->p = p;
+		b->cap = cap;
+	}
+	if (n)
+		memcpy(b->p + b->len, s, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+}
+
+static void
+buf_str(struct buf *b, const char *s)
+{
+	buf_add(b, s, strlen(s));
+}
+
+static bool
+grow(void **p, size_t *cap, size_t need, size_t size)
+{
+	if (need <= *cap)
+		return true;
+	size_t c = *cap ? *cap * 2 : 64;
+	while (c < need)
+		c *= 2;
+	void *q = realloc(*p, c * size);
+	if (!q)
+		return false;
+	*p = q;
+	*cap = c;
+	return true;
+}
+
+/* ASCII letters compared without case; other bytes as they are. */
+static bool
+same_text(const char *a, const char *b)
+{
+	for (; *a && *b; a++, b++) {
+		unsigned char x = (unsigned char)*a, y = (unsigned char)*b;
+		if (x >= 'A' && x <= 'Z')
+			x = (unsigned char)(x - 'A' + 'a');
+		if (y >= 'A' && y <= 'Z')
+			y = (unsigned char)(y - 'A' + 'a');
+		if (x != y)
+			return false;
+	}
+	return *a == *b;
+}
+
+/* --- the zh_CN catalogue, read as it is -------------------------------------------
+ *
+ * Headers may be the Chinese labels whatever language the worker runs
+ * in, so the translations are looked up in the catalogue's file itself
+ * (GNU .mo format), not through the locale. */
+
+struct mo {
+	unsigned char *data;
+	size_t len;
+	uint32_t n, orig, trans;
+	bool big;
+};
+
+static uint32_t
+mo_u32(const struct mo *m, size_t off)
+{
+	if (off + 4 > m->len)
+		return 0;
+	const unsigned char *p = m->data + off;
+	return m->big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static void
+mo_load(struct mo *m, const char *path)
+{
+	memset(m, 0, sizeof *m);
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return;
+	struct buf b = {0};
+	char chunk[65536];
+	size_t k;
+	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
+		buf_add(&b, chunk, k);
+	fclose(f);
+	if (b.failed || b.len < 28) {
+		free(b.p);
+		return;
+	}
+	m->data = (unsigned char *)b.p;
+	m->len = b.len;
+	uint32_t magic = mo_u32(m, 0);
+	if (magic != 0x950412deu) {
+		m->big = true;
+		if (mo_u32(m, 0) != 0x950412deu) {
+			free(m->data);
+			memset(m, 0, sizeof *m);
+			return;
+		}
+	}
+	m->n = mo_u32(m, 8);
+	m->orig = mo_u32(m, 12);
+	m->trans = mo_u32(m, 16);
+}
+
+/* The translation of msgid, or NULL. */
+static const char *
+mo_get(const struct mo *m, const char *msgid)
+{
+	size_t want = strlen(msgid);
+	for (uint32_t i = 0; m->data && i < m->n; i++) {
+		uint32_t len = mo_u32(m, m->orig + 8 * (size_t)i);
+		uint32_t off = mo_u32(m, m->orig + 8 * (size_t)i + 4);
+		if (len != want || (size_t)off + len >= m->len ||
+		    memcmp(m->data + off, msgid, len) != 0)
+			continue;
+		uint32_t tlen = mo_u32(m, m->trans + 8 * (size_t)i);
+		uint32_t toff = mo_u32(m, m->trans + 8 * (size_t)i + 4);
+		if ((size_t)toff + tlen >= m->len || m->data[toff + tlen] != '\0' || tlen == 0)
+			return NULL;
+		return (const char *)m->data + toff;
+	}
+	return NULL;
+}
+
+/* --- the cells of the file ---------------------------------------------------------- */
+
+struct cell {
+	size_t off, len;   /* in the arena; the byte after is NUL */
+};
+
+struct trow {
+	size_t first, n;   /* its cells */
+	size_t num;        /* the row's number as the spreadsheet shows it */
+};
+
+struct table {
+	struct buf arena;
+	struct cell *cells;
+	size_t ncells, capcells;
+	struct trow *rows;
+	size_t nrows, caprows;
+	size_t row_first, num;
+	bool last_cr, nomem;
+};
+
+static void
+table_cell(void *s, size_t len, void *ctx)
+{
+	struct table *t = ctx;
+	if (t->nomem)
+		return;
+	if (!grow((void **)&t->cells, &t->capcells, t->ncells + 1, sizeof *t->cells)) {
+		t->nomem = true;
+		return;
+	}
+	t->cells[t->ncells++] = (struct cell){t->arena.len, len};
+	buf_add(&t->arena, s, len);
+	buf_add(&t->arena, "", 1);
+	t->nomem = t->arena.failed;
+}
+
+/* The end of a row.  An empty report after a row ended by CR is the LF of
+ * its CR LF; any other is a blank line, which Excel counts as a row. */
+static void
+table_row(int c, void *ctx)
+{
+	struct table *t = ctx;
+	size_t n = t->ncells - t->row_first;
+	if (n == 0) {
+		if (!(c == '\n' && t->last_cr))
+			t->num++;
+	} else if (!t->nomem) {
+		if (!grow((void **)&t->rows, &t->caprows, t->nrows + 1, sizeof *t->rows))
+			t->nomem = true;
+		else
+			t->rows[t->nrows++] = (struct trow){t->row_first, n, t->num};
+		t->num++;
+	}
+	t->row_first = t->ncells;
+	t->last_cr = c == '\r';
+}
+
+static void
+table_free(struct table *t)
+{
+	free(t->arena.p);
+	free(t->cells);
+	free(t->rows);
+}
+
+/* The index of the cell holding arena byte off. */
+static size_t
+cell_at(const struct table *t, size_t off)
+{
+	size_t lo = 0, hi = t->ncells;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->cells[mid].off <= off)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* The row (index into rows) a cell belongs to. */
+static size_t
+row_of_cell(const struct table *t, size_t cell)
+{
+	size_t lo = 0, hi = t->nrows;
+	while (hi - lo > 1) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (t->rows[mid].first <= cell)
+			lo = mid;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+/* "A", "B" ... "Z", "AA": a column as the spreadsheet names it. */
+static const char *
+column_letters(size_t col, char out[8])
+{
+	char tmp[8];
+	size_t n = 0;
+	col++;
+	while (col > 0 && n < 7) {
+		tmp[n++] = (char)('A' + (col - 1) % 26);
+		col = (col - 1) / 26;
+	}
+	for (size_t i = 0; i < n; i++)
+		out[i] = tmp[n - 1 - i];
+	out[n] = '\0';
+	return out;
+}
+
+/* --- the encoding ---------------------------------------------------------------- */
+
+enum cell_state { CELL_OK = 0, CELL_NOT_ENCODING, CELL_UTF8_IN_GB };
+
+static bool
+has_high(const char *s, size_t len)
+{
+	for (size_t i = 0; i < len; i++)
+		if ((unsigned char)s[i] >= 0x80)
+			return true;
+	return false;
+}
+
+/* Does valid UTF-8 text s read as Chinese, the way a name or an address
+ * does?  Every character beyond ASCII a CJK ideograph or punctuation, and
+ * at least min ideographs of the basic block (three bytes each: text in
+ * GB18030 hardly ever chains into such runs by chance). */
+static bool
+reads_as_chinese(const char *s, size_t len, int min)
+{
+	int ideographs = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		i += text_utf8_decode(s + i, len - i, &cp);
+		if (cp < 0x80)
+			continue;
+		if (cp >= 0x4E00 && cp <= 0x9FFF)
+			ideographs++;
+		else if (!((cp >= 0x3000 && cp <= 0x303F) || (cp >= 0x3400 && cp <= 0x4DBF) ||
+		           (cp >= 0xF900 && cp <= 0xFAFF) || (cp >= 0xFF00 && cp <= 0xFFEF) ||
+		           (cp >= 0x20000 && cp <= 0x3134F) || cp == 0xB7 ||
+		           (cp >= 0x2014 && cp <= 0x201D) || cp == 0x2026))
+			return false;
+	}
+	return ideographs >= min;
+}
+
+static const char *
+iconv_name(int enc)
+{
+	return enc == IMPORT_GBK ? "GBK" : enc == IMPORT_UTF8 ? "UTF-8" : "GB18030";
+}
+
+static const char *
+encoding_label(int enc)
+{
+	return enc == IMPORT_GBK ? "GBK" : enc == IMPORT_UTF8 ? "UTF-8" : "GB18030";
+}
+
+/* s as GB18030 would read it (malloc'd; a cell's bad bytes end it with
+ * "..."), to show what a wrong decoding makes of it. */
+static char *
+as_gb18030(const char *s, size_t len)
+{
+	char *out;
+	size_t outlen, bad = 0;
+	if (text_conv("UTF-8", "GB18030", s, len, &out, &outlen, &bad) == TEXT_CONV_OK)
+		return out;
+	if (bad > 0 && text_conv("UTF-8", "GB18030", s, bad, &out, &outlen, NULL) == TEXT_CONV_OK) {
+		char *r = malloc(outlen + 4);
+		if (r)
+			snprintf(r, outlen + 4, "%s...", out);
+		free(out);
+		return r;
+	}
+	return strdup("?");
+}
+
+/* --- the import's state --------------------------------------------------------- */
+
+enum col_role { COL_IGNORE = 0, COL_FIELD, COL_UNKNOWN };
+
+struct column {
+	int role;
+	const struct form_field *fd;
+	char *header;     /* as written (decoded), for messages */
+};
+
+struct unit_entry {
+	char id[REC_ID_TEXTMAX];
+	char *code, *name;
+};
+
+/* One row to save: a new record, or the changes to a registered one. */
+struct plan {
+	record *r;
+	rec_id target;
+	bool update;
+	size_t num;
+};
+
+/* ID numbers seen in the file: open addressing, keys point into the
+ * records of the plan or the row checks (kept until the end). */
+struct idset {
+	char (*keys)[20];
+	size_t *rows;
+	size_t cap, n;
+};
+
+struct imp {
+	const struct import_opts *o;
+	const struct form *form;
+	const char *path;
+	struct import_result *res;
+	struct table tab;
+	struct buf dec;             /* the cells as UTF-8 */
+	struct cell *dcells;        /* where each cell is in dec */
+	unsigned char *state;       /* enum cell_state of each cell */
+	struct mo mo;
+	struct column *cols;
+	size_t ncols;
+	const struct column **by_field;  /* the column of each field of the form, or NULL */
+	struct unit_entry *units;
+	size_t nunits, capunits;
+	struct plan *plans;
+	size_t nplans, capplans;
+	char **row_errors;          /* per data row: NULL, or what is wrong */
+	struct idset ids;
+	bool multi_form;            /* the kind has several forms: records say which */
+	char *msg;
+	size_t msgsize;
+	int fatal;                  /* a store error while checking */
+};
+
+static void
+problem(struct imp *im, size_t row, const char *column, bool warning, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+static void
+problem(struct imp *im, size_t row, const char *column, bool warning, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	if (warning)
+		im->res->warnings++;
+	if (im->o->report) {
+		struct import_problem p = {row, column, text, warning};
+		im->o->report(&p, im->o->ctx);
+	}
+}
+
+static const char *
+cell_text(const struct imp *im, size_t cell)
+{
+	return im->dec.p + im->dcells[cell].off;
+}
+
+/* --- reading and decoding ---------------------------------------------------------- */
+
+static int
+read_file(const char *path, struct buf *b, char *msg, size_t msgsize)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+		close(fd);
+		setmsg(msg, msgsize, _("%s is not a file"), path);
+		return -1;
+	}
+	char chunk[65536];
+	ssize_t k;
+	while ((k = read(fd, chunk, sizeof chunk)) > 0) {
+		buf_add(b, chunk, (size_t)k);
+		if (b->len > IMPORT_MAX_FILE) {
+			close(fd);
+			setmsg(msg, msgsize, _("%s is larger than 1 GiB: import it in parts"), path);
+			return -1;
+		}
+	}
+	int e = errno;
+	close(fd);
+	if (k < 0) {
+		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(e));
+		return -1;
+	}
+	if (b->failed) {
+		setmsg(msg, msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	return 0;
+}
+
+/* Parse the bytes into rows of cells.  No byte of a multi-byte GB18030,
+ * GBK or UTF-8 character is a comma, quote, CR, LF, space or tab (GB18030's
+ * second bytes may be ASCII letters or digits, never these), so the cells
+ * can be cut before they are decoded.  Strict first, so that a quote left
+ * open at the end is caught; a file with a quote inside an unquoted cell
+ * (="0123", as some programs write) is read again leniently.  Returns 0,
+ * -1 (im->msg), or 1 when the strict reading failed. */
+static int
+parse_csv(struct imp *im, const char *p, size_t len, bool strict)
+{
+	struct table *t = &im->tab;
+	table_free(t);
+	memset(t, 0, sizeof *t);
+	t->num = 1;
+	struct csv_parser cp;
+	if (csv_init(&cp, (strict ? CSV_STRICT | CSV_STRICT_FINI : 0) | CSV_REPALL_NL) != 0) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	size_t done = csv_parse(&cp, p, len, table_cell, table_row, t);
+	int fin = done == len ? csv_fini(&cp, table_cell, table_row, t) : -1;
+	int cerr = csv_error(&cp);
+	csv_free(&cp);
+	if (t->nomem || t->arena.failed || (fin != 0 && cerr != CSV_EPARSE) ||
+	    (done != len && cerr != CSV_EPARSE)) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	if (done != len)
+		return 1;  /* a quote inside a cell not quoted, as in ="0123": read leniently */
+	if (fin != 0) {
+		setmsg(im->msg, im->msgsize,
+		       _("The file ends inside a quoted cell that starts in row %zu: a closing quote "
+		         "(\") is missing. Open the file in the spreadsheet, check that row, and save "
+		         "it as CSV again."),
+		       t->num);
+		return -1;
+	}
+	return 0;
+}
+
+/* Decide the encoding and decode every cell into im->dec.  Returns -1
+ * when the whole file is refused (im->msg). */
+static int
+decode_cells(struct imp *im)
+{
+	struct table *t = &im->tab;
+	size_t n = t->ncells;
+	im->dcells = calloc(n ? n : 1, sizeof *im->dcells);
+	im->state = calloc(n ? n : 1, 1);
+	if (!im->dcells || !im->state) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	bool all_utf8 = true, any_high = false;
+	size_t first_bad = n, chinese_cell = n;
+	for (size_t i = 0; i < n; i++) {
+		const char *s = t->arena.p + t->cells[i].off;
+		size_t len = t->cells[i].len;
+		if (memchr(s, '\0', len)) {
+			setmsg(im->msg, im->msgsize, "%s",
+			       _("The file holds NUL bytes: it is not a CSV text file. In the "
+			         "spreadsheet, save it as \"CSV (comma delimited)\"."));
+			return -1;
+		}
+		if (!has_high(s, len))
+			continue;
+		any_high = true;
+		if (!text_utf8_valid(s, len, NULL)) {
+			all_utf8 = false;
+			if (first_bad == n)
+				first_bad = i;
+		} else if (chinese_cell == n && reads_as_chinese(s, len, 1)) {
+			chinese_cell = i;
+		}
+	}
+	int enc = im->o->encoding;
+	if (enc == IMPORT_AUTO)
+		enc = im->res->bom || (all_utf8 && any_high) ? IMPORT_UTF8 : IMPORT_GB18030;
+	im->res->encoding = enc;
+
+	if (enc == IMPORT_UTF8) {
+		if (im->o->encoding == IMPORT_UTF8 && !all_utf8) {
+			size_t r = row_of_cell(t, first_bad);
+			char letters[8];
+			char *gb = NULL;
+			size_t gblen, bad;
+			bool reads_gb = text_conv("UTF-8", "GB18030", t->arena.p, t->arena.len, &gb,
+			                          &gblen, &bad) == TEXT_CONV_OK;
+			free(gb);
+			setmsg(im->msg, im->msgsize,
+			       _("The file is not UTF-8: row %zu, column %s holds bytes that are not "
+			         "UTF-8 text.%s"),
+			       t->rows[r].num, column_letters(first_bad - t->rows[r].first, letters),
+			       reads_gb ? _(" It reads as GB18030, as Excel on a Chinese Windows saves "
+			                    "CSV: leave out --encoding utf-8.")
+			                : "");
+			return -1;
+		}
+		/* the cells are already UTF-8: decoded is the same bytes */
+		im->dec = t->arena;
+		t->arena = (struct buf){0};
+		for (size_t i = 0; i < n; i++) {
+			im->dcells[i] = t->cells[i];
+			const char *s = im->dec.p + t->cells[i].off;
+			if (has_high(s, t->cells[i].len) && !text_utf8_valid(s, t->cells[i].len, NULL))
+				im->state[i] = CELL_NOT_ENCODING;
+		}
+		return 0;
+	}
+
+	/* GB18030 or GBK */
+	if (im->o->encoding != IMPORT_AUTO && im->res->bom) {
+		setmsg(im->msg, im->msgsize,
+		       _("The file starts with a UTF-8 byte-order mark: it is UTF-8, not %s. Leave "
+		         "out --encoding, or say --encoding utf-8."),
+		       encoding_label(enc));
+		return -1;
+	}
+	if (im->o->encoding != IMPORT_AUTO && all_utf8 && chinese_cell < n) {
+		size_t r = row_of_cell(t, chinese_cell);
+		char letters[8];
+		const char *s = t->arena.p + t->cells[chinese_cell].off;
+		char *gb = as_gb18030(s, t->cells[chinese_cell].len);
+		setmsg(im->msg, im->msgsize,
+		       _("The file seems to be UTF-8, not %s: row %zu, column %s reads \"%s\" as %s "
+		         "but \"%s\" as UTF-8. Leave out --encoding, or say --encoding utf-8."),
+		       encoding_label(enc), t->rows[r].num,
+		       column_letters(chinese_cell - t->rows[r].first, letters), gb ? gb : "?",
+		       encoding_label(enc), s);
+		free(gb);
+		return -1;
+	}
+	/* decode all the cells at once; a cell that will not decode is
+	 * marked and left empty, and the rest decoded around it */
+	const char *a = t->arena.p;
+	size_t alen = t->arena.len, pos = 0;
+	while (pos < alen) {
+		size_t end = alen;
+		char *out = NULL;
+		size_t outlen = 0;
+		for (;;) {
+			if (end == pos)
+				break;
+			size_t bad = 0;
+			int e = text_conv("UTF-8", iconv_name(enc), a + pos, end - pos, &out, &outlen, &bad);
+			if (e == TEXT_CONV_OK)
+				break;
+			if (e != TEXT_CONV_ILLEGAL && e != TEXT_CONV_INCOMPLETE) {
+				setmsg(im->msg, im->msgsize, "%s", text_conv_strerror(e));
+				return -1;
+			}
+			size_t k = cell_at(t, pos + bad);
+			im->state[k] = CELL_NOT_ENCODING;
+			end = t->cells[k].off;
+		}
+		if (out)
+			buf_add(&im->dec, out, outlen);
+		free(out);
+		if (end == alen)
+			break;
+		size_t k = cell_at(t, end);
+		buf_add(&im->dec, "", 1);
+		pos = t->cells[k].off + t->cells[k].len + 1;
+	}
+	if (im->dec.failed) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	/* the NULs between cells survive the conversion: cut there again */
+	size_t at = 0;
+	for (size_t i = 0; i < n; i++) {
+		size_t len = at < im->dec.len ? strlen(im->dec.p + at) : 0;
+		if (at >= im->dec.len) {
+			/* cannot happen: a NUL for every cell */
+			setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+			return -1;
+		}
+		im->dcells[i] = (struct cell){at, len};
+		at += len + 1;
+		/* a cell of UTF-8 Chinese in a GB18030 file reads as rare
+		 * characters (鍙, 鐨, 锛 ...): typed or pasted from elsewhere */
+		const char *raw = t->arena.p + t->cells[i].off;
+		size_t rlen = t->cells[i].len;
+		if (im->o->encoding == IMPORT_AUTO && im->state[i] == CELL_OK && has_high(raw, rlen) &&
+		    text_utf8_valid(raw, rlen, NULL) && reads_as_chinese(raw, rlen, 2))
+			im->state[i] = CELL_UTF8_IN_GB;
+	}
+	return 0;
+}
+
+/* What is wrong with a cell that did not decode, in msg. */
+static void
+cell_encoding_message(const struct imp *im, size_t cell, char *msg, size_t msgsize)
+{
+	const char *raw = im->tab.arena.p ? im->tab.arena.p + im->tab.cells[cell].off
+	                                  : im->dec.p + im->dcells[cell].off;
+	size_t rlen = im->tab.cells[cell].len;
+	int enc = im->res->encoding;
+	if (im->state[cell] == CELL_UTF8_IN_GB) {
+		char *gb = as_gb18030(raw, rlen);
+		setmsg(msg, msgsize,
+		       _("this cell seems to be UTF-8 text in a %s file: read as %s it is \"%s\", as "
+		         "UTF-8 \"%s\". Type it again in the spreadsheet, or save the whole file in one "
+		         "encoding (if the file really is %s, say --encoding %s)."),
+		       encoding_label(enc), encoding_label(enc), gb ? gb : "?", raw, encoding_label(enc),
+		       enc == IMPORT_GBK ? "gbk" : "gb18030");
+		free(gb);
+	} else if (enc == IMPORT_UTF8) {
+		char *gb = as_gb18030(raw, rlen);
+		setmsg(msg, msgsize,
+		       _("this cell holds bytes that are not UTF-8 text, though the file is UTF-8 (as "
+		         "GB18030 it would read \"%s\"): type it again, or save the whole file in one "
+		         "encoding"),
+		       gb ? gb : "?");
+		free(gb);
+	} else {
+		setmsg(msg, msgsize,
+		       _("this cell holds bytes that are not %s text (the file is read as %s, as Excel "
+		         "on a Chinese Windows saves CSV): type it again, or save the whole file in one "
+		         "encoding"),
+		       encoding_label(enc), encoding_label(enc));
+	}
+}
+
+/* The raw bytes of a cell (for the file of bad rows). */
+static const char *
+cell_raw(const struct imp *im, size_t cell, size_t *len)
+{
+	*len = im->tab.cells[cell].len;
+	if (im->tab.arena.p)
+		return im->tab.arena.p + im->tab.cells[cell].off;
+	return im->dec.p + im->dcells[cell].off;  /* UTF-8: the same bytes */
+}
+
+/* --- the header ------------------------------------------------------------------ */
+
+/* A header cell trimmed, without a mark of "required" at its end. */
+static char *
+header_clean(const char *s)
+{
+	while (*s == ' ' || *s == '\t' || *s == '\r' || *s == '\n')
+		s++;
+	if (strncmp(s, "\xEF\xBB\xBF", 3) == 0)
+		s += 3;
+	size_t len = strlen(s);
+	for (;;) {
+		while (len > 0 && strchr(" \t\r\n", s[len - 1]))
+			len--;
+		if (len >= 1 && s[len - 1] == '*')
+			len--;
+		else if (len >= 3 && memcmp(s + len - 3, "＊", 3) == 0)
+			len -= 3;
+		else
+			break;
+	}
+	return strndup(s, len);
+}
+
+static bool
+header_is(const struct imp *im, const char *h, const char *msgid)
+{
+	const char *zh = mo_get(&im->mo, msgid);
+	return same_text(h, msgid) || same_text(h, _(msgid)) || (zh && same_text(h, zh));
+}
+
+static const struct form_field *
+header_field(const struct imp *im, const char *h)
+{
+	for (size_t i = 0; i < im->form->nfields; i++) {
+		const struct form_field *fd = &im->form->fields[i];
+		if (same_text(h, fd->name) || (fd->label && header_is(im, h, fd->label)))
+			return fd;
+	}
+	return NULL;
+}
+
+/* The label of a field in both languages, "姓名 (Name)". */
+static void
+field_names(const struct imp *im, const struct form_field *fd, char *out, size_t size)
+{
+	const char *zh = fd->label ? mo_get(&im->mo, fd->label) : NULL;
+	if (zh && strcmp(zh, fd->label) != 0)
+		snprintf(out, size, "%s (%s)", zh, fd->label);
+	else
+		snprintf(out, size, "%s", fd->label ? fd->label : fd->name);
+}
+
+/* Whether a field's value comes by itself when the file leaves it out. */
+static bool
+has_default(const struct imp *im, const struct form_field *fd)
+{
+	if (!fd->dflt)
+		return false;
+	if (strcmp(fd->dflt, "village") == 0)
+		return im->o->env && im->o->env->village;
+	if (strcmp(fd->dflt, "worker") == 0)
+		return im->o->env && im->o->env->worker;
+	if (strcmp(fd->dflt, "today") == 0)
+		return im->o->env && im->o->env->today;
+	return true;
+}
+
+static int
+map_header(struct imp *im)
+{
+	const struct trow *h = &im->tab.rows[0];
+	im->ncols = h->n;
+	im->cols = calloc(h->n, sizeof *im->cols);
+	im->by_field = calloc(im->form->nfields ? im->form->nfields : 1, sizeof *im->by_field);
+	if (!im->cols || !im->by_field) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	size_t fields = 0;
+	for (size_t j = 0; j < h->n; j++) {
+		struct column *c = &im->cols[j];
+		size_t cell = h->first + j;
+		if (im->state[cell] != CELL_OK) {
+			char why[512], letters[8];
+			cell_encoding_message(im, cell, why, sizeof why);
+			setmsg(im->msg, im->msgsize, _("The header, column %s: %s"),
+			       column_letters(j, letters), why);
+			return -1;
+		}
+		c->header = header_clean(cell_text(im, cell));
+		if (!c->header) {
+			setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+			return -1;
+		}
+		if (!*c->header || same_text(c->header, IMPORT_ERROR_COLUMN) ||
+		    header_is(im, c->header, "ID") || header_is(im, c->header, "Form")) {
+			c->role = COL_IGNORE;  /* export's columns, and the bad rows' reasons */
+			continue;
+		}
+		const struct form_field *fd = header_field(im, c->header);
+		if (!fd) {
+			c->role = COL_UNKNOWN;
+			problem(im, h->num, c->header, true,
+			        _("The column \"%s\" is not a field of the form %s: it is left out."),
+			        c->header, im->form->name);
+			continue;
+		}
+		if (fd->type == FT_CALCULATE) {
+			c->role = COL_IGNORE;  /* worked out, never stored */
+			continue;
+		}
+		size_t fi = (size_t)(fd - im->form->fields);
+		if (im->by_field[fi]) {
+			char names[256];
+			field_names(im, fd, names, sizeof names);
+			setmsg(im->msg, im->msgsize,
+			       _("The columns \"%s\" and \"%s\" are both %s: keep one of them."),
+			       im->by_field[fi]->header, c->header, names);
+			return -1;
+		}
+		c->role = COL_FIELD;
+		c->fd = fd;
+		im->by_field[fi] = c;
+		fields++;
+	}
+	if (fields == 0) {
+		setmsg(im->msg, im->msgsize,
+		       _("No column of the first row (row %zu) is a field of the form %s: the first "
+		         "row must be the header, with the fields' names as the form shows them "
+		         "(such as %s)."),
+		       h->num, im->form->name,
+		       im->form->nfields && im->form->fields[0].label
+		               ? (mo_get(&im->mo, im->form->fields[0].label)
+		                          ? mo_get(&im->mo, im->form->fields[0].label)
+		                          : im->form->fields[0].label)
+		               : "?");
+		return -1;
+	}
+	/* a column every new record needs and nothing fills in by itself */
+	struct buf missing = {0};
+	for (size_t i = 0; i < im->form->nfields; i++) {
+		const struct form_field *fd = &im->form->fields[i];
+		if (!fd->required || fd->type == FT_CALCULATE || fd->rel_op != REL_NONE ||
+		    im->by_field[i] || has_default(im, fd))
+			continue;
+		char names[256];
+		field_names(im, fd, names, sizeof names);
+		if (missing.len)
+			buf_str(&missing, ", ");
+		buf_str(&missing, names);
+	}
+	if (missing.len && !im->o->update) {
+		setmsg(im->msg, im->msgsize,
+		       _("The file has no column for %s, which every record must have: add the "
+		         "column, headed as the form names it, and fill it in."),
+		       missing.p);
+		free(missing.p);
+		return -1;
+	}
+	free(missing.p);
+	return 0;
+}
+
+/* --- one value ------------------------------------------------------------------------ */
+
+static bool
+digits_only(const char *s)
+{
+	if (!*s)
+		return false;
+	for (; *s; s++)
+		if (*s < '0' || *s > '9')
+			return false;
+	return true;
+}
+
+/* 5.10421E+17, 5.10421198012E17, 1.38001E+10: a number a spreadsheet
+ * wrote in scientific notation. */
+static bool
+is_scientific(const char *s)
+{
+	if (*s == '+')
+		s++;
+	size_t d = strspn(s, "0123456789");
+	if (d == 0)
+		return false;
+	s += d;
+	if (*s == '.' || *s == ',') {
+		s++;
+		d = strspn(s, "0123456789");
+		if (d == 0)
+			return false;
+		s += d;
+	}
+	if (*s != 'e' && *s != 'E')
+		return false;
+	s++;
+	if (*s == '+')
+		s++;
+	return digits_only(s);
+}
+
+static int64_t
+days_from_civil(int64_t y, int m, int d)
+{
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return era * 146097 + doe - 719468;
+}
+
+static void
+civil_from_days(int64_t z, int *y, int *m, int *d)
+{
+	z += 719468;
+	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
+	int64_t doe = z - era * 146097;
+	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
+	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+	int64_t mp = (5 * doy + 2) / 153;
+	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
+	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
+	*y = (int)(yoe + era * 400 + (*m <= 2));
+}
+
+bool
+import_excel_date(double serial, char out[11])
+{
+	if (!(serial >= 1 && serial < 2958466))
+		return false;
+	int64_t n = (int64_t)serial;  /* serial >= 1: the whole days */
+	if (n == 60) {
+		/* Lotus 1-2-3's leap day, which Excel keeps */
+		memcpy(out, "1900-02-29", 11);
+		return true;
+	}
+	/* serial 1 is 1900-01-01; past the false leap day, one day less */
+	int64_t base = days_from_civil(1899, 12, n < 60 ? 31 : 30);
+	int y, m, d;
+	civil_from_days(base + n, &y, &m, &d);
+	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
+	return true;
+}
+
+/* 45123 or 45123.5 in a date column: the serial number a spreadsheet
+ * keeps a date as. */
+static bool
+is_date_serial(const char *s, double *serial)
+{
+	size_t d = strspn(s, "0123456789");
+	if (d == 0 || d > 7)
+		return false;
+	if (s[d] == '.' && digits_only(s + d + 1))
+		d += 1 + strlen(s + d + 1);
+	if (s[d])
+		return false;
+	*serial = strtod(s, NULL);
+	return *serial >= 1;
+}
+
+struct ref_find {
+	const char *value;
+	rec_id found;
+	size_t hits;
+	store_txn *t;
+};
+
+static int
+ref_find_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct ref_find *f = ctx;
+	if (strcmp(value, f->value) != 0)
+		return 0;
+	/* only what the worker may read counts */
+	record *r;
+	if (store_get(f->t, id, &r) != STORE_OK)
+		return 0;
+	record_free(r);
+	if (f->hits == 0 || !rec_id_equal(&f->found, id)) {
+		if (f->hits == 0)
+			f->found = *id;
+		f->hits++;
+	}
+	return f->hits > 1;
+}
+
+/* A reference written as a record id, a unit's code or name, or the ID
+ * number or name of a resident (or volunteer ...): the id text in out. */
+static const char *
+resolve_reference(struct imp *im, store_txn *t, const struct form_field *fd, const char *v,
+                  char *out, char *msg, size_t msgsize)
+{
+	rec_id id;
+	if (rec_id_parse(v, &id) == 0 && id.kind == fd->ref_kind) {
+		snprintf(out, REC_ID_TEXTMAX, "%s", v);
+		return NULL;
+	}
+	if (fd->ref_kind == REC_UNIT) {
+		bool code = digits_only(v);
+		size_t hits = 0, at = 0;
+		for (size_t i = 0; i < im->nunits; i++)
+			if (code ? strcmp(im->units[i].code, v) == 0 : strcmp(im->units[i].name, v) == 0) {
+				if (!hits)
+					at = i;
+				hits++;
+			}
+		if (hits == 1) {
+			snprintf(out, REC_ID_TEXTMAX, "%s", im->units[at].id);
+			return NULL;
+		}
+		if (hits > 1) {
+			setmsg(msg, msgsize,
+			       _("several units are called \"%s\": write the village's 12-digit code "
+			         "instead"),
+			       v);
+			return msg;
+		}
+		setmsg(msg, msgsize,
+		       _("no village is called \"%s\" or has that code: write its name as \"shegong "
+		         "unit list\" shows it, or its 12-digit code"),
+		       v);
+		return msg;
+	}
+	char key[IDX_KEYMAX];
+	snprintf(key, sizeof key, "%s", v);
+	bool idnum = strlen(v) == 18 && strspn(v, "0123456789") >= 17;
+	if (idnum) {
+		if (key[17] == 'x')
+			key[17] = 'X';
+	} else {
+		text_ascii_lower(key);
+	}
+	struct ref_find f = {key, {0}, 0, t};
+	store_find(t, idnum ? IDX_IDNUM : IDX_NAME, fd->ref_kind, key, ref_find_one, &f);
+	int err = store_txn_error(t);
+	if (err) {
+		im->fatal = err;
+		setmsg(msg, msgsize, "%s", store_strerror(err));
+		return msg;
+	}
+	if (f.hits == 1) {
+		rec_id_format(&f.found, out);
+		return NULL;
+	}
+	if (f.hits > 1) {
+		setmsg(msg, msgsize,
+		       _("several records (%s) are called \"%s\": write the ID number or the record's "
+		         "id instead"),
+		       rec_kind_label(fd->ref_kind), v);
+		return msg;
+	}
+	setmsg(msg, msgsize,
+	       idnum ? _("no record (%s) you can reach has the ID number %s: register it first, or "
+	                 "write the record's id")
+	             : _("no record (%s) you can reach is called \"%s\": register it first, or write "
+	                 "its ID number or the record's id"),
+	       rec_kind_label(fd->ref_kind), v);
+	return msg;
+}
+
+/* A select field's cell with Chinese labels made into the values (the
+ * form engine itself knows the values and the labels of the language the
+ * program runs in). */
+static char *
+choices_to_values(const struct imp *im, const struct form_field *fd, const char *v)
+{
+	if (!fd->choices)
+		return strdup(v);
+	struct buf b = {0};
+	const char *p = v;
+	bool multi = fd->type == FT_SELECT_MULTIPLE;
+	while (*p) {
+		static const char *const seps[] = {",", "，", "、", ";", "；"};
+		size_t cut = strlen(p), skip = 0;
+		for (size_t k = 0; multi && k < sizeof seps / sizeof seps[0]; k++) {
+			const char *at = strstr(p, seps[k]);
+			if (at && (size_t)(at - p) < cut) {
+				cut = (size_t)(at - p);
+				skip = strlen(seps[k]);
+			}
+		}
+		char *item = strndup(p, cut);
+		if (!item) {
+			free(b.p);
+			return NULL;
+		}
+		char *s = item, *e = item + strlen(item);
+		while (*s == ' ')
+			s++;
+		while (e > s && e[-1] == ' ')
+			*--e = '\0';
+		const char *val = s;
+		for (size_t i = 0; i < fd->choices->n; i++) {
+			const char *zh = mo_get(&im->mo, fd->choices->items[i].label);
+			if (zh && strcmp(zh, s) == 0) {
+				val = fd->choices->items[i].value;
+				break;
+			}
+		}
+		if (*val) {
+			if (b.len)
+				buf_str(&b, ",");
+			buf_str(&b, val);
+		}
+		free(item);
+		p += cut + skip;
+	}
+	if (b.failed) {
+		free(b.p);
+		return NULL;
+	}
+	return b.p ? b.p : strdup("");
+}
+
+/* A choice not on the list: the list, as the file may write it (the
+ * labels in the worker's language; the values work too).  what NULL
+ * keeps the engine's message in msg, which names the item. */
+static const char *
+choices_message(const struct imp *im, const struct form_field *fd, const char *what, char *msg,
+                size_t msgsize)
+{
+	char first[256];
+	if (what)
+		snprintf(first, sizeof first, _("\"%s\" is not one of the choices"), what);
+	else {
+		/* the engine's "... is not one of the choices: press F4 ..." without its advice */
+		const char *wide = strstr(msg, "：");
+		size_t cut = strcspn(msg, ":");
+		if (wide && (size_t)(wide - msg) < cut)
+			cut = (size_t)(wide - msg);
+		snprintf(first, sizeof first, "%.*s", (int)cut, msg);
+	}
+	struct buf b = {0};
+	for (size_t i = 0; i < fd->choices->n && i < 12; i++) {
+		const char *label = fd->choices->items[i].label;
+		const char *zh = mo_get(&im->mo, label);
+		if (b.len)
+			buf_str(&b, ", ");
+		buf_str(&b, zh ? zh : _(label));
+	}
+	if (fd->choices->n > 12)
+		buf_str(&b, ", ...");
+	setmsg(msg, msgsize, _("%s; write one of: %s"), first, b.p ? b.p : "");
+	free(b.p);
+	return msg;
+}
+
+/* Check one cell for its field: NULL when fine (*out the value to store,
+ * malloc'd, or NULL when empty), else what is wrong (in msg, or static). */
+static const char *
+check_cell(struct imp *im, store_txn *t, const struct form_field *fd, const char *cell,
+           char **out, char *msg, size_t msgsize)
+{
+	*out = NULL;
+	while (*cell == ' ' || *cell == '\t' || *cell == '\r' || *cell == '\n')
+		cell++;
+	char *v = strdup(cell);
+	if (!v)
+		return _("out of memory");
+	size_t len = strlen(v);
+	while (len > 0 && strchr(" \t\r\n", v[len - 1]))
+		v[--len] = '\0';
+	/* ="510421..." is how a spreadsheet keeps digits as text (export writes it) */
+	if (len >= 3 && v[0] == '=' && v[1] == '"' && v[len - 1] == '"') {
+		memmove(v, v + 2, len - 3);
+		v[len -= 3] = '\0';
+	}
+	/* a leading apostrophe marks text in a spreadsheet */
+	bool numberish = fd->type == FT_IDNUM || fd->type == FT_PHONE || fd->type == FT_DATE ||
+	                 fd->type == FT_INTEGER || fd->type == FT_DECIMAL;
+	if (v[0] == '\'' && (numberish || (v[1] && strchr("=+-@", v[1])))) {
+		memmove(v, v + 1, len);
+		len--;
+	}
+	if (len == 0) {
+		free(v);
+		return NULL;
+	}
+	const char *why = NULL;
+	char idbuf[REC_ID_TEXTMAX];
+	if (fd->type == FT_IDNUM) {
+		if (is_scientific(v) ||
+		    (len == 18 && digits_only(v) && strcmp(v + 15, "000") == 0 &&
+		     valid_idnum(v, NULL) == VALID_ID_CHECKSUM))
+			why = _("Excel turned this ID number into a number and lost its last digits; "
+			        "format the column as Text and type them again");
+	} else if (fd->type == FT_PHONE) {
+		if (is_scientific(v))
+			why = _("Excel turned this phone number into a number in scientific notation and "
+			        "lost its last digits; format the column as Text and type them again");
+	} else if (fd->type == FT_DATE) {
+		double serial;
+		char date[11];
+		int y, m, d;
+		if (valid_date(v, &y, &m, &d) != VALID_OK && is_date_serial(v, &serial) &&
+		    import_excel_date(serial, date)) {
+			setmsg(msg, msgsize,
+			       _("%s is a date the spreadsheet turned into a number: in Excel's 1900 date "
+			         "system it is %s. Format the column as Text (or as a date) and type the "
+			         "date again, like %s"),
+			       v, date, date);
+			why = msg;
+		}
+	} else if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
+		char *w = choices_to_values(im, fd, v);
+		if (!w)
+			why = _("out of memory");
+		else {
+			free(v);
+			v = w;
+		}
+	} else if (fd->type == FT_REFERENCE) {
+		why = resolve_reference(im, t, fd, v, idbuf, msg, msgsize);
+		if (!why) {
+			char *w = strdup(idbuf);
+			if (!w)
+				why = _("out of memory");
+			else {
+				free(v);
+				v = w;
+			}
+		}
+	}
+	if (!why)
+		why = form_check_value(fd, v, out, msg, msgsize);
+	if (why && why != msg && fd->choices &&
+	    (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE))
+		why = choices_message(im, fd, cell, msg, msgsize);
+	else if (why == msg && fd->type == FT_SELECT_MULTIPLE && fd->choices)
+		why = choices_message(im, fd, NULL, msg, msgsize);
+	free(v);
+	return why;
+}
+
+/* --- ID numbers seen in the file ------------------------------------------------------ */
+
+static uint64_t
+id_hash(const char *s)
+{
+	uint64_t h = 1469598103934665603u;
+	for (; *s; s++)
+		h = (h ^ (unsigned char)*s) * 1099511628211u;
+	return h;
+}
+
+/* The row an ID number was first seen in, or 0 (and then it is added as row). */
+static size_t
+idset_seen(struct idset *s, const char *id, size_t row)
+{
+	if (s->n * 2 >= s->cap) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		char(*keys)[20] = calloc(cap, sizeof *keys);
+		size_t *rows = calloc(cap, sizeof *rows);
+		if (!keys || !rows) {
+			free(keys);
+			free(rows);
+			return 0;
+		}
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->rows[i]) {
+				size_t k = id_hash(s->keys[i]) & (cap - 1);
+				while (rows[k])
+					k = (k + 1) & (cap - 1);
+				memcpy(keys[k], s->keys[i], sizeof keys[k]);
+				rows[k] = s->rows[i];
+			}
+		free(s->keys);
+		free(s->rows);
+		s->keys = keys;
+		s->rows = rows;
+		s->cap = cap;
+	}
+	size_t k = id_hash(id) & (s->cap - 1);
+	while (s->rows[k]) {
+		if (strcmp(s->keys[k], id) == 0)
+			return s->rows[k];
+		k = (k + 1) & (s->cap - 1);
+	}
+	snprintf(s->keys[k], sizeof s->keys[k], "%s", id);
+	s->rows[k] = row;
+	s->n++;
+	return 0;
+}
+
+/* --- one row --------------------------------------------------------------------------- */
+
+struct idnum_find {
+	const char *value;
+	rec_id found;
+	bool hit;
+};
+
+static int
+idnum_find_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct idnum_find *f = ctx;
+	if (strcmp(value, f->value) != 0)
+		return 0;
+	f->found = *id;
+	f->hit = true;
+	return 1;
+}
+
+static int
+find_idnum(store_txn *t, int kind, const char *idnum, rec_id *found, bool *hit)
+{
+	struct idnum_find f = {idnum, {0}, false};
+	store_find(t, IDX_IDNUM, kind, idnum, idnum_find_one, &f);
+	*hit = f.hit;
+	*found = f.found;
+	return store_txn_error(t);
+}
+
+static const char *
+unit_name(const struct imp *im, const char *id)
+{
+	for (size_t i = 0; id && i < im->nunits; i++)
+		if (strcmp(im->units[i].id, id) == 0)
+			return im->units[i].name;
+	return id ? id : "?";
+}
+
+struct rowcheck {
+	struct imp *im;
+	size_t num;
+	struct buf errs;   /* the faults, for the file of bad rows */
+	bool duplicate;
+};
+
+static void
+row_fault(struct rowcheck *rc, const char *column, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void
+row_fault(struct rowcheck *rc, const char *column, const char *fmt, ...)
+{
+	char text[1024];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof text, fmt, ap);
+	va_end(ap);
+	problem(rc->im, rc->num, column, false, "%s", text);
+	if (rc->errs.len)
+		buf_str(&rc->errs, "; ");
+	if (column) {
+		buf_str(&rc->errs, column);
+		buf_str(&rc->errs, ": ");
+	}
+	buf_str(&rc->errs, text);
+}
+
+static const char *
+field_column(const struct imp *im, const struct form_field *fd, char *buf, size_t size)
+{
+	const struct column *c = im->by_field[fd - im->form->fields];
+	if (c)
+		return c->header;
+	const char *zh = fd->label ? mo_get(&im->mo, fd->label) : NULL;
+	snprintf(buf, size, "%s", zh ? zh : fd->label ? _(fd->label) : fd->name);
+	return buf;
+}
+
+/* Check row ri of the table; a good row is added to the plan. */
+static void
+check_row(struct imp *im, store_txn *t, size_t ri)
+{
+	const struct trow *row = &im->tab.rows[ri];
+	struct rowcheck rc = {im, row->num, {0}, false};
+	const struct form *f = im->form;
+	record *r = record_new(f->kind);
+	record *before = NULL, *after = NULL;
+	if (!r) {
+		im->fatal = STORE_NOMEM;
+		return;
+	}
+	char msg[512];
+	for (size_t j = 0; j < row->n; j++) {
+		size_t cell = row->first + j;
+		const char *text = cell_text(im, cell);
+		if (j >= im->ncols) {
+			if (*text && strspn(text, " \t") != strlen(text)) {
+				char letters[8];
+				row_fault(&rc, column_letters(j, letters),
+				          _("a value beyond the last column of the header: give the column a "
+				            "header, or move the value"));
+			}
+			continue;
+		}
+		const struct column *c = &im->cols[j];
+		if (c->role != COL_FIELD)
+			continue;
+		if (im->state[cell] != CELL_OK) {
+			cell_encoding_message(im, cell, msg, sizeof msg);
+			row_fault(&rc, c->header, "%s", msg);
+			continue;
+		}
+		char *val;
+		const char *why = check_cell(im, t, c->fd, text, &val, msg, sizeof msg);
+		if (why) {
+			row_fault(&rc, c->header, "%s", why);
+			continue;
+		}
+		if (val && record_set(r, c->fd->name, val) < 0)
+			im->fatal = STORE_NOMEM;
+		free(val);
+	}
+	if (im->fatal)
+		goto out;
+
+	/* one person, one ID number: in the file, and in the database */
+	const char *idnum = form_field(f, "idnum") ? record_get(r, "idnum") : NULL;
+	rec_id target = {0};
+	bool update = false;
+	if (idnum) {
+		char colbuf[256];
+		const char *col = field_column(im, form_field(f, "idnum"), colbuf, sizeof colbuf);
+		size_t first = idset_seen(&im->ids, idnum, row->num);
+		bool hit = false;
+		int err = 0;
+		if (first) {
+			rc.duplicate = true;
+			row_fault(&rc, col, _("the same ID number as row %zu: one person, one row"), first);
+		} else if ((err = find_idnum(t, f->kind, idnum, &target, &hit))) {
+			im->fatal = err;
+			goto out;
+		}
+		if (hit) {
+			int gerr = store_get(t, &target, &before);
+			char idtext[REC_ID_TEXTMAX];
+			rec_id_format(&target, idtext);
+			if (gerr == STORE_DENIED) {
+				rc.duplicate = true;
+				row_fault(&rc, col,
+				          _("this ID number is registered already (%s), in a village you do "
+				            "not reach: check the number, or ask the township about that "
+				            "record"),
+				          idtext);
+			} else if (gerr) {
+				im->fatal = gerr;
+				goto out;
+			} else if (!im->o->update) {
+				const char *name = record_get(before, "name");
+				rc.duplicate = true;
+				row_fault(&rc, col,
+				          _("this ID number is registered already, for %s (%s): leave the row "
+				            "out, or import with --update to update that record"),
+				          name ? name : "?", idtext);
+			} else {
+				update = true;
+			}
+		}
+	}
+
+	if (update) {
+		after = record_dup(before);
+		if (!after) {
+			im->fatal = STORE_NOMEM;
+			goto out;
+		}
+		for (size_t k = 0; k < r->nfields; k++)
+			if (record_set(after, r->fields[k].name, r->fields[k].value) < 0)
+				im->fatal = STORE_NOMEM;
+	} else {
+		if (im->multi_form && record_set(r, "_form", f->name) < 0)
+			im->fatal = STORE_NOMEM;
+		if (form_apply_defaults(f, r, im->o->env) < 0)
+			im->fatal = STORE_NOMEM;
+		r->form_version = f->version;
+	}
+	if (im->fatal)
+		goto out;
+	const record *whole = update ? after : r;
+	/* a required field left empty (each one, with its column) */
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		if (!fd->required || fd->type == FT_CALCULATE || !form_relevant(fd, whole))
+			continue;
+		const char *v = record_get(whole, fd->name);
+		if (v && *v)
+			continue;
+		const struct column *c = im->by_field[i];
+		if (c) {
+			/* a cell that was wrong is said already */
+			size_t j = (size_t)(c - im->cols);
+			if (j < row->n && *cell_text(im, row->first + j) &&
+			    strspn(cell_text(im, row->first + j), " \t") !=
+			            strlen(cell_text(im, row->first + j)))
+				continue;
+			if (j < row->n && im->state[row->first + j] != CELL_OK)
+				continue;
+		}
+		char colbuf[256];
+		row_fault(&rc, field_column(im, fd, colbuf, sizeof colbuf), "%s",
+		          _("must be filled in"));
+	}
+	if (!rc.errs.len) {
+		size_t bad;
+		const char *why = form_check_record(f, whole, &bad, msg, sizeof msg);
+		if (why) {
+			char colbuf[256];
+			row_fault(&rc, field_column(im, &f->fields[bad], colbuf, sizeof colbuf), "%s", why);
+		}
+	}
+	/* the worker's reach: a village worker imports their village's rows */
+	if (!rc.errs.len && im->o->scope && !scope_may_write(im->o->scope, before, whole)) {
+		const char *mine = unit_name(im, im->o->scope->unit);
+		const struct form_field *vf = form_field(f, "village");
+		char colbuf[256];
+		const char *col = vf ? field_column(im, vf, colbuf, sizeof colbuf) : NULL;
+		const char *unit = scope_record_unit(whole);
+		const char *old = before ? scope_record_unit(before) : NULL;
+		if (before && !(old && scope_in_reach(im->o->scope, old)))
+			row_fault(&rc, col,
+			          _("the record registered with this ID number belongs to %s, which is not "
+			            "in your reach (%s): it cannot be updated by you"),
+			          unit_name(im, old), mine);
+		else if (unit && !scope_in_reach(im->o->scope, unit))
+			row_fault(&rc, col,
+			          _("%s is not in your reach: you may import only records of %s. Leave the "
+			            "row out, or ask a worker of %s to import it"),
+			          unit_name(im, unit), mine, unit_name(im, unit));
+		else
+			row_fault(&rc, col,
+			          _("your role does not save records of %s here (%s): ask a worker of "
+			            "that village"),
+			          unit_name(im, unit), mine);
+	}
+	if (rc.errs.failed)
+		im->fatal = STORE_NOMEM;
+	if (im->fatal)
+		goto out;
+	if (rc.errs.len) {
+		im->res->bad++;
+		if (rc.duplicate)
+			im->res->duplicates++;
+		im->row_errors[ri] = rc.errs.p;
+		rc.errs.p = NULL;
+		goto out;
+	}
+	if (!grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
+		im->fatal = STORE_NOMEM;
+		goto out;
+	}
+	im->plans[im->nplans++] = (struct plan){r, target, update, row->num};
+	r = NULL;
+out:
+	free(rc.errs.p);
+	record_free(r);
+	record_free(before);
+	record_free(after);
+}
+
+static bool
+row_blank(const struct imp *im, const struct trow *row)
+{
+	for (size_t j = 0; j < row->n; j++) {
+		const char *s = im->tab.arena.p ? im->tab.arena.p + im->tab.cells[row->first + j].off
+		                                : cell_text(im, row->first + j);
+		if (strspn(s, " \t\r\n") != strlen(s))
+			return false;
+	}
+	return true;
+}
+
+static int
+load_unit(const record *r, void *ctx)
+{
+	struct imp *im = ctx;
+	size_t cap = im->capunits;
+	if (!grow((void **)&im->units, &cap, im->nunits + 1, sizeof *im->units))
+		return STORE_NOMEM;
+	im->capunits = cap;
+	struct unit_entry *u = &im->units[im->nunits];
+	rec_id_format(&r->id, u->id);
+	const char *code = record_get(r, "code"), *name = record_get(r, "name");
+	u->code = strdup(code ? code : "");
+	u->name = strdup(name ? name : "");
+	if (!u->code || !u->name) {
+		free(u->code);
+		free(u->name);
+		return STORE_NOMEM;
+	}
+	im->nunits++;
+	return 0;
+}
+
+static int
+check_txn(store_txn *t, void *ctx)
+{
+	struct imp *im = ctx;
+	int err = store_scan(t, REC_UNIT, NULL, load_unit, im);
+	if (err)
+		return err;
+	size_t total = im->tab.nrows - 1;
+	for (size_t ri = 1; ri < im->tab.nrows && !im->fatal; ri++) {
+		if (!row_blank(im, &im->tab.rows[ri])) {
+			im->res->rows++;
+			check_row(im, t, ri);
+		}
+		if (im->o->progress && (ri % 500 == 0 || ri == total))
+			im->o->progress(false, ri, total, im->o->ctx);
+	}
+	return im->fatal;
+}
+
+/* --- the file of bad rows -------------------------------------------------------------- */
+
+static void
+csv_put(struct buf *b, const char *s, size_t len)
+{
+	bool quote = len == 0 ? false
+	                      : memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
+	                                memchr(s, '\r', len) || s[0] == ' ' || s[len - 1] == ' ';
+	if (!quote) {
+		buf_add(b, s, len);
+		return;
+	}
+	buf_str(b, "\"");
+	for (size_t i = 0; i < len; i++) {
+		if (s[i] == '"')
+			buf_str(b, "\"");
+		buf_add(b, s + i, 1);
+	}
+	buf_str(b, "\"");
+}
+
+/* UTF-8 text in the file's encoding, as a cell. */
+static int
+csv_put_text(struct imp *im, struct buf *b, const char *utf8)
+{
+	if (im->res->encoding == IMPORT_UTF8) {
+		csv_put(b, utf8, strlen(utf8));
+		return 0;
+	}
+	char *out;
+	size_t outlen;
+	/* GB18030 holds every character, GBK's files too */
+	if (text_conv("GB18030", "UTF-8", utf8, strlen(utf8), &out, &outlen, NULL) != TEXT_CONV_OK)
+		return -1;
+	csv_put(b, out, outlen);
+	free(out);
+	return 0;
+}
+
+static void
+csv_put_row(struct imp *im, struct buf *b, const struct trow *row, const char *err)
+{
+	size_t n = im->ncols > row->n ? im->ncols : row->n;
+	bool any = false;
+	for (size_t j = 0; j < n; j++) {
+		if (j < im->ncols && same_text(im->cols[j].header ? im->cols[j].header : "",
+		                                IMPORT_ERROR_COLUMN))
+			continue;  /* an earlier run's reasons: replaced */
+		if (any)
+			buf_str(b, ",");
+		any = true;
+		if (j < row->n) {
+			size_t len;
+			const char *s = cell_raw(im, row->first + j, &len);
+			csv_put(b, s, len);
+		}
+	}
+	if (any)
+		buf_str(b, ",");
+	if (csv_put_text(im, b, err) < 0)
+		b->failed = true;
+	buf_str(b, "\r\n");
+}
+
+char *
+import_bad_path(const char *path)
+{
+	size_t len = strlen(path);
+	char *out = malloc(len + 10);
+	if (!out)
+		return NULL;
+	if (len > 4 && (strcmp(path + len - 4, ".csv") == 0 || strcmp(path + len - 4, ".CSV") == 0))
+		len -= 4;
+	snprintf(out, len + 10, "%.*s.bad.csv", (int)len, path);
+	return out;
+}
+
+static int
+write_bad(struct imp *im)
+{
+	struct buf b = {0};
+	if (im->res->bom)
+		buf_str(&b, "\xEF\xBB\xBF");
+	csv_put_row(im, &b, &im->tab.rows[0], IMPORT_ERROR_COLUMN);
+	for (size_t ri = 1; ri < im->tab.nrows; ri++)
+		if (im->row_errors[ri])
+			csv_put_row(im, &b, &im->tab.rows[ri], im->row_errors[ri]);
+	char *path = import_bad_path(im->path);
+	char *tmp = path ? malloc(strlen(path) + 5) : NULL;
+	if (b.failed || !path || !tmp) {
+		free(b.p);
+		free(path);
+		free(tmp);
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	sprintf(tmp, "%s.tmp", path);
+	/* personal data: for the worker alone */
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	bool ok = fd >= 0;
+	for (size_t done = 0; ok && done < b.len;) {
+		ssize_t k = write(fd, b.p + done, b.len - done);
+		if (k < 0 && errno == EINTR)
+			continue;
+		ok = k > 0;
+		if (ok)
+			done += (size_t)k;
+	}
+	int e = errno;
+	if (fd >= 0 && close(fd) != 0 && ok) {
+		ok = false;
+		e = errno;
+	}
+	if (ok && rename(tmp, path) != 0) {
+		ok = false;
+		e = errno;
+	}
+	if (!ok) {
+		unlink(tmp);
+		setmsg(im->msg, im->msgsize, _("cannot write %s: %s"), path, strerror(e));
+	}
+	free(b.p);
+	free(path);
+	free(tmp);
+	if (ok)
+		im->res->bad_written = true;
+	return ok ? 0 : -1;
+}
+
+/* --- saving ---------------------------------------------------------------------------- */
+
+struct batch {
+	struct imp *im;
+	size_t from, to;
+	size_t created, updated;
+	size_t failed_row;
+	bool last;
+	size_t total_created, total_updated;
+};
+
+/* One batch in one transaction.  It may run again (the map grew), so it
+ * saves copies and counts afresh. */
+static int
+batch_txn(store_txn *t, void *ctx)
+{
+	struct batch *b = ctx;
+	struct imp *im = b->im;
+	b->created = b->updated = 0;
+	for (size_t k = b->from; k < b->to && !store_txn_error(t); k++) {
+		const struct plan *p = &im->plans[k];
+		b->failed_row = p->num;
+		record *r;
+		if (p->update) {
+			int err = store_get(t, &p->target, &r);
+			if (err)
+				return store_txn_fail(t, err == STORE_DENIED ? STORE_DENIED : err);
+			for (size_t i = 0; i < p->r->nfields; i++)
+				if (record_set(r, p->r->fields[i].name, p->r->fields[i].value) < 0)
+					store_txn_fail(t, STORE_NOMEM);
+		} else {
+			/* registered meanwhile by someone else? */
+			const char *idnum = record_get(p->r, "idnum");
+			if (idnum && form_field(im->form, "idnum")) {
+				rec_id found;
+				bool hit;
+				int err = find_idnum(t, im->form->kind, idnum, &found, &hit);
+				if (err || hit)
+					return store_txn_fail(t, err ? err : STORE_EXISTS);
+			}
+			if (!(r = record_dup(p->r)))
+				return store_txn_fail(t, STORE_NOMEM);
+		}
+		store_put(t, r);
+		record_free(r);
+		if (p->update)
+			b->updated++;
+		else
+			b->created++;
+	}
+	if (b->last && !store_txn_error(t)) {
+		char note[256];
+		const char *base = strrchr(im->path, '/');
+		snprintf(note, sizeof note, "%s: %zu new, %zu updated, %zu bad",
+		         base ? base + 1 : im->path, b->total_created + b->created,
+		         b->total_updated + b->updated, im->res->bad);
+		audit_log(t, "import", NULL, 0, 0, note);
+	}
+	return store_txn_error(t);
+}
+
+static int
+save_plans(struct imp *im, store *st)
+{
+	size_t step = im->o->batch ? im->o->batch : IMPORT_BATCH;
+	struct batch b = {.im = im};
+	for (size_t from = 0; from < im->nplans; from += step) {
+		b.from = from;
+		b.to = from + step < im->nplans ? from + step : im->nplans;
+		b.last = b.to == im->nplans;
+		int err = store_write(st, batch_txn, &b);
+		if (err) {
+			im->res->imported = b.total_created;
+			im->res->updated = b.total_updated;
+			const char *why = err == STORE_EXISTS
+			                          ? _("its ID number was registered meanwhile by someone "
+			                              "else")
+			                          : store_strerror(err);
+			setmsg(im->msg, im->msgsize,
+			       _("Saving stopped at row %zu: %s. %zu rows were saved before it (%zu new, "
+			         "%zu updated), the rest were not. Running the same import again with "
+			         "--update is safe: the rows saved are updated, not registered twice."),
+			       b.failed_row, why, b.total_created + b.total_updated, b.total_created,
+			       b.total_updated);
+			char note[256];
+			const char *base = strrchr(im->path, '/');
+			snprintf(note, sizeof note, "%s: stopped after %zu new, %zu updated",
+			         base ? base + 1 : im->path, b.total_created, b.total_updated);
+			if (b.total_created + b.total_updated)
+				audit_log_now(st, "import", NULL, note);
+			return -1;
+		}
+		b.total_created += b.created;
+		b.total_updated += b.updated;
+		if (im->o->progress)
+			im->o->progress(true, b.to, im->nplans, im->o->ctx);
+	}
+	im->res->imported = b.total_created;
+	im->res->updated = b.total_updated;
+	return 0;
+}
+
+/* --- the whole ------------------------------------------------------------------------- */
+
+static bool
+kind_importable(int kind)
+{
+	/* units and accounts have commands of their own; referrals move by steps */
+	return kind != REC_UNIT && kind != REC_USER && kind != REC_REFERRAL;
+}
+
+static void
+imp_free(struct imp *im)
+{
+	table_free(&im->tab);
+	free(im->dec.p);
+	free(im->dcells);
+	free(im->state);
+	free(im->mo.data);
+	for (size_t j = 0; j < im->ncols; j++)
+		free(im->cols[j].header);
+	free(im->cols);
+	free(im->by_field);
+	for (size_t i = 0; i < im->nunits; i++) {
+		free(im->units[i].code);
+		free(im->units[i].name);
+	}
+	free(im->units);
+	for (size_t i = 0; i < im->nplans; i++)
+		record_free(im->plans[i].r);
+	free(im->plans);
+	for (size_t i = 0; im->row_errors && i < im->tab.nrows; i++)
+		free(im->row_errors[i]);
+	free(im->row_errors);
+	free(im->ids.keys);
+	free(im->ids.rows);
+}
+
+int
+import_file(store *st, const char *path, const struct import_opts *o,
+            struct import_result *res, char *msg, size_t msgsize)
+{
+	memset(res, 0, sizeof *res);
+	msg[0] = '\0';
+	struct imp im = {.o = o, .path = path, .res = res, .msg = msg, .msgsize = msgsize};
+	int rc = IMPORT_REFUSED;
+	const struct form *form = o->form ? o->form : formset_for_kind(o->fs, o->kind);
+	if (!form || form->kind != o->kind) {
+		setmsg(msg, msgsize, _("records of kind \"%s\" have no form to import them with"),
+		       rec_kind_label(o->kind));
+		return IMPORT_REFUSED;
+	}
+	if (!kind_importable(o->kind)) {
+		setmsg(msg, msgsize,
+		       _("records of kind \"%s\" are not imported from files: %s"),
+		       rec_kind_label(o->kind),
+		       o->kind == REC_REFERRAL ? _("a referral is made and moved by its steps")
+		                               : _("use \"shegong unit add\" or \"shegong user add\""));
+		return IMPORT_REFUSED;
+	}
+	if (o->scope && o->scope->role == ROLE_SUPERVISOR) {
+		setmsg(msg, msgsize, "%s",
+		       _("a supervisor reads records and saves none: importing is for the workers "
+		         "of a village or township, or an administrator"));
+		return IMPORT_REFUSED;
+	}
+	im.form = form;
+	size_t nforms = 0;
+	for (size_t i = 0; i < o->fs->nforms; i++)
+		nforms += o->fs->forms[i]->kind == o->kind;
+	im.multi_form = nforms > 1;
+
+	struct buf raw = {0};
+	if (read_file(path, &raw, msg, msgsize) < 0) {
+		free(raw.p);
+		return IMPORT_REFUSED;
+	}
+	const char *p = raw.p ? raw.p : "";
+	size_t len = raw.len;
+	if (len >= 4 && memcmp(p, "PK\3\4", 4) == 0) {
+		setmsg(msg, msgsize,
+		       _("%s is an Excel workbook (XLSX), not CSV: in Excel or WPS choose Save As, "
+		         "\"CSV (comma delimited)\", and import that file"),
+		       path);
+		goto done;
+	}
+	if (len >= 2 && ((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)) {
+		setmsg(msg, msgsize,
+		       _("%s is UTF-16 text (Excel's \"Unicode text\"), which is not read here: save it "
+		         "as \"CSV (comma delimited)\" or \"CSV UTF-8\""),
+		       path);
+		goto done;
+	}
+	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		res->bom = true;
+		p += 3;
+		len -= 3;
+	}
+	int parsed = parse_csv(&im, p, len, true);
+	if (parsed > 0)
+		parsed = parse_csv(&im, p, len, false);
+	if (parsed != 0)
+		goto done;
+	free(raw.p);
+	raw.p = NULL;
+	if (im.tab.nrows == 0) {
+		setmsg(msg, msgsize, _("%s is empty: there is no header and no row"), path);
+		goto done;
+	}
+	if (decode_cells(&im) < 0)
+		goto done;
+	const char *mo = o->catalogue;
+	char mopath[4096];
+	if (!mo) {
+		snprintf(mopath, sizeof mopath, "%s/zh_CN/LC_MESSAGES/shegong.mo", paths_locale());
+		mo = mopath;
+	}
+	mo_load(&im.mo, mo);
+	if (map_header(&im) < 0)
+		goto done;
+	im.row_errors = calloc(im.tab.nrows, sizeof *im.row_errors);
+	if (!im.row_errors) {
+		setmsg(msg, msgsize, "%s", _("out of memory"));
+		goto done;
+	}
+	int err = store_read(st, check_txn, &im);
+	if (err) {
+		setmsg(msg, msgsize, _("the rows could not be checked: %s"), store_strerror(err));
+		goto done;
+	}
+	if (res->bad && !o->skip_bad) {
+		rc = IMPORT_BAD_ROWS;
+		goto done;
+	}
+	if (res->bad && write_bad(&im) < 0) {
+		char why[512];
+		snprintf(why, sizeof why, "%s", msg);
+		setmsg(msg, msgsize, _("%s; nothing was imported"), why);
+		goto done;
+	}
+	if (save_plans(&im, st) < 0) {
+		rc = IMPORT_FAILED;
+		goto done;
+	}
+	rc = res->bad ? IMPORT_BAD_ROWS : IMPORT_OK;
+done:
+	free(raw.p);
+	imp_free(&im);
+	return rc;
+}

@@ -1,0 +1,905 @@
+/* check-import.c: import.c on files written here: GB18030 with a name
+ * outside the BMP (𠈌 is four bytes in GB18030) and commas, quotes and line
+ * breaks inside quoted cells, read back exactly; UTF-8 with and without a
+ * BOM; a file with every kind of fault, each said with its row and column,
+ * importing nothing; --skip-bad and the file of bad rows, mended and
+ * imported again; duplicates in the file and in the database; --update;
+ * a village worker's row for another village; a file read in the wrong
+ * encoding; a write that stops part way. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "import.h"
+#include "index.h"
+#include "orgunit.h"
+#include "text.h"
+#include "valid.h"
+
+#include "testdb.h"
+
+/* --- helpers ---------------------------------------------------------- */
+
+static struct formset *
+forms(void)
+{
+	const char *d = getenv("SHEGONG_FORMSDIR");
+	struct form_error err;
+	struct formset *fs = formset_load(d && *d ? d : "../forms", &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	return fs;
+}
+
+/* A valid ID number: 510421, the birth date, a sequence, the check. */
+static const char *
+idnum(char out[19], const char *birth, int seq)
+{
+	char first[18];
+	snprintf(first, sizeof first, "510421%s%03d", birth, seq);
+	snprintf(out, 19, "%s%c", first, valid_id_checkchar(first));
+	ck_assert_int_eq(valid_idnum(out, NULL), VALID_OK);
+	return out;
+}
+
+static int
+units_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	orgunit_add(t, "510421", "米易县", NULL);
+	orgunit_add(t, "510421100", "攀莲镇", NULL);
+	orgunit_add(t, "510421100001", "安宁村", NULL);
+	orgunit_add(t, "510421100002", "挂榜村", NULL);
+	worker_add(t, "anning", "李红梅", ROLE_VILLAGE, "510421100001", NULL);
+	worker_add(t, "tester", "管理员", ROLE_ADMIN, "510421", NULL);
+	return store_txn_error(t);
+}
+
+struct fixture {
+	struct db d;
+	struct formset *fs;
+	char *dir;  /* for the files */
+	struct scope *sc;
+};
+
+static struct problem_log {
+	size_t n;
+	struct {
+		size_t row;
+		char column[64];
+		char msg[512];
+		bool warning;
+	} p[64];
+} plog;
+
+static void
+log_problem(const struct import_problem *p, void *ctx)
+{
+	(void)ctx;
+	if (plog.n < 64) {
+		plog.p[plog.n].row = p->row;
+		snprintf(plog.p[plog.n].column, sizeof plog.p[plog.n].column, "%s",
+		         p->column ? p->column : "");
+		snprintf(plog.p[plog.n].msg, sizeof plog.p[plog.n].msg, "%s", p->msg);
+		plog.p[plog.n].warning = p->warning;
+	}
+	plog.n++;
+}
+
+/* Whether a fault was said at row and column, with text in its message. */
+static bool
+said(size_t row, const char *column, const char *text)
+{
+	for (size_t i = 0; i < plog.n && i < 64; i++)
+		if (plog.p[i].row == row && strcmp(plog.p[i].column, column) == 0 &&
+		    strstr(plog.p[i].msg, text))
+			return true;
+	return false;
+}
+
+static void
+dump_log(void)
+{
+	for (size_t i = 0; i < plog.n && i < 64; i++)
+		fprintf(stderr, "  row %zu [%s] %s%s\n", plog.p[i].row, plog.p[i].column,
+		        plog.p[i].warning ? "(warning) " : "", plog.p[i].msg);
+}
+
+static void
+fixture_make(struct fixture *x)
+{
+	x->d = testdb_new("import");
+	ck_assert_int_eq(store_write(x->d.st, units_txn, NULL), STORE_OK);
+	audit_attach(x->d.st);
+	x->fs = forms();
+	x->dir = testdb_dir("import-files");
+	x->sc = NULL;
+	plog.n = 0;
+}
+
+static void
+fixture_free(struct fixture *x)
+{
+	if (x->sc) {
+		scope_attach(x->d.st, NULL);
+		scope_free(x->sc);
+	}
+	formset_free(x->fs);
+	testdb_free(&x->d);
+	testdb_rm(x->dir);
+}
+
+/* Write UTF-8 text to dir/name in enc ("GB18030", "UTF-8", "UTF-8-BOM"). */
+static char *
+write_file(struct fixture *x, const char *name, const char *utf8, const char *enc)
+{
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s/%s", x->dir, name), 0);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	if (strcmp(enc, "GB18030") == 0) {
+		char *out;
+		size_t len;
+		ck_assert_int_eq(text_conv("GB18030", "UTF-8", utf8, strlen(utf8), &out, &len, NULL),
+		                 TEXT_CONV_OK);
+		fwrite(out, 1, len, f);
+		free(out);
+	} else {
+		if (strcmp(enc, "UTF-8-BOM") == 0)
+			fputs("\xEF\xBB\xBF", f);
+		fputs(utf8, f);
+	}
+	fclose(f);
+	return path;
+}
+
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char *buf = malloc(1 << 20);
+	ck_assert_ptr_nonnull(buf);
+	*len = fread(buf, 1, (1 << 20) - 1, f);
+	buf[*len] = '\0';
+	fclose(f);
+	return buf;
+}
+
+static struct form_env env_admin = {"tester", NULL, "2026-03-15", false};
+
+static int
+run(struct fixture *x, const char *path, struct import_opts *o, struct import_result *res,
+    char *msg)
+{
+	o->kind = o->kind ? o->kind : REC_RESIDENT;
+	o->fs = x->fs;
+	o->env = o->env ? o->env : &env_admin;
+	o->report = log_problem;
+	o->scope = x->sc;
+	plog.n = 0;
+	return import_file(x->d.st, path, o, res, msg, 1024);
+}
+
+struct cnt {
+	int kind;
+	size_t n;
+};
+
+static int
+count_txn(store_txn *t, void *ctx)
+{
+	struct cnt *c = ctx;
+	return store_count(t, c->kind, &c->n);
+}
+
+static size_t
+count(struct fixture *x, int kind)
+{
+	struct cnt c = {kind, 0};
+	ck_assert_int_eq(store_read(x->d.st, count_txn, &c), STORE_OK);
+	return c.n;
+}
+
+struct by_id {
+	const char *idnum;
+	rec_id id;
+	size_t hits;
+	record *r;
+};
+
+static int
+by_id_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct by_id *b = ctx;
+	if (strcmp(value, b->idnum) == 0) {
+		b->id = *id;
+		b->hits++;
+	}
+	return 0;
+}
+
+static int
+by_id_txn(store_txn *t, void *ctx)
+{
+	struct by_id *b = ctx;
+	store_find(t, IDX_IDNUM, REC_RESIDENT, b->idnum, by_id_one, b);
+	if (store_txn_error(t))
+		return store_txn_error(t);
+	if (b->hits != 1)
+		return STORE_NOTFOUND;
+	return store_get(t, &b->id, &b->r);
+}
+
+/* The one resident registered with an ID number (the caller frees it). */
+static record *
+resident(struct fixture *x, const char *id)
+{
+	struct by_id b = {id, {0}, 0, NULL};
+	int err = store_read(x->d.st, by_id_txn, &b);
+	ck_assert_msg(err == STORE_OK, "%s: %s (%zu records)", id, store_strerror(err), b.hits);
+	return b.r;
+}
+
+static bool
+registered(struct fixture *x, const char *id)
+{
+	struct by_id b = {id, {0}, 0, NULL};
+	int err = store_read(x->d.st, by_id_txn, &b);
+	record_free(b.r);
+	return err == STORE_OK;
+}
+
+struct audit_find {
+	const char *action;
+	size_t n;
+	char note[256];
+};
+
+static int
+audit_one(const struct audit_entry *e, void *ctx)
+{
+	struct audit_find *a = ctx;
+	if (strcmp(e->action, a->action) == 0) {
+		a->n++;
+		snprintf(a->note, sizeof a->note, "%s", e->note);
+	}
+	return 0;
+}
+
+static struct audit_find
+audit_count(struct fixture *x, const char *action)
+{
+	struct audit_find a = {action, 0, ""};
+	struct audit_filter f = {0};
+	ck_assert_int_eq(audit_each(x->d.st, &f, audit_one, &a), STORE_OK);
+	return a;
+}
+
+/* Log in as login: their scope becomes the store's policy. */
+static void
+login(struct fixture *x, const char *who)
+{
+	ck_assert_int_eq(scope_load_now(x->d.st, who, &x->sc), STORE_OK);
+	scope_attach(x->d.st, x->sc);
+	store_set_user(x->d.st, who);
+}
+
+/* --- good files -------------------------------------------------------- */
+
+START_TEST(test_gb18030_exact)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], c[19], text[2048];
+	idnum(a, "19800101", 123);
+	idnum(b, "19750505", 456);
+	idnum(c, "20100203", 7);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,性别,出生日期,电话,村(社区),人员类别,住址,备注\r\n"
+	         "𠈌小明,%s,男,1980-01-01,13800138000,安宁村,\"低保,独居老人\",\"安宁村3组, "
+	         "12号\",\"他说\"\"你好\"\"\n第二行\"\r\n"
+	         "王五,=\"%s\",f,19750505,'13912345678,510421100002,,,\r\n"
+	         "李𠀀,%s,Female,2010/2/3,,安宁村,残疾人,,\r\n",
+	         a, b, c);
+	char *path = write_file(&x, "good.csv", text, "GB18030");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, path, &o, &res, msg);
+	if (rc)
+		dump_log();
+	ck_assert_msg(rc == IMPORT_OK, "%d: %s", rc, msg);
+	ck_assert_int_eq(res.encoding, IMPORT_GB18030);
+	ck_assert(!res.bom);
+	ck_assert_uint_eq(res.rows, 3);
+	ck_assert_uint_eq(res.imported, 3);
+	ck_assert_uint_eq(res.bad + res.updated + res.duplicates, 0);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3);
+
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "name"), "𠈌小明");
+	ck_assert_str_eq(record_get(r, "sex"), "m");
+	ck_assert_str_eq(record_get(r, "birth"), "1980-01-01");
+	ck_assert_str_eq(record_get(r, "categories"), "dibao,elder_alone");
+	ck_assert_str_eq(record_get(r, "address"), "安宁村3组, 12号");
+	ck_assert_str_eq(record_get(r, "notes"), "他说\"你好\"\n第二行");
+	ck_assert_str_eq(r->created_by, "tester");
+	const char *v1 = record_get(r, "village");
+	ck_assert_ptr_nonnull(v1);
+	record_free(r);
+	r = resident(&x, b);
+	ck_assert_str_eq(record_get(r, "name"), "王五");
+	ck_assert_str_eq(record_get(r, "sex"), "f");
+	ck_assert_str_eq(record_get(r, "birth"), "1975-05-05");
+	ck_assert_str_eq(record_get(r, "phone"), "13912345678");
+	ck_assert_ptr_null(record_get(r, "categories"));
+	record_free(r);
+	r = resident(&x, c);
+	ck_assert_str_eq(record_get(r, "name"), "李𠀀");
+	ck_assert_str_eq(record_get(r, "sex"), "f");
+	ck_assert_str_eq(record_get(r, "birth"), "2010-02-03");
+	record_free(r);
+
+	/* each record logged by the hook, and the import once */
+	ck_assert_uint_eq(audit_count(&x, "create").n, 3);
+	struct audit_find imp = audit_count(&x, "import");
+	ck_assert_uint_eq(imp.n, 1);
+	ck_assert_msg(strstr(imp.note, "good.csv") && strstr(imp.note, "3 new"), "%s", imp.note);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_utf8_bom_and_plain)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], text[512];
+	idnum(a, "19600101", 11);
+	idnum(b, "19610101", 12);
+	/* English labels, with a BOM */
+	snprintf(text, sizeof text, "Name,ID number,Sex,Village\r\n张三,%s,Male,安宁村\r\n", a);
+	char *p1 = write_file(&x, "bom.csv", text, "UTF-8-BOM");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, p1, &o, &res, msg), IMPORT_OK);
+	ck_assert_int_eq(res.encoding, IMPORT_UTF8);
+	ck_assert(res.bom);
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "name"), "张三");
+	ck_assert_str_eq(record_get(r, "sex"), "m");
+	record_free(r);
+	/* the fields' names, no BOM, LF line ends */
+	snprintf(text, sizeof text, "name,idnum,village\n𠈌四,%s,安宁村\n", b);
+	char *p2 = write_file(&x, "plain.csv", text, "UTF-8");
+	ck_assert_int_eq(run(&x, p2, &o, &res, msg), IMPORT_OK);
+	ck_assert_int_eq(res.encoding, IMPORT_UTF8);
+	ck_assert(!res.bom);
+	r = resident(&x, b);
+	ck_assert_str_eq(record_get(r, "name"), "𠈌四");
+	record_free(r);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 2);
+	free(p1);
+	free(p2);
+	fixture_free(&x);
+}
+END_TEST
+
+/* --- every kind of fault ------------------------------------------------ */
+
+/* A GB18030 file with one cell's bytes in UTF-8 ("中文", which also reads
+ * as GB18030) and one that does not read as GB18030 at all ("张大山"). */
+static char *
+bad_file(struct fixture *x, char good[19])
+{
+	char bad_check[19], zeros[19], ok2[19], ok3[19];
+	idnum(good, "19800101", 1);
+	idnum(bad_check, "19800101", 2);
+	bad_check[17] = bad_check[17] == '1' ? '2' : '1';
+	/* what Excel shows of an 18-digit number: 15 digits and 000 */
+	idnum(zeros, "19800101", 3);
+	memcpy(zeros + 15, "000", 3);
+	if (valid_idnum(zeros, NULL) == VALID_OK) {
+		idnum(zeros, "19800101", 4);
+		memcpy(zeros + 15, "000", 3);
+	}
+	ck_assert_int_eq(valid_idnum(zeros, NULL), VALID_ID_CHECKSUM);
+	idnum(ok2, "19800101", 5);
+	idnum(ok3, "19800101", 6);
+	char part1[2048], part2[512], part3[512];
+	snprintf(part1, sizeof part1,
+	         "姓名,身份证号,性别,出生日期,村(社区),微信\r\n"        /* 1 */
+	         "好人,%s,男,1980-01-01,安宁村,\r\n"                     /* 2 */
+	         "错号,%s,男,,安宁村,\r\n"                               /* 3 */
+	         "科学,5.10421E+17,男,,安宁村,\r\n"                     /* 4 */
+	         "零尾,%s,男,,安宁村,\r\n"                               /* 5 */
+	         "序号,,女,45123,安宁村,\r\n"                            /* 6 */
+	         ",%s,女,,安宁村,\r\n"                                   /* 7 */
+	         "选错,,X,,安宁村,\r\n"                                  /* 8 */
+	         "",
+	         good, bad_check, zeros, ok2);
+	snprintf(part2, sizeof part2, ",%s,男,,安宁村,\r\n", ok3);     /* 9: 中文 in UTF-8 */
+	snprintf(part3, sizeof part3, ",,男,,安宁村,\r\n");             /* 10: 张大山 in UTF-8 */
+	char *gb1, *gb2, *gb3;
+	size_t l1, l2, l3;
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", part1, strlen(part1), &gb1, &l1, NULL), 0);
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", part2, strlen(part2), &gb2, &l2, NULL), 0);
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", part3, strlen(part3), &gb3, &l3, NULL), 0);
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s/bad.csv", x->dir), 0);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fwrite(gb1, 1, l1, f);
+	fputs("中文", f);  /* this source is UTF-8 */
+	fwrite(gb2, 1, l2, f);
+	fputs("张大山", f);
+	fwrite(gb3, 1, l3, f);
+	fclose(f);
+	free(gb1);
+	free(gb2);
+	free(gb3);
+	return path;
+}
+
+START_TEST(test_every_fault)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char good[19];
+	char *path = bad_file(&x, good);
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_int_eq(res.encoding, IMPORT_GB18030);
+	ck_assert_uint_eq(res.rows, 9);
+	ck_assert_uint_eq(res.bad, 8);
+	ck_assert_uint_eq(res.imported, 0);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
+	ck_assert_uint_eq(audit_count(&x, "import").n, 0);
+	ck_assert(said(1, "微信", "not a field"));
+	ck_assert(said(3, "身份证号", "check"));
+	ck_assert(said(4, "身份证号", "Excel turned this ID number into a number"));
+	ck_assert(said(5, "身份证号", "Excel turned this ID number into a number"));
+	ck_assert(said(6, "出生日期", "2023-07-16"));
+	ck_assert(said(7, "姓名", "must be filled in"));
+	ck_assert(said(8, "性别", "\"X\" is not one of the choices"));
+	ck_assert(said(8, "性别", "男, 女"));
+	ck_assert(said(9, "姓名", "seems to be UTF-8"));
+	ck_assert(said(9, "姓名", "中文"));
+	ck_assert(said(10, "姓名", "not GB18030 text"));
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+static char *
+replace(const char *s, const char *from, const char *to)
+{
+	const char *at = strstr(s, from);
+	ck_assert_msg(at != NULL, "no \"%s\" in %s", from, s);
+	char *out;
+	ck_assert_int_ge(asprintf(&out, "%.*s%s%s", (int)(at - s), s, to, at + strlen(from)), 0);
+	return out;
+}
+
+START_TEST(test_skip_bad_and_mend)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], c[19], text[1024];
+	idnum(a, "19700101", 1);
+	idnum(b, "19700101", 2);
+	idnum(c, "19700101", 3);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,出生日期,村(社区)\r\n"
+	         "甲,%s,1970-01-01,安宁村\r\n"
+	         "乙,%s,45123,安宁村\r\n"
+	         "\"丙,\"\"引\"\"\",5.10421E+17,1970-01-01,安宁村\r\n",
+	         a, b);
+	char *path = write_file(&x, "people.csv", text, "GB18030");
+	struct import_opts o = {.skip_bad = true};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 1);
+	ck_assert_uint_eq(res.bad, 2);
+	ck_assert(res.bad_written);
+	ck_assert(registered(&x, a));
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 1);
+
+	char *bad = import_bad_path(path);
+	ck_assert_ptr_nonnull(strstr(bad, "people.bad.csv"));
+	size_t len;
+	char *raw = slurp(bad, &len);
+	char *u;
+	size_t ulen;
+	ck_assert_int_eq(text_conv("UTF-8", "GB18030", raw, len, &u, &ulen, NULL), 0);
+	ck_assert_msg(strncmp(u, "姓名,身份证号,出生日期,村(社区),错误/error\r\n", 56) == 0, "%s", u);
+	ck_assert_ptr_nonnull(strstr(u, "乙,"));
+	ck_assert_ptr_nonnull(strstr(u, "\"丙,\"\"引\"\"\",5.10421E+17"));
+	ck_assert_ptr_nonnull(strstr(u, "2023-07-16"));
+	ck_assert_ptr_null(strstr(u, "甲"));
+	struct stat sb;
+	ck_assert_int_eq(stat(bad, &sb), 0);
+	ck_assert_int_eq(sb.st_mode & 077, 0);
+
+	/* mend it where it is, import it again: its error column is left out */
+	char *m1 = replace(u, "45123", "1970-01-01");
+	char *m2 = replace(m1, "5.10421E+17", c);
+	FILE *f = fopen(bad, "wb");
+	char *gb;
+	size_t gblen;
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", m2, strlen(m2), &gb, &gblen, NULL), 0);
+	fwrite(gb, 1, gblen, f);
+	fclose(f);
+	struct import_opts o2 = {0};
+	int rc = run(&x, bad, &o2, &res, msg);
+	if (rc)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 2);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3);
+	record *r = resident(&x, c);
+	ck_assert_str_eq(record_get(r, "name"), "丙,\"引\"");
+	record_free(r);
+	free(gb);
+	free(m1);
+	free(m2);
+	free(u);
+	free(raw);
+	free(bad);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_duplicates)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	snprintf(text, sizeof text, "姓名,身份证号,村(社区)\r\n老甲,%s,安宁村\r\n", a);
+	char *p1 = write_file(&x, "first.csv", text, "GB18030");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, p1, &o, &res, msg), IMPORT_OK);
+	/* b twice in the file; a registered already (x in place of X is the same) */
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区)\r\n新乙,%s,安宁村\r\n又乙,%s,安宁村\r\n老甲,%s,安宁村\r\n", b, b,
+	         a);
+	char *p2 = write_file(&x, "second.csv", text, "GB18030");
+	ck_assert_int_eq(run(&x, p2, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.duplicates, 2);
+	ck_assert_uint_eq(res.bad, 2);
+	ck_assert(said(3, "身份证号", "the same ID number as row 2"));
+	ck_assert(said(4, "身份证号", "registered already, for 老甲"));
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 1);
+	struct import_opts o2 = {.skip_bad = true};
+	ck_assert_int_eq(run(&x, p2, &o2, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 1);
+	ck_assert_uint_eq(res.duplicates, 2);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 2);
+	record *r = resident(&x, b);
+	ck_assert_str_eq(record_get(r, "name"), "新乙");
+	record_free(r);
+	free(p1);
+	free(p2);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_update)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,电话,性别,村(社区)\r\n老甲,%s,13800000001,男,安宁村\r\n", a);
+	char *p1 = write_file(&x, "first.csv", text, "GB18030");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, p1, &o, &res, msg), IMPORT_OK);
+	/* a new phone, the sex left empty (kept), and one new resident */
+	snprintf(text, sizeof text,
+	         "身份证号,电话,性别,姓名,村(社区)\r\n%s,13800000002,,老甲,安宁村\r\n%s,,,新乙,安宁村\r\n",
+	         a, b);
+	char *p2 = write_file(&x, "second.csv", text, "GB18030");
+	struct import_opts o2 = {.update = true};
+	int rc = run(&x, p2, &o2, &res, msg);
+	if (rc)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_OK);
+	ck_assert_uint_eq(res.updated, 1);
+	ck_assert_uint_eq(res.imported, 1);
+	ck_assert_uint_eq(res.duplicates, 0);
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "phone"), "13800000002");
+	ck_assert_str_eq(record_get(r, "sex"), "m");
+	ck_assert_uint_eq(r->version, 2);
+	record_free(r);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 2);
+	ck_assert_uint_eq(audit_count(&x, "edit").n + audit_count(&x, "update").n, 1);
+	free(p1);
+	free(p2);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_village_worker_reach)
+{
+	struct fixture x;
+	fixture_make(&x);
+	login(&x, "anning");
+	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false};
+	char a[19], b[19], c[19], text[1024];
+	idnum(a, "19900101", 1);
+	idnum(b, "19900101", 2);
+	idnum(c, "19900101", 3);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区)\r\n本村,%s,安宁村\r\n外村,%s,挂榜村\r\n默认,%s,\r\n", a, b, c);
+	char *path = write_file(&x, "reach.csv", text, "GB18030");
+	struct import_opts o = {.env = &env};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.bad, 1);
+	ck_assert(said(3, "村(社区)", "挂榜村 is not in your reach"));
+	ck_assert(said(3, "村(社区)", "安宁村"));
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
+	struct import_opts o2 = {.env = &env, .skip_bad = true};
+	ck_assert_int_eq(run(&x, path, &o2, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 2);
+	record *r = resident(&x, c);
+	ck_assert_str_eq(record_get(r, "village"), scope_village(x.sc));
+	record_free(r);
+	ck_assert(!registered(&x, b));
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+/* --- the file refused whole ------------------------------------------------ */
+
+START_TEST(test_wrong_encoding)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], text[512];
+	idnum(a, "19800101", 9);
+	snprintf(text, sizeof text, "姓名,身份证号,村(社区)\r\n张三,%s,安宁村\r\n", a);
+	char *gb = write_file(&x, "gb.csv", text, "GB18030");
+	char *u8 = write_file(&x, "u8.csv", text, "UTF-8");
+	struct import_opts o = {.encoding = IMPORT_UTF8};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, gb, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "not UTF-8") && strstr(msg, "row 1, column A") &&
+	                      strstr(msg, "GB18030"),
+	              "%s", msg);
+	struct import_opts o2 = {.encoding = IMPORT_GB18030};
+	ck_assert_int_eq(run(&x, u8, &o2, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "seems to be UTF-8") && strstr(msg, "姓名"), "%s", msg);
+	struct import_opts o3 = {.encoding = IMPORT_GBK};
+	ck_assert_int_eq(run(&x, u8, &o3, &res, msg), IMPORT_REFUSED);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
+	/* and each the right way */
+	ck_assert_int_eq(run(&x, gb, &o2, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 1);
+	free(gb);
+	free(u8);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_header_refused)
+{
+	struct fixture x;
+	fixture_make(&x);
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	char *p = write_file(&x, "noname.csv", "身份证号,村(社区)\r\n", "GB18030");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "姓名 (Name)"), "%s", msg);
+	free(p);
+	p = write_file(&x, "noheader.csv", "张三,安宁村\r\n", "GB18030");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "header"), "%s", msg);
+	free(p);
+	p = write_file(&x, "twice.csv", "姓名,name,村(社区)\r\n", "GB18030");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "keep one"), "%s", msg);
+	free(p);
+	p = write_file(&x, "empty.csv", "", "GB18030");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	free(p);
+	p = write_file(&x, "book.csv", "PK\3\4rest", "UTF-8");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "XLSX"), "%s", msg);
+	free(p);
+	p = write_file(&x, "open.csv", "姓名,村(社区)\r\n\"张三,安宁村\r\n", "GB18030");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	ck_assert_msg(strstr(msg, "row 2"), "%s", msg);
+	free(p);
+
+	o.kind = REC_REFERRAL;
+	p = write_file(&x, "ref.csv", "x\r\n", "UTF-8");
+	ck_assert_int_eq(run(&x, p, &o, &res, msg), IMPORT_REFUSED);
+	free(p);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_excel_dates)
+{
+	static const struct {
+		double serial;
+		const char *date;
+	} cases[] = {
+		{1, "1900-01-01"},      {59, "1900-02-28"}, {60, "1900-02-29"},
+		{61, "1900-03-01"},     {45123, "2023-07-16"}, {45123.75, "2023-07-16"},
+		{29221, "1980-01-01"},  {2958465, "9999-12-31"},
+	};
+	char out[11];
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		ck_assert(import_excel_date(cases[i].serial, out));
+		ck_assert_str_eq(out, cases[i].date);
+	}
+	ck_assert(!import_excel_date(0, out));
+	ck_assert(!import_excel_date(2958466, out));
+}
+END_TEST
+
+/* --- saving ------------------------------------------------------------------ */
+
+static char *
+many_rows(struct fixture *x, const char *name, size_t n)
+{
+	size_t cap = 128 + n * 80;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	size_t len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区)\r\n");
+	for (size_t i = 0; i < n; i++) {
+		char id[19];
+		char birth[9];
+		snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + i / 336 % 50, 1 + i / 28 % 12,
+		         1 + i % 28);
+		idnum(id, birth, (int)(i % 997));
+		len += (size_t)snprintf(text + len, cap - len, "居民%zu,%s,安宁村\r\n", i, id);
+	}
+	char *path = write_file(x, name, text, "GB18030");
+	free(text);
+	return path;
+}
+
+START_TEST(test_batches)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char *path = many_rows(&x, "many.csv", 250);
+	struct import_opts o = {.batch = 40};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 250);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 250);
+	ck_assert_uint_eq(audit_count(&x, "create").n, 250);
+	struct audit_find imp = audit_count(&x, "import");
+	ck_assert_uint_eq(imp.n, 1);
+	ck_assert_msg(strstr(imp.note, "250 new"), "%s", imp.note);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+static int
+filler_txn(store_txn *t, void *ctx)
+{
+	rec_id *id = ctx;
+	record *r = record_new(REC_PROJECT);
+	char *big = malloc(20001);
+	memset(big, 'x', 20000);
+	big[20000] = '\0';
+	record_set(r, "notes", big);
+	store_put(t, r);
+	*id = r->id;
+	free(big);
+	record_free(r);
+	return store_txn_error(t);
+}
+
+struct del {
+	rec_id *ids;
+	size_t n;
+};
+
+static int
+del_txn(store_txn *t, void *ctx)
+{
+	struct del *d = ctx;
+	for (size_t i = 0; i < d->n; i++)
+		store_del(t, &d->ids[i], 0);
+	return store_txn_error(t);
+}
+
+/* The disk fills part way: the batches saved stay, the message says how
+ * many, and the same import again with update saves the rest once. */
+START_TEST(test_stops_part_way)
+{
+	struct fixture x;
+	fixture_make(&x);
+	store_set_maplimit(x.d.st, store_mapsize(x.d.st));
+	rec_id *ids = calloc(4096, sizeof *ids);
+	size_t n = 0;
+	while (n < 4096 && store_write(x.d.st, filler_txn, &ids[n]) == STORE_OK)
+		n++;
+	ck_assert_uint_gt(n, 10);
+	/* some room, not enough: one a transaction, as LMDB reuses the pages
+	 * a transaction freed only once a later one has committed */
+	for (size_t i = 0; i < 40; i++) {
+		struct del d = {ids + i, 1};
+		ck_assert_int_eq(store_write(x.d.st, del_txn, &d), STORE_OK);
+	}
+	char *path = many_rows(&x, "big.csv", 3000);
+	struct import_opts o = {.batch = 100};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_msg(run(&x, path, &o, &res, msg) == IMPORT_FAILED, "%s", msg);
+	size_t saved = count(&x, REC_RESIDENT);
+	ck_assert_msg(saved > 0, "%s", msg);
+	ck_assert_uint_lt(saved, 3000);
+	ck_assert_uint_eq(res.imported, saved);
+	char want[64];
+	snprintf(want, sizeof want, "%zu rows were saved", saved);
+	ck_assert_msg(strstr(msg, want) && strstr(msg, "--update"), "%s", msg);
+	store_set_maplimit(x.d.st, (size_t)1 << 34);
+	struct import_opts o2 = {.batch = 100, .update = true};
+	ck_assert_int_eq(run(&x, path, &o2, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.updated, saved);
+	ck_assert_uint_eq(res.imported, 3000 - saved);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3000);
+	free(ids);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("import");
+	TCase *tc = tcase_create("import");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_gb18030_exact);
+	tcase_add_test(tc, test_utf8_bom_and_plain);
+	tcase_add_test(tc, test_every_fault);
+	tcase_add_test(tc, test_skip_bad_and_mend);
+	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_village_worker_reach);
+	tcase_add_test(tc, test_wrong_encoding);
+	tcase_add_test(tc, test_header_refused);
+	tcase_add_test(tc, test_excel_dates);
+	tcase_add_test(tc, test_batches);
+	tcase_add_test(tc, test_stops_part_way);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,161 @@
+#!/bin/sh
+# cli-import.sh: `shegong import` on the demo database, end to end: a
+# GB18030 file as Excel on a Chinese Windows writes it, imported by the
+# village worker of 安宁村 and found again; the same file again (every row
+# a duplicate) and with --update; a row for another village refused; a bad
+# file: nothing imported, each fault with its row and column, then
+# --skip-bad and the file of bad rows (GB18030, with its error column);
+# UTF-8 with a BOM; --encoding utf-8 on a GB18030 file refused; the audit
+# entry; exit status 2 for what was typed wrong.
+set -u
+bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-import-XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); echo "ok - $1"; }
+no() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/    /' "$tmp/out" "$tmp/err" 2>/dev/null; }
+run() { # run EXPECTED-STATUS NAME ARGS...
+  want=$1 name=$2
+  shift 2
+  "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  got=$?
+  if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, wanted $want"; fi
+}
+has() { # has FILE TEXT NAME
+  if grep -q -- "$2" "$tmp/$1"; then ok "$3"; else no "$3: no \"$2\" in $1"; fi
+}
+lacks() { # lacks FILE TEXT NAME
+  if grep -q -- "$2" "$tmp/$1"; then no "$3: \"$2\" in $1"; else ok "$3"; fi
+}
+
+export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=
+unset SHEGONG_DB
+demo="$tmp/demo"
+"$bin" --demo --db "$demo" >/dev/null 2>&1 </dev/null
+sg() { "$bin" --demo --db "$demo" "$@"; }
+
+# gen FILE ENCODING ROW...: a CSV (CR LF) from rows of fields separated by
+# '|'; ID numbers written as ID(YYYYMMDD,SEQ) get their check character
+gen() {
+  file=$1 enc=$2
+  shift 2
+  python3 - "$file" "$enc" "$@" <<'PY'
+import sys, csv, io, re
+def idnum(m):
+    s = "510421" + m.group(1) + "%03d" % int(m.group(2))
+    w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+    return s + "10X98765432"[sum(int(a) * b for a, b in zip(s, w)) % 11]
+out = io.StringIO()
+wr = csv.writer(out, lineterminator="\r\n")
+for row in sys.argv[3:]:
+    wr.writerow([re.sub(r"ID\((\d{8}),(\d+)\)", idnum, c) for c in row.split("|")])
+data = out.getvalue()
+enc = sys.argv[2]
+raw = ("\ufeff" + data).encode("utf-8") if enc == "utf-8-bom" else data.encode(enc)
+open(sys.argv[1], "wb").write(raw)
+PY
+}
+
+head='姓名|身份证号|性别|出生日期|电话|村(社区)|人员类别|住址'
+
+# --- a good GB18030 file, by the village worker --------------------------------
+gen "$tmp/good.csv" gb18030 "$head" \
+  "𠈌导入甲|ID(19800101,501)|男|1980-01-01|13800138001|安宁村|低保,独居老人|安宁村1组, 3号" \
+  "导入乙|ID(19810202,502)|女|1981/2/2||安宁村||\"老屋\", 后院"
+run 0 "import a GB18030 file" --demo --db "$demo" --as anning import resident "$tmp/good.csv"
+has out "^2 " "two imported"
+[ -s "$tmp/err" ] && no "nothing on stderr when it is not a terminal" || ok "no progress when stderr is not a terminal"
+sg --as anning find resident 𠈌导入 >"$tmp/out" 2>&1
+sg --as anning find resident 导入乙 >>"$tmp/out" 2>&1
+has out "𠈌导入甲" "the name outside the BMP is found"
+has out "导入乙" "the second row is found"
+sg --as admin audit >"$tmp/out" 2>&1
+has out "import.*good.csv: 2 new" "the import is in the audit trail"
+
+# --- the same again: duplicates; then --update --------------------------------
+run 1 "the same file again is refused" --demo --db "$demo" --as anning import resident "$tmp/good.csv"
+has err "row 2" "row 2 said"
+has err "row 3" "row 3 said"
+has err "身份证号" "the column said"
+has out "^0 [^,]*, 0 [^,]*, 2 [^,]*, 2 " "two bad, two duplicates"
+gen "$tmp/upd.csv" gb18030 "身份证号|电话" "ID(19800101,501)|13800138009"
+run 0 "--update updates" --demo --db "$demo" --as anning import resident "$tmp/upd.csv" --update
+has out "^0 [^,]*, 1 " "one updated"
+id=$(sg --as anning find resident 𠈌导入甲 | cut -f1)
+sg --as anning show "$id" >"$tmp/out" 2>&1
+has out "13800138009" "the new phone is saved"
+has out "1980-01-01" "the rest kept"
+
+# --- another village's row, as the village worker -------------------------------
+gen "$tmp/other.csv" gb18030 "$head" "外村人|ID(19900303,503)|男|||挂榜村||"
+run 1 "a row for another village is refused" --demo --db "$demo" --as anning import resident "$tmp/other.csv"
+has err "row 2" "its row"
+has err "挂榜村" "the village named"
+sg --as admin find resident 外村人 >"$tmp/out" 2>&1
+lacks out "外村人" "nothing imported"
+run 0 "the administrator imports it" --demo --db "$demo" --as admin import resident "$tmp/other.csv"
+
+# --- a bad file: nothing, then --skip-bad ------------------------------------------
+gen "$tmp/bad.csv" gb18030 "$head" \
+  "好人丙|ID(19700101,504)|男|||安宁村||" \
+  "坏人丁|5.10421E+17|男|||安宁村||" \
+  "坏人戊|ID(19700101,505)|男|45123||安宁村||" \
+  "|ID(19700101,506)|X|||安宁村||"
+run 1 "a bad file" --demo --db "$demo" --as anning import resident "$tmp/bad.csv"
+has err 'row 3, .*"身份证号"' "the Excel-number ID number, row 3"
+has err 'row 4, .*"出生日期".*2023-07-16' "the serial date, row 4, with its date"
+has err 'row 5, .*"性别"' "the bad choice, row 5"
+has err 'row 5, .*"姓名"' "the missing name, row 5"
+sg --as anning find resident 好人丙 >"$tmp/out" 2>&1
+lacks out "好人丙" "nothing imported while a row is bad"
+run 1 "--skip-bad" --demo --db "$demo" --as anning import resident "$tmp/bad.csv" --skip-bad
+has out "^1 [^,]*, 0 [^,]*, 3 " "one imported, three bad"
+[ -f "$tmp/bad.bad.csv" ] && ok "bad.bad.csv written" || no "no bad.bad.csv"
+iconv -f GB18030 -t UTF-8 "$tmp/bad.bad.csv" >"$tmp/badrows" 2>/dev/null && ok "the bad rows are GB18030" || no "bad rows not GB18030"
+has badrows "错误/error" "the error column"
+has badrows "坏人丁" "a bad row written"
+lacks badrows "好人丙" "the good row not written"
+# mend it and import it again
+sed -e 's/5.10421E+17/510421197001015070/' -e 's/,45123,/,1970-01-01,/' -e 's/^,\(.*\),X,/无名,\1,男,/' "$tmp/badrows" >"$tmp/mended.u8"
+python3 -c '
+import sys, re
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+def fix(m):
+    s = m.group(0)[:17]
+    return s + "10X98765432"[sum(int(a) * b for a, b in zip(s, w)) % 11]
+t = open(sys.argv[1], encoding="utf-8").read()
+t = re.sub(r"5104211970010150\d\d", fix, t)
+open(sys.argv[2], "wb").write(t.encode("gb18030"))' "$tmp/mended.u8" "$tmp/mended.csv"
+run 0 "the mended bad rows import" --demo --db "$demo" --as anning import resident "$tmp/mended.csv"
+has out "^3 " "three imported"
+
+# --- encodings ------------------------------------------------------------------------
+gen "$tmp/bom.csv" utf-8-bom "Name|ID number|Village" "带标记|ID(19600606,507)|安宁村"
+run 0 "UTF-8 with a BOM, English headers" --demo --db "$demo" --as anning import resident "$tmp/bom.csv"
+has out "UTF-8" "read as UTF-8"
+gen "$tmp/gb.csv" gb18030 "姓名|身份证号|村(社区)" "编码错|ID(19600606,508)|安宁村"
+run 1 "--encoding utf-8 on a GB18030 file" --demo --db "$demo" --as anning import resident "$tmp/gb.csv" --encoding utf-8
+has err "UTF-8" "the encoding is named"
+has err "GB18030" "and what it seems to be"
+gen "$tmp/u8.csv" utf-8 "姓名|身份证号|村(社区)" "编码错|ID(19600606,508)|安宁村"
+run 1 "--encoding gb18030 on a UTF-8 file" --demo --db "$demo" --as anning import resident "$tmp/u8.csv" --encoding gb18030
+has err "UTF-8" "it seems to be UTF-8"
+run 0 "the UTF-8 file without --encoding" --demo --db "$demo" --as anning import resident "$tmp/u8.csv"
+
+# --- refusals and usage -------------------------------------------------------------------
+gen "$tmp/novillage.csv" gb18030 "姓名|身份证号" "无村|ID(19600606,509)"
+run 1 "the administrator's file needs the village column" --demo --db "$demo" --as admin import resident "$tmp/novillage.csv"
+run 0 "the village worker's rows take their village" --demo --db "$demo" --as anning import resident "$tmp/novillage.csv"
+run 1 "a supervisor does not import" --demo --db "$demo" --as dudao import resident "$tmp/gb.csv"
+run 1 "a missing file" --demo --db "$demo" --as admin import resident "$tmp/none.csv"
+run 2 "no file" --demo --db "$demo" --as admin import resident
+run 2 "an unknown kind" --demo --db "$demo" --as admin import person "$tmp/gb.csv"
+run 2 "an unknown encoding" --demo --db "$demo" --as admin import resident "$tmp/gb.csv" --encoding latin1
+run 2 "an unknown option" --demo --db "$demo" --as admin import resident "$tmp/gb.csv" --fast
+run 2 "services need --form" --demo --db "$demo" --as admin import service "$tmp/gb.csv"
+sg --as admin check >"$tmp/out" 2>&1 && ok "the database checks whole" || no "check after the imports"
+
+echo "# $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
