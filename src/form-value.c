@@ -587,6 +587,32 @@ form_calculate(const struct form_field *fd, const record *r, const struct form_e
 	return out;
 }
 
+/* Whether the comma-separated list has the item. */
+static bool
+list_has(const char *list, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; *p;) {
+		size_t l = strcspn(p, ",");
+		if (l == n && strncmp(p, item, n) == 0)
+			return true;
+		p += l;
+		if (*p)
+			p++;
+	}
+	return false;
+}
+
+/* Whether value is one of the field's choices. */
+static bool
+choice_known(const struct form_field *fd, const char *value)
+{
+	for (size_t i = 0; fd->choices && i < fd->choices->n; i++)
+		if (strcmp(fd->choices->items[i].value, value) == 0)
+			return true;
+	return false;
+}
+
 char *
 form_display(const struct form_field *fd, const char *value, bool may_see)
 {
@@ -614,14 +640,27 @@ form_display(const struct form_field *fd, const char *value, bool may_see)
 		char *out = calloc(1, cap + strlen(value));
 		if (!out)
 			return NULL;
+		/* in the order of the choice list, whatever order they were
+		 * stored in (a record saved before the values were put in order,
+		 * or brought in from elsewhere, shows the same as any other);
+		 * values the list does not have come last, as they are */
+		for (size_t i = 0; fd->choices && i < fd->choices->n; i++) {
+			if (!list_has(value, fd->choices->items[i].value))
+				continue;
+			if (*out)
+				strcat(out, "、");
+			strcat(out, _(fd->choices->items[i].label));
+		}
 		for (const char *p = value; *p;) {
 			size_t l = strcspn(p, ",");
 			char *one = strndup(p, l);
 			if (!one)
 				break;
-			if (*out)
-				strcat(out, "、");
-			strcat(out, form_choice_label(fd, one));
+			if (*one && !choice_known(fd, one)) {
+				if (*out)
+					strcat(out, "、");
+				strcat(out, one);
+			}
 			free(one);
 			p += l;
 			if (*p)

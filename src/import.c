@@ -1115,9 +1115,13 @@ choices_to_values(const struct imp *im, const struct form_field *fd, const char 
 		while (e > s && e[-1] == ' ')
 			*--e = '\0';
 		const char *val = s;
+		/* the label in Chinese, in English (the form's own words), or in
+		 * the language the program runs in: export writes the last */
 		for (size_t i = 0; i < fd->choices->n; i++) {
-			const char *zh = mo_get(&im->mo, fd->choices->items[i].label);
-			if (zh && strcmp(zh, s) == 0) {
+			const char *label = fd->choices->items[i].label;
+			const char *zh = mo_get(&im->mo, label);
+			if ((zh && strcmp(zh, s) == 0) || strcmp(label, s) == 0 ||
+			    strcmp(_(label), s) == 0) {
 				val = fd->choices->items[i].value;
 				break;
 			}
