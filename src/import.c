@@ -1864,8 +1864,8 @@ save_plans(struct imp *im, store *st)
 
 /* --- the whole ------------------------------------------------------------------------- */
 
-static bool
-kind_importable(int kind)
+bool
+import_kind_importable(int kind)
 {
 	/* units and accounts have commands of their own; referrals move by steps */
 	return kind != REC_UNIT && kind != REC_USER && kind != REC_REFERRAL;
@@ -1912,7 +1912,7 @@ import_file(store *st, const char *path, const struct import_opts *o,
 		       rec_kind_label(o->kind));
 		return IMPORT_REFUSED;
 	}
-	if (!kind_importable(o->kind)) {
+	if (!import_kind_importable(o->kind)) {
 		setmsg(msg, msgsize,
 		       _("records of kind \"%s\" are not imported from files: %s"),
 		       rec_kind_label(o->kind),

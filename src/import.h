@@ -93,6 +93,10 @@ enum import_status {
 int import_file(store *st, const char *path, const struct import_opts *o,
                 struct import_result *res, char *msg, size_t msgsize);
 
+/* Whether records of kind are imported from files (units, accounts and
+ * referrals are not: they have commands and steps of their own). */
+bool import_kind_importable(int kind);
+
 /* Where the bad rows of path go: "x.csv" gives "x.bad.csv", any other
  * name gets ".bad.csv" added.  malloc'd. */
 char *import_bad_path(const char *path);

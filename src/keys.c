@@ -40,6 +40,8 @@ static const struct key_binding table[] = {
 	 N_("Refer this resident (and this need) to the unit above: a new referral")},
 	{ACT_AUDIT, KS_HOME, 8, 'T', 0, 0, N_("Audit"),
 	 N_("The audit trail: who changed what, when (supervisors and administrators)")},
+	{ACT_IMPORT, KS_HOME, 7, 'O', 0, 0, N_("Import"),
+	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is")},
 	/* the referral lists and a referral's steps: the bar shows only the
 	 * steps open to this worker on this referral now */
 	{ACT_NEW, KS_REFLIST, 3, 'A', 0, 0, N_("New"), N_("A new referral: choose the resident first")},

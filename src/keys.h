@@ -56,9 +56,10 @@ enum action {
 	ACT_BY_RECORD,  /* ... one record's */
 	ACT_BY_DATE,    /* ... from one day to another */
 	ACT_CLEAR,      /* ... every entry again */
+	ACT_IMPORT,     /* a spreadsheet's CSV file into records (ui-import.c) */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_CLEAR < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_IMPORT < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for. */
 enum key_scope {

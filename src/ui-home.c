@@ -9,6 +9,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "orgunit.h"
 #include "record.h"
 #include "text.h"
 #include "ui.h"
@@ -83,7 +84,11 @@ home_draw(struct ui *u, struct screen *s)
 	}
 	/* what the chosen entry is for */
 	ui_text(4 + UI_MENU_MAX + 1, 2, u->cols - 4, _(menu[u->sel].about), A_NORMAL);
-	ui_footer_hiding(u, KS_HOME, scope_may_audit(u->scope) ? 0 : 1ULL << ACT_AUDIT);
+	unsigned long long hide = scope_may_audit(u->scope) ? 0 : 1ULL << ACT_AUDIT;
+	/* a supervisor saves nothing, so imports nothing */
+	if (u->scope && u->scope->role == ROLE_SUPERVISOR)
+		hide |= 1ULL << ACT_IMPORT;
+	ui_footer_hiding(u, KS_HOME, hide);
 }
 
 static void
@@ -162,6 +167,10 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return home_open(u);
 	case ACT_AUDIT:
 		audit_screen_open(u);
+		return UI_REDRAW;
+	case ACT_IMPORT:
+		u->msg[0] = '\0';
+		import_screen_open(u);
 		return UI_REDRAW;
 	default:
 		return 0;

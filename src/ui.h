@@ -143,6 +143,9 @@ int referral_form_save(struct ui *u, const record *r);
 void referral_news_show(struct ui *u);
 /* The audit trail (ui-audit.c); others are told it is not theirs. */
 void audit_screen_open(struct ui *u);
+/* Importing a CSV file (ui-import.c): the form, the file, two questions,
+ * a bar while it runs, then the result to read.  Not for supervisors. */
+void import_screen_open(struct ui *u);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */

@@ -1,0 +1,451 @@
+/* ui-import.c: importing a spreadsheet's CSV file from the full-screen
+ * program (F7 on the home screen): the worker chooses the form, types the
+ * file's path and answers two questions; import.c checks and saves the
+ * rows while a bar shows how far it is, and the result (the counts, every
+ * fault with its row and column, where the bad rows went) opens to read. */
+#include "config.h"
+
+#include <curses.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <langinfo.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "import.h"
+#include "orgunit.h"
+#include "text.h"
+#include "ui.h"
+
+/* How many faults the result lists one by one; the rest are counted (with
+ * "skip bad rows" every one of them is in the file of bad rows). */
+#define SHOW_MAX 1000
+
+/* The order the forms are offered in: the home menu's. */
+static const int kind_order[] = {
+	REC_RESIDENT, REC_NEED, REC_SERVICE, REC_VOLUNTEER, REC_ORG, REC_RESOURCE, REC_PROJECT,
+};
+
+/* A growing UTF-8 text: the result. */
+struct out {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+
+static void out_add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void
+out_add(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || o->failed)
+		return;
+	if (o->len + (size_t)n + 1 > o->cap) {
+		size_t cap = (o->cap ? o->cap * 2 : 1024) + (size_t)n;
+		char *p = realloc(o->p, cap);
+		if (!p) {
+			o->failed = true;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	o->len += (size_t)n;
+}
+
+/* One import, from the choice of form to the result. */
+struct job {
+	struct ui *u;
+	const struct form *form;
+	char *path;          /* as typed: UTF-8 */
+	char *fspath;        /* as the file system names it: the locale's encoding */
+	bool skip_bad, update;
+	/* while it runs */
+	bool running, saving;
+	size_t done, total;
+	struct out faults;
+	size_t shown, left;
+};
+
+static void
+job_free(struct job *j)
+{
+	if (!j)
+		return;
+	free(j->path);
+	free(j->fspath);
+	free(j->faults.p);
+	free(j);
+}
+
+static bool
+locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return !cs || strcmp(cs, "UTF-8") == 0 || strcmp(cs, "ANSI_X3.4-1968") == 0;
+}
+
+/* What the locale's C library says (strerror) in the program's UTF-8. */
+static char *
+locale_text_utf8(const char *s)
+{
+	char *out = NULL;
+	size_t outlen;
+	if (locale_utf8() || text_utf8_valid(s, strlen(s), NULL))
+		return strdup(s);
+	if (text_conv("UTF-8", nl_langinfo(CODESET), s, strlen(s), &out, &outlen, NULL) !=
+	    TEXT_CONV_OK)
+		return strdup("?");
+	return out;
+}
+
+/* The path typed (UTF-8) as the file system has it: on a GB18030 terminal
+ * the names of files are GB18030 bytes, as the command line's arguments
+ * are.  A leading "~/" is the worker's home folder.  NULL: it cannot be
+ * written in the locale's encoding. */
+static char *
+path_for_fs(const char *typed)
+{
+	char *full = NULL;
+	const char *home = getenv("HOME");
+	if (typed[0] == '~' && (typed[1] == '/' || !typed[1]) && home && *home) {
+		if (asprintf(&full, "%s%s", home, typed + 1) < 0)
+			return NULL;
+	} else if (!(full = strdup(typed))) {
+		return NULL;
+	}
+	if (locale_utf8())
+		return full;
+	char *out = NULL;
+	size_t outlen;
+	int err = text_conv(nl_langinfo(CODESET), "UTF-8", full, strlen(full), &out, &outlen, NULL);
+	free(full);
+	return err == TEXT_CONV_OK ? out : NULL;
+}
+
+/* msg with every fspath in it said as typed, so that a GB18030 name does
+ * not reach the screen as bytes of another encoding. */
+static char *
+said_with_path(const char *msg, const struct job *j)
+{
+	struct out o = {0};
+	size_t flen = strlen(j->fspath);
+	const char *p = msg;
+	for (const char *hit; flen && strcmp(j->fspath, j->path) != 0 && (hit = strstr(p, j->fspath));
+	     p = hit + flen)
+		out_add(&o, "%.*s%s", (int)(hit - p), p, j->path);
+	out_add(&o, "%s", p);
+	if (o.failed) {
+		free(o.p);
+		return strdup(msg);
+	}
+	return o.p;
+}
+
+/* --- the bar, while it runs ---------------------------------------------------------- */
+
+static void
+progress_draw(struct ui *u, struct screen *s)
+{
+	struct job *j = s->data;
+	erase();
+	ui_title(u, _("Import from a spreadsheet"));
+	char line[1024];
+	snprintf(line, sizeof line, "%s %s", _("File:"), j->path);
+	ui_text(2, 2, u->cols - 4, line, A_NORMAL);
+	snprintf(line, sizeof line, "%s %s", _("Form:"), _(j->form->title));
+	ui_text(3, 2, u->cols - 4, line, A_NORMAL);
+	if (!j->total) {
+		ui_text(5, 2, u->cols - 4, _("Reading the file ..."), A_BOLD);
+	} else {
+		/* each stage, checking then saving, fills the bar once */
+		snprintf(line, sizeof line, "%s %zu/%zu", j->saving ? _("saving") : _("checking"),
+		         j->done, j->total);
+		ui_text(5, 2, u->cols - 4, line, A_BOLD);
+		int width = u->cols - 14;
+		size_t fill = j->done >= j->total ? (size_t)width
+		                                  : (size_t)width * j->done / j->total;
+		const char *full = locale_utf8() ? "█" : "#";
+		char bar[1024 * 3 + 8];
+		size_t n = 0;
+		bar[n++] = '[';
+		for (int i = 0; i < width && n + 4 < sizeof bar - 2; i++) {
+			const char *c = (size_t)i < fill ? full : ".";
+			size_t cl = strlen(c);
+			memcpy(bar + n, c, cl);
+			n += cl;
+		}
+		bar[n++] = ']';
+		bar[n] = '\0';
+		ui_text(7, 2, width + 2, bar, A_NORMAL);
+		snprintf(line, sizeof line, "%3zu%%", j->done * 100 / j->total);
+		ui_text(7, 5 + width, 5, line, A_BOLD);
+	}
+	ui_text(9, 2, u->cols - 4, _("Rows with faults are listed when it ends."), A_NORMAL);
+	ui_footer_hiding(u, KS_TEXT, ~0ULL);
+}
+
+static const struct screen_ops progress_screen = {
+	.scope = KS_TEXT, .draw = progress_draw,
+};
+
+/* The import runs inside a key handler, so the loop cannot draw until it
+ * ends: the bar is drawn from here, by the screen's own draw function. */
+static void
+on_progress(bool saving, size_t done, size_t total, void *ctx)
+{
+	struct job *j = ctx;
+	struct ui *u = j->u;
+	j->saving = saving;
+	j->done = done;
+	j->total = total;
+	if (u->top && u->top->ops == &progress_screen && u->rows >= 24 && u->cols >= 80) {
+		progress_draw(u, u->top);
+		refresh();
+	}
+}
+
+static void
+on_problem(const struct import_problem *p, void *ctx)
+{
+	struct job *j = ctx;
+	if (j->shown >= SHOW_MAX) {
+		j->left++;
+		return;
+	}
+	j->shown++;
+	const char *what = p->warning ? _("note") : _("error");
+	if (p->row && p->column)
+		out_add(&j->faults, _("row %zu, column \"%s\": %s: %s\n"), p->row, p->column, what,
+		        p->msg);
+	else if (p->row)
+		out_add(&j->faults, _("row %zu: %s: %s\n"), p->row, what, p->msg);
+	else
+		out_add(&j->faults, "%s: %s\n", what, p->msg);
+}
+
+/* --- running it ------------------------------------------------------------------------ */
+
+static const char *
+encoding_name(int e)
+{
+	return e == IMPORT_UTF8 ? "UTF-8" : e == IMPORT_GBK ? "GBK" : "GB18030";
+}
+
+static void
+job_run(struct ui *u, struct job *j)
+{
+	struct import_result res;
+	memset(&res, 0, sizeof res);
+	char msg[1024] = "";
+	int status;
+	int fd = open(j->fspath, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		/* said here, so that the C library's words come in UTF-8 */
+		char *why = locale_text_utf8(strerror(errno));
+		snprintf(msg, sizeof msg, _("cannot read %s: %s"), j->path, why ? why : "?");
+		free(why);
+		status = IMPORT_REFUSED;
+	} else {
+		close(fd);
+		struct form_env env = ui_form_env(u);
+		struct import_opts o = {
+			.kind = j->form->kind,
+			.fs = u->forms,
+			.form = j->form,
+			.encoding = IMPORT_AUTO,
+			.skip_bad = j->skip_bad,
+			.update = j->update,
+			.scope = u->scope,
+			.env = &env,
+			.report = on_problem,
+			.progress = on_progress,
+			.ctx = j,
+		};
+		u->msg[0] = '\0';
+		ui_push(u, &progress_screen, j);
+		if (u->top && u->top->ops == &progress_screen) {
+			on_progress(false, 0, 0, j);
+			status = import_file(u->st, j->fspath, &o, &res, msg, sizeof msg);
+			ui_pop(u);
+		} else {
+			snprintf(msg, sizeof msg, "%s", _("The computer ran out of memory."));
+			status = IMPORT_REFUSED;
+		}
+	}
+
+	struct out r = {0};
+	char *said = msg[0] ? said_with_path(msg, j) : NULL;
+	out_add(&r, "%s %s\n", _("File:"), j->path);
+	out_add(&r, "%s %s\n\n", _("Form:"), _(j->form->title));
+	if (status == IMPORT_REFUSED) {
+		out_add(&r, "%s\n%s\n", _("Nothing was imported."), said ? said : "");
+	} else if (status == IMPORT_FAILED) {
+		out_add(&r, "%s\n", said ? said : "");
+		if (form_field(j->form, "idnum"))
+			out_add(&r, "%s\n",
+			        _("Here: import the same file again and answer y to updating the records "
+			          "registered already."));
+	} else if (status == IMPORT_BAD_ROWS && !j->skip_bad) {
+		out_add(&r, "%s\n",
+		        _("Nothing was imported: mend the rows below in the spreadsheet and import the "
+		          "file again, or import it again answering yes to importing the good rows "
+		          "alone."));
+	} else if (status == IMPORT_BAD_ROWS) {
+		out_add(&r, "%s\n", _("The good rows were imported; the bad rows below were not."));
+	} else {
+		out_add(&r, "%s\n", _("Every row was imported."));
+	}
+	if (status != IMPORT_REFUSED)
+		out_add(&r, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read "
+		              "as %s).\n"),
+		        res.imported, res.updated, res.bad, res.duplicates, res.rows,
+		        encoding_name(res.encoding));
+	if (res.bad_written) {
+		char *bad = import_bad_path(j->path);
+		out_add(&r, _("The bad rows are in %s, with a column saying what is wrong in each: "
+		              "mend them there and import that file.\n"),
+		        bad ? bad : "?");
+		free(bad);
+	}
+	free(said);
+	if (j->faults.len) {
+		out_add(&r, "\n%s\n", _("Faults, by row and column (the header is row 1):"));
+		out_add(&r, "%s", j->faults.p);
+	}
+	if (j->left)
+		out_add(&r, _("... and %zu more.\n"), j->left);
+
+	if (status == IMPORT_OK)
+		ui_message(u, _("Imported: %zu new, %zu updated."), res.imported, res.updated);
+	else if (status == IMPORT_BAD_ROWS && j->skip_bad)
+		ui_message(u, _("Imported: %zu new, %zu updated; %zu rows were bad."), res.imported,
+		           res.updated, res.bad);
+	else if (status == IMPORT_FAILED)
+		ui_message(u, "%s", _("The import stopped part way: read the result."));
+	else
+		ui_message(u, "%s", _("Nothing was imported."));
+	if (r.failed)
+		ui_message(u, "%s", _("The computer ran out of memory."));
+	else
+		ui_show_text(u, _("Import: the result"), r.p);
+	free(r.p);
+	job_free(j);
+}
+
+/* --- the questions --------------------------------------------------------------------- */
+
+static void
+update_answered(struct ui *u, void *data, bool yes)
+{
+	struct job *j = data;
+	j->update = yes;
+	job_run(u, j);
+}
+
+static void
+skip_answered(struct ui *u, void *data, bool yes)
+{
+	struct job *j = data;
+	j->skip_bad = yes;
+	/* only records with an ID number are matched to those registered */
+	if (form_field(j->form, "idnum"))
+		ui_ask(u,
+		       _("A row whose ID number is registered already: update that record with the "
+		         "row's values? (n: the row is counted as a duplicate)"),
+		       update_answered, j);
+	else
+		job_run(u, j);
+}
+
+static void
+path_typed(struct ui *u, void *data, const char *text)
+{
+	struct job *j = data;
+	size_t len = text ? strlen(text) : 0;
+	while (len && (text[len - 1] == ' ' || text[len - 1] == '\t'))
+		len--;
+	if (!len) {
+		if (text)
+			ui_message(u, "%s", _("No file was given: nothing was imported."));
+		job_free(j);
+		return;
+	}
+	if (!(j->path = strndup(text, len))) {
+		job_free(j);
+		return;
+	}
+	if (!(j->fspath = path_for_fs(j->path))) {
+		ui_message(u, _("The name %s cannot be written in this terminal's encoding (%s): "
+		                "rename the file with letters and digits."),
+		           j->path, nl_langinfo(CODESET));
+		job_free(j);
+		return;
+	}
+	ui_ask(u,
+	       _("Rows with faults: import the good rows and write the bad ones to a file beside "
+	         "it? (n: nothing is imported while a row is bad)"),
+	       skip_answered, j);
+}
+
+static void
+form_chosen(struct ui *u, void *data, const char *value)
+{
+	struct job *j = data;
+	j->form = value ? formset_find(u->forms, value) : NULL;
+	if (!j->form) {
+		job_free(j);
+		return;
+	}
+	char question[512];
+	snprintf(question, sizeof question,
+	         _("%s: the CSV file to import (~ is your home folder):"),
+	         _(j->form->title));
+	ui_prompt(u, question, "", path_typed, j);
+}
+
+void
+import_screen_open(struct ui *u)
+{
+	if (u->scope && u->scope->role == ROLE_SUPERVISOR) {
+		ui_message(u, "%s",
+		           _("a supervisor reads records and saves none: importing is for the workers "
+		             "of a village or township, or an administrator"));
+		return;
+	}
+	struct form *forms[64];
+	size_t n = 0;
+	bool taken[64] = {false};
+	size_t nf = u->forms->nforms < 64 ? u->forms->nforms : 64;
+	/* the menu's order first, then any other form a folder of forms adds */
+	for (size_t k = 0; k <= sizeof kind_order / sizeof kind_order[0]; k++)
+		for (size_t i = 0; i < nf; i++) {
+			struct form *f = u->forms->forms[i];
+			if (taken[i] || !import_kind_importable(f->kind) ||
+			    (k < sizeof kind_order / sizeof kind_order[0] && f->kind != kind_order[k]))
+				continue;
+			taken[i] = true;
+			forms[n++] = f;
+		}
+	if (!n) {
+		ui_message(u, "%s", _("No form here has records to import."));
+		return;
+	}
+	struct job *j = calloc(1, sizeof *j);
+	if (!j) {
+		ui_message(u, "%s", _("The computer ran out of memory."));
+		return;
+	}
+	j->u = u;
+	pick_form(u, _("Import from a spreadsheet: which form?"), forms, n, form_chosen, j);
+}

@@ -1,0 +1,338 @@
+/* check-importscreen.c: importing a spreadsheet's CSV file from the
+ * full-screen program (ui-import.c), the real program in a
+ * pseudo-terminal read through libvterm, on a UTF-8 and on a GB18030
+ * terminal: a GB18030 file with a Chinese name (typed in the terminal's
+ * encoding, found on disk in the locale's) imported into the demo's
+ * village and its residents found in the list; a bad file: every fault
+ * with its row and column, and nothing imported; a file of 3000 rows
+ * showing the bar; a supervisor not offered the import. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "testdb.h"
+#include "text.h"
+#include "vt.h"
+
+#define WAIT_MS 20000
+#define KEY_F7 "\033[18~"
+#define KEY_F10 "\033[21~"
+#define KEY_ESC "\033"
+#define KEY_ENTER "\r"
+#define KEY_CTRL_O "\017"
+
+static const struct {
+	const char *encoding;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+/* The demo database in dir as the one running the test (a village worker
+ * of 安宁村), or as login. */
+static vt *
+start(const char *dir, int term, const char *login)
+{
+	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
+	if (!login)
+		argv[4] = NULL;
+	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	return t;
+}
+
+static void
+expect(vt *t, const char *text)
+{
+	if (!vt_wait_text(t, text, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("\"%s\" never showed", text);
+	}
+}
+
+static void
+keys(vt *t, const char *k)
+{
+	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
+	vt_pump(t, 150);
+}
+
+static void
+type(vt *t, const char *text)
+{
+	ck_assert_int_eq(vt_type(t, text), 0);
+	vt_pump(t, 150);
+}
+
+static void
+quit(vt *t)
+{
+	int status;
+	for (int i = 0; i < 4; i++)
+		keys(t, KEY_F10);
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not quit");
+	}
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+}
+
+/* An ID number of 安宁村's county born on date (YYYYMMDD), with its
+ * GB 11643 check character. */
+static void
+idnum(char out[19], const char *date, int seq)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	snprintf(out, 19, "510421%.8s%03d", date, seq % 1000);
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* The name the file system has for the UTF-8 name in the terminal's
+ * locale: GB18030 bytes under zh_CN.GB18030, as a Chinese Windows or a
+ * GBK server keeps them. */
+static char *
+fs_name(int term, const char *utf8)
+{
+	if (strcmp(terms[term].encoding, "UTF-8") == 0)
+		return strdup(utf8);
+	char *out;
+	size_t len;
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", utf8, strlen(utf8), &out, &len, NULL),
+	                 TEXT_CONV_OK);
+	return out;
+}
+
+/* Write utf8 to path (a name in UTF-8, made the file system's for term)
+ * in GB18030, as Excel on a Chinese Windows saves CSV. */
+static void
+write_gb18030(int term, const char *path, const char *utf8)
+{
+	char *data, *name = fs_name(term, path);
+	size_t len;
+	ck_assert_int_eq(text_conv("GB18030", "UTF-8", utf8, strlen(utf8), &data, &len, NULL),
+	                 TEXT_CONV_OK);
+	FILE *f = fopen(name, "wb");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_uint_eq(fwrite(data, 1, len, f), len);
+	ck_assert_int_eq(fclose(f), 0);
+	free(data);
+	free(name);
+}
+
+/* F7 on the home screen, the residents' form, the path, and the two
+ * answers. */
+static void
+import_file(vt *t, const char *path, const char *skip_bad, const char *update)
+{
+	expect(t, "主菜单");
+	expect(t, "F7 导入");
+	keys(t, KEY_F7);
+	expect(t, "从表格导入：哪个表单");
+	type(t, "1");                      /* residents come first */
+	expect(t, "要导入的 CSV 文件");
+	type(t, path);
+	keys(t, KEY_ENTER);
+	expect(t, "有错的行");
+	type(t, skip_bad);
+	expect(t, "身份证号已登记的行");
+	/* not type(): its pause would read the bar's frames unseen */
+	ck_assert_int_eq(vt_type(t, update), 0);
+}
+
+/* Search the residents' list for an ID number's first digits. */
+static void
+find_resident(vt *t, const char *idprefix)
+{
+	keys(t, KEY_ESC);                  /* from the result to the home screen */
+	expect(t, "主菜单");
+	type(t, "1");
+	expect(t, "查找");
+	type(t, idprefix);
+}
+
+START_TEST(test_import_residents)
+{
+	char *dir = testdb_dir("impscr");
+	char *files = testdb_dir("impcsv");
+	char path[4096], csv[1024], id[3][19];
+	for (int i = 0; i < 3; i++)
+		idnum(id[i], "19900101", 11 + i);
+	snprintf(csv, sizeof csv,
+	         "姓名,身份证号,性别,住址\r\n"
+	         "王𠈌导,%s,男,\"安宁村3组, 5号\"\r\n"
+	         "李导入,%s,女,安宁村3组\r\n"
+	         "张导入,%s,女,\r\n",
+	         id[0], id[1], id[2]);
+	snprintf(path, sizeof path, "%s/安宁村居民𠈌.csv", files);
+	write_gb18030(_i, path, csv);
+
+	vt *t = start(dir, _i, NULL);
+	import_file(t, path, "n", "n");
+	expect(t, "导入结果");
+	expect(t, "全部行都已导入");
+	expect(t, "导入 3 条，更新 0 条，有错 0 行，重复 0 行（共 3 行，按 GB18030 读取）");
+	expect(t, "安宁村居民𠈌.csv");      /* the name as typed */
+	/* in the list, with the name outside the BMP */
+	find_resident(t, "5104211990010101");
+	expect(t, "王𠈌导");
+	expect(t, "李导入");
+
+	/* the same file again: every row a duplicate, nothing saved */
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	import_file(t, path, "n", "n");
+	expect(t, "没有导入任何内容");
+	expect(t, "重复 3 行");
+	expect(t, "第 2 行");
+	quit(t);
+	vt_free(t);
+	testdb_rm(files);
+	testdb_rm(dir);
+}
+END_TEST
+
+START_TEST(test_bad_file)
+{
+	char *dir = testdb_dir("impscr");
+	char *files = testdb_dir("impcsv");
+	char path[4096], csv[1024], good[19], bad[19];
+	idnum(good, "19910202", 21);
+	idnum(bad, "19910202", 22);
+	bad[17] = bad[17] == '1' ? '2' : '1';   /* a wrong check character */
+	snprintf(csv, sizeof csv,
+	         "姓名,身份证号,性别\r\n"
+	         "赵好行,%s,男\r\n"
+	         "钱错行,%s,女\r\n"
+	         ",%.17s0,男\r\n",
+	         good, bad, good);
+	snprintf(path, sizeof path, "%s/有错的表.csv", files);
+	write_gb18030(_i, path, csv);
+
+	vt *t = start(dir, _i, NULL);
+	import_file(t, path, "n", "n");
+	expect(t, "导入结果");
+	expect(t, "没有导入任何内容");
+	expect(t, "导入 0 条");
+	/* each fault with its row and column */
+	expect(t, "第 3 行，“身份证号”列");
+	expect(t, "第 4 行");
+	/* and the good row was not saved either */
+	find_resident(t, "5104211991020202");
+	expect(t, "没有找到");
+	ck_assert_msg(strstr(vt_screen(t), "赵好行") == NULL, "a row of a bad file was imported");
+	quit(t);
+	vt_free(t);
+
+	/* the good rows alone: the bad ones written beside the file */
+	t = start(dir, _i, NULL);
+	import_file(t, path, "y", "n");
+	expect(t, "导入结果");
+	expect(t, "导入 1 条，更新 0 条，有错 2 行");
+	expect(t, "有错的表.bad.csv");
+	find_resident(t, "5104211991020202");
+	expect(t, "赵好行");
+	quit(t);
+	vt_free(t);
+	char badpath[4096];
+	snprintf(badpath, sizeof badpath, "%s/有错的表.bad.csv", files);
+	char *name = fs_name(_i, badpath);
+	ck_assert_msg(access(name, R_OK) == 0, "no file of bad rows");
+	free(name);
+	testdb_rm(files);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* 3000 rows: the bar shows while they are checked and saved. */
+START_TEST(test_progress_bar)
+{
+	char *dir = testdb_dir("impscr");
+	char *files = testdb_dir("impcsv");
+	enum { ROWS = 3000 };
+	size_t cap = 64 + ROWS * 48;
+	char *csv = malloc(cap);
+	ck_assert_ptr_nonnull(csv);
+	size_t n = (size_t)snprintf(csv, cap, "姓名,身份证号\r\n");
+	for (int i = 0; i < ROWS; i++) {
+		char id[19], date[9];
+		/* born 2000 to 2002: none of the demo's residents */
+		snprintf(date, sizeof date, "%04d01%02d", 2000 + i / 1000, 1 + i % 28);
+		idnum(id, date, i / 28 % 1000);
+		n += (size_t)snprintf(csv + n, cap - n, "批量%d,%s\r\n", i, id);
+	}
+	char path[4096];
+	snprintf(path, sizeof path, "%s/三千人.csv", files);
+	write_gb18030(_i, path, csv);
+	free(csv);
+
+	vt *t = start(dir, _i, NULL);
+	import_file(t, path, "n", "n");
+	/* the bar (drawn below the count, so the count of its frame is on
+	 * the screen when it is), and rows done / total */
+	expect(t, _i == 0 ? "[█" : "[#");
+	const char *screen = vt_screen(t);
+	ck_assert_msg(strstr(screen, "/3000") != NULL, "no rows done / total");
+	ck_assert_msg(strstr(screen, "正在检查") || strstr(screen, "正在保存"), "no stage shown");
+	expect(t, "导入 3000 条，更新 0 条，有错 0 行，重复 0 行（共 3000 行");
+	find_resident(t, "批量2999");
+	expect(t, "51042120020104");
+	quit(t);
+	vt_free(t);
+	testdb_rm(files);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* A supervisor saves nothing: no F7 on the bar, and F7 says why. */
+START_TEST(test_supervisor)
+{
+	char *dir = testdb_dir("impscr");
+	vt *t = start(dir, _i, "dudao");
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);                   /* what is new, if anything */
+	expect(t, "F8 审计");
+	ck_assert_msg(strstr(vt_screen(t), "F7 导入") == NULL, "a supervisor is offered the import");
+	keys(t, KEY_CTRL_O);
+	expect(t, "督导只查看记录、不保存记录");
+	ck_assert_msg(strstr(vt_screen(t), "哪个表单") == NULL, "a supervisor chooses a form");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("importscreen");
+	TCase *tc = tcase_create("importscreen");
+	tcase_set_timeout(tc, 180);
+	tcase_add_loop_test(tc, test_import_residents, 0, 2);
+	tcase_add_loop_test(tc, test_bad_file, 0, 2);
+	tcase_add_loop_test(tc, test_progress_bar, 0, 2);
+	tcase_add_loop_test(tc, test_supervisor, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
