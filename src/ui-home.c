@@ -142,7 +142,8 @@ static int
 home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
 	(void)s;
-	if (!is_key && key >= L'1' && key < L'1' + UI_MENU_MAX) {
+	/* a digit chooses an entry; Esc and a digit is an F-key (Esc 7: F7) */
+	if (a == ACT_NONE && !is_key && key >= L'1' && key < L'1' + UI_MENU_MAX) {
 		u->sel = (int)(key - L'1');
 		a = ACT_OPEN;
 	}

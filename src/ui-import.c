@@ -1,6 +1,6 @@
 /* ui-import.c: importing a spreadsheet's CSV file from the full-screen
- * program (F7 on the home screen): the worker chooses the form, types the
- * file's path and answers two questions; import.c checks and saves the
+ * program (F7 on the home screen): the worker chooses the form, answers
+ * two questions and types the file's path; import.c checks and saves the
  * rows while a bar shows how far it is, and the result (the counts, every
  * fault with its row and column, where the bad rows went) opens to read. */
 #include "config.h"
@@ -345,29 +345,8 @@ job_run(struct ui *u, struct job *j)
 
 /* --- the questions --------------------------------------------------------------------- */
 
-static void
-update_answered(struct ui *u, void *data, bool yes)
-{
-	struct job *j = data;
-	j->update = yes;
-	job_run(u, j);
-}
-
-static void
-skip_answered(struct ui *u, void *data, bool yes)
-{
-	struct job *j = data;
-	j->skip_bad = yes;
-	/* only records with an ID number are matched to those registered */
-	if (form_field(j->form, "idnum"))
-		ui_ask(u,
-		       _("A row whose ID number is registered already: update that record with the "
-		         "row's values? (n: the row is counted as a duplicate)"),
-		       update_answered, j);
-	else
-		job_run(u, j);
-}
-
+/* The questions come first and the file last, so that Esc at the file,
+ * the last step, leaves without importing (a question's Esc means no). */
 static void
 path_typed(struct ui *u, void *data, const char *text)
 {
@@ -392,10 +371,39 @@ path_typed(struct ui *u, void *data, const char *text)
 		job_free(j);
 		return;
 	}
-	ui_ask(u,
-	       _("Rows with faults: import the good rows and write the bad ones to a file beside "
-	         "it? (n: nothing is imported while a row is bad)"),
-	       skip_answered, j);
+	job_run(u, j);
+}
+
+static void
+ask_path(struct ui *u, struct job *j)
+{
+	char question[512];
+	snprintf(question, sizeof question, _("%s: the CSV file to import (~ is your home folder):"),
+	         _(j->form->title));
+	ui_prompt(u, question, "", path_typed, j);
+}
+
+static void
+update_answered(struct ui *u, void *data, bool yes)
+{
+	struct job *j = data;
+	j->update = yes;
+	ask_path(u, j);
+}
+
+static void
+skip_answered(struct ui *u, void *data, bool yes)
+{
+	struct job *j = data;
+	j->skip_bad = yes;
+	/* only records with an ID number are matched to those registered */
+	if (form_field(j->form, "idnum"))
+		ui_ask(u,
+		       _("A row whose ID number is registered already: update that record with the "
+		         "row's values? (n: the row is counted as a duplicate)"),
+		       update_answered, j);
+	else
+		ask_path(u, j);
 }
 
 static void
@@ -407,11 +415,10 @@ form_chosen(struct ui *u, void *data, const char *value)
 		job_free(j);
 		return;
 	}
-	char question[512];
-	snprintf(question, sizeof question,
-	         _("%s: the CSV file to import (~ is your home folder):"),
-	         _(j->form->title));
-	ui_prompt(u, question, "", path_typed, j);
+	ui_ask(u,
+	       _("Rows with faults: import the good rows and write the bad ones to a file beside "
+	         "it? (n: nothing is imported while a row is bad)"),
+	       skip_answered, j);
 }
 
 void
