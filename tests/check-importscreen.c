@@ -335,7 +335,28 @@ START_TEST(test_cancel)
 	expect(t, "导入结果");
 	expect(t, "没有导入任何内容");
 	expect(t, "无法读取 /没有这个文件.csv");
+	/* a file import.c refuses: its name in the message as typed, not in
+	 * the file system's GB18030 */
+	char *files = testdb_dir("impcsv");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/空表𠈌.csv", files);
+	write_gb18030(_i, path, "");
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	keys(t, KEY_F7);
+	expect(t, "从表格导入：哪个表单");
+	type(t, "1");
+	expect(t, "有错的行");
+	type(t, "n");
+	expect(t, "身份证号已登记的行");
+	type(t, "n");
+	expect(t, "要导入的 CSV 文件");
+	type(t, path);
+	keys(t, KEY_ENTER);
+	expect(t, "导入结果");
+	expect(t, "空表𠈌.csv 是空的");
 	quit(t);
+	testdb_rm(files);
 	vt_free(t);
 	testdb_rm(dir);
 }
