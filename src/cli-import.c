@@ -13,6 +13,7 @@
 #include "i18n.h"
 #include "import.h"
 #include "paths.h"
+#include "text.h"
 
 /* How many faults are printed; the rest are counted (and all of them go
  * into the file of bad rows with --skip-bad). */
@@ -38,13 +39,24 @@ import_report(const struct import_problem *p, void *ctx)
 	}
 	s->said++;
 	const char *what = p->warning ? _("note") : _("error");
-	if (p->row && p->column)
-		say(stderr, _("%s: row %zu, column \"%s\": %s: %s\n"), s->file, p->row, p->column,
-		    what, p->msg);
+	/* the header and the message (which may quote a cell) are the file's
+	 * text: never raw to the terminal */
+	char *column = p->column ? text_sanitize(p->column, strlen(p->column), 0) : NULL;
+	char *msg = text_sanitize(p->msg, strlen(p->msg), 0);
+	if (!msg || (p->column && !column)) {
+		free(column);
+		free(msg);
+		return;
+	}
+	if (p->row && column)
+		say(stderr, _("%s: row %zu, column \"%s\": %s: %s\n"), s->file, p->row, column,
+		    what, msg);
 	else if (p->row)
-		say(stderr, _("%s: row %zu: %s: %s\n"), s->file, p->row, what, p->msg);
+		say(stderr, _("%s: row %zu: %s: %s\n"), s->file, p->row, what, msg);
 	else
-		say(stderr, "%s: %s: %s\n", s->file, what, p->msg);
+		say(stderr, "%s: %s: %s\n", s->file, what, msg);
+	free(column);
+	free(msg);
 }
 
 /* "checking 1200/100000", then "saving ...", rewritten in place on a
@@ -187,6 +199,12 @@ cmd_import(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "\r\033[K");
 	if (s.left)
 		say(stderr, _("%s: ... and %zu more errors.\n"), a.file, s.left);
+	/* msg may name a header or a cell of the file */
+	char *clean = text_sanitize(msg, strlen(msg), 0);
+	if (clean) {
+		snprintf(msg, sizeof msg, "%s", clean);
+		free(clean);
+	}
 	if (status == IMPORT_REFUSED) {
 		say(stderr, _("shegong: import: %s\n"), msg);
 		say(stderr, "%s\n", _("Nothing was imported."));

@@ -19,7 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -496,6 +498,33 @@ grow(store *st)
 	return store_map_error(mdb_env_set_mapsize(st->env, want));
 }
 
+/* Below this much room the disk counts as full. */
+#define FULL_BELOW ((uint64_t)1 << 20)
+
+/* LMDB reports a write cut short as EIO whatever the cause, so a disk
+ * that fills part way through a commit (one write takes the last of the
+ * space) comes back as an input/output error, and the worker would be
+ * told the disk is failing.  Tell the two apart: no room left on the
+ * file system, or the file at the size the process may write
+ * (RLIMIT_FSIZE), is a full disk, which freeing space mends. */
+static int
+io_or_full(store *st, int err)
+{
+	if (err != STORE_IO)
+		return err;
+	struct statvfs vs;
+	if (statvfs(st->dir, &vs) == 0 && (uint64_t)vs.f_bavail * vs.f_frsize < FULL_BELOW)
+		return STORE_DISKFULL;
+	struct rlimit rl;
+	mdb_filehandle_t fd;
+	struct stat sb;
+	if (getrlimit(RLIMIT_FSIZE, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY &&
+	    mdb_env_get_fd(st->env, &fd) == 0 && fstat(fd, &sb) == 0 &&
+	    (uint64_t)sb.st_size + FULL_BELOW > (uint64_t)rl.rlim_cur)
+		return STORE_DISKFULL;
+	return err;
+}
+
 /* --- transactions ------------------------------------------------------- */
 
 static int
@@ -540,7 +569,7 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 		if (!err && rc && rc != STORE_STOP)
 			err = rc;
 		if (!err) {
-			err = store_map_error(mdb_txn_commit(t.txn));
+			err = io_or_full(st, store_map_error(mdb_txn_commit(t.txn)));
 			if (!err)
 				return rc;
 		} else {

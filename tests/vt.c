@@ -46,6 +46,14 @@ struct vt {
 	size_t tail_len;
 
 	size_t received;
+	/* Everything the program wrote, as it came (before any decoding),
+	 * for tests that look for bytes that must never be sent; what the
+	 * title was set to (OSC 0/2) and how many other OSC strings (52: the
+	 * clipboard) arrived. */
+	char *raw;
+	size_t raw_len, raw_cap;
+	char *title;
+	size_t osc_other;
 
 	/* REP expansion (see vt_emit): where the scanner is in the output,
 	 * the last graphic character printed, and an ESC or CSI held back
@@ -105,11 +113,35 @@ vt_on_settermprop(VTermProp prop, VTermValue *val, void *user)
 		t->altscreen = val->boolean;
 	else if (prop == VTERM_PROP_CURSORVISIBLE)
 		t->cursor_visible = val->boolean;
+	else if (prop == VTERM_PROP_TITLE && val->string != NULL) {
+		char *p = strdup(val->string);
+		if (p != NULL) {
+			free(t->title);
+			t->title = p;
+		}
+	}
 	return 1;
 }
 
 static const VTermScreenCallbacks vt_screen_callbacks = {
 	.settermprop = vt_on_settermprop,
+};
+
+/* OSC strings libvterm does not handle itself (52, the clipboard, and
+ * any other): counted, never obeyed. */
+static int
+vt_on_osc(const char *command, size_t cmdlen, void *user)
+{
+	vt *t = user;
+
+	(void)command;
+	(void)cmdlen;
+	t->osc_other++;
+	return 1;
+}
+
+static const VTermParserCallbacks vt_fallbacks = {
+	.osc = vt_on_osc,
 };
 
 /* Send libvterm's pending answers.  Non-blocking and best effort: what
@@ -273,6 +305,20 @@ static void
 vt_feed(vt *t, const char *data, size_t len)
 {
 	t->received += len;
+	if (t->raw_len + len > t->raw_cap) {
+		size_t cap = t->raw_cap ? t->raw_cap * 2 : 65536;
+		while (cap < t->raw_len + len)
+			cap *= 2;
+		char *p = realloc(t->raw, cap);
+		if (p != NULL) {
+			t->raw = p;
+			t->raw_cap = cap;
+		}
+	}
+	if (t->raw_len + len <= t->raw_cap) {
+		memcpy(t->raw + t->raw_len, data, len);
+		t->raw_len += len;
+	}
 	if (t->from_term == (iconv_t)-1)
 		vt_emit(t, data, len);
 	else
@@ -432,6 +478,7 @@ vt_spawn(char *const argv[], char *const env[], int rows, int cols,
 	vterm_output_set_callback(t->term, vt_on_output, t);
 	t->screen = vterm_obtain_screen(t->term);
 	vterm_screen_set_callbacks(t->screen, &vt_screen_callbacks, t);
+	vterm_screen_set_unrecognised_fallbacks(t->screen, &vt_fallbacks, t);
 	/* Without this the screen layer refuses the switch and a program's
 	 * alternate screen would overwrite the normal one. */
 	vterm_screen_enable_altscreen(t->screen, 1);
@@ -750,6 +797,25 @@ vt_bytes_received(vt *t)
 	return t->received;
 }
 
+const char *
+vt_raw(vt *t, size_t *len)
+{
+	*len = t->raw_len;
+	return t->raw != NULL ? t->raw : "";
+}
+
+const char *
+vt_title(vt *t)
+{
+	return t->title;
+}
+
+size_t
+vt_osc_count(vt *t)
+{
+	return t->osc_other;
+}
+
 /* --- ending -------------------------------------------------------------- */
 
 int
@@ -820,6 +886,8 @@ vt_free(vt *t)
 	if (t->to_term != (iconv_t)-1)
 		iconv_close(t->to_term);
 	free(t->reply);
+	free(t->raw);
+	free(t->title);
 	free(t->screen_text);
 	free(t->row_text);
 	free(t);

@@ -65,6 +65,15 @@ bool vt_cursor_visible(vt *t);
 int vt_resize(vt *t, int rows, int cols);
 /* Total bytes the program has written to the terminal so far. */
 size_t vt_bytes_received(vt *t);
+/* Every byte the program has written so far, as written (before a
+ * GB18030 terminal's decoding); belongs to t, valid until the next call
+ * on t.  For tests that look for what must never be sent. */
+const char *vt_raw(vt *t, size_t *len);
+/* The window title the program set (OSC 0 or 2), or NULL if it never
+ * set one. */
+const char *vt_title(vt *t);
+/* How many other OSC strings (52: the clipboard) the terminal received. */
+size_t vt_osc_count(vt *t);
 
 /* Send a signal to the program. */
 int vt_kill(vt *t, int sig);
