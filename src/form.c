@@ -253,6 +253,12 @@ field_prop(struct parser *p, const char *key, const char *v)
 	if (strcmp(key, "pattern") == 0) {
 		if (!set_str(p, &fd->pattern, v))
 			return false;
+		/* a second pattern (or a form's block changing an included
+		 * field's) replaces the first: free what that compiled */
+		if (fd->has_re) {
+			regfree(&fd->re);
+			fd->has_re = false;
+		}
 		char *anch;
 		if (asprintf(&anch, "^(%s)$", v) < 0)
 			return oom(p);

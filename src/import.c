@@ -1898,9 +1898,12 @@ imp_free(struct imp *im)
 	free(im->ids.rows);
 }
 
-int
-import_file(store *st, const char *path, const struct import_opts *o,
-            struct import_result *res, char *msg, size_t msgsize)
+/* The whole import of the file's bytes data[0..len), or (data NULL) of
+ * the file at path, which is read first; path names the file in messages
+ * and says where the bad rows go. */
+static int
+import_run(store *st, const char *path, const char *data, size_t len,
+           const struct import_opts *o, struct import_result *res, char *msg, size_t msgsize)
 {
 	memset(res, 0, sizeof *res);
 	msg[0] = '\0';
@@ -1933,12 +1936,15 @@ import_file(store *st, const char *path, const struct import_opts *o,
 	im.multi_form = nforms > 1;
 
 	struct buf raw = {0};
-	if (read_file(path, &raw, msg, msgsize) < 0) {
-		free(raw.p);
-		return IMPORT_REFUSED;
+	if (!data) {
+		if (read_file(path, &raw, msg, msgsize) < 0) {
+			free(raw.p);
+			return IMPORT_REFUSED;
+		}
+		data = raw.p;
+		len = raw.len;
 	}
-	const char *p = raw.p ? raw.p : "";
-	size_t len = raw.len;
+	const char *p = data ? data : "";
 	if (len >= 4 && memcmp(p, "PK\3\4", 4) == 0) {
 		setmsg(msg, msgsize,
 		       _("%s is an Excel workbook (XLSX), not CSV: in Excel or WPS choose Save As, "
@@ -1994,6 +2000,10 @@ import_file(store *st, const char *path, const struct import_opts *o,
 		rc = IMPORT_BAD_ROWS;
 		goto done;
 	}
+	if (o->check_only) {
+		rc = res->bad ? IMPORT_BAD_ROWS : IMPORT_OK;
+		goto done;
+	}
 	if (res->bad && write_bad(&im) < 0) {
 		char why[512];
 		snprintf(why, sizeof why, "%s", msg);
@@ -2009,4 +2019,18 @@ done:
 	free(raw.p);
 	imp_free(&im);
 	return rc;
+}
+
+int
+import_file(store *st, const char *path, const struct import_opts *o,
+            struct import_result *res, char *msg, size_t msgsize)
+{
+	return import_run(st, path, NULL, 0, o, res, msg, msgsize);
+}
+
+int
+import_buffer(store *st, const char *name, const char *data, size_t len,
+              const struct import_opts *o, struct import_result *res, char *msg, size_t msgsize)
+{
+	return import_run(st, name, data ? data : "", len, o, res, msg, msgsize);
 }

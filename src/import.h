@@ -52,6 +52,8 @@ struct import_opts {
 	const struct scope *scope;    /* whose reach the rows must be in; NULL: anyone's */
 	const struct form_env *env;   /* defaults: the worker, their village, today */
 	size_t batch;                 /* rows a transaction; 0: 1000 */
+	bool check_only;              /* check every row, save nothing, write no file of
+	                               * bad rows: res says what a real import would do */
 	/* The zh_CN catalogue (a .mo file) the Chinese headers and labels come
 	 * from; NULL: paths_locale()/zh_CN/LC_MESSAGES/shegong.mo. */
 	const char *catalogue;
@@ -92,6 +94,13 @@ enum import_status {
  * case, msg for IMPORT_REFUSED and IMPORT_FAILED. */
 int import_file(store *st, const char *path, const struct import_opts *o,
                 struct import_result *res, char *msg, size_t msgsize);
+
+/* The same on a file already in memory: data[0..len) are its bytes as
+ * they are on disk; name stands for the path in messages (and, with
+ * skip_bad, is where the bad rows go: import_bad_path(name)). */
+int import_buffer(store *st, const char *name, const char *data, size_t len,
+                  const struct import_opts *o, struct import_result *res, char *msg,
+                  size_t msgsize);
 
 /* Whether records of kind are imported from files (units, accounts and
  * referrals are not: they have commands and steps of their own). */
