@@ -4,6 +4,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,9 +151,91 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
 		if (*end || end == dots + 2)
 			return fail(p, p->line, _("\"%s\" is not a number range"), v);
 	}
+	/* strtod reads "nan" and "inf" too: neither bounds anything */
+	if (isnan(*lo) || isnan(*hi))
+		return fail(p, p->line, _("\"%s\" is not a number range"), v);
 	if (*lo > *hi)
 		return fail(p, p->line, _("the range %s is empty: its minimum is above its maximum"), v);
 	return true;
+}
+
+/* How many pieces glibc's regcomp makes of an extended expression, at
+ * least: it copies what a repetition repeats ("x+" is "xx*", "x{3,5}" five
+ * x's), so repetitions stacked or nested multiply ("x++++" doubles each
+ * time; "((x{99}){99}){99}" is a million x's), and a few lines of a form
+ * file could take gigabytes when the program starts.  Counted up to
+ * PATTERN_MAX_PIECES; *s is left after what was read. */
+#define PATTERN_MAX_PIECES 4096.0
+
+static double
+pattern_pieces(const char **s, int depth)
+{
+	double total = 0, last = 0;
+	const char *c = *s;
+	while (*c && *c != ')' && total <= PATTERN_MAX_PIECES) {
+		double item = 1;
+		if (*c == '(') {
+			c++;
+			item = depth < 64 ? pattern_pieces(&c, depth + 1) : PATTERN_MAX_PIECES + 1;
+			if (*c == ')')
+				c++;
+		} else if (*c == '[') {
+			/* a bracket expression: "]" first is a member, "[:alpha:]" a class */
+			c++;
+			if (*c == '^')
+				c++;
+			if (*c == ']')
+				c++;
+			while (*c && *c != ']') {
+				if (*c == '[' && (c[1] == ':' || c[1] == '.' || c[1] == '=')) {
+					char close = c[1];
+					c += 2;
+					while (*c && !(*c == close && c[1] == ']'))
+						c++;
+					if (*c)
+						c += 2;
+				} else {
+					c++;
+				}
+			}
+			if (*c)
+				c++;
+		} else if (*c == '+') {
+			c++;
+			total += last;  /* x+ is xx* */
+			last *= 2;
+			continue;
+		} else if (*c == '*' || *c == '?') {
+			c++;
+			continue;
+		} else if (*c == '{') {
+			/* x{n}, x{n,}, x{n,m}: max(n, m) copies, n + 1 when open */
+			char *end;
+			double n = (double)strtol(c + 1, &end, 10), m = n;
+			if (*end == ',')
+				m = end[1] == '}' ? n + 1 : (double)strtol(end + 1, &end, 10);
+			while (*c && *c != '}')
+				c++;
+			if (*c)
+				c++;
+			double copies = (m > n ? m : n) < 1 ? 1 : (m > n ? m : n);
+			total += last * (copies - 1);
+			last *= copies;
+			continue;
+		} else if (*c == '|') {
+			c++;
+			last = 0;
+			continue;
+		} else {
+			if (*c == '\\' && c[1])
+				c++;
+			c++;
+		}
+		total += item;
+		last = item;
+	}
+	*s = c;
+	return total;
 }
 
 static struct form_field *
@@ -241,8 +324,12 @@ field_prop(struct parser *p, const char *key, const char *v)
 		double lo, hi;
 		if (!parse_range(p, v, &lo, &hi))
 			return false;
+		if (hi < 0)
+			return fail(p, p->line, _("the length %s is empty: a length counts characters, "
+			                          "0 or more"), v);
+		/* beyond a billion characters is no limit: and (long)1e30 is undefined */
 		fd->has_len = true;
-		fd->minlen = lo < 0 ? 0 : (long)lo;
+		fd->minlen = lo < 0 ? 0 : lo > 1e9 ? 1000000000L : (long)lo;
 		fd->maxlen = hi > 1e9 ? 1000000000L : (long)hi;
 		return true;
 	}
@@ -259,6 +346,17 @@ field_prop(struct parser *p, const char *key, const char *v)
 			regfree(&fd->re);
 			fd->has_re = false;
 		}
+		const char *scan = v;
+		double pieces = 0;
+		while (*scan && pieces <= PATTERN_MAX_PIECES) {
+			pieces += pattern_pieces(&scan, 0);
+			if (*scan == ')')
+				scan++;  /* a stray ')': regcomp says what is wrong with it */
+		}
+		if (pieces > PATTERN_MAX_PIECES)
+			return fail(p, p->line,
+			            _("the pattern \"%s\" repeats too much (repetitions inside "
+			              "repetitions): write it more simply"), v);
 		char *anch;
 		if (asprintf(&anch, "^(%s)$", v) < 0)
 			return oom(p);

@@ -202,6 +202,20 @@ START_TEST(test_pattern_twice)
 	ck_assert_ptr_nonnull(form_check_value(fd, "abc", &out, msg, sizeof msg));
 	free(out);
 	form_free(f);
+	/* a length past what a long holds is no limit (it was undefined
+	 * behaviour: (long)1e30; UndefinedBehaviorSanitizer stopped here) */
+	f = parse_ok("form x\nkind resident\nversion 1\ntitle T\nfield a\n  type text\n"
+	             "  label A\n  length 1e30..\nfield b\n  type text\n  label B\n"
+	             "  length ..1e30\n");
+	ck_assert_int_eq(form_field(f, "a")->minlen, 1000000000L);
+	ck_assert_int_eq(form_field(f, "b")->minlen, 0);
+	ck_assert_int_eq(form_field(f, "b")->maxlen, 1000000000L);
+	form_free(f);
+	/* patterns as forms write them are not taken for too much */
+	f = parse_ok("form x\nkind resident\nversion 1\ntitle T\nfield a\n  type text\n"
+	             "  label A\n  pattern ([0-9]{6}(19|20)[0-9]{9}[0-9Xx]|[A-Z]{1,3}[0-9]{6,10}"
+	             "|[[:alpha:]]+[]a-z]*(-[a-z]+)*)\n");
+	form_free(f);
 	/* a broken second pattern: refused, and nothing of the first kept */
 	struct form_error err;
 	ck_assert_ptr_null(form_parse("form x\nfield a\n  pattern [a-z]+\n  pattern ([a-z\n",
@@ -241,8 +255,17 @@ static const struct {
 	{"form x\nfield a\n  length 1-5\n", 3, "MIN..MAX"},
 	{"form x\nfield a\n  range 9..1\n", 3, "is empty"},
 	{"form x\nfield a\n  range a..b\n", 3, "not a number range"},
+	/* strtod reads nan: it made (long)NaN of a length (undefined behaviour) */
+	{"form x\nfield a\n  length nan..5\n", 3, "not a number range"},
+	{"form x\nfield a\n  range 1..nan\n", 3, "not a number range"},
+	{"form x\nfield a\n  length -5..-3\n", 3, "a length counts characters"},
 	{"form x\nfield a\n  required maybe\n", 3, "yes or no"},
 	{"form x\nfield a\n  pattern ([a-z\n", 3, "not a valid regular expression"},
+	/* regcomp copies what a repetition repeats: these took gigabytes (the
+	 * first, found by fuzz/form.c, is fuzz/corpus/form/oom-stacked-plus) */
+	{"form x\nfield a\n  pattern ID ++++++++++++++++++++++++++d\n", 3, "repeats too much"},
+	{"form x\nfield a\n  pattern ((x{99}){99}){99}\n", 3, "repeats too much"},
+	{"form x\nfield a\n  pattern [0-9]{5000}\n", 3, "repeats too much"},
 	{"form x\nfield a\n  calculation weight(b)\n", 3, "unknown calculation"},
 	{"form x\nfield a\n  calculation age\n", 3, "written like age(idnum)"},
 	{"form x\nkind resident\nversion 1\ntitle T\nfield n\n  type text\n  label N\n"

@@ -2,11 +2,11 @@
 # Install what shegong needs on Debian 12 (as root), and make the locales
 # it speaks: zh_CN.UTF-8 and zh_CN.GB18030 (and en_US.UTF-8).
 #   sh tools/install-deps.sh          build and run
-#   sh tools/install-deps.sh --tests  also what the tests need
+#   sh tools/install-deps.sh --tests  also what the tests need (and clang for fuzz/)
 set -eu
 pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev libcsv-dev locales"
 if [ "${1:-}" = "--tests" ]; then
-  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl"
+  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl clang libclang-rt-14-dev"
 fi
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run this as root (it uses apt-get and locale-gen)" >&2
