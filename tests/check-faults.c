@@ -765,7 +765,7 @@ START_TEST(test_disk_full)
 	audit_attach(st);
 	store_set_maplimit(st, store_mapsize(st));
 	int on_map = fill_until_full(st, STORE_MAPLIMIT, "the map at its limit");
-	store_set_maplimit(st, (size_t)1 << 34);
+	store_set_maplimit(st, SIZE_MAX);
 	goes_on(st, on_map, "the map let grow");
 	store_close(st);
 	testdb_rm(dir3);

@@ -544,6 +544,7 @@ START_TEST(test_map_limit)
 {
 	char *dir = testdb_dir("test");
 	store *st = testdb_open(dir);
+	size_t limit = store_maplimit(st);
 	store_set_maplimit(st, store_mapsize(st));
 	int saved = 0, err = STORE_OK;
 	for (int i = 0; i < 1000 && err == STORE_OK; i++) {
@@ -555,10 +556,63 @@ START_TEST(test_map_limit)
 	ck_assert_int_eq(err, STORE_MAPLIMIT);
 	ck_assert_uint_eq(count(st), (size_t)saved);
 	ck_assert_uint_eq(verify(st), 0);
-	store_set_maplimit(st, (size_t)1 << 34);
+	store_set_maplimit(st, limit);
 	struct bulk b = {900000, 100, 10000};
 	ck_assert_int_eq(store_write(st, put_bulk, &b), STORE_OK);
 	ck_assert_uint_eq(count(st), (size_t)saved + 100);
+	store_close(st);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* The map's own bound, not one set for a test: 1 GiB in a 32-bit
+ * process (its address space is about 3 GiB for everything), 1 TiB in a
+ * 64-bit one.  In a 32-bit build the map is filled to that gigabyte, in
+ * transactions of 32 MiB: it grows there, stops with STORE_MAPLIMIT and
+ * its message, the transaction that did not fit leaves nothing, and the
+ * database opens again whole. */
+START_TEST(test_map_limit_32bit)
+{
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	size_t gib = (size_t)1 << 30;
+	if (sizeof(size_t) > 4) {
+		ck_assert_uint_eq(store_maplimit(st) >> 30, 1024);
+		store_close(st);
+		testdb_rm(dir);
+		return;
+	}
+	ck_assert_uint_eq(store_maplimit(st), gib);
+	int saved = 0, err = STORE_OK, per = 128;
+	for (int i = 0; i < 64 && err == STORE_OK; i++) {
+		struct bulk b = {i * per, per, (size_t)256 << 10};
+		err = store_write(st, put_bulk, &b);
+		if (err == STORE_OK)
+			saved += per;
+	}
+	ck_assert_int_eq(err, STORE_MAPLIMIT);
+	ck_assert_uint_eq(store_mapsize(st), gib);
+	ck_assert_uint_gt((size_t)saved, 3000);  /* most of the gigabyte is records */
+	ck_assert_ptr_nonnull(strstr(store_strerror(err), "nothing was saved"));
+	ck_assert_ptr_nonnull(strstr(store_strerror(err), "64-bit"));
+	ck_assert_uint_eq(count(st), (size_t)saved);
+	/* smaller saves fill what is left, then are refused the same way */
+	struct bulk one = {900000, 1, (size_t)256 << 10};
+	while ((err = store_write(st, put_bulk, &one)) == STORE_OK && one.from < 901000) {
+		saved++;
+		one.from++;
+	}
+	ck_assert_int_eq(err, STORE_MAPLIMIT);
+	char name[32];
+	snprintf(name, sizeof name, "居民%06d", one.from);
+	ck_assert_uint_eq(find(st, IDX_NAME, name, NULL), 0);
+	ck_assert_uint_eq(store_mapsize(st), gib);
+	ck_assert_uint_eq(count(st), (size_t)saved);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(store_mapsize(st), gib);
+	ck_assert_uint_eq(count(st), (size_t)saved);
+	ck_assert_uint_eq(verify(st), 0);
 	store_close(st);
 	testdb_rm(dir);
 }
@@ -960,6 +1014,7 @@ store_suite(void)
 	tcase_add_test(tc, test_no_permission);
 	tcase_add_test(tc, test_map_grows);
 	tcase_add_test(tc, test_map_limit);
+	tcase_add_test(tc, test_map_limit_32bit);
 	tcase_add_test(tc, test_map_grows_under_reader);
 	tcase_add_test(tc, test_concurrent_writers);
 	tcase_add_test(tc, test_stale_readers_cleared);

@@ -3,19 +3,42 @@
 # it speaks: zh_CN.UTF-8 and zh_CN.GB18030 (and en_US.UTF-8).
 #   sh tools/install-deps.sh          build and run
 #   sh tools/install-deps.sh --tests  also what the tests need (and clang for fuzz/)
+#   sh tools/install-deps.sh --i386   also a 32-bit build for old PCs and its
+#                                     tests (README: "An old 32-bit PC"): the
+#                                     i386 architecture, its -dev packages,
+#                                     gcc -m32, and LMDB's tools for i386 in
+#                                     /opt/lmdb-utils-i386 (an LMDB file is
+#                                     read only by tools of its word size)
 set -eu
 pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev libcsv-dev locales"
-if [ "${1:-}" = "--tests" ]; then
-  pkgs="$pkgs check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl clang libclang-rt-14-dev"
-fi
+tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl clang libclang-rt-14-dev"
+i386_pkgs="gcc-multilib file libc6-dev:i386 libncurses-dev:i386 liblmdb-dev:i386 libxlsxwriter-dev:i386 zlib1g-dev:i386 libcsv-dev:i386 check:i386 libsubunit-dev:i386 libvterm-dev:i386"
+i386=no
+case "${1:-}" in
+  --tests) pkgs="$pkgs $tests_pkgs" ;;
+  --i386) pkgs="$pkgs $tests_pkgs $i386_pkgs"; i386=yes ;;
+esac
 if [ "$(id -u)" -ne 0 ]; then
   echo "install-deps: run this as root (it uses apt-get and locale-gen)" >&2
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
-apt-get update -q
+if [ "$i386" = yes ]; then
+  dpkg --add-architecture i386
+fi
+# one list that cannot be fetched (a mirror part way through a sync) need
+# not stop the rest: apt-get install says so if a package is missing
+apt-get update -q || echo "install-deps: apt-get update could not fetch every list; going on" >&2
 # shellcheck disable=SC2086
 apt-get install -y -q --no-install-recommends $pkgs
+if [ "$i386" = yes ]; then
+  d=$(mktemp -d)
+  chown _apt "$d" 2>/dev/null || true  # apt-get download fetches as _apt
+  (cd "$d" && apt-get download -q lmdb-utils:i386)
+  rm -rf /opt/lmdb-utils-i386
+  dpkg-deb -x "$d"/lmdb-utils_*_i386.deb /opt/lmdb-utils-i386
+  rm -rf "$d"
+fi
 for l in "zh_CN.UTF-8 UTF-8" "zh_CN.GB18030 GB18030" "en_US.UTF-8 UTF-8"; do
   grep -qx "$l" /etc/locale.gen 2>/dev/null || echo "$l" >> /etc/locale.gen
 done
