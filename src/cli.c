@@ -1588,6 +1588,16 @@ static const struct command {
 	    "--skip-bad imports the good rows and writes the bad ones beside FILE (x.csv: x.bad.csv) with what "
 	    "is wrong; --update updates the record already registered with a row's ID number "
 	    "(empty cells leave its values). Exit status 1 when a row was bad or the file refused.")},
+	{"report", cmd_report, true,
+	 N_("report [--month YYYY-MM | --quarter YYYY-Qn] [--village CODE] [--by village|total] "
+	    "[--xlsx FILE]"),
+	 N_("The figures of a month (this month unless told) or a quarter, of the villages in "
+	    "your reach: services of each of the six functions and the people they served, "
+	    "volunteer hours, needs opened and met, referrals made and resolved with the days "
+	    "they took (median and mean), organisations being cultivated. A table: a header row "
+	    "(the period, each village, Total), then one figure a row, separated by tabs; by "
+	    "village when you reach several, else the total alone (--by says which). --village "
+	    "keeps one village (12-digit code); --xlsx writes the table to an XLSX file instead.")},
 	{"check", cmd_check, true, N_("check [--repair]"),
 	 N_("Check the database: that the forms load, that every index entry matches its record "
 	    "and every record is indexed, and that the audit trail is whole (no entry changed or "

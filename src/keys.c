@@ -10,11 +10,12 @@
 
 #define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV)
 #define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
-                  KS_CASE | REFERRAL | KS_AUDIT)
+                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT)
 #define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
-                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS)
+                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT)
 /* screens that take no typing: q goes back */
-#define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT)
+#define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT | \
+                 KS_REPORT)
 
 /* Plain characters (ch) act only where the screen is not taking text:
  * in a search box or a form field they are typed. */
@@ -69,6 +70,16 @@ static const struct key_binding table[] = {
 	{ACT_BY_DATE, KS_AUDIT, 5, 'D', 0, 0, N_("Dates"),
 	 N_("Only the entries from one day to another")},
 	{ACT_CLEAR, KS_AUDIT, 6, 'X', 0, 0, N_("All"), N_("Clear the filters: every entry again")},
+	/* the report: its period, and the village whose trend the chart shows */
+	{ACT_PERIOD_KIND, KS_REPORT, 5, 'T', 0, 0, N_("Month/quarter"),
+	 N_("Switch between the month and its quarter")},
+	{ACT_PERIOD_PREV, KS_REPORT, 7, 'E', 0, L'[', N_("Earlier"),
+	 N_("The month (or quarter) before")},
+	{ACT_PERIOD_NEXT, KS_REPORT, 8, 'R', 0, L']', N_("Later"), N_("The month (or quarter) after")},
+	{ACT_LEFT, KS_REPORT, 0, 'B', KEY_LEFT, 0, NULL,
+	 N_("The village before: its figures marked, its trend in the chart")},
+	{ACT_RIGHT, KS_REPORT, 0, 'F', KEY_RIGHT, 0, NULL,
+	 N_("The next village (the total last): its trend in the chart")},
 	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
 	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
 	{ACT_PREV, KS_EDIT, 0, 0, KEY_BTAB, 0, NULL, N_("Previous field (Shift-Tab)")},

@@ -57,9 +57,12 @@ enum action {
 	ACT_BY_DATE,    /* ... from one day to another */
 	ACT_CLEAR,      /* ... every entry again */
 	ACT_IMPORT,     /* a spreadsheet's CSV file into records (ui-import.c) */
+	ACT_PERIOD_PREV, /* the report: the month or quarter before */
+	ACT_PERIOD_NEXT, /* ... after */
+	ACT_PERIOD_KIND, /* ... a month or its quarter */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_IMPORT < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_PERIOD_KIND < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for. */
 enum key_scope {
@@ -79,7 +82,8 @@ enum key_scope {
 	KS_REFRECV = 1 << 13,  /* ... and for the unit it was sent to */
 	KS_AUDIT = 1 << 14,    /* the audit trail */
 	KS_NEWS = 1 << 15,     /* what is new since the worker last looked */
-	KS_ALL = 0xffff,
+	KS_REPORT = 1 << 16,   /* the report: figures by village, a chart */
+	KS_ALL = 0x1ffff,
 };
 
 struct key_binding {

@@ -36,7 +36,8 @@ static const struct {
 	 N_("Refer hard cases to the township station and follow its answer."), NULL,
 	 referrals_open},
 	{N_("Reports"), 0,
-	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL, NULL},
+	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL,
+	 report_screen_open},
 	{N_("Settings"), 0,
 	 N_("The audit trail (supervisors and administrators); workers, villages, forms and "
 	    "backups are kept with the shegong command."), NULL, audit_screen_open},

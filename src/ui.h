@@ -146,6 +146,9 @@ void audit_screen_open(struct ui *u);
 /* Importing a CSV file (ui-import.c): the form, the file, two questions,
  * a bar while it runs, then the result to read.  Not for supervisors. */
 void import_screen_open(struct ui *u);
+/* The report (ui-report.c): a month's or a quarter's figures by village
+ * in the worker's reach, and the services of the last six months as bars. */
+void report_screen_open(struct ui *u);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */

@@ -1,0 +1,188 @@
+/* cli-report.c: the verb `report`: the figures of a month or a quarter
+ * (report.c) as a table of tab-separated rows, one figure a row and one
+ * village a column, or into an XLSX file. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "cli-internal.h"
+#include "export.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "report.h"
+
+struct report_run {
+	struct report_opts o;
+	const char *code;              /* --village */
+	char village[REC_ID_TEXTMAX];
+	struct report r;
+};
+
+static int
+report_txn(store_txn *t, void *ctx)
+{
+	struct report_run *rr = ctx;
+	if (rr->code) {
+		int err = report_village_by_code(t, rr->code, rr->village);
+		if (err)
+			return err;
+		if (rr->o.sc && !scope_in_reach(rr->o.sc, rr->village))
+			return STORE_DENIED;
+		rr->o.village = rr->village;
+	}
+	return report_compute(t, &rr->o, &rr->r);
+}
+
+/* The cells of one row: the first, then each column (when by village),
+ * then the total.  cells has room for ncols + 2. */
+static size_t
+row_cells(const struct report *r, bool by_village, size_t row, const char **cells,
+          char (*vals)[16], char *label, size_t labelsize)
+{
+	size_t n = 0;
+	cells[n++] = report_row_label(row, label, labelsize);
+	for (size_t i = 0; by_village && i < r->ncols; i++, n++)
+		cells[n] = report_row_value(&r->cols[i].f, row, vals[n], NULL);
+	cells[n] = report_row_value(&r->total, row, vals[n], NULL);
+	return n + 1;
+}
+
+static size_t
+header_cells(const struct report *r, bool by_village, const char **cells, char *period)
+{
+	size_t n = 0;
+	cells[n++] = report_period_format(&r->period, period);
+	for (size_t i = 0; by_village && i < r->ncols; i++)
+		cells[n++] = r->cols[i].name;
+	cells[n++] = _("Total");
+	return n;
+}
+
+static void
+print_table(const struct report *r, bool by_village, const char **cells, char (*vals)[16])
+{
+	char period[16], label[256];
+	size_t n = header_cells(r, by_village, cells, period);
+	for (size_t row = 0;; row++) {
+		for (size_t i = 0; i < n; i++) {
+			if (i)
+				say(stdout, "\t");
+			say_value(stdout, cells[i], 0);
+		}
+		say(stdout, "\n");
+		if (row == report_rows())
+			break;
+		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
+	}
+}
+
+static int
+write_xlsx(const struct report *r, bool by_village, const char *path, const char **cells,
+           char (*vals)[16])
+{
+	char msg[512], period[16], label[256];
+	export_writer *w;
+	size_t n = header_cells(r, by_village, cells, period);
+	if (export_writer_open(&w, path, EXPORT_XLSX, EXPORT_UTF8, period, msg, sizeof msg) < 0)
+		goto fail;
+	for (size_t row = 0;; row++) {
+		if (export_writer_row(w, cells, n, msg, sizeof msg) < 0) {
+			export_writer_abort(w);
+			goto fail;
+		}
+		if (row == report_rows())
+			break;
+		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
+	}
+	if (export_writer_finish(w, msg, sizeof msg) < 0)
+		goto fail;
+	say(stdout, _("The report for %s is in %s.\n"), period, path);
+	return 0;
+fail:
+	say(stderr, "shegong: %s\n", msg);
+	return 1;
+}
+
+int
+cmd_report(struct cli *c, int argc, char **argv)
+{
+	struct report_run rr = {0};
+	const char *by = NULL, *xlsx = NULL;
+	bool have_period = false;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		bool has_arg = i + 1 < argc;
+		if ((strcmp(a, "--month") == 0 || strcmp(a, "--quarter") == 0) && has_arg) {
+			const char *v = argv[++i];
+			bool month = a[2] == 'm';
+			if (have_period)
+				return usage_error("%s", _("report: one period, --month or --quarter"));
+			if (report_period_parse(v, &rr.o.period) < 0 ||
+			    (rr.o.period.months == 1) != month)
+				return usage_error(month ? _("report: --month takes a month like 2026-03, "
+				                             "not \"%s\"")
+				                         : _("report: --quarter takes a quarter like "
+				                             "2026-Q1, not \"%s\""),
+				                   v);
+			have_period = true;
+		} else if (strcmp(a, "--village") == 0 && has_arg) {
+			rr.code = argv[++i];
+		} else if (strcmp(a, "--by") == 0 && has_arg) {
+			by = argv[++i];
+		} else if (strcmp(a, "--xlsx") == 0 && has_arg) {
+			xlsx = argv[++i];
+		} else {
+			return usage_error(_("report: unknown argument \"%s\""), a);
+		}
+	}
+	if (by && strcmp(by, "village") != 0 && strcmp(by, "total") != 0)
+		return usage_error(_("report: --by is village or total, not \"%s\""), by);
+	if (rr.code && orgunit_level_of_code(rr.code) != UNIT_VILLAGE)
+		return usage_error(_("report: --village takes a village's code of 12 digits, not "
+		                     "\"%s\""),
+		                   rr.code);
+	if (!have_period) {
+		/* this month, on the worker's clock */
+		time_t now = time(NULL);
+		struct tm tm;
+		char today[16] = "";
+		if (localtime_r(&now, &tm))
+			strftime(today, sizeof today, "%Y-%m-%d", &tm);
+		if (report_period_month_of(today, &rr.o.period) < 0)
+			return usage_error("%s", _("report: give the period, --month or --quarter"));
+	}
+	rr.o.sc = c->scope;
+	store *st;
+	int rc = open_db(c, &st);
+	if (rc)
+		return rc;
+	int err = store_read(st, report_txn, &rr);
+	store_close(st);
+	if (err == STORE_NOTFOUND && rr.code) {
+		say(stderr, _("shegong: no village has the code %s.\n"), rr.code);
+		return 1;
+	}
+	if (err == STORE_DENIED && rr.code) {
+		say(stderr, _("shegong: the village %s is not in your reach.\n"), rr.code);
+		return 1;
+	}
+	if (err)
+		return store_error(c, err);
+	/* by village when the worker reaches several, unless told */
+	bool by_village = by ? strcmp(by, "village") == 0 : rr.r.ncols > 1;
+	const char **cells = calloc(rr.r.ncols + 2, sizeof *cells);
+	char (*vals)[16] = calloc(rr.r.ncols + 2, sizeof *vals);
+	if (!cells || !vals) {
+		rc = store_error(c, STORE_NOMEM);
+	} else if (xlsx) {
+		rc = write_xlsx(&rr.r, by_village, xlsx, cells, vals);
+	} else {
+		print_table(&rr.r, by_village, cells, vals);
+	}
+	free(cells);
+	free(vals);
+	report_free(&rr.r);
+	return rc;
+}

@@ -1,0 +1,551 @@
+/* check-report.c: the report's figures against a hand count.  A county
+ * with two townships and three villages; services of several functions,
+ * needs, referrals and organisations on dates inside the month, inside
+ * its quarter only, and outside both; every figure of every column and
+ * the total asserted for the month and for the quarter, with no scope, as
+ * a village worker (their village alone) and as a township worker (its
+ * villages, and its own records in the total).  The month is the current
+ * one, because a need counts as met in the month it was last changed. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "orgunit.h"
+#include "report.h"
+#include "scope.h"
+
+#include "testdb.h"
+
+/* --- the fixture ----------------------------------------------------------- */
+
+struct world {
+	struct db d;
+	char v1[REC_ID_TEXTMAX], v2[REC_ID_TEXTMAX], v3[REC_ID_TEXTMAX], t1[REC_ID_TEXTMAX];
+	char res[6][REC_ID_TEXTMAX];    /* residents r1..r5 (index 1..5) */
+	char vol[5][REC_ID_TEXTMAX];    /* volunteers a..d (index 1..4) */
+	struct report_period month, quarter, outside;
+	/* months: M (the month), O (another month of its quarter), X (three
+	 * months before M: outside both) */
+	int my, mm, oy, om, xy, xm;
+	long d2;   /* the days from X-20 to M-10 (a referral resolved in M) */
+};
+
+/* "YYYY-MM-DD" of a month and a day, in a rotating buffer. */
+static const char *
+day(int y, int m, int d)
+{
+	static char bufs[16][16];
+	static int next;
+	char *b = bufs[next++ % 16];
+	snprintf(b, 16, "%04d-%02d-%02d", y, m, d);
+	return b;
+}
+#define M(d) day(w->my, w->mm, d)
+#define O(d) day(w->oy, w->om, d)
+#define X(d) day(w->xy, w->xm, d)
+
+static long
+days_between(const char *a, const char *b)
+{
+	struct tm ta = {0}, tb = {0};
+	ck_assert_ptr_nonnull(strptime(a, "%Y-%m-%d", &ta));
+	ck_assert_ptr_nonnull(strptime(b, "%Y-%m-%d", &tb));
+	return (long)((timegm(&tb) - timegm(&ta)) / 86400);
+}
+
+/* A record of kind with up to 8 name/value pairs, NULL-ended; its id text
+ * into out (if not NULL). */
+struct put {
+	int kind;
+	const char *kv[17];
+};
+
+static void
+put(store_txn *t, struct put p, char *out)
+{
+	record *r = record_new(p.kind);
+	ck_assert_ptr_nonnull(r);
+	for (size_t i = 0; p.kv[i]; i += 2)
+		ck_assert_int_eq(record_set(r, p.kv[i], p.kv[i + 1]), 0);
+	ck_assert_int_eq(store_put(t, r), STORE_OK);
+	if (out)
+		rec_id_format(&r->id, out);
+	record_free(r);
+}
+#define PUT(out, k, ...) put(t, (struct put){k, {__VA_ARGS__, NULL}}, out)
+
+static void
+unit_id(store_txn *t, const char *code, char *out)
+{
+	record *u;
+	ck_assert_int_eq(orgunit_by_code(t, code, &u), STORE_OK);
+	rec_id_format(&u->id, out);
+	record_free(u);
+}
+
+static char *
+list2(char *buf, const char *a, const char *b)
+{
+	snprintf(buf, 256, "%s%s%s", a, b ? "," : "", b ? b : "");
+	return buf;
+}
+
+static int
+setup_txn(store_txn *t, void *ctx)
+{
+	struct world *w = ctx;
+	static const char *const units[][2] = {
+		{"510421", "米易县"},       {"510421100", "攀莲镇"},    {"510421101", "丙谷镇"},
+		{"510421100001", "安宁村"}, {"510421100002", "挂榜村"}, {"510421101001", "新山村"},
+	};
+	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++)
+		ck_assert_int_eq(orgunit_add(t, units[i][0], units[i][1], NULL), STORE_OK);
+	ck_assert_int_eq(worker_add(t, "cun", "村社工", ROLE_VILLAGE, "510421100001", NULL), 0);
+	ck_assert_int_eq(worker_add(t, "zhen", "镇社工", ROLE_TOWNSHIP, "510421100", NULL), 0);
+	unit_id(t, "510421100001", w->v1);
+	unit_id(t, "510421100002", w->v2);
+	unit_id(t, "510421101001", w->v3);
+	unit_id(t, "510421100", w->t1);
+	const char *home[6] = {NULL, w->v1, w->v1, w->v1, w->v2, w->v3};
+	for (int i = 1; i <= 5; i++)
+		PUT(w->res[i], REC_RESIDENT, "name", "居民", "village", home[i]);
+	for (int i = 1; i <= 4; i++)
+		PUT(w->vol[i], REC_VOLUNTEER, "name", "志愿者", "village", w->v1);
+	char **r = (char *[]){NULL, w->res[1], w->res[2], w->res[3], w->res[4], w->res[5]};
+	char **v = (char *[]){NULL, w->vol[1], w->vol[2], w->vol[3], w->vol[4]};
+	char b[256], h[256];
+
+	/* services: village, function, date, beneficiaries, headcount, volunteers */
+	snprintf(h, sizeof h, "%s:2.5", v[1]);
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "assessment", "date", M(5),
+	    "beneficiaries", list2(b, r[1], r[2]), "volunteers", h);                     /* S1 */
+	snprintf(h, sizeof h, "%s:1, %s:1.5", v[1], v[2]);
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "care", "date", M(10),
+	    "beneficiaries", r[1], "volunteers", h);                                      /* S2 */
+	snprintf(h, sizeof h, "%s:3", v[2]);
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "governance", "date", M(12),
+	    "beneficiaries", r[3], "headcount", "20", "volunteers", h);                  /* S3 */
+	snprintf(h, sizeof h, "%s:4", v[3]);
+	PUT(NULL, REC_SERVICE, "village", w->v2, "function", "care", "date", M(15),
+	    "beneficiaries", list2(b, r[4], r[1]), "volunteers", h);                     /* S4 */
+	snprintf(h, sizeof h, "%s:2", v[3]);
+	PUT(NULL, REC_SERVICE, "village", w->v2, "function", "livelihood", "date", O(3),
+	    "beneficiaries", r[4], "volunteers", h);                                      /* S5 */
+	snprintf(h, sizeof h, "%s:1.25", v[4]);
+	PUT(NULL, REC_SERVICE, "village", w->v3, "function", "assistance", "date", M(20),
+	    "beneficiaries", r[5], "volunteers", h);                                      /* S6 */
+	snprintf(h, sizeof h, "%s:10", v[1]);
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "assessment", "date", X(8),
+	    "beneficiaries", r[2], "volunteers", h);                                      /* S7 */
+	snprintf(h, sizeof h, "%s:0.5", v[1]);
+	PUT(NULL, REC_SERVICE, "village", w->t1, "function", "resources", "date", M(2),
+	    "beneficiaries", r[1], "headcount", "5", "volunteers", h);                   /* S8 */
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "festival", "date", M(25),
+	    "headcount", "3");                                                            /* S9 */
+	snprintf(h, sizeof h, "%s:x,%s:2", v[1], v[2]);
+	PUT(NULL, REC_SERVICE, "village", w->v1, "function", "assistance", "date", O(28),
+	    "beneficiaries", r[2], "headcount", "abc", "volunteers", h);                 /* S10 */
+
+	/* needs: village, date taken, status (met ones: changed now, in M) */
+	PUT(NULL, REC_NEED, "village", w->v1, "date", M(3), "status", "open");          /* N1 */
+	PUT(NULL, REC_NEED, "village", w->v1, "date", M(4), "status", "met");           /* N2 */
+	PUT(NULL, REC_NEED, "village", w->v1, "date", X(1), "status", "met");           /* N3 */
+	PUT(NULL, REC_NEED, "village", w->v2, "date", O(5), "status", "met");           /* N4 */
+	PUT(NULL, REC_NEED, "village", w->v3, "date", M(9), "status", "in_progress");   /* N5 */
+	PUT(NULL, REC_NEED, "village", w->v2, "date", X(2), "status", "open");          /* N6 */
+	PUT(NULL, REC_NEED, "village", w->v3, "date", X(2), "status", "metered");       /* N7 */
+
+	/* referrals: sender, submitted, resolved */
+	PUT(NULL, REC_REFERRAL, "village", w->v1, "to_unit", w->t1, "submitted", M(2),
+	    "resolved", M(6));                                                            /* F1: 4 */
+	PUT(NULL, REC_REFERRAL, "village", w->v1, "to_unit", w->t1, "submitted", X(20),
+	    "resolved", M(10));                                                           /* F2: d2 */
+	PUT(NULL, REC_REFERRAL, "village", w->v2, "to_unit", w->t1, "submitted", M(5));  /* F3 */
+	PUT(NULL, REC_REFERRAL, "village", w->v2, "to_unit", w->t1, "submitted", M(1),
+	    "resolved", M(21));                                                           /* F4: 20 */
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "submitted", X(1), "resolved", X(11)); /* F5 */
+	PUT(NULL, REC_REFERRAL, "village", w->t1, "submitted", M(7), "resolved", M(8));  /* F6: 1 */
+	PUT(NULL, REC_REFERRAL, "village", w->v1, "to_unit", w->t1, "submitted", O(4),
+	    "resolved", O(9));                                                            /* F7: 5 */
+	PUT(NULL, REC_REFERRAL, "village", w->v1, "to_unit", w->t1, "status", "draft");  /* F8 */
+
+	/* organisations: stage now */
+	PUT(NULL, REC_ORG, "village", w->v1, "name", "O1", "stage", "cultivating");
+	PUT(NULL, REC_ORG, "village", w->v1, "name", "O2", "stage", "active");
+	PUT(NULL, REC_ORG, "village", w->v2, "name", "O3", "stage", "cultivating");
+	PUT(NULL, REC_ORG, "village", w->t1, "name", "O4", "stage", "cultivating");
+	PUT(NULL, REC_ORG, "village", w->v3, "name", "O5", "stage", "dormant");
+	return 0;
+}
+
+static struct world *
+world_new(void)
+{
+	struct world *w = calloc(1, sizeof *w);
+	ck_assert_ptr_nonnull(w);
+	time_t now = time(NULL);
+	struct tm tm;
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	char today[16];
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	ck_assert_int_eq(report_period_month_of(today, &w->month), 0);
+	w->quarter = w->month;
+	report_period_toggle(&w->quarter);
+	w->my = w->month.year;
+	w->mm = w->month.month;
+	/* another month of the quarter: the next when M is its first */
+	struct report_period o = w->month;
+	report_period_step(&o, w->mm == w->quarter.month ? 1 : -1);
+	w->oy = o.year;
+	w->om = o.month;
+	w->outside = w->month;
+	report_period_step(&w->outside, -3);
+	w->xy = w->outside.year;
+	w->xm = w->outside.month;
+	w->d2 = days_between(X(20), M(10));
+	w->d = testdb_new("report");
+	ck_assert_int_eq(store_write(w->d.st, setup_txn, w), STORE_OK);
+	return w;
+}
+
+static void
+world_free(struct world *w)
+{
+	store_set_policy(w->d.st, NULL, NULL);
+	testdb_free(&w->d);
+	free(w);
+}
+
+struct run {
+	struct report_opts o;
+	struct report r;
+};
+
+static int
+run_txn(store_txn *t, void *ctx)
+{
+	struct run *ru = ctx;
+	return report_compute(t, &ru->o, &ru->r);
+}
+
+static struct report
+compute(struct world *w, struct report_period p, const struct scope *sc, const char *village)
+{
+	struct run ru = {.o = {p, sc, village}};
+	ck_assert_int_eq(store_read(w->d.st, run_txn, &ru), STORE_OK);
+	return ru.r;
+}
+
+/* What a column should hold; services and people by function in the
+ * order of forms/choices, then all. */
+struct want {
+	size_t svc[7], ppl[7];
+	double hours;
+	size_t opened, met, made, resolved;
+	double median, mean;
+	size_t orgs;
+};
+
+static void
+expect(const struct report_figures *f, const struct want *x, const char *what)
+{
+	for (int i = 0; i < 7; i++) {
+		ck_assert_msg(f->services[i] == x->svc[i], "%s: services[%d] %zu, want %zu", what, i,
+		              f->services[i], x->svc[i]);
+		ck_assert_msg(f->people[i] == x->ppl[i], "%s: people[%d] %zu, want %zu", what, i,
+		              f->people[i], x->ppl[i]);
+	}
+	ck_assert_msg(f->volunteer_hours > x->hours - 1e-9 && f->volunteer_hours < x->hours + 1e-9,
+	              "%s: hours %g, want %g", what, f->volunteer_hours, x->hours);
+	ck_assert_msg(f->needs_opened == x->opened, "%s: needs opened %zu, want %zu", what,
+	              f->needs_opened, x->opened);
+	ck_assert_msg(f->needs_met == x->met, "%s: needs met %zu, want %zu", what, f->needs_met,
+	              x->met);
+	ck_assert_msg(f->referrals_made == x->made, "%s: referrals made %zu, want %zu", what,
+	              f->referrals_made, x->made);
+	ck_assert_msg(f->referrals_resolved == x->resolved, "%s: resolved %zu, want %zu", what,
+	              f->referrals_resolved, x->resolved);
+	ck_assert_msg(f->turnaround_median > x->median - 1e-9 &&
+	                  f->turnaround_median < x->median + 1e-9,
+	              "%s: median %g, want %g", what, f->turnaround_median, x->median);
+	ck_assert_msg(f->turnaround_mean > x->mean - 1e-9 && f->turnaround_mean < x->mean + 1e-9,
+	              "%s: mean %g, want %g", what, f->turnaround_mean, x->mean);
+	ck_assert_msg(f->orgs_cultivating == x->orgs, "%s: orgs %zu, want %zu", what,
+	              f->orgs_cultivating, x->orgs);
+}
+
+/* The hand counts.  Functions: assessment, assistance, care, governance,
+ * resources, livelihood, all. */
+static struct want
+month_v1(void)
+{
+	/* S1 S2 S3 S9; people: {r1 r2} {r1} {r3}+19, all {r1 r2 r3}+19+3;
+	 * hours 2.5+2.5+3; needs N1 N2 opened, N2 N3 met; F1 made, F1 (4) and
+	 * F2 resolved; O1 */
+	return (struct want){{1, 0, 1, 1, 0, 0, 4}, {2, 0, 1, 20, 0, 0, 25}, 8, 2, 2, 1, 2, 0, 0, 1};
+}
+
+static struct want
+month_v2(void)
+{
+	/* S4 {r4 r1}; N4 met; F3 F4 made, F4 (20) resolved; O3 */
+	return (struct want){{0, 0, 1, 0, 0, 0, 1}, {0, 0, 2, 0, 0, 0, 2}, 4, 0, 1, 2, 1, 20, 20, 1};
+}
+
+static struct want
+month_v3(void)
+{
+	/* S6 {r5}; N5 opened */
+	return (struct want){{0, 1, 0, 0, 0, 0, 1}, {0, 1, 0, 0, 0, 0, 1}, 1.25, 1, 0, 0, 0, 0, 0, 0};
+}
+
+START_TEST(test_month)
+{
+	struct world *w = world_new();
+	struct report r = compute(w, w->month, NULL, NULL);
+	ck_assert_uint_eq(r.ncols, 3);
+	ck_assert_str_eq(r.cols[0].code, "510421100001");
+	ck_assert_str_eq(r.cols[0].name, "安宁村");
+	ck_assert_str_eq(r.cols[1].code, "510421100002");
+	ck_assert_str_eq(r.cols[2].code, "510421101001");
+	struct want v1 = month_v1();
+	v1.median = v1.mean = (4.0 + (double)w->d2) / 2;
+	expect(&r.cols[0].f, &v1, "month V1");
+	struct want v2 = month_v2(), v3 = month_v3();
+	expect(&r.cols[1].f, &v2, "month V2");
+	expect(&r.cols[2].f, &v3, "month V3");
+	/* the total: the villages and the township's own S8 (r1 + 4), F6 (1
+	 * day), O4; people once each: {r1..r5} + 19 + 4 + 3 */
+	struct want tot = {{1, 1, 2, 1, 1, 0, 7}, {2, 1, 2, 20, 5, 0, 31}, 13.75, 3, 3, 4, 4,
+	                   /* 1 4 20 d2 */ 12, (25.0 + (double)w->d2) / 4, 3};
+	expect(&r.total, &tot, "month total");
+	report_free(&r);
+	world_free(w);
+}
+END_TEST
+
+START_TEST(test_quarter)
+{
+	struct world *w = world_new();
+	struct report r = compute(w, w->quarter, NULL, NULL);
+	ck_assert_uint_eq(r.ncols, 3);
+	/* V1 adds S10 (assistance, r2, hours 2 of "a:x,b:2") and F7 (5 days) */
+	struct want v1 = {{1, 1, 1, 1, 0, 0, 5}, {2, 1, 1, 20, 0, 0, 25}, 10, 2, 2, 2, 3,
+	                  5, (9.0 + (double)w->d2) / 3, 1};
+	expect(&r.cols[0].f, &v1, "quarter V1");
+	/* V2 adds S5 (livelihood, r4, 2 hours) and N4 opened */
+	struct want v2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	expect(&r.cols[1].f, &v2, "quarter V2");
+	struct want v3 = month_v3();
+	expect(&r.cols[2].f, &v3, "quarter V3");
+	struct want tot = {{1, 2, 2, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 31}, 17.75, 4, 3, 5, 5,
+	                   /* 1 4 5 20 d2 */ 5, (30.0 + (double)w->d2) / 5, 3};
+	expect(&r.total, &tot, "quarter total");
+	report_free(&r);
+
+	/* three months before: S7, N3 N6 N7 opened, F2 and F5 made; nothing met then */
+	r = compute(w, w->outside, NULL, NULL);
+	struct want xv1 = {{1, 0, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 0, 1}, 10, 1, 0, 1, 0, 0, 0, 1};
+	expect(&r.cols[0].f, &xv1, "outside V1");
+	struct want xv3 = {{0}, {0}, 0, 1, 0, 1, 1, 10, 10, 0};
+	expect(&r.cols[2].f, &xv3, "outside V3");
+	report_free(&r);
+	world_free(w);
+}
+END_TEST
+
+/* A village worker: their village alone, in the column and the total;
+ * the others' records (S4 names r1 too) are not read. */
+START_TEST(test_village_worker)
+{
+	struct world *w = world_new();
+	struct scope *sc;
+	ck_assert_int_eq(scope_load_now(w->d.st, "cun", &sc), STORE_OK);
+	scope_attach(w->d.st, sc);
+	struct report r = compute(w, w->month, sc, NULL);
+	ck_assert_uint_eq(r.ncols, 1);
+	ck_assert_str_eq(r.cols[0].unit, w->v1);
+	struct want v1 = month_v1();
+	v1.median = v1.mean = (4.0 + (double)w->d2) / 2;
+	expect(&r.cols[0].f, &v1, "village worker V1");
+	expect(&r.total, &v1, "village worker total");
+	report_free(&r);
+	scope_attach(w->d.st, NULL);
+	scope_free(sc);
+	world_free(w);
+}
+END_TEST
+
+/* A township worker: each village of the township and the total, which
+ * holds the township's own records too, and nothing of the other
+ * township's village. */
+START_TEST(test_township_worker)
+{
+	struct world *w = world_new();
+	struct scope *sc;
+	ck_assert_int_eq(scope_load_now(w->d.st, "zhen", &sc), STORE_OK);
+	scope_attach(w->d.st, sc);
+	struct report r = compute(w, w->month, sc, NULL);
+	ck_assert_uint_eq(r.ncols, 2);
+	ck_assert_str_eq(r.cols[0].unit, w->v1);
+	ck_assert_str_eq(r.cols[1].unit, w->v2);
+	struct want v1 = month_v1(), v2 = month_v2();
+	v1.median = v1.mean = (4.0 + (double)w->d2) / 2;
+	expect(&r.cols[0].f, &v1, "township V1");
+	expect(&r.cols[1].f, &v2, "township V2");
+	/* S1 S2 S3 S4 S8 S9; people {r1 r2 r3 r4} + 19 + 4 + 3; F1 F3 F4 F6
+	 * made, 1 4 20 d2 resolved */
+	struct want tot = {{1, 0, 2, 1, 1, 0, 6}, {2, 0, 2, 20, 5, 0, 30}, 12.5, 2, 3, 4, 4,
+	                   12, (25.0 + (double)w->d2) / 4, 3};
+	expect(&r.total, &tot, "township total");
+	report_free(&r);
+
+	/* one village asked for: that column and the total are the same */
+	r = compute(w, w->quarter, sc, w->v2);
+	ck_assert_uint_eq(r.ncols, 1);
+	struct want qv2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	expect(&r.cols[0].f, &qv2, "township, V2 alone");
+	expect(&r.total, &qv2, "township, V2 alone: total");
+	report_free(&r);
+	scope_attach(w->d.st, NULL);
+	scope_free(sc);
+	world_free(w);
+}
+END_TEST
+
+/* The services of the last six months, oldest first. */
+struct trend_run {
+	struct report_opts o;
+	struct report r;
+	size_t *counts;
+};
+
+static int
+trend_run_txn(store_txn *t, void *ctx)
+{
+	struct trend_run *tr = ctx;
+	int err = report_compute(t, &tr->o, &tr->r);
+	return err ? err : report_trend(t, &tr->o, &tr->r, 6, &tr->counts);
+}
+
+START_TEST(test_trend)
+{
+	struct world *w = world_new();
+	struct trend_run tr = {.o = {w->month, NULL, NULL}};
+	ck_assert_int_eq(store_read(w->d.st, trend_run_txn, &tr), STORE_OK);
+	/* months M-5 .. M: S7 in M-3 (V1); M: S1 S2 S3 S9 (V1), S4 (V2), S6
+	 * (V3), S8 (total); S5 and S10 are in O, M-1 when M is not the
+	 * quarter's first month */
+	size_t *c = tr.counts;
+	bool o_before = w->mm != w->quarter.month;
+	size_t v1[6] = {0, 0, 1, 0, o_before ? 1 : 0, 4};
+	size_t v2[6] = {0, 0, 0, 0, o_before ? 1 : 0, 1};
+	size_t tot[6] = {0, 0, 1, 0, o_before ? 2 : 0, 7};
+	for (int m = 0; m < 6; m++) {
+		ck_assert_uint_eq(c[0 * 6 + m], v1[m]);
+		ck_assert_uint_eq(c[1 * 6 + m], v2[m]);
+		ck_assert_uint_eq(c[2 * 6 + m], m == 5 ? 1 : 0);
+		ck_assert_uint_eq(c[3 * 6 + m], tot[m]);
+	}
+	free(tr.counts);
+	report_free(&tr.r);
+	world_free(w);
+}
+END_TEST
+
+START_TEST(test_periods)
+{
+	struct report_period p;
+	char buf[16];
+	ck_assert_int_eq(report_period_parse("2026-03", &p), 0);
+	ck_assert_int_eq(p.year, 2026);
+	ck_assert_int_eq(p.month, 3);
+	ck_assert_int_eq(p.months, 1);
+	ck_assert(report_period_has(&p, "2026-03-31"));
+	ck_assert(!report_period_has(&p, "2026-04-01"));
+	ck_assert(!report_period_has(&p, "2026-030"));
+	ck_assert(!report_period_has(&p, NULL));
+	report_period_step(&p, -3);
+	ck_assert_str_eq(report_period_format(&p, buf), "2025-12");
+	report_period_toggle(&p);
+	ck_assert_str_eq(report_period_format(&p, buf), "2025-Q4");
+	ck_assert_int_eq(p.month, 10);
+	report_period_step(&p, 1);
+	ck_assert_str_eq(report_period_format(&p, buf), "2026-Q1");
+	ck_assert(report_period_has(&p, "2026-02-10"));
+	ck_assert(!report_period_has(&p, "2026-04-01"));
+	report_period_toggle(&p);
+	ck_assert_str_eq(report_period_format(&p, buf), "2026-01");
+	ck_assert_int_eq(report_period_parse("2026-q4", &p), 0);
+	ck_assert_int_eq(p.month, 10);
+	ck_assert_int_eq(p.months, 3);
+	const char *bad[] = {"2026-13", "2026-00", "2026-Q5", "2026-Q0", "26-03", "2026-3",
+	                     "2026/03", "", "2026-03-01"};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+		ck_assert_int_eq(report_period_parse(bad[i], &p), -1);
+	ck_assert_int_eq(report_period_month_of("2026-11-29", &p), 0);
+	ck_assert_str_eq(report_period_format(&p, buf), "2026-11");
+}
+END_TEST
+
+START_TEST(test_rows)
+{
+	struct report_figures f = {0};
+	char label[256], val[16];
+	double n;
+	f.services[0] = 3;
+	f.services[6] = 9;
+	f.people[6] = 31;
+	f.volunteer_hours = 17.75;
+	f.referrals_resolved = 0;
+	ck_assert_uint_eq(report_rows(), 22);
+	ck_assert_str_eq(report_row_label(0, label, sizeof label), "Services: Needs assessment");
+	ck_assert_str_eq(report_row_value(&f, 0, val, &n), "3");
+	ck_assert_str_eq(report_row_label(6, label, sizeof label), "Services: All services");
+	ck_assert_str_eq(report_row_value(&f, 6, val, NULL), "9");
+	ck_assert_str_eq(report_row_label(13, label, sizeof label), "People served: All services");
+	ck_assert_str_eq(report_row_value(&f, 13, val, NULL), "31");
+	ck_assert_str_eq(report_row_label(14, label, sizeof label), "Volunteer hours");
+	ck_assert_str_eq(report_row_value(&f, 14, val, &n), "17.75");
+	ck_assert_double_eq_tol(n, 17.75, 1e-9);
+	/* no referral resolved: no turnaround, not 0 days */
+	ck_assert_str_eq(report_row_label(19, label, sizeof label), "Days to resolve, median");
+	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "-");
+	f.referrals_resolved = 3;
+	f.turnaround_mean = 31.0 / 3;
+	ck_assert_str_eq(report_row_value(&f, 20, val, NULL), "10.33");
+	f.turnaround_median = 2.5;
+	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "2.5");
+	ck_assert_str_eq(report_row_label(21, label, sizeof label), "Organisations being cultivated");
+}
+END_TEST
+
+static Suite *
+report_suite(void)
+{
+	Suite *s = suite_create("report");
+	TCase *tc = tcase_create("figures");
+	tcase_add_test(tc, test_month);
+	tcase_add_test(tc, test_quarter);
+	tcase_add_test(tc, test_village_worker);
+	tcase_add_test(tc, test_township_worker);
+	tcase_add_test(tc, test_trend);
+	tcase_add_test(tc, test_periods);
+	tcase_add_test(tc, test_rows);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(report_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

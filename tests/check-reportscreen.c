@@ -1,0 +1,307 @@
+/* check-reportscreen.c: the report screen through the real program in a
+ * pseudo-terminal, read through libvterm, on a UTF-8 and on a GB18030
+ * terminal: the demo database as its supervisor (dudao), with services
+ * added in two villages this month and in the months before; "Reports"
+ * from the home menu shows this month's figures by village and the chart
+ * of the last six months, a village chosen shows its own trend, F7 goes
+ * to the month before (its figures), F5 to the quarter, Esc back home. */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "orgunit.h"
+#include "report.h"
+
+#include "testdb.h"
+#include "vt.h"
+
+#define WAIT_MS 15000
+#define KEY_F5 "\033[15~"
+#define KEY_F7 "\033[18~"
+#define KEY_F10 "\033[21~"
+#define KEY_ESC "\033"
+#define KEY_LEFT "\033OD"   /* xterm in keypad mode */
+#define KEY_CTRL_B "\002"
+#define KEY_CTRL_R "\022"
+
+static const struct {
+	const char *encoding;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
+static const char *
+bin(void)
+{
+	const char *b = getenv("SHEGONG_BIN");
+	return b && *b ? b : "../src/shegong";
+}
+
+/* The demo database in dir, made by the program itself. */
+static void
+make_demo(const char *dir)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(bin(), bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Services this month (3 in 安宁村, 2 in 挂榜村), the month before (5 in
+ * 安宁村) and three months before (1 in 挂榜村). */
+struct services {
+	struct report_period month;
+};
+
+static int
+add_txn(store_txn *t, void *ctx)
+{
+	struct services *s = ctx;
+	static const struct {
+		const char *village;
+		int back, n;
+	} plan[] = {{"510421100001", 0, 3}, {"510421100002", 0, 2}, {"510421100001", 1, 5},
+	            {"510421100002", 3, 1}};
+	for (size_t i = 0; i < sizeof plan / sizeof plan[0]; i++) {
+		record *u;
+		int err = orgunit_by_code(t, plan[i].village, &u);
+		if (err)
+			return err;
+		char vid[REC_ID_TEXTMAX], date[32], ym[16];
+		rec_id_format(&u->id, vid);
+		record_free(u);
+		struct report_period p = s->month;
+		report_period_step(&p, -plan[i].back);
+		snprintf(date, sizeof date, "%s-%02d", report_period_format(&p, ym), 10 + (int)i);
+		for (int k = 0; k < plan[i].n; k++) {
+			record *r = record_new(REC_SERVICE);
+			record_set(r, "village", vid);
+			record_set(r, "function", k % 2 ? "care" : "assessment");
+			record_set(r, "date", date);
+			record_set(r, "content", "入户探访");
+			record_set(r, "_form", k % 2 ? "service_care" : "service_assessment");
+			err = store_put(t, r);
+			record_free(r);
+			if (err)
+				return err;
+		}
+	}
+	return 0;
+}
+
+static char *
+prepare(struct report_period *month)
+{
+	char *dir = testdb_dir("reportscreen");
+	make_demo(dir);
+	time_t now = time(NULL);
+	struct tm tm;
+	char today[16];
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	ck_assert_int_eq(report_period_month_of(today, month), 0);
+	store *st = testdb_open(dir);
+	struct services s = {*month};
+	ck_assert_int_eq(store_write(st, add_txn, &s), STORE_OK);
+	store_close(st);
+	return dir;
+}
+
+static void
+expect(vt *t, const char *text)
+{
+	if (!vt_wait_text(t, text, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("\"%s\" never showed", text);
+	}
+}
+
+static void
+keys(vt *t, const char *k)
+{
+	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
+	vt_pump(t, 150);
+}
+
+/* The screen row holding text, waiting for it; a copy. */
+static char *
+row_with(vt *t, const char *text)
+{
+	expect(t, text);
+	for (int y = 0; y < 24; y++) {
+		const char *r = vt_row(t, y);
+		if (r && strstr(r, text))
+			return strdup(r);
+	}
+	ck_abort_msg("no row holds \"%s\"", text);
+	return NULL;
+}
+
+/* The chart's row of a month ("2026-11  ████ 5"): the row that begins
+ * with it; a copy. */
+static char *
+bar_row(vt *t, const char *ym)
+{
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		for (int y = 0; y < 24; y++) {
+			const char *r = vt_row(t, y);
+			if (r && strncmp(r, " ", 1) == 0 && strncmp(r + 1, ym, strlen(ym)) == 0)
+				return strdup(r);
+		}
+		vt_pump(t, 100);
+	}
+	vt_dump(t);
+	ck_abort_msg("no bar for %s", ym);
+	return NULL;
+}
+
+/* Whether the chart's bar of the month ym ends with the count want. */
+static void
+bar_ends(vt *t, const char *ym, const char *want)
+{
+	char *r = NULL;
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		free(r);
+		r = bar_row(t, ym);
+		const char *sp = strrchr(r, ' ');
+		if (sp && strcmp(sp + 1, want) == 0) {
+			free(r);
+			return;
+		}
+		vt_pump(t, 100);
+	}
+	vt_dump(t);
+	ck_abort_msg("the bar \"%s\" does not end with %s", r, want);
+}
+
+/* Whether the row holding text ends with the number want (its last
+ * column: the total, or the count after a bar), waiting for it. */
+static void
+row_ends(vt *t, const char *text, const char *want)
+{
+	char *r = NULL;
+	for (int i = 0; i < WAIT_MS / 100; i++) {
+		free(r);
+		r = row_with(t, text);
+		const char *sp = strrchr(r, ' ');
+		if (sp && strcmp(sp + 1, want) == 0) {
+			free(r);
+			return;
+		}
+		vt_pump(t, 100);
+	}
+	vt_dump(t);
+	ck_abort_msg("the row \"%s\" does not end with %s", r, want);
+}
+
+START_TEST(test_report_screen)
+{
+	struct report_period month;
+	char *dir = prepare(&month);
+	char *argv[] = {(char *)bin(), "--db", dir, "--demo", "--as", "dudao", NULL};
+	vt *t = vt_spawn(argv, terms[_i].env, 24, 80, terms[_i].encoding);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	bool utf8 = _i == 0;
+	char ym[16], before[16], chart[128], line[64];
+	report_period_format(&month, ym);
+	struct report_period prev = month;
+	report_period_step(&prev, -1);
+	report_period_format(&prev, before);
+
+	expect(t, "统计报表");   /* the menu's entry */
+	keys(t, "7");
+	expect(t, "分村数据");
+	expect(t, ym);
+	/* the villages of the county as columns, the total at the right */
+	char *head = row_with(t, "安宁村");
+	ck_assert_ptr_nonnull(strstr(head, "挂榜村"));
+	ck_assert_ptr_nonnull(strstr(head, "合计"));
+	free(head);
+	/* the figures: five services this month, two of them care */
+	row_ends(t, "服务：全部服务", "5");
+	row_ends(t, "服务：老幼关爱", "2");
+	char *r = row_with(t, "服务：全部服务");
+	ck_assert_msg(strstr(r, " 3 ") && strstr(r, " 2 "), "3 in 安宁村, 2 in 挂榜村: %s", r);
+	free(r);
+	/* the chart of the total: this month 5, the month before 5, three
+	 * months before 1; bars of blocks, or # on a GB18030 terminal */
+	snprintf(chart, sizeof chart, "近6个月每月服务次数：合计");
+	expect(t, chart);
+	bar_ends(t, ym, "5");
+	r = bar_row(t, before);
+	ck_assert_ptr_nonnull(strstr(r, utf8 ? "█" : "#"));
+	ck_assert_ptr_null(strstr(r, utf8 ? "#" : "█"));
+	free(r);
+
+	/* choose 安宁村 (the first column): its trend, 3 now and 5 before */
+	keys(t, KEY_LEFT);
+	for (int i = 0; i < 8; i++)
+		keys(t, KEY_CTRL_B);
+	expect(t, "近6个月每月服务次数：安宁村");
+	bar_ends(t, before, "5");
+	bar_ends(t, ym, "3");
+
+	/* F7: the month before, its figures: five services, all in 安宁村 */
+	keys(t, KEY_F7);
+	snprintf(line, sizeof line, "月份 %s", before);
+	expect(t, line);
+	row_ends(t, "服务：全部服务", "5");
+	/* Ctrl-R: back to this month; F5: its quarter */
+	keys(t, KEY_CTRL_R);
+	snprintf(line, sizeof line, "月份 %s", ym);
+	expect(t, line);
+	keys(t, KEY_F5);
+	snprintf(line, sizeof line, "季度 %04d-Q%d", month.year, (month.month - 1) / 3 + 1);
+	expect(t, line);
+	/* the month before is in the quarter unless this month begins it */
+	row_ends(t, "服务：全部服务", (month.month - 1) % 3 ? "10" : "5");
+
+	/* Esc: home again, F10 quits */
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	keys(t, KEY_F10);
+	int status;
+	ck_assert(vt_wait_exit(t, WAIT_MS, &status));
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+static Suite *
+reportscreen_suite(void)
+{
+	Suite *s = suite_create("reportscreen");
+	TCase *tc = tcase_create("screen");
+	tcase_set_timeout(tc, 120);
+	tcase_add_loop_test(tc, test_report_screen, 0, 2);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(reportscreen_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
