@@ -42,4 +42,12 @@ fi
 for l in "zh_CN.UTF-8 UTF-8" "zh_CN.GB18030 GB18030" "en_US.UTF-8 UTF-8"; do
   grep -qx "$l" /etc/locale.gen 2>/dev/null || echo "$l" >> /etc/locale.gen
 done
-locale-gen
+# locale-gen rewrites the archive, and a program starting meanwhile finds
+# no zh_CN locale (tests running beside this): only when one is missing
+missing=no
+for n in zh_cn.utf8 zh_cn.gb18030 en_us.utf8; do
+  locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d '-' | grep -qx "$n" || missing=yes
+done
+if [ "$missing" = yes ]; then
+  locale-gen
+fi
