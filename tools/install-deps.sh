@@ -29,8 +29,28 @@ fi
 # one list that cannot be fetched (a mirror part way through a sync) need
 # not stop the rest: apt-get install says so if a package is missing
 apt-get update -q || echo "install-deps: apt-get update could not fetch every list; going on" >&2
+# A library installed for both architectures must be the same version in
+# both (Multi-Arch: same); where the i386 lists lag (a mirror without the
+# security suite's i386 list), both are pinned to the version i386 has, so
+# the install does not stop on the mismatch.
+pins=""
+if [ "$i386" = yes ]; then
+  for p in linux-libc-dev libc6 libc6-dev libcrypt1 libcrypt-dev libgcc-s1 gcc-12-base \
+           libssl3 libssl-dev zlib1g zlib1g-dev libminizip1 libncurses6 libncursesw6 \
+           libncurses-dev libtinfo6 libcom-err2 libgssapi-krb5-2 libk5crypto3 libkeyutils1 \
+           libkrb5-3 libkrb5support0 libnsl2 libnsl-dev libtirpc3 libtirpc-dev; do
+    want=$(apt-cache policy "$p:i386" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+    have=$(dpkg-query -W -f='${Version}' "$p:amd64" 2>/dev/null || true)
+    [ -n "$have" ] || have=$(apt-cache policy "$p:amd64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+    [ -n "$want" ] && [ "$want" != "(none)" ] && [ -n "$have" ] && [ "$have" != "$want" ] || continue
+    if apt-cache madison "$p" 2>/dev/null | grep -q "| *$want *| .* amd64 "; then
+      pins="$pins $p:amd64=$want $p:i386=$want"
+    fi
+  done
+  [ -z "$pins" ] || echo "install-deps: the same version for both architectures:$pins" >&2
+fi
 # shellcheck disable=SC2086
-apt-get install -y -q --no-install-recommends $pkgs
+apt-get install -y -q --no-install-recommends --allow-downgrades $pkgs $pins
 if [ "$i386" = yes ]; then
   d=$(mktemp -d)
   chown _apt "$d" 2>/dev/null || true  # apt-get download fetches as _apt
