@@ -159,24 +159,42 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
 	return true;
 }
 
-/* How many pieces glibc's regcomp makes of an extended expression, at
- * least: it copies what a repetition repeats ("x+" is "xx*", "x{3,5}" five
- * x's), so repetitions stacked or nested multiply ("x++++" doubles each
- * time; "((x{99}){99}){99}" is a million x's), and a few lines of a form
- * file could take gigabytes when the program starts.  Counted up to
- * PATTERN_MAX_PIECES; *s is left after what was read. */
+/* What glibc's regcomp makes of an extended expression, at least: it
+ * copies what a repetition repeats ("x+" is "xx*", "x{3,5}" five x's), so
+ * repetitions stacked or nested multiply ("x++++" doubles each time;
+ * "((x{99}){99}){99}" is a million x's), and its closures over
+ * repetitions of repetitions ("x****", "((x)*)*") grow as the fourth power
+ * of their depth: a few lines of a form file could take gigabytes or
+ * hours when the program starts.  pieces is counted up to
+ * PATTERN_MAX_PIECES, depth is the deepest repetition of a repetition;
+ * *s is left after what was read. */
 #define PATTERN_MAX_PIECES 4096.0
+#define PATTERN_MAX_DEPTH 8
 
-static double
-pattern_pieces(const char **s, int depth)
+struct pattern_cost {
+	double pieces;
+	int depth;
+};
+
+static struct pattern_cost
+pattern_cost(const char **s, int nesting)
 {
-	double total = 0, last = 0;
+	struct pattern_cost all = {0, 0};
+	double last = 0;
+	int lastdepth = 0;
 	const char *c = *s;
-	while (*c && *c != ')' && total <= PATTERN_MAX_PIECES) {
+	while (*c && *c != ')' && all.pieces <= PATTERN_MAX_PIECES && all.depth <= PATTERN_MAX_DEPTH) {
 		double item = 1;
+		int itemdepth = 0;
 		if (*c == '(') {
 			c++;
-			item = depth < 64 ? pattern_pieces(&c, depth + 1) : PATTERN_MAX_PIECES + 1;
+			struct pattern_cost in = {PATTERN_MAX_PIECES + 1, 0};
+			if (nesting < 64)
+				in = pattern_cost(&c, nesting + 1);
+			item = in.pieces;
+			itemdepth = in.depth;
+			if (all.depth < in.depth)
+				all.depth = in.depth;
 			if (*c == ')')
 				c++;
 		} else if (*c == '[') {
@@ -200,42 +218,45 @@ pattern_pieces(const char **s, int depth)
 			}
 			if (*c)
 				c++;
-		} else if (*c == '+') {
-			c++;
-			total += last;  /* x+ is xx* */
-			last *= 2;
-			continue;
-		} else if (*c == '*' || *c == '?') {
-			c++;
-			continue;
-		} else if (*c == '{') {
-			/* x{n}, x{n,}, x{n,m}: max(n, m) copies, n + 1 when open */
-			char *end;
-			double n = (double)strtol(c + 1, &end, 10), m = n;
-			if (*end == ',')
-				m = end[1] == '}' ? n + 1 : (double)strtol(end + 1, &end, 10);
-			while (*c && *c != '}')
-				c++;
+		} else if (*c == '+' || *c == '*' || *c == '?' || *c == '{') {
+			/* a repetition of the last item: x+ is xx*, x{n,m} max(n, m)
+			 * copies (n + 1 when open) */
+			double copies = *c == '+' ? 2 : 1;
+			if (*c == '{') {
+				char *end;
+				double n = (double)strtol(c + 1, &end, 10), m = n;
+				if (*end == ',')
+					m = end[1] == '}' ? n + 1 : (double)strtol(end + 1, &end, 10);
+				copies = m > n ? m : n;
+				if (copies < 1)
+					copies = 1;
+				while (*c && *c != '}')
+					c++;
+			}
 			if (*c)
 				c++;
-			double copies = (m > n ? m : n) < 1 ? 1 : (m > n ? m : n);
-			total += last * (copies - 1);
+			all.pieces += last * (copies - 1) + 1;
 			last *= copies;
+			lastdepth++;
+			if (all.depth < lastdepth)
+				all.depth = lastdepth;
 			continue;
 		} else if (*c == '|') {
 			c++;
 			last = 0;
+			lastdepth = 0;
 			continue;
 		} else {
 			if (*c == '\\' && c[1])
 				c++;
 			c++;
 		}
-		total += item;
+		all.pieces += item;
 		last = item;
+		lastdepth = itemdepth;
 	}
 	*s = c;
-	return total;
+	return all;
 }
 
 static struct form_field *
@@ -347,13 +368,16 @@ field_prop(struct parser *p, const char *key, const char *v)
 			fd->has_re = false;
 		}
 		const char *scan = v;
-		double pieces = 0;
-		while (*scan && pieces <= PATTERN_MAX_PIECES) {
-			pieces += pattern_pieces(&scan, 0);
+		struct pattern_cost cost = {0, 0};
+		while (*scan && cost.pieces <= PATTERN_MAX_PIECES && cost.depth <= PATTERN_MAX_DEPTH) {
+			struct pattern_cost part = pattern_cost(&scan, 0);
+			cost.pieces += part.pieces;
+			if (cost.depth < part.depth)
+				cost.depth = part.depth;
 			if (*scan == ')')
 				scan++;  /* a stray ')': regcomp says what is wrong with it */
 		}
-		if (pieces > PATTERN_MAX_PIECES)
+		if (cost.pieces > PATTERN_MAX_PIECES || cost.depth > PATTERN_MAX_DEPTH)
 			return fail(p, p->line,
 			            _("the pattern \"%s\" repeats too much (repetitions inside "
 			              "repetitions): write it more simply"), v);

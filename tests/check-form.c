@@ -266,6 +266,10 @@ static const struct {
 	{"form x\nfield a\n  pattern ID ++++++++++++++++++++++++++d\n", 3, "repeats too much"},
 	{"form x\nfield a\n  pattern ((x{99}){99}){99}\n", 3, "repeats too much"},
 	{"form x\nfield a\n  pattern [0-9]{5000}\n", 3, "repeats too much"},
+	/* repetitions of repetitions: regcomp's closures took hours (fuzz/corpus/form/hang-stacked-star) */
+	{"form x\nfield a\n  pattern a****************************************\n", 3,
+	 "repeats too much"},
+	{"form x\nfield a\n  pattern ((((((((((a)*)*)*)*)*)*)*)*)*)*\n", 3, "repeats too much"},
 	{"form x\nfield a\n  calculation weight(b)\n", 3, "unknown calculation"},
 	{"form x\nfield a\n  calculation age\n", 3, "written like age(idnum)"},
 	{"form x\nkind resident\nversion 1\ntitle T\nfield n\n  type text\n  label N\n"
