@@ -619,12 +619,8 @@ form_display(const struct form_field *fd, const char *value, bool may_see)
 	if (!value || !*value)
 		return strdup("");
 	if (fd->sensitive && !may_see) {
-		if (fd->type == FT_IDNUM && strlen(value) == 18) {
-			char *out;
-			if (asprintf(&out, "%.6s********%.4s", value, value + 14) < 0)
-				return NULL;
-			return out;
-		}
+		if (fd->type == FT_IDNUM && strlen(value) == 18)
+			return valid_idnum_mask(value);
 		return strdup(_("(hidden)"));
 	}
 	switch (fd->type) {

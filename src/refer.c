@@ -1376,24 +1376,6 @@ put_cut(FILE *f)
 	fputs("\n\n", f);
 }
 
-/* 510421********1234: enough to tell people apart, too little to misuse
- * once the paper has left the room. */
-static char *
-mask_idnum(const char *idnum)
-{
-	size_t n = strlen(idnum);
-	char *m = malloc(n + 1);
-	if (!m)
-		return NULL;
-	for (size_t i = 0; i < n; i++) {
-		char c = idnum[i];
-		bool plain = (c >= '0' && c <= '9') || c == 'X' || c == 'x';
-		m[i] = plain && n > 10 && (i < 6 || i >= n - 4) ? c : '*';
-	}
-	m[n] = '\0';
-	return m;
-}
-
 struct slip_ctx {
 	const record *r;
 	record *person, *from, *to, *parent;
@@ -1515,7 +1497,7 @@ write_slip(FILE *f, const struct slip_ctx *sc, const char *today)
 	const char *line = "____________________";
 	char sa[64];
 	sex_age(sc->person, today, sa, sizeof sa);
-	char *masked = mask_idnum(val(sc->person, "idnum"));
+	char *masked = valid_idnum_mask(val(sc->person, "idnum"));
 
 	/* TRANSLATORS: 转介单 (the title of the printed referral slip) */
 	put_title(f, _("Referral slip"));

@@ -349,27 +349,6 @@ put_field(FILE *f, const char *label, const char *value)
 	free(v);
 }
 
-/* 510421********1234: enough to tell people apart, too little to misuse
- * once the paper has left the room. */
-static char *
-mask_idnum(const char *idnum)
-{
-	size_t n = strlen(idnum);
-	char *m = malloc(n + 1);
-	if (!m)
-		return NULL;
-	bool plain = true;
-	for (size_t i = 0; i < n; i++) {
-		char c = idnum[i];
-		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
-			plain = false;
-	}
-	for (size_t i = 0; i < n; i++)
-		m[i] = plain && n > 10 && (i < 6 || i >= n - 4) ? idnum[i] : '*';
-	m[n] = '\0';
-	return m;
-}
-
 static int
 served_order(const void *a, const void *b)
 {
@@ -433,7 +412,7 @@ write_certificate(FILE *f, const rec_id *vid, const record *vol, struct hours_ct
 	put_field(f, _("Name:"), name ? name : "?");
 	const char *idnum = record_get(vol, "idnum");
 	if (idnum && *idnum) {
-		char *masked = mask_idnum(idnum);
+		char *masked = valid_idnum_mask(idnum);
 		/* TRANSLATORS: 身份证号码： (shown masked in the middle) */
 		put_field(f, _("ID number:"), masked ? masked : "");
 		free(masked);

@@ -263,3 +263,22 @@ valid_date(const char *s, int *year, int *month, int *day)
 		*day = d;
 	return VALID_OK;
 }
+
+char *
+valid_idnum_mask(const char *idnum)
+{
+	size_t n = strlen(idnum);
+	char *m = malloc(n + 1);
+	if (!m)
+		return NULL;
+	bool plain = true;
+	for (size_t i = 0; i < n; i++) {
+		char c = idnum[i];
+		if (!((c >= '0' && c <= '9') || (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z')))
+			plain = false;
+	}
+	for (size_t i = 0; i < n; i++)
+		m[i] = plain && n > 10 && (i < 6 || i >= n - 4) ? idnum[i] : '*';
+	m[n] = '\0';
+	return m;
+}

@@ -34,6 +34,12 @@ char valid_id_checkchar(const char *first17);
 /* A mainland mobile number: 11 digits starting 1[3-9]; spaces and dashes
  * and a leading +86 or 86 are tolerated. */
 int valid_mobile(const char *s);
+/* An ID number as shown to those who may not see it whole, and on paper
+ * that leaves the room: the first 6 and the last 4 kept, the middle
+ * starred (510421********1234), enough to tell people apart and too little
+ * to misuse; anything that is not letters and digits, or 10 characters or
+ * fewer, all starred.  malloc'd, NULL when out of memory. */
+char *valid_idnum_mask(const char *idnum);
 
 /* A date typed as 20260315 or 2026-03-15 (also 2026/3/15, 2026.3.15).
  * On VALID_OK the parts are stored. */

@@ -256,6 +256,25 @@ START_TEST(test_real_date)
 }
 END_TEST
 
+START_TEST(test_idnum_mask)
+{
+	static const char *const cases[][2] = {
+		{"11010519491231002X", "110105********002X"},
+		{"510421198012170972", "510421********0972"},
+		{"510421801217097", "510421*****7097"},      /* 15 digits, the old kind */
+		{"5104211980", "**********"},                /* too short to show any */
+		{"510421<b>1217097", "****************"},   /* not an ID number at all */
+		{"", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *m = valid_idnum_mask(cases[i][0]);
+		ck_assert_ptr_nonnull(m);
+		ck_assert_str_eq(m, cases[i][1]);
+		free(m);
+	}
+}
+END_TEST
+
 START_TEST(test_strerror)
 {
 	ck_assert_str_eq(valid_strerror(VALID_ID_LENGTH), "The ID number must have 18 characters");
@@ -296,6 +315,7 @@ valid_suite(void)
 	tcase_add_test(tc, test_date_good);
 	tcase_add_test(tc, test_date_bad);
 	tcase_add_test(tc, test_real_date);
+	tcase_add_test(tc, test_idnum_mask);
 	tcase_add_test(tc, test_strerror);
 	suite_add_tcase(s, tc);
 	return s;
