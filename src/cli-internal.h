@@ -41,5 +41,6 @@ int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_export(struct cli *c, int argc, char **argv);
 int cmd_import(struct cli *c, int argc, char **argv);
 int cmd_report(struct cli *c, int argc, char **argv);
+int cmd_sync(struct cli *c, int argc, char **argv);
 
 #endif

@@ -26,6 +26,7 @@
 #include "scope.h"
 #include "search.h"
 #include "store.h"
+#include "sync.h"
 #include "tally.h"
 #include "text.h"
 #include "ui.h"
@@ -1512,6 +1513,54 @@ account_start(struct cli *c, bool registered)
 	return rc;
 }
 
+/* sync runs without a registered account only on a database with no org
+ * units yet: a village PC taking its township's first exchange. */
+static bool
+sync_may_start(struct cli *c)
+{
+	store *st;
+	size_t units = 0;
+	if (store_open(&st, c->dbdir, STORE_RDONLY))
+		return true;
+	store_read(st, count_units, &units);
+	store_close(st);
+	if (units == 0)
+		return true;
+	say(stderr, _("shegong: the account %s is not registered in this database, so it may "
+	              "not use it. The administrator adds it with \"shegong user add %s "
+	              "--role ROLE --unit CODE\".\n"), c->login, c->login);
+	return false;
+}
+
+/* Under sshd's ForceCommand (a township server, tools/township-setup.sh)
+ * the command the client asked for is in SSH_ORIGINAL_COMMAND; the one a
+ * worker may ask for is the other end of an exchange, "shegong sync
+ * --serve" (a --db in it is not taken: the forced one counts). */
+static bool
+ssh_asks_sync(void)
+{
+	const char *o = getenv("SSH_ORIGINAL_COMMAND");
+	if (!o || !*o)
+		return false;
+	char *s = strdup(o), *save = NULL;
+	if (!s)
+		return false;
+	char *w[8];
+	int n = 0;
+	for (char *p = strtok_r(s, " \t", &save); p && n < 8; p = strtok_r(NULL, " \t", &save))
+		w[n++] = p;
+	bool ok = false;
+	if (n >= 3) {
+		const char *base = strrchr(w[0], '/');
+		base = base ? base + 1 : w[0];
+		ok = strcmp(base, "shegong") == 0 && strcmp(w[n - 2], "sync") == 0 &&
+		     strcmp(w[n - 1], "--serve") == 0 &&
+		     (n == 3 || (n == 5 && strcmp(w[1], "--db") == 0));
+	}
+	free(s);
+	return ok;
+}
+
 /* --- help and version ---------------------------------------------------- */
 
 static int cmd_help(struct cli *c, int argc, char **argv);
@@ -1615,6 +1664,20 @@ static const struct command {
 	    "kept beside it as data.mdb.before-restore-DATE. The restored database is checked "
 	    "as \"shegong check\" does. A damaged or cut short file is refused and nothing is "
 	    "changed.")},
+	{"sync", cmd_sync, true,
+	 N_("sync [HOST] [--ssh CMD] [--remote-db DIR] | sync --to-file FILE [--for VILLAGE] | "
+	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
+	    "sync --settle N [--note TEXT] | sync --serve"),
+	 N_("Exchange with the township server: a village PC sends what changed since the last "
+	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
+	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
+	    "side runs \"shegong sync --serve\"; without HOST, the host of the last exchange), "
+	    "for cron. --to-file and --from-file: through a file (a USB stick); on a township "
+	    "server --for names the village the file is for. An empty database joins the "
+	    "township whose file it takes first. A damaged file is refused whole; the same file "
+	    "twice changes nothing more. --status: what waits to go up and the last exchanges; "
+	    "--notices: what an exchange could not merge, for a worker to settle (--settle N). "
+	    "Every exchange is logged on both sides.")},
 	{"unit", cmd_unit, true, N_("unit list | unit add CODE NAME | unit rename CODE NAME"),
 	 N_("Org units. list prints code, name and level, one a line, each township followed "
 	    "by its villages. An administrator adds a township (9 digits) or village (12 "
@@ -1792,6 +1855,13 @@ cli_run(int argc, char **argv)
 			return usage_error(_("unknown option \"%s\""), a);
 	}
 	const struct command *cmd = NULL;
+	static char w_sync[] = "sync", w_serve[] = "--serve";
+	static char *serve_argv[] = {w_sync, w_serve, NULL};
+	if (i == argc && ssh_asks_sync()) {
+		argv = serve_argv;
+		argc = 2;
+		i = 0;
+	}
 	if (i < argc) {
 		for (size_t k = 0; k < NCOMMANDS; k++)
 			if (strcmp(argv[i], commands[k].name) == 0)
@@ -1812,7 +1882,9 @@ cli_run(int argc, char **argv)
 	if (!rc && c.demo && (!cmd || cmd->needs_db))
 		rc = ensure_demo(&c);
 	if (!rc && (!cmd || cmd->needs_db))
-		rc = account_start(&c, !(cmd && cmd->run == cmd_init));
+		rc = account_start(&c, !(cmd && (cmd->run == cmd_init || cmd->run == cmd_sync)));
+	if (!rc && cmd && cmd->run == cmd_sync && !c.scope && !sync_may_start(&c))
+		rc = 1;
 	if (!rc)
 		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
 	formset_free(fs);

@@ -260,8 +260,8 @@ unit_code(store_txn *t, const char *idtext, char *out, size_t size)
 /* Set the linked needs' status for r reaching state s.  The receiving
  * station may not write the village's records, but this is the rules'
  * consequence, not the worker's wish, so it runs trusted. */
-static int
-follow_needs(store_txn *t, const record *r, enum ref_state s, enum ref_outcome o)
+int
+refer_follow_needs(store_txn *t, const record *r, enum ref_state s, enum ref_outcome o)
 {
 	const char *status = referral_need_status(s, o);
 	const char *needs = record_get(r, "needs");
@@ -462,7 +462,7 @@ create_txn(store_txn *t, void *ctx)
 	if (!err && cc->submit) {
 		err = audit_log(t, "submit", &r->id, 0, r->version, record_get(r, "number"));
 		if (!err)
-			err = follow_needs(t, r, REF_SUBMITTED, 0);
+			err = refer_follow_needs(t, r, REF_SUBMITTED, 0);
 	}
 	if (!err)
 		cc->id = r->id;
@@ -651,7 +651,7 @@ act_txn(store_txn *t, void *ctx)
 	if (!err)
 		err = audit_log(t, referral_action_name(ac->a), &r->id, before, r->version, note);
 	if (!err)
-		err = follow_needs(t, r, to, in->outcome);
+		err = refer_follow_needs(t, r, to, in->outcome);
 	record_free(r);
 	return err;
 }
@@ -1604,4 +1604,267 @@ refer_slip(store *st, const record *r)
 	record_free(sc.parent);
 	free(sc.needs);
 	return text;
+}
+
+/* --- two copies of one referral (sync.c) ----------------------------------- */
+
+/* The lines of a _history field; *n receives their number.  The array
+ * points into a copy kept in *buf. */
+static char **
+split_lines(const char *h, char **buf, size_t *n)
+{
+	*n = 0;
+	*buf = strdup(h ? h : "");
+	if (!*buf)
+		return NULL;
+	size_t cap = 1;
+	for (const char *p = *buf; *p; p++)
+		cap += *p == '\n';
+	char **v = calloc(cap, sizeof *v);
+	if (!v) {
+		free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	char *save = NULL;
+	for (char *l = strtok_r(*buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		v[(*n)++] = l;
+	return v;
+}
+
+static bool
+has_line(char *const *v, size_t n, const char *l)
+{
+	for (size_t i = 0; i < n; i++)
+		if (strcmp(v[i], l) == 0)
+			return true;
+	return false;
+}
+
+/* The action word of a history line (the third column), into out. */
+static void
+line_action(const char *l, char *out, size_t size)
+{
+	*out = '\0';
+	const char *a = strchr(l, '\t');
+	a = a ? strchr(a + 1, '\t') : NULL;
+	if (!a)
+		return;
+	a++;
+	size_t k = strcspn(a, "\t");
+	snprintf(out, size, "%.*s", (int)(k < size ? k : size - 1), a);
+}
+
+static const char *
+line_note(const char *l)
+{
+	const char *p = l;
+	for (int i = 0; i < 3 && p; i++) {
+		p = strchr(p, '\t');
+		if (p)
+			p++;
+	}
+	return p ? p : "";
+}
+
+/* Which side takes an action named by a history line: sender 1,
+ * receiver 2, none 0 (create and edit are the sender's too). */
+static int
+line_side(const char *l)
+{
+	char a[24];
+	line_action(l, a, sizeof a);
+	if (strcmp(a, "create") == 0 || strcmp(a, "edit") == 0)
+		return REF_SENDER;
+	switch (referral_action_from_name(a)) {
+	case REFA_SUBMIT:
+	case REFA_CLOSE:
+	case REFA_WITHDRAW:
+		return REF_SENDER;
+	case REFA_ACCEPT:
+	case REFA_RETURN:
+	case REFA_START:
+	case REFA_RESOLVE:
+	case REFA_ESCALATE:
+		return REF_RECEIVER;
+	default:
+		return 0;
+	}
+}
+
+static bool
+field_is(const char *name, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(name, *set) == 0)
+			return true;
+	return false;
+}
+
+void
+refer_merge_free(struct refer_merge *m)
+{
+	if (!m)
+		return;
+	record_free(m->merged);
+	for (size_t i = 0; i < m->nrefused; i++)
+		free(m->refused[i]);
+	free(m->refused);
+	memset(m, 0, sizeof *m);
+}
+
+int
+refer_merge(const record *owner, const record *other, struct refer_merge *m)
+{
+	static const char *const receiver_fields[] = {
+		"accepted", "return_reason", "resolved", "outcome", "outcome_reason", "feedback", NULL,
+	};
+	memset(m, 0, sizeof *m);
+	char *ba = NULL, *bb = NULL;
+	size_t na, nb;
+	char **a = split_lines(record_get(owner, "_history"), &ba, &na);
+	char **b = split_lines(record_get(other, "_history"), &bb, &nb);
+	char **out = a && b ? calloc(na + nb + 1, sizeof *out) : NULL;
+	int err = out ? 0 : -1;
+	size_t n = 0;
+	/* the owner's lines in their order; each line only the other copy
+	 * has goes after the line before it there and after every owner line
+	 * stamped no later than it (the stamp is the first 16 bytes) */
+	bool new_a = false, new_b = false;
+	const char *last_a[3] = {NULL, NULL, NULL}, *last_b[3] = {NULL, NULL, NULL};
+	if (!err) {
+		for (size_t i = 0; i < na; i++) {
+			out[n++] = a[i];
+			if (!has_line(b, nb, a[i])) {
+				new_a = true;
+				last_a[line_side(a[i])] = a[i];
+			}
+		}
+		size_t prev = 0;   /* where the previous line of b is in out, + 1 */
+		for (size_t j = 0; j < nb; j++) {
+			size_t at = n;
+			for (size_t k = 0; k < n; k++)
+				if (strcmp(out[k], b[j]) == 0)
+					at = k;
+			if (at < n) {
+				prev = at + 1;
+				continue;
+			}
+			new_b = true;
+			last_b[line_side(b[j])] = b[j];
+			size_t pos = prev;
+			for (size_t k = pos; k < n; k++)
+				if (has_line(a, na, out[k]) && strncmp(out[k], b[j], 16) <= 0)
+					pos = k + 1;
+			memmove(out + pos + 1, out + pos, (n - pos) * sizeof *out);
+			out[pos] = b[j];
+			n++;
+			prev = pos + 1;
+		}
+	}
+	m->changed_owner = new_b;
+	m->changed_other = new_a;
+	/* replay the merged steps through the state machine */
+	enum ref_state st = REF_DRAFT;
+	enum ref_outcome oc = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		char an[24];
+		line_action(out[i], an, sizeof an);
+		enum ref_action act = referral_action_from_name(an);
+		if (!act)
+			continue;
+		struct ref_input ri = {"-", REFO_SUCCESS, true};
+		enum ref_outcome o = 0;
+		if (act == REFA_RESOLVE) {
+			const char *note = line_note(out[i]);
+			char on[24];
+			size_t k = strcspn(note, ":");
+			snprintf(on, sizeof on, "%.*s", (int)(k < sizeof on ? k : sizeof on - 1), note);
+			o = referral_outcome_from_name(on);
+			ri.outcome = o ? o : REFO_OTHER;
+		}
+		enum ref_state to;
+		if (referral_check(st, act, (enum ref_side)line_side(out[i]), &ri, &to) == REF_OK) {
+			st = to;
+			if (act == REFA_RESOLVE)
+				oc = ri.outcome;
+		} else {
+			char **nr = realloc(m->refused, (m->nrefused + 1) * sizeof *nr);
+			char *c = strdup(out[i]);
+			if (!nr || !c) {
+				free(c);
+				if (nr)
+					m->refused = nr;
+				err = -1;
+				break;
+			}
+			m->refused = nr;
+			m->refused[m->nrefused++] = c;
+		}
+	}
+	m->state = st;
+	m->outcome = oc;
+	/* the fields: the sender's from the copy with the later sender step
+	 * the other has not, the receiver's likewise, the rest the owner's */
+	const record *snd = owner, *rcv = owner;
+	if (last_b[REF_SENDER] && (!last_a[REF_SENDER] ||
+	                           strncmp(last_b[REF_SENDER], last_a[REF_SENDER], 16) > 0))
+		snd = other;
+	if (last_b[REF_RECEIVER] && (!last_a[REF_RECEIVER] ||
+	                             strncmp(last_b[REF_RECEIVER], last_a[REF_RECEIVER], 16) >= 0))
+		rcv = other;
+	record *r = err ? NULL : record_dup(owner);
+	if (!r)
+		err = -1;
+	for (size_t i = 0; !err && i < other->nfields; i++) {
+		const rec_field *f = &other->fields[i];
+		bool recv = field_is(f->name, receiver_fields);
+		if (!record_get(r, f->name) && !recv)
+			err = record_set(r, f->name, f->value);
+	}
+	const record *srcs[2] = {snd, rcv};
+	for (int w = 0; w < 2 && !err; w++) {
+		const record *src = srcs[w];
+		if (src == owner && w == 0)
+			continue;
+		for (size_t i = 0; i < src->nfields && !err; i++) {
+			const rec_field *f = &src->fields[i];
+			if (f->name[0] == '_' || strcmp(f->name, "status") == 0)
+				continue;
+			if (field_is(f->name, receiver_fields) == (w == 1))
+				err = record_set(r, f->name, f->value);
+		}
+		/* a receiver's field the chosen copy does not have is empty */
+		if (w == 1)
+			for (const char *const *fn = receiver_fields; *fn && !err; fn++)
+				if (!record_get(src, *fn))
+					err = record_set(r, *fn, NULL);
+	}
+	char *hist = NULL;
+	size_t hl = 1;
+	for (size_t i = 0; i < n; i++)
+		hl += strlen(out[i]) + 1;
+	if (!err && !(hist = malloc(hl)))
+		err = -1;
+	if (!err) {
+		char *p = hist;
+		for (size_t i = 0; i < n; i++)
+			p += sprintf(p, "%s%s", i ? "\n" : "", out[i]);
+		*p = '\0';
+		err = record_set(r, "_history", n ? hist : NULL) ||
+		      record_set(r, "status", referral_state_name(st));
+	}
+	free(hist);
+	free(out);
+	free(a);
+	free(b);
+	free(ba);
+	free(bb);
+	if (err) {
+		record_free(r);
+		refer_merge_free(m);
+		return STORE_NOMEM;
+	}
+	m->merged = r;
+	return 0;
 }

@@ -152,4 +152,32 @@ char **refer_history(store *st, const record *r, size_t *n);
  * line.  malloc'd UTF-8. */
 char *refer_slip(store *st, const record *r);
 
+/* The linked needs of r take the status referral_need_status(s, o)
+ * gives (written trusted, inside t): what a step does to them. */
+int refer_follow_needs(store_txn *t, const record *r, enum ref_state s, enum ref_outcome o);
+
+/* Two copies of one referral that changed on two sites (sync.c): owner's
+ * (the site that made it) and other's.  Their history lines are joined
+ * (each once: the owner's in their order, each line only the other copy
+ * has after the line before it there and after the owner's lines stamped
+ * no later), and replayed through the state machine from a draft: a step
+ * the machine does not allow where it falls (the village withdrew what
+ * the township had already accepted) is kept in the history but not
+ * applied, and listed in refused for a worker to see.  The fields the
+ * sender's steps set come from the copy that took the later sender's step
+ * the other lacks, the receiver's (accepted, feedback ...) likewise; the
+ * rest are the owner's.  Both sites, merging the same two copies, get the
+ * same record.  merged keeps owner's id, version and stamps. */
+struct refer_merge {
+	record *merged;
+	enum ref_state state;
+	enum ref_outcome outcome;     /* of the last resolve applied, 0 if none */
+	bool changed_owner;           /* other had lines the owner's copy lacked */
+	bool changed_other;           /* and the other way round */
+	char **refused;               /* history lines not applied */
+	size_t nrefused;
+};
+int refer_merge(const record *owner, const record *other, struct refer_merge *m);
+void refer_merge_free(struct refer_merge *m);
+
 #endif

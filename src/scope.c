@@ -45,27 +45,20 @@ cmp_id(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
-int
-scope_load(store_txn *t, const char *login, struct scope **out)
+/* The scope of role at the unit uid (id text) for login, read in t. */
+static int
+scope_build(store_txn *t, const char *login, int role, const char *uid, struct scope **out)
 {
 	*out = NULL;
-	record *w = NULL, *unit = NULL;
-	int err = worker_by_login(t, login, &w);
-	if (err)
-		return err;
+	record *unit = NULL;
 	struct scope *sc = calloc(1, sizeof *sc);
-	if (!sc) {
-		record_free(w);
+	if (!sc)
 		return STORE_NOMEM;
-	}
 	snprintf(sc->login, sizeof sc->login, "%s", login);
-	const char *role = record_get(w, "role");
-	sc->role = worker_role_from_name(role ? role : "");
-	const char *uid = record_get(w, "unit");
+	sc->role = role;
 	rec_id id;
-	if (worker_disabled(w)) {
-		err = STORE_DENIED;
-	} else if (!uid || rec_id_parse(uid, &id) < 0) {
+	int err;
+	if (!uid || rec_id_parse(uid, &id) < 0 || id.kind != REC_UNIT) {
 		err = STORE_NOTFOUND;
 	} else if (!(err = store_get(t, &id, &unit))) {
 		snprintf(sc->unit, sizeof sc->unit, "%s", uid);
@@ -82,13 +75,42 @@ scope_load(store_txn *t, const char *login, struct scope **out)
 			qsort(sc->reach, sc->nreach, sizeof *sc->reach, cmp_id);
 	}
 	record_free(unit);
-	record_free(w);
 	if (err) {
 		scope_free(sc);
 		return err;
 	}
 	*out = sc;
 	return 0;
+}
+
+int
+scope_load(store_txn *t, const char *login, struct scope **out)
+{
+	*out = NULL;
+	record *w = NULL;
+	int err = worker_by_login(t, login, &w);
+	if (err)
+		return err;
+	const char *role = record_get(w, "role");
+	if (worker_disabled(w))
+		err = STORE_DENIED;
+	else
+		err = scope_build(t, login, worker_role_from_name(role ? role : ""),
+		                  record_get(w, "unit"), out);
+	record_free(w);
+	return err;
+}
+
+int
+scope_for_unit(store_txn *t, const char *login, const char *unit, struct scope **out)
+{
+	int err = scope_build(t, login, ROLE_VILLAGE, unit, out);
+	if (!err && (*out)->level != UNIT_VILLAGE) {
+		scope_free(*out);
+		*out = NULL;
+		err = STORE_INVALID;
+	}
+	return err;
 }
 
 struct load_ctx {

@@ -47,6 +47,10 @@ int scope_load(store_txn *t, const char *login, struct scope **out);
 /* The same in a read transaction of its own. */
 int scope_load_now(store *st, const char *login, struct scope **out);
 void scope_free(struct scope *sc);
+/* The scope of a village worker of the village unit (id text), acting as
+ * login: what a village room's own PC may bring to its township and take
+ * back (sync.c).  STORE_INVALID when unit is not a village. */
+int scope_for_unit(store_txn *t, const char *login, const char *unit, struct scope **out);
 
 /* Install sc as st's policy (NULL removes it).  sc must outlive its use. */
 void scope_attach(store *st, const struct scope *sc);

@@ -9,7 +9,14 @@
  *   "rec"   kind(1) site(8) seq(8) -> record encoding (record.c)
  *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT
  *   "draft" login -> a form being filled in (ui-form.c's encoding)
- *   "audit" seq u64 BE -> an audit entry (audit.c's encoding), append-only */
+ *   "audit" seq u64 BE -> an audit entry (audit.c's encoding), append-only
+ *   "chg"   change number u64 BE -> record key (17): the newest change of
+ *           each record, numbered in the order they were made (meta
+ *           "chgseq" holds the last number); and record key (17) -> its
+ *           change number, so that a record's older entry is removed when it
+ *           changes again.  Change numbers start with a zero byte and record
+ *           keys with their kind (1 or more), so the numbered entries all
+ *           sort first.  The exchange with other sites (sync.c) reads it. */
 #include "config.h"
 
 #include <errno.h>
@@ -40,8 +47,8 @@
 
 struct store {
 	MDB_env *env;
-	MDB_dbi meta, rec, idx, draft, audit;
-	bool have_draft, have_audit;
+	MDB_dbi meta, rec, idx, draft, audit, chg;
+	bool have_draft, have_audit, have_chg;
 	store_hook_fn hook;
 	void *hook_ctx;
 	store_policy_fn policy;
@@ -280,6 +287,67 @@ new_site(uint64_t *site)
 	return 0;
 }
 
+/* --- the change log ("chg") ---------------------------------------------- */
+
+#define CHG_LAST "chgseq"
+
+/* Record that the record under key changed: it gets the next change
+ * number, and its older entry (if any) goes. */
+static int
+chg_note(store_txn *t, const unsigned char key[REC_KEYLEN])
+{
+	store *st = t->st;
+	if (t->err || !st->have_chg)
+		return t->err;
+	MDB_val rk = {REC_KEYLEN, (void *)key}, d;
+	int rc = mdb_get(t->txn, st->chg, &rk, &d);
+	if (rc == 0 && d.mv_size == 8) {
+		unsigned char old[8];
+		memcpy(old, d.mv_data, 8);
+		MDB_val ok = {8, old};
+		rc = mdb_del(t->txn, st->chg, &ok, NULL);
+		if (rc == MDB_NOTFOUND)
+			rc = 0;
+	} else if (rc == MDB_NOTFOUND) {
+		rc = 0;
+	}
+	if (rc)
+		return txn_rc(t, rc);
+	uint64_t n;
+	if (meta_get_u64(t, CHG_LAST, &n) || meta_put_u64(t, CHG_LAST, n + 1))
+		return t->err;
+	unsigned char nb[8];
+	be64(nb, n + 1);
+	MDB_val nk = {8, nb}, nd = {REC_KEYLEN, (void *)key}, rd = {8, nb};
+	if (txn_rc(t, mdb_put(t->txn, st->chg, &nk, &nd, 0)))
+		return t->err;
+	return txn_rc(t, mdb_put(t->txn, st->chg, &rk, &rd, 0));
+}
+
+static int
+chg_backfill(store *st, MDB_txn *txn)
+{
+	store_txn t = {.st = st, .txn = txn, .write = true};
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(txn, st->rec, &c);
+	if (rc)
+		return store_map_error(rc);
+	MDB_val k, d;
+	st->have_chg = true;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_FIRST); !rc && !t.err;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if (k.mv_size == REC_KEYLEN) {
+			unsigned char key[REC_KEYLEN];
+			memcpy(key, k.mv_data, REC_KEYLEN);
+			chg_note(&t, key);
+		}
+	mdb_cursor_close(c);
+	st->have_chg = false;
+	if (t.err)
+		return t.err;
+	return rc == MDB_NOTFOUND ? 0 : store_map_error(rc);
+}
+
 /* Open the named databases, creating them and the meta entries when
  * asked; check the schema. */
 static int
@@ -306,6 +374,16 @@ open_dbis(store *st, bool create, bool write)
 		st->have_draft = r2 == 0;
 		r2 = mdb_dbi_open(txn, "audit", write ? MDB_CREATE : 0, &st->audit);
 		st->have_audit = r2 == 0;
+		r2 = mdb_dbi_open(txn, "chg", 0, &st->chg);
+		st->have_chg = r2 == 0;
+		if (r2 == MDB_NOTFOUND && write) {
+			/* a database made before the change log: every record
+			 * it has counts as changed once, in key order */
+			rc = mdb_dbi_open(txn, "chg", MDB_CREATE, &st->chg);
+			if (!rc)
+				rc = chg_backfill(st, txn);
+			st->have_chg = rc == 0;
+		}
 	}
 	if (rc) {
 		mdb_txn_abort(txn);
@@ -758,13 +836,122 @@ store_put(store_txn *t, record *r)
 		record_free(old);
 		return txn_rc(t, rc);
 	}
-	if (!index_write(t, r, key, false) && st->hook) {
+	if (!index_write(t, r, key, false) && !chg_note(t, key) && st->hook) {
 		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
 		if (h)
 			store_txn_fail(t, h);
 	}
 	record_free(old);
 	return t->err;
+}
+
+int
+store_put_copy(store_txn *t, const record *r)
+{
+	if (t->err)
+		return t->err;
+	if (!t->write || r->version == 0 || r->id.seq == 0 || r->id.site == 0)
+		return store_txn_fail(t, STORE_INVALID);
+	store *st = t->st;
+	record *old = NULL;
+	int err = get_raw(t, &r->id, &old);
+	if (err && err != STORE_NOTFOUND)
+		return err;
+	if (!may(t, STORE_POLICY_WRITE, old, r)) {
+		record_free(old);
+		return store_txn_fail(t, STORE_DENIED);
+	}
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&r->id, key);
+	if (old)
+		index_write(t, old, key, true);
+	else if (r->id.site == st->site) {
+		uint64_t n;
+		if (!meta_get_u64(t, "seq", &n) && r->id.seq > n)
+			meta_put_u64(t, "seq", r->id.seq);
+	}
+	if (!old)
+		count_add(t, r->id.kind, +1);
+	if (t->err) {
+		record_free(old);
+		return t->err;
+	}
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	if (!enc) {
+		record_free(old);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	MDB_val k = {REC_KEYLEN, key}, d = {len, enc};
+	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
+	free(enc);
+	if (rc) {
+		record_free(old);
+		return txn_rc(t, rc);
+	}
+	if (!index_write(t, r, key, false) && !chg_note(t, key) && st->hook) {
+		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
+		if (h)
+			store_txn_fail(t, h);
+	}
+	record_free(old);
+	return t->err;
+}
+
+int
+store_changes(store_txn *t, uint64_t after,
+              int (*fn)(uint64_t n, const rec_id *id, void *ctx), void *ctx)
+{
+	if (t->err)
+		return t->err;
+	if (!t->st->have_chg)
+		return 0;
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->chg, &c)))
+		return t->err;
+	unsigned char from[8];
+	be64(from, after + 1);
+	MDB_val k = {8, from}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE), stop = 0;
+	while (!rc && k.mv_size == 8 && d.mv_size == REC_KEYLEN) {
+		rec_id id;
+		rec_id_from_key(d.mv_data, &id);
+		if ((stop = fn(unbe64(k.mv_data), &id, ctx)))
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (stop)
+		return stop;
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : txn_rc(t, rc);
+}
+
+int
+store_change_last(store_txn *t, uint64_t *n)
+{
+	*n = 0;
+	if (t->err)
+		return t->err;
+	return meta_get_u64(t, CHG_LAST, n);
+}
+
+int
+store_change_of(store_txn *t, const rec_id *id, uint64_t *n)
+{
+	*n = 0;
+	if (t->err || !t->st->have_chg)
+		return t->err;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(id, key);
+	MDB_val k = {REC_KEYLEN, key}, d;
+	int rc = mdb_get(t->txn, t->st->chg, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return 0;
+	if (rc)
+		return txn_rc(t, rc);
+	if (d.mv_size == 8)
+		*n = unbe64(d.mv_data);
+	return 0;
 }
 
 int
@@ -1446,6 +1633,36 @@ store_meta_get(store_txn *t, const char *name, void **data, size_t *len)
 	memcpy(*data, d.mv_data, d.mv_size);
 	*len = d.mv_size;
 	return 0;
+}
+
+int
+store_meta_each(store_txn *t, const char *prefix,
+                int (*fn)(const char *name, const void *data, size_t len, void *ctx), void *ctx)
+{
+	char key[128];
+	if (t->err)
+		return t->err;
+	if (xname(key, sizeof key, prefix))
+		return store_txn_fail(t, STORE_INVALID);
+	size_t plen = strlen(key);
+	MDB_cursor *c;
+	if (txn_rc(t, mdb_cursor_open(t->txn, t->st->meta, &c)))
+		return t->err;
+	MDB_val k = {plen, key}, d;
+	int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE), stop = 0;
+	while (!rc && k.mv_size >= plen && memcmp(k.mv_data, key, plen) == 0) {
+		char name[128];
+		size_t nl = k.mv_size - 2 < sizeof name - 1 ? k.mv_size - 2 : sizeof name - 1;
+		memcpy(name, (const char *)k.mv_data + 2, nl);
+		name[nl] = '\0';
+		if ((stop = fn(name, d.mv_data, d.mv_size, ctx)))
+			break;
+		rc = mdb_cursor_get(c, &k, &d, MDB_NEXT);
+	}
+	mdb_cursor_close(c);
+	if (stop)
+		return stop;
+	return rc == MDB_NOTFOUND || rc == 0 ? 0 : txn_rc(t, rc);
 }
 
 /* --- census, backup and restore ---------------------------------------------------- */

@@ -115,6 +115,21 @@ int store_get(store_txn *t, const rec_id *id, record **out);
  * version + 1.  Index entries are rewritten in the same transaction.
  * r is updated in place even if the transaction later fails. */
 int store_put(store_txn *t, record *r);
+/* Save r exactly as it is (its id, version, stamps and who made it): a
+ * version of a record received from another site (sync.c).  The policy
+ * applies as to store_put; index entries are rewritten; the hook sees it
+ * as a creation or an update. */
+int store_put_copy(store_txn *t, const record *r);
+/* The change log: every store_put and store_put_copy gives the record the
+ * next change number of this database (its older number is forgotten),
+ * so the records changed since number `after` are found without a scan.
+ * store_changes calls fn for each, in change order (fn returns nonzero to
+ * stop: that value is returned); store_change_last gives the last number
+ * handed out (0: none); store_change_of a record's number (0: none). */
+int store_changes(store_txn *t, uint64_t after,
+                  int (*fn)(uint64_t n, const rec_id *id, void *ctx), void *ctx);
+int store_change_last(store_txn *t, uint64_t *n);
+int store_change_of(store_txn *t, const rec_id *id, uint64_t *n);
 /* Save records the caller keeps, in one transaction: on success their
  * ids, versions and stamps are updated; on any failure (STORE_CONFLICT,
  * a full disk ...) they are left exactly as they were. */
@@ -186,6 +201,11 @@ int store_audit_walk(store_txn *t, uint64_t from,
  * is malloc'd. */
 int store_meta_put(store_txn *t, const char *name, const void *data, size_t len);
 int store_meta_get(store_txn *t, const char *name, void **data, size_t *len);
+/* Call fn for each named value whose name begins with prefix, in name
+ * order (fn returns nonzero to stop: that value is returned). */
+int store_meta_each(store_txn *t, const char *prefix,
+                    int (*fn)(const char *name, const void *data, size_t len, void *ctx),
+                    void *ctx);
 
 /* Drafts: what a worker was typing into a form, kept so that a dropped
  * link loses nothing.  One draft per login; bytes are the caller's.

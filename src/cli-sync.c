@@ -1,0 +1,362 @@
+/* cli-sync.c: `shegong sync`, the exchange between a village room's own
+ * PC and its township server (sync.[ch]): over ssh, through files on a
+ * USB stick, the other end of an ssh exchange (--serve), what is waiting
+ * and what was exchanged (--status), and the notices a worker settles. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli-internal.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "sync.h"
+
+struct name_ctx {
+	const char *id;
+	char name[160];
+};
+
+static int
+name_txn(store_txn *t, void *ctx)
+{
+	struct name_ctx *nc = ctx;
+	rec_id id;
+	record *u;
+	store_txn_trust(t, true);
+	if (rec_id_parse(nc->id, &id) == 0 && store_get(t, &id, &u) == 0) {
+		const char *n = record_get(u, "name"), *code = record_get(u, "code");
+		snprintf(nc->name, sizeof nc->name, "%s (%s)", n ? n : "?", code ? code : "?");
+		record_free(u);
+	}
+	store_txn_trust(t, false);
+	return 0;
+}
+
+/* "安宁村 (510421100001)" for a unit's id text, or the site number. */
+static void
+peer_label(store *st, const char *unit, uint64_t site, char *out, size_t size)
+{
+	struct name_ctx nc = {unit, ""};
+	if (unit && *unit)
+		store_read(st, name_txn, &nc);
+	if (*nc.name)
+		snprintf(out, size, "%s", nc.name);
+	else
+		snprintf(out, size, _("database %012llx"), (unsigned long long)site);
+}
+
+static int
+sync_fail(int err, const char *why)
+{
+	say(stderr, "shegong: %s\n", why && *why ? why : sync_strerror(err));
+	return 1;
+}
+
+static void
+say_taken(store *st, const struct sync_stats *s, const char *what)
+{
+	char who[200];
+	peer_label(st, s->peer_unit, s->peer_site, who, sizeof who);
+	if (s->already || s->received == 0) {
+		say(stdout, _("%s from %s: nothing new.\n"), what, who);
+		return;
+	}
+	say(stdout,
+	    _("%s from %s: %zu records: %zu new or newer saved, %zu referrals merged, %zu already "
+	      "here, %zu of this side's own kept.\n"),
+	    what, who, s->received, s->applied, s->merged, s->same, s->kept_ours);
+	if (s->notices)
+		say(stdout, _("%zu notices for a worker to settle: see \"shegong sync --notices\".\n"),
+		    s->notices);
+}
+
+static int
+read_file(const char *path, unsigned char **buf, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return errno;
+	unsigned char *b = NULL;
+	size_t n = 0, cap = 0;
+	for (;;) {
+		if (n == cap) {
+			cap = cap ? cap * 2 : 65536;
+			unsigned char *nb = realloc(b, cap);
+			if (!nb) {
+				free(b);
+				fclose(f);
+				return ENOMEM;
+			}
+			b = nb;
+		}
+		size_t got = fread(b + n, 1, cap - n, f);
+		n += got;
+		if (got == 0)
+			break;
+	}
+	int e = ferror(f) ? EIO : 0;
+	fclose(f);
+	if (e) {
+		free(b);
+		return e;
+	}
+	*buf = b;
+	*len = n;
+	return 0;
+}
+
+/* path.tmp written, flushed, renamed: a file cut short never has the name. */
+static int
+write_file(const char *path, const unsigned char *buf, size_t len)
+{
+	char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return ENOMEM;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+	int e = fd < 0 ? errno : 0;
+	while (!e && len) {
+		ssize_t w = write(fd, buf, len);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w <= 0) {
+			e = w < 0 ? errno : EIO;
+			break;
+		}
+		buf += w;
+		len -= (size_t)w;
+	}
+	if (!e && fsync(fd) < 0)
+		e = errno;
+	if (fd >= 0 && close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e)
+		unlink(tmp);
+	free(tmp);
+	return e;
+}
+
+static int
+sync_status_cmd(store *st, struct cli *c)
+{
+	struct sync_status s;
+	int err = sync_status(st, c->scope, &s);
+	if (err)
+		return store_error(c, err);
+	say(stdout, _("This database: %012llx.\n"), (unsigned long long)s.site);
+	if (s.upstream) {
+		say(stdout, _("A village PC: it exchanges with its township server (database %012llx)%s%s.\n"),
+		    (unsigned long long)s.upstream, *s.host ? _(", host ") : "", s.host);
+		say(stdout, _("Waiting to go up: %zu records (%zu referrals).\n"), s.pending,
+		    s.pending_referrals);
+	} else {
+		say(stdout, "%s\n", _("A township server (or a database that has not exchanged yet)."));
+	}
+	for (size_t i = 0; i < s.npeers; i++) {
+		const struct sync_peer *p = &s.peers[i];
+		char who[200], when[40] = "-";
+		peer_label(st, p->unit, p->site, who, sizeof who);
+		if (p->last) {
+			time_t tt = (time_t)p->last;
+			struct tm tm;
+			localtime_r(&tt, &tm);
+			strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		}
+		say(stdout, _("  %s, database %012llx: last exchange %s, %zu records taken then, %zu sent.\n"),
+		    who, (unsigned long long)p->site, when, p->last_in, p->last_out);
+	}
+	if (s.open_notices)
+		say(stdout, _("%zu notices to settle: \"shegong sync --notices\".\n"), s.open_notices);
+	sync_status_free(&s);
+	return 0;
+}
+
+static int
+sync_notices_cmd(store *st, struct cli *c, bool all)
+{
+	struct sync_notice *v;
+	size_t n;
+	int err = sync_notices(st, all, &v, &n);
+	if (err)
+		return store_error(c, err);
+	if (n == 0)
+		say(stdout, "%s\n", all ? _("No notices.") : _("No notices to settle."));
+	for (size_t i = 0; i < n; i++) {
+		char when[40];
+		time_t tt = (time_t)v[i].at;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		say(stdout, "%zu\t%s\t%s\t%s\t", i + 1, when, v[i].open ? _("open") : _("settled"),
+		    v[i].record);
+		say_value(stdout, v[i].text, 0);
+		say(stdout, "\n");
+	}
+	sync_notices_free(v, n);
+	return 0;
+}
+
+int
+cmd_sync(struct cli *c, int argc, char **argv)
+{
+	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
+	           *note = NULL;
+	bool serve = false, status = false, notices = false, all = false, quiet = false;
+	long settle = 0;
+	for (int i = 1; i < argc; i++) {
+		const char *a = argv[i];
+		const char **val = NULL;
+		if (strcmp(a, "--to-file") == 0)
+			val = &to;
+		else if (strcmp(a, "--from-file") == 0)
+			val = &from;
+		else if (strcmp(a, "--for") == 0)
+			val = &forv;
+		else if (strcmp(a, "--ssh") == 0)
+			val = &ssh;
+		else if (strcmp(a, "--remote-db") == 0)
+			val = &rdb;
+		else if (strcmp(a, "--note") == 0)
+			val = &note;
+		else if (strcmp(a, "--serve") == 0)
+			serve = true;
+		else if (strcmp(a, "--status") == 0)
+			status = true;
+		else if (strcmp(a, "--notices") == 0)
+			notices = true;
+		else if (strcmp(a, "--all") == 0)
+			all = true;
+		else if (strcmp(a, "--quiet") == 0)
+			quiet = true;
+		else if (strcmp(a, "--settle") == 0 && i + 1 < argc) {
+			char *end;
+			settle = strtol(argv[++i], &end, 10);
+			if (*end || settle < 1)
+				return usage_error(_("sync --settle: \"%s\" is not a notice number"), argv[i]);
+		} else if (a[0] == '-')
+			return usage_error(_("sync: unknown option \"%s\""), a);
+		else if (!host)
+			host = a;
+		else
+			return usage_error(_("sync: one host only (\"%s\")"), a);
+		if (val) {
+			if (i + 1 >= argc || !*argv[i + 1])
+				return usage_error(_("sync: %s needs a value"), a);
+			*val = argv[++i];
+		}
+	}
+	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
+	            (settle > 0);
+	if (modes > 1)
+		return usage_error("%s", _("sync: one thing at a time: HOST, --to-file, --from-file, "
+		                           "--serve, --status, --notices or --settle"));
+	if (forv && !to)
+		return usage_error("%s", _("sync: --for goes with --to-file"));
+	if ((ssh || rdb) && (to || from || serve || status || notices || settle))
+		return usage_error("%s", _("sync: --ssh and --remote-db go with a HOST"));
+
+	store *st;
+	int rc;
+	if (status || notices) {
+		if ((rc = open_db(c, &st)))
+			return rc;
+		rc = status ? sync_status_cmd(st, c) : sync_notices_cmd(st, c, all);
+		store_close(st);
+		return rc;
+	}
+	/* an empty database may take its township's first file (or run its
+	 * first exchange over ssh) before any account is here */
+	struct stat sb;
+	char *data = NULL;
+	bool fresh = asprintf(&data, "%s/data.mdb", c->dbdir) >= 0 && stat(data, &sb) < 0;
+	free(data);
+	if (fresh && (from || host)) {
+		int err = store_open(&st, c->dbdir, STORE_CREATE);
+		if (err)
+			return store_error(c, err);
+		store_close(st);
+	}
+	if ((rc = open_db_write(c, &st)))
+		return rc;
+	char why[1024] = "";
+	int err = 0;
+	if (settle) {
+		err = sync_notice_settle(st, (size_t)settle, note, why, sizeof why);
+		if (!err)
+			say(stdout, _("Notice %ld settled.\n"), settle);
+	} else if (serve) {
+		struct sync_stats in, out;
+		err = sync_serve(st, c->scope, STDIN_FILENO, STDOUT_FILENO, &in, &out, why, sizeof why);
+	} else if (to) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		struct sync_stats s;
+		err = sync_make(st, c->scope, forv, 0, &buf, &len, &s, NULL, NULL, why, sizeof why);
+		if (!err) {
+			int e = write_file(to, buf, len);
+			free(buf);
+			if (e) {
+				say(stderr, _("shegong: %s: %s\n"), to, strerror(e));
+				store_close(st);
+				return 1;
+			}
+			char who[200];
+			peer_label(st, s.peer_unit, s.peer_site, who, sizeof who);
+			if (!s.peer_site && !*s.peer_unit)
+				snprintf(who, sizeof who, "%s", _("the township server"));
+			say(stdout, _("Wrote %s for %s: %zu records (%zu referrals, %zu service records), "
+			              "%zu bytes.\n"),
+			    to, who, s.sent, s.sent_referrals, s.sent_services, s.bytes);
+		}
+	} else if (from) {
+		unsigned char *buf = NULL;
+		size_t len = 0;
+		int e = read_file(from, &buf, &len);
+		if (e) {
+			say(stderr, _("shegong: %s: %s\n"), from, strerror(e));
+			store_close(st);
+			return 1;
+		}
+		struct sync_stats s;
+		err = sync_apply(st, c->scope, buf, len, &s, NULL, NULL, why, sizeof why);
+		free(buf);
+		if (!err)
+			say_taken(st, &s, from);
+	} else {
+		struct sync_status ss;
+		char *kept = NULL;
+		if (!host && !(err = sync_status(st, c->scope, &ss))) {
+			if (*ss.host)
+				host = kept = strdup(ss.host);
+			sync_status_free(&ss);
+			if (!host) {
+				store_close(st);
+				return usage_error("%s", _("sync needs the township server's host the first "
+				                           "time, e.g. \"shegong sync worker@township\""));
+			}
+		}
+		struct sync_stats up, down;
+		if (!err)
+			err = sync_ssh(st, c->scope, host, ssh, rdb, &up, &down, NULL, NULL, why, sizeof why);
+		if (!err && !quiet) {
+			say(stdout, _("Sent %zu records (%zu referrals, %zu service records), %zu bytes.\n"),
+			    up.sent, up.sent_referrals, up.sent_services, up.bytes);
+			say_taken(st, &down, _("Received"));
+		} else if (!err && down.notices) {
+			say(stdout, _("%zu notices for a worker to settle: see \"shegong sync --notices\".\n"),
+			    down.notices);
+		}
+		free(kept);
+	}
+	store_close(st);
+	if (err)
+		return sync_fail(err, why);
+	return 0;
+}

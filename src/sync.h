@@ -1,0 +1,169 @@
+/* sync.h: store-and-forward exchange between a village room's own PC and
+ * its township server, through files (a USB stick, scp) or one `ssh`
+ * run.  No network service of our own, no curses.
+ *
+ * What is exchanged is the records changed since the other side last
+ * confirmed what it had (the store's change log, store_changes), each as
+ * its whole stored encoding, in one exchange file:
+ *
+ *   "SHEGONG-EXCHANGE" (16) | format u32 (1) | from site u64 | to site u64
+ *   (0: not known yet) | base u64 (the records changed after this change
+ *   number of the sender) | top u64 (up to this one) | ack u64 (the
+ *   receiver's change number the sender has everything up to) | made at
+ *   i64 | from unit (u16 length + id text) | from login (u16 + text) |
+ *   count u32 | count x { u32 length, record key (17), record encoding } |
+ *   SHA-256 of everything before it (32)
+ *
+ * all integers big-endian.  A file is checked whole (its length, its
+ * checksum, its format, who wrote it and for whom) before anything is
+ * applied, and applied in one write transaction with the bookkeeping of
+ * the peer (meta "sync/peer/SITE") and one "sync" audit entry: a file cut
+ * short or damaged changes nothing, and the same file twice changes
+ * nothing more.
+ *
+ * Who wins: each record has one owning site, the one in its id.  A site
+ * never takes another's version of its own records (a referral aside);
+ * elsewhere the owner's newer version (a higher version number than the
+ * last owner's version taken, meta "sync/sv/ID") replaces the copy, and
+ * where the copy had been changed here (by more than a status that follows
+ * a referral) the change made here is kept in a notice for a worker.
+ * Referrals change on both sides (the village sends, the township
+ * answers): two copies are merged through the state machine (refer_merge),
+ * and a step that cannot stand where it falls becomes a notice too.
+ *
+ * Roles: a database with an upstream (meta "sync/upstream": a village
+ * PC) exchanges with that township only, and takes what it sends whole
+ * (units, accounts, the answers to its referrals).  A database without
+ * one is a township server: a file from a village PC is applied with the
+ * scope of that village's room (scope_for_unit), so a village can bring
+ * only its own records and its referrals; the worker applying it must
+ * have the village in reach.  An empty database (no units) joins the
+ * township whose file it takes first. */
+#ifndef SHEGONG_SYNC_H
+#define SHEGONG_SYNC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "scope.h"
+#include "store.h"
+
+#define SYNC_MAGIC "SHEGONG-EXCHANGE"
+#define SYNC_FORMAT 1
+
+enum sync_err {
+	SYNC_ERR_DAMAGED = 400, /* cut short, altered, or not an exchange file */
+	SYNC_ERR_NEWER,         /* written by a newer shegong */
+	SYNC_ERR_OWN,           /* written by this very database */
+	SYNC_ERR_NOTFORUS,      /* written for another database */
+	SYNC_ERR_STRANGER,      /* a village PC: not from its township */
+	SYNC_ERR_GAP,           /* an earlier file from that side was never applied */
+	SYNC_ERR_UNIT,          /* from (or for) a unit that is not a village in the worker's reach */
+	SYNC_ERR_ROLE,          /* a supervisor: exchanges are made by the rooms */
+	SYNC_ERR_NOPEER,        /* nothing to exchange with: no township known, no village given */
+	SYNC_ERR_SSH,           /* ssh could not be run, or the link dropped */
+	SYNC_ERR_REMOTE,        /* the other side refused (its message was shown) */
+};
+/* A sentence for a store_err or sync_err. */
+const char *sync_strerror(int err);
+
+struct sync_stats {
+	size_t sent;              /* records written into the file */
+	size_t sent_referrals, sent_services;
+	size_t received;          /* records in the file taken */
+	size_t applied;           /* saved here: new, or newer than the copy */
+	size_t merged;            /* referrals whose two copies were merged */
+	size_t same;              /* already here as they are */
+	size_t kept_ours;         /* our own records another side sent back */
+	size_t notices;           /* new notices for a worker */
+	size_t bytes;             /* of the file */
+	bool already;             /* everything in the file had been taken before */
+	char peer_unit[REC_ID_TEXTMAX];
+	uint64_t peer_site;
+};
+
+/* Progress: phase 0 writing the file, 1 checking one, 2 applying it,
+ * 3 sending/receiving over ssh (done and total in bytes). */
+typedef void (*sync_progress_fn)(int phase, size_t done, size_t total, void *ctx);
+
+/* Write the exchange file for the other side into *buf (malloc'd).  On a
+ * village PC it is for its township (for_unit NULL).  On a township
+ * server it is for the village for_unit (an id text or a division code),
+ * which the worker sc must have in reach; peer_site, when not 0, names
+ * the village PC (as the file it sent said). */
+int sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer_site,
+              unsigned char **buf, size_t *len, struct sync_stats *stats,
+              sync_progress_fn progress, void *pctx, char *why, size_t whysize);
+
+/* Check and apply an exchange file as worker sc (NULL on an empty
+ * database that is joining its township).  stats->peer_site and
+ * peer_unit say who wrote it. */
+int sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
+               struct sync_stats *stats, sync_progress_fn progress, void *pctx, char *why,
+               size_t whysize);
+
+/* Read a whole exchange file's header without applying it (the checks of
+ * the bytes only): for messages and the screen. */
+struct sync_header {
+	uint64_t from_site, to_site, base, top, ack;
+	int64_t made;
+	char from_unit[REC_ID_TEXTMAX];
+	char from_login[64];
+	uint32_t count;
+};
+int sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h);
+
+/* The whole exchange with the township over OpenSSH: the file made for
+ * it goes to `ssh HOST shegong sync --serve` (ssh_cmd, when not NULL, is
+ * the ssh command with its options, split at spaces: "ssh -p 2222";
+ * remote_db, when not NULL, is given to the other side as --db), whose
+ * answer comes back and is applied.  The host is remembered (meta
+ * "sync/host") for the next run and the screen. */
+int sync_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+             const char *remote_db, struct sync_stats *up, struct sync_stats *down,
+             sync_progress_fn progress, void *pctx, char *why, size_t whysize);
+
+/* The other end of sync_ssh: read a file from in_fd to its end, apply it
+ * as sc, and write the answer to out_fd. */
+int sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
+               struct sync_stats *out, char *why, size_t whysize);
+
+/* What the screen and `sync --status` show. */
+struct sync_peer {
+	uint64_t site;
+	char unit[REC_ID_TEXTMAX];
+	uint64_t recv, acked;     /* their changes taken up to; ours they have up to */
+	int64_t last;             /* the last exchange, 0: never */
+	size_t last_in, last_out; /* records taken and sent then */
+};
+struct sync_status {
+	uint64_t site;            /* this database */
+	uint64_t upstream;        /* its township's database (a village PC), 0: none */
+	char host[256];           /* the host of the last `sync HOST`, "" */
+	struct sync_peer *peers;  /* everyone this database exchanged with */
+	size_t npeers;
+	size_t pending;           /* village PC: records that would go up now */
+	size_t pending_referrals;
+	size_t open_notices;
+};
+int sync_status(store *st, const struct scope *sc, struct sync_status *out);
+void sync_status_free(struct sync_status *s);
+
+/* Notices: what an exchange could not merge, for a worker to decide. */
+struct sync_notice {
+	char key[112];            /* its name, to settle it by */
+	bool open;
+	int64_t at;
+	char record[REC_ID_TEXTMAX];
+	char what[16];            /* "step" or "replaced" */
+	char *text;               /* the detail (UTF-8, lines) */
+};
+int sync_notices(store *st, bool all, struct sync_notice **out, size_t *n);
+void sync_notices_free(struct sync_notice *v, size_t n);
+/* Mark notice number i (1-based, as sync_notices lists the open ones)
+ * settled, with the worker's note; logged ("sync-settle"). */
+int sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whysize);
+
+#endif
