@@ -487,12 +487,25 @@ make_txn(store_txn *t, void *ctx)
 		/* a village PC: for its township, as its room sees it */
 		if (!mc->sc || mc->sc->role == ROLE_SUPERVISOR)
 			return mc->sc ? SYNC_ERR_ROLE : SYNC_ERR_NOPEER;
+		/* the village this PC serves (from the township's first file);
+		 * what goes up is what that village's room may see, whoever
+		 * runs the exchange */
+		void *u = NULL;
+		size_t ulen = 0;
 		err = peer_get(t, upstream, &mc->peer);
-		if (!err && mc->sc->role == ROLE_VILLAGE)
-			err = scope_for_unit(t, mc->sc->login, mc->sc->unit, &mc->view);
-		else if (!err)
-			mc->view = NULL;   /* an administrator on a village PC: everything */
-		snprintf(mc->unit, sizeof mc->unit, "%s", mc->sc->unit);
+		if (!err && (err = store_meta_get(t, "sync/unit", &u, &ulen)) == STORE_NOTFOUND) {
+			err = 0;
+			snprintf(mc->unit, sizeof mc->unit, "%s", mc->sc->unit);
+		} else if (!err) {
+			snprintf(mc->unit, sizeof mc->unit, "%.*s", (int)ulen, (const char *)u);
+		}
+		free(u);
+		if (!err && !may_reach(mc->sc, mc->unit))
+			err = SYNC_ERR_UNIT;
+		if (!err)
+			err = scope_for_unit(t, mc->sc->login, mc->unit, &mc->view);
+		if (err == STORE_INVALID || err == STORE_NOTFOUND)
+			err = SYNC_ERR_UNIT;
 	} else if (units == 0) {
 		/* an empty database asking to join: an empty file */
 		mc->view = NULL;
@@ -546,6 +559,7 @@ make_txn(store_txn *t, void *ctx)
 		put_be(&mc->b, (uint64_t)(int64_t)time(NULL), 8);
 		put_str(&mc->b, mc->unit);
 		put_str(&mc->b, mc->sc ? mc->sc->login : store_user(st));
+		put_str(&mc->b, upstream ? "" : mc->peer.unit);
 		mc->countpos = mc->b.n;
 		put_be(&mc->b, 0, 4);
 	}
@@ -647,7 +661,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	uint32_t format = (uint32_t)get_be(&r, 4);
 	if (format > SYNC_FORMAT)
 		return SYNC_ERR_NEWER;
-	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 4 + SHA256_LEN)
+	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 2 + 4 + SHA256_LEN)
 		return SYNC_ERR_DAMAGED;
 	unsigned char sum[SHA256_LEN];
 	sha256(buf, len - SHA256_LEN, sum);
@@ -662,6 +676,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	h->made = (int64_t)get_be(&r, 8);
 	get_str(&r, h->from_unit, sizeof h->from_unit);
 	get_str(&r, h->from_login, sizeof h->from_login);
+	get_str(&r, h->to_unit, sizeof h->to_unit);
 	h->count = (uint32_t)get_be(&r, 4);
 	if (r.bad || h->from_site == 0)
 		return SYNC_ERR_DAMAGED;
@@ -980,7 +995,9 @@ apply_txn(store_txn *t, void *ctx)
 	} else if (units == 0) {
 		if (ac->h.count == 0)
 			return SYNC_ERR_NOPEER;   /* two empty databases */
-		if ((err = meta_put_be(t, "sync/upstream", ac->h.from_site)))
+		if ((err = meta_put_be(t, "sync/upstream", ac->h.from_site)) ||
+		    (*ac->h.to_unit &&
+		     (err = store_meta_put(t, "sync/unit", ac->h.to_unit, strlen(ac->h.to_unit)))))
 			return err;
 	} else {
 		if (!ac->sc)
@@ -1006,11 +1023,14 @@ apply_txn(store_txn *t, void *ctx)
 	struct sync_peer p;
 	if ((err = peer_get(t, ac->h.from_site, &p)))
 		return err;
+	if (!ac->upstream_mode && *p.unit && strcmp(p.unit, unit) != 0)
+		return SYNC_ERR_UNIT;   /* a PC known here as another village's */
 	if (ac->h.base > p.recv)
 		return SYNC_ERR_GAP;
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
 	struct rd r = {ac->buf, ac->len - SHA256_LEN, HEAD_FIXED, false};
 	char skip[REC_ID_TEXTMAX + 64];
+	get_str(&r, skip, sizeof skip);
 	get_str(&r, skip, sizeof skip);
 	get_str(&r, skip, sizeof skip);
 	get_be(&r, 4);

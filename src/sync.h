@@ -11,7 +11,8 @@
  *   number of the sender) | top u64 (up to this one) | ack u64 (the
  *   receiver's change number the sender has everything up to) | made at
  *   i64 | from unit (u16 length + id text) | from login (u16 + text) |
- *   count u32 | count x { u32 length, record key (17), record encoding } |
+ *   to unit (u16 + text: the village a township's file is for, else
+ *   empty) | count u32 | count x { u32 length, record key (17), record encoding } |
  *   SHA-256 of everything before it (32)
  *
  * all integers big-endian.  A file is checked whole (its length, its
@@ -34,7 +35,8 @@
  * Roles: a database with an upstream (meta "sync/upstream": a village
  * PC) exchanges with that township only, and takes what it sends whole
  * (units, accounts, the answers to its referrals).  A database without
- * one is a township server: a file from a village PC is applied with the
+ * one is a township server: a file from a village PC (whose village, meta
+ * "sync/unit", came with its first file) is applied with the
  * scope of that village's room (scope_for_unit), so a village can bring
  * only its own records and its referrals; the worker applying it must
  * have the village in reach.  An empty database (no units) joins the
@@ -111,6 +113,7 @@ struct sync_header {
 	int64_t made;
 	char from_unit[REC_ID_TEXTMAX];
 	char from_login[64];
+	char to_unit[REC_ID_TEXTMAX];   /* the village a township's file is for, "" */
 	uint32_t count;
 };
 int sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h);

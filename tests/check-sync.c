@@ -1,0 +1,631 @@
+/* check-sync.c: the store-and-forward exchange (sync.c) between two real
+ * LMDB databases in one test, a township server's and a village PC's
+ * that joins it, through exchange files: the change log below it; the
+ * join (units and accounts come down); a referral made on the village PC
+ * reaching the township, accepted and resolved there, the feedback and
+ * the need's status coming back; the same file twice; files damaged, cut
+ * short, from a stranger, leaving a gap, carrying another village's
+ * records; two sides stepping one referral at once (merged the same way
+ * on both, a notice for the step that cannot stand, settled); the owner's
+ * version winning, with what was changed elsewhere kept in a notice. */
+#include "config.h"
+
+#include <check.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "audit.h"
+#include "orgunit.h"
+#include "refer.h"
+#include "scope.h"
+#include "sha256.h"
+#include "sync.h"
+#include "testdb.h"
+
+#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
+
+static struct db town, vpc;
+static struct scope *panlian, *admin_t, *anning_t, *guabang_t, *dudao_t, *anning_v;
+static char anning_unit[REC_ID_TEXTMAX], guabang_unit[REC_ID_TEXTMAX];
+
+static int
+units_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	static const struct {
+		const char *code, *name;
+	} units[] = {
+		{"510421", "米易县"}, {"510421100", "攀莲镇"}, {"510421100001", "安宁村"},
+		{"510421100002", "挂榜村"},
+	};
+	static const struct {
+		const char *login, *name;
+		int role;
+		const char *unit;
+	} workers[] = {
+		{"anning", "李红梅", ROLE_VILLAGE, "510421100001"},
+		{"guabang", "张建国", ROLE_VILLAGE, "510421100002"},
+		{"panlian", "杨社工", ROLE_TOWNSHIP, "510421100"},
+		{"dudao", "周督导", ROLE_SUPERVISOR, "510421"},
+		{"admin", "管理员", ROLE_ADMIN, "510421"},
+	};
+	rec_id id;
+	for (size_t i = 0; i < NELEM(units); i++) {
+		int err = orgunit_add(t, units[i].code, units[i].name, &id);
+		if (err)
+			return err;
+		if (i == 2)
+			rec_id_format(&id, anning_unit);
+		if (i == 3)
+			rec_id_format(&id, guabang_unit);
+	}
+	for (size_t i = 0; i < NELEM(workers); i++) {
+		int err = worker_add(t, workers[i].login, workers[i].name, workers[i].role,
+		                     workers[i].unit, NULL);
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+/* Work on d as sc. */
+static store *
+on(struct db *d, const struct scope *sc)
+{
+	scope_attach(d->st, sc);
+	store_set_user(d->st, sc ? sc->login : "tester");
+	return d->st;
+}
+
+/* Write the file for the other side on from (as sc, for unit) and apply
+ * it on to (as tsc); returns the apply's error. */
+static int
+pass(struct db *from, const struct scope *sc, const char *unit, struct db *to,
+     const struct scope *tsc, struct sync_stats *got, char *why, size_t whysize)
+{
+	unsigned char *buf;
+	size_t len;
+	struct sync_stats out;
+	char w[512];
+	int err = sync_make(on(from, sc), sc, unit, 0, &buf, &len, &out, NULL, NULL, w, sizeof w);
+	ck_assert_msg(err == 0, "the file could not be made: %s", w);
+	struct sync_stats dummy;
+	char w2[512];
+	err = sync_apply(on(to, tsc), tsc, buf, len, got ? got : &dummy, NULL, NULL,
+	                 why ? why : w2, why ? whysize : sizeof w2);
+	free(buf);
+	return err;
+}
+
+static void
+setup(void)
+{
+	town = testdb_new("sync-town");
+	vpc = testdb_new("sync-vpc");
+	audit_attach(town.st);
+	audit_attach(vpc.st);
+	ck_assert_int_eq(store_write(town.st, units_txn, NULL), STORE_OK);
+	ck_assert_int_eq(scope_load_now(town.st, "panlian", &panlian), 0);
+	ck_assert_int_eq(scope_load_now(town.st, "admin", &admin_t), 0);
+	ck_assert_int_eq(scope_load_now(town.st, "anning", &anning_t), 0);
+	ck_assert_int_eq(scope_load_now(town.st, "guabang", &guabang_t), 0);
+	ck_assert_int_eq(scope_load_now(town.st, "dudao", &dudao_t), 0);
+	/* the village PC joins: an empty database takes the township's file */
+	struct sync_stats s;
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, NULL, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.applied, 4 + 5);
+	ck_assert_int_eq(scope_load_now(vpc.st, "anning", &anning_v), 0);
+}
+
+static void
+teardown(void)
+{
+	struct scope **all[] = {&panlian, &admin_t, &anning_t, &guabang_t, &dudao_t, &anning_v};
+	for (size_t i = 0; i < NELEM(all); i++) {
+		scope_free(*all[i]);
+		*all[i] = NULL;
+	}
+	scope_attach(town.st, NULL);
+	scope_attach(vpc.st, NULL);
+	testdb_free(&town);
+	testdb_free(&vpc);
+}
+
+static int
+put_txn(store_txn *t, void *ctx)
+{
+	return store_put(t, ctx);
+}
+
+/* A new record of kind on d as sc with the fields given in pairs. */
+static rec_id
+make(struct db *d, const struct scope *sc, int kind, const char *const *kv)
+{
+	record *r = record_new(kind);
+	for (; *kv; kv += 2)
+		record_set(r, kv[0], kv[1]);
+	ck_assert_int_eq(store_write(on(d, sc), put_txn, r), STORE_OK);
+	rec_id id = r->id;
+	record_free(r);
+	return id;
+}
+
+struct get_ctx {
+	rec_id id;
+	record *r;
+};
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	struct get_ctx *g = ctx;
+	store_txn_trust(t, true);
+	return store_get(t, &g->id, &g->r);
+}
+
+/* The record on d, or NULL. */
+static record *
+fetch(struct db *d, const rec_id *id)
+{
+	struct get_ctx g = {*id, NULL};
+	int err = store_read(d->st, get_txn, &g);
+	ck_assert(err == 0 || err == STORE_NOTFOUND);
+	return g.r;
+}
+
+static void
+assert_field(struct db *d, const rec_id *id, const char *field, const char *want)
+{
+	record *r = fetch(d, id);
+	ck_assert_msg(r != NULL, "the record is not there");
+	const char *v = record_get(r, field);
+	ck_assert_msg(v && strcmp(v, want) == 0, "%s is \"%s\", wanted \"%s\"", field,
+	              v ? v : "(none)", want);
+	record_free(r);
+}
+
+static int
+census_txn(store_txn *t, void *ctx)
+{
+	size_t *n = ctx;
+	*n = 0;
+	for (int k = 1; k <= REC_PROJECT; k++) {
+		size_t c;
+		int err = store_count(t, k, &c);
+		if (err)
+			return err;
+		*n += c;
+	}
+	return 0;
+}
+
+static size_t
+records(struct db *d)
+{
+	size_t n;
+	ck_assert_int_eq(store_read(d->st, census_txn, &n), 0);
+	return n;
+}
+
+static size_t
+open_notices(struct db *d)
+{
+	struct sync_notice *v;
+	size_t n;
+	ck_assert_int_eq(sync_notices(d->st, false, &v, &n), 0);
+	sync_notices_free(v, n);
+	return n;
+}
+
+/* A resident and a need of 安宁村 made on the village PC, and a referral
+ * of them submitted there. */
+static void
+village_case(rec_id *res, rec_id *need, rec_id *ref)
+{
+	const char *r[] = {"name", "王𠈌明", "sex", "m", "village", anning_unit, NULL};
+	*res = make(&vpc, anning_v, REC_RESIDENT, r);
+	char rid[REC_ID_TEXTMAX];
+	rec_id_format(res, rid);
+	const char *n[] = {"who", "resident", "resident", rid, "village", anning_unit,
+	                   "date", "2026-11-20", "description", "独居，需要上门照护",
+	                   "status", "open", NULL};
+	*need = make(&vpc, anning_v, REC_NEED, n);
+	char nid[REC_ID_TEXTMAX];
+	rec_id_format(need, nid);
+	const char *needs[] = {nid};
+	struct refer_new in = {rid, needs, 1, "elderly", "urgent", "独居老人无人照料", "已走访两次",
+	                       "13800000000", true, NULL, NULL};
+	char why[256];
+	ck_assert_msg(refer_create(on(&vpc, anning_v), anning_v, &in, true, ref, why, sizeof why) == 0,
+	              "%s", why);
+}
+
+START_TEST(test_change_log)
+{
+	const char *a[] = {"name", "甲", "village", anning_unit, NULL};
+	const char *b[] = {"name", "乙", "village", anning_unit, NULL};
+	rec_id ida = make(&vpc, anning_v, REC_RESIDENT, a);
+	rec_id idb = make(&vpc, anning_v, REC_RESIDENT, b);
+	record *r = fetch(&vpc, &ida);
+	record_set(r, "name", "甲二");
+	ck_assert_int_eq(store_write(on(&vpc, anning_v), put_txn, r), 0);
+	record_free(r);
+	struct sync_status s;
+	ck_assert_int_eq(sync_status(vpc.st, anning_v, &s), 0);
+	ck_assert_uint_eq(s.pending, 2);   /* two records, however often changed */
+	ck_assert(s.upstream != 0);
+	sync_status_free(&s);
+	(void)idb;
+}
+END_TEST
+
+START_TEST(test_round_trip)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	struct sync_stats s;
+	size_t before = records(&town);
+	/* up: the resident, the need and the referral */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.received, 3);
+	ck_assert_uint_eq(s.applied, 3);
+	ck_assert_uint_eq(records(&town), before + 3);
+	assert_field(&town, &res, "name", "王𠈌明");
+	assert_field(&town, &ref, "status", "submitted");
+	struct refer_row *rows;
+	size_t n;
+	ck_assert_int_eq(refer_list(on(&town, panlian), panlian, REFER_INBOX, "2026-11-29", &rows, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(rec_id_equal(&rows[0].r->id, &ref));
+	refer_rows_free(rows, n);
+	/* the township answers */
+	char why[512];
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	struct refer_act_in ri = {"", REFO_SUCCESS, "已安排志愿者每周上门两次", 0, NULL};
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_RESOLVE, &ri, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	/* down: the feedback, and the need follows on the village PC */
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.merged, 1);
+	assert_field(&vpc, &ref, "status", "resolved");
+	assert_field(&vpc, &ref, "feedback", "已安排志愿者每周上门两次");
+	assert_field(&vpc, &need, "status", "met");
+	/* up again: the need's new version; the township's copy (which its
+	 * own step changed) takes it without a notice */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	assert_field(&town, &need, "status", "met");
+	ck_assert_uint_eq(open_notices(&town), 0);
+	ck_assert_uint_eq(open_notices(&vpc), 0);
+	/* the village closes it; the township sees it closed */
+	ck_assert_msg(refer_act(on(&vpc, anning_v), anning_v, &ref, REFA_CLOSE, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	assert_field(&town, &ref, "status", "closed");
+	/* both histories the same */
+	record *a = fetch(&town, &ref), *b = fetch(&vpc, &ref);
+	ck_assert_str_eq(record_get(a, "_history"), record_get(b, "_history"));
+	record_free(a);
+	record_free(b);
+	/* and then nothing is waiting either way */
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	struct sync_status st;
+	ck_assert_int_eq(sync_status(vpc.st, anning_v, &st), 0);
+	ck_assert_uint_eq(st.pending, 0);
+	ck_assert_uint_eq(st.npeers, 1);
+	ck_assert(st.peers[0].last > 0);
+	sync_status_free(&st);
+}
+END_TEST
+
+static int
+count_action(const struct audit_entry *e, void *ctx)
+{
+	void **c = ctx;
+	if (strcmp(e->action, c[0]) == 0)
+		(*(size_t *)c[1])++;
+	return 0;
+}
+
+static size_t
+audited(struct db *d, const char *action)
+{
+	size_t n = 0;
+	void *c[2] = {(void *)action, &n};
+	ck_assert_int_eq(audit_each(d->st, NULL, count_action, c), 0);
+	return n;
+}
+
+START_TEST(test_same_file_twice)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&vpc, anning_v), anning_v, NULL, 0, &buf, &len, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	struct sync_stats s;
+	char why[256];
+	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), 0);
+	ck_assert_uint_eq(s.applied, 3);
+	size_t n = records(&town), syncs = audited(&town, "sync");
+	ck_assert_int_eq(sync_apply(town.st, panlian, buf, len, &s, NULL, NULL, why, sizeof why), 0);
+	ck_assert(s.already);
+	ck_assert_uint_eq(s.applied, 0);
+	ck_assert_uint_eq(records(&town), n);
+	ck_assert_uint_eq(audited(&town, "sync"), syncs + 1);   /* logged, nothing else */
+	/* a later file carrying the same records again: all already here */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.applied, 0);
+	ck_assert_uint_eq(records(&town), n);
+	ck_assert_uint_ge(audited(&vpc, "sync-out"), 2);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_damaged_refused)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&vpc, anning_v), anning_v, NULL, 0, &buf, &len, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	size_t n = records(&town), entries = audited(&town, "sync");
+	char why[512];
+	struct sync_stats s;
+	/* one byte changed in the middle */
+	buf[len / 2] ^= 0x20;
+	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_DAMAGED);
+	ck_assert_msg(strstr(why, "damaged") != NULL, "the message: %s", why);
+	buf[len / 2] ^= 0x20;
+	/* cut short, at any length */
+	for (size_t cut = 0; cut < len; cut += len / 7 + 1)
+		ck_assert_int_eq(sync_apply(town.st, panlian, buf, cut, &s, NULL, NULL, why, sizeof why),
+		                 SYNC_ERR_DAMAGED);
+	ck_assert_uint_eq(records(&town), n);
+	ck_assert_uint_eq(audited(&town, "sync"), entries);
+	/* whole again, it is taken */
+	ck_assert_int_eq(sync_apply(town.st, panlian, buf, len, &s, NULL, NULL, why, sizeof why), 0);
+	ck_assert_uint_eq(records(&town), n + 3);
+	free(buf);
+}
+END_TEST
+
+START_TEST(test_refusals)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	unsigned char *buf;
+	size_t len;
+	char why[512];
+	struct sync_stats s;
+	ck_assert_int_eq(sync_make(on(&vpc, anning_v), anning_v, NULL, 0, &buf, &len, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	size_t n = records(&town);
+	/* its own file back */
+	ck_assert_int_eq(sync_apply(vpc.st, anning_v, buf, len, &s, NULL, NULL, why, sizeof why),
+	                 SYNC_ERR_OWN);
+	/* another village's worker, a supervisor */
+	ck_assert_int_eq(sync_apply(on(&town, guabang_t), guabang_t, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_UNIT);
+	ck_assert_int_eq(sync_apply(on(&town, dudao_t), dudao_t, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_ROLE);
+	ck_assert_uint_eq(records(&town), n);
+	free(buf);
+	/* a file made on the township for the village, taken by a database
+	 * that is not that village's PC: a stranger's file */
+	struct db other = testdb_new("sync-other");
+	audit_attach(other.st);
+	ck_assert_int_eq(pass(&town, panlian, "510421100002", &other, NULL, &s, NULL, 0), 0);
+	struct scope *guabang_o;
+	ck_assert_int_eq(scope_load_now(other.st, "guabang", &guabang_o), 0);
+	ck_assert_int_eq(pass(&other, guabang_o, NULL, &vpc, anning_v, &s, why, sizeof why),
+	                 SYNC_ERR_NOTFORUS);
+	scope_attach(other.st, NULL);
+	scope_free(guabang_o);
+	testdb_free(&other);
+	/* a village PC's file whose records were made another village's (a
+	 * file tampered with, its checksum made again): refused whole, with
+	 * the record named */
+	ck_assert_int_eq(sync_make(on(&vpc, anning_v), anning_v, NULL, 0, &buf, &len, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	ck_assert_uint_eq(strlen(anning_unit), strlen(guabang_unit));
+	size_t swapped = 0;
+	/* the records' village, not the header's (the first) */
+	unsigned char *p = memmem(buf, len, anning_unit, strlen(anning_unit));
+	ck_assert_ptr_nonnull(p);
+	for (p++; (p = memmem(p, len - (size_t)(p - buf), anning_unit, strlen(anning_unit))) != NULL;
+	     p++, swapped++)
+		memcpy(p, guabang_unit, strlen(guabang_unit));
+	ck_assert_uint_ge(swapped, 3);
+	sha256(buf, len - SHA256_LEN, buf + len - SHA256_LEN);
+	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), STORE_DENIED);
+	ck_assert_msg(strstr(why, "may not change") != NULL, "the message names the record: %s", why);
+	free(buf);
+	ck_assert_uint_eq(records(&town), n);
+}
+END_TEST
+
+START_TEST(test_gap_refused)
+{
+	struct sync_stats s;
+	char why[512];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	/* a backup of the village PC now */
+	char *bdir = testdb_dir("sync-backup"), *bfile = NULL, *rdir = NULL;
+	ck_assert(asprintf(&bfile, "%s/vpc.backup", bdir) > 0 && asprintf(&rdir, "%s/db", bdir) > 0);
+	struct store_backup_info bi;
+	ck_assert_int_eq(store_backup(vpc.st, bfile, &bi), 0);
+	/* then the two sides go on exchanging */
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_START, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	/* the PC, restored from that backup, never had the file in between:
+	 * the next one would leave a gap */
+	char *staged = NULL, *kept = NULL;
+	bool made;
+	ck_assert_int_eq(store_restore_stage(bfile, rdir, &staged, &made), 0);
+	ck_assert_int_eq(store_restore_commit(rdir, staged, &kept), 0);
+	free(staged);
+	free(kept);
+	struct db old = {rdir, NULL};
+	ck_assert_int_eq(store_open(&old.st, rdir, 0), 0);
+	audit_attach(old.st);
+	struct scope *anning_o;
+	ck_assert_int_eq(scope_load_now(old.st, "anning", &anning_o), 0);
+	size_t n = records(&old);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &old, anning_o, &s, why, sizeof why),
+	                 SYNC_ERR_GAP);
+	ck_assert_msg(strstr(why, "earlier") != NULL, "the message: %s", why);
+	ck_assert_uint_eq(records(&old), n);
+	assert_field(&old, &ref, "status", "submitted");
+	scope_attach(old.st, NULL);
+	scope_free(anning_o);
+	store_close(old.st);
+	free(rdir);
+	free(bfile);
+	testdb_rm(bdir);
+	/* the village PC, which had it, takes it */
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	assert_field(&vpc, &ref, "status", "in_progress");
+}
+END_TEST
+
+START_TEST(test_steps_at_once)
+{
+	struct sync_stats s;
+	char why[512];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	/* offline, the village withdraws while the township accepts */
+	struct refer_act_in wi = {"家属已自行安排", 0, NULL, 0, NULL};
+	ck_assert_msg(refer_act(on(&vpc, anning_v), anning_v, &ref, REFA_WITHDRAW, &wi, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	/* the exchange, both ways */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.merged, 1);
+	ck_assert_uint_eq(s.notices, 1);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.notices, 1);
+	/* the same referral on both sides: one of the two steps stands */
+	record *a = fetch(&town, &ref), *b = fetch(&vpc, &ref);
+	ck_assert_str_eq(record_get(a, "status"), record_get(b, "status"));
+	ck_assert_str_eq(record_get(a, "_history"), record_get(b, "_history"));
+	const char *st = record_get(a, "status");
+	ck_assert_msg(strcmp(st, "withdrawn") == 0 || strcmp(st, "accepted") == 0, "status %s", st);
+	ck_assert(strstr(record_get(a, "_history"), "\twithdraw\t") != NULL);
+	ck_assert(strstr(record_get(a, "_history"), "\taccept\t") != NULL);
+	record_free(a);
+	record_free(b);
+	/* the notice, on each side, until a worker settles it */
+	ck_assert_uint_eq(open_notices(&vpc), 1);
+	ck_assert_uint_eq(open_notices(&town), 1);
+	struct sync_notice *v;
+	size_t n;
+	ck_assert_int_eq(sync_notices(vpc.st, false, &v, &n), 0);
+	ck_assert_str_eq(v[0].what, "step");
+	ck_assert(strstr(v[0].text, "could not be taken") != NULL);
+	sync_notices_free(v, n);
+	ck_assert_int_eq(sync_notice_settle(on(&vpc, anning_v), 1, "已电话联系镇社工站", why, sizeof why), 0);
+	ck_assert_uint_eq(open_notices(&vpc), 0);
+	ck_assert_uint_eq(audited(&vpc, "sync-settle"), 1);
+	ck_assert_int_eq(sync_notices(vpc.st, true, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(!v[0].open);
+	ck_assert(strstr(v[0].text, "已电话联系镇社工站") != NULL);
+	sync_notices_free(v, n);
+	/* exchanging again brings no new notice */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_uint_eq(open_notices(&vpc), 0);
+	ck_assert_int_eq(sync_notice_settle(vpc.st, 1, "", why, sizeof why), STORE_NOTFOUND);
+}
+END_TEST
+
+START_TEST(test_owner_wins)
+{
+	struct sync_stats s;
+	char why[512];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	/* an administrator on the township corrects the village's resident */
+	record *r = fetch(&town, &res);
+	record_set(r, "phone", "13900000000");
+	ck_assert_int_eq(store_write(on(&town, admin_t), put_txn, r), 0);
+	record_free(r);
+	/* the village PC edits it too, and is its owner */
+	r = fetch(&vpc, &res);
+	record_set(r, "name", "王𠈌明");
+	record_set(r, "address", "安宁村三组");
+	ck_assert_int_eq(store_write(on(&vpc, anning_v), put_txn, r), 0);
+	record_free(r);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	/* the owner's version replaced the township's, whose change is kept in a notice */
+	assert_field(&town, &res, "address", "安宁村三组");
+	record *t = fetch(&town, &res);
+	ck_assert_ptr_null(record_get(t, "phone"));
+	record_free(t);
+	struct sync_notice *v;
+	size_t n;
+	ck_assert_int_eq(sync_notices(town.st, false, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].what, "replaced");
+	ck_assert(strstr(v[0].text, "13900000000") != NULL);
+	sync_notices_free(v, n);
+	/* a unit renamed on the township (its owner) comes down */
+	rec_id unit;
+	ck_assert_int_eq(rec_id_parse(anning_unit, &unit), 0);
+	r = fetch(&town, &unit);
+	record_set(r, "name", "安宁社区");
+	ck_assert_int_eq(store_write(on(&town, admin_t), put_txn, r), 0);
+	record_free(r);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why), 0);
+	assert_field(&vpc, &unit, "name", "安宁社区");
+	/* and the village PC's own record it never takes back from the township */
+	assert_field(&vpc, &res, "address", "安宁村三组");
+	ck_assert_uint_eq(open_notices(&vpc), 0);
+}
+END_TEST
+
+static Suite *
+sync_suite(void)
+{
+	Suite *s = suite_create("sync");
+	TCase *tc = tcase_create("exchange");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_change_log);
+	tcase_add_test(tc, test_round_trip);
+	tcase_add_test(tc, test_same_file_twice);
+	tcase_add_test(tc, test_damaged_refused);
+	tcase_add_test(tc, test_refusals);
+	tcase_add_test(tc, test_gap_refused);
+	tcase_add_test(tc, test_steps_at_once);
+	tcase_add_test(tc, test_owner_wins);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(sync_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
