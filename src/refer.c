@@ -1010,13 +1010,39 @@ seen_entry(const record *r, unsigned char out[SEEN_ENTRY])
 		out[REC_KEYLEN + i] = (unsigned char)(r->version >> (24 - 8 * i));
 }
 
-/* Was r, as it is now, shown to the worker already? */
-static bool
-seen_already(const struct rows *rs, const record *r)
+/* When r, as it is now, came to this database: its last change, or,
+ * for a copy an exchange brought later (sync.c keeps the time in meta
+ * "sync/arrived/ID"), its arrival: news is what arrived since the worker
+ * last looked, whenever it was made elsewhere. */
+static int64_t
+changed_here(store_txn *t, const record *r)
 {
-	if (r->updated_at < rs->since)
+	char name[96], idt[REC_ID_TEXTMAX];
+	snprintf(name, sizeof name, "sync/arrived/%s", rec_id_format(&r->id, idt));
+	void *data;
+	size_t len;
+	int64_t at = r->updated_at;
+	if (store_meta_get(t, name, &data, &len) != STORE_OK)
+		return at;
+	if (len == 8) {
+		const unsigned char *p = data;
+		uint64_t u = 0;
+		for (int i = 0; i < 8; i++)
+			u = u << 8 | p[i];
+		if ((int64_t)u > at)
+			at = (int64_t)u;
+	}
+	free(data);
+	return at;
+}
+
+/* Was r, as it is now (changed here at `at`), shown to the worker already? */
+static bool
+seen_already(const struct rows *rs, const record *r, int64_t at)
+{
+	if (at < rs->since)
 		return true;
-	if (r->updated_at > rs->since)
+	if (at > rs->since)
 		return false;
 	unsigned char e[SEEN_ENTRY];
 	seen_entry(r, e);
@@ -1028,9 +1054,9 @@ seen_already(const struct rows *rs, const record *r)
 
 /* Which news r is for the worker (0 incoming, 1 returned, 2 feedback), or -1. */
 static int
-news_kind(const struct scope *sc, const record *r, const struct rows *rs)
+news_kind(const struct scope *sc, const record *r, const struct rows *rs, int64_t at)
 {
-	if (seen_already(rs, r))
+	if (seen_already(rs, r, at))
 		return -1;
 	enum ref_state s = refer_state(r);
 	if (s == REF_SUBMITTED && same(record_get(r, "to_unit"), sc->unit))
@@ -1055,7 +1081,7 @@ news_found(const rec_id *id, const char *value, void *ctx)
 		return 0;
 	if (err)
 		return rs->err = err;
-	int k = news_kind(rs->sc, r, rs);
+	int k = news_kind(rs->sc, r, rs, changed_here(fc->t, r));
 	if (k < 0) {
 		record_free(r);
 		return 0;
@@ -1093,7 +1119,7 @@ news_txn(store_txn *t, void *ctx)
 		char name[96];
 		size_t n = 0;
 		for (size_t i = 0; i < rs->n; i++)
-			n += rs->v[i].r->updated_at >= nc->now;
+			n += changed_here(t, rs->v[i].r) >= nc->now;
 		unsigned char *be = malloc(8 + n * SEEN_ENTRY);
 		if (!be)
 			return STORE_NOMEM;
@@ -1103,7 +1129,7 @@ news_txn(store_txn *t, void *ctx)
 			be[i] = (unsigned char)(u >> (56 - 8 * i));
 		n = 0;
 		for (size_t i = 0; i < rs->n; i++)
-			if (rs->v[i].r->updated_at >= nc->now)
+			if (changed_here(t, rs->v[i].r) >= nc->now)
 				seen_entry(rs->v[i].r, be + 8 + SEEN_ENTRY * n++);
 		int err = store_meta_put(t, name, be, 8 + n * SEEN_ENTRY);
 		free(be);

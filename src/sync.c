@@ -779,6 +779,15 @@ follow_number(store_txn *t, const record *r)
 	return err;
 }
 
+/* The time a referral's copy came here (refer.c's news reads it). */
+static int
+mark_arrival(store_txn *t, const rec_id *id)
+{
+	char name[96], idt[REC_ID_TEXTMAX];
+	snprintf(name, sizeof name, "sync/arrived/%s", rec_id_format(id, idt));
+	return meta_put_be(t, name, (uint64_t)(int64_t)time(NULL));
+}
+
 static int
 take_referral(store_txn *t, struct apply_ctx *ac, record *in, record *local)
 {
@@ -793,6 +802,8 @@ take_referral(store_txn *t, struct apply_ctx *ac, record *in, record *local)
 	} else {
 		m.merged->version = local->version;
 		err = store_put(t, m.merged);
+		if (!err)
+			err = mark_arrival(t, &m.merged->id);
 		if (!err && m.state != before)
 			err = refer_follow_needs(t, m.merged, m.state, m.outcome);
 		ac->stats->merged++;
@@ -915,6 +926,8 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 			store_txn_trust(t, false);
 			if (!err)
 				err = sv_put(t, &in->id, in->version, in->version);
+			if (!err)
+				err = mark_arrival(t, &in->id);
 			ac->stats->applied++;
 		}
 		record_free(local);

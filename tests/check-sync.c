@@ -601,6 +601,55 @@ START_TEST(test_owner_wins)
 }
 END_TEST
 
+static int
+copy_txn(store_txn *t, void *ctx)
+{
+	store_txn_trust(t, true);
+	return store_put_copy(t, ctx);
+}
+
+START_TEST(test_news_after_exchange)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	/* the referral was made offline yesterday */
+	record *r = fetch(&vpc, &ref);
+	r->updated_at -= 86400;
+	r->created_at -= 86400;
+	ck_assert_int_eq(store_write(vpc.st, copy_txn, r), 0);
+	record_free(r);
+	/* the station looked at its news this morning */
+	struct refer_news nw;
+	ck_assert_int_eq(refer_news(on(&town, panlian), panlian, true, &nw), 0);
+	refer_news_free(&nw);
+	/* the exchange brings it now: it is news, though made yesterday */
+	struct sync_stats s;
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_int_eq(refer_news(on(&town, panlian), panlian, true, &nw), 0);
+	ck_assert_uint_eq(nw.incoming, 1);
+	ck_assert_uint_eq(nw.n, 1);
+	ck_assert(rec_id_equal(&nw.rows[0].r->id, &ref));
+	refer_news_free(&nw);
+	/* once seen, it is not news again */
+	ck_assert_int_eq(refer_news(town.st, panlian, false, &nw), 0);
+	ck_assert_uint_eq(nw.incoming, 0);
+	refer_news_free(&nw);
+	/* the answer, resolved on the township, is news on the village PC */
+	char why[256];
+	ck_assert_int_eq(refer_news(on(&vpc, anning_v), anning_v, true, &nw), 0);
+	refer_news_free(&nw);
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	struct refer_act_in ri = {"", REFO_SUCCESS, "已办理", 0, NULL};
+	ck_assert_msg(refer_act(town.st, panlian, &ref, REFA_RESOLVE, &ri, NULL, why, sizeof why) == 0,
+	              "%s", why);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_int_eq(refer_news(on(&vpc, anning_v), anning_v, false, &nw), 0);
+	ck_assert_uint_eq(nw.feedback, 1);
+	refer_news_free(&nw);
+}
+END_TEST
+
 static Suite *
 sync_suite(void)
 {
@@ -616,6 +665,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_gap_refused);
 	tcase_add_test(tc, test_steps_at_once);
 	tcase_add_test(tc, test_owner_wins);
+	tcase_add_test(tc, test_news_after_exchange);
 	suite_add_tcase(s, tc);
 	return s;
 }
