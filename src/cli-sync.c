@@ -63,7 +63,7 @@ say_taken(store *st, const struct sync_stats *s, const char *what)
 {
 	char who[200];
 	peer_label(st, s->peer_unit, s->peer_site, who, sizeof who);
-	if (s->already || s->received == 0) {
+	if ((s->already || s->received == 0) && !s->forms) {
 		say(stdout, _("%s from %s: nothing new.\n"), what, who);
 		return;
 	}
@@ -71,6 +71,9 @@ say_taken(store *st, const struct sync_stats *s, const char *what)
 	    _("%s from %s: %zu records: %zu new or newer saved, %zu referrals merged, %zu already "
 	      "here, %zu of this side's own kept.\n"),
 	    what, who, s->received, s->applied, s->merged, s->same, s->kept_ours);
+	if (s->forms)
+		say(stdout, _("The township's forms (%zu files) are in use here from now on.\n"),
+		    s->forms);
 	if (s->notices)
 		say(stdout, _("%zu notices for a worker to settle: see \"shegong sync --notices\".\n"),
 		    s->notices);
@@ -314,6 +317,9 @@ cmd_sync(struct cli *c, int argc, char **argv)
 			say(stdout, _("Wrote %s for %s: %zu records (%zu referrals, %zu service records), "
 			              "%zu bytes.\n"),
 			    to, who, s.sent, s.sent_referrals, s.sent_services, s.bytes);
+			if (s.forms)
+				say(stdout, _("With the forms (%zu files): the village PC has other ones.\n"),
+				    s.forms);
 		}
 	} else if (from) {
 		unsigned char *buf = NULL;

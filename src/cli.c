@@ -1871,6 +1871,7 @@ cli_run(int argc, char **argv)
 	}
 	c.login = c.real_login = paths_login();
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
+	paths_use_db_forms(c.dbdir);
 	int rc = !c.login || !c.dbdir;
 	if (!rc && c.as_opt && !*c.as_opt)
 		rc = usage_error("%s", _("--as needs a login"));

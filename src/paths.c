@@ -121,9 +121,31 @@ paths_login(void)
 	return asprintf(&out, "uid%ld", (long)getuid()) < 0 ? NULL : out;
 }
 
+static char *db_forms;
+
+void
+paths_use_db_forms(const char *dbdir)
+{
+	free(db_forms);
+	db_forms = NULL;
+	if (!dbdir || paths_privileged())
+		return;
+	char *dir = NULL, *choices = NULL;
+	struct stat sb;
+	if (asprintf(&dir, "%s/forms", dbdir) >= 0 && asprintf(&choices, "%s/choices", dir) >= 0 &&
+	    stat(choices, &sb) == 0 && S_ISREG(sb.st_mode)) {
+		db_forms = dir;
+		dir = NULL;
+	}
+	free(dir);
+	free(choices);
+}
+
 const char *
 paths_forms(void)
 {
+	if (db_forms)
+		return db_forms;
 	const char *dir = env_dir("SHEGONG_FORMSDIR");
 	return dir ? dir : PKGDATADIR "/forms";
 }

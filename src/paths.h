@@ -23,6 +23,10 @@ char *paths_demo_db(const char *opt);
  * folder that root alone can change (and every folder above it).  Not to
  * be freed. */
 const char *paths_forms(void);
+/* A village PC keeps the forms its township sent (sync.c) in the database
+ * folder's "forms": from now on paths_forms() names that folder when it
+ * holds them (not in a setgid run). */
+void paths_use_db_forms(const char *dbdir);
 /* The folder of the translations: $SHEGONG_LOCALEDIR when set, else the
  * installed one; a setgid run follows the variable as paths_forms does.
  * Not to be freed. */

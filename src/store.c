@@ -534,6 +534,12 @@ store_user(const store *st)
 	return st->user;
 }
 
+const char *
+store_dir(const store *st)
+{
+	return st->dir;
+}
+
 uint64_t
 store_site(const store *st)
 {

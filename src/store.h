@@ -86,6 +86,8 @@ void store_close(store *st);
 /* The login name recorded as creator/updater of what this handle saves. */
 int store_set_user(store *st, const char *login);
 const char *store_user(const store *st);
+/* The database folder. */
+const char *store_dir(const store *st);
 /* This database's site number (part of every record id it creates). */
 uint64_t store_site(const store *st);
 /* The current map size in bytes (grows by itself). */

@@ -1,6 +1,7 @@
 /* sync.c: the exchange between a village PC and its township (sync.h). */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -9,15 +10,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
+#include "form.h"
 #include "i18n.h"
 #include "index.h"
 #include "orgunit.h"
+#include "paths.h"
 #include "refer.h"
 #include "sha256.h"
 #include "sync.h"
@@ -61,6 +65,9 @@ sync_strerror(int err)
 		         "run the exchange again when the link is back.");
 	case SYNC_ERR_REMOTE:
 		return _("The township server refused the exchange (its message is above).");
+	case SYNC_ERR_FORMS:
+		return _("The forms the township sent have a fault, so nothing was taken from this "
+		         "exchange. Tell the township: its forms need mending.");
 	default:
 		return refer_strerror(err);
 	}
@@ -130,7 +137,7 @@ struct rd {
 static uint64_t
 get_be(struct rd *r, int bytes)
 {
-	if (r->bad || r->n - r->at < (size_t)bytes) {
+	if (r->bad || r->at > r->n || r->n - r->at < (size_t)bytes) {
 		r->bad = true;
 		return 0;
 	}
@@ -145,7 +152,7 @@ get_str(struct rd *r, char *out, size_t size)
 {
 	size_t n = (size_t)get_be(r, 2);
 	*out = '\0';
-	if (r->bad || r->n - r->at < n || n >= size) {
+	if (r->bad || r->at > r->n || r->n - r->at < n || n >= size) {
 		r->bad = true;
 		return;
 	}
@@ -216,6 +223,8 @@ peer_parse(struct sync_peer *p, const char *d, size_t n)
 			p->last_in = (size_t)v;
 		else if (strcmp(l, "out") == 0)
 			p->last_out = (size_t)v;
+		else if (strcmp(l, "forms") == 0)
+			snprintf(p->forms, sizeof p->forms, "%s", eq);
 	}
 	free(s);
 }
@@ -244,10 +253,12 @@ peer_get(store_txn *t, uint64_t site, struct sync_peer *p)
 static int
 peer_put(store_txn *t, const struct sync_peer *p)
 {
-	char name[64], v[400];
+	char name[64], v[500];
 	peer_name(name, sizeof name, p->site);
-	int n = snprintf(v, sizeof v, "unit=%s\nrecv=%" PRIu64 "\nacked=%" PRIu64 "\nlast=%lld\nin=%zu\nout=%zu\n",
-	                 p->unit, p->recv, p->acked, (long long)p->last, p->last_in, p->last_out);
+	int n = snprintf(v, sizeof v,
+	                 "unit=%s\nrecv=%" PRIu64 "\nacked=%" PRIu64 "\nlast=%lld\nin=%zu\nout=%zu\nforms=%s\n",
+	                 p->unit, p->recv, p->acked, (long long)p->last, p->last_in, p->last_out,
+	                 p->forms);
 	return store_meta_put(t, name, v, (size_t)n);
 }
 
@@ -359,6 +370,154 @@ may_reach(const struct scope *sc, const char *unit)
 	return sc && (sc->role == ROLE_ADMIN || scope_in_reach(sc, unit)) && sc->role != ROLE_SUPERVISOR;
 }
 
+/* --- the forms ------------------------------------------------------------- */
+
+struct forms {
+	size_t n;
+	char **name;
+	unsigned char **data;
+	size_t *len;
+	char hash[65];
+};
+
+static bool
+form_file(const char *name)
+{
+	size_t n = strlen(name);
+	if (!n || n > 64 || name[0] == '.')
+		return false;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		      *p == '.'))
+			return false;
+	return strcmp(name, "choices") == 0 || (n > 5 && strcmp(name + n - 5, ".form") == 0) ||
+	       (n > 7 && strcmp(name + n - 7, ".fields") == 0);
+}
+
+static void
+forms_free(struct forms *f)
+{
+	for (size_t i = 0; i < f->n; i++) {
+		free(f->name[i]);
+		free(f->data[i]);
+	}
+	free(f->name);
+	free(f->data);
+	free(f->len);
+	memset(f, 0, sizeof *f);
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The SHA-256 (hex) of the files: each name, NUL, length (8 BE), bytes. */
+static void
+forms_hash(struct forms *f)
+{
+	struct sha256 h;
+	sha256_init(&h);
+	for (size_t i = 0; i < f->n; i++) {
+		unsigned char l[8];
+		for (int k = 0; k < 8; k++)
+			l[k] = (unsigned char)((uint64_t)f->len[i] >> (56 - 8 * k));
+		sha256_update(&h, f->name[i], strlen(f->name[i]) + 1);
+		sha256_update(&h, l, 8);
+		sha256_update(&h, f->data[i], f->len[i]);
+	}
+	unsigned char sum[SHA256_LEN];
+	sha256_final(&h, sum);
+	for (int k = 0; k < SHA256_LEN; k++)
+		snprintf(f->hash + 2 * k, 3, "%02x", sum[k]);
+}
+
+static int read_all(int fd, unsigned char **out, size_t *len);
+static int write_all(int fd, const unsigned char *p, size_t n);
+
+/* The form files of dir, by name, and their hash; an unreadable folder
+ * gives none (and an empty hash). */
+static int
+forms_read(const char *dir, struct forms *f)
+{
+	memset(f, 0, sizeof *f);
+	DIR *d = dir ? opendir(dir) : NULL;
+	if (!d)
+		return 0;
+	struct dirent *e;
+	size_t cap = 0;
+	int err = 0;
+	while (!err && (e = readdir(d))) {
+		if (!form_file(e->d_name))
+			continue;
+		if (f->n == cap) {
+			cap = cap ? cap * 2 : 32;
+			char **nn = realloc(f->name, cap * sizeof *nn);
+			if (!nn) {
+				err = STORE_NOMEM;
+				break;
+			}
+			f->name = nn;
+		}
+		if (!(f->name[f->n] = strdup(e->d_name)))
+			err = STORE_NOMEM;
+		else
+			f->n++;
+	}
+	closedir(d);
+	if (!err && f->n) {
+		qsort(f->name, f->n, sizeof *f->name, cmp_str);
+		f->data = calloc(f->n, sizeof *f->data);
+		f->len = calloc(f->n, sizeof *f->len);
+		if (!f->data || !f->len)
+			err = STORE_NOMEM;
+	}
+	for (size_t i = 0; i < f->n && !err; i++) {
+		char *path = NULL;
+		if (asprintf(&path, "%s/%s", dir, f->name[i]) < 0) {
+			err = STORE_NOMEM;
+			break;
+		}
+		int fd = open(path, O_RDONLY);
+		free(path);
+		if (fd < 0 || read_all(fd, &f->data[i], &f->len[i])) {
+			if (fd >= 0)
+				close(fd);
+			err = STORE_IO;
+			break;
+		}
+		close(fd);
+	}
+	if (err) {
+		forms_free(f);
+		return err;
+	}
+	if (f->n)
+		forms_hash(f);
+	return 0;
+}
+
+static int
+remove_tree(const char *dir)
+{
+	DIR *d = opendir(dir);
+	if (!d)
+		return errno == ENOENT ? 0 : -1;
+	struct dirent *e;
+	while ((e = readdir(d))) {
+		if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+			continue;
+		char *p = NULL;
+		if (asprintf(&p, "%s/%s", dir, e->d_name) >= 0) {
+			unlink(p);
+			free(p);
+		}
+	}
+	closedir(d);
+	return rmdir(dir);
+}
+
 /* --- making a file --------------------------------------------------------- */
 
 struct make_ctx {
@@ -380,6 +539,8 @@ struct make_ctx {
 	struct scope *view;
 	uint64_t local;
 	size_t nchanges, seen;
+	struct forms fm;     /* this side's forms */
+	size_t nforms_sent;
 };
 
 /* Whether r goes to the peer. */
@@ -560,6 +721,7 @@ make_txn(store_txn *t, void *ctx)
 		put_str(&mc->b, mc->unit);
 		put_str(&mc->b, mc->sc ? mc->sc->login : store_user(st));
 		put_str(&mc->b, upstream ? "" : mc->peer.unit);
+		put_str(&mc->b, mc->fm.hash);
 		mc->countpos = mc->b.n;
 		put_be(&mc->b, 0, 4);
 	}
@@ -568,6 +730,18 @@ make_txn(store_txn *t, void *ctx)
 		err = store_changes(t, mc->peer.acked, add_change, tp);
 	}
 	store_txn_trust(t, false);
+	/* a township's forms go to a village PC that said it has others */
+	mc->nforms_sent = 0;
+	if (!err && !mc->count_only) {
+		bool send = !upstream && units && mc->fm.n && strcmp(mc->peer.forms, mc->fm.hash) != 0;
+		put_be(&mc->b, send ? mc->fm.n : 0, 4);
+		for (size_t i = 0; send && i < mc->fm.n; i++) {
+			put_str(&mc->b, mc->fm.name[i]);
+			put_be(&mc->b, mc->fm.len[i], 4);
+			put_bytes(&mc->b, mc->fm.data[i], mc->fm.len[i]);
+		}
+		mc->nforms_sent = send ? mc->fm.n : 0;
+	}
 	if (err)
 		return err;
 	if (mc->b.oom)
@@ -614,8 +788,12 @@ sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer
 	struct make_ctx mc = {.st = st, .sc = sc, .for_unit = for_unit, .peer_site = peer_site,
 	                      .stats = stats, .progress = progress, .pctx = pctx, .why = why,
 	                      .whysize = whysize};
-	int err = store_read(st, make_txn, &mc);
+	int err = forms_read(paths_forms(), &mc.fm);
+	if (!err)
+		err = store_read(st, make_txn, &mc);
 	scope_free(mc.view);
+	forms_free(&mc.fm);
+	stats->forms = mc.nforms_sent;
 	if (err) {
 		free(mc.b.p);
 		return err;
@@ -661,7 +839,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	uint32_t format = (uint32_t)get_be(&r, 4);
 	if (format > SYNC_FORMAT)
 		return SYNC_ERR_NEWER;
-	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 2 + 4 + SHA256_LEN)
+	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
 		return SYNC_ERR_DAMAGED;
 	unsigned char sum[SHA256_LEN];
 	sha256(buf, len - SHA256_LEN, sum);
@@ -677,6 +855,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	get_str(&r, h->from_unit, sizeof h->from_unit);
 	get_str(&r, h->from_login, sizeof h->from_login);
 	get_str(&r, h->to_unit, sizeof h->to_unit);
+	get_str(&r, h->forms_hash, sizeof h->forms_hash);
 	h->count = (uint32_t)get_be(&r, 4);
 	if (r.bad || h->from_site == 0)
 		return SYNC_ERR_DAMAGED;
@@ -688,9 +867,69 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		else
 			r.at += n;
 	}
+	h->nforms = (uint32_t)get_be(&r, 4);
+	for (uint32_t i = 0; i < h->nforms && !r.bad; i++) {
+		char name[80];
+		get_str(&r, name, sizeof name);
+		size_t n = (size_t)get_be(&r, 4);
+		if (r.bad || !form_file(name) || r.n - r.at < n)
+			r.bad = true;
+		else
+			r.at += n;
+	}
 	if (r.bad || r.at != r.n)
 		return SYNC_ERR_DAMAGED;
 	return 0;
+}
+
+/* The form files of a checked file into dir (made), then loaded as the
+ * program would: 0, or SYNC_ERR_FORMS with FILE:LINE and the fault. */
+static int
+forms_unpack(const unsigned char *buf, size_t len, const char *dir, char *why, size_t whysize)
+{
+	struct sync_header h;
+	int err = sync_read_header(buf, len, &h);
+	if (err)
+		return err;
+	struct rd r = {buf, len - SHA256_LEN, HEAD_FIXED, false};
+	char skip[REC_ID_TEXTMAX + 64];
+	for (int i = 0; i < 4; i++)   /* the units, the login, the forms' hash */
+		get_str(&r, skip, sizeof skip);
+	get_be(&r, 4);
+	for (uint32_t i = 0; i < h.count; i++)
+		r.at += (size_t)get_be(&r, 4);
+	get_be(&r, 4);
+	remove_tree(dir);
+	if (mkdir(dir, 0770) < 0)
+		return store_map_error(errno);
+	for (uint32_t i = 0; i < h.nforms && !err; i++) {
+		char name[80], *path = NULL;
+		get_str(&r, name, sizeof name);
+		size_t n = (size_t)get_be(&r, 4);
+		if (asprintf(&path, "%s/%s", dir, name) < 0)
+			return STORE_NOMEM;
+		int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0660);
+		free(path);
+		if (fd < 0 || write_all(fd, r.p + r.at, n) || fsync(fd) < 0)
+			err = STORE_IO;
+		if (fd >= 0)
+			close(fd);
+		r.at += n;
+	}
+	if (!err) {
+		struct form_error fe = {0};
+		struct formset *fs = formset_load(dir, &fe);
+		if (!fs) {
+			if (why && whysize)
+				snprintf(why, whysize, "%s\n%s:%d: %s", sync_strerror(SYNC_ERR_FORMS),
+				         fe.file, fe.line, fe.msg);
+			err = SYNC_ERR_FORMS;
+		}
+		formset_free(fs);
+	}
+	if (err)
+		remove_tree(dir);
+	return err;
 }
 
 struct apply_ctx {
@@ -1043,9 +1282,8 @@ apply_txn(store_txn *t, void *ctx)
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
 	struct rd r = {ac->buf, ac->len - SHA256_LEN, HEAD_FIXED, false};
 	char skip[REC_ID_TEXTMAX + 64];
-	get_str(&r, skip, sizeof skip);
-	get_str(&r, skip, sizeof skip);
-	get_str(&r, skip, sizeof skip);
+	for (int k = 0; k < 4; k++)
+		get_str(&r, skip, sizeof skip);
 	get_be(&r, 4);
 	for (uint32_t i = 0; i < ac->h.count && !err && !s->already; i++) {
 		size_t n = (size_t)get_be(&r, 4);
@@ -1079,6 +1317,9 @@ apply_txn(store_txn *t, void *ctx)
 	p.last = (int64_t)time(NULL);
 	p.last_in = s->received;
 	snprintf(p.unit, sizeof p.unit, "%s", unit);
+	snprintf(p.forms, sizeof p.forms, "%s", ac->h.forms_hash);
+	if (ac->upstream_mode)
+		s->forms = ac->h.nforms;
 	if ((err = peer_put(t, &p)))
 		return err;
 	char note[256];
@@ -1108,9 +1349,30 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	int err = sync_read_header(buf, len, &ac.h);
 	if (progress)
 		progress(1, len, len, pctx);
+	char *fnew = NULL, *fcur = NULL, *fold = NULL;
+	if (!err && ac.h.nforms &&
+	    (asprintf(&fnew, "%s/forms.new", store_dir(st)) < 0 ||
+	     asprintf(&fcur, "%s/forms", store_dir(st)) < 0 ||
+	     asprintf(&fold, "%s/forms.old", store_dir(st)) < 0))
+		err = STORE_NOMEM;
+	if (!err && ac.h.nforms)
+		err = forms_unpack(buf, len, fnew, why, whysize);
 	if (!err)
 		err = store_write(st, apply_txn, &ac);
 	scope_free(ac.vs);
+	if (fnew && !err && ac.upstream_mode) {
+		/* the township's forms in force here from now on, the old kept */
+		remove_tree(fold);
+		if ((rename(fcur, fold) < 0 && errno != ENOENT) || rename(fnew, fcur) < 0)
+			err = store_map_error(errno);
+		else
+			paths_use_db_forms(store_dir(st));
+	} else if (fnew) {
+		remove_tree(fnew);
+	}
+	free(fnew);
+	free(fcur);
+	free(fold);
 	if (err)
 		set_why(why, whysize, "%s", sync_strerror(err));
 	else if (progress)

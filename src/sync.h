@@ -12,7 +12,9 @@
  *   receiver's change number the sender has everything up to) | made at
  *   i64 | from unit (u16 length + id text) | from login (u16 + text) |
  *   to unit (u16 + text: the village a township's file is for, else
- *   empty) | count u32 | count x { u32 length, record key (17), record encoding } |
+ *   empty) | forms (u16 + the SHA-256 in hex of the writer's forms) |
+ *   count u32 | count x { u32 length, record key (17), record encoding } |
+ *   form files u32 | each { name (u16 + text), u32 length, bytes } |
  *   SHA-256 of everything before it (32)
  *
  * all integers big-endian.  A file is checked whole (its length, its
@@ -31,6 +33,13 @@
  * Referrals change on both sides (the village sends, the township
  * answers): two copies are merged through the state machine (refer_merge),
  * and a step that cannot stand where it falls becomes a notice too.
+ *
+ * Forms: a township's file carries its forms folder's files (choices,
+ * *.form, *.fields) when the village PC's last file said it has other
+ * ones (or it has not said yet); the PC checks them (formset_load) before
+ * anything is taken, and after the transaction puts them in its database
+ * folder's "forms" (the old ones kept as forms.old), which the program
+ * uses from then on (paths_use_db_forms).
  *
  * Roles: a database with an upstream (meta "sync/upstream": a village
  * PC) exchanges with that township only, and takes what it sends whole
@@ -67,6 +76,7 @@ enum sync_err {
 	SYNC_ERR_NOPEER,        /* nothing to exchange with: no township known, no village given */
 	SYNC_ERR_SSH,           /* ssh could not be run, or the link dropped */
 	SYNC_ERR_REMOTE,        /* the other side refused (its message was shown) */
+	SYNC_ERR_FORMS,         /* the forms the township sent have a fault */
 };
 /* A sentence for a store_err or sync_err. */
 const char *sync_strerror(int err);
@@ -81,6 +91,7 @@ struct sync_stats {
 	size_t kept_ours;         /* our own records another side sent back */
 	size_t notices;           /* new notices for a worker */
 	size_t bytes;             /* of the file */
+	size_t forms;             /* form files sent, or taken (a village PC) */
 	bool already;             /* everything in the file had been taken before */
 	char peer_unit[REC_ID_TEXTMAX];
 	uint64_t peer_site;
@@ -114,7 +125,9 @@ struct sync_header {
 	char from_unit[REC_ID_TEXTMAX];
 	char from_login[64];
 	char to_unit[REC_ID_TEXTMAX];   /* the village a township's file is for, "" */
+	char forms_hash[65];            /* the writer's forms (SHA-256 in hex), "" */
 	uint32_t count;
+	uint32_t nforms;                /* form files carried */
 };
 int sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h);
 
@@ -140,6 +153,7 @@ struct sync_peer {
 	uint64_t recv, acked;     /* their changes taken up to; ours they have up to */
 	int64_t last;             /* the last exchange, 0: never */
 	size_t last_in, last_out; /* records taken and sent then */
+	char forms[65];           /* the SHA-256 of their forms, as they last said */
 };
 struct sync_status {
 	uint64_t site;            /* this database */

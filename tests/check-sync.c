@@ -17,6 +17,7 @@
 
 #include "audit.h"
 #include "orgunit.h"
+#include "paths.h"
 #include "refer.h"
 #include "scope.h"
 #include "sha256.h"
@@ -650,6 +651,113 @@ START_TEST(test_news_after_exchange)
 }
 END_TEST
 
+/* A copy of the forms folder in dir, with `from` replaced by `to` in
+ * file name (once). */
+static void
+forms_copy(const char *dir, const char *name, const char *from, const char *to)
+{
+	const char *src = getenv("SHEGONG_FORMSDIR");
+	ck_assert_ptr_nonnull(src);
+	char *cmd = NULL;
+	ck_assert(asprintf(&cmd, "mkdir -p '%s' && cp '%s'/choices '%s'/*.form '%s'/*.fields '%s'/",
+	                   dir, src, src, src, dir) > 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	char *path = NULL;
+	ck_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char buf[65536];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	fclose(f);
+	buf[n] = '\0';
+	char *at = strstr(buf, from);
+	ck_assert_ptr_nonnull(at);
+	f = fopen(path, "w");
+	fprintf(f, "%.*s%s%s", (int)(at - buf), buf, to, at + strlen(from));
+	fclose(f);
+	free(path);
+}
+
+static char *
+slurp(const char *dir, const char *name)
+{
+	char *path = NULL, *buf = calloc(1, 65536);
+	ck_assert(asprintf(&path, "%s/%s", dir, name) > 0);
+	FILE *f = fopen(path, "r");
+	free(path);
+	if (!f) {
+		free(buf);
+		return NULL;
+	}
+	size_t n = fread(buf, 1, 65535, f);
+	buf[n] = '\0';
+	fclose(f);
+	return buf;
+}
+
+START_TEST(test_forms)
+{
+	char *pcforms = NULL;
+	ck_assert(asprintf(&pcforms, "%s/forms", vpc.dir) > 0);
+	/* the PC joined with the township's forms */
+	char *res = slurp(pcforms, "resident.form");
+	ck_assert_ptr_nonnull(res);
+	ck_assert(strstr(res, "Full name as on the ID card") != NULL);
+	free(res);
+	/* the township changes a hint: the next file carries the forms */
+	char *tdir = testdb_dir("sync-forms"), *changed = NULL, *broken = NULL;
+	ck_assert(asprintf(&changed, "%s/changed", tdir) > 0 && asprintf(&broken, "%s/broken", tdir) > 0);
+	forms_copy(changed, "resident.form", "Full name as on the ID card", "Name exactly as on the ID card");
+	char *keep = strdup(getenv("SHEGONG_FORMSDIR"));
+	paths_use_db_forms(NULL);
+	setenv("SHEGONG_FORMSDIR", changed, 1);
+	struct sync_stats s;
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_uint_gt(s.forms, 10);
+	res = slurp(pcforms, "resident.form");
+	ck_assert(strstr(res, "Name exactly as on the ID card") != NULL);
+	free(res);
+	char *old = NULL;
+	ck_assert(asprintf(&old, "%s.old", pcforms) > 0);
+	res = slurp(old, "resident.form");
+	ck_assert(res && strstr(res, "Full name as on the ID card") != NULL);
+	free(res);
+	/* the PC says it has them now: they are not sent again */
+	paths_use_db_forms(NULL);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.forms, 0);
+	/* broken forms from the township: nothing taken, the PC's forms stay */
+	forms_copy(broken, "resident.form", "  type      text", "  type      textual");
+	paths_use_db_forms(NULL);
+	setenv("SHEGONG_FORMSDIR", broken, 1);
+	record *u = NULL;
+	rec_id unit;
+	ck_assert_int_eq(rec_id_parse(anning_unit, &unit), 0);
+	u = fetch(&town, &unit);
+	record_set(u, "name", "安宁社区");
+	ck_assert_int_eq(store_write(on(&town, admin_t), put_txn, u), 0);
+	record_free(u);
+	char why[1024];
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why),
+	                 SYNC_ERR_FORMS);
+	ck_assert_msg(strstr(why, "resident.form:") != NULL, "the message names the file: %s", why);
+	assert_field(&vpc, &unit, "name", "安宁村");
+	res = slurp(pcforms, "resident.form");
+	ck_assert(strstr(res, "Name exactly as on the ID card") != NULL);
+	free(res);
+	setenv("SHEGONG_FORMSDIR", keep, 1);
+	paths_use_db_forms(NULL);
+	free(keep);
+	free(old);
+	free(changed);
+	free(broken);
+	free(pcforms);
+	testdb_rm(tdir);
+}
+END_TEST
+
 static Suite *
 sync_suite(void)
 {
@@ -666,6 +774,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_steps_at_once);
 	tcase_add_test(tc, test_owner_wins);
 	tcase_add_test(tc, test_news_after_exchange);
+	tcase_add_test(tc, test_forms);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -41,8 +41,13 @@ pc="--db $tmp/pc"
 run 0 "the township writes a file for 安宁村" $town --as panlian sync --to-file "$tmp/first.sgx" --for 510421100001
 has out "for 安宁村 (510421100001): [0-9]* records" "it says for whom and how many"
 [ -f "$tmp/first.sgx" ] && [ ! -f "$tmp/first.sgx.tmp" ] && ok "the file is there, no .tmp left" || no "the file"
+has out "With the forms (1[0-9] files)" "the forms go with the first file"
 run 0 "an empty folder takes it" $pc sync --from-file "$tmp/first.sgx"
 has out "from 攀莲镇 (510421100): [0-9]* records: [0-9]* new or newer saved" "what was taken"
+has out "The township's forms (1[0-9] files) are in use here" "the forms are taken"
+[ -f "$tmp/pc/forms/resident.form" ] && ok "the PC keeps them in its database folder" || no "no forms in the PC's folder"
+run 0 "the PC checks the forms it uses" $pc check-forms
+has out "resident" "check-forms reads the PC's forms"
 run 0 "the PC's status" $pc sync --status
 has out "A village PC" "it is a village PC now"
 has out "Waiting to go up: 0 records" "nothing waits"
@@ -75,6 +80,7 @@ run 0 "the inbox again" $town --as panlian referral list
 run 0 "accepted" $town --as panlian referral accept "$ref"
 run 0 "resolved" $town --as panlian referral resolve "$ref" --outcome success --feedback "已安排志愿者每周上门"
 run 0 "the township's file for the PC" $town --as panlian sync --to-file "$tmp/down1.sgx" --for 510421100001
+if grep -q "With the forms" "$tmp/out"; then no "the forms sent again"; else ok "the forms are not sent again"; fi
 run 0 "the PC takes it" $pc sync --from-file "$tmp/down1.sgx"
 has out "1 referrals merged" "the referral merged"
 run 0 "the referral on the PC" $pc referral show "$ref"
