@@ -1761,10 +1761,8 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	if (!err) {
 		for (size_t i = 0; i < na; i++) {
 			out[n++] = a[i];
-			if (!has_line(b, nb, a[i])) {
+			if (!has_line(b, nb, a[i]))
 				new_a = true;
-				last_a[line_side(a[i])] = a[i];
-			}
 		}
 		size_t prev = 0;   /* where the previous line of b is in out, + 1 */
 		for (size_t j = 0; j < nb; j++) {
@@ -1777,7 +1775,6 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 				continue;
 			}
 			new_b = true;
-			last_b[line_side(b[j])] = b[j];
 			size_t pos = prev;
 			for (size_t k = pos; k < n; k++)
 				if (has_line(a, na, out[k]) && strncmp(out[k], b[j], 16) <= 0)
@@ -1790,15 +1787,23 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	}
 	m->changed_owner = new_b;
 	m->changed_other = new_a;
-	/* replay the merged steps through the state machine */
+	/* replay the merged steps through the state machine; the last step
+	 * applied of each side that only one copy has says which copy holds
+	 * that side's fields */
 	enum ref_state st = REF_DRAFT;
 	enum ref_outcome oc = 0;
 	for (size_t i = 0; i < n && !err; i++) {
 		char an[24];
 		line_action(out[i], an, sizeof an);
 		enum ref_action act = referral_action_from_name(an);
-		if (!act)
+		bool only_a = !has_line(b, nb, out[i]), only_b = !has_line(a, na, out[i]);
+		if (!act) {
+			if (only_a)
+				last_a[line_side(out[i])] = out[i];
+			if (only_b)
+				last_b[line_side(out[i])] = out[i];
 			continue;
+		}
 		struct ref_input ri = {"-", REFO_SUCCESS, true};
 		enum ref_outcome o = 0;
 		if (act == REFA_RESOLVE) {
@@ -1814,6 +1819,10 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 			st = to;
 			if (act == REFA_RESOLVE)
 				oc = ri.outcome;
+			if (only_a)
+				last_a[line_side(out[i])] = out[i];
+			if (only_b)
+				last_b[line_side(out[i])] = out[i];
 		} else {
 			char **nr = realloc(m->refused, (m->nrefused + 1) * sizeof *nr);
 			char *c = strdup(out[i]);
@@ -1831,7 +1840,9 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	m->state = st;
 	m->outcome = oc;
 	/* the fields: the sender's from the copy with the later sender step
-	 * the other has not, the receiver's likewise, the rest the owner's */
+	 * applied that the other has not, the receiver's likewise (a copy
+	 * whose new steps were all refused gives none of its fields), the
+	 * rest the owner's */
 	const record *snd = owner, *rcv = owner;
 	if (last_b[REF_SENDER] && (!last_a[REF_SENDER] ||
 	                           strncmp(last_b[REF_SENDER], last_a[REF_SENDER], 16) > 0))

@@ -1059,11 +1059,12 @@ take_referral(store_txn *t, struct apply_ctx *ac, record *in, record *local)
 		snprintf(tag, sizeof tag, "s%02x%02x%02x%02x", h[0], h[1], h[2], h[3]);
 		line_text(m.refused[i], line, sizeof line);
 		snprintf(text, sizeof text,
-		         _("Referral %s: the step \"%s\" came in an exchange but could not be taken "
-		           "where it falls: the other side had already moved the referral on. It is "
-		           "kept in the history, not applied; the referral is now \"%s\". Agree with "
-		           "the other side what should happen, take the step again if it still "
-		           "applies, then mark this notice settled."),
+		         _("Referral %s: the two sides took steps on it between exchanges, and once "
+		           "they were put together in time order the step \"%s\" could no longer be "
+		           "taken: the referral had moved on before it. It is kept in the history, not "
+		           "applied; the referral is now \"%s\". Agree with the other side what "
+		           "should happen, take a step again if one is still needed, then mark this "
+		           "notice settled."),
 		         record_get(m.merged, "number") ? record_get(m.merged, "number") : "", line,
 		         referral_state_label(m.state));
 		err = notice_add(t, ac, &in->id, "step", tag, text);

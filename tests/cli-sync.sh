@@ -137,7 +137,7 @@ run 0 "the township's" $town --as panlian referral show "$ref2"
 [ "$(sed -n 's/^Status: //p' "$tmp/out")" = "$pcstate" ] && ok "both say $pcstate" || no "states differ"
 run 0 "the PC's notices" $pc sync --notices
 [ "$(count out)" -eq 1 ] && ok "one open notice" || no "notices: $(count out)"
-has out "could not be taken" "it says what could not be taken"
+has out "could no longer be taken" "it says what could not be taken"
 run 2 "settle needs a number" $pc sync --settle x
 run 1 "no such notice" $pc sync --settle 9
 run 0 "settled" $pc sync --settle 1 --note "已与镇社工站电话确认"
