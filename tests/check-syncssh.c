@@ -699,7 +699,15 @@ sync_run(const char *cut, char **out)
 		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
 		 srv.port, srv.vkey);
 	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[VW]);
-	return vpc(out, "sync", host, "--ssh", ssh, NULL);
+	int rc = vpc(out, "sync", host, "--ssh", ssh, NULL);
+	/* in the log, which a failing test shows */
+	FILE *f = fopen(srv.log, "a");
+	if (f != NULL) {
+		fprintf(f, "+ shegong sync%s%s: status %d\n%s", cut ? " cut " : "", cut ? cut : "",
+			rc, *out);
+		fclose(f);
+	}
+	return rc;
 }
 
 /* A successful exchange; its output (malloc'd). */
@@ -874,6 +882,10 @@ START_TEST(test_1_join)
 	ck_assert_msg(access(data, F_OK) != 0, "the village PC's folder is not empty");
 
 	out = sync_ok("the first exchange of an empty village PC");
+	/* what came down is named after the township it came from */
+	ck_assert_msg(strstr(out, "Received from 攀莲镇 (" TOWNSHIP "): ") != NULL,
+		      "the first exchange does not say it received from the township 攀莲镇: %s",
+		      out);
 	free(out);
 	struct stat st;
 	struct passwd *pw = getpwnam(srv.login[VW]);
@@ -890,8 +902,8 @@ START_TEST(test_1_join)
 		      "the village PC did not take the accounts: %s", out);
 	free(out);
 	ck_assert_int_eq(vpc(&out, "sync", "--status", NULL), 0);
-	ck_assert_msg(strstr(out, "A village PC") != NULL,
-		      "the village PC does not know its township after joining: %s", out);
+	ck_assert_msg(strstr(out, "A village PC") != NULL && strstr(out, "  攀莲镇 (") != NULL,
+		      "the village PC does not know its township 攀莲镇 after joining: %s", out);
 	free(out);
 }
 END_TEST
