@@ -812,7 +812,27 @@ ref_status(bool village, const char *ref, char **text)
  * the residents, service records and referrals (ids and list columns). */
 struct view {
 	char *res, *svc, *ref;
+	char *counts;   /* "KIND N" a line, and the records in the database */
 };
+
+#define MDB_STAT "/usr/bin/mdb_stat"
+
+/* How many records the database folder db holds in all (LMDB's own count
+ * of the rec table, by mdb_stat from lmdb-utils), or -1 without mdb_stat. */
+static long
+rec_total(const char *db)
+{
+	if (access(MDB_STAT, X_OK) != 0)
+		return -1;
+	char *argv[] = {MDB_STAT, "-s", "rec", (char *)db, NULL};
+	char *out;
+	int rc = run(NULL, NULL, argv, &out);
+	char *e = strstr(out, "Entries: ");
+	ck_assert_msg(rc == 0 && e != NULL, "mdb_stat -s rec %s: status %d: %s", db, rc, out);
+	long n = strtol(e + 9, NULL, 10);
+	free(out);
+	return n;
+}
 
 static void
 view_of(bool village, struct view *v)
@@ -827,6 +847,22 @@ view_of(bool village, struct view *v)
 	LIST(res, "find", "resident", "--village", VILLAGE, "--limit", "1000");
 	LIST(svc, "find", "service", "--village", VILLAGE, "--limit", "1000");
 	LIST(ref, "referral", "list", "--all");
+	/* every kind the worker reads, counted */
+	static const char *const kinds[] = {"resident", "need",     "service", "volunteer", "org",
+					    "resource", "project",  "unit",    "worker"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(m);
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		LIST(counts, "find", kinds[i], "--limit", "100000");
+		fprintf(m, "%s %zu\n", kinds[i], lines(out));
+		free(out);
+	}
+	fprintf(m, "referral %zu\nrecords in the database %ld\n", lines(v->ref),
+		rec_total(village ? srv.vpc : srv.db));
+	fclose(m);
+	v->counts = buf;
 #undef LIST
 }
 
@@ -836,6 +872,7 @@ view_free(struct view *v)
 	free(v->res);
 	free(v->svc);
 	free(v->ref);
+	free(v->counts);
 }
 
 /* Copies of both databases' files, and putting them back: only while no
@@ -1025,13 +1062,25 @@ START_TEST(test_3_both_ways)
 }
 END_TEST
 
+/* One listing of a side against another: got (after label) and want
+ * (after wlabel) must be the same text. */
 static void
-assert_same(const char *what, const char *side, const char *got, const char *want)
+assert_same_as(const char *what, const char *side, const char *got, const char *label,
+	       const char *want, const char *wlabel)
 {
-	ck_assert_msg(strcmp(got, want) == 0,
-		      "%s on the %s after the cut and the re-run differ from an uncut exchange:\n"
-		      "--- cut and re-run:\n%s--- uncut:\n%s",
-		      what, side, got, want);
+	ck_assert_msg(strcmp(got, want) == 0, "%s on the %s: %s and %s differ:\n--- %s:\n%s--- %s:\n%s",
+		      what, side, label, wlabel, label, got, wlabel, want);
+}
+
+/* Everything a side lists, against what it listed at another moment. */
+static void
+assert_same_view(const char *side, const struct view *got, const char *label,
+		 const struct view *want, const char *wlabel)
+{
+	assert_same_as("the residents", side, got->res, label, want->res, wlabel);
+	assert_same_as("the service records", side, got->svc, label, want->svc, wlabel);
+	assert_same_as("the referrals", side, got->ref, label, want->ref, wlabel);
+	assert_same_as("the counts of records", side, got->counts, label, want->counts, wlabel);
 }
 
 /* The cut itself: a failed exchange, exit 1, a message saying the link
@@ -1060,16 +1109,15 @@ START_TEST(test_4_cut)
 	need_server();
 	char *ref = first_referral();
 	char *out;
-	/* work on both sides: the village closes the resolved referral,
-	 * registers someone new and refers them; the station records that
-	 * nothing else is pending by listing (no change) */
+	/* work on both sides: the village closes the resolved referral and
+	 * refers someone new, which goes up; the station accepts that one;
+	 * then the village refers a third person, so that the exchange cut
+	 * below carries something each way */
 	ck_assert_msg(vpc(&out, "referral", "close", ref, "--note", "回访满意", NULL) == 0,
 		      "the village PC could not close %s: %s", ref, out);
 	free(out);
 	char *res2 = register_resident("李𡃁花", "19520707", 22);
 	char *ref2 = refer(res2, "残疾，需要辅具");
-	/* a second, held at the township: accepted there after an exchange,
-	 * so that the answer that will be cut carries something */
 	out = sync_ok("the exchange before the cut");
 	free(out);
 	ck_assert_msg(twp(srv.login[TW], &out, "referral", "accept", ref2, NULL) == 0,
@@ -1101,10 +1149,10 @@ START_TEST(test_4_cut)
 		      out);
 	free(out);
 	view_of(true, &v);
-	assert_same("nothing taken from a cut answer: the residents", "village PC", v.res,
-		    before_v.res);
-	assert_same("nothing taken from a cut answer: the referrals", "village PC", v.ref,
-		    before_v.ref);
+	assert_same_as("the residents", "village PC", v.res, "after the answer was cut",
+		       before_v.res, "before");
+	assert_same_as("the referrals", "village PC", v.ref, "after the answer was cut",
+		       before_v.ref, "before");
 	view_free(&v);
 	char *st = ref_status(true, ref2, NULL);
 	ck_assert_msg(strcmp(st, "Submitted") == 0,
@@ -1150,12 +1198,13 @@ START_TEST(test_4_cut)
 	struct view un_v, un_t;
 	view_of(true, &un_v);
 	view_of(false, &un_t);
-	assert_same("the residents", "village PC", cut_v.res, un_v.res);
-	assert_same("the service records", "village PC", cut_v.svc, un_v.svc);
-	assert_same("the referrals", "village PC", cut_v.ref, un_v.ref);
-	assert_same("the residents", "township", cut_t.res, un_t.res);
-	assert_same("the service records", "township", cut_t.svc, un_t.svc);
-	assert_same("the referrals", "township", cut_t.ref, un_t.ref);
+	assert_same_view("village PC", &cut_v, "after the cut and the re-run", &un_v,
+			 "after an uncut exchange");
+	assert_same_view("township", &cut_t, "after the cut and the re-run", &un_t,
+			 "after an uncut exchange");
+	ck_assert_msg(strcmp(un_v.counts, un_t.counts) == 0,
+		      "the counts of records differ between the sides:\nvillage PC:\n%s\ntownship:\n%s",
+		      un_v.counts, un_t.counts);
 	/* and the two sides agree with each other */
 	ck_assert_msg(strcmp(un_v.res, un_t.res) == 0,
 		      "the residents differ between the sides:\nvillage PC:\n%s\ntownship:\n%s",
@@ -1182,24 +1231,18 @@ END_TEST
 START_TEST(test_5_nothing_new)
 {
 	need_server();
-	/* one run first, so that each side knows the other has everything */
-	char *out = sync_ok("settling after the cut test");
-	free(out);
+	/* the last test ended with an exchange: nothing changed since */
 	struct view v0, t0, v1, t1;
 	view_of(true, &v0);
 	view_of(false, &t0);
-	out = sync_ok("the exchange with nothing changed");
+	char *out = sync_ok("the exchange with nothing changed");
 	ck_assert_msg(strstr(out, "Sent 0 records") != NULL && strstr(out, "nothing new") != NULL,
 		      "an exchange with nothing changed does not say so: %s", out);
 	free(out);
 	view_of(true, &v1);
 	view_of(false, &t1);
-	assert_same("the residents (nothing new)", "village PC", v1.res, v0.res);
-	assert_same("the service records (nothing new)", "village PC", v1.svc, v0.svc);
-	assert_same("the referrals (nothing new)", "village PC", v1.ref, v0.ref);
-	assert_same("the residents (nothing new)", "township", t1.res, t0.res);
-	assert_same("the service records (nothing new)", "township", t1.svc, t0.svc);
-	assert_same("the referrals (nothing new)", "township", t1.ref, t0.ref);
+	assert_same_view("village PC", &v1, "after an exchange with nothing new", &v0, "before it");
+	assert_same_view("township", &t1, "after an exchange with nothing new", &t0, "before it");
 	view_free(&v0);
 	view_free(&t0);
 	view_free(&v1);
