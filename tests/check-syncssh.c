@@ -167,6 +167,8 @@ static int
 run(const char *login, char *const env[], char *const argv[], char **out)
 {
 	int fds[2];
+	if (out != NULL)
+		*out = NULL;   /* stays so (printed "(null)") when it did not run */
 	if (out != NULL && pipe(fds) != 0)
 		return -1;
 	uid_t uid = 0;
@@ -627,6 +629,18 @@ need_server(void)
 
 #define MAXARGS 32
 
+/* A sanitizer build's report in a program's output fails the test (the
+ * undefined behaviour sanitizer goes on after its report). */
+static int
+clean(int rc, const char *out, char *const argv[])
+{
+	ck_assert_msg(out == NULL ||
+			      (strstr(out, "Sanitizer") == NULL && strstr(out, "runtime error:") == NULL),
+		      "a sanitizer reported on %s %s %s: %s", argv[3], argv[4] ? argv[4] : "",
+		      argv[4] && argv[5] ? argv[5] : "", out);
+	return rc;
+}
+
 /* The program on the village PC's database, as the village worker's own
  * login account (NULL-ended arguments). */
 static int
@@ -638,7 +652,8 @@ vpc_v(char **out, va_list ap)
 	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
 		argv[n++] = (char *)a;
 	argv[n] = NULL;
-	return run(srv.login[VW], program_env(), argv, out);
+	int rc = run(srv.login[VW], program_env(), argv, out);
+	return clean(rc, *out, argv);
 }
 
 static int
@@ -665,7 +680,8 @@ twp(const char *login, char **out, ...)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
-	return run(login, program_env(), argv, out);
+	int rc = run(login, program_env(), argv, out);
+	return clean(rc, *out, argv);
 }
 
 /* The village PC's program as root, who is the township's administrator
@@ -683,7 +699,8 @@ vpc_admin(char **out, ...)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
-	return run(NULL, program_env(), argv, out);
+	int rc = run(NULL, program_env(), argv, out);
+	return clean(rc, *out, argv);
 }
 
 /* `shegong sync USER@127.0.0.1` on the village PC, through cut (NULL: no
