@@ -442,9 +442,9 @@ copy_data(void)
 }
 
 /* The --ssh wrapper that cuts the link: "cut-ssh up|down N SSH ARGS..."
- * runs ssh with only N bytes of the exchange file going up, or only N
- * bytes of the answer coming down, then ends as ssh does when the link
- * drops (255). */
+ * runs ssh with only N bytes of the exchange file going up, then ends as
+ * ssh does when the link drops (255); or with only N bytes of the answer
+ * coming down, and then the client is killed (SIGKILL). */
 static const char cut_script[] =
 	"#!/bin/sh\n"
 	"# cut-ssh up|down N SSH ARGS...: the link drops after N bytes\n"
@@ -452,11 +452,12 @@ static const char cut_script[] =
 	"shift 2\n"
 	"if [ \"$mode\" = up ]; then\n"
 	"\thead -c \"$n\" | \"$@\"\n"
-	"else\n"
-	"\t\"$@\" | head -c \"$n\"\n"
+	"\techo 'ssh: connection to 127.0.0.1: Broken pipe (cut by the test)' >&2\n"
+	"\texit 255\n"
 	"fi\n"
-	"echo 'ssh: connection to 127.0.0.1: Broken pipe (cut by the test)' >&2\n"
-	"exit 255\n";
+	"\"$@\" | head -c \"$n\"\n"
+	"echo 'ssh: killed by the test' >&2\n"
+	"kill -KILL $$\n";
 
 static void
 server_setup(void)
@@ -1117,8 +1118,8 @@ cut_run(const char *how)
 
 /* 4. The link cut mid-exchange: with 100 bytes of the village's file gone
  * up (the township takes nothing from half a file), and with 100 bytes of
- * the township's answer come down (the township took the village's file,
- * the village PC nothing of the answer).  The next run finishes the job:
+ * the township's answer come down and the ssh client killed (the township
+ * took the village's file, the village PC nothing of the answer).  The next run finishes the job:
  * both sides then list what one uncut exchange from the same databases
  * leaves, and nothing is doubled. */
 START_TEST(test_4_cut)
@@ -1178,6 +1179,14 @@ START_TEST(test_4_cut)
 
 	/* the next run finishes the job */
 	out = sync_ok("the exchange after the cuts");
+	free(out);
+	int rc = vpc_admin(&out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the village PC after the cuts: status %d: %s", rc,
+		      out);
+	free(out);
+	rc = twp(NULL, &out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the township after the cuts: status %d: %s", rc,
+		      out);
 	free(out);
 	struct view cut_v, cut_t;
 	view_of(true, &cut_v);
