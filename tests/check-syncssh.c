@@ -17,7 +17,8 @@
  *      starting databases, put back, exchanged once without a cut), nothing
  *      doubled;
  *   5. again with nothing changed: "nothing new", the records the same,
- *      `shegong check` passes on both sides;
+ *      also as cron runs it (no host: the last one, ssh's options in the
+ *      worker's ~/.ssh/config); `shegong check` passes on both sides;
  *   6. both audit trails hold the exchanges ("sync", "sync-out").
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
  * or the other tools are not installed. */
@@ -1288,7 +1289,7 @@ START_TEST(test_4_cut)
 END_TEST
 
 /* 5. Again with nothing changed: "nothing new"; the same records on both
- * sides; `shegong check` passes on both. */
+ * sides; the same as cron would run it; `shegong check` passes on both. */
 START_TEST(test_5_nothing_new)
 {
 	need_server();
@@ -1309,11 +1310,37 @@ START_TEST(test_5_nothing_new)
 	view_free(&v1);
 	view_free(&t1);
 
+	/* as cron runs it: no host (the last one's), ssh's options in the
+	 * worker's ~/.ssh/config */
+	struct passwd *pw = getpwnam(srv.login[VW]);
+	ck_assert_ptr_nonnull(pw);
+	char dir[PATH_MAX + 16], conf[PATH_MAX + 32], *text;
+	snprintf(dir, sizeof dir, "%s/.ssh", pw->pw_dir);
+	snprintf(conf, sizeof conf, "%s/config", dir);
+	ck_assert_int_ge(asprintf(&text,
+				  "Host 127.0.0.1\n\tPort %d\n\tIdentityFile %s\n"
+				  "\tIdentitiesOnly yes\n\tBatchMode yes\n"
+				  "\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n"
+				  "\tGlobalKnownHostsFile /dev/null\n\tLogLevel ERROR\n",
+				  srv.port, srv.vkey),
+			 0);
+	ck_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	ck_assert_msg(write_file(conf, text, 0600), "cannot write %s", conf);
+	free(text);
+	ck_assert_int_eq(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+	ck_assert_int_eq(chown(conf, pw->pw_uid, pw->pw_gid), 0);
+	int rc = vpc(&out, "sync", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Sent 0 records") != NULL &&
+			      strstr(out, "nothing new") != NULL,
+		      "shegong sync without a host (the last exchange's, as cron runs it): status "
+		      "%d: %s", rc, out);
+	free(out);
+
 	ck_assert_int_eq(vpc(&out, "sync", "--status", NULL), 0);
 	ck_assert_msg(strstr(out, "Waiting to go up: 0 records") != NULL,
 		      "the village PC has something waiting after a full exchange: %s", out);
 	free(out);
-	int rc = vpc_admin(&out, "check", NULL);
+	rc = vpc_admin(&out, "check", NULL);
 	ck_assert_msg(rc == 0, "shegong check on the village PC: status %d: %s", rc, out);
 	free(out);
 	rc = twp(NULL, &out, "check", NULL);
