@@ -19,7 +19,10 @@
  *   5. again with nothing changed: "nothing new", the records the same,
  *      also as cron runs it (no host: the last one, ssh's options in the
  *      worker's ~/.ssh/config); `shegong check` passes on both sides;
- *   6. both audit trails hold the exchanges ("sync", "sync-out").
+ *   6. both audit trails hold the exchanges ("sync", "sync-out");
+ *   7. one referral changed on both sides (withdrawn by the village,
+ *      accepted by the station): merged the same on both, the step that
+ *      could not be taken in a notice on each side, settled by a worker.
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
  * or the other tools are not installed. */
 #include "config.h"
@@ -1371,6 +1374,72 @@ START_TEST(test_6_audit)
 }
 END_TEST
 
+/* 7. The same referral changed on both sides between two exchanges: the
+ * village withdraws it while the station accepts it.  One exchange: both
+ * sides then hold the same referral, and the step that could not be
+ * taken is in a notice for a worker, not dropped. */
+START_TEST(test_7_both_change_one_referral)
+{
+	need_server();
+	char *out;
+	ck_assert_int_eq(vpc(&out, "referral", "list", "--all", "--state", "submitted", NULL), 0);
+	ck_assert_msg(lines(out) == 1, "not one submitted referral on the village PC: %s", out);
+	*strchr(out, '\t') = '\0';
+	char *ref = out;
+	ck_assert_msg(vpc(&out, "referral", "withdraw", ref, "--note", "家属已解决", NULL) == 0,
+		      "the village could not withdraw %s: %s", ref, out);
+	free(out);
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "accept", ref, NULL) == 0,
+		      "the station could not accept %s: %s", ref, out);
+	free(out);
+	out = sync_ok("the exchange after both changed one referral");
+	ck_assert_msg(strstr(out, "1 referrals merged") != NULL && strstr(out, "1 notices") != NULL,
+		      "the exchange does not say it merged the referral with a notice: %s", out);
+	free(out);
+
+	/* one referral, the same on both sides: the village's withdrawal came
+	 * first, so the station's acceptance could not be taken */
+	char *tv, *tt;
+	char *sv = ref_status(true, ref, &tv), *st = ref_status(false, ref, &tt);
+	ck_assert_msg(strcmp(sv, "Withdrawn") == 0 && strcmp(st, "Withdrawn") == 0,
+		      "after the exchange %s is %s on the village PC and %s at the township, not "
+		      "Withdrawn on both", ref, sv, st);
+	const char *hv = strstr(tv, "\nHistory:\n"), *ht = strstr(tt, "\nHistory:\n");
+	ck_assert_msg(hv && ht && strcmp(hv, ht) == 0,
+		      "the history of %s differs:\nvillage PC:\n%s\ntownship:\n%s", ref, tv, tt);
+	ck_assert_msg(strstr(hv, "Withdraw") != NULL && strstr(hv, "Accept") != NULL,
+		      "the history of %s lacks a side's step: %s", ref, tv);
+	free(sv);
+	free(st);
+	free(tv);
+	free(tt);
+
+	/* the step not taken: a notice on each side, which a worker settles */
+	ck_assert_int_eq(vpc(&out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(lines(out) == 1 && strstr(out, ref) != NULL && strstr(out, "accept") != NULL,
+		      "the village PC has not one notice of the acceptance not taken: %s", out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(lines(out) == 1 && strstr(out, ref) != NULL,
+		      "the township has not one notice for %s: %s", ref, out);
+	free(out);
+	ck_assert_msg(vpc(&out, "sync", "--settle", "1", "--note", "已电话告知镇站", NULL) == 0,
+		      "the village worker could not settle the notice: %s", out);
+	free(out);
+	ck_assert_int_eq(vpc(&out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(strstr(out, "No notices to settle") != NULL,
+		      "the settled notice is still open on the village PC: %s", out);
+	free(out);
+
+	/* and the next exchange has nothing more to say */
+	out = sync_ok("the exchange after the notice");
+	ck_assert_msg(strstr(out, "nothing new") != NULL && strstr(out, "notices") == NULL,
+		      "the exchange after the merge is not \"nothing new\": %s", out);
+	free(out);
+	free(ref);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1398,6 +1467,7 @@ main(void)
 	tcase_add_test(tc, test_4_cut);
 	tcase_add_test(tc, test_5_nothing_new);
 	tcase_add_test(tc, test_6_audit);
+	tcase_add_test(tc, test_7_both_change_one_referral);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
