@@ -697,6 +697,17 @@ make_txn(store_txn *t, void *ctx)
 		}
 		snprintf(mc->peer.unit, sizeof mc->peer.unit, "%s", unit);
 		snprintf(mc->unit, sizeof mc->unit, "%s", mc->sc->unit);
+		/* the village's own worker answered over ssh (sync --serve): the
+		 * file still comes from the township above the village */
+		rec_id vid;
+		record *vu;
+		if (!err && strcmp(unit, mc->sc->unit) == 0 && rec_id_parse(unit, &vid) == 0 &&
+		    store_get(t, &vid, &vu) == 0) {
+			const char *parent = record_get(vu, "parent");
+			if (parent && *parent)
+				snprintf(mc->unit, sizeof mc->unit, "%s", parent);
+			record_free(vu);
+		}
 	}
 	if (err)
 		return err;

@@ -1,0 +1,1477 @@
+/* check-syncssh.c: `shegong sync` for real, two databases in one test: a
+ * township server as tools/township-setup.sh makes it (groups, a setgid
+ * copy of the program, the database, worker login accounts, an sshd on
+ * 127.0.0.1 with the script's Match/ForceCommand file), and a village PC:
+ * a plain database folder that the village worker's own login account
+ * drives with the plain program, exchanging over ssh with a key.  In
+ * order (each test builds on the one before; they share the databases):
+ *   1. an empty village PC joins: it takes the units and accounts;
+ *   2. a referral made and submitted on the village PC reaches the
+ *      township, is accepted there, and the state comes back;
+ *   3. both sides change things in between (the village a service record
+ *      and a resident's phone, the township resolves with feedback): one
+ *      exchange carries both ways;
+ *   4. the link cut mid-exchange, on the way up and on the way down: exit
+ *      1 with a clear message, nothing lost, and the next run finishes the
+ *      job: both databases then list what an uncut run leaves (the same
+ *      starting databases, put back, exchanged once without a cut), nothing
+ *      doubled;
+ *   5. again with nothing changed: "nothing new", the records the same,
+ *      also as cron runs it (no host: the last one, ssh's options in the
+ *      worker's ~/.ssh/config); `shegong check` passes on both sides;
+ *   6. both audit trails hold the exchanges ("sync", "sync-out");
+ *   7. one referral changed on both sides (withdrawn by the village,
+ *      accepted by the station): merged the same on both, the step that
+ *      could not be taken in a notice on each side, settled by a worker.
+ * Root only (it makes groups and accounts): 77 otherwise, and when sshd
+ * or the other tools are not installed. */
+#include "config.h"
+
+#include <arpa/inet.h>
+#include <check.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <grp.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define SSHD "/usr/sbin/sshd"
+#define SSH "/usr/bin/ssh"
+#define SSH_KEYGEN "/usr/bin/ssh-keygen"
+#define USERADD "/usr/sbin/useradd"
+#define USERDEL "/usr/sbin/userdel"
+#define GROUPDEL "/usr/sbin/groupdel"
+#define SETPRIV "/usr/bin/setpriv"
+#ifndef SETUP_SCRIPT
+#error "SETUP_SCRIPT: the path of tools/township-setup.sh"
+#endif
+
+#define LISTEN_MS 10000    /* sshd to accept connections */
+
+#define COUNTY "510421"
+#define TOWNSHIP "510421100"
+#define VILLAGE "510421100001"
+
+/* login 0: the village room's worker of 安宁村 (on the village PC and, by
+ * ssh, on the township server); login 1: the township station's worker */
+enum { VW, TW, NLOGINS };
+static const struct {
+	const char *suffix, *role, *unit, *name;
+} logins[NLOGINS] = {
+	{"v", "village", VILLAGE, "张工"},
+	{"t", "township", TOWNSHIP, "杨站"},
+};
+
+/* Made once by the unchecked fixture in Check's parent process and
+ * inherited by every forked test: only the parent can be trusted to stop
+ * sshd and remove the accounts, groups and folder. */
+static struct {
+	char dir[PATH_MAX];        /* everything of the test; removed at the end */
+	char bin[PATH_MAX + 32];   /* the township's setgid copy of the program */
+	char plain[PATH_MAX + 32]; /* the village PC's program (not setgid) */
+	char data[PATH_MAX + 32];  /* the township's data folder; its database is data/db */
+	char db[PATH_MAX + 64];
+	char vpc[PATH_MAX + 32];   /* the village PC's database folder */
+	char forms[PATH_MAX + 32];
+	char locale[PATH_MAX + 32];
+	char key[PATH_MAX + 32];   /* the client key (root's copy) */
+	char vkey[PATH_MAX + 64];  /* the village worker's copy of it */
+	char cut[PATH_MAX + 32];   /* the --ssh wrapper that cuts the link */
+	char log[PATH_MAX + 32];
+	char sshd_conf[PATH_MAX + 32];
+	char group[32], wgroup[32];
+	char login[NLOGINS][32];
+	bool made_group, made_wgroup, made_login[NLOGINS];
+	int port;
+	pid_t pid;
+	char error[1024];
+} srv;
+
+/* --- small helpers ---------------------------------------------------- */
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static void
+sleep_ms(int ms)
+{
+	poll(NULL, 0, ms);
+}
+
+static void setup_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+static void
+setup_error(const char *fmt, ...)
+{
+	va_list ap;
+	if (srv.error[0] != '\0')
+		return;
+	va_start(ap, fmt);
+	vsnprintf(srv.error, sizeof srv.error, fmt, ap);
+	va_end(ap);
+}
+
+static bool
+write_file(const char *path, const char *text, mode_t mode)
+{
+	FILE *f = fopen(path, "w");
+	if (f == NULL)
+		return false;
+	bool ok = fputs(text, f) >= 0;
+	return fclose(f) == 0 && ok && chmod(path, mode) == 0;
+}
+
+static void
+show_log(void)
+{
+	FILE *f = fopen(srv.log, "r");
+	if (f == NULL)
+		return;
+	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > 6000)
+		fseek(f, -6000, SEEK_END);
+	else
+		rewind(f);
+	fprintf(stderr, "--- %s (end) ---\n", srv.log);
+	char buf[512];
+	size_t n;
+	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
+		fwrite(buf, 1, n, stderr);
+	fprintf(stderr, "---\n");
+	fclose(f);
+}
+
+/* Run argv[0], as the account login when not NULL (its uid, gid and
+ * groups, without PAM; HOME its home), with env added; stdin /dev/null.
+ * Its output (stdout and stderr) goes to *out (malloc'd) when out is not
+ * NULL, else to the log.  The exit status, or -1 (did not run, or a
+ * signal ended it). */
+static int
+run(const char *login, char *const env[], char *const argv[], char **out)
+{
+	int fds[2];
+	if (out != NULL)
+		*out = NULL;   /* stays so (printed "(null)") when it did not run */
+	if (out != NULL && pipe(fds) != 0)
+		return -1;
+	uid_t uid = 0;
+	gid_t gid = 0;
+	char home[PATH_MAX + 8] = "";
+	if (login != NULL) {
+		struct passwd *pw = getpwnam(login);
+		if (pw == NULL)
+			return -1;
+		uid = pw->pw_uid;
+		gid = pw->pw_gid;
+		snprintf(home, sizeof home, "HOME=%s", pw->pw_dir);
+	}
+	pid_t pid = fork();
+	if (pid < 0)
+		return -1;
+	if (pid == 0) {
+		int in = open("/dev/null", O_RDONLY);
+		int o = out != NULL ? fds[1] : open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (in < 0 || o < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(o, 2) < 0)
+			_exit(127);
+		if (out != NULL)
+			close(fds[0]);
+		if (login != NULL &&
+		    (initgroups(login, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0 ||
+		     chdir("/") != 0 || putenv(home) != 0))
+			_exit(126);
+		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
+			if (putenv(env[i]) != 0)
+				_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	if (out != NULL) {
+		close(fds[1]);
+		char *buf = NULL;
+		size_t len = 0;
+		FILE *m = open_memstream(&buf, &len);
+		char chunk[4096];
+		ssize_t n;
+		while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
+			if (n > 0 && m != NULL)
+				fwrite(chunk, 1, (size_t)n, m);
+		close(fds[0]);
+		if (m != NULL)
+			fclose(m);
+		*out = buf != NULL ? buf : strdup("");
+	}
+	int status;
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+/* The program's environment: the forms and catalogues root controls, a
+ * UTF-8 locale. */
+static char **
+program_env(void)
+{
+	static char forms[PATH_MAX + 64], locale[PATH_MAX + 64];
+	static char *env[8];
+	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.forms);
+	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.locale);
+	env[0] = forms;
+	env[1] = locale;
+	env[2] = "LC_ALL=C.UTF-8";
+	env[3] = "LANGUAGE=";
+	env[4] = NULL;
+	return env;
+}
+
+static int
+script(char *const args[])
+{
+	char *argv[24] = {"/bin/sh", SETUP_SCRIPT};
+	size_t n = 2;
+	for (size_t i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	return run(NULL, program_env(), argv, NULL);
+}
+
+/* --- the server --------------------------------------------------------- */
+
+static int
+free_port(void)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return -1;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	socklen_t len = sizeof a;
+	int port = -1;
+	if (bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
+	    getsockname(s, (struct sockaddr *)&a, &len) == 0)
+		port = ntohs(a.sin_port);
+	close(s);
+	return port;
+}
+
+static bool
+port_accepts(int port)
+{
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+	if (s < 0)
+		return false;
+	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	bool ok = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
+	close(s);
+	return ok;
+}
+
+static bool
+sshd_start(const char *config, int port)
+{
+	char portstr[16];
+	snprintf(portstr, sizeof portstr, "%d", port);
+	char *argv[] = {SSHD, "-D", "-e", "-f", (char *)config, "-p", portstr, NULL};
+	pid_t parent = getpid();
+	pid_t pid = fork();
+	if (pid < 0)
+		return false;
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		if (getppid() != parent)
+			_exit(127);
+		int in = open("/dev/null", O_RDONLY);
+		int out = open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
+		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
+			_exit(127);
+		execv(argv[0], argv);
+		_exit(127);
+	}
+	long long deadline = now_ms() + LISTEN_MS;
+	while (now_ms() < deadline) {
+		int status;
+		if (waitpid(pid, &status, WNOHANG) == pid)
+			return false;
+		if (port_accepts(port)) {
+			srv.pid = pid;
+			srv.port = port;
+			return true;
+		}
+		sleep_ms(50);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	return false;
+}
+
+static int
+rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+static void
+kill_uid(uid_t uid)
+{
+	DIR *d = opendir("/proc");
+	if (d == NULL)
+		return;
+	struct dirent *e;
+	while ((e = readdir(d)) != NULL) {
+		char *end;
+		long pid = strtol(e->d_name, &end, 10);
+		if (*end != '\0' || pid <= 0)
+			continue;
+		char path[64];
+		struct stat st;
+		snprintf(path, sizeof path, "/proc/%ld", pid);
+		if (stat(path, &st) == 0 && st.st_uid == uid)
+			kill((pid_t)pid, SIGKILL);
+	}
+	closedir(d);
+}
+
+static void
+server_teardown(void)
+{
+	if (srv.pid > 0) {
+		kill(srv.pid, SIGTERM);
+		long long deadline = now_ms() + 5000;
+		while (waitpid(srv.pid, NULL, WNOHANG) == 0 && now_ms() < deadline)
+			sleep_ms(20);
+		if (now_ms() >= deadline) {
+			kill(srv.pid, SIGKILL);
+			waitpid(srv.pid, NULL, 0);
+		}
+		srv.pid = 0;
+	}
+	for (int i = 0; i < NLOGINS; i++) {
+		if (!srv.made_login[i])
+			continue;
+		struct passwd *pw = getpwnam(srv.login[i]);
+		if (pw != NULL)
+			kill_uid(pw->pw_uid);
+		char *argv[] = {USERDEL, "-f", "-r", srv.login[i], NULL};
+		run(NULL, NULL, argv, NULL);
+		srv.made_login[i] = false;
+	}
+	if (srv.made_wgroup) {
+		char *argv[] = {GROUPDEL, srv.wgroup, NULL};
+		run(NULL, NULL, argv, NULL);
+		srv.made_wgroup = false;
+	}
+	if (srv.made_group) {
+		char *argv[] = {GROUPDEL, srv.group, NULL};
+		run(NULL, NULL, argv, NULL);
+		srv.made_group = false;
+	}
+	if (srv.dir[0] != '\0' && getenv("SYNCSSH_KEEP") == NULL) {
+		nftw(srv.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		srv.dir[0] = '\0';
+	}
+}
+
+static bool
+make_dir(void)
+{
+	const char *tries[] = {getenv("TMPDIR"), "/tmp", "/var/tmp"};
+	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
+		struct statvfs vfs;
+		if (tries[i] == NULL || *tries[i] != '/' || statvfs(tries[i], &vfs) != 0 ||
+		    (vfs.f_flag & ST_NOSUID))
+			continue;
+		char tmpl[PATH_MAX];
+		snprintf(tmpl, sizeof tmpl, "%s/shegong-syncssh-XXXXXX", tries[i]);
+		if (mkdtemp(tmpl) != NULL && realpath(tmpl, srv.dir) != NULL &&
+		    chmod(srv.dir, 0755) == 0)
+			return true;
+		setup_error("cannot make a folder %s: %s", tmpl, strerror(errno));
+		return false;
+	}
+	setup_error("no folder where setgid works ($TMPDIR, /tmp and /var/tmp are nosuid)");
+	return false;
+}
+
+static bool
+copy_data(void)
+{
+	const char *forms = getenv("SHEGONG_FORMSDIR");
+	const char *locale = getenv("SHEGONG_LOCALEDIR");
+	if (forms == NULL || locale == NULL) {
+		setup_error("SHEGONG_FORMSDIR and SHEGONG_LOCALEDIR must be set (make check sets them)");
+		return false;
+	}
+	char from[PATH_MAX + 8], from2[PATH_MAX + 8];
+	snprintf(srv.forms, sizeof srv.forms, "%s/forms", srv.dir);
+	snprintf(srv.locale, sizeof srv.locale, "%s/locale", srv.dir);
+	snprintf(from, sizeof from, "%s/.", forms);
+	snprintf(from2, sizeof from2, "%s/.", locale);
+	char *cp1[] = {"/bin/cp", "-R", from, srv.forms, NULL};
+	char *cp2[] = {"/bin/cp", "-R", from2, srv.locale, NULL};
+	char *ch[] = {"/bin/chmod", "-R", "u+rwX,go=rX", srv.forms, srv.locale, NULL};
+	char *co[] = {"/bin/chown", "-R", "root:root", srv.forms, srv.locale, NULL};
+	if (mkdir(srv.forms, 0755) != 0 || mkdir(srv.locale, 0755) != 0 ||
+	    run(NULL, NULL, cp1, NULL) != 0 || run(NULL, NULL, cp2, NULL) != 0 ||
+	    run(NULL, NULL, ch, NULL) != 0 || run(NULL, NULL, co, NULL) != 0) {
+		setup_error("cannot copy %s and %s into %s", forms, locale, srv.dir);
+		return false;
+	}
+	return true;
+}
+
+/* The --ssh wrapper that cuts the link: "cut-ssh up|down N SSH ARGS..."
+ * runs ssh with only N bytes of the exchange file going up, then ends as
+ * ssh does when the link drops (255); or with only N bytes of the answer
+ * coming down, and then the client is killed (SIGKILL). */
+static const char cut_script[] =
+	"#!/bin/sh\n"
+	"# cut-ssh up|down N SSH ARGS...: the link drops after N bytes\n"
+	"mode=$1 n=$2\n"
+	"shift 2\n"
+	"if [ \"$mode\" = up ]; then\n"
+	"\thead -c \"$n\" | \"$@\"\n"
+	"\techo 'ssh: connection to 127.0.0.1: Broken pipe (cut by the test)' >&2\n"
+	"\texit 255\n"
+	"fi\n"
+	"\"$@\" | head -c \"$n\"\n"
+	"echo 'ssh: killed by the test' >&2\n"
+	"kill -KILL $$\n";
+
+static void
+server_setup(void)
+{
+	memset(&srv, 0, sizeof srv);
+	umask(022);
+	long pid = (long)getpid();
+	snprintf(srv.group, sizeof srv.group, "sgs%ldg", pid);
+	snprintf(srv.wgroup, sizeof srv.wgroup, "sgs%ldw", pid);
+	for (int i = 0; i < NLOGINS; i++)
+		snprintf(srv.login[i], sizeof srv.login[i], "sgs%ld%s", pid, logins[i].suffix);
+	if (getgrnam(srv.group) != NULL || getgrnam(srv.wgroup) != NULL) {
+		setup_error("the groups %s or %s exist already", srv.group, srv.wgroup);
+		return;
+	}
+	for (int i = 0; i < NLOGINS; i++)
+		if (getpwnam(srv.login[i]) != NULL) {
+			setup_error("the account %s exists already", srv.login[i]);
+			return;
+		}
+	if (!make_dir())
+		return;
+	snprintf(srv.log, sizeof srv.log, "%s/log", srv.dir);
+	snprintf(srv.key, sizeof srv.key, "%s/client_key", srv.dir);
+	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", srv.dir);
+	snprintf(srv.plain, sizeof srv.plain, "%s/pc/shegong", srv.dir);
+	snprintf(srv.data, sizeof srv.data, "%s/data", srv.dir);
+	snprintf(srv.db, sizeof srv.db, "%s/db", srv.data);
+	snprintf(srv.vpc, sizeof srv.vpc, "%s/pc/db", srv.dir);
+	snprintf(srv.cut, sizeof srv.cut, "%s/pc/cut-ssh", srv.dir);
+	snprintf(srv.sshd_conf, sizeof srv.sshd_conf, "%s/sshd_config.d/shegong.conf", srv.dir);
+	if (!copy_data())
+		return;
+
+	/* the programs: the township's copy (made setgid by the script) and
+	 * the village PC's */
+	const char *built = getenv("SHEGONG_BIN");
+	if (built == NULL || *built == '\0')
+		built = "../src/shegong";
+	char bindir[PATH_MAX + 8], pcdir[PATH_MAX + 8];
+	snprintf(bindir, sizeof bindir, "%s/bin", srv.dir);
+	snprintf(pcdir, sizeof pcdir, "%s/pc", srv.dir);
+	char *cp[] = {"/bin/cp", (char *)built, srv.bin, NULL};
+	char *cp2[] = {"/bin/cp", (char *)built, srv.plain, NULL};
+	if (mkdir(bindir, 0755) != 0 || mkdir(pcdir, 0755) != 0 ||
+	    run(NULL, NULL, cp, NULL) != 0 || run(NULL, NULL, cp2, NULL) != 0 ||
+	    chmod(srv.plain, 0755) != 0 || !write_file(srv.cut, cut_script, 0755)) {
+		setup_error("cannot copy the program into %s", srv.dir);
+		return;
+	}
+
+	/* the township's database, as township-setup.sh init makes it */
+	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
+	snprintf(units, sizeof units, "%s/units.txt", srv.dir);
+	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", srv.dir);
+	if (!write_file(units, TOWNSHIP " 攀莲镇\n" VILLAGE " 安宁村\n510421100002 新华村\n", 0644)) {
+		setup_error("cannot write %s", units);
+		return;
+	}
+	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
+			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
+			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
+	int rc = script(init);
+	srv.made_group = getgrnam(srv.group) != NULL;
+	srv.made_wgroup = getgrnam(srv.wgroup) != NULL;
+	if (rc != 0) {
+		setup_error("township-setup.sh init failed with status %d (see the log)", rc);
+		return;
+	}
+
+	char hostkey[PATH_MAX + 16], pub[PATH_MAX + 48], keys[PATH_MAX + 16];
+	char pidfile[PATH_MAX + 16], config[PATH_MAX + 16];
+	snprintf(hostkey, sizeof hostkey, "%s/host_key", srv.dir);
+	snprintf(pub, sizeof pub, "%s.pub", srv.key);
+	snprintf(keys, sizeof keys, "%s/keys", srv.dir);
+	snprintf(pidfile, sizeof pidfile, "%s/sshd.pid", srv.dir);
+	snprintf(config, sizeof config, "%s/sshd_config", srv.dir);
+	char *hk[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-host",
+		      "-f", hostkey, NULL};
+	char *ck[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-client",
+		      "-f", srv.key, NULL};
+	if (run(NULL, NULL, hk, NULL) != 0 || run(NULL, NULL, ck, NULL) != 0 ||
+	    mkdir(keys, 0755) != 0) {
+		setup_error("ssh-keygen failed (see the log)");
+		return;
+	}
+
+	/* the two workers, with the client's key (English messages, so that
+	 * the test reads them) */
+	for (int i = 0; i < NLOGINS; i++) {
+		char *add[] = {"add-worker", srv.login[i], "--role", (char *)logins[i].role,
+			       "--unit", (char *)logins[i].unit, "--name", (char *)logins[i].name,
+			       "--encoding", "utf-8", "--lang", "en", "--key", pub,
+			       "--data", srv.data, NULL};
+		rc = script(add);
+		srv.made_login[i] = getpwnam(srv.login[i]) != NULL;
+		if (rc != 0) {
+			setup_error("township-setup.sh add-worker %s failed with status %d (see the "
+				    "log)", srv.login[i], rc);
+			return;
+		}
+	}
+
+	/* the village PC: the worker's own folder, and the key in their home */
+	struct passwd *pw = getpwnam(srv.login[VW]);
+	if (pw == NULL) {
+		setup_error("no account %s", srv.login[VW]);
+		return;
+	}
+	uid_t vuid = pw->pw_uid;
+	gid_t vgid = pw->pw_gid;
+	snprintf(srv.vkey, sizeof srv.vkey, "%s/sync_key", pw->pw_dir);
+	char *cpk[] = {"/bin/cp", srv.key, srv.vkey, NULL};
+	if (mkdir(srv.vpc, 0700) != 0 || chown(srv.vpc, vuid, vgid) != 0 ||
+	    run(NULL, NULL, cpk, NULL) != 0 || chown(srv.vkey, vuid, vgid) != 0 ||
+	    chmod(srv.vkey, 0600) != 0) {
+		setup_error("cannot make the village PC's folder %s or key %s", srv.vpc, srv.vkey);
+		return;
+	}
+
+	char *text;
+	if (asprintf(&text,
+		     "Include %s\n"
+		     "ListenAddress 127.0.0.1\n"
+		     "HostKey %s\n"
+		     "PidFile %s\n"
+		     "AuthorizedKeysFile .ssh/authorized_keys %s/%%u\n"
+		     "PubkeyAuthentication yes\n"
+		     "PasswordAuthentication no\n"
+		     "KbdInteractiveAuthentication no\n"
+		     "PermitRootLogin prohibit-password\n"
+		     "StrictModes no\n"
+		     "UsePAM no\n"
+		     "PrintMotd no\n"
+		     "PrintLastLog no\n"
+		     "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n"
+		     "LoginGraceTime 30\n"
+		     "LogLevel INFO\n",
+		     srv.sshd_conf, hostkey, pidfile, keys, srv.forms, srv.locale) < 0) {
+		setup_error("out of memory");
+		return;
+	}
+	bool ok = write_file(config, text, 0644);
+	free(text);
+	if (!ok) {
+		setup_error("cannot write %s: %s", config, strerror(errno));
+		return;
+	}
+	if (mkdir("/run/sshd", 0755) != 0 && errno != EEXIST) {
+		setup_error("cannot make /run/sshd: %s", strerror(errno));
+		return;
+	}
+	int tries[] = {free_port(), free_port(), 24022 + (int)(getpid() % 1000), 25022};
+	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
+		if (tries[i] > 0 && sshd_start(config, tries[i]))
+			return;
+	setup_error("sshd did not start listening on 127.0.0.1 (see its log)");
+}
+
+static void
+need_server(void)
+{
+	if (srv.error[0] != '\0') {
+		show_log();
+		ck_abort_msg("%s", srv.error);
+	}
+}
+
+/* --- the two sides ------------------------------------------------------ */
+
+#define MAXARGS 32
+
+/* A sanitizer build's report in a program's output fails the test (the
+ * undefined behaviour sanitizer goes on after its report). */
+static int
+clean(int rc, const char *out, char *const argv[])
+{
+	ck_assert_msg(out == NULL ||
+			      (strstr(out, "Sanitizer") == NULL && strstr(out, "runtime error:") == NULL),
+		      "a sanitizer reported on %s %s %s: %s", argv[3], argv[4] ? argv[4] : "",
+		      argv[4] && argv[5] ? argv[5] : "", out);
+	return rc;
+}
+
+/* The program on the village PC's database, as the village worker's own
+ * login account (NULL-ended arguments). */
+static int
+vpc_v(char **out, va_list ap)
+{
+	char *argv[MAXARGS] = {srv.plain, "--db", srv.vpc};
+	size_t n = 3;
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
+		argv[n++] = (char *)a;
+	argv[n] = NULL;
+	int rc = run(srv.login[VW], program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+static int
+vpc(char **out, ...)
+{
+	va_list ap;
+	va_start(ap, out);
+	int rc = vpc_v(out, ap);
+	va_end(ap);
+	return rc;
+}
+
+/* The program on the township's database (the setgid copy), as login, or
+ * as root (its administrator) when login is NULL. */
+static int
+twp(const char *login, char **out, ...)
+{
+	char *argv[MAXARGS] = {srv.bin, "--db", srv.db};
+	size_t n = 3;
+	va_list ap;
+	va_start(ap, out);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	int rc = run(login, program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+/* The village PC's program as root, who is the township's administrator
+ * and so, once the accounts came down, the village PC's too (reading
+ * only: the audit trail, check). */
+static int
+vpc_admin(char **out, ...)
+{
+	char *argv[MAXARGS] = {srv.plain, "--db", srv.vpc};
+	size_t n = 3;
+	va_list ap;
+	va_start(ap, out);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	int rc = run(NULL, program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+/* `shegong sync USER@127.0.0.1` on the village PC, through cut (NULL: no
+ * cut; else "up N" or "down N"). */
+static int
+sync_run(const char *cut, char **out)
+{
+	char ssh[PATH_MAX * 3], host[64];
+	snprintf(ssh, sizeof ssh,
+		 "%s%s%s%s -F /dev/null -p %d -i %s -o IdentitiesOnly=yes -o BatchMode=yes "
+		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
+		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
+		 srv.port, srv.vkey);
+	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[VW]);
+	int rc = vpc(out, "sync", host, "--ssh", ssh, NULL);
+	/* in the log, which a failing test shows */
+	FILE *f = fopen(srv.log, "a");
+	if (f != NULL) {
+		fprintf(f, "+ shegong sync%s%s: status %d\n%s", cut ? " cut " : "", cut ? cut : "",
+			rc, *out);
+		fclose(f);
+	}
+	return rc;
+}
+
+/* A successful exchange; its output (malloc'd). */
+static char *
+sync_ok(const char *what)
+{
+	char *out;
+	int rc = sync_run(NULL, &out);
+	if (rc != 0)
+		show_log();
+	ck_assert_msg(rc == 0, "%s: shegong sync on the village PC ended with %d: %s", what, rc,
+		      out);
+	return out;
+}
+
+static size_t
+lines(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
+}
+
+/* A valid 18-digit ID number of someone of 米易县 born on date (YYYYMMDD). */
+static void
+idnum(char out[19], const char *date, int seq)
+{
+	static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+	snprintf(out, 19, COUNTY "%.8s%03d", date, seq);
+	int sum = 0;
+	for (int i = 0; i < 17; i++)
+		sum += (out[i] - '0') * w[i];
+	out[17] = "10X98765432"[sum % 11];
+	out[18] = '\0';
+}
+
+/* A CSV file the village worker can read; its path (static). */
+static const char *
+csv(const char *name, const char *text)
+{
+	static char path[PATH_MAX + 64];
+	snprintf(path, sizeof path, "%s/pc/%s", srv.dir, name);
+	ck_assert_msg(write_file(path, text, 0644), "cannot write %s", path);
+	return path;
+}
+
+/* A resident registered on the village PC by the village worker; its id. */
+static char *
+register_resident(const char *name, const char *birth, int seq)
+{
+	char id[19], *text, *out;
+	idnum(id, birth, seq);
+	ck_assert_int_ge(asprintf(&text, "name,idnum,village\n%s,%s,安宁村\n", name, id), 0);
+	int rc = vpc(&out, "import", "resident", csv("res.csv", text), NULL);
+	free(text);
+	ck_assert_msg(rc == 0, "importing %s on the village PC: status %d: %s", name, rc, out);
+	free(out);
+	rc = vpc(&out, "find", "resident", name, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, name) != NULL,
+		      "%s is not found on the village PC after the import: %s", name, out);
+	*strchr(out, '\t') = '\0';
+	return out;
+}
+
+/* A referral made and submitted on the village PC; its id. */
+static char *
+refer(const char *resident, const char *reason)
+{
+	char *out;
+	int rc = vpc(&out, "referral", "new", "--resident", resident, "--category", "elderly",
+		     "--urgency", "soon", "--reason", reason, "--consent", "yes", "--submit", NULL);
+	ck_assert_msg(rc == 0 && strncmp(out, "ref-", 4) == 0,
+		      "referral new --submit on the village PC: status %d: %s", rc, out);
+	*strchr(out, '\n') = '\0';
+	return out;
+}
+
+/* "Status: X" of a referral shown on one side (vpc or as the township
+ * worker), and the whole text in *text when not NULL. */
+static char *
+ref_status(bool village, const char *ref, char **text)
+{
+	char *out;
+	int rc = village ? vpc(&out, "referral", "show", ref, NULL)
+	                 : twp(srv.login[TW], &out, "referral", "show", ref, NULL);
+	ck_assert_msg(rc == 0, "referral show %s on the %s: status %d: %s", ref,
+		      village ? "village PC" : "township", rc, out);
+	char *s = strstr(out, "\nStatus: ");
+	ck_assert_msg(s != NULL, "no Status in referral show %s: %s", ref, out);
+	s += 9;
+	char *e = strchr(s, '\n');
+	char *status = strndup(s, e ? (size_t)(e - s) : strlen(s));
+	if (text)
+		*text = out;
+	else
+		free(out);
+	return status;
+}
+
+/* What both sides hold of the village's work, as their workers list it:
+ * the residents, service records and referrals (ids and list columns). */
+struct view {
+	char *res, *svc, *ref;
+	char *counts;   /* "KIND N" a line, and the records in the database */
+	char *shows;    /* every referral, shown whole with its history */
+};
+
+#define MDB_STAT "/usr/bin/mdb_stat"
+
+/* How many records the database folder db holds in all (LMDB's own count
+ * of the rec table, by mdb_stat from lmdb-utils), or -1 without mdb_stat. */
+static long
+rec_total(const char *db)
+{
+	if (access(MDB_STAT, X_OK) != 0)
+		return -1;
+	char *argv[] = {MDB_STAT, "-s", "rec", (char *)db, NULL};
+	char *out;
+	int rc = run(NULL, NULL, argv, &out);
+	char *e = strstr(out, "Entries: ");
+	ck_assert_msg(rc == 0 && e != NULL, "mdb_stat -s rec %s: status %d: %s", db, rc, out);
+	long n = strtol(e + 9, NULL, 10);
+	free(out);
+	return n;
+}
+
+static void
+view_of(bool village, struct view *v)
+{
+	char *out;
+	int rc;
+	const char *who = village ? "village PC" : "township";
+#define LIST(field, ...)                                                                    \
+	rc = village ? vpc(&out, __VA_ARGS__, NULL) : twp(srv.login[TW], &out, __VA_ARGS__, NULL); \
+	ck_assert_msg(rc == 0, "listing on the %s: status %d: %s", who, rc, out);            \
+	v->field = out;
+	LIST(res, "find", "resident", "--village", VILLAGE, "--limit", "1000");
+	LIST(svc, "find", "service", "--village", VILLAGE, "--limit", "1000");
+	LIST(ref, "referral", "list", "--all");
+	/* every kind the worker reads, counted */
+	static const char *const kinds[] = {"resident", "need",     "service", "volunteer", "org",
+					    "resource", "project",  "unit",    "worker"};
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *m = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(m);
+	for (size_t i = 0; i < sizeof kinds / sizeof kinds[0]; i++) {
+		LIST(counts, "find", kinds[i], "--limit", "100000");
+		fprintf(m, "%s %zu\n", kinds[i], lines(out));
+		free(out);
+	}
+	fprintf(m, "referral %zu\nrecords in the database %ld\n", lines(v->ref),
+		rec_total(village ? srv.vpc : srv.db));
+	fclose(m);
+	v->counts = buf;
+
+	/* each referral whole, as the side's administrator (root) sees it,
+	 * so that both sides show the same steps open */
+	m = open_memstream(&buf, &len);
+	ck_assert_ptr_nonnull(m);
+	for (const char *l = v->ref; *l; l = strchr(l, '\n') + 1) {
+		char id[64];
+		snprintf(id, sizeof id, "%.*s", (int)strcspn(l, "\t\n"), l);
+		rc = village ? vpc_admin(&out, "referral", "show", id, NULL)
+			     : twp(NULL, &out, "referral", "show", id, NULL);
+		ck_assert_msg(rc == 0, "referral show %s on the %s: status %d: %s", id, who, rc, out);
+		/* no step twice in its history */
+		char *h = strstr(out, "\nHistory:\n");
+		ck_assert_msg(h != NULL, "no history in referral show %s on the %s: %s", id, who, out);
+		for (char *a = h + 10; *a; a = strchr(a, '\n') + 1) {
+			size_t n = strcspn(a, "\n");
+			for (char *b = a + n + (a[n] != '\0'); *b; b = strchr(b, '\n') + 1) {
+				size_t k = strcspn(b, "\n");
+				ck_assert_msg(k != n || strncmp(a, b, n) != 0,
+					      "a step twice in the history of %s on the %s: %s", id,
+					      who, out);
+				if (b[k] == '\0')
+					break;
+			}
+			if (a[n] == '\0')
+				break;
+		}
+		fputs(out, m);
+		free(out);
+		if (strchr(l, '\n') == NULL)
+			break;
+	}
+	fclose(m);
+	v->shows = buf;
+#undef LIST
+}
+
+static void
+view_free(struct view *v)
+{
+	free(v->res);
+	free(v->svc);
+	free(v->ref);
+	free(v->counts);
+	free(v->shows);
+}
+
+/* Copies of both databases' files, and putting them back: only while no
+ * program has either open. */
+static void
+copy_db(const char *from, const char *to)
+{
+	char *cp[] = {"/bin/cp", "-p", (char *)from, (char *)to, NULL};
+	ck_assert_msg(run(NULL, NULL, cp, NULL) == 0, "cp %s %s", from, to);
+}
+
+static void
+snapshot(bool back)
+{
+	const char *dbs[2] = {srv.vpc, srv.db};
+	for (int i = 0; i < 2; i++) {
+		char live[PATH_MAX + 128], kept[PATH_MAX + 128];
+		snprintf(live, sizeof live, "%s/data.mdb", dbs[i]);
+		snprintf(kept, sizeof kept, "%s/snapshot-%d.mdb", srv.dir, i);
+		if (back)
+			copy_db(kept, live);
+		else
+			copy_db(live, kept);
+	}
+}
+
+/* --- the tests ------------------------------------------------------------ */
+
+/* 1. The township made (units, an administrator, a village worker whose
+ * login is the account that will ssh in, a township worker); the empty
+ * village PC joins and takes the units and accounts. */
+START_TEST(test_1_join)
+{
+	need_server();
+	char *out;
+	ck_assert_int_eq(twp(NULL, &out, "user", "list", NULL), 0);
+	for (int i = 0; i < NLOGINS; i++)
+		ck_assert_msg(strstr(out, srv.login[i]) != NULL,
+			      "the township lacks the worker %s: %s", srv.login[i], out);
+	free(out);
+
+	char data[PATH_MAX + 128];
+	snprintf(data, sizeof data, "%s/data.mdb", srv.vpc);
+	ck_assert_msg(access(data, F_OK) != 0, "the village PC's folder is not empty");
+
+	out = sync_ok("the first exchange of an empty village PC");
+	/* what came down is named after the township it came from */
+	ck_assert_msg(strstr(out, "Received from 攀莲镇 (" TOWNSHIP "): ") != NULL,
+		      "the first exchange does not say it received from the township 攀莲镇: %s",
+		      out);
+	free(out);
+	struct stat st;
+	struct passwd *pw = getpwnam(srv.login[VW]);
+	ck_assert_msg(stat(data, &st) == 0 && st.st_uid == pw->pw_uid,
+		      "the village PC's database was not made by the village worker's account");
+
+	ck_assert_int_eq(vpc(&out, "unit", "list", NULL), 0);
+	ck_assert_msg(strstr(out, VILLAGE) && strstr(out, "安宁村") && strstr(out, TOWNSHIP) &&
+			      strstr(out, "攀莲镇") && strstr(out, "新华村"),
+		      "the village PC did not take the township's units: %s", out);
+	free(out);
+	ck_assert_int_eq(vpc(&out, "user", "list", NULL), 0);
+	ck_assert_msg(strstr(out, srv.login[VW]) && strstr(out, srv.login[TW]),
+		      "the village PC did not take the accounts: %s", out);
+	free(out);
+	ck_assert_int_eq(vpc(&out, "sync", "--status", NULL), 0);
+	ck_assert_msg(strstr(out, "A village PC") != NULL && strstr(out, "  攀莲镇 (") != NULL,
+		      "the village PC does not know its township 攀莲镇 after joining: %s", out);
+	free(out);
+}
+END_TEST
+
+/* 2. A resident and a referral made on the village PC reach the township
+ * on the next exchange; the station accepts it there; the next exchange
+ * brings the accepted state back. */
+START_TEST(test_2_referral_up)
+{
+	need_server();
+	char *res = register_resident("王𠈌明", "19400105", 11);
+	char *ref = refer(res, "独居，需要上门照护");
+	char *st = ref_status(true, ref, NULL);
+	ck_assert_str_eq(st, "Submitted");
+	free(st);
+
+	char *out = sync_ok("the exchange after the referral");
+	ck_assert_msg(strstr(out, "Sent ") && strstr(out, "1 referrals"),
+		      "the exchange does not say one referral went up: %s", out);
+	free(out);
+
+	/* at the township: the station's inbox has it, from 安宁村, with its
+	 * resident */
+	ck_assert_int_eq(twp(srv.login[TW], &out, "referral", "list", NULL), 0);
+	ck_assert_msg(strstr(out, ref) != NULL && strstr(out, "submitted") != NULL,
+		      "the referral %s is not in the township station's inbox: %s", ref, out);
+	ck_assert_msg(lines(out) == 1, "the inbox has %zu lines, not 1: %s", lines(out), out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "show", res, NULL), 0);
+	ck_assert_msg(strstr(out, "王𠈌明") != NULL, "the resident did not reach the township: %s",
+		      out);
+	free(out);
+
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "accept", ref, NULL) == 0,
+		      "the station could not accept %s: %s", ref, out);
+	free(out);
+	out = sync_ok("the exchange after the station accepted");
+	free(out);
+	st = ref_status(true, ref, NULL);
+	ck_assert_msg(strcmp(st, "Accepted") == 0,
+		      "after the exchange the village PC shows %s as %s, not Accepted", ref, st);
+	free(st);
+	free(res);
+	free(ref);
+}
+END_TEST
+
+/* The village's referral and resident, found again in a forked test. */
+static char *
+first_referral(void)
+{
+	char *out;
+	ck_assert_int_eq(vpc(&out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(lines(out) >= 1, "no referral on the village PC: %s", out);
+	*strchr(out, '\t') = '\0';
+	return out;
+}
+
+/* 3. Both sides change things between two exchanges: the village records
+ * a service and a resident's new phone number, the station starts and
+ * resolves the referral with feedback; one exchange carries both ways. */
+START_TEST(test_3_both_ways)
+{
+	need_server();
+	char *ref = first_referral();
+	char *out;
+	char id[19];
+	idnum(id, "19400105", 11);
+	char *text;
+	ck_assert_int_ge(asprintf(&text, "idnum,phone\n%s,13800138011\n", id), 0);
+	int rc = vpc(&out, "import", "resident", csv("upd.csv", text), "--update", NULL);
+	free(text);
+	ck_assert_msg(rc == 0, "the village PC could not change the phone: %s", out);
+	free(out);
+	rc = vpc(&out, "import", "service",
+		 csv("svc.csv", "date,village,work_kind,content\n2026-11-20,安宁村,visit,上门探访王𠈌明\n"),
+		 "--form", "service_care", NULL);
+	ck_assert_msg(rc == 0, "the village PC could not record a service: %s", out);
+	free(out);
+
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "start", ref, NULL) == 0,
+		      "the station could not start %s: %s", ref, out);
+	free(out);
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "resolve", ref, "--outcome", "success",
+			  "--feedback", "已安排每周上门两次", NULL) == 0,
+		      "the station could not resolve %s: %s", ref, out);
+	free(out);
+
+	out = sync_ok("the exchange after both sides worked");
+	ck_assert_msg(strstr(out, "1 service records") != NULL,
+		      "the exchange does not say a service record went up: %s", out);
+	free(out);
+
+	/* up: the service record and the phone */
+	ck_assert_int_eq(twp(srv.login[TW], &out, "find", "service", NULL), 0);
+	ck_assert_msg(lines(out) == 1 && strstr(out, "上门探访") != NULL,
+		      "the township does not have the village's one service record: %s", out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "find", "resident", "王𠈌明", NULL), 0);
+	*strchr(out, '\t') = '\0';
+	char *res = out;
+	ck_assert_int_eq(twp(srv.login[TW], &out, "show", res, NULL), 0);
+	ck_assert_msg(strstr(out, "13800138011") != NULL,
+		      "the resident's new phone did not reach the township: %s", out);
+	free(out);
+	free(res);
+
+	/* down: resolved, with the station's feedback */
+	char *st = ref_status(true, ref, &text);
+	ck_assert_msg(strcmp(st, "Resolved") == 0,
+		      "after the exchange the village PC shows %s as %s, not Resolved", ref, st);
+	ck_assert_msg(strstr(text, "已安排每周上门两次") != NULL,
+		      "the station's feedback did not reach the village PC: %s", text);
+	ck_assert_msg(strstr(text, "Steps open to you: close") != NULL,
+		      "the village may not close the resolved referral: %s", text);
+	free(text);
+	free(st);
+	free(ref);
+}
+END_TEST
+
+/* One listing of a side against another: got (after label) and want
+ * (after wlabel) must be the same text. */
+static void
+assert_same_as(const char *what, const char *side, const char *got, const char *label,
+	       const char *want, const char *wlabel)
+{
+	ck_assert_msg(strcmp(got, want) == 0, "%s on the %s: %s and %s differ:\n--- %s:\n%s--- %s:\n%s",
+		      what, side, label, wlabel, label, got, wlabel, want);
+}
+
+/* Everything a side lists, against what it listed at another moment. */
+static void
+assert_same_view(const char *side, const struct view *got, const char *label,
+		 const struct view *want, const char *wlabel)
+{
+	assert_same_as("the residents", side, got->res, label, want->res, wlabel);
+	assert_same_as("the service records", side, got->svc, label, want->svc, wlabel);
+	assert_same_as("the referrals", side, got->ref, label, want->ref, wlabel);
+	assert_same_as("the counts of records", side, got->counts, label, want->counts, wlabel);
+	assert_same_as("the referrals shown whole", side, got->shows, label, want->shows, wlabel);
+}
+
+/* The cut itself: a failed exchange, exit 1, a message saying the link
+ * dropped and that nothing was lost. */
+static void
+cut_run(const char *how)
+{
+	char *out;
+	int rc = sync_run(how, &out);
+	ck_assert_msg(rc == 1, "an exchange whose link was cut (%s) ended with %d, not 1: %s", how,
+		      rc, out);
+	ck_assert_msg(strstr(out, "link") != NULL && strstr(out, "Nothing was lost") != NULL,
+		      "the cut exchange (%s) does not say the link dropped and nothing was lost: %s",
+		      how, out);
+	free(out);
+}
+
+/* 4. The link cut mid-exchange: with 100 bytes of the village's file gone
+ * up (the township takes nothing from half a file), and with 100 bytes of
+ * the township's answer come down and the ssh client killed (the township
+ * took the village's file, the village PC nothing of the answer).  The next run finishes the job:
+ * both sides then list what one uncut exchange from the same databases
+ * leaves, and nothing is doubled. */
+START_TEST(test_4_cut)
+{
+	need_server();
+	char *ref = first_referral();
+	char *out;
+	/* work on both sides: the village closes the resolved referral and
+	 * refers someone new, which goes up; the station accepts that one;
+	 * then the village refers a third person, so that the exchange cut
+	 * below carries something each way */
+	ck_assert_msg(vpc(&out, "referral", "close", ref, "--note", "回访满意", NULL) == 0,
+		      "the village PC could not close %s: %s", ref, out);
+	free(out);
+	char *res2 = register_resident("李𡃁花", "19520707", 22);
+	char *ref2 = refer(res2, "残疾，需要辅具");
+	out = sync_ok("the exchange before the cut");
+	free(out);
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "accept", ref2, NULL) == 0,
+		      "the station could not accept %s: %s", ref2, out);
+	free(out);
+	char *res3 = register_resident("赵𠈌强", "19600303", 33);
+	char *ref3 = refer(res3, "低保复核");
+
+	struct view before_v, before_t;
+	view_of(true, &before_v);
+	view_of(false, &before_t);
+	snapshot(false);
+
+	/* cut on the way up: the township takes nothing */
+	cut_run("up 100");
+	struct view v, t;
+	view_of(false, &t);
+	assert_same_view("township", &t, "after the file going up was cut", &before_t, "before");
+	view_free(&t);
+
+	/* cut on the way down: the township took the file, the village PC
+	 * nothing of the answer, and lost nothing of its own */
+	cut_run("down 100");
+	ck_assert_int_eq(twp(srv.login[TW], &out, "find", "resident", "赵𠈌强", NULL), 0);
+	ck_assert_msg(strstr(out, res3) != NULL,
+		      "the township did not take the village's file before the answer was cut: %s",
+		      out);
+	free(out);
+	view_of(true, &v);
+	assert_same_view("village PC", &v, "after the answer was cut", &before_v, "before");
+	view_free(&v);
+	char *st = ref_status(true, ref2, NULL);
+	ck_assert_msg(strcmp(st, "Submitted") == 0,
+		      "the village PC shows %s as %s after a cut answer, not Submitted", ref2, st);
+	free(st);
+
+	/* the next run finishes the job */
+	out = sync_ok("the exchange after the cuts");
+	free(out);
+	int rc = vpc_admin(&out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the village PC after the cuts: status %d: %s", rc,
+		      out);
+	free(out);
+	rc = twp(NULL, &out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the township after the cuts: status %d: %s", rc,
+		      out);
+	free(out);
+	struct view cut_v, cut_t;
+	view_of(true, &cut_v);
+	view_of(false, &cut_t);
+	st = ref_status(true, ref2, NULL);
+	ck_assert_msg(strcmp(st, "Accepted") == 0,
+		      "after the re-run the village PC shows %s as %s, not Accepted", ref2, st);
+	free(st);
+	st = ref_status(false, ref3, NULL);
+	ck_assert_msg(strcmp(st, "Submitted") == 0,
+		      "after the re-run the township shows %s as %s, not Submitted", ref3, st);
+	free(st);
+	st = ref_status(false, ref, NULL);
+	ck_assert_msg(strcmp(st, "Closed") == 0,
+		      "after the re-run the township shows %s as %s, not Closed", ref, st);
+	free(st);
+
+	/* nothing doubled: three residents, one service record, three
+	 * referrals, on both sides */
+	const struct view *both[2] = {&cut_v, &cut_t};
+	for (int i = 0; i < 2; i++) {
+		const char *side = i ? "township" : "village PC";
+		ck_assert_msg(lines(both[i]->res) == 3, "the %s lists %zu residents, not 3:\n%s", side,
+			      lines(both[i]->res), both[i]->res);
+		ck_assert_msg(lines(both[i]->svc) == 1, "the %s lists %zu service records, not 1:\n%s",
+			      side, lines(both[i]->svc), both[i]->svc);
+		ck_assert_msg(lines(both[i]->ref) == 3, "the %s lists %zu referrals, not 3:\n%s", side,
+			      lines(both[i]->ref), both[i]->ref);
+	}
+
+	/* the same databases as before the cuts, exchanged once uncut */
+	snapshot(true);
+	out = sync_ok("the uncut exchange from the same databases");
+	free(out);
+	struct view un_v, un_t;
+	view_of(true, &un_v);
+	view_of(false, &un_t);
+	assert_same_view("village PC", &cut_v, "after the cut and the re-run", &un_v,
+			 "after an uncut exchange");
+	assert_same_view("township", &cut_t, "after the cut and the re-run", &un_t,
+			 "after an uncut exchange");
+	ck_assert_msg(strcmp(un_v.shows, un_t.shows) == 0,
+		      "the referrals shown whole differ between the sides:\nvillage PC:\n%s\n"
+		      "township:\n%s", un_v.shows, un_t.shows);
+	ck_assert_msg(strcmp(un_v.counts, un_t.counts) == 0,
+		      "the counts of records differ between the sides:\nvillage PC:\n%s\ntownship:\n%s",
+		      un_v.counts, un_t.counts);
+	/* and the two sides agree with each other */
+	ck_assert_msg(strcmp(un_v.res, un_t.res) == 0,
+		      "the residents differ between the sides:\nvillage PC:\n%s\ntownship:\n%s",
+		      un_v.res, un_t.res);
+	ck_assert_msg(strcmp(un_v.svc, un_t.svc) == 0,
+		      "the service records differ between the sides:\nvillage PC:\n%s\ntownship:\n%s",
+		      un_v.svc, un_t.svc);
+	view_free(&before_v);
+	view_free(&before_t);
+	view_free(&cut_v);
+	view_free(&cut_t);
+	view_free(&un_v);
+	view_free(&un_t);
+	free(ref);
+	free(ref2);
+	free(ref3);
+	free(res2);
+	free(res3);
+}
+END_TEST
+
+/* 5. Again with nothing changed: "nothing new"; the same records on both
+ * sides; the same as cron would run it; `shegong check` passes on both. */
+START_TEST(test_5_nothing_new)
+{
+	need_server();
+	/* the last test ended with an exchange: nothing changed since */
+	struct view v0, t0, v1, t1;
+	view_of(true, &v0);
+	view_of(false, &t0);
+	char *out = sync_ok("the exchange with nothing changed");
+	ck_assert_msg(strstr(out, "Sent 0 records") != NULL && strstr(out, "nothing new") != NULL,
+		      "an exchange with nothing changed does not say so: %s", out);
+	free(out);
+	view_of(true, &v1);
+	view_of(false, &t1);
+	assert_same_view("village PC", &v1, "after an exchange with nothing new", &v0, "before it");
+	assert_same_view("township", &t1, "after an exchange with nothing new", &t0, "before it");
+	view_free(&v0);
+	view_free(&t0);
+	view_free(&v1);
+	view_free(&t1);
+
+	/* as cron runs it: no host (the last one's), ssh's options in the
+	 * worker's ~/.ssh/config */
+	struct passwd *pw = getpwnam(srv.login[VW]);
+	ck_assert_ptr_nonnull(pw);
+	char dir[PATH_MAX + 16], conf[PATH_MAX + 32], *text;
+	snprintf(dir, sizeof dir, "%s/.ssh", pw->pw_dir);
+	snprintf(conf, sizeof conf, "%s/config", dir);
+	ck_assert_int_ge(asprintf(&text,
+				  "Host 127.0.0.1\n\tPort %d\n\tIdentityFile %s\n"
+				  "\tIdentitiesOnly yes\n\tBatchMode yes\n"
+				  "\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n"
+				  "\tGlobalKnownHostsFile /dev/null\n\tLogLevel ERROR\n",
+				  srv.port, srv.vkey),
+			 0);
+	ck_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
+	ck_assert_msg(write_file(conf, text, 0600), "cannot write %s", conf);
+	free(text);
+	ck_assert_int_eq(chown(dir, pw->pw_uid, pw->pw_gid), 0);
+	ck_assert_int_eq(chown(conf, pw->pw_uid, pw->pw_gid), 0);
+	int rc = vpc(&out, "sync", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Sent 0 records") != NULL &&
+			      strstr(out, "nothing new") != NULL,
+		      "shegong sync without a host (the last exchange's, as cron runs it): status "
+		      "%d: %s", rc, out);
+	free(out);
+
+	ck_assert_int_eq(vpc(&out, "sync", "--status", NULL), 0);
+	ck_assert_msg(strstr(out, "Waiting to go up: 0 records") != NULL,
+		      "the village PC has something waiting after a full exchange: %s", out);
+	free(out);
+	rc = vpc_admin(&out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the village PC: status %d: %s", rc, out);
+	free(out);
+	rc = twp(NULL, &out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the township: status %d: %s", rc, out);
+	free(out);
+}
+END_TEST
+
+/* 6. Both audit trails hold the exchanges. */
+START_TEST(test_6_audit)
+{
+	need_server();
+	char *out;
+	int rc = vpc_admin(&out, "audit", NULL);
+	ck_assert_msg(rc == 0, "audit on the village PC as its administrator: status %d: %s", rc,
+		      out);
+	ck_assert_msg(strstr(out, "\tsync\t") != NULL && strstr(out, "\tsync-out\t") != NULL,
+		      "the village PC's audit trail lacks the exchanges (sync, sync-out): %s", out);
+	ck_assert_msg(strstr(out, "nothing new") != NULL,
+		      "the village PC's audit trail lacks the exchange with nothing new: %s", out);
+	free(out);
+	rc = twp(NULL, &out, "audit", "--worker", srv.login[VW], NULL);
+	ck_assert_msg(rc == 0, "audit on the township: status %d: %s", rc, out);
+	ck_assert_msg(strstr(out, "\tsync\t") != NULL && strstr(out, "\tsync-out\t") != NULL,
+		      "the township's audit trail lacks the village worker's exchanges (sync, "
+		      "sync-out): %s", out);
+	free(out);
+}
+END_TEST
+
+/* 7. The same referral changed on both sides between two exchanges: the
+ * village withdraws it while the station accepts it.  One exchange: both
+ * sides then hold the same referral, and the step that could not be
+ * taken is in a notice for a worker, not dropped. */
+START_TEST(test_7_both_change_one_referral)
+{
+	need_server();
+	char *out;
+	ck_assert_int_eq(vpc(&out, "referral", "list", "--all", "--state", "submitted", NULL), 0);
+	ck_assert_msg(lines(out) == 1, "not one submitted referral on the village PC: %s", out);
+	*strchr(out, '\t') = '\0';
+	char *ref = out;
+	ck_assert_msg(vpc(&out, "referral", "withdraw", ref, "--note", "家属已解决", NULL) == 0,
+		      "the village could not withdraw %s: %s", ref, out);
+	free(out);
+	ck_assert_msg(twp(srv.login[TW], &out, "referral", "accept", ref, NULL) == 0,
+		      "the station could not accept %s: %s", ref, out);
+	free(out);
+	out = sync_ok("the exchange after both changed one referral");
+	ck_assert_msg(strstr(out, "1 referrals merged") != NULL && strstr(out, "1 notices") != NULL,
+		      "the exchange does not say it merged the referral with a notice: %s", out);
+	free(out);
+
+	/* one referral, the same on both sides: the village's withdrawal came
+	 * first, so the station's acceptance could not be taken */
+	char *tv, *tt;
+	char *sv = ref_status(true, ref, &tv), *st = ref_status(false, ref, &tt);
+	ck_assert_msg(strcmp(sv, "Withdrawn") == 0 && strcmp(st, "Withdrawn") == 0,
+		      "after the exchange %s is %s on the village PC and %s at the township, not "
+		      "Withdrawn on both", ref, sv, st);
+	const char *hv = strstr(tv, "\nHistory:\n"), *ht = strstr(tt, "\nHistory:\n");
+	ck_assert_msg(hv && ht && strcmp(hv, ht) == 0,
+		      "the history of %s differs:\nvillage PC:\n%s\ntownship:\n%s", ref, tv, tt);
+	ck_assert_msg(strstr(hv, "Withdraw") != NULL && strstr(hv, "Accept") != NULL,
+		      "the history of %s lacks a side's step: %s", ref, tv);
+	free(sv);
+	free(st);
+	free(tv);
+	free(tt);
+
+	/* the step not taken: a notice on each side, which a worker settles */
+	ck_assert_int_eq(vpc(&out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(lines(out) == 1 && strstr(out, ref) != NULL && strstr(out, "accept") != NULL,
+		      "the village PC has not one notice of the acceptance not taken: %s", out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(lines(out) == 1 && strstr(out, ref) != NULL,
+		      "the township has not one notice for %s: %s", ref, out);
+	free(out);
+	ck_assert_msg(vpc(&out, "sync", "--settle", "1", "--note", "已电话告知镇站", NULL) == 0,
+		      "the village worker could not settle the notice: %s", out);
+	free(out);
+	ck_assert_int_eq(vpc(&out, "sync", "--notices", NULL), 0);
+	ck_assert_msg(strstr(out, "No notices to settle") != NULL,
+		      "the settled notice is still open on the village PC: %s", out);
+	free(out);
+
+	/* and the next exchange has nothing more to say */
+	out = sync_ok("the exchange after the notice");
+	ck_assert_msg(strstr(out, "nothing new") != NULL && strstr(out, "notices") == NULL,
+		      "the exchange after the merge is not \"nothing new\": %s", out);
+	free(out);
+	free(ref);
+}
+END_TEST
+
+int
+main(void)
+{
+	if (geteuid() != 0) {
+		fprintf(stderr, "check-syncssh: skipped: it makes groups and accounts, so only root "
+			"runs it\n");
+		return 77;
+	}
+	const char *tools[] = {SSHD, SSH, SSH_KEYGEN, USERADD, USERDEL, GROUPDEL, SETPRIV,
+			       "/usr/bin/head"};
+	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
+		if (access(tools[i], X_OK) != 0) {
+			fprintf(stderr, "check-syncssh: skipped: %s is missing (openssh-server, "
+				"openssh-client, passwd, util-linux, coreutils)\n", tools[i]);
+			return 77;
+		}
+	}
+	Suite *s = suite_create("syncssh");
+	TCase *tc = tcase_create("syncssh");
+	tcase_add_unchecked_fixture(tc, server_setup, server_teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_1_join);
+	tcase_add_test(tc, test_2_referral_up);
+	tcase_add_test(tc, test_3_both_ways);
+	tcase_add_test(tc, test_4_cut);
+	tcase_add_test(tc, test_5_nothing_new);
+	tcase_add_test(tc, test_6_audit);
+	tcase_add_test(tc, test_7_both_change_one_referral);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
