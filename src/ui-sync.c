@@ -187,6 +187,36 @@ draw_wrapped(int y, int last, int x, int cols, const char *text, int attr)
 	return y;
 }
 
+/* text into o with its lines broken at cols columns: ui_show_text cuts
+ * a line at the screen's edge, and a notice is one long sentence. */
+static void
+add_wrapped(struct out *o, const char *text, int cols)
+{
+	for (const char *p = text; p && *p;) {
+		size_t l = strcspn(p, "\n");
+		const char *q = p, *end = p + l;
+		do {
+			size_t n = text_fit(q, (size_t)(end - q), cols, NULL);
+			if (n == 0 && q < end)
+				n = 1;
+			/* at a space when there is one in the second half */
+			if (q + n < end)
+				for (size_t k = n; k > n / 2; k--)
+					if (q[k - 1] == ' ') {
+						n = k;
+						break;
+					}
+			out_add(o, "%.*s\n", (int)n, q);
+			q += n;
+		} while (q < end);
+		if (l == 0)
+			out_add(o, "\n");
+		p = end;
+		if (*p)
+			p++;
+	}
+}
+
 /* --- the screen ----------------------------------------------------------------------- */
 
 static unsigned long long
@@ -236,7 +266,8 @@ sync_draw(struct ui *u, struct screen *s)
 		if (supervisor(u))
 			snprintf(line, sizeof line, "%s", _("Waiting to go up: counted for the room's workers."));
 		else
-			snprintf(line, sizeof line, _("Waiting to go up now: %zu records, %zu of them referrals."),
+			snprintf(line, sizeof line, _("Waiting to go up: %zu records, %zu of them referrals (until the township's "
+			                   "answer confirms them)."),
 			         sv->s.pending, sv->s.pending_referrals);
 		ui_text(y++, 2, w, line, sv->s.pending ? A_BOLD : A_NORMAL);
 	} else {
@@ -979,7 +1010,8 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		char when[40], title[160];
 		when_text(x->at, when, sizeof when);
 		struct out o = {0};
-		out_add(&o, "%s\n\n", x->text ? x->text : "");
+		add_wrapped(&o, x->text ? x->text : "", u->cols - 2);
+		out_add(&o, "\n");
 		out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
 		out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
 		snprintf(title, sizeof title, _("Notice %zu"), nv->sel + 1);
