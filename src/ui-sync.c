@@ -597,7 +597,7 @@ run_ssh(struct ui *u, struct sview *sv, const char *host)
 	u->msg[0] = '\0';
 	ui_push(u, &progress_screen, sv);
 	if (u->top && u->top->ops == &progress_screen) {
-		on_progress(0, 0, 0 + 1, sv);
+		on_progress(0, 0, 1, sv);
 		err = sync_ssh(u->st, u->scope, host, NULL, NULL, &up, &down, on_progress, sv, why,
 		               sizeof why);
 		come_back(u, sv);
