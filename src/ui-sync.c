@@ -163,6 +163,22 @@ supervisor(const struct ui *u)
 	return u->scope && u->scope->role == ROLE_SUPERVISOR;
 }
 
+/* How many bytes of q..end fit on a row of cols columns: broken at a
+ * space when there is one in the row's second half (English), else
+ * anywhere (Chinese).  At least one character. */
+static size_t
+wrap_at(const char *q, const char *end, int cols)
+{
+	size_t n = text_fit(q, (size_t)(end - q), cols, NULL);
+	if (n == 0 && q < end)
+		n = 1;
+	if (q + n < end)
+		for (size_t k = n; k > n / 2; k--)
+			if (q[k - 1] == ' ')
+				return k;
+	return n;
+}
+
 /* Draw text from row y on, at most to row last, wrapped at cols columns;
  * returns the row after it. */
 static int
@@ -172,9 +188,7 @@ draw_wrapped(int y, int last, int x, int cols, const char *text, int attr)
 		size_t l = strcspn(p, "\n");
 		const char *q = p, *end = p + l;
 		do {
-			size_t n = text_fit(q, (size_t)(end - q), cols, NULL);
-			if (n == 0 && q < end)
-				n = 1;
+			size_t n = wrap_at(q, end, cols);
 			char part[1024];
 			snprintf(part, sizeof part, "%.*s", (int)n, q);
 			ui_text(y++, x, cols, part, attr);
@@ -196,16 +210,7 @@ add_wrapped(struct out *o, const char *text, int cols)
 		size_t l = strcspn(p, "\n");
 		const char *q = p, *end = p + l;
 		do {
-			size_t n = text_fit(q, (size_t)(end - q), cols, NULL);
-			if (n == 0 && q < end)
-				n = 1;
-			/* at a space when there is one in the second half */
-			if (q + n < end)
-				for (size_t k = n; k > n / 2; k--)
-					if (q[k - 1] == ' ') {
-						n = k;
-						break;
-					}
+			size_t n = wrap_at(q, end, cols);
 			out_add(o, "%.*s\n", (int)n, q);
 			q += n;
 		} while (q < end);
@@ -1093,6 +1098,16 @@ sync_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		if (sv->top + PEERS_ROWS < sv->s.npeers)
 			sv->top++;
 		return UI_REDRAW;
+	case ACT_PGUP:
+	case ACT_HOME:
+		sv->top = a == ACT_PGUP && sv->top > PEERS_ROWS ? sv->top - PEERS_ROWS : 0;
+		return UI_REDRAW;
+	case ACT_PGDN:
+	case ACT_END: {
+		size_t last = sv->s.npeers > PEERS_ROWS ? sv->s.npeers - PEERS_ROWS : 0;
+		sv->top = a == ACT_PGDN && sv->top + PEERS_ROWS < last ? sv->top + PEERS_ROWS : last;
+		return UI_REDRAW;
+	}
 	case ACT_SYNC_NOW:
 	case ACT_SYNC_HOST:
 		if (!sv->s.upstream) {
