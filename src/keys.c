@@ -10,12 +10,12 @@
 
 #define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV)
 #define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
-                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT)
+                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT | KS_SYNC | KS_NOTICES)
 #define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
-                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT)
+                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT | KS_SYNC | KS_NOTICES)
 /* screens that take no typing: q goes back */
 #define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT | \
-                 KS_REPORT)
+                 KS_REPORT | KS_SYNC | KS_NOTICES)
 
 /* Plain characters (ch) act only where the screen is not taking text:
  * in a search box or a form field they are typed. */
@@ -80,6 +80,20 @@ static const struct key_binding table[] = {
 	 N_("The village before: its figures marked, its trend in the chart")},
 	{ACT_RIGHT, KS_REPORT, 0, 'F', KEY_RIGHT, 0, NULL,
 	 N_("The next village (the total last): its trend in the chart")},
+	/* the exchange with the township: a village PC's ssh exchange (F2, F5),
+	 * files for the USB stick either way (F3, F4), the notices (F6) */
+	{ACT_SYNC_NOW, KS_SYNC, 2, 'E', 0, 0, N_("Exchange"),
+	 N_("Exchange with the township server now, over the network (ssh)")},
+	{ACT_SYNC_TOFILE, KS_SYNC, 3, 'W', 0, 0, N_("Write file"),
+	 N_("Write an exchange file to carry on a USB stick (a township: for one village)")},
+	{ACT_SYNC_FROMFILE, KS_SYNC, 4, 'R', 0, 0, N_("Take file"),
+	 N_("Take an exchange file the other side wrote")},
+	{ACT_SYNC_HOST, KS_SYNC, 5, 'O', 0, 0, N_("Other host"),
+	 N_("Exchange over ssh with a host typed now (it is remembered)")},
+	{ACT_NOTICES, KS_SYNC, 6, 'T', 0, 0, N_("Notices"),
+	 N_("What an exchange could not merge, to read and settle")},
+	{ACT_SETTLE, KS_NOTICES, 2, 'S', 0, 0, N_("Settled"),
+	 N_("Mark the notice settled, with a note of what was decided")},
 	{ACT_UP, MOVING, 0, 'P', KEY_UP, L'k', NULL, N_("Move up")},
 	{ACT_DOWN, MOVING, 0, 'N', KEY_DOWN, L'j', NULL, N_("Move down")},
 	{ACT_PREV, KS_EDIT, 0, 0, KEY_BTAB, 0, NULL, N_("Previous field (Shift-Tab)")},
@@ -95,7 +109,8 @@ static const struct key_binding table[] = {
 	{ACT_DELETE, KS_EDIT | KS_LIST, 0, 'D', KEY_DC, 0, NULL, N_("Delete the character under the cursor")},
 	{ACT_KILL, KS_EDIT | KS_LIST, 0, 'U', 0, 0, NULL, N_("Clear the whole value")},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note")},
-	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS, 0,
+	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS |
+	 KS_NOTICES, 0,
 	 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose")},
 	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)")},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen")},

@@ -60,9 +60,15 @@ enum action {
 	ACT_PERIOD_PREV, /* the report: the month or quarter before */
 	ACT_PERIOD_NEXT, /* ... after */
 	ACT_PERIOD_KIND, /* ... a month or its quarter */
+	ACT_SYNC_NOW,    /* the exchange screen: with the township over ssh now */
+	ACT_SYNC_HOST,   /* ... over ssh with a host typed now */
+	ACT_SYNC_TOFILE, /* ... a file for the other side (a USB stick) */
+	ACT_SYNC_FROMFILE, /* ... a file from the other side taken */
+	ACT_NOTICES,     /* ... what an exchange could not merge */
+	ACT_SETTLE,      /* a notice: mark it settled, with a note */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_PERIOD_KIND < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_SETTLE < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for. */
 enum key_scope {
@@ -83,7 +89,9 @@ enum key_scope {
 	KS_AUDIT = 1 << 14,    /* the audit trail */
 	KS_NEWS = 1 << 15,     /* what is new since the worker last looked */
 	KS_REPORT = 1 << 16,   /* the report: figures by village, a chart */
-	KS_ALL = 0x1ffff,
+	KS_SYNC = 1 << 17,     /* the exchange with the township (ui-sync.c) */
+	KS_NOTICES = 1 << 18,  /* its notices to settle */
+	KS_ALL = 0x7ffff,
 };
 
 struct key_binding {

@@ -41,6 +41,10 @@ static const struct {
 	{N_("Settings"), 0,
 	 N_("The audit trail (supervisors and administrators); workers, villages, forms and "
 	    "backups are kept with the shegong command."), NULL, audit_screen_open},
+	{N_("Data exchange"), 0,
+	 N_("A village PC and its township server: send what changed and take the answers, over "
+	    "the network or on a USB stick; the last exchange and what waits to go up."), NULL,
+	 sync_screen_open},
 };
 
 static int

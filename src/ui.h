@@ -46,7 +46,7 @@ struct screen {
 	void *data;
 };
 
-#define UI_MENU_MAX 8
+#define UI_MENU_MAX 9
 
 struct ui {
 	store *st;
@@ -149,6 +149,11 @@ void import_screen_open(struct ui *u);
 /* The report (ui-report.c): a month's or a quarter's figures by village
  * in the worker's reach, and the services of the last six months as bars. */
 void report_screen_open(struct ui *u);
+/* The exchange with the township (ui-sync.c): what this database is, the
+ * last exchanges, what waits to go up, the notices; the exchange over ssh
+ * (a village PC) or through a file for the USB stick, with a bar while it
+ * runs; the notices to read and settle.  Supervisors see the status. */
+void sync_screen_open(struct ui *u);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
