@@ -357,7 +357,7 @@ START_TEST(test_village_files)
 	expect(t, "F2 已处理");
 	keys(t, KEY_F2);
 	answer(t, "是怎么决定的", "已与镇上商量，按已受理办理");
-	expect(t, "没有需要处理的提示");
+	expect(t, "没有待处理的提示");
 	expect(t, "已标记为已处理");
 	keys(t, KEY_ESC);
 	expect(t, "待处理的提示：0 条");
