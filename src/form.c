@@ -168,14 +168,17 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
  * something that can match nothing ("(a*)*", "a?+", "(a|)*", "a*+++++",
  * "(a*){2000,}"): calc_eclosure keeps no closure it found incomplete on a
  * cycle of empty moves, so it walks every path through the nested empty
- * loops again, exponentially ("a*++++" 10 ms, "a*+++++" 13 s).  A few
+ * loops again, exponentially ("a*++++" 10 ms, "a*+++++" 13 s).  And
+ * pieces that may match nothing in a row keep closures that grow as the
+ * square of their number, for as long as the pattern is compiled
+ * ("[a-z]{0,4000}" and "a*{4000}": 255 MB; 1000 of them 18 MB).  A few
  * lines of a form file could take gigabytes or hours when the program
  * starts.  pieces is counted up to PATTERN_MAX_PIECES, depth is the
  * deepest repetition of a repetition, empty whether what was read can
  * match the empty string, empty_loop whether it holds a loop over
  * something that can; *s is left after what was read (at a ')' that ends
  * a group, or at the end). */
-#define PATTERN_MAX_PIECES 4096.0
+#define PATTERN_MAX_PIECES 1024.0
 #define PATTERN_MAX_DEPTH 8
 
 struct pattern_cost {
