@@ -168,16 +168,19 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
  * something that can match nothing ("(a*)*", "a?+", "(a|)*", "a*+++++",
  * "(a*){2000,}"): calc_eclosure keeps no closure it found incomplete on a
  * cycle of empty moves, so it walks every path through the nested empty
- * loops again, exponentially ("a*++++" 10 ms, "a*+++++" 13 s).  And
+ * loops again, exponentially ("a*++++" 10 ms, "a*+++++" 13 s); an
+ * optional one ("?", "{0,m}", "{n,m}") over such a thing doubles the
+ * empty paths at each level ("a??????{99}" 2.7 s).  Only "{n}" (n copies
+ * in a row) is left to what can match nothing.  And
  * pieces that may match nothing in a row keep closures that grow as the
  * square of their number, for as long as the pattern is compiled
  * ("[a-z]{0,4000}" and "a*{4000}": 255 MB; 1000 of them 18 MB).  A few
  * lines of a form file could take gigabytes or hours when the program
  * starts.  pieces is counted up to PATTERN_MAX_PIECES, depth is the
  * deepest repetition of a repetition, empty whether what was read can
- * match the empty string, empty_loop whether it holds a loop over
- * something that can; *s is left after what was read (at a ')' that ends
- * a group, or at the end). */
+ * match the empty string, empty_repeat whether it repeats (other than
+ * "{n}") something that can; *s is left after what was read (at a ')'
+ * that ends a group, or at the end). */
 #define PATTERN_MAX_PIECES 1024.0
 #define PATTERN_MAX_DEPTH 8
 
@@ -185,13 +188,13 @@ struct pattern_cost {
 	double pieces;
 	int depth;
 	bool empty;
-	bool empty_loop;
+	bool empty_repeat;
 };
 
 static bool
 pattern_too_costly(const struct pattern_cost *c)
 {
-	return c->pieces > PATTERN_MAX_PIECES || c->depth > PATTERN_MAX_DEPTH || c->empty_loop;
+	return c->pieces > PATTERN_MAX_PIECES || c->depth > PATTERN_MAX_DEPTH || c->empty_repeat;
 }
 
 static struct pattern_cost
@@ -215,7 +218,7 @@ pattern_cost(const char **s, int nesting)
 			item = in.pieces;
 			itemdepth = in.depth;
 			itemempty = in.empty;
-			all.empty_loop |= in.empty_loop;
+			all.empty_repeat |= in.empty_repeat;
 			if (all.depth < in.depth)
 				all.depth = in.depth;
 			if (*c == ')')
@@ -243,17 +246,17 @@ pattern_cost(const char **s, int nesting)
 				c++;
 		} else if (*c == '+' || *c == '*' || *c == '?' || *c == '{') {
 			/* a repetition of the last item: x+ is xx*, x{n,m} max(n, m)
-			 * copies (n + 1 when open); "*", "+" and "{n,}" loop */
+			 * copies (n + 1 when open); all but "{n}" loop or add a way
+			 * round what they repeat */
 			double copies = *c == '+' ? 2 : 1;
-			bool loop = *c == '*' || *c == '+';
+			bool exact = false;
 			bool empty = *c == '*' || *c == '?';
 			if (*c == '{') {
 				char *end;
 				double n = (double)strtol(c + 1, &end, 10), m = n;
-				if (*end == ',') {
-					loop = end[1] == '}';
-					m = loop ? n + 1 : (double)strtol(end + 1, &end, 10);
-				}
+				if (*end == ',')
+					m = end[1] == '}' ? n + 1 : (double)strtol(end + 1, &end, 10);
+				exact = *end != ',' && m == n;
 				empty = n < 1;
 				copies = m > n ? m : n;
 				if (copies < 1)
@@ -263,8 +266,8 @@ pattern_cost(const char **s, int nesting)
 			}
 			if (*c)
 				c++;
-			if (loop && lastempty)
-				all.empty_loop = true;
+			if (!exact && lastempty)
+				all.empty_repeat = true;
 			lastempty = lastempty || empty;
 			all.pieces += last * (copies - 1) + 1;
 			last *= copies;
@@ -418,7 +421,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 		 * the cost above counted on the wrong groups */
 		if (*scan == ')' && !pattern_too_costly(&cost))
 			return fail(p, p->line, _("the pattern \"%s\" is not a valid regular expression"), v);
-		if (cost.empty_loop)
+		if (cost.empty_repeat)
 			return fail(p, p->line,
 			            _("the pattern \"%s\" repeats something that can match nothing "
 			              "(like a* or a? inside a repetition): write it so that what "
