@@ -326,6 +326,17 @@ cg_total(const char *path)
 	return total;
 }
 
+/* When callgrind failed: the end of its log on stderr (the folder goes). */
+static void
+cg_failed(const char *what, const char *log)
+{
+	char cmd[PATH_MAX + 64];
+	fprintf(stderr, "bench-all: callgrind did not count %s; the end of %s:\n", what, log);
+	snprintf(cmd, sizeof cmd, "tail -n 15 '%s' >&2", log);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no log)\n");
+}
+
 /* bench-all --callgrind-search DB: run under callgrind with
  * --toggle-collect=search_page --toggle-collect=raw_walk
  * --dump-after=cg_mark, so that dump k counts word group k's keystrokes
@@ -372,8 +383,12 @@ cg_search(const char *self, const char *db, const char *dir, double *srch, doubl
 	         "--toggle-collect=raw_walk --dump-after=cg_mark --log-file='%s/cg-search.log' "
 	         "'%s' --callgrind-search '%s'",
 	         valgrind, out, dir, self, db);
-	if (system(cmd) != 0)
+	snprintf(out + strlen(out) - 4, 5, ".log");
+	if (system(cmd) != 0) {
+		cg_failed("search", out);
 		return false;
+	}
+	snprintf(out + strlen(out) - 4, 5, ".out");
 	for (size_t w = 0; w < 3 * NW; w++) {
 		char path[PATH_MAX + 16];
 		snprintf(path, sizeof path, "%s.%zu", out, w + 1);
@@ -381,8 +396,10 @@ cg_search(const char *self, const char *db, const char *dir, double *srch, doubl
 		while (keys < 6 && words[w % NW].typed[keys])
 			keys++;
 		double t = cg_total(path);
-		if (t < 0)
+		if (t < 0) {
+			fprintf(stderr, "bench-all: callgrind wrote no %s\n", path);
 			return false;
+		}
 		(w < NW ? srch : w < 2 * NW ? walk : fetch)[w % NW] = t / (keys * CG_REPS);
 	}
 	return true;
@@ -462,25 +479,31 @@ cg_typing(const char *db, const char *dir, double *lo, double *hi)
 	                "--toggle-collect=form_switch_draw", "--toggle-collect=wrefresh",
 	                "--dump-before=form_text", bin, "--db", (char *)db, NULL};
 	vt *t = vt_spawn(argv, env, 24, 80, "UTF-8");
-	if (!t || !vt_wait_text(t, "居民", 120000))
-		return -1;
-	vt_type(t, "1");
-	if (!vt_wait_text(t, "查找", 60000))
-		return -1;
-	vt_send_raw(t, KEY_F3, strlen(KEY_F3));
-	if (!vt_wait_text(t, "新建", 60000))
-		return -1;
+	bool ok = t && vt_wait_text(t, "居民", 120000);
+	if (ok) {
+		vt_type(t, "1");
+		ok = vt_wait_text(t, "查找", 60000);
+	}
+	if (ok) {
+		vt_send_raw(t, KEY_F3, strlen(KEY_F3));
+		ok = vt_wait_text(t, "新建", 60000);
+	}
 	char typed[64] = "";
-	for (int i = 0; i < 10; i++) {
+	for (int i = 0; ok && i < 10; i++) {
 		vt_type(t, name[i]);
 		strcat(typed, name[i]);
-		if (!vt_wait_text(t, typed, 60000))
-			return -1;
+		ok = vt_wait_text(t, typed, 60000);
 	}
-	vt_kill(t, SIGTERM);
-	int status;
-	vt_wait_exit(t, 60000, &status);
-	vt_free(t);
+	if (t) {
+		vt_kill(t, SIGTERM);
+		int status;
+		vt_wait_exit(t, 60000, &status);
+		vt_free(t);
+	}
+	if (!ok) {
+		cg_failed("typing", log);
+		return -1;
+	}
 	double sum = 0;
 	*lo = 1e300;
 	*hi = 0;
@@ -488,8 +511,10 @@ cg_typing(const char *db, const char *dir, double *lo, double *hi)
 		char path[PATH_MAX + 16];
 		snprintf(path, sizeof path, "%s.%d", out, k);
 		double v = cg_total(path);
-		if (v < 0)
+		if (v < 0) {
+			cg_failed("typing", log);
 			return -1;
+		}
 		sum += v;
 		if (v < *lo)
 			*lo = v;
@@ -825,8 +850,8 @@ main(int argc, char **argv)
 		    "- | - | counted | yes |\n",
 		    cg_lo, cg_hi, cg_t);
 	else if (have_cg)
-		row("| instructions per keystroke typing into a form field (callgrind) | failed: see "
-		    "cg-typing.log | | | counted | no |\n");
+		row("| instructions per keystroke typing into a form field (callgrind) | failed (its log "
+		    "above, on stderr) | | | counted | no |\n");
 	for (size_t w = 0; have_cg && w < NW; w++) {
 		char typed[64] = "";
 		for (int k = 0; k < 6 && words[w].typed[k]; k++)
@@ -838,8 +863,8 @@ main(int argc, char **argv)
 			    "%.1fx) | %.1f | counted | yes |\n",
 			    words[w].by, typed, cg_s[w], cg_w[w], cg_g[w], cg_s[w] / cg_g[w], cg_s[w] / cg_w[w]);
 		else if (w == 0)
-			row("| instructions per keystroke, search (callgrind) | failed: see cg-search.log | | | "
-			    "counted | no |\n");
+			row("| instructions per keystroke, search (callgrind) | failed (its log above, on "
+			    "stderr) | | | counted | no |\n");
 	}
 	row("\nWhere the database's bytes go (per resident): records %.0f (%zu entries; encoded %.0f), "
 	    "indexes %.0f (%zu entries), audit trail %.0f (%zu entries); home screen drawn in %zu bytes.\n",
