@@ -1,9 +1,13 @@
 /* bench/all.c: every figure of issue 7 beside its reference, measured in
  * the same run (the machine is shared and noisy: the ratio is what
  * counts), printed as a Markdown table.  Usage: bench-all [N] [OUT.md]
- * (make bench-all: N from BENCH_N, default 100,000; OUT bench/RESULTS.md).
- * Needs bench-gen and bench-bare beside it and src/shegong above it;
- * forms from $SHEGONG_FORMSDIR, catalogues from $SHEGONG_LOCALEDIR. */
+ * (make bench-all: N from BENCH_N, default 100,000; OUT bench/RESULTS.md,
+ * whose hand-written notes after the NOTES line are kept).  Needs
+ * bench-gen and bench-bare beside it and src/shegong above it; forms from
+ * $SHEGONG_FORMSDIR, catalogues from $SHEGONG_LOCALEDIR.  Instructions
+ * per keystroke are counted by valgrind's callgrind when it is installed:
+ * search in this program run again under it (bench-all --callgrind-search
+ * DB OUT), typing in the full-screen program under it in the pty. */
 #include "config.h"
 
 #include <lmdb.h>
@@ -15,6 +19,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/utsname.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +35,8 @@
 
 #define PAGE 17
 #define KEY_F3 "\033OR"
+/* what bench-all writes ends before this line of OUT.md; the rest is kept */
+#define NOTES "<!-- notes: written by hand, kept by bench-all -->"
 
 static double
 now_us(void)
@@ -119,68 +126,15 @@ scan_one(const record *r, void *ctx)
 		s->value_bytes += strlen(r->fields[i].value);
 	return 0;
 }
+struct scan_kind {
+	int kind;
+	struct scan *s;
+};
 static int
 scan_txn(store_txn *t, void *ctx)
 {
-	return store_scan(t, REC_RESIDENT, NULL, scan_one, ctx);
-}
-
-/* the needs file: ID number, service, channel, urgency, date, description */
-struct needs {
-	FILE *f;
-	size_t made, lines;
-	bool eof;
-};
-static int
-first_id(const rec_id *id, const char *value, void *ctx)
-{
-	(void)value;
-	*(rec_id *)ctx = *id;
-	return 1;
-}
-static int
-needs_txn(store_txn *t, void *ctx)
-{
-	struct needs *nd = ctx;
-	long start = ftell(nd->f);
-	size_t made = 0, lines = 0;
-	char line[1024];
-	for (int k = 0; k < 5000 && fgets(line, sizeof line, nd->f); k++) {
-		lines++;
-		char *fl[6], *p = line;
-		for (int i = 0; i < 6; i++)
-			fl[i] = strsep(&p, "\t\n");
-		if (!fl[5])
-			continue;
-		rec_id rid;
-		record *res = NULL;
-		if (store_find(t, IDX_IDNUM, REC_RESIDENT, fl[0], first_id, &rid) != 1 ||
-		    store_get(t, &rid, &res) != STORE_OK)
-			continue;
-		char idt[64];
-		record *r = record_new(REC_NEED);
-		record_set(r, "who", "resident");
-		record_set(r, "resident", rec_id_format(&rid, idt));
-		record_set(r, "village", record_get(res, "village"));
-		record_set(r, "service", fl[1]);
-		record_set(r, "channel", fl[2]);
-		record_set(r, "urgency", fl[3]);
-		record_set(r, "date", fl[4]);
-		record_set(r, "description", fl[5]);
-		record_set(r, "status", "open");
-		store_put(t, r);
-		record_free(r);
-		record_free(res);
-		made++;
-	}
-	if (store_txn_error(t))
-		fseek(nd->f, start, SEEK_SET);   /* run again after the map grew */
-	else {
-		nd->made += made;
-		nd->lines += lines;
-		nd->eof = lines == 0;
-	}
-	return store_txn_error(t);
+	struct scan_kind *k = ctx;
+	return store_scan(t, k->kind, NULL, scan_one, k->s);
 }
 
 static int saves;
@@ -226,6 +180,45 @@ dbi_bytes(MDB_txn *txn, const char *name, size_t *entries)
 	return (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) * (size_t)s.ms_psize;
 }
 
+/* The import's reference: the records of kind in st, encoded, put raw
+ * into a fresh LMDB (dir) in one transaction; its seconds.  *n records,
+ * *value_bytes the UTF-8 bytes of their values, *enc_bytes of their
+ * encodings. */
+static double
+raw_puts(store *st, int kind, const char *dir, size_t *n, size_t *value_bytes, size_t *enc_bytes)
+{
+	struct scan sc = {0};
+	struct scan_kind sk = {kind, &sc};
+	int rc;
+	if ((rc = store_read(st, scan_txn, &sk)))
+		die("scan", rc);
+	mkdir(dir, 0700);
+	MDB_env *raw = raw_open(dir, 0);
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	double r0 = now_us();
+	mdb_txn_begin(raw, NULL, 0, &txn);
+	mdb_dbi_open(txn, "rec", MDB_CREATE, &dbi);
+	for (size_t i = 0; i < sc.n; i++) {
+		MDB_val k = {REC_KEYLEN, sc.e[i].key}, v = {sc.e[i].len, sc.e[i].val};
+		if ((rc = mdb_put(txn, dbi, &k, &v, 0)))
+			die("raw put", rc);
+	}
+	if ((rc = mdb_txn_commit(txn)))
+		die("raw commit", rc);
+	double dt = (now_us() - r0) / 1e6;
+	mdb_env_close(raw);
+	*n = sc.n;
+	*value_bytes = sc.value_bytes;
+	*enc_bytes = 0;
+	for (size_t i = 0; i < sc.n; i++) {
+		*enc_bytes += sc.e[i].len;
+		free(sc.e[i].val);
+	}
+	free(sc.e);
+	return dt;
+}
+
 /* --- the queries, keystroke by keystroke ------------------------------------------- */
 static const struct {
 	const char *typed[6];
@@ -239,12 +232,183 @@ static const struct {
 	{{"5104", "510421", "51042119", "5104211950"}, IDX_IDNUM, "ID number prefix"},
 };
 #define NW (sizeof words / sizeof *words)
-enum { REPS = 200 };
-static double s_t[NW][6][REPS], r_t[NW][6][REPS];
+enum { REPS = 200, CG_REPS = 10 };
+static double s_t[NW][6][REPS], r_t[NW][6][REPS], g_t[NW][6][REPS];
+
+/* One keystroke of search as the list screen does it: a page of 17 rows,
+ * records fetched and decoded. */
+static void
+search_once(store *st, const char *typed)
+{
+	record *pg[PAGE];
+	size_t got = 0;
+	struct search_query q = {REC_RESIDENT, typed, NULL, NULL};
+	struct search_pos pos;
+	memset(&pos, 0, sizeof pos);
+	int rc = search_page(st, &q, &pos, pg, PAGE, &got);
+	if (rc)
+		die("search", rc);
+	for (size_t i = 0; i < got; i++)
+		record_free(pg[i]);
+}
+
+/* The reference: a raw cursor from idx(1) kind(1) prefix over the same
+ * index entries, 17 read (keys and values), in its own read transaction;
+ * with fetch, each entry's record is also read from rec (mdb_get, not
+ * decoded): the second reference, what a page costs LMDB alone.
+ * Not inlined: callgrind counts it by name. */
+__attribute__((noinline)) static size_t
+raw_walk(MDB_env *raw, int idx, const char *typed, bool fetch)
+{
+	unsigned char kb[512];
+	size_t pl = strlen(typed);
+	kb[0] = (unsigned char)idx;
+	kb[1] = REC_RESIDENT;
+	memcpy(kb + 2, typed, pl);
+	MDB_txn *txn;
+	MDB_dbi dbi, rec = 0;
+	MDB_cursor *cur;
+	mdb_txn_begin(raw, NULL, MDB_RDONLY, &txn);
+	mdb_dbi_open(txn, "idx", 0, &dbi);
+	if (fetch)
+		mdb_dbi_open(txn, "rec", 0, &rec);
+	mdb_cursor_open(txn, dbi, &cur);
+	MDB_val key = {pl + 2, kb}, data, val;
+	int got = 0, rc;
+	size_t sum = 0;
+	for (rc = mdb_cursor_get(cur, &key, &data, MDB_SET_RANGE);
+	     rc == 0 && got < PAGE && key.mv_size >= pl + 2 && !memcmp(key.mv_data, kb, pl + 2);
+	     rc = mdb_cursor_get(cur, &key, &data, MDB_NEXT), got++) {
+		sum += ((unsigned char *)data.mv_data)[0];
+		if (fetch && mdb_get(txn, rec, &data, &val) == 0)
+			sum += val.mv_size;
+	}
+	mdb_cursor_close(cur);
+	mdb_txn_abort(txn);
+	return sum;
+}
+
+/* --- callgrind ---------------------------------------------------------------------- */
+static char valgrind[PATH_MAX];
+
+/* valgrind's path, or false when it is not installed */
+static bool
+find_valgrind(void)
+{
+	FILE *p = popen("command -v valgrind 2>/dev/null", "r");
+	if (!p)
+		return false;
+	bool ok = fgets(valgrind, sizeof valgrind, p) != NULL;
+	pclose(p);
+	valgrind[strcspn(valgrind, "\n")] = '\0';
+	return ok && valgrind[0] == '/';
+}
+
+/* callgrind dumps its counts after each call of this (--dump-after) */
+__attribute__((noinline)) static void
+cg_mark(void)
+{
+	__asm__ volatile("");
+}
+
+/* The instructions one callgrind output file counted ("totals:"), or -1. */
+static double
+cg_total(const char *path)
+{
+	FILE *f = fopen(path, "r");
+	char line[512];
+	double total = -1, v;
+	while (f && fgets(line, sizeof line, f))
+		if (sscanf(line, "totals: %lf", &v) == 1 || (total < 0 && sscanf(line, "summary: %lf", &v) == 1))
+			total = v;
+	if (f)
+		fclose(f);
+	return total;
+}
+
+/* When callgrind failed: the end of its log on stderr (the folder goes). */
+static void
+cg_failed(const char *what, const char *log)
+{
+	char cmd[PATH_MAX + 64];
+	fprintf(stderr, "bench-all: callgrind did not count %s; the end of %s:\n", what, log);
+	snprintf(cmd, sizeof cmd, "tail -n 15 '%s' >&2", log);
+	if (system(cmd) != 0)
+		fprintf(stderr, "(no log)\n");
+}
+
+/* bench-all --callgrind-search DB: run under callgrind with
+ * --toggle-collect=search_page --toggle-collect=raw_walk
+ * --dump-after=cg_mark, so that dump k counts word group k's keystrokes
+ * (CG_REPS each) in search_page, dump NW + k the raw cursor's and dump
+ * 2 NW + k the raw cursor's with the records fetched. */
+static int
+callgrind_search(const char *db)
+{
+	store *st;
+	int rc = store_open(&st, db, 0);
+	if (rc)
+		die("open", rc);
+	for (size_t w = 0; w < NW; w++) {
+		for (int k = 0; k < 6 && words[w].typed[k]; k++)
+			for (int r = 0; r < CG_REPS; r++)
+				search_once(st, words[w].typed[k]);
+		cg_mark();
+	}
+	store_close(st);
+	MDB_env *raw = raw_open(db, MDB_RDONLY);
+	size_t sum = 0;
+	for (int fetch = 0; fetch < 2; fetch++)
+		for (size_t w = 0; w < NW; w++) {
+			for (int k = 0; k < 6 && words[w].typed[k]; k++)
+				for (int r = 0; r < CG_REPS; r++)
+					sum += raw_walk(raw, words[w].idx, words[w].typed[k], fetch);
+			cg_mark();
+		}
+	mdb_env_close(raw);
+	return sum == (size_t)-1;
+}
+
+/* Instructions per keystroke of search, by word group, of the raw
+ * cursor and of the raw cursor fetching the records: false when
+ * callgrind did not run. */
+static bool
+cg_search(const char *self, const char *db, const char *dir, double *srch, double *walk,
+          double *fetch)
+{
+	char cmd[6 * PATH_MAX], out[PATH_MAX];
+	snprintf(out, sizeof out, "%s/cg-search.out", dir);
+	snprintf(cmd, sizeof cmd,
+	         "'%s' --tool=callgrind --callgrind-out-file='%s' --toggle-collect=search_page "
+	         "--toggle-collect=raw_walk --dump-after=cg_mark --log-file='%s/cg-search.log' "
+	         "'%s' --callgrind-search '%s'",
+	         valgrind, out, dir, self, db);
+	snprintf(out + strlen(out) - 4, 5, ".log");
+	if (system(cmd) != 0) {
+		cg_failed("search", out);
+		return false;
+	}
+	snprintf(out + strlen(out) - 4, 5, ".out");
+	for (size_t w = 0; w < 3 * NW; w++) {
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s.%zu", out, w + 1);
+		int keys = 0;
+		while (keys < 6 && words[w % NW].typed[keys])
+			keys++;
+		double t = cg_total(path);
+		if (t < 0) {
+			fprintf(stderr, "bench-all: callgrind wrote no %s\n", path);
+			return false;
+		}
+		(w < NW ? srch : w < 2 * NW ? walk : fetch)[w % NW] = t / (keys * CG_REPS);
+	}
+	return true;
+}
 
 /* --- the pty ----------------------------------------------------------------------- */
 static char bin[PATH_MAX], bare[PATH_MAX], gen[PATH_MAX], menu[PATH_MAX];
 static char *const env[] = {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL};
+static const char *const name[] = {"司", "马", "诸", "葛", "欧", "阳", "上", "官", "建", "国"};
 
 /* the peak RSS (kB) of our one child, from /proc */
 static long
@@ -298,16 +462,126 @@ start_once(char *const argv[], long *hwm)
 	return dt;
 }
 
+/* The full-screen program under callgrind, counting the text handler of
+ * the form (form_text), the form drawn again (form_switch_draw) and
+ * ncurses' update of the terminal (wrefresh), dumped before each key
+ * reaches form_text: dumps 2 to 10 are keys 1 to 9, each with its
+ * redraw.  Instructions per key (mean of the 9), or -1. */
+static double
+cg_typing(const char *db, const char *dir, double *lo, double *hi)
+{
+	char out[PATH_MAX], log[PATH_MAX], o1[PATH_MAX + 32], o2[PATH_MAX + 32];
+	snprintf(out, sizeof out, "%s/cg-typing.out", dir);
+	snprintf(log, sizeof log, "%s/cg-typing.log", dir);
+	snprintf(o1, sizeof o1, "--callgrind-out-file=%s", out);
+	snprintf(o2, sizeof o2, "--log-file=%s", log);
+	char *argv[] = {valgrind, "--tool=callgrind", o1, o2, "--toggle-collect=form_text",
+	                "--toggle-collect=form_switch_draw", "--toggle-collect=wrefresh",
+	                "--dump-before=form_text", bin, "--db", (char *)db, NULL};
+	vt *t = vt_spawn(argv, env, 24, 80, "UTF-8");
+	bool ok = t && vt_wait_text(t, "居民", 120000);
+	if (ok) {
+		vt_type(t, "1");
+		ok = vt_wait_text(t, "查找", 60000);
+	}
+	if (ok) {
+		vt_send_raw(t, KEY_F3, strlen(KEY_F3));
+		ok = vt_wait_text(t, "新建", 60000);
+	}
+	char typed[64] = "";
+	for (int i = 0; ok && i < 10; i++) {
+		vt_type(t, name[i]);
+		strcat(typed, name[i]);
+		ok = vt_wait_text(t, typed, 60000);
+	}
+	if (t) {
+		vt_kill(t, SIGTERM);
+		int status;
+		vt_wait_exit(t, 60000, &status);
+		vt_free(t);
+	}
+	if (!ok) {
+		cg_failed("typing", log);
+		return -1;
+	}
+	double sum = 0;
+	*lo = 1e300;
+	*hi = 0;
+	for (int k = 2; k <= 10; k++) {
+		char path[PATH_MAX + 16];
+		snprintf(path, sizeof path, "%s.%d", out, k);
+		double v = cg_total(path);
+		if (v < 0) {
+			cg_failed("typing", log);
+			return -1;
+		}
+		sum += v;
+		if (v < *lo)
+			*lo = v;
+		if (v > *hi)
+			*hi = v;
+	}
+	return sum / 9;
+}
+
+/* OUT.md's hand-written notes (from the NOTES line), or "" */
+static char *
+kept_notes(const char *out)
+{
+	FILE *f = fopen(out, "r");
+	char *all = NULL;
+	size_t len = 0;
+	if (f) {
+		char buf[65536];
+		size_t n;
+		while ((n = fread(buf, 1, sizeof buf, f)) > 0) {
+			char *p = realloc(all, len + n + 1);
+			if (!p)
+				break;
+			all = p;
+			memcpy(all + len, buf, n);
+			len += n;
+			all[len] = '\0';
+		}
+		fclose(f);
+	}
+	char *notes = all ? strstr(all, NOTES) : NULL;
+	char *kept = strdup(notes ? notes : NOTES "\n");
+	free(all);
+	return kept;
+}
+
+static double
+import_one(store *st, const char *path, struct import_opts *o, size_t want, const char *what)
+{
+	struct import_result res;
+	char msg[1024];
+	printf("importing %s ...\n", what);
+	double i0 = now_us();
+	int rc = import_file(st, path, o, &res, msg, sizeof msg);
+	double dt = (now_us() - i0) / 1e6;
+	if (rc != IMPORT_OK || (want && res.imported != want) || res.bad) {
+		fprintf(stderr, "import %s: %d %s (%zu imported, %zu bad)\n", what, rc, msg, res.imported,
+		        res.bad);
+		exit(1);
+	}
+	printf("  %zu in %.1f s\n", res.imported, dt);
+	return dt;
+}
+
 int
 main(int argc, char **argv)
 {
+	if (argc == 3 && strcmp(argv[1], "--callgrind-search") == 0)
+		return callgrind_search(argv[2]);
 	long n = argc > 1 ? atol(argv[1]) : 100000;
 	if (n <= 0)
 		n = 100000;
 	const char *out = argc > 2 ? argv[2] : "bench/RESULTS.md";
-	char self[PATH_MAX - 64];
-	ssize_t sl = readlink("/proc/self/exe", self, sizeof self - 1);
-	self[sl > 0 ? sl : 0] = '\0';
+	char selfexe[PATH_MAX - 64], self[PATH_MAX - 64];
+	ssize_t sl = readlink("/proc/self/exe", selfexe, sizeof selfexe - 1);
+	selfexe[sl > 0 ? sl : 0] = '\0';
+	memcpy(self, selfexe, sizeof self);
 	*strrchr(self, '/') = '\0';   /* .../bench */
 	snprintf(bin, sizeof bin, "%s/../src/shegong", self);
 	snprintf(bare, sizeof bare, "%s/bench-bare", self);
@@ -320,24 +594,32 @@ main(int argc, char **argv)
 		fprintf(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
 		return 1;
 	}
+	const struct form *care = formset_find(fs, "service_care");
+	if (!care) {
+		fprintf(stderr, "bench-all: no service_care form\n");
+		return 1;
+	}
 	char dir[] = "/tmp/bench-all-XXXXXX";
 	if (!mkdtemp(dir))
 		return 1;
-	char csv[300], tsv[300], db[300], rawdir[300], cmd[PATH_MAX + 1000];
+	char csv[300], ncsv[300], scsv[300], db[300], rawdir[300], cmd[PATH_MAX + 1000];
 	snprintf(csv, sizeof csv, "%s/residents.csv", dir);
-	snprintf(tsv, sizeof tsv, "%s/needs.tsv", dir);
+	snprintf(ncsv, sizeof ncsv, "%s/needs.csv", dir);
+	snprintf(scsv, sizeof scsv, "%s/services.csv", dir);
 	snprintf(db, sizeof db, "%s/db", dir);
-	snprintf(rawdir, sizeof rawdir, "%s/raw", dir);
 	snprintf(menu, sizeof menu, "%s/home.txt", dir);
 
 	printf("generating %ld residents ...\n", n);
-	snprintf(cmd, sizeof cmd, "'%s' %ld '%s' '%s'", gen, n, csv, tsv);
+	snprintf(cmd, sizeof cmd, "'%s' %ld '%s' '%s' '%s'", gen, n, csv, ncsv, scsv);
 	double g0 = now_us();
 	if (system(cmd) != 0)
 		return 1;
-	struct stat sb;
+	struct stat sb, sn, ss;
 	stat(csv, &sb);
-	printf("  %.1f s, %.1f MB of GB18030 CSV\n", (now_us() - g0) / 1e6, sb.st_size / 1e6);
+	stat(ncsv, &sn);
+	stat(scsv, &ss);
+	printf("  %.1f s, %.1f + %.1f + %.1f MB of GB18030 CSV\n", (now_us() - g0) / 1e6, sb.st_size / 1e6,
+	       sn.st_size / 1e6, ss.st_size / 1e6);
 
 	/* 1. import, beside raw puts of the same encoded records in one transaction */
 	store *st;
@@ -348,46 +630,16 @@ main(int argc, char **argv)
 	store_set_user(st, login);
 	struct form_env fenv = {login, NULL, "2026-03-15", false};
 	struct import_opts o = {.kind = REC_RESIDENT, .fs = fs, .env = &fenv};
-	struct import_result res;
-	char msg[1024];
-	printf("importing ...\n");
-	double i0 = now_us();
-	rc = import_file(st, csv, &o, &res, msg, sizeof msg);
-	double imp_s = (now_us() - i0) / 1e6;
-	if (rc != IMPORT_OK || res.imported != (size_t)n) {
-		fprintf(stderr, "import: %d %s (%zu imported, %zu bad)\n", rc, msg, res.imported, res.bad);
-		return 1;
-	}
-	struct scan sc = {0};
-	if ((rc = store_read(st, scan_txn, &sc)))
-		die("scan", rc);
+	double imp_s = import_one(st, csv, &o, (size_t)n, "the residents");
+	size_t nres, value_bytes, enc_bytes, nneed, nsvc, vb, eb;
+	snprintf(rawdir, sizeof rawdir, "%s/raw", dir);
+	double raw_s = raw_puts(st, REC_RESIDENT, rawdir, &nres, &value_bytes, &enc_bytes);
 	store_close(st);
 
-	mkdir(rawdir, 0700);
-	MDB_env *raw = raw_open(rawdir, 0);
+	/* 7. database bytes per resident (residents, their indexes, their audit entries) */
+	MDB_env *raw = raw_open(db, MDB_RDONLY);
 	MDB_txn *txn;
 	MDB_dbi dbi;
-	double r0 = now_us();
-	mdb_txn_begin(raw, NULL, 0, &txn);
-	mdb_dbi_open(txn, "rec", MDB_CREATE, &dbi);
-	for (size_t i = 0; i < sc.n; i++) {
-		MDB_val k = {REC_KEYLEN, sc.e[i].key}, v = {sc.e[i].len, sc.e[i].val};
-		if ((rc = mdb_put(txn, dbi, &k, &v, 0)))
-			die("raw put", rc);
-	}
-	if ((rc = mdb_txn_commit(txn)))
-		die("raw commit", rc);
-	double raw_s = (now_us() - r0) / 1e6;
-	mdb_env_close(raw);
-	size_t enc_bytes = 0;
-	for (size_t i = 0; i < sc.n; i++) {
-		enc_bytes += sc.e[i].len;
-		free(sc.e[i].val);
-	}
-	free(sc.e);
-
-	/* 7. database bytes per resident (residents, their indexes, their audit entries) */
-	raw = raw_open(db, MDB_RDONLY);
 	mdb_txn_begin(raw, NULL, MDB_RDONLY, &txn);
 	MDB_envinfo ei;
 	MDB_stat ms;
@@ -400,18 +652,21 @@ main(int argc, char **argv)
 	mdb_txn_abort(txn);
 	mdb_env_close(raw);
 
-	/* needs: about three a resident, so that the database is a working one */
+	/* the needs (each finding its resident by ID number) and the care
+	 * services from their files, so that the database is a working one */
 	if ((rc = store_open(&st, db, 0)))
 		die("open", rc);
 	audit_attach(st);
 	store_set_user(st, login);
-	struct needs nd = {fopen(tsv, "r"), 0, 0, false};
-	printf("saving the needs ...\n");
-	double n0 = now_us();
-	while (nd.f && !nd.eof)
-		if ((rc = store_write(st, needs_txn, &nd)))
-			die("needs", rc);
-	printf("  %zu needs in %.1f s\n", nd.made, (now_us() - n0) / 1e6);
+	o.kind = REC_NEED;
+	double need_s = import_one(st, ncsv, &o, 0, "the needs");
+	snprintf(rawdir, sizeof rawdir, "%s/raw-need", dir);
+	double need_raw = raw_puts(st, REC_NEED, rawdir, &nneed, &vb, &eb);
+	o.kind = REC_SERVICE;
+	o.form = care;
+	double svc_s = import_one(st, scsv, &o, 0, "the services");
+	snprintf(rawdir, sizeof rawdir, "%s/raw-service", dir);
+	double svc_raw = raw_puts(st, REC_SERVICE, rawdir, &nsvc, &vb, &eb);
 
 	/* 4. one record saved with the disk sync, beside one raw put and commit */
 	enum { SAVES = 40 };
@@ -428,17 +683,9 @@ main(int argc, char **argv)
 	for (size_t w = 0; w < NW; w++)
 		for (int k = 0; k < 6 && words[w].typed[k]; k++)
 			for (int r = 0; r < REPS; r++) {
-				record *pg[PAGE];
-				size_t got = 0;
-				struct search_query q = {REC_RESIDENT, words[w].typed[k], NULL, NULL};
-				struct search_pos pos;
-				memset(&pos, 0, sizeof pos);
 				double a = now_us();
-				if ((rc = search_page(st, &q, &pos, pg, PAGE, &got)))
-					die("search", rc);
+				search_once(st, words[w].typed[k]);
 				s_t[w][k][r] = now_us() - a;
-				for (size_t i = 0; i < got; i++)
-					record_free(pg[i]);
 			}
 	store_close(st);
 
@@ -459,26 +706,12 @@ main(int argc, char **argv)
 	for (size_t w = 0; w < NW; w++)
 		for (int k = 0; k < 6 && words[w].typed[k]; k++)
 			for (int r = 0; r < REPS; r++) {
-				unsigned char kb[512];
-				size_t pl = strlen(words[w].typed[k]);
-				kb[0] = (unsigned char)words[w].idx;
-				kb[1] = REC_RESIDENT;
-				memcpy(kb + 2, words[w].typed[k], pl);
 				double a = now_us();
-				MDB_cursor *cur;
-				mdb_txn_begin(raw, NULL, MDB_RDONLY, &txn);
-				mdb_dbi_open(txn, "idx", 0, &dbi);
-				mdb_cursor_open(txn, dbi, &cur);
-				MDB_val key = {pl + 2, kb}, data;
-				int got = 0;
-				size_t sum = 0;
-				for (rc = mdb_cursor_get(cur, &key, &data, MDB_SET_RANGE);
-				     rc == 0 && got < PAGE && key.mv_size >= pl + 2 && !memcmp(key.mv_data, kb, pl + 2);
-				     rc = mdb_cursor_get(cur, &key, &data, MDB_NEXT), got++)
-					sum += ((unsigned char *)data.mv_data)[0];
-				mdb_cursor_close(cur);
-				mdb_txn_abort(txn);
+				size_t sum = raw_walk(raw, words[w].idx, words[w].typed[k], false);
 				r_t[w][k][r] = now_us() - a + (sum == (size_t)-1);
+				a = now_us();
+				sum = raw_walk(raw, words[w].idx, words[w].typed[k], true);
+				g_t[w][k][r] = now_us() - a + (sum == (size_t)-1);
 			}
 	mdb_env_close(raw);
 
@@ -519,7 +752,6 @@ main(int argc, char **argv)
 	vt_wait_text(t, "新建", 5000);
 	vt_pump(t, 500);
 	size_t form_bytes = vt_bytes_received(t) - b0;
-	const char *name[] = {"司", "马", "诸", "葛", "欧", "阳", "上", "官", "建", "国"};
 	b0 = vt_bytes_received(t);
 	for (int i = 0; i < 10; i++) {
 		vt_type(t, name[i]);
@@ -531,6 +763,18 @@ main(int argc, char **argv)
 	if (h > hwm_s)
 		hwm_s = h;
 	quit(t, "\033\033\033\033[21~");
+
+	/* 9. instructions per keystroke, counted by callgrind */
+	bool have_cg = find_valgrind();
+	double cg_s[NW], cg_w[NW], cg_g[NW], cg_t = -1, cg_lo = 0, cg_hi = 0;
+	bool cg_s_ok = false;
+	if (have_cg) {
+		printf("counting instructions with callgrind ...\n");
+		cg_s_ok = cg_search(selfexe, db, dir, cg_s, cg_w, cg_g);
+		cg_t = cg_typing(db, dir, &cg_lo, &cg_hi);
+	} else {
+		printf("valgrind is not installed: instructions per keystroke (callgrind) left out\n");
+	}
 
 	/* --- the table --------------------------------------------------------------- */
 	struct utsname u;
@@ -546,22 +790,33 @@ main(int argc, char **argv)
 	char date[64];
 	strftime(date, sizeof date, "%Y-%m-%d %H:%M %Z", localtime(&now));
 	row("Machine: %s %s %s %s; CPU %s, %ld online; %s.\n"
-	    "Residents: %ld (made by bench-gen), %zu needs beside them.\n\n",
+	    "Residents: %ld (made by bench-gen), %zu needs and %zu care services beside them "
+	    "(imported from bench-gen's GB18030 CSV files).\n\n",
 	    u.sysname, u.nodename, u.release, u.machine, cpu, sysconf(_SC_NPROCESSORS_ONLN), date, n,
-	    nd.made);
+	    nneed, nsvc);
 	row("| figure | measured | reference (same run) | ratio | target | met |\n"
 	    "| --- | --- | --- | --- | --- | --- |\n");
 	double ir = n / imp_s, rr = n / raw_s;
 	row("| import rows/s (read, checked, saved, audited) | %.0f (%.2f s) | raw LMDB puts of the same "
 	    "encoded records, one transaction: %.0f (%.2f s) | %.3f | >= 0.25 | %s |\n",
 	    ir, imp_s, rr, raw_s, ir / rr, ir / rr >= 0.25 ? "yes" : "no");
+	ir = nneed / need_s, rr = nneed / need_raw;
+	row("| import rows/s, needs (the resident found by ID number) | %.0f (%.2f s) | the same, raw: "
+	    "%.0f (%.2f s) | %.3f | >= 0.25 | %s |\n",
+	    ir, need_s, rr, need_raw, ir / rr, ir / rr >= 0.25 ? "yes" : "no");
+	ir = nsvc / svc_s, rr = nsvc / svc_raw;
+	row("| import rows/s, care services | %.0f (%.2f s) | the same, raw: %.0f (%.2f s) | %.3f | "
+	    ">= 0.25 | %s |\n",
+	    ir, svc_s, rr, svc_raw, ir / rr, ir / rr >= 0.25 ? "yes" : "no");
 	for (size_t w = 0; w < NW; w++)
 		for (int k = 0; k < 6 && words[w].typed[k]; k++) {
 			double sm = pct(s_t[w][k], REPS, 50), sp = pct(s_t[w][k], REPS, 99);
 			double rm = pct(r_t[w][k], REPS, 50), rp = pct(r_t[w][k], REPS, 99);
+			double gm = pct(g_t[w][k], REPS, 50), gp = pct(g_t[w][k], REPS, 99);
 			row("| search, %s, typed \"%s\": median / p99 | %.0f / %.0f µs | raw cursor over the same "
-			    "index entries: %.0f / %.0f µs | %.1f | within 3x; p99 < 10 ms | %s |\n",
-			    words[w].by, words[w].typed[k], sm, sp, rm, rp, sm / rm,
+			    "index entries: %.0f / %.0f µs (with the records mdb_get: %.0f / %.0f µs, %.1fx) | "
+			    "%.1f | within 3x; p99 < 10 ms | %s |\n",
+			    words[w].by, words[w].typed[k], sm, sp, rm, rp, gm, gp, sm / gm, sm / rm,
 			    sm / rm <= 3 && sp < 10000 ? "yes" : sp < 10000 ? "p99 yes, ratio no" : "no");
 		}
 	double ssm = pct(st_s, STARTS, 50), sbm = pct(st_b, STARTS, 50);
@@ -578,7 +833,7 @@ main(int argc, char **argv)
 	    typed_bytes <= 120 ? "yes" : "no");
 	row("| bytes to paint a form screen at 80x24 (F3 in the list) | %zu | 2,880 | %.2f | under | %s |\n",
 	    form_bytes, form_bytes / 2880.0, form_bytes < 2880 ? "yes" : "no");
-	double bpr = (double)used / n, vpr = (double)sc.value_bytes / n;
+	double bpr = (double)used / n, vpr = (double)value_bytes / n;
 	row("| database bytes per resident (pages in use / residents, before the needs) | %.0f | UTF-8 "
 	    "bytes of its field values: %.0f | %.2f | within 3x | %s |\n",
 	    bpr, vpr, bpr / vpr, bpr / vpr <= 3 ? "yes" : "no");
@@ -586,17 +841,44 @@ main(int argc, char **argv)
 	    "%.1f MB | +%.1f MB | < 16 MB more | %s |\n",
 	    hwm_s / 1024.0, hwm_b / 1024.0, (hwm_s - hwm_b) / 1024.0,
 	    hwm_s >= 0 && hwm_b >= 0 && hwm_s - hwm_b < 16 * 1024 ? "yes" : "no");
+	if (!have_cg)
+		row("| instructions per keystroke (callgrind) | left out: valgrind is not installed | | | "
+		    "counted | no |\n");
+	if (have_cg && cg_t >= 0)
+		row("| instructions per keystroke typing into a form field: the key handled, the form drawn "
+		    "again, ncurses' update (callgrind; mean of keys 2-10, least %.0f, most %.0f) | %.0f | "
+		    "- | - | counted | yes |\n",
+		    cg_lo, cg_hi, cg_t);
+	else if (have_cg)
+		row("| instructions per keystroke typing into a form field (callgrind) | failed (its log "
+		    "above, on stderr) | | | counted | no |\n");
+	for (size_t w = 0; have_cg && w < NW; w++) {
+		char typed[64] = "";
+		for (int k = 0; k < 6 && words[w].typed[k]; k++)
+			snprintf(typed + strlen(typed), sizeof typed - strlen(typed), "%s%s", k ? ", " : "",
+			         words[w].typed[k]);
+		if (cg_s_ok)
+			row("| instructions per keystroke, search, %s (%s; search_page, 17 rows; callgrind) | "
+			    "%.0f | raw cursor over the same index entries: %.0f (with the records mdb_get: %.0f, "
+			    "%.1fx) | %.1f | counted | yes |\n",
+			    words[w].by, typed, cg_s[w], cg_w[w], cg_g[w], cg_s[w] / cg_g[w], cg_s[w] / cg_w[w]);
+		else if (w == 0)
+			row("| instructions per keystroke, search (callgrind) | failed (its log above, on "
+			    "stderr) | | | counted | no |\n");
+	}
 	row("\nWhere the database's bytes go (per resident): records %.0f (%zu entries; encoded %.0f), "
 	    "indexes %.0f (%zu entries), audit trail %.0f (%zu entries); home screen drawn in %zu bytes.\n",
 	    (double)brec / n, nrec, (double)enc_bytes / n, (double)bidx / n, nidx, (double)baud / n, naud,
 	    home_bytes);
+	char *notes = kept_notes(out);
 	FILE *of = fopen(out, "w");
 	if (of) {
 		fprintf(of, "# Benchmark results\n\nWritten by `make bench-all` (bench/all.c); see "
-		            "bench/README.md for how to read it.\n\n%s", table);
+		            "bench/README.md for how to read it.\n\n%s\n%s", table, notes);
 		fclose(of);
 		printf("\nwritten to %s\n", out);
 	}
+	free(notes);
 	formset_free(fs);
 	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
 	return system(cmd) == 0 ? 0 : 1;

@@ -164,35 +164,61 @@ parse_range(struct parser *p, const char *v, double *lo, double *hi)
  * repetitions stacked or nested multiply ("x++++" doubles each time;
  * "((x{99}){99}){99}" is a million x's), and its closures over
  * repetitions of repetitions ("x****", "((x)*)*") grow as the fourth power
- * of their depth: a few lines of a form file could take gigabytes or
- * hours when the program starts.  pieces is counted up to
- * PATTERN_MAX_PIECES, depth is the deepest repetition of a repetition;
- * *s is left after what was read. */
-#define PATTERN_MAX_PIECES 4096.0
+ * of their depth.  Worst of all is a loop ("*", "+", "{n,}") over
+ * something that can match nothing ("(a*)*", "a?+", "(a|)*", "a*+++++",
+ * "(a*){2000,}"): calc_eclosure keeps no closure it found incomplete on a
+ * cycle of empty moves, so it walks every path through the nested empty
+ * loops again, exponentially ("a*++++" 10 ms, "a*+++++" 13 s); an
+ * optional one ("?", "{0,m}", "{n,m}") over such a thing doubles the
+ * empty paths at each level ("a??????{99}" 2.7 s).  Only "{n}" (n copies
+ * in a row) is left to what can match nothing.  And
+ * pieces that may match nothing in a row keep closures that grow as the
+ * square of their number, for as long as the pattern is compiled
+ * ("[a-z]{0,4000}" and "a*{4000}": 255 MB; 1000 of them 18 MB).  A few
+ * lines of a form file could take gigabytes or hours when the program
+ * starts.  pieces is counted up to PATTERN_MAX_PIECES, depth is the
+ * deepest repetition of a repetition, empty whether what was read can
+ * match the empty string, empty_repeat whether it repeats (other than
+ * "{n}") something that can; *s is left after what was read (at a ')'
+ * that ends a group, or at the end). */
+#define PATTERN_MAX_PIECES 1024.0
 #define PATTERN_MAX_DEPTH 8
 
 struct pattern_cost {
 	double pieces;
 	int depth;
+	bool empty;
+	bool empty_repeat;
 };
+
+static bool
+pattern_too_costly(const struct pattern_cost *c)
+{
+	return c->pieces > PATTERN_MAX_PIECES || c->depth > PATTERN_MAX_DEPTH || c->empty_repeat;
+}
 
 static struct pattern_cost
 pattern_cost(const char **s, int nesting)
 {
-	struct pattern_cost all = {0, 0};
-	double last = 0;
+	struct pattern_cost all = {0, 0, false, false};
+	double last = 0;      /* pieces of the last item (what a repetition repeats) */
 	int lastdepth = 0;
+	bool before = true;   /* the items of this alternative before the last match empty */
+	bool lastempty = true;
 	const char *c = *s;
-	while (*c && *c != ')' && all.pieces <= PATTERN_MAX_PIECES && all.depth <= PATTERN_MAX_DEPTH) {
+	while (*c && *c != ')' && !pattern_too_costly(&all)) {
 		double item = 1;
 		int itemdepth = 0;
+		bool itemempty = false;
 		if (*c == '(') {
 			c++;
-			struct pattern_cost in = {PATTERN_MAX_PIECES + 1, 0};
+			struct pattern_cost in = {PATTERN_MAX_PIECES + 1, 0, false, false};
 			if (nesting < 64)
 				in = pattern_cost(&c, nesting + 1);
 			item = in.pieces;
 			itemdepth = in.depth;
+			itemempty = in.empty;
+			all.empty_repeat |= in.empty_repeat;
 			if (all.depth < in.depth)
 				all.depth = in.depth;
 			if (*c == ')')
@@ -220,13 +246,18 @@ pattern_cost(const char **s, int nesting)
 				c++;
 		} else if (*c == '+' || *c == '*' || *c == '?' || *c == '{') {
 			/* a repetition of the last item: x+ is xx*, x{n,m} max(n, m)
-			 * copies (n + 1 when open) */
+			 * copies (n + 1 when open); all but "{n}" loop or add a way
+			 * round what they repeat */
 			double copies = *c == '+' ? 2 : 1;
+			bool exact = false;
+			bool empty = *c == '*' || *c == '?';
 			if (*c == '{') {
 				char *end;
 				double n = (double)strtol(c + 1, &end, 10), m = n;
 				if (*end == ',')
 					m = end[1] == '}' ? n + 1 : (double)strtol(end + 1, &end, 10);
+				exact = *end != ',' && m == n;
+				empty = n < 1;
 				copies = m > n ? m : n;
 				if (copies < 1)
 					copies = 1;
@@ -235,6 +266,9 @@ pattern_cost(const char **s, int nesting)
 			}
 			if (*c)
 				c++;
+			if (!exact && lastempty)
+				all.empty_repeat = true;
+			lastempty = lastempty || empty;
 			all.pieces += last * (copies - 1) + 1;
 			last *= copies;
 			lastdepth++;
@@ -243,18 +277,31 @@ pattern_cost(const char **s, int nesting)
 			continue;
 		} else if (*c == '|') {
 			c++;
+			all.empty |= before && lastempty;
 			last = 0;
 			lastdepth = 0;
+			before = lastempty = true;
 			continue;
+		} else if (*c == '^' || *c == '$') {
+			/* anchors take no character */
+			itemempty = true;
+			c++;
 		} else {
-			if (*c == '\\' && c[1])
+			/* \b \B \< \> \` \' are anchors, \1 a back reference that
+			 * may be empty; any other \x is one character */
+			if (*c == '\\' && c[1]) {
 				c++;
+				itemempty = strchr("bB<>`'123456789", *c) != NULL;
+			}
 			c++;
 		}
+		before = before && lastempty;
 		all.pieces += item;
 		last = item;
 		lastdepth = itemdepth;
+		lastempty = itemempty;
 	}
+	all.empty |= before && lastempty;
 	*s = c;
 	return all;
 }
@@ -368,16 +415,18 @@ field_prop(struct parser *p, const char *key, const char *v)
 			fd->has_re = false;
 		}
 		const char *scan = v;
-		struct pattern_cost cost = {0, 0};
-		while (*scan && cost.pieces <= PATTERN_MAX_PIECES && cost.depth <= PATTERN_MAX_DEPTH) {
-			struct pattern_cost part = pattern_cost(&scan, 0);
-			cost.pieces += part.pieces;
-			if (cost.depth < part.depth)
-				cost.depth = part.depth;
-			if (*scan == ')')
-				scan++;  /* a stray ')': regcomp says what is wrong with it */
-		}
-		if (cost.pieces > PATTERN_MAX_PIECES || cost.depth > PATTERN_MAX_DEPTH)
+		struct pattern_cost cost = pattern_cost(&scan, 0);
+		/* a ')' that closes no '(' would close the "^(" put around the
+		 * pattern below: the rest would be outside it, unanchored, and
+		 * the cost above counted on the wrong groups */
+		if (*scan == ')' && !pattern_too_costly(&cost))
+			return fail(p, p->line, _("the pattern \"%s\" is not a valid regular expression"), v);
+		if (cost.empty_repeat)
+			return fail(p, p->line,
+			            _("the pattern \"%s\" repeats something that can match nothing "
+			              "(like a* or a? inside a repetition): write it so that what "
+			              "repeats takes at least one character"), v);
+		if (pattern_too_costly(&cost))
 			return fail(p, p->line,
 			            _("the pattern \"%s\" repeats too much (repetitions inside "
 			              "repetitions): write it more simply"), v);

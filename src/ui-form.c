@@ -222,9 +222,17 @@ form_draw(struct ui *u, struct screen *s)
 			snprintf(label, sizeof label, "  %s", fs->extra[row]);
 		ui_text(2 + i, 1, labw, label, here ? A_REVERSE : (fd && fd->required ? A_BOLD : A_NORMAL));
 		if (here && fs->ed_live) {
+			/* what is typed plain, the room left underlined: a
+			 * character typed is then the character alone on the
+			 * wire, with no attribute switched on and off for it */
 			size_t first;
 			int col = edit_view(&fs->ed, valw, &first);
-			ui_text(2 + i, valx, valw, fs->ed.buf + first, A_UNDERLINE);
+			const char *shown = fs->ed.buf + first;
+			int w = text_width(shown, strlen(shown));
+			if (w > valw)
+				w = valw;
+			ui_text(2 + i, valx, w, shown, A_NORMAL);
+			ui_text(2 + i, valx + w, valw - w, "", A_UNDERLINE);
 			cy = 2 + i;
 			cx = valx + col;
 			continue;
@@ -265,10 +273,8 @@ form_draw(struct ui *u, struct screen *s)
 	if ((k != REC_RESIDENT && k != REC_NEED) || fs->r->version == 0)
 		hide |= 1ULL << ACT_REFER;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
-	if (cy >= 0) {
-		move(cy, cx);
-		curs_set(1);
-	}
+	if (cy >= 0)
+		ui_cursor(u, cy, cx);
 }
 
 /* --- picking ------------------------------------------------------------------- */

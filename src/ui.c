@@ -206,6 +206,7 @@ ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 	s->data = data;
 	s->below = u->top;
 	u->top = s;
+	u->cursor = false;
 }
 
 void
@@ -215,6 +216,7 @@ ui_pop(struct ui *u)
 	if (!s || !s->below)
 		return;
 	u->top = s->below;
+	u->cursor = false;
 	/* an overlay may have cut a wide character in two on the terminal;
 	 * repaint everything rather than trust the difference */
 	if (s->ops->overlay && stdscr)
@@ -651,16 +653,34 @@ draw_screen(struct ui *u, struct screen *s)
 	s->ops->draw(u, s);
 }
 
+void
+ui_cursor(struct ui *u, int y, int x)
+{
+	move(y, x);
+	curs_set(1);
+	u->cursor = true;
+}
+
 static void
 draw(struct ui *u)
 {
+	/* The cursor is hidden before a screen draws, and shown by the screen
+	 * where it wants it; but when the same screen showed it last time
+	 * with ui_cursor it is left shown, and hidden after only if the
+	 * screen no longer wants it: hiding and showing it again with every
+	 * key typed was half the bytes sent (curs_set writes at once). */
+	bool shown = u->cursor;
+	u->cursor = false;
 	getmaxyx(stdscr, u->rows, u->cols);
 	if (u->rows < 24 || u->cols < 80) {
 		draw_small(u);
 		curs_set(0);
 	} else {
-		curs_set(0);
+		if (!shown)
+			curs_set(0);
 		draw_screen(u, u->top);
+		if (shown && !u->cursor)
+			curs_set(0);
 	}
 	refresh();
 }

@@ -65,6 +65,7 @@ struct ui {
 	int sel;          /* home menu: the chosen entry */
 	struct screen *top;
 	char msg[512];    /* the message line */
+	bool cursor;      /* the screen drawn last showed the cursor with ui_cursor */
 	size_t counts[UI_MENU_MAX];
 };
 
@@ -80,6 +81,10 @@ void ui_pop(struct ui *u);
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
 void ui_text(int y, int x, int cols, const char *s, int attr);
+/* Show the cursor at row y, column x when the screen is drawn.  A screen
+ * that shows it this way keeps it shown from one drawing to the next
+ * (curs_set(1) after the loop hid it costs 18 bytes a key). */
+void ui_cursor(struct ui *u, int y, int x);
 /* Set the message line (printf-style, UTF-8). */
 void ui_message(struct ui *u, const char *fmt, ...);
 /* The bottom three rows every screen shares: message, status, F-key bar

@@ -216,6 +216,20 @@ START_TEST(test_pattern_twice)
 	             "  label A\n  pattern ([0-9]{6}(19|20)[0-9]{9}[0-9Xx]|[A-Z]{1,3}[0-9]{6,10}"
 	             "|[[:alpha:]]+[]a-z]*(-[a-z]+)*)\n");
 	form_free(f);
+	/* nor these: what repeats takes a character; a ')' in brackets or
+	 * after a backslash closes nothing */
+	static const char *fine[] = {"(a*b)+", "(a?b?c)*", "(a|b)*", "(ab)*a*(b)+",
+	                             "(a?){3}", "(ab?)?", "x{0,3}y{2,2}", "[)]+", "a\\)+", "(-[a-z]+)*",
+	                             "([0-9]{3}-?)+", "(a*b)?c", "[A-Z]{8,20}", "[0-9]{1000}",
+	                             "[a-z]{0,1000}"};
+	for (size_t i = 0; i < sizeof fine / sizeof *fine; i++) {
+		char *text;
+		ck_assert_int_ge(asprintf(&text, "form x\nkind resident\nversion 1\ntitle T\nfield a\n"
+		                                 "  type text\n  label A\n  pattern %s\n", fine[i]), 0);
+		f = parse_ok(text);
+		free(text);
+		form_free(f);
+	}
 	/* a broken second pattern: refused, and nothing of the first kept */
 	struct form_error err;
 	ck_assert_ptr_null(form_parse("form x\nfield a\n  pattern [a-z]+\n  pattern ([a-z\n",
@@ -266,10 +280,46 @@ static const struct {
 	{"form x\nfield a\n  pattern ID ++++++++++++++++++++++++++d\n", 3, "repeats too much"},
 	{"form x\nfield a\n  pattern ((x{99}){99}){99}\n", 3, "repeats too much"},
 	{"form x\nfield a\n  pattern [0-9]{5000}\n", 3, "repeats too much"},
+	/* pieces that may match nothing: closures the square of their number,
+	 * kept while the form is loaded (255 MB for these) */
+	{"form x\nfield a\n  pattern [a-z]{0,4000}\n", 3, "repeats too much"},
+	{"form x\nfield a\n  pattern a*{4000}\n", 3, "repeats too much"},
 	/* repetitions of repetitions: regcomp's closures took hours (fuzz/corpus/form/hang-stacked-star) */
 	{"form x\nfield a\n  pattern a****************************************\n", 3,
-	 "repeats too much"},
-	{"form x\nfield a\n  pattern ((((((((((a)*)*)*)*)*)*)*)*)*)*\n", 3, "repeats too much"},
+	 "can match nothing"},
+	{"form x\nfield a\n  pattern ((((((((((a)*)*)*)*)*)*)*)*)*)*\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern a++++++++++\n", 3, "repeats too much"},
+	{"form x\nfield a\n  pattern ((((((((((a)+)+)+)+)+)+)+)+)+)+\n", 3, "repeats too much"},
+	/* a loop over what can match nothing: regcomp walks every path of
+	 * empty moves again and again, exponentially (fuzz/corpus/form/
+	 * hang-empty-loop: 13 s for a*+++++, minutes for the rest) */
+	{"form x\nfield a\n  pattern (Full na the ID +++++)*+++++++ist\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern a*+++++\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern a?+++++\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a|b)*+++++\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a*){2000,}\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (((a*b*)*(a*b*)*)*)*\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern ((((bb)*(bb)*)*)*)*\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a|)+\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a{0,2}b?)*\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (^|x)*\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a*)\\1+\n", 3, "can match nothing"},
+	/* an optional over what can match nothing doubles the empty paths
+	 * (fuzz/corpus/form/slow-stacked-optional: over 6 s under ASan) */
+	{"form x\nfield a\n  pattern u???????" ">??????{99}?teFu????????4???????Fu????????e\n", 3,
+	 "can match nothing"},
+	{"form x\nfield a\n  pattern a??????{99}\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a?)?\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern (a*){1,5}\n", 3, "can match nothing"},
+	{"form x\nfield a\n  pattern x{0,3}{0,3}\n", 3, "can match nothing"},
+	/* a ')' closing no '(' closed the "^(" put around the pattern: the
+	 * fuzzer's Full na the ID +++++)*+++++++ist repeated that group
+	 * (fuzz/corpus/form/hang-stray-paren), and a)|(b matched anything
+	 * starting with a */
+	{"form x\nfield a\n  pattern Full na the ID +++++)*+++++++ist\n", 3,
+	 "not a valid regular expression"},
+	{"form x\nfield a\n  pattern a)|(b\n", 3, "not a valid regular expression"},
+	{"form x\nfield a\n  pattern (a))\n", 3, "not a valid regular expression"},
 	{"form x\nfield a\n  calculation weight(b)\n", 3, "unknown calculation"},
 	{"form x\nfield a\n  calculation age\n", 3, "written like age(idnum)"},
 	{"form x\nkind resident\nversion 1\ntitle T\nfield n\n  type text\n  label N\n"
