@@ -8,7 +8,9 @@
  * log are the same after. */
 #include "config.h"
 
+#include <ftw.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -20,6 +22,24 @@
 #include "sync.h"
 
 static store *st;
+static char dir[] = "/tmp/shegong-fuzz-sync-XXXXXX";
+
+static int
+rm_one(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
+{
+	(void)sb;
+	(void)flag;
+	(void)ftw;
+	return remove(path);
+}
+
+/* The run's database goes when the run ends. */
+static void
+cleanup(void)
+{
+	store_close(st);
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+}
 
 static int
 census_txn(store_txn *t, void *ctx)
@@ -41,11 +61,11 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	if (!st) {
-		char dir[] = "/tmp/shegong-fuzz-sync-XXXXXX";
 		FUZZ_CHECK(mkdtemp(dir) != NULL);
 		FUZZ_CHECK(store_open(&st, dir, STORE_CREATE) == STORE_OK);
 		audit_attach(st);
 		store_set_user(st, "fuzz");
+		atexit(cleanup);
 	}
 	struct sync_header h;
 	int err = sync_read_header(data, size, &h);
