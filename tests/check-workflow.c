@@ -146,6 +146,56 @@ START_TEST(test_register_need_find)
 }
 END_TEST
 
+/* Typing into a field sends little more than the characters: the cursor
+ * stays shown and the text is plain (the loop hid the cursor and the form
+ * showed it again, and every character came wrapped in an underline
+ * switched on and off: 36 bytes a character, 12 times the characters).
+ * The cursor still follows the field, and hides on one that is chosen. */
+START_TEST(test_typing_bytes)
+{
+	static const char *name[] = {"司", "马", "诸", "葛", "欧", "阳", "上", "官", "建", "国"};
+	char *dir = testdb_dir("typing");
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	vt_pump(t, 300);
+	size_t before = vt_bytes_received(t);
+	for (size_t i = 0; i < sizeof name / sizeof *name; i++)
+		type(t, name[i]);
+	expect(t, "司马诸葛欧阳上官建国");
+	size_t sent = vt_bytes_received(t) - before;
+	size_t chars = _i == 0 ? 30 : 20;   /* UTF-8 3 bytes a character, GB18030 2 */
+	ck_assert_msg(sent <= 2 * chars, "%zu bytes sent for %zu bytes of characters", sent, chars);
+	int row, col;
+	vt_cursor(t, &row, &col);
+	ck_assert(vt_cursor_visible(t));
+	ck_assert_int_eq(row, 2);
+	ck_assert_int_eq(col, 21 + 20);
+	/* the next field: the cursor goes with it */
+	keys(t, KEY_TAB);
+	vt_cursor(t, &row, &col);
+	ck_assert(vt_cursor_visible(t));
+	ck_assert_int_eq(row, 3);
+	ck_assert_int_eq(col, 21);
+	/* a field whose value is chosen from a list: no cursor; then back */
+	keys(t, KEY_TAB);                  /* sex: chosen from a list */
+	ck_assert(!vt_cursor_visible(t));
+	keys(t, KEY_TAB);                  /* the date of birth: typed again */
+	vt_cursor(t, &row, &col);
+	ck_assert(vt_cursor_visible(t));
+	ck_assert_int_eq(row, 5);
+	ck_assert_int_eq(col, 21);
+	keys(t, KEY_ESC);
+	keys(t, "y");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 START_TEST(test_draft_after_hangup)
 {
 	char *dir = testdb_dir("flow");
@@ -280,6 +330,7 @@ main(void)
 	TCase *tc = tcase_create("workflow");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_register_need_find, 0, 2);
+	tcase_add_loop_test(tc, test_typing_bytes, 0, 2);
 	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
 	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
 	tcase_add_loop_test(tc, test_two_workers_same_record, 0, 2);
