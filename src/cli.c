@@ -541,7 +541,9 @@ cmd_find(struct cli *c, int argc, char **argv)
 struct show_ctx {
 	rec_id id;
 	record *r;
-	/* the names of the records its references point to, in field order */
+	const struct formset *fs;
+	/* the form it is shown with (its own, _form), and the names of the
+	 * records its references point to, in that form's field order */
 	const struct form *f;
 	char **refs;
 };
@@ -551,9 +553,18 @@ static int
 show_txn(store_txn *t, void *ctx)
 {
 	struct show_ctx *sc = ctx;
+	record_free(sc->r);
+	sc->r = NULL;
 	int err = store_get(t, &sc->id, &sc->r);
-	if (err || !sc->f)
+	if (err)
 		return err;
+	/* a kind with several forms: the one the record was made with */
+	sc->f = formset_for_record(sc->fs, sc->r);
+	if (!sc->f)
+		return 0;
+	free(sc->refs);
+	if (!(sc->refs = calloc(sc->f->nfields + 1, sizeof *sc->refs)))
+		return store_txn_fail(t, STORE_NOMEM);
 	for (size_t i = 0; i < sc->f->nfields; i++) {
 		const struct form_field *fd = &sc->f->fields[i];
 		const char *v = record_get(sc->r, fd->name);
@@ -649,11 +660,7 @@ cmd_show(struct cli *c, int argc, char **argv)
 	struct formset *fs = load_forms(paths_forms());
 	if (!fs)
 		return 1;
-	sc.f = formset_for_kind(fs, sc.id.kind);
-	if (sc.f && !(sc.refs = calloc(sc.f->nfields + 1, sizeof *sc.refs))) {
-		formset_free(fs);
-		return 1;
-	}
+	sc.fs = fs;
 	store *st;
 	int rc = open_db(c, &st);
 	if (!rc) {

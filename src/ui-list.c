@@ -243,8 +243,7 @@ list_draw(struct ui *u, struct screen *s)
 		ui_message(u, "%s", store_strerror(l->err));
 	ui_footer(u, KS_LIST);
 	/* the cursor sits in the search box */
-	move(1, 2 + pw + ccol);
-	curs_set(1);
+	ui_cursor(u, 1, 2 + pw + ccol);
 }
 
 static int

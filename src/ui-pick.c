@@ -83,10 +83,8 @@ pick_draw(struct ui *u, struct screen *s)
 		ui_text(y + 2 + i, x, w, line, k == p->sel && k < shown ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
 	ui_text(y + 2 + rows, x, w, _(" Enter: take   Esc: back"), A_REVERSE);
-	if (cy >= 0) {
-		move(cy, cx);
-		curs_set(1);
-	}
+	if (cy >= 0)
+		ui_cursor(u, cy, cx);
 }
 
 static int

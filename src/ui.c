@@ -453,8 +453,7 @@ prompt_draw(struct ui *u, struct screen *s)
 	ui_text(y + 2, 7, w - 4, p->ed.buf + first, A_UNDERLINE);
 	ui_text(y + 2, 5 + w - 2, 2, "", A_REVERSE);
 	ui_text(y + 3, 5, w, _("  Enter: done    Esc: back"), A_REVERSE);
-	move(y + 2, 7 + col);
-	curs_set(1);
+	ui_cursor(u, y + 2, 7 + col);
 }
 
 static int

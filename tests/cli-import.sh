@@ -23,6 +23,9 @@ run() { # run EXPECTED-STATUS NAME ARGS...
   got=$?
   if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, wanted $want"; fi
 }
+hasnt() { # hasnt FILE TEXT NAME
+  if grep -q -- "$2" "$tmp/$1"; then no "$3: \"$2\" in $1"; else ok "$3"; fi
+}
 has() { # has FILE TEXT NAME
   if grep -Eq -- "$2" "$tmp/$1"; then ok "$3"; else no "$3: no \"$2\" in $1"; fi
 }
@@ -163,6 +166,17 @@ run 2 "an unknown kind" --demo --db "$demo" --as admin import person "$tmp/gb.cs
 run 2 "an unknown encoding" --demo --db "$demo" --as admin import resident "$tmp/gb.csv" --encoding latin1
 run 2 "an unknown option" --demo --db "$demo" --as admin import resident "$tmp/gb.csv" --fast
 run 2 "services need --form" --demo --db "$demo" --as admin import service "$tmp/gb.csv"
+# a care service imported with its form is shown with that form, not the
+# kind's first (show used to take the assessment form: every care field
+# "kept from an older form")
+gen "$tmp/care.csv" gb18030 "function|date|work_kind|content|target" "care|2026-11-20|visit|上门探访独居老人|elder_alone"
+run 0 "care services with their form" --demo --db "$demo" --as anning import service "$tmp/care.csv" --form service_care
+run 0 "the care service found" --demo --db "$demo" --as anning find service "" --limit 500
+care=$(cut -f1 "$tmp/out" | while read -r id; do
+  "$bin" --demo --db "$demo" --as anning show "$id" 2>/dev/null | grep -q "上门探访独居老人" && echo "$id" && break; done)
+run 0 "shown" --demo --db "$demo" --as anning show "$care"
+has out "^Who is cared for: " "the care form's own field, by its label"
+hasnt out "kept from an older form" "no field taken for one of an older form"
 sg --as admin check >"$tmp/out" 2>&1 && ok "the database checks whole" || no "check after the imports"
 
 echo "# $pass passed, $fail failed"

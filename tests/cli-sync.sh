@@ -154,5 +154,5 @@ run 2 "a value missing" $pc sync --to-file
 run 2 "no host remembered" $pc sync
 has err "needs the township server's host" "the first time needs a host"
 
-echo "cli-sync.sh: $pass passed, $fail failed"
+echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]
