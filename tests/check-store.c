@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <time.h>
 #include <errno.h>
 #include <lmdb.h>
 #include <signal.h>
@@ -992,12 +993,40 @@ START_TEST(test_hook_and_audit)
 }
 END_TEST
 
+/* Stamps after 2038 survive the store and the C library's calendar, also
+ * in the 32-bit build (64-bit time_t there: _TIME_BITS=64). */
+START_TEST(test_after_2038)
+{
+	ck_assert_uint_ge(sizeof(time_t), 8);
+	record *r = record_new(REC_RESIDENT);
+	record_set(r, "name", "二〇四一");
+	r->id = (rec_id){REC_RESIDENT, 0x3f9a2c71d0e4u, 7};
+	r->version = 1;
+	r->created_at = r->updated_at = INT64_C(2240611200);   /* 2041-01-01 00:00 UTC */
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	record *back;
+	ck_assert_int_eq(record_decode(enc, len, &r->id, &back), 0);
+	ck_assert(back->created_at == INT64_C(2240611200));
+	time_t tt = (time_t)back->created_at;
+	struct tm tm;
+	ck_assert_ptr_nonnull(gmtime_r(&tt, &tm));
+	ck_assert_int_eq(tm.tm_year + 1900, 2041);
+	ck_assert_int_eq(tm.tm_mon, 0);
+	ck_assert_int_eq(tm.tm_mday, 1);
+	free(enc);
+	record_free(r);
+	record_free(back);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
 	Suite *s = suite_create("store");
 	TCase *tc = tcase_create("records");
 	tcase_add_test(tc, test_record_roundtrip);
+	tcase_add_test(tc, test_after_2038);
 	tcase_add_test(tc, test_record_set_remove);
 	tcase_add_test(tc, test_record_unsaved_encodes);
 	tcase_add_test(tc, test_rec_id_text);
