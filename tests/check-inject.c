@@ -3,7 +3,7 @@
  * titles, OSC 52 clipboard writes), C1 controls (U+0080-U+009F, U+009B
  * as an 8-bit CSI) and a raw 0x9B byte, saved through the library, are
  * shown in the list, the record and the case file of the real program in
- * a pseudo-terminal: the screen is not cleared, the title not set,
+ * a pseudo-terminal, a UTF-8 and a GB18030 one: the screen is not cleared, the title not set,
  * nothing copied, and the bytes the program wrote hold no OSC and no C1
  * from the data.  `shegong find` and `show` print them sanitised, and
  * `shegong import` of a CSV holding them refuses the rows and says so in
@@ -76,10 +76,27 @@ unsafe(const char *buf, size_t len, size_t *at)
 	return NULL;
 }
 
+/* The terminal's encoding in the screen test: on a GB18030 terminal the
+ * bytes are read as GB18030 (every byte of it must decode), then checked
+ * as above. */
+static const char *term_enc = "UTF-8";
+
 static void
 assert_safe(const char *what, const char *buf, size_t len)
 {
 	size_t at = 0;
+	char *conv = NULL;
+	if (strcmp(term_enc, "UTF-8") != 0) {
+		size_t clen, bad = 0;
+		if (text_conv("UTF-8", term_enc, buf, len, &conv, &clen, &bad) != 0) {
+			size_t from = bad > 40 ? bad - 40 : 0;
+			fprintf(stderr, "%s: ...%.*s...\n", what, (int)(bad + 20 < len ? bad + 20 - from : len - from),
+			        buf + from);
+			ck_abort_msg("%s sent a byte that is not %s at byte %zu", what, term_enc, bad);
+		}
+		buf = conv;
+		len = clen;
+	}
 	const char *why = unsafe(buf, len, &at);
 	if (why) {
 		size_t from = at > 40 ? at - 40 : 0;
@@ -87,6 +104,7 @@ assert_safe(const char *what, const char *buf, size_t len)
 		        buf + from);
 		ck_abort_msg("%s sent %s at byte %zu", what, why, at);
 	}
+	free(conv);
 }
 
 /* The checker itself must see each kind of attack. */
@@ -211,12 +229,21 @@ row_copy(vt *t, int row)
 	return s;
 }
 
+/* The two terminals a village room has: UTF-8, and GBK/GB18030. */
+static const struct {
+	const char *enc;
+	char *env[4];
+} terms[] = {
+	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+};
+
 START_TEST(test_screens)
 {
 	char *dir = make_db();
 	char *argv[] = {(char *)bin(), "--demo", "--db", dir, "--as", "admin", NULL};
-	char *env[] = {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL};
-	vt *t = vt_spawn(argv, env, 24, 80, "UTF-8");
+	term_enc = terms[_i].enc;
+	vt *t = vt_spawn(argv, terms[_i].env, 24, 80, terms[_i].enc);
 	ck_assert_ptr_nonnull(t);
 	expect(t, "居民");
 	keys(t, "1");
@@ -418,7 +445,7 @@ main(void)
 	tcase_add_test(tc, test_unsafe_detects);
 	tcase_add_test(tc, test_find_show);
 	tcase_add_test(tc, test_import);
-	tcase_add_test(tc, test_screens);
+	tcase_add_loop_test(tc, test_screens, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
