@@ -80,73 +80,6 @@ say_taken(store *st, const struct sync_stats *s, const char *what)
 }
 
 static int
-read_file(const char *path, unsigned char **buf, size_t *len)
-{
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return errno;
-	unsigned char *b = NULL;
-	size_t n = 0, cap = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			unsigned char *nb = realloc(b, cap);
-			if (!nb) {
-				free(b);
-				fclose(f);
-				return ENOMEM;
-			}
-			b = nb;
-		}
-		size_t got = fread(b + n, 1, cap - n, f);
-		n += got;
-		if (got == 0)
-			break;
-	}
-	int e = ferror(f) ? EIO : 0;
-	fclose(f);
-	if (e) {
-		free(b);
-		return e;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-/* path.tmp written, flushed, renamed: a file cut short never has the name. */
-static int
-write_file(const char *path, const unsigned char *buf, size_t len)
-{
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return ENOMEM;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0600);
-	int e = fd < 0 ? errno : 0;
-	while (!e && len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			e = w < 0 ? errno : EIO;
-			break;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	if (!e && fsync(fd) < 0)
-		e = errno;
-	if (fd >= 0 && close(fd) < 0 && !e)
-		e = errno;
-	if (!e && rename(tmp, path) < 0)
-		e = errno;
-	if (e)
-		unlink(tmp);
-	free(tmp);
-	return e;
-}
-
-static int
 sync_status_cmd(store *st, struct cli *c)
 {
 	struct sync_status s;
@@ -303,7 +236,7 @@ cmd_sync(struct cli *c, int argc, char **argv)
 		struct sync_stats s;
 		err = sync_make(st, c->scope, forv, 0, &buf, &len, &s, NULL, NULL, why, sizeof why);
 		if (!err) {
-			int e = write_file(to, buf, len);
+			int e = sync_file_write(to, buf, len);
 			free(buf);
 			if (e) {
 				say(stderr, _("shegong: %s: %s\n"), to, strerror(e));
@@ -324,7 +257,7 @@ cmd_sync(struct cli *c, int argc, char **argv)
 	} else if (from) {
 		unsigned char *buf = NULL;
 		size_t len = 0;
-		int e = read_file(from, &buf, &len);
+		int e = sync_file_read(from, &buf, &len);
 		if (e) {
 			say(stderr, _("shegong: %s: %s\n"), from, strerror(e));
 			store_close(st);

@@ -751,6 +751,34 @@ next_seq(store_txn *t, uint64_t *seq)
 	return meta_put_u64(t, "seq", n + 1);
 }
 
+/* The end of a save: r's encoding under key, its index entries, its
+ * change number, the hook (old: the version before, or NULL; freed). */
+static int
+write_record(store_txn *t, const record *r, record *old, const unsigned char key[REC_KEYLEN])
+{
+	store *st = t->st;
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	if (!enc) {
+		record_free(old);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	MDB_val k = {REC_KEYLEN, (void *)key}, d = {len, enc};
+	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
+	free(enc);
+	if (rc) {
+		record_free(old);
+		return txn_rc(t, rc);
+	}
+	if (!index_write(t, r, key, false) && !chg_note(t, key) && st->hook) {
+		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
+		if (h)
+			store_txn_fail(t, h);
+	}
+	record_free(old);
+	return t->err;
+}
+
 int
 store_put(store_txn *t, record *r)
 {
@@ -829,26 +857,7 @@ store_put(store_txn *t, record *r)
 		r->updated_at = now;
 		r->version++;
 	}
-	size_t len;
-	unsigned char *enc = record_encode(r, &len);
-	if (!enc) {
-		record_free(old);
-		return store_txn_fail(t, STORE_NOMEM);
-	}
-	MDB_val k = {REC_KEYLEN, key}, d = {len, enc};
-	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
-	free(enc);
-	if (rc) {
-		record_free(old);
-		return txn_rc(t, rc);
-	}
-	if (!index_write(t, r, key, false) && !chg_note(t, key) && st->hook) {
-		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
-		if (h)
-			store_txn_fail(t, h);
-	}
-	record_free(old);
-	return t->err;
+	return write_record(t, r, old, key);
 }
 
 int
@@ -882,26 +891,7 @@ store_put_copy(store_txn *t, const record *r)
 		record_free(old);
 		return t->err;
 	}
-	size_t len;
-	unsigned char *enc = record_encode(r, &len);
-	if (!enc) {
-		record_free(old);
-		return store_txn_fail(t, STORE_NOMEM);
-	}
-	MDB_val k = {REC_KEYLEN, key}, d = {len, enc};
-	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
-	free(enc);
-	if (rc) {
-		record_free(old);
-		return txn_rc(t, rc);
-	}
-	if (!index_write(t, r, key, false) && !chg_note(t, key) && st->hook) {
-		int h = st->hook(t, old ? STORE_HOOK_UPDATE : STORE_HOOK_CREATE, old, r, st->hook_ctx);
-		if (h)
-			store_txn_fail(t, h);
-	}
-	record_free(old);
-	return t->err;
+	return write_record(t, r, old, key);
 }
 
 int

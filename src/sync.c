@@ -1693,6 +1693,44 @@ sync_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cm
 	return err;
 }
 
+/* --- files ------------------------------------------------------------------ */
+
+int
+sync_file_read(const char *path, unsigned char **buf, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return errno;
+	int err = read_all(fd, buf, len);
+	int e = errno;
+	close(fd);
+	if (err == STORE_NOMEM)
+		return ENOMEM;
+	return err ? (e ? e : EIO) : 0;
+}
+
+int
+sync_file_write(const char *path, const unsigned char *buf, size_t len)
+{
+	char *tmp = NULL;
+	if (asprintf(&tmp, "%s.tmp", path) < 0)
+		return ENOMEM;
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int e = fd < 0 ? errno : 0;
+	if (!e && write_all(fd, buf, len))
+		e = errno ? errno : EIO;
+	if (!e && fsync(fd) < 0)
+		e = errno;
+	if (fd >= 0 && close(fd) < 0 && !e)
+		e = errno;
+	if (!e && rename(tmp, path) < 0)
+		e = errno;
+	if (e)
+		unlink(tmp);
+	free(tmp);
+	return e;
+}
+
 /* --- status and notices ---------------------------------------------------- */
 
 struct status_ctx {

@@ -146,6 +146,12 @@ int sync_ssh(store *st, const struct scope *sc, const char *host, const char *ss
 int sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
                struct sync_stats *out, char *why, size_t whysize);
 
+/* An exchange file read whole, or written as path.tmp (0600), flushed
+ * and renamed, so that a file cut short (a stick pulled out) never has
+ * the name.  0, or an errno value. */
+int sync_file_read(const char *path, unsigned char **buf, size_t *len);
+int sync_file_write(const char *path, const unsigned char *buf, size_t len);
+
 /* What the screen and `sync --status` show. */
 struct sync_peer {
 	uint64_t site;

@@ -30,39 +30,6 @@ static const int kind_order[] = {
 	REC_RESIDENT, REC_NEED, REC_SERVICE, REC_VOLUNTEER, REC_ORG, REC_RESOURCE, REC_PROJECT,
 };
 
-/* A growing UTF-8 text: the result. */
-struct out {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void out_add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void
-out_add(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || o->failed)
-		return;
-	if (o->len + (size_t)n + 1 > o->cap) {
-		size_t cap = (o->cap ? o->cap * 2 : 1024) + (size_t)n;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->failed = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	o->len += (size_t)n;
-}
-
 /* One import, from the choice of form to the result. */
 struct job {
 	struct ui *u;
@@ -73,7 +40,7 @@ struct job {
 	/* while it runs */
 	bool running, saving;
 	size_t done, total;
-	struct out faults;
+	struct ui_out faults;
 	size_t shown, left;
 };
 
@@ -88,63 +55,18 @@ job_free(struct job *j)
 	free(j);
 }
 
-static bool
-locale_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return !cs || strcmp(cs, "UTF-8") == 0 || strcmp(cs, "ANSI_X3.4-1968") == 0;
-}
-
-/* What the locale's C library says (strerror) in the program's UTF-8. */
-static char *
-locale_text_utf8(const char *s)
-{
-	char *out = NULL;
-	size_t outlen;
-	if (locale_utf8() || text_utf8_valid(s, strlen(s), NULL))
-		return strdup(s);
-	if (text_conv("UTF-8", nl_langinfo(CODESET), s, strlen(s), &out, &outlen, NULL) !=
-	    TEXT_CONV_OK)
-		return strdup("?");
-	return out;
-}
-
-/* The path typed (UTF-8) as the file system has it: on a GB18030 terminal
- * the names of files are GB18030 bytes, as the command line's arguments
- * are.  A leading "~/" is the worker's home folder.  NULL: it cannot be
- * written in the locale's encoding. */
-static char *
-path_for_fs(const char *typed)
-{
-	char *full = NULL;
-	const char *home = getenv("HOME");
-	if (typed[0] == '~' && (typed[1] == '/' || !typed[1]) && home && *home) {
-		if (asprintf(&full, "%s%s", home, typed + 1) < 0)
-			return NULL;
-	} else if (!(full = strdup(typed))) {
-		return NULL;
-	}
-	if (locale_utf8())
-		return full;
-	char *out = NULL;
-	size_t outlen;
-	int err = text_conv(nl_langinfo(CODESET), "UTF-8", full, strlen(full), &out, &outlen, NULL);
-	free(full);
-	return err == TEXT_CONV_OK ? out : NULL;
-}
-
 /* msg with every fspath in it said as typed, so that a GB18030 name does
  * not reach the screen as bytes of another encoding. */
 static char *
 said_with_path(const char *msg, const struct job *j)
 {
-	struct out o = {0};
+	struct ui_out o = {0};
 	size_t flen = strlen(j->fspath);
 	const char *p = msg;
 	for (const char *hit; flen && strcmp(j->fspath, j->path) != 0 && (hit = strstr(p, j->fspath));
 	     p = hit + flen)
-		out_add(&o, "%.*s%s", (int)(hit - p), p, j->path);
-	out_add(&o, "%s", p);
+		ui_out_add(&o, "%.*s%s", (int)(hit - p), p, j->path);
+	ui_out_add(&o, "%s", p);
 	if (o.failed) {
 		free(o.p);
 		return strdup(msg);
@@ -175,7 +97,7 @@ progress_draw(struct ui *u, struct screen *s)
 		int width = u->cols - 14;
 		size_t fill = j->done >= j->total ? (size_t)width
 		                                  : (size_t)width * j->done / j->total;
-		const char *full = locale_utf8() ? "█" : "#";
+		const char *full = ui_locale_utf8() ? "█" : "#";
 		char bar[1024 * 3 + 8];
 		size_t n = 0;
 		bar[n++] = '[';
@@ -226,12 +148,12 @@ on_problem(const struct import_problem *p, void *ctx)
 	j->shown++;
 	const char *what = p->warning ? _("note") : _("error");
 	if (p->row && p->column)
-		out_add(&j->faults, _("row %zu, column \"%s\": %s: %s\n"), p->row, p->column, what,
+		ui_out_add(&j->faults, _("row %zu, column \"%s\": %s: %s\n"), p->row, p->column, what,
 		        p->msg);
 	else if (p->row)
-		out_add(&j->faults, _("row %zu: %s: %s\n"), p->row, what, p->msg);
+		ui_out_add(&j->faults, _("row %zu: %s: %s\n"), p->row, what, p->msg);
 	else
-		out_add(&j->faults, "%s: %s\n", what, p->msg);
+		ui_out_add(&j->faults, "%s: %s\n", what, p->msg);
 }
 
 /* --- running it ------------------------------------------------------------------------ */
@@ -252,7 +174,7 @@ job_run(struct ui *u, struct job *j)
 	int fd = open(j->fspath, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
 		/* said here, so that the C library's words come in UTF-8 */
-		char *why = locale_text_utf8(strerror(errno));
+		char *why = ui_locale_text(strerror(errno));
 		snprintf(msg, sizeof msg, _("cannot read %s: %s"), j->path, why ? why : "?");
 		free(why);
 		status = IMPORT_REFUSED;
@@ -284,47 +206,47 @@ job_run(struct ui *u, struct job *j)
 		}
 	}
 
-	struct out r = {0};
+	struct ui_out r = {0};
 	char *said = msg[0] ? said_with_path(msg, j) : NULL;
-	out_add(&r, "%s %s\n", _("File:"), j->path);
-	out_add(&r, "%s %s\n\n", _("Form:"), _(j->form->title));
+	ui_out_add(&r, "%s %s\n", _("File:"), j->path);
+	ui_out_add(&r, "%s %s\n\n", _("Form:"), _(j->form->title));
 	if (status == IMPORT_REFUSED) {
-		out_add(&r, "%s\n%s\n", _("Nothing was imported."), said ? said : "");
+		ui_out_add(&r, "%s\n%s\n", _("Nothing was imported."), said ? said : "");
 	} else if (status == IMPORT_FAILED) {
-		out_add(&r, "%s\n", said ? said : "");
+		ui_out_add(&r, "%s\n", said ? said : "");
 		if (form_field(j->form, "idnum"))
-			out_add(&r, "%s\n",
+			ui_out_add(&r, "%s\n",
 			        _("Here: import the same file again and answer y to updating the records "
 			          "registered already."));
 	} else if (status == IMPORT_BAD_ROWS && !j->skip_bad) {
-		out_add(&r, "%s\n",
+		ui_out_add(&r, "%s\n",
 		        _("Nothing was imported: mend the rows below in the spreadsheet and import the "
 		          "file again, or import it again answering yes to importing the good rows "
 		          "alone."));
 	} else if (status == IMPORT_BAD_ROWS) {
-		out_add(&r, "%s\n", _("The good rows were imported; the bad rows below were not."));
+		ui_out_add(&r, "%s\n", _("The good rows were imported; the bad rows below were not."));
 	} else {
-		out_add(&r, "%s\n", _("Every row was imported."));
+		ui_out_add(&r, "%s\n", _("Every row was imported."));
 	}
 	if (status != IMPORT_REFUSED)
-		out_add(&r, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read "
+		ui_out_add(&r, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read "
 		              "as %s).\n"),
 		        res.imported, res.updated, res.bad, res.duplicates, res.rows,
 		        encoding_name(res.encoding));
 	if (res.bad_written) {
 		char *bad = import_bad_path(j->path);
-		out_add(&r, _("The bad rows are in %s, with a column saying what is wrong in each: "
+		ui_out_add(&r, _("The bad rows are in %s, with a column saying what is wrong in each: "
 		              "mend them there and import that file.\n"),
 		        bad ? bad : "?");
 		free(bad);
 	}
 	free(said);
 	if (j->faults.len) {
-		out_add(&r, "\n%s\n", _("Faults, by row and column (the header is row 1):"));
-		out_add(&r, "%s", j->faults.p);
+		ui_out_add(&r, "\n%s\n", _("Faults, by row and column (the header is row 1):"));
+		ui_out_add(&r, "%s", j->faults.p);
 	}
 	if (j->left)
-		out_add(&r, _("... and %zu more.\n"), j->left);
+		ui_out_add(&r, _("... and %zu more.\n"), j->left);
 
 	if (status == IMPORT_OK)
 		ui_message(u, _("Imported: %zu new, %zu updated."), res.imported, res.updated);
@@ -364,7 +286,7 @@ path_typed(struct ui *u, void *data, const char *text)
 		job_free(j);
 		return;
 	}
-	if (!(j->fspath = path_for_fs(j->path))) {
+	if (!(j->fspath = ui_path_for_fs(j->path))) {
 		ui_message(u, _("The name %s cannot be written in this terminal's encoding (%s): "
 		                "rename the file with letters and digits."),
 		           j->path, nl_langinfo(CODESET));

@@ -50,48 +50,8 @@ struct sview {
 	size_t done, total;
 };
 
-static bool
-locale_utf8(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return !cs || strcmp(cs, "UTF-8") == 0 || strcmp(cs, "ANSI_X3.4-1968") == 0;
-}
-
-/* A growing UTF-8 text. */
-struct out {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void out_add(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static void
-out_add(struct out *o, const char *fmt, ...)
-{
-	va_list ap;
-	va_start(ap, fmt);
-	int n = vsnprintf(NULL, 0, fmt, ap);
-	va_end(ap);
-	if (n < 0 || o->failed)
-		return;
-	if (o->len + (size_t)n + 1 > o->cap) {
-		size_t cap = (o->cap ? o->cap * 2 : 512) + (size_t)n;
-		char *p = realloc(o->p, cap);
-		if (!p) {
-			o->failed = true;
-			return;
-		}
-		o->p = p;
-		o->cap = cap;
-	}
-	va_start(ap, fmt);
-	vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
-	va_end(ap);
-	o->len += (size_t)n;
-}
-
-static void
-set_result(struct sview *sv, struct out *o, bool bad)
+set_result(struct sview *sv, struct ui_out *o, bool bad)
 {
 	free(sv->result);
 	sv->result = o->failed ? strdup(_("The computer ran out of memory.")) : o->p;
@@ -204,18 +164,18 @@ draw_wrapped(int y, int last, int x, int cols, const char *text, int attr)
 /* text into o with its lines broken at cols columns: ui_show_text cuts
  * a line at the screen's edge, and a notice is one long sentence. */
 static void
-add_wrapped(struct out *o, const char *text, int cols)
+add_wrapped(struct ui_out *o, const char *text, int cols)
 {
 	for (const char *p = text; p && *p;) {
 		size_t l = strcspn(p, "\n");
 		const char *q = p, *end = p + l;
 		do {
 			size_t n = wrap_at(q, end, cols);
-			out_add(o, "%.*s\n", (int)n, q);
+			ui_out_add(o, "%.*s\n", (int)n, q);
 			q += n;
 		} while (q < end);
 		if (l == 0)
-			out_add(o, "\n");
+			ui_out_add(o, "\n");
 		p = end;
 		if (*p)
 			p++;
@@ -331,7 +291,7 @@ progress_draw(struct ui *u, struct screen *s)
 	ui_text(3, 2, u->cols - 4, line, A_BOLD);
 	int width = u->cols - 14;
 	size_t fill = sv->done >= sv->total ? (size_t)width : (size_t)width * sv->done / sv->total;
-	const char *full = locale_utf8() ? "█" : "#";
+	const char *full = ui_locale_utf8() ? "█" : "#";
 	char bar[1024 * 3 + 8];
 	size_t n = 0;
 	bar[n++] = '[';
@@ -370,7 +330,7 @@ say_plain(const char *utf8)
 {
 	char *conv = NULL;
 	size_t len;
-	if (!locale_utf8() &&
+	if (!ui_locale_utf8() &&
 	    text_conv(nl_langinfo(CODESET), "UTF-8", utf8, strlen(utf8), &conv, &len, NULL) ==
 	            TEXT_CONV_OK) {
 		fputs(conv, stdout);
@@ -394,10 +354,10 @@ go_away(struct sview *sv)
 	sigemptyset(&sa.sa_mask);
 	sigaction(SIGINT, &sa, &sv->old_int);
 	sv->away = true;
-	struct out o = {0};
-	out_add(&o, "\n%s\n", sv->doing);
-	out_add(&o, _("Connecting to %s and exchanging ..."), sv->host);
-	out_add(&o, "\n%s\n%s\n%s\n\n",
+	struct ui_out o = {0};
+	ui_out_add(&o, "\n%s\n", sv->doing);
+	ui_out_add(&o, _("Connecting to %s and exchanging ..."), sv->host);
+	ui_out_add(&o, "\n%s\n%s\n%s\n\n",
 	        _("If ssh asks for a password, type your password on the township server and press "
 	          "Enter (nothing shows while you type)."),
 	        _("The first time it may ask whether to go on connecting: answer yes if the "
@@ -446,143 +406,34 @@ on_progress(int phase, size_t done, size_t total, void *ctx)
 
 /* --- files ------------------------------------------------------------------------------ */
 
-/* The path typed (UTF-8) as the file system has it (the locale's
- * encoding, as the command line's arguments are); "~/" is the home
- * folder.  NULL: it cannot be written in the locale's encoding. */
-static char *
-path_for_fs(const char *typed)
-{
-	char *full = NULL;
-	const char *home = getenv("HOME");
-	if (typed[0] == '~' && (typed[1] == '/' || !typed[1]) && home && *home) {
-		if (asprintf(&full, "%s%s", home, typed + 1) < 0)
-			return NULL;
-	} else if (!(full = strdup(typed))) {
-		return NULL;
-	}
-	if (locale_utf8())
-		return full;
-	char *out = NULL;
-	size_t outlen;
-	int err = text_conv(nl_langinfo(CODESET), "UTF-8", full, strlen(full), &out, &outlen, NULL);
-	free(full);
-	return err == TEXT_CONV_OK ? out : NULL;
-}
-
-/* The C library's words (strerror) in the program's UTF-8. */
-static char *
-errno_text(int e)
-{
-	const char *s = strerror(e);
-	char *out = NULL;
-	size_t outlen;
-	if (locale_utf8() || text_utf8_valid(s, strlen(s), NULL))
-		return strdup(s);
-	if (text_conv("UTF-8", nl_langinfo(CODESET), s, strlen(s), &out, &outlen, NULL) !=
-	    TEXT_CONV_OK)
-		return strdup("?");
-	return out;
-}
-
-static int
-read_whole(const char *path, unsigned char **buf, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return errno;
-	unsigned char *b = NULL;
-	size_t n = 0, cap = 0;
-	int e = 0;
-	for (;;) {
-		if (n == cap) {
-			cap = cap ? cap * 2 : 65536;
-			unsigned char *nb = realloc(b, cap);
-			if (!nb) {
-				e = ENOMEM;
-				break;
-			}
-			b = nb;
-		}
-		ssize_t got = read(fd, b + n, cap - n);
-		if (got < 0 && errno == EINTR)
-			continue;
-		if (got < 0)
-			e = errno;
-		if (got <= 0)
-			break;
-		n += (size_t)got;
-	}
-	close(fd);
-	if (e) {
-		free(b);
-		return e;
-	}
-	*buf = b;
-	*len = n;
-	return 0;
-}
-
-/* path.tmp written, flushed, renamed: a file cut short (a stick pulled
- * out) never has the name. */
-static int
-write_whole(const char *path, const unsigned char *buf, size_t len)
-{
-	char *tmp = NULL;
-	if (asprintf(&tmp, "%s.tmp", path) < 0)
-		return ENOMEM;
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	int e = fd < 0 ? errno : 0;
-	while (!e && len) {
-		ssize_t w = write(fd, buf, len);
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0) {
-			e = w < 0 ? errno : EIO;
-			break;
-		}
-		buf += w;
-		len -= (size_t)w;
-	}
-	if (!e && fsync(fd) < 0)
-		e = errno;
-	if (fd >= 0 && close(fd) < 0 && !e)
-		e = errno;
-	if (!e && rename(tmp, path) < 0)
-		e = errno;
-	if (e)
-		unlink(tmp);
-	free(tmp);
-	return e;
-}
-
 /* --- what an action did ------------------------------------------------------------------ */
 
 static void
-add_sent(struct out *o, const struct sync_stats *s)
+add_sent(struct ui_out *o, const struct sync_stats *s)
 {
-	out_add(o, _("Went up: %zu records (%zu referrals, %zu service records), %zu bytes.\n"),
+	ui_out_add(o, _("Went up: %zu records (%zu referrals, %zu service records), %zu bytes.\n"),
 	        s->sent, s->sent_referrals, s->sent_services, s->bytes);
 }
 
 static void
-add_taken(struct out *o, const struct sync_stats *s)
+add_taken(struct ui_out *o, const struct sync_stats *s)
 {
 	if (s->already || s->received == 0)
-		out_add(o, "%s\n", _("Came down: nothing new."));
+		ui_out_add(o, "%s\n", _("Came down: nothing new."));
 	else
-		out_add(o,
+		ui_out_add(o,
 		        _("Came down: %zu records: %zu new or newer saved, %zu referrals merged, %zu "
 		          "already here, %zu of this side's own kept.\n"),
 		        s->received, s->applied, s->merged, s->same, s->kept_ours);
 	if (s->notices)
-		out_add(o, _("%zu new notices to settle: F6 shows them.\n"), s->notices);
+		ui_out_add(o, _("%zu new notices to settle: F6 shows them.\n"), s->notices);
 }
 
 /* The sentence for a failure: why when sync.c wrote one. */
 static void
-add_why(struct out *o, int err, const char *why)
+add_why(struct ui_out *o, int err, const char *why)
 {
-	out_add(o, "%s\n", why && *why ? why : sync_strerror(err));
+	ui_out_add(o, "%s\n", why && *why ? why : sync_strerror(err));
 }
 
 /* --- exchanging over ssh ----------------------------------------------------------------- */
@@ -611,15 +462,15 @@ run_ssh(struct ui *u, struct sview *sv, const char *host)
 		err = STORE_NOMEM;
 	}
 	sv->ssh = false;
-	struct out o = {0};
+	struct ui_out o = {0};
 	if (err) {
-		out_add(&o, _("The exchange with %s did not happen.\n"), host);
+		ui_out_add(&o, _("The exchange with %s did not happen.\n"), host);
 		add_why(&o, err, why);
 		ui_message(u, "%s", _("The exchange did not work: read why below."));
 	} else {
 		char when[40];
 		when_text((int64_t)time(NULL), when, sizeof when);
-		out_add(&o, _("Exchanged with %s at %s.\n"), host, when);
+		ui_out_add(&o, _("Exchanged with %s at %s.\n"), host, when);
 		add_sent(&o, &up);
 		add_taken(&o, &down);
 		ui_message(u, _("Exchanged: %zu records went up, %zu came down."), up.sent,
@@ -702,11 +553,11 @@ write_path_typed(struct ui *u, void *data, const char *text)
 		return;
 	}
 	char *typed = strndup(text, len);
-	char *fspath = typed ? path_for_fs(typed) : NULL;
-	struct out o = {0};
+	char *fspath = typed ? ui_path_for_fs(typed) : NULL;
+	struct ui_out o = {0};
 	bool bad = true;
 	if (!fspath) {
-		out_add(&o, _("The name %s cannot be written in this terminal's encoding (%s): use "
+		ui_out_add(&o, _("The name %s cannot be written in this terminal's encoding (%s): use "
 		              "letters and digits.\n"),
 		        typed ? typed : "?", nl_langinfo(CODESET));
 		goto done;
@@ -723,7 +574,7 @@ write_path_typed(struct ui *u, void *data, const char *text)
 		fspath = f;
 		typed = t;
 		if (!fspath || !typed) {
-			out_add(&o, "%s\n", _("The computer ran out of memory."));
+			ui_out_add(&o, "%s\n", _("The computer ran out of memory."));
 			goto done;
 		}
 	}
@@ -746,16 +597,16 @@ write_path_typed(struct ui *u, void *data, const char *text)
 		err = STORE_NOMEM;
 	}
 	if (err) {
-		out_add(&o, "%s\n", _("No file was written."));
+		ui_out_add(&o, "%s\n", _("No file was written."));
 		add_why(&o, err, why);
 		goto done;
 	}
-	int e = write_whole(fspath, buf, blen);
+	int e = sync_file_write(fspath, buf, blen);
 	free(buf);
 	if (e) {
-		char *said = errno_text(e);
-		out_add(&o, _("Cannot write %s: %s.\n"), typed, said ? said : "?");
-		out_add(&o, "%s\n",
+		char *said = ui_locale_text(strerror(e));
+		ui_out_add(&o, _("Cannot write %s: %s.\n"), typed, said ? said : "?");
+		ui_out_add(&o, "%s\n",
 		        _("Is the USB stick in, and not full or locked? Nothing is lost: write the file "
 		          "again."));
 		free(said);
@@ -766,9 +617,9 @@ write_path_typed(struct ui *u, void *data, const char *text)
 		free(who);
 		who = strdup(_("the township's server"));
 	}
-	out_add(&o, _("Wrote %s for %s.\n"), typed, who ? who : "?");
+	ui_out_add(&o, _("Wrote %s for %s.\n"), typed, who ? who : "?");
 	add_sent(&o, &st);
-	out_add(&o, "%s\n",
+	ui_out_add(&o, "%s\n",
 	        fj->for_unit ? _("Take it to the village PC and take it there (F4 on its exchange screen).")
 	                     : _("Take it to the township and have it taken there; bring back the "
 	                         "file it writes for this village and take it here (F4)."));
@@ -843,19 +694,19 @@ read_path_typed(struct ui *u, void *data, const char *text)
 		return;
 	}
 	char *typed = strndup(text, len);
-	char *fspath = typed ? path_for_fs(typed) : NULL;
-	struct out o = {0};
+	char *fspath = typed ? ui_path_for_fs(typed) : NULL;
+	struct ui_out o = {0};
 	bool bad = true;
 	unsigned char *buf = NULL;
 	size_t blen = 0;
 	int e;
 	if (!fspath) {
-		out_add(&o, _("The name %s cannot be written in this terminal's encoding (%s): use "
+		ui_out_add(&o, _("The name %s cannot be written in this terminal's encoding (%s): use "
 		              "letters and digits.\n"),
 		        typed ? typed : "?", nl_langinfo(CODESET));
-	} else if ((e = read_whole(fspath, &buf, &blen))) {
-		char *said = errno_text(e);
-		out_add(&o, _("Cannot read %s: %s.\n"), typed, said ? said : "?");
+	} else if ((e = sync_file_read(fspath, &buf, &blen))) {
+		char *said = ui_locale_text(strerror(e));
+		ui_out_add(&o, _("Cannot read %s: %s.\n"), typed, said ? said : "?");
 		free(said);
 	} else {
 		sv->doing = _("Taking an exchange file");
@@ -875,11 +726,11 @@ read_path_typed(struct ui *u, void *data, const char *text)
 			err = STORE_NOMEM;
 		}
 		if (err) {
-			out_add(&o, _("Nothing was taken from %s.\n"), typed);
+			ui_out_add(&o, _("Nothing was taken from %s.\n"), typed);
 			add_why(&o, err, why);
 		} else {
 			char *who = peer_name(u, st.peer_unit, st.peer_site);
-			out_add(&o, _("Took %s, from %s.\n"), typed, who ? who : "?");
+			ui_out_add(&o, _("Took %s, from %s.\n"), typed, who ? who : "?");
 			add_taken(&o, &st);
 			ui_message(u, _("The file is taken: %zu records came down."),
 			           st.already ? (size_t)0 : st.received);
@@ -1014,11 +865,11 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		const struct sync_notice *x = &nv->v[nv->sel];
 		char when[40], title[160];
 		when_text(x->at, when, sizeof when);
-		struct out o = {0};
+		struct ui_out o = {0};
 		add_wrapped(&o, x->text ? x->text : "", u->cols - 2);
-		out_add(&o, "\n");
-		out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
-		out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
+		ui_out_add(&o, "\n");
+		ui_out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
+		ui_out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
 		snprintf(title, sizeof title, _("Notice %zu"), nv->sel + 1);
 		if (!o.failed)
 			ui_show_text(u, title, o.p);

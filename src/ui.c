@@ -844,3 +844,70 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	free(u.village);
 	return status;
 }
+
+/* --- text for results, the locale's words, paths ---------------------------------- */
+
+void
+ui_out_add(struct ui_out *o, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	int n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	if (n < 0 || o->failed)
+		return;
+	if (o->len + (size_t)n + 1 > o->cap) {
+		size_t cap = (o->cap ? o->cap * 2 : 1024) + (size_t)n;
+		char *p = realloc(o->p, cap);
+		if (!p) {
+			o->failed = true;
+			return;
+		}
+		o->p = p;
+		o->cap = cap;
+	}
+	va_start(ap, fmt);
+	vsnprintf(o->p + o->len, o->cap - o->len, fmt, ap);
+	va_end(ap);
+	o->len += (size_t)n;
+}
+
+bool
+ui_locale_utf8(void)
+{
+	const char *cs = nl_langinfo(CODESET);
+	return !cs || strcmp(cs, "UTF-8") == 0 || strcmp(cs, "ANSI_X3.4-1968") == 0;
+}
+
+char *
+ui_locale_text(const char *s)
+{
+	char *out = NULL;
+	size_t outlen;
+	if (ui_locale_utf8() || text_utf8_valid(s, strlen(s), NULL))
+		return strdup(s);
+	if (text_conv("UTF-8", nl_langinfo(CODESET), s, strlen(s), &out, &outlen, NULL) !=
+	    TEXT_CONV_OK)
+		return strdup("?");
+	return out;
+}
+
+char *
+ui_path_for_fs(const char *typed)
+{
+	char *full = NULL;
+	const char *home = getenv("HOME");
+	if (typed[0] == '~' && (typed[1] == '/' || !typed[1]) && home && *home) {
+		if (asprintf(&full, "%s%s", home, typed + 1) < 0)
+			return NULL;
+	} else if (!(full = strdup(typed))) {
+		return NULL;
+	}
+	if (ui_locale_utf8())
+		return full;
+	char *out = NULL;
+	size_t outlen;
+	int err = text_conv(nl_langinfo(CODESET), "UTF-8", full, strlen(full), &out, &outlen, NULL);
+	free(full);
+	return err == TEXT_CONV_OK ? out : NULL;
+}

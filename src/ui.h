@@ -109,6 +109,25 @@ void ui_prompt(struct ui *u, const char *question, const char *initial,
  * and scroll; it is also written to file when file is not NULL. */
 void ui_show_text(struct ui *u, const char *title, const char *text);
 
+/* A growing UTF-8 text (a result to show): ui_out_add appends like
+ * printf; failed is set when memory ran out (what was added stays). */
+struct ui_out {
+	char *p;
+	size_t len, cap;
+	bool failed;
+};
+void ui_out_add(struct ui_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Whether the terminal's locale is UTF-8 (or plain ASCII). */
+bool ui_locale_utf8(void);
+/* What the locale's C library says (strerror) in the program's UTF-8
+ * (malloc'd; "?" when it cannot be read). */
+char *ui_locale_text(const char *s);
+/* A path typed on the screen (UTF-8) as the file system has it: the
+ * locale's encoding, as the command line's arguments are (GB18030 bytes
+ * on a GB18030 terminal); a leading "~/" is the worker's home folder.
+ * malloc'd; NULL when it cannot be written in the locale's encoding. */
+char *ui_path_for_fs(const char *typed);
+
 /* The screens. */
 extern const struct screen_ops home_screen;
 void home_refresh_counts(struct ui *u);
