@@ -94,24 +94,7 @@ progress_draw(struct ui *u, struct screen *s)
 		snprintf(line, sizeof line, "%s %zu/%zu", j->saving ? _("saving") : _("checking"),
 		         j->done, j->total);
 		ui_text(5, 2, u->cols - 4, line, A_BOLD);
-		int width = u->cols - 14;
-		size_t fill = j->done >= j->total ? (size_t)width
-		                                  : (size_t)width * j->done / j->total;
-		const char *full = ui_locale_utf8() ? "█" : "#";
-		char bar[1024 * 3 + 8];
-		size_t n = 0;
-		bar[n++] = '[';
-		for (int i = 0; i < width && n + 4 < sizeof bar - 2; i++) {
-			const char *c = (size_t)i < fill ? full : ".";
-			size_t cl = strlen(c);
-			memcpy(bar + n, c, cl);
-			n += cl;
-		}
-		bar[n++] = ']';
-		bar[n] = '\0';
-		ui_text(7, 2, width + 2, bar, A_NORMAL);
-		snprintf(line, sizeof line, "%3zu%%", j->done * 100 / j->total);
-		ui_text(7, 5 + width, 5, line, A_BOLD);
+		ui_bar(7, 2, u->cols - 14, j->done, j->total);
 	}
 	ui_text(9, 2, u->cols - 4, _("Rows with faults are listed when it ends."), A_NORMAL);
 	ui_footer_hiding(u, KS_TEXT, ~0ULL);

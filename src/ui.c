@@ -872,6 +872,27 @@ ui_out_add(struct ui_out *o, const char *fmt, ...)
 	o->len += (size_t)n;
 }
 
+void
+ui_bar(int y, int x, int width, size_t done, size_t total)
+{
+	size_t fill = !total || done >= total ? (size_t)width : (size_t)width * done / total;
+	const char *full = ui_locale_utf8() ? "█" : "#";
+	char bar[1024 * 3 + 8], pct[8];
+	size_t n = 0;
+	bar[n++] = '[';
+	for (int i = 0; i < width && n + 4 < sizeof bar - 2; i++) {
+		const char *c = (size_t)i < fill ? full : ".";
+		size_t cl = strlen(c);
+		memcpy(bar + n, c, cl);
+		n += cl;
+	}
+	bar[n++] = ']';
+	bar[n] = '\0';
+	ui_text(y, x, width + 2, bar, A_NORMAL);
+	snprintf(pct, sizeof pct, "%3zu%%", total ? (done >= total ? 100 : done * 100 / total) : 100);
+	ui_text(y, x + 3 + width, 5, pct, A_BOLD);
+}
+
 bool
 ui_locale_utf8(void)
 {

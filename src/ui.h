@@ -117,6 +117,10 @@ struct ui_out {
 	bool failed;
 };
 void ui_out_add(struct ui_out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* A progress bar at row y, from column x, width cells between its
+ * brackets, done of total filled (█, or # where the locale is not UTF-8:
+ * a GB18030 terminal gives the block two columns), the percentage after. */
+void ui_bar(int y, int x, int width, size_t done, size_t total);
 /* Whether the terminal's locale is UTF-8 (or plain ASCII). */
 bool ui_locale_utf8(void);
 /* What the locale's C library says (strerror) in the program's UTF-8
