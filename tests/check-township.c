@@ -107,20 +107,7 @@ program_env(void)
 static int
 script(char *const args[])
 {
-	char *argv[24] = {"/bin/sh", SETUP_SCRIPT};
-	size_t n = 2;
-	for (size_t i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	FILE *f = fopen(sshd.log, "a");
-	if (f != NULL) {
-		fprintf(f, "+ township-setup.sh");
-		for (size_t i = 2; i < n; i++)
-			fprintf(f, " %s", argv[i]);
-		fprintf(f, "\n");
-		fclose(f);
-	}
-	return sshd_run(NULL, program_env(), argv, NULL);
+	return sshd_script(SETUP_SCRIPT, program_env(), args);
 }
 
 /* No ck_assert here: this runs in Check's parent, where a failed assertion
@@ -216,22 +203,8 @@ server_setup(void)
 		}
 	}
 
-	/* sshd: the script's file included at the top, as Debian's
-	 * sshd_config includes sshd_config.d; the forms and catalogues for
-	 * every session (SetEnv; a setgid program cannot read ASAN_OPTIONS, see
-	 * main.c); no LANG from anywhere */
-	char *head, *authorized, *extra;
-	if (asprintf(&head, "Include %s\n", srv.sshd_conf) < 0 ||
-	    asprintf(&authorized, ".ssh/authorized_keys %s/%%u", keys) < 0 ||
-	    asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n", srv.forms,
-		     srv.locale) < 0) {
-		sshd_error("out of memory");
-		return;
-	}
-	sshd_start(head, authorized, extra, 22022);
-	free(head);
-	free(authorized);
-	free(extra);
+	/* sshd with the script's file (sshd.h) */
+	sshd_start_township(srv.sshd_conf, keys, srv.forms, srv.locale, 22022);
 }
 
 /* --- the client --------------------------------------------------------- */

@@ -375,6 +375,49 @@ sshd_start(const char *head, const char *authorized_keys, const char *extra, int
 	return false;
 }
 
+bool
+sshd_start_township(const char *include, const char *keysdir, const char *forms,
+		    const char *locale, int fallback)
+{
+	char *head, *authorized, *extra;
+	if (asprintf(&head, "Include %s\n", include) < 0)
+		head = NULL;
+	if (asprintf(&authorized, ".ssh/authorized_keys %s/%%u", keysdir) < 0)
+		authorized = NULL;
+	if (asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n", forms,
+		     locale) < 0)
+		extra = NULL;
+	bool ok = false;
+	if (head == NULL || authorized == NULL || extra == NULL)
+		sshd_error("out of memory");
+	else
+		ok = sshd_start(head, authorized, extra, fallback);
+	free(head);
+	free(authorized);
+	free(extra);
+	return ok;
+}
+
+int
+sshd_script(const char *path, char *const env[], char *const args[])
+{
+	char *argv[32] = {"/bin/sh", (char *)path};
+	size_t n = 2;
+	for (size_t i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
+		argv[n++] = args[i];
+	argv[n] = NULL;
+	FILE *f = fopen(sshd.log, "a");
+	if (f != NULL) {
+		const char *name = strrchr(path, '/');
+		fprintf(f, "+ %s", name != NULL ? name + 1 : path);
+		for (size_t i = 2; i < n; i++)
+			fprintf(f, " %s", argv[i]);
+		fprintf(f, "\n");
+		fclose(f);
+	}
+	return sshd_run(NULL, env, argv, NULL);
+}
+
 void
 sshd_own_login(const char *login)
 {

@@ -84,6 +84,16 @@ bool sshd_keys(void);
  * no PAM, no StrictModes, no motd, then extra's lines. */
 bool sshd_start(const char *head, const char *authorized_keys, const char *extra,
 		int fallback);
+/* sshd for a server as tools/township-setup.sh makes it: the script's
+ * Match/ForceCommand file include at the top, as Debian's sshd_config
+ * includes sshd_config.d; a login's keys in ~/.ssh/authorized_keys or
+ * keysdir/LOGIN; forms and locale for every session (SetEnv: a setgid
+ * program cannot read ASAN_OPTIONS, see main.c); no LANG from anywhere. */
+bool sshd_start_township(const char *include, const char *keysdir, const char *forms,
+			 const char *locale, int fallback);
+/* Run the shell script at path with args (NULL-ended) and env added; its
+ * output in the log, after a "+ script args" line.  Its exit status. */
+int sshd_script(const char *path, char *const env[], char *const args[]);
 /* Record an account or a group the set-up made (when it exists now), for
  * the teardown to remove. */
 void sshd_own_login(const char *login);
