@@ -21,25 +21,12 @@
 #include <unistd.h>
 
 #include "sshd.h"
-#include "vt.h"
+#include "screen.h"
 
 #define PACKAGES "openssh-server and openssh-client (Debian: apt-get install openssh-server openssh-client)"
 
 #define WAIT_MS 15000      /* a screen text to show */
 #define GONE_MS 10000      /* the server's program to end after the hang-up */
-#define KEY_F3 "\033OR"
-#define KEY_F10 "\033[21~"
-#define KEY_TAB "\t"
-
-static const struct {
-	const char *encoding;
-	const char *locale;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", "zh_CN.UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", "zh_CN.GB18030",
-	 {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
 
 /* The account the test logs in as: the one running it. */
 static char user[256];
@@ -129,8 +116,8 @@ login(const char *db, int term)
 	FILE *f = open_memstream(&cmd, &cmdlen);
 	ck_assert_ptr_nonnull(f);
 	fputs("exec env -u LANGUAGE", f);
-	shell_assign(f, "LANG", terms[term].locale);
-	shell_assign(f, "LC_ALL", terms[term].locale);
+	shell_assign(f, "LANG", screen_terms[term].locale);
+	shell_assign(f, "LC_ALL", screen_terms[term].locale);
 	if (localedir != NULL)
 		shell_assign(f, "SHEGONG_LOCALEDIR", localedir);
 	if (formsdir != NULL)
@@ -149,71 +136,13 @@ login(const char *db, int term)
 
 	char *argv[SSHD_ARGV], port[16], dest[300];
 	sshd_ssh_argv(argv, port, dest, user, true, "SendEnv=LANG LC_*", cmd);
-	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
+	vt *t = vt_spawn(argv, screen_terms[term].env, 24, 80, screen_terms[term].encoding);
 	ck_assert_msg(t != NULL, "cannot start %s", SSH);
 	free(cmd);
 	free(bin);
 	free(localedir);
 	free(formsdir);
 	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		sshd_show_log();
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-/* F10 until the program leaves, saying yes when it asks whether to leave
- * a changed form; ssh hands on the program's exit status, which must be 0. */
-static void
-quit(vt *t)
-{
-	int status;
-
-	for (int i = 0; i < 8; i++) {
-		if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-			type(t, "y");
-		else
-			keys(t, KEY_F10);
-		long long deadline = sshd_now_ms() + 3000;
-		while (sshd_now_ms() < deadline) {
-			if (vt_wait_exit(t, 100, &status)) {
-				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-					vt_dump(t);
-					sshd_show_log();
-				}
-				ck_assert_msg(WIFEXITED(status), "ssh ended by signal %d",
-					      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-				ck_assert_msg(WEXITSTATUS(status) == 0,
-					      "the session ended with status %d", WEXITSTATUS(status));
-				return;
-			}
-			if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-				break;
-		}
-	}
-	vt_dump(t);
-	sshd_show_log();
-	ck_abort_msg("the program did not quit over SSH");
 }
 
 /* The pid of a process with an argument exactly arg (the database folder,
@@ -303,7 +232,7 @@ START_TEST(test_draft_after_ssh_drop)
 	expect(t, "草稿已恢复");
 	expect(t, "李𡃁花");
 	expect(t, "5104211980");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 }
 END_TEST
@@ -317,6 +246,7 @@ main(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_loop_test(tc, test_draft_after_ssh_drop, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -27,7 +27,7 @@
 #include <unistd.h>
 
 #include "sshd.h"
-#include "vt.h"
+#include "screen.h"
 
 #define USERADD "/usr/sbin/useradd"
 #define USERDEL "/usr/sbin/userdel"
@@ -41,10 +41,6 @@
 
 #define WAIT_MS 15000      /* a screen text to show */
 #define GONE_MS 10000      /* the server's program to end after the hang-up */
-#define KEY_F2 "\033OQ"
-#define KEY_F3 "\033OR"
-#define KEY_F10 "\033[21~"
-#define KEY_TAB "\t"
 
 #define COUNTY "510421"
 #define VILLAGE "510421100001"
@@ -234,64 +230,6 @@ ssh_command(const char *login, const char *command, char **out)
 	char *argv[SSHD_ARGV], port[16], dest[300];
 	sshd_ssh_argv(argv, port, dest, login, false, NULL, command);
 	return sshd_run(NULL, NULL, argv, out);
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		sshd_show_log();
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-/* F10 until the program leaves, saying yes when it asks whether to leave
- * a changed form; ssh hands on the program's exit status, which must be 0. */
-static void
-quit(vt *t)
-{
-	int status;
-
-	for (int i = 0; i < 8; i++) {
-		if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-			type(t, "y");
-		else
-			keys(t, KEY_F10);
-		long long deadline = sshd_now_ms() + 3000;
-		while (sshd_now_ms() < deadline) {
-			if (vt_wait_exit(t, 100, &status)) {
-				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-					vt_dump(t);
-					sshd_show_log();
-				}
-				ck_assert_msg(WIFEXITED(status), "ssh ended by signal %d",
-					      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-				ck_assert_msg(WEXITSTATUS(status) == 0,
-					      "the session ended with status %d", WEXITSTATUS(status));
-				return;
-			}
-			if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-				break;
-		}
-	}
-	vt_dump(t);
-	sshd_show_log();
-	ck_abort_msg("the program did not quit over SSH");
 }
 
 /* A new resident registered in the residents list and saved. */
@@ -495,7 +433,7 @@ START_TEST(test_login_opens_the_program)
 	vt *t = login(_i);
 	expect(t, "居民");
 	expect(t, "需求");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 }
@@ -567,13 +505,13 @@ START_TEST(test_saved_and_shared)
 		      srv.login[0], (long)st.st_gid, srv.group);
 	ck_assert_msg((st.st_mode & 0660) == 0660, "lock.mdb made by %s is mode %o: the group "
 		      "cannot write it", srv.login[0], (unsigned)(st.st_mode & 0777));
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 
 	t = login(1);
 	register_resident(t, "李𡃁花", "510421197512032045");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 
@@ -628,7 +566,7 @@ START_TEST(test_draft_after_drop)
 	type(t, ids[_i][1]);               /* the rest of it, and save */
 	keys(t, KEY_F2);
 	expect(t, "已登记");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 	free(resident_id(names[_i]));
@@ -761,6 +699,7 @@ main(void)
 	tcase_add_test(tc, test_remove_worker);
 	tcase_add_loop_test(tc, test_draft_after_drop, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);
