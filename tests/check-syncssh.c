@@ -140,15 +140,10 @@ server_setup(void)
 	snprintf(srv.wgroup, sizeof srv.wgroup, "sgs%ldw", pid);
 	for (int i = 0; i < NLOGINS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgs%ld%s", pid, logins[i].suffix);
-	if (getgrnam(srv.group) != NULL || getgrnam(srv.wgroup) != NULL) {
-		sshd_error("the groups %s or %s exist already", srv.group, srv.wgroup);
+	const char *const groups[] = {srv.group, srv.wgroup, NULL};
+	const char *const names[] = {srv.login[VW], srv.login[TW], NULL};
+	if (!sshd_names_free(groups, names))
 		return;
-	}
-	for (int i = 0; i < NLOGINS; i++)
-		if (getpwnam(srv.login[i]) != NULL) {
-			sshd_error("the account %s exists already", srv.login[i]);
-			return;
-		}
 	if (!sshd_make_dir("shegong-syncssh", true))
 		return;
 	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", sshd.dir);

@@ -122,18 +122,10 @@ server_setup(void)
 	for (int i = 0; i < NWORKERS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgt%ld%s", pid, workers[i].suffix);
 	/* names free now: then whatever has them later is this test's */
-	if (getgrnam(srv.group) != NULL || getgrnam(srv.wgroup) != NULL) {
-		sshd_error("the groups %s or %s exist already (left by an earlier run?)", srv.group,
-			   srv.wgroup);
+	const char *const groups[] = {srv.group, srv.wgroup, NULL};
+	const char *const logins[] = {srv.login[0], srv.login[1], srv.login[2], NULL};
+	if (!sshd_names_free(groups, logins))
 		return;
-	}
-	for (int i = 0; i < NWORKERS; i++) {
-		if (getpwnam(srv.login[i]) != NULL) {
-			sshd_error("the account %s exists already (left by an earlier run?)",
-				   srv.login[i]);
-			return;
-		}
-	}
 	if (!sshd_make_dir("shegong-township", true))
 		return;
 	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", sshd.dir);

@@ -418,6 +418,25 @@ sshd_script(const char *path, char *const env[], char *const args[])
 	return sshd_run(NULL, env, argv, NULL);
 }
 
+bool
+sshd_names_free(const char *const groups[], const char *const logins[])
+{
+	for (size_t i = 0; groups[i] != NULL; i++) {
+		if (getgrnam(groups[i]) != NULL) {
+			sshd_error("the group %s exists already (left by an earlier run?)", groups[i]);
+			return false;
+		}
+	}
+	for (size_t i = 0; logins[i] != NULL; i++) {
+		if (getpwnam(logins[i]) != NULL) {
+			sshd_error("the account %s exists already (left by an earlier run?)",
+				   logins[i]);
+			return false;
+		}
+	}
+	return true;
+}
+
 void
 sshd_own_login(const char *login)
 {

@@ -94,6 +94,10 @@ bool sshd_start_township(const char *include, const char *keysdir, const char *f
 /* Run the shell script at path with args (NULL-ended) and env added; its
  * output in the log, after a "+ script args" line.  Its exit status. */
 int sshd_script(const char *path, char *const env[], char *const args[]);
+/* True when none of the groups and accounts (NULL-ended lists) exists
+ * yet: whatever has those names later is the test's.  Else the error
+ * names the first that does. */
+bool sshd_names_free(const char *const groups[], const char *const logins[]);
 /* Record an account or a group the set-up made (when it exists now), for
  * the teardown to remove. */
 void sshd_own_login(const char *login);
