@@ -74,16 +74,11 @@ static const struct {
  * to stop sshd and remove the accounts, groups and folder); sshd.dir
  * holds everything of the test, sshd.key the client key (root's copy). */
 static struct {
-	char bin[PATH_MAX + 32];   /* the township's setgid copy of the program */
+	struct sshd_township tw;  /* the township's setgid program, data, database (tw.db) */
 	char plain[PATH_MAX + 32]; /* the village PC's program (not setgid) */
-	char data[PATH_MAX + 32];  /* the township's data folder; its database is data/db */
-	char db[PATH_MAX + 64];
 	char vpc[PATH_MAX + 32];   /* the village PC's database folder */
-	char forms[PATH_MAX + 32];
-	char locale[PATH_MAX + 32];
 	char vkey[PATH_MAX + 64];  /* the village worker's copy of the client key */
 	char cut[PATH_MAX + 32];   /* the --ssh wrapper that cuts the link */
-	char sshd_conf[PATH_MAX + 32];
 	char group[32], wgroup[32];
 	char login[NLOGINS][32];
 } srv;
@@ -95,8 +90,8 @@ program_env(void)
 {
 	static char forms[PATH_MAX + 64], locale[PATH_MAX + 64];
 	static char *env[8];
-	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.forms);
-	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.locale);
+	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
+	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.tw.locale);
 	env[0] = forms;
 	env[1] = locale;
 	env[2] = "LC_ALL=C.UTF-8";
@@ -144,61 +139,23 @@ server_setup(void)
 	const char *const names[] = {srv.login[VW], srv.login[TW], NULL};
 	if (!sshd_names_free(groups, names))
 		return;
-	if (!sshd_make_dir("shegong-syncssh", true))
-		return;
-	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", sshd.dir);
-	snprintf(srv.plain, sizeof srv.plain, "%s/pc/shegong", sshd.dir);
-	snprintf(srv.data, sizeof srv.data, "%s/data", sshd.dir);
-	snprintf(srv.db, sizeof srv.db, "%s/db", srv.data);
-	snprintf(srv.vpc, sizeof srv.vpc, "%s/pc/db", sshd.dir);
-	snprintf(srv.cut, sizeof srv.cut, "%s/pc/cut-ssh", sshd.dir);
-	snprintf(srv.sshd_conf, sizeof srv.sshd_conf, "%s/sshd_config.d/shegong.conf", sshd.dir);
-	if (!sshd_copy_data(srv.forms, sizeof srv.forms, srv.locale, sizeof srv.locale))
+	if (!sshd_township_init(&srv.tw, "shegong-syncssh", srv.group, srv.wgroup, script))
 		return;
 
-	/* the programs: the township's copy (made setgid by the script) and
-	 * the village PC's */
+	/* the village PC's program (the township's copy is made setgid by the
+	 * script), and the --ssh wrapper that cuts the link */
+	snprintf(srv.plain, sizeof srv.plain, "%s/pc/shegong", sshd.dir);
+	snprintf(srv.vpc, sizeof srv.vpc, "%s/pc/db", sshd.dir);
+	snprintf(srv.cut, sizeof srv.cut, "%s/pc/cut-ssh", sshd.dir);
 	const char *built = getenv("SHEGONG_BIN");
 	if (built == NULL || *built == '\0')
 		built = "../src/shegong";
-	char bindir[PATH_MAX + 8], pcdir[PATH_MAX + 8];
-	snprintf(bindir, sizeof bindir, "%s/bin", sshd.dir);
+	char pcdir[PATH_MAX + 8];
 	snprintf(pcdir, sizeof pcdir, "%s/pc", sshd.dir);
-	char *cp[] = {"/bin/cp", (char *)built, srv.bin, NULL};
 	char *cp2[] = {"/bin/cp", (char *)built, srv.plain, NULL};
-	if (mkdir(bindir, 0755) != 0 || mkdir(pcdir, 0755) != 0 ||
-	    sshd_run(NULL, NULL, cp, NULL) != 0 || sshd_run(NULL, NULL, cp2, NULL) != 0 ||
+	if (mkdir(pcdir, 0755) != 0 || sshd_run(NULL, NULL, cp2, NULL) != 0 ||
 	    chmod(srv.plain, 0755) != 0 || !sshd_write_file(srv.cut, cut_script, 0755)) {
-		sshd_error("cannot copy the program into %s", sshd.dir);
-		return;
-	}
-
-	/* the township's database, as township-setup.sh init makes it */
-	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
-	snprintf(units, sizeof units, "%s/units.txt", sshd.dir);
-	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", sshd.dir);
-	if (!sshd_write_file(units, TOWNSHIP " 攀莲镇\n" VILLAGE " 安宁村\n510421100002 新华村\n",
-			     0644)) {
-		sshd_error("cannot write %s", units);
-		return;
-	}
-	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
-			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
-	int rc = script(init);
-	sshd_own_group(srv.group);
-	sshd_own_group(srv.wgroup);
-	if (rc != 0) {
-		sshd_error("township-setup.sh init failed with status %d (see the log)", rc);
-		return;
-	}
-
-	char keys[PATH_MAX + 16];
-	snprintf(keys, sizeof keys, "%s/keys", sshd.dir);
-	if (!sshd_keys())
-		return;
-	if (mkdir(keys, 0755) != 0) {
-		sshd_error("cannot make %s: %s", keys, strerror(errno));
+		sshd_error("cannot copy the program into %s", pcdir);
 		return;
 	}
 
@@ -208,8 +165,8 @@ server_setup(void)
 		char *add[] = {"add-worker", srv.login[i], "--role", (char *)logins[i].role,
 			       "--unit", (char *)logins[i].unit, "--name", (char *)logins[i].name,
 			       "--encoding", "utf-8", "--lang", "en", "--key", sshd.pub,
-			       "--data", srv.data, NULL};
-		rc = script(add);
+			       "--data", srv.tw.data, NULL};
+		int rc = script(add);
 		sshd_own_login(srv.login[i]);
 		if (rc != 0) {
 			sshd_error("township-setup.sh add-worker %s failed with status %d (see the "
@@ -235,7 +192,7 @@ server_setup(void)
 		return;
 	}
 
-	sshd_start_township(srv.sshd_conf, keys, srv.forms, srv.locale, 24022);
+	sshd_start_township(&srv.tw, 24022);
 }
 
 static void
@@ -290,7 +247,7 @@ vpc(char **out, ...)
 static int
 twp(const char *login, char **out, ...)
 {
-	char *argv[MAXARGS] = {srv.bin, "--db", srv.db};
+	char *argv[MAXARGS] = {srv.tw.bin, "--db", srv.tw.db};
 	size_t n = 3;
 	va_list ap;
 	va_start(ap, out);
@@ -497,7 +454,7 @@ view_of(bool village, struct view *v)
 		free(out);
 	}
 	fprintf(m, "referral %zu\nrecords in the database %ld\n", lines(v->ref),
-		rec_total(village ? srv.vpc : srv.db));
+		rec_total(village ? srv.vpc : srv.tw.db));
 	fclose(m);
 	v->counts = buf;
 
@@ -559,7 +516,7 @@ copy_db(const char *from, const char *to)
 static void
 snapshot(bool back)
 {
-	const char *dbs[2] = {srv.vpc, srv.db};
+	const char *dbs[2] = {srv.vpc, srv.tw.db};
 	for (int i = 0; i < 2; i++) {
 		char live[PATH_MAX + 128], kept[PATH_MAX + 128];
 		snprintf(live, sizeof live, "%s/data.mdb", dbs[i]);

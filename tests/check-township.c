@@ -63,12 +63,7 @@ static const struct {
  * folder, since a failed test in a forked child runs neither teardown nor
  * atexit); sshd.dir holds everything of the test. */
 static struct {
-	char bin[PATH_MAX + 32];   /* the setgid copy of the program */
-	char data[PATH_MAX + 32];  /* the data folder; the database is data/db */
-	char db[PATH_MAX + 64];
-	char forms[PATH_MAX + 32]; /* root's copies of the forms and catalogues */
-	char locale[PATH_MAX + 32];
-	char sshd_conf[PATH_MAX + 32];  /* the file the script wrote */
+	struct sshd_township tw;
 	char group[32], wgroup[32];
 	char login[NWORKERS][32];
 } srv;
@@ -90,8 +85,8 @@ program_env(void)
 	static char forms[PATH_MAX + 64], locale[PATH_MAX + 64];
 	static char *env[8];
 	size_t n = 0;
-	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.forms);
-	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.locale);
+	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
+	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.tw.locale);
 	env[n++] = forms;
 	env[n++] = locale;
 	env[n++] = "LC_ALL=C.UTF-8";
@@ -126,53 +121,13 @@ server_setup(void)
 	const char *const logins[] = {srv.login[0], srv.login[1], srv.login[2], NULL};
 	if (!sshd_names_free(groups, logins))
 		return;
-	if (!sshd_make_dir("shegong-township", true))
+	if (!sshd_township_init(&srv.tw, "shegong-township", srv.group, srv.wgroup, script))
 		return;
-	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", sshd.dir);
-	snprintf(srv.data, sizeof srv.data, "%s/data", sshd.dir);
-	snprintf(srv.db, sizeof srv.db, "%s/db", srv.data);
-	snprintf(srv.sshd_conf, sizeof srv.sshd_conf, "%s/sshd_config.d/shegong.conf", sshd.dir);
-	if (!sshd_copy_data(srv.forms, sizeof srv.forms, srv.locale, sizeof srv.locale))
-		return;
-
-	/* the program: a copy of the build's, which the script makes setgid */
-	const char *built = getenv("SHEGONG_BIN");
-	char bindir[PATH_MAX + 8];
-	snprintf(bindir, sizeof bindir, "%s/bin", sshd.dir);
-	char *cp[] = {"/bin/cp", (char *)(built && *built ? built : "../src/shegong"), srv.bin,
-		      NULL};
-	if (mkdir(bindir, 0755) != 0 || sshd_run(NULL, NULL, cp, NULL) != 0) {
-		sshd_error("cannot copy the program into %s", bindir);
-		return;
-	}
-
-	char units[PATH_MAX + 16];
-	snprintf(units, sizeof units, "%s/units.txt", sshd.dir);
-	if (!write_file(units, "510421100 攀莲镇\n" VILLAGE " 安宁村\n510421100002 新华村\n")) {
-		sshd_error("cannot write %s", units);
-		return;
-	}
-	char sshd_dir[PATH_MAX + 32];
-	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", sshd.dir);
-	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
-			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
-	int rc = script(init);
-	sshd_own_group(srv.group);
-	sshd_own_group(srv.wgroup);
-	if (rc != 0) {
-		sshd_error("township-setup.sh init failed with status %d (see the log)", rc);
-		return;
-	}
-
-	char keys[PATH_MAX + 16], rootkey[PATH_MAX + 32];
-	snprintf(keys, sizeof keys, "%s/keys", sshd.dir);
-	snprintf(rootkey, sizeof rootkey, "%s/root", keys);
-	if (!sshd_keys())
-		return;
+	char rootkey[PATH_MAX + 32];
+	snprintf(rootkey, sizeof rootkey, "%s/root", srv.tw.keys);
 	char *cpk[] = {"/bin/cp", sshd.pub, rootkey, NULL};
-	if (mkdir(keys, 0755) != 0 || sshd_run(NULL, NULL, cpk, NULL) != 0) {
-		sshd_error("ssh-keygen failed (see the log)");
+	if (sshd_run(NULL, NULL, cpk, NULL) != 0) {
+		sshd_error("cannot copy %s to %s", sshd.pub, rootkey);
 		return;
 	}
 
@@ -181,8 +136,8 @@ server_setup(void)
 	for (int i = 0; i < NWORKERS; i++) {
 		char *add[] = {"add-worker", srv.login[i], "--role", "village", "--unit", VILLAGE,
 			       "--name", (char *)workers[i].name, "--encoding",
-			       (char *)encodings[i], "--key", sshd.pub, "--data", srv.data, NULL};
-		rc = script(add);
+			       (char *)encodings[i], "--key", sshd.pub, "--data", srv.tw.data, NULL};
+		int rc = script(add);
 		sshd_own_login(srv.login[i]);
 		if (rc != 0) {
 			sshd_error("township-setup.sh add-worker %s failed with status %d (see the "
@@ -192,7 +147,7 @@ server_setup(void)
 	}
 
 	/* sshd with the script's file (sshd.h) */
-	sshd_start_township(srv.sshd_conf, keys, srv.forms, srv.locale, 22022);
+	sshd_start_township(&srv.tw, 22022);
 }
 
 /* --- the client --------------------------------------------------------- */
@@ -246,7 +201,7 @@ register_resident(vt *t, const char *name, const char *idnum)
 static int
 as_admin(char **out, const char *verb, const char *a1, const char *a2, const char *a3)
 {
-	char *argv[] = {srv.bin, "--db", srv.db, (char *)verb, (char *)a1, (char *)a2,
+	char *argv[] = {srv.tw.bin, "--db", srv.tw.db, (char *)verb, (char *)a1, (char *)a2,
 			(char *)a3, NULL};
 	return sshd_run(NULL, program_env(), argv, out);
 }
@@ -310,7 +265,7 @@ programs_gone(void)
 {
 	long long deadline = sshd_now_ms() + GONE_MS;
 	pid_t left;
-	while ((left = process_with_arg(srv.db)) != 0 && sshd_now_ms() < deadline)
+	while ((left = process_with_arg(srv.tw.db)) != 0 && sshd_now_ms() < deadline)
 		sshd_sleep_ms(50);
 	if (left != 0) {
 		sshd_show_log();
@@ -361,18 +316,18 @@ START_TEST(test_setup_made)
 	ck_assert_ptr_nonnull(g);
 	gid_t wgid = g->gr_gid;
 	struct stat st;
-	ck_assert_int_eq(stat(srv.data, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.data, &st), 0);
 	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02770,
 		      "the data folder is %ld:%ld mode %o, not root:%s 2770", (long)st.st_uid,
 		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), srv.group);
-	ck_assert_int_eq(stat(srv.bin, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02755,
 		      "the program is %ld:%ld mode %o, not root:%s 2755", (long)st.st_uid,
 		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), srv.group);
 	const char *files[] = {"data.mdb", "lock.mdb"};
 	for (size_t i = 0; i < 2; i++) {
 		char p[PATH_MAX + 128];
-		snprintf(p, sizeof p, "%s/%s", srv.db, files[i]);
+		snprintf(p, sizeof p, "%s/%s", srv.tw.db, files[i]);
 		ck_assert_int_eq(stat(p, &st), 0);
 		ck_assert_msg(st.st_gid == gid && (st.st_mode & 0660) == 0660 && !(st.st_mode & 07),
 			      "%s is group %ld mode %o", p, (long)st.st_gid,
@@ -384,11 +339,11 @@ START_TEST(test_setup_made)
 		ck_assert_msg(!in_group(srv.login[i], gid), "%s is in %s", srv.login[i],
 			      srv.group);
 	}
-	char *conf = read_all(srv.sshd_conf);
+	char *conf = read_all(srv.tw.sshd_conf);
 	char want[PATH_MAX * 3];
 	snprintf(want, sizeof want, "Match Group %s\n", srv.wgroup);
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
-	snprintf(want, sizeof want, "ForceCommand exec %s --db %s\n", srv.bin, srv.db);
+	snprintf(want, sizeof want, "ForceCommand exec %s --db %s\n", srv.tw.bin, srv.tw.db);
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
 
 	/* again: the same files, the database kept, the worker kept */
@@ -396,15 +351,15 @@ START_TEST(test_setup_made)
 	snprintf(units, sizeof units, "%s/units.txt", sshd.dir);
 	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", sshd.dir);
 	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
+			"--data", srv.tw.data, "--bin", srv.tw.bin, "--group", srv.group,
 			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
 	ck_assert_int_eq(script(init), 0);
 	char *add[] = {"add-worker", srv.login[0], "--role", "village", "--unit", VILLAGE,
-		       "--data", srv.data, NULL};
+		       "--data", srv.tw.data, NULL};
 	ck_assert_int_eq(script(add), 0);
-	char *conf2 = read_all(srv.sshd_conf);
+	char *conf2 = read_all(srv.tw.sshd_conf);
 	ck_assert_str_eq(conf, conf2);
-	ck_assert_int_eq(stat(srv.bin, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 02755);
 	char *out;
 	ck_assert_int_eq(as_admin(&out, "user", "list", NULL, NULL), 0);
@@ -438,7 +393,7 @@ START_TEST(test_data_only_through_the_program)
 {
 	need_server();
 	char cmd[PATH_MAX * 3];
-	snprintf(cmd, sizeof cmd, "cat %s/data.mdb; ls %s", srv.db, srv.db);
+	snprintf(cmd, sizeof cmd, "cat %s/data.mdb; ls %s", srv.tw.db, srv.tw.db);
 	char *out;
 	int rc = ssh_command(srv.login[0], cmd, &out);
 	/* the program ran (and says it needs a terminal: status 2), not cat */
@@ -448,21 +403,21 @@ START_TEST(test_data_only_through_the_program)
 	free(out);
 
 	char data[PATH_MAX + 128];
-	snprintf(data, sizeof data, "%s/data.mdb", srv.db);
+	snprintf(data, sizeof data, "%s/data.mdb", srv.tw.db);
 	char *cat[] = {"/bin/cat", data, NULL};
 	rc = sshd_run(srv.login[0], NULL, cat, &out);
 	ck_assert_msg(rc != 0 && strstr(out, "Permission denied") != NULL,
 		      "%s read %s directly (status %d): %.200s", srv.login[0], data, rc, out);
 	free(out);
-	char *sh[] = {"/bin/sh", "-c", "echo x > \"$0\"/new", srv.data, NULL};
+	char *sh[] = {"/bin/sh", "-c", "echo x > \"$0\"/new", srv.tw.data, NULL};
 	rc = sshd_run(srv.login[0], NULL, sh, &out);
-	ck_assert_msg(rc != 0, "%s wrote into %s directly", srv.login[0], srv.data);
+	ck_assert_msg(rc != 0, "%s wrote into %s directly", srv.login[0], srv.tw.data);
 	free(out);
 
 	/* the program opens and reads it for the same account (what a
 	 * village worker may see of it is the scope's business; the saving
 	 * test shows the writing) */
-	char *find[] = {srv.bin, "--db", srv.db, "find", "resident", NULL};
+	char *find[] = {srv.tw.bin, "--db", srv.tw.db, "find", "resident", NULL};
 	rc = sshd_run(srv.login[0], program_env(), find, &out);
 	ck_assert_msg(rc == 0 && strstr(out, "shegong:") == NULL,
 		      "the program as %s did not read the data (status %d): %s", srv.login[0],
@@ -479,8 +434,8 @@ START_TEST(test_saved_and_shared)
 {
 	need_server();
 	char lock[PATH_MAX + 128];
-	snprintf(lock, sizeof lock, "%s/lock.mdb", srv.db);
-	ck_assert_int_eq(process_with_arg(srv.db), 0);
+	snprintf(lock, sizeof lock, "%s/lock.mdb", srv.tw.db);
+	ck_assert_int_eq(process_with_arg(srv.tw.db), 0);
 	ck_assert_msg(unlink(lock) == 0, "%s: %s", lock, strerror(errno));
 
 	vt *t = login(0);
@@ -571,7 +526,7 @@ START_TEST(test_login_is_the_real_uid)
 {
 	need_server();
 	char *env[] = {"USER=root", "LOGNAME=root", "HOME=/root", "LC_ALL=C.UTF-8", NULL};
-	char *argv[] = {srv.bin, "--db", srv.db, "user", "add", "sgtintruder", "--role", "admin",
+	char *argv[] = {srv.tw.bin, "--db", srv.tw.db, "user", "add", "sgtintruder", "--role", "admin",
 			"--unit", COUNTY, NULL};
 	char *out;
 	int rc = sshd_run(srv.login[0], env, argv, &out);
@@ -602,10 +557,10 @@ START_TEST(test_environment_does_not_steer)
 
 	char envforms[PATH_MAX + 96], trusted[PATH_MAX + 96];
 	snprintf(envforms, sizeof envforms, "SHEGONG_FORMSDIR=%s", mine);
-	snprintf(trusted, sizeof trusted, "SHEGONG_FORMSDIR=%s", srv.forms);
+	snprintf(trusted, sizeof trusted, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
 	char *env[] = {envforms, "LC_ALL=C.UTF-8", NULL};
 	char *env_ok[] = {trusted, "LC_ALL=C.UTF-8", NULL};
-	char *argv[] = {srv.bin, "check-forms", NULL};
+	char *argv[] = {srv.tw.bin, "check-forms", NULL};
 	char *out;
 	int rc = sshd_run(srv.login[0], env, argv, &out);
 	ck_assert_msg(strstr(out, mine) == NULL,
@@ -617,7 +572,7 @@ START_TEST(test_environment_does_not_steer)
 	free(out);
 
 	snprintf(plain, sizeof plain, "%s/bin/plain", sshd.dir);
-	char *cp[] = {"/bin/cp", srv.bin, plain, NULL};
+	char *cp[] = {"/bin/cp", srv.tw.bin, plain, NULL};
 	ck_assert_int_eq(sshd_run(NULL, NULL, cp, NULL), 0);
 	ck_assert_int_eq(chmod(plain, 0755), 0);
 	char *argv2[] = {plain, "check-forms", NULL};
@@ -652,7 +607,7 @@ START_TEST(test_remove_worker)
 	int rc = ssh_command(who, NULL, &out);
 	ck_assert_msg(rc == 2, "%s before removal: status %d: %s", who, rc, out);
 	free(out);
-	char *rm[] = {"remove-worker", (char *)who, "--data", srv.data, NULL};
+	char *rm[] = {"remove-worker", (char *)who, "--data", srv.tw.data, NULL};
 	ck_assert_int_eq(script(rm), 0);
 	ck_assert_int_eq(script(rm), 0);   /* again: nothing more to do */
 	rc = ssh_command(who, NULL, &out);

@@ -376,16 +376,67 @@ sshd_start(const char *head, const char *authorized_keys, const char *extra, int
 }
 
 bool
-sshd_start_township(const char *include, const char *keysdir, const char *forms,
-		    const char *locale, int fallback)
+sshd_township_init(struct sshd_township *tw, const char *name, const char *group,
+		   const char *wgroup, int (*script)(char *const args[]))
+{
+	if (!sshd_make_dir(name, true))
+		return false;
+	snprintf(tw->bin, sizeof tw->bin, "%s/bin/shegong", sshd.dir);
+	snprintf(tw->data, sizeof tw->data, "%s/data", sshd.dir);
+	snprintf(tw->db, sizeof tw->db, "%s/db", tw->data);
+	snprintf(tw->sshd_conf, sizeof tw->sshd_conf, "%s/sshd_config.d/shegong.conf", sshd.dir);
+	snprintf(tw->keys, sizeof tw->keys, "%s/keys", sshd.dir);
+	if (!sshd_copy_data(tw->forms, sizeof tw->forms, tw->locale, sizeof tw->locale))
+		return false;
+
+	/* the program: a copy of the build's, which the script makes setgid */
+	const char *built = getenv("SHEGONG_BIN");
+	char bindir[PATH_MAX + 8];
+	snprintf(bindir, sizeof bindir, "%s/bin", sshd.dir);
+	char *cp[] = {"/bin/cp", (char *)(built && *built ? built : "../src/shegong"), tw->bin,
+		      NULL};
+	if (mkdir(bindir, 0755) != 0 || sshd_run(NULL, NULL, cp, NULL) != 0) {
+		sshd_error("cannot copy the program into %s", bindir);
+		return false;
+	}
+
+	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
+	snprintf(units, sizeof units, "%s/units.txt", sshd.dir);
+	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", sshd.dir);
+	if (!sshd_write_file(units, "510421100 攀莲镇\n510421100001 安宁村\n510421100002 新华村\n",
+			     0644)) {
+		sshd_error("cannot write %s", units);
+		return false;
+	}
+	char *init[] = {"init", "--county", "510421", "米易县", "--units", units,
+			"--data", tw->data, "--bin", tw->bin, "--group", (char *)group,
+			"--workers-group", (char *)wgroup, "--sshd-dir", sshd_dir, NULL};
+	int rc = script(init);
+	sshd_own_group(group);
+	sshd_own_group(wgroup);
+	if (rc != 0) {
+		sshd_error("township-setup.sh init failed with status %d (see the log)", rc);
+		return false;
+	}
+	if (!sshd_keys())
+		return false;
+	if (mkdir(tw->keys, 0755) != 0) {
+		sshd_error("cannot make %s: %s", tw->keys, strerror(errno));
+		return false;
+	}
+	return true;
+}
+
+bool
+sshd_start_township(const struct sshd_township *tw, int fallback)
 {
 	char *head, *authorized, *extra;
-	if (asprintf(&head, "Include %s\n", include) < 0)
+	if (asprintf(&head, "Include %s\n", tw->sshd_conf) < 0)
 		head = NULL;
-	if (asprintf(&authorized, ".ssh/authorized_keys %s/%%u", keysdir) < 0)
+	if (asprintf(&authorized, ".ssh/authorized_keys %s/%%u", tw->keys) < 0)
 		authorized = NULL;
-	if (asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n", forms,
-		     locale) < 0)
+	if (asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n", tw->forms,
+		     tw->locale) < 0)
 		extra = NULL;
 	bool ok = false;
 	if (head == NULL || authorized == NULL || extra == NULL)

@@ -42,6 +42,17 @@ struct sshd_server {
 };
 extern struct sshd_server sshd;
 
+/* A server as tools/township-setup.sh makes it, in sshd.dir. */
+struct sshd_township {
+	char bin[PATH_MAX + 32];   /* the setgid copy of the program */
+	char data[PATH_MAX + 32];  /* the data folder; the database is data/db */
+	char db[PATH_MAX + 64];
+	char forms[PATH_MAX + 32]; /* root's copies of the forms and catalogues */
+	char locale[PATH_MAX + 32];
+	char sshd_conf[PATH_MAX + 32];  /* the Match/ForceCommand file the script wrote */
+	char keys[PATH_MAX + 16];  /* the keys folder: keys/LOGIN */
+};
+
 long long sshd_now_ms(void);
 void sshd_sleep_ms(int ms);
 
@@ -87,10 +98,18 @@ bool sshd_start(const char *head, const char *authorized_keys, const char *extra
 /* sshd for a server as tools/township-setup.sh makes it: the script's
  * Match/ForceCommand file include at the top, as Debian's sshd_config
  * includes sshd_config.d; a login's keys in ~/.ssh/authorized_keys or
- * keysdir/LOGIN; forms and locale for every session (SetEnv: a setgid
+ * tw->keys/LOGIN; tw's forms and locale for every session (SetEnv: a setgid
  * program cannot read ASAN_OPTIONS, see main.c); no LANG from anywhere. */
-bool sshd_start_township(const char *include, const char *keysdir, const char *forms,
-			 const char *locale, int fallback);
+bool sshd_start_township(const struct sshd_township *tw, int fallback);
+/* The test's folder (sshd_make_dir(name, true)), the forms and
+ * catalogues (sshd_copy_data), a copy of the build's program that the
+ * script makes setgid, `script init` (the test's runner of the setup
+ * script) for county 510421 米易县 with 攀莲镇 (510421100) and its
+ * villages 安宁村 (…001) and 新华村 (…002), the groups group and wgroup
+ * (recorded for the teardown); then the keys (sshd_keys) and an empty
+ * keys folder. */
+bool sshd_township_init(struct sshd_township *tw, const char *name, const char *group,
+			const char *wgroup, int (*script)(char *const args[]));
 /* Run the shell script at path with args (NULL-ended) and env added; its
  * output in the log, after a "+ script args" line.  Its exit status. */
 int sshd_script(const char *path, char *const env[], char *const args[]);
