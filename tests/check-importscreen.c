@@ -18,78 +18,16 @@
 
 #include "testdb.h"
 #include "text.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 20000
-#define KEY_F7 "\033[18~"
-#define KEY_F10 "\033[21~"
-#define KEY_ESC "\033"
-#define KEY_ENTER "\r"
-#define KEY_CTRL_O "\017"
-
-static const struct {
-	const char *encoding;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* The demo database in dir as the one running the test (a village worker
  * of 安宁村), or as login. */
 static vt *
 start(const char *dir, int term, const char *login)
 {
-	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
-	if (!login)
-		argv[4] = NULL;
-	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
-	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-static void
-quit(vt *t)
-{
-	int status;
-	for (int i = 0; i < 4; i++)
-		keys(t, KEY_F10);
-	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		vt_dump(t);
-		ck_abort_msg("the program did not quit");
-	}
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	return screen_start(dir, term, true, login, NULL);
 }
 
 /* An ID number of 安宁村's county born on date (YYYYMMDD), with its
@@ -112,7 +50,7 @@ idnum(char out[19], const char *date, int seq)
 static char *
 fs_name(int term, const char *utf8)
 {
-	if (strcmp(terms[term].encoding, "UTF-8") == 0)
+	if (strcmp(screen_terms[term].encoding, "UTF-8") == 0)
 		return strdup(utf8);
 	char *out;
 	size_t len;
@@ -203,7 +141,7 @@ START_TEST(test_import_residents)
 	expect(t, "没有导入任何内容");
 	expect(t, "重复 3 行");
 	expect(t, "第 2 行");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(files);
 	testdb_rm(dir);
@@ -239,7 +177,7 @@ START_TEST(test_bad_file)
 	find_resident(t, "5104211991020202");
 	expect(t, "没有找到");
 	ck_assert_msg(strstr(vt_screen(t), "赵好行") == NULL, "a row of a bad file was imported");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 
 	/* the good rows alone: the bad ones written beside the file */
@@ -250,7 +188,7 @@ START_TEST(test_bad_file)
 	expect(t, "有错的表.bad.csv");
 	find_resident(t, "5104211991020202");
 	expect(t, "赵好行");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	char badpath[4096];
 	snprintf(badpath, sizeof badpath, "%s/有错的表.bad.csv", files);
@@ -295,7 +233,7 @@ START_TEST(test_progress_bar)
 	expect(t, "导入 3000 条，更新 0 条，有错 0 行，重复 0 行（共 3000 行");
 	find_resident(t, "批量2999");
 	expect(t, "51042120020104");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(files);
 	testdb_rm(dir);
@@ -355,7 +293,7 @@ START_TEST(test_cancel)
 	keys(t, KEY_ENTER);
 	expect(t, "导入结果");
 	expect(t, "空表𠈌.csv 是空的");
-	quit(t);
+	quit_f10(t, 4);
 	testdb_rm(files);
 	vt_free(t);
 	testdb_rm(dir);
@@ -374,7 +312,7 @@ START_TEST(test_supervisor)
 	keys(t, KEY_CTRL_O);
 	expect(t, "督导只查看记录、不保存记录");
 	ck_assert_msg(strstr(vt_screen(t), "哪个表单") == NULL, "a supervisor chooses a form");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -392,6 +330,7 @@ main(void)
 	tcase_add_loop_test(tc, test_cancel, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_wait_ms = WAIT_MS;
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -23,13 +23,9 @@
 #include "store.h"
 #include "testdb.h"
 #include "text.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 15000
-#define KEY_F9 "\033[20~"
-#define KEY_F10 "\033[21~"
-#define KEY_ESC "\033"
-#define KEY_ENTER "\r"
 #define PICTURE_ESC "\xe2\x90\x9b"   /* ␛: how an ESC from the data shows */
 #define REPLACEMENT "\xef\xbf\xbd"   /* �: how a C1 control or a stray byte shows */
 
@@ -44,13 +40,6 @@ static const struct {
 	{"注入丁\x9b" "2J丁", "\x9d" "52;c;eA==\x07\x9b" "H"},
 };
 #define NHOSTILE (sizeof hostile / sizeof hostile[0])
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* --- the bytes a terminal must never get -------------------------------- */
 
@@ -163,7 +152,7 @@ make_db(void)
 	char *dir = testdb_dir("inject");
 	char *cmd;
 	ck_assert_int_ge(asprintf(&cmd, "'%s' --demo --db '%s' --as admin find resident 无此人 "
-	                          ">/dev/null 2>&1 </dev/null", bin(), dir), 0);
+	                          ">/dev/null 2>&1 </dev/null", screen_bin(), dir), 0);
 	ck_assert_int_eq(system(cmd), 0);
 	free(cmd);
 	store *st;
@@ -179,22 +168,6 @@ make_db(void)
 }
 
 /* --- the screens ------------------------------------------------------------- */
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 200);
-}
 
 /* Nothing from the data got through so far: no title, no clipboard, no
  * OSC or C1 bytes, the text drawn before still there (a clear screen or
@@ -229,22 +202,11 @@ row_copy(vt *t, int row)
 	return s;
 }
 
-/* The two terminals a village room has: UTF-8, and GBK/GB18030. */
-static const struct {
-	const char *enc;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
 START_TEST(test_screens)
 {
 	char *dir = make_db();
-	char *argv[] = {(char *)bin(), "--demo", "--db", dir, "--as", "admin", NULL};
-	term_enc = terms[_i].enc;
-	vt *t = vt_spawn(argv, terms[_i].env, 24, 80, terms[_i].enc);
-	ck_assert_ptr_nonnull(t);
+	term_enc = screen_terms[_i].encoding;
+	vt *t = screen_start(dir, _i, true, "admin", NULL);
 	expect(t, "居民");
 	keys(t, "1");
 	expect(t, "查找");
@@ -318,7 +280,7 @@ run(const char *dir, const char *args, char **out, size_t *len)
 {
 	char *cmd;
 	ck_assert_int_ge(asprintf(&cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --demo --db '%s' --as admin %s "
-	                          "2>&1 </dev/null", bin(), dir, args), 0);
+	                          "2>&1 </dev/null", screen_bin(), dir, args), 0);
 	FILE *p = popen(cmd, "r");
 	ck_assert_ptr_nonnull(p);
 	free(cmd);
@@ -447,6 +409,7 @@ main(void)
 	tcase_add_test(tc, test_import);
 	tcase_add_loop_test(tc, test_screens, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_pump_ms = 200;   /* keys: the program draws a while longer */
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -19,73 +19,18 @@
 #include <unistd.h>
 
 #include "testdb.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 15000
-#define KEY_F2 "\033OQ"
-#define KEY_F3 "\033OR"
-#define KEY_F4 "\033OS"
-#define KEY_F5 "\033[15~"
-#define KEY_F6 "\033[17~"
-#define KEY_F8 "\033[19~"
-#define KEY_F9 "\033[20~"
-#define KEY_F10 "\033[21~"
-#define KEY_END "\033OF"
-#define KEY_ESC "\033"
-#define KEY_TAB "\t"
-#define KEY_ENTER "\r"
-#define KEY_DOWN "\033[B"
-#define KEY_CTRL_A "\001"
 
 #define NAME "钱𠀀福"   /* 𠀀 is U+20000: four bytes in GB18030 too */
 #define FEEDBACK "已链接居家照护服务，每周上门两次"
-
-static const struct {
-	const char *encoding;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* The demo database in dir (made on first use) as the worker login. */
 static vt *
 start(const char *dir, int term, const char *login)
 {
-	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
-	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
-	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
+	return screen_start(dir, term, true, login, NULL);
 }
 
 /* The first row (0-based) from row from on that holds text, or -1. */
@@ -134,14 +79,7 @@ quit(vt *t)
 	for (int i = 0; i < 8; i++)
 		keys(t, KEY_ESC);
 	expect(t, "主菜单");
-	keys(t, KEY_F10);
-	int status;
-	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		vt_dump(t);
-		ck_abort_msg("the program did not quit");
-	}
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	quit_f10(t, 1);
 }
 
 /* What is new is marked seen to the second: wait until the clock has

@@ -20,31 +20,10 @@
 #include "report.h"
 
 #include "testdb.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 15000
-#define KEY_F5 "\033[15~"
-#define KEY_F7 "\033[18~"
-#define KEY_F10 "\033[21~"
-#define KEY_ESC "\033"
 #define KEY_LEFT "\033OD"   /* xterm in keypad mode */
-#define KEY_CTRL_B "\002"
-#define KEY_CTRL_R "\022"
-
-static const struct {
-	const char *encoding;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* The demo database in dir, made by the program itself. */
 static void
@@ -56,7 +35,7 @@ make_demo(const char *dir)
 		int null = open("/dev/null", O_WRONLY);
 		dup2(null, 1);
 		dup2(null, 2);
-		execl(bin(), bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
+		execl(screen_bin(), screen_bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
 		_exit(127);
 	}
 	int status;
@@ -122,22 +101,6 @@ prepare(struct report_period *month)
 	ck_assert_int_eq(store_write(st, add_txn, &s), STORE_OK);
 	store_close(st);
 	return dir;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
 }
 
 /* The screen row holding text, waiting for it; a copy. */
@@ -215,9 +178,7 @@ START_TEST(test_report_screen)
 {
 	struct report_period month;
 	char *dir = prepare(&month);
-	char *argv[] = {(char *)bin(), "--db", dir, "--demo", "--as", "dudao", NULL};
-	vt *t = vt_spawn(argv, terms[_i].env, 24, 80, terms[_i].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	vt *t = screen_start(dir, _i, true, "dudao", NULL);
 	bool utf8 = _i == 0;
 	char ym[16], before[16], chart[128], line[64];
 	report_period_format(&month, ym);
@@ -276,10 +237,7 @@ START_TEST(test_report_screen)
 	/* Esc: home again, F10 quits */
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
-	keys(t, KEY_F10);
-	int status;
-	ck_assert(vt_wait_exit(t, WAIT_MS, &status));
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+	quit_f10(t, 1);
 	vt_free(t);
 	testdb_rm(dir);
 }

@@ -13,70 +13,16 @@
 #include <sys/wait.h>
 
 #include "testdb.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 15000
-#define KEY_F3 "\033OR"
-#define KEY_F4 "\033OS"
-#define KEY_F5 "\033[15~"
-#define KEY_F10 "\033[21~"
 #define DENIED "不能查看或修改"
-
-static const struct {
-	const char *encoding;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* The demo database as the worker login (NULL: the one running). */
 static vt *
 start(const char *dir, int term, const char *login)
 {
-	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", "--as", (char *)login, NULL};
-	if (!login)
-		argv[4] = NULL;
-	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
-	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-quit(vt *t)
-{
-	int status;
-	for (int i = 0; i < 4; i++)
-		keys(t, KEY_F10);
-	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		vt_dump(t);
-		ck_abort_msg("the program did not quit");
-	}
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	return screen_start(dir, term, true, login, NULL);
 }
 
 /* The residents list, then the first resident. */
@@ -106,7 +52,7 @@ START_TEST(test_supervisor)
 	keys(t, KEY_F4);                   /* edit: refused before any typing */
 	expect(t, DENIED);
 	ck_assert_msg(!strstr(vt_screen(t), "F2"), "the editor opened for the supervisor");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -124,7 +70,7 @@ START_TEST(test_township_reads_only)
 	keys(t, KEY_F4);
 	expect(t, DENIED);
 	ck_assert_msg(!strstr(vt_screen(t), "F2"), "the editor opened for the township worker");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -147,7 +93,7 @@ START_TEST(test_village_keeps_to_village)
 	const char *s = vt_screen(t);
 	ck_assert_msg(!strstr(s, "挂榜村") && !strstr(s, "新山村") && !strstr(s, "龙华社区"),
 	              "another village's residents are listed");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }

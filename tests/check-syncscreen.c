@@ -27,32 +27,9 @@
 #include <unistd.h>
 
 #include "testdb.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 20000
-#define KEY_F2 "\033OQ"
-#define KEY_F3 "\033OR"
-#define KEY_F4 "\033OS"
-#define KEY_F6 "\033[17~"
-#define KEY_F10 "\033[21~"
-#define KEY_ESC "\033"
-#define KEY_ENTER "\r"
-#define KEY_CTRL_W "\027"
-
-static const struct {
-	const char *encoding;
-	const char *lang;
-} terms[] = {
-	{"UTF-8", "zh_CN.UTF-8"},
-	{"GB18030", "zh_CN.GB18030"},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 /* The two databases and the files between them. */
 struct sides {
@@ -68,7 +45,7 @@ cli(char *out, size_t size, const char *const *args)
 {
 	char *argv[32];
 	int n = 0;
-	argv[n++] = (char *)bin();
+	argv[n++] = (char *)screen_bin();
 	for (; *args && n < 31; args++)
 		argv[n++] = (char *)*args;
 	argv[n] = NULL;
@@ -167,67 +144,6 @@ new_referral(const struct sides *s, char id[64])
 	snprintf(id, 64, "%.63s", out);
 }
 
-static vt *
-start(const char *db, int term, bool demo, const char *login, char *path_env)
-{
-	char *argv[8];
-	int n = 0;
-	argv[n++] = (char *)bin();
-	argv[n++] = "--db";
-	argv[n++] = (char *)db;
-	if (demo)
-		argv[n++] = "--demo";
-	if (login) {
-		argv[n++] = "--as";
-		argv[n++] = (char *)login;
-	}
-	argv[n] = NULL;
-	char lang[64], lcall[64];
-	snprintf(lang, sizeof lang, "LANG=%s", terms[term].lang);
-	snprintf(lcall, sizeof lcall, "LC_ALL=%s", terms[term].lang);
-	char *env[] = {lang, lcall, "LANGUAGE", path_env, NULL};
-	vt *t = vt_spawn(argv, env, 24, 80, terms[term].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
-	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-static void
-quit(vt *t)
-{
-	int status;
-	for (int i = 0; i < 5; i++)
-		keys(t, KEY_F10);
-	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		vt_dump(t);
-		ck_abort_msg("the program did not quit");
-	}
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
-}
-
 /* From the home screen (what is new closed first) to the exchange screen. */
 static void
 open_sync(vt *t)
@@ -273,7 +189,7 @@ START_TEST(test_village_files)
 	struct sides s = sides_make();
 	char day[16], ref[64], path[4200], out[16384];
 	today(day);
-	vt *t = start(s.village, _i, false, NULL, NULL);
+	vt *t = screen_start(s.village, _i, false, NULL, NULL);
 	open_sync(t);
 	/* the status: a village PC with its township, the last exchange */
 	expect(t, "本机：村社工站自己的电脑，与攀莲镇交换数据");
@@ -361,7 +277,7 @@ START_TEST(test_village_files)
 	expect(t, "已标记为已处理");
 	keys(t, KEY_ESC);
 	expect(t, "待处理的提示：0 条");
-	quit(t);
+	quit_f10(t, 5);
 	vt_free(t);
 	CLI(OUT(out), "--db", s.village, "sync", "--notices", "--all");
 	ck_assert_msg(strstr(out, "已与镇上商量，按已受理办理") != NULL, "the note is not kept:\n%s", out);
@@ -387,7 +303,7 @@ fake_ssh(const struct sides *s, char *dir, size_t size)
 	        "read -r pw </dev/tty\n"
 	        "[ \"$pw\" = secret ] || { echo 'Permission denied, please try again.' >&2; exit 255; }\n"
 	        "exec '%s' --demo --db '%s' --as panlian sync --serve\n",
-	        bin(), s->town);
+	        screen_bin(), s->town);
 	ck_assert_int_eq(fclose(f), 0);
 	ck_assert_int_eq(chmod(path, 0700), 0);
 }
@@ -400,7 +316,7 @@ START_TEST(test_village_ssh)
 	char *path_env = NULL;
 	ck_assert_int_ge(asprintf(&path_env, "PATH=%s:%s", dir, getenv("PATH") ? getenv("PATH") : "/usr/bin:/bin"), 0);
 	new_referral(&s, ref);
-	vt *t = start(s.village, _i, false, NULL, path_env);
+	vt *t = screen_start(s.village, _i, false, NULL, path_env);
 	open_sync(t);
 	expect(t, "等待上传：1 条记录，其中 1 条转介");
 	/* no host yet: asked for */
@@ -435,7 +351,7 @@ START_TEST(test_village_ssh)
 	expect(t, "没有成功：");
 	expect(t, "与 anning@township 的交换没有完成");
 	expect(t, "Permission denied");
-	quit(t);
+	quit_f10(t, 5);
 	vt_free(t);
 	free(path_env);
 	sides_free(&s);
@@ -454,7 +370,7 @@ START_TEST(test_township)
 	CLI(NOOUT, "--demo", "--db", s.town, "--as", "panlian", "sync", "--from-file", up);
 	CLI(NOOUT, "--demo", "--db", s.town, "--as", "panlian", "referral", "accept", ref);
 
-	vt *t = start(s.town, _i, true, "panlian", NULL);
+	vt *t = screen_start(s.town, _i, true, "panlian", NULL);
 	open_sync(t);
 	expect(t, "本数据库：乡镇服务器，各村的电脑与它交换数据");
 	expect(t, "安宁村");
@@ -479,7 +395,7 @@ START_TEST(test_township)
 	expect(t, "给安宁村");
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
-	quit(t);
+	quit_f10(t, 5);
 	vt_free(t);
 	/* the village takes it: the referral accepted there */
 	char fsfolder[4200], file[8400] = "";
@@ -503,7 +419,7 @@ START_TEST(test_township)
 	              "the answer did not reach the village:\n%s", out);
 
 	/* a supervisor: the status, no exchange */
-	t = start(s.town, _i, true, "dudao", NULL);
+	t = screen_start(s.town, _i, true, "dudao", NULL);
 	open_sync(t);
 	expect(t, "督导只能查看交换情况");
 	expect(t, "F6 待处理");
@@ -514,7 +430,7 @@ START_TEST(test_township)
 	vt_pump(t, 300);
 	ck_assert_msg(strstr(vt_screen(t), "写到哪里") == NULL, "a supervisor asked for a path");
 	ck_assert_msg(strstr(vt_screen(t), "这个文件给哪个村") == NULL, "a supervisor asked for a village");
-	quit(t);
+	quit_f10(t, 5);
 	vt_free(t);
 	sides_free(&s);
 }
@@ -530,6 +446,7 @@ main(void)
 	tcase_add_loop_test(tc, test_village_ssh, 0, 2);
 	tcase_add_loop_test(tc, test_township, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_wait_ms = WAIT_MS;
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

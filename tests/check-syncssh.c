@@ -27,16 +27,12 @@
  * or the other tools are not installed. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -44,17 +40,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
-#define SSHD "/usr/sbin/sshd"
-#define SSH "/usr/bin/ssh"
-#define SSH_KEYGEN "/usr/bin/ssh-keygen"
+#include "sshd.h"
+
 #define USERADD "/usr/sbin/useradd"
 #define USERDEL "/usr/sbin/userdel"
 #define GROUPDEL "/usr/sbin/groupdel"
@@ -62,8 +54,6 @@
 #ifndef SETUP_SCRIPT
 #error "SETUP_SCRIPT: the path of tools/township-setup.sh"
 #endif
-
-#define LISTEN_MS 10000    /* sshd to accept connections */
 
 #define COUNTY "510421"
 #define TOWNSHIP "510421100"
@@ -80,153 +70,18 @@ static const struct {
 };
 
 /* Made once by the unchecked fixture in Check's parent process and
- * inherited by every forked test: only the parent can be trusted to stop
- * sshd and remove the accounts, groups and folder. */
+ * inherited by every forked test (sshd.h: only the parent can be trusted
+ * to stop sshd and remove the accounts, groups and folder); sshd.dir
+ * holds everything of the test, sshd.key the client key (root's copy). */
 static struct {
-	char dir[PATH_MAX];        /* everything of the test; removed at the end */
-	char bin[PATH_MAX + 32];   /* the township's setgid copy of the program */
+	struct sshd_township tw;  /* the township's setgid program, data, database (tw.db) */
 	char plain[PATH_MAX + 32]; /* the village PC's program (not setgid) */
-	char data[PATH_MAX + 32];  /* the township's data folder; its database is data/db */
-	char db[PATH_MAX + 64];
 	char vpc[PATH_MAX + 32];   /* the village PC's database folder */
-	char forms[PATH_MAX + 32];
-	char locale[PATH_MAX + 32];
-	char key[PATH_MAX + 32];   /* the client key (root's copy) */
-	char vkey[PATH_MAX + 64];  /* the village worker's copy of it */
+	char vkey[PATH_MAX + 64];  /* the village worker's copy of the client key */
 	char cut[PATH_MAX + 32];   /* the --ssh wrapper that cuts the link */
-	char log[PATH_MAX + 32];
-	char sshd_conf[PATH_MAX + 32];
 	char group[32], wgroup[32];
 	char login[NLOGINS][32];
-	bool made_group, made_wgroup, made_login[NLOGINS];
-	int port;
-	pid_t pid;
-	char error[1024];
 } srv;
-
-/* --- small helpers ---------------------------------------------------- */
-
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int ms)
-{
-	poll(NULL, 0, ms);
-}
-
-static void setup_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-setup_error(const char *fmt, ...)
-{
-	va_list ap;
-	if (srv.error[0] != '\0')
-		return;
-	va_start(ap, fmt);
-	vsnprintf(srv.error, sizeof srv.error, fmt, ap);
-	va_end(ap);
-}
-
-static bool
-write_file(const char *path, const char *text, mode_t mode)
-{
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return false;
-	bool ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok && chmod(path, mode) == 0;
-}
-
-static void
-show_log(void)
-{
-	FILE *f = fopen(srv.log, "r");
-	if (f == NULL)
-		return;
-	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > 6000)
-		fseek(f, -6000, SEEK_END);
-	else
-		rewind(f);
-	fprintf(stderr, "--- %s (end) ---\n", srv.log);
-	char buf[512];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fprintf(stderr, "---\n");
-	fclose(f);
-}
-
-/* Run argv[0], as the account login when not NULL (its uid, gid and
- * groups, without PAM; HOME its home), with env added; stdin /dev/null.
- * Its output (stdout and stderr) goes to *out (malloc'd) when out is not
- * NULL, else to the log.  The exit status, or -1 (did not run, or a
- * signal ended it). */
-static int
-run(const char *login, char *const env[], char *const argv[], char **out)
-{
-	int fds[2];
-	if (out != NULL)
-		*out = NULL;   /* stays so (printed "(null)") when it did not run */
-	if (out != NULL && pipe(fds) != 0)
-		return -1;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	char home[PATH_MAX + 8] = "";
-	if (login != NULL) {
-		struct passwd *pw = getpwnam(login);
-		if (pw == NULL)
-			return -1;
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-		snprintf(home, sizeof home, "HOME=%s", pw->pw_dir);
-	}
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int o = out != NULL ? fds[1] : open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (in < 0 || o < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(o, 2) < 0)
-			_exit(127);
-		if (out != NULL)
-			close(fds[0]);
-		if (login != NULL &&
-		    (initgroups(login, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0 ||
-		     chdir("/") != 0 || putenv(home) != 0))
-			_exit(126);
-		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
-			if (putenv(env[i]) != 0)
-				_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (out != NULL) {
-		close(fds[1]);
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		char chunk[4096];
-		ssize_t n;
-		while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0 && m != NULL)
-				fwrite(chunk, 1, (size_t)n, m);
-		close(fds[0]);
-		if (m != NULL)
-			fclose(m);
-		*out = buf != NULL ? buf : strdup("");
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
 
 /* The program's environment: the forms and catalogues root controls, a
  * UTF-8 locale. */
@@ -235,8 +90,8 @@ program_env(void)
 {
 	static char forms[PATH_MAX + 64], locale[PATH_MAX + 64];
 	static char *env[8];
-	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.forms);
-	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.locale);
+	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
+	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.tw.locale);
 	env[0] = forms;
 	env[1] = locale;
 	env[2] = "LC_ALL=C.UTF-8";
@@ -248,201 +103,7 @@ program_env(void)
 static int
 script(char *const args[])
 {
-	char *argv[24] = {"/bin/sh", SETUP_SCRIPT};
-	size_t n = 2;
-	for (size_t i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	return run(NULL, program_env(), argv, NULL);
-}
-
-/* --- the server --------------------------------------------------------- */
-
-static int
-free_port(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0)
-		return -1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof a;
-	int port = -1;
-	if (bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(s, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
-
-static bool
-port_accepts(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0)
-		return false;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bool ok = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
-	close(s);
-	return ok;
-}
-
-static bool
-sshd_start(const char *config, int port)
-{
-	char portstr[16];
-	snprintf(portstr, sizeof portstr, "%d", port);
-	char *argv[] = {SSHD, "-D", "-e", "-f", (char *)config, "-p", portstr, NULL};
-	pid_t parent = getpid();
-	pid_t pid = fork();
-	if (pid < 0)
-		return false;
-	if (pid == 0) {
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(127);
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	long long deadline = now_ms() + LISTEN_MS;
-	while (now_ms() < deadline) {
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return false;
-		if (port_accepts(port)) {
-			srv.pid = pid;
-			srv.port = port;
-			return true;
-		}
-		sleep_ms(50);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return false;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-static void
-kill_uid(uid_t uid)
-{
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0)
-			continue;
-		char path[64];
-		struct stat st;
-		snprintf(path, sizeof path, "/proc/%ld", pid);
-		if (stat(path, &st) == 0 && st.st_uid == uid)
-			kill((pid_t)pid, SIGKILL);
-	}
-	closedir(d);
-}
-
-static void
-server_teardown(void)
-{
-	if (srv.pid > 0) {
-		kill(srv.pid, SIGTERM);
-		long long deadline = now_ms() + 5000;
-		while (waitpid(srv.pid, NULL, WNOHANG) == 0 && now_ms() < deadline)
-			sleep_ms(20);
-		if (now_ms() >= deadline) {
-			kill(srv.pid, SIGKILL);
-			waitpid(srv.pid, NULL, 0);
-		}
-		srv.pid = 0;
-	}
-	for (int i = 0; i < NLOGINS; i++) {
-		if (!srv.made_login[i])
-			continue;
-		struct passwd *pw = getpwnam(srv.login[i]);
-		if (pw != NULL)
-			kill_uid(pw->pw_uid);
-		char *argv[] = {USERDEL, "-f", "-r", srv.login[i], NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_login[i] = false;
-	}
-	if (srv.made_wgroup) {
-		char *argv[] = {GROUPDEL, srv.wgroup, NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_wgroup = false;
-	}
-	if (srv.made_group) {
-		char *argv[] = {GROUPDEL, srv.group, NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_group = false;
-	}
-	if (srv.dir[0] != '\0' && getenv("SYNCSSH_KEEP") == NULL) {
-		nftw(srv.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-		srv.dir[0] = '\0';
-	}
-}
-
-static bool
-make_dir(void)
-{
-	const char *tries[] = {getenv("TMPDIR"), "/tmp", "/var/tmp"};
-	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-		struct statvfs vfs;
-		if (tries[i] == NULL || *tries[i] != '/' || statvfs(tries[i], &vfs) != 0 ||
-		    (vfs.f_flag & ST_NOSUID))
-			continue;
-		char tmpl[PATH_MAX];
-		snprintf(tmpl, sizeof tmpl, "%s/shegong-syncssh-XXXXXX", tries[i]);
-		if (mkdtemp(tmpl) != NULL && realpath(tmpl, srv.dir) != NULL &&
-		    chmod(srv.dir, 0755) == 0)
-			return true;
-		setup_error("cannot make a folder %s: %s", tmpl, strerror(errno));
-		return false;
-	}
-	setup_error("no folder where setgid works ($TMPDIR, /tmp and /var/tmp are nosuid)");
-	return false;
-}
-
-static bool
-copy_data(void)
-{
-	const char *forms = getenv("SHEGONG_FORMSDIR");
-	const char *locale = getenv("SHEGONG_LOCALEDIR");
-	if (forms == NULL || locale == NULL) {
-		setup_error("SHEGONG_FORMSDIR and SHEGONG_LOCALEDIR must be set (make check sets them)");
-		return false;
-	}
-	char from[PATH_MAX + 8], from2[PATH_MAX + 8];
-	snprintf(srv.forms, sizeof srv.forms, "%s/forms", srv.dir);
-	snprintf(srv.locale, sizeof srv.locale, "%s/locale", srv.dir);
-	snprintf(from, sizeof from, "%s/.", forms);
-	snprintf(from2, sizeof from2, "%s/.", locale);
-	char *cp1[] = {"/bin/cp", "-R", from, srv.forms, NULL};
-	char *cp2[] = {"/bin/cp", "-R", from2, srv.locale, NULL};
-	char *ch[] = {"/bin/chmod", "-R", "u+rwX,go=rX", srv.forms, srv.locale, NULL};
-	char *co[] = {"/bin/chown", "-R", "root:root", srv.forms, srv.locale, NULL};
-	if (mkdir(srv.forms, 0755) != 0 || mkdir(srv.locale, 0755) != 0 ||
-	    run(NULL, NULL, cp1, NULL) != 0 || run(NULL, NULL, cp2, NULL) != 0 ||
-	    run(NULL, NULL, ch, NULL) != 0 || run(NULL, NULL, co, NULL) != 0) {
-		setup_error("cannot copy %s and %s into %s", forms, locale, srv.dir);
-		return false;
-	}
-	return true;
+	return sshd_script(SETUP_SCRIPT, program_env(), args);
 }
 
 /* The --ssh wrapper that cuts the link: "cut-ssh up|down N SSH ARGS..."
@@ -467,85 +128,34 @@ static void
 server_setup(void)
 {
 	memset(&srv, 0, sizeof srv);
+	sshd.keep_env = "SYNCSSH_KEEP";
 	umask(022);
 	long pid = (long)getpid();
 	snprintf(srv.group, sizeof srv.group, "sgs%ldg", pid);
 	snprintf(srv.wgroup, sizeof srv.wgroup, "sgs%ldw", pid);
 	for (int i = 0; i < NLOGINS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgs%ld%s", pid, logins[i].suffix);
-	if (getgrnam(srv.group) != NULL || getgrnam(srv.wgroup) != NULL) {
-		setup_error("the groups %s or %s exist already", srv.group, srv.wgroup);
+	const char *const groups[] = {srv.group, srv.wgroup, NULL};
+	const char *const names[] = {srv.login[VW], srv.login[TW], NULL};
+	if (!sshd_names_free(groups, names))
 		return;
-	}
-	for (int i = 0; i < NLOGINS; i++)
-		if (getpwnam(srv.login[i]) != NULL) {
-			setup_error("the account %s exists already", srv.login[i]);
-			return;
-		}
-	if (!make_dir())
-		return;
-	snprintf(srv.log, sizeof srv.log, "%s/log", srv.dir);
-	snprintf(srv.key, sizeof srv.key, "%s/client_key", srv.dir);
-	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", srv.dir);
-	snprintf(srv.plain, sizeof srv.plain, "%s/pc/shegong", srv.dir);
-	snprintf(srv.data, sizeof srv.data, "%s/data", srv.dir);
-	snprintf(srv.db, sizeof srv.db, "%s/db", srv.data);
-	snprintf(srv.vpc, sizeof srv.vpc, "%s/pc/db", srv.dir);
-	snprintf(srv.cut, sizeof srv.cut, "%s/pc/cut-ssh", srv.dir);
-	snprintf(srv.sshd_conf, sizeof srv.sshd_conf, "%s/sshd_config.d/shegong.conf", srv.dir);
-	if (!copy_data())
+	if (!sshd_township_init(&srv.tw, "shegong-syncssh", srv.group, srv.wgroup, script))
 		return;
 
-	/* the programs: the township's copy (made setgid by the script) and
-	 * the village PC's */
+	/* the village PC's program (the township's copy is made setgid by the
+	 * script), and the --ssh wrapper that cuts the link */
+	snprintf(srv.plain, sizeof srv.plain, "%s/pc/shegong", sshd.dir);
+	snprintf(srv.vpc, sizeof srv.vpc, "%s/pc/db", sshd.dir);
+	snprintf(srv.cut, sizeof srv.cut, "%s/pc/cut-ssh", sshd.dir);
 	const char *built = getenv("SHEGONG_BIN");
 	if (built == NULL || *built == '\0')
 		built = "../src/shegong";
-	char bindir[PATH_MAX + 8], pcdir[PATH_MAX + 8];
-	snprintf(bindir, sizeof bindir, "%s/bin", srv.dir);
-	snprintf(pcdir, sizeof pcdir, "%s/pc", srv.dir);
-	char *cp[] = {"/bin/cp", (char *)built, srv.bin, NULL};
+	char pcdir[PATH_MAX + 8];
+	snprintf(pcdir, sizeof pcdir, "%s/pc", sshd.dir);
 	char *cp2[] = {"/bin/cp", (char *)built, srv.plain, NULL};
-	if (mkdir(bindir, 0755) != 0 || mkdir(pcdir, 0755) != 0 ||
-	    run(NULL, NULL, cp, NULL) != 0 || run(NULL, NULL, cp2, NULL) != 0 ||
-	    chmod(srv.plain, 0755) != 0 || !write_file(srv.cut, cut_script, 0755)) {
-		setup_error("cannot copy the program into %s", srv.dir);
-		return;
-	}
-
-	/* the township's database, as township-setup.sh init makes it */
-	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
-	snprintf(units, sizeof units, "%s/units.txt", srv.dir);
-	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", srv.dir);
-	if (!write_file(units, TOWNSHIP " 攀莲镇\n" VILLAGE " 安宁村\n510421100002 新华村\n", 0644)) {
-		setup_error("cannot write %s", units);
-		return;
-	}
-	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
-			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
-	int rc = script(init);
-	srv.made_group = getgrnam(srv.group) != NULL;
-	srv.made_wgroup = getgrnam(srv.wgroup) != NULL;
-	if (rc != 0) {
-		setup_error("township-setup.sh init failed with status %d (see the log)", rc);
-		return;
-	}
-
-	char hostkey[PATH_MAX + 16], pub[PATH_MAX + 48], keys[PATH_MAX + 16];
-	char pidfile[PATH_MAX + 16], config[PATH_MAX + 16];
-	snprintf(hostkey, sizeof hostkey, "%s/host_key", srv.dir);
-	snprintf(pub, sizeof pub, "%s.pub", srv.key);
-	snprintf(keys, sizeof keys, "%s/keys", srv.dir);
-	snprintf(pidfile, sizeof pidfile, "%s/sshd.pid", srv.dir);
-	snprintf(config, sizeof config, "%s/sshd_config", srv.dir);
-	char *hk[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-host",
-		      "-f", hostkey, NULL};
-	char *ck[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-client",
-		      "-f", srv.key, NULL};
-	if (run(NULL, NULL, hk, NULL) != 0 || run(NULL, NULL, ck, NULL) != 0 ||
-	    mkdir(keys, 0755) != 0) {
-		setup_error("ssh-keygen failed (see the log)");
+	if (mkdir(pcdir, 0755) != 0 || sshd_run(NULL, NULL, cp2, NULL) != 0 ||
+	    chmod(srv.plain, 0755) != 0 || !sshd_write_file(srv.cut, cut_script, 0755)) {
+		sshd_error("cannot copy the program into %s", pcdir);
 		return;
 	}
 
@@ -554,13 +164,13 @@ server_setup(void)
 	for (int i = 0; i < NLOGINS; i++) {
 		char *add[] = {"add-worker", srv.login[i], "--role", (char *)logins[i].role,
 			       "--unit", (char *)logins[i].unit, "--name", (char *)logins[i].name,
-			       "--encoding", "utf-8", "--lang", "en", "--key", pub,
-			       "--data", srv.data, NULL};
-		rc = script(add);
-		srv.made_login[i] = getpwnam(srv.login[i]) != NULL;
+			       "--encoding", "utf-8", "--lang", "en", "--key", sshd.pub,
+			       "--data", srv.tw.data, NULL};
+		int rc = script(add);
+		sshd_own_login(srv.login[i]);
 		if (rc != 0) {
-			setup_error("township-setup.sh add-worker %s failed with status %d (see the "
-				    "log)", srv.login[i], rc);
+			sshd_error("township-setup.sh add-worker %s failed with status %d (see the "
+				   "log)", srv.login[i], rc);
 			return;
 		}
 	}
@@ -568,66 +178,27 @@ server_setup(void)
 	/* the village PC: the worker's own folder, and the key in their home */
 	struct passwd *pw = getpwnam(srv.login[VW]);
 	if (pw == NULL) {
-		setup_error("no account %s", srv.login[VW]);
+		sshd_error("no account %s", srv.login[VW]);
 		return;
 	}
 	uid_t vuid = pw->pw_uid;
 	gid_t vgid = pw->pw_gid;
 	snprintf(srv.vkey, sizeof srv.vkey, "%s/sync_key", pw->pw_dir);
-	char *cpk[] = {"/bin/cp", srv.key, srv.vkey, NULL};
+	char *cpk[] = {"/bin/cp", sshd.key, srv.vkey, NULL};
 	if (mkdir(srv.vpc, 0700) != 0 || chown(srv.vpc, vuid, vgid) != 0 ||
-	    run(NULL, NULL, cpk, NULL) != 0 || chown(srv.vkey, vuid, vgid) != 0 ||
+	    sshd_run(NULL, NULL, cpk, NULL) != 0 || chown(srv.vkey, vuid, vgid) != 0 ||
 	    chmod(srv.vkey, 0600) != 0) {
-		setup_error("cannot make the village PC's folder %s or key %s", srv.vpc, srv.vkey);
+		sshd_error("cannot make the village PC's folder %s or key %s", srv.vpc, srv.vkey);
 		return;
 	}
 
-	char *text;
-	if (asprintf(&text,
-		     "Include %s\n"
-		     "ListenAddress 127.0.0.1\n"
-		     "HostKey %s\n"
-		     "PidFile %s\n"
-		     "AuthorizedKeysFile .ssh/authorized_keys %s/%%u\n"
-		     "PubkeyAuthentication yes\n"
-		     "PasswordAuthentication no\n"
-		     "KbdInteractiveAuthentication no\n"
-		     "PermitRootLogin prohibit-password\n"
-		     "StrictModes no\n"
-		     "UsePAM no\n"
-		     "PrintMotd no\n"
-		     "PrintLastLog no\n"
-		     "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n"
-		     "LoginGraceTime 30\n"
-		     "LogLevel INFO\n",
-		     srv.sshd_conf, hostkey, pidfile, keys, srv.forms, srv.locale) < 0) {
-		setup_error("out of memory");
-		return;
-	}
-	bool ok = write_file(config, text, 0644);
-	free(text);
-	if (!ok) {
-		setup_error("cannot write %s: %s", config, strerror(errno));
-		return;
-	}
-	if (mkdir("/run/sshd", 0755) != 0 && errno != EEXIST) {
-		setup_error("cannot make /run/sshd: %s", strerror(errno));
-		return;
-	}
-	int tries[] = {free_port(), free_port(), 24022 + (int)(getpid() % 1000), 25022};
-	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
-		if (tries[i] > 0 && sshd_start(config, tries[i]))
-			return;
-	setup_error("sshd did not start listening on 127.0.0.1 (see its log)");
+	sshd_start_township(&srv.tw, 24022);
 }
 
 static void
 need_server(void)
 {
-	if (srv.error[0] != '\0') {
-		show_log();
-		ck_abort_msg("%s", srv.error);
-	}
+	sshd_need();
 }
 
 /* --- the two sides ------------------------------------------------------ */
@@ -657,7 +228,7 @@ vpc_v(char **out, va_list ap)
 	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
 		argv[n++] = (char *)a;
 	argv[n] = NULL;
-	int rc = run(srv.login[VW], program_env(), argv, out);
+	int rc = sshd_run(srv.login[VW], program_env(), argv, out);
 	return clean(rc, *out, argv);
 }
 
@@ -676,7 +247,7 @@ vpc(char **out, ...)
 static int
 twp(const char *login, char **out, ...)
 {
-	char *argv[MAXARGS] = {srv.bin, "--db", srv.db};
+	char *argv[MAXARGS] = {srv.tw.bin, "--db", srv.tw.db};
 	size_t n = 3;
 	va_list ap;
 	va_start(ap, out);
@@ -685,7 +256,7 @@ twp(const char *login, char **out, ...)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
-	int rc = run(login, program_env(), argv, out);
+	int rc = sshd_run(login, program_env(), argv, out);
 	return clean(rc, *out, argv);
 }
 
@@ -704,7 +275,7 @@ vpc_admin(char **out, ...)
 		argv[n++] = (char *)a;
 	va_end(ap);
 	argv[n] = NULL;
-	int rc = run(NULL, program_env(), argv, out);
+	int rc = sshd_run(NULL, program_env(), argv, out);
 	return clean(rc, *out, argv);
 }
 
@@ -719,11 +290,11 @@ sync_run(const char *cut, char **out)
 		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
 		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
 		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
-		 srv.port, srv.vkey);
+		 sshd.port, srv.vkey);
 	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[VW]);
 	int rc = vpc(out, "sync", host, "--ssh", ssh, NULL);
 	/* in the log, which a failing test shows */
-	FILE *f = fopen(srv.log, "a");
+	FILE *f = fopen(sshd.log, "a");
 	if (f != NULL) {
 		fprintf(f, "+ shegong sync%s%s: status %d\n%s", cut ? " cut " : "", cut ? cut : "",
 			rc, *out);
@@ -739,7 +310,7 @@ sync_ok(const char *what)
 	char *out;
 	int rc = sync_run(NULL, &out);
 	if (rc != 0)
-		show_log();
+		sshd_show_log();
 	ck_assert_msg(rc == 0, "%s: shegong sync on the village PC ended with %d: %s", what, rc,
 		      out);
 	return out;
@@ -772,8 +343,8 @@ static const char *
 csv(const char *name, const char *text)
 {
 	static char path[PATH_MAX + 64];
-	snprintf(path, sizeof path, "%s/pc/%s", srv.dir, name);
-	ck_assert_msg(write_file(path, text, 0644), "cannot write %s", path);
+	snprintf(path, sizeof path, "%s/pc/%s", sshd.dir, name);
+	ck_assert_msg(sshd_write_file(path, text, 0644), "cannot write %s", path);
 	return path;
 }
 
@@ -849,7 +420,7 @@ rec_total(const char *db)
 		return -1;
 	char *argv[] = {MDB_STAT, "-s", "rec", (char *)db, NULL};
 	char *out;
-	int rc = run(NULL, NULL, argv, &out);
+	int rc = sshd_run(NULL, NULL, argv, &out);
 	char *e = strstr(out, "Entries: ");
 	ck_assert_msg(rc == 0 && e != NULL, "mdb_stat -s rec %s: status %d: %s", db, rc, out);
 	long n = strtol(e + 9, NULL, 10);
@@ -883,7 +454,7 @@ view_of(bool village, struct view *v)
 		free(out);
 	}
 	fprintf(m, "referral %zu\nrecords in the database %ld\n", lines(v->ref),
-		rec_total(village ? srv.vpc : srv.db));
+		rec_total(village ? srv.vpc : srv.tw.db));
 	fclose(m);
 	v->counts = buf;
 
@@ -939,17 +510,17 @@ static void
 copy_db(const char *from, const char *to)
 {
 	char *cp[] = {"/bin/cp", "-p", (char *)from, (char *)to, NULL};
-	ck_assert_msg(run(NULL, NULL, cp, NULL) == 0, "cp %s %s", from, to);
+	ck_assert_msg(sshd_run(NULL, NULL, cp, NULL) == 0, "cp %s %s", from, to);
 }
 
 static void
 snapshot(bool back)
 {
-	const char *dbs[2] = {srv.vpc, srv.db};
+	const char *dbs[2] = {srv.vpc, srv.tw.db};
 	for (int i = 0; i < 2; i++) {
 		char live[PATH_MAX + 128], kept[PATH_MAX + 128];
 		snprintf(live, sizeof live, "%s/data.mdb", dbs[i]);
-		snprintf(kept, sizeof kept, "%s/snapshot-%d.mdb", srv.dir, i);
+		snprintf(kept, sizeof kept, "%s/snapshot-%d.mdb", sshd.dir, i);
 		if (back)
 			copy_db(kept, live);
 		else
@@ -1325,10 +896,10 @@ START_TEST(test_5_nothing_new)
 				  "\tIdentitiesOnly yes\n\tBatchMode yes\n"
 				  "\tStrictHostKeyChecking no\n\tUserKnownHostsFile /dev/null\n"
 				  "\tGlobalKnownHostsFile /dev/null\n\tLogLevel ERROR\n",
-				  srv.port, srv.vkey),
+				  sshd.port, srv.vkey),
 			 0);
 	ck_assert(mkdir(dir, 0700) == 0 || errno == EEXIST);
-	ck_assert_msg(write_file(conf, text, 0600), "cannot write %s", conf);
+	ck_assert_msg(sshd_write_file(conf, text, 0600), "cannot write %s", conf);
 	free(text);
 	ck_assert_int_eq(chown(dir, pw->pw_uid, pw->pw_gid), 0);
 	ck_assert_int_eq(chown(conf, pw->pw_uid, pw->pw_gid), 0);
@@ -1459,7 +1030,7 @@ main(void)
 	}
 	Suite *s = suite_create("syncssh");
 	TCase *tc = tcase_create("syncssh");
-	tcase_add_unchecked_fixture(tc, server_setup, server_teardown);
+	tcase_add_unchecked_fixture(tc, server_setup, sshd_teardown);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_1_join);
 	tcase_add_test(tc, test_2_referral_up);

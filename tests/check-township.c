@@ -11,35 +11,24 @@
  * program; a removed worker is locked out.  Skipped (77) when not root. */
 #include "config.h"
 
-#include <arpa/inet.h>
 #include <check.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
 #include <grp.h>
 #include <limits.h>
-#include <netinet/in.h>
-#include <poll.h>
 #include <pwd.h>
 #include <signal.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
-#include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/statvfs.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
-#include "vt.h"
+#include "sshd.h"
+#include "screen.h"
 
-#define SSHD "/usr/sbin/sshd"
-#define SSH "/usr/bin/ssh"
-#define SSH_KEYGEN "/usr/bin/ssh-keygen"
 #define USERADD "/usr/sbin/useradd"
 #define USERDEL "/usr/sbin/userdel"
 #define GROUPDEL "/usr/sbin/groupdel"
@@ -51,12 +40,7 @@
 #endif
 
 #define WAIT_MS 15000      /* a screen text to show */
-#define LISTEN_MS 10000    /* sshd to accept connections */
 #define GONE_MS 10000      /* the server's program to end after the hang-up */
-#define KEY_F2 "\033OQ"
-#define KEY_F3 "\033OR"
-#define KEY_F10 "\033[21~"
-#define KEY_TAB "\t"
 
 #define COUNTY "510421"
 #define VILLAGE "510421100001"
@@ -74,149 +58,22 @@ static const struct {
 };
 
 /* The server, made once per test case by the unchecked fixture in Check's
- * parent process and inherited by every forked test: only the parent can
- * be trusted to stop sshd and remove the accounts, groups and folder,
- * since a failed test in a forked child runs neither teardown nor atexit. */
+ * parent process and inherited by every forked test (sshd.h: only the
+ * parent can be trusted to stop sshd and remove the accounts, groups and
+ * folder, since a failed test in a forked child runs neither teardown nor
+ * atexit); sshd.dir holds everything of the test. */
 static struct {
-	char dir[PATH_MAX];        /* everything of the test; removed at the end */
-	char bin[PATH_MAX + 32];   /* the setgid copy of the program */
-	char data[PATH_MAX + 32];  /* the data folder; the database is data/db */
-	char db[PATH_MAX + 64];
-	char forms[PATH_MAX + 32]; /* root's copies of the forms and catalogues */
-	char locale[PATH_MAX + 32];
-	char key[PATH_MAX + 32];   /* the client's private key (every account's) */
-	char log[PATH_MAX + 32];   /* sshd's and the script's output */
-	char sshd_conf[PATH_MAX + 32];  /* the file the script wrote */
+	struct sshd_township tw;
 	char group[32], wgroup[32];
 	char login[NWORKERS][32];
-	bool made_group, made_wgroup, made_login[NWORKERS];
-	int port;
-	pid_t pid;
-	char error[1024];          /* why there is no server: every test fails with it */
 } srv;
 
 /* --- small helpers ---------------------------------------------------- */
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int ms)
-{
-	poll(NULL, 0, ms);
-}
-
-static void setup_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-
-static void
-setup_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	if (srv.error[0] != '\0')
-		return;   /* the first fault is the one that matters */
-	va_start(ap, fmt);
-	vsnprintf(srv.error, sizeof srv.error, fmt, ap);
-	va_end(ap);
-}
-
 static bool
 write_file(const char *path, const char *text)
 {
-	FILE *f = fopen(path, "w");
-	if (f == NULL)
-		return false;
-	bool ok = fputs(text, f) >= 0;
-	return fclose(f) == 0 && ok;
-}
-
-/* The last part of the log on stderr, for a failing test. */
-static void
-show_log(void)
-{
-	FILE *f = fopen(srv.log, "r");
-	if (f == NULL)
-		return;
-	if (fseek(f, 0, SEEK_END) == 0 && ftell(f) > 6000)
-		fseek(f, -6000, SEEK_END);
-	else
-		rewind(f);
-	fprintf(stderr, "--- %s (end) ---\n", srv.log);
-	char buf[512];
-	size_t n;
-	while ((n = fread(buf, 1, sizeof buf, f)) > 0)
-		fwrite(buf, 1, n, stderr);
-	fprintf(stderr, "---\n");
-	fclose(f);
-}
-
-/* Run argv[0], as the account login when not NULL (its uid, gid and
- * groups, as a login gets them, without PAM), with env added to the
- * environment ("NAME=value"); stdin is /dev/null.  Its output (stdout and
- * stderr) goes to *out (malloc'd, NUL-ended) when out is not NULL, else
- * to the log.  Returns the exit status, or -1 when it did not run or
- * ended by a signal. */
-static int
-run(const char *login, char *const env[], char *const argv[], char **out)
-{
-	int fds[2];
-	if (out != NULL && pipe(fds) != 0)
-		return -1;
-	uid_t uid = 0;
-	gid_t gid = 0;
-	if (login != NULL) {
-		struct passwd *pw = getpwnam(login);
-		if (pw == NULL)
-			return -1;
-		uid = pw->pw_uid;
-		gid = pw->pw_gid;
-	}
-	pid_t pid = fork();
-	if (pid < 0)
-		return -1;
-	if (pid == 0) {
-		int in = open("/dev/null", O_RDONLY);
-		int o = out != NULL ? fds[1] : open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (in < 0 || o < 0 || dup2(in, 0) < 0 || dup2(o, 1) < 0 || dup2(o, 2) < 0)
-			_exit(127);
-		if (out != NULL)
-			close(fds[0]);
-		if (login != NULL &&
-		    (initgroups(login, gid) != 0 || setgid(gid) != 0 || setuid(uid) != 0 ||
-		     chdir("/") != 0))
-			_exit(126);
-		for (size_t i = 0; env != NULL && env[i] != NULL; i++)
-			if (putenv(env[i]) != 0)
-				_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	if (out != NULL) {
-		close(fds[1]);
-		char *buf = NULL;
-		size_t len = 0;
-		FILE *m = open_memstream(&buf, &len);
-		char chunk[4096];
-		ssize_t n;
-		while ((n = read(fds[0], chunk, sizeof chunk)) > 0 || (n < 0 && errno == EINTR))
-			if (n > 0 && m != NULL)
-				fwrite(chunk, 1, (size_t)n, m);
-		close(fds[0]);
-		if (m != NULL)
-			fclose(m);
-		*out = buf != NULL ? buf : strdup("");
-	}
-	int status;
-	while (waitpid(pid, &status, 0) < 0)
-		if (errno != EINTR)
-			return -1;
-	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+	return sshd_write_file(path, text, 0);
 }
 
 /* The environment of the program's own runs in the tests: the copies of
@@ -228,8 +85,8 @@ program_env(void)
 	static char forms[PATH_MAX + 64], locale[PATH_MAX + 64];
 	static char *env[8];
 	size_t n = 0;
-	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.forms);
-	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.locale);
+	snprintf(forms, sizeof forms, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
+	snprintf(locale, sizeof locale, "SHEGONG_LOCALEDIR=%s", srv.tw.locale);
 	env[n++] = forms;
 	env[n++] = locale;
 	env[n++] = "LC_ALL=C.UTF-8";
@@ -241,319 +98,36 @@ program_env(void)
 static int
 script(char *const args[])
 {
-	char *argv[24] = {"/bin/sh", SETUP_SCRIPT};
-	size_t n = 2;
-	for (size_t i = 0; args[i] != NULL && n < sizeof argv / sizeof argv[0] - 1; i++)
-		argv[n++] = args[i];
-	argv[n] = NULL;
-	FILE *f = fopen(srv.log, "a");
-	if (f != NULL) {
-		fprintf(f, "+ township-setup.sh");
-		for (size_t i = 2; i < n; i++)
-			fprintf(f, " %s", argv[i]);
-		fprintf(f, "\n");
-		fclose(f);
-	}
-	return run(NULL, program_env(), argv, NULL);
-}
-
-/* --- the server --------------------------------------------------------- */
-
-/* A port on 127.0.0.1 that nobody listens on now: the kernel picks it. */
-static int
-free_port(void)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0)
-		return -1;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = 0};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	socklen_t len = sizeof a;
-	int port = -1;
-	if (bind(s, (struct sockaddr *)&a, sizeof a) == 0 &&
-	    getsockname(s, (struct sockaddr *)&a, &len) == 0)
-		port = ntohs(a.sin_port);
-	close(s);
-	return port;
-}
-
-static bool
-port_accepts(int port)
-{
-	int s = socket(AF_INET, SOCK_STREAM, 0);
-	if (s < 0)
-		return false;
-	struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons((unsigned short)port)};
-	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-	bool ok = connect(s, (struct sockaddr *)&a, sizeof a) == 0;
-	close(s);
-	return ok;
-}
-
-/* Start sshd on port and wait until it accepts connections.  False when it
- * died first or never listened; it is then stopped and reaped. */
-static bool
-sshd_start(const char *config, int port)
-{
-	char portstr[16];
-	snprintf(portstr, sizeof portstr, "%d", port);
-	char *argv[] = {SSHD, "-D", "-e", "-f", (char *)config, "-p", portstr, NULL};
-	pid_t parent = getpid();
-
-	pid_t pid = fork();
-	if (pid < 0)
-		return false;
-	if (pid == 0) {
-		/* should this test runner die without its teardown, sshd goes too */
-		prctl(PR_SET_PDEATHSIG, SIGTERM);
-		if (getppid() != parent)
-			_exit(127);
-		int in = open("/dev/null", O_RDONLY);
-		int out = open(srv.log, O_WRONLY | O_CREAT | O_APPEND, 0600);
-		if (in < 0 || out < 0 || dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0)
-			_exit(127);
-		execv(argv[0], argv);
-		_exit(127);
-	}
-	long long deadline = now_ms() + LISTEN_MS;
-	while (now_ms() < deadline) {
-		int status;
-		if (waitpid(pid, &status, WNOHANG) == pid)
-			return false;
-		if (port_accepts(port)) {
-			srv.pid = pid;
-			srv.port = port;
-			return true;
-		}
-		sleep_ms(50);
-	}
-	kill(pid, SIGKILL);
-	waitpid(pid, NULL, 0);
-	return false;
-}
-
-static int
-rm_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
-{
-	(void)st;
-	(void)flag;
-	(void)ftw;
-	remove(path);
-	return 0;
-}
-
-/* Kill what still runs as uid (a program a failed test left). */
-static void
-kill_uid(uid_t uid)
-{
-	DIR *d = opendir("/proc");
-	if (d == NULL)
-		return;
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		char *end;
-		long pid = strtol(e->d_name, &end, 10);
-		if (*end != '\0' || pid <= 0)
-			continue;
-		char path[64];
-		struct stat st;
-		snprintf(path, sizeof path, "/proc/%ld", pid);
-		if (stat(path, &st) == 0 && st.st_uid == uid)
-			kill((pid_t)pid, SIGKILL);
-	}
-	closedir(d);
-}
-
-static void
-server_teardown(void)
-{
-	if (srv.pid > 0) {
-		kill(srv.pid, SIGTERM);
-		long long deadline = now_ms() + 5000;
-		while (waitpid(srv.pid, NULL, WNOHANG) == 0 && now_ms() < deadline)
-			sleep_ms(20);
-		if (now_ms() >= deadline) {
-			kill(srv.pid, SIGKILL);
-			waitpid(srv.pid, NULL, 0);
-		}
-		srv.pid = 0;
-	}
-	/* only what this test made: the names carry its pid, and were
-	 * checked to be free before */
-	for (int i = 0; i < NWORKERS; i++) {
-		if (!srv.made_login[i])
-			continue;
-		struct passwd *pw = getpwnam(srv.login[i]);
-		if (pw != NULL)
-			kill_uid(pw->pw_uid);
-		char *argv[] = {USERDEL, "-f", "-r", srv.login[i], NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_login[i] = false;
-	}
-	if (srv.made_wgroup) {
-		char *argv[] = {GROUPDEL, srv.wgroup, NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_wgroup = false;
-	}
-	if (srv.made_group) {
-		char *argv[] = {GROUPDEL, srv.group, NULL};
-		run(NULL, NULL, argv, NULL);
-		srv.made_group = false;
-	}
-	if (srv.dir[0] != '\0') {
-		nftw(srv.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
-		srv.dir[0] = '\0';
-	}
-}
-
-/* A folder for the test where setgid works and workers can pass: the
- * first of $TMPDIR, /tmp, /var/tmp not mounted nosuid. */
-static bool
-make_dir(void)
-{
-	const char *tries[] = {getenv("TMPDIR"), "/tmp", "/var/tmp"};
-	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-		struct statvfs vfs;
-		if (tries[i] == NULL || *tries[i] != '/' || statvfs(tries[i], &vfs) != 0 ||
-		    (vfs.f_flag & ST_NOSUID))
-			continue;
-		char tmpl[PATH_MAX];
-		snprintf(tmpl, sizeof tmpl, "%s/shegong-township-XXXXXX", tries[i]);
-		if (mkdtemp(tmpl) != NULL && realpath(tmpl, srv.dir) != NULL &&
-		    chmod(srv.dir, 0755) == 0)
-			return true;
-		setup_error("cannot make a folder %s: %s", tmpl, strerror(errno));
-		return false;
-	}
-	setup_error("no folder for the test where setgid works ($TMPDIR, /tmp and /var/tmp "
-		    "are mounted nosuid)");
-	return false;
-}
-
-/* Copy the uninstalled forms and catalogues into the test's folder: the
- * setgid program follows $SHEGONG_FORMSDIR and $SHEGONG_LOCALEDIR only to
- * folders that root alone controls, which the build tree need not be. */
-static bool
-copy_data(void)
-{
-	const char *forms = getenv("SHEGONG_FORMSDIR");
-	const char *locale = getenv("SHEGONG_LOCALEDIR");
-	if (forms == NULL || locale == NULL) {
-		setup_error("SHEGONG_FORMSDIR and SHEGONG_LOCALEDIR must be set (make check sets them)");
-		return false;
-	}
-	char from[PATH_MAX + 8];
-	snprintf(srv.forms, sizeof srv.forms, "%s/forms", srv.dir);
-	snprintf(srv.locale, sizeof srv.locale, "%s/locale", srv.dir);
-	snprintf(from, sizeof from, "%s/.", forms);
-	char *cp1[] = {"/bin/cp", "-R", from, srv.forms, NULL};
-	char from2[PATH_MAX + 8];
-	snprintf(from2, sizeof from2, "%s/.", locale);
-	char *cp2[] = {"/bin/cp", "-R", from2, srv.locale, NULL};
-	if (mkdir(srv.forms, 0755) != 0 || mkdir(srv.locale, 0755) != 0 ||
-	    run(NULL, NULL, cp1, NULL) != 0 || run(NULL, NULL, cp2, NULL) != 0) {
-		setup_error("cannot copy %s and %s into %s", forms, locale, srv.dir);
-		return false;
-	}
-	/* the build tree's modes may be anything: root's, read-only to others */
-	char *ch[] = {"/bin/chmod", "-R", "u+rwX,go=rX", srv.forms, srv.locale, NULL};
-	char *co[] = {"/bin/chown", "-R", "root:root", srv.forms, srv.locale, NULL};
-	if (run(NULL, NULL, ch, NULL) != 0 || run(NULL, NULL, co, NULL) != 0) {
-		setup_error("cannot set the modes of %s and %s", srv.forms, srv.locale);
-		return false;
-	}
-	return true;
+	return sshd_script(SETUP_SCRIPT, program_env(), args);
 }
 
 /* No ck_assert here: this runs in Check's parent, where a failed assertion
- * has no test to fail.  A fault is kept in srv.error for each test. */
+ * has no test to fail.  A fault is kept in sshd.error for each test. */
 static void
 server_setup(void)
 {
 	memset(&srv, 0, sizeof srv);
 	umask(022);   /* what a login usually has: the program must not rely on it */
 	const char *tools[] = {SSHD, SSH, SSH_KEYGEN, USERADD, USERDEL, GROUPDEL, SETPRIV};
-	for (size_t i = 0; i < sizeof tools / sizeof tools[0]; i++) {
-		if (access(tools[i], X_OK) != 0) {
-			setup_error("%s is missing: this test needs %s", tools[i], PACKAGES);
-			return;
-		}
-	}
+	if (!sshd_have(tools, sizeof tools / sizeof tools[0], PACKAGES))
+		return;
 	long pid = (long)getpid();
 	snprintf(srv.group, sizeof srv.group, "sgt%ldg", pid);
 	snprintf(srv.wgroup, sizeof srv.wgroup, "sgt%ldw", pid);
 	for (int i = 0; i < NWORKERS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgt%ld%s", pid, workers[i].suffix);
 	/* names free now: then whatever has them later is this test's */
-	if (getgrnam(srv.group) != NULL || getgrnam(srv.wgroup) != NULL) {
-		setup_error("the groups %s or %s exist already (left by an earlier run?)", srv.group,
-			    srv.wgroup);
+	const char *const groups[] = {srv.group, srv.wgroup, NULL};
+	const char *const logins[] = {srv.login[0], srv.login[1], srv.login[2], NULL};
+	if (!sshd_names_free(groups, logins))
 		return;
-	}
-	for (int i = 0; i < NWORKERS; i++) {
-		if (getpwnam(srv.login[i]) != NULL) {
-			setup_error("the account %s exists already (left by an earlier run?)",
-				    srv.login[i]);
-			return;
-		}
-	}
-	if (!make_dir())
+	if (!sshd_township_init(&srv.tw, "shegong-township", srv.group, srv.wgroup, script))
 		return;
-	snprintf(srv.log, sizeof srv.log, "%s/log", srv.dir);
-	snprintf(srv.key, sizeof srv.key, "%s/client_key", srv.dir);
-	snprintf(srv.bin, sizeof srv.bin, "%s/bin/shegong", srv.dir);
-	snprintf(srv.data, sizeof srv.data, "%s/data", srv.dir);
-	snprintf(srv.db, sizeof srv.db, "%s/db", srv.data);
-	snprintf(srv.sshd_conf, sizeof srv.sshd_conf, "%s/sshd_config.d/shegong.conf", srv.dir);
-	if (!copy_data())
-		return;
-
-	/* the program: a copy of the build's, which the script makes setgid */
-	const char *built = getenv("SHEGONG_BIN");
-	char bindir[PATH_MAX + 8];
-	snprintf(bindir, sizeof bindir, "%s/bin", srv.dir);
-	char *cp[] = {"/bin/cp", (char *)(built && *built ? built : "../src/shegong"), srv.bin,
-		      NULL};
-	if (mkdir(bindir, 0755) != 0 || run(NULL, NULL, cp, NULL) != 0) {
-		setup_error("cannot copy the program into %s", bindir);
-		return;
-	}
-
-	char units[PATH_MAX + 16];
-	snprintf(units, sizeof units, "%s/units.txt", srv.dir);
-	if (!write_file(units, "510421100 攀莲镇\n" VILLAGE " 安宁村\n510421100002 新华村\n")) {
-		setup_error("cannot write %s", units);
-		return;
-	}
-	char sshd_dir[PATH_MAX + 32];
-	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", srv.dir);
-	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
-			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
-	int rc = script(init);
-	srv.made_group = getgrnam(srv.group) != NULL;
-	srv.made_wgroup = getgrnam(srv.wgroup) != NULL;
-	if (rc != 0) {
-		setup_error("township-setup.sh init failed with status %d (see the log)", rc);
-		return;
-	}
-
-	char hostkey[PATH_MAX + 16], pub[PATH_MAX + 48], keys[PATH_MAX + 16];
-	char pidfile[PATH_MAX + 16], config[PATH_MAX + 16], rootkey[PATH_MAX + 32];
-	snprintf(hostkey, sizeof hostkey, "%s/host_key", srv.dir);
-	snprintf(pub, sizeof pub, "%s.pub", srv.key);
-	snprintf(keys, sizeof keys, "%s/keys", srv.dir);
-	snprintf(rootkey, sizeof rootkey, "%s/root", keys);
-	snprintf(pidfile, sizeof pidfile, "%s/sshd.pid", srv.dir);
-	snprintf(config, sizeof config, "%s/sshd_config", srv.dir);
-	char *hk[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-host",
-		      "-f", hostkey, NULL};
-	char *ck[] = {SSH_KEYGEN, "-q", "-t", "ed25519", "-N", "", "-C", "shegong-test-client",
-		      "-f", srv.key, NULL};
-	char *cpk[] = {"/bin/cp", pub, rootkey, NULL};
-	if (run(NULL, NULL, hk, NULL) != 0 || run(NULL, NULL, ck, NULL) != 0 ||
-	    mkdir(keys, 0755) != 0 || run(NULL, NULL, cpk, NULL) != 0) {
-		setup_error("ssh-keygen failed (see the log)");
+	char rootkey[PATH_MAX + 32];
+	snprintf(rootkey, sizeof rootkey, "%s/root", srv.tw.keys);
+	char *cpk[] = {"/bin/cp", sshd.pub, rootkey, NULL};
+	if (sshd_run(NULL, NULL, cpk, NULL) != 0) {
+		sshd_error("cannot copy %s to %s", sshd.pub, rootkey);
 		return;
 	}
 
@@ -562,58 +136,18 @@ server_setup(void)
 	for (int i = 0; i < NWORKERS; i++) {
 		char *add[] = {"add-worker", srv.login[i], "--role", "village", "--unit", VILLAGE,
 			       "--name", (char *)workers[i].name, "--encoding",
-			       (char *)encodings[i], "--key", pub, "--data", srv.data, NULL};
-		rc = script(add);
-		srv.made_login[i] = getpwnam(srv.login[i]) != NULL;
+			       (char *)encodings[i], "--key", sshd.pub, "--data", srv.tw.data, NULL};
+		int rc = script(add);
+		sshd_own_login(srv.login[i]);
 		if (rc != 0) {
-			setup_error("township-setup.sh add-worker %s failed with status %d (see the "
-				    "log)", srv.login[i], rc);
+			sshd_error("township-setup.sh add-worker %s failed with status %d (see the "
+				   "log)", srv.login[i], rc);
 			return;
 		}
 	}
 
-	/* sshd: the script's file included at the top, as Debian's
-	 * sshd_config includes sshd_config.d; the forms and catalogues for
-	 * every session (SetEnv; a setgid program cannot read ASAN_OPTIONS, see
-	 * main.c); no LANG from anywhere */
-	char *text;
-	if (asprintf(&text,
-		     "Include %s\n"
-		     "ListenAddress 127.0.0.1\n"
-		     "HostKey %s\n"
-		     "PidFile %s\n"
-		     "AuthorizedKeysFile .ssh/authorized_keys %s/%%u\n"
-		     "PubkeyAuthentication yes\n"
-		     "PasswordAuthentication no\n"
-		     "KbdInteractiveAuthentication no\n"
-		     "PermitRootLogin prohibit-password\n"
-		     "StrictModes no\n"
-		     "UsePAM no\n"
-		     "PrintMotd no\n"
-		     "PrintLastLog no\n"
-		     "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n"
-		     "LoginGraceTime 30\n"
-		     "LogLevel INFO\n",
-		     srv.sshd_conf, hostkey, pidfile, keys, srv.forms, srv.locale) < 0) {
-		setup_error("out of memory");
-		return;
-	}
-	bool ok = write_file(config, text);
-	free(text);
-	if (!ok) {
-		setup_error("cannot write %s: %s", config, strerror(errno));
-		return;
-	}
-	if (mkdir("/run/sshd", 0755) != 0 && errno != EEXIST) {
-		setup_error("cannot make /run/sshd: %s", strerror(errno));
-		return;
-	}
-	int tries[] = {free_port(), free_port(), 22022 + (int)(getpid() % 1000), 23022};
-	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++) {
-		if (tries[i] > 0 && sshd_start(config, tries[i]))
-			return;
-	}
-	setup_error("sshd did not start listening on 127.0.0.1 (see its log in the test output)");
+	/* sshd with the script's file (sshd.h) */
+	sshd_start_township(&srv.tw, 22022);
 }
 
 /* --- the client --------------------------------------------------------- */
@@ -621,33 +155,7 @@ server_setup(void)
 static void
 need_server(void)
 {
-	if (srv.error[0] != '\0') {
-		show_log();
-		ck_abort_msg("%s", srv.error);
-	}
-}
-
-/* ssh's arguments to log in as login, with command (NULL: none, as PuTTY
- * does); tty: ask for a terminal.  argv has room for 40. */
-static void
-ssh_argv(char *argv[40], char port[16], char dest[64], const char *login, bool tty,
-	 const char *command)
-{
-	snprintf(port, 16, "%d", srv.port);
-	snprintf(dest, 64, "%s@127.0.0.1", login);
-	char *const fixed[] = {
-		SSH, tty ? "-tt" : "-T", "-F", "/dev/null", "-p", port, "-i", srv.key,
-		"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
-		"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
-		"-o", "GlobalKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
-		"-o", "EscapeChar=none", "-o", "ConnectTimeout=10",
-		"-o", "ControlMaster=no", "-o", "ControlPath=none", dest};
-	size_t n = 0;
-	for (; n < sizeof fixed / sizeof fixed[0]; n++)
-		argv[n] = fixed[n];
-	if (command != NULL)
-		argv[n++] = (char *)command;
-	argv[n] = NULL;
+	sshd_need();
 }
 
 /* Worker w logs in on their own terminal, as PuTTY does: no command, no
@@ -655,8 +163,8 @@ ssh_argv(char *argv[40], char port[16], char dest[64], const char *login, bool t
 static vt *
 login(int w)
 {
-	char *argv[40], port[16], dest[64];
-	ssh_argv(argv, port, dest, srv.login[w], true, NULL);
+	char *argv[SSHD_ARGV], port[16], dest[300];
+	sshd_ssh_argv(argv, port, dest, srv.login[w], true, NULL, NULL);
 	vt *t = vt_spawn(argv, workers[w].env, 24, 80, workers[w].encoding);
 	ck_assert_msg(t != NULL, "cannot start %s", SSH);
 	return t;
@@ -666,67 +174,9 @@ login(int w)
 static int
 ssh_command(const char *login, const char *command, char **out)
 {
-	char *argv[40], port[16], dest[64];
-	ssh_argv(argv, port, dest, login, false, command);
-	return run(NULL, NULL, argv, out);
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		show_log();
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-/* F10 until the program leaves, saying yes when it asks whether to leave
- * a changed form; ssh hands on the program's exit status, which must be 0. */
-static void
-quit(vt *t)
-{
-	int status;
-
-	for (int i = 0; i < 8; i++) {
-		if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-			type(t, "y");
-		else
-			keys(t, KEY_F10);
-		long long deadline = now_ms() + 3000;
-		while (now_ms() < deadline) {
-			if (vt_wait_exit(t, 100, &status)) {
-				if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
-					vt_dump(t);
-					show_log();
-				}
-				ck_assert_msg(WIFEXITED(status), "ssh ended by signal %d",
-					      WIFSIGNALED(status) ? WTERMSIG(status) : 0);
-				ck_assert_msg(WEXITSTATUS(status) == 0,
-					      "the session ended with status %d", WEXITSTATUS(status));
-				return;
-			}
-			if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
-				break;
-		}
-	}
-	vt_dump(t);
-	show_log();
-	ck_abort_msg("the program did not quit over SSH");
+	char *argv[SSHD_ARGV], port[16], dest[300];
+	sshd_ssh_argv(argv, port, dest, login, false, NULL, command);
+	return sshd_run(NULL, NULL, argv, out);
 }
 
 /* A new resident registered in the residents list and saved. */
@@ -751,9 +201,9 @@ register_resident(vt *t, const char *name, const char *idnum)
 static int
 as_admin(char **out, const char *verb, const char *a1, const char *a2, const char *a3)
 {
-	char *argv[] = {srv.bin, "--db", srv.db, (char *)verb, (char *)a1, (char *)a2,
+	char *argv[] = {srv.tw.bin, "--db", srv.tw.db, (char *)verb, (char *)a1, (char *)a2,
 			(char *)a3, NULL};
-	return run(NULL, program_env(), argv, out);
+	return sshd_run(NULL, program_env(), argv, out);
 }
 
 /* The record id of the resident found by name (the first column of find). */
@@ -813,12 +263,12 @@ process_with_arg(const char *arg)
 static void
 programs_gone(void)
 {
-	long long deadline = now_ms() + GONE_MS;
+	long long deadline = sshd_now_ms() + GONE_MS;
 	pid_t left;
-	while ((left = process_with_arg(srv.db)) != 0 && now_ms() < deadline)
-		sleep_ms(50);
+	while ((left = process_with_arg(srv.tw.db)) != 0 && sshd_now_ms() < deadline)
+		sshd_sleep_ms(50);
 	if (left != 0) {
-		show_log();
+		sshd_show_log();
 		kill(left, SIGKILL);
 		ck_abort_msg("a program on the server (pid %ld) still runs %d s after its session "
 			     "ended", (long)left, GONE_MS / 1000);
@@ -866,18 +316,18 @@ START_TEST(test_setup_made)
 	ck_assert_ptr_nonnull(g);
 	gid_t wgid = g->gr_gid;
 	struct stat st;
-	ck_assert_int_eq(stat(srv.data, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.data, &st), 0);
 	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02770,
 		      "the data folder is %ld:%ld mode %o, not root:%s 2770", (long)st.st_uid,
 		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), srv.group);
-	ck_assert_int_eq(stat(srv.bin, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02755,
 		      "the program is %ld:%ld mode %o, not root:%s 2755", (long)st.st_uid,
 		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), srv.group);
 	const char *files[] = {"data.mdb", "lock.mdb"};
 	for (size_t i = 0; i < 2; i++) {
 		char p[PATH_MAX + 128];
-		snprintf(p, sizeof p, "%s/%s", srv.db, files[i]);
+		snprintf(p, sizeof p, "%s/%s", srv.tw.db, files[i]);
 		ck_assert_int_eq(stat(p, &st), 0);
 		ck_assert_msg(st.st_gid == gid && (st.st_mode & 0660) == 0660 && !(st.st_mode & 07),
 			      "%s is group %ld mode %o", p, (long)st.st_gid,
@@ -889,27 +339,27 @@ START_TEST(test_setup_made)
 		ck_assert_msg(!in_group(srv.login[i], gid), "%s is in %s", srv.login[i],
 			      srv.group);
 	}
-	char *conf = read_all(srv.sshd_conf);
+	char *conf = read_all(srv.tw.sshd_conf);
 	char want[PATH_MAX * 3];
 	snprintf(want, sizeof want, "Match Group %s\n", srv.wgroup);
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
-	snprintf(want, sizeof want, "ForceCommand exec %s --db %s\n", srv.bin, srv.db);
+	snprintf(want, sizeof want, "ForceCommand exec %s --db %s\n", srv.tw.bin, srv.tw.db);
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
 
 	/* again: the same files, the database kept, the worker kept */
 	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
-	snprintf(units, sizeof units, "%s/units.txt", srv.dir);
-	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", srv.dir);
+	snprintf(units, sizeof units, "%s/units.txt", sshd.dir);
+	snprintf(sshd_dir, sizeof sshd_dir, "%s/sshd_config.d", sshd.dir);
 	char *init[] = {"init", "--county", COUNTY, "米易县", "--units", units,
-			"--data", srv.data, "--bin", srv.bin, "--group", srv.group,
+			"--data", srv.tw.data, "--bin", srv.tw.bin, "--group", srv.group,
 			"--workers-group", srv.wgroup, "--sshd-dir", sshd_dir, NULL};
 	ck_assert_int_eq(script(init), 0);
 	char *add[] = {"add-worker", srv.login[0], "--role", "village", "--unit", VILLAGE,
-		       "--data", srv.data, NULL};
+		       "--data", srv.tw.data, NULL};
 	ck_assert_int_eq(script(add), 0);
-	char *conf2 = read_all(srv.sshd_conf);
+	char *conf2 = read_all(srv.tw.sshd_conf);
 	ck_assert_str_eq(conf, conf2);
-	ck_assert_int_eq(stat(srv.bin, &st), 0);
+	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 02755);
 	char *out;
 	ck_assert_int_eq(as_admin(&out, "user", "list", NULL, NULL), 0);
@@ -930,7 +380,7 @@ START_TEST(test_login_opens_the_program)
 	vt *t = login(_i);
 	expect(t, "居民");
 	expect(t, "需求");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 }
@@ -943,7 +393,7 @@ START_TEST(test_data_only_through_the_program)
 {
 	need_server();
 	char cmd[PATH_MAX * 3];
-	snprintf(cmd, sizeof cmd, "cat %s/data.mdb; ls %s", srv.db, srv.db);
+	snprintf(cmd, sizeof cmd, "cat %s/data.mdb; ls %s", srv.tw.db, srv.tw.db);
 	char *out;
 	int rc = ssh_command(srv.login[0], cmd, &out);
 	/* the program ran (and says it needs a terminal: status 2), not cat */
@@ -953,22 +403,22 @@ START_TEST(test_data_only_through_the_program)
 	free(out);
 
 	char data[PATH_MAX + 128];
-	snprintf(data, sizeof data, "%s/data.mdb", srv.db);
+	snprintf(data, sizeof data, "%s/data.mdb", srv.tw.db);
 	char *cat[] = {"/bin/cat", data, NULL};
-	rc = run(srv.login[0], NULL, cat, &out);
+	rc = sshd_run(srv.login[0], NULL, cat, &out);
 	ck_assert_msg(rc != 0 && strstr(out, "Permission denied") != NULL,
 		      "%s read %s directly (status %d): %.200s", srv.login[0], data, rc, out);
 	free(out);
-	char *sh[] = {"/bin/sh", "-c", "echo x > \"$0\"/new", srv.data, NULL};
-	rc = run(srv.login[0], NULL, sh, &out);
-	ck_assert_msg(rc != 0, "%s wrote into %s directly", srv.login[0], srv.data);
+	char *sh[] = {"/bin/sh", "-c", "echo x > \"$0\"/new", srv.tw.data, NULL};
+	rc = sshd_run(srv.login[0], NULL, sh, &out);
+	ck_assert_msg(rc != 0, "%s wrote into %s directly", srv.login[0], srv.tw.data);
 	free(out);
 
 	/* the program opens and reads it for the same account (what a
 	 * village worker may see of it is the scope's business; the saving
 	 * test shows the writing) */
-	char *find[] = {srv.bin, "--db", srv.db, "find", "resident", NULL};
-	rc = run(srv.login[0], program_env(), find, &out);
+	char *find[] = {srv.tw.bin, "--db", srv.tw.db, "find", "resident", NULL};
+	rc = sshd_run(srv.login[0], program_env(), find, &out);
 	ck_assert_msg(rc == 0 && strstr(out, "shegong:") == NULL,
 		      "the program as %s did not read the data (status %d): %s", srv.login[0],
 		      rc, out);
@@ -984,8 +434,8 @@ START_TEST(test_saved_and_shared)
 {
 	need_server();
 	char lock[PATH_MAX + 128];
-	snprintf(lock, sizeof lock, "%s/lock.mdb", srv.db);
-	ck_assert_int_eq(process_with_arg(srv.db), 0);
+	snprintf(lock, sizeof lock, "%s/lock.mdb", srv.tw.db);
+	ck_assert_int_eq(process_with_arg(srv.tw.db), 0);
 	ck_assert_msg(unlink(lock) == 0, "%s: %s", lock, strerror(errno));
 
 	vt *t = login(0);
@@ -1002,13 +452,13 @@ START_TEST(test_saved_and_shared)
 		      srv.login[0], (long)st.st_gid, srv.group);
 	ck_assert_msg((st.st_mode & 0660) == 0660, "lock.mdb made by %s is mode %o: the group "
 		      "cannot write it", srv.login[0], (unsigned)(st.st_mode & 0777));
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 
 	t = login(1);
 	register_resident(t, "李𡃁花", "510421197512032045");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 
@@ -1047,7 +497,7 @@ START_TEST(test_draft_after_drop)
 	vt_hangup(t);                      /* the village's link drops */
 	int status;
 	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		show_log();
+		sshd_show_log();
 		ck_abort_msg("ssh did not end after its terminal hung up");
 	}
 	vt_free(t);
@@ -1063,7 +513,7 @@ START_TEST(test_draft_after_drop)
 	type(t, ids[_i][1]);               /* the rest of it, and save */
 	keys(t, KEY_F2);
 	expect(t, "已登记");
-	quit(t);
+	quit_ssh(t);
 	vt_free(t);
 	programs_gone();
 	free(resident_id(names[_i]));
@@ -1076,10 +526,10 @@ START_TEST(test_login_is_the_real_uid)
 {
 	need_server();
 	char *env[] = {"USER=root", "LOGNAME=root", "HOME=/root", "LC_ALL=C.UTF-8", NULL};
-	char *argv[] = {srv.bin, "--db", srv.db, "user", "add", "sgtintruder", "--role", "admin",
+	char *argv[] = {srv.tw.bin, "--db", srv.tw.db, "user", "add", "sgtintruder", "--role", "admin",
 			"--unit", COUNTY, NULL};
 	char *out;
-	int rc = run(srv.login[0], env, argv, &out);
+	int rc = sshd_run(srv.login[0], env, argv, &out);
 	ck_assert_msg(rc != 0 && strstr(out, srv.login[0]) != NULL,
 		      "user add as %s with USER=root: status %d: %s", srv.login[0], rc, out);
 	free(out);
@@ -1107,26 +557,26 @@ START_TEST(test_environment_does_not_steer)
 
 	char envforms[PATH_MAX + 96], trusted[PATH_MAX + 96];
 	snprintf(envforms, sizeof envforms, "SHEGONG_FORMSDIR=%s", mine);
-	snprintf(trusted, sizeof trusted, "SHEGONG_FORMSDIR=%s", srv.forms);
+	snprintf(trusted, sizeof trusted, "SHEGONG_FORMSDIR=%s", srv.tw.forms);
 	char *env[] = {envforms, "LC_ALL=C.UTF-8", NULL};
 	char *env_ok[] = {trusted, "LC_ALL=C.UTF-8", NULL};
-	char *argv[] = {srv.bin, "check-forms", NULL};
+	char *argv[] = {srv.tw.bin, "check-forms", NULL};
 	char *out;
-	int rc = run(srv.login[0], env, argv, &out);
+	int rc = sshd_run(srv.login[0], env, argv, &out);
 	ck_assert_msg(strstr(out, mine) == NULL,
 		      "the setgid program read the worker's forms (status %d): %s", rc, out);
 	free(out);
-	rc = run(srv.login[0], env_ok, argv, &out);
+	rc = sshd_run(srv.login[0], env_ok, argv, &out);
 	ck_assert_msg(rc == 0, "the setgid program did not take the forms root controls "
 		      "(status %d): %s", rc, out);
 	free(out);
 
-	snprintf(plain, sizeof plain, "%s/bin/plain", srv.dir);
-	char *cp[] = {"/bin/cp", srv.bin, plain, NULL};
-	ck_assert_int_eq(run(NULL, NULL, cp, NULL), 0);
+	snprintf(plain, sizeof plain, "%s/bin/plain", sshd.dir);
+	char *cp[] = {"/bin/cp", srv.tw.bin, plain, NULL};
+	ck_assert_int_eq(sshd_run(NULL, NULL, cp, NULL), 0);
 	ck_assert_int_eq(chmod(plain, 0755), 0);
 	char *argv2[] = {plain, "check-forms", NULL};
-	rc = run(srv.login[0], env, argv2, &out);
+	rc = sshd_run(srv.login[0], env, argv2, &out);
 	ck_assert_msg(rc != 0 && strstr(out, mine) != NULL,
 		      "without setgid, the worker's broken form was not read (status %d): %s", rc,
 		      out);
@@ -1157,7 +607,7 @@ START_TEST(test_remove_worker)
 	int rc = ssh_command(who, NULL, &out);
 	ck_assert_msg(rc == 2, "%s before removal: status %d: %s", who, rc, out);
 	free(out);
-	char *rm[] = {"remove-worker", (char *)who, "--data", srv.data, NULL};
+	char *rm[] = {"remove-worker", (char *)who, "--data", srv.tw.data, NULL};
 	ck_assert_int_eq(script(rm), 0);
 	ck_assert_int_eq(script(rm), 0);   /* again: nothing more to do */
 	rc = ssh_command(who, NULL, &out);
@@ -1184,7 +634,7 @@ main(void)
 	}
 	Suite *s = suite_create("township");
 	TCase *tc = tcase_create("township");
-	tcase_add_unchecked_fixture(tc, server_setup, server_teardown);
+	tcase_add_unchecked_fixture(tc, server_setup, sshd_teardown);
 	tcase_set_timeout(tc, 90);
 	tcase_add_test(tc, test_setup_made);
 	tcase_add_loop_test(tc, test_login_opens_the_program, 0, 2);
@@ -1196,6 +646,7 @@ main(void)
 	tcase_add_test(tc, test_remove_worker);
 	tcase_add_loop_test(tc, test_draft_after_drop, 0, 2);
 	suite_add_tcase(s, tc);
+	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

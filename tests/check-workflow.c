@@ -15,78 +15,14 @@
 #include <unistd.h>
 
 #include "testdb.h"
-#include "vt.h"
+#include "screen.h"
 
 #define WAIT_MS 15000
-#define KEY_F2 "\033OQ"
-#define KEY_F3 "\033OR"
-#define KEY_F7 "\033[18~"
-#define KEY_F10 "\033[21~"
-#define KEY_F9 "\033[20~"
-#define KEY_ESC "\033"
-#define KEY_TAB "\t"
-#define KEY_CTRL_U "\025"
-
-static const struct {
-	const char *encoding;
-	char *env[4];
-} terms[] = {
-	{"UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"GB18030", {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
-};
-
-static const char *
-bin(void)
-{
-	const char *b = getenv("SHEGONG_BIN");
-	return b && *b ? b : "../src/shegong";
-}
 
 static vt *
 start(const char *dir, int term)
 {
-	char *argv[] = {(char *)bin(), "--db", (char *)dir, "--demo", NULL};
-	vt *t = vt_spawn(argv, terms[term].env, 24, 80, terms[term].encoding);
-	ck_assert_msg(t != NULL, "cannot start %s", bin());
-	return t;
-}
-
-static void
-expect(vt *t, const char *text)
-{
-	if (!vt_wait_text(t, text, WAIT_MS)) {
-		vt_dump(t);
-		ck_abort_msg("\"%s\" never showed", text);
-	}
-}
-
-static void
-keys(vt *t, const char *k)
-{
-	ck_assert_int_eq(vt_send_raw(t, k, strlen(k)), 0);
-	vt_pump(t, 150);
-}
-
-static void
-type(vt *t, const char *text)
-{
-	ck_assert_int_eq(vt_type(t, text), 0);
-	vt_pump(t, 150);
-}
-
-static void
-quit(vt *t)
-{
-	int status;
-	/* back to the home screen, then quit */
-	for (int i = 0; i < 4; i++)
-		keys(t, KEY_F10);
-	if (!vt_wait_exit(t, WAIT_MS, &status)) {
-		vt_dump(t);
-		ck_abort_msg("the program did not quit");
-	}
-	ck_assert(WIFEXITED(status));
-	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	return screen_start(dir, term, true, NULL, NULL);
 }
 
 START_TEST(test_register_need_find)
@@ -140,7 +76,7 @@ START_TEST(test_register_need_find)
 	expect(t, "王𠈌明");
 	type(t, "9");                      /* no such ID: nothing */
 	expect(t, "没有找到");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -190,7 +126,7 @@ START_TEST(test_typing_bytes)
 	ck_assert_int_eq(col, 21);
 	keys(t, KEY_ESC);
 	keys(t, "y");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -228,14 +164,14 @@ START_TEST(test_draft_after_hangup)
 		vt_dump(t);
 		ck_abort_msg("the restored form was not saved");
 	}
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 
 	t = start(dir, _i);
 	expect(t, "居民");
 	vt_pump(t, 500);
 	ck_assert_msg(strstr(vt_screen(t), "要恢复吗") == NULL, "the draft came back after saving");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -275,7 +211,7 @@ START_TEST(test_service_in_case_file)
 	expect(t, "已登记");
 	keys(t, KEY_ESC);                /* back to the case file */
 	expect(t, "入户评估");
-	quit(t);
+	quit_f10(t, 4);
 	vt_free(t);
 	testdb_rm(dir);
 }
@@ -317,7 +253,7 @@ START_TEST(test_two_workers_same_record)
 	ck_assert_msg(strstr(vt_screen(a), "甲") != NULL, "the first save is not in the list");
 	ck_assert_msg(strstr(vt_screen(a), "乙") == NULL, "the refused save reached the list");
 	vt_free(b);
-	quit(a);
+	quit_f10(a, 4);
 	vt_free(a);
 	testdb_rm(dir);
 }
