@@ -1890,27 +1890,61 @@ sync_notices_free(struct sync_notice *v, size_t n)
 }
 
 struct settle_ctx {
-	const struct sync_notice *x;
+	const char *key;
 	const char *note;
 };
 
+/* The notice under key settled, read and written in one transaction, so
+ * that two workers settling at once cannot both take it. */
 static int
 settle_txn(store_txn *t, void *ctx)
 {
 	struct settle_ctx *sc = ctx;
+	struct notices_ctx nc = {false, NULL, 0};
+	void *d;
+	size_t n;
+	int err = store_meta_get(t, sc->key, &d, &n);
+	if (err)
+		return err;
+	err = notice_fn(sc->key, d, n, &nc);
+	free(d);
+	if (!err && nc.n == 0)
+		err = STORE_NOTFOUND;   /* settled already */
+	if (err) {
+		sync_notices_free(nc.v, nc.n);
+		return err;
+	}
+	const struct sync_notice *x = &nc.v[0];
 	char *v = NULL, when[20];
-	int len = asprintf(&v, "settled\t%lld\t%s\t%s\n%s %s %s: %s", (long long)sc->x->at,
-	                   sc->x->what, sc->x->text, now_text(when, sizeof when),
-	                   store_user(store_txn_store(t)), _("settled it"),
-	                   sc->note ? sc->note : "");
-	if (len < 0)
+	int len = asprintf(&v, "settled\t%lld\t%s\t%s\n%s %s %s: %s", (long long)x->at, x->what,
+	                   x->text, now_text(when, sizeof when), store_user(store_txn_store(t)),
+	                   _("settled it"), sc->note ? sc->note : "");
+	if (len < 0) {
+		sync_notices_free(nc.v, nc.n);
 		return store_txn_fail(t, STORE_NOMEM);
-	int err = store_meta_put(t, sc->x->key, v, (size_t)len);
+	}
+	err = store_meta_put(t, sc->key, v, (size_t)len);
 	free(v);
 	rec_id id;
-	bool have = rec_id_parse(sc->x->record, &id) == 0;
+	bool have = rec_id_parse(x->record, &id) == 0;
 	if (!err)
 		err = audit_log(t, "sync-settle", have ? &id : NULL, 0, 0, sc->note ? sc->note : "");
+	sync_notices_free(nc.v, nc.n);
+	return err;
+}
+
+int
+sync_notice_settle_key(store *st, const char *key, const char *note, char *why, size_t whysize)
+{
+	if (why && whysize)
+		*why = '\0';
+	if (!key || strncmp(key, "sync/notice/", 12) != 0)
+		return STORE_INVALID;
+	struct settle_ctx c = {key, note};
+	int err = store_write(st, settle_txn, &c);
+	if (err == STORE_NOTFOUND && why && whysize)
+		snprintf(why, whysize, "%s", _("This notice is settled already (someone settled it "
+		                               "meanwhile)."));
 	return err;
 }
 
@@ -1930,8 +1964,7 @@ sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whys
 			snprintf(why, whysize, _("There is no open notice number %zu."), i);
 		return STORE_NOTFOUND;
 	}
-	struct settle_ctx c = {&v[i - 1], note};
-	err = store_write(st, settle_txn, &c);
+	err = sync_notice_settle_key(st, v[i - 1].key, note, why, whysize);
 	sync_notices_free(v, n);
 	return err;
 }

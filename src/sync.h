@@ -188,5 +188,9 @@ void sync_notices_free(struct sync_notice *v, size_t n);
 /* Mark notice number i (1-based, as sync_notices lists the open ones)
  * settled, with the worker's note; logged ("sync-settle"). */
 int sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whysize);
+/* The same for the notice named key (struct sync_notice's), checked and
+ * settled in one transaction: STORE_NOTFOUND when it is settled already. */
+int sync_notice_settle_key(store *st, const char *key, const char *note, char *why,
+                           size_t whysize);
 
 #endif

@@ -798,13 +798,8 @@ note_typed(struct ui *u, void *data, const char *text)
 		free(st);
 		return;
 	}
-	/* settled by its place among the open ones now: found again by its name */
-	notices_load(u, nv);
-	size_t i = 0;
-	while (i < nv->n && strcmp(nv->v[i].key, st->key) != 0)
-		i++;
 	char why[512] = "";
-	int err = i < nv->n ? sync_notice_settle(u->st, i + 1, text, why, sizeof why) : 0;
+	int err = sync_notice_settle_key(u->st, st->key, text, why, sizeof why);
 	if (err)
 		ui_message(u, "%s", why[0] ? why : sync_strerror(err));
 	else

@@ -559,6 +559,17 @@ START_TEST(test_steps_at_once)
 	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
 	ck_assert_uint_eq(open_notices(&vpc), 0);
 	ck_assert_int_eq(sync_notice_settle(vpc.st, 1, "", why, sizeof why), STORE_NOTFOUND);
+	/* settled by its name: once only, the second worker is told */
+	ck_assert_int_eq(sync_notices(town.st, false, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	char key[sizeof v[0].key];
+	snprintf(key, sizeof key, "%s", v[0].key);
+	sync_notices_free(v, n);
+	ck_assert_int_eq(sync_notice_settle_key(on(&town, panlian), key, "镇里已处理", why, sizeof why), 0);
+	ck_assert_int_eq(sync_notice_settle_key(town.st, key, "又一次", why, sizeof why), STORE_NOTFOUND);
+	ck_assert_msg(strstr(why, "settled already") != NULL, "the message: %s", why);
+	ck_assert_uint_eq(open_notices(&town), 0);
+	ck_assert_uint_eq(audited(&town, "sync-settle"), 1);
 }
 END_TEST
 
