@@ -22,8 +22,25 @@
 
 /* --- the fixture ----------------------------------------------------------- */
 
+static const char *
+formsdir(void)
+{
+	const char *d = getenv("SHEGONG_FORMSDIR");
+	return d && *d ? d : "../forms";
+}
+
+static struct formset *
+load_forms(const char *dir)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	return fs;
+}
+
 struct world {
 	struct db d;
+	struct formset *fs;   /* the shipped forms: the report's functions */
 	char v1[REC_ID_TEXTMAX], v2[REC_ID_TEXTMAX], v3[REC_ID_TEXTMAX], t1[REC_ID_TEXTMAX];
 	char res[6][REC_ID_TEXTMAX];    /* residents r1..r5 (index 1..5) */
 	char vol[5][REC_ID_TEXTMAX];    /* volunteers a..d (index 1..4) */
@@ -207,6 +224,7 @@ world_new(void)
 	w->xy = w->outside.year;
 	w->xm = w->outside.month;
 	w->d2 = days_between(X(20), M(10));
+	w->fs = load_forms(formsdir());
 	w->d = testdb_new("report");
 	ck_assert_int_eq(store_write(w->d.st, setup_txn, w), STORE_OK);
 	return w;
@@ -217,6 +235,7 @@ world_free(struct world *w)
 {
 	store_set_policy(w->d.st, NULL, NULL);
 	testdb_free(&w->d);
+	formset_free(w->fs);
 	free(w);
 }
 
@@ -235,15 +254,15 @@ run_txn(store_txn *t, void *ctx)
 static struct report
 compute(struct world *w, struct report_period p, const struct scope *sc, const char *village)
 {
-	struct run ru = {.o = {p, sc, village}};
+	struct run ru = {.o = {p, sc, village, report_functions(w->fs)}};
 	ck_assert_int_eq(store_read(w->d.st, run_txn, &ru), STORE_OK);
 	return ru.r;
 }
 
 /* What a column should hold; services and people by function in the
- * order of forms/choices, then all. */
+ * order of forms/choices, then other functions, then all. */
 struct want {
-	size_t svc[7], ppl[7];
+	size_t svc[8], ppl[8];
 	double hours;
 	size_t opened, met, made, resolved;
 	double median, mean;
@@ -253,7 +272,7 @@ struct want {
 static void
 expect(const struct report_figures *f, const struct want *x, const char *what)
 {
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8; i++) {
 		ck_assert_msg(f->services[i] == x->svc[i], "%s: services[%d] %zu, want %zu", what, i,
 		              f->services[i], x->svc[i]);
 		ck_assert_msg(f->people[i] == x->ppl[i], "%s: people[%d] %zu, want %zu", what, i,
@@ -279,28 +298,31 @@ expect(const struct report_figures *f, const struct want *x, const char *what)
 }
 
 /* The hand counts.  Functions: assessment, assistance, care, governance,
- * resources, livelihood, all. */
+ * resources, livelihood, other (S9's "festival"), all. */
 static struct want
 month_v1(void)
 {
 	/* S1 S2 S3 S9; people: {r1 r2} {r1} {r3}+19, all {r1 r2 r3}+19+3;
 	 * hours 2.5+2.5+3; needs N1 N2 opened, N2 N3 met; F1 made, F1 (4) and
 	 * F2 resolved; O1 */
-	return (struct want){{1, 0, 1, 1, 0, 0, 4}, {2, 0, 1, 20, 0, 0, 25}, 8, 2, 2, 1, 2, 0, 0, 1};
+	return (struct want){{1, 0, 1, 1, 0, 0, 1, 4}, {2, 0, 1, 20, 0, 0, 3, 25}, 8, 2, 2, 1, 2, 0,
+	                     0, 1};
 }
 
 static struct want
 month_v2(void)
 {
 	/* S4 {r4 r1}; N4 met; F3 F4 made, F4 (20) resolved; O3 */
-	return (struct want){{0, 0, 1, 0, 0, 0, 1}, {0, 0, 2, 0, 0, 0, 2}, 4, 0, 1, 2, 1, 20, 20, 1};
+	return (struct want){{0, 0, 1, 0, 0, 0, 0, 1}, {0, 0, 2, 0, 0, 0, 0, 2}, 4, 0, 1, 2, 1, 20, 20,
+	                     1};
 }
 
 static struct want
 month_v3(void)
 {
 	/* S6 {r5}; N5 opened */
-	return (struct want){{0, 1, 0, 0, 0, 0, 1}, {0, 1, 0, 0, 0, 0, 1}, 1.25, 1, 0, 0, 0, 0, 0, 0};
+	return (struct want){{0, 1, 0, 0, 0, 0, 0, 1}, {0, 1, 0, 0, 0, 0, 0, 1}, 1.25, 1, 0, 0, 0, 0, 0,
+	                     0};
 }
 
 START_TEST(test_month)
@@ -320,7 +342,7 @@ START_TEST(test_month)
 	expect(&r.cols[2].f, &v3, "month V3");
 	/* the total: the villages and the township's own S8 (r1 + 4), F6 (1
 	 * day), O4; people once each: {r1..r5} + 19 + 4 + 3 */
-	struct want tot = {{1, 1, 2, 1, 1, 0, 7}, {2, 1, 2, 20, 5, 0, 31}, 13.75, 3, 3, 4, 4,
+	struct want tot = {{1, 1, 2, 1, 1, 0, 1, 7}, {2, 1, 2, 20, 5, 0, 3, 31}, 13.75, 3, 3, 4, 4,
 	                   /* 1 4 20 d2 */ 12, (25.0 + (double)w->d2) / 4, 3};
 	expect(&r.total, &tot, "month total");
 	report_free(&r);
@@ -334,22 +356,24 @@ START_TEST(test_quarter)
 	struct report r = compute(w, w->quarter, NULL, NULL);
 	ck_assert_uint_eq(r.ncols, 3);
 	/* V1 adds S10 (assistance, r2, hours 2 of "a:x,b:2") and F7 (5 days) */
-	struct want v1 = {{1, 1, 1, 1, 0, 0, 5}, {2, 1, 1, 20, 0, 0, 25}, 10, 2, 2, 2, 3,
+	struct want v1 = {{1, 1, 1, 1, 0, 0, 1, 5}, {2, 1, 1, 20, 0, 0, 3, 25}, 10, 2, 2, 2, 3,
 	                  5, (9.0 + (double)w->d2) / 3, 1};
 	expect(&r.cols[0].f, &v1, "quarter V1");
 	/* V2 adds S5 (livelihood, r4, 2 hours) and N4 opened */
-	struct want v2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	struct want v2 = {{0, 0, 1, 0, 0, 1, 0, 2}, {0, 0, 2, 0, 0, 1, 0, 2}, 6, 1, 1, 2, 1, 20, 20,
+	                  1};
 	expect(&r.cols[1].f, &v2, "quarter V2");
 	struct want v3 = month_v3();
 	expect(&r.cols[2].f, &v3, "quarter V3");
-	struct want tot = {{1, 2, 2, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 31}, 17.75, 4, 3, 5, 5,
+	struct want tot = {{1, 2, 2, 1, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 3, 31}, 17.75, 4, 3, 5, 5,
 	                   /* 1 4 5 20 d2 */ 5, (30.0 + (double)w->d2) / 5, 3};
 	expect(&r.total, &tot, "quarter total");
 	report_free(&r);
 
 	/* three months before: S7, N3 N6 N7 opened, F2 and F5 made; nothing met then */
 	r = compute(w, w->outside, NULL, NULL);
-	struct want xv1 = {{1, 0, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 0, 1}, 10, 1, 0, 1, 0, 0, 0, 1};
+	struct want xv1 = {{1, 0, 0, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 0, 0, 1}, 10, 1, 0, 1, 0, 0, 0,
+	                   1};
 	expect(&r.cols[0].f, &xv1, "outside V1");
 	struct want xv3 = {{0}, {0}, 0, 1, 0, 1, 1, 10, 10, 0};
 	expect(&r.cols[2].f, &xv3, "outside V3");
@@ -399,7 +423,7 @@ START_TEST(test_township_worker)
 	expect(&r.cols[1].f, &v2, "township V2");
 	/* S1 S2 S3 S4 S8 S9; people {r1 r2 r3 r4} + 19 + 4 + 3; F1 F3 F4 F6
 	 * made, 1 4 20 d2 resolved */
-	struct want tot = {{1, 0, 2, 1, 1, 0, 6}, {2, 0, 2, 20, 5, 0, 30}, 12.5, 2, 3, 4, 4,
+	struct want tot = {{1, 0, 2, 1, 1, 0, 1, 6}, {2, 0, 2, 20, 5, 0, 3, 30}, 12.5, 2, 3, 4, 4,
 	                   12, (25.0 + (double)w->d2) / 4, 3};
 	expect(&r.total, &tot, "township total");
 	report_free(&r);
@@ -407,7 +431,8 @@ START_TEST(test_township_worker)
 	/* one village asked for: that column and the total are the same */
 	r = compute(w, w->quarter, sc, w->v2);
 	ck_assert_uint_eq(r.ncols, 1);
-	struct want qv2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	struct want qv2 = {{0, 0, 1, 0, 0, 1, 0, 2}, {0, 0, 2, 0, 0, 1, 0, 2}, 6, 1, 1, 2, 1, 20, 20,
+	                   1};
 	expect(&r.cols[0].f, &qv2, "township, V2 alone");
 	expect(&r.total, &qv2, "township, V2 alone: total");
 	report_free(&r);
@@ -435,7 +460,7 @@ trend_run_txn(store_txn *t, void *ctx)
 START_TEST(test_trend)
 {
 	struct world *w = world_new();
-	struct trend_run tr = {.o = {w->month, NULL, NULL}};
+	struct trend_run tr = {.o = {w->month, NULL, NULL, report_functions(w->fs)}};
 	ck_assert_int_eq(store_read(w->d.st, trend_run_txn, &tr), STORE_OK);
 	/* months M-5 .. M: S7 in M-3 (V1); M: S1 S2 S3 S9 (V1), S4 (V2), S6
 	 * (V3), S8 (total); S5 and S10 are in O, M-1 when M is not the
@@ -492,35 +517,65 @@ START_TEST(test_periods)
 }
 END_TEST
 
+/* The rows of a report: the functions of the forms, "other functions"
+ * only when a service counted there (S9's "festival" in the month, none
+ * three months before), all, then the other figures. */
 START_TEST(test_rows)
 {
-	struct report_figures f = {0};
+	struct world *w = world_new();
+	struct report r = compute(w, w->month, NULL, NULL);
 	char label[256], val[16];
 	double n;
-	f.services[0] = 3;
-	f.services[6] = 9;
-	f.people[6] = 31;
+	ck_assert_uint_eq(r.nfunctions, 6);
+	ck_assert_uint_eq(report_rows(&r), 24);
+	ck_assert_str_eq(report_row_label(&r, 0, label, sizeof label), "Services: Needs assessment");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 0, val, &n), "1");
+	ck_assert_str_eq(report_row_label(&r, 5, label, sizeof label),
+	                 "Services: Livelihood development");
+	ck_assert_str_eq(report_row_label(&r, 6, label, sizeof label), "Services: Other functions");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 6, val, NULL), "1");
+	ck_assert_str_eq(report_row_value(&r, &r.cols[1].f, 6, val, NULL), "0");
+	ck_assert_str_eq(report_row_label(&r, 7, label, sizeof label), "Services: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 7, val, NULL), "7");
+	ck_assert_str_eq(report_row_label(&r, 8, label, sizeof label),
+	                 "People served: Needs assessment");
+	ck_assert_str_eq(report_row_label(&r, 14, label, sizeof label),
+	                 "People served: Other functions");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 14, val, NULL), "3");
+	ck_assert_str_eq(report_row_label(&r, 15, label, sizeof label), "People served: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 15, val, NULL), "31");
+	ck_assert_str_eq(report_row_label(&r, 16, label, sizeof label), "Volunteer hours");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 16, val, &n), "13.75");
+	ck_assert_double_eq_tol(n, 13.75, 1e-9);
+	ck_assert_str_eq(report_row_label(&r, 23, label, sizeof label),
+	                 "Organisations being cultivated");
+	ck_assert_str_eq(report_row_label(&r, 24, label, sizeof label), "");
+
+	/* the figures of a column as they are written */
+	struct report_figures f = r.cols[2].f;
 	f.volunteer_hours = 17.75;
 	f.referrals_resolved = 0;
-	ck_assert_uint_eq(report_rows(), 22);
-	ck_assert_str_eq(report_row_label(0, label, sizeof label), "Services: Needs assessment");
-	ck_assert_str_eq(report_row_value(&f, 0, val, &n), "3");
-	ck_assert_str_eq(report_row_label(6, label, sizeof label), "Services: All services");
-	ck_assert_str_eq(report_row_value(&f, 6, val, NULL), "9");
-	ck_assert_str_eq(report_row_label(13, label, sizeof label), "People served: All services");
-	ck_assert_str_eq(report_row_value(&f, 13, val, NULL), "31");
-	ck_assert_str_eq(report_row_label(14, label, sizeof label), "Volunteer hours");
-	ck_assert_str_eq(report_row_value(&f, 14, val, &n), "17.75");
-	ck_assert_double_eq_tol(n, 17.75, 1e-9);
+	ck_assert_str_eq(report_row_value(&r, &f, 16, val, NULL), "17.75");
 	/* no referral resolved: no turnaround, not 0 days */
-	ck_assert_str_eq(report_row_label(19, label, sizeof label), "Days to resolve, median");
-	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "-");
+	ck_assert_str_eq(report_row_label(&r, 21, label, sizeof label), "Days to resolve, median");
+	ck_assert_str_eq(report_row_value(&r, &f, 21, val, NULL), "-");
 	f.referrals_resolved = 3;
 	f.turnaround_mean = 31.0 / 3;
-	ck_assert_str_eq(report_row_value(&f, 20, val, NULL), "10.33");
+	ck_assert_str_eq(report_row_value(&r, &f, 22, val, NULL), "10.33");
 	f.turnaround_median = 2.5;
-	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "2.5");
-	ck_assert_str_eq(report_row_label(21, label, sizeof label), "Organisations being cultivated");
+	ck_assert_str_eq(report_row_value(&r, &f, 21, val, NULL), "2.5");
+	report_free(&r);
+
+	/* no other function three months before: the six and all */
+	r = compute(w, w->outside, NULL, NULL);
+	ck_assert_uint_eq(report_rows(&r), 22);
+	ck_assert_str_eq(report_row_label(&r, 6, label, sizeof label), "Services: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 6, val, NULL), "1");
+	ck_assert_str_eq(report_row_label(&r, 13, label, sizeof label), "People served: All services");
+	ck_assert_str_eq(report_row_label(&r, 21, label, sizeof label),
+	                 "Organisations being cultivated");
+	report_free(&r);
+	world_free(w);
 }
 END_TEST
 
