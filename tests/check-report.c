@@ -579,6 +579,229 @@ START_TEST(test_rows)
 }
 END_TEST
 
+/* --- a seventh service form ------------------------------------------------ */
+
+/* The text of a file, malloc'd. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char *buf = calloc(1, 1 << 16);
+	ck_assert_ptr_nonnull(buf);
+	size_t n = fread(buf, 1, (1 << 16) - 1, f);
+	ck_assert(n > 0 && n < (1 << 16) - 1);
+	fclose(f);
+	return buf;
+}
+
+/* Write a file of dir: the texts a, b and c one after the other. */
+static void
+spill(const char *dir, const char *name, const char *a, const char *b, const char *c)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_int_ge(fputs(a, f), 0);
+	ck_assert_int_ge(fputs(b, f), 0);
+	ck_assert_int_ge(fputs(c, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+/* The shipped forms in a folder of their own, with a seventh service
+ * form and its line in "choices service": all a seventh service takes. */
+static char *
+forms_with_mediation(void)
+{
+	char *dir = testdb_dir("forms7"), *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "cp '%s'/* '%s'/", formsdir(), dir), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	spill(dir, "service_mediation.form",
+	      "# Service record: mediation of disputes, a seventh function.\n"
+	      "form     service_mediation\n"
+	      "title    Service: mediation\n"
+	      "kind     service\n"
+	      "version  1\n"
+	      "list     date beneficiaries content\n"
+	      "\n"
+	      "include  service\n"
+	      "\n"
+	      "field function\n"
+	      "  default   mediation\n"
+	      "  readonly  yes\n",
+	      "", "");
+	/* the line goes last in the list, after livelihood */
+	char path[512];
+	snprintf(path, sizeof path, "%s/choices", dir);
+	char *text = slurp(path);
+	const char *last = "  livelihood   Livelihood development\n";
+	char *at = strstr(text, last);
+	ck_assert_msg(at != NULL, "forms/choices: no livelihood line in \"choices service\"");
+	at += strlen(last);
+	char *tail = strdup(at);
+	ck_assert_ptr_nonnull(tail);
+	*at = '\0';
+	spill(dir, "choices", text, "  mediation    Mediation\n", tail);
+	free(tail);
+	free(text);
+	return dir;
+}
+
+struct seventh {
+	struct formset *fs;
+	const char *today;
+	char village[REC_ID_TEXTMAX], res[3][REC_ID_TEXTMAX];
+};
+
+/* A service saved as a worker saves it: its form's defaults (the
+ * function a service form fixes), its beneficiaries, the form's check. */
+static void
+save_service(store_txn *t, struct seventh *sv, const char *form, const char *who)
+{
+	const struct form *f = formset_find(sv->fs, form);
+	ck_assert_msg(f != NULL, "no form %s", form);
+	record *r = record_new(REC_SERVICE);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(record_set(r, "_form", form), 0);
+	struct form_env env = {"tester", sv->village, sv->today, false};
+	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
+	ck_assert_int_eq(record_set(r, "beneficiaries", who), 0);
+	ck_assert_int_eq(record_set(r, "work_kind", "visit"), 0);
+	ck_assert_int_eq(record_set(r, "content", "入户走访"), 0);
+	char msg[256];
+	size_t bad;
+	const char *why = form_check_record(f, r, &bad, msg, sizeof msg);
+	ck_assert_msg(why == NULL, "%s: %s", form, why);
+	ck_assert_int_eq(store_put(t, r), STORE_OK);
+	record_free(r);
+}
+
+static int
+seventh_txn(store_txn *t, void *ctx)
+{
+	struct seventh *sv = ctx;
+	ck_assert_int_eq(orgunit_add(t, "510421", "米易县", NULL), STORE_OK);
+	ck_assert_int_eq(orgunit_add(t, "510421100", "攀莲镇", NULL), STORE_OK);
+	ck_assert_int_eq(orgunit_add(t, "510421100001", "安宁村", NULL), STORE_OK);
+	unit_id(t, "510421100001", sv->village);
+	for (int i = 0; i < 3; i++)
+		PUT(sv->res[i], REC_RESIDENT, "name", "居民", "village", sv->village);
+	char two[256];
+	save_service(t, sv, "service_mediation", sv->res[0]);
+	save_service(t, sv, "service_mediation", list2(two, sv->res[0], sv->res[1]));
+	save_service(t, sv, "service_care", sv->res[0]);
+	save_service(t, sv, "service_assessment", sv->res[2]);
+	save_service(t, sv, "service_livelihood", list2(two, sv->res[1], sv->res[2]));
+	return 0;
+}
+
+/* The figures of the month with the functions of fs. */
+static struct report
+compute_with(store *st, const struct report_period *p, const struct formset *fs)
+{
+	struct run ru = {.o = {*p, NULL, NULL, report_functions(fs)}};
+	ck_assert_int_eq(store_read(st, run_txn, &ru), STORE_OK);
+	return ru.r;
+}
+
+/* The value of the row labelled label in the total, or -1 when no row is. */
+static long
+row_named(const struct report *r, const char *label)
+{
+	char buf[256], val[16];
+	double n;
+	for (size_t row = 0; row < report_rows(r); row++)
+		if (strcmp(report_row_label(r, row, buf, sizeof buf), label) == 0) {
+			report_row_value(r, &r->total, row, val, &n);
+			return (long)n;
+		}
+	return -1;
+}
+
+/* A seventh service form: its file and its choice line are all it takes
+ * for the report to count it in a row of its own, in the column and the
+ * total, leaving the six rows as they were. */
+START_TEST(test_seventh_function)
+{
+	char *dir = forms_with_mediation();
+	struct seventh sv = {load_forms(dir), NULL, "", {""}};
+	struct formset *six = load_forms(formsdir());
+	const struct form_choices *fc = report_functions(sv.fs);
+	ck_assert_ptr_nonnull(fc);
+	ck_assert_uint_eq(fc->n, 7);
+	ck_assert_str_eq(fc->items[6].value, "mediation");
+	ck_assert_uint_eq(report_functions(six)->n, 6);
+	/* a function the list does not hold is refused when saved: without
+	 * its choice line the seventh form would save nothing */
+	char msg[256], *norm = NULL;
+	const struct form_field *fn = form_field(formset_for_kind(six, REC_SERVICE), "function");
+	ck_assert_ptr_nonnull(form_check_value(fn, "mediation", &norm, msg, sizeof msg));
+	ck_assert_ptr_null(norm);
+
+	time_t now = time(NULL);
+	struct tm tm;
+	char today[16];
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	sv.today = today;
+	struct report_period month;
+	ck_assert_int_eq(report_period_month_of(today, &month), 0);
+	struct db d = testdb_new("report7");
+	ck_assert_int_eq(store_write(d.st, seventh_txn, &sv), STORE_OK);
+
+	/* with the seventh form: its own row, in the column and the total */
+	struct report r7 = compute_with(d.st, &month, sv.fs);
+	ck_assert_uint_eq(r7.nfunctions, 7);
+	ck_assert_uint_eq(r7.ncols, 1);
+	ck_assert_uint_eq(report_rows(&r7), 24);
+	char label[256], label6[256], val[16];
+	ck_assert_str_eq(report_row_label(&r7, 6, label, sizeof label), "Services: Mediation");
+	ck_assert_str_eq(report_row_value(&r7, &r7.cols[0].f, 6, val, NULL), "2");
+	ck_assert_str_eq(report_row_value(&r7, &r7.total, 6, val, NULL), "2");
+	ck_assert_int_eq(row_named(&r7, "People served: Mediation"), 2);
+	ck_assert_int_eq(row_named(&r7, "Services: All services"), 5);
+	ck_assert_int_eq(row_named(&r7, "People served: All services"), 3);
+	ck_assert_int_eq(row_named(&r7, "Services: Other functions"), -1);
+	ck_assert_uint_eq(r7.total.services[REPORT_OTHER(&r7)], 0);
+
+	/* the six rows are what the six forms alone give, where the
+	 * mediation services are another function */
+	struct report r6 = compute_with(d.st, &month, six);
+	ck_assert_uint_eq(r6.nfunctions, 6);
+	ck_assert_int_eq(row_named(&r6, "Services: Other functions"), 2);
+	ck_assert_int_eq(row_named(&r6, "People served: Other functions"), 2);
+	ck_assert_int_eq(row_named(&r6, "Services: All services"), 5);
+	size_t want[6] = {1, 0, 1, 0, 0, 1}, wantp[6] = {1, 0, 1, 0, 0, 2};
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_str_eq(r7.functions[i].value, r6.functions[i].value);
+		ck_assert_uint_eq(r7.total.services[i], want[i]);
+		ck_assert_uint_eq(r6.total.services[i], want[i]);
+		ck_assert_uint_eq(r7.total.people[i], wantp[i]);
+		ck_assert_uint_eq(r6.total.people[i], wantp[i]);
+		ck_assert_uint_eq(r7.cols[0].f.services[i], want[i]);
+		ck_assert_str_eq(report_row_label(&r7, i, label, sizeof label),
+		                 report_row_label(&r6, i, label6, sizeof label6));
+	}
+	report_free(&r7);
+	report_free(&r6);
+
+	/* no service form at all: every service is another function */
+	struct report r0 = compute_with(d.st, &month, NULL);
+	ck_assert_uint_eq(r0.nfunctions, 0);
+	ck_assert_uint_eq(report_rows(&r0), 12);
+	ck_assert_int_eq(row_named(&r0, "Services: Other functions"), 5);
+	ck_assert_int_eq(row_named(&r0, "Services: All services"), 5);
+	report_free(&r0);
+
+	testdb_free(&d);
+	formset_free(six);
+	formset_free(sv.fs);
+	testdb_rm(dir);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -591,6 +814,7 @@ report_suite(void)
 	tcase_add_test(tc, test_trend);
 	tcase_add_test(tc, test_periods);
 	tcase_add_test(tc, test_rows);
+	tcase_add_test(tc, test_seventh_function);
 	suite_add_tcase(s, tc);
 	return s;
 }
