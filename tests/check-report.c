@@ -609,6 +609,8 @@ spill(const char *dir, const char *name, const char *a, const char *b, const cha
 	ck_assert_int_eq(fclose(f), 0);
 }
 
+#define MEDIATION_LINE "  mediation    Mediation\n"
+
 /* The shipped forms in a folder of their own, with a seventh service
  * form and its line in "choices service": all a seventh service takes. */
 static char *
@@ -643,7 +645,7 @@ forms_with_mediation(void)
 	char *tail = strdup(at);
 	ck_assert_ptr_nonnull(tail);
 	*at = '\0';
-	spill(dir, "choices", text, "  mediation    Mediation\n", tail);
+	spill(dir, "choices", text, MEDIATION_LINE, tail);
 	free(tail);
 	free(text);
 	return dir;
@@ -733,8 +735,8 @@ START_TEST(test_seventh_function)
 	ck_assert_uint_eq(fc->n, 7);
 	ck_assert_str_eq(fc->items[6].value, "mediation");
 	ck_assert_uint_eq(report_functions(six)->n, 6);
-	/* a function the list does not hold is refused when saved: without
-	 * its choice line the seventh form would save nothing */
+	/* a function the list does not hold is refused when saved (and a
+	 * form fixing one does not load: below) */
 	char msg[256], *norm = NULL;
 	const struct form_field *fn = form_field(formset_for_kind(six, REC_SERVICE), "function");
 	ck_assert_ptr_nonnull(form_check_value(fn, "mediation", &norm, msg, sizeof msg));
@@ -794,6 +796,22 @@ START_TEST(test_seventh_function)
 	ck_assert_int_eq(row_named(&r0, "Services: Other functions"), 5);
 	ck_assert_int_eq(row_named(&r0, "Services: All services"), 5);
 	report_free(&r0);
+
+	/* the form without its choice line: the forms do not load, at it */
+	char *choices;
+	ck_assert_int_ge(asprintf(&choices, "%s/choices", dir), 0);
+	char *text = slurp(choices);
+	char *line = strstr(text, MEDIATION_LINE);
+	ck_assert_ptr_nonnull(line);
+	size_t len = strlen(MEDIATION_LINE);
+	memmove(line, line + len, strlen(line + len) + 1);
+	spill(dir, "choices", text, "", "");
+	struct form_error err;
+	ck_assert_ptr_null(formset_load(dir, &err));
+	ck_assert_msg(strstr(err.file, "service_mediation.form") != NULL, "%s:%d: %s", err.file,
+	              err.line, err.msg);
+	free(text);
+	free(choices);
 
 	testdb_free(&d);
 	formset_free(six);
