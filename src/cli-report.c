@@ -10,7 +10,9 @@
 #include "cli-internal.h"
 #include "export.h"
 #include "i18n.h"
+#include "form.h"
 #include "orgunit.h"
+#include "paths.h"
 #include "report.h"
 
 struct report_run {
@@ -42,10 +44,10 @@ row_cells(const struct report *r, bool by_village, size_t row, const char **cell
           char (*vals)[16], char *label, size_t labelsize)
 {
 	size_t n = 0;
-	cells[n++] = report_row_label(row, label, labelsize);
+	cells[n++] = report_row_label(r, row, label, labelsize);
 	for (size_t i = 0; by_village && i < r->ncols; i++, n++)
-		cells[n] = report_row_value(&r->cols[i].f, row, vals[n], NULL);
-	cells[n] = report_row_value(&r->total, row, vals[n], NULL);
+		cells[n] = report_row_value(r, &r->cols[i].f, row, vals[n], NULL);
+	cells[n] = report_row_value(r, &r->total, row, vals[n], NULL);
 	return n + 1;
 }
 
@@ -72,7 +74,7 @@ print_table(const struct report *r, bool by_village, const char **cells, char (*
 			say_value(stdout, cells[i], 0);
 		}
 		say(stdout, "\n");
-		if (row == report_rows())
+		if (row == report_rows(r))
 			break;
 		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
 	}
@@ -92,7 +94,7 @@ write_xlsx(const struct report *r, bool by_village, const char *path, const char
 			export_writer_abort(w);
 			goto fail;
 		}
-		if (row == report_rows())
+		if (row == report_rows(r))
 			break;
 		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
 	}
@@ -154,12 +156,27 @@ cmd_report(struct cli *c, int argc, char **argv)
 			return usage_error("%s", _("report: give the period, --month or --quarter"));
 	}
 	rr.o.sc = c->scope;
+	/* the functions are the forms' (report_functions): a service form
+	 * added to the folder is a row of its own */
+	struct form_error ferr;
+	struct formset *fs = formset_load(paths_forms(), &ferr);
+	if (!fs) {
+		if (ferr.line > 0)
+			say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
+		else
+			say(stderr, "%s: %s\n", ferr.file, ferr.msg);
+		return 1;
+	}
+	rr.o.functions = report_functions(fs);
 	store *st;
 	int rc = open_db(c, &st);
-	if (rc)
+	if (rc) {
+		formset_free(fs);
 		return rc;
+	}
 	int err = store_read(st, report_txn, &rr);
 	store_close(st);
+	formset_free(fs);
 	if (err == STORE_NOTFOUND && rr.code) {
 		say(stderr, _("shegong: no village has the code %s.\n"), rr.code);
 		return 1;

@@ -14,7 +14,6 @@
 #include "report.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
-#define ALL REPORT_FUNCTIONS
 
 /* --- periods --------------------------------------------------------------- */
 
@@ -138,40 +137,34 @@ day_number(const char *s, long *out)
 	return true;
 }
 
-/* --- the six functions and the rows ----------------------------------------- */
+/* --- the functions and the rows ---------------------------------------------- */
 
-/* As in forms/choices ("choices service"); the labels are the same
- * strings, so the catalogue translates them once for both. */
-static const struct {
-	const char *value, *label;
-} functions[REPORT_FUNCTIONS] = {
-	{"assessment", N_("Needs assessment")},
-	{"assistance", N_("Social assistance")},
-	{"care", N_("Care for the elderly and the young")},
-	{"governance", N_("Community governance")},
-	{"resources", N_("Resource linking")},
-	{"livelihood", N_("Livelihood development")},
-};
-
-const char *
-report_function_value(size_t i)
+const struct form_choices *
+report_functions(const struct formset *fs)
 {
-	return i < REPORT_FUNCTIONS ? functions[i].value : "";
+	const struct form *f = fs ? formset_for_kind(fs, REC_SERVICE) : NULL;
+	const struct form_field *fd = f ? form_field(f, "function") : NULL;
+	return fd ? fd->choices : NULL;
 }
 
-const char *
-report_function_label(size_t i)
+/* The label of a slot of services[] and people[] (translated as the
+ * forms' choice labels are). */
+static const char *
+function_label(const struct report *r, size_t slot)
 {
-	return i < REPORT_FUNCTIONS ? _(functions[i].label) : _("All services");
+	if (slot < r->nfunctions)
+		return _(r->functions[slot].label);
+	return slot == REPORT_OTHER(r) ? _("Other functions") : _("All services");
 }
 
-static int
-function_index(const char *v)
+/* The slot of a function's value: its place in the list, or "other". */
+static size_t
+function_slot(const struct report *r, const char *v)
 {
-	for (int i = 0; v && i < REPORT_FUNCTIONS; i++)
-		if (strcmp(v, functions[i].value) == 0)
+	for (size_t i = 0; v && i < r->nfunctions; i++)
+		if (strcmp(v, r->functions[i].value) == 0)
 			return i;
-	return -1;
+	return REPORT_OTHER(r);
 }
 
 enum row_kind { ROW_SERVICES, ROW_PEOPLE, ROW_COUNT, ROW_HOURS, ROW_DAYS };
@@ -194,36 +187,53 @@ static const struct {
 	 offsetof(struct report_figures, orgs_cultivating)},
 };
 
-/* The services and people rows stand for one row per function and one
- * for all. */
-size_t
-report_rows(void)
+/* Whether the "other functions" rows are shown: when some service
+ * counted there (the total holds every column's). */
+static bool
+other_shown(const struct report *r)
 {
-	return NELEM(rows) + 2 * REPORT_FUNCTIONS;
+	return r->total.services && r->total.services[REPORT_OTHER(r)] > 0;
 }
 
-/* The table row of a report row, and for the first two which function. */
+/* The by-function rows of each of services and people: the functions,
+ * other (when shown), all. */
 static size_t
-row_of(size_t row, size_t *fn)
+function_rows(const struct report *r)
 {
-	if (row < 2 * (REPORT_FUNCTIONS + 1)) {
-		*fn = row % (REPORT_FUNCTIONS + 1);
-		return row / (REPORT_FUNCTIONS + 1);
-	}
-	*fn = 0;
-	return row - 2 * REPORT_FUNCTIONS;
+	return r->nfunctions + (other_shown(r) ? 1 : 0) + 1;
+}
+
+/* The services and people rows stand for one row per function row. */
+size_t
+report_rows(const struct report *r)
+{
+	return NELEM(rows) - 2 + 2 * function_rows(r);
+}
+
+/* The table row of a report row, and for the first two which slot of
+ * services[] or people[]. */
+static size_t
+row_of(const struct report *r, size_t row, size_t *slot)
+{
+	size_t k = function_rows(r);
+	*slot = 0;
+	if (row >= 2 * k)
+		return row - 2 * k + 2;
+	size_t i = row % k;
+	*slot = i < r->nfunctions ? i : i == k - 1 ? REPORT_ALL(r) : REPORT_OTHER(r);
+	return row / k;
 }
 
 const char *
-report_row_label(size_t row, char *buf, size_t size)
+report_row_label(const struct report *r, size_t row, char *buf, size_t size)
 {
-	size_t fn, r = row_of(row, &fn);
-	if (r >= NELEM(rows))
+	size_t slot, t = row_of(r, row, &slot);
+	if (t >= NELEM(rows))
 		return "";
-	if (rows[r].kind == ROW_SERVICES || rows[r].kind == ROW_PEOPLE)
-		snprintf(buf, size, _(rows[r].label), report_function_label(fn));
+	if (rows[t].kind == ROW_SERVICES || rows[t].kind == ROW_PEOPLE)
+		snprintf(buf, size, _(rows[t].label), function_label(r, slot));
 	else
-		snprintf(buf, size, "%s", _(rows[r].label));
+		snprintf(buf, size, "%s", _(rows[t].label));
 	return buf;
 }
 
@@ -250,30 +260,31 @@ format_number(double v, char *buf)
 }
 
 char *
-report_row_value(const struct report_figures *f, size_t row, char *buf, double *num)
+report_row_value(const struct report *r, const struct report_figures *f, size_t row, char *buf,
+                 double *num)
 {
-	size_t fn, r = row_of(row, &fn);
+	size_t slot, t = row_of(r, row, &slot);
 	double v = 0;
 	const char *p = (const char *)f;
-	if (r < NELEM(rows)) {
-		switch (rows[r].kind) {
+	if (t < NELEM(rows)) {
+		switch (rows[t].kind) {
 		case ROW_SERVICES:
-			v = (double)f->services[fn];
+			v = f->services ? (double)f->services[slot] : 0;
 			break;
 		case ROW_PEOPLE:
-			v = (double)f->people[fn];
+			v = f->people ? (double)f->people[slot] : 0;
 			break;
 		case ROW_COUNT:
-			v = (double)*(const size_t *)(const void *)(p + rows[r].offset);
+			v = (double)*(const size_t *)(const void *)(p + rows[t].offset);
 			break;
 		default:
-			v = *(const double *)(const void *)(p + rows[r].offset);
+			v = *(const double *)(const void *)(p + rows[t].offset);
 			break;
 		}
 	}
 	if (num)
 		*num = v;
-	if (r < NELEM(rows) && rows[r].kind == ROW_DAYS && f->referrals_resolved == 0)
+	if (t < NELEM(rows) && rows[t].kind == ROW_DAYS && f->referrals_resolved == 0)
 		snprintf(buf, 16, "-");
 	else
 		format_number(v, buf);
@@ -427,7 +438,7 @@ figures(struct report *r, long col)
 /* One beneficiary of one service, for counting people once per cell. */
 struct served {
 	long col;    /* a column, or ncols for the total */
-	int fn;      /* a function, or ALL */
+	size_t slot; /* of services[] and people[]: a function, other, or all */
 	rec_id who;
 };
 
@@ -438,11 +449,11 @@ struct services {
 };
 
 static int
-served_add(struct services *s, long col, int fn, const rec_id *who)
+served_add(struct services *s, long col, size_t slot, const rec_id *who)
 {
 	if (grow((void **)&s->v, &s->cap, s->n, sizeof *s->v) < 0)
 		return STORE_NOMEM;
-	s->v[s->n++] = (struct served){col, fn, *who};
+	s->v[s->n++] = (struct served){col, slot, *who};
 	return 0;
 }
 
@@ -494,7 +505,7 @@ service_one(const record *rec, void *ctx)
 	long col = column_of(r, s->b->o, rec);
 	if (col < 0)
 		return 0;
-	int fn = function_index(record_get(rec, "function"));
+	size_t fn = function_slot(r, record_get(rec, "function")), all = REPORT_ALL(r);
 	struct report_figures *cells[2] = {figures(r, col), &r->total};
 	double hours = hours_of(record_get(rec, "volunteers"));
 	/* the residents it names, each once (a list may name one twice) */
@@ -523,9 +534,7 @@ service_one(const record *rec, void *ctx)
 		for (int c = 0; c < 2; c++) {
 			if (c == 0 && !cells[0])
 				continue;
-			if (fn >= 0 && served_add(s, cols[c], fn, &who))
-				return STORE_NOMEM;
-			if (served_add(s, cols[c], ALL, &who))
+			if (served_add(s, cols[c], fn, &who) || served_add(s, cols[c], all, &who))
 				return STORE_NOMEM;
 		}
 	}
@@ -537,12 +546,10 @@ service_one(const record *rec, void *ctx)
 		struct report_figures *f = cells[c];
 		if (!f)
 			continue;
-		if (fn >= 0) {
-			f->services[fn]++;
-			f->people[fn] += extra;
-		}
-		f->services[ALL]++;
-		f->people[ALL] += extra;
+		f->services[fn]++;
+		f->people[fn] += extra;
+		f->services[all]++;
+		f->people[all] += extra;
 		f->volunteer_hours += hours;
 	}
 	return 0;
@@ -554,8 +561,8 @@ served_cmp(const void *a, const void *b)
 	const struct served *x = a, *y = b;
 	if (x->col != y->col)
 		return x->col < y->col ? -1 : 1;
-	if (x->fn != y->fn)
-		return x->fn < y->fn ? -1 : 1;
+	if (x->slot != y->slot)
+		return x->slot < y->slot ? -1 : 1;
 	if (x->who.kind != y->who.kind)
 		return x->who.kind < y->who.kind ? -1 : 1;
 	if (x->who.site != y->who.site)
@@ -576,7 +583,7 @@ count_people(struct report *r, struct services *s)
 			continue;
 		struct report_figures *f = (size_t)s->v[i].col < r->ncols ? &r->cols[s->v[i].col].f
 		                                                         : &r->total;
-		f->people[s->v[i].fn]++;
+		f->people[s->v[i].slot]++;
 	}
 }
 
@@ -706,13 +713,52 @@ load_columns(store_txn *t, struct build *b)
 	return rc;
 }
 
+/* The functions of the forms, copied into the report. */
+static int
+copy_functions(struct report *r, const struct form_choices *fc)
+{
+	size_t n = fc ? fc->n : 0;
+	r->functions = calloc(n ? n : 1, sizeof *r->functions);
+	if (!r->functions)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		r->functions[i].value = strdup(fc->items[i].value);
+		r->functions[i].label = strdup(fc->items[i].label);
+		r->nfunctions = i + 1;
+		if (!r->functions[i].value || !r->functions[i].label)
+			return -1;
+	}
+	return 0;
+}
+
+/* Each column's and the total's services[] and people[], in one block
+ * (after the columns are known: they move while they are gathered). */
+static int
+place_slots(struct report *r)
+{
+	size_t per = REPORT_ALL(r) + 1;
+	r->slots = calloc((r->ncols + 1) * 2 * per, sizeof *r->slots);
+	if (!r->slots)
+		return -1;
+	for (size_t i = 0; i <= r->ncols; i++) {
+		struct report_figures *f = i < r->ncols ? &r->cols[i].f : &r->total;
+		f->services = r->slots + i * 2 * per;
+		f->people = f->services + per;
+	}
+	return 0;
+}
+
 int
 report_compute(store_txn *t, const struct report_opts *o, struct report *out)
 {
 	memset(out, 0, sizeof *out);
 	out->period = o->period;
 	struct build b = {o, out, NULL, 0, 0, 0, 0};
-	int rc = load_columns(t, &b);
+	int rc = copy_functions(out, o->functions) < 0 ? store_txn_fail(t, STORE_NOMEM) : 0;
+	if (!rc)
+		rc = load_columns(t, &b);
+	if (!rc && place_slots(out) < 0)
+		rc = store_txn_fail(t, STORE_NOMEM);
 
 	/* services and needs opened: the date index, a month at a time */
 	struct services s = {&b, NULL, 0, 0};
@@ -760,6 +806,16 @@ report_free(struct report *r)
 	free(r->cols);
 	r->cols = NULL;
 	r->ncols = 0;
+	for (size_t i = 0; i < r->nfunctions; i++) {
+		free(r->functions[i].value);
+		free(r->functions[i].label);
+	}
+	free(r->functions);
+	r->functions = NULL;
+	r->nfunctions = 0;
+	free(r->slots);
+	r->slots = NULL;
+	r->total.services = r->total.people = NULL;
 }
 
 struct trend {

@@ -1,6 +1,6 @@
 /* report.h: the figures of a month or a quarter, by village: services by
- * each of the six functions and the people they served, volunteer hours,
- * needs opened and met, referrals made and how long they took, and the
+ * function (as the forms list them) and the people they served, volunteer
+ * hours, needs opened and met, referrals made and how long they took, and the
  * organisations being cultivated.  Worked out when asked, never stored,
  * through the store's policy (so a worker's figures are those of their
  * reach), as numbers in a struct that the command line, the screen and
@@ -8,7 +8,9 @@
  *
  * What each figure counts (the README says it for the workers too):
  * - services: service records whose "date" is in the period, by their
- *   "function"; a function outside the six counts in the total only.
+ *   "function": one row for each function the forms list (the service
+ *   forms' choice list, report_functions), one for a function they do not
+ *   list (shown only when there is one), one for all.
  * - people served: the residents named in the "beneficiaries" of those
  *   services, each once however many services reached them, plus, for a
  *   service with a "headcount" (a community activity), the people it
@@ -39,6 +41,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "form.h"
 #include "record.h"
 #include "scope.h"
 #include "store.h"
@@ -61,17 +64,24 @@ char *report_period_format(const struct report_period *p, char *buf);
 /* Whether the date "YYYY-MM-DD..." falls in the period. */
 bool report_period_has(const struct report_period *p, const char *date);
 
-/* The six functions of the service records, in the order of the shared
- * choice list "service" (forms/choices). */
-#define REPORT_FUNCTIONS 6
-/* Their values ("assessment" ...) and labels (translated). */
-const char *report_function_value(size_t i);
-const char *report_function_label(size_t i);
+/* The functions of the service records come from the forms: the choice
+ * list of the service forms' "function" field ("choices service" in
+ * forms/choices), in its order, so a new service form and its choice line
+ * are a new row of the report with no change here.  NULL when the forms
+ * have no service form or its "function" no list. */
+const struct form_choices *report_functions(const struct formset *fs);
+
+/* By function (services and people): one slot per function of the
+ * report's list, then REPORT_OTHER(r) for a function the list does not
+ * hold (a choice line taken away, a record imported or received with
+ * another value), then REPORT_ALL(r) for every service. */
+#define REPORT_OTHER(r) ((r)->nfunctions)
+#define REPORT_ALL(r) ((r)->nfunctions + 1)
 
 struct report_figures {
-	/* by function; [REPORT_FUNCTIONS]: every service */
-	size_t services[REPORT_FUNCTIONS + 1];
-	size_t people[REPORT_FUNCTIONS + 1];
+	/* by function: REPORT_ALL(r) + 1 slots each, inside the report's
+	 * own block (never freed apart) */
+	size_t *services, *people;
 	double volunteer_hours;
 	size_t needs_opened, needs_met;
 	size_t referrals_made, referrals_resolved;
@@ -79,6 +89,12 @@ struct report_figures {
 	 * none was) */
 	double turnaround_median, turnaround_mean;
 	size_t orgs_cultivating;
+};
+
+/* A function of the report: the choice's value and label (untranslated,
+ * as in the forms), copied so that the report outlives the forms. */
+struct report_function {
+	char *value, *label;
 };
 
 struct report_column {
@@ -90,6 +106,9 @@ struct report_column {
 
 struct report {
 	struct report_period period;
+	size_t nfunctions;
+	struct report_function *functions;
+	size_t *slots;               /* every column's and the total's by-function counts */
 	size_t ncols;
 	struct report_column *cols;  /* the villages, in code order */
 	struct report_figures total;
@@ -102,6 +121,9 @@ struct report_opts {
 	const struct scope *sc;
 	/* one village only (its record id text), or NULL */
 	const char *village;
+	/* the functions (report_functions of the forms); NULL: none, every
+	 * service counts under "other" */
+	const struct form_choices *functions;
 };
 
 /* Work the figures out in t (a read transaction) into *out (zeroed first;
@@ -118,15 +140,19 @@ void report_free(struct report *r);
 int report_trend(store_txn *t, const struct report_opts *o, const struct report *r,
                  int months, size_t **counts);
 
-/* The figures as rows of a table, for whoever draws or writes them: a
- * label (translated, written into buf) and the value as text ("12",
+/* The figures of r as rows of a table, for whoever draws or writes them:
+ * a label (translated, written into buf) and the value as text ("12",
  * "3.5"; "-" for a turnaround of no referral).  The first rows are the
- * services of each function then all, the next the people served the
- * same way. */
-size_t report_rows(void);
-const char *report_row_label(size_t row, char *buf, size_t size);
-/* The value of row in f, written into buf (16 bytes); also its number. */
-char *report_row_value(const struct report_figures *f, size_t row, char *buf, double *num);
+ * services of each function, then of other functions (only when the
+ * total has some: the row tells that records name a function the forms
+ * no longer list), then all; the next the people served the same way.
+ * The number of rows depends on r for that reason. */
+size_t report_rows(const struct report *r);
+const char *report_row_label(const struct report *r, size_t row, char *buf, size_t size);
+/* The value of row in f (r's total or one of its columns), written into
+ * buf (16 bytes); also its number. */
+char *report_row_value(const struct report *r, const struct report_figures *f, size_t row,
+                       char *buf, double *num);
 
 /* Find a village by its 12-digit code in t: its record id text into id
  * (REC_ID_TEXTMAX bytes).  STORE_NOTFOUND when no village has the code. */

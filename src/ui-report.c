@@ -53,6 +53,10 @@ load(struct ui *u, struct rscreen *rs)
 	}
 	if (rs->sel > rs->r.ncols)
 		rs->sel = rs->r.ncols;
+	/* another period may have fewer rows (no "other functions") */
+	size_t total = report_rows(&rs->r);
+	if (rs->top >= total)
+		rs->top = total ? total - 1 : 0;
 }
 
 /* How many village columns fit beside the labels and the total. */
@@ -172,15 +176,15 @@ report_draw(struct ui *u, struct screen *s)
 		int attr = shown[i] == rs->sel ? A_REVERSE | A_BOLD : A_BOLD | A_UNDERLINE;
 		ui_text(2, x, CELL_COLS - 1, column_name(rs, shown[i]), attr);
 	}
-	size_t nr = table_rows(u), total = report_rows();
+	size_t nr = table_rows(u), total = report_rows(&rs->r);
 	for (size_t k = 0; k < nr && rs->top + k < total; k++) {
 		size_t row = rs->top + k;
 		int y = 3 + (int)k;
-		ui_text(y, 1, LABEL_COLS - 1, report_row_label(row, label, sizeof label), A_NORMAL);
+		ui_text(y, 1, LABEL_COLS - 1, report_row_label(&rs->r, row, label, sizeof label), A_NORMAL);
 		for (size_t i = 0; i < ns && !rs->err; i++) {
 			const struct report_figures *f =
 				shown[i] < nv ? &rs->r.cols[shown[i]].f : &rs->r.total;
-			cell(y, 1 + LABEL_COLS + (int)i * CELL_COLS, report_row_value(f, row, val, NULL),
+			cell(y, 1 + LABEL_COLS + (int)i * CELL_COLS, report_row_value(&rs->r, f, row, val, NULL),
 			     shown[i] == rs->sel ? A_BOLD : A_NORMAL);
 		}
 	}
@@ -207,7 +211,7 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 	(void)is_key;
 	(void)key;
 	struct rscreen *rs = s->data;
-	size_t nr = table_rows(u), total = report_rows();
+	size_t nr = table_rows(u), total = report_rows(&rs->r);
 	size_t last = total > nr ? total - nr : 0, fit = fitting(u);
 	switch (a) {
 	case ACT_BACK:
@@ -291,6 +295,7 @@ report_screen_open(struct ui *u)
 	if (report_period_month_of(u->today, &rs->o.period) < 0)
 		rs->o.period = (struct report_period){2026, 1, 1};
 	rs->o.sc = u->scope;
+	rs->o.functions = report_functions(u->forms);
 	u->msg[0] = '\0';
 	load(u, rs);
 	/* a village worker's one village is the chart's; others start with the total */

@@ -22,8 +22,25 @@
 
 /* --- the fixture ----------------------------------------------------------- */
 
+static const char *
+formsdir(void)
+{
+	const char *d = getenv("SHEGONG_FORMSDIR");
+	return d && *d ? d : "../forms";
+}
+
+static struct formset *
+load_forms(const char *dir)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	return fs;
+}
+
 struct world {
 	struct db d;
+	struct formset *fs;   /* the shipped forms: the report's functions */
 	char v1[REC_ID_TEXTMAX], v2[REC_ID_TEXTMAX], v3[REC_ID_TEXTMAX], t1[REC_ID_TEXTMAX];
 	char res[6][REC_ID_TEXTMAX];    /* residents r1..r5 (index 1..5) */
 	char vol[5][REC_ID_TEXTMAX];    /* volunteers a..d (index 1..4) */
@@ -207,6 +224,7 @@ world_new(void)
 	w->xy = w->outside.year;
 	w->xm = w->outside.month;
 	w->d2 = days_between(X(20), M(10));
+	w->fs = load_forms(formsdir());
 	w->d = testdb_new("report");
 	ck_assert_int_eq(store_write(w->d.st, setup_txn, w), STORE_OK);
 	return w;
@@ -217,6 +235,7 @@ world_free(struct world *w)
 {
 	store_set_policy(w->d.st, NULL, NULL);
 	testdb_free(&w->d);
+	formset_free(w->fs);
 	free(w);
 }
 
@@ -235,15 +254,15 @@ run_txn(store_txn *t, void *ctx)
 static struct report
 compute(struct world *w, struct report_period p, const struct scope *sc, const char *village)
 {
-	struct run ru = {.o = {p, sc, village}};
+	struct run ru = {.o = {p, sc, village, report_functions(w->fs)}};
 	ck_assert_int_eq(store_read(w->d.st, run_txn, &ru), STORE_OK);
 	return ru.r;
 }
 
 /* What a column should hold; services and people by function in the
- * order of forms/choices, then all. */
+ * order of forms/choices, then other functions, then all. */
 struct want {
-	size_t svc[7], ppl[7];
+	size_t svc[8], ppl[8];
 	double hours;
 	size_t opened, met, made, resolved;
 	double median, mean;
@@ -253,7 +272,7 @@ struct want {
 static void
 expect(const struct report_figures *f, const struct want *x, const char *what)
 {
-	for (int i = 0; i < 7; i++) {
+	for (int i = 0; i < 8; i++) {
 		ck_assert_msg(f->services[i] == x->svc[i], "%s: services[%d] %zu, want %zu", what, i,
 		              f->services[i], x->svc[i]);
 		ck_assert_msg(f->people[i] == x->ppl[i], "%s: people[%d] %zu, want %zu", what, i,
@@ -279,28 +298,31 @@ expect(const struct report_figures *f, const struct want *x, const char *what)
 }
 
 /* The hand counts.  Functions: assessment, assistance, care, governance,
- * resources, livelihood, all. */
+ * resources, livelihood, other (S9's "festival"), all. */
 static struct want
 month_v1(void)
 {
 	/* S1 S2 S3 S9; people: {r1 r2} {r1} {r3}+19, all {r1 r2 r3}+19+3;
 	 * hours 2.5+2.5+3; needs N1 N2 opened, N2 N3 met; F1 made, F1 (4) and
 	 * F2 resolved; O1 */
-	return (struct want){{1, 0, 1, 1, 0, 0, 4}, {2, 0, 1, 20, 0, 0, 25}, 8, 2, 2, 1, 2, 0, 0, 1};
+	return (struct want){{1, 0, 1, 1, 0, 0, 1, 4}, {2, 0, 1, 20, 0, 0, 3, 25}, 8, 2, 2, 1, 2, 0,
+	                     0, 1};
 }
 
 static struct want
 month_v2(void)
 {
 	/* S4 {r4 r1}; N4 met; F3 F4 made, F4 (20) resolved; O3 */
-	return (struct want){{0, 0, 1, 0, 0, 0, 1}, {0, 0, 2, 0, 0, 0, 2}, 4, 0, 1, 2, 1, 20, 20, 1};
+	return (struct want){{0, 0, 1, 0, 0, 0, 0, 1}, {0, 0, 2, 0, 0, 0, 0, 2}, 4, 0, 1, 2, 1, 20, 20,
+	                     1};
 }
 
 static struct want
 month_v3(void)
 {
 	/* S6 {r5}; N5 opened */
-	return (struct want){{0, 1, 0, 0, 0, 0, 1}, {0, 1, 0, 0, 0, 0, 1}, 1.25, 1, 0, 0, 0, 0, 0, 0};
+	return (struct want){{0, 1, 0, 0, 0, 0, 0, 1}, {0, 1, 0, 0, 0, 0, 0, 1}, 1.25, 1, 0, 0, 0, 0, 0,
+	                     0};
 }
 
 START_TEST(test_month)
@@ -320,7 +342,7 @@ START_TEST(test_month)
 	expect(&r.cols[2].f, &v3, "month V3");
 	/* the total: the villages and the township's own S8 (r1 + 4), F6 (1
 	 * day), O4; people once each: {r1..r5} + 19 + 4 + 3 */
-	struct want tot = {{1, 1, 2, 1, 1, 0, 7}, {2, 1, 2, 20, 5, 0, 31}, 13.75, 3, 3, 4, 4,
+	struct want tot = {{1, 1, 2, 1, 1, 0, 1, 7}, {2, 1, 2, 20, 5, 0, 3, 31}, 13.75, 3, 3, 4, 4,
 	                   /* 1 4 20 d2 */ 12, (25.0 + (double)w->d2) / 4, 3};
 	expect(&r.total, &tot, "month total");
 	report_free(&r);
@@ -334,22 +356,24 @@ START_TEST(test_quarter)
 	struct report r = compute(w, w->quarter, NULL, NULL);
 	ck_assert_uint_eq(r.ncols, 3);
 	/* V1 adds S10 (assistance, r2, hours 2 of "a:x,b:2") and F7 (5 days) */
-	struct want v1 = {{1, 1, 1, 1, 0, 0, 5}, {2, 1, 1, 20, 0, 0, 25}, 10, 2, 2, 2, 3,
+	struct want v1 = {{1, 1, 1, 1, 0, 0, 1, 5}, {2, 1, 1, 20, 0, 0, 3, 25}, 10, 2, 2, 2, 3,
 	                  5, (9.0 + (double)w->d2) / 3, 1};
 	expect(&r.cols[0].f, &v1, "quarter V1");
 	/* V2 adds S5 (livelihood, r4, 2 hours) and N4 opened */
-	struct want v2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	struct want v2 = {{0, 0, 1, 0, 0, 1, 0, 2}, {0, 0, 2, 0, 0, 1, 0, 2}, 6, 1, 1, 2, 1, 20, 20,
+	                  1};
 	expect(&r.cols[1].f, &v2, "quarter V2");
 	struct want v3 = month_v3();
 	expect(&r.cols[2].f, &v3, "quarter V3");
-	struct want tot = {{1, 2, 2, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 31}, 17.75, 4, 3, 5, 5,
+	struct want tot = {{1, 2, 2, 1, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 3, 31}, 17.75, 4, 3, 5, 5,
 	                   /* 1 4 5 20 d2 */ 5, (30.0 + (double)w->d2) / 5, 3};
 	expect(&r.total, &tot, "quarter total");
 	report_free(&r);
 
 	/* three months before: S7, N3 N6 N7 opened, F2 and F5 made; nothing met then */
 	r = compute(w, w->outside, NULL, NULL);
-	struct want xv1 = {{1, 0, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 0, 1}, 10, 1, 0, 1, 0, 0, 0, 1};
+	struct want xv1 = {{1, 0, 0, 0, 0, 0, 0, 1}, {1, 0, 0, 0, 0, 0, 0, 1}, 10, 1, 0, 1, 0, 0, 0,
+	                   1};
 	expect(&r.cols[0].f, &xv1, "outside V1");
 	struct want xv3 = {{0}, {0}, 0, 1, 0, 1, 1, 10, 10, 0};
 	expect(&r.cols[2].f, &xv3, "outside V3");
@@ -399,7 +423,7 @@ START_TEST(test_township_worker)
 	expect(&r.cols[1].f, &v2, "township V2");
 	/* S1 S2 S3 S4 S8 S9; people {r1 r2 r3 r4} + 19 + 4 + 3; F1 F3 F4 F6
 	 * made, 1 4 20 d2 resolved */
-	struct want tot = {{1, 0, 2, 1, 1, 0, 6}, {2, 0, 2, 20, 5, 0, 30}, 12.5, 2, 3, 4, 4,
+	struct want tot = {{1, 0, 2, 1, 1, 0, 1, 6}, {2, 0, 2, 20, 5, 0, 3, 30}, 12.5, 2, 3, 4, 4,
 	                   12, (25.0 + (double)w->d2) / 4, 3};
 	expect(&r.total, &tot, "township total");
 	report_free(&r);
@@ -407,7 +431,8 @@ START_TEST(test_township_worker)
 	/* one village asked for: that column and the total are the same */
 	r = compute(w, w->quarter, sc, w->v2);
 	ck_assert_uint_eq(r.ncols, 1);
-	struct want qv2 = {{0, 0, 1, 0, 0, 1, 2}, {0, 0, 2, 0, 0, 1, 2}, 6, 1, 1, 2, 1, 20, 20, 1};
+	struct want qv2 = {{0, 0, 1, 0, 0, 1, 0, 2}, {0, 0, 2, 0, 0, 1, 0, 2}, 6, 1, 1, 2, 1, 20, 20,
+	                   1};
 	expect(&r.cols[0].f, &qv2, "township, V2 alone");
 	expect(&r.total, &qv2, "township, V2 alone: total");
 	report_free(&r);
@@ -435,7 +460,7 @@ trend_run_txn(store_txn *t, void *ctx)
 START_TEST(test_trend)
 {
 	struct world *w = world_new();
-	struct trend_run tr = {.o = {w->month, NULL, NULL}};
+	struct trend_run tr = {.o = {w->month, NULL, NULL, report_functions(w->fs)}};
 	ck_assert_int_eq(store_read(w->d.st, trend_run_txn, &tr), STORE_OK);
 	/* months M-5 .. M: S7 in M-3 (V1); M: S1 S2 S3 S9 (V1), S4 (V2), S6
 	 * (V3), S8 (total); S5 and S10 are in O, M-1 when M is not the
@@ -492,35 +517,306 @@ START_TEST(test_periods)
 }
 END_TEST
 
+/* The rows of a report: the functions of the forms, "other functions"
+ * only when a service counted there (S9's "festival" in the month, none
+ * three months before), all, then the other figures. */
 START_TEST(test_rows)
 {
-	struct report_figures f = {0};
+	struct world *w = world_new();
+	struct report r = compute(w, w->month, NULL, NULL);
 	char label[256], val[16];
 	double n;
-	f.services[0] = 3;
-	f.services[6] = 9;
-	f.people[6] = 31;
+	ck_assert_uint_eq(r.nfunctions, 6);
+	ck_assert_uint_eq(report_rows(&r), 24);
+	ck_assert_str_eq(report_row_label(&r, 0, label, sizeof label), "Services: Needs assessment");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 0, val, &n), "1");
+	ck_assert_str_eq(report_row_label(&r, 5, label, sizeof label),
+	                 "Services: Livelihood development");
+	ck_assert_str_eq(report_row_label(&r, 6, label, sizeof label), "Services: Other functions");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 6, val, NULL), "1");
+	ck_assert_str_eq(report_row_value(&r, &r.cols[1].f, 6, val, NULL), "0");
+	ck_assert_str_eq(report_row_label(&r, 7, label, sizeof label), "Services: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 7, val, NULL), "7");
+	ck_assert_str_eq(report_row_label(&r, 8, label, sizeof label),
+	                 "People served: Needs assessment");
+	ck_assert_str_eq(report_row_label(&r, 14, label, sizeof label),
+	                 "People served: Other functions");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 14, val, NULL), "3");
+	ck_assert_str_eq(report_row_label(&r, 15, label, sizeof label), "People served: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 15, val, NULL), "31");
+	ck_assert_str_eq(report_row_label(&r, 16, label, sizeof label), "Volunteer hours");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 16, val, &n), "13.75");
+	ck_assert_double_eq_tol(n, 13.75, 1e-9);
+	ck_assert_str_eq(report_row_label(&r, 23, label, sizeof label),
+	                 "Organisations being cultivated");
+	ck_assert_str_eq(report_row_label(&r, 24, label, sizeof label), "");
+
+	/* the figures of a column as they are written */
+	struct report_figures f = r.cols[2].f;
 	f.volunteer_hours = 17.75;
 	f.referrals_resolved = 0;
-	ck_assert_uint_eq(report_rows(), 22);
-	ck_assert_str_eq(report_row_label(0, label, sizeof label), "Services: Needs assessment");
-	ck_assert_str_eq(report_row_value(&f, 0, val, &n), "3");
-	ck_assert_str_eq(report_row_label(6, label, sizeof label), "Services: All services");
-	ck_assert_str_eq(report_row_value(&f, 6, val, NULL), "9");
-	ck_assert_str_eq(report_row_label(13, label, sizeof label), "People served: All services");
-	ck_assert_str_eq(report_row_value(&f, 13, val, NULL), "31");
-	ck_assert_str_eq(report_row_label(14, label, sizeof label), "Volunteer hours");
-	ck_assert_str_eq(report_row_value(&f, 14, val, &n), "17.75");
-	ck_assert_double_eq_tol(n, 17.75, 1e-9);
+	ck_assert_str_eq(report_row_value(&r, &f, 16, val, NULL), "17.75");
 	/* no referral resolved: no turnaround, not 0 days */
-	ck_assert_str_eq(report_row_label(19, label, sizeof label), "Days to resolve, median");
-	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "-");
+	ck_assert_str_eq(report_row_label(&r, 21, label, sizeof label), "Days to resolve, median");
+	ck_assert_str_eq(report_row_value(&r, &f, 21, val, NULL), "-");
 	f.referrals_resolved = 3;
 	f.turnaround_mean = 31.0 / 3;
-	ck_assert_str_eq(report_row_value(&f, 20, val, NULL), "10.33");
+	ck_assert_str_eq(report_row_value(&r, &f, 22, val, NULL), "10.33");
 	f.turnaround_median = 2.5;
-	ck_assert_str_eq(report_row_value(&f, 19, val, NULL), "2.5");
-	ck_assert_str_eq(report_row_label(21, label, sizeof label), "Organisations being cultivated");
+	ck_assert_str_eq(report_row_value(&r, &f, 21, val, NULL), "2.5");
+	report_free(&r);
+
+	/* no other function three months before: the six and all */
+	r = compute(w, w->outside, NULL, NULL);
+	ck_assert_uint_eq(report_rows(&r), 22);
+	ck_assert_str_eq(report_row_label(&r, 6, label, sizeof label), "Services: All services");
+	ck_assert_str_eq(report_row_value(&r, &r.total, 6, val, NULL), "1");
+	ck_assert_str_eq(report_row_label(&r, 13, label, sizeof label), "People served: All services");
+	ck_assert_str_eq(report_row_label(&r, 21, label, sizeof label),
+	                 "Organisations being cultivated");
+	report_free(&r);
+	world_free(w);
+}
+END_TEST
+
+/* --- a seventh service form ------------------------------------------------ */
+
+/* The text of a file, malloc'd. */
+static char *
+slurp(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_msg(f != NULL, "cannot open %s", path);
+	char *buf = calloc(1, 1 << 16);
+	ck_assert_ptr_nonnull(buf);
+	size_t n = fread(buf, 1, (1 << 16) - 1, f);
+	ck_assert(n > 0 && n < (1 << 16) - 1);
+	fclose(f);
+	return buf;
+}
+
+/* Write a file of dir: the texts a, b and c one after the other. */
+static void
+spill(const char *dir, const char *name, const char *a, const char *b, const char *c)
+{
+	char path[512];
+	snprintf(path, sizeof path, "%s/%s", dir, name);
+	FILE *f = fopen(path, "wb");
+	ck_assert_msg(f != NULL, "cannot write %s", path);
+	ck_assert_int_ge(fputs(a, f), 0);
+	ck_assert_int_ge(fputs(b, f), 0);
+	ck_assert_int_ge(fputs(c, f), 0);
+	ck_assert_int_eq(fclose(f), 0);
+}
+
+#define MEDIATION_LINE "  mediation    Mediation\n"
+
+/* The shipped forms in a folder of their own, with a seventh service
+ * form and its line in "choices service": all a seventh service takes. */
+static char *
+forms_with_mediation(void)
+{
+	char *dir = testdb_dir("forms7"), *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "cp '%s'/* '%s'/", formsdir(), dir), 0);
+	ck_assert_int_eq(system(cmd), 0);
+	free(cmd);
+	spill(dir, "service_mediation.form",
+	      "# Service record: mediation of disputes, a seventh function.\n"
+	      "form     service_mediation\n"
+	      "title    Service: mediation\n"
+	      "kind     service\n"
+	      "version  1\n"
+	      "list     date beneficiaries content\n"
+	      "\n"
+	      "include  service\n"
+	      "\n"
+	      "field function\n"
+	      "  default   mediation\n"
+	      "  readonly  yes\n",
+	      "", "");
+	/* the line goes last in the list, after livelihood */
+	char path[512];
+	snprintf(path, sizeof path, "%s/choices", dir);
+	char *text = slurp(path);
+	const char *last = "  livelihood   Livelihood development\n";
+	char *at = strstr(text, last);
+	ck_assert_msg(at != NULL, "forms/choices: no livelihood line in \"choices service\"");
+	at += strlen(last);
+	char *tail = strdup(at);
+	ck_assert_ptr_nonnull(tail);
+	*at = '\0';
+	spill(dir, "choices", text, MEDIATION_LINE, tail);
+	free(tail);
+	free(text);
+	return dir;
+}
+
+struct seventh {
+	struct formset *fs;
+	const char *today;
+	char village[REC_ID_TEXTMAX], res[3][REC_ID_TEXTMAX];
+};
+
+/* A service saved as a worker saves it: its form's defaults (the
+ * function a service form fixes), its beneficiaries, the form's check. */
+static void
+save_service(store_txn *t, struct seventh *sv, const char *form, const char *who)
+{
+	const struct form *f = formset_find(sv->fs, form);
+	ck_assert_msg(f != NULL, "no form %s", form);
+	record *r = record_new(REC_SERVICE);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(record_set(r, "_form", form), 0);
+	struct form_env env = {"tester", sv->village, sv->today, false};
+	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
+	ck_assert_int_eq(record_set(r, "beneficiaries", who), 0);
+	ck_assert_int_eq(record_set(r, "work_kind", "visit"), 0);
+	ck_assert_int_eq(record_set(r, "content", "入户走访"), 0);
+	char msg[256];
+	size_t bad;
+	const char *why = form_check_record(f, r, &bad, msg, sizeof msg);
+	ck_assert_msg(why == NULL, "%s: %s", form, why);
+	ck_assert_int_eq(store_put(t, r), STORE_OK);
+	record_free(r);
+}
+
+static int
+seventh_txn(store_txn *t, void *ctx)
+{
+	struct seventh *sv = ctx;
+	ck_assert_int_eq(orgunit_add(t, "510421", "米易县", NULL), STORE_OK);
+	ck_assert_int_eq(orgunit_add(t, "510421100", "攀莲镇", NULL), STORE_OK);
+	ck_assert_int_eq(orgunit_add(t, "510421100001", "安宁村", NULL), STORE_OK);
+	unit_id(t, "510421100001", sv->village);
+	for (int i = 0; i < 3; i++)
+		PUT(sv->res[i], REC_RESIDENT, "name", "居民", "village", sv->village);
+	char two[256];
+	save_service(t, sv, "service_mediation", sv->res[0]);
+	save_service(t, sv, "service_mediation", list2(two, sv->res[0], sv->res[1]));
+	save_service(t, sv, "service_care", sv->res[0]);
+	save_service(t, sv, "service_assessment", sv->res[2]);
+	save_service(t, sv, "service_livelihood", list2(two, sv->res[1], sv->res[2]));
+	return 0;
+}
+
+/* The figures of the month with the functions of fs. */
+static struct report
+compute_with(store *st, const struct report_period *p, const struct formset *fs)
+{
+	struct run ru = {.o = {*p, NULL, NULL, report_functions(fs)}};
+	ck_assert_int_eq(store_read(st, run_txn, &ru), STORE_OK);
+	return ru.r;
+}
+
+/* The value of the row labelled label in the total, or -1 when no row is. */
+static long
+row_named(const struct report *r, const char *label)
+{
+	char buf[256], val[16];
+	double n;
+	for (size_t row = 0; row < report_rows(r); row++)
+		if (strcmp(report_row_label(r, row, buf, sizeof buf), label) == 0) {
+			report_row_value(r, &r->total, row, val, &n);
+			return (long)n;
+		}
+	return -1;
+}
+
+/* A seventh service form: its file and its choice line are all it takes
+ * for the report to count it in a row of its own, in the column and the
+ * total, leaving the six rows as they were. */
+START_TEST(test_seventh_function)
+{
+	char *dir = forms_with_mediation();
+	struct seventh sv = {load_forms(dir), NULL, "", {""}};
+	struct formset *six = load_forms(formsdir());
+	const struct form_choices *fc = report_functions(sv.fs);
+	ck_assert_ptr_nonnull(fc);
+	ck_assert_uint_eq(fc->n, 7);
+	ck_assert_str_eq(fc->items[6].value, "mediation");
+	ck_assert_uint_eq(report_functions(six)->n, 6);
+	/* a function the list does not hold is refused when saved (and a
+	 * form fixing one does not load: below) */
+	char msg[256], *norm = NULL;
+	const struct form_field *fn = form_field(formset_for_kind(six, REC_SERVICE), "function");
+	ck_assert_ptr_nonnull(form_check_value(fn, "mediation", &norm, msg, sizeof msg));
+	ck_assert_ptr_null(norm);
+
+	time_t now = time(NULL);
+	struct tm tm;
+	char today[16];
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	sv.today = today;
+	struct report_period month;
+	ck_assert_int_eq(report_period_month_of(today, &month), 0);
+	struct db d = testdb_new("report7");
+	ck_assert_int_eq(store_write(d.st, seventh_txn, &sv), STORE_OK);
+
+	/* with the seventh form: its own row, in the column and the total */
+	struct report r7 = compute_with(d.st, &month, sv.fs);
+	ck_assert_uint_eq(r7.nfunctions, 7);
+	ck_assert_uint_eq(r7.ncols, 1);
+	ck_assert_uint_eq(report_rows(&r7), 24);
+	char label[256], label6[256], val[16];
+	ck_assert_str_eq(report_row_label(&r7, 6, label, sizeof label), "Services: Mediation");
+	ck_assert_str_eq(report_row_value(&r7, &r7.cols[0].f, 6, val, NULL), "2");
+	ck_assert_str_eq(report_row_value(&r7, &r7.total, 6, val, NULL), "2");
+	ck_assert_int_eq(row_named(&r7, "People served: Mediation"), 2);
+	ck_assert_int_eq(row_named(&r7, "Services: All services"), 5);
+	ck_assert_int_eq(row_named(&r7, "People served: All services"), 3);
+	ck_assert_int_eq(row_named(&r7, "Services: Other functions"), -1);
+	ck_assert_uint_eq(r7.total.services[REPORT_OTHER(&r7)], 0);
+
+	/* the six rows are what the six forms alone give, where the
+	 * mediation services are another function */
+	struct report r6 = compute_with(d.st, &month, six);
+	ck_assert_uint_eq(r6.nfunctions, 6);
+	ck_assert_int_eq(row_named(&r6, "Services: Other functions"), 2);
+	ck_assert_int_eq(row_named(&r6, "People served: Other functions"), 2);
+	ck_assert_int_eq(row_named(&r6, "Services: All services"), 5);
+	size_t want[6] = {1, 0, 1, 0, 0, 1}, wantp[6] = {1, 0, 1, 0, 0, 2};
+	for (size_t i = 0; i < 6; i++) {
+		ck_assert_str_eq(r7.functions[i].value, r6.functions[i].value);
+		ck_assert_uint_eq(r7.total.services[i], want[i]);
+		ck_assert_uint_eq(r6.total.services[i], want[i]);
+		ck_assert_uint_eq(r7.total.people[i], wantp[i]);
+		ck_assert_uint_eq(r6.total.people[i], wantp[i]);
+		ck_assert_uint_eq(r7.cols[0].f.services[i], want[i]);
+		ck_assert_str_eq(report_row_label(&r7, i, label, sizeof label),
+		                 report_row_label(&r6, i, label6, sizeof label6));
+	}
+	report_free(&r7);
+	report_free(&r6);
+
+	/* no service form at all: every service is another function */
+	struct report r0 = compute_with(d.st, &month, NULL);
+	ck_assert_uint_eq(r0.nfunctions, 0);
+	ck_assert_uint_eq(report_rows(&r0), 12);
+	ck_assert_int_eq(row_named(&r0, "Services: Other functions"), 5);
+	ck_assert_int_eq(row_named(&r0, "Services: All services"), 5);
+	report_free(&r0);
+
+	/* the form without its choice line: the forms do not load, at it */
+	char *choices;
+	ck_assert_int_ge(asprintf(&choices, "%s/choices", dir), 0);
+	char *text = slurp(choices);
+	char *line = strstr(text, MEDIATION_LINE);
+	ck_assert_ptr_nonnull(line);
+	size_t len = strlen(MEDIATION_LINE);
+	memmove(line, line + len, strlen(line + len) + 1);
+	spill(dir, "choices", text, "", "");
+	struct form_error err;
+	ck_assert_ptr_null(formset_load(dir, &err));
+	ck_assert_msg(strstr(err.file, "service_mediation.form") != NULL, "%s:%d: %s", err.file,
+	              err.line, err.msg);
+	free(text);
+	free(choices);
+
+	testdb_free(&d);
+	formset_free(six);
+	formset_free(sv.fs);
+	testdb_rm(dir);
 }
 END_TEST
 
@@ -536,6 +832,7 @@ report_suite(void)
 	tcase_add_test(tc, test_trend);
 	tcase_add_test(tc, test_periods);
 	tcase_add_test(tc, test_rows);
+	tcase_add_test(tc, test_seventh_function);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -129,6 +129,50 @@ LC_ALL=zh_CN.GB18030 LANG=zh_CN.GB18030 sg --as dudao report --month 2026-05 >"$
 iconv -f GB18030 -t UTF-8 "$tmp/gb" >"$tmp/gb8" && ok "GB18030 output decodes" || no "not GB18030"
 cmp -s "$tmp/gb8" "$tmp/zh" && ok "the GB18030 table is the UTF-8 one" || no "the GB18030 table differs"
 
+# --- a seventh service form: its file and its choice line, nothing else ---------------
+forms=${SHEGONG_FORMSDIR:-$(dirname "$0")/../forms}
+forms7="$tmp/forms7"
+mkdir "$forms7"
+cp "$forms"/* "$forms7/"
+awk '{ print } /^  livelihood / { print "  mediation    Mediation" }' "$forms/choices" >"$forms7/choices"
+cat >"$forms7/service_mediation.form" <<'EOF'
+form     service_mediation
+title    Service: mediation
+kind     service
+version  1
+list     date beneficiaries content
+
+include  service
+
+field function
+  default   mediation
+  readonly  yes
+EOF
+demo7="$tmp/demo7"
+"$bin" --demo --db "$demo7" >/dev/null 2>&1 </dev/null
+printf 'date,work_kind,content\n2026-05-10,visit,调解邻里纠纷\n2026-05-12,visit,调解宅基地纠纷\n2026-05-20,community,调解会\n' >"$tmp/mediation.csv"
+printf 'date,work_kind,content,target\n2026-05-11,visit,上门探访,elder_alone\n2026-05-13,visit,陪同就医,elder_alone\n' >"$tmp/care.csv"
+export SHEGONG_FORMSDIR="$forms7"
+run 0 "mediation services imported with the seventh form" \
+  --demo --db "$demo7" --as anning import service "$tmp/mediation.csv" --form service_mediation --encoding utf-8
+run 0 "care services imported beside them" \
+  --demo --db "$demo7" --as anning import service "$tmp/care.csv" --form service_care --encoding utf-8
+run 0 "the report with the seventh form" --demo --db "$demo7" --as dudao report --month 2026-05
+cp "$tmp/out" "$tmp/seven"
+export SHEGONG_FORMSDIR="$forms"
+same "$(fig "$tmp/seven" "Services: Mediation" 2)" 3 "the seventh function's row: its village"
+same "$(fig "$tmp/seven" "Services: Mediation" 11)" 3 "the seventh function's row: the total"
+same "$(grep -n '^Services: Mediation' "$tmp/seven" | cut -d: -f1)" 8 "after the six, as in choices"
+same "$(fig "$tmp/seven" "People served: Mediation" 11)" 0 "its people served (none named)"
+same "$(fig "$tmp/seven" "Services: All services" 11)" 5 "in all services"
+same "$(fig "$tmp/seven" "Services: Care for the elderly and the young" 11)" 2 "care beside it"
+same "$(grep -c 'Other functions' "$tmp/seven")" 0 "no other function"
+same "$(wc -l <"$tmp/seven" | tr -d ' ')" 25 "a header row and 24 figures"
+run 0 "the report with the six forms" --demo --db "$demo7" --as dudao report --month 2026-05
+cp "$tmp/out" "$tmp/six"
+same "$(fig "$tmp/six" "Services: Other functions" 11)" 3 "the six forms alone: the mediations are another function"
+same "$(sed -n 2,7p "$tmp/six")" "$(sed -n 2,7p "$tmp/seven")" "the six functions' rows the same either way"
+
 # --- refusals --------------------------------------------------------------------------
 run 2 "a month that is not one" --demo --db "$demo" --as dudao report --month 2026-13
 run 2 "a quarter given as a month" --demo --db "$demo" --as dudao report --month 2026-Q1
