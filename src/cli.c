@@ -72,6 +72,9 @@ int
 store_error(struct cli *c, int err)
 {
 	say(stderr, "shegong: %s\n  (%s: %s)\n", store_strerror(err), _("database"), c->dbdir);
+	if (paths_privileged() && getuid() != 0)
+		say(stderr, "%s\n", _("  Tell the administrator of this server what this says: the "
+		                      "data is kept there, and only they can mend it."));
 	return 1;
 }
 
@@ -1453,6 +1456,26 @@ account_locale(const record *w)
 		    missing, missing);
 }
 
+/* The database will not open (a damaged lock.mdb, most often): its
+ * data file read alone, without the lock, may still name the worker's
+ * language and encoding, so that what went wrong reaches them in it. */
+static void
+account_peek_locale(struct cli *c)
+{
+	char *path = NULL;
+	store *st;
+	if (asprintf(&path, "%s/data.mdb", c->dbdir) < 0)
+		return;
+	if (store_open(&st, path, STORE_FILE) == 0) {
+		struct account_ctx a = {c->real_login, NULL, NULL, NULL};
+		if (store_read(st, account_txn, &a) == 0 && a.me)
+			account_locale(a.me);
+		record_free(a.me);
+		store_close(st);
+	}
+	free(path);
+}
+
 /* Before the work starts: the real login's terminal settings, then
  * --as (only an administrator's, except in the demo, logged), then
  * whether the one working may use the database: a registered account,
@@ -1464,8 +1487,12 @@ account_start(struct cli *c, bool registered)
 	store *st;
 	struct account_ctx a = {c->real_login, c->as_opt, NULL, NULL};
 	int err = store_open(&st, c->dbdir, STORE_RDONLY);
-	if (err && !c->as_opt)
-		return 0;  /* no database yet (init): the command says what it needs */
+	if (err && !c->as_opt) {
+		/* no database yet (init): the command says what it needs; one
+		 * that will not open says so in the worker's own settings */
+		account_peek_locale(c);
+		return 0;
+	}
 	if (err)
 		return store_error(c, err);
 	err = store_read(st, account_txn, &a);
@@ -1794,6 +1821,13 @@ run_screen(struct cli *c, struct formset *fs)
 		                      "See \"shegong --help\" for the commands."));
 		return 2;
 	}
+	/* the database first: when it will not open, that is what the
+	 * worker must hear (in English when nothing says their language),
+	 * not that the terminal cannot show Chinese */
+	store *st;
+	int err = store_open(&st, c->dbdir, 0);
+	if (err)
+		return store_error(c, err);
 	const char *cs = nl_langinfo(CODESET);
 	static const char *const ok_sets[] = {"UTF-8", "GB18030", "GBK", "GB2312"};
 	bool ok = false;
@@ -1805,12 +1839,9 @@ run_screen(struct cli *c, struct formset *fs)
 		                "  export LANG=zh_CN.UTF-8      (a UTF-8 terminal, e.g. PuTTY set to UTF-8)\n"
 		                "  export LANG=zh_CN.GB18030    (a GBK/GB18030 terminal)\n",
 		        cs ? cs : "?");
+		store_close(st);
 		return 2;
 	}
-	store *st;
-	int err = store_open(&st, c->dbdir, 0);
-	if (err)
-		return store_error(c, err);
 	audit_attach(st);
 	store_set_user(st, c->login);
 	scope_attach(st, c->scope);
@@ -1832,6 +1863,32 @@ screen_forms(void)
 		                      "open. Fix the file (\"shegong check-forms\" checks it) and start "
 		                      "again."));
 	return fs;
+}
+
+/* A setgid run (a township server): the database is opened now with the
+ * data group's rights and held for the whole run (store_hold), then the
+ * group is given up for good before anything else happens, so every file
+ * or folder a person names (on a screen or here) is opened with their own
+ * rights alone, and ncurses starts without the group.  restore keeps
+ * nothing open: it replaces the files (root only on such a server, who
+ * keeps root's rights). */
+static int
+privileged_start(struct cli *c, const struct command *cmd)
+{
+	paths_scrub_env();
+	bool db = (!cmd || cmd->needs_db) && !(cmd && cmd->run == cmd_restore);
+	if (db) {
+		bool create = c->demo || (cmd && (cmd->run == cmd_init || cmd->run == cmd_sync));
+		if (store_hold(c->dbdir, create ? STORE_CREATE : 0))
+			account_peek_locale(c);
+	}
+	int e = paths_drop_group();
+	if (e) {
+		say(stderr, _("shegong: the program could not give up the data group's rights (%s), "
+		              "so it stops. Tell the administrator.\n"), strerror(e));
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -1880,6 +1937,8 @@ cli_run(int argc, char **argv)
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
 	paths_use_db_forms(c.dbdir);
 	int rc = !c.login || !c.dbdir;
+	if (!rc && paths_privileged())
+		rc = privileged_start(&c, cmd);
 	if (!rc && c.as_opt && !*c.as_opt)
 		rc = usage_error("%s", _("--as needs a login"));
 	if (!rc && c.as_opt && cmd && !cmd->needs_db)
@@ -1897,6 +1956,7 @@ cli_run(int argc, char **argv)
 		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
 	formset_free(fs);
 	scope_free(c.scope);
+	store_release();
 	free(c.real_login);
 	free(c.dbdir);
 	return rc;
