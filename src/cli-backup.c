@@ -157,16 +157,18 @@ check_db(store *st, struct store_census *cen, size_t *problems)
 static bool
 may_restore(struct cli *c)
 {
+	/* a setgid run has given the data group up before it reads the
+	 * backup a person names, so it cannot replace the files: root does */
+	if (paths_privileged() && getuid() != 0) {
+		say(stderr, "%s\n", _("shegong: on this server only root restores a backup. Ask "
+		                      "the administrator to run \"shegong restore FILE\" as root."));
+		return false;
+	}
 	if (c->scope && scope_is_admin(c->scope))
 		return true;
 	if (c->scope) {
 		say(stderr, _("shegong: only an administrator restores a backup; %s is not one.\n"),
 		    c->login);
-		return false;
-	}
-	if (paths_privileged() && getuid() != 0) {
-		say(stderr, "%s\n", _("shegong: there is no database here to check your account "
-		                      "against, so only root may restore one on this server."));
 		return false;
 	}
 	return true;

@@ -1877,6 +1877,20 @@ privileged_start(struct cli *c, const struct command *cmd)
 {
 	paths_scrub_env();
 	bool db = (!cmd || cmd->needs_db) && !(cmd && cmd->run == cmd_restore);
+	if (!db && cmd && cmd->needs_db) {
+		account_peek_locale(c);  /* restore: refused in the worker's words */
+	} else if (!db && cmd->run != cmd_help && cmd->run != cmd_version) {
+		/* check-forms: the worker's language and encoding, from their
+		 * account, for what it says */
+		store *st;
+		if (store_hold(c->dbdir, 0) == 0 && store_open(&st, c->dbdir, STORE_RDONLY) == 0) {
+			struct account_ctx a = {c->real_login, NULL, NULL, NULL};
+			if (store_read(st, account_txn, &a) == 0 && a.me)
+				account_locale(a.me);
+			record_free(a.me);
+			store_close(st);
+		}
+	}
 	if (db) {
 		bool create = c->demo || (cmd && (cmd->run == cmd_init || cmd->run == cmd_sync));
 		if (store_hold(c->dbdir, create ? STORE_CREATE : 0))
