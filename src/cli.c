@@ -71,7 +71,14 @@ usage_error(const char *fmt, const char *arg)
 int
 store_error(struct cli *c, int err)
 {
-	say(stderr, "shegong: %s\n  (%s: %s)\n", store_strerror(err), _("database"), c->dbdir);
+	const char *why = store_strerror(err);
+	/* a township server's workers are not in the data group: the
+	 * program is; a file it cannot open has the wrong owner or mode */
+	if (err == STORE_PERM && paths_privileged())
+		why = _("A file in the database folder has the wrong owner or rights (lock.mdb, "
+		        "most often), so the program cannot open it. The files there must belong "
+		        "to the data group and be readable and writable by it.");
+	say(stderr, "shegong: %s\n  (%s: %s)\n", why, _("database"), c->dbdir);
 	if (paths_privileged() && getuid() != 0)
 		say(stderr, "%s\n", _("  Tell the administrator of this server what this says: the "
 		                      "data is kept there, and only they can mend it."));

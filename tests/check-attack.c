@@ -75,7 +75,7 @@ static struct {
 
 /* The paths aimed at (made by the set-up, as root). */
 enum { T_DATA, T_LOCK, T_NEWIN, T_DIR, T_LINK, T_DLINK, T_OTHER, T_OTHERDIR, T_RO, NTARGETS };
-static char target[NTARGETS][PATH_MAX + 64];
+static char target[NTARGETS][PATH_MAX + 160];
 static const char *const target_what[NTARGETS] = {
 	"data.mdb", "lock.mdb", "a new file in the data folder", "the data folder",
 	"a link to data.mdb", "a link to the data folder", "another worker's file",
@@ -318,7 +318,7 @@ others_untouched(void)
 	free(out);
 	struct stat st;
 	ck_assert_msg(stat(target[T_RO], &st) != 0, "a file was written in the read-only folder");
-	char tmp[PATH_MAX + 80];
+	char tmp[PATH_MAX + 200];
 	snprintf(tmp, sizeof tmp, "%s.tmp", target[T_OTHER]);
 	ck_assert_msg(stat(tmp, &st) != 0, "%s was made", tmp);
 	snprintf(tmp, sizeof tmp, "%s/out.csv", srv.home[1]);
@@ -598,6 +598,38 @@ START_TEST(test_group_given_up)
 }
 END_TEST
 
+/* lock.mdb another worker's alone (what an exchange file written over it
+ * left, before the group was given up): a worker logging in over SSH with
+ * no LANG is told, in their account's language and encoding, that the
+ * database's files have the wrong owner or rights and to tell the
+ * administrator, not that the terminal cannot show Chinese; once mended,
+ * all is as before. */
+START_TEST(test_locked_out_said)
+{
+	sshd_need();
+	struct stat before;
+	ck_assert_int_eq(stat(target[T_LOCK], &before), 0);
+	struct passwd *pw = getpwnam(srv.login[1]);
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_int_eq(chown(target[T_LOCK], pw->pw_uid, pw->pw_gid), 0);
+	ck_assert_int_eq(chmod(target[T_LOCK], 0600), 0);
+	{   /* worker 1 owns the file now: worker 0 is the one locked out */
+		vt *t = login(0);
+		expect(t, "所有者或权限不对");
+		expect(t, "告诉这台服务器的管理员");
+		ck_assert_msg(strstr(vt_screen(t), "export LANG") == NULL, "the locale was blamed");
+		int status;
+		ck_assert(vt_wait_exit(t, WAIT_MS, &status));
+		vt_free(t);
+		programs_gone();
+	}
+	ck_assert_int_eq(chown(target[T_LOCK], before.st_uid, before.st_gid), 0);
+	ck_assert_int_eq(chmod(target[T_LOCK], before.st_mode & 07777), 0);
+	everyone_gets_in();
+	check_passes();
+}
+END_TEST
+
 int
 main(void)
 {
@@ -613,6 +645,7 @@ main(void)
 	tcase_add_test(tc, test_group_given_up);
 	tcase_add_test(tc, test_commands);
 	tcase_add_test(tc, test_screens);
+	tcase_add_test(tc, test_locked_out_said);
 	suite_add_tcase(s, tc);
 	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);
