@@ -82,8 +82,10 @@ cmd_backup(struct cli *c, int argc, char **argv)
 	store_close(st);
 	if (err == STORE_BADPATH || err == STORE_PERM || err == STORE_NODB) {
 		say(stderr, "shegong: %s\n  (%s)\n",
-		    err == STORE_NODB ? _("The folder for the backup does not exist: make it first.")
-		                      : store_strerror(err), path);
+		    err == STORE_NODB   ? _("The folder for the backup does not exist: make it first.")
+		    : err == STORE_PERM ? _("Your account may not write there: give a file in a "
+		                            "folder of your own, or on a USB stick.")
+		                        : store_strerror(err), path);
 		return 1;
 	}
 	if (err)

@@ -52,18 +52,24 @@
 #define WAIT_MS 15000
 #define GONE_MS 10000
 
+#define COUNTY "510421"
 #define VILLAGE "510421100001"
 
 /* worker 0 attacks (UTF-8); worker 1 is the other worker, whose home is
- * a target (GB18030) */
-#define NWORKERS 2
+ * a target (GB18030); worker 2, the county's administrator with a login on
+ * the server, attacks with what only an administrator may run (backup) */
+#define NWORKERS 3
+#define ADMIN 2
 static const struct {
-	const char *suffix, *name, *encoding, *enc_arg;
+	const char *suffix, *name, *encoding, *enc_arg, *role, *unit;
 	char *env[4];
 } workers[NWORKERS] = {
-	{"a", "张工", "UTF-8", "utf-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
-	{"b", "李工", "GB18030", "gb18030",
+	{"a", "张工", "UTF-8", "utf-8", "village", VILLAGE,
+	 {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
+	{"b", "李工", "GB18030", "gb18030", "village", VILLAGE,
 	 {"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", NULL}},
+	{"c", "赵工", "UTF-8", "utf-8", "admin", COUNTY,
+	 {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
 };
 
 static struct {
@@ -159,13 +165,14 @@ server_setup(void)
 	for (int i = 0; i < NWORKERS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sga%ld%s", pid, workers[i].suffix);
 	const char *const groups[] = {srv.group, srv.wgroup, NULL};
-	const char *const logins[] = {srv.login[0], srv.login[1], NULL};
+	const char *const logins[] = {srv.login[0], srv.login[1], srv.login[2], NULL};
 	if (!sshd_names_free(groups, logins))
 		return;
 	if (!sshd_township_init(&srv.tw, "shegong-attack", srv.group, srv.wgroup, script))
 		return;
 	for (int i = 0; i < NWORKERS; i++) {
-		char *add[] = {"add-worker", srv.login[i], "--role", "village", "--unit", VILLAGE,
+		char *add[] = {"add-worker", srv.login[i], "--role", (char *)workers[i].role,
+			       "--unit", (char *)workers[i].unit,
 			       "--name", (char *)workers[i].name, "--encoding",
 			       (char *)workers[i].enc_arg, "--key", sshd.pub, "--data", srv.tw.data,
 			       NULL};
@@ -433,11 +440,13 @@ refused_in_chinese(const char *what, const char *path, int rc, const char *out)
 	ck_assert_msg(strstr(out, "已将") == NULL && strstr(out, "已写出") == NULL &&
 		      strstr(out, "已导入") == NULL,
 		      "%s %s: the program says it was done: %s", what, path, out);
+	ck_assert_msg(strstr(out, "加入 shegong 组") == NULL,
+		      "%s %s: the refusal blames the database's group: %s", what, path, out);
 }
 
-/* One command as worker 0 with a shell (setpriv, as sshd_run does). */
+/* One command as worker w with a shell (setpriv, as sshd_run does). */
 static void
-attack_command(char *const args[], const char *what, const char *path)
+attack_as(int w, char *const args[], const char *what, const char *path)
 {
 	char *argv[24];
 	size_t n = 0;
@@ -448,7 +457,7 @@ attack_command(char *const args[], const char *what, const char *path)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	char *out;
-	int rc = sshd_run(srv.login[0], program_env(), argv, &out);
+	int rc = sshd_run(srv.login[w], program_env(), argv, &out);
 	ck_assert_ptr_nonnull(out);
 	refused_in_chinese(what, path, rc, out);
 	/* what each refusal said, for the log */
@@ -457,6 +466,12 @@ attack_command(char *const args[], const char *what, const char *path)
 	ck_assert_msg(strstr(out, "SQLite") == NULL && strstr(out, "\x89LMDB") == NULL,
 		      "%s %s: bytes of the file came out: %s", what, path, out);
 	free(out);
+}
+
+static void
+attack_command(char *const args[], const char *what, const char *path)
+{
+	attack_as(0, args, what, path);
 }
 
 /* Writing commands aim at every target; reading ones at every target. */
@@ -469,7 +484,7 @@ START_TEST(test_commands)
 		char *p = target[k];
 		char what[256];
 		snprintf(what, sizeof what, "export (%s)", target_what[k]);
-		char *exp[] = {"export", "resident", p, NULL};
+		char *exp[] = {"export", "resident", p, "--format", "csv", NULL};
 		attack_command(exp, what, p);
 		char *expx[] = {"export", "resident", p, "--format", "xlsx", NULL};
 		attack_command(expx, what, p);
@@ -490,10 +505,15 @@ START_TEST(test_commands)
 		attack_command(ini, what, p);
 		snprintf(what, sizeof what, "backup (%s)", target_what[k]);
 		char *bk[] = {"backup", p, NULL};
-		attack_command(bk, what, p);
+		attack_as(ADMIN, bk, what, p);
 		snprintf(what, sizeof what, "restore (%s)", target_what[k]);
 		char *rs[] = {"restore", p, NULL};
-		attack_command(rs, what, p);
+		attack_as(ADMIN, rs, what, p);
+		/* what an administrator may also run, at the same paths */
+		snprintf(what, sizeof what, "export as the administrator (%s)", target_what[k]);
+		attack_as(ADMIN, exp, what, p);
+		snprintf(what, sizeof what, "import as the administrator (%s)", target_what[k]);
+		attack_as(ADMIN, imp, what, p);
 		if (k == T_DIR || k == T_DLINK || k == T_OTHERDIR) {
 			snprintf(what, sizeof what, "check-forms (%s)", target_what[k]);
 			char *cf[] = {"check-forms", p, NULL};
