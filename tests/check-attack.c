@@ -561,6 +561,8 @@ START_TEST(test_screens)
 		answer(t, "写到", p);
 		expect(t, "没有写出文件");
 		expect(t, "无法写入");
+		if (k != T_DIR && k != T_DLINK && k != T_OTHERDIR)
+			expect(t, "您的账号不能写入那里");
 		keys(t, KEY_F4);
 		answer(t, "要读入的交换文件", p);
 		expect(t, "没有成功");
