@@ -1699,7 +1699,8 @@ static const struct command {
 	    "to FILE, so a backup cut short never has the final name. Prints the records copied "
 	    "and the size. Logged in the audit trail (the copy holds its own entry).")},
 	{"restore", cmd_restore, true, N_("restore FILE"),
-	 N_("Administrators (root on a computer with no database yet): check the backup FILE "
+	 N_("Administrators (root on a computer with no database yet, and always on a township "
+	    "server whose program is setgid): check the backup FILE "
 	    "(whole, not of a newer version, indexes and audit trail whole), then put it in place "
 	    "of the database, only when no program has the database open; the data before is "
 	    "kept beside it as data.mdb.before-restore-DATE. The restored database is checked "
