@@ -1880,8 +1880,22 @@ screen_forms(void)
  * rights alone, and ncurses starts without the group.  restore keeps
  * nothing open: it replaces the files (root only on such a server, who
  * keeps root's rights). */
+/* Whether sync's arguments may make a database: only taking a first
+ * file or running a first exchange over ssh does (cli-sync.c). */
+static bool
+sync_may_create(int argc, char **argv)
+{
+	static const char *const no[] = {"--serve", "--status", "--notices", "--settle", "--to-file"};
+	for (int i = 1; i < argc; i++)
+		for (size_t k = 0; k < sizeof no / sizeof no[0]; k++)
+			if (strcmp(argv[i], no[k]) == 0 || (strncmp(argv[i], no[k], strlen(no[k])) == 0 &&
+			                                    argv[i][strlen(no[k])] == '='))
+				return false;
+	return true;
+}
+
 static int
-privileged_start(struct cli *c, const struct command *cmd)
+privileged_start(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
 	paths_scrub_env();
 	bool db = (!cmd || cmd->needs_db) && !(cmd && cmd->run == cmd_restore);
@@ -1900,7 +1914,8 @@ privileged_start(struct cli *c, const struct command *cmd)
 		}
 	}
 	if (db) {
-		bool create = c->demo || (cmd && (cmd->run == cmd_init || cmd->run == cmd_sync));
+		bool create = c->demo || (cmd && cmd->run == cmd_init) ||
+		              (cmd && cmd->run == cmd_sync && sync_may_create(argc, argv));
 		if (store_hold(c->dbdir, create ? STORE_CREATE : 0))
 			account_peek_locale(c);
 	}
@@ -1960,7 +1975,7 @@ cli_run(int argc, char **argv)
 	paths_use_db_forms(c.dbdir);
 	int rc = !c.login || !c.dbdir;
 	if (!rc && paths_privileged())
-		rc = privileged_start(&c, cmd);
+		rc = privileged_start(&c, cmd, argc - i, argv + i);
 	if (!rc && c.as_opt && !*c.as_opt)
 		rc = usage_error("%s", _("--as needs a login"));
 	if (!rc && c.as_opt && cmd && !cmd->needs_db)

@@ -652,6 +652,35 @@ START_TEST(test_locked_out_said)
 }
 END_TEST
 
+/* The other end of an exchange (what ForceCommand runs for "sync
+ * --serve"), --status and --to-file never make a database: aimed by a
+ * worker with a shell at a folder in the data folder (which the group may
+ * write), nothing is made there. */
+START_TEST(test_serve_makes_nothing)
+{
+	sshd_need();
+	char fresh[PATH_MAX + 64], out_file[PATH_MAX + 64];
+	snprintf(fresh, sizeof fresh, "%s/fresh", srv.tw.data);
+	snprintf(out_file, sizeof out_file, "%s/up.sync", srv.home[0]);
+	char *const runs[][6] = {
+		{"sync", "--serve", NULL},
+		{"sync", "--status", NULL},
+		{"sync", "--to-file", out_file, "--for", VILLAGE, NULL},
+	};
+	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
+		char *argv[] = {srv.tw.bin, "--db", fresh, runs[i][0], runs[i][1], runs[i][2],
+				runs[i][3], runs[i][4], NULL};
+		char *out;
+		int rc = sshd_run(srv.login[0], program_env(), argv, &out);
+		ck_assert_msg(rc != 0, "sync %s on a folder with no database: status 0: %s",
+			      runs[i][1], out);
+		free(out);
+		struct stat st;
+		ck_assert_msg(stat(fresh, &st) != 0, "sync %s made %s", runs[i][1], fresh);
+	}
+}
+END_TEST
+
 int
 main(void)
 {
@@ -668,6 +697,7 @@ main(void)
 	tcase_add_test(tc, test_commands);
 	tcase_add_test(tc, test_screens);
 	tcase_add_test(tc, test_locked_out_said);
+	tcase_add_test(tc, test_serve_makes_nothing);
 	suite_add_tcase(s, tc);
 	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);
