@@ -82,8 +82,10 @@ cmd_backup(struct cli *c, int argc, char **argv)
 	store_close(st);
 	if (err == STORE_BADPATH || err == STORE_PERM || err == STORE_NODB) {
 		say(stderr, "shegong: %s\n  (%s)\n",
-		    err == STORE_NODB ? _("The folder for the backup does not exist: make it first.")
-		                      : store_strerror(err), path);
+		    err == STORE_NODB   ? _("The folder for the backup does not exist: make it first.")
+		    : err == STORE_PERM ? _("Your account may not write there: give a file in a "
+		                            "folder of your own, or on a USB stick.")
+		                        : store_strerror(err), path);
 		return 1;
 	}
 	if (err)
@@ -157,16 +159,18 @@ check_db(store *st, struct store_census *cen, size_t *problems)
 static bool
 may_restore(struct cli *c)
 {
+	/* a setgid run has given the data group up before it reads the
+	 * backup a person names, so it cannot replace the files: root does */
+	if (paths_privileged() && getuid() != 0) {
+		say(stderr, "%s\n", _("shegong: on this server only root restores a backup. Ask "
+		                      "the administrator to run \"shegong restore FILE\" as root."));
+		return false;
+	}
 	if (c->scope && scope_is_admin(c->scope))
 		return true;
 	if (c->scope) {
 		say(stderr, _("shegong: only an administrator restores a backup; %s is not one.\n"),
 		    c->login);
-		return false;
-	}
-	if (paths_privileged() && getuid() != 0) {
-		say(stderr, "%s\n", _("shegong: there is no database here to check your account "
-		                      "against, so only root may restore one on this server."));
 		return false;
 	}
 	return true;

@@ -71,7 +71,17 @@ usage_error(const char *fmt, const char *arg)
 int
 store_error(struct cli *c, int err)
 {
-	say(stderr, "shegong: %s\n  (%s: %s)\n", store_strerror(err), _("database"), c->dbdir);
+	const char *why = store_strerror(err);
+	/* a township server's workers are not in the data group: the
+	 * program is; a file it cannot open has the wrong owner or mode */
+	if (err == STORE_PERM && paths_privileged())
+		why = _("A file in the database folder has the wrong owner or rights (lock.mdb, "
+		        "most often), so the program cannot open it. The files there must belong "
+		        "to the data group and be readable and writable by it.");
+	say(stderr, "shegong: %s\n  (%s: %s)\n", why, _("database"), c->dbdir);
+	if (paths_privileged() && getuid() != 0)
+		say(stderr, "%s\n", _("  Tell the administrator of this server what this says: the "
+		                      "data is kept there, and only they can mend it."));
 	return 1;
 }
 
@@ -1453,6 +1463,26 @@ account_locale(const record *w)
 		    missing, missing);
 }
 
+/* The database will not open (a damaged lock.mdb, most often): its
+ * data file read alone, without the lock, may still name the worker's
+ * language and encoding, so that what went wrong reaches them in it. */
+static void
+account_peek_locale(struct cli *c)
+{
+	char *path = NULL;
+	store *st;
+	if (asprintf(&path, "%s/data.mdb", c->dbdir) < 0)
+		return;
+	if (store_open(&st, path, STORE_FILE) == 0) {
+		struct account_ctx a = {c->real_login, NULL, NULL, NULL};
+		if (store_read(st, account_txn, &a) == 0 && a.me)
+			account_locale(a.me);
+		record_free(a.me);
+		store_close(st);
+	}
+	free(path);
+}
+
 /* Before the work starts: the real login's terminal settings, then
  * --as (only an administrator's, except in the demo, logged), then
  * whether the one working may use the database: a registered account,
@@ -1464,8 +1494,12 @@ account_start(struct cli *c, bool registered)
 	store *st;
 	struct account_ctx a = {c->real_login, c->as_opt, NULL, NULL};
 	int err = store_open(&st, c->dbdir, STORE_RDONLY);
-	if (err && !c->as_opt)
-		return 0;  /* no database yet (init): the command says what it needs */
+	if (err && !c->as_opt) {
+		/* no database yet (init): the command says what it needs; one
+		 * that will not open says so in the worker's own settings */
+		account_peek_locale(c);
+		return 0;
+	}
 	if (err)
 		return store_error(c, err);
 	err = store_read(st, account_txn, &a);
@@ -1665,7 +1699,8 @@ static const struct command {
 	    "to FILE, so a backup cut short never has the final name. Prints the records copied "
 	    "and the size. Logged in the audit trail (the copy holds its own entry).")},
 	{"restore", cmd_restore, true, N_("restore FILE"),
-	 N_("Administrators (root on a computer with no database yet): check the backup FILE "
+	 N_("Administrators (root on a computer with no database yet, and always on a township "
+	    "server whose program is setgid): check the backup FILE "
 	    "(whole, not of a newer version, indexes and audit trail whole), then put it in place "
 	    "of the database, only when no program has the database open; the data before is "
 	    "kept beside it as data.mdb.before-restore-DATE. The restored database is checked "
@@ -1794,6 +1829,13 @@ run_screen(struct cli *c, struct formset *fs)
 		                      "See \"shegong --help\" for the commands."));
 		return 2;
 	}
+	/* the database first: when it will not open, that is what the
+	 * worker must hear (in English when nothing says their language),
+	 * not that the terminal cannot show Chinese */
+	store *st;
+	int err = store_open(&st, c->dbdir, 0);
+	if (err)
+		return store_error(c, err);
 	const char *cs = nl_langinfo(CODESET);
 	static const char *const ok_sets[] = {"UTF-8", "GB18030", "GBK", "GB2312"};
 	bool ok = false;
@@ -1805,12 +1847,9 @@ run_screen(struct cli *c, struct formset *fs)
 		                "  export LANG=zh_CN.UTF-8      (a UTF-8 terminal, e.g. PuTTY set to UTF-8)\n"
 		                "  export LANG=zh_CN.GB18030    (a GBK/GB18030 terminal)\n",
 		        cs ? cs : "?");
+		store_close(st);
 		return 2;
 	}
-	store *st;
-	int err = store_open(&st, c->dbdir, 0);
-	if (err)
-		return store_error(c, err);
 	audit_attach(st);
 	store_set_user(st, c->login);
 	scope_attach(st, c->scope);
@@ -1832,6 +1871,61 @@ screen_forms(void)
 		                      "open. Fix the file (\"shegong check-forms\" checks it) and start "
 		                      "again."));
 	return fs;
+}
+
+/* A setgid run (a township server): the database is opened now with the
+ * data group's rights and held for the whole run (store_hold), then the
+ * group is given up for good before anything else happens, so every file
+ * or folder a person names (on a screen or here) is opened with their own
+ * rights alone, and ncurses starts without the group.  restore keeps
+ * nothing open: it replaces the files (root only on such a server, who
+ * keeps root's rights). */
+/* Whether sync's arguments may make a database: only taking a first
+ * file or running a first exchange over ssh does (cli-sync.c). */
+static bool
+sync_may_create(int argc, char **argv)
+{
+	static const char *const no[] = {"--serve", "--status", "--notices", "--settle", "--to-file"};
+	for (int i = 1; i < argc; i++)
+		for (size_t k = 0; k < sizeof no / sizeof no[0]; k++)
+			if (strcmp(argv[i], no[k]) == 0 || (strncmp(argv[i], no[k], strlen(no[k])) == 0 &&
+			                                    argv[i][strlen(no[k])] == '='))
+				return false;
+	return true;
+}
+
+static int
+privileged_start(struct cli *c, const struct command *cmd, int argc, char **argv)
+{
+	paths_scrub_env();
+	bool db = (!cmd || cmd->needs_db) && !(cmd && cmd->run == cmd_restore);
+	if (!db && cmd && cmd->needs_db) {
+		account_peek_locale(c);  /* restore: refused in the worker's words */
+	} else if (!db && cmd->run != cmd_help && cmd->run != cmd_version) {
+		/* check-forms: the worker's language and encoding, from their
+		 * account, for what it says */
+		store *st;
+		if (store_hold(c->dbdir, 0) == 0 && store_open(&st, c->dbdir, STORE_RDONLY) == 0) {
+			struct account_ctx a = {c->real_login, NULL, NULL, NULL};
+			if (store_read(st, account_txn, &a) == 0 && a.me)
+				account_locale(a.me);
+			record_free(a.me);
+			store_close(st);
+		}
+	}
+	if (db) {
+		bool create = c->demo || (cmd && cmd->run == cmd_init) ||
+		              (cmd && cmd->run == cmd_sync && sync_may_create(argc, argv));
+		if (store_hold(c->dbdir, create ? STORE_CREATE : 0))
+			account_peek_locale(c);
+	}
+	int e = paths_drop_group();
+	if (e) {
+		say(stderr, _("shegong: the program could not give up the data group's rights (%s), "
+		              "so it stops. Tell the administrator.\n"), strerror(e));
+		return 1;
+	}
+	return 0;
 }
 
 static int
@@ -1880,6 +1974,8 @@ cli_run(int argc, char **argv)
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);
 	paths_use_db_forms(c.dbdir);
 	int rc = !c.login || !c.dbdir;
+	if (!rc && paths_privileged())
+		rc = privileged_start(&c, cmd, argc - i, argv + i);
 	if (!rc && c.as_opt && !*c.as_opt)
 		rc = usage_error("%s", _("--as needs a login"));
 	if (!rc && c.as_opt && cmd && !cmd->needs_db)
@@ -1897,6 +1993,7 @@ cli_run(int argc, char **argv)
 		rc = cmd ? cmd->run(&c, argc - i, argv + i) : run_screen(&c, fs);
 	formset_free(fs);
 	scope_free(c.scope);
+	store_release();
 	free(c.real_login);
 	free(c.dbdir);
 	return rc;

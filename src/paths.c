@@ -6,10 +6,13 @@
 #include <limits.h>
 #include <pwd.h>
 #include <stdbool.h>
+#include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/auxv.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -155,4 +158,43 @@ paths_locale(void)
 {
 	const char *dir = env_dir("SHEGONG_LOCALEDIR");
 	return dir ? dir : LOCALEDIR;
+}
+
+void
+paths_scrub_env(void)
+{
+	/* ncurses follows these once the ids agree (after paths_drop_group):
+	 * a worker's own terminal description is a parser's input nobody
+	 * checked.  The installed ones stay. */
+	static const char *const names[] = {"TERMINFO", "TERMINFO_DIRS", "TERMCAP"};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		unsetenv(names[i]);
+}
+
+int
+paths_drop_group(void)
+{
+	gid_t rgid = getgid(), r, e, s;
+	if (setresgid(rgid, rgid, rgid) != 0)
+		return errno ? errno : EPERM;
+	/* never back: the saved id is gone too, which getresgid confirms,
+	 * and asking for the group again must fail (unless the real group
+	 * is it: root, or a member started the program) */
+	if (getresgid(&r, &e, &s) != 0 || r != rgid || e != rgid || s != rgid)
+		return EPERM;
+	/* not dumpable: the worker may not trace the program or reach the
+	 * database's open descriptors through /proc (the kernel keeps a
+	 * setgid run so; say it again after the change of ids) */
+	prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	/* the database's descriptors stay in this process only: ssh (sync
+	 * HOST) and anything else started from here gets none of them */
+	long max = sysconf(_SC_OPEN_MAX);
+	if (max < 0 || max > 4096)
+		max = 4096;
+	for (int fd = 3; fd < max; fd++) {
+		int fl = fcntl(fd, F_GETFD);
+		if (fl >= 0 && !(fl & FD_CLOEXEC))
+			fcntl(fd, F_SETFD, fl | FD_CLOEXEC);
+	}
+	return 0;
 }

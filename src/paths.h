@@ -35,5 +35,13 @@ const char *paths_locale(void);
  * so a setgid install still names the worker; never $USER or $LOGNAME.
  * malloc'd. */
 char *paths_login(void);
+/* A setgid run: TERMINFO, TERMINFO_DIRS and TERMCAP out of the
+ * environment (ncurses would follow them once the ids agree). */
+void paths_scrub_env(void);
+/* Give up the effective and saved group for good: all three ids become
+ * the real group (checked with getresgid), the process stays not
+ * dumpable, and every descriptor open now (the database's) is closed on
+ * exec.  0, or an errno value; the program must stop when it fails. */
+int paths_drop_group(void);
 
 #endif

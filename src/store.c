@@ -59,7 +59,17 @@ struct store {
 	uint64_t schema;
 	size_t maplimit;
 	bool rdonly;
+	bool shared;  /* a handle on the held environment (store_hold): env not ours */
 };
+
+/* The database held open for the whole run (store_hold): a setgid run
+ * opens it with the group's rights, then gives the group up for good;
+ * every later store_open of the same folder shares this environment. */
+static struct {
+	store *st;
+	char *dir;
+	int err;
+} held;
 
 struct store_txn {
 	store *st;
@@ -155,6 +165,10 @@ store_strerror(int err)
 		                   "shegong, or a backup is being made). Nothing was changed. Ask "
 		                   "everyone to quit shegong, wait for the backup to finish, then "
 		                   "try again."),
+		[STORE_BADLOCK] = N_("The database's lock file (lock.mdb) is damaged, so nobody can "
+		                     "open the database. The records themselves look whole. Tell the "
+		                     "administrator: with everyone out of shegong, move lock.mdb aside "
+		                     "and run \"shegong check\"."),
 		[STORE_BADPATH] = N_("A backup may not be written into the database folder itself: "
 		                     "give a file in another folder, best on another disk."),
 	};
@@ -418,8 +432,85 @@ open_dbis(store *st, bool create, bool write)
 	return store_map_error(mdb_txn_commit(txn));
 }
 
+/* A damaged or foreign lock.mdb makes LMDB say the files are not a
+ * database; data.mdb opened alone without the lock tells the two apart. */
+static bool
+data_file_sound(const char *dir)
+{
+	char *path = NULL;
+	MDB_env *env = NULL;
+	bool ok = asprintf(&path, "%s/data.mdb", dir) >= 0 && mdb_env_create(&env) == 0 &&
+	          mdb_env_open(env, path, MDB_NOSUBDIR | MDB_NOLOCK | MDB_RDONLY, 0) == 0;
+	if (env)
+		mdb_env_close(env);
+	free(path);
+	return ok;
+}
+
+static int store_open_env(store **out, const char *dir, unsigned flags);
+
 int
 store_open(store **out, const char *dir, unsigned flags)
+{
+	*out = NULL;
+	if (!held.dir || (flags & STORE_FILE) || strcmp(dir, held.dir) != 0)
+		return store_open_env(out, dir, flags);
+	if (held.err)
+		return held.err;
+	store *st = malloc(sizeof *st);
+	if (!st)
+		return STORE_NOMEM;
+	*st = *held.st;
+	st->hook = NULL;
+	st->hook_ctx = NULL;
+	st->policy = NULL;
+	st->policy_ctx = NULL;
+	st->shared = true;
+	st->rdonly = held.st->rdonly || (flags & STORE_RDONLY);
+	st->dir = strdup(dir);
+	st->user = strdup("?");
+	if (!st->dir || !st->user) {
+		free(st->dir);
+		free(st->user);
+		free(st);
+		return STORE_NOMEM;
+	}
+	*out = st;
+	return STORE_OK;
+}
+
+int
+store_hold(const char *dir, unsigned flags)
+{
+	store_release();
+	if (!(held.dir = strdup(dir)))
+		return held.err = STORE_NOMEM;
+	held.err = store_open_env(&held.st, dir, flags & STORE_CREATE);
+	if (held.err == STORE_PERM || held.err == STORE_BUSY) {
+		/* a folder this run may only read: read-only, as store_open
+		 * would have opened it for a command that only reads */
+		int err = store_open_env(&held.st, dir, STORE_RDONLY);
+		if (!err)
+			held.err = STORE_OK;
+	}
+	return held.err;
+}
+
+void
+store_release(void)
+{
+	if (held.st) {
+		store *st = held.st;
+		held.st = NULL;
+		store_close(st);
+	}
+	free(held.dir);
+	held.dir = NULL;
+	held.err = STORE_OK;
+}
+
+static int
+store_open_env(store **out, const char *dir, unsigned flags)
 {
 	*out = NULL;
 	struct stat sb;
@@ -474,6 +565,8 @@ store_open(store **out, const char *dir, unsigned flags)
 	if (rc) {
 		int err = store_map_error(rc);
 		store_close(st);
+		if (!file && err == STORE_NOTDB && data_file_sound(dir))
+			return STORE_BADLOCK;
 		return file && (err == STORE_NODB || err == STORE_INVALID) ? STORE_NOTDB : err;
 	}
 	if (file) {
@@ -510,7 +603,7 @@ store_close(store *st)
 {
 	if (!st)
 		return;
-	if (st->env)
+	if (st->env && !st->shared)
 		mdb_env_close(st->env);
 	free(st->dir);
 	free(st->user);

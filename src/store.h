@@ -48,6 +48,7 @@ enum store_err {
 	STORE_BADBACKUP,  /* not a whole shegong backup (cut short, damaged, another file) */
 	STORE_INUSE,      /* other programs have the database open */
 	STORE_BADPATH,    /* a backup may not be written into the database folder */
+	STORE_BADLOCK,    /* lock.mdb is damaged; data.mdb opens without it */
 };
 
 const char *store_strerror(int err);
@@ -82,6 +83,15 @@ enum {
  * STORE_OK. */
 int store_open(store **out, const char *dir, unsigned flags);
 void store_close(store *st);
+/* Open the database in dir once, now, for the whole run (a setgid run
+ * does, then gives the group up for good: cli.c): from here on every
+ * store_open of the same dir (not STORE_FILE) shares that environment, or
+ * returns the error this open had.  Read-write, created when flags has
+ * STORE_CREATE; read-only when only that is allowed.  The handles keep
+ * their own user, hooks and rdonly. */
+int store_hold(const char *dir, unsigned flags);
+/* Close the held environment (after the last handle on it is closed). */
+void store_release(void);
 
 /* The login name recorded as creator/updater of what this handle saves. */
 int store_set_user(store *st, const char *login);

@@ -590,9 +590,14 @@ write_path_typed(struct ui *u, void *data, const char *text)
 	if (e) {
 		char *said = ui_locale_text(strerror(e));
 		ui_out_add(&o, _("Cannot write %s: %s.\n"), typed, said ? said : "?");
-		ui_out_add(&o, "%s\n",
-		        _("Is the USB stick in, and not full or locked? Nothing is lost: write the file "
-		          "again."));
+		if (e == EACCES || e == EPERM)
+			ui_out_add(&o, "%s\n",
+			        _("Your account may not write there: give a folder of your own (~ is your "
+			          "home folder) or a USB stick. Nothing is lost: write the file again."));
+		else
+			ui_out_add(&o, "%s\n",
+			        _("Is the USB stick in, and not full or locked? Nothing is lost: write the "
+			          "file again."));
 		free(said);
 		goto done;
 	}

@@ -7,7 +7,9 @@
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <pwd.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,6 +110,62 @@ START_TEST(test_no_setting_no_lang)
 }
 END_TEST
 
+/* The database will not open: lock.mdb damaged while another program
+ * holds it (a fcntl read lock on its first byte, as LMDB's readers take;
+ * alone, LMDB would make the file anew), or the folder missing.  What the
+ * worker is told is that, in their account's encoding and language when
+ * the data file still names them (read without the lock), in English when
+ * nothing does; never that the terminal's language cannot show Chinese,
+ * which is not the cause. */
+static const struct {
+	const char *account, *terminal, *want;
+	bool missing;
+} wont_open[] = {
+	{"gb18030", "GB18030", "锁文件（lock.mdb）已损坏", false},
+	{"utf-8", "UTF-8", "锁文件（lock.mdb）已损坏", false},
+	{"utf-8", "UTF-8", "There is no database here", true},
+};
+
+START_TEST(test_db_will_not_open)
+{
+	char *dir = testdb_dir("account");
+	prepare(dir, wont_open[_i].account);
+	char lock[4200], db[4200];
+	snprintf(lock, sizeof lock, "%s/lock.mdb", dir);
+	snprintf(db, sizeof db, "%s%s", dir, wont_open[_i].missing ? "/nothing-here" : "");
+	int fd = -1;
+	if (!wont_open[_i].missing) {
+		fd = open(lock, O_RDWR | O_TRUNC);
+		ck_assert_int_ge(fd, 0);
+		char junk[8192];
+		memset(junk, 'x', sizeof junk);
+		ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+		ck_assert_int_eq(fcntl(fd, F_SETLK, &fl), 0);
+	}
+	char *argv[] = {(char *)bin(), "--db", db, NULL};
+	char *env[] = {"LANG", "LC_ALL", "LC_CTYPE", "LC_MESSAGES", "LANGUAGE", NULL};
+	vt *t = vt_spawn(argv, env, 24, 80, wont_open[_i].terminal);
+	ck_assert_msg(t != NULL, "cannot start %s", bin());
+	int status;
+	if (!vt_wait_exit(t, WAIT_MS, &status)) {
+		vt_dump(t);
+		ck_abort_msg("the program did not stop");
+	}
+	const char *screen = vt_screen(t);
+	ck_assert_msg(strstr(screen, wont_open[_i].want) != NULL,
+	              "the program did not say \"%s\":\n%s", wont_open[_i].want, screen);
+	ck_assert_msg(strstr(screen, "export LANG") == NULL && strstr(screen, "cannot show") == NULL,
+	              "the locale was blamed:\n%s", screen);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 1);
+	vt_free(t);
+	if (fd >= 0)
+		close(fd);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -116,6 +174,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_account_encoding, 0, sizeof cases / sizeof cases[0]);
 	tcase_add_test(tc, test_no_setting_no_lang);
+	tcase_add_loop_test(tc, test_db_will_not_open, 0, sizeof wont_open / sizeof wont_open[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

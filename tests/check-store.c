@@ -5,6 +5,7 @@
 #include <check.h>
 #include <time.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <lmdb.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "demo.h"
 #include "index.h"
 #include "orgunit.h"
+#include "paths.h"
 #include "record.h"
 #include "store.h"
 #include "testdb.h"
@@ -249,6 +251,127 @@ START_TEST(test_open_missing)
 	store_close(st);
 	free(sub);
 	testdb_rm(dir);
+}
+END_TEST
+
+/* store_hold (what a setgid run does before it gives the group up): the
+ * handles of the held folder share its environment, each with its own
+ * user and read-only flag, closing one leaves the others working; a
+ * folder held while it could not be opened gives that error to every
+ * later open; other folders and files are opened as ever. */
+START_TEST(test_hold_shares)
+{
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	record *r = resident("张三丰", "11010519491231002X");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	uint64_t site = store_site(st);
+	store_close(st);
+
+	ck_assert_int_eq(store_hold(dir, 0), STORE_OK);
+	store *a, *b;
+	ck_assert_int_eq(store_open(&a, dir, 0), STORE_OK);
+	ck_assert_int_eq(store_open(&b, dir, STORE_RDONLY), STORE_OK);
+	ck_assert_uint_eq(store_site(a), site);
+	store_set_user(a, "a");
+	ck_assert_str_eq(store_user(b), "?");
+	record *r2 = resident("李四", NULL);
+	ck_assert_int_eq(save(a, r2), STORE_OK);
+	ck_assert_str_eq(r2->created_by, "a");
+	store_close(a);                 /* b still reads, through the same environment */
+	ck_assert_uint_eq(count(b), 2);
+	ck_assert_int_ne(save(b, r2), STORE_OK);   /* read-only stays read-only */
+	store_close(b);
+	/* another folder is its own */
+	char *other = testdb_dir("test");
+	ck_assert_int_eq(store_open(&a, other, 0), STORE_NODB);
+	store_release();
+	/* held where there is nothing: every open gets that error, even
+	 * once the folder appears; after release, opens are as ever */
+	ck_assert_int_eq(store_hold(other, 0), STORE_NODB);
+	char *same;   /* the same folder by another name: opened as ever */
+	ck_assert_int_ge(asprintf(&same, "%s/.", other), 0);
+	st = testdb_open(same);
+	store_close(st);
+	free(same);
+	ck_assert_int_eq(store_open(&a, other, 0), STORE_NODB);
+	store_release();
+	ck_assert_int_eq(store_open(&a, other, 0), STORE_OK);
+	store_close(a);
+	record_free(r);
+	record_free(r2);
+	testdb_rm(other);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* A lock.mdb that is not LMDB's while another program holds it (alone,
+ * LMDB would make it anew) is told apart from a folder that is not a
+ * database: STORE_BADLOCK, and the records are untouched. */
+START_TEST(test_bad_lock_file)
+{
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	record *r = resident("张三丰", "11010519491231002X");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	store_close(st);
+	char *lock;
+	ck_assert_int_ge(asprintf(&lock, "%s/lock.mdb", dir), 0);
+	int fd = open(lock, O_RDWR | O_TRUNC);
+	ck_assert_int_ge(fd, 0);
+	char junk[8192];
+	memset(junk, 'x', sizeof junk);
+	ck_assert_int_eq(write(fd, junk, sizeof junk), (ssize_t)sizeof junk);
+	/* held by another process: the test's child, as a reader would */
+	int ready[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct flock fl = {.l_type = F_RDLCK, .l_whence = SEEK_SET, .l_start = 0, .l_len = 1};
+		char c = fcntl(fd, F_SETLK, &fl) == 0 ? 'y' : 'n';
+		if (write(ready[1], &c, 1) != 1)
+			_exit(1);
+		pause();
+		_exit(0);
+	}
+	char c = 0;
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	ck_assert_int_eq(c, 'y');
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_BADLOCK);
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_BADLOCK);
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	close(fd);
+	close(ready[0]);
+	close(ready[1]);
+	/* the records are whole: alone again, LMDB makes the lock anew */
+	st = testdb_open(dir);
+	ck_assert_uint_eq(count(st), 1);
+	store_close(st);
+	free(lock);
+	record_free(r);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* paths_drop_group in a run that is not setgid: all three groups are the
+ * real one already, and stay so. */
+START_TEST(test_drop_group_plain)
+{
+	ck_assert_int_eq(paths_drop_group(), 0);
+	gid_t r, e, s;
+	ck_assert_int_eq(getresgid(&r, &e, &s), 0);
+	ck_assert_uint_eq(r, getgid());
+	ck_assert_uint_eq(e, r);
+	ck_assert_uint_eq(s, r);
+	/* what was open is now closed on exec */
+	int fd = open("/dev/null", O_RDONLY);
+	ck_assert_int_ge(fd, 0);
+	ck_assert_int_eq(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	ck_assert_int_eq(paths_drop_group(), 0);
+	ck_assert_int_ne(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	close(fd);
 }
 END_TEST
 
@@ -1034,6 +1157,9 @@ store_suite(void)
 	tc = tcase_create("store");
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_open_missing);
+	tcase_add_test(tc, test_hold_shares);
+	tcase_add_test(tc, test_bad_lock_file);
+	tcase_add_test(tc, test_drop_group_plain);
 	tcase_add_test(tc, test_put_get_update);
 	tcase_add_test(tc, test_indexes_follow_updates);
 	tcase_add_test(tc, test_all_or_nothing);
