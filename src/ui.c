@@ -667,6 +667,23 @@ draw_small(struct ui *u)
 	for (int y = 0; y < u->rows && y < 3; y++)
 		ui_text(y, 0, u->cols, y == 0 ? msg : y == 1 ? _("Make it larger, or press F10 to go back.") : "",
 		        A_NORMAL);
+	/* a question (leave a changed form?) is read and answered here too */
+	if (u->top && u->top->ops == &ask_screen) {
+		struct ask *a = u->top->data;
+		const char *q = a->question;
+		int y = 3;
+		for (; *q && y < u->rows - 1; y++) {
+			size_t n = text_fit(q, strlen(q), u->cols, NULL);
+			if (!n)
+				break;
+			char part[512];
+			snprintf(part, sizeof part, "%.*s", (int)n, q);
+			ui_text(y, 0, u->cols, part, A_BOLD);
+			q += n;
+		}
+		if (y < u->rows)
+			ui_text(y, 0, u->cols, a->legend ? a->legend : _("  y = yes    n = no"), A_NORMAL);
+	}
 }
 
 static void
@@ -731,7 +748,10 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 	if (u->rows < 24 || u->cols < 80) {
 		if (a == ACT_QUIT)
 			return UI_QUIT;
-		return a == ACT_BACK ? (s->below ? UI_POP : 0) : 0;
+		/* Esc and F10 go back as at full size: a form with changes
+		 * asks first (the question shows on this screen), and nothing
+		 * typed is closed unasked */
+		return a == ACT_BACK && s->below ? s->ops->key(u, s, a, is_key, key) : 0;
 	}
 	if (a == ACT_HELP && scope != KS_HELP && scope != KS_ASK) {
 		struct help *h = malloc(sizeof *h);

@@ -449,6 +449,50 @@ START_TEST(test_draft_later)
 }
 END_TEST
 
+/* On the "window too small" screen, F10 and Esc do not close a form
+ * with typing in it unasked: the question shows there, and answered no,
+ * the form is back whole when the window is large again. */
+START_TEST(test_small_window_keeps_form)
+{
+	char *dir = testdb_dir("small");
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "褚𠀀");
+	ck_assert_int_eq(vt_resize(t, 20, 60), 0);
+	expect(t, "窗口太小");
+	static const char *const back[] = {KEY_F10, KEY_ESC};
+	for (int k = 0; k < 2; k++) {
+		keys(t, back[k]);
+		expect(t, "不保存就离开吗");
+		expect(t, "窗口太小");
+		if (k == 0)
+			keys(t, KEY_ESC);      /* Esc at the question: no */
+		else
+			type(t, "n");
+		if (!vt_wait_gone(t, "不保存就离开吗", WAIT_MS)) {
+			vt_dump(t);
+			ck_abort_msg("the question stayed after the answer");
+		}
+		expect(t, "窗口太小");
+	}
+	ck_assert_int_eq(vt_resize(t, 24, 80), 0);
+	expect(t, "新建");
+	expect(t, "褚𠀀");
+	/* at full size the form leaves as ever, when the worker says so */
+	keys(t, KEY_F10);
+	expect(t, "不保存就离开吗");
+	type(t, "y");
+	expect(t, "查找");
+	quit_f10(t, 4);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A service recorded from a resident's case file shows in that file. */
 START_TEST(test_service_in_case_file)
 {
@@ -543,6 +587,7 @@ main(void)
 	tcase_add_loop_test(tc, test_frozen_session_draft, 0, 2);
 	tcase_add_loop_test(tc, test_idle_form_writes_nothing, 0, 2);
 	tcase_add_loop_test(tc, test_draft_later, 0, 2);
+	tcase_add_loop_test(tc, test_small_window_keeps_form, 0, 2);
 	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
 	tcase_add_loop_test(tc, test_two_workers_same_record, 0, 2);
 	suite_add_tcase(s, tc);
