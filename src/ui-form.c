@@ -1030,6 +1030,8 @@ draft_take(struct ui *u)
 		return;
 	}
 	form_open(u, f, r, true);
+	if (!u->top || u->top->ops != &edit_screen)
+		return;   /* out of memory: the draft stays, offered next time */
 	struct fstate *fs = u->top->data;
 	fs->mark = m;
 	fs->changed = true;
