@@ -221,11 +221,39 @@ int store_meta_each(store_txn *t, const char *prefix,
 
 /* Drafts: what a worker was typing into a form, kept so that a dropped
  * link loses nothing.  One draft per login; bytes are the caller's.
- * store_draft_get returns STORE_NOTFOUND when there is none; *data is
- * malloc'd. */
-int store_draft_put(store *st, const char *login, const void *data, size_t len);
+ *
+ * A draft belongs to one writer (a form on one screen): each writer has
+ * a mark, made by store_draft_mark_init, holding an owner number of its
+ * own and, from its first write on, the login's draft generation.
+ * Taking a draft back (store_draft_take) or throwing it away
+ * (store_draft_discard) moves the generation on, in the same
+ * transaction, so that no writer that wrote before can write again: its
+ * store_draft_put is refused with STORE_CONFLICT and nothing is written.
+ * A writer's first put takes the generation as it is.
+ *
+ * store_draft_get: the draft, without taking it (STORE_NOTFOUND when
+ * there is none; *data is malloc'd).  store_draft_take: the draft, which
+ * is m's from now on.  store_draft_drop: the draft saved or left on
+ * purpose: removed when it is m's own (another writer's is left).
+ * store_draft_del: removed whoever wrote it, the generation kept. */
+struct store_draft_mark {
+	uint64_t owner;   /* the writer: random, never 0 */
+	uint64_t gen;     /* the generation it holds, when held */
+	bool held;        /* it has written or taken a draft */
+};
+void store_draft_mark_init(struct store_draft_mark *m);
+int store_draft_put(store *st, const char *login, struct store_draft_mark *m,
+                    const void *data, size_t len);
 int store_draft_get(store *st, const char *login, void **data, size_t *len);
+int store_draft_take(store *st, const char *login, struct store_draft_mark *m, void **data,
+                     size_t *len);
+int store_draft_discard(store *st, const char *login);
+int store_draft_drop(store *st, const char *login, const struct store_draft_mark *m);
 int store_draft_del(store *st, const char *login);
+
+/* The number of the last write transaction committed to the database
+ * (by any process): unchanged means nothing was written. */
+uint64_t store_last_txn(store *st);
 
 /* Check that every index entry matches its record and every record has
  * all its entries.  Calls report (if not NULL) for each fault with a

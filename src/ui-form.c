@@ -30,6 +30,13 @@ struct fstate {
 	struct edit ed;            /* the current field's text, while editing */
 	bool ed_live;              /* ed holds a field being typed into */
 	time_t last_draft;
+	/* the draft: this form's claim on the login's draft, the form as
+	 * last written there (or as it opened: nothing is written until it
+	 * changes), and whether another session has taken it over since */
+	struct store_draft_mark mark;
+	unsigned char *drafted;
+	size_t drafted_len;
+	bool superseded;
 	char summary[256];         /* what adds up for this record (hours, what is left) */
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
@@ -132,48 +139,81 @@ move_to(struct ui *u, struct fstate *fs, size_t to)
 
 /* --- drafts ------------------------------------------------------------------- */
 
-/* form name NUL id-text NUL field-index NUL record-encoding */
-static void
-save_draft(struct ui *u, struct fstate *fs)
+/* The form as a draft holds it: the record, with what is in the edit
+ * box as typed.  malloc'd; NULL when out of memory. */
+static unsigned char *
+draft_record(struct fstate *fs, size_t *len)
 {
 	record *copy = record_dup(fs->r);
 	const struct form_field *fd = cur_field(fs);
 	if (!copy)
-		return;
+		return NULL;
 	if (fs->ed_live && fd)
 		record_set(copy, fd->name, fs->ed.buf);
+	unsigned char *enc = record_encode(copy, len);
+	record_free(copy);
+	return enc;
+}
+
+/* What the form holds now counts as kept: a draft is written only when
+ * it changes from here. */
+static void
+draft_baseline(struct fstate *fs)
+{
+	free(fs->drafted);
+	fs->drafted = draft_record(fs, &fs->drafted_len);
+	fs->draft_dirty = false;
+}
+
+/* form name NUL id-text NUL field-index NUL record-encoding; written
+ * only when the record differs from the last one written (or the one the
+ * form opened with), and never once another session took the draft back
+ * or threw it away (the store refuses it: the generation moved on). */
+static void
+save_draft(struct ui *u, struct fstate *fs)
+{
+	fs->last_draft = time(NULL);
 	size_t elen;
-	unsigned char *enc = record_encode(copy, &elen);
+	unsigned char *enc = draft_record(fs, &elen);
+	if (!enc)
+		return;
+	if (fs->drafted && elen == fs->drafted_len && memcmp(enc, fs->drafted, elen) == 0) {
+		free(enc);
+		fs->draft_dirty = false;
+		return;
+	}
 	char head[160], idbuf[REC_ID_TEXTMAX];
 	int hl = snprintf(head, sizeof head, "%s%c%s%c%zu%c", fs->f->name, 0,
-	                  copy->id.seq ? rec_id_format(&copy->id, idbuf) : "", 0, fs->cur, 0);
-	unsigned char *buf = enc ? malloc((size_t)hl + elen) : NULL;
+	                  fs->r->id.seq ? rec_id_format(&fs->r->id, idbuf) : "", 0, fs->cur, 0);
+	unsigned char *buf = hl > 0 ? malloc((size_t)hl + elen) : NULL;
 	if (buf) {
 		memcpy(buf, head, (size_t)hl);
 		memcpy(buf + hl, enc, elen);
-		if (store_draft_put(u->st, u->login, buf, (size_t)hl + elen) == STORE_OK)
+		int err = store_draft_put(u->st, u->login, &fs->mark, buf, (size_t)hl + elen);
+		if (err == STORE_OK) {
+			free(fs->drafted);
+			fs->drafted = enc;
+			fs->drafted_len = elen;
+			enc = NULL;
 			fs->draft_dirty = false;
+		} else if (err == STORE_CONFLICT) {
+			fs->superseded = true;
+			fs->draft_dirty = false;
+			ui_message(u, "%s", _("This form's draft was brought back or thrown away in another "
+			                      "session: it is no longer kept from here."));
+		}
 	}
 	free(buf);
 	free(enc);
-	record_free(copy);
-	fs->last_draft = time(NULL);
 }
 
 static void
 form_tick(struct ui *u, struct screen *s, bool final)
 {
 	struct fstate *fs = s->data;
-	if (!fs->editing)
+	if (!fs->editing || fs->superseded || !fs->draft_dirty)
 		return;
-	/* what is in the edit box counts as typed */
-	if (fs->ed_live) {
-		const struct form_field *fd = cur_field(fs);
-		const char *old = fd ? record_get(fs->r, fd->name) : NULL;
-		if (fd && strcmp(old ? old : "", fs->ed.buf) != 0)
-			fs->changed = fs->draft_dirty = true;
-	}
-	if (fs->draft_dirty && (final || time(NULL) - fs->last_draft >= DRAFT_EVERY))
+	if (final || time(NULL) - fs->last_draft >= DRAFT_EVERY)
 		save_draft(u, fs);
 }
 
@@ -443,10 +483,10 @@ dup_txn(store_txn *t, void *ctx)
 static void
 left_ok(struct ui *u, void *data, bool yes)
 {
-	(void)data;
+	struct fstate *fs = data;
 	if (!yes)
 		return;
-	store_draft_del(u->st, u->login);
+	store_draft_drop(u->st, u->login, &fs->mark);
 	ui_pop(u);
 }
 
@@ -492,7 +532,7 @@ save(struct ui *u, struct fstate *fs)
 		enter_field(fs);
 		return UI_REDRAW;
 	}
-	store_draft_del(u->st, u->login);
+	store_draft_drop(u->st, u->login, &fs->mark);
 	fs->changed = fs->draft_dirty = false;
 	fs->editing = false;
 	fs->ed_live = false;
@@ -768,11 +808,11 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			leave_field(u, fs);
 			if (fs->changed) {
 				ui_ask(u, _("Leave without saving? What you typed here will be lost."),
-				       left_ok, NULL);
+				       left_ok, fs);
 				return UI_REDRAW;
 			}
 		}
-		store_draft_del(u->st, u->login);
+		store_draft_drop(u->st, u->login, &fs->mark);
 		return UI_POP;
 	case ACT_UP:
 	case ACT_PREV:
@@ -852,6 +892,7 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		fs->editing = true;
 		enter_field(fs);
+		draft_baseline(fs);
 		return UI_REDRAW;
 	case ACT_CASE:
 		return case_or_certificate(u, fs);
@@ -873,6 +914,7 @@ form_free_state(struct screen *s)
 	struct fstate *fs = s->data;
 	edit_free(&fs->ed);
 	record_free(fs->r);
+	free(fs->drafted);
 	free(fs);
 }
 
@@ -918,79 +960,134 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	fs->r = r;
 	fs->editing = editing;
 	fs->last_draft = time(NULL);
+	store_draft_mark_init(&fs->mark);
 	layout(fs);
 	enter_field(fs);
+	if (editing)
+		draft_baseline(fs);
 	sum_up(u, fs);
 	ui_push(u, editing ? &edit_screen : &view_screen, fs);
 }
 
 /* --- bringing a draft back ------------------------------------------------------ */
 
-struct offer {
-	struct form *f;
-	record *r;
-	size_t cur;
-};
-
-static void
-offer_answer(struct ui *u, void *data, bool yes)
+/* A draft's bytes: its form, its record (with its id, if saved before) and
+ * the field the worker was in.  False when it cannot be read (its form is
+ * gone, or it is damaged). */
+static bool
+draft_parse(struct ui *u, const void *data, size_t len, struct form **fp, record **rp,
+            size_t *cur)
 {
-	struct offer *o = data;
-	if (yes) {
-		form_open(u, o->f, o->r, true);
-		struct fstate *fs = u->top->data;
-		fs->changed = true;
-		if (o->cur < fs->nrows) {
-			fs->cur = o->cur;
-			enter_field(fs);
-		}
-		ui_message(u, "%s", _("Your draft is back: check it and press F2 to save."));
-	} else {
-		record_free(o->r);
-		store_draft_del(u->st, u->login);
-		ui_message(u, "%s", _("The draft was thrown away."));
-	}
-	free(o);
-}
-
-void
-form_offer_draft(struct ui *u)
-{
-	void *data;
-	size_t len;
-	if (store_draft_get(u->st, u->login, &data, &len) != STORE_OK)
-		return;
 	/* form NUL id NUL field NUL encoding */
 	const char *p = data, *end = p + len;
 	const char *parts[3];
 	for (int i = 0; i < 3; i++) {
 		parts[i] = p;
 		p = memchr(p, '\0', (size_t)(end - p));
-		if (!p) {
-			free(data);
-			return;
-		}
+		if (!p)
+			return false;
 		p++;
 	}
 	struct form *f = formset_find(u->forms, parts[0]);
 	rec_id id;
 	record *r = NULL;
-	if (f && record_decode((const unsigned char *)p, (size_t)(end - p), NULL, &r) == 0) {
-		if (*parts[1] && rec_id_parse(parts[1], &id) == 0)
-			r->id = id;
-		struct offer *o = calloc(1, sizeof *o);
-		if (o) {
-			o->f = f;
-			o->r = r;
-			o->cur = (size_t)strtoul(parts[2], NULL, 10);
-			char q[512];
-			const char *name = record_get(r, "name");
-			snprintf(q, sizeof q, _("You were filling in a %s form (%s) that was not saved. Bring it back?"),
-			         _(f->title), name ? name : _("no name yet"));
-			ui_ask(u, q, offer_answer, o);
-		} else {
-			record_free(r);
-		}
+	if (!f || record_decode((const unsigned char *)p, (size_t)(end - p), NULL, &r) != 0)
+		return false;
+	if (*parts[1] && rec_id_parse(parts[1], &id) == 0)
+		r->id = id;
+	*fp = f;
+	*rp = r;
+	*cur = (size_t)strtoul(parts[2], NULL, 10);
+	return true;
+}
+
+/* Taken back: the draft is this session's from now on, in one
+ * transaction, so that the session that wrote it (a frozen link still
+ * running) can never write it again. */
+static void
+draft_take(struct ui *u)
+{
+	struct store_draft_mark m;
+	store_draft_mark_init(&m);
+	void *data;
+	size_t len, cur;
+	struct form *f;
+	record *r;
+	int err = store_draft_take(u->st, u->login, &m, &data, &len);
+	if (err == STORE_NOTFOUND) {
+		ui_message(u, "%s", _("The draft is no longer there: it was brought back or thrown away "
+		                      "in another session."));
+		return;
 	}
+	if (err) {
+		ui_message(u, "%s", store_strerror(err));
+		return;
+	}
+	bool ok = draft_parse(u, data, len, &f, &r, &cur);
 	free(data);
+	if (!ok) {
+		ui_message(u, "%s", _("The draft cannot be read: its form has changed or is gone."));
+		return;
+	}
+	form_open(u, f, r, true);
+	if (!u->top || u->top->ops != &edit_screen)
+		return;   /* out of memory: the draft stays, offered next time */
+	struct fstate *fs = u->top->data;
+	fs->mark = m;
+	fs->changed = true;
+	if (cur < fs->nrows) {
+		fs->cur = cur;
+		enter_field(fs);
+	}
+	draft_baseline(fs);   /* what was taken is in the store already */
+	ui_message(u, "%s", _("Your draft is back: check it and press F2 to save."));
+}
+
+static void
+discard_answer(struct ui *u, void *data, bool yes)
+{
+	(void)data;
+	if (!yes) {
+		ui_message(u, "%s", _("The draft is kept: you will be asked again the next time you start."));
+		return;
+	}
+	int err = store_draft_discard(u->st, u->login);
+	ui_message(u, "%s", err ? store_strerror(err) : _("The draft was thrown away."));
+}
+
+/* y takes it back; n throws it away once the worker confirms; Esc or
+ * F10 leaves it for later (asked again at the next start). */
+static void
+offer_answer(struct ui *u, void *data, int answer)
+{
+	(void)data;
+	if (answer > 0)
+		draft_take(u);
+	else if (answer == 0)
+		ui_ask(u, _("Throw the draft away? What was typed in it cannot be brought back."),
+		       discard_answer, NULL);
+	else
+		ui_message(u, "%s", _("The draft is kept: you will be asked again the next time you start."));
+}
+
+void
+form_offer_draft(struct ui *u)
+{
+	void *data;
+	size_t len, cur;
+	struct form *f;
+	record *r;
+	if (store_draft_get(u->st, u->login, &data, &len) != STORE_OK)
+		return;
+	bool ok = draft_parse(u, data, len, &f, &r, &cur);
+	free(data);
+	if (!ok)
+		return;
+	char q[512];
+	const char *name = record_get(r, "name");
+	snprintf(q, sizeof q, _("You were filling in a %s form (%s) that was not saved. Bring it back?"),
+	         _(f->title), name ? name : _("no name yet"));
+	record_free(r);
+	ui_ask_later(u, q, _("  y = bring it back    n = throw it away    Esc = decide later"),
+	             offer_answer, NULL);
 }

@@ -345,6 +345,9 @@ static const struct screen_ops help_screen = {
 struct ask {
 	char *question;
 	void (*done)(struct ui *u, void *data, bool yes);
+	/* ui_ask_later's: Esc is neither yes nor no */
+	void (*done3)(struct ui *u, void *data, int answer);
+	char *legend;
 	void *data;
 };
 
@@ -367,20 +370,25 @@ ask_draw(struct ui *u, struct screen *s)
 		if (!*q)
 			break;
 	}
-	ui_text(y + 2 + line, 5, w, _("  y = yes    n = no"), A_REVERSE);
+	ui_text(y + 2 + line, 5, w, a->legend ? a->legend : _("  y = yes    n = no"), A_REVERSE);
 	ui_text(y + 3 + line, 5, w, "", A_REVERSE);
 }
 
+/* answer: 1 yes, 0 no, -1 Esc (no, unless the question was ui_ask_later's) */
 static int
-ask_answer(struct ui *u, struct screen *s, bool yes)
+ask_answer(struct ui *u, struct screen *s, int answer)
 {
 	struct ask *a = s->data;
 	void (*done)(struct ui *, void *, bool) = a->done;
+	void (*done3)(struct ui *, void *, int) = a->done3;
 	void *data = a->data;
 	a->done = NULL;
+	a->done3 = NULL;
 	ui_pop(u);
-	if (done)
-		done(u, data, yes);
+	if (done3)
+		done3(u, data, answer);
+	else if (done)
+		done(u, data, answer > 0);
 	return UI_REDRAW;
 }
 
@@ -388,9 +396,9 @@ static int
 ask_text(struct ui *u, struct screen *s, wint_t ch)
 {
 	if (ch == L'y' || ch == L'Y' || ch == L'是')
-		return ask_answer(u, s, true);
+		return ask_answer(u, s, 1);
 	if (ch == L'n' || ch == L'N' || ch == L'否')
-		return ask_answer(u, s, false);
+		return ask_answer(u, s, 0);
 	return 0;
 }
 
@@ -400,7 +408,7 @@ ask_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	(void)is_key;
 	(void)key;
 	if (a == ACT_BACK)
-		return ask_answer(u, s, false);
+		return ask_answer(u, s, -1);
 	return 0;
 }
 
@@ -409,6 +417,7 @@ ask_free(struct screen *s)
 {
 	struct ask *a = s->data;
 	free(a->question);
+	free(a->legend);
 	free(a);
 }
 
@@ -427,6 +436,22 @@ ui_ask(struct ui *u, const char *question, void (*done)(struct ui *u, void *data
 		return;
 	}
 	a->done = done;
+	a->data = data;
+	ui_push(u, &ask_screen, a);
+}
+
+void
+ui_ask_later(struct ui *u, const char *question, const char *legend,
+             void (*done)(struct ui *u, void *data, int answer), void *data)
+{
+	struct ask *a = calloc(1, sizeof *a);
+	if (!a || !(a->question = strdup(question)) || !(a->legend = strdup(legend))) {
+		if (a)
+			free(a->question);
+		free(a);
+		return;
+	}
+	a->done3 = done;
 	a->data = data;
 	ui_push(u, &ask_screen, a);
 }
@@ -642,6 +667,23 @@ draw_small(struct ui *u)
 	for (int y = 0; y < u->rows && y < 3; y++)
 		ui_text(y, 0, u->cols, y == 0 ? msg : y == 1 ? _("Make it larger, or press F10 to go back.") : "",
 		        A_NORMAL);
+	/* a question (leave a changed form?) is read and answered here too */
+	if (u->top && u->top->ops == &ask_screen) {
+		struct ask *a = u->top->data;
+		const char *q = a->question;
+		int y = 3;
+		for (; *q && y < u->rows - 1; y++) {
+			size_t n = text_fit(q, strlen(q), u->cols, NULL);
+			if (!n)
+				break;
+			char part[512];
+			snprintf(part, sizeof part, "%.*s", (int)n, q);
+			ui_text(y, 0, u->cols, part, A_BOLD);
+			q += n;
+		}
+		if (y < u->rows)
+			ui_text(y, 0, u->cols, a->legend ? a->legend : _("  y = yes    n = no"), A_NORMAL);
+	}
 }
 
 static void
@@ -706,7 +748,10 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 	if (u->rows < 24 || u->cols < 80) {
 		if (a == ACT_QUIT)
 			return UI_QUIT;
-		return a == ACT_BACK ? (s->below ? UI_POP : 0) : 0;
+		/* Esc and F10 go back as at full size: a form with changes
+		 * asks first (the question shows on this screen), and nothing
+		 * typed is closed unasked */
+		return a == ACT_BACK && s->below ? s->ops->key(u, s, a, is_key, key) : 0;
 	}
 	if (a == ACT_HELP && scope != KS_HELP && scope != KS_ASK) {
 		struct help *h = malloc(sizeof *h);

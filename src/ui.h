@@ -100,6 +100,11 @@ struct form_env ui_form_env(struct ui *u);
 /* Ask a yes/no question in a box; then calls done(u, data, yes). */
 void ui_ask(struct ui *u, const char *question,
             void (*done)(struct ui *u, void *data, bool yes), void *data);
+/* A question where Esc (or F10) is neither yes nor no: the worker decides
+ * later.  legend replaces "y = yes  n = no"; done gets 1 (y), 0 (n) or
+ * -1 (Esc). */
+void ui_ask_later(struct ui *u, const char *question, const char *legend,
+                  void (*done)(struct ui *u, void *data, int answer), void *data);
 
 /* Ask for one line of text in a box (a number, a short answer); then
  * calls done(u, data, text), text NULL when the worker pressed Esc. */

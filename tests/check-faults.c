@@ -535,6 +535,8 @@ START_TEST(test_hangup)
 		if (strstr(vt_screen(t), "要恢复吗")) {
 			/* the draft the last round brought back and left */
 			vkeys(t, "n");
+			vexpect(t, "丢弃这份草稿吗");
+			vkeys(t, "y");
 			vexpect(t, "草稿已丢弃");
 		}
 		vkeys(t, "1");
@@ -589,6 +591,8 @@ START_TEST(test_hangup)
 			vexpect(t, "草稿已恢复");
 		} else {
 			vkeys(t, "n");
+			vexpect(t, "丢弃这份草稿吗");
+			vkeys(t, "y");
 			vexpect(t, "草稿已丢弃");
 		}
 		if (r % 2)

@@ -383,6 +383,8 @@ START_TEST(test_news_after_draft_offer)
 	expect(t, "要恢复吗");           /* the draft first */
 	expect(t, "孙𠀀兰");
 	type(t, "n");
+	expect(t, "丢弃这份草稿吗");      /* asked once more */
+	type(t, "y");
 	expect(t, "草稿已丢弃");
 	expect(t, "被退回：1");          /* then what is new */
 	select_row(t, "[已退回]", "] ", 0);

@@ -3,7 +3,9 @@
  * township's server, on a UTF-8 and on a GB18030 terminal.  Half a form is
  * typed, the client side of the link drops (ssh dies, sshd hangs up the
  * session's terminal), the program on the server must end and keep the
- * draft, and the next login must offer it back with nothing lost. */
+ * draft, and the next login must offer it back with nothing lost.  A
+ * client frozen while another session takes its draft back never brings
+ * that draft back. */
 #include "config.h"
 
 #include <check.h>
@@ -237,14 +239,95 @@ START_TEST(test_draft_after_ssh_drop)
 }
 END_TEST
 
+/* The client side freezes (ssh stopped: sshd never notices, and the
+ * program on the server runs on, keys typed meanwhile waiting in the
+ * client's terminal); the worker logs in again, takes the draft back and
+ * saves it; the frozen client runs again and its link drops.  No draft
+ * comes back at the next login, and the resident is there once. */
+START_TEST(test_frozen_client_draft)
+{
+	static const char *const names[] = {"周𠀀梅", "吴𡃁兰"};
+	sshd_need();
+	char db[PATH_MAX + 16];
+	snprintf(db, sizeof db, "%s/frozen-%d-XXXXXX", sshd.dir, _i);
+	ck_assert_ptr_nonnull(mkdtemp(db));
+
+	vt *a = login(db, _i);
+	expect(a, "居民");
+	type(a, "1");
+	expect(a, "查找");
+	keys(a, KEY_F3);
+	expect(a, "新建");
+	type(a, names[_i]);
+	keys(a, KEY_TAB);
+	type(a, "5104211980");
+	expect(a, "5104211980");
+	vt_pump(a, 7000);                  /* past the time between drafts: kept */
+	ck_assert_int_eq(vt_kill(a, SIGSTOP), 0);
+	ck_assert_int_eq(vt_type(a, "0101"), 0);
+
+	vt *b = login(db, _i);
+	expect(b, "要恢复吗");
+	expect(b, names[_i]);
+	type(b, "y");
+	expect(b, "草稿已恢复");
+	expect(b, "5104211980");
+	keys(b, KEY_CTRL_U);
+	type(b, "510421198001010017");
+	keys(b, KEY_F2);
+	expect(b, "已登记");
+	quit_ssh(b);
+	vt_free(b);
+
+	/* the frozen client runs again, its keys reach the program, and
+	 * then its link drops */
+	ck_assert_int_eq(vt_kill(a, SIGCONT), 0);
+	expect(a, "51042119800101");
+	vt_pump(a, 6500);
+	vt_hangup(a);
+	int status;
+	if (!vt_wait_exit(a, WAIT_MS, &status)) {
+		sshd_show_log();
+		ck_abort_msg("ssh did not end after its terminal hung up");
+	}
+	vt_free(a);
+	long long deadline = sshd_now_ms() + GONE_MS;
+	pid_t left;
+	while ((left = process_with_arg(db)) != 0 && sshd_now_ms() < deadline)
+		sshd_sleep_ms(50);
+	if (left != 0) {
+		sshd_show_log();
+		kill(left, SIGKILL);
+		ck_abort_msg("the frozen session's program (pid %ld) still runs", (long)left);
+	}
+
+	vt *c = login(db, _i);
+	expect(c, "居民");
+	vt_pump(c, 1000);
+	ck_assert_msg(strstr(vt_screen(c), "要恢复吗") == NULL,
+	              "the draft saved in another session was offered again");
+	type(c, "1");
+	expect(c, "查找");
+	type(c, "510421198001010017");     /* by ID number: the box holds no name */
+	expect(c, names[_i]);
+	int n = 0;
+	for (const char *p = vt_screen(c); (p = strstr(p, names[_i])) != NULL; p++)
+		n++;
+	ck_assert_msg(n == 1, "%d residents named %s", n, names[_i]);
+	quit_ssh(c);
+	vt_free(c);
+}
+END_TEST
+
 int
 main(void)
 {
 	Suite *s = suite_create("ssh");
 	TCase *tc = tcase_create("ssh");
 	tcase_add_unchecked_fixture(tc, server_setup, sshd_teardown);
-	tcase_set_timeout(tc, 60);
+	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_draft_after_ssh_drop, 0, 2);
+	tcase_add_loop_test(tc, test_frozen_client_draft, 0, 2);
 	suite_add_tcase(s, tc);
 	screen_on_failure = sshd_show_log;
 	SRunner *sr = srunner_create(s);

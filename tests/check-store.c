@@ -1143,6 +1143,223 @@ START_TEST(test_after_2038)
 }
 END_TEST
 
+/* --- drafts: one writer's, until taken back or thrown away ------------ */
+
+static char *
+draft_text(store *st, const char *login)
+{
+	void *data;
+	size_t len;
+	int err = store_draft_get(st, login, &data, &len);
+	if (err == STORE_NOTFOUND)
+		return NULL;
+	ck_assert_int_eq(err, STORE_OK);
+	char *s = strndup(data, len);
+	free(data);
+	return s;
+}
+
+static void
+draft_is(store *st, const char *login, const char *want)
+{
+	char *got = draft_text(st, login);
+	if (!want)
+		ck_assert_msg(got == NULL, "a draft \"%s\" where none should be", got);
+	else
+		ck_assert_msg(got && strcmp(got, want) == 0, "draft \"%s\", not \"%s\"",
+		              got ? got : "(none)", want);
+	free(got);
+}
+
+static int
+put_text(store *st, const char *login, struct store_draft_mark *m, const char *text)
+{
+	return store_draft_put(st, login, m, text, strlen(text));
+}
+
+START_TEST(test_draft_generation)
+{
+	struct db d = testdb_new("draft");
+	store *st = d.st;
+	struct store_draft_mark a, b, c, e, f;
+	store_draft_mark_init(&a);
+	store_draft_mark_init(&b);
+	store_draft_mark_init(&c);
+	store_draft_mark_init(&e);
+	store_draft_mark_init(&f);
+	ck_assert(a.owner && b.owner && a.owner != b.owner);
+	draft_is(st, "wang", NULL);
+
+	/* a writer keeps writing its own draft */
+	ck_assert_int_eq(put_text(st, "wang", &a, "a1"), STORE_OK);
+	ck_assert(a.held);
+	ck_assert_int_eq(put_text(st, "wang", &a, "a2"), STORE_OK);
+	draft_is(st, "wang", "a2");
+
+	/* another session takes it back: the draft is its own now */
+	void *data;
+	size_t len;
+	ck_assert_int_eq(store_draft_take(st, "wang", &b, &data, &len), STORE_OK);
+	ck_assert_uint_eq(len, 2);
+	ck_assert(memcmp(data, "a2", 2) == 0);
+	free(data);
+	ck_assert(b.held);
+	ck_assert(b.gen != a.gen);
+	/* the writer that wrote it first cannot write again, and its refused
+	 * write commits nothing */
+	uint64_t txn = store_last_txn(st);
+	ck_assert_int_eq(put_text(st, "wang", &a, "a3"), STORE_CONFLICT);
+	ck_assert_uint_eq(store_last_txn(st), txn);
+	draft_is(st, "wang", "a2");
+	/* a drop by one who does not own it leaves it */
+	ck_assert_int_eq(store_draft_drop(st, "wang", &a), STORE_OK);
+	draft_is(st, "wang", "a2");
+	/* the taker writes on; saved, it is gone, and the old writer still
+	 * cannot bring it back */
+	ck_assert_int_eq(put_text(st, "wang", &b, "b1"), STORE_OK);
+	ck_assert_int_eq(store_draft_drop(st, "wang", &b), STORE_OK);
+	draft_is(st, "wang", NULL);
+	ck_assert_int_eq(put_text(st, "wang", &a, "a4"), STORE_CONFLICT);
+	draft_is(st, "wang", NULL);
+	/* nothing left to take */
+	ck_assert_int_eq(store_draft_take(st, "wang", &f, &data, &len), STORE_NOTFOUND);
+	ck_assert_ptr_null(data);
+	ck_assert(!f.held);
+
+	/* a writer that had not written yet (a form begun since, or one whose
+	 * link froze before its first draft) writes under the generation as
+	 * it is */
+	ck_assert_int_eq(put_text(st, "wang", &c, "c1"), STORE_OK);
+	draft_is(st, "wang", "c1");
+	ck_assert_int_eq(put_text(st, "wang", &a, "a5"), STORE_CONFLICT);
+	/* thrown away: nobody who wrote before writes it again */
+	ck_assert_int_eq(store_draft_discard(st, "wang"), STORE_OK);
+	draft_is(st, "wang", NULL);
+	ck_assert_int_eq(put_text(st, "wang", &c, "c2"), STORE_CONFLICT);
+	ck_assert_int_eq(put_text(st, "wang", &b, "b2"), STORE_CONFLICT);
+	draft_is(st, "wang", NULL);
+
+	/* removed on a save elsewhere (store_draft_del): the generation stays,
+	 * so its writer may keep it again */
+	ck_assert_int_eq(put_text(st, "wang", &e, "e1"), STORE_OK);
+	ck_assert_int_eq(store_draft_del(st, "wang"), STORE_OK);
+	draft_is(st, "wang", NULL);
+	ck_assert_int_eq(put_text(st, "wang", &e, "e2"), STORE_OK);
+	draft_is(st, "wang", "e2");
+
+	/* each login its own */
+	struct store_draft_mark l;
+	store_draft_mark_init(&l);
+	ck_assert_int_eq(put_text(st, "li", &l, "l1"), STORE_OK);
+	ck_assert_int_eq(store_draft_discard(st, "wang"), STORE_OK);
+	draft_is(st, "li", "l1");
+	ck_assert_int_eq(put_text(st, "li", &l, "l2"), STORE_OK);
+	/* an empty draft is a draft */
+	ck_assert_int_eq(put_text(st, "li", &l, ""), STORE_OK);
+	draft_is(st, "li", "");
+	testdb_free(&d);
+}
+END_TEST
+
+/* A draft written by a program from before generations (its bytes alone,
+ * the form's name first) is still offered, taken and thrown away. */
+START_TEST(test_draft_old_format)
+{
+	char *dir = testdb_dir("draftold");
+	store_close(testdb_open(dir));
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi dbi;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	ck_assert_int_eq(mdb_env_set_maxdbs(env, 16), 0);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "draft", MDB_CREATE, &dbi), 0);
+	static const char old[] = "resident\0\0" "0\0" "xyz";
+	MDB_val k = {4, "wang"}, v = {sizeof old - 1, (void *)old};
+	ck_assert_int_eq(mdb_put(txn, dbi, &k, &v, 0), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+
+	store *st = testdb_open(dir);
+	void *data;
+	size_t len;
+	ck_assert_int_eq(store_draft_get(st, "wang", &data, &len), STORE_OK);
+	ck_assert_uint_eq(len, sizeof old - 1);
+	ck_assert(memcmp(data, old, len) == 0);
+	free(data);
+	struct store_draft_mark m, w;
+	store_draft_mark_init(&m);
+	store_draft_mark_init(&w);
+	ck_assert_int_eq(store_draft_take(st, "wang", &m, &data, &len), STORE_OK);
+	ck_assert_uint_eq(len, sizeof old - 1);
+	ck_assert(memcmp(data, old, len) == 0);
+	free(data);
+	ck_assert_int_eq(store_draft_discard(st, "wang"), STORE_OK);
+	ck_assert_int_eq(store_draft_get(st, "wang", &data, &len), STORE_NOTFOUND);
+	ck_assert_int_eq(put_text(st, "wang", &m, "m1"), STORE_CONFLICT);
+	ck_assert_int_eq(put_text(st, "wang", &w, "w1"), STORE_OK);
+	store_close(st);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* The rule between processes, as between two SSH sessions: a program
+ * keeps its draft; another program takes it back and saves; the first
+ * cannot write it again. */
+START_TEST(test_draft_two_processes)
+{
+	char *dir = testdb_dir("draftproc");
+	store_close(testdb_open(dir));
+	int up[2], down[2];
+	ck_assert_int_eq(pipe(up), 0);
+	ck_assert_int_eq(pipe(down), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		close(up[0]);
+		close(down[1]);
+		store *st;
+		int code = 10;
+		struct store_draft_mark m;
+		store_draft_mark_init(&m);
+		char c = 0;
+		if (store_open(&st, dir, 0) == STORE_OK) {
+			code = put_text(st, "wang", &m, "first") == STORE_OK ? 0 : 11;
+			if (write(up[1], "w", 1) != 1 || read(down[0], &c, 1) != 1)
+				code = 12;
+			else if (!code && put_text(st, "wang", &m, "first, more") != STORE_CONFLICT)
+				code = 13;   /* wrote it again */
+			store_close(st);
+		}
+		_exit(code);
+	}
+	close(up[1]);
+	close(down[0]);
+	char c;
+	ck_assert_int_eq(read(up[0], &c, 1), 1);
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	struct store_draft_mark m;
+	store_draft_mark_init(&m);
+	void *data;
+	size_t len;
+	ck_assert_int_eq(store_draft_take(st, "wang", &m, &data, &len), STORE_OK);
+	free(data);
+	ck_assert_int_eq(store_draft_drop(st, "wang", &m), STORE_OK);
+	ck_assert_int_eq(write(down[1], "t", 1), 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "the first program: status %d",
+	              status);
+	draft_is(st, "wang", NULL);
+	store_close(st);
+	close(up[0]);
+	close(down[1]);
+	testdb_rm(dir);
+}
+END_TEST
+
 static Suite *
 store_suite(void)
 {
@@ -1176,6 +1393,9 @@ store_suite(void)
 	tcase_add_test(tc, test_orgunits);
 	tcase_add_test(tc, test_demo);
 	tcase_add_test(tc, test_hook_and_audit);
+	tcase_add_test(tc, test_draft_generation);
+	tcase_add_test(tc, test_draft_old_format);
+	tcase_add_test(tc, test_draft_two_processes);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -2,18 +2,23 @@
  * pseudo-terminal, read through libvterm, on a UTF-8 and on a GB18030
  * terminal: register a resident whose name has a character outside the
  * BMP, take a need for them, find them again by pinyin initials and by ID
- * number, and get a form back after the link drops mid-form. */
+ * number, and get a form back after the link drops mid-form; a draft
+ * taken back in one session never comes back from another, and an idle
+ * form writes nothing. */
 #include "config.h"
 
 #include <check.h>
 #include <errno.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "index.h"
+#include "paths.h"
 #include "testdb.h"
 #include "screen.h"
 
@@ -23,6 +28,121 @@ static vt *
 start(const char *dir, int term)
 {
 	return screen_start(dir, term, true, NULL, NULL);
+}
+
+/* --- the database as the program left it, read beside it ------------------- */
+
+static store *
+db_open(const char *dir)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	return st;
+}
+
+/* The number of the last transaction written, by any program. */
+static uint64_t
+db_txn(const char *dir)
+{
+	store *st = db_open(dir);
+	uint64_t n = store_last_txn(st);
+	store_close(st);
+	return n;
+}
+
+/* The worker's draft (its bytes, malloc'd, NUL added), or NULL. */
+static char *
+db_draft(const char *dir, size_t *len)
+{
+	store *st = db_open(dir);
+	char *login = paths_login();
+	void *data;
+	int err = store_draft_get(st, login, &data, len);
+	free(login);
+	store_close(st);
+	if (err == STORE_NOTFOUND)
+		return NULL;
+	ck_assert_int_eq(err, STORE_OK);
+	char *s = malloc(*len + 1);
+	memcpy(s, data, *len);
+	s[*len] = '\0';
+	free(data);
+	return s;
+}
+
+static bool
+draft_has(const char *dir, const char *text)
+{
+	size_t len;
+	char *d = db_draft(dir, &len);
+	bool has = d && memmem(d, len, text, strlen(text)) != NULL;
+	free(d);
+	return has;
+}
+
+/* Wait (up to ms) for the program to keep a draft holding text. */
+static void
+wait_draft(vt *t, const char *dir, const char *text, int ms)
+{
+	for (int waited = 0; !draft_has(dir, text); waited += 250) {
+		if (waited >= ms) {
+			vt_dump(t);
+			ck_abort_msg("no draft with \"%s\" after %d ms", text, ms);
+		}
+		vt_pump(t, 250);
+	}
+}
+
+struct named {
+	const char *name;
+	size_t n;
+};
+
+static int
+named_one(const rec_id *id, const char *value, void *ctx)
+{
+	(void)id;
+	struct named *nm = ctx;
+	if (strcmp(value, nm->name) != 0)
+		return 1;
+	nm->n++;
+	return 0;
+}
+
+static int
+named_txn(store_txn *t, void *ctx)
+{
+	int rc = store_find(t, IDX_NAME, REC_RESIDENT, ((struct named *)ctx)->name, named_one, ctx);
+	return rc == 1 ? 0 : rc;
+}
+
+/* How many residents have exactly this name. */
+static size_t
+residents_named(const char *dir, const char *name)
+{
+	store *st = db_open(dir);
+	struct named nm = {name, 0};
+	ck_assert_int_eq(store_read(st, named_txn, &nm), STORE_OK);
+	store_close(st);
+	return nm.n;
+}
+
+/* A new resident form with a name typed and half an ID number still in
+ * its box, kept as a draft. */
+static vt *
+half_typed(const char *dir, int term, const char *name, const char *idpart)
+{
+	vt *t = start(dir, term);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, name);
+	keys(t, KEY_TAB);
+	type(t, idpart);
+	wait_draft(t, dir, idpart, 15000);
+	return t;
 }
 
 START_TEST(test_register_need_find)
@@ -177,6 +297,202 @@ START_TEST(test_draft_after_hangup)
 }
 END_TEST
 
+/* The link freezes (the program stopped, as behind an ssh client that
+ * was stopped: sshd never notices); the worker logs in again, takes the
+ * draft back and saves it.  The frozen session then runs again, with the
+ * keys typed into it meanwhile, and dies: it writes nothing, no draft is
+ * offered again, and the resident is registered once. */
+START_TEST(test_frozen_session_draft)
+{
+	static const char *const names[] = {"周𠀀梅", "吴𡃁兰"};
+	const char *name = names[_i];
+	char *dir = testdb_dir("frozen");
+	vt *a = half_typed(dir, _i, name, "5104211980");
+	ck_assert_int_eq(vt_kill(a, SIGSTOP), 0);
+	/* keys typed at the frozen terminal wait in it */
+	ck_assert_int_eq(vt_type(a, "0101"), 0);
+
+	vt *b = start(dir, _i);
+	expect(b, "要恢复吗");
+	expect(b, name);
+	type(b, "y");
+	expect(b, "草稿已恢复");
+	expect(b, "5104211980");
+	keys(b, KEY_CTRL_U);               /* the ID number whole */
+	type(b, "510421198001010017");
+	keys(b, KEY_F2);
+	expect(b, "已登记");
+	quit_f10(b, 4);
+	vt_free(b);
+	ck_assert_uint_eq(residents_named(dir, name), 1);
+	size_t len;
+	char *d = db_draft(dir, &len);
+	ck_assert_msg(d == NULL, "a draft is left after saving: %.*s", (int)len, d);
+	uint64_t txn = db_txn(dir);
+
+	/* the frozen session runs again: its form has changed (the keys that
+	 * waited), past the time between drafts */
+	ck_assert_int_eq(vt_kill(a, SIGCONT), 0);
+	expect(a, "51042119800101");
+	vt_pump(a, 6500);
+	d = db_draft(dir, &len);
+	ck_assert_msg(d == NULL, "the old session brought the draft back: %.*s", (int)len, d);
+	ck_assert_msg(db_txn(dir) == txn, "the old session wrote to the database (transaction %llu, "
+	              "then %llu)", (unsigned long long)txn, (unsigned long long)db_txn(dir));
+	keys(a, KEY_END);                  /* a key: the screen shows why */
+	expect(a, "另一个会话");
+	/* and dies: the hang-up writes nothing either */
+	vt_hangup(a);
+	int status;
+	ck_assert_msg(vt_wait_exit(a, WAIT_MS, &status), "no exit after the hang-up");
+	vt_free(a);
+	d = db_draft(dir, &len);
+	ck_assert_msg(d == NULL, "the old session's hang-up brought the draft back: %.*s", (int)len, d);
+	ck_assert_msg(db_txn(dir) == txn, "the old session's hang-up wrote to the database");
+
+	vt *c = start(dir, _i);
+	expect(c, "居民");
+	vt_pump(c, 1000);
+	ck_assert_msg(strstr(vt_screen(c), "要恢复吗") == NULL, "the saved draft was offered again");
+	quit_f10(c, 1);
+	vt_free(c);
+	ck_assert_uint_eq(residents_named(dir, name), 1);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* A form left alone with half an ID number in its box writes its draft
+ * once, then nothing: not every few seconds, not at the hang-up. */
+START_TEST(test_idle_form_writes_nothing)
+{
+	char *dir = testdb_dir("idle");
+	vt *t = half_typed(dir, _i, "郑𠀀", "5104211980");
+	uint64_t txn = db_txn(dir);
+	size_t len0, len1;
+	char *before = db_draft(dir, &len0);
+	vt_pump(t, 12000);                 /* more than twice the time between drafts */
+	ck_assert_msg(db_txn(dir) == txn, "an idle form wrote %llu transactions in 12 s",
+	              (unsigned long long)(db_txn(dir) - txn));
+	vt_hangup(t);
+	int status;
+	ck_assert_msg(vt_wait_exit(t, WAIT_MS, &status), "no exit after the hang-up");
+	vt_free(t);
+	ck_assert_msg(db_txn(dir) == txn, "the hang-up wrote an unchanged draft again");
+	char *after = db_draft(dir, &len1);
+	ck_assert(before && after && len0 == len1 && memcmp(before, after, len0) == 0);
+	free(before);
+	free(after);
+
+	/* and it is there to take back */
+	t = start(dir, _i);
+	expect(t, "要恢复吗");
+	expect(t, "郑𠀀");
+	type(t, "y");
+	expect(t, "5104211980");
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* At the question, Esc and F10 leave the draft for later: nothing is
+ * thrown away, and it is offered at the next start.  n throws it away
+ * only once the worker says so again. */
+START_TEST(test_draft_later)
+{
+	char *dir = testdb_dir("later");
+	vt *t = half_typed(dir, _i, "冯𠀀", "5104211980");
+	vt_hangup(t);
+	int status;
+	ck_assert_msg(vt_wait_exit(t, WAIT_MS, &status), "no exit after the hang-up");
+	vt_free(t);
+	static const char *const later[] = {KEY_ESC, KEY_F10};
+	for (int k = 0; k < 2; k++) {
+		t = start(dir, _i);
+		expect(t, "要恢复吗");
+		expect(t, "Esc = 以后再说");
+		keys(t, later[k]);
+		expect(t, "草稿留着");
+		ck_assert(draft_has(dir, "5104211980"));
+		quit_f10(t, 1);
+		vt_free(t);
+	}
+	/* n, then no: still kept */
+	t = start(dir, _i);
+	expect(t, "要恢复吗");
+	type(t, "n");
+	expect(t, "丢弃这份草稿吗");
+	type(t, "n");
+	expect(t, "草稿留着");
+	ck_assert(draft_has(dir, "5104211980"));
+	quit_f10(t, 1);
+	vt_free(t);
+	/* n, then yes: gone */
+	t = start(dir, _i);
+	expect(t, "要恢复吗");
+	expect(t, "冯𠀀");
+	type(t, "n");
+	expect(t, "丢弃这份草稿吗");
+	type(t, "y");
+	expect(t, "草稿已丢弃");
+	size_t len;
+	char *d = db_draft(dir, &len);
+	ck_assert_msg(d == NULL, "the draft thrown away is still there");
+	quit_f10(t, 1);
+	vt_free(t);
+	t = start(dir, _i);
+	expect(t, "居民");
+	vt_pump(t, 500);
+	ck_assert_msg(strstr(vt_screen(t), "要恢复吗") == NULL, "the draft thrown away came back");
+	quit_f10(t, 1);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* On the "window too small" screen, F10 and Esc do not close a form
+ * with typing in it unasked: the question shows there, and answered no,
+ * the form is back whole when the window is large again. */
+START_TEST(test_small_window_keeps_form)
+{
+	char *dir = testdb_dir("small");
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "褚𠀀");
+	ck_assert_int_eq(vt_resize(t, 20, 60), 0);
+	expect(t, "窗口太小");
+	static const char *const back[] = {KEY_F10, KEY_ESC};
+	for (int k = 0; k < 2; k++) {
+		keys(t, back[k]);
+		expect(t, "不保存就离开吗");
+		expect(t, "窗口太小");
+		if (k == 0)
+			keys(t, KEY_ESC);      /* Esc at the question: no */
+		else
+			type(t, "n");
+		if (!vt_wait_gone(t, "不保存就离开吗", WAIT_MS)) {
+			vt_dump(t);
+			ck_abort_msg("the question stayed after the answer");
+		}
+		expect(t, "窗口太小");
+	}
+	ck_assert_int_eq(vt_resize(t, 24, 80), 0);
+	expect(t, "新建");
+	expect(t, "褚𠀀");
+	/* at full size the form leaves as ever, when the worker says so */
+	keys(t, KEY_F10);
+	expect(t, "不保存就离开吗");
+	type(t, "y");
+	expect(t, "查找");
+	quit_f10(t, 4);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A service recorded from a resident's case file shows in that file. */
 START_TEST(test_service_in_case_file)
 {
@@ -268,6 +584,10 @@ main(void)
 	tcase_add_loop_test(tc, test_register_need_find, 0, 2);
 	tcase_add_loop_test(tc, test_typing_bytes, 0, 2);
 	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
+	tcase_add_loop_test(tc, test_frozen_session_draft, 0, 2);
+	tcase_add_loop_test(tc, test_idle_form_writes_nothing, 0, 2);
+	tcase_add_loop_test(tc, test_draft_later, 0, 2);
+	tcase_add_loop_test(tc, test_small_window_keeps_form, 0, 2);
 	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
 	tcase_add_loop_test(tc, test_two_workers_same_record, 0, 2);
 	suite_add_tcase(s, tc);
