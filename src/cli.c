@@ -337,7 +337,7 @@ local_env(struct cli *c, char today[16])
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, 16, "%Y-%m-%d", &tm);
-	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope)};
+	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0};
 }
 
 /* A field's value as shown: calculated or stored, then through the form's
@@ -512,7 +512,7 @@ cmd_find(struct cli *c, int argc, char **argv)
 		formset_free(fs);
 		return rc;
 	}
-	struct search_query q = {kind, text, NULL, status};
+	struct search_query q = {kind, text, NULL, status, NULL};
 	struct village_lookup vl = {village, ""};
 	if (village) {
 		int err = store_read(st, village_txn, &vl);

@@ -1023,12 +1023,18 @@ resolve_reference(struct imp *im, store_txn *t, const struct form_field *fd, con
 	if (fd->ref_kind == REC_UNIT) {
 		bool code = digits_only(v);
 		size_t hits = 0, at = 0;
-		for (size_t i = 0; i < im->nunits; i++)
-			if (code ? strcmp(im->units[i].code, v) == 0 : strcmp(im->units[i].name, v) == 0) {
-				if (!hits)
-					at = i;
-				hits++;
-			}
+		/* a village field looks among villages first (a township may share
+		 * a village's name); a unit of another level found after is named
+		 * by the form's rule (form_check_units) */
+		for (int pass = fd->ref_level ? 0 : 1; pass < 2 && !hits; pass++)
+			for (size_t i = 0; i < im->nunits; i++)
+				if ((code ? strcmp(im->units[i].code, v) == 0
+				          : strcmp(im->units[i].name, v) == 0) &&
+				    (pass || orgunit_level_of_code(im->units[i].code) == fd->ref_level)) {
+					if (!hits)
+						at = i;
+					hits++;
+				}
 		if (hits == 1) {
 			snprintf(out, REC_ID_TEXTMAX, "%s", im->units[at].id);
 			return NULL;
@@ -1524,6 +1530,8 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 	if (!rc.errs.len) {
 		size_t bad;
 		const char *why = form_check_record(f, whole, &bad, msg, sizeof msg);
+		if (!why)
+			why = form_check_units(f, whole, t, &bad, msg, sizeof msg);
 		if (why) {
 			char colbuf[256];
 			row_fault(&rc, field_column(im, &f->fields[bad], colbuf, sizeof colbuf), "%s", why);

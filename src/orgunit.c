@@ -51,6 +51,15 @@ orgunit_level_of_code(const char *code)
 	return 0;
 }
 
+int
+orgunit_level_of(const record *r)
+{
+	if (!r || r->id.kind != REC_UNIT)
+		return 0;
+	const char *code = record_get(r, "code");
+	return code ? orgunit_level_of_code(code) : 0;
+}
+
 const char *
 orgunit_strerror(int err)
 {

@@ -19,6 +19,8 @@ const char *orgunit_level_name(int level);
 const char *orgunit_level_label(int level);
 /* The level a code of this many digits names, or 0. */
 int orgunit_level_of_code(const char *code);
+/* The level of a unit record (from its code), or 0 when r is not a unit. */
+int orgunit_level_of(const record *r);
 
 /* Errors of orgunit_check (beside the store's). */
 enum orgunit_err {

@@ -171,7 +171,7 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static struct form_env env_admin = {"tester", NULL, "2026-03-15", false};
+static struct form_env env_admin = {"tester", NULL, "2026-03-15", false, 0};
 
 static int
 run(struct fixture *x, const char *path, struct import_opts *o, struct import_result *res,
@@ -653,12 +653,48 @@ START_TEST(test_update)
 }
 END_TEST
 
+/* A resident's 村(社区) is a village: a county or a township, by name,
+ * by code or by record id, is refused (issue 16). */
+START_TEST(test_village_only)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], c[19], d[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	idnum(c, "19500101", 3);
+	idnum(d, "19500101", 4);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区)\r\n老甲,%s,米易县\r\n老乙,%s,510421100\r\n"
+	         "老丙,%s,unit-000000000000-1\r\n老丁,%s,安宁村\r\n",
+	         a, b, c, d);
+	char *p = write_file(&x, "levels.csv", text, "UTF-8");
+	struct import_opts o = {.skip_bad = true};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, p, &o, &res, msg);
+	if (res.imported != 1)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 1);
+	ck_assert(said(4, "村(社区)", "no such village"));
+	ck_assert(said(2, "村(社区)", "米易县 is a county, not a village"));
+	ck_assert(said(3, "村(社区)", "攀莲镇 is a township, not a village"));
+	ck_assert(!registered(&x, a));
+	ck_assert(!registered(&x, b));
+	ck_assert(registered(&x, d));
+	free(p);
+	fixture_free(&x);
+}
+END_TEST
+
 START_TEST(test_village_worker_reach)
 {
 	struct fixture x;
 	fixture_make(&x);
 	login(&x, "anning");
-	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false};
+	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false,
+	                       scope_village(x.sc) ? UNIT_VILLAGE : 0};
 	char a[19], b[19], c[19], text[1024];
 	idnum(a, "19900101", 1);
 	idnum(b, "19900101", 2);
@@ -909,6 +945,7 @@ main(void)
 	tcase_add_test(tc, test_skip_bad_and_mend);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_village_only);
 	tcase_add_test(tc, test_village_worker_reach);
 	tcase_add_test(tc, test_wrong_encoding);
 	tcase_add_test(tc, test_header_refused);
