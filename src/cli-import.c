@@ -218,6 +218,10 @@ cmd_import(struct cli *c, int argc, char **argv)
 	              "%s).\n"),
 	    res.imported, res.updated, res.bad, res.duplicates, res.rows,
 	    res.encoding == IMPORT_UTF8 ? "UTF-8" : res.encoding == IMPORT_GBK ? "GBK" : "GB18030");
+	if (res.unchanged)
+		say(stdout, _("%zu unchanged: those rows are the same as their records already, "
+		              "so nothing was saved for them.\n"),
+		    res.unchanged);
 	if (status == IMPORT_BAD_ROWS && !a.skip_bad) {
 		say(stderr, "%s\n",
 		    _("Nothing was imported: mend the rows above in the spreadsheet and import the "

@@ -1773,11 +1773,33 @@ write_bad(struct imp *im)
 struct batch {
 	struct imp *im;
 	size_t from, to;
-	size_t created, updated;
+	size_t created, updated, unchanged;
 	size_t failed_row;
 	bool last;
-	size_t total_created, total_updated;
+	size_t total_created, total_updated, total_unchanged;
 };
+
+/* Whether every value of the row is the record's already, as the form
+ * writes it (ticks saved in another order are the same ticks). */
+static bool
+row_unchanged(const struct form *f, const record *stored, const record *row)
+{
+	for (size_t i = 0; i < row->nfields; i++) {
+		const char *v = record_get(stored, row->fields[i].name);
+		if (!v)
+			return false;
+		if (strcmp(v, row->fields[i].value) == 0)
+			continue;
+		const struct form_field *fd = form_field(f, row->fields[i].name);
+		char *norm = NULL, msg[256];
+		bool same = fd && !form_check_value(fd, v, &norm, msg, sizeof msg) && norm &&
+		            strcmp(norm, row->fields[i].value) == 0;
+		free(norm);
+		if (!same)
+			return false;
+	}
+	return true;
+}
 
 /* One batch in one transaction.  It may run again (the map grew), so it
  * saves copies and counts afresh. */
@@ -1786,7 +1808,7 @@ batch_txn(store_txn *t, void *ctx)
 {
 	struct batch *b = ctx;
 	struct imp *im = b->im;
-	b->created = b->updated = 0;
+	b->created = b->updated = b->unchanged = 0;
 	for (size_t k = b->from; k < b->to && !store_txn_error(t); k++) {
 		const struct plan *p = &im->plans[k];
 		b->failed_row = p->num;
@@ -1795,6 +1817,12 @@ batch_txn(store_txn *t, void *ctx)
 			int err = store_get(t, &p->target, &r);
 			if (err)
 				return store_txn_fail(t, err == STORE_DENIED ? STORE_DENIED : err);
+			if (row_unchanged(im->form, r, p->r)) {
+				/* an export imported again: nothing to write */
+				record_free(r);
+				b->unchanged++;
+				continue;
+			}
 			for (size_t i = 0; i < p->r->nfields; i++)
 				if (record_set(r, p->r->fields[i].name, p->r->fields[i].value) < 0)
 					store_txn_fail(t, STORE_NOMEM);
@@ -1818,7 +1846,8 @@ batch_txn(store_txn *t, void *ctx)
 		else
 			b->created++;
 	}
-	if (b->last && !store_txn_error(t)) {
+	if (b->last && !store_txn_error(t) &&
+	    b->total_created + b->created + b->total_updated + b->updated) {
 		char note[256];
 		const char *base = strrchr(im->path, '/');
 		snprintf(note, sizeof note, "%s: %zu new, %zu updated, %zu bad",
@@ -1842,6 +1871,7 @@ save_plans(struct imp *im, store *st)
 		if (err) {
 			im->res->imported = b.total_created;
 			im->res->updated = b.total_updated;
+			im->res->unchanged = b.total_unchanged;
 			const char *why = err == STORE_EXISTS
 			                          ? _("its ID number was registered meanwhile by someone "
 			                              "else")
@@ -1862,11 +1892,13 @@ save_plans(struct imp *im, store *st)
 		}
 		b.total_created += b.created;
 		b.total_updated += b.updated;
+		b.total_unchanged += b.unchanged;
 		if (im->o->progress)
 			im->o->progress(true, b.to, im->nplans, im->o->ctx);
 	}
 	im->res->imported = b.total_created;
 	im->res->updated = b.total_updated;
+	im->res->unchanged = b.total_unchanged;
 	return 0;
 }
 

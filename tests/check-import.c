@@ -647,6 +647,17 @@ START_TEST(test_update)
 	record_free(r);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 2);
 	ck_assert_uint_eq(audit_count(&x, "edit").n + audit_count(&x, "update").n, 1);
+	/* the same file again: nothing changes, no version, no audit entry */
+	size_t imports = audit_count(&x, "import").n;
+	ck_assert_int_eq(run(&x, p2, &o2, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.updated, 0);
+	ck_assert_uint_eq(res.imported, 0);
+	ck_assert_uint_eq(res.unchanged, 2);
+	r = resident(&x, a);
+	ck_assert_uint_eq(r->version, 2);
+	record_free(r);
+	ck_assert_uint_eq(audit_count(&x, "edit").n + audit_count(&x, "update").n, 1);
+	ck_assert_uint_eq(audit_count(&x, "import").n, imports);
 	free(p1);
 	free(p2);
 	fixture_free(&x);
@@ -924,7 +935,9 @@ START_TEST(test_stops_part_way)
 	store_set_maplimit(x.d.st, limit);
 	struct import_opts o2 = {.batch = 100, .update = true};
 	ck_assert_int_eq(run(&x, path, &o2, &res, msg), IMPORT_OK);
-	ck_assert_uint_eq(res.updated, saved);
+	/* the rows saved before are the same: left as they are */
+	ck_assert_uint_eq(res.updated, 0);
+	ck_assert_uint_eq(res.unchanged, saved);
 	ck_assert_uint_eq(res.imported, 3000 - saved);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3000);
 	free(ids);

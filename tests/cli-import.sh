@@ -98,6 +98,19 @@ id=$(sg --as anning find resident 𠈌导入甲 | cut -f1)
 sg --as anning show "$id" >"$tmp/out" 2>&1
 has out "13800138009" "the new phone is saved"
 has out "1980-01-01" "the rest kept"
+# an export imported again with --update changes nothing: no new version,
+# no audit entry, every row counted unchanged (it used to rewrite them all)
+sg --as admin export resident "$tmp/all.csv" >/dev/null 2>&1
+sg --as admin show "$id" | grep -i '^version' >"$tmp/ver0" 2>&1
+sg --as admin audit 2>/dev/null | grep -vc 'acts as' >"$tmp/aud0"
+rows=$(($(wc -l <"$tmp/all.csv") - 1))
+run 0 "an unchanged export with --update" --demo --db "$demo" --as admin import resident "$tmp/all.csv" --update
+counts "0 0 0 0" "nothing imported or updated"
+has out "$rows unchanged" "every row counted unchanged"
+sg --as admin audit 2>/dev/null | grep -vc 'acts as' >"$tmp/aud1"
+cmp -s "$tmp/aud0" "$tmp/aud1" && ok "no audit entry" || no "audit entries added: $(cat "$tmp/aud0") then $(cat "$tmp/aud1")"
+sg --as admin show "$id" | grep -i '^version' >"$tmp/ver1" 2>&1
+cmp -s "$tmp/ver0" "$tmp/ver1" && ok "no new version" || no "a new version: $(cat "$tmp/ver0" "$tmp/ver1")"
 
 # --- another village's row, as the village worker -------------------------------
 gen "$tmp/other.csv" gb18030 "$head" "外村人|ID(19900303,503)|男|||挂榜村||"
