@@ -215,6 +215,20 @@ table_cell(void *s, size_t len, void *ctx)
 		t->nomem = true;
 		return;
 	}
+	/* a line break inside a quoted cell as Excel on Windows writes it
+	 * (CR LF), or a lone CR, is kept as one LF */
+	char *c = s;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (c[i] == '\r') {
+			c[n++] = '\n';
+			if (i + 1 < len && c[i + 1] == '\n')
+				i++;
+		} else {
+			c[n++] = c[i];
+		}
+	}
+	len = n;
 	t->cells[t->ncells++] = (struct cell){t->arena.len, len};
 	buf_add(&t->arena, s, len);
 	buf_add(&t->arena, "", 1);

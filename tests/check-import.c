@@ -699,6 +699,39 @@ START_TEST(test_village_only)
 }
 END_TEST
 
+/* A line break inside a quoted cell as Excel on Windows writes it (CR
+ * LF) is a line break, kept as LF, like a plain LF (issue 16). */
+START_TEST(test_crlf_in_cell)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区),备注\r\n老甲,%s,安宁村,\"第一行\r\n第二行\"\r\n"
+	         "老乙,%s,安宁村,\"一\n二\"\r\n",
+	         a, b);
+	char *p = write_file(&x, "crlf.csv", text, "GB18030");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, p, &o, &res, msg);
+	if (rc)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 2);
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "notes"), "第一行\n第二行");
+	record_free(r);
+	r = resident(&x, b);
+	ck_assert_str_eq(record_get(r, "notes"), "一\n二");
+	record_free(r);
+	free(p);
+	fixture_free(&x);
+}
+END_TEST
+
 START_TEST(test_village_worker_reach)
 {
 	struct fixture x;
@@ -959,6 +992,7 @@ main(void)
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_village_only);
+	tcase_add_test(tc, test_crlf_in_cell);
 	tcase_add_test(tc, test_village_worker_reach);
 	tcase_add_test(tc, test_wrong_encoding);
 	tcase_add_test(tc, test_header_refused);
