@@ -1169,6 +1169,7 @@ user_refused(struct cli *c, const struct user_ctx *u, int err)
 		say(stderr, _("shegong: a worker with the login %s is registered already.\n"), u->login);
 		return 1;
 	case ORGUNIT_ROLELEVEL:
+	case ORGUNIT_BADNAME:
 		say(stderr, "shegong: %s\n", orgunit_strerror(err));
 		return 1;
 	default:
@@ -1382,6 +1383,9 @@ cmd_user(struct cli *c, int argc, char **argv)
 		return usage_error(_("user: --lang is zh_CN or en, not \"%s\""), u.lang);
 	if (u.name && !*u.name)
 		return usage_error("%s", _("user: --name needs a name"));
+	const char *bad = u.name ? text_check_typed(u.name, strlen(u.name), 0) : NULL;
+	if (bad)
+		return usage_error(_("user: --name: %s"), bad);
 	int (*fn)(store_txn *, void *) = user_disable_txn;
 	if (sub == 0) {
 		if (!role || !u.unit)

@@ -383,19 +383,16 @@ form_check_value(const struct form_field *fd, const char *typed, char **out, cha
 	char *v = strndup(typed, len);
 	if (!v)
 		return _("out of memory");
-	size_t bad;
-	if (!text_utf8_valid(v, len, &bad)) {
+	const char *why = text_utf8_valid(v, len, NULL) ? NULL : text_check_typed(v, len, 0);
+	if (why) {
 		free(v);
-		return _("The text holds bytes that are not characters: type it again");
+		return why;
 	}
-	const char *why = NULL;
 	char *norm = NULL;
 	switch (fd->type) {
 	case FT_TEXT:
 	case FT_NOTE:
-		if (!text_is_clean(v, len, fd->type == FT_NOTE ? TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB : 0))
-			why = fd->type == FT_NOTE ? _("The text holds control characters: remove them")
-			                          : _("Only one line, without control characters, fits here");
+		why = text_check_typed(v, len, fd->type == FT_NOTE ? TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB : 0);
 		break;
 	case FT_INTEGER: {
 		char *end;

@@ -30,6 +30,7 @@ enum orgunit_err {
 	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
 	ORGUNIT_DUPLICATE,      /* the code is registered already */
 	ORGUNIT_ROLELEVEL,      /* the worker's role does not fit the unit's level */
+	ORGUNIT_BADNAME,        /* a name with control characters (text_check_typed) */
 };
 const char *orgunit_strerror(int err);
 
