@@ -794,7 +794,8 @@ has_default(const struct imp *im, const struct form_field *fd)
 	if (!fd->dflt)
 		return false;
 	if (strcmp(fd->dflt, "village") == 0)
-		return im->o->env && im->o->env->village;
+		return im->o->env && im->o->env->village &&
+		       (!fd->ref_level || im->o->env->village_level == fd->ref_level);
 	if (strcmp(fd->dflt, "worker") == 0)
 		return im->o->env && im->o->env->worker;
 	if (strcmp(fd->dflt, "today") == 0)
@@ -813,7 +814,8 @@ map_header(struct imp *im)
 		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 		return -1;
 	}
-	size_t fields = 0;
+	size_t fields = 0, unknown = 0, unlisted = 0;
+	struct buf unknowns = {0};
 	for (size_t j = 0; j < h->n; j++) {
 		struct column *c = &im->cols[j];
 		size_t cell = h->first + j;
@@ -836,10 +838,16 @@ map_header(struct imp *im)
 		}
 		const struct form_field *fd = header_field(im, c->header);
 		if (!fd) {
+			/* said once, all of them, after the header */
 			c->role = COL_UNKNOWN;
-			problem(im, h->num, c->header, true,
-			        _("The column \"%s\" is not a field of the form %s: it is left out."),
-			        c->header, im->form->name);
+			unknown++;
+			if (unknowns.len + strlen(c->header) > 600) {
+				unlisted++;
+				continue;
+			}
+			if (unknowns.len)
+				buf_str(&unknowns, "、");
+			buf_str(&unknowns, c->header);
 			continue;
 		}
 		if (fd->type == FT_CALCULATE) {
@@ -860,12 +868,42 @@ map_header(struct imp *im)
 		im->by_field[fi] = c;
 		fields++;
 	}
+	if (unknown && fields) {
+		char more[64] = "";
+		if (unlisted)
+			snprintf(more, sizeof more, _(" and %zu more"), unlisted);
+		problem(im, h->num, NULL, true,
+		        _("Columns that are not fields of the form \"%s\" are left out (%zu): %s%s"),
+		        _(im->form->title), unknown, unknowns.p ? unknowns.p : "", more);
+	}
+	free(unknowns.p);
 	if (fields == 0) {
+		/* Excel in some languages, or "text (tab-delimited)", writes
+		 * another separator: the whole header is then one cell.  Said
+		 * rather than guessed: a Chinese Excel or WPS writes commas for
+		 * CSV, and a file saved another way may differ in more than that
+		 * (Unicode text is UTF-16), so the worker saves it as CSV again. */
+		size_t semis = 0, tabs = 0;
+		for (size_t j = 0; j < h->n; j++)
+			for (const char *q = im->cols[j].header; q && *q; q++) {
+				semis += *q == ';';
+				tabs += *q == '\t';
+			}
+		if (tabs || semis) {
+			setmsg(im->msg, im->msgsize, "%s",
+			       tabs >= semis ? _("This file is separated by tabs, not commas: open it in "
+			                         "Excel or WPS, save it as \"CSV (comma-separated)\", and "
+			                         "import that file.")
+			                     : _("This file is separated by semicolons, not commas: open it "
+			                         "in Excel or WPS, save it as \"CSV (comma-separated)\", "
+			                         "and import that file."));
+			return -1;
+		}
 		setmsg(im->msg, im->msgsize,
 		       _("No column of the first row (row %zu) is a field of the form %s: the first "
 		         "row must be the header, with the fields' names as the form shows them "
 		         "(such as %s)."),
-		       h->num, im->form->name,
+		       h->num, _(im->form->title),
 		       im->form->nfields && im->form->fields[0].label
 		               ? (mo_get(&im->mo, im->form->fields[0].label)
 		                          ? mo_get(&im->mo, im->form->fields[0].label)
