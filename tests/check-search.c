@@ -508,6 +508,30 @@ START_TEST(test_demo_village)
 }
 END_TEST
 
+/* The picker of a "reference village" field: units of one level only
+ * (it offered the county and the townships too, issue 16). */
+START_TEST(test_units_of_a_level)
+{
+	struct db d = testdb_new("search");
+	ck_assert_int_eq(demo_fill(d.st, "visitor", 3, NULL), STORE_OK);
+	struct search_query all = {REC_UNIT, NULL, NULL, NULL, NULL};
+	struct search_query villages = {REC_UNIT, NULL, NULL, NULL, "village"};
+	struct hits *h = malloc(sizeof *h), *v = malloc(sizeof *v);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(v);
+	search_all(d.st, &all, 5, h);
+	search_all(d.st, &villages, 5, v);
+	ck_assert_uint_gt(v->n, 0);
+	ck_assert_uint_lt(v->n, h->n);
+	ck_assert_uint_eq(count_name(v, "米易县"), 0);
+	ck_assert_uint_eq(count_name(h, "米易县"), 1);
+	ck_assert_uint_eq(count_name(v, "安宁村"), 1);
+	drop(h);
+	drop(v);
+	testdb_free(&d);
+}
+END_TEST
+
 static int
 count_txn(store_txn *t, void *ctx)
 {
@@ -657,6 +681,7 @@ search_suite(void)
 	tc = tcase_create("demo");
 	tcase_add_test(tc, test_demo_paging);
 	tcase_add_test(tc, test_demo_village);
+	tcase_add_test(tc, test_units_of_a_level);
 	tcase_add_test(tc, test_all_in_name_order);
 	tcase_add_test(tc, test_needs_through_residents);
 	suite_add_tcase(s, tc);
