@@ -628,7 +628,7 @@ main(int argc, char **argv)
 		die("making the database", rc);
 	audit_attach(st);
 	store_set_user(st, login);
-	struct form_env fenv = {login, NULL, "2026-03-15", false};
+	struct form_env fenv = {login, NULL, "2026-03-15", false, 0};
 	struct import_opts o = {.kind = REC_RESIDENT, .fs = fs, .env = &fenv};
 	double imp_s = import_one(st, csv, &o, (size_t)n, "the residents");
 	size_t nres, value_bytes, enc_bytes, nneed, nsvc, vb, eb;

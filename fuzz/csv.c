@@ -136,7 +136,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	unsigned sel = data[0];
 	const struct form *f = forms[(sel & 0x0f) % nforms];
 	static const int encs[] = {IMPORT_AUTO, IMPORT_GB18030, IMPORT_GBK, IMPORT_UTF8};
-	struct form_env env = {"fuzzer", NULL, "2026-03-15", false};
+	struct form_env env = {"fuzzer", NULL, "2026-03-15", false, 0};
 	struct count c = {0, 0};
 	struct import_opts o = {
 		.kind = f->kind,

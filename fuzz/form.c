@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "form.h"
+#include "orgunit.h"
 
 static struct formset *shipped;
 static char *path;
@@ -51,7 +52,7 @@ use(const struct form *f)
 		if (fd->has_len)
 			FUZZ_CHECK(fd->minlen >= 0 && fd->minlen <= fd->maxlen);
 	}
-	struct form_env env = {"fuzzer", "unit-3f9a2c71d0e4-3", "2026-03-15", false};
+	struct form_env env = {"fuzzer", "unit-3f9a2c71d0e4-3", "2026-03-15", false, UNIT_VILLAGE};
 	record *r = record_new(f->kind);
 	FUZZ_CHECK(r != NULL);
 	FUZZ_CHECK(form_apply_defaults(f, r, &env) == 0);

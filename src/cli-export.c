@@ -168,7 +168,7 @@ cmd_export(struct cli *c, int argc, char **argv)
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		struct form_env env = {c->login, NULL, today, !scope_may_see_sensitive(c->scope)};
+		struct form_env env = {c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0};
 		struct export_opts o = {
 			.kind = kind,
 			.fs = fs,

@@ -12,6 +12,7 @@
 #include "cli-internal.h"
 #include "i18n.h"
 #include "import.h"
+#include "orgunit.h"
 #include "paths.h"
 #include "text.h"
 
@@ -175,7 +176,8 @@ cmd_import(struct cli *c, int argc, char **argv)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	/* a village worker's rows are their village's unless a column says */
 	struct form_env env = {c->login, scope_village(c->scope), today,
-	                       !scope_may_see_sensitive(c->scope)};
+	                       !scope_may_see_sensitive(c->scope),
+	                       scope_village(c->scope) ? UNIT_VILLAGE : 0};
 	struct import_say s = {a.file, 0, 0, false};
 	struct import_opts o = {
 		.kind = kind,
@@ -216,6 +218,10 @@ cmd_import(struct cli *c, int argc, char **argv)
 	              "%s).\n"),
 	    res.imported, res.updated, res.bad, res.duplicates, res.rows,
 	    res.encoding == IMPORT_UTF8 ? "UTF-8" : res.encoding == IMPORT_GBK ? "GBK" : "GB18030");
+	if (res.unchanged)
+		say(stdout, _("%zu unchanged: those rows are the same as their records already, "
+		              "so nothing was saved for them.\n"),
+		    res.unchanged);
 	if (status == IMPORT_BAD_ROWS && !a.skip_bad) {
 		say(stderr, "%s\n",
 		    _("Nothing was imported: mend the rows above in the spreadsheet and import the "

@@ -10,6 +10,7 @@
 #include "i18n.h"
 #include "index.h"
 #include "orgunit.h"
+#include "text.h"
 
 struct unit_row {
 	char *code, *name, *level;
@@ -128,6 +129,9 @@ cmd_unit(struct cli *c, int argc, char **argv)
 		                   uc.code);
 	if (!*uc.name)
 		return usage_error("%s", _("unit: the name is empty"));
+	const char *bad = text_check_typed(uc.name, strlen(uc.name), 0);
+	if (bad)
+		return usage_error(_("unit: the name: %s"), bad);
 	if (!scope_is_admin(c->scope)) {
 		say(stderr, _("shegong: only an administrator adds or renames units; %s is not "
 		              "one.\n"), c->login);

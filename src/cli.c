@@ -347,7 +347,7 @@ local_env(struct cli *c, char today[16])
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, 16, "%Y-%m-%d", &tm);
-	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope)};
+	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0};
 }
 
 /* A field's value as shown: calculated or stored, then through the form's
@@ -522,7 +522,7 @@ cmd_find(struct cli *c, int argc, char **argv)
 		formset_free(fs);
 		return rc;
 	}
-	struct search_query q = {kind, text, NULL, status};
+	struct search_query q = {kind, text, NULL, status, NULL};
 	struct village_lookup vl = {village, ""};
 	if (village) {
 		int err = store_read(st, village_txn, &vl);
@@ -1179,6 +1179,7 @@ user_refused(struct cli *c, const struct user_ctx *u, int err)
 		say(stderr, _("shegong: a worker with the login %s is registered already.\n"), u->login);
 		return 1;
 	case ORGUNIT_ROLELEVEL:
+	case ORGUNIT_BADNAME:
 		say(stderr, "shegong: %s\n", orgunit_strerror(err));
 		return 1;
 	default:
@@ -1392,6 +1393,9 @@ cmd_user(struct cli *c, int argc, char **argv)
 		return usage_error(_("user: --lang is zh_CN or en, not \"%s\""), u.lang);
 	if (u.name && !*u.name)
 		return usage_error("%s", _("user: --name needs a name"));
+	const char *bad = u.name ? text_check_typed(u.name, strlen(u.name), 0) : NULL;
+	if (bad)
+		return usage_error(_("user: --name: %s"), bad);
 	int (*fn)(store_txn *, void *) = user_disable_txn;
 	if (sub == 0) {
 		if (!role || !u.unit)

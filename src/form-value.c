@@ -12,6 +12,8 @@
 
 #include "form.h"
 #include "i18n.h"
+#include "orgunit.h"
+#include "store.h"
 #include "text.h"
 #include "valid.h"
 
@@ -381,19 +383,16 @@ form_check_value(const struct form_field *fd, const char *typed, char **out, cha
 	char *v = strndup(typed, len);
 	if (!v)
 		return _("out of memory");
-	size_t bad;
-	if (!text_utf8_valid(v, len, &bad)) {
+	const char *why = text_utf8_valid(v, len, NULL) ? NULL : text_check_typed(v, len, 0);
+	if (why) {
 		free(v);
-		return _("The text holds bytes that are not characters: type it again");
+		return why;
 	}
-	const char *why = NULL;
 	char *norm = NULL;
 	switch (fd->type) {
 	case FT_TEXT:
 	case FT_NOTE:
-		if (!text_is_clean(v, len, fd->type == FT_NOTE ? TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB : 0))
-			why = fd->type == FT_NOTE ? _("The text holds control characters: remove them")
-			                          : _("Only one line, without control characters, fits here");
+		why = text_check_typed(v, len, fd->type == FT_NOTE ? TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB : 0);
 		break;
 	case FT_INTEGER: {
 		char *end;
@@ -532,6 +531,75 @@ form_check_record(const struct form *f, const record *r, size_t *bad, char *buf,
 	return NULL;
 }
 
+const char *
+form_check_unit(const struct form_field *fd, const record *unit, char *buf, size_t size)
+{
+	if (fd->type != FT_REFERENCE || fd->ref_kind != REC_UNIT || !fd->ref_level)
+		return NULL;
+	int level = orgunit_level_of(unit);
+	if (level == fd->ref_level)
+		return NULL;
+	const char *name = unit ? record_get(unit, "name") : NULL;
+	if (!level || !name)
+		return msgf(buf, size, _("%s: no such %s is registered: choose one from the list (F4)"),
+		            _(fd->label), orgunit_level_label(fd->ref_level));
+	/* 米易县 is a county, not a village */
+	return msgf(buf, size, _("%s: %s is a %s, not a %s: choose a %s from the list (F4)"),
+	            _(fd->label), name, orgunit_level_label(level),
+	            orgunit_level_label(fd->ref_level), orgunit_level_label(fd->ref_level));
+}
+
+const char *
+form_check_units(const struct form *f, const record *r, store_txn *t, size_t *bad, char *buf,
+                 size_t size)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		const char *v = record_get(r, fd->name);
+		rec_id id;
+		if (!fd->ref_level || !v || !*v || !form_relevant(fd, r))
+			continue;
+		record *unit = NULL;
+		if (rec_id_parse(v, &id) == 0 && store_get(t, &id, &unit) != STORE_OK)
+			unit = NULL;
+		const char *why = form_check_unit(fd, unit, buf, size);
+		record_free(unit);
+		if (why) {
+			*bad = i;
+			return why;
+		}
+	}
+	return NULL;
+}
+
+struct units_read {
+	const struct form *f;
+	const record *r;
+	size_t *bad;
+	char *buf;
+	size_t size;
+	const char *why;
+};
+
+static int
+units_txn(store_txn *t, void *ctx)
+{
+	struct units_read *u = ctx;
+	u->why = form_check_units(u->f, u->r, t, u->bad, u->buf, u->size);
+	return 0;
+}
+
+const char *
+form_check_units_read(const struct form *f, const record *r, struct store *st, size_t *bad,
+                      char *buf, size_t size)
+{
+	struct units_read u = {f, r, bad, buf, size, NULL};
+	int err = store_read(st, units_txn, &u);
+	if (err)
+		return store_strerror(err);
+	return u.why;
+}
+
 int
 form_apply_defaults(const struct form *f, record *r, const struct form_env *env)
 {
@@ -545,7 +613,8 @@ form_apply_defaults(const struct form *f, record *r, const struct form_env *env)
 		else if (strcmp(v, "worker") == 0)
 			v = env ? env->worker : NULL;
 		else if (strcmp(v, "village") == 0)
-			v = env ? env->village : NULL;
+			v = env && (!fd->ref_level || env->village_level == fd->ref_level) ? env->village
+			                                                                  : NULL;
 		if (v && record_set(r, fd->name, v) < 0)
 			return -1;
 	}

@@ -12,6 +12,7 @@
 
 #include "form.h"
 #include "i18n.h"
+#include "orgunit.h"
 #include "text.h"
 
 static const struct {
@@ -360,6 +361,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 		free(fd->choices_name);
 		fd->choices_name = NULL;
 		fd->ref_kind = 0;
+		fd->ref_level = 0;
 		if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
 			if (!*arg)
 				return fail(p, p->line, _("%s needs the name of its choice list"), word);
@@ -367,6 +369,13 @@ field_prop(struct parser *p, const char *key, const char *v)
 		}
 		if (fd->type == FT_REFERENCE || fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 			fd->ref_kind = rec_kind_from_name(arg);
+			/* "reference village": a unit, and only of that level */
+			for (int l = UNIT_COUNTY; !fd->ref_kind && fd->type == FT_REFERENCE &&
+			                          l <= UNIT_VILLAGE; l++)
+				if (strcmp(arg, orgunit_level_name(l)) == 0) {
+					fd->ref_kind = REC_UNIT;
+					fd->ref_level = l;
+				}
 			if (!fd->ref_kind)
 				return fail(p, p->line,
 				            _("%s needs a kind of record (resident, need, "

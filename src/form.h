@@ -63,6 +63,8 @@ struct form_field {
 	const struct form_choices *choices;  /* for the select types */
 	char *choices_name;
 	int ref_kind;                /* for FT_REFERENCE, FT_REFERENCES, FT_AMOUNTS */
+	int ref_level;               /* "reference village": a unit of this level only
+	                              * (enum unit_level), else 0 */
 	int line;
 };
 
@@ -131,6 +133,9 @@ struct form_env {
 	const char *today;    /* YYYY-MM-DD */
 	bool masked;          /* sensitive fields are shown masked: the worker's role
 	                       * may not see them (scope_may_see_sensitive) */
+	int village_level;    /* the level of village's unit (enum unit_level): a
+	                       * field of one level ("reference village") takes the
+	                       * default only from a unit of that level */
 };
 
 /* Is the field shown, given the values in r? */
@@ -149,6 +154,21 @@ const char *form_check_value(const struct form_field *fd, const char *typed, cha
  * *bad the index of its field. */
 const char *form_check_record(const struct form *f, const record *r, size_t *bad,
                               char *msgbuf, size_t msgsize);
+
+/* Check the units r names in fields of one level ("reference village"):
+ * each must be a unit of that level in t.  NULL when all is well, or the
+ * message (naming the field and the unit) and *bad the field's index.
+ * The rule for forms, import and the command line alike. */
+struct store_txn;
+const char *form_check_units(const struct form *f, const record *r, struct store_txn *t,
+                             size_t *bad, char *msgbuf, size_t msgsize);
+/* The same in a read transaction of its own on st. */
+struct store;
+const char *form_check_units_read(const struct form *f, const record *r, struct store *st,
+                                  size_t *bad, char *msgbuf, size_t msgsize);
+/* The same for one field and the unit it names (NULL: no such unit). */
+const char *form_check_unit(const struct form_field *fd, const record *unit, char *msgbuf,
+                            size_t msgsize);
 
 /* Fill the defaults of a new record. */
 int form_apply_defaults(const struct form *f, record *r, const struct form_env *env);

@@ -215,6 +215,20 @@ table_cell(void *s, size_t len, void *ctx)
 		t->nomem = true;
 		return;
 	}
+	/* a line break inside a quoted cell as Excel on Windows writes it
+	 * (CR LF), or a lone CR, is kept as one LF */
+	char *c = s;
+	size_t n = 0;
+	for (size_t i = 0; i < len; i++) {
+		if (c[i] == '\r') {
+			c[n++] = '\n';
+			if (i + 1 < len && c[i + 1] == '\n')
+				i++;
+		} else {
+			c[n++] = c[i];
+		}
+	}
+	len = n;
 	t->cells[t->ncells++] = (struct cell){t->arena.len, len};
 	buf_add(&t->arena, s, len);
 	buf_add(&t->arena, "", 1);
@@ -780,7 +794,8 @@ has_default(const struct imp *im, const struct form_field *fd)
 	if (!fd->dflt)
 		return false;
 	if (strcmp(fd->dflt, "village") == 0)
-		return im->o->env && im->o->env->village;
+		return im->o->env && im->o->env->village &&
+		       (!fd->ref_level || im->o->env->village_level == fd->ref_level);
 	if (strcmp(fd->dflt, "worker") == 0)
 		return im->o->env && im->o->env->worker;
 	if (strcmp(fd->dflt, "today") == 0)
@@ -799,7 +814,8 @@ map_header(struct imp *im)
 		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 		return -1;
 	}
-	size_t fields = 0;
+	size_t fields = 0, unknown = 0, unlisted = 0;
+	struct buf unknowns = {0};
 	for (size_t j = 0; j < h->n; j++) {
 		struct column *c = &im->cols[j];
 		size_t cell = h->first + j;
@@ -822,10 +838,16 @@ map_header(struct imp *im)
 		}
 		const struct form_field *fd = header_field(im, c->header);
 		if (!fd) {
+			/* said once, all of them, after the header */
 			c->role = COL_UNKNOWN;
-			problem(im, h->num, c->header, true,
-			        _("The column \"%s\" is not a field of the form %s: it is left out."),
-			        c->header, im->form->name);
+			unknown++;
+			if (unknowns.len + strlen(c->header) > 600) {
+				unlisted++;
+				continue;
+			}
+			if (unknowns.len)
+				buf_str(&unknowns, "、");
+			buf_str(&unknowns, c->header);
 			continue;
 		}
 		if (fd->type == FT_CALCULATE) {
@@ -846,12 +868,42 @@ map_header(struct imp *im)
 		im->by_field[fi] = c;
 		fields++;
 	}
+	if (unknown && fields) {
+		char more[64] = "";
+		if (unlisted)
+			snprintf(more, sizeof more, _(" and %zu more"), unlisted);
+		problem(im, h->num, NULL, true,
+		        _("Columns that are not fields of the form \"%s\" are left out (%zu): %s%s"),
+		        _(im->form->title), unknown, unknowns.p ? unknowns.p : "", more);
+	}
+	free(unknowns.p);
 	if (fields == 0) {
+		/* Excel in some languages, or "text (tab-delimited)", writes
+		 * another separator: the whole header is then one cell.  Said
+		 * rather than guessed: a Chinese Excel or WPS writes commas for
+		 * CSV, and a file saved another way may differ in more than that
+		 * (Unicode text is UTF-16), so the worker saves it as CSV again. */
+		size_t semis = 0, tabs = 0;
+		for (size_t j = 0; j < h->n; j++)
+			for (const char *q = im->cols[j].header; q && *q; q++) {
+				semis += *q == ';';
+				tabs += *q == '\t';
+			}
+		if (tabs || semis) {
+			setmsg(im->msg, im->msgsize, "%s",
+			       tabs >= semis ? _("This file is separated by tabs, not commas: open it in "
+			                         "Excel or WPS, save it as \"CSV (comma-separated)\", and "
+			                         "import that file.")
+			                     : _("This file is separated by semicolons, not commas: open it "
+			                         "in Excel or WPS, save it as \"CSV (comma-separated)\", "
+			                         "and import that file."));
+			return -1;
+		}
 		setmsg(im->msg, im->msgsize,
 		       _("No column of the first row (row %zu) is a field of the form %s: the first "
 		         "row must be the header, with the fields' names as the form shows them "
 		         "(such as %s)."),
-		       h->num, im->form->name,
+		       h->num, _(im->form->title),
 		       im->form->nfields && im->form->fields[0].label
 		               ? (mo_get(&im->mo, im->form->fields[0].label)
 		                          ? mo_get(&im->mo, im->form->fields[0].label)
@@ -1023,12 +1075,18 @@ resolve_reference(struct imp *im, store_txn *t, const struct form_field *fd, con
 	if (fd->ref_kind == REC_UNIT) {
 		bool code = digits_only(v);
 		size_t hits = 0, at = 0;
-		for (size_t i = 0; i < im->nunits; i++)
-			if (code ? strcmp(im->units[i].code, v) == 0 : strcmp(im->units[i].name, v) == 0) {
-				if (!hits)
-					at = i;
-				hits++;
-			}
+		/* a village field looks among villages first (a township may share
+		 * a village's name); a unit of another level found after is named
+		 * by the form's rule (form_check_units) */
+		for (int pass = fd->ref_level ? 0 : 1; pass < 2 && !hits; pass++)
+			for (size_t i = 0; i < im->nunits; i++)
+				if ((code ? strcmp(im->units[i].code, v) == 0
+				          : strcmp(im->units[i].name, v) == 0) &&
+				    (pass || orgunit_level_of_code(im->units[i].code) == fd->ref_level)) {
+					if (!hits)
+						at = i;
+					hits++;
+				}
 		if (hits == 1) {
 			snprintf(out, REC_ID_TEXTMAX, "%s", im->units[at].id);
 			return NULL;
@@ -1524,6 +1582,8 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 	if (!rc.errs.len) {
 		size_t bad;
 		const char *why = form_check_record(f, whole, &bad, msg, sizeof msg);
+		if (!why)
+			why = form_check_units(f, whole, t, &bad, msg, sizeof msg);
 		if (why) {
 			char colbuf[256];
 			row_fault(&rc, field_column(im, &f->fields[bad], colbuf, sizeof colbuf), "%s", why);
@@ -1765,11 +1825,33 @@ write_bad(struct imp *im)
 struct batch {
 	struct imp *im;
 	size_t from, to;
-	size_t created, updated;
+	size_t created, updated, unchanged;
 	size_t failed_row;
 	bool last;
-	size_t total_created, total_updated;
+	size_t total_created, total_updated, total_unchanged;
 };
+
+/* Whether every value of the row is the record's already, as the form
+ * writes it (ticks saved in another order are the same ticks). */
+static bool
+row_unchanged(const struct form *f, const record *stored, const record *row)
+{
+	for (size_t i = 0; i < row->nfields; i++) {
+		const char *v = record_get(stored, row->fields[i].name);
+		if (!v)
+			return false;
+		if (strcmp(v, row->fields[i].value) == 0)
+			continue;
+		const struct form_field *fd = form_field(f, row->fields[i].name);
+		char *norm = NULL, msg[256];
+		bool same = fd && !form_check_value(fd, v, &norm, msg, sizeof msg) && norm &&
+		            strcmp(norm, row->fields[i].value) == 0;
+		free(norm);
+		if (!same)
+			return false;
+	}
+	return true;
+}
 
 /* One batch in one transaction.  It may run again (the map grew), so it
  * saves copies and counts afresh. */
@@ -1778,7 +1860,7 @@ batch_txn(store_txn *t, void *ctx)
 {
 	struct batch *b = ctx;
 	struct imp *im = b->im;
-	b->created = b->updated = 0;
+	b->created = b->updated = b->unchanged = 0;
 	for (size_t k = b->from; k < b->to && !store_txn_error(t); k++) {
 		const struct plan *p = &im->plans[k];
 		b->failed_row = p->num;
@@ -1787,6 +1869,12 @@ batch_txn(store_txn *t, void *ctx)
 			int err = store_get(t, &p->target, &r);
 			if (err)
 				return store_txn_fail(t, err == STORE_DENIED ? STORE_DENIED : err);
+			if (row_unchanged(im->form, r, p->r)) {
+				/* an export imported again: nothing to write */
+				record_free(r);
+				b->unchanged++;
+				continue;
+			}
 			for (size_t i = 0; i < p->r->nfields; i++)
 				if (record_set(r, p->r->fields[i].name, p->r->fields[i].value) < 0)
 					store_txn_fail(t, STORE_NOMEM);
@@ -1810,7 +1898,8 @@ batch_txn(store_txn *t, void *ctx)
 		else
 			b->created++;
 	}
-	if (b->last && !store_txn_error(t)) {
+	if (b->last && !store_txn_error(t) &&
+	    b->total_created + b->created + b->total_updated + b->updated) {
 		char note[256];
 		const char *base = strrchr(im->path, '/');
 		snprintf(note, sizeof note, "%s: %zu new, %zu updated, %zu bad",
@@ -1834,6 +1923,7 @@ save_plans(struct imp *im, store *st)
 		if (err) {
 			im->res->imported = b.total_created;
 			im->res->updated = b.total_updated;
+			im->res->unchanged = b.total_unchanged;
 			const char *why = err == STORE_EXISTS
 			                          ? _("its ID number was registered meanwhile by someone "
 			                              "else")
@@ -1854,11 +1944,13 @@ save_plans(struct imp *im, store *st)
 		}
 		b.total_created += b.created;
 		b.total_updated += b.updated;
+		b.total_unchanged += b.unchanged;
 		if (im->o->progress)
 			im->o->progress(true, b.to, im->nplans, im->o->ctx);
 	}
 	im->res->imported = b.total_created;
 	im->res->updated = b.total_updated;
+	im->res->unchanged = b.total_unchanged;
 	return 0;
 }
 

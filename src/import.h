@@ -69,6 +69,8 @@ struct import_result {
 	size_t rows;         /* rows under the header (blank rows not counted) */
 	size_t imported;     /* new records saved */
 	size_t updated;      /* records updated (update) */
+	size_t unchanged;    /* rows the same as their record already (update): not
+	                      * saved again, no new version, no audit entry */
 	size_t bad;          /* rows not saved because of a fault (duplicates too) */
 	size_t duplicates;   /* rows whose ID number came earlier in the file, or is
 	                      * registered already (and not updated) */

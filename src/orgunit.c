@@ -7,6 +7,7 @@
 #include "i18n.h"
 #include "index.h"
 #include "orgunit.h"
+#include "text.h"
 
 static const struct {
 	int level;
@@ -51,6 +52,15 @@ orgunit_level_of_code(const char *code)
 	return 0;
 }
 
+int
+orgunit_level_of(const record *r)
+{
+	if (!r || r->id.kind != REC_UNIT)
+		return 0;
+	const char *code = record_get(r, "code");
+	return code ? orgunit_level_of_code(code) : 0;
+}
+
 const char *
 orgunit_strerror(int err)
 {
@@ -64,6 +74,9 @@ orgunit_strerror(int err)
 		         "before its townships, and a township before its villages.");
 	case ORGUNIT_DUPLICATE:
 		return _("A unit with this code is registered already.");
+	case ORGUNIT_BADNAME:
+		return _("The name holds control characters (like Esc) or bytes that are not "
+		         "characters: type it again as plain text.");
 	case ORGUNIT_ROLELEVEL:
 		return _("This role does not fit the unit: a village worker belongs to a village, "
 		         "a township worker to a township, a supervisor to the county or a "
@@ -127,6 +140,8 @@ orgunit_add(store_txn *t, const char *code, const char *name, rec_id *id)
 		return ORGUNIT_BADCODE;
 	if (!name || !*name)
 		return ORGUNIT_NONAME;
+	if (text_check_typed(name, strlen(name), 0))
+		return ORGUNIT_BADNAME;
 	record *old;
 	int err = orgunit_by_code(t, code, &old);
 	if (err == STORE_OK) {
@@ -190,6 +205,10 @@ orgunit_parse_line(char *line, char **code, char **name, const char **why)
 	}
 	if (!**name) {
 		*why = orgunit_strerror(ORGUNIT_NONAME);
+		return -1;
+	}
+	if (text_check_typed(*name, strlen(*name), 0)) {
+		*why = orgunit_strerror(ORGUNIT_BADNAME);
 		return -1;
 	}
 	return 0;
@@ -299,6 +318,8 @@ worker_add_prefs(store_txn *t, const char *login, const char *fullname, int role
                  const char *unit_code, const char *encoding, const char *lang, rec_id *id)
 {
 	record *unit, *old;
+	if (fullname && text_check_typed(fullname, strlen(fullname), 0))
+		return ORGUNIT_BADNAME;
 	int err = orgunit_by_code(t, unit_code, &unit);
 	if (err)
 		return err == STORE_NOTFOUND ? ORGUNIT_NOPARENT : err;

@@ -19,6 +19,8 @@ const char *orgunit_level_name(int level);
 const char *orgunit_level_label(int level);
 /* The level a code of this many digits names, or 0. */
 int orgunit_level_of_code(const char *code);
+/* The level of a unit record (from its code), or 0 when r is not a unit. */
+int orgunit_level_of(const record *r);
 
 /* Errors of orgunit_check (beside the store's). */
 enum orgunit_err {
@@ -28,6 +30,7 @@ enum orgunit_err {
 	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
 	ORGUNIT_DUPLICATE,      /* the code is registered already */
 	ORGUNIT_ROLELEVEL,      /* the worker's role does not fit the unit's level */
+	ORGUNIT_BADNAME,        /* a name with control characters (text_check_typed) */
 };
 const char *orgunit_strerror(int err);
 

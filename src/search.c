@@ -154,6 +154,11 @@ wanted(struct page *p, const record *r, const unsigned char *key, size_t keylen)
 		if (!v || strcmp(v, q->status) != 0)
 			return false;
 	}
+	if (q->level) {
+		const char *v = record_get(r, "level");
+		if (!v || strcmp(v, q->level) != 0)
+			return false;
+	}
 	return true;
 }
 
@@ -353,7 +358,7 @@ int
 search_linked(store *st, const struct search_query *q, record **out, size_t max, size_t *n)
 {
 	*n = 0;
-	struct search_query rq = {REC_RESIDENT, q->text, NULL, NULL};
+	struct search_query rq = {REC_RESIDENT, q->text, NULL, NULL, NULL};
 	struct search_pos pos;
 	memset(&pos, 0, sizeof pos);
 	record *res[16];

@@ -30,6 +30,7 @@ struct search_query {
 	const char *text;     /* as typed; NULL or "" for everything */
 	const char *village;  /* only records whose "village" is this id text; NULL = all */
 	const char *status;   /* only records whose "status" is this value; NULL = all */
+	const char *level;    /* only units whose "level" is this ("village"); NULL = all */
 };
 
 /* Where a page ended, to continue from there.  Zero it to start. */

@@ -4,6 +4,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
+#include "i18n.h"
 #include "text.h"
 
 #define PICTURE_DEL 0x2421u  /* ␡ SYMBOL FOR DELETE */
@@ -89,4 +90,15 @@ text_is_clean(const char *s, size_t len, unsigned flags)
 			return false;
 	}
 	return true;
+}
+
+const char *
+text_check_typed(const char *s, size_t len, unsigned flags)
+{
+	if (!text_utf8_valid(s, len, NULL))
+		return _("The text holds bytes that are not characters: type it again");
+	if (text_is_clean(s, len, flags))
+		return NULL;
+	return flags & TEXT_ALLOW_NEWLINE ? _("The text holds control characters: remove them")
+	                                  : _("Only one line, without control characters, fits here");
 }

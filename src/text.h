@@ -61,6 +61,12 @@ enum {
 char *text_sanitize(const char *s, size_t len, unsigned flags);
 /* True when s[0..len) would come out of text_sanitize unchanged. */
 bool text_is_clean(const char *s, size_t len, unsigned flags);
+/* The one rule for text a person enters (a form's field, a cell of an
+ * imported file, a unit's name, a worker's name): well-formed UTF-8
+ * without control characters (ESC, BEL, C1 ...), tab and newline only
+ * where flags allow them.  NULL when s[0..len) is fine, else a message a
+ * worker can act on (translated, static). */
+const char *text_check_typed(const char *s, size_t len, unsigned flags);
 
 /* Conversion between encodings through iconv. */
 enum text_conv_err {

@@ -443,7 +443,7 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 	if (fd->type == FT_REFERENCE) {
 		char title[160];
 		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));
-		pick_record(u, fd->ref_kind, title, picked, fs);
+		pick_unit(u, fd->ref_kind, fd->ref_level, title, picked, fs);
 		if (first && u->top->ops->text)
 			u->top->ops->text(u, u->top, first);
 		return UI_REDRAW;
@@ -497,6 +497,8 @@ save(struct ui *u, struct fstate *fs)
 	size_t bad;
 	char buf[256];
 	const char *why = form_check_record(fs->f, fs->r, &bad, buf, sizeof buf);
+	if (!why)
+		why = form_check_units_read(fs->f, fs->r, u->st, &bad, buf, sizeof buf);
 	if (why) {
 		for (size_t i = 0; i < fs->nrows; i++)
 			if (fs->rows[i] == &fs->f->fields[bad])

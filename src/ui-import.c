@@ -216,6 +216,10 @@ job_run(struct ui *u, struct job *j)
 		              "as %s).\n"),
 		        res.imported, res.updated, res.bad, res.duplicates, res.rows,
 		        encoding_name(res.encoding));
+	if (status != IMPORT_REFUSED && res.unchanged)
+		ui_out_add(&r, _("%zu unchanged: those rows are the same as their records already, "
+		              "so nothing was saved for them.\n"),
+		        res.unchanged);
 	if (res.bad_written) {
 		char *bad = import_bad_path(j->path);
 		ui_out_add(&r, _("The bad rows are in %s, with a column saying what is wrong in each: "

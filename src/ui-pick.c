@@ -9,6 +9,7 @@
 
 #include "edit.h"
 #include "i18n.h"
+#include "orgunit.h"
 #include "search.h"
 #include "text.h"
 #include "ui.h"
@@ -18,6 +19,7 @@
 struct pick {
 	const struct form_field *fd;     /* choices; NULL when picking records */
 	int kind;                        /* records */
+	int level;                       /* units of this level only, or 0 */
 	char *title;
 	bool multiple;
 	bool *on;                        /* ticks, for several choices */
@@ -137,7 +139,8 @@ find_records(struct ui *u, struct pick *p)
 		record_free(p->found[i]);
 	p->nfound = 0;
 	p->sel = p->top = 0;
-	struct search_query q = {p->kind, p->query.buf, NULL, NULL};
+	struct search_query q = {p->kind, p->query.buf, NULL, NULL,
+	                         p->level ? orgunit_level_name(p->level) : NULL};
 	struct search_pos pos;
 	memset(&pos, 0, sizeof pos);
 	if (p->kind == REC_UNIT && !*p->query.buf) {
@@ -267,10 +270,18 @@ void
 pick_record(struct ui *u, int kind, const char *title,
             void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
+	pick_unit(u, kind, 0, title, done, data);
+}
+
+void
+pick_unit(struct ui *u, int kind, int level, const char *title,
+          void (*done)(struct ui *u, void *data, const char *value), void *data)
+{
 	struct pick *p = calloc(1, sizeof *p);
 	if (!p)
 		return;
 	p->kind = kind;
+	p->level = level;
 	p->title = strdup(title);
 	p->done = done;
 	p->data = data;

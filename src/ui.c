@@ -174,6 +174,7 @@ load_worker(store_txn *t, void *ctx)
 	if (depth > 0) {
 		char idbuf[REC_ID_TEXTMAX];
 		u->village = strdup(rec_id_format(&chain[0]->id, idbuf));
+		u->village_level = orgunit_level_of(chain[0]);
 	}
 	for (int i = 0; i < depth; i++)
 		record_free(chain[i]);
@@ -185,7 +186,8 @@ load_worker(store_txn *t, void *ctx)
 struct form_env
 ui_form_env(struct ui *u)
 {
-	return (struct form_env){u->login, u->village, u->today, !scope_may_see_sensitive(u->scope)};
+	return (struct form_env){u->login, u->village, u->today, !scope_may_see_sensitive(u->scope),
+	                         u->village_level};
 }
 
 /* --- the stack ---------------------------------------------------------- */

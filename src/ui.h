@@ -58,6 +58,7 @@ struct ui {
 	char *place;      /* "攀莲镇 安宁村": where the worker works, or NULL */
 	char *village;    /* the worker's unit's record id text (a village's, or a
 	                   * township's own records), or NULL */
+	int village_level;  /* that unit's level (enum unit_level) */
 	const struct scope *scope;  /* what the worker may read and change (also
 	                             * the store's policy); NULL: no limits */
 	char today[16];   /* YYYY-MM-DD */
@@ -155,6 +156,9 @@ void pick_choice(struct ui *u, const struct form_field *fd, const char *current,
                  void (*done)(struct ui *u, void *data, const char *value), void *data);
 void pick_record(struct ui *u, int kind, const char *title,
                  void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* The same, only units of level (enum unit_level; 0: any record of kind). */
+void pick_unit(struct ui *u, int kind, int level, const char *title,
+               void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* Choose one of several forms (the six service records, volunteers or
  * organisations); done gets the form's name. */
 void pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,

@@ -14,6 +14,7 @@
 
 #include "demo.h"
 #include "form.h"
+#include "orgunit.h"
 #include "referral.h"
 #include "store.h"
 
@@ -602,11 +603,52 @@ START_TEST(test_amounts_each)
 }
 END_TEST
 
+/* "reference village": a unit, only a village; the worker's unit is its
+ * default only when it is a village (issue 16). */
+START_TEST(test_reference_village)
+{
+	struct form *f = parse_ok("form h\nkind resident\ntitle H\nversion 1\n\nfield village\n"
+	                          "  type reference village\n  label Village\n"
+	                          "  default village\n");
+	const struct form_field *fd = form_field(f, "village");
+	ck_assert_int_eq(fd->ref_kind, REC_UNIT);
+	ck_assert_int_eq(fd->ref_level, UNIT_VILLAGE);
+	record *r = record_new(REC_RESIDENT);
+	struct form_env county = {"tester", "unit-3f9a2c71d0e4-1", "2026-11-29", false, UNIT_COUNTY};
+	ck_assert_int_eq(form_apply_defaults(f, r, &county), 0);
+	ck_assert_ptr_null(record_get(r, "village"));
+	struct form_env village = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false,
+	                           UNIT_VILLAGE};
+	ck_assert_int_eq(form_apply_defaults(f, r, &village), 0);
+	ck_assert_str_eq(record_get(r, "village"), "unit-3f9a2c71d0e4-7");
+	record_free(r);
+	record *u = record_new(REC_UNIT);
+	char msg[256];
+	ck_assert_int_eq(record_set(u, "code", "510421"), 0);
+	ck_assert_int_eq(record_set(u, "name", "米易县"), 0);
+	const char *why = form_check_unit(fd, u, msg, sizeof msg);
+	ck_assert_ptr_nonnull(why);
+	ck_assert_msg(strstr(why, "米易县 is a county, not a village") != NULL, "%s", why);
+	ck_assert_int_eq(record_set(u, "code", "510421100"), 0);
+	ck_assert_ptr_nonnull(form_check_unit(fd, u, msg, sizeof msg));
+	ck_assert_int_eq(record_set(u, "code", "510421100001"), 0);
+	ck_assert_ptr_null(form_check_unit(fd, u, msg, sizeof msg));
+	ck_assert_ptr_nonnull(form_check_unit(fd, NULL, msg, sizeof msg));
+	record_free(u);
+	form_free(f);
+	/* a list of records takes no level */
+	struct form_error err;
+	ck_assert_ptr_null(form_parse("form h\nkind resident\ntitle H\nversion 1\n\nfield v\n"
+	                              "  type references village\n  label V\n",
+	                              "t.form", shared, &err));
+}
+END_TEST
+
 START_TEST(test_record_rules)
 {
 	struct form *f = parse_ok(good);
 	record *r = record_new(REC_RESIDENT);
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
 	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "day"), "2026-11-29");
 	ck_assert_str_eq(record_get(r, "who"), "anning");
@@ -646,11 +688,11 @@ START_TEST(test_record_rules)
 	char *v = form_calculate(form_field(f, "age"), r, &env);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env before = {"anning", NULL, "2026-12-30", false};
+	struct form_env before = {"anning", NULL, "2026-12-30", false, 0};
 	v = form_calculate(form_field(f, "age"), r, &before);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env birthday = {"anning", NULL, "2026-12-31", false};
+	struct form_env birthday = {"anning", NULL, "2026-12-31", false, 0};
 	v = form_calculate(form_field(f, "age"), r, &birthday);
 	ck_assert_str_eq(v, "77");
 	free(v);
@@ -760,7 +802,7 @@ START_TEST(test_shipped_forms)
 		"function", "date", "worker", "village", "needs", "beneficiaries", "headcount",
 		"work_kind", "content", "hours", "volunteers", "resources", "outcome", "followup",
 	};
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
 	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
 		struct form *f = formset_find(fs, services[i].form);
 		ck_assert_msg(f != NULL, "no form %s", services[i].form);
@@ -864,7 +906,7 @@ START_TEST(test_shipped_forms)
 	ck_assert_uint_eq(outs->n, 6);
 	for (size_t i = 0; i < outs->n; i++)
 		ck_assert_int_eq(referral_outcome_from_name(outs->items[i].value), (int)i + 1);
-	struct form_env renv = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false};
+	struct form_env renv = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
 	record *rr = record_new(REC_REFERRAL);
 	ck_assert_int_eq(form_apply_defaults(ref, rr, &renv), 0);
 	ck_assert_str_eq(record_get(rr, "status"), "draft");
@@ -1000,7 +1042,7 @@ START_TEST(test_include)
 	ck_assert_ptr_null(form_field(b, "kind")->dflt);
 	ck_assert(!form_field(b, "kind")->readonly);
 	record *r = record_new(REC_SERVICE);
-	struct form_env env = {"anning", NULL, "2026-11-29", false};
+	struct form_env env = {"anning", NULL, "2026-11-29", false, 0};
 	ck_assert_int_eq(form_apply_defaults(a, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "kind"), "care");
 	record_free(r);
@@ -1210,6 +1252,7 @@ form_suite(void)
 	tcase_add_loop_test(tc, test_item_values, 0, (int)(sizeof item_values / sizeof item_values[0]));
 	tcase_add_test(tc, test_item_fields);
 	tcase_add_test(tc, test_amounts_each);
+	tcase_add_test(tc, test_reference_village);
 	tcase_add_test(tc, test_record_rules);
 	tcase_add_test(tc, test_changed_form);
 	suite_add_tcase(s, tc);

@@ -171,7 +171,7 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static struct form_env env_admin = {"tester", NULL, "2026-03-15", false};
+static struct form_env env_admin = {"tester", NULL, "2026-03-15", false, 0};
 
 static int
 run(struct fixture *x, const char *path, struct import_opts *o, struct import_result *res,
@@ -478,7 +478,9 @@ START_TEST(test_every_fault)
 	ck_assert_uint_eq(res.imported, 0);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
 	ck_assert_uint_eq(audit_count(&x, "import").n, 0);
-	ck_assert(said(1, "微信", "not a field"));
+	/* the columns the form lacks: one note for all, with the form's title */
+	ck_assert(said(1, "", "not fields of the form \"Resident\""));
+	ck_assert(said(1, "", "微信"));
 	ck_assert(said(3, "身份证号", "check"));
 	ck_assert(said(4, "身份证号", "Excel turned this ID number into a number"));
 	ck_assert(said(5, "身份证号", "Excel turned this ID number into a number"));
@@ -647,8 +649,87 @@ START_TEST(test_update)
 	record_free(r);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 2);
 	ck_assert_uint_eq(audit_count(&x, "edit").n + audit_count(&x, "update").n, 1);
+	/* the same file again: nothing changes, no version, no audit entry */
+	size_t imports = audit_count(&x, "import").n;
+	ck_assert_int_eq(run(&x, p2, &o2, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.updated, 0);
+	ck_assert_uint_eq(res.imported, 0);
+	ck_assert_uint_eq(res.unchanged, 2);
+	r = resident(&x, a);
+	ck_assert_uint_eq(r->version, 2);
+	record_free(r);
+	ck_assert_uint_eq(audit_count(&x, "edit").n + audit_count(&x, "update").n, 1);
+	ck_assert_uint_eq(audit_count(&x, "import").n, imports);
 	free(p1);
 	free(p2);
+	fixture_free(&x);
+}
+END_TEST
+
+/* A resident's 村(社区) is a village: a county or a township, by name,
+ * by code or by record id, is refused (issue 16). */
+START_TEST(test_village_only)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], c[19], d[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	idnum(c, "19500101", 3);
+	idnum(d, "19500101", 4);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区)\r\n老甲,%s,米易县\r\n老乙,%s,510421100\r\n"
+	         "老丙,%s,unit-000000000000-1\r\n老丁,%s,安宁村\r\n",
+	         a, b, c, d);
+	char *p = write_file(&x, "levels.csv", text, "UTF-8");
+	struct import_opts o = {.skip_bad = true};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, p, &o, &res, msg);
+	if (res.imported != 1)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 1);
+	ck_assert(said(4, "村(社区)", "no such village"));
+	ck_assert(said(2, "村(社区)", "米易县 is a county, not a village"));
+	ck_assert(said(3, "村(社区)", "攀莲镇 is a township, not a village"));
+	ck_assert(!registered(&x, a));
+	ck_assert(!registered(&x, b));
+	ck_assert(registered(&x, d));
+	free(p);
+	fixture_free(&x);
+}
+END_TEST
+
+/* A line break inside a quoted cell as Excel on Windows writes it (CR
+ * LF) is a line break, kept as LF, like a plain LF (issue 16). */
+START_TEST(test_crlf_in_cell)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char a[19], b[19], text[1024];
+	idnum(a, "19500101", 1);
+	idnum(b, "19500101", 2);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区),备注\r\n老甲,%s,安宁村,\"第一行\r\n第二行\"\r\n"
+	         "老乙,%s,安宁村,\"一\n二\"\r\n",
+	         a, b);
+	char *p = write_file(&x, "crlf.csv", text, "GB18030");
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, p, &o, &res, msg);
+	if (rc)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 2);
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "notes"), "第一行\n第二行");
+	record_free(r);
+	r = resident(&x, b);
+	ck_assert_str_eq(record_get(r, "notes"), "一\n二");
+	record_free(r);
+	free(p);
 	fixture_free(&x);
 }
 END_TEST
@@ -658,7 +739,8 @@ START_TEST(test_village_worker_reach)
 	struct fixture x;
 	fixture_make(&x);
 	login(&x, "anning");
-	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false};
+	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false,
+	                       scope_village(x.sc) ? UNIT_VILLAGE : 0};
 	char a[19], b[19], c[19], text[1024];
 	idnum(a, "19900101", 1);
 	idnum(b, "19900101", 2);
@@ -888,7 +970,9 @@ START_TEST(test_stops_part_way)
 	store_set_maplimit(x.d.st, limit);
 	struct import_opts o2 = {.batch = 100, .update = true};
 	ck_assert_int_eq(run(&x, path, &o2, &res, msg), IMPORT_OK);
-	ck_assert_uint_eq(res.updated, saved);
+	/* the rows saved before are the same: left as they are */
+	ck_assert_uint_eq(res.updated, 0);
+	ck_assert_uint_eq(res.unchanged, saved);
 	ck_assert_uint_eq(res.imported, 3000 - saved);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3000);
 	free(ids);
@@ -909,6 +993,8 @@ main(void)
 	tcase_add_test(tc, test_skip_bad_and_mend);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_update);
+	tcase_add_test(tc, test_village_only);
+	tcase_add_test(tc, test_crlf_in_cell);
 	tcase_add_test(tc, test_village_worker_reach);
 	tcase_add_test(tc, test_wrong_encoding);
 	tcase_add_test(tc, test_header_refused);

@@ -109,7 +109,7 @@ find(store *st, const char *text, const char *village, const char *status, size_
 {
 	struct hits *h = malloc(sizeof *h);
 	ck_assert_ptr_nonnull(h);
-	struct search_query q = {REC_RESIDENT, text, village, status};
+	struct search_query q = {REC_RESIDENT, text, village, status, NULL};
 	search_all(st, &q, max, h);
 	return h;
 }
@@ -250,7 +250,7 @@ START_TEST(test_name_prefix)
 	ck_assert_uint_eq(h->n, 0);
 	drop(h);
 	/* another kind's records are not residents */
-	struct search_query q = {REC_NEED, "张", NULL, NULL};
+	struct search_query q = {REC_NEED, "张", NULL, NULL, NULL};
 	struct hits other;
 	search_all(d.st, &q, 10, &other);
 	ck_assert_uint_eq(other.n, 0);
@@ -435,7 +435,7 @@ START_TEST(test_paging)
 	for (size_t k = 0; k < sizeof again / sizeof again[0]; k++) {
 		struct hits *whole = find(d.st, again[k], NULL, NULL, 64);
 		ck_assert_uint_ge(whole->n, 12);
-		struct search_query q = {REC_RESIDENT, again[k], NULL, NULL};
+		struct search_query q = {REC_RESIDENT, again[k], NULL, NULL, NULL};
 		struct search_pos pos = {0};
 		struct hits *paged = calloc(1, sizeof *paged);
 		ck_assert_ptr_nonnull(paged);
@@ -508,6 +508,30 @@ START_TEST(test_demo_village)
 }
 END_TEST
 
+/* The picker of a "reference village" field: units of one level only
+ * (it offered the county and the townships too, issue 16). */
+START_TEST(test_units_of_a_level)
+{
+	struct db d = testdb_new("search");
+	ck_assert_int_eq(demo_fill(d.st, "visitor", 3, NULL), STORE_OK);
+	struct search_query all = {REC_UNIT, NULL, NULL, NULL, NULL};
+	struct search_query villages = {REC_UNIT, NULL, NULL, NULL, "village"};
+	struct hits *h = malloc(sizeof *h), *v = malloc(sizeof *v);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_ptr_nonnull(v);
+	search_all(d.st, &all, 5, h);
+	search_all(d.st, &villages, 5, v);
+	ck_assert_uint_gt(v->n, 0);
+	ck_assert_uint_lt(v->n, h->n);
+	ck_assert_uint_eq(count_name(v, "米易县"), 0);
+	ck_assert_uint_eq(count_name(h, "米易县"), 1);
+	ck_assert_uint_eq(count_name(v, "安宁村"), 1);
+	drop(h);
+	drop(v);
+	testdb_free(&d);
+}
+END_TEST
+
 static int
 count_txn(store_txn *t, void *ctx)
 {
@@ -564,7 +588,7 @@ END_TEST
 START_TEST(test_bad_args)
 {
 	struct db d = testdb_new("search");
-	struct search_query q = {REC_RESIDENT, "z", NULL, NULL};
+	struct search_query q = {REC_RESIDENT, "z", NULL, NULL, NULL};
 	struct search_pos pos = {0};
 	record *out[1];
 	size_t n = 5;
@@ -612,7 +636,7 @@ START_TEST(test_needs_through_residents)
 	ck_assert(!search_kind_is_dated(REC_RESIDENT));
 	record *out[8];
 	size_t n;
-	struct search_query q = {REC_NEED, "zsf", NULL, NULL};
+	struct search_query q = {REC_NEED, "zsf", NULL, NULL, NULL};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 2);
 	for (size_t i = 0; i < n; i++)
@@ -622,16 +646,16 @@ START_TEST(test_needs_through_residents)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(record_get(out[0], "status"), "met");
 	record_free(out[0]);
-	q = (struct search_query){REC_NEED, "1101051949", NULL, NULL};  /* by ID number */
+	q = (struct search_query){REC_NEED, "1101051949", NULL, NULL, NULL};  /* by ID number */
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 2);
 	for (size_t i = 0; i < n; i++)
 		record_free(out[i]);
-	q = (struct search_query){REC_NEED, "李", NULL, NULL};
+	q = (struct search_query){REC_NEED, "李", NULL, NULL, NULL};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 1, &n), STORE_OK);
 	ck_assert_uint_eq(n, 1);
 	record_free(out[0]);
-	q = (struct search_query){REC_NEED, "王", NULL, NULL};
+	q = (struct search_query){REC_NEED, "王", NULL, NULL, NULL};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 0);
 	testdb_free(&d);
@@ -657,6 +681,7 @@ search_suite(void)
 	tc = tcase_create("demo");
 	tcase_add_test(tc, test_demo_paging);
 	tcase_add_test(tc, test_demo_village);
+	tcase_add_test(tc, test_units_of_a_level);
 	tcase_add_test(tc, test_all_in_name_order);
 	tcase_add_test(tc, test_needs_through_residents);
 	suite_add_tcase(s, tc);

@@ -942,6 +942,8 @@ START_TEST(test_orgunits)
 		{"5104211", "错", ORGUNIT_BADCODE},
 		{"51042110000a", "错", ORGUNIT_BADCODE},
 		{"510421100002", "", ORGUNIT_NONAME},
+		{"510421100002", "挂榜\x1b]0;x\x07村", ORGUNIT_BADNAME},
+		{"510421100002", "挂榜\xc2\x9b村", ORGUNIT_BADNAME},
 		{NULL, NULL, 0},
 	};
 	ck_assert_int_eq(store_write(st, add_units, cases), STORE_OK);
@@ -957,6 +959,9 @@ START_TEST(test_orgunits)
 	char bad[] = "5104 某地";
 	ck_assert_int_eq(orgunit_parse_line(bad, &code, &name, &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "6 digits"));
+	char esc[] = "510421100002 挂榜\x1b村";
+	ck_assert_int_eq(orgunit_parse_line(esc, &code, &name, &why), -1);
+	ck_assert_ptr_nonnull(strstr(why, "control characters"));
 	store_close(st);
 	testdb_rm(dir);
 }

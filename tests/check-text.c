@@ -334,6 +334,21 @@ START_TEST(test_is_clean)
 }
 END_TEST
 
+/* The one rule for typed text: what it refuses, with a message. */
+START_TEST(test_check_typed)
+{
+	ck_assert_ptr_null(text_check_typed("张三", 6, 0));
+	ck_assert_ptr_nonnull(text_check_typed("a\x1b[2J", 5, 0));
+	ck_assert_ptr_nonnull(text_check_typed("a\x07", 2, 0));
+	ck_assert_ptr_nonnull(text_check_typed("a\xc2\x9b", 3, 0));
+	ck_assert_ptr_nonnull(text_check_typed("a\xff", 2, 0));
+	ck_assert_ptr_nonnull(text_check_typed("a\nb", 3, 0));
+	ck_assert_ptr_null(text_check_typed("a\nb\tc", 5, TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB));
+	ck_assert_ptr_nonnull(text_check_typed("a\rb", 3, TEXT_ALLOW_NEWLINE | TEXT_ALLOW_TAB));
+	ck_assert_ptr_nonnull(strstr(text_check_typed("a\x1b", 2, 0), "control characters"));
+}
+END_TEST
+
 /* --- conversion ------------------------------------------------------------ */
 
 static void
@@ -509,6 +524,7 @@ text_suite(void)
 	tcase_add_test(tc, test_sanitize_controls);
 	tcase_add_test(tc, test_sanitize_invalid);
 	tcase_add_test(tc, test_is_clean);
+	tcase_add_test(tc, test_check_typed);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("conv");

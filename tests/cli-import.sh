@@ -98,6 +98,19 @@ id=$(sg --as anning find resident 𠈌导入甲 | cut -f1)
 sg --as anning show "$id" >"$tmp/out" 2>&1
 has out "13800138009" "the new phone is saved"
 has out "1980-01-01" "the rest kept"
+# an export imported again with --update changes nothing: no new version,
+# no audit entry, every row counted unchanged (it used to rewrite them all)
+sg --as admin export resident "$tmp/all.csv" >/dev/null 2>&1
+sg --as admin show "$id" | grep -i '^version' >"$tmp/ver0" 2>&1
+sg --as admin audit 2>/dev/null | grep -vc 'acts as' >"$tmp/aud0"
+rows=$(($(wc -l <"$tmp/all.csv") - 1))
+run 0 "an unchanged export with --update" --demo --db "$demo" --as admin import resident "$tmp/all.csv" --update
+counts "0 0 0 0" "nothing imported or updated"
+has out "$rows unchanged" "every row counted unchanged"
+sg --as admin audit 2>/dev/null | grep -vc 'acts as' >"$tmp/aud1"
+cmp -s "$tmp/aud0" "$tmp/aud1" && ok "no audit entry" || no "audit entries added: $(cat "$tmp/aud0") then $(cat "$tmp/aud1")"
+sg --as admin show "$id" | grep -i '^version' >"$tmp/ver1" 2>&1
+cmp -s "$tmp/ver0" "$tmp/ver1" && ok "no new version" || no "a new version: $(cat "$tmp/ver0" "$tmp/ver1")"
 
 # --- another village's row, as the village worker -------------------------------
 gen "$tmp/other.csv" gb18030 "$head" "外村人|ID(19900303,503)|男|||挂榜村||"
@@ -154,6 +167,36 @@ gen "$tmp/u8.csv" utf-8 "姓名|身份证号|村(社区)" "编码错|ID(19600606
 run 1 "--encoding gb18030 on a UTF-8 file" --demo --db "$demo" --as anning import resident "$tmp/u8.csv" --encoding gb18030
 has err "UTF-8" "it seems to be UTF-8"
 run 0 "the UTF-8 file without --encoding" --demo --db "$demo" --as anning import resident "$tmp/u8.csv"
+
+# --- columns the form does not have; another separator ----------------------------------
+# 197 unknown columns: one line naming them, with the form's title as the
+# worker sees it (it was a line for each, naming the form "resident")
+python3 - "$tmp/extra.csv" <<'PY'
+import sys
+cols = ["姓名", "身份证号", "村(社区)"] + ["多余%d" % i for i in range(197)]
+s = "51042119600606510"
+w = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2]
+row = ["多列人", s + "10X98765432"[sum(int(a) * b for a, b in zip(s, w)) % 11], "安宁村"] + [""] * 197
+open(sys.argv[1], "wb").write((",".join(cols) + "\r\n" + ",".join(row) + "\r\n").encode("gb18030"))
+PY
+run 0 "a file with 197 unknown columns" --demo --db "$demo" --as anning import resident "$tmp/extra.csv"
+[ "$(grep -c '多余' "$tmp/err")" = 1 ] && ok "one line names the unknown columns" || no "$(grep -c '多余' "$tmp/err") lines name unknown columns"
+has err "多余0、多余1、多余2" "the columns named together"
+has err "Resident" "the form's title"
+has err "197" "how many"
+lacks err "form resident" "not the form's internal name"
+LANGUAGE=zh_CN sg --as anning import resident "$tmp/extra.csv" >"$tmp/out" 2>"$tmp/err"
+has err "“居民”表里没有这些列" "in Chinese, the form's Chinese title"
+# semicolons or tabs: a hint to save it as CSV
+printf '姓名;身份证号;村(社区)\r\n分号人;510421196006065094;安宁村\r\n' >"$tmp/semi.csv"
+run 1 "a semicolon-separated file" --demo --db "$demo" --as anning import resident "$tmp/semi.csv"
+has err "separated by semicolons" "the semicolons said"
+has err "CSV .comma-separated." "how to save it"
+printf '姓名\t身份证号\t村(社区)\r\n制表人\t510421196006065094\t安宁村\r\n' >"$tmp/tab.csv"
+run 1 "a tab-separated file" --demo --db "$demo" --as anning import resident "$tmp/tab.csv"
+has err "separated by tabs" "the tabs said"
+LANGUAGE=zh_CN sg --as anning import resident "$tmp/semi.csv" >"$tmp/out" 2>"$tmp/err"
+has err "分号" "in Chinese: 分号"
 
 # --- refusals and usage -------------------------------------------------------------------
 gen "$tmp/novillage.csv" gb18030 "姓名|身份证号" "无村|ID(19600606,509)"

@@ -418,6 +418,19 @@ run 0 "the new name in the list" --db "$tmp/u" unit list
 has out "^510421100002	挂榜社区	" "renamed in place"
 run 1 "renaming a unit that is not there" --db "$tmp/u" unit rename 510421100008 "无"
 has err "510421100008" "the missing code named"
+# one rule for typed text: no ESC, BEL or C1 in a unit's or a worker's name
+esc=$(printf 'X\033]0;t\007') bel=$(printf 'a\007b') c1=$(printf 'a\302\233b')
+run 2 "a unit name with ESC and BEL" --db "$tmp/u" unit add 510421100003 "$esc"
+has err "control characters" "the control characters said"
+run 2 "a rename to a name with C1" --db "$tmp/u" unit rename 510421100002 "$c1"
+run 2 "a worker's name with C1" --db "$tmp/u" user add cc --role village \
+  --unit 510421100001 --name "$c1"
+run 2 "a worker renamed with BEL" --db "$tmp/u" user set cun --name "$bel"
+has err "control characters" "the control characters said"
+run 0 "nothing stored" --db "$tmp/u" unit list
+if grep -q "$(printf '\033\|\007\|\302\233')" "$tmp/out"; then no "a control character stored"; else ok "no unit with a control character"; fi
+run 0 "nothing stored for workers" --db "$tmp/u" user list
+if grep -q "$(printf '\007\|\302\233')" "$tmp/out" || grep -q "^cc	" "$tmp/out"; then no "a worker's name with a control character"; else ok "no worker with a control character"; fi
 
 # an account that is not registered may not use a database at all
 if [ "$(id -u)" = 0 ] && command -v setpriv >/dev/null 2>&1; then
