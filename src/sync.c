@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -68,6 +69,15 @@ sync_strerror(int err)
 	case SYNC_ERR_FORMS:
 		return _("The forms the township sent have a fault, so nothing was taken from this "
 		         "exchange. Tell the township: its forms need mending.");
+	case SYNC_ERR_SEAL:
+		return _("This exchange file is not sealed with the key of the village PC it says it "
+		         "comes from, so it cannot be told from a forgery. Nothing was taken from it. "
+		         "A village PC seals its files once it has taken a file from this township: "
+		         "make a file for the village here, apply it on the village's PC, then make "
+		         "the PC's file again (or exchange over ssh as the village's worker).");
+	case SYNC_ERR_FORGED:
+		return _("This exchange file carries something its village could not have typed. "
+		         "Nothing was taken from it.");
 	default:
 		return refer_strerror(err);
 	}
@@ -518,6 +528,64 @@ remove_tree(const char *dir)
 	return rmdir(dir);
 }
 
+/* --- the exchange keys ------------------------------------------------------ */
+
+/* A township's key for the village unit: *have, and *confirmed when the
+ * village's PC has sealed a file with it. */
+static int
+key_get(store_txn *t, const char *unit, unsigned char key[SYNC_KEYLEN], bool *have,
+        bool *confirmed)
+{
+	char name[96];
+	void *d;
+	size_t n;
+	*have = *confirmed = false;
+	snprintf(name, sizeof name, "sync/key/%s", unit);
+	int err = store_meta_get(t, name, &d, &n);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN + 1) {
+		memcpy(key, d, SYNC_KEYLEN);
+		*have = true;
+		*confirmed = ((const unsigned char *)d)[SYNC_KEYLEN] != 0;
+	}
+	free(d);
+	return 0;
+}
+
+static int
+key_put(store_txn *t, const char *unit, const unsigned char key[SYNC_KEYLEN], bool confirmed)
+{
+	char name[96];
+	unsigned char v[SYNC_KEYLEN + 1];
+	snprintf(name, sizeof name, "sync/key/%s", unit);
+	memcpy(v, key, SYNC_KEYLEN);
+	v[SYNC_KEYLEN] = confirmed;
+	return store_meta_put(t, name, v, sizeof v);
+}
+
+/* A village PC's own key (meta "sync/key"). */
+static int
+own_key_get(store_txn *t, unsigned char key[SYNC_KEYLEN], bool *have)
+{
+	void *d;
+	size_t n;
+	*have = false;
+	int err = store_meta_get(t, "sync/key", &d, &n);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN) {
+		memcpy(key, d, SYNC_KEYLEN);
+		*have = true;
+	}
+	free(d);
+	return 0;
+}
+
 /* --- making a file --------------------------------------------------------- */
 
 struct make_ctx {
@@ -541,6 +609,11 @@ struct make_ctx {
 	size_t nchanges, seen;
 	struct forms fm;     /* this side's forms */
 	size_t nforms_sent;
+	bool have_key;       /* the file is sealed with key */
+	bool send_key;       /* and carries it (the village has not shown it has it) */
+	bool new_key;        /* made now: kept in sync/key/UNIT when the file is */
+	unsigned char key[SYNC_KEYLEN];
+	char key_unit[REC_ID_TEXTMAX];
 };
 
 /* Whether r goes to the peer. */
@@ -664,6 +737,8 @@ make_txn(store_txn *t, void *ctx)
 		if (!err && !may_reach(mc->sc, mc->unit))
 			err = SYNC_ERR_UNIT;
 		if (!err)
+			err = own_key_get(t, mc->key, &mc->have_key);
+		if (!err)
 			err = scope_for_unit(t, mc->sc->login, mc->unit, &mc->view);
 		if (err == STORE_INVALID || err == STORE_NOTFOUND)
 			err = SYNC_ERR_UNIT;
@@ -697,6 +772,18 @@ make_txn(store_txn *t, void *ctx)
 		}
 		snprintf(mc->peer.unit, sizeof mc->peer.unit, "%s", unit);
 		snprintf(mc->unit, sizeof mc->unit, "%s", mc->sc->unit);
+		/* the village's key: made the first time, carried until its PC
+		 * has sealed a file with it */
+		bool confirmed = false;
+		if (!err)
+			err = key_get(t, unit, mc->key, &mc->have_key, &confirmed);
+		if (!err && !mc->have_key && !mc->count_only) {
+			if (getrandom(mc->key, SYNC_KEYLEN, 0) != SYNC_KEYLEN)
+				err = STORE_IO;
+			mc->have_key = mc->new_key = true;
+		}
+		mc->send_key = mc->have_key && !confirmed;
+		snprintf(mc->key_unit, sizeof mc->key_unit, "%s", unit);
 		/* the village's own worker answered over ssh (sync --serve): the
 		 * file still comes from the township above the village */
 		rec_id vid;
@@ -733,6 +820,9 @@ make_txn(store_txn *t, void *ctx)
 		put_str(&mc->b, mc->sc ? mc->sc->login : store_user(st));
 		put_str(&mc->b, upstream ? "" : mc->peer.unit);
 		put_str(&mc->b, mc->fm.hash);
+		put_be(&mc->b, mc->send_key ? SYNC_KEYLEN : 0, 2);
+		if (mc->send_key)
+			put_bytes(&mc->b, mc->key, SYNC_KEYLEN);
 		mc->countpos = mc->b.n;
 		put_be(&mc->b, 0, 4);
 	}
@@ -764,12 +854,26 @@ struct out_log {
 	struct sync_peer *peer;
 	size_t count;
 	char note[256];
+	const struct make_ctx *mc;
 };
 
 static int
 log_out_txn(store_txn *t, void *ctx)
 {
 	struct out_log *ol = ctx;
+	if (ol->mc->new_key) {
+		/* the key the file carries, unless another exchange made one
+		 * meanwhile (then this file's would never match: made again) */
+		unsigned char k[SYNC_KEYLEN];
+		bool have, confirmed;
+		int err = key_get(t, ol->mc->key_unit, k, &have, &confirmed);
+		if (!err && have)
+			err = STORE_CONFLICT;
+		if (!err)
+			err = key_put(t, ol->mc->key_unit, ol->mc->key, false);
+		if (err)
+			return err;
+	}
 	if (ol->peer->site) {
 		struct sync_peer p;
 		int err = peer_get(t, ol->peer->site, &p);
@@ -812,7 +916,13 @@ sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer
 	for (int i = 0; i < 4; i++)
 		mc.b.p[mc.countpos + (size_t)i] = (unsigned char)(mc.count >> (24 - 8 * i));
 	unsigned char sum[SHA256_LEN];
-	sha256(mc.b.p, mc.b.n, sum);
+	put_be(&mc.b, mc.have_key ? SYNC_KEYLEN : 0, 2);
+	if (mc.have_key && !mc.b.oom) {
+		hmac_sha256(mc.key, SYNC_KEYLEN, mc.b.p, mc.b.n - 2, sum);
+		put_bytes(&mc.b, sum, SHA256_LEN);
+	}
+	if (!mc.b.oom)
+		sha256(mc.b.p, mc.b.n, sum);
 	put_bytes(&mc.b, sum, SHA256_LEN);
 	if (mc.b.oom) {
 		free(mc.b.p);
@@ -824,7 +934,7 @@ sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer
 	snprintf(stats->peer_unit, sizeof stats->peer_unit, "%s", mc.peer.unit);
 	if (progress)
 		progress(0, mc.nchanges, mc.nchanges, pctx);
-	struct out_log ol = {&mc.peer, mc.count, ""};
+	struct out_log ol = {&mc.peer, mc.count, "", &mc};
 	snprintf(ol.note, sizeof ol.note, "to %s%s%012" PRIx64 ": %zu records (%zu referrals), %zu bytes",
 	         mc.peer.unit, *mc.peer.unit ? " " : "", mc.peer.site, mc.count, stats->sent_referrals,
 	         mc.b.n);
@@ -850,8 +960,9 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	uint32_t format = (uint32_t)get_be(&r, 4);
 	if (format > SYNC_FORMAT)
 		return SYNC_ERR_NEWER;
-	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
+	if (format < 1 || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
 		return SYNC_ERR_DAMAGED;
+	h->format = format;
 	unsigned char sum[SHA256_LEN];
 	sha256(buf, len - SHA256_LEN, sum);
 	if (memcmp(sum, buf + len - SHA256_LEN, SHA256_LEN) != 0)
@@ -867,7 +978,18 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	get_str(&r, h->from_login, sizeof h->from_login);
 	get_str(&r, h->to_unit, sizeof h->to_unit);
 	get_str(&r, h->forms_hash, sizeof h->forms_hash);
+	if (format >= 2) {
+		size_t k = (size_t)get_be(&r, 2);
+		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
+			memcpy(h->key, r.p + r.at, k);
+			h->has_key = true;
+			r.at += k;
+		} else if (k) {
+			r.bad = true;
+		}
+	}
 	h->count = (uint32_t)get_be(&r, 4);
+	h->entries_at = r.at;
 	if (r.bad || h->from_site == 0)
 		return SYNC_ERR_DAMAGED;
 	/* every entry must be whole before anything is applied */
@@ -878,6 +1000,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		else
 			r.at += n;
 	}
+	h->forms_at = r.at;
 	h->nforms = (uint32_t)get_be(&r, 4);
 	for (uint32_t i = 0; i < h->nforms && !r.bad; i++) {
 		char name[80];
@@ -888,9 +1011,32 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		else
 			r.at += n;
 	}
+	h->sealed_len = r.at;
+	if (format >= 2) {
+		size_t k = (size_t)get_be(&r, 2);
+		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
+			memcpy(h->seal, r.p + r.at, k);
+			h->sealed = true;
+			r.at += k;
+		} else if (k) {
+			r.bad = true;
+		}
+	}
 	if (r.bad || r.at != r.n)
 		return SYNC_ERR_DAMAGED;
 	return 0;
+}
+
+/* Whether the file buf (checked: h) is sealed with key. */
+static bool
+sealed_with(const unsigned char *buf, const struct sync_header *h,
+            const unsigned char key[SYNC_KEYLEN])
+{
+	unsigned char mac[SHA256_LEN];
+	if (!h->sealed)
+		return false;
+	hmac_sha256(key, SYNC_KEYLEN, buf, h->sealed_len, mac);
+	return sha256_equal(mac, h->seal);
 }
 
 /* The form files of a checked file into dir (made), then loaded as the
@@ -902,13 +1048,7 @@ forms_unpack(const unsigned char *buf, size_t len, const char *dir, char *why, s
 	int err = sync_read_header(buf, len, &h);
 	if (err)
 		return err;
-	struct rd r = {buf, len - SHA256_LEN, HEAD_FIXED, false};
-	char skip[REC_ID_TEXTMAX + 64];
-	for (int i = 0; i < 4; i++)   /* the units, the login, the forms' hash */
-		get_str(&r, skip, sizeof skip);
-	get_be(&r, 4);
-	for (uint32_t i = 0; i < h.count; i++)
-		r.at += (size_t)get_be(&r, 4);
+	struct rd r = {buf, len - SHA256_LEN, h.forms_at, false};
 	get_be(&r, 4);
 	remove_tree(dir);
 	if (mkdir(dir, 0770) < 0)
@@ -1222,6 +1362,26 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 	return err;
 }
 
+/* A village's file on its township: sealed with the village's key, or
+ * brought by the village's own worker (an ssh login sshd checked);
+ * a good seal tells the township the PC has its key. */
+static int
+check_seal(store_txn *t, struct apply_ctx *ac, const char *unit)
+{
+	unsigned char k[SYNC_KEYLEN];
+	bool have, confirmed;
+	int err = key_get(t, unit, k, &have, &confirmed);
+	if (err)
+		return err;
+	if (have && ac->h.sealed) {
+		if (!sealed_with(ac->buf, &ac->h, k))
+			return SYNC_ERR_SEAL;
+		return confirmed ? 0 : key_put(t, unit, k, true);
+	}
+	bool own = ac->sc->level == UNIT_VILLAGE && strcmp(ac->sc->unit, unit) == 0;
+	return own ? 0 : SYNC_ERR_SEAL;
+}
+
 static int
 apply_txn(store_txn *t, void *ctx)
 {
@@ -1256,9 +1416,28 @@ apply_txn(store_txn *t, void *ctx)
 			return SYNC_ERR_STRANGER;
 		if (ac->sc && ac->sc->role == ROLE_SUPERVISOR)
 			return SYNC_ERR_ROLE;
+		/* the township's file is sealed with this PC's key once it has one */
+		unsigned char k[SYNC_KEYLEN];
+		bool have;
+		if ((err = own_key_get(t, k, &have)))
+			return err;
+		if (ac->h.has_key) {
+			if (!sealed_with(ac->buf, &ac->h, ac->h.key))
+				return SYNC_ERR_SEAL;
+			if (!have || memcmp(k, ac->h.key, SYNC_KEYLEN) != 0)
+				err = store_meta_put(t, "sync/key", ac->h.key, SYNC_KEYLEN);
+		} else if (have && ac->h.sealed && !sealed_with(ac->buf, &ac->h, k)) {
+			return SYNC_ERR_SEAL;
+		}
+		if (err)
+			return err;
 	} else if (units == 0) {
 		if (ac->h.count == 0)
 			return SYNC_ERR_NOPEER;   /* two empty databases */
+		if (ac->h.has_key &&
+		    (!sealed_with(ac->buf, &ac->h, ac->h.key) ||
+		     (err = store_meta_put(t, "sync/key", ac->h.key, SYNC_KEYLEN))))
+			return err ? err : SYNC_ERR_SEAL;
 		if ((err = meta_put_be(t, "sync/upstream", ac->h.from_site)) ||
 		    (*ac->h.to_unit &&
 		     (err = store_meta_put(t, "sync/unit", ac->h.to_unit, strlen(ac->h.to_unit)))))
@@ -1283,6 +1462,8 @@ apply_txn(store_txn *t, void *ctx)
 		if (err)
 			return err == STORE_INVALID || err == STORE_NOTFOUND ? SYNC_ERR_UNIT : err;
 		snprintf(s->peer_unit, sizeof s->peer_unit, "%s", unit);
+		if ((err = check_seal(t, ac, unit)))
+			return err;
 	}
 	struct sync_peer p;
 	if ((err = peer_get(t, ac->h.from_site, &p)))
@@ -1292,22 +1473,17 @@ apply_txn(store_txn *t, void *ctx)
 	if (ac->h.base > p.recv)
 		return SYNC_ERR_GAP;
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
-	struct rd r = {ac->buf, ac->len - SHA256_LEN, HEAD_FIXED, false};
-	char skip[REC_ID_TEXTMAX + 64];
-	for (int k = 0; k < 4; k++)
-		get_str(&r, skip, sizeof skip);
-	get_be(&r, 4);
+	struct rd r = {ac->buf, ac->len - SHA256_LEN, ac->h.entries_at, false};
 	for (uint32_t i = 0; i < ac->h.count && !err && !s->already; i++) {
 		size_t n = (size_t)get_be(&r, 4);
 		rec_id id;
 		record *in;
 		rec_id_from_key(r.p + r.at, &id);
+		in = NULL;
 		if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
 		    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) < 0 ||
 		    in->version == 0) {
-			if (rec_kind_code(id.kind) && id.seq && id.site &&
-			    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) == 0)
-				record_free(in);
+			record_free(in);   /* decoded, yet version 0 */
 			set_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
 			return SYNC_ERR_DAMAGED;
 		}

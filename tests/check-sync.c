@@ -219,6 +219,195 @@ open_notices(struct db *d)
 	return n;
 }
 
+/* --- forging files as an attacker can: the real format, re-sealed ------- */
+
+/* An exchange file taken apart: the fixed head, its five texts, the
+ * records and the form files section, to be changed and put together
+ * again (xfile_build) with a seal under a key the attacker holds and the
+ * SHA-256 made again. */
+struct xfile {
+	unsigned char fixed[68];
+	char text[5][256];   /* from unit, login, to unit, forms, key (raw) */
+	size_t keylen;
+	size_t n;
+	rec_id ids[64];
+	record *recs[64];
+	unsigned char *forms;
+	size_t nforms_bytes;
+};
+
+static size_t
+xget(const unsigned char *p, int bytes)
+{
+	size_t v = 0;
+	for (int i = 0; i < bytes; i++)
+		v = v << 8 | p[i];
+	return v;
+}
+
+static void
+xput(unsigned char **p, size_t *n, const void *d, size_t k)
+{
+	*p = realloc(*p, *n + k + 1);
+	ck_assert_ptr_nonnull(*p);
+	memcpy(*p + *n, d, k);
+	*n += k;
+}
+
+static void
+xput_be(unsigned char **p, size_t *n, uint64_t v, int bytes)
+{
+	unsigned char t[8];
+	for (int i = 0; i < bytes; i++)
+		t[i] = (unsigned char)(v >> (8 * (bytes - 1 - i)));
+	xput(p, n, t, (size_t)bytes);
+}
+
+static void
+xfile_parse(const unsigned char *buf, size_t len, struct xfile *x)
+{
+	struct sync_header h;
+	ck_assert_int_eq(sync_read_header(buf, len, &h), 0);
+	memset(x, 0, sizeof *x);
+	memcpy(x->fixed, buf, sizeof x->fixed);
+	size_t at = sizeof x->fixed;
+	for (int i = 0; i < 5; i++) {
+		size_t k = xget(buf + at, 2);
+		ck_assert_uint_lt(k, sizeof x->text[i]);
+		memcpy(x->text[i], buf + at + 2, k);
+		if (i == 4)
+			x->keylen = k;
+		at += 2 + k;
+	}
+	ck_assert_uint_eq(at + 4, h.entries_at);
+	at = h.entries_at;
+	ck_assert_uint_le(h.count, 64);
+	for (uint32_t i = 0; i < h.count; i++) {
+		size_t k = xget(buf + at, 4);
+		rec_id_from_key(buf + at + 4, &x->ids[i]);
+		ck_assert_int_eq(record_decode(buf + at + 4 + REC_KEYLEN, k - REC_KEYLEN, &x->ids[i],
+		                               &x->recs[i]), 0);
+		at += 4 + k;
+	}
+	x->n = h.count;
+	x->nforms_bytes = h.sealed_len - h.forms_at;
+	x->forms = malloc(x->nforms_bytes + 1);
+	memcpy(x->forms, buf + h.forms_at, x->nforms_bytes);
+}
+
+static void
+xfile_free(struct xfile *x)
+{
+	for (size_t i = 0; i < x->n; i++)
+		record_free(x->recs[i]);
+	free(x->forms);
+	memset(x, 0, sizeof *x);
+}
+
+/* Add record r (taken) to x. */
+static void
+xfile_add(struct xfile *x, record *r)
+{
+	ck_assert_uint_lt(x->n, 64);
+	x->ids[x->n] = r->id;
+	x->recs[x->n++] = r;
+}
+
+/* The file again, sealed with key (NULL: unsealed), its SHA-256 made. */
+static unsigned char *
+xfile_build(const struct xfile *x, const unsigned char *key, size_t *len)
+{
+	unsigned char *p = NULL;
+	size_t n = 0;
+	xput(&p, &n, x->fixed, sizeof x->fixed);
+	for (int i = 0; i < 5; i++) {
+		size_t k = i == 4 ? x->keylen : strlen(x->text[i]);
+		xput_be(&p, &n, k, 2);
+		xput(&p, &n, x->text[i], k);
+	}
+	xput_be(&p, &n, x->n, 4);
+	for (size_t i = 0; i < x->n; i++) {
+		size_t k;
+		unsigned char *enc = record_encode(x->recs[i], &k), key17[REC_KEYLEN];
+		ck_assert_ptr_nonnull(enc);
+		rec_id_to_key(&x->ids[i], key17);
+		xput_be(&p, &n, REC_KEYLEN + k, 4);
+		xput(&p, &n, key17, REC_KEYLEN);
+		xput(&p, &n, enc, k);
+		free(enc);
+	}
+	xput(&p, &n, x->forms, x->nforms_bytes);
+	unsigned char sum[SHA256_LEN];
+	xput_be(&p, &n, key ? SYNC_KEYLEN : 0, 2);
+	if (key) {
+		hmac_sha256(key, SYNC_KEYLEN, p, n - 2, sum);
+		xput(&p, &n, sum, sizeof sum);
+	}
+	sha256(p, n, sum);
+	xput(&p, &n, sum, sizeof sum);
+	*len = n;
+	return p;
+}
+
+struct key_ctx {
+	unsigned char key[SYNC_KEYLEN];
+	bool have;
+};
+
+static int
+key_txn(store_txn *t, void *ctx)
+{
+	struct key_ctx *k = ctx;
+	void *d;
+	size_t n;
+	int err = store_meta_get(t, "sync/key", &d, &n);
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN) {
+		memcpy(k->key, d, n);
+		k->have = true;
+	}
+	free(d);
+	return 0;
+}
+
+/* The village PC's exchange key, which its worker can read. */
+static void
+pc_key(struct db *d, unsigned char key[SYNC_KEYLEN])
+{
+	struct key_ctx k = {{0}, false};
+	ck_assert_int_eq(store_read(d->st, key_txn, &k), 0);
+	ck_assert(k.have);
+	memcpy(key, k.key, SYNC_KEYLEN);
+}
+
+/* The village PC's next file to the township, taken apart. */
+static void
+vpc_file(struct xfile *x)
+{
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&vpc, anning_v), anning_v, NULL, 0, &buf, &len, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	xfile_parse(buf, len, x);
+	free(buf);
+}
+
+/* x put together sealed with 安宁村's key and applied on the township as
+ * its worker. */
+static int
+forge_apply(struct xfile *x, char *why, size_t whysize)
+{
+	unsigned char key[SYNC_KEYLEN];
+	pc_key(&vpc, key);
+	size_t len;
+	unsigned char *buf = xfile_build(x, key, &len);
+	struct sync_stats s;
+	int err = sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why, whysize);
+	free(buf);
+	return err;
+}
+
 /* A resident and a need of 安宁村 made on the village PC, and a referral
  * of them submitted there. */
 static void
@@ -443,12 +632,124 @@ START_TEST(test_refusals)
 	     p++, swapped++)
 		memcpy(p, guabang_unit, strlen(guabang_unit));
 	ck_assert_uint_ge(swapped, 3);
+	/* sealed again with 安宁村's key, which its worker can read */
+	struct xfile x;
 	sha256(buf, len - SHA256_LEN, buf + len - SHA256_LEN);
-	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why,
-	                            sizeof why), STORE_DENIED);
+	xfile_parse(buf, len, &x);
+	free(buf);
+	buf = NULL;
+	ck_assert_int_eq(forge_apply(&x, why, sizeof why), STORE_DENIED);
+	xfile_free(&x);
 	ck_assert_msg(strstr(why, "may not change") != NULL, "the message names the record: %s", why);
 	free(buf);
 	ck_assert_uint_eq(records(&town), n);
+}
+END_TEST
+
+/* A record of version 0 in a file is damage: refused, and nothing of it
+ * kept (it leaked before: run under valgrind or LeakSanitizer). */
+START_TEST(test_version0_refused)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	struct xfile x;
+	vpc_file(&x);
+	ck_assert_uint_eq(x.n, 3);
+	x.recs[0]->version = 0;
+	size_t n = records(&town);
+	char why[512];
+	ck_assert_int_eq(forge_apply(&x, why, sizeof why), SYNC_ERR_DAMAGED);
+	ck_assert_msg(strstr(why, "damaged") != NULL, "the message: %s", why);
+	ck_assert_uint_eq(records(&town), n);
+	xfile_free(&x);
+}
+END_TEST
+
+static int
+unkey_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	return store_meta_put(t, "sync/key", "", 0);
+}
+
+/* A file is bound to the village whose PC wrote it: 安宁村's worker, who
+ * holds 安宁村's key and can read every site in every record id, cannot
+ * write a file the township takes as 挂榜村's, sealed or not; 挂榜村's
+ * PC goes on exchanging.  A PC without a key (joined before the seal) is
+ * taken from its own worker (the ssh login), and seals once it has taken
+ * the township's next file. */
+START_TEST(test_forged_village)
+{
+	struct sync_stats s;
+	char why[512];
+	struct db gpc = testdb_new("sync-gpc");
+	audit_attach(gpc.st);
+	ck_assert_int_eq(pass(&town, panlian, "510421100002", &gpc, NULL, &s, NULL, 0), 0);
+	struct scope *guabang_g;
+	ck_assert_int_eq(scope_load_now(gpc.st, "guabang", &guabang_g), 0);
+	ck_assert_int_eq(pass(&gpc, guabang_g, NULL, &town, panlian, &s, NULL, 0), 0);
+	const char *g[] = {"name", "赵桂兰", "sex", "f", "village", guabang_unit, NULL};
+	rec_id gres = make(&gpc, guabang_g, REC_RESIDENT, g);
+	/* 安宁村's worker writes a file that says it is 挂榜村's PC's, with a
+	 * resident of 挂榜村 and a far-off change number */
+	unsigned char *gbuf;
+	size_t glen;
+	ck_assert_int_eq(sync_make(on(&gpc, guabang_g), guabang_g, NULL, 0, &gbuf, &glen, NULL, NULL,
+	                           NULL, NULL, 0), 0);
+	struct sync_header gh;
+	ck_assert_int_eq(sync_read_header(gbuf, glen, &gh), 0);
+	struct xfile x;
+	vpc_file(&x);
+	memcpy(x.fixed + 20, gbuf + 20, 8);   /* 挂榜村's PC's site */
+	for (int i = 0; i < 8; i++)
+		x.fixed[20 + 8 + 8 + 8 + i] = 0xff;   /* top: every change number */
+	snprintf(x.text[0], sizeof x.text[0], "%s", guabang_unit);
+	const char *f[] = {"name", "赵桂兰", "sex", "m", "village", guabang_unit, NULL};
+	record *fr = record_new(REC_RESIDENT);
+	for (const char *const *kv = f; *kv; kv += 2)
+		record_set(fr, kv[0], kv[1]);
+	fr->id = gres;
+	fr->version = 9;
+	xfile_add(&x, fr);
+	size_t n = records(&town), syncs = audited(&town, "sync");
+	ck_assert_int_eq(forge_apply(&x, why, sizeof why), SYNC_ERR_SEAL);
+	ck_assert_msg(strstr(why, "not sealed with the key") != NULL, "the message: %s", why);
+	size_t len;
+	unsigned char *buf = xfile_build(&x, NULL, &len);
+	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_SEAL);
+	free(buf);
+	/* nor as 安宁村's worker over ssh: not their village */
+	buf = xfile_build(&x, NULL, &len);
+	ck_assert_int_eq(sync_apply(on(&town, anning_t), anning_t, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_UNIT);
+	free(buf);
+	xfile_free(&x);
+	ck_assert_uint_eq(records(&town), n);
+	ck_assert_uint_eq(audited(&town, "sync"), syncs);
+	/* 挂榜村's real file is taken whole afterwards */
+	ck_assert_int_eq(sync_apply(on(&town, panlian), panlian, gbuf, glen, &s, NULL, NULL, why,
+	                            sizeof why), 0);
+	ck_assert(!s.already);
+	ck_assert_uint_eq(s.applied, 1);
+	assert_field(&town, &gres, "sex", "f");
+	free(gbuf);
+	scope_attach(gpc.st, NULL);
+	scope_free(guabang_g);
+	testdb_free(&gpc);
+	/* a PC without a key: its file only from its own worker's login */
+	ck_assert_int_eq(store_write(vpc.st, unkey_txn, NULL), 0);
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, why, sizeof why),
+	                 SYNC_ERR_SEAL);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, anning_t, &s, why, sizeof why), 0);
+	ck_assert_uint_eq(s.applied, 3);
+	/* the township's next file gives the key again; then sealed files */
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	const char *a[] = {"name", "钱多多", "sex", "m", "village", anning_unit, NULL};
+	make(&vpc, anning_v, REC_RESIDENT, a);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, why, sizeof why), 0);
 }
 END_TEST
 
@@ -792,6 +1093,14 @@ sync_suite(void)
 	tcase_add_test(tc, test_owner_wins);
 	tcase_add_test(tc, test_news_after_exchange);
 	tcase_add_test(tc, test_forms);
+	suite_add_tcase(s, tc);
+	/* files written by an attacker with a village worker's account (run
+	 * alone: CK_RUN_CASE=forged CK_FORK=no valgrind --leak-check=full) */
+	tc = tcase_create("forged");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, test_version0_refused);
+	tcase_add_test(tc, test_forged_village);
 	suite_add_tcase(s, tc);
 	return s;
 }
