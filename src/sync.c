@@ -26,8 +26,17 @@
 #include "refer.h"
 #include "sha256.h"
 #include "sync.h"
+#include "text.h"
 
 #define HEAD_FIXED (16 + 4 + 8 * 5 + 8)
+
+/* What a file may carry.  No form has a tenth as many fields, no
+ * referral a tenth as many steps; versions and slip numbers past these
+ * would bring the taker's counters near their wrap. */
+#define SYNC_MAX_FIELDS 256
+#define SYNC_MAX_HISTORY 1000
+#define SYNC_MAX_VERSION 0x7fffffffu
+#define SYNC_MAX_SLIP 999999ul
 
 const char *
 sync_strerror(int err)
@@ -1097,6 +1106,7 @@ struct apply_ctx {
 	struct scope *vs;   /* the village's scope on a township */
 	uint64_t local;
 	bool upstream_mode;
+	struct formset *fs; /* the forms a village's records are checked by */
 };
 
 static const char *
@@ -1280,6 +1290,215 @@ diff_notice(store_txn *t, struct apply_ctx *ac, const record *local, const recor
 	return err;
 }
 
+/* Refuse the whole file: the record and what is wrong with it. */
+static int
+refuse(store_txn *t, struct apply_ctx *ac, const rec_id *id, const char *what)
+{
+	char idt[REC_ID_TEXTMAX];
+	if (ac->why && ac->whysize && !*ac->why)
+		snprintf(ac->why, ac->whysize,
+		         _("The exchange file carries a record its village could not have typed (%s): "
+		           "%s. Nothing was taken from it."),
+		         rec_id_format(id, idt), what);
+	return store_txn_fail(t, SYNC_ERR_FORGED);
+}
+
+/* The number of fields an entry's encoding says it has (record.c's:
+ * format, kind, version, form version, two stamps, two logins, count),
+ * read before it is decoded, whose cost grows with their square. */
+static uint64_t
+entry_fields(const unsigned char *p, size_t len)
+{
+	struct rd r = {p, len, 2, len < 2};
+	uint64_t v = 0;
+	for (int k = 0; k < 7 && !r.bad; k++) {
+		v = 0;
+		for (int shift = 0;; shift += 7) {
+			if (r.at >= r.n || shift > 63) {
+				r.bad = true;
+				break;
+			}
+			unsigned char b = r.p[r.at++];
+			v |= (uint64_t)(b & 0x7f) << shift;
+			if (!(b & 0x80))
+				break;
+		}
+		if (k == 4 || k == 5) {   /* a login: its length, then its bytes */
+			if (v > r.n - r.at)
+				r.bad = true;
+			else
+				r.at += (size_t)v;
+		}
+	}
+	return r.bad ? 0 : v;
+}
+
+struct idnum_dup {
+	const char *idnum;
+	rec_id self, found;
+	bool hit;
+};
+
+static int
+idnum_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct idnum_dup *d = ctx;
+	if (strcmp(value, d->idnum) != 0)
+		return 1;
+	if (rec_id_equal(id, &d->self))
+		return 0;
+	d->found = *id;
+	d->hit = true;
+	return 1;
+}
+
+/* The checks of the form the record would have been typed into, as the
+ * screen makes them on saving: every value, the required fields, and an
+ * ID number registered for nobody else. */
+static int
+check_form(store_txn *t, struct apply_ctx *ac, const record *in)
+{
+	struct form_error fe = {0};
+	if (!ac->fs && !(ac->fs = formset_load(paths_forms(), &fe))) {
+		/* this side's own forms: the program would not have started */
+		if (ac->why && ac->whysize)
+			snprintf(ac->why, ac->whysize, "%s:%d: %s", fe.file, fe.line, fe.msg);
+		return store_txn_fail(t, STORE_INVALID);
+	}
+	const struct form *f = formset_for_record(ac->fs, in);
+	if (!f)
+		return refuse(t, ac, &in->id, _("no form makes such a record"));
+	char msg[300], what[400];
+	for (size_t i = 0; i < in->nfields; i++) {
+		const rec_field *fl = &in->fields[i];
+		const struct form_field *fd = form_field(f, fl->name);
+		const char *m = NULL;
+		char *norm = NULL;
+		if (fd)
+			m = form_check_value(fd, fl->value, &norm, msg, sizeof msg);
+		else if (!text_is_clean(fl->value, strlen(fl->value), 0))
+			m = _("Only one line, without control characters, fits here");
+		/* as the form would have stored it */
+		if (!m && fd && strcmp(norm ? norm : "", fl->value) != 0)
+			m = _("not as the form stores it");
+		free(norm);
+		if (m) {
+			snprintf(what, sizeof what, "%s: %s", fl->name, m);
+			return refuse(t, ac, &in->id, what);
+		}
+	}
+	const char *idnum = record_get(in, "idnum");
+	if (idnum && *idnum) {
+		struct idnum_dup d = {idnum, in->id, {0}, false};
+		store_txn_trust(t, true);
+		int rc = store_find(t, IDX_IDNUM, in->id.kind, idnum, idnum_one, &d);
+		store_txn_trust(t, false);
+		if (rc && rc != 1)
+			return rc;
+		if (d.hit) {
+			char idt[REC_ID_TEXTMAX];
+			snprintf(what, sizeof what, _("the ID number %s is registered already (%s)"),
+			         idnum, rec_id_format(&d.found, idt));
+			return refuse(t, ac, &in->id, what);
+		}
+	}
+	return 0;
+}
+
+/* The records a village's referral names (its person and needs) are
+ * the village's: a referral cannot carry another's need, which its steps
+ * would then change. */
+static int
+check_named(store_txn *t, struct apply_ctx *ac, const record *in)
+{
+	const char *res = record_get(in, "resident"), *needs = record_get(in, "needs");
+	char *list = NULL;
+	if (asprintf(&list, "%s,%s", res ? res : "", needs ? needs : "") < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	int err = 0;
+	char *save = NULL;
+	for (char *item = strtok_r(list, ", ", &save); item && !err;
+	     item = strtok_r(NULL, ", ", &save)) {
+		rec_id id;
+		record *r = NULL;
+		if (rec_id_parse(item, &id) < 0)
+			continue;
+		store_txn_trust(t, true);
+		int rc = store_get(t, &id, &r);
+		store_txn_trust(t, false);
+		if (rc == STORE_NOTFOUND) {
+			/* not here yet: only the village PC's own, coming with it */
+			if (id.site != ac->h.from_site) {
+				char what[200];
+				snprintf(what, sizeof what, _("it names %s, which is not here"), item);
+				err = refuse(t, ac, &in->id, what);
+			}
+			continue;
+		}
+		if (rc) {
+			err = rc;
+			break;
+		}
+		if (!scope_may_read(ac->vs, r)) {
+			char what[200];
+			snprintf(what, sizeof what, _("it names %s, which is not its village's"), item);
+			err = refuse(t, ac, &in->id, what);
+		}
+		record_free(r);
+	}
+	free(list);
+	return err;
+}
+
+/* What no file may bring to any side, and what a village's file may not
+ * bring to its township beside its scope. */
+static int
+check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *local)
+{
+	if (in->version > SYNC_MAX_VERSION)
+		return refuse(t, ac, &in->id, _("its version number is out of range"));
+	if (!local && in->id.site == ac->local)
+		return refuse(t, ac, &in->id,
+		              _("it says it was made on this database, which never made it"));
+	if (in->id.kind == REC_REFERRAL) {
+		const char *h = record_get(in, "_history");
+		size_t lines = 0;
+		for (const char *p = h; p && *p && lines <= SYNC_MAX_HISTORY; p++)
+			lines += *p == '\n';
+		if (lines >= SYNC_MAX_HISTORY)
+			return refuse(t, ac, &in->id, _("its history is longer than any referral's"));
+		const char *num = record_get(in, "number");
+		unsigned long n = 0;
+		char code[16], year[8];
+		if (num && (sscanf(num, "ZJ-%15[0-9]-%4[0-9]-%lu", code, year, &n) != 3 ||
+		            n > SYNC_MAX_SLIP || n == 0))
+			return refuse(t, ac, &in->id, _("its slip number is not one a slip can have"));
+	}
+	if (ac->upstream_mode || !ac->vs)
+		return 0;
+	/* a village's file on its township */
+	if (!local && in->id.site != ac->h.from_site)
+		return refuse(t, ac, &in->id,
+		              _("it was made on another database than the village PC whose file it is"));
+	if (in->id.kind != REC_REFERRAL)
+		return check_form(t, ac, in);
+	int err = check_named(t, ac, in);
+	if (err)
+		return err;
+	char line[400];
+	int side = refer_side(ac->vs, local ? local : in);
+	int rc = refer_foreign_step(in, local, side, line, sizeof line);
+	if (rc < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	if (rc > 0) {
+		char what[600];
+		snprintf(what, sizeof what, _("its history has a step the village may not take (%s)"),
+		         line);
+		return refuse(t, ac, &in->id, what);
+	}
+	return 0;
+}
+
 static int
 take_record(store_txn *t, struct apply_ctx *ac, record *in)
 {
@@ -1303,6 +1522,10 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 			return store_txn_fail(t, STORE_DENIED);
 		}
 	}
+	if ((err = check_taken(t, ac, in, local))) {
+		record_free(local);
+		return err;
+	}
 	ac->stats->received++;
 	if (in->id.kind == REC_REFERRAL) {
 		if ((err = follow_number(t, in))) {
@@ -1312,6 +1535,19 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 		if (local) {
 			err = take_referral(t, ac, in, local);
 		} else {
+			/* its state is what its steps make it, replayed */
+			struct refer_merge m;
+			if (refer_merge(in, in, &m))
+				return store_txn_fail(t, STORE_NOMEM);
+			if (m.nrefused || m.state != refer_state(in)) {
+				char what[600], line[400];
+				line_text(m.nrefused ? m.refused[0] : "", line, sizeof line);
+				snprintf(what, sizeof what,
+				         _("its state does not follow from its steps (%s)"), line);
+				refer_merge_free(&m);
+				return refuse(t, ac, &in->id, what);
+			}
+			refer_merge_free(&m);
 			store_txn_trust(t, true);
 			err = store_put_copy(t, in);
 			store_txn_trust(t, false);
@@ -1480,6 +1716,8 @@ apply_txn(store_txn *t, void *ctx)
 		record *in;
 		rec_id_from_key(r.p + r.at, &id);
 		in = NULL;
+		if (entry_fields(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN) > SYNC_MAX_FIELDS)
+			return refuse(t, ac, &id, _("it has more fields than any form"));
 		if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
 		    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) < 0 ||
 		    in->version == 0) {
@@ -1533,7 +1771,8 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	memset(stats, 0, sizeof *stats);
 	if (why && whysize)
 		*why = '\0';
-	struct apply_ctx ac = {st, sc, buf, len, {0}, stats, progress, pctx, why, whysize, NULL, 0, false};
+	struct apply_ctx ac = {st,   sc,   buf,   len,  {0}, stats, progress, pctx, why, whysize,
+	                       NULL, 0,    false, NULL};
 	int err = sync_read_header(buf, len, &ac.h);
 	if (progress)
 		progress(1, len, len, pctx);
@@ -1548,6 +1787,7 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	if (!err)
 		err = store_write(st, apply_txn, &ac);
 	scope_free(ac.vs);
+	formset_free(ac.fs);
 	if (fnew && !err && ac.upstream_mode) {
 		/* the township's forms in force here from now on, the old kept */
 		remove_tree(fold);

@@ -23,6 +23,7 @@
 #include "sha256.h"
 #include "sync.h"
 #include "testdb.h"
+#include "valid.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -95,6 +96,8 @@ pass(struct db *from, const struct scope *sc, const char *unit, struct db *to,
 	char w2[512];
 	err = sync_apply(on(to, tsc), tsc, buf, len, got ? got : &dummy, NULL, NULL,
 	                 why ? why : w2, why ? whysize : sizeof w2);
+	if (err && !why && getenv("XCHG_DEBUG"))
+		fprintf(stderr, "apply: %s\n", w2);
 	free(buf);
 	return err;
 }
@@ -737,6 +740,7 @@ START_TEST(test_forged_village)
 	scope_attach(gpc.st, NULL);
 	scope_free(guabang_g);
 	testdb_free(&gpc);
+	paths_use_db_forms(vpc.dir);   /* the forms gpc's join put in force went with it */
 	/* a PC without a key: its file only from its own worker's login */
 	ck_assert_int_eq(store_write(vpc.st, unkey_txn, NULL), 0);
 	rec_id res, need, ref;
@@ -750,6 +754,191 @@ START_TEST(test_forged_village)
 	const char *a[] = {"name", "钱多多", "sex", "m", "village", anning_unit, NULL};
 	make(&vpc, anning_v, REC_RESIDENT, a);
 	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, why, sizeof why), 0);
+}
+END_TEST
+
+/* The entry of x for id. */
+static record *
+xfile_rec(struct xfile *x, const rec_id *id)
+{
+	for (size_t i = 0; i < x->n; i++)
+		if (rec_id_equal(&x->ids[i], id))
+			return x->recs[i];
+	ck_assert_msg(0, "the record is not in the file");
+	return NULL;
+}
+
+/* Forge one change on 安宁村's next file (sealed with its own key, as its
+ * worker can) and check the township refuses it whole, naming why. */
+static void
+refused_because(void (*change)(struct xfile *, void *), void *ctx, const char *want)
+{
+	struct xfile x;
+	vpc_file(&x);
+	change(&x, ctx);
+	size_t n = records(&town), syncs = audited(&town, "sync");
+	char why[1024];
+	int err = forge_apply(&x, why, sizeof why);
+	xfile_free(&x);
+	ck_assert_msg(err == SYNC_ERR_FORGED, "taken (%d): %s, wanted \"%s\"", err, why, want);
+	ck_assert_msg(strstr(why, want) != NULL, "the message: %s, wanted \"%s\"", why, want);
+	ck_assert_uint_eq(records(&town), n);
+	ck_assert_uint_eq(audited(&town, "sync"), syncs);
+}
+
+struct forgery {
+	rec_id id;
+	const char *field, *value;
+};
+
+static void
+set_field(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	record_set(xfile_rec(x, &f->id), f->field, f->value);
+}
+
+static void
+add_steps(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	record *r = xfile_rec(x, &f->id);
+	char *h = NULL;
+	ck_assert(asprintf(&h, "%s\n%s", record_get(r, "_history"), f->value) > 0);
+	record_set(r, "_history", h);
+	if (f->field)
+		record_set(r, "status", f->field);
+	free(h);
+}
+
+static void
+set_version(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	xfile_rec(x, &f->id)->version = UINT32_MAX;
+}
+
+/* a new record whose id names the township's own site, at the top seq */
+static void
+add_township_id(struct xfile *x, void *ctx)
+{
+	(void)ctx;
+	record *r = record_dup(x->recs[0]);
+	r->id.site = store_site(town.st);
+	r->id.seq = UINT64_MAX;
+	xfile_add(x, r);
+}
+
+/* a new record made (it says) on another database than the PC */
+static void
+add_other_site(struct xfile *x, void *ctx)
+{
+	(void)ctx;
+	record *r = record_dup(x->recs[0]);
+	r->id.site ^= 0x5a5a;
+	xfile_add(x, r);
+}
+
+static void
+many_fields(struct xfile *x, void *ctx)
+{
+	(void)ctx;
+	record *r = x->recs[0];
+	for (int i = 0; i < 40000; i++) {
+		char name[16];
+		snprintf(name, sizeof name, "f%d", i);
+		record_set(r, name, "x");
+	}
+}
+
+static void
+long_history(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	record *r = xfile_rec(x, &f->id);
+	size_t len = 0;
+	char *h = NULL;
+	FILE *m = open_memstream(&h, &len);
+	fputs(record_get(r, "_history"), m);
+	for (int i = 0; i < 2000; i++)
+		fprintf(m, "\n2026-11-20 09:%02d\tanning\tedit\t%d", i % 60, i);
+	fclose(m);
+	record_set(r, "_history", h);
+	free(h);
+}
+
+/* What 安宁村's worker can write into a file sealed with their own key
+ * but could not type: each refused whole, the record and the reason
+ * named, nothing taken; the real file is taken afterwards. */
+START_TEST(test_forged_content)
+{
+	struct sync_stats s;
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	/* a resident and a need of 挂榜村 on the township */
+	char idnum[19] = "51042119500315002";
+	idnum[17] = valid_id_checkchar(idnum);
+	idnum[18] = '\0';
+	const char *g[] = {"name", "赵桂兰", "sex", "f", "idnum", idnum, "village", guabang_unit,
+	                   NULL};
+	rec_id gres = make(&town, admin_t, REC_RESIDENT, g);
+	char gid[REC_ID_TEXTMAX];
+	rec_id_format(&gres, gid);
+	const char *gn[] = {"who", "resident", "resident", gid, "village", guabang_unit,
+	                    "date", "2026-11-20", "description", "行动不便", "status", "open", NULL};
+	rec_id gneed = make(&town, admin_t, REC_NEED, gn);
+	char gnid[REC_ID_TEXTMAX], nid[REC_ID_TEXTMAX];
+	rec_id_format(&gneed, gnid);
+	rec_id_format(&need, nid);
+	char both[2 * REC_ID_TEXTMAX + 2];
+	snprintf(both, sizeof both, "%s,%s", nid, gnid);
+	/* 挂榜村's need on 安宁村's referral (its steps would change it) */
+	struct forgery f1 = {ref, "needs", both};
+	refused_because(set_field, &f1, "which is not its village's");
+	/* the referral arriving closed, through station steps */
+	struct forgery f2 = {ref, "closed",
+	                     "2026-11-21 09:00\tpanlian\taccept\t\n"
+	                     "2026-11-21 09:10\tpanlian\tresolve\tsuccess: 已解决\n"
+	                     "2026-11-21 09:20\tanning\tclose\t"};
+	refused_because(add_steps, &f2, "a step the village may not take");
+	/* a state its steps do not make */
+	struct forgery f3 = {ref, "status", "closed"};
+	refused_because(set_field, &f3, "does not follow from its steps");
+	/* counters: a version, a slip number and an id at their top */
+	struct forgery f4 = {ref, NULL, NULL};
+	refused_because(set_version, &f4, "version number is out of range");
+	struct forgery f5 = {ref, "number", "ZJ-510421100001-2026-18446744073709551615"};
+	refused_because(set_field, &f5, "slip number");
+	refused_because(add_township_id, NULL, "made on this database");
+	refused_because(add_other_site, NULL, "another database");
+	/* the form's checks: an ID number that is not one, one of another
+	 * village's residents, control characters */
+	struct forgery f6 = {res, "idnum", "123"};
+	refused_because(set_field, &f6, "idnum:");
+	struct forgery f7 = {res, "idnum", idnum};
+	refused_because(set_field, &f7, "registered already");
+	struct forgery f8 = {res, "name", "王\x1b[2J明"};
+	refused_because(set_field, &f8, "name:");
+	/* bounds: fields and history lines */
+	refused_because(many_fields, NULL, "more fields than any form");
+	struct forgery f9 = {ref, NULL, NULL};
+	refused_because(long_history, &f9, "history is longer");
+	/* the real file is taken */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_uint_eq(s.applied, 3);
+	assert_field(&town, &gneed, "status", "open");
+	/* once the referral is at the township, the village's copy cannot
+	 * take the station's steps for it either */
+	char why[512];
+	struct refer_act_in wi = {"补充材料", 0, NULL, 0, NULL};
+	(void)wi;
+	struct forgery f10 = {ref, NULL,
+	                      "2026-11-22 09:00\tpanlian\taccept\t\n"
+	                      "2026-11-22 09:10\tpanlian\tresolve\tsuccess: 已解决"};
+	ck_assert_msg(refer_act(on(&vpc, anning_v), anning_v, &ref, REFA_WITHDRAW, &wi, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	refused_because(add_steps, &f10, "a step the village may not take");
+	assert_field(&town, &ref, "status", "submitted");
 }
 END_TEST
 
@@ -1101,6 +1290,7 @@ sync_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_version0_refused);
 	tcase_add_test(tc, test_forged_village);
+	tcase_add_test(tc, test_forged_content);
 	suite_add_tcase(s, tc);
 	return s;
 }
