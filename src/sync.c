@@ -2152,12 +2152,40 @@ sync_file_write(const char *path, const unsigned char *buf, size_t len)
 struct status_ctx {
 	const struct scope *sc;
 	struct sync_status *s;
+	store_txn *t;
 };
+
+/* Whether the worker whose scope is the store's policy may see the
+ * notice name: its record is one they may read (one since deleted
+ * stays shown). */
+static bool
+notice_visible(store_txn *t, const char *name)
+{
+	const char *rest = name + strlen("sync/notice/");
+	char idt[REC_ID_TEXTMAX];
+	size_t k = strcspn(rest, "/");
+	rec_id id;
+	record *r = NULL;
+	if (k >= sizeof idt)
+		return false;
+	snprintf(idt, sizeof idt, "%.*s", (int)k, rest);
+	if (rec_id_parse(idt, &id) < 0)
+		return false;
+	int err = store_get(t, &id, &r);
+	record_free(r);
+	return err == 0 || err == STORE_NOTFOUND;
+}
 
 static int
 status_peer(const char *name, const void *data, size_t len, void *ctx)
 {
-	struct sync_status *s = ctx;
+	struct status_ctx *c = ctx;
+	struct sync_status *s = c->s;
+	struct sync_peer q = {0};
+	peer_parse(&q, data, len);
+	/* a township shows a worker the villages in their reach only */
+	if (!s->upstream && c->sc && c->sc->role != ROLE_ADMIN && !scope_in_reach(c->sc, q.unit))
+		return 0;
 	struct sync_peer *np = realloc(s->peers, (s->npeers + 1) * sizeof *np);
 	if (!np)
 		return STORE_NOMEM;
@@ -2172,10 +2200,9 @@ status_peer(const char *name, const void *data, size_t len, void *ctx)
 static int
 status_notice(const char *name, const void *data, size_t len, void *ctx)
 {
-	(void)name;
-	struct sync_status *s = ctx;
-	if (len >= 5 && memcmp(data, "open\t", 5) == 0)
-		s->open_notices++;
+	struct status_ctx *c = ctx;
+	if (len >= 5 && memcmp(data, "open\t", 5) == 0 && notice_visible(c->t, name))
+		c->s->open_notices++;
 	return 0;
 }
 
@@ -2194,10 +2221,11 @@ status_txn(store_txn *t, void *ctx)
 	}
 	if (err == STORE_NOTFOUND)
 		err = 0;
+	c->t = t;
 	if (!err)
-		err = store_meta_each(t, "sync/peer/", status_peer, s);
+		err = store_meta_each(t, "sync/peer/", status_peer, c);
 	if (!err)
-		err = store_meta_each(t, "sync/notice/", status_notice, s);
+		err = store_meta_each(t, "sync/notice/", status_notice, c);
 	return err;
 }
 
@@ -2205,7 +2233,7 @@ int
 sync_status(store *st, const struct scope *sc, struct sync_status *out)
 {
 	memset(out, 0, sizeof *out);
-	struct status_ctx c = {sc, out};
+	struct status_ctx c = {sc, out, NULL};
 	int err = store_read(st, status_txn, &c);
 	if (!err && out->upstream && sc && sc->role != ROLE_SUPERVISOR) {
 		/* what would go up now: the same walk as the file, counting */
@@ -2235,6 +2263,7 @@ struct notices_ctx {
 	bool all;
 	struct sync_notice *v;
 	size_t n;
+	store_txn *t;   /* when set, only the notices the worker may see */
 };
 
 static int
@@ -2242,7 +2271,7 @@ notice_fn(const char *name, const void *data, size_t len, void *ctx)
 {
 	struct notices_ctx *c = ctx;
 	bool open = len >= 5 && memcmp(data, "open\t", 5) == 0;
-	if (!open && !c->all)
+	if ((!open && !c->all) || (c->t && !notice_visible(c->t, name)))
 		return 0;
 	struct sync_notice *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
 	if (!nv)
@@ -2279,13 +2308,15 @@ notice_fn(const char *name, const void *data, size_t len, void *ctx)
 static int
 notices_txn(store_txn *t, void *ctx)
 {
+	struct notices_ctx *c = ctx;
+	c->t = t;
 	return store_meta_each(t, "sync/notice/", notice_fn, ctx);
 }
 
 int
 sync_notices(store *st, bool all, struct sync_notice **out, size_t *n)
 {
-	struct notices_ctx c = {all, NULL, 0};
+	struct notices_ctx c = {all, NULL, 0, NULL};
 	int err = store_read(st, notices_txn, &c);
 	if (err) {
 		sync_notices_free(c.v, c.n);
@@ -2316,12 +2347,16 @@ static int
 settle_txn(store_txn *t, void *ctx)
 {
 	struct settle_ctx *sc = ctx;
-	struct notices_ctx nc = {false, NULL, 0};
+	struct notices_ctx nc = {false, NULL, 0, NULL};
 	void *d;
 	size_t n;
 	int err = store_meta_get(t, sc->key, &d, &n);
 	if (err)
 		return err;
+	if (!notice_visible(t, sc->key)) {
+		free(d);
+		return STORE_DENIED;   /* another village's: as if not there */
+	}
 	err = notice_fn(sc->key, d, n, &nc);
 	free(d);
 	if (!err && nc.n == 0)
@@ -2361,6 +2396,9 @@ sync_notice_settle_key(store *st, const char *key, const char *note, char *why, 
 	if (err == STORE_NOTFOUND && why && whysize)
 		snprintf(why, whysize, "%s", _("This notice is settled already (someone settled it "
 		                               "meanwhile)."));
+	else if (err == STORE_DENIED && why && whysize)
+		snprintf(why, whysize, "%s", _("This notice is about a record you do not look after: "
+		                               "a worker of its village or township settles it."));
 	return err;
 }
 

@@ -942,6 +942,80 @@ START_TEST(test_forged_content)
 }
 END_TEST
 
+struct notice_put {
+	const rec_id *id;
+	const char *text;
+};
+
+static int
+notice_put_txn(store_txn *t, void *ctx)
+{
+	const struct notice_put *np = ctx;
+	char name[112], idt[REC_ID_TEXTMAX], *v = NULL;
+	snprintf(name, sizeof name, "sync/notice/%s/r1", rec_id_format(np->id, idt));
+	int n = asprintf(&v, "open\t1764000000\treplaced\t%s", np->text);
+	ck_assert_int_gt(n, 0);
+	int err = store_meta_put(t, name, v, (size_t)n);
+	free(v);
+	return err;
+}
+
+/* Notices and the peers of `sync --status` are shown to a worker only as
+ * far as their scope reaches: 安宁村's worker on the township neither
+ * reads nor settles a notice about 挂榜村's resident, nor sees 挂榜村's
+ * PC. */
+START_TEST(test_notices_in_scope)
+{
+	struct sync_stats s;
+	char why[512];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	const char *g[] = {"name", "赵桂兰", "sex", "f", "village", guabang_unit, NULL};
+	rec_id gres = make(&town, admin_t, REC_RESIDENT, g);
+	struct notice_put a = {&res, "phone: 13800000000"}, b = {&gres, "phone: 13900000000"};
+	ck_assert_int_eq(store_write(town.st, notice_put_txn, &a), 0);
+	ck_assert_int_eq(store_write(town.st, notice_put_txn, &b), 0);
+	struct sync_notice *v;
+	size_t n;
+	ck_assert_int_eq(sync_notices(on(&town, anning_t), false, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert(strstr(v[0].text, "13800000000") != NULL);
+	char gkey[sizeof v[0].key];
+	sync_notices_free(v, n);
+	ck_assert_int_eq(sync_notices(on(&town, panlian), true, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	snprintf(gkey, sizeof gkey, "%s", strstr(v[0].text, "139") ? v[0].key : v[1].key);
+	sync_notices_free(v, n);
+	/* settling 挂榜村's by its name: refused, and it stays open */
+	ck_assert_int_eq(sync_notice_settle_key(on(&town, anning_t), gkey, "看过了", why, sizeof why),
+	                 STORE_DENIED);
+	ck_assert_msg(strstr(why, "do not look after") != NULL, "the message: %s", why);
+	/* by number: 1 is 安宁村's own */
+	ck_assert_int_eq(sync_notice_settle(on(&town, anning_t), 1, "已核实", why, sizeof why), 0);
+	ck_assert_int_eq(sync_notice_settle(on(&town, anning_t), 1, "", why, sizeof why),
+	                 STORE_NOTFOUND);
+	ck_assert_int_eq(sync_notices(on(&town, panlian), false, &v, &n), 0);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(v[0].key, gkey);
+	sync_notices_free(v, n);
+	/* the status: 安宁村's PC to its worker, to 挂榜村's none */
+	struct sync_status st;
+	ck_assert_int_eq(sync_status(on(&town, guabang_t), guabang_t, &st), 0);
+	ck_assert_uint_eq(st.npeers, 0);
+	ck_assert_uint_eq(st.open_notices, 1);
+	sync_status_free(&st);
+	ck_assert_int_eq(sync_status(on(&town, anning_t), anning_t, &st), 0);
+	ck_assert_uint_eq(st.npeers, 1);
+	ck_assert_uint_eq(st.open_notices, 0);
+	sync_status_free(&st);
+	ck_assert_int_eq(sync_status(on(&town, panlian), panlian, &st), 0);
+	ck_assert_uint_eq(st.npeers, 1);
+	ck_assert_uint_eq(st.open_notices, 1);
+	sync_status_free(&st);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1291,6 +1365,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_version0_refused);
 	tcase_add_test(tc, test_forged_village);
 	tcase_add_test(tc, test_forged_content);
+	tcase_add_test(tc, test_notices_in_scope);
 	suite_add_tcase(s, tc);
 	return s;
 }
