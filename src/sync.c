@@ -78,6 +78,9 @@ sync_strerror(int err)
 	case SYNC_ERR_FORMS:
 		return _("The forms the township sent have a fault, so nothing was taken from this "
 		         "exchange. Tell the township: its forms need mending.");
+	case SYNC_ERR_TOOBIG:
+		return _("This is larger than any exchange file (256 MB), so it is not one. Nothing "
+		         "was taken from it.");
 	case SYNC_ERR_SEAL:
 		return _("This exchange file is not sealed with the key of the village PC it says it "
 		         "comes from, so it cannot be told from a forgery. Nothing was taken from it. "
@@ -452,7 +455,7 @@ forms_hash(struct forms *f)
 		snprintf(f->hash + 2 * k, 3, "%02x", sum[k]);
 }
 
-static int read_all(int fd, unsigned char **out, size_t *len);
+static int read_all(int fd, unsigned char **out, size_t *len, size_t max);
 static int write_all(int fd, const unsigned char *p, size_t n);
 
 /* The form files of dir, by name, and their hash; an unreadable folder
@@ -500,7 +503,7 @@ forms_read(const char *dir, struct forms *f)
 		}
 		int fd = open(path, O_RDONLY);
 		free(path);
-		if (fd < 0 || read_all(fd, &f->data[i], &f->len[i])) {
+		if (fd < 0 || read_all(fd, &f->data[i], &f->len[i], SYNC_MAX_BYTES)) {
 			if (fd >= 0)
 				close(fd);
 			err = STORE_IO;
@@ -1810,8 +1813,10 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 
 /* --- over ssh ---------------------------------------------------------------- */
 
+/* Everything fd gives, up to max bytes: SYNC_ERR_TOOBIG past them (no
+ * more is held). */
 static int
-read_all(int fd, unsigned char **out, size_t *len)
+read_all(int fd, unsigned char **out, size_t *len, size_t max)
 {
 	struct buf b = {0};
 	unsigned char chunk[65536];
@@ -1825,6 +1830,10 @@ read_all(int fd, unsigned char **out, size_t *len)
 		}
 		if (n == 0)
 			break;
+		if ((size_t)n > max - b.n) {
+			free(b.p);
+			return SYNC_ERR_TOOBIG;
+		}
 		put_bytes(&b, chunk, (size_t)n);
 		if (b.oom) {
 			free(b.p);
@@ -1857,11 +1866,12 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 {
 	unsigned char *buf = NULL, *ans = NULL;
 	size_t len = 0, alen = 0;
-	int err = read_all(in_fd, &buf, &len);
+	int err = read_all(in_fd, &buf, &len, SYNC_MAX_BYTES);
 	if (err) {
 		free(buf);
-		set_why(why, whysize, "%s", sync_strerror(SYNC_ERR_SSH));
-		return SYNC_ERR_SSH;
+		err = err == SYNC_ERR_TOOBIG ? err : SYNC_ERR_SSH;
+		set_why(why, whysize, "%s", sync_strerror(err));
+		return err;
 	}
 	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	struct sync_header h;
@@ -1995,8 +2005,16 @@ run_ssh(char **argv, struct ssh_run *sr)
 					ferr = -1;
 				continue;
 			}
-			put_bytes(k == 0 ? &sr->got : &sr->err, chunk, (size_t)n);
+			struct buf *into = k == 0 ? &sr->got : &sr->err;
+			if ((size_t)n > SYNC_MAX_BYTES - into->n) {
+				rc = SYNC_ERR_TOOBIG;   /* no answer is this big: stop it */
+				kill(pid, SIGTERM);
+				break;
+			}
+			put_bytes(into, chunk, (size_t)n);
 		}
+		if (rc)
+			break;
 	}
 	if (fin >= 0)
 		close(fin);
@@ -2117,11 +2135,18 @@ sync_file_read(const char *path, unsigned char **buf, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = read_all(fd, buf, len);
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > SYNC_MAX_BYTES) {
+		close(fd);
+		return EFBIG;
+	}
+	int err = read_all(fd, buf, len, SYNC_MAX_BYTES);
 	int e = errno;
 	close(fd);
 	if (err == STORE_NOMEM)
 		return ENOMEM;
+	if (err == SYNC_ERR_TOOBIG)
+		return EFBIG;
 	return err ? (e ? e : EIO) : 0;
 }
 

@@ -81,6 +81,9 @@
 #define SYNC_MAGIC "SHEGONG-EXCHANGE"
 #define SYNC_FORMAT 2
 #define SYNC_KEYLEN 32
+/* No exchange file is larger (a township's first file for a village of
+ * ten thousand residents is a few megabytes): reading stops past it. */
+#define SYNC_MAX_BYTES ((size_t)256 << 20)
 
 enum sync_err {
 	SYNC_ERR_DAMAGED = 400, /* cut short, altered, or not an exchange file */
@@ -97,6 +100,7 @@ enum sync_err {
 	SYNC_ERR_FORMS,         /* the forms the township sent have a fault */
 	SYNC_ERR_SEAL,          /* not sealed with the key of the village it says it is from */
 	SYNC_ERR_FORGED,        /* carries what its writer could not have typed (why says what) */
+	SYNC_ERR_TOOBIG,        /* more than SYNC_MAX_BYTES */
 };
 /* A sentence for a store_err or sync_err. */
 const char *sync_strerror(int err);
@@ -174,9 +178,9 @@ int sync_ssh(store *st, const struct scope *sc, const char *host, const char *ss
 int sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
                struct sync_stats *out, char *why, size_t whysize);
 
-/* An exchange file read whole, or written as path.tmp (0600), flushed
- * and renamed, so that a file cut short (a stick pulled out) never has
- * the name.  0, or an errno value. */
+/* An exchange file read whole (EFBIG past SYNC_MAX_BYTES), or written
+ * as path.tmp (0600), flushed and renamed, so that a file cut short (a
+ * stick pulled out) never has the name.  0, or an errno value. */
 int sync_file_read(const char *path, unsigned char **buf, size_t *len);
 int sync_file_write(const char *path, const unsigned char *buf, size_t len);
 

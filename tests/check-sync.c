@@ -11,9 +11,12 @@
 #include "config.h"
 
 #include <check.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "audit.h"
 #include "orgunit.h"
@@ -1016,6 +1019,37 @@ START_TEST(test_notices_in_scope)
 }
 END_TEST
 
+/* Input is bounded: a file past SYNC_MAX_BYTES is refused before it is
+ * read, and an endless stdin to `sync --serve` (1 GiB was held before)
+ * is read no further than the bound. */
+START_TEST(test_too_big)
+{
+	char *dir = testdb_dir("sync-big"), *path = NULL;
+	ck_assert(asprintf(&path, "%s/big.exchange", dir) > 0);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_int_eq(ftruncate(fileno(f), (off_t)SYNC_MAX_BYTES + 1), 0);
+	fclose(f);
+	unsigned char *buf = NULL;
+	size_t len = 0;
+	ck_assert_int_eq(sync_file_read(path, &buf, &len), EFBIG);
+	ck_assert_ptr_null(buf);
+	free(path);
+	testdb_rm(dir);
+	int in = open("/dev/zero", O_RDONLY), out = open("/dev/null", O_WRONLY);
+	ck_assert(in >= 0 && out >= 0);
+	struct sync_stats a, b;
+	char why[512];
+	size_t n = records(&town);
+	ck_assert_int_eq(sync_serve(on(&town, anning_t), anning_t, in, out, &a, &b, why, sizeof why),
+	                 SYNC_ERR_TOOBIG);
+	ck_assert_msg(strstr(why, "larger than any exchange file") != NULL, "the message: %s", why);
+	ck_assert_uint_eq(records(&town), n);
+	close(in);
+	close(out);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1366,6 +1400,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_forged_village);
 	tcase_add_test(tc, test_forged_content);
 	tcase_add_test(tc, test_notices_in_scope);
+	tcase_add_test(tc, test_too_big);
 	suite_add_tcase(s, tc);
 	return s;
 }
