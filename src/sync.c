@@ -1502,6 +1502,45 @@ check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *
 	return 0;
 }
 
+/* On a township, a village's record is stamped as taken here, by the
+ * worker taking it, now (its own stamps are the village PC's word, which
+ * a forged file can make anything); the file's are kept beside it as
+ * information, meta "sync/from/ID". */
+static int
+restamp(store_txn *t, struct apply_ctx *ac, record *in, const record *local)
+{
+	if (ac->upstream_mode || !ac->vs)
+		return 0;
+	char name[96], idt[REC_ID_TEXTMAX], *v = NULL;
+	snprintf(name, sizeof name, "sync/from/%s", rec_id_format(&in->id, idt));
+	int n = asprintf(&v, "site=%012" PRIx64 "\ncreated_by=%s\ncreated_at=%lld\nupdated_by=%s\n"
+	                 "updated_at=%lld\n",
+	                 ac->h.from_site, in->created_by ? in->created_by : "",
+	                 (long long)in->created_at, in->updated_by ? in->updated_by : "",
+	                 (long long)in->updated_at);
+	if (n < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	int err = store_meta_put(t, name, v, (size_t)n);
+	free(v);
+	if (err)
+		return err;
+	int64_t now = (int64_t)time(NULL);
+	char *cb = strdup(local && local->created_by ? local->created_by : ac->sc->login);
+	char *ub = strdup(ac->sc->login);
+	if (!cb || !ub) {
+		free(cb);
+		free(ub);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	free(in->created_by);
+	free(in->updated_by);
+	in->created_by = cb;
+	in->updated_by = ub;
+	in->created_at = local ? local->created_at : now;
+	in->updated_at = now;
+	return 0;
+}
+
 static int
 take_record(store_txn *t, struct apply_ctx *ac, record *in)
 {
@@ -1551,6 +1590,10 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 				return refuse(t, ac, &in->id, what);
 			}
 			refer_merge_free(&m);
+			if ((err = restamp(t, ac, in, NULL))) {
+				record_free(local);
+				return err;
+			}
 			store_txn_trust(t, true);
 			err = store_put_copy(t, in);
 			store_txn_trust(t, false);
@@ -1586,6 +1629,8 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 	bool same = local && same_fields(local, in, NULL);
 	if (local && have && local->version != here && !same_fields(local, in, "status"))
 		err = diff_notice(t, ac, local, in, false);
+	if (!err)
+		err = restamp(t, ac, in, local);
 	if (!err) {
 		store_txn_trust(t, true);
 		err = store_put_copy(t, in);

@@ -1050,6 +1050,68 @@ START_TEST(test_too_big)
 }
 END_TEST
 
+static void
+set_stamps(struct xfile *x, void *ctx)
+{
+	(void)ctx;
+	for (size_t i = 0; i < x->n; i++) {
+		free(x->recs[i]->created_by);
+		free(x->recs[i]->updated_by);
+		x->recs[i]->created_by = strdup("admin");
+		x->recs[i]->updated_by = strdup("admin");
+		x->recs[i]->created_at = x->recs[i]->updated_at = 1;
+	}
+}
+
+struct from_ctx {
+	const rec_id *id;
+	char *v;
+};
+
+static int
+from_txn(store_txn *t, void *ctx)
+{
+	struct from_ctx *f = ctx;
+	char name[96], idt[REC_ID_TEXTMAX];
+	snprintf(name, sizeof name, "sync/from/%s", rec_id_format(f->id, idt));
+	void *d;
+	size_t n;
+	int err = store_meta_get(t, name, &d, &n);
+	if (!err) {
+		f->v = strndup(d, n);
+		free(d);
+	}
+	return err;
+}
+
+/* Stamps and authors on the township are its own (the worker who took
+ * the file, then): a file saying the administrator made a record in 1970
+ * is taken with the taker's, and what the file said is kept beside. */
+START_TEST(test_stamps_taker)
+{
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	struct xfile x;
+	vpc_file(&x);
+	set_stamps(&x, NULL);
+	char why[512];
+	ck_assert_msg(forge_apply(&x, why, sizeof why) == 0, "%s", why);
+	xfile_free(&x);
+	record *r = fetch(&town, &res);
+	ck_assert_str_eq(r->created_by, "panlian");
+	ck_assert_str_eq(r->updated_by, "panlian");
+	ck_assert(r->created_at > 1000000000 && r->updated_at > 1000000000);
+	record_free(r);
+	r = fetch(&town, &ref);
+	ck_assert_str_eq(r->created_by, "panlian");
+	record_free(r);
+	struct from_ctx f = {&res, NULL};
+	ck_assert_int_eq(store_read(town.st, from_txn, &f), 0);
+	ck_assert_msg(strstr(f.v, "created_by=admin\ncreated_at=1\n") != NULL, "kept: %s", f.v);
+	free(f.v);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1401,6 +1463,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_forged_content);
 	tcase_add_test(tc, test_notices_in_scope);
 	tcase_add_test(tc, test_too_big);
+	tcase_add_test(tc, test_stamps_taker);
 	suite_add_tcase(s, tc);
 	return s;
 }
