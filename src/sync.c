@@ -1911,6 +1911,8 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 {
 	unsigned char *buf = NULL, *ans = NULL;
 	size_t len = 0, alen = 0;
+	if (why && whysize)
+		*why = '\0';
 	int err = read_all(in_fd, &buf, &len, SYNC_MAX_BYTES);
 	if (err) {
 		free(buf);
