@@ -1490,6 +1490,13 @@ check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *
 		return err;
 	char line[400];
 	int side = refer_side(ac->vs, local ? local : in);
+	/* the village numbers its own slips only: another unit's number would
+	 * move that unit's count here */
+	const char *num = record_get(in, "number");
+	char code[16] = "";
+	if (num && side == REF_SENDER &&
+	    (sscanf(num, "ZJ-%15[0-9]-", code) != 1 || strcmp(code, ac->vs->unit_code) != 0))
+		return refuse(t, ac, &in->id, _("its slip number is not its village's"));
 	int rc = refer_foreign_step(in, local, side, line, sizeof line);
 	if (rc < 0)
 		return store_txn_fail(t, STORE_NOMEM);

@@ -783,6 +783,8 @@ START_TEST(test_forged_content)
 	refused_because(set_version, &f4, "version number is out of range");
 	struct forgery f5 = {ref, "number", "ZJ-510421100001-2026-18446744073709551615"};
 	refused_because(set_field, &f5, "slip number");
+	struct forgery f5b = {ref, "number", "ZJ-510421100-2026-999999"};
+	refused_because(set_field, &f5b, "slip number is not its village's");
 	refused_because(add_township_id, NULL, "made on this database");
 	refused_because(add_other_site, NULL, "another database");
 	/* the form's checks: an ID number that is not one, one of another
