@@ -2501,3 +2501,120 @@ sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whys
 	sync_notices_free(v, n);
 	return err;
 }
+
+/* --- what slipped past: shegong check ---------------------------------------- */
+
+struct verify_ctx {
+	store_txn *t;
+	size_t *faults;
+	void (*report)(const char *msg, void *ctx);
+	void *rctx;
+};
+
+static void
+verify_fault(struct verify_ctx *vc, const record *r, const char *what)
+{
+	char idt[REC_ID_TEXTMAX], msg[800];
+	snprintf(msg, sizeof msg, "%s: %s", rec_id_format(&r->id, idt), what);
+	(*vc->faults)++;
+	if (vc->report)
+		vc->report(msg, vc->rctx);
+}
+
+/* Whether unit (id text) is ancestor or below it (parents followed; the
+ * units are few, the chain short). */
+static bool
+unit_under(store_txn *t, const char *unit, const char *ancestor)
+{
+	char cur[REC_ID_TEXTMAX];
+	snprintf(cur, sizeof cur, "%s", unit ? unit : "");
+	for (int depth = 0; *cur && depth < 8; depth++) {
+		if (strcmp(cur, ancestor) == 0)
+			return true;
+		rec_id id;
+		record *u = NULL;
+		if (rec_id_parse(cur, &id) < 0 || store_get(t, &id, &u))
+			return false;
+		const char *parent = record_get(u, "parent");
+		snprintf(cur, sizeof cur, "%s", parent ? parent : "");
+		record_free(u);
+	}
+	return false;
+}
+
+static int
+verify_record(const record *r, void *ctx)
+{
+	struct verify_ctx *vc = ctx;
+	if (r->version > SYNC_MAX_VERSION)
+		verify_fault(vc, r, _("its version number is out of range"));
+	if (r->id.kind != REC_REFERRAL)
+		return 0;
+	const char *num = record_get(r, "number");
+	unsigned long n = 0;
+	char code[16], year[8];
+	if (num && (sscanf(num, "ZJ-%15[0-9]-%4[0-9]-%lu", code, year, &n) != 3 ||
+	            n > SYNC_MAX_SLIP || n == 0))
+		verify_fault(vc, r, _("its slip number is not one a slip can have"));
+	struct refer_merge m;
+	if (refer_merge(r, r, &m))
+		return STORE_NOMEM;
+	if (m.nrefused || m.state != refer_state(r)) {
+		char what[600], line[400];
+		line_text(m.nrefused ? m.refused[0] : "", line, sizeof line);
+		snprintf(what, sizeof what, _("its state does not follow from its steps (%s)"), line);
+		verify_fault(vc, r, what);
+	}
+	refer_merge_free(&m);
+	/* the person and needs it names are its sender's */
+	const char *from = record_get(r, "village");
+	const char *res = record_get(r, "resident"), *needs = record_get(r, "needs");
+	char *list = NULL;
+	if (!from)
+		return 0;
+	if (asprintf(&list, "%s,%s", res ? res : "", needs ? needs : "") < 0)
+		return STORE_NOMEM;
+	char *save = NULL;
+	for (char *item = strtok_r(list, ", ", &save); item; item = strtok_r(NULL, ", ", &save)) {
+		rec_id id;
+		record *x = NULL;
+		if (rec_id_parse(item, &id) < 0)
+			continue;
+		int rc = store_get(vc->t, &id, &x);
+		if (rc == STORE_NOTFOUND)
+			continue;
+		if (rc == 0 && unit_under(vc->t, record_get(x, "village"), from)) {
+			record_free(x);
+			continue;
+		}
+		record_free(x);
+		if (rc && rc != STORE_DENIED) {
+			free(list);
+			return rc;
+		}
+		char what[200];
+		snprintf(what, sizeof what, _("it names %s, which is not its village's"), item);
+		verify_fault(vc, r, what);
+	}
+	free(list);
+	return 0;
+}
+
+static int
+verify_txn(store_txn *t, void *ctx)
+{
+	struct verify_ctx *vc = ctx;
+	vc->t = t;
+	int err = 0;
+	for (int k = 1; k <= REC_PROJECT && !err; k++)
+		err = store_scan(t, k, NULL, verify_record, vc);
+	return err;
+}
+
+int
+sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void *ctx), void *ctx)
+{
+	struct verify_ctx vc = {NULL, faults, report, ctx};
+	*faults = 0;
+	return store_read(st, verify_txn, &vc);
+}

@@ -225,4 +225,12 @@ int sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t 
 int sync_notice_settle_key(store *st, const char *key, const char *note, char *why,
                            size_t whysize);
 
+/* What no exchange may bring, looked for in the records the worker may
+ * read (shegong check): versions near their wrap, slip numbers out of
+ * range, a referral whose state its steps do not make or that names
+ * another unit's person or needs.  report gets a line for each, *faults
+ * their number. */
+int sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void *ctx),
+                void *ctx);
+
 #endif

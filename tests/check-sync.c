@@ -985,6 +985,66 @@ START_TEST(test_stamps_taker)
 }
 END_TEST
 
+static int
+slip_txn(store_txn *t, void *ctx)
+{
+	store_txn_trust(t, true);
+	int err = store_put_copy(t, ctx);
+	store_txn_trust(t, false);
+	return err;
+}
+
+static void
+count_report(const char *msg, void *ctx)
+{
+	(void)msg;
+	(*(size_t *)ctx)++;
+}
+
+/* `shegong check` finds what a file might have slipped past the checks:
+ * a referral closed without the steps, naming another village's need,
+ * with a slip number at the top, and a record at the top version. */
+START_TEST(test_verify_finds)
+{
+	struct sync_stats s;
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	size_t faults = 1, lines = 0;
+	ck_assert_int_eq(sync_verify(on(&town, panlian), &faults, count_report, &lines), 0);
+	ck_assert_uint_eq(faults, 0);
+	ck_assert_int_eq(sync_verify(on(&vpc, anning_v), &faults, NULL, NULL), 0);
+	ck_assert_uint_eq(faults, 0);
+	const char *g[] = {"name", "赵桂兰", "sex", "f", "village", guabang_unit, NULL};
+	rec_id gres = make(&town, admin_t, REC_RESIDENT, g);
+	char gid[REC_ID_TEXTMAX], nid[REC_ID_TEXTMAX], both[2 * REC_ID_TEXTMAX + 2];
+	rec_id_format(&gres, gid);
+	const char *gn[] = {"who", "resident", "resident", gid, "village", guabang_unit,
+	                    "date", "2026-11-20", "description", "行动不便", "status", "open", NULL};
+	rec_id gneed = make(&town, admin_t, REC_NEED, gn);
+	rec_id_format(&need, nid);
+	rec_id_format(&gneed, both);
+	snprintf(both + strlen(both), sizeof both - strlen(both), ",%s", nid);
+	record *r = fetch(&town, &ref);
+	record_set(r, "needs", both);
+	record_set(r, "status", "closed");
+	record_set(r, "number", "ZJ-510421100001-2026-18446744073709551615");
+	r->version = UINT32_MAX;
+	ck_assert_int_eq(store_write(town.st, slip_txn, r), 0);
+	record_free(r);
+	lines = 0;
+	ck_assert_int_eq(sync_verify(on(&town, panlian), &faults, count_report, &lines), 0);
+	ck_assert_uint_eq(faults, 4);
+	ck_assert_uint_eq(lines, 4);
+	/* 安宁村's worker sees the referral, and the need they may not read */
+	ck_assert_int_eq(sync_verify(on(&town, anning_t), &faults, NULL, NULL), 0);
+	ck_assert_uint_eq(faults, 4);
+	/* 挂榜村's sees none of it */
+	ck_assert_int_eq(sync_verify(on(&town, guabang_t), &faults, NULL, NULL), 0);
+	ck_assert_uint_eq(faults, 0);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1337,6 +1397,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_notices_in_scope);
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_stamps_taker);
+	tcase_add_test(tc, test_verify_finds);
 	suite_add_tcase(s, tc);
 	return s;
 }
