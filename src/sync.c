@@ -88,8 +88,8 @@ sync_strerror(int err)
 		         "make a file for the village here, apply it on the village's PC, then make "
 		         "the PC's file again (or exchange over ssh as the village's worker).");
 	case SYNC_ERR_FORGED:
-		return _("This exchange file carries something its village could not have typed. "
-		         "Nothing was taken from it.");
+		return _("This exchange file carries something the side that wrote it could not have "
+		         "typed. Nothing was taken from it.");
 	default:
 		return refer_strerror(err);
 	}
@@ -1110,6 +1110,7 @@ struct apply_ctx {
 	uint64_t local;
 	bool upstream_mode;
 	struct formset *fs; /* the forms a village's records are checked by */
+	char own_unit[REC_ID_TEXTMAX]; /* a village PC's village ("" not known) */
 };
 
 static const char *
@@ -1300,8 +1301,8 @@ refuse(store_txn *t, struct apply_ctx *ac, const rec_id *id, const char *what)
 	char idt[REC_ID_TEXTMAX];
 	if (ac->why && ac->whysize && !*ac->why)
 		snprintf(ac->why, ac->whysize,
-		         _("The exchange file carries a record its village could not have typed (%s): "
-		           "%s. Nothing was taken from it."),
+		         _("The exchange file carries a record the side that wrote it could not have "
+		           "typed (%s): %s. Nothing was taken from it."),
 		         rec_id_format(id, idt), what);
 	return store_txn_fail(t, SYNC_ERR_FORGED);
 }
@@ -1476,6 +1477,25 @@ check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *
 		if (num && (sscanf(num, "ZJ-%15[0-9]-%4[0-9]-%lu", code, year, &n) != 3 ||
 		            n > SYNC_MAX_SLIP || n == 0))
 			return refuse(t, ac, &in->id, _("its slip number is not one a slip can have"));
+	}
+	if (ac->upstream_mode && in->id.kind == REC_REFERRAL && local && *ac->own_unit) {
+		/* the township's file on its village PC: on the village's referral
+		 * the township takes the receiver's steps, on one to the village
+		 * the sender's */
+		const char *v = record_get(local, "village"), *to = record_get(local, "to_unit");
+		int side = v && strcmp(v, ac->own_unit) == 0    ? REF_RECEIVER
+		           : to && strcmp(to, ac->own_unit) == 0 ? REF_SENDER
+		                                                 : 0;
+		char line[400];
+		int rc = side ? refer_foreign_step(in, local, side, line, sizeof line) : 0;
+		if (rc < 0)
+			return store_txn_fail(t, STORE_NOMEM);
+		if (rc > 0) {
+			char what[600];
+			snprintf(what, sizeof what,
+			         _("its history has a step the township may not take (%s)"), line);
+			return refuse(t, ac, &in->id, what);
+		}
 	}
 	if (ac->upstream_mode || !ac->vs)
 		return 0;
@@ -1707,6 +1727,15 @@ apply_txn(store_txn *t, void *ctx)
 			return SYNC_ERR_STRANGER;
 		if (ac->sc && ac->sc->role == ROLE_SUPERVISOR)
 			return SYNC_ERR_ROLE;
+		void *u = NULL;
+		size_t ulen = 0;
+		err = store_meta_get(t, "sync/unit", &u, &ulen);
+		if (err == 0 && ulen < sizeof ac->own_unit)
+			snprintf(ac->own_unit, sizeof ac->own_unit, "%.*s", (int)ulen, (const char *)u);
+		free(u);
+		if (err && err != STORE_NOTFOUND)
+			return err;
+		err = 0;
 		/* the township's file is sealed with this PC's key once it has one */
 		unsigned char k[SYNC_KEYLEN];
 		bool have;
@@ -1826,8 +1855,9 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	memset(stats, 0, sizeof *stats);
 	if (why && whysize)
 		*why = '\0';
-	struct apply_ctx ac = {st,   sc,   buf,   len,  {0}, stats, progress, pctx, why, whysize,
-	                       NULL, 0,    false, NULL};
+	struct apply_ctx ac = {.st = st,         .sc = sc,           .buf = buf,
+	                       .len = len,       .stats = stats,     .progress = progress,
+	                       .pctx = pctx,     .why = why,         .whysize = whysize};
 	int err = sync_read_header(buf, len, &ac.h);
 	if (progress)
 		progress(1, len, len, pctx);

@@ -1045,6 +1045,50 @@ START_TEST(test_verify_finds)
 }
 END_TEST
 
+/* The other way: a township's file on the village PC takes only the
+ * station's steps on the village's referral (a "close", the village's
+ * step, written into it is refused). */
+START_TEST(test_forged_township_steps)
+{
+	struct sync_stats s;
+	char why[1024];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	ck_assert_msg(refer_act(on(&town, panlian), panlian, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&town, panlian), panlian, "510421100001", 0, &buf, &len, NULL,
+	                           NULL, NULL, NULL, 0), 0);
+	struct xfile x;
+	xfile_parse(buf, len, &x);
+	free(buf);
+	record *r = NULL;
+	for (size_t i = 0; i < x.n; i++)
+		if (rec_id_equal(&x.ids[i], &ref))
+			r = x.recs[i];
+	ck_assert_ptr_nonnull(r);
+	char *h = NULL;
+	ck_assert(asprintf(&h, "%s\n2026-12-01 10:00\tpanlian\tclose\t", record_get(r, "_history")) > 0);
+	record_set(r, "_history", h);
+	free(h);
+	unsigned char key[SYNC_KEYLEN];
+	pc_key(&vpc, key);
+	buf = xfile_build(&x, key, &len);
+	xfile_free(&x);
+	ck_assert_int_eq(sync_apply(on(&vpc, anning_v), anning_v, buf, len, &s, NULL, NULL, why,
+	                            sizeof why), SYNC_ERR_FORGED);
+	ck_assert_msg(strstr(why, "a step the township may not take") != NULL, "the message: %s",
+	              why);
+	free(buf);
+	assert_field(&vpc, &ref, "status", "submitted");
+	/* the real one is taken */
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, NULL, 0), 0);
+	assert_field(&vpc, &ref, "status", "accepted");
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1398,6 +1442,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_too_big);
 	tcase_add_test(tc, test_stamps_taker);
 	tcase_add_test(tc, test_verify_finds);
+	tcase_add_test(tc, test_forged_township_steps);
 	suite_add_tcase(s, tc);
 	return s;
 }
