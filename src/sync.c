@@ -1357,8 +1357,10 @@ idnum_one(const rec_id *id, const char *value, void *ctx)
 }
 
 /* The checks of the form the record would have been typed into, as the
- * screen makes them on saving: every value, the required fields, and an
- * ID number registered for nobody else. */
+ * screen makes them on saving: every value as the form would store it,
+ * one line without control characters where the form has no such field,
+ * and an ID number registered for nobody else.  Not the required fields:
+ * a record saved before its form gained one would be refused forever. */
 static int
 check_form(store_txn *t, struct apply_ctx *ac, const record *in)
 {
@@ -1608,11 +1610,13 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 			struct refer_merge m;
 			if (refer_merge(in, in, &m))
 				return store_txn_fail(t, STORE_NOMEM);
-			if (m.nrefused || m.state != refer_state(in)) {
-				char what[600], line[400];
-				line_text(m.nrefused ? m.refused[0] : "", line, sizeof line);
+			/* (a step the merge kept but could not take stays in the
+			 * history: the replay passes over it as the merge did) */
+			if (m.state != refer_state(in)) {
+				char what[600];
 				snprintf(what, sizeof what,
-				         _("its state does not follow from its steps (%s)"), line);
+				         _("its state does not follow from its steps (%s)"),
+				         referral_state_label(refer_state(in)));
 				refer_merge_free(&m);
 				return refuse(t, ac, &in->id, what);
 			}
@@ -2589,10 +2593,10 @@ verify_record(const record *r, void *ctx)
 	struct refer_merge m;
 	if (refer_merge(r, r, &m))
 		return STORE_NOMEM;
-	if (m.nrefused || m.state != refer_state(r)) {
-		char what[600], line[400];
-		line_text(m.nrefused ? m.refused[0] : "", line, sizeof line);
-		snprintf(what, sizeof what, _("its state does not follow from its steps (%s)"), line);
+	if (m.state != refer_state(r)) {
+		char what[600];
+		snprintf(what, sizeof what, _("its state does not follow from its steps (%s)"),
+		         referral_state_label(refer_state(r)));
 		verify_fault(vc, r, what);
 	}
 	refer_merge_free(&m);
