@@ -1098,6 +1098,13 @@ cmd_check(struct cli *c, int argc, char **argv)
 	if (faults && !repair)
 		say(stdout, "  %s\n", _("\"shegong check --repair\" rebuilds the indexes from the "
 		                         "records."));
+	/* what no exchange may bring, should a file have slipped it past */
+	size_t odd = 0;
+	if ((err = sync_verify(st, &odd, check_report, &cc))) {
+		store_close(st);
+		return store_error(c, err);
+	}
+	problems += odd;
 
 	size_t entries;
 	uint64_t bad;

@@ -1658,13 +1658,31 @@ split_lines(const char *h, char **buf, size_t *n)
 	return v;
 }
 
+static int
+cmp_line(const void *x, const void *y)
+{
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The lines v sorted (a new array pointing to the same strings), for
+ * has_line: a lookup is log n, so a merge of long histories is not
+ * cubic. */
+static char **
+sorted_lines(char *const *v, size_t n)
+{
+	char **s = malloc((n ? n : 1) * sizeof *s);
+	if (s) {
+		memcpy(s, v, n * sizeof *s);
+		qsort(s, n, sizeof *s, cmp_line);
+	}
+	return s;
+}
+
+/* Whether l is among the sorted lines v. */
 static bool
 has_line(char *const *v, size_t n, const char *l)
 {
-	for (size_t i = 0; i < n; i++)
-		if (strcmp(v[i], l) == 0)
-			return true;
-	return false;
+	return n && bsearch(&l, v, n, sizeof *v, cmp_line) != NULL;
 }
 
 /* The action word of a history line (the third column), into out. */
@@ -1727,6 +1745,35 @@ field_is(const char *name, const char *const *set)
 	return false;
 }
 
+int
+refer_foreign_step(const record *in, const record *local, int side, char *line, size_t size)
+{
+	char *ba = NULL, *bl = NULL;
+	size_t na = 0, nl = 0;
+	char **a = split_lines(record_get(in, "_history"), &ba, &na);
+	char **l = split_lines(local ? record_get(local, "_history") : NULL, &bl, &nl);
+	char **sl = l ? sorted_lines(l, nl) : NULL;
+	int rc = a && sl ? 0 : -1;
+	for (size_t i = 0; !rc && i < na; i++) {
+		if (has_line(sl, nl, a[i]))
+			continue;
+		int s = line_side(a[i]);
+		if (s != side) {
+			snprintf(line, size, "%s", a[i]);
+			for (char *p = line; *p; p++)
+				if (*p == '\t')
+					*p = ' ';
+			rc = 1;
+		}
+	}
+	free(sl);
+	free(a);
+	free(l);
+	free(ba);
+	free(bl);
+	return rc;
+}
+
 void
 refer_merge_free(struct refer_merge *m)
 {
@@ -1751,7 +1798,8 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	char **a = split_lines(record_get(owner, "_history"), &ba, &na);
 	char **b = split_lines(record_get(other, "_history"), &bb, &nb);
 	char **out = a && b ? calloc(na + nb + 1, sizeof *out) : NULL;
-	int err = out ? 0 : -1;
+	char **sa = a ? sorted_lines(a, na) : NULL, **sb = b ? sorted_lines(b, nb) : NULL;
+	int err = out && sa && sb ? 0 : -1;
 	size_t n = 0;
 	/* the owner's lines in their order; each line only the other copy
 	 * has goes after the line before it there and after every owner line
@@ -1761,7 +1809,7 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	if (!err) {
 		for (size_t i = 0; i < na; i++) {
 			out[n++] = a[i];
-			if (!has_line(b, nb, a[i]))
+			if (!has_line(sb, nb, a[i]))
 				new_a = true;
 		}
 		size_t prev = 0;   /* where the previous line of b is in out, + 1 */
@@ -1777,7 +1825,7 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 			new_b = true;
 			size_t pos = prev;
 			for (size_t k = pos; k < n; k++)
-				if (has_line(a, na, out[k]) && strncmp(out[k], b[j], 16) <= 0)
+				if (has_line(sa, na, out[k]) && strncmp(out[k], b[j], 16) <= 0)
 					pos = k + 1;
 			memmove(out + pos + 1, out + pos, (n - pos) * sizeof *out);
 			out[pos] = b[j];
@@ -1796,7 +1844,7 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 		char an[24];
 		line_action(out[i], an, sizeof an);
 		enum ref_action act = referral_action_from_name(an);
-		bool only_a = !has_line(b, nb, out[i]), only_b = !has_line(a, na, out[i]);
+		bool only_a = !has_line(sb, nb, out[i]), only_b = !has_line(sa, na, out[i]);
 		if (!act) {
 			if (only_a)
 				last_a[line_side(out[i])] = out[i];
@@ -1895,6 +1943,8 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	free(out);
 	free(a);
 	free(b);
+	free(sa);
+	free(sb);
 	free(ba);
 	free(bb);
 	if (err) {

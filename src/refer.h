@@ -178,6 +178,13 @@ struct refer_merge {
 	size_t nrefused;
 };
 int refer_merge(const record *owner, const record *other, struct refer_merge *m);
+
+/* Whether in's history has a line local's lacks (local may be NULL) that
+ * is not a step of side (REF_SENDER, REF_RECEIVER; a line of no known
+ * action counts as no side's): 1 and that line in line (tabs as blanks),
+ * 0 when every new line is side's, -1 out of memory.  What a side sends
+ * in an exchange file may hold only its own steps. */
+int refer_foreign_step(const record *in, const record *local, int side, char *line, size_t size);
 void refer_merge_free(struct refer_merge *m);
 
 #endif

@@ -133,3 +133,38 @@ sha256(const void *data, size_t len, unsigned char out[SHA256_LEN])
 	sha256_update(&s, data, len);
 	sha256_final(&s, out);
 }
+
+void
+hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+            unsigned char out[SHA256_LEN])
+{
+	/* RFC 2104: H((K ^ opad) | H((K ^ ipad) | data)), a key longer than
+	 * a block hashed first */
+	unsigned char k[64] = {0}, pad[64], inner[SHA256_LEN];
+	if (keylen > sizeof k)
+		sha256(key, keylen, k);
+	else if (keylen)
+		memcpy(k, key, keylen);
+	struct sha256 s;
+	for (int i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x36;
+	sha256_init(&s);
+	sha256_update(&s, pad, sizeof pad);
+	sha256_update(&s, data, len);
+	sha256_final(&s, inner);
+	for (int i = 0; i < 64; i++)
+		pad[i] = k[i] ^ 0x5c;
+	sha256_init(&s);
+	sha256_update(&s, pad, sizeof pad);
+	sha256_update(&s, inner, sizeof inner);
+	sha256_final(&s, out);
+}
+
+bool
+sha256_equal(const unsigned char a[SHA256_LEN], const unsigned char b[SHA256_LEN])
+{
+	unsigned char d = 0;
+	for (int i = 0; i < SHA256_LEN; i++)
+		d |= a[i] ^ b[i];
+	return d == 0;
+}

@@ -3,6 +3,7 @@
 #ifndef SHEGONG_SHA256_H
 #define SHEGONG_SHA256_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,13 @@ void sha256_final(struct sha256 *s, unsigned char out[SHA256_LEN]);
 
 /* The digest of one piece. */
 void sha256(const void *data, size_t len, unsigned char out[SHA256_LEN]);
+
+/* HMAC-SHA-256 (RFC 2104) of data under key: the seal of an exchange
+ * file (sync.c), which only a holder of the key can make. */
+void hmac_sha256(const void *key, size_t keylen, const void *data, size_t len,
+                 unsigned char out[SHA256_LEN]);
+/* Whether two digests are the same, in a time that does not depend on
+ * where they differ. */
+bool sha256_equal(const unsigned char a[SHA256_LEN], const unsigned char b[SHA256_LEN]);
 
 #endif

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
@@ -25,8 +26,17 @@
 #include "refer.h"
 #include "sha256.h"
 #include "sync.h"
+#include "text.h"
 
 #define HEAD_FIXED (16 + 4 + 8 * 5 + 8)
+
+/* What a file may carry.  No form has a tenth as many fields, no
+ * referral a tenth as many steps; versions and slip numbers past these
+ * would bring the taker's counters near their wrap. */
+#define SYNC_MAX_FIELDS 256
+#define SYNC_MAX_HISTORY 1000
+#define SYNC_MAX_VERSION 0x7fffffffu
+#define SYNC_MAX_SLIP 999999ul
 
 const char *
 sync_strerror(int err)
@@ -68,6 +78,18 @@ sync_strerror(int err)
 	case SYNC_ERR_FORMS:
 		return _("The forms the township sent have a fault, so nothing was taken from this "
 		         "exchange. Tell the township: its forms need mending.");
+	case SYNC_ERR_TOOBIG:
+		return _("This is larger than any exchange file (256 MB), so it is not one. Nothing "
+		         "was taken from it.");
+	case SYNC_ERR_SEAL:
+		return _("This exchange file is not sealed with the key of the village PC it says it "
+		         "comes from, so it cannot be told from a forgery. Nothing was taken from it. "
+		         "A village PC seals its files once it has taken a file from this township: "
+		         "make a file for the village here, apply it on the village's PC, then make "
+		         "the PC's file again (or exchange over ssh as the village's worker).");
+	case SYNC_ERR_FORGED:
+		return _("This exchange file carries something the side that wrote it could not have "
+		         "typed. Nothing was taken from it.");
 	default:
 		return refer_strerror(err);
 	}
@@ -433,7 +455,7 @@ forms_hash(struct forms *f)
 		snprintf(f->hash + 2 * k, 3, "%02x", sum[k]);
 }
 
-static int read_all(int fd, unsigned char **out, size_t *len);
+static int read_all(int fd, unsigned char **out, size_t *len, size_t max);
 static int write_all(int fd, const unsigned char *p, size_t n);
 
 /* The form files of dir, by name, and their hash; an unreadable folder
@@ -481,7 +503,7 @@ forms_read(const char *dir, struct forms *f)
 		}
 		int fd = open(path, O_RDONLY);
 		free(path);
-		if (fd < 0 || read_all(fd, &f->data[i], &f->len[i])) {
+		if (fd < 0 || read_all(fd, &f->data[i], &f->len[i], SYNC_MAX_BYTES)) {
 			if (fd >= 0)
 				close(fd);
 			err = STORE_IO;
@@ -518,6 +540,64 @@ remove_tree(const char *dir)
 	return rmdir(dir);
 }
 
+/* --- the exchange keys ------------------------------------------------------ */
+
+/* A township's key for the village unit: *have, and *confirmed when the
+ * village's PC has sealed a file with it. */
+static int
+key_get(store_txn *t, const char *unit, unsigned char key[SYNC_KEYLEN], bool *have,
+        bool *confirmed)
+{
+	char name[96];
+	void *d;
+	size_t n;
+	*have = *confirmed = false;
+	snprintf(name, sizeof name, "sync/key/%s", unit);
+	int err = store_meta_get(t, name, &d, &n);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN + 1) {
+		memcpy(key, d, SYNC_KEYLEN);
+		*have = true;
+		*confirmed = ((const unsigned char *)d)[SYNC_KEYLEN] != 0;
+	}
+	free(d);
+	return 0;
+}
+
+static int
+key_put(store_txn *t, const char *unit, const unsigned char key[SYNC_KEYLEN], bool confirmed)
+{
+	char name[96];
+	unsigned char v[SYNC_KEYLEN + 1];
+	snprintf(name, sizeof name, "sync/key/%s", unit);
+	memcpy(v, key, SYNC_KEYLEN);
+	v[SYNC_KEYLEN] = confirmed;
+	return store_meta_put(t, name, v, sizeof v);
+}
+
+/* A village PC's own key (meta "sync/key"). */
+static int
+own_key_get(store_txn *t, unsigned char key[SYNC_KEYLEN], bool *have)
+{
+	void *d;
+	size_t n;
+	*have = false;
+	int err = store_meta_get(t, "sync/key", &d, &n);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN) {
+		memcpy(key, d, SYNC_KEYLEN);
+		*have = true;
+	}
+	free(d);
+	return 0;
+}
+
 /* --- making a file --------------------------------------------------------- */
 
 struct make_ctx {
@@ -541,6 +621,11 @@ struct make_ctx {
 	size_t nchanges, seen;
 	struct forms fm;     /* this side's forms */
 	size_t nforms_sent;
+	bool have_key;       /* the file is sealed with key */
+	bool send_key;       /* and carries it (the village has not shown it has it) */
+	bool new_key;        /* made now: kept in sync/key/UNIT when the file is */
+	unsigned char key[SYNC_KEYLEN];
+	char key_unit[REC_ID_TEXTMAX];
 };
 
 /* Whether r goes to the peer. */
@@ -664,6 +749,8 @@ make_txn(store_txn *t, void *ctx)
 		if (!err && !may_reach(mc->sc, mc->unit))
 			err = SYNC_ERR_UNIT;
 		if (!err)
+			err = own_key_get(t, mc->key, &mc->have_key);
+		if (!err)
 			err = scope_for_unit(t, mc->sc->login, mc->unit, &mc->view);
 		if (err == STORE_INVALID || err == STORE_NOTFOUND)
 			err = SYNC_ERR_UNIT;
@@ -697,6 +784,18 @@ make_txn(store_txn *t, void *ctx)
 		}
 		snprintf(mc->peer.unit, sizeof mc->peer.unit, "%s", unit);
 		snprintf(mc->unit, sizeof mc->unit, "%s", mc->sc->unit);
+		/* the village's key: made the first time, carried until its PC
+		 * has sealed a file with it */
+		bool confirmed = false;
+		if (!err)
+			err = key_get(t, unit, mc->key, &mc->have_key, &confirmed);
+		if (!err && !mc->have_key && !mc->count_only) {
+			if (getrandom(mc->key, SYNC_KEYLEN, 0) != SYNC_KEYLEN)
+				err = STORE_IO;
+			mc->have_key = mc->new_key = true;
+		}
+		mc->send_key = mc->have_key && !confirmed;
+		snprintf(mc->key_unit, sizeof mc->key_unit, "%s", unit);
 		/* the village's own worker answered over ssh (sync --serve): the
 		 * file still comes from the township above the village */
 		rec_id vid;
@@ -733,6 +832,9 @@ make_txn(store_txn *t, void *ctx)
 		put_str(&mc->b, mc->sc ? mc->sc->login : store_user(st));
 		put_str(&mc->b, upstream ? "" : mc->peer.unit);
 		put_str(&mc->b, mc->fm.hash);
+		put_be(&mc->b, mc->send_key ? SYNC_KEYLEN : 0, 2);
+		if (mc->send_key)
+			put_bytes(&mc->b, mc->key, SYNC_KEYLEN);
 		mc->countpos = mc->b.n;
 		put_be(&mc->b, 0, 4);
 	}
@@ -764,12 +866,26 @@ struct out_log {
 	struct sync_peer *peer;
 	size_t count;
 	char note[256];
+	const struct make_ctx *mc;
 };
 
 static int
 log_out_txn(store_txn *t, void *ctx)
 {
 	struct out_log *ol = ctx;
+	if (ol->mc->new_key) {
+		/* the key the file carries, unless another exchange made one
+		 * meanwhile (then this file's would never match: made again) */
+		unsigned char k[SYNC_KEYLEN];
+		bool have, confirmed;
+		int err = key_get(t, ol->mc->key_unit, k, &have, &confirmed);
+		if (!err && have)
+			err = STORE_CONFLICT;
+		if (!err)
+			err = key_put(t, ol->mc->key_unit, ol->mc->key, false);
+		if (err)
+			return err;
+	}
 	if (ol->peer->site) {
 		struct sync_peer p;
 		int err = peer_get(t, ol->peer->site, &p);
@@ -812,7 +928,13 @@ sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer
 	for (int i = 0; i < 4; i++)
 		mc.b.p[mc.countpos + (size_t)i] = (unsigned char)(mc.count >> (24 - 8 * i));
 	unsigned char sum[SHA256_LEN];
-	sha256(mc.b.p, mc.b.n, sum);
+	put_be(&mc.b, mc.have_key ? SYNC_KEYLEN : 0, 2);
+	if (mc.have_key && !mc.b.oom) {
+		hmac_sha256(mc.key, SYNC_KEYLEN, mc.b.p, mc.b.n - 2, sum);
+		put_bytes(&mc.b, sum, SHA256_LEN);
+	}
+	if (!mc.b.oom)
+		sha256(mc.b.p, mc.b.n, sum);
 	put_bytes(&mc.b, sum, SHA256_LEN);
 	if (mc.b.oom) {
 		free(mc.b.p);
@@ -824,7 +946,7 @@ sync_make(store *st, const struct scope *sc, const char *for_unit, uint64_t peer
 	snprintf(stats->peer_unit, sizeof stats->peer_unit, "%s", mc.peer.unit);
 	if (progress)
 		progress(0, mc.nchanges, mc.nchanges, pctx);
-	struct out_log ol = {&mc.peer, mc.count, ""};
+	struct out_log ol = {&mc.peer, mc.count, "", &mc};
 	snprintf(ol.note, sizeof ol.note, "to %s%s%012" PRIx64 ": %zu records (%zu referrals), %zu bytes",
 	         mc.peer.unit, *mc.peer.unit ? " " : "", mc.peer.site, mc.count, stats->sent_referrals,
 	         mc.b.n);
@@ -850,8 +972,9 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	uint32_t format = (uint32_t)get_be(&r, 4);
 	if (format > SYNC_FORMAT)
 		return SYNC_ERR_NEWER;
-	if (format != SYNC_FORMAT || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
+	if (format < 1 || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
 		return SYNC_ERR_DAMAGED;
+	h->format = format;
 	unsigned char sum[SHA256_LEN];
 	sha256(buf, len - SHA256_LEN, sum);
 	if (memcmp(sum, buf + len - SHA256_LEN, SHA256_LEN) != 0)
@@ -867,7 +990,18 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	get_str(&r, h->from_login, sizeof h->from_login);
 	get_str(&r, h->to_unit, sizeof h->to_unit);
 	get_str(&r, h->forms_hash, sizeof h->forms_hash);
+	if (format >= 2) {
+		size_t k = (size_t)get_be(&r, 2);
+		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
+			memcpy(h->key, r.p + r.at, k);
+			h->has_key = true;
+			r.at += k;
+		} else if (k) {
+			r.bad = true;
+		}
+	}
 	h->count = (uint32_t)get_be(&r, 4);
+	h->entries_at = r.at;
 	if (r.bad || h->from_site == 0)
 		return SYNC_ERR_DAMAGED;
 	/* every entry must be whole before anything is applied */
@@ -878,6 +1012,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		else
 			r.at += n;
 	}
+	h->forms_at = r.at;
 	h->nforms = (uint32_t)get_be(&r, 4);
 	for (uint32_t i = 0; i < h->nforms && !r.bad; i++) {
 		char name[80];
@@ -888,9 +1023,32 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		else
 			r.at += n;
 	}
+	h->sealed_len = r.at;
+	if (format >= 2) {
+		size_t k = (size_t)get_be(&r, 2);
+		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
+			memcpy(h->seal, r.p + r.at, k);
+			h->sealed = true;
+			r.at += k;
+		} else if (k) {
+			r.bad = true;
+		}
+	}
 	if (r.bad || r.at != r.n)
 		return SYNC_ERR_DAMAGED;
 	return 0;
+}
+
+/* Whether the file buf (checked: h) is sealed with key. */
+static bool
+sealed_with(const unsigned char *buf, const struct sync_header *h,
+            const unsigned char key[SYNC_KEYLEN])
+{
+	unsigned char mac[SHA256_LEN];
+	if (!h->sealed)
+		return false;
+	hmac_sha256(key, SYNC_KEYLEN, buf, h->sealed_len, mac);
+	return sha256_equal(mac, h->seal);
 }
 
 /* The form files of a checked file into dir (made), then loaded as the
@@ -902,13 +1060,7 @@ forms_unpack(const unsigned char *buf, size_t len, const char *dir, char *why, s
 	int err = sync_read_header(buf, len, &h);
 	if (err)
 		return err;
-	struct rd r = {buf, len - SHA256_LEN, HEAD_FIXED, false};
-	char skip[REC_ID_TEXTMAX + 64];
-	for (int i = 0; i < 4; i++)   /* the units, the login, the forms' hash */
-		get_str(&r, skip, sizeof skip);
-	get_be(&r, 4);
-	for (uint32_t i = 0; i < h.count; i++)
-		r.at += (size_t)get_be(&r, 4);
+	struct rd r = {buf, len - SHA256_LEN, h.forms_at, false};
 	get_be(&r, 4);
 	remove_tree(dir);
 	if (mkdir(dir, 0770) < 0)
@@ -957,6 +1109,8 @@ struct apply_ctx {
 	struct scope *vs;   /* the village's scope on a township */
 	uint64_t local;
 	bool upstream_mode;
+	struct formset *fs; /* the forms a village's records are checked by */
+	char own_unit[REC_ID_TEXTMAX]; /* a village PC's village ("" not known) */
 };
 
 static const char *
@@ -1140,6 +1294,282 @@ diff_notice(store_txn *t, struct apply_ctx *ac, const record *local, const recor
 	return err;
 }
 
+/* Refuse the whole file: the record and what is wrong with it. */
+static int
+refuse(store_txn *t, struct apply_ctx *ac, const rec_id *id, const char *what)
+{
+	char idt[REC_ID_TEXTMAX];
+	if (ac->why && ac->whysize && !*ac->why)
+		snprintf(ac->why, ac->whysize,
+		         _("The exchange file carries a record the side that wrote it could not have "
+		           "typed (%s): %s. Nothing was taken from it."),
+		         rec_id_format(id, idt), what);
+	return store_txn_fail(t, SYNC_ERR_FORGED);
+}
+
+/* The number of fields an entry's encoding says it has (record.c's:
+ * format, kind, version, form version, two stamps, two logins, count),
+ * read before it is decoded, whose cost grows with their square. */
+static uint64_t
+entry_fields(const unsigned char *p, size_t len)
+{
+	struct rd r = {p, len, 2, len < 2};
+	uint64_t v = 0;
+	for (int k = 0; k < 7 && !r.bad; k++) {
+		v = 0;
+		for (int shift = 0;; shift += 7) {
+			if (r.at >= r.n || shift > 63) {
+				r.bad = true;
+				break;
+			}
+			unsigned char b = r.p[r.at++];
+			v |= (uint64_t)(b & 0x7f) << shift;
+			if (!(b & 0x80))
+				break;
+		}
+		if (k == 4 || k == 5) {   /* a login: its length, then its bytes */
+			if (v > r.n - r.at)
+				r.bad = true;
+			else
+				r.at += (size_t)v;
+		}
+	}
+	return r.bad ? 0 : v;
+}
+
+struct idnum_dup {
+	const char *idnum;
+	rec_id self, found;
+	bool hit;
+};
+
+static int
+idnum_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct idnum_dup *d = ctx;
+	if (strcmp(value, d->idnum) != 0)
+		return 1;
+	if (rec_id_equal(id, &d->self))
+		return 0;
+	d->found = *id;
+	d->hit = true;
+	return 1;
+}
+
+/* The checks of the form the record would have been typed into, as the
+ * screen makes them on saving: every value as the form would store it,
+ * one line without control characters where the form has no such field,
+ * and an ID number registered for nobody else.  Not the required fields:
+ * a record saved before its form gained one would be refused forever. */
+static int
+check_form(store_txn *t, struct apply_ctx *ac, const record *in)
+{
+	struct form_error fe = {0};
+	if (!ac->fs && !(ac->fs = formset_load(paths_forms(), &fe))) {
+		/* this side's own forms: the program would not have started */
+		if (ac->why && ac->whysize)
+			snprintf(ac->why, ac->whysize, "%s:%d: %s", fe.file, fe.line, fe.msg);
+		return store_txn_fail(t, STORE_INVALID);
+	}
+	const struct form *f = formset_for_record(ac->fs, in);
+	if (!f)
+		return refuse(t, ac, &in->id, _("no form makes such a record"));
+	char msg[300], what[400];
+	for (size_t i = 0; i < in->nfields; i++) {
+		const rec_field *fl = &in->fields[i];
+		const struct form_field *fd = form_field(f, fl->name);
+		const char *m = NULL;
+		char *norm = NULL;
+		if (fd)
+			m = form_check_value(fd, fl->value, &norm, msg, sizeof msg);
+		else if (!text_is_clean(fl->value, strlen(fl->value), 0))
+			m = _("Only one line, without control characters, fits here");
+		/* as the form would have stored it */
+		if (!m && fd && strcmp(norm ? norm : "", fl->value) != 0)
+			m = _("not as the form stores it");
+		free(norm);
+		if (m) {
+			snprintf(what, sizeof what, "%s: %s", fl->name, m);
+			return refuse(t, ac, &in->id, what);
+		}
+	}
+	const char *idnum = record_get(in, "idnum");
+	if (idnum && *idnum) {
+		struct idnum_dup d = {idnum, in->id, {0}, false};
+		store_txn_trust(t, true);
+		int rc = store_find(t, IDX_IDNUM, in->id.kind, idnum, idnum_one, &d);
+		store_txn_trust(t, false);
+		if (rc && rc != 1)
+			return rc;
+		if (d.hit) {
+			char idt[REC_ID_TEXTMAX];
+			snprintf(what, sizeof what, _("the ID number %s is registered already (%s)"),
+			         idnum, rec_id_format(&d.found, idt));
+			return refuse(t, ac, &in->id, what);
+		}
+	}
+	return 0;
+}
+
+/* The records a village's referral names (its person and needs) are
+ * the village's: a referral cannot carry another's need, which its steps
+ * would then change. */
+static int
+check_named(store_txn *t, struct apply_ctx *ac, const record *in)
+{
+	const char *res = record_get(in, "resident"), *needs = record_get(in, "needs");
+	char *list = NULL;
+	if (asprintf(&list, "%s,%s", res ? res : "", needs ? needs : "") < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	int err = 0;
+	char *save = NULL;
+	for (char *item = strtok_r(list, ", ", &save); item && !err;
+	     item = strtok_r(NULL, ", ", &save)) {
+		rec_id id;
+		record *r = NULL;
+		if (rec_id_parse(item, &id) < 0)
+			continue;
+		store_txn_trust(t, true);
+		int rc = store_get(t, &id, &r);
+		store_txn_trust(t, false);
+		if (rc == STORE_NOTFOUND) {
+			/* not here yet: only the village PC's own, coming with it */
+			if (id.site != ac->h.from_site) {
+				char what[200];
+				snprintf(what, sizeof what, _("it names %s, which is not here"), item);
+				err = refuse(t, ac, &in->id, what);
+			}
+			continue;
+		}
+		if (rc) {
+			err = rc;
+			break;
+		}
+		if (!scope_may_read(ac->vs, r)) {
+			char what[200];
+			snprintf(what, sizeof what, _("it names %s, which is not its village's"), item);
+			err = refuse(t, ac, &in->id, what);
+		}
+		record_free(r);
+	}
+	free(list);
+	return err;
+}
+
+/* What no file may bring to any side, and what a village's file may not
+ * bring to its township beside its scope. */
+static int
+check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *local)
+{
+	if (in->version > SYNC_MAX_VERSION)
+		return refuse(t, ac, &in->id, _("its version number is out of range"));
+	if (!local && in->id.site == ac->local)
+		return refuse(t, ac, &in->id,
+		              _("it says it was made on this database, which never made it"));
+	if (in->id.kind == REC_REFERRAL) {
+		const char *h = record_get(in, "_history");
+		size_t lines = 0;
+		for (const char *p = h; p && *p && lines <= SYNC_MAX_HISTORY; p++)
+			lines += *p == '\n';
+		if (lines >= SYNC_MAX_HISTORY)
+			return refuse(t, ac, &in->id, _("its history is longer than any referral's"));
+		const char *num = record_get(in, "number");
+		unsigned long n = 0;
+		char code[16], year[8];
+		if (num && (sscanf(num, "ZJ-%15[0-9]-%4[0-9]-%lu", code, year, &n) != 3 ||
+		            n > SYNC_MAX_SLIP || n == 0))
+			return refuse(t, ac, &in->id, _("its slip number is not one a slip can have"));
+	}
+	if (ac->upstream_mode && in->id.kind == REC_REFERRAL && local && *ac->own_unit) {
+		/* the township's file on its village PC: on the village's referral
+		 * the township takes the receiver's steps, on one to the village
+		 * the sender's */
+		const char *v = record_get(local, "village"), *to = record_get(local, "to_unit");
+		int side = v && strcmp(v, ac->own_unit) == 0    ? REF_RECEIVER
+		           : to && strcmp(to, ac->own_unit) == 0 ? REF_SENDER
+		                                                 : 0;
+		char line[400];
+		int rc = side ? refer_foreign_step(in, local, side, line, sizeof line) : 0;
+		if (rc < 0)
+			return store_txn_fail(t, STORE_NOMEM);
+		if (rc > 0) {
+			char what[600];
+			snprintf(what, sizeof what,
+			         _("its history has a step the township may not take (%s)"), line);
+			return refuse(t, ac, &in->id, what);
+		}
+	}
+	if (ac->upstream_mode || !ac->vs)
+		return 0;
+	/* a village's file on its township */
+	if (!local && in->id.site != ac->h.from_site)
+		return refuse(t, ac, &in->id,
+		              _("it was made on another database than the village PC whose file it is"));
+	if (in->id.kind != REC_REFERRAL)
+		return check_form(t, ac, in);
+	int err = check_named(t, ac, in);
+	if (err)
+		return err;
+	char line[400];
+	int side = refer_side(ac->vs, local ? local : in);
+	/* the village numbers its own slips only: another unit's number would
+	 * move that unit's count here */
+	const char *num = record_get(in, "number");
+	char code[16] = "";
+	if (num && side == REF_SENDER &&
+	    (sscanf(num, "ZJ-%15[0-9]-", code) != 1 || strcmp(code, ac->vs->unit_code) != 0))
+		return refuse(t, ac, &in->id, _("its slip number is not its village's"));
+	int rc = refer_foreign_step(in, local, side, line, sizeof line);
+	if (rc < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	if (rc > 0) {
+		char what[600];
+		snprintf(what, sizeof what, _("its history has a step the village may not take (%s)"),
+		         line);
+		return refuse(t, ac, &in->id, what);
+	}
+	return 0;
+}
+
+/* On a township, a village's record is stamped as taken here, by the
+ * worker taking it, now (its own stamps are the village PC's word, which
+ * a forged file can make anything); the file's are kept beside it as
+ * information, meta "sync/from/ID". */
+static int
+restamp(store_txn *t, struct apply_ctx *ac, record *in, const record *local)
+{
+	if (ac->upstream_mode || !ac->vs)
+		return 0;
+	char name[96], idt[REC_ID_TEXTMAX], *v = NULL;
+	snprintf(name, sizeof name, "sync/from/%s", rec_id_format(&in->id, idt));
+	int n = asprintf(&v, "site=%012" PRIx64 "\ncreated_by=%s\ncreated_at=%lld\nupdated_by=%s\n"
+	                 "updated_at=%lld\n",
+	                 ac->h.from_site, in->created_by ? in->created_by : "",
+	                 (long long)in->created_at, in->updated_by ? in->updated_by : "",
+	                 (long long)in->updated_at);
+	if (n < 0)
+		return store_txn_fail(t, STORE_NOMEM);
+	int err = store_meta_put(t, name, v, (size_t)n);
+	free(v);
+	if (err)
+		return err;
+	int64_t now = (int64_t)time(NULL);
+	char *cb = strdup(local && local->created_by ? local->created_by : ac->sc->login);
+	char *ub = strdup(ac->sc->login);
+	if (!cb || !ub) {
+		free(cb);
+		free(ub);
+		return store_txn_fail(t, STORE_NOMEM);
+	}
+	free(in->created_by);
+	free(in->updated_by);
+	in->created_by = cb;
+	in->updated_by = ub;
+	in->created_at = local ? local->created_at : now;
+	in->updated_at = now;
+	return 0;
+}
+
 static int
 take_record(store_txn *t, struct apply_ctx *ac, record *in)
 {
@@ -1163,6 +1593,10 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 			return store_txn_fail(t, STORE_DENIED);
 		}
 	}
+	if ((err = check_taken(t, ac, in, local))) {
+		record_free(local);
+		return err;
+	}
 	ac->stats->received++;
 	if (in->id.kind == REC_REFERRAL) {
 		if ((err = follow_number(t, in))) {
@@ -1172,6 +1606,25 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 		if (local) {
 			err = take_referral(t, ac, in, local);
 		} else {
+			/* its state is what its steps make it, replayed */
+			struct refer_merge m;
+			if (refer_merge(in, in, &m))
+				return store_txn_fail(t, STORE_NOMEM);
+			/* (a step the merge kept but could not take stays in the
+			 * history: the replay passes over it as the merge did) */
+			if (m.state != refer_state(in)) {
+				char what[600];
+				snprintf(what, sizeof what,
+				         _("its state does not follow from its steps (%s)"),
+				         referral_state_label(refer_state(in)));
+				refer_merge_free(&m);
+				return refuse(t, ac, &in->id, what);
+			}
+			refer_merge_free(&m);
+			if ((err = restamp(t, ac, in, NULL))) {
+				record_free(local);
+				return err;
+			}
 			store_txn_trust(t, true);
 			err = store_put_copy(t, in);
 			store_txn_trust(t, false);
@@ -1207,6 +1660,8 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 	bool same = local && same_fields(local, in, NULL);
 	if (local && have && local->version != here && !same_fields(local, in, "status"))
 		err = diff_notice(t, ac, local, in, false);
+	if (!err)
+		err = restamp(t, ac, in, local);
 	if (!err) {
 		store_txn_trust(t, true);
 		err = store_put_copy(t, in);
@@ -1220,6 +1675,26 @@ take_record(store_txn *t, struct apply_ctx *ac, record *in)
 		ac->stats->applied++;
 	record_free(local);
 	return err;
+}
+
+/* A village's file on its township: sealed with the village's key, or
+ * brought by the village's own worker (an ssh login sshd checked);
+ * a good seal tells the township the PC has its key. */
+static int
+check_seal(store_txn *t, struct apply_ctx *ac, const char *unit)
+{
+	unsigned char k[SYNC_KEYLEN];
+	bool have, confirmed;
+	int err = key_get(t, unit, k, &have, &confirmed);
+	if (err)
+		return err;
+	if (have && ac->h.sealed) {
+		if (!sealed_with(ac->buf, &ac->h, k))
+			return SYNC_ERR_SEAL;
+		return confirmed ? 0 : key_put(t, unit, k, true);
+	}
+	bool own = ac->sc->level == UNIT_VILLAGE && strcmp(ac->sc->unit, unit) == 0;
+	return own ? 0 : SYNC_ERR_SEAL;
 }
 
 static int
@@ -1256,9 +1731,37 @@ apply_txn(store_txn *t, void *ctx)
 			return SYNC_ERR_STRANGER;
 		if (ac->sc && ac->sc->role == ROLE_SUPERVISOR)
 			return SYNC_ERR_ROLE;
+		void *u = NULL;
+		size_t ulen = 0;
+		err = store_meta_get(t, "sync/unit", &u, &ulen);
+		if (err == 0 && ulen < sizeof ac->own_unit)
+			snprintf(ac->own_unit, sizeof ac->own_unit, "%.*s", (int)ulen, (const char *)u);
+		free(u);
+		if (err && err != STORE_NOTFOUND)
+			return err;
+		err = 0;
+		/* the township's file is sealed with this PC's key once it has one */
+		unsigned char k[SYNC_KEYLEN];
+		bool have;
+		if ((err = own_key_get(t, k, &have)))
+			return err;
+		if (ac->h.has_key) {
+			if (!sealed_with(ac->buf, &ac->h, ac->h.key))
+				return SYNC_ERR_SEAL;
+			if (!have || memcmp(k, ac->h.key, SYNC_KEYLEN) != 0)
+				err = store_meta_put(t, "sync/key", ac->h.key, SYNC_KEYLEN);
+		} else if (have && ac->h.sealed && !sealed_with(ac->buf, &ac->h, k)) {
+			return SYNC_ERR_SEAL;
+		}
+		if (err)
+			return err;
 	} else if (units == 0) {
 		if (ac->h.count == 0)
 			return SYNC_ERR_NOPEER;   /* two empty databases */
+		if (ac->h.has_key &&
+		    (!sealed_with(ac->buf, &ac->h, ac->h.key) ||
+		     (err = store_meta_put(t, "sync/key", ac->h.key, SYNC_KEYLEN))))
+			return err ? err : SYNC_ERR_SEAL;
 		if ((err = meta_put_be(t, "sync/upstream", ac->h.from_site)) ||
 		    (*ac->h.to_unit &&
 		     (err = store_meta_put(t, "sync/unit", ac->h.to_unit, strlen(ac->h.to_unit)))))
@@ -1283,6 +1786,8 @@ apply_txn(store_txn *t, void *ctx)
 		if (err)
 			return err == STORE_INVALID || err == STORE_NOTFOUND ? SYNC_ERR_UNIT : err;
 		snprintf(s->peer_unit, sizeof s->peer_unit, "%s", unit);
+		if ((err = check_seal(t, ac, unit)))
+			return err;
 	}
 	struct sync_peer p;
 	if ((err = peer_get(t, ac->h.from_site, &p)))
@@ -1292,22 +1797,19 @@ apply_txn(store_txn *t, void *ctx)
 	if (ac->h.base > p.recv)
 		return SYNC_ERR_GAP;
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
-	struct rd r = {ac->buf, ac->len - SHA256_LEN, HEAD_FIXED, false};
-	char skip[REC_ID_TEXTMAX + 64];
-	for (int k = 0; k < 4; k++)
-		get_str(&r, skip, sizeof skip);
-	get_be(&r, 4);
+	struct rd r = {ac->buf, ac->len - SHA256_LEN, ac->h.entries_at, false};
 	for (uint32_t i = 0; i < ac->h.count && !err && !s->already; i++) {
 		size_t n = (size_t)get_be(&r, 4);
 		rec_id id;
 		record *in;
 		rec_id_from_key(r.p + r.at, &id);
+		in = NULL;
+		if (entry_fields(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN) > SYNC_MAX_FIELDS)
+			return refuse(t, ac, &id, _("it has more fields than any form"));
 		if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
 		    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) < 0 ||
 		    in->version == 0) {
-			if (rec_kind_code(id.kind) && id.seq && id.site &&
-			    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) == 0)
-				record_free(in);
+			record_free(in);   /* decoded, yet version 0 */
 			set_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
 			return SYNC_ERR_DAMAGED;
 		}
@@ -1357,7 +1859,9 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	memset(stats, 0, sizeof *stats);
 	if (why && whysize)
 		*why = '\0';
-	struct apply_ctx ac = {st, sc, buf, len, {0}, stats, progress, pctx, why, whysize, NULL, 0, false};
+	struct apply_ctx ac = {.st = st,         .sc = sc,           .buf = buf,
+	                       .len = len,       .stats = stats,     .progress = progress,
+	                       .pctx = pctx,     .why = why,         .whysize = whysize};
 	int err = sync_read_header(buf, len, &ac.h);
 	if (progress)
 		progress(1, len, len, pctx);
@@ -1372,6 +1876,7 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	if (!err)
 		err = store_write(st, apply_txn, &ac);
 	scope_free(ac.vs);
+	formset_free(ac.fs);
 	if (fnew && !err && ac.upstream_mode) {
 		/* the township's forms in force here from now on, the old kept */
 		remove_tree(fold);
@@ -1394,8 +1899,10 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 
 /* --- over ssh ---------------------------------------------------------------- */
 
+/* Everything fd gives, up to max bytes: SYNC_ERR_TOOBIG past them (no
+ * more is held). */
 static int
-read_all(int fd, unsigned char **out, size_t *len)
+read_all(int fd, unsigned char **out, size_t *len, size_t max)
 {
 	struct buf b = {0};
 	unsigned char chunk[65536];
@@ -1409,6 +1916,10 @@ read_all(int fd, unsigned char **out, size_t *len)
 		}
 		if (n == 0)
 			break;
+		if ((size_t)n > max - b.n) {
+			free(b.p);
+			return SYNC_ERR_TOOBIG;
+		}
 		put_bytes(&b, chunk, (size_t)n);
 		if (b.oom) {
 			free(b.p);
@@ -1441,11 +1952,14 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 {
 	unsigned char *buf = NULL, *ans = NULL;
 	size_t len = 0, alen = 0;
-	int err = read_all(in_fd, &buf, &len);
+	if (why && whysize)
+		*why = '\0';
+	int err = read_all(in_fd, &buf, &len, SYNC_MAX_BYTES);
 	if (err) {
 		free(buf);
-		set_why(why, whysize, "%s", sync_strerror(SYNC_ERR_SSH));
-		return SYNC_ERR_SSH;
+		err = err == SYNC_ERR_TOOBIG ? err : SYNC_ERR_SSH;
+		set_why(why, whysize, "%s", sync_strerror(err));
+		return err;
 	}
 	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	struct sync_header h;
@@ -1579,8 +2093,16 @@ run_ssh(char **argv, struct ssh_run *sr)
 					ferr = -1;
 				continue;
 			}
-			put_bytes(k == 0 ? &sr->got : &sr->err, chunk, (size_t)n);
+			struct buf *into = k == 0 ? &sr->got : &sr->err;
+			if ((size_t)n > SYNC_MAX_BYTES - into->n) {
+				rc = SYNC_ERR_TOOBIG;   /* no answer is this big: stop it */
+				kill(pid, SIGTERM);
+				break;
+			}
+			put_bytes(into, chunk, (size_t)n);
 		}
+		if (rc)
+			break;
 	}
 	if (fin >= 0)
 		close(fin);
@@ -1701,11 +2223,18 @@ sync_file_read(const char *path, unsigned char **buf, size_t *len)
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return errno;
-	int err = read_all(fd, buf, len);
+	struct stat sb;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode) && (uint64_t)sb.st_size > SYNC_MAX_BYTES) {
+		close(fd);
+		return EFBIG;
+	}
+	int err = read_all(fd, buf, len, SYNC_MAX_BYTES);
 	int e = errno;
 	close(fd);
 	if (err == STORE_NOMEM)
 		return ENOMEM;
+	if (err == SYNC_ERR_TOOBIG)
+		return EFBIG;
 	return err ? (e ? e : EIO) : 0;
 }
 
@@ -1736,12 +2265,40 @@ sync_file_write(const char *path, const unsigned char *buf, size_t len)
 struct status_ctx {
 	const struct scope *sc;
 	struct sync_status *s;
+	store_txn *t;
 };
+
+/* Whether the worker whose scope is the store's policy may see the
+ * notice name: its record is one they may read (one since deleted
+ * stays shown). */
+static bool
+notice_visible(store_txn *t, const char *name)
+{
+	const char *rest = name + strlen("sync/notice/");
+	char idt[REC_ID_TEXTMAX];
+	size_t k = strcspn(rest, "/");
+	rec_id id;
+	record *r = NULL;
+	if (k >= sizeof idt)
+		return false;
+	snprintf(idt, sizeof idt, "%.*s", (int)k, rest);
+	if (rec_id_parse(idt, &id) < 0)
+		return false;
+	int err = store_get(t, &id, &r);
+	record_free(r);
+	return err == 0 || err == STORE_NOTFOUND;
+}
 
 static int
 status_peer(const char *name, const void *data, size_t len, void *ctx)
 {
-	struct sync_status *s = ctx;
+	struct status_ctx *c = ctx;
+	struct sync_status *s = c->s;
+	struct sync_peer q = {0};
+	peer_parse(&q, data, len);
+	/* a township shows a worker the villages in their reach only */
+	if (!s->upstream && c->sc && c->sc->role != ROLE_ADMIN && !scope_in_reach(c->sc, q.unit))
+		return 0;
 	struct sync_peer *np = realloc(s->peers, (s->npeers + 1) * sizeof *np);
 	if (!np)
 		return STORE_NOMEM;
@@ -1756,10 +2313,9 @@ status_peer(const char *name, const void *data, size_t len, void *ctx)
 static int
 status_notice(const char *name, const void *data, size_t len, void *ctx)
 {
-	(void)name;
-	struct sync_status *s = ctx;
-	if (len >= 5 && memcmp(data, "open\t", 5) == 0)
-		s->open_notices++;
+	struct status_ctx *c = ctx;
+	if (len >= 5 && memcmp(data, "open\t", 5) == 0 && notice_visible(c->t, name))
+		c->s->open_notices++;
 	return 0;
 }
 
@@ -1778,10 +2334,11 @@ status_txn(store_txn *t, void *ctx)
 	}
 	if (err == STORE_NOTFOUND)
 		err = 0;
+	c->t = t;
 	if (!err)
-		err = store_meta_each(t, "sync/peer/", status_peer, s);
+		err = store_meta_each(t, "sync/peer/", status_peer, c);
 	if (!err)
-		err = store_meta_each(t, "sync/notice/", status_notice, s);
+		err = store_meta_each(t, "sync/notice/", status_notice, c);
 	return err;
 }
 
@@ -1789,7 +2346,7 @@ int
 sync_status(store *st, const struct scope *sc, struct sync_status *out)
 {
 	memset(out, 0, sizeof *out);
-	struct status_ctx c = {sc, out};
+	struct status_ctx c = {sc, out, NULL};
 	int err = store_read(st, status_txn, &c);
 	if (!err && out->upstream && sc && sc->role != ROLE_SUPERVISOR) {
 		/* what would go up now: the same walk as the file, counting */
@@ -1819,6 +2376,7 @@ struct notices_ctx {
 	bool all;
 	struct sync_notice *v;
 	size_t n;
+	store_txn *t;   /* when set, only the notices the worker may see */
 };
 
 static int
@@ -1826,7 +2384,7 @@ notice_fn(const char *name, const void *data, size_t len, void *ctx)
 {
 	struct notices_ctx *c = ctx;
 	bool open = len >= 5 && memcmp(data, "open\t", 5) == 0;
-	if (!open && !c->all)
+	if ((!open && !c->all) || (c->t && !notice_visible(c->t, name)))
 		return 0;
 	struct sync_notice *nv = realloc(c->v, (c->n + 1) * sizeof *nv);
 	if (!nv)
@@ -1863,13 +2421,15 @@ notice_fn(const char *name, const void *data, size_t len, void *ctx)
 static int
 notices_txn(store_txn *t, void *ctx)
 {
+	struct notices_ctx *c = ctx;
+	c->t = t;
 	return store_meta_each(t, "sync/notice/", notice_fn, ctx);
 }
 
 int
 sync_notices(store *st, bool all, struct sync_notice **out, size_t *n)
 {
-	struct notices_ctx c = {all, NULL, 0};
+	struct notices_ctx c = {all, NULL, 0, NULL};
 	int err = store_read(st, notices_txn, &c);
 	if (err) {
 		sync_notices_free(c.v, c.n);
@@ -1900,12 +2460,16 @@ static int
 settle_txn(store_txn *t, void *ctx)
 {
 	struct settle_ctx *sc = ctx;
-	struct notices_ctx nc = {false, NULL, 0};
+	struct notices_ctx nc = {false, NULL, 0, NULL};
 	void *d;
 	size_t n;
 	int err = store_meta_get(t, sc->key, &d, &n);
 	if (err)
 		return err;
+	if (!notice_visible(t, sc->key)) {
+		free(d);
+		return STORE_DENIED;   /* another village's: as if not there */
+	}
 	err = notice_fn(sc->key, d, n, &nc);
 	free(d);
 	if (!err && nc.n == 0)
@@ -1945,6 +2509,9 @@ sync_notice_settle_key(store *st, const char *key, const char *note, char *why, 
 	if (err == STORE_NOTFOUND && why && whysize)
 		snprintf(why, whysize, "%s", _("This notice is settled already (someone settled it "
 		                               "meanwhile)."));
+	else if (err == STORE_DENIED && why && whysize)
+		snprintf(why, whysize, "%s", _("This notice is about a record you do not look after: "
+		                               "a worker of its village or township settles it."));
 	return err;
 }
 
@@ -1967,4 +2534,121 @@ sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whys
 	err = sync_notice_settle_key(st, v[i - 1].key, note, why, whysize);
 	sync_notices_free(v, n);
 	return err;
+}
+
+/* --- what slipped past: shegong check ---------------------------------------- */
+
+struct verify_ctx {
+	store_txn *t;
+	size_t *faults;
+	void (*report)(const char *msg, void *ctx);
+	void *rctx;
+};
+
+static void
+verify_fault(struct verify_ctx *vc, const record *r, const char *what)
+{
+	char idt[REC_ID_TEXTMAX], msg[800];
+	snprintf(msg, sizeof msg, "%s: %s", rec_id_format(&r->id, idt), what);
+	(*vc->faults)++;
+	if (vc->report)
+		vc->report(msg, vc->rctx);
+}
+
+/* Whether unit (id text) is ancestor or below it (parents followed; the
+ * units are few, the chain short). */
+static bool
+unit_under(store_txn *t, const char *unit, const char *ancestor)
+{
+	char cur[REC_ID_TEXTMAX];
+	snprintf(cur, sizeof cur, "%s", unit ? unit : "");
+	for (int depth = 0; *cur && depth < 8; depth++) {
+		if (strcmp(cur, ancestor) == 0)
+			return true;
+		rec_id id;
+		record *u = NULL;
+		if (rec_id_parse(cur, &id) < 0 || store_get(t, &id, &u))
+			return false;
+		const char *parent = record_get(u, "parent");
+		snprintf(cur, sizeof cur, "%s", parent ? parent : "");
+		record_free(u);
+	}
+	return false;
+}
+
+static int
+verify_record(const record *r, void *ctx)
+{
+	struct verify_ctx *vc = ctx;
+	if (r->version > SYNC_MAX_VERSION)
+		verify_fault(vc, r, _("its version number is out of range"));
+	if (r->id.kind != REC_REFERRAL)
+		return 0;
+	const char *num = record_get(r, "number");
+	unsigned long n = 0;
+	char code[16], year[8];
+	if (num && (sscanf(num, "ZJ-%15[0-9]-%4[0-9]-%lu", code, year, &n) != 3 ||
+	            n > SYNC_MAX_SLIP || n == 0))
+		verify_fault(vc, r, _("its slip number is not one a slip can have"));
+	struct refer_merge m;
+	if (refer_merge(r, r, &m))
+		return STORE_NOMEM;
+	if (m.state != refer_state(r)) {
+		char what[600];
+		snprintf(what, sizeof what, _("its state does not follow from its steps (%s)"),
+		         referral_state_label(refer_state(r)));
+		verify_fault(vc, r, what);
+	}
+	refer_merge_free(&m);
+	/* the person and needs it names are its sender's */
+	const char *from = record_get(r, "village");
+	const char *res = record_get(r, "resident"), *needs = record_get(r, "needs");
+	char *list = NULL;
+	if (!from)
+		return 0;
+	if (asprintf(&list, "%s,%s", res ? res : "", needs ? needs : "") < 0)
+		return STORE_NOMEM;
+	char *save = NULL;
+	for (char *item = strtok_r(list, ", ", &save); item; item = strtok_r(NULL, ", ", &save)) {
+		rec_id id;
+		record *x = NULL;
+		if (rec_id_parse(item, &id) < 0)
+			continue;
+		int rc = store_get(vc->t, &id, &x);
+		if (rc == STORE_NOTFOUND)
+			continue;
+		if (rc == 0 && unit_under(vc->t, record_get(x, "village"), from)) {
+			record_free(x);
+			continue;
+		}
+		record_free(x);
+		if (rc && rc != STORE_DENIED) {
+			free(list);
+			return rc;
+		}
+		char what[200];
+		snprintf(what, sizeof what, _("it names %s, which is not its village's"), item);
+		verify_fault(vc, r, what);
+	}
+	free(list);
+	return 0;
+}
+
+static int
+verify_txn(store_txn *t, void *ctx)
+{
+	struct verify_ctx *vc = ctx;
+	vc->t = t;
+	int err = 0;
+	for (int k = 1; k <= REC_PROJECT && !err; k++)
+		err = store_scan(t, k, NULL, verify_record, vc);
+	return err;
+}
+
+int
+sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void *ctx), void *ctx)
+{
+	struct verify_ctx vc = {NULL, faults, report, ctx};
+	*faults = 0;
+	return store_read(st, verify_txn, &vc);
 }

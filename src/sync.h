@@ -13,9 +13,26 @@
  *   i64 | from unit (u16 length + id text) | from login (u16 + text) |
  *   to unit (u16 + text: the village a township's file is for, else
  *   empty) | forms (u16 + the SHA-256 in hex of the writer's forms) |
- *   count u32 | count x { u32 length, record key (17), record encoding } |
- *   form files u32 | each { name (u16 + text), u32 length, bytes } |
+ *   key (u16 + 0 or 32 bytes: the exchange key a township gives the
+ *   village PC, format 2) | count u32 | count x { u32 length, record key
+ *   (17), record encoding } | form files u32 | each { name (u16 + text),
+ *   u32 length, bytes } | seal (u16 + 0 or 32 bytes: HMAC-SHA-256 under
+ *   the village's exchange key of everything before the seal, format 2) |
  *   SHA-256 of everything before it (32)
+ *
+ * The SHA-256 finds damage; the seal says who wrote the file.  A
+ * township keeps one secret key per village (meta "sync/key/UNIT": the
+ * key and whether the village's PC has shown it has it), made when it
+ * first writes a file for that village and carried in its files until a
+ * sealed file comes back; the village PC keeps it (meta "sync/key") and
+ * seals its files with it.  A township takes a village's file only when
+ * it is sealed with that village's key, or when the one taking it is that
+ * village's own worker (over ssh, the login sshd checked): a worker of one
+ * village, who can read every record id, cannot write a file another
+ * village's PC could have written.  A PC joined before the seal has no
+ * key: its files are taken over ssh by its own login, or on a stick once
+ * it has taken a township file carrying its key (a format 1 file reads as
+ * unsealed).
  *
  * all integers big-endian.  A file is checked whole (its length, its
  * checksum, its format, who wrote it and for whom) before anything is
@@ -62,7 +79,11 @@
 #include "store.h"
 
 #define SYNC_MAGIC "SHEGONG-EXCHANGE"
-#define SYNC_FORMAT 1
+#define SYNC_FORMAT 2
+#define SYNC_KEYLEN 32
+/* No exchange file is larger (a township's first file for a village of
+ * ten thousand residents is a few megabytes): reading stops past it. */
+#define SYNC_MAX_BYTES ((size_t)256 << 20)
 
 enum sync_err {
 	SYNC_ERR_DAMAGED = 400, /* cut short, altered, or not an exchange file */
@@ -77,6 +98,9 @@ enum sync_err {
 	SYNC_ERR_SSH,           /* ssh could not be run, or the link dropped */
 	SYNC_ERR_REMOTE,        /* the other side refused (its message was shown) */
 	SYNC_ERR_FORMS,         /* the forms the township sent have a fault */
+	SYNC_ERR_SEAL,          /* not sealed with the key of the village it says it is from */
+	SYNC_ERR_FORGED,        /* carries what its writer could not have typed (why says what) */
+	SYNC_ERR_TOOBIG,        /* more than SYNC_MAX_BYTES */
 };
 /* A sentence for a store_err or sync_err. */
 const char *sync_strerror(int err);
@@ -128,6 +152,14 @@ struct sync_header {
 	char forms_hash[65];            /* the writer's forms (SHA-256 in hex), "" */
 	uint32_t count;
 	uint32_t nforms;                /* form files carried */
+	uint32_t format;
+	bool has_key;                   /* carries the village's exchange key */
+	unsigned char key[SYNC_KEYLEN];
+	bool sealed;
+	unsigned char seal[SYNC_KEYLEN];
+	size_t sealed_len;              /* the bytes the seal covers */
+	size_t entries_at;              /* where the first record entry starts */
+	size_t forms_at;                /* where the form files' count is */
 };
 int sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h);
 
@@ -146,9 +178,9 @@ int sync_ssh(store *st, const struct scope *sc, const char *host, const char *ss
 int sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
                struct sync_stats *out, char *why, size_t whysize);
 
-/* An exchange file read whole, or written as path.tmp (0600), flushed
- * and renamed, so that a file cut short (a stick pulled out) never has
- * the name.  0, or an errno value. */
+/* An exchange file read whole (EFBIG past SYNC_MAX_BYTES), or written
+ * as path.tmp (0600), flushed and renamed, so that a file cut short (a
+ * stick pulled out) never has the name.  0, or an errno value. */
 int sync_file_read(const char *path, unsigned char **buf, size_t *len);
 int sync_file_write(const char *path, const unsigned char *buf, size_t len);
 
@@ -192,5 +224,13 @@ int sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t 
  * settled in one transaction: STORE_NOTFOUND when it is settled already. */
 int sync_notice_settle_key(store *st, const char *key, const char *note, char *why,
                            size_t whysize);
+
+/* What no exchange may bring, looked for in the records the worker may
+ * read (shegong check): versions near their wrap, slip numbers out of
+ * range, a referral whose state its steps do not make or that names
+ * another unit's person or needs.  report gets a line for each, *faults
+ * their number. */
+int sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void *ctx),
+                void *ctx);
 
 #endif

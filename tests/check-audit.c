@@ -195,6 +195,31 @@ START_TEST(test_sha256_vectors)
 }
 END_TEST
 
+/* RFC 4231 test cases 1, 2 and 6 (a key longer than a block) */
+START_TEST(test_hmac_sha256_vectors)
+{
+	unsigned char k1[20], k6[131], h[32];
+	memset(k1, 0x0b, sizeof k1);
+	memset(k6, 0xaa, sizeof k6);
+	char hex[65];
+	hmac_sha256(k1, sizeof k1, "Hi There", 8, h);
+	hexof(h, hex);
+	ck_assert_str_eq(hex, "b0344c61d8db38535ca8afceaf0bf12b881dc200c9833da726e9376c2e32cff7");
+	hmac_sha256("Jefe", 4, "what do ya want for nothing?", 28, h);
+	hexof(h, hex);
+	ck_assert_str_eq(hex, "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
+	const char *m6 = "Test Using Larger Than Block-Size Key - Hash Key First";
+	hmac_sha256(k6, sizeof k6, m6, strlen(m6), h);
+	hexof(h, hex);
+	ck_assert_str_eq(hex, "60e431591ee0b67f0d8a26aacbf5b77f8e0bc6213728c5140546040f0ee37f54");
+	unsigned char g[32];
+	memcpy(g, h, sizeof g);
+	ck_assert(sha256_equal(g, h));
+	g[31] ^= 1;
+	ck_assert(!sha256_equal(g, h));
+}
+END_TEST
+
 START_TEST(test_sha256_million_a)
 {
 	static const char want[] =
@@ -557,6 +582,7 @@ audit_suite(void)
 	Suite *s = suite_create("audit");
 	TCase *tc = tcase_create("sha256");
 	tcase_add_test(tc, test_sha256_vectors);
+	tcase_add_test(tc, test_hmac_sha256_vectors);
 	tcase_add_test(tc, test_sha256_million_a);
 	tcase_add_test(tc, test_sha256_padding_edges);
 	suite_add_tcase(s, tc);

@@ -22,7 +22,10 @@
  *   6. both audit trails hold the exchanges ("sync", "sync-out");
  *   7. one referral changed on both sides (withdrawn by the village,
  *      accepted by the station): merged the same on both, the step that
- *      could not be taken in a notice on each side, settled by a worker.
+ *      could not be taken in a notice on each side, settled by a worker;
+ *   8. files the village worker forges (sealed with their PC's key) sent
+ *      with ssh to sync --serve: each refused with what and why, check
+ *      passes, the next real exchange is taken.
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
  * or the other tools are not installed. */
 #include "config.h"
@@ -45,7 +48,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "orgunit.h"
+#include "record.h"
 #include "sshd.h"
+#include "store.h"
+#include "sync.h"
+#include "xfile.h"
 
 #define USERADD "/usr/sbin/useradd"
 #define USERDEL "/usr/sbin/userdel"
@@ -1031,6 +1039,191 @@ START_TEST(test_7_both_change_one_referral)
 }
 END_TEST
 
+/* --- 8: forged files over ssh ---------------------------------------------- */
+
+/* What the village worker can read on their own PC's database: its
+ * exchange key, 新华村's unit id, a record. */
+struct pc_read {
+	unsigned char key[SYNC_KEYLEN];
+	bool have_key;
+	char other[REC_ID_TEXTMAX];
+	rec_id id;
+	record *r;
+};
+
+static int
+pc_read_txn(store_txn *t, void *ctx)
+{
+	struct pc_read *p = ctx;
+	void *d;
+	size_t n;
+	int err = store_meta_get(t, "sync/key", &d, &n);
+	if (err)
+		return err;
+	if (n == SYNC_KEYLEN) {
+		memcpy(p->key, d, n);
+		p->have_key = true;
+	}
+	free(d);
+	record *u;
+	if ((err = orgunit_by_code(t, "510421100002", &u)))
+		return err;
+	rec_id_format(&u->id, p->other);
+	record_free(u);
+	if (p->id.seq)
+		err = store_get(t, &p->id, &p->r);
+	return err;
+}
+
+static void
+pc_read(struct pc_read *p, const char *idtext)
+{
+	memset(p, 0, sizeof *p);
+	if (idtext)
+		ck_assert_int_eq(rec_id_parse(idtext, &p->id), 0);
+	store *st;
+	ck_assert_int_eq(store_open(&st, srv.vpc, STORE_RDONLY), 0);
+	int err = store_read(st, pc_read_txn, p);
+	store_close(st);
+	ck_assert_msg(err == 0 && p->have_key, "cannot read the village PC's key: %d", err);
+}
+
+/* The village PC's next file, taken apart. */
+static void
+pc_file(struct xfile *x)
+{
+	char path[sizeof srv.vpc + 16], *out;
+	snprintf(path, sizeof path, "%s/up.sgx", srv.vpc);
+	ck_assert_msg(vpc(&out, "sync", "--to-file", path, NULL) == 0, "sync --to-file: %s", out);
+	free(out);
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_file_read(path, &buf, &len), 0);
+	xfile_parse(buf, len, x);
+	free(buf);
+	unlink(path);
+}
+
+/* `ssh VILLAGE-WORKER@township shegong sync --serve` with what the shell
+ * command feed writes on its standard input (the worker's own login: the
+ * township's ForceCommand runs it). */
+static int
+serve_run(const char *feed, char **out)
+{
+	char cmd[PATH_MAX * 4];
+	snprintf(cmd, sizeof cmd,
+		 "%s | " SSH " -F /dev/null -p %d -i %s -o IdentitiesOnly=yes -o BatchMode=yes "
+		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR %s@127.0.0.1 "
+		 "shegong sync --serve >/dev/null",
+		 feed, sshd.port, srv.vkey, srv.login[VW]);
+	char *argv[] = {"/bin/sh", "-c", cmd, NULL};
+	return sshd_run(srv.login[VW], program_env(), argv, out);
+}
+
+/* x sealed with the PC's key, sent up over ssh: refused, saying want. */
+static void
+serve_refused(const struct xfile *x, const unsigned char *key, const char *what,
+	      const char *want)
+{
+	size_t len;
+	unsigned char *buf = xfile_build(x, key, &len);
+	char path[sizeof srv.vpc + 16], feed[sizeof path + 16], *out;
+	snprintf(path, sizeof path, "%s/forged.sgx", srv.vpc);
+	FILE *f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fwrite(buf, 1, len, f), len);
+	fclose(f);
+	free(buf);
+	struct passwd *pw = getpwnam(srv.login[VW]);
+	ck_assert_int_eq(chown(path, pw->pw_uid, pw->pw_gid), 0);
+	snprintf(feed, sizeof feed, "cat %s", path);
+	int rc = serve_run(feed, &out);
+	ck_assert_msg(rc != 0 && strstr(out, want) != NULL,
+		      "%s: sync --serve ended with %d, not refusing with \"%s\": %s", what, rc, want,
+		      out);
+	free(out);
+	unlink(path);
+}
+
+static void
+add_line(record *r, const char *lines)
+{
+	char *h = NULL;
+	ck_assert_int_ge(asprintf(&h, "%s\n%s", record_get(r, "_history"), lines), 0);
+	record_set(r, "_history", h);
+	free(h);
+}
+
+/* 8. 安宁村's worker writes files in the real format, sealed with the key
+ * their own PC holds, and sends them with `ssh worker@township` (sync
+ * --serve): one claiming to be 新华村's, one stepping their referral
+ * through the station's steps, one with a version at its top, one whose
+ * resident's ID number is "123", and 300 MB of zeros.  Each is refused
+ * with what and why; `shegong check` passes on the township; the next
+ * real exchange is taken. */
+START_TEST(test_8_forged_over_ssh)
+{
+	need_server();
+	char *ref = first_referral();
+	char *st0 = ref_status(false, ref, NULL);
+	char *res = register_resident("钱多多", "19520202", 31);
+	struct pc_read p;
+	pc_read(&p, ref);
+	struct xfile x;
+
+	pc_file(&x);
+	ck_assert_uint_ge(x.n, 1);
+	char mine[sizeof x.text[0]];
+	snprintf(mine, sizeof mine, "%s", x.text[0]);
+	snprintf(x.text[0], sizeof x.text[0], "%s", p.other);
+	serve_refused(&x, p.key, "a file claiming 新华村", "not one you look after");
+	snprintf(x.text[0], sizeof x.text[0], "%s", mine);
+
+	record *r = record_dup(p.r);
+	add_line(r, "2026-12-01 09:00\tstation\taccept\t\n"
+		    "2026-12-01 09:10\tstation\tresolve\tsuccess: 已解决");
+	record_set(r, "status", "resolved");
+	xfile_add(&x, r);
+	serve_refused(&x, p.key, "the station's steps", "a step the village may not take");
+	x.recs[x.n - 1]->version = UINT32_MAX;
+	serve_refused(&x, p.key, "a version at its top", "version number is out of range");
+	record_free(x.recs[--x.n]);
+
+	record_set(x.recs[0], "idnum", "123");
+	serve_refused(&x, p.key, "an ID number \"123\"", "idnum:");
+	xfile_free(&x);
+	record_free(p.r);
+
+	char *out;
+	int rc = serve_run("head -c 300000000 /dev/zero", &out);
+	ck_assert_msg(rc != 0 && strstr(out, "larger than any exchange file") != NULL,
+		      "300 MB of zeros to sync --serve: status %d: %s", rc, out);
+	free(out);
+
+	rc = twp(NULL, &out, "check", NULL);
+	ck_assert_msg(rc == 0, "shegong check on the township after the forgeries: %d: %s", rc,
+		      out);
+	free(out);
+	rc = twp(srv.login[TW], &out, "show", res, NULL);
+	ck_assert_msg(rc != 0, "the resident of the forged files reached the township: %s", out);
+	free(out);
+	/* the real exchange is taken */
+	out = sync_ok("the exchange after the forged files");
+	free(out);
+	rc = twp(srv.login[TW], &out, "show", res, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "钱多多") != NULL,
+		      "the resident did not reach the township after the forgeries: %s", out);
+	free(out);
+	char *st = ref_status(false, ref, NULL);
+	ck_assert_msg(strcmp(st, st0) == 0, "the forged steps were taken: %s, was %s", st, st0);
+	free(st);
+	free(st0);
+	free(ref);
+	free(res);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1059,6 +1252,7 @@ main(void)
 	tcase_add_test(tc, test_5_nothing_new);
 	tcase_add_test(tc, test_6_audit);
 	tcase_add_test(tc, test_7_both_change_one_referral);
+	tcase_add_test(tc, test_8_forged_over_ssh);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
