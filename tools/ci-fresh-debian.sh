@@ -1,0 +1,205 @@
+#!/bin/bash
+# ci-fresh-debian.sh: what a new user meets on a fresh minimal Debian 12,
+# proven from nothing (CI runs it from .ci/run, as root).
+#
+#   1. debootstrap --variant=minbase bookworm, from this machine's
+#      configured Debian mirror, into WORK/root (and a copy, WORK/pkgroot,
+#      kept fresh for the package);
+#   2. the commit (git archive HEAD) into /root/shegong there;
+#   3. the README's two commands, read out of README.md, each from a
+#      clean environment (env -i: no LANG, no HOME): the first in a
+#      pseudo-terminal (tools/pty-run.py) until the demo shows its home
+#      screen, then quit with "q"; the second in full (every test);
+#   4. the Debian package built there (dpkg-buildpackage, its
+#      Build-Depends installed with apt-get build-dep), lintian (an
+#      error fails), then installed with apt-get in the untouched copy:
+#      shegong --version, shegong --demo in a pty, and the township's
+#      set-up (shegong-township-setup init).
+#
+# proc, sys, dev and dev/pts are bound into each root and unmounted at the
+# end whatever happens; nothing is kept between runs.  No service of the
+# root starts (policy-rc.d says 101).  Logs: WORK/*.log.
+#   tools/ci-fresh-debian.sh [WORK]     (default /var/tmp/shegong-fresh)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+src=$PWD
+work=${1:-/var/tmp/shegong-fresh}
+work=$(readlink -m "$work")
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'ci-fresh-debian: %s\n' "$*" >&2; exit 1; }
+[ "$(id -u)" -eq 0 ] || die "run this as root (debootstrap, chroot, mount)"
+case $work in /|/var|/var/tmp|/tmp|"$src") die "$work: choose a folder of its own" ;; esac
+
+# --- mounts, and their undoing ------------------------------------------
+mounted() { findmnt -rno TARGET | grep -E "^$1(/|\$)" || true; }
+
+release() {
+	# processes left inside a root (a test's sshd, say) keep its mounts busy
+	local r=$1 p
+	for p in /proc/[0-9]*; do
+		[ "$(readlink "$p/root" 2>/dev/null)" = "$r" ] && kill -9 "${p#/proc/}" 2>/dev/null || true
+	done
+	local m
+	for m in $(mounted "$r" | sort -r); do
+		umount "$m" 2>/dev/null || umount -l "$m" || true
+	done
+}
+
+cleanup() {
+	local r
+	for r in "$work/root" "$work/pkgroot"; do
+		[ -d "$r" ] && release "$r"
+	done
+	if [ -n "$(mounted "$work")" ]; then
+		say "ci-fresh-debian: still mounted, left in place: $(mounted "$work" | tr '\n' ' ')" >&2
+	elif [ "${KEEP_FRESH_ROOT:-}" != yes ]; then
+		rm -rf "$work/root" "$work/pkgroot"
+	fi
+}
+
+bind_all() {
+	local r=$1
+	mount -t proc proc "$r/proc"
+	mount --bind /sys "$r/sys"
+	mount --bind /dev "$r/dev"
+	mount --bind /dev/pts "$r/dev/pts"
+}
+
+# a leftover of a run that was killed: undo it before starting again
+for r in "$work/root" "$work/pkgroot"; do
+	[ -d "$r" ] && release "$r"
+done
+[ -z "$(mounted "$work")" ] || die "$work has mounts that will not go: $(mounted "$work" | tr '\n' ' ')"
+rm -rf "$work"
+mkdir -p "$work"
+trap cleanup EXIT
+trap 'exit 130' INT TERM HUP
+
+t0=$(date +%s)
+step() { say "-- $* ($(( ($(date +%s) - t0) / 60 )) min $(( ($(date +%s) - t0) % 60 )) s in)"; }
+
+# --- the README's commands ----------------------------------------------
+# The first two indented lines of README.md: "Try it" and "Run the tests".
+mapfile -t cmds < <(grep -E '^    [^ ]' README.md | head -n 2 | sed 's/^    //')
+[ "${#cmds[@]}" -eq 2 ] || die "README.md: its first two commands are not where expected"
+for c in "${cmds[@]}"; do
+	case $c in sh\ tools/install-deps.sh*) ;; *) die "README.md: \"$c\" is not an install-deps command" ;; esac
+done
+cmd1=${cmds[0]}
+cmd2=${cmds[1]}
+case $cmd1 in *" --demo") ;; *) die "README.md: the first command does not end in the demo: $cmd1" ;; esac
+
+# --- the mirror ---------------------------------------------------------
+mirror=
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	# the stanza whose Suites has bookworm itself
+	mirror=$(awk 'BEGIN { RS = ""; FS = "\n" }
+		{ u = ""; s = 0
+		  for (i = 1; i <= NF; i++) {
+			if ($i ~ /^URIs:/) { u = $i; sub(/^URIs:[ \t]*/, "", u); sub(/[ \t].*/, "", u) }
+			if ($i ~ /^Suites:/ && (" " $i " ") ~ /[ \t]bookworm[ \t]/) s = 1
+		  }
+		  if (s && u != "") { print u; exit } }' /etc/apt/sources.list.d/debian.sources)
+fi
+if [ -z "$mirror" ] && [ -f /etc/apt/sources.list ]; then
+	mirror=$(awk '$1 == "deb" && $3 == "bookworm" { print $2; exit }' /etc/apt/sources.list)
+fi
+[ -n "$mirror" ] || die "no Debian bookworm mirror configured in /etc/apt (debian.sources or sources.list)"
+
+command -v debootstrap >/dev/null 2>&1 || {
+	say "-- installing debootstrap"
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends debootstrap >"$work/host-apt.log" 2>&1 ||
+		{ tail -n 30 "$work/host-apt.log"; die "could not install debootstrap"; }
+}
+
+step "debootstrap --variant=minbase bookworm from $mirror"
+debootstrap --variant=minbase bookworm "$work/root" "$mirror" >"$work/debootstrap.log" 2>&1 ||
+	{ tail -n 40 "$work/debootstrap.log"; die "debootstrap failed"; }
+# as the machine's own apt is set up: the same mirror, with its updates
+# and security suites, as a fresh install would have them
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	cp /etc/apt/sources.list.d/debian.sources "$work/root/etc/apt/sources.list.d/"
+	rm -f "$work/root/etc/apt/sources.list"
+fi
+cp /etc/resolv.conf "$work/root/etc/resolv.conf"
+printf '#!/bin/sh\n# no service starts in this root (CI)\nexit 101\n' >"$work/root/usr/sbin/policy-rc.d"
+chmod 0755 "$work/root/usr/sbin/policy-rc.d"
+cp -a "$work/root" "$work/pkgroot"
+bind_all "$work/root"
+du -sh "$work/root" | sed 's/^/   fresh root: /'
+
+mkdir "$work/root/root/shegong"
+git archive --format=tar HEAD | tar -x -C "$work/root/root/shegong"
+[ -f "$work/root/root/shegong/README.md" ] || die "git archive HEAD gave no tree"
+
+# in the root: a clean environment, the folder of the code
+inroot() { chroot "$work/root" /usr/bin/env -i "$@"; }
+
+step "README's first command, in a pseudo-terminal: $cmd1"
+python3 tools/pty-run.py --log "$work/readme-1.log" --timeout 2400 --expect F10 --keys q -- \
+	chroot "$work/root" /usr/bin/env -i TERM=xterm /bin/sh -c "cd /root/shegong && $cmd1" ||
+	die "the README's first command failed (log: $work/readme-1.log)"
+grep -a -m1 -E 'WARNING: the program is built, but not the tests' "$work/readme-1.log" | tr -d '\r' | sed 's/^/   /' || true
+inroot /bin/sh -c 'command -v shegong && shegong --version && man -w shegong' | sed 's/^/   /' ||
+	die "after the first command: shegong or its man page is not installed"
+
+step "README's second command: $cmd2"
+inroot /bin/sh -c "cd /root/shegong && $cmd2" </dev/null >"$work/readme-2.log" 2>&1 || {
+	tail -n 60 "$work/readme-2.log"
+	cat "$work/root/root/shegong/test-suite.log" 2>/dev/null | tail -n 150
+	die "the README's second command failed (log: $work/readme-2.log)"
+}
+grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$work/readme-2.log" | sed 's/^/   /'
+# a test skipped here would hide what a fresh system lacks
+if grep -qE '^# SKIP: *[1-9]' "$work/readme-2.log"; then
+	grep -E '^SKIP:' "$work/readme-2.log"
+	die "tests were skipped on the fresh root"
+fi
+
+step "the Debian package: apt-get build-dep, dpkg-buildpackage, lintian"
+rm -rf "$work/root/root/pkg" && mkdir -p "$work/root/root/pkg/shegong"
+git archive --format=tar HEAD | tar -x -C "$work/root/root/pkg/shegong"
+inroot PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c '
+	set -e
+	cd /root/pkg/shegong
+	apt-get build-dep -y -q --no-install-recommends ./
+	apt-get install -y -q --no-install-recommends lintian
+	dpkg-buildpackage -us -uc -b
+	cd .. && lintian --info --display-info *.changes > lintian.log 2>&1; rc=$?
+	cat lintian.log; exit $rc' </dev/null >"$work/package.log" 2>&1 || {
+	tail -n 80 "$work/package.log"
+	die "the package did not build, or lintian found errors (log: $work/package.log)"
+}
+sed 's/^/   lintian: /' "$work/root/root/pkg/lintian.log"
+debs=$(cd "$work/root/root/pkg" && ls shegong_*.deb)
+say "   built: $debs"
+
+step "the package on a fresh root: apt-get install ./$debs"
+bind_all "$work/pkgroot"
+cp "$work/root/root/pkg/"shegong_*.deb "$work/pkgroot/root/"
+inpkg() { chroot "$work/pkgroot" /usr/bin/env -i "$@"; }
+inpkg PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c '
+	set -e
+	cd /root
+	apt-get update -q
+	apt-get install -y -q ./shegong_*.deb openssh-server' </dev/null >"$work/package-install.log" 2>&1 || {
+	tail -n 60 "$work/package-install.log"
+	die "apt-get install of the package failed (log: $work/package-install.log)"
+}
+inpkg /bin/sh -c 'shegong --version && ls -l /usr/bin/shegong /usr/sbin/shegong-township-setup &&
+	ls /usr/share/shegong/forms | head -n 3 && ls /usr/share/locale/zh_CN/LC_MESSAGES/shegong.mo &&
+	man -w shegong && ls /lib/systemd/system/shegong-*' | sed 's/^/   /' ||
+	die "the package did not put its files in place"
+python3 tools/pty-run.py --log "$work/package-demo.log" --timeout 120 --expect F10 --keys q -- \
+	chroot "$work/pkgroot" /usr/bin/env -i TERM=xterm LANG=C.UTF-8 HOME=/root /usr/bin/shegong --demo ||
+	die "shegong --demo from the package did not show its home screen and quit"
+printf '510421100 攀莲镇\n510421100001 安宁村\n' >"$work/pkgroot/root/units.txt"
+inpkg /bin/sh -c 'shegong-township-setup init --county 510421 米易县 --units /root/units.txt &&
+	ls -ld /srv/shegong /srv/shegong/db /usr/bin/shegong && dpkg-statoverride --list /usr/bin/shegong &&
+	shegong --db /srv/shegong/db unit list' </dev/null >"$work/township.log" 2>&1 || {
+	cat "$work/township.log"
+	die "shegong-township-setup init failed on the package's fresh root"
+}
+sed 's/^/   /' "$work/township.log"
+step "done"
