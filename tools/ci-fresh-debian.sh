@@ -125,9 +125,9 @@ fi
 cp /etc/resolv.conf "$work/root/etc/resolv.conf"
 printf '#!/bin/sh\n# no service starts in this root (CI)\nexit 101\n' >"$work/root/usr/sbin/policy-rc.d"
 chmod 0755 "$work/root/usr/sbin/policy-rc.d"
+say "   fresh root: $(du -sxh "$work/root" | cut -f1)"
 cp -a "$work/root" "$work/pkgroot"
 bind_all "$work/root"
-du -sh "$work/root" | sed 's/^/   fresh root: /'
 
 mkdir "$work/root/root/shegong"
 git archive --format=tar HEAD | tar -x -C "$work/root/root/shegong"
@@ -151,6 +151,9 @@ inroot /bin/sh -c "cd /root/shegong && $cmd2" </dev/null >"$work/readme-2.log" 2
 	die "the README's second command failed (log: $work/readme-2.log)"
 }
 grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$work/readme-2.log" | sed 's/^/   /'
+# the tests' logs, for .ci/run's total (the root goes at the end)
+mkdir -p "$work/tests"
+cp "$work/root/root/shegong/tests/"*.log "$work/tests/"
 # a test skipped here would hide what a fresh system lacks
 if grep -qE '^# SKIP: *[1-9]' "$work/readme-2.log"; then
 	grep -E '^SKIP:' "$work/readme-2.log"
