@@ -133,12 +133,16 @@ mkdir "$work/root/root/shegong"
 git archive --format=tar HEAD | tar -x -C "$work/root/root/shegong"
 [ -f "$work/root/root/shegong/README.md" ] || die "git archive HEAD gave no tree"
 
-# in the root: a clean environment, the folder of the code
-inroot() { chroot "$work/root" /usr/bin/env -i "$@"; }
+# in a root: a clean environment (env -i: no LANG), then what a root login
+# on Debian has (/etc/profile's PATH, HOME); with no PATH at all, gcc
+# finds no "ld" and make no "echo", on any machine
+login_env=(HOME=/root LOGNAME=root USER=root SHELL=/bin/sh
+	PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin)
+inroot() { chroot "$work/root" /usr/bin/env -i "${login_env[@]}" "$@"; }
 
 step "README's first command, in a pseudo-terminal: $cmd1"
 python3 tools/pty-run.py --log "$work/readme-1.log" --timeout 2400 --expect F10 --keys q -- \
-	chroot "$work/root" /usr/bin/env -i TERM=xterm /bin/sh -c "cd /root/shegong && $cmd1" ||
+	chroot "$work/root" /usr/bin/env -i "${login_env[@]}" TERM=xterm /bin/sh -c "cd /root/shegong && $cmd1" ||
 	die "the README's first command failed (log: $work/readme-1.log)"
 grep -a -m1 -E 'WARNING: the program is built, but not the tests' "$work/readme-1.log" | tr -d '\r' | sed 's/^/   /' || true
 inroot /bin/sh -c 'command -v shegong && shegong --version && man -w shegong' | sed 's/^/   /' ||
@@ -149,7 +153,7 @@ step "README's second command: $cmd2"
 # root tests with sshd on 127.0.0.1 run beside this (not in CI)
 lock=()
 [ -z "${SHEGONG_ROOT_TESTS_LOCK:-}" ] || lock=(flock "$SHEGONG_ROOT_TESTS_LOCK")
-"${lock[@]}" chroot "$work/root" /usr/bin/env -i /bin/sh -c "cd /root/shegong && $cmd2" </dev/null >"$work/readme-2.log" 2>&1 || {
+"${lock[@]}" chroot "$work/root" /usr/bin/env -i "${login_env[@]}" /bin/sh -c "cd /root/shegong && $cmd2" </dev/null >"$work/readme-2.log" 2>&1 || {
 	tail -n 60 "$work/readme-2.log"
 	cat "$work/root/root/shegong/test-suite.log" 2>/dev/null | tail -n 150
 	die "the README's second command failed (log: $work/readme-2.log)"
@@ -167,7 +171,7 @@ fi
 step "the Debian package: apt-get build-dep, dpkg-buildpackage, lintian"
 rm -rf "$work/root/root/pkg" && mkdir -p "$work/root/root/pkg/shegong"
 git archive --format=tar HEAD | tar -x -C "$work/root/root/pkg/shegong"
-inroot PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c '
+inroot DEBIAN_FRONTEND=noninteractive /bin/sh -c '
 	set -e
 	cd /root/pkg/shegong
 	apt-get build-dep -y -q --no-install-recommends ./
@@ -185,8 +189,8 @@ say "   built: $debs"
 step "the package on a fresh root: apt-get install ./$debs"
 bind_all "$work/pkgroot"
 cp "$work/root/root/pkg/"shegong_*.deb "$work/pkgroot/root/"
-inpkg() { chroot "$work/pkgroot" /usr/bin/env -i "$@"; }
-inpkg PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive /bin/sh -c '
+inpkg() { chroot "$work/pkgroot" /usr/bin/env -i "${login_env[@]}" "$@"; }
+inpkg DEBIAN_FRONTEND=noninteractive /bin/sh -c '
 	set -e
 	cd /root
 	apt-get update -q
@@ -199,7 +203,7 @@ inpkg /bin/sh -c 'shegong --version && ls -l /usr/bin/shegong /usr/sbin/shegong-
 	man -w shegong && ls /lib/systemd/system/shegong-*' | sed 's/^/   /' ||
 	die "the package did not put its files in place"
 python3 tools/pty-run.py --log "$work/package-demo.log" --timeout 120 --expect F10 --keys q -- \
-	chroot "$work/pkgroot" /usr/bin/env -i TERM=xterm LANG=C.UTF-8 HOME=/root /usr/bin/shegong --demo ||
+	chroot "$work/pkgroot" /usr/bin/env -i "${login_env[@]}" TERM=xterm LANG=C.UTF-8 /usr/bin/shegong --demo ||
 	die "shegong --demo from the package did not show its home screen and quit"
 printf '510421100 攀莲镇\n510421100001 安宁村\n' >"$work/pkgroot/root/units.txt"
 inpkg /bin/sh -c 'shegong-township-setup init --county 510421 米易县 --units /root/units.txt &&

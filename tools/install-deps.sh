@@ -27,6 +27,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# "su" without "-" leaves a user's PATH, without the sbin folders where
+# locale-gen and ldconfig are
+case ":${PATH:-}:" in
+  *:/usr/sbin:*) ;;
+  *) PATH=/usr/local/sbin:/usr/sbin:/sbin:${PATH:-/usr/local/bin:/usr/bin:/bin} ;;
+esac
+export PATH
 if [ "$i386" = yes ]; then
   dpkg --add-architecture i386
 fi

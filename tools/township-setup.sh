@@ -281,6 +281,12 @@ EOF
 		say "Warning: /etc/ssh/sshd_config does not include /etc/ssh/sshd_config.d/*.conf;"
 		say "  add \"Include /etc/ssh/sshd_config.d/*.conf\" at its top."
 	fi
+	# sshd -t refuses any configuration while sshd's privilege separation
+	# folder is missing (sshd never started yet: a fresh install, a
+	# chroot); make it as Debian's ssh init script and ssh.service do
+	if command -v sshd >/dev/null 2>&1 && [ ! -d /run/sshd ]; then
+		mkdir -p -m 0755 /run/sshd
+	fi
 	if command -v sshd >/dev/null 2>&1 && ! sshd -t; then
 		mv "$conf" "$conf.rejected"
 		die "sshd does not accept the configuration (see above); $conf was moved to $conf.rejected"
