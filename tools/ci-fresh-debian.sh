@@ -7,7 +7,7 @@
 #      kept fresh for the package);
 #   2. the commit (git archive HEAD) into /root/shegong there;
 #   3. the README's two commands, read out of README.md, each from a
-#      clean environment (env -i: no LANG, no HOME): the first in a
+#      clean environment (env -i: no LANG; then a root login's PATH and HOME): the first in a
 #      pseudo-terminal (tools/pty-run.py) until the demo shows its home
 #      screen, then quit with "q"; the second in full (every test);
 #   4. the Debian package built there (dpkg-buildpackage, its
