@@ -213,4 +213,22 @@ inpkg /bin/sh -c 'shegong-township-setup init --county 510421 米易县 --units 
 	die "shegong-township-setup init failed on the package's fresh root"
 }
 sed 's/^/   /' "$work/township.log"
+# the nightly backup as shegong-backup.service runs it (no systemd in a
+# chroot: its two command lines, unescaped as systemd does, with the
+# settings of /etc/default/shegong), then its retention on an old file
+unit=$work/pkgroot/lib/systemd/system/shegong-backup.service
+for k in ExecStart ExecStartPost; do
+	line=$(sed -n "s/^$k=\/bin\/sh -c '\(.*\)'\$/\1/p" "$unit" | sed 's/\$\$/$/g; s/%%/%/g')
+	[ -n "$line" ] || die "shegong-backup.service: no $k=/bin/sh -c '...' line"
+	[ "$k" = ExecStartPost ] && inpkg /bin/sh -c '. /etc/default/shegong && mkdir -p "$SHEGONG_BACKUP_DIR" &&
+		touch -d "40 days ago" "$SHEGONG_BACKUP_DIR/2000-01-01.shegong"'
+	inpkg /bin/sh -c "set -a && . /etc/default/shegong && set +a && $line" </dev/null >>"$work/backup.log" 2>&1 || {
+		cat "$work/backup.log"
+		die "shegong-backup.service's $k failed on the package's fresh root"
+	}
+done
+[ ! -e "$work/pkgroot/var/backups/shegong/2000-01-01.shegong" ] || die "shegong-backup.service kept a backup 40 days old"
+ls "$work/pkgroot/var/backups/shegong/"*.shegong >/dev/null || die "shegong-backup.service wrote no backup"
+sed 's/^/   /' "$work/backup.log"
+ls -l "$work/pkgroot/var/backups/shegong/" | sed 's/^/   /'
 step "done"
