@@ -27,7 +27,15 @@ work=${1:-/var/tmp/shegong-fresh}
 work=$(readlink -m "$work")
 
 say() { printf '%s\n' "$*"; }
-die() { printf 'ci-fresh-debian: %s\n' "$*" >&2; exit 1; }
+# a failed step is told at once; the steps after it still run (each one
+# says what it finds), and the script fails at the end
+failures=()
+fail() { printf 'ci-fresh-debian: FAILED: %s\n' "$*" >&2; failures+=("$*"); }
+die() {
+	printf 'ci-fresh-debian: %s\n' "$*" >&2
+	[ "${#failures[@]}" -eq 0 ] || printf 'ci-fresh-debian: failed before: %s\n' "${failures[@]}" >&2
+	exit 1
+}
 [ "$(id -u)" -eq 0 ] || die "run this as root (debootstrap, chroot, mount)"
 case $work in /|/var|/var/tmp|/tmp|"$src") die "$work: choose a folder of its own" ;; esac
 
@@ -143,30 +151,32 @@ inroot() { chroot "$work/root" /usr/bin/env -i "${login_env[@]}" "$@"; }
 step "README's first command, in a pseudo-terminal: $cmd1"
 python3 tools/pty-run.py --log "$work/readme-1.log" --timeout 2400 --expect F10 --keys q -- \
 	chroot "$work/root" /usr/bin/env -i "${login_env[@]}" TERM=xterm /bin/sh -c "cd /root/shegong && $cmd1" ||
-	die "the README's first command failed (log: $work/readme-1.log)"
+	fail "the README's first command (log: $work/readme-1.log)"
 grep -a -m1 -E 'WARNING: the program is built, but not the tests' "$work/readme-1.log" | tr -d '\r' | sed 's/^/   /' || true
 inroot /bin/sh -c 'command -v shegong && shegong --version && man -w shegong' | sed 's/^/   /' ||
-	die "after the first command: shegong or its man page is not installed"
+	fail "after the first command: shegong or its man page is not installed"
 
 step "README's second command: $cmd2"
 # SHEGONG_ROOT_TESTS_LOCK=FILE: hold FILE (flock) meanwhile, where other
 # root tests with sshd on 127.0.0.1 run beside this (not in CI)
 lock=()
 [ -z "${SHEGONG_ROOT_TESTS_LOCK:-}" ] || lock=(flock "$SHEGONG_ROOT_TESTS_LOCK")
-"${lock[@]}" chroot "$work/root" /usr/bin/env -i "${login_env[@]}" /bin/sh -c "cd /root/shegong && $cmd2" </dev/null >"$work/readme-2.log" 2>&1 || {
+if "${lock[@]}" chroot "$work/root" /usr/bin/env -i "${login_env[@]}" /bin/sh -c "cd /root/shegong && $cmd2" \
+	</dev/null >"$work/readme-2.log" 2>&1; then
+	grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$work/readme-2.log" | sed 's/^/   /'
+	# a test skipped here would hide what a fresh system lacks
+	if grep -qE '^# SKIP: *[1-9]' "$work/readme-2.log"; then
+		grep -E '^SKIP:' "$work/readme-2.log"
+		fail "tests were skipped on the fresh root"
+	fi
+else
 	tail -n 60 "$work/readme-2.log"
-	cat "$work/root/root/shegong/test-suite.log" 2>/dev/null | tail -n 150
-	die "the README's second command failed (log: $work/readme-2.log)"
-}
-grep -E '^# (TOTAL|PASS|SKIP|XFAIL|FAIL|XPASS|ERROR):' "$work/readme-2.log" | sed 's/^/   /'
-# the tests' logs, for .ci/run's total (the root goes at the end)
-mkdir -p "$work/tests"
-cp "$work/root/root/shegong/tests/"*.log "$work/tests/"
-# a test skipped here would hide what a fresh system lacks
-if grep -qE '^# SKIP: *[1-9]' "$work/readme-2.log"; then
-	grep -E '^SKIP:' "$work/readme-2.log"
-	die "tests were skipped on the fresh root"
+	tail -n 150 "$work/root/root/shegong/test-suite.log" 2>/dev/null || true
+	fail "the README's second command (log: $work/readme-2.log; the tests' logs in $work/tests)"
 fi
+# the tests' logs, for .ci/run's total and to read (the root goes at the end)
+mkdir -p "$work/tests"
+cp "$work/root/root/shegong/tests/"*.log "$work/tests/" 2>/dev/null || true
 
 step "the Debian package: apt-get build-dep, dpkg-buildpackage, lintian"
 rm -rf "$work/root/root/pkg" && mkdir -p "$work/root/root/pkg/shegong"
@@ -232,3 +242,7 @@ ls "$work/pkgroot/var/backups/shegong/"*.shegong >/dev/null || die "shegong-back
 sed 's/^/   /' "$work/backup.log"
 ls -l "$work/pkgroot/var/backups/shegong/" | sed 's/^/   /'
 step "done"
+if [ "${#failures[@]}" -gt 0 ]; then
+	printf 'ci-fresh-debian: failed: %s\n' "${failures[@]}" >&2
+	exit 1
+fi
