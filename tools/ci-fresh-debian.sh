@@ -210,7 +210,8 @@ inpkg DEBIAN_FRONTEND=noninteractive /bin/sh -c '
 }
 inpkg /bin/sh -c 'shegong --version && ls -l /usr/bin/shegong /usr/sbin/shegong-township-setup &&
 	ls /usr/share/shegong/forms | head -n 3 && ls /usr/share/locale/zh_CN/LC_MESSAGES/shegong.mo &&
-	man -w shegong && ls /lib/systemd/system/shegong-*' | sed 's/^/   /' ||
+	ls /usr/share/man/man1/shegong.1.gz /usr/share/man/man8/shegong-township-setup.8.gz /etc/default/shegong &&
+	ls /lib/systemd/system/shegong-*' | sed 's/^/   /' ||
 	die "the package did not put its files in place"
 python3 tools/pty-run.py --log "$work/package-demo.log" --timeout 120 --expect F10 --keys q -- \
 	chroot "$work/pkgroot" /usr/bin/env -i "${login_env[@]}" TERM=xterm LANG=C.UTF-8 /usr/bin/shegong --demo ||
@@ -240,7 +241,17 @@ done
 [ ! -e "$work/pkgroot/var/backups/shegong/2000-01-01.shegong" ] || die "shegong-backup.service kept a backup 40 days old"
 ls "$work/pkgroot/var/backups/shegong/"*.shegong >/dev/null || die "shegong-backup.service wrote no backup"
 sed 's/^/   /' "$work/backup.log"
-ls -l "$work/pkgroot/var/backups/shegong/" | sed 's/^/   /'
+inpkg ls -l /var/backups/shegong/ | sed 's/^/   /'
+
+step "apt-get remove, then purge: the data stays, and purge says where"
+inpkg DEBIAN_FRONTEND=noninteractive /bin/sh -c 'apt-get remove -y -q shegong && ls /srv/shegong/db/data.mdb &&
+	apt-get purge -y -q shegong && ls /srv/shegong/db/data.mdb /var/backups/shegong/*.shegong &&
+	! dpkg-statoverride --list /usr/bin/shegong' </dev/null >"$work/purge.log" 2>&1 &&
+	grep -q 'the records are kept' "$work/purge.log" || {
+	cat "$work/purge.log"
+	die "removing or purging the package lost data, or purge did not say where it is"
+}
+sed -n '/^shegong: purged/,/somewhere else/p' "$work/purge.log" | sed 's/^/   /'
 step "done"
 if [ "${#failures[@]}" -gt 0 ]; then
 	printf 'ci-fresh-debian: failed: %s\n' "${failures[@]}" >&2
