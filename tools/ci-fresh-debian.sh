@@ -196,6 +196,18 @@ sed 's/^/   lintian: /' "$work/root/root/pkg/lintian.log"
 debs=$(cd "$work/root/root/pkg" && ls shegong_*.deb)
 say "   built: $debs"
 
+step "configure without zlib1g-dev names it (xlsxwriter.pc links -lz)"
+# as the fresh system first was: libxlsxwriter-dev there, zlib1g-dev not
+# (this root is thrown away after)
+inroot /bin/sh -c 'dpkg -r --force-depends zlib1g-dev && cd /root/shegong && ./configure' </dev/null >"$work/nozlib.log" 2>&1 &&
+	fail "configure passed without zlib1g-dev (log: $work/nozlib.log)"
+if grep -q 'configure: error: .*apt-get install zlib1g-dev' "$work/nozlib.log"; then
+	grep 'configure: error:' "$work/nozlib.log" | sed 's/^/   /'
+else
+	tail -n 5 "$work/nozlib.log"
+	fail "configure without zlib1g-dev did not say to install it (log: $work/nozlib.log)"
+fi
+
 step "the package on a fresh root: apt-get install ./$debs"
 bind_all "$work/pkgroot"
 cp "$work/root/root/pkg/"shegong_*.deb "$work/pkgroot/root/"
