@@ -10,7 +10,11 @@
 #                                     /opt/lmdb-utils-i386 (an LMDB file is
 #                                     read only by tools of its word size)
 set -eu
-pkgs="build-essential autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev libcsv-dev locales"
+# Everything the build runs, named, since a minimal Debian (debootstrap
+# --variant=minbase) has none of it: zlib1g-dev because Debian's
+# xlsxwriter.pc links -lz and libxlsxwriter-dev does not pull it in;
+# man-db and less for "man shegong".
+pkgs="build-essential make gcc libc6-dev autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev zlib1g-dev libcsv-dev locales man-db less"
 tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl clang libclang-rt-14-dev"
 i386_pkgs="gcc-multilib file libc6-dev:i386 libncurses-dev:i386 liblmdb-dev:i386 libxlsxwriter-dev:i386 zlib1g-dev:i386 libcsv-dev:i386 check:i386 libsubunit-dev:i386 libvterm-dev:i386"
 i386=no
@@ -23,6 +27,13 @@ if [ "$(id -u)" -ne 0 ]; then
   exit 1
 fi
 export DEBIAN_FRONTEND=noninteractive
+# "su" without "-" leaves a user's PATH, without the sbin folders where
+# locale-gen and ldconfig are
+case ":${PATH:-}:" in
+  *:/usr/sbin:*) ;;
+  *) PATH=/usr/local/sbin:/usr/sbin:/sbin:${PATH:-/usr/local/bin:/usr/bin:/bin} ;;
+esac
+export PATH
 if [ "$i386" = yes ]; then
   dpkg --add-architecture i386
 fi

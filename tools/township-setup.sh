@@ -1,13 +1,14 @@
 #!/bin/sh
 # township-setup.sh: set up a township server for shegong (Debian 12, as
-# root, after "make install"): a system group that owns the data folder,
+# root, after "make install" or the Debian package, which installs it as
+# /usr/sbin/shegong-township-setup): a system group that owns the data folder,
 # the program setgid to it so that workers reach the data only through the
 # program, one login account per worker, and an sshd configuration that
 # starts the program when a worker logs in.  "township-setup.sh --help"
 # says how; README.md ("A township server") says why.
 set -eu
 
-prog=township-setup.sh
+prog=${0##*/}
 data=/srv/shegong
 sshd_dir=/etc/ssh/sshd_config.d
 group=shegong
@@ -16,8 +17,8 @@ admin=root
 bin=
 
 usage() {
-	cat <<'EOF'
-Usage: township-setup.sh COMMAND [OPTIONS]   (as root)
+	cat <<EOF
+Usage: $prog COMMAND [OPTIONS]   (as root)
 
   init --county CODE NAME [--units FILE] [--data DIR] [--bin PATH]
        [--admin LOGIN] [--group NAME] [--workers-group NAME] [--sshd-dir DIR]
@@ -197,6 +198,15 @@ cmd_init() {
 	chown root:"$group" "$bin"
 	chmod 2755 "$bin"
 	say "The data folder $data is root:$group, mode 2770; the program $bin is root:$group, mode 2755 (setgid)."
+	# the program of the Debian package: dpkg puts the same owner and mode
+	# back on every upgrade (a statoverride), where "make install" does not
+	if command -v dpkg-statoverride >/dev/null 2>&1 && dpkg -S "$bin" >/dev/null 2>&1; then
+		if [ "$(dpkg-statoverride --list "$bin" 2>/dev/null)" != "root $group 2755 $bin" ]; then
+			dpkg-statoverride --remove "$bin" >/dev/null 2>&1 || true
+			dpkg-statoverride --add root "$group" 2755 "$bin"
+		fi
+		say "dpkg keeps $bin root:$group, mode 2755 across upgrades (dpkg-statoverride --list $bin)."
+	fi
 
 	# the database
 	if [ -e "$data/db/data.mdb" ]; then
@@ -270,6 +280,12 @@ EOF
 	if ! grep -Eq '^[[:space:]]*Include[[:space:]]+/etc/ssh/sshd_config\.d/\*\.conf' /etc/ssh/sshd_config 2>/dev/null; then
 		say "Warning: /etc/ssh/sshd_config does not include /etc/ssh/sshd_config.d/*.conf;"
 		say "  add \"Include /etc/ssh/sshd_config.d/*.conf\" at its top."
+	fi
+	# sshd -t refuses any configuration while sshd's privilege separation
+	# folder is missing (sshd never started yet: a fresh install, a
+	# chroot); make it as Debian's ssh init script and ssh.service do
+	if command -v sshd >/dev/null 2>&1 && [ ! -d /run/sshd ]; then
+		mkdir -p -m 0755 /run/sshd
 	fi
 	if command -v sshd >/dev/null 2>&1 && ! sshd -t; then
 		mv "$conf" "$conf.rejected"
