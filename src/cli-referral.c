@@ -18,8 +18,8 @@
 #include "refer.h"
 #include "search.h"
 #include "text.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- helpers --------------------------------------------------------------- */
 

@@ -19,6 +19,7 @@
 #include "export.h"
 #include "i18n.h"
 #include "text.h"
+#include "util.h"
 
 static void
 setmsg(char *msg, size_t msgsize, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -44,42 +45,6 @@ export_format_of_path(const char *path)
 	return 0;
 }
 
-/* --- a growing byte buffer --------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /* --- the writer's interface ---------------------------------------------------- */
 
 struct backend {
@@ -98,7 +63,7 @@ struct export_writer {
 	size_t nheader;
 	/* CSV */
 	FILE *f;
-	struct buf line;
+	struct strbuf line;
 	/* XLSX */
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
@@ -139,31 +104,31 @@ csv_formula_like(const char *v)
 char *
 export_csv_cell(const char *v)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	if (csv_needs_text(v)) {
 		/* ="510421..." : a formula whose value is the text itself */
-		buf_str(&b, "\"=\"\"");
-		buf_str(&b, v);
-		buf_str(&b, "\"\"\"");
+		sb_str(&b, "\"=\"\"");
+		sb_str(&b, v);
+		sb_str(&b, "\"\"\"");
 		return b.failed ? (free(b.p), NULL) : b.p ? b.p : strdup("");
 	}
 	bool lead = csv_formula_like(v);
 	bool quote = lead || strpbrk(v, ",\"\r\n") || v[0] == ' ' || v[0] == '\t';
 	if (quote)
-		buf_str(&b, "\"");
+		sb_str(&b, "\"");
 	if (lead)
-		buf_str(&b, "'");
+		sb_str(&b, "'");
 	for (const char *p = v; *p;) {
 		size_t k = strcspn(p, "\"");
-		buf_add(&b, p, k);
+		sb_add(&b, p, k);
 		p += k;
 		if (*p == '"') {
-			buf_str(&b, "\"\"");
+			sb_str(&b, "\"\"");
 			p++;
 		}
 	}
 	if (quote)
-		buf_str(&b, "\"");
+		sb_str(&b, "\"");
 	if (b.failed) {
 		free(b.p);
 		return NULL;
@@ -217,11 +182,11 @@ csv_row(export_writer *w, const char *const *cells, size_t n, char *msg, size_t 
 			break;
 		}
 		if (i)
-			buf_str(&w->line, ",");
-		buf_str(&w->line, c);
+			sb_str(&w->line, ",");
+		sb_str(&w->line, c);
 		free(c);
 	}
-	buf_str(&w->line, "\r\n");
+	sb_str(&w->line, "\r\n");
 	if (w->line.failed) {
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
 		return -1;
@@ -615,18 +580,18 @@ ref_name(store_txn *t, const char *idtext)
 static char *
 refs_names(store_txn *t, const char *list)
 {
-	struct buf b = {0};
-	buf_str(&b, "");
+	struct strbuf b = {0};
+	sb_str(&b, "");
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ","), k = strcspn(p, ",:");
 		char *id = strndup(p, k);
 		char *name = id ? ref_name(t, id) : NULL;
 		if (b.len)
-			buf_str(&b, "、");
-		buf_str(&b, name ? name : "?");
+			sb_str(&b, "、");
+		sb_str(&b, name ? name : "?");
 		if (k < n) {
-			buf_str(&b, " ");
-			buf_add(&b, p + k + 1, n - k - 1);
+			sb_str(&b, " ");
+			sb_add(&b, p + k + 1, n - k - 1);
 		}
 		free(id);
 		free(name);

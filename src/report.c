@@ -12,8 +12,8 @@
 #include "index.h"
 #include "orgunit.h"
 #include "report.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define ALL REPORT_FUNCTIONS
 
 /* --- periods --------------------------------------------------------------- */
@@ -117,25 +117,6 @@ report_period_has(const struct report_period *p, const char *date)
 			return true;
 	}
 	return false;
-}
-
-/* Days since 1970-01-01 of a date "YYYY-MM-DD" (Howard Hinnant's
- * days_from_civil); false when it is not one. */
-static bool
-day_number(const char *s, long *out)
-{
-	if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-	if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	y -= m <= 2;
-	long era = y / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*out = era * 146097 + doe - 719468;
-	return true;
 }
 
 /* --- the six functions and the rows ----------------------------------------- */
@@ -639,9 +620,9 @@ referral_one(const record *rec, void *ctx)
 	const char *sub = record_get(rec, "submitted"), *res = record_get(rec, "resolved");
 	struct report_figures *cells[2] = {figures(r, col), &r->total};
 	size_t slots[2] = {(size_t)col, r->ncols};
-	long from, to;
-	bool resolved = report_period_has(&r->period, res) && day_number(sub, &from) &&
-	                day_number(res, &to) && to >= from;
+	int64_t from, to;
+	bool resolved = report_period_has(&r->period, res) && date_day_number(sub, &from) &&
+	                date_day_number(res, &to) && to >= from;
 	for (int c = 0; c < 2; c++) {
 		if (!cells[c])
 			continue;
@@ -652,7 +633,7 @@ referral_one(const record *rec, void *ctx)
 		struct days *d = &rf->days[slots[c]];
 		if (grow((void **)&d->v, &d->cap, d->n, sizeof *d->v) < 0)
 			return STORE_NOMEM;
-		d->v[d->n++] = to - from;
+		d->v[d->n++] = (long)(to - from);
 		cells[c]->referrals_resolved++;
 	}
 	return 0;

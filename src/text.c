@@ -6,6 +6,7 @@
 
 #include "text.h"
 #include "text-width-table.h"
+#include "util.h"
 
 /* A lead byte gives the sequence length and the smallest value such a
  * sequence may carry (anything below is an overlong form); 0 marks a byte
@@ -134,7 +135,6 @@ in_ranges(const struct text_width_range *r, size_t n, uint32_t cp)
 	return false;
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 int
 text_cp_width(uint32_t cp)

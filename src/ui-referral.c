@@ -17,8 +17,8 @@
 #include "refer.h"
 #include "text.h"
 #include "ui.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXTABS 3
 #define MAXSTEPS 12
 
