@@ -31,6 +31,7 @@
 #include "text.h"
 #include "ui.h"
 #include "valid.h"
+#include "shown.h"
 
 #include <lmdb.h>
 
@@ -542,17 +543,29 @@ struct show_ctx {
 	rec_id id;
 	record *r;
 	const struct formset *fs;
-	/* the form it is shown with (its own, _form), and the names of the
-	 * records its references point to, in that form's field order */
+	struct form_env env;
+	/* the form it is shown with (its own, _form), and each field's value
+	 * as shown (shown.h), in that form's field order */
 	const struct form *f;
-	char **refs;
+	char **vals;
 };
 
-/* "安宁村 (unit-…)" reads better than the id alone. */
+static void
+show_vals_free(struct show_ctx *sc)
+{
+	for (size_t i = 0; sc->vals && i < sc->f->nfields; i++)
+		free(sc->vals[i]);
+	free(sc->vals);
+	sc->vals = NULL;
+}
+
+/* "安宁村 (unit-…)" reads better than the id alone, and the id is what
+ * the next command takes. */
 static int
 show_txn(store_txn *t, void *ctx)
 {
 	struct show_ctx *sc = ctx;
+	show_vals_free(sc);
 	record_free(sc->r);
 	sc->r = NULL;
 	int err = store_get(t, &sc->id, &sc->r);
@@ -562,23 +575,11 @@ show_txn(store_txn *t, void *ctx)
 	sc->f = formset_for_record(sc->fs, sc->r);
 	if (!sc->f)
 		return 0;
-	free(sc->refs);
-	if (!(sc->refs = calloc(sc->f->nfields + 1, sizeof *sc->refs)))
+	if (!(sc->vals = calloc(sc->f->nfields + 1, sizeof *sc->vals)))
 		return store_txn_fail(t, STORE_NOMEM);
-	for (size_t i = 0; i < sc->f->nfields; i++) {
-		const struct form_field *fd = &sc->f->fields[i];
-		const char *v = record_get(sc->r, fd->name);
-		rec_id ref;
-		record *other;
-		if (fd->type != FT_REFERENCE || !v || rec_id_parse(v, &ref) < 0)
-			continue;
-		if (store_get(t, &ref, &other) == STORE_OK) {
-			const char *name = record_get(other, "name");
-			if (name && asprintf(&sc->refs[i], "%s (%s)", name, v) < 0)
-				sc->refs[i] = NULL;
-			record_free(other);
-		}
-	}
+	for (size_t i = 0; i < sc->f->nfields; i++)
+		if (!(sc->vals[i] = shown_value(t, &sc->f->fields[i], sc->r, &sc->env, SHOWN_IDS)))
+			return store_txn_fail(t, STORE_NOMEM);
 	return store_txn_error(t);
 }
 
@@ -614,10 +615,9 @@ say_field(const char *label, const char *v, const char *mark)
 }
 
 static void
-show_record(struct cli *c, const struct form *f, const record *r, char **refs)
+show_record(const struct form *f, const record *r, char **vals)
 {
-	char id[REC_ID_TEXTMAX], today[16];
-	struct form_env env = local_env(c, today);
+	char id[REC_ID_TEXTMAX];
 	say(stdout, "%s: %s\n", _("ID"), rec_id_format(&r->id, id));
 	if (f)
 		say(stdout, "%s: %s\n", _("Form"), _(f->title));
@@ -634,9 +634,7 @@ show_record(struct cli *c, const struct form *f, const record *r, char **refs)
 		const struct form_field *fd = &f->fields[i];
 		if (!form_relevant(fd, r))
 			continue;
-		char *v = refs[i] ? NULL : field_text(fd, r, &env);
-		say_field(_(fd->label), refs[i] ? refs[i] : v ? v : "", NULL);
-		free(v);
+		say_field(_(fd->label), vals[i], NULL);
 	}
 	size_t nextra = form_extra_fields(f, r, NULL, 0);
 	const char **extra = nextra ? calloc(nextra, sizeof *extra) : NULL;
@@ -661,6 +659,8 @@ cmd_show(struct cli *c, int argc, char **argv)
 	if (!fs)
 		return 1;
 	sc.fs = fs;
+	char today[16];
+	sc.env = local_env(c, today);
 	store *st;
 	int rc = open_db(c, &st);
 	if (!rc) {
@@ -671,14 +671,12 @@ cmd_show(struct cli *c, int argc, char **argv)
 		} else if (err) {
 			rc = store_error(c, err);
 		} else {
-			show_record(c, sc.f, sc.r, sc.refs);
+			show_record(sc.f, sc.r, sc.vals);
 		}
 		store_close(st);
 	}
+	show_vals_free(&sc);
 	record_free(sc.r);
-	for (size_t i = 0; sc.refs && i < sc.f->nfields; i++)
-		free(sc.refs[i]);
-	free(sc.refs);
 	formset_free(fs);
 	return rc;
 }

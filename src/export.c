@@ -18,6 +18,7 @@
 #include "audit.h"
 #include "export.h"
 #include "i18n.h"
+#include "shown.h"
 #include "text.h"
 #include "util.h"
 
@@ -557,77 +558,7 @@ pick_txn(store_txn *t, void *ctx)
 	return p->err ? p->err : err;
 }
 
-/* --- values --------------------------------------------------------------------- */
-
-/* The name of the record idtext names (in reach), else the id itself. */
-static char *
-ref_name(store_txn *t, const char *idtext)
-{
-	rec_id id;
-	record *r;
-	if (rec_id_parse(idtext, &id) == 0 && store_get(t, &id, &r) == STORE_OK) {
-		const char *name = record_get(r, "name");
-		char *out = name && *name ? strdup(name) : NULL;
-		record_free(r);
-		if (out)
-			return out;
-	}
-	return strdup(idtext);
-}
-
-/* "张三、李四" for references; "王五 2.5、赵六 1" for amounts, as the
- * screen shows them. */
-static char *
-refs_names(store_txn *t, const char *list)
-{
-	struct strbuf b = {0};
-	sb_str(&b, "");
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ","), k = strcspn(p, ",:");
-		char *id = strndup(p, k);
-		char *name = id ? ref_name(t, id) : NULL;
-		if (b.len)
-			sb_str(&b, "、");
-		sb_str(&b, name ? name : "?");
-		if (k < n) {
-			sb_str(&b, " ");
-			sb_add(&b, p + k + 1, n - k - 1);
-		}
-		free(id);
-		free(name);
-		p += n;
-		if (*p)
-			p++;
-	}
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
-}
-
-/* A field's value as the screens show it; malloc'd, "" when empty. */
-static char *
-field_value(store_txn *t, const struct form_field *fd, const record *r,
-            const struct form_env *env)
-{
-	if (!form_relevant(fd, r))
-		return strdup("");
-	if (fd->type == FT_CALCULATE) {
-		char *v = form_calculate(fd, r, env);
-		char *out = form_display(fd, v, !env->masked);
-		free(v);
-		return out;
-	}
-	const char *v = record_get(r, fd->name);
-	if (!v || !*v || (fd->sensitive && env->masked))
-		return form_display(fd, v, !env->masked);
-	if (fd->type == FT_REFERENCE)
-		return ref_name(t, v);
-	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS)
-		return refs_names(t, v);
-	return form_display(fd, v, !env->masked);
-}
+/* --- values (as the screens show them: shown.h) ------------------------------------ */
 
 /* Never a control character into the file (a tab and a note's line
  * breaks are kept), never bytes that are not UTF-8. */
@@ -687,7 +618,7 @@ write_txn(store_txn *t, void *ctx)
 				v = strdup(f ? _(f->title) : "");
 			} else {
 				const struct form_field *fd = f ? form_field(f, col->field) : NULL;
-				v = fd ? field_value(t, fd, r, wr->o->env) : strdup("");
+				v = fd ? shown_value(t, fd, r, wr->o->env, 0) : strdup("");
 			}
 			if (!(wr->cells[c] = clean(v)))
 				err = STORE_NOMEM;
