@@ -308,25 +308,11 @@ referral_new(struct cli *c, int argc, char **argv)
 
 /* --- show ---------------------------------------------------------------------- */
 
-struct get_ctx {
-	rec_id id;
-	record *r;
-};
-
-static int
-get_txn(store_txn *t, void *ctx)
-{
-	struct get_ctx *g = ctx;
-	return store_get(t, &g->id, &g->r);
-}
-
 /* Read the referral the worker names; says why not. */
 static int
 read_referral(struct cli *c, store *st, const rec_id *id, const char *arg, record **out)
 {
-	struct get_ctx g = {*id, NULL};
-	int err = store_read(st, get_txn, &g);
-	*out = g.r;
+	int err = search_get(st, id, out);
 	if (err == STORE_NOTFOUND) {
 		say(stderr, _("shegong: there is no referral %s.\n"), arg);
 		return 1;

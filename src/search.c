@@ -261,6 +261,33 @@ search_page(store *st, const struct search_query *q, struct search_pos *pos, rec
 	return STORE_OK;
 }
 
+struct get {
+	rec_id id;
+	record *r;
+};
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	struct get *g = ctx;
+	record_free(g->r);
+	g->r = NULL;
+	return store_get(t, &g->id, &g->r);
+}
+
+int
+search_get(store *st, const rec_id *id, record **out)
+{
+	struct get g = {*id, NULL};
+	int err = store_read(st, get_txn, &g);
+	if (err) {
+		record_free(g.r);
+		g.r = NULL;
+	}
+	*out = g.r;
+	return err;
+}
+
 struct refname {
 	rec_id id;
 	char *name;
