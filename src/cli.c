@@ -29,6 +29,7 @@
 #include "sync.h"
 #include "tally.h"
 #include "text.h"
+#include "util.h"
 #include "ui.h"
 #include "valid.h"
 #include "shown.h"
@@ -118,29 +119,15 @@ read_units_file(const char *path, struct unit_arg **units, size_t *n, size_t *ca
 		say(stderr, "shegong: %s: %s\n", path, strerror(errno));
 		return 1;
 	}
-	char *buf = NULL;
-	size_t len = 0, bcap = 0;
-	char chunk[4096];
-	size_t got;
-	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
-		if (len + got + 1 > bcap) {
-			bcap = (len + got + 1) * 2;
-			char *nb = realloc(buf, bcap);
-			if (!nb) {
-				free(buf);
-				fclose(f);
-				return 1;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
+	struct strbuf b = {0};
+	bool read = sb_read(&b, f, SIZE_MAX / 4);
 	fclose(f);
-	if (!buf)
-		buf = strdup("");
-	else
-		buf[len] = '\0';
+	size_t len = b.len;
+	char *buf = sb_detach(&b);
+	if (!read || !buf) {
+		free(buf);
+		return 1;
+	}
 	/* files from Windows offices are often GB18030: take them as they come */
 	size_t bad;
 	if (!text_utf8_valid(buf, len, &bad)) {

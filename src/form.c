@@ -13,6 +13,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "text.h"
+#include "util.h"
 
 static const struct {
 	enum field_type type;
@@ -942,29 +943,18 @@ slurp(const char *path, struct form_error *err)
 		snprintf(err->msg, sizeof err->msg, "%s", strerror(errno));
 		return NULL;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	char chunk[8192];
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
+	struct strbuf b = {0};
+	bool read = sb_read(&b, fp, SIZE_MAX / 4);
+	int e = errno;
 	fclose(fp);
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	if (buf && memchr(buf, '\0', len)) {
+	size_t len = b.len;
+	char *buf = sb_detach(&b);
+	if (!read) {
+		snprintf(err->file, sizeof err->file, "%s", path);
+		snprintf(err->msg, sizeof err->msg, "%s", strerror(e ? e : ENOMEM));
+		return NULL;
+	}
+	if (memchr(buf, '\0', len)) {
 		snprintf(err->file, sizeof err->file, "%s", path);
 		snprintf(err->msg, sizeof err->msg, "%s", _("the file holds NUL bytes: it is not a text file"));
 		free(buf);

@@ -69,6 +69,23 @@ sb_addf(struct strbuf *b, const char *fmt, ...)
 	b->len += (size_t)n;
 }
 
+bool
+sb_read(struct strbuf *b, FILE *f, size_t max)
+{
+	char chunk[8192];
+	size_t got, start = b->len;
+	while ((got = fread(chunk, 1, sizeof chunk, f)) > 0) {
+		if (b->len - start + got > max) {
+			b->failed = true;
+			break;
+		}
+		sb_add(b, chunk, got);
+	}
+	if (ferror(f))
+		b->failed = true;
+	return !b->failed;
+}
+
 char *
 sb_detach(struct strbuf *b)
 {

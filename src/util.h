@@ -29,6 +29,9 @@ void sb_str(struct strbuf *b, const char *s);
 void sb_addf(struct strbuf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Make room for n more bytes without adding them; false when it failed. */
 bool sb_grow(struct strbuf *b, size_t n);
+/* Add all that is left of the stream f (at most max bytes; more fails
+ * the buffer); false when reading or growing failed. */
+bool sb_read(struct strbuf *b, FILE *f, size_t max);
 /* The text, now the caller's (malloc'd, "" when nothing was added);
  * NULL when an add failed.  The buffer is empty again. */
 char *sb_detach(struct strbuf *b);

@@ -57,6 +57,36 @@ START_TEST(test_strbuf)
 }
 END_TEST
 
+START_TEST(test_sb_read)
+{
+	FILE *f = tmpfile();
+	ck_assert_ptr_nonnull(f);
+	for (int i = 0; i < 5000; i++)
+		fputs("村民", f);
+	fputc('\0', f);   /* bytes as they are, a NUL too */
+	rewind(f);
+	struct strbuf b = {0};
+	sb_str(&b, ">");
+	ck_assert(sb_read(&b, f, 1 << 20));
+	ck_assert_uint_eq(b.len, 1 + 5000 * strlen("村民") + 1);
+	ck_assert_int_eq(b.p[b.len - 1], '\0');
+	ck_assert(memcmp(b.p, ">村民村民", strlen(">村民村民")) == 0);
+	sb_free(&b);
+	/* more than allowed fails the buffer */
+	rewind(f);
+	ck_assert(!sb_read(&b, f, 100));
+	ck_assert_ptr_null(sb_detach(&b));
+	fclose(f);
+	/* an empty stream gives "" */
+	f = tmpfile();
+	ck_assert(sb_read(&b, f, 100));
+	char *s = sb_detach(&b);
+	ck_assert_str_eq(s, "");
+	free(s);
+	fclose(f);
+}
+END_TEST
+
 START_TEST(test_big_endian)
 {
 	unsigned char p[8];
@@ -190,6 +220,7 @@ util_suite(void)
 	TCase *tc = tcase_create("util");
 	tcase_add_test(tc, test_nelem);
 	tcase_add_test(tc, test_strbuf);
+	tcase_add_test(tc, test_sb_read);
 	tcase_add_test(tc, test_big_endian);
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_wrap);
