@@ -301,7 +301,7 @@ static const struct args_opt sync_opts[] = {
  * the worker has an account in it. */
 const struct cli_command cli_cmd_sync = {
 	"sync", cmd_sync, sync_opts, CMD_DB | CMD_JOINS | CMD_WRITES,
-	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] | sync --to-file FILE [--for VILLAGE] | "
+	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
 	    "sync --settle N [--note TEXT] | sync --serve"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
