@@ -407,8 +407,12 @@ parse_args(const char *verb, const struct args_opt *opts, int argc, char **argv,
 	int err = args_parse(opts, argc, argv, first, a, &bad);
 	if (err == ARGS_UNKNOWN)
 		return usage_errorf(_("%s: unknown option \"%s\""), verb, bad);
-	if (err == ARGS_NOVALUE)
+	if (err == ARGS_NOVALUE) {
+		for (const struct args_opt *o = opts; o->name; o++)
+			if (strcmp(o->name, bad) == 0 && o->nvalues == 2)   /* init's units */
+				return usage_error(_("%s needs a code and a name"), bad);
 		return usage_errorf(_("%s: %s needs a value"), verb, bad);
+	}
 	return err ? 1 : 0;
 }
 
