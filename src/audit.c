@@ -224,7 +224,7 @@ static int
 audit_hook(store_txn *t, int what, const record *before, const record *after, void *ctx)
 {
 	(void)ctx;
-	if (what <= 0 || (size_t)what >= sizeof hook_action / sizeof hook_action[0])
+	if (what <= 0 || (size_t)what >= NELEM(hook_action))
 		return STORE_INVALID;
 	const record *r = after ? after : before;
 	return audit_log(t, hook_action[what], &r->id, before ? before->version : 0,

@@ -487,7 +487,7 @@ run_screen(struct cli *c, struct formset *fs)
 	const char *cs = nl_langinfo(CODESET);
 	static const char *const ok_sets[] = {"UTF-8", "GB18030", "GBK", "GB2312"};
 	bool ok = false;
-	for (size_t i = 0; i < sizeof ok_sets / sizeof ok_sets[0]; i++)
+	for (size_t i = 0; i < NELEM(ok_sets); i++)
 		ok = ok || (cs && strcmp(cs, ok_sets[i]) == 0);
 	if (!ok) {
 		fprintf(stderr, "shegong: this terminal's language setting (%s) cannot show Chinese.\n"

@@ -34,7 +34,7 @@ static const struct {
 	{FT_REFERENCES, "references"},
 	{FT_AMOUNTS, "amounts"},
 };
-#define NTYPES (sizeof types / sizeof types[0])
+#define NTYPES (NELEM(types))
 
 const char *
 form_type_name(enum field_type t)
@@ -450,7 +450,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 		if (!open || vl < 3 || v[vl - 1] != ')')
 			return fail(p, p->line, _("a calculation is written like age(idnum), not \"%s\""), v);
 		bool known = false;
-		for (size_t i = 0; i < sizeof calcs / sizeof calcs[0]; i++)
+		for (size_t i = 0; i < NELEM(calcs); i++)
 			if ((size_t)(open - v) == strlen(calcs[i]) && strncmp(v, calcs[i], strlen(calcs[i])) == 0)
 				known = true;
 		if (!known)
@@ -474,7 +474,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 			enum rel_op rel;
 		} ops[] = {{"=", REL_EQ}, {"!=", REL_NE}, {"contains", REL_CONTAINS}, {"set", REL_SET}};
 		fd->rel_op = REL_NONE;
-		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		for (size_t i = 0; i < NELEM(ops); i++)
 			if (strcmp(op, ops[i].op) == 0)
 				fd->rel_op = ops[i].rel;
 		if (!fd->rel_op)

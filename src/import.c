@@ -961,7 +961,7 @@ choices_to_values(const struct imp *im, const struct form_field *fd, const char 
 	while (*p) {
 		static const char *const seps[] = {",", "，", "、", ";", "；"};
 		size_t cut = strlen(p), skip = 0;
-		for (size_t k = 0; multi && k < sizeof seps / sizeof seps[0]; k++) {
+		for (size_t k = 0; multi && k < NELEM(seps); k++) {
 			const char *at = strstr(p, seps[k]);
 			if (at && (size_t)(at - p) < cut) {
 				cut = (size_t)(at - p);

@@ -27,7 +27,7 @@ static const struct {
 	{REC_REFERRAL, "ref", "referral", N_("referral")},
 	{REC_PROJECT, "proj", "project", N_("project")},
 };
-#define NKINDS (sizeof kinds / sizeof kinds[0])
+#define NKINDS (NELEM(kinds))
 
 const char *
 rec_kind_code(int kind)

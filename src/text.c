@@ -24,7 +24,7 @@ utf8_seq_len(unsigned char b, uint32_t *min)
 		{0xF0, 0xF4, 4, 0x10000},
 	};
 
-	for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++)
+	for (size_t i = 0; i < NELEM(leads); i++)
 		if (b >= leads[i].lo && b <= leads[i].hi) {
 			*min = leads[i].min;
 			return leads[i].len;
