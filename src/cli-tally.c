@@ -2,28 +2,15 @@
  * service records (tally.c). */
 #include "config.h"
 
-#include <errno.h>
 #include <stdbool.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "audit.h"
 #include "cli-internal.h"
-#include "form.h"
 #include "i18n.h"
 #include "orgunit.h"
-#include "paths.h"
-#include "scope.h"
-#include "search.h"
-#include "shown.h"
-#include "store.h"
 #include "tally.h"
-#include "text.h"
-#include "util.h"
-#include "valid.h"
 
 /* --- hours, balance, certificate ------------------------------------------ */
 

@@ -20,20 +20,13 @@
 #include "cli.h"
 #include "cli-internal.h"
 #include "demo.h"
-#include "form.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "paths.h"
-#include "scope.h"
-#include "search.h"
-#include "store.h"
-#include "sync.h"
-#include "tally.h"
 #include "text.h"
 #include "util.h"
 #include "ui.h"
 #include "valid.h"
-#include "shown.h"
 
 #include <lmdb.h>
 
