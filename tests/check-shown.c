@@ -1,7 +1,7 @@
 /* check-shown.c: one rule for a field's value as shown (shown.h): what
- * `show` prints and what `export` writes for the same record agree with
- * shown_value, field by field (the screens call it directly, ui-pick.c's
- * ui_field_text).  Runs the real program ($SHEGONG_BIN) on the demo. */
+ * `show` prints, what `export` writes and what the screen shows for the
+ * same record agree with shown_value.  Runs the real program
+ * ($SHEGONG_BIN) on the demo, on the command line and in a terminal. */
 #include "config.h"
 
 #include <check.h>
@@ -12,6 +12,7 @@
 #include "form.h"
 #include "shown.h"
 #include "store.h"
+#include "screen.h"
 #include "testdb.h"
 #include "util.h"
 
@@ -296,6 +297,47 @@ START_TEST(test_references)
 }
 END_TEST
 
+/* The screens: a resident opened from the list shows its village as
+ * shown_value gives it (ui_field_text), never the village's id. */
+START_TEST(test_screen)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	struct two tw = {{NULL, NULL}};
+	ck_assert_int_eq(store_read(st, two_txn, &tw), STORE_OK);
+	record *r = tw.r[0];
+	const struct form *f = formset_for_kind(fs, REC_RESIDENT);
+	const struct form_field *fd = NULL;
+	for (size_t i = 0; i < f->nfields; i++)
+		if (strcmp(f->fields[i].name, "village") == 0)
+			fd = &f->fields[i];
+	ck_assert_ptr_nonnull(fd);
+	const char *idnum = record_get(r, "idnum"), *village = record_get(r, "village");
+	ck_assert_ptr_nonnull(idnum);
+	ck_assert_ptr_nonnull(village);
+	struct form_env env = {"admin", NULL, "2026-01-01", false};
+	char *want = shown_value_read(st, fd, r, &env, 0);
+	ck_assert_str_ne(want, village);
+	store_close(st);
+
+	vt *t = screen_start(dir, 0, true, "admin", NULL);
+	expect(t, "居民");
+	keys(t, "1");
+	expect(t, "查找");
+	type(t, idnum);   /* one resident has it */
+	expect(t, record_get(r, "name"));
+	keys(t, KEY_ENTER);
+	expect(t, "F4");
+	expect(t, want);
+	ck_assert_msg(!strstr(vt_screen(t), village), "the screen shows the village's id");
+	quit_f10(t, 4);
+	vt_free(t);
+	free(want);
+	record_free(tw.r[0]);
+	record_free(tw.r[1]);
+}
+END_TEST
+
 static Suite *
 shown_suite(void)
 {
@@ -305,6 +347,7 @@ shown_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_reference);
 	tcase_add_test(tc, test_references);
+	tcase_add_test(tc, test_screen);
 	suite_add_tcase(s, tc);
 	return s;
 }
