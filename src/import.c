@@ -41,22 +41,6 @@ setmsg(char *msg, size_t msgsize, const char *fmt, ...)
 	va_end(ap);
 }
 
-static bool
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = c;
-	return true;
-}
-
 /* ASCII letters compared without case; other bytes as they are. */
 static bool
 same_text(const char *a, const char *b)
@@ -100,7 +84,7 @@ table_cell(void *s, size_t len, void *ctx)
 	struct table *t = ctx;
 	if (t->nomem)
 		return;
-	if (!grow((void **)&t->cells, &t->capcells, t->ncells + 1, sizeof *t->cells)) {
+	if (!util_grow((void **)&t->cells, &t->capcells, t->ncells + 1, sizeof *t->cells)) {
 		t->nomem = true;
 		return;
 	}
@@ -121,7 +105,7 @@ table_row(int c, void *ctx)
 		if (!(c == '\n' && t->last_cr))
 			t->num++;
 	} else if (!t->nomem) {
-		if (!grow((void **)&t->rows, &t->caprows, t->nrows + 1, sizeof *t->rows))
+		if (!util_grow((void **)&t->rows, &t->caprows, t->nrows + 1, sizeof *t->rows))
 			t->nomem = true;
 		else
 			t->rows[t->nrows++] = (struct trow){t->row_first, n, t->num};
@@ -1429,7 +1413,7 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 		rc.errs.p = NULL;
 		goto out;
 	}
-	if (!grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
+	if (!util_grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
 		im->fatal = STORE_NOMEM;
 		goto out;
 	}
@@ -1459,7 +1443,7 @@ load_unit(const record *r, void *ctx)
 {
 	struct imp *im = ctx;
 	size_t cap = im->capunits;
-	if (!grow((void **)&im->units, &cap, im->nunits + 1, sizeof *im->units))
+	if (!util_grow((void **)&im->units, &cap, im->nunits + 1, sizeof *im->units))
 		return STORE_NOMEM;
 	im->capunits = cap;
 	struct unit_entry *u = &im->units[im->nunits];

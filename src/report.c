@@ -330,20 +330,6 @@ struct build {
 };
 
 static int
-grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
-static int
 unit_one(const record *u, void *ctx)
 {
 	struct build *b = ctx;
@@ -353,7 +339,7 @@ unit_one(const record *u, void *ctx)
 		return 0;
 	if (b->o->village && strcmp(id, b->o->village) != 0)
 		return 0;
-	if (grow((void **)&b->units, &b->capunits, b->nunits, sizeof *b->units) < 0)
+	if (!util_grow((void **)&b->units, &b->capunits, b->nunits + 1, sizeof *b->units))
 		return b->err = STORE_NOMEM;
 	memcpy(b->units[b->nunits++].id, id, sizeof id);
 	const char *code = record_get(u, "code"), *name = record_get(u, "name");
@@ -361,7 +347,7 @@ unit_one(const record *u, void *ctx)
 		return 0;
 	struct report *r = b->r;
 	void *cols = r->cols;
-	if (grow(&cols, &b->capcols, r->ncols, sizeof *r->cols) < 0)
+	if (!util_grow(&cols, &b->capcols, r->ncols + 1, sizeof *r->cols))
 		return b->err = STORE_NOMEM;
 	r->cols = cols;
 	struct report_column *c = &r->cols[r->ncols];
@@ -421,7 +407,7 @@ struct services {
 static int
 served_add(struct services *s, long col, int fn, const rec_id *who)
 {
-	if (grow((void **)&s->v, &s->cap, s->n, sizeof *s->v) < 0)
+	if (!util_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
 		return STORE_NOMEM;
 	s->v[s->n++] = (struct served){col, fn, *who};
 	return 0;
@@ -631,7 +617,7 @@ referral_one(const record *rec, void *ctx)
 		if (!resolved)
 			continue;
 		struct days *d = &rf->days[slots[c]];
-		if (grow((void **)&d->v, &d->cap, d->n, sizeof *d->v) < 0)
+		if (!util_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
 			return STORE_NOMEM;
 		d->v[d->n++] = (long)(to - from);
 		cells[c]->referrals_resolved++;

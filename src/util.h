@@ -37,6 +37,11 @@ bool sb_read(struct strbuf *b, FILE *f, size_t max);
 char *sb_detach(struct strbuf *b);
 void sb_free(struct strbuf *b);
 
+/* Make the array *p (of elements of size bytes, room for *cap) hold at
+ * least need elements, doubling; false (the array as it was) when it
+ * cannot. */
+bool util_grow(void **p, size_t *cap, size_t need, size_t size);
+
 /* --- big-endian bytes: byte order is numeric order in keys ---------------- */
 
 /* The n bytes (1..8) of v, most significant first. */

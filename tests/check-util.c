@@ -87,6 +87,30 @@ START_TEST(test_sb_read)
 }
 END_TEST
 
+START_TEST(test_grow)
+{
+	int *v = NULL;
+	size_t cap = 0;
+	ck_assert(util_grow((void **)&v, &cap, 0, sizeof *v));
+	ck_assert_ptr_null(v);
+	for (size_t n = 0; n < 1000; n++) {
+		ck_assert(util_grow((void **)&v, &cap, n + 1, sizeof *v));
+		ck_assert_uint_ge(cap, n + 1);
+		v[n] = (int)n;
+	}
+	for (size_t n = 0; n < 1000; n++)
+		ck_assert_int_eq(v[n], (int)n);
+	size_t before = cap;
+	ck_assert(util_grow((void **)&v, &cap, 10, sizeof *v));   /* room already */
+	ck_assert_uint_eq(cap, before);
+	/* too big to count: refused, the array as it was */
+	ck_assert(!util_grow((void **)&v, &cap, SIZE_MAX / 2, sizeof *v));
+	ck_assert_uint_eq(cap, before);
+	ck_assert_int_eq(v[999], 999);
+	free(v);
+}
+END_TEST
+
 START_TEST(test_big_endian)
 {
 	unsigned char p[8];
@@ -221,6 +245,7 @@ util_suite(void)
 	tcase_add_test(tc, test_nelem);
 	tcase_add_test(tc, test_strbuf);
 	tcase_add_test(tc, test_sb_read);
+	tcase_add_test(tc, test_grow);
 	tcase_add_test(tc, test_big_endian);
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_wrap);
