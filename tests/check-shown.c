@@ -43,7 +43,7 @@ teardown(void)
 static char *
 run(const char *args)
 {
-	char cmd[4096];
+	char cmd[16384];
 	snprintf(cmd, sizeof cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= '%s' --demo --db '%s' --as admin %s 2>&1",
 	         getenv("SHEGONG_BIN"), dir, args);
 	FILE *p = popen(cmd, "r");
@@ -141,7 +141,7 @@ agree(int kind, const char *kindname, int type)
 	char idt[REC_ID_TEXTMAX];
 	rec_id_format(&fi.r->id, idt);
 
-	char args[512];
+	char args[8192];
 	snprintf(args, sizeof args, "show %s", idt);
 	char *shown = run(args);
 	char csv[4096];
