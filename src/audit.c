@@ -23,6 +23,7 @@
 #include "audit.h"
 #include "i18n.h"
 #include "sha256.h"
+#include "util.h"
 
 #define AUDIT_FORMAT 1
 #define HEAD_NAME "audit_head"
@@ -31,22 +32,6 @@
 #define FIXED_LEN (1 + 8 + 8 + 4 + 4 + 4 * 2 + 2 * SHA256_LEN)
 
 /* --- encoding ------------------------------------------------------------ */
-
-static void
-put_be(unsigned char *p, uint64_t v, int n)
-{
-	for (int i = 0; i < n; i++)
-		p[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-}
-
-static uint64_t
-get_be(const unsigned char *p, int n)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < n; i++)
-		v = v << 8 | p[i];
-	return v;
-}
 
 /* How many bytes of s fit in a field of size cap (with its NUL), cut on
  * a character boundary so a long note never ends in half a character. */
@@ -93,13 +78,13 @@ entry_encode(struct audit_entry *e, size_t *len)
 	if (!buf)
 		return NULL;
 	*p++ = AUDIT_FORMAT;
-	put_be(p, e->seq, 8);
-	put_be(p + 8, (uint64_t)e->at, 8);
-	put_be(p + 16, e->v_before, 4);
-	put_be(p + 20, e->v_after, 4);
+	be_put(p, e->seq, 8);
+	be_put(p + 8, (uint64_t)e->at, 8);
+	be_put(p + 16, e->v_before, 4);
+	be_put(p + 20, e->v_after, 4);
 	p += 24;
 	for (int i = 0; i < NSTR; i++) {
-		put_be(p, sl[i], 2);
+		be_put(p, sl[i], 2);
 		memcpy(p + 2, str_field(e, i, &cap), sl[i]);
 		p += 2 + sl[i];
 	}
@@ -129,17 +114,17 @@ entry_decode(const unsigned char *p, size_t len, struct audit_entry *e)
 	if (len < FIXED_LEN || p[0] != AUDIT_FORMAT)
 		return -1;
 	const unsigned char *end = p + len;
-	e->seq = get_be(p + 1, 8);
-	e->at = (int64_t)get_be(p + 9, 8);
-	e->v_before = (uint32_t)get_be(p + 17, 4);
-	e->v_after = (uint32_t)get_be(p + 21, 4);
+	e->seq = be_get(p + 1, 8);
+	e->at = (int64_t)be_get(p + 9, 8);
+	e->v_before = (uint32_t)be_get(p + 17, 4);
+	e->v_after = (uint32_t)be_get(p + 21, 4);
 	p += 25;
 	for (int i = 0; i < NSTR; i++) {
 		size_t cap;
 		char *s = str_field(e, i, &cap);
 		if (end - p < 2)
 			return -1;
-		size_t n = (size_t)get_be(p, 2);
+		size_t n = (size_t)be_get(p, 2);
 		if (n >= cap || (size_t)(end - p - 2) < n || memchr(p + 2, '\0', n))
 			return -1;
 		memcpy(s, p + 2, n);
@@ -176,7 +161,7 @@ head_get(store_txn *t, uint64_t *count, unsigned char hash[SHA256_LEN], enum hea
 		return err;
 	*state = len == HEAD_LEN ? HEAD_OK : HEAD_DAMAGED;
 	if (*state == HEAD_OK) {
-		*count = get_be(data, 8);
+		*count = be_get(data, 8);
 		memcpy(hash, (unsigned char *)data + 8, SHA256_LEN);
 	}
 	free(data);
@@ -222,7 +207,7 @@ audit_log(store_txn *t, const char *action, const rec_id *id, uint32_t v_before,
 	if (!store_audit_append(t, buf, len, &seq) && seq != e.seq)
 		store_txn_fail(t, STORE_CORRUPT);
 	unsigned char head[HEAD_LEN];
-	put_be(head, seq, 8);
+	be_put(head, seq, 8);
 	memcpy(head + 8, buf + len - SHA256_LEN, SHA256_LEN);
 	free(buf);
 	return store_meta_put(t, HEAD_NAME, head, sizeof head);
@@ -239,7 +224,7 @@ static int
 audit_hook(store_txn *t, int what, const record *before, const record *after, void *ctx)
 {
 	(void)ctx;
-	if (what <= 0 || (size_t)what >= sizeof hook_action / sizeof hook_action[0])
+	if (what <= 0 || (size_t)what >= NELEM(hook_action))
 		return STORE_INVALID;
 	const record *r = after ? after : before;
 	return audit_log(t, hook_action[what], &r->id, before ? before->version : 0,

@@ -15,6 +15,7 @@
 
 #include "audit.h"
 #include "cli-internal.h"
+#include "util.h"
 #include "i18n.h"
 #include "paths.h"
 #include "record.h"
@@ -51,13 +52,13 @@ say_census(const struct store_census *cen, bool audit)
 		say(stdout, _("  Audit trail: %llu entries.\n"), (unsigned long long)cen->audit_entries);
 }
 
-int
-cmd_backup(struct cli *c, int argc, char **argv)
+static int
+cmd_backup(struct cli *c, const struct args *a)
 {
-	if (argc != 2 || !*argv[1])
+	if (a->noperands != 1 || !*a->operands[0])
 		return usage_error("%s", _("backup needs one file to write, e.g. "
 		                           "/var/backups/shegong/2026-03-01.shegong"));
-	const char *path = argv[1];
+	const char *path = a->operands[0];
 	if (!scope_is_admin(c->scope)) {
 		say(stderr, _("shegong: only an administrator makes backups (a backup holds everyone's "
 		              "personal data); %s is not one.\n"), c->login);
@@ -186,16 +187,15 @@ say_in_use(struct cli *c)
 	return 1;
 }
 
-int
-cmd_restore(struct cli *c, int argc, char **argv)
+static int
+cmd_restore(struct cli *c, const struct args *a)
 {
-	for (int i = 1; i < argc; i++)
-		if (strcmp(argv[i], "--db") == 0 || strncmp(argv[i], "--db=", 5) == 0)
-			return usage_error("%s", _("restore: --db goes before the command: "
+	if (args_count(a, "--db"))
+		return usage_error("%s", _("restore: --db goes before the command: "
 		                           "shegong --db DIR restore FILE"));
-	if (argc != 2 || !*argv[1])
+	if (a->noperands != 1 || !*a->operands[0])
 		return usage_error("%s", _("restore needs the backup file to restore from"));
-	const char *path = argv[1];
+	const char *path = a->operands[0];
 	if (!may_restore(c))
 		return 1;
 	struct stat sb;
@@ -290,3 +290,31 @@ cmd_restore(struct cli *c, int argc, char **argv)
 	say(stdout, "%s\n", _("The restored database is whole."));
 	return 0;
 }
+
+const struct cli_command cli_cmd_backup = {
+	"backup", cmd_backup, NULL, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
+	N_("backup FILE"),
+	N_("Administrators: copy the database into one file while others keep working: a "
+	    "consistent, compacted copy, written as FILE.tmp, flushed to the disk, then renamed "
+	    "to FILE, so a backup cut short never has the final name. Prints the records copied "
+	    "and the size. Logged in the audit trail (the copy holds its own entry)."),
+	NULL,
+};
+
+/* --db is known here only to say where it goes */
+static const struct args_opt restore_opts[] = {
+	{"--db", 0}, {NULL, 0},
+};
+
+const struct cli_command cli_cmd_restore = {
+	"restore", cmd_restore, restore_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
+	N_("restore FILE"),
+	N_("Administrators (root on a computer with no database yet, and always on a township "
+	    "server whose program is setgid): check the backup FILE "
+	    "(whole, not of a newer version, indexes and audit trail whole), then put it in place "
+	    "of the database, only when no program has the database open; the data before is "
+	    "kept beside it as data.mdb.before-restore-DATE. The restored database is checked "
+	    "as \"shegong check\" does. A damaged or cut short file is refused and nothing is "
+	    "changed."),
+	NULL,
+};

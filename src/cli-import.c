@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "cli-internal.h"
+#include "util.h"
 #include "i18n.h"
 #include "import.h"
 #include "orgunit.h"
@@ -81,39 +82,27 @@ struct import_args {
 };
 
 static int
-import_parse(int argc, char **argv, struct import_args *a)
+import_parse(const struct args *in, struct import_args *a)
 {
-	for (int i = 1; i < argc; i++) {
-		const char *arg = argv[i];
-		if (strcmp(arg, "--skip-bad") == 0) {
-			a->skip_bad = true;
-		} else if (strcmp(arg, "--update") == 0) {
-			a->update = true;
-		} else if (strcmp(arg, "--encoding") == 0 || strcmp(arg, "--form") == 0) {
-			if (i + 1 >= argc)
-				return usage_error(_("import: %s needs a value"), arg);
-			*(arg[2] == 'e' ? &a->encoding : &a->form) = argv[++i];
-		} else if (arg[0] == '-' && arg[1] == '-') {
-			return usage_error(_("import: unknown option \"%s\""), arg);
-		} else if (!a->kind) {
-			a->kind = arg;
-		} else if (!a->file) {
-			a->file = arg;
-		} else {
-			return usage_error(_("import: one kind and one file, not also \"%s\""), arg);
-		}
-	}
+	a->kind = in->noperands > 0 ? in->operands[0] : NULL;
+	a->file = in->noperands > 1 ? in->operands[1] : NULL;
+	if (in->noperands > 2)
+		return usage_error(_("import: one kind and one file, not also \"%s\""), in->operands[2]);
+	a->encoding = args_value(in, "--encoding");
+	a->form = args_value(in, "--form");
+	a->skip_bad = args_count(in, "--skip-bad") > 0;
+	a->update = args_count(in, "--update") > 0;
 	if (!a->kind || !a->file)
 		return usage_error("%s", _("import needs a kind and a file: import resident "
 		                           "residents.csv"));
 	return 0;
 }
 
-int
-cmd_import(struct cli *c, int argc, char **argv)
+static int
+cmd_import(struct cli *c, const struct args *in)
 {
 	struct import_args a = {0};
-	int rc = import_parse(argc, argv, &a);
+	int rc = import_parse(in, &a);
 	if (rc)
 		return rc;
 	int kind = rec_kind_from_name(a.kind);
@@ -235,3 +224,22 @@ cmd_import(struct cli *c, int argc, char **argv)
 	}
 	return status == IMPORT_OK ? 0 : 1;
 }
+
+static const struct args_opt import_opts[] = {
+	{"--encoding", 1}, {"--form", 1}, {"--skip-bad", 0}, {"--update", 0}, {NULL, 0},
+};
+
+const struct cli_command cli_cmd_import = {
+	"import", cmd_import, import_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
+	N_("import KIND FILE [--encoding gb18030|gbk|utf-8] [--skip-bad] [--update] [--form NAME]"),
+	N_("Read records of a kind from a CSV file a spreadsheet saved: GB18030 (what Excel on a "
+	    "Chinese Windows writes) unless the file is UTF-8 (a byte-order mark, or UTF-8 text). "
+	    "The header names the form's fields, in Chinese or English. Every row is checked as "
+	    "the form checks it (required fields, choices, ID numbers, dates, numbers mangled by "
+	    "the spreadsheet, the villages in your reach, ID numbers already registered); each "
+	    "fault is said with its row and column, and nothing is imported while a row is bad. "
+	    "--skip-bad imports the good rows and writes the bad ones beside FILE (x.csv: x.bad.csv) with what "
+	    "is wrong; --update updates the record already registered with a row's ID number "
+	    "(empty cells leave its values). Exit status 1 when a row was bad or the file refused."),
+	NULL,
+};

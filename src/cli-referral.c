@@ -18,8 +18,8 @@
 #include "refer.h"
 #include "search.h"
 #include "text.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- helpers --------------------------------------------------------------- */
 
@@ -156,7 +156,7 @@ say_row(store *st, const struct refer_row *row)
 }
 
 static int
-referral_list(struct cli *c, int argc, char **argv)
+referral_list(struct cli *c, const struct args *a)
 {
 	int box = 0;
 	enum ref_state only = 0;
@@ -167,26 +167,21 @@ referral_list(struct cli *c, int argc, char **argv)
 		{"--inbox", REFER_INBOX}, {"--outbox", REFER_OUTBOX},
 		{"--overdue", REFER_OVERDUE}, {"--all", REFER_ALL},
 	};
-	for (int i = 1; i < argc; i++) {
-		bool known = false;
+	if (a->noperands)
+		return usage_errorf(_("%s: unknown option \"%s\""), "referral list", a->operands[0]);
+	for (size_t i = 0; i < a->nitems; i++) {
+		const char *o = a->items[i].opt->name;
 		for (size_t k = 0; k < NELEM(boxes); k++)
-			if (strcmp(argv[i], boxes[k].opt) == 0) {
+			if (strcmp(o, boxes[k].opt) == 0) {
 				if (box)
 					return usage_error("%s", _("referral list: one of --inbox, --outbox, "
 					                           "--overdue and --all"));
 				box = boxes[k].box;
-				known = true;
 			}
-		if (known)
-			continue;
-		if (strcmp(argv[i], "--state") == 0 && i + 1 < argc) {
-			if (!(only = referral_state_from_name(argv[++i])))
-				return usage_error(_("referral list: \"%s\" is not a state (draft, submitted, "
-				                     "accepted, returned, in_progress, resolved, closed, "
-				                     "withdrawn, escalated)"), argv[i]);
-		} else {
-			return usage_error(_("referral list: unknown option \"%s\""), argv[i]);
-		}
+		if (strcmp(o, "--state") == 0 && !(only = referral_state_from_name(a->items[i].v[0])))
+			return usage_error(_("referral list: \"%s\" is not a state (draft, submitted, "
+			                     "accepted, returned, in_progress, resolved, closed, "
+			                     "withdrawn, escalated)"), a->items[i].v[0]);
 	}
 	int rc = need_scope(c);
 	if (rc)
@@ -216,12 +211,12 @@ referral_list(struct cli *c, int argc, char **argv)
 /* --- new --------------------------------------------------------------------- */
 
 static int
-referral_new(struct cli *c, int argc, char **argv)
+referral_new(struct cli *c, const struct args *a)
 {
 	const char *resident = NULL, *category = NULL, *urgency = NULL, *reason = NULL,
 		   *done = NULL, *consent = NULL, *contact = NULL, *to = NULL;
 	bool submit = false;
-	const char **needs = calloc((size_t)argc + 1, sizeof *needs);
+	const char **needs = calloc(a->nitems + 1, sizeof *needs);
 	size_t nneeds = 0;
 	if (!needs)
 		return 1;
@@ -234,21 +229,17 @@ referral_new(struct cli *c, int argc, char **argv)
 		{"--contact", &contact},   {"--to", &to},
 	};
 	int rc = 0;
-	for (int i = 1; i < argc && !rc; i++) {
-		bool known = false;
-		if (strcmp(argv[i], "--submit") == 0) {
-			submit = known = true;
-		} else if (strcmp(argv[i], "--need") == 0 && i + 1 < argc) {
-			needs[nneeds++] = argv[++i];
-			known = true;
-		}
-		for (size_t k = 0; k < NELEM(opts) && !known; k++)
-			if (strcmp(argv[i], opts[k].opt) == 0 && i + 1 < argc) {
-				*opts[k].val = argv[++i];
-				known = true;
-			}
-		if (!known)
-			rc = usage_error(_("referral new: unknown option or missing value \"%s\""), argv[i]);
+	if (a->noperands)
+		rc = usage_errorf(_("%s: unknown option \"%s\""), "referral new", a->operands[0]);
+	for (size_t i = 0; i < a->nitems && !rc; i++) {
+		const char *o = a->items[i].opt->name;
+		if (strcmp(o, "--submit") == 0)
+			submit = true;
+		else if (strcmp(o, "--need") == 0)
+			needs[nneeds++] = a->items[i].v[0];
+		for (size_t k = 0; k < NELEM(opts); k++)
+			if (strcmp(o, opts[k].opt) == 0)
+				*opts[k].val = a->items[i].v[0];
 	}
 	if (!rc && (!resident || !category || !reason || !consent))
 		rc = usage_error("%s", _("referral new needs --resident ID, --category, --reason and "
@@ -308,25 +299,11 @@ referral_new(struct cli *c, int argc, char **argv)
 
 /* --- show ---------------------------------------------------------------------- */
 
-struct get_ctx {
-	rec_id id;
-	record *r;
-};
-
-static int
-get_txn(store_txn *t, void *ctx)
-{
-	struct get_ctx *g = ctx;
-	return store_get(t, &g->id, &g->r);
-}
-
 /* Read the referral the worker names; says why not. */
 static int
 read_referral(struct cli *c, store *st, const rec_id *id, const char *arg, record **out)
 {
-	struct get_ctx g = {*id, NULL};
-	int err = store_read(st, get_txn, &g);
-	*out = g.r;
+	int err = search_get(st, id, out);
 	if (err == STORE_NOTFOUND) {
 		say(stderr, _("shegong: there is no referral %s.\n"), arg);
 		return 1;
@@ -346,12 +323,12 @@ say_line(const char *label, const char *v)
 }
 
 static int
-referral_show(struct cli *c, int argc, char **argv)
+referral_show(struct cli *c, const struct args *a)
 {
-	if (argc != 2)
+	if (a->noperands != 1)
 		return usage_error("%s", _("referral show needs one referral id"));
 	rec_id id;
-	int rc = referral_arg(argv[1], &id);
+	int rc = referral_arg(a->operands[0], &id);
 	if (rc || (rc = need_scope(c)))
 		return rc;
 	const struct form *f;
@@ -364,7 +341,7 @@ referral_show(struct cli *c, int argc, char **argv)
 		formset_free(fs);
 		return rc;
 	}
-	if (!(rc = read_referral(c, st, &id, argv[1], &r))) {
+	if (!(rc = read_referral(c, st, &id, a->operands[0], &r))) {
 		char idtext[REC_ID_TEXTMAX], today[11];
 		today_local(today);
 		bool see = scope_may_see_sensitive(c->scope);
@@ -416,28 +393,20 @@ referral_show(struct cli *c, int argc, char **argv)
 /* --- the steps ---------------------------------------------------------------- */
 
 static int
-referral_step(struct cli *c, int argc, char **argv)
+referral_step(struct cli *c, const struct args *args)
 {
-	enum ref_action a = referral_action_from_name(argv[0]);
-	const char *idarg = NULL, *note = NULL, *outcome = NULL, *feedback = NULL;
+	enum ref_action a = referral_action_from_name(c->step);
+	const char *idarg = args->noperands ? args->operands[0] : NULL, *note = NULL;
 	/* return and escalate say --reason, the others --note: one text either way */
-	for (int i = 1; i < argc; i++) {
-		if ((strcmp(argv[i], "--note") == 0 || strcmp(argv[i], "--reason") == 0) &&
-		    i + 1 < argc)
-			note = argv[++i];
-		else if (a == REFA_RESOLVE && strcmp(argv[i], "--outcome") == 0 && i + 1 < argc)
-			outcome = argv[++i];
-		else if (a == REFA_RESOLVE && strcmp(argv[i], "--feedback") == 0 && i + 1 < argc)
-			feedback = argv[++i];
-		else if (argv[i][0] == '-' && argv[i][1] == '-')
-			return usage_error(_("referral: unknown option or missing value \"%s\""), argv[i]);
-		else if (!idarg)
-			idarg = argv[i];
-		else
-			return usage_error(_("referral: one referral id, not also \"%s\""), argv[i]);
-	}
+	for (size_t i = 0; i < args->nitems; i++)
+		if (strcmp(args->items[i].opt->name, "--note") == 0 ||
+		    strcmp(args->items[i].opt->name, "--reason") == 0)
+			note = args->items[i].v[0];
+	const char *outcome = args_value(args, "--outcome"), *feedback = args_value(args, "--feedback");
+	if (args->noperands > 1)
+		return usage_error(_("referral: one referral id, not also \"%s\""), args->operands[1]);
 	if (!idarg)
-		return usage_error(_("referral %s needs a referral id"), argv[0]);
+		return usage_error(_("referral %s needs a referral id"), c->step);
 	enum ref_outcome o = 0;
 	if (outcome && !(o = referral_outcome_from_name(outcome)))
 		return usage_error(_("referral resolve: --outcome is success, refused, no_capacity, "
@@ -477,12 +446,12 @@ referral_step(struct cli *c, int argc, char **argv)
 /* --- slip and news -------------------------------------------------------------- */
 
 static int
-referral_slip(struct cli *c, int argc, char **argv)
+referral_slip(struct cli *c, const struct args *a)
 {
-	if (argc != 2)
+	if (a->noperands != 1)
 		return usage_error("%s", _("referral slip needs one referral id"));
 	rec_id id;
-	int rc = referral_arg(argv[1], &id);
+	int rc = referral_arg(a->operands[0], &id);
 	if (rc || (rc = need_scope(c)))
 		return rc;
 	store *st;
@@ -490,7 +459,7 @@ referral_slip(struct cli *c, int argc, char **argv)
 	if ((rc = open_db_write(c, &st)))
 		return rc;
 	record *r = NULL;
-	if (!(rc = read_referral(c, st, &id, argv[1], &r))) {
+	if (!(rc = read_referral(c, st, &id, a->operands[0], &r))) {
 		char *text = refer_slip(st, r);
 		int err = text ? audit_log_now(st, "export", &id, "referral slip") : STORE_NOMEM;
 		if (err) {
@@ -509,15 +478,11 @@ referral_slip(struct cli *c, int argc, char **argv)
 }
 
 static int
-referral_news(struct cli *c, int argc, char **argv)
+referral_news(struct cli *c, const struct args *a)
 {
-	bool mark = false;
-	for (int i = 1; i < argc; i++) {
-		if (strcmp(argv[i], "--mark") == 0)
-			mark = true;
-		else
-			return usage_error(_("referral news: unknown option \"%s\""), argv[i]);
-	}
+	if (a->noperands)
+		return usage_errorf(_("%s: unknown option \"%s\""), "referral news", a->operands[0]);
+	bool mark = args_count(a, "--mark") > 0;
 	int rc = need_scope(c);
 	store *st;
 	if (rc || (rc = mark ? open_db_write(c, &st) : open_db(c, &st)))
@@ -540,28 +505,67 @@ referral_news(struct cli *c, int argc, char **argv)
 	return rc;
 }
 
-/* --- the verb table ------------------------------------------------------------ */
+/* --- the steps' table ------------------------------------------------------------ */
 
-static const struct {
-	const char *name;
-	int (*run)(struct cli *c, int argc, char **argv);
-} verbs[] = {
-	{"list", referral_list},     {"new", referral_new},         {"show", referral_show},
-	{"submit", referral_step},   {"accept", referral_step},     {"return", referral_step},
-	{"start", referral_step},    {"resolve", referral_step},    {"close", referral_step},
-	{"withdraw", referral_step}, {"escalate", referral_step},   {"slip", referral_slip},
-	{"news", referral_news},
+static const struct args_opt list_opts[] = {
+	{"--inbox", 0}, {"--outbox", 0}, {"--overdue", 0}, {"--all", 0}, {"--state", 1}, {NULL, 0},
+};
+static const struct args_opt new_opts[] = {
+	{"--resident", 1}, {"--need", 1},    {"--category", 1}, {"--urgency", 1}, {"--reason", 1},
+	{"--done", 1},     {"--consent", 1}, {"--contact", 1},  {"--to", 1},      {"--submit", 0},
+	{NULL, 0},
+};
+static const struct args_opt step_opts[] = {
+	{"--note", 1}, {"--reason", 1}, {NULL, 0},
+};
+static const struct args_opt resolve_opts[] = {
+	{"--note", 1}, {"--reason", 1}, {"--outcome", 1}, {"--feedback", 1}, {NULL, 0},
+};
+static const struct args_opt news_opts[] = {
+	{"--mark", 0}, {NULL, 0},
 };
 
-int
-cmd_referral(struct cli *c, int argc, char **argv)
-{
-	if (argc < 2)
-		return usage_error("%s", _("referral needs a step: list, new, show, submit, accept, "
-		                           "return, start, resolve, close, withdraw, escalate, slip or "
-		                           "news"));
-	for (size_t i = 0; i < NELEM(verbs); i++)
-		if (strcmp(argv[1], verbs[i].name) == 0)
-			return verbs[i].run(c, argc - 1, argv + 1);
-	return usage_error(_("referral: unknown step \"%s\""), argv[1]);
-}
+static const struct cli_command steps[] = {
+	{"list", referral_list, list_opts, 0, NULL, NULL, NULL},
+	{"new", referral_new, new_opts, 0, NULL, NULL, NULL},
+	{"show", referral_show, NULL, 0, NULL, NULL, NULL},
+	{"submit", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"accept", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"return", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"start", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"resolve", referral_step, resolve_opts, 0, NULL, NULL, NULL},
+	{"close", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"withdraw", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"escalate", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"slip", referral_slip, NULL, 0, NULL, NULL, NULL},
+	{"news", referral_news, news_opts, 0, NULL, NULL, NULL},
+};
+
+static const struct cli_family family = {
+	steps, NELEM(steps),
+	N_("referral needs a step: list, new, show, submit, accept, return, start, resolve, close, "
+	   "withdraw, escalate, slip or news"),
+	N_("referral: unknown step \"%s\""),
+};
+
+const struct cli_command cli_cmd_referral = {
+	"referral", NULL, NULL, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
+	N_("referral list [--inbox|--outbox|--overdue|--all] [--state S] | referral new --resident ID "
+	    "[--need ID]... --category C [--urgency U] --reason TEXT [--done TEXT] --consent yes|no "
+	    "[--contact TEXT] [--to CODE] [--submit] | referral show ID | referral "
+	    "submit|accept|start|close|withdraw ID [--note TEXT] | referral return ID --reason TEXT | "
+	    "referral resolve ID --outcome O [--reason TEXT] --feedback TEXT | referral escalate ID "
+	    "--reason TEXT | referral slip ID | referral news [--mark]"),
+	N_("Referrals (转介) from a village room to the township station, and on to the county. "
+	    "list prints id, number, date submitted, due date, state, urgency, resident, from, to "
+	    "and \"overdue\", separated by tabs (village workers see their outbox, stations their "
+	    "inbox unless told). new prints the new referral's id (a draft; --submit sends it; "
+	    "the resident's consent must be recorded). The steps are taken by the side they belong "
+	    "to: the village submits, withdraws and closes; the station accepts, returns (with a "
+	    "reason), starts, resolves (outcome success, refused, no_capacity, not_needed, "
+	    "unreachable or other; a reason unless success; feedback for the village) and "
+	    "escalates to the unit above. slip prints the referral slip with its stub and return "
+	    "slip. news counts what came in, came back and was answered since you last looked; "
+	    "--mark marks it seen."),
+	&family,
+};

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cli-internal.h"
+#include "util.h"
 #include "export.h"
 #include "i18n.h"
 #include "form.h"
@@ -107,18 +108,18 @@ fail:
 	return 1;
 }
 
-int
-cmd_report(struct cli *c, int argc, char **argv)
+static int
+cmd_report(struct cli *c, const struct args *a)
 {
 	struct report_run rr = {0};
 	const char *by = NULL, *xlsx = NULL;
 	bool have_period = false;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		bool has_arg = i + 1 < argc;
-		if ((strcmp(a, "--month") == 0 || strcmp(a, "--quarter") == 0) && has_arg) {
-			const char *v = argv[++i];
-			bool month = a[2] == 'm';
+	if (a->noperands)
+		return usage_errorf(_("%s: unknown option \"%s\""), "report", a->operands[0]);
+	for (size_t i = 0; i < a->nitems; i++) {
+		const char *o = a->items[i].opt->name, *v = a->items[i].v[0];
+		bool month = strcmp(o, "--month") == 0;
+		if (month || strcmp(o, "--quarter") == 0) {
 			if (have_period)
 				return usage_error("%s", _("report: one period, --month or --quarter"));
 			if (report_period_parse(v, &rr.o.period) < 0 ||
@@ -129,16 +130,11 @@ cmd_report(struct cli *c, int argc, char **argv)
 				                             "2026-Q1, not \"%s\""),
 				                   v);
 			have_period = true;
-		} else if (strcmp(a, "--village") == 0 && has_arg) {
-			rr.code = argv[++i];
-		} else if (strcmp(a, "--by") == 0 && has_arg) {
-			by = argv[++i];
-		} else if (strcmp(a, "--xlsx") == 0 && has_arg) {
-			xlsx = argv[++i];
-		} else {
-			return usage_error(_("report: unknown argument \"%s\""), a);
 		}
 	}
+	rr.code = args_value(a, "--village");
+	by = args_value(a, "--by");
+	xlsx = args_value(a, "--xlsx");
 	if (by && strcmp(by, "village") != 0 && strcmp(by, "total") != 0)
 		return usage_error(_("report: --by is village or total, not \"%s\""), by);
 	if (rr.code && orgunit_level_of_code(rr.code) != UNIT_VILLAGE)
@@ -203,3 +199,21 @@ cmd_report(struct cli *c, int argc, char **argv)
 	report_free(&rr.r);
 	return rc;
 }
+
+static const struct args_opt report_opts[] = {
+	{"--month", 1}, {"--quarter", 1}, {"--village", 1}, {"--by", 1}, {"--xlsx", 1}, {NULL, 0},
+};
+
+const struct cli_command cli_cmd_report = {
+	"report", cmd_report, report_opts, CMD_DB | CMD_ACCOUNT,
+	N_("report [--month YYYY-MM | --quarter YYYY-Qn] [--village CODE] [--by village|total] "
+	    "[--xlsx FILE]"),
+	N_("The figures of a month (this month unless told) or a quarter, of the villages in "
+	    "your reach: services of each of the six functions and the people they served, "
+	    "volunteer hours, needs opened and met, referrals made and resolved with the days "
+	    "they took (median and mean), organisations being cultivated. A table: a header row "
+	    "(the period, each village, Total), then one figure a row, separated by tabs; by "
+	    "village when you reach several, else the total alone (--by says which). --village "
+	    "keeps one village (12-digit code); --xlsx writes the table to an XLSX file instead."),
+	NULL,
+};

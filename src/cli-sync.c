@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "cli-internal.h"
+#include "util.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "sync.h"
@@ -139,55 +140,45 @@ sync_notices_cmd(store *st, struct cli *c, bool all)
 	return 0;
 }
 
-int
-cmd_sync(struct cli *c, int argc, char **argv)
+static int
+cmd_sync(struct cli *c, const struct args *args)
 {
 	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
 	           *note = NULL;
 	bool serve = false, status = false, notices = false, all = false, quiet = false;
 	long settle = 0;
-	for (int i = 1; i < argc; i++) {
-		const char *a = argv[i];
-		const char **val = NULL;
-		if (strcmp(a, "--to-file") == 0)
-			val = &to;
-		else if (strcmp(a, "--from-file") == 0)
-			val = &from;
-		else if (strcmp(a, "--for") == 0)
-			val = &forv;
-		else if (strcmp(a, "--ssh") == 0)
-			val = &ssh;
-		else if (strcmp(a, "--remote-db") == 0)
-			val = &rdb;
-		else if (strcmp(a, "--note") == 0)
-			val = &note;
-		else if (strcmp(a, "--serve") == 0)
-			serve = true;
-		else if (strcmp(a, "--status") == 0)
-			status = true;
-		else if (strcmp(a, "--notices") == 0)
-			notices = true;
-		else if (strcmp(a, "--all") == 0)
-			all = true;
-		else if (strcmp(a, "--quiet") == 0)
-			quiet = true;
-		else if (strcmp(a, "--settle") == 0 && i + 1 < argc) {
+	if (args->noperands > 1)
+		return usage_error(_("sync: one host only (\"%s\")"), args->operands[1]);
+	if (args->noperands == 1 && args->operands[0][0] == '-')
+		return usage_errorf(_("%s: unknown option \"%s\""), "sync", args->operands[0]);
+	host = args->noperands ? args->operands[0] : NULL;
+	const struct {
+		const char *opt;
+		const char **dst;
+	} vals[] = {
+		{"--to-file", &to}, {"--from-file", &from}, {"--for", &forv},
+		{"--ssh", &ssh},    {"--remote-db", &rdb},  {"--note", &note},
+	};
+	for (size_t i = 0; i < args->nitems; i++) {
+		const char *o = args->items[i].opt->name, *v = args->items[i].v[0];
+		for (size_t k = 0; k < NELEM(vals); k++)
+			if (strcmp(o, vals[k].opt) == 0) {
+				if (!*v)
+					return usage_error(_("sync: %s needs a value"), o);
+				*vals[k].dst = v;
+			}
+		if (strcmp(o, "--settle") == 0) {
 			char *end;
-			settle = strtol(argv[++i], &end, 10);
+			settle = strtol(v, &end, 10);
 			if (*end || settle < 1)
-				return usage_error(_("sync --settle: \"%s\" is not a notice number"), argv[i]);
-		} else if (a[0] == '-')
-			return usage_error(_("sync: unknown option \"%s\""), a);
-		else if (!host)
-			host = a;
-		else
-			return usage_error(_("sync: one host only (\"%s\")"), a);
-		if (val) {
-			if (i + 1 >= argc || !*argv[i + 1])
-				return usage_error(_("sync: %s needs a value"), a);
-			*val = argv[++i];
+				return usage_error(_("sync --settle: \"%s\" is not a notice number"), v);
 		}
 	}
+	serve = args_count(args, "--serve") > 0;
+	status = args_count(args, "--status") > 0;
+	notices = args_count(args, "--notices") > 0;
+	all = args_count(args, "--all") > 0;
+	quiet = args_count(args, "--quiet") > 0;
 	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
 	            (settle > 0);
 	if (modes > 1)
@@ -299,3 +290,29 @@ cmd_sync(struct cli *c, int argc, char **argv)
 		return sync_fail(err, why);
 	return 0;
 }
+
+static const struct args_opt sync_opts[] = {
+	{"--to-file", 1}, {"--from-file", 1}, {"--for", 1},    {"--ssh", 1},     {"--remote-db", 1},
+	{"--note", 1},    {"--settle", 1},    {"--serve", 0},  {"--status", 0},  {"--notices", 0},
+	{"--all", 0},     {"--quiet", 0},     {NULL, 0},
+};
+
+/* An empty database may join its township through an exchange, before
+ * the worker has an account in it. */
+const struct cli_command cli_cmd_sync = {
+	"sync", cmd_sync, sync_opts, CMD_DB | CMD_JOINS | CMD_WRITES,
+	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
+	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
+	    "sync --settle N [--note TEXT] | sync --serve"),
+	N_("Exchange with the township server: a village PC sends what changed since the last "
+	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
+	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
+	    "side runs \"shegong sync --serve\"; without HOST, the host of the last exchange), "
+	    "for cron. --to-file and --from-file: through a file (a USB stick); on a township "
+	    "server --for names the village the file is for. An empty database joins the "
+	    "township whose file it takes first. A damaged file is refused whole; the same file "
+	    "twice changes nothing more. --status: what waits to go up and the last exchanges; "
+	    "--notices: what an exchange could not merge, for a worker to settle (--settle N). "
+	    "Every exchange is logged on both sides."),
+	NULL,
+};

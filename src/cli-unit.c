@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "cli-internal.h"
+#include "util.h"
 #include "i18n.h"
 #include "index.h"
 #include "orgunit.h"
@@ -59,8 +60,10 @@ unit_list_txn(store_txn *t, void *ctx)
 /* One unit a line, in code order (so each township is followed by its
  * villages): code, name, level. */
 static int
-unit_list(struct cli *c)
+unit_list(struct cli *c, const struct args *a)
 {
+	if (a->noperands)
+		return usage_error("%s", _("unit needs one of list, add CODE NAME, rename CODE NAME"));
 	store *st;
 	int rc = open_db(c, &st);
 	if (rc)
@@ -112,18 +115,14 @@ unit_change_txn(store_txn *t, void *ctx)
 	return err;
 }
 
-int
-cmd_unit(struct cli *c, int argc, char **argv)
+/* add and rename */
+static int
+unit_change(struct cli *c, const struct args *a)
 {
-	if (argc == 2 && strcmp(argv[1], "list") == 0)
-		return unit_list(c);
-	bool add = argc >= 2 && strcmp(argv[1], "add") == 0;
-	bool rename = argc >= 2 && strcmp(argv[1], "rename") == 0;
-	if (!add && !rename)
-		return usage_error("%s", _("unit needs one of list, add CODE NAME, rename CODE NAME"));
-	if (argc != 4)
-		return usage_error(_("unit %s needs a code and a name"), argv[1]);
-	struct unit_change uc = {argv[2], argv[3], rename, ""};
+	bool rename = strcmp(c->step, "rename") == 0;
+	if (a->noperands != 2)
+		return usage_error(_("unit %s needs a code and a name"), c->step);
+	struct unit_change uc = {a->operands[0], a->operands[1], rename, ""};
 	if (!orgunit_level_of_code(uc.code))
 		return usage_error(_("unit: \"%s\" is not a division code (6, 9 or 12 digits)"),
 		                   uc.code);
@@ -160,3 +159,24 @@ cmd_unit(struct cli *c, int argc, char **argv)
 		    orgunit_level_label(orgunit_level_of_code(uc.code)));
 	return 0;
 }
+
+static const struct cli_command unit_steps[] = {
+	{"list", unit_list, NULL, 0, NULL, NULL, NULL},
+	{"add", unit_change, NULL, 0, NULL, NULL, NULL},
+	{"rename", unit_change, NULL, 0, NULL, NULL, NULL},
+};
+
+static const struct cli_family unit_family = {
+	unit_steps, NELEM(unit_steps), N_("unit needs one of list, add CODE NAME, rename CODE NAME"),
+	N_("unit needs one of list, add CODE NAME, rename CODE NAME"),
+};
+
+const struct cli_command cli_cmd_unit = {
+	"unit", NULL, NULL, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
+	N_("unit list | unit add CODE NAME | unit rename CODE NAME"),
+	N_("Org units. list prints code, name and level, one a line, each township followed "
+	    "by its villages. An administrator adds a township (9 digits) or village (12 "
+	    "digits) under one already registered, or renames a unit; its records stay "
+	    "with it."),
+	&unit_family,
+};

@@ -12,6 +12,7 @@
 #include "refer.h"
 #include "scope.h"
 #include "valid.h"
+#include "util.h"
 
 /* Miyi County (米易县, 510421) and sample townships and villages below it.
  * The county is real; the townships' and villages' codes are samples. */
@@ -96,7 +97,7 @@ next(unsigned *s)
 	return (*s >> 8) & 0xFFFFFF;
 }
 
-#define PICK(s, arr) (arr[next(s) % (sizeof arr / sizeof arr[0])])
+#define PICK(s, arr) (arr[next(s) % (NELEM(arr))])
 
 struct demo {
 	const char *login;
@@ -225,12 +226,12 @@ fill_txn(store_txn *t, void *ctx)
 	/* a retry after the map grew must make the same data again */
 	d->seed = d->seed0;
 	memset(&d->counts, 0, sizeof d->counts);
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+	for (size_t i = 0; i < NELEM(units); i++) {
 		if ((err = orgunit_add(t, units[i].code, units[i].name, NULL)))
 			return err;
 		d->counts.units++;
 	}
-	for (size_t i = 0; i < sizeof workers / sizeof workers[0]; i++) {
+	for (size_t i = 0; i < NELEM(workers); i++) {
 		if ((err = worker_add(t, workers[i].login, workers[i].name, workers[i].role,
 		                      workers[i].unit, NULL)))
 			return err;
@@ -248,7 +249,7 @@ fill_txn(store_txn *t, void *ctx)
 	} else {
 		record_free(w);
 	}
-	for (size_t i = 0; i < sizeof units / sizeof units[0]; i++) {
+	for (size_t i = 0; i < NELEM(units); i++) {
 		if (orgunit_level_of_code(units[i].code) != UNIT_VILLAGE)
 			continue;
 		record *v;

@@ -18,7 +18,9 @@
 #include "audit.h"
 #include "export.h"
 #include "i18n.h"
+#include "shown.h"
 #include "text.h"
+#include "util.h"
 
 static void
 setmsg(char *msg, size_t msgsize, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -44,42 +46,6 @@ export_format_of_path(const char *path)
 	return 0;
 }
 
-/* --- a growing byte buffer --------------------------------------------------- */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-buf_add(struct buf *b, const char *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
 /* --- the writer's interface ---------------------------------------------------- */
 
 struct backend {
@@ -98,7 +64,7 @@ struct export_writer {
 	size_t nheader;
 	/* CSV */
 	FILE *f;
-	struct buf line;
+	struct strbuf line;
 	/* XLSX */
 	lxw_workbook *wb;
 	lxw_worksheet *ws;
@@ -139,31 +105,31 @@ csv_formula_like(const char *v)
 char *
 export_csv_cell(const char *v)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	if (csv_needs_text(v)) {
 		/* ="510421..." : a formula whose value is the text itself */
-		buf_str(&b, "\"=\"\"");
-		buf_str(&b, v);
-		buf_str(&b, "\"\"\"");
+		sb_str(&b, "\"=\"\"");
+		sb_str(&b, v);
+		sb_str(&b, "\"\"\"");
 		return b.failed ? (free(b.p), NULL) : b.p ? b.p : strdup("");
 	}
 	bool lead = csv_formula_like(v);
 	bool quote = lead || strpbrk(v, ",\"\r\n") || v[0] == ' ' || v[0] == '\t';
 	if (quote)
-		buf_str(&b, "\"");
+		sb_str(&b, "\"");
 	if (lead)
-		buf_str(&b, "'");
+		sb_str(&b, "'");
 	for (const char *p = v; *p;) {
 		size_t k = strcspn(p, "\"");
-		buf_add(&b, p, k);
+		sb_add(&b, p, k);
 		p += k;
 		if (*p == '"') {
-			buf_str(&b, "\"\"");
+			sb_str(&b, "\"\"");
 			p++;
 		}
 	}
 	if (quote)
-		buf_str(&b, "\"");
+		sb_str(&b, "\"");
 	if (b.failed) {
 		free(b.p);
 		return NULL;
@@ -217,11 +183,11 @@ csv_row(export_writer *w, const char *const *cells, size_t n, char *msg, size_t 
 			break;
 		}
 		if (i)
-			buf_str(&w->line, ",");
-		buf_str(&w->line, c);
+			sb_str(&w->line, ",");
+		sb_str(&w->line, c);
 		free(c);
 	}
-	buf_str(&w->line, "\r\n");
+	sb_str(&w->line, "\r\n");
 	if (w->line.failed) {
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
 		return -1;
@@ -592,77 +558,7 @@ pick_txn(store_txn *t, void *ctx)
 	return p->err ? p->err : err;
 }
 
-/* --- values --------------------------------------------------------------------- */
-
-/* The name of the record idtext names (in reach), else the id itself. */
-static char *
-ref_name(store_txn *t, const char *idtext)
-{
-	rec_id id;
-	record *r;
-	if (rec_id_parse(idtext, &id) == 0 && store_get(t, &id, &r) == STORE_OK) {
-		const char *name = record_get(r, "name");
-		char *out = name && *name ? strdup(name) : NULL;
-		record_free(r);
-		if (out)
-			return out;
-	}
-	return strdup(idtext);
-}
-
-/* "张三、李四" for references; "王五 2.5、赵六 1" for amounts, as the
- * screen shows them. */
-static char *
-refs_names(store_txn *t, const char *list)
-{
-	struct buf b = {0};
-	buf_str(&b, "");
-	for (const char *p = list; *p;) {
-		size_t n = strcspn(p, ","), k = strcspn(p, ",:");
-		char *id = strndup(p, k);
-		char *name = id ? ref_name(t, id) : NULL;
-		if (b.len)
-			buf_str(&b, "、");
-		buf_str(&b, name ? name : "?");
-		if (k < n) {
-			buf_str(&b, " ");
-			buf_add(&b, p + k + 1, n - k - 1);
-		}
-		free(id);
-		free(name);
-		p += n;
-		if (*p)
-			p++;
-	}
-	if (b.failed) {
-		free(b.p);
-		return NULL;
-	}
-	return b.p;
-}
-
-/* A field's value as the screens show it; malloc'd, "" when empty. */
-static char *
-field_value(store_txn *t, const struct form_field *fd, const record *r,
-            const struct form_env *env)
-{
-	if (!form_relevant(fd, r))
-		return strdup("");
-	if (fd->type == FT_CALCULATE) {
-		char *v = form_calculate(fd, r, env);
-		char *out = form_display(fd, v, !env->masked);
-		free(v);
-		return out;
-	}
-	const char *v = record_get(r, fd->name);
-	if (!v || !*v || (fd->sensitive && env->masked))
-		return form_display(fd, v, !env->masked);
-	if (fd->type == FT_REFERENCE)
-		return ref_name(t, v);
-	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS)
-		return refs_names(t, v);
-	return form_display(fd, v, !env->masked);
-}
+/* --- values (as the screens show them: shown.h) ------------------------------------ */
 
 /* Never a control character into the file (a tab and a note's line
  * breaks are kept), never bytes that are not UTF-8. */
@@ -722,7 +618,7 @@ write_txn(store_txn *t, void *ctx)
 				v = strdup(f ? _(f->title) : "");
 			} else {
 				const struct form_field *fd = f ? form_field(f, col->field) : NULL;
-				v = fd ? field_value(t, fd, r, wr->o->env) : strdup("");
+				v = fd ? shown_value(t, fd, r, wr->o->env, 0) : strdup("");
 			}
 			if (!(wr->cells[c] = clean(v)))
 				err = STORE_NOMEM;

@@ -16,6 +16,7 @@
 #include "store.h"
 #include "text.h"
 #include "valid.h"
+#include "util.h"
 
 bool
 form_relevant(const struct form_field *fd, const record *r)
@@ -131,7 +132,7 @@ check_select_multiple(const struct form_field *fd, const char *v, char **out, ch
 	while (*p) {
 		static const char *const seps[] = {",", "，", "、", " ", ";", "；"};
 		size_t len = strlen(p), cut = len, skip = 0;
-		for (size_t k = 0; k < sizeof seps / sizeof seps[0]; k++) {
+		for (size_t k = 0; k < NELEM(seps); k++) {
 			const char *at = strstr(p, seps[k]);
 			if (at && (size_t)(at - p) < cut) {
 				cut = (size_t)(at - p);
@@ -439,10 +440,10 @@ form_check_value(const struct form_field *fd, const char *typed, char **out, cha
 	case FT_YESNO: {
 		static const char *const yes[] = {"yes", "y", "1", "是", "有"};
 		static const char *const no[] = {"no", "n", "0", "否", "无", "没有"};
-		for (size_t i = 0; i < sizeof yes / sizeof yes[0] && !norm; i++)
+		for (size_t i = 0; i < NELEM(yes) && !norm; i++)
 			if (strcasecmp(v, yes[i]) == 0 || strcmp(v, _("yes")) == 0)
 				norm = strdup("yes");
-		for (size_t i = 0; i < sizeof no / sizeof no[0] && !norm; i++)
+		for (size_t i = 0; i < NELEM(no) && !norm; i++)
 			if (strcasecmp(v, no[i]) == 0 || strcmp(v, _("no")) == 0)
 				norm = strdup("no");
 		if (!norm)

@@ -14,6 +14,7 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "text.h"
+#include "util.h"
 
 static const struct {
 	enum field_type type;
@@ -34,7 +35,7 @@ static const struct {
 	{FT_REFERENCES, "references"},
 	{FT_AMOUNTS, "amounts"},
 };
-#define NTYPES (sizeof types / sizeof types[0])
+#define NTYPES (NELEM(types))
 
 const char *
 form_type_name(enum field_type t)
@@ -458,7 +459,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 		if (!open || vl < 3 || v[vl - 1] != ')')
 			return fail(p, p->line, _("a calculation is written like age(idnum), not \"%s\""), v);
 		bool known = false;
-		for (size_t i = 0; i < sizeof calcs / sizeof calcs[0]; i++)
+		for (size_t i = 0; i < NELEM(calcs); i++)
 			if ((size_t)(open - v) == strlen(calcs[i]) && strncmp(v, calcs[i], strlen(calcs[i])) == 0)
 				known = true;
 		if (!known)
@@ -482,7 +483,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 			enum rel_op rel;
 		} ops[] = {{"=", REL_EQ}, {"!=", REL_NE}, {"contains", REL_CONTAINS}, {"set", REL_SET}};
 		fd->rel_op = REL_NONE;
-		for (size_t i = 0; i < sizeof ops / sizeof ops[0]; i++)
+		for (size_t i = 0; i < NELEM(ops); i++)
 			if (strcmp(op, ops[i].op) == 0)
 				fd->rel_op = ops[i].rel;
 		if (!fd->rel_op)
@@ -951,29 +952,18 @@ slurp(const char *path, struct form_error *err)
 		snprintf(err->msg, sizeof err->msg, "%s", strerror(errno));
 		return NULL;
 	}
-	char *buf = NULL;
-	size_t len = 0, cap = 0, got;
-	char chunk[8192];
-	while ((got = fread(chunk, 1, sizeof chunk, fp)) > 0) {
-		if (len + got + 1 > cap) {
-			cap = (len + got + 1) * 2;
-			char *nb = realloc(buf, cap);
-			if (!nb) {
-				free(buf);
-				fclose(fp);
-				return NULL;
-			}
-			buf = nb;
-		}
-		memcpy(buf + len, chunk, got);
-		len += got;
-	}
+	struct strbuf b = {0};
+	bool read = sb_read(&b, fp, SIZE_MAX / 4);
+	int e = errno;
 	fclose(fp);
-	if (!buf)
-		buf = calloc(1, 1);
-	else
-		buf[len] = '\0';
-	if (buf && memchr(buf, '\0', len)) {
+	size_t len = b.len;
+	char *buf = sb_detach(&b);
+	if (!read) {
+		snprintf(err->file, sizeof err->file, "%s", path);
+		snprintf(err->msg, sizeof err->msg, "%s", strerror(e ? e : ENOMEM));
+		return NULL;
+	}
+	if (memchr(buf, '\0', len)) {
 		snprintf(err->file, sizeof err->file, "%s", path);
 		snprintf(err->msg, sizeof err->msg, "%s", _("the file holds NUL bytes: it is not a text file"));
 		free(buf);

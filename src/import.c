@@ -20,9 +20,11 @@
 #include "i18n.h"
 #include "import.h"
 #include "index.h"
+#include "mo.h"
 #include "orgunit.h"
 #include "paths.h"
 #include "text.h"
+#include "util.h"
 #include "valid.h"
 
 #define IMPORT_BATCH 1000
@@ -37,59 +39,6 @@ setmsg(char *msg, size_t msgsize, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, msgsize, fmt, ap);
 	va_end(ap);
-}
-
-/* --- a growing byte buffer ------------------------------------------------------ */
-
-struct buf {
-	char *p;
-	size_t len, cap;
-	bool failed;
-};
-
-static void
-buf_add(struct buf *b, const void *s, size_t n)
-{
-	if (b->failed)
-		return;
-	if (b->len + n + 1 > b->cap) {
-		size_t cap = b->cap ? b->cap : 256;
-		while (cap < b->len + n + 1)
-			cap *= 2;
-		char *p = realloc(b->p, cap);
-		if (!p) {
-			b->failed = true;
-			return;
-		}
-		b->p = p;
-		b->cap = cap;
-	}
-	if (n)
-		memcpy(b->p + b->len, s, n);
-	b->len += n;
-	b->p[b->len] = '\0';
-}
-
-static void
-buf_str(struct buf *b, const char *s)
-{
-	buf_add(b, s, strlen(s));
-}
-
-static bool
-grow(void **p, size_t *cap, size_t need, size_t size)
-{
-	if (need <= *cap)
-		return true;
-	size_t c = *cap ? *cap * 2 : 64;
-	while (c < need)
-		c *= 2;
-	void *q = realloc(*p, c * size);
-	if (!q)
-		return false;
-	*p = q;
-	*cap = c;
-	return true;
 }
 
 /* ASCII letters compared without case; other bytes as they are. */
@@ -108,82 +57,6 @@ same_text(const char *a, const char *b)
 	return *a == *b;
 }
 
-/* --- the zh_CN catalogue, read as it is -------------------------------------------
- *
- * Headers may be the Chinese labels whatever language the worker runs
- * in, so the translations are looked up in the catalogue's file itself
- * (GNU .mo format), not through the locale. */
-
-struct mo {
-	unsigned char *data;
-	size_t len;
-	uint32_t n, orig, trans;
-	bool big;
-};
-
-static uint32_t
-mo_u32(const struct mo *m, size_t off)
-{
-	if (off + 4 > m->len)
-		return 0;
-	const unsigned char *p = m->data + off;
-	return m->big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
-	              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
-}
-
-static void
-mo_load(struct mo *m, const char *path)
-{
-	memset(m, 0, sizeof *m);
-	FILE *f = fopen(path, "rb");
-	if (!f)
-		return;
-	struct buf b = {0};
-	char chunk[65536];
-	size_t k;
-	while ((k = fread(chunk, 1, sizeof chunk, f)) > 0 && b.len < (64u << 20))
-		buf_add(&b, chunk, k);
-	fclose(f);
-	if (b.failed || b.len < 28) {
-		free(b.p);
-		return;
-	}
-	m->data = (unsigned char *)b.p;
-	m->len = b.len;
-	uint32_t magic = mo_u32(m, 0);
-	if (magic != 0x950412deu) {
-		m->big = true;
-		if (mo_u32(m, 0) != 0x950412deu) {
-			free(m->data);
-			memset(m, 0, sizeof *m);
-			return;
-		}
-	}
-	m->n = mo_u32(m, 8);
-	m->orig = mo_u32(m, 12);
-	m->trans = mo_u32(m, 16);
-}
-
-/* The translation of msgid, or NULL. */
-static const char *
-mo_get(const struct mo *m, const char *msgid)
-{
-	size_t want = strlen(msgid);
-	for (uint32_t i = 0; m->data && i < m->n; i++) {
-		uint32_t len = mo_u32(m, m->orig + 8 * (size_t)i);
-		uint32_t off = mo_u32(m, m->orig + 8 * (size_t)i + 4);
-		if (len != want || (size_t)off + len >= m->len ||
-		    memcmp(m->data + off, msgid, len) != 0)
-			continue;
-		uint32_t tlen = mo_u32(m, m->trans + 8 * (size_t)i);
-		uint32_t toff = mo_u32(m, m->trans + 8 * (size_t)i + 4);
-		if ((size_t)toff + tlen >= m->len || m->data[toff + tlen] != '\0' || tlen == 0)
-			return NULL;
-		return (const char *)m->data + toff;
-	}
-	return NULL;
-}
-
 /* --- the cells of the file ---------------------------------------------------------- */
 
 struct cell {
@@ -196,7 +69,7 @@ struct trow {
 };
 
 struct table {
-	struct buf arena;
+	struct strbuf arena;
 	struct cell *cells;
 	size_t ncells, capcells;
 	struct trow *rows;
@@ -211,7 +84,7 @@ table_cell(void *s, size_t len, void *ctx)
 	struct table *t = ctx;
 	if (t->nomem)
 		return;
-	if (!grow((void **)&t->cells, &t->capcells, t->ncells + 1, sizeof *t->cells)) {
+	if (!util_grow((void **)&t->cells, &t->capcells, t->ncells + 1, sizeof *t->cells)) {
 		t->nomem = true;
 		return;
 	}
@@ -230,8 +103,8 @@ table_cell(void *s, size_t len, void *ctx)
 	}
 	len = n;
 	t->cells[t->ncells++] = (struct cell){t->arena.len, len};
-	buf_add(&t->arena, s, len);
-	buf_add(&t->arena, "", 1);
+	sb_add(&t->arena, s, len);
+	sb_add(&t->arena, "", 1);
 	t->nomem = t->arena.failed;
 }
 
@@ -246,7 +119,7 @@ table_row(int c, void *ctx)
 		if (!(c == '\n' && t->last_cr))
 			t->num++;
 	} else if (!t->nomem) {
-		if (!grow((void **)&t->rows, &t->caprows, t->nrows + 1, sizeof *t->rows))
+		if (!util_grow((void **)&t->rows, &t->caprows, t->nrows + 1, sizeof *t->rows))
 			t->nomem = true;
 		else
 			t->rows[t->nrows++] = (struct trow){t->row_first, n, t->num};
@@ -416,7 +289,7 @@ struct imp {
 	const char *path;
 	struct import_result *res;
 	struct table tab;
-	struct buf dec;             /* the cells as UTF-8 */
+	struct strbuf dec;             /* the cells as UTF-8 */
 	struct cell *dcells;        /* where each cell is in dec */
 	unsigned char *state;       /* enum cell_state of each cell */
 	struct mo mo;
@@ -463,7 +336,7 @@ cell_text(const struct imp *im, size_t cell)
 /* --- reading and decoding ---------------------------------------------------------- */
 
 static int
-read_file(const char *path, struct buf *b, char *msg, size_t msgsize)
+read_file(const char *path, struct strbuf *b, char *msg, size_t msgsize)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0) {
@@ -479,7 +352,7 @@ read_file(const char *path, struct buf *b, char *msg, size_t msgsize)
 	char chunk[65536];
 	ssize_t k;
 	while ((k = read(fd, chunk, sizeof chunk)) > 0) {
-		buf_add(b, chunk, (size_t)k);
+		sb_add(b, chunk, (size_t)k);
 		if (b->len > IMPORT_MAX_FILE) {
 			close(fd);
 			setmsg(msg, msgsize, _("%s is larger than 1 GiB: import it in parts"), path);
@@ -600,7 +473,7 @@ decode_cells(struct imp *im)
 		}
 		/* the cells are already UTF-8: decoded is the same bytes */
 		im->dec = t->arena;
-		t->arena = (struct buf){0};
+		t->arena = (struct strbuf){0};
 		for (size_t i = 0; i < n; i++) {
 			im->dcells[i] = t->cells[i];
 			const char *s = im->dec.p + t->cells[i].off;
@@ -656,12 +529,12 @@ decode_cells(struct imp *im)
 			end = t->cells[k].off;
 		}
 		if (out)
-			buf_add(&im->dec, out, outlen);
+			sb_add(&im->dec, out, outlen);
 		free(out);
 		if (end == alen)
 			break;
 		size_t k = cell_at(t, end);
-		buf_add(&im->dec, "", 1);
+		sb_add(&im->dec, "", 1);
 		pos = t->cells[k].off + t->cells[k].len + 1;
 	}
 	if (im->dec.failed) {
@@ -815,7 +688,7 @@ map_header(struct imp *im)
 		return -1;
 	}
 	size_t fields = 0, unknown = 0, unlisted = 0;
-	struct buf unknowns = {0};
+	struct strbuf unknowns = {0};
 	for (size_t j = 0; j < h->n; j++) {
 		struct column *c = &im->cols[j];
 		size_t cell = h->first + j;
@@ -824,11 +697,13 @@ map_header(struct imp *im)
 			cell_encoding_message(im, cell, why, sizeof why);
 			setmsg(im->msg, im->msgsize, _("The header, column %s: %s"),
 			       column_letters(j, letters), why);
+			sb_free(&unknowns);
 			return -1;
 		}
 		c->header = header_clean(cell_text(im, cell));
 		if (!c->header) {
 			setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+			sb_free(&unknowns);
 			return -1;
 		}
 		if (!*c->header || same_text(c->header, IMPORT_ERROR_COLUMN) ||
@@ -846,8 +721,8 @@ map_header(struct imp *im)
 				continue;
 			}
 			if (unknowns.len)
-				buf_str(&unknowns, "、");
-			buf_str(&unknowns, c->header);
+				sb_str(&unknowns, "、");
+			sb_str(&unknowns, c->header);
 			continue;
 		}
 		if (fd->type == FT_CALCULATE) {
@@ -861,6 +736,7 @@ map_header(struct imp *im)
 			setmsg(im->msg, im->msgsize,
 			       _("The columns \"%s\" and \"%s\" are both %s: keep one of them."),
 			       im->by_field[fi]->header, c->header, names);
+			sb_free(&unknowns);
 			return -1;
 		}
 		c->role = COL_FIELD;
@@ -876,7 +752,7 @@ map_header(struct imp *im)
 		        _("Columns that are not fields of the form \"%s\" are left out (%zu): %s%s"),
 		        _(im->form->title), unknown, unknowns.p ? unknowns.p : "", more);
 	}
-	free(unknowns.p);
+	sb_free(&unknowns);
 	if (fields == 0) {
 		/* Excel in some languages, or "text (tab-delimited)", writes
 		 * another separator: the whole header is then one cell.  Said
@@ -912,7 +788,7 @@ map_header(struct imp *im)
 		return -1;
 	}
 	/* a column every new record needs and nothing fills in by itself */
-	struct buf missing = {0};
+	struct strbuf missing = {0};
 	for (size_t i = 0; i < im->form->nfields; i++) {
 		const struct form_field *fd = &im->form->fields[i];
 		if (!fd->required || fd->type == FT_CALCULATE || fd->rel_op != REL_NONE ||
@@ -921,8 +797,8 @@ map_header(struct imp *im)
 		char names[256];
 		field_names(im, fd, names, sizeof names);
 		if (missing.len)
-			buf_str(&missing, ", ");
-		buf_str(&missing, names);
+			sb_str(&missing, ", ");
+		sb_str(&missing, names);
 	}
 	if (missing.len && !im->o->update) {
 		setmsg(im->msg, im->msgsize,
@@ -975,31 +851,6 @@ is_scientific(const char *s)
 	return digits_only(s);
 }
 
-static int64_t
-days_from_civil(int64_t y, int m, int d)
-{
-	y -= m <= 2;
-	int64_t era = (y >= 0 ? y : y - 399) / 400;
-	int64_t yoe = y - era * 400;
-	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(int64_t z, int *y, int *m, int *d)
-{
-	z += 719468;
-	int64_t era = (z >= 0 ? z : z - 146096) / 146097;
-	int64_t doe = z - era * 146097;
-	int64_t yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	int64_t doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	int64_t mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 bool
 import_excel_date(double serial, char out[11])
 {
@@ -1012,9 +863,9 @@ import_excel_date(double serial, char out[11])
 		return true;
 	}
 	/* serial 1 is 1900-01-01; past the false leap day, one day less */
-	int64_t base = days_from_civil(1899, 12, n < 60 ? 31 : 30);
+	int64_t base = date_days_from_civil(1899, 12, n < 60 ? 31 : 30);
 	int y, m, d;
-	civil_from_days(base + n, &y, &m, &d);
+	date_civil_from_days(base + n, &y, &m, &d);
 	snprintf(out, 11, "%04d-%02d-%02d", y, m, d);
 	return true;
 }
@@ -1149,13 +1000,13 @@ choices_to_values(const struct imp *im, const struct form_field *fd, const char 
 {
 	if (!fd->choices)
 		return strdup(v);
-	struct buf b = {0};
+	struct strbuf b = {0};
 	const char *p = v;
 	bool multi = fd->type == FT_SELECT_MULTIPLE;
 	while (*p) {
 		static const char *const seps[] = {",", "，", "、", ";", "；"};
 		size_t cut = strlen(p), skip = 0;
-		for (size_t k = 0; multi && k < sizeof seps / sizeof seps[0]; k++) {
+		for (size_t k = 0; multi && k < NELEM(seps); k++) {
 			const char *at = strstr(p, seps[k]);
 			if (at && (size_t)(at - p) < cut) {
 				cut = (size_t)(at - p);
@@ -1186,8 +1037,8 @@ choices_to_values(const struct imp *im, const struct form_field *fd, const char 
 		}
 		if (*val) {
 			if (b.len)
-				buf_str(&b, ",");
-			buf_str(&b, val);
+				sb_str(&b, ",");
+			sb_str(&b, val);
 		}
 		free(item);
 		p += cut + skip;
@@ -1217,16 +1068,16 @@ choices_message(const struct imp *im, const struct form_field *fd, const char *w
 			cut = (size_t)(wide - msg);
 		snprintf(first, sizeof first, "%.*s", (int)cut, msg);
 	}
-	struct buf b = {0};
+	struct strbuf b = {0};
 	for (size_t i = 0; i < fd->choices->n && i < 12; i++) {
 		const char *label = fd->choices->items[i].label;
 		const char *zh = mo_get(&im->mo, label);
 		if (b.len)
-			buf_str(&b, ", ");
-		buf_str(&b, zh ? zh : _(label));
+			sb_str(&b, ", ");
+		sb_str(&b, zh ? zh : _(label));
 	}
 	if (fd->choices->n > 12)
-		buf_str(&b, ", ...");
+		sb_str(&b, ", ...");
 	setmsg(msg, msgsize, _("%s; write one of: %s"), first, b.p ? b.p : "");
 	free(b.p);
 	return msg;
@@ -1410,7 +1261,7 @@ unit_name(const struct imp *im, const char *id)
 struct rowcheck {
 	struct imp *im;
 	size_t num;
-	struct buf errs;   /* the faults, for the file of bad rows */
+	struct strbuf errs;   /* the faults, for the file of bad rows */
 	bool duplicate;
 };
 
@@ -1427,12 +1278,12 @@ row_fault(struct rowcheck *rc, const char *column, const char *fmt, ...)
 	va_end(ap);
 	problem(rc->im, rc->num, column, false, "%s", text);
 	if (rc->errs.len)
-		buf_str(&rc->errs, "; ");
+		sb_str(&rc->errs, "; ");
 	if (column) {
-		buf_str(&rc->errs, column);
-		buf_str(&rc->errs, ": ");
+		sb_str(&rc->errs, column);
+		sb_str(&rc->errs, ": ");
 	}
-	buf_str(&rc->errs, text);
+	sb_str(&rc->errs, text);
 }
 
 static const char *
@@ -1625,7 +1476,7 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 		rc.errs.p = NULL;
 		goto out;
 	}
-	if (!grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
+	if (!util_grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
 		im->fatal = STORE_NOMEM;
 		goto out;
 	}
@@ -1655,7 +1506,7 @@ load_unit(const record *r, void *ctx)
 {
 	struct imp *im = ctx;
 	size_t cap = im->capunits;
-	if (!grow((void **)&im->units, &cap, im->nunits + 1, sizeof *im->units))
+	if (!util_grow((void **)&im->units, &cap, im->nunits + 1, sizeof *im->units))
 		return STORE_NOMEM;
 	im->capunits = cap;
 	struct unit_entry *u = &im->units[im->nunits];
@@ -1694,27 +1545,27 @@ check_txn(store_txn *t, void *ctx)
 /* --- the file of bad rows -------------------------------------------------------------- */
 
 static void
-csv_put(struct buf *b, const char *s, size_t len)
+csv_put(struct strbuf *b, const char *s, size_t len)
 {
 	bool quote = len == 0 ? false
 	                      : memchr(s, ',', len) || memchr(s, '"', len) || memchr(s, '\n', len) ||
 	                                memchr(s, '\r', len) || s[0] == ' ' || s[len - 1] == ' ';
 	if (!quote) {
-		buf_add(b, s, len);
+		sb_add(b, s, len);
 		return;
 	}
-	buf_str(b, "\"");
+	sb_str(b, "\"");
 	for (size_t i = 0; i < len; i++) {
 		if (s[i] == '"')
-			buf_str(b, "\"");
-		buf_add(b, s + i, 1);
+			sb_str(b, "\"");
+		sb_add(b, s + i, 1);
 	}
-	buf_str(b, "\"");
+	sb_str(b, "\"");
 }
 
 /* UTF-8 text in the file's encoding, as a cell. */
 static int
-csv_put_text(struct imp *im, struct buf *b, const char *utf8)
+csv_put_text(struct imp *im, struct strbuf *b, const char *utf8)
 {
 	if (im->res->encoding == IMPORT_UTF8) {
 		csv_put(b, utf8, strlen(utf8));
@@ -1731,7 +1582,7 @@ csv_put_text(struct imp *im, struct buf *b, const char *utf8)
 }
 
 static void
-csv_put_row(struct imp *im, struct buf *b, const struct trow *row, const char *err)
+csv_put_row(struct imp *im, struct strbuf *b, const struct trow *row, const char *err)
 {
 	size_t n = im->ncols > row->n ? im->ncols : row->n;
 	bool any = false;
@@ -1740,7 +1591,7 @@ csv_put_row(struct imp *im, struct buf *b, const struct trow *row, const char *e
 		                                IMPORT_ERROR_COLUMN))
 			continue;  /* an earlier run's reasons: replaced */
 		if (any)
-			buf_str(b, ",");
+			sb_str(b, ",");
 		any = true;
 		if (j < row->n) {
 			size_t len;
@@ -1749,10 +1600,10 @@ csv_put_row(struct imp *im, struct buf *b, const struct trow *row, const char *e
 		}
 	}
 	if (any)
-		buf_str(b, ",");
+		sb_str(b, ",");
 	if (csv_put_text(im, b, err) < 0)
 		b->failed = true;
-	buf_str(b, "\r\n");
+	sb_str(b, "\r\n");
 }
 
 char *
@@ -1771,9 +1622,9 @@ import_bad_path(const char *path)
 static int
 write_bad(struct imp *im)
 {
-	struct buf b = {0};
+	struct strbuf b = {0};
 	if (im->res->bom)
-		buf_str(&b, "\xEF\xBB\xBF");
+		sb_str(&b, "\xEF\xBB\xBF");
 	csv_put_row(im, &b, &im->tab.rows[0], IMPORT_ERROR_COLUMN);
 	for (size_t ri = 1; ri < im->tab.nrows; ri++)
 		if (im->row_errors[ri])
@@ -1970,7 +1821,7 @@ imp_free(struct imp *im)
 	free(im->dec.p);
 	free(im->dcells);
 	free(im->state);
-	free(im->mo.data);
+	mo_free(&im->mo);
 	for (size_t j = 0; j < im->ncols; j++)
 		free(im->cols[j].header);
 	free(im->cols);
@@ -2027,7 +1878,7 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		nforms += o->fs->forms[i]->kind == o->kind;
 	im.multi_form = nforms > 1;
 
-	struct buf raw = {0};
+	struct strbuf raw = {0};
 	if (!data) {
 		if (read_file(path, &raw, msg, msgsize) < 0) {
 			free(raw.p);

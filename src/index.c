@@ -7,6 +7,7 @@
 
 #include "index.h"
 #include "pinyin.h"
+#include "util.h"
 
 enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN, NORM_LINK };
 
@@ -30,7 +31,7 @@ static const struct {
 	{IDX_TO, "to", "to_unit", NORM_PLAIN},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 };
-#define NDEFS (sizeof defs / sizeof defs[0])
+#define NDEFS (NELEM(defs))
 
 const char *
 index_name(int idx)

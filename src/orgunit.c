@@ -8,6 +8,7 @@
 #include "index.h"
 #include "orgunit.h"
 #include "text.h"
+#include "util.h"
 
 static const struct {
 	int level;
@@ -19,7 +20,7 @@ static const struct {
 	{UNIT_TOWNSHIP, 9, "township", N_("township")},
 	{UNIT_VILLAGE, 12, "village", N_("village")},
 };
-#define NLEVELS (sizeof levels / sizeof levels[0])
+#define NLEVELS (NELEM(levels))
 
 const char *
 orgunit_level_name(int level)
@@ -226,7 +227,7 @@ static const struct {
 	{ROLE_SUPERVISOR, "supervisor", N_("supervisor")},
 	{ROLE_ADMIN, "admin", N_("administrator")},
 };
-#define NROLES (sizeof roles / sizeof roles[0])
+#define NROLES (NELEM(roles))
 
 const char *
 worker_role_name(int role)

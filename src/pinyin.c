@@ -7,8 +7,9 @@
 #include "pinyin.h"
 #include "pinyin-table.h"
 #include "text.h"
+#include "util.h"
 
-#define NTABLE (sizeof pinyin_table / sizeof pinyin_table[0])
+#define NTABLE (NELEM(pinyin_table))
 
 uint32_t
 pinyin_initials_mask(uint32_t cp)

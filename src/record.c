@@ -8,6 +8,7 @@
 
 #include "i18n.h"
 #include "record.h"
+#include "util.h"
 
 static const struct {
 	int kind;
@@ -26,7 +27,7 @@ static const struct {
 	{REC_REFERRAL, "ref", "referral", N_("referral")},
 	{REC_PROJECT, "proj", "project", N_("project")},
 };
-#define NKINDS (sizeof kinds / sizeof kinds[0])
+#define NKINDS (NELEM(kinds))
 
 const char *
 rec_kind_code(int kind)
@@ -55,38 +56,20 @@ rec_kind_from_name(const char *name)
 	return 0;
 }
 
-static void
-put_be64(unsigned char *p, uint64_t v)
-{
-	for (int i = 7; i >= 0; i--) {
-		p[i] = (unsigned char)(v & 0xff);
-		v >>= 8;
-	}
-}
-
-static uint64_t
-get_be64(const unsigned char *p)
-{
-	uint64_t v = 0;
-	for (int i = 0; i < 8; i++)
-		v = (v << 8) | p[i];
-	return v;
-}
-
 void
 rec_id_to_key(const rec_id *id, unsigned char key[REC_KEYLEN])
 {
 	key[0] = id->kind;
-	put_be64(key + 1, id->site);
-	put_be64(key + 9, id->seq);
+	be_put64(key + 1, id->site);
+	be_put64(key + 9, id->seq);
 }
 
 void
 rec_id_from_key(const unsigned char key[REC_KEYLEN], rec_id *id)
 {
 	id->kind = key[0];
-	id->site = get_be64(key + 1);
-	id->seq = get_be64(key + 9);
+	id->site = be_get64(key + 1);
+	id->seq = be_get64(key + 9);
 }
 
 char *

@@ -17,8 +17,8 @@
 #include "refer.h"
 #include "text.h"
 #include "valid.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- labels ------------------------------------------------------------ */
 
@@ -225,17 +225,14 @@ next_number(store_txn *t, const char *code, const char *date, char *out, size_t 
 	uint64_t n = 0;
 	int err = store_meta_get(t, name, &data, &len);
 	if (err == STORE_OK && len == 8) {
-		const unsigned char *p = data;
-		for (int i = 0; i < 8; i++)
-			n = n << 8 | p[i];
+		n = be_get64(data);
 	}
 	free(data);
 	if (err && err != STORE_NOTFOUND)
 		return err;
 	n++;
 	unsigned char be[8];
-	for (int i = 0; i < 8; i++)
-		be[i] = (unsigned char)(n >> (56 - 8 * i));
+	be_put64(be, n);
 	if ((err = store_meta_put(t, name, be, sizeof be)))
 		return err;
 	snprintf(out, size, "ZJ-%s-%.4s-%04llu", code, date, (unsigned long long)n);
@@ -989,10 +986,7 @@ seen_get(store_txn *t, const char *login, struct rows *rs)
 		return 0;
 	if (len >= 8 && (len - 8) % SEEN_ENTRY == 0) {
 		const unsigned char *p = data;
-		uint64_t u = 0;
-		for (int i = 0; i < 8; i++)
-			u = u << 8 | p[i];
-		v = (int64_t)u;
+		v = (int64_t)be_get64(p);
 		if (len > 8 && (rs->seen = malloc(len - 8))) {
 			memcpy(rs->seen, p + 8, len - 8);
 			rs->nseen = (len - 8) / SEEN_ENTRY;
@@ -1006,8 +1000,7 @@ static void
 seen_entry(const record *r, unsigned char out[SEEN_ENTRY])
 {
 	rec_id_to_key(&r->id, out);
-	for (int i = 0; i < 4; i++)
-		out[REC_KEYLEN + i] = (unsigned char)(r->version >> (24 - 8 * i));
+	be_put32(out + REC_KEYLEN, r->version);
 }
 
 /* When r, as it is now, came to this database: its last change, or,
@@ -1025,10 +1018,7 @@ changed_here(store_txn *t, const record *r)
 	if (store_meta_get(t, name, &data, &len) != STORE_OK)
 		return at;
 	if (len == 8) {
-		const unsigned char *p = data;
-		uint64_t u = 0;
-		for (int i = 0; i < 8; i++)
-			u = u << 8 | p[i];
+		uint64_t u = be_get64(data);
 		if ((int64_t)u > at)
 			at = (int64_t)u;
 	}
@@ -1125,8 +1115,7 @@ news_txn(store_txn *t, void *ctx)
 			return STORE_NOMEM;
 		uint64_t u = (uint64_t)nc->now;
 		snprintf(name, sizeof name, "seen/%s", rs->sc->login);
-		for (int i = 0; i < 8; i++)
-			be[i] = (unsigned char)(u >> (56 - 8 * i));
+		be_put64(be, u);
 		n = 0;
 		for (size_t i = 0; i < rs->n; i++)
 			if (changed_here(t, rs->v[i].r) >= nc->now)
@@ -1307,39 +1296,6 @@ width(const char *s)
 	return text_width(s, strlen(s));
 }
 
-/* Write text after a prefix `col` columns wide, wrapping at SLIP_COLS;
- * continuation lines (and the text's own lines) start at `indent`. */
-static void
-put_wrapped(FILE *f, int col, int indent, const char *text)
-{
-	size_t len = strlen(text);
-	for (;;) {
-		size_t seg = strcspn(text, "\n");
-		int used;
-		size_t n = text_fit(text, seg, SLIP_COLS - col, &used);
-		if (n == 0 && seg > 0) {
-			uint32_t cp;
-			n = text_utf8_decode(text, seg, &cp);   /* nothing fits: take one to move on */
-		}
-		fwrite(text, 1, n, f);
-		fputc('\n', f);
-		text += n;
-		len -= n;
-		if (n == seg && len > 0) {   /* the text's own line end */
-			text++;
-			len--;
-		}
-		while (len > 0 && *text == ' ' && n != seg) {   /* no blank at a wrapped line's start */
-			text++;
-			len--;
-		}
-		if (len == 0)
-			return;
-		fprintf(f, "%*s", indent, "");
-		col = indent;
-	}
-}
-
 /* "Label value", the value wrapped under itself (or under the label
  * when the label is wide). */
 static void
@@ -1350,7 +1306,7 @@ put_field(FILE *f, const char *label, const char *value)
 	int indent = col <= SLIP_COLS / 3 ? col : 4;
 	if (v && *v) {
 		fprintf(f, "%s ", label);
-		put_wrapped(f, col, indent, v);
+		util_put_wrapped(f, col, indent, SLIP_COLS, v);
 	} else {
 		fprintf(f, "%s\n", label);
 	}

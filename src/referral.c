@@ -12,8 +12,8 @@
 #include "referral.h"
 #include "text.h"
 #include "valid.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define BIT(s) (1u << (s))
 
 /* --- names and labels ------------------------------------------------------ */
@@ -343,34 +343,6 @@ parse_date(const char *s, int *y, int *m, int *d)
 	return valid_is_real_date(*y, *m, *d) ? VALID_OK : VALID_DATE_RANGE;
 }
 
-/* Days since 1970-01-01 of a proleptic Gregorian date (H. Hinnant's
- * days_from_civil): plain integers, so no time zone or DST can shift a
- * day, and 32-bit time_t does not matter. */
-static long
-days_from_civil(int y, int m, int d)
-{
-	y -= m <= 2;
-	long era = (y >= 0 ? y : y - 399) / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	return era * 146097 + doe - 719468;
-}
-
-static void
-civil_from_days(long z, int *y, int *m, int *d)
-{
-	z += 719468;
-	long era = (z >= 0 ? z : z - 146096) / 146097;
-	long doe = z - era * 146097;
-	long yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;
-	long doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-	long mp = (5 * doy + 2) / 153;
-	*d = (int)(doy - (153 * mp + 2) / 5 + 1);
-	*m = (int)(mp < 10 ? mp + 3 : mp - 9);
-	*y = (int)(yoe + era * 400 + (*m <= 2));
-}
-
 int
 referral_due_date(const char *submitted, const char *urgency, char out[11])
 {
@@ -380,7 +352,7 @@ referral_due_date(const char *submitted, const char *urgency, char out[11])
 	out[0] = '\0';
 	if (err != VALID_OK)
 		return err;
-	civil_from_days(days_from_civil(y, m, d) + referral_due_days(urgency), &y, &m, &d);
+	date_civil_from_days(date_days_from_civil(y, m, d) + referral_due_days(urgency), &y, &m, &d);
 	if (y > 9999)   /* would not fit YYYY */
 		return VALID_DATE_RANGE;
 	out[0] = (char)('0' + y / 1000);

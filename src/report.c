@@ -12,8 +12,8 @@
 #include "index.h"
 #include "orgunit.h"
 #include "report.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 /* --- periods --------------------------------------------------------------- */
 
@@ -116,25 +116,6 @@ report_period_has(const struct report_period *p, const char *date)
 			return true;
 	}
 	return false;
-}
-
-/* Days since 1970-01-01 of a date "YYYY-MM-DD" (Howard Hinnant's
- * days_from_civil); false when it is not one. */
-static bool
-day_number(const char *s, long *out)
-{
-	if (!s || strlen(s) < 10 || s[4] != '-' || s[7] != '-')
-		return false;
-	int y = digits(s, 4), m = digits(s + 5, 2), d = digits(s + 8, 2);
-	if (y < 0 || m < 1 || m > 12 || d < 1 || d > 31)
-		return false;
-	y -= m <= 2;
-	long era = y / 400;
-	long yoe = y - era * 400;
-	long doy = (153L * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-	long doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-	*out = era * 146097 + doe - 719468;
-	return true;
 }
 
 /* --- the functions and the rows ---------------------------------------------- */
@@ -360,20 +341,6 @@ struct build {
 };
 
 static int
-grow(void **v, size_t *cap, size_t n, size_t size)
-{
-	if (n < *cap)
-		return 0;
-	size_t ncap = *cap ? *cap * 2 : 16;
-	void *nv = realloc(*v, ncap * size);
-	if (!nv)
-		return -1;
-	*v = nv;
-	*cap = ncap;
-	return 0;
-}
-
-static int
 unit_one(const record *u, void *ctx)
 {
 	struct build *b = ctx;
@@ -383,7 +350,7 @@ unit_one(const record *u, void *ctx)
 		return 0;
 	if (b->o->village && strcmp(id, b->o->village) != 0)
 		return 0;
-	if (grow((void **)&b->units, &b->capunits, b->nunits, sizeof *b->units) < 0)
+	if (!util_grow((void **)&b->units, &b->capunits, b->nunits + 1, sizeof *b->units))
 		return b->err = STORE_NOMEM;
 	memcpy(b->units[b->nunits++].id, id, sizeof id);
 	const char *code = record_get(u, "code"), *name = record_get(u, "name");
@@ -391,7 +358,7 @@ unit_one(const record *u, void *ctx)
 		return 0;
 	struct report *r = b->r;
 	void *cols = r->cols;
-	if (grow(&cols, &b->capcols, r->ncols, sizeof *r->cols) < 0)
+	if (!util_grow(&cols, &b->capcols, r->ncols + 1, sizeof *r->cols))
 		return b->err = STORE_NOMEM;
 	r->cols = cols;
 	struct report_column *c = &r->cols[r->ncols];
@@ -451,7 +418,7 @@ struct services {
 static int
 served_add(struct services *s, long col, size_t slot, const rec_id *who)
 {
-	if (grow((void **)&s->v, &s->cap, s->n, sizeof *s->v) < 0)
+	if (!util_grow((void **)&s->v, &s->cap, s->n + 1, sizeof *s->v))
 		return STORE_NOMEM;
 	s->v[s->n++] = (struct served){col, slot, *who};
 	return 0;
@@ -646,9 +613,9 @@ referral_one(const record *rec, void *ctx)
 	const char *sub = record_get(rec, "submitted"), *res = record_get(rec, "resolved");
 	struct report_figures *cells[2] = {figures(r, col), &r->total};
 	size_t slots[2] = {(size_t)col, r->ncols};
-	long from, to;
-	bool resolved = report_period_has(&r->period, res) && day_number(sub, &from) &&
-	                day_number(res, &to) && to >= from;
+	int64_t from, to;
+	bool resolved = report_period_has(&r->period, res) && date_day_number(sub, &from) &&
+	                date_day_number(res, &to) && to >= from;
 	for (int c = 0; c < 2; c++) {
 		if (!cells[c])
 			continue;
@@ -657,9 +624,9 @@ referral_one(const record *rec, void *ctx)
 		if (!resolved)
 			continue;
 		struct days *d = &rf->days[slots[c]];
-		if (grow((void **)&d->v, &d->cap, d->n, sizeof *d->v) < 0)
+		if (!util_grow((void **)&d->v, &d->cap, d->n + 1, sizeof *d->v))
 			return STORE_NOMEM;
-		d->v[d->n++] = to - from;
+		d->v[d->n++] = (long)(to - from);
 		cells[c]->referrals_resolved++;
 	}
 	return 0;

@@ -11,6 +11,7 @@
 #include "index.h"
 #include "orgunit.h"
 #include "scope.h"
+#include "util.h"
 
 struct units_ctx {
 	const char *code;      /* the worker's unit's code ("" for all) */
@@ -231,7 +232,7 @@ own_account_change(const struct scope *sc, const record *before, const record *a
 	static const char *const fixed[] = {"login", "role", "unit", "status"};
 	if (!before || !after || !same(record_get(before, "login"), sc->login))
 		return false;
-	for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+	for (size_t i = 0; i < NELEM(fixed); i++) {
 		const char *a = record_get(before, fixed[i]), *b = record_get(after, fixed[i]);
 		if ((a || b) && !(a && b && strcmp(a, b) == 0))
 			return false;

@@ -8,6 +8,7 @@
 
 #include "pinyin.h"
 #include "search.h"
+#include "util.h"
 
 /* The typed text without blanks at either end: a stray space after a
  * name must not hide the person.  Longer text than an index key can hold
@@ -213,7 +214,7 @@ page_txn(store_txn *t, void *ctx)
 			break;
 		}
 		p->ph = &plans[by].phases[pos->phase];
-		for (size_t k = 0; by == SEARCH_ALL && k < sizeof dated_kinds / sizeof dated_kinds[0]; k++)
+		for (size_t k = 0; by == SEARCH_ALL && k < NELEM(dated_kinds); k++)
 			if (p->q->kind == dated_kinds[k])
 				p->ph = &phase_all_dated[0];
 		int rc = store_walk(t, p->ph->idx, p->q->kind, p->text,
@@ -266,6 +267,33 @@ search_page(store *st, const struct search_query *q, struct search_pos *pos, rec
 	return STORE_OK;
 }
 
+struct get {
+	rec_id id;
+	record *r;
+};
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	struct get *g = ctx;
+	record_free(g->r);
+	g->r = NULL;
+	return store_get(t, &g->id, &g->r);
+}
+
+int
+search_get(store *st, const rec_id *id, record **out)
+{
+	struct get g = {*id, NULL};
+	int err = store_read(st, get_txn, &g);
+	if (err) {
+		record_free(g.r);
+		g.r = NULL;
+	}
+	*out = g.r;
+	return err;
+}
+
 struct refname {
 	rec_id id;
 	char *name;
@@ -296,7 +324,7 @@ search_ref_name(store *st, const char *idtext)
 bool
 search_kind_is_dated(int kind)
 {
-	for (size_t k = 0; k < sizeof dated_kinds / sizeof dated_kinds[0]; k++)
+	for (size_t k = 0; k < NELEM(dated_kinds); k++)
 		if (dated_kinds[k] == kind)
 			return true;
 	return false;

@@ -62,6 +62,11 @@ int search_linked(store *st, const struct search_query *q, record **out, size_t 
 /* True for the kinds that list by date and are found through residents. */
 bool search_kind_is_dated(int kind);
 
+/* One record by id, in its own read transaction (the store's policy
+ * applies): STORE_OK and *out the caller's, or an error (STORE_NOTFOUND,
+ * STORE_DENIED ...) and *out NULL. */
+int search_get(store *st, const rec_id *id, record **out);
+
 /* The "name" of the record idtext names (a resident, a village ...), for
  * showing references; malloc'd, or NULL when there is none. */
 char *search_ref_name(store *st, const char *idtext);

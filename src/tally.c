@@ -12,6 +12,7 @@
 #include "tally.h"
 #include "text.h"
 #include "valid.h"
+#include "util.h"
 
 /* --- links ------------------------------------------------------------- */
 
@@ -309,31 +310,6 @@ clean_line(const char *s, size_t maxchars)
 	return clean;
 }
 
-/* Write text after a prefix already `col` columns wide, wrapping at
- * CERT_COLS; continuation lines start at column `indent`. */
-static void
-put_wrapped(FILE *f, int col, int indent, const char *text)
-{
-	size_t len = strlen(text);
-	for (;;) {
-		int used;
-		size_t n = text_fit(text, len, CERT_COLS - col, &used);
-		if (n == 0 && len > 0) {
-			/* not even one character fits: take it anyway to move on */
-			uint32_t cp;
-			n = text_utf8_decode(text, len, &cp);
-		}
-		fwrite(text, 1, n, f);
-		fputc('\n', f);
-		text += n;
-		len -= n;
-		if (len == 0)
-			return;
-		fprintf(f, "%*s", indent, "");
-		col = indent;
-	}
-}
-
 /* "Label value", the value wrapped under itself. */
 static void
 put_field(FILE *f, const char *label, const char *value)
@@ -342,7 +318,7 @@ put_field(FILE *f, const char *label, const char *value)
 	int col = text_width(label, strlen(label)) + 1;
 	if (v && *v) {
 		fprintf(f, "%s ", label);
-		put_wrapped(f, col, col, v);
+		util_put_wrapped(f, col, col, CERT_COLS, v);
 	} else {
 		fprintf(f, "%s\n", label);
 	}
@@ -442,7 +418,7 @@ write_certificate(FILE *f, const rec_id *vid, const record *vol, struct hours_ct
 		char *c = clean_line(s->content, CERT_CONTENT_CHARS);
 		int dw = d ? text_width(d, strlen(d)) : 0;
 		fprintf(f, "  %s%*s%6.1f  ", d ? d : "", dw < 12 ? 12 - dw : 1, "", s->hours);
-		put_wrapped(f, 22, 22, c ? c : "");
+		util_put_wrapped(f, 22, 22, CERT_COLS, c ? c : "");
 		free(d);
 		free(c);
 	}

@@ -9,6 +9,7 @@
 
 #include "i18n.h"
 #include "text.h"
+#include "util.h"
 
 static const char *const conv_messages[] = {
 	[TEXT_CONV_OK] = N_("The text was converted"),
@@ -22,7 +23,7 @@ static const char *const conv_messages[] = {
 const char *
 text_conv_strerror(int err)
 {
-	if (err < 0 || (size_t)err >= sizeof conv_messages / sizeof conv_messages[0] ||
+	if (err < 0 || (size_t)err >= NELEM(conv_messages) ||
 	    !conv_messages[err])
 		return _("Unknown text conversion error");
 	return _(conv_messages[err]);

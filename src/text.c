@@ -6,6 +6,7 @@
 
 #include "text.h"
 #include "text-width-table.h"
+#include "util.h"
 
 /* A lead byte gives the sequence length and the smallest value such a
  * sequence may carry (anything below is an overlong form); 0 marks a byte
@@ -23,7 +24,7 @@ utf8_seq_len(unsigned char b, uint32_t *min)
 		{0xF0, 0xF4, 4, 0x10000},
 	};
 
-	for (size_t i = 0; i < sizeof leads / sizeof leads[0]; i++)
+	for (size_t i = 0; i < NELEM(leads); i++)
 		if (b >= leads[i].lo && b <= leads[i].hi) {
 			*min = leads[i].min;
 			return leads[i].len;
@@ -134,7 +135,6 @@ in_ranges(const struct text_width_range *r, size_t n, uint32_t cp)
 	return false;
 }
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 int
 text_cp_width(uint32_t cp)

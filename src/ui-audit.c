@@ -14,8 +14,8 @@
 #include "text.h"
 #include "ui.h"
 #include "valid.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 /* The newest entries kept for the screen; older ones are reached by
  * narrowing the filter (the command line `shegong audit` has them all). */
 #define KEEP 5000

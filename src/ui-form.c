@@ -16,6 +16,7 @@
 #include "audit.h"
 #include "tally.h"
 #include "text.h"
+#include "search.h"
 #include "ui.h"
 
 #define DRAFT_EVERY 5   /* seconds between drafts while typing */
@@ -596,39 +597,27 @@ start_need(struct ui *u, struct fstate *fs)
 	form_open(u, nf, n, true);
 }
 
-struct get_ctx {
-	rec_id id;
-	record *r;
-};
-
-static int
-get_txn(store_txn *t, void *ctx)
-{
-	struct get_ctx *g = ctx;
-	int err = store_get(t, &g->id, &g->r);
-	return err == STORE_NOTFOUND ? 0 : err;
-}
-
 /* Reading: Enter on a reference opens the record it names. */
 static int
 open_reference(struct ui *u, struct fstate *fs)
 {
 	const struct form_field *fd = cur_field(fs);
 	const char *v = fd && fd->type == FT_REFERENCE ? record_get(fs->r, fd->name) : NULL;
-	struct get_ctx g = {{0}, NULL};
-	if (!v || rec_id_parse(v, &g.id) < 0)
+	rec_id id;
+	record *r;
+	if (!v || rec_id_parse(v, &id) < 0)
 		return 0;
-	store_read(u->st, get_txn, &g);
-	if (!g.r) {
+	search_get(u->st, &id, &r);
+	if (!r) {
 		ui_message(u, "%s", store_strerror(STORE_NOTFOUND));
 		return UI_REDRAW;
 	}
-	struct form *rf = formset_for_record(u->forms, g.r);
+	struct form *rf = formset_for_record(u->forms, r);
 	if (!rf) {
-		record_free(g.r);
+		record_free(r);
 		return 0;
 	}
-	form_open(u, rf, g.r, false);
+	form_open(u, rf, r, false);
 	return UI_REDRAW;
 }
 

@@ -12,6 +12,7 @@
 #include "orgunit.h"
 #include "search.h"
 #include "text.h"
+#include "shown.h"
 #include "ui.h"
 
 #define PICK_ROWS 14
@@ -383,20 +384,11 @@ pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
 char *
 ui_field_text(struct ui *u, const struct form_field *fd, const record *r)
 {
-	if (fd->type == FT_CALCULATE) {
-		struct form_env env = ui_form_env(u);
-		char *v = form_calculate(fd, r, &env);
-		return v ? v : strdup("");
-	}
-	const char *v = record_get(r, fd->name);
-	if (v && fd->type == FT_REFERENCE)
-		return ui_ref_name(u, v);
-	if (v && (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS))
-		return ui_refs_names(u, v);
-	char *out = form_display(fd, v, scope_may_see_sensitive(u->scope));
+	struct form_env env = ui_form_env(u);
+	char *out = shown_value_read(u->st, fd, r, &env, 0);
 	/* a note's lines, on one row */
 	for (char *p = out; p && *p; p++)
 		if (*p == '\n')
 			*p = ' ';
-	return out;
+	return out ? out : strdup("");
 }

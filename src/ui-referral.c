@@ -16,41 +16,27 @@
 #include "orgunit.h"
 #include "refer.h"
 #include "text.h"
+#include "search.h"
 #include "ui.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXTABS 3
 #define MAXSTEPS 12
 
 /* --- helpers --------------------------------------------------------------- */
-
-struct get_ctx {
-	rec_id id;
-	record *r;
-};
-
-static int
-get_txn(store_txn *t, void *ctx)
-{
-	struct get_ctx *g = ctx;
-	record_free(g->r);
-	g->r = NULL;
-	return store_get(t, &g->id, &g->r);
-}
 
 /* The referral id as the worker may read it now, or NULL (the message
  * line says why). */
 static record *
 read_referral(struct ui *u, const rec_id *id)
 {
-	struct get_ctx g = {*id, NULL};
-	int err = store_read(u->st, get_txn, &g);
+	record *r;
+	int err = search_get(u->st, id, &r);
 	if (err) {
-		record_free(g.r);
 		ui_message(u, "%s", refer_strerror(err));
 		return NULL;
 	}
-	return g.r;
+	return r;
 }
 
 static struct form *
@@ -539,22 +525,23 @@ needs_text(struct ui *u, const char *list)
 	char *copy = strdup(list), *save = NULL, *out = NULL;
 	size_t len = 0;
 	for (char *w = copy ? strtok_r(copy, ", ", &save) : NULL; w; w = strtok_r(NULL, ", ", &save)) {
-		struct get_ctx g = {{0, 0, 0}, NULL};
+		rec_id id;
+		record *r = NULL;
 		char *line = NULL;
-		if (rec_id_parse(w, &g.id) == 0 && store_read(u->st, get_txn, &g) == STORE_OK) {
-			struct form *f = formset_for_record(u->forms, g.r);
+		if (rec_id_parse(w, &id) == 0 && search_get(u->st, &id, &r) == STORE_OK) {
+			struct form *f = formset_for_record(u->forms, r);
 			const struct form_field *sf = f ? form_field(f, "service") : NULL;
 			const struct form_field *df = f ? form_field(f, "description") : NULL;
-			char *svc = sf ? ui_field_text(u, sf, g.r) : NULL;
-			char *desc = df ? ui_field_text(u, df, g.r) : NULL;
-			const char *date = record_get(g.r, "date");
+			char *svc = sf ? ui_field_text(u, sf, r) : NULL;
+			char *desc = df ? ui_field_text(u, df, r) : NULL;
+			const char *date = record_get(r, "date");
 			if (asprintf(&line, "%s%s%s%s%s", date ? date : "", date ? " " : "", svc ? svc : "",
 			             desc && *desc ? ": " : "", desc ? desc : "") < 0)
 				line = NULL;
 			free(svc);
 			free(desc);
 		}
-		record_free(g.r);
+		record_free(r);
 		const char *shown = line ? line : w;
 		char *grown = realloc(out, len + strlen(shown) + 2);
 		if (grown) {

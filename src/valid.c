@@ -7,8 +7,8 @@
 
 #include "i18n.h"
 #include "valid.h"
+#include "util.h"
 
-#define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
 static const char *const valid_messages[] = {
 	[VALID_OK] = N_("OK"),

@@ -662,12 +662,32 @@ START_TEST(test_needs_through_residents)
 }
 END_TEST
 
+/* One record by id: found, gone, and nothing handed back on a miss. */
+START_TEST(test_get)
+{
+	struct db d = testdb_new("search");
+	rec_id zs = add(d.st, "张三", NULL, NULL, NULL);
+	record *r = (record *)1;
+	ck_assert_int_eq(search_get(d.st, &zs, &r), STORE_OK);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_str_eq(record_get(r, "name"), "张三");
+	ck_assert(rec_id_equal(&r->id, &zs));
+	record_free(r);
+	del(d.st, &zs);
+	r = (record *)1;
+	ck_assert_int_eq(search_get(d.st, &zs, &r), STORE_NOTFOUND);
+	ck_assert_ptr_null(r);
+	testdb_free(&d);
+}
+END_TEST
+
 static Suite *
 search_suite(void)
 {
 	Suite *s = suite_create("search");
 	TCase *tc = tcase_create("search");
 	tcase_add_test(tc, test_classify);
+	tcase_add_test(tc, test_get);
 	tcase_add_test(tc, test_name_prefix);
 	tcase_add_test(tc, test_pinyin);
 	tcase_add_test(tc, test_polyphonic_once);
