@@ -478,6 +478,20 @@ attack_command(char *const args[], const char *what, const char *path)
 START_TEST(test_commands)
 {
 	sshd_need();
+	/* The village's exchange key is made, once, by the first file
+	 * written for it, and kept even when writing the file then fails
+	 * (the key is stored before the file, so that no file goes out
+	 * sealed with a key the township does not keep): one file first,
+	 * so that a refused one below changes nothing at all. */
+	char first[PATH_MAX + 32];
+	snprintf(first, sizeof first, "%s/first.sync", srv.home[0]);
+	char *fargv[] = {srv.tw.bin, "--db", srv.tw.db, "sync", "--to-file", first, "--for", VILLAGE,
+			 NULL};
+	char *fout;
+	int frc = sshd_run(srv.login[0], program_env(), fargv, &fout);
+	ck_assert_msg(frc == 0, "the first exchange file was not written: %s", fout ? fout : "");
+	free(fout);
+	unlink(first);
 	struct snapshot before;
 	snapshot_take(&before);
 	for (int k = 0; k < NTARGETS; k++) {
