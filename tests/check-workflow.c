@@ -25,6 +25,32 @@ start(const char *dir, int term)
 	return screen_start(dir, term, true, NULL, NULL);
 }
 
+/* The name on the list's first row (row 3), once the list shows one:
+ * malloc'd. */
+static char *
+first_listed(vt *t)
+{
+	for (int waited = 0;; waited += 50) {
+		const char *row = vt_row(t, 3);
+		while (row && *row == ' ')
+			row++;
+		if (row && *row) {
+			size_t n = strcspn(row, " ");
+			const char *wide = strstr(row, "\xe3\x80\x80");   /* a wide space */
+			if (wide && (size_t)(wide - row) < n)
+				n = (size_t)(wide - row);
+			char *name = strndup(row, n);
+			ck_assert_ptr_nonnull(name);
+			return name;
+		}
+		if (waited > WAIT_MS) {
+			vt_dump(t);
+			ck_abort_msg("the list shows no record");
+		}
+		vt_pump(t, 50);
+	}
+}
+
 START_TEST(test_register_need_find)
 {
 	char *dir = testdb_dir("flow");
@@ -32,6 +58,8 @@ START_TEST(test_register_need_find)
 	expect(t, "居民");
 	type(t, "1");
 	expect(t, "查找");
+	/* the first resident of the whole list, which "wm" below leaves out */
+	char *first = first_listed(t);
 
 	/* a new resident, with 𠈌 (U+2020C) in the name */
 	keys(t, KEY_F3);
@@ -68,9 +96,11 @@ START_TEST(test_register_need_find)
 	expect(t, "查找");
 	type(t, "wm");
 	expect(t, "王𠈌明");
+	ck_assert_msg(!strstr(vt_screen(t), first), "\"wm\" still lists %s", first);
+	/* an empty search lists everyone again, from the first */
 	keys(t, KEY_CTRL_U);
-	vt_pump(t, 300);
-	ck_assert(vt_wait_gone(t, "王𠈌明", 3000) || strstr(vt_screen(t), "王𠈌明"));
+	expect(t, first);
+	free(first);
 	/* and by the start of the ID number */
 	type(t, "1101051949");
 	expect(t, "王𠈌明");
@@ -169,7 +199,9 @@ START_TEST(test_draft_after_hangup)
 
 	t = start(dir, _i);
 	expect(t, "居民");
-	vt_pump(t, 500);
+	/* the home menu takes the key: no question came up in front of it */
+	type(t, "1");
+	expect(t, "查找");
 	ck_assert_msg(strstr(vt_screen(t), "要恢复吗") == NULL, "the draft came back after saving");
 	quit_f10(t, 4);
 	vt_free(t);
