@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "testdb.h"
+#include "valid.h"
 #include "screen.h"
 
 #define WAIT_MS 15000
@@ -291,6 +292,55 @@ START_TEST(test_two_workers_same_record)
 }
 END_TEST
 
+/* Two workers register the same new person at once: the one who saves
+ * second is told the ID number is registered already, for whom, and
+ * keeps what they typed, still in the editor (the check is made in the
+ * transaction that saves: kind_save; check-kind races two processes). */
+START_TEST(test_two_workers_same_idnum)
+{
+	char first[18], id[19];
+	snprintf(first, sizeof first, "51042119850505%03d", 7);
+	snprintf(id, sizeof id, "%s%c", first, valid_id_checkchar(first));
+	char *dir = testdb_dir("flow");
+	vt *a = start(dir, _i);
+	expect(a, "居民");
+	vt *b = start(dir, _i);
+	expect(b, "居民");
+	vt *both[2] = {a, b};
+	const char *name[2] = {"赵甲", "赵乙"};
+	for (int k = 0; k < 2; k++) {
+		type(both[k], "1");
+		expect(both[k], "查找");
+		keys(both[k], KEY_F3);
+		expect(both[k], "新建");
+		type(both[k], name[k]);
+		keys(both[k], KEY_TAB);
+		type(both[k], id);
+		expect(both[k], id);
+	}
+	keys(a, KEY_F2);
+	expect(a, "已登记");
+	keys(b, KEY_F2);
+	expect(b, "已经登记过了（赵甲");
+	ck_assert_msg(strstr(vt_screen(b), "赵乙") != NULL, "the second worker's name was lost");
+	ck_assert_msg(strstr(vt_screen(b), id) != NULL, "the second worker's ID number was lost");
+	ck_assert_msg(strstr(vt_screen(b), "F2") != NULL, "the second save went through");
+	/* the number mended, it saves */
+	keys(b, KEY_CTRL_U);
+	char other[19];
+	snprintf(first, sizeof first, "51042119850505%03d", 8);
+	snprintf(other, sizeof other, "%s%c", first, valid_id_checkchar(first));
+	type(b, other);
+	keys(b, KEY_F2);
+	expect(b, "已登记");
+	quit_f10(b, 4);
+	vt_free(b);
+	quit_f10(a, 4);
+	vt_free(a);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -302,6 +352,7 @@ main(void)
 	tcase_add_loop_test(tc, test_draft_after_hangup, 0, 2);
 	tcase_add_loop_test(tc, test_service_in_case_file, 0, 2);
 	tcase_add_loop_test(tc, test_two_workers_same_record, 0, 2);
+	tcase_add_loop_test(tc, test_two_workers_same_idnum, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
