@@ -292,8 +292,8 @@ static const struct screen_ops trail_screen = {
 	.scope = KS_AUDIT, .draw = trail_draw, .key = trail_key, .free = trail_free,
 };
 
-void
-audit_screen_open(struct ui *u)
+static void
+audit_open(struct ui *u)
 {
 	if (!scope_may_audit(u->scope)) {
 		ui_message(u, "%s", _("The audit trail is for supervisors and administrators: ask "
@@ -309,4 +309,12 @@ audit_screen_open(struct ui *u)
 	u->msg[0] = '\0';
 	trail_load(u, tr);
 	ui_push(u, &trail_screen, tr);
+}
+
+int
+ui_audit_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	audit_open(u);
+	return UI_REDRAW;
 }

@@ -271,7 +271,7 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			record *r = record_dup(c->e[c->sel].r);
 			struct form *f = r ? formset_for_record(u->forms, r) : NULL;
 			if (f)
-				form_open(u, f, r, false);
+				ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = false});
 			else
 				record_free(r);
 		}
@@ -283,11 +283,11 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(res, sizeof res, "resident=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {who, res, v ? vil : NULL, NULL};
-		list_new_record(u, REC_NEED, pre);
+		ui_open(u, "new-record", &(struct ui_args){.kind = REC_NEED, .prefill = pre});
 		return UI_REDRAW;
 	}
 	case ACT_REFER:
-		referral_start(u, rec_id_format(&c->resident->id, idbuf), NULL);
+		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&c->resident->id, idbuf), .need = NULL});
 		return UI_REDRAW;
 	case ACT_NEW: {
 		char ben[96], vil[96];
@@ -295,7 +295,7 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(ben, sizeof ben, "beneficiaries=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {ben, v ? vil : NULL, NULL};
-		list_new_record(u, REC_SERVICE, pre);
+		ui_open(u, "new-record", &(struct ui_args){.kind = REC_SERVICE, .prefill = pre});
 		return UI_REDRAW;
 	}
 	default:
@@ -324,7 +324,7 @@ static const struct screen_ops case_screen = {
 	.resume = case_resume,
 };
 
-void
+static void
 case_open(struct ui *u, const record *resident)
 {
 	struct casefile *c = calloc(1, sizeof *c);
@@ -335,4 +335,12 @@ case_open(struct ui *u, const record *resident)
 	c->u = u;
 	gather(u, c);
 	ui_push(u, &case_screen, c);
+}
+
+int
+ui_case_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->record)
+		case_open(u, a->record);
+	return UI_REDRAW;
 }

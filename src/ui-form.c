@@ -16,6 +16,8 @@
 #include "kind.h"
 #include "ui.h"
 
+static void form_open(struct ui *u, struct form *f, record *r, bool editing);
+
 #define DRAFT_EVERY 5   /* seconds between drafts while typing */
 #define MAXROWS 256
 
@@ -385,7 +387,7 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 	if (!fd)
 		return 0;
 	if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
-		pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
+		ui_pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
 		if (first && u->top->ops->text)
 			u->top->ops->text(u, u->top, first);
 		return UI_REDRAW;
@@ -393,7 +395,7 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 		char title[160];
 		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
-		pick_record(u, fd->ref_kind, title, picked_more, fs);
+		ui_pick_record(u, fd->ref_kind, title, picked_more, fs);
 		if (first && u->top->ops->text)
 			u->top->ops->text(u, u->top, first);
 		return UI_REDRAW;
@@ -401,7 +403,7 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 	if (fd->type == FT_REFERENCE) {
 		char title[160];
 		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));
-		pick_record(u, fd->ref_kind, title, picked, fs);
+		ui_pick_record(u, fd->ref_kind, title, picked, fs);
 		if (first && u->top->ops->text)
 			u->top->ops->text(u, u->top, first);
 		return UI_REDRAW;
@@ -439,7 +441,7 @@ save(struct ui *u, struct fstate *fs)
 	/* a referral's content is saved as a step of its own (refer.c: its
 	 * history, the sender's unit, the checks); that pops this editor */
 	if (kind_rules(fs->f->kind)->save == KIND_SAVE_REFER)
-		return referral_form_save(u, fs->r);
+		return ui_open(u, "referral-save", &(struct ui_args){.record = fs->r});
 	bool was_new = fs->r->version == 0;
 	/* one resident, one ID number: checked in the saving transaction */
 	rec_id dup;
@@ -582,7 +584,7 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 	}
 	switch (kind_rules(fs->f->kind)->related) {
 	case KIND_REL_CASE:
-		case_open(u, fs->r);
+		ui_open(u, "case", &(struct ui_args){.record = fs->r});
 		return UI_REDRAW;
 	case KIND_REL_CERTIFICATE:
 	case KIND_REL_ACTIVITY: {
@@ -623,7 +625,7 @@ refer_this(struct ui *u, struct fstate *fs)
 		return UI_REDRAW;
 	}
 	if (kr->related == KIND_REL_CASE) {   /* the resident themself */
-		referral_start(u, rec_id_format(&fs->r->id, idbuf), NULL);
+		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&fs->r->id, idbuf), .need = NULL});
 		return UI_REDRAW;
 	}
 	const char *who = record_get(fs->r, "resident");
@@ -631,7 +633,7 @@ refer_this(struct ui *u, struct fstate *fs)
 		ui_message(u, "%s", _("This need names no resident to refer."));
 		return UI_REDRAW;
 	}
-	referral_start(u, who, rec_id_format(&fs->r->id, idbuf));
+	ui_open(u, "refer", &(struct ui_args){.resident = who, .need = rec_id_format(&fs->r->id, idbuf)});
 	return UI_REDRAW;
 }
 
@@ -777,14 +779,14 @@ static const struct screen_ops edit_screen = {
 	.tick = form_tick, .free = form_free_state,
 };
 
-void
+static void
 form_open(struct ui *u, struct form *f, record *r, bool editing)
 {
 	/* a saved referral is read on its own screen, with its history and steps */
 	if (!editing && r && kind_rules(r->id.kind)->own_view && r->version) {
 		rec_id id = r->id;
 		record_free(r);
-		referral_view_open(u, &id);
+		ui_open(u, "referral", &(struct ui_args){.id = &id});
 		return;
 	}
 	struct fstate *fs = calloc(1, sizeof *fs);
@@ -832,7 +834,7 @@ offer_answer(struct ui *u, void *data, bool yes)
 	free(o);
 }
 
-void
+static void
 form_offer_draft(struct ui *u)
 {
 	void *data;
@@ -872,4 +874,22 @@ form_offer_draft(struct ui *u)
 		}
 	}
 	free(data);
+}
+
+int
+ui_form_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		form_open(u, a->form, a->r, a->editing);
+	else
+		record_free(a->r);
+	return UI_REDRAW;
+}
+
+int
+ui_form_offer_draft(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	form_offer_draft(u);
+	return UI_REDRAW;
 }

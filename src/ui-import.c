@@ -326,8 +326,8 @@ form_chosen(struct ui *u, void *data, const char *value)
 	       skip_answered, j);
 }
 
-void
-import_screen_open(struct ui *u)
+static void
+import_open(struct ui *u)
 {
 	if (u->scope && u->scope->role == ROLE_SUPERVISOR) {
 		ui_message(u, "%s",
@@ -359,5 +359,13 @@ import_screen_open(struct ui *u)
 		return;
 	}
 	j->u = u;
-	pick_form(u, _("Import from a spreadsheet: which form?"), forms, n, form_chosen, j);
+	ui_pick_form(u, _("Import from a spreadsheet: which form?"), forms, n, form_chosen, j);
+}
+
+int
+ui_import_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	import_open(u);
+	return UI_REDRAW;
 }

@@ -283,7 +283,7 @@ set_village(struct ui *u, void *data, const char *value)
 	/* then, where the form has a status, which status */
 	const struct form_field *fd = form_field(l->f, "status");
 	if (fd && fd->choices)
-		pick_choice(u, fd, NULL, set_status, l);
+		ui_pick_choice(u, fd, NULL, set_status, l);
 }
 
 /* A new record of a kind; where the kind has several forms (the six
@@ -329,7 +329,7 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 		record_free(r);
 		return;
 	}
-	form_open(u, f, r, true);
+	ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = true});
 }
 
 static void
@@ -342,7 +342,7 @@ newrec_chosen(struct ui *u, void *data, const char *value)
 	newrec_free(nr);
 }
 
-void
+static void
 list_new_record(struct ui *u, int kind, const char *const *prefill)
 {
 	struct form *choice[16];
@@ -363,7 +363,7 @@ list_new_record(struct ui *u, int kind, const char *const *prefill)
 		newrec_free(nr);
 		return;
 	}
-	pick_form(u, _("Which kind of record?"), choice, n, newrec_chosen, nr);
+	ui_pick_form(u, _("Which kind of record?"), choice, n, newrec_chosen, nr);
 }
 
 static int
@@ -435,7 +435,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			record *r = record_dup(l->rows[l->sel]);
 			struct form *rf = r ? formset_for_record(u->forms, r) : NULL;
 			if (r)
-				form_open(u, rf ? rf : l->f, r, false);
+				ui_open(u, "form", &(struct ui_args){.form = rf ? rf : l->f, .r = r, .editing = false});
 		}
 		return UI_REDRAW;
 	case ACT_NEW:
@@ -466,17 +466,17 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		} else if (own) {
 			const struct form_field *fd = form_field(l->f, "status");
 			if (fd && fd->choices)
-				pick_choice(u, fd, NULL, set_status, l);
+				ui_pick_choice(u, fd, NULL, set_status, l);
 			else
 				ui_message(u, "%s", _("Your lists keep to your own village."));
 		} else {
-			pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
+			ui_pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
 		}
 		return UI_REDRAW;
 	}
 	case ACT_SUMMARY:
 		if (l->f->kind == REC_NEED)
-			needs_open(u, l->f);
+			ui_open(u, "needs", &(struct ui_args){.form = l->f});
 		return UI_REDRAW;
 	default:
 		return 0;
@@ -515,7 +515,7 @@ static const struct screen_ops list_screen = {
 	.free = list_free, .resume = list_resume,
 };
 
-void
+static void
 list_open(struct ui *u, struct form *f, const char *status_filter)
 {
 	struct list *l = calloc(1, sizeof *l);
@@ -544,4 +544,19 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 	}
 	ui_push(u, &list_screen, l);
 	reload(u, l, true);
+}
+
+int
+ui_list_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		list_open(u, a->form, a->status);
+	return UI_REDRAW;
+}
+
+int
+ui_list_new(struct ui *u, const struct ui_args *a)
+{
+	list_new_record(u, a->kind, a->prefill);
+	return UI_REDRAW;
 }

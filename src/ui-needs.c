@@ -107,7 +107,7 @@ needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 			nd->sel++;
 		return UI_REDRAW;
 	case ACT_OPEN:
-		list_open(u, nd->f, NULL);
+		ui_open(u, "list", &(struct ui_args){.form = nd->f, .status = NULL});
 		return UI_REDRAW;
 	case ACT_NEW: {
 		struct form *pf = formset_for_kind(u->forms, REC_PROJECT);
@@ -118,7 +118,7 @@ needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		if (nd->sel < nd->ns)
 			record_set(r, "service", nd->service->choices->items[nd->sel].value);
 		form_apply_defaults(pf, r, &env);
-		form_open(u, pf, r, true);
+		ui_open(u, "form", &(struct ui_args){.form = pf, .r = r, .editing = true});
 		return UI_REDRAW;
 	}
 	default:
@@ -143,7 +143,7 @@ static const struct screen_ops needs_screen = {
 	.resume = needs_resume,
 };
 
-void
+static void
 needs_open(struct ui *u, struct form *need_form)
 {
 	const struct form_field *svc = form_field(need_form, "service");
@@ -163,4 +163,12 @@ needs_open(struct ui *u, struct form *need_form)
 	nd->village = scope_village(u->scope);
 	store_read(u->st, count_txn, nd);
 	ui_push(u, &needs_screen, nd);
+}
+
+int
+ui_needs_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		needs_open(u, a->form);
+	return UI_REDRAW;
 }

@@ -229,7 +229,7 @@ static const struct screen_ops pick_screen = {
 };
 
 void
-pick_choice(struct ui *u, const struct form_field *fd, const char *current,
+ui_pick_choice(struct ui *u, const struct form_field *fd, const char *current,
             void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct pick *p = calloc(1, sizeof *p);
@@ -264,7 +264,7 @@ pick_choice(struct ui *u, const struct form_field *fd, const char *current,
 }
 
 void
-pick_record(struct ui *u, int kind, const char *title,
+ui_pick_record(struct ui *u, int kind, const char *title,
             void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct pick *p = calloc(1, sizeof *p);
@@ -348,7 +348,7 @@ formpick_done(struct ui *u, void *data, const char *value)
 }
 
 void
-pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
+ui_pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
           void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct formpick *fp = calloc(1, sizeof *fp);
@@ -366,7 +366,7 @@ pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
 	fp->fd.choices = &fp->ch;
 	fp->done = done;
 	fp->data = data;
-	pick_choice(u, &fp->fd, NULL, formpick_done, fp);
+	ui_pick_choice(u, &fp->fd, NULL, formpick_done, fp);
 }
 
 char *

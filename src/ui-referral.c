@@ -18,6 +18,9 @@
 #include "text.h"
 #include "ui.h"
 
+static void referral_view_open(struct ui *u, const rec_id *id);
+static void referral_start(struct ui *u, const char *resident, const char *need);
+
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 #define MAXTABS 3
 #define MAXSTEPS 12
@@ -356,7 +359,7 @@ rlist_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_NEW:
 		if (referral_refused(u))
 			return UI_REDRAW;
-		pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
+		ui_pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
 		return UI_REDRAW;
 	default:
 		return 0;
@@ -431,7 +434,7 @@ rlist_open(struct ui *u, enum refer_box box)
 	return l;
 }
 
-void
+static void
 referrals_open(struct ui *u)
 {
 	u->msg[0] = '\0';
@@ -817,7 +820,7 @@ begin_step(struct ui *u, struct rview *v, const struct step *st)
 			                      "folder (shegong check-forms)."));
 			break;
 		}
-		pick_choice(u, fd, NULL, outcome_chosen, v);
+		ui_pick_choice(u, fd, NULL, outcome_chosen, v);
 		break;
 	}
 	}
@@ -914,7 +917,7 @@ view_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		record *copy = record_dup(v->r);
 		if (copy)
-			form_open(u, f, copy, true);
+			ui_open(u, "form", &(struct ui_args){.form = f, .r = copy, .editing = true});
 		return UI_REDRAW;
 	}
 	case ACT_SLIP: {
@@ -974,7 +977,7 @@ static const struct screen_ops view_recv = {
 	.resume = view_resume,
 };
 
-void
+static void
 referral_view_open(struct ui *u, const rec_id *id)
 {
 	struct rview *v = calloc(1, sizeof *v);
@@ -992,7 +995,7 @@ referral_view_open(struct ui *u, const rec_id *id)
 
 /* --- starting and saving --------------------------------------------------------- */
 
-void
+static void
 referral_start(struct ui *u, const char *resident, const char *need)
 {
 	if (referral_refused(u))
@@ -1004,7 +1007,7 @@ referral_start(struct ui *u, const char *resident, const char *need)
 	const char *pre[4] = {res, to, NULL, NULL};
 	if (need && *need)
 		pre[2] = nd;
-	list_new_record(u, REC_REFERRAL, pre);
+	ui_open(u, "new-record", &(struct ui_args){.kind = REC_REFERRAL, .prefill = pre});
 }
 
 /* Split a comma-separated list in place; returns how many. */
@@ -1019,7 +1022,7 @@ split_list(char *s, const char **out, size_t max)
 	return n;
 }
 
-int
+static int
 referral_form_save(struct ui *u, const record *r)
 {
 	const char *needs_v = record_get(r, "needs");
@@ -1189,7 +1192,7 @@ static const struct screen_ops news_screen = {
 	.scope = KS_NEWS, .draw = news_draw, .key = news_key, .free = news_free, .overlay = true,
 };
 
-void
+static void
 referral_news_show(struct ui *u)
 {
 	if (!u->scope)
@@ -1234,4 +1237,42 @@ referral_news_show(struct ui *u)
 	ns->data = n;
 	ns->below = home;
 	above->below = ns;
+}
+
+int
+ui_referral_lists(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	referrals_open(u);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_view(struct ui *u, const struct ui_args *a)
+{
+	if (a->id)
+		referral_view_open(u, a->id);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_start(struct ui *u, const struct ui_args *a)
+{
+	if (a->resident)
+		referral_start(u, a->resident, a->need);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_save(struct ui *u, const struct ui_args *a)
+{
+	return a->record ? referral_form_save(u, a->record) : 0;
+}
+
+int
+ui_referral_news(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	referral_news_show(u);
+	return UI_REDRAW;
 }

@@ -992,8 +992,8 @@ static const struct screen_ops sync_screen = {
 	.resume = sync_resume,
 };
 
-void
-sync_screen_open(struct ui *u)
+static void
+sync_open(struct ui *u)
 {
 	struct sview *sv = calloc(1, sizeof *sv);
 	if (!sv) {
@@ -1004,4 +1004,12 @@ sync_screen_open(struct ui *u)
 	u->msg[0] = '\0';
 	load(u, sv);
 	ui_push(u, &sync_screen, sv);
+}
+
+int
+ui_sync_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	sync_open(u);
+	return UI_REDRAW;
 }

@@ -745,10 +745,20 @@ set_today(struct ui *u)
 }
 
 int
-ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
-       const struct scope *scope)
+ui_open(struct ui *u, const char *name, const struct ui_args *a)
 {
-	struct ui u = {.st = st, .forms = forms, .scope = scope};
+	static const struct ui_args none;
+	for (const struct ui_entry *e = u->screens; e && e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return e->open(u, a ? a : &none);
+	return 0;
+}
+
+int
+ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
+        const struct scope *scope, const struct ui_entry *screens, const char *const *start)
+{
+	struct ui u = {.st = st, .forms = forms, .scope = scope, .screens = screens};
 	u.dbdir = strdup(dbdir);
 	u.login = strdup(login);
 	set_today(&u);
@@ -756,8 +766,6 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	if (!u.worker)
 		ui_message(&u, _("Your account \"%s\" is not registered as a worker: ask the "
 		                 "administrator to add it."), login);
-	home_refresh_counts(&u);
-	ui_push(&u, &home_screen, NULL);
 
 	catch_signals();
 	if (!initscr()) {
@@ -771,8 +779,13 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	set_escdelay(25);  /* Esc answers at once, even over SSH */
 	curs_set(0);
 	timeout(TICK_MS);
-	form_offer_draft(&u);
-	referral_news_show(&u);
+	for (const char *const *p = start; p && *p; p++)
+		ui_open(&u, *p, NULL);
+	if (!u.top) {
+		endwin();
+		fprintf(stderr, "shegong: no screen to start with\n");
+		return 1;
+	}
 
 	int status = 0;
 	bool dirty = true;
