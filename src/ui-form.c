@@ -388,24 +388,24 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 		return 0;
 	if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
 		ui_pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 		char title[160];
 		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
 		ui_pick_record(u, fd->ref_kind, title, picked_more, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCE) {
 		char title[160];
 		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));
 		ui_pick_record(u, fd->ref_kind, title, picked, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	return 0;
@@ -440,8 +440,17 @@ save(struct ui *u, struct fstate *fs)
 	}
 	/* a referral's content is saved as a step of its own (refer.c: its
 	 * history, the sender's unit, the checks); that pops this editor */
-	if (kind_rules(fs->f->kind)->save == KIND_SAVE_REFER)
-		return ui_open(u, "referral-save", &(struct ui_args){.record = fs->r});
+	if (kind_rules(fs->f->kind)->save == KIND_SAVE_REFER) {
+		rec_id id;
+		bool fresh = fs->r->version == 0;
+		if (!(ui_open(u, "referral-save", &(struct ui_args){.record = fs->r, .saved = &id}) &
+		      UI_POP))
+			return UI_REDRAW;   /* refused: the editor stays, with what was typed */
+		ui_pop(u);   /* this editor, fs with it */
+		if (fresh)
+			ui_open(u, "referral", &(struct ui_args){.id = &id});
+		return UI_REDRAW;
+	}
 	bool was_new = fs->r->version == 0;
 	/* one resident, one ID number: checked in the saving transaction */
 	rec_id dup;

@@ -1023,7 +1023,7 @@ split_list(char *s, const char **out, size_t max)
 }
 
 static int
-referral_form_save(struct ui *u, const record *r)
+referral_form_save(struct ui *u, const record *r, rec_id *saved)
 {
 	const char *needs_v = record_get(r, "needs");
 	char *needs_copy = needs_v ? strdup(needs_v) : NULL;
@@ -1053,11 +1053,9 @@ referral_form_save(struct ui *u, const record *r)
 		return UI_REDRAW;
 	}
 	store_draft_del(u->st, u->login);
-	ui_pop(u);   /* the editor, and r with it */
-	if (fresh)
-		referral_view_open(u, &id);
+	*saved = id;
 	ui_message(u, "%s", fresh ? _("Saved as a draft: check it, then F2 submits it.") : _("Saved."));
-	return UI_REDRAW;
+	return UI_POP;   /* taken: the editor closes */
 }
 
 /* --- what is new ------------------------------------------------------------------ */
@@ -1133,6 +1131,8 @@ news_draw(struct ui *u, struct screen *s)
 static int
 news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
+	(void)is_key;
+	(void)key;
 	struct news *n = s->data;
 	switch (a) {
 	case ACT_BACK:
@@ -1165,15 +1165,7 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	default:
 		/* the box only tells: any other key closes it and does what it
 		 * does on the screen below (a menu digit, F10 to leave) */
-		if (a == ACT_NONE) {
-			ui_pop(u);
-			struct screen *below = u->top;
-			enum action b = keys_lookup(below->ops->scope, is_key, key, false);
-			if (b == ACT_HELP || b == ACT_REDRAW)
-				return UI_REDRAW;
-			return below->ops->key(u, below, b, is_key, key) | UI_REDRAW;
-		}
-		return 0;
+		return a == ACT_NONE ? UI_PASS : 0;
 	}
 }
 
@@ -1217,26 +1209,7 @@ referral_news_show(struct ui *u)
 	n->lines = calloc(n->nw.n, sizeof *n->lines);
 	for (size_t i = 0; n->lines && i < n->nw.n; i++)
 		n->lines[i] = news_line(u, n->nw.rows[i].r);
-	struct screen *home = u->top;
-	while (home && home->below)
-		home = home->below;
-	if (!home || home == u->top) {
-		ui_push(u, &news_screen, n);
-		return;
-	}
-	/* a draft is being offered: that comes first, the news right after */
-	struct screen *above = u->top;
-	while (above->below != home)
-		above = above->below;
-	struct screen *ns = calloc(1, sizeof *ns);
-	if (!ns) {
-		news_free(&(struct screen){NULL, NULL, n});
-		return;
-	}
-	ns->ops = &news_screen;
-	ns->data = n;
-	ns->below = home;
-	above->below = ns;
+	ui_push(u, &news_screen, n);
 }
 
 int
@@ -1266,7 +1239,7 @@ ui_referral_start(struct ui *u, const struct ui_args *a)
 int
 ui_referral_save(struct ui *u, const struct ui_args *a)
 {
-	return a->record ? referral_form_save(u, a->record) : 0;
+	return a->record && a->saved ? referral_form_save(u, a->record, a->saved) : 0;
 }
 
 int

@@ -25,8 +25,9 @@ static const struct ui_entry screens[] = {
 	{NULL, NULL},
 };
 
-/* the home menu first; a draft to bring back and the news over it */
-static const char *const start[] = {"home", "draft", "news", NULL};
+/* the home menu first, the news over it, and a draft to bring back
+ * over both: the draft is answered first, the news right after */
+static const char *const start[] = {"home", "news", "draft", NULL};
 
 int
 ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,

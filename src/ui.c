@@ -210,6 +210,13 @@ ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 }
 
 void
+ui_type(struct ui *u, wint_t ch)
+{
+	if (u->top && u->top->ops->text)
+		u->top->ops->text(u, u->top, ch);
+}
+
+void
 ui_pop(struct ui *u)
 {
 	struct screen *s = u->top;
@@ -833,6 +840,10 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 			}
 		}
 		int f = handle(&u, is_key, key, escaped);
+		while ((f & UI_PASS) && u.top->below) {
+			ui_pop(&u);
+			f = handle(&u, is_key, key, escaped) | UI_REDRAW;
+		}
 		if (f & UI_QUIT)
 			break;
 		if (f & UI_POP)

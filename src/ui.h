@@ -21,6 +21,7 @@ enum {
 	UI_REDRAW = 1 << 1,
 	UI_QUIT = 1 << 2,
 	UI_POP = 1 << 3,     /* close this screen */
+	UI_PASS = 1 << 4,    /* close this screen and hand the key to the one below */
 };
 
 struct ui;
@@ -78,6 +79,9 @@ int ui_run(store *st, struct formset *forms, const char *dbdir, const char *logi
 /* The screen stack. */
 void ui_push(struct ui *u, const struct screen_ops *ops, void *data);
 void ui_pop(struct ui *u);
+/* Hand a typed character to the screen on top, as if typed there (the
+ * first letter that opened a picker goes on into its search). */
+void ui_type(struct ui *u, wint_t ch);
 
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
@@ -138,13 +142,14 @@ char *ui_path_for_fs(const char *typed);
  * names and what opens each (ui-screens.c), and the names to open at
  * start, in order (the home menu first).  An entry takes the members of
  * ui_args it names; its return is the handler flags for the caller (0
- * when there are none), and for "referral-save" as the form editor's
- * save. */
+ * when there are none); "referral-save" returns UI_POP when the save is
+ * taken (the editor then closes itself), 0 when refused. */
 struct ui_args {
 	struct form *form;
 	record *r;                    /* taken over ("form") */
 	const record *record;         /* shown ("case"), or saved ("referral-save") */
 	const rec_id *id;             /* "referral" */
+	rec_id *saved;                /* "referral-save": the id it was saved under */
 	int kind;                     /* "new-record" */
 	const char *const *prefill;   /* "new-record": up to four "field=value", NULL-ended */
 	const char *status;           /* "list": a status filter, or NULL */
@@ -194,7 +199,7 @@ int ui_needs_open(struct ui *u, const struct ui_args *a);
  * referral, its history and the steps open to the worker ("referral":
  * id); a new one for a resident, need one of their needs or NULL, in the
  * editor ("refer": resident, need), whose save for referrals comes back
- * here ("referral-save": record; it pops the editor when taken); at
+ * here ("referral-save": record, saved; UI_POP when taken); at
  * start, what is new since the worker last looked ("news"). */
 int ui_referral_lists(struct ui *u, const struct ui_args *a);
 int ui_referral_view(struct ui *u, const struct ui_args *a);
