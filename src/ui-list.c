@@ -29,7 +29,8 @@ struct list {
 	size_t page;           /* rows a page */
 	record **rows;
 	char **cells;          /* page x ncols, what each cell shows */
-	size_t nrows, ncols, sel;
+	size_t nrows, ncols;
+	struct ui_rows at;   /* the chosen row of the page (a page fits the screen) */
 	int widths[MAXCOLS];
 	size_t colfield[MAXCOLS];
 	/* paging: where each page seen so far began, to go back */
@@ -129,8 +130,8 @@ load(struct ui *u, struct list *l)
 		n = l->page;
 	}
 	l->nrows = n;
-	if (l->sel >= n)
-		l->sel = n ? n - 1 : 0;
+	if (l->at.sel >= n)
+		l->at.sel = n ? n - 1 : 0;
 	/* the columns that fit */
 	static const struct {
 		enum field_type type;
@@ -178,7 +179,7 @@ reload(struct ui *u, struct list *l, bool from_start)
 {
 	if (from_start) {
 		l->npage = 0;
-		l->sel = 0;
+		l->at.sel = 0;
 		memset(&l->starts[0], 0, sizeof l->starts[0]);
 	}
 	store_read(u->st, count_txn, l);
@@ -225,7 +226,7 @@ list_draw(struct ui *u, struct screen *s)
 		x += l->widths[c] + 1;
 	}
 	for (size_t r = 0; r < l->nrows; r++) {
-		int attr = r == l->sel ? A_REVERSE : A_NORMAL;
+		int attr = r == l->at.sel ? A_REVERSE : A_NORMAL;
 		x = 1;
 		ui_text(3 + (int)r, 0, 1, "", attr);
 		for (size_t c = 0; c < l->ncols; c++) {
@@ -376,29 +377,26 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (l->sel > 0)
-			l->sel--;
-		else if (l->npage > 0) {
+	case ACT_DOWN: {
+		/* past the page's edge: the page before or after */
+		int f = ui_rows_key(&l->at, l->nrows, a, 0);
+		if ((f & UI_ROWS_BEFORE) && l->npage > 0) {
 			l->npage--;
 			load(u, l);
-			l->sel = l->nrows ? l->nrows - 1 : 0;
-		}
-		return UI_REDRAW;
-	case ACT_DOWN:
-		if (l->sel + 1 < l->nrows)
-			l->sel++;
-		else if (l->more && l->npage + 1 < MAXPAGES) {
+			l->at.sel = l->nrows ? l->nrows - 1 : 0;
+		} else if ((f & UI_ROWS_AFTER) && l->more && l->npage + 1 < MAXPAGES) {
 			l->npage++;
 			load(u, l);
-			l->sel = 0;
+			l->at.sel = 0;
 		}
 		return UI_REDRAW;
+	}
 	case ACT_PGDN:
 		if (l->more && l->npage + 1 < MAXPAGES) {
 			l->npage++;
 			load(u, l);
 		} else if (l->nrows) {
-			l->sel = l->nrows - 1;
+			l->at.sel = l->nrows - 1;
 		}
 		return UI_REDRAW;
 	case ACT_PGUP:
@@ -406,7 +404,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			l->npage--;
 			load(u, l);
 		} else {
-			l->sel = 0;
+			l->at.sel = 0;
 		}
 		return UI_REDRAW;
 	case ACT_HOME:
@@ -432,7 +430,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	case ACT_OPEN:
 		if (l->nrows) {
-			record *r = record_dup(l->rows[l->sel]);
+			record *r = record_dup(l->rows[l->at.sel]);
 			struct form *rf = r ? formset_for_record(u->forms, r) : NULL;
 			if (r)
 				ui_open(u, "form", &(struct ui_args){.form = rf ? rf : l->f, .r = r, .editing = false});
@@ -488,11 +486,11 @@ list_resume(struct ui *u, struct screen *s)
 {
 	struct list *l = s->data;
 	/* a record may have been saved or changed: read the page again */
-	size_t sel = l->sel;
+	size_t sel = l->at.sel;
 	store_read(u->st, count_txn, l);
 	load(u, l);
 	if (sel < l->nrows)
-		l->sel = sel;
+		l->at.sel = sel;
 }
 
 static void

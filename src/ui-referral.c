@@ -112,7 +112,7 @@ struct tab {
 struct rlist {
 	struct tab tabs[MAXTABS];
 	int ntabs, cur;
-	size_t sel, top;
+	struct ui_rows at;   /* in the tab shown: the chosen row, the first shown */
 };
 
 static void
@@ -176,8 +176,8 @@ rlist_load(struct ui *u, struct rlist *l)
 	for (int i = 0; i < l->ntabs; i++)
 		tab_load(u, &l->tabs[i]);
 	struct tab *t = &l->tabs[l->cur];
-	if (l->sel >= t->n)
-		l->sel = t->n ? t->n - 1 : 0;
+	if (l->at.sel >= t->n)
+		l->at.sel = t->n ? t->n - 1 : 0;
 }
 
 /* The columns, fitted to the width: at 80 columns a referral's number
@@ -257,16 +257,13 @@ rlist_draw(struct ui *u, struct screen *s)
 		x += widths[c] + 1;
 	}
 	int area = u->rows - 7;   /* rows 3 .. rows-5 */
-	if (l->sel < l->top)
-		l->top = l->sel;
-	if (l->sel >= l->top + (size_t)area)
-		l->top = l->sel - (size_t)area + 1;
+	ui_rows_fit(&l->at, t->n, area);
 	bool any_overdue = false;
-	for (int i = 0; i < area && l->top + (size_t)i < t->n; i++) {
-		size_t k = l->top + (size_t)i;
+	for (int i = 0; i < area && l->at.top + (size_t)i < t->n; i++) {
+		size_t k = l->at.top + (size_t)i;
 		bool over = t->rows[k].overdue;
 		any_overdue |= over;
-		int attr = (k == l->sel ? A_REVERSE : A_NORMAL) | (over ? A_BOLD : 0);
+		int attr = (k == l->at.sel ? A_REVERSE : A_NORMAL) | (over ? A_BOLD : 0);
 		ui_text(3 + i, 0, 2, over ? "!" : "", attr);
 		x = 2;
 		for (size_t c = 0; c < NELEM(columns); c++) {
@@ -324,37 +321,24 @@ rlist_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (l->sel > 0)
-			l->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (l->sel + 1 < t->n)
-			l->sel++;
-		return UI_REDRAW;
 	case ACT_PGUP:
-		l->sel = l->sel > page ? l->sel - page : 0;
-		return UI_REDRAW;
 	case ACT_PGDN:
-		l->sel = l->sel + page < t->n ? l->sel + page : (t->n ? t->n - 1 : 0);
-		return UI_REDRAW;
 	case ACT_HOME:
-		l->sel = 0;
-		return UI_REDRAW;
 	case ACT_END:
-		l->sel = t->n ? t->n - 1 : 0;
-		return UI_REDRAW;
+		return ui_rows_key(&l->at, t->n, a, page);
 	case ACT_SWITCH:
 		if (l->ntabs < 2) {
 			ui_message(u, "%s", _("Your unit has only this list of referrals."));
 			return UI_REDRAW;
 		}
 		l->cur = (l->cur + 1) % l->ntabs;
-		l->sel = l->top = 0;
+		l->at.sel = l->at.top = 0;
 		u->msg[0] = '\0';
 		return UI_REDRAW;
 	case ACT_OPEN:
 		if (t->n)
-			referral_view_open(u, &t->rows[l->sel].r->id);
+			referral_view_open(u, &t->rows[l->at.sel].r->id);
 		return UI_REDRAW;
 	case ACT_NEW:
 		if (referral_refused(u))
@@ -1063,7 +1047,7 @@ referral_form_save(struct ui *u, const record *r, rec_id *saved)
 struct news {
 	struct refer_news nw;
 	char **lines;
-	size_t sel, top;
+	struct ui_rows at;
 };
 
 /* Which list a row of the news belongs to. */
@@ -1115,15 +1099,12 @@ news_draw(struct ui *u, struct screen *s)
 	snprintf(counts, sizeof counts, _(" Referred to you: %zu   Returned to you: %zu   Feedback: %zu"),
 	         n->nw.incoming, n->nw.returned, n->nw.feedback);
 	ui_text(y + 1, x, w, counts, A_REVERSE);
-	if (n->sel < n->top)
-		n->top = n->sel;
-	if (rows > 0 && n->sel >= n->top + (size_t)rows)
-		n->top = n->sel - (size_t)rows + 1;
+	ui_rows_fit(&n->at, n->nw.n, rows);
 	for (int i = 0; i < rows; i++) {
-		size_t k = n->top + (size_t)i;
+		size_t k = n->at.top + (size_t)i;
 		char line[512];
 		snprintf(line, sizeof line, " %s", k < n->nw.n && n->lines && n->lines[k] ? n->lines[k] : "");
-		ui_text(y + 2 + i, x, w, line, k == n->sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
+		ui_text(y + 2 + i, x, w, line, k == n->at.sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
 	ui_text(y + 2 + rows, x, w, _(" Enter: open it   Esc: close   (or go on with the menu)"), A_REVERSE);
 }
@@ -1138,18 +1119,13 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (n->sel > 0)
-			n->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (n->sel + 1 < n->nw.n)
-			n->sel++;
-		return UI_REDRAW;
+		return ui_rows_key(&n->at, n->nw.n, a, 0);
 	case ACT_OPEN: {
 		if (!n->nw.n)
 			return UI_POP;
-		rec_id id = n->nw.rows[n->sel].r->id;
-		enum refer_box box = news_box(u, n->nw.rows[n->sel].r);
+		rec_id id = n->nw.rows[n->at.sel].r->id;
+		enum refer_box box = news_box(u, n->nw.rows[n->at.sel].r);
 		ui_pop(u);   /* this box, n with it */
 		/* the list it is in, and the referral over it */
 		struct rlist *l = rlist_open(u, box);
@@ -1157,7 +1133,7 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			struct tab *t = &l->tabs[l->cur];
 			for (size_t i = 0; i < t->n; i++)
 				if (rec_id_equal(&t->rows[i].r->id, &id))
-					l->sel = i;
+					l->at.sel = i;
 		}
 		referral_view_open(u, &id);
 		return UI_REDRAW;

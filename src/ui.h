@@ -83,6 +83,21 @@ void ui_pop(struct ui *u);
  * first letter that opened a picker goes on into its search). */
 void ui_type(struct ui *u, wint_t ch);
 
+/* The list widget every list screen shares (ui-rows.c): the chosen row
+ * and the first shown of n rows.  ui_rows_key moves the choice for the
+ * moving keys (up, down, page rows up or down, the start, the end) and
+ * returns UI_REDRAW, 0 for any other action; ui_rows_fit, before the
+ * rows are drawn, keeps the choice among the n rows and in the rows
+ * shown. */
+struct ui_rows {
+	size_t sel, top;
+};
+int ui_rows_key(struct ui_rows *r, size_t n, enum action a, size_t page);
+/* Also returned by ui_rows_key: up from the first row, down from the
+ * last (a list that pages through the database loads the next page). */
+enum { UI_ROWS_BEFORE = 1 << 8, UI_ROWS_AFTER = 1 << 9 };
+void ui_rows_fit(struct ui_rows *r, size_t n, int rows);
+
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
 void ui_text(int y, int x, int cols, const char *s, int attr);
