@@ -99,6 +99,7 @@ home_draw(struct ui *u, struct screen *s)
 	}
 	/* what the chosen entry is for */
 	ui_text(4 + NMENU + 1, 2, u->cols - 4, _(menu[h->sel].about), A_NORMAL);
+	u->free_row = 4 + NMENU + 2;   /* the news box goes under the menu and the line */
 	unsigned long long hide = scope_may_audit(u->scope) ? 0 : 1ULL << ACT_AUDIT;
 	/* a supervisor saves nothing, so imports nothing */
 	if (u->scope && u->scope->role == ROLE_SUPERVISOR)

@@ -1088,7 +1088,7 @@ news_draw(struct ui *u, struct screen *s)
 {
 	struct news *n = s->data;
 	/* under the home menu and what its entry is for, which stay in sight */
-	int w = u->cols > 100 ? 96 : u->cols - 4, x = 2, y = 4 + UI_MENU_MAX + 2;
+	int w = u->cols > 100 ? 96 : u->cols - 4, x = 2, y = u->free_row > 0 ? u->free_row : 4;
 	int rows = u->rows - 4 - y - 3;
 	if (rows > (int)n->nw.n)
 		rows = (int)n->nw.n;

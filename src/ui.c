@@ -677,6 +677,7 @@ draw(struct ui *u)
 	 * key typed was half the bytes sent (curs_set writes at once). */
 	bool shown = u->cursor;
 	u->cursor = false;
+	u->free_row = 0;
 	getmaxyx(stdscr, u->rows, u->cols);
 	if (u->rows < 24 || u->cols < 80) {
 		draw_small(u);

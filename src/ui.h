@@ -47,8 +47,6 @@ struct screen {
 	void *data;
 };
 
-/* Rows the home menu takes (the news box goes under them). */
-#define UI_MENU_MAX 9
 
 struct ui {
 	store *st;
@@ -68,6 +66,9 @@ struct ui {
 	const struct ui_entry *screens;   /* the registry: ui_open */
 	char msg[512];    /* the message line */
 	bool cursor;      /* the screen drawn last showed the cursor with ui_cursor */
+	int free_row;     /* set by a screen as it draws: the first row an overlay
+	                   * over it may take without hiding what it keeps in
+	                   * sight (0: any) */
 };
 
 /* Run the full-screen program until the worker quits, the link drops or
