@@ -14,18 +14,18 @@
 #define KIND_NELEM(a) (sizeof(a) / sizeof *(a))
 
 static const struct kind_rules rules[] = {
-	{REC_RESIDENT, "idnum", KIND_SUM_NONE, KIND_REL_CASE, KIND_SAVE_STORE, true, true, false},
-	{REC_NEED, NULL, KIND_SUM_NONE, KIND_REL_NONE, KIND_SAVE_STORE, false, true, false},
-	{REC_VOLUNTEER, "idnum", KIND_SUM_HOURS, KIND_REL_CERTIFICATE, KIND_SAVE_STORE, false, false,
-	 false},
-	{REC_ORG, NULL, KIND_SUM_NONE, KIND_REL_ACTIVITY, KIND_SAVE_STORE, false, false, false},
-	{REC_RESOURCE, NULL, KIND_SUM_BALANCE, KIND_REL_ACTIVITY, KIND_SAVE_STORE, false, false,
-	 false},
-	{REC_REFERRAL, NULL, KIND_SUM_NONE, KIND_REL_NONE, KIND_SAVE_REFER, false, false, true},
+	{.kind = REC_RESIDENT, .unique = "idnum", .related = KIND_REL_CASE, .starts_need = true,
+	 .starts_referral = true},
+	{.kind = REC_NEED, .starts_referral = true, .counts_table = true},
+	{.kind = REC_VOLUNTEER, .unique = "idnum", .summary = KIND_SUM_HOURS,
+	 .related = KIND_REL_CERTIFICATE},
+	{.kind = REC_ORG, .related = KIND_REL_ACTIVITY},
+	{.kind = REC_RESOURCE, .summary = KIND_SUM_BALANCE, .related = KIND_REL_ACTIVITY},
+	{.kind = REC_REFERRAL, .save = KIND_SAVE_REFER, .own_view = true},
 };
 
-static const struct kind_rules plain = {0, NULL, KIND_SUM_NONE, KIND_REL_NONE, KIND_SAVE_STORE,
-                                        false, false, false};
+/* the rest: nothing of their own (every enum's first value is "none") */
+static const struct kind_rules plain = {.kind = 0};
 
 const struct kind_rules *
 kind_rules(int kind)

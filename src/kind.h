@@ -45,6 +45,7 @@ struct kind_rules {
 	bool starts_need;           /* a need is taken for a saved one (F7) */
 	bool starts_referral;       /* a referral is made for a saved one (F6) */
 	bool own_view;              /* a saved one is read on a screen of its own */
+	bool counts_table;          /* its list sums up (F8) as counts by service and status */
 };
 
 /* The rules of kind; a kind the table does not name gets plain ones

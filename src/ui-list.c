@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "search.h"
 #include "text.h"
+#include "kind.h"
 #include "ui.h"
 
 #define MAXCOLS 12
@@ -473,7 +474,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	}
 	case ACT_SUMMARY:
-		if (l->f->kind == REC_NEED)
+		if (kind_rules(l->f->kind)->counts_table)
 			ui_open(u, "needs", &(struct ui_args){.form = l->f});
 		return UI_REDRAW;
 	default:

@@ -42,6 +42,8 @@ START_TEST(test_rules)
 	ck_assert_int_eq(kind_rules(REC_REFERRAL)->save, KIND_SAVE_REFER);
 	ck_assert(kind_rules(REC_REFERRAL)->own_view);
 	ck_assert_ptr_null(kind_rules(REC_NEED)->unique);
+	ck_assert(kind_rules(REC_NEED)->counts_table);
+	ck_assert(!kind_rules(REC_RESIDENT)->counts_table);
 	ck_assert_ptr_nonnull(kind_rules(200));      /* a kind the table does not name */
 	ck_assert_int_eq(kind_rules(200)->save, KIND_SAVE_STORE);
 }
