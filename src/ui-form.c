@@ -439,7 +439,8 @@ save(struct ui *u, struct fstate *fs)
 		return UI_REDRAW;
 	}
 	/* a referral's content is saved as a step of its own (refer.c: its
-	 * history, the sender's unit, the checks); that pops this editor */
+	 * history, the sender's unit, the checks); taken, this editor closes
+	 * and a new referral opens on its own screen */
 	if (kind_rules(fs->f->kind)->save == KIND_SAVE_REFER) {
 		rec_id id;
 		bool fresh = fs->r->version == 0;

@@ -233,7 +233,8 @@ int ui_import_open(struct ui *u, const struct ui_args *a);
 int ui_report_open(struct ui *u, const struct ui_args *a);
 /* ui-sync.c: the exchange with the township ("sync"): what this database
  * is, the last exchanges, what waits to go up, the notices; the exchange
- * over ssh or through a file, with a bar while it runs. */
+ * over ssh or through a file, with a bar while it runs; the notices to
+ * read and settle.  Supervisors see the status. */
 int ui_sync_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
