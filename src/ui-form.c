@@ -16,7 +16,8 @@
 #include "kind.h"
 #include "ui.h"
 
-static void form_open(struct ui *u, struct form *f, record *r, bool editing);
+struct fstate;
+static struct fstate *form_open(struct ui *u, struct form *f, record *r, bool editing);
 
 #define DRAFT_EVERY 5   /* seconds between drafts while typing */
 #define MAXROWS 256
@@ -789,7 +790,9 @@ static const struct screen_ops edit_screen = {
 	.tick = form_tick, .free = form_free_state,
 };
 
-static void
+/* The record on the screen; its state, or NULL when it did not open
+ * here (memory ran out; a saved referral opens on its own screen). */
+static struct fstate *
 form_open(struct ui *u, struct form *f, record *r, bool editing)
 {
 	/* a saved referral is read on its own screen, with its history and steps */
@@ -797,13 +800,13 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 		rec_id id = r->id;
 		record_free(r);
 		ui_open(u, "referral", &(struct ui_args){.id = &id});
-		return;
+		return NULL;
 	}
 	struct fstate *fs = calloc(1, sizeof *fs);
 	if (!fs || edit_init(&fs->ed, "") < 0) {
 		free(fs);
 		record_free(r);
-		return;
+		return NULL;
 	}
 	fs->f = f;
 	fs->r = r;
@@ -812,7 +815,7 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	layout(fs);
 	enter_field(fs);
 	sum_up(u, fs);
-	ui_push(u, editing ? &edit_screen : &view_screen, fs);
+	return ui_push(u, editing ? &edit_screen : &view_screen, fs) ? fs : NULL;
 }
 
 /* --- bringing a draft back ------------------------------------------------------ */
@@ -828,14 +831,15 @@ offer_answer(struct ui *u, void *data, bool yes)
 {
 	struct offer *o = data;
 	if (yes) {
-		form_open(u, o->f, o->r, true);
-		struct fstate *fs = u->top->data;
-		fs->changed = true;
-		if (o->cur < fs->nrows) {
-			fs->cur = o->cur;
-			enter_field(fs);
+		struct fstate *fs = form_open(u, o->f, o->r, true);
+		if (fs) {
+			fs->changed = true;
+			if (o->cur < fs->nrows) {
+				fs->cur = o->cur;
+				enter_field(fs);
+			}
+			ui_message(u, "%s", _("Your draft is back: check it and press F2 to save."));
 		}
-		ui_message(u, "%s", _("Your draft is back: check it and press F2 to save."));
 	} else {
 		record_free(o->r);
 		store_draft_del(u->st, u->login);

@@ -190,7 +190,7 @@ ui_form_env(struct ui *u)
 
 /* --- the stack ---------------------------------------------------------- */
 
-void
+bool
 ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 {
 	struct screen *s = calloc(1, sizeof *s);
@@ -200,13 +200,14 @@ ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 			ops->free(&tmp);
 		}
 		ui_message(u, "%s", _("The computer ran out of memory."));
-		return;
+		return false;
 	}
 	s->ops = ops;
 	s->data = data;
 	s->below = u->top;
 	u->top = s;
 	u->cursor = false;
+	return true;
 }
 
 void

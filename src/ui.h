@@ -78,7 +78,9 @@ int ui_run(store *st, struct formset *forms, const char *dbdir, const char *logi
            const struct scope *scope);
 
 /* The screen stack. */
-void ui_push(struct ui *u, const struct screen_ops *ops, void *data);
+/* ui_push: false when memory ran out (data freed through ops->free, the
+ * worker told). */
+bool ui_push(struct ui *u, const struct screen_ops *ops, void *data);
 void ui_pop(struct ui *u);
 /* Hand a typed character to the screen on top, as if typed there (the
  * first letter that opened a picker goes on into its search). */
