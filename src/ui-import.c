@@ -114,10 +114,7 @@ on_progress(bool saving, size_t done, size_t total, void *ctx)
 	j->saving = saving;
 	j->done = done;
 	j->total = total;
-	if (u->top && u->top->ops == &progress_screen && u->rows >= 24 && u->cols >= 80) {
-		progress_draw(u, u->top);
-		refresh();
-	}
+	ui_draw_now(u);
 }
 
 static void
@@ -178,8 +175,7 @@ job_run(struct ui *u, struct job *j)
 			.ctx = j,
 		};
 		u->msg[0] = '\0';
-		ui_push(u, &progress_screen, j);
-		if (u->top && u->top->ops == &progress_screen) {
+		if (ui_push(u, &progress_screen, j)) {
 			on_progress(false, 0, 0, j);
 			status = import_file(u->st, j->fspath, &o, &res, msg, sizeof msg);
 			ui_pop(u);

@@ -379,10 +379,7 @@ on_progress(int phase, size_t done, size_t total, void *ctx)
 	sv->phase = phase;
 	sv->done = done;
 	sv->total = total;
-	if (u->top && u->top->ops == &progress_screen && u->rows >= 24 && u->cols >= 80) {
-		progress_draw(u, u->top);
-		refresh();
-	}
+	ui_draw_now(u);
 	/* the file for the township is made: ssh comes next */
 	if (sv->ssh && phase == 0 && done >= total && !sv->away)
 		go_away(sv);
@@ -435,8 +432,7 @@ run_ssh(struct ui *u, struct sview *sv, const char *host)
 	char why[1024] = "";
 	int err;
 	u->msg[0] = '\0';
-	ui_push(u, &progress_screen, sv);
-	if (u->top && u->top->ops == &progress_screen) {
+	if (ui_push(u, &progress_screen, sv)) {
 		on_progress(0, 0, 1, sv);
 		err = sync_ssh(u->st, u->scope, host, NULL, NULL, &up, &down, on_progress, sv, why,
 		               sizeof why);
@@ -571,8 +567,7 @@ write_path_typed(struct ui *u, void *data, const char *text)
 	char why[1024] = "";
 	int err;
 	u->msg[0] = '\0';
-	ui_push(u, &progress_screen, sv);
-	if (u->top && u->top->ops == &progress_screen) {
+	if (ui_push(u, &progress_screen, sv)) {
 		on_progress(0, 0, 1, sv);
 		err = sync_make(u->st, u->scope, fj->for_unit, 0, &buf, &blen, &st, on_progress, sv, why,
 		                sizeof why);
@@ -700,11 +695,9 @@ read_path_typed(struct ui *u, void *data, const char *text)
 		char why[1024] = "";
 		int err;
 		u->msg[0] = '\0';
-		ui_push(u, &progress_screen, sv);
-		if (u->top && u->top->ops == &progress_screen) {
+		if (ui_push(u, &progress_screen, sv)) {
 			on_progress(1, 0, 1, sv);
 			err = sync_apply(u->st, u->scope, buf, blen, &st, on_progress, sv, why, sizeof why);
-			u->top->data = NULL;
 			ui_pop(u);
 		} else {
 			err = STORE_NOMEM;

@@ -693,6 +693,12 @@ draw(struct ui *u)
 	refresh();
 }
 
+void
+ui_draw_now(struct ui *u)
+{
+	draw(u);
+}
+
 /* True when the terminal is gone (hung up, or closed under us). */
 static bool
 input_dead(void)

@@ -82,6 +82,10 @@ int ui_run(store *st, struct formset *forms, const char *dbdir, const char *logi
  * worker told). */
 bool ui_push(struct ui *u, const struct screen_ops *ops, void *data);
 void ui_pop(struct ui *u);
+/* Draw the screens now, as the loop does between keys: for a screen
+ * whose work runs inside a key handler (a progress bar while importing
+ * or exchanging). */
+void ui_draw_now(struct ui *u);
 /* Hand a typed character to the screen on top, as if typed there (the
  * first letter that opened a picker goes on into its search). */
 void ui_type(struct ui *u, wint_t ch);
