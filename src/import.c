@@ -18,6 +18,7 @@
 
 #include "audit.h"
 #include "i18n.h"
+#include "kind.h"
 #include "import.h"
 #include "index.h"
 #include "mo.h"
@@ -1730,15 +1731,12 @@ batch_txn(store_txn *t, void *ctx)
 				if (record_set(r, p->r->fields[i].name, p->r->fields[i].value) < 0)
 					store_txn_fail(t, STORE_NOMEM);
 		} else {
-			/* registered meanwhile by someone else? */
-			const char *idnum = record_get(p->r, "idnum");
-			if (idnum && form_field(im->form, "idnum")) {
-				rec_id found;
-				bool hit;
-				int err = find_idnum(t, im->form->kind, idnum, &found, &hit);
-				if (err || hit)
-					return store_txn_fail(t, err ? err : STORE_EXISTS);
-			}
+			/* registered meanwhile by someone else?  (the kind's rule,
+			 * as the screens save by it: kind_save) */
+			bool hit;
+			int err = kind_find_duplicate(t, im->form, p->r, NULL, &hit);
+			if (err || hit)
+				return store_txn_fail(t, err ? err : STORE_EXISTS);
 			if (!(r = record_dup(p->r)))
 				return store_txn_fail(t, STORE_NOMEM);
 		}

@@ -1410,6 +1410,8 @@ struct save_ctx {
 	record **rs;
 	size_t n;
 	struct stamp *before;
+	int (*check)(store_txn *t, const record *r, void *ctx);
+	void *check_ctx;
 };
 
 static int
@@ -1452,15 +1454,19 @@ save_txn(store_txn *t, void *ctx)
 		/* a retry after the map grew starts from the records as given */
 		if (stamp_restore(&sc->before[i], sc->rs[i]))
 			return store_txn_fail(t, STORE_NOMEM);
+		int err = sc->check ? sc->check(t, sc->rs[i], sc->check_ctx) : 0;
+		if (err)
+			return store_txn_fail(t, err);
 		store_put(t, sc->rs[i]);
 	}
 	return t->err;
 }
 
 int
-store_save_many(store *st, record **rs, size_t n)
+store_save_checked(store *st, record **rs, size_t n,
+                   int (*check)(store_txn *t, const record *r, void *ctx), void *ctx)
 {
-	struct save_ctx sc = {rs, n, calloc(n ? n : 1, sizeof *sc.before)};
+	struct save_ctx sc = {rs, n, calloc(n ? n : 1, sizeof *sc.before), check, ctx};
 	if (!sc.before)
 		return STORE_NOMEM;
 	int err = 0;
@@ -1476,6 +1482,12 @@ store_save_many(store *st, record **rs, size_t n)
 	}
 	free(sc.before);
 	return err;
+}
+
+int
+store_save_many(store *st, record **rs, size_t n)
+{
+	return store_save_checked(st, rs, n, NULL, NULL);
 }
 
 int

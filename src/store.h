@@ -147,6 +147,13 @@ int store_change_of(store_txn *t, const rec_id *id, uint64_t *n);
  * a full disk ...) they are left exactly as they were. */
 int store_save(store *st, record *r);
 int store_save_many(store *st, record **rs, size_t n);
+/* The same, calling check for each record inside the write transaction,
+ * just before it is put (after a retry, again): a nonzero return (a
+ * store error) fails the save, nothing written, the records as they
+ * were.  A rule no two records may break (one ID number, one resident)
+ * is checked here, so two processes saving at once cannot both pass. */
+int store_save_checked(store *st, record **rs, size_t n,
+                       int (*check)(store_txn *t, const record *r, void *ctx), void *ctx);
 /* Delete a record and its index entries; expect_version 0 skips the
  * version check. */
 int store_del(store_txn *t, const rec_id *id, uint32_t expect_version);

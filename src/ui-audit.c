@@ -25,7 +25,7 @@ struct trail {
 	struct audit_entry *ring;   /* the newest KEEP entries that pass, in order */
 	size_t n, start;            /* how many are kept; where the oldest is */
 	size_t total;               /* how many passed the filter */
-	size_t sel, top;
+	struct ui_rows at;   /* the chosen entry, the first shown */
 	int err;
 };
 
@@ -59,7 +59,7 @@ trail_load(struct ui *u, struct trail *tr)
 		tr->since[0] ? tr->since : NULL, tr->until[0] ? tr->until : NULL,
 	};
 	tr->n = tr->start = tr->total = 0;
-	tr->sel = tr->top = 0;
+	tr->at.sel = tr->at.top = 0;
 	tr->err = audit_each(u->st, &f, keep_one, tr);
 }
 
@@ -116,14 +116,11 @@ trail_draw(struct ui *u, struct screen *s)
 		x += widths[c] + 1;
 	}
 	int area = u->rows - 7;
-	if (tr->sel < tr->top)
-		tr->top = tr->sel;
-	if (tr->sel >= tr->top + (size_t)area)
-		tr->top = tr->sel - (size_t)area + 1;
-	for (int i = 0; i < area && tr->top + (size_t)i < tr->n; i++) {
-		size_t k = tr->top + (size_t)i;
+	ui_rows_fit(&tr->at, tr->n, area);
+	for (int i = 0; i < area && tr->at.top + (size_t)i < tr->n; i++) {
+		size_t k = tr->at.top + (size_t)i;
 		const struct audit_entry *e = newest(tr, k);
-		int attr = k == tr->sel ? A_REVERSE : A_NORMAL;
+		int attr = k == tr->at.sel ? A_REVERSE : A_NORMAL;
 		char when[32], vers[32];
 		time_t at = (time_t)e->at;
 		struct tm tm;
@@ -149,8 +146,8 @@ trail_draw(struct ui *u, struct screen *s)
 		snprintf(line, sizeof line, _("the newest %zu of %zu: narrow the filter for older ones"),
 		         tr->n, tr->total);
 	else
-		snprintf(line, sizeof line, "%zu-%zu / %zu", tr->n ? tr->top + 1 : 0,
-		         tr->top + (size_t)area < tr->n ? tr->top + (size_t)area : tr->n, tr->n);
+		snprintf(line, sizeof line, "%zu-%zu / %zu", tr->n ? tr->at.top + 1 : 0,
+		         tr->at.top + (size_t)area < tr->n ? tr->at.top + (size_t)area : tr->n, tr->n);
 	ui_text(u->rows - 4, 1, u->cols - 2, line, A_DIM);
 	ui_footer(u, KS_AUDIT);
 }
@@ -234,31 +231,12 @@ trail_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (tr->sel > 0)
-			tr->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (tr->sel + 1 < tr->n)
-			tr->sel++;
-		return UI_REDRAW;
 	case ACT_PGUP:
-		tr->sel = tr->sel > page ? tr->sel - page : 0;
-		tr->top = tr->top > page ? tr->top - page : 0;
-		return UI_REDRAW;
 	case ACT_PGDN:
-		if (tr->top + page < tr->n) {
-			tr->top += page;
-			tr->sel = tr->sel + page < tr->n ? tr->sel + page : tr->n - 1;
-		} else if (tr->n) {
-			tr->sel = tr->n - 1;
-		}
-		return UI_REDRAW;
 	case ACT_HOME:
-		tr->sel = tr->top = 0;
-		return UI_REDRAW;
 	case ACT_END:
-		tr->sel = tr->n ? tr->n - 1 : 0;
-		return UI_REDRAW;
+		return ui_rows_key(&tr->at, tr->n, a, page);
 	case ACT_BY_WORKER:
 		ui_prompt(u, _("Whose entries (a login; empty: everyone's)?"), tr->who, set_who, tr);
 		return UI_REDRAW;
@@ -292,8 +270,8 @@ static const struct screen_ops trail_screen = {
 	.scope = KS_AUDIT, .draw = trail_draw, .key = trail_key, .free = trail_free,
 };
 
-void
-audit_screen_open(struct ui *u)
+static void
+audit_open(struct ui *u)
 {
 	if (!scope_may_audit(u->scope)) {
 		ui_message(u, "%s", _("The audit trail is for supervisors and administrators: ask "
@@ -309,4 +287,12 @@ audit_screen_open(struct ui *u)
 	u->msg[0] = '\0';
 	trail_load(u, tr);
 	ui_push(u, &trail_screen, tr);
+}
+
+int
+ui_audit_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	audit_open(u);
+	return UI_REDRAW;
 }

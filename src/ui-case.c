@@ -25,7 +25,8 @@ struct entry {
 struct casefile {
 	record *resident;
 	struct entry *e;
-	size_t n, cap, sel, top;
+	size_t n, cap;
+	struct ui_rows at;          /* the chosen entry, the first shown */
 	char household[512];
 	struct ui *u;
 };
@@ -207,8 +208,8 @@ gather(struct ui *u, struct casefile *c)
 	int err = store_read(u->st, gather_txn, c);
 	if (err)
 		ui_message(u, "%s", store_strerror(err));
-	if (c->sel >= c->n)
-		c->sel = c->n ? c->n - 1 : 0;
+	if (c->at.sel >= c->n)
+		c->at.sel = c->n ? c->n - 1 : 0;
 }
 
 static void
@@ -226,13 +227,10 @@ case_draw(struct ui *u, struct screen *s)
 	ui_text(2, 1, 11, _("Date"), A_BOLD | A_UNDERLINE);
 	ui_text(2, 13, u->cols - 14, _("What"), A_BOLD | A_UNDERLINE);
 	int area = u->rows - 7;
-	if ((int)c->sel < (int)c->top)
-		c->top = c->sel;
-	if ((int)c->sel >= (int)c->top + area)
-		c->top = c->sel - (size_t)area + 1;
-	for (int i = 0; i < area && c->top + (size_t)i < c->n; i++) {
-		size_t k = c->top + (size_t)i;
-		int attr = k == c->sel ? A_REVERSE : A_NORMAL;
+	ui_rows_fit(&c->at, c->n, area);
+	for (int i = 0; i < area && c->at.top + (size_t)i < c->n; i++) {
+		size_t k = c->at.top + (size_t)i;
+		int attr = k == c->at.sel ? A_REVERSE : A_NORMAL;
 		ui_text(3 + i, 0, 1, "", attr);
 		ui_text(3 + i, 1, 12, c->e[k].date, attr);
 		ui_text(3 + i, 13, u->cols - 14, c->e[k].what ? c->e[k].what : "", attr);
@@ -253,25 +251,16 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (c->sel > 0)
-			c->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (c->sel + 1 < c->n)
-			c->sel++;
-		return UI_REDRAW;
 	case ACT_PGUP:
-		c->sel = c->sel > 10 ? c->sel - 10 : 0;
-		return UI_REDRAW;
 	case ACT_PGDN:
-		c->sel = c->sel + 10 < c->n ? c->sel + 10 : (c->n ? c->n - 1 : 0);
-		return UI_REDRAW;
+		return ui_rows_key(&c->at, c->n, a, 10);
 	case ACT_OPEN:
 		if (c->n) {
-			record *r = record_dup(c->e[c->sel].r);
+			record *r = record_dup(c->e[c->at.sel].r);
 			struct form *f = r ? formset_for_record(u->forms, r) : NULL;
 			if (f)
-				form_open(u, f, r, false);
+				ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = false});
 			else
 				record_free(r);
 		}
@@ -283,11 +272,11 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(res, sizeof res, "resident=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {who, res, v ? vil : NULL, NULL};
-		list_new_record(u, REC_NEED, pre);
+		ui_open(u, "new-record", &(struct ui_args){.kind = REC_NEED, .prefill = pre});
 		return UI_REDRAW;
 	}
 	case ACT_REFER:
-		referral_start(u, rec_id_format(&c->resident->id, idbuf), NULL);
+		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&c->resident->id, idbuf), .need = NULL});
 		return UI_REDRAW;
 	case ACT_NEW: {
 		char ben[96], vil[96];
@@ -295,7 +284,7 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(ben, sizeof ben, "beneficiaries=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {ben, v ? vil : NULL, NULL};
-		list_new_record(u, REC_SERVICE, pre);
+		ui_open(u, "new-record", &(struct ui_args){.kind = REC_SERVICE, .prefill = pre});
 		return UI_REDRAW;
 	}
 	default:
@@ -324,7 +313,7 @@ static const struct screen_ops case_screen = {
 	.resume = case_resume,
 };
 
-void
+static void
 case_open(struct ui *u, const record *resident)
 {
 	struct casefile *c = calloc(1, sizeof *c);
@@ -335,4 +324,12 @@ case_open(struct ui *u, const record *resident)
 	c->u = u;
 	gather(u, c);
 	ui_push(u, &case_screen, c);
+}
+
+int
+ui_case_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->record)
+		case_open(u, a->record);
+	return UI_REDRAW;
 }

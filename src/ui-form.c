@@ -12,12 +12,13 @@
 
 #include "edit.h"
 #include "i18n.h"
-#include "index.h"
-#include "audit.h"
-#include "tally.h"
 #include "text.h"
+#include "kind.h"
 #include "search.h"
 #include "ui.h"
+
+struct fstate;
+static struct fstate *form_open(struct ui *u, struct form *f, record *r, bool editing);
 
 #define DRAFT_EVERY 5   /* seconds between drafts while typing */
 #define MAXROWS 256
@@ -305,13 +306,13 @@ form_draw(struct ui *u, struct screen *s)
 		hint = fs->summary;
 	ui_text(u->rows - 4, 1, u->cols - 2, hint, A_DIM);
 	unsigned long long hide = 0;
-	int k = fs->f->kind;
-	if (k != REC_RESIDENT || fs->r->version == 0)
+	const struct kind_rules *kr = kind_rules(fs->f->kind);
+	bool saved = fs->r->version != 0;
+	if (!kr->starts_need || !saved)
 		hide |= 1ULL << ACT_NEED;
-	if ((k != REC_RESIDENT && k != REC_VOLUNTEER && k != REC_ORG && k != REC_RESOURCE) ||
-	    fs->r->version == 0)
+	if (kr->related == KIND_REL_NONE || !saved)
 		hide |= 1ULL << ACT_CASE;
-	if ((k != REC_RESIDENT && k != REC_NEED) || fs->r->version == 0)
+	if (!kr->starts_referral || !saved)
 		hide |= 1ULL << ACT_REFER;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0)
@@ -428,58 +429,31 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 	if (!fd)
 		return 0;
 	if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE) {
-		pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		ui_pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 		char title[160];
 		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
-		pick_record(u, fd->ref_kind, title, picked_more, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		ui_pick_record(u, fd->ref_kind, title, picked_more, fs);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCE) {
 		char title[160];
 		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));
-		pick_unit(u, fd->ref_kind, fd->ref_level, title, picked, fs);
-		if (first && u->top->ops->text)
-			u->top->ops->text(u, u->top, first);
+		ui_pick_unit(u, fd->ref_kind, fd->ref_level, title, picked, fs);
+		if (first)
+			ui_type(u, first);
 		return UI_REDRAW;
 	}
 	return 0;
 }
 
 /* --- saving --------------------------------------------------------------------- */
-
-struct dup_ctx {
-	const char *idnum;
-	rec_id self, found;
-	bool hit;
-};
-
-static int
-dup_one(const rec_id *id, const char *value, void *ctx)
-{
-	struct dup_ctx *d = ctx;
-	if (strcmp(value, d->idnum) != 0)
-		return 1;  /* past the exact value */
-	if (d->self.seq && rec_id_equal(id, &d->self))
-		return 0;
-	d->found = *id;
-	d->hit = true;
-	return 1;
-}
-
-static int
-dup_txn(store_txn *t, void *ctx)
-{
-	struct dup_ctx *d = ctx;
-	int rc = store_find(t, IDX_IDNUM, d->self.kind, d->idnum, dup_one, d);
-	return rc == 1 ? 0 : rc;
-}
 
 static void
 left_ok(struct ui *u, void *data, bool yes)
@@ -508,28 +482,34 @@ save(struct ui *u, struct fstate *fs)
 		ui_message(u, "%s", why);
 		return UI_REDRAW;
 	}
-	/* one resident, one ID number */
-	const char *idnum = record_get(fs->r, "idnum");
-	if (idnum && form_field(fs->f, "idnum")) {
-		struct dup_ctx d = {idnum, fs->r->id, {0}, false};
-		d.self.kind = (uint8_t)fs->f->kind;
-		store_read(u->st, dup_txn, &d);
-		if (d.hit) {
-			char idbuf[REC_ID_TEXTMAX];
-			char *who = ui_ref_name(u, rec_id_format(&d.found, idbuf));
-			ui_message(u, _("The ID number %s is registered already, for %s: find that record "
-			                "instead of registering it twice."), idnum, who ? who : idbuf);
-			free(who);
-			return UI_REDRAW;
-		}
-	}
 	/* a referral's content is saved as a step of its own (refer.c: its
-	 * history, the sender's unit, the checks); that pops this editor */
-	if (fs->f->kind == REC_REFERRAL)
-		return referral_form_save(u, fs->r);
-	fs->r->form_version = fs->f->version;
+	 * history, the sender's unit, the checks); taken, this editor closes
+	 * and a new referral opens on its own screen */
+	if (kind_rules(fs->f->kind)->save == KIND_SAVE_REFER) {
+		rec_id id;
+		bool fresh = fs->r->version == 0;
+		if (!(ui_open(u, "referral-save", &(struct ui_args){.record = fs->r, .saved = &id}) &
+		      UI_POP))
+			return UI_REDRAW;   /* refused: the editor stays, with what was typed */
+		ui_pop(u);   /* this editor, fs with it */
+		if (fresh)
+			ui_open(u, "referral", &(struct ui_args){.id = &id});
+		return UI_REDRAW;
+	}
 	bool was_new = fs->r->version == 0;
-	int err = store_save(u->st, fs->r);
+	/* one resident, one ID number: checked in the saving transaction */
+	rec_id dup;
+	int err = kind_save(u->st, fs->f, fs->r, &dup);
+	if (err == STORE_EXISTS) {
+		char idbuf[REC_ID_TEXTMAX];
+		char *who = ui_ref_name(u, rec_id_format(&dup, idbuf));
+		ui_message(u, _("The ID number %s is registered already, for %s: find that record "
+		                "instead of registering it twice."),
+		           record_get(fs->r, kind_rules(fs->f->kind)->unique), who ? who : idbuf);
+		free(who);
+		enter_field(fs);
+		return UI_REDRAW;
+	}
 	if (err) {
 		ui_message(u, "%s", store_strerror(err));
 		enter_field(fs);
@@ -580,7 +560,7 @@ static void
 start_need(struct ui *u, struct fstate *fs)
 {
 	struct form *nf = formset_for_kind(u->forms, REC_NEED);
-	if (!nf || fs->f->kind != REC_RESIDENT || fs->r->version == 0) {
+	if (!nf || !kind_rules(fs->f->kind)->starts_need || fs->r->version == 0) {
 		ui_message(u, "%s", _("A need is taken for a saved resident."));
 		return;
 	}
@@ -624,94 +604,17 @@ open_reference(struct ui *u, struct fstate *fs)
 /* What adds up for the record shown: a volunteer's hours, what is left
  * of a resource.  Worked out when the record is opened or saved, not on
  * every key. */
-struct sum_ctx {
-	struct fstate *fs;
-};
-
 static int
 sum_txn(store_txn *t, void *ctx)
 {
 	struct fstate *fs = ctx;
-	fs->summary[0] = '\0';
-	if (fs->r->version == 0)
-		return 0;
-	if (fs->f->kind == REC_VOLUNTEER) {
-		double hours = 0;
-		size_t n = 0;
-		int err = tally_volunteer_hours(t, &fs->r->id, &hours, &n);
-		if (!err)
-			snprintf(fs->summary, sizeof fs->summary,
-			         _("Service hours: %.1f, in %zu services (F9: the certificate)"), hours, n);
-		return err;
-	}
-	if (fs->f->kind == REC_RESOURCE) {
-		double used = 0, left = 0;
-		bool has = false;
-		int err = tally_resource(t, &fs->r->id, &used, &left, &has);
-		const char *unit = record_get(fs->r, "unit");
-		if (!err && has)
-			snprintf(fs->summary, sizeof fs->summary, _("Used: %g %s, left: %g %s"), used,
-			         unit ? unit : "", left, unit ? unit : "");
-		else if (!err)
-			snprintf(fs->summary, sizeof fs->summary, _("Used: %g %s"), used, unit ? unit : "");
-		return err;
-	}
-	return 0;
+	return kind_summary_text(t, fs->r, fs->summary, sizeof fs->summary);
 }
 
 static void
 sum_up(struct ui *u, struct fstate *fs)
 {
 	store_read(u->st, sum_txn, fs);
-}
-
-/* An organisation's activities, a resource's uses: the service records
- * that name it, one line each. */
-struct activity {
-	struct ui *u;
-	char *text;
-	size_t len, cap;
-};
-
-struct activity_args {
-	const rec_id *target;
-	struct activity *a;
-};
-
-static int
-activity_one(const record *r, void *ctx)
-{
-	struct activity *a = ctx;
-	struct form *f = formset_for_record(a->u->forms, r);
-	const char *date = record_get(r, "date");
-	const char *content = record_get(r, "content");
-	char line[512];
-	int n = snprintf(line, sizeof line, "%s  %s: %s\n", date ? date : "?",
-	                 f ? _(f->title) : rec_kind_label(r->id.kind), content ? content : "");
-	if (n < 0)
-		return 0;
-	for (char *p = line; *p && p[1]; p++)
-		if (*p == '\n')
-			*p = ' ';
-	size_t l = strlen(line);
-	if (a->len + l + 1 > a->cap) {
-		size_t ncap = (a->len + l + 1) * 2;
-		char *nt = realloc(a->text, ncap);
-		if (!nt)
-			return 0;
-		a->text = nt;
-		a->cap = ncap;
-	}
-	memcpy(a->text + a->len, line, l + 1);
-	a->len += l;
-	return 0;
-}
-
-static int
-activity_txn(store_txn *t, void *ctx)
-{
-	struct activity_args *aa = ctx;
-	return tally_links(t, aa->target, REC_SERVICE, activity_one, aa->a);
 }
 
 static int
@@ -721,42 +624,31 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 		ui_message(u, "%s", _("Save the record first."));
 		return UI_REDRAW;
 	}
-	if (fs->f->kind == REC_RESIDENT) {
-		case_open(u, fs->r);
+	switch (kind_rules(fs->f->kind)->related) {
+	case KIND_REL_CASE:
+		ui_open(u, "case", &(struct ui_args){.record = fs->r});
 		return UI_REDRAW;
-	}
-	if (fs->f->kind == REC_VOLUNTEER) {
+	case KIND_REL_CERTIFICATE:
+	case KIND_REL_ACTIVITY: {
 		int err = 0;
-		char *text = tally_certificate(u->st, &fs->r->id, u->place && *u->place ? u->place : "?",
-		                               u->today, &err);
-		/* personal data handed out: logged first, as the command line does */
-		if (text && (err = audit_log_now(u->st, "export", &fs->r->id, "certificate shown")) != 0) {
-			free(text);
-			text = NULL;
-		}
+		char *title = NULL;
+		char *text = kind_related_text(u->st, u->forms, fs->r,
+		                               u->place && *u->place ? u->place : "?", u->today,
+		                               &title, &err);
 		if (!text) {
 			ui_message(u, "%s", store_strerror(err));
 			return UI_REDRAW;
 		}
-		ui_show_text(u, _("Volunteer service record certificate"), text);
-		ui_message(u, "%s", _("To print it: shegong certificate ID > file, then print the file."));
+		ui_show_text(u, title, text);
+		if (kind_rules(fs->f->kind)->related == KIND_REL_CERTIFICATE)
+			ui_message(u, "%s",
+			           _("To print it: shegong certificate ID > file, then print the file."));
+		free(title);
 		free(text);
 		return UI_REDRAW;
 	}
-	if (fs->f->kind == REC_ORG || fs->f->kind == REC_RESOURCE) {
-		struct activity a = {u, NULL, 0, 0};
-		int err = store_read(u->st, activity_txn, &(struct activity_args){&fs->r->id, &a});
-		if (err) {
-			free(a.text);
-			ui_message(u, "%s", store_strerror(err));
-			return UI_REDRAW;
-		}
-		const char *name = record_get(fs->r, "name");
-		char title[256];
-		snprintf(title, sizeof title, _("Services that name %s"), name ? name : "?");
-		ui_show_text(u, title, a.text && *a.text ? a.text : _("No service record names it yet."));
-		free(a.text);
-		return UI_REDRAW;
+	case KIND_REL_NONE:
+		break;
 	}
 	ui_message(u, "%s", _("F9 opens a resident's case file, a volunteer's certificate, "
 	                      "or the services of an organisation or a resource."));
@@ -769,13 +661,13 @@ static int
 refer_this(struct ui *u, struct fstate *fs)
 {
 	char idbuf[REC_ID_TEXTMAX];
-	int k = fs->f->kind;
-	if ((k != REC_RESIDENT && k != REC_NEED) || fs->r->version == 0) {
+	const struct kind_rules *kr = kind_rules(fs->f->kind);
+	if (!kr->starts_referral || fs->r->version == 0) {
 		ui_message(u, "%s", _("A referral is made for a saved resident or need."));
 		return UI_REDRAW;
 	}
-	if (k == REC_RESIDENT) {
-		referral_start(u, rec_id_format(&fs->r->id, idbuf), NULL);
+	if (kr->related == KIND_REL_CASE) {   /* the resident themself */
+		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&fs->r->id, idbuf), .need = NULL});
 		return UI_REDRAW;
 	}
 	const char *who = record_get(fs->r, "resident");
@@ -783,7 +675,7 @@ refer_this(struct ui *u, struct fstate *fs)
 		ui_message(u, "%s", _("This need names no resident to refer."));
 		return UI_REDRAW;
 	}
-	referral_start(u, who, rec_id_format(&fs->r->id, idbuf));
+	ui_open(u, "refer", &(struct ui_args){.resident = who, .need = rec_id_format(&fs->r->id, idbuf)});
 	return UI_REDRAW;
 }
 
@@ -931,21 +823,23 @@ static const struct screen_ops edit_screen = {
 	.tick = form_tick, .free = form_free_state,
 };
 
-void
+/* The record on the screen; its state, or NULL when it did not open
+ * here (memory ran out; a saved referral opens on its own screen). */
+static struct fstate *
 form_open(struct ui *u, struct form *f, record *r, bool editing)
 {
 	/* a saved referral is read on its own screen, with its history and steps */
-	if (!editing && r && r->id.kind == REC_REFERRAL && r->version) {
+	if (!editing && r && kind_rules(r->id.kind)->own_view && r->version) {
 		rec_id id = r->id;
 		record_free(r);
-		referral_view_open(u, &id);
-		return;
+		ui_open(u, "referral", &(struct ui_args){.id = &id});
+		return NULL;
 	}
 	struct fstate *fs = calloc(1, sizeof *fs);
 	if (!fs || edit_init(&fs->ed, "") < 0) {
 		free(fs);
 		record_free(r);
-		return;
+		return NULL;
 	}
 	fs->f = f;
 	fs->r = r;
@@ -957,7 +851,7 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	if (editing)
 		draft_baseline(fs);
 	sum_up(u, fs);
-	ui_push(u, editing ? &edit_screen : &view_screen, fs);
+	return ui_push(u, editing ? &edit_screen : &view_screen, fs) ? fs : NULL;
 }
 
 /* --- bringing a draft back ------------------------------------------------------ */
@@ -1020,10 +914,9 @@ draft_take(struct ui *u)
 		ui_message(u, "%s", _("The draft cannot be read: its form has changed or is gone."));
 		return;
 	}
-	form_open(u, f, r, true);
-	if (!u->top || u->top->ops != &edit_screen)
+	struct fstate *fs = form_open(u, f, r, true);
+	if (!fs)
 		return;   /* out of memory: the draft stays, offered next time */
-	struct fstate *fs = u->top->data;
 	fs->mark = m;
 	fs->changed = true;
 	if (cur < fs->nrows) {
@@ -1061,7 +954,7 @@ offer_answer(struct ui *u, void *data, int answer)
 		ui_message(u, "%s", _("The draft is kept: you will be asked again the next time you start."));
 }
 
-void
+static void
 form_offer_draft(struct ui *u)
 {
 	void *data;
@@ -1081,4 +974,22 @@ form_offer_draft(struct ui *u)
 	record_free(r);
 	ui_ask_later(u, q, _("  y = bring it back    n = throw it away    Esc = decide later"),
 	             offer_answer, NULL);
+}
+
+int
+ui_form_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		form_open(u, a->form, a->r, a->editing);
+	else
+		record_free(a->r);
+	return UI_REDRAW;
+}
+
+int
+ui_form_offer_draft(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	form_offer_draft(u);
+	return UI_REDRAW;
 }

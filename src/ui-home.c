@@ -19,8 +19,8 @@ static const struct {
 	int kind;           /* what its count counts, 0 for none */
 	const char *about;
 	const char *form;   /* the form whose list it opens, or NULL */
-	void (*open)(struct ui *u);   /* or the screen it opens */
-} menu[UI_MENU_MAX] = {
+	const char *open;   /* or the screen it opens (ui_open) */
+} menu[] = {
 	{N_("Residents"), REC_RESIDENT,
 	 N_("Register residents; find them by name, pinyin initials or ID number."), "resident", NULL},
 	{N_("Needs intake"), REC_NEED,
@@ -34,61 +34,72 @@ static const struct {
 	 N_("People, money, goods and services the room can link to residents."), "resource", NULL},
 	{N_("Referrals"), REC_REFERRAL,
 	 N_("Refer hard cases to the township station and follow its answer."), NULL,
-	 referrals_open},
+	 "referrals"},
 	{N_("Reports"), 0,
 	 N_("Monthly figures by village: services, people served, volunteer hours."), NULL,
-	 report_screen_open},
+	 "report"},
 	{N_("Settings"), 0,
 	 N_("The audit trail (supervisors and administrators); workers, villages, forms and "
-	    "backups are kept with the shegong command."), NULL, audit_screen_open},
+	    "backups are kept with the shegong command."), NULL, "audit"},
 	{N_("Data exchange"), 0,
 	 N_("A village PC and its township server: send what changed and take the answers, over "
 	    "the network or on a USB stick; the last exchange and what waits to go up."), NULL,
-	 sync_screen_open},
+	 "sync"},
+};
+
+#define NMENU ((int)(sizeof menu / sizeof *menu))
+
+/* The home screen's state: the chosen entry, the counts shown. */
+struct home {
+	int sel;
+	size_t counts[NMENU];
+	const struct scope *scope;
 };
 
 static int
 count_all(store_txn *t, void *ctx)
 {
-	struct ui *u = ctx;
-	for (int i = 0; i < UI_MENU_MAX; i++) {
-		u->counts[i] = 0;
+	struct home *h = ctx;
+	for (int i = 0; i < NMENU; i++) {
+		h->counts[i] = 0;
 		/* in the worker's reach, from counts and indexes: no scan */
 		if (menu[i].kind)
-			scope_count(t, u->scope, menu[i].kind, &u->counts[i]);
+			scope_count(t, h->scope, menu[i].kind, &h->counts[i]);
 	}
 	return 0;
 }
 
-void
-home_refresh_counts(struct ui *u)
+static void
+home_refresh_counts(struct ui *u, struct home *h)
 {
 	/* counts are kept per kind in the database: no scan, whatever the size */
-	store_read(u->st, count_all, u);
+	h->scope = u->scope;
+	store_read(u->st, count_all, h);
 }
 
 static void
 home_draw(struct ui *u, struct screen *s)
 {
-	(void)s;
+	struct home *h = s->data;
 	erase();
 	ui_title(u, _("shegong: village social-work room"));
 	ui_text(2, 2, 40, _("Main menu"), A_BOLD);
 	int labelw = u->cols >= 100 ? 40 : 32;
-	for (int i = 0; i < UI_MENU_MAX; i++) {
+	for (int i = 0; i < NMENU; i++) {
 		int y = 4 + i;
-		int attr = i == u->sel ? A_REVERSE : A_NORMAL;
+		int attr = i == h->sel ? A_REVERSE : A_NORMAL;
 		char num[8];
 		snprintf(num, sizeof num, " %d ", i + 1);
 		ui_text(y, 2, 4, num, attr | A_BOLD);
 		ui_text(y, 6, labelw, _(menu[i].label), attr);
 		char cnt[32] = "";
 		if (menu[i].kind)
-			snprintf(cnt, sizeof cnt, "%zu", u->counts[i]);
+			snprintf(cnt, sizeof cnt, "%zu", h->counts[i]);
 		ui_text(y, 6 + labelw, 10, cnt, attr);
 	}
 	/* what the chosen entry is for */
-	ui_text(4 + UI_MENU_MAX + 1, 2, u->cols - 4, _(menu[u->sel].about), A_NORMAL);
+	ui_text(4 + NMENU + 1, 2, u->cols - 4, _(menu[h->sel].about), A_NORMAL);
+	u->free_row = 4 + NMENU + 2;   /* the news box goes under the menu and the line */
 	unsigned long long hide = scope_may_audit(u->scope) ? 0 : 1ULL << ACT_AUDIT;
 	/* a supervisor saves nothing, so imports nothing */
 	if (u->scope && u->scope->role == ROLE_SUPERVISOR)
@@ -102,15 +113,15 @@ home_list_chosen(struct ui *u, void *data, const char *value)
 	(void)data;
 	struct form *f = value ? formset_find(u->forms, value) : NULL;
 	if (f)
-		list_open(u, f, NULL);
+		ui_open(u, "list", &(struct ui_args){.form = f});
 }
 
 /* An entry opens the list of its form; "service" stands for every form of
  * that kind; "a|b" lets the worker choose between two lists. */
 static int
-home_open(struct ui *u)
+home_open(struct ui *u, struct home *h)
 {
-	const char *spec = menu[u->sel].form;
+	const char *spec = menu[h->sel].form;
 	u->msg[0] = '\0';
 	if (spec && strchr(spec, '|')) {
 		struct form *two[2] = {NULL, NULL};
@@ -122,7 +133,7 @@ home_open(struct ui *u)
 				n++;
 		free(copy);
 		if (n) {
-			pick_form(u, _(menu[u->sel].label), two, n, home_list_chosen, NULL);
+			ui_pick_form(u, _(menu[h->sel].label), two, n, home_list_chosen, NULL);
 			return UI_REDRAW;
 		}
 	}
@@ -130,54 +141,53 @@ home_open(struct ui *u)
 	if (!f && spec && rec_kind_from_name(spec))
 		f = formset_for_kind(u->forms, rec_kind_from_name(spec));
 	if (f) {
-		list_open(u, f, NULL);
+		ui_open(u, "list", &(struct ui_args){.form = f});
 		return UI_REDRAW;
 	}
-	if (menu[u->sel].open) {
-		menu[u->sel].open(u);
+	if (menu[h->sel].open) {
+		ui_open(u, menu[h->sel].open, NULL);
 		return UI_REDRAW;
 	}
 	/* the screens behind the other entries come with the next releases */
 	ui_message(u, _("%s: this part is not in this version of shegong yet."),
-	           _(menu[u->sel].label));
+	           _(menu[h->sel].label));
 	return UI_REDRAW;
 }
 
 static int
 home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
-	(void)s;
-	/* a digit chooses an entry; Esc and a digit is an F-key (Esc 7: F7) */
-	if (a == ACT_NONE && !is_key && key >= L'1' && key < L'1' + UI_MENU_MAX) {
-		u->sel = (int)(key - L'1');
+	struct home *h = s->data;
+	/* a digit chooses one of the first nine entries (the others by the
+	 * arrows); Esc and a digit is an F-key (Esc 7: F7) */
+	if (a == ACT_NONE && !is_key && key >= L'1' && key <= L'9' && key - L'1' < NMENU) {
+		h->sel = (int)(key - L'1');
 		a = ACT_OPEN;
 	}
 	switch (a) {
 	case ACT_QUIT:
 		return UI_QUIT;
 	case ACT_UP:
-		u->sel = (u->sel + UI_MENU_MAX - 1) % UI_MENU_MAX;
+		h->sel = (h->sel + NMENU - 1) % NMENU;
 		return UI_REDRAW;
 	case ACT_DOWN:
-		u->sel = (u->sel + 1) % UI_MENU_MAX;
+		h->sel = (h->sel + 1) % NMENU;
 		return UI_REDRAW;
 	case ACT_HOME:
 	case ACT_PGUP:
-		u->sel = 0;
+		h->sel = 0;
 		return UI_REDRAW;
 	case ACT_END:
 	case ACT_PGDN:
-		u->sel = UI_MENU_MAX - 1;
+		h->sel = NMENU - 1;
 		return UI_REDRAW;
 	case ACT_OPEN:
-		return home_open(u);
+		return home_open(u, h);
 	case ACT_AUDIT:
-		audit_screen_open(u);
-		return UI_REDRAW;
+		return ui_open(u, "audit", NULL);
 	case ACT_IMPORT:
 		u->msg[0] = '\0';
-		import_screen_open(u);
-		return UI_REDRAW;
+		return ui_open(u, "import", NULL);
 	default:
 		return 0;
 	}
@@ -186,10 +196,28 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 static void
 home_resume(struct ui *u, struct screen *s)
 {
-	(void)s;
-	home_refresh_counts(u);
+	home_refresh_counts(u, s->data);
 }
 
-const struct screen_ops home_screen = {
+static void
+home_free(struct screen *s)
+{
+	free(s->data);
+}
+
+static const struct screen_ops home_screen = {
 	.scope = KS_HOME, .draw = home_draw, .key = home_key, .resume = home_resume,
+	.free = home_free,
 };
+
+int
+ui_home_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	struct home *h = calloc(1, sizeof *h);
+	if (!h)
+		return 0;
+	home_refresh_counts(u, h);
+	ui_push(u, &home_screen, h);
+	return UI_REDRAW;
+}

@@ -114,10 +114,7 @@ on_progress(bool saving, size_t done, size_t total, void *ctx)
 	j->saving = saving;
 	j->done = done;
 	j->total = total;
-	if (u->top && u->top->ops == &progress_screen && u->rows >= 24 && u->cols >= 80) {
-		progress_draw(u, u->top);
-		refresh();
-	}
+	ui_draw_now(u);
 }
 
 static void
@@ -178,8 +175,7 @@ job_run(struct ui *u, struct job *j)
 			.ctx = j,
 		};
 		u->msg[0] = '\0';
-		ui_push(u, &progress_screen, j);
-		if (u->top && u->top->ops == &progress_screen) {
+		if (ui_push(u, &progress_screen, j)) {
 			on_progress(false, 0, 0, j);
 			status = import_file(u->st, j->fspath, &o, &res, msg, sizeof msg);
 			ui_pop(u);
@@ -330,8 +326,8 @@ form_chosen(struct ui *u, void *data, const char *value)
 	       skip_answered, j);
 }
 
-void
-import_screen_open(struct ui *u)
+static void
+import_open(struct ui *u)
 {
 	if (u->scope && u->scope->role == ROLE_SUPERVISOR) {
 		ui_message(u, "%s",
@@ -363,5 +359,13 @@ import_screen_open(struct ui *u)
 		return;
 	}
 	j->u = u;
-	pick_form(u, _("Import from a spreadsheet: which form?"), forms, n, form_chosen, j);
+	ui_pick_form(u, _("Import from a spreadsheet: which form?"), forms, n, form_chosen, j);
+}
+
+int
+ui_import_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	import_open(u);
+	return UI_REDRAW;
 }

@@ -12,6 +12,7 @@
 #include "i18n.h"
 #include "search.h"
 #include "text.h"
+#include "kind.h"
 #include "ui.h"
 
 #define MAXCOLS 12
@@ -29,7 +30,8 @@ struct list {
 	size_t page;           /* rows a page */
 	record **rows;
 	char **cells;          /* page x ncols, what each cell shows */
-	size_t nrows, ncols, sel;
+	size_t nrows, ncols;
+	struct ui_rows at;   /* the chosen row of the page (a page fits the screen) */
 	int widths[MAXCOLS];
 	size_t colfield[MAXCOLS];
 	/* paging: where each page seen so far began, to go back */
@@ -129,8 +131,8 @@ load(struct ui *u, struct list *l)
 		n = l->page;
 	}
 	l->nrows = n;
-	if (l->sel >= n)
-		l->sel = n ? n - 1 : 0;
+	if (l->at.sel >= n)
+		l->at.sel = n ? n - 1 : 0;
 	/* the columns that fit */
 	static const struct {
 		enum field_type type;
@@ -178,7 +180,7 @@ reload(struct ui *u, struct list *l, bool from_start)
 {
 	if (from_start) {
 		l->npage = 0;
-		l->sel = 0;
+		l->at.sel = 0;
 		memset(&l->starts[0], 0, sizeof l->starts[0]);
 	}
 	store_read(u->st, count_txn, l);
@@ -225,7 +227,7 @@ list_draw(struct ui *u, struct screen *s)
 		x += l->widths[c] + 1;
 	}
 	for (size_t r = 0; r < l->nrows; r++) {
-		int attr = r == l->sel ? A_REVERSE : A_NORMAL;
+		int attr = r == l->at.sel ? A_REVERSE : A_NORMAL;
 		x = 1;
 		ui_text(3 + (int)r, 0, 1, "", attr);
 		for (size_t c = 0; c < l->ncols; c++) {
@@ -283,7 +285,7 @@ set_village(struct ui *u, void *data, const char *value)
 	/* then, where the form has a status, which status */
 	const struct form_field *fd = form_field(l->f, "status");
 	if (fd && fd->choices)
-		pick_choice(u, fd, NULL, set_status, l);
+		ui_pick_choice(u, fd, NULL, set_status, l);
 }
 
 /* A new record of a kind; where the kind has several forms (the six
@@ -329,7 +331,7 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 		record_free(r);
 		return;
 	}
-	form_open(u, f, r, true);
+	ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = true});
 }
 
 static void
@@ -342,7 +344,7 @@ newrec_chosen(struct ui *u, void *data, const char *value)
 	newrec_free(nr);
 }
 
-void
+static void
 list_new_record(struct ui *u, int kind, const char *const *prefill)
 {
 	struct form *choice[16];
@@ -363,7 +365,7 @@ list_new_record(struct ui *u, int kind, const char *const *prefill)
 		newrec_free(nr);
 		return;
 	}
-	pick_form(u, _("Which kind of record?"), choice, n, newrec_chosen, nr);
+	ui_pick_form(u, _("Which kind of record?"), choice, n, newrec_chosen, nr);
 }
 
 static int
@@ -376,29 +378,26 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (l->sel > 0)
-			l->sel--;
-		else if (l->npage > 0) {
+	case ACT_DOWN: {
+		/* past the page's edge: the page before or after */
+		int f = ui_rows_key(&l->at, l->nrows, a, 0);
+		if ((f & UI_ROWS_BEFORE) && l->npage > 0) {
 			l->npage--;
 			load(u, l);
-			l->sel = l->nrows ? l->nrows - 1 : 0;
-		}
-		return UI_REDRAW;
-	case ACT_DOWN:
-		if (l->sel + 1 < l->nrows)
-			l->sel++;
-		else if (l->more && l->npage + 1 < MAXPAGES) {
+			l->at.sel = l->nrows ? l->nrows - 1 : 0;
+		} else if ((f & UI_ROWS_AFTER) && l->more && l->npage + 1 < MAXPAGES) {
 			l->npage++;
 			load(u, l);
-			l->sel = 0;
+			l->at.sel = 0;
 		}
 		return UI_REDRAW;
+	}
 	case ACT_PGDN:
 		if (l->more && l->npage + 1 < MAXPAGES) {
 			l->npage++;
 			load(u, l);
 		} else if (l->nrows) {
-			l->sel = l->nrows - 1;
+			l->at.sel = l->nrows - 1;
 		}
 		return UI_REDRAW;
 	case ACT_PGUP:
@@ -406,7 +405,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			l->npage--;
 			load(u, l);
 		} else {
-			l->sel = 0;
+			l->at.sel = 0;
 		}
 		return UI_REDRAW;
 	case ACT_HOME:
@@ -432,10 +431,10 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	case ACT_OPEN:
 		if (l->nrows) {
-			record *r = record_dup(l->rows[l->sel]);
+			record *r = record_dup(l->rows[l->at.sel]);
 			struct form *rf = r ? formset_for_record(u->forms, r) : NULL;
 			if (r)
-				form_open(u, rf ? rf : l->f, r, false);
+				ui_open(u, "form", &(struct ui_args){.form = rf ? rf : l->f, .r = r, .editing = false});
 		}
 		return UI_REDRAW;
 	case ACT_NEW:
@@ -466,17 +465,17 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		} else if (own) {
 			const struct form_field *fd = form_field(l->f, "status");
 			if (fd && fd->choices)
-				pick_choice(u, fd, NULL, set_status, l);
+				ui_pick_choice(u, fd, NULL, set_status, l);
 			else
 				ui_message(u, "%s", _("Your lists keep to your own village."));
 		} else {
-			pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
+			ui_pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
 		}
 		return UI_REDRAW;
 	}
 	case ACT_SUMMARY:
-		if (l->f->kind == REC_NEED)
-			needs_open(u, l->f);
+		if (kind_rules(l->f->kind)->counts_table)
+			ui_open(u, "needs", &(struct ui_args){.form = l->f});
 		return UI_REDRAW;
 	default:
 		return 0;
@@ -488,11 +487,11 @@ list_resume(struct ui *u, struct screen *s)
 {
 	struct list *l = s->data;
 	/* a record may have been saved or changed: read the page again */
-	size_t sel = l->sel;
+	size_t sel = l->at.sel;
 	store_read(u->st, count_txn, l);
 	load(u, l);
 	if (sel < l->nrows)
-		l->sel = sel;
+		l->at.sel = sel;
 }
 
 static void
@@ -515,7 +514,7 @@ static const struct screen_ops list_screen = {
 	.free = list_free, .resume = list_resume,
 };
 
-void
+static void
 list_open(struct ui *u, struct form *f, const char *status_filter)
 {
 	struct list *l = calloc(1, sizeof *l);
@@ -544,4 +543,19 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 	}
 	ui_push(u, &list_screen, l);
 	reload(u, l, true);
+}
+
+int
+ui_list_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		list_open(u, a->form, a->status);
+	return UI_REDRAW;
+}
+
+int
+ui_list_new(struct ui *u, const struct ui_args *a)
+{
+	list_new_record(u, a->kind, a->prefill);
+	return UI_REDRAW;
 }

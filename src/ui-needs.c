@@ -19,7 +19,7 @@ struct needs {
 	const struct form_field *service, *status;
 	size_t ns, nt;
 	size_t count[MAXS + 1][MAXS + 1];   /* service x status; the last row/column: totals */
-	size_t sel;                          /* a service row */
+	struct ui_rows at;                   /* a service row (or the totals) */
 	const char *village;
 };
 
@@ -75,7 +75,7 @@ needs_draw(struct ui *u, struct screen *s)
 		        t < nd->nt ? _(nd->status->choices->items[t].label) : _("Total"),
 		        A_BOLD | A_UNDERLINE);
 	for (size_t r = 0; r <= nd->ns; r++) {
-		int attr = r == nd->sel ? A_REVERSE : (r == nd->ns ? A_BOLD : A_NORMAL);
+		int attr = r == nd->at.sel ? A_REVERSE : (r == nd->ns ? A_BOLD : A_NORMAL);
 		ui_text(3 + (int)r, 1, labw,
 		        r < nd->ns ? _(nd->service->choices->items[r].label) : _("Total"), attr);
 		for (size_t t = 0; t <= nd->nt; t++) {
@@ -99,15 +99,10 @@ needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (nd->sel > 0)
-			nd->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (nd->sel < nd->ns)
-			nd->sel++;
-		return UI_REDRAW;
+		return ui_rows_key(&nd->at, nd->ns + 1, a, 0);   /* the services and the totals */
 	case ACT_OPEN:
-		list_open(u, nd->f, NULL);
+		ui_open(u, "list", &(struct ui_args){.form = nd->f, .status = NULL});
 		return UI_REDRAW;
 	case ACT_NEW: {
 		struct form *pf = formset_for_kind(u->forms, REC_PROJECT);
@@ -115,10 +110,10 @@ needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		if (!r)
 			return 0;
 		struct form_env env = ui_form_env(u);
-		if (nd->sel < nd->ns)
-			record_set(r, "service", nd->service->choices->items[nd->sel].value);
+		if (nd->at.sel < nd->ns)
+			record_set(r, "service", nd->service->choices->items[nd->at.sel].value);
 		form_apply_defaults(pf, r, &env);
-		form_open(u, pf, r, true);
+		ui_open(u, "form", &(struct ui_args){.form = pf, .r = r, .editing = true});
 		return UI_REDRAW;
 	}
 	default:
@@ -143,7 +138,7 @@ static const struct screen_ops needs_screen = {
 	.resume = needs_resume,
 };
 
-void
+static void
 needs_open(struct ui *u, struct form *need_form)
 {
 	const struct form_field *svc = form_field(need_form, "service");
@@ -163,4 +158,12 @@ needs_open(struct ui *u, struct form *need_form)
 	nd->village = scope_village(u->scope);
 	store_read(u->st, count_txn, nd);
 	ui_push(u, &needs_screen, nd);
+}
+
+int
+ui_needs_open(struct ui *u, const struct ui_args *a)
+{
+	if (a->form)
+		needs_open(u, a->form);
+	return UI_REDRAW;
 }

@@ -24,7 +24,8 @@ struct pick {
 	char *title;
 	bool multiple;
 	bool *on;                        /* ticks, for several choices */
-	size_t n, sel, top;
+	size_t n;
+	struct ui_rows at;   /* the chosen row, the first shown */
 	/* records */
 	struct edit query;
 	record *found[PICK_ROWS];
@@ -60,12 +61,9 @@ pick_draw(struct ui *u, struct screen *s)
 		                                 : _(" Press the number or letter of your choice"), A_REVERSE);
 	}
 	int rows = h - 3;
-	if (p->sel < p->top)
-		p->top = p->sel;
-	if (p->sel >= p->top + (size_t)rows)
-		p->top = p->sel - (size_t)rows + 1;
+	ui_rows_fit(&p->at, p->fd ? p->n : p->nfound, rows);
 	for (int i = 0; i < rows; i++) {
-		size_t k = p->top + (size_t)i;
+		size_t k = p->at.top + (size_t)i;
 		char line[256] = "";
 		if (k < shown) {
 			if (p->fd) {
@@ -83,7 +81,7 @@ pick_draw(struct ui *u, struct screen *s)
 				         code ? code : idn ? idn : "");
 			}
 		}
-		ui_text(y + 2 + i, x, w, line, k == p->sel && k < shown ? A_BOLD | A_UNDERLINE : A_REVERSE);
+		ui_text(y + 2 + i, x, w, line, k == p->at.sel && k < shown ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
 	ui_text(y + 2 + rows, x, w, _(" Enter: take   Esc: back"), A_REVERSE);
 	if (cy >= 0)
@@ -109,13 +107,13 @@ static int
 take(struct ui *u, struct pick *p)
 {
 	if (!p->fd) {
-		if (p->sel >= p->nfound)
+		if (p->at.sel >= p->nfound)
 			return 0;
 		char idbuf[REC_ID_TEXTMAX];
-		return finish(u, p, rec_id_format(&p->found[p->sel]->id, idbuf));
+		return finish(u, p, rec_id_format(&p->found[p->at.sel]->id, idbuf));
 	}
 	if (!p->multiple)
-		return p->sel < p->n ? finish(u, p, p->fd->choices->items[p->sel].value) : 0;
+		return p->at.sel < p->n ? finish(u, p, p->fd->choices->items[p->at.sel].value) : 0;
 	size_t len = 1;
 	for (size_t i = 0; i < p->n; i++)
 		len += strlen(p->fd->choices->items[i].value) + 1;
@@ -139,7 +137,7 @@ find_records(struct ui *u, struct pick *p)
 	for (size_t i = 0; i < p->nfound; i++)
 		record_free(p->found[i]);
 	p->nfound = 0;
-	p->sel = p->top = 0;
+	p->at.sel = p->at.top = 0;
 	struct search_query q = {p->kind, p->query.buf, NULL, NULL,
 	                         p->level ? orgunit_level_name(p->level) : NULL};
 	struct search_pos pos;
@@ -162,8 +160,8 @@ pick_text(struct ui *u, struct screen *s, wint_t ch)
 		return UI_REDRAW;
 	}
 	if (ch == L' ' && p->multiple) {
-		if (p->sel < p->n)
-			p->on[p->sel] = !p->on[p->sel];
+		if (p->at.sel < p->n)
+			p->on[p->at.sel] = !p->on[p->at.sel];
 		return UI_REDRAW;
 	}
 	const char *at = ch < 128 ? strchr(keys, (int)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch)) : NULL;
@@ -172,7 +170,7 @@ pick_text(struct ui *u, struct screen *s, wint_t ch)
 	size_t k = (size_t)(at - keys);
 	if (k >= p->n)
 		return 0;
-	p->sel = k;
+	p->at.sel = k;
 	if (!p->multiple)
 		return take(u, p);
 	p->on[k] = !p->on[k];
@@ -190,16 +188,11 @@ pick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_BACK:
 		return finish(u, p, NULL);
 	case ACT_UP:
-		if (p->sel > 0)
-			p->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (p->sel + 1 < shown)
-			p->sel++;
-		return UI_REDRAW;
+		return ui_rows_key(&p->at, shown, a, 0);
 	case ACT_TOGGLE:
-		if (p->multiple && p->sel < p->n)
-			p->on[p->sel] = !p->on[p->sel];
+		if (p->multiple && p->at.sel < p->n)
+			p->on[p->at.sel] = !p->on[p->at.sel];
 		return UI_REDRAW;
 	case ACT_OPEN:
 		return take(u, p);
@@ -233,7 +226,7 @@ static const struct screen_ops pick_screen = {
 };
 
 void
-pick_choice(struct ui *u, const struct form_field *fd, const char *current,
+ui_pick_choice(struct ui *u, const struct form_field *fd, const char *current,
             void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct pick *p = calloc(1, sizeof *p);
@@ -257,7 +250,7 @@ pick_choice(struct ui *u, const struct form_field *fd, const char *current,
 			if (cl == l && strncmp(c, v, l) == 0) {
 				p->on[i] = true;
 				if (!p->multiple)
-					p->sel = i;
+					p->at.sel = i;
 			}
 			c += cl;
 			if (*c)
@@ -268,14 +261,14 @@ pick_choice(struct ui *u, const struct form_field *fd, const char *current,
 }
 
 void
-pick_record(struct ui *u, int kind, const char *title,
+ui_pick_record(struct ui *u, int kind, const char *title,
             void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
-	pick_unit(u, kind, 0, title, done, data);
+	ui_pick_unit(u, kind, 0, title, done, data);
 }
 
 void
-pick_unit(struct ui *u, int kind, int level, const char *title,
+ui_pick_unit(struct ui *u, int kind, int level, const char *title,
           void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct pick *p = calloc(1, sizeof *p);
@@ -360,7 +353,7 @@ formpick_done(struct ui *u, void *data, const char *value)
 }
 
 void
-pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
+ui_pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
           void (*done)(struct ui *u, void *data, const char *value), void *data)
 {
 	struct formpick *fp = calloc(1, sizeof *fp);
@@ -378,7 +371,7 @@ pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
 	fp->fd.choices = &fp->ch;
 	fp->done = done;
 	fp->data = data;
-	pick_choice(u, &fp->fd, NULL, formpick_done, fp);
+	ui_pick_choice(u, &fp->fd, NULL, formpick_done, fp);
 }
 
 char *

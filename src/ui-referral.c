@@ -20,6 +20,9 @@
 #include "ui.h"
 #include "util.h"
 
+static void referral_view_open(struct ui *u, const rec_id *id);
+static void referral_start(struct ui *u, const char *resident, const char *need);
+
 #define MAXTABS 3
 #define MAXSTEPS 12
 
@@ -95,7 +98,7 @@ struct tab {
 struct rlist {
 	struct tab tabs[MAXTABS];
 	int ntabs, cur;
-	size_t sel, top;
+	struct ui_rows at;   /* in the tab shown: the chosen row, the first shown */
 };
 
 static void
@@ -159,8 +162,8 @@ rlist_load(struct ui *u, struct rlist *l)
 	for (int i = 0; i < l->ntabs; i++)
 		tab_load(u, &l->tabs[i]);
 	struct tab *t = &l->tabs[l->cur];
-	if (l->sel >= t->n)
-		l->sel = t->n ? t->n - 1 : 0;
+	if (l->at.sel >= t->n)
+		l->at.sel = t->n ? t->n - 1 : 0;
 }
 
 /* The columns, fitted to the width: at 80 columns a referral's number
@@ -240,16 +243,13 @@ rlist_draw(struct ui *u, struct screen *s)
 		x += widths[c] + 1;
 	}
 	int area = u->rows - 7;   /* rows 3 .. rows-5 */
-	if (l->sel < l->top)
-		l->top = l->sel;
-	if (l->sel >= l->top + (size_t)area)
-		l->top = l->sel - (size_t)area + 1;
+	ui_rows_fit(&l->at, t->n, area);
 	bool any_overdue = false;
-	for (int i = 0; i < area && l->top + (size_t)i < t->n; i++) {
-		size_t k = l->top + (size_t)i;
+	for (int i = 0; i < area && l->at.top + (size_t)i < t->n; i++) {
+		size_t k = l->at.top + (size_t)i;
 		bool over = t->rows[k].overdue;
 		any_overdue |= over;
-		int attr = (k == l->sel ? A_REVERSE : A_NORMAL) | (over ? A_BOLD : 0);
+		int attr = (k == l->at.sel ? A_REVERSE : A_NORMAL) | (over ? A_BOLD : 0);
 		ui_text(3 + i, 0, 2, over ? "!" : "", attr);
 		x = 2;
 		for (size_t c = 0; c < NELEM(columns); c++) {
@@ -307,42 +307,29 @@ rlist_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (l->sel > 0)
-			l->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (l->sel + 1 < t->n)
-			l->sel++;
-		return UI_REDRAW;
 	case ACT_PGUP:
-		l->sel = l->sel > page ? l->sel - page : 0;
-		return UI_REDRAW;
 	case ACT_PGDN:
-		l->sel = l->sel + page < t->n ? l->sel + page : (t->n ? t->n - 1 : 0);
-		return UI_REDRAW;
 	case ACT_HOME:
-		l->sel = 0;
-		return UI_REDRAW;
 	case ACT_END:
-		l->sel = t->n ? t->n - 1 : 0;
-		return UI_REDRAW;
+		return ui_rows_key(&l->at, t->n, a, page);
 	case ACT_SWITCH:
 		if (l->ntabs < 2) {
 			ui_message(u, "%s", _("Your unit has only this list of referrals."));
 			return UI_REDRAW;
 		}
 		l->cur = (l->cur + 1) % l->ntabs;
-		l->sel = l->top = 0;
+		l->at.sel = l->at.top = 0;
 		u->msg[0] = '\0';
 		return UI_REDRAW;
 	case ACT_OPEN:
 		if (t->n)
-			referral_view_open(u, &t->rows[l->sel].r->id);
+			referral_view_open(u, &t->rows[l->at.sel].r->id);
 		return UI_REDRAW;
 	case ACT_NEW:
 		if (referral_refused(u))
 			return UI_REDRAW;
-		pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
+		ui_pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
 		return UI_REDRAW;
 	default:
 		return 0;
@@ -417,7 +404,7 @@ rlist_open(struct ui *u, enum refer_box box)
 	return l;
 }
 
-void
+static void
 referrals_open(struct ui *u)
 {
 	u->msg[0] = '\0';
@@ -804,7 +791,7 @@ begin_step(struct ui *u, struct rview *v, const struct step *st)
 			                      "folder (shegong check-forms)."));
 			break;
 		}
-		pick_choice(u, fd, NULL, outcome_chosen, v);
+		ui_pick_choice(u, fd, NULL, outcome_chosen, v);
 		break;
 	}
 	}
@@ -901,7 +888,7 @@ view_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		record *copy = record_dup(v->r);
 		if (copy)
-			form_open(u, f, copy, true);
+			ui_open(u, "form", &(struct ui_args){.form = f, .r = copy, .editing = true});
 		return UI_REDRAW;
 	}
 	case ACT_SLIP: {
@@ -961,7 +948,7 @@ static const struct screen_ops view_recv = {
 	.resume = view_resume,
 };
 
-void
+static void
 referral_view_open(struct ui *u, const rec_id *id)
 {
 	struct rview *v = calloc(1, sizeof *v);
@@ -979,7 +966,7 @@ referral_view_open(struct ui *u, const rec_id *id)
 
 /* --- starting and saving --------------------------------------------------------- */
 
-void
+static void
 referral_start(struct ui *u, const char *resident, const char *need)
 {
 	if (referral_refused(u))
@@ -991,7 +978,7 @@ referral_start(struct ui *u, const char *resident, const char *need)
 	const char *pre[4] = {res, to, NULL, NULL};
 	if (need && *need)
 		pre[2] = nd;
-	list_new_record(u, REC_REFERRAL, pre);
+	ui_open(u, "new-record", &(struct ui_args){.kind = REC_REFERRAL, .prefill = pre});
 }
 
 /* Split a comma-separated list in place; returns how many. */
@@ -1006,8 +993,8 @@ split_list(char *s, const char **out, size_t max)
 	return n;
 }
 
-int
-referral_form_save(struct ui *u, const record *r)
+static int
+referral_form_save(struct ui *u, const record *r, rec_id *saved)
 {
 	const char *needs_v = record_get(r, "needs");
 	char *needs_copy = needs_v ? strdup(needs_v) : NULL;
@@ -1037,11 +1024,9 @@ referral_form_save(struct ui *u, const record *r)
 		return UI_REDRAW;
 	}
 	store_draft_del(u->st, u->login);
-	ui_pop(u);   /* the editor, and r with it */
-	if (fresh)
-		referral_view_open(u, &id);
+	*saved = id;
 	ui_message(u, "%s", fresh ? _("Saved as a draft: check it, then F2 submits it.") : _("Saved."));
-	return UI_REDRAW;
+	return UI_POP;   /* taken: the editor closes */
 }
 
 /* --- what is new ------------------------------------------------------------------ */
@@ -1049,7 +1034,7 @@ referral_form_save(struct ui *u, const record *r)
 struct news {
 	struct refer_news nw;
 	char **lines;
-	size_t sel, top;
+	struct ui_rows at;
 };
 
 /* Which list a row of the news belongs to. */
@@ -1090,7 +1075,7 @@ news_draw(struct ui *u, struct screen *s)
 {
 	struct news *n = s->data;
 	/* under the home menu and what its entry is for, which stay in sight */
-	int w = u->cols > 100 ? 96 : u->cols - 4, x = 2, y = 4 + UI_MENU_MAX + 2;
+	int w = u->cols > 100 ? 96 : u->cols - 4, x = 2, y = u->free_row > 0 ? u->free_row : 4;
 	int rows = u->rows - 4 - y - 3;
 	if (rows > (int)n->nw.n)
 		rows = (int)n->nw.n;
@@ -1101,15 +1086,12 @@ news_draw(struct ui *u, struct screen *s)
 	snprintf(counts, sizeof counts, _(" Referred to you: %zu   Returned to you: %zu   Feedback: %zu"),
 	         n->nw.incoming, n->nw.returned, n->nw.feedback);
 	ui_text(y + 1, x, w, counts, A_REVERSE);
-	if (n->sel < n->top)
-		n->top = n->sel;
-	if (rows > 0 && n->sel >= n->top + (size_t)rows)
-		n->top = n->sel - (size_t)rows + 1;
+	ui_rows_fit(&n->at, n->nw.n, rows);
 	for (int i = 0; i < rows; i++) {
-		size_t k = n->top + (size_t)i;
+		size_t k = n->at.top + (size_t)i;
 		char line[512];
 		snprintf(line, sizeof line, " %s", k < n->nw.n && n->lines && n->lines[k] ? n->lines[k] : "");
-		ui_text(y + 2 + i, x, w, line, k == n->sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
+		ui_text(y + 2 + i, x, w, line, k == n->at.sel ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
 	ui_text(y + 2 + rows, x, w, _(" Enter: open it   Esc: close   (or go on with the menu)"), A_REVERSE);
 }
@@ -1117,23 +1099,20 @@ news_draw(struct ui *u, struct screen *s)
 static int
 news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
+	(void)is_key;
+	(void)key;
 	struct news *n = s->data;
 	switch (a) {
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (n->sel > 0)
-			n->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (n->sel + 1 < n->nw.n)
-			n->sel++;
-		return UI_REDRAW;
+		return ui_rows_key(&n->at, n->nw.n, a, 0);
 	case ACT_OPEN: {
 		if (!n->nw.n)
 			return UI_POP;
-		rec_id id = n->nw.rows[n->sel].r->id;
-		enum refer_box box = news_box(u, n->nw.rows[n->sel].r);
+		rec_id id = n->nw.rows[n->at.sel].r->id;
+		enum refer_box box = news_box(u, n->nw.rows[n->at.sel].r);
 		ui_pop(u);   /* this box, n with it */
 		/* the list it is in, and the referral over it */
 		struct rlist *l = rlist_open(u, box);
@@ -1141,7 +1120,7 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			struct tab *t = &l->tabs[l->cur];
 			for (size_t i = 0; i < t->n; i++)
 				if (rec_id_equal(&t->rows[i].r->id, &id))
-					l->sel = i;
+					l->at.sel = i;
 		}
 		referral_view_open(u, &id);
 		return UI_REDRAW;
@@ -1149,15 +1128,7 @@ news_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	default:
 		/* the box only tells: any other key closes it and does what it
 		 * does on the screen below (a menu digit, F10 to leave) */
-		if (a == ACT_NONE) {
-			ui_pop(u);
-			struct screen *below = u->top;
-			enum action b = keys_lookup(below->ops->scope, is_key, key, false);
-			if (b == ACT_HELP || b == ACT_REDRAW)
-				return UI_REDRAW;
-			return below->ops->key(u, below, b, is_key, key) | UI_REDRAW;
-		}
-		return 0;
+		return a == ACT_NONE ? UI_PASS : 0;
 	}
 }
 
@@ -1176,7 +1147,7 @@ static const struct screen_ops news_screen = {
 	.scope = KS_NEWS, .draw = news_draw, .key = news_key, .free = news_free, .overlay = true,
 };
 
-void
+static void
 referral_news_show(struct ui *u)
 {
 	if (!u->scope)
@@ -1201,24 +1172,43 @@ referral_news_show(struct ui *u)
 	n->lines = calloc(n->nw.n, sizeof *n->lines);
 	for (size_t i = 0; n->lines && i < n->nw.n; i++)
 		n->lines[i] = news_line(u, n->nw.rows[i].r);
-	struct screen *home = u->top;
-	while (home && home->below)
-		home = home->below;
-	if (!home || home == u->top) {
-		ui_push(u, &news_screen, n);
-		return;
-	}
-	/* a draft is being offered: that comes first, the news right after */
-	struct screen *above = u->top;
-	while (above->below != home)
-		above = above->below;
-	struct screen *ns = calloc(1, sizeof *ns);
-	if (!ns) {
-		news_free(&(struct screen){NULL, NULL, n});
-		return;
-	}
-	ns->ops = &news_screen;
-	ns->data = n;
-	ns->below = home;
-	above->below = ns;
+	ui_push(u, &news_screen, n);
+}
+
+int
+ui_referral_lists(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	referrals_open(u);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_view(struct ui *u, const struct ui_args *a)
+{
+	if (a->id)
+		referral_view_open(u, a->id);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_start(struct ui *u, const struct ui_args *a)
+{
+	if (a->resident)
+		referral_start(u, a->resident, a->need);
+	return UI_REDRAW;
+}
+
+int
+ui_referral_save(struct ui *u, const struct ui_args *a)
+{
+	return a->record && a->saved ? referral_form_save(u, a->record, a->saved) : 0;
+}
+
+int
+ui_referral_news(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	referral_news_show(u);
+	return UI_REDRAW;
 }

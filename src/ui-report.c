@@ -286,8 +286,8 @@ static const struct screen_ops report_screen = {
 	.resume = report_resume,
 };
 
-void
-report_screen_open(struct ui *u)
+static void
+report_open(struct ui *u)
 {
 	struct rscreen *rs = calloc(1, sizeof *rs);
 	if (!rs)
@@ -301,4 +301,12 @@ report_screen_open(struct ui *u)
 	/* a village worker's one village is the chart's; others start with the total */
 	rs->sel = rs->r.ncols == 1 ? 0 : rs->r.ncols;
 	ui_push(u, &report_screen, rs);
+}
+
+int
+ui_report_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	report_open(u);
+	return UI_REDRAW;
 }

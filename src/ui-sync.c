@@ -379,10 +379,7 @@ on_progress(int phase, size_t done, size_t total, void *ctx)
 	sv->phase = phase;
 	sv->done = done;
 	sv->total = total;
-	if (u->top && u->top->ops == &progress_screen && u->rows >= 24 && u->cols >= 80) {
-		progress_draw(u, u->top);
-		refresh();
-	}
+	ui_draw_now(u);
 	/* the file for the township is made: ssh comes next */
 	if (sv->ssh && phase == 0 && done >= total && !sv->away)
 		go_away(sv);
@@ -435,8 +432,7 @@ run_ssh(struct ui *u, struct sview *sv, const char *host)
 	char why[1024] = "";
 	int err;
 	u->msg[0] = '\0';
-	ui_push(u, &progress_screen, sv);
-	if (u->top && u->top->ops == &progress_screen) {
+	if (ui_push(u, &progress_screen, sv)) {
 		on_progress(0, 0, 1, sv);
 		err = sync_ssh(u->st, u->scope, host, NULL, NULL, &up, &down, on_progress, sv, why,
 		               sizeof why);
@@ -571,8 +567,7 @@ write_path_typed(struct ui *u, void *data, const char *text)
 	char why[1024] = "";
 	int err;
 	u->msg[0] = '\0';
-	ui_push(u, &progress_screen, sv);
-	if (u->top && u->top->ops == &progress_screen) {
+	if (ui_push(u, &progress_screen, sv)) {
 		on_progress(0, 0, 1, sv);
 		err = sync_make(u->st, u->scope, fj->for_unit, 0, &buf, &blen, &st, on_progress, sv, why,
 		                sizeof why);
@@ -705,11 +700,9 @@ read_path_typed(struct ui *u, void *data, const char *text)
 		char why[1024] = "";
 		int err;
 		u->msg[0] = '\0';
-		ui_push(u, &progress_screen, sv);
-		if (u->top && u->top->ops == &progress_screen) {
+		if (ui_push(u, &progress_screen, sv)) {
 			on_progress(1, 0, 1, sv);
 			err = sync_apply(u->st, u->scope, buf, blen, &st, on_progress, sv, why, sizeof why);
-			u->top->data = NULL;
 			ui_pop(u);
 		} else {
 			err = STORE_NOMEM;
@@ -740,7 +733,8 @@ read_path_typed(struct ui *u, void *data, const char *text)
 
 struct nview {
 	struct sync_notice *v;
-	size_t n, sel, top;
+	size_t n;
+	struct ui_rows at;   /* the chosen notice, the first shown */
 };
 
 static void
@@ -752,8 +746,8 @@ notices_load(struct ui *u, struct nview *nv)
 	int err = sync_notices(u->st, false, &nv->v, &nv->n);
 	if (err)
 		ui_message(u, "%s", sync_strerror(err));
-	if (nv->sel >= nv->n)
-		nv->sel = nv->n ? nv->n - 1 : 0;
+	if (nv->at.sel >= nv->n)
+		nv->at.sel = nv->n ? nv->n - 1 : 0;
 }
 
 static int
@@ -774,17 +768,14 @@ notices_draw(struct ui *u, struct screen *s)
 	if (!nv->n)
 		ui_text(3, 2, u->cols - 4, _("No notices to settle."), A_BOLD);
 	int rows = notice_rows(u);
-	if (nv->sel < nv->top)
-		nv->top = nv->sel;
-	if (rows > 0 && nv->sel >= nv->top + (size_t)rows)
-		nv->top = nv->sel - (size_t)rows + 1;
-	for (int i = 0; i < rows && nv->top + (size_t)i < nv->n; i++) {
-		size_t k = nv->top + (size_t)i;
+	ui_rows_fit(&nv->at, nv->n, rows);
+	for (int i = 0; i < rows && nv->at.top + (size_t)i < nv->n; i++) {
+		size_t k = nv->at.top + (size_t)i;
 		char when[40], line[1024];
 		when_text(nv->v[k].at, when, sizeof when);
 		const char *t = nv->v[k].text ? nv->v[k].text : "";
 		snprintf(line, sizeof line, "%zu. %s  %.*s", k + 1, when, (int)strcspn(t, "\n"), t);
-		ui_text(3 + i, 1, u->cols - 2, line, k == nv->sel ? A_REVERSE : A_NORMAL);
+		ui_text(3 + i, 1, u->cols - 2, line, k == nv->at.sel ? A_REVERSE : A_NORMAL);
 	}
 	ui_footer_hiding(u, KS_NOTICES, supervisor(u) ? 1ULL << ACT_SETTLE : 0);
 }
@@ -824,29 +815,16 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 	case ACT_BACK:
 		return UI_POP;
 	case ACT_UP:
-		if (nv->sel)
-			nv->sel--;
-		return UI_REDRAW;
 	case ACT_DOWN:
-		if (nv->sel + 1 < nv->n)
-			nv->sel++;
-		return UI_REDRAW;
 	case ACT_PGUP:
-		nv->sel = nv->sel > page ? nv->sel - page : 0;
-		return UI_REDRAW;
 	case ACT_PGDN:
-		nv->sel = nv->sel + page < nv->n ? nv->sel + page : (nv->n ? nv->n - 1 : 0);
-		return UI_REDRAW;
 	case ACT_HOME:
-		nv->sel = 0;
-		return UI_REDRAW;
 	case ACT_END:
-		nv->sel = nv->n ? nv->n - 1 : 0;
-		return UI_REDRAW;
+		return ui_rows_key(&nv->at, nv->n, a, page);
 	case ACT_OPEN: {
 		if (!nv->n)
 			return UI_REDRAW;
-		const struct sync_notice *x = &nv->v[nv->sel];
+		const struct sync_notice *x = &nv->v[nv->at.sel];
 		char when[40], title[160];
 		when_text(x->at, when, sizeof when);
 		struct ui_out o = {0};
@@ -854,7 +832,7 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		ui_out_add(&o, "\n");
 		ui_out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
 		ui_out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
-		snprintf(title, sizeof title, _("Notice %zu"), nv->sel + 1);
+		snprintf(title, sizeof title, _("Notice %zu"), nv->at.sel + 1);
 		if (!o.failed)
 			ui_show_text(u, title, o.p);
 		free(o.p);
@@ -871,7 +849,7 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		if (!st)
 			return UI_REDRAW;
 		st->nv = nv;
-		snprintf(st->key, sizeof st->key, "%s", nv->v[nv->sel].key);
+		snprintf(st->key, sizeof st->key, "%s", nv->v[nv->at.sel].key);
 		u->msg[0] = '\0';
 		ui_prompt(u, _("Settled: what was decided (kept in the audit trail)?"), "", note_typed, st);
 		return UI_REDRAW;
@@ -997,8 +975,8 @@ static const struct screen_ops sync_screen = {
 	.resume = sync_resume,
 };
 
-void
-sync_screen_open(struct ui *u)
+static void
+sync_open(struct ui *u)
 {
 	struct sview *sv = calloc(1, sizeof *sv);
 	if (!sv) {
@@ -1009,4 +987,12 @@ sync_screen_open(struct ui *u)
 	u->msg[0] = '\0';
 	load(u, sv);
 	ui_push(u, &sync_screen, sv);
+}
+
+int
+ui_sync_open(struct ui *u, const struct ui_args *a)
+{
+	(void)a;
+	sync_open(u);
+	return UI_REDRAW;
 }

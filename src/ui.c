@@ -192,7 +192,7 @@ ui_form_env(struct ui *u)
 
 /* --- the stack ---------------------------------------------------------- */
 
-void
+bool
 ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 {
 	struct screen *s = calloc(1, sizeof *s);
@@ -202,13 +202,21 @@ ui_push(struct ui *u, const struct screen_ops *ops, void *data)
 			ops->free(&tmp);
 		}
 		ui_message(u, "%s", _("The computer ran out of memory."));
-		return;
+		return false;
 	}
 	s->ops = ops;
 	s->data = data;
 	s->below = u->top;
 	u->top = s;
 	u->cursor = false;
+	return true;
+}
+
+void
+ui_type(struct ui *u, wint_t ch)
+{
+	if (u->top && u->top->ops->text)
+		u->top->ops->text(u, u->top, ch);
 }
 
 void
@@ -714,6 +722,7 @@ draw(struct ui *u)
 	 * key typed was half the bytes sent (curs_set writes at once). */
 	bool shown = u->cursor;
 	u->cursor = false;
+	u->free_row = 0;
 	getmaxyx(stdscr, u->rows, u->cols);
 	if (u->rows < 24 || u->cols < 80) {
 		draw_small(u);
@@ -726,6 +735,12 @@ draw(struct ui *u)
 			curs_set(0);
 	}
 	refresh();
+}
+
+void
+ui_draw_now(struct ui *u)
+{
+	draw(u);
 }
 
 /* True when the terminal is gone (hung up, or closed under us). */
@@ -792,10 +807,20 @@ set_today(struct ui *u)
 }
 
 int
-ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
-       const struct scope *scope)
+ui_open(struct ui *u, const char *name, const struct ui_args *a)
 {
-	struct ui u = {.st = st, .forms = forms, .scope = scope};
+	static const struct ui_args none;
+	for (const struct ui_entry *e = u->screens; e && e->name; e++)
+		if (strcmp(e->name, name) == 0)
+			return e->open(u, a ? a : &none);
+	return 0;
+}
+
+int
+ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
+        const struct scope *scope, const struct ui_entry *screens, const char *const *start)
+{
+	struct ui u = {.st = st, .forms = forms, .scope = scope, .screens = screens};
 	u.dbdir = strdup(dbdir);
 	u.login = strdup(login);
 	set_today(&u);
@@ -803,8 +828,6 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	if (!u.worker)
 		ui_message(&u, _("Your account \"%s\" is not registered as a worker: ask the "
 		                 "administrator to add it."), login);
-	home_refresh_counts(&u);
-	ui_push(&u, &home_screen, NULL);
 
 	catch_signals();
 	if (!initscr()) {
@@ -818,8 +841,13 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 	set_escdelay(25);  /* Esc answers at once, even over SSH */
 	curs_set(0);
 	timeout(TICK_MS);
-	form_offer_draft(&u);
-	referral_news_show(&u);
+	for (const char *const *p = start; p && *p; p++)
+		ui_open(&u, *p, NULL);
+	if (!u.top) {
+		endwin();
+		fprintf(stderr, "shegong: no screen to start with\n");
+		return 1;
+	}
 
 	int status = 0;
 	bool dirty = true;
@@ -867,6 +895,10 @@ ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
 			}
 		}
 		int f = handle(&u, is_key, key, escaped);
+		while ((f & UI_PASS) && u.top->below) {
+			ui_pop(&u);
+			f = handle(&u, is_key, key, escaped) | UI_REDRAW;
+		}
 		if (f & UI_QUIT)
 			break;
 		if (f & UI_POP)

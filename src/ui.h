@@ -21,6 +21,7 @@ enum {
 	UI_REDRAW = 1 << 1,
 	UI_QUIT = 1 << 2,
 	UI_POP = 1 << 3,     /* close this screen */
+	UI_PASS = 1 << 4,    /* close this screen and hand the key to the one below */
 };
 
 struct ui;
@@ -46,7 +47,6 @@ struct screen {
 	void *data;
 };
 
-#define UI_MENU_MAX 9
 
 struct ui {
 	store *st;
@@ -63,21 +63,48 @@ struct ui {
 	                             * the store's policy); NULL: no limits */
 	char today[16];   /* YYYY-MM-DD */
 	int rows, cols;
-	int sel;          /* home menu: the chosen entry */
 	struct screen *top;
+	const struct ui_entry *screens;   /* the registry: ui_open */
 	char msg[512];    /* the message line */
 	bool cursor;      /* the screen drawn last showed the cursor with ui_cursor */
-	size_t counts[UI_MENU_MAX];
+	int free_row;     /* set by a screen as it draws: the first row an overlay
+	                   * over it may take without hiding what it keeps in
+	                   * sight (0: any) */
 };
 
 /* Run the full-screen program until the worker quits, the link drops or
- * the program is told to stop.  Returns the exit status. */
+ * the program is told to stop, with the program's screens (ui-screens.c).
+ * Returns the exit status. */
 int ui_run(store *st, struct formset *forms, const char *dbdir, const char *login,
            const struct scope *scope);
 
 /* The screen stack. */
-void ui_push(struct ui *u, const struct screen_ops *ops, void *data);
+/* ui_push: false when memory ran out (data freed through ops->free, the
+ * worker told). */
+bool ui_push(struct ui *u, const struct screen_ops *ops, void *data);
 void ui_pop(struct ui *u);
+/* Draw the screens now, as the loop does between keys: for a screen
+ * whose work runs inside a key handler (a progress bar while importing
+ * or exchanging). */
+void ui_draw_now(struct ui *u);
+/* Hand a typed character to the screen on top, as if typed there (the
+ * first letter that opened a picker goes on into its search). */
+void ui_type(struct ui *u, wint_t ch);
+
+/* The list widget every list screen shares (ui-rows.c): the chosen row
+ * and the first shown of n rows.  ui_rows_key moves the choice for the
+ * moving keys (up, down, page rows up or down, the start, the end) and
+ * returns UI_REDRAW, 0 for any other action; ui_rows_fit, before the
+ * rows are drawn, keeps the choice among the n rows and in the rows
+ * shown. */
+struct ui_rows {
+	size_t sel, top;
+};
+int ui_rows_key(struct ui_rows *r, size_t n, enum action a, size_t page);
+/* Also returned by ui_rows_key: up from the first row, down from the
+ * last (a list that pages through the database loads the next page). */
+enum { UI_ROWS_BEFORE = 1 << 8, UI_ROWS_AFTER = 1 << 9 };
+void ui_rows_fit(struct ui_rows *r, size_t n, int rows);
 
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
@@ -138,59 +165,92 @@ char *ui_locale_text(const char *s);
  * malloc'd; NULL when it cannot be written in the locale's encoding. */
 char *ui_path_for_fs(const char *typed);
 
-/* The screens. */
-extern const struct screen_ops home_screen;
-void home_refresh_counts(struct ui *u);
-/* The list of the records of a form. */
-void list_open(struct ui *u, struct form *f, const char *status_filter);
-/* A new record of kind, in its form (the worker chooses when the kind has
- * several); prefill: up to four "field=value" strings, NULL-terminated. */
-void list_new_record(struct ui *u, int kind, const char *const *prefill);
-/* A record in view (editing = false) or in the editor; r is taken over.
- * A new record has version 0. */
-void form_open(struct ui *u, struct form *f, record *r, bool editing);
-/* Restore a draft if the worker has one (asks first). */
-void form_offer_draft(struct ui *u);
-/* Pop-up pickers: a choice list for a field, or a record of a kind. */
-void pick_choice(struct ui *u, const struct form_field *fd, const char *current,
-                 void (*done)(struct ui *u, void *data, const char *value), void *data);
-void pick_record(struct ui *u, int kind, const char *title,
-                 void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* One registry of screens.  A screen opens another by name through
+ * ui_open, never by calling it; the program hands ui_loop the table of
+ * names and what opens each (ui-screens.c), and the names to open at
+ * start, in order (the home menu first).  An entry takes the members of
+ * ui_args it names; its return is the handler flags for the caller (0
+ * when there are none); "referral-save" returns UI_POP when the save is
+ * taken (the editor then closes itself), 0 when refused. */
+struct ui_args {
+	struct form *form;
+	record *r;                    /* taken over ("form") */
+	const record *record;         /* shown ("case"), or saved ("referral-save") */
+	const rec_id *id;             /* "referral" */
+	rec_id *saved;                /* "referral-save": the id it was saved under */
+	int kind;                     /* "new-record" */
+	const char *const *prefill;   /* "new-record": up to four "field=value", NULL-ended */
+	const char *status;           /* "list": a status filter, or NULL */
+	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
+	bool editing;                 /* "form" */
+};
+struct ui_entry {
+	const char *name;
+	int (*open)(struct ui *u, const struct ui_args *a);
+};
+/* Open the screen registered as name (a=NULL: no arguments). */
+int ui_open(struct ui *u, const char *name, const struct ui_args *a);
+/* The loop itself: screens, a table ending with a NULL name; start, the
+ * names opened once the terminal is up, NULL-ended. */
+int ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
+            const struct scope *scope, const struct ui_entry *screens, const char *const *start);
+
+/* The screens' entry points, each named by its file; the program's
+ * table (ui-screens.c) registers them, and nothing else calls them.
+ * ui-home.c: the home menu ("home"). */
+int ui_home_open(struct ui *u, const struct ui_args *a);
+/* ui-list.c: the list of the records of a form ("list": form, status);
+ * a new record of kind, in its form, the worker choosing when the kind
+ * has several ("new-record": kind, prefill). */
+int ui_list_open(struct ui *u, const struct ui_args *a);
+int ui_list_new(struct ui *u, const struct ui_args *a);
+/* ui-form.c: a record in view or in the editor, r taken over, a new
+ * record with version 0 ("form": form, r, editing); a draft brought back
+ * if the worker has one, asking first ("draft"). */
+int ui_form_open(struct ui *u, const struct ui_args *a);
+int ui_form_offer_draft(struct ui *u, const struct ui_args *a);
+/* Pop-up pickers (ui-pick.c, used directly: they open nothing): a choice
+ * list for a field, or a record of a kind. */
+void ui_pick_choice(struct ui *u, const struct form_field *fd, const char *current,
+                    void (*done)(struct ui *u, void *data, const char *value), void *data);
+void ui_pick_record(struct ui *u, int kind, const char *title,
+                    void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* The same, only units of level (enum unit_level; 0: any record of kind). */
-void pick_unit(struct ui *u, int kind, int level, const char *title,
-               void (*done)(struct ui *u, void *data, const char *value), void *data);
+void ui_pick_unit(struct ui *u, int kind, int level, const char *title,
+                  void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* Choose one of several forms (the six service records, volunteers or
  * organisations); done gets the form's name. */
-void pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
-               void (*done)(struct ui *u, void *data, const char *value), void *data);
-/* A resident's case file: their history in time order, their household. */
-void case_open(struct ui *u, const record *resident);
-/* The needs list: counts by service and status. */
-void needs_open(struct ui *u, struct form *need_form);
-/* Referrals (ui-referral.c): the lists of the worker's unit; one
- * referral, its history and the steps open to the worker; a new one for
- * a resident (need: one of their needs, or NULL) in the editor, whose
- * save (referral_form_save, called by the editor for referrals: it pops
- * the editor when the save is taken) goes through refer.c; and, at
- * start, what is new since the worker last looked. */
-void referrals_open(struct ui *u);
-void referral_view_open(struct ui *u, const rec_id *id);
-void referral_start(struct ui *u, const char *resident, const char *need);
-int referral_form_save(struct ui *u, const record *r);
-void referral_news_show(struct ui *u);
-/* The audit trail (ui-audit.c); others are told it is not theirs. */
-void audit_screen_open(struct ui *u);
-/* Importing a CSV file (ui-import.c): the form, the file, two questions,
- * a bar while it runs, then the result to read.  Not for supervisors. */
-void import_screen_open(struct ui *u);
-/* The report (ui-report.c): a month's or a quarter's figures by village
- * in the worker's reach, and the services of the last six months as bars. */
-void report_screen_open(struct ui *u);
-/* The exchange with the township (ui-sync.c): what this database is, the
- * last exchanges, what waits to go up, the notices; the exchange over ssh
- * (a village PC) or through a file for the USB stick, with a bar while it
- * runs; the notices to read and settle.  Supervisors see the status. */
-void sync_screen_open(struct ui *u);
+void ui_pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
+                  void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* ui-case.c: a resident's case file ("case": record). */
+int ui_case_open(struct ui *u, const struct ui_args *a);
+/* ui-needs.c: the needs list, counts by service and status ("needs": form). */
+int ui_needs_open(struct ui *u, const struct ui_args *a);
+/* ui-referral.c: the lists of the worker's unit ("referrals"); one
+ * referral, its history and the steps open to the worker ("referral":
+ * id); a new one for a resident, need one of their needs or NULL, in the
+ * editor ("refer": resident, need), whose save for referrals comes back
+ * here ("referral-save": record, saved; UI_POP when taken); at
+ * start, what is new since the worker last looked ("news"). */
+int ui_referral_lists(struct ui *u, const struct ui_args *a);
+int ui_referral_view(struct ui *u, const struct ui_args *a);
+int ui_referral_start(struct ui *u, const struct ui_args *a);
+int ui_referral_save(struct ui *u, const struct ui_args *a);
+int ui_referral_news(struct ui *u, const struct ui_args *a);
+/* ui-audit.c: the audit trail ("audit"); others are told it is not theirs. */
+int ui_audit_open(struct ui *u, const struct ui_args *a);
+/* ui-import.c: importing a CSV file ("import"): the form, the file, two
+ * questions, a bar while it runs, then the result.  Not for supervisors. */
+int ui_import_open(struct ui *u, const struct ui_args *a);
+/* ui-report.c: a month's or a quarter's figures by village in the
+ * worker's reach, and the services of the last six months as bars
+ * ("report"). */
+int ui_report_open(struct ui *u, const struct ui_args *a);
+/* ui-sync.c: the exchange with the township ("sync"): what this database
+ * is, the last exchanges, what waits to go up, the notices; the exchange
+ * over ssh or through a file, with a bar while it runs; the notices to
+ * read and settle.  Supervisors see the status. */
+int ui_sync_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
