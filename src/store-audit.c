@@ -9,6 +9,18 @@
 #include "util.h"
 
 int
+store_audit_last_key(store_txn *t, MDB_val *k, MDB_val *d)
+{
+	MDB_cursor *c;
+	int rc = mdb_cursor_open(t->txn, t->st->audit, &c);
+	if (rc)
+		return rc;
+	rc = mdb_cursor_get(c, k, d, MDB_LAST);
+	mdb_cursor_close(c);
+	return rc;
+}
+
+int
 store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq)
 {
 	if (t->err)
@@ -16,12 +28,8 @@ store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq)
 	if (!t->write || !t->st->have_audit)
 		return store_txn_fail(t, STORE_INVALID);
 	uint64_t last = 0;
-	MDB_cursor *c;
-	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &c)))
-		return t->err;
 	MDB_val k, d;
-	int rc = mdb_cursor_get(c, &k, &d, MDB_LAST);
-	mdb_cursor_close(c);
+	int rc = store_audit_last_key(t, &k, &d);
 	if (rc == 0 && k.mv_size == 8)
 		last = be_get64(k.mv_data);
 	else if (rc && rc != MDB_NOTFOUND)
@@ -48,12 +56,8 @@ store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len)
 		return t->err;
 	if (!t->st->have_audit)
 		return STORE_NOTFOUND;
-	MDB_cursor *c;
-	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &c)))
-		return t->err;
 	MDB_val k, d;
-	int rc = mdb_cursor_get(c, &k, &d, MDB_LAST);
-	mdb_cursor_close(c);
+	int rc = store_audit_last_key(t, &k, &d);
 	if (rc == MDB_NOTFOUND)
 		return STORE_NOTFOUND;
 	if (rc)

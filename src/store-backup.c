@@ -49,16 +49,13 @@ census_txn(store_txn *t, void *ctx)
 			c->miscounted++;
 	}
 	if (!t->err && t->st->have_audit) {
-		if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->audit, &cur)))
-			return t->err;
-		rc = mdb_cursor_get(cur, &k, &d, MDB_LAST);
+		rc = store_audit_last_key(t, &k, &d);
 		if (rc == 0 && k.mv_size == 8)
 			c->audit_entries = be_get64(k.mv_data);
 		else if (rc == 0)
 			store_txn_fail(t, STORE_CORRUPT);
 		else if (rc != MDB_NOTFOUND)
 			store_txn_rc(t, rc);
-		mdb_cursor_close(cur);
 	}
 	return t->err;
 }
@@ -101,6 +98,19 @@ fsync_dir(const char *dir)
 	int err = fsync(fd) < 0 ? store_map_error(errno) : 0;
 	close(fd);
 	return err;
+}
+
+/* A new empty file at path for writing (*fd); one left there by a run
+ * that was stopped goes first: it is never part of a good one. */
+static int
+open_fresh(const char *path, mode_t mode, int *fd)
+{
+	*fd = -1;
+	if (unlink(path) < 0 && errno != ENOENT)
+		return store_map_error(errno);
+	if ((*fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)) < 0)
+		return store_map_error(errno);
+	return 0;
 }
 
 static int
@@ -267,13 +277,8 @@ store_backup(store *st, const char *path, struct store_backup_info *info)
 		err = STORE_NOMEM;
 	}
 	int fd = -1;
-	if (!err) {
-		/* left by a backup that was stopped: never part of a good one */
-		if (unlink(tmp) < 0 && errno != ENOENT)
-			err = store_map_error(errno);
-		else if ((fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
-			err = store_map_error(errno);
-	}
+	if (!err)
+		err = open_fresh(tmp, 0600, &fd);
 	if (!err) {
 		err = copy_compact(st, fd);
 		if (close(fd) < 0 && !err)
@@ -341,12 +346,8 @@ store_restore_stage(const char *path, const char *dir, char **staged, bool *made
 	if (!err && !out_path)
 		err = STORE_NOMEM;
 	int out = -1;
-	if (!err) {
-		if (unlink(out_path) < 0 && errno != ENOENT)
-			err = store_map_error(errno);
-		else if ((out = open(out_path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660)) < 0)
-			err = store_map_error(errno);
-	}
+	if (!err)
+		err = open_fresh(out_path, 0660, &out);
 	unsigned char sum[SHA256_LEN];
 	if (!err)
 		err = hash_copy(in, len, out, sum);

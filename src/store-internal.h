@@ -82,6 +82,12 @@ void store_count_name(char name[STORE_COUNT_NAME], int kind);
 int store_index_write(store_txn *t, const record *r, const unsigned char reckey[REC_KEYLEN],
                       bool del);
 
+/* --- store-audit.c ---------------------------------------------------------------- */
+
+/* The audit table's last entry: an LMDB code (MDB_NOTFOUND when it is
+ * empty), nothing recorded in t. */
+int store_audit_last_key(store_txn *t, MDB_val *k, MDB_val *d);
+
 /* --- store-change.c: the change log ("chg") -------------------------------------- */
 
 /* The record under key changed: it gets the next change number, and its
