@@ -1,0 +1,100 @@
+/* store-internal.h: what the store's own files (store*.c) share: the
+ * handle and the transaction, and the small steps more than one of them
+ * takes.  LMDB is seen here and in store*.c only; nothing else includes
+ * this header.
+ *
+ * Key layout (see ARCHITECTURE.md):
+ *   "meta"  text key -> value: "schema" u32 BE, "site" u64 BE,
+ *           "seq" u64 BE (last sequence number this site gave out),
+ *           "count/<kind>" u64 BE (records of that kind)
+ *   "rec"   kind(1) site(8) seq(8) -> record encoding (record.c)
+ *   "idx"   idx(1) kind(1) value -> record key, MDB_DUPSORT
+ *   "draft" login -> a form being filled in (ui-form.c's encoding)
+ *   "audit" seq u64 BE -> an audit entry (audit.c's encoding), append-only
+ *   "chg"   change number u64 BE -> record key (17): the newest change of
+ *           each record, numbered in the order they were made (meta
+ *           "chgseq" holds the last number); and record key (17) -> its
+ *           change number, so that a record's older entry is removed when it
+ *           changes again.  Change numbers start with a zero byte and record
+ *           keys with their kind (1 or more), so the numbered entries all
+ *           sort first.  The exchange with other sites (sync.c) reads it. */
+#ifndef SHEGONG_STORE_INTERNAL_H
+#define SHEGONG_STORE_INTERNAL_H
+
+#include <lmdb.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "record.h"
+#include "store.h"
+
+struct store {
+	MDB_env *env;
+	MDB_dbi meta, rec, idx, draft, audit, chg;
+	bool have_draft, have_audit, have_chg;
+	store_hook_fn hook;
+	void *hook_ctx;
+	store_policy_fn policy;
+	void *policy_ctx;
+	char *dir;
+	char *user;
+	uint64_t site;
+	uint64_t schema;
+	size_t maplimit;
+	bool rdonly;
+	bool shared;  /* a handle on the held environment (store_hold): env not ours */
+};
+
+struct store_txn {
+	store *st;
+	MDB_txn *txn;
+	int err;
+	bool write;
+	bool trusted;  /* store_txn_trust */
+};
+
+/* --- store.c ---------------------------------------------------------------- */
+
+/* Record an LMDB failure in t, unless it already failed; t's error (0
+ * when rc is 0). */
+int store_txn_rc(store_txn *t, int rc);
+/* Close a cursor whose walk ended with rc: 0 when it ran out of entries
+ * (MDB_NOTFOUND) or was left early, else the failure recorded in t. */
+int store_cursor_end(store_txn *t, MDB_cursor *c, int rc);
+/* A copy of the value d, malloc'd (at least one byte), for the caller. */
+int store_copy_out(store_txn *t, const MDB_val *d, void **data, size_t *len);
+/* mkdir -p with the database folder's mode; 0 or an errno value. */
+int store_mkdir_p(const char *dir);
+
+/* --- store-meta.c: the store's own counters in "meta" ------------------------- */
+
+/* An absent name reads as 0. */
+int store_meta_get_u64(store_txn *t, const char *name, uint64_t *v);
+int store_meta_put_u64(store_txn *t, const char *name, uint64_t v);
+/* The meta name of the count of records of a kind ("count/KIND"). */
+#define STORE_COUNT_NAME 24
+void store_count_name(char name[STORE_COUNT_NAME], int kind);
+
+/* --- store-record.c ------------------------------------------------------------ */
+
+/* Add (del false) or remove r's index entries pointing to reckey. */
+int store_index_write(store_txn *t, const record *r, const unsigned char reckey[REC_KEYLEN],
+                      bool del);
+
+/* --- store-audit.c ---------------------------------------------------------------- */
+
+/* The audit table's last entry: an LMDB code (MDB_NOTFOUND when it is
+ * empty), nothing recorded in t. */
+int store_audit_last_key(store_txn *t, MDB_val *k, MDB_val *d);
+
+/* --- store-change.c: the change log ("chg") -------------------------------------- */
+
+/* The record under key changed: it gets the next change number, and its
+ * older entry (if any) goes. */
+int store_change_note(store_txn *t, const unsigned char key[REC_KEYLEN]);
+/* Fill a new change log from the records there, in key order (a
+ * database made before the log: each record counts as changed once). */
+int store_change_backfill(store *st, MDB_txn *txn);
+
+#endif

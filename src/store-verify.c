@@ -1,0 +1,177 @@
+/* store-verify.c: checking that every record has its index entries and
+ * every entry its record (store_verify), and mending them: the indexes
+ * made again from the records, the counts recounted. */
+#include "config.h"
+
+#include <lmdb.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "index.h"
+#include "store-internal.h"
+
+struct verify {
+	bool repair;
+	size_t faults;
+	void (*report)(const char *msg, void *ctx);
+	void *rctx;
+	MDB_cursor *c;
+	MDB_val data;
+	const record *r;
+	store_txn *t;
+	/* for the reverse check: does the record produce this key? */
+	const unsigned char *want;
+	size_t wantlen;
+	bool found;
+};
+
+/* The name of the index an entry's key begins with, "?" when none. */
+static const char *
+index_label(int idx)
+{
+	const char *name = index_name(idx);
+	return name ? name : "?";
+}
+
+static void
+fault(struct verify *v, const char *fmt, const char *a, const char *b)
+{
+	v->faults++;
+	if (v->report) {
+		char msg[512];
+		snprintf(msg, sizeof msg, fmt, a, b);
+		v->report(msg, v->rctx);
+	}
+}
+
+static int
+check_entry(const unsigned char *key, size_t len, void *ctx)
+{
+	struct verify *v = ctx;
+	MDB_val k = {len, (void *)key}, d = v->data;
+	int rc = mdb_cursor_get(v->c, &k, &d, MDB_GET_BOTH);
+	if (rc == MDB_NOTFOUND) {
+		char idbuf[REC_ID_TEXTMAX];
+		fault(v, _("record %s lacks its %s index entry"),
+		      rec_id_format(&v->r->id, idbuf), index_label(key[0]));
+		return 0;
+	}
+	return store_txn_rc(v->t, rc);
+}
+
+static int
+verify_record(const record *r, void *ctx)
+{
+	struct verify *v = ctx;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&r->id, key);
+	v->r = r;
+	v->data = (MDB_val){REC_KEYLEN, key};
+	int rc = index_each(r, check_entry, v);
+	return rc < 0 ? store_txn_fail(v->t, STORE_NOMEM) : rc;
+}
+
+static int
+match_key(const unsigned char *key, size_t len, void *ctx)
+{
+	struct verify *v = ctx;
+	if (len == v->wantlen && memcmp(key, v->want, len) == 0)
+		v->found = true;
+	return 0;
+}
+
+static int
+verify_txn(store_txn *t, void *ctx)
+{
+	struct verify *v = ctx;
+	v->t = t;
+	v->faults = 0;
+	t->trusted = true;  /* integrity, not content: every record is checked */
+	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &v->c)))
+		return t->err;
+	/* every record has its entries */
+	for (int kind = 1; kind < 256 && !t->err; kind++)
+		store_scan(t, kind, NULL, verify_record, v);
+	/* every entry belongs to a record that makes it */
+	MDB_val k, d;
+	int rc;
+	for (rc = mdb_cursor_get(v->c, &k, &d, MDB_FIRST); rc == 0 && !t->err;
+	     rc = mdb_cursor_get(v->c, &k, &d, MDB_NEXT)) {
+		char idbuf[REC_ID_TEXTMAX] = "?";
+		rec_id id;
+		record *r = NULL;
+		if (d.mv_size != REC_KEYLEN || k.mv_size < 2) {
+			fault(v, _("a malformed index entry%s%s"), "", "");
+		} else {
+			rec_id_from_key(d.mv_data, &id);
+			rec_id_format(&id, idbuf);
+			int err = store_get(t, &id, &r);
+			if (err == STORE_NOTFOUND) {
+				fault(v, _("index entry for missing record %s (%s)"), idbuf,
+				      index_label(((unsigned char *)k.mv_data)[0]));
+			} else if (r) {
+				v->want = k.mv_data;
+				v->wantlen = k.mv_size;
+				v->found = false;
+				index_each(r, match_key, v);
+				if (!v->found)
+					fault(v, _("stale index entry for record %s (%s)"), idbuf,
+					      index_label(((unsigned char *)k.mv_data)[0]));
+				record_free(r);
+			}
+		}
+	}
+	store_cursor_end(t, v->c, rc);
+	return t->err;
+}
+
+static int
+reindex_record(const record *r, void *ctx)
+{
+	store_txn *t = ctx;
+	unsigned char key[REC_KEYLEN];
+	rec_id_to_key(&r->id, key);
+	return store_index_write(t, r, key, false);
+}
+
+static int
+repair_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	t->trusted = true;  /* every record is reindexed, whoever asks (an administrator) */
+	if (store_txn_rc(t, mdb_drop(t->txn, t->st->idx, 0)))
+		return t->err;
+	for (int kind = 1; kind < 256 && !t->err; kind++) {
+		size_t n = 0;
+		char name[STORE_COUNT_NAME];
+		store_scan(t, kind, NULL, reindex_record, t);
+		/* recount while we are here */
+		MDB_cursor *c;
+		if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->rec, &c)))
+			break;
+		unsigned char key[REC_KEYLEN] = {(unsigned char)kind};
+		MDB_val k = {REC_KEYLEN, key}, d;
+		for (int rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+		     rc == 0 && ((unsigned char *)k.mv_data)[0] == kind;
+		     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+			n++;
+		mdb_cursor_close(c);
+		store_count_name(name, kind);
+		if (n)
+			store_meta_put_u64(t, name, n);
+	}
+	return t->err;
+}
+
+int
+store_verify(store *st, bool repair, size_t *faults,
+             void (*report)(const char *msg, void *ctx), void *ctx)
+{
+	struct verify v = {.repair = repair, .report = report, .rctx = ctx};
+	int err = store_read(st, verify_txn, &v);
+	*faults = v.faults;
+	if (err || !repair || v.faults == 0)
+		return err;
+	return store_write(st, repair_txn, NULL);
+}
