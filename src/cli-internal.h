@@ -1,5 +1,8 @@
 /* cli-internal.h: what the command line's files share (cli.c and the
- * verbs kept in files of their own, such as cli-referral.c). */
+ * verbs kept in files of their own, such as cli-referral.c).  The
+ * functions declared here are defined in cli-common.c, never in cli.c:
+ * cli.c names every verb, and a verb calling back into it would make a
+ * circle (tests/layers.py). */
 #ifndef SHEGONG_CLI_INTERNAL_H
 #define SHEGONG_CLI_INTERNAL_H
 
