@@ -936,6 +936,13 @@ main(int argc, char **argv)
 	double p_wall[PEERS][RUNS], p_imp[PEERS][RUNS], p_hwm[PEERS][RUNS], p_save[PEERS][RUNS],
 	    p_bytes[PEERS][RUNS], p_comp[PEERS][RUNS], p_srch[PEERS][SW][RUNS];
 	uint64_t aud_last = 0;
+	memset(p_wall, 0, sizeof p_wall);
+	memset(p_imp, 0, sizeof p_imp);
+	memset(p_hwm, 0, sizeof p_hwm);
+	memset(p_save, 0, sizeof p_save);
+	memset(p_bytes, 0, sizeof p_bytes);
+	memset(p_comp, 0, sizeof p_comp);
+	memset(p_srch, 0, sizeof p_srch);
 	for (int r = 0; r < RUNS; r++)
 		for (int p = 0; p < PEERS; p++) {
 			if (p > 0 && !have_sqlite)
