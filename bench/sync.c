@@ -115,7 +115,7 @@ cases_txn(store_txn *t, void *ctx)
 			record_set(r, "work_kind", "visit");
 			record_set(r, "content", contents[rnd(&s) % 4]);
 			record_set(r, "hours", "1.5");
-			record_set(r, "target", "elderly");
+			record_set(r, "target", "elder_alone");
 			put_counted(t, r, f);
 			record_free(r);
 			continue;

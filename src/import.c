@@ -284,6 +284,15 @@ struct idset {
 	size_t cap, n;
 };
 
+/* A choice list's labels as a file may write them, translated once per
+ * import (not for every item of every cell): in Chinese, from the
+ * catalogue, and in the language the program runs in. */
+struct choice_labels {
+	const struct form_choices *list;
+	const char **zh;    /* per item: the Chinese label, or NULL */
+	const char **loc;   /* per item: the label as the program shows it */
+};
+
 struct imp {
 	const struct import_opts *o;
 	const struct form *form;
@@ -294,6 +303,8 @@ struct imp {
 	struct cell *dcells;        /* where each cell is in dec */
 	unsigned char *state;       /* enum cell_state of each cell */
 	struct mo mo;
+	struct choice_labels *labels;   /* the form's choice lists, translated */
+	size_t nlabels;
 	struct column *cols;
 	size_t ncols;
 	const struct column **by_field;  /* the column of each field of the form, or NULL */
@@ -993,14 +1004,47 @@ resolve_reference(struct imp *im, store_txn *t, const struct form_field *fd, con
 	return msg;
 }
 
+/* The labels of list, translated: looked up in the import's table, and
+ * added to it the first time (the form's lists are added when the import
+ * starts).  NULL when out of memory. */
+static const struct choice_labels *
+choice_labels(struct imp *im, const struct form_choices *list)
+{
+	for (size_t i = 0; i < im->nlabels; i++)
+		if (im->labels[i].list == list)
+			return &im->labels[i];
+	struct choice_labels *grown = realloc(im->labels, (im->nlabels + 1) * sizeof *grown);
+	if (!grown)
+		return NULL;
+	im->labels = grown;
+	struct choice_labels *l = &grown[im->nlabels];
+	l->list = list;
+	l->zh = calloc(list->n ? list->n : 1, sizeof *l->zh);
+	l->loc = calloc(list->n ? list->n : 1, sizeof *l->loc);
+	if (!l->zh || !l->loc) {
+		free(l->zh);
+		free(l->loc);
+		return NULL;
+	}
+	for (size_t i = 0; i < list->n; i++) {
+		l->zh[i] = mo_get(&im->mo, list->items[i].label);
+		l->loc[i] = _(list->items[i].label);
+	}
+	im->nlabels++;
+	return l;
+}
+
 /* A select field's cell with Chinese labels made into the values (the
  * form engine itself knows the values and the labels of the language the
- * program runs in). */
+ * program runs in).  NULL when out of memory. */
 static char *
-choices_to_values(const struct imp *im, const struct form_field *fd, const char *v)
+choices_to_values(struct imp *im, const struct form_field *fd, const char *v)
 {
 	if (!fd->choices)
 		return strdup(v);
+	const struct choice_labels *cl = choice_labels(im, fd->choices);
+	if (!cl)
+		return NULL;
 	struct strbuf b = {0};
 	const char *p = v;
 	bool multi = fd->type == FT_SELECT_MULTIPLE;
@@ -1029,9 +1073,8 @@ choices_to_values(const struct imp *im, const struct form_field *fd, const char 
 		 * the language the program runs in: export writes the last */
 		for (size_t i = 0; i < fd->choices->n; i++) {
 			const char *label = fd->choices->items[i].label;
-			const char *zh = mo_get(&im->mo, label);
-			if ((zh && strcmp(zh, s) == 0) || strcmp(label, s) == 0 ||
-			    strcmp(_(label), s) == 0) {
+			if ((cl->zh[i] && strcmp(cl->zh[i], s) == 0) || strcmp(label, s) == 0 ||
+			    strcmp(cl->loc[i], s) == 0) {
 				val = fd->choices->items[i].value;
 				break;
 			}
@@ -1820,6 +1863,11 @@ imp_free(struct imp *im)
 	free(im->dcells);
 	free(im->state);
 	mo_free(&im->mo);
+	for (size_t i = 0; i < im->nlabels; i++) {
+		free(im->labels[i].zh);
+		free(im->labels[i].loc);
+	}
+	free(im->labels);
 	for (size_t j = 0; j < im->ncols; j++)
 		free(im->cols[j].header);
 	free(im->cols);
@@ -1925,6 +1973,12 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		mo = mopath;
 	}
 	mo_load(&im.mo, mo);
+	/* the form's choice labels translated once, not for every cell */
+	for (size_t i = 0; i < im.form->nfields; i++)
+		if (im.form->fields[i].choices && !choice_labels(&im, im.form->fields[i].choices)) {
+			setmsg(msg, msgsize, "%s", _("out of memory"));
+			goto done;
+		}
 	if (map_header(&im) < 0)
 		goto done;
 	im.row_errors = calloc(im.tab.nrows, sizeof *im.row_errors);

@@ -15,7 +15,7 @@ set -eu
 # xlsxwriter.pc links -lz and libxlsxwriter-dev does not pull it in;
 # man-db and less for "man shegong".
 pkgs="build-essential make gcc libc6-dev autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev zlib1g-dev libcsv-dev locales man-db less"
-tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl clang libclang-rt-14-dev"
+tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl libsqlite3-dev clang libclang-rt-14-dev"
 i386_pkgs="gcc-multilib file libc6-dev:i386 libncurses-dev:i386 liblmdb-dev:i386 libxlsxwriter-dev:i386 zlib1g-dev:i386 libcsv-dev:i386 check:i386 libsubunit-dev:i386 libvterm-dev:i386"
 i386=no
 case "${1:-}" in
