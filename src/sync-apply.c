@@ -6,7 +6,6 @@
  * bookkeeping and one "sync" audit entry with it. */
 #include "config.h"
 
-#include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -13,7 +13,6 @@
 #include "form.h"
 #include "i18n.h"
 #include "index.h"
-#include "orgunit.h"
 #include "paths.h"
 #include "sync-internal.h"
 #include "text.h"
