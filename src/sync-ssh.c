@@ -58,55 +58,46 @@ struct ssh_run {
 	int status;
 };
 
+/* Close the pipes' ends still open (-1: never opened). */
+static void
+close_pipes(int p[3][2])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			if (p[i][j] >= 0)
+				close(p[i][j]);
+}
+
 /* Run argv with the file on its standard input; its output and error
  * output are collected. */
 static int
 run_ssh(char **argv, struct ssh_run *sr)
 {
-	int in[2], out[2], er[2];
-	if (pipe(in) < 0)
-		return SYNC_ERR_SSH;
-	if (pipe(out) < 0) {
-		close(in[0]);
-		close(in[1]);
-		return SYNC_ERR_SSH;
-	}
-	if (pipe(er) < 0) {
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		return SYNC_ERR_SSH;
-	}
+	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};   /* its input, output, error output */
+	for (int i = 0; i < 3; i++)
+		if (pipe(p[i]) < 0) {
+			close_pipes(p);
+			return SYNC_ERR_SSH;
+		}
 	pid_t pid = fork();
 	if (pid < 0) {
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		close(er[0]);
-		close(er[1]);
+		close_pipes(p);
 		return SYNC_ERR_SSH;
 	}
 	if (pid == 0) {
-		dup2(in[0], 0);
-		dup2(out[1], 1);
-		dup2(er[1], 2);
-		close(in[0]);
-		close(in[1]);
-		close(out[0]);
-		close(out[1]);
-		close(er[0]);
-		close(er[1]);
+		dup2(p[0][0], 0);
+		dup2(p[1][1], 1);
+		dup2(p[2][1], 2);
+		close_pipes(p);
 		execvp(argv[0], argv);
 		dprintf(2, "shegong: cannot run %s: %s\n", argv[0], strerror(errno));
 		_exit(127);
 	}
-	close(in[0]);
-	close(out[1]);
-	close(er[1]);
+	close(p[0][0]);
+	close(p[1][1]);
+	close(p[2][1]);
 	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
-	int fin = in[1], fout = out[0], ferr = er[0];
+	int fin = p[0][1], fout = p[1][0], ferr = p[2][0];
 	fcntl(fin, F_SETFL, fcntl(fin, F_GETFL) | O_NONBLOCK);
 	size_t sent = 0;
 	if (sr->nsend == 0) {
