@@ -133,6 +133,21 @@ get_str(struct sync_rd *r, char *out, size_t size)
 		r->bad = true;   /* a NUL inside */
 }
 
+/* A field of format 2 that holds 0 or SYNC_KEYLEN bytes (the key a
+ * township carries, the seal): *got when it holds them. */
+static void
+get_key(struct sync_rd *r, unsigned char out[SYNC_KEYLEN], bool *got)
+{
+	size_t k = (size_t)get_be(r, 2);
+	if (k == SYNC_KEYLEN && r->n - r->at >= k) {
+		memcpy(out, r->p + r->at, k);
+		*got = true;
+		r->at += k;
+	} else if (k) {
+		r->bad = true;
+	}
+}
+
 int
 sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 {
@@ -161,16 +176,8 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	get_str(&r, h->from_login, sizeof h->from_login);
 	get_str(&r, h->to_unit, sizeof h->to_unit);
 	get_str(&r, h->forms_hash, sizeof h->forms_hash);
-	if (format >= 2) {
-		size_t k = (size_t)get_be(&r, 2);
-		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
-			memcpy(h->key, r.p + r.at, k);
-			h->has_key = true;
-			r.at += k;
-		} else if (k) {
-			r.bad = true;
-		}
-	}
+	if (format >= 2)
+		get_key(&r, h->key, &h->has_key);
 	h->count = (uint32_t)get_be(&r, 4);
 	h->entries_at = r.at;
 	if (r.bad || h->from_site == 0)
@@ -195,16 +202,8 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 			r.at += n;
 	}
 	h->sealed_len = r.at;
-	if (format >= 2) {
-		size_t k = (size_t)get_be(&r, 2);
-		if (k == SYNC_KEYLEN && r.n - r.at >= k) {
-			memcpy(h->seal, r.p + r.at, k);
-			h->sealed = true;
-			r.at += k;
-		} else if (k) {
-			r.bad = true;
-		}
-	}
+	if (format >= 2)
+		get_key(&r, h->seal, &h->sealed);
 	if (r.bad || r.at != r.n)
 		return SYNC_ERR_DAMAGED;
 	return 0;
