@@ -1,0 +1,279 @@
+/* sync-ssh.c: the exchange over OpenSSH: a village PC runs `ssh HOST
+ * shegong sync --serve` as a child, writes its file to ssh's input and
+ * reads the answer and ssh's messages together (poll, keepalives so a
+ * dead link ends the run), then applies the answer; sync_serve is the
+ * other end, on the township. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "sync-internal.h"
+
+int
+sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
+           struct sync_stats *out, char *why, size_t whysize)
+{
+	unsigned char *buf = NULL, *ans = NULL;
+	size_t len = 0, alen = 0;
+	if (why && whysize)
+		*why = '\0';
+	int err = sync_file_read_fd(in_fd, &buf, &len, SYNC_MAX_BYTES);
+	if (err) {
+		free(buf);
+		err = err == SYNC_ERR_TOOBIG ? err : SYNC_ERR_SSH;
+		sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
+	}
+	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
+	struct sync_header h;
+	if (!err)
+		err = sync_read_header(buf, len, &h);
+	free(buf);
+	if (!err)
+		err = sync_make(st, sc, in->peer_unit, h.from_site, &ans, &alen, out, NULL, NULL, why,
+		                whysize);
+	if (!err && sync_file_write_fd(out_fd, ans, alen))
+		err = SYNC_ERR_SSH;
+	free(ans);
+	if (err)
+		sync_why(why, whysize, "%s", sync_strerror(err));
+	return err;
+}
+
+struct ssh_run {
+	const unsigned char *send;
+	size_t nsend;
+	struct strbuf got, err;
+	sync_progress_fn progress;
+	void *pctx;
+	int status;
+};
+
+/* Close the pipes' ends still open (-1: never opened). */
+static void
+close_pipes(int p[3][2])
+{
+	for (int i = 0; i < 3; i++)
+		for (int j = 0; j < 2; j++)
+			if (p[i][j] >= 0)
+				close(p[i][j]);
+}
+
+/* Run argv with the file on its standard input; its output and error
+ * output are collected. */
+static int
+run_ssh(char **argv, struct ssh_run *sr)
+{
+	int p[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};   /* its input, output, error output */
+	for (int i = 0; i < 3; i++)
+		if (pipe(p[i]) < 0) {
+			close_pipes(p);
+			return SYNC_ERR_SSH;
+		}
+	pid_t pid = fork();
+	if (pid < 0) {
+		close_pipes(p);
+		return SYNC_ERR_SSH;
+	}
+	if (pid == 0) {
+		dup2(p[0][0], 0);
+		dup2(p[1][1], 1);
+		dup2(p[2][1], 2);
+		close_pipes(p);
+		execvp(argv[0], argv);
+		dprintf(2, "shegong: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(p[0][0]);
+	close(p[1][1]);
+	close(p[2][1]);
+	void (*old)(int) = signal(SIGPIPE, SIG_IGN);
+	int fin = p[0][1], fout = p[1][0], ferr = p[2][0];
+	fcntl(fin, F_SETFL, fcntl(fin, F_GETFL) | O_NONBLOCK);
+	size_t sent = 0;
+	if (sr->nsend == 0) {
+		close(fin);
+		fin = -1;
+	}
+	int rc = 0;
+	while (fout >= 0 || ferr >= 0) {
+		struct pollfd pf[3];
+		int np = 0, iin = -1, iout = -1, ierr = -1;
+		if (fin >= 0) {
+			pf[np] = (struct pollfd){fin, POLLOUT, 0};
+			iin = np++;
+		}
+		if (fout >= 0) {
+			pf[np] = (struct pollfd){fout, POLLIN, 0};
+			iout = np++;
+		}
+		if (ferr >= 0) {
+			pf[np] = (struct pollfd){ferr, POLLIN, 0};
+			ierr = np++;
+		}
+		if (poll(pf, (nfds_t)np, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = SYNC_ERR_SSH;
+			break;
+		}
+		if (iin >= 0 && pf[iin].revents) {
+			ssize_t w = write(fin, sr->send + sent, sr->nsend - sent);
+			if (w > 0)
+				sent += (size_t)w;
+			if (w < 0 && errno != EAGAIN && errno != EINTR)
+				sent = sr->nsend;   /* the other end went: its status says why */
+			if (sent == sr->nsend) {
+				close(fin);
+				fin = -1;
+			}
+			if (sr->progress)
+				sr->progress(3, sent, sr->nsend, sr->pctx);
+		}
+		int fds[2] = {iout, ierr};
+		for (int k = 0; k < 2; k++) {
+			int i = fds[k];
+			if (i < 0 || !pf[i].revents)
+				continue;
+			unsigned char chunk[65536];
+			ssize_t n = read(pf[i].fd, chunk, sizeof chunk);
+			if (n < 0 && (errno == EINTR || errno == EAGAIN))
+				continue;
+			if (n <= 0) {
+				close(pf[i].fd);
+				if (k == 0)
+					fout = -1;
+				else
+					ferr = -1;
+				continue;
+			}
+			struct strbuf *into = k == 0 ? &sr->got : &sr->err;
+			if ((size_t)n > SYNC_MAX_BYTES - into->len) {
+				rc = SYNC_ERR_TOOBIG;   /* no answer is this big: stop it */
+				kill(pid, SIGTERM);
+				break;
+			}
+			sb_add(into, chunk, (size_t)n);
+		}
+		if (rc)
+			break;
+	}
+	if (fin >= 0)
+		close(fin);
+	if (fout >= 0)
+		close(fout);
+	if (ferr >= 0)
+		close(ferr);
+	int status = 0;
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	signal(SIGPIPE, old);
+	sr->status = WIFEXITED(status) ? WEXITSTATUS(status) : 255;
+	if (sr->got.failed || sr->err.failed)
+		return STORE_NOMEM;
+	return rc;
+}
+
+static int
+host_txn(store_txn *t, void *ctx)
+{
+	const char *host = ctx;
+	return store_meta_put(t, "sync/host", host, strlen(host));
+}
+
+int
+sync_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+         const char *remote_db, struct sync_stats *up, struct sync_stats *down,
+         sync_progress_fn progress, void *pctx, char *why, size_t whysize)
+{
+	if (why && whysize)
+		*why = '\0';
+	struct sync_stats u0, d0;
+	if (!up)
+		up = &u0;
+	if (!down)
+		down = &d0;
+	memset(down, 0, sizeof *down);
+	if (!host || !*host || host[0] == '-') {
+		sync_why(why, whysize, "%s", sync_strerror(SYNC_ERR_NOPEER));
+		return SYNC_ERR_NOPEER;
+	}
+	unsigned char *file;
+	size_t len;
+	int err = sync_make(st, sc, NULL, 0, &file, &len, up, progress, pctx, why, whysize);
+	if (err) {
+		sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
+	}
+	/* the ssh command, its options, the host and the command for the other side */
+	char *cmd = strdup(ssh_cmd && *ssh_cmd ? ssh_cmd : "ssh");
+	char *remote = NULL;
+	char **argv = calloc(strlen(cmd ? cmd : "") / 2 + 16, sizeof *argv);
+	if (!cmd || !argv ||
+	    asprintf(&remote, "shegong%s%s sync --serve", remote_db ? " --db " : "",
+	             remote_db ? remote_db : "") < 0) {
+		free(cmd);
+		free(argv);
+		free(file);
+		return STORE_NOMEM;
+	}
+	int argc = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(cmd, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc++] = "-o";
+	argv[argc++] = "ServerAliveInterval=15";
+	argv[argc++] = "-o";
+	argv[argc++] = "ServerAliveCountMax=4";
+	argv[argc++] = "--";
+	argv[argc++] = (char *)host;
+	argv[argc++] = remote;
+	argv[argc] = NULL;
+	struct ssh_run sr = {file, len, {0}, {0}, progress, pctx, 0};
+	err = run_ssh(argv, &sr);
+	free(file);
+	free(remote);
+	free(argv);
+	free(cmd);
+	if (!err && sr.status != 0) {
+		/* ssh's own failures are 255; anything else is the other side's refusal */
+		err = sr.status == 255 || sr.status == 127 ? SYNC_ERR_SSH : SYNC_ERR_REMOTE;
+	}
+	if (err) {
+		if (sr.err.len && why && whysize) {
+			char *msg = sr.err.failed ? NULL : sr.err.p;
+			/* the other side's last line says why */
+			if (msg) {
+				size_t k = strlen(msg);
+				while (k && (msg[k - 1] == '\n' || msg[k - 1] == '\r'))
+					msg[--k] = '\0';
+				snprintf(why, whysize, "%s\n%s", sync_strerror(err), msg);
+			}
+		}
+		sb_free(&sr.got);
+		sb_free(&sr.err);
+		sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
+	}
+	sb_free(&sr.err);
+	if (sr.got.len == 0) {
+		sb_free(&sr.got);
+		sync_why(why, whysize, "%s", sync_strerror(SYNC_ERR_SSH));
+		return SYNC_ERR_SSH;
+	}
+	err = sync_apply(st, sc, (unsigned char *)sr.got.p, sr.got.len, down, progress, pctx, why,
+	                 whysize);
+	sb_free(&sr.got);
+	if (!err)
+		err = store_write(st, host_txn, (void *)host);
+	return err;
+}
