@@ -1702,8 +1702,43 @@ field_is(const char *name, const char *const *set)
 	return false;
 }
 
+/* The login of a history line (its second column) into out; false when
+ * it does not fit (no account has so long a login). */
+static bool
+line_login(const char *l, char *out, size_t size)
+{
+	const char *p = strchr(l, '\t');
+	size_t k = p ? strcspn(p + 1, "\t") : 0;
+	snprintf(out, size, "%.*s", (int)(k < size ? k : 0), p ? p + 1 : "");
+	return k < size;
+}
+
+/* Whether the worker login could have taken a step of side on r as the
+ * screens let a worker take one (refer_side): as t knows their account,
+ * of the unit that is that side (r's village for the sender, its to_unit
+ * for the receiver), or an administrator the side falls to; never a
+ * supervisor, nor a login t has no account of.  1 yes, 0 no, -1 the
+ * store failed. */
+static int
+login_takes(store_txn *t, const char *login, const record *r, int side)
+{
+	record *w = NULL;
+	int err = worker_by_login(t, login, &w);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return -1;
+	const char *role = record_get(w, "role"), *unit = record_get(w, "unit");
+	struct scope sc = {.role = role ? worker_role_from_name(role) : 0};
+	snprintf(sc.login, sizeof sc.login, "%s", login);
+	snprintf(sc.unit, sizeof sc.unit, "%s", unit ? unit : "");
+	record_free(w);
+	return sc.role && refer_side(&sc, r) == side;
+}
+
 int
-refer_foreign_step(const record *in, const record *local, int side, char *line, size_t size)
+refer_foreign_step(store_txn *t, const record *in, const record *local, int side, char *line,
+                   size_t size)
 {
 	char *ba = NULL, *bl = NULL;
 	size_t na = 0, nl = 0;
@@ -1711,16 +1746,30 @@ refer_foreign_step(const record *in, const record *local, int side, char *line, 
 	char **l = split_lines(local ? record_get(local, "_history") : NULL, &bl, &nl);
 	char **sl = l ? sorted_lines(l, nl) : NULL;
 	int rc = a && sl ? 0 : -1;
+	char known[64] = "";   /* the last login found side's, asked once */
 	for (size_t i = 0; !rc && i < na; i++) {
 		if (has_line(sl, nl, a[i]))
 			continue;
-		int s = line_side(a[i]);
-		if (s != side) {
+		if (line_side(a[i]) != side) {
+			rc = REFER_STEP_SIDE;
+		} else if (t) {
+			char login[64];
+			bool fits = line_login(a[i], login, sizeof login);
+			if (!*known || !fits || strcmp(login, known) != 0) {
+				int ok = fits ? login_takes(t, login, local ? local : in, side) : 0;
+				if (ok < 0)
+					rc = -1;
+				else if (!ok)
+					rc = REFER_STEP_LOGIN;
+				else
+					snprintf(known, sizeof known, "%s", login);
+			}
+		}
+		if (rc > 0) {
 			snprintf(line, size, "%s", a[i]);
 			for (char *p = line; *p; p++)
 				if (*p == '\t')
 					*p = ' ';
-			rc = 1;
 		}
 	}
 	free(sl);

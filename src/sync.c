@@ -1489,13 +1489,19 @@ check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *
 		           : to && strcmp(to, ac->own_unit) == 0 ? REF_SENDER
 		                                                 : 0;
 		char line[400];
-		int rc = side ? refer_foreign_step(in, local, side, line, sizeof line) : 0;
+		int rc = side ? refer_foreign_step(t, in, local, side, line, sizeof line) : 0;
 		if (rc < 0)
 			return store_txn_fail(t, STORE_NOMEM);
 		if (rc > 0) {
 			char what[600];
-			snprintf(what, sizeof what,
-			         _("its history has a step the township may not take (%s)"), line);
+			if (rc == REFER_STEP_LOGIN)
+				snprintf(what, sizeof what,
+				         _("its history has a step in the name of someone who is not a "
+				           "worker of the township's side (%s)"),
+				         line);
+			else
+				snprintf(what, sizeof what,
+				         _("its history has a step the township may not take (%s)"), line);
 			return refuse(t, ac, &in->id, what);
 		}
 	}
@@ -1519,13 +1525,19 @@ check_taken(store_txn *t, struct apply_ctx *ac, const record *in, const record *
 	if (num && side == REF_SENDER &&
 	    (sscanf(num, "ZJ-%15[0-9]-", code) != 1 || strcmp(code, ac->vs->unit_code) != 0))
 		return refuse(t, ac, &in->id, _("its slip number is not its village's"));
-	int rc = refer_foreign_step(in, local, side, line, sizeof line);
+	int rc = refer_foreign_step(t, in, local, side, line, sizeof line);
 	if (rc < 0)
 		return store_txn_fail(t, STORE_NOMEM);
 	if (rc > 0) {
 		char what[600];
-		snprintf(what, sizeof what, _("its history has a step the village may not take (%s)"),
-		         line);
+		if (rc == REFER_STEP_LOGIN)
+			snprintf(what, sizeof what,
+			         _("its history has a step in the name of someone who is not a worker of "
+			           "the village (%s)"),
+			         line);
+		else
+			snprintf(what, sizeof what,
+			         _("its history has a step the village may not take (%s)"), line);
 		return refuse(t, ac, &in->id, what);
 	}
 	return 0;
@@ -1797,27 +1809,36 @@ apply_txn(store_txn *t, void *ctx)
 	if (ac->h.base > p.recv)
 		return SYNC_ERR_GAP;
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
-	struct rd r = {ac->buf, ac->len - SHA256_LEN, ac->h.entries_at, false};
-	for (uint32_t i = 0; i < ac->h.count && !err && !s->already; i++) {
-		size_t n = (size_t)get_be(&r, 4);
-		rec_id id;
-		record *in;
-		rec_id_from_key(r.p + r.at, &id);
-		in = NULL;
-		if (entry_fields(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN) > SYNC_MAX_FIELDS)
-			return refuse(t, ac, &id, _("it has more fields than any form"));
-		if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
-		    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) < 0 ||
-		    in->version == 0) {
-			record_free(in);   /* decoded, yet version 0 */
-			set_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
-			return SYNC_ERR_DAMAGED;
+	/* units and accounts first, then the rest: the steps in a referral's
+	 * history are checked against the workers this database knows, and
+	 * an account the file brings may come after the referral in it */
+	for (int pass = 0; pass < 2 && !err && !s->already; pass++) {
+		struct rd r = {ac->buf, ac->len - SHA256_LEN, ac->h.entries_at, false};
+		for (uint32_t i = 0; i < ac->h.count && !err; i++) {
+			size_t n = (size_t)get_be(&r, 4);
+			rec_id id;
+			record *in;
+			rec_id_from_key(r.p + r.at, &id);
+			if ((id.kind == REC_UNIT || id.kind == REC_USER) != (pass == 0)) {
+				r.at += n;
+				continue;
+			}
+			in = NULL;
+			if (entry_fields(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN) > SYNC_MAX_FIELDS)
+				return refuse(t, ac, &id, _("it has more fields than any form"));
+			if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
+			    record_decode(r.p + r.at + REC_KEYLEN, n - REC_KEYLEN, &id, &in) < 0 ||
+			    in->version == 0) {
+				record_free(in);   /* decoded, yet version 0 */
+				set_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
+				return SYNC_ERR_DAMAGED;
+			}
+			r.at += n;
+			err = take_record(t, ac, in);
+			record_free(in);
+			if (ac->progress && pass == 1 && (i & 255) == 255)
+				ac->progress(2, i + 1, ac->h.count, ac->pctx);
 		}
-		r.at += n;
-		err = take_record(t, ac, in);
-		record_free(in);
-		if (ac->progress && (i & 255) == 255)
-			ac->progress(2, i + 1, ac->h.count, ac->pctx);
 	}
 	if (err)
 		return err;

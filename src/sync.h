@@ -49,7 +49,12 @@
  * a referral) the change made here is kept in a notice for a worker.
  * Referrals change on both sides (the village sends, the township
  * answers): two copies are merged through the state machine (refer_merge),
- * and a step that cannot stand where it falls becomes a notice too.
+ * and a step that cannot stand where it falls becomes a notice too.  The
+ * steps a file brings that the copy here lacks must be the sending
+ * side's, in the name of a worker whom the accounts here give that side
+ * (refer_foreign_step); a file's units and accounts are taken before its
+ * other records, so that a station worker whose account comes in the same
+ * file is known.
  *
  * Forms: a township's file carries its forms folder's files (choices,
  * *.form, *.fields) when the village PC's last file said it has other

@@ -1089,6 +1089,137 @@ START_TEST(test_forged_township_steps)
 }
 END_TEST
 
+/* every history line of the referral f->id taken, it says, by f->value */
+static void
+set_login(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	record *r = xfile_rec(x, &f->id);
+	const char *h = record_get(r, "_history");
+	char *out = malloc(strlen(h) * 4 + 64), *p = out;
+	for (const char *q = h; *q;) {
+		const char *tab = strstr(q, "\tanning\t");
+		size_t k = tab ? (size_t)(tab - q) : strlen(q);
+		memcpy(p, q, k);
+		p += k;
+		q += k;
+		if (tab) {
+			p += sprintf(p, "\t%s\t", f->value);
+			q += strlen("\tanning\t");
+		}
+	}
+	*p = '\0';
+	record_set(r, "_history", out);
+	free(out);
+}
+
+/* h with the first from made "\tLOGIN\taccept". */
+static char *
+replaced(const char *h, const char *from, const char *login)
+{
+	const char *at = strstr(h, from);
+	ck_assert_ptr_nonnull(at);
+	char *out = NULL;
+	ck_assert(asprintf(&out, "%.*s\t%s\taccept%s", (int)(at - h), h, login, at + strlen(from)) > 0);
+	return out;
+}
+
+static int
+rename_txn(store_txn *t, void *ctx)
+{
+	record *w = NULL;
+	int err = worker_by_login(t, ctx, &w);
+	if (!err && !(err = record_set(w, "name", "杨新社工") ? STORE_NOMEM : 0))
+		err = store_put(t, w);
+	record_free(w);
+	return err;
+}
+
+static int
+add_worker_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	return worker_add(t, "panlian2", "新社工", ROLE_TOWNSHIP, "510421100", NULL);
+}
+
+/* The steps in a file are taken by the workers of the side that sends
+ * it, as the database taking it knows its accounts: a step of 安宁村's
+ * in the name of 挂榜村's worker, the township's, the supervisor, the
+ * administrator or nobody known is refused, naming the line; the other
+ * way, a station step in the name of a village worker.  A station
+ * worker whose account came down in the same file (after the referral,
+ * since it changed later) is known; the administrator acting for the
+ * station is the station's side. */
+START_TEST(test_forged_logins)
+{
+	struct sync_stats s;
+	char why[1024];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	static const char *const logins[] = {"guabang", "panlian", "dudao", "admin", "nobody",
+	                                     "anning2"};
+	for (size_t i = 0; i < NELEM(logins); i++) {
+		struct forgery f = {ref, NULL, logins[i]};
+		refused_because(set_login, &f, "not a worker of the village");
+	}
+	struct forgery f = {ref, NULL, "guabang"};
+	refused_because(set_login, &f, "guabang create");
+	/* its own worker's steps are taken */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	assert_field(&town, &ref, "status", "submitted");
+	/* a new station worker accepts it, then their account changes: the
+	 * account comes down after the referral, and is known all the same */
+	ck_assert_int_eq(store_write(on(&town, NULL), add_worker_txn, NULL), 0);
+	struct scope *p2;
+	ck_assert_int_eq(scope_load_now(town.st, "panlian2", &p2), 0);
+	ck_assert_msg(refer_act(on(&town, p2), p2, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(store_write(on(&town, NULL), rename_txn, "panlian2"), 0);
+	/* first a forged one: the station's step in 安宁村's worker's name */
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&town, panlian), panlian, "510421100001", 0, &buf, &len, NULL,
+	                           NULL, NULL, NULL, 0), 0);
+	struct xfile x;
+	xfile_parse(buf, len, &x);
+	free(buf);
+	record *r = xfile_rec(&x, &ref);
+	char *real = strdup(record_get(r, "_history"));
+	unsigned char key[SYNC_KEYLEN];
+	pc_key(&vpc, key);
+	static const char *const steppers[] = {"anning", "guabang", "dudao", "nobody"};
+	for (size_t i = 0; i < NELEM(steppers); i++) {
+		char *h = replaced(real, "\tpanlian2\taccept", steppers[i]);
+		record_set(r, "_history", h);
+		free(h);
+		buf = xfile_build(&x, key, &len);
+		ck_assert_int_eq(sync_apply(on(&vpc, anning_v), anning_v, buf, len, &s, NULL, NULL, why,
+		                            sizeof why), SYNC_ERR_FORGED);
+		char line[64];
+		snprintf(line, sizeof line, " %s accept", steppers[i]);
+		ck_assert_msg(strstr(why, "not a worker of the township's side") != NULL &&
+		                  strstr(why, line) != NULL,
+		              "the message: %s", why);
+		free(buf);
+	}
+	free(real);
+	xfile_free(&x);
+	assert_field(&vpc, &ref, "status", "submitted");
+	/* the real file: panlian2's account comes after the referral in it */
+	ck_assert_msg(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why) == 0,
+	              "refused: %s", why);
+	assert_field(&vpc, &ref, "status", "accepted");
+	/* the administrator starts it for the station: taken on the PC */
+	ck_assert_msg(refer_act(on(&town, admin_t), admin_t, &ref, REFA_START, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why),
+	                 0);
+	assert_field(&vpc, &ref, "status", "in_progress");
+	scope_attach(town.st, NULL);
+	scope_free(p2);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1449,6 +1580,7 @@ sync_suite(void)
 	tcase_add_test(tc, test_stamps_taker);
 	tcase_add_test(tc, test_verify_finds);
 	tcase_add_test(tc, test_forged_township_steps);
+	tcase_add_test(tc, test_forged_logins);
 	suite_add_tcase(s, tc);
 	return s;
 }
