@@ -220,7 +220,12 @@ struct sync_notice {
 	char what[16];            /* "step" or "replaced" */
 	char *text;               /* the detail (UTF-8, lines) */
 };
-int sync_notices(store *st, bool all, struct sync_notice **out, size_t *n);
+/* The open notices (all: the settled ones too) of the records the
+ * store's policy lets the worker read; each text as sc's worker may see
+ * it (the values of sensitive fields masked for a supervisor:
+ * shown_change_masked), as it is when sc is NULL. */
+int sync_notices(store *st, const struct scope *sc, bool all, struct sync_notice **out,
+                 size_t *n);
 void sync_notices_free(struct sync_notice *v, size_t n);
 /* Mark notice number i (1-based, as sync_notices lists the open ones)
  * settled, with the worker's note; logged ("sync-settle"). */
