@@ -120,7 +120,7 @@ sync_notices_cmd(store *st, struct cli *c, bool all)
 {
 	struct sync_notice *v;
 	size_t n;
-	int err = sync_notices(st, all, &v, &n);
+	int err = sync_notices(st, c->scope, all, &v, &n);
 	if (err)
 		return store_error(c, err);
 	if (n == 0)

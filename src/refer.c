@@ -15,6 +15,7 @@
 #include "index.h"
 #include "orgunit.h"
 #include "refer.h"
+#include "refer-internal.h"
 #include "text.h"
 #include "valid.h"
 #include "util.h"
@@ -1701,8 +1702,43 @@ field_is(const char *name, const char *const *set)
 	return false;
 }
 
+/* The login of a history line (its second column) into out; false when
+ * it does not fit (no account has so long a login). */
+static bool
+line_login(const char *l, char *out, size_t size)
+{
+	const char *p = strchr(l, '\t');
+	size_t k = p ? strcspn(p + 1, "\t") : 0;
+	snprintf(out, size, "%.*s", (int)(k < size ? k : 0), p ? p + 1 : "");
+	return k < size;
+}
+
+/* Whether the worker login could have taken a step of side on r as the
+ * screens let a worker take one (refer_side): as t knows their account,
+ * of the unit that is that side (r's village for the sender, its to_unit
+ * for the receiver), or an administrator the side falls to; never a
+ * supervisor, nor a login t has no account of.  1 yes, 0 no, -1 the
+ * store failed. */
+static int
+login_takes(store_txn *t, const char *login, const record *r, int side)
+{
+	record *w = NULL;
+	int err = worker_by_login(t, login, &w);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return -1;
+	const char *role = record_get(w, "role"), *unit = record_get(w, "unit");
+	struct scope sc = {.role = role ? worker_role_from_name(role) : 0};
+	snprintf(sc.login, sizeof sc.login, "%s", login);
+	snprintf(sc.unit, sizeof sc.unit, "%s", unit ? unit : "");
+	record_free(w);
+	return sc.role && refer_side(&sc, r) == side;
+}
+
 int
-refer_foreign_step(const record *in, const record *local, int side, char *line, size_t size)
+refer_foreign_step(store_txn *t, const record *in, const record *local, int side, char *line,
+                   size_t size)
 {
 	char *ba = NULL, *bl = NULL;
 	size_t na = 0, nl = 0;
@@ -1710,16 +1746,30 @@ refer_foreign_step(const record *in, const record *local, int side, char *line, 
 	char **l = split_lines(local ? record_get(local, "_history") : NULL, &bl, &nl);
 	char **sl = l ? sorted_lines(l, nl) : NULL;
 	int rc = a && sl ? 0 : -1;
+	char known[64] = "";   /* the last login found side's, asked once */
 	for (size_t i = 0; !rc && i < na; i++) {
 		if (has_line(sl, nl, a[i]))
 			continue;
-		int s = line_side(a[i]);
-		if (s != side) {
+		if (line_side(a[i]) != side) {
+			rc = REFER_STEP_SIDE;
+		} else if (t) {
+			char login[64];
+			bool fits = line_login(a[i], login, sizeof login);
+			if (!*known || !fits || strcmp(login, known) != 0) {
+				int ok = fits ? login_takes(t, login, local ? local : in, side) : 0;
+				if (ok < 0)
+					rc = -1;
+				else if (!ok)
+					rc = REFER_STEP_LOGIN;
+				else
+					snprintf(known, sizeof known, "%s", login);
+			}
+		}
+		if (rc > 0) {
 			snprintf(line, size, "%s", a[i]);
 			for (char *p = line; *p; p++)
 				if (*p == '\t')
 					*p = ' ';
-			rc = 1;
 		}
 	}
 	free(sl);
@@ -1742,8 +1792,175 @@ refer_merge_free(struct refer_merge *m)
 	memset(m, 0, sizeof *m);
 }
 
+/* --- joining two histories in n log n -------------------------------------- */
+
+/* What the join counts (refer-internal.h): each comparison of two lines
+ * and each step of a loop over lines, so a test can hold the join to
+ * n log n without a clock. */
+#define OP(ops) ((ops) ? (void)++*(ops) : (void)0)
+
+static int
+cmp_counted(const char *x, const char *y, size_t *ops)
+{
+	OP(ops);
+	return strcmp(x, y);
+}
+
+/* Whether line x is stamped no later than y: their first 16 bytes (the
+ * stamp "YYYY-MM-DD HH:MM"), compared as strncmp does. */
+static bool
+stamped_by(const char *x, const char *y, size_t *ops)
+{
+	OP(ops);
+	return strncmp(x, y, 16) <= 0;
+}
+
+/* Sort idx[0..n) by the lines v[idx[k]], equal lines in the order of
+ * their indexes (a merge sort: n log n comparisons at worst). */
+static void
+sort_by_line(char *const *v, size_t *idx, size_t *tmp, size_t n, size_t *ops)
+{
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi) {
+				OP(ops);
+				tmp[k++] = cmp_counted(v[idx[j]], v[idx[i]], ops) < 0 ? idx[j++] : idx[i++];
+			}
+			while (i < mid)
+				tmp[k++] = idx[i++];
+			while (j < hi)
+				tmp[k++] = idx[j++];
+		}
+		memcpy(idx, tmp, n * sizeof *idx);
+	}
+}
+
+#define NONE ((size_t)-1)
+
+/* The owner's lines a and the other copy's b joined as refer.h says,
+ * into out (room for na + nb) and their number *n; from[k] says whose
+ * out[k] is: 1 the owner's alone, 2 the other's alone, 0 both copies';
+ * *new_b whether b has a line a lacks.  -1 when out of memory.
+ *
+ * Each line of b the join has already (the owner's last equal line, or
+ * b's own earlier copy of it) is where the next one goes after; a line
+ * only b has goes after the owner's last line stamped no later than it,
+ * if that line is not before where the previous line of b went, else
+ * just after the previous line of b.  The owner's lines never move, so
+ * each line of b is placed by a binary search over the minimum stamp of
+ * every suffix of a (the last owner line stamped no later is the last
+ * suffix whose minimum is no later), and put in a linked list. */
+static int
+join_lines(char *const *a, size_t na, char *const *b, size_t nb, char **out, unsigned char *from,
+           size_t *n, bool *new_b, size_t *ops)
+{
+	size_t tot = na + nb;
+	size_t *sa = malloc((na ? na : 1) * sizeof *sa), *sb = malloc((nb ? nb : 1) * sizeof *sb);
+	size_t *tmp = malloc((tot ? tot : 1) * sizeof *tmp);
+	size_t *last_a = malloc((nb ? nb : 1) * sizeof *last_a);    /* b[j]'s last equal in a */
+	size_t *first_b = malloc((nb ? nb : 1) * sizeof *first_b);  /* b[j]'s first equal in b */
+	bool *in_b = calloc(na ? na : 1, sizeof *in_b);             /* a[i] is in b too */
+	size_t *sufmin = malloc((na ? na : 1) * sizeof *sufmin);    /* a[i..]'s earliest stamp */
+	size_t *next = malloc((tot ? tot : 1) * sizeof *next);      /* the list: a's, then b's */
+	size_t *after = malloc((tot ? tot : 1) * sizeof *after);    /* owner lines up to a node */
+	int err = sa && sb && tmp && last_a && first_b && in_b && sufmin && next && after ? 0 : -1;
+	if (!err) {
+		for (size_t i = 0; i < na; i++)
+			sa[i] = i;
+		for (size_t j = 0; j < nb; j++)
+			sb[j] = j;
+		sort_by_line(a, sa, tmp, na, ops);
+		sort_by_line(b, sb, tmp, nb, ops);
+		/* walk both sorted: a's lines equal to a group of b's meet it */
+		size_t i = 0, j = 0;
+		while (j < nb) {
+			while (i < na && cmp_counted(a[sa[i]], b[sb[j]], ops) < 0)
+				i++;
+			size_t g = sb[j], la = NONE;   /* the group's first in b, last in a */
+			while (i < na && cmp_counted(a[sa[i]], b[g], ops) == 0) {
+				in_b[sa[i]] = true;
+				la = sa[i++];
+			}
+			do {
+				last_a[sb[j]] = la;
+				first_b[sb[j]] = g;
+				j++;
+			} while (j < nb && cmp_counted(b[sb[j]], b[g], ops) == 0);
+		}
+		for (size_t k = na; k-- > 0;) {
+			OP(ops);
+			sufmin[k] = k + 1 < na && !stamped_by(a[k], a[sufmin[k + 1]], ops) ? sufmin[k + 1]
+			                                                                  : k;
+		}
+	}
+	size_t head = NONE, prev = NONE;   /* the node where the previous line of b is */
+	*new_b = false;
+	for (size_t k = 0; !err && k < na; k++) {
+		next[k] = k + 1 < na ? k + 1 : NONE;
+		after[k] = k + 1;
+	}
+	if (!err && na)
+		head = 0;
+	for (size_t j = 0; !err && j < nb; j++) {
+		OP(ops);
+		if (last_a[j] != NONE) {
+			prev = last_a[j];
+			continue;
+		}
+		if (first_b[j] != j) {
+			prev = na + first_b[j];   /* put in already, by its first copy */
+			continue;
+		}
+		*new_b = true;
+		/* the last owner line stamped no later than b[j] */
+		size_t lo = 0, hi = na;   /* sufmin's stamp is no later below lo, later from hi */
+		while (lo < hi) {
+			OP(ops);
+			size_t mid = lo + (hi - lo) / 2;
+			if (stamped_by(a[sufmin[mid]], b[j], ops))
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		size_t t = prev == NONE ? 0 : after[prev], node = na + j, at;
+		if (lo > 0 && lo - 1 >= t) {
+			at = lo - 1;
+			after[node] = lo;
+		} else {
+			at = prev;
+			after[node] = t;
+		}
+		if (at == NONE) {
+			next[node] = head;
+			head = node;
+		} else {
+			next[node] = next[at];
+			next[at] = node;
+		}
+		prev = node;
+	}
+	*n = 0;
+	for (size_t k = head; !err && k != NONE; k = next[k]) {
+		OP(ops);
+		out[*n] = k < na ? a[k] : b[k - na];
+		from[(*n)++] = k < na ? (in_b[k] ? 0 : 1) : 2;
+	}
+	free(sa);
+	free(sb);
+	free(tmp);
+	free(last_a);
+	free(first_b);
+	free(in_b);
+	free(sufmin);
+	free(next);
+	free(after);
+	return err;
+}
+
 int
-refer_merge(const record *owner, const record *other, struct refer_merge *m)
+refer_merge_ops(const record *owner, const record *other, struct refer_merge *m, size_t *ops)
 {
 	static const char *const receiver_fields[] = {
 		"accepted", "return_reason", "resolved", "outcome", "outcome_reason", "feedback", NULL,
@@ -1754,41 +1971,19 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	char **a = split_lines(record_get(owner, "_history"), &ba, &na);
 	char **b = split_lines(record_get(other, "_history"), &bb, &nb);
 	char **out = a && b ? calloc(na + nb + 1, sizeof *out) : NULL;
-	char **sa = a ? sorted_lines(a, na) : NULL, **sb = b ? sorted_lines(b, nb) : NULL;
-	int err = out && sa && sb ? 0 : -1;
-	size_t n = 0;
+	unsigned char *from = out ? malloc(na + nb + 1) : NULL;
+	int err = out && from ? 0 : -1;
+	size_t n = 0, cap = 0;
 	/* the owner's lines in their order; each line only the other copy
 	 * has goes after the line before it there and after every owner line
 	 * stamped no later than it (the stamp is the first 16 bytes) */
-	bool new_a = false, new_b = false;
+	bool new_b = false;
+	if (!err)
+		err = join_lines(a, na, b, nb, out, from, &n, &new_b, ops);
+	bool new_a = false;
+	for (size_t i = 0; !err && i < n; i++)
+		new_a |= from[i] == 1;
 	const char *last_a[3] = {NULL, NULL, NULL}, *last_b[3] = {NULL, NULL, NULL};
-	if (!err) {
-		for (size_t i = 0; i < na; i++) {
-			out[n++] = a[i];
-			if (!has_line(sb, nb, a[i]))
-				new_a = true;
-		}
-		size_t prev = 0;   /* where the previous line of b is in out, + 1 */
-		for (size_t j = 0; j < nb; j++) {
-			size_t at = n;
-			for (size_t k = 0; k < n; k++)
-				if (strcmp(out[k], b[j]) == 0)
-					at = k;
-			if (at < n) {
-				prev = at + 1;
-				continue;
-			}
-			new_b = true;
-			size_t pos = prev;
-			for (size_t k = pos; k < n; k++)
-				if (has_line(sa, na, out[k]) && strncmp(out[k], b[j], 16) <= 0)
-					pos = k + 1;
-			memmove(out + pos + 1, out + pos, (n - pos) * sizeof *out);
-			out[pos] = b[j];
-			n++;
-			prev = pos + 1;
-		}
-	}
 	m->changed_owner = new_b;
 	m->changed_other = new_a;
 	/* replay the merged steps through the state machine; the last step
@@ -1797,10 +1992,11 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	enum ref_state st = REF_DRAFT;
 	enum ref_outcome oc = 0;
 	for (size_t i = 0; i < n && !err; i++) {
+		OP(ops);
 		char an[24];
 		line_action(out[i], an, sizeof an);
 		enum ref_action act = referral_action_from_name(an);
-		bool only_a = !has_line(sb, nb, out[i]), only_b = !has_line(sa, na, out[i]);
+		bool only_a = from[i] == 1, only_b = from[i] == 2;
 		if (!act) {
 			if (only_a)
 				last_a[line_side(out[i])] = out[i];
@@ -1828,16 +2024,22 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 			if (only_b)
 				last_b[line_side(out[i])] = out[i];
 		} else {
-			char **nr = realloc(m->refused, (m->nrefused + 1) * sizeof *nr);
+			if (m->nrefused == cap) {
+				/* grown by half again, so a history of refusals is linear */
+				size_t nc = cap ? cap + cap / 2 + 1 : 4;
+				char **nr = realloc(m->refused, nc * sizeof *nr);
+				if (!nr) {
+					err = -1;
+					break;
+				}
+				m->refused = nr;
+				cap = nc;
+			}
 			char *c = strdup(out[i]);
-			if (!nr || !c) {
-				free(c);
-				if (nr)
-					m->refused = nr;
+			if (!c) {
 				err = -1;
 				break;
 			}
-			m->refused = nr;
 			m->refused[m->nrefused++] = c;
 		}
 	}
@@ -1897,10 +2099,9 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	}
 	free(hist);
 	free(out);
+	free(from);
 	free(a);
 	free(b);
-	free(sa);
-	free(sb);
 	free(ba);
 	free(bb);
 	if (err) {
@@ -1910,4 +2111,10 @@ refer_merge(const record *owner, const record *other, struct refer_merge *m)
 	}
 	m->merged = r;
 	return 0;
+}
+
+int
+refer_merge(const record *owner, const record *other, struct refer_merge *m)
+{
+	return refer_merge_ops(owner, other, m, NULL);
 }

@@ -179,12 +179,20 @@ struct refer_merge {
 };
 int refer_merge(const record *owner, const record *other, struct refer_merge *m);
 
-/* Whether in's history has a line local's lacks (local may be NULL) that
- * is not a step of side (REF_SENDER, REF_RECEIVER; a line of no known
- * action counts as no side's): 1 and that line in line (tabs as blanks),
- * 0 when every new line is side's, -1 out of memory.  What a side sends
- * in an exchange file may hold only its own steps. */
-int refer_foreign_step(const record *in, const record *local, int side, char *line, size_t size);
+/* Whether in's history has a line local's lacks (local may be NULL)
+ * that the side (REF_SENDER, REF_RECEIVER) sending in could not have
+ * written: REFER_STEP_SIDE when it is not a step of side (a line of no
+ * known action counts as no side's), REFER_STEP_LOGIN when it names as
+ * the one who took it a login that, as t knows the accounts, could not
+ * take side's steps on the referral (refer_side on local, or in when
+ * local is NULL: a worker of the unit that is that side, or an
+ * administrator the side falls to; not checked when t is NULL); that
+ * line in line (tabs as blanks).  0 when every new line is side's, -1
+ * out of memory or the store failed.  What a side sends in an exchange
+ * file may hold only its own steps, taken by its own workers. */
+enum { REFER_STEP_SIDE = 1, REFER_STEP_LOGIN = 2 };
+int refer_foreign_step(store_txn *t, const record *in, const record *local, int side, char *line,
+                       size_t size);
 void refer_merge_free(struct refer_merge *m);
 
 #endif

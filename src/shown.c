@@ -1,9 +1,11 @@
-/* shown.c: a field's value as a worker sees it (shown.h). */
+/* shown.c: a field's value as a worker sees it, and a change of fields
+ * as an exchange's notice tells it (shown.h). */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "i18n.h"
 #include "shown.h"
 #include "util.h"
 
@@ -105,4 +107,145 @@ shown_value_read(store *st, const struct form_field *fd, const record *r,
 		return NULL;
 	}
 	return s.out;
+}
+
+/* --- a change of fields, as an exchange's notice tells it ------------------ */
+
+/* value with a blank line start of four after each of its line ends */
+static void
+change_value(struct strbuf *b, const char *v)
+{
+	for (const char *p = v ? v : ""; *p; p++) {
+		sb_add(b, p, 1);
+		if (*p == '\n')
+			sb_str(b, "    ");
+	}
+}
+
+char *
+shown_change_line(const char *name, const char *was, const char *now)
+{
+	struct strbuf b = {0};
+	sb_str(&b, "\n  ");
+	change_value(&b, name);
+	sb_str(&b, ": ");
+	change_value(&b, was);
+	sb_str(&b, SHOWN_CHANGE_ARROW);
+	change_value(&b, now);
+	return sb_detach(&b);
+}
+
+/* The field a line of a change names ("  NAME: ..."): f's field, or any
+ * name of letters, digits and '_' when f is NULL; *fd f's field (NULL
+ * when f is NULL); the length of "  NAME:" in *skip. */
+static bool
+change_entry(const struct form *f, const char *line, size_t len,
+             const struct form_field **fd, size_t *skip)
+{
+	*fd = NULL;
+	if (len < 4 || line[0] != ' ' || line[1] != ' ' || line[2] == ' ')
+		return false;
+	size_t k = 2;
+	while (k < len && line[k] != ':')
+		k++;
+	if (k == 2 || k + 1 >= len || line[k + 1] != ' ')
+		return false;
+	char name[128];
+	if (k - 2 >= sizeof name)
+		return false;
+	memcpy(name, line + 2, k - 2);
+	name[k - 2] = '\0';
+	*skip = k + 1;
+	if (f)
+		return (*fd = form_field(f, name)) != NULL;
+	for (const char *p = name; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') || (*p >= '0' && *p <= '9') ||
+		      *p == '_'))
+			return false;
+	return true;
+}
+
+/* One value of a masked entry as shown_value shows it masked. */
+static void
+change_masked_value(struct strbuf *b, const struct form_field *fd, const char *v, size_t n)
+{
+	char *one = strndup(v, n);
+	char *shown = NULL;
+	if (one && fd)
+		shown = form_display(fd, one, false);
+	else if (one)
+		shown = strdup(*one ? _("(hidden)") : "");
+	sb_str(b, shown ? shown : _("(hidden)"));
+	free(shown);
+	free(one);
+}
+
+/* The masked entry: "  NAME: " and its value v (from the blank after
+ * the colon; its lines joined, the four blanks of each line after the
+ * first left out), each side of the arrow masked. */
+static void
+change_masked(struct strbuf *b, const struct form_field *fd, const char *name, size_t nlen,
+              const char *v)
+{
+	sb_str(b, "  ");
+	sb_add(b, name, nlen);
+	sb_str(b, ": ");
+	const char *arrow = strstr(v, SHOWN_CHANGE_ARROW);
+	const char *was = *v == ' ' && v != arrow ? v + 1 : v;
+	if (arrow) {
+		change_masked_value(b, fd, was, arrow > was ? (size_t)(arrow - was) : 0);
+		sb_str(b, SHOWN_CHANGE_ARROW);
+		v = arrow + strlen(SHOWN_CHANGE_ARROW);
+		change_masked_value(b, fd, v, strlen(v));
+	} else {
+		change_masked_value(b, fd, was, strlen(was));
+	}
+}
+
+char *
+shown_change_masked(const struct form *f, const char *text, bool trailer)
+{
+	struct strbuf b = {0}, val = {0};
+	sb_str(&b, "");
+	const char *p = text ? text : "", *last = trailer ? strrchr(p, '\n') : NULL;
+	const struct form_field *fd = NULL;
+	const char *name = NULL;   /* the entry being masked, while pending */
+	size_t nlen = 0;
+	bool pending = false;
+	for (size_t i = 0;; i++) {
+		const char *nl = strchr(p, '\n');
+		size_t len = nl ? (size_t)(nl - p) : strlen(p), skip = 0;
+		const struct form_field *efd = NULL;
+		bool end = i > 0 && last && p == last + 1;   /* the settling line */
+		bool entry = i > 0 && !end && change_entry(f, p, len, &efd, &skip);
+		if (pending && (entry || end)) {
+			change_masked(&b, fd, name, nlen, val.p ? val.p : "");
+			sb_str(&b, "\n");
+			pending = false;
+		}
+		if (entry && (!f || efd->sensitive)) {
+			pending = true;
+			fd = efd;
+			name = p + 2;
+			nlen = skip - 3;
+			sb_free(&val);
+			sb_str(&val, "");
+			sb_add(&val, p + skip, len - skip);
+		} else if (pending) {
+			size_t in = len >= 4 && memcmp(p, "    ", 4) == 0 ? 4 : 0;
+			sb_str(&val, "\n");
+			sb_add(&val, p + in, len - in);
+		} else {
+			sb_add(&b, p, len);
+		}
+		if (!nl)
+			break;
+		if (!pending)
+			sb_str(&b, "\n");
+		p = nl + 1;
+	}
+	if (pending)
+		change_masked(&b, fd, name, nlen, val.p ? val.p : "");
+	sb_free(&val);
+	return sb_detach(&b);
 }

@@ -30,4 +30,20 @@ char *shown_value_read(store *st, const struct form_field *fd, const record *r,
 /* The summary of the record idtext names: its name, else idtext. */
 char *shown_ref(store_txn *t, const char *idtext, unsigned flags);
 
+/* A change of fields as an exchange's notice tells it (sync.c): a head
+ * line, then one entry a field, "\n  NAME: WAS  ->  NOW" (malloc'd by
+ * shown_change_line; NULL when out of memory), where every line end
+ * inside a value is followed by four blanks, so no line of a value reads
+ * as a field's. */
+#define SHOWN_CHANGE_ARROW "  ->  "
+char *shown_change_line(const char *name, const char *was, const char *now);
+/* text as a worker who may not see f's sensitive fields sees it: each
+ * entry of a sensitive field (of any field when f is NULL: the form is
+ * not known) with both values masked as shown_value masks them, the
+ * rest as it is.  A line that is not an entry belongs to the entry above
+ * it (notices written before the four blanks); with trailer, the last
+ * line is not an entry's (the note of the worker who settled it).
+ * malloc'd, NULL when out of memory. */
+char *shown_change_masked(const struct form *f, const char *text, bool trailer);
+
 #endif

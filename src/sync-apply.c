@@ -363,28 +363,35 @@ apply_txn(store_txn *t, void *ctx)
 	if (ac->h.base > p.recv)
 		return SYNC_ERR_GAP;
 	s->already = ac->h.count == 0 ? false : ac->h.top <= p.recv;
-	struct sync_rd r;
-	sync_file_entries(ac->buf, ac->len, &ac->h, &r);
-	for (uint32_t i = 0; i < ac->h.count && !err && !s->already; i++) {
-		const unsigned char *key, *enc;
-		size_t n;
-		sync_file_entry(&r, &key, &enc, &n);
-		rec_id id;
-		record *in;
-		rec_id_from_key(key, &id);
-		in = NULL;
-		if (sync_check_nfields(enc, n) > SYNC_MAX_FIELDS)
-			return sync_check_refuse(t, ac, &id, _("it has more fields than any form"));
-		if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
-		    record_decode(enc, n, &id, &in) < 0 || in->version == 0) {
-			record_free(in);   /* decoded, yet version 0 */
-			sync_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
-			return SYNC_ERR_DAMAGED;
+	/* units and accounts first, then the rest: the steps in a referral's
+	 * history are checked against the workers this database knows, and
+	 * an account the file brings may come after the referral in it */
+	for (int pass = 0; pass < 2 && !err && !s->already; pass++) {
+		struct sync_rd r;
+		sync_file_entries(ac->buf, ac->len, &ac->h, &r);
+		for (uint32_t i = 0; i < ac->h.count && !err; i++) {
+			const unsigned char *key, *enc;
+			size_t n;
+			sync_file_entry(&r, &key, &enc, &n);
+			rec_id id;
+			record *in;
+			rec_id_from_key(key, &id);
+			if ((id.kind == REC_UNIT || id.kind == REC_USER) != (pass == 0))
+				continue;
+			in = NULL;
+			if (sync_check_nfields(enc, n) > SYNC_MAX_FIELDS)
+				return sync_check_refuse(t, ac, &id, _("it has more fields than any form"));
+			if (rec_kind_code(id.kind) == NULL || id.seq == 0 || id.site == 0 ||
+			    record_decode(enc, n, &id, &in) < 0 || in->version == 0) {
+				record_free(in);   /* decoded, yet version 0 */
+				sync_why(ac->why, ac->whysize, "%s", sync_strerror(SYNC_ERR_DAMAGED));
+				return SYNC_ERR_DAMAGED;
+			}
+			err = take_record(t, ac, in);
+			record_free(in);
+			if (ac->progress && pass == 1 && (i & 255) == 255)
+				ac->progress(2, i + 1, ac->h.count, ac->pctx);
 		}
-		err = take_record(t, ac, in);
-		record_free(in);
-		if (ac->progress && (i & 255) == 255)
-			ac->progress(2, i + 1, ac->h.count, ac->pctx);
 	}
 	if (err)
 		return err;

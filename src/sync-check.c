@@ -210,13 +210,19 @@ sync_check_taken(store_txn *t, struct sync_apply *ac, const record *in, const re
 		           : to && strcmp(to, ac->own_unit) == 0 ? REF_SENDER
 		                                                 : 0;
 		char line[400];
-		int rc = side ? refer_foreign_step(in, local, side, line, sizeof line) : 0;
+		int rc = side ? refer_foreign_step(t, in, local, side, line, sizeof line) : 0;
 		if (rc < 0)
 			return store_txn_fail(t, STORE_NOMEM);
 		if (rc > 0) {
 			char what[600];
-			snprintf(what, sizeof what,
-			         _("its history has a step the township may not take (%s)"), line);
+			if (rc == REFER_STEP_LOGIN)
+				snprintf(what, sizeof what,
+				         _("its history has a step in the name of someone who is not a "
+				           "worker of the township's side (%s)"),
+				         line);
+			else
+				snprintf(what, sizeof what,
+				         _("its history has a step the township may not take (%s)"), line);
 			return sync_check_refuse(t, ac, &in->id, what);
 		}
 	}
@@ -240,13 +246,19 @@ sync_check_taken(store_txn *t, struct sync_apply *ac, const record *in, const re
 	if (num && side == REF_SENDER &&
 	    (sscanf(num, "ZJ-%15[0-9]-", code) != 1 || strcmp(code, ac->vs->unit_code) != 0))
 		return sync_check_refuse(t, ac, &in->id, _("its slip number is not its village's"));
-	int rc = refer_foreign_step(in, local, side, line, sizeof line);
+	int rc = refer_foreign_step(t, in, local, side, line, sizeof line);
 	if (rc < 0)
 		return store_txn_fail(t, STORE_NOMEM);
 	if (rc > 0) {
 		char what[600];
-		snprintf(what, sizeof what, _("its history has a step the village may not take (%s)"),
-		         line);
+		if (rc == REFER_STEP_LOGIN)
+			snprintf(what, sizeof what,
+			         _("its history has a step in the name of someone who is not a worker of "
+			           "the village (%s)"),
+			         line);
+		else
+			snprintf(what, sizeof what,
+			         _("its history has a step the village may not take (%s)"), line);
 		return sync_check_refuse(t, ac, &in->id, what);
 	}
 	return 0;

@@ -12,7 +12,10 @@
 
 #include "audit.h"
 #include "i18n.h"
+#include "paths.h"
+#include "scope.h"
 #include "sha256.h"
+#include "shown.h"
 #include "sync-internal.h"
 
 static const char *
@@ -114,21 +117,23 @@ sync_notice_diff(store_txn *t, struct sync_stats *stats, const record *local, co
 		const char *v = record_get(in, f->name);
 		if (v && strcmp(v, f->value) == 0)
 			continue;
-		char *line = NULL;
-		int n = asprintf(&line, "\n  %s: %s  ->  %s", f->name, f->value, v ? v : "");
-		if (n < 0)
+		char *line = shown_change_line(f->name, f->value, v);
+		if (!line) {
+			sb_free(&b);
 			return store_txn_fail(t, STORE_NOMEM);
-		sb_add(&b, line, (size_t)n);
+		}
+		sb_str(&b, line);
 		free(line);
 	}
 	for (size_t i = 0; i < in->nfields; i++) {
 		if (record_get(local, in->fields[i].name))
 			continue;
-		char *line = NULL;
-		int n = asprintf(&line, "\n  %s:  ->  %s", in->fields[i].name, in->fields[i].value);
-		if (n < 0)
+		char *line = shown_change_line(in->fields[i].name, "", in->fields[i].value);
+		if (!line) {
+			sb_free(&b);
 			return store_txn_fail(t, STORE_NOMEM);
-		sb_add(&b, line, (size_t)n);
+		}
+		sb_str(&b, line);
 		free(line);
 	}
 	if (b.failed) {
@@ -168,7 +173,36 @@ struct notices_ctx {
 	struct sync_notice *v;
 	size_t n, cap;
 	store_txn *t;   /* when set, only the notices the worker may see */
+	const struct scope *sc;   /* the reader, whose scope masks what they may not see */
+	struct formset *fs;
 };
+
+/* A notice of a change (sync_notice_diff) as the reader may see it: the
+ * values of the fields the record's form marks sensitive masked for a
+ * reader who may not see them (every value when the record or its form
+ * is not found).  A step's notice is a history line, which the referral
+ * shows them too. */
+static int
+notice_mask(struct notices_ctx *c, struct sync_notice *x)
+{
+	if (scope_may_see_sensitive(c->sc) || strcmp(x->what, "step") == 0)
+		return 0;
+	struct form_error fe = {0};
+	if (!c->fs)
+		c->fs = formset_load(paths_forms(), &fe);
+	rec_id id;
+	record *r = NULL;
+	if (rec_id_parse(x->record, &id) < 0 || store_get(c->t, &id, &r) != 0)
+		r = NULL;
+	const struct form *f = c->fs && r ? formset_for_record(c->fs, r) : NULL;
+	record_free(r);
+	char *m = shown_change_masked(f, x->text, !x->open);
+	if (!m)
+		return STORE_NOMEM;
+	free(x->text);
+	x->text = m;
+	return 0;
+}
 
 static int
 notice_fn(const char *name, const void *data, size_t len, void *ctx)
@@ -204,7 +238,7 @@ notice_fn(const char *name, const void *data, size_t len, void *ctx)
 	if (!x->text)
 		return STORE_NOMEM;
 	c->n++;
-	return 0;
+	return c->sc ? notice_mask(c, x) : 0;
 }
 
 static int
@@ -216,10 +250,11 @@ notices_txn(store_txn *t, void *ctx)
 }
 
 int
-sync_notices(store *st, bool all, struct sync_notice **out, size_t *n)
+sync_notices(store *st, const struct scope *sc, bool all, struct sync_notice **out, size_t *n)
 {
-	struct notices_ctx c = {all, NULL, 0, 0, NULL};
+	struct notices_ctx c = {all, NULL, 0, 0, NULL, sc, NULL};
 	int err = store_read(st, notices_txn, &c);
+	formset_free(c.fs);
 	if (err) {
 		sync_notices_free(c.v, c.n);
 		c.v = NULL;
@@ -249,7 +284,7 @@ static int
 settle_txn(store_txn *t, void *ctx)
 {
 	struct settle_ctx *sc = ctx;
-	struct notices_ctx nc = {false, NULL, 0, 0, NULL};
+	struct notices_ctx nc = {false, NULL, 0, 0, NULL, NULL, NULL};
 	void *d;
 	size_t n;
 	int err = store_meta_get(t, sc->key, &d, &n);
@@ -311,7 +346,7 @@ sync_notice_settle(store *st, size_t i, const char *note, char *why, size_t whys
 	size_t n;
 	if (why && whysize)
 		*why = '\0';
-	int err = sync_notices(st, false, &v, &n);
+	int err = sync_notices(st, NULL, false, &v, &n);
 	if (err)
 		return err;
 	if (i < 1 || i > n) {

@@ -49,7 +49,12 @@
  * a referral) the change made here is kept in a notice for a worker.
  * Referrals change on both sides (the village sends, the township
  * answers): two copies are merged through the state machine (refer_merge),
- * and a step that cannot stand where it falls becomes a notice too.
+ * and a step that cannot stand where it falls becomes a notice too.  The
+ * steps a file brings that the copy here lacks must be the sending
+ * side's, in the name of a worker whom the accounts here give that side
+ * (refer_foreign_step); a file's units and accounts are taken before its
+ * other records, so that a station worker whose account comes in the same
+ * file is known.
  *
  * Forms: a township's file carries its forms folder's files (choices,
  * *.form, *.fields) when the village PC's last file said it has other
@@ -215,7 +220,12 @@ struct sync_notice {
 	char what[16];            /* "step" or "replaced" */
 	char *text;               /* the detail (UTF-8, lines) */
 };
-int sync_notices(store *st, bool all, struct sync_notice **out, size_t *n);
+/* The open notices (all: the settled ones too) of the records the
+ * store's policy lets the worker read; each text as sc's worker may see
+ * it (the values of sensitive fields masked for a supervisor:
+ * shown_change_masked), as it is when sc is NULL. */
+int sync_notices(store *st, const struct scope *sc, bool all, struct sync_notice **out,
+                 size_t *n);
 void sync_notices_free(struct sync_notice *v, size_t n);
 /* Mark notice number i (1-based, as sync_notices lists the open ones)
  * settled, with the worker's note; logged ("sync-settle"). */

@@ -743,7 +743,7 @@ notices_load(struct ui *u, struct nview *nv)
 	sync_notices_free(nv->v, nv->n);
 	nv->v = NULL;
 	nv->n = 0;
-	int err = sync_notices(u->st, false, &nv->v, &nv->n);
+	int err = sync_notices(u->st, u->scope, false, &nv->v, &nv->n);
 	if (err)
 		ui_message(u, "%s", sync_strerror(err));
 	if (nv->at.sel >= nv->n)

@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +19,7 @@
 #include "audit.h"
 #include "orgunit.h"
 #include "refer.h"
+#include "refer-internal.h"
 #include "scope.h"
 #include "testdb.h"
 #include "text.h"
@@ -787,6 +789,582 @@ START_TEST(test_slip)
 }
 END_TEST
 
+/* --- the merge of two copies' histories against the one it replaced -------------- */
+
+/* refer_merge as it was before it was made n log n (the join scanned the
+ * merged lines for each line of the other copy: quadratic), kept as the
+ * reference the new one must equal on every input, with old_ops
+ * counting its comparisons and the lines it moved as refer_merge_ops
+ * counts. */
+static size_t old_ops;
+
+/* The lines of a _history field; *n receives their number.  The array
+ * points into a copy kept in *buf. */
+static char **
+old_split_lines(const char *h, char **buf, size_t *n)
+{
+	*n = 0;
+	*buf = strdup(h ? h : "");
+	if (!*buf)
+		return NULL;
+	size_t cap = 1;
+	for (const char *p = *buf; *p; p++)
+		cap += *p == '\n';
+	char **v = calloc(cap, sizeof *v);
+	if (!v) {
+		free(*buf);
+		*buf = NULL;
+		return NULL;
+	}
+	char *save = NULL;
+	for (char *l = strtok_r(*buf, "\n", &save); l; l = strtok_r(NULL, "\n", &save))
+		v[(*n)++] = l;
+	return v;
+}
+
+static int
+old_cmp_line(const void *x, const void *y)
+{
+	old_ops++;
+	return strcmp(*(char *const *)x, *(char *const *)y);
+}
+
+/* The lines v sorted (a new array pointing to the same strings), for
+ * old_has_line: a lookup is log n, so a merge of long histories is not
+ * cubic. */
+static char **
+old_sorted_lines(char *const *v, size_t n)
+{
+	char **s = malloc((n ? n : 1) * sizeof *s);
+	if (s) {
+		memcpy(s, v, n * sizeof *s);
+		qsort(s, n, sizeof *s, old_cmp_line);
+	}
+	return s;
+}
+
+/* Whether l is among the sorted lines v. */
+static bool
+old_has_line(char *const *v, size_t n, const char *l)
+{
+	return n && bsearch(&l, v, n, sizeof *v, old_cmp_line) != NULL;
+}
+
+/* The action word of a history line (the third column), into out. */
+static void
+old_line_action(const char *l, char *out, size_t size)
+{
+	*out = '\0';
+	const char *a = strchr(l, '\t');
+	a = a ? strchr(a + 1, '\t') : NULL;
+	if (!a)
+		return;
+	a++;
+	size_t k = strcspn(a, "\t");
+	snprintf(out, size, "%.*s", (int)(k < size ? k : size - 1), a);
+}
+
+static const char *
+old_line_note(const char *l)
+{
+	const char *p = l;
+	for (int i = 0; i < 3 && p; i++) {
+		p = strchr(p, '\t');
+		if (p)
+			p++;
+	}
+	return p ? p : "";
+}
+
+/* Which side takes an action named by a history line: sender 1,
+ * receiver 2, none 0 (create and edit are the sender's too). */
+static int
+old_line_side(const char *l)
+{
+	char a[24];
+	old_line_action(l, a, sizeof a);
+	if (strcmp(a, "create") == 0 || strcmp(a, "edit") == 0)
+		return REF_SENDER;
+	switch (referral_action_from_name(a)) {
+	case REFA_SUBMIT:
+	case REFA_CLOSE:
+	case REFA_WITHDRAW:
+		return REF_SENDER;
+	case REFA_ACCEPT:
+	case REFA_RETURN:
+	case REFA_START:
+	case REFA_RESOLVE:
+	case REFA_ESCALATE:
+		return REF_RECEIVER;
+	default:
+		return 0;
+	}
+}
+
+static bool
+old_field_is(const char *name, const char *const *set)
+{
+	for (; *set; set++)
+		if (strcmp(name, *set) == 0)
+			return true;
+	return false;
+}
+
+static int
+old_merge(const record *owner, const record *other, struct refer_merge *m)
+{
+	static const char *const receiver_fields[] = {
+		"accepted", "return_reason", "resolved", "outcome", "outcome_reason", "feedback", NULL,
+	};
+	memset(m, 0, sizeof *m);
+	char *ba = NULL, *bb = NULL;
+	size_t na, nb;
+	char **a = old_split_lines(record_get(owner, "_history"), &ba, &na);
+	char **b = old_split_lines(record_get(other, "_history"), &bb, &nb);
+	char **out = a && b ? calloc(na + nb + 1, sizeof *out) : NULL;
+	char **sa = a ? old_sorted_lines(a, na) : NULL, **sb = b ? old_sorted_lines(b, nb) : NULL;
+	int err = out && sa && sb ? 0 : -1;
+	size_t n = 0;
+	/* the owner's lines in their order; each line only the other copy
+	 * has goes after the line before it there and after every owner line
+	 * stamped no later than it (the stamp is the first 16 bytes) */
+	bool new_a = false, new_b = false;
+	const char *last_a[3] = {NULL, NULL, NULL}, *last_b[3] = {NULL, NULL, NULL};
+	if (!err) {
+		for (size_t i = 0; i < na; i++) {
+			out[n++] = a[i];
+			if (!old_has_line(sb, nb, a[i]))
+				new_a = true;
+		}
+		size_t prev = 0;   /* where the previous line of b is in out, + 1 */
+		for (size_t j = 0; j < nb; j++) {
+			size_t at = n;
+			for (size_t k = 0; k < n; k++)
+				if (old_ops++, strcmp(out[k], b[j]) == 0)
+					at = k;
+			if (at < n) {
+				prev = at + 1;
+				continue;
+			}
+			new_b = true;
+			size_t pos = prev;
+			for (size_t k = pos; k < n; k++)
+				if (old_has_line(sa, na, out[k]) && (old_ops++, strncmp(out[k], b[j], 16) <= 0))
+					pos = k + 1;
+			old_ops += n - pos;
+			memmove(out + pos + 1, out + pos, (n - pos) * sizeof *out);
+			out[pos] = b[j];
+			n++;
+			prev = pos + 1;
+		}
+	}
+	m->changed_owner = new_b;
+	m->changed_other = new_a;
+	/* replay the merged steps through the state machine; the last step
+	 * applied of each side that only one copy has says which copy holds
+	 * that side's fields */
+	enum ref_state st = REF_DRAFT;
+	enum ref_outcome oc = 0;
+	for (size_t i = 0; i < n && !err; i++) {
+		char an[24];
+		old_line_action(out[i], an, sizeof an);
+		enum ref_action act = referral_action_from_name(an);
+		bool only_a = !old_has_line(sb, nb, out[i]), only_b = !old_has_line(sa, na, out[i]);
+		if (!act) {
+			if (only_a)
+				last_a[old_line_side(out[i])] = out[i];
+			if (only_b)
+				last_b[old_line_side(out[i])] = out[i];
+			continue;
+		}
+		struct ref_input ri = {"-", REFO_SUCCESS, true};
+		enum ref_outcome o = 0;
+		if (act == REFA_RESOLVE) {
+			const char *note = old_line_note(out[i]);
+			char on[24];
+			size_t k = strcspn(note, ":");
+			snprintf(on, sizeof on, "%.*s", (int)(k < sizeof on ? k : sizeof on - 1), note);
+			o = referral_outcome_from_name(on);
+			ri.outcome = o ? o : REFO_OTHER;
+		}
+		enum ref_state to;
+		if (referral_check(st, act, (enum ref_side)old_line_side(out[i]), &ri, &to) == REF_OK) {
+			st = to;
+			if (act == REFA_RESOLVE)
+				oc = ri.outcome;
+			if (only_a)
+				last_a[old_line_side(out[i])] = out[i];
+			if (only_b)
+				last_b[old_line_side(out[i])] = out[i];
+		} else {
+			char **nr = realloc(m->refused, (m->nrefused + 1) * sizeof *nr);
+			char *c = strdup(out[i]);
+			if (!nr || !c) {
+				free(c);
+				if (nr)
+					m->refused = nr;
+				err = -1;
+				break;
+			}
+			m->refused = nr;
+			m->refused[m->nrefused++] = c;
+		}
+	}
+	m->state = st;
+	m->outcome = oc;
+	/* the fields: the sender's from the copy with the later sender step
+	 * applied that the other has not, the receiver's likewise (a copy
+	 * whose new steps were all refused gives none of its fields), the
+	 * rest the owner's */
+	const record *snd = owner, *rcv = owner;
+	if (last_b[REF_SENDER] && (!last_a[REF_SENDER] ||
+	                           strncmp(last_b[REF_SENDER], last_a[REF_SENDER], 16) > 0))
+		snd = other;
+	if (last_b[REF_RECEIVER] && (!last_a[REF_RECEIVER] ||
+	                             strncmp(last_b[REF_RECEIVER], last_a[REF_RECEIVER], 16) >= 0))
+		rcv = other;
+	record *r = err ? NULL : record_dup(owner);
+	if (!r)
+		err = -1;
+	for (size_t i = 0; !err && i < other->nfields; i++) {
+		const rec_field *f = &other->fields[i];
+		bool recv = old_field_is(f->name, receiver_fields);
+		if (!record_get(r, f->name) && !recv)
+			err = record_set(r, f->name, f->value);
+	}
+	const record *srcs[2] = {snd, rcv};
+	for (int w = 0; w < 2 && !err; w++) {
+		const record *src = srcs[w];
+		if (src == owner && w == 0)
+			continue;
+		for (size_t i = 0; i < src->nfields && !err; i++) {
+			const rec_field *f = &src->fields[i];
+			if (f->name[0] == '_' || strcmp(f->name, "status") == 0)
+				continue;
+			if (old_field_is(f->name, receiver_fields) == (w == 1))
+				err = record_set(r, f->name, f->value);
+		}
+		/* a receiver's field the chosen copy does not have is empty */
+		if (w == 1)
+			for (const char *const *fn = receiver_fields; *fn && !err; fn++)
+				if (!record_get(src, *fn))
+					err = record_set(r, *fn, NULL);
+	}
+	char *hist = NULL;
+	size_t hl = 1;
+	for (size_t i = 0; i < n; i++)
+		hl += strlen(out[i]) + 1;
+	if (!err && !(hist = malloc(hl)))
+		err = -1;
+	if (!err) {
+		char *p = hist;
+		for (size_t i = 0; i < n; i++)
+			p += sprintf(p, "%s%s", i ? "\n" : "", out[i]);
+		*p = '\0';
+		err = record_set(r, "_history", n ? hist : NULL) ||
+		      record_set(r, "status", referral_state_name(st));
+	}
+	free(hist);
+	free(out);
+	free(a);
+	free(b);
+	free(sa);
+	free(sb);
+	free(ba);
+	free(bb);
+	if (err) {
+		record_free(r);
+		refer_merge_free(m);
+		return STORE_NOMEM;
+	}
+	m->merged = r;
+	return 0;
+}
+
+/* A small pseudo-random generator of our own, so the cases are the same
+ * on every libc. */
+static uint64_t
+rnd(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return *s >> 33;
+}
+
+static size_t
+below(uint64_t *s, size_t n)
+{
+	return n ? (size_t)(rnd(s) % n) : 0;
+}
+
+/* A history line from small pools, so that equal stamps, equal lines
+ * and lines of every side meet often; now and then a line shorter than
+ * its stamp, one with no action, an empty one. */
+static char *
+random_line(uint64_t *s)
+{
+	static const char *const logins[] = {"anning", "panlian", "guabang", "admin"};
+	static const char *const actions[] = {
+		"create", "edit", "submit", "accept", "return", "start", "resolve",
+		"close", "withdraw", "escalate", "bogus", "",
+	};
+	static const char *const notes[] = {"", "补充材料", "success: 已解决", "refused",
+	                                    "other: 另有安排", "no_capacity", "x"};
+	char *l = NULL;
+	switch (below(s, 40)) {
+	case 0:
+		return strdup("2026-11-2");
+	case 1:
+		return strdup("x");
+	case 2:
+		return strdup("2026-11-21 09:00");
+	case 3:
+		return strdup("2026-11-21 09:00\tanning");
+	default:
+		break;
+	}
+	int r = asprintf(&l, "2026-11-2%zu %02zu:%02zu\t%s\t%s\t%s", below(s, 3), 8 + below(s, 3),
+	                 below(s, 3) * 10, logins[below(s, NELEM(logins))],
+	                 actions[below(s, NELEM(actions))], notes[below(s, NELEM(notes))]);
+	ck_assert_int_gt(r, 0);
+	return l;
+}
+
+/* n lines drawn from pool (np lines) joined as a _history. */
+static char *
+history_of(uint64_t *s, char **pool, size_t np, size_t n, bool blank)
+{
+	size_t len = 1;
+	char **pick = calloc(n + 1, sizeof *pick);
+	for (size_t i = 0; i < n; i++) {
+		pick[i] = pool[below(s, np)];
+		len += strlen(pick[i]) + 2;
+	}
+	char *h = malloc(len), *p = h;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%s%s", i ? "\n" : "", blank && below(s, 8) == 0 ? "\n" : "", pick[i]);
+	free(pick);
+	return h;
+}
+
+/* The other copy as an exchange makes it: the owner's lines mostly in
+ * their order with some left out, swapped or doubled, and lines of its
+ * own put in anywhere. */
+static char *
+history_beside(uint64_t *s, const char *owner, char **pool, size_t np)
+{
+	char *copy = strdup(owner), *save = NULL;
+	char **v = calloc(strlen(owner) + 64, sizeof *v);
+	size_t n = 0;
+	for (char *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+		size_t dice = below(s, 10);
+		if (dice == 0)
+			continue;                   /* left out */
+		if (dice == 1)
+			v[n++] = l;                 /* doubled */
+		v[n++] = l;
+		if (below(s, 4) == 0)
+			v[n++] = pool[below(s, np)];   /* one of its own, or a shared one */
+	}
+	for (size_t k = below(s, 4); k > 0 && n > 1; k--) {   /* out of order */
+		size_t i = below(s, n), j = below(s, n);
+		char *t = v[i];
+		v[i] = v[j];
+		v[j] = t;
+	}
+	size_t len = 1;
+	for (size_t i = 0; i < n; i++)
+		len += strlen(v[i]) + 1;
+	char *h = malloc(len), *p = h;
+	*p = '\0';
+	for (size_t i = 0; i < n; i++)
+		p += sprintf(p, "%s%s", i ? "\n" : "", v[i]);
+	free(v);
+	free(copy);
+	return h;
+}
+
+/* A referral copy with history h and some of the sender's and the
+ * receiver's fields, drawn. */
+static record *
+copy_with(uint64_t *s, const char *h, const char *tag)
+{
+	static const char *const fields[] = {
+		"reason", "contact", "accepted", "return_reason", "resolved", "outcome",
+		"outcome_reason", "feedback", "status", "closed", "_other",
+	};
+	record *r = record_new(REC_REFERRAL);
+	r->id.site = 7;
+	r->id.seq = 1;
+	r->version = 3;
+	for (size_t i = 0; i < NELEM(fields); i++)
+		if (below(s, 2)) {
+			char v[64];
+			snprintf(v, sizeof v, "%s-%s-%zu", tag, fields[i], below(s, 2));
+			ck_assert_int_eq(record_set(r, fields[i], v), 0);
+		}
+	ck_assert_int_eq(record_set(r, "village", "unit-a"), 0);
+	if (*h)
+		ck_assert_int_eq(record_set(r, "_history", h), 0);
+	return r;
+}
+
+/* Both merges of owner and other give the same, field by field and
+ * line by line; *ops the new one's count. */
+static void
+same_merge(const record *owner, const record *other, size_t *ops, size_t *oldops, uint64_t seed)
+{
+	struct refer_merge m, o;
+	size_t k = 0;
+	old_ops = 0;
+	ck_assert_int_eq(refer_merge_ops(owner, other, &m, &k), 0);
+	ck_assert_int_eq(old_merge(owner, other, &o), 0);
+	const char *h = record_get(m.merged, "_history"), *oh = record_get(o.merged, "_history");
+	bool same = (!h && !oh) || (h && oh && strcmp(h, oh) == 0);
+	if (!same)
+		fprintf(stderr, "case %llu:\n-- owner --\n%s\n-- other --\n%s\n-- merged --\n%s\n"
+		        "-- merged before --\n%s\n",
+		        (unsigned long long)seed, record_get(owner, "_history"),
+		        record_get(other, "_history"), h ? h : "", oh ? oh : "");
+	ck_assert_msg(same, "case %llu: the histories differ (on stderr)", (unsigned long long)seed);
+	ck_assert_msg(m.merged->nfields == o.merged->nfields, "case %llu: fields",
+	              (unsigned long long)seed);
+	for (size_t i = 0; i < m.merged->nfields; i++) {
+		ck_assert_str_eq(m.merged->fields[i].name, o.merged->fields[i].name);
+		ck_assert_str_eq(m.merged->fields[i].value, o.merged->fields[i].value);
+	}
+	ck_assert(rec_id_equal(&m.merged->id, &o.merged->id));
+	ck_assert_uint_eq(m.merged->version, o.merged->version);
+	ck_assert_int_eq(m.state, o.state);
+	ck_assert_int_eq(m.outcome, o.outcome);
+	ck_assert_msg(m.changed_owner == o.changed_owner && m.changed_other == o.changed_other,
+	              "case %llu: changed %d %d, the old one %d %d", (unsigned long long)seed,
+	              m.changed_owner, m.changed_other, o.changed_owner, o.changed_other);
+	ck_assert_uint_eq(m.nrefused, o.nrefused);
+	for (size_t i = 0; i < m.nrefused; i++)
+		ck_assert_str_eq(m.refused[i], o.refused[i]);
+	refer_merge_free(&m);
+	refer_merge_free(&o);
+	if (ops)
+		*ops = k;
+	if (oldops)
+		*oldops = old_ops;
+}
+
+/* Thousands of drawn pairs of copies: shared lines, lines of one side
+ * only, equal stamps, doubled lines, lines out of their stamps' order,
+ * short and blank lines, empty histories; merged by both, the same. */
+START_TEST(test_merge_as_before)
+{
+	for (uint64_t seed = 1; seed <= 6000; seed++) {
+		uint64_t s = seed;
+		size_t np = 1 + below(&s, seed % 10 == 0 ? 200 : 24);
+		char **pool = calloc(np, sizeof *pool);
+		for (size_t i = 0; i < np; i++)
+			pool[i] = random_line(&s);
+		size_t big = seed % 50 == 0 ? 300 : 30;
+		char *ho = history_of(&s, pool, np, below(&s, big), seed % 7 == 0);
+		char *hb = below(&s, 3) ? history_beside(&s, ho, pool, np)
+		                        : history_of(&s, pool, np, below(&s, big), false);
+		record *owner = copy_with(&s, ho, "o"), *other = copy_with(&s, hb, "b");
+		same_merge(owner, other, NULL, NULL, seed);
+		same_merge(other, owner, NULL, NULL, seed);
+		same_merge(owner, owner, NULL, NULL, seed);
+		record_free(owner);
+		record_free(other);
+		free(ho);
+		free(hb);
+		for (size_t i = 0; i < np; i++)
+			free(pool[i]);
+		free(pool);
+	}
+}
+END_TEST
+
+/* Two copies of n lines each, shaped as kind says: 0 every line of the
+ * other's its own with stamps between the owner's (the old join's worst:
+ * each line scanned for and put in the middle), 1 the owner's lines all
+ * equal, 2 every stamp equal, 3 the other's lines the owner's reversed. */
+static void
+long_copies(int kind, size_t n, record **owner, record **other)
+{
+	size_t cap = n * 64 + 1;
+	char *ha = malloc(cap), *hb = malloc(cap), *pa = ha, *pb = hb;
+	*ha = *hb = '\0';
+	for (size_t i = 0; i < n; i++) {
+		unsigned mi = (unsigned)(i % 1440), mj = (unsigned)((n - 1 - i) % 1440);
+		switch (kind) {
+		case 0:
+			pa += sprintf(pa, "%s2026-%02u-%02u %02u:%02u\tpanlian\taccept\t%zu", i ? "\n" : "",
+			              1 + (unsigned)(i / 1440) % 12, 1 + (unsigned)(i / 1440) / 12, mi / 60,
+			              mi % 60, i);
+			pb += sprintf(pb, "%s2026-%02u-%02u %02u:%02u\tanning\tedit\t%zu", i ? "\n" : "",
+			              1 + (unsigned)(i / 1440) % 12, 1 + (unsigned)(i / 1440) / 12, mi / 60,
+			              mi % 60, i);
+			break;
+		case 1:
+			pa += sprintf(pa, "%s2026-11-20 09:00\tanning\tedit\t", i ? "\n" : "");
+			pb += sprintf(pb, "%s2026-11-20 %02u:%02u\tpanlian\tstart\t%zu", i ? "\n" : "",
+			              mj / 60, mj % 60, i);
+			break;
+		case 2:
+			pa += sprintf(pa, "%s2026-11-20 09:00\tanning\tedit\ta%zu", i ? "\n" : "", i);
+			pb += sprintf(pb, "%s2026-11-20 09:00\tpanlian\taccept\tb%zu", i ? "\n" : "", i);
+			break;
+		default:
+			pa += sprintf(pa, "%s2026-11-20 %02u:%02u\tanning\tedit\t%zu", i ? "\n" : "",
+			              mi / 60, mi % 60, i);
+			pb += sprintf(pb, "%s2026-11-20 %02u:%02u\tanning\tedit\t%zu", i ? "\n" : "",
+			              mj / 60, mj % 60, n - 1 - i);
+			break;
+		}
+	}
+	uint64_t s = 1;
+	*owner = copy_with(&s, ha, "o");
+	*other = copy_with(&s, hb, "b");
+	free(ha);
+	free(hb);
+}
+
+/* The join of two 1000-line copies (the most an exchange takes) does at
+ * most c n log2 n operations, n the lines of both, by refer_merge_ops's
+ * count, where the old join did several times more; and doubling n about
+ * doubles the count (n log n), where the old join's quadrupled.  A count,
+ * never a clock. */
+START_TEST(test_merge_n_log_n)
+{
+	for (int kind = 0; kind < 4; kind++) {
+		record *a, *b;
+		size_t ops, oldops;
+		long_copies(kind, 1000, &a, &b);
+		same_merge(a, b, &ops, &oldops, (uint64_t)kind);
+		double n = 2000, bound = 6 * n * 11;   /* log2 2000 < 11 */
+		if (getenv("MERGE_OPS"))
+			fprintf(stderr, "shape %d: %zu operations, the old join %zu\n", kind, ops, oldops);
+		ck_assert_msg(ops <= bound, "shape %d: %zu operations for 1000 + 1000 lines, more than %.0f",
+		              kind, ops, bound);
+		if (kind == 0)
+			ck_assert_msg(oldops > 2 * bound, "the old join did only %zu", oldops);
+		record_free(a);
+		record_free(b);
+		size_t prev = 0;
+		for (size_t len = 1000; len <= 8000; len *= 2) {
+			long_copies(kind, len, &a, &b);
+			struct refer_merge m;
+			size_t k = 0;
+			ck_assert_int_eq(refer_merge_ops(a, b, &m, &k), 0);
+			refer_merge_free(&m);
+			record_free(a);
+			record_free(b);
+			if (prev)
+				ck_assert_msg(k <= prev * 5 / 2, "shape %d: %zu lines a side, %zu operations, "
+				              "against %zu for half as many", kind, len, k, prev);
+			prev = k;
+		}
+	}
+}
+END_TEST
+
 static Suite *
 refer_suite(void)
 {
@@ -801,6 +1379,11 @@ refer_suite(void)
 	tcase_add_test(tc, test_inbox_and_overdue);
 	tcase_add_test(tc, test_news);
 	tcase_add_test(tc, test_slip);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("merge");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_merge_as_before);
+	tcase_add_test(tc, test_merge_n_log_n);
 	suite_add_tcase(s, tc);
 	return s;
 }

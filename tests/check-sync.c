@@ -24,6 +24,7 @@
 #include "refer.h"
 #include "scope.h"
 #include "sha256.h"
+#include "shown.h"
 #include "sync.h"
 #include "testdb.h"
 #include "valid.h"
@@ -221,7 +222,7 @@ open_notices(struct db *d)
 {
 	struct sync_notice *v;
 	size_t n;
-	ck_assert_int_eq(sync_notices(d->st, false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(d->st, NULL, false, &v, &n), 0);
 	sync_notices_free(v, n);
 	return n;
 }
@@ -821,6 +822,7 @@ END_TEST
 struct notice_put {
 	const rec_id *id;
 	const char *text;
+	const char *tag;   /* NULL: "r1" */
 };
 
 static int
@@ -828,7 +830,8 @@ notice_put_txn(store_txn *t, void *ctx)
 {
 	const struct notice_put *np = ctx;
 	char name[112], idt[REC_ID_TEXTMAX], *v = NULL;
-	snprintf(name, sizeof name, "sync/notice/%s/r1", rec_id_format(np->id, idt));
+	snprintf(name, sizeof name, "sync/notice/%s/%s", rec_id_format(np->id, idt),
+	         np->tag ? np->tag : "r1");
 	int n = asprintf(&v, "open\t1764000000\treplaced\t%s", np->text);
 	ck_assert_int_gt(n, 0);
 	int err = store_meta_put(t, name, v, (size_t)n);
@@ -849,17 +852,18 @@ START_TEST(test_notices_in_scope)
 	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
 	const char *g[] = {"name", "赵桂兰", "sex", "f", "village", guabang_unit, NULL};
 	rec_id gres = make(&town, admin_t, REC_RESIDENT, g);
-	struct notice_put a = {&res, "phone: 13800000000"}, b = {&gres, "phone: 13900000000"};
+	struct notice_put a = {&res, "phone: 13800000000", NULL},
+	                  b = {&gres, "phone: 13900000000", NULL};
 	ck_assert_int_eq(store_write(town.st, notice_put_txn, &a), 0);
 	ck_assert_int_eq(store_write(town.st, notice_put_txn, &b), 0);
 	struct sync_notice *v;
 	size_t n;
-	ck_assert_int_eq(sync_notices(on(&town, anning_t), false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(on(&town, anning_t), NULL, false, &v, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert(strstr(v[0].text, "13800000000") != NULL);
 	char gkey[sizeof v[0].key];
 	sync_notices_free(v, n);
-	ck_assert_int_eq(sync_notices(on(&town, panlian), true, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(on(&town, panlian), NULL, true, &v, &n), 0);
 	ck_assert_uint_eq(n, 2);
 	snprintf(gkey, sizeof gkey, "%s", strstr(v[0].text, "139") ? v[0].key : v[1].key);
 	sync_notices_free(v, n);
@@ -871,7 +875,7 @@ START_TEST(test_notices_in_scope)
 	ck_assert_int_eq(sync_notice_settle(on(&town, anning_t), 1, "已核实", why, sizeof why), 0);
 	ck_assert_int_eq(sync_notice_settle(on(&town, anning_t), 1, "", why, sizeof why),
 	                 STORE_NOTFOUND);
-	ck_assert_int_eq(sync_notices(on(&town, panlian), false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(on(&town, panlian), NULL, false, &v, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0].key, gkey);
 	sync_notices_free(v, n);
@@ -1089,6 +1093,137 @@ START_TEST(test_forged_township_steps)
 }
 END_TEST
 
+/* every history line of the referral f->id taken, it says, by f->value */
+static void
+set_login(struct xfile *x, void *ctx)
+{
+	struct forgery *f = ctx;
+	record *r = xfile_rec(x, &f->id);
+	const char *h = record_get(r, "_history");
+	char *out = malloc(strlen(h) * 4 + 64), *p = out;
+	for (const char *q = h; *q;) {
+		const char *tab = strstr(q, "\tanning\t");
+		size_t k = tab ? (size_t)(tab - q) : strlen(q);
+		memcpy(p, q, k);
+		p += k;
+		q += k;
+		if (tab) {
+			p += sprintf(p, "\t%s\t", f->value);
+			q += strlen("\tanning\t");
+		}
+	}
+	*p = '\0';
+	record_set(r, "_history", out);
+	free(out);
+}
+
+/* h with the first from made "\tLOGIN\taccept". */
+static char *
+replaced(const char *h, const char *from, const char *login)
+{
+	const char *at = strstr(h, from);
+	ck_assert_ptr_nonnull(at);
+	char *out = NULL;
+	ck_assert(asprintf(&out, "%.*s\t%s\taccept%s", (int)(at - h), h, login, at + strlen(from)) > 0);
+	return out;
+}
+
+static int
+rename_txn(store_txn *t, void *ctx)
+{
+	record *w = NULL;
+	int err = worker_by_login(t, ctx, &w);
+	if (!err && !(err = record_set(w, "name", "杨新社工") ? STORE_NOMEM : 0))
+		err = store_put(t, w);
+	record_free(w);
+	return err;
+}
+
+static int
+add_worker_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	return worker_add(t, "panlian2", "新社工", ROLE_TOWNSHIP, "510421100", NULL);
+}
+
+/* The steps in a file are taken by the workers of the side that sends
+ * it, as the database taking it knows its accounts: a step of 安宁村's
+ * in the name of 挂榜村's worker, the township's, the supervisor, the
+ * administrator or nobody known is refused, naming the line; the other
+ * way, a station step in the name of a village worker.  A station
+ * worker whose account came down in the same file (after the referral,
+ * since it changed later) is known; the administrator acting for the
+ * station is the station's side. */
+START_TEST(test_forged_logins)
+{
+	struct sync_stats s;
+	char why[1024];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	static const char *const logins[] = {"guabang", "panlian", "dudao", "admin", "nobody",
+	                                     "anning2"};
+	for (size_t i = 0; i < NELEM(logins); i++) {
+		struct forgery f = {ref, NULL, logins[i]};
+		refused_because(set_login, &f, "not a worker of the village");
+	}
+	struct forgery f = {ref, NULL, "guabang"};
+	refused_because(set_login, &f, "guabang create");
+	/* its own worker's steps are taken */
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	assert_field(&town, &ref, "status", "submitted");
+	/* a new station worker accepts it, then their account changes: the
+	 * account comes down after the referral, and is known all the same */
+	ck_assert_int_eq(store_write(on(&town, NULL), add_worker_txn, NULL), 0);
+	struct scope *p2;
+	ck_assert_int_eq(scope_load_now(town.st, "panlian2", &p2), 0);
+	ck_assert_msg(refer_act(on(&town, p2), p2, &ref, REFA_ACCEPT, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(store_write(on(&town, NULL), rename_txn, "panlian2"), 0);
+	/* first a forged one: the station's step in 安宁村's worker's name */
+	unsigned char *buf;
+	size_t len;
+	ck_assert_int_eq(sync_make(on(&town, panlian), panlian, "510421100001", 0, &buf, &len, NULL,
+	                           NULL, NULL, NULL, 0), 0);
+	struct xfile x;
+	xfile_parse(buf, len, &x);
+	free(buf);
+	record *r = xfile_rec(&x, &ref);
+	char *real = strdup(record_get(r, "_history"));
+	unsigned char key[SYNC_KEYLEN];
+	pc_key(&vpc, key);
+	static const char *const steppers[] = {"anning", "guabang", "dudao", "nobody"};
+	for (size_t i = 0; i < NELEM(steppers); i++) {
+		char *h = replaced(real, "\tpanlian2\taccept", steppers[i]);
+		record_set(r, "_history", h);
+		free(h);
+		buf = xfile_build(&x, key, &len);
+		ck_assert_int_eq(sync_apply(on(&vpc, anning_v), anning_v, buf, len, &s, NULL, NULL, why,
+		                            sizeof why), SYNC_ERR_FORGED);
+		char line[64];
+		snprintf(line, sizeof line, " %s accept", steppers[i]);
+		ck_assert_msg(strstr(why, "not a worker of the township's side") != NULL &&
+		                  strstr(why, line) != NULL,
+		              "the message: %s", why);
+		free(buf);
+	}
+	free(real);
+	xfile_free(&x);
+	assert_field(&vpc, &ref, "status", "submitted");
+	/* the real file: panlian2's account comes after the referral in it */
+	ck_assert_msg(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why) == 0,
+	              "refused: %s", why);
+	assert_field(&vpc, &ref, "status", "accepted");
+	/* the administrator starts it for the station: taken on the PC */
+	ck_assert_msg(refer_act(on(&town, admin_t), admin_t, &ref, REFA_START, NULL, NULL, why,
+	                        sizeof why) == 0, "%s", why);
+	ck_assert_int_eq(pass(&town, panlian, "510421100001", &vpc, anning_v, &s, why, sizeof why),
+	                 0);
+	assert_field(&vpc, &ref, "status", "in_progress");
+	scope_attach(town.st, NULL);
+	scope_free(p2);
+}
+END_TEST
+
 START_TEST(test_gap_refused)
 {
 	struct sync_stats s;
@@ -1179,14 +1314,14 @@ START_TEST(test_steps_at_once)
 	ck_assert_uint_eq(open_notices(&town), 1);
 	struct sync_notice *v;
 	size_t n;
-	ck_assert_int_eq(sync_notices(vpc.st, false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(vpc.st, NULL, false, &v, &n), 0);
 	ck_assert_str_eq(v[0].what, "step");
 	ck_assert(strstr(v[0].text, "could no longer be taken") != NULL);
 	sync_notices_free(v, n);
 	ck_assert_int_eq(sync_notice_settle(on(&vpc, anning_v), 1, "已电话联系镇社工站", why, sizeof why), 0);
 	ck_assert_uint_eq(open_notices(&vpc), 0);
 	ck_assert_uint_eq(audited(&vpc, "sync-settle"), 1);
-	ck_assert_int_eq(sync_notices(vpc.st, true, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(vpc.st, NULL, true, &v, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert(!v[0].open);
 	ck_assert(strstr(v[0].text, "已电话联系镇社工站") != NULL);
@@ -1197,7 +1332,7 @@ START_TEST(test_steps_at_once)
 	ck_assert_uint_eq(open_notices(&vpc), 0);
 	ck_assert_int_eq(sync_notice_settle(vpc.st, 1, "", why, sizeof why), STORE_NOTFOUND);
 	/* settled by its name: once only, the second worker is told */
-	ck_assert_int_eq(sync_notices(town.st, false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(town.st, NULL, false, &v, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	char key[sizeof v[0].key];
 	snprintf(key, sizeof key, "%s", v[0].key);
@@ -1213,6 +1348,123 @@ START_TEST(test_steps_at_once)
 	ck_assert_uint_eq(faults, 0);
 	ck_assert_int_eq(sync_verify(on(&vpc, anning_v), &faults, NULL, NULL), 0);
 	ck_assert_uint_eq(faults, 0);
+}
+END_TEST
+
+/* The text of the notice of id (tag: the one of that tag) the worker of
+ * sc reads among want notices. */
+static char *
+notice_text(const struct scope *sc, bool all, size_t want, const rec_id *id, const char *tag)
+{
+	struct sync_notice *v;
+	size_t n;
+	char idt[REC_ID_TEXTMAX];
+	rec_id_format(id, idt);
+	ck_assert_int_eq(sync_notices(on(&town, sc), sc, all, &v, &n), 0);
+	ck_assert_uint_eq(n, want);
+	char *t = NULL;
+	for (size_t i = 0; i < n && !t; i++)
+		if (strcmp(v[i].record, idt) == 0 &&
+		    (!tag || strcmp(v[i].key + strlen(v[i].key) - strlen(tag), tag) == 0))
+			t = strdup(v[i].text);
+	ck_assert_ptr_nonnull(t);
+	sync_notices_free(v, n);
+	return t;
+}
+
+/* A notice tells the values a change had; a supervisor, who sees ID
+ * numbers and phones masked everywhere else, reads them masked there
+ * too (in `sync --notices` and on the exchange screen, which list them
+ * through sync_notices), the station worker whole; the settling note
+ * shown to both; a value of several lines masked whole, in a notice
+ * written before its lines were set apart too; a notice whose record is
+ * gone masked whole. */
+START_TEST(test_notices_masked)
+{
+	struct sync_stats s;
+	char why[512];
+	rec_id res, need, ref;
+	village_case(&res, &need, &ref);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	/* the township's administrator corrects the resident's phone and ID
+	 * number, the village PC (its owner) changes the address */
+	char idnum[19] = "51042119500315001";
+	idnum[17] = valid_id_checkchar(idnum);
+	idnum[18] = '\0';
+	record *r = fetch(&town, &res);
+	record_set(r, "phone", "13900000000");
+	record_set(r, "idnum", idnum);
+	ck_assert_int_eq(store_write(on(&town, admin_t), put_txn, r), 0);
+	record_free(r);
+	r = fetch(&vpc, &res);
+	record_set(r, "address", "安宁村三组");
+	ck_assert_int_eq(store_write(on(&vpc, anning_v), put_txn, r), 0);
+	record_free(r);
+	ck_assert_int_eq(pass(&vpc, anning_v, NULL, &town, panlian, &s, NULL, 0), 0);
+	char *whole = notice_text(panlian, false, 1, &res, NULL), *masked = notice_text(dudao_t, false, 1, &res, NULL);
+	ck_assert_msg(strstr(whole, "13900000000") && strstr(whole, idnum), "%s", whole);
+	ck_assert_msg(!strstr(masked, "13900000000") && !strstr(masked, idnum + 6) &&
+	                  !strstr(masked, "0315"),
+	              "the supervisor reads: %s", masked);
+	ck_assert_msg(strstr(masked, "  phone: ") && strstr(masked, "(hidden)") &&
+	                  strstr(masked, "510421********") && strstr(masked, "安宁村三组"),
+	              "the supervisor reads: %s", masked);
+	/* the head line is as it was */
+	size_t head = (size_t)(strchr(whole, '\n') - whole);
+	ck_assert_int_eq(strncmp(masked, whole, head + 1), 0);
+	free(whole);
+	free(masked);
+	/* settled with a note: the note shown to the supervisor too */
+	ck_assert_int_eq(sync_notice_settle(on(&town, panlian), 1, "已电话核实", why, sizeof why), 0);
+	masked = notice_text(dudao_t, true, 1, &res, NULL);
+	ck_assert_msg(strstr(masked, "已电话核实") && !strstr(masked, "13900000000") &&
+	                  strstr(masked, "(hidden)"),
+	              "the supervisor reads: %s", masked);
+	free(masked);
+	/* a phone of two lines, written before the four blanks, and a
+	 * notice of a record that is gone */
+	rec_id gone = res;
+	gone.seq += 1000;
+	struct notice_put a = {&res, "改动：\n  phone: 138\n00000000  ->  \n  address: 三组  ->  四组",
+	                       NULL},
+	                  b = {&gone, "改动：\n  address: 三组  ->  四组", NULL};
+	ck_assert_int_eq(store_write(on(&town, NULL), notice_put_txn, &a), 0);
+	ck_assert_int_eq(store_write(on(&town, NULL), notice_put_txn, &b), 0);
+	struct sync_notice *v;
+	size_t n;
+	ck_assert_int_eq(sync_notices(on(&town, dudao_t), dudao_t, false, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	char gid[REC_ID_TEXTMAX];
+	rec_id_format(&gone, gid);
+	for (size_t i = 0; i < n; i++) {
+		if (strcmp(v[i].record, gid) == 0)
+			ck_assert_str_eq(v[i].text, "改动：\n  address: (hidden)  ->  (hidden)");
+		else
+			ck_assert_str_eq(v[i].text, "改动：\n  phone: (hidden)  ->  \n  address: 三组  ->  四组");
+	}
+	sync_notices_free(v, n);
+	/* the station worker reads them whole */
+	ck_assert_int_eq(sync_notices(on(&town, panlian), panlian, false, &v, &n), 0);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		ck_assert(strstr(v[i].text, "四组") != NULL);
+	sync_notices_free(v, n);
+	/* a phone whose second line reads as another field's is still the
+	 * phone's, masked */
+	char *l1 = shown_change_line("phone", "138\n  address: 假  ->  13800000000", "139"),
+	     *l2 = shown_change_line("address", "三组", "四组"), *text = NULL;
+	ck_assert(asprintf(&text, "改动：%s%s", l1, l2) > 0);
+	struct notice_put c = {&res, text, "r9"};
+	ck_assert_int_eq(store_write(on(&town, NULL), notice_put_txn, &c), 0);
+	masked = notice_text(dudao_t, false, 3, &res, "/r9");
+	ck_assert_str_eq(masked, "改动：\n  phone: (hidden)  ->  (hidden)\n  address: 三组  ->  四组");
+	free(masked);
+	whole = notice_text(panlian, false, 3, &res, "/r9");
+	ck_assert_str_eq(whole, text);
+	free(whole);
+	free(text);
+	free(l1);
+	free(l2);
 }
 END_TEST
 
@@ -1242,7 +1494,7 @@ START_TEST(test_owner_wins)
 	record_free(t);
 	struct sync_notice *v;
 	size_t n;
-	ck_assert_int_eq(sync_notices(town.st, false, &v, &n), 0);
+	ck_assert_int_eq(sync_notices(town.st, NULL, false, &v, &n), 0);
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(v[0].what, "replaced");
 	ck_assert(strstr(v[0].text, "13900000000") != NULL);
@@ -1449,6 +1701,8 @@ sync_suite(void)
 	tcase_add_test(tc, test_stamps_taker);
 	tcase_add_test(tc, test_verify_finds);
 	tcase_add_test(tc, test_forged_township_steps);
+	tcase_add_test(tc, test_forged_logins);
+	tcase_add_test(tc, test_notices_masked);
 	suite_add_tcase(s, tc);
 	return s;
 }
