@@ -763,8 +763,9 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 		return s->ops->text(u, s, key);
 	enum action a = keys_lookup(scope, is_key, key, escaped);
 	if (u->rows < 24 || u->cols < 80) {
+		/* quitting asks as at full size (ui-home.c) */
 		if (a == ACT_QUIT)
-			return UI_QUIT;
+			return s->ops->key(u, s, a, is_key, key);
 		/* Esc and F10 go back as at full size: a form with changes
 		 * asks first (the question shows on this screen), and nothing
 		 * typed is closed unasked */
@@ -899,7 +900,7 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 			ui_pop(&u);
 			f = handle(&u, is_key, key, escaped) | UI_REDRAW;
 		}
-		if (f & UI_QUIT)
+		if ((f & UI_QUIT) || u.quit)
 			break;
 		if (f & UI_POP)
 			ui_pop(&u);

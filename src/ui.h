@@ -70,6 +70,8 @@ struct ui {
 	int free_row;     /* set by a screen as it draws: the first row an overlay
 	                   * over it may take without hiding what it keeps in
 	                   * sight (0: any) */
+	bool quit;        /* set by a question's answer: the loop ends after
+	                   * this key, as on UI_QUIT */
 };
 
 /* Run the full-screen program until the worker quits, the link drops or

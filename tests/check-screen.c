@@ -171,6 +171,15 @@ assert_clean_exit(vt *t)
 	assert_screen(t, vt_cursor_visible(t), "cursor left hidden after exit");
 }
 
+/* q on the home screen, which asks before the program ends; y. */
+static void
+quit_home(vt *t, const char *question)
+{
+	ck_assert_int_eq(vt_type(t, "q"), 0);
+	assert_screen(t, vt_wait_text(t, question, HOME_MS), "no \"%s\" after q", question);
+	ck_assert_int_eq(vt_type(t, "y"), 0);
+}
+
 static char *env_zh_utf8[] = {
 	"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL,
 };
@@ -470,7 +479,7 @@ START_TEST(test_home_zh_utf8)
 
 	session_start(&s, env_zh_utf8, "UTF-8", 24, 80);
 	home_wait(s.t, "居民", "退出", 23);
-	ck_assert_int_eq(vt_type(s.t, "q"), 0);
+	quit_home(s.t, "退出程序吗");
 	assert_clean_exit(s.t);
 	session_end(&s);
 }
@@ -484,7 +493,7 @@ START_TEST(test_home_zh_gb18030)
 
 	session_start(&s, env_zh_gb18030, "GB18030", 24, 80);
 	home_wait(s.t, "居民", "退出", 23);
-	ck_assert_int_eq(vt_type(s.t, "q"), 0);
+	quit_home(s.t, "退出程序吗");
 	assert_clean_exit(s.t);
 	session_end(&s);
 }
@@ -496,7 +505,21 @@ START_TEST(test_f10_quits)
 
 	session_start(&s, env_zh_utf8, "UTF-8", 24, 80);
 	home_wait(s.t, "居民", "退出", 23);
+	/* F10 twice by accident (backing out of a screen): it asks, and
+	 * the second F10 says no; Esc says no too */
+	int status;
+	for (int i = 0; i < 2; i++) {
+		ck_assert_int_eq(vt_send_raw(s.t, VT_KEY_F10, strlen(VT_KEY_F10)), 0);
+		assert_screen(s.t, vt_wait_text(s.t, "退出程序吗", HOME_MS), "F10 did not ask");
+		const char *no = i ? VT_KEY_ESC : VT_KEY_F10;
+		ck_assert_int_eq(vt_send_raw(s.t, no, strlen(no)), 0);
+		assert_screen(s.t, vt_wait_gone(s.t, "退出程序吗", HOME_MS), "the question stayed");
+		assert_screen(s.t, !vt_wait_exit(s.t, 300, &status), "it quit on the second key");
+		assert_screen(s.t, strstr(vt_screen(s.t), "居民") != NULL, "not on the home screen");
+	}
 	ck_assert_int_eq(vt_send_raw(s.t, VT_KEY_F10, strlen(VT_KEY_F10)), 0);
+	assert_screen(s.t, vt_wait_text(s.t, "退出程序吗", HOME_MS), "F10 did not ask");
+	ck_assert_int_eq(vt_type(s.t, "y"), 0);
 	assert_clean_exit(s.t);
 	session_end(&s);
 }
@@ -550,7 +573,7 @@ START_TEST(test_resize_redraws)
 	assert_screen(s.t, wait_row(s.t, 29, "退出", HOME_MS), "no 退出 on row 29 after resize");
 	assert_screen(s.t, strstr(vt_row(s.t, 23), "F10") == NULL, "old bar left on row 23");
 	assert_screen(s.t, strstr(vt_screen(s.t), "居民") != NULL, "menu gone after resize");
-	ck_assert_int_eq(vt_type(s.t, "q"), 0);
+	quit_home(s.t, "退出程序吗");
 	assert_clean_exit(s.t);
 	session_end(&s);
 }
@@ -563,7 +586,7 @@ START_TEST(test_home_english)
 	session_start(&s, env_en, "UTF-8", 24, 80);
 	home_wait(s.t, "Residents", "Quit", 23);
 	assert_screen(s.t, strstr(vt_screen(s.t), "居民") == NULL, "Chinese in the C locale");
-	ck_assert_int_eq(vt_type(s.t, "q"), 0);
+	quit_home(s.t, "Leave the program?");
 	assert_clean_exit(s.t);
 	session_end(&s);
 }
