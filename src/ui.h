@@ -192,6 +192,9 @@ struct ui_entry {
 };
 /* Open the screen registered as name (a=NULL: no arguments). */
 int ui_open(struct ui *u, const char *name, const struct ui_args *a);
+/* Start curses (initscr) on the terminal's description without REP
+ * (ui-term.c): false when the screen cannot start. */
+bool ui_term_start(void);
 /* The loop itself: screens, a table ending with a NULL name; start, the
  * names opened once the terminal is up, NULL-ended. */
 int ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
