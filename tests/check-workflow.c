@@ -520,7 +520,23 @@ START_TEST(test_small_window_keeps_form)
 	expect(t, "不保存就离开吗");
 	type(t, "y");
 	expect(t, "查找");
-	quit_f10(t, 4);
+	/* the home screen, too small: F10 asks there too, and n stays */
+	keys(t, KEY_F10);
+	expect(t, "主菜单");
+	ck_assert_int_eq(vt_resize(t, 20, 60), 0);
+	expect(t, "窗口太小");
+	keys(t, KEY_F10);
+	expect(t, SCREEN_LEAVE_Q);
+	type(t, "n");
+	if (!vt_wait_gone(t, SCREEN_LEAVE_Q, WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("the question stayed after n");
+	}
+	int status;
+	ck_assert_msg(!vt_wait_exit(t, 300, &status), "F10 on the small home screen quit unasked");
+	ck_assert_int_eq(vt_resize(t, 24, 80), 0);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
 	vt_free(t);
 	testdb_rm(dir);
 }
