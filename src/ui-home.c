@@ -154,6 +154,13 @@ home_open(struct ui *u, struct home *h)
 	return UI_REDRAW;
 }
 
+static void
+leave_answered(struct ui *u, void *data, bool yes)
+{
+	(void)data;
+	u->quit = yes;
+}
+
 static int
 home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
@@ -166,7 +173,13 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	}
 	switch (a) {
 	case ACT_QUIT:
-		return UI_QUIT;
+		/* F10 pressed once too often while backing out of a screen
+		 * must not end the session (over ssh: log out); the home
+		 * screen is the bottom of the stack, so nothing typed is open
+		 * above it and no exchange runs (it runs inside its key), and
+		 * one question is all it takes.  F10 or Esc again says no. */
+		ui_ask(u, _("Leave the program?"), leave_answered, NULL);
+		return UI_REDRAW;
 	case ACT_UP:
 		h->sel = (h->sel + NMENU - 1) % NMENU;
 		return UI_REDRAW;

@@ -630,25 +630,38 @@ view_load(struct ui *u, struct rview *v)
 	layout(u, v, u->cols);
 }
 
-/* Each step's key, and what it asks first. */
-enum ask { ASK_NONE, ASK_SURE, ASK_REASON, ASK_OUTCOME };
+/* Each step's key, the question that names it before anything is
+ * written (no step can be undone), and what it asks next.  The question
+ * comes first, so that "no" loses nothing typed.  other: the field naming
+ * the unit on the other side (NULL: the unit above the worker's). */
+enum ask { ASK_NONE, ASK_REASON, ASK_OUTCOME };
 static const struct step {
 	enum action key;
 	enum ref_action a;
 	enum ask ask;
-	const char *question;   /* the reason asked for, or the yes/no question */
+	const char *confirm;    /* the referral %1$s, the other unit %2$s */
+	const char *other;
+	const char *question;   /* the reason asked for */
 } steps[] = {
-	{ACT_REF_SUBMIT, REFA_SUBMIT, ASK_NONE, NULL},
-	{ACT_REF_ACCEPT, REFA_ACCEPT, ASK_NONE, NULL},
+	{ACT_REF_SUBMIT, REFA_SUBMIT, ASK_NONE, N_("Submit referral %1$s to %2$s?"), "to_unit", NULL},
+	{ACT_REF_ACCEPT, REFA_ACCEPT, ASK_NONE, N_("Accept referral %1$s from %2$s?"), "village",
+	 NULL},
 	{ACT_REF_RETURN, REFA_RETURN, ASK_REASON,
+	 N_("Return referral %1$s to %2$s? You say why next."), "village",
 	 N_("Why is it returned? The village reads this and can mend the referral.")},
-	{ACT_REF_START, REFA_START, ASK_NONE, NULL},
-	{ACT_REF_RESOLVE, REFA_RESOLVE, ASK_OUTCOME, NULL},
-	{ACT_REF_CLOSE, REFA_CLOSE, ASK_SURE,
-	 N_("Close this referral? Close it once the village has followed up the feedback.")},
-	{ACT_REF_WITHDRAW, REFA_WITHDRAW, ASK_SURE,
-	 N_("Withdraw this referral? The station will no longer see it as open.")},
+	{ACT_REF_START, REFA_START, ASK_NONE, N_("Start work on referral %1$s from %2$s?"),
+	 "village", NULL},
+	{ACT_REF_RESOLVE, REFA_RESOLVE, ASK_OUTCOME,
+	 N_("Resolve referral %1$s and send the outcome to %2$s? You choose the outcome next."),
+	 "village", NULL},
+	{ACT_REF_CLOSE, REFA_CLOSE, ASK_NONE,
+	 N_("Close referral %1$s (sent to %2$s)? Close it once the village has followed up the "
+	    "feedback."),
+	 "to_unit", NULL},
+	{ACT_REF_WITHDRAW, REFA_WITHDRAW, ASK_NONE,
+	 N_("Withdraw referral %1$s from %2$s? It will no longer be open there."), "to_unit", NULL},
 	{ACT_REF_ESCALATE, REFA_ESCALATE, ASK_REASON,
+	 N_("Refer %1$s further up to %2$s? You say why next."), NULL,
 	 N_("Why is it referred further up? The unit above reads this.")},
 };
 
@@ -746,14 +759,67 @@ outcome_chosen(struct ui *u, void *data, const char *value)
 		ui_prompt(u, _("Why was it not successful?"), "", reason_given, v);
 }
 
+/* The worker said yes to the step named: ask what it needs, or take it. */
 static void
-sure_answered(struct ui *u, void *data, bool yes)
+step_confirmed(struct ui *u, void *data, bool yes)
 {
 	struct rview *v = data;
-	if (yes)
-		take_step(u, v, NULL);
-	else
+	const struct step *st = NULL;
+	for (size_t i = 0; i < NELEM(steps); i++)
+		if (steps[i].a == v->step)
+			st = &steps[i];
+	if (!yes || !st) {
 		ui_message(u, "%s", _("Nothing was changed."));
+		return;
+	}
+	switch (st->ask) {
+	case ASK_NONE:
+		take_step(u, v, NULL);
+		break;
+	case ASK_REASON:
+		ui_prompt(u, _(st->question), "", reason_given, v);
+		break;
+	case ASK_OUTCOME: {
+		struct form *f = referral_form(u);
+		const struct form_field *fd = f ? form_field(f, "outcome") : NULL;
+		if (!fd || !fd->choices) {
+			ui_message(u, "%s", _("The referral form has no outcome list: check the forms "
+			                      "folder (shegong check-forms)."));
+			break;
+		}
+		ui_pick_choice(u, fd, NULL, outcome_chosen, v);
+		break;
+	}
+	}
+}
+
+/* The question naming the step, the referral (its number and person, or
+ * the person alone before its first submission) and the other unit. */
+static void
+ask_step(struct ui *u, struct rview *v, const struct step *st)
+{
+	const char *num = record_get(v->r, "number");
+	char *label = NULL, *other = NULL, *q = NULL;
+	if (num && *num) {
+		if (asprintf(&label, _("%s (%s)"), num, v->who ? v->who : "?") < 0)
+			label = NULL;
+	} else if (asprintf(&label, _("(%s, no number yet)"), v->who ? v->who : "?") < 0) {
+		label = NULL;
+	}
+	if (st->other)
+		other = unit_name(u, v->r, st->other);
+	else
+		other = u->scope && *u->scope->above ? ui_ref_name(u, u->scope->above)
+		                                     : strdup(_("the unit above"));
+	if (label && other && asprintf(&q, _(st->confirm), label, other) < 0)
+		q = NULL;
+	if (q)
+		ui_ask(u, q, step_confirmed, v);
+	else
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+	free(q);
+	free(label);
+	free(other);
 }
 
 static int
@@ -773,28 +839,7 @@ begin_step(struct ui *u, struct rview *v, const struct step *st)
 	free(v->note);
 	v->note = NULL;
 	u->msg[0] = '\0';
-	switch (st->ask) {
-	case ASK_NONE:
-		take_step(u, v, NULL);
-		break;
-	case ASK_SURE:
-		ui_ask(u, _(st->question), sure_answered, v);
-		break;
-	case ASK_REASON:
-		ui_prompt(u, _(st->question), "", reason_given, v);
-		break;
-	case ASK_OUTCOME: {
-		struct form *f = referral_form(u);
-		const struct form_field *fd = f ? form_field(f, "outcome") : NULL;
-		if (!fd || !fd->choices) {
-			ui_message(u, "%s", _("The referral form has no outcome list: check the forms "
-			                      "folder (shegong check-forms)."));
-			break;
-		}
-		ui_pick_choice(u, fd, NULL, outcome_chosen, v);
-		break;
-	}
-	}
+	ask_step(u, v, st);
 	return UI_REDRAW;
 }
 

@@ -52,44 +52,6 @@ catch_signals(void)
 
 #define TEXT_MAXCOLS 512
 
-static bool
-unicode_locale(void)
-{
-	const char *cs = nl_langinfo(CODESET);
-	return cs && strcmp(cs, "UTF-8") == 0;
-}
-
-/* Outside UTF-8, ncurses sends a run of coloured or reverse blanks as REP
- * ("repeat the last character"), which old PuTTY versions lack and other
- * emulators get wrong at the right margin, so the screen scrolls on GBK
- * terminals.  An ideographic space (U+3000) looks the same as two blanks
- * and is never repeated that way, so long runs use it instead. */
-static size_t
-no_blank_runs(wchar_t *w, size_t n)
-{
-	size_t o = 0;
-	for (size_t i = 0; i < n;) {
-		size_t run = 0;
-		while (i + run < n && w[i + run] == L' ')
-			run++;
-		if (run >= 4) {
-			for (size_t k = 0; k < run / 2; k++)
-				w[o++] = 0x3000;
-			if (run % 2)
-				w[o++] = L' ';
-			i += run;
-		} else if (run) {
-			for (size_t k = 0; k < run; k++)
-				w[o++] = L' ';
-			i += run;
-		} else {
-			w[o++] = w[i++];
-		}
-	}
-	w[o] = L'\0';
-	return o;
-}
-
 void
 ui_text(int y, int x, int cols, const char *s, int attr)
 {
@@ -119,8 +81,6 @@ ui_text(int y, int x, int cols, const char *s, int attr)
 	w[nw] = L'\0';
 	if (buf != stackbuf)
 		free(buf);
-	if (attr != A_NORMAL && !unicode_locale())
-		nw = no_blank_runs(w, nw);
 	attr_t old;
 	short pair;
 	attr_get(&old, &pair, NULL);
@@ -245,12 +205,16 @@ ui_title(struct ui *u, const char *title)
 {
 	char line[512];
 	snprintf(line, sizeof line, " %s", title);
-	ui_text(0, 0, u->cols, line, A_REVERSE | A_BOLD);
-	if (u->place && *u->place) {
-		int w = text_width(u->place, strlen(u->place));
-		int tw = text_width(line, strlen(line));
-		if (w < u->cols - tw - 2)
-			ui_text(0, u->cols - w - 1, w, u->place, A_REVERSE | A_BOLD);
+	/* the title, then the place at the right in the columns left to
+	 * it: drawn side by side, never one over the other, so no wide
+	 * character is cut in half on the terminal */
+	int w = u->place && *u->place ? text_width(u->place, strlen(u->place)) : 0;
+	int tw = text_width(line, strlen(line));
+	if (w && w < u->cols - tw - 2) {
+		ui_text(0, 0, u->cols - w - 1, line, A_REVERSE | A_BOLD);
+		ui_text(0, u->cols - w - 1, w + 1, u->place, A_REVERSE | A_BOLD);
+	} else {
+		ui_text(0, 0, u->cols, line, A_REVERSE | A_BOLD);
 	}
 }
 
@@ -763,8 +727,9 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 		return s->ops->text(u, s, key);
 	enum action a = keys_lookup(scope, is_key, key, escaped);
 	if (u->rows < 24 || u->cols < 80) {
+		/* quitting asks as at full size (ui-home.c) */
 		if (a == ACT_QUIT)
-			return UI_QUIT;
+			return s->ops->key(u, s, a, is_key, key);
 		/* Esc and F10 go back as at full size: a form with changes
 		 * asks first (the question shows on this screen), and nothing
 		 * typed is closed unasked */
@@ -830,7 +795,7 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 		                 "administrator to add it."), login);
 
 	catch_signals();
-	if (!initscr()) {
+	if (!ui_term_start()) {
 		fprintf(stderr, "shegong: cannot start the screen\n");
 		return 1;
 	}
@@ -899,7 +864,7 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 			ui_pop(&u);
 			f = handle(&u, is_key, key, escaped) | UI_REDRAW;
 		}
-		if (f & UI_QUIT)
+		if ((f & UI_QUIT) || u.quit)
 			break;
 		if (f & UI_POP)
 			ui_pop(&u);

@@ -70,6 +70,8 @@ struct ui {
 	int free_row;     /* set by a screen as it draws: the first row an overlay
 	                   * over it may take without hiding what it keeps in
 	                   * sight (0: any) */
+	bool quit;        /* set by a question's answer: the loop ends after
+	                   * this key, as on UI_QUIT */
 };
 
 /* Run the full-screen program until the worker quits, the link drops or
@@ -190,6 +192,9 @@ struct ui_entry {
 };
 /* Open the screen registered as name (a=NULL: no arguments). */
 int ui_open(struct ui *u, const char *name, const struct ui_args *a);
+/* Start curses (initscr) on the terminal's description without REP
+ * (ui-term.c): false when the screen cannot start. */
+bool ui_term_start(void);
 /* The loop itself: screens, a table ending with a NULL name; start, the
  * names opened once the terminal is up, NULL-ended. */
 int ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,

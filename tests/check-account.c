@@ -74,6 +74,11 @@ START_TEST(test_account_encoding)
 		             cases[_i].account, cases[_i].terminal);
 	}
 	ck_assert_int_eq(vt_send_raw(t, KEY_F10, strlen(KEY_F10)), 0);
+	if (!vt_wait_text(t, "退出程序吗", WAIT_MS)) {
+		vt_dump(t);
+		ck_abort_msg("F10 on the home screen did not ask before leaving");
+	}
+	ck_assert_int_eq(vt_send_raw(t, "y", 1), 0);
 	int status;
 	if (!vt_wait_exit(t, WAIT_MS, &status)) {
 		vt_dump(t);

@@ -270,8 +270,10 @@ START_TEST(test_screens)
 		keys(t, KEY_ESC);
 		expect(t, "查找");
 	}
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < 4 && !strstr(vt_screen(t), SCREEN_LEAVE_Q); i++)
 		keys(t, KEY_F10);
+	expect(t, SCREEN_LEAVE_Q);
+	keys(t, "y");
 	int status;
 	ck_assert(vt_wait_exit(t, WAIT_MS, &status));
 	size_t len;

@@ -7,7 +7,10 @@
  * it, and the history shows every step.  Also: the sender has no
  * receiver's step, a step on a referral changed meanwhile is refused,
  * a supervisor reads the overdue list and the audit trail (filtered),
- * and a village worker is refused the audit trail. */
+ * and a village worker is refused the audit trail.  Every step asks
+ * first, naming the step, the referral and the other unit: n, Esc and
+ * F10 leave the database as it was (its last transaction the same), y
+ * takes it. */
 #include "config.h"
 
 #include <check.h>
@@ -22,6 +25,7 @@
 #include "screen.h"
 
 #define WAIT_MS 15000
+#define KEY_HOME "\033OH"   /* as xterm sends it in keypad mode */
 
 #define NAME "钱𠀀福"   /* 𠀀 is U+20000: four bytes in GB18030 too */
 #define FEEDBACK "已链接居家照护服务，每周上门两次"
@@ -82,6 +86,50 @@ quit(vt *t)
 	quit_f10(t, 1);
 }
 
+/* The number of the last transaction written to the database in dir,
+ * by any program: unchanged means nothing was written. */
+static uint64_t
+db_txn(const char *dir)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	uint64_t n = store_last_txn(st);
+	store_close(st);
+	return n;
+}
+
+/* A step's key: the question that names it shows and nothing is written;
+ * each of the keys in no (n, Esc, F10) then leaves everything as it was,
+ * the state shown still state; the key again and y takes the step.  The
+ * question holds every string of names. */
+static void
+step_asks(vt *t, const char *dir, const char *key, const char *const *names, const char *state,
+          const char *const *no)
+{
+	for (int k = 0; no[k]; k++) {
+		uint64_t before = db_txn(dir);
+		keys(t, key);
+		for (int i = 0; names[i]; i++)
+			expect(t, names[i]);
+		vt_pump(t, 300);
+		ck_assert_msg(db_txn(dir) == before, "the step was taken before the answer");
+		keys(t, no[k]);
+		if (!vt_wait_gone(t, names[0], WAIT_MS)) {
+			vt_dump(t);
+			ck_abort_msg("the question stayed after the answer");
+		}
+		expect(t, "没有做任何改动");
+		expect(t, state);
+		vt_pump(t, 300);
+		ck_assert_msg(db_txn(dir) == before, "answered no, the step was taken anyway");
+	}
+	keys(t, key);
+	expect(t, names[0]);
+	type(t, "y");
+}
+
+static const char *const no_keys[] = {"n", KEY_ESC, KEY_F10, NULL};
+
 /* What is new is marked seen to the second: wait until the clock has
  * passed the second it was marked in, so that a step taken next is
  * later than it whatever the machine's speed. */
@@ -139,7 +187,10 @@ START_TEST(test_round_trip)
 	expect(t, "已存为草稿");
 	expect(t, "[草稿]");
 	expect(t, "F2 提交");
-	keys(t, KEY_F2);                 /* submit */
+	/* submit: asked first, naming the person and the station; no number
+	 * before the first submission */
+	step_asks(t, dir, KEY_F2, (const char *const[]){"提交转介", NAME, "还没有编号", "攀莲镇", NULL},
+	          "[草稿]", no_keys);
 	expect(t, "已提交：答复期限为");
 	expect(t, "[已提交]");
 	expect(t, "ZJ-510421100001-");   /* the number, given at the submit */
@@ -160,10 +211,14 @@ START_TEST(test_round_trip)
 	expect(t, "独居老人，行动不便");
 	expect(t, "F2 受理");
 	ck_assert_msg(strstr(vt_screen(t), "F6 撤回") == NULL, "the receiver may withdraw");
-	keys(t, KEY_F2);                 /* accept */
+	keys(t, KEY_F2);                 /* accept, after asking */
+	expect(t, "受理安宁村");
+	type(t, "y");
 	expect(t, "已办理：受理");
 	expect(t, "[已受理]");
-	keys(t, KEY_F5);                 /* resolve: the outcome first */
+	keys(t, KEY_F5);                 /* resolve: asked, then the outcome */
+	expect(t, "办结转介");
+	type(t, "y");
 	expect(t, "成功解决");
 	type(t, "1");
 	expect(t, "给村里的反馈");
@@ -192,7 +247,7 @@ START_TEST(test_round_trip)
 	expect(t, FEEDBACK);
 	expect(t, "F5 结案");
 	keys(t, KEY_F5);                 /* close, after asking */
-	expect(t, "结案吗");
+	expect(t, "结案转介 ZJ-");
 	type(t, "y");
 	expect(t, "已办理：结案");
 	expect(t, "[已结案]");
@@ -261,12 +316,16 @@ START_TEST(test_return_mend_resubmit)
 	select_row(t, "已提交", NULL, 3);
 	keys(t, KEY_ENTER);
 	expect(t, "F3 退回");
-	keys(t, KEY_F3);                 /* return: the reason first */
+	keys(t, KEY_F3);                 /* return: asked, then the reason */
+	expect(t, "退回安宁村");
+	type(t, "y");
 	expect(t, "退回原因");
 	keys(t, KEY_ESC);                /* not yet: nothing changes */
 	expect(t, "没有做任何改动");
 	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "a cancelled return changed it");
 	keys(t, KEY_F3);
+	expect(t, "退回安宁村");
+	type(t, "y");
 	expect(t, "退回原因");
 	type(t, "请补充家庭收入证明");
 	keys(t, KEY_ENTER);
@@ -297,6 +356,8 @@ START_TEST(test_return_mend_resubmit)
 	expect(t, "（已补充收入证明）");
 	expect(t, "[已退回]");
 	keys(t, KEY_F2);                 /* and again to the station */
+	expect(t, "提交转介 ZJ-");
+	type(t, "y");
 	expect(t, "已提交：答复期限为");
 	expect(t, "[已提交]");
 	keys(t, KEY_END);
@@ -338,6 +399,8 @@ START_TEST(test_refer_from_need)
 	ck_assert_msg(y >= 0 && strstr(vt_row(t, y), "need-") == NULL && strstr(vt_row(t, y), ": "),
 	              "the need is not shown by what it says");
 	keys(t, KEY_F2);
+	expect(t, "提交转介");
+	type(t, "y");
 	expect(t, "已提交：答复期限为");
 	quit(t);
 	vt_free(t);
@@ -372,6 +435,8 @@ START_TEST(test_news_after_draft_offer)
 	keys(t, KEY_ENTER);
 	expect(t, "F3 退回");
 	keys(t, KEY_F3);
+	expect(t, "退回安宁村");
+	type(t, "y");
 	expect(t, "退回原因");
 	type(t, "请写明联系人");
 	keys(t, KEY_ENTER);
@@ -418,10 +483,14 @@ START_TEST(test_step_on_changed_referral)
 		expect(both[k], "F2 受理");
 	}
 	keys(a, KEY_F2);
+	expect(a, "受理安宁村");
+	keys(b, KEY_F2);                 /* b asks on what it saw */
+	expect(b, "受理安宁村");
+	type(a, "y");
 	expect(a, "已办理：受理");
-	keys(b, KEY_F2);
+	type(b, "y");
 	expect(b, "别人修改了这条转介");
-	ck_assert_msg(strstr(vt_screen(b), "[已提交]") != NULL, "the refused step changed the view");
+	expect(b, "[已受理]");           /* the view shows what the other did */
 	vt_free(b);
 	quit(a);
 	vt_free(a);
@@ -505,6 +574,89 @@ START_TEST(test_supervisor_and_audit)
 }
 END_TEST
 
+/* Every step of the station's asks first, naming the step, the referral
+ * (its number) and the village: n, Esc and F10 leave the database as it
+ * was; y takes it.  The demo's submitted referral: return declined,
+ * accepted, escalate declined, started, resolved. */
+START_TEST(test_receiver_steps_ask)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "panlian");
+	expect(t, "上次查看以来的新消息");
+	type(t, "6");
+	expect(t, "F5 切换");            /* the list's bar: what is new has gone */
+	expect(t, "收到的转介");
+	select_row(t, "已提交", NULL, 3);
+	keys(t, KEY_ENTER);
+	expect(t, "F2 受理");
+	static const char *const only_n[] = {"n", NULL};
+	step_asks(t, dir, KEY_F3, (const char *const[]){"退回安宁村", "ZJ-510421", NULL}, "[已提交]",
+	          no_keys);
+	expect(t, "退回原因");           /* y: the reason next, Esc there: nothing */
+	keys(t, KEY_ESC);
+	expect(t, "没有做任何改动");
+	step_asks(t, dir, KEY_F2, (const char *const[]){"受理安宁村的转介", "ZJ-510421", NULL},
+	          "[已提交]", no_keys);
+	expect(t, "已办理：受理");
+	expect(t, "[已受理]");
+	step_asks(t, dir, KEY_F6, (const char *const[]){"上转给", "ZJ-510421", NULL}, "[已受理]",
+	          no_keys);
+	expect(t, "上转原因");
+	keys(t, KEY_ESC);
+	expect(t, "没有做任何改动");
+	step_asks(t, dir, KEY_F4, (const char *const[]){"开始处理安宁村的转介", "ZJ-510421", NULL},
+	          "[已受理]", only_n);
+	expect(t, "[处理中]");
+	step_asks(t, dir, KEY_F5, (const char *const[]){"办结转介", "反馈给安宁村", NULL},
+	          "[处理中]", no_keys);
+	expect(t, "成功解决");           /* the outcome next */
+	type(t, "1");
+	expect(t, "给村里的反馈");
+	type(t, FEEDBACK);
+	keys(t, KEY_ENTER);
+	expect(t, "已办理：办结");
+	expect(t, "[已办结]");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* The village room's steps ask the same way: closing the demo's resolved
+ * referral, withdrawing its submitted one. */
+START_TEST(test_sender_steps_ask)
+{
+	char *dir = testdb_dir("refscr");
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	type(t, "6");
+	expect(t, "F5 切换");
+	expect(t, "转出的转介");
+	expect(t, "已办结");
+	ck_assert_msg(row_with(t, "已办结", 3) == 5, "the resolved referral is not the last row");
+	keys(t, KEY_END);                /* the last row */
+	keys(t, KEY_ENTER);
+	expect(t, "F5 结案");
+	step_asks(t, dir, KEY_F5, (const char *const[]){"结案转介 ZJ-510421", "转给攀莲镇", NULL},
+	          "[已办结]", no_keys);
+	expect(t, "已办理：结案");
+	expect(t, "[已结案]");
+	keys(t, KEY_ESC);
+	expect(t, "转出的转介");
+	keys(t, KEY_HOME);               /* the first row: the submitted one */
+	select_row(t, "已提交", NULL, 3);
+	keys(t, KEY_ENTER);
+	expect(t, "F6 撤回");
+	step_asks(t, dir, KEY_F6, (const char *const[]){"从攀莲镇", "撤回转介 ZJ-510421", NULL},
+	          "[已提交]", no_keys);
+	expect(t, "已办理：撤回");
+	expect(t, "[已撤回]");
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -519,6 +671,11 @@ main(void)
 	tcase_add_loop_test(tc, test_refer_from_need, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor_and_audit, 0, 2);
 	suite_add_tcase(s, tc);
+	TCase *steps = tcase_create("steps");
+	tcase_set_timeout(steps, 180);
+	tcase_add_loop_test(steps, test_receiver_steps_ask, 0, 2);
+	tcase_add_loop_test(steps, test_sender_steps_ask, 0, 2);
+	suite_add_tcase(s, steps);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
 	int failed = srunner_ntests_failed(sr);

@@ -16,8 +16,9 @@ trap 'rm -f "$tmp"' EXIT
 for o in $objs; do
   nm --defined-only -g "$o" | awk -v o="$o" 'NF == 3 { print $3, o }'
 done | sort >"$tmp"
-# the objects a screen may use: the loop, the widget, the pickers, keys
-base="shegong-ui.o shegong-ui-rows.o shegong-ui-pick.o shegong-keys.o"
+# the objects a screen may use: the loop, the widget, the pickers, keys,
+# and the loop's start of curses (ui-term.o)
+base="shegong-ui.o shegong-ui-rows.o shegong-ui-pick.o shegong-keys.o shegong-ui-term.o"
 fail=0 edges=0
 for o in $objs; do
   for sym in $(nm -u "$o" | awk '{ print $2 }'); do

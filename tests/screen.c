@@ -94,8 +94,11 @@ screen_exited(vt *t)
 void
 quit_f10(vt *t, int f10s)
 {
-	for (int i = 0; i < f10s; i++)
+	/* no F10 after the question shows: the next would say no */
+	for (int i = 0; i < f10s && !strstr(vt_screen(t), SCREEN_LEAVE_Q); i++)
 		keys(t, KEY_F10);
+	expect(t, SCREEN_LEAVE_Q);
+	keys(t, "y");
 	screen_exited(t);
 }
 
@@ -113,7 +116,8 @@ quit_ssh(vt *t)
 	int status;
 
 	for (int i = 0; i < 8; i++) {
-		if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
+		if (strstr(vt_screen(t), "不保存就离开吗") != NULL ||
+		    strstr(vt_screen(t), SCREEN_LEAVE_Q) != NULL)
 			type(t, "y");
 		else
 			keys(t, KEY_F10);
@@ -128,7 +132,8 @@ quit_ssh(vt *t)
 					      "the session ended with status %d", WEXITSTATUS(status));
 				return;
 			}
-			if (strstr(vt_screen(t), "不保存就离开吗") != NULL)
+			if (strstr(vt_screen(t), "不保存就离开吗") != NULL ||
+			    strstr(vt_screen(t), SCREEN_LEAVE_Q) != NULL)
 				break;
 		}
 	}

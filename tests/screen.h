@@ -62,7 +62,10 @@ void expect(vt *t, const char *text);
 void keys(vt *t, const char *k);
 /* Type UTF-8 text (in the terminal's encoding), then let it draw. */
 void type(vt *t, const char *text);
-/* F10 f10s times, then screen_exited. */
+/* The home screen's question before the program ends (F10, q). */
+#define SCREEN_LEAVE_Q "退出程序吗"
+/* F10 up to f10s times, until the home screen asks whether to leave; y;
+ * then screen_exited. */
 void quit_f10(vt *t, int f10s);
 /* Wait for the program to exit, with status 0. */
 void screen_exited(vt *t);

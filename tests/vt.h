@@ -2,7 +2,10 @@
  * pseudo-terminal and reads its screen through libvterm, a real terminal
  * emulator, as a worker's terminal would show it.  It can also be a
  * GB18030 terminal: the program's output is decoded from GB18030 and what
- * the test types is encoded to GB18030 before it is sent. */
+ * the test types is encoded to GB18030 before it is sent.  Either way it
+ * is a terminal that does not know REP (CSI n b), though TERM says rep, as
+ * PuTTY before 0.71: a REP from the program aborts the test, the screen
+ * dumped, whichever test it is. */
 #ifndef SHEGONG_VT_H
 #define SHEGONG_VT_H
 
