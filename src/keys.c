@@ -56,8 +56,9 @@ static const struct key_binding table[] = {
 	{ACT_EDIT, KS_VIEW | KS_REFSEND, 4, 'E', 0, 0, N_("Edit"), N_("Edit this record"), M_EDIT},
 	{ACT_PICK, KS_EDIT, 4, 'E', 0, 0, N_("Choose"), N_("Choose from a list: choices, a resident, a village"), M_EDIT},
 	{ACT_FILTER, KS_LIST, 5, 'T', 0, 0, N_("Filter"), N_("Show one village or one status only"), M_SHOW},
-	{ACT_SWITCH, KS_REFLIST, 5, 'T', 0, L'\t', N_("Switch"),
+	{ACT_SWITCH, KS_REFLIST, 5, 'T', 0, 0, N_("Switch"),
 	 N_("The next list: received, sent, overdue"), M_SHOW},
+	{ACT_SWITCH, KS_REFLIST, 0, 0, 0, L'\t', NULL, NULL, M_TAB},
 	{ACT_PERIOD_KIND, KS_REPORT, 5, 'T', 0, 0, N_("Month/quarter"),
 	 N_("Switch between the month and its quarter"), M_SHOW},
 	{ACT_REFER, KS_VIEW | KS_CASE, 6, 'R', 0, 0, N_("Refer"),
@@ -288,6 +289,7 @@ curses_key_name(int k)
 		{KEY_ENTER, N_("Enter")},  {KEY_LEFT, N_("Left")},
 		{KEY_RIGHT, N_("Right")}, {KEY_BACKSPACE, N_("Backspace")},
 		{KEY_DC, N_("Delete")},   {KEY_BTAB, N_("Shift-Tab")},
+		{KEY_IC, N_("Insert")},
 	};
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
 		if (names[i].key == k)
@@ -330,6 +332,29 @@ keys_describe(const struct key_binding *b, char *buf, size_t size, bool plain)
 	else if (b->ch > 32 && b->ch < 127 && b->bar)
 		ADD("Esc %c", (char)b->ch);
 #undef ADD
+}
+
+void
+keys_name(bool is_key, wint_t key, char *buf, size_t size)
+{
+	if (is_key && key >= (wint_t)KEY_F(1) && key <= (wint_t)KEY_F(12))
+		snprintf(buf, size, "F%d", (int)(key - KEY_F0));
+	else if (is_key)
+		snprintf(buf, size, "%s", curses_key_name((int)key));
+	else if (key == 27)
+		snprintf(buf, size, "Esc");
+	else if (key == L'\t')
+		snprintf(buf, size, "Tab");
+	else if (key == L'\r')
+		snprintf(buf, size, "%s", _("Enter"));
+	else if (key == 127)
+		snprintf(buf, size, "%s", _("Backspace"));
+	else if (key < 0x20)
+		snprintf(buf, size, "Ctrl-%c", (char)(key + '@'));
+	else if (key < 0x7f)
+		snprintf(buf, size, "%c", (char)key);
+	else
+		snprintf(buf, size, "U+%04X", (unsigned)key);
 }
 
 void

@@ -1,8 +1,10 @@
 /* keys.h: the one key table.  It dispatches keys to actions, draws the
- * F-key bar and writes the help screen, so the three never disagree.
- * Every action that has an F-key also has a Ctrl key and an Esc-digit
- * (or Alt-digit) fallback for terminals and SSH clients that lose the
- * F-keys. */
+ * F-key bar, writes the help screen and the key map of README.md and the
+ * man page (tools/keymap), so they never disagree.  A key means one thing
+ * wherever it acts.  Every F-key has an Esc-digit (or Alt-digit) stand-in
+ * for terminals and SSH clients that lose the F-keys, at a person's pace,
+ * and most a Ctrl key; the sequences terminals really send are taught to
+ * curses (keys_teach). */
 #ifndef SHEGONG_KEYS_H
 #define SHEGONG_KEYS_H
 
@@ -166,6 +168,10 @@ const struct key_binding *keys_table(void);
  * (keys_esc_fkey), Esc-letter the letter's action even where the screen
  * takes typing. */
 enum action keys_lookup(unsigned scope, bool is_key, wint_t key, bool escaped);
+
+/* A key read with get_wch named for a person: "F5", "Home", "Ctrl-R",
+ * "x".  The help screen shows the last one, to check a terminal by. */
+void keys_name(bool is_key, wint_t key, char *buf, size_t size);
 
 /* The key the bar shows for b: "F3", "^O" or "i"; empty when none. */
 void keys_bar_name(const struct key_binding *b, char *buf, size_t size);

@@ -297,6 +297,7 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 
 struct help {
 	unsigned scope;  /* of the screen it explains */
+	char last[48];   /* the last key read here, named: a terminal's check */
 };
 
 static void
@@ -334,6 +335,9 @@ help_draw(struct ui *u, struct screen *s)
 	        A_NORMAL);
 	ui_text(y + 2, 2, u->cols - 4, _("(or Alt+digit): Esc 1 = F1 ... Esc 0 = F10, Esc - = F11, Esc = = F12."),
 	        A_NORMAL);
+	char line[128];
+	snprintf(line, sizeof line, _("Press a key to see how it is read: %s"), h->last);
+	ui_text(y + 3, 2, u->cols - 4, line, A_NORMAL);
 	ui_footer(u, KS_HELP);
 }
 
@@ -341,10 +345,11 @@ static int
 help_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
 	(void)u;
-	(void)s;
-	(void)is_key;
-	(void)key;
-	return a == ACT_BACK || a == ACT_HELP ? UI_POP : 0;
+	if (a == ACT_BACK || a == ACT_HELP)
+		return UI_POP;
+	struct help *h = s->data;
+	keys_name(is_key, key, h->last, sizeof h->last);
+	return UI_REDRAW;
 }
 
 static void
@@ -778,7 +783,7 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 		return a == ACT_BACK && s->below ? s->ops->key(u, s, a, is_key, key) : 0;
 	}
 	if (a == ACT_HELP && scope != KS_HELP && scope != KS_ASK) {
-		struct help *h = malloc(sizeof *h);
+		struct help *h = calloc(1, sizeof *h);
 		if (h) {
 			h->scope = scope;
 			ui_push(u, &help_screen, h);

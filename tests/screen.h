@@ -61,7 +61,8 @@ vt *screen_start(const char *db, int term, bool demo, const char *login, char *e
 
 /* Wait for text on the screen; fail ("never showed") with the screen. */
 void expect(vt *t, const char *text);
-/* Send the keys k (bytes as they are), then let the program draw. */
+/* Send the keys k (bytes as they are), then let the program draw; a
+ * lone Esc waits out the second in which a digit would make it an F-key. */
 void keys(vt *t, const char *k);
 /* Type UTF-8 text (in the terminal's encoding), then let it draw. */
 void type(vt *t, const char *text);
