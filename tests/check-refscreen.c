@@ -143,7 +143,7 @@ START_TEST(test_round_trip)
 	expect(t, "已提交：答复期限为");
 	expect(t, "[已提交]");
 	expect(t, "ZJ-510421100001-");   /* the number, given at the submit */
-	expect(t, "F6 撤回");            /* the bar, drawn last: withdraw is open now */
+	expect(t, "F8 撤回");            /* the bar, drawn last: withdraw is open now */
 	ck_assert_msg(strstr(vt_screen(t), "F6 提交") == NULL, "submit is still offered");
 	quit(t);
 	vt_free(t);
@@ -159,7 +159,7 @@ START_TEST(test_round_trip)
 	expect(t, "[已提交]");
 	expect(t, "独居老人，行动不便");
 	expect(t, "F11 受理");
-	ck_assert_msg(strstr(vt_screen(t), "F6 撤回") == NULL, "the receiver may withdraw");
+	ck_assert_msg(strstr(vt_screen(t), "F8 撤回") == NULL, "the receiver may withdraw");
 	keys(t, KEY_F11);                 /* accept */
 	expect(t, "已办理：受理");
 	expect(t, "[已受理]");
@@ -445,7 +445,11 @@ START_TEST(test_supervisor_and_audit)
 	expect(t, "[已受理]");
 	keys(t, KEY_END);
 	expect(t, "查看：只有转出单位和接收单位可以办理");
-	ck_assert_msg(strstr(vt_screen(t), "F2 ") == NULL, "a supervisor is offered a step");
+	/* the steps' keys: F6 refer, F8 give back, F11 take on, F12 finish */
+	static const char *const steps[] = {"F6 ", "F8 ", "F11 ", "F12 "};
+	for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++)
+		ck_assert_msg(strstr(vt_screen(t), steps[k]) == NULL, "a supervisor is offered %s",
+		              steps[k]);
 	keys(t, KEY_ESC);
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
