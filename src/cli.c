@@ -271,7 +271,8 @@ cmd_help(struct cli *c, const struct args *a)
 		say(stdout, "  %s\n      %s\n", _(commands[i]->synopsis), _(commands[i]->about));
 	say(stdout, "\n%s\n", _("Keys in the full-screen program: arrows and Enter to choose, "
 	                        "F1 help, F10 quit; without F-keys, Ctrl-G help and Ctrl-Q quit, "
-	                        "or Esc followed at once by a digit (Alt+digit)."));
+	                        "or Esc then a digit within a second (Alt+digit): "
+	                        "Esc 1 = F1 ... Esc 0 = F10, Esc - = F11, Esc = = F12."));
 	say(stdout, "%s\n", _("See shegong(1) for more."));
 	return 0;
 }

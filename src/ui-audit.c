@@ -101,7 +101,7 @@ trail_draw(struct ui *u, struct screen *s)
 		n += (size_t)snprintf(line + n, sizeof line - n, "%s %s .. %s", _("Days:"),
 		                      tr->since[0] ? tr->since : "", tr->until[0] ? tr->until : "");
 	ui_text(1, 1, u->cols - 2,
-	        n ? line : _("Every entry, newest first (F3 worker, F4 record, F5 days)"),
+	        n ? line : _("Every entry, newest first (w worker, r record, d days)"),
 	        n ? A_BOLD : A_DIM);
 	/* the columns: the date shows whole from 100 columns */
 	bool wide = u->cols >= 100;

@@ -1070,7 +1070,7 @@ referral_form_save(struct ui *u, const record *r, rec_id *saved)
 	}
 	store_draft_del(u->st, u->login);
 	*saved = id;
-	ui_message(u, "%s", fresh ? _("Saved as a draft: check it, then F2 submits it.") : _("Saved."));
+	ui_message(u, "%s", fresh ? _("Saved as a draft: check it, then F6 submits it.") : _("Saved."));
 	return UI_POP;   /* taken: the editor closes */
 }
 

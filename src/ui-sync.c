@@ -226,7 +226,7 @@ sync_draw(struct ui *u, struct screen *s)
 			snprintf(line, sizeof line, _("The township server's host: %s"), sv->s.host);
 		else
 			snprintf(line, sizeof line, "%s",
-			         _("The township server's host: not known yet (F2 asks for it)."));
+			         _("The township server's host: not known yet (e asks for it)."));
 		ui_text(y++, 2, w, line, A_NORMAL);
 		if (supervisor(u))
 			snprintf(line, sizeof line, "%s", _("Waiting to go up: counted for the room's workers."));
@@ -237,11 +237,11 @@ sync_draw(struct ui *u, struct screen *s)
 		ui_text(y++, 2, w, line, sv->s.pending ? A_BOLD : A_NORMAL);
 	} else {
 		ui_text(y++, 2, w,
-		        _("A village's file is written for it when asked (F3): what changed since its "
+		        _("A village's file is written for it when asked (o): what changed since its "
 		          "last file."),
 		        A_NORMAL);
 	}
-	snprintf(line, sizeof line, _("Notices to settle: %zu (F6 shows them)."), sv->s.open_notices);
+	snprintf(line, sizeof line, _("Notices to settle: %zu (n shows them)."), sv->s.open_notices);
 	ui_text(y++, 2, w, line, sv->s.open_notices ? A_BOLD : A_NORMAL);
 	if (supervisor(u))
 		ui_text(y, 2, w, _("Supervisors see the exchanges; the rooms make them."), A_NORMAL);
@@ -407,7 +407,7 @@ add_taken(struct ui_out *o, const struct sync_stats *s)
 		          "already here, %zu of this side's own kept.\n"),
 		        s->received, s->applied, s->merged, s->same, s->kept_ours);
 	if (s->notices)
-		ui_out_add(o, _("%zu new notices to settle: F6 shows them.\n"), s->notices);
+		ui_out_add(o, _("%zu new notices to settle: n shows them.\n"), s->notices);
 }
 
 /* The sentence for a failure: why when sync.c wrote one. */
@@ -604,9 +604,9 @@ write_path_typed(struct ui *u, void *data, const char *text)
 	ui_out_add(&o, _("Wrote %s for %s.\n"), typed, who ? who : "?");
 	add_sent(&o, &st);
 	ui_out_add(&o, "%s\n",
-	        fj->for_unit ? _("Take it to the village PC and take it there (F4 on its exchange screen).")
+	        fj->for_unit ? _("Take it to the village PC and take it there (t on its exchange screen).")
 	                     : _("Take it to the township and have it taken there; bring back the "
-	                         "file it writes for this village and take it here (F4)."));
+	                         "file it writes for this village and take it here (t)."));
 	ui_message(u, _("The file is written: %zu records."), st.sent);
 	free(who);
 	bad = false;
@@ -926,7 +926,7 @@ sync_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		if (!sv->s.upstream) {
 			ui_message(u, "%s",
 			           _("This is a township server: village PCs exchange with it over ssh; "
-			             "for a village without a link write a file (F3)."));
+			             "for a village without a link write a file (o)."));
 			return UI_REDRAW;
 		}
 		u->msg[0] = '\0';

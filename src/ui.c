@@ -241,13 +241,19 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 	size_t n = 0;
 	line[0] = '\0';
 	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
-		if (!b->bar || !b->fkey || !(b->scope & scope) || (hide & (1ULL << b->action)))
+		char name[8];
+		keys_bar_name(b, name, sizeof name);
+		if (!b->bar || !*name || !(b->scope & scope) || (hide & (1ULL << b->action)))
 			continue;
-		n += (size_t)snprintf(line + n, sizeof line - n, "%sF%d %s", n ? "  " : " ", b->fkey,
+		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s", n ? "  " : " ", name,
 		                      _(b->bar));
 		if (n >= sizeof line)
 			break;
 	}
+	/* the F-keys' stand-in, where the bar has room for it */
+	const char *esc = _("Esc+digit = F-key");
+	if (n < sizeof line && text_width(line, n) + 2 + text_width(esc, strlen(esc)) < u->cols)
+		snprintf(line + n, sizeof line - n, "  %s", esc);
 	ui_text(u->rows - 1, 0, u->cols, line, A_REVERSE);
 }
 
@@ -255,6 +261,7 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 
 struct help {
 	unsigned scope;  /* of the screen it explains */
+	char last[48];   /* the last key read here, named: a terminal's check */
 };
 
 static void
@@ -288,9 +295,13 @@ help_draw(struct ui *u, struct screen *s)
 		ui_text(y, 33, u->cols - 34, _(b->help), A_NORMAL);
 		y++;
 	}
-	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: hold Ctrl, or press Esc and the digit"),
+	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: the Ctrl key, or Esc then the digit within a second"),
 	        A_NORMAL);
-	ui_text(y + 2, 2, u->cols - 4, _("at once (Alt+digit): Esc 1 = F1, Esc 0 = F10."), A_NORMAL);
+	ui_text(y + 2, 2, u->cols - 4, _("(or Alt+digit): Esc 1 = F1 ... Esc 0 = F10, Esc - = F11, Esc = = F12."),
+	        A_NORMAL);
+	char line[128];
+	snprintf(line, sizeof line, _("Press a key to see how it is read: %s"), h->last);
+	ui_text(y + 3, 2, u->cols - 4, line, A_NORMAL);
 	ui_footer(u, KS_HELP);
 }
 
@@ -298,10 +309,11 @@ static int
 help_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
 	(void)u;
-	(void)s;
-	(void)is_key;
-	(void)key;
-	return a == ACT_BACK || a == ACT_HELP ? UI_POP : 0;
+	if (a == ACT_BACK || a == ACT_HELP)
+		return UI_POP;
+	struct help *h = s->data;
+	keys_name(is_key, key, h->last, sizeof h->last);
+	return UI_REDRAW;
 }
 
 static void
@@ -736,7 +748,7 @@ handle(struct ui *u, bool is_key, wint_t key, bool escaped)
 		return a == ACT_BACK && s->below ? s->ops->key(u, s, a, is_key, key) : 0;
 	}
 	if (a == ACT_HELP && scope != KS_HELP && scope != KS_ASK) {
-		struct help *h = malloc(sizeof *h);
+		struct help *h = calloc(1, sizeof *h);
 		if (h) {
 			h->scope = scope;
 			ui_push(u, &help_screen, h);
@@ -781,6 +793,65 @@ ui_open(struct ui *u, const char *name, const struct ui_args *a)
 	return 0;
 }
 
+/* After a lone Esc: what follows within KEYS_ESC_WAIT_MS.  A digit, -, =
+ * or a letter makes Esc-digit (an F-key) or Esc-letter: returns 1 with
+ * *key set.  The rest of a terminal's sequence that curses did not
+ * take whole (it came in pieces, or is one curses does not know): its key
+ * in *key and *is_key, returning 0, or -1 when it is no key of ours, so
+ * that it is dropped rather than read as Esc and typing.  Anything else
+ * is left to be read next: a plain Esc (0). */
+static int
+read_escaped(wint_t *key, bool *is_key)
+{
+	wint_t next;
+	timeout(KEYS_ESC_WAIT_MS);
+	int r = get_wch(&next);
+	timeout(TICK_MS);
+	if (r == KEY_CODE_YES) {
+		ungetch((int)next);
+		return 0;
+	}
+	if (r != OK)
+		return 0;
+	if (next == L'[' || next == L'O') {
+		/* a sequence's bytes come together; a person is slower */
+		char seq[16];
+		size_t n = 0;
+		seq[n++] = (char)next;
+		bool csi = next == L'[';
+		timeout(50);
+		for (;;) {
+			wint_t c;
+			if (get_wch(&c) != OK || c < 0x20 || c > 0x7e) {
+				timeout(TICK_MS);
+				if (n == 1) {
+					*key = next;  /* Esc then [ or O, typed */
+					return 1;
+				}
+				return -1;
+			}
+			seq[n++] = (char)c;
+			seq[n] = '\0';
+			bool final = csi ? (c >= 0x40 && c <= 0x7e && !(n == 2 && c == L'[')) : true;
+			if (final || n >= sizeof seq - 1)
+				break;
+		}
+		timeout(TICK_MS);
+		int k = keys_sequence_key(seq);
+		if (!k)
+			return -1;
+		*key = (wint_t)k;
+		*is_key = true;
+		return 0;
+	}
+	if (keys_esc_fkey(next) || (next > 0x20 && next < 0x7f)) {
+		*key = next;
+		return 1;
+	}
+	unget_wch(next);
+	return 0;
+}
+
 int
 ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
         const struct scope *scope, const struct ui_entry *screens, const char *const *start)
@@ -803,7 +874,10 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 	noecho();
 	nonl();
 	keypad(stdscr, TRUE);
-	set_escdelay(25);  /* Esc answers at once, even over SSH */
+	keys_teach();
+	/* curses gives up on a sequence 25 ms after its Esc; then the loop
+	 * waits for a person (read_escaped) */
+	set_escdelay(25);
 	curs_set(0);
 	timeout(TICK_MS);
 	for (const char *const *p = start; p && *p; p++)
@@ -844,19 +918,17 @@ ui_loop(store *st, struct formset *forms, const char *dbdir, const char *login,
 		}
 		bool escaped = false;
 		if (!is_key && key == 27) {
-			/* Esc and a digit that arrived with it (Alt+digit, or Esc
-			 * typed quickly) stand for an F-key */
-			wint_t next;
-			timeout(0);
-			int r2 = get_wch(&next);
-			timeout(TICK_MS);
-			if (r2 == OK && next >= L'0' && next <= L'9') {
-				key = next;
-				escaped = true;
-			} else if (r2 == OK) {
-				unget_wch(next);
-			} else if (r2 == KEY_CODE_YES) {
-				ungetch((int)next);
+			int e = read_escaped(&key, &is_key);
+			if (e < 0)
+				continue;  /* a sequence no key of ours: nothing */
+			escaped = e > 0;
+			/* Esc and a key that means nothing together here (Esc 9
+			 * on a text, then 9 on the menu below it): Esc, then
+			 * the key by itself */
+			if (escaped && keys_lookup(u.top->ops->scope, false, key, true) == ACT_NONE) {
+				unget_wch(key);
+				key = 27;
+				escaped = false;
 			}
 		}
 		int f = handle(&u, is_key, key, escaped);

@@ -1,8 +1,8 @@
 /* check-attack.c: a village worker attacks a township server as
  * tools/township-setup.sh makes it (setgid program, ForceCommand, a real
  * sshd on 127.0.0.1), through every path a person may name: the import
- * screen's file (F7 on home), the exchange screen's file to write (F3)
- * and to take (F4), and, as the worker with a shell, every command that
+ * screen's file (i on home), the exchange screen's file to write (o)
+ * and to take (t), and, as the worker with a shell, every command that
  * takes a file or folder (export, report --xlsx, sync --to-file and
  * --from-file, import, init --units, backup, restore, check-forms).  Each
  * is aimed at the database's data.mdb and lock.mdb, a new file in the
@@ -552,9 +552,9 @@ START_TEST(test_screens)
 	for (int k = 0; k < NTARGETS; k++) {
 		const char *p = target[k];
 		vt *t = login(0);
-		/* the import screen: F7 on home */
+		/* the import screen: i on home */
 		expect(t, "主菜单");
-		keys(t, KEY_F7);
+		keys(t, "i");
 		expect(t, "从表格导入：哪个表单");
 		type(t, "1");
 		expect(t, "有错的行");
@@ -567,17 +567,17 @@ START_TEST(test_screens)
 		expect(t, "无法读取");
 		keys(t, KEY_ESC);
 		expect(t, "主菜单");
-		/* the exchange screen: a file for the village (F3), one taken (F4) */
+		/* the exchange screen: a file for the village (o), one taken (t) */
 		type(t, "9");
-		expect(t, "F3 写出文件");
-		keys(t, KEY_F3);
+		expect(t, "o 写出文件");
+		keys(t, "o");
 		answer(t, "哪个村", VILLAGE);
 		answer(t, "写到", p);
 		expect(t, "没有写出文件");
 		expect(t, "无法写入");
 		if (k != T_DIR && k != T_DLINK && k != T_OTHERDIR)
 			expect(t, "您的账号不能写入那里");
-		keys(t, KEY_F4);
+		keys(t, "t");
 		answer(t, "要读入的交换文件", p);
 		expect(t, "没有成功");
 		expect(t, "无法读取");

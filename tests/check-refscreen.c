@@ -186,16 +186,16 @@ START_TEST(test_round_trip)
 	keys(t, KEY_F2);
 	expect(t, "已存为草稿");
 	expect(t, "[草稿]");
-	expect(t, "F2 提交");
+	expect(t, "F6 提交");
 	/* submit: asked first, naming the person and the station; no number
 	 * before the first submission */
-	step_asks(t, dir, KEY_F2, (const char *const[]){"提交转介", NAME, "还没有编号", "攀莲镇", NULL},
+	step_asks(t, dir, KEY_F6, (const char *const[]){"提交转介", NAME, "还没有编号", "攀莲镇", NULL},
 	          "[草稿]", no_keys);
 	expect(t, "已提交：答复期限为");
 	expect(t, "[已提交]");
 	expect(t, "ZJ-510421100001-");   /* the number, given at the submit */
-	expect(t, "F6 撤回");            /* the bar, drawn last: withdraw is open now */
-	ck_assert_msg(strstr(vt_screen(t), "F2 提交") == NULL, "submit is still offered");
+	expect(t, "F8 撤回");            /* the bar, drawn last: withdraw is open now */
+	ck_assert_msg(strstr(vt_screen(t), "F6 提交") == NULL, "submit is still offered");
 	quit(t);
 	vt_free(t);
 	next_second(marked);
@@ -209,14 +209,14 @@ START_TEST(test_round_trip)
 	keys(t, KEY_ENTER);
 	expect(t, "[已提交]");
 	expect(t, "独居老人，行动不便");
-	expect(t, "F2 受理");
-	ck_assert_msg(strstr(vt_screen(t), "F6 撤回") == NULL, "the receiver may withdraw");
-	keys(t, KEY_F2);                 /* accept, after asking */
+	expect(t, "F11 受理");
+	ck_assert_msg(strstr(vt_screen(t), "F8 撤回") == NULL, "the receiver may withdraw");
+	keys(t, KEY_F11);                 /* accept, after asking */
 	expect(t, "受理安宁村");
 	type(t, "y");
 	expect(t, "已办理：受理");
 	expect(t, "[已受理]");
-	keys(t, KEY_F5);                 /* resolve: asked, then the outcome */
+	keys(t, KEY_F12);                 /* resolve: asked, then the outcome */
 	expect(t, "办结转介");
 	type(t, "y");
 	expect(t, "成功解决");
@@ -245,8 +245,8 @@ START_TEST(test_round_trip)
 	keys(t, KEY_ENTER);
 	expect(t, "[已办结]");
 	expect(t, FEEDBACK);
-	expect(t, "F5 结案");
-	keys(t, KEY_F5);                 /* close, after asking */
+	expect(t, "F12 结案");
+	keys(t, KEY_F12);                 /* close, after asking */
 	expect(t, "结案转介 ZJ-");
 	type(t, "y");
 	expect(t, "已办理：结案");
@@ -291,10 +291,10 @@ START_TEST(test_sender_cannot_receive)
 	select_row(t, "已提交", NULL, 3);      /* the demo's referral not yet answered */
 	keys(t, KEY_ENTER);
 	expect(t, "[已提交]");
-	expect(t, "F6 撤回");            /* the sender may still withdraw it */
+	expect(t, "F8 撤回");            /* the sender may still withdraw it */
 	ck_assert_msg(strstr(vt_screen(t), "受理") == NULL, "the sender is offered to accept");
-	keys(t, KEY_CTRL_A);             /* the receiver's accept key */
-	keys(t, KEY_F2);                 /* submit: not at this stage */
+	keys(t, KEY_CTRL_X);             /* the receiver's accept key */
+	keys(t, KEY_F6);                 /* submit: not at this stage */
 	expect(t, "不能做这个操作");
 	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "the refused step changed the state");
 	ck_assert_msg(strstr(vt_screen(t), "已受理") == NULL, "the sender accepted it");
@@ -315,15 +315,15 @@ START_TEST(test_return_mend_resubmit)
 	expect(t, "收到的转介");
 	select_row(t, "已提交", NULL, 3);
 	keys(t, KEY_ENTER);
-	expect(t, "F3 退回");
-	keys(t, KEY_F3);                 /* return: asked, then the reason */
+	expect(t, "F8 退回");
+	keys(t, KEY_F8);                 /* return: asked, then the reason */
 	expect(t, "退回安宁村");
 	type(t, "y");
 	expect(t, "退回原因");
 	keys(t, KEY_ESC);                /* not yet: nothing changes */
 	expect(t, "没有做任何改动");
 	ck_assert_msg(strstr(vt_screen(t), "[已提交]") != NULL, "a cancelled return changed it");
-	keys(t, KEY_F3);
+	keys(t, KEY_F8);
 	expect(t, "退回安宁村");
 	type(t, "y");
 	expect(t, "退回原因");
@@ -344,7 +344,7 @@ START_TEST(test_return_mend_resubmit)
 	expect(t, "[已退回]");
 	expect(t, "请补充家庭收入证明");   /* why it came back */
 	expect(t, "F4 修改");
-	expect(t, "F2 提交");
+	expect(t, "F6 提交");
 	keys(t, KEY_F4);                 /* mend it */
 	expect(t, "F2 保存");
 	for (int i = 0; i < 4; i++)      /* resident, needs, category, urgency: the reason */
@@ -355,7 +355,7 @@ START_TEST(test_return_mend_resubmit)
 	expect(t, "已保存");
 	expect(t, "（已补充收入证明）");
 	expect(t, "[已退回]");
-	keys(t, KEY_F2);                 /* and again to the station */
+	keys(t, KEY_F6);                 /* and again to the station */
 	expect(t, "提交转介 ZJ-");
 	type(t, "y");
 	expect(t, "已提交：答复期限为");
@@ -394,11 +394,11 @@ START_TEST(test_refer_from_need)
 	type(t, "y");
 	keys(t, KEY_F2);
 	expect(t, "已存为草稿");
-	expect(t, "F2 提交");            /* the bar: the view is whole */
+	expect(t, "F6 提交");            /* the bar: the view is whole */
 	int y = row_with(t, "转介的需求", 0);
 	ck_assert_msg(y >= 0 && strstr(vt_row(t, y), "need-") == NULL && strstr(vt_row(t, y), ": "),
 	              "the need is not shown by what it says");
-	keys(t, KEY_F2);
+	keys(t, KEY_F6);
 	expect(t, "提交转介");
 	type(t, "y");
 	expect(t, "已提交：答复期限为");
@@ -433,8 +433,8 @@ START_TEST(test_news_after_draft_offer)
 	type(t, "6");
 	select_row(t, "已提交", NULL, 3);
 	keys(t, KEY_ENTER);
-	expect(t, "F3 退回");
-	keys(t, KEY_F3);
+	expect(t, "F8 退回");
+	keys(t, KEY_F8);
 	expect(t, "退回安宁村");
 	type(t, "y");
 	expect(t, "退回原因");
@@ -455,7 +455,7 @@ START_TEST(test_news_after_draft_offer)
 	select_row(t, "[已退回]", "] ", 0);
 	keys(t, KEY_ENTER);
 	expect(t, "请写明联系人");
-	expect(t, "F2 提交");
+	expect(t, "F6 提交");
 	quit(t);
 	vt_free(t);
 	testdb_rm(dir);
@@ -480,11 +480,11 @@ START_TEST(test_step_on_changed_referral)
 		expect(both[k], "收到的转介");
 		select_row(both[k], "已提交", NULL, 3);
 		keys(both[k], KEY_ENTER);
-		expect(both[k], "F2 受理");
+		expect(both[k], "F11 受理");
 	}
-	keys(a, KEY_F2);
+	keys(a, KEY_F11);
 	expect(a, "受理安宁村");
-	keys(b, KEY_F2);                 /* b asks on what it saw */
+	keys(b, KEY_F11);                 /* b asks on what it saw */
 	expect(b, "受理安宁村");
 	type(a, "y");
 	expect(a, "已办理：受理");
@@ -506,7 +506,7 @@ START_TEST(test_supervisor_and_audit)
 	char *dir = testdb_dir("refscr");
 	vt *t = start(dir, _i, "dudao");
 	expect(t, "主菜单");
-	expect(t, "F8 审计");
+	expect(t, "a 审计");
 	type(t, "6");
 	expect(t, "逾期 (");
 	expect(t, "! = 逾期");
@@ -514,7 +514,11 @@ START_TEST(test_supervisor_and_audit)
 	expect(t, "[已受理]");
 	keys(t, KEY_END);
 	expect(t, "查看：只有转出单位和接收单位可以办理");
-	ck_assert_msg(strstr(vt_screen(t), "F2 ") == NULL, "a supervisor is offered a step");
+	/* the steps' keys: F6 refer, F8 give back, F11 take on, F12 finish */
+	static const char *const steps[] = {"F6 ", "F8 ", "F11 ", "F12 "};
+	for (size_t k = 0; k < sizeof steps / sizeof steps[0]; k++)
+		ck_assert_msg(strstr(vt_screen(t), steps[k]) == NULL, "a supervisor is offered %s",
+		              steps[k]);
 	keys(t, KEY_ESC);
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
@@ -532,10 +536,10 @@ START_TEST(test_supervisor_and_audit)
 		keys(t, KEY_ESC);
 	expect(t, "主菜单");
 
-	keys(t, KEY_F8);
+	keys(t, "a");
 	expect(t, "审计日志（");
 	expect(t, "panlian");
-	keys(t, KEY_F3);                 /* one worker's entries */
+	keys(t, "w");                 /* one worker's entries */
 	expect(t, "看谁的条目");
 	type(t, "panlian");
 	keys(t, KEY_ENTER);
@@ -543,7 +547,7 @@ START_TEST(test_supervisor_and_audit)
 	ck_assert_msg(vt_wait_gone(t, "anning", WAIT_MS), "another worker's entry passed the filter");
 	expect(t, "受理");
 	ck_assert_msg(in_rows(t, "panlian", 3, 19), "the worker's entries are not listed");
-	keys(t, KEY_F5);                 /* and some days long ago: nothing */
+	keys(t, "d");                 /* and some days long ago: nothing */
 	expect(t, "从哪一天开始");
 	type(t, "20200101");
 	keys(t, KEY_ENTER);
@@ -552,7 +556,7 @@ START_TEST(test_supervisor_and_audit)
 	keys(t, KEY_ENTER);
 	expect(t, "没有符合筛选条件的条目");
 	expect(t, "2020-01-01 .. 2020-01-02");
-	keys(t, KEY_F6);                 /* every entry again */
+	keys(t, "c");                 /* every entry again */
 	expect(t, "已显示全部条目");
 	expect(t, "anning");
 	quit(t);
@@ -562,8 +566,8 @@ START_TEST(test_supervisor_and_audit)
 	expect(t, "上次查看以来的新消息");
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
-	ck_assert_msg(strstr(vt_screen(t), "F8 审计") == NULL, "a village worker is offered the audit");
-	keys(t, KEY_F8);
+	ck_assert_msg(strstr(vt_screen(t), "a 审计") == NULL, "a village worker is offered the audit");
+	keys(t, "a");
 	expect(t, "审计日志只供督导和管理员查看");
 	type(t, "8");                    /* the settings entry says the same */
 	expect(t, "审计日志只供督导和管理员查看");
@@ -588,14 +592,14 @@ START_TEST(test_receiver_steps_ask)
 	expect(t, "收到的转介");
 	select_row(t, "已提交", NULL, 3);
 	keys(t, KEY_ENTER);
-	expect(t, "F2 受理");
+	expect(t, "F11 受理");
 	static const char *const only_n[] = {"n", NULL};
-	step_asks(t, dir, KEY_F3, (const char *const[]){"退回安宁村", "ZJ-510421", NULL}, "[已提交]",
+	step_asks(t, dir, KEY_F8, (const char *const[]){"退回安宁村", "ZJ-510421", NULL}, "[已提交]",
 	          no_keys);
 	expect(t, "退回原因");           /* y: the reason next, Esc there: nothing */
 	keys(t, KEY_ESC);
 	expect(t, "没有做任何改动");
-	step_asks(t, dir, KEY_F2, (const char *const[]){"受理安宁村的转介", "ZJ-510421", NULL},
+	step_asks(t, dir, KEY_F11, (const char *const[]){"受理安宁村的转介", "ZJ-510421", NULL},
 	          "[已提交]", no_keys);
 	expect(t, "已办理：受理");
 	expect(t, "[已受理]");
@@ -604,10 +608,10 @@ START_TEST(test_receiver_steps_ask)
 	expect(t, "上转原因");
 	keys(t, KEY_ESC);
 	expect(t, "没有做任何改动");
-	step_asks(t, dir, KEY_F4, (const char *const[]){"开始处理安宁村的转介", "ZJ-510421", NULL},
+	step_asks(t, dir, KEY_F11, (const char *const[]){"开始处理安宁村的转介", "ZJ-510421", NULL},
 	          "[已受理]", only_n);
 	expect(t, "[处理中]");
-	step_asks(t, dir, KEY_F5, (const char *const[]){"办结转介", "反馈给安宁村", NULL},
+	step_asks(t, dir, KEY_F12, (const char *const[]){"办结转介", "反馈给安宁村", NULL},
 	          "[处理中]", no_keys);
 	expect(t, "成功解决");           /* the outcome next */
 	type(t, "1");
@@ -636,8 +640,8 @@ START_TEST(test_sender_steps_ask)
 	ck_assert_msg(row_with(t, "已办结", 3) == 5, "the resolved referral is not the last row");
 	keys(t, KEY_END);                /* the last row */
 	keys(t, KEY_ENTER);
-	expect(t, "F5 结案");
-	step_asks(t, dir, KEY_F5, (const char *const[]){"结案转介 ZJ-510421", "转给攀莲镇", NULL},
+	expect(t, "F12 结案");
+	step_asks(t, dir, KEY_F12, (const char *const[]){"结案转介 ZJ-510421", "转给攀莲镇", NULL},
 	          "[已办结]", no_keys);
 	expect(t, "已办理：结案");
 	expect(t, "[已结案]");
@@ -646,8 +650,8 @@ START_TEST(test_sender_steps_ask)
 	keys(t, KEY_HOME);               /* the first row: the submitted one */
 	select_row(t, "已提交", NULL, 3);
 	keys(t, KEY_ENTER);
-	expect(t, "F6 撤回");
-	step_asks(t, dir, KEY_F6, (const char *const[]){"从攀莲镇", "撤回转介 ZJ-510421", NULL},
+	expect(t, "F8 撤回");
+	step_asks(t, dir, KEY_F8, (const char *const[]){"从攀莲镇", "撤回转介 ZJ-510421", NULL},
 	          "[已提交]", no_keys);
 	expect(t, "已办理：撤回");
 	expect(t, "[已撤回]");

@@ -198,8 +198,8 @@ START_TEST(test_village_files)
 	expect(t, "待处理的提示：0 条");
 	expect(t, day);
 	ck_assert_msg(strstr(vt_screen(t), "发出 0 条") != NULL, "no records sent then");
-	expect(t, "F3 写出文件");
-	expect(t, "F2 立即交换");
+	expect(t, "o 写出文件");
+	expect(t, "e 立即交换");
 
 	/* a referral made meanwhile waits to go up */
 	new_referral(&s, ref);
@@ -208,7 +208,7 @@ START_TEST(test_village_files)
 
 	/* a file for the township from the screen, taken there */
 	snprintf(path, sizeof path, "%s/up1.sync", s.root);
-	keys(t, KEY_F3);
+	keys(t, "o");
 	answer(t, "写到哪里", path);
 	expect(t, "已完成：");
 	expect(t, "up1.sync，给攀莲镇");
@@ -221,7 +221,7 @@ START_TEST(test_village_files)
 	CLI(OUT(out), "--demo", "--db", s.town, "--as", "panlian", "referral", "list");
 	ck_assert_msg(strstr(out, ref) != NULL, "the referral did not reach the township:\n%s", out);
 	/* a file that is not there: said, nothing taken */
-	keys(t, KEY_F4);
+	keys(t, "t");
 	answer(t, "要读入的交换文件", "/没有这个文件.sync");
 	expect(t, "没有成功：");
 	expect(t, "无法读取 /没有这个文件.sync");
@@ -241,14 +241,14 @@ START_TEST(test_village_files)
 	CLI(NOOUT, "--demo", "--db", s.town, "--as", "panlian", "referral", "accept", demo_ref);
 	snprintf(path, sizeof path, "%s/up2.sync", s.root);
 	reopen_sync(t);
-	keys(t, KEY_F3);
+	keys(t, "o");
 	answer(t, "写到哪里", path);
 	expect(t, "up2.sync，给攀莲镇");
 	CLI(NOOUT, "--demo", "--db", s.town, "--as", "panlian", "sync", "--from-file", path);
 	snprintf(path, sizeof path, "%s/down2.sync", s.root);
 	CLI(NOOUT, "--demo", "--db", s.town, "--as", "panlian", "sync", "--to-file", path, "--for",
 	    "510421100001");
-	keys(t, KEY_F4);
+	keys(t, "t");
 	answer(t, "要读入的交换文件", path);
 	expect(t, "已读入");
 	expect(t, "来自攀莲镇");
@@ -256,12 +256,12 @@ START_TEST(test_village_files)
 	expect(t, "有 1 条新的待处理提示");
 	expect(t, "待处理的提示：1 条");
 	/* the same file again: nothing new */
-	keys(t, KEY_F4);
+	keys(t, "t");
 	answer(t, "要读入的交换文件", path);
 	expect(t, "下载：没有新的数据");
 
 	/* the notice: listed, read, settled with a note */
-	keys(t, KEY_F6);
+	keys(t, "n");
 	expect(t, "交换产生的待处理提示");
 	expect(t, "1. ");
 	keys(t, KEY_ENTER);
@@ -320,7 +320,7 @@ START_TEST(test_village_ssh)
 	open_sync(t);
 	expect(t, "等待上传：1 条记录，其中 1 条转介");
 	/* no host yet: asked for */
-	keys(t, KEY_F2);
+	keys(t, "e");
 	answer(t, "乡镇服务器地址（照乡镇给的输入", "anning@township");
 	/* outside curses: what to do, and ssh's own question */
 	expect(t, "如果 ssh 要求输入密码");
@@ -344,7 +344,7 @@ START_TEST(test_village_ssh)
 	ck_assert_msg(strstr(out, ref) != NULL, "the referral did not reach the township:\n%s", out);
 
 	/* the host is remembered; a wrong password is said, the screen back */
-	keys(t, KEY_F2);
+	keys(t, "e");
 	expect(t, "anning@township password:");
 	type(t, "wrong");
 	keys(t, KEY_ENTER);
@@ -375,7 +375,7 @@ START_TEST(test_township)
 	expect(t, "本数据库：乡镇服务器，各村的电脑与它交换数据");
 	expect(t, "安宁村");
 	expect(t, "收到 1 条");
-	ck_assert_msg(strstr(vt_screen(t), "F2 立即交换") == NULL, "a township offered ssh");
+	ck_assert_msg(strstr(vt_screen(t), "e 立即交换") == NULL, "a township offered ssh");
 	/* a file for 安宁村, by its code, into a folder: a name is made */
 	char folder[4200];
 	snprintf(folder, sizeof folder, "%s/U盘", s.root);
@@ -387,7 +387,7 @@ START_TEST(test_township)
 		ck_assert_int_eq(mkdir(folder, 0700), 0);
 		snprintf(folder, sizeof folder, "%s/U盘", s.root);
 	}
-	keys(t, KEY_F3);
+	keys(t, "o");
 	answer(t, "这个文件给哪个村", "510421100001");
 	answer(t, "写到哪里", folder);
 	expect(t, "已完成：");
@@ -422,11 +422,11 @@ START_TEST(test_township)
 	t = screen_start(s.town, _i, true, "dudao", NULL);
 	open_sync(t);
 	expect(t, "督导只能查看交换情况");
-	expect(t, "F6 待处理");
+	expect(t, "n 待处理");
 	const char *screen = vt_screen(t);
-	ck_assert_msg(strstr(screen, "F3 写出文件") == NULL, "a supervisor offered a file");
-	ck_assert_msg(strstr(screen, "F4 读入文件") == NULL, "a supervisor offered to take a file");
-	keys(t, KEY_CTRL_W);
+	ck_assert_msg(strstr(screen, "o 写出文件") == NULL, "a supervisor offered a file");
+	ck_assert_msg(strstr(screen, "t 读入文件") == NULL, "a supervisor offered to take a file");
+	keys(t, "o");
 	vt_pump(t, 300);
 	ck_assert_msg(strstr(vt_screen(t), "写到哪里") == NULL, "a supervisor asked for a path");
 	ck_assert_msg(strstr(vt_screen(t), "这个文件给哪个村") == NULL, "a supervisor asked for a village");

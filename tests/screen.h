@@ -20,6 +20,8 @@
 #define KEY_F8 "\033[19~"
 #define KEY_F9 "\033[20~"
 #define KEY_F10 "\033[21~"
+#define KEY_F11 "\033[23~"
+#define KEY_F12 "\033[24~"
 #define KEY_ESC "\033"
 #define KEY_ENTER "\r"
 #define KEY_TAB "\t"
@@ -31,6 +33,7 @@
 #define KEY_CTRL_R "\022"
 #define KEY_CTRL_U "\025"
 #define KEY_CTRL_W "\027"
+#define KEY_CTRL_X "\030"
 
 /* The two terminals a village room has: UTF-8, and GBK/GB18030 (0 and 1:
  * a loop test's _i).  env: LANG and LC_ALL its locale, no LANGUAGE. */
@@ -58,7 +61,8 @@ vt *screen_start(const char *db, int term, bool demo, const char *login, char *e
 
 /* Wait for text on the screen; fail ("never showed") with the screen. */
 void expect(vt *t, const char *text);
-/* Send the keys k (bytes as they are), then let the program draw. */
+/* Send the keys k (bytes as they are), then let the program draw; a
+ * lone Esc waits out the second in which a digit would make it an F-key. */
 void keys(vt *t, const char *k);
 /* Type UTF-8 text (in the terminal's encoding), then let it draw. */
 void type(vt *t, const char *text);
