@@ -287,6 +287,31 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 	ui_text(u->rows - 1, 0, u->cols, line, A_REVERSE);
 }
 
+/* The length of the first row of s[0..len) wrapped at cols columns:
+ * what fits, less its last character when a closing mark (，。、) would
+ * start the next row; never 0 while there is text. */
+static size_t
+wrap_fit(const char *s, size_t len, int cols)
+{
+	size_t part = cols > 0 ? text_fit(s, len, cols, NULL) : len;
+	if (part < len && part > 0) {
+		uint32_t next;
+		text_utf8_decode(s + part, len - part, &next);
+		if (wcschr(L"，。、；：！？）」』”》", (wchar_t)next)) {
+			size_t back = part - 1;
+			while (back > 0 && ((unsigned char)s[back] & 0xC0) == 0x80)
+				back--;
+			if (back > 0)
+				part = back;
+		}
+	}
+	if (part == 0 && len > 0) {
+		uint32_t cp;
+		part = text_utf8_decode(s, len, &cp);
+	}
+	return part;
+}
+
 /* --- help ------------------------------------------------------------------- */
 
 #define HELP_MAXROWS 160
@@ -342,9 +367,7 @@ help_rows(unsigned scope, int cols, struct help_row *out, char (*keybuf)[128])
 		const char *h = _(b->help);
 		size_t len = strlen(h);
 		do {
-			size_t part = textw > 0 ? text_fit(h, len, textw, NULL) : len;
-			if (part == 0)
-				part = len;
+			size_t part = wrap_fit(h, len, textw);
 			if (n < HELP_MAXROWS)
 				out[n++] = (struct help_row){keys, h, part, false};
 			keys = NULL;
@@ -687,9 +710,7 @@ textview_wrap(const struct textview *tv, int cols, size_t skip, size_t max)
 		const char *p = tv->lines[i];
 		size_t len = strlen(p);
 		do {
-			size_t part = cols > 0 ? text_fit(p, len, cols, NULL) : len;
-			if (part == 0)
-				part = len ? text_utf8_decode(p, len, &(uint32_t){0}) : 0;
+			size_t part = wrap_fit(p, len, cols);
 			if (k >= skip && k - skip < max) {
 				char line[2048];
 				snprintf(line, sizeof line, "%.*s", (int)part, p);
