@@ -322,8 +322,9 @@ walk_village(vt *t, const char *csv)
 	}
 	/* a new referral for them: the editor with the consent field */
 	keys(t, KEY_F6);
-	expect(t, "知情同意");
+	expect(t, "转介: ");
 	editor_fits(t, "a new referral in the editor", 20);
+	expect(t, "已记录居民的知情同意");
 	leave_editor(t);
 	if (!strstr(vt_screen(t), "居民: ")) {
 		keys(t, KEY_ENTER);
