@@ -105,7 +105,7 @@ trail_draw(struct ui *u, struct screen *s)
 	        n ? A_BOLD : A_DIM);
 	/* the columns: the date shows whole from 100 columns */
 	bool wide = u->cols >= 100;
-	int tw = wide ? 16 : 11, ww = 10, aw = 8, rw = wide ? 24 : 19, vw = 7;
+	int tw = wide ? 16 : 11, ww = 10, aw = 8, rw = wide ? 24 : 20, vw = 7;
 	int nx = 1 + tw + 1 + ww + 1 + aw + 1 + rw + 1 + vw + 1;
 	int x = 1;
 	const char *heads[] = {_("Time"), _("Who"), _("Action"), _("Record"), _("Versions"),
@@ -115,7 +115,7 @@ trail_draw(struct ui *u, struct screen *s)
 		ui_text(2, x, widths[c], heads[c], A_BOLD | A_UNDERLINE);
 		x += widths[c] + 1;
 	}
-	int area = u->rows - 7;
+	int area = u->rows - 8;   /* rows 3 .. rows-6; the chosen entry whole below */
 	ui_rows_fit(&tr->at, tr->n, area);
 	for (int i = 0; i < area && tr->at.top + (size_t)i < tr->n; i++) {
 		size_t k = tr->at.top + (size_t)i;
@@ -137,6 +137,16 @@ trail_draw(struct ui *u, struct screen *s)
 			ui_text(3 + i, x, widths[c] + 1, cells[c], attr);
 			x += widths[c] + 1;
 		}
+	}
+	/* the columns cut a long record id or note: the chosen entry's
+	 * record, versions and note whole, under the rows */
+	if (tr->n && tr->at.sel < tr->n) {
+		const struct audit_entry *e = newest(tr, tr->at.sel);
+		char vers[32] = "";
+		if (e->v_before || e->v_after)
+			snprintf(vers, sizeof vers, "  %u->%u", e->v_before, e->v_after);
+		snprintf(line, sizeof line, "%s%s  %s", e->record, vers, e->note);
+		ui_text(u->rows - 5, 1, u->cols - 2, line, A_BOLD);
 	}
 	if (tr->err)
 		ui_text(4, 2, u->cols - 4, store_strerror(tr->err), A_BOLD);
@@ -226,7 +236,7 @@ trail_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	(void)is_key;
 	(void)key;
 	struct trail *tr = s->data;
-	size_t page = u->rows > 8 ? (size_t)(u->rows - 7) : 1;
+	size_t page = u->rows > 9 ? (size_t)(u->rows - 8) : 1;
 	switch (a) {
 	case ACT_BACK:
 		return UI_POP;

@@ -232,6 +232,22 @@ shown_value(struct ui *u, struct fstate *fs, size_t row)
 	return ui_field_text(u, fd, fs->r);
 }
 
+/* The labels' column: as wide as the form's longest label ("* " and
+ * the label), from 18 columns (22 from 100) up to a third of the
+ * screen, so that a long label (已记录居民的知情同意) is read whole. */
+static int
+label_cols(const struct ui *u, const struct fstate *fs)
+{
+	int labw = u->cols >= 100 ? 22 : 18, most = u->cols / 3;
+	for (size_t row = 0; row < fs->nrows; row++) {
+		const char *l = fs->rows[row] ? _(fs->rows[row]->label) : fs->extra[row];
+		int w = 2 + (l ? text_width(l, strlen(l)) : 0);
+		if (w > labw)
+			labw = w < most ? w : most;
+	}
+	return labw;
+}
+
 static void
 form_draw(struct ui *u, struct screen *s)
 {
@@ -245,7 +261,7 @@ form_draw(struct ui *u, struct screen *s)
 		snprintf(title, sizeof title, "%s: %s%s", _(fs->f->title), name ? name : "",
 		         fs->editing ? _(" (editing)") : "");
 	ui_title(u, title);
-	int labw = u->cols >= 100 ? 22 : 18;
+	int labw = label_cols(u, fs);
 	int valx = labw + 3, valw = u->cols - valx - 1;
 	int area = u->rows - 6;  /* rows 2 .. rows-5 */
 	if ((int)fs->cur < fs->top)

@@ -13,6 +13,7 @@
 #include "search.h"
 #include "text.h"
 #include "kind.h"
+#include "util.h"
 #include "ui.h"
 
 #define MAXCOLS 12
@@ -211,15 +212,24 @@ list_draw(struct ui *u, struct screen *s)
 	size_t first;
 	int ccol = edit_view(&l->query, boxw, &first);
 	ui_text(1, 2 + pw, boxw, l->query.buf + first, A_UNDERLINE);
-	const char *how = _("name, pinyin initials (zsf) or ID number");
+	/* beside the box, each whole or not at all: the filter (what hides
+	 * rows), the order, then how to search, as far as they fit */
 	char filt[256] = "";
 	if (l->village_name || l->status)
-		snprintf(filt, sizeof filt, "  [%s%s%s]", l->village_name ? l->village_name : "",
+		snprintf(filt, sizeof filt, "[%s%s%s]", l->village_name ? l->village_name : "",
 		         l->village_name && l->status ? " " : "",
 		         l->status_label ? l->status_label : l->status ? l->status : "");
-	snprintf(line, sizeof line, "%s%s%s", how, filt,
-	         l->by_registration && !l->query.len ? _("  (order: as registered)") : "");
-	ui_text(1, 3 + pw + boxw, u->cols - 4 - pw - boxw, line, A_NORMAL);
+	const char *parts[] = {filt, l->by_registration && !l->query.len ? _("(order: as registered)") : "",
+	                       _("name, pinyin initials (zsf) or ID number")};
+	int px = 3 + pw + boxw, room = u->cols - 1 - px;
+	for (size_t i = 0; i < NELEM(parts); i++) {
+		int w = text_width(parts[i], strlen(parts[i]));
+		if (w == 0 || w > room)
+			continue;
+		ui_text(1, px, w, parts[i], i == 0 ? A_BOLD : A_NORMAL);
+		px += w + 2;
+		room -= w + 2;
+	}
 	/* column heads */
 	int x = 1;
 	for (size_t c = 0; c < l->ncols; c++) {

@@ -232,6 +232,11 @@ rlist_draw(struct ui *u, struct screen *s)
 	int widths[NELEM(columns)], used = 2;
 	for (size_t c = 0; c < NELEM(columns); c++) {
 		widths[c] = wide ? columns[c].wide : columns[c].narrow;
+		/* a head is read whole (紧急程度 over 紧急); the last column,
+		 * the units, takes what is left */
+		int hw = columns[c].head ? text_width(_(columns[c].head), strlen(_(columns[c].head))) : 0;
+		if (widths[c] && hw > widths[c])
+			widths[c] = hw;
 		used += widths[c] + (widths[c] ? 1 : 0);
 	}
 	widths[COL_OTHER] = u->cols - used - 1;
@@ -432,6 +437,7 @@ struct rview {
 	struct vline *lines;
 	size_t nlines, cap, top;
 	int laid_cols;          /* the width lines were laid out for */
+	int labw;               /* the labels' column, as laid out */
 	char *who;              /* the person's name */
 	/* the step being asked for (reason, outcome, feedback) */
 	enum ref_action step;
@@ -547,11 +553,22 @@ layout(struct ui *u, struct rview *v, int cols)
 {
 	lines_clear(v);
 	v->laid_cols = cols;
+	v->labw = cols >= 100 ? 22 : 18;
 	if (!v->r)
 		return;
+	/* the labels' column as wide as the longest label shown, up to a
+	 * third of the screen (已记录居民的知情同意 whole at 80 columns) */
 	int labw = cols >= 100 ? 22 : 18;
-	int textw = cols - labw - 4;
 	struct form *f = referral_form(u);
+	for (size_t i = 0; f && i < f->nfields; i++) {
+		const char *raw = record_get(v->r, f->fields[i].name);
+		const char *l = _(f->fields[i].label);
+		int w = text_width(l, strlen(l));
+		if (raw && *raw && w > labw)
+			labw = w < cols / 3 ? w : cols / 3;
+	}
+	v->labw = labw;
+	int textw = cols - labw - 4;
 	for (size_t i = 0; f && i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
 		const char *raw = record_get(v->r, fd->name);
@@ -860,7 +877,7 @@ view_draw(struct ui *u, struct screen *s)
 	         num && *num ? num : _("(not submitted)"), v->who ? v->who : "",
 	         v->r ? referral_state_label(refer_state(v->r)) : "?");
 	ui_title(u, title);
-	int labw = u->cols >= 100 ? 22 : 18;
+	int labw = v->labw;
 	int area = u->rows - 6;   /* rows 2 .. rows-5 */
 	if (v->nlines > (size_t)area && v->top > v->nlines - (size_t)area)
 		v->top = v->nlines - (size_t)area;

@@ -59,11 +59,28 @@ load(struct ui *u, struct rscreen *rs)
 		rs->top = total ? total - 1 : 0;
 }
 
+static const char *column_name(const struct rscreen *rs, size_t c);
+
+/* A column's width, the space before it included: CELL_COLS, or more
+ * when a village's name is longer, so that every name is read whole. */
+static int
+cell_cols(const struct rscreen *rs)
+{
+	int w = CELL_COLS;
+	for (size_t c = 0; c <= rs->r.ncols; c++) {
+		const char *n = column_name(rs, c);
+		int nw = text_width(n, strlen(n)) + 1;
+		if (nw > w)
+			w = nw;
+	}
+	return w;
+}
+
 /* How many village columns fit beside the labels and the total. */
 static size_t
-fitting(const struct ui *u)
+fitting(const struct ui *u, const struct rscreen *rs)
 {
-	int n = (u->cols - 1 - LABEL_COLS) / CELL_COLS - 1;
+	int n = (u->cols - 1 - LABEL_COLS) / cell_cols(rs) - 1;
 	return n > 0 ? (size_t)n : 0;
 }
 
@@ -75,13 +92,15 @@ table_rows(const struct ui *u)
 	return n > 1 ? (size_t)n : 1;
 }
 
+/* A figure, or a column's name, to the right of its w columns: each
+ * figure ends under the last column of its village's name. */
 static void
-cell(int y, int x, const char *v, int attr)
+cell(int y, int x, int w, const char *v, int attr)
 {
-	char buf[32];
-	/* numbers to the right of their column */
-	snprintf(buf, sizeof buf, "%*s", CELL_COLS - 1, v);
-	ui_text(y, x, CELL_COLS - 1, buf, attr);
+	char buf[256];
+	int pad = w - text_width(v, strlen(v));
+	snprintf(buf, sizeof buf, "%*s%s", pad > 0 ? pad : 0, "", v);
+	ui_text(y, x, w, buf, attr);
 }
 
 /* A bar of len eighths of a column.  UTF-8: full blocks and the partial
@@ -165,16 +184,17 @@ report_draw(struct ui *u, struct screen *s)
 	ui_text(1, 1, u->cols - 2, line, A_NORMAL);
 
 	/* the columns shown: villages from left, then the total */
-	size_t nv = rs->r.ncols, fit = fitting(u), shown[64], ns = 0;
+	size_t nv = rs->r.ncols, fit = fitting(u, rs), shown[64], ns = 0;
+	int cw = cell_cols(rs);
 	for (size_t c = rs->left; c < nv && ns < fit && ns < 63; c++)
 		shown[ns++] = c;
 	shown[ns++] = nv;
 	ui_text(2, 1, LABEL_COLS, nv > fit ? _("Figure (Left/Right: more)") : _("Figure"),
 	        A_BOLD | A_UNDERLINE);
 	for (size_t i = 0; i < ns; i++) {
-		int x = 1 + LABEL_COLS + (int)i * CELL_COLS;
+		int x = 1 + LABEL_COLS + (int)i * cw;
 		int attr = shown[i] == rs->sel ? A_REVERSE | A_BOLD : A_BOLD | A_UNDERLINE;
-		ui_text(2, x, CELL_COLS - 1, column_name(rs, shown[i]), attr);
+		cell(2, x, cw - 1, column_name(rs, shown[i]), attr);
 	}
 	size_t nr = table_rows(u), total = report_rows(&rs->r);
 	for (size_t k = 0; k < nr && rs->top + k < total; k++) {
@@ -184,7 +204,7 @@ report_draw(struct ui *u, struct screen *s)
 		for (size_t i = 0; i < ns && !rs->err; i++) {
 			const struct report_figures *f =
 				shown[i] < nv ? &rs->r.cols[shown[i]].f : &rs->r.total;
-			cell(y, 1 + LABEL_COLS + (int)i * CELL_COLS, report_row_value(&rs->r, f, row, val, NULL),
+			cell(y, 1 + LABEL_COLS + (int)i * cw, cw - 1, report_row_value(&rs->r, f, row, val, NULL),
 			     shown[i] == rs->sel ? A_BOLD : A_NORMAL);
 		}
 	}
@@ -212,7 +232,7 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 	(void)key;
 	struct rscreen *rs = s->data;
 	size_t nr = table_rows(u), total = report_rows(&rs->r);
-	size_t last = total > nr ? total - nr : 0, fit = fitting(u);
+	size_t last = total > nr ? total - nr : 0, fit = fitting(u, rs);
 	switch (a) {
 	case ACT_BACK:
 		return UI_POP;

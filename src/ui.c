@@ -257,63 +257,171 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 	ui_text(u->rows - 1, 0, u->cols, line, A_REVERSE);
 }
 
+/* The length of the first row of s[0..len) wrapped at cols columns:
+ * what fits, less its last character when a closing mark (，。、) would
+ * start the next row; never 0 while there is text. */
+static size_t
+wrap_fit(const char *s, size_t len, int cols)
+{
+	size_t part = cols > 0 ? text_fit(s, len, cols, NULL) : len;
+	if (part < len && part > 0) {
+		uint32_t next;
+		text_utf8_decode(s + part, len - part, &next);
+		if (wcschr(L"，。、；：！？）」』”》", (wchar_t)next)) {
+			size_t back = part - 1;
+			while (back > 0 && ((unsigned char)s[back] & 0xC0) == 0x80)
+				back--;
+			if (back > 0)
+				part = back;
+		}
+	}
+	if (part == 0 && len > 0) {
+		uint32_t cp;
+		part = text_utf8_decode(s, len, &cp);
+	}
+	return part;
+}
+
 /* --- help ------------------------------------------------------------------- */
+
+#define HELP_MAXROWS 160
 
 struct help {
 	unsigned scope;  /* of the screen it explains */
 	char last[48];   /* the last key read here, named: a terminal's check */
+	int top;         /* the first row shown, of all the help's rows */
+	int last_top;    /* the largest top, as the last drawing found it */
+	char keys[HELP_MAXROWS][128];   /* the keys' texts the rows point to */
 };
+
+/* One row of the help: the keys (NULL on the rows a long explanation
+ * wraps onto) and what they do, or a whole-width line. */
+struct help_row {
+	const char *keys;
+	const char *text;
+	size_t len;
+	bool whole;
+};
+
+#define HELP_KEYCOLS 30
+
+/* The help's rows for scope at cols columns, each explanation wrapped
+ * under itself, so that nothing is cut at 80 columns; keybuf holds the
+ * keys' texts.  Returns the number of rows. */
+static int
+help_rows(unsigned scope, int cols, struct help_row *out, char (*keybuf)[128])
+{
+	int n = 0, nk = 0;
+	int textw = cols - HELP_KEYCOLS - 4;
+	const struct key_binding *t = keys_table();
+	for (const struct key_binding *b = t; b->action != ACT_NONE; b++) {
+		if (!b->help || !(b->scope & scope) || b->scope == KS_HELP)
+			continue;
+		/* one line per action: the first binding that has help */
+		bool seen = false;
+		for (const struct key_binding *c = t; c < b; c++)
+			if (c->action == b->action && c->help && (c->scope & scope))
+				seen = true;
+		if (seen)
+			continue;
+		if (nk == HELP_MAXROWS)
+			break;
+		char *keys = keybuf[nk++];
+		bool plain = !(scope & (KS_LIST | KS_EDIT | KS_ASK));
+		keys_describe(b, keys, 128, plain);
+		for (const struct key_binding *c = b + 1; c->action != ACT_NONE; c++)
+			if (c->action == b->action && (c->scope & scope) && !c->help) {
+				size_t k = strlen(keys);
+				snprintf(keys + k, 128 - k, ", ");
+				keys_describe(c, keys + k + 2, 128 - k - 2, plain);
+			}
+		const char *h = _(b->help);
+		size_t len = strlen(h);
+		do {
+			size_t part = wrap_fit(h, len, textw);
+			if (n < HELP_MAXROWS)
+				out[n++] = (struct help_row){keys, h, part, false};
+			keys = NULL;
+			h += part;
+			len -= part;
+		} while (len > 0);
+	}
+	static const char *const tail[] = {
+		"", N_("Without F-keys: the Ctrl key, or Esc then the digit within a second"),
+		N_("(or Alt+digit): Esc 1 = F1 ... Esc 0 = F10, Esc - = F11, Esc = = F12."),
+	};
+	for (size_t i = 0; i < sizeof tail / sizeof tail[0] && n < HELP_MAXROWS; i++)
+		out[n++] = (struct help_row){NULL, *tail[i] ? _(tail[i]) : "",
+		                             *tail[i] ? strlen(_(tail[i])) : 0, true};
+	return n;
+}
 
 static void
 help_draw(struct ui *u, struct screen *s)
 {
 	struct help *h = s->data;
+	struct help_row rows[HELP_MAXROWS];
 	erase();
 	ui_title(u, _("Help: keys"));
-	int y = 2;
-	const struct key_binding *t = keys_table();
-	for (const struct key_binding *b = t; b->action != ACT_NONE && y < u->rows - 5; b++) {
-		if (!b->help || !(b->scope & h->scope) || b->scope == KS_HELP)
+	int n = help_rows(h->scope, u->cols, rows, h->keys);
+	int area = u->rows - 6;   /* rows 2 .. rows-5 */
+	h->last_top = n > area ? n - area : 0;
+	if (h->top > h->last_top)
+		h->top = h->last_top;
+	if (h->top < 0)
+		h->top = 0;
+	for (int i = 0; i < area && h->top + i < n; i++) {
+		const struct help_row *r = &rows[h->top + i];
+		char line[512];
+		snprintf(line, sizeof line, "%.*s", (int)r->len, r->text);
+		if (r->whole) {
+			ui_text(2 + i, 2, u->cols - 4, line, A_NORMAL);
 			continue;
-		/* one line per action: the first binding that has help */
-		bool seen = false;
-		for (const struct key_binding *c = t; c < b; c++)
-			if (c->action == b->action && c->help && (c->scope & h->scope))
-				seen = true;
-		if (seen)
-			continue;
-		char keys[128];
-		bool plain = !(h->scope & (KS_LIST | KS_EDIT | KS_ASK));
-		keys_describe(b, keys, sizeof keys, plain);
-		for (const struct key_binding *c = b + 1; c->action != ACT_NONE; c++)
-			if (c->action == b->action && (c->scope & h->scope) && !c->help) {
-				size_t n = strlen(keys);
-				snprintf(keys + n, sizeof keys - n, ", ");
-				keys_describe(c, keys + n + 2, sizeof keys - n - 2, plain);
-			}
-		ui_text(y, 2, 30, keys, A_BOLD);
-		ui_text(y, 33, u->cols - 34, _(b->help), A_NORMAL);
-		y++;
+		}
+		if (r->keys)
+			ui_text(2 + i, 2, HELP_KEYCOLS, r->keys, A_BOLD);
+		ui_text(2 + i, HELP_KEYCOLS + 3, u->cols - HELP_KEYCOLS - 4, line, A_NORMAL);
 	}
-	ui_text(y + 1, 2, u->cols - 4, _("Without F-keys: the Ctrl key, or Esc then the digit within a second"),
-	        A_NORMAL);
-	ui_text(y + 2, 2, u->cols - 4, _("(or Alt+digit): Esc 1 = F1 ... Esc 0 = F10, Esc - = F11, Esc = = F12."),
-	        A_NORMAL);
+	if (n > area)
+		ui_text(u->rows - 4, 1, u->cols - 2, _("Up/Down, PgUp/PgDn: the rest of the help"),
+		        A_DIM);
 	char line[128];
 	snprintf(line, sizeof line, _("Press a key to see how it is read: %s"), h->last);
-	ui_text(y + 3, 2, u->cols - 4, line, A_NORMAL);
+	ui_text(u->rows - 3, 2, u->cols - 4, line, A_NORMAL);
 	ui_footer(u, KS_HELP);
 }
 
 static int
 help_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
-	(void)u;
-	if (a == ACT_BACK || a == ACT_HELP)
-		return UI_POP;
 	struct help *h = s->data;
 	keys_name(is_key, key, h->last, sizeof h->last);
-	return UI_REDRAW;
+	int page = u->rows > 7 ? u->rows - 7 : 1;
+	switch (a) {
+	case ACT_BACK:
+	case ACT_HELP:
+		return UI_POP;
+	case ACT_UP:
+		h->top -= h->top > 0;
+		return UI_REDRAW;
+	case ACT_DOWN:
+		h->top += h->top < h->last_top;
+		return UI_REDRAW;
+	case ACT_PGUP:
+		h->top = h->top > page ? h->top - page : 0;
+		return UI_REDRAW;
+	case ACT_PGDN:
+		h->top = h->top + page < h->last_top ? h->top + page : h->last_top;
+		return UI_REDRAW;
+	case ACT_HOME:
+		h->top = 0;
+		return UI_REDRAW;
+	case ACT_END:
+		h->top = h->last_top;
+		return UI_REDRAW;
+	default:
+		return UI_REDRAW;   /* the key read, named */
+	}
 }
 
 static void
@@ -560,8 +668,34 @@ ui_prompt(struct ui *u, const char *question, const char *initial,
 struct textview {
 	char *title;
 	char **lines;
-	size_t n, top;
+	size_t n, top;   /* top: the first screen row shown, of the wrapped text */
+	size_t nrows;    /* the wrapped text's rows, as the last drawing found them */
 };
+
+/* The text's lines wrapped at cols columns: calls row(i, s, len) for
+ * each screen row from the first (rows before skip are counted, not
+ * drawn, and drawing stops after max); returns the rows there are. */
+static size_t
+textview_wrap(const struct textview *tv, int cols, size_t skip, size_t max)
+{
+	size_t k = 0;
+	for (size_t i = 0; i < tv->n; i++) {
+		const char *p = tv->lines[i];
+		size_t len = strlen(p);
+		do {
+			size_t part = wrap_fit(p, len, cols);
+			if (k >= skip && k - skip < max) {
+				char line[2048];
+				snprintf(line, sizeof line, "%.*s", (int)part, p);
+				ui_text(2 + (int)(k - skip), 1, cols, line, A_NORMAL);
+			}
+			k++;
+			p += part;
+			len -= part;
+		} while (len > 0);
+	}
+	return k;
+}
 
 static void
 textview_draw(struct ui *u, struct screen *s)
@@ -570,8 +704,14 @@ textview_draw(struct ui *u, struct screen *s)
 	erase();
 	ui_title(u, tv->title);
 	int area = u->rows - 5;
-	for (int i = 0; i < area && tv->top + (size_t)i < tv->n; i++)
-		ui_text(2 + i, 1, u->cols - 2, tv->lines[tv->top + (size_t)i], A_NORMAL);
+	/* long lines (a file's path, a fault) wrap rather than end cut */
+	tv->nrows = textview_wrap(tv, u->cols - 2, tv->top, area > 0 ? (size_t)area : 0);
+	if (tv->top >= tv->nrows && tv->nrows) {
+		tv->top = tv->nrows - 1;
+		erase();
+		ui_title(u, tv->title);
+		textview_wrap(tv, u->cols - 2, tv->top, (size_t)area);
+	}
 	ui_footer(u, KS_TEXT);
 }
 
@@ -590,14 +730,14 @@ textview_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t 
 			tv->top--;
 		return UI_REDRAW;
 	case ACT_DOWN:
-		if (tv->top + 1 < tv->n)
+		if (tv->top + 1 < tv->nrows)
 			tv->top++;
 		return UI_REDRAW;
 	case ACT_PGUP:
 		tv->top = tv->top > page ? tv->top - page : 0;
 		return UI_REDRAW;
 	case ACT_PGDN:
-		if (tv->top + page < tv->n)
+		if (tv->top + page < tv->nrows)
 			tv->top += page;
 		return UI_REDRAW;
 	default:
