@@ -691,6 +691,32 @@ step_for_key(enum action a)
 	return NULL;
 }
 
+/* The key's binding for action a on a referral's screens, or NULL. */
+static const struct key_binding *
+step_binding(enum action a)
+{
+	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++)
+		if (b->action == a && (b->scope & (KS_REFSEND | KS_REFRECV)) && b->fkey)
+			return b;
+	return NULL;
+}
+
+/* One key serves steps that never are open together (F11: accept, then
+ * start; the key map's "take on"): the step of st's key that is open now,
+ * or st itself when none is, which is then refused with the reason. */
+static const struct step *
+step_same_key(const struct rview *v, const struct step *st)
+{
+	const struct key_binding *b = step_binding(st->key);
+	for (size_t i = 0; b && i < NELEM(steps); i++) {
+		const struct key_binding *o = step_binding(steps[i].key);
+		if (&steps[i] != st && o && o->fkey == b->fkey && (o->scope & b->scope) &&
+		    side_may(v, steps[i].a))
+			return &steps[i];
+	}
+	return st;
+}
+
 /* Take the step chosen, with what was asked; a refusal leaves all as it
  * was and says why. */
 static void
@@ -913,6 +939,8 @@ view_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	struct rview *v = s->data;
 	size_t page = u->rows > 8 ? (size_t)(u->rows - 7) : 1;
 	const struct step *st = step_for_key(a);
+	if (st && v->r && !side_may(v, st->a))
+		st = step_same_key(v, st);
 	if (st)
 		return begin_step(u, v, st);
 	switch (a) {

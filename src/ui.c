@@ -364,7 +364,7 @@ help_draw(struct ui *u, struct screen *s)
 	erase();
 	ui_title(u, _("Help: keys"));
 	int n = help_rows(h->scope, u->cols, rows, h->keys);
-	int area = u->rows - 6;   /* rows 2 .. rows-5 */
+	int area = u->rows - 7;   /* rows 2 .. rows-6 */
 	h->last_top = n > area ? n - area : 0;
 	if (h->top > h->last_top)
 		h->top = h->last_top;
@@ -383,11 +383,11 @@ help_draw(struct ui *u, struct screen *s)
 		ui_text(2 + i, HELP_KEYCOLS + 3, u->cols - HELP_KEYCOLS - 4, line, A_NORMAL);
 	}
 	if (n > area)
-		ui_text(u->rows - 4, 1, u->cols - 2, _("Up/Down, PgUp/PgDn: the rest of the help"),
+		ui_text(u->rows - 5, 1, u->cols - 2, _("Up/Down, PgUp/PgDn: the rest of the help"),
 		        A_DIM);
 	char line[128];
 	snprintf(line, sizeof line, _("Press a key to see how it is read: %s"), h->last);
-	ui_text(u->rows - 3, 2, u->cols - 4, line, A_NORMAL);
+	ui_text(u->rows - 4, 2, u->cols - 4, line, A_NORMAL);
 	ui_footer(u, KS_HELP);
 }
 

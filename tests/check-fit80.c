@@ -352,7 +352,7 @@ walk_village(vt *t, const char *csv)
 	keys(t, KEY_ESC);
 	expect(t, "查找");
 	/* the needs table */
-	keys(t, KEY_F8);
+	keys(t, KEY_F9);
 	expect(t, "需求清单");
 	fits(t, "the needs table");
 	help_fits(t, "the needs table");
@@ -406,7 +406,7 @@ walk_village(vt *t, const char *csv)
 	expect(t, "待处理的提示");
 	fits(t, "the exchange screen");
 	help_fits(t, "the exchange screen");
-	keys(t, KEY_F6);
+	type(t, "n");
 	expect(t, "交换产生的待处理提示");
 	fits_but(t, "the notices", 3, 19);
 	help_fits(t, "the notices");
@@ -419,7 +419,7 @@ walk_village(vt *t, const char *csv)
 	expect(t, "主菜单");
 
 	/* the import screen, a file with faults: the result pages */
-	keys(t, KEY_F7);
+	type(t, "i");
 	expect(t, "从表格导入：哪个表单");
 	fits(t, "import: the form");
 	type(t, "1");
@@ -451,7 +451,7 @@ walk_supervisor(vt *t)
 {
 	expect(t, "主菜单");
 	fits(t, "home (supervisor)");
-	keys(t, KEY_F8);
+	type(t, "a");
 	expect(t, "审计日志");
 	/* the rows are a summary (a long record id or note cut); the chosen
 	 * entry's record and note whole under them */

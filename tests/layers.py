@@ -49,6 +49,9 @@ import sys
 # to go.  ui-rows.c: the list widget; ui-pick.c: the pop-up pickers.
 WIDGETS = {'ui-rows', 'ui-pick'}
 LOOP = 'ui'
+# Parts of the loop kept in files of their own: ui-term.c starts curses
+# (without REP) for it.
+LOOP_PARTS = {'ui-term'}
 REGISTRY = 'ui-screens'
 OBJ_PREFIXES = ('', 'shegong-', 'libshegong_a-')
 NM = os.environ.get('NM') or 'nm'
@@ -67,7 +70,8 @@ def is_command_line(f):
 
 
 def is_screen(f):
-    return f.startswith('ui-') and f not in WIDGETS and f != REGISTRY
+    return (f.startswith('ui-') and f not in WIDGETS and f != REGISTRY and
+            f not in LOOP_PARTS)
 
 
 def module_of(stem, srcdir):
