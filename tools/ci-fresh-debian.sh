@@ -9,7 +9,7 @@
 #   3. the README's two commands, read out of README.md, each from a
 #      clean environment (env -i: no LANG; then a root login's PATH and HOME): the first in a
 #      pseudo-terminal (tools/pty-run.py) until the demo shows its home
-#      screen, then quit with "q"; the second in full (every test);
+#      screen, then quit with "q" and "y"; the second in full (every test);
 #   4. the Debian package built there (dpkg-buildpackage, its
 #      Build-Depends installed with apt-get build-dep), lintian (an
 #      error fails), then installed with apt-get in the untouched copy:
@@ -149,7 +149,7 @@ login_env=(HOME=/root LOGNAME=root USER=root SHELL=/bin/sh
 inroot() { chroot "$work/root" /usr/bin/env -i "${login_env[@]}" "$@"; }
 
 step "README's first command, in a pseudo-terminal: $cmd1"
-python3 tools/pty-run.py --log "$work/readme-1.log" --timeout 2400 --expect F10 --keys q -- \
+python3 tools/pty-run.py --log "$work/readme-1.log" --timeout 2400 --expect F10 --keys q --confirm y -- \
 	chroot "$work/root" /usr/bin/env -i "${login_env[@]}" TERM=xterm /bin/sh -c "cd /root/shegong && $cmd1" ||
 	fail "the README's first command (log: $work/readme-1.log)"
 grep -a -m1 -E 'WARNING: the program is built, but not the tests' "$work/readme-1.log" | tr -d '\r' | sed 's/^/   /' || true
@@ -225,7 +225,7 @@ inpkg /bin/sh -c 'shegong --version && ls -l /usr/bin/shegong /usr/sbin/shegong-
 	ls /usr/share/man/man1/shegong.1.gz /usr/share/man/man8/shegong-township-setup.8.gz /etc/default/shegong &&
 	ls /lib/systemd/system/shegong-*' | sed 's/^/   /' ||
 	die "the package did not put its files in place"
-python3 tools/pty-run.py --log "$work/package-demo.log" --timeout 120 --expect F10 --keys q -- \
+python3 tools/pty-run.py --log "$work/package-demo.log" --timeout 120 --expect F10 --keys q --confirm y -- \
 	chroot "$work/pkgroot" /usr/bin/env -i "${login_env[@]}" TERM=xterm LANG=C.UTF-8 /usr/bin/shegong --demo ||
 	die "shegong --demo from the package did not show its home screen and quit"
 printf '510421100 攀莲镇\n510421100001 安宁村\n' >"$work/pkgroot/root/units.txt"
