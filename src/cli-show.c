@@ -97,6 +97,9 @@ show_record(const struct form *f, const record *r, char **vals)
 	say(stdout, "%s: %u\n", _("Version"), r->version);
 	say_stamp(_("Created"), r->created_at, r->created_by);
 	say_stamp(_("Updated"), r->updated_at, r->updated_by);
+	if (record_voided(r))
+		say_field(_("Voided"), record_get(r, REC_VOID_REASON) ? record_get(r, REC_VOID_REASON) : "",
+		          NULL);
 	if (!f) {
 		/* a kind without a form (units, workers): the fields as stored */
 		for (size_t i = 0; i < r->nfields; i++)

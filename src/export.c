@@ -524,8 +524,8 @@ pick_one(const record *r, void *ctx)
 	struct pick *p = ctx;
 	const struct export_opts *o = p->o;
 	const struct form *f = formset_for_record(o->fs, r);
-	if (o->form && f != o->form)
-		return 0;
+	if (record_voided(r) || (o->form && f != o->form))
+		return 0;   /* a voided record is kept, not handed out */
 	if (o->village) {
 		const char *v = record_get(r, "village");
 		if (!v || strcmp(v, o->village) != 0)

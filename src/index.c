@@ -30,6 +30,7 @@ static const struct {
 	{IDX_HOUSEHOLD, "household", "household", NORM_PLAIN},
 	{IDX_TO, "to", "to_unit", NORM_PLAIN},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
+	{IDX_VOID, "void", REC_VOID, NORM_PLAIN},
 };
 #define NDEFS (NELEM(defs))
 
@@ -132,7 +133,13 @@ int
 index_each(const record *r,
            int (*fn)(const unsigned char *key, size_t len, void *ctx), void *ctx)
 {
+	/* a voided record is found by its id alone: no name, ID number,
+	 * village, date or link leads to it, so no list, search, count by
+	 * village or tally meets it; its one entry counts the voided */
+	bool voided = record_voided(r);
 	for (size_t i = 0; i < NDEFS; i++) {
+		if (voided && defs[i].idx != IDX_VOID)
+			continue;
 		if (defs[i].norm == NORM_LINK) {
 			int rc = link_entries(r, fn, ctx);
 			if (rc)

@@ -24,6 +24,7 @@ enum idx {
 	IDX_LINK = 11,    /* every record id named in any field ("id" or "id:amount"
 	                   * items of a comma-separated list): who points to whom */
 	IDX_TO = 13,      /* field "to_unit": the unit a referral is addressed to */
+	IDX_VOID = 14,    /* field "_void" (record.h): a voided record's only entry */
 };
 
 /* Keys are at most this long (LMDB's default limit is 511). */

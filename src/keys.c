@@ -24,7 +24,7 @@
 #define M_EDIT N_("Change: edit the record; in a form, choose the field's value")
 #define M_SHOW N_("Show: what the screen lists (a filter, the other list, month or quarter)")
 #define M_REFER N_("Refer: send to the unit above (a new referral, submit it, refer it further up)")
-#define M_GIVEBACK N_("Give back: return a referral to its sender, or withdraw it")
+#define M_GIVEBACK N_("Give back: return a referral to its sender, withdraw it, or void a record made by mistake")
 #define M_RELATED N_("Related: what goes with it (case file, certificate, slip, needs summary)")
 #define M_TAKE N_("Take on: accept a referral, then start work on it")
 #define M_FINISH N_("Finish: resolve a referral, then close it")
@@ -72,6 +72,9 @@ static const struct key_binding table[] = {
 	 N_("Send the referral back to the village, saying why"), M_GIVEBACK},
 	{ACT_REF_WITHDRAW, KS_REFSEND, 8, 'Y', 0, 0, N_("Withdraw"),
 	 N_("Take the referral back before it is accepted"), M_GIVEBACK},
+	{ACT_VOID, KS_VIEW, 8, 'Y', 0, 0, N_("Void"),
+	 N_("Void a record made by mistake, saying why: it is kept, but left out of lists and reports"),
+	 M_GIVEBACK},
 	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Related"), N_("A resident's case file; a volunteer's certificate; an organisation's or a resource's services"), M_RELATED},
 	{ACT_SLIP, KS_REFVIEW, 9, 'K', 0, 0, N_("Slip"),
 	 N_("The referral slip (转介单) with its stub and return slip, to print"), M_RELATED},

@@ -68,9 +68,10 @@ enum action {
 	ACT_SYNC_FROMFILE, /* ... a file from the other side taken */
 	ACT_NOTICES,     /* ... what an exchange could not merge */
 	ACT_SETTLE,      /* a notice: mark it settled, with a note */
+	ACT_VOID,        /* a record made by mistake: void it, with a reason */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_SETTLE < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_VOID < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for: one line here per kind of screen.
  * The bits and KS_ALL follow from this list, so a new screen is one more

@@ -9,7 +9,9 @@
 #include "i18n.h"
 #include "index.h"
 #include "kind.h"
+#include "referral.h"
 #include "tally.h"
+#include "text.h"
 
 #define KIND_NELEM(a) (sizeof(a) / sizeof *(a))
 
@@ -64,7 +66,8 @@ kind_find_duplicate(store_txn *t, const struct form *f, const record *r, rec_id 
 	*hit = false;
 	const char *field = kind_rules(f->kind)->unique;
 	const char *value = field && form_field(f, field) ? record_get(r, field) : NULL;
-	if (!value || !*value)
+	/* a voided record keeps its ID number but holds it against no one */
+	if (!value || !*value || record_voided(r))
 		return store_txn_error(t);
 	struct dup d = {value, r->id, {0}, false};
 	d.self.kind = (uint8_t)f->kind;
@@ -97,6 +100,74 @@ kind_save(store *st, const struct form *f, record *r, rec_id *dup)
 	int err = store_save_checked(st, &r, 1, unique_check, &c);
 	if (err == STORE_EXISTS && dup)
 		*dup = c.dup;
+	return err;
+}
+
+/* --- voiding a record made by mistake ------------------------------------------ */
+
+bool
+kind_voidable(int kind)
+{
+	return kind >= REC_RESIDENT && kind <= REC_PROJECT &&
+	       kind_rules(kind)->save == KIND_SAVE_STORE;
+}
+
+struct void_check {
+	const char *reason;
+	rec_id blocker;
+	bool blocked;
+};
+
+/* A record that still names the one voided and stands: anything kept
+ * (voided ones have no link entries), a referral until closed or
+ * withdrawn. */
+static int
+void_blocker(const record *r, void *ctx)
+{
+	struct void_check *c = ctx;
+	if (r->id.kind == REC_REFERRAL) {
+		enum ref_state s = referral_state_from_name(record_get(r, "status"));
+		if (s == REF_CLOSED || s == REF_WITHDRAWN)
+			return 0;
+	}
+	c->blocker = r->id;
+	c->blocked = true;
+	return 1;
+}
+
+static int
+void_check(store_txn *t, const record *r, void *ctx)
+{
+	struct void_check *c = ctx;
+	c->blocked = false;
+	int rc = tally_links(t, &r->id, 0, void_blocker, c);
+	if (rc && rc != 1)
+		return rc;
+	if (c->blocked)
+		return STORE_EXISTS;
+	/* the step named, with why, before the store's "edit" of the same change */
+	return audit_log(t, "void", &r->id, r->version, r->version + 1, c->reason);
+}
+
+int
+kind_void(store *st, record *r, const char *reason, rec_id *blocker)
+{
+	if (!r->version || record_voided(r) || !kind_voidable(r->id.kind) || !reason ||
+	    !*reason || !text_is_clean(reason, strlen(reason), 0))
+		return STORE_INVALID;
+	struct void_check c = {reason, {0}, false};
+	if (record_set(r, REC_VOID, REC_VOID_YES) || record_set(r, REC_VOID_REASON, reason)) {
+		record_set(r, REC_VOID, NULL);
+		record_set(r, REC_VOID_REASON, NULL);
+		return STORE_NOMEM;
+	}
+	int err = store_save_checked(st, &r, 1, void_check, &c);
+	if (err) {
+		record_set(r, REC_VOID, NULL);
+		record_set(r, REC_VOID_REASON, NULL);
+	}
+	if (err == STORE_EXISTS && blocker)
+		*blocker = c.blocker;
 	return err;
 }
 

@@ -66,6 +66,25 @@ int kind_find_duplicate(store_txn *t, const struct form *f, const record *r, rec
  * any failure r is as it was, the worker's typing kept. */
 int kind_save(store *st, const struct form *f, record *r, rec_id *dup);
 
+/* Whether a record of kind can be voided (作废) when made by mistake:
+ * the records workers keep (residents, needs, services, volunteers,
+ * organisations, resources, projects); not a referral (withdrawn through
+ * its own steps), not a unit or an account. */
+bool kind_voidable(int kind);
+
+/* Void r, a saved record made by mistake, saying why (reason: one line,
+ * required): it is kept, marked (REC_VOID, REC_VOID_REASON in record.h)
+ * and left out of every list, search, report, tally and export from then
+ * on, in one write transaction through the store's policy (only who may
+ * change it may void it) with an audit entry "void" whose note is the
+ * reason, beside the store's "edit".  Refused (r as it was):
+ * STORE_INVALID for a record not saved, already voided, of a kind not
+ * voidable, or an empty or multi-line reason; STORE_EXISTS with *blocker
+ * (may be NULL) the first record that still names r and is not voided
+ * (a need or a service of a resident to void, a referral not closed or
+ * withdrawn): that one goes first. */
+int kind_void(store *st, record *r, const char *reason, rec_id *blocker);
+
 /* The summary line of a saved record into buf ("" when none). */
 int kind_summary_text(store_txn *t, const record *r, char *buf, size_t size);
 

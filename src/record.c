@@ -203,6 +203,13 @@ record_get(const record *r, const char *name)
 	return f ? f->value : NULL;
 }
 
+bool
+record_voided(const record *r)
+{
+	const char *v = record_get(r, REC_VOID);
+	return v && strcmp(v, REC_VOID_YES) == 0;
+}
+
 int
 record_set(record *r, const char *name, const char *value)
 {

@@ -75,6 +75,17 @@ void record_free(record *r);
 record *record_dup(const record *r);
 /* The value of a field, or NULL when the record has no such field. */
 const char *record_get(const record *r, const char *name);
+
+/* A record made by mistake is voided (作废), never deleted: these
+ * internal fields (no form has them) mark it, with the worker's reason.
+ * A voided record is kept and read by its id, but has no index entry
+ * but IDX_VOID (index.c), so lists, searches, the case file, reports,
+ * tallies and exports leave it out; kind_void writes them. */
+#define REC_VOID "_void"                /* REC_VOID_YES when voided */
+#define REC_VOID_YES "yes"
+#define REC_VOID_REASON "_void_reason"  /* why, as the worker typed it */
+/* Whether r is voided. */
+bool record_voided(const record *r);
 /* Set (or add) a field; an empty or NULL value removes it.  0, or -1
  * when out of memory. */
 int record_set(record *r, const char *name, const char *value);

@@ -291,8 +291,17 @@ int
 scope_count(store_txn *t, const struct scope *sc, int kind, size_t *n)
 {
 	*n = 0;
-	if (!sc || sc->role == ROLE_ADMIN || kind == REC_UNIT || kind == REC_USER)
+	if (kind == REC_UNIT || kind == REC_USER)
 		return store_count(t, kind, n);
+	if (!sc || sc->role == ROLE_ADMIN) {
+		/* the voided are kept but not counted (record.h) */
+		size_t voided = 0;
+		int err = store_count(t, kind, n);
+		if (!err)
+			err = store_count_value(t, IDX_VOID, kind, REC_VOID_YES, &voided);
+		*n = !err && *n > voided ? *n - voided : 0;
+		return err;
+	}
 	const char *own = scope_village(sc);
 	for (size_t k = 0; k < sc->nreach; k++) {
 		if (own && strcmp(sc->reach[k], own) != 0)

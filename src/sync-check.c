@@ -115,7 +115,7 @@ check_form(store_txn *t, struct sync_apply *ac, const record *in)
 		}
 	}
 	const char *idnum = record_get(in, "idnum");
-	if (idnum && *idnum) {
+	if (idnum && *idnum && !record_voided(in)) {   /* a voided one holds it against no one */
 		struct idnum_dup d = {idnum, in->id, {0}, false};
 		store_txn_trust(t, true);
 		int rc = store_find(t, IDX_IDNUM, in->id.kind, idnum, idnum_one, &d);

@@ -40,6 +40,7 @@ struct fstate {
 	size_t drafted_len;
 	bool superseded;
 	char summary[256];         /* what adds up for this record (hours, what is left) */
+	char *void_reason;         /* F8: why the worker voids it, between asking and yes */
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
 	const struct form_field *rows[MAXROWS];
@@ -259,7 +260,9 @@ form_draw(struct ui *u, struct screen *s)
 		snprintf(title, sizeof title, "%s: %s", _(fs->f->title), _("new"));
 	else
 		snprintf(title, sizeof title, "%s: %s%s", _(fs->f->title), name ? name : "",
-		         fs->editing ? _(" (editing)") : "");
+		         fs->editing            ? _(" (editing)")
+		         : record_voided(fs->r) ? _(" (voided)")
+		                                : "");
 	ui_title(u, title);
 	int labw = label_cols(u, fs);
 	int valx = labw + 3, valw = u->cols - valx - 1;
@@ -320,7 +323,13 @@ form_draw(struct ui *u, struct screen *s)
 		hint = _(fd->hint);
 	if (!fs->editing && fs->summary[0])
 		hint = fs->summary;
-	ui_text(u->rows - 4, 1, u->cols - 2, hint, A_DIM);
+	char voided[512];
+	if (!fs->editing && record_voided(fs->r)) {
+		const char *why = record_get(fs->r, REC_VOID_REASON);
+		snprintf(voided, sizeof voided, _("Voided: %s (kept, read only)"), why ? why : "");
+		hint = voided;
+	}
+	ui_text(u->rows - 4, 1, u->cols - 2, hint, record_voided(fs->r) ? A_BOLD : A_DIM);
 	unsigned long long hide = 0;
 	const struct kind_rules *kr = kind_rules(fs->f->kind);
 	bool saved = fs->r->version != 0;
@@ -330,6 +339,10 @@ form_draw(struct ui *u, struct screen *s)
 		hide |= 1ULL << ACT_CASE;
 	if (!kr->starts_referral || !saved)
 		hide |= 1ULL << ACT_REFER;
+	if (!kind_voidable(fs->f->kind) || !saved || !scope_may_write(u->scope, fs->r, fs->r))
+		hide |= 1ULL << ACT_VOID;
+	if (record_voided(fs->r))
+		hide |= 1ULL << ACT_VOID | 1ULL << ACT_EDIT | 1ULL << ACT_NEED | 1ULL << ACT_REFER;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0)
 		ui_cursor(u, cy, cx);
@@ -695,12 +708,96 @@ refer_this(struct ui *u, struct fstate *fs)
 	return UI_REDRAW;
 }
 
+/* --- voiding a record made by mistake (F8) ------------------------------------- */
+
+static void
+void_confirmed(struct ui *u, void *data, bool yes)
+{
+	struct fstate *fs = data;
+	char *why = fs->void_reason;
+	fs->void_reason = NULL;
+	if (!yes || !why) {
+		free(why);
+		ui_message(u, "%s", _("Nothing was changed."));
+		return;
+	}
+	rec_id blocker;
+	int err = kind_void(u->st, fs->r, why, &blocker);
+	free(why);
+	if (err == STORE_EXISTS) {
+		char idbuf[REC_ID_TEXTMAX];
+		char *name = ui_ref_name(u, rec_id_format(&blocker, idbuf));
+		ui_message(u, _("A %s (%s) still names this record: void that first; a referral is "
+		                "withdrawn or closed first."),
+		           rec_kind_label(blocker.kind), name && *name ? name : "?");
+		free(name);
+	} else if (err) {
+		ui_message(u, "%s", store_strerror(err));
+	} else {
+		fs->summary[0] = '\0';
+		ui_message(u, "%s", _("Voided. It is kept, with your reason, in the audit trail, and "
+		                      "left out of lists and reports."));
+	}
+}
+
+static void
+void_reason_given(struct ui *u, void *data, const char *text)
+{
+	struct fstate *fs = data;
+	if (!text) {
+		ui_message(u, "%s", _("Nothing was changed."));
+		return;
+	}
+	while (*text == ' ')
+		text++;
+	if (!*text) {
+		ui_message(u, "%s", _("A reason is needed to void a record: say why it was a mistake."));
+		return;
+	}
+	free(fs->void_reason);
+	if (!(fs->void_reason = strdup(text))) {
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	const char *name = record_get(fs->r, "name");
+	char q[512];
+	snprintf(q, sizeof q, _("Void %s %s? It is kept, but left out of lists and reports."),
+	         _(fs->f->title), name ? name : "");
+	ui_ask(u, q, void_confirmed, fs);
+}
+
+static int
+void_this(struct ui *u, struct fstate *fs)
+{
+	if (fs->r->version == 0 || !kind_voidable(fs->f->kind)) {
+		ui_message(u, "%s", kind_rules(fs->f->kind)->save == KIND_SAVE_REFER
+		                        ? _("A referral is not voided: withdraw it (F8 on the referral).")
+		                        : _("Only a saved record can be voided."));
+		return UI_REDRAW;
+	}
+	if (record_voided(fs->r)) {
+		ui_message(u, "%s", _("This record is voided already."));
+		return UI_REDRAW;
+	}
+	if (!scope_may_write(u->scope, fs->r, fs->r)) {
+		ui_message(u, "%s", store_strerror(STORE_DENIED));
+		return UI_REDRAW;
+	}
+	ui_prompt(u, _("Why void this record? (required; it goes in the audit trail)"), "",
+	          void_reason_given, fs);
+	return UI_REDRAW;
+}
+
 static int
 form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
 	(void)is_key;
 	(void)key;
 	struct fstate *fs = s->data;
+	if (record_voided(fs->r) && (a == ACT_EDIT || a == ACT_NEED || a == ACT_REFER)) {
+		ui_message(u, "%s", _("This record is voided: it can be read, not changed."));
+		return UI_REDRAW;
+	}
 	switch (a) {
 	case ACT_BACK:
 		if (fs->editing) {
@@ -800,6 +897,8 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return UI_REDRAW;
 	case ACT_REFER:
 		return refer_this(u, fs);
+	case ACT_VOID:
+		return void_this(u, fs);
 	case ACT_OPEN:
 		return open_reference(u, fs);
 	default:
@@ -812,6 +911,7 @@ form_free_state(struct screen *s)
 {
 	struct fstate *fs = s->data;
 	edit_free(&fs->ed);
+	free(fs->void_reason);
 	record_free(fs->r);
 	free(fs->drafted);
 	free(fs);

@@ -69,6 +69,8 @@ reg_one(const record *r, void *ctx)
 {
 	struct reg_ctx *c = ctx;
 	const char *v;
+	if (record_voided(r))
+		return 0;   /* kept, read by its id alone */
 	if (c->l->village && (!(v = record_get(r, "village")) || strcmp(v, c->l->village) != 0))
 		return 0;
 	if (c->l->status && (!(v = record_get(r, "status")) || strcmp(v, c->l->status) != 0))

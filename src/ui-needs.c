@@ -37,7 +37,7 @@ count_one(const record *r, void *ctx)
 {
 	struct needs *nd = ctx;
 	const char *v = record_get(r, "village");
-	if (nd->village && (!v || strcmp(v, nd->village) != 0))
+	if (record_voided(r) || (nd->village && (!v || strcmp(v, nd->village) != 0)))
 		return 0;
 	size_t s = index_of(nd->service, record_get(r, "service"), nd->ns);
 	size_t t = index_of(nd->status, record_get(r, "status"), nd->nt);
