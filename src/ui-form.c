@@ -710,6 +710,20 @@ refer_this(struct ui *u, struct fstate *fs)
 
 /* --- voiding a record made by mistake (F8) ------------------------------------- */
 
+/* How a worker knows a record: its name, else its number (a referral)
+ * or its date (a need, a service). */
+static const char *
+known_as(const record *r)
+{
+	static const char *const fields[] = {"name", "number", "date"};
+	for (size_t i = 0; i < sizeof fields / sizeof *fields; i++) {
+		const char *v = record_get(r, fields[i]);
+		if (v && *v)
+			return v;
+	}
+	return "";
+}
+
 static void
 void_confirmed(struct ui *u, void *data, bool yes)
 {
@@ -725,12 +739,12 @@ void_confirmed(struct ui *u, void *data, bool yes)
 	int err = kind_void(u->st, fs->r, why, &blocker);
 	free(why);
 	if (err == STORE_EXISTS) {
-		char idbuf[REC_ID_TEXTMAX];
-		char *name = ui_ref_name(u, rec_id_format(&blocker, idbuf));
+		record *b = NULL;
+		search_get(u->st, &blocker, &b);
 		ui_message(u, _("A %s (%s) still names this record: void that first; a referral is "
 		                "withdrawn or closed first."),
-		           rec_kind_label(blocker.kind), name && *name ? name : "?");
-		free(name);
+		           rec_kind_label(blocker.kind), b ? known_as(b) : "?");
+		record_free(b);
 	} else if (err) {
 		ui_message(u, "%s", store_strerror(err));
 	} else {
@@ -759,10 +773,9 @@ void_reason_given(struct ui *u, void *data, const char *text)
 		ui_message(u, "%s", store_strerror(STORE_NOMEM));
 		return;
 	}
-	const char *name = record_get(fs->r, "name");
 	char q[512];
 	snprintf(q, sizeof q, _("Void %s %s? It is kept, but left out of lists and reports."),
-	         _(fs->f->title), name ? name : "");
+	         _(fs->f->title), known_as(fs->r));
 	ui_ask(u, q, void_confirmed, fs);
 }
 

@@ -1,6 +1,7 @@
 /* check-voidscreen.c: voiding a record made by mistake from its view, on
  * a UTF-8 and a GB18030 terminal at 80x24, on the demo database as its
- * village worker: a service recorded by mistake is opened from the
+ * village worker: the person a service names is refused (the service
+ * first, named by its date); a service recorded by mistake is opened from the
  * services list, F8 asks why (Esc, an empty reason and n change nothing),
  * y voids it; the view says 已作废 with the reason and refuses F4; the
  * service leaves the list and the report's count of 老幼关爱 services; the
@@ -21,6 +22,7 @@
 
 #define CONTENT "坝坝宴误录"
 #define REASON "重复录入，应为上周那次"
+#define PERSON "卜错录"
 
 /* The demo database in dir, with a care service of the worker anning's
  * village dated today; its id into id. */
@@ -40,15 +42,24 @@ make_db(const char *dir, rec_id *id)
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	audit_attach(st);
+	store_set_user(st, "anning");
+	record *p = record_new(REC_RESIDENT);
+	ck_assert_ptr_nonnull(p);
+	record_set(p, "name", PERSON);
+	record_set(p, "village", scope_village(sc));
+	ck_assert_int_eq(store_save(st, p), STORE_OK);
+	char pid[REC_ID_TEXTMAX];
+	rec_id_format(&p->id, pid);
+	record_free(p);
 	record *r = record_new(REC_SERVICE);
 	ck_assert_ptr_nonnull(r);
+	record_set(r, "beneficiaries", pid);
 	record_set(r, "_form", "service_care");
 	record_set(r, "function", "care");
 	record_set(r, "date", today);
 	record_set(r, "village", scope_village(sc));
 	record_set(r, "content", CONTENT);
-	audit_attach(st);
-	store_set_user(st, "anning");
 	ck_assert_int_eq(store_save(st, r), STORE_OK);
 	*id = r->id;
 	record_free(r);
@@ -111,6 +122,27 @@ START_TEST(test_void_service)
 	expect(t, "主菜单");
 	char *before = care_row(t);
 	ck_assert_msg(strstr(before, " 1"), "[%s]", before);
+
+	/* the person the service names is not voided before it */
+	keys(t, "1");
+	expect(t, "查找");
+	type(t, PERSON);
+	expect(t, PERSON);
+	keys(t, KEY_ENTER);
+	expect(t, "F8 作废");
+	keys(t, KEY_F8);
+	expect(t, "作废原因");
+	type(t, "录重了");
+	keys(t, KEY_ENTER);
+	expect(t, "记录会保留");
+	keys(t, "y");
+	expect(t, "还有服务（");
+	expect(t, "请先作废它");
+	ck_assert_int_lt(row_with(t, "已作废"), 0);
+	keys(t, KEY_ESC);
+	expect(t, "查找");
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
 	open_services(t);
 	keys(t, KEY_ENTER);
 	expect(t, "F8 作废");   /* on the bar */
@@ -128,7 +160,7 @@ START_TEST(test_void_service)
 	expect(t, "作废原因");
 	type(t, REASON);
 	keys(t, KEY_ENTER);
-	expect(t, "不再出现在列表和报表中");
+	expect(t, "记录会保留");
 	keys(t, "n");
 	expect(t, "没有做任何改动");
 	ck_assert_int_lt(row_with(t, "已作废"), 0);
@@ -138,7 +170,7 @@ START_TEST(test_void_service)
 	expect(t, "作废原因");
 	type(t, REASON);
 	keys(t, KEY_ENTER);
-	expect(t, "不再出现在列表和报表中");
+	expect(t, "记录会保留");
 	keys(t, "y");
 	expect(t, "记录和原因保留在审计日志中");
 	expect(t, "（已作废）");
