@@ -153,6 +153,48 @@ listed(struct world *w, int kind, const char *text, rec_id id, bool *has)
 	return n;
 }
 
+/* How many of kind name the resident found by text (the case file's way). */
+static size_t
+linked(struct world *w, int kind, const char *text)
+{
+	struct search_query q = {.kind = kind, .text = text};
+	record *out[16];
+	size_t n = 0;
+	ck_assert_int_eq(search_linked(w->d.st, &q, out, 16, &n), STORE_OK);
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	return n;
+}
+
+/* How many records name id (the case file reads a resident's so). */
+static int
+naming_one(const record *r, void *ctx)
+{
+	(void)r;
+	++*(size_t *)ctx;
+	return 0;
+}
+
+struct naming {
+	rec_id id;
+	size_t n;
+};
+
+static int
+naming_txn(store_txn *t, void *ctx)
+{
+	struct naming *nm = ctx;
+	return tally_links(t, &nm->id, 0, naming_one, &nm->n);
+}
+
+static size_t
+naming(struct world *w, rec_id id)
+{
+	struct naming nm = {id, 0};
+	ck_assert_int_eq(store_read(w->d.st, naming_txn, &nm), STORE_OK);
+	return nm.n;
+}
+
 struct run {
 	struct report_opts o;
 	struct report r;
@@ -262,6 +304,8 @@ START_TEST(test_void_leaves_out)
 	/* before: it counts everywhere */
 	ck_assert_uint_eq(listed(w, REC_SERVICE, "", w->svc, &has), 1);
 	ck_assert(has);
+	ck_assert_uint_eq(linked(w, REC_SERVICE, "王错录"), 1);
+	ck_assert_uint_eq(naming(w, w->res), 2);   /* the service, the referral */
 	report_now(w, &services, &hours);
 	ck_assert_uint_eq(services, 1);
 	ck_assert_double_eq_tol(hours, 3, 1e-9);
@@ -290,6 +334,8 @@ START_TEST(test_void_leaves_out)
 	/* left out of everything */
 	ck_assert_uint_eq(counted(w, sc, REC_SERVICE), 0);
 	ck_assert_uint_eq(listed(w, REC_SERVICE, "", w->svc, &has), 0);
+	ck_assert_uint_eq(linked(w, REC_SERVICE, "王错录"), 0);
+	ck_assert_uint_eq(naming(w, w->res), 1);
 	ck_assert_uint_eq(exported(w, REC_SERVICE), 0);
 	as(w, NULL);
 	scope_free(sc);
