@@ -581,7 +581,7 @@ ask_answered(struct ui *u, struct answered *a)
 		bool ask = !st || (strcmp(st, "met") != 0 && strcmp(st, "closed") != 0);
 		if (ask) {
 			char *sum = ui_summary(u, need);
-			snprintf(a->title, sizeof a->title, _("This service answers the need %s; mark it?"),
+			snprintf(a->title, sizeof a->title, _("Mark the need this service answers: %s"),
 			         sum ? sum : "");
 			free(sum);
 		}
