@@ -111,9 +111,15 @@ struct run {
 static int
 date_cmp(const void *a, const void *b)
 {
-	const char *x = record_get(*(record *const *)a, "date");
-	const char *y = record_get(*(record *const *)b, "date");
-	return strcmp(y ? y : "", x ? x : "");   /* newest first */
+	const record *ra = *(record *const *)a, *rb = *(record *const *)b;
+	const char *x = record_get(ra, "date"), *y = record_get(rb, "date");
+	int c = strcmp(y ? y : "", x ? x : "");   /* newest first */
+	if (c)
+		return c;
+	/* the same day: the one taken last first */
+	if (ra->id.site != rb->id.site)
+		return ra->id.site < rb->id.site ? 1 : -1;
+	return ra->id.seq < rb->id.seq ? 1 : ra->id.seq > rb->id.seq ? -1 : 0;
 }
 
 /* r is offered: its words match, or its resident is who was typed */

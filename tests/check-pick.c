@@ -368,6 +368,28 @@ START_TEST(test_pick_screen)
 	expect(t, "已把这项需求标记为已满足");
 	need_status(dir, NEED2, "met");
 	need_status(dir, NEED1, "open");   /* the need not named: as it was */
+
+	/* a referral is about one person: its needs are theirs alone */
+	keys(t, KEY_ESC);                  /* the case file */
+	keys(t, KEY_ESC);                  /* the resident */
+	expect(t, "F6");
+	keys(t, KEY_F6);
+	expect(t, "转介: 新建");
+	tab_to_hint(t, HINT_REFS, 6);
+	keys(t, KEY_F4);
+	expect(t, "添加到：转介的需求");
+	expect(t, NEED1);
+	y = row_with(t, "查找", 0);
+	ck_assert_int_ge(y, 0);
+	ck_assert_msg(strstr(vt_row(t, y + 1), NEED2) && strstr(vt_row(t, y + 1), "已满足") &&
+	                  strstr(vt_row(t, y + 2), NEED1) && !strstr(vt_row(t, y + 2), "已满足"),
+	              "not the resident's needs, newest first, the met one marked");
+	ck_assert_msg(!strstr(vt_row(t, y + 3), "20"), "another's need offered: %s", vt_row(t, y + 3));
+	keys(t, KEY_ESC);
+	if (!vt_wait_gone(t, "添加到", 15000)) {
+		vt_dump(t);
+		ck_abort_msg("the picker stayed");
+	}
 	quit_f10(t, 5);
 	vt_free(t);
 	testdb_rm(dir);
