@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "audit.h"
 #include "form.h"
 #include "kind.h"
 #include "pickfind.h"
@@ -159,6 +160,11 @@ START_TEST(test_pickfind)
 	found("care 探访", own, 1, false, "每周|院坝", 1);
 	found("CARE 就医", own, 1, false, "每周", 1);
 	found("2026-11-2", own, 1, false, "代购|院坝", 1);
+	/* the same day: the one taken last first */
+	record *a3;
+	need(&a3, ida, "2026-11-20", "care", "后登记的");
+	found("2026-11-20", own, 1, false, "后登|代购", 2);
+	record_free(a3);
 	found("没有这个词", own, 1, false, "", 0);
 	/* the resident typed: by name and by pinyin initials */
 	found("王小军", own, 1, false, "院坝", 0);
@@ -166,10 +172,20 @@ START_TEST(test_pickfind)
 }
 END_TEST
 
+static int
+audit_one(const struct audit_entry *e, void *ctx)
+{
+	char *what = ctx;
+	snprintf(what + strlen(what), 256 - strlen(what), "%s %u>%u;", e->action, e->v_before,
+	         e->v_after);
+	return 0;
+}
+
 START_TEST(test_need_mark)
 {
 	char id[REC_ID_TEXTMAX];
 	rec_id_format(&a1->id, id);
+	audit_attach(d.st);
 	uint64_t before = store_last_txn(d.st);
 	bool changed;
 	ck_assert_int_eq(kind_need_mark(d.st, id, "in_progress", &changed), STORE_OK);
@@ -188,6 +204,14 @@ START_TEST(test_need_mark)
 	ck_assert_str_eq(record_get(r, "description"), "每周探访，\n陪同就医");   /* the rest kept */
 	ck_assert_uint_eq(r->version, a1->version + 2);
 	record_free(r);
+	/* each change in the audit trail, the one not made not */
+	char what[256] = "";
+	struct audit_filter af = {NULL, id, NULL, NULL};
+	ck_assert_int_eq(audit_each(d.st, &af, audit_one, what), STORE_OK);
+	char want[64];
+	snprintf(want, sizeof want, "edit %u>%u;edit %u>%u;", a1->version, a1->version + 1,
+	         a1->version + 1, a1->version + 2);
+	ck_assert_str_eq(what, want);
 	/* not a need */
 	ck_assert_int_eq(kind_need_mark(d.st, ida, "met", &changed), STORE_NOTFOUND);
 	ck_assert_int_eq(kind_need_mark(d.st, "nonsense", "met", &changed), STORE_NOTFOUND);
