@@ -779,7 +779,7 @@ child_import(const char *db, const char *csv, const struct formset *fs)
 		die("making the database", rc);
 	audit_attach(st);
 	store_set_user(st, login);
-	struct form_env fenv = {login, NULL, "2026-03-15", false, 0};
+	struct form_env fenv = {login, NULL, "2026-03-15", false, 0, NULL};
 	struct import_opts o = {.kind = REC_RESIDENT, .fs = fs, .env = &fenv};
 	double imp_s = import_one(st, csv, &o, 0, "the residents");
 	store_close(st);
@@ -1000,7 +1000,7 @@ main(int argc, char **argv)
 	 * services from their files, so that the database is a working one */
 	store *st;
 	int rc;
-	struct form_env fenv = {login, NULL, "2026-03-15", false, 0};
+	struct form_env fenv = {login, NULL, "2026-03-15", false, 0, NULL};
 	struct import_opts o = {.kind = REC_NEED, .fs = fs, .env = &fenv};
 	uint64_t a0 = audit_last(db);
 	if ((rc = store_open(&st, db, 0)))

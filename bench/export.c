@@ -140,7 +140,7 @@ main(int argc, char **argv)
 		{"CSV GB18030", "r.csv", EXPORT_CSV, EXPORT_GB18030},
 		{"CSV UTF-8", "u.csv", EXPORT_CSV, EXPORT_UTF8},
 	};
-	struct form_env env = {"bench", NULL, "2026-03-15", false, 0};
+	struct form_env env = {"bench", NULL, "2026-03-15", false, 0, NULL};
 	for (size_t i = 0; i < sizeof runs / sizeof runs[0]; i++) {
 		char path[256], msg[512];
 		snprintf(path, sizeof path, "%s/%s", dir, runs[i].file);

@@ -97,7 +97,7 @@ main(int argc, char **argv)
 		return 1;
 	audit_attach(st);
 	store_set_user(st, "bench");
-	struct form_env env = {"bench", NULL, "2026-03-15", false, 0};
+	struct form_env env = {"bench", NULL, "2026-03-15", false, 0, NULL};
 	struct import_opts o = {.kind = REC_RESIDENT, .fs = fs, .env = &env};
 	struct import_result res;
 	char msg[1024];

@@ -124,7 +124,7 @@ local_env(struct cli *c, char today[16])
 	struct tm tm;
 	localtime_r(&now, &tm);
 	strftime(today, 16, "%Y-%m-%d", &tm);
-	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0};
+	return (struct form_env){c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0, NULL};
 }
 
 /* Data never reaches the terminal raw: control characters (and, for one

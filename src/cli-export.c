@@ -153,7 +153,7 @@ cmd_export(struct cli *c, const struct args *in)
 		struct tm tm;
 		localtime_r(&now, &tm);
 		strftime(today, sizeof today, "%Y-%m-%d", &tm);
-		struct form_env env = {c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0};
+		struct form_env env = {c->login, NULL, today, !scope_may_see_sensitive(c->scope), 0, fs};
 		struct export_opts o = {
 			.kind = kind,
 			.fs = fs,

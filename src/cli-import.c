@@ -166,7 +166,7 @@ cmd_import(struct cli *c, const struct args *in)
 	/* a village worker's rows are their village's unless a column says */
 	struct form_env env = {c->login, scope_village(c->scope), today,
 	                       !scope_may_see_sensitive(c->scope),
-	                       scope_village(c->scope) ? UNIT_VILLAGE : 0};
+	                       scope_village(c->scope) ? UNIT_VILLAGE : 0, fs};
 	struct import_say s = {a.file, 0, 0, false};
 	struct import_opts o = {
 		.kind = kind,

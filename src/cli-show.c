@@ -138,6 +138,7 @@ cmd_show(struct cli *c, const struct args *a)
 	sc.fs = fs;
 	char today[16];
 	sc.env = local_env(c, today);
+	sc.env.forms = fs;
 	store *st;
 	int rc = open_db(c, &st);
 	if (!rc) {

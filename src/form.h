@@ -136,6 +136,8 @@ struct form_env {
 	int village_level;    /* the level of village's unit (enum unit_level): a
 	                       * field of one level ("reference village") takes the
 	                       * default only from a unit of that level */
+	const struct formset *forms;  /* to name a record without a name of its own
+	                               * (a need) by its fields' labels, or NULL */
 };
 
 /* Is the field shown, given the values in r? */

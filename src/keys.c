@@ -128,9 +128,9 @@ static const struct key_binding table[] = {
 	{ACT_END, MOVING, 0, 0, KEY_END, 0, NULL, N_("To the end"), NULL},
 	{ACT_LEFT, KS_EDIT | KS_LIST, 0, 'B', KEY_LEFT, 0, NULL, N_("Cursor left"), NULL},
 	{ACT_RIGHT, KS_EDIT | KS_LIST, 0, 'F', KEY_RIGHT, 0, NULL, N_("Cursor right"), NULL},
-	{ACT_BACKSPACE, KS_EDIT | KS_LIST, 0, 'H', KEY_BACKSPACE, 127, NULL, N_("Delete the character before the cursor"), NULL},
+	{ACT_BACKSPACE, KS_EDIT | KS_LIST | KS_PICK, 0, 'H', KEY_BACKSPACE, 127, NULL, N_("Delete the character before the cursor"), NULL},
 	{ACT_DELETE, KS_EDIT | KS_LIST, 0, 'D', KEY_DC, 0, NULL, N_("Delete the character under the cursor"), NULL},
-	{ACT_KILL, KS_EDIT | KS_LIST, 0, 'U', 0, 0, NULL, N_("Clear the whole value"), NULL},
+	{ACT_KILL, KS_EDIT | KS_LIST | KS_PICK, 0, 'U', 0, 0, NULL, N_("Clear the whole value"), NULL},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note"), NULL},
 	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS |
 	 KS_NOTICES, 0,
@@ -274,7 +274,7 @@ keys_lookup(unsigned scope, bool is_key, wint_t key, bool escaped)
 			return b->action;
 	}
 	/* ^H arrives as KEY_BACKSPACE from some terminals and as 8 from others */
-	if (!is_key && key == 8 && (scope & (KS_EDIT | KS_LIST)))
+	if (!is_key && key == 8 && (scope & (KS_EDIT | KS_LIST | KS_PICK)))
 		return ACT_BACKSPACE;
 	return ACT_NONE;
 }

@@ -18,12 +18,15 @@
 static const struct kind_rules rules[] = {
 	{.kind = REC_RESIDENT, .unique = "idnum", .related = KIND_REL_CASE, .starts_need = true,
 	 .starts_referral = true},
-	{.kind = REC_NEED, .starts_referral = true, .counts_table = true},
+	{.kind = REC_NEED, .starts_referral = true, .counts_table = true,
+	 .ref_line = {"date", "service", "description", NULL}},
+	{.kind = REC_SERVICE, .answers = "needs", .ref_line = {"date", "function", "content", NULL}},
 	{.kind = REC_VOLUNTEER, .unique = "idnum", .summary = KIND_SUM_HOURS,
 	 .related = KIND_REL_CERTIFICATE},
 	{.kind = REC_ORG, .related = KIND_REL_ACTIVITY},
 	{.kind = REC_RESOURCE, .summary = KIND_SUM_BALANCE, .related = KIND_REL_ACTIVITY},
-	{.kind = REC_REFERRAL, .save = KIND_SAVE_REFER, .own_view = true},
+	{.kind = REC_REFERRAL, .save = KIND_SAVE_REFER, .own_view = true,
+	 .ref_line = {"submitted", "status", NULL}},
 };
 
 /* the rest: nothing of their own (every enum's first value is "none") */
@@ -168,6 +171,45 @@ kind_void(store *st, record *r, const char *reason, rec_id *blocker)
 	}
 	if (err == STORE_EXISTS && blocker)
 		*blocker = c.blocker;
+	return err;
+}
+
+/* --- a need answered ---------------------------------------------------------- */
+
+struct mark {
+	rec_id id;
+	const char *status;
+	bool changed;
+};
+
+static int
+mark_txn(store_txn *t, void *ctx)
+{
+	struct mark *m = ctx;
+	record *r;
+	int err = store_get(t, &m->id, &r);
+	if (err)
+		return err;
+	const char *was = record_get(r, "status");
+	if (!was || strcmp(was, m->status) != 0) {
+		if (record_set(r, "status", m->status) != 0)
+			err = STORE_NOMEM;
+		else if (!(err = store_put(t, r)))
+			m->changed = true;
+	}
+	record_free(r);
+	return err;
+}
+
+int
+kind_need_mark(store *st, const char *idtext, const char *status, bool *changed)
+{
+	struct mark m = {{0}, status, false};
+	*changed = false;
+	if (!idtext || rec_id_parse(idtext, &m.id) != 0 || m.id.kind != REC_NEED)
+		return STORE_NOTFOUND;
+	int err = store_write(st, mark_txn, &m);
+	*changed = !err && m.changed;
 	return err;
 }
 

@@ -46,6 +46,11 @@ struct kind_rules {
 	bool starts_referral;       /* a referral is made for a saved one (F6) */
 	bool own_view;              /* a saved one is read on a screen of its own */
 	bool counts_table;          /* its list sums up (F8) as counts by service and status */
+	const char *answers;        /* its field naming the needs a saved one answers:
+	                             * each may then be marked (kind_need_mark) */
+	const char *ref_line[4];    /* a record without a name of its own is named, where
+	                             * a field or a picker shows it, by these fields' values
+	                             * (shown.h: shown_summary); NULL-ended */
 };
 
 /* The rules of kind; a kind the table does not name gets plain ones
@@ -84,6 +89,12 @@ bool kind_voidable(int kind);
  * (a need or a service of a resident to void, a referral not closed or
  * withdrawn): that one goes first. */
 int kind_void(store *st, record *r, const char *reason, rec_id *blocker);
+/* Mark the need idtext names as status (a value of the need form's
+ * status choices: "in_progress", "met"), in one write transaction whose
+ * change goes to the audit trail like any other; nothing is written when
+ * it has that status already (*changed false).  Returns a store_err
+ * (STORE_NOTFOUND: not a need, or gone). */
+int kind_need_mark(store *st, const char *idtext, const char *status, bool *changed);
 
 /* The summary line of a saved record into buf ("" when none). */
 int kind_summary_text(store_txn *t, const record *r, char *buf, size_t size);

@@ -6,24 +6,81 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "kind.h"
 #include "shown.h"
+#include "text.h"
 #include "util.h"
 
 char *
-shown_ref(store_txn *t, const char *idtext, unsigned flags)
+shown_summary(const struct formset *forms, const record *r, int cols)
+{
+	const char *name = record_get(r, "name");
+	struct strbuf b = {0};
+	if (name && *name) {
+		sb_str(&b, name);
+	} else {
+		const struct form *f = forms ? formset_for_record(forms, r) : NULL;
+		const struct kind_rules *kr = kind_rules(r->id.kind);
+		for (size_t i = 0; i < sizeof kr->ref_line / sizeof *kr->ref_line && kr->ref_line[i]; i++) {
+			const char *v = record_get(r, kr->ref_line[i]);
+			const struct form_field *fd = f ? form_field(f, kr->ref_line[i]) : NULL;
+			if (!v || !*v)
+				continue;
+			char *shown = fd ? form_display(fd, v, false) : strdup(v);
+			if (!shown)
+				continue;
+			if (b.len)
+				sb_str(&b, " ");
+			/* a note's lines and runs of blanks as one blank */
+			bool blank = false;
+			for (const char *p = shown; *p; p++) {
+				bool is_blank = *p == '\n' || *p == '\r' || *p == '\t' || *p == ' ';
+				if (is_blank && !blank)
+					sb_str(&b, " ");
+				else if (!is_blank)
+					sb_add(&b, p, 1);
+				blank = is_blank;
+			}
+			free(shown);
+		}
+	}
+	if (!b.len) {
+		sb_free(&b);
+		return NULL;
+	}
+	char *out = sb_detach(&b);
+	if (out && cols > 0 && text_width(out, strlen(out)) > cols) {
+		static const char more[] = "…";
+		size_t keep = text_fit(out, strlen(out), cols - 1, NULL);
+		while (keep > 0 && out[keep - 1] == ' ')
+			keep--;
+		char *cut = malloc(keep + sizeof more);
+		if (cut) {
+			memcpy(cut, out, keep);
+			memcpy(cut + keep, more, sizeof more);
+		}
+		free(out);
+		out = cut;
+	}
+	return out;
+}
+
+char *
+shown_ref(store_txn *t, const struct formset *forms, const char *idtext, unsigned flags)
 {
 	rec_id id;
 	record *r;
 	char *out = NULL;
 	if (rec_id_parse(idtext, &id) == 0 && store_get(t, &id, &r) == STORE_OK) {
-		const char *name = record_get(r, "name");
-		if (name && *name) {
+		char *name = shown_summary(forms, r, SHOWN_SUMMARY_COLS);
+		if (name) {
 			struct strbuf b = {0};
 			if (flags & SHOWN_IDS)
 				sb_addf(&b, "%s (%s)", name, idtext);
 			else
 				sb_str(&b, name);
 			out = sb_detach(&b);
+			free(name);
 		}
 		record_free(r);
 		if (out)
@@ -34,14 +91,14 @@ shown_ref(store_txn *t, const char *idtext, unsigned flags)
 
 /* "张三、李四" for references; "王五 2.5、赵六 1" for amounts. */
 static char *
-refs_shown(store_txn *t, const char *list, unsigned flags)
+refs_shown(store_txn *t, const struct formset *forms, const char *list, unsigned flags)
 {
 	struct strbuf b = {0};
 	sb_str(&b, "");
 	for (const char *p = list; *p;) {
 		size_t n = strcspn(p, ","), k = strcspn(p, ",:");
 		char *id = strndup(p, k);
-		char *name = id ? shown_ref(t, id, flags) : NULL;
+		char *name = id ? shown_ref(t, forms, id, flags) : NULL;
 		if (b.len)
 			sb_str(&b, "、");
 		sb_str(&b, name ? name : "?");
@@ -74,9 +131,9 @@ shown_value(store_txn *t, const struct form_field *fd, const record *r,
 	if (!v || !*v || (fd->sensitive && env->masked))
 		return form_display(fd, v, !env->masked);
 	if (fd->type == FT_REFERENCE)
-		return shown_ref(t, v, flags);
+		return shown_ref(t, env->forms, v, flags);
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS)
-		return refs_shown(t, v, flags);
+		return refs_shown(t, env->forms, v, flags);
 	return form_display(fd, v, !env->masked);
 }
 

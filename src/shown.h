@@ -27,8 +27,20 @@ char *shown_value(store_txn *t, const struct form_field *fd, const record *r,
 /* The same in its own read transaction. */
 char *shown_value_read(store *st, const struct form_field *fd, const record *r,
                        const struct form_env *env, unsigned flags);
-/* The summary of the record idtext names: its name, else idtext. */
-char *shown_ref(store_txn *t, const char *idtext, unsigned flags);
+/* The summary of the record idtext names: its name, or for a record
+ * without one (a need, a service) the line shown_summary makes; else
+ * idtext (a record gone or not readable).  forms (may be NULL: choices
+ * are then shown by their codes) gives the labels. */
+char *shown_ref(store_txn *t, const struct formset *forms, const char *idtext, unsigned flags);
+
+/* How a record is named where a field or a picker shows it: its "name",
+ * else its kind's ref_line fields (kind.h) as shown, blank-separated, a
+ * note's lines joined: "2026-11-20 老幼关爱 每周探望，帮忙买药" for a
+ * need.  cols > 0 cuts it to that many columns, "…" at the cut.
+ * malloc'd; NULL when the record has nothing to be named by (or out of
+ * memory). */
+#define SHOWN_SUMMARY_COLS 40
+char *shown_summary(const struct formset *forms, const record *r, int cols);
 
 /* A change of fields as an exchange's notice tells it (sync.c): a head
  * line, then one entry a field, "\n  NAME: WAS  ->  NOW" (malloc'd by

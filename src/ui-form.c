@@ -463,6 +463,46 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 			ui_type(u, first);
 		return UI_REDRAW;
 	}
+	if (fd->type == FT_REFERENCES && search_kind_is_dated(fd->ref_kind)) {
+		char title[160];
+		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
+		/* the residents this record names: their needs first; a record
+		 * about one person (a referral) offers only theirs */
+		const char *own[16];
+		size_t nown = 0;
+		bool one = false;
+		for (size_t i = 0; i < fs->f->nfields; i++) {
+			const struct form_field *rf = &fs->f->fields[i];
+			const char *v = record_get(fs->r, rf->name);
+			if (rf->ref_kind != REC_RESIDENT || !v || !*v)
+				continue;
+			if (rf->type == FT_REFERENCE) {
+				one = true;
+				if (nown < 16)
+					own[nown++] = v;
+			}
+		}
+		char *copy = NULL;
+		if (!one) {
+			for (size_t i = 0; i < fs->f->nfields && !copy; i++) {
+				const struct form_field *rf = &fs->f->fields[i];
+				const char *v = record_get(fs->r, rf->name);
+				if (rf->ref_kind == REC_RESIDENT && rf->type == FT_REFERENCES && v && *v &&
+				    (copy = strdup(v)))
+					for (char *c = copy; c && *c && nown < 16;) {
+						own[nown++] = c;
+						c = strchr(c, ',');
+						if (c)
+							*c++ = '\0';
+					}
+			}
+		}
+		ui_pick_linked(u, fd->ref_kind, title, own, nown, one, picked_more, fs);
+		free(copy);
+		if (first)
+			ui_type(u, first);
+		return UI_REDRAW;
+	}
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
 		char title[160];
 		snprintf(title, sizeof title, _("Add to: %s"), _(fd->label));
@@ -492,6 +532,124 @@ left_ok(struct ui *u, void *data, bool yes)
 		return;
 	store_draft_drop(u->st, u->login, &fs->mark);
 	ui_pop(u);
+}
+
+/* --- needs a saved service answers ----------------------------------------------- */
+
+/* One question a need: in progress, met, or as it is; the next need's
+ * question when this one is answered. */
+struct answered {
+	char **ids;
+	size_t n, at;
+	struct form_field fd;
+	struct form_choices ch;
+	struct form_choice items[3];
+	char title[320];
+};
+
+static void ask_answered(struct ui *u, struct answered *a);
+
+static void
+answered_free(struct answered *a)
+{
+	for (size_t i = 0; i < a->n; i++)
+		free(a->ids[i]);
+	free(a->ids);
+	free(a);
+}
+
+static void
+answered_chosen(struct ui *u, void *data, const char *value)
+{
+	struct answered *a = data;
+	if (!value) {   /* Esc: the rest stay as they are */
+		answered_free(a);
+		return;
+	}
+	if (strcmp(value, "keep") != 0) {
+		bool changed;
+		int err = kind_need_mark(u->st, a->ids[a->at], value, &changed);
+		if (err) {
+			ui_message(u, "%s", store_strerror(err));
+			answered_free(a);
+			return;
+		}
+		if (changed)
+			ui_message(u, "%s", strcmp(value, "met") == 0 ? _("The need is marked met.")
+			                                               : _("The need is marked in progress."));
+	}
+	a->at++;
+	ask_answered(u, a);
+}
+
+static void
+ask_answered(struct ui *u, struct answered *a)
+{
+	for (; a->at < a->n; a->at++) {
+		rec_id id;
+		record *need = NULL;
+		if (rec_id_parse(a->ids[a->at], &id) != 0 || search_get(u->st, &id, &need) != STORE_OK)
+			continue;
+		const char *st = record_get(need, "status");
+		bool ask = !st || (strcmp(st, "met") != 0 && strcmp(st, "closed") != 0);
+		if (ask) {
+			char *sum = ui_summary(u, need);
+			snprintf(a->title, sizeof a->title, _("Mark the need this service answers: %s"),
+			         sum ? sum : "");
+			free(sum);
+		}
+		record_free(need);
+		if (!ask)
+			continue;
+		a->fd.label = a->title;
+		ui_pick_choice(u, &a->fd, NULL, answered_chosen, a);
+		return;
+	}
+	answered_free(a);
+}
+
+/* A saved record that answers needs (a service) asks of each still open
+ * whether it is now in progress or met. */
+static void
+offer_answered(struct ui *u, struct fstate *fs)
+{
+	const char *field = kind_rules(fs->f->kind)->answers;
+	const char *v = field ? record_get(fs->r, field) : NULL;
+	if (!v || !*v)
+		return;
+	struct answered *a = calloc(1, sizeof *a);
+	if (!a)
+		return;
+	static const struct {
+		const char *value, *label;
+	} choice[] = {
+		{"in_progress", N_("In progress: the work on it goes on")},
+		{"met", N_("Met: nothing more is needed")},
+		{"keep", N_("Leave its status as it is")},
+	};
+	for (size_t i = 0; i < 3; i++) {
+		a->items[i].value = (char *)choice[i].value;
+		a->items[i].label = (char *)choice[i].label;
+	}
+	a->ch.items = a->items;
+	a->ch.n = 3;
+	a->fd.type = FT_SELECT_ONE;
+	a->fd.choices = &a->ch;
+	for (const char *p = v; *p;) {
+		size_t n = strcspn(p, ",");
+		size_t k = strcspn(p, ",:");
+		char **more = realloc(a->ids, (a->n + 1) * sizeof *more);
+		if (!more)
+			break;
+		a->ids = more;
+		if (!(a->ids[a->n] = strndup(p, k)))
+			break;
+		a->n++;
+		p += n;
+		if (*p)
+			p++;
+	}
+	ask_answered(u, a);
 }
 
 static int
@@ -550,6 +708,7 @@ save(struct ui *u, struct fstate *fs)
 	fs->ed_live = false;
 	sum_up(u, fs);
 	ui_message(u, was_new ? _("Registered.") : _("Saved."));
+	offer_answered(u, fs);
 	return UI_REDRAW;
 }
 

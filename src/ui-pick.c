@@ -10,12 +10,15 @@
 #include "edit.h"
 #include "i18n.h"
 #include "orgunit.h"
+#include "pickfind.h"
 #include "search.h"
 #include "text.h"
 #include "shown.h"
 #include "ui.h"
 
 #define PICK_ROWS 14
+/* records without a name (needs) come in one bounded batch to scroll in */
+#define PICK_MAX 100
 
 struct pick {
 	const struct form_field *fd;     /* choices; NULL when picking records */
@@ -28,8 +31,14 @@ struct pick {
 	struct ui_rows at;   /* the chosen row, the first shown */
 	/* records */
 	struct edit query;
-	record *found[PICK_ROWS];
+	record *found[PICK_MAX];
+	char *line[PICK_MAX];            /* how each is shown (dated kinds) */
 	size_t nfound;
+	/* dated kinds (needs): the residents the record being edited names */
+	char **own;
+	size_t nown;
+	bool only_own;
+	bool dated;
 	void (*done)(struct ui *u, void *data, const char *value);
 	void *data;
 };
@@ -72,6 +81,8 @@ pick_draw(struct ui *u, struct screen *s)
 					snprintf(tick, sizeof tick, "[%s]", p->on[k] ? "x" : " ");
 				snprintf(line, sizeof line, " %c %s %s", k < sizeof keys - 1 ? keys[k] : ' ',
 				         tick, _(p->fd->choices->items[k].label));
+			} else if (p->line[k]) {
+				snprintf(line, sizeof line, " %s", p->line[k]);
 			} else {
 				const record *r = p->found[k];
 				const char *nm = record_get(r, "name");
@@ -132,12 +143,53 @@ take(struct ui *u, struct pick *p)
 }
 
 static void
+clear_found(struct pick *p)
+{
+	for (size_t i = 0; i < p->nfound; i++) {
+		record_free(p->found[i]);
+		free(p->line[i]);
+		p->line[i] = NULL;
+	}
+	p->nfound = 0;
+}
+
+/* A dated record's line: its summary; another resident's with their name
+ * before it; a need's status after it when it is no longer open. */
+static char *
+dated_line(struct ui *u, const record *r, bool own)
+{
+	char *sum = shown_summary(u->forms, r, 0);
+	const char *res = own ? NULL : record_get(r, "resident");
+	char *who = res && *res ? ui_ref_name(u, res) : NULL;
+	const struct form *f = formset_for_record(u->forms, r);
+	const struct form_field *sfd = f ? form_field(f, "status") : NULL;
+	const char *st = record_get(r, "status");
+	bool open = !sfd || !st || !sfd->choices || !sfd->choices->n ||
+	            strcmp(st, sfd->choices->items[0].value) == 0;
+	char *out = NULL;
+	if (asprintf(&out, "%s%s%s%s%s%s", who ? who : "", who ? " " : "", sum ? sum : "?",
+	             open ? "" : " (", open ? "" : form_choice_label(sfd, st), open ? "" : ")") < 0)
+		out = NULL;
+	free(sum);
+	free(who);
+	return out;
+}
+
+static void
 find_records(struct ui *u, struct pick *p)
 {
-	for (size_t i = 0; i < p->nfound; i++)
-		record_free(p->found[i]);
-	p->nfound = 0;
+	clear_found(p);
 	p->at.sel = p->at.top = 0;
+	if (p->dated) {
+		struct pickfind_query q = {p->kind, p->query.buf, (const char *const *)p->own, p->nown,
+		                           p->only_own};
+		size_t nown = 0;
+		if (pickfind(u->st, u->forms, &q, p->found, PICK_MAX, &p->nfound, &nown) != 0)
+			ui_message(u, "%s", _("The list could not be read; please try again."));
+		for (size_t i = 0; i < p->nfound; i++)
+			p->line[i] = dated_line(u, p->found[i], i < nown);
+		return;
+	}
 	struct search_query q = {p->kind, p->query.buf, NULL, NULL,
 	                         p->level ? orgunit_level_name(p->level) : NULL};
 	struct search_pos pos;
@@ -202,6 +254,12 @@ pick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			find_records(u, p);
 		}
 		return UI_REDRAW;
+	case ACT_KILL:
+		if (!p->fd) {
+			edit_clear(&p->query);
+			find_records(u, p);
+		}
+		return UI_REDRAW;
 	default:
 		return 0;
 	}
@@ -211,8 +269,10 @@ static void
 pick_free(struct screen *s)
 {
 	struct pick *p = s->data;
-	for (size_t i = 0; i < p->nfound; i++)
-		record_free(p->found[i]);
+	clear_found(p);
+	for (size_t i = 0; i < p->nown; i++)
+		free(p->own[i]);
+	free(p->own);
 	edit_free(&p->query);
 	free(p->on);
 	free(p->title);
@@ -284,13 +344,65 @@ ui_pick_unit(struct ui *u, int kind, int level, const char *title,
 	ui_push(u, &pick_screen, p);
 }
 
+void
+ui_pick_linked(struct ui *u, int kind, const char *title, const char *const *own, size_t nown,
+               bool only_own, void (*done)(struct ui *u, void *data, const char *value),
+               void *data)
+{
+	if (!search_kind_is_dated(kind)) {
+		ui_pick_record(u, kind, title, done, data);
+		return;
+	}
+	struct pick *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	p->kind = kind;
+	p->dated = true;
+	p->only_own = only_own;
+	p->title = strdup(title);
+	p->done = done;
+	p->data = data;
+	if (nown && (p->own = calloc(nown, sizeof *p->own)))
+		for (size_t i = 0; i < nown; i++)
+			if (own[i] && (p->own[p->nown] = strdup(own[i])))
+				p->nown++;
+	edit_init(&p->query, "");
+	find_records(u, p);
+	ui_push(u, &pick_screen, p);
+}
+
 /* --- names of referenced records --------------------------------------------- */
+
+struct refname {
+	const struct formset *forms;
+	const char *idtext;
+	char *out;
+};
+
+static int
+refname_txn(store_txn *t, void *ctx)
+{
+	struct refname *rn = ctx;
+	free(rn->out);
+	rn->out = shown_ref(t, rn->forms, rn->idtext, 0);
+	return 0;
+}
 
 char *
 ui_ref_name(struct ui *u, const char *idtext)
 {
-	char *name = search_ref_name(u->st, idtext);
-	return name ? name : strdup(idtext);
+	struct refname rn = {u->forms, idtext, NULL};
+	if (store_read(u->st, refname_txn, &rn) != STORE_OK || !rn.out) {
+		free(rn.out);
+		return strdup(idtext);
+	}
+	return rn.out;
+}
+
+char *
+ui_summary(struct ui *u, const record *r)
+{
+	return shown_summary(u->forms, r, SHOWN_SUMMARY_COLS);
 }
 
 char *

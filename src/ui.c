@@ -147,7 +147,7 @@ struct form_env
 ui_form_env(struct ui *u)
 {
 	return (struct form_env){u->login, u->village, u->today, !scope_may_see_sensitive(u->scope),
-	                         u->village_level};
+	                         u->village_level, u->forms};
 }
 
 /* --- the stack ---------------------------------------------------------- */

@@ -223,6 +223,14 @@ void ui_pick_record(struct ui *u, int kind, const char *title,
 /* The same, only units of level (enum unit_level; 0: any record of kind). */
 void ui_pick_unit(struct ui *u, int kind, int level, const char *title,
                   void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* Records without a name of their own (needs) for a field of the record
+ * being edited: each by its summary, those that name one of own (the
+ * residents that record names) first, the others after them (with their
+ * resident's name) unless only_own; typing filters by the summary's
+ * words or the resident's name.  Other kinds: ui_pick_record. */
+void ui_pick_linked(struct ui *u, int kind, const char *title, const char *const *own,
+                    size_t nown, bool only_own,
+                    void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* Choose one of several forms (the six service records, volunteers or
  * organisations); done gets the form's name. */
 void ui_pick_form(struct ui *u, const char *title, struct form *const *forms, size_t n,
@@ -258,6 +266,9 @@ int ui_report_open(struct ui *u, const struct ui_args *a);
 int ui_sync_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
+/* How a record is named on a screen: its name, or a need's "date
+ * function description" line (shown_summary), malloc'd; NULL when none. */
+char *ui_summary(struct ui *u, const record *r);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
 char *ui_refs_names(struct ui *u, const char *list);
 /* A field's value as the screens show it on one row: worked out for a

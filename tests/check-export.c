@@ -123,8 +123,8 @@ run(struct fixture *x, const char *path, struct export_opts *o, size_t *n, char 
 	return export_records(x->d.st, path, o, n, msg, 512);
 }
 
-static struct form_env env_open = {"tester", NULL, "2026-03-15", false, 0};
-static struct form_env env_masked = {"tester", NULL, "2026-03-15", true, 0};
+static struct form_env env_open = {"tester", NULL, "2026-03-15", false, 0, NULL};
+static struct form_env env_masked = {"tester", NULL, "2026-03-15", true, 0, NULL};
 
 /* --- CSV cells -------------------------------------------------------- */
 

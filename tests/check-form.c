@@ -614,11 +614,11 @@ START_TEST(test_reference_village)
 	ck_assert_int_eq(fd->ref_kind, REC_UNIT);
 	ck_assert_int_eq(fd->ref_level, UNIT_VILLAGE);
 	record *r = record_new(REC_RESIDENT);
-	struct form_env county = {"tester", "unit-3f9a2c71d0e4-1", "2026-11-29", false, UNIT_COUNTY};
+	struct form_env county = {"tester", "unit-3f9a2c71d0e4-1", "2026-11-29", false, UNIT_COUNTY, NULL};
 	ck_assert_int_eq(form_apply_defaults(f, r, &county), 0);
 	ck_assert_ptr_null(record_get(r, "village"));
 	struct form_env village = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false,
-	                           UNIT_VILLAGE};
+	                           UNIT_VILLAGE, NULL};
 	ck_assert_int_eq(form_apply_defaults(f, r, &village), 0);
 	ck_assert_str_eq(record_get(r, "village"), "unit-3f9a2c71d0e4-7");
 	record_free(r);
@@ -648,7 +648,7 @@ START_TEST(test_record_rules)
 {
 	struct form *f = parse_ok(good);
 	record *r = record_new(REC_RESIDENT);
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE, NULL};
 	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "day"), "2026-11-29");
 	ck_assert_str_eq(record_get(r, "who"), "anning");
@@ -688,11 +688,11 @@ START_TEST(test_record_rules)
 	char *v = form_calculate(form_field(f, "age"), r, &env);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env before = {"anning", NULL, "2026-12-30", false, 0};
+	struct form_env before = {"anning", NULL, "2026-12-30", false, 0, NULL};
 	v = form_calculate(form_field(f, "age"), r, &before);
 	ck_assert_str_eq(v, "76");
 	free(v);
-	struct form_env birthday = {"anning", NULL, "2026-12-31", false, 0};
+	struct form_env birthday = {"anning", NULL, "2026-12-31", false, 0, NULL};
 	v = form_calculate(form_field(f, "age"), r, &birthday);
 	ck_assert_str_eq(v, "77");
 	free(v);
@@ -802,7 +802,7 @@ START_TEST(test_shipped_forms)
 		"function", "date", "worker", "village", "needs", "beneficiaries", "headcount",
 		"work_kind", "content", "hours", "volunteers", "resources", "outcome", "followup",
 	};
-	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
+	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE, NULL};
 	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {
 		struct form *f = formset_find(fs, services[i].form);
 		ck_assert_msg(f != NULL, "no form %s", services[i].form);
@@ -906,7 +906,7 @@ START_TEST(test_shipped_forms)
 	ck_assert_uint_eq(outs->n, 6);
 	for (size_t i = 0; i < outs->n; i++)
 		ck_assert_int_eq(referral_outcome_from_name(outs->items[i].value), (int)i + 1);
-	struct form_env renv = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE};
+	struct form_env renv = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE, NULL};
 	record *rr = record_new(REC_REFERRAL);
 	ck_assert_int_eq(form_apply_defaults(ref, rr, &renv), 0);
 	ck_assert_str_eq(record_get(rr, "status"), "draft");
@@ -1042,7 +1042,7 @@ START_TEST(test_include)
 	ck_assert_ptr_null(form_field(b, "kind")->dflt);
 	ck_assert(!form_field(b, "kind")->readonly);
 	record *r = record_new(REC_SERVICE);
-	struct form_env env = {"anning", NULL, "2026-11-29", false, 0};
+	struct form_env env = {"anning", NULL, "2026-11-29", false, 0, NULL};
 	ck_assert_int_eq(form_apply_defaults(a, r, &env), 0);
 	ck_assert_str_eq(record_get(r, "kind"), "care");
 	record_free(r);

@@ -171,7 +171,7 @@ slurp(const char *path, size_t *len)
 	return buf;
 }
 
-static struct form_env env_admin = {"tester", NULL, "2026-03-15", false, 0};
+static struct form_env env_admin = {"tester", NULL, "2026-03-15", false, 0, NULL};
 
 static int
 run(struct fixture *x, const char *path, struct import_opts *o, struct import_result *res,
@@ -740,7 +740,7 @@ START_TEST(test_village_worker_reach)
 	fixture_make(&x);
 	login(&x, "anning");
 	struct form_env env = {"anning", scope_village(x.sc), "2026-03-15", false,
-	                       scope_village(x.sc) ? UNIT_VILLAGE : 0};
+	                       scope_village(x.sc) ? UNIT_VILLAGE : 0, NULL};
 	char a[19], b[19], c[19], text[1024];
 	idnum(a, "19900101", 1);
 	idnum(b, "19900101", 2);

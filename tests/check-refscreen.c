@@ -382,7 +382,13 @@ START_TEST(test_refer_from_need)
 	expect(t, "F6 转介");
 	keys(t, KEY_F6);
 	expect(t, "转介: 新建");
-	expect(t, "need-");              /* the need, filled in */
+	/* the need, filled in, named by what it says, never by its id */
+	expect(t, "转介的需求");
+	{
+		int ny = row_with(t, "转介的需求", 0);
+		ck_assert_msg(strstr(vt_row(t, ny), "20") && !strstr(vt_screen(t), "need-"),
+		              "the need is not shown by its summary: %s", vt_row(t, ny));
+	}
 	keys(t, KEY_TAB);                /* needs */
 	keys(t, KEY_TAB);                /* category */
 	type(t, "1");

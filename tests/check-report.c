@@ -667,7 +667,7 @@ save_service(store_txn *t, struct seventh *sv, const char *form, const char *who
 	record *r = record_new(REC_SERVICE);
 	ck_assert_ptr_nonnull(r);
 	ck_assert_int_eq(record_set(r, "_form", form), 0);
-	struct form_env env = {"tester", sv->village, sv->today, false, UNIT_VILLAGE};
+	struct form_env env = {"tester", sv->village, sv->today, false, UNIT_VILLAGE, NULL};
 	ck_assert_int_eq(form_apply_defaults(f, r, &env), 0);
 	ck_assert_int_eq(record_set(r, "beneficiaries", who), 0);
 	ck_assert_int_eq(record_set(r, "work_kind", "visit"), 0);

@@ -176,7 +176,7 @@ agree(int kind, const char *kindname, int type)
 	fclose(f);
 	ck_assert_msg(cells != NULL, "export wrote %s", idt);
 
-	struct form_env env = {"admin", NULL, "2026-01-01", false, 0};
+	struct form_env env = {"admin", NULL, "2026-01-01", false, 0, NULL};
 	size_t compared = 0;
 	for (size_t i = 0; i < fi.f->nfields; i++) {
 		const struct form_field *fd = &fi.f->fields[i];
@@ -274,7 +274,7 @@ START_TEST(test_references)
 	record *org = record_new(REC_ORG);
 	snprintf(list, sizeof list, "%s,%s", a, b);
 	record_set(org, "members", list);
-	struct form_env env = {"admin", NULL, "2026-01-01", false, 0};
+	struct form_env env = {"admin", NULL, "2026-01-01", false, 0, NULL};
 	char *plain = shown_value_read(st, fd, org, &env, 0);
 	snprintf(want, sizeof want, "%s、%s", record_get(tw.r[0], "name"), record_get(tw.r[1], "name"));
 	ck_assert_str_eq(plain, want);
@@ -315,7 +315,7 @@ START_TEST(test_screen)
 	const char *idnum = record_get(r, "idnum"), *village = record_get(r, "village");
 	ck_assert_ptr_nonnull(idnum);
 	ck_assert_ptr_nonnull(village);
-	struct form_env env = {"admin", NULL, "2026-01-01", false, 0};
+	struct form_env env = {"admin", NULL, "2026-01-01", false, 0, NULL};
 	char *want = shown_value_read(st, fd, r, &env, 0);
 	ck_assert_str_ne(want, village);
 	store_close(st);

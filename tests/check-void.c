@@ -239,7 +239,7 @@ exported(struct world *w, int kind)
 {
 	char path[4096], msg[512];
 	snprintf(path, sizeof path, "%s/out.csv", w->d.dir);
-	struct form_env env = {"tester", NULL, w->today, false, 0};
+	struct form_env env = {"tester", NULL, w->today, false, 0, NULL};
 	struct export_opts o = {.kind = kind, .fs = w->fs, .format = EXPORT_CSV,
 	                        .encoding = EXPORT_UTF8, .env = &env};
 	size_t n = 0;
