@@ -11,6 +11,7 @@
 #include <time.h>
 
 #include "i18n.h"
+#include "index.h"
 #include "orgunit.h"
 #include "refer.h"
 #include "referral.h"
@@ -403,16 +404,50 @@ resident_one(const record *r, void *ctx)
 	return 0;
 }
 
+/* Each record of kind of the worker's unit, through the village index
+ * (a township server holds every village's: a scan would read them all);
+ * every record for an administrator or without a scope. */
+struct each_unit {
+	struct gather *g;
+	int (*fn)(const record *r, void *ctx);
+};
+
+static int
+unit_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct each_unit *e = ctx;
+	if (strcmp(value, e->g->sc->unit) != 0)
+		return 0;   /* a unit whose id begins with this one's ("-3", "-30") */
+	record *r;
+	int err = store_get(e->g->t, id, &r);
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		return 0;
+	if (err)
+		return err;
+	err = e->fn(r, e->g);
+	record_free(r);
+	return err;
+}
+
+static int
+each_of_unit(struct gather *g, int kind, int (*fn)(const record *r, void *ctx))
+{
+	if (!g->sc || scope_is_admin(g->sc))
+		return store_scan(g->t, kind, NULL, fn, g);
+	struct each_unit e = {g, fn};
+	return store_find(g->t, IDX_VILLAGE, kind, g->sc->unit, unit_entry, &e);
+}
+
 static int
 records_txn(store_txn *t, void *ctx)
 {
 	struct gather *g = ctx;
 	g->t = t;
-	int rc = store_scan(t, REC_NEED, NULL, need_one, g);
+	int rc = each_of_unit(g, REC_NEED, need_one);
 	if (!rc)
-		rc = store_scan(t, REC_SERVICE, NULL, service_one, g);
-	if (!rc)
-		rc = store_scan(t, REC_RESIDENT, NULL, resident_one, g);
+		rc = each_of_unit(g, REC_SERVICE, service_one);
+	if (!rc && g->vis && g->vis->n)
+		rc = each_of_unit(g, REC_RESIDENT, resident_one);
 	return rc;
 }
 
@@ -451,8 +486,12 @@ referral_one(struct gather *g, enum refer_box box, const struct refer_row *row)
 		return;
 	char who[128];
 	name_of(g->t, record_get(r, "resident"), who, sizeof who);
+	/* the slip number's year and count ("2026-0003"): the rest is the
+	 * worker's own unit's code, the same on every line */
 	const char *num = record_get(r, "number");
 	num = num ? num : "";
+	if (strlen(num) > 9)
+		num += strlen(num) - 9;
 	char *line;
 	switch (what) {
 	case TODAY_REF_ACCEPT: line = fmt(_("Referral %s for %s: accept it"), num, who); break;
