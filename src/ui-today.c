@@ -79,8 +79,11 @@ today_draw(struct ui *u, struct screen *s)
 			char line[600];
 			/* MM-DD: the year is this one's or the last's, the worker knows */
 			snprintf(line, sizeof line, " %s  %s", it->date + 5, it->line);
-			ui_text(first + (int)(row - t->top), 2, u->cols - 3, line,
-			        i == t->sel ? A_REVERSE : A_NORMAL);
+			int y = first + (int)(row - t->top);
+			/* the chosen item marked in reverse, and by a sign that
+			 * needs no colour (a screen reader, a dim monitor) */
+			ui_text(y, 1, 1, i == t->sel ? ">" : " ", A_BOLD);
+			ui_text(y, 2, u->cols - 3, line, i == t->sel ? A_REVERSE : A_NORMAL);
 		}
 		row++;
 	}
