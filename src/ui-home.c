@@ -84,8 +84,10 @@ home_refresh_counts(struct ui *u, struct home *h)
 	struct today_visits vis = {0};
 	char why[256];
 	struct today_list l;
-	h->todo_read = today_visits_load(paths_forms(), &vis, why, sizeof why) == 0 &&
-	               today_list(u->st, u->scope, u->forms, &vis, u->today, &l) == 0;
+	/* a wrong line in forms/visits leaves out the visits only; the
+	 * screen says which line */
+	today_visits_load(paths_forms(), &vis, why, sizeof why);
+	h->todo_read = today_list(u->st, u->scope, u->forms, &vis, u->today, &l) == 0;
 	if (h->todo_read) {
 		h->todo = l.n;
 		h->overdue = l.overdue;
