@@ -32,4 +32,22 @@ grep -q '^Overdue$' "$dir/late" || grep -q '^To do today: 0 ' "$dir/late" || fai
 [ $? -eq 2 ] || fail "a bad --date was not refused with 2"
 "$bin" --demo --db "$dir" --as anning today now >/dev/null 2>&1
 [ $? -eq 2 ] || fail "an operand was not refused with 2"
+# check-forms reads the visits file: a wrong line and an unknown category
+forms=${SHEGONG_FORMSDIR:-$(dirname "$0")/../forms}
+mkdir "$dir/forms" && cp "$forms"/choices "$forms"/*.form "$forms"/*.fields "$dir/forms/"
+"$bin" check-forms "$forms" >"$dir/out" 2>&1 || fail "check-forms on the shipped forms: $(cat "$dir/out")"
+grep -q '^visits: [0-9]* categories' "$dir/out" || fail "check-forms says nothing of the visits"
+printf 'elder_alone month\nleft_behind fortnightly\n' >"$dir/forms/visits"
+"$bin" check-forms "$dir/forms" >"$dir/out" 2>"$dir/err"
+[ $? -eq 1 ] || fail "a wrong visits line was not refused"
+grep -q 'visits, line 2' "$dir/err" || fail "the wrong line is not named: $(cat "$dir/err")"
+printf 'elder_alone month\nelder_alon quarter\n' >"$dir/forms/visits"
+"$bin" check-forms "$dir/forms" >"$dir/out" 2>"$dir/err"
+[ $? -eq 1 ] || fail "an unknown category was not refused"
+grep -q '"elder_alon"' "$dir/err" || fail "the unknown category is not named: $(cat "$dir/err")"
+# today says which line of the visits file is wrong
+printf 'elder_alone month\nleft_behind\n' >"$dir/forms/visits"
+SHEGONG_FORMSDIR="$dir/forms" "$bin" --demo --db "$dir" --as anning today >"$dir/out" 2>"$dir/err"
+[ $? -eq 1 ] || fail "today with a wrong visits line did not fail"
+grep -q 'visits, line 2' "$dir/err" || fail "today does not name the line: $(cat "$dir/err")"
 echo "PASS: cli-today"
