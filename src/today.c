@@ -369,7 +369,8 @@ resident_one(const record *r, void *ctx)
 {
 	struct gather *g = ctx;
 	const char *st = record_get(r, "status"), *cats = record_get(r, "categories");
-	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) || (st && *st && strcmp(st, "active") != 0))
+	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) ||
+	    (st && *st && strcmp(st, "active") != 0))
 		return 0;
 	/* the shortest interval of its categories rules */
 	const struct today_visit *best = NULL;

@@ -87,8 +87,8 @@ today_draw(struct ui *u, struct screen *s)
 		}
 		row++;
 	}
-	ui_text(u->rows - 4, 1, u->cols - 2, _("Enter opens the record; what you have done leaves the list."),
-	        A_DIM);
+	ui_text(u->rows - 4, 1, u->cols - 2,
+	        _("Enter opens the record; what you have done leaves the list."), A_DIM);
 	ui_footer(u, KS_TODAY);
 }
 

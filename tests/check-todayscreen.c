@@ -120,7 +120,8 @@ seed(const char *dir, char number[64])
 	ck_assert_int_eq(store_write(st, seed_txn, &s), STORE_OK);
 	scope_attach(st, sc);
 	struct refer_new in = {.resident = s.resident, .category = "elderly", .urgency = "normal",
-	                       .reason = "需要协调陪同就医", .done = "已上门探访", .consent = true,
+	                       .reason = "需要协调陪同就医", .done = "已上门探访",
+	                       .consent = true,
 	                       .contact = "13800000000"};
 	struct number n;
 	char why[256];

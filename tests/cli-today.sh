@@ -17,11 +17,11 @@ items=$(grep -c '^[0-9]\{4\}-[0-9][0-9]-[0-9][0-9]	[a-z]*-[0-9a-f]*-[0-9]*	.' "$
 # an item's id is a record the worker can show
 id=$(grep -m1 '^[0-9]\{4\}-' "$dir/out" | cut -f2)
 if [ -n "$id" ]; then
-	"$bin" --demo --db "$dir" --as anning show "$id" >/dev/null 2>&1 || fail "show $id failed"
+  "$bin" --demo --db "$dir" --as anning show "$id" >/dev/null 2>&1 || fail "show $id failed"
 fi
 # in Chinese, the groups' headings
 LANG=zh_CN.UTF-8 LC_ALL=zh_CN.UTF-8 "$bin" --demo --db "$dir" --as anning today >"$dir/zh" 2>&1 ||
-	fail "today in Chinese exited $?"
+  fail "today in Chinese exited $?"
 grep -q '^今日待办 [0-9]* 项（逾期 [0-9]*）$' "$dir/zh" || fail "no Chinese count: $(head -1 "$dir/zh")"
 # the station, a long time ahead
 "$bin" --demo --db "$dir" --as panlian today --date 2099-01-01 >"$dir/late" 2>&1 || fail "today --date exited $?"
