@@ -2,7 +2,6 @@
  * worker's step, and residents due a regular visit (today.h). */
 #include "config.h"
 
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -12,7 +11,6 @@
 
 #include "i18n.h"
 #include "index.h"
-#include "orgunit.h"
 #include "refer.h"
 #include "referral.h"
 #include "tally.h"
