@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 
 
 #include "audit.h"
@@ -11,6 +12,38 @@
 #include "i18n.h"
 #include "paths.h"
 #include "sync.h"
+#include "today.h"
+
+/* The visits file beside the forms (today.c): its lines, and each
+ * category one the resident form's list has.  0, or 1 after saying what
+ * is wrong. */
+static int
+check_visits(const char *dir, const struct formset *fs)
+{
+	struct today_visits v;
+	char why[512];
+	if (today_visits_load(dir, &v, why, sizeof why) < 0) {
+		say(stderr, "%s\n", why);
+		return 1;
+	}
+	const struct form *rf = formset_for_kind(fs, REC_RESIDENT);
+	const struct form_field *fd = rf ? form_field(rf, "categories") : NULL;
+	int rc = 0;
+	for (size_t i = 0; i < v.n; i++) {
+		bool known = false;
+		for (size_t k = 0; fd && fd->choices && k < fd->choices->n && !known; k++)
+			known = strcmp(fd->choices->items[k].value, v.v[i].category) == 0;
+		if (!known) {
+			say(stderr, _("%s/visits: \"%s\" is not a category of the resident form's list.\n"),
+			    dir, v.v[i].category);
+			rc = 1;
+		}
+	}
+	if (!rc && v.n)
+		say(stdout, _("visits: %zu categories visited regularly\n"), v.n);
+	today_visits_free(&v);
+	return rc;
+}
 
 static int
 cmd_check_forms(struct cli *c, const struct args *a)
@@ -25,8 +58,9 @@ cmd_check_forms(struct cli *c, const struct args *a)
 	for (size_t i = 0; i < fs->nforms; i++)
 		say(stdout, _("%s: version %u, %zu fields\n"), fs->forms[i]->name, fs->forms[i]->version,
 		    fs->forms[i]->nfields);
+	int rc = check_visits(dir, fs);
 	formset_free(fs);
-	return 0;
+	return rc;
 }
 
 struct check_ctx {

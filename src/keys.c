@@ -10,12 +10,13 @@
 
 #define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV)
 #define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
-                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT | KS_SYNC | KS_NOTICES)
+                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY)
 #define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
-                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT | KS_SYNC | KS_NOTICES)
+                KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT | KS_SYNC | KS_NOTICES | \
+                KS_TODAY)
 /* screens that take no typing: q goes back */
 #define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT | \
-                 KS_REPORT | KS_SYNC | KS_NOTICES)
+                 KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY)
 
 /* What a key shared by several actions means, the same wherever it acts. */
 #define M_BACK N_("Back; on the home screen, quit")
@@ -91,6 +92,8 @@ static const struct key_binding table[] = {
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},
 	{ACT_AUDIT, KS_HOME, 0, 0, 0, L'a', N_("Audit"),
 	 N_("The audit trail: who changed what, when (supervisors and administrators)"), NULL},
+	{ACT_TODAY, KS_HOME, 0, 0, 0, L'b', N_("To do"),
+	 N_("Today's work: follow-ups due, referrals waiting for you, regular visits"), NULL},
 	/* the audit trail's filters */
 	{ACT_BY_WORKER, KS_AUDIT, 0, 0, 0, L'w', N_("Worker"), N_("Only one worker's entries (a login)"), NULL},
 	{ACT_BY_RECORD, KS_AUDIT, 0, 0, 0, L'r', N_("Record"), N_("Only one record's entries (its id)"), NULL},
@@ -133,7 +136,7 @@ static const struct key_binding table[] = {
 	{ACT_KILL, KS_EDIT | KS_LIST | KS_PICK, 0, 'U', 0, 0, NULL, N_("Clear the whole value"), NULL},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note"), NULL},
 	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS |
-	 KS_NOTICES, 0,
+	 KS_NOTICES | KS_TODAY, 0,
 	 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose"), M_ENTER},
 	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)"), NULL},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen"), NULL},

@@ -69,9 +69,10 @@ enum action {
 	ACT_NOTICES,     /* ... what an exchange could not merge */
 	ACT_SETTLE,      /* a notice: mark it settled, with a note */
 	ACT_VOID,        /* a record made by mistake: void it, with a reason */
+	ACT_TODAY,       /* the home screen: today's work (ui-today.c) */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_VOID < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_TODAY < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for: one line here per kind of screen.
  * The bits and KS_ALL follow from this list, so a new screen is one more
@@ -95,7 +96,8 @@ _Static_assert(ACT_VOID < 64, "too many actions for the F-key bar's hide mask");
 	X(NEWS)    /* what is new since the worker last looked */           \
 	X(REPORT)  /* the report: figures by village, a chart */            \
 	X(SYNC)    /* the exchange with the township (ui-sync.c) */         \
-	X(NOTICES) /* its notices to settle */
+	X(NOTICES) /* its notices to settle */                              \
+	X(TODAY)   /* today's work: what is due */
 
 enum key_scope_bit {
 #define KEY_SCOPE_BIT(name) KSB_##name,

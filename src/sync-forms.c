@@ -28,7 +28,8 @@ sync_forms_name(const char *name)
 		if (!((*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
 		      *p == '.'))
 			return false;
-	return strcmp(name, "choices") == 0 || (n > 5 && strcmp(name + n - 5, ".form") == 0) ||
+	return strcmp(name, "choices") == 0 || strcmp(name, "visits") == 0 ||
+	       (n > 5 && strcmp(name + n - 5, ".form") == 0) ||
 	       (n > 7 && strcmp(name + n - 7, ".fields") == 0);
 }
 

@@ -11,7 +11,9 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "record.h"
+#include "paths.h"
 #include "text.h"
+#include "today.h"
 #include "ui.h"
 
 static const struct {
@@ -54,6 +56,8 @@ struct home {
 	int sel;
 	size_t counts[NMENU];
 	const struct scope *scope;
+	size_t todo, overdue;   /* today's work (today.c) */
+	bool todo_read;
 };
 
 static int
@@ -75,6 +79,21 @@ home_refresh_counts(struct ui *u, struct home *h)
 	/* counts are kept per kind in the database: no scan, whatever the size */
 	h->scope = u->scope;
 	store_read(u->st, count_all, h);
+	/* today's work reads the needs, services and residents of the
+	 * worker's unit: a scan, once when the menu comes back */
+	struct today_visits vis = {0};
+	char why[256];
+	struct today_list l;
+	/* a wrong line in forms/visits leaves out the visits only; the
+	 * screen says which line */
+	today_visits_load(paths_forms(), &vis, why, sizeof why);
+	h->todo_read = today_list(u->st, u->scope, u->forms, &vis, u->today, &l) == 0;
+	if (h->todo_read) {
+		h->todo = l.n;
+		h->overdue = l.overdue;
+		today_list_free(&l);
+	}
+	today_visits_free(&vis);
 }
 
 static void
@@ -96,6 +115,12 @@ home_draw(struct ui *u, struct screen *s)
 		if (menu[i].kind)
 			snprintf(cnt, sizeof cnt, "%zu", h->counts[i]);
 		ui_text(y, 6 + labelw, 10, cnt, attr);
+	}
+	/* today's work, the first thing under the counts, with its key */
+	if (h->todo_read) {
+		char todo[160];
+		snprintf(todo, sizeof todo, _("b  To do today: %zu (overdue %zu)"), h->todo, h->overdue);
+		ui_text(4 + NMENU, 2, u->cols - 4, todo, h->overdue ? A_BOLD : A_NORMAL);
 	}
 	/* what the chosen entry is for */
 	ui_text(4 + NMENU + 1, 2, u->cols - 4, _(menu[h->sel].about), A_NORMAL);
@@ -198,6 +223,9 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return home_open(u, h);
 	case ACT_AUDIT:
 		return ui_open(u, "audit", NULL);
+	case ACT_TODAY:
+		u->msg[0] = '\0';
+		return ui_open(u, "today", NULL);
 	case ACT_IMPORT:
 		u->msg[0] = '\0';
 		return ui_open(u, "import", NULL);

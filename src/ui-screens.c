@@ -22,6 +22,7 @@ static const struct ui_entry screens[] = {
 	{"import", ui_import_open},
 	{"report", ui_report_open},
 	{"sync", ui_sync_open},
+	{"today", ui_today_open},
 	{NULL, NULL},
 };
 

@@ -264,6 +264,9 @@ int ui_report_open(struct ui *u, const struct ui_args *a);
  * over ssh or through a file, with a bar while it runs; the notices to
  * read and settle.  Supervisors see the status. */
 int ui_sync_open(struct ui *u, const struct ui_args *a);
+/* ui-today.c: today's work (今日待办): follow-ups, referrals and visits
+ * due, each opening its record ("today"). */
+int ui_today_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* How a record is named on a screen: its name, or a need's "date

@@ -46,6 +46,7 @@ run 0 "an empty folder takes it" $pc sync --from-file "$tmp/first.sgx"
 has out "from 攀莲镇 (510421100): [0-9]* records: [0-9]* new or newer saved" "what was taken"
 has out "The township's forms (1[0-9] files) are in use here" "the forms are taken"
 [ -f "$tmp/pc/forms/resident.form" ] && ok "the PC keeps them in its database folder" || no "no forms in the PC's folder"
+[ -f "$tmp/pc/forms/visits" ] && ok "and the visits by category (forms/visits)" || no "no visits file in the PC's folder"
 run 0 "the PC checks the forms it uses" $pc check-forms
 has out "resident" "check-forms reads the PC's forms"
 run 0 "the PC's status" $pc sync --status

@@ -1,0 +1,596 @@
+/* today.c: the worker's day: follow-ups due, referrals waiting for the
+ * worker's step, and residents due a regular visit (today.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "i18n.h"
+#include "index.h"
+#include "refer.h"
+#include "referral.h"
+#include "tally.h"
+#include "today.h"
+#include "util.h"
+
+/* --- forms/visits ---------------------------------------------------------- */
+
+static const struct {
+	const char *word;
+	int months, days;
+} everies[] = {
+	{"week", 0, 7}, {"month", 1, 0}, {"quarter", 3, 0}, {"halfyear", 6, 0}, {"year", 12, 0},
+};
+
+static int
+visit_line(char *line, struct today_visit *v)
+{
+	char *save = NULL;
+	char *cat = strtok_r(line, " \t", &save), *every = strtok_r(NULL, " \t", &save);
+	if (!cat || !every || strtok_r(NULL, " \t", &save) || strlen(cat) >= sizeof v->category)
+		return -1;
+	memset(v, 0, sizeof *v);
+	strcpy(v->category, cat);
+	for (size_t i = 0; i < NELEM(everies); i++)
+		if (strcmp(every, everies[i].word) == 0) {
+			v->months = everies[i].months;
+			v->days = everies[i].days;
+			return 0;
+		}
+	char *end;
+	errno = 0;
+	long d = strtol(every, &end, 10);
+	if (errno || *end || end == every || d < 1 || d > 3660)
+		return -1;
+	v->days = (int)d;
+	return 0;
+}
+
+int
+today_visits_load(const char *dir, struct today_visits *out, char *why, size_t whysize)
+{
+	memset(out, 0, sizeof *out);
+	char path[4096];
+	snprintf(path, sizeof path, "%s/visits", dir);
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return 0;   /* no file: no regular visits */
+	char buf[512];
+	int lineno = 0, rc = 0;
+	size_t cap = 0;
+	while (fgets(buf, sizeof buf, f)) {
+		lineno++;
+		buf[strcspn(buf, "\r\n")] = '\0';
+		char *p = buf;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (!*p || *p == '#')
+			continue;
+		struct today_visit v;
+		if (visit_line(p, &v) < 0) {
+			snprintf(why, whysize,
+			         _("%s, line %d: write a category and how often, like "
+			           "\"elder_alone month\" (week, month, quarter, halfyear, year or a "
+			           "number of days)."),
+			         path, lineno);
+			rc = -1;
+			break;
+		}
+		if (!util_grow((void **)&out->v, &cap, out->n + 1, sizeof *out->v)) {
+			snprintf(why, whysize, "%s", _("Out of memory."));
+			rc = -1;
+			break;
+		}
+		out->v[out->n++] = v;
+	}
+	fclose(f);
+	if (rc)
+		today_visits_free(out);
+	return rc;
+}
+
+void
+today_visits_free(struct today_visits *v)
+{
+	free(v->v);
+	v->v = NULL;
+	v->n = 0;
+}
+
+/* --- gathering ---------------------------------------------------------- */
+
+struct gather {
+	const struct scope *sc;
+	const struct formset *fs;
+	const struct today_visits *vis;
+	char today[16];
+	int64_t day;            /* today's day number */
+	store_txn *t;
+	struct today_list *out;
+	size_t cap;
+	bool oom;
+};
+
+static void
+day_text(int64_t day, char out[16])
+{
+	int y, m, d;
+	date_civil_from_days(day, &y, &m, &d);
+	snprintf(out, 16, "%04d-%02d-%02d", y, m, d);
+}
+
+/* Whether records of r's unit are the worker's to follow up. */
+static bool
+ours(const struct gather *g, const record *r)
+{
+	if (!g->sc || scope_is_admin(g->sc))
+		return true;
+	const char *u = scope_record_unit(r);
+	return u && strcmp(u, g->sc->unit) == 0;
+}
+
+static enum today_group
+group_of(const struct gather *g, int64_t due)
+{
+	if (due < g->day)
+		return TODAY_OVERDUE;
+	return due == g->day ? TODAY_TODAY : TODAY_WEEK;
+}
+
+static void
+add(struct gather *g, enum today_group grp, enum today_what what, const record *r, const char *date,
+    char *line)
+{
+	if (!line || !util_grow((void **)&g->out->items, &g->cap, g->out->n + 1, sizeof *g->out->items)) {
+		free(line);
+		g->oom = true;
+		return;
+	}
+	struct today_item *it = &g->out->items[g->out->n++];
+	memset(it, 0, sizeof *it);
+	it->group = grp;
+	it->what = what;
+	it->id = r->id;
+	rec_id_format(&r->id, it->idtext);
+	snprintf(it->date, sizeof it->date, "%s", date ? date : g->today);
+	it->line = line;
+	if (grp == TODAY_OVERDUE)
+		g->out->overdue++;
+}
+
+static char *
+fmt(const char *f, ...) __attribute__((format(printf, 1, 2)));
+static char *
+fmt(const char *f, ...)
+{
+	va_list ap;
+	va_start(ap, f);
+	char *s = NULL;
+	if (vasprintf(&s, f, ap) < 0)
+		s = NULL;
+	va_end(ap);
+	return s;
+}
+
+/* The first characters of a long text, on one line: up to n bytes,
+ * never cutting a UTF-8 character. */
+static void
+gist(const char *s, char *out, size_t n)
+{
+	size_t i = 0;
+	for (; s && s[i] && i + 1 < n; i++)
+		out[i] = (s[i] == '\n' || s[i] == '\t') ? ' ' : s[i];
+	while (i > 0 && s && s[i] && ((unsigned char)out[i] & 0xC0) == 0x80)
+		i--;   /* back to the start of a cut character */
+	out[i] = '\0';
+}
+
+/* The name of the record the id text names ("" when none or unreadable). */
+static void
+name_of(store_txn *t, const char *idtext, char *out, size_t n)
+{
+	out[0] = '\0';
+	rec_id id;
+	record *r;
+	if (!idtext || rec_id_parse(idtext, &id) < 0 || store_get(t, &id, &r) != STORE_OK)
+		return;
+	const char *v = record_get(r, "name");
+	snprintf(out, n, "%s", v ? v : "");
+	record_free(r);
+}
+
+/* The first id of a comma-separated list of "id" or "id:amount". */
+static void
+first_id(const char *list, char *out, size_t n)
+{
+	out[0] = '\0';
+	if (!list)
+		return;
+	size_t k = strcspn(list, ",:");
+	if (k < n)
+		snprintf(out, n, "%.*s", (int)k, list);
+}
+
+/* Whether the comma-separated list holds the id text (items "id" or "id:amount"). */
+static bool
+list_has(const char *list, const char *idtext)
+{
+	size_t k = strlen(idtext);
+	for (const char *p = list; p && *p;) {
+		size_t len = strcspn(p, ",");
+		size_t idlen = strcspn(p, ",:");
+		if (idlen > len)
+			idlen = len;
+		if (idlen == k && strncmp(p, idtext, k) == 0)
+			return true;
+		p += len;
+		if (*p == ',')
+			p++;
+	}
+	return false;
+}
+
+/* A service later than (or, with on_or_after, no earlier than) since. */
+struct later {
+	int64_t since;
+	bool on_or_after;
+	const rec_id *not;
+	bool found;
+	int64_t last;   /* the latest date seen, -1 none */
+};
+
+static int
+later_one(const record *r, void *ctx)
+{
+	struct later *l = ctx;
+	int64_t d;
+	if (l->not && rec_id_equal(&r->id, l->not))
+		return 0;
+	if (!date_day_number(record_get(r, "date"), &d))
+		return 0;
+	if (d > l->last)
+		l->last = d;
+	if (d > l->since || (l->on_or_after && d == l->since))
+		l->found = true;
+	return 0;
+}
+
+static int
+need_one(const record *r, void *ctx)
+{
+	struct gather *g = ctx;
+	int64_t due;
+	const char *st = record_get(r, "status");
+	if (!ours(g, r) || !date_day_number(record_get(r, "followup"), &due) || due > g->day + 6 ||
+	    (st && (strcmp(st, "met") == 0 || strcmp(st, "closed") == 0)))
+		return 0;
+	/* a service answering the need in the week before the date or after */
+	struct later l = {due - 7, true, NULL, false, -1};
+	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
+	if (rc || l.found)
+		return rc;
+	char who[128], what[64];
+	name_of(g->t, record_get(r, "resident"), who, sizeof who);
+	gist(record_get(r, "description"), what, sizeof what);
+	add(g, group_of(g, due), TODAY_NEED_FOLLOWUP, r, record_get(r, "followup"),
+	    who[0] ? fmt(_("Follow up %s's need: %s"), who, what)
+	           : fmt(_("Follow up the need: %s"), what));
+	return 0;
+}
+
+static int
+service_one(const record *r, void *ctx)
+{
+	struct gather *g = ctx;
+	int64_t due, date;
+	if (!ours(g, r) || !date_day_number(record_get(r, "followup"), &due) || due > g->day + 6)
+		return 0;
+	if (!date_day_number(record_get(r, "date"), &date))
+		date = due - 1;
+	/* followed up: a later service for one of its people or needs */
+	char idt[REC_ID_TEXTMAX];
+	const char *lists[] = {record_get(r, "beneficiaries"), record_get(r, "needs")};
+	for (size_t i = 0; i < NELEM(lists); i++)
+		for (const char *p = lists[i]; p && *p;) {
+			size_t len = strcspn(p, ",");
+			first_id(p, idt, sizeof idt);
+			rec_id target;
+			if (idt[0] && rec_id_parse(idt, &target) == 0) {
+				struct later l = {date, false, &r->id, false, -1};
+				int rc = tally_links(g->t, &target, REC_SERVICE, later_one, &l);
+				if (rc)
+					return rc;
+				if (l.found)
+					return 0;
+			}
+			p += len;
+			if (*p == ',')
+				p++;
+		}
+	char who[128], what[64];
+	first_id(record_get(r, "beneficiaries"), idt, sizeof idt);
+	name_of(g->t, idt, who, sizeof who);
+	gist(record_get(r, "content"), what, sizeof what);
+	add(g, group_of(g, due), TODAY_SERVICE_FOLLOWUP, r, record_get(r, "followup"),
+	    who[0] ? fmt(_("Follow up the service for %s: %s"), who, what)
+	           : fmt(_("Follow up the service: %s"), what));
+	return 0;
+}
+
+/* The label of a category, as the resident form lists it. */
+static const char *
+category_label(const struct gather *g, const char *v)
+{
+	const struct form *f = g->fs ? formset_for_kind(g->fs, REC_RESIDENT) : NULL;
+	const struct form_field *fd = f ? form_field(f, "categories") : NULL;
+	for (size_t i = 0; fd && fd->choices && i < fd->choices->n; i++)
+		if (strcmp(fd->choices->items[i].value, v) == 0)
+			return _(fd->choices->items[i].label);
+	return v;
+}
+
+static const char *
+every_label(const struct today_visit *v)
+{
+	switch (v->months) {
+	case 1: return _("monthly");
+	case 3: return _("quarterly");
+	case 6: return _("every half year");
+	case 12: return _("yearly");
+	default: return v->days == 7 ? _("weekly") : _("regularly");
+	}
+}
+
+/* The day the interval v after day falls on (a month on: the same day of
+ * the next month, or its last day). */
+static int64_t
+after_interval(int64_t day, const struct today_visit *v)
+{
+	if (!v->months)
+		return day + v->days;
+	int y, m, d;
+	date_civil_from_days(day, &y, &m, &d);
+	m += v->months;
+	y += (m - 1) / 12;
+	m = (m - 1) % 12 + 1;
+	static const int mdays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+	int last = mdays[m - 1] + (m == 2 && ((y % 4 == 0 && y % 100 != 0) || y % 400 == 0));
+	return date_days_from_civil(y, m, d > last ? last : d);
+}
+
+static int
+resident_one(const record *r, void *ctx)
+{
+	struct gather *g = ctx;
+	const char *st = record_get(r, "status"), *cats = record_get(r, "categories");
+	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) ||
+	    (st && *st && strcmp(st, "active") != 0))
+		return 0;
+	/* the shortest interval of its categories rules */
+	const struct today_visit *best = NULL;
+	for (size_t i = 0; i < g->vis->n; i++) {
+		const struct today_visit *v = &g->vis->v[i];
+		if (list_has(cats, v->category) &&
+		    (!best || v->months * 31 + v->days < best->months * 31 + best->days))
+			best = v;
+	}
+	if (!best)
+		return 0;
+	struct later l = {0, false, NULL, false, -1};
+	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
+	if (rc)
+		return rc;
+	int64_t due = l.last < 0 ? g->day : after_interval(l.last, best);
+	if (due > g->day)
+		return 0;
+	char date[16], lastd[16];
+	day_text(due, date);
+	const char *name = record_get(r, "name");
+	name = name ? name : "";
+	const char *cat = category_label(g, best->category), *every = every_label(best);
+	char *line;
+	if (l.last < 0) {
+		line = fmt(_("Visit %s (%s, %s): never visited"), name, cat, every);
+	} else {
+		day_text(l.last, lastd);
+		line = fmt(_("Visit %s (%s, %s): last service %s"), name, cat, every, lastd);
+	}
+	add(g, TODAY_VISIT, TODAY_VISIT_DUE, r, date, line);
+	return 0;
+}
+
+/* Each record of kind of the worker's unit, through the village index
+ * (a township server holds every village's: a scan would read them all);
+ * every record for an administrator or without a scope. */
+struct each_unit {
+	struct gather *g;
+	int (*fn)(const record *r, void *ctx);
+};
+
+static int
+unit_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct each_unit *e = ctx;
+	if (strcmp(value, e->g->sc->unit) != 0)
+		return 0;   /* a unit whose id begins with this one's ("-3", "-30") */
+	record *r;
+	int err = store_get(e->g->t, id, &r);
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		return 0;
+	if (err)
+		return err;
+	err = e->fn(r, e->g);
+	record_free(r);
+	return err;
+}
+
+static int
+each_of_unit(struct gather *g, int kind, int (*fn)(const record *r, void *ctx))
+{
+	if (!g->sc || scope_is_admin(g->sc))
+		return store_scan(g->t, kind, NULL, fn, g);
+	struct each_unit e = {g, fn};
+	return store_find(g->t, IDX_VILLAGE, kind, g->sc->unit, unit_entry, &e);
+}
+
+static int
+records_txn(store_txn *t, void *ctx)
+{
+	struct gather *g = ctx;
+	g->t = t;
+	int rc = each_of_unit(g, REC_NEED, need_one);
+	if (!rc)
+		rc = each_of_unit(g, REC_SERVICE, service_one);
+	if (!rc && g->vis && g->vis->n)
+		rc = each_of_unit(g, REC_RESIDENT, resident_one);
+	return rc;
+}
+
+/* The referrals of one box, read by refer_list, then looked at in a
+ * read transaction of their own (for the residents' names). */
+struct refbox {
+	struct gather *g;
+	enum refer_box box;
+	struct refer_row *rows;
+	size_t n;
+};
+
+static void
+referral_one(struct gather *g, enum refer_box box, const struct refer_row *row)
+{
+	const record *r = row->r;
+	enum ref_action acts[16];
+	if (refer_actions(g->sc, r, acts, (int)NELEM(acts)) <= 0)
+		return;   /* nothing for this worker to do */
+	for (size_t k = 0; k < g->out->n; k++)
+		if (rec_id_equal(&g->out->items[k].id, &r->id))
+			return;   /* listed from another box */
+	enum ref_state s = refer_state(r);
+	int side = refer_side(g->sc, r);
+	enum today_what what;
+	const char *date = record_get(r, "due");
+	if (box == REFER_OVERDUE || row->overdue)
+		what = TODAY_REF_OVERDUE;
+	else if (side == REF_RECEIVER && s == REF_SUBMITTED)
+		what = TODAY_REF_ACCEPT;
+	else if (side == REF_SENDER && s == REF_RETURNED)
+		what = TODAY_REF_REVISE;
+	else if (side == REF_SENDER && s == REF_RESOLVED)
+		what = TODAY_REF_CLOSE;
+	else
+		return;
+	char who[128];
+	name_of(g->t, record_get(r, "resident"), who, sizeof who);
+	/* the slip number's year and count ("2026-0003"): the rest is the
+	 * worker's own unit's code, the same on every line */
+	const char *num = record_get(r, "number");
+	num = num ? num : "";
+	if (strlen(num) > 9)
+		num += strlen(num) - 9;
+	char *line;
+	switch (what) {
+	case TODAY_REF_ACCEPT: line = fmt(_("Referral %s for %s: accept it"), num, who); break;
+	case TODAY_REF_REVISE:
+		line = fmt(_("Referral %s for %s came back: revise and submit"), num, who);
+		break;
+	case TODAY_REF_CLOSE:
+		line = fmt(_("Referral %s for %s answered: read the feedback and close"), num, who);
+		break;
+	default:
+		/* the station answers; the village asks after it */
+		line = side == REF_RECEIVER
+		           ? fmt(_("Referral %s for %s is overdue: answer it"), num, who)
+		           : fmt(_("Referral %s for %s is past its due date: ask the station"), num, who);
+		break;
+	}
+	enum today_group grp = what == TODAY_REF_OVERDUE ? TODAY_OVERDUE : TODAY_TODAY;
+	add(g, grp, what, r, grp == TODAY_OVERDUE ? date : NULL, line);
+}
+
+static int
+refbox_txn(store_txn *t, void *ctx)
+{
+	struct refbox *b = ctx;
+	b->g->t = t;
+	for (size_t i = 0; i < b->n && !b->g->oom; i++)
+		referral_one(b->g, b->box, &b->rows[i]);
+	return 0;
+}
+
+static int
+referrals(store *st, struct gather *g, enum refer_box box)
+{
+	struct refbox b = {g, box, NULL, 0};
+	int rc = refer_list(st, g->sc, box, g->today, &b.rows, &b.n);
+	if (rc)
+		return rc;
+	rc = store_read(st, refbox_txn, &b);
+	refer_rows_free(b.rows, b.n);
+	return rc;
+}
+
+static int
+item_cmp(const void *a, const void *b)
+{
+	const struct today_item *x = a, *y = b;
+	if (x->group != y->group)
+		return (int)x->group - (int)y->group;
+	int c = strcmp(x->date, y->date);
+	return c ? c : strcmp(x->line, y->line);
+}
+
+int
+today_list(store *st, const struct scope *sc, const struct formset *fs,
+           const struct today_visits *vis, const char *today, struct today_list *out)
+{
+	memset(out, 0, sizeof *out);
+	struct gather g = {.sc = sc, .fs = fs, .vis = vis, .out = out};
+	if (today) {
+		snprintf(g.today, sizeof g.today, "%s", today);
+	} else {
+		time_t now = time(NULL);
+		struct tm tm;
+		localtime_r(&now, &tm);
+		strftime(g.today, sizeof g.today, "%Y-%m-%d", &tm);
+	}
+	if (!date_day_number(g.today, &g.day))
+		return STORE_INVALID;
+	int rc = store_read(st, records_txn, &g);
+	/* a supervisor reads, never acts: no referral waits for them */
+	for (int box = REFER_INBOX; !rc && !g.oom && box <= REFER_OVERDUE; box++)
+		rc = referrals(st, &g, (enum refer_box)box);
+	if (!rc && g.oom)
+		rc = STORE_NOMEM;
+	if (rc) {
+		today_list_free(out);
+		return rc;
+	}
+	if (out->n)
+		qsort(out->items, out->n, sizeof *out->items, item_cmp);
+	return 0;
+}
+
+void
+today_list_free(struct today_list *l)
+{
+	for (size_t i = 0; i < l->n; i++)
+		free(l->items[i].line);
+	free(l->items);
+	memset(l, 0, sizeof *l);
+}
+
+const char *
+today_group_label(enum today_group g)
+{
+	switch (g) {
+	case TODAY_OVERDUE: return _("Overdue");
+	case TODAY_TODAY: return _("Today");
+	case TODAY_WEEK: return _("This week");
+	case TODAY_VISIT: return _("Regular visits");
+	}
+	return "";
+}
