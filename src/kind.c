@@ -15,7 +15,7 @@
 
 static const struct kind_rules rules[] = {
 	{.kind = REC_RESIDENT, .unique = "idnum", .related = KIND_REL_CASE, .starts_need = true,
-	 .starts_referral = true},
+	 .starts_referral = true, .household = true},
 	{.kind = REC_NEED, .starts_referral = true, .counts_table = true},
 	{.kind = REC_VOLUNTEER, .unique = "idnum", .summary = KIND_SUM_HOURS,
 	 .related = KIND_REL_CERTIFICATE},

@@ -46,6 +46,9 @@ struct kind_rules {
 	bool starts_referral;       /* a referral is made for a saved one (F6) */
 	bool own_view;              /* a saved one is read on a screen of its own */
 	bool counts_table;          /* its list sums up (F8) as counts by service and status */
+	bool household;             /* a saved one has a household (household.h): its
+	                             * family members are registered from it (m) and
+	                             * shown with it (f) */
 };
 
 /* The rules of kind; a kind the table does not name gets plain ones

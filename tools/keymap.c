@@ -20,7 +20,7 @@ static const char *const scope_names[KSB_COUNT] = {
 	[KSB_REFSEND] = "referral (sender)", [KSB_REFRECV] = "referral (receiver)",
 	[KSB_AUDIT] = "audit trail", [KSB_NEWS] = "news",
 	[KSB_REPORT] = "report",     [KSB_SYNC] = "exchange",
-	[KSB_NOTICES] = "notices",
+	[KSB_NOTICES] = "notices",   [KSB_HOUSE] = "household",
 };
 
 static void
