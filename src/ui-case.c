@@ -1,5 +1,7 @@
 /* ui-case.c: a resident's case file: their needs, services, organisations
- * and volunteer registration in time order, their household beside it;
+ * and volunteer registration in time order, the other members of their
+ * household numbered above them (a digit opens one, f shows the household,
+ * m registers a family member);
  * any entry opens, and a new need, service or referral (F6) starts with
  * them filled in. */
 #include "config.h"
