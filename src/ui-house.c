@@ -160,7 +160,7 @@ build_rows(struct ui *u, struct house *hs)
 			item_row(u, hs, k, ROW_SERVICE, m->services[i]);
 		if (m->services_all > m->nservices) {
 			struct row *w = add_row(hs, ROW_MORE, k, NULL);
-			if (w && asprintf(&w->cols[0], _("... %zu services in all: F9 opens the case file"),
+			if (w && asprintf(&w->cols[0], _("%zu services in all: F9 opens the case file with every one"),
 			                  m->services_all) < 0)
 				w->cols[0] = NULL;
 		}
@@ -393,17 +393,32 @@ ui_house_member(struct ui *u, const struct ui_args *a)
 		           name ? name : "?");
 		return UI_REDRAW;
 	}
-	struct form *f = formset_for_record(u->forms, r);
-	const struct form_field *rel = f ? form_field(f, "relation") : NULL;
+	/* refused before the question when the worker may not register a
+	 * resident there (a township's worker, a supervisor) */
+	record *probe = record_new(REC_RESIDENT);
 	struct carry *c = calloc(1, sizeof *c);
-	if (!c)
+	if (!probe || !c) {
+		record_free(probe);
+		free(c);
 		return UI_REDRAW;
+	}
 	c->from = name ? strdup(name) : NULL;
 	for (size_t i = 0; household_carried[i] && c->n < NELEM(c->pre) - 1; i++) {
 		const char *v = record_get(r, household_carried[i]);
-		if (v && *v && (c->pre[c->n] = joined(household_carried[i], "=", v, "")))
+		if (v && *v && (c->pre[c->n] = joined(household_carried[i], "=", v, ""))) {
 			c->n++;
+			record_set(probe, household_carried[i], v);
+		}
 	}
+	bool may = scope_may_write(u->scope, NULL, probe);
+	record_free(probe);
+	if (!may) {
+		ui_message(u, "%s", store_strerror(STORE_DENIED));
+		carry_free(c);
+		return UI_REDRAW;
+	}
+	struct form *f = formset_for_record(u->forms, r);
+	const struct form_field *rel = f ? form_field(f, "relation") : NULL;
 	if (!rel || !rel->choices) {
 		/* a form without the relation: the new member all the same */
 		open_new_member(u, c);

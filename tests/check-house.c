@@ -7,7 +7,8 @@
  * member shows every member with relation, age, sex and categories, their
  * open needs and recent services, and opens a member, a need and a case
  * file; the case file numbers the other members and a digit opens one;
- * a resident with no household number is told how to give one. */
+ * a resident with no household number is told how to give one; a
+ * township's worker reads the household but adds no one to it. */
 #include "config.h"
 
 #include <check.h>
@@ -93,6 +94,18 @@ setup_txn(store_txn *t, void *ctx)
 	    (const char *[]){"_form", "service_care", "function", "care", "date", "2026-11-20",
 	                     "village", v, "beneficiaries", spouse, "work_kind", "visit", "content",
 	                     VISIT, NULL});
+	/* four for the head: the newest three shown, all four counted */
+	char head[REC_ID_TEXTMAX];
+	rec_id_format(&s->head, head);
+	static const char *const dates[] = {"2026-05-01", "2026-10-01", "2026-08-01", "2026-09-01"};
+	for (size_t i = 0; i < 4; i++) {
+		char content[64];
+		snprintf(content, sizeof content, "低保复核走访%s", dates[i]);
+		put(t, REC_SERVICE,
+		    (const char *[]){"_form", "service_assistance", "function", "assistance", "date",
+		                     dates[i], "village", v, "beneficiaries", head, "work_kind", "visit",
+		                     "content", content, NULL});
+	}
 	return 0;
 }
 
@@ -339,6 +352,14 @@ START_TEST(test_household_view)
 	same_row(t, "课后托管", "2026-11-02");
 	same_row(t, VISIT, "老幼关爱");
 	ck_assert_ptr_null(strstr(vt_screen(t), "已经满足"));   /* a met need is not open */
+	/* the head's newest three services, newest first, and how many in all */
+	above(t, "石大山", "走访2026-10-01");
+	above(t, "走访2026-10-01", "走访2026-09-01");
+	above(t, "走访2026-09-01", "走访2026-08-01");
+	above(t, "走访2026-08-01", "共 4 次服务");
+	above(t, "共 4 次服务", "陈秀兰");
+	same_row(t, "走访2026-10-01", "社会救助");
+	ck_assert_ptr_null(strstr(vt_screen(t), "走访2026-05-01"));
 	no_cut(t);
 	/* the ages: worked out from the birth dates, whatever today is */
 	char age[16];
@@ -363,6 +384,13 @@ START_TEST(test_household_view)
 	expect(t, "居民: 石大山");
 	keys(t, KEY_F10);
 	expect(t, "全户");
+	keys(t, KEY_DOWN);               /* his newest service */
+	keys(t, KEY_ENTER);
+	expect(t, "走访2026-10-01");
+	expect(t, "社会救助");
+	keys(t, KEY_F10);
+	expect(t, "全户");
+	keys(t, KEY_HOME);
 	keys(t, KEY_F9);                 /* the head's case file */
 	expect(t, "档案：石大山");
 	quit(t);
@@ -417,6 +445,27 @@ START_TEST(test_case_members)
 }
 END_TEST
 
+/* A township's worker reads a village's household but registers no one
+ * in it: told before the relation is asked. */
+START_TEST(test_township_reads)
+{
+	struct setup s;
+	char *dir = make_db(&s);
+	vt *t = screen_start(dir, _i, true, "panlian", NULL);
+	open_resident(t, 0, "石大山");
+	keys(t, "f");
+	expect(t, "共 3 人");
+	keys(t, "m");
+	expect(t, "您的账号不能查看或修改这条记录");
+	vt_pump(t, 300);
+	ck_assert_ptr_null(strstr(vt_screen(t), "与户主关系"));
+	ck_assert_ptr_null(resident_named(dir, "石小花"));
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -426,6 +475,7 @@ main(void)
 	tcase_add_loop_test(tc, test_add_member, 0, 2);
 	tcase_add_loop_test(tc, test_household_view, 0, 2);
 	tcase_add_loop_test(tc, test_case_members, 0, 2);
+	tcase_add_loop_test(tc, test_township_reads, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
