@@ -273,8 +273,8 @@ household_read(store_txn *t, const rec_id *id, size_t recent, struct household *
 		err = STORE_NOMEM;
 	if (!err)
 		err = add_member(h, &cap, self);
-	else
-		record_free(self);
+	if (err)
+		record_free(self);   /* not held in h */
 	for (size_t i = 0; !err && i < s.n; i++) {
 		if (rec_id_equal(&s.id[i], id))
 			continue;
