@@ -84,10 +84,10 @@ static const struct key_binding table[] = {
 	 N_("Close the referral after following it up"), M_FINISH},
 	{ACT_SORT, KS_LIST, 0, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first"), NULL},
 	/* a resident's household: letters on the screens that show a resident */
-	{ACT_MEMBER, KS_VIEW | KS_CASE | KS_HOUSE, 0, 0, 0, L'm', N_("Add member"),
+	{ACT_MEMBER, KS_VIEW | KS_CASE | KS_HOUSE, 0, 0, 0, L'm', N_("Member"),
 	 N_("Register a family member: a new resident with this household's number, village, "
 	    "group and address"), NULL},
-	{ACT_HOUSEHOLD, KS_VIEW | KS_CASE, 0, 0, 0, L'f', N_("Household"),
+	{ACT_HOUSEHOLD, KS_VIEW | KS_CASE, 0, 0, 0, L'f', N_("Family"),
 	 N_("The household: its members with their categories, open needs and recent services"),
 	 NULL},
 	{ACT_MEMBER_OPEN, KS_CASE, 0, 0, 0, L'1', NULL,
