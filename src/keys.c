@@ -10,13 +10,13 @@
 
 #define REFERRAL (KS_REFLIST | KS_REFVIEW | KS_REFSEND | KS_REFRECV)
 #define BACKABLE (KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_ASK | KS_NEEDS | KS_TEXT | \
-                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY)
+                  KS_CASE | REFERRAL | KS_AUDIT | KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY | KS_HOUSE)
 #define MOVING (KS_HOME | KS_HELP | KS_LIST | KS_VIEW | KS_EDIT | KS_PICK | KS_NEEDS | KS_TEXT | \
                 KS_CASE | REFERRAL | KS_AUDIT | KS_NEWS | KS_REPORT | KS_SYNC | KS_NOTICES | \
-                KS_TODAY)
+                KS_TODAY | KS_HOUSE)
 /* screens that take no typing: q goes back */
 #define READING (KS_HELP | KS_VIEW | KS_NEEDS | KS_TEXT | KS_CASE | REFERRAL | KS_AUDIT | \
-                 KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY)
+                 KS_REPORT | KS_SYNC | KS_NOTICES | KS_TODAY | KS_HOUSE)
 
 /* What a key shared by several actions means, the same wherever it acts. */
 #define M_BACK N_("Back; on the home screen, quit")
@@ -76,7 +76,7 @@ static const struct key_binding table[] = {
 	{ACT_VOID, KS_VIEW, 8, 'Y', 0, 0, N_("Void"),
 	 N_("Void a record made by mistake, saying why: it is kept, but left out of lists and reports"),
 	 M_GIVEBACK},
-	{ACT_CASE, KS_VIEW, 9, 'K', 0, 0, N_("Related"), N_("A resident's case file; a volunteer's certificate; an organisation's or a resource's services"), M_RELATED},
+	{ACT_CASE, KS_VIEW | KS_HOUSE, 9, 'K', 0, 0, N_("Related"), N_("A resident's case file; a volunteer's certificate; an organisation's or a resource's services"), M_RELATED},
 	{ACT_SLIP, KS_REFVIEW, 9, 'K', 0, 0, N_("Slip"),
 	 N_("The referral slip (转介单) with its stub and return slip, to print"), M_RELATED},
 	{ACT_SUMMARY, KS_LIST, 9, 'K', 0, 0, N_("Summary"), N_("The needs list: needs by service and status"), M_RELATED},
@@ -87,6 +87,15 @@ static const struct key_binding table[] = {
 	{ACT_REF_CLOSE, KS_REFSEND, 12, 'V', 0, 0, N_("Close"),
 	 N_("Close the referral after following it up"), M_FINISH},
 	{ACT_SORT, KS_LIST, 0, 'O', 0, 0, N_("Order"), N_("Order by name, or newest first"), NULL},
+	/* a resident's household: letters on the screens that show a resident */
+	{ACT_MEMBER, KS_VIEW | KS_CASE | KS_HOUSE, 0, 0, 0, L'm', N_("Member"),
+	 N_("Register a family member: a new resident with this household's number, village, "
+	    "group and address"), NULL},
+	{ACT_HOUSEHOLD, KS_VIEW | KS_CASE, 0, 0, 0, L'f', N_("Family"),
+	 N_("The household: its members with their categories, open needs and recent services"),
+	 NULL},
+	{ACT_MEMBER_OPEN, KS_CASE, 0, 0, 0, L'1', NULL,
+	 N_("1 to 9: open the household member with that number on the household line"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},
@@ -136,7 +145,7 @@ static const struct key_binding table[] = {
 	{ACT_KILL, KS_EDIT | KS_LIST | KS_PICK, 0, 'U', 0, 0, NULL, N_("Clear the whole value"), NULL},
 	{ACT_NEWLINE, KS_EDIT, 0, 'J', 0, 0, NULL, N_("A new line inside a note"), NULL},
 	{ACT_OPEN, KS_HOME | KS_LIST | KS_PICK | KS_VIEW | KS_NEEDS | KS_CASE | KS_REFLIST | KS_NEWS |
-	 KS_NOTICES | KS_TODAY, 0,
+	 KS_NOTICES | KS_TODAY | KS_HOUSE, 0,
 	 0, KEY_ENTER, L'\r', NULL, N_("Open, or choose"), M_ENTER},
 	{ACT_TOGGLE, KS_PICK, 0, 0, 0, L' ', NULL, N_("Tick or untick (lists of several)"), NULL},
 	{ACT_REDRAW, KS_ALL, 0, 'L', 0, 0, NULL, N_("Redraw the screen"), NULL},

@@ -70,9 +70,12 @@ enum action {
 	ACT_SETTLE,      /* a notice: mark it settled, with a note */
 	ACT_VOID,        /* a record made by mistake: void it, with a reason */
 	ACT_TODAY,       /* the home screen: today's work (ui-today.c) */
+	ACT_MEMBER,      /* a resident: register a family member of their household */
+	ACT_HOUSEHOLD,   /* a resident: their household's members, needs, services */
+	ACT_MEMBER_OPEN, /* the case file: open a member of the household by number */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_TODAY < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_MEMBER_OPEN < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for: one line here per kind of screen.
  * The bits and KS_ALL follow from this list, so a new screen is one more
@@ -97,7 +100,8 @@ _Static_assert(ACT_TODAY < 64, "too many actions for the F-key bar's hide mask")
 	X(REPORT)  /* the report: figures by village, a chart */            \
 	X(SYNC)    /* the exchange with the township (ui-sync.c) */         \
 	X(NOTICES) /* its notices to settle */                              \
-	X(TODAY)   /* today's work: what is due */
+	X(TODAY)   /* today's work: what is due */          \
+	X(HOUSE)   /* a household's members (ui-house.c) */
 
 enum key_scope_bit {
 #define KEY_SCOPE_BIT(name) KSB_##name,

@@ -17,7 +17,7 @@
 
 static const struct kind_rules rules[] = {
 	{.kind = REC_RESIDENT, .unique = "idnum", .related = KIND_REL_CASE, .starts_need = true,
-	 .starts_referral = true},
+	 .starts_referral = true, .household = true},
 	{.kind = REC_NEED, .starts_referral = true, .counts_table = true,
 	 .ref_line = {"date", "service", "description", NULL}},
 	{.kind = REC_SERVICE, .answers = "needs", .ref_line = {"date", "function", "content", NULL}},

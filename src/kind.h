@@ -51,6 +51,9 @@ struct kind_rules {
 	const char *ref_line[4];    /* a record without a name of its own is named, where
 	                             * a field or a picker shows it, by these fields' values
 	                             * (shown.h: shown_summary); NULL-ended */
+	bool household;             /* a saved one has a household (household.h): its
+	                             * family members are registered from it (m) and
+	                             * shown with it (f) */
 };
 
 /* The rules of kind; a kind the table does not name gets plain ones

@@ -1,5 +1,7 @@
 /* ui-case.c: a resident's case file: their needs, services, organisations
- * and volunteer registration in time order, their household beside it;
+ * and volunteer registration in time order, the other members of their
+ * household numbered above them (a digit opens one, f shows the household,
+ * m registers a family member);
  * any entry opens, and a new need, service or referral (F6) starts with
  * them filled in. */
 #include "config.h"
@@ -10,11 +12,14 @@
 #include <string.h>
 #include <time.h>
 
+#include "household.h"
 #include "i18n.h"
+#include "search.h"
 #include "index.h"
 #include "tally.h"
 #include "text.h"
 #include "ui.h"
+#include "util.h"
 
 struct entry {
 	char date[16];
@@ -28,6 +33,8 @@ struct casefile {
 	size_t n, cap;
 	struct ui_rows at;          /* the chosen entry, the first shown */
 	char household[512];
+	rec_id member[9];           /* the others on the household line, by number */
+	size_t nmembers;
 	struct ui *u;
 };
 
@@ -104,40 +111,36 @@ linked(const record *r, void *ctx)
 	return 0;
 }
 
-/* The household: residents with the same household number. */
-struct hh {
-	struct casefile *c;
-	store_txn *t;
-	const char *want;
-	size_t len;
-};
-
+/* The household line: the other members, numbered 1 to 9 for opening
+ * (ACT_MEMBER_OPEN), each with their relation to the head. */
 static int
-household_one(const rec_id *id, const char *value, void *ctx)
+household_line(store_txn *t, struct casefile *c)
 {
-	struct hh *h = ctx;
-	if (strcmp(value, h->want) != 0)
-		return 1;
-	if (rec_id_equal(id, &h->c->resident->id))
-		return 0;
-	record *m;
-	if (store_get(h->t, id, &m) != STORE_OK)
-		return 0;
-	/* the same number in another village is another household */
-	const char *v1 = record_get(m, "village"), *v2 = record_get(h->c->resident, "village");
-	if (!v1 || !v2 || strcmp(v1, v2) == 0) {
-		struct form *f = formset_for_record(h->c->u->forms, m);
+	struct household h;
+	int rc = household_read(t, &c->resident->id, 0, &h);
+	if (rc)
+		return rc;
+	size_t len = 0, size = sizeof c->household;
+	for (size_t i = 0; i < h.n; i++) {
+		const record *m = h.m[i].r;
+		if (i == h.self)
+			continue;
+		struct form *f = formset_for_record(c->u->forms, m);
 		const struct form_field *rf = f ? form_field(f, "relation") : NULL;
 		const char *rel = record_get(m, "relation");
 		const char *name = record_get(m, "name");
-		h->len += (size_t)snprintf(h->c->household + h->len, sizeof h->c->household - h->len,
-		                           "%s%s%s%s%s", h->len ? "  " : "", name ? name : "?",
-		                           rel && rf ? "(" : "", rel && rf ? form_choice_label(rf, rel) : "",
-		                           rel && rf ? ")" : "");
-		if (h->len >= sizeof h->c->household)
-			h->len = sizeof h->c->household - 1;
+		char num[8] = "";
+		if (c->nmembers < NELEM(c->member)) {
+			c->member[c->nmembers++] = m->id;
+			snprintf(num, sizeof num, "%zu ", c->nmembers);
+		}
+		len += (size_t)snprintf(c->household + len, size - len, "%s%s%s%s%s%s",
+		                        len ? "  " : "", num, name ? name : "?", rel && rf ? "(" : "",
+		                        rel && rf ? form_choice_label(rf, rel) : "", rel && rf ? ")" : "");
+		if (len >= size)
+			len = size - 1;
 	}
-	record_free(m);
+	household_free(&h);
 	return 0;
 }
 
@@ -175,6 +178,7 @@ gather_txn(store_txn *t, void *ctx)
 	struct casefile *c = ctx;
 	clear_entries(c);
 	c->household[0] = '\0';
+	c->nmembers = 0;
 	record *fresh;
 	if (store_get(t, &c->resident->id, &fresh) == STORE_OK) {
 		record_free(c->resident);
@@ -190,13 +194,9 @@ gather_txn(store_txn *t, void *ctx)
 		if (rc < 0 || store_txn_error(t))
 			return store_txn_error(t);
 	}
-	const char *hh = record_get(c->resident, "household");
-	if (hh) {
-		struct hh h = {c, t, hh, 0};
-		rc = store_find(t, IDX_HOUSEHOLD, REC_RESIDENT, hh, household_one, &h);
-		if (store_txn_error(t))
-			return store_txn_error(t);
-	}
+	rc = household_line(t, c);
+	if (rc)
+		return rc;
 	if (c->n)  /* qsort must not see a NULL array, even empty */
 		qsort(c->e, c->n, sizeof *c->e, by_date);
 	return 0;
@@ -240,11 +240,30 @@ case_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_CASE);
 }
 
+/* The member numbered k+1 on the household line, in view. */
+static int
+open_member(struct ui *u, struct casefile *c, size_t k)
+{
+	if (k >= c->nmembers) {
+		ui_message(u, "%s", c->nmembers ? _("No household member has that number.")
+		                                 : _("No one else is registered in this household."));
+		return UI_REDRAW;
+	}
+	record *r = NULL;
+	int err = search_get(u->st, &c->member[k], &r);
+	struct form *f = r ? formset_for_record(u->forms, r) : NULL;
+	if (!f) {
+		record_free(r);
+		ui_message(u, "%s", store_strerror(err ? err : STORE_NOTFOUND));
+		return UI_REDRAW;
+	}
+	ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = false});
+	return UI_REDRAW;
+}
+
 static int
 case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
-	(void)is_key;
-	(void)key;
 	struct casefile *c = s->data;
 	char idbuf[REC_ID_TEXTMAX];
 	switch (a) {
@@ -275,6 +294,18 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		ui_open(u, "new-record", &(struct ui_args){.kind = REC_NEED, .prefill = pre});
 		return UI_REDRAW;
 	}
+	case ACT_MEMBER:
+		ui_open(u, "house-member", &(struct ui_args){.record = c->resident});
+		return UI_REDRAW;
+	case ACT_HOUSEHOLD:
+		ui_open(u, "household", &(struct ui_args){.record = c->resident});
+		return UI_REDRAW;
+	case ACT_MEMBER_OPEN:
+	case ACT_NONE:
+		/* a digit: the member with that number on the household line */
+		if (!is_key && key >= L'1' && key <= L'9')
+			return open_member(u, c, (size_t)(key - L'1'));
+		return 0;
 	case ACT_REFER:
 		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&c->resident->id, idbuf), .need = NULL});
 		return UI_REDRAW;

@@ -343,6 +343,8 @@ form_draw(struct ui *u, struct screen *s)
 		hide |= 1ULL << ACT_VOID;
 	if (record_voided(fs->r))
 		hide |= 1ULL << ACT_VOID | 1ULL << ACT_EDIT | 1ULL << ACT_NEED | 1ULL << ACT_REFER;
+	if (!kr->household || !saved)
+		hide |= 1ULL << ACT_MEMBER | 1ULL << ACT_HOUSEHOLD;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0)
 		ui_cursor(u, cy, cx);
@@ -1071,6 +1073,17 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		return refer_this(u, fs);
 	case ACT_VOID:
 		return void_this(u, fs);
+	case ACT_MEMBER:
+	case ACT_HOUSEHOLD:
+		/* a resident's household (ui-house.c) */
+		if (!kind_rules(fs->f->kind)->household || fs->r->version == 0) {
+			ui_message(u, "%s", _("A household is shown, and a member added, from a saved "
+			                      "resident."));
+			return UI_REDRAW;
+		}
+		ui_open(u, a == ACT_MEMBER ? "house-member" : "household",
+		        &(struct ui_args){.record = fs->r});
+		return UI_REDRAW;
 	case ACT_OPEN:
 		return open_reference(u, fs);
 	default:

@@ -305,13 +305,13 @@ set_village(struct ui *u, void *data, const char *value)
  * gives fields to set, "name=value" pairs. */
 struct newrec {
 	int kind;
-	char *prefill[4];
+	char *prefill[UI_PREFILL_MAX];
 };
 
 static void
 newrec_free(struct newrec *nr)
 {
-	for (int i = 0; i < 4; i++)
+	for (int i = 0; i < UI_PREFILL_MAX; i++)
 		free(nr->prefill[i]);
 	free(nr);
 }
@@ -327,7 +327,7 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 		nforms += u->forms->forms[i]->kind == f->kind;
 	if (nforms > 1)
 		record_set(r, "_form", f->name);
-	for (int i = 0; nr && i < 4 && nr->prefill[i]; i++) {
+	for (int i = 0; nr && i < UI_PREFILL_MAX && nr->prefill[i]; i++) {
 		char *eq = strchr(nr->prefill[i], '=');
 		if (eq) {
 			*eq = '\0';
@@ -370,7 +370,7 @@ list_new_record(struct ui *u, int kind, const char *const *prefill)
 	if (!nr)
 		return;
 	nr->kind = kind;
-	for (int i = 0; prefill && i < 4 && prefill[i]; i++)
+	for (int i = 0; prefill && i < UI_PREFILL_MAX && prefill[i]; i++)
 		nr->prefill[i] = strdup(prefill[i]);
 	if (n == 1) {
 		newrec_open(u, choice[0], nr);

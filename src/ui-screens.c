@@ -12,6 +12,8 @@ static const struct ui_entry screens[] = {
 	{"form", ui_form_open},
 	{"draft", ui_form_offer_draft},
 	{"case", ui_case_open},
+	{"household", ui_house_open},
+	{"house-member", ui_house_member},
 	{"needs", ui_needs_open},
 	{"referrals", ui_referral_lists},
 	{"referral", ui_referral_view},

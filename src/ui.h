@@ -181,11 +181,14 @@ struct ui_args {
 	const rec_id *id;             /* "referral" */
 	rec_id *saved;                /* "referral-save": the id it was saved under */
 	int kind;                     /* "new-record" */
-	const char *const *prefill;   /* "new-record": up to four "field=value", NULL-ended */
+	const char *const *prefill;   /* "new-record": up to UI_PREFILL_MAX "field=value",
+	                               * NULL-ended */
 	const char *status;           /* "list": a status filter, or NULL */
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
 };
+/* How many fields a new record may be given ("new-record": prefill). */
+#define UI_PREFILL_MAX 8
 struct ui_entry {
 	const char *name;
 	int (*open)(struct ui *u, const struct ui_args *a);
@@ -237,6 +240,12 @@ void ui_pick_form(struct ui *u, const char *title, struct form *const *forms, si
                   void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* ui-case.c: a resident's case file ("case": record). */
 int ui_case_open(struct ui *u, const struct ui_args *a);
+/* ui-house.c: a resident's household, its members with their open needs
+ * and newest services ("household": record); a family member of the
+ * resident's household registered, the relation asked first
+ * ("house-member": record). */
+int ui_house_open(struct ui *u, const struct ui_args *a);
+int ui_house_member(struct ui *u, const struct ui_args *a);
 /* ui-needs.c: the needs list, counts by service and status ("needs": form). */
 int ui_needs_open(struct ui *u, const struct ui_args *a);
 /* ui-referral.c: the lists of the worker's unit ("referrals"); one

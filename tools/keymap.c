@@ -21,6 +21,7 @@ static const char *const scope_names[KSB_COUNT] = {
 	[KSB_AUDIT] = "audit trail", [KSB_NEWS] = "news",
 	[KSB_REPORT] = "report",     [KSB_SYNC] = "exchange",
 	[KSB_NOTICES] = "notices",   [KSB_TODAY] = "today's work",
+	[KSB_HOUSE] = "household",
 };
 
 static void
