@@ -12,7 +12,8 @@
  * the terminal, as ssh does, then runs the township's `sync --serve`):
  * the host asked for, the password typed outside curses, the result and
  * the bar; a wrong password said.  On the township server: a file for a
- * village by its code into a folder; a supervisor sees the status only. */
+ * village chosen by its name into a folder; a supervisor sees the status
+ * only.  No database number, no code asked for. */
 #include "config.h"
 
 #include <check.h>
@@ -192,7 +193,7 @@ START_TEST(test_village_files)
 	vt *t = screen_start(s.village, _i, false, NULL, NULL);
 	open_sync(t);
 	/* the status: a village PC with its township, the last exchange */
-	expect(t, "本机：村社工站自己的电脑，与攀莲镇交换数据");
+	expect(t, "本机：村(社区)社工室的电脑，与攀莲镇交换数据");
 	expect(t, "乡镇服务器地址：还不知道");
 	expect(t, "等待上传：0 条记录，其中 0 条转介");
 	expect(t, "待处理的提示：0 条");
@@ -376,6 +377,7 @@ START_TEST(test_township)
 	expect(t, "安宁村");
 	expect(t, "收到 1 条");
 	ck_assert_msg(strstr(vt_screen(t), "e 立即交换") == NULL, "a township offered ssh");
+	ck_assert_msg(strstr(vt_screen(t), "数据库 0") == NULL, "a database's number is shown");
 	/* a file for 安宁村, by its code, into a folder: a name is made */
 	char folder[4200];
 	snprintf(folder, sizeof folder, "%s/U盘", s.root);
@@ -387,8 +389,17 @@ START_TEST(test_township)
 		ck_assert_int_eq(mkdir(folder, 0700), 0);
 		snprintf(folder, sizeof folder, "%s/U盘", s.root);
 	}
+	/* the village is chosen by its name from the township's villages,
+	 * never typed as a 12-digit code */
 	keys(t, "o");
-	answer(t, "这个文件给哪个村", "510421100001");
+	expect(t, "这个文件给哪个村");
+	expect(t, "安宁村");
+	ck_assert_msg(strstr(vt_screen(t), "代码") == NULL, "the village is asked as a code");
+	/* the villages offered by name (their code beside, as a help) */
+	ck_assert_msg(strstr(vt_screen(t), "挂榜村") != NULL, "not every village is offered");
+	type(t, "anc");                  /* 安宁村 by its pinyin initials */
+	vt_pump(t, 300);
+	keys(t, KEY_ENTER);
 	answer(t, "写到哪里", folder);
 	expect(t, "已完成：");
 	expect(t, "shegong-510421100001-");
