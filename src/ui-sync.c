@@ -842,7 +842,22 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		struct ui_out o = {0};
 		add_wrapped(&o, x->text ? x->text : "", u->cols - 2);
 		ui_out_add(&o, "\n");
-		ui_out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
+		/* the record by its kind and name (a referral by its number),
+		 * never by its id, which says nothing to a worker */
+		rec_id rid;
+		record *r = NULL;
+		const char *kind = "", *name = NULL;
+		if (rec_id_parse(x->record, &rid) == 0) {
+			kind = rec_kind_label(rid.kind);
+			if (search_get(u->st, &rid, &r) == STORE_OK) {
+				static const char *const named[] = {"name", "number", "date"};
+				for (size_t k = 0; k < 3 && !(name && *name); k++)
+					name = record_get(r, named[k]);
+			}
+		}
+		ui_out_add(&o, _("Came in an exchange on %s; about: %s %s.\n"), when, kind,
+		           name ? name : "");
+		record_free(r);
 		ui_out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
 		snprintf(title, sizeof title, _("Notice %zu"), nv->at.sel + 1);
 		if (!o.failed)

@@ -229,12 +229,14 @@ START_TEST(test_village_files)
 
 	/* the same referral stepped on both sides: withdrawn here, accepted
 	 * there; the files exchanged, the notice comes back to the village */
-	char demo_ref[64] = "";
+	char demo_ref[64] = "", demo_no[64] = "";
 	CLI(OUT(out), "--db", s.village, "referral", "list");
 	char *save = NULL;
 	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, ref, strlen(ref)) != 0 && strstr(line, "\tsubmitted\t")) {
 			snprintf(demo_ref, sizeof demo_ref, "%.*s", (int)strcspn(line, "\t"), line);
+			const char *no = line + strcspn(line, "\t") + 1;   /* the number */
+			snprintf(demo_no, sizeof demo_no, "%.*s", (int)strcspn(no, "\t"), no);
 			break;
 		}
 	ck_assert_msg(demo_ref[0], "no submitted referral of the demo:\n%s", out);
@@ -268,7 +270,11 @@ START_TEST(test_village_files)
 	keys(t, KEY_ENTER);
 	expect(t, "提示 1");
 	expect(t, "家属已接走");
-	expect(t, demo_ref);
+	/* the referral by its number, not its record id */
+	expect(t, "涉及：转介");
+	expect(t, demo_no);
+	ck_assert_msg(strstr(vt_screen(t), demo_ref) == NULL, "the notice shows a record id:\n%s",
+	              vt_screen(t));
 	keys(t, KEY_ESC);
 	expect(t, "交换产生的待处理提示");
 	expect(t, "F2 已处理");
