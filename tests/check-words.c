@@ -3,11 +3,13 @@
  * demo database: the chooser of a new service numbers the six functions
  * in the notice's order (5 资源链接, 6 生计发展, as the needs' list does);
  * the township's home screen names its station, the village's its room;
- * a referral's history says its outcome in Chinese, no English code. */
+ * a resident's case file names an unregistered dance team the resident
+ * belongs to without its registration's code. */
 #include "config.h"
 
 #include <check.h>
 #include <stdio.h>
+#include <sys/wait.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,6 +100,67 @@ START_TEST(test_titles)
 }
 END_TEST
 
+/* The program's command line on the demo in dir as anning; the output's
+ * first line into out.  Returns the exit status. */
+static int
+cli(const char *dir, const char *args, char *out, size_t size)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd, "LANG=C.UTF-8 LC_ALL=C.UTF-8 '%s' --demo --db '%s' --as anning %s",
+	         screen_bin(), dir, args);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	char sink[4096];
+	if (out && size)
+		out[0] = '\0';
+	if (out && !fgets(out, (int)size, p))
+		out[0] = '\0';
+	while (fgets(sink, sizeof sink, p))
+		;
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+/* An unregistered dance team in a member's case file: the entry says
+ * 社会组织：安宁村坝坝舞队, with a date, not "unregistered社会组织: ...". */
+START_TEST(test_case_file_organisation)
+{
+	char *dir = testdb_dir("words");
+	char line[1024], csv[4300], args[4500];
+	ck_assert_int_eq(cli(dir, "find resident", line, sizeof line), 0);
+	/* id, name, sex, age, ID number ... */
+	char id[64], idnum[32];
+	ck_assert_msg(sscanf(line, "%63[^\t]\t%*[^\t]\t%*[^\t]\t%*[^\t]\t%31[^\t]", id, idnum) == 2,
+	              "no resident: %s", line);
+	snprintf(csv, sizeof csv, "%s/org.csv", dir);
+	FILE *f = fopen(csv, "w");
+	ck_assert_ptr_nonnull(f);
+	fprintf(f, "name,registered,members,village\n安宁村坝坝舞队,unregistered,%s,510421100001\n", id);
+	fclose(f);
+	snprintf(args, sizeof args, "import organisation '%s' --encoding utf-8", csv);
+	ck_assert_int_eq(cli(dir, args, NULL, 0), 0);
+
+	vt *t = screen_start(dir, _i, true, "anning", NULL);
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);
+	type(t, "1");
+	expect(t, "查找");
+	type(t, idnum);
+	keys(t, KEY_ENTER);
+	expect(t, "F9");
+	keys(t, KEY_F9);                   /* the case file */
+	expect(t, "坝坝舞队");
+	int y = row_with(t, "坝坝舞队");
+	const char *row = vt_row(t, y);
+	ck_assert_msg(strstr(row, "社会组织：安宁村坝坝舞队") != NULL, "the entry reads: %s", row);
+	ck_assert_msg(strstr(vt_screen(t), "unregistered") == NULL && strstr(row, "20") != NULL,
+	              "the registration's code shows, or no date:\n%s", vt_screen(t));
+	quit_f10(t, 5);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -106,6 +169,7 @@ main(void)
 	tcase_set_timeout(tc, 240);
 	tcase_add_loop_test(tc, test_six_one_order, 0, 2);
 	tcase_add_loop_test(tc, test_titles, 0, 2);
+	tcase_add_loop_test(tc, test_case_file_organisation, 0, 2);
 	suite_add_tcase(s, tc);
 	screen_wait_ms = WAIT_MS;
 	SRunner *sr = srunner_create(s);
