@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <math.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -978,6 +979,52 @@ cmp_str(const void *a, const void *b)
 	return strcmp(*(char *const *)a, *(char *const *)b);
 }
 
+/* The choice a form fixes: its first select_one field that is readonly
+ * with a default of its list (the service forms' function).  Returns the
+ * default's place in the list, *list the list; or SIZE_MAX. */
+static size_t
+fixed_rank(const struct form *f, const struct form_choices **list)
+{
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		if (fd->type != FT_SELECT_ONE || !fd->readonly || !fd->dflt || !fd->choices)
+			continue;
+		for (size_t k = 0; k < fd->choices->n; k++)
+			if (strcmp(fd->choices->items[k].value, fd->dflt) == 0) {
+				*list = fd->choices;
+				return k;
+			}
+	}
+	return SIZE_MAX;
+}
+
+/* Forms of one kind that each fix a choice of the same list come in that
+ * list's order, in the places their file names gave them: the six service
+ * forms in the order of "choices service" (the notice's: assessment,
+ * assistance, care, governance, resources, livelihood), so the chooser of
+ * a new service numbers them as the needs', volunteers' and reports'
+ * lists do, not by file name. */
+static void
+order_fixed(struct formset *fs)
+{
+	for (size_t i = 0; i < fs->nforms; i++) {
+		const struct form_choices *li = NULL;
+		size_t ri = fixed_rank(fs->forms[i], &li);
+		for (size_t j = i + 1; ri != SIZE_MAX && j < fs->nforms; j++) {
+			const struct form_choices *lj = NULL;
+			size_t rj = fixed_rank(fs->forms[j], &lj);
+			if (rj < ri && fs->forms[j]->kind == fs->forms[i]->kind &&
+			    strcmp(lj->name, li->name) == 0) {
+				struct form *tmp = fs->forms[i];
+				fs->forms[i] = fs->forms[j];
+				fs->forms[j] = tmp;
+				ri = rj;
+				li = lj;
+			}
+		}
+	}
+}
+
 struct formset *
 formset_load(const char *dir, struct form_error *err)
 {
@@ -1074,6 +1121,7 @@ formset_load(const char *dir, struct form_error *err)
 		formset_free(fs);
 		return NULL;
 	}
+	order_fixed(fs);
 	return fs;
 }
 

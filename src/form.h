@@ -104,8 +104,10 @@ struct form *form_parse(const char *text, const char *path, const struct form *s
                         struct form_error *err);
 void form_free(struct form *f);
 
-/* Load forms/choices and every forms/<name>.form in dir.  Returns NULL
- * with *err filled at the first broken file. */
+/* Load forms/choices and every forms/<name>.form in dir, in name order,
+ * except that forms of a kind fixing a choice of one list (the six service
+ * forms, their function) come in that list's order.  Returns NULL with
+ * *err filled at the first broken file. */
 struct formset *formset_load(const char *dir, struct form_error *err);
 void formset_free(struct formset *fs);
 struct form *formset_find(const struct formset *fs, const char *name);

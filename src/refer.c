@@ -1205,6 +1205,56 @@ action_label(const char *name)
 	return name;
 }
 
+/* A step's note as a worker reads it: a resolution's note starts with
+ * its outcome's code ("success: ..."), shown by its label; an escalation's
+ * ends with the new referral's record id in brackets, which says nothing
+ * to a worker (its number is on the new referral's own history).  Returns
+ * a new string, or NULL. */
+static char *
+note_shown(const char *action, const char *note)
+{
+	if (!note)
+		return strdup("");
+	if (strcmp(action, "resolve") == 0) {
+		size_t l = strcspn(note, ":");
+		char code[32];
+		if (l < sizeof code) {
+			memcpy(code, note, l);
+			code[l] = '\0';
+			if (referral_outcome_from_name(code)) {
+				const char *rest = note[l] ? note + l + 1 : "";
+				rest += strspn(rest, " ");
+				char *out = NULL;
+				/* TRANSLATORS: a resolution in a referral's history:
+				 * the outcome, then the reason given */
+				if (asprintf(&out, *rest ? _("%s: %s") : "%s", refer_outcome_label(code),
+				             rest) < 0)
+					out = NULL;
+				return out;
+			}
+		}
+	}
+	if (strcmp(action, "escalate") == 0) {
+		const char *open = strrchr(note, '(');
+		size_t l = open ? strlen(open) : 0;
+		rec_id id;
+		if (open && l > 2 && open[l - 1] == ')') {
+			char buf[REC_ID_TEXTMAX + 2];
+			if (l - 2 < sizeof buf) {
+				memcpy(buf, open + 1, l - 2);
+				buf[l - 2] = '\0';
+				if (rec_id_parse(buf, &id) == 0) {
+					size_t keep = (size_t)(open - note);
+					while (keep && note[keep - 1] == ' ')
+						keep--;
+					return strndup(note, keep);
+				}
+			}
+		}
+	}
+	return strdup(note);
+}
+
 char **
 refer_history(store *st, const record *r, size_t *n)
 {
@@ -1241,15 +1291,17 @@ refer_history(store *st, const record *r, size_t *n)
 	for (size_t i = 0; i < nc.n; i++) {
 		char **f = &fields[4 * i];
 		char *who = NULL, *line = NULL;
+		char *note = note_shown(f[2] ? f[2] : "?", f[3]);
 		if (!nc.names[i])
 			who = strdup(nc.logins[i]);
 		else if (asprintf(&who, "%s(%s)", nc.names[i], nc.logins[i]) < 0)
 			who = NULL;
-		if (!who || asprintf(&line, "%s  %s  %s%s%s", f[0], who,
-		                     action_label(f[2] ? f[2] : "?"), f[3] && *f[3] ? "  " : "",
-		                     f[3] ? f[3] : "") < 0)
+		if (!who || !note ||
+		    asprintf(&line, "%s  %s  %s%s%s", f[0], who, action_label(f[2] ? f[2] : "?"),
+		             *note ? "  " : "", note) < 0)
 			line = NULL;
 		free(who);
+		free(note);
 		if (!line) {
 			for (size_t k = 0; k < *n; k++)
 				free(out[k]);

@@ -74,6 +74,8 @@ static const struct phase phase_all_dated[] = {{IDX_DATE, false, false}};
 static const int dated_kinds[] = {REC_NEED, REC_SERVICE, REC_REFERRAL};
 static const struct phase phase_name[] = {{IDX_NAME, false, false}};
 static const struct phase phase_idnum[] = {{IDX_IDNUM, false, false}};
+/* Units have no ID number: their digits are a division code. */
+static const struct phase phase_code[] = {{IDX_CODE, false, false}};
 /* Initials first, then names typed in Latin letters ("Ali", "Tashi"). */
 static const struct phase phase_pinyin[] = {{IDX_PINYIN, true, false}, {IDX_NAME, false, true}};
 
@@ -217,6 +219,8 @@ page_txn(store_txn *t, void *ctx)
 		for (size_t k = 0; by == SEARCH_ALL && k < NELEM(dated_kinds); k++)
 			if (p->q->kind == dated_kinds[k])
 				p->ph = &phase_all_dated[0];
+		if (by == SEARCH_IDNUM && p->q->kind == REC_UNIT)
+			p->ph = &phase_code[0];
 		int rc = store_walk(t, p->ph->idx, p->q->kind, p->text,
 		                    pos->started ? pos->key : NULL, pos->keylen,
 		                    pos->started ? pos->data : NULL, page_entry, p);

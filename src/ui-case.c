@@ -66,7 +66,9 @@ gist(struct ui *u, const record *r)
 	const char *st = record_get(r, "status");
 	const struct form_field *sf = f && st ? form_field(f, "status") : NULL;
 	char *out;
-	if (asprintf(&out, "%s%s%s%s%s%s", title, *text ? ": " : "", text, sf ? " [" : "",
+	/* TRANSLATORS: a case file's entry: the form's title, then what it
+	 * says ("社会组织：安宁村坝坝舞队") */
+	if (asprintf(&out, "%s%s%s%s%s%s", title, *text ? _(": ") : "", text, sf ? " [" : "",
 	             sf ? form_choice_label(sf, st) : "", sf ? "]" : "") < 0)
 		return NULL;
 	for (char *p = out; *p; p++)
@@ -87,9 +89,14 @@ add_entry(struct casefile *c, const record *r)
 		c->cap = ncap;
 	}
 	struct entry *e = &c->e[c->n];
-	const char *d = record_get(r, "date");
-	if (!d)
-		d = record_get(r, "registered");
+	/* the record's date: its "date", else its "registered" when that is a
+	 * date (a volunteer's; an organisation's says whether it is
+	 * registered, a choice, never to be shown as a date) */
+	struct form *f = formset_for_record(c->u->forms, r);
+	const struct form_field *df = f ? form_field(f, "date") : NULL;
+	if (!df && f)
+		df = form_field(f, "registered");
+	const char *d = df && df->type == FT_DATE ? record_get(r, df->name) : NULL;
 	if (d) {
 		snprintf(e->date, sizeof e->date, "%s", d);
 	} else {

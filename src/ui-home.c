@@ -96,12 +96,28 @@ home_refresh_counts(struct ui *u, struct home *h)
 	today_visits_free(&vis);
 }
 
+/* The title names the place the worker works in: a village's room, the
+ * township's station, the county's total station (the notice's four
+ * levels), not a village room for everyone. */
+static const char *
+home_title(const struct scope *sc)
+{
+	switch (sc ? sc->level : 0) {
+	case UNIT_TOWNSHIP:
+		return _("shegong: township social-work station");
+	case UNIT_COUNTY:
+		return _("shegong: county social-work station");
+	default:
+		return _("shegong: village social-work room");
+	}
+}
+
 static void
 home_draw(struct ui *u, struct screen *s)
 {
 	struct home *h = s->data;
 	erase();
-	ui_title(u, _("shegong: village social-work room"));
+	ui_title(u, home_title(u->scope));
 	ui_text(2, 2, 40, _("Main menu"), A_BOLD);
 	int labelw = u->cols >= 100 ? 40 : 32;
 	for (int i = 0; i < NMENU; i++) {

@@ -71,16 +71,22 @@ when_text(int64_t t, char *out, size_t size)
 		snprintf(out, size, "-");
 }
 
-/* A unit's name for its id text, or the database's number. */
+/* A unit's name for its id text; for a peer whose unit is not known, the
+ * township above (a village PC's peer is its township's server) or words
+ * that say what it is: never the database's number, which says nothing
+ * to a worker. */
 static char *
 peer_name(struct ui *u, const char *unit, uint64_t site)
 {
+	(void)site;
 	char *name = unit && *unit ? search_ref_name(u->st, unit) : NULL;
 	if (name)
 		return name;
-	char buf[64];
-	snprintf(buf, sizeof buf, _("database no. %012llx"), (unsigned long long)site);
-	return strdup(buf);
+	if (u->scope && u->scope->level == UNIT_VILLAGE && *u->scope->above &&
+	    (name = search_ref_name(u->st, u->scope->above)))
+		return name;
+	return strdup(u->scope && u->scope->level == UNIT_VILLAGE ? _("the township's server")
+	                                                         : _("a computer not registered here"));
 }
 
 static void
@@ -110,9 +116,11 @@ load(struct ui *u, struct sview *sv)
 		if (sv->s.upstream && p->site == sv->s.upstream && sv->peer_names[i])
 			snprintf(sv->township, sizeof sv->township, "%s", sv->peer_names[i]);
 	}
-	if (sv->s.upstream && !sv->township[0])
-		snprintf(sv->township, sizeof sv->township, _("database no. %012llx"),
-		         (unsigned long long)sv->s.upstream);
+	if (sv->s.upstream && !sv->township[0]) {
+		char *name = peer_name(u, NULL, sv->s.upstream);
+		snprintf(sv->township, sizeof sv->township, "%s", name ? name : "");
+		free(name);
+	}
 	if (sv->top >= sv->s.npeers)
 		sv->top = 0;
 }
@@ -628,22 +636,25 @@ ask_write_path(struct ui *u, struct filejob *fj)
 	          "", write_path_typed, fj);
 }
 
+/* The village chosen from the list of the township's villages (by name:
+ * nobody knows a 12-digit code by heart); the file is named by its code. */
 static void
-village_typed(struct ui *u, void *data, const char *text)
+village_picked(struct ui *u, void *data, const char *value)
 {
 	struct filejob *fj = data;
-	while (text && *text == ' ')
-		text++;
-	size_t len = text ? strlen(text) : 0;
-	while (len && text[len - 1] == ' ')
-		len--;
-	if (!len) {
-		if (text)
-			ui_message(u, "%s", _("No village was given: nothing was written."));
+	rec_id id;
+	record *r = NULL;
+	if (!value || !*value) {
+		ui_message(u, "%s", _("No village was chosen: nothing was written."));
 		free(fj);
 		return;
 	}
-	if (!(fj->for_unit = strndup(text, len))) {
+	const char *code = NULL;
+	if (rec_id_parse(value, &id) == 0 && search_get(u->st, &id, &r) == STORE_OK)
+		code = record_get(r, "code");
+	fj->for_unit = strdup(code && *code ? code : value);
+	record_free(r);
+	if (!fj->for_unit) {
 		free(fj);
 		return;
 	}
@@ -662,7 +673,8 @@ write_file_start(struct ui *u, struct sview *sv)
 	if (sv->s.upstream)
 		ask_write_path(u, fj);
 	else
-		ui_prompt(u, _("The file is for which village? Its 12-digit code:"), "", village_typed, fj);
+		ui_pick_unit(u, REC_UNIT, UNIT_VILLAGE, _("The file is for which village?"),
+		             village_picked, fj);
 }
 
 static void
@@ -830,7 +842,22 @@ notices_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t k
 		struct ui_out o = {0};
 		add_wrapped(&o, x->text ? x->text : "", u->cols - 2);
 		ui_out_add(&o, "\n");
-		ui_out_add(&o, _("Came in an exchange on %s; record %s.\n"), when, x->record);
+		/* the record by its kind and name (a referral by its number),
+		 * never by its id, which says nothing to a worker */
+		rec_id rid;
+		record *r = NULL;
+		const char *kind = "", *name = NULL;
+		if (rec_id_parse(x->record, &rid) == 0) {
+			kind = rec_kind_label(rid.kind);
+			if (search_get(u->st, &rid, &r) == STORE_OK) {
+				static const char *const named[] = {"name", "number", "date"};
+				for (size_t k = 0; k < 3 && !(name && *name); k++)
+					name = record_get(r, named[k]);
+			}
+		}
+		ui_out_add(&o, _("Came in an exchange on %s; about: %s %s.\n"), when, kind,
+		           name ? name : "");
+		record_free(r);
 		ui_out_add(&o, "%s\n", _("Esc: back to the notices, where F2 marks it settled."));
 		snprintf(title, sizeof title, _("Notice %zu"), nv->at.sel + 1);
 		if (!o.failed)

@@ -784,7 +784,7 @@ START_TEST(test_shipped_forms)
 	ck_assert_ptr_eq(formset_for_kind(fs, REC_RESIDENT), formset_find(fs, "resident"));
 	const struct form_field *cat = form_field(formset_find(fs, "resident"), "categories");
 	ck_assert_int_eq(cat->type, FT_SELECT_MULTIPLE);
-	ck_assert_uint_eq(cat->choices->n, 10);
+	ck_assert_uint_eq(cat->choices->n, 13);
 
 	/* the six service forms: the common fields of service.fields, then
 	 * their own; each fixes its function */
@@ -807,7 +807,7 @@ START_TEST(test_shipped_forms)
 		struct form *f = formset_find(fs, services[i].form);
 		ck_assert_msg(f != NULL, "no form %s", services[i].form);
 		ck_assert_int_eq(f->kind, REC_SERVICE);
-		ck_assert_uint_eq(f->version, 1);
+		ck_assert_uint_ge(f->version, 2);   /* raised with the choices added */
 		ck_assert_uint_gt(f->nfields, 14);
 		for (size_t k = 0; k < sizeof common / sizeof common[0]; k++)
 			ck_assert_msg(strcmp(f->fields[k].name, common[k]) == 0, "%s: field %zu is %s, not %s",
@@ -1148,6 +1148,121 @@ END_TEST
 
 /* The form a record was made with: "_form" when it names a form of the
  * record's kind, else the kind's first form. */
+/* The notice's order of the six functions, numbered from 1 on every
+ * screen that offers them. */
+static const char *const six[] = {"assessment", "assistance", "care",
+                                  "governance", "resources", "livelihood"};
+
+/* Whether list holds the six, and if so that they come in the notice's
+ * order (other choices may stand among them: an organisation's 文体). */
+static bool
+has_six(const struct form_choices *c)
+{
+	size_t found = 0;
+	for (size_t k = 0; k < 6; k++)
+		for (size_t i = 0; i < c->n; i++)
+			found += strcmp(c->items[i].value, six[k]) == 0;
+	return found == 6;
+}
+
+static void
+six_in_order(const struct form_choices *c, const char *where)
+{
+	size_t at = 0;
+	for (size_t i = 0; i < c->n && at < 6; i++)
+		if (strcmp(c->items[i].value, six[at]) == 0)
+			at++;
+	ck_assert_msg(at == 6, "%s: the list \"%s\" has the six functions out of the notice's order "
+	              "(%s is out of place)", where, c->name, six[at]);
+	/* the first six are the functions themselves: numbered 1 to 6 alike */
+	for (size_t k = 0; k < 6; k++)
+		ck_assert_msg(strcmp(c->items[k].value, six[k]) == 0, "%s: %s is not number %zu",
+		              where, six[k], k + 1);
+}
+
+/* One order and one number for the six functions everywhere: every
+ * choice list that holds them (shared or a form's own: the need's
+ * service, the volunteer's interests, the organisation's fields, the
+ * project's, the reports' "choices service"), and the service forms as
+ * the chooser of a new service offers them. */
+START_TEST(test_six_functions_one_order)
+{
+	struct form_error err;
+	struct formset *fs = formset_load(formsdir(), &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	size_t lists = 0;
+	for (size_t i = 0; i < fs->shared->nchoices; i++)
+		if (has_six(&fs->shared->choices[i])) {
+			six_in_order(&fs->shared->choices[i], "forms/choices");
+			lists++;
+		}
+	ck_assert_uint_ge(lists, 2);    /* service, org_field */
+	size_t fields = 0;
+	for (size_t f = 0; f < fs->nforms; f++) {
+		for (size_t i = 0; i < fs->forms[f]->nchoices; i++)
+			if (has_six(&fs->forms[f]->choices[i]))
+				six_in_order(&fs->forms[f]->choices[i], fs->forms[f]->name);
+		for (size_t i = 0; i < fs->forms[f]->nfields; i++) {
+			const struct form_field *fd = &fs->forms[f]->fields[i];
+			if (fd->choices && has_six(fd->choices)) {
+				six_in_order(fd->choices, fs->forms[f]->name);
+				fields++;
+			}
+		}
+	}
+	/* need, project, volunteer, org and the six services' function */
+	ck_assert_uint_ge(fields, 10);
+	/* the service forms, in the order every chooser offers them */
+	size_t n = 0;
+	for (size_t f = 0; f < fs->nforms; f++) {
+		if (fs->forms[f]->kind != REC_SERVICE)
+			continue;
+		ck_assert_msg(n < 6, "more than six service forms");
+		const struct form_field *fn = form_field(fs->forms[f], "function");
+		ck_assert_msg(strcmp(fn->dflt, six[n]) == 0, "service form %zu is %s, not the one for %s",
+		              n + 1, fs->forms[f]->name, six[n]);
+		n++;
+	}
+	ck_assert_uint_eq(n, 6);
+	formset_free(fs);
+}
+END_TEST
+
+/* The order of the service forms follows the list, not the file names:
+ * a folder whose list puts livelihood first offers its form first. */
+START_TEST(test_service_forms_follow_the_list)
+{
+	char dir[] = "/tmp/shegong-forms-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "choices", "choices service\n  b_second  B\n  a_first  A\n");
+	static const char *const names[] = {"svc_a", "svc_b", "other"};
+	static const char *const fixed[] = {"a_first", "b_second", NULL};
+	for (int i = 0; i < 3; i++) {
+		char name[32], text[512];
+		snprintf(name, sizeof name, "%s.form", names[i]);
+		if (fixed[i])
+			snprintf(text, sizeof text,
+			         "form %s\ntitle T\nkind service\nversion 1\nfield function\n"
+			         "  type select_one service\n  label F\n  default %s\n  readonly yes\n",
+			         names[i], fixed[i]);
+		else
+			snprintf(text, sizeof text, "form %s\ntitle T\nkind resident\nversion 1\n"
+			         "field a\n  type text\n  label A\n", names[i]);
+		put_file(dir, name, text);
+	}
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	ck_assert_uint_eq(fs->nforms, 3);
+	ck_assert_str_eq(fs->forms[0]->name, "other");   /* by name, untouched */
+	ck_assert_str_eq(fs->forms[1]->name, "svc_b");   /* b_second is first in the list */
+	ck_assert_str_eq(fs->forms[2]->name, "svc_a");
+	ck_assert_str_eq(formset_for_kind(fs, REC_SERVICE)->name, "svc_b");
+	formset_free(fs);
+	remove_dir(dir);
+}
+END_TEST
+
 START_TEST(test_form_for_record)
 {
 	struct form_error err;
@@ -1263,6 +1378,8 @@ form_suite(void)
 	tcase_add_loop_test(tc, test_include_faults, 0,
 	                    (int)(sizeof include_faults / sizeof include_faults[0]));
 	tcase_add_test(tc, test_form_for_record);
+	tcase_add_test(tc, test_six_functions_one_order);
+	tcase_add_test(tc, test_service_forms_follow_the_list);
 	tcase_add_test(tc, test_demo_obeys_forms);
 	suite_add_tcase(s, tc);
 	return s;

@@ -408,7 +408,9 @@ START_TEST(test_round_trip)
 	ck_assert_ptr_nonnull(strstr(h[3], "杨社工(panlian)"));
 	ck_assert_ptr_nonnull(strstr(h[3], "Return"));
 	ck_assert_ptr_nonnull(strstr(h[3], "请补充家庭情况"));
-	ck_assert_ptr_nonnull(strstr(h[8], "success"));
+	/* the outcome by its label, never its code */
+	ck_assert_ptr_nonnull(strstr(h[8], "Successful"));
+	ck_assert_ptr_null(strstr(h[8], "success"));
 	for (size_t i = 0; i < nh; i++)
 		free(h[i]);
 	free(h);
@@ -1365,6 +1367,39 @@ START_TEST(test_merge_n_log_n)
 }
 END_TEST
 
+/* The history as a worker reads it: an outcome by its label with the
+ * reason after it, an escalation without the new referral's record id,
+ * other notes as written. */
+START_TEST(test_history_words)
+{
+	record *r = record_new(REC_REFERRAL);
+	ck_assert_ptr_nonnull(r);
+	ck_assert_int_eq(record_set(r, "_history",
+	                            "2026-11-02 09:00\tpanlian\tresolve\trefused: 本人不愿意\n"
+	                            "2026-11-03 09:00\tpanlian\tresolve\tsuccess\n"
+	                            "2026-11-04 09:00\tpanlian\tescalate\t需县里协调 "
+	                            "(ref-3f9a2c71d0e4-42)\n"
+	                            "2026-11-05 09:00\tpanlian\treturn\tsuccess: 不是代码"),
+	                 0);
+	size_t n;
+	char **h = refer_history(NULL, r, &n);
+	ck_assert_ptr_nonnull(h);
+	ck_assert_uint_eq(n, 4);
+	ck_assert_msg(strstr(h[0], "The person refused services: 本人不愿意") != NULL, "%s", h[0]);
+	ck_assert_msg(strstr(h[0], "refused:") == NULL, "%s", h[0]);
+	ck_assert_msg(strstr(h[1], "Successful") != NULL && strstr(h[1], "success") == NULL, "%s",
+	              h[1]);
+	ck_assert_msg(strstr(h[2], "需县里协调") != NULL, "%s", h[2]);
+	ck_assert_msg(strstr(h[2], "ref-") == NULL && strstr(h[2], "(") == NULL, "%s", h[2]);
+	/* a note that only looks like an outcome, on another step, stays */
+	ck_assert_msg(strstr(h[3], "success: 不是代码") != NULL, "%s", h[3]);
+	for (size_t i = 0; i < n; i++)
+		free(h[i]);
+	free(h);
+	record_free(r);
+}
+END_TEST
+
 static Suite *
 refer_suite(void)
 {
@@ -1375,6 +1410,7 @@ refer_suite(void)
 	tcase_add_test(tc, test_round_trip);
 	tcase_add_test(tc, test_withdraw);
 	tcase_add_test(tc, test_escalate);
+	tcase_add_test(tc, test_history_words);
 	tcase_add_test(tc, test_refusals);
 	tcase_add_test(tc, test_inbox_and_overdue);
 	tcase_add_test(tc, test_news);
@@ -1387,6 +1423,7 @@ refer_suite(void)
 	suite_add_tcase(s, tc);
 	return s;
 }
+
 
 int
 main(void)

@@ -4,7 +4,8 @@
  * from their case file and submits; the township worker sees it in what
  * is new and in the inbox, accepts it and resolves it with feedback; the
  * village worker sees the feedback in what is new, opens it and closes
- * it, and the history shows every step.  Also: the sender has no
+ * it, and the history shows every step (the outcome in Chinese, no
+ * English code).  Also: the sender has no
  * receiver's step, a step on a referral changed meanwhile is refused,
  * a supervisor reads the overdue list and the audit trail (filtered),
  * and a village worker is refused the audit trail.  Every step asks
@@ -255,7 +256,7 @@ START_TEST(test_round_trip)
 	keys(t, KEY_END);
 	expect(t, "办理记录");
 	const char *steps[] = {"李红梅(anning)  创建", "李红梅(anning)  提交",
-	                       "杨社工(panlian)  受理", "杨社工(panlian)  办结",
+	                       "杨社工(panlian)  受理", "杨社工(panlian)  办结  成功解决",
 	                       "李红梅(anning)  结案"};
 	int last = -1;
 	for (size_t i = 0; i < sizeof steps / sizeof steps[0]; i++) {
@@ -264,6 +265,9 @@ START_TEST(test_round_trip)
 		ck_assert_msg(y > last, "the history is out of order at \"%s\"", steps[i]);
 		last = y;
 	}
+	/* the outcome in Chinese: no English code in the history */
+	ck_assert_msg(strstr(vt_screen(t), "success") == NULL, "the history shows an English code:\n%s",
+	              vt_screen(t));
 	quit(t);
 	vt_free(t);
 

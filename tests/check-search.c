@@ -526,6 +526,22 @@ START_TEST(test_units_of_a_level)
 	ck_assert_uint_eq(count_name(v, "米易县"), 0);
 	ck_assert_uint_eq(count_name(h, "米易县"), 1);
 	ck_assert_uint_eq(count_name(v, "安宁村"), 1);
+	/* digits find a unit by its division code (a unit has no ID
+	 * number): the exchange screen's village list, typed into */
+	struct search_query code = {REC_UNIT, "510421100001", NULL, NULL, "village"};
+	struct hits *c = malloc(sizeof *c);
+	ck_assert_ptr_nonnull(c);
+	search_all(d.st, &code, 5, c);
+	ck_assert_uint_eq(c->n, 1);
+	ck_assert_uint_eq(count_name(c, "安宁村"), 1);
+	drop(c);
+	struct search_query prefix = {REC_UNIT, "5104211000", NULL, NULL, "village"};
+	c = malloc(sizeof *c);
+	ck_assert_ptr_nonnull(c);
+	search_all(d.st, &prefix, 5, c);
+	ck_assert_uint_ge(c->n, 2);     /* 安宁村, 挂榜村, 龙华社区: one township's */
+	ck_assert_uint_eq(count_name(c, "安宁村"), 1);
+	drop(c);
 	drop(h);
 	drop(v);
 	testdb_free(&d);

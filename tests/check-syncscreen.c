@@ -12,7 +12,8 @@
  * the terminal, as ssh does, then runs the township's `sync --serve`):
  * the host asked for, the password typed outside curses, the result and
  * the bar; a wrong password said.  On the township server: a file for a
- * village by its code into a folder; a supervisor sees the status only. */
+ * village chosen by its name into a folder; a supervisor sees the status
+ * only.  No database number, no code asked for. */
 #include "config.h"
 
 #include <check.h>
@@ -192,7 +193,7 @@ START_TEST(test_village_files)
 	vt *t = screen_start(s.village, _i, false, NULL, NULL);
 	open_sync(t);
 	/* the status: a village PC with its township, the last exchange */
-	expect(t, "本机：村社工站自己的电脑，与攀莲镇交换数据");
+	expect(t, "本机：村(社区)社工室的电脑，与攀莲镇交换数据");
 	expect(t, "乡镇服务器地址：还不知道");
 	expect(t, "等待上传：0 条记录，其中 0 条转介");
 	expect(t, "待处理的提示：0 条");
@@ -228,12 +229,14 @@ START_TEST(test_village_files)
 
 	/* the same referral stepped on both sides: withdrawn here, accepted
 	 * there; the files exchanged, the notice comes back to the village */
-	char demo_ref[64] = "";
+	char demo_ref[64] = "", demo_no[64] = "";
 	CLI(OUT(out), "--db", s.village, "referral", "list");
 	char *save = NULL;
 	for (char *line = strtok_r(out, "\n", &save); line; line = strtok_r(NULL, "\n", &save))
 		if (strncmp(line, ref, strlen(ref)) != 0 && strstr(line, "\tsubmitted\t")) {
 			snprintf(demo_ref, sizeof demo_ref, "%.*s", (int)strcspn(line, "\t"), line);
+			const char *no = line + strcspn(line, "\t") + 1;   /* the number */
+			snprintf(demo_no, sizeof demo_no, "%.*s", (int)strcspn(no, "\t"), no);
 			break;
 		}
 	ck_assert_msg(demo_ref[0], "no submitted referral of the demo:\n%s", out);
@@ -267,7 +270,11 @@ START_TEST(test_village_files)
 	keys(t, KEY_ENTER);
 	expect(t, "提示 1");
 	expect(t, "家属已接走");
-	expect(t, demo_ref);
+	/* the referral by its number, not its record id */
+	expect(t, "涉及：转介");
+	expect(t, demo_no);
+	ck_assert_msg(strstr(vt_screen(t), demo_ref) == NULL, "the notice shows a record id:\n%s",
+	              vt_screen(t));
 	keys(t, KEY_ESC);
 	expect(t, "交换产生的待处理提示");
 	expect(t, "F2 已处理");
@@ -376,6 +383,7 @@ START_TEST(test_township)
 	expect(t, "安宁村");
 	expect(t, "收到 1 条");
 	ck_assert_msg(strstr(vt_screen(t), "e 立即交换") == NULL, "a township offered ssh");
+	ck_assert_msg(strstr(vt_screen(t), "数据库 0") == NULL, "a database's number is shown");
 	/* a file for 安宁村, by its code, into a folder: a name is made */
 	char folder[4200];
 	snprintf(folder, sizeof folder, "%s/U盘", s.root);
@@ -387,8 +395,17 @@ START_TEST(test_township)
 		ck_assert_int_eq(mkdir(folder, 0700), 0);
 		snprintf(folder, sizeof folder, "%s/U盘", s.root);
 	}
+	/* the village is chosen by its name from the township's villages,
+	 * never typed as a 12-digit code */
 	keys(t, "o");
-	answer(t, "这个文件给哪个村", "510421100001");
+	expect(t, "这个文件给哪个村");
+	expect(t, "安宁村");
+	ck_assert_msg(strstr(vt_screen(t), "代码") == NULL, "the village is asked as a code");
+	/* the villages offered by name (their code beside, as a help) */
+	ck_assert_msg(strstr(vt_screen(t), "挂榜村") != NULL, "not every village is offered");
+	type(t, "anc");                  /* 安宁村 by its pinyin initials */
+	vt_pump(t, 300);
+	keys(t, KEY_ENTER);
 	answer(t, "写到哪里", folder);
 	expect(t, "已完成：");
 	expect(t, "shegong-510421100001-");
