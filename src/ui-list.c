@@ -116,11 +116,11 @@ load(struct ui *u, struct list *l)
 			l->reg_starts[l->npage + 1] = l->rows[l->page - 1]->id;
 	} else if (*text && search_kind_is_dated(l->f->kind)) {
 		/* needs and services have no name: found through their residents */
-		struct search_query q = {l->f->kind, text, l->village, l->status, NULL};
+		struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village, .status = l->status};
 		l->err = search_linked(u->st, &q, l->rows, l->page, &n);
 		l->more = false;
 	} else {
-		struct search_query q = {l->f->kind, text, l->village, l->status, NULL};
+		struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village, .status = l->status};
 		struct search_pos pos = l->starts[l->npage];
 		l->err = search_page(u->st, &q, &pos, l->rows, l->page, &n);
 		l->more = !pos.done && n == l->page;
