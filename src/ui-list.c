@@ -152,6 +152,35 @@ list_columns(struct ui *u, const struct list *l, size_t out[MAXCOLS + 1])
 	return n;
 }
 
+/* A column's width: its type's, a one-choice field's longest choice
+ * (男, 女: 2) when narrower, never narrower than its head. */
+struct type_width {
+	enum field_type type;
+	int width;
+};
+
+static int
+column_width(const struct form_field *fd, const struct type_width *widths, size_t n)
+{
+	int w = 10;
+	for (size_t k = 0; k < n; k++)
+		if (widths[k].type == fd->type)
+			w = widths[k].width;
+	if (fd->type == FT_SELECT_ONE && fd->choices) {
+		int cw = 0;
+		for (size_t k = 0; k < fd->choices->n; k++) {
+			const char *lb = _(fd->choices->items[k].label);
+			int lw = text_width(lb, strlen(lb));
+			if (lw > cw)
+				cw = lw;
+		}
+		if (cw < w)
+			w = cw;
+	}
+	int lw = text_width(_(fd->label), strlen(_(fd->label)));
+	return lw > w ? lw : w;
+}
+
 static void
 load(struct ui *u, struct list *l)
 {
@@ -194,10 +223,7 @@ load(struct ui *u, struct list *l)
 	if (l->at.sel >= n)
 		l->at.sel = n ? n - 1 : 0;
 	/* the columns that fit */
-	static const struct {
-		enum field_type type;
-		int width;
-	} widths[] = {
+	static const struct type_width widths[] = {
 		{FT_TEXT, 12}, {FT_NOTE, 20}, {FT_INTEGER, 6}, {FT_DECIMAL, 8}, {FT_DATE, 10},
 		{FT_SELECT_ONE, 10}, {FT_SELECT_MULTIPLE, 16}, {FT_YESNO, 4}, {FT_IDNUM, 18},
 		{FT_PHONE, 12}, {FT_REFERENCE, 12}, {FT_CALCULATE, 6}, {FT_REFERENCES, 16},
@@ -206,28 +232,29 @@ load(struct ui *u, struct list *l)
 	int room = u->cols - 2;
 	size_t cols[MAXCOLS + 1];
 	size_t ncand = list_columns(u, l, cols);
+	int want[MAXCOLS + 1];
+	bool drop[MAXCOLS + 1];
+	int total = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		want[i] = column_width(&l->f->fields[cols[i]], widths, NELEM(widths));
+		drop[i] = false;
+		total += want[i] + 1;
+	}
+	/* too wide: free text after the first column (a group, an address)
+	 * gives way first, the last of it first, so that a resident's
+	 * categories show at 80 columns; then what does not fit, from the end */
+	for (size_t i = ncand; i-- > 1 && total > room;) {
+		enum field_type ty = l->f->fields[cols[i]].type;
+		if (ty == FT_TEXT && i + 1 < ncand) {
+			drop[i] = true;
+			total -= want[i] + 1;
+		}
+	}
 	l->ncols = 0;
 	for (size_t i = 0; i < ncand && l->ncols < MAXCOLS; i++) {
-		const struct form_field *fd = &l->f->fields[cols[i]];
-		int w = 10;
-		for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++)
-			if (widths[k].type == fd->type)
-				w = widths[k].width;
-		if (fd->type == FT_SELECT_ONE && fd->choices) {
-			/* as wide as its longest choice (男, 女: 2), not more */
-			int cw = 0;
-			for (size_t k = 0; k < fd->choices->n; k++) {
-				const char *lb = _(fd->choices->items[k].label);
-				int lw = text_width(lb, strlen(lb));
-				if (lw > cw)
-					cw = lw;
-			}
-			if (cw < w)
-				w = cw;
-		}
-		int lw = text_width(_(fd->label), strlen(_(fd->label)));
-		if (lw > w)
-			w = lw;
+		if (drop[i])
+			continue;
+		int w = want[i];
 		if (w + 1 > room)
 			continue;  /* a narrower one after it may fit */
 		l->widths[l->ncols] = w;
