@@ -52,6 +52,12 @@ index_from_name(const char *name)
 	return 0;
 }
 
+unsigned
+index_since(int idx)
+{
+	return idx == IDX_SORT ? 2 : 1;
+}
+
 int
 index_kind_is_person(int kind)
 {

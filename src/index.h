@@ -32,6 +32,9 @@ enum idx {
  * lacks (store_index_upgrade).  2: IDX_SORT. */
 #define INDEX_VERSION 2
 
+/* The INDEX_VERSION that brought index idx (1: the first set). */
+unsigned index_since(int idx);
+
 /* Whether records of kind have names of people (a surname first). */
 int index_kind_is_person(int kind);
 
