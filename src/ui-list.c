@@ -721,12 +721,14 @@ static const struct screen_ops list_screen = {
 
 /* What the list filters by beyond village and status, and where typing
  * finds words: a resident's categories (visit rounds), a service's or a
- * need's function (the field "function" or "service"), ticked several at
- * a time; needs' and services' text and notes the worker may read. */
+ * need's function (the field "function" or "service"), a volunteer's
+ * services of interest, an organisation's field, ticked several at a
+ * time; needs' and services' text and notes the worker may read. */
 static void
 list_filters(struct ui *u, struct list *l)
 {
-	static const char *const any_fields[] = {"categories", "function", "service"};
+	static const char *const any_fields[] = {"categories", "function", "service", "interests",
+	                                         "field"};
 	for (size_t i = 0; i < NELEM(any_fields) && !l->any_field; i++) {
 		const struct form_field *fd = form_field(l->f, any_fields[i]);
 		if (fd && fd->choices && (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE)) {
