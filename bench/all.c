@@ -437,7 +437,7 @@ search_once(store *st, const char *typed)
 {
 	record *pg[PAGE];
 	size_t got = 0;
-	struct search_query q = {REC_RESIDENT, typed, NULL, NULL, NULL};
+	struct search_query q = {.kind = REC_RESIDENT, .text = typed};
 	struct search_pos pos;
 	memset(&pos, 0, sizeof pos);
 	int rc = search_page(st, &q, &pos, pg, PAGE, &got);

@@ -142,7 +142,7 @@ main(int argc, char **argv)
 		for (int r = 0; r < REPS; r++) {
 			record *out[PAGE];
 			size_t got = 0;
-			struct search_query q = {REC_RESIDENT, qs[k].typed, NULL, NULL};
+			struct search_query q = {.kind = REC_RESIDENT, .text = qs[k].typed};
 			struct search_pos pos;
 			memset(&pos, 0, sizeof pos);
 			double s0 = now_us();

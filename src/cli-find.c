@@ -138,7 +138,7 @@ cmd_find(struct cli *c, const struct args *a)
 		formset_free(fs);
 		return rc;
 	}
-	struct search_query q = {kind, text, NULL, status, NULL};
+	struct search_query q = {.kind = kind, .text = text, .status = status};
 	struct village_lookup vl = {village, ""};
 	if (village) {
 		int err = store_read(st, village_txn, &vl);

@@ -18,6 +18,8 @@
 #include "audit.h"
 #include "export.h"
 #include "i18n.h"
+#include "index.h"
+#include "pinyin.h"
 #include "shown.h"
 #include "text.h"
 #include "util.h"
@@ -497,6 +499,7 @@ table_make(struct table *t, const struct export_opts *o)
 struct pick {
 	const struct export_opts *o;
 	rec_id *ids;
+	char **keys;       /* named kinds: each record's name as it sorts, or NULL */
 	size_t n, cap;
 	int err;
 };
@@ -543,16 +546,82 @@ pick_one(const record *r, void *ctx)
 		if (!ids)
 			return p->err = STORE_NOMEM;
 		p->ids = ids;
+		char **keys = realloc(p->keys, cap * sizeof *keys);
+		if (!keys)
+			return p->err = STORE_NOMEM;
+		p->keys = keys;
 		p->cap = cap;
+	}
+	p->keys[p->n] = NULL;
+	const char *name = record_get(r, "name");
+	if (name) {
+		char key[IDX_KEYMAX];
+		pinyin_sort_key(name, index_kind_is_person(r->id.kind), key, sizeof key);
+		if (!(p->keys[p->n] = strdup(key)))
+			return p->err = STORE_NOMEM;
 	}
 	p->ids[p->n++] = r->id;
 	return 0;
+}
+
+/* Names in pinyin order, as the lists have them (何, 刘, 吴, 于); the
+ * unnamed (needs, services) keep the order they were made in. */
+struct sorted {
+	char *key;
+	size_t at;
+};
+
+static int
+sorted_cmp(const void *a, const void *b)
+{
+	const struct sorted *x = a, *y = b;
+	int c = strcmp(x->key, y->key);
+	return c ? c : (x->at > y->at) - (x->at < y->at);
+}
+
+static int
+pick_sort(struct pick *p)
+{
+	size_t named = 0;
+	for (size_t i = 0; i < p->n; i++)
+		named += p->keys[i] != NULL;
+	if (named != p->n || p->n < 2)
+		return 0;
+	struct sorted *s = malloc(p->n * sizeof *s);
+	rec_id *ids = malloc(p->n * sizeof *ids);
+	if (!s || !ids) {
+		free(s);
+		free(ids);
+		return STORE_NOMEM;
+	}
+	for (size_t i = 0; i < p->n; i++)
+		s[i] = (struct sorted){p->keys[i], i};
+	qsort(s, p->n, sizeof *s, sorted_cmp);
+	for (size_t i = 0; i < p->n; i++)
+		ids[i] = p->ids[s[i].at];
+	free(s);
+	free(p->ids);
+	p->ids = ids;
+	return 0;
+}
+
+static void
+pick_free(struct pick *p)
+{
+	for (size_t i = 0; p->keys && i < p->n; i++)
+		free(p->keys[i]);
+	free(p->keys);
+	p->keys = NULL;
+	free(p->ids);
+	p->ids = NULL;
 }
 
 static int
 pick_txn(store_txn *t, void *ctx)
 {
 	struct pick *p = ctx;
+	for (size_t i = 0; p->keys && i < p->n; i++)
+		free(p->keys[i]);
 	p->n = 0;
 	int err = store_scan(t, p->o->kind, NULL, pick_one, p);
 	return p->err ? p->err : err;
@@ -654,6 +723,8 @@ export_records(store *st, const char *path, const struct export_opts *o, size_t 
 		goto out;
 	}
 	int err = store_read(st, pick_txn, &p);
+	if (!err)
+		err = pick_sort(&p);
 	if (err) {
 		setmsg(msg, msgsize, "%s", store_strerror(err));
 		goto out;
@@ -712,6 +783,6 @@ out:
 	export_writer_abort(w);
 	free(cells);
 	free(tab.cols);
-	free(p.ids);
+	pick_free(&p);
 	return rc;
 }

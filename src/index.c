@@ -9,7 +9,7 @@
 #include "pinyin.h"
 #include "util.h"
 
-enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN, NORM_LINK };
+enum norm { NORM_PLAIN, NORM_LOWER, NORM_UPPER, NORM_PINYIN, NORM_LINK, NORM_SORT };
 
 static const struct {
 	int idx;
@@ -29,6 +29,7 @@ static const struct {
 	{IDX_RESIDENT, "resident", "resident", NORM_PLAIN},
 	{IDX_HOUSEHOLD, "household", "household", NORM_PLAIN},
 	{IDX_TO, "to", "to_unit", NORM_PLAIN},
+	{IDX_SORT, "sort", "name", NORM_SORT},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 	{IDX_VOID, "void", REC_VOID, NORM_PLAIN},
 };
@@ -50,6 +51,18 @@ index_from_name(const char *name)
 		if (strcmp(defs[i].name, name) == 0)
 			return defs[i].idx;
 	return 0;
+}
+
+unsigned
+index_since(int idx)
+{
+	return idx == IDX_SORT ? 2 : 1;
+}
+
+int
+index_kind_is_person(int kind)
+{
+	return kind == REC_RESIDENT || kind == REC_VOLUNTEER || kind == REC_USER;
 }
 
 /* Build idx(1) kind(1) value into key; the value is cut on a character
@@ -150,7 +163,15 @@ index_each(const record *r,
 		if (!v || !*v)
 			continue;
 		int rc;
-		if (defs[i].norm == NORM_PINYIN) {
+		if (defs[i].norm == NORM_SORT) {
+			char sk[IDX_KEYMAX];
+			pinyin_sort_key(v, index_kind_is_person(r->id.kind), sk, sizeof sk);
+			if (!*sk)
+				continue;
+			unsigned char key[IDX_KEYMAX];
+			size_t n = build_key(key, defs[i].idx, r->id.kind, sk, NORM_PLAIN);
+			rc = fn(key, n, ctx);
+		} else if (defs[i].norm == NORM_PINYIN) {
 			struct pinyin_ctx pc = {r, fn, ctx};
 			rc = pinyin_each(v, IDX_PINYIN_VARIANTS, pinyin_one, &pc);
 		} else {
@@ -171,5 +192,10 @@ index_prefix(int idx, int kind, const char *query, unsigned char key[IDX_KEYMAX]
 	for (size_t i = 0; i < NDEFS; i++)
 		if (defs[i].idx == idx)
 			norm = defs[i].norm == NORM_PINYIN ? NORM_LOWER : defs[i].norm;
+	if (norm == NORM_SORT) {
+		char sk[IDX_KEYMAX];
+		pinyin_sort_key(query ? query : "", index_kind_is_person(kind), sk, sizeof sk);
+		return build_key(key, idx, kind, sk, NORM_PLAIN);
+	}
 	return build_key(key, idx, kind, query ? query : "", norm);
 }

@@ -25,7 +25,19 @@ enum idx {
 	                   * items of a comma-separated list): who points to whom */
 	IDX_TO = 13,      /* field "to_unit": the unit a referral is addressed to */
 	IDX_VOID = 14,    /* field "_void" (record.h): a voided record's only entry */
+	IDX_SORT = 15,    /* field "name" as it sorts: pinyin (pinyin_sort_key) */
 };
+
+/* The index set a database's entries are made with (meta "idxver"): a
+ * database opened for writing with an older one gets the entries it
+ * lacks (store_index_upgrade).  2: IDX_SORT. */
+#define INDEX_VERSION 2
+
+/* The INDEX_VERSION that brought index idx (1: the first set). */
+unsigned index_since(int idx);
+
+/* Whether records of kind have names of people (a surname first). */
+int index_kind_is_person(int kind);
 
 /* Keys are at most this long (LMDB's default limit is 511). */
 #define IDX_KEYMAX 400

@@ -187,7 +187,7 @@ pickfind(store *st, const struct formset *forms, const struct pickfind_query *q,
 		/* records whose resident is the one typed (by name, pinyin, ID) */
 		record *hit[64];
 		size_t got = 0;
-		struct search_query sq = {q->kind, q->text, NULL, NULL, NULL};
+		struct search_query sq = {.kind = q->kind, .text = q->text};
 		err = search_linked(st, &sq, hit, 64, &got);
 		for (size_t i = 0; i < got; i++) {
 			if (!err && ids_add(&ru.byres, &hit[i]->id) < 0)

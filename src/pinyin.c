@@ -2,14 +2,18 @@
  * character, so that a worker typing "zsf" or "szg" finds 张三丰 or 单志刚. */
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
 
 #include "pinyin.h"
+#include "pinyin-reading.h"
 #include "pinyin-table.h"
 #include "text.h"
 #include "util.h"
 
 #define NTABLE (NELEM(pinyin_table))
+_Static_assert(NELEM(pinyin_reading) == NELEM(pinyin_table),
+               "pinyin-reading.h and pinyin-table.h come from different Unihan files");
 
 uint32_t
 pinyin_initials_mask(uint32_t cp)
@@ -137,4 +141,161 @@ pinyin_matches_prefix(const char *s, const char *q)
 			return 0;
 	}
 	return 1;
+}
+
+/* --- sorting ------------------------------------------------------------------ */
+
+/* Surnames read otherwise than the commonest reading of their character
+ * (the 百家姓's polyphones): a list of residents reads 单 as shan, not dan. */
+static const struct {
+	uint32_t cp;
+	const char *syllable;
+	unsigned tone;
+} surnames[] = {
+	{0x4E50, "yue", 4},   /* 乐 */
+	{0x4EC7, "qiu", 2},   /* 仇 */
+	{0x533A, "ou", 1},    /* 区 */
+	{0x5355, "shan", 4},  /* 单 */
+	{0x535C, "bu", 3},    /* 卜 */
+	{0x53EC, "shao", 4},  /* 召 */
+	{0x53E5, "gou", 1},   /* 句 */
+	{0x5458, "yun", 4},   /* 员 */
+	{0x5BBF, "su", 4},    /* 宿 */
+	{0x6298, "she", 2},   /* 折 */
+	{0x6734, "piao", 2},  /* 朴 */
+	{0x67E5, "zha", 1},   /* 查 */
+	{0x66FE, "zeng", 1},  /* 曾 */
+	{0x6C88, "shen", 3},  /* 沈 */
+	{0x71D5, "yan", 1},   /* 燕 */
+	{0x76D6, "ge", 3},    /* 盖 */
+	{0x79D8, "bi", 4},    /* 秘 */
+	{0x79CD, "chong", 2}, /* 种 */
+	{0x7E41, "po", 2},    /* 繁 */
+	{0x7F2A, "miao", 4},  /* 缪 */
+	{0x7FDF, "zhai", 2},  /* 翟 */
+	{0x8983, "qin", 2},   /* 覃 */
+	{0x89E3, "xie", 4},   /* 解 */
+	{0x8D3E, "jia", 3},   /* 贾 */
+	{0x8FC7, "guo", 1},   /* 过 */
+	{0x90A3, "na", 1},    /* 那 */
+	{0x90FD, "du", 1},    /* 都 */
+	{0x91CD, "chong", 2}, /* 重 */
+	{0x9601, "yan", 2},   /* 阎 */
+	{0x9B4F, "wei", 4},   /* 魏 */
+	{0x534E, "hua", 4},   /* 华 */
+	{0x7EAA, "ji", 3},    /* 纪 */
+	{0x8584, "bo", 2},    /* 薄 */
+	{0x9E7F, "lu", 4},    /* 鹿 */
+	{0x9ED1, "he", 4},    /* 黑 */
+};
+
+/* The place of the first syllable not before s (the number of syllables
+ * when none). */
+static size_t
+syllable_place(const char *s)
+{
+	size_t lo = 0, hi = NELEM(pinyin_syllables);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (strcmp(pinyin_syllables[mid], s) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+#define SORT_DIGIT 1u
+#define SORT_NONE 0xFFEu   /* a Han character the table reads nothing for */
+#define SORT_SKIP 0u
+
+/* The syllable number and tone a character sorts by (code below 8: the
+ * tone alone), or -1. */
+static int
+sort_reading(uint32_t cp, bool surname)
+{
+	if (surname)
+		for (size_t i = 0; i < NELEM(surnames); i++)
+			if (surnames[i].cp == cp) {
+				size_t at = syllable_place(surnames[i].syllable);
+				if (at < NELEM(pinyin_syllables) &&
+				    strcmp(pinyin_syllables[at], surnames[i].syllable) == 0)
+					return (int)(at << 3 | surnames[i].tone);
+			}
+	size_t lo = 0, hi = NTABLE;
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+		if (pinyin_table[mid].cp < cp)
+			lo = mid + 1;
+		else if (pinyin_table[mid].cp > cp)
+			hi = mid;
+		else
+			return pinyin_reading[mid];
+	}
+	return -1;
+}
+
+/* A character's 3-hex-digit weight: 0 leaves it out. */
+static unsigned
+sort_weight(uint32_t *cp, bool surname)
+{
+	if (*cp >= 0xFF01 && *cp <= 0xFF5E)
+		*cp -= 0xFEE0;   /* a full-width letter or digit as the ASCII one */
+	if (*cp >= '0' && *cp <= '9')
+		return SORT_DIGIT;
+	if (*cp >= 'A' && *cp <= 'Z')
+		*cp += 'a' - 'A';
+	if (*cp >= 'a' && *cp <= 'z') {
+		/* just before the syllables the letter begins: "Li" by 李 */
+		char one[2] = {(char)*cp, '\0'};
+		return 2u + (unsigned)syllable_place(one) * 6u;
+	}
+	int r = sort_reading(*cp, surname);
+	if (r >= 0)
+		return 2u + (unsigned)(r >> 3) * 6u + (unsigned)(r & 7);
+	/* CJK and beyond without a reading: last; punctuation, blanks and
+	 * other scripts' signs: left out */
+	if ((*cp >= 0x3000 && *cp <= 0x303F) || (*cp >= 0xFE30 && *cp <= 0xFE4F) ||
+	    (*cp >= 0xFF00 && *cp <= 0xFFEF))
+		return SORT_SKIP;   /* CJK blanks and punctuation */
+	return *cp >= 0x2E80 ? SORT_NONE : SORT_SKIP;
+}
+
+size_t
+pinyin_sort_key(const char *s, bool person, char *out, size_t size)
+{
+	size_t len = strlen(s), i = 0, n = 0;
+	bool first = true;
+	if (size == 0)
+		return 0;
+	while (i < len) {
+		uint32_t cp;
+		i += text_utf8_decode(s + i, len - i, &cp);
+		unsigned w = sort_weight(&cp, person && first);
+		if (w == SORT_SKIP)
+			continue;
+		first = false;
+		if (n + PINYIN_SORT_CHAR + 1 > size)
+			break;
+		if (cp > 0xFFFFF)
+			cp = 0xFFFFF;
+		/* 3 hex digits of the weight, 5 of the code point */
+		uint32_t both = (uint32_t)w << 20 | cp;
+		for (int d = PINYIN_SORT_CHAR - 1; d >= 0; d--, both >>= 4)
+			out[n + (size_t)d] = "0123456789ABCDEF"[both & 0xF];
+		n += PINYIN_SORT_CHAR;
+	}
+	out[n] = '\0';
+	return n;
+}
+
+const char *
+pinyin_reading_of(uint32_t cp, bool person, char out[16])
+{
+	int r = sort_reading(cp, person);
+	if (r < 0)
+		out[0] = '\0';
+	else
+		snprintf(out, 16, "%s%d", pinyin_syllables[r >> 3], r & 7);
+	return out;
 }

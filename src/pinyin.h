@@ -3,6 +3,7 @@
 #ifndef SHEGONG_PINYIN_H
 #define SHEGONG_PINYIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -25,5 +26,24 @@ int pinyin_each(const char *s, size_t max_variants,
 /* True when the ASCII query q (lowercase letters) is a prefix of some
  * initials variant of s. */
 int pinyin_matches_prefix(const char *s, const char *q);
+
+/* The key names sort by in lists and exports: pinyin order, as a
+ * Chinese list is read (何 he, 刘 liu, 吴 wu, 于 yu), not by character
+ * code.  Each character gives 8 ASCII bytes: its reading (3 hex digits:
+ * the syllable's place in alphabetical order, then the tone; digits
+ * before everything, a Latin letter just before the syllables it begins,
+ * a Han character without a reading after all) and its code point (5 hex
+ * digits, so that homophones keep apart); punctuation and blanks give
+ * nothing.  The key of a prefix is the prefix of the key, so a typed name
+ * finds by it.  person: the first character is a surname and read as one
+ * (单 shan, 曾 zeng, 区 ou).  Writes at most size-1 bytes (whole
+ * characters) and a NUL; returns the length. */
+#define PINYIN_SORT_CHAR 8
+size_t pinyin_sort_key(const char *s, bool person, char *out, size_t size);
+
+/* The reading a name sorts by of cp as "liu2" (syllable, tone), or ""
+ * when the table has none; person: read as a surname.  For tests and
+ * messages. */
+const char *pinyin_reading_of(uint32_t cp, bool person, char out[16]);
 
 #endif

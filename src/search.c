@@ -103,6 +103,7 @@ struct page {
 	/* for the pinyin dedupe: the smallest variant that starts with text */
 	char best[PINYIN_MAXLEN + 1];
 	bool have_best;
+	bool sorted;         /* IDX_SORT is there */
 };
 
 static int
@@ -133,6 +134,46 @@ pinyin_indexed(struct page *p, const char *name)
 	return p->have_best;
 }
 
+bool
+search_value_has_any(const char *value, const char *any_of)
+{
+	if (!any_of || !*any_of)
+		return true;
+	if (!value)
+		return false;
+	for (const char *a = any_of; *a;) {
+		size_t al = strcspn(a, ",");
+		for (const char *v = value; *v;) {
+			size_t vl = strcspn(v, ",");
+			if (vl == al && al && strncmp(v, a, al) == 0)
+				return true;
+			v += vl;
+			if (*v)
+				v++;
+		}
+		a += al;
+		if (*a)
+			a++;
+	}
+	return false;
+}
+
+/* The filters of q every kind of search applies alike. */
+static bool
+filters_pass(const struct search_query *q, const record *r)
+{
+	const char *v;
+	if (q->village && (!(v = record_get(r, "village")) || strcmp(v, q->village) != 0))
+		return false;
+	if (q->status && (!(v = record_get(r, "status")) || strcmp(v, q->status) != 0))
+		return false;
+	if (q->level && (!(v = record_get(r, "level")) || strcmp(v, q->level) != 0))
+		return false;
+	if (q->field && !search_value_has_any(record_get(r, q->field), q->any_of))
+		return false;
+	return true;
+}
+
 static bool
 wanted(struct page *p, const record *r, const unsigned char *key, size_t keylen)
 {
@@ -147,22 +188,7 @@ wanted(struct page *p, const record *r, const unsigned char *key, size_t keylen)
 	}
 	if (p->ph->skip_py && name && pinyin_indexed(p, name))
 		return false;  /* found by its initials already */
-	if (q->village) {
-		const char *v = record_get(r, "village");
-		if (!v || strcmp(v, q->village) != 0)
-			return false;
-	}
-	if (q->status) {
-		const char *v = record_get(r, "status");
-		if (!v || strcmp(v, q->status) != 0)
-			return false;
-	}
-	if (q->level) {
-		const char *v = record_get(r, "level");
-		if (!v || strcmp(v, q->level) != 0)
-			return false;
-	}
-	return true;
+	return filters_pass(q, r);
 }
 
 static int
@@ -221,7 +247,13 @@ page_txn(store_txn *t, void *ctx)
 				p->ph = &phase_all_dated[0];
 		if (by == SEARCH_IDNUM && p->q->kind == REC_UNIT)
 			p->ph = &phase_code[0];
-		int rc = store_walk(t, p->ph->idx, p->q->kind, p->text,
+		/* names in pinyin order, where the database has that index (a
+		 * database an older program made and nothing has written since
+		 * has only the names in character order) */
+		int idx = p->ph->idx;
+		if (idx == IDX_NAME && !p->ph->skip_py && p->sorted)
+			idx = IDX_SORT;
+		int rc = store_walk(t, idx, p->q->kind, p->text,
 		                    pos->started ? pos->key : NULL, pos->keylen,
 		                    pos->started ? pos->data : NULL, page_entry, p);
 		if (p->err)
@@ -258,7 +290,8 @@ search_page(store *st, const struct search_query *q, struct search_pos *pos, rec
 			text[i] = (char)(c - 'a' + 'A');
 	}
 	struct search_pos saved = *pos;
-	struct page p = {.q = q, .text = text, .textlen = len, .pos = pos, .out = out, .max = max};
+	struct page p = {.q = q, .text = text, .textlen = len, .pos = pos, .out = out, .max = max,
+	                 .sorted = store_index_version(st) >= 2};
 	int err = store_read(st, page_txn, &p);
 	if (err) {
 		/* nothing half-done: the caller may try the same page again */
@@ -356,9 +389,7 @@ linked_entry(const rec_id *id, const char *value, void *ctx)
 	record *r;
 	if (store_get(l->t, id, &r) != STORE_OK)
 		return 0;
-	const char *v;
-	if ((l->q->village && (!(v = record_get(r, "village")) || strcmp(v, l->q->village) != 0)) ||
-	    (l->q->status && (!(v = record_get(r, "status")) || strcmp(v, l->q->status) != 0))) {
+	if (!filters_pass(l->q, r)) {
 		record_free(r);
 		return 0;
 	}
@@ -386,11 +417,74 @@ linked_txn(store_txn *t, void *ctx)
 	return 0;
 }
 
+/* Does a field named in fields (comma-separated) hold text? */
+static bool
+content_holds(const record *r, const char *fields, const char *text)
+{
+	for (const char *f = fields; *f;) {
+		size_t fl = strcspn(f, ",");
+		char name[64];
+		if (fl && fl < sizeof name) {
+			memcpy(name, f, fl);
+			name[fl] = '\0';
+			const char *v = record_get(r, name);
+			if (v && strstr(v, text))
+				return true;
+		}
+		f += fl;
+		if (*f)
+			f++;
+	}
+	return false;
+}
+
+struct content {
+	struct linked *l;
+	const char *text;
+	size_t before;   /* the records found through residents */
+	int err;
+};
+
+static int
+content_entry(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx)
+{
+	(void)key;
+	(void)keylen;
+	struct content *c = ctx;
+	struct linked *l = c->l;
+	for (size_t i = 0; i < c->before; i++)
+		if (rec_id_equal(&l->out[i]->id, id))
+			return 0;  /* found through the resident already */
+	record *r;
+	int err = store_get(l->t, id, &r);
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		return 0;
+	if (err)
+		return c->err = err;
+	if (!filters_pass(l->q, r) || !content_holds(r, l->q->content_fields, c->text)) {
+		record_free(r);
+		return 0;
+	}
+	l->out[l->n++] = r;
+	return l->n == l->max ? STORE_STOP : 0;
+}
+
+static int
+content_txn(store_txn *t, void *ctx)
+{
+	struct content *c = ctx;
+	c->l->t = t;
+	int rc = store_walk(t, IDX_DATE, c->l->q->kind, "", NULL, 0, NULL, content_entry, c);
+	if (c->err)
+		return c->err;
+	return rc == STORE_STOP ? 0 : rc;
+}
+
 int
 search_linked(store *st, const struct search_query *q, record **out, size_t max, size_t *n)
 {
 	*n = 0;
-	struct search_query rq = {REC_RESIDENT, q->text, NULL, NULL, NULL};
+	struct search_query rq = {.kind = REC_RESIDENT, .text = q->text};
 	struct search_pos pos;
 	memset(&pos, 0, sizeof pos);
 	record *res[16];
@@ -409,6 +503,12 @@ search_linked(store *st, const struct search_query *q, record **out, size_t max,
 		seen += got;
 		if (got < 16)
 			break;
+	}
+	char text[IDX_KEYMAX];
+	trimmed(q->text, text);
+	if (!err && l.n < max && q->content_fields && classify_trimmed(text) == SEARCH_NAME) {
+		struct content c = {&l, text, l.n, 0};
+		err = store_read(st, content_txn, &c);
 	}
 	if (err) {
 		for (size_t i = 0; i < l.n; i++)

@@ -31,7 +31,21 @@ struct search_query {
 	const char *village;  /* only records whose "village" is this id text; NULL = all */
 	const char *status;   /* only records whose "status" is this value; NULL = all */
 	const char *level;    /* only units whose "level" is this ("village"); NULL = all */
+	/* only records whose field (its value one or several comma-separated
+	 * choices) holds any of any_of's comma-separated values: residents in
+	 * the categories of a visit round, services of some functions; NULL
+	 * or "" = all */
+	const char *field;
+	const char *any_of;
+	/* needs and services (search_linked): also the records whose fields
+	 * named here (comma-separated) hold the typed text, when it is not
+	 * pinyin initials or an ID number; NULL = only through residents */
+	const char *content_fields;
 };
+
+/* Whether a field's value (comma-separated choices) holds any of the
+ * comma-separated values of any_of; an empty or NULL any_of: true. */
+bool search_value_has_any(const char *value, const char *any_of);
 
 /* Where a page ended, to continue from there.  Zero it to start. */
 struct search_pos {
@@ -56,7 +70,9 @@ int search_page(store *st, const struct search_query *q, struct search_pos *pos,
  * number), with the same filters: the needs of 张三 for "zs".  One page,
  * no resume: at most max records, from the first SEARCH_LINKED_RESIDENTS
  * residents found, so that a keystroke's cost stays bounded (the worker
- * types more to narrow it).  Returns a store_err; *n how many. */
+ * types more to narrow it).  Then, while there is room and the text is
+ * read as a name (Chinese: 院坝), the records whose content_fields hold
+ * it, in date order, each once.  Returns a store_err; *n how many. */
 #define SEARCH_LINKED_RESIDENTS 200
 int search_linked(store *st, const struct search_query *q, record **out, size_t max, size_t *n);
 /* True for the kinds that list by date and are found through residents. */

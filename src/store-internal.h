@@ -41,6 +41,7 @@ struct store {
 	char *user;
 	uint64_t site;
 	uint64_t schema;
+	uint64_t idxver;       /* meta "idxver": the index set its entries follow */
 	size_t maplimit;
 	bool rdonly;
 	bool shared;  /* a handle on the held environment (store_hold): env not ours */

@@ -49,6 +49,9 @@ static int
 check_entry(const unsigned char *key, size_t len, void *ctx)
 {
 	struct verify *v = ctx;
+	if (index_since(key[0]) > v->t->st->idxver)
+		return 0;  /* an index newer than the program that made the entries
+		            * (an old backup): the first writer adds it */
 	MDB_val k = {len, (void *)key}, d = v->data;
 	int rc = mdb_cursor_get(v->c, &k, &d, MDB_GET_BOTH);
 	if (rc == MDB_NOTFOUND) {
@@ -161,7 +164,41 @@ repair_txn(store_txn *t, void *ctx)
 		if (n)
 			store_meta_put_u64(t, name, n);
 	}
+	if (!t->err)
+		store_meta_put_u64(t, "idxver", INDEX_VERSION);
 	return t->err;
+}
+
+static int
+upgrade_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	t->trusted = true;  /* every record, whoever opens the database first */
+	uint64_t v = 0;
+	if (store_meta_get_u64(t, "idxver", &v))
+		return t->err;
+	if (v >= INDEX_VERSION)
+		return 0;   /* another program did it meanwhile */
+	for (int kind = 1; kind < 256 && !t->err; kind++)
+		store_scan(t, kind, NULL, reindex_record, t);
+	if (!t->err)
+		store_meta_put_u64(t, "idxver", INDEX_VERSION);
+	return t->err;
+}
+
+int
+store_index_upgrade(store *st)
+{
+	int err = store_write(st, upgrade_txn, NULL);
+	if (!err)
+		st->idxver = INDEX_VERSION;
+	return err;
+}
+
+unsigned
+store_index_version(const store *st)
+{
+	return (unsigned)st->idxver;
 }
 
 int

@@ -17,6 +17,7 @@
 #include <sys/statvfs.h>
 #include <unistd.h>
 
+#include "index.h"
 #include "store-internal.h"
 #include "util.h"
 
@@ -175,6 +176,8 @@ open_dbis(store *st, bool create, bool write)
 				store_meta_put_u64(&t, "schema", STORE_SCHEMA);
 			if (!t.err)
 				store_meta_put_u64(&t, "site", site);
+			if (!t.err)
+				store_meta_put_u64(&t, "idxver", INDEX_VERSION);
 			schema = STORE_SCHEMA;
 		}
 	}
@@ -186,8 +189,11 @@ open_dbis(store *st, bool create, bool write)
 		mdb_txn_abort(txn);
 		return t.err;
 	}
+	uint64_t idxver = 0;
+	store_meta_get_u64(&t, "idxver", &idxver);
 	st->site = site;
 	st->schema = schema;
+	st->idxver = idxver ? idxver : 1;  /* a database made before the number */
 	return store_map_error(mdb_txn_commit(txn));
 }
 
@@ -349,6 +355,8 @@ store_open_env(store **out, const char *dir, unsigned flags)
 		}
 	}
 	int err = open_dbis(st, create && !rdonly, !rdonly);
+	if (!err && !rdonly && !file && st->idxver < INDEX_VERSION)
+		err = store_index_upgrade(st);
 	if (err) {
 		store_close(st);
 		return err;

@@ -266,6 +266,14 @@ uint64_t store_last_txn(store *st);
  * all its entries.  Calls report (if not NULL) for each fault with a
  * sentence; *faults receives their number.  With repair, rebuilds the
  * indexes from the records (in one write transaction). */
+/* The index set the database's entries follow (index.h's INDEX_VERSION
+ * once a writer has opened it; an older number when only read since it
+ * was made by an older program: search then walks the indexes it has). */
+unsigned store_index_version(const store *st);
+/* Add the index entries an older program did not make, for every record,
+ * in one write transaction, and note INDEX_VERSION (store_open does this
+ * when it may write). */
+int store_index_upgrade(store *st);
 int store_verify(store *st, bool repair, size_t *faults,
                  void (*report)(const char *msg, void *ctx), void *ctx);
 

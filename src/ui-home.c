@@ -47,6 +47,9 @@ static const struct {
 	 N_("A village PC and its township server: send what changed and take the answers, over "
 	    "the network or on a USB stick; the last exchange and what waits to go up."), NULL,
 	 "sync"},
+	{N_("Projects"), REC_PROJECT,
+	 N_("The projects designed from the needs list (F3 in the needs table): find one again, "
+	    "follow its status and dates."), "project", NULL},
 };
 
 #define NMENU ((int)(sizeof menu / sizeof *menu))
@@ -124,7 +127,7 @@ home_draw(struct ui *u, struct screen *s)
 		int y = 4 + i;
 		int attr = i == h->sel ? A_REVERSE : A_NORMAL;
 		char num[8];
-		snprintf(num, sizeof num, " %d ", i + 1);
+		snprintf(num, sizeof num, " %d ", (i + 1) % 10);
 		ui_text(y, 2, 4, num, attr | A_BOLD);
 		ui_text(y, 6, labelw, _(menu[i].label), attr);
 		char cnt[32] = "";
@@ -210,6 +213,9 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	 * arrows); Esc and a digit is an F-key (Esc 7: F7) */
 	if (a == ACT_NONE && !is_key && key >= L'1' && key <= L'9' && key - L'1' < NMENU) {
 		h->sel = (int)(key - L'1');
+		a = ACT_OPEN;
+	} else if (a == ACT_NONE && !is_key && key == L'0' && NMENU >= 10) {
+		h->sel = 9;   /* the tenth: 0, as on a keyboard's row of digits */
 		a = ACT_OPEN;
 	}
 	switch (a) {

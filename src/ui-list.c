@@ -1,6 +1,8 @@
 /* ui-list.c: the list of a form's records: search as you type (name,
- * pinyin initials, ID number), a page at a time, filter by village, order
- * by name or by registration. */
+ * pinyin initials, ID number; for needs and services also the words of
+ * their content), a page at a time, filter by village, status and the
+ * choices of a visit round (residents' categories, services' and needs'
+ * functions), order by name (pinyin) or by registration. */
 #include "config.h"
 
 #include <curses.h>
@@ -26,6 +28,11 @@ struct list {
 	char *status_label;
 	char *village;         /* filter by village (record id text), or NULL */
 	char *village_name;
+	/* filter by any of some choices of one field (categories, function) */
+	struct form_field any_fd;   /* the field, as a several-choice list to tick */
+	const char *any_field;      /* its name, or NULL when the form has none */
+	char *any_of;               /* the ticked values, comma-separated, or NULL */
+	char *content_fields;       /* needs and services: the fields typing finds words in */
 	bool by_registration;  /* order: as registered, instead of by name */
 	const struct scope *scope;  /* the worker's: what the count counts */
 	size_t page;           /* rows a page */
@@ -75,6 +82,8 @@ reg_one(const record *r, void *ctx)
 		return 0;
 	if (c->l->status && (!(v = record_get(r, "status")) || strcmp(v, c->l->status) != 0))
 		return 0;
+	if (c->l->any_of && !search_value_has_any(record_get(r, c->l->any_field), c->l->any_of))
+		return 0;
 	if (c->n == c->max)
 		return 1;
 	c->out[c->n] = record_dup(r);
@@ -98,6 +107,82 @@ reg_txn(store_txn *t, void *ctx)
 	return rc == 1 ? 0 : rc;
 }
 
+/* How many forms the list's kind has (the six service records: 6). */
+static size_t
+forms_of_kind(struct ui *u, const struct list *l)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < u->forms->nforms; i++)
+		n += u->forms->forms[i]->kind == l->f->kind;
+	return n;
+}
+
+/* Whether every form of the list's kind has the field. */
+static bool
+every_form_has(struct ui *u, const struct list *l, const char *name)
+{
+	for (size_t i = 0; i < u->forms->nforms; i++)
+		if (u->forms->forms[i]->kind == l->f->kind && !form_field(u->forms->forms[i], name))
+			return false;
+	return true;
+}
+
+/* The columns the list may show, in order (indexes of l->f's fields):
+ * the form's list, but where the kind has several forms (the six service
+ * records) only the fields they share, with the one that tells them apart
+ * (the function) second; the village not when the filter fixes it. */
+static size_t
+list_columns(struct ui *u, const struct list *l, size_t out[MAXCOLS + 1])
+{
+	size_t n = 0;
+	bool several = forms_of_kind(u, l) > 1;
+	const struct form_field *fn = several ? form_field(l->f, "function") : NULL;
+	if (fn && !every_form_has(u, l, "function"))
+		fn = NULL;
+	for (size_t i = 0; i < l->f->nlist && n < MAXCOLS; i++) {
+		const struct form_field *fd = &l->f->fields[l->f->list[i]];
+		if (fd == fn)
+			continue;
+		if (several && !every_form_has(u, l, fd->name))
+			continue;
+		if (l->village && strcmp(fd->name, "village") == 0)
+			continue;
+		out[n++] = l->f->list[i];
+		if (fn && n == 1)
+			out[n++] = (size_t)(fn - l->f->fields);
+	}
+	return n;
+}
+
+/* A column's width: its type's, a one-choice field's longest choice
+ * (男, 女: 2) when narrower, never narrower than its head. */
+struct type_width {
+	enum field_type type;
+	int width;
+};
+
+static int
+column_width(const struct form_field *fd, const struct type_width *widths, size_t n)
+{
+	int w = 10;
+	for (size_t k = 0; k < n; k++)
+		if (widths[k].type == fd->type)
+			w = widths[k].width;
+	if (fd->type == FT_SELECT_ONE && fd->choices) {
+		int cw = 0;
+		for (size_t k = 0; k < fd->choices->n; k++) {
+			const char *lb = _(fd->choices->items[k].label);
+			int lw = text_width(lb, strlen(lb));
+			if (lw > cw)
+				cw = lw;
+		}
+		if (cw < w)
+			w = cw;
+	}
+	int lw = text_width(_(fd->label), strlen(_(fd->label)));
+	return lw > w ? lw : w;
+}
+
 static void
 load(struct ui *u, struct list *l)
 {
@@ -118,11 +203,14 @@ load(struct ui *u, struct list *l)
 			l->reg_starts[l->npage + 1] = l->rows[l->page - 1]->id;
 	} else if (*text && search_kind_is_dated(l->f->kind)) {
 		/* needs and services have no name: found through their residents */
-		struct search_query q = {l->f->kind, text, l->village, l->status, NULL};
+		struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village,
+		                         .status = l->status, .field = l->any_field, .any_of = l->any_of,
+		                         .content_fields = l->content_fields};
 		l->err = search_linked(u->st, &q, l->rows, l->page, &n);
 		l->more = false;
 	} else {
-		struct search_query q = {l->f->kind, text, l->village, l->status, NULL};
+		struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village,
+		                         .status = l->status, .field = l->any_field, .any_of = l->any_of};
 		struct search_pos pos = l->starts[l->npage];
 		l->err = search_page(u->st, &q, &pos, l->rows, l->page, &n);
 		l->more = !pos.done && n == l->page;
@@ -137,38 +225,68 @@ load(struct ui *u, struct list *l)
 	if (l->at.sel >= n)
 		l->at.sel = n ? n - 1 : 0;
 	/* the columns that fit */
-	static const struct {
-		enum field_type type;
-		int width;
-	} widths[] = {
+	static const struct type_width widths[] = {
 		{FT_TEXT, 12}, {FT_NOTE, 20}, {FT_INTEGER, 6}, {FT_DECIMAL, 8}, {FT_DATE, 10},
 		{FT_SELECT_ONE, 10}, {FT_SELECT_MULTIPLE, 16}, {FT_YESNO, 4}, {FT_IDNUM, 18},
 		{FT_PHONE, 12}, {FT_REFERENCE, 12}, {FT_CALCULATE, 6}, {FT_REFERENCES, 16},
 		{FT_AMOUNTS, 16},
 	};
 	int room = u->cols - 2;
+	size_t cols[MAXCOLS + 1];
+	size_t ncand = list_columns(u, l, cols);
+	int want[MAXCOLS + 1];
+	bool drop[MAXCOLS + 1];
+	int total = 0;
+	for (size_t i = 0; i < ncand; i++) {
+		want[i] = column_width(&l->f->fields[cols[i]], widths, NELEM(widths));
+		drop[i] = false;
+		total += want[i] + 1;
+	}
+	/* too wide: free text after the first column (a group, an address)
+	 * gives way first, the last of it first, so that a resident's
+	 * categories show at 80 columns; then what does not fit, from the end */
+	for (size_t i = ncand; i-- > 1 && total > room;) {
+		enum field_type ty = l->f->fields[cols[i]].type;
+		if (ty == FT_TEXT && i + 1 < ncand) {
+			drop[i] = true;
+			total -= want[i] + 1;
+		}
+	}
 	l->ncols = 0;
-	for (size_t i = 0; i < l->f->nlist && l->ncols < MAXCOLS; i++) {
-		const struct form_field *fd = &l->f->fields[l->f->list[i]];
-		int w = 10;
-		for (size_t k = 0; k < sizeof widths / sizeof widths[0]; k++)
-			if (widths[k].type == fd->type)
-				w = widths[k].width;
-		int lw = text_width(_(fd->label), strlen(_(fd->label)));
-		if (lw > w)
-			w = lw;
+	for (size_t i = 0; i < ncand && l->ncols < MAXCOLS; i++) {
+		if (drop[i])
+			continue;
+		int w = want[i];
 		if (w + 1 > room)
-			break;
+			continue;  /* a narrower one after it may fit */
 		l->widths[l->ncols] = w;
-		l->colfield[l->ncols++] = l->f->list[i];
+		l->colfield[l->ncols++] = cols[i];
 		room -= w + 1;
 	}
-	if (l->ncols)
-		l->widths[l->ncols - 1] += room;  /* the last column takes what is left */
 	l->cells = calloc(n * l->ncols + 1, sizeof *l->cells);
 	for (size_t r = 0; l->cells && r < n; r++)
 		for (size_t c = 0; c < l->ncols; c++)
 			l->cells[r * l->ncols + c] = ui_field_text(u, &l->f->fields[l->colfield[c]], l->rows[r]);
+	/* what is left widens, in order, the columns whose text this page
+	 * would cut (a project's name, two categories), then the last */
+	for (size_t c = 0; l->cells && c + 1 < l->ncols && room > 0; c++) {
+		int need = 0;
+		for (size_t r = 0; r < n; r++) {
+			const char *v = l->cells[r * l->ncols + c];
+			int w = v ? text_width(v, strlen(v)) : 0;
+			if (w > need)
+				need = w;
+		}
+		int more = need - l->widths[c];
+		if (more > room)
+			more = room;
+		if (more > 0) {
+			l->widths[c] += more;
+			room -= more;
+		}
+	}
+	if (l->ncols)
+		l->widths[l->ncols - 1] += room;  /* the last column takes what is left */
 }
 
 static int
@@ -190,6 +308,47 @@ reload(struct ui *u, struct list *l, bool from_start)
 	load(u, l);
 }
 
+/* The ticked choices of the filter as the worker reads them, "独居老人、
+ * 留守儿童", or "独居老人等3项" when they would take more than room. */
+static void
+any_label(const struct list *l, char *out, size_t size, int room)
+{
+	out[0] = '\0';
+	if (!l->any_of)
+		return;
+	size_t n = 0, used = 0;
+	const char *first = NULL;
+	for (const char *v = l->any_of; *v;) {
+		size_t vl = strcspn(v, ",");
+		char val[64];
+		snprintf(val, sizeof val, "%.*s", (int)(vl < 63 ? vl : 63), v);
+		const char *lb = form_choice_label(&l->any_fd, val);
+		if (!first)
+			first = lb;
+		int w = snprintf(out + used, size - used, "%s%s", n ? _(", ") : "", lb);
+		if (w > 0 && (size_t)w < size - used)
+			used += (size_t)w;
+		n++;
+		v += vl;
+		if (*v)
+			v++;
+	}
+	if (n > 1 && text_width(out, strlen(out)) > room)
+		snprintf(out, size, _("%s and others, %zu in all"), first ? first : "", n);
+}
+
+/* What the summary key opens on this list: "needs" (the needs table),
+ * "report" (the services' figures by function), or NULL. */
+static const char *
+summary_of(struct ui *u, const struct list *l)
+{
+	if (kind_rules(l->f->kind)->counts_table)
+		return "needs";
+	if (l->f->kind == REC_SERVICE && forms_of_kind(u, l) > 1)
+		return "report";
+	return NULL;
+}
+
 static void
 list_draw(struct ui *u, struct screen *s)
 {
@@ -200,10 +359,7 @@ list_draw(struct ui *u, struct screen *s)
 	char line[512];
 	/* a kind with several forms (the six service records) is named by its
 	 * kind, not by the first of its forms */
-	size_t forms_of_kind = 0;
-	for (size_t i = 0; i < u->forms->nforms; i++)
-		forms_of_kind += u->forms->forms[i]->kind == l->f->kind;
-	const char *title = forms_of_kind > 1 ? rec_kind_label(l->f->kind) : _(l->f->title);
+	const char *title = forms_of_kind(u, l) > 1 ? rec_kind_label(l->f->kind) : _(l->f->title);
 	snprintf(line, sizeof line, "%s  (%zu)", title, l->total);
 	ui_title(u, line);
 	/* the search box */
@@ -216,14 +372,17 @@ list_draw(struct ui *u, struct screen *s)
 	ui_text(1, 2 + pw, boxw, l->query.buf + first, A_UNDERLINE);
 	/* beside the box, each whole or not at all: the filter (what hides
 	 * rows), the order, then how to search, as far as they fit */
-	char filt[256] = "";
-	if (l->village_name || l->status)
-		snprintf(filt, sizeof filt, "[%s%s%s]", l->village_name ? l->village_name : "",
-		         l->village_name && l->status ? " " : "",
-		         l->status_label ? l->status_label : l->status ? l->status : "");
-	const char *parts[] = {filt, l->by_registration && !l->query.len ? _("(order: as registered)") : "",
-	                       _("name, pinyin initials (zsf) or ID number")};
+	char filt[256] = "", any[160] = "";
 	int px = 3 + pw + boxw, room = u->cols - 1 - px;
+	any_label(l, any, sizeof any, room - 20);
+	if (l->village_name || l->status || *any)
+		snprintf(filt, sizeof filt, "[%s%s%s%s%s]", l->village_name ? l->village_name : "",
+		         l->village_name && l->status ? " " : "",
+		         l->status_label ? l->status_label : l->status ? l->status : "",
+		         (l->village_name || l->status) && *any ? " " : "", any);
+	const char *parts[] = {filt, l->by_registration && !l->query.len ? _("(order: as registered)") : "",
+	                       l->content_fields ? _("name, pinyin initials, ID number or words")
+	                                         : _("name, pinyin initials (zsf) or ID number")};
 	for (size_t i = 0; i < NELEM(parts); i++) {
 		int w = text_width(parts[i], strlen(parts[i]));
 		if (w == 0 || w > room)
@@ -255,7 +414,9 @@ list_draw(struct ui *u, struct screen *s)
 	ui_text(u->rows - 4, u->cols - 16, 15, line, A_NORMAL);
 	if (l->err)
 		ui_message(u, "%s", store_strerror(l->err));
-	ui_footer(u, KS_LIST);
+	/* the summary where the kind has one (the needs table, the month's
+	 * figures of the services), else not on the bar */
+	ui_footer_hiding(u, KS_LIST, summary_of(u, l) ? 0 : 1ULL << ACT_SUMMARY);
 	/* the cursor sits in the search box */
 	ui_cursor(u, 1, 2 + pw + ccol);
 }
@@ -272,6 +433,24 @@ list_text(struct ui *u, struct screen *s, wint_t ch)
 }
 
 static void
+set_any(struct ui *u, void *data, const char *value)
+{
+	struct list *l = data;
+	free(l->any_of);
+	l->any_of = value && *value ? strdup(value) : NULL;
+	reload(u, l, true);
+}
+
+/* The last of the filter's questions: which categories (functions) to
+ * show, several ticked at once; none ticked, or Esc: all. */
+static void
+ask_any(struct ui *u, struct list *l)
+{
+	if (l->any_field)
+		ui_pick_choice(u, &l->any_fd, l->any_of, set_any, l);
+}
+
+static void
 set_status(struct ui *u, void *data, const char *value)
 {
 	struct list *l = data;
@@ -281,6 +460,22 @@ set_status(struct ui *u, void *data, const char *value)
 	l->status = value && *value ? strdup(value) : NULL;
 	l->status_label = l->status && fd ? strdup(form_choice_label(fd, value)) : NULL;
 	reload(u, l, true);
+	ask_any(u, l);
+}
+
+/* The status question where the form has a status, then the choices';
+ * false when there is neither. */
+static bool
+ask_status(struct ui *u, struct list *l)
+{
+	const struct form_field *fd = form_field(l->f, "status");
+	if (fd && fd->choices)
+		ui_pick_choice(u, fd, NULL, set_status, l);
+	else if (l->any_field)
+		ask_any(u, l);
+	else
+		return false;
+	return true;
 }
 
 static void
@@ -294,10 +489,8 @@ set_village(struct ui *u, void *data, const char *value)
 	l->village = value ? strdup(value) : NULL;
 	l->village_name = value ? ui_ref_name(u, value) : NULL;
 	reload(u, l, true);
-	/* then, where the form has a status, which status */
-	const struct form_field *fd = form_field(l->f, "status");
-	if (fd && fd->choices)
-		ui_pick_choice(u, fd, NULL, set_status, l);
+	/* then, where the form has them, which status and which choices */
+	ask_status(u, l);
 }
 
 /* A new record of a kind; where the kind has several forms (the six
@@ -461,34 +654,34 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		 * out of reach, and walking past them costs time; so for them
 		 * the filter is the status alone */
 		const char *own = scope_village(u->scope);
-		if (l->status || (l->village && !own)) {
+		if (l->status || l->any_of || (l->village && !own)) {
 			free(l->status);
 			free(l->status_label);
-			l->status = l->status_label = NULL;
+			free(l->any_of);
+			l->status = l->status_label = l->any_of = NULL;
 			if (!own) {
 				free(l->village);
 				free(l->village_name);
 				l->village = l->village_name = NULL;
 			}
 			reload(u, l, true);
-			ui_message(u, "%s", own ? _("Showing every status again; your lists keep to "
+			ui_message(u, "%s", own ? _("Showing every record again; your lists keep to "
 			                            "your own village.")
 			                        : _("Showing every village and status again."));
 		} else if (own) {
-			const struct form_field *fd = form_field(l->f, "status");
-			if (fd && fd->choices)
-				ui_pick_choice(u, fd, NULL, set_status, l);
-			else
+			if (!ask_status(u, l))
 				ui_message(u, "%s", _("Your lists keep to your own village."));
 		} else {
 			ui_pick_record(u, REC_UNIT, _("Show which village?"), set_village, l);
 		}
 		return UI_REDRAW;
 	}
-	case ACT_SUMMARY:
-		if (kind_rules(l->f->kind)->counts_table)
-			ui_open(u, "needs", &(struct ui_args){.form = l->f});
+	case ACT_SUMMARY: {
+		const char *to = summary_of(u, l);
+		if (to)
+			ui_open(u, to, &(struct ui_args){.form = l->f});
 		return UI_REDRAW;
+	}
 	default:
 		return 0;
 	}
@@ -516,6 +709,8 @@ list_free(struct screen *s)
 	free(l->status_label);
 	free(l->village);
 	free(l->village_name);
+	free(l->any_of);
+	free(l->content_fields);
 	free(l->starts);
 	free(l->reg_starts);
 	free(l);
@@ -525,6 +720,49 @@ static const struct screen_ops list_screen = {
 	.scope = KS_LIST, .draw = list_draw, .key = list_key, .text = list_text,
 	.free = list_free, .resume = list_resume,
 };
+
+/* What the list filters by beyond village and status, and where typing
+ * finds words: a resident's categories (visit rounds), a service's or a
+ * need's function (the field "function" or "service"), a volunteer's
+ * services of interest, an organisation's field, ticked several at a
+ * time; needs' and services' text and notes the worker may read. */
+static void
+list_filters(struct ui *u, struct list *l)
+{
+	static const char *const any_fields[] = {"categories", "function", "service", "interests",
+	                                         "field"};
+	for (size_t i = 0; i < NELEM(any_fields) && !l->any_field; i++) {
+		const struct form_field *fd = form_field(l->f, any_fields[i]);
+		if (fd && fd->choices && (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE)) {
+			l->any_fd = *fd;
+			l->any_fd.type = FT_SELECT_MULTIPLE;
+			l->any_field = fd->name;
+		}
+	}
+	if (!search_kind_is_dated(l->f->kind) || l->f->kind == REC_REFERRAL)
+		return;
+	struct form_env env = ui_form_env(u);
+	struct strbuf sb = {0};
+	for (size_t i = 0; i < u->forms->nforms; i++) {
+		const struct form *f = u->forms->forms[i];
+		if (f->kind != l->f->kind)
+			continue;
+		for (size_t k = 0; k < f->nfields; k++) {
+			const struct form_field *fd = &f->fields[k];
+			if ((fd->type != FT_TEXT && fd->type != FT_NOTE) || (fd->sensitive && env.masked))
+				continue;
+			if (search_value_has_any(sb.len ? sb.p : NULL, fd->name))
+				continue;  /* named by an earlier form */
+			sb_addf(&sb, "%s%s", sb.len ? "," : "", fd->name);
+		}
+	}
+	bool any = sb.len > 0;
+	l->content_fields = sb_detach(&sb);
+	if (!any) {
+		free(l->content_fields);
+		l->content_fields = NULL;
+	}
+}
 
 static void
 list_open(struct ui *u, struct form *f, const char *status_filter)
@@ -547,6 +785,7 @@ list_open(struct ui *u, struct form *f, const char *status_filter)
 		l->status_label = fd ? strdup(form_choice_label(fd, status_filter)) : NULL;
 	}
 	l->scope = u->scope;
+	list_filters(u, l);
 	/* a village worker sees their own village (the only one in reach) */
 	const char *own = scope_village(u->scope);
 	if (own) {

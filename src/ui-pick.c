@@ -190,8 +190,8 @@ find_records(struct ui *u, struct pick *p)
 			p->line[i] = dated_line(u, p->found[i], i < nown);
 		return;
 	}
-	struct search_query q = {p->kind, p->query.buf, NULL, NULL,
-	                         p->level ? orgunit_level_name(p->level) : NULL};
+	struct search_query q = {.kind = p->kind, .text = p->query.buf,
+	                         .level = p->level ? orgunit_level_name(p->level) : NULL};
 	struct search_pos pos;
 	memset(&pos, 0, sizeof pos);
 	if (p->kind == REC_UNIT && !*p->query.buf) {

@@ -238,8 +238,9 @@ prepare(int term, char *csv, size_t cap)
 	return dir;
 }
 
-/* F5 on a list: the pickers of the filter (a village, then a status:
- * the first of each), then the list, its filter whole beside the box. */
+/* F5 on a list: the pickers of the filter (a village, a status, then the
+ * categories or functions to tick: the first of each, none ticked), then
+ * the list, its filter whole beside the box. */
 static void
 filter_fits(vt *t, const char *what)
 {
@@ -249,7 +250,8 @@ filter_fits(vt *t, const char *what)
 	char *before = strdup(vt_row(t, 1));
 	keys(t, KEY_F5);
 	vt_pump(t, 300);
-	for (int i = 0; i < 2 && strcmp(vt_row(t, 1), before) == 0; i++) {
+	for (int i = 0; i < 3 && (strcmp(vt_row(t, 1), before) == 0 || strstr(vt_screen(t), "回车：选定"));
+	     i++) {
 		snprintf(name, sizeof name, "%.160s, a filter's picker", what);
 		fits(t, name);
 		keys(t, KEY_ENTER);

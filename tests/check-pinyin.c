@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "pinyin.h"
+#include "util.h"
 /* Included here too, to check the lookup against every entry. */
 #include "pinyin-table.h"
 
@@ -280,6 +281,84 @@ START_TEST(test_prefix_beyond_cap)
 }
 END_TEST
 
+/* --- sorting ---------------------------------------------------------- */
+
+static int
+by_key(const void *a, const void *b)
+{
+	char x[512], y[512];
+	pinyin_sort_key(*(const char *const *)a, true, x, sizeof x);
+	pinyin_sort_key(*(const char *const *)b, true, y, sizeof y);
+	return strcmp(x, y);
+}
+
+/* The names the issue lists, in the order a Chinese list has them. */
+START_TEST(test_sort_order)
+{
+	static const char *const want[] = {
+		"alice", "阿依·木呷", "Bob", "丁一", "何平", "李明", "林芳", "刘国华",
+		"罗军", "区小明", "单志刚", "王𠀀", "吴芳", "于海", "曾强", "张三", "张三丰",
+	};
+	const char *got[NELEM(want)];
+	for (size_t i = 0; i < NELEM(want); i++)
+		got[i] = want[NELEM(want) - 1 - i];
+	qsort(got, NELEM(got), sizeof *got, by_key);
+	for (size_t i = 0; i < NELEM(want); i++)
+		ck_assert_msg(strcmp(got[i], want[i]) == 0, "place %zu: %s, not %s", i, got[i], want[i]);
+}
+END_TEST
+
+/* Tone orders homophones' syllables, then the code point: keys differ. */
+START_TEST(test_sort_tones)
+{
+	char a[64], b[64], r[16];
+	ck_assert_str_eq(pinyin_reading_of(0x5218, false, r), "liu2");   /* 刘 */
+	ck_assert_str_eq(pinyin_reading_of(0x674E, false, r), "li3");    /* 李 */
+	ck_assert_str_eq(pinyin_reading_of(0x5355, false, r), "dan1");   /* 单 */
+	ck_assert_str_eq(pinyin_reading_of(0x5355, true, r), "shan4");   /* 单, the surname */
+	ck_assert_str_eq(pinyin_reading_of(0x533A, true, r), "ou1");     /* 区, the surname */
+	ck_assert_str_eq(pinyin_reading_of(0x7EFF, false, r), "lv4");    /* 绿: u-umlaut */
+	ck_assert_str_eq(pinyin_reading_of('a', false, r), "");
+	pinyin_sort_key("妈", false, a, sizeof a);   /* ma1 */
+	pinyin_sort_key("马", false, b, sizeof b);   /* ma3 */
+	ck_assert_str_lt(a, b);
+	pinyin_sort_key("刘", false, a, sizeof a);
+	pinyin_sort_key("流", false, b, sizeof b);   /* both liu2: by code */
+	ck_assert_str_ne(a, b);
+	ck_assert_uint_eq(strlen(a), PINYIN_SORT_CHAR);
+}
+END_TEST
+
+/* The key of a prefix is the prefix of the key (a typed name finds by
+ * it); punctuation gives nothing; a small buffer takes whole characters;
+ * the surname reading is the first character's alone. */
+START_TEST(test_sort_prefix)
+{
+	char whole[128], part[128];
+	size_t n = pinyin_sort_key("张三丰", true, whole, sizeof whole);
+	ck_assert_uint_eq(n, 3 * PINYIN_SORT_CHAR);
+	pinyin_sort_key("张三", true, part, sizeof part);
+	ck_assert(strncmp(whole, part, strlen(part)) == 0);
+	pinyin_sort_key("张·三", true, part, sizeof part);
+	ck_assert(strncmp(whole, part, strlen(part)) == 0);
+	ck_assert_uint_eq(pinyin_sort_key("·　 ", true, part, sizeof part), 0);
+	ck_assert_str_eq(part, "");
+	ck_assert_uint_eq(pinyin_sort_key("张三丰", true, part, 2 * PINYIN_SORT_CHAR + 5),
+	                  2 * PINYIN_SORT_CHAR);
+	ck_assert_uint_eq(pinyin_sort_key("张三丰", true, part, 0), 0);
+	/* 单 in the second place is dan, as a word is read */
+	char a[64], b[64];
+	pinyin_sort_key("单单", true, a, sizeof a);
+	pinyin_sort_key("单", false, b, sizeof b);
+	ck_assert(strncmp(a + PINYIN_SORT_CHAR, b, PINYIN_SORT_CHAR) == 0);
+	ck_assert(strncmp(a, b, PINYIN_SORT_CHAR) != 0);
+	/* Latin letters sort alike in either case */
+	pinyin_sort_key("BOB", true, a, sizeof a);
+	pinyin_sort_key("bob", true, b, sizeof b);
+	ck_assert_str_eq(a, b);
+}
+END_TEST
+
 static Suite *
 pinyin_suite(void)
 {
@@ -307,6 +386,12 @@ pinyin_suite(void)
 	tcase_add_test(tc, test_prefix_true);
 	tcase_add_test(tc, test_prefix_false);
 	tcase_add_test(tc, test_prefix_beyond_cap);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("sort");
+	tcase_add_test(tc, test_sort_order);
+	tcase_add_test(tc, test_sort_tones);
+	tcase_add_test(tc, test_sort_prefix);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -115,6 +115,8 @@ START_TEST(test_village_keeps_to_village)
 	keys(t, KEY_F5);                   /* the filter: for them the status alone */
 	expect(t, "在册");
 	keys(t, "1");
+	expect(t, "[ ]");                  /* then the categories: none ticked, all */
+	keys(t, KEY_ENTER);
 	vt_pump(t, 300);
 	keys(t, KEY_F5);                   /* cleared: the village stays */
 	expect(t, "只显示本村");           /* "your lists keep to your own village" */

@@ -8,14 +8,18 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <lmdb.h>
 #include <unistd.h>
 
 #include "demo.h"
+#include "index.h"
 #include "orgunit.h"
 #include "pinyin.h"
 #include "search.h"
 
 #include "testdb.h"
+#include "text.h"
+#include "util.h"
 
 /* --- helpers ---------------------------------------------------------- */
 
@@ -109,7 +113,7 @@ find(store *st, const char *text, const char *village, const char *status, size_
 {
 	struct hits *h = malloc(sizeof *h);
 	ck_assert_ptr_nonnull(h);
-	struct search_query q = {REC_RESIDENT, text, village, status, NULL};
+	struct search_query q = {.kind = REC_RESIDENT, .text = text, .village = village, .status = status};
 	search_all(st, &q, max, h);
 	return h;
 }
@@ -250,7 +254,7 @@ START_TEST(test_name_prefix)
 	ck_assert_uint_eq(h->n, 0);
 	drop(h);
 	/* another kind's records are not residents */
-	struct search_query q = {REC_NEED, "张", NULL, NULL, NULL};
+	struct search_query q = {.kind = REC_NEED, .text = "张"};
 	struct hits other;
 	search_all(d.st, &q, 10, &other);
 	ck_assert_uint_eq(other.n, 0);
@@ -435,7 +439,7 @@ START_TEST(test_paging)
 	for (size_t k = 0; k < sizeof again / sizeof again[0]; k++) {
 		struct hits *whole = find(d.st, again[k], NULL, NULL, 64);
 		ck_assert_uint_ge(whole->n, 12);
-		struct search_query q = {REC_RESIDENT, again[k], NULL, NULL, NULL};
+		struct search_query q = {.kind = REC_RESIDENT, .text = again[k]};
 		struct search_pos pos = {0};
 		struct hits *paged = calloc(1, sizeof *paged);
 		ck_assert_ptr_nonnull(paged);
@@ -514,8 +518,8 @@ START_TEST(test_units_of_a_level)
 {
 	struct db d = testdb_new("search");
 	ck_assert_int_eq(demo_fill(d.st, "visitor", 3, NULL), STORE_OK);
-	struct search_query all = {REC_UNIT, NULL, NULL, NULL, NULL};
-	struct search_query villages = {REC_UNIT, NULL, NULL, NULL, "village"};
+	struct search_query all = {.kind = REC_UNIT};
+	struct search_query villages = {.kind = REC_UNIT, .level = "village"};
 	struct hits *h = malloc(sizeof *h), *v = malloc(sizeof *v);
 	ck_assert_ptr_nonnull(h);
 	ck_assert_ptr_nonnull(v);
@@ -528,14 +532,14 @@ START_TEST(test_units_of_a_level)
 	ck_assert_uint_eq(count_name(v, "安宁村"), 1);
 	/* digits find a unit by its division code (a unit has no ID
 	 * number): the exchange screen's village list, typed into */
-	struct search_query code = {REC_UNIT, "510421100001", NULL, NULL, "village"};
+	struct search_query code = {.kind = REC_UNIT, .text = "510421100001", .level = "village"};
 	struct hits *c = malloc(sizeof *c);
 	ck_assert_ptr_nonnull(c);
 	search_all(d.st, &code, 5, c);
 	ck_assert_uint_eq(c->n, 1);
 	ck_assert_uint_eq(count_name(c, "安宁村"), 1);
 	drop(c);
-	struct search_query prefix = {REC_UNIT, "5104211000", NULL, NULL, "village"};
+	struct search_query prefix = {.kind = REC_UNIT, .text = "5104211000", .level = "village"};
 	c = malloc(sizeof *c);
 	ck_assert_ptr_nonnull(c);
 	search_all(d.st, &prefix, 5, c);
@@ -566,11 +570,27 @@ START_TEST(test_all_in_name_order)
 	struct hits *paged = find(d.st, "", NULL, NULL, 5);
 	ck_assert_uint_eq(h->n, total);
 	assert_same(h, paged);
+	/* pinyin order: a Latin letter just before the syllables it begins
+	 * (alice before 阿 a, Bob after every a and before ba) */
 	ck_assert_str_eq(h->names[0], "alice");
-	ck_assert_str_eq(h->names[1], "Bob");
-	for (size_t i = 1; i < h->n; i++)
-		ck_assert_msg(strcasecmp(h->names[i - 1], h->names[i]) <= 0, "%s before %s",
-		              h->names[i - 1], h->names[i]);
+	bool bob = false;
+	for (size_t i = 0; i < h->n; i++) {
+		char k[IDX_KEYMAX], prev[IDX_KEYMAX] = "";
+		pinyin_sort_key(h->names[i], true, k, sizeof k);
+		if (i)
+			pinyin_sort_key(h->names[i - 1], true, prev, sizeof prev);
+		ck_assert_msg(strcmp(prev, k) <= 0, "%s before %s", h->names[i - 1], h->names[i]);
+		char r[16];
+		uint32_t cp = (unsigned char)h->names[i][0];
+		if (cp >= 0x80)
+			text_utf8_decode(h->names[i], strlen(h->names[i]), &cp);
+		pinyin_reading_of(cp, true, r);
+		if (strcmp(h->names[i], "Bob") == 0)
+			bob = true;
+		else if (cp >= 0x80)
+			ck_assert_msg(bob == (r[0] != 'a'), "%s (%s) on the wrong side of Bob", h->names[i], r);
+	}
+	ck_assert(bob);
 	drop(h);
 	drop(paged);
 	testdb_free(&d);
@@ -604,7 +624,7 @@ END_TEST
 START_TEST(test_bad_args)
 {
 	struct db d = testdb_new("search");
-	struct search_query q = {REC_RESIDENT, "z", NULL, NULL, NULL};
+	struct search_query q = {.kind = REC_RESIDENT, .text = "z"};
 	struct search_pos pos = {0};
 	record *out[1];
 	size_t n = 5;
@@ -652,7 +672,7 @@ START_TEST(test_needs_through_residents)
 	ck_assert(!search_kind_is_dated(REC_RESIDENT));
 	record *out[8];
 	size_t n;
-	struct search_query q = {REC_NEED, "zsf", NULL, NULL, NULL};
+	struct search_query q = {.kind = REC_NEED, .text = "zsf"};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 2);
 	for (size_t i = 0; i < n; i++)
@@ -662,18 +682,249 @@ START_TEST(test_needs_through_residents)
 	ck_assert_uint_eq(n, 1);
 	ck_assert_str_eq(record_get(out[0], "status"), "met");
 	record_free(out[0]);
-	q = (struct search_query){REC_NEED, "1101051949", NULL, NULL, NULL};  /* by ID number */
+	q = (struct search_query){.kind = REC_NEED, .text = "1101051949"};  /* by ID number */
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 2);
 	for (size_t i = 0; i < n; i++)
 		record_free(out[i]);
-	q = (struct search_query){REC_NEED, "李", NULL, NULL, NULL};
+	q = (struct search_query){.kind = REC_NEED, .text = "李"};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 1, &n), STORE_OK);
 	ck_assert_uint_eq(n, 1);
 	record_free(out[0]);
-	q = (struct search_query){REC_NEED, "王", NULL, NULL, NULL};
+	q = (struct search_query){.kind = REC_NEED, .text = "王"};
 	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
 	ck_assert_uint_eq(n, 0);
+	testdb_free(&d);
+}
+END_TEST
+
+/* Residents of some categories (any of them), for a visit round: the
+ * filter on a multiple-choice field, alone and with the others. */
+START_TEST(test_any_of)
+{
+	ck_assert(search_value_has_any("dibao,elder_alone", "elder_alone"));
+	ck_assert(search_value_has_any("dibao,elder_alone", "left_behind,dibao"));
+	ck_assert(!search_value_has_any("dibao_edge", "dibao"));
+	ck_assert(!search_value_has_any("dibao", "dibao_edge,tekun"));
+	ck_assert(!search_value_has_any(NULL, "dibao"));
+	ck_assert(!search_value_has_any("", "dibao"));
+	ck_assert(search_value_has_any(NULL, NULL));
+	ck_assert(search_value_has_any("x", ""));
+
+	struct db d = testdb_new("search");
+	static const struct {
+		const char *name, *cats, *status;
+	} people[] = {
+		{"吴大爷", "elder_alone", "active"},  {"于小红", "left_behind,dibao", "active"},
+		{"何平", "dibao", "active"},          {"刘奶奶", "elder_alone,disabled", "moved"},
+		{"区明", "", "active"},               {"阿依", "dibao_edge", "active"},
+	};
+	for (size_t i = 0; i < NELEM(people); i++) {
+		rec_id id = add(d.st, people[i].name, NULL, NULL, people[i].status);
+		record *r;
+		ck_assert_int_eq(search_get(d.st, &id, &r), STORE_OK);
+		record_set(r, "categories", people[i].cats);
+		ck_assert_int_eq(store_save(d.st, r), STORE_OK);
+		record_free(r);
+	}
+	struct search_query q = {.kind = REC_RESIDENT, .field = "categories",
+	                         .any_of = "elder_alone,left_behind"};
+	struct hits h;
+	search_all(d.st, &q, 2, &h);
+	/* in pinyin order: liu, wu, yu */
+	ck_assert_uint_eq(h.n, 3);
+	ck_assert_str_eq(h.names[0], "刘奶奶");
+	ck_assert_str_eq(h.names[1], "吴大爷");
+	ck_assert_str_eq(h.names[2], "于小红");
+	hits_free(&h);
+	q.status = "active";
+	search_all(d.st, &q, 10, &h);
+	ck_assert_uint_eq(h.n, 2);
+	hits_free(&h);
+	q = (struct search_query){.kind = REC_RESIDENT, .field = "categories", .any_of = "dibao"};
+	search_all(d.st, &q, 10, &h);
+	ck_assert_uint_eq(h.n, 2);   /* not 阿依, near the line only */
+	ck_assert_str_eq(h.names[0], "何平");
+	ck_assert_str_eq(h.names[1], "于小红");
+	hits_free(&h);
+	/* typed and filtered: the pinyin initials of those in the categories */
+	q = (struct search_query){.kind = REC_RESIDENT, .text = "wd", .field = "categories",
+	                          .any_of = "elder_alone,dibao"};
+	search_all(d.st, &q, 10, &h);
+	ck_assert_uint_eq(h.n, 1);
+	ck_assert_str_eq(h.names[0], "吴大爷");
+	hits_free(&h);
+	testdb_free(&d);
+}
+END_TEST
+
+/* Every name in pinyin order, page by page, and a typed name's prefix
+ * too: 何 he, 刘 liu, 区 ou (a surname), 吴 wu, 于 yu, not by code. */
+START_TEST(test_pinyin_order)
+{
+	struct db d = testdb_new("search");
+	static const char *const order[] = {"何平", "李明", "林芳", "刘国华", "区小明",
+	                                    "单志刚", "吴芳", "于海", "张三", "张三丰", "张思"};
+	for (size_t i = NELEM(order); i-- > 0;)
+		add(d.st, order[i], NULL, NULL, NULL);
+	struct hits *h = find(d.st, NULL, NULL, NULL, 3);
+	ck_assert_uint_eq(h->n, NELEM(order));
+	for (size_t i = 0; i < NELEM(order); i++)
+		ck_assert_str_eq(h->names[i], order[i]);
+	drop(h);
+	h = find(d.st, "张", NULL, NULL, 2);
+	ck_assert_uint_eq(h->n, 3);
+	ck_assert_str_eq(h->names[0], "张三");
+	ck_assert_str_eq(h->names[1], "张三丰");
+	ck_assert_str_eq(h->names[2], "张思");
+	drop(h);
+	testdb_free(&d);
+}
+END_TEST
+
+/* A database made before the sort index: read alone, lists still find
+ * everyone (by the old name index); the first writer adds the entries. */
+static void
+make_old(const char *dir)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi idx, meta;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 16);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0600), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "idx", MDB_DUPSORT, &idx), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	unsigned char first = IDX_SORT;
+	MDB_val k = {1, &first}, v;
+	MDB_cursor *c;
+	ck_assert_int_eq(mdb_cursor_open(txn, idx, &c), 0);
+	size_t gone = 0;
+	for (int rc = mdb_cursor_get(c, &k, &v, MDB_SET_RANGE);
+	     rc == 0 && ((unsigned char *)k.mv_data)[0] == IDX_SORT;
+	     rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+		ck_assert_int_eq(mdb_cursor_del(c, 0), 0);
+		gone++;
+	}
+	ck_assert_uint_gt(gone, 0);
+	mdb_cursor_close(c);
+	MDB_val name = {6, "idxver"};
+	ck_assert_int_eq(mdb_del(txn, meta, &name, NULL), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+START_TEST(test_old_database)
+{
+	struct db d = testdb_new("search");
+	add(d.st, "于海", NULL, NULL, NULL);
+	add(d.st, "何平", NULL, NULL, NULL);
+	ck_assert_uint_eq(store_index_version(d.st), INDEX_VERSION);
+	store_close(d.st);
+	make_old(d.dir);
+	store *st;
+	ck_assert_int_eq(store_open(&st, d.dir, STORE_RDONLY), STORE_OK);
+	ck_assert_uint_eq(store_index_version(st), 1);
+	struct hits *h = find(st, NULL, NULL, NULL, 5);
+	ck_assert_uint_eq(h->n, 2);   /* in code order: 于 before 何 */
+	ck_assert_str_eq(h->names[0], "于海");
+	drop(h);
+	h = find(st, "何", NULL, NULL, 5);
+	ck_assert_uint_eq(h->n, 1);
+	drop(h);
+	size_t faults;
+	ck_assert_int_eq(store_verify(st, false, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 0);  /* no sort entries are owed yet (an old backup) */
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, d.dir, 0), STORE_OK);
+	ck_assert_uint_eq(store_index_version(st), INDEX_VERSION);
+	ck_assert_int_eq(store_verify(st, false, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 0);
+	h = find(st, NULL, NULL, NULL, 5);
+	ck_assert_uint_eq(h->n, 2);
+	ck_assert_str_eq(h->names[0], "何平");
+	ck_assert_str_eq(h->names[1], "于海");
+	drop(h);
+	d.st = st;
+	testdb_free(&d);
+}
+END_TEST
+
+/* Typing in the services list finds the people served and the words of
+ * what was done (院坝), once each, with the function filter. */
+static int
+add_service_txn(store_txn *t, void *ctx)
+{
+	const char *const *v = ctx;  /* resident id, function, content, date */
+	record *r = record_new(REC_SERVICE);
+	record_set(r, "beneficiaries", v[0]);
+	record_set(r, "function", v[1]);
+	record_set(r, "content", v[2]);
+	record_set(r, "date", v[3]);
+	store_put(t, r);
+	record_free(r);
+	return store_txn_error(t);
+}
+
+START_TEST(test_content)
+{
+	struct db d = testdb_new("search");
+	rec_id who = add(d.st, "院大妈", NULL, NULL, NULL);
+	char idt[REC_ID_TEXTMAX];
+	rec_id_format(&who, idt);
+	const char *s1[] = {idt, "care", "上门探访，聊家常", "2026-03-01"};
+	const char *s2[] = {"", "governance", "院坝会议：商量修路", "2026-03-02"};
+	const char *s3[] = {"", "care", "院坝里教老人用手机", "2026-03-03"};
+	const char *s4[] = {"", "care", "送米送油", "2026-03-04"};
+	const char *const *all[] = {s1, s2, s3, s4};
+	for (size_t i = 0; i < NELEM(all); i++)
+		ck_assert_int_eq(store_write(d.st, add_service_txn, (void *)all[i]), STORE_OK);
+	record *out[8];
+	size_t n;
+	struct search_query q = {.kind = REC_SERVICE, .text = "院坝", .content_fields = "content,outcome"};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	ck_assert_str_eq(record_get(out[0], "date"), "2026-03-02");
+	ck_assert_str_eq(record_get(out[1], "date"), "2026-03-03");
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	q.field = "function";
+	q.any_of = "care";
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	ck_assert_str_eq(record_get(out[0], "date"), "2026-03-03");
+	record_free(out[0]);
+	/* "院" names the resident and is in two contents: three, each once */
+	q = (struct search_query){.kind = REC_SERVICE, .text = "院", .content_fields = "content"};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(record_get(out[0], "date"), "2026-03-01");  /* through the resident */
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	/* at most max */
+	ck_assert_int_eq(search_linked(d.st, &q, out, 2, &n), STORE_OK);
+	ck_assert_uint_eq(n, 2);
+	for (size_t i = 0; i < n; i++)
+		record_free(out[i]);
+	/* without content fields, or typed as pinyin: through residents alone */
+	q.content_fields = NULL;
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	record_free(out[0]);
+	q = (struct search_query){.kind = REC_SERVICE, .text = "ydm", .content_fields = "content"};
+	ck_assert_int_eq(search_linked(d.st, &q, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	record_free(out[0]);
+	/* the function filter alone, nothing typed, in the list's order */
+	struct search_query fq = {.kind = REC_SERVICE, .field = "function", .any_of = "care"};
+	struct search_pos pos = {0};
+	ck_assert_int_eq(search_page(d.st, &fq, &pos, out, 8, &n), STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	for (size_t i = 0; i < n; i++) {
+		ck_assert_str_eq(record_get(out[i], "function"), "care");
+		record_free(out[i]);
+	}
 	testdb_free(&d);
 }
 END_TEST
@@ -720,6 +971,10 @@ search_suite(void)
 	tcase_add_test(tc, test_units_of_a_level);
 	tcase_add_test(tc, test_all_in_name_order);
 	tcase_add_test(tc, test_needs_through_residents);
+	tcase_add_test(tc, test_any_of);
+	tcase_add_test(tc, test_pinyin_order);
+	tcase_add_test(tc, test_old_database);
+	tcase_add_test(tc, test_content);
 	suite_add_tcase(s, tc);
 	return s;
 }

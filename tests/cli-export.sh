@@ -3,7 +3,8 @@
 # by an independent reader (python3's openpyxl for XLSX, its csv module and
 # iconv for CSV): headers, one row for each record `find` lists, ID numbers
 # as text with all 18 characters, a name outside the BMP intact, masked for
-# the supervisor, one village for a village worker; GB18030 that decodes to
+# the supervisor, one village for a village worker; names in pinyin order
+# (the order find lists them in); GB18030 that decodes to
 # the UTF-8 export, the BOM, the filters by date, village and form; the
 # audit entry; refusals (exit 2 for what was typed wrong, 1 for a file that
 # cannot be written) that leave no file behind.
@@ -141,6 +142,34 @@ i = rows[0].index("ID number")
 for r in rows[1:]:
     assert r[i] == "" or re.fullmatch(r"=\"[0-9]{17}[0-9X]\"", r[i]), r[i]
 ' "$tmp/u.csv" "$tmp/find-admin"
+
+# --- names in pinyin order, as the lists have them -----------------------------
+# The reader knows the readings of common surnames itself (何 he, 刘 liu,
+# 区 ou as a surname, 吴 wu, 于 yu ...): the rows whose surname it knows come
+# in the order of those readings; and the rows come in the order `find`
+# lists them (the program's sort index), in the CSV and the XLSX alike.
+check_pinyin='
+import sys, csv, openpyxl
+chars = "安白蔡曹陈程崔邓丁董杜范方冯高郭韩何胡黄蒋金孔李梁林刘罗吕马毛孟潘彭钱秦区任沈史宋苏孙唐田万王魏吴夏肖谢徐许杨叶于袁曾张赵郑钟周朱"
+syls = ("an bai cai cao chen cheng cui deng ding dong du fan fang feng gao guo han he hu huang jiang jin kong "
+        "li liang lin liu luo lv ma mao meng pan peng qian qin ou ren shen shi song su sun tang tian wan wang "
+        "wei wu xia xiao xie xu xu yang ye yu yuan zeng zhang zhao zheng zhong zhou zhu").split()
+assert len(chars) == len(syls), (len(chars), len(syls))
+readings = dict(zip(chars, syls))
+xlsx = [[c.value for c in r] for r in openpyxl.load_workbook(sys.argv[1]).active.iter_rows()]
+rows = list(csv.reader(open(sys.argv[2], encoding="utf-8-sig", newline="")))
+order = [l.split("\t")[0] for l in open(sys.argv[3], encoding="utf-8")]
+assert [r[0] for r in rows[1:]] == order, "the CSV is not in the order find lists"
+assert [r[0] for r in xlsx[1:]] == order, "the XLSX is not in the order find lists"
+known = [(readings[r[1][0]], r[1]) for r in rows[1:] if r[1] and r[1][0] in readings]
+surnames = {n[0] for _, n in known}
+assert len(surnames) >= 5, "too few known surnames to tell: %s" % sorted(surnames)
+for (a, x), (b, y) in zip(known, known[1:]):
+    assert a <= b, "%s (%s) before %s (%s)" % (x, a, y, b)
+print(len(known), "names of", len(surnames), "surnames in pinyin order")
+'
+py "CSV and XLSX: names in pinyin order, as find lists them" "$check_pinyin" \
+  "$tmp/r.xlsx" "$tmp/u.csv" "$tmp/find-admin"
 
 # --- needs and services: dates, forms -----------------------------------------
 run 0 "export needs" --demo --db "$demo" --as admin export need "$tmp/n.csv" --encoding utf-8
