@@ -192,9 +192,9 @@ START_TEST(test_village_followups)
 	/* under the menu, the count and its key */
 	expect(t, "b  今日待办");
 	int y = row_with(t, "b  今日待办", 0);
-	/* right under the menu's last entry ("   9  数据交换") */
+	/* right under the menu's last entry ("   0  项目") */
 	const char *above = vt_row(t, y - 1);
-	ck_assert_msg(above && strncmp(above, "   ", 3) == 0 && above[3] >= '1' && above[3] <= '9',
+	ck_assert_msg(above && strncmp(above, "   ", 3) == 0 && above[3] >= '0' && above[3] <= '9',
 	              "the count is not right under the menu: row %d, above it \"%s\"", y, above);
 	ck_assert_ptr_nonnull(strstr(vt_row(t, y), "逾期 "));
 	ck_assert_ptr_null(strstr(vt_row(t, y), "逾期 0）"));
