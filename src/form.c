@@ -728,6 +728,15 @@ finish(struct parser *p)
 				return fail(p, field_where(p, fd, false),
 				            _("the calculation of \"%s\" needs an ID number "
 				              "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
+			/* on a field that is typed: filled from the ID number and
+			 * checked against it, so only what such a field can hold */
+			bool fits = fd->type == FT_CALCULATE ||
+			            (strcmp(fd->calc, "sex") == 0 && fd->type == FT_SELECT_ONE) ||
+			            (strcmp(fd->calc, "birth") == 0 && fd->type == FT_DATE);
+			if (!fits)
+				return fail(p, field_where(p, fd, false),
+				            _("the field \"%s\" cannot be filled by %s(): sex() fills a "
+				              "choice list of sexes, birth() a date"), fd->name, fd->calc);
 		}
 		if (fd->rel_field) {
 			const struct form_field *rf = form_field(f, fd->rel_field);

@@ -170,6 +170,22 @@ const char *form_check_units_read(const struct form *f, const record *r, struct 
 const char *form_check_unit(const struct form_field *fd, const record *unit, char *msgbuf,
                             size_t msgsize);
 
+/* Fields filled from the ID number (a "calculation" on a field that is
+ * not calculated: sex(idnum) on a sex list, birth(idnum) on a date): each
+ * one still empty takes what the valid ID number in r says.  Returns how
+ * many were filled. */
+int form_fill_from_id(const struct form *f, record *r);
+/* Such a field's value against the ID number: NULL when it agrees (or
+ * either is empty or wrong), else the message (a male ID saved as
+ * female).  form_check_record checks it for every such field. */
+const char *form_check_id_agrees(const struct form_field *fd, const record *r, char *buf,
+                                 size_t size);
+
+/* A field the worker has nothing to type into: calculated, read-only, or
+ * (for a village's worker) the village or worker its default put there,
+ * which they could not change.  Tab and Down pass over it. */
+bool form_field_fixed(const struct form_field *fd, const record *r, const struct form_env *env);
+
 /* Fill the defaults of a new record. */
 int form_apply_defaults(const struct form *f, record *r, const struct form_env *env);
 

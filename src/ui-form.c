@@ -40,6 +40,7 @@ struct fstate {
 	size_t drafted_len;
 	bool superseded;
 	char summary[256];         /* what adds up for this record (hours, what is left) */
+	struct form_field yesno;   /* a yes/no field as a list of two, while F4 shows it */
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
 	const struct form_field *rows[MAXROWS];
@@ -126,7 +127,34 @@ leave_field(struct ui *u, struct fstate *fs)
 		u->msg[0] = '\0';
 	}
 	free(norm);
+	/* sex and birth date read from an ID number as it is typed */
+	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r) > 0)
+		fs->changed = fs->draft_dirty = true;
 	layout(fs);  /* a value may show or hide other fields */
+}
+
+/* Whether Tab and Down pass over the row: an old field, or one there is
+ * nothing to type into (calculated, read-only, the village's worker's own
+ * village and name). */
+static bool
+row_fixed(struct ui *u, struct fstate *fs, size_t row)
+{
+	const struct form_field *fd = fs->rows[row];
+	struct form_env env = ui_form_env(u);
+	return !fd || form_field_fixed(fd, fs->r, &env);
+}
+
+/* The next row to stop on from row, by step (+1/-1), passing fixed ones;
+ * row itself when there is none. */
+static size_t
+next_open_row(struct ui *u, struct fstate *fs, size_t row, int step)
+{
+	for (size_t k = row; step > 0 ? k + 1 < fs->nrows : k > 0;) {
+		k = step > 0 ? k + 1 : k - 1;
+		if (!row_fixed(u, fs, k))
+			return k;
+	}
+	return row;
 }
 
 static void
@@ -418,7 +446,15 @@ picked_more(struct ui *u, void *data, const char *value)
 	snprintf(aa->id, sizeof aa->id, "%s", value);
 	char *name = ui_ref_name(u, value);
 	char q[256];
-	snprintf(q, sizeof q, _("%s: how much (hours, or the quantity used)?"), name ? name : value);
+	if (fd->ref_kind == REC_VOLUNTEER)
+		snprintf(q, sizeof q, _("How many hours did %s serve? (like 2 or 1.5)"),
+		         name ? name : value);
+	else {
+		char *unit = ui_ref_field(u, value, "unit");
+		snprintf(q, sizeof q, _("How much of %s was used, in %s? (a number, like 2 or 1.5)"),
+		         name ? name : value, unit && *unit ? unit : _("its unit"));
+		free(unit);
+	}
 	free(name);
 	ui_prompt(u, q, "", amount_given, aa);
 }
@@ -448,6 +484,17 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 		ui_pick_choice(u, fd, record_get(fs->r, fd->name), picked, fs);
 		if (first)
 			ui_type(u, first);
+		return UI_REDRAW;
+	}
+	if (fd->type == FT_YESNO && !fd->readonly) {
+		/* the same two answers y and n give, as a list */
+		static struct form_choice yn[] = {{"yes", "yes"}, {"no", "no"}};
+		static const struct form_choices ynlist = {"yesno", 2, yn, 0};
+		struct form_field *copy = &fs->yesno;
+		*copy = *fd;
+		copy->type = FT_SELECT_ONE;
+		copy->choices = &ynlist;
+		ui_pick_choice(u, copy, record_get(fs->r, fd->name), picked, fs);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
@@ -485,6 +532,8 @@ static int
 save(struct ui *u, struct fstate *fs)
 {
 	leave_field(u, fs);
+	form_fill_from_id(fs->f, fs->r);
+	layout(fs);
 	size_t bad;
 	char buf[256];
 	const char *why = form_check_record(fs->f, fs->r, &bad, buf, sizeof buf);
@@ -716,11 +765,14 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_UP:
 	case ACT_PREV:
 		if (fs->cur > 0)
-			move_to(u, fs, fs->cur - 1);
+			move_to(u, fs, fs->editing && a == ACT_PREV ? next_open_row(u, fs, fs->cur, -1)
+			                                            : fs->cur - 1);
 		return UI_REDRAW;
 	case ACT_DOWN:
 	case ACT_NEXT:
-		if (fs->cur + 1 < fs->nrows)
+		if (fs->editing && next_open_row(u, fs, fs->cur, 1) != fs->cur)
+			move_to(u, fs, next_open_row(u, fs, fs->cur, 1));
+		else if (!fs->editing && fs->cur + 1 < fs->nrows)
 			move_to(u, fs, fs->cur + 1);
 		else {
 			leave_field(u, fs);
@@ -863,6 +915,9 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	fs->last_draft = time(NULL);
 	store_draft_mark_init(&fs->mark);
 	layout(fs);
+	/* a new record starts where there is something to type */
+	if (editing && r->version == 0 && fs->nrows && row_fixed(u, fs, 0))
+		fs->cur = next_open_row(u, fs, 0, 1);
 	enter_field(fs);
 	if (editing)
 		draft_baseline(fs);

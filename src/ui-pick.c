@@ -294,6 +294,20 @@ ui_ref_name(struct ui *u, const char *idtext)
 }
 
 char *
+ui_ref_field(struct ui *u, const char *idtext, const char *field)
+{
+	rec_id id;
+	record *r = NULL;
+	if (rec_id_parse(idtext, &id) < 0)
+		return NULL;
+	search_get(u->st, &id, &r);
+	const char *v = r ? record_get(r, field) : NULL;
+	char *out = v ? strdup(v) : NULL;
+	record_free(r);
+	return out;
+}
+
+char *
 ui_refs_names(struct ui *u, const char *list)
 {
 	size_t cap = 64, len = 0;

@@ -258,6 +258,9 @@ int ui_report_open(struct ui *u, const struct ui_args *a);
 int ui_sync_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
+/* A field of the record idtext names (a resource's unit), malloc'd, or
+ * NULL when it has none or cannot be read. */
+char *ui_ref_field(struct ui *u, const char *idtext, const char *field);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
 char *ui_refs_names(struct ui *u, const char *list);
 /* A field's value as the screens show it on one row: worked out for a
