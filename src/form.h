@@ -65,6 +65,9 @@ struct form_field {
 	int ref_kind;                /* for FT_REFERENCE, FT_REFERENCES, FT_AMOUNTS */
 	int ref_level;               /* "reference village": a unit of this level only
 	                              * (enum unit_level), else 0 */
+	char *choices_by;            /* a unit field: the choices are the list
+	                              * NAME_CODE (this field's name, that unit's
+	                              * code) where there is one (组 by village) */
 	int line;
 };
 
@@ -120,6 +123,12 @@ struct form *formset_for_record(const struct formset *fs, const record *r);
 
 const struct form_field *form_field(const struct form *f, const char *name);
 const char *form_type_name(enum field_type t);
+
+/* The choices of a field with "choices_by" for the unit of code: the
+ * list NAME_CODE of the form's own lists or fs's shared ones, or NULL
+ * (then the field is typed as free text). */
+const struct form_choices *form_choices_by(const struct form *f, const struct formset *fs,
+                                           const struct form_field *fd, const char *code);
 
 /* The label of a choice value (translated), or the value itself. */
 const char *form_choice_label(const struct form_field *fd, const char *value);

@@ -40,7 +40,9 @@ struct fstate {
 	size_t drafted_len;
 	bool superseded;
 	char summary[256];         /* what adds up for this record (hours, what is left) */
-	struct form_field yesno;   /* a yes/no field as a list of two, while F4 shows it */
+	struct form_field asked;   /* a yes/no field as a list of two, or a group
+	                            * field as its village's list, while it shows */
+	struct ui *u;
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
 	const struct form_field *rows[MAXROWS];
@@ -77,13 +79,27 @@ cur_field(struct fstate *fs)
 	return fs->nrows ? fs->rows[fs->cur] : NULL;
 }
 
+/* The choices of a field whose list follows the village chosen (组):
+ * NULL when it has none or the village has no list (then it is typed). */
+static const struct form_choices *
+list_by_unit(struct fstate *fs, const struct form_field *fd)
+{
+	const char *by = fd && fd->choices_by ? record_get(fs->r, fd->choices_by) : NULL;
+	if (!by || !*by)
+		return NULL;
+	char *code = ui_ref_field(fs->u, by, "code");
+	const struct form_choices *c = form_choices_by(fs->f, fs->u->forms, fd, code);
+	free(code);
+	return c;
+}
+
 static bool
-typed_into(const struct form_field *fd)
+typed_into(struct fstate *fs, const struct form_field *fd)
 {
 	static const enum field_type typed[] = {
 		FT_TEXT, FT_NOTE, FT_INTEGER, FT_DECIMAL, FT_DATE, FT_IDNUM, FT_PHONE,
 	};
-	if (!fd || fd->readonly)
+	if (!fd || fd->readonly || list_by_unit(fs, fd))
 		return false;
 	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
 		if (fd->type == typed[i])
@@ -96,7 +112,7 @@ static void
 enter_field(struct fstate *fs)
 {
 	const struct form_field *fd = cur_field(fs);
-	fs->ed_live = fs->editing && typed_into(fd);
+	fs->ed_live = fs->editing && typed_into(fs, fd);
 	if (fs->ed_live) {
 		const char *v = record_get(fs->r, fd->name);
 		edit_set(&fs->ed, v ? v : "");
@@ -486,11 +502,21 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 			ui_type(u, first);
 		return UI_REDRAW;
 	}
+	const struct form_choices *by = fd->readonly ? NULL : list_by_unit(fs, fd);
+	if (by) {
+		fs->asked = *fd;
+		fs->asked.type = FT_SELECT_ONE;
+		fs->asked.choices = by;
+		ui_pick_choice(u, &fs->asked, record_get(fs->r, fd->name), picked, fs);
+		if (first)
+			ui_type(u, first);
+		return UI_REDRAW;
+	}
 	if (fd->type == FT_YESNO && !fd->readonly) {
 		/* the same two answers y and n give, as a list */
 		static struct form_choice yn[] = {{"yes", "yes"}, {"no", "no"}};
 		static const struct form_choices ynlist = {"yesno", 2, yn, 0};
-		struct form_field *copy = &fs->yesno;
+		struct form_field *copy = &fs->asked;
 		*copy = *fd;
 		copy->type = FT_SELECT_ONE;
 		copy->choices = &ynlist;
@@ -911,6 +937,7 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	}
 	fs->f = f;
 	fs->r = r;
+	fs->u = u;
 	fs->editing = editing;
 	fs->last_draft = time(NULL);
 	store_draft_mark_init(&fs->mark);
