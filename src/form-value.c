@@ -674,6 +674,23 @@ form_field_fixed(const struct form_field *fd, const record *r, const struct form
 }
 
 int
+form_carry(const struct form *f, record *r, const record *person)
+{
+	int n = 0;
+	for (size_t i = 0; person && i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		const char *have = record_get(r, fd->name);
+		const char *v = fd->carry ? record_get(person, fd->carry) : NULL;
+		if (!v || !*v || (have && *have) || fd->type == FT_CALCULATE)
+			continue;
+		if (record_set(r, fd->name, v) < 0)
+			return -1;
+		n++;
+	}
+	return n;
+}
+
+int
 form_apply_defaults(const struct form *f, record *r, const struct form_env *env)
 {
 	for (size_t i = 0; i < f->nfields; i++) {

@@ -452,6 +452,8 @@ field_prop(struct parser *p, const char *key, const char *v)
 	}
 	if (strcmp(key, "default") == 0)
 		return set_str(p, &fd->dflt, v);
+	if (strcmp(key, "carry") == 0)
+		return set_str(p, &fd->carry, v);
 	if (strcmp(key, "choices_by") == 0)
 		return set_str(p, &fd->choices_by, v);
 	if (strcmp(key, "calculation") == 0) {
@@ -499,7 +501,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 	}
 	return fail(p, p->line,
 	            _("unknown property \"%s\" (known: type, label, hint, required, length, range, "
-	              "pattern, default, relevant, calculation, choices_by, sensitive, readonly)"), key);
+	              "pattern, default, relevant, calculation, choices_by, carry, sensitive, readonly)"), key);
 }
 
 static bool
@@ -937,6 +939,7 @@ form_free(struct form *f)
 		free(fd->calc_arg);
 		free(fd->rel_field);
 		free(fd->choices_by);
+		free(fd->carry);
 		free(fd->rel_value);
 		free(fd->choices_name);
 	}

@@ -65,6 +65,8 @@ struct form_field {
 	int ref_kind;                /* for FT_REFERENCE, FT_REFERENCES, FT_AMOUNTS */
 	int ref_level;               /* "reference village": a unit of this level only
 	                              * (enum unit_level), else 0 */
+	char *carry;                 /* a new record started from a resident takes
+	                              * the resident's field of this name */
 	char *choices_by;            /* a unit field: the choices are the list
 	                              * NAME_CODE (this field's name, that unit's
 	                              * code) where there is one (组 by village) */
@@ -194,6 +196,11 @@ const char *form_check_id_agrees(const struct form_field *fd, const record *r, c
  * (for a village's worker) the village or worker its default put there,
  * which they could not change.  Tab and Down pass over it. */
 bool form_field_fixed(const struct form_field *fd, const record *r, const struct form_env *env);
+
+/* A new record r started from a resident (person): each field of f with
+ * "carry NAME" that r has not filled takes person's NAME (their phone,
+ * village, group, categories).  Returns how many were filled. */
+int form_carry(const struct form *f, record *r, const record *person);
 
 /* Fill the defaults of a new record. */
 int form_apply_defaults(const struct form *f, record *r, const struct form_env *env);

@@ -664,6 +664,7 @@ start_need(struct ui *u, struct fstate *fs)
 	record_set(n, "resident", rec_id_format(&fs->r->id, idbuf));
 	if (record_get(fs->r, "village"))
 		record_set(n, "village", record_get(fs->r, "village"));
+	form_carry(nf, n, fs->r);
 	form_apply_defaults(nf, n, &env);
 	form_open(u, nf, n, true);
 }

@@ -182,6 +182,7 @@ struct ui_args {
 	rec_id *saved;                /* "referral-save": the id it was saved under */
 	int kind;                     /* "new-record" */
 	const char *const *prefill;   /* "new-record": up to four "field=value", NULL-ended */
+	const record *from;           /* "new-record": the resident it starts from (carry) */
 	const char *status;           /* "list": a status filter, or NULL */
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
