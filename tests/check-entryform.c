@@ -12,6 +12,8 @@
 
 #include "form.h"
 #include "orgunit.h"
+#include "shown.h"
+#include "testdb.h"
 #include "valid.h"
 
 static const char *
@@ -190,6 +192,73 @@ START_TEST(test_carry)
 }
 END_TEST
 
+/* A volunteer, a resource counted in 斤, and a village worker's account. */
+struct named {
+	char vol[REC_ID_TEXTMAX], rsc[REC_ID_TEXTMAX];
+};
+
+static int
+put_named(store_txn *t, void *ctx)
+{
+	struct named *n = ctx;
+	int err = orgunit_add(t, "510421", "米易县", NULL);
+	if (!err)
+		err = orgunit_add(t, "510421100", "攀莲镇", NULL);
+	if (!err)
+		err = orgunit_add(t, "510421100001", "安宁村", NULL);
+	if (!err)
+		err = worker_add(t, "anning", "李红梅", ROLE_VILLAGE, "510421100001", NULL);
+	record *v = record_new(REC_VOLUNTEER), *r = record_new(REC_RESOURCE);
+	record_set(v, "name", "张丽");
+	record_set(r, "name", "大米");
+	record_set(r, "unit", "斤");
+	if (!err)
+		err = store_put(t, v);
+	if (!err)
+		err = store_put(t, r);
+	rec_id_format(&v->id, n->vol);
+	rec_id_format(&r->id, n->rsc);
+	record_free(v);
+	record_free(r);
+	return err;
+}
+
+/* Hours and amounts shown with their units; the worker by name. */
+START_TEST(test_shown_units_and_worker)
+{
+	struct db d = testdb_new("entry");
+	struct named n;
+	ck_assert_int_eq(store_write(d.st, put_named, &n), STORE_OK);
+	struct formset *fs = shipped();
+	const struct form *care = formset_find(fs, "service_care");
+	struct form_env env = {"anning", NULL, "2026-11-29", false, UNIT_VILLAGE};
+	record *svc = record_new(REC_SERVICE);
+	char item[64];
+	snprintf(item, sizeof item, "%s:2", n.vol);
+	record_set(svc, "volunteers", item);
+	snprintf(item, sizeof item, "%s:50", n.rsc);
+	record_set(svc, "resources", item);
+	record_set(svc, "worker", "anning");
+	char *v = shown_value_read(d.st, form_field(care, "volunteers"), svc, &env, 0);
+	ck_assert_str_eq(v, "张丽 2 hours");
+	free(v);
+	v = shown_value_read(d.st, form_field(care, "resources"), svc, &env, 0);
+	ck_assert_str_eq(v, "大米 50 斤");
+	free(v);
+	v = shown_value_read(d.st, form_field(care, "worker"), svc, &env, 0);
+	ck_assert_str_eq(v, "李红梅");
+	free(v);
+	/* a login with no account is shown as it is */
+	record_set(svc, "worker", "nobody");
+	v = shown_value_read(d.st, form_field(care, "worker"), svc, &env, 0);
+	ck_assert_str_eq(v, "nobody");
+	free(v);
+	record_free(svc);
+	formset_free(fs);
+	testdb_free(&d);
+}
+END_TEST
+
 /* The properties' faults, at the field's line. */
 static const struct {
 	const char *text, *msg;
@@ -232,6 +301,7 @@ main(void)
 	tcase_add_test(tc, test_fixed_fields);
 	tcase_add_test(tc, test_groups_by_village);
 	tcase_add_test(tc, test_carry);
+	tcase_add_test(tc, test_shown_units_and_worker);
 	tcase_add_loop_test(tc, test_broken, 0, sizeof broken / sizeof broken[0]);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
