@@ -607,9 +607,8 @@ form_check_units_read(const struct form *f, const record *r, struct store *st, s
  * is not calculated) takes from it: the sex list's value (m, f) or the
  * birth date.  NULL when the ID number is empty or wrong. */
 static char *
-from_idnum(const struct form_field *fd, const record *r)
+from_idnum_text(const struct form_field *fd, const char *src)
 {
-	const char *src = record_get(r, fd->calc_arg);
 	struct valid_idinfo info;
 	if (!src || valid_idnum(src, &info) != VALID_OK)
 		return NULL;
@@ -622,15 +621,32 @@ from_idnum(const struct form_field *fd, const record *r)
 	return out;
 }
 
+static char *
+from_idnum(const struct form_field *fd, const record *r)
+{
+	return from_idnum_text(fd, record_get(r, fd->calc_arg));
+}
+
 int
-form_fill_from_id(const struct form *f, record *r)
+form_fill_from_id(const struct form *f, record *r, const char *was)
 {
 	int filled = 0;
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
 		const char *v = record_get(r, fd->name);
-		if (!fd->calc || fd->type == FT_CALCULATE || (v && *v))
+		if (!fd->calc || fd->type == FT_CALCULATE)
 			continue;
+		if (v && *v) {
+			/* what the number before said is the number's, not the
+			 * worker's: it follows the number mended */
+			char *old = from_idnum_text(fd, was), *norm = NULL, tmp[160];
+			bool follows = old && !form_check_value(fd, v, &norm, tmp, sizeof tmp) && norm &&
+			               strcmp(norm, old) == 0;
+			free(old);
+			free(norm);
+			if (!follows)
+				continue;
+		}
 		char *from = from_idnum(fd, r);
 		if (from && record_set(r, fd->name, from) == 0)
 			filled++;

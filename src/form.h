@@ -183,9 +183,10 @@ const char *form_check_unit(const struct form_field *fd, const record *unit, cha
 
 /* Fields filled from the ID number (a "calculation" on a field that is
  * not calculated: sex(idnum) on a sex list, birth(idnum) on a date): each
- * one still empty takes what the valid ID number in r says.  Returns how
- * many were filled. */
-int form_fill_from_id(const struct form *f, record *r);
+ * one still empty, or still holding what was (the ID number before it was
+ * changed; may be NULL) said, takes what the valid ID number in r says.
+ * Returns how many were filled. */
+int form_fill_from_id(const struct form *f, record *r, const char *was);
 /* Such a field's value against the ID number: NULL when it agrees (or
  * either is empty or wrong), else the message (a male ID saved as
  * female).  form_check_record checks it for every such field. */

@@ -130,6 +130,7 @@ leave_field(struct ui *u, struct fstate *fs)
 		return;
 	fs->ed_live = false;
 	const char *old = record_get(fs->r, fd->name);
+	char *was = old ? strdup(old) : NULL;
 	if (strcmp(old ? old : "", fs->ed.buf) != 0) {
 		fs->changed = fs->draft_dirty = true;
 	}
@@ -144,8 +145,9 @@ leave_field(struct ui *u, struct fstate *fs)
 	}
 	free(norm);
 	/* sex and birth date read from an ID number as it is typed */
-	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r) > 0)
+	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r, was) > 0)
 		fs->changed = fs->draft_dirty = true;
+	free(was);
 	layout(fs);  /* a value may show or hide other fields */
 }
 
@@ -558,7 +560,7 @@ static int
 save(struct ui *u, struct fstate *fs)
 {
 	leave_field(u, fs);
-	form_fill_from_id(fs->f, fs->r);
+	form_fill_from_id(fs->f, fs->r, NULL);
 	layout(fs);
 	size_t bad;
 	char buf[256];

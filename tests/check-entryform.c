@@ -54,18 +54,30 @@ START_TEST(test_fill_from_id)
 		make_id(woman, "19880930", "024");
 		record *r = record_new(f->kind);
 		/* nothing to read from yet: nothing filled */
-		ck_assert_int_eq(form_fill_from_id(f, r), 0);
+		ck_assert_int_eq(form_fill_from_id(f, r, NULL), 0);
 		record_set(r, "idnum", "51042119560312013");   /* 17 characters */
-		ck_assert_int_eq(form_fill_from_id(f, r), 0);
+		ck_assert_int_eq(form_fill_from_id(f, r, NULL), 0);
 		ck_assert_ptr_null(record_get(r, "sex"));
 		record_set(r, "idnum", man);
-		ck_assert_int_ge(form_fill_from_id(f, r), 1);
+		ck_assert_int_ge(form_fill_from_id(f, r, NULL), 1);
 		ck_assert_str_eq(record_get(r, "sex"), "m");
 		if (form_field(f, "birth"))
 			ck_assert_str_eq(record_get(r, "birth"), "1956-03-12");
 		/* what the worker set is left alone (and then checked) */
 		record_set(r, "idnum", woman);
-		ck_assert_int_eq(form_fill_from_id(f, r), 0);
+		ck_assert_int_eq(form_fill_from_id(f, r, NULL), 0);
+		ck_assert_str_eq(record_get(r, "sex"), "m");
+		/* but what the number before said follows the number mended */
+		ck_assert_int_ge(form_fill_from_id(f, r, man), 1);
+		ck_assert_str_eq(record_get(r, "sex"), "f");
+		if (form_field(f, "birth"))
+			ck_assert_str_eq(record_get(r, "birth"), "1988-09-30");
+		/* a sex the worker chose against the old number stays theirs */
+		char woman2[19];
+		make_id(woman2, "19880930", "046");
+		record_set(r, "sex", "m");
+		record_set(r, "idnum", woman2);
+		form_fill_from_id(f, r, woman);
 		ck_assert_str_eq(record_get(r, "sex"), "m");
 		record_free(r);
 	}
