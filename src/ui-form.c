@@ -145,8 +145,10 @@ leave_field(struct ui *u, struct fstate *fs)
 	}
 	free(norm);
 	/* sex and birth date read from an ID number as it is typed */
-	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r, was) > 0)
+	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r, was) > 0) {
 		fs->changed = fs->draft_dirty = true;
+		ui_message(u, "%s", _("Filled from the ID number: check the sex and birth date."));
+	}
 	free(was);
 	layout(fs);  /* a value may show or hide other fields */
 }

@@ -91,6 +91,7 @@ START_TEST(test_id_fills_and_refuses)
 	type(t, id);
 	keys(t, KEY_TAB);                  /* to sex: both filled from the ID number */
 	expect(t, "1956-03-12");
+	expect(t, "已按身份证号填好");
 	keys(t, KEY_F4);                   /* the worker says 女 all the same */
 	expect(t, "女");
 	type(t, "2");
