@@ -141,7 +141,8 @@ START_TEST(test_group_and_chinese_filter)
 }
 END_TEST
 
-/* A need taken from the resident's record carries their phone. */
+/* A need and a referral taken from the resident's record carry their
+ * phone. */
 START_TEST(test_need_carries_phone)
 {
 	char *dir = testdb_dir("entry");
@@ -159,6 +160,12 @@ START_TEST(test_need_carries_phone)
 	expect(t, "已登记");
 	keys(t, KEY_F7);
 	expect(t, "需求");
+	expect(t, "新建");
+	expect(t, "13887654321");
+	keys(t, KEY_F10);                  /* nothing typed: back to her record */
+	expect(t, "已登记");
+	keys(t, KEY_F6);                   /* a referral: how to reach her, filled */
+	expect(t, "转介");
 	expect(t, "新建");
 	expect(t, "13887654321");
 	quit_f10(t, 6);
