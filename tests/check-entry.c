@@ -5,7 +5,8 @@
  * fields; 组 from the village's list; Chinese typed in a choice list
  * filtering it; a need carrying the resident's phone; the worker shown by
  * name; a yes/no field's list on F4; a volunteer's hours asked in plain
- * words and shown with their unit. */
+ * words and shown with their unit; a resource's amount in its unit;
+ * 参加人数 once on 社区治理; resources and organisations not named 姓名. */
 #include "config.h"
 
 #include <check.h>
@@ -309,6 +310,45 @@ START_TEST(test_resource_amount)
 }
 END_TEST
 
+static int
+occurrences(const char *hay, const char *needle)
+{
+	int n = 0;
+	for (const char *p = hay; (p = strstr(p, needle)); p += strlen(needle))
+		n++;
+	return n;
+}
+
+/* 社区治理 asks 参加人数 once; an organisation is named as one, not 姓名. */
+START_TEST(test_labels)
+{
+	char *dir = testdb_dir("entry");
+	vt *t = start(dir, _i);
+	expect(t, "居民");
+	type(t, "3");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	choose(t, "社区治理");
+	expect(t, "新建");
+	expect(t, "参加人数");
+	ck_assert_int_eq(occurrences(vt_screen(t), "参加人数"), 1);
+	keys(t, KEY_F10);                  /* nothing typed: it closes */
+	keys(t, KEY_F10);
+	expect(t, "主菜单");
+	type(t, "4");
+	choose(t, "社会组织");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	expect(t, "组织名称");
+	assert_absent(t, "姓名");
+	keys(t, KEY_F10);
+	quit_f10(t, 4);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -321,6 +361,7 @@ main(void)
 	tcase_add_loop_test(tc, test_worker_name_and_yesno, 0, 2);
 	tcase_add_loop_test(tc, test_volunteer_hours, 0, 2);
 	tcase_add_loop_test(tc, test_resource_amount, 0, 2);
+	tcase_add_loop_test(tc, test_labels, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
