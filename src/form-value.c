@@ -518,6 +518,8 @@ form_check_record(const struct form *f, const record *r, size_t *bad, char *buf,
 		char *norm = NULL;
 		const char *why = form_check_value(fd, v, &norm, buf, size);
 		free(norm);
+		if (!why && (why = form_check_id_agrees(fd, r, buf, size)))
+			return why;
 		if (why) {
 			if (why != buf) {
 				char tmp[256];
@@ -599,6 +601,109 @@ form_check_units_read(const struct form *f, const record *r, struct store *st, s
 	if (err)
 		return store_strerror(err);
 	return u.why;
+}
+
+/* What a field filled from the ID number ("calculation" on a field that
+ * is not calculated) takes from it: the sex list's value (m, f) or the
+ * birth date.  NULL when the ID number is empty or wrong. */
+static char *
+from_idnum_text(const struct form_field *fd, const char *src)
+{
+	struct valid_idinfo info;
+	if (!src || valid_idnum(src, &info) != VALID_OK)
+		return NULL;
+	char *out = NULL;
+	if (strcmp(fd->calc, "sex") == 0)
+		return strdup(info.sex == 'M' ? "m" : "f");
+	if (strcmp(fd->calc, "birth") == 0 &&
+	    asprintf(&out, "%04d-%02d-%02d", info.year, info.month, info.day) < 0)
+		return NULL;
+	return out;
+}
+
+static char *
+from_idnum(const struct form_field *fd, const record *r)
+{
+	return from_idnum_text(fd, record_get(r, fd->calc_arg));
+}
+
+int
+form_fill_from_id(const struct form *f, record *r, const char *was)
+{
+	int filled = 0;
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		const char *v = record_get(r, fd->name);
+		if (!fd->calc || fd->type == FT_CALCULATE)
+			continue;
+		if (v && *v) {
+			/* what the number before said is the number's, not the
+			 * worker's: it follows the number mended */
+			char *old = from_idnum_text(fd, was), *norm = NULL, tmp[160];
+			bool follows = old && !form_check_value(fd, v, &norm, tmp, sizeof tmp) && norm &&
+			               strcmp(norm, old) == 0;
+			free(old);
+			free(norm);
+			if (!follows)
+				continue;
+		}
+		char *from = from_idnum(fd, r);
+		if (from && record_set(r, fd->name, from) == 0)
+			filled++;
+		free(from);
+	}
+	return filled;
+}
+
+const char *
+form_check_id_agrees(const struct form_field *fd, const record *r, char *buf, size_t size)
+{
+	const char *v = record_get(r, fd->name);
+	if (!fd->calc || fd->type == FT_CALCULATE || !v || !*v)
+		return NULL;
+	char *from = from_idnum(fd, r);
+	char *norm = NULL, tmp[160];
+	const char *why = from ? form_check_value(fd, v, &norm, tmp, sizeof tmp) : "";
+	const char *msg = NULL;
+	if (!why && norm && strcmp(norm, from) != 0) {
+		char *said = form_display(fd, from, true);
+		msg = msgf(buf, size, _("%s does not agree with the ID number, which says %s: "
+		                        "correct one of the two"), _(fd->label), said ? said : from);
+		free(said);
+	}
+	free(norm);
+	free(from);
+	return msg;
+}
+
+bool
+form_field_fixed(const struct form_field *fd, const record *r, const struct form_env *env)
+{
+	if (fd->type == FT_CALCULATE || fd->readonly)
+		return true;
+	const char *v = record_get(r, fd->name);
+	if (!fd->dflt || !v || !env || env->village_level != UNIT_VILLAGE)
+		return false;
+	/* a village's worker: their village and their name are theirs alone */
+	return (strcmp(fd->dflt, "village") == 0 && env->village && strcmp(v, env->village) == 0) ||
+	       (strcmp(fd->dflt, "worker") == 0 && env->worker && strcmp(v, env->worker) == 0);
+}
+
+int
+form_carry(const struct form *f, record *r, const record *person)
+{
+	int n = 0;
+	for (size_t i = 0; person && i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		const char *have = record_get(r, fd->name);
+		const char *v = fd->carry ? record_get(person, fd->carry) : NULL;
+		if (!v || !*v || (have && *have) || fd->type == FT_CALCULATE)
+			continue;
+		if (record_set(r, fd->name, v) < 0)
+			return -1;
+		n++;
+	}
+	return n;
 }
 
 int

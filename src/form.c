@@ -453,6 +453,10 @@ field_prop(struct parser *p, const char *key, const char *v)
 	}
 	if (strcmp(key, "default") == 0)
 		return set_str(p, &fd->dflt, v);
+	if (strcmp(key, "carry") == 0)
+		return set_str(p, &fd->carry, v);
+	if (strcmp(key, "choices_by") == 0)
+		return set_str(p, &fd->choices_by, v);
 	if (strcmp(key, "calculation") == 0) {
 		/* FUNC(FIELD) */
 		const char *open = strchr(v, '(');
@@ -498,7 +502,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 	}
 	return fail(p, p->line,
 	            _("unknown property \"%s\" (known: type, label, hint, required, length, range, "
-	              "pattern, default, relevant, calculation, sensitive, readonly)"), key);
+	              "pattern, default, relevant, calculation, choices_by, carry, sensitive, readonly)"), key);
 }
 
 static bool
@@ -531,6 +535,18 @@ find_choices(const struct form *f, const char *name)
 		if (strcmp(f->choices[i].name, name) == 0)
 			return &f->choices[i];
 	return NULL;
+}
+
+const struct form_choices *
+form_choices_by(const struct form *f, const struct formset *fs, const struct form_field *fd,
+                const char *code)
+{
+	char name[128];
+	if (!fd->choices_by || !code || !*code ||
+	    (size_t)snprintf(name, sizeof name, "%s_%s", fd->name, code) >= sizeof name)
+		return NULL;
+	const struct form_choices *c = find_choices(f, name);
+	return c ? c : fs ? find_choices(fs->shared, name) : NULL;
 }
 
 static bool
@@ -720,6 +736,17 @@ finish(struct parser *p)
 				            _("the field \"%s\" names the choice list \"%s\", "
 				              "which is not defined"), fd->name, fd->choices_name);
 		}
+		if (fd->choices_by) {
+			const struct form_field *by = form_field(f, fd->choices_by);
+			if (!by || by->type != FT_REFERENCE || by->ref_kind != REC_UNIT)
+				return fail(p, field_where(p, fd, false),
+				            _("\"choices_by\" of \"%s\" names \"%s\", which is not a "
+				              "village field of the form"), fd->name, fd->choices_by);
+			if (fd->type != FT_TEXT)
+				return fail(p, field_where(p, fd, false),
+				            _("\"choices_by\" is for a text field: \"%s\" is not one"),
+				            fd->name);
+		}
 		if (fd->type == FT_CALCULATE && !fd->calc)
 			return fail(p, field_where(p, fd, false),
 			            _("the calculated field \"%s\" has no calculation"), fd->name);
@@ -729,6 +756,15 @@ finish(struct parser *p)
 				return fail(p, field_where(p, fd, false),
 				            _("the calculation of \"%s\" needs an ID number "
 				              "field, and \"%s\" is not one"), fd->name, fd->calc_arg);
+			/* on a field that is typed: filled from the ID number and
+			 * checked against it, so only what such a field can hold */
+			bool fits = fd->type == FT_CALCULATE ||
+			            (strcmp(fd->calc, "sex") == 0 && fd->type == FT_SELECT_ONE) ||
+			            (strcmp(fd->calc, "birth") == 0 && fd->type == FT_DATE);
+			if (!fits)
+				return fail(p, field_where(p, fd, false),
+				            _("the field \"%s\" cannot be filled by %s(): sex() fills a "
+				              "choice list of sexes, birth() a date"), fd->name, fd->calc);
 		}
 		if (fd->rel_field) {
 			const struct form_field *rf = form_field(f, fd->rel_field);
@@ -903,6 +939,8 @@ form_free(struct form *f)
 		free(fd->calc);
 		free(fd->calc_arg);
 		free(fd->rel_field);
+		free(fd->choices_by);
+		free(fd->carry);
 		free(fd->rel_value);
 		free(fd->choices_name);
 	}

@@ -65,6 +65,11 @@ struct form_field {
 	int ref_kind;                /* for FT_REFERENCE, FT_REFERENCES, FT_AMOUNTS */
 	int ref_level;               /* "reference village": a unit of this level only
 	                              * (enum unit_level), else 0 */
+	char *carry;                 /* a new record started from a resident takes
+	                              * the resident's field of this name */
+	char *choices_by;            /* a unit field: the choices are the list
+	                              * NAME_CODE (this field's name, that unit's
+	                              * code) where there is one (组 by village) */
 	int line;
 };
 
@@ -123,6 +128,12 @@ struct form *formset_for_record(const struct formset *fs, const record *r);
 const struct form_field *form_field(const struct form *f, const char *name);
 const char *form_type_name(enum field_type t);
 
+/* The choices of a field with "choices_by" for the unit of code: the
+ * list NAME_CODE of the form's own lists or fs's shared ones, or NULL
+ * (then the field is typed as free text). */
+const struct form_choices *form_choices_by(const struct form *f, const struct formset *fs,
+                                           const struct form_field *fd, const char *code);
+
 /* The label of a choice value (translated), or the value itself. */
 const char *form_choice_label(const struct form_field *fd, const char *value);
 
@@ -173,6 +184,28 @@ const char *form_check_units_read(const struct form *f, const record *r, struct 
 /* The same for one field and the unit it names (NULL: no such unit). */
 const char *form_check_unit(const struct form_field *fd, const record *unit, char *msgbuf,
                             size_t msgsize);
+
+/* Fields filled from the ID number (a "calculation" on a field that is
+ * not calculated: sex(idnum) on a sex list, birth(idnum) on a date): each
+ * one still empty, or still holding what was (the ID number before it was
+ * changed; may be NULL) said, takes what the valid ID number in r says.
+ * Returns how many were filled. */
+int form_fill_from_id(const struct form *f, record *r, const char *was);
+/* Such a field's value against the ID number: NULL when it agrees (or
+ * either is empty or wrong), else the message (a male ID saved as
+ * female).  form_check_record checks it for every such field. */
+const char *form_check_id_agrees(const struct form_field *fd, const record *r, char *buf,
+                                 size_t size);
+
+/* A field the worker has nothing to type into: calculated, read-only, or
+ * (for a village's worker) the village or worker its default put there,
+ * which they could not change.  Tab and Down pass over it. */
+bool form_field_fixed(const struct form_field *fd, const record *r, const struct form_env *env);
+
+/* A new record r started from a resident (person): each field of f with
+ * "carry NAME" that r has not filled takes person's NAME (their phone,
+ * village, group, categories).  Returns how many were filled. */
+int form_carry(const struct form *f, record *r, const record *person);
 
 /* Fill the defaults of a new record. */
 int form_apply_defaults(const struct form *f, record *r, const struct form_env *env);

@@ -1446,6 +1446,7 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 			im->fatal = STORE_NOMEM;
 		if (form_apply_defaults(f, r, im->o->env) < 0)
 			im->fatal = STORE_NOMEM;
+		form_fill_from_id(f, r, NULL);   /* sex and birth, as the form does */
 		r->form_version = f->version;
 	}
 	if (im->fatal)

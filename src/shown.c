@@ -7,6 +7,7 @@
 
 #include "i18n.h"
 #include "kind.h"
+#include "orgunit.h"
 #include "shown.h"
 #include "text.h"
 #include "util.h"
@@ -89,9 +90,29 @@ shown_ref(store_txn *t, const struct formset *forms, const char *idtext, unsigne
 	return strdup(idtext);
 }
 
-/* "张三、李四" for references; "王五 2.5、赵六 1" for amounts. */
+/* The unit an amount of the record idtext is counted in: a volunteer's
+ * hours, a resource's own unit (元, 件 ...); NULL when it has none. */
 static char *
-refs_shown(store_txn *t, const struct formset *forms, const char *list, unsigned flags)
+amount_unit(store_txn *t, int kind, const char *idtext)
+{
+	if (kind == REC_VOLUNTEER)
+		return strdup(_("hours"));
+	rec_id id;
+	record *r;
+	char *out = NULL;
+	if (rec_id_parse(idtext, &id) == 0 && store_get(t, &id, &r) == STORE_OK) {
+		const char *u = record_get(r, "unit");
+		out = u && *u ? strdup(u) : NULL;
+		record_free(r);
+	}
+	return out;
+}
+
+/* "张三、李四" for references; "张丽 2 小时、刘芳 1 小时" for volunteers'
+ * hours, "大米 50 斤" for a resource in its unit. */
+static char *
+refs_shown(store_txn *t, const struct formset *forms, const char *list, int kind,
+           unsigned flags)
 {
 	struct strbuf b = {0};
 	sb_str(&b, "");
@@ -105,6 +126,12 @@ refs_shown(store_txn *t, const struct formset *forms, const char *list, unsigned
 		if (k < n) {
 			sb_str(&b, " ");
 			sb_add(&b, p + k + 1, n - k - 1);
+			char *unit = id ? amount_unit(t, kind, id) : NULL;
+			if (unit) {
+				sb_str(&b, " ");
+				sb_str(&b, unit);
+			}
+			free(unit);
 		}
 		free(id);
 		free(name);
@@ -133,7 +160,17 @@ shown_value(store_txn *t, const struct form_field *fd, const record *r,
 	if (fd->type == FT_REFERENCE)
 		return shown_ref(t, env->forms, v, flags);
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS)
-		return refs_shown(t, env->forms, v, flags);
+		return refs_shown(t, env->forms, v, fd->ref_kind, flags);
+	/* the worker a record names by login (李红梅, not anning) */
+	if (fd->type == FT_TEXT && fd->dflt && strcmp(fd->dflt, "worker") == 0) {
+		record *w;
+		if (worker_by_login(t, v, &w) == STORE_OK) {
+			const char *name = record_get(w, "name");
+			char *out = strdup(name && *name ? name : v);
+			record_free(w);
+			return out;
+		}
+	}
 	return form_display(fd, v, !env->masked);
 }
 

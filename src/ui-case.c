@@ -298,7 +298,8 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(res, sizeof res, "resident=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {who, res, v ? vil : NULL, NULL};
-		ui_open(u, "new-record", &(struct ui_args){.kind = REC_NEED, .prefill = pre});
+		ui_open(u, "new-record",
+		        &(struct ui_args){.kind = REC_NEED, .prefill = pre, .from = c->resident});
 		return UI_REDRAW;
 	}
 	case ACT_MEMBER:
@@ -322,7 +323,8 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(ben, sizeof ben, "beneficiaries=%s", rec_id_format(&c->resident->id, idbuf));
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {ben, v ? vil : NULL, NULL};
-		ui_open(u, "new-record", &(struct ui_args){.kind = REC_SERVICE, .prefill = pre});
+		ui_open(u, "new-record",
+		        &(struct ui_args){.kind = REC_SERVICE, .prefill = pre, .from = c->resident});
 		return UI_REDRAW;
 	}
 	default:

@@ -41,6 +41,9 @@ struct fstate {
 	bool superseded;
 	char summary[256];         /* what adds up for this record (hours, what is left) */
 	char *void_reason;         /* F8: why the worker voids it, between asking and yes */
+	struct form_field asked;   /* a yes/no field as a list of two, or a group
+	                            * field as its village's list, while it shows */
+	struct ui *u;
 	/* the rows shown: a form field, or (field == NULL) a kept old field */
 	size_t nrows;
 	const struct form_field *rows[MAXROWS];
@@ -77,13 +80,27 @@ cur_field(struct fstate *fs)
 	return fs->nrows ? fs->rows[fs->cur] : NULL;
 }
 
+/* The choices of a field whose list follows the village chosen (组):
+ * NULL when it has none or the village has no list (then it is typed). */
+static const struct form_choices *
+list_by_unit(struct fstate *fs, const struct form_field *fd)
+{
+	const char *by = fd && fd->choices_by ? record_get(fs->r, fd->choices_by) : NULL;
+	if (!by || !*by)
+		return NULL;
+	char *code = ui_ref_field(fs->u, by, "code");
+	const struct form_choices *c = form_choices_by(fs->f, fs->u->forms, fd, code);
+	free(code);
+	return c;
+}
+
 static bool
-typed_into(const struct form_field *fd)
+typed_into(struct fstate *fs, const struct form_field *fd)
 {
 	static const enum field_type typed[] = {
 		FT_TEXT, FT_NOTE, FT_INTEGER, FT_DECIMAL, FT_DATE, FT_IDNUM, FT_PHONE,
 	};
-	if (!fd || fd->readonly)
+	if (!fd || fd->readonly || list_by_unit(fs, fd))
 		return false;
 	for (size_t i = 0; i < sizeof typed / sizeof typed[0]; i++)
 		if (fd->type == typed[i])
@@ -96,7 +113,7 @@ static void
 enter_field(struct fstate *fs)
 {
 	const struct form_field *fd = cur_field(fs);
-	fs->ed_live = fs->editing && typed_into(fd);
+	fs->ed_live = fs->editing && typed_into(fs, fd);
 	if (fs->ed_live) {
 		const char *v = record_get(fs->r, fd->name);
 		edit_set(&fs->ed, v ? v : "");
@@ -114,6 +131,7 @@ leave_field(struct ui *u, struct fstate *fs)
 		return;
 	fs->ed_live = false;
 	const char *old = record_get(fs->r, fd->name);
+	char *was = old ? strdup(old) : NULL;
 	if (strcmp(old ? old : "", fs->ed.buf) != 0) {
 		fs->changed = fs->draft_dirty = true;
 	}
@@ -127,7 +145,37 @@ leave_field(struct ui *u, struct fstate *fs)
 		u->msg[0] = '\0';
 	}
 	free(norm);
+	/* sex and birth date read from an ID number as it is typed */
+	if (fd->type == FT_IDNUM && !why && form_fill_from_id(fs->f, fs->r, was) > 0) {
+		fs->changed = fs->draft_dirty = true;
+		ui_message(u, "%s", _("Filled from the ID number: check the sex and birth date."));
+	}
+	free(was);
 	layout(fs);  /* a value may show or hide other fields */
+}
+
+/* Whether Tab and Down pass over the row: an old field, or one there is
+ * nothing to type into (calculated, read-only, the village's worker's own
+ * village and name). */
+static bool
+row_fixed(struct ui *u, struct fstate *fs, size_t row)
+{
+	const struct form_field *fd = fs->rows[row];
+	struct form_env env = ui_form_env(u);
+	return !fd || form_field_fixed(fd, fs->r, &env);
+}
+
+/* The next row to stop on from row, by step (+1/-1), passing fixed ones;
+ * row itself when there is none. */
+static size_t
+next_open_row(struct ui *u, struct fstate *fs, size_t row, int step)
+{
+	for (size_t k = row; step > 0 ? k + 1 < fs->nrows : k > 0;) {
+		k = step > 0 ? k + 1 : k - 1;
+		if (!row_fixed(u, fs, k))
+			return k;
+	}
+	return row;
 }
 
 static void
@@ -433,7 +481,15 @@ picked_more(struct ui *u, void *data, const char *value)
 	snprintf(aa->id, sizeof aa->id, "%s", value);
 	char *name = ui_ref_name(u, value);
 	char q[256];
-	snprintf(q, sizeof q, _("%s: how much (hours, or the quantity used)?"), name ? name : value);
+	if (fd->ref_kind == REC_VOLUNTEER)
+		snprintf(q, sizeof q, _("How many hours did %s serve? (like 2 or 1.5)"),
+		         name ? name : value);
+	else {
+		char *unit = ui_ref_field(u, value, "unit");
+		snprintf(q, sizeof q, _("How much of %s was used, in %s? (a number, like 2 or 1.5)"),
+		         name ? name : value, unit && *unit ? unit : _("its unit"));
+		free(unit);
+	}
 	free(name);
 	ui_prompt(u, q, "", amount_given, aa);
 }
@@ -503,6 +559,27 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 		free(copy);
 		if (first)
 			ui_type(u, first);
+		return UI_REDRAW;
+	}
+	const struct form_choices *by = fd->readonly ? NULL : list_by_unit(fs, fd);
+	if (by) {
+		fs->asked = *fd;
+		fs->asked.type = FT_SELECT_ONE;
+		fs->asked.choices = by;
+		ui_pick_choice(u, &fs->asked, record_get(fs->r, fd->name), picked, fs);
+		if (first)
+			ui_type(u, first);
+		return UI_REDRAW;
+	}
+	if (fd->type == FT_YESNO && !fd->readonly) {
+		/* the same two answers y and n give, as a list */
+		static struct form_choice yn[] = {{"yes", "yes"}, {"no", "no"}};
+		static const struct form_choices ynlist = {"yesno", 2, yn, 0};
+		struct form_field *copy = &fs->asked;
+		*copy = *fd;
+		copy->type = FT_SELECT_ONE;
+		copy->choices = &ynlist;
+		ui_pick_choice(u, copy, record_get(fs->r, fd->name), picked, fs);
 		return UI_REDRAW;
 	}
 	if (fd->type == FT_REFERENCES || fd->type == FT_AMOUNTS) {
@@ -658,6 +735,8 @@ static int
 save(struct ui *u, struct fstate *fs)
 {
 	leave_field(u, fs);
+	form_fill_from_id(fs->f, fs->r, NULL);
+	layout(fs);
 	size_t bad;
 	char buf[256];
 	const char *why = form_check_record(fs->f, fs->r, &bad, buf, sizeof buf);
@@ -763,6 +842,7 @@ start_need(struct ui *u, struct fstate *fs)
 	record_set(n, "resident", rec_id_format(&fs->r->id, idbuf));
 	if (record_get(fs->r, "village"))
 		record_set(n, "village", record_get(fs->r, "village"));
+	form_carry(nf, n, fs->r);
 	form_apply_defaults(nf, n, &env);
 	form_open(u, nf, n, true);
 }
@@ -987,11 +1067,14 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_UP:
 	case ACT_PREV:
 		if (fs->cur > 0)
-			move_to(u, fs, fs->cur - 1);
+			move_to(u, fs, fs->editing && a == ACT_PREV ? next_open_row(u, fs, fs->cur, -1)
+			                                            : fs->cur - 1);
 		return UI_REDRAW;
 	case ACT_DOWN:
 	case ACT_NEXT:
-		if (fs->cur + 1 < fs->nrows)
+		if (fs->editing && next_open_row(u, fs, fs->cur, 1) != fs->cur)
+			move_to(u, fs, next_open_row(u, fs, fs->cur, 1));
+		else if (!fs->editing && fs->cur + 1 < fs->nrows)
 			move_to(u, fs, fs->cur + 1);
 		else {
 			leave_field(u, fs);
@@ -1144,10 +1227,14 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	}
 	fs->f = f;
 	fs->r = r;
+	fs->u = u;
 	fs->editing = editing;
 	fs->last_draft = time(NULL);
 	store_draft_mark_init(&fs->mark);
 	layout(fs);
+	/* a new record starts where there is something to type */
+	if (editing && r->version == 0 && fs->nrows && row_fixed(u, fs, 0))
+		fs->cur = next_open_row(u, fs, 0, 1);
 	enter_field(fs);
 	if (editing)
 		draft_baseline(fs);

@@ -499,6 +499,7 @@ set_village(struct ui *u, void *data, const char *value)
 struct newrec {
 	int kind;
 	char *prefill[UI_PREFILL_MAX];
+	record *from;   /* the resident it starts from: what the form carries */
 };
 
 static void
@@ -506,6 +507,7 @@ newrec_free(struct newrec *nr)
 {
 	for (int i = 0; i < UI_PREFILL_MAX; i++)
 		free(nr->prefill[i]);
+	record_free(nr->from);
 	free(nr);
 }
 
@@ -528,6 +530,8 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 			*eq = '=';
 		}
 	}
+	if (nr)
+		form_carry(f, r, nr->from);
 	struct form_env env = ui_form_env(u);
 	form_apply_defaults(f, r, &env);
 	/* refused before any typing, not at the save */
@@ -550,7 +554,7 @@ newrec_chosen(struct ui *u, void *data, const char *value)
 }
 
 static void
-list_new_record(struct ui *u, int kind, const char *const *prefill)
+list_new_record(struct ui *u, int kind, const char *const *prefill, const record *from)
 {
 	struct form *choice[16];
 	size_t n = 0;
@@ -565,6 +569,7 @@ list_new_record(struct ui *u, int kind, const char *const *prefill)
 	nr->kind = kind;
 	for (int i = 0; prefill && i < UI_PREFILL_MAX && prefill[i]; i++)
 		nr->prefill[i] = strdup(prefill[i]);
+	nr->from = from ? record_dup(from) : NULL;
 	if (n == 1) {
 		newrec_open(u, choice[0], nr);
 		newrec_free(nr);
@@ -643,7 +648,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		return UI_REDRAW;
 	case ACT_NEW:
-		list_new_record(u, l->f->kind, NULL);
+		list_new_record(u, l->f->kind, NULL, NULL);
 		return UI_REDRAW;
 	case ACT_SORT:
 		l->by_registration = !l->by_registration;
@@ -807,6 +812,6 @@ ui_list_open(struct ui *u, const struct ui_args *a)
 int
 ui_list_new(struct ui *u, const struct ui_args *a)
 {
-	list_new_record(u, a->kind, a->prefill);
+	list_new_record(u, a->kind, a->prefill, a->from);
 	return UI_REDRAW;
 }

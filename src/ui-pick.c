@@ -28,6 +28,10 @@ struct pick {
 	bool multiple;
 	bool *on;                        /* ticks, for several choices */
 	size_t n;
+	/* choices: those whose label has what was typed (Chinese filters,
+	 * digits and letters pick), as indexes into the list */
+	size_t *vis;
+	size_t nvis;
 	struct ui_rows at;   /* the chosen row, the first shown */
 	/* records */
 	struct edit query;
@@ -45,18 +49,33 @@ struct pick {
 
 static const char keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
 
+/* The choices whose label (as shown) or value holds the typed text. */
+static void
+filter_choices(struct pick *p)
+{
+	p->nvis = 0;
+	for (size_t i = 0; i < p->n; i++) {
+		const struct form_choice *c = &p->fd->choices->items[i];
+		if (!*p->query.buf || strstr(_(c->label), p->query.buf) || strstr(c->value, p->query.buf))
+			p->vis[p->nvis++] = i;
+	}
+	p->at.sel = p->at.top = 0;
+}
+
 static void
 pick_draw(struct ui *u, struct screen *s)
 {
 	struct pick *p = s->data;
 	int w = u->cols > 70 ? 56 : u->cols - 8, x = (u->cols - w) / 2, y = 2;
-	size_t shown = p->fd ? p->n : p->nfound;
+	size_t shown = p->fd ? p->nvis : p->nfound;
 	int h = (int)(shown < PICK_ROWS ? shown : PICK_ROWS) + 4;
+	if (p->fd && !shown)
+		h = 5;   /* room to say nothing fits */
 	if (h > u->rows - 6)
 		h = u->rows - 6;
 	ui_text(y, x, w, p->title, A_REVERSE | A_BOLD);
 	int cy = -1, cx = 0;
-	if (!p->fd) {
+	if (!p->fd || *p->query.buf) {
 		const char *prompt = _("Find:");
 		int pw = text_width(prompt, strlen(prompt));
 		ui_text(y + 1, x, pw + 1, prompt, A_REVERSE);
@@ -70,17 +89,18 @@ pick_draw(struct ui *u, struct screen *s)
 		                                 : _(" Press the number or letter of your choice"), A_REVERSE);
 	}
 	int rows = h - 3;
-	ui_rows_fit(&p->at, p->fd ? p->n : p->nfound, rows);
+	ui_rows_fit(&p->at, shown, rows);
 	for (int i = 0; i < rows; i++) {
 		size_t k = p->at.top + (size_t)i;
 		char line[256] = "";
 		if (k < shown) {
 			if (p->fd) {
 				char tick[8] = "";
+				size_t c = p->vis[k];
 				if (p->multiple)
-					snprintf(tick, sizeof tick, "[%s]", p->on[k] ? "x" : " ");
+					snprintf(tick, sizeof tick, "[%s]", p->on[c] ? "x" : " ");
 				snprintf(line, sizeof line, " %c %s %s", k < sizeof keys - 1 ? keys[k] : ' ',
-				         tick, _(p->fd->choices->items[k].label));
+				         tick, _(p->fd->choices->items[c].label));
 			} else if (p->line[k]) {
 				snprintf(line, sizeof line, " %s", p->line[k]);
 			} else {
@@ -92,6 +112,8 @@ pick_draw(struct ui *u, struct screen *s)
 				         code ? code : idn ? idn : "");
 			}
 		}
+		if (p->fd && !shown && i == 0)
+			snprintf(line, sizeof line, " %s", _("No choice has these words: Backspace to change them"));
 		ui_text(y + 2 + i, x, w, line, k == p->at.sel && k < shown ? A_BOLD | A_UNDERLINE : A_REVERSE);
 	}
 	ui_text(y + 2 + rows, x, w, _(" Enter: take   Esc: back"), A_REVERSE);
@@ -124,7 +146,8 @@ take(struct ui *u, struct pick *p)
 		return finish(u, p, rec_id_format(&p->found[p->at.sel]->id, idbuf));
 	}
 	if (!p->multiple)
-		return p->at.sel < p->n ? finish(u, p, p->fd->choices->items[p->at.sel].value) : 0;
+		return p->at.sel < p->nvis ? finish(u, p, p->fd->choices->items[p->vis[p->at.sel]].value)
+		                           : 0;
 	size_t len = 1;
 	for (size_t i = 0; i < p->n; i++)
 		len += strlen(p->fd->choices->items[i].value) + 1;
@@ -212,20 +235,26 @@ pick_text(struct ui *u, struct screen *s, wint_t ch)
 		return UI_REDRAW;
 	}
 	if (ch == L' ' && p->multiple) {
-		if (p->at.sel < p->n)
-			p->on[p->at.sel] = !p->on[p->at.sel];
+		if (p->at.sel < p->nvis)
+			p->on[p->vis[p->at.sel]] = !p->on[p->vis[p->at.sel]];
+		return UI_REDRAW;
+	}
+	if (ch >= 128) {   /* Chinese: what the labels are searched for */
+		if (p->query.len < 64)
+			edit_insert_cp(&p->query, (uint32_t)ch);
+		filter_choices(p);
 		return UI_REDRAW;
 	}
 	const char *at = ch < 128 ? strchr(keys, (int)(ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch)) : NULL;
 	if (!at || ch == 0)
 		return 0;
 	size_t k = (size_t)(at - keys);
-	if (k >= p->n)
+	if (k >= p->nvis)
 		return 0;
 	p->at.sel = k;
 	if (!p->multiple)
 		return take(u, p);
-	p->on[k] = !p->on[k];
+	p->on[p->vis[k]] = !p->on[p->vis[k]];
 	return UI_REDRAW;
 }
 
@@ -235,7 +264,7 @@ pick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	(void)is_key;
 	(void)key;
 	struct pick *p = s->data;
-	size_t shown = p->fd ? p->n : p->nfound;
+	size_t shown = p->fd ? p->nvis : p->nfound;
 	switch (a) {
 	case ACT_BACK:
 		return finish(u, p, NULL);
@@ -243,22 +272,24 @@ pick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_DOWN:
 		return ui_rows_key(&p->at, shown, a, 0);
 	case ACT_TOGGLE:
-		if (p->multiple && p->at.sel < p->n)
-			p->on[p->at.sel] = !p->on[p->at.sel];
+		if (p->multiple && p->at.sel < p->nvis)
+			p->on[p->vis[p->at.sel]] = !p->on[p->vis[p->at.sel]];
 		return UI_REDRAW;
 	case ACT_OPEN:
 		return take(u, p);
 	case ACT_BACKSPACE:
-		if (!p->fd) {
-			edit_backspace(&p->query);
+		edit_backspace(&p->query);
+		if (!p->fd)
 			find_records(u, p);
-		}
+		else
+			filter_choices(p);
 		return UI_REDRAW;
 	case ACT_KILL:
-		if (!p->fd) {
-			edit_clear(&p->query);
+		edit_clear(&p->query);
+		if (!p->fd)
 			find_records(u, p);
-		}
+		else
+			filter_choices(p);
 		return UI_REDRAW;
 	default:
 		return 0;
@@ -275,6 +306,7 @@ pick_free(struct screen *s)
 	free(p->own);
 	edit_free(&p->query);
 	free(p->on);
+	free(p->vis);
 	free(p->title);
 	free(p);
 }
@@ -298,6 +330,13 @@ ui_pick_choice(struct ui *u, const struct form_field *fd, const char *current,
 	p->n = fd->choices->n;
 	p->multiple = fd->type == FT_SELECT_MULTIPLE;
 	p->on = calloc(p->n + 1, sizeof *p->on);
+	p->vis = calloc(p->n + 1, sizeof *p->vis);
+	if (!p->on || !p->vis) {
+		free(p->on);
+		free(p->vis);
+		free(p);
+		return;
+	}
 	p->title = strdup(_(fd->label));
 	p->done = done;
 	p->data = data;
@@ -309,14 +348,16 @@ ui_pick_choice(struct ui *u, const struct form_field *fd, const char *current,
 			size_t cl = strcspn(c, ",");
 			if (cl == l && strncmp(c, v, l) == 0) {
 				p->on[i] = true;
-				if (!p->multiple)
-					p->at.sel = i;
 			}
 			c += cl;
 			if (*c)
 				c++;
 		}
 	}
+	filter_choices(p);
+	for (size_t i = 0; !p->multiple && i < p->n; i++)
+		if (p->on[i])
+			p->at.sel = i;
 	ui_push(u, &pick_screen, p);
 }
 
@@ -403,6 +444,20 @@ char *
 ui_summary(struct ui *u, const record *r)
 {
 	return shown_summary(u->forms, r, SHOWN_SUMMARY_COLS);
+}
+
+char *
+ui_ref_field(struct ui *u, const char *idtext, const char *field)
+{
+	rec_id id;
+	record *r = NULL;
+	if (rec_id_parse(idtext, &id) < 0)
+		return NULL;
+	search_get(u->st, &id, &r);
+	const char *v = r ? record_get(r, field) : NULL;
+	char *out = v ? strdup(v) : NULL;
+	record_free(r);
+	return out;
 }
 
 char *

@@ -1068,7 +1068,14 @@ referral_start(struct ui *u, const char *resident, const char *need)
 	const char *pre[4] = {res, to, NULL, NULL};
 	if (need && *need)
 		pre[2] = nd;
-	ui_open(u, "new-record", &(struct ui_args){.kind = REC_REFERRAL, .prefill = pre});
+	/* what the form carries from the person (their phone to reach them) */
+	rec_id rid;
+	record *person = NULL;
+	if (rec_id_parse(resident, &rid) == 0)
+		search_get(u->st, &rid, &person);
+	ui_open(u, "new-record",
+	        &(struct ui_args){.kind = REC_REFERRAL, .prefill = pre, .from = person});
+	record_free(person);
 }
 
 /* Split a comma-separated list in place; returns how many. */

@@ -183,6 +183,7 @@ struct ui_args {
 	int kind;                     /* "new-record" */
 	const char *const *prefill;   /* "new-record": up to UI_PREFILL_MAX "field=value",
 	                               * NULL-ended */
+	const record *from;           /* "new-record": the resident it starts from (carry) */
 	const char *status;           /* "list": a status filter, or NULL */
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
@@ -281,6 +282,9 @@ char *ui_ref_name(struct ui *u, const char *idtext);
 /* How a record is named on a screen: its name, or a need's "date
  * function description" line (shown_summary), malloc'd; NULL when none. */
 char *ui_summary(struct ui *u, const record *r);
+/* A field of the record idtext names (a resource's unit), malloc'd, or
+ * NULL when it has none or cannot be read. */
+char *ui_ref_field(struct ui *u, const char *idtext, const char *field);
 /* The names of a list of records, with their amounts: "张三 2.5、李四". */
 char *ui_refs_names(struct ui *u, const char *list);
 /* A field's value as the screens show it on one row: worked out for a

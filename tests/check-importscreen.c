@@ -118,7 +118,7 @@ START_TEST(test_import_residents)
 	         "姓名,身份证号,性别,住址\r\n"
 	         "王𠈌导,%s,男,\"安宁村3组, 5号\"\r\n"
 	         "李导入,%s,女,安宁村3组\r\n"
-	         "张导入,%s,女,\r\n",
+	         "张导入,%s,男,\r\n",   /* the ID number a man's */
 	         id[0], id[1], id[2]);
 	snprintf(path, sizeof path, "%s/安宁村居民𠈌.csv", files);
 	write_gb18030(_i, path, csv);

@@ -258,8 +258,8 @@ take_need(vt *t, const char *service, const char *label, const char *text)
 {
 	keys(t, KEY_F7);
 	expect(t, "新建");
-	for (int i = 0; i < 4; i++)        /* who, resident, village, date, then channel */
-		keys(t, KEY_TAB);
+	for (int i = 0; i < 5; i++)        /* who, resident, phone, categories, date, then channel */
+		keys(t, KEY_TAB);              /* (the village, the worker's own, passed over) */
 	type(t, "1");                      /* a home visit */
 	keys(t, KEY_TAB);
 	type(t, service);

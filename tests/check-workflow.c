@@ -198,8 +198,8 @@ START_TEST(test_register_need_find)
 	keys(t, KEY_F7);
 	expect(t, "新建");
 	expect(t, "需求");
-	for (int i = 0; i < 4; i++)        /* who, resident, village, date, then channel */
-		keys(t, KEY_TAB);
+	for (int i = 0; i < 5; i++)        /* who, resident, phone, categories, date, then channel */
+		keys(t, KEY_TAB);              /* (the village, the worker's own, passed over) */
 	type(t, "1");                      /* the first channel: a home visit */
 	expect(t, "入户走访");
 	keys(t, KEY_TAB);
@@ -567,8 +567,8 @@ START_TEST(test_service_in_case_file)
 	expect(t, "1 ");
 	type(t, "1");                    /* the first: needs assessment */
 	expect(t, "赵𠀀");                /* the beneficiary is filled in */
-	for (int i = 0; i < 7; i++)      /* to the kind of work */
-		keys(t, KEY_TAB);
+	for (int i = 0; i < 4; i++)      /* from the date (the function, worker and */
+		keys(t, KEY_TAB);            /* village fixed) to the kind of work */
 	type(t, "1");                    /* case work */
 	keys(t, KEY_TAB);
 	type(t, "入户评估，了解家庭情况");

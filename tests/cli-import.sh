@@ -123,10 +123,10 @@ run 0 "the administrator imports it" --demo --db "$demo" --as admin import resid
 
 # --- a bad file: nothing, then --skip-bad ------------------------------------------
 gen "$tmp/bad.csv" gb18030 "$head" \
-  "好人丙|ID(19700101,504)|男|||安宁村||" \
+  "好人丙|ID(19700101,513)|男|||安宁村||" \
   "坏人丁|5.10421E+17|男|||安宁村||" \
   "坏人戊|ID(19700101,505)|男|45123||安宁村||" \
-  "|ID(19700101,506)|X|||安宁村||"
+  "|ID(19700101,517)|X|||安宁村||"
 run 1 "a bad file" --demo --db "$demo" --as anning import resident "$tmp/bad.csv"
 has err "$(row 3).*身份证号.*Excel" "the Excel-number ID number, row 3"
 has err "$(row 4).*出生日期.*2023-07-16" "the serial date, row 4, with its date"
