@@ -237,17 +237,23 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 		snprintf(line, sizeof line, " %s %s (%s)  |  %s", _("Worker:"), u->login,
 		         _("not registered"), u->today);
 	ui_text(u->rows - 2, 0, u->cols, line, A_REVERSE);
-	/* the F-key bar, from the key table */
+	/* the F-key bar, from the key table; the keys one blank apart when
+	 * two would not leave room for them all (a resident's view at 80) */
 	size_t n = 0;
-	line[0] = '\0';
-	for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
-		char name[8];
-		keys_bar_name(b, name, sizeof name);
-		if (!b->bar || !*name || !(b->scope & scope) || (hide & (1ULL << b->action)))
-			continue;
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s", n ? "  " : " ", name,
-		                      _(b->bar));
-		if (n >= sizeof line)
+	for (int gap = 2; gap >= 1; gap--) {
+		n = 0;
+		line[0] = '\0';
+		for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
+			char name[8];
+			keys_bar_name(b, name, sizeof name);
+			if (!b->bar || !*name || !(b->scope & scope) || (hide & (1ULL << b->action)))
+				continue;
+			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s",
+			                      n ? (gap == 2 ? "  " : " ") : " ", name, _(b->bar));
+			if (n >= sizeof line)
+				break;
+		}
+		if (n >= sizeof line || text_width(line, n) <= u->cols)
 			break;
 	}
 	/* the F-keys' stand-in, where the bar has room for it */
