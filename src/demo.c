@@ -323,7 +323,7 @@ make_household(store_txn *t, struct demo *d, int h)
 		                         h % 12 == 0 ? "elder_alone,tekun" : "elder_alone", N_ELDER};
 		break;
 	case 1:   /* an empty-nest couple */
-		age = 62 + (int)(next(s) % 15);
+		age = 64 + (int)(next(s) % 15);
 		m[n++] = (struct member){"head", age, false, h % 12 == 1 ? "empty_nest,veteran" : "empty_nest",
 		                         N_MEDICINE};
 		m[n++] = (struct member){"spouse", age - 3 + (int)(next(s) % 5), true, "empty_nest", -1};
