@@ -738,7 +738,7 @@ static const struct demo_referral {
 	{"child_difficulty", "child", "normal", "困境儿童，家庭收入低，申请助学帮扶。",
 	 "已核实家庭情况。", "母亲 13880000008", 20, false, NULL,
 	 {{REFA_WITHDRAW, 19, "已由村里链接慈善助学金解决"}, {0}}},
-	{"mental,empty_nest,elder_alone", "other", "urgent",
+	{"mental,empty_nest,elder_alone", "other", "soon",
 	 "家庭医疗费用高，乡镇救助额度不够，需要县里统筹医疗救助。",
 	 "已协助申请临时救助。", "本人 13880000009", 40, false, NULL,
 	 {{REFA_ACCEPT, 39, NULL}, {REFA_ESCALATE, 35, "乡镇救助额度不够，上转县社工总站"}, {0}}},
