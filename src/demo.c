@@ -287,7 +287,9 @@ make_member(store_txn *t, struct demo *d, const char *household, const char *sur
 		       record_set(r, "disability_grade", PICK(s, grade));
 	}
 	if (m->age < 18)
-		bad |= record_set(r, "guardian", "祖父母") | record_set(r, "guardian_phone", "13881234567");
+		bad |= record_set(r, "guardian",
+		                  strcmp(m->relation, "grandchild") == 0 ? "祖父母" : "父母") |
+		        record_set(r, "guardian_phone", "13881234567");
 	struct person *p = d->npeople < MAXPEOPLE ? &d->people[d->npeople] : NULL;
 	char id[REC_ID_TEXTMAX];
 	int err = put(t, r, bad, id);
