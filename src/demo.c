@@ -95,24 +95,19 @@ static const struct {
 	const char *function, *work_kind;
 	const char *content[3];
 } service_text[] = {
+	/* short enough for the list's column at 80 columns */
 	{"assessment", "visit",
-	 {"入户开展需求评估，了解家庭收入、健康和照料情况", "与家属面谈，评估照护需求和风险",
-	  "电话联系监护人，复核上月评估结果"}},
+	 {"入户评估家庭收入和照料情况", "与家属面谈评估照护需求", "电话复核上月评估结果"}},
 	{"assistance", "case",
-	 {"协助准备低保年审材料并递交村委会", "协助申请临时救助，送交乡镇审核",
-	  "代办残疾人两项补贴续办手续"}},
+	 {"协助准备低保年审材料", "协助申请临时救助", "代办残疾人两项补贴续办"}},
 	{"care", "visit",
-	 {"入户探访独居老人，测量血压，代购米油", "为留守儿童开展课后作业辅导",
-	  "陪同空巢老人到镇卫生院复诊"}},
+	 {"入户探访独居老人，代购米油", "为留守儿童辅导课后作业", "陪同空巢老人到卫生院复诊"}},
 	{"governance", "community",
-	 {"组织院坝会，商议村道维修和环境整治", "调解两户邻里宅基地纠纷，达成书面协议",
-	  "开展移风易俗宣传，倡导红白喜事简办"}},
+	 {"召开院坝会商议村道维修", "调解两户邻里宅基地纠纷", "宣传移风易俗，红白事简办"}},
 	{"resources", "case",
-	 {"链接爱心企业捐赠的米油，送到困难家庭", "链接慈善助学金，资助困境儿童上学",
-	  "联系义诊医生团队，为老人上门体检"}},
+	 {"链接爱心米油送困难家庭", "链接慈善助学金资助上学", "联系义诊医生上门体检"}},
 	{"livelihood", "group",
-	 {"组织农户参加电商直播培训，学习网店开设", "联系收购商，帮助农户销售芒果",
-	  "推荐两名村民到县城企业务工"}},
+	 {"组织农户参加电商直播培训", "联系收购商帮农户卖芒果", "推荐村民到县城企业务工"}},
 };
 static const char *const assessment_methods[] = {"入户访谈", "电话访谈", "家属面谈"};
 static const char *const assistance_kinds[] = {"dibao", "temporary", "medical",
@@ -419,11 +414,11 @@ make_partners(store_txn *t, struct demo *d)
 	static const struct {
 		const char *name, *type, *reg, *field, *stage;
 	} orgs[] = {
-		{"%s老年协会", "social", "registered", "care,governance", "active"},
-		{"%s坝坝舞队", "self", "unregistered", "governance", "cultivating"},
+		{"老年协会", "social", "registered", "care,governance", "active"},
+		{"坝坝舞队", "self", "unregistered", "governance", "cultivating"},
 	};
 	for (int i = 0; i < 2; i++) {
-		snprintf(name, sizeof name, orgs[i].name, d->vname);
+		snprintf(name, sizeof name, "%s", orgs[i].name);
 		days_ago(d, 400 + 300 * i, date);
 		record *r = record_new(REC_ORG);
 		if (!r)
@@ -470,7 +465,7 @@ make_partners(store_txn *t, struct demo *d)
 	static const struct {
 		const char *name, *category, *provider, *quantity, *unit, *inside;
 	} res[] = {
-		{"爱心米油", "goods", "米易县爱心企业", "200", "袋", "outside"},
+		{"爱心米油", "goods", "爱心企业", "200", "袋", "outside"},
 		{"慈善助学金", "money", "县慈善会", "20000", "元", "outside"},
 		{"义诊医生", "talent", "镇卫生院", "24", "次", "inside"},
 	};
@@ -493,7 +488,7 @@ make_partners(store_txn *t, struct demo *d)
 	char start[11], end[11];
 	days_ago(d, 100, start);
 	days_ago(d, -265, end);
-	snprintf(name, sizeof name, "%s留守儿童四点半课堂", d->vname);
+	snprintf(name, sizeof name, "留守儿童四点半课堂");
 	record *r = record_new(REC_PROJECT);
 	if (!r)
 		return store_txn_fail(t, STORE_NOMEM);
