@@ -313,7 +313,14 @@ END_TEST
 START_TEST(test_return_mend_resubmit)
 {
 	char *dir = testdb_dir("refscr");
-	vt *t = start(dir, _i, "panlian");
+	/* the village has seen the demo's news, its own returned one among them */
+	vt *t = start(dir, _i, "anning");
+	expect(t, "上次查看以来的新消息");
+	time_t seen = time(NULL);
+	quit(t);
+	vt_free(t);
+	next_second(seen);
+	t = start(dir, _i, "panlian");
 	expect(t, "上次查看以来的新消息");
 	type(t, "6");
 	expect(t, "收到的转介");
@@ -520,6 +527,7 @@ START_TEST(test_supervisor_and_audit)
 	type(t, "6");
 	expect(t, "逾期 (");
 	expect(t, "! = 逾期");
+	select_row(t, "已受理", NULL, 3);   /* the accepted one among the overdue */
 	keys(t, KEY_ENTER);
 	expect(t, "[已受理]");
 	keys(t, KEY_END);
@@ -647,8 +655,7 @@ START_TEST(test_sender_steps_ask)
 	expect(t, "F5 切换");
 	expect(t, "转出的转介");
 	expect(t, "已办结");
-	ck_assert_msg(row_with(t, "已办结", 3) == 5, "the resolved referral is not the last row");
-	keys(t, KEY_END);                /* the last row */
+	select_row(t, "已办结", NULL, 3);   /* the resolved one */
 	keys(t, KEY_ENTER);
 	expect(t, "F12 结案");
 	step_asks(t, dir, KEY_F12, (const char *const[]){"结案转介 ZJ-510421", "转给攀莲镇", NULL},

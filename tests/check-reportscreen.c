@@ -4,7 +4,10 @@
  * added in two villages this month and in the months before; "Reports"
  * from the home menu shows this month's figures by village and the chart
  * of the last six months, a village chosen shows its own trend, F7 goes
- * to the month before (its figures), F5 to the quarter, Esc back home. */
+ * to the month before (its figures), F5 to the quarter, Esc back home.
+ * And the demo as it is made, as the one trying it: every count of the
+ * home menu above zero, the report's services and a bar in each of the
+ * last six months (issue 17: the demo was empty where it matters). */
 #include "config.h"
 
 #include <check.h>
@@ -44,15 +47,37 @@ make_demo(const char *dir)
 }
 
 /* Services this month (3 in 安宁村, 2 in 挂榜村), the month before (5 in
- * 安宁村) and three months before (1 in 挂榜村). */
+ * 安宁村) and three months before (1 in 挂榜村), in place of the demo's. */
 struct services {
 	struct report_period month;
+	rec_id *ids;
+	uint32_t *versions;
+	size_t n;
 };
+
+static int
+each_service(const record *r, void *ctx)
+{
+	struct services *s = ctx;
+	s->ids = realloc(s->ids, (s->n + 1) * sizeof *s->ids);
+	s->versions = realloc(s->versions, (s->n + 1) * sizeof *s->versions);
+	ck_assert(s->ids && s->versions);
+	s->ids[s->n] = r->id;
+	s->versions[s->n++] = r->version;
+	return 0;
+}
 
 static int
 add_txn(store_txn *t, void *ctx)
 {
 	struct services *s = ctx;
+	int rc = store_scan(t, REC_SERVICE, NULL, each_service, s);
+	for (size_t i = 0; i < s->n && !rc; i++)
+		rc = store_del(t, &s->ids[i], s->versions[i]);
+	free(s->ids);
+	free(s->versions);
+	if (rc)
+		return rc;
 	static const struct {
 		const char *village;
 		int back, n;
@@ -97,7 +122,7 @@ prepare(struct report_period *month)
 	strftime(today, sizeof today, "%Y-%m-%d", &tm);
 	ck_assert_int_eq(report_period_month_of(today, month), 0);
 	store *st = testdb_open(dir);
-	struct services s = {*month};
+	struct services s = {*month, NULL, NULL, 0};
 	ck_assert_int_eq(store_write(st, add_txn, &s), STORE_OK);
 	store_close(st);
 	return dir;
@@ -243,6 +268,62 @@ START_TEST(test_report_screen)
 }
 END_TEST
 
+/* The number at the end of the row holding text (0 when none). */
+static long
+row_number(vt *t, const char *text)
+{
+	char *r = row_with(t, text);
+	char *end = r + strlen(r);
+	while (end > r && end[-1] == ' ')
+		*--end = '\0';
+	const char *sp = strrchr(r, ' ');
+	long n = sp ? strtol(sp + 1, NULL, 10) : 0;
+	free(r);
+	return n;
+}
+
+/* The demo as it is made, as the one trying it (a worker of 安宁村). */
+START_TEST(test_demo_lives)
+{
+	char *dir = testdb_dir("reportscreen");
+	make_demo(dir);
+	vt *t = screen_start(dir, _i, true, NULL, NULL);
+	bool utf8 = _i == 0;
+	static const char *const entries[] = {"居民", "需求登记", "六项服务", "志愿者与社会组织",
+	                                      "资源", "转介"};
+	expect(t, "统计报表");
+	for (size_t i = 0; i < sizeof entries / sizeof entries[0]; i++) {
+		long n = row_number(t, entries[i]);
+		ck_assert_msg(n > 0, "the home menu's %s counts %ld", entries[i], n);
+	}
+	keys(t, "7");
+	expect(t, "分村数据");
+	expect(t, "近6个月每月服务次数");
+	ck_assert_int_gt(row_number(t, "服务：全部服务"), 0);
+	struct report_period p;
+	char today[16], ym[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	ck_assert_int_eq(report_period_month_of(today, &p), 0);
+	for (int m = 0; m < 6; m++) {
+		report_period_format(&p, ym);
+		char *r = bar_row(t, ym);
+		ck_assert_msg(strstr(r, utf8 ? "█" : "#"), "no bar for %s: %s", ym, r);
+		const char *sp = strrchr(r, ' ');
+		ck_assert_msg(sp && atoi(sp + 1) > 0, "no services in %s: %s", ym, r);
+		free(r);
+		report_period_step(&p, -1);
+	}
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 static Suite *
 reportscreen_suite(void)
 {
@@ -250,6 +331,7 @@ reportscreen_suite(void)
 	TCase *tc = tcase_create("screen");
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_report_screen, 0, 2);
+	tcase_add_loop_test(tc, test_demo_lives, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

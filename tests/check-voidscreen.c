@@ -110,7 +110,22 @@ static void
 open_services(vt *t)
 {
 	keys(t, "3");
+	expect(t, "查找");
+	type(t, CONTENT);   /* the demo's own services fill the first page */
 	expect(t, CONTENT);
+}
+
+/* The first figure on the report's row of care services. */
+static long
+first_count(const char *row)
+{
+	const char *p = strstr(row, "老幼关爱");
+	ck_assert_ptr_nonnull(p);
+	p += strlen("老幼关爱");
+	while (*p && (*p < '0' || *p > '9'))
+		p++;
+	ck_assert_msg(*p, "no figure on [%s]", row);
+	return strtol(p, NULL, 10);
 }
 
 START_TEST(test_void_service)
@@ -121,7 +136,8 @@ START_TEST(test_void_service)
 	vt *t = screen_start(dir, _i, true, "anning", NULL);
 	expect(t, "主菜单");
 	char *before = care_row(t);
-	ck_assert_msg(strstr(before, " 1"), "[%s]", before);
+	long nbefore = first_count(before);
+	ck_assert_msg(nbefore >= 1, "[%s]", before);
 
 	/* the person the service names is not voided before it */
 	keys(t, "1");
@@ -185,14 +201,13 @@ START_TEST(test_void_service)
 	/* it leaves the list, and the report's count */
 	keys(t, KEY_ESC);
 	expect(t, "服务对象");
-	if (!vt_wait_gone(t, CONTENT, 5000)) {
-		vt_dump(t);
-		ck_abort_msg("the voided service is still listed");
-	}
+	/* the search for its words, run again, finds nothing now */
+	expect(t, "没有找到");
+	keys(t, KEY_CTRL_U);
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
 	char *after = care_row(t);
-	ck_assert_msg(!strstr(after, " 1") && strstr(after, " 0"), "[%s]", after);
+	ck_assert_msg(first_count(after) == nbefore - 1, "[%s] after [%s]", after, before);
 	free(after);
 	free(before);
 	quit_f10(t, 1);

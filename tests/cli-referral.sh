@@ -41,13 +41,18 @@ export SHEGONG_FORMSDIR=${SHEGONG_FORMSDIR:-$(dirname "$0")/../forms}
 demo="$tmp/demo"
 D="--demo --db $demo"
 run 0 "the village's outbox" $D --as anning referral list
-[ "$(wc -l <"$tmp/out")" -eq 3 ] && ok "three sample referrals" || no "outbox lines: $(wc -l <"$tmp/out")"
+# one in each state: draft, submitted, accepted, returned, in progress,
+# resolved, closed, withdrawn, escalated
+[ "$(wc -l <"$tmp/out")" -eq 9 ] && ok "nine sample referrals" || no "outbox lines: $(wc -l <"$tmp/out")"
+for s in draft submitted accepted returned in_progress resolved closed withdrawn escalated; do
+  has out "	$s	" "one $s"
+done
 has out "	submitted	urgent	.*	安宁村	攀莲镇	" "a submitted one, from 安宁村 to 攀莲镇"
 has out "	accepted	" "an accepted one"
 has out "	resolved	" "a resolved one"
 [ "$(awk -F'\t' '{print NF}' "$tmp/out" | sort -u)" = 10 ] && ok "ten columns" || no "columns"
 run 0 "the township's inbox" $D --as panlian referral list
-[ "$(wc -l <"$tmp/out")" -eq 3 ] && ok "the station sees the three" || no "inbox lines"
+[ "$(wc -l <"$tmp/out")" -eq 8 ] && ok "the station sees the eight sent (not the draft)" || no "inbox lines: $(wc -l <"$tmp/out")"
 head -n 1 "$tmp/out" | grep -q "	submitted	urgent	" && ok "open and urgent first" || no "inbox order"
 resolved=$(grep "	resolved	" "$tmp/out" | cut -f1)
 submitted=$(grep "	submitted	" "$tmp/out" | cut -f1)
@@ -62,9 +67,9 @@ has out "^Feedback to the village: 已纳入特困供养" "the feedback is shown
 has out "^Steps open to you: close" "the village may close it"
 has out "杨社工(panlian)  Resolve" "the history names who resolved it"
 run 0 "the demo user is a village worker of 安宁村" $D referral list
-[ "$(wc -l <"$tmp/out")" -eq 3 ] && ok "and sees the same outbox" || no "demo user's outbox"
+[ "$(wc -l <"$tmp/out")" -eq 9 ] && ok "and sees the same outbox" || no "demo user's outbox: $(wc -l <"$tmp/out")"
 run 0 "the supervisor reads all" $D --as dudao referral list --all
-[ "$(wc -l <"$tmp/out")" -eq 3 ] && ok "three for the supervisor" || no "supervisor lines"
+[ "$(wc -l <"$tmp/out")" -eq 9 ] && ok "the eight sent and the one sent up, for the supervisor" || no "supervisor lines: $(wc -l <"$tmp/out")"
 run 1 "the supervisor cannot accept" $D --as dudao referral accept "$submitted"
 has err "Only the room that sent" "the supervisor is told who acts"
 run 1 "the village cannot accept" $D --as anning referral accept "$submitted"
@@ -117,6 +122,7 @@ run 0 "show the need now" $D --as anning show "$need"
 has out "^Status: Referred" "the need is referred"
 run 1 "return without a reason" $D --as panlian referral return "$ref"
 has err "reason" "the reason is asked for"
+run 0 "the village has seen the demo's news" $D --as anning referral news --mark
 run 0 "return with a reason" $D --as panlian referral return "$ref" --reason "请补充家属联系方式"
 run 0 "the village hears it came back" $D --as anning referral news
 has out "^returned	1" "one returned"

@@ -54,7 +54,7 @@ has out "A village PC" "it is a village PC now"
 has out "Waiting to go up: 0 records" "nothing waits"
 has out "攀莲镇 (510421100), database [0-9a-f]*: last exchange 20" "the last exchange with the township"
 run 0 "the PC knows the villages' referrals" $pc referral list
-[ "$(count out)" -eq 3 ] && ok "the three of 安宁村" || no "referrals on the PC: $(count out)"
+[ "$(count out)" -eq 9 ] && ok "the nine of 安宁村, one in each state" || no "referrals on the PC: $(count out)"
 run 0 "and the residents" $pc find resident ""
 pcres=$(count out)
 run 0 "the township's residents of 安宁村" $town --as anning find resident ""
