@@ -42,11 +42,34 @@ static int counts[2][T_N];
 static int *count;   /* the task being counted */
 
 /* One key, counted. */
+static const char *
+key_name(const char *k)
+{
+	static const struct { const char *k, *name; } names[] = {
+		{KEY_F2, "F2"}, {KEY_F3, "F3"}, {KEY_F4, "F4"}, {KEY_F6, "F6"}, {KEY_F7, "F7"},
+		{KEY_F9, "F9"}, {KEY_F11, "F11"}, {KEY_F12, "F12"}, {KEY_ESC, "Esc"},
+		{KEY_ENTER, "Enter"}, {KEY_TAB, "Tab"}, {KEY_DOWN, "Down"}};
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (strcmp(k, names[i].k) == 0)
+			return names[i].name;
+	return k;
+}
+
+/* One key, counted (and named in the log, after the task's count). */
 static void
 press(vt *t, const char *k)
 {
 	(*count)++;
+	printf(" %s", key_name(k));
 	keys(t, k);
+}
+
+/* Start counting task i (the log line of its keys). */
+static void
+task(int term, int i)
+{
+	count = &counts[term][i];
+	printf("\n%s (%s):", task_names[i], screen_terms[term].encoding);
 }
 
 /* The row of a form's current field (its label in reverse), or -1. */
@@ -239,7 +262,7 @@ START_TEST(test_keystrokes)
 	expect(t, "主菜单");
 
 	/* 1. find the person from the home menu, open their case file */
-	count = &counts[_i][T_FIND];
+	task(_i, T_FIND);
 	press(t, "1");
 	expect(t, "查找");
 	type(t, NAME);
@@ -250,7 +273,7 @@ START_TEST(test_keystrokes)
 	expect(t, "档案：" NAME);
 
 	/* 2. a family member, from the case file */
-	count = &counts[_i][T_MEMBER];
+	task(_i, T_MEMBER);
 	press(t, "m");
 	choose_digit(t, "子女");
 	expect(t, "居民: 新建");
@@ -266,7 +289,7 @@ START_TEST(test_keystrokes)
 	expect(t, MEMBER "(子女)");
 
 	/* 3. a need, F7 from the case file */
-	count = &counts[_i][T_NEED];
+	task(_i, T_NEED);
 	press(t, KEY_F7);
 	expect(t, "需求: 新建");
 	choose_field(t, "需求来源", "入户走访");
@@ -280,7 +303,7 @@ START_TEST(test_keystrokes)
 	expect(t, NEED);
 
 	/* 4. a service from the case file: the need, a volunteer, a resource */
-	count = &counts[_i][T_SERVICE];
+	task(_i, T_SERVICE);
 	press(t, KEY_F3);
 	choose_digit(t, "服务记录：老幼关爱");
 	expect(t, "服务记录：老幼关爱: 新建");
@@ -321,7 +344,7 @@ START_TEST(test_keystrokes)
 	expect(t, "档案：" NAME);
 
 	/* 5. refer, F6 from the case file: saved, then submitted */
-	count = &counts[_i][T_REFER];
+	task(_i, T_REFER);
 	press(t, KEY_F6);
 	expect(t, "转介: 新建");
 	choose_field(t, "案情类别", "老年人");
@@ -344,7 +367,7 @@ START_TEST(test_keystrokes)
 	 * today's work */
 	t = screen_start(dir, _i, true, "panlian", NULL);
 	expect(t, "主菜单");
-	count = &counts[_i][T_STATION];
+	task(_i, T_STATION);
 	press(t, "b");
 	expect(t, "回车打开记录");
 	char line[128];
@@ -377,7 +400,7 @@ START_TEST(test_keystrokes)
 	/* 7. the village closes it, from the answer on its list */
 	t = screen_start(dir, _i, true, "anning", NULL);
 	expect(t, "主菜单");
-	count = &counts[_i][T_CLOSE];
+	task(_i, T_CLOSE);
 	press(t, "b");
 	expect(t, "回车打开记录");
 	snprintf(line, sizeof line, "（%s）", NAME);
@@ -391,6 +414,7 @@ START_TEST(test_keystrokes)
 	quit(t);
 	testdb_rm(dir);
 
+	printf("\n");
 	/* the targets */
 	for (int i = 0; i < T_N; i++) {
 		if (i == T_SERVICE)
