@@ -756,6 +756,19 @@ vt_cursor(vt *t, int *row, int *col)
 }
 
 bool
+vt_reverse(vt *t, int row, int col)
+{
+	VTermScreenCell cell;
+	VTermPos pos = {.row = row, .col = col};
+
+	if (row < 0 || row >= t->rows || col < 0 || col >= t->cols)
+		return false;
+	if (!vterm_screen_get_cell(t->screen, pos, &cell))
+		return false;
+	return cell.attrs.reverse;
+}
+
+bool
 vt_altscreen(vt *t)
 {
 	return t->altscreen;

@@ -59,6 +59,10 @@ const char *vt_screen(vt *t);
 const char *vt_row(vt *t, int row);
 /* Cursor position. */
 void vt_cursor(vt *t, int *row, int *col);
+/* Whether the cell at row, col (0-based) is drawn in reverse video: a
+ * form's current field has its label so, where the cursor may be hidden
+ * (a choice field). */
+bool vt_reverse(vt *t, int row, int col);
 /* The terminal's modes, as the program last set them: whether it shows
  * the alternate screen (smcup/rmcup), and whether the cursor is visible
  * (civis/cnorm).  A program that exits cleanly leaves both false/true. */
