@@ -819,7 +819,7 @@ restamp_one(store_txn *t, struct demo *d, const rec_id *id, const struct demo_re
 			char action[32] = "";
 			if (act && act < end)
 				snprintf(action, sizeof action, "%.*s", (int)strcspn(act + 1, "\t\n"), act + 1);
-			char day[11], stamp[17];
+			char day[11], stamp[32];   /* 16 used: "YYYY-MM-DD HH:MM" */
 			days_ago(d, only >= 0 ? only : days_of(dr, action), day);
 			/* office hours, a few minutes between steps of one day */
 			snprintf(stamp, sizeof stamp, "%s %02d:%02d", day, 9 + k % 8, (7 * k + 10) % 60);
