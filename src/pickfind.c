@@ -2,6 +2,7 @@
  * own (pickfind.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -209,4 +210,32 @@ pickfind(store *st, const struct formset *forms, const struct pickfind_query *q,
 	if (nown_found)
 		*nown_found = ru.nown;
 	return err;
+}
+
+bool
+pickfind_only_open_need(store *st, const struct formset *forms, const char *resident,
+                        const char *function, char *out, size_t size)
+{
+	if (!resident || !*resident || !function || !*function)
+		return false;
+	const char *own[] = {resident};
+	struct pickfind_query q = {REC_NEED, NULL, own, 1, true};
+	record *got[64];
+	size_t n = 0, nown = 0;
+	if (pickfind(st, forms, &q, got, 64, &n, &nown) != STORE_OK)
+		return false;
+	size_t found = 0;
+	char idbuf[REC_ID_TEXTMAX];
+	for (size_t i = 0; i < n; i++) {
+		const char *fn = record_get(got[i], "service");
+		const char *status = record_get(got[i], "status");
+		bool open = !status || !*status || strcmp(status, "open") == 0 ||
+		            strcmp(status, "in_progress") == 0;
+		if (open && !record_voided(got[i]) && fn && strcmp(fn, function) == 0 &&
+		    found++ == 0)
+			snprintf(out, size, "%s", rec_id_format(&got[i]->id, idbuf));
+		record_free(got[i]);
+	}
+	/* 64 or more of theirs: too many to say which */
+	return found == 1 && n < 64;
 }

@@ -39,4 +39,12 @@ bool pickfind_match(const struct formset *forms, const record *r, const char *te
 int pickfind(store *st, const struct formset *forms, const struct pickfind_query *q,
              record **out, size_t max, size_t *n, size_t *nown_found);
 
+/* The need a new service for the resident (id text) most likely answers:
+ * their only need of that function (the service's "function") still
+ * open or in progress, not voided.  Its id text into out (size bytes)
+ * and true; false when they have none or several (the worker picks), or
+ * on any error. */
+bool pickfind_only_open_need(store *st, const struct formset *forms, const char *resident,
+                             const char *function, char *out, size_t size);
+
 #endif

@@ -299,7 +299,8 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {who, res, v ? vil : NULL, NULL};
 		ui_open(u, "new-record",
-		        &(struct ui_args){.kind = REC_NEED, .prefill = pre, .from = c->resident});
+		        &(struct ui_args){.kind = REC_NEED, .prefill = pre, .from = c->resident,
+		                          .back = true});
 		return UI_REDRAW;
 	}
 	case ACT_MEMBER:
@@ -324,7 +325,8 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		snprintf(vil, sizeof vil, "village=%s", v ? v : "");
 		const char *pre[] = {ben, v ? vil : NULL, NULL};
 		ui_open(u, "new-record",
-		        &(struct ui_args){.kind = REC_SERVICE, .prefill = pre, .from = c->resident});
+		        &(struct ui_args){.kind = REC_SERVICE, .prefill = pre, .from = c->resident,
+		                          .back = true});
 		return UI_REDRAW;
 	}
 	default:

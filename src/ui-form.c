@@ -27,6 +27,7 @@ struct fstate {
 	struct form *f;
 	record *r;
 	bool editing, changed, draft_dirty;
+	bool back;                 /* a new record: closes once saved (ui_args.back) */
 	size_t cur;                /* index into the shown rows */
 	int top;                   /* first shown row on the screen */
 	struct edit ed;            /* the current field's text, while editing */
@@ -688,17 +689,18 @@ ask_answered(struct ui *u, struct answered *a)
 }
 
 /* A saved record that answers needs (a service) asks of each still open
- * whether it is now in progress or met. */
-static void
-offer_answered(struct ui *u, struct fstate *fs)
+ * whether it is now in progress or met: the questions to ask (given to
+ * ask_answered), or NULL when it answers none. */
+static struct answered *
+answered_for(struct fstate *fs)
 {
 	const char *field = kind_rules(fs->f->kind)->answers;
 	const char *v = field ? record_get(fs->r, field) : NULL;
 	if (!v || !*v)
-		return;
+		return NULL;
 	struct answered *a = calloc(1, sizeof *a);
 	if (!a)
-		return;
+		return NULL;
 	static const struct {
 		const char *value, *label;
 	} choice[] = {
@@ -728,7 +730,7 @@ offer_answered(struct ui *u, struct fstate *fs)
 		if (*p)
 			p++;
 	}
-	ask_answered(u, a);
+	return a;
 }
 
 static int
@@ -789,7 +791,14 @@ save(struct ui *u, struct fstate *fs)
 	fs->ed_live = false;
 	sum_up(u, fs);
 	ui_message(u, was_new ? _("Registered.") : _("Saved."));
-	offer_answered(u, fs);
+	struct answered *a = answered_for(fs);
+	/* opened from a case file (ui_args.back): the new record is there now,
+	 * and the worker back where they started; the questions on the needs
+	 * it answers are asked over it */
+	if (was_new && fs->back)
+		ui_pop(u);   /* this editor, fs with it */
+	if (a)
+		ask_answered(u, a);
 	return UI_REDRAW;
 }
 
@@ -1232,9 +1241,22 @@ form_open(struct ui *u, struct form *f, record *r, bool editing)
 	fs->last_draft = time(NULL);
 	store_draft_mark_init(&fs->mark);
 	layout(fs);
-	/* a new record starts where there is something to type */
-	if (editing && r->version == 0 && fs->nrows && row_fixed(u, fs, 0))
-		fs->cur = next_open_row(u, fs, 0, 1);
+	/* a new record starts where there is something to type: the first
+	 * field still empty that the worker can fill (what was filled in for
+	 * them, from the person or the case file, is passed) */
+	if (editing && r->version == 0 && fs->nrows) {
+		size_t k = 0;
+		while (k < fs->nrows) {
+			const char *v = fs->rows[k] ? record_get(r, fs->rows[k]->name) : NULL;
+			if (!row_fixed(u, fs, k) && (!v || !*v))
+				break;
+			k++;
+		}
+		if (k < fs->nrows)
+			fs->cur = k;
+		else if (row_fixed(u, fs, 0))
+			fs->cur = next_open_row(u, fs, 0, 1);
+	}
 	enter_field(fs);
 	if (editing)
 		draft_baseline(fs);
@@ -1367,9 +1389,11 @@ form_offer_draft(struct ui *u)
 int
 ui_form_open(struct ui *u, const struct ui_args *a)
 {
-	if (a->form)
-		form_open(u, a->form, a->r, a->editing);
-	else
+	if (a->form) {
+		struct fstate *fs = form_open(u, a->form, a->r, a->editing);
+		if (fs && a->editing && fs->r->version == 0)
+			fs->back = a->back;
+	} else
 		record_free(a->r);
 	return UI_REDRAW;
 }

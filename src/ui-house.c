@@ -362,7 +362,7 @@ open_new_member(struct ui *u, struct carry *c)
 	for (size_t i = 0; i < c->n; i++)
 		pre[i] = c->pre[i];
 	pre[c->n] = NULL;
-	ui_open(u, "new-record", &(struct ui_args){.kind = REC_RESIDENT, .prefill = pre});
+	ui_open(u, "new-record", &(struct ui_args){.kind = REC_RESIDENT, .prefill = pre, .back = true});
 	ui_message(u, _("A family member of %s: the household number, village, group and address "
 	                "are theirs."),
 	           c->from ? c->from : "?");

@@ -15,6 +15,7 @@
 #include "search.h"
 #include "text.h"
 #include "kind.h"
+#include "pickfind.h"
 #include "util.h"
 #include "ui.h"
 
@@ -500,6 +501,7 @@ struct newrec {
 	int kind;
 	char *prefill[UI_PREFILL_MAX];
 	record *from;   /* the resident it starts from: what the form carries */
+	bool back;      /* saved, the editor closes (ui_args.back) */
 };
 
 static void
@@ -534,13 +536,25 @@ newrec_open(struct ui *u, struct form *f, struct newrec *nr)
 		form_carry(f, r, nr->from);
 	struct form_env env = ui_form_env(u);
 	form_apply_defaults(f, r, &env);
+	/* a service for a person with one open need of its function answers
+	 * that need, unless the worker says otherwise */
+	const char *answers = kind_rules(f->kind)->answers;
+	const char *fn = record_get(r, "function");
+	const char *had = answers ? record_get(r, answers) : NULL;
+	if (answers && nr && nr->from && fn && (!had || !*had)) {
+		char idbuf[REC_ID_TEXTMAX], need[REC_ID_TEXTMAX];
+		if (pickfind_only_open_need(u->st, u->forms, rec_id_format(&nr->from->id, idbuf), fn,
+		                            need, sizeof need))
+			record_set(r, answers, need);
+	}
 	/* refused before any typing, not at the save */
 	if (!scope_may_write(u->scope, NULL, r)) {
 		ui_message(u, "%s", store_strerror(STORE_DENIED));
 		record_free(r);
 		return;
 	}
-	ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = true});
+	ui_open(u, "form", &(struct ui_args){.form = f, .r = r, .editing = true,
+	                                      .back = nr && nr->back});
 }
 
 static void
@@ -554,7 +568,8 @@ newrec_chosen(struct ui *u, void *data, const char *value)
 }
 
 static void
-list_new_record(struct ui *u, int kind, const char *const *prefill, const record *from)
+list_new_record(struct ui *u, int kind, const char *const *prefill, const record *from,
+                bool back)
 {
 	struct form *choice[16];
 	size_t n = 0;
@@ -570,6 +585,7 @@ list_new_record(struct ui *u, int kind, const char *const *prefill, const record
 	for (int i = 0; prefill && i < UI_PREFILL_MAX && prefill[i]; i++)
 		nr->prefill[i] = strdup(prefill[i]);
 	nr->from = from ? record_dup(from) : NULL;
+	nr->back = back;
 	if (n == 1) {
 		newrec_open(u, choice[0], nr);
 		newrec_free(nr);
@@ -648,7 +664,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		return UI_REDRAW;
 	case ACT_NEW:
-		list_new_record(u, l->f->kind, NULL, NULL);
+		list_new_record(u, l->f->kind, NULL, NULL, false);
 		return UI_REDRAW;
 	case ACT_SORT:
 		l->by_registration = !l->by_registration;
@@ -812,6 +828,6 @@ ui_list_open(struct ui *u, const struct ui_args *a)
 int
 ui_list_new(struct ui *u, const struct ui_args *a)
 {
-	list_new_record(u, a->kind, a->prefill, a->from);
+	list_new_record(u, a->kind, a->prefill, a->from, a->back);
 	return UI_REDRAW;
 }

@@ -187,6 +187,9 @@ struct ui_args {
 	const char *status;           /* "list": a status filter, or NULL */
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
+	bool back;                    /* "new-record", "form": once the new record is
+	                               * saved (and any question on it answered), the
+	                               * editor closes, back to the screen that opened it */
 };
 /* How many fields a new record may be given ("new-record": prefill). */
 #define UI_PREFILL_MAX 8
