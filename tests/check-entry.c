@@ -238,8 +238,8 @@ START_TEST(test_volunteer_hours)
 	keys(t, KEY_F3);
 	choose(t, "老幼关爱");
 	expect(t, "新建");
-	for (int i = 0; i < 7; i++)        /* from the date to the volunteers */
-		keys(t, KEY_TAB);
+	for (int i = 0; i < 3; i++)        /* from the needs (the first empty field), */
+		keys(t, KEY_TAB);              /* kind of work, content, to the volunteers */
 	keys(t, KEY_F4);
 	expect(t, "查找");
 	type(t, "江丽娟");
@@ -291,8 +291,8 @@ START_TEST(test_resource_amount)
 	choose(t, "资源链接");
 	expect(t, "新建");
 	expect(t, "折合金额");
-	for (int i = 0; i < 8; i++)        /* from the date to the resources used */
-		keys(t, KEY_TAB);
+	for (int i = 0; i < 4; i++)        /* from the needs (the first empty field) */
+		keys(t, KEY_TAB);              /* past kind, content, volunteers, to the resources */
 	keys(t, KEY_F4);
 	expect(t, "查找");
 	type(t, "江家");

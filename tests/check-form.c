@@ -799,8 +799,9 @@ START_TEST(test_shipped_forms)
 		{"service_livelihood", "livelihood", "households"},
 	};
 	static const char *const common[] = {
-		"function", "date", "worker", "village", "needs", "beneficiaries", "headcount",
-		"work_kind", "content", "hours", "volunteers", "resources", "outcome", "followup",
+		/* what a service is made of first (the order the worker fills it) */
+		"function", "date", "worker", "village", "needs", "work_kind", "content",
+		"volunteers", "resources", "beneficiaries", "headcount", "hours", "outcome", "followup",
 	};
 	struct form_env env = {"anning", "unit-3f9a2c71d0e4-7", "2026-11-29", false, UNIT_VILLAGE, NULL};
 	for (size_t i = 0; i < sizeof services / sizeof services[0]; i++) {

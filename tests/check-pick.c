@@ -218,6 +218,42 @@ START_TEST(test_need_mark)
 }
 END_TEST
 
+/* The need a new service for a person answers without asking: their only
+ * open one of the service's function, never another's, a met or a voided
+ * one; none when there are two to choose from. */
+START_TEST(test_only_open_need)
+{
+	char out[REC_ID_TEXTMAX], id[REC_ID_TEXTMAX];
+	ck_assert(pickfind_only_open_need(d.st, fs, ida, "care", out, sizeof out));
+	ck_assert_str_eq(out, rec_id_format(&a1->id, id));
+	ck_assert(pickfind_only_open_need(d.st, fs, ida, "assistance", out, sizeof out));
+	ck_assert_str_eq(out, rec_id_format(&a2->id, id));
+	ck_assert(pickfind_only_open_need(d.st, fs, idb, "care", out, sizeof out));
+	ck_assert_str_eq(out, rec_id_format(&b1->id, id));
+	ck_assert(!pickfind_only_open_need(d.st, fs, idb, "assistance", out, sizeof out));
+	ck_assert(!pickfind_only_open_need(d.st, fs, ida, "governance", out, sizeof out));
+	ck_assert(!pickfind_only_open_need(d.st, fs, ida, NULL, out, sizeof out));
+	/* a second open need of the function: the worker chooses */
+	record *a3;
+	need(&a3, ida, "2026-11-28", "care", "理发");
+	ck_assert(!pickfind_only_open_need(d.st, fs, ida, "care", out, sizeof out));
+	/* met, or in progress: only what still needs work counts */
+	bool changed;
+	ck_assert_int_eq(kind_need_mark(d.st, rec_id_format(&a1->id, id), "met", &changed), STORE_OK);
+	ck_assert(pickfind_only_open_need(d.st, fs, ida, "care", out, sizeof out));
+	ck_assert_str_eq(out, rec_id_format(&a3->id, id));
+	ck_assert_int_eq(kind_need_mark(d.st, id, "in_progress", &changed), STORE_OK);
+	ck_assert(pickfind_only_open_need(d.st, fs, ida, "care", out, sizeof out));
+	/* voided: none left */
+	record *r;
+	ck_assert_int_eq(search_get(d.st, &a3->id, &r), STORE_OK);
+	ck_assert_int_eq(kind_void(d.st, r, "登记错了", NULL), STORE_OK);
+	record_free(r);
+	ck_assert(!pickfind_only_open_need(d.st, fs, ida, "care", out, sizeof out));
+	record_free(a3);
+}
+END_TEST
+
 /* --- the screen ------------------------------------------------------------------- */
 
 #define NAME "钱𠀀秀"                  /* 𠀀 U+20000: four bytes in GB18030 too */
@@ -239,15 +275,18 @@ row_with(vt *t, const char *text, int from)
 	return -1;
 }
 
-/* Tab until the hint row (21) holds hint; fail after tries. */
+/* Tab until the hint row (21) holds hint (none when the current field
+ * shows it already); fail after tries. */
 static void
 tab_to_hint(vt *t, const char *hint, int tries)
 {
-	for (int i = 0; i < tries; i++) {
-		keys(t, KEY_TAB);
+	for (int i = 0; i <= tries; i++) {
+		vt_pump(t, 100);
 		const char *r = vt_row(t, 20);
 		if (r && strstr(r, hint))
 			return;
+		if (i < tries)
+			keys(t, KEY_TAB);
 	}
 	vt_dump(t);
 	ck_abort_msg("no field shows the hint \"%s\"", hint);
@@ -258,8 +297,11 @@ take_need(vt *t, const char *service, const char *label, const char *text)
 {
 	keys(t, KEY_F7);
 	expect(t, "新建");
-	for (int i = 0; i < 5; i++)        /* who, resident, phone, categories, date, then channel */
-		keys(t, KEY_TAB);              /* (the village, the worker's own, passed over) */
+	/* the cursor starts on the first field still empty, the phone (none
+	 * given); then categories, date, channel (the village, the worker's
+	 * own, passed over) */
+	for (int i = 0; i < 3; i++)
+		keys(t, KEY_TAB);
 	type(t, "1");                      /* a home visit */
 	keys(t, KEY_TAB);
 	type(t, service);
@@ -394,7 +436,7 @@ START_TEST(test_pick_screen)
 	need_status(dir, NEED1, "open");   /* the need not named: as it was */
 
 	/* a referral is about one person: its needs are theirs alone */
-	keys(t, KEY_ESC);                  /* the case file */
+	expect(t, "档案：");               /* saved, back on the case file */
 	keys(t, KEY_ESC);                  /* the resident */
 	expect(t, "F6");
 	keys(t, KEY_F6);
@@ -430,6 +472,7 @@ main(void)
 	tcase_add_test(lib, test_field_shows_summary);
 	tcase_add_test(lib, test_pickfind);
 	tcase_add_test(lib, test_need_mark);
+	tcase_add_test(lib, test_only_open_need);
 	suite_add_tcase(s, lib);
 	TCase *scr = tcase_create("screen");
 	tcase_set_timeout(scr, 240);
