@@ -172,7 +172,7 @@ START_TEST(test_round_trip)
 	ck_assert_msg(row_with(t, "接收单位", 0) >= 0 &&
 	                  strstr(vt_row(t, row_with(t, "接收单位", 0)), "攀莲镇"),
 	              "the receiver is not the township above");
-	keys(t, KEY_TAB);                /* needs */
+	/* the cursor on the first field still empty, the needs */
 	keys(t, KEY_TAB);                /* category */
 	type(t, "5");                    /* the fifth: elderly */
 	expect(t, "老年人");
@@ -400,8 +400,8 @@ START_TEST(test_refer_from_need)
 		ck_assert_msg(strstr(vt_row(t, ny), "20") && !strstr(vt_screen(t), "need-"),
 		              "the need is not shown by its summary: %s", vt_row(t, ny));
 	}
-	keys(t, KEY_TAB);                /* needs */
-	keys(t, KEY_TAB);                /* category */
+	/* the cursor on the first field still empty: the category (the
+	 * resident and the need filled in) */
 	type(t, "1");
 	keys(t, KEY_TAB);                /* urgency: normal, as it is */
 	keys(t, KEY_TAB);                /* the reason */
