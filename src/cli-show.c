@@ -117,7 +117,8 @@ show_record(const struct form *f, const record *r, char **vals)
 	if (extra) {
 		form_extra_fields(f, r, extra, nextra);
 		for (size_t i = 0; i < nextra; i++)
-			say_field(extra[i], record_get(r, extra[i]), _("kept from an older form"));
+			say_field(_(form_extra_label(f, extra[i])), record_get(r, extra[i]),
+			          _("kept from an older form"));
 	}
 	free(extra);
 }

@@ -860,3 +860,12 @@ form_extra_fields(const struct form *f, const record *r, const char **names, siz
 	}
 	return n;
 }
+
+const char *
+form_extra_label(const struct form *f, const char *name)
+{
+	for (size_t i = 0; i < f->nretired; i++)
+		if (strcmp(f->retired[i].name, name) == 0)
+			return f->retired[i].label;
+	return name;
+}

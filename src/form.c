@@ -642,6 +642,39 @@ include_directive(struct parser *p, const char *v)
 	return true;
 }
 
+/* "retired NAME LABEL": a field taken out of the form, which old records
+ * still hold, and the label they show it by. */
+static bool
+retired_directive(struct parser *p, const char *v)
+{
+	struct form *f = p->f;
+	size_t n = strcspn(v, " \t");
+	const char *label = v + n + strspn(v + n, " \t");
+	char *name = strndup(v, n);
+	if (!name)
+		return oom(p);
+	if (!valid_name(name) || !*label) {
+		free(name);
+		return fail(p, p->line, "%s",
+		            _("a retired field is \"retired NAME LABEL\": its name as old records "
+		              "hold it, then the label to show it by"));
+	}
+	for (size_t i = 0; i < f->nretired; i++)
+		if (strcmp(f->retired[i].name, name) == 0) {
+			free(name);
+			return fail(p, p->line, _("the retired field \"%s\" is named twice"),
+			            f->retired[i].name);
+		}
+	struct form_retired *nr = realloc(f->retired, (f->nretired + 1) * sizeof *nr);
+	if (!nr) {
+		free(name);
+		return oom(p);
+	}
+	f->retired = nr;
+	f->retired[f->nretired++] = (struct form_retired){name, strdup(label), p->line};
+	return f->retired[f->nretired - 1].label ? true : oom(p);
+}
+
 static bool
 top_directive(struct parser *p, const char *key, const char *v)
 {
@@ -692,9 +725,11 @@ top_directive(struct parser *p, const char *key, const char *v)
 		p->listline = p->line;
 		return set_str(p, &p->listspec, v);
 	}
+	if (strcmp(key, "retired") == 0)
+		return retired_directive(p, v);
 	return fail(p, p->line,
 	            _("unknown directive \"%s\" (known: form, title, kind, version, list, include, "
-	              "choices, field)"),
+	              "choices, field, retired)"),
 	            key);
 }
 
@@ -783,6 +818,11 @@ finish(struct parser *p)
 				            _("the default of \"%s\" breaks its own rule: %s"), fd->name, why);
 		}
 	}
+	for (size_t i = 0; i < f->nretired; i++)
+		if (form_field(f, f->retired[i].name))
+			return fail(p, f->retired[i].line,
+			            _("\"%s\" is retired but is a field of the form: take out one "
+			              "or the other"), f->retired[i].name);
 	/* the list columns: named fields, or the first few */
 	if (p->listspec) {
 		char *spec = p->listspec, *save = NULL;
@@ -954,6 +994,11 @@ form_free(struct form *f)
 		free(f->choices[i].name);
 	}
 	free(f->choices);
+	for (size_t i = 0; i < f->nretired; i++) {
+		free(f->retired[i].name);
+		free(f->retired[i].label);
+	}
+	free(f->retired);
 	free(f->list);
 	free(f->name);
 	free(f->title);

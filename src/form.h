@@ -85,6 +85,12 @@ struct form {
 	size_t *list;
 	size_t nchoices;
 	struct form_choices *choices;   /* the form's own lists */
+	size_t nretired;   /* fields taken out ("retired NAME LABEL"), */
+	struct form_retired {           /* by the label old records show */
+		char *name;
+		char *label;                /* translatable */
+		int line;
+	} *retired;
 };
 
 /* A set of forms: every *.form in a folder, with the shared choice
@@ -224,5 +230,10 @@ int form_amounts_each(const char *value, void (*fn)(const char *id, double amoun
 
 /* Fields that r has but the form no longer lists (kept, shown read-only). */
 size_t form_extra_fields(const struct form *f, const record *r, const char **names, size_t max);
+
+/* How a field of an old record that f no longer has is labelled: the
+ * label of its "retired" line (untranslated; pass it through _()), or the
+ * bare name when the form keeps none. */
+const char *form_extra_label(const struct form *f, const char *name);
 
 #endif

@@ -1302,6 +1302,42 @@ unit_name(const struct imp *im, const char *id)
 	return id ? id : "?";
 }
 
+/* A field whose list follows the row's village (组, "choices_by"): where
+ * that village has a list, the value must be on it; a label (in Chinese
+ * or the program's language) is made into its value.  Where the village
+ * has none, the value is free text, as in the form.  NULL when fine, else
+ * the message in msg naming the village's choices. */
+static const char *
+check_by_unit(struct imp *im, record *r, const struct form_field *fd, char *msg, size_t size)
+{
+	const char *v = record_get(r, fd->name), *unit = record_get(r, fd->choices_by);
+	const char *code = NULL;
+	for (size_t i = 0; unit && i < im->nunits; i++)
+		if (strcmp(im->units[i].id, unit) == 0)
+			code = im->units[i].code;
+	const struct form_choices *list = form_choices_by(im->form, im->o->fs, fd, code);
+	if (!v || !*v || !list)
+		return NULL;
+	for (size_t i = 0; i < list->n; i++) {
+		const char *label = list->items[i].label, *zh = mo_get(&im->mo, label);
+		if (strcmp(list->items[i].value, v) == 0 || strcmp(label, v) == 0 ||
+		    strcmp(_(label), v) == 0 || (zh && strcmp(zh, v) == 0))
+			return record_set(r, fd->name, list->items[i].value) < 0 ? _("out of memory")
+			                                                         : NULL;
+	}
+	struct strbuf b = {0};
+	for (size_t i = 0; i < list->n; i++) {
+		const char *zh = mo_get(&im->mo, list->items[i].label);
+		if (b.len)
+			sb_str(&b, "、");
+		sb_str(&b, zh ? zh : _(list->items[i].label));
+	}
+	setmsg(msg, size, _("\"%s\" is not one of the groups of %s; write one of: %s"), v,
+	       unit_name(im, unit), b.p ? b.p : "");
+	free(b.p);
+	return msg;
+}
+
 struct rowcheck {
 	struct imp *im;
 	size_t num;
@@ -1451,7 +1487,19 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 	}
 	if (im->fatal)
 		goto out;
-	const record *whole = update ? after : r;
+	record *whole = update ? after : r;
+	/* a group (组) given in the row: one of its village's, where it has a list */
+	for (size_t i = 0; i < f->nfields; i++) {
+		const struct form_field *fd = &f->fields[i];
+		const char *given = record_get(r, fd->name);
+		if (!fd->choices_by || !given || !*given)
+			continue;
+		const char *why = check_by_unit(im, whole, fd, msg, sizeof msg);
+		if (why) {
+			char colbuf[256];
+			row_fault(&rc, field_column(im, fd, colbuf, sizeof colbuf), "%s", why);
+		}
+	}
 	/* a required field left empty (each one, with its column) */
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];

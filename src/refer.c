@@ -1290,17 +1290,14 @@ refer_history(store *st, const record *r, size_t *n)
 		store_read(st, names_txn, &nc);
 	for (size_t i = 0; i < nc.n; i++) {
 		char **f = &fields[4 * i];
-		char *who = NULL, *line = NULL;
+		char *line = NULL;
 		char *note = note_shown(f[2] ? f[2] : "?", f[3]);
-		if (!nc.names[i])
-			who = strdup(nc.logins[i]);
-		else if (asprintf(&who, "%s(%s)", nc.names[i], nc.logins[i]) < 0)
-			who = NULL;
-		if (!who || !note ||
-		    asprintf(&line, "%s  %s  %s%s%s", f[0], who, action_label(f[2] ? f[2] : "?"),
-		             *note ? "  " : "", note) < 0)
+		/* the worker by name as forms show them (李红梅, not anning);
+		 * the login only for an account without a name */
+		const char *who = nc.names[i] ? nc.names[i] : nc.logins[i];
+		if (!note || asprintf(&line, "%s  %s  %s%s%s", f[0], who,
+		                      action_label(f[2] ? f[2] : "?"), *note ? "  " : "", note) < 0)
 			line = NULL;
-		free(who);
 		free(note);
 		if (!line) {
 			for (size_t k = 0; k < *n; k++)

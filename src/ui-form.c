@@ -290,7 +290,8 @@ label_cols(const struct ui *u, const struct fstate *fs)
 {
 	int labw = u->cols >= 100 ? 22 : 18, most = u->cols / 3;
 	for (size_t row = 0; row < fs->nrows; row++) {
-		const char *l = fs->rows[row] ? _(fs->rows[row]->label) : fs->extra[row];
+		const char *l = fs->rows[row] ? _(fs->rows[row]->label)
+		                              : _(form_extra_label(fs->f, fs->extra[row]));
 		int w = 2 + (l ? text_width(l, strlen(l)) : 0);
 		if (w > labw)
 			labw = w < most ? w : most;
@@ -329,7 +330,7 @@ form_draw(struct ui *u, struct screen *s)
 		if (fd)
 			snprintf(label, sizeof label, "%s%s", fd->required ? "* " : "  ", _(fd->label));
 		else
-			snprintf(label, sizeof label, "  %s", fs->extra[row]);
+			snprintf(label, sizeof label, "  %s", _(form_extra_label(fs->f, fs->extra[row])));
 		ui_text(2 + i, 1, labw, label, here ? A_REVERSE : (fd && fd->required ? A_BOLD : A_NORMAL));
 		if (here && fs->ed_live) {
 			/* what is typed plain, the room left underlined: a

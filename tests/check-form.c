@@ -348,6 +348,11 @@ static const struct {
 	{"form x\nfield _form\n", 2, "lowercase"},
 	{"form x\ninclude Common\n", 2, "lowercase"},
 	{"form x\n\ninclude no_such_fields_file\n", 3, "no_such_fields_file.fields"},
+	{"form x\nretired hobby\n", 2, "retired NAME LABEL"},
+	{"form x\nretired Hobby Old hobby\n", 2, "retired NAME LABEL"},
+	{"form x\nretired hobby A\nretired hobby B\n", 3, "named twice"},
+	{"form x\nkind resident\nversion 1\ntitle T\nretired a Old A\nfield a\n  type text\n"
+	 "  label A\n", 5, "is retired but is a field"},
 };
 
 START_TEST(test_broken_forms)
@@ -758,6 +763,15 @@ START_TEST(test_changed_form)
 	ck_assert_uint_eq(form_extra_fields(f1, back, extra, 4), 0);
 	ck_assert_uint_eq(form_extra_fields(f2, back, extra, 4), 1);
 	ck_assert_str_eq(extra[0], "hobby");
+	/* without a retired line, by its name; with one, by its label */
+	ck_assert_str_eq(form_extra_label(f2, "hobby"), "hobby");
+	struct form *f3 = parse_ok("form p\nkind resident\nversion 2\ntitle P\n"
+	                           "field name\n  type text\n  label Name\n"
+	                           "retired  hobby   Hobby (old form)\n");
+	ck_assert_uint_eq(form_extra_fields(f3, back, extra, 4), 1);
+	ck_assert_str_eq(form_extra_label(f3, "hobby"), "Hobby (old form)");
+	ck_assert_str_eq(form_extra_label(f3, "name"), "name");
+	form_free(f3);
 	free(enc);
 	record_free(r);
 	record_free(back);

@@ -577,6 +577,73 @@ START_TEST(test_skip_bad_and_mend)
 }
 END_TEST
 
+static int
+village_without_groups_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	orgunit_add(t, "510421100003", "新河村", NULL);
+	return store_txn_error(t);
+}
+
+/* 组 follows the village's list (forms/choices group_CODE): a group not on
+ * it is refused, naming the list; one on it is taken; a village with no
+ * list takes what is written, as the form does. */
+START_TEST(test_group_by_village)
+{
+	struct fixture x;
+	fixture_make(&x);
+	ck_assert_int_eq(store_write(x.d.st, village_without_groups_txn, NULL), STORE_OK);
+	char a[19], b[19], c[19], d[19], text[1024];
+	idnum(a, "19700101", 1);
+	idnum(b, "19700101", 2);
+	idnum(c, "19700101", 3);
+	idnum(d, "19700101", 4);
+	snprintf(text, sizeof text,
+	         "姓名,身份证号,村(社区),组\r\n"
+	         "甲,%s,安宁村,3组\r\n"
+	         "乙,%s,安宁村,3\r\n"
+	         "丙,%s,挂榜村,九组\r\n"
+	         "丁,%s,新河村,河湾组\r\n",
+	         a, b, c, d);
+	char *path = write_file(&x, "groups.csv", text, "GB18030");
+	struct import_opts o = {.skip_bad = true};
+	struct import_result res;
+	char msg[1024];
+	int rc = run(&x, path, &o, &res, msg);
+	if (rc != IMPORT_BAD_ROWS)
+		dump_log();
+	ck_assert_int_eq(rc, IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 2);
+	ck_assert_uint_eq(res.bad, 2);
+	ck_assert(said(3, "组", "\"3\" is not one of the groups of 安宁村"));
+	ck_assert(said(3, "组", "1组、2组、3组"));
+	ck_assert(said(4, "组", "\"九组\" is not one of the groups of 挂榜村"));
+	ck_assert(!registered(&x, b));
+	ck_assert(!registered(&x, c));
+	record *r = resident(&x, a);
+	ck_assert_str_eq(record_get(r, "group"), "3组");
+	record_free(r);
+	r = resident(&x, d);
+	ck_assert_str_eq(record_get(r, "group"), "河湾组");
+	record_free(r);
+	/* the refused rows are in the file of bad rows, with the reason */
+	char *bad = import_bad_path(path);
+	size_t len;
+	char *raw = slurp(bad, &len);
+	char *u;
+	size_t ulen;
+	ck_assert_int_eq(text_conv("UTF-8", "GB18030", raw, len, &u, &ulen, NULL), 0);
+	ck_assert_msg(strstr(u, "乙,") && strstr(u, "丙,") && !strstr(u, "甲,") && !strstr(u, "丁,"),
+	              "%s", u);
+	ck_assert_msg(strstr(u, "is not one of the groups of 安宁村"), "%s", u);
+	free(u);
+	free(raw);
+	free(bad);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
 START_TEST(test_duplicates)
 {
 	struct fixture x;
@@ -991,6 +1058,7 @@ main(void)
 	tcase_add_test(tc, test_utf8_bom_and_plain);
 	tcase_add_test(tc, test_every_fault);
 	tcase_add_test(tc, test_skip_bad_and_mend);
+	tcase_add_test(tc, test_group_by_village);
 	tcase_add_test(tc, test_duplicates);
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_village_only);

@@ -405,7 +405,10 @@ START_TEST(test_round_trip)
 	size_t nh;
 	char **h = refer_history(db.st, r, &nh);
 	ck_assert_uint_eq(nh, 10);
-	ck_assert_ptr_nonnull(strstr(h[3], "杨社工(panlian)"));
+	/* the worker by name, never by login (issue 17) */
+	ck_assert_msg(strstr(h[3], "  杨社工  ") != NULL, "%s", h[3]);
+	for (size_t i = 0; i < nh; i++)
+		ck_assert_msg(!strstr(h[i], "panlian") && !strstr(h[i], "anning"), "%s", h[i]);
 	ck_assert_ptr_nonnull(strstr(h[3], "Return"));
 	ck_assert_ptr_nonnull(strstr(h[3], "请补充家庭情况"));
 	/* the outcome by its label, never its code */
@@ -1391,6 +1394,8 @@ START_TEST(test_history_words)
 	              h[1]);
 	ck_assert_msg(strstr(h[2], "需县里协调") != NULL, "%s", h[2]);
 	ck_assert_msg(strstr(h[2], "ref-") == NULL && strstr(h[2], "(") == NULL, "%s", h[2]);
+	/* no account to name the worker: the login is all there is */
+	ck_assert_msg(strncmp(h[0], "2026-11-02 09:00  panlian  ", 27) == 0, "%s", h[0]);
 	/* a note that only looks like an outcome, on another step, stays */
 	ck_assert_msg(strstr(h[3], "success: 不是代码") != NULL, "%s", h[3]);
 	for (size_t i = 0; i < n; i++)

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "search.h"
 #include "shown.h"
 #include "store.h"
 #include "screen.h"
@@ -338,6 +339,81 @@ START_TEST(test_screen)
 }
 END_TEST
 
+/* A community-governance service as version 1 of its form saved it, with
+ * "participants", a field version 2 took out. */
+struct old_service {
+	const char *village;
+	char id[REC_ID_TEXTMAX];
+};
+
+static int
+old_service_txn(store_txn *t, void *ctx)
+{
+	struct old_service *os = ctx;
+	record *r = record_new(REC_SERVICE);
+	record_set(r, "_form", "service_governance");
+	record_set(r, "function", "governance");
+	record_set(r, "content", "旧表议事会，商量修渠");
+	record_set(r, "date", "2026-11-02");
+	record_set(r, "village", os->village);
+	record_set(r, "work_kind", "group");
+	record_set(r, "participants", "37");
+	r->form_version = 1;
+	store_put(t, r);
+	rec_id_format(&r->id, os->id);
+	record_free(r);
+	return store_txn_error(t);
+}
+
+/* An old record's retired field is shown by the label its form keeps for
+ * it (参加人数（旧表）), never by its field name, with its value kept. */
+START_TEST(test_retired_field)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	record *unit[1];
+	size_t n;
+	struct search_pos pos = {0};
+	struct search_query q = {.kind = REC_UNIT, .text = "安宁村"};
+	ck_assert_int_eq(search_page(st, &q, &pos, unit, 1, &n), STORE_OK);
+	ck_assert_uint_eq(n, 1);
+	char village[REC_ID_TEXTMAX];
+	rec_id_format(&unit[0]->id, village);
+	record_free(unit[0]);
+	struct old_service os = {village, ""};
+	ck_assert_int_eq(store_write(st, old_service_txn, &os), STORE_OK);
+	store_close(st);
+	/* show: by the label too, marked as kept */
+	char args[64];
+	snprintf(args, sizeof args, "show %s", os.id);
+	char *shown = run(args);
+	ck_assert_msg(strstr(shown, "\nParticipants (old form): 37"), "%s", shown);
+	ck_assert_msg(!strstr(shown, "\nparticipants:"), "%s", shown);
+	free(shown);
+
+	vt *t = screen_start(dir, _i, true, "anning", NULL);
+	expect(t, "主菜单");
+	type(t, "3");
+	expect(t, "查找");
+	type(t, "修渠");
+	expect(t, "旧表议事会");
+	keys(t, KEY_ENTER);
+	expect(t, "F4");
+	keys(t, KEY_END);          /* the kept field is the last row */
+	expect(t, "参加人数（旧表）");
+	int y = -1;
+	for (int k = 2; k < 24; k++)
+		if (strstr(vt_row(t, k), "参加人数（旧表）"))
+			y = k;
+	ck_assert_msg(y >= 0 && strstr(vt_row(t, y), "37"), "the old value is not beside its label:\n%s",
+	              vt_screen(t));
+	ck_assert_msg(!strstr(vt_screen(t), "participants"), "the screen shows the field's name:\n%s",
+	              vt_screen(t));
+	quit_f10(t, 4);
+	vt_free(t);
+}
+END_TEST
+
 static Suite *
 shown_suite(void)
 {
@@ -348,6 +424,7 @@ shown_suite(void)
 	tcase_add_test(tc, test_reference);
 	tcase_add_test(tc, test_references);
 	tcase_add_test(tc, test_screen);
+	tcase_add_loop_test(tc, test_retired_field, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }

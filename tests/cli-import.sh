@@ -197,6 +197,15 @@ run 1 "a tab-separated file" --demo --db "$demo" --as anning import resident "$t
 has err "separated by tabs" "the tabs said"
 LANGUAGE=zh_CN sg --as anning import resident "$tmp/semi.csv" >"$tmp/out" 2>"$tmp/err"
 has err "分号" "in Chinese: 分号"
+# 组 from the village's list: a group not on it is refused, in Chinese,
+# naming the groups, and the row goes to the file of bad rows
+gen "$tmp/group.csv" gb18030 "姓名|身份证号|村(社区)|组" \
+  "组对人|ID(19600607,511)|安宁村|3组" "组错人|ID(19600607,512)|安宁村|3"
+LANGUAGE=zh_CN sg --as anning import resident "$tmp/group.csv" --skip-bad >"$tmp/out" 2>"$tmp/err"
+has err "“3”不是安宁村的组；请写以下之一：1组、2组" "in Chinese, the village's groups"
+iconv -f gb18030 -t utf-8 "$tmp/group.bad.csv" 2>/dev/null | grep -q "组错人.*安宁村的组" && ok "the row is in the bad rows" || no "no bad row for 组错人"
+sg --as anning find resident 组对人 >"$tmp/out" 2>&1
+has out "组对人" "the group on the list is taken"
 
 # --- refusals and usage -------------------------------------------------------------------
 gen "$tmp/novillage.csv" gb18030 "姓名|身份证号" "无村|ID(19600606,509)"

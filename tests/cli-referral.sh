@@ -65,7 +65,8 @@ has err "not within your reach" "the refusal says why"
 run 0 "the feedback reaches the village" $D --as anning referral show "$resolved"
 has out "^Feedback to the village: 已纳入特困供养" "the feedback is shown"
 has out "^Steps open to you: close" "the village may close it"
-has out "杨社工(panlian)  Resolve" "the history names who resolved it"
+has out "杨社工  Resolve" "the history names who resolved it, by name"
+hasnt out "(panlian)" "the history shows no login"
 run 0 "the demo user is a village worker of 安宁村" $D referral list
 [ "$(wc -l <"$tmp/out")" -eq 9 ] && ok "and sees the same outbox" || no "demo user's outbox: $(wc -l <"$tmp/out")"
 run 0 "the supervisor reads all" $D --as dudao referral list --all

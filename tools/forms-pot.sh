@@ -1,7 +1,7 @@
 #!/bin/sh
 # forms-pot.sh: the translatable text of the form files as a gettext
-# template, on stdout: every form title, field label, field hint and
-# choice label of DIR/*.form, DIR/*.fields (the shared field blocks a
+# template, on stdout: every form title, field label, field hint,
+# retired field's label and choice label of DIR/*.form, DIR/*.fields (the shared field blocks a
 # form pulls in with "include") and DIR/choices (DIR defaults to "forms"),
 # each once, with a "#: DIR/FILE:LINE" reference for every place it is
 # written.  "make update-po" joins it to what xgettext finds in the C
@@ -98,6 +98,9 @@ FNR == 1 { block = "top"; owner = ""; formname = "" }
 				formname = val
 			else if (key == "title")
 				add(val, "title of the form " formname)
+			else if (key == "retired" && match(val, /[ \t]/))
+				add(trim(substr(val, RSTART + 1)),
+				    "label of the retired field " substr(val, 1, RSTART - 1))
 		}
 		next
 	}
