@@ -1,0 +1,611 @@
+/* pdf.c: a printed document as an A4 PDF: the layouts' text of 80
+ * columns set with Pango on a Cairo PDF surface, each character in its
+ * own cell of a fixed grid (so the columns and ruled tables line up
+ * whatever font a character comes from), box-drawing characters drawn as
+ * joined rules, cut lines dashed, bars filled; a footer with the title
+ * and the page number; written under a temporary name and renamed. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "i18n.h"
+#include "pdf.h"
+#include "store.h"
+#include "text.h"
+#include "util.h"
+
+#ifdef HAVE_PDF
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cairo-pdf.h>
+#include <pango/pangocairo.h>
+
+/* A4 in points; 80 columns between the side margins */
+#define PAGE_W 595.276
+#define PAGE_H 841.890
+#define MARGIN_X 42.0
+#define MARGIN_TOP 40.0
+#define MARGIN_BOTTOM 58.0 /* the footer sits in it */
+#define COLS 80
+#define MIN_ROWS 56        /* a short page keeps the size a full one has */
+#define RULE_W 0.6
+/* a monospace CJK face (its half-width cells are half its ideographs'),
+ * then a face of CJK Extension B for rare name characters outside the
+ * BMP (𠀀, 𠈌); fontconfig's own fallback after them */
+#define FONT_FAMILIES "Noto Sans Mono CJK SC,HanaMinB,HanaMinA,DejaVu Sans Mono"
+
+/* one character of a line in its cells */
+struct cell {
+	uint32_t cp;
+	int col, width;
+};
+
+struct line {
+	struct cell *c;
+	size_t n;
+};
+
+struct page {
+	struct line *l;
+	size_t n;
+};
+
+struct doc {
+	struct page *p;
+	size_t n;
+	int rows; /* the most lines of a page */
+};
+
+/* box drawing: which arms a character has (left, right, up, down) */
+enum { ARM_L = 1, ARM_R = 2, ARM_U = 4, ARM_D = 8 };
+
+static int
+box_arms(uint32_t cp)
+{
+	static const struct { uint32_t cp; int arms; } box[] = {
+		{0x2500, ARM_L | ARM_R}, {0x2501, ARM_L | ARM_R}, {0x2550, ARM_L | ARM_R},
+		{0x2502, ARM_U | ARM_D}, {0x2503, ARM_U | ARM_D}, {0x2551, ARM_U | ARM_D},
+		{0x250C, ARM_R | ARM_D}, {0x250F, ARM_R | ARM_D}, {0x2554, ARM_R | ARM_D},
+		{0x2510, ARM_L | ARM_D}, {0x2513, ARM_L | ARM_D}, {0x2557, ARM_L | ARM_D},
+		{0x2514, ARM_R | ARM_U}, {0x2517, ARM_R | ARM_U}, {0x255A, ARM_R | ARM_U},
+		{0x2518, ARM_L | ARM_U}, {0x251B, ARM_L | ARM_U}, {0x255D, ARM_L | ARM_U},
+		{0x251C, ARM_R | ARM_U | ARM_D}, {0x2523, ARM_R | ARM_U | ARM_D}, {0x2560, ARM_R | ARM_U | ARM_D},
+		{0x2524, ARM_L | ARM_U | ARM_D}, {0x252B, ARM_L | ARM_U | ARM_D}, {0x2563, ARM_L | ARM_U | ARM_D},
+		{0x252C, ARM_L | ARM_R | ARM_D}, {0x2533, ARM_L | ARM_R | ARM_D}, {0x2566, ARM_L | ARM_R | ARM_D},
+		{0x2534, ARM_L | ARM_R | ARM_U}, {0x253B, ARM_L | ARM_R | ARM_U}, {0x2569, ARM_L | ARM_R | ARM_U},
+		{0x253C, ARM_L | ARM_R | ARM_U | ARM_D}, {0x254B, ARM_L | ARM_R | ARM_U | ARM_D},
+		{0x256C, ARM_L | ARM_R | ARM_U | ARM_D},
+	};
+	if (cp < 0x2500 || cp > 0x256C)
+		return 0;
+	for (size_t i = 0; i < NELEM(box); i++)
+		if (box[i].cp == cp)
+			return box[i].arms;
+	return 0;
+}
+
+/* █ and the left blocks ▉ … ▏: eighths of a cell filled from the left */
+static int
+block_eighths(uint32_t cp)
+{
+	return cp >= 0x2588 && cp <= 0x258F ? 8 - (int)(cp - 0x2588) : 0;
+}
+
+static void
+doc_free(struct doc *d)
+{
+	for (size_t i = 0; i < d->n; i++) {
+		for (size_t j = 0; j < d->p[i].n; j++)
+			free(d->p[i].l[j].c);
+		free(d->p[i].l);
+	}
+	free(d->p);
+	memset(d, 0, sizeof *d);
+}
+
+/* The text cut into pages, lines and cells: bytes that are not UTF-8
+ * become U+FFFD, control characters (a tab too) a blank. */
+static int
+doc_parse(struct doc *d, const char *text)
+{
+	memset(d, 0, sizeof *d);
+	size_t len = strlen(text);
+	const char *s = text, *end = text + len;
+	for (;;) {
+		struct page pg = {0};
+		const char *pe = memchr(s, '\f', (size_t)(end - s));
+		if (!pe)
+			pe = end;
+		const char *ls = s;
+		while (ls < pe) {
+			const char *le = memchr(ls, '\n', (size_t)(pe - ls));
+			if (!le)
+				le = pe;
+			struct line ln = {0};
+			size_t cap = (size_t)(le - ls) + 1;
+			ln.c = malloc(cap * sizeof *ln.c);
+			if (!ln.c)
+				goto nomem;
+			int col = 0;
+			for (const char *q = ls; q < le;) {
+				uint32_t cp;
+				size_t k = text_utf8_decode(q, (size_t)(le - q), &cp);
+				if (k == 0) {
+					cp = 0xFFFD;
+					k = 1;
+				}
+				q += k;
+				if (cp == '\r')
+					continue;
+				if (cp < 0x20 || (cp >= 0x7F && cp < 0xA0))
+					cp = ' ';
+				int w = text_cp_width(cp);
+				if (w < 0)
+					w = 1;
+				ln.c[ln.n++] = (struct cell){cp, col, w};
+				col += w;
+			}
+			struct line *nl = realloc(pg.l, (pg.n + 1) * sizeof *pg.l);
+			if (!nl) {
+				free(ln.c);
+				goto nomem;
+			}
+			pg.l = nl;
+			pg.l[pg.n++] = ln;
+			ls = le < pe ? le + 1 : pe;
+		}
+		/* a document ending in '\f' has no empty page after it */
+		if (pe == end && pg.n == 0 && d->n > 0)
+			break;
+		struct page *np = realloc(d->p, (d->n + 1) * sizeof *d->p);
+		if (!np) {
+			for (size_t j = 0; j < pg.n; j++)
+				free(pg.l[j].c);
+			free(pg.l);
+			goto nomem;
+		}
+		d->p = np;
+		d->p[d->n++] = pg;
+		if ((int)pg.n > d->rows)
+			d->rows = (int)pg.n;
+		if (pe == end)
+			break;
+		s = pe + 1;
+	}
+	return 0;
+nomem:
+	doc_free(d);
+	return STORE_NOMEM;
+}
+
+/* the geometry every page shares */
+struct grid {
+	double colw, pitch, ascent, descent;
+	double sx; /* the text's horizontal scale: an ideograph fills its two cells */
+	PangoFontDescription *font, *small;
+};
+
+/* A line is a cut line when it is mostly '-' (with ✂ or a word or two). */
+static bool
+cut_line(const struct line *ln)
+{
+	size_t dash = 0, other = 0;
+	for (size_t i = 0; i < ln->n; i++) {
+		if (ln->c[i].cp == '-')
+			dash++;
+		else if (ln->c[i].cp != ' ')
+			other += (size_t)ln->c[i].width;
+	}
+	return dash >= 8 && dash >= 2 * other;
+}
+
+/* Each glyph set to its character's cells, centred in them, so that
+ * column N is at the same place on every line whatever the face. */
+static void
+fit_glyphs(PangoLayoutLine *pl, const int *widthat, double colw)
+{
+	for (GSList *r = pl->runs; r; r = r->next) {
+		PangoGlyphItem *gi = r->data;
+		PangoGlyphString *gs = gi->glyphs;
+		int prev = -1;
+		for (int i = 0; i < gs->num_glyphs; i++) {
+			int off = gi->item->offset + gs->log_clusters[i];
+			PangoGlyphGeometry *g = &gs->glyphs[i].geometry;
+			if (gs->log_clusters[i] == prev) {
+				g->width = 0;
+				continue;
+			}
+			prev = gs->log_clusters[i];
+			int want = (int)(widthat[off] * colw * PANGO_SCALE + 0.5);
+			g->x_offset += (want - g->width) / 2;
+			g->width = want;
+		}
+	}
+}
+
+/* Draw one line at the top of row y (points); *missing counts the
+ * characters no font had. */
+static int
+draw_line(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct line *ln,
+          double y, long *missing)
+{
+	double x0 = MARGIN_X;
+	/* the text Pango sets: drawn characters become blanks of their width */
+	size_t cap = ln->n * 4 + 1;
+	char *buf = malloc(cap);
+	int *widthat = malloc(cap * sizeof *widthat);
+	if (!buf || !widthat) {
+		free(buf);
+		free(widthat);
+		return STORE_NOMEM;
+	}
+	bool cut = cut_line(ln);
+	size_t b = 0;
+	for (size_t i = 0; i < ln->n; i++) {
+		uint32_t cp = ln->c[i].cp;
+		if (box_arms(cp) || block_eighths(cp) || (cut && cp == '-'))
+			cp = ' ';
+		char u[4];
+		size_t k = text_utf8_encode(cp, u);
+		for (size_t j = 0; j < k; j++)
+			widthat[b + j] = ln->c[i].width;
+		memcpy(buf + b, u, k);
+		b += k;
+	}
+	buf[b] = '\0';
+	widthat[b] = 0;
+
+	pango_layout_set_text(lay, buf, (int)b);
+	*missing += pango_layout_get_unknown_glyphs_count(lay);
+	PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, 0);
+	if (pl) {
+		fit_glyphs(pl, widthat, gr->colw / gr->sx);
+		double base = y + (gr->pitch - (gr->ascent + gr->descent)) / 2 + gr->ascent;
+		cairo_save(cr);
+		cairo_translate(cr, x0, base);
+		cairo_scale(cr, gr->sx, 1.0);
+		cairo_move_to(cr, 0, 0);
+		pango_cairo_show_layout_line(cr, pl);
+		cairo_restore(cr);
+	}
+	free(buf);
+	free(widthat);
+
+	/* rules, bars and the cut line */
+	cairo_set_line_width(cr, RULE_W);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+	for (size_t i = 0; i < ln->n; i++) {
+		const struct cell *c = &ln->c[i];
+		double cx = x0 + c->col * gr->colw, w = c->width * gr->colw;
+		double mx = cx + w / 2, my = y + gr->pitch / 2;
+		int arms = box_arms(c->cp), e = block_eighths(c->cp);
+		if (arms) {
+			if (arms & ARM_L) {
+				cairo_move_to(cr, cx, my);
+				cairo_line_to(cr, mx, my);
+			}
+			if (arms & ARM_R) {
+				cairo_move_to(cr, mx, my);
+				cairo_line_to(cr, cx + w, my);
+			}
+			if (arms & ARM_U) {
+				cairo_move_to(cr, mx, y);
+				cairo_line_to(cr, mx, my);
+			}
+			if (arms & ARM_D) {
+				cairo_move_to(cr, mx, my);
+				cairo_line_to(cr, mx, y + gr->pitch);
+			}
+			cairo_stroke(cr);
+		} else if (e) {
+			/* bars of adjacent rows keep a hair apart, as a chart's do */
+			cairo_rectangle(cr, cx, y + gr->pitch * 0.1, w * e / 8.0, gr->pitch * 0.8);
+			cairo_fill(cr);
+		}
+	}
+	if (cut) {
+		static const double dash[] = {3.0, 2.0};
+		cairo_save(cr);
+		cairo_set_dash(cr, dash, NELEM(dash), 0);
+		cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+		double my = y + gr->pitch / 2;
+		for (size_t i = 0; i < ln->n;) {
+			if (ln->c[i].cp != '-') {
+				i++;
+				continue;
+			}
+			/* a run of dashes and the blanks between them ("- - -") */
+			size_t j = i, last = i;
+			while (j < ln->n && (ln->c[j].cp == '-' || ln->c[j].cp == ' ')) {
+				if (ln->c[j].cp == '-')
+					last = j;
+				j++;
+			}
+			cairo_move_to(cr, x0 + ln->c[i].col * gr->colw, my);
+			cairo_line_to(cr, x0 + (ln->c[last].col + 1) * gr->colw, my);
+			cairo_stroke(cr);
+			i = j;
+		}
+		cairo_restore(cr);
+	}
+	return 0;
+}
+
+static void
+draw_footer(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const char *title, size_t page,
+            size_t pages)
+{
+	char num[128];
+	snprintf(num, sizeof num, _("Page %zu of %zu"), page, pages);
+	double y = PAGE_H - MARGIN_BOTTOM + 18;
+	pango_layout_set_font_description(lay, gr->small);
+	int w, h;
+	if (title && *title) {
+		pango_layout_set_text(lay, title, -1);
+		pango_layout_set_width(lay, (int)((PAGE_W - 2 * MARGIN_X - 120) * PANGO_SCALE));
+		pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+		cairo_move_to(cr, MARGIN_X, y);
+		pango_cairo_show_layout(cr, lay);
+		pango_layout_set_width(lay, -1);
+		pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);
+	}
+	pango_layout_set_text(lay, num, -1);
+	pango_layout_get_size(lay, &w, &h);
+	cairo_move_to(cr, PAGE_W - MARGIN_X - (double)w / PANGO_SCALE, y);
+	pango_cairo_show_layout(cr, lay);
+	pango_layout_set_font_description(lay, gr->font);
+}
+
+/* The whole document on cr, a page each; *missing counts tofu. */
+static int
+render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
+{
+	struct grid gr = {0};
+	gr.colw = (PAGE_W - 2 * MARGIN_X) / COLS;
+	int rows = d->rows > MIN_ROWS ? d->rows : MIN_ROWS;
+	gr.pitch = (PAGE_H - MARGIN_TOP - MARGIN_BOTTOM) / rows;
+	/* an ideograph (one em) is two cells wide, without gaps between
+	 * characters (a reader of the PDF would take them for blanks); where
+	 * the lines are too close for that size, a smaller one is widened */
+	double size = 2 * gr.colw;
+	if (size > gr.pitch * 0.98)
+		size = gr.pitch * 0.98;
+	gr.sx = 2 * gr.colw / size;
+
+	PangoContext *ctx = pango_cairo_create_context(cr);
+	cairo_font_options_t *fo = cairo_font_options_create();
+	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pango_cairo_context_set_font_options(ctx, fo);
+	cairo_font_options_destroy(fo);
+	pango_context_set_round_glyph_positions(ctx, FALSE);
+	PangoLayout *lay = pango_layout_new(ctx);
+	gr.font = pango_font_description_from_string(FONT_FAMILIES);
+	pango_font_description_set_absolute_size(gr.font, size * PANGO_SCALE);
+	gr.small = pango_font_description_copy(gr.font);
+	pango_font_description_set_absolute_size(gr.small, 9.0 * PANGO_SCALE);
+	pango_layout_set_font_description(lay, gr.font);
+	PangoFontMetrics *m = pango_context_get_metrics(ctx, gr.font, NULL);
+	gr.ascent = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
+	gr.descent = (double)pango_font_metrics_get_descent(m) / PANGO_SCALE;
+	pango_font_metrics_unref(m);
+
+	int err = 0;
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	for (size_t i = 0; i < d->n && !err; i++) {
+		for (size_t j = 0; j < d->p[i].n && !err; j++)
+			err = draw_line(cr, lay, &gr, &d->p[i].l[j], MARGIN_TOP + (double)j * gr.pitch,
+			                missing);
+		draw_footer(cr, lay, &gr, title, i + 1, d->n);
+		cairo_show_page(cr);
+	}
+	pango_font_description_free(gr.font);
+	pango_font_description_free(gr.small);
+	g_object_unref(lay);
+	g_object_unref(ctx);
+	return err;
+}
+
+struct sink {
+	int fd;
+	int err; /* errno of the first failed write */
+};
+
+static cairo_status_t
+sink_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	struct sink *s = closure;
+	if (s->fd < 0)
+		return CAIRO_STATUS_SUCCESS;
+	while (len > 0) {
+		ssize_t k = write(s->fd, data, len);
+		if (k < 0) {
+			if (errno == EINTR)
+				continue;
+			s->err = errno;
+			return CAIRO_STATUS_WRITE_ERROR;
+		}
+		data += k;
+		len -= (unsigned int)k;
+	}
+	return CAIRO_STATUS_SUCCESS;
+}
+
+/* a reason a village worker can act on, for errno e on path */
+static int
+why_errno(char *why, size_t whysize, const char *path, int e)
+{
+	const char *fmt;
+	switch (e) {
+	case ENOENT:
+	case ENOTDIR:
+		fmt = _("The folder of %s does not exist: the PDF was not written. Choose another folder.");
+		break;
+	case EACCES:
+	case EPERM:
+	case EROFS:
+		fmt = _("You may not write %s: the PDF was not written. Choose your own files folder.");
+		break;
+	case ENOSPC:
+	case EDQUOT:
+	case EFBIG:
+		fmt = _("The disk is full: %s was not written. Free some space, then try again.");
+		break;
+	case EISDIR:
+		fmt = _("%s is a folder: the PDF was not written. Give a file name.");
+		break;
+	default:
+		fmt = _("%s could not be written (an input/output error): try again, or choose another folder.");
+		break;
+	}
+	if (why && whysize)
+		snprintf(why, whysize, fmt, path);
+	return store_map_error(e);
+}
+
+bool
+pdf_available(void)
+{
+	return true;
+}
+
+static cairo_status_t
+null_write(void *closure, const unsigned char *data, unsigned int len)
+{
+	(void)closure;
+	(void)data;
+	(void)len;
+	return CAIRO_STATUS_SUCCESS;
+}
+
+long
+pdf_missing_glyphs(const char *text)
+{
+	struct doc d;
+	if (!text || doc_parse(&d, text) != 0)
+		return -1;
+	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(null_write, NULL, PAGE_W, PAGE_H);
+	cairo_t *cr = cairo_create(sf);
+	long missing = 0;
+	int err = render(cr, &d, NULL, &missing);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	cairo_surface_destroy(sf);
+	doc_free(&d);
+	return err ? -1 : missing;
+}
+
+int
+pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize)
+{
+	if (why && whysize)
+		why[0] = '\0';
+	if (!text || !path || !*path) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", _("There is nothing to print."));
+		return STORE_INVALID;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return why_errno(why, whysize, path, EISDIR);
+	struct doc d;
+	if (doc_parse(&d, text) != 0) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", store_strerror(STORE_NOMEM));
+		return STORE_NOMEM;
+	}
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		doc_free(&d);
+		if (why && whysize)
+			snprintf(why, whysize, "%s", store_strerror(STORE_NOMEM));
+		return STORE_NOMEM;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", 12);
+	struct sink s = {mkstemp(tmp), 0};
+	if (s.fd < 0) {
+		int e = errno;
+		free(tmp);
+		doc_free(&d);
+		return why_errno(why, whysize, path, e);
+	}
+	/* mkstemp's 0600 becomes what the umask gives a new file (a shared
+	 * files folder's group keeps its rights) */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(s.fd, 0666 & ~um);
+
+	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(sink_write, &s, PAGE_W, PAGE_H);
+	cairo_pdf_surface_restrict_to_version(sf, CAIRO_PDF_VERSION_1_5);
+	if (title && *title)
+		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shegong");
+	cairo_t *cr = cairo_create(sf);
+	long missing = 0;
+	int err = render(cr, &d, title, &missing);
+	cairo_destroy(cr);
+	cairo_surface_finish(sf);
+	cairo_status_t cs = cairo_surface_status(sf);
+	cairo_surface_destroy(sf);
+	doc_free(&d);
+
+	int e = 0;
+	if (err == 0 && (s.err || cs != CAIRO_STATUS_SUCCESS))
+		e = s.err ? s.err : (cs == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
+	if (err == 0 && e == 0 && fsync(s.fd) != 0)
+		e = errno;
+	if (close(s.fd) != 0 && err == 0 && e == 0)
+		e = errno;
+	if (err == 0 && e == 0 && rename(tmp, path) != 0)
+		e = errno;
+	if (err || e)
+		unlink(tmp);
+	free(tmp);
+	if (err) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", store_strerror(err));
+		return err;
+	}
+	if (e)
+		return why_errno(why, whysize, path, e);
+	return 0;
+}
+
+#else /* !HAVE_PDF */
+
+bool
+pdf_available(void)
+{
+	return false;
+}
+
+long
+pdf_missing_glyphs(const char *text)
+{
+	(void)text;
+	return -1;
+}
+
+int
+pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize)
+{
+	(void)text;
+	(void)title;
+	(void)path;
+	if (why && whysize)
+		snprintf(why, whysize, "%s",
+		         _("This shegong was built without PDF output (Pango and Cairo): print as text, "
+		           "or ask the administrator to install libpango1.0-dev and build it again."));
+	return STORE_INVALID;
+}
+
+#endif

@@ -1,0 +1,335 @@
+/* check-pdf.c: pdf.c's A4 PDF read back with poppler-utils, tools that
+ * share no code with Pango or Cairo: the text of both pages in order with
+ * the rare name characters outside the BMP (pdftotext -layout), the fonts
+ * embedded, a monospace CJK face and the Extension B one among them
+ * (pdffonts), A4, two pages and the title (pdfinfo), every character
+ * with a glyph (pdf_missing_glyphs, which does find a missing one), a
+ * ruled table drawn as joined rules (pdftoppm's page image: one dark run
+ * as wide and one as tall as the table); a bad path gives a Chinese
+ * reason and leaves no file. Skipped (77) when built without PDF. */
+#include "config.h"
+
+#include <check.h>
+#include <dirent.h>
+#include <locale.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "i18n.h"
+#include "pdf.h"
+#include "util.h"
+
+static char dir[] = "/tmp/check-pdf-XXXXXX";
+
+/* two pages: Chinese, 𠀀 (U+20000) and 𠈌 (U+2020C), a ruled table of 60
+ * columns and 5 lines, and a slip's cut line */
+static const char doc[] =
+	"                          社区服务转介单（存根）\n"
+	"\n"
+	"  姓名：张𠀀明    编号：R-20261203-0042    村：红星村\n"
+	"  事由：独居老人，需要上门探访。\n"
+	"\n"
+	"┌────────────┬──────────────────────────────────────────────┐\n"
+	"│ 日期       │ 内容                                         │\n"
+	"├────────────┼──────────────────────────────────────────────┤\n"
+	"│ 2026-12-01 │ 上门探访，送米面油                           │\n"
+	"└────────────┴──────────────────────────────────────────────┘\n"
+	"\n"
+	"- - - - - - - - - - - - - - ✂ 沿此线剪开 - - - - - - - - - - - - - -\n"
+	"\n"
+	"                              回执\n"
+	"  接收单位：镇社工站    签收人：李𠈌华\n"
+	"\f"
+	"                          服务台账 第二页\n"
+	"  受益人：王𠈌芳    志愿者：陈𠀀    时长：2.5 小时\n"
+	"  █████████████████▌ 12\n"
+	"  ------------------------------------------------------------------------------\n"
+	"  结束\n";
+
+static void
+setup(void)
+{
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+}
+
+static void
+teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+	strcpy(dir, "/tmp/check-pdf-XXXXXX");
+}
+
+/* the whole output of a shell command */
+static char *
+run(const char *fmt, const char *arg)
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, fmt, arg);
+	FILE *p = popen(cmd, "r");
+	ck_assert_msg(p != NULL, "cannot run %s", cmd);
+	struct strbuf sb = {0};
+	ck_assert(sb_read(&sb, p, 16 << 20));
+	int rc = pclose(p);
+	ck_assert_msg(rc == 0, "%s: exit %d", cmd, rc);
+	return sb_detach(&sb);
+}
+
+static void
+write_doc(const char *path)
+{
+	char why[512];
+	ck_assert_msg(pdf_write(doc, "服务台账 红星村 2026年12月", path, why, sizeof why) == 0, "%s",
+	              why);
+}
+
+/* a comes before b in page */
+static void
+before(const char *page, const char *a, const char *b)
+{
+	const char *pa = strstr(page, a), *pb = strstr(page, b);
+	ck_assert_msg(pa && pb && pa < pb, "%s not before %s:\n%s", a, b, page);
+}
+
+START_TEST(test_text)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/doc.pdf", dir);
+	write_doc(path);
+	char *t = run("pdftotext -layout -enc UTF-8 '%s' -", path);
+	/* two pages, in order, each with its footer */
+	char *ff = strchr(t, '\f');
+	ck_assert_msg(ff != NULL, "one page only:\n%s", t);
+	*ff = '\0';
+	const char *p1 = t, *p2 = ff + 1;
+	static const char *const one[] = {
+		"社区服务转介单（存根）", "张𠀀明", "R-20261203-0042", "红星村", "日期", "2026-12-01",
+		"上门探访，送米面油", "✂", "沿此线剪开", "回执", "李𠈌华", "第 1 页 / 共 2 页",
+		"服务台账 红星村 2026年12月",
+	};
+	static const char *const two[] = {
+		"服务台账 第二页", "王𠈌芳", "陈𠀀", "2.5 小时", "结束", "第 2 页 / 共 2 页",
+	};
+	for (size_t i = 0; i < NELEM(one); i++)
+		ck_assert_msg(strstr(p1, one[i]) != NULL, "page 1 lacks %s:\n%s", one[i], p1);
+	for (size_t i = 0; i < NELEM(two); i++)
+		ck_assert_msg(strstr(p2, two[i]) != NULL, "page 2 lacks %s:\n%s", two[i], p2);
+	ck_assert_ptr_null(strstr(p1, "王𠈌芳"));
+	/* in order on the page */
+	before(p1, "张𠀀明", "上门探访");
+	before(p1, "上门探访", "沿此线剪开");
+	before(p1, "沿此线剪开", "李𠈌华");
+	/* the grid: 日期 and 2026-12-01 start in the same column */
+	const char *a = strstr(p1, "日期"), *b = strstr(p1, "2026-12-01");
+	const char *la = a, *lb = b;
+	while (la > p1 && la[-1] != '\n')
+		la--;
+	while (lb > p1 && lb[-1] != '\n')
+		lb--;
+	ck_assert_msg(a - la == b - lb, "columns apart:\n%s", p1);
+	free(t);
+}
+END_TEST
+
+/* pdfinfo's "Name:   value" line */
+static bool
+has_field(const char *info, const char *name, const char *value)
+{
+	for (const char *l = info; l && *l; l = strchr(l, '\n') ? strchr(l, '\n') + 1 : NULL) {
+		if (strncmp(l, name, strlen(name)) != 0)
+			continue;
+		const char *v = l + strlen(name);
+		while (*v == ' ')
+			v++;
+		size_t n = strlen(value);
+		return strncmp(v, value, n) == 0 && (v[n] == '\n' || v[n] == '\0');
+	}
+	return false;
+}
+
+START_TEST(test_fonts_info)
+{
+	char path[256];
+	snprintf(path, sizeof path, "%s/doc.pdf", dir);
+	write_doc(path);
+	char *f = run("pdffonts '%s'", path);
+	ck_assert_msg(strstr(f, "NotoSansMonoCJK") != NULL, "no monospace CJK face:\n%s", f);
+	ck_assert_msg(strstr(f, "HanaMinB") != NULL, "no Extension B face:\n%s", f);
+	/* every font line (after the two header lines) says emb yes */
+	int fonts = 0;
+	char *line = strchr(strchr(f, '\n') + 1, '\n') + 1;
+	for (char *nl; *line; line = nl + 1) {
+		nl = strchr(line, '\n');
+		*nl = '\0';
+		/* name type encoding emb sub uni object ID: emb is the 4th from the end but 3 */
+		char name[128], type[64], enc[64], emb[8];
+		ck_assert_int_ge(sscanf(line, "%127s %63s %63s %7s", name, type, enc, emb), 3);
+		ck_assert_msg(strstr(line, " yes ") != NULL && strstr(line, " no ") == NULL,
+		              "not embedded: %s", line);
+		fonts++;
+	}
+	ck_assert_int_ge(fonts, 2);
+	free(f);
+
+	char *i = run("pdfinfo '%s'", path);
+	ck_assert_msg(has_field(i, "Pages:", "2"), "%s", i);
+	ck_assert_msg(strstr(i, "(A4)") != NULL, "%s", i);
+	ck_assert_msg(has_field(i, "Title:", "服务台账 红星村 2026年12月"), "%s", i);
+	free(i);
+}
+END_TEST
+
+/* pdf_missing_glyphs finds none in the document, and does find one
+ * where no font has the character (U+10FFFD, private use) */
+START_TEST(test_glyphs)
+{
+	ck_assert_int_eq(pdf_missing_glyphs(doc), 0);
+	ck_assert_int_eq(pdf_missing_glyphs("𠀀𠈌 张三"), 0);
+	ck_assert_int_ge(pdf_missing_glyphs("张\xf4\x8f\xbf\xbd三"), 1);
+}
+END_TEST
+
+/* a P5 (binary grey) image */
+struct pgm {
+	int w, h;
+	unsigned char *px;
+};
+
+static struct pgm
+read_pgm(const char *path)
+{
+	FILE *f = fopen(path, "rb");
+	ck_assert_ptr_nonnull(f);
+	struct pgm g = {0};
+	int max;
+	ck_assert_int_eq(fscanf(f, "P5 %d %d %d", &g.w, &g.h, &max), 3);
+	fgetc(f);
+	g.px = malloc((size_t)g.w * (size_t)g.h);
+	ck_assert_ptr_nonnull(g.px);
+	ck_assert_uint_eq(fread(g.px, 1, (size_t)g.w * (size_t)g.h, f), (size_t)g.w * (size_t)g.h);
+	fclose(f);
+	return g;
+}
+
+/* The table's rules join: at 72 dpi a column is 6.4 pixels, so the top
+ * rule of 61 columns is one dark run of about 390 pixels, and the left
+ * rule, 5 lines, one of about 60; glyphs set side by side never make a
+ * run that long. The page image is kept beside the test's log. */
+START_TEST(test_rules_join)
+{
+	char path[256], cmd[1024];
+	snprintf(path, sizeof path, "%s/doc.pdf", dir);
+	write_doc(path);
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 72 -gray -f 1 -l 1 '%s' '%s/page'", path, dir);
+	ck_assert_int_eq(system(cmd), 0);
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -png -f 1 -l 1 '%s' tests/check_pdf-page", path);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check-pdf: the page image for a person to look at was not kept\n");
+	char img[256];
+	snprintf(img, sizeof img, "%s/page-1.pgm", dir);
+	struct pgm g = read_pgm(img);
+	int best_h = 0, best_v = 0;
+	for (int y = 0; y < g.h; y++)
+		for (int x = 0, run = 0; x < g.w; x++) {
+			run = g.px[y * g.w + x] < 160 ? run + 1 : 0;
+			if (run > best_h)
+				best_h = run;
+		}
+	for (int x = 0; x < g.w; x++)
+		for (int y = 0, run = 0; y < g.h; y++) {
+			run = g.px[y * g.w + x] < 160 ? run + 1 : 0;
+			if (run > best_v)
+				best_v = run;
+		}
+	free(g.px);
+	ck_assert_msg(best_h >= 370 && best_h <= 420, "longest horizontal rule %d px", best_h);
+	ck_assert_msg(best_v >= 45, "longest vertical rule %d px", best_v);
+}
+END_TEST
+
+START_TEST(test_bad_path)
+{
+	char path[256], why[512];
+	/* a folder that does not exist */
+	snprintf(path, sizeof path, "%s/no-such-folder/doc.pdf", dir);
+	int rc = pdf_write(doc, "t", path, why, sizeof why);
+	ck_assert_int_ne(rc, 0);
+	ck_assert_msg(strstr(why, "文件夹不存在") != NULL, "%s", why);
+	/* a folder where the file should be: an error, and no temporary file */
+	snprintf(path, sizeof path, "%s/sub", dir);
+	ck_assert_int_eq(mkdir(path, 0700), 0);
+	rc = pdf_write(doc, "t", path, why, sizeof why);
+	ck_assert_int_ne(rc, 0);
+	ck_assert_msg(strstr(why, "是一个文件夹") != NULL, "%s", why);
+	/* a file name in a folder that is a file */
+	char file[256];
+	snprintf(file, sizeof file, "%s/plain", dir);
+	FILE *f = fopen(file, "w");
+	ck_assert_ptr_nonnull(f);
+	fclose(f);
+	snprintf(path, sizeof path, "%s/plain/doc.pdf", dir);
+	ck_assert_int_ne(pdf_write(doc, "t", path, why, sizeof why), 0);
+	ck_assert_msg(strstr(why, "PDF 没有写成") != NULL, "%s", why);
+	DIR *d = opendir(dir);
+	ck_assert_ptr_nonnull(d);
+	int n = 0;
+	for (struct dirent *e; (e = readdir(d));)
+		if (strcmp(e->d_name, ".") && strcmp(e->d_name, "..")) {
+			ck_assert_msg(!strcmp(e->d_name, "sub") || !strcmp(e->d_name, "plain"),
+			              "left behind: %s", e->d_name);
+			n++;
+		}
+	closedir(d);
+	ck_assert_int_eq(n, 2);
+	/* an existing file is replaced whole */
+	snprintf(path, sizeof path, "%s/doc.pdf", dir);
+	f = fopen(path, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("old", f);
+	fclose(f);
+	write_doc(path);
+	char *i = run("pdfinfo '%s'", path);
+	ck_assert(has_field(i, "Pages:", "2"));
+	free(i);
+}
+END_TEST
+
+static Suite *
+pdf_suite(void)
+{
+	Suite *s = suite_create("pdf");
+	TCase *tc = tcase_create("pdf");
+	tcase_set_timeout(tc, 120);
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, test_text);
+	tcase_add_test(tc, test_fonts_info);
+	tcase_add_test(tc, test_glyphs);
+	tcase_add_test(tc, test_rules_join);
+	tcase_add_test(tc, test_bad_path);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	if (!pdf_available()) {
+		fprintf(stderr, "check-pdf: built without Pango and Cairo: skipped\n");
+		return 77;
+	}
+	/* the footer and the reasons in Chinese, from the catalogue */
+	if (!getenv("SHEGONG_LOCALEDIR") || !setlocale(LC_ALL, "zh_CN.UTF-8")) {
+		fprintf(stderr, "check-pdf: needs SHEGONG_LOCALEDIR (make check) and zh_CN.UTF-8\n");
+		return 1;
+	}
+	i18n_init();
+	SRunner *sr = srunner_create(pdf_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
