@@ -577,6 +577,12 @@ pdf_write(const char *text, const char *title, const char *path, char *why, size
 	}
 	if (e)
 		return why_errno(why, whysize, path, e);
+	if (missing > 0 && why && whysize)
+		snprintf(why, whysize,
+		         _("The PDF was written, but characters with no font on this computer (%ld) "
+		           "print as empty boxes: ask the administrator to install fonts-noto-cjk and "
+		           "fonts-hanazono."),
+		         missing);
 	return 0;
 }
 

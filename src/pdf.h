@@ -13,7 +13,9 @@
  * '✂' or words) as a dashed cut line, █ and the left eighth blocks as bars.
  * The file is written under a temporary name beside path and renamed,
  * so a failure leaves no half file.  Returns 0, or a store_err with why
- * (Chinese, via gettext) in why. */
+ * (Chinese, via gettext) in why.  On success why is empty, or says that
+ * some characters have no font here (they print as empty boxes), for the
+ * worker to see. */
 int pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize);
 
 /* True when built with Pango and Cairo (configure found pangocairo). */

@@ -85,6 +85,7 @@ write_doc(const char *path)
 	char why[512];
 	ck_assert_msg(pdf_write(doc, "服务台账 红星村 2026年12月", path, why, sizeof why) == 0, "%s",
 	              why);
+	ck_assert_msg(why[0] == '\0', "%s", why);
 }
 
 /* a comes before b in page */
@@ -190,6 +191,14 @@ START_TEST(test_glyphs)
 	ck_assert_int_eq(pdf_missing_glyphs(doc), 0);
 	ck_assert_int_eq(pdf_missing_glyphs("𠀀𠈌 张三"), 0);
 	ck_assert_int_ge(pdf_missing_glyphs("张\xf4\x8f\xbf\xbd三"), 1);
+	/* the PDF is written, and the worker told */
+	char path[256], why[512];
+	snprintf(path, sizeof path, "%s/tofu.pdf", dir);
+	ck_assert_int_eq(pdf_write("张\xf4\x8f\xbf\xbd三\n", "t", path, why, sizeof why), 0);
+	ck_assert_msg(strstr(why, "fonts-hanazono") != NULL && strstr(why, "空框") != NULL, "%s", why);
+	ck_assert_int_eq(access(path, F_OK), 0);
+	/* none: nothing said */
+	write_doc(path);
 }
 END_TEST
 
