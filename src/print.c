@@ -114,6 +114,10 @@ static void
 doc_add(struct doc *d, const char *text)
 {
 	const char *p = text;
+	if (!*p) {
+		doc_push(d, strdup(""));
+		return;
+	}
 	for (;;) {
 		const char *e = strchr(p, '\n');
 		if (!e) {
@@ -574,8 +578,7 @@ struct case_write {
 };
 
 static void
-case_section(store_txn *t, struct casefile *c, struct doc *d, int kind, const char *heading,
-             const struct form_env *env)
+case_section(struct casefile *c, struct doc *d, int kind, const char *heading)
 {
 	doc_add(d, "");
 	doc_add(d, heading);
@@ -587,16 +590,24 @@ case_section(store_txn *t, struct casefile *c, struct doc *d, int kind, const ch
 		shown++;
 		doc_record(d, &r->id);
 		struct form *f = formset_for_record(c->forms, r);
-		char *sum = shown_summary(c->forms, r, 0);
 		const char *title = f ? _(f->title) : rec_kind_label(kind);
 		const char *st = record_get(r, "status");
 		const struct form_field *sf = f && st ? form_field(f, "status") : NULL;
 		const char *num = kind == REC_REFERRAL ? record_get(r, "number") : NULL;
+		/* what it says: as the case file screen tells it */
+		static const char *const fields[] = {"content", "description", "reason", "name"};
+		const char *text = "";
+		for (size_t k = 0; k < NELEM(fields); k++) {
+			const char *v = record_get(r, fields[k]);
+			if (v && *v) {
+				text = v;
+				break;
+			}
+		}
 		char *line;
-		if (asprintf(&line, "%s  %s%s%s%s%s%s%s", c->e[i].date, title,
-		             num && *num ? " " : "", num && *num ? num : "", _(": "),
-		             sum ? sum : "", sf ? "  " : "",
-		             sf ? form_choice_label(sf, st) : "") >= 0) {
+		if (asprintf(&line, "%s  %s%s%s%s%s%s%s%s", c->e[i].date, title,
+		             num && *num ? " " : "", num && *num ? num : "", _(": "), text,
+		             sf ? " [" : "", sf ? form_choice_label(sf, st) : "", sf ? "]" : "") >= 0) {
 			for (char *p = line; *p; p++)
 				if (*p == '\n')
 					*p = ' ';
@@ -616,28 +627,6 @@ case_section(store_txn *t, struct casefile *c, struct doc *d, int kind, const ch
 				free(buf);
 			}
 			free(line);
-		}
-		free(sum);
-		/* a service's and a need's own text in full */
-		const char *text = record_get(r, kind == REC_SERVICE ? "content" : "description");
-		(void)t;
-		(void)env;
-		if (text && *text && kind != REC_REFERRAL) {
-			FILE *m;
-			char *buf = NULL;
-			size_t len;
-			if ((m = open_memstream(&buf, &len))) {
-				fputs("            ", m);
-				util_put_wrapped(m, 12, 12, PRINT_COLS, text);
-				fclose(m);
-				if (buf) {
-					size_t k = strlen(buf);
-					if (k && buf[k - 1] == '\n')
-						buf[k - 1] = '\0';
-					doc_add(d, buf);
-				}
-				free(buf);
-			}
 		}
 	}
 	if (!shown)
@@ -702,9 +691,9 @@ case_print_txn(store_txn *t, void *ctx)
 	doc_push(d, rule(&ht, "└", "┴", "┘"));
 
 	/* TRANSLATORS: headings of the printed case file: 需求 / 服务记录 / 转介 */
-	case_section(t, c, d, REC_NEED, _("Needs"), &env);
-	case_section(t, c, d, REC_SERVICE, _("Services"), &env);
-	case_section(t, c, d, REC_REFERRAL, _("Referrals"), &env);
+	case_section(c, d, REC_NEED, _("Needs"));
+	case_section(c, d, REC_SERVICE, _("Services"));
+	case_section(c, d, REC_REFERRAL, _("Referrals"));
 	doc_add(d, "");
 	/* TRANSLATORS: 经办人签字： */
 	doc_addf(d, "%s____________________", _("Signature:"));
