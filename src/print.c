@@ -970,8 +970,17 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 		line += need;
 		k++;
 	}
-	/* the totals: 4 lines after the table on the last page, or a page of their own */
-	bool totals_apart = line + 5 > (size_t)room + 1;
+	/* the totals after the table on the last page, or on a page of their own */
+	struct doc tail = {0};
+	doc_add(&tail, "");
+	/* TRANSLATORS: the ledger's totals: 合计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
+	doc_addf(&tail, _("Totals: %zu services, %zu people served (times), %.12g volunteer hours, "
+	                  "%.12g worker hours"),
+	         l.n, lr.people, lr.vol_hours, lr.worker_hours);
+	doc_add(&tail, "");
+	/* TRANSLATORS: 填表人：________  审核人：________ */
+	doc_add(&tail, _("Filled in by: ____________   Checked by: ____________"));
+	bool totals_apart = line + tail.n > (size_t)room;
 	size_t npages = pages + (totals_apart ? 1 : 0);
 	first[pages] = l.n;
 	struct strbuf b = {0};
@@ -1026,19 +1035,17 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 		if (p + 1 < pages || totals_apart)
 			continue;
 totals:
-		sb_str(&b, "\n");
-		/* TRANSLATORS: the ledger's totals: 合计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
-		sb_addf(&b, _("Totals: %zu services, %zu people served (times), %.12g volunteer hours, "
-		              "%.12g worker hours"),
-		        l.n, lr.people, lr.vol_hours, lr.worker_hours);
-		sb_str(&b, "\n\n");
-		/* TRANSLATORS: 填表人：________  审核人：________ */
-		sb_str(&b, _("Filled in by: ____________   Checked by: ____________"));
-		sb_str(&b, "\n");
+		for (size_t i = 0; i < tail.n; i++) {
+			sb_str(&b, tail.v[i]);
+			sb_str(&b, "\n");
+		}
 	}
 	free(ttl);
 	free(first);
 	doc_free(&head);
+	if (tail.nomem)
+		sb_free(&b);
+	doc_free(&tail);
 	/* the page is made: wrap nothing, but hold every line to the width */
 	{
 		char *text = sb_detach(&b);
@@ -1338,9 +1345,16 @@ print_audit(store *st, const char *doc, const char *way, const char *records)
 			k--;
 		snprintf(note + n, sizeof note - (size_t)n, "%.*s%s...", (int)k, recs, k ? "," : "");
 	}
-	/* one record shown: the entry names it, as `audit --record` finds it */
+	/* the entry names the document's record (the first shown: the slip's
+	 * referral, the case file's resident), as `audit --record` finds it */
 	rec_id id, *one = NULL;
-	if (*recs && !strchr(recs, ',') && rec_id_parse(recs, &id) == 0)
-		one = &id;
+	char first[REC_ID_TEXTMAX];
+	size_t fl = strcspn(recs, ",");
+	if (fl && fl < sizeof first) {
+		memcpy(first, recs, fl);
+		first[fl] = '\0';
+		if (rec_id_parse(first, &id) == 0)
+			one = &id;
+	}
 	return audit_log_now(st, "print", one, note);
 }
