@@ -450,8 +450,11 @@ certificate(store *st, const struct scope *sc, const struct print_req *q, struct
 	rec_id id;
 	if (err || rec_id_parse(idtext, &id) < 0)
 		return err ? err : STORE_INVALID;
+	rec_id asis;
 	if (q->today)
 		snprintf(today, sizeof today, "%s", q->today);
+	else if (rec_id_parse(q->id, &asis) < 0)   /* a number: the day it was issued */
+		snprintf(today, sizeof today, "%.4s-%.2s-%.2s", q->id, q->id + 4, q->id + 6);
 	else
 		local_date(today);
 	struct room_ctx rx = {sc ? sc->unit : NULL, NULL};

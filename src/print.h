@@ -47,7 +47,7 @@ int print_doc_parse(const char *name);
  * REC_VOLUNTEER a certificate number (20261202-a5074270ee0b-416, the
  * date of issue and the volunteer's id without its kind).  STORE_NOTFOUND
  * when no record of kind has it, STORE_INVALID when it is no number of
- * that kind. */
+ * that kind.  st may be NULL for REC_VOLUNTEER (the number holds the id). */
 int print_resolve(store *st, int kind, const char *text, char *idtext);
 
 /* The document as UTF-8 text, lines at most PRINT_COLS display columns,

@@ -19,7 +19,7 @@ no() { fail=$((fail + 1)); echo "FAIL - $1"; sed 's/^/    /' "$tmp/out" "$tmp/er
 run() { # run EXPECTED-STATUS NAME ARGS...
   want=$1 name=$2
   shift 2
-  "$bin" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+  "$bin" --demo --db "$demo" --as "$who" "$@" >"$tmp/out" 2>"$tmp/err" </dev/null
   got=$?
   if [ "$got" -eq "$want" ]; then ok "$name (exit $got)"; else no "$name: exit $got, wanted $want"; fi
 }
@@ -62,6 +62,7 @@ PY
 export LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE=zh_CN
 unset SHEGONG_DB
 demo="$tmp/demo"
+who=anning
 "$bin" --demo --db "$demo" --as anning today >/dev/null 2>&1 </dev/null
 sg() { "$bin" --demo --db "$demo" --as anning "$@"; }
 month=$(date +%Y-%m)
@@ -157,6 +158,10 @@ run 2 "a bad encoding" print blank need --encoding latin1
 # the old command takes the certificate's number too
 run 0 "certificate by its number (shegong certificate)" certificate "$certno"
 has "$tmp/out" "$certno" "shegong certificate: the number"
+
+# the old slip command takes the slip's number too
+run 0 "referral slip by its number" referral slip "$slipno"
+has "$tmp/out" "$slipno" "referral slip: the number"
 
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
