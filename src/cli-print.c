@@ -253,6 +253,18 @@ cmd_print(struct cli *c, const struct args *a)
 		}
 		q.id = idtext;
 	}
+	/* the encoding: as told; else the terminal's for the terminal, UTF-8 for a
+	 * file or a printer */
+	const char *to = enc ? (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0
+	                            ? "GB18030" : "UTF-8")
+	                     : "UTF-8";
+	if (!enc && !out && !lp) {
+		const char *cs = nl_langinfo(CODESET);
+		if (cs && (strcmp(cs, "GB18030") == 0 || strcmp(cs, "GBK") == 0 ||
+		           strcmp(cs, "GB2312") == 0))
+			to = "GB18030";
+	}
+	q.wide = strcmp(to, "GB18030") == 0;
 	char title[256];
 	char *records = NULL;
 	int err;
@@ -264,17 +276,6 @@ cmd_print(struct cli *c, const struct args *a)
 			rc = store_error(c, err);
 		rc = rc ? rc : 1;
 		goto done;
-	}
-	/* the encoding: as told; else the terminal's for the terminal, UTF-8 for a
-	 * file or a printer */
-	const char *to = enc ? (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0
-	                            ? "GB18030" : "UTF-8")
-	                     : "UTF-8";
-	if (!enc && !out && !lp) {
-		const char *cs = nl_langinfo(CODESET);
-		if (cs && (strcmp(cs, "GB18030") == 0 || strcmp(cs, "GBK") == 0 ||
-		           strcmp(cs, "GB2312") == 0))
-			to = "GB18030";
 	}
 	char *bytes = text;
 	size_t len = strlen(text);

@@ -52,6 +52,59 @@ local_date(char out[11])
 	strftime(out, 11, "%Y-%m-%d", &tm);
 }
 
+/* --- columns on paper ------------------------------------------------------------ */
+
+/* For the document being made: whether every character beyond ASCII takes
+ * two columns.  A printer (or terminal) fed GB18030 prints each
+ * double-byte character, the box-drawing ones, █ and □ and the Chinese
+ * quotes among them, two columns wide; in UTF-8 those are one column.
+ * Set by print_text_records for the one document it makes. */
+static bool paper_wide;
+
+static int
+cp_cols(uint32_t cp)
+{
+	int w = text_cp_width(cp);
+	if (w < 0)
+		return 1;   /* shown as its picture, one column */
+	if (paper_wide && w == 1 && cp >= 0x80)
+		return 2;
+	return w;
+}
+
+static int
+paper_width(const char *s, size_t len)
+{
+	int cols = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		i += text_utf8_decode(s + i, len - i, &cp);
+		cols += cp_cols(cp);
+	}
+	return cols;
+}
+
+/* The longest prefix of s that fits in cols columns (a combining mark
+ * stays with its base); its width into *used. */
+static size_t
+paper_fit(const char *s, size_t len, int cols, int *used)
+{
+	int w = 0;
+	size_t i = 0;
+	while (i < len) {
+		uint32_t cp;
+		size_t k = text_utf8_decode(s + i, len - i, &cp);
+		int cw = cp_cols(cp);
+		if (w + cw > cols)
+			break;
+		w += cw;
+		i += k;
+	}
+	if (used)
+		*used = w;
+	return i;
+}
+
 /* --- lines and pages --------------------------------------------------------- */
 
 /* The lines of a document, each at most PRINT_COLS columns, sanitized. */
@@ -93,7 +146,7 @@ doc_wrap(struct doc *d, const char *s, int cols)
 	if (!len)
 		doc_push(d, strdup(""));
 	while (len) {
-		size_t k = text_fit(p, len, cols, NULL);
+		size_t k = paper_fit(p, len, cols, NULL);
 		if (!k) {   /* a character wider than the room: alone */
 			uint32_t cp;
 			k = text_utf8_decode(p, len, &cp);
@@ -179,16 +232,18 @@ doc_free(struct doc *d)
 static void
 sb_pad(struct strbuf *b, const char *s, int cols)
 {
-	char buf[1024];
-	if (text_pad(buf, sizeof buf, s, strlen(s), cols, false) >= 0)
-		sb_str(b, buf);
+	int used;
+	size_t k = paper_fit(s, strlen(s), cols, &used);
+	sb_add(b, s, k);
+	for (; used < cols; used++)
+		sb_str(b, " ");
 }
 
 /* A line with left at the left and right at the right edge. */
 static char *
 two_sides(const char *left, const char *right)
 {
-	int lw = text_width(left, strlen(left)), rw = text_width(right, strlen(right));
+	int lw = paper_width(left, strlen(left)), rw = paper_width(right, strlen(right));
 	int gap = PRINT_COLS - lw - rw;
 	char *s;
 	if (asprintf(&s, "%s%*s%s", left, gap > 1 ? gap : 1, "", right) < 0)
@@ -199,7 +254,7 @@ two_sides(const char *left, const char *right)
 static char *
 centred(const char *t)
 {
-	int w = text_width(t, strlen(t));
+	int w = paper_width(t, strlen(t));
 	char *s;
 	if (asprintf(&s, "%*s%s", w < PRINT_COLS ? (PRINT_COLS - w) / 2 : 0, "", t) < 0)
 		return NULL;
@@ -256,7 +311,7 @@ rule(const struct table *t, const char *l, const char *m, const char *r)
 	struct strbuf b = {0};
 	sb_str(&b, l);
 	for (int i = 0; i < t->n; i++) {
-		for (int k = 0; k < t->w[i]; k++)
+		for (int k = 0; k < t->w[i]; k += paper_wide ? 2 : 1)
 			sb_str(&b, "─");
 		sb_str(&b, i + 1 < t->n ? m : r);
 	}
@@ -537,7 +592,7 @@ field_lines(store_txn *t, struct doc *d, const struct form *f, const record *r,
 		if (v && *v) {
 			char *s;
 			if (asprintf(&s, "%s%s%s", indent, _(fd->label), _(": ")) >= 0) {
-				int w = text_width(s, strlen(s));
+				int w = paper_width(s, strlen(s));
 				/* the value after the label, its later lines set in */
 				FILE *m;
 				char *buf = NULL;
@@ -668,8 +723,9 @@ case_print_txn(store_txn *t, void *ctx)
 	doc_add(d, "");
 	/* TRANSLATORS: a heading of the printed case file: 家庭成员 */
 	doc_add(d, _("Household members"));
-	static const int hw[] = {16, 12, 8, 39};
-	struct table ht = {4, hw};
+	/* in GB18030 a rule's characters take two columns */
+	static const int hw[] = {16, 12, 8, 39}, hw_wide[] = {16, 12, 6, 36};
+	struct table ht = {4, paper_wide ? hw_wide : hw};
 	doc_push(d, rule(&ht, "┌", "┬", "┐"));
 	/* TRANSLATORS: the household table's headings: 姓名 / 与户主关系 / 年龄 / 身份证号码 */
 	const char *hh[] = {_("Name"), _("Relation"), _("Age"), _("ID number")};
@@ -839,13 +895,14 @@ struct ledger_rows {
 };
 
 static const int ledger_w[] = {10, 8, 14, 8, 14, 19};
+static const int ledger_w_wide[] = {10, 8, 12, 8, 12, 16};   /* rules two columns */
 
 static int
 ledger_rows_txn(store_txn *t, void *ctx)
 {
 	struct ledger_rows *lr = ctx;
 	struct ledger *l = lr->l;
-	struct table tb = {6, ledger_w};
+	struct table tb = {6, paper_wide ? ledger_w_wide : ledger_w};
 	for (size_t i = 0; i < l->n; i++) {
 		const record *r = l->v[i];
 		doc_record(lr->d, &r->id);
@@ -942,7 +999,7 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 	/* TRANSLATORS: a printed document's short name: 服务台账 安宁村 2026-11 */
 	snprintf(title, titlesz, _("Service ledger %s %s"), l.unit_name ? l.unit_name : "", month);
 
-	struct table tb = {6, ledger_w};
+	struct table tb = {6, paper_wide ? ledger_w_wide : ledger_w};
 	/* TRANSLATORS: the ledger's column headings: 日期 / 服务功能 /
 	 * 服务对象 / 社工 / 志愿者及时长 / 服务内容 */
 	const char *heads[] = {_("Date"), _("Function"), _("People served"), _("Worker"),
@@ -1114,7 +1171,7 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 	doc_add(d, "");
 	/* the columns: the villages when they fit beside the total, else the total */
 	size_t ncols = r->ncols <= 4 ? r->ncols : 0;
-	int lw = 30, vw = 8;
+	int lw = paper_wide ? 26 : 30, vw = 8;
 	int w[6];
 	w[0] = lw;
 	for (size_t i = 0; i <= ncols; i++)
@@ -1161,7 +1218,8 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		struct strbuf b = {0};
 		sb_pad(&b, lab, 20);
 		sb_str(&b, " ");
-		size_t bar = max ? (r->total.services[i] * 48 + max - 1) / max : 0;
+		size_t most = paper_wide ? 24 : 48;   /* 48 columns */
+		size_t bar = max ? (r->total.services[i] * most + max - 1) / max : 0;
 		for (size_t k = 0; k < bar; k++)
 			sb_str(&b, "█");
 		sb_addf(&b, " %zu", r->total.services[i]);
@@ -1197,7 +1255,7 @@ blank(const struct formset *forms, const struct print_req *q, struct doc *d, cha
 		const char *lab = _(fd->label);
 		char head[256];
 		snprintf(head, sizeof head, "%s%s%s", fd->required ? "*" : "", lab, _(": "));
-		int hw = text_width(head, strlen(head));
+		int hw = paper_width(head, strlen(head));
 		if (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE ||
 		    fd->type == FT_YESNO) {
 			struct strbuf b = {0};
@@ -1207,7 +1265,7 @@ blank(const struct formset *forms, const struct print_req *q, struct doc *d, cha
 			size_t n = fd->type == FT_YESNO ? 2 : fd->choices ? fd->choices->n : 0;
 			for (size_t k = 0; k < n; k++) {
 				const char *c = fd->type == FT_YESNO ? yn[k] : _(fd->choices->items[k].label);
-				int cw = 2 + text_width(c, strlen(c)) + 2;
+				int cw = 2 + paper_width(c, strlen(c)) + 2;
 				if (col + cw > PRINT_COLS && col > 4) {
 					doc_push(d, sb_detach(&b));
 					b = (struct strbuf){0};
@@ -1286,6 +1344,7 @@ print_text_records(store *st, const struct formset *forms, const struct scope *s
 		local_date(today);
 	struct doc d = {0};
 	char *made = NULL;   /* a document paged by itself (the ledger) */
+	paper_wide = q->wide;
 	switch (q->doc) {
 	case PRINT_SLIP:
 		*err = slip(st, q, &d, title, titlesz);
@@ -1319,6 +1378,7 @@ print_text_records(store *st, const struct formset *forms, const struct scope *s
 	if (!*err && records)
 		*records = strdup(d.rec.p ? d.rec.p : "");
 	doc_free(&d);
+	paper_wide = false;
 	return text;
 }
 

@@ -2,7 +2,7 @@
  * page of PRINT_PAGE_LINES lines and PRINT_COLS columns (a Chinese
  * character counts two, as on a Chinese dot-matrix printer), pages
  * separated by form feeds, tables ruled with box-drawing characters
- * (they exist in GB18030).  The referral slip (refer_slip), the volunteer
+ * (they exist in GB18030, where they print two columns wide: wide).  The referral slip (refer_slip), the volunteer
  * certificate (tally_certificate), a resident's case file (个人档案), a
  * village's monthly service ledger (服务台账), the month's or quarter's
  * report with its chart (report.c's figures) and a blank form for home
@@ -12,6 +12,7 @@
 #ifndef SHEGONG_PRINT_H
 #define SHEGONG_PRINT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "form.h"
@@ -30,6 +31,9 @@ struct print_req {
 	const char *form;     /* blank: a form name ("need", "service_care", ...) */
 	const char *room;     /* certificate: the issuing room (NULL: the worker's unit's name) */
 	const char *today;    /* YYYY-MM-DD (NULL: the local date) */
+	bool wide;            /* for GB18030 (a Chinese printer, a GB18030 terminal):
+	                       * every character beyond ASCII counts two columns,
+	                       * the box-drawing ones, █ and □ too */
 };
 
 #define PRINT_COLS 80       /* display columns of a line (CJK = 2) */
