@@ -530,11 +530,6 @@ certificate(store *st, const struct scope *sc, const struct print_req *q, struct
 
 /* --- the case file --------------------------------------------------------------- */
 
-struct entry {
-	char date[16];
-	record *r;
-};
-
 struct casefile {
 	const struct formset *forms;
 	const struct scope *sc;
@@ -543,40 +538,14 @@ struct casefile {
 	record *resident;
 	struct household h;
 	bool have_h;
-	struct entry *e;
+	struct case_entry *e;
 	size_t n, cap;
 };
 
 static int
-case_linked(const record *r, void *ctx)
-{
-	struct casefile *c = ctx;
-	if (record_voided(r))
-		return 0;
-	if (r->id.kind != REC_NEED && r->id.kind != REC_SERVICE && r->id.kind != REC_REFERRAL)
-		return 0;
-	if (!util_grow((void **)&c->e, &c->cap, c->n + 1, sizeof *c->e))
-		return STORE_NOMEM;
-	struct entry *e = &c->e[c->n];
-	const char *dt = record_get(r, r->id.kind == REC_REFERRAL ? "submitted" : "date");
-	if (dt && *dt) {
-		snprintf(e->date, sizeof e->date, "%.10s", dt);
-	} else {
-		time_t at = (time_t)r->created_at;
-		struct tm tm;
-		localtime_r(&at, &tm);
-		strftime(e->date, sizeof e->date, "%Y-%m-%d", &tm);
-	}
-	if (!(e->r = record_dup(r)))
-		return STORE_NOMEM;
-	c->n++;
-	return 0;
-}
-
-static int
 case_by_date(const void *a, const void *b)
 {
-	const struct entry *x = a, *y = b;
+	const struct case_entry *x = a, *y = b;
 	return strcmp(x->date, y->date);
 }
 
@@ -623,8 +592,28 @@ case_txn(store_txn *t, void *ctx)
 	int err = store_get(t, &c->id, &c->resident);
 	if (err)
 		return err;
-	if ((err = tally_links(t, &c->id, 0, case_linked, c)))
+	/* the case file screen's entries (household_case): needs, services
+	 * and referrals, voided ones left out; a referral by the day it was
+	 * submitted */
+	struct case_entry *got;
+	size_t n;
+	if ((err = household_case(t, c->forms, c->resident, &got, &n)))
 		return err;
+	c->e = got;
+	c->cap = n;
+	for (size_t i = 0; i < n; i++) {
+		record *r = got[i].r;
+		int k = r->id.kind;
+		if (record_voided(r) || (k != REC_NEED && k != REC_SERVICE && k != REC_REFERRAL)) {
+			record_free(r);
+			continue;
+		}
+		const char *sub = k == REC_REFERRAL ? record_get(r, "submitted") : NULL;
+		c->e[c->n] = got[i];
+		if (sub && *sub)
+			snprintf(c->e[c->n].date, sizeof c->e[c->n].date, "%.10s", sub);
+		c->n++;
+	}
 	if (!household_read(t, &c->id, 0, &c->h))
 		c->have_h = true;
 	return store_txn_error(t);
