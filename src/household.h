@@ -2,8 +2,9 @@
  * household number (户号), found through the store's household index
  * under the worker's scope, each with their open needs and newest
  * services; and what a family member registered from a resident takes
- * from them.  The household screen and the case file share it.  No
- * curses. */
+ * from them; a resident's case file entries (household_case).  The
+ * household screen, the case file and the printed case file (print.c)
+ * share it.  No curses. */
 #ifndef SHEGONG_HOUSEHOLD_H
 #define SHEGONG_HOUSEHOLD_H
 
