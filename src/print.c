@@ -1091,14 +1091,13 @@ totals:
 	}
 	free(ttl);
 	free(first);
+	bool short_of_memory = tail.nomem || head.nomem;
 	doc_free(&head);
-	if (tail.nomem)
-		sb_free(&b);
 	doc_free(&tail);
-	/* the page is made: wrap nothing, but hold every line to the width */
 	{
 		char *text = sb_detach(&b);
-		if (!text) {
+		if (!text || short_of_memory) {
+			free(text);
 			err = STORE_NOMEM;
 			goto done;
 		}
