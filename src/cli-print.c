@@ -236,8 +236,9 @@ cmd_print(struct cli *c, const struct args *a)
 			        : doc == PRINT_CERTIFICATE
 			              ? _("\"%s\" is no volunteer: give the certificate's number (like "
 			                  "20261202-a5074270ee0b-416) or the volunteer's id.\n")
-			              : _("\"%s\" is no resident: give the resident's id (like "
-			                  "res-3f9a2c71d0e4-42; shegong find NAME shows it).\n"),
+			              : _("\"%s\" is no resident: give the resident's ID number or "
+			                  "their id (like res-3f9a2c71d0e4-42; shegong find resident NAME "
+			                  "shows it).\n"),
 			    q.id);
 			rc = 2;
 			goto done;
@@ -346,7 +347,7 @@ const struct cli_command cli_cmd_print = {
 	N_("Print a document laid out for A4 paper and an 80-column printer, pages separated "
 	   "by form feeds: the referral slip (by its number ZJ-... or id), the volunteer "
 	   "certificate (by its number YYYYMMDD-... or the volunteer's id), a resident's case "
-	   "file, a village's monthly service ledger (服务台账; this month unless told), the "
+	   "file (by their ID number or id), a village's monthly service ledger (服务台账; this month unless told), the "
 	   "month's or quarter's report with its chart, or a blank form for home visits. ID "
 	   "numbers are masked for roles that may not see them. To the terminal, to --out FILE, "
 	   "or with --lp to a CUPS printer (--printer NAME, else the default one); --encoding "

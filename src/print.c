@@ -383,6 +383,31 @@ number_txn(store_txn *t, void *ctx)
 	return rc == 1 ? 0 : rc;
 }
 
+struct by_idnum {
+	const char *idnum;
+	rec_id id;
+	size_t n;
+};
+
+static int
+idnum_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct by_idnum *bi = ctx;
+	if (strcmp(value, bi->idnum) != 0)
+		return 0;
+	bi->id = *id;
+	bi->n++;
+	return 0;
+}
+
+static int
+idnum_txn(store_txn *t, void *ctx)
+{
+	struct by_idnum *bi = ctx;
+	int rc = store_find(t, IDX_IDNUM, REC_RESIDENT, bi->idnum, idnum_one, bi);
+	return rc < 0 ? store_txn_error(t) : 0;
+}
+
 int
 print_resolve(store *st, int kind, const char *text, char *idtext)
 {
@@ -403,6 +428,22 @@ print_resolve(store *st, int kind, const char *text, char *idtext)
 		if (!bn.found)
 			return strncmp(text, "ZJ-", 3) == 0 ? STORE_NOTFOUND : STORE_INVALID;
 		rec_id_format(&bn.id, idtext);
+		return STORE_OK;
+	}
+	if (kind == REC_RESIDENT && st && strlen(text) == 18 &&
+	    strspn(text, "0123456789") >= 17) {
+		/* the ID number the screens show (x as X, as the index keeps it) */
+		char up[19];
+		snprintf(up, sizeof up, "%s", text);
+		if (up[17] == 'x')
+			up[17] = 'X';
+		struct by_idnum bi = {up, {0}, 0};
+		int err = store_read(st, idnum_txn, &bi);
+		if (err)
+			return err;
+		if (bi.n != 1)
+			return bi.n ? STORE_INVALID : STORE_NOTFOUND;
+		rec_id_format(&bi.id, idtext);
 		return STORE_OK;
 	}
 	if (kind == REC_VOLUNTEER) {
@@ -753,7 +794,11 @@ casefile(store *st, const struct formset *forms, const struct scope *sc, const c
          const struct print_req *q, struct doc *d, char *title, size_t titlesz)
 {
 	struct casefile c = {.forms = forms, .sc = sc, .today = today};
-	if (!q->id || rec_id_parse(q->id, &c.id) < 0 || c.id.kind != REC_RESIDENT)
+	char idtext[REC_ID_TEXTMAX];
+	int rerr = print_resolve(st, REC_RESIDENT, q->id, idtext);
+	if (rerr)
+		return rerr;
+	if (rec_id_parse(idtext, &c.id) < 0)
 		return STORE_INVALID;
 	int err = store_read(st, case_txn, &c);
 	if (!err) {

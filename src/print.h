@@ -49,7 +49,8 @@ int print_doc_parse(const char *name);
  * (REC_ID_TEXTMAX bytes): a record id text as it is; for kind
  * REC_REFERRAL a slip number (ZJ-510421100001-2026-0003); for
  * REC_VOLUNTEER a certificate number (20261202-a5074270ee0b-416, the
- * date of issue and the volunteer's id without its kind).  STORE_NOTFOUND
+ * date of issue and the volunteer's id without its kind); for
+ * REC_RESIDENT an ID number (身份证号) of one resident.  STORE_NOTFOUND
  * when no record of kind has it, STORE_INVALID when it is no number of
  * that kind.  st may be NULL for REC_VOLUNTEER (the number holds the id). */
 int print_resolve(store *st, int kind, const char *text, char *idtext);

@@ -230,6 +230,12 @@ START_TEST(test_casefile_masked)
 	char idtext[REC_ID_TEXTMAX];
 	rec_id_format(&r->id, idtext);
 	const char *idnum = record_get(r, "idnum");
+	/* the ID number a screen shows stands for the resident */
+	char got[REC_ID_TEXTMAX];
+	ck_assert_int_eq(print_resolve(db.st, REC_RESIDENT, idnum, got), STORE_OK);
+	ck_assert_str_eq(got, idtext);
+	ck_assert_int_eq(print_resolve(db.st, REC_RESIDENT, "110101190001010000", got),
+	                 STORE_NOTFOUND);
 	struct print_req q = {.doc = PRINT_CASEFILE, .id = idtext};
 	char *records;
 	char *mine = print(worker, q, NULL, &records);

@@ -102,6 +102,8 @@ has "$tmp/case.txt.utf8" "个人档案" "the case file's title"
 has "$tmp/case.txt.utf8" "刘𠈌" "the resident's name outside the BMP"
 has "$tmp/case.txt.utf8" "$idnum" "the ID number whole for the village's worker"
 has "$tmp/case.txt.utf8" "家庭成员" "the household"
+run 0 "case file by the ID number" print casefile "$idnum" --encoding utf-8
+has "$tmp/out" "刘𠈌" "case file by the ID number: the resident"
 "$bin" --demo --db "$demo" --as dudao print casefile "$res" --encoding utf-8 >"$tmp/sup.txt" 2>"$tmp/err" </dev/null
 hasnt "$tmp/sup.txt" "$idnum" "the ID number masked for a supervisor"
 has "$tmp/sup.txt" "********" "the mask"
