@@ -927,7 +927,7 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 			const char *tail = strchr(idt, '-');
 			snprintf(num, sizeof num, "%.4s%.2s%.2s-%s", u->today, u->today + 5,
 			         u->today + 8, tail ? tail + 1 : idt);
-			ui_message(u, _("To print it: shegong print certificate %s --out FILE (or --lp)."),
+			ui_message(u, _("To print it: shegong print certificate %s --lp"),
 			           num);
 		}
 		free(title);
