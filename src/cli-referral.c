@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "paths.h"
+#include "print.h"
 #include "refer.h"
 #include "search.h"
 #include "text.h"
@@ -451,13 +452,28 @@ referral_slip(struct cli *c, const struct args *a)
 	if (a->noperands != 1)
 		return usage_error("%s", _("referral slip needs one referral id"));
 	rec_id id;
-	int rc = referral_arg(a->operands[0], &id);
+	const char *arg = a->operands[0];
+	bool number = strncmp(arg, "ZJ-", 3) == 0;   /* the number on the slip */
+	int rc = number ? 0 : referral_arg(arg, &id);
 	if (rc || (rc = need_scope(c)))
 		return rc;
 	store *st;
 	/* read-write: a slip hands personal data out, so it is logged */
 	if ((rc = open_db_write(c, &st)))
 		return rc;
+	char idtext[REC_ID_TEXTMAX];
+	if (number) {
+		int err = print_resolve(st, REC_REFERRAL, arg, idtext);
+		if (err == STORE_NOTFOUND) {
+			say(stderr, _("shegong: there is no record %s.\n"), arg);
+			store_close(st);
+			return 1;
+		}
+		if (err || rec_id_parse(idtext, &id) < 0) {
+			store_close(st);
+			return store_error(c, err ? err : STORE_INVALID);
+		}
+	}
 	record *r = NULL;
 	if (!(rc = read_referral(c, st, &id, a->operands[0], &r))) {
 		char *text = refer_slip(st, r);
@@ -555,7 +571,7 @@ const struct cli_command cli_cmd_referral = {
 	    "[--contact TEXT] [--to CODE] [--submit] | referral show ID | referral "
 	    "submit|accept|start|close|withdraw ID [--note TEXT] | referral return ID --reason TEXT | "
 	    "referral resolve ID --outcome O [--reason TEXT] --feedback TEXT | referral escalate ID "
-	    "--reason TEXT | referral slip ID | referral news [--mark]"),
+	    "--reason TEXT | referral slip ID|NUMBER | referral news [--mark]"),
 	N_("Referrals (转介) from a village room to the township station, and on to the county. "
 	    "list prints id, number, date submitted, due date, state, urgency, resident, from, to "
 	    "and \"overdue\", separated by tabs (village workers see their outbox, stations their "

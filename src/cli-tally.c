@@ -10,6 +10,7 @@
 #include "cli-internal.h"
 #include "i18n.h"
 #include "orgunit.h"
+#include "print.h"
 #include "tally.h"
 
 /* --- hours, balance, certificate ------------------------------------------ */
@@ -196,6 +197,18 @@ cmd_certificate(struct cli *c, const struct args *a)
 	if (room_arg && !(room = strdup(room_arg)))
 		return 1;
 	rec_id id;
+	/* the number printed on a certificate (20261202-a5074270ee0b-416) is
+	 * taken too: the volunteer's, issued on that day */
+	char fromnum[REC_ID_TEXTMAX], numdate[16];
+	if (rec_id_parse(id_arg, &id) < 0 &&
+	    print_resolve(NULL, REC_VOLUNTEER, id_arg, fromnum) == STORE_OK) {
+		if (!date) {
+			snprintf(numdate, sizeof numdate, "%.4s-%.2s-%.2s", id_arg, id_arg + 4, id_arg + 6);
+			if (is_date(numdate))
+				date = numdate;
+		}
+		id_arg = fromnum;
+	}
 	int rc = tally_arg(id_arg, REC_VOLUNTEER, _("%s is not a volunteer: it is a %s."), &id);
 	store *st;
 	/* read-write: handing out a volunteer's personal data is logged */
@@ -243,11 +256,12 @@ static const struct args_opt certificate_opts[] = {
 
 const struct cli_command cli_cmd_certificate = {
 	"certificate", cmd_certificate, certificate_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
-	N_("certificate VOLUNTEER-ID [--room TEXT] [--date YYYY-MM-DD]"),
+	N_("certificate VOLUNTEER-ID|NUMBER [--room TEXT] [--date YYYY-MM-DD]"),
 	N_("Print a volunteer service certificate (志愿服务记录证明): name, ID number masked in "
 	    "the middle, total hours and each service, with lines for a signature and a seal. "
 	    "--room is the issuing room (default: the name of your unit), --date the date of "
-	    "issue (default: today)."),
+	    "issue (default: today, or the day in the certificate's number YYYYMMDD-... when "
+	    "given that). shegong print certificate lays it out for paper."),
 	NULL,
 };
 

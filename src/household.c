@@ -2,8 +2,10 @@
  * with their open needs and newest services (household.h). */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "household.h"
 #include "index.h"
@@ -345,4 +347,103 @@ household_free(struct household *h)
 	}
 	free(h->m);
 	memset(h, 0, sizeof *h);
+}
+
+/* --- the case file ---------------------------------------------------------------- */
+
+struct casefile {
+	const struct formset *forms;
+	store_txn *t;
+	const char *idnum;
+	struct case_entry *e;
+	size_t n, cap;
+	int err;
+};
+
+static int
+case_add(const record *r, void *ctx)
+{
+	struct casefile *c = ctx;
+	if (!grow(&c->e, c->n, &c->cap, sizeof *c->e))
+		return c->err = STORE_NOMEM;
+	struct case_entry *e = &c->e[c->n];
+	/* the record's date: its "date", else its "registered" when that is a
+	 * date (a volunteer's; an organisation's says whether it is
+	 * registered, a choice, never to be shown as a date) */
+	struct form *f = c->forms ? formset_for_record(c->forms, r) : NULL;
+	const struct form_field *df = f ? form_field(f, "date") : NULL;
+	if (!df && f)
+		df = form_field(f, "registered");
+	const char *d = df && df->type == FT_DATE ? record_get(r, df->name)
+	                : !c->forms ? record_get(r, "date") : NULL;
+	if (d) {
+		snprintf(e->date, sizeof e->date, "%s", d);
+	} else {
+		time_t at = (time_t)r->created_at;
+		struct tm tm;
+		localtime_r(&at, &tm);
+		strftime(e->date, sizeof e->date, "%Y-%m-%d", &tm);
+	}
+	if (!(e->r = record_dup(r)))
+		return c->err = STORE_NOMEM;
+	c->n++;
+	return 0;
+}
+
+static int
+case_volunteer(const rec_id *id, const char *value, void *ctx)
+{
+	struct casefile *c = ctx;
+	if (strcmp(value, c->idnum) != 0)
+		return 0;
+	record *r;
+	if (store_get(c->t, id, &r) == STORE_OK) {
+		int rc = case_add(r, c);
+		record_free(r);
+		return rc;
+	}
+	return 0;
+}
+
+static int
+case_by_date(const void *a, const void *b)
+{
+	const struct case_entry *x = a, *y = b;
+	return strcmp(x->date, y->date);
+}
+
+void
+household_case_free(struct case_entry *e, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		record_free(e[i].r);
+	free(e);
+}
+
+int
+household_case(store_txn *t, const struct formset *forms, const record *resident,
+               struct case_entry **out, size_t *n)
+{
+	struct casefile c = {forms, t, NULL, NULL, 0, 0, 0};
+	*out = NULL;
+	*n = 0;
+	int rc = tally_links(t, &resident->id, 0, case_add, &c);
+	const char *idnum = record_get(resident, "idnum");
+	if (!rc && !c.err && idnum && *idnum) {
+		c.idnum = idnum;
+		rc = store_find(t, IDX_IDNUM, REC_VOLUNTEER, idnum, case_volunteer, &c);
+		if (rc < 0 || store_txn_error(t))
+			rc = store_txn_error(t);
+	}
+	if (c.err)
+		rc = c.err;
+	if (rc) {
+		household_case_free(c.e, c.n);
+		return rc;
+	}
+	if (c.n)  /* qsort must not see a NULL array, even empty */
+		qsort(c.e, c.n, sizeof *c.e, case_by_date);
+	*out = c.e;
+	*n = c.n;
+	return 0;
 }

@@ -2,14 +2,16 @@
  * household number (户号), found through the store's household index
  * under the worker's scope, each with their open needs and newest
  * services; and what a family member registered from a resident takes
- * from them.  The household screen and the case file share it.  No
- * curses. */
+ * from them; a resident's case file entries (household_case).  The
+ * household screen, the case file and the printed case file (print.c)
+ * share it.  No curses. */
 #ifndef SHEGONG_HOUSEHOLD_H
 #define SHEGONG_HOUSEHOLD_H
 
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "form.h"
 #include "record.h"
 #include "store.h"
 
@@ -52,5 +54,21 @@ int household_read(store_txn *t, const rec_id *id, size_t recent, struct househo
 /* The same in its own read transaction. */
 int household_read_now(store *st, const rec_id *id, size_t recent, struct household *h);
 void household_free(struct household *h);
+
+/* A resident's case file (档案): every record that names them (through
+ * the link index, as the store's policy lets it be read) and their
+ * volunteer registration (a volunteer with the same ID number), each with
+ * its date: its "date" field, else a "registered" date field (a
+ * volunteer's), else the day it was made (local time); by date, oldest
+ * first.  forms gives the fields' types (may be NULL: "date" only).  The
+ * case file screen and the printed case file (print.c) share it.  In any
+ * transaction; returns a store_err.  household_case_free frees it. */
+struct case_entry {
+	char date[16];
+	record *r;
+};
+int household_case(store_txn *t, const struct formset *forms, const record *resident,
+                   struct case_entry **out, size_t *n);
+void household_case_free(struct case_entry *e, size_t n);
 
 #endif

@@ -10,13 +10,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "household.h"
 #include "i18n.h"
 #include "search.h"
-#include "index.h"
-#include "tally.h"
 #include "text.h"
 #include "ui.h"
 #include "util.h"
@@ -77,45 +74,26 @@ gist(struct ui *u, const record *r)
 	return out;
 }
 
+/* Take the entries household_case gathered (their records now c's). */
 static void
-add_entry(struct casefile *c, const record *r)
+take_entries(struct casefile *c, struct case_entry *got, size_t n)
 {
-	if (c->n == c->cap) {
-		size_t ncap = c->cap ? c->cap * 2 : 16;
-		struct entry *ne = realloc(c->e, ncap * sizeof *ne);
-		if (!ne)
+	if (n > c->cap) {
+		struct entry *ne = realloc(c->e, n * sizeof *ne);
+		if (!ne) {
+			household_case_free(got, n);
 			return;
+		}
 		c->e = ne;
-		c->cap = ncap;
+		c->cap = n;
 	}
-	struct entry *e = &c->e[c->n];
-	/* the record's date: its "date", else its "registered" when that is a
-	 * date (a volunteer's; an organisation's says whether it is
-	 * registered, a choice, never to be shown as a date) */
-	struct form *f = formset_for_record(c->u->forms, r);
-	const struct form_field *df = f ? form_field(f, "date") : NULL;
-	if (!df && f)
-		df = form_field(f, "registered");
-	const char *d = df && df->type == FT_DATE ? record_get(r, df->name) : NULL;
-	if (d) {
-		snprintf(e->date, sizeof e->date, "%s", d);
-	} else {
-		time_t at = (time_t)r->created_at;
-		struct tm tm;
-		localtime_r(&at, &tm);
-		strftime(e->date, sizeof e->date, "%Y-%m-%d", &tm);
+	for (size_t i = 0; i < n; i++) {
+		struct entry *e = &c->e[c->n++];
+		snprintf(e->date, sizeof e->date, "%s", got[i].date);
+		e->r = got[i].r;
+		e->what = gist(c->u, e->r);
 	}
-	e->r = record_dup(r);
-	e->what = gist(c->u, r);
-	if (e->r)
-		c->n++;
-}
-
-static int
-linked(const record *r, void *ctx)
-{
-	add_entry(ctx, r);
-	return 0;
+	free(got);
 }
 
 /* The household line: the other members, numbered 1 to 9 for opening
@@ -151,34 +129,6 @@ household_line(store_txn *t, struct casefile *c)
 	return 0;
 }
 
-/* A volunteer registration of the same person (same ID number). */
-struct vol {
-	struct casefile *c;
-	store_txn *t;
-	const char *idnum;
-};
-
-static int
-volunteer_one(const rec_id *id, const char *value, void *ctx)
-{
-	struct vol *v = ctx;
-	if (strcmp(value, v->idnum) != 0)
-		return 1;
-	record *r;
-	if (store_get(v->t, id, &r) == STORE_OK) {
-		add_entry(v->c, r);
-		record_free(r);
-	}
-	return 0;
-}
-
-static int
-by_date(const void *a, const void *b)
-{
-	const struct entry *x = a, *y = b;
-	return strcmp(x->date, y->date);
-}
-
 static int
 gather_txn(store_txn *t, void *ctx)
 {
@@ -191,21 +141,15 @@ gather_txn(store_txn *t, void *ctx)
 		record_free(c->resident);
 		c->resident = fresh;
 	}
-	int rc = tally_links(t, &c->resident->id, 0, linked, c);
+	struct case_entry *got;
+	size_t n;
+	int rc = household_case(t, c->u->forms, c->resident, &got, &n);
 	if (rc)
 		return rc;
-	const char *idnum = record_get(c->resident, "idnum");
-	if (idnum) {
-		struct vol v = {c, t, idnum};
-		rc = store_find(t, IDX_IDNUM, REC_VOLUNTEER, idnum, volunteer_one, &v);
-		if (rc < 0 || store_txn_error(t))
-			return store_txn_error(t);
-	}
+	take_entries(c, got, n);
 	rc = household_line(t, c);
 	if (rc)
 		return rc;
-	if (c->n)  /* qsort must not see a NULL array, even empty */
-		qsort(c->e, c->n, sizeof *c->e, by_date);
 	return 0;
 }
 

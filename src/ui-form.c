@@ -920,9 +920,16 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 			return UI_REDRAW;
 		}
 		ui_show_text(u, title, text);
-		if (kind_rules(fs->f->kind)->related == KIND_REL_CERTIFICATE)
-			ui_message(u, "%s",
-			           _("To print it: shegong certificate ID > file, then print the file."));
+		if (kind_rules(fs->f->kind)->related == KIND_REL_CERTIFICATE) {
+			/* the certificate's number as it shows it: the day, the id's tail */
+			char idt[REC_ID_TEXTMAX], num[80];
+			rec_id_format(&fs->r->id, idt);
+			const char *tail = strchr(idt, '-');
+			snprintf(num, sizeof num, "%.4s%.2s%.2s-%s", u->today, u->today + 5,
+			         u->today + 8, tail ? tail + 1 : idt);
+			ui_message(u, _("To print it: shegong print certificate %s --lp"),
+			           num);
+		}
 		free(title);
 		free(text);
 		return UI_REDRAW;

@@ -994,8 +994,9 @@ view_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		ui_show_text(u, _("Referral slip (转介单)"), text);
 		char idbuf[REC_ID_TEXTMAX];
-		ui_message(u, _("To print it: shegong referral slip %s > file, then print the file."),
-		           rec_id_format(&v->id, idbuf));
+		const char *num = record_get(v->r, "number");
+		ui_message(u, _("To print it: shegong print slip %s --lp (or --out FILE)"),
+		           num && *num ? num : rec_id_format(&v->id, idbuf));
 		free(text);
 		return UI_REDRAW;
 	}

@@ -243,6 +243,52 @@ START_TEST(test_policy)
 }
 END_TEST
 
+/* The case file's entries (household_case): every record naming the
+ * resident and their volunteer registration (same ID number), by date
+ * (a record without one by the day it was made), nothing of another. */
+static int
+case_txn(store_txn *t, void *ctx)
+{
+	void **a = ctx;
+	record *r;
+	int err = store_get(t, a[0], &r);
+	if (err)
+		return err;
+	err = household_case(t, NULL, r, a[1], a[2]);
+	record_free(r);
+	return err;
+}
+
+START_TEST(test_case_entries)
+{
+	struct db d = testdb_new("household");
+	struct family f = family(d.st);
+	char son[REC_ID_TEXTMAX], head[REC_ID_TEXTMAX];
+	snprintf(son, sizeof son, "%s", idtext(f.son));
+	snprintf(head, sizeof head, "%s", idtext(f.head));
+	ADD(d.st, REC_NEED, "resident", son, "date", "2026-09-01", "description", "later");
+	ADD(d.st, REC_SERVICE, "beneficiaries", son, "date", "2026-03-01", "content", "earlier");
+	ADD(d.st, REC_NEED, "resident", head, "date", "2026-01-01", "description", "the head's");
+	ADD(d.st, REC_VOLUNTEER, "name", "石小军", "idnum", "510421201003281915");
+	ADD(d.st, REC_VOLUNTEER, "name", "别人", "idnum", "510421201003281916");
+	struct case_entry *e;
+	size_t n;
+	void *a[] = {&f.son, &e, &n};
+	ck_assert_int_eq(store_read(d.st, case_txn, a), STORE_OK);
+	ck_assert_uint_eq(n, 3);
+	ck_assert_str_eq(e[0].date, "2026-03-01");
+	ck_assert_str_eq(record_get(e[0].r, "content"), "earlier");
+	ck_assert_str_eq(e[1].date, "2026-09-01");
+	ck_assert_str_eq(record_get(e[1].r, "description"), "later");
+	/* the volunteer registration, by the day it was made (today) */
+	ck_assert_int_eq(e[2].r->id.kind, REC_VOLUNTEER);
+	ck_assert_str_eq(record_get(e[2].r, "name"), "石小军");
+	ck_assert_uint_eq(strlen(e[2].date), 10);
+	household_case_free(e, n);
+	testdb_free(&d);
+}
+END_TEST
+
 START_TEST(test_carried)
 {
 	/* the fields a family member takes, and nothing personal */
@@ -281,6 +327,7 @@ main(void)
 	tcase_add_test(tc, test_needs_and_services);
 	tcase_add_test(tc, test_policy);
 	tcase_add_test(tc, test_carried);
+	tcase_add_test(tc, test_case_entries);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

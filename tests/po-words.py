@@ -35,7 +35,7 @@ ALLOWED = {
     "ssh", "yes",   # what ssh asks, answered as it asks
     "anning",       # the example of an address: anning@192.168.1.10
     # commands to type, as they are: "运行 shegong certificate 编号"
-    "certificate", "referral", "slip", "check-forms",
+    "certificate", "referral", "slip", "check-forms", "print", "out", "lp",
 }
 # the audit screen's filter takes a record id (the trail names records so)
 AUDIT_ID = re.compile(r"\b(res|need|svc|vol|org|rsc|ref|proj|unit|user)-[0-9a-f]{12}-\d+\b")

@@ -1,0 +1,75 @@
+/* print.h: the documents a room prints, laid out as text for paper: an A4
+ * page of PRINT_PAGE_LINES lines and PRINT_COLS columns (a Chinese
+ * character counts two, as on a Chinese dot-matrix printer), pages
+ * separated by form feeds, tables ruled with box-drawing characters
+ * (they exist in GB18030, where they print two columns wide: wide).  The referral slip (refer_slip), the volunteer
+ * certificate (tally_certificate), a resident's case file (个人档案), a
+ * village's monthly service ledger (服务台账), the month's or quarter's
+ * report with its chart (report.c's figures) and a blank form for home
+ * visits.  Sensitive fields are masked as the screens mask them.  The
+ * command line (`shegong print`) and the screens share it; every print is
+ * logged (print_audit).  No curses. */
+#ifndef SHEGONG_PRINT_H
+#define SHEGONG_PRINT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "form.h"
+#include "scope.h"
+#include "store.h"
+
+enum print_doc { PRINT_SLIP, PRINT_CERTIFICATE, PRINT_CASEFILE, PRINT_LEDGER, PRINT_REPORT, PRINT_BLANK };
+
+struct print_req {
+	enum print_doc doc;
+	const char *id;       /* a record id text: the referral (slip), the volunteer
+	                       * (certificate), the resident (case file); or the
+	                       * number a worker sees (print_resolve) */
+	const char *village;  /* ledger, report: a unit id text (NULL: the worker's own unit) */
+	const char *period;   /* ledger: "2026-11"; report: "2026-11" or "2026-Q4" */
+	const char *form;     /* blank: a form name ("need", "service_care", ...) */
+	const char *room;     /* certificate: the issuing room (NULL: the worker's unit's name) */
+	const char *today;    /* YYYY-MM-DD (NULL: the local date) */
+	bool wide;            /* for GB18030 (a Chinese printer, a GB18030 terminal):
+	                       * every character beyond ASCII counts two columns,
+	                       * the box-drawing ones, █ and □ too */
+};
+
+#define PRINT_COLS 80       /* display columns of a line (CJK = 2) */
+#define PRINT_PAGE_LINES 64 /* lines on an A4 page */
+
+/* The document's short name as print_audit's note says it ("slip",
+ * "certificate", ...); NULL for an unknown one. */
+const char *print_doc_name(enum print_doc d);
+/* The document named so; -1 when no document is. */
+int print_doc_parse(const char *name);
+
+/* The record id a number a worker sees stands for, into idtext
+ * (REC_ID_TEXTMAX bytes): a record id text as it is; for kind
+ * REC_REFERRAL a slip number (ZJ-510421100001-2026-0003); for
+ * REC_VOLUNTEER a certificate number (20261202-a5074270ee0b-416, the
+ * date of issue and the volunteer's id without its kind); for
+ * REC_RESIDENT an ID number (身份证号) of one resident.  STORE_NOTFOUND
+ * when no record of kind has it, STORE_INVALID when it is no number of
+ * that kind.  st may be NULL for REC_VOLUNTEER (the number holds the id). */
+int print_resolve(store *st, int kind, const char *text, char *idtext);
+
+/* The document as UTF-8 text, lines at most PRINT_COLS display columns,
+ * pages separated by '\f', sensitive fields masked unless the scope may see
+ * them (as the screens mask). malloc'd; NULL with *err a store_err. title:
+ * a short name for the document (for the audit trail and file names).
+ * records (may be NULL): the ids the document shows, comma-separated, at
+ * most 50 then "...", malloc'd, for print_audit. */
+char *print_text_records(store *st, const struct formset *forms, const struct scope *scope,
+                         const struct print_req *q, char *title, size_t titlesz,
+                         char **records, int *err);
+char *print_text(store *st, const struct formset *forms, const struct scope *scope,
+                 const struct print_req *q, char *title, size_t titlesz, int *err);
+
+/* The audit entry of a print or export: action "print", note
+ * "doc=<slip|certificate|casefile|ledger|report|blank|list> way=<terminal|pdf|lp|file|stdout> records=<id,id,...>"
+ * (records: the ids the document shows, at most 50 then "..."). */
+int print_audit(store *st, const char *doc, const char *way, const char *records);
+
+#endif

@@ -1,0 +1,507 @@
+/* check-print.c: the documents laid out for paper (print.c) from a real
+ * LMDB database (the demo's data): every line at most PRINT_COLS display
+ * columns, pages of at most PRINT_PAGE_LINES lines between form feeds, the
+ * ledger's head on each page with its number, voided services left out,
+ * ID numbers masked for a supervisor and whole for the village's worker,
+ * the numbers a worker sees taken for the records, and the audit entry. */
+#include "config.h"
+
+#include <check.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "demo.h"
+#include "form.h"
+#include "kind.h"
+#include "print.h"
+#include "record.h"
+#include "scope.h"
+#include "store.h"
+#include "text.h"
+
+#include "testdb.h"
+
+static const char *
+formsdir(void)
+{
+	const char *d = getenv("SHEGONG_FORMSDIR");
+	return d && *d ? d : "../forms";
+}
+
+static struct db db;
+static struct formset *fs;
+static struct scope *worker, *supervisor;
+static char today[11], month[8];
+
+static void
+setup(void)
+{
+	time_t t = time(NULL);
+	struct tm now;
+	localtime_r(&t, &now);
+	strftime(today, sizeof today, "%Y-%m-%d", &now);
+	strftime(month, sizeof month, "%Y-%m", &now);
+	struct form_error err;
+	fs = formset_load(formsdir(), &err);
+	ck_assert_ptr_nonnull(fs);
+	db = testdb_new("print");
+	ck_assert_int_eq(demo_fill(db.st, "visitor", 20261129, NULL), STORE_OK);
+	ck_assert_int_eq(scope_load_now(db.st, "anning", &worker), STORE_OK);
+	ck_assert_int_eq(scope_load_now(db.st, "dudao", &supervisor), STORE_OK);
+}
+
+static void
+teardown(void)
+{
+	scope_free(worker);
+	scope_free(supervisor);
+	testdb_free(&db);
+	formset_free(fs);
+}
+
+/* Columns as a GB18030 printer prints them: every character beyond ASCII
+ * two (the box-drawing ones too), combining marks none. */
+static int
+gb_width(const char *s, size_t len)
+{
+	int w = 0;
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		i += text_utf8_decode(s + i, len - i, &cp);
+		int cw = text_cp_width(cp);
+		w += cw == 0 ? 0 : cp >= 0x80 ? 2 : 1;
+	}
+	return w;
+}
+
+static bool wide;   /* the documents are made for GB18030 (print_req.wide) */
+
+/* Every line fits the paper; every page the A4 sheet.  Returns the
+ * number of pages. */
+static size_t
+check_layout(const char *text)
+{
+	ck_assert_ptr_nonnull(text);
+	ck_assert(text_utf8_valid(text, strlen(text), NULL));
+	size_t pages = 1, lines = 0;
+	const char *p = text;
+	while (*p) {
+		if (*p == '\f') {
+			ck_assert_uint_le(lines, PRINT_PAGE_LINES);
+			pages++;
+			lines = 0;
+			p++;
+			continue;
+		}
+		size_t k = strcspn(p, "\n\f");
+		int w = wide ? gb_width(p, k) : text_width(p, k);
+		if (w > PRINT_COLS)
+			ck_abort_msg("a line of %d columns: %.*s", w, (int)k, p);
+		for (size_t i = 0; i < k; i++)
+			ck_assert_msg((unsigned char)p[i] >= 0x20, "a control character in a line");
+		lines++;
+		p += k;
+		if (*p == '\n')
+			p++;
+	}
+	ck_assert_uint_le(lines, PRINT_PAGE_LINES);
+	return pages;
+}
+
+/* The first record of kind (in id order) for which want says yes. */
+struct first {
+	bool (*want)(const record *r);
+	record *r;
+};
+
+static int
+first_one(const record *r, void *ctx)
+{
+	struct first *f = ctx;
+	if (f->want && !f->want(r))
+		return 0;
+	f->r = record_dup(r);
+	return 1;
+}
+
+struct scan {
+	int kind;
+	struct first f;
+};
+
+static int
+scan_txn(store_txn *t, void *ctx)
+{
+	struct scan *s = ctx;
+	int rc = store_scan(t, s->kind, NULL, first_one, &s->f);
+	return rc == 1 ? 0 : rc;
+}
+
+static record *
+first_of(int kind, bool (*want)(const record *r))
+{
+	struct scan s = {kind, {want, NULL}};
+	ck_assert_int_eq(store_read(db.st, scan_txn, &s), STORE_OK);
+	ck_assert_ptr_nonnull(s.f.r);
+	return s.f.r;
+}
+
+static bool
+numbered(const record *r)
+{
+	const char *n = record_get(r, "number");
+	return n && *n;
+}
+
+static bool
+with_idnum_in_household(const record *r)
+{
+	const char *n = record_get(r, "idnum"), *h = record_get(r, "household");
+	return n && strlen(n) == 18 && h && *h;
+}
+
+static char *
+print(const struct scope *sc, struct print_req q, char *title, char **records)
+{
+	int err = -1;
+	char tbuf[256];
+	q.wide = wide;
+	char *text = print_text_records(db.st, fs, sc, &q, title ? title : tbuf, 256, records, &err);
+	ck_assert_msg(text != NULL, "print_text failed: %d", err);
+	ck_assert_int_eq(err, 0);
+	return text;
+}
+
+START_TEST(test_slip)
+{
+	record *r = first_of(REC_REFERRAL, numbered);
+	const char *num = record_get(r, "number");
+	char idtext[REC_ID_TEXTMAX], got[REC_ID_TEXTMAX];
+	rec_id_format(&r->id, idtext);
+	/* the number on the slip stands for the referral */
+	ck_assert_int_eq(print_resolve(db.st, REC_REFERRAL, num, got), STORE_OK);
+	ck_assert_str_eq(got, idtext);
+	ck_assert_int_eq(print_resolve(db.st, REC_REFERRAL, "ZJ-000000000000-1999-9999", got),
+	                 STORE_NOTFOUND);
+	char title[256], *records;
+	char *text = print(worker, (struct print_req){.doc = PRINT_SLIP, .id = num}, title, &records);
+	check_layout(text);
+	ck_assert_ptr_nonnull(strstr(text, num));
+	ck_assert_ptr_nonnull(strstr(title, num));
+	ck_assert_str_eq(records, idtext);
+	free(records);
+	free(text);
+	record_free(r);
+}
+END_TEST
+
+START_TEST(test_certificate)
+{
+	record *v = first_of(REC_VOLUNTEER, NULL);
+	char idtext[REC_ID_TEXTMAX], got[REC_ID_TEXTMAX], number[80];
+	rec_id_format(&v->id, idtext);
+	/* the certificate's number: the date of issue, then the id without its kind */
+	snprintf(number, sizeof number, "20261202-%s", strchr(idtext, '-') + 1);
+	ck_assert_int_eq(print_resolve(db.st, REC_VOLUNTEER, number, got), STORE_OK);
+	ck_assert_str_eq(got, idtext);
+	ck_assert_int_eq(print_resolve(db.st, REC_VOLUNTEER, "2026-12-02", got), STORE_INVALID);
+	ck_assert_int_eq(print_resolve(db.st, REC_VOLUNTEER, "res-3f9a2c71d0e4-42", got),
+	                 STORE_INVALID);
+	char *text = print(worker, (struct print_req){.doc = PRINT_CERTIFICATE, .id = number,
+	                                              .today = "2026-12-02"}, NULL, NULL);
+	check_layout(text);
+	/* the number printed is the one typed */
+	ck_assert_ptr_nonnull(strstr(text, number));
+	const char *name = record_get(v, "name");
+	ck_assert_ptr_nonnull(strstr(text, name));
+	free(text);
+	record_free(v);
+}
+END_TEST
+
+START_TEST(test_casefile_masked)
+{
+	record *r = first_of(REC_RESIDENT, with_idnum_in_household);
+	char idtext[REC_ID_TEXTMAX];
+	rec_id_format(&r->id, idtext);
+	const char *idnum = record_get(r, "idnum");
+	/* the ID number a screen shows stands for the resident */
+	char got[REC_ID_TEXTMAX];
+	ck_assert_int_eq(print_resolve(db.st, REC_RESIDENT, idnum, got), STORE_OK);
+	ck_assert_str_eq(got, idtext);
+	ck_assert_int_eq(print_resolve(db.st, REC_RESIDENT, "110101190001010000", got),
+	                 STORE_NOTFOUND);
+	struct print_req q = {.doc = PRINT_CASEFILE, .id = idtext};
+	char *records;
+	char *mine = print(worker, q, NULL, &records);
+	check_layout(mine);
+	/* the village's worker sees the ID number whole */
+	ck_assert_ptr_nonnull(strstr(mine, idnum));
+	ck_assert_ptr_nonnull(strstr(mine, record_get(r, "name")));
+	ck_assert_ptr_nonnull(strstr(mine, "┌"));
+	ck_assert(strncmp(records, idtext, strlen(idtext)) == 0);
+	free(records);
+	/* a supervisor: masked, in the fields and the household table */
+	char *theirs = print(supervisor, q, NULL, NULL);
+	check_layout(theirs);
+	ck_assert_ptr_null(strstr(theirs, idnum));
+	char head[7];
+	memcpy(head, idnum, 6);
+	head[6] = '\0';
+	ck_assert_ptr_nonnull(strstr(theirs, head));
+	ck_assert_ptr_nonnull(strstr(theirs, "********"));
+	/* no other ID number of the household whole either */
+	for (const char *p = theirs; *p; p++) {
+		size_t k = strspn(p, "0123456789X");
+		ck_assert_uint_lt(k, 18);
+		p += k ? k - 1 : 0;
+	}
+	free(mine);
+	free(theirs);
+	record_free(r);
+}
+END_TEST
+
+/* A service of this month in the worker's village. */
+static rec_id
+add_service(const char *content, const char *date)
+{
+	struct form *f = formset_find(fs, "service_care");
+	ck_assert_ptr_nonnull(f);
+	record *r = record_new(REC_SERVICE);
+	ck_assert_int_eq(record_set(r, "_form", "service_care"), 0);
+	ck_assert_int_eq(record_set(r, "function", "care"), 0);
+	ck_assert_int_eq(record_set(r, "date", date), 0);
+	ck_assert_int_eq(record_set(r, "village", worker->unit), 0);
+	ck_assert_int_eq(record_set(r, "worker", "anning"), 0);
+	ck_assert_int_eq(record_set(r, "work_kind", "visit"), 0);
+	ck_assert_int_eq(record_set(r, "content", content), 0);
+	ck_assert_int_eq(store_save(db.st, r), STORE_OK);
+	rec_id id = r->id;
+	record_free(r);
+	return id;
+}
+
+static int
+get_txn(store_txn *t, void *ctx)
+{
+	record **r = ctx;
+	rec_id id = (*r)->id;
+	record_free(*r);
+	*r = NULL;
+	return store_get(t, &id, r);
+}
+
+START_TEST(test_ledger)
+{
+	char date[16];
+	snprintf(date, sizeof date, "%s-01", month);
+	/* enough services for several pages, each with a long content to wrap */
+	for (int i = 0; i < 40; i++) {
+		char content[256];
+		snprintf(content, sizeof content,
+		         "第%d次上门探望独居老人，帮忙打扫卫生、买药，了解近期身体和生活情况", i);
+		add_service(content, date);
+	}
+	rec_id gone = add_service("这条记录录错了作废测试", date);
+	record *r = record_new(REC_SERVICE);
+	r->id = gone;
+	ck_assert_int_eq(store_read(db.st, get_txn, &r), STORE_OK);
+	rec_id blocker;
+	ck_assert_int_eq(kind_void(db.st, r, "录错了", &blocker), STORE_OK);
+	record_free(r);
+
+	char title[256], *records;
+	char *text = print(worker, (struct print_req){.doc = PRINT_LEDGER, .period = month}, title,
+	                   &records);
+	size_t pages = check_layout(text);
+	ck_assert_uint_ge(pages, 3);
+	/* the voided service is not in it, the others are */
+	ck_assert_ptr_null(strstr(text, "作废测试"));
+	char gid[REC_ID_TEXTMAX];
+	ck_assert_ptr_null(strstr(records, rec_id_format(&gone, gid)));
+	ck_assert_ptr_nonnull(strstr(text, "第39次上门探望"));
+	/* each page: the title, its number of all, the headings */
+	char want[64];
+	const char *page = text;
+	for (size_t p = 1; p <= pages; p++) {
+		const char *end = strchr(page, '\f');
+		size_t len = end ? (size_t)(end - page) : strlen(page);
+		char *one = strndup(page, len);
+		snprintf(want, sizeof want, "Page %zu of %zu", p, pages);
+		ck_assert_msg(strstr(one, want) != NULL, "page %zu lacks its number", p);
+		ck_assert_ptr_nonnull(strstr(one, "Service ledger"));
+		ck_assert_ptr_nonnull(strstr(one, month));
+		if (p < pages || strstr(one, "┌"))
+			ck_assert_ptr_nonnull(strstr(one, "Service content"));
+		free(one);
+		page = end ? end + 1 : page + len;
+	}
+	/* the totals at the end */
+	ck_assert_ptr_nonnull(strstr(strrchr(text, '\f'), "Totals: "));
+	free(records);
+	free(text);
+}
+END_TEST
+
+START_TEST(test_report)
+{
+	char title[256];
+	char *text = print(worker, (struct print_req){.doc = PRINT_REPORT, .period = month}, title,
+	                   NULL);
+	check_layout(text);
+	ck_assert_ptr_nonnull(strstr(text, "█"));
+	ck_assert_ptr_nonnull(strstr(title, month));
+	free(text);
+	/* a quarter, for the supervisor's reach */
+	char quarter[32];
+	snprintf(quarter, sizeof quarter, "%.4s-Q%d", month, (atoi(month + 5) - 1) / 3 + 1);
+	text = print(supervisor, (struct print_req){.doc = PRINT_REPORT, .period = quarter}, NULL,
+	             NULL);
+	check_layout(text);
+	ck_assert_ptr_nonnull(strstr(text, quarter));
+	free(text);
+}
+END_TEST
+
+START_TEST(test_blank)
+{
+	for (size_t i = 0; i < fs->nforms; i++) {
+		char *text = print(worker, (struct print_req){.doc = PRINT_BLANK,
+		                                              .form = fs->forms[i]->name}, NULL, NULL);
+		check_layout(text);
+		free(text);
+	}
+	char *text = print(worker, (struct print_req){.doc = PRINT_BLANK, .form = "need"}, NULL,
+	                   NULL);
+	/* every choice of a list with a box to tick */
+	const struct form_field *fd = form_field(formset_find(fs, "need"), "urgency");
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_ptr_nonnull(fd->choices);
+	for (size_t k = 0; k < fd->choices->n; k++) {
+		char box[128];
+		snprintf(box, sizeof box, "□%s", fd->choices->items[k].label);
+		ck_assert_msg(strstr(text, box) != NULL, "no %s", box);
+	}
+	free(text);
+	int err = 0;
+	struct print_req q = {.doc = PRINT_BLANK, .form = "nosuchform"};
+	ck_assert_ptr_null(print_text(db.st, fs, worker, &q, NULL, 0, &err));
+	ck_assert_int_eq(err, STORE_NOTFOUND);
+}
+END_TEST
+
+struct found {
+	const char *want;
+	int n;
+	char record[REC_ID_TEXTMAX];
+};
+
+static int
+found_one(const struct audit_entry *e, void *ctx)
+{
+	struct found *f = ctx;
+	if (strcmp(e->action, "print") == 0 && strncmp(e->note, f->want, strlen(f->want)) == 0) {
+		f->n++;
+		snprintf(f->record, sizeof f->record, "%s", e->record);
+	}
+	return 0;
+}
+
+static char note[256];
+
+static int
+last_note(const struct audit_entry *e, void *ctx)
+{
+	int rc = found_one(e, ctx);
+	if (((struct found *)ctx)->n && !*note)
+		snprintf(note, sizeof note, "%s", e->note);
+	return rc;
+}
+
+START_TEST(test_audit)
+{
+	ck_assert_int_eq(print_audit(db.st, "slip", "lp", "ref-3f9a2c71d0e4-42"), STORE_OK);
+	struct found f = {"doc=slip way=lp records=ref-3f9a2c71d0e4-42", 0, ""};
+	ck_assert_int_eq(audit_each(db.st, &(struct audit_filter){0}, found_one, &f), STORE_OK);
+	ck_assert_int_eq(f.n, 1);
+	ck_assert_str_eq(f.record, "ref-3f9a2c71d0e4-42");
+	/* many records: whole ids only, then "..." */
+	char many[2048] = "";
+	for (int i = 0; i < 60; i++)
+		snprintf(many + strlen(many), sizeof many - strlen(many), "%ssvc-3f9a2c71d0e4-%d",
+		         i ? "," : "", 100 + i);
+	ck_assert_int_eq(print_audit(db.st, "ledger", "file", many), STORE_OK);
+	struct found g = {"doc=ledger way=file records=svc-3f9a2c71d0e4-100,", 0, ""};
+	ck_assert_int_eq(audit_each(db.st, &(struct audit_filter){0}, last_note, &g), STORE_OK);
+	ck_assert_int_eq(g.n, 1);
+	ck_assert_str_eq(g.record, "svc-3f9a2c71d0e4-100");
+	size_t nl = strlen(note);
+	ck_assert_uint_le(nl, 255);
+	ck_assert_str_eq(note + nl - 4, ",...");
+	ck_assert(note[nl - 5] >= '0' && note[nl - 5] <= '9');   /* a whole id before it */
+	size_t entries;
+	uint64_t bad;
+	char why[256];
+	ck_assert_int_eq(audit_verify(db.st, &entries, &bad, why, sizeof why), STORE_OK);
+	ck_assert_uint_eq(bad, 0);
+}
+END_TEST
+
+static void
+setup_wide(void)
+{
+	setup();
+	wide = true;
+}
+
+static void
+teardown_wide(void)
+{
+	wide = false;
+	teardown();
+}
+
+static Suite *
+print_suite(void)
+{
+	Suite *s = suite_create("print");
+	/* the same for a GB18030 printer, where a rule's characters are two columns */
+	TCase *tw = tcase_create("gb18030");
+	tcase_add_checked_fixture(tw, setup_wide, teardown_wide);
+	tcase_set_timeout(tw, 120);
+	tcase_add_test(tw, test_slip);
+	tcase_add_test(tw, test_certificate);
+	tcase_add_test(tw, test_casefile_masked);
+	tcase_add_test(tw, test_ledger);
+	tcase_add_test(tw, test_report);
+	tcase_add_test(tw, test_blank);
+	suite_add_tcase(s, tw);
+	TCase *tc = tcase_create("documents");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, test_slip);
+	tcase_add_test(tc, test_certificate);
+	tcase_add_test(tc, test_casefile_masked);
+	tcase_add_test(tc, test_ledger);
+	tcase_add_test(tc, test_report);
+	tcase_add_test(tc, test_blank);
+	tcase_add_test(tc, test_audit);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(print_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
