@@ -180,6 +180,8 @@ printout_save(const char *dir, const char *doc, const char *date, const char *da
 			continue;
 		if (fd < 0)
 			return errno;
+		/* the group's rights whatever the umask, as the folder's */
+		(void)fchmod(fd, 0660);
 		size_t done = 0;
 		while (done < len) {
 			ssize_t w = write(fd, data + done, len - done);
