@@ -186,6 +186,57 @@ START_TEST(test_slip_to_terminal_and_file)
 }
 END_TEST
 
+/* A volunteer's record: p prints the certificate straight away; F9 shows
+ * it, saying p prints it, and p there opens the same dialog. */
+START_TEST(test_certificate)
+{
+	char *dir = testdb_dir("printscr");
+	char db[512];
+	snprintf(db, sizeof db, "%s/db", dir);
+	vt *t = screen_start(db, _i, true, "anning", NULL);
+	expect(t, "上次查看以来的新消息");
+	type(t, "4");
+	expect(t, "志愿者");
+	keys(t, KEY_ENTER);
+	expect(t, "F3 新建");
+	keys(t, KEY_ENTER);
+	expect(t, "p 打印");
+	/* p on the record: the dialog over the certificate; the worker's
+	 * terminal prints */
+	type(t, "p");
+	expect(t, "志愿服务记录证明");
+	expect(t, "存为文本文件");
+	type(t, "t");
+	expect(t, TERMINAL_WAY);
+	type(t, "1");
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, "志愿服务记录证明"), "the certificate is not in the copy: %s", mc);
+	ck_assert_msg(strstr(mc, "\r\n"), "no CR LF in the copy");
+	free(mc);
+	struct last_note l = {.action = "print"};
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=certificate way=terminal records=vol-", 41) == 0,
+	              "note %s", l.note);
+	/* F9 shows it and names the key */
+	keys(t, KEY_F9);
+	expect(t, "要打印：请按 p 键");
+	ck_assert_msg(strstr(vt_screen(t), "shegong certificate") == NULL,
+	              "the screen still sends the worker to the command line");
+	type(t, "p");
+	expect(t, "> 1  您终端的打印机");
+	type(t, "2");
+	expect(t, "已存进您的文件夹：files/anning/certificate-");
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=certificate way=file records=vol-", 37) == 0, "note %s",
+	              l.note);
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -193,6 +244,7 @@ main(void)
 	TCase *tc = tcase_create("printscreen");
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, test_slip_to_terminal_and_file, 0, 2);
+	tcase_add_loop_test(tc, test_certificate, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
