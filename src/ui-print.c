@@ -208,7 +208,8 @@ pd_print(struct ui *u, struct pdialog *d)
 	case PRINTOUT_TERMINAL:
 		if (send_to_terminal(buf, len))
 			ui_message(u, "%s", _("Sent to your terminal's printer. If nothing printed, check "
-			                      "the terminal's printer setting (PuTTY: Terminal > Printing)."));
+			                      "the terminal's printer setting (in PuTTY: Printing, under "
+			                      "Terminal)."));
 		else
 			ui_message(u, "%s", _("The document could not be sent to the terminal."));
 		break;
@@ -222,14 +223,18 @@ pd_print(struct ui *u, struct pdialog *d)
 			                "the administrator."), why ? why : "?");
 			free(why);
 		} else
-			ui_message(u, _("Saved in your files folder as files/%s/%s."), u->login, name);
+			{
+			char shown[PATH_MAX];
+			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
+			ui_message(u, _("Saved in your files folder as %s."), shown);
+		}
 		break;
 	default:
 		if (run_lp(buf, len))
 			ui_message(u, "%s", _("Sent to this PC's printer."));
 		else
 			ui_message(u, "%s", _("The printer of this PC did not take the document: check "
-			                      "that it is on and set up (lpstat -p)."));
+			                      "that it is on and set up."));
 		break;
 	}
 	free(buf);
@@ -290,8 +295,8 @@ pd_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		struct pd_txn p = {.login = u->login, .set_printer = !d->printer};
 		int err = store_write(u->st, pd_printer_txn, &p);
 		if (err == STORE_NOTFOUND)
-			ui_message(u, "%s", _("Your login has no worker account here: an administrator "
-			                      "registers it with shegong user add."));
+			ui_message(u, "%s", _("Your login has no worker account here: ask an administrator "
+			                      "to register you."));
 		else if (err)
 			ui_message(u, "%s", store_strerror(err));
 		else {
