@@ -10,12 +10,14 @@
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -92,6 +94,60 @@ audit_last(const char *db, struct last_note *l)
 	store_close(st);
 }
 
+/* The demo database in dir, made by the program itself. */
+static void
+make_demo(const char *dir)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(screen_bin(), screen_bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Every referral's "what the village did" with a character outside the
+ * BMP (𠈌, U+2020C: four bytes in GB18030 too). */
+#define DONE "已家访𠈌家，与祖父母沟通"
+
+struct ids {
+	rec_id id[64];
+	size_t n;
+};
+
+static int
+collect(const record *r, void *ctx)
+{
+	struct ids *l = ctx;
+	if (l->n < 64)
+		l->id[l->n++] = r->id;
+	return 0;
+}
+
+static int
+set_done_txn(store_txn *t, void *ctx)
+{
+	struct ids l = {.n = 0};
+	(void)ctx;
+	int err = store_scan(t, REC_REFERRAL, NULL, collect, &l);
+	for (size_t i = 0; !err && i < l.n; i++) {
+		record *r;
+		if ((err = store_get(t, &l.id[i], &r)))
+			break;
+		ck_assert_int_eq(record_set(r, "done", DONE), 0);
+		err = store_put(t, r);
+		record_free(r);
+	}
+	ck_assert_uint_gt(l.n, 0);
+	return err;
+}
+
 static void
 quit(vt *t)
 {
@@ -107,6 +163,10 @@ START_TEST(test_slip_to_terminal_and_file)
 	char db[512], files[600];
 	snprintf(db, sizeof db, "%s/db", dir);
 	snprintf(files, sizeof files, "%s/files/anning", dir);
+	make_demo(db);
+	store *st = testdb_open(db);
+	ck_assert_int_eq(store_write(st, set_done_txn, NULL), 0);
+	store_close(st);
 	vt *t = screen_start(db, _i, true, "anning", NULL);
 	expect(t, "上次查看以来的新消息");
 	type(t, "6");
@@ -164,6 +224,7 @@ START_TEST(test_slip_to_terminal_and_file)
 	ck_assert_msg(mc, "no media copy was sent");
 	ck_assert_msg(strstr(mc, "存根（转出社工室留存）\r\n"), "the stub is not in the copy");
 	ck_assert_msg(strstr(mc, "回执（请寄回转出社工室）"), "the return slip is not in the copy");
+	ck_assert_msg(strstr(mc, DONE), "the character outside the BMP did not come through");
 	/* the same text as the file: one document, two ways */
 	ck_assert_str_eq(mc, buf);
 	free(mc);
