@@ -247,7 +247,7 @@ static void
 pd_draw(struct ui *u, struct screen *s)
 {
 	struct pdialog *d = s->data;
-	int w = u->cols - 10, y = u->rows / 2 - 5, x = 5;
+	int w = u->cols - 4, y = u->rows / 2 - 5, x = 2;
 	char line[512];
 	ui_text(y++, x, w, "", A_REVERSE);
 	snprintf(line, sizeof line, "  %s: %s", _("Print"), d->title);
