@@ -29,7 +29,7 @@ enum {
 struct user_ctx {
 	const char *actor;  /* c->login */
 	const char *login;  /* the account worked on */
-	const char *name, *unit, *encoding, *lang;
+	const char *name, *unit, *encoding, *lang, *printer;
 	int role;
 	char unit_name[256];
 };
@@ -134,7 +134,8 @@ user_change_txn(store_txn *t, void *ctx, bool disable)
 	if ((disable && record_set(w, "status", "disabled")) ||
 	    (u->name && record_set(w, "name", u->name)) ||
 	    (u->encoding && record_set(w, "encoding", u->encoding)) ||
-	    (u->lang && record_set(w, "lang", u->lang)))
+	    (u->lang && record_set(w, "lang", u->lang)) ||
+	    (u->printer && record_set(w, WORKER_TERMINAL_PRINTER, u->printer)))
 		err = store_txn_fail(t, STORE_NOMEM);
 	if (!err)
 		err = store_put(t, w);
@@ -257,6 +258,9 @@ user_step(struct cli *c, const struct args *a)
 	u.name = args_value(a, "--name");
 	u.encoding = args_value(a, "--encoding");
 	u.lang = args_value(a, "--lang");
+	u.printer = args_value(a, "--terminal-printer");
+	if (u.printer && strcmp(u.printer, "yes") != 0 && strcmp(u.printer, "no") != 0)
+		return usage_error(_("user: --terminal-printer is yes or no, not \"%s\""), u.printer);
 	if (u.encoding && !worker_encoding_valid(u.encoding))
 		return usage_error(_("user: --encoding is utf-8 or gb18030, not \"%s\""), u.encoding);
 	if (u.lang && !worker_lang_valid(u.lang))
@@ -278,8 +282,9 @@ user_step(struct cli *c, const struct args *a)
 			                   u.unit);
 		fn = user_add_txn;
 	} else if (sub == 3) {
-		if (!u.name && !u.encoding && !u.lang)
-			return usage_error("%s", _("user set needs --encoding, --lang or --name"));
+		if (!u.name && !u.encoding && !u.lang && !u.printer)
+			return usage_error("%s", _("user set needs --encoding, --lang, --terminal-printer "
+			                           "or --name"));
 		fn = user_set_txn;
 	}
 	store *st;
@@ -305,7 +310,7 @@ static const struct args_opt user_add_opts[] = {
 	{"--role", 1}, {"--unit", 1}, {"--name", 1}, {"--encoding", 1}, {"--lang", 1}, {NULL, 0},
 };
 static const struct args_opt user_set_opts[] = {
-	{"--name", 1}, {"--encoding", 1}, {"--lang", 1}, {NULL, 0},
+	{"--name", 1}, {"--encoding", 1}, {"--lang", 1}, {"--terminal-printer", 1}, {NULL, 0},
 };
 
 static const struct cli_command user_steps[] = {
@@ -324,14 +329,16 @@ const struct cli_command cli_cmd_user = {
 	"user", NULL, NULL, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
 	N_("user add LOGIN --role ROLE --unit CODE [--name NAME] [--encoding ENC] [--lang LANG] | "
 	    "user list | user disable LOGIN | user set LOGIN [--encoding ENC] [--lang LANG] "
-	    "[--name NAME]"),
+	    "[--terminal-printer yes|no] [--name NAME]"),
 	N_("Workers' accounts. ROLE is village, township, supervisor or admin, and must fit "
 	    "the unit (a village worker in a village, a township worker in a township, a "
 	    "supervisor in the county or a township). ENC is the worker's terminal, utf-8 or "
 	    "gb18030, LANG the language of the messages, zh_CN or en: both are put in force "
 	    "at start whatever the terminal's LANG says. list prints login, name, role, unit, "
 	    "status, encoding and language, separated by tabs. Only an administrator adds, "
-	    "disables or changes others; anyone sets their own encoding and language. A "
+	    "disables or changes others; anyone sets their own encoding, language and "
+	    "--terminal-printer (yes: their terminal, PuTTY, Xshell, SecureCRT or xterm, "
+	    "hands media copy to a printer of their PC, and the print dialog offers it). A "
 	    "disabled worker cannot open the program."),
 	&user_family,
 };

@@ -96,6 +96,10 @@ static const struct key_binding table[] = {
 	 NULL},
 	{ACT_MEMBER_OPEN, KS_CASE, 0, 0, 0, L'1', NULL,
 	 N_("1 to 9: open the household member with that number on the household line"), NULL},
+	/* a document to print: a letter, on screens that take no typing */
+	{ACT_PRINT, KS_TEXT | KS_REFVIEW | KS_VIEW, 0, 0, 0, L'p', N_("Print"),
+	 N_("Print the document (a referral slip, a volunteer's certificate): on your terminal's "
+	    "printer, into your files folder, or on this PC's printer"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},

@@ -73,9 +73,10 @@ enum action {
 	ACT_MEMBER,      /* a resident: register a family member of their household */
 	ACT_HOUSEHOLD,   /* a resident: their household's members, needs, services */
 	ACT_MEMBER_OPEN, /* the case file: open a member of the household by number */
+	ACT_PRINT,       /* the document shown (a slip, a certificate): the print dialog */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_MEMBER_OPEN < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_PRINT < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for: one line here per kind of screen.
  * The bits and KS_ALL follow from this list, so a new screen is one more

@@ -294,6 +294,13 @@ worker_lang_valid(const char *v)
 }
 
 bool
+worker_terminal_printer(const record *w)
+{
+	const char *v = record_get(w, WORKER_TERMINAL_PRINTER);
+	return v && strcmp(v, "yes") == 0;
+}
+
+bool
 worker_disabled(const record *w)
 {
 	const char *s = record_get(w, "status");

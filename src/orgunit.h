@@ -77,6 +77,13 @@ int worker_by_login(store_txn *t, const char *login, record **out);
 #define WORKER_LANG_EN "en"
 bool worker_encoding_valid(const char *v);
 bool worker_lang_valid(const char *v);
+/* Whether the worker's terminal has a printer that takes media copy
+ * (ESC [ 5 i ... ESC [ 4 i: PuTTY's Terminal > Printing, Xshell,
+ * SecureCRT, xterm): the account's field "terminal_printer", "yes" or
+ * "no" (unset: no).  The print dialog offers the terminal's printer only
+ * then. */
+#define WORKER_TERMINAL_PRINTER "terminal_printer"
+bool worker_terminal_printer(const record *w);
 /* Whether the account is disabled (status "disabled"). */
 bool worker_disabled(const record *w);
 /* Whether the account is an administrator's and not disabled. */

@@ -395,6 +395,8 @@ form_draw(struct ui *u, struct screen *s)
 		hide |= 1ULL << ACT_VOID | 1ULL << ACT_EDIT | 1ULL << ACT_NEED | 1ULL << ACT_REFER;
 	if (!kr->household || !saved)
 		hide |= 1ULL << ACT_MEMBER | 1ULL << ACT_HOUSEHOLD;
+	if (kr->related != KIND_REL_CERTIFICATE || !saved)
+		hide |= 1ULL << ACT_PRINT;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0)
 		ui_cursor(u, cy, cx);
@@ -897,8 +899,10 @@ sum_up(struct ui *u, struct fstate *fs)
 	store_read(u->st, sum_txn, fs);
 }
 
+/* F9: what goes with the record; print: p, the certificate straight to
+ * the print dialog. */
 static int
-case_or_certificate(struct ui *u, struct fstate *fs)
+case_or_certificate(struct ui *u, struct fstate *fs, bool print)
 {
 	if (fs->r->version == 0) {
 		ui_message(u, "%s", _("Save the record first."));
@@ -919,17 +923,16 @@ case_or_certificate(struct ui *u, struct fstate *fs)
 			ui_message(u, "%s", store_strerror(err));
 			return UI_REDRAW;
 		}
-		ui_show_text(u, title, text);
 		if (kind_rules(fs->f->kind)->related == KIND_REL_CERTIFICATE) {
-			/* the certificate's number as it shows it: the day, the id's tail */
-			char idt[REC_ID_TEXTMAX], num[80];
-			rec_id_format(&fs->r->id, idt);
-			const char *tail = strchr(idt, '-');
-			snprintf(num, sizeof num, "%.4s%.2s%.2s-%s", u->today, u->today + 5,
-			         u->today + 8, tail ? tail + 1 : idt);
-			ui_message(u, _("To print it: shegong print certificate %s --lp"),
-			           num);
-		}
+			if (print)
+				ui_open(u, "print", &(struct ui_args){.text = text, .doc = "certificate",
+				                                      .id = &fs->r->id, .title = title});
+			else {
+				ui_show_doc(u, title, text, "certificate", &fs->r->id);
+				ui_message(u, "%s", _("To print it: press p."));
+			}
+		} else
+			ui_show_text(u, title, text);
 		free(title);
 		free(text);
 		return UI_REDRAW;
@@ -1165,7 +1168,14 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		draft_baseline(fs);
 		return UI_REDRAW;
 	case ACT_CASE:
-		return case_or_certificate(u, fs);
+		return case_or_certificate(u, fs, false);
+	case ACT_PRINT:
+		if (kind_rules(fs->f->kind)->related != KIND_REL_CERTIFICATE) {
+			ui_message(u, "%s", _("p prints a volunteer's certificate here; a referral slip "
+			                      "prints from its referral."));
+			return UI_REDRAW;
+		}
+		return case_or_certificate(u, fs, true);
 	case ACT_NEED:
 		start_need(u, fs);
 		return UI_REDRAW;

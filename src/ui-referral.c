@@ -981,22 +981,26 @@ view_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 			ui_open(u, "form", &(struct ui_args){.form = f, .r = copy, .editing = true});
 		return UI_REDRAW;
 	}
-	case ACT_SLIP: {
+	case ACT_SLIP:
+	case ACT_PRINT: {
 		if (!v->r)
 			return UI_REDRAW;
 		char *text = refer_slip(u->st, v->r);
-		/* a slip hands personal data out: logged first, as the command line does */
-		int err = text ? audit_log_now(u->st, "export", &v->id, "referral slip") : STORE_NOMEM;
+		/* a slip hands personal data out: logged first, as the command line
+		 * does (a print is logged by the dialog) */
+		int err = !text ? STORE_NOMEM
+		          : a == ACT_SLIP ? audit_log_now(u->st, "export", &v->id, "referral slip") : 0;
 		if (err) {
 			free(text);
 			ui_message(u, "%s", store_strerror(err));
 			return UI_REDRAW;
 		}
-		ui_show_text(u, _("Referral slip (转介单)"), text);
-		char idbuf[REC_ID_TEXTMAX];
-		const char *num = record_get(v->r, "number");
-		ui_message(u, _("To print it: shegong print slip %s --lp (or --out FILE)"),
-		           num && *num ? num : rec_id_format(&v->id, idbuf));
+		if (a == ACT_SLIP) {
+			ui_show_doc(u, _("Referral slip (转介单)"), text, "slip", &v->id);
+			ui_message(u, "%s", _("To print it: press p."));
+		} else
+			ui_open(u, "print", &(struct ui_args){.text = text, .doc = "slip", .id = &v->id,
+			                                      .title = _("Referral slip (转介单)")});
 		free(text);
 		return UI_REDRAW;
 	}

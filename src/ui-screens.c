@@ -25,6 +25,7 @@ static const struct ui_entry screens[] = {
 	{"report", ui_report_open},
 	{"sync", ui_sync_open},
 	{"today", ui_today_open},
+	{"print", ui_print_open},
 	{NULL, NULL},
 };
 

@@ -676,6 +676,9 @@ struct textview {
 	char **lines;
 	size_t n, top;   /* top: the first screen row shown, of the wrapped text */
 	size_t nrows;    /* the wrapped text's rows, as the last drawing found them */
+	char *text;      /* a document to print (ui_show_doc), else NULL */
+	char *doc;
+	rec_id id;
 };
 
 /* The text's lines wrapped at cols columns: calls row(i, s, len) for
@@ -718,7 +721,7 @@ textview_draw(struct ui *u, struct screen *s)
 		ui_title(u, tv->title);
 		textview_wrap(tv, u->cols - 2, tv->top, (size_t)area);
 	}
-	ui_footer(u, KS_TEXT);
+	ui_footer_hiding(u, KS_TEXT, tv->doc ? 0 : 1ULL << ACT_PRINT);
 }
 
 static int
@@ -746,6 +749,11 @@ textview_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t 
 		if (tv->top + page < tv->nrows)
 			tv->top += page;
 		return UI_REDRAW;
+	case ACT_PRINT:
+		if (!tv->doc)
+			return 0;
+		return ui_open(u, "print", &(struct ui_args){.text = tv->text, .doc = tv->doc,
+		                                             .id = &tv->id, .title = tv->title});
 	default:
 		return 0;
 	}
@@ -755,6 +763,8 @@ static void
 textview_free(struct screen *s)
 {
 	struct textview *tv = s->data;
+	free(tv->text);
+	free(tv->doc);
 	for (size_t i = 0; i < tv->n; i++)
 		free(tv->lines[i]);
 	free(tv->lines);
@@ -766,12 +776,12 @@ static const struct screen_ops textview_screen = {
 	.scope = KS_TEXT, .draw = textview_draw, .key = textview_key, .free = textview_free,
 };
 
-void
-ui_show_text(struct ui *u, const char *title, const char *text)
+static struct textview *
+textview_new(const char *title, const char *text)
 {
 	struct textview *tv = calloc(1, sizeof *tv);
 	if (!tv)
-		return;
+		return NULL;
 	tv->title = strdup(title);
 	for (const char *p = text; p && *p;) {
 		size_t l = strcspn(p, "\n");
@@ -783,6 +793,30 @@ ui_show_text(struct ui *u, const char *title, const char *text)
 		p += l;
 		if (*p)
 			p++;
+	}
+	return tv;
+}
+
+void
+ui_show_text(struct ui *u, const char *title, const char *text)
+{
+	struct textview *tv = textview_new(title, text);
+	if (tv)
+		ui_push(u, &textview_screen, tv);
+}
+
+void
+ui_show_doc(struct ui *u, const char *title, const char *text, const char *doc, const rec_id *id)
+{
+	struct textview *tv = textview_new(title, text);
+	if (!tv)
+		return;
+	tv->text = strdup(text);
+	tv->doc = strdup(doc);
+	tv->id = *id;
+	if (!tv->text || !tv->doc) {
+		free(tv->doc);
+		tv->doc = NULL;
 	}
 	ui_push(u, &textview_screen, tv);
 }

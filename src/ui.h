@@ -143,6 +143,10 @@ void ui_prompt(struct ui *u, const char *question, const char *initial,
 /* Show a text (a certificate, a slip) on a screen of its own, to read
  * and scroll; it is also written to file when file is not NULL. */
 void ui_show_text(struct ui *u, const char *title, const char *text);
+/* The same for a document that can be printed: p there opens the print
+ * dialog ("print") on it; doc and id as ui_args has them. */
+void ui_show_doc(struct ui *u, const char *title, const char *text, const char *doc,
+                 const rec_id *id);
 
 /* A growing UTF-8 text (a result to show): ui_out_add appends like
  * printf; failed is set when memory ran out (what was added stays). */
@@ -187,6 +191,10 @@ struct ui_args {
 	const char *status;           /* "list": a status filter, or NULL */
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
+	const char *text;             /* "print": the document (UTF-8, pages by '\f') */
+	const char *doc;              /* "print": what it is, "slip" or "certificate"
+	                               * (the audit note, the file's name); id: its record */
+	const char *title;            /* "print": its title, for the dialog */
 	bool back;                    /* "new-record", "form": once the new record is
 	                               * saved (and any question on it answered), the
 	                               * editor closes, back to the screen that opened it */
@@ -280,6 +288,9 @@ int ui_sync_open(struct ui *u, const struct ui_args *a);
 /* ui-today.c: today's work (今日待办): follow-ups, referrals and visits
  * due, each opening its record ("today"). */
 int ui_today_open(struct ui *u, const struct ui_args *a);
+/* ui-print.c: the print dialog over a document ("print": text, doc, id,
+ * title). */
+int ui_print_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
 /* How a record is named on a screen: its name, or a need's "date

@@ -1,9 +1,9 @@
-/* check-printhint.c: the number a screen tells a worker to print with is
- * one `shegong print` takes: the volunteer certificate (F9 on a
- * volunteer) names `shegong print certificate NUMBER`, the referral slip
- * (F9 on a referral) `shegong print slip NUMBER`, and the command, run as
- * the screen says, prints that certificate or slip with that number.
- * Both encodings at 80x24. */
+/* check-printhint.c: the number a worker sees on a document is one
+ * `shegong print` takes: the volunteer certificate (F9 on a volunteer)
+ * shows its 证明编号, the referral slip (F9 on a referral) its 编号 ZJ-...;
+ * each screen says p prints it; and the command, given the number as
+ * shown, prints that certificate or slip with that number.  Both
+ * encodings at 80x24. */
 #include "config.h"
 
 #include <check.h>
@@ -15,7 +15,24 @@
 #include "screen.h"
 #include "testdb.h"
 
-#define HINT "shegong print certificate "
+#define HINT "要打印：请按 p 键"
+
+/* The text after label on the screen, up to a blank: the number shown. */
+static void
+shown_after(vt *t, const char *label, const char *first, char *out, size_t size)
+{
+	out[0] = '\0';
+	for (int row = 0; row < 24 && !out[0]; row++) {
+		const char *at = strstr(vt_row(t, row), label);
+		if (!at)
+			continue;
+		at += strlen(label);
+		at += strspn(at, " ");
+		if (first && strncmp(at, first, strlen(first)) != 0)
+			continue;
+		snprintf(out, size, "%.*s", (int)strcspn(at, " "), at);
+	}
+}
 
 START_TEST(test_certificate_hint)
 {
@@ -42,16 +59,10 @@ START_TEST(test_certificate_hint)
 	keys(t, KEY_ENTER);
 	keys(t, KEY_F9);
 	expect(t, HINT);
-	char number[64] = "";
-	for (int row = 0; row < 24; row++) {
-		const char *at = strstr(vt_row(t, row), HINT);
-		if (at) {
-			at += strlen(HINT);
-			size_t k = strspn(at, "0123456789abcdef-");
-			snprintf(number, sizeof number, "%.*s", (int)k, at);
-		}
-	}
-	ck_assert_msg(strlen(number) > 12 && number[8] == '-', "no number in the hint: %s", number);
+	expect(t, "证明编号：");
+	char number[64];
+	shown_after(t, "证明编号：", NULL, number, sizeof number);
+	ck_assert_msg(strlen(number) > 12 && number[8] == '-', "no number on the certificate: %s", number);
 	quit_f10(t, 6);
 	vt_free(t);
 
@@ -74,8 +85,8 @@ START_TEST(test_certificate_hint)
 }
 END_TEST
 
-/* The referral slip (F9 on a referral) names `shegong print slip N`:
- * its number once it has one, and the command prints that slip. */
+/* The referral slip (F9 on a referral) shows its number once it has
+ * one, and `shegong print slip N` prints that slip. */
 START_TEST(test_slip_hint)
 {
 	char *dir = testdb_dir("printhint");
@@ -87,16 +98,10 @@ START_TEST(test_slip_hint)
 	keys(t, KEY_ENTER);
 	vt_pump(t, 300);
 	keys(t, KEY_F9);
-	expect(t, "shegong print slip ");
-	char number[64] = "";
-	for (int row = 0; row < 24; row++) {
-		const char *at = strstr(vt_row(t, row), "shegong print slip ");
-		if (at) {
-			at += strlen("shegong print slip ");
-			size_t k = strcspn(at, " ");
-			snprintf(number, sizeof number, "%.*s", (int)k, at);
-		}
-	}
+	expect(t, HINT);
+	expect(t, "编号：");
+	char number[64];
+	shown_after(t, "编号：", "ZJ-", number, sizeof number);
 	ck_assert_msg(strncmp(number, "ZJ-", 3) == 0, "not the slip's number: %s", number);
 	quit_f10(t, 6);
 	vt_free(t);

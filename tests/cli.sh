@@ -371,6 +371,11 @@ run 1 "a village worker cannot change another" --db "$tmp/u" --as cun user set d
 run 1 "a village worker cannot rename themselves" --db "$tmp/u" --as cun user set cun --name "王五"
 run 0 "a village worker sets their own encoding" --db "$tmp/u" --as cun user set cun \
   --encoding utf-8 --lang zh_CN
+run 0 "a village worker says their terminal has a printer" --db "$tmp/u" --as cun user set cun \
+  --terminal-printer yes
+run 2 "--terminal-printer is yes or no" --db "$tmp/u" --as cun user set cun --terminal-printer maybe
+has err "yes or no" "the values are named"
+run 1 "nor another's terminal printer" --db "$tmp/u" --as cun user set dd --terminal-printer yes
 run 0 "the change made as cun" --db "$tmp/u" audit --worker cun
 has out "	cun	edit	user-" "the edit is saved as cun"
 run 0 "--as is in the audit trail" --db "$tmp/u" audit --worker "$me"

@@ -36,6 +36,8 @@ ALLOWED = {
     "anning",       # the example of an address: anning@192.168.1.10
     # commands to type, as they are: "运行 shegong certificate 编号"
     "certificate", "referral", "slip", "check-forms", "print", "out", "lp",
+    # the programs on the village PC, by the names they show
+    "PuTTY", "WinSCP", "FileZilla",
 }
 # the audit screen's filter takes a record id (the trail names records so)
 AUDIT_ID = re.compile(r"\b(res|need|svc|vol|org|rsc|ref|proj|unit|user)-[0-9a-f]{12}-\d+\b")

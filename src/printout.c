@@ -1,0 +1,206 @@
+/* printout.c: a document's bytes for paper (printout.h). */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "printout.h"
+#include "util.h"
+
+static const char *const way_names[PRINTOUT_NWAYS] = {"terminal", "file", "lp"};
+
+const char *
+printout_way_name(enum printout_way w)
+{
+	return (unsigned)w < PRINTOUT_NWAYS ? way_names[w] : "?";
+}
+
+int
+printout_way_parse(const char *s)
+{
+	for (int i = 0; s && i < PRINTOUT_NWAYS; i++)
+		if (strcmp(s, way_names[i]) == 0)
+			return i;
+	return -1;
+}
+
+/* The length of the UTF-8 sequence led by c (1 for a stray byte). */
+static size_t
+lead_len(unsigned char c)
+{
+	return c >= 0xF0 && c < 0xF5 ? 4 : c >= 0xE0 ? (c < 0xF0 ? 3 : 1) : c >= 0xC2 ? 2 : 1;
+}
+
+int
+printout_bytes(const char *text, const char *codeset, bool media_copy, char **out,
+               size_t *outlen)
+{
+	*out = NULL;
+	*outlen = 0;
+	/* first the text as it goes, in UTF-8: CR LF, controls blanked */
+	struct strbuf in = {0};
+	for (const unsigned char *p = (const unsigned char *)text; *p; p++) {
+		if (*p == '\n')
+			sb_add(&in, "\r\n", 2);
+		else if (*p == '\f')
+			sb_add(&in, "\f", 1);
+		else if (*p == '\r')
+			continue;
+		else if (*p < 0x20 || *p == 0x7F)
+			sb_add(&in, " ", 1);
+		else if (*p == 0xC2 && p[1] >= 0x80 && p[1] < 0xA0) {
+			/* a C1 control (U+0080..U+009F): CSI and ST among them */
+			sb_add(&in, " ", 1);
+			p++;
+		} else
+			sb_add(&in, p, 1);
+	}
+	if (in.failed) {
+		sb_free(&in);
+		return ENOMEM;
+	}
+	iconv_t cd = iconv_open(codeset, "UTF-8");
+	if (cd == (iconv_t)-1) {
+		sb_free(&in);
+		return EINVAL;
+	}
+	struct strbuf o = {0};
+	if (media_copy)
+		sb_add(&o, "\033[5i", 4);
+	char *ip = in.p ? in.p : (char *)"";
+	size_t il = in.len;
+	char chunk[4096];
+	while (il > 0 && !o.failed) {
+		char *op = chunk;
+		size_t ol = sizeof chunk;
+		size_t r = iconv(cd, &ip, &il, &op, &ol);
+		sb_add(&o, chunk, (size_t)(op - chunk));
+		if (r != (size_t)-1 || errno == E2BIG)
+			continue;
+		/* a character the encoding lacks, or bytes that are no
+		 * character: one '?' for it, and on */
+		size_t skip = lead_len((unsigned char)*ip);
+		if (skip > il)
+			skip = il;
+		for (size_t k = 1; k < skip; k++)
+			if (((unsigned char)ip[k] & 0xC0) != 0x80) {
+				skip = k;
+				break;
+			}
+		sb_add(&o, "?", 1);
+		ip += skip;
+		il -= skip;
+	}
+	/* the shift state back to the start (none in GB18030 or UTF-8) */
+	char *op = chunk;
+	size_t ol = sizeof chunk;
+	if (iconv(cd, NULL, NULL, &op, &ol) != (size_t)-1)
+		sb_add(&o, chunk, (size_t)(op - chunk));
+	iconv_close(cd);
+	sb_free(&in);
+	if (media_copy)
+		sb_add(&o, "\033[4i", 4);
+	if (o.failed) {
+		sb_free(&o);
+		return ENOMEM;
+	}
+	*outlen = o.len;
+	*out = sb_detach(&o);
+	return *out ? 0 : ENOMEM;
+}
+
+static int
+make_dir(const char *path)
+{
+	if (mkdir(path, 02770) < 0 && errno != EEXIST)
+		return errno;
+	struct stat sb;
+	if (stat(path, &sb) < 0)
+		return errno;
+	if (!S_ISDIR(sb.st_mode))
+		return ENOTDIR;
+	/* the umask took the group's rights away: give them back */
+	if ((sb.st_mode & 02770) != 02770 && sb.st_uid == geteuid() &&
+	    chmod(path, (sb.st_mode & 07777) | 02770) < 0)
+		return errno;
+	return 0;
+}
+
+int
+printout_files_dir(const char *dbdir, const char *login, char *buf, size_t size)
+{
+	if (!login || !*login || strchr(login, '/') || strcmp(login, ".") == 0 ||
+	    strcmp(login, "..") == 0)
+		return EINVAL;
+	/* the data folder: the one holding the database's */
+	size_t n = strlen(dbdir);
+	while (n > 1 && dbdir[n - 1] == '/')
+		n--;
+	size_t cut = n;
+	while (cut > 0 && dbdir[cut - 1] != '/')
+		cut--;
+	int len;
+	if (cut == 0)
+		len = snprintf(buf, size, "files");
+	else
+		len = snprintf(buf, size, "%.*sfiles", (int)cut, dbdir);
+	if (len < 0 || (size_t)len >= size)
+		return ENAMETOOLONG;
+	int err = make_dir(buf);
+	if (err)
+		return err;
+	size_t at = (size_t)len;
+	len = snprintf(buf + at, size - at, "/%s", login);
+	if (len < 0 || (size_t)len >= size - at)
+		return ENAMETOOLONG;
+	return make_dir(buf);
+}
+
+int
+printout_save(const char *dir, const char *doc, const char *date, const char *data, size_t len,
+              char *name, size_t namesize)
+{
+	for (int k = 1; k < 1000; k++) {
+		char path[4096];
+		int l = k == 1 ? snprintf(name, namesize, "%s-%s.txt", doc, date)
+		               : snprintf(name, namesize, "%s-%s-%d.txt", doc, date, k);
+		if (l < 0 || (size_t)l >= namesize)
+			return ENAMETOOLONG;
+		l = snprintf(path, sizeof path, "%s/%s", dir, name);
+		if (l < 0 || (size_t)l >= sizeof path)
+			return ENAMETOOLONG;
+		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
+		if (fd < 0 && errno == EEXIST)
+			continue;
+		if (fd < 0)
+			return errno;
+		/* the group's rights whatever the umask, as the folder's */
+		(void)fchmod(fd, 0660);
+		size_t done = 0;
+		while (done < len) {
+			ssize_t w = write(fd, data + done, len - done);
+			if (w < 0 && errno == EINTR)
+				continue;
+			if (w < 0) {
+				int e = errno;
+				close(fd);
+				unlink(path);
+				return e;
+			}
+			done += (size_t)w;
+		}
+		if (close(fd) < 0) {
+			int e = errno;
+			unlink(path);
+			return e;
+		}
+		return 0;
+	}
+	return EEXIST;
+}

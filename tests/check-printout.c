@@ -1,0 +1,163 @@
+/* check-printout.c: a document's bytes for a terminal's printer (media
+ * copy) in GB18030 and UTF-8, characters the encoding lacks, controls in
+ * a record's text, and the worker's files folder. */
+#include "config.h"
+
+#include <check.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "printout.h"
+
+static char *
+bytes(const char *text, const char *codeset, bool mc, size_t *len)
+{
+	char *out;
+	ck_assert_int_eq(printout_bytes(text, codeset, mc, &out, len), 0);
+	return out;
+}
+
+START_TEST(test_media_copy_utf8)
+{
+	size_t len;
+	char *b = bytes("转介单\n张三\f第二页\n", "UTF-8", true, &len);
+	const char want[] = "\033[5i转介单\r\n张三\f第二页\r\n\033[4i";
+	ck_assert_uint_eq(len, sizeof want - 1);
+	ck_assert(memcmp(b, want, len) == 0);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_media_copy_gb18030)
+{
+	size_t len;
+	/* 𠈌 (U+2020C, outside the BMP) is four bytes in GB18030 */
+	char *b = bytes("张三 𠈌\n", "GB18030", true, &len);
+	const char want[] = "\033[5i\xd5\xc5\xc8\xfd \x95\x32\xb7\x30\r\n\033[4i";
+	ck_assert_uint_eq(len, sizeof want - 1);
+	ck_assert(memcmp(b, want, len) == 0);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_lacking_becomes_question)
+{
+	size_t len;
+	/* ASCII lacks the Chinese: each character one '?' */
+	char *b = bytes("a张b𠈌c\n", "ASCII", false, &len);
+	ck_assert_uint_eq(len, 7);
+	ck_assert(memcmp(b, "a?b?c\r\n", 7) == 0);
+	free(b);
+	/* bytes that are not UTF-8 at all */
+	b = bytes("x\xff\xfey", "GB18030", false, &len);
+	ck_assert_uint_eq(len, 4);
+	ck_assert(memcmp(b, "x??y", 4) == 0);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_controls_blanked)
+{
+	size_t len;
+	/* an ESC [ 4 i inside a record's text must not end the copy early,
+	 * nor a C1 CSI (U+009B) */
+	char *b = bytes("a\033[4ib\xc2\x9b" "4ic\r\n", "UTF-8", true, &len);
+	const char want[] = "\033[5ia [4ib 4ic\r\n\033[4i";
+	ck_assert_uint_eq(len, sizeof want - 1);
+	ck_assert(memcmp(b, want, len) == 0);
+	free(b);
+}
+END_TEST
+
+START_TEST(test_unknown_codeset)
+{
+	char *out;
+	size_t len;
+	ck_assert_int_eq(printout_bytes("a", "NO-SUCH-CODESET-X", true, &out, &len), EINVAL);
+	ck_assert_ptr_null(out);
+}
+END_TEST
+
+START_TEST(test_way_names)
+{
+	for (int w = 0; w < PRINTOUT_NWAYS; w++)
+		ck_assert_int_eq(printout_way_parse(printout_way_name(w)), w);
+	ck_assert_int_eq(printout_way_parse("pdf"), -1);
+	ck_assert_int_eq(printout_way_parse(NULL), -1);
+}
+END_TEST
+
+START_TEST(test_files_dir)
+{
+	char tmp[] = "/tmp/check-printout-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	char db[256], dir[512], want[512];
+	snprintf(db, sizeof db, "%s/db", tmp);
+	ck_assert_int_eq(mkdir(db, 0700), 0);
+	mode_t old = umask(077);
+	ck_assert_int_eq(printout_files_dir(db, "wang", dir, sizeof dir), 0);
+	umask(old);
+	snprintf(want, sizeof want, "%s/files/wang", tmp);
+	ck_assert_str_eq(dir, want);
+	struct stat sb;
+	ck_assert_int_eq(stat(dir, &sb), 0);
+	/* the group's rights whatever the umask */
+	ck_assert_uint_eq(sb.st_mode & 07777, 02770);
+	ck_assert_int_eq(printout_files_dir(db, "../x", dir, sizeof dir), EINVAL);
+	ck_assert_int_eq(printout_files_dir(db, "..", dir, sizeof dir), EINVAL);
+	/* a second file of the same day does not overwrite the first */
+	char name[128];
+	ck_assert_int_eq(printout_files_dir(db, "wang", dir, sizeof dir), 0);
+	ck_assert_int_eq(printout_save(dir, "slip", "2026-12-03", "one", 3, name, sizeof name), 0);
+	ck_assert_str_eq(name, "slip-2026-12-03.txt");
+	ck_assert_int_eq(printout_save(dir, "slip", "2026-12-03", "two", 3, name, sizeof name), 0);
+	ck_assert_str_eq(name, "slip-2026-12-03-2.txt");
+	char path[700], got[8] = {0};
+	snprintf(path, sizeof path, "%s/slip-2026-12-03.txt", dir);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(got, 1, sizeof got - 1, f), 3);
+	fclose(f);
+	ck_assert_str_eq(got, "one");
+	unlink(path);
+	snprintf(path, sizeof path, "%s/slip-2026-12-03-2.txt", dir);
+	unlink(path);
+	rmdir(dir);
+	snprintf(path, sizeof path, "%s/files", tmp);
+	rmdir(path);
+	rmdir(db);
+	rmdir(tmp);
+}
+END_TEST
+
+static Suite *
+printout_suite(void)
+{
+	Suite *s = suite_create("printout");
+	TCase *tc = tcase_create("bytes");
+	tcase_add_test(tc, test_media_copy_utf8);
+	tcase_add_test(tc, test_media_copy_gb18030);
+	tcase_add_test(tc, test_lacking_becomes_question);
+	tcase_add_test(tc, test_controls_blanked);
+	tcase_add_test(tc, test_unknown_codeset);
+	tcase_add_test(tc, test_way_names);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("files");
+	tcase_add_test(tc, test_files_dir);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int
+main(void)
+{
+	SRunner *sr = srunner_create(printout_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}

@@ -1,0 +1,315 @@
+/* check-printscreen.c: printing from the screens (ui-print.c) through
+ * the real program in a pseudo-terminal, on a UTF-8 and a GB18030
+ * terminal, on the demo database as its village worker: p on a referral
+ * slip opens the print dialog, which offers the terminal's printer only
+ * once the worker says their terminal has one (t); the bytes the program
+ * wrote between ESC [ 5 i and ESC [ 4 i, read back from the terminal's
+ * encoding, hold the slip; the file way writes files/LOGIN/ and says the
+ * file's name; the volunteer certificate prints the same way; every
+ * print is in the audit trail. */
+#include "config.h"
+
+#include <check.h>
+#include <fcntl.h>
+#include <iconv.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "audit.h"
+#include "screen.h"
+#include "testdb.h"
+
+#define TERMINAL_WAY "终端的打印机"
+
+/* The last media copy the program wrote: the bytes between the last
+ * ESC [ 5 i and the ESC [ 4 i after it, in UTF-8 (from GB18030 on the
+ * GB18030 terminal); NULL when there is none.  *raw_len: its length as
+ * sent. */
+static char *
+media_copy(vt *t, int term)
+{
+	size_t len;
+	const char *raw = vt_raw(t, &len);
+	const char *start = NULL;
+	for (size_t i = 0; i + 4 <= len; i++)
+		if (memcmp(raw + i, "\033[5i", 4) == 0)
+			start = raw + i + 4;
+	if (!start)
+		return NULL;
+	const char *end = NULL;
+	for (const char *p = start; p + 4 <= raw + len; p++)
+		if (memcmp(p, "\033[4i", 4) == 0) {
+			end = p;
+			break;
+		}
+	if (!end)
+		return NULL;
+	size_t n = (size_t)(end - start);
+	/* nothing of curses in between: no other escape sequence */
+	ck_assert_msg(memchr(start, 033, n) == NULL, "an escape sequence inside the media copy");
+	size_t cap = n * 2 + 1, ol = cap;
+	char *out = calloc(1, cap), *op = out;
+	ck_assert_ptr_nonnull(out);
+	iconv_t cd = iconv_open("UTF-8", term ? "GB18030" : "UTF-8");
+	ck_assert(cd != (iconv_t)-1);
+	char *ip = (char *)start;
+	size_t il = n;
+	ck_assert_msg(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1,
+	              "the media copy is not in the terminal's encoding");
+	iconv_close(cd);
+	return out;
+}
+
+/* The audit trail's newest entry of action in the database in dir, its
+ * note into note (empty when none). */
+struct last_note {
+	const char *action;
+	char note[256];
+	char login[64];
+};
+
+static int
+last_note_one(const struct audit_entry *e, void *ctx)
+{
+	struct last_note *l = ctx;
+	if (strcmp(e->action, l->action) == 0) {
+		snprintf(l->note, sizeof l->note, "%s", e->note);
+		snprintf(l->login, sizeof l->login, "%s", e->who);
+	}
+	return 0;
+}
+
+static void
+audit_last(const char *db, struct last_note *l)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, db, STORE_RDONLY), STORE_OK);
+	l->note[0] = l->login[0] = '\0';
+	ck_assert_int_eq(audit_each(st, NULL, last_note_one, l), 0);
+	store_close(st);
+}
+
+/* The demo database in dir, made by the program itself. */
+static void
+make_demo(const char *dir)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(screen_bin(), screen_bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+}
+
+/* Every referral's "what the village did" with a character outside the
+ * BMP (𠈌, U+2020C: four bytes in GB18030 too). */
+#define DONE "已家访𠈌家，与祖父母沟通"
+
+struct ids {
+	rec_id id[64];
+	size_t n;
+};
+
+static int
+collect(const record *r, void *ctx)
+{
+	struct ids *l = ctx;
+	if (l->n < 64)
+		l->id[l->n++] = r->id;
+	return 0;
+}
+
+static int
+set_done_txn(store_txn *t, void *ctx)
+{
+	struct ids l = {.n = 0};
+	(void)ctx;
+	int err = store_scan(t, REC_REFERRAL, NULL, collect, &l);
+	for (size_t i = 0; !err && i < l.n; i++) {
+		record *r;
+		if ((err = store_get(t, &l.id[i], &r)))
+			break;
+		ck_assert_int_eq(record_set(r, "done", DONE), 0);
+		err = store_put(t, r);
+		record_free(r);
+	}
+	ck_assert_uint_gt(l.n, 0);
+	return err;
+}
+
+static void
+quit(vt *t)
+{
+	for (int i = 0; i < 8; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
+}
+
+START_TEST(test_slip_to_terminal_and_file)
+{
+	char *dir = testdb_dir("printscr");
+	char db[512], files[600];
+	snprintf(db, sizeof db, "%s/db", dir);
+	snprintf(files, sizeof files, "%s/files/anning", dir);
+	make_demo(db);
+	store *st = testdb_open(db);
+	ck_assert_int_eq(store_write(st, set_done_txn, NULL), 0);
+	store_close(st);
+	vt *t = screen_start(db, _i, true, "anning", NULL);
+	expect(t, "上次查看以来的新消息");
+	type(t, "6");
+	expect(t, "转出的转介");
+	keys(t, KEY_ENTER);
+	expect(t, "F9 转介单");
+	expect(t, "p 打印");
+	keys(t, KEY_F9);
+	expect(t, "沿此线剪开");
+	expect(t, "要打印：请按 p 键");
+	/* the worker has not said their terminal prints: not offered */
+	type(t, "p");
+	expect(t, "存为文本文件");
+	ck_assert_msg(strstr(vt_screen(t), TERMINAL_WAY) == NULL,
+	              "the terminal's printer offered to a worker without one");
+	expect(t, "您的终端有打印机：没有");
+	/* the file way: one key, the name said, the file there */
+	keys(t, "1");
+	expect(t, "已存进您的文件夹：files/anning/slip-");
+	char path[800];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	char today[16];
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	snprintf(path, sizeof path, "%s/slip-%s.txt", files, today);
+	struct stat sb;
+	ck_assert_msg(stat(path, &sb) == 0, "no file %s", path);
+	ck_assert_uint_eq(sb.st_mode & 0777, 0660);
+	ck_assert_int_eq(stat(files, &sb), 0);
+	ck_assert_uint_eq(sb.st_mode & 02770, 02770);
+	FILE *f = fopen(path, "r");
+	ck_assert_ptr_nonnull(f);
+	char buf[8192];
+	size_t n = fread(buf, 1, sizeof buf - 1, f);
+	buf[n] = '\0';
+	fclose(f);
+	ck_assert_msg(strstr(buf, "存根（转出社工室留存）\r\n"), "the file lacks the stub: %s", buf);
+	struct last_note l = {.action = "print"};
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=slip way=file records=ref-", 30) == 0, "note %s", l.note);
+	ck_assert_str_eq(l.login, "anning");
+
+	/* the worker says their terminal has a printer: offered, first */
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "t");
+	expect(t, "您的终端有打印机：有");
+	expect(t, TERMINAL_WAY);
+	size_t before;
+	vt_raw(t, &before);
+	keys(t, KEY_ENTER);
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, "存根（转出社工室留存）\r\n"), "the stub is not in the copy");
+	ck_assert_msg(strstr(mc, "回执（请寄回转出社工室）"), "the return slip is not in the copy");
+	ck_assert_msg(strstr(mc, DONE), "the character outside the BMP did not come through");
+	/* the same text as the file: one document, two ways */
+	ck_assert_str_eq(mc, buf);
+	free(mc);
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=slip way=terminal records=ref-", 34) == 0, "note %s",
+	              l.note);
+	/* the screen is painted again after the copy */
+	expect(t, "沿此线剪开");
+
+	/* remembered: the dialog opens on the terminal's printer again, and
+	 * from the referral itself p prints the slip straight away */
+	keys(t, KEY_ESC);
+	expect(t, "F9 转介单");
+	type(t, "p");
+	expect(t, "> 1  您终端的打印机");
+	keys(t, KEY_ESC);
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+/* A volunteer's record: p prints the certificate straight away; F9 shows
+ * it, saying p prints it, and p there opens the same dialog. */
+START_TEST(test_certificate)
+{
+	char *dir = testdb_dir("printscr");
+	char db[512];
+	snprintf(db, sizeof db, "%s/db", dir);
+	vt *t = screen_start(db, _i, true, "anning", NULL);
+	expect(t, "上次查看以来的新消息");
+	type(t, "4");
+	expect(t, "志愿者");
+	keys(t, KEY_ENTER);
+	expect(t, "F3 新建");
+	keys(t, KEY_ENTER);
+	expect(t, "p 打印");
+	/* p on the record: the dialog over the certificate; the worker's
+	 * terminal prints */
+	type(t, "p");
+	expect(t, "志愿服务记录证明");
+	expect(t, "存为文本文件");
+	type(t, "t");
+	expect(t, TERMINAL_WAY);
+	type(t, "1");
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, "志愿服务记录证明"), "the certificate is not in the copy: %s", mc);
+	ck_assert_msg(strstr(mc, "\r\n"), "no CR LF in the copy");
+	free(mc);
+	struct last_note l = {.action = "print"};
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=certificate way=terminal records=vol-", 41) == 0,
+	              "note %s", l.note);
+	/* F9 shows it and names the key */
+	keys(t, KEY_F9);
+	expect(t, "要打印：请按 p 键");
+	ck_assert_msg(strstr(vt_screen(t), "shegong certificate") == NULL,
+	              "the screen still sends the worker to the command line");
+	type(t, "p");
+	expect(t, "> 1  您终端的打印机");
+	type(t, "2");
+	expect(t, "已存进您的文件夹：files/anning/certificate-");
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=certificate way=file records=vol-", 37) == 0, "note %s",
+	              l.note);
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
+int
+main(void)
+{
+	Suite *s = suite_create("printscreen");
+	TCase *tc = tcase_create("printscreen");
+	tcase_set_timeout(tc, 180);
+	tcase_add_loop_test(tc, test_slip_to_terminal_and_file, 0, 2);
+	tcase_add_loop_test(tc, test_certificate, 0, 2);
+	suite_add_tcase(s, tc);
+	SRunner *sr = srunner_create(s);
+	srunner_run_all(sr, CK_NORMAL);
+	int failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? EXIT_FAILURE : EXIT_SUCCESS;
+}
