@@ -15,6 +15,7 @@
 #include "cli-internal.h"
 #include "i18n.h"
 #include "paths.h"
+#include "pdf.h"
 #include "print.h"
 #include "report.h"
 #include "text.h"
@@ -149,6 +150,7 @@ cmd_print(struct cli *c, const struct args *a)
 		return usage_error(_("print: \"%s\" is not a document: slip, certificate, casefile, "
 		                     "ledger, report or blank"), a->operands[0]);
 	const char *out = args_value(a, "--out"), *enc = args_value(a, "--encoding");
+	const char *pdf = args_value(a, "--pdf");
 	const char *printer = args_value(a, "--printer");
 	bool lp = args_count(a, "--lp") > 0 || printer;
 	if (enc && strcmp(enc, "gb18030") != 0 && strcmp(enc, "GB18030") != 0 &&
@@ -157,6 +159,12 @@ cmd_print(struct cli *c, const struct args *a)
 	if (out && lp)
 		return usage_error("%s", _("print: --out and --lp do not go together: a file or a "
 		                           "printer"));
+	if (pdf && (out || lp || enc))
+		return usage_error("%s", _("print: --pdf goes alone: not with --out, --lp or "
+		                           "--encoding"));
+	if (pdf && !pdf_available())
+		return usage_error("%s", _("print: this shegong was built without PDF output "
+		                           "(Pango and Cairo): print to a file with --out FILE"));
 	const char *date = args_value(a, "--date");
 	if (date && !is_date(date))
 		return usage_error(_("print: --date takes a date like 2026-03-15, not \"%s\""), date);
@@ -259,7 +267,7 @@ cmd_print(struct cli *c, const struct args *a)
 	const char *to = enc ? (strcmp(enc, "gb18030") == 0 || strcmp(enc, "GB18030") == 0
 	                            ? "GB18030" : "UTF-8")
 	                     : "UTF-8";
-	if (!enc && !out && !lp) {
+	if (!enc && !out && !lp && !pdf) {
 		const char *cs = nl_langinfo(CODESET);
 		if (cs && (strcmp(cs, "GB18030") == 0 || strcmp(cs, "GBK") == 0 ||
 		           strcmp(cs, "GB2312") == 0))
@@ -280,6 +288,24 @@ cmd_print(struct cli *c, const struct args *a)
 	}
 	char *bytes = text;
 	size_t len = strlen(text);
+	if (pdf) {
+		/* nothing leaves the program unless the log says so */
+		err = print_audit(st, print_doc_name(doc), "pdf", records);
+		char why[512] = "";
+		if (err) {
+			say(stderr, "%s\n", _("shegong: nothing was printed, because the print could "
+			                      "not be written to the audit trail."));
+			rc = store_error(c, err);
+		} else if (pdf_write(text, title, pdf, why, sizeof why) != 0) {
+			say(stderr, "shegong: %s\n", why);
+			rc = 1;
+		} else if (*why) {
+			say(stderr, "%s\n", why);   /* written, with a warning (fonts) */
+		}
+		free(text);
+		free(records);
+		goto done;
+	}
 	if (strcmp(to, "UTF-8") != 0) {
 		char *conv;
 		size_t clen;
@@ -335,21 +361,22 @@ done:
 }
 
 static const struct args_opt print_opts[] = {
-	{"--out", 1}, {"--encoding", 1}, {"--lp", 0}, {"--printer", 1},
+	{"--out", 1}, {"--pdf", 1}, {"--encoding", 1}, {"--lp", 0}, {"--printer", 1},
 	{"--village", 1}, {"--room", 1}, {"--date", 1}, {NULL, 0},
 };
 
 const struct cli_command cli_cmd_print = {
 	"print", cmd_print, print_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
 	N_("print slip|certificate|casefile NUMBER | print ledger [YYYY-MM] | print report "
-	   "[YYYY-MM|YYYY-Qn] | print blank FORM [--village CODE] [--out FILE] [--encoding "
-	   "gb18030|utf-8] [--lp] [--printer NAME] [--room TEXT] [--date YYYY-MM-DD]"),
+	   "[YYYY-MM|YYYY-Qn] | print blank FORM [--village CODE] [--out FILE | --pdf FILE] "
+	   "[--encoding gb18030|utf-8] [--lp] [--printer NAME] [--room TEXT] [--date YYYY-MM-DD]"),
 	N_("Print a document laid out for A4 paper and an 80-column printer, pages separated "
 	   "by form feeds: the referral slip (by its number ZJ-... or id), the volunteer "
 	   "certificate (by its number YYYYMMDD-... or the volunteer's id), a resident's case "
 	   "file (by their ID number or id), a village's monthly service ledger (服务台账; this month unless told), the "
 	   "month's or quarter's report with its chart, or a blank form for home visits. ID "
 	   "numbers are masked for roles that may not see them. To the terminal, to --out FILE, "
+	   "to --pdf FILE as an A4 PDF with its fonts (when built with Pango and Cairo), "
 	   "or with --lp to a CUPS printer (--printer NAME, else the default one); --encoding "
 	   "gb18030 for a Chinese dot-matrix printer. Every print is in the audit trail."),
 	NULL,

@@ -151,6 +151,32 @@ has "$tmp/lp.utf8" "需求" "lp got the document"
 n1=$(grep -c 'way=lp' "$tmp/audit")
 [ "$n1" -eq $((n0 + 1)) ] && ok "one lp print logged" || no "lp prints logged: $n0 then $n1"
 
+# --pdf: an A4 PDF read back with poppler-utils, logged with its way
+# (a build without Pango and Cairo refuses --pdf with exit 2, saying so)
+"$bin" --demo --db "$demo" --as anning print blank need --pdf "$tmp/probe.pdf" >/dev/null 2>&1 </dev/null
+if [ $? -ne 2 ] && command -v pdftotext >/dev/null; then
+  "$bin" --demo --db "$demo" --as dudao audit >"$tmp/audit" 2>&1 </dev/null
+  p0=$(grep -c 'way=pdf' "$tmp/audit")
+  run 0 "the ledger as a PDF" print ledger --pdf "$tmp/ledger.pdf"
+  pdfinfo "$tmp/ledger.pdf" >"$tmp/pdfinfo" 2>&1
+  has "$tmp/pdfinfo" "595.276 x 841.89" "the PDF is A4"
+  pdftotext -layout "$tmp/ledger.pdf" "$tmp/ledger.pdf.txt" 2>/dev/null
+  has "$tmp/ledger.pdf.txt" "服务台账" "the PDF holds the ledger"
+  has "$tmp/ledger.pdf.txt" "第 1 页" "the PDF's pages numbered"
+  pdffonts "$tmp/ledger.pdf" >"$tmp/pdffonts" 2>&1
+  hasnt "$tmp/pdffonts" " no " "every font in the PDF embedded"
+  "$bin" --demo --db "$demo" --as dudao audit >"$tmp/audit" 2>&1 </dev/null
+  p1=$(grep -c 'way=pdf' "$tmp/audit")
+  [ "$p1" -eq $((p0 + 1)) ] && ok "one PDF print logged" || no "PDF prints logged: $p0 then $p1"
+  run 1 "a PDF into a folder that is not there" print blank need --pdf "$tmp/none/x.pdf"
+  has "$tmp/err" "PDF" "the missing folder, said"
+  [ ! -e "$tmp/none/x.pdf" ] && ok "no PDF left behind" || no "a PDF was left"
+  run 2 "--pdf with --out refused" print blank need --pdf "$tmp/x.pdf" --out "$tmp/x.txt"
+  has "$tmp/err" "--pdf" "--pdf with --out, said why"
+else
+  echo "skip - no PDF output in this build, or no poppler-utils"
+fi
+
 # refusals
 run 2 "no document" print
 run 2 "an unknown document" print poster
