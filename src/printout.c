@@ -13,7 +13,7 @@
 #include "printout.h"
 #include "util.h"
 
-static const char *const way_names[PRINTOUT_NWAYS] = {"terminal", "file", "lp"};
+static const char *const way_names[PRINTOUT_NWAYS] = {"terminal", "file", "lp", "pdf"};
 
 const char *
 printout_way_name(enum printout_way w)

@@ -17,9 +17,10 @@ enum printout_way {
 	PRINTOUT_TERMINAL, /* the terminal's printer, by media copy */
 	PRINTOUT_FILE,     /* a text file in the worker's files folder */
 	PRINTOUT_LP,       /* CUPS on this PC */
+	PRINTOUT_PDF,      /* an A4 PDF in the worker's files folder (pdf.c) */
 	PRINTOUT_NWAYS
 };
-/* "terminal", "file", "lp"; printout_way_parse: -1 for anything else. */
+/* "terminal", "file", "lp", "pdf"; printout_way_parse: -1 for anything else. */
 const char *printout_way_name(enum printout_way w);
 int printout_way_parse(const char *s);
 

@@ -21,6 +21,7 @@
 #include "audit.h"
 #include "i18n.h"
 #include "orgunit.h"
+#include "pdf.h"
 #include "printout.h"
 #include "ui.h"
 
@@ -122,6 +123,8 @@ pd_ways(struct pdialog *d, int prefer)
 	if (d->printer)
 		d->ways[d->nways++] = PRINTOUT_TERMINAL;
 	d->ways[d->nways++] = PRINTOUT_FILE;
+	if (pdf_available())
+		d->ways[d->nways++] = PRINTOUT_PDF;
 	if (d->lp)
 		d->ways[d->nways++] = PRINTOUT_LP;
 	d->sel = 0;
@@ -142,6 +145,9 @@ way_label(int w)
 		return _("A text file in your files folder (fetch it with WinSCP or FileZilla)");
 	default:
 		return _("This PC's printer (lp)");
+	case PRINTOUT_PDF:
+		return _("A PDF file in your files folder, for A4 paper (fetch it with WinSCP or "
+		         "FileZilla)");
 	}
 }
 
@@ -205,6 +211,33 @@ pd_print(struct ui *u, struct pdialog *d)
 	}
 	char dir[PATH_MAX], name[256];
 	switch (way) {
+	case PRINTOUT_PDF: {
+		char path[PATH_MAX + 300], why[512] = "";
+		err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
+		/* the first name not taken: slip-2026-12-03.pdf, then -2, -3 ... */
+		for (int k = 1; !err && k < 1000; k++) {
+			if (k == 1)
+				snprintf(name, sizeof name, "%s-%s.pdf", d->doc, u->today);
+			else
+				snprintf(name, sizeof name, "%s-%s-%d.pdf", d->doc, u->today, k);
+			snprintf(path, sizeof path, "%s/%s", dir, name);
+			if (access(path, F_OK) != 0)
+				break;
+		}
+		if (err) {
+			char *e = ui_locale_text(strerror(err));
+			ui_message(u, _("The file could not be written in your files folder: %s. Tell "
+			                "the administrator."), e ? e : "?");
+			free(e);
+		} else if (pdf_write(d->text, d->title, path, why, sizeof why) != 0) {
+			ui_message(u, "%s", why);
+		} else {
+			char shown[PATH_MAX];
+			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
+			ui_message(u, _("Saved in your files folder as %s."), shown);
+		}
+		break;
+	}
 	case PRINTOUT_TERMINAL:
 		if (send_to_terminal(buf, len))
 			ui_message(u, "%s", _("Sent to your terminal's printer. If nothing printed, check "
@@ -263,7 +296,10 @@ pd_draw(struct ui *u, struct screen *s)
 	         d->printer ? _("t  Your terminal has a printer: yes (t: change to no)")
 	                    : _("t  Your terminal has a printer: no (t: change to yes)"));
 	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y++, x, w, _("  Enter = print    1-3 = that way    Esc = cancel"), A_REVERSE);
+	char keysline[160];
+	snprintf(keysline, sizeof keysline, _("  Enter = print    1-%d = that way    Esc = cancel"),
+	         d->nways);
+	ui_text(y++, x, w, keysline, A_REVERSE);
 	ui_text(y, x, w, "", A_REVERSE);
 }
 

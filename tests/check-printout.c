@@ -86,7 +86,8 @@ START_TEST(test_way_names)
 {
 	for (int w = 0; w < PRINTOUT_NWAYS; w++)
 		ck_assert_int_eq(printout_way_parse(printout_way_name(w)), w);
-	ck_assert_int_eq(printout_way_parse("pdf"), -1);
+	ck_assert_int_eq(printout_way_parse("pdf"), PRINTOUT_PDF);
+	ck_assert_int_eq(printout_way_parse("fax"), -1);
 	ck_assert_int_eq(printout_way_parse(NULL), -1);
 }
 END_TEST

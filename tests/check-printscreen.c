@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "audit.h"
+#include "pdf.h"
 #include "screen.h"
 #include "testdb.h"
 
@@ -209,6 +210,32 @@ START_TEST(test_slip_to_terminal_and_file)
 	audit_last(db, &l);
 	ck_assert_msg(strncmp(l.note, "doc=slip way=file records=ref-", 30) == 0, "note %s", l.note);
 	ck_assert_str_eq(l.login, "anning");
+
+	/* the PDF way, where the program has PDF output: an A4 PDF beside it,
+	 * read back by pdftotext, logged with its way */
+	if (pdf_available() && system("command -v pdftotext >/dev/null 2>&1") == 0) {
+		type(t, "p");
+		expect(t, "存为 PDF 文件");
+		keys(t, "2");
+		char pdfname[64], pdfpath[800], cmd[1800];
+		snprintf(pdfname, sizeof pdfname, "slip-%s.pdf", today);
+		expect(t, pdfname);
+		snprintf(pdfpath, sizeof pdfpath, "%s/%s", files, pdfname);
+		ck_assert_msg(stat(pdfpath, &sb) == 0, "no PDF %s", pdfpath);
+		snprintf(cmd, sizeof cmd, "pdftotext -layout '%s' - 2>/dev/null", pdfpath);
+		FILE *pp = popen(cmd, "r");
+		ck_assert_ptr_nonnull(pp);
+		char pdftext[16384];
+		size_t pn = fread(pdftext, 1, sizeof pdftext - 1, pp);
+		pdftext[pn] = '\0';
+		pclose(pp);
+		ck_assert_msg(strstr(pdftext, "存根") && strstr(pdftext, "回执"),
+		              "the PDF lacks the slip: %s", pdftext);
+		struct last_note lp = {.action = "print"};
+		audit_last(db, &lp);
+		ck_assert_msg(strncmp(lp.note, "doc=slip way=pdf records=ref-", 29) == 0, "note %s",
+		              lp.note);
+	}
 
 	/* the worker says their terminal has a printer: offered, first */
 	type(t, "p");
