@@ -612,7 +612,7 @@ render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
 	gr.small = pango_font_description_copy(gr.font);
 	pango_font_description_set_absolute_size(gr.small, 9.0 * PANGO_SCALE);
 	gr.tiny = pango_font_description_copy(gr.font);
-	pango_font_description_set_absolute_size(gr.tiny, 7.0 * PANGO_SCALE);
+	pango_font_description_set_absolute_size(gr.tiny, 8.0 * PANGO_SCALE);
 	pango_layout_set_font_description(lay, gr.font);
 	PangoFontMetrics *m = pango_context_get_metrics(ctx, gr.font, NULL);
 	gr.ascent = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
