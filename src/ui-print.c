@@ -181,9 +181,9 @@ files_error(struct ui *u, int err)
 	if (err == ENOENT) {
 		/* a township server where add-worker made no folder for this login */
 		ui_message(u, _("You have no files folder on this server yet, and the program "
-		                "cannot make one. Ask the administrator to run "
-		                "\"shegong-township-setup add-worker %s\" once more: it makes "
-		                "your folder. Nothing was saved."), u->login);
+		                "cannot make one. Ask the administrator to add your login %s "
+		                "as a worker once more with the township server's set-up "
+		                "tool: that makes your folder. Nothing was saved."), u->login);
 		return;
 	}
 	char *why = ui_locale_text(strerror(err));

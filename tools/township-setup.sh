@@ -53,10 +53,10 @@ Usage: $prog COMMAND [OPTIONS]   (as root)
       mode 0700: the print dialog saves there, and the worker fetches
       the files with SFTP, e.g. WinSCP or FileZilla, on the files port),
       and register it in the database as a worker ("shegong user add", as
-      the administrator).  ROLE is village,
-      township, supervisor or admin; CODE the worker's village or
-      township.  --encoding is the worker's terminal: utf-8, or gb18030
-      for an old PuTTY or Windows console set to GBK.  --key FILE adds the
+      the administrator).  ROLE is village, township, supervisor or
+      admin; CODE the worker's village or township.  --encoding is the
+      worker's terminal: utf-8, or gb18030 for an old PuTTY or Windows
+      console set to GBK.  --key FILE adds the
       public key(s) in FILE to ~LOGIN/.ssh/authorized_keys; without one,
       give the worker a password with "passwd LOGIN".
 
@@ -172,7 +172,8 @@ port_lines() {
 	others=
 	if [ "$sshd_dir" = /etc/ssh/sshd_config.d ]; then
 		for f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; do
-			[ -f "$f" ] && [ "$f" != "$sshd_dir/shegong.conf" ] || continue
+			[ -f "$f" ] || continue
+			[ "$f" != "$sshd_dir/shegong.conf" ] || continue
 			if grep -Eqi '^[[:space:]]*(Port|ListenAddress)[[:space:]]' "$f"; then
 				others=$f
 			fi
@@ -484,8 +485,9 @@ cmd_add_worker() {
 
 	# the files folder: the worker's own, in root's $data/files (sshd's
 	# chroot for SFTP); the program, run by the worker, writes there
-	[ -d "$data/files" ] && [ ! -L "$data/files" ] ||
+	if [ ! -d "$data/files" ] || [ -L "$data/files" ]; then
 		die "$data/files is missing: run \"$prog init\" again (it makes the files folders' folder)"
+	fi
 	fdir=$data/files/$login
 	[ ! -L "$fdir" ] || die "$fdir is a symbolic link: not used"
 	[ -d "$fdir" ] || mkdir "$fdir"
