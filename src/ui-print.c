@@ -179,11 +179,10 @@ static void
 files_error(struct ui *u, int err)
 {
 	if (err == ENOENT) {
-		/* a township server where add-worker made no folder for this login */
-		ui_message(u, _("You have no files folder on this server yet, and the program "
-		                "cannot make one. Ask the administrator to add your login %s "
-		                "as a worker once more with the township server's set-up "
-		                "tool: that makes your folder. Nothing was saved."), u->login);
+		/* a township server where add-worker made no folder for this
+		 * login: running it again makes one (one line of the screen) */
+		ui_message(u, "%s", _("Not saved: you have no files folder on this server. Ask "
+		                      "the administrator to add you as a worker once more."));
 		return;
 	}
 	char *why = ui_locale_text(strerror(err));

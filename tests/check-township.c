@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -203,6 +204,26 @@ register_resident(vt *t, const char *name, const char *idnum)
 	keys(t, KEY_F2);
 	expect(t, "已登记");
 	expect(t, name);
+}
+
+/* On a menu, the choice whose line shows label, by its key. */
+static void
+choose(vt *t, const char *label)
+{
+	expect(t, label);
+	for (int row = 0; row < 24; row++) {
+		/* a choice's line: " K  志愿者" */
+		const char *line = vt_row(t, row), *at = strstr(line, label), *key = NULL;
+		for (const char *c = line; at && c + 3 < at; c++)
+			if (c[0] == ' ' && isalnum((unsigned char)c[1]) && c[2] == ' ' && c[3] == ' ')
+				key = c + 1;
+		if (key) {
+			char k[2] = {*key, '\0'};
+			type(t, k);
+			return;
+		}
+	}
+	ck_abort_msg("no menu line for %s", label);
 }
 
 /* The program as root (the database's administrator) on the database;
@@ -759,6 +780,63 @@ START_TEST(test_files_by_sftp)
 }
 END_TEST
 
+/* The print dialog over SSH, as worker 1 on their GB18030 terminal: a
+ * worker whose files folder add-worker has not made (a server set up
+ * before there were files folders) is told what to ask the administrator,
+ * and nothing is saved; once add-worker has run again, the certificate
+ * is saved there, and comes home with sftp. */
+START_TEST(test_print_dialog_files)
+{
+	need_server();
+	const char *me = srv.login[1];
+	char mine[PATH_MAX + 128];
+	snprintf(mine, sizeof mine, "%s/files/%s", srv.tw.data, me);
+	char *rm[] = {"/bin/rm", "-rf", mine, NULL};
+	ck_assert_int_eq(sshd_run(NULL, NULL, rm, NULL), 0);
+
+	vt *t = login(1);
+	expect(t, "居民");
+	type(t, "4");
+	choose(t, "志愿者");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "孙𠈌芳");
+	keys(t, KEY_TAB);
+	type(t, "11010519491231002x");
+	keys(t, KEY_TAB);                  /* sex, filled */
+	keys(t, KEY_TAB);                  /* phone */
+	type(t, "13711112222");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	expect(t, "p 打印");
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	expect(t, "未保存：您在服务器上还没有文件夹。请管理员为您再“添加工作人员”一次。");
+	struct stat st;
+	ck_assert_msg(stat(mine, &st) != 0, "the program made %s itself", mine);
+
+	char *add[] = {"add-worker", (char *)me, "--data", srv.tw.data, NULL};
+	ck_assert_int_eq(script(add), 0);
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	char want[128];
+	snprintf(want, sizeof want, "已存进您的文件夹：files/%s/certificate-", me);
+	expect(t, want);
+	quit_ssh(t);
+	vt_free(t);
+	programs_gone();
+
+	char *out;
+	int rc = sftp_batch(me, srv.tw.files_port, "ls\n", &out);
+	ck_assert_msg(rc == 0 && strstr(out, "certificate-") != NULL,
+		      "sftp as %s: status %d: %s", me, rc, out);
+	free(out);
+}
+END_TEST
+
 /* remove-worker: disabled in the database, and the login (with a key)
  * refused by sshd. */
 START_TEST(test_remove_worker)
@@ -806,6 +884,7 @@ main(void)
 	tcase_add_test(tc, test_environment_does_not_steer);
 	tcase_add_test(tc, test_others_not_caught);
 	tcase_add_test(tc, test_files_by_sftp);
+	tcase_add_test(tc, test_print_dialog_files);
 	tcase_add_test(tc, test_remove_worker);
 	tcase_add_loop_test(tc, test_draft_after_drop, 0, 2);
 	suite_add_tcase(s, tc);
