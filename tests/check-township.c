@@ -11,7 +11,9 @@
  * program; a removed worker is locked out; a file the program saves in a
  * worker's files folder comes home with the real sftp on the files port,
  * shut in that folder, and nothing of the data or of another worker's
- * folder does.  Skipped (77) when not root. */
+ * folder does; the print dialog over SSH saves there, or says what to ask
+ * the administrator when add-worker made no folder.  Skipped (77) when
+ * not root. */
 #include "config.h"
 
 #include <check.h>
@@ -715,7 +717,8 @@ START_TEST(test_files_by_sftp)
 	char got[PATH_MAX + 32], cmds[PATH_MAX * 3 + 8];
 	snprintf(got, sizeof got, "%s/got.txt", sshd.dir);
 	unlink(got);
-	snprintf(cmds, sizeof cmds, "pwd\nls\nget need-blank.txt %s\n", got);
+	snprintf(cmds, sizeof cmds, "pwd\nls\nget need-blank.txt %s\nput %s upload.txt\n", got,
+		 srv.tw.sshd_conf);
 	int fp = srv.tw.files_port;
 	rc = sftp_batch(me, fp, cmds, &out);
 	char want[64];
@@ -729,6 +732,13 @@ START_TEST(test_files_by_sftp)
 	ck_assert_str_eq(home, paper);
 	free(home);
 	unlink(got);
+	/* and the worker puts a file there (for the import screen) */
+	char up[PATH_MAX + 160];
+	snprintf(up, sizeof up, "%s/upload.txt", mine);
+	struct stat st;
+	struct passwd *mypw = getpwnam(me);
+	ck_assert_ptr_nonnull(mypw);
+	ck_assert_msg(stat(up, &st) == 0 && st.st_uid == mypw->pw_uid, "sftp put no %s", up);
 
 	/* nothing else: each must fail (batch mode stops at a failure), and
 	 * no listing shows worker 1's file, nor the folders' folder a login */
@@ -749,7 +759,6 @@ START_TEST(test_files_by_sftp)
 	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
 		snprintf(cmds, sizeof cmds, "%s\n", bad[i].cmd);
 		rc = sftp_batch(me, fp, cmds, &out);
-		struct stat st;
 		/* the session ran the command ("sftp> " echoes it): it failed there */
 		ck_assert_msg(rc != 0 && stat(got, &st) != 0 && strstr(out, "sftp> ") != NULL &&
 			      (bad[i].never == NULL || strstr(out, bad[i].never) == NULL),
@@ -771,7 +780,6 @@ START_TEST(test_files_by_sftp)
 	/* sftp on the program's port: the program (which wants a terminal), no file */
 	snprintf(cmds, sizeof cmds, "get need-blank.txt %s\n", got);
 	rc = sftp_batch(me, sshd.port, cmds, &out);
-	struct stat st;
 	ck_assert_msg(rc != 0 && stat(got, &st) != 0,
 		      "sftp as %s on the program's port: status %d: %s", me, rc, out);
 	free(out);
@@ -861,6 +869,12 @@ START_TEST(test_remove_worker)
 		*end = '\0';
 	ck_assert_msg(strstr(line, "disabled") != NULL, "%s is not disabled: %s", who, line);
 	free(out);
+	/* the files folder kept as it was */
+	struct passwd *pw = getpwnam(who);
+	ck_assert_ptr_nonnull(pw);
+	char mine[PATH_MAX + 128];
+	snprintf(mine, sizeof mine, "%s/files/%s", srv.tw.data, who);
+	check_mode(mine, pw->pw_uid, (gid_t)-1, 0700);
 }
 END_TEST
 
