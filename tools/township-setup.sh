@@ -401,13 +401,19 @@ EOF
 		mv "$conf" "$conf.rejected"
 		die "sshd does not accept the configuration (see above); $conf was moved to $conf.rejected"
 	fi
+	# what sshd makes of it all (-T needs a connection to test with, since
+	# a Match names a LocalPort)
+	effective=
 	if command -v sshd >/dev/null 2>&1; then
-		listen=$(sshd -T -C user=root,host=localhost,addr=127.0.0.1,lport=22 2>/dev/null | sed -n 's/^listenaddress //p')
+		effective=$(sshd -T -C user=root,host=localhost,addr=127.0.0.1,lport=22 2>/dev/null) || effective=
+	fi
+	if [ -n "$effective" ]; then
+		listen=$(printf '%s\n' "$effective" | sed -n 's/^listenaddress //p')
 		if ! printf '%s\n' "$listen" | grep -q ":$files_port\$"; then
 			say "Warning: sshd will not listen on the port $files_port (a ListenAddress elsewhere names its"
 			say "  own port): add \"ListenAddress ADDRESS:$files_port\" next to it for SFTP."
 		fi
-		if ! sshd -T -C user=root,host=localhost,addr=127.0.0.1,lport=22 2>/dev/null | grep -qi '^subsystem sftp '; then
+		if ! printf '%s\n' "$effective" | grep -qi '^subsystem sftp '; then
 			say "Warning: the sshd configuration names no sftp subsystem, which SFTP needs even though"
 			say "  ForceCommand runs internal-sftp: add \"Subsystem sftp internal-sftp\" to /etc/ssh/sshd_config."
 		fi
