@@ -461,6 +461,23 @@ START_TEST(test_casefile_report_ledger_blank)
 	keys(t, KEY_ESC);
 	quit(t);
 	vt_free(t);
+
+	/* a township worker: the report is the township's; a ledger is a
+	 * village's, so the box asks for one, then offers it */
+	t = screen_start(db, _i, true, "panlian", NULL);
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);   /* what is new, if anything */
+	type(t, "7");
+	expect(t, "统计报表：分村数据");
+	type(t, "p");
+	expect(t, "服务台账按村打印");
+	keys(t, KEY_ESC);
+	keys(t, "\033[D");   /* Left: the last village */
+	type(t, "p");
+	expect(t, "改为打印：服务台账 龙华社区");
+	keys(t, KEY_ESC);
+	quit(t);
+	vt_free(t);
 	testdb_rm(dir);
 }
 END_TEST
