@@ -98,8 +98,9 @@ static const struct key_binding table[] = {
 	 N_("1 to 9: open the household member with that number on the household line"), NULL},
 	/* a document to print: a letter, on screens that take no typing */
 	{ACT_PRINT, KS_TEXT | KS_REFVIEW | KS_VIEW, 0, 0, 0, L'p', N_("Print"),
-	 N_("Print the document (a referral slip, a volunteer's certificate): on your terminal's "
-	    "printer, into your files folder, or on this PC's printer"), NULL},
+	 N_("Print the document (a referral slip, a volunteer's certificate, a resident's case "
+	    "file): on your terminal's printer, into your files folder, or on this PC's printer"),
+	 NULL},
 	{ACT_PRINT, KS_CASE, 0, 0, 0, L'p', N_("Print"),
 	 N_("Print this resident's case file (个人档案), masked as your role sees it"), NULL},
 	{ACT_PRINT, KS_REPORT, 0, 0, 0, L'p', N_("Print"),

@@ -426,6 +426,12 @@ START_TEST(test_casefile_report_ledger_blank)
 	              "the case file lacks its heading or %s: %s", name, buf);
 	free(buf);
 	free(name);
+	/* the resident's record: p prints the same case file */
+	keys(t, KEY_ESC);
+	expect(t, "p 打印");
+	type(t, "p");
+	expect(t, "打印: 个人档案");
+	keys(t, KEY_ESC);
 
 	/* the report: p prints it, d in the box the village's ledger */
 	for (int i = 0; i < 4; i++)
