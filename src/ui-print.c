@@ -20,7 +20,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "pdf.h"

@@ -300,7 +300,8 @@ int ui_sync_open(struct ui *u, const struct ui_args *a);
  * due, each opening its record ("today"). */
 int ui_today_open(struct ui *u, const struct ui_args *a);
 /* ui-print.c: the print dialog over a document ("print": text, doc, id,
- * title). */
+ * title, records; or req, made there; also, a second one d switches to;
+ * note). */
 int ui_print_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);
