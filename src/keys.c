@@ -98,8 +98,16 @@ static const struct key_binding table[] = {
 	 N_("1 to 9: open the household member with that number on the household line"), NULL},
 	/* a document to print: a letter, on screens that take no typing */
 	{ACT_PRINT, KS_TEXT | KS_REFVIEW | KS_VIEW, 0, 0, 0, L'p', N_("Print"),
-	 N_("Print the document (a referral slip, a volunteer's certificate): on your terminal's "
-	    "printer, into your files folder, or on this PC's printer"), NULL},
+	 N_("Print the document (a referral slip, a volunteer's certificate, a resident's case "
+	    "file): on your terminal's printer, into your files folder, or on this PC's printer"),
+	 NULL},
+	{ACT_PRINT, KS_CASE, 0, 0, 0, L'p', N_("Print"),
+	 N_("Print this resident's case file (个人档案), masked as your role sees it"), NULL},
+	{ACT_PRINT, KS_REPORT, 0, 0, 0, L'p', N_("Print"),
+	 N_("Print the report shown (the village chosen, or all with the total); d in the print "
+	    "box: the chosen village's service ledger (服务台账) of the month instead"), NULL},
+	{ACT_PRINT, KS_HOME, 0, 0, 0, L'p', N_("Blank form"),
+	 N_("Print the chosen entry's form blank, for paper use on home visits"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},

@@ -1,9 +1,9 @@
 /* ui-case.c: a resident's case file: their needs, services, organisations
  * and volunteer registration in time order, the other members of their
  * household numbered above them (a digit opens one, f shows the household,
- * m registers a family member);
- * any entry opens, and a new need, service or referral (F6) starts with
- * them filled in. */
+ * m registers a family member); any entry opens, and a new need, service
+ * or referral (F6) starts with them filled in; p prints the case file
+ * (print.c's, masked as the worker's role sees it). */
 #include "config.h"
 
 #include <curses.h>
@@ -13,6 +13,7 @@
 
 #include "household.h"
 #include "i18n.h"
+#include "print.h"
 #include "search.h"
 #include "text.h"
 #include "ui.h"
@@ -259,6 +260,12 @@ case_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		if (!is_key && key >= L'1' && key <= L'9')
 			return open_member(u, c, (size_t)(key - L'1'));
 		return 0;
+	case ACT_PRINT: {
+		/* the case file as print.c lays it out, masked by the worker's scope */
+		struct print_req q = {.doc = PRINT_CASEFILE,
+		                      .id = rec_id_format(&c->resident->id, idbuf)};
+		return ui_open(u, "print", &(struct ui_args){.req = &q});
+	}
 	case ACT_REFER:
 		ui_open(u, "refer", &(struct ui_args){.resident = rec_id_format(&c->resident->id, idbuf), .need = NULL});
 		return UI_REDRAW;

@@ -12,6 +12,7 @@
 
 #include "edit.h"
 #include "i18n.h"
+#include "print.h"
 #include "text.h"
 #include "kind.h"
 #include "search.h"
@@ -395,7 +396,7 @@ form_draw(struct ui *u, struct screen *s)
 		hide |= 1ULL << ACT_VOID | 1ULL << ACT_EDIT | 1ULL << ACT_NEED | 1ULL << ACT_REFER;
 	if (!kr->household || !saved)
 		hide |= 1ULL << ACT_MEMBER | 1ULL << ACT_HOUSEHOLD;
-	if (kr->related != KIND_REL_CERTIFICATE || !saved)
+	if ((kr->related != KIND_REL_CERTIFICATE && kr->related != KIND_REL_CASE) || !saved)
 		hide |= 1ULL << ACT_PRINT;
 	ui_footer_hiding(u, fs->editing ? KS_EDIT : KS_VIEW, hide);
 	if (cy >= 0)
@@ -899,8 +900,8 @@ sum_up(struct ui *u, struct fstate *fs)
 	store_read(u->st, sum_txn, fs);
 }
 
-/* F9: what goes with the record; print: p, the certificate straight to
- * the print dialog. */
+/* F9: what goes with the record; print: p, the certificate (a resident:
+ * the case file) straight to the print dialog. */
 static int
 case_or_certificate(struct ui *u, struct fstate *fs, bool print)
 {
@@ -909,9 +910,16 @@ case_or_certificate(struct ui *u, struct fstate *fs, bool print)
 		return UI_REDRAW;
 	}
 	switch (kind_rules(fs->f->kind)->related) {
-	case KIND_REL_CASE:
-		ui_open(u, "case", &(struct ui_args){.record = fs->r});
-		return UI_REDRAW;
+	case KIND_REL_CASE: {
+		if (!print) {
+			ui_open(u, "case", &(struct ui_args){.record = fs->r});
+			return UI_REDRAW;
+		}
+		/* p on a resident: their case file, as the case file's p prints it */
+		char idtext[REC_ID_TEXTMAX];
+		struct print_req q = {.doc = PRINT_CASEFILE, .id = rec_id_format(&fs->r->id, idtext)};
+		return ui_open(u, "print", &(struct ui_args){.req = &q});
+	}
 	case KIND_REL_CERTIFICATE:
 	case KIND_REL_ACTIVITY: {
 		int err = 0;
@@ -1170,9 +1178,10 @@ form_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_CASE:
 		return case_or_certificate(u, fs, false);
 	case ACT_PRINT:
-		if (kind_rules(fs->f->kind)->related != KIND_REL_CERTIFICATE) {
-			ui_message(u, "%s", _("p prints a volunteer's certificate here; a referral slip "
-			                      "prints from its referral."));
+		if (kind_rules(fs->f->kind)->related != KIND_REL_CERTIFICATE &&
+		    kind_rules(fs->f->kind)->related != KIND_REL_CASE) {
+			ui_message(u, "%s", _("p prints a resident's case file or a volunteer's certificate "
+			                      "here; a referral slip prints from its referral."));
 			return UI_REDRAW;
 		}
 		return case_or_certificate(u, fs, true);

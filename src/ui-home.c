@@ -1,5 +1,6 @@
 /* ui-home.c: the home screen: the menu of what a social-work room does,
- * the status line and the F-key bar. */
+ * the status line and the F-key bar; p prints the chosen entry's form
+ * blank, for paper use. */
 #include "config.h"
 
 #include <curses.h>
@@ -10,6 +11,7 @@
 
 #include "i18n.h"
 #include "orgunit.h"
+#include "print.h"
 #include "record.h"
 #include "paths.h"
 #include "text.h"
@@ -198,6 +200,63 @@ home_open(struct ui *u, struct home *h)
 	return UI_REDRAW;
 }
 
+/* p: the chosen entry's form printed blank, for paper use; where the
+ * entry has several forms (the six services; volunteers and
+ * organisations) the worker chooses one first. */
+static void
+blank_chosen(struct ui *u, void *data, const char *value)
+{
+	(void)data;
+	if (!value)
+		return;
+	struct print_req q = {.doc = PRINT_BLANK, .form = value};
+	ui_open(u, "print", &(struct ui_args){.req = &q});
+}
+
+static void
+blank_add(struct form **v, size_t *n, struct form *f)
+{
+	for (size_t i = 0; i < *n; i++)
+		if (v[i] == f)
+			return;
+	if (*n < 16)
+		v[(*n)++] = f;
+}
+
+static int
+home_blank(struct ui *u, struct home *h)
+{
+	struct form *v[16];
+	size_t n = 0;
+	const char *spec = menu[h->sel].form;
+	char *copy = spec ? strdup(spec) : NULL, *save = NULL;
+	for (char *w = copy ? strtok_r(copy, "|", &save) : NULL; w; w = strtok_r(NULL, "|", &save)) {
+		struct form *f = formset_find(u->forms, w);
+		int kind = f ? 0 : rec_kind_from_name(w);
+		if (f)
+			blank_add(v, &n, f);
+		for (size_t i = 0; kind && i < u->forms->nforms; i++)
+			if (u->forms->forms[i]->kind == kind)
+				blank_add(v, &n, u->forms->forms[i]);
+	}
+	free(copy);
+	for (size_t i = 0; !spec && menu[h->sel].kind && i < u->forms->nforms; i++)
+		if (u->forms->forms[i]->kind == menu[h->sel].kind)
+			blank_add(v, &n, u->forms->forms[i]);
+	u->msg[0] = '\0';
+	if (n == 0) {
+		ui_message(u, "%s", _("This entry has no form to print blank: choose one that records "
+		                      "something (residents, needs, services ...), then press p."));
+		return UI_REDRAW;
+	}
+	if (n == 1) {
+		blank_chosen(u, NULL, v[0]->name);
+		return UI_REDRAW;
+	}
+	ui_pick_form(u, _("Print which form blank?"), v, n, blank_chosen, NULL);
+	return UI_REDRAW;
+}
+
 static void
 leave_answered(struct ui *u, void *data, bool yes)
 {
@@ -251,6 +310,8 @@ home_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 	case ACT_IMPORT:
 		u->msg[0] = '\0';
 		return ui_open(u, "import", NULL);
+	case ACT_PRINT:
+		return home_blank(u, h);
 	default:
 		return 0;
 	}

@@ -1,5 +1,7 @@
 /* ui-print.c: the print dialog ("print"), a small box over the document
- * shown (a referral slip, a volunteer certificate): the ways out the
+ * shown (a referral slip, a volunteer certificate, a case file, a report,
+ * a blank form), or one of two (the report or the village's service
+ * ledger: d switches): the ways out the
  * worker has, the last one chosen first (meta "print/way/LOGIN").  The
  * terminal's printer (media copy, printout.h) only where the worker's
  * account says their terminal has one (they switch it here with t); a
@@ -18,16 +20,25 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "audit.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "pdf.h"
+#include "print.h"
 #include "printout.h"
 #include "ui.h"
 
-struct pdialog {
+/* one document the dialog may print */
+struct pdoc {
 	char *text, *doc, *title;
-	rec_id id;
+	char *text_wide;   /* laid out for a GB18030 terminal's printer, or NULL:
+	                    * the PDF and the files (UTF-8) take text */
+	char *records;     /* the ids it shows, for the audit trail */
+};
+
+struct pdialog {
+	struct pdoc docs[2];
+	int ndocs, cur;
+	char *note;        /* a line to say, or NULL */
 	bool printer;      /* the account says the terminal has a printer */
 	bool lp;           /* lp can be run here */
 	int ways[PRINTOUT_NWAYS];
@@ -206,12 +217,10 @@ static int
 pd_print(struct ui *u, struct pdialog *d)
 {
 	int way = d->ways[d->sel];
-	char idtext[REC_ID_TEXTMAX], note[200];
-	rec_id_format(&d->id, idtext);
-	snprintf(note, sizeof note, "doc=%s way=%s records=%s", d->doc, printout_way_name(way),
-	         idtext);
-	/* the paper hands personal data out: logged first */
-	int err = audit_log_now(u->st, "print", &d->id, note);
+	const struct pdoc *doc = &d->docs[d->cur];
+	/* the paper hands personal data out: logged first, with the records
+	 * it shows (the case file's resident, the ledger's services) */
+	int err = print_audit(u->st, doc->doc, printout_way_name(way), doc->records);
 	if (err) {
 		ui_message(u, "%s", store_strerror(err));
 		return UI_REDRAW;
@@ -221,7 +230,8 @@ pd_print(struct ui *u, struct pdialog *d)
 	const char *codeset = way == PRINTOUT_TERMINAL ? nl_langinfo(CODESET) : "UTF-8";
 	char *buf;
 	size_t len;
-	err = printout_bytes(d->text, codeset, way == PRINTOUT_TERMINAL, &buf, &len);
+	const char *text = way == PRINTOUT_TERMINAL && doc->text_wide ? doc->text_wide : doc->text;
+	err = printout_bytes(text, codeset, way == PRINTOUT_TERMINAL, &buf, &len);
 	if (err) {
 		ui_message(u, "%s", _("The document could not be made ready for printing: memory "
 		                      "ran out. Close other screens and try again."));
@@ -235,16 +245,16 @@ pd_print(struct ui *u, struct pdialog *d)
 		/* the first name not taken: slip-2026-12-03.pdf, then -2, -3 ... */
 		for (int k = 1; !err && k < 1000; k++) {
 			if (k == 1)
-				snprintf(name, sizeof name, "%s-%s.pdf", d->doc, u->today);
+				snprintf(name, sizeof name, "%s-%s.pdf", doc->doc, u->today);
 			else
-				snprintf(name, sizeof name, "%s-%s-%d.pdf", d->doc, u->today, k);
+				snprintf(name, sizeof name, "%s-%s-%d.pdf", doc->doc, u->today, k);
 			snprintf(path, sizeof path, "%s/%s", dir, name);
 			if (access(path, F_OK) != 0)
 				break;
 		}
 		if (err)
 			files_error(u, err);
-		else if (pdf_write(d->text, d->title, path, why, sizeof why) != 0) {
+		else if (pdf_write(doc->text, doc->title, path, why, sizeof why) != 0) {
 			ui_message(u, "%s", why);
 		} else {
 			char shown[PATH_MAX];
@@ -264,7 +274,7 @@ pd_print(struct ui *u, struct pdialog *d)
 	case PRINTOUT_FILE:
 		err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
 		if (!err)
-			err = printout_save(dir, d->doc, u->today, buf, len, name, sizeof name);
+			err = printout_save(dir, doc->doc, u->today, buf, len, name, sizeof name);
 		if (err)
 			files_error(u, err);
 		else {
@@ -294,8 +304,16 @@ pd_draw(struct ui *u, struct screen *s)
 	int w = u->cols - 4, y = u->rows / 2 - 5, x = 2;
 	char line[512];
 	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s: %s", _("Print"), d->title);
+	snprintf(line, sizeof line, "  %s: %s", _("Print"), d->docs[d->cur].title);
 	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
+	if (d->ndocs > 1) {
+		/* TRANSLATORS: the print dialog's other document: d  改为打印：服务台账 ... */
+		snprintf(line, sizeof line, _("  d  Print instead: %s"), d->docs[!d->cur].title);
+		ui_text(y++, x, w, line, A_REVERSE);
+	} else if (d->note) {
+		snprintf(line, sizeof line, "  %s", d->note);
+		ui_text(y++, x, w, line, A_REVERSE);
+	}
 	ui_text(y++, x, w, "", A_REVERSE);
 	for (int i = 0; i < d->nways; i++) {
 		snprintf(line, sizeof line, "  %s %d  %s", i == d->sel ? ">" : " ", i + 1,
@@ -338,6 +356,10 @@ pd_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		d->sel = (int)(key - L'1');
 		return pd_print(u, d);
 	}
+	if ((key == L'd' || key == L'D') && d->ndocs > 1) {
+		d->cur = !d->cur;
+		return UI_REDRAW;
+	}
 	if (key == L't' || key == L'T') {
 		struct pd_txn p = {.login = u->login, .set_printer = !d->printer};
 		int err = store_write(u->st, pd_printer_txn, &p);
@@ -360,9 +382,14 @@ static void
 pd_free(struct screen *s)
 {
 	struct pdialog *d = s->data;
-	free(d->text);
-	free(d->doc);
-	free(d->title);
+	for (int i = 0; i < 2; i++) {
+		free(d->docs[i].text);
+		free(d->docs[i].text_wide);
+		free(d->docs[i].doc);
+		free(d->docs[i].title);
+		free(d->docs[i].records);
+	}
+	free(d->note);
 	free(d);
 }
 
@@ -370,19 +397,64 @@ static const struct screen_ops print_screen = {
 	.scope = KS_ASK, .draw = pd_draw, .key = pd_key, .free = pd_free, .overlay = true,
 };
 
+/* A document of the dialog from its arguments: given, or made by print.c
+ * (laid out for the terminal's encoding: a GB18030 terminal's printer
+ * counts the rules two columns); 0, or a store_err. */
+static int
+pd_doc(struct ui *u, struct pdoc *p, const struct ui_args *a)
+{
+	char title[256] = "";
+	if (a->req) {
+		struct print_req q = *a->req;
+		if (!q.today)
+			q.today = u->today;
+		int err = 0;
+		p->text = print_text_records(u->st, u->forms, u->scope, &q, title, sizeof title,
+		                             &p->records, &err);
+		if (!p->text)
+			return err ? err : STORE_NOMEM;
+		/* a Chinese printer behind a GB18030 terminal prints rules two
+		 * columns wide; the PDF and the UTF-8 files keep the narrow layout */
+		if (!ui_locale_utf8()) {
+			char t2[256];
+			q.wide = true;
+			p->text_wide = print_text(u->st, u->forms, u->scope, &q, t2, sizeof t2, &err);
+			if (!p->text_wide)
+				return err ? err : STORE_NOMEM;
+		}
+		p->doc = strdup(print_doc_name(q.doc));
+	} else {
+		if (a->id)
+			rec_id_format(a->id, title);
+		p->records = strdup(a->records ? a->records : title);
+		p->text = strdup(a->text);
+		p->doc = strdup(a->doc);
+		snprintf(title, sizeof title, "%s", a->doc);
+	}
+	p->title = strdup(a->title ? a->title : title);
+	return p->text && p->doc && p->title && p->records ? 0 : STORE_NOMEM;
+}
+
 int
 ui_print_open(struct ui *u, const struct ui_args *a)
 {
-	if (!a || !a->text || !a->doc || !a->id)
+	if (!a || !(a->req || (a->text && a->doc)))
 		return 0;
 	struct pdialog *d = calloc(1, sizeof *d);
 	if (!d)
 		return UI_REDRAW;
-	d->text = strdup(a->text);
-	d->doc = strdup(a->doc);
-	d->title = strdup(a->title ? a->title : a->doc);
-	d->id = *a->id;
-	if (!d->text || !d->doc || !d->title) {
+	int err = pd_doc(u, &d->docs[0], a);
+	d->ndocs = 1;
+	if (!err && a->also) {
+		err = pd_doc(u, &d->docs[1], a->also);
+		d->ndocs = 2;
+	}
+	d->note = a->note ? strdup(a->note) : NULL;
+	if (err || (a->note && !d->note)) {
+		ui_message(u, "%s", err == STORE_NOMEM || !err
+		                         ? _("The document could not be made ready for printing: memory "
+		                             "ran out. Close other screens and try again.")
+		                         : store_strerror(err));
 		pd_free(&(struct screen){.data = d});
 		return UI_REDRAW;
 	}

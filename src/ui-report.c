@@ -2,7 +2,8 @@
  * (report.c) for each village in the worker's reach and their total, in a
  * table fitted to the terminal, and below it a bar chart of the services
  * of the last six months for the chosen village, so that a supervisor
- * sees the trend at a glance. */
+ * sees the trend at a glance.  p prints the report, or (d in the print
+ * box) the chosen village's service ledger of the month. */
 #include "config.h"
 
 #include <curses.h>
@@ -12,6 +13,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "print.h"
 #include "report.h"
 #include "text.h"
 #include "ui.h"
@@ -214,6 +216,35 @@ report_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_REPORT);
 }
 
+/* p: the report shown, of the chosen village (the total: of every
+ * village in reach), for its period; d in the print box: that village's
+ * service ledger of the month.  A ledger is one village's and one
+ * month's, as rooms keep it: on the total of several villages, or a
+ * quarter, the box says how to get one instead. */
+static int
+print_report(struct ui *u, struct rscreen *rs)
+{
+	char period[16];
+	report_period_format(&rs->o.period, period);
+	const char *village = rs->sel < rs->r.ncols ? rs->r.cols[rs->sel].unit
+	                      : rs->r.ncols == 1  ? rs->r.cols[0].unit
+	                                          : NULL;
+	struct print_req rq = {.doc = PRINT_REPORT, .period = period,
+	                       .village = rs->sel < rs->r.ncols ? village : NULL};
+	struct print_req lq = {.doc = PRINT_LEDGER, .period = period, .village = village};
+	struct ui_args ledger = {.req = &lq};
+	bool one = village || rs->r.ncols == 0;   /* none: the worker's own unit's */
+	const char *note = NULL;
+	if (rs->o.period.months != 1)
+		note = _("The service ledger is printed by month: F5 shows a month, then press p.");
+	else if (!one)
+		note = _("The service ledger is printed by village: choose one with Left/Right, then "
+		         "press p.");
+	u->msg[0] = '\0';
+	return ui_open(u, "print", &(struct ui_args){.req = &rq, .also = note ? NULL : &ledger,
+	                                             .note = note});
+}
+
 static void
 change_period(struct ui *u, struct rscreen *rs, int step, bool toggle)
 {
@@ -273,6 +304,8 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 	case ACT_PERIOD_KIND:
 		change_period(u, rs, 0, true);
 		return UI_REDRAW;
+	case ACT_PRINT:
+		return print_report(u, rs);
 	default:
 		return 0;
 	}

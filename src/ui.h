@@ -178,6 +178,7 @@ char *ui_path_for_fs(const char *typed);
  * ui_args it names; its return is the handler flags for the caller (0
  * when there are none); "referral-save" returns UI_POP when the save is
  * taken (the editor then closes itself), 0 when refused. */
+struct print_req;
 struct ui_args {
 	struct form *form;
 	record *r;                    /* taken over ("form") */
@@ -192,9 +193,19 @@ struct ui_args {
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
 	const char *text;             /* "print": the document (UTF-8, pages by '\f') */
-	const char *doc;              /* "print": what it is, "slip" or "certificate"
-	                               * (the audit note, the file's name); id: its record */
+	const char *doc;              /* "print": what it is, "slip", "casefile" ...
+	                               * (print_doc_name: the audit note, the file's
+	                               * name); id: its record (may be NULL) */
 	const char *title;            /* "print": its title, for the dialog */
+	const char *records;          /* "print": the ids it shows (print_text_records),
+	                               * for the audit; NULL: id's */
+	const struct print_req *req;  /* "print": the document to make (print.h), in
+	                               * place of text, doc, records; title: NULL for
+	                               * the document's own */
+	const struct ui_args *also;   /* "print": another document the dialog offers
+	                               * instead (d switches), or NULL */
+	const char *note;             /* "print": a line the dialog says (why no other
+	                               * document is offered), or NULL */
 	bool back;                    /* "new-record", "form": once the new record is
 	                               * saved (and any question on it answered), the
 	                               * editor closes, back to the screen that opened it */
@@ -289,7 +300,8 @@ int ui_sync_open(struct ui *u, const struct ui_args *a);
  * due, each opening its record ("today"). */
 int ui_today_open(struct ui *u, const struct ui_args *a);
 /* ui-print.c: the print dialog over a document ("print": text, doc, id,
- * title). */
+ * title, records; or req, made there; also, a second one d switches to;
+ * note). */
 int ui_print_open(struct ui *u, const struct ui_args *a);
 /* A record's name for showing a reference ("张三 (安宁村)"), malloc'd. */
 char *ui_ref_name(struct ui *u, const char *idtext);

@@ -394,7 +394,9 @@ START_TEST(test_esc_digit_at_a_persons_pace)
 	sleep_ms(500);
 	send(t, "1");
 	expect(t, "帮助：按键");
-	ck_assert_msg(strstr(vt_screen(t), "Esc 1 = F1") != NULL, "help does not say Esc 1");
+	/* the home menu's keys fill more than a page at 80x24: its end says it */
+	keys(t, KEY_END);
+	expect(t, "Esc 1 = F1");
 	keys(t, KEY_F1);
 	ck_assert(vt_wait_gone(t, "帮助：按键", 15000));
 	/* Esc 3 in a list: a new record; Esc 0 leaves it unchanged */

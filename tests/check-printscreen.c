@@ -5,8 +5,9 @@
  * once the worker says their terminal has one (t); the bytes the program
  * wrote between ESC [ 5 i and ESC [ 4 i, read back from the terminal's
  * encoding, hold the slip; the file way writes files/LOGIN/ and says the
- * file's name; the volunteer certificate prints the same way; every
- * print is in the audit trail. */
+ * file's name; the volunteer certificate prints the same way; so do a
+ * case file, the report, a village's ledger and a blank form, each with
+ * p from its screen; every print is in the audit trail. */
 #include "config.h"
 
 #include <check.h>
@@ -325,6 +326,168 @@ START_TEST(test_certificate)
 }
 END_TEST
 
+/* The file the file way wrote today as doc in files, whole (malloc'd). */
+static char *
+printed_file(const char *files, const char *doc)
+{
+	char path[800], today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	snprintf(path, sizeof path, "%s/%s-%s.txt", files, doc, today);
+	FILE *f = fopen(path, "r");
+	ck_assert_msg(f, "no file %s", path);
+	char *buf = calloc(1, 1 << 17);
+	ck_assert_ptr_nonnull(buf);
+	fread(buf, 1, (1 << 17) - 1, f);
+	fclose(f);
+	return buf;
+}
+
+struct got {
+	const rec_id *id;
+	record *r;
+};
+
+static int
+got_txn(store_txn *t, void *ctx)
+{
+	struct got *g = ctx;
+	return store_get(t, g->id, &g->r);
+}
+
+/* The name of the record whose id text opens the note's records=. */
+static char *
+first_record_name(const char *db, const char *note)
+{
+	const char *r = strstr(note, "records=");
+	ck_assert_ptr_nonnull(r);
+	char idtext[REC_ID_TEXTMAX];
+	snprintf(idtext, sizeof idtext, "%.*s", (int)strcspn(r + 8, ","), r + 8);
+	rec_id id;
+	ck_assert_msg(rec_id_parse(idtext, &id) == 0, "no record in %s", note);
+	store *st;
+	ck_assert_int_eq(store_open(&st, db, STORE_RDONLY), STORE_OK);
+	struct got g = {&id, NULL};
+	ck_assert_int_eq(store_read(st, got_txn, &g), STORE_OK);
+	record *rec = g.r;
+	const char *n = record_get(rec, "name");
+	char *name = strdup(n ? n : "");
+	record_free(rec);
+	store_close(st);
+	return name;
+}
+
+/* One key from the screens: p on the home menu prints the chosen entry's
+ * form blank, on a case file the resident's case file, on the report the
+ * report shown, and d in the box the village's service ledger instead;
+ * each written, logged with the records it shows. */
+START_TEST(test_casefile_report_ledger_blank)
+{
+	char *dir = testdb_dir("printscr");
+	char db[512], files[600];
+	snprintf(db, sizeof db, "%s/db", dir);
+	snprintf(files, sizeof files, "%s/files/anning", dir);
+	vt *t = screen_start(db, _i, true, "anning", NULL);
+	expect(t, "上次查看以来的新消息");
+	/* the home menu: the needs intake form, blank */
+	keys(t, KEY_DOWN);
+	type(t, "p");
+	expect(t, "空白表");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	expect(t, "已存进您的文件夹：files/anning/blank-");
+	char *buf = printed_file(files, "blank");
+	ck_assert_msg(strstr(buf, "服务对象签字："), "not a blank form: %s", buf);
+	free(buf);
+	struct last_note l = {.action = "print"};
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=blank way=file records=", 27) == 0, "note %s", l.note);
+
+	/* a resident's case file: p there */
+	type(t, "1");
+	expect(t, "F3 新建");
+	keys(t, KEY_ENTER);
+	expect(t, "F9 ");
+	keys(t, KEY_F9);
+	expect(t, "档案：");
+	expect(t, "p 打印");
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	expect(t, "files/anning/casefile-");
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=casefile way=file records=res-", 34) == 0, "note %s",
+	              l.note);
+	char *name = first_record_name(db, l.note);
+	buf = printed_file(files, "casefile");
+	ck_assert_msg(strstr(buf, "个人档案") && *name && strstr(buf, name),
+	              "the case file lacks its heading or %s: %s", name, buf);
+	free(buf);
+	free(name);
+	/* the resident's record: p prints the same case file */
+	keys(t, KEY_ESC);
+	expect(t, "p 打印");
+	type(t, "p");
+	expect(t, "打印: 个人档案");
+	keys(t, KEY_ESC);
+
+	/* the report: p prints it, d in the box the village's ledger */
+	for (int i = 0; i < 4; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	type(t, "7");
+	expect(t, "统计报表：分村数据");
+	type(t, "p");
+	expect(t, "改为打印：服务台账");
+	type(t, "1");
+	expect(t, "files/anning/report-");
+	buf = printed_file(files, "report");
+	ck_assert_msg(strstr(buf, "社会工作服务统计报表") && strstr(buf, "各项服务次数"),
+	              "not the report: %s", buf);
+	free(buf);
+	type(t, "p");
+	expect(t, "改为打印：服务台账");
+	type(t, "d");
+	expect(t, "改为打印：工作报表");
+	type(t, "1");
+	expect(t, "files/anning/ledger-");
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=ledger way=file records=svc-", 32) == 0, "note %s",
+	              l.note);
+	buf = printed_file(files, "ledger");
+	ck_assert_msg(strstr(buf, "服务台账") && strstr(buf, "安宁"), "not the ledger: %s", buf);
+	free(buf);
+	/* a quarter has no one ledger: the box says how to get one */
+	keys(t, KEY_F5);
+	expect(t, "季度");
+	type(t, "p");
+	expect(t, "服务台账按月打印");
+	keys(t, KEY_ESC);
+	quit(t);
+	vt_free(t);
+
+	/* a township worker: the report is the township's; a ledger is a
+	 * village's, so the box asks for one, then offers it */
+	t = screen_start(db, _i, true, "panlian", NULL);
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);   /* what is new, if anything */
+	type(t, "7");
+	expect(t, "统计报表：分村数据");
+	type(t, "p");
+	expect(t, "服务台账按村打印");
+	keys(t, KEY_ESC);
+	keys(t, "\033[D");   /* Left: the last village */
+	type(t, "p");
+	expect(t, "改为打印：服务台账 龙华社区");
+	keys(t, KEY_ESC);
+	quit(t);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -333,6 +496,7 @@ main(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, test_slip_to_terminal_and_file, 0, 2);
 	tcase_add_loop_test(tc, test_certificate, 0, 2);
+	tcase_add_loop_test(tc, test_casefile_report_ledger_blank, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
