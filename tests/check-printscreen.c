@@ -458,6 +458,15 @@ START_TEST(test_casefile_report_ledger_blank)
 	              l.note);
 	buf = printed_file(files, "ledger");
 	ck_assert_msg(strstr(buf, "服务台账") && strstr(buf, "安宁"), "not the ledger: %s", buf);
+	/* the file is UTF-8 for any terminal, so the narrow layout: its top
+	 * rule as many characters as columns, not the GB18030 printer's half */
+	const char *rule = strstr(buf, "┌");
+	ck_assert_msg(rule, "the ledger has no table: %s", buf);
+	int chars = 0;
+	for (const char *c = rule; *c && *c != '\n' && *c != '\r'; c++)
+		chars += ((unsigned char)*c & 0xC0) != 0x80;
+	ck_assert_msg(chars > 60, "the ledger's rule is %d characters: laid out for a GB18030 printer",
+	              chars);
 	free(buf);
 	/* a quarter has no one ledger: the box says how to get one */
 	keys(t, KEY_F5);
