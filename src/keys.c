@@ -100,6 +100,13 @@ static const struct key_binding table[] = {
 	{ACT_PRINT, KS_TEXT | KS_REFVIEW | KS_VIEW, 0, 0, 0, L'p', N_("Print"),
 	 N_("Print the document (a referral slip, a volunteer's certificate): on your terminal's "
 	    "printer, into your files folder, or on this PC's printer"), NULL},
+	/* a list takes typing (its search box): Esc p, Esc x there */
+	{ACT_PRINT, KS_LIST, 0, 0, 0, L'p', N_("Print"),
+	 N_("Print the list as shown, every row of its filter (Esc p: the search box takes "
+	    "letters)"), NULL},
+	{ACT_EXPORT, KS_LIST, 0, 0, 0, L'x', N_("Export"),
+	 N_("Export the list as shown, every row of its filter, to an Excel (XLSX) or CSV file in "
+	    "your files folder (Esc x)"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},

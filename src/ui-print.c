@@ -22,11 +22,13 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "pdf.h"
+#include "print.h"
 #include "printout.h"
 #include "ui.h"
 
 struct pdialog {
 	char *text, *doc, *title;
+	char *records;     /* the records shown (a list's), or NULL: id alone */
 	rec_id id;
 	bool printer;      /* the account says the terminal has a printer */
 	bool lp;           /* lp can be run here */
@@ -188,12 +190,11 @@ static int
 pd_print(struct ui *u, struct pdialog *d)
 {
 	int way = d->ways[d->sel];
-	char idtext[REC_ID_TEXTMAX], note[200];
+	char idtext[REC_ID_TEXTMAX];
 	rec_id_format(&d->id, idtext);
-	snprintf(note, sizeof note, "doc=%s way=%s records=%s", d->doc, printout_way_name(way),
-	         idtext);
 	/* the paper hands personal data out: logged first */
-	int err = audit_log_now(u->st, "print", &d->id, note);
+	int err = print_audit(u->st, d->doc, printout_way_name(way),
+	                      d->records ? d->records : idtext);
 	if (err) {
 		ui_message(u, "%s", store_strerror(err));
 		return UI_REDRAW;
@@ -352,6 +353,7 @@ pd_free(struct screen *s)
 	free(d->text);
 	free(d->doc);
 	free(d->title);
+	free(d->records);
 	free(d);
 }
 
@@ -362,7 +364,7 @@ static const struct screen_ops print_screen = {
 int
 ui_print_open(struct ui *u, const struct ui_args *a)
 {
-	if (!a || !a->text || !a->doc || !a->id)
+	if (!a || !a->text || !a->doc || (!a->id && !a->records))
 		return 0;
 	struct pdialog *d = calloc(1, sizeof *d);
 	if (!d)
@@ -370,8 +372,10 @@ ui_print_open(struct ui *u, const struct ui_args *a)
 	d->text = strdup(a->text);
 	d->doc = strdup(a->doc);
 	d->title = strdup(a->title ? a->title : a->doc);
-	d->id = *a->id;
-	if (!d->text || !d->doc || !d->title) {
+	if (a->id)
+		d->id = *a->id;
+	d->records = a->records ? strdup(a->records) : NULL;
+	if (!d->text || !d->doc || !d->title || (a->records && !d->records)) {
 		pd_free(&(struct screen){.data = d});
 		return UI_REDRAW;
 	}

@@ -246,6 +246,9 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 		for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
 			char name[8];
 			keys_bar_name(b, name, sizeof name);
+			/* a letter where typing goes to a search box (a list): after Esc */
+			if ((scope & KS_LIST) && !b->fkey && !b->ctrl && b->ch > 32 && b->ch < 127)
+				snprintf(name, sizeof name, "Esc %c", (char)b->ch);
 			if (!b->bar || !*name || !(b->scope & scope) || (hide & (1ULL << b->action)))
 				continue;
 			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s",

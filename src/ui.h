@@ -195,6 +195,8 @@ struct ui_args {
 	const char *doc;              /* "print": what it is, "slip" or "certificate"
 	                               * (the audit note, the file's name); id: its record */
 	const char *title;            /* "print": its title, for the dialog */
+	const char *records;          /* "print": the records it shows, comma-separated
+	                               * (print_records), when more than id (a list) */
 	bool back;                    /* "new-record", "form": once the new record is
 	                               * saved (and any question on it answered), the
 	                               * editor closes, back to the screen that opened it */
