@@ -27,12 +27,17 @@
 
 #define WAIT_MS 20000
 
-/* The demo database in dir as the one running the test (a village worker
- * of 安宁村), or as login. */
+/* The demo database in dir/db as the one running the test (a village
+ * worker of 安宁村), or as login. */
 static vt *
 start(const char *dir, int term, const char *login)
 {
-	return screen_start(dir, term, true, login, NULL);
+	/* the database in dir/db, so that the worker's files folder the
+	 * import screen opens, dir/files/LOGIN, is the test's too */
+	char db[600];
+	snprintf(db, sizeof db, "%s/db", dir);
+	mkdir(db, 0700);
+	return screen_start(db, term, true, login, NULL);
 }
 
 /* An ID number of 安宁村's county born on date (YYYYMMDD), with its
@@ -324,10 +329,8 @@ END_TEST
  * bad rows written into the folder and named so. */
 START_TEST(test_pick_from_folder)
 {
-	char *top = testdb_dir("impscr"), db[512], files[600], path[900], csv[1024];
-	snprintf(db, sizeof db, "%s/db", top);
+	char *top = testdb_dir("impscr"), files[600], path[900], csv[1024];
 	snprintf(files, sizeof files, "%s/files", top);
-	ck_assert_int_eq(mkdir(db, 0700), 0);
 	ck_assert_int_eq(mkdir(files, 0700), 0);
 	snprintf(files, sizeof files, "%s/files/anning", top);
 	ck_assert_int_eq(mkdir(files, 0700), 0);
@@ -353,7 +356,7 @@ START_TEST(test_pick_from_folder)
 		struct timespec ts[2] = {{time(NULL) - 3600 * (i + 1), 0}, {time(NULL) - 3600 * (i + 1), 0}};
 		ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
 	}
-	vt *t = start(db, _i, "anning");
+	vt *t = start(top, _i, "anning");
 	expect(t, "主菜单");
 	keys(t, KEY_ESC);                   /* what is new, if anything */
 	keys(t, "\033" "i");
