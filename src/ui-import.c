@@ -346,8 +346,10 @@ fpick_draw(struct ui *u, struct screen *s)
 	erase();
 	ui_title(u, _("Import from a spreadsheet"));
 	char line[1024];
-	snprintf(line, sizeof line, _("%s: choose the file (your files folder, files/%s):"),
-	         _(p->j->form->title), u->login);
+	char folder[300];
+	snprintf(folder, sizeof folder, "files/%s", u->login);
+	snprintf(line, sizeof line, _("%s: choose the file (your files folder, %s):"),
+	         _(p->j->form->title), folder);
 	ui_text(1, 1, u->cols - 2, line, A_BOLD);
 	int rows = u->rows - 8;
 	ui_rows_fit(&p->at, p->n + 1, rows);
@@ -373,11 +375,13 @@ fpick_draw(struct ui *u, struct screen *s)
 		ui_text(y, 3 + nw + 1, 12, size, attr);
 		ui_text(y, 3 + nw + 1 + 13, 16, when, attr);
 	}
-	if (!p->n)
-		ui_text(4, 3, u->cols - 4,
-		        _("Your files folder has no CSV or XLSX file yet: put one there with WinSCP or "
-		          "FileZilla, or type a path."),
+	if (!p->n) {
+		ui_text(5, 3, u->cols - 4, _("Your files folder has no CSV or XLSX file yet."),
 		        A_NORMAL);
+		ui_text(6, 3, u->cols - 4,
+		        _("Put one there with WinSCP or FileZilla, or type a path (the row above)."),
+		        A_NORMAL);
+	}
 	ui_footer(u, KS_PICK);
 }
 

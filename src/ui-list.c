@@ -759,9 +759,10 @@ list_export(struct ui *u, struct list *l, int format)
 	} else if (export_writer_finish(w, msg, sizeof msg) != 0) {
 		ui_message(u, "%s", msg);
 	} else {
+		char shown[PATH_MAX];
+		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
 		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */
-		ui_message(u, _("%zu rows exported, in your files folder: files/%s/%s"), o.n, u->login,
-		           name);
+		ui_message(u, _("%zu rows exported, in your files folder: %s"), o.n, shown);
 		if (o.cut)
 			ui_message(u, _("Only the first %d rows: narrow the list with F5 or the search box."),
 			           LIST_OUT_MAX);
@@ -782,7 +783,7 @@ xchoice_draw(struct ui *u, struct screen *s)
 	ui_text(y++, x, w, "", A_REVERSE);
 	snprintf(line, sizeof line, "  1  %s", _("An Excel workbook (XLSX)"));
 	ui_text(y++, x, w, line, A_REVERSE);
-	snprintf(line, sizeof line, "  2  %s", _("A CSV file (UTF-8, opens in Excel and WPS)"));
+	snprintf(line, sizeof line, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
 	ui_text(y++, x, w, line, A_REVERSE);
 	ui_text(y++, x, w, "", A_REVERSE);
 	snprintf(line, sizeof line, "  %s", _("1 or 2 = export    Esc = cancel"));
