@@ -762,10 +762,11 @@ list_export(struct ui *u, struct list *l, int format)
 		char shown[PATH_MAX];
 		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
 		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */
-		ui_message(u, _("%zu rows exported, in your files folder: %s"), o.n, shown);
 		if (o.cut)
-			ui_message(u, _("Only the first %d rows: narrow the list with F5 or the search box."),
-			           LIST_OUT_MAX);
+			ui_message(u, _("Only the first %zu rows exported (narrow the list with F5 or the "
+			                "search box), in your files folder: %s"), o.n, shown);
+		else
+			ui_message(u, _("%zu rows exported, in your files folder: %s"), o.n, shown);
 	}
 	out_free(&o);
 }
