@@ -2,8 +2,10 @@
  * columns set with Pango on a Cairo PDF surface, each character in its
  * own cell of a fixed grid (so the columns and ruled tables line up
  * whatever font a character comes from), box-drawing characters drawn as
- * joined rules, cut lines dashed, bars filled; a footer with the title
- * and the page number; written under a temporary name and renamed. */
+ * joined rules, cut lines dashed, bars filled; the report's chart (as
+ * print_chart_read reads it back) drawn as a chart: bars scaled to the
+ * page, an axis, a scale, each bar's number; a footer with the title and
+ * the page number; written under a temporary name and renamed. */
 #include "config.h"
 
 #include <errno.h>
@@ -14,6 +16,7 @@
 
 #include "i18n.h"
 #include "pdf.h"
+#include "print.h"
 #include "store.h"
 #include "text.h"
 #include "util.h"
@@ -50,6 +53,19 @@ struct cell {
 struct line {
 	struct cell *c;
 	size_t n;
+	const char *s; /* its text (without '\n'), while the document lives */
+	size_t len;
+	/* a bar of the report's chart (chart >= 0: which one): its label's
+	 * cells, its number; or (scale) the row under the chart's last bar */
+	int chart;
+	bool scale;
+	size_t label_cells, value;
+};
+
+/* a chart: its biggest number, where its bars start (a column) */
+struct chart {
+	size_t max;
+	int axis_col;
 };
 
 struct page {
@@ -61,6 +77,8 @@ struct doc {
 	struct page *p;
 	size_t n;
 	int rows; /* the most lines of a page */
+	struct chart *ch;
+	size_t nch;
 };
 
 /* box drawing: which arms a character has (left, right, up, down) */
@@ -107,7 +125,92 @@ doc_free(struct doc *d)
 		free(d->p[i].l);
 	}
 	free(d->p);
+	free(d->ch);
 	memset(d, 0, sizeof *d);
+}
+
+/* The report's chart in the document (print_chart_read finds it; the
+ * bars may run over a page break): its bars' lines marked, the row under
+ * its last bar (a blank one on the same page) for the scale. */
+static int
+doc_charts(struct doc *d)
+{
+	size_t n = 0;
+	for (size_t i = 0; i < d->n; i++)
+		n += d->p[i].n;
+	if (n == 0)
+		return 0;
+	const char **ls = malloc(n * sizeof *ls);
+	size_t *ll = malloc(n * sizeof *ll);
+	struct line **lr = malloc(n * sizeof *lr);
+	struct print_chart_bar *bar = malloc(n * sizeof *bar);
+	size_t *pg = malloc(n * sizeof *pg);
+	int err = 0;
+	if (!ls || !ll || !lr || !bar || !pg) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	size_t k = 0;
+	for (size_t i = 0; i < d->n; i++)
+		for (size_t j = 0; j < d->p[i].n; j++, k++) {
+			lr[k] = &d->p[i].l[j];
+			ls[k] = lr[k]->s;
+			ll[k] = lr[k]->len;
+			pg[k] = i;
+		}
+	for (size_t i = 0; i < n; i++) {
+		size_t first, nb = print_chart_read(ls + i, ll + i, n - i, &first, bar, n - i);
+		if (nb == 0)
+			continue;
+		struct chart *nc = realloc(d->ch, (d->nch + 1) * sizeof *nc);
+		if (!nc) {
+			err = STORE_NOMEM;
+			goto out;
+		}
+		d->ch = nc;
+		struct chart *c = &d->ch[d->nch];
+		*c = (struct chart){0, 0};
+		for (size_t b = 0; b < nb; b++) {
+			struct line *ln = lr[i + first + b];
+			ln->chart = (int)d->nch;
+			ln->value = bar[b].value;
+			/* the label's cells: a cell a character (it is UTF-8) */
+			ln->label_cells = 0;
+			for (size_t q = 0; q < bar[b].label_len;) {
+				uint32_t cp;
+				size_t m = text_utf8_decode(ln->s + q, bar[b].label_len - q, &cp);
+				q += m ? m : 1;
+				ln->label_cells++;
+			}
+			if (bar[b].value > c->max)
+				c->max = bar[b].value;
+			/* the bar starts after the label's padding and a blank:
+			 * the cells before its █ and the blank and the number */
+			size_t digits = 1;
+			for (size_t v = bar[b].value; v >= 10; v /= 10)
+				digits++;
+			if (ln->n < digits + bar[b].cols + 2)
+				continue;
+			size_t sep = ln->n - digits - 1 - bar[b].cols - 1;
+			int col = ln->c[sep].col + ln->c[sep].width;
+			if (col > c->axis_col)
+				c->axis_col = col;
+		}
+		size_t last = i + first + nb - 1;
+		if (last + 1 < n && ll[last + 1] == 0 && pg[last + 1] == pg[last]) {
+			lr[last + 1]->scale = true;
+			lr[last + 1]->chart = (int)d->nch;
+		}
+		d->nch++;
+		i = last;
+	}
+out:
+	free(ls);
+	free(ll);
+	free(lr);
+	free(bar);
+	free(pg);
+	return err;
 }
 
 /* The text cut into pages, lines and cells: bytes that are not UTF-8
@@ -128,7 +231,7 @@ doc_parse(struct doc *d, const char *text)
 			const char *le = memchr(ls, '\n', (size_t)(pe - ls));
 			if (!le)
 				le = pe;
-			struct line ln = {0};
+			struct line ln = {.s = ls, .len = (size_t)(le - ls), .chart = -1};
 			size_t cap = (size_t)(le - ls) + 1;
 			ln.c = malloc(cap * sizeof *ln.c);
 			if (!ln.c)
@@ -179,7 +282,8 @@ doc_parse(struct doc *d, const char *text)
 			break;
 		s = pe + 1;
 	}
-	return 0;
+	if (doc_charts(d) == 0)
+		return 0;
 nomem:
 	doc_free(d);
 	return STORE_NOMEM;
@@ -189,7 +293,7 @@ nomem:
 struct grid {
 	double colw, pitch, ascent, descent;
 	double sx; /* the text's horizontal scale: an ideograph fills its two cells */
-	PangoFontDescription *font, *small;
+	PangoFontDescription *font, *small, *tiny;
 };
 
 /* A line is a cut line when it is mostly '-' (with ✂ or a word or two). */
@@ -338,6 +442,122 @@ draw_line(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct lin
 	return 0;
 }
 
+/* the chart's scale: a step of 1, 2 or 5 times a power of ten, at most
+ * five steps to its biggest number */
+static size_t
+chart_step(size_t max)
+{
+	static const size_t m[] = {1, 2, 5};
+	for (size_t p = 1;; p *= 10)
+		for (size_t i = 0; i < NELEM(m); i++)
+			if (max <= 5 * m[i] * p || p > SIZE_MAX / 100)
+				return m[i] * p;
+}
+
+/* where a chart's bars go on the page: from its axis to the right margin,
+ * the room of its biggest number kept after the longest bar */
+static void
+chart_span(const struct grid *gr, const struct chart *c, double *x0, double *span)
+{
+	size_t digits = 1;
+	for (size_t v = c->max; v >= 10; v /= 10)
+		digits++;
+	*x0 = MARGIN_X + c->axis_col * gr->colw;
+	*span = MARGIN_X + COLS * gr->colw - (double)(digits + 1) * gr->colw - *x0;
+}
+
+/* text set at x on the row at y in the grid's face and scale (or the
+ * small one, centred on x) */
+static void
+draw_text_at(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const char *t, double x,
+             double y, bool small)
+{
+	pango_layout_set_text(lay, t, -1);
+	PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, 0);
+	if (!pl)
+		return;
+	double base = y + (gr->pitch - (gr->ascent + gr->descent)) / 2 + gr->ascent;
+	cairo_save(cr);
+	if (small) {
+		PangoRectangle ink, log;
+		pango_layout_line_get_extents(pl, &ink, &log);
+		cairo_translate(cr, x - (double)log.width / PANGO_SCALE / 2, y + gr->pitch * 0.92);
+	} else {
+		cairo_translate(cr, x, base);
+		cairo_scale(cr, gr->sx, 1.0);
+	}
+	cairo_move_to(cr, 0, 0);
+	pango_cairo_show_layout_line(cr, pl);
+	cairo_restore(cr);
+}
+
+/* A row of the report's chart at y: a bar (its label as text, the bar
+ * filled to its number's share of the page's width, the axis, the
+ * scale's lines, the number after the bar) or the scale under the last
+ * bar (a line, ticks, their numbers). */
+static int
+draw_chart_row(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct chart *c,
+               const struct line *ln, double y, long *missing)
+{
+	double x0, span;
+	chart_span(gr, c, &x0, &span);
+	size_t step = chart_step(c->max);
+	cairo_save(cr);
+	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	if (ln->scale) {
+		/* the base line and its ticks, numbered */
+		double ty = y + gr->pitch * 0.05;
+		cairo_set_line_width(cr, RULE_W);
+		cairo_move_to(cr, x0, ty);
+		cairo_line_to(cr, x0 + span, ty);
+		cairo_stroke(cr);
+		pango_layout_set_font_description(lay, gr->tiny);
+		for (size_t t = 0; c->max && t <= c->max; t += step) {
+			double tx = x0 + span * (double)t / (double)c->max;
+			cairo_move_to(cr, tx, ty);
+			cairo_line_to(cr, tx, ty + gr->pitch * 0.2);
+			cairo_stroke(cr);
+			char num[24];
+			snprintf(num, sizeof num, "%zu", t);
+			draw_text_at(cr, lay, gr, num, tx, y, true);
+		}
+		pango_layout_set_font_description(lay, gr->font);
+		cairo_restore(cr);
+		return 0;
+	}
+	/* the scale's lines, light, under the bar */
+	cairo_set_source_rgb(cr, 0.78, 0.78, 0.78);
+	cairo_set_line_width(cr, RULE_W / 2);
+	for (size_t t = step; c->max && t <= c->max; t += step) {
+		double tx = x0 + span * (double)t / (double)c->max;
+		cairo_move_to(cr, tx, y);
+		cairo_line_to(cr, tx, y + gr->pitch);
+		cairo_stroke(cr);
+	}
+	/* the bar */
+	double w = c->max ? span * (double)ln->value / (double)c->max : 0;
+	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	if (w > 0) {
+		cairo_rectangle(cr, x0, y + gr->pitch * 0.15, w, gr->pitch * 0.7);
+		cairo_fill(cr);
+	}
+	/* the axis, joined from row to row */
+	cairo_set_source_rgb(cr, 0, 0, 0);
+	cairo_set_line_width(cr, RULE_W * 1.5);
+	cairo_move_to(cr, x0, y);
+	cairo_line_to(cr, x0, y + gr->pitch);
+	cairo_stroke(cr);
+	cairo_restore(cr);
+	/* the number after the bar */
+	char num[24];
+	snprintf(num, sizeof num, "%zu", ln->value);
+	draw_text_at(cr, lay, gr, num, x0 + w + gr->colw * 0.5, y, false);
+	/* the label, as the text sets it */
+	struct line lab = *ln;
+	lab.n = ln->label_cells < ln->n ? ln->label_cells : ln->n;
+	return draw_line(cr, lay, gr, &lab, y, missing);
+}
+
 static void
 draw_footer(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const char *title, size_t page,
             size_t pages)
@@ -391,6 +611,8 @@ render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
 	pango_font_description_set_absolute_size(gr.font, size * PANGO_SCALE);
 	gr.small = pango_font_description_copy(gr.font);
 	pango_font_description_set_absolute_size(gr.small, 9.0 * PANGO_SCALE);
+	gr.tiny = pango_font_description_copy(gr.font);
+	pango_font_description_set_absolute_size(gr.tiny, 8.0 * PANGO_SCALE);
 	pango_layout_set_font_description(lay, gr.font);
 	PangoFontMetrics *m = pango_context_get_metrics(ctx, gr.font, NULL);
 	gr.ascent = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
@@ -400,14 +622,20 @@ render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
 	int err = 0;
 	cairo_set_source_rgb(cr, 0, 0, 0);
 	for (size_t i = 0; i < d->n && !err; i++) {
-		for (size_t j = 0; j < d->p[i].n && !err; j++)
-			err = draw_line(cr, lay, &gr, &d->p[i].l[j], MARGIN_TOP + (double)j * gr.pitch,
-			                missing);
+		for (size_t j = 0; j < d->p[i].n && !err; j++) {
+			const struct line *ln = &d->p[i].l[j];
+			double y = MARGIN_TOP + (double)j * gr.pitch;
+			if (ln->chart >= 0)
+				err = draw_chart_row(cr, lay, &gr, &d->ch[ln->chart], ln, y, missing);
+			else
+				err = draw_line(cr, lay, &gr, ln, y, missing);
+		}
 		draw_footer(cr, lay, &gr, title, i + 1, d->n);
 		cairo_show_page(cr);
 	}
 	pango_font_description_free(gr.font);
 	pango_font_description_free(gr.small);
+	pango_font_description_free(gr.tiny);
 	g_object_unref(lay);
 	g_object_unref(ctx);
 	return err;

@@ -10,7 +10,10 @@
  * most 80 display columns) to path as an A4 PDF, fonts embedded; title
  * goes in the PDF's metadata and each page's footer with "第 N 页 / 共 M 页".
  * Box-drawing characters are drawn as joined rules, a line of '-' (with
- * '✂' or words) as a dashed cut line, █ and the left eighth blocks as bars.
+ * '✂' or words) as a dashed cut line, █ and the left eighth blocks as bars;
+ * the report's chart (print_chart_read finds it in the text) as a chart:
+ * filled bars scaled to the page's width from an axis, a scale under
+ * them, each bar's number after it.
  * The file is written under a temporary name beside path and renamed,
  * so a failure leaves no half file.  Returns 0, or a store_err with why
  * (Chinese, via gettext) in why.  On success why is empty, or says that

@@ -1160,6 +1160,117 @@ done:
 
 /* --- the report ---------------------------------------------------------------------- */
 
+/* The chart's lines: the label in CHART_LABEL_COLS columns, a blank, a bar
+ * of █ (the biggest number CHART_BAR_COLS long, or CHART_BAR_WIDE where
+ * █ prints two columns), a blank, the number. */
+#define CHART_LABEL_COLS 20
+#define CHART_BAR_COLS 48
+#define CHART_BAR_WIDE 24
+
+static size_t
+chart_bar(size_t value, size_t max, size_t most)
+{
+	return max ? (value * most + max - 1) / max : 0;
+}
+
+const char *
+print_chart_heading(void)
+{
+	/* TRANSLATORS: the chart's heading: 各项服务次数 */
+	return _("Services by function");
+}
+
+/* One line of the chart: *labellen the label's bytes (without its
+ * padding), *bar the █ in it, *value its number. */
+static bool
+chart_line(const char *s, size_t len, size_t *labellen, size_t *bar, size_t *value)
+{
+	/* the number at the end, a blank before it */
+	size_t e = len, v = 0, mul = 1;
+	while (e > 0 && s[e - 1] >= '0' && s[e - 1] <= '9') {
+		if (len - e >= 9)
+			return false;
+		v += (size_t)(s[e - 1] - '0') * mul;
+		mul *= 10;
+		e--;
+	}
+	if (e == len || e == 0 || s[e - 1] != ' ')
+		return false;
+	e--;
+	/* the bar */
+	static const char block[] = "█";
+	const size_t bl = sizeof block - 1;
+	size_t k = 0;
+	while (e >= bl && memcmp(s + e - bl, block, bl) == 0) {
+		e -= bl;
+		k++;
+	}
+	if (e == 0 || s[e - 1] != ' ')
+		return false;
+	e--;
+	/* the label padded to its columns: narrow (UTF-8) or wide (GB18030) */
+	int narrow = 0, wide = 0;
+	size_t lab = 0;
+	for (size_t i = 0; i < e;) {
+		uint32_t cp;
+		size_t n = text_utf8_decode(s + i, e - i, &cp);
+		if (n == 0 || cp < 0x20 || cp == 0x2588)
+			return false;
+		int w = text_cp_width(cp);
+		if (w < 0)
+			w = 1;
+		narrow += w;
+		wide += w == 1 && cp >= 0x80 ? 2 : w;
+		i += n;
+		if (cp != ' ')
+			lab = i;
+	}
+	if (lab == 0 || (narrow != CHART_LABEL_COLS && wide != CHART_LABEL_COLS))
+		return false;
+	*labellen = lab;
+	*bar = k;
+	*value = v;
+	return true;
+}
+
+size_t
+print_chart_read(const char *const *line, const size_t *len, size_t n, size_t *first,
+                 struct print_chart_bar *bar, size_t maxbar)
+{
+	const char *h = print_chart_heading();
+	size_t hl = strlen(h);
+	if (n == 0 || len[0] < hl || memcmp(line[0], h, hl) != 0)
+		return 0;
+	for (size_t i = hl; i < len[0]; i++)
+		if (line[0][i] != ' ')
+			return 0;
+	size_t i = 1;
+	while (i < n && len[i] == 0)
+		i++;
+	size_t start = i, nb = 0, max = 0, maxbar_cols = 0;
+	for (; i < n && nb < maxbar; i++, nb++) {
+		size_t k;
+		if (!chart_line(line[i], len[i], &bar[nb].label_len, &k, &bar[nb].value))
+			break;
+		bar[nb].cols = k;
+		if (bar[nb].value >= max) {
+			max = bar[nb].value;
+			maxbar_cols = k;
+		}
+	}
+	if (nb == 0)
+		return 0;
+	/* the bars are as long as the report makes them for their numbers */
+	size_t most = maxbar_cols;
+	if (max > 0 && most != CHART_BAR_COLS && most != CHART_BAR_WIDE)
+		return 0;
+	for (size_t b = 0; b < nb; b++)
+		if (bar[b].cols != chart_bar(bar[b].value, max, most))
+			return 0;
+	*first = start;
+	return nb;
+}
+
 struct report_ctx {
 	struct report_opts o;
 	struct report r;
@@ -1235,10 +1346,10 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		doc_addf(d, _("%zu villages: the table shows their total; print one village with "
 		              "--village."),
 		         r->ncols);
-	/* the chart: services by function, bars of █ */
+	/* the chart: services by function, bars of █ (print_chart_read reads
+	 * it back for pdf.c, which draws it as a chart) */
 	doc_add(d, "");
-	/* TRANSLATORS: the chart's heading: 各项服务次数 */
-	doc_add(d, _("Services by function"));
+	doc_add(d, print_chart_heading());
 	doc_add(d, "");
 	size_t max = 0;
 	for (size_t i = 0; i <= r->nfunctions; i++)
@@ -1249,10 +1360,10 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 			continue;
 		const char *lab = i < r->nfunctions ? _(r->functions[i].label) : _("Other functions");
 		struct strbuf b = {0};
-		sb_pad(&b, lab, 20);
+		sb_pad(&b, lab, CHART_LABEL_COLS);
 		sb_str(&b, " ");
-		size_t most = paper_wide ? 24 : 48;   /* 48 columns */
-		size_t bar = max ? (r->total.services[i] * most + max - 1) / max : 0;
+		size_t most = paper_wide ? CHART_BAR_WIDE : CHART_BAR_COLS;
+		size_t bar = chart_bar(r->total.services[i], max, most);
 		for (size_t k = 0; k < bar; k++)
 			sb_str(&b, "█");
 		sb_addf(&b, " %zu", r->total.services[i]);

@@ -67,6 +67,26 @@ char *print_text_records(store *st, const struct formset *forms, const struct sc
 char *print_text(store *st, const struct formset *forms, const struct scope *scope,
                  const struct print_req *q, char *title, size_t titlesz, int *err);
 
+/* The report's chart, read back from the text print_text made of a
+ * report, for pdf.c to draw it as a chart (bars, an axis) rather than its
+ * characters; the text itself stays as it is for terminals and printers.
+ * line[0..n) are the document's lines (without '\n', across its pages).
+ * When line[0] is the chart's heading (print_chart_heading) and the lines
+ * after it (blank lines between) are its bars, each a label, a bar of █
+ * as long as the report makes it for its number among the others, and the
+ * number: each bar's label length in bytes (the label starts its line),
+ * number and the █ the text has go into bar[] (at most maxbar), *first is
+ * the index of the first bar's line, and the count is returned (the bars
+ * are the lines first, first+1, ...).  0 when line[0] starts no chart. */
+struct print_chart_bar {
+	size_t label_len; /* bytes of the label at the line's start */
+	size_t value;     /* the number */
+	size_t cols;      /* the █ of the text's bar */
+};
+const char *print_chart_heading(void);
+size_t print_chart_read(const char *const *line, const size_t *len, size_t n, size_t *first,
+                        struct print_chart_bar *bar, size_t maxbar);
+
 /* --- a list as a screen shows it ------------------------------------------------- */
 
 /* The document name of a printed or exported list, as print_audit says it. */

@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <iconv.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -115,18 +116,29 @@ printout_bytes(const char *text, const char *codeset, bool media_copy, char **ou
 	return *out ? 0 : ENOMEM;
 }
 
+/* Make the folder path when missing.  A folder this run made gets the
+ * group's rights whatever the umask; one that was there keeps its owner
+ * and mode (on a township server add-worker made it the worker's alone,
+ * for SFTP).  ENOENT when it is missing and cannot be made here. */
 static int
 make_dir(const char *path)
 {
-	if (mkdir(path, 02770) < 0 && errno != EEXIST)
-		return errno;
+	bool made = mkdir(path, 02770) == 0;
+	if (!made && errno != EEXIST) {
+		int e = errno;
+		struct stat sb;
+		if ((e == EACCES || e == EPERM || e == EROFS || e == ENOENT) &&
+		    stat(path, &sb) < 0 && errno == ENOENT)
+			return ENOENT;
+		return e;
+	}
 	struct stat sb;
 	if (stat(path, &sb) < 0)
 		return errno;
 	if (!S_ISDIR(sb.st_mode))
 		return ENOTDIR;
 	/* the umask took the group's rights away: give them back */
-	if ((sb.st_mode & 02770) != 02770 && sb.st_uid == geteuid() &&
+	if (made && (sb.st_mode & 02770) != 02770 && sb.st_uid == geteuid() &&
 	    chmod(path, (sb.st_mode & 07777) | 02770) < 0)
 		return errno;
 	return 0;

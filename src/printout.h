@@ -36,9 +36,14 @@ int printout_bytes(const char *text, const char *codeset, bool media_copy, char 
 
 /* The worker's files folder: DATA/files/LOGIN, where DATA is the folder
  * holding the database folder dbdir.  Made when missing with the group's
- * rights (2770, as township-setup.sh makes the data folder), the group
- * that of the data folder by its set-group-id bit.  The path into buf.
- * 0, or an errno (EINVAL for a login that cannot be a folder's name). */
+ * rights (2770), the group that of the data folder by its set-group-id
+ * bit: on a PC whose data folder the worker may write.  On a township
+ * server township-setup.sh add-worker makes it (the worker's own, for
+ * SFTP) and the program, run by a worker out of the data's group, cannot:
+ * a folder that is there keeps its owner and mode.  The path into buf.
+ * 0, or an errno: ENOENT when the folder is missing and cannot be made
+ * here (the administrator runs add-worker again), EINVAL for a login that
+ * cannot be a folder's name. */
 int printout_files_dir(const char *dbdir, const char *login, char *buf, size_t size);
 
 /* Write data to a new file in dir named DOC-DATE.txt (DOC-DATE-2.txt ...

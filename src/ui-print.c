@@ -175,6 +175,24 @@ send_to_terminal(const char *buf, size_t len)
 	return ok;
 }
 
+/* Why nothing was saved in the files folder (printout_files_dir's or the
+ * write's errno), and whom to ask. */
+static void
+files_error(struct ui *u, int err)
+{
+	if (err == ENOENT) {
+		/* a township server where add-worker made no folder for this
+		 * login: running it again makes one (one line of the screen) */
+		ui_message(u, "%s", _("Not saved: you have no files folder on this server. Ask "
+		                      "the administrator to add you as a worker once more."));
+		return;
+	}
+	char *why = ui_locale_text(strerror(err));
+	ui_message(u, _("The file could not be written in your files folder: %s. Tell "
+	                "the administrator."), why ? why : "?");
+	free(why);
+}
+
 static bool
 run_lp(const char *buf, size_t len)
 {
@@ -225,12 +243,9 @@ pd_print(struct ui *u, struct pdialog *d)
 			if (access(path, F_OK) != 0)
 				break;
 		}
-		if (err) {
-			char *e = ui_locale_text(strerror(err));
-			ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-			                "the administrator."), e ? e : "?");
-			free(e);
-		} else if (pdf_write(d->text, d->title, path, why, sizeof why) != 0) {
+		if (err)
+			files_error(u, err);
+		else if (pdf_write(d->text, d->title, path, why, sizeof why) != 0) {
 			ui_message(u, "%s", why);
 		} else {
 			char shown[PATH_MAX];
@@ -251,13 +266,9 @@ pd_print(struct ui *u, struct pdialog *d)
 		err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
 		if (!err)
 			err = printout_save(dir, d->doc, u->today, buf, len, name, sizeof name);
-		if (err) {
-			char *why = ui_locale_text(strerror(err));
-			ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-			                "the administrator."), why ? why : "?");
-			free(why);
-		} else
-			{
+		if (err)
+			files_error(u, err);
+		else {
 			char shown[PATH_MAX];
 			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
 			ui_message(u, _("Saved in your files folder as %s."), shown);

@@ -6,7 +6,11 @@
  * with a glyph (pdf_missing_glyphs, which does find a missing one), a
  * ruled table drawn as joined rules (pdftoppm's page image: one dark run
  * as wide and one as tall as the table); a bad path gives a Chinese
- * reason and leaves no file. Skipped (77) when built without PDF. */
+ * reason and leaves no file.  The documents print.c makes of the demo
+ * database: the report's chart drawn as a chart (no █ in its text, a
+ * filled dark band a bar in its page image, each label with its number);
+ * the slip's, the ledger's and the report's first pages kept as PNG in
+ * tests/ for a person to look at.  Skipped (77) when built without PDF. */
 #include "config.h"
 
 #include <check.h>
@@ -16,11 +20,21 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
+#include "demo.h"
+#include "form.h"
 #include "i18n.h"
+#include "kind.h"
 #include "pdf.h"
+#include "print.h"
+#include "record.h"
+#include "scope.h"
+#include "store.h"
 #include "util.h"
+
+#include "testdb.h"
 
 static char dir[] = "/tmp/check-pdf-XXXXXX";
 
@@ -227,7 +241,7 @@ read_pgm(const char *path)
 /* The table's rules join: at 72 dpi a column is 6.4 pixels, so the top
  * rule of 61 columns is one dark run of about 390 pixels, and the left
  * rule, 5 lines, one of about 60; glyphs set side by side never make a
- * run that long. The page image is kept beside the test's log. */
+ * run that long. */
 START_TEST(test_rules_join)
 {
 	char path[256], cmd[1024];
@@ -235,9 +249,6 @@ START_TEST(test_rules_join)
 	write_doc(path);
 	snprintf(cmd, sizeof cmd, "pdftoppm -r 72 -gray -f 1 -l 1 '%s' '%s/page'", path, dir);
 	ck_assert_int_eq(system(cmd), 0);
-	snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -png -f 1 -l 1 '%s' tests/check_pdf-page", path);
-	if (system(cmd) != 0)
-		fprintf(stderr, "check-pdf: the page image for a person to look at was not kept\n");
 	char img[256];
 	snprintf(img, sizeof img, "%s/page-1.pgm", dir);
 	struct pgm g = read_pgm(img);
@@ -307,6 +318,205 @@ START_TEST(test_bad_path)
 }
 END_TEST
 
+/* --- the documents print.c makes ------------------------------------------ */
+
+static struct db db;
+static struct formset *fs;
+static struct scope *worker;
+static char month[8];
+static char ddir[] = "/tmp/check-pdf-doc-XXXXXX";
+
+static void
+docs_setup(void)
+{
+	time_t t = time(NULL);
+	struct tm now;
+	localtime_r(&t, &now);
+	strftime(month, sizeof month, "%Y-%m", &now);
+	const char *fd = getenv("SHEGONG_FORMSDIR");
+	struct form_error ferr;
+	fs = formset_load(fd && *fd ? fd : "../forms", &ferr);
+	ck_assert_ptr_nonnull(fs);
+	db = testdb_new("pdf");
+	ck_assert_int_eq(demo_fill(db.st, "visitor", 20261129, NULL), STORE_OK);
+	ck_assert_int_eq(scope_load_now(db.st, "anning", &worker), STORE_OK);
+	ck_assert_ptr_nonnull(mkdtemp(ddir));
+}
+
+static void
+docs_teardown(void)
+{
+	char cmd[128];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", ddir);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check-pdf: %s left behind\n", ddir);
+	strcpy(ddir, "/tmp/check-pdf-doc-XXXXXX");
+	scope_free(worker);
+	testdb_free(&db);
+	formset_free(fs);
+}
+
+/* The document as print.c makes it, its PDF at DDIR/name.pdf, its first
+ * page kept as tests/check_pdf-NAME-1.png; the text is returned. */
+static char *
+make_pdf(struct print_req q, const char *name, char *path, size_t pathsz)
+{
+	char title[256], why[512], cmd[1024];
+	int err = -1;
+	char *text = print_text(db.st, fs, worker, &q, title, sizeof title, &err);
+	ck_assert_msg(text != NULL, "print_text %s: %d", name, err);
+	snprintf(path, pathsz, "%s/%s.pdf", ddir, name);
+	ck_assert_msg(pdf_write(text, title, path, why, sizeof why) == 0, "%s", why);
+	ck_assert_msg(why[0] == '\0', "%s", why);
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 100 -png -f 1 -l 1 '%s' tests/check_pdf-%s", path,
+	         name);
+	if (system(cmd) != 0)
+		fprintf(stderr, "check-pdf: the page image of the %s was not kept\n", name);
+	return text;
+}
+
+static int
+numbered_one(const record *r, void *ctx)
+{
+	const char *n = record_get(r, "number");
+	if (!n || !*n)
+		return 0;
+	snprintf(ctx, 64, "%s", n);
+	return 1;
+}
+
+static int
+slip_number_txn(store_txn *t, void *ctx)
+{
+	int rc = store_scan(t, REC_REFERRAL, NULL, numbered_one, ctx);
+	return rc == 1 ? 0 : rc;
+}
+
+/* the slip and the month's ledger: their numbers and heads in the PDF's
+ * text, their first pages kept */
+static void
+slip_ledger(void)
+{
+	char num[64] = "", path[256];
+	ck_assert_int_eq(store_read(db.st, slip_number_txn, num), STORE_OK);
+	ck_assert_msg(num[0], "no numbered referral in the demo");
+	free(make_pdf((struct print_req){.doc = PRINT_SLIP, .id = num}, "slip", path, sizeof path));
+	char *t = run("pdftotext -layout -enc UTF-8 '%s' -", path);
+	ck_assert_msg(strstr(t, num) && strstr(t, "沿此线剪开"), "the slip:\n%s", t);
+	free(t);
+	free(make_pdf((struct print_req){.doc = PRINT_LEDGER, .period = month}, "ledger", path,
+	              sizeof path));
+	t = run("pdftotext -layout -enc UTF-8 '%s' -", path);
+	ck_assert_msg(strstr(t, "服务台账") && strstr(t, month) && strstr(t, "合计"), "the ledger:\n%s",
+	              t);
+	free(t);
+}
+
+/* The report's chart drawn: no █ in the PDF's text; after its heading a
+ * line a bar with the label and, last, the number; in the page image
+ * (72 dpi) a band at least 6 pixels tall of dark runs of 20 pixels or
+ * more for each bar above zero (text and the 0.6 pt rules make none), the
+ * longest as wide as the page allows (some 360 pixels). */
+static void
+report_chart(void)
+{
+	char path[256], cmd[1024];
+	char *text = make_pdf((struct print_req){.doc = PRINT_REPORT, .period = month}, "report",
+	                      path, sizeof path);
+	/* the bars the text has, as print.c reads them */
+	const char *line[256];
+	size_t len[256], n = 0;
+	for (char *p = text; *p && n < NELEM(line);) {
+		size_t k = strcspn(p, "\n\f");
+		line[n] = p;
+		len[n++] = k;
+		p += k;
+		if (*p)
+			p++;
+	}
+	struct print_chart_bar bar[64];
+	size_t nb = 0, first = 0, head = 0;
+	for (; head < n && !nb; head++)
+		nb = print_chart_read(line + head, len + head, n - head, &first, bar, NELEM(bar));
+	ck_assert_uint_ge(nb, 2);
+	first += head - 1;
+
+	char *t = run("pdftotext -layout -enc UTF-8 '%s' -", path);
+	ck_assert_msg(strstr(t, "█") == NULL, "bars as characters:\n%s", t);
+	const char *after = strstr(t, "各项服务次数");
+	ck_assert_msg(after != NULL, "no chart heading:\n%s", t);
+	size_t above = 0;
+	for (size_t b = 0; b < nb; b++) {
+		char label[128], want[160];
+		snprintf(label, sizeof label, "%.*s", (int)bar[b].label_len, line[first + b]);
+		const char *at = strstr(after, label);
+		ck_assert_msg(at != NULL, "no label %s:\n%s", label, after);
+		const char *eol = strchr(at, '\n');
+		ck_assert_ptr_nonnull(eol);
+		/* the number last on the label's line */
+		snprintf(want, sizeof want, " %zu\n", bar[b].value);
+		ck_assert_msg((size_t)(eol + 1 - at) >= strlen(want) &&
+		                      strncmp(eol + 1 - strlen(want), want, strlen(want)) == 0,
+		              "%s without %zu:\n%s", label, bar[b].value, after);
+		after = eol;
+		above += bar[b].value > 0;
+	}
+	free(t);
+
+	snprintf(cmd, sizeof cmd, "pdftoppm -r 72 -gray -f 1 -l 1 '%s' '%s/report'", path, ddir);
+	ck_assert_int_eq(system(cmd), 0);
+	char img[256];
+	snprintf(img, sizeof img, "%s/report-1.pgm", ddir);
+	struct pgm g = read_pgm(img);
+	size_t bands = 0, max = 0;
+	int tall = 0, widest = 0, bandw = 0, width[64];
+	for (int y = 0; y < g.h; y++) {
+		int best = 0;
+		for (int x = 0, r = 0; x < g.w; x++) {
+			r = g.px[y * g.w + x] < 160 ? r + 1 : 0;
+			best = r > best ? r : best;
+		}
+		if (best >= 20) {
+			tall++;
+			bandw = best > bandw ? best : bandw;
+		} else {
+			if (tall >= 6) {
+				if (bands < NELEM(width))
+					width[bands] = bandw;
+				bands++;
+				widest = bandw > widest ? bandw : widest;
+			}
+			tall = 0;
+			bandw = 0;
+		}
+	}
+	free(g.px);
+	ck_assert_msg(bands == above, "%zu filled bands for %zu bars", bands, above);
+	ck_assert_msg(widest >= 330 && widest <= 400, "the longest bar %d px", widest);
+	/* each as long as its number's share of the longest (not in whole
+	 * columns of 6.4 pixels, as characters would be) */
+	for (size_t b = 0; b < nb; b++)
+		max = bar[b].value > max ? bar[b].value : max;
+	for (size_t b = 0, k = 0; b < nb; b++) {
+		if (!bar[b].value)
+			continue;
+		double want = (double)widest * (double)bar[b].value / (double)max;
+		ck_assert_msg(width[k] >= want - 2 && width[k] <= want + 2,
+		              "bar %zu (%zu of %zu): %d px, not %.0f", b, bar[b].value, max, width[k],
+		              want);
+		k++;
+	}
+	free(text);
+}
+
+/* one demo database for the three documents (making it is the slow part) */
+START_TEST(test_documents)
+{
+	slip_ledger();
+	report_chart();
+}
+END_TEST
+
 static Suite *
 pdf_suite(void)
 {
@@ -320,6 +530,11 @@ pdf_suite(void)
 	tcase_add_test(tc, test_rules_join);
 	tcase_add_test(tc, test_bad_path);
 	suite_add_tcase(s, tc);
+	TCase *td = tcase_create("documents");
+	tcase_set_timeout(td, 120);
+	tcase_add_checked_fixture(td, docs_setup, docs_teardown);
+	tcase_add_test(td, test_documents);
+	suite_add_tcase(s, td);
 	return s;
 }
 

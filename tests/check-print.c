@@ -23,6 +23,7 @@
 #include "scope.h"
 #include "store.h"
 #include "text.h"
+#include "util.h"
 
 #include "testdb.h"
 
@@ -349,6 +350,42 @@ START_TEST(test_ledger)
 }
 END_TEST
 
+/* print_chart_read on text's lines from its chart's heading: the bars
+ * found (-1: no heading) */
+static long
+chart_of(char *text, struct print_chart_bar *bar, size_t maxbar, size_t *first)
+{
+	const char *line[256];
+	size_t len[256], n = 0;
+	for (char *p = text; *p && n < NELEM(line);) {
+		size_t k = strcspn(p, "\n\f");
+		line[n] = p;
+		len[n++] = k;
+		p += k;
+		if (*p)
+			p++;
+	}
+	for (size_t i = 0; i < n; i++)
+		if (len[i] == strlen(print_chart_heading()) &&
+		    memcmp(line[i], print_chart_heading(), len[i]) == 0) {
+			size_t nb = print_chart_read(line + i, len + i, n - i, first, bar, maxbar);
+			if (nb)
+				*first += i;
+			for (size_t b = 0; b < nb; b++) {
+				/* the label starts the line, the number ends it */
+				const char *l = line[*first + b];
+				size_t ll = len[*first + b];
+				ck_assert_uint_gt(bar[b].label_len, 0);
+				ck_assert(l[bar[b].label_len] == ' ' && l[bar[b].label_len - 1] != ' ');
+				char num[24];
+				int nl = snprintf(num, sizeof num, " %zu", bar[b].value);
+				ck_assert(ll > (size_t)nl && memcmp(l + ll - nl, num, (size_t)nl) == 0);
+			}
+			return (long)nb;
+		}
+	return -1;
+}
+
 START_TEST(test_report)
 {
 	char title[256];
@@ -357,6 +394,27 @@ START_TEST(test_report)
 	check_layout(text);
 	ck_assert_ptr_nonnull(strstr(text, "█"));
 	ck_assert_ptr_nonnull(strstr(title, month));
+	/* the chart read back (pdf.c draws it so): a bar a line, every line
+	 * with █ among them, the longest as long as the report makes it */
+	struct print_chart_bar bar[64];
+	size_t first;
+	long nb = chart_of(text, bar, NELEM(bar), &first);
+	ck_assert_int_ge(nb, 2);
+	size_t blocks = 0, most = 0;
+	for (const char *p = text; (p = strstr(p, "█")); p += strlen("█"))
+		blocks++;
+	size_t sum = 0;
+	for (long b = 0; b < nb; b++) {
+		sum += bar[b].cols;
+		most = bar[b].cols > most ? bar[b].cols : most;
+	}
+	ck_assert_uint_eq(sum, blocks);
+	ck_assert_uint_eq(most, wide ? 24 : 48);
+	/* a bar one █ short is no chart of the report's */
+	char *longest = strstr(text, "████████████████████████");
+	ck_assert_ptr_nonnull(longest);
+	memmove(longest, longest + strlen("█"), strlen(longest + strlen("█")) + 1);
+	ck_assert_int_eq(chart_of(text, bar, NELEM(bar), &first), 0);
 	free(text);
 	/* a quarter, for the supervisor's reach */
 	char quarter[32];

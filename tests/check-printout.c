@@ -8,7 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <grp.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "printout.h"
@@ -135,6 +137,66 @@ START_TEST(test_files_dir)
 }
 END_TEST
 
+/* A township server: add-worker made DATA/files root's (0711) and the
+ * worker's folder theirs (0700); the program, run by the worker, uses the
+ * folder as it is, and says ENOENT for a worker who has none (so that the
+ * dialog says to ask the administrator). */
+static int
+township_case(const char *db, const char *mine)
+{
+	char dir[512];
+	struct stat sb;
+	if (printout_files_dir(db, "wang", dir, sizeof dir) != 0 || strcmp(dir, mine) != 0)
+		return 1;
+	if (stat(mine, &sb) != 0 || (sb.st_mode & 07777) != 0700)
+		return 2;   /* the worker's own folder was opened to a group */
+	if (printout_files_dir(db, "li", dir, sizeof dir) != ENOENT)
+		return 3;
+	return 0;
+}
+
+START_TEST(test_files_dir_township)
+{
+	char tmp[] = "/tmp/check-printout-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	ck_assert_int_eq(chmod(tmp, 0755), 0);
+	char db[256], files[256], mine[512];
+	snprintf(db, sizeof db, "%s/db", tmp);
+	snprintf(files, sizeof files, "%s/files", tmp);
+	snprintf(mine, sizeof mine, "%s/wang", files);
+	ck_assert_int_eq(mkdir(db, 0700), 0);
+	ck_assert_int_eq(mkdir(files, 0755), 0);
+	ck_assert_int_eq(mkdir(mine, 0700), 0);
+	ck_assert_int_eq(chmod(mine, 0700), 0);
+	int rc;
+	if (geteuid() != 0) {
+		/* the worker owns neither the data folder nor files/ there */
+		ck_assert_int_eq(chmod(files, 0511), 0);
+		ck_assert_int_eq(chmod(tmp, 0555), 0);
+		rc = township_case(db, mine);
+		chmod(tmp, 0755);
+		chmod(files, 0755);
+	} else {
+		/* root may write anywhere: the worker is nobody (65534) */
+		ck_assert_int_eq(chmod(files, 0711), 0);
+		ck_assert_int_eq(chown(mine, 65534, 65534), 0);
+		pid_t pid = fork();
+		ck_assert_int_ge(pid, 0);
+		if (pid == 0)
+			_exit(setgroups(0, NULL) == 0 && setgid(65534) == 0 && setuid(65534) == 0
+			          ? township_case(db, mine) : 9);
+		int status;
+		ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+		rc = WIFEXITED(status) ? WEXITSTATUS(status) : 10;
+	}
+	ck_assert_msg(rc == 0, "the township files folder: case %d failed", rc);
+	rmdir(mine);
+	rmdir(files);
+	rmdir(db);
+	rmdir(tmp);
+}
+END_TEST
+
 static Suite *
 printout_suite(void)
 {
@@ -149,6 +211,7 @@ printout_suite(void)
 	suite_add_tcase(s, tc);
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_files_dir);
+	tcase_add_test(tc, test_files_dir_township);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -8,10 +8,16 @@
  * worker's session makes stay the group's, so the next worker can work;
  * a dropped link mid-form leaves a draft that the next login offers back;
  * the login is the real uid's; the environment does not steer the setgid
- * program; a removed worker is locked out.  Skipped (77) when not root. */
+ * program; a removed worker is locked out; a file the program saves in a
+ * worker's files folder comes home with the real sftp on the files port,
+ * shut in that folder, and nothing of the data or of another worker's
+ * folder does; the print dialog over SSH saves there, or says what to ask
+ * the administrator when add-worker made no folder.  Skipped (77) when
+ * not root. */
 #include "config.h"
 
 #include <check.h>
+#include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +39,7 @@
 #define USERDEL "/usr/sbin/userdel"
 #define GROUPDEL "/usr/sbin/groupdel"
 #define SETPRIV "/usr/bin/setpriv"
+#define SFTP "/usr/bin/sftp"
 #define PACKAGES "openssh-server, openssh-client, passwd and util-linux " \
 	"(Debian: apt-get install openssh-server openssh-client passwd util-linux)"
 #ifndef SETUP_SCRIPT
@@ -108,7 +115,7 @@ server_setup(void)
 {
 	memset(&srv, 0, sizeof srv);
 	umask(022);   /* what a login usually has: the program must not rely on it */
-	const char *tools[] = {SSHD, SSH, SSH_KEYGEN, USERADD, USERDEL, GROUPDEL, SETPRIV};
+	const char *tools[] = {SSHD, SSH, SSH_KEYGEN, SFTP, USERADD, USERDEL, GROUPDEL, SETPRIV};
 	if (!sshd_have(tools, sizeof tools / sizeof tools[0], PACKAGES))
 		return;
 	long pid = (long)getpid();
@@ -121,6 +128,11 @@ server_setup(void)
 	const char *const logins[] = {srv.login[0], srv.login[1], srv.login[2], NULL};
 	if (!sshd_names_free(groups, logins))
 		return;
+	srv.tw.files_port = sshd_free_port();   /* SFTP into the files folders */
+	if (srv.tw.files_port <= 0) {
+		sshd_error("no free port on 127.0.0.1 for SFTP");
+		return;
+	}
 	if (!sshd_township_init(&srv.tw, "shegong-township", srv.group, srv.wgroup, script))
 		return;
 	char rootkey[PATH_MAX + 32];
@@ -194,6 +206,26 @@ register_resident(vt *t, const char *name, const char *idnum)
 	keys(t, KEY_F2);
 	expect(t, "已登记");
 	expect(t, name);
+}
+
+/* On a menu, the choice whose line shows label, by its key. */
+static void
+choose(vt *t, const char *label)
+{
+	expect(t, label);
+	for (int row = 0; row < 24; row++) {
+		/* a choice's line: " K  志愿者" */
+		const char *line = vt_row(t, row), *at = strstr(line, label), *key = NULL;
+		for (const char *c = line; at && c + 3 < at; c++)
+			if (c[0] == ' ' && isalnum((unsigned char)c[1]) && c[2] == ' ' && c[3] == ' ')
+				key = c + 1;
+		if (key) {
+			char k[2] = {*key, '\0'};
+			type(t, k);
+			return;
+		}
+	}
+	ck_abort_msg("no menu line for %s", label);
 }
 
 /* The program as root (the database's administrator) on the database;
@@ -302,6 +334,39 @@ read_all(const char *path)
 	return buf;
 }
 
+/* path's owner, group and mode, (uid_t)-1 and (gid_t)-1 for any. */
+static void
+check_mode(const char *path, uid_t uid, gid_t gid, mode_t mode)
+{
+	struct stat st;
+	ck_assert_msg(lstat(path, &st) == 0 && S_ISDIR(st.st_mode), "%s: not a folder", path);
+	ck_assert_msg((uid == (uid_t)-1 || st.st_uid == uid) &&
+		      (gid == (gid_t)-1 || st.st_gid == gid) && (st.st_mode & 07777) == mode,
+		      "%s is %ld:%ld mode %o, not %ld:%ld mode %o", path, (long)st.st_uid,
+		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), (long)uid, (long)gid,
+		      (unsigned)mode);
+}
+
+/* login runs the real sftp client with the test's key on port, the
+ * commands (one a line) in batch mode, which stops at the first that
+ * fails; its exit status, its output in *out. */
+static int
+sftp_batch(const char *login, int port, const char *commands, char **out)
+{
+	char batch[PATH_MAX + 32], portstr[16], dest[300];
+	snprintf(batch, sizeof batch, "%s/sftp-batch", sshd.dir);
+	ck_assert(write_file(batch, commands));
+	snprintf(portstr, sizeof portstr, "%d", port);
+	snprintf(dest, sizeof dest, "%s@127.0.0.1", login);
+	char *argv[] = {SFTP, "-b", batch, "-F", "/dev/null", "-P", portstr, "-i", sshd.key,
+			"-o", "IdentitiesOnly=yes", "-o", "BatchMode=yes",
+			"-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null",
+			"-o", "GlobalKnownHostsFile=/dev/null", "-o", "LogLevel=ERROR",
+			"-o", "ConnectTimeout=10", "-o", "ControlMaster=no", "-o", "ControlPath=none",
+			dest, NULL};
+	return sshd_run(NULL, NULL, argv, out);
+}
+
 /* --- the tests ------------------------------------------------------------ */
 
 /* What the script made, and that running it again changes nothing. */
@@ -317,9 +382,17 @@ START_TEST(test_setup_made)
 	gid_t wgid = g->gr_gid;
 	struct stat st;
 	ck_assert_int_eq(stat(srv.tw.data, &st), 0);
-	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02770,
-		      "the data folder is %ld:%ld mode %o, not root:%s 2770", (long)st.st_uid,
-		      (long)st.st_gid, (unsigned)(st.st_mode & 07777), srv.group);
+	check_mode(srv.tw.data, 0, gid, 02751);
+	check_mode(srv.tw.db, (uid_t)-1, gid, 02770);
+	char filesdir[PATH_MAX + 64], mine[PATH_MAX + 128];
+	snprintf(filesdir, sizeof filesdir, "%s/files", srv.tw.data);
+	check_mode(filesdir, 0, 0, 0711);
+	for (int i = 0; i < NWORKERS; i++) {
+		struct passwd *pw = getpwnam(srv.login[i]);
+		ck_assert_ptr_nonnull(pw);
+		snprintf(mine, sizeof mine, "%s/%s", filesdir, srv.login[i]);
+		check_mode(mine, pw->pw_uid, (gid_t)-1, 0700);
+	}
 	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_msg(st.st_uid == 0 && st.st_gid == gid && (st.st_mode & 07777) == 02755,
 		      "the program is %ld:%ld mode %o, not root:%s 2755", (long)st.st_uid,
@@ -345,6 +418,18 @@ START_TEST(test_setup_made)
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
 	snprintf(want, sizeof want, "ForceCommand exec %s --db %s\n", srv.tw.bin, srv.tw.db);
 	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
+	snprintf(want, sizeof want, "Match Group %s LocalPort %d\n\tChrootDirectory %s\n"
+		 "\tForceCommand internal-sftp -d /%%u\n", srv.wgroup, srv.tw.files_port, filesdir);
+	ck_assert_msg(strstr(conf, want) != NULL, "no \"%s\" in %s", want, conf);
+	/* SFTP's Match first: sshd takes a setting's first value */
+	ck_assert_msg(strstr(conf, "internal-sftp") < strstr(conf, "ForceCommand exec"),
+		      "the program's Match comes before SFTP's: %s", conf);
+
+	/* an older install: the data folder the group's alone (2770), files/
+	 * as the program made it; init puts the new modes in place */
+	ck_assert_int_eq(chmod(srv.tw.data, 02770), 0);
+	ck_assert_int_eq(chown(filesdir, 0, gid), 0);
+	ck_assert_int_eq(chmod(filesdir, 02770), 0);
 
 	/* again: the same files, the database kept, the worker kept */
 	char units[PATH_MAX + 16], sshd_dir[PATH_MAX + 32];
@@ -359,6 +444,8 @@ START_TEST(test_setup_made)
 	ck_assert_int_eq(script(add), 0);
 	char *conf2 = read_all(srv.tw.sshd_conf);
 	ck_assert_str_eq(conf, conf2);
+	check_mode(srv.tw.data, 0, gid, 02751);
+	check_mode(filesdir, 0, 0, 0711);
 	ck_assert_int_eq(stat(srv.tw.bin, &st), 0);
 	ck_assert_int_eq(st.st_mode & 07777, 02755);
 	char *out;
@@ -597,6 +684,166 @@ START_TEST(test_others_not_caught)
 }
 END_TEST
 
+/* The files folder: what the program, run by worker 0 (setgid, the data's
+ * group dropped), saves in files/LOGIN comes home with the real sftp on
+ * the files port, which starts in that folder; from there worker 0 can
+ * neither list nor fetch worker 1's folder, nor list the folders' folder,
+ * nor reach the data folder or the database.  A command on the files port
+ * gets no shell; sftp on the program's port gets no file. */
+START_TEST(test_files_by_sftp)
+{
+	need_server();
+	const char *me = srv.login[0], *other = srv.login[1];
+	char mine[PATH_MAX + 128], saved[PATH_MAX + 160], theirs[PATH_MAX + 160];
+	snprintf(mine, sizeof mine, "%s/files/%s", srv.tw.data, me);
+	snprintf(saved, sizeof saved, "%s/need-blank.txt", mine);
+	char *print[] = {srv.tw.bin, "--db", srv.tw.db, "print", "blank", "need", "--out", saved,
+			 NULL};
+	char *out;
+	int rc = sshd_run(me, program_env(), print, &out);
+	ck_assert_msg(rc == 0, "print blank need --out %s as %s: status %d: %s", saved, me, rc,
+		      out);
+	free(out);
+	char *paper = read_all(saved);
+	ck_assert_msg(strlen(paper) > 20, "the program saved next to nothing: %s", paper);
+	/* worker 1's own file, which worker 0 must not get */
+	snprintf(theirs, sizeof theirs, "%s/files/%s/secret.txt", srv.tw.data, other);
+	ck_assert(write_file(theirs, "worker 1's alone\n"));
+	struct passwd *pw = getpwnam(other);
+	ck_assert_ptr_nonnull(pw);
+	ck_assert_int_eq(chown(theirs, pw->pw_uid, pw->pw_gid), 0);
+
+	/* home with sftp: in their own folder from the start */
+	char got[PATH_MAX + 32], cmds[PATH_MAX * 3 + 8];
+	snprintf(got, sizeof got, "%s/got.txt", sshd.dir);
+	unlink(got);
+	snprintf(cmds, sizeof cmds, "pwd\nls\nget need-blank.txt %s\nput %s upload.txt\n", got,
+		 srv.tw.sshd_conf);
+	int fp = srv.tw.files_port;
+	rc = sftp_batch(me, fp, cmds, &out);
+	char want[64];
+	snprintf(want, sizeof want, "/%s", me);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, want) != NULL && strstr(out, "need-blank.txt"),
+		      "sftp as %s on the files port: status %d: %s", me, rc, out);
+	free(out);
+	char *home = read_all(got);
+	ck_assert_str_eq(home, paper);
+	free(home);
+	unlink(got);
+	/* and the worker puts a file there (for the import screen) */
+	char up[PATH_MAX + 160];
+	snprintf(up, sizeof up, "%s/upload.txt", mine);
+	struct stat st;
+	struct passwd *mypw = getpwnam(me);
+	ck_assert_ptr_nonnull(mypw);
+	ck_assert_msg(stat(up, &st) == 0 && st.st_uid == mypw->pw_uid, "sftp put no %s", up);
+
+	/* nothing else: each must fail (batch mode stops at a failure), and
+	 * no listing shows worker 1's file, nor the folders' folder a login */
+	char o1[PATH_MAX * 2], o2[PATH_MAX * 2], o3[PATH_MAX * 2];
+	snprintf(o1, sizeof o1, "ls /%s", other);
+	snprintf(o2, sizeof o2, "get /%s/secret.txt %s", other, got);
+	snprintf(o3, sizeof o3, "put %s /%s/planted.txt", srv.tw.sshd_conf, other);
+	char d1[PATH_MAX * 2], d2[PATH_MAX * 3];
+	snprintf(d1, sizeof d1, "get ../db/data.mdb %s", got);
+	snprintf(d2, sizeof d2, "get %s/data.mdb %s", srv.tw.db, got);
+	const struct {
+		const char *cmd, *never;
+	} bad[] = {
+		{o1, "secret.txt"}, {o2, NULL}, {o3, NULL}, {"ls /", other}, {"ls ..", other},
+		{d1, NULL}, {d2, NULL},
+	};
+	for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+		snprintf(cmds, sizeof cmds, "%s\n", bad[i].cmd);
+		rc = sftp_batch(me, fp, cmds, &out);
+		/* the session ran the command ("sftp> " echoes it): it failed there */
+		ck_assert_msg(rc != 0 && stat(got, &st) != 0 && strstr(out, "sftp> ") != NULL &&
+			      (bad[i].never == NULL || strstr(out, bad[i].never) == NULL),
+			      "sftp as %s: \"%s\" did not fail: status %d: %s", me, bad[i].cmd, rc,
+			      out);
+		free(out);
+	}
+	snprintf(theirs, sizeof theirs, "%s/files/%s/planted.txt", srv.tw.data, other);
+	ck_assert_int_ne(access(theirs, F_OK), 0);
+
+	/* a command on the files port: SFTP still, no shell */
+	char *argv[SSHD_ARGV], port[16], dest[300];
+	sshd_ssh_argv(argv, port, dest, me, false, NULL, "echo shell-here");
+	snprintf(port, sizeof port, "%d", fp);
+	rc = sshd_run(NULL, NULL, argv, &out);
+	ck_assert_msg(strstr(out, "shell-here") == NULL, "a command ran on the files port: %s",
+		      out);
+	free(out);
+	/* sftp on the program's port: the program (which wants a terminal), no file */
+	snprintf(cmds, sizeof cmds, "get need-blank.txt %s\n", got);
+	rc = sftp_batch(me, sshd.port, cmds, &out);
+	ck_assert_msg(rc != 0 && stat(got, &st) != 0,
+		      "sftp as %s on the program's port: status %d: %s", me, rc, out);
+	free(out);
+	free(paper);
+	programs_gone();
+}
+END_TEST
+
+/* The print dialog over SSH, as worker 1 on their GB18030 terminal: a
+ * worker whose files folder add-worker has not made (a server set up
+ * before there were files folders) is told what to ask the administrator,
+ * and nothing is saved; once add-worker has run again, the certificate
+ * is saved there, and comes home with sftp. */
+START_TEST(test_print_dialog_files)
+{
+	need_server();
+	const char *me = srv.login[1];
+	char mine[PATH_MAX + 128];
+	snprintf(mine, sizeof mine, "%s/files/%s", srv.tw.data, me);
+	char *rm[] = {"/bin/rm", "-rf", mine, NULL};
+	ck_assert_int_eq(sshd_run(NULL, NULL, rm, NULL), 0);
+
+	vt *t = login(1);
+	expect(t, "居民");
+	type(t, "4");
+	choose(t, "志愿者");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, "孙𠈌芳");
+	keys(t, KEY_TAB);
+	type(t, "11010519491231002x");
+	keys(t, KEY_TAB);                  /* sex, filled */
+	keys(t, KEY_TAB);                  /* phone */
+	type(t, "13711112222");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	expect(t, "p 打印");
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	expect(t, "未保存：您在服务器上还没有文件夹。请管理员为您再“添加工作人员”一次。");
+	struct stat st;
+	ck_assert_msg(stat(mine, &st) != 0, "the program made %s itself", mine);
+
+	char *add[] = {"add-worker", (char *)me, "--data", srv.tw.data, NULL};
+	ck_assert_int_eq(script(add), 0);
+	type(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "1");
+	char want[128];
+	snprintf(want, sizeof want, "已存进您的文件夹：files/%s/certificate-", me);
+	expect(t, want);
+	quit_ssh(t);
+	vt_free(t);
+	programs_gone();
+
+	char *out;
+	int rc = sftp_batch(me, srv.tw.files_port, "ls\n", &out);
+	ck_assert_msg(rc == 0 && strstr(out, "certificate-") != NULL,
+		      "sftp as %s: status %d: %s", me, rc, out);
+	free(out);
+}
+END_TEST
+
 /* remove-worker: disabled in the database, and the login (with a key)
  * refused by sshd. */
 START_TEST(test_remove_worker)
@@ -621,6 +868,12 @@ START_TEST(test_remove_worker)
 		*end = '\0';
 	ck_assert_msg(strstr(line, "disabled") != NULL, "%s is not disabled: %s", who, line);
 	free(out);
+	/* the files folder kept as it was */
+	struct passwd *pw = getpwnam(who);
+	ck_assert_ptr_nonnull(pw);
+	char mine[PATH_MAX + 128];
+	snprintf(mine, sizeof mine, "%s/files/%s", srv.tw.data, who);
+	check_mode(mine, pw->pw_uid, (gid_t)-1, 0700);
 }
 END_TEST
 
@@ -643,6 +896,8 @@ main(void)
 	tcase_add_test(tc, test_login_is_the_real_uid);
 	tcase_add_test(tc, test_environment_does_not_steer);
 	tcase_add_test(tc, test_others_not_caught);
+	tcase_add_test(tc, test_files_by_sftp);
+	tcase_add_test(tc, test_print_dialog_files);
 	tcase_add_test(tc, test_remove_worker);
 	tcase_add_loop_test(tc, test_draft_after_drop, 0, 2);
 	suite_add_tcase(s, tc);

@@ -255,8 +255,8 @@ sshd_keys(void)
 /* --- the server --------------------------------------------------------- */
 
 /* A port on 127.0.0.1 that nobody listens on now: the kernel picks it. */
-static int
-free_port(void)
+int
+sshd_free_port(void)
 {
 	int s = socket(AF_INET, SOCK_STREAM, 0);
 	if (s < 0)
@@ -293,7 +293,10 @@ start_on(int port)
 {
 	char portstr[16];
 	snprintf(portstr, sizeof portstr, "%d", port);
-	char *argv[] = {SSHD, "-D", "-e", "-f", sshd.config, "-p", portstr, NULL};
+	char portstr2[16];
+	snprintf(portstr2, sizeof portstr2, "%d", sshd.files_port);
+	char *argv[] = {SSHD, "-D", "-e", "-f", sshd.config, "-p", portstr,
+			sshd.files_port > 0 ? "-p" : NULL, portstr2, NULL};
 	pid_t parent = getpid();
 
 	pid_t pid = fork();
@@ -316,7 +319,7 @@ start_on(int port)
 		int status;
 		if (waitpid(pid, &status, WNOHANG) == pid)
 			return false;
-		if (port_accepts(port)) {
+		if (port_accepts(port) && (sshd.files_port <= 0 || port_accepts(sshd.files_port))) {
 			sshd.pid = pid;
 			sshd.port = port;
 			return true;
@@ -366,7 +369,7 @@ sshd_start(const char *head, const char *authorized_keys, const char *extra, int
 		sshd_error("cannot make /run/sshd: %s", strerror(errno));
 		return false;
 	}
-	int tries[] = {free_port(), free_port(), fallback + (int)(getpid() % 1000),
+	int tries[] = {sshd_free_port(), sshd_free_port(), fallback + (int)(getpid() % 1000),
 		       fallback + 1000};
 	for (size_t i = 0; i < sizeof tries / sizeof tries[0]; i++)
 		if (tries[i] > 0 && start_on(tries[i]))
@@ -383,6 +386,26 @@ sshd_township_init(struct sshd_township *tw, const char *name, const char *group
 		return false;
 	snprintf(tw->bin, sizeof tw->bin, "%s/bin/shegong", sshd.dir);
 	snprintf(tw->data, sizeof tw->data, "%s/data", sshd.dir);
+	if (tw->files_port > 0) {
+		/* sshd chroots only below folders that are root's and writable by
+		 * root alone, all the way up: not /tmp (1777) */
+		const char *tries[] = {"/var/lib", "/srv", "/opt"};
+		for (size_t i = 0; i < sizeof tries / sizeof tries[0] && !sshd.datadir[0]; i++) {
+			struct stat st;
+			char tmpl[PATH_MAX];
+			snprintf(tmpl, sizeof tmpl, "%s/%s-XXXXXX", tries[i], name);
+			if (stat(tries[i], &st) != 0 || st.st_uid != 0 || (st.st_mode & 022) ||
+			    mkdtemp(tmpl) == NULL)
+				continue;
+			snprintf(sshd.datadir, sizeof sshd.datadir, "%s", tmpl);
+		}
+		if (!sshd.datadir[0] || chmod(sshd.datadir, 0755) != 0) {
+			sshd_error("no folder for the data where sshd may chroot (/var/lib, /srv, /opt)");
+			return false;
+		}
+		snprintf(tw->data, sizeof tw->data, "%s/data", sshd.datadir);
+		sshd.files_port = tw->files_port;
+	}
 	snprintf(tw->db, sizeof tw->db, "%s/db", tw->data);
 	snprintf(tw->sshd_conf, sizeof tw->sshd_conf, "%s/sshd_config.d/shegong.conf", sshd.dir);
 	snprintf(tw->keys, sizeof tw->keys, "%s/keys", sshd.dir);
@@ -408,9 +431,12 @@ sshd_township_init(struct sshd_township *tw, const char *name, const char *group
 		sshd_error("cannot write %s", units);
 		return false;
 	}
+	char fport[16];
+	snprintf(fport, sizeof fport, "%d", tw->files_port);
 	char *init[] = {"init", "--county", "510421", "米易县", "--units", units,
 			"--data", tw->data, "--bin", tw->bin, "--group", (char *)group,
-			"--workers-group", (char *)wgroup, "--sshd-dir", sshd_dir, NULL};
+			"--workers-group", (char *)wgroup, "--sshd-dir", sshd_dir,
+			tw->files_port > 0 ? "--files-port" : NULL, fport, NULL};
 	int rc = script(init);
 	sshd_own_group(group);
 	sshd_own_group(wgroup);
@@ -435,8 +461,10 @@ sshd_start_township(const struct sshd_township *tw, int fallback)
 		head = NULL;
 	if (asprintf(&authorized, ".ssh/authorized_keys %s/%%u", tw->keys) < 0)
 		authorized = NULL;
-	if (asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n", tw->forms,
-		     tw->locale) < 0)
+	/* Debian's sshd_config names sftp's subsystem; the Match of the files
+	 * port needs one to be named (any: its ForceCommand runs instead) */
+	if (asprintf(&extra, "SetEnv SHEGONG_FORMSDIR=%s SHEGONG_LOCALEDIR=%s\n"
+		     "Subsystem sftp /usr/lib/openssh/sftp-server\n", tw->forms, tw->locale) < 0)
 		extra = NULL;
 	bool ok = false;
 	if (head == NULL || authorized == NULL || extra == NULL)
@@ -566,6 +594,9 @@ sshd_teardown(void)
 	if (sshd.dir[0] != '\0' && (sshd.keep_env == NULL || getenv(sshd.keep_env) == NULL)) {
 		nftw(sshd.dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
 		sshd.dir[0] = '\0';
+		if (sshd.datadir[0] != '\0')
+			nftw(sshd.datadir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+		sshd.datadir[0] = '\0';
 	}
 }
 

@@ -33,6 +33,8 @@ struct sshd_server {
 	char config[PATH_MAX + 32];   /* the sshd_config sshd_start wrote */
 	const char *keep_env;         /* the folder stays when this is set in the environment */
 	int port;
+	int files_port;               /* a second port sshd listens on, when not 0 */
+	char datadir[PATH_MAX];       /* a township's data outside dir (or ""); removed too */
 	pid_t pid;
 	char login[SSHD_MADE][32];    /* accounts made, removed by the teardown */
 	int nlogins;
@@ -51,9 +53,15 @@ struct sshd_township {
 	char locale[PATH_MAX + 32];
 	char sshd_conf[PATH_MAX + 32];  /* the Match/ForceCommand file the script wrote */
 	char keys[PATH_MAX + 16];  /* the keys folder: keys/LOGIN */
+	/* Set before sshd_township_init: the SFTP port (init --files-port),
+	 * sshd listening there too; the data folder then lies where every
+	 * folder on its way is root's (sshd's ChrootDirectory), not in /tmp. */
+	int files_port;
 };
 
 long long sshd_now_ms(void);
+/* A port on 127.0.0.1 that nobody listens on now (-1 when none). */
+int sshd_free_port(void);
 void sshd_sleep_ms(int ms);
 
 /* Keep the first set-up fault in sshd.error (later ones are its effects). */

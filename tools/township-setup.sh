@@ -3,8 +3,9 @@
 # root, after "make install" or the Debian package, which installs it as
 # /usr/sbin/shegong-township-setup): a system group that owns the data folder,
 # the program setgid to it so that workers reach the data only through the
-# program, one login account per worker, and an sshd configuration that
-# starts the program when a worker logs in.  "township-setup.sh --help"
+# program, one login account per worker with a files folder that the
+# worker reaches with SFTP alone, and an sshd configuration that starts the
+# program when a worker logs in.  "township-setup.sh --help"
 # says how; README.md ("A township server") says why.
 set -eu
 
@@ -15,6 +16,7 @@ group=shegong
 wgroup=shegong-workers
 admin=root
 bin=
+files_port=
 
 usage() {
 	cat <<EOF
@@ -22,27 +24,39 @@ Usage: $prog COMMAND [OPTIONS]   (as root)
 
   init --county CODE NAME [--units FILE] [--data DIR] [--bin PATH]
        [--admin LOGIN] [--group NAME] [--workers-group NAME] [--sshd-dir DIR]
+       [--files-port PORT]
       Make the group that owns the data (shegong; workers are not in it)
       and the group of the workers' logins (shegong-workers); the data
-      folder DIR (default /srv/shegong), root:shegong mode 2770; the
-      program PATH (default: shegong on the PATH) root:shegong mode 2755,
-      setgid, so that it alone reaches the data; the database DIR/db,
-      created by "shegong init" run as LOGIN (default root), who becomes
-      its administrator; and DIR/sshd_config.d/shegong.conf (default
-      /etc/ssh/sshd_config.d), which starts the program for every login
-      of the workers' group and allows nothing else (no forwarding, no
-      other command); then reloads sshd.  Run it again after installing a
-      new shegong ("make install" takes the setgid bit away): what is in
-      place already is kept.
+      folder DIR (default /srv/shegong), root:shegong mode 2751 (others
+      pass through it but cannot list it); the database folder DIR/db,
+      root:shegong mode 2770; the files folders' folder DIR/files,
+      root:root mode 0711; the program PATH (default: shegong on the
+      PATH) root:shegong mode 2755, setgid, so that it alone reaches the
+      data; the database, created by "shegong init" run as LOGIN (default
+      root), who becomes its administrator; and shegong.conf in the sshd
+      folder (default /etc/ssh/sshd_config.d), which starts the program
+      for every login of the workers' group and allows nothing else (no
+      forwarding, no other command), and on the port PORT (default 2222,
+      or the one given before; sshd listens there too, and on 22 as
+      before) gives the same logins SFTP into their own files folder and
+      nothing else; then reloads sshd.  Every folder above DIR/files must
+      be root's and writable by root alone (sshd's ChrootDirectory), as
+      /srv/shegong is.  Run it again after installing a new shegong
+      ("make install" takes the setgid bit away): what is in place already
+      is kept, and the folders get the owners and modes above (an older
+      install's data folder 2770 among them).
 
   add-worker LOGIN --role ROLE --unit CODE [--name NAME]
        [--encoding utf-8|gb18030] [--lang zh_CN|en] [--key FILE] [--data DIR]
       Make the login account LOGIN (in the workers' group, shell /bin/sh,
-      no password yet) and register it in the database as a worker
-      ("shegong user add", as the administrator).  ROLE is village,
-      township, supervisor or admin; CODE the worker's village or
-      township.  --encoding is the worker's terminal: utf-8, or gb18030
-      for an old PuTTY or Windows console set to GBK.  --key FILE adds the
+      no password yet), its files folder DIR/files/LOGIN (LOGIN's own,
+      mode 0700: the print dialog saves there, and the worker fetches
+      the files with SFTP, e.g. WinSCP or FileZilla, on the files port),
+      and register it in the database as a worker ("shegong user add", as
+      the administrator).  ROLE is village, township, supervisor or
+      admin; CODE the worker's village or township.  --encoding is the
+      worker's terminal: utf-8, or gb18030 for an old PuTTY or Windows
+      console set to GBK.  --key FILE adds the
       public key(s) in FILE to ~LOGIN/.ssh/authorized_keys; without one,
       give the worker a password with "passwd LOGIN".
 
@@ -50,7 +64,9 @@ Usage: $prog COMMAND [OPTIONS]   (as root)
       Disable LOGIN in the database ("shegong user disable") and lock its
       login account (no password, no key).  Its records and the audit
       trail keep the login; the account is not deleted, so that its
-      number is never given to someone else.
+      number is never given to someone else.  Its files folder
+      DIR/files/LOGIN is kept as it is (root can still read it; delete it
+      with rm -r when its files are no longer needed).
 
 --data DIR names the data folder made by init; add-worker and
 remove-worker read the rest (program, administrator, groups) from
@@ -115,6 +131,8 @@ read_state() {
 	admin=$(sed -n 's/^admin=//p' "$f")
 	group=$(sed -n 's/^group=//p' "$f")
 	wgroup=$(sed -n 's/^workers_group=//p' "$f")
+	files_port=$(sed -n 's/^files_port=//p' "$f")
+	files_port=${files_port:-2222}
 	if [ -z "$bin" ] || [ -z "$admin" ] || [ -z "$group" ] || [ -z "$wgroup" ]; then
 		die "$f is incomplete: run \"$prog init\" again"
 	fi
@@ -128,6 +146,45 @@ worker_status() {
 
 group_members() {
 	getent group "$1" | cut -d: -f4
+}
+
+# Whether sshd takes the folder as a ChrootDirectory: it and every folder
+# above it root's and writable by nobody else (a sticky /tmp is not
+# allowed either); else say which is not.
+chroot_ok() {
+	p=$1
+	while :; do
+		if [ "$(stat -c %u "$p")" != 0 ] || [ -n "$(find "$p" -maxdepth 0 -perm /022)" ]; then
+			say "Warning: $p belongs to $(stat -c %U "$p"), mode $(stat -c %a "$p"): sshd's ChrootDirectory"
+			say "  needs $1 and every folder above it to be root's and writable by root alone."
+			return 1
+		fi
+		[ "$p" != / ] || return 0
+		p=$(dirname "$p")
+	done
+}
+
+# The Port lines of the sshd configuration.  A Port anywhere ends sshd's
+# default (22): when no other file of the configuration names a port or
+# a listening address, 22 is named here too; else the others' ports stay
+# and this one is added to them.
+port_lines() {
+	others=
+	if [ "$sshd_dir" = /etc/ssh/sshd_config.d ]; then
+		for f in /etc/ssh/sshd_config /etc/ssh/sshd_config.d/*.conf; do
+			[ -f "$f" ] || continue
+			[ "$f" != "$sshd_dir/shegong.conf" ] || continue
+			if grep -Eqi '^[[:space:]]*(Port|ListenAddress)[[:space:]]' "$f"; then
+				others=$f
+			fi
+		done
+	fi
+	if [ -z "$others" ]; then
+		printf 'Port 22\n'
+	else
+		printf '# (%s names the other port(s))\n' "$others"
+	fi
+	printf 'Port %s\n' "$files_port"
 }
 
 # --- init -------------------------------------------------------------------
@@ -148,6 +205,7 @@ cmd_init() {
 		--group) [ $# -ge 2 ] || usage_die "--group needs a name"; group=$2 ;;
 		--workers-group) [ $# -ge 2 ] || usage_die "--workers-group needs a name"; wgroup=$2 ;;
 		--sshd-dir) [ $# -ge 2 ] || usage_die "--sshd-dir needs a folder"; sshd_dir=$2 ;;
+		--files-port) [ $# -ge 2 ] || usage_die "--files-port needs a port number"; files_port=$2 ;;
 		*) usage_die "init: unknown option \"$1\"" ;;
 		esac
 		shift 2
@@ -164,6 +222,16 @@ cmd_init() {
 	plain_path --data "$data"
 	check_login "$group"
 	check_login "$wgroup"
+	# the port of an earlier init is kept unless named
+	if [ -z "$files_port" ] && [ -f "$(state_file)" ]; then
+		files_port=$(sed -n 's/^files_port=//p' "$(state_file)")
+	fi
+	files_port=${files_port:-2222}
+	case $files_port in
+	'' | *[!0-9]* | 0*) usage_die "--files-port takes a port number (1-65535), not \"$files_port\"" ;;
+	esac
+	[ "$files_port" -le 65535 ] || usage_die "--files-port takes a port number (1-65535), not \"$files_port\""
+	[ "$files_port" != 22 ] || usage_die "--files-port must not be 22, the port of the program's logins"
 	[ "$group" != "$wgroup" ] || usage_die "the data's group and the workers' group must differ"
 	id "$admin" >/dev/null 2>&1 || die "there is no login account \"$admin\" for --admin"
 	"$bin" --version >/dev/null || die "$bin does not run"
@@ -191,13 +259,30 @@ cmd_init() {
 		say "Made the group $wgroup: its logins get the program over SSH and nothing else."
 	fi
 
-	# the data folder and the program
+	# the data folder (others pass through it to their files folder), the
+	# database's folder (the group's), the files folders' folder (root's,
+	# sshd's chroot for SFTP); an older install had the data folder 2770
 	mkdir -p "$data"
 	chown root:"$group" "$data"
-	chmod 2770 "$data"
+	chmod 2751 "$data"
+	[ ! -L "$data/db" ] || die "$data/db is a symbolic link: not used"
+	if [ ! -d "$data/db" ]; then
+		mkdir "$data/db"
+		chown root:"$group" "$data/db"
+	fi
+	chgrp "$group" "$data/db"
+	chmod 2770 "$data/db"
+	[ ! -L "$data/files" ] || die "$data/files is a symbolic link: not used"
+	mkdir -p "$data/files"
+	chown root:root "$data/files"
+	chmod 0711 "$data/files"
+	chmod g-s "$data/files"
 	chown root:"$group" "$bin"
 	chmod 2755 "$bin"
-	say "The data folder $data is root:$group, mode 2770; the program $bin is root:$group, mode 2755 (setgid)."
+	say "The data folder $data is root:$group, mode 2751; the database's folder $data/db root:$group, mode 2770;"
+	say "  the files folders' $data/files root:root, mode 0711; the program $bin is root:$group, mode 2755 (setgid)."
+	chroot_ok "$data/files" ||
+		say "  SFTP into the files folders will not work until the data folder is moved there."
 	# the program of the Debian package: dpkg puts the same owner and mode
 	# back on every upgrade (a statoverride), where "make install" does not
 	if command -v dpkg-statoverride >/dev/null 2>&1 && dpkg -S "$bin" >/dev/null 2>&1; then
@@ -232,6 +317,7 @@ cmd_init() {
 		say "admin=$admin"
 		say "group=$group"
 		say "workers_group=$wgroup"
+		say "files_port=$files_port"
 	} >"$f.new"
 	chown root:root "$f.new"
 	chmod 0644 "$f.new"
@@ -248,8 +334,31 @@ cmd_init() {
 write_sshd_config() {
 	mkdir -p "$sshd_dir"
 	conf=$sshd_dir/shegong.conf
-	cat >"$conf.new" <<EOF
+	{
+	cat <<EOF
 # shegong: written by $prog init; run it again rather than edit this.
+# sshd listens on the port $files_port too, where a login of the group
+# $wgroup gets SFTP into its own files folder ($data/files/LOGIN) and
+# nothing else.
+EOF
+	port_lines
+	cat <<EOF
+
+# SFTP only, shut in $data/files (ChrootDirectory: every folder on the way
+# root's), starting in the login's own folder; before the program's Match,
+# since the first value of a setting wins.
+Match Group $wgroup LocalPort $files_port
+	ChrootDirectory $data/files
+	ForceCommand internal-sftp -d /%u
+	PermitTTY no
+	DisableForwarding yes
+	AllowTcpForwarding no
+	AllowStreamLocalForwarding no
+	AllowAgentForwarding no
+	X11Forwarding no
+	PermitTunnel no
+	PermitUserRC no
+
 # A login of the group $wgroup gets the program on its database and
 # nothing else: no other command, no shell, no forwarding.  The program
 # needs a terminal (PuTTY asks for one by default).
@@ -264,6 +373,7 @@ Match Group $wgroup
 	PermitTunnel no
 	PermitUserRC no
 EOF
+	} >"$conf.new"
 	chmod 0644 "$conf.new"
 	if [ -f "$conf" ] && cmp -s "$conf" "$conf.new"; then
 		rm -f "$conf.new"
@@ -291,6 +401,28 @@ EOF
 		mv "$conf" "$conf.rejected"
 		die "sshd does not accept the configuration (see above); $conf was moved to $conf.rejected"
 	fi
+	# what sshd makes of it all (-T needs a connection to test with, since
+	# a Match names a LocalPort)
+	effective=
+	if command -v sshd >/dev/null 2>&1; then
+		effective=$(sshd -T -C user=root,host=localhost,addr=127.0.0.1,lport=22 2>/dev/null) || effective=
+	fi
+	if [ -n "$effective" ]; then
+		listen=$(printf '%s\n' "$effective" | sed -n 's/^listenaddress //p')
+		if ! printf '%s\n' "$listen" | grep -q ":$files_port\$"; then
+			say "Warning: sshd will not listen on the port $files_port (a ListenAddress elsewhere names its"
+			say "  own port): add \"ListenAddress ADDRESS:$files_port\" next to it for SFTP."
+		fi
+		if ! printf '%s\n' "$effective" | grep -qi '^subsystem sftp '; then
+			say "Warning: the sshd configuration names no sftp subsystem, which SFTP needs even though"
+			say "  ForceCommand runs internal-sftp: add \"Subsystem sftp internal-sftp\" to /etc/ssh/sshd_config."
+		fi
+		if ! printf '%s\n' "$listen" | grep -qv ":$files_port\$"; then
+			say "Warning: sshd listens on the port $files_port alone: name the port of the logins"
+			say "  (\"Port 22\") in /etc/ssh/sshd_config."
+		fi
+	fi
+	say "Open the port $files_port (TCP) in the server's firewall for the village PCs, as 22 is."
 	if command -v systemctl >/dev/null 2>&1 && systemctl is-active --quiet ssh 2>/dev/null; then
 		systemctl reload ssh
 		say "Reloaded sshd."
@@ -356,6 +488,18 @@ cmd_add_worker() {
 		[ "$g" != "$group" ] ||
 			die "$login is in the group $group and could read the data without the program: gpasswd -d $login $group"
 	done
+
+	# the files folder: the worker's own, in root's $data/files (sshd's
+	# chroot for SFTP); the program, run by the worker, writes there
+	if [ ! -d "$data/files" ] || [ -L "$data/files" ]; then
+		die "$data/files is missing: run \"$prog init\" again (it makes the files folders' folder)"
+	fi
+	fdir=$data/files/$login
+	[ ! -L "$fdir" ] || die "$fdir is a symbolic link: not used"
+	[ -d "$fdir" ] || mkdir "$fdir"
+	chown "$login:$(id -g "$login")" "$fdir"
+	chmod 0700 "$fdir"
+	say "The files folder of $login is $fdir, theirs alone (SFTP on the port $files_port)."
 	if [ -n "$key" ]; then
 		home=$(getent passwd "$login" | cut -d: -f6)
 		# as the worker, so that nothing in their home leads root astray
@@ -395,6 +539,8 @@ cmd_add_worker() {
 	gb18030) say "GB18030 (the account's encoding); no LANG needs setting." ;;
 	*) say "UTF-8 (the account's encoding); no LANG needs setting." ;;
 	esac
+	say "Files the program saves for $login (the print dialog) are in their files folder: WinSCP or"
+	say "FileZilla on the village PC fetch them with SFTP, host this server, port $files_port, login $login."
 	[ -n "$key" ] || [ -z "$made" ] || say "Give $login a password (passwd $login) or a key (add-worker again with --key FILE)."
 }
 
@@ -429,6 +575,10 @@ cmd_remove_worker() {
 		say "Sessions open now go on until they end; \"pkill -HUP -u $login\" ends them (drafts are kept)."
 	else
 		say "There is no login account $login."
+	fi
+	if [ -d "$data/files/$login" ]; then
+		say "Its files folder $data/files/$login is kept as it is (SFTP no longer lets $login in);"
+		say "  delete it (rm -r $data/files/$login) when its files are no longer needed."
 	fi
 }
 
