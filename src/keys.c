@@ -108,6 +108,13 @@ static const struct key_binding table[] = {
 	    "box: the chosen village's service ledger (服务台账) of the month instead"), NULL},
 	{ACT_PRINT, KS_HOME, 0, 0, 0, L'p', N_("Blank form"),
 	 N_("Print the chosen entry's form blank, for paper use on home visits"), NULL},
+	/* a list takes typing (its search box): Esc p, Esc x there */
+	{ACT_PRINT, KS_LIST, 0, 0, 0, L'p', N_("Print"),
+	 N_("Print the list as shown, every row of its filter (Esc p: the search box takes "
+	    "letters)"), NULL},
+	{ACT_EXPORT, KS_LIST, 0, 0, 0, L'x', N_("Export"),
+	 N_("Export the list as shown, every row of its filter, to an Excel (XLSX) or CSV file in "
+	    "your files folder (Esc x)"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},

@@ -74,9 +74,10 @@ enum action {
 	ACT_HOUSEHOLD,   /* a resident: their household's members, needs, services */
 	ACT_MEMBER_OPEN, /* the case file: open a member of the household by number */
 	ACT_PRINT,       /* the document shown (a slip, a certificate): the print dialog */
+	ACT_EXPORT,      /* a list: every row of its filter to an XLSX or CSV file */
 };
 /* ui_footer_hiding takes actions as bits of an unsigned long long */
-_Static_assert(ACT_PRINT < 64, "too many actions for the F-key bar's hide mask");
+_Static_assert(ACT_EXPORT < 64, "too many actions for the F-key bar's hide mask");
 
 /* Which screens a binding is for: one line here per kind of screen.
  * The bits and KS_ALL follow from this list, so a new screen is one more

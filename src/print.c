@@ -1463,6 +1463,195 @@ blank(const struct formset *forms, const struct print_req *q, struct doc *d, cha
 	return 0;
 }
 
+/* --- a list as a screen shows it ------------------------------------------------------- */
+
+char *
+print_records(const rec_id *ids, size_t n)
+{
+	struct doc d = {0};
+	for (size_t i = 0; ids && i < n; i++)
+		doc_record(&d, &ids[i]);
+	char *s = strdup(d.rec.p ? d.rec.p : "");
+	doc_free(&d);
+	return s;
+}
+
+/* The columns' widths: each as wide as its widest cell (its head at
+ * least), then the widest cut a column at a time until the line fits;
+ * the gap between columns into *gap (two blanks, one when short of room). */
+static void
+list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
+{
+	int total = 0;
+	for (size_t c = 0; c < nc; c++) {
+		const char *h = l->heads[c] ? l->heads[c] : "";
+		w[c] = paper_width(h, strlen(h));
+		for (size_t r = 0; r < l->nrows; r++) {
+			const char *v = l->cells[r * l->ncols + c];
+			int vw = v ? paper_width(v, strlen(v)) : 0;
+			if (vw > w[c])
+				w[c] = vw;
+		}
+		if (w[c] < 2)
+			w[c] = 2;
+		total += w[c];
+	}
+	*gap = total + 2 * (int)(nc - 1) <= PRINT_COLS ? 2 : 1;
+	total += *gap * (int)(nc - 1);
+	while (total > PRINT_COLS) {
+		size_t widest = 0;
+		for (size_t c = 1; c < nc; c++)
+			if (w[c] > w[widest])
+				widest = c;
+		if (w[widest] <= 4)
+			break;
+		w[widest]--;
+		total--;
+	}
+}
+
+/* One row's lines: each cell wrapped in its width, the columns gap apart,
+ * no blanks at the end. */
+static void
+list_row(const int *w, size_t nc, int gap, const char *const *cells, struct doc *out,
+         size_t *height)
+{
+	struct doc c[PRINT_LIST_MAXCOLS] = {{0}};
+	size_t h = 1;
+	for (size_t i = 0; i < nc; i++) {
+		doc_wrap(&c[i], cells[i] ? cells[i] : "", w[i]);
+		if (c[i].nomem)
+			out->nomem = true;
+		if (c[i].n > h)
+			h = c[i].n;
+	}
+	for (size_t k = 0; k < h; k++) {
+		struct strbuf b = {0};
+		for (size_t i = 0; i < nc; i++) {
+			if (i)
+				sb_add(&b, "    ", (size_t)gap);
+			sb_pad(&b, k < c[i].n ? c[i].v[k] : "", w[i]);
+		}
+		char *s = sb_detach(&b);
+		for (size_t e = s ? strlen(s) : 0; e && s[e - 1] == ' '; e--)
+			s[e - 1] = '\0';
+		doc_push(out, s);
+	}
+	for (size_t i = 0; i < nc; i++)
+		doc_free(&c[i]);
+	*height = h;
+}
+
+char *
+print_list_text(const struct print_list *l, char *title, size_t titlesz, char **records)
+{
+	char tbuf[256], today[11];
+	if (!title || !titlesz) {
+		title = tbuf;
+		titlesz = sizeof tbuf;
+	}
+	if (records)
+		*records = NULL;
+	if (l->today)
+		snprintf(today, sizeof today, "%s", l->today);
+	else
+		local_date(today);
+	paper_wide = l->wide;
+	size_t nc = l->ncols < PRINT_LIST_MAXCOLS ? l->ncols : PRINT_LIST_MAXCOLS;
+	int w[PRINT_LIST_MAXCOLS], gap = 2;
+	list_widths(l, nc, w, &gap);
+	int tw = 0;
+	for (size_t c = 0; c < nc; c++)
+		tw += w[c] + (c ? gap : 0);
+	/* TRANSLATORS: a printed list's name and heading: 居民名单 */
+	snprintf(title, titlesz, _("%s list"), l->title ? l->title : "");
+
+	struct doc head = {0}, rows = {0};
+	size_t hh = 0, *height = calloc(l->nrows + 1, sizeof *height);
+	list_row(w, nc, gap, l->heads, &head, &hh);
+	for (size_t r = 0; height && r < l->nrows; r++)
+		list_row(w, nc, gap, l->cells + r * l->ncols, &rows, &height[r]);
+	struct strbuf rl = {0};
+	for (int k = 0; k < tw; k += paper_wide ? 2 : 1)
+		sb_str(&rl, "─");
+	char *ruled = sb_detach(&rl);
+	/* each page: the title, the filter and date, a blank, the heads, a
+	 * rule; the rows; a blank and the page number */
+	int room = PRINT_PAGE_LINES - 3 - (int)head.n - 1 - 2;
+	size_t *first = calloc(l->nrows + 2, sizeof *first), pages = 0, line = 0;
+	char *text = NULL;
+	if (!height || !first || !ruled || head.nomem || rows.nomem)
+		goto done;
+	first[pages++] = 0;
+	for (size_t r = 0; r < l->nrows; r++) {
+		if (line && line + height[r] > (size_t)room) {
+			first[pages++] = r;
+			line = 0;
+		}
+		line += height[r];
+	}
+	first[pages] = l->nrows;
+	char left[512], right[128], count[64];
+	/* TRANSLATORS: a printed list's count: 共 120 条 */
+	snprintf(count, sizeof count, _("%zu in all"), l->nrows);
+	snprintf(left, sizeof left, "%s%s%s", l->filter && *l->filter ? l->filter : "",
+	         l->filter && *l->filter ? _("; ") : "", count);
+	/* TRANSLATORS: a printed list's date: 打印日期：2026-12-03 */
+	snprintf(right, sizeof right, _("Printed on %s"), today);
+	char *top = centred(title);
+	char *two = two_sides(left, right);
+	struct strbuf b = {0};
+	size_t line0 = 0;
+	for (size_t p = 0; p < pages; p++) {
+		if (p)
+			sb_str(&b, "\f");
+		sb_addf(&b, "%s\n", top ? top : "");
+		if (paper_width(left, strlen(left)) + paper_width(right, strlen(right)) + 2 > PRINT_COLS) {
+			struct doc lf = {0};   /* a long filter: its own lines */
+			doc_wrap(&lf, left, PRINT_COLS);
+			for (size_t i = 0; i < lf.n; i++)
+				sb_addf(&b, "%s\n", lf.v[i]);
+			doc_free(&lf);
+			sb_addf(&b, "%s\n", right);
+		} else {
+			sb_addf(&b, "%s\n", two ? two : left);
+		}
+		sb_str(&b, "\n");
+		for (size_t i = 0; i < head.n; i++)
+			sb_addf(&b, "%s\n", head.v[i]);
+		sb_addf(&b, "%s\n", ruled);
+		for (size_t r = first[p]; r < first[p + 1]; r++) {
+			for (size_t k = 0; k < height[r]; k++)
+				sb_addf(&b, "%s\n", rows.v[line0 + k]);
+			line0 += height[r];
+		}
+		if (!l->nrows)
+			sb_addf(&b, "%s\n", _("Nothing to list."));
+		if (pages > 1) {
+			char num[128];
+			snprintf(num, sizeof num, _("Page %zu of %zu"), p + 1, pages);
+			char *foot = two_sides(title, num);
+			sb_addf(&b, "\n%s\n", foot ? foot : num);
+			free(foot);
+		}
+	}
+	free(top);
+	free(two);
+	text = sb_detach(&b);
+	if (text && records && !(*records = print_records(l->ids, l->ids ? l->nrows : 0))) {
+		free(text);
+		text = NULL;
+	}
+done:
+	free(ruled);
+	free(first);
+	free(height);
+	doc_free(&head);
+	doc_free(&rows);
+	paper_wide = false;
+	return text;
+}
+
 /* --- the documents ----------------------------------------------------------------------- */
 
 char *
@@ -1536,6 +1725,13 @@ print_text(store *st, const struct formset *forms, const struct scope *scope,
 int
 print_audit(store *st, const char *doc, const char *way, const char *records)
 {
+	return print_audit_as(st, "print", doc, way, records);
+}
+
+int
+print_audit_as(store *st, const char *action, const char *doc, const char *way,
+               const char *records)
+{
 	char note[256];
 	const char *recs = records ? records : "";
 	int n = snprintf(note, sizeof note, "doc=%s way=%s records=", doc ? doc : "?",
@@ -1563,5 +1759,5 @@ print_audit(store *st, const char *doc, const char *way, const char *records)
 		if (rec_id_parse(first, &id) == 0)
 			one = &id;
 	}
-	return audit_log_now(st, "print", one, note);
+	return audit_log_now(st, action, one, note);
 }

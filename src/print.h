@@ -87,9 +87,45 @@ const char *print_chart_heading(void);
 size_t print_chart_read(const char *const *line, const size_t *len, size_t n, size_t *first,
                         struct print_chart_bar *bar, size_t maxbar);
 
+/* --- a list as a screen shows it ------------------------------------------------- */
+
+/* The document name of a printed or exported list, as print_audit says it. */
+#define PRINT_DOC_LIST "list"
+
+/* A list as the screen shows it (ui-list.c): what it lists, what filters
+ * it, the heads of the columns shown and every row of the filter (not only
+ * the page on screen), each cell as the screen shows it (choice labels,
+ * names, sensitive fields masked for a worker who may not see them). */
+struct print_list {
+	const char *title;          /* what is listed: 居民 */
+	const char *filter;         /* the filter, the search, the order, as words; or NULL */
+	const char *today;          /* YYYY-MM-DD (NULL: the local date) */
+	size_t ncols, nrows;        /* ncols at most PRINT_LIST_MAXCOLS */
+	const char *const *heads;   /* ncols */
+	const char *const *cells;   /* nrows x ncols, row by row (NULL cells: empty) */
+	const rec_id *ids;          /* nrows: the record of each row (may be NULL) */
+	bool wide;                  /* as print_req.wide */
+};
+#define PRINT_LIST_MAXCOLS 16
+
+/* The list as pages of text, as print_text makes the other documents: a
+ * title and the filter over the columns' heads on every page, the cells
+ * wrapped in columns fitted to PRINT_COLS, page numbers at the foot.
+ * title: the document's short name; records (may be NULL): the ids of the
+ * rows for print_audit (print_records).  malloc'd; NULL when memory ran out. */
+char *print_list_text(const struct print_list *l, char *title, size_t titlesz, char **records);
+
+/* The ids comma-separated, at most 50 then ",...": print_audit's records.
+ * malloc'd (NULL when memory ran out). */
+char *print_records(const rec_id *ids, size_t n);
+
 /* The audit entry of a print or export: action "print", note
  * "doc=<slip|certificate|casefile|ledger|report|blank|list> way=<terminal|pdf|lp|file|stdout> records=<id,id,...>"
  * (records: the ids the document shows, at most 50 then "..."). */
 int print_audit(store *st, const char *doc, const char *way, const char *records);
+/* The same with another action: "export" for a list written to a
+ * spreadsheet (way "xlsx" or "csv"). */
+int print_audit_as(store *st, const char *action, const char *doc, const char *way,
+                   const char *records);
 
 #endif

@@ -1,24 +1,34 @@
 /* ui-import.c: importing a spreadsheet's CSV file from the full-screen
- * program (F7 on the home screen): the worker chooses the form, answers
- * two questions and types the file's path; import.c checks and saves the
- * rows while a bar shows how far it is, and the result (the counts, every
- * fault with its row and column, where the bad rows went) opens to read. */
+ * program (i on the home screen): the worker chooses the form, answers
+ * two questions and picks a file from their files folder (files/LOGIN,
+ * where WinSCP or FileZilla put it: the .csv and .xlsx files there,
+ * newest first), or types a path; import.c checks and saves the rows
+ * while a bar shows how far it is, and the result (the counts, every
+ * fault with its row and column, where the bad rows went: beside the
+ * file, so in the folder for a file picked there) opens to read. */
 #include "config.h"
 
 #include <curses.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <langinfo.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "i18n.h"
 #include "import.h"
 #include "orgunit.h"
+#include "printout.h"
 #include "text.h"
+#include "util.h"
 #include "ui.h"
 
 /* How many faults the result lists one by one; the rest are counted (with
@@ -248,6 +258,206 @@ job_run(struct ui *u, struct job *j)
 	job_free(j);
 }
 
+/* --- the files folder: a file picked ----------------------------------------------- */
+
+struct ffile {
+	char *name;      /* as on disk */
+	char *shown;     /* UTF-8 */
+	off_t size;
+	time_t mtime;
+};
+
+struct fpick {
+	struct job *j;
+	char dir[PATH_MAX];
+	struct ffile *v;
+	size_t n;
+	struct ui_rows at;   /* n: the row that types a path */
+};
+
+static void
+fpick_free_data(struct fpick *p)
+{
+	for (size_t i = 0; i < p->n; i++) {
+		free(p->v[i].name);
+		free(p->v[i].shown);
+	}
+	free(p->v);
+	free(p);
+}
+
+static int
+newest_first(const void *a, const void *b)
+{
+	const struct ffile *x = a, *y = b;
+	if (x->mtime != y->mtime)
+		return x->mtime < y->mtime ? 1 : -1;
+	return strcmp(x->name, y->name);
+}
+
+static bool
+spreadsheet_name(const char *name)
+{
+	size_t n = strlen(name);
+	return (n > 4 && strcasecmp(name + n - 4, ".csv") == 0) ||
+	       (n > 5 && strcasecmp(name + n - 5, ".xlsx") == 0);
+}
+
+/* The .csv and .xlsx files of the folder, newest first. */
+static void
+fpick_read(struct fpick *p)
+{
+	DIR *d = opendir(p->dir);
+	size_t cap = 0;
+	for (struct dirent *e; d && (e = readdir(d));) {
+		if (e->d_name[0] == '.' || !spreadsheet_name(e->d_name))
+			continue;
+		char path[PATH_MAX + 256];
+		struct stat sb;
+		snprintf(path, sizeof path, "%s/%s", p->dir, e->d_name);
+		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+			continue;
+		if (!util_grow((void **)&p->v, &cap, p->n + 1, sizeof *p->v))
+			break;
+		struct ffile *f = &p->v[p->n];
+		f->name = strdup(e->d_name);
+		/* a name in UTF-8 (WinSCP's) as it is, else from the locale's */
+		f->shown = text_utf8_valid(e->d_name, strlen(e->d_name), NULL) ? strdup(e->d_name)
+		                                                           : ui_locale_text(e->d_name);
+		f->size = sb.st_size;
+		f->mtime = sb.st_mtime;
+		if (!f->name || !f->shown) {
+			free(f->name);
+			free(f->shown);
+			break;
+		}
+		p->n++;
+	}
+	if (d)
+		closedir(d);
+	if (p->n)
+		qsort(p->v, p->n, sizeof *p->v, newest_first);
+}
+
+static void
+fpick_draw(struct ui *u, struct screen *s)
+{
+	struct fpick *p = s->data;
+	erase();
+	ui_title(u, _("Import from a spreadsheet"));
+	char line[1024];
+	char folder[300];
+	snprintf(folder, sizeof folder, "files/%s", u->login);
+	snprintf(line, sizeof line, _("%s: choose the file (your files folder, %s):"),
+	         _(p->j->form->title), folder);
+	ui_text(1, 1, u->cols - 2, line, A_BOLD);
+	int rows = u->rows - 8;
+	ui_rows_fit(&p->at, p->n + 1, rows);
+	for (size_t i = p->at.top; i < p->n + 1 && (int)(i - p->at.top) < rows; i++) {
+		int y = 3 + (int)(i - p->at.top), attr = i == p->at.sel ? A_REVERSE : A_NORMAL;
+		if (i == p->n) {
+			snprintf(line, sizeof line, "  %s", _("Type the path of a file instead ..."));
+			ui_text(y, 1, u->cols - 2, line, attr);
+			continue;
+		}
+		const struct ffile *f = &p->v[i];
+		char when[32], size[32];
+		struct tm tm;
+		localtime_r(&f->mtime, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		if (f->size < 1024)
+			snprintf(size, sizeof size, _("%lld bytes"), (long long)f->size);
+		else
+			snprintf(size, sizeof size, "%.1f KB", (double)f->size / 1024);
+		int nw = u->cols - 2 - 2 - 12 - 2 - 16 - 1;
+		ui_text(y, 1, u->cols - 2, "", attr);
+		ui_text(y, 3, nw, f->shown, attr);
+		ui_text(y, 3 + nw + 1, 12, size, attr);
+		ui_text(y, 3 + nw + 1 + 13, 16, when, attr);
+	}
+	if (!p->n) {
+		ui_text(5, 3, u->cols - 4, _("Your files folder has no CSV or XLSX file yet."),
+		        A_NORMAL);
+		ui_text(6, 3, u->cols - 4,
+		        _("Put one there with WinSCP or FileZilla, or type a path (the row above)."),
+		        A_NORMAL);
+	}
+	ui_footer(u, KS_PICK);
+}
+
+static void path_typed(struct ui *u, void *data, const char *text);
+static void ask_path(struct ui *u, struct job *j);
+
+static int
+fpick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	(void)is_key;
+	(void)key;
+	struct fpick *p = s->data;
+	if (a == ACT_BACK) {
+		job_free(p->j);
+		p->j = NULL;
+		return UI_POP | UI_REDRAW;
+	}
+	if (a != ACT_OPEN) {
+		ui_rows_key(&p->at, p->n + 1, a, (size_t)(u->rows > 8 ? u->rows - 8 : 1));
+		return UI_REDRAW;
+	}
+	struct job *j = p->j;
+	p->j = NULL;
+	if (p->at.sel >= p->n) {
+		ui_pop(u);
+		ask_path(u, j);
+		return UI_REDRAW;
+	}
+	const struct ffile *f = &p->v[p->at.sel];
+	/* said as files/LOGIN/NAME: the name the worker's SFTP shows */
+	if (asprintf(&j->path, "files/%s/%s", u->login, f->shown) < 0)
+		j->path = NULL;
+	if (asprintf(&j->fspath, "%s/%s", p->dir, f->name) < 0)
+		j->fspath = NULL;
+	ui_pop(u);
+	if (!j->path || !j->fspath) {
+		ui_message(u, "%s", _("The computer ran out of memory."));
+		job_free(j);
+		return UI_REDRAW;
+	}
+	job_run(u, j);
+	return UI_REDRAW;
+}
+
+static void
+fpick_free(struct screen *s)
+{
+	struct fpick *p = s->data;
+	job_free(p->j);
+	fpick_free_data(p);
+}
+
+static const struct screen_ops fpick_screen = {
+	.scope = KS_PICK, .draw = fpick_draw, .key = fpick_key, .free = fpick_free,
+};
+
+/* The files of the worker's folder to pick from; where there is no
+ * folder, the path typed. */
+static void
+ask_file(struct ui *u, struct job *j)
+{
+	struct fpick *p = calloc(1, sizeof *p);
+	if (!p || printout_files_dir(u->dbdir, u->login, p->dir, sizeof p->dir) != 0) {
+		free(p);
+		ask_path(u, j);
+		return;
+	}
+	p->j = j;
+	fpick_read(p);
+	if (!ui_push(u, &fpick_screen, p)) {
+		p->j = NULL;
+		fpick_free_data(p);
+		ask_path(u, j);
+	}
+}
+
 /* --- the questions --------------------------------------------------------------------- */
 
 /* The questions come first and the file last, so that Esc at the file,
@@ -293,7 +503,7 @@ update_answered(struct ui *u, void *data, bool yes)
 {
 	struct job *j = data;
 	j->update = yes;
-	ask_path(u, j);
+	ask_file(u, j);
 }
 
 static void
@@ -308,7 +518,7 @@ skip_answered(struct ui *u, void *data, bool yes)
 		         "row's values? (n: the row is counted as a duplicate)"),
 		       update_answered, j);
 	else
-		ask_path(u, j);
+		ask_file(u, j);
 }
 
 static void

@@ -2,16 +2,24 @@
  * pinyin initials, ID number; for needs and services also the words of
  * their content), a page at a time, filter by village, status and the
  * choices of a visit round (residents' categories, services' and needs'
- * functions), order by name (pinyin) or by registration. */
+ * functions), order by name (pinyin) or by registration; the list as
+ * shown, every row of its filter, printed (Esc p, the print dialog) or
+ * exported to XLSX or CSV in the worker's files folder (Esc x). */
 #include "config.h"
 
 #include <curses.h>
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "edit.h"
+#include "export.h"
 #include "i18n.h"
+#include "print.h"
+#include "printout.h"
 #include "search.h"
 #include "text.h"
 #include "kind.h"
@@ -494,6 +502,327 @@ set_village(struct ui *u, void *data, const char *value)
 	ask_status(u, l);
 }
 
+/* --- the list as shown, every row of its filter: printed or exported ------------ */
+
+/* At most this many rows go to paper or a file at once. */
+#define LIST_OUT_MAX 100000
+#define LIST_CHUNK 256
+
+/* Every row of the filter, as cells of the columns shown. */
+struct list_out {
+	char **cells;    /* n x ncols */
+	rec_id *ids;
+	size_t n, cap, ncols;
+	bool cut;        /* LIST_OUT_MAX reached */
+	int err;
+};
+
+static void
+out_free(struct list_out *o)
+{
+	for (size_t i = 0; o->cells && i < o->n * o->ncols; i++)
+		free(o->cells[i]);
+	free(o->cells);
+	free(o->ids);
+}
+
+/* The records of a chunk as rows (the records freed). */
+static void
+out_take(struct ui *u, struct list *l, struct list_out *o, record **rs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (o->n >= LIST_OUT_MAX)
+			o->cut = true;
+		if (!o->err && !o->cut &&
+		    (!util_grow((void **)&o->ids, &o->cap, o->n + 1, sizeof *o->ids) ||
+		     !(o->cells = realloc(o->cells, o->cap * o->ncols * sizeof *o->cells + 1))))
+			o->err = STORE_NOMEM;
+		if (!o->err && !o->cut) {
+			o->ids[o->n] = rs[i]->id;
+			for (size_t c = 0; c < o->ncols; c++)
+				o->cells[o->n * o->ncols + c] =
+					ui_field_text(u, &l->f->fields[l->colfield[c]], rs[i]);
+			o->n++;
+		}
+		record_free(rs[i]);
+		rs[i] = NULL;
+	}
+}
+
+/* Every row the list's filter and search find, in the order shown. */
+static void
+out_collect(struct ui *u, struct list *l, struct list_out *o)
+{
+	o->ncols = l->ncols;
+	const char *text = l->query.buf;
+	if (*text && search_kind_is_dated(l->f->kind)) {
+		/* found through their residents: one bounded page, as on screen */
+		size_t max = 10000, n = 0;
+		record **rs = calloc(max, sizeof *rs);
+		struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village,
+		                         .status = l->status, .field = l->any_field, .any_of = l->any_of,
+		                         .content_fields = l->content_fields};
+		o->err = rs ? search_linked(u->st, &q, rs, max, &n) : STORE_NOMEM;
+		out_take(u, l, o, rs, n);
+		free(rs);
+		return;
+	}
+	record *rs[LIST_CHUNK + 1];
+	if (l->by_registration && !*text) {
+		rec_id after;
+		for (bool first = true; !o->err && !o->cut; first = false) {
+			struct reg_ctx c = {l, rs, 0, LIST_CHUNK};
+			struct reg_scan sc = {&c, first ? NULL : &after, l->f->kind};
+			int err = store_read(u->st, reg_txn, &sc);
+			if (err)
+				o->err = err;
+			size_t n = c.n;
+			if (n)
+				after = rs[n - 1]->id;
+			out_take(u, l, o, rs, n);
+			if (n < LIST_CHUNK)
+				break;
+		}
+		return;
+	}
+	struct search_query q = {.kind = l->f->kind, .text = text, .village = l->village,
+	                         .status = l->status, .field = l->any_field, .any_of = l->any_of};
+	struct search_pos pos;
+	memset(&pos, 0, sizeof pos);
+	while (!o->err && !o->cut && !pos.done) {
+		size_t n = 0;
+		int err = search_page(u->st, &q, &pos, rs, LIST_CHUNK, &n);
+		if (err)
+			o->err = err;
+		out_take(u, l, o, rs, n);
+		if (n < LIST_CHUNK)
+			break;
+	}
+}
+
+/* What the list shows, as words: 筛选：安宁村、在册；查找：zs；按登记先后. */
+static void
+out_filter(const struct list *l, char *out, size_t size)
+{
+	char any[256] = "";
+	struct strbuf b = {0};
+	any_label(l, any, sizeof any, 1000);
+	if (l->village_name || l->status || *any) {
+		struct strbuf f = {0};
+		const char *parts[] = {l->village_name,
+		                       l->status_label ? l->status_label : l->status, any};
+		for (size_t i = 0; i < NELEM(parts); i++)
+			if (parts[i] && *parts[i])
+				sb_addf(&f, "%s%s", f.len ? _(", ") : "", parts[i]);
+		/* TRANSLATORS: a printed list's filter: 筛选：安宁村、在册 */
+		sb_addf(&b, _("Filter: %s"), f.p ? f.p : "");
+		sb_free(&f);
+	}
+	if (l->query.len) {
+		if (b.len)
+			sb_str(&b, _("; "));
+		/* TRANSLATORS: what was typed in a printed list's search box: 查找：zs */
+		sb_addf(&b, _("Searched for: %s"), l->query.buf);
+	}
+	if (l->by_registration && !l->query.len)
+		sb_addf(&b, "%s%s", b.len ? _("; ") : "", _("(order: as registered)"));
+	snprintf(out, size, "%s", b.p ? b.p : "");
+	sb_free(&b);
+}
+
+static const char *
+out_title(struct ui *u, const struct list *l)
+{
+	return forms_of_kind(u, l) > 1 ? rec_kind_label(l->f->kind) : _(l->f->title);
+}
+
+/* Collected, or said why not: false then. */
+static bool
+out_ready(struct ui *u, struct list *l, struct list_out *o)
+{
+	out_collect(u, l, o);
+	if (o->err) {
+		ui_message(u, "%s", store_strerror(o->err));
+		return false;
+	}
+	return true;
+}
+
+static void
+list_print(struct ui *u, struct list *l)
+{
+	struct list_out o = {0};
+	if (!out_ready(u, l, &o)) {
+		out_free(&o);
+		return;
+	}
+	const char *heads[MAXCOLS];
+	for (size_t c = 0; c < l->ncols; c++)
+		heads[c] = _(l->f->fields[l->colfield[c]].label);
+	char filter[1024], title[256];
+	out_filter(l, filter, sizeof filter);
+	struct print_list pl = {.title = out_title(u, l), .filter = filter, .today = u->today,
+	                        .ncols = l->ncols, .nrows = o.n, .heads = heads,
+	                        .cells = (const char *const *)o.cells, .ids = o.ids,
+	                        .wide = false};
+	char *records = NULL, *text_wide = NULL;
+	char *text = print_list_text(&pl, title, sizeof title, &records);
+	/* a GB18030 terminal's printer takes the wide layout; the PDF and the
+	 * files (UTF-8) the narrow one */
+	if (text && !ui_locale_utf8()) {
+		char t2[256];
+		pl.wide = true;
+		text_wide = print_list_text(&pl, t2, sizeof t2, NULL);
+		if (!text_wide) {
+			free(text);
+			text = NULL;
+		}
+	}
+	if (!text)
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+	else
+		ui_open(u, "print", &(struct ui_args){.text = text, .text_wide = text_wide,
+		                                      .doc = PRINT_DOC_LIST, .records = records,
+		                                      .title = title});
+	free(text_wide);
+	if (text && o.cut)
+		ui_message(u, _("Only the first %d rows: narrow the list with F5 or the search box."),
+		           LIST_OUT_MAX);
+	free(text);
+	free(records);
+	out_free(&o);
+}
+
+/* The file's name in the folder: list-resident-2026-12-03.xlsx, then
+ * -2, -3 ... when taken; false when none is free. */
+static bool
+out_name(struct ui *u, const struct list *l, const char *dir, const char *ext, char *name,
+         size_t size, char *path, size_t psize)
+{
+	const char *what = forms_of_kind(u, l) > 1 ? rec_kind_code(l->f->kind) : l->f->name;
+	for (int k = 1; k < 1000; k++) {
+		if (k == 1)
+			snprintf(name, size, "list-%s-%s.%s", what, u->today, ext);
+		else
+			snprintf(name, size, "list-%s-%s-%d.%s", what, u->today, k, ext);
+		snprintf(path, psize, "%s/%s", dir, name);
+		if (access(path, F_OK) != 0)
+			return true;
+	}
+	return false;
+}
+
+static int
+out_rows(export_writer *w, const struct list *l, const struct list_out *o, char *msg,
+         size_t msgsize)
+{
+	const char *heads[MAXCOLS];
+	for (size_t c = 0; c < l->ncols; c++)
+		heads[c] = _(l->f->fields[l->colfield[c]].label);
+	if (export_writer_row(w, heads, l->ncols, msg, msgsize) != 0)
+		return -1;
+	for (size_t r = 0; r < o->n; r++)
+		if (export_writer_row(w, (const char *const *)o->cells + r * o->ncols, o->ncols, msg,
+		                      msgsize) != 0)
+			return -1;
+	return 0;
+}
+
+/* The list as shown, every row of its filter, to a file in the worker's
+ * files folder: XLSX, or CSV in UTF-8 with a byte-order mark (Excel 2007
+ * and later and WPS read it so on any Windows; without the mark Excel
+ * reads a CSV in the system's code page, GBK on a Chinese Windows, which
+ * holds no character outside it, as some names have, 𠈌; a GB18030 file
+ * would lose those in Excel too). */
+static void
+list_export(struct ui *u, struct list *l, int format)
+{
+	struct list_out o = {0};
+	char dir[PATH_MAX], name[256], path[PATH_MAX + 300], msg[512] = "";
+	const char *way = format == EXPORT_XLSX ? "xlsx" : "csv";
+	int err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
+	if (!err && !out_name(u, l, dir, way, name, sizeof name, path, sizeof path))
+		err = EEXIST;
+	if (err) {
+		char *why = ui_locale_text(strerror(err));
+		ui_message(u, _("The file could not be written in your files folder: %s. Tell "
+		                "the administrator."), why ? why : "?");
+		free(why);
+		return;
+	}
+	if (!out_ready(u, l, &o)) {
+		out_free(&o);
+		return;
+	}
+	/* the file hands personal data out: logged first */
+	char *records = print_records(o.ids, o.n);
+	err = records ? print_audit_as(u->st, "export", PRINT_DOC_LIST, way, records) : STORE_NOMEM;
+	free(records);
+	if (err) {
+		ui_message(u, "%s", store_strerror(err));
+		out_free(&o);
+		return;
+	}
+	export_writer *w = NULL;
+	if (export_writer_open(&w, path, format, EXPORT_UTF8, out_title(u, l), msg, sizeof msg) != 0) {
+		ui_message(u, "%s", msg);
+	} else if (out_rows(w, l, &o, msg, sizeof msg) != 0) {
+		export_writer_abort(w);
+		ui_message(u, "%s", msg);
+	} else if (export_writer_finish(w, msg, sizeof msg) != 0) {
+		ui_message(u, "%s", msg);
+	} else {
+		char shown[PATH_MAX];
+		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
+		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */
+		if (o.cut)
+			ui_message(u, _("Only the first %zu rows exported (narrow the list with F5 or the "
+			                "search box), in your files folder: %s"), o.n, shown);
+		else
+			ui_message(u, _("%zu rows exported, in your files folder: %s"), o.n, shown);
+	}
+	out_free(&o);
+}
+
+/* The small choice of the file's kind: 1 XLSX, 2 CSV. */
+static void
+xchoice_draw(struct ui *u, struct screen *s)
+{
+	(void)s;
+	int w = u->cols - 4, y = u->rows / 2 - 3, x = 2;
+	char line[512];
+	ui_text(y++, x, w, "", A_REVERSE);
+	snprintf(line, sizeof line, "  %s", _("Export the list to your files folder as:"));
+	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
+	ui_text(y++, x, w, "", A_REVERSE);
+	snprintf(line, sizeof line, "  1  %s", _("An Excel workbook (XLSX)"));
+	ui_text(y++, x, w, line, A_REVERSE);
+	snprintf(line, sizeof line, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
+	ui_text(y++, x, w, line, A_REVERSE);
+	ui_text(y++, x, w, "", A_REVERSE);
+	snprintf(line, sizeof line, "  %s", _("1 or 2 = export    Esc = cancel"));
+	ui_text(y++, x, w, line, A_REVERSE);
+	ui_text(y, x, w, "", A_REVERSE);
+}
+
+static int
+xchoice_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
+{
+	struct list *l = s->data;
+	if (a == ACT_BACK)
+		return UI_POP | UI_REDRAW;
+	if (is_key || (key != L'1' && key != L'2'))
+		return 0;
+	/* the box goes first, so that the message shows on the list */
+	ui_pop(u);
+	list_export(u, l, key == L'1' ? EXPORT_XLSX : EXPORT_CSV);
+	return UI_REDRAW;
+}
+
+static const struct screen_ops xchoice_screen = {
+	.scope = KS_ASK, .draw = xchoice_draw, .key = xchoice_key, .overlay = true,
+};
+
 /* A new record of a kind; where the kind has several forms (the six
  * service records) the worker first chooses which.  prefill (may be NULL)
  * gives fields to set, "name=value" pairs. */
@@ -697,6 +1026,12 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		}
 		return UI_REDRAW;
 	}
+	case ACT_PRINT:
+		list_print(u, l);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_push(u, &xchoice_screen, l);
+		return UI_REDRAW;
 	case ACT_SUMMARY: {
 		const char *to = summary_of(u, l);
 		if (to)

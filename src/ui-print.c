@@ -428,6 +428,8 @@ pd_doc(struct ui *u, struct pdoc *p, const struct ui_args *a)
 			rec_id_format(a->id, title);
 		p->records = strdup(a->records ? a->records : title);
 		p->text = strdup(a->text);
+		if (a->text_wide && !(p->text_wide = strdup(a->text_wide)))
+			return STORE_NOMEM;
 		p->doc = strdup(a->doc);
 		snprintf(title, sizeof title, "%s", a->doc);
 	}

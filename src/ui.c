@@ -238,29 +238,39 @@ ui_footer_hiding(struct ui *u, unsigned scope, unsigned long long hide)
 		         _("not registered"), u->today);
 	ui_text(u->rows - 2, 0, u->cols, line, A_REVERSE);
 	/* the F-key bar, from the key table; the keys one blank apart when
-	 * two would not leave room for them all (a resident's view at 80) */
-	size_t n = 0;
-	for (int gap = 2; gap >= 1; gap--) {
-		n = 0;
-		line[0] = '\0';
-		for (const struct key_binding *b = keys_table(); b->action != ACT_NONE; b++) {
+	 * two would not leave room for them all (a resident's view at 80),
+	 * or for the F-keys' stand-in (a list at 80, with its Esc letters) */
+	char bars[2][512];
+	size_t lens[2];
+	for (int g = 0; g < 2; g++) {
+		size_t n = 0;
+		char *b = bars[g];
+		b[0] = '\0';
+		for (const struct key_binding *k = keys_table(); k->action != ACT_NONE; k++) {
 			char name[8];
-			keys_bar_name(b, name, sizeof name);
-			if (!b->bar || !*name || !(b->scope & scope) || (hide & (1ULL << b->action)))
+			keys_bar_name(k, name, sizeof name);
+			/* a letter where typing goes to a search box (a list): after Esc */
+			if ((scope & KS_LIST) && !k->fkey && !k->ctrl && k->ch > 32 && k->ch < 127)
+				snprintf(name, sizeof name, "Esc %c", (char)k->ch);
+			if (!k->bar || !*name || !(k->scope & scope) || (hide & (1ULL << k->action)))
 				continue;
-			n += (size_t)snprintf(line + n, sizeof line - n, "%s%s %s",
-			                      n ? (gap == 2 ? "  " : " ") : " ", name, _(b->bar));
-			if (n >= sizeof line)
+			n += (size_t)snprintf(b + n, sizeof bars[g] - n, "%s%s %s",
+			                      n ? (g == 0 ? "  " : " ") : " ", name, _(k->bar));
+			if (n >= sizeof bars[g]) {
+				n = sizeof bars[g] - 1;
 				break;
+			}
 		}
-		if (n >= sizeof line || text_width(line, n) <= u->cols)
-			break;
+		lens[g] = n;
 	}
 	/* the F-keys' stand-in, where the bar has room for it */
 	const char *esc = _("Esc+digit = F-key");
-	if (n < sizeof line && text_width(line, n) + 2 + text_width(esc, strlen(esc)) < u->cols)
-		snprintf(line + n, sizeof line - n, "  %s", esc);
-	ui_text(u->rows - 1, 0, u->cols, line, A_REVERSE);
+	int ew = 2 + text_width(esc, strlen(esc)), w0 = text_width(bars[0], lens[0]),
+	    w1 = text_width(bars[1], lens[1]);
+	int g = w0 + ew < u->cols ? 0 : w1 + ew < u->cols ? 1 : w0 <= u->cols ? 0 : 1;
+	if ((g ? w1 : w0) + ew < u->cols)
+		snprintf(bars[g] + lens[g], sizeof bars[g] - lens[g], "  %s", esc);
+	ui_text(u->rows - 1, 0, u->cols, bars[g], A_REVERSE);
 }
 
 /* The length of the first row of s[0..len) wrapped at cols columns:

@@ -193,6 +193,8 @@ struct ui_args {
 	const char *resident, *need;  /* "refer": record id texts (need may be NULL) */
 	bool editing;                 /* "form" */
 	const char *text;             /* "print": the document (UTF-8, pages by '\f') */
+	const char *text_wide;        /* "print": the same laid out for a GB18030
+	                               * printer (print_req.wide), or NULL: text */
 	const char *doc;              /* "print": what it is, "slip", "casefile" ...
 	                               * (print_doc_name: the audit note, the file's
 	                               * name); id: its record (may be NULL) */

@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -232,9 +233,13 @@ who_txn(store_txn *t, void *ctx)
 /* The demo database, made by the program, with a notice to settle; a
  * CSV file beside it whose import says a long message. */
 static char *
-prepare(int term, char *csv, size_t cap)
+prepare(int term, char *csv, size_t cap, char *dir, size_t dirsize)
 {
-	char *dir = testdb_dir("fit80");
+	/* the database in TOP/db: the import screen's files folder is
+	 * TOP/files/anning, the test's own; TOP returned */
+	char *top = testdb_dir("fit80");
+	snprintf(dir, dirsize, "%s/db", top);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
 	vt *t = screen_start(dir, 0, true, "anning", NULL);
 	expect(t, "主菜单");
 	quit_f10(t, 1);
@@ -262,7 +267,7 @@ prepare(int term, char *csv, size_t cap)
 	      "李小红,5.10421E+17,女,安宁村四组,否,,\n",
 	      f);
 	ck_assert_int_eq(fclose(f), 0);
-	return dir;
+	return top;
 }
 
 /* F5 on a list: the pickers of the filter (a village, a status, then the
@@ -457,6 +462,10 @@ walk_village(vt *t, const char *csv)
 	type(t, "y");
 	expect(t, "身份证号已登记的行");
 	type(t, "n");
+	expect(t, "选择要导入的文件");
+	fits(t, "import: the files folder");
+	keys(t, KEY_END);
+	keys(t, KEY_ENTER);
 	expect(t, "要导入的 CSV 文件");
 	type(t, csv);
 	fits(t, "import: the path typed");
@@ -538,8 +547,8 @@ walk_station(vt *t)
 
 START_TEST(test_fit80)
 {
-	char csv[4096];
-	char *dir = prepare(_i, csv, sizeof csv);
+	char csv[4096], dir[600];
+	char *top = prepare(_i, csv, sizeof csv, dir, sizeof dir);
 
 	vt *t = screen_start(dir, _i, true, "anning", NULL);
 	walk_village(t, csv);
@@ -555,7 +564,7 @@ START_TEST(test_fit80)
 	walk_station(t);
 	quit_f10(t, 1);
 	vt_free(t);
-	testdb_rm(dir);
+	testdb_rm(top);
 }
 END_TEST
 

@@ -6,14 +6,19 @@
  * village and its residents found in the list; a bad file: every fault
  * with its row and column, and nothing imported; a file of 3000 rows
  * showing the bar; Esc at the path, and a file that is not there; a
- * supervisor not offered the import. */
+ * supervisor not offered the import; the worker's files folder: its
+ * spreadsheets listed newest first, one picked and imported, its bad rows
+ * written into the folder. */
 #include "config.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "testdb.h"
@@ -22,12 +27,17 @@
 
 #define WAIT_MS 20000
 
-/* The demo database in dir as the one running the test (a village worker
- * of 安宁村), or as login. */
+/* The demo database in dir/db as the one running the test (a village
+ * worker of 安宁村), or as login. */
 static vt *
 start(const char *dir, int term, const char *login)
 {
-	return screen_start(dir, term, true, login, NULL);
+	/* the database in dir/db, so that the worker's files folder the
+	 * import screen opens, dir/files/LOGIN, is the test's too */
+	char db[600];
+	snprintf(db, sizeof db, "%s/db", dir);
+	mkdir(db, 0700);
+	return screen_start(db, term, true, login, NULL);
 }
 
 /* An ID number of 安宁村's county born on date (YYYYMMDD), with its
@@ -76,7 +86,16 @@ write_gb18030(int term, const char *path, const char *utf8)
 	free(name);
 }
 
-/* F7 on the home screen, the residents' form, the two answers and the
+/* From the files folder's list to typing a path: its last row. */
+static void
+to_path(vt *t)
+{
+	expect(t, "选择要导入的文件");
+	keys(t, KEY_END);
+	keys(t, KEY_ENTER);
+}
+
+/* i on the home screen, the residents' form, the two answers and the
  * path. */
 static void
 import_file(vt *t, const char *path, const char *skip_bad, const char *update)
@@ -90,6 +109,7 @@ import_file(vt *t, const char *path, const char *skip_bad, const char *update)
 	type(t, skip_bad);
 	expect(t, "身份证号已登记的行");
 	type(t, update);
+	to_path(t);
 	expect(t, "要导入的 CSV 文件");
 	type(t, path);
 	/* not keys(): its pause would read the bar's frames unseen */
@@ -254,6 +274,7 @@ START_TEST(test_cancel)
 	type(t, "y");
 	expect(t, "身份证号已登记的行");
 	type(t, "y");
+	to_path(t);
 	expect(t, "要导入的 CSV 文件");
 	type(t, "/nowhere.csv");
 	keys(t, KEY_ESC);
@@ -267,6 +288,7 @@ START_TEST(test_cancel)
 	type(t, "n");
 	expect(t, "身份证号已登记的行");
 	type(t, "n");
+	to_path(t);
 	expect(t, "要导入的 CSV 文件");
 	type(t, "/没有这个文件.csv");
 	keys(t, KEY_ENTER);
@@ -288,6 +310,7 @@ START_TEST(test_cancel)
 	type(t, "n");
 	expect(t, "身份证号已登记的行");
 	type(t, "n");
+	to_path(t);
 	expect(t, "要导入的 CSV 文件");
 	type(t, path);
 	keys(t, KEY_ENTER);
@@ -297,6 +320,78 @@ START_TEST(test_cancel)
 	testdb_rm(files);
 	vt_free(t);
 	testdb_rm(dir);
+}
+END_TEST
+
+/* The worker's files folder (files/LOGIN beside the database's folder,
+ * where SFTP puts a file): its CSV and XLSX files listed newest first
+ * with size and date, other files not; Enter imports the chosen one, its
+ * bad rows written into the folder and named so. */
+START_TEST(test_pick_from_folder)
+{
+	char *top = testdb_dir("impscr"), files[600], path[900], csv[1024];
+	snprintf(files, sizeof files, "%s/files", top);
+	ck_assert_int_eq(mkdir(files, 0700), 0);
+	snprintf(files, sizeof files, "%s/files/anning", top);
+	ck_assert_int_eq(mkdir(files, 0700), 0);
+	char good[19], bad[19];
+	idnum(good, "19920303", 31);
+	idnum(bad, "19920303", 32);
+	bad[17] = bad[17] == '1' ? '2' : '1';
+	snprintf(csv, sizeof csv, "姓名,身份证号,性别\r\n孙取件,%s,男\r\n周错件,%s,女\r\n", good, bad);
+	/* WinSCP's names are UTF-8, whatever the terminal */
+	snprintf(path, sizeof path, "%s/新居民𠈌.csv", files);
+	FILE *f = fopen(path, "wb");
+	ck_assert_ptr_nonnull(f);
+	fputs(csv, f);
+	fclose(f);
+	const char *others[] = {"older.csv", "book.xlsx", "notes.txt"};
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof path, "%s/%s", files, others[i]);
+		f = fopen(path, "wb");
+		ck_assert_ptr_nonnull(f);
+		fputs("x", f);
+		fclose(f);
+		/* older than the new file */
+		struct timespec ts[2] = {{time(NULL) - 3600 * (i + 1), 0}, {time(NULL) - 3600 * (i + 1), 0}};
+		ck_assert_int_eq(utimensat(AT_FDCWD, path, ts, 0), 0);
+	}
+	vt *t = start(top, _i, "anning");
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);                   /* what is new, if anything */
+	keys(t, "\033" "i");
+	expect(t, "从表格导入：哪个表单");
+	type(t, "1");
+	expect(t, "有错的行");
+	type(t, "y");
+	expect(t, "身份证号已登记的行");
+	type(t, "n");
+	expect(t, "选择要导入的文件（您的文件夹 files/anning）");
+	expect(t, "book.xlsx");
+	/* newest first, each with its size and date; the .txt not offered */
+	int at[3] = {-1, -1, -1};
+	const char *order[] = {"新居民𠈌.csv", "older.csv", "book.xlsx"};
+	for (int y = 0; y < 24; y++)
+		for (int i = 0; i < 3; i++)
+			if (strstr(vt_row(t, y), order[i]))
+				at[i] = y;
+	ck_assert_msg(at[0] > 0 && at[1] > at[0] && at[2] > at[1], "not newest first:\n%s",
+	              vt_screen(t));
+	ck_assert_msg(strstr(vt_row(t, at[1]), "1 字节"), "no size: %s", vt_row(t, at[1]));
+	ck_assert_msg(strstr(vt_row(t, at[0]), "20"), "no date: %s", vt_row(t, at[0]));
+	ck_assert_ptr_null(strstr(vt_screen(t), "notes.txt"));
+	expect(t, "改为输入文件的路径");
+	keys(t, KEY_ENTER);                 /* the newest */
+	expect(t, "导入结果");
+	expect(t, "导入 1 条，更新 0 条，有错 1 行");
+	expect(t, "files/anning/新居民𠈌.bad.csv");
+	snprintf(path, sizeof path, "%s/新居民𠈌.bad.csv", files);
+	ck_assert_msg(access(path, R_OK) == 0, "no file of bad rows in the folder");
+	find_resident(t, "5104211992030303");
+	expect(t, "孙取件");
+	quit_f10(t, 4);
+	vt_free(t);
+	testdb_rm(top);
 }
 END_TEST
 
@@ -329,6 +424,7 @@ main(void)
 	tcase_add_loop_test(tc, test_progress_bar, 0, 2);
 	tcase_add_loop_test(tc, test_cancel, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor, 0, 2);
+	tcase_add_loop_test(tc, test_pick_from_folder, 0, 2);
 	suite_add_tcase(s, tc);
 	screen_wait_ms = WAIT_MS;
 	SRunner *sr = srunner_create(s);

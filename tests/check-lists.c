@@ -15,7 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "audit.h"
 #include "pinyin.h"
 #include "search.h"
 #include "testdb.h"
@@ -100,11 +102,10 @@ fill_txn(store_txn *t, void *ctx)
 	return put(t, p);
 }
 
-/* The demo database in a new folder, with the records above in 安宁村. */
-static char *
-make_db(void)
+/* The demo database in the folder dir, with the records above in 安宁村. */
+static void
+make_db_at(const char *dir)
 {
-	char *dir = testdb_dir("lists");
 	vt *t = screen_start(dir, 0, true, "anning", NULL);
 	expect(t, "主菜单");
 	quit_f10(t, 1);
@@ -124,6 +125,14 @@ make_db(void)
 	struct fill f = {village, ""};
 	ck_assert_int_eq(store_write(st, fill_txn, &f), STORE_OK);
 	store_close(st);
+}
+
+/* The same in a new folder. */
+static char *
+make_db(void)
+{
+	char *dir = testdb_dir("lists");
+	make_db_at(dir);
 	return dir;
 }
 
@@ -233,9 +242,225 @@ first_word(const char *row)
 	return n ? strndup(row, n) : NULL;
 }
 
+/* --- the list printed and exported ----------------------------------------- */
+
+/* The whole of a file (NUL-ended), or NULL; *len its length. */
+static char *
+slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	if (!f)
+		return NULL;
+	struct strbuf b = {0};
+	sb_read(&b, f, 1 << 24);
+	fclose(f);
+	*len = b.len;
+	return sb_detach(&b);
+}
+
+/* The one file in folder whose name begins with prefix and ends with
+ * suffix, newest, into path; false when none. */
+static bool
+find_file(const char *folder, const char *prefix, const char *suffix, char *path, size_t size)
+{
+	char cmd[1200];
+	snprintf(cmd, sizeof cmd, "ls -t '%s' 2>/dev/null | grep '^%s.*%s$' | head -1", folder,
+	         prefix, suffix);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	char name[256] = "";
+	bool got = fgets(name, sizeof name, p) != NULL;
+	pclose(p);
+	name[strcspn(name, "\n")] = '\0';
+	if (!got || !*name)
+		return false;
+	snprintf(path, size, "%s/%s", folder, name);
+	return true;
+}
+
+/* The newest audit entry of action: its note. */
+struct last_note {
+	const char *action;
+	char note[256];
+};
+
+static int
+last_one(const struct audit_entry *e, void *ctx)
+{
+	struct last_note *l = ctx;
+	if (strcmp(e->action, l->action) == 0)
+		snprintf(l->note, sizeof l->note, "%s", e->note);
+	return 0;
+}
+
+static void
+audit_last(const char *db, struct last_note *l)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, db, STORE_RDONLY), STORE_OK);
+	l->note[0] = '\0';
+	ck_assert_int_eq(audit_each(st, NULL, last_one, l), 0);
+	store_close(st);
+}
+
+/* How many lines s has that hold text. */
+static size_t
+lines_with(const char *s, const char *text)
+{
+	size_t n = 0;
+	for (const char *p = s; p && *p;) {
+		const char *e = strchr(p, '\n');
+		size_t len = e ? (size_t)(e - p) : strlen(p);
+		char *line = strndup(p, len);
+		n += strstr(line, text) != NULL;
+		free(line);
+		p = e ? e + 1 : NULL;
+	}
+	return n;
+}
+
+/* The rows of an XLSX file as openpyxl reads them: a line a row, cells
+ * by tabs.  malloc'd. */
+static char *
+xlsx_rows(const char *path)
+{
+	char cmd[2048];
+	snprintf(cmd, sizeof cmd,
+	         /* python3 with openpyxl (Debian's; a pyenv one first on PATH
+	          * without it is passed over, as tests/cli-export.sh does) */
+	         "for p in ${PYTHON:-} python3 /usr/bin/python3; do "
+	         "\"$p\" -c 'import openpyxl' 2>/dev/null && break; done; "
+	         "PYTHONIOENCODING=utf-8 \"$p\" -c 'import openpyxl,sys; "
+	         "ws=openpyxl.load_workbook(sys.argv[1]).active; "
+	         "[print(\"\\t\".join(\"\" if c is None else str(c) for c in r)) "
+	         "for r in ws.iter_rows(values_only=True)]' '%s'",
+	         path);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	struct strbuf b = {0};
+	sb_read(&b, p, 1 << 24);
+	ck_assert_int_eq(pclose(p), 0);
+	return sb_detach(&b);
+}
+
+/* The filtered list (the moved veterans and elders): Esc p prints every
+ * row with the filter in the heading, into the files folder; Esc x 1 an
+ * XLSX and Esc x 2 a CSV of the same rows, the message naming the file;
+ * each in the audit trail with the rows' records. */
+static void
+list_out(vt *t, const char *top, const char *db, const struct oracle *o)
+{
+	char files[600], path[900];
+	snprintf(files, sizeof files, "%s/files/anning", top);
+	expect(t, "Esc p 打印");
+	keys(t, "\033p");
+	expect(t, "存为文本文件");
+	keys(t, "1");
+	expect(t, "已存进您的文件夹：files/anning/list-");
+	ck_assert(find_file(files, "list-", ".txt", path, sizeof path));
+	size_t len;
+	char *txt = slurp(path, &len);
+	ck_assert_ptr_nonnull(txt);
+	ck_assert_msg(strstr(txt, "筛选：安宁村、已迁出、独居老人、退役军人；共"), "no filter: %s", txt);
+	ck_assert_msg(strstr(txt, "居民名单"), "no heading: %s", txt);
+	char count[64];
+	snprintf(count, sizeof count, "共 %zu 条", o->n);
+	ck_assert_msg(strstr(txt, count), "no count %s: %s", count, txt);
+	ck_assert_msg(strstr(txt, "姓名") && strstr(txt, "人员类别"), "no heads: %s", txt);
+	for (size_t i = 0; i < o->n; i++)
+		ck_assert_msg(lines_with(txt, o->names[i]) == 1, "%s not once: %s", o->names[i], txt);
+	ck_assert_ptr_null(strstr(txt, "安德明"));
+	ck_assert_ptr_null(strstr(txt, "白玉兰"));
+	free(txt);
+	struct last_note l = {.action = "print"};
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=list way=file records=res-", 30) == 0, "note %s", l.note);
+	/* XLSX */
+	keys(t, "\033x");
+	expect(t, "Excel 表格（XLSX）");
+	keys(t, "1");
+	expect(t, "行，在您的文件夹里：files/anning/list-resident-");
+	ck_assert(find_file(files, "list-resident-", ".xlsx", path, sizeof path));
+	char *rows = xlsx_rows(path);
+	ck_assert_msg(lines_with(rows, "姓名") == 1, "no heads: %s", rows);
+	ck_assert_uint_eq(lines_with(rows, ""), o->n + 1);
+	for (size_t i = 0; i < o->n; i++)
+		ck_assert_msg(lines_with(rows, o->names[i]) == 1, "%s: %s", o->names[i], rows);
+	ck_assert_ptr_null(strstr(rows, "安德明"));
+	free(rows);
+	struct last_note x = {.action = "export"};
+	audit_last(db, &x);
+	ck_assert_msg(strncmp(x.note, "doc=list way=xlsx records=res-", 30) == 0, "note %s", x.note);
+	/* CSV, UTF-8 with a byte-order mark */
+	keys(t, "\033x");
+	expect(t, "CSV 文件");
+	keys(t, "2");
+	expect(t, ".csv");
+	ck_assert(find_file(files, "list-resident-", ".csv", path, sizeof path));
+	char *csv = slurp(path, &len);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_msg(memcmp(csv, "\xef\xbb\xbf", 3) == 0, "no byte-order mark");
+	ck_assert_uint_eq(lines_with(csv, ","), o->n + 1);
+	for (size_t i = 0; i < o->n; i++)
+		ck_assert_msg(lines_with(csv, o->names[i]) == 1, "%s: %s", o->names[i], csv);
+	free(csv);
+	audit_last(db, &x);
+	ck_assert_msg(strncmp(x.note, "doc=list way=csv records=res-", 29) == 0, "note %s", x.note);
+}
+
+static int
+count_one(const record *r, void *ctx)
+{
+	struct oracle *o = ctx;
+	const char *v = record_get(r, "village");
+	if (!record_voided(r) && v && strcmp(v, o->village) == 0)
+		o->n++;
+	return 0;
+}
+
+static int
+count_txn(store_txn *t, void *ctx)
+{
+	return store_scan(t, REC_RESIDENT, NULL, count_one, ctx);
+}
+
+/* The village's whole list, more rows than a page: every one in the CSV. */
+static void
+list_out_all(vt *t, const char *top, const char *db)
+{
+	struct oracle o;
+	oracle(db, &o);
+	for (size_t i = 0; i < o.n; i++)
+		free(o.names[i]);
+	o.n = 0;
+	store *st;
+	ck_assert_int_eq(store_open(&st, db, STORE_RDONLY), STORE_OK);
+	ck_assert_int_eq(store_read(st, count_txn, &o), STORE_OK);
+	store_close(st);
+	ck_assert_uint_gt(o.n, 16);   /* more than a page at 80x24 */
+	keys(t, "\033x");
+	expect(t, "CSV 文件");
+	keys(t, "2");
+	char said[64];
+	snprintf(said, sizeof said, "已导出 %zu 行", o.n);
+	expect(t, said);
+	char files[600], path[900];
+	snprintf(files, sizeof files, "%s/files/anning", top);
+	ck_assert(find_file(files, "list-resident-", ".csv", path, sizeof path));
+	size_t len;
+	char *csv = slurp(path, &len);
+	ck_assert_ptr_nonnull(csv);
+	ck_assert_uint_eq(lines_with(csv, ","), o.n + 1);
+	free(csv);
+}
+
 START_TEST(test_rounds_by_category)
 {
-	char *dir = make_db();
+	/* the database in top/db: the worker's files folder is top/files/anning */
+	char *top = testdb_dir("lists"), dir[512];
+	snprintf(dir, sizeof dir, "%s/db", top);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	make_db_at(dir);
 	struct oracle o;
 	oracle(dir, &o);
 	ck_assert_uint_ge(o.n, 5);
@@ -295,15 +520,17 @@ START_TEST(test_rounds_by_category)
 	}
 	ck_assert_int_lt(row_with(t, "安德明"), 0);
 	ck_assert_int_lt(row_with(t, "白玉兰"), 0);
+	list_out(t, top, dir, &o);
 	/* F5 again: every record again, the village kept */
 	keys(t, KEY_F5);
 	expect(t, "只显示本村");
 	ck_assert_ptr_null(strstr(vt_row(t, 1), "退役军人"));
+	list_out_all(t, top, dir);
 	for (size_t i = 0; i < o.n; i++)
 		free(o.names[i]);
 	quit_f10(t, 3);
 	vt_free(t);
-	testdb_rm(dir);
+	testdb_rm(top);
 }
 END_TEST
 

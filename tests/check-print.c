@@ -511,6 +511,74 @@ START_TEST(test_audit)
 }
 END_TEST
 
+/* A list as a screen shows it: every row once, in columns fitted to the
+ * paper (a long cell wrapped in its column), the heads and the filter on
+ * every page, a row never split across pages; the ids for the audit
+ * trail, the first 50 then "...". */
+START_TEST(test_list)
+{
+	enum { N = 150 };
+	static char cells[N][3][256];
+	const char *cp[N * 3];
+	rec_id ids[N];
+	for (int i = 0; i < N; i++) {
+		snprintf(cells[i][0], sizeof cells[i][0], "居民%03d𠈌", i);
+		snprintf(cells[i][1], sizeof cells[i][1], "%s", i % 2 ? "独居老人、低保" : "");
+		if (i % 10 == 0)
+			snprintf(cells[i][2], sizeof cells[i][2],
+			         "这是一段很长的备注，说明这位居民的家庭情况、需要和上次探访的结果，"
+			         "要在它的一列里折成几行 %d", i);
+		else
+			snprintf(cells[i][2], sizeof cells[i][2], "安宁村%d组", i % 7);
+		for (int c = 0; c < 3; c++)
+			cp[i * 3 + c] = cells[i][c];
+		ids[i] = (rec_id){.kind = REC_RESIDENT, .site = 0x3f9a2c71d0e4ULL, .seq = (uint64_t)i + 1};
+	}
+	const char *heads[] = {"姓名", "人员类别", "住址"};
+	struct print_list l = {.title = "居民", .filter = "筛选：安宁村", .today = "2026-12-03",
+	                       .ncols = 3, .nrows = N, .heads = heads, .cells = cp, .ids = ids,
+	                       .wide = wide};
+	char title[256], *records = NULL;
+	char *text = print_list_text(&l, title, sizeof title, &records);
+	size_t pages = check_layout(text);
+	ck_assert_uint_ge(pages, 3);
+	/* the heads and the filter on every page */
+	size_t heads_seen = 0, filters = 0;
+	for (const char *p = text; (p = strstr(p, "姓名")); p++)
+		heads_seen++;
+	for (const char *p = text; (p = strstr(p, "筛选：安宁村")); p++)
+		filters++;
+	ck_assert_uint_eq(heads_seen, pages);
+	ck_assert_uint_eq(filters, pages);
+	/* every row once */
+	for (int i = 0; i < N; i++) {
+		const char *at = strstr(text, cells[i][0]);
+		ck_assert_msg(at, "row %d missing", i);
+		ck_assert_msg(!strstr(at + 1, cells[i][0]), "row %d twice", i);
+	}
+	/* the long notes wrapped in their column: more lines than rows */
+	size_t nl = 0;
+	for (const char *p = text; *p; p++)
+		nl += *p == '\n';
+	ck_assert_uint_gt(nl, N + N / 10 + pages * 5);
+	ck_assert_ptr_nonnull(records);
+	ck_assert(strncmp(records, "res-3f9a2c71d0e4-1,res-3f9a2c71d0e4-2,", 38) == 0);
+	size_t commas = 0;
+	for (const char *p = records; *p; p++)
+		commas += *p == ',';
+	ck_assert_uint_eq(commas, 50);
+	ck_assert(strcmp(records + strlen(records) - 4, ",...") == 0);
+	free(records);
+	free(text);
+	/* no rows: the heading and a word saying so */
+	l.nrows = 0;
+	text = print_list_text(&l, title, sizeof title, NULL);
+	ck_assert_uint_eq(check_layout(text), 1);
+	ck_assert_ptr_nonnull(strstr(text, "姓名"));
+	free(text);
+}
+END_TEST
+
 static void
 setup_wide(void)
 {
@@ -539,6 +607,7 @@ print_suite(void)
 	tcase_add_test(tw, test_ledger);
 	tcase_add_test(tw, test_report);
 	tcase_add_test(tw, test_blank);
+	tcase_add_test(tw, test_list);
 	suite_add_tcase(s, tw);
 	TCase *tc = tcase_create("documents");
 	tcase_add_checked_fixture(tc, setup, teardown);
@@ -549,6 +618,7 @@ print_suite(void)
 	tcase_add_test(tc, test_ledger);
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_blank);
+	tcase_add_test(tc, test_list);
 	tcase_add_test(tc, test_audit);
 	suite_add_tcase(s, tc);
 	return s;

@@ -39,7 +39,7 @@ ALLOWED = {
     # the programs on the village PC, by the names they show
     "PuTTY", "WinSCP", "FileZilla",
     # a file's kind and a paper's size, as every office in China says them
-    "PDF", "A4",
+    "PDF", "A4", "XLSX",
 }
 # the audit screen's filter takes a record id (the trail names records so)
 AUDIT_ID = re.compile(r"\b(res|need|svc|vol|org|rsc|ref|proj|unit|user)-[0-9a-f]{12}-\d+\b")
