@@ -561,6 +561,10 @@ START_TEST(test_screens)
 		type(t, "n");
 		expect(t, "身份证号已登记的行");
 		type(t, "n");
+		/* past the files folder's list to the typed path, its last row */
+		expect(t, "选择要导入的文件");
+		keys(t, KEY_END);
+		keys(t, KEY_ENTER);
 		answer(t, "要导入的 CSV 文件", p);
 		expect(t, "导入结果");
 		expect(t, "没有导入任何内容");
