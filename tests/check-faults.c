@@ -595,8 +595,13 @@ START_TEST(test_hangup)
 			vkeys(t, "y");
 			vexpect(t, "草稿已丢弃");
 		}
-		if (r % 2)
-			vexpect(t, name);   /* in the form again, to finish */
+		if (r % 2) {
+			/* in the form again, to finish: what the program had read
+			 * (keys still on their way when the link dropped never were) */
+			char back_name[128];
+			snprintf(back_name, sizeof back_name, "%.*s", (int)kept, name);
+			vexpect(t, back_name);
+		}
 		vt_free(t);
 	}
 	printf("faults: link dropped mid-form: %d rounds (%d on a GB18030 terminal), draft back %d "
