@@ -7,11 +7,12 @@
 # as a GB18030 printer prints them (every character beyond ASCII two:
 # the box-drawing characters too), form feeds between pages; the names outside
 # the BMP kept; ID numbers masked for a supervisor; each print in the
-# audit trail with its way; --lp without lp said in Chinese; refusals.
+# audit trail with its way; --lp without lp said in Chinese; --lp through a
+# real CUPS scheduler (tests/cupsd.sh) to a queue's file; refusals.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-print-XXXXXX")
-trap 'rm -rf "$tmp"' EXIT
+trap 'cups_stop 2>/dev/null; rm -rf "$tmp"' EXIT
 pass=0
 fail=0
 
@@ -138,18 +139,38 @@ mkdir "$tmp/nolp"
 n0=$(grep -c 'way=lp' "$tmp/audit")
 PATH="$tmp/nolp" run 1 "--lp without lp" print blank need --lp
 has "$tmp/err" "没有 lp" "--lp without lp, in Chinese"
-# a fake lp: the bytes reach it
-cat >"$tmp/nolp/lp" <<SH
-#!/bin/sh
-cat > "$tmp/lp-got"
-SH
-chmod +x "$tmp/nolp/lp"
-PATH="$tmp/nolp:/usr/bin:/bin" run 0 "--lp with lp" print blank need --lp --encoding gb18030
-iconv -f GB18030 -t UTF-8 "$tmp/lp-got" >"$tmp/lp.utf8" 2>/dev/null
-has "$tmp/lp.utf8" "需求" "lp got the document"
-"$bin" --demo --db "$demo" --as dudao audit >"$tmp/audit" 2>&1 </dev/null
-n1=$(grep -c 'way=lp' "$tmp/audit")
-[ "$n1" -eq $((n0 + 1)) ] && ok "one lp print logged" || no "lp prints logged: $n0 then $n1"
+# a real CUPS scheduler (tests/cupsd.sh: private, one queue writing its
+# jobs to a file): the document reaches the printer's file byte for byte
+# as --out writes it, GB18030 and 𠈌 kept; a printer CUPS does not have
+# is said in Chinese
+. "$(dirname "$0")/cupsd.sh"
+if cups_start "$tmp/cups"; then
+  run 0 "--lp to a CUPS printer" print slip "$slipno" --lp --printer village --encoding gb18030
+  has "$tmp/err" "已送到打印机" "lp's taking said"
+  cups_wait || no "the CUPS queue never emptied"
+  run 0 "the same slip to a file" print slip "$slipno" --out "$tmp/slip-lp.txt" --encoding gb18030
+  if cmp -s "$tmp/cups/village.prn" "$tmp/slip-lp.txt"; then
+    ok "the printer got the slip byte for byte"
+  else
+    no "the printer's bytes differ from the file's: $(wc -c <"$tmp/cups/village.prn") against $(wc -c <"$tmp/slip-lp.txt")"
+  fi
+  iconv -f GB18030 -t UTF-8 "$tmp/cups/village.prn" >"$tmp/lp.utf8" 2>/dev/null
+  has "$tmp/lp.utf8" "存根" "the printed slip has its stub"
+  : >"$tmp/cups/village.prn"
+  lpadmin -d village >/dev/null 2>&1
+  run 0 "--lp to the default printer" print blank need --lp --encoding gb18030
+  cups_wait || no "the CUPS queue never emptied"
+  iconv -f GB18030 -t UTF-8 "$tmp/cups/village.prn" >"$tmp/lp.utf8" 2>/dev/null
+  has "$tmp/lp.utf8" "需求" "the default printer got the blank form"
+  run 1 "--printer CUPS does not have" print blank need --printer nosuch
+  has "$tmp/err" "lpstat -p" "a printer CUPS lacks, said with what to check"
+  "$bin" --demo --db "$demo" --as dudao audit >"$tmp/audit" 2>&1 </dev/null
+  n1=$(grep -c 'way=lp' "$tmp/audit")
+  [ "$n1" -eq $((n0 + 3)) ] && ok "each lp print logged" || no "lp prints logged: $n0 then $n1"
+  cups_stop
+else
+  echo "# SKIP: no private CUPS scheduler here (it needs root and cups-daemon)"
+fi
 
 # --pdf: an A4 PDF read back with poppler-utils, logged with its way
 # (a build without Pango and Cairo refuses --pdf with exit 2, saying so)
