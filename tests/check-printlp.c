@@ -64,6 +64,13 @@ printed(void)
 	return out;
 }
 
+/* The scheduler ends with the test, failed or not. */
+static void
+cups_end(void)
+{
+	cups_sh("[ -f \"$D/pid\" ] && kill $(cat \"$D/pid\") 2>/dev/null; rm -f \"$D/pid\"");
+}
+
 struct last {
 	char note[256];
 };
@@ -89,6 +96,7 @@ START_TEST(test_pc_printer)
 		fprintf(stderr, "no private CUPS scheduler here (it needs root and cups-daemon)\n");
 		exit(77);
 	}
+	atexit(cups_end);
 	unsetenv("SSH_CONNECTION");
 	vt *t = screen_start(db, _i, true, "anning", server_env);
 	expect(t, "上次查看以来的新消息");
@@ -127,7 +135,7 @@ START_TEST(test_pc_printer)
 	expect(t, "主菜单");
 	quit_f10(t, 1);
 	vt_free(t);
-	cups_sh("kill $(cat \"$D/pid\") 2>/dev/null; sleep 0.2");
+	cups_end();
 	testdb_rm(dir);
 }
 END_TEST
