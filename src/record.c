@@ -527,7 +527,8 @@ record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out
 	r->updated_at = ua;
 	r->created_by = cb;
 	r->updated_by = ub;
-	r->fields = (rec_field *)(r + 1);
+	/* no fields, no array: a pointer just past the allocation is not in it */
+	r->fields = n ? (rec_field *)(r + 1) : NULL;
 	r->cap = (size_t)n;
 	char *text = (char *)r + head;
 	const unsigned char *fields_at = d.p;

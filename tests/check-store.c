@@ -282,6 +282,21 @@ START_TEST(test_record_decode_one_block)
 	free(enc);
 	record_free(r);
 
+	/* no fields at all: freed whole, and fields are added as to any record */
+	r = record_new(REC_NEED);
+	enc = record_encode(r, &len);
+	record_free(r);
+	ck_assert_int_eq(record_decode(enc, len, NULL, &d), 0);
+	ck_assert_uint_eq(d->nfields, 0);
+	ck_assert_ptr_null(record_get(d, "a"));
+	record *d0;
+	ck_assert_int_eq(record_decode(enc, len, NULL, &d0), 0);
+	record_free(d0);
+	ck_assert_int_eq(record_set(d, "a", "𠮷"), 0);
+	ck_assert_str_eq(record_get(d, "a"), "𠮷");
+	record_free(d);
+	free(enc);
+
 	/* bytes we never write: read as one record_set after another (a later
 	 * value wins in the first one's place; an empty one removes it) */
 	static const char *const rep[] = {"a", "1", "b", "2", "a", "3", "c", "𠮷"};
