@@ -62,7 +62,7 @@ write_csv(const char *path, long n)
 		id[18] = '\0';
 		snprintf(line, sizeof line,
 		         "%s%s,%s,%s,139%08ld,安宁村,%ld组,\"低保,残疾人\",\"安宁村%ld组, %ld号\",入户走访\r\n",
-		         surnames[i % 9], given[i % 7], id, i % 2 ? "男" : "女", i % 100000000, 1 + i % 9,
+		         surnames[i % 9], given[i % 7], id, i % 2 ? "男" : "女", i % 100000000, 1 + i % 8,
 		         1 + i % 9, 1 + i % 60);
 		text_conv("GB18030", "UTF-8", line, strlen(line), &out, &len, NULL);
 		fwrite(out, 1, len, f);

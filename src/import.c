@@ -1318,19 +1318,22 @@ check_by_unit(struct imp *im, record *r, const struct form_field *fd, char *msg,
 	const struct form_choices *list = form_choices_by(im->form, im->o->fs, fd, code);
 	if (!v || !*v || !list)
 		return NULL;
+	/* the village's list translated once per import, not for every row */
+	const struct choice_labels *cl = choice_labels(im, list);
+	if (!cl)
+		return _("out of memory");
 	for (size_t i = 0; i < list->n; i++) {
-		const char *label = list->items[i].label, *zh = mo_get(&im->mo, label);
+		const char *label = list->items[i].label, *zh = cl->zh[i];
 		if (strcmp(list->items[i].value, v) == 0 || strcmp(label, v) == 0 ||
-		    strcmp(_(label), v) == 0 || (zh && strcmp(zh, v) == 0))
+		    strcmp(cl->loc[i], v) == 0 || (zh && strcmp(zh, v) == 0))
 			return record_set(r, fd->name, list->items[i].value) < 0 ? _("out of memory")
 			                                                         : NULL;
 	}
 	struct strbuf b = {0};
 	for (size_t i = 0; i < list->n; i++) {
-		const char *zh = mo_get(&im->mo, list->items[i].label);
 		if (b.len)
 			sb_str(&b, "、");
-		sb_str(&b, zh ? zh : _(list->items[i].label));
+		sb_str(&b, cl->zh[i] ? cl->zh[i] : cl->loc[i]);
 	}
 	setmsg(msg, size, _("\"%s\" is not one of the groups of %s; write one of: %s"), v,
 	       unit_name(im, unit), b.p ? b.p : "");

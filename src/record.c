@@ -142,16 +142,33 @@ record_new(int kind)
 	return r;
 }
 
+/* Whether p lies in the one allocation record_decode made for r (it is
+ * freed with r, never alone). */
+static bool
+in_blk(const record *r, const void *p)
+{
+	uintptr_t a = (uintptr_t)p, lo = (uintptr_t)r;
+	return r->blk && a >= lo && a < lo + r->blk;
+}
+
+/* Free what r owns apart from its one allocation. */
+static void
+free_own(const record *r, void *p)
+{
+	if (!in_blk(r, p))
+		free(p);
+}
+
 void
 record_free(record *r)
 {
 	if (!r)
 		return;
 	for (size_t i = 0; i < r->nfields; i++) {
-		free(r->fields[i].name);
-		free(r->fields[i].value);
+		free_own(r, r->fields[i].name);
+		free_own(r, r->fields[i].value);
 	}
-	free(r->fields);
+	free_own(r, r->fields);
 	free(r->created_by);
 	free(r->updated_by);
 	free(r);
@@ -216,8 +233,8 @@ record_set(record *r, const char *name, const char *value)
 	rec_field *f = find_field(r, name);
 	if (!value || !*value) {
 		if (f) {
-			free(f->name);
-			free(f->value);
+			free_own(r, f->name);
+			free_own(r, f->value);
 			size_t i = (size_t)(f - r->fields);
 			memmove(f, f + 1, (r->nfields - i - 1) * sizeof *f);
 			r->nfields--;
@@ -228,17 +245,21 @@ record_set(record *r, const char *name, const char *value)
 	if (!v)
 		return -1;
 	if (f) {
-		free(f->value);
+		free_own(r, f->value);
 		f->value = v;
 		return 0;
 	}
 	if (r->nfields == r->cap) {
 		size_t ncap = r->cap ? r->cap * 2 : 8;
-		rec_field *nf = realloc(r->fields, ncap * sizeof *nf);
+		/* decoded fields lie in the record's allocation: copied out, not grown */
+		bool inner = in_blk(r, r->fields);
+		rec_field *nf = inner ? malloc(ncap * sizeof *nf) : realloc(r->fields, ncap * sizeof *nf);
 		if (!nf) {
 			free(v);
 			return -1;
 		}
+		if (inner && r->nfields)
+			memcpy(nf, r->fields, r->nfields * sizeof *nf);
 		r->fields = nf;
 		r->cap = ncap;
 	}
@@ -398,6 +419,69 @@ dec_str(struct dec *d)
 	return s;
 }
 
+/* The next string as a pointer into the encoding and its length, or
+ * NULL (bad set) when the bytes run out or hold a NUL. */
+static const unsigned char *
+dec_span(struct dec *d, size_t *n)
+{
+	uint64_t k = dec_uv(d);
+	if (d->bad || k > (uint64_t)(d->end - d->p) || memchr(d->p, '\0', (size_t)k)) {
+		d->bad = true;
+		return NULL;
+	}
+	const unsigned char *s = d->p;
+	d->p += k;
+	*n = (size_t)k;
+	return s;
+}
+
+/* The names of a record being decoded: a small open-addressing table of
+ * their hashes (field index + 1, or 0), so finding a repeated name costs
+ * one pass.  A record we encoded never repeats one; a damaged or foreign
+ * one may. */
+#define NAMESET_SLOTS 256
+struct nameset {
+	uint16_t slot[NAMESET_SLOTS];
+};
+
+/* Add field i of f; true when an earlier field has its name. */
+static bool
+nameset_repeats(struct nameset *ns, const rec_field *f, size_t i)
+{
+	uint32_t h = 2166136261u;
+	for (const unsigned char *c = (const unsigned char *)f[i].name; *c; c++)
+		h = (h ^ *c) * 16777619u;
+	for (size_t k = h % NAMESET_SLOTS;; k = (k + 1) % NAMESET_SLOTS) {
+		if (!ns->slot[k]) {
+			ns->slot[k] = (uint16_t)(i + 1);
+			return false;
+		}
+		if (strcmp(f[ns->slot[k] - 1].name, f[i].name) == 0)
+			return true;
+	}
+}
+
+/* The fields of a damaged or foreign encoding whose names repeat, read as
+ * the old decoder did: one record_set after another (a later value wins,
+ * an empty one removes the field). */
+static int
+decode_fields_slow(record *r, struct dec *d, uint64_t n)
+{
+	for (uint64_t i = 0; i < n && !d->bad; i++) {
+		size_t nl = 0, vl = 0;
+		const unsigned char *name = dec_span(d, &nl);
+		const unsigned char *value = d->bad ? NULL : dec_span(d, &vl);
+		if (d->bad)
+			break;
+		char *nm = strndup((const char *)name, nl), *v = strndup((const char *)value, vl);
+		if (!nm || !v || record_set(r, nm, v) < 0)
+			d->bad = true;
+		free(nm);
+		free(v);
+	}
+	return d->bad ? -1 : 0;
+}
+
 int
 record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out)
 {
@@ -406,30 +490,78 @@ record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out
 		return -1;
 	if (id && id->kind != p[1])
 		return -1;
-	record *r = record_new(p[1]);
-	if (!r)
-		return -1;
-	if (id)
-		r->id = *id;
 	struct dec d = {p + 2, p + len, false};
 	uint64_t v = dec_uv(&d);
 	uint64_t fv = dec_uv(&d);
-	if (v > UINT32_MAX || fv > UINT32_MAX)
+	int64_t ca = dec_sv(&d), ua = dec_sv(&d);
+	char *cb = dec_str(&d);
+	char *ub = d.bad ? NULL : dec_str(&d);
+	uint64_t n = d.bad ? 0 : dec_uv(&d);
+	/* each field takes two bytes at least: more than the bytes left is damage */
+	if (v > UINT32_MAX || fv > UINT32_MAX || n > (uint64_t)(d.end - d.p) / 2)
 		d.bad = true;
+	if (d.bad) {
+		free(cb);
+		free(ub);
+		return -1;
+	}
+	/* one allocation: the record, its fields, then their names and values
+	 * (no longer than the bytes they come from, each with its NUL, which
+	 * takes the place of at least a length byte) */
+	size_t rest = (size_t)(d.end - d.p);
+	size_t head = sizeof(record) + (size_t)n * sizeof(rec_field);
+	record *r = malloc(head + rest);
+	if (!r) {
+		free(cb);
+		free(ub);
+		return -1;
+	}
+	memset(r, 0, sizeof *r);
+	r->blk = head + rest;
+	r->id.kind = p[1];
+	if (id)
+		r->id = *id;
 	r->version = (uint32_t)v;
 	r->form_version = (uint32_t)fv;
-	r->created_at = dec_sv(&d);
-	r->updated_at = dec_sv(&d);
-	r->created_by = dec_str(&d);
-	r->updated_by = dec_str(&d);
-	uint64_t n = d.bad ? 0 : dec_uv(&d);
-	for (uint64_t i = 0; i < n && !d.bad; i++) {
-		char *name = dec_str(&d);
-		char *value = d.bad ? NULL : dec_str(&d);
-		if (!d.bad && record_set(r, name, value) < 0)
-			d.bad = true;
-		free(name);
-		free(value);
+	r->created_at = ca;
+	r->updated_at = ua;
+	r->created_by = cb;
+	r->updated_by = ub;
+	/* no fields, no array: a pointer just past the allocation is not in it */
+	r->fields = n ? (rec_field *)(r + 1) : NULL;
+	r->cap = (size_t)n;
+	char *text = (char *)r + head;
+	const unsigned char *fields_at = d.p;
+	/* more fields than the table takes half of: the slow way (no form has so many) */
+	bool odd = n > NAMESET_SLOTS / 2;
+	struct nameset ns;
+	memset(&ns, 0, sizeof ns);
+	for (uint64_t i = 0; i < n && !d.bad && !odd; i++) {
+		size_t nl = 0, vl = 0;
+		const unsigned char *name = dec_span(&d, &nl);
+		const unsigned char *value = d.bad ? NULL : dec_span(&d, &vl);
+		if (d.bad)
+			break;
+		if (vl == 0) {
+			/* we never write one (record_set removes the field): read
+			 * the fields the slow way, where it removes an earlier one */
+			odd = true;
+			continue;
+		}
+		rec_field *f = &r->fields[r->nfields++];
+		f->name = memcpy(text, name, nl);
+		text[nl] = '\0';
+		text += nl + 1;
+		f->value = memcpy(text, value, vl);
+		text[vl] = '\0';
+		text += vl + 1;
+		odd = nameset_repeats(&ns, r->fields, r->nfields - 1);
+	}
+	if (!d.bad && odd) {
+		/* not a record we wrote: read it field by field as before */
+		r->nfields = 0;
+		d.p = fields_at;
+		decode_fields_slow(r, &d, n);
 	}
 	if (d.bad || d.p != d.end) {
 		record_free(r);

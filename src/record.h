@@ -66,6 +66,11 @@ typedef struct record {
 	char *created_by, *updated_by;   /* login names */
 	size_t nfields, cap;
 	rec_field *fields;
+	/* record_decode makes a record in one allocation: the struct, its
+	 * fields and their names and values; blk is its size (0 for a record
+	 * of record_new).  record_set and record_free leave what lies in it
+	 * to record_free's one free. */
+	size_t blk;
 } record;
 
 /* A new empty record of kind; NULL when out of memory. */

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <check.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -237,6 +238,137 @@ START_TEST(test_mo)
 }
 END_TEST
 
+/* The old reader: every entry from the first, as mo_get did before it
+ * used the catalogue's hash table.  The reference the new lookups must
+ * agree with. */
+static uint32_t
+ref_u32(const struct mo *m, size_t off)
+{
+	const unsigned char *p = m->data + off;
+	return m->big ? (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3]
+	              : (uint32_t)p[3] << 24 | (uint32_t)p[2] << 16 | (uint32_t)p[1] << 8 | p[0];
+}
+
+static const char *
+ref_get(const struct mo *m, const char *msgid)
+{
+	size_t want = strlen(msgid);
+	for (uint32_t i = 0; m->data && i < m->n; i++) {
+		uint32_t len = ref_u32(m, m->orig + 8 * (size_t)i);
+		uint32_t off = ref_u32(m, m->orig + 8 * (size_t)i + 4);
+		if (len != want || memcmp(m->data + off, msgid, len) != 0)
+			continue;
+		uint32_t tlen = ref_u32(m, m->trans + 8 * (size_t)i);
+		uint32_t toff = ref_u32(m, m->trans + 8 * (size_t)i + 4);
+		return tlen ? (const char *)m->data + toff : NULL;
+	}
+	return NULL;
+}
+
+/* mo_get by the hash table and (hash_n cleared) by binary search, both
+ * against the old linear scan. */
+static void
+same_as_ref(const struct mo *m, const char *msgid)
+{
+	struct mo nohash = *m;
+	nohash.hash_n = 0;
+	const char *want = ref_get(m, msgid), *got = mo_get(m, msgid), *bs = mo_get(&nohash, msgid);
+	ck_assert_msg(got == want, "hash: %s: %s, not %s", msgid, got ? got : "NULL",
+	              want ? want : "NULL");
+	ck_assert_msg(bs == want, "binary search: %s: %s, not %s", msgid, bs ? bs : "NULL",
+	              want ? want : "NULL");
+}
+
+/* Every msgid of the program's own zh_CN catalogue, and near misses of
+ * each (one byte short, one more), found as the linear scan finds them. */
+START_TEST(test_mo_catalogue)
+{
+	const char *dir = getenv("SHEGONG_LOCALEDIR");
+	char path[4096];
+	snprintf(path, sizeof path, "%s/zh_CN/LC_MESSAGES/shegong.mo", dir ? dir : "locale");
+	struct mo m;
+	mo_load(&m, path);
+	ck_assert_msg(m.data != NULL, "no catalogue at %s", path);
+	ck_assert_uint_gt(m.n, 1000);
+	ck_assert_uint_gt(m.hash_n, m.n);   /* msgfmt writes a hash table */
+	size_t found = 0;
+	for (uint32_t i = 0; i < m.n; i++) {
+		uint32_t len = ref_u32(&m, m.orig + 8 * (size_t)i);
+		const char *id = (const char *)m.data + ref_u32(&m, m.orig + 8 * (size_t)i + 4);
+		ck_assert_uint_eq(strlen(id), len);   /* no plurals in this catalogue */
+		same_as_ref(&m, id);
+		found += mo_get(&m, id) != NULL;
+		char near[4096];
+		if (len > 0 && len < sizeof near - 2) {
+			memcpy(near, id, len - 1);
+			near[len - 1] = '\0';
+			same_as_ref(&m, near);
+			memcpy(near, id, len);
+			memcpy(near + len, "x", 2);
+			same_as_ref(&m, near);
+		}
+	}
+	/* all but the header (msgid "") are translated */
+	ck_assert_uint_ge(found, m.n - 1);
+	ck_assert_ptr_null(mo_get(&m, "no such message in the catalogue"));
+	ck_assert_str_eq(mo_get(&m, "Name"), "姓名");
+	mo_free(&m);
+}
+END_TEST
+
+/* A catalogue with a context, a plural and an untranslated message,
+ * compiled by msgfmt with its hash table and without (binary search). */
+START_TEST(test_mo_msgfmt)
+{
+	char dir[] = "/tmp/check-util-mo-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	char po[64], mo1[64], mo2[64], cmd[512];
+	snprintf(po, sizeof po, "%s/t.po", dir);
+	snprintf(mo1, sizeof mo1, "%s/hash.mo", dir);
+	snprintf(mo2, sizeof mo2, "%s/nohash.mo", dir);
+	FILE *f = fopen(po, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("msgid \"\"\nmsgstr \"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+	      "\"Plural-Forms: nplurals=1; plural=0;\\n\"\n\n"
+	      "msgid \"Name\"\nmsgstr \"姓名\"\n\n"
+	      "msgctxt \"menu\"\nmsgid \"Open\"\nmsgstr \"打开\"\n\n"
+	      "msgid \"Open\"\nmsgstr \"开启\"\n\n"
+	      "msgid \"%d row\"\nmsgid_plural \"%d rows\"\nmsgstr[0] \"%d 行\"\n\n"
+	      "msgid \"Untranslated\"\nmsgstr \"\"\n\n"
+	      "msgid \"𠮷 outside the BMP\"\nmsgstr \"𠮷字\"\n",
+	      f);
+	fclose(f);
+	snprintf(cmd, sizeof cmd, "msgfmt -o '%s' '%s' && msgfmt --no-hash -o '%s' '%s'", mo1, po, mo2,
+	         po);
+	ck_assert_int_eq(system(cmd), 0);
+	const char *const ids[] = {"Name", "menu\004Open", "Open", "%d row", "%d rows", "Untranslated",
+	                           "𠮷 outside the BMP", "Nam", "Names", "zzz", "menu"};
+	const char *const want[] = {"姓名", "打开", "开启", NULL, NULL, NULL, "𠮷字",
+	                            NULL, NULL, NULL, NULL};
+	for (int k = 0; k < 2; k++) {
+		struct mo m;
+		mo_load(&m, k ? mo2 : mo1);
+		ck_assert_ptr_nonnull(m.data);
+		if (k)
+			ck_assert_uint_eq(m.hash_n, 0);
+		else
+			ck_assert_uint_gt(m.hash_n, 2);
+		for (size_t i = 0; i < NELEM(ids); i++) {
+			const char *got = mo_get(&m, ids[i]);
+			ck_assert_msg(want[i] ? got && strcmp(got, want[i]) == 0 : !got, "%s: %s: %s",
+			              k ? "no hash" : "hash", ids[i], got ? got : "NULL");
+			same_as_ref(&m, ids[i]);
+		}
+		/* the header is the translation of "" */
+		ck_assert_ptr_nonnull(strstr(mo_get(&m, ""), "charset=UTF-8"));
+		same_as_ref(&m, "");
+		mo_free(&m);
+	}
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
 static Suite *
 util_suite(void)
 {
@@ -250,6 +382,8 @@ util_suite(void)
 	tcase_add_test(tc, test_dates);
 	tcase_add_test(tc, test_wrap);
 	tcase_add_test(tc, test_mo);
+	tcase_add_test(tc, test_mo_catalogue);
+	tcase_add_test(tc, test_mo_msgfmt);
 	suite_add_tcase(s, tc);
 	return s;
 }
