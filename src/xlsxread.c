@@ -115,6 +115,25 @@ zip_open(struct zip *z, const char *data, size_t len, char *msg, size_t msgsize)
 	if (off > at || z->cdlen > at - off)
 		return damaged(msg, msgsize, _("its table of contents points outside the file"));
 	z->cd = z->data + off;
+	/* every part's sizes, read or not: a file that says it unpacks past
+	 * the bounds is refused whole, however it is built */
+	size_t pos = 0;
+	for (size_t i = 0; i < z->count; i++) {
+		if (pos + 46 > z->cdlen || le32(z->cd + pos) != 0x02014b50)
+			return damaged(msg, msgsize, _("its table of contents is broken"));
+		const unsigned char *h = z->cd + pos;
+		size_t fnlen = le16(h + 28), csize = le32(h + 20), usize = le32(h + 24);
+		size_t next = pos + 46 + fnlen + le16(h + 30) + le16(h + 32);
+		if (fnlen > ZIP_MAX_NAME || next > z->cdlen)
+			return damaged(msg, msgsize, _("its table of contents is broken"));
+		if (usize > XLSX_MAX_ENTRY ||
+		    (usize > ((size_t)1 << 20) && usize / (csize ? csize : 1) > XLSX_MAX_RATIO)) {
+			char name[ZIP_MAX_NAME + 1];
+			snprintf(name, sizeof name, "%.*s", (int)fnlen, (const char *)h + 46);
+			return too_large(msg, msgsize, name);
+		}
+		pos = next;
+	}
 	return XLSX_OK;
 }
 
@@ -281,9 +300,14 @@ xml_parse(const char *part, const char *data, size_t len, void *user,
 		if (XML_Parse(x.p, data + at, (int)n, last) != XML_STATUS_OK) {
 			if (*failed)
 				rc = XLSX_NOMEM;
-			else if (x.too_deep || x.entity)
-				rc = too_large(msg, msgsize, part);
-			else {
+			else if (x.too_deep || x.entity) {
+				char why[256];
+				snprintf(why, sizeof why,
+				         x.entity ? _("the part %s declares entities, which no workbook does")
+				                  : _("the part %s is nested deeper than any workbook is"),
+				         part);
+				rc = damaged(msg, msgsize, why);
+			} else {
 				char why[256];
 				snprintf(why, sizeof why, _("the part %s is broken at line %lu"), part,
 				         (unsigned long)XML_GetCurrentLineNumber(x.p));
