@@ -1,4 +1,5 @@
-/* ui-import.c: importing a spreadsheet's CSV file from the full-screen
+/* ui-import.c: importing a spreadsheet (CSV, or an Excel workbook's first
+ * sheet) from the full-screen
  * program (i on the home screen): the worker chooses the form, answers
  * two questions and picks a file from their files folder (files/LOGIN,
  * where WinSCP or FileZilla put it: the .csv and .xlsx files there,
