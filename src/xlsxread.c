@@ -98,11 +98,17 @@ zip_open(struct zip *z, const char *data, size_t len, char *msg, size_t msgsize)
 		return damaged(msg, msgsize, _("it ends before its table of contents"));
 	/* the end record: within the last 22 + 65535 bytes (its comment) */
 	size_t lo = len > 22 + 65535 ? len - 22 - 65535 : 0;
-	size_t at = len - 22 + 1;
-	while (at-- > lo)
-		if (le32(z->data + at) == 0x06054b50)
+	size_t at = len - 22;
+	bool found = false;
+	for (;; at--) {
+		if (le32(z->data + at) == 0x06054b50) {
+			found = true;
 			break;
-	if (at < lo || le32(z->data + at) != 0x06054b50 || at + 22 > len)
+		}
+		if (at == lo)
+			break;
+	}
+	if (!found)
 		return damaged(msg, msgsize, _("its table of contents is missing (the file is cut short)"));
 	const unsigned char *e = z->data + at;
 	z->count = le16(e + 10);
@@ -335,7 +341,8 @@ struct wb {
 	char *first_rid;          /* workbook.xml: the first sheet's relationship */
 	char *target;             /* workbook.xml.rels: where it is */
 	/* sharedStrings.xml */
-	char **strings;
+	struct strbuf sst;        /* the shared strings, NUL after each */
+	size_t *strings;          /* where each starts in sst */
 	size_t nstrings, capstrings;
 	int in_rph;
 	bool in_si;
@@ -362,8 +369,7 @@ wb_free(struct wb *w)
 	free(w->text.p);
 	free(w->first_rid);
 	free(w->target);
-	for (size_t i = 0; i < w->nstrings; i++)
-		free(w->strings[i]);
+	free(w->sst.p);
 	free(w->strings);
 	free(w->date_fmt);
 	free(w->xf_date);
@@ -429,13 +435,21 @@ strings_end(void *u, const char *el)
 		w->in_rph--;
 	} else if (strcmp(el, "si") == 0) {
 		w->in_si = false;
+		if (w->failed)
+			return;
+		if (w->nstrings >= XLSX_MAX_CELLS) {
+			w->too_big = w->failed = true;
+			return;
+		}
 		if (!util_grow((void **)&w->strings, &w->capstrings, w->nstrings + 1,
-		               sizeof *w->strings) ||
-		    !(w->strings[w->nstrings] = strndup(w->text.p ? w->text.p : "", w->text.len))) {
+		               sizeof *w->strings)) {
 			w->failed = true;
 			return;
 		}
-		w->nstrings++;
+		w->strings[w->nstrings++] = w->sst.len;
+		sb_add(&w->sst, w->text.p ? w->text.p : "", w->text.len);
+		sb_add(&w->sst, "", 1);
+		w->failed |= w->sst.failed;
 	}
 }
 
@@ -665,7 +679,8 @@ sheet_end(void *u, const char *el)
 				w->bad_ref = w->failed = true;
 				return;
 			}
-			put_cell(w, w->strings[i], strlen(w->strings[i]));
+			const char *str = w->sst.p + w->strings[i];
+			put_cell(w, str, strlen(str));
 		} else if (strcmp(w->ctype, "b") == 0) {
 			const char *b = !*v ? "" : strcmp(v, "1") == 0 ? "TRUE" : "FALSE";
 			put_cell(w, b, strlen(b));

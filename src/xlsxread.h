@@ -21,7 +21,7 @@
 #define XLSX_MAX_ENTRY ((size_t)64 << 20)
 #define XLSX_MAX_RATIO 200
 #define XLSX_MAX_ENTRIES 10000
-#define XLSX_MAX_TEXT ((size_t)256 << 20)
+#define XLSX_MAX_TEXT ((size_t)128 << 20)
 #define XLSX_MAX_DEPTH 64
 #define XLSX_MAX_CELLS ((size_t)8 << 20)   /* cells and row ends */
 
