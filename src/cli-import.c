@@ -206,7 +206,10 @@ cmd_import(struct cli *c, const struct args *in)
 	say(stdout, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read as "
 	              "%s).\n"),
 	    res.imported, res.updated, res.bad, res.duplicates, res.rows,
-	    res.encoding == IMPORT_UTF8 ? "UTF-8" : res.encoding == IMPORT_GBK ? "GBK" : "GB18030");
+	    res.workbook                ? _("an Excel workbook (.xlsx)")
+	    : res.encoding == IMPORT_UTF8 ? "UTF-8"
+	    : res.encoding == IMPORT_GBK  ? "GBK"
+	                                  : "GB18030");
 	if (res.unchanged)
 		say(stdout, _("%zu unchanged: those rows are the same as their records already, "
 		              "so nothing was saved for them.\n"),

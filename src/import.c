@@ -613,6 +613,7 @@ cells_utf8(struct imp *im)
 		return -1;
 	}
 	im->res->encoding = IMPORT_UTF8;
+	im->res->workbook = true;
 	im->res->bom = true;
 	im->dec = t->arena;
 	t->arena = (struct strbuf){0};

@@ -78,6 +78,7 @@ struct import_result {
 	size_t warnings;
 	int encoding;        /* the encoding the file was read in (never IMPORT_AUTO) */
 	bool bom;
+	bool workbook;       /* the file was an Excel workbook (.xlsx): encoding is UTF-8 */
 	bool bad_written;    /* the bad rows are in import_bad_path(path) */
 };
 

@@ -242,6 +242,7 @@ sg --as anning find resident 𠈌表格甲 >"$tmp/out" 2>&1
 lacks out "𠈌表格甲" "nothing imported while a row is bad"
 run 1 "the .xlsx with --skip-bad" --demo --db "$demo" --as anning import resident "$tmp/sheet.xlsx" --skip-bad
 counts "1 0 1 0" "one imported from the sheet, one bad"
+has out "Excel 工作簿（.xlsx）" "the summary says it was read as a workbook"
 id=$(sg --as anning find resident 𠈌表格甲 | cut -f1)
 sg --as anning show "$id" >"$tmp/out" 2>&1
 has out "1985-05-05" "the date cell read as a date"
