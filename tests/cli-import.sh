@@ -257,6 +257,13 @@ has err "旧版 Excel 文件（.xls）.*另存为" "an .xls: save it as .xlsx or
 run 1 "a zip bomb" --demo --db "$demo" --as anning import resident "$tmp/bomb.xlsx"
 has err "64 MB" "the bomb refused by its size"
 export LANGUAGE=
+# shegong's own XLSX export (libxlsxwriter: shared strings, text ID
+# numbers) imported again with --update changes nothing
+sg --as admin export resident "$tmp/all.xlsx" --format xlsx >/dev/null 2>&1
+rows=$(sg --as admin find resident "" --limit 100000 2>/dev/null | wc -l)
+run 0 "an XLSX export imported again with --update" --demo --db "$demo" --as admin import resident "$tmp/all.xlsx" --update
+counts "0 0 0 0" "nothing imported or updated from the workbook"
+has out "$rows unchanged" "every row of the workbook unchanged"
 
 # --- refusals and usage -------------------------------------------------------------------
 gen "$tmp/novillage.csv" gb18030 "姓名|身份证号" "无村|ID(19600606,509)"
