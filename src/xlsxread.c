@@ -339,6 +339,7 @@ struct wb {
 	struct strbuf text;       /* character data being gathered */
 	bool in_text, failed;
 	char *first_rid;          /* workbook.xml: the first sheet's relationship */
+	bool date1904;            /* workbook.xml: dates count from 1904 (old Mac Excel) */
 	char *target;             /* workbook.xml.rels: where it is */
 	/* sharedStrings.xml */
 	struct strbuf sst;        /* the shared strings, NUL after each */
@@ -393,6 +394,10 @@ static void
 workbook_start(void *u, const char *el, const char **atts)
 {
 	struct wb *w = u;
+	if (strcmp(el, "workbookPr") == 0) {
+		const char *d = attr(atts, "date1904");
+		w->date1904 = d && (strcmp(d, "1") == 0 || strcmp(d, "true") == 0);
+	}
 	if (strcmp(el, "sheet") == 0 && !w->first_rid) {
 		const char *id = attr(atts, "id");
 		if (id && !(w->first_rid = strdup(id)))
@@ -640,7 +645,12 @@ number_text(const struct wb *w, const char *v, char *out, size_t size)
 		return;
 	}
 	bool date = w->style >= 0 && (size_t)w->style < w->nxf && w->xf_date[w->style];
-	if (date && d >= 1 && d < 2958466) {
+	if (date && w->date1904 && d >= 0 && d < 2957004) {
+		/* serial 0 is 1904-01-01 */
+		int y, m, dd;
+		date_civil_from_days(date_days_from_civil(1904, 1, 1) + (int64_t)d, &y, &m, &dd);
+		snprintf(out, size, "%04d-%02d-%02d", y, m, dd);
+	} else if (date && !w->date1904 && d >= 1 && d < 2958466) {
 		int64_t n = (int64_t)d;
 		if (n == 60) {
 			snprintf(out, size, "1900-02-29");  /* the leap day Excel keeps from Lotus */

@@ -3,7 +3,8 @@
  * number, a date, whole numbers written as 3 and 3.0), and by hand with
  * Python's zipfile as Excel and WPS write them (shared strings with
  * rich-text runs and a phonetic guide, a custom date format, a sheet
- * reached through an absolute relationship, a row left out); and files
+ * reached through an absolute relationship, a row left out, the 1904
+ * date system); and files
  * refused whole, each with its message: cut short, a zip bomb (past
  * 64 MB, past the ratio, and one lying about its size), not a zip, an old
  * .xls, an entity declared, XML nested too deep, a shared string that
@@ -122,12 +123,12 @@ END_TEST
 /* A workbook as Excel writes one, made file by file. */
 static const char excel_like[] =
 	"import sys, zipfile\n"
-	"def book(name, sheet, strings=None, extra=None, method=zipfile.ZIP_DEFLATED):\n"
+	"def book(name, sheet, strings=None, extra=None, method=zipfile.ZIP_DEFLATED, pr=''):\n"
 	"    z = zipfile.ZipFile(sys.argv[1] + '/' + name, 'w', method)\n"
 	"    z.writestr('[Content_Types].xml', '<Types/>')\n"
 	"    z.writestr('xl/workbook.xml', '<?xml version=\"1.0\"?><workbook "
 	"xmlns=\"http://schemas.openxmlformats.org/spreadsheetml/2006/main\" "
-	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">"
+	"xmlns:r=\"http://schemas.openxmlformats.org/officeDocument/2006/relationships\">' + pr + '"
 	"<sheets><sheet name=\"名单\" sheetId=\"3\" r:id=\"rId7\"/><sheet name=\"x\" sheetId=\"1\" "
 	"r:id=\"rId1\"/></sheets></workbook>')\n"
 	"    z.writestr('xl/_rels/workbook.xml.rels', '<Relationships><Relationship Id=\"rId1\" "
@@ -162,6 +163,8 @@ static const char excel_like[] =
 	"r=\"E4\"><x:v>13800138000</x:v></x:c></x:row>')\n"
 	"book('excel.xlsx', good, sst)\n"
 	"book('stored.xlsx', good, sst, method=zipfile.ZIP_STORED)\n"
+	"book('mac.xlsx', '<x:row r=\"1\"><x:c r=\"A1\" s=\"1\"><x:v>44196</x:v></x:c></x:row>', sst, "
+	"pr='<workbookPr date1904=\"1\"/>')\n"
 	"book('badref.xlsx', '<x:row r=\"1\"><x:c r=\"A1\" t=\"s\"><x:v>9</x:v></x:c></x:row>', sst)\n"
 	"book('entity.xlsx', '<x:row r=\"1\"><x:c t=\"inlineStr\"><x:is><x:t>a</x:t></x:is>"
 	"</x:c></x:row>', '<!DOCTYPE sst [<!ENTITY a \"aaaaaaaaaa\">]><sst><si><t>&a;</t></si></sst>')\n"
@@ -207,6 +210,11 @@ START_TEST(test_excel_like)
 	got = rows("stored.xlsx", &rc, msg, sizeof msg);
 	ck_assert_msg(rc == XLSX_OK, "%s", msg);
 	ck_assert_str_eq(got, want);
+	free(got);
+	/* a workbook of the 1904 date system (old Excel for the Mac) */
+	got = rows("mac.xlsx", &rc, msg, sizeof msg);
+	ck_assert_msg(rc == XLSX_OK, "%s", msg);
+	ck_assert_str_eq(got, "2025-01-01\n");
 	free(got);
 }
 END_TEST
