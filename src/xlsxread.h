@@ -42,9 +42,8 @@ bool xlsx_is_ole(const char *data, size_t len);
  * may change), a column left out is an empty cell and a row left out an
  * empty row; each row's end goes to row (with 0).  A shared string is its
  * text, rich-text runs joined; a boolean TRUE or FALSE; a number in a
- *  date format YYYY-MM-DD (in the 1900 or the 1904 date system, as the
- * workbook says); a whole number below 10^15 its digits ("3.0"
- * is "3"); a larger one as Excel shows it, 5.10421199001011E+17 (its last
+ * date format YYYY-MM-DD (in the 1900 or the 1904 date system, as the
+ * workbook says); a whole number below 10^15 its digits ("3.0" is "3"); a larger one as Excel shows it, 5.10421199001011E+17 (its last
  * digits are lost); another number its shortest form.  Nothing is handed
  * out unless the whole file reads.  Returns an xlsx_status, and for any
  * but XLSX_OK a translated message in msg. */
