@@ -18,6 +18,7 @@ case $shegong_lib in
   z) shegong_pkg=zlib1g-dev ;;
   lmdb) shegong_pkg=liblmdb-dev ;;
   csv) shegong_pkg=libcsv-dev ;;
+  expat) shegong_pkg=libexpat1-dev ;;
   xlsxwriter) shegong_pkg=libxlsxwriter-dev ;;
   minizip) shegong_pkg=libminizip-dev ;;
   ncursesw|tinfo|ncurses) shegong_pkg=libncurses-dev ;;

@@ -1,4 +1,4 @@
-/* cli-import.c: the verb `import`: a CSV file's rows into records of a kind
+/* cli-import.c: the verb `import`: a CSV file's or an .xlsx sheet's rows into records of a kind
  * (import.c does the work), every fault said with its row and column, a
  * line of progress on a terminal, and the counts at the end. */
 #include "config.h"
@@ -206,7 +206,10 @@ cmd_import(struct cli *c, const struct args *in)
 	say(stdout, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read as "
 	              "%s).\n"),
 	    res.imported, res.updated, res.bad, res.duplicates, res.rows,
-	    res.encoding == IMPORT_UTF8 ? "UTF-8" : res.encoding == IMPORT_GBK ? "GBK" : "GB18030");
+	    res.workbook                ? _("an Excel workbook (.xlsx)")
+	    : res.encoding == IMPORT_UTF8 ? "UTF-8"
+	    : res.encoding == IMPORT_GBK  ? "GBK"
+	                                  : "GB18030");
 	if (res.unchanged)
 		say(stdout, _("%zu unchanged: those rows are the same as their records already, "
 		              "so nothing was saved for them.\n"),
@@ -232,13 +235,15 @@ static const struct args_opt import_opts[] = {
 const struct cli_command cli_cmd_import = {
 	"import", cmd_import, import_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
 	N_("import KIND FILE [--encoding gb18030|gbk|utf-8] [--skip-bad] [--update] [--form NAME]"),
-	N_("Read records of a kind from a CSV file a spreadsheet saved: GB18030 (what Excel on a "
+	N_("Read records of a kind from a CSV file a spreadsheet saved, or from the first sheet of "
+	    "an Excel workbook (.xlsx; an old .xls is refused with the way to save it again). A CSV "
+	    "file is GB18030 (what Excel on a "
 	    "Chinese Windows writes) unless the file is UTF-8 (a byte-order mark, or UTF-8 text). "
 	    "The header names the form's fields, in Chinese or English. Every row is checked as "
 	    "the form checks it (required fields, choices, ID numbers, dates, numbers mangled by "
 	    "the spreadsheet, the villages in your reach, ID numbers already registered); each "
 	    "fault is said with its row and column, and nothing is imported while a row is bad. "
-	    "--skip-bad imports the good rows and writes the bad ones beside FILE (x.csv: x.bad.csv) with what "
+	    "--skip-bad imports the good rows and writes the bad ones beside FILE (x.csv or x.xlsx: x.bad.csv) with what "
 	    "is wrong; --update updates the record already registered with a row's ID number "
 	    "(empty cells leave its values). Exit status 1 when a row was bad or the file refused."),
 	NULL,

@@ -1,5 +1,5 @@
-/* import.c: a spreadsheet's CSV file read into records: the cells parsed
- * (libcsv), the encoding decided and checked, the header matched to the
+/* import.c: a spreadsheet's CSV file or Excel workbook read into records:
+ * the cells parsed (libcsv, or xlsxread for a workbook's first sheet), the encoding decided and checked, the header matched to the
  * form, every row checked by the form's rules and the worker's scope,
  * then the good rows saved in batches and the bad ones written aside. */
 #include "config.h"
@@ -27,6 +27,7 @@
 #include "text.h"
 #include "util.h"
 #include "valid.h"
+#include "xlsxread.h"
 
 #define IMPORT_BATCH 1000
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
@@ -572,6 +573,51 @@ decode_cells(struct imp *im)
 		    text_utf8_valid(raw, rlen, NULL) && reads_as_chinese(raw, rlen, 2))
 			im->state[i] = CELL_UTF8_IN_GB;
 	}
+	return 0;
+}
+
+/* The first sheet of an Excel workbook into the table, its cells fed as
+ * parse_csv's are.  Returns 0 or -1 (im->msg: the whole file refused). */
+static int
+parse_xlsx(struct imp *im, const char *p, size_t len)
+{
+	struct table *t = &im->tab;
+	table_free(t);
+	memset(t, 0, sizeof *t);
+	t->num = 1;
+	char why[1024];
+	int rc = xlsx_read(p, len, table_cell, table_row, t, why, sizeof why);
+	if (rc == XLSX_OK && (t->nomem || t->arena.failed)) {
+		rc = XLSX_NOMEM;
+		snprintf(why, sizeof why, "%s", _("out of memory"));
+	}
+	if (rc != XLSX_OK) {
+		setmsg(im->msg, im->msgsize, "%s: %s", im->path, why);
+		return -1;
+	}
+	return 0;
+}
+
+/* A workbook's cells are UTF-8 already (its XML is): decoded is the same
+ * bytes.  The file of bad rows is written in UTF-8 with a byte-order
+ * mark, which Excel and WPS open as such. */
+static int
+cells_utf8(struct imp *im)
+{
+	struct table *t = &im->tab;
+	size_t n = t->ncells;
+	im->dcells = calloc(n ? n : 1, sizeof *im->dcells);
+	im->state = calloc(n ? n : 1, 1);
+	if (!im->dcells || !im->state) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	im->res->encoding = IMPORT_UTF8;
+	im->res->workbook = true;
+	im->res->bom = true;
+	im->dec = t->arena;
+	t->arena = (struct strbuf){0};
+	memcpy(im->dcells, t->cells, n * sizeof *t->cells);
 	return 0;
 }
 
@@ -1711,6 +1757,9 @@ import_bad_path(const char *path)
 		return NULL;
 	if (len > 4 && (strcmp(path + len - 4, ".csv") == 0 || strcmp(path + len - 4, ".CSV") == 0))
 		len -= 4;
+	else if (len > 5 &&
+	         (strcmp(path + len - 5, ".xlsx") == 0 || strcmp(path + len - 5, ".XLSX") == 0))
+		len -= 5;
 	snprintf(out, len + 10, "%.*s.bad.csv", (int)len, path);
 	return out;
 }
@@ -1986,28 +2035,28 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		len = raw.len;
 	}
 	const char *p = data ? data : "";
-	if (len >= 4 && memcmp(p, "PK\3\4", 4) == 0) {
-		setmsg(msg, msgsize,
-		       _("%s is an Excel workbook (XLSX), not CSV: in Excel or WPS choose Save As, "
-		         "\"CSV (comma delimited)\", and import that file"),
-		       path);
-		goto done;
+	/* the row source: the workbook's first sheet, or the CSV text */
+	bool xlsx = xlsx_is_zip(p, len) || xlsx_is_ole(p, len);
+	int parsed;
+	if (xlsx) {
+		parsed = parse_xlsx(&im, p, len);
+	} else {
+		if (len >= 2 && ((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)) {
+			setmsg(msg, msgsize,
+			       _("%s is UTF-16 text (Excel's \"Unicode text\"), which is not read here: save it "
+			         "as \"CSV (comma delimited)\" or \"CSV UTF-8\""),
+			       path);
+			goto done;
+		}
+		if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+			res->bom = true;
+			p += 3;
+			len -= 3;
+		}
+		parsed = parse_csv(&im, p, len, true);
+		if (parsed > 0)
+			parsed = parse_csv(&im, p, len, false);
 	}
-	if (len >= 2 && ((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)) {
-		setmsg(msg, msgsize,
-		       _("%s is UTF-16 text (Excel's \"Unicode text\"), which is not read here: save it "
-		         "as \"CSV (comma delimited)\" or \"CSV UTF-8\""),
-		       path);
-		goto done;
-	}
-	if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
-		res->bom = true;
-		p += 3;
-		len -= 3;
-	}
-	int parsed = parse_csv(&im, p, len, true);
-	if (parsed > 0)
-		parsed = parse_csv(&im, p, len, false);
 	if (parsed != 0)
 		goto done;
 	free(raw.p);
@@ -2016,7 +2065,7 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		setmsg(msg, msgsize, _("%s is empty: there is no header and no row"), path);
 		goto done;
 	}
-	if (decode_cells(&im) < 0)
+	if ((xlsx ? cells_utf8(&im) : decode_cells(&im)) < 0)
 		goto done;
 	const char *mo = o->catalogue;
 	char mopath[4096];

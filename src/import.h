@@ -1,6 +1,7 @@
 /* import.h: records of one kind read from a CSV file a spreadsheet wrote
  * (Excel or WPS on a Chinese Windows: GB18030; or UTF-8, with or without a
- * byte-order mark), checked row by row by the same rules as the form on
+ * byte-order mark), or from the first sheet of an Excel workbook (.xlsx,
+ * read by xlsxread; its bad rows go to a UTF-8 CSV file), checked row by row by the same rules as the form on
  * the screen, and saved in batches.
  *
  * Columns are matched by their header to the form's fields: the Chinese
@@ -77,6 +78,7 @@ struct import_result {
 	size_t warnings;
 	int encoding;        /* the encoding the file was read in (never IMPORT_AUTO) */
 	bool bom;
+	bool workbook;       /* the file was an Excel workbook (.xlsx): encoding is UTF-8 */
 	bool bad_written;    /* the bad rows are in import_bad_path(path) */
 };
 
@@ -108,7 +110,7 @@ int import_buffer(store *st, const char *name, const char *data, size_t len,
  * referrals are not: they have commands and steps of their own). */
 bool import_kind_importable(int kind);
 
-/* Where the bad rows of path go: "x.csv" gives "x.bad.csv", any other
+/* Where the bad rows of path go: "x.csv" and "x.xlsx" give "x.bad.csv", any other
  * name gets ".bad.csv" added.  malloc'd. */
 char *import_bad_path(const char *path);
 

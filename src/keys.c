@@ -117,7 +117,7 @@ static const struct key_binding table[] = {
 	    "your files folder (Esc x)"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
-	 N_("Import records from a spreadsheet's CSV file, with a bar showing how far it is"), NULL},
+	 N_("Import records from a spreadsheet (CSV or Excel .xlsx), with a bar showing how far it is"), NULL},
 	{ACT_AUDIT, KS_HOME, 0, 0, 0, L'a', N_("Audit"),
 	 N_("The audit trail: who changed what, when (supervisors and administrators)"), NULL},
 	{ACT_TODAY, KS_HOME, 0, 0, 0, L'b', N_("To do"),

@@ -1,4 +1,5 @@
-/* ui-import.c: importing a spreadsheet's CSV file from the full-screen
+/* ui-import.c: importing a spreadsheet (CSV, or an Excel workbook's first
+ * sheet) from the full-screen
  * program (i on the home screen): the worker chooses the form, answers
  * two questions and picks a file from their files folder (files/LOGIN,
  * where WinSCP or FileZilla put it: the .csv and .xlsx files there,
@@ -221,7 +222,7 @@ job_run(struct ui *u, struct job *j)
 		ui_out_add(&r, _("%zu imported, %zu updated, %zu bad, %zu duplicates (of %zu rows, read "
 		              "as %s).\n"),
 		        res.imported, res.updated, res.bad, res.duplicates, res.rows,
-		        encoding_name(res.encoding));
+		        res.workbook ? _("an Excel workbook (.xlsx)") : encoding_name(res.encoding));
 	if (status != IMPORT_REFUSED && res.unchanged)
 		ui_out_add(&r, _("%zu unchanged: those rows are the same as their records already, "
 		              "so nothing was saved for them.\n"),

@@ -8,7 +8,8 @@
  * showing the bar; Esc at the path, and a file that is not there; a
  * supervisor not offered the import; the worker's files folder: its
  * spreadsheets listed newest first, one picked and imported, its bad rows
- * written into the folder. */
+ * written into the folder; an Excel workbook picked there and its first
+ * sheet imported. */
 #include "config.h"
 
 #include <check.h>
@@ -395,6 +396,60 @@ START_TEST(test_pick_from_folder)
 }
 END_TEST
 
+/* An Excel workbook picked from the folder: its first sheet imported
+ * (a name outside the BMP, a date cell), the row whose ID number Excel
+ * turned into a number refused with what to do, and its bad rows written
+ * beside it as CSV. */
+START_TEST(test_pick_xlsx)
+{
+	char *top = testdb_dir("impscr"), files[600], path[900], cmd[2048];
+	snprintf(files, sizeof files, "%s/files", top);
+	ck_assert_int_eq(mkdir(files, 0700), 0);
+	snprintf(files, sizeof files, "%s/files/anning", top);
+	ck_assert_int_eq(mkdir(files, 0700), 0);
+	char good[19];
+	idnum(good, "19930404", 41);
+	/* made by openpyxl (Debian's python3; a pyenv one first on PATH
+	 * without it is passed over, as tests/check-lists.c does) */
+	snprintf(cmd, sizeof cmd,
+	         "for p in ${PYTHON:-} python3 /usr/bin/python3; do "
+	         "\"$p\" -c 'import openpyxl' 2>/dev/null && break; done; "
+	         "\"$p\" -c 'import sys, datetime, openpyxl\n"
+	         "wb = openpyxl.Workbook(); ws = wb.active\n"
+	         "ws.append([\"姓名\", \"身份证号\", \"性别\", \"出生日期\"])\n"
+	         "ws.append([\"钱表格𠈌\", sys.argv[2], \"男\", datetime.date(1993, 4, 4)])\n"
+	         "ws.append([\"吴数字\", 5.10421199304044e17, \"女\", None])\n"
+	         "wb.save(sys.argv[1])' '%s/花名册.xlsx' '%s'",
+	         files, good);
+	ck_assert_int_eq(system(cmd), 0);
+	vt *t = start(top, _i, "anning");
+	expect(t, "主菜单");
+	keys(t, KEY_ESC);                   /* what is new, if anything */
+	keys(t, "\033" "i");
+	expect(t, "从表格导入：哪个表单");
+	type(t, "1");
+	expect(t, "有错的行");
+	type(t, "y");
+	expect(t, "身份证号已登记的行");
+	type(t, "n");
+	expect(t, "选择要导入的文件（您的文件夹 files/anning）");
+	expect(t, "花名册.xlsx");
+	keys(t, KEY_ENTER);                 /* the workbook, the only file */
+	expect(t, "导入结果");
+	expect(t, "导入 1 条，更新 0 条，有错 1 行");
+	expect(t, "files/anning/花名册.bad.csv");
+	expect(t, "第 3 行");
+	expect(t, "文本");
+	snprintf(path, sizeof path, "%s/花名册.bad.csv", files);
+	ck_assert_msg(access(path, R_OK) == 0, "no file of bad rows in the folder");
+	find_resident(t, "5104211993040404");
+	expect(t, "钱表格𠈌");
+	quit_f10(t, 4);
+	vt_free(t);
+	testdb_rm(top);
+}
+END_TEST
+
 /* A supervisor saves nothing: no F7 on the bar, and F7 says why. */
 START_TEST(test_supervisor)
 {
@@ -425,6 +480,7 @@ main(void)
 	tcase_add_loop_test(tc, test_cancel, 0, 2);
 	tcase_add_loop_test(tc, test_supervisor, 0, 2);
 	tcase_add_loop_test(tc, test_pick_from_folder, 0, 2);
+	tcase_add_loop_test(tc, test_pick_xlsx, 0, 2);
 	suite_add_tcase(s, tc);
 	screen_wait_ms = WAIT_MS;
 	SRunner *sr = srunner_create(s);
