@@ -40,6 +40,8 @@ ALLOWED = {
     "PuTTY", "WinSCP", "FileZilla",
     # a file's kind and a paper's size, as every office in China says them
     "PDF", "A4", "XLSX",
+    # a file name's ending as Windows shows it: 花名册.xlsx
+    "xlsx", "xls", "csv",
 }
 # the audit screen's filter takes a record id (the trail names records so)
 AUDIT_ID = re.compile(r"\b(res|need|svc|vol|org|rsc|ref|proj|unit|user)-[0-9a-f]{12}-\d+\b")
