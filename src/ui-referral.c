@@ -306,7 +306,7 @@ rlist_out(struct ui *u, struct rlist *l, bool print, int format)
 		ids[i] = t->rows[i].r->id;
 	}
 	char heading[256];
-	/* TRANSLATORS: a printed list of referrals: 转介：收到 */
+	/* TRANSLATORS: a printed list of referrals: 收到的转介清单 */
 	snprintf(heading, sizeof heading, _("Referrals: %s"), _(boxes[box_index(t->box)].tab));
 	size_t nover = 0;
 	for (size_t i = 0; i < t->n; i++)
