@@ -7,12 +7,15 @@
  * narrowed to one worker.  Each print goes to a file through the print
  * dialog and each export to XLSX (read back with openpyxl) or CSV (its
  * byte-order mark), both in the worker's files folder, read back for the
- * heading, the filter, the names and numbers the database holds; each is
- * in the audit trail with the records shown. */
+ * heading, the filter, the names and numbers the database holds; the
+ * household also on the terminal's printer (the media copy read back
+ * from the terminal's encoding); each is in the audit trail with the
+ * records shown. */
 #include "config.h"
 
 #include <check.h>
 #include <fcntl.h>
+#include <iconv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -226,6 +229,37 @@ xlsx_rows(const char *path)
 	sb_read(&b, p, 1 << 24);
 	ck_assert_int_eq(pclose(p), 0);
 	return sb_detach(&b);
+}
+
+/* The last media copy the program wrote (between ESC [ 5 i and ESC [ 4 i),
+ * in UTF-8 from the terminal's encoding; NULL when there is none. */
+static char *
+media_copy(vt *t, int term)
+{
+	size_t len;
+	const char *raw = vt_raw(t, &len);
+	const char *start = NULL, *end = NULL;
+	for (size_t i = 0; i + 4 <= len; i++)
+		if (memcmp(raw + i, "\033[5i", 4) == 0)
+			start = raw + i + 4;
+	if (!start)
+		return NULL;
+	for (const char *p = start; p + 4 <= raw + len && !end; p++)
+		if (memcmp(p, "\033[4i", 4) == 0)
+			end = p;
+	if (!end)
+		return NULL;
+	size_t n = (size_t)(end - start), cap = n * 2 + 1, ol = cap;
+	char *out = calloc(1, cap), *op = out;
+	ck_assert_ptr_nonnull(out);
+	iconv_t cd = iconv_open("UTF-8", term ? "GB18030" : "UTF-8");
+	ck_assert(cd != (iconv_t)-1);
+	char *ip = (char *)start;
+	size_t il = n;
+	ck_assert_msg(iconv(cd, &ip, &il, &op, &ol) != (size_t)-1,
+	              "the media copy is not in the terminal's encoding");
+	iconv_close(cd);
+	return out;
 }
 
 struct last_note {
@@ -512,6 +546,22 @@ START_TEST(test_village_tables)
 	ck_assert_uint_eq(lines_with(csv, MEMBER), 1);
 	free(csv);
 	audit_says(db, "export", "anning", "doc=list way=csv records=res-");
+	/* on the terminal's printer (the worker says there is one): the same
+	 * table in the terminal's encoding, 𠈌 whole */
+	keys(t, "p");
+	expect(t, "存为文本文件");
+	type(t, "t");
+	expect(t, "您的终端有打印机：有");
+	keys(t, KEY_ENTER);
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, heading), "no heading: %s", mc);
+	for (size_t i = 0; i < m.n; i++)
+		ck_assert_msg(strstr(mc, m.names[i]), "no %s: %s", m.names[i], mc);
+	ck_assert_msg(strstr(mc, MEMBER), "no %s: %s", MEMBER, mc);
+	free(mc);
+	audit_says(db, "print", "anning", "doc=list way=terminal records=res-");
 	for (size_t i = 0; i < m.n; i++)
 		free(m.names[i]);
 	quit(t);
