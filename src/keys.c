@@ -115,6 +115,14 @@ static const struct key_binding table[] = {
 	{ACT_EXPORT, KS_LIST, 0, 0, 0, L'x', N_("Export"),
 	 N_("Export the list as shown, every row of its filter, to an Excel (XLSX) or CSV file in "
 	    "your files folder (Esc x)"), NULL},
+	/* the other lists take no typing: p and x, and Esc p, Esc x as on a list */
+	{ACT_PRINT, KS_REFLIST | KS_NEEDS | KS_TODAY | KS_HOUSE | KS_AUDIT, 0, 0, 0, L'p',
+	 N_("Print"), N_("Print the list as shown, every row of it, with what it is filtered by"),
+	 NULL},
+	{ACT_EXPORT, KS_REFLIST | KS_NEEDS | KS_TODAY | KS_HOUSE | KS_AUDIT, 0, 0, 0, L'x',
+	 N_("Export"),
+	 N_("Export the list as shown, every row of it, to an Excel (XLSX) or CSV file in your "
+	    "files folder"), NULL},
 	/* the home screen's own: letters (it takes no typing but digits) */
 	{ACT_IMPORT, KS_HOME, 0, 0, 0, L'i', N_("Import"),
 	 N_("Import records from a spreadsheet (CSV or Excel .xlsx), with a bar showing how far it is"), NULL},

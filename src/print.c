@@ -1564,7 +1564,10 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 	for (size_t c = 0; c < nc; c++)
 		tw += w[c] + (c ? gap : 0);
 	/* TRANSLATORS: a printed list's name and heading: 居民名单 */
-	snprintf(title, titlesz, _("%s list"), l->title ? l->title : "");
+	if (l->heading)
+		snprintf(title, titlesz, "%s", l->heading);
+	else
+		snprintf(title, titlesz, _("%s list"), l->title ? l->title : "");
 
 	struct doc head = {0}, rows = {0};
 	size_t hh = 0, *height = calloc(l->nrows + 1, sizeof *height);

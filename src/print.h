@@ -97,7 +97,8 @@ size_t print_chart_read(const char *const *line, const size_t *len, size_t n, si
  * the page on screen), each cell as the screen shows it (choice labels,
  * names, sensitive fields masked for a worker who may not see them). */
 struct print_list {
-	const char *title;          /* what is listed: 居民 */
+	const char *title;          /* what is listed: 居民 (the heading: 居民名单) */
+	const char *heading;        /* the heading whole instead (转介：收到的), or NULL */
 	const char *filter;         /* the filter, the search, the order, as words; or NULL */
 	const char *today;          /* YYYY-MM-DD (NULL: the local date) */
 	size_t ncols, nrows;        /* ncols at most PRINT_LIST_MAXCOLS */

@@ -82,6 +82,22 @@ action_label(const char *name)
 	return a ? referral_action_label(a) : name;
 }
 
+/* The filters in force, as words; their length (0: none). */
+static size_t
+filter_line(const struct trail *tr, char *line, size_t size)
+{
+	size_t n = 0;
+	line[0] = '\0';
+	if (tr->who[0])
+		n += (size_t)snprintf(line + n, size - n, "%s %s  ", _("Worker:"), tr->who);
+	if (tr->record[0] && n < size)
+		n += (size_t)snprintf(line + n, size - n, "%s %s  ", _("Record:"), tr->record);
+	if ((tr->since[0] || tr->until[0]) && n < size)
+		n += (size_t)snprintf(line + n, size - n, "%s %s .. %s", _("Days:"),
+		                      tr->since[0] ? tr->since : "", tr->until[0] ? tr->until : "");
+	return n < size ? n : size - 1;
+}
+
 static void
 trail_draw(struct ui *u, struct screen *s)
 {
@@ -91,15 +107,7 @@ trail_draw(struct ui *u, struct screen *s)
 	snprintf(line, sizeof line, _("Audit trail (%zu entries)"), tr->total);
 	ui_title(u, line);
 	/* the filters in force */
-	size_t n = 0;
-	line[0] = '\0';
-	if (tr->who[0])
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s %s  ", _("Worker:"), tr->who);
-	if (tr->record[0] && n < sizeof line)
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s %s  ", _("Record:"), tr->record);
-	if ((tr->since[0] || tr->until[0]) && n < sizeof line)
-		n += (size_t)snprintf(line + n, sizeof line - n, "%s %s .. %s", _("Days:"),
-		                      tr->since[0] ? tr->since : "", tr->until[0] ? tr->until : "");
+	size_t n = filter_line(tr, line, sizeof line);
 	ui_text(1, 1, u->cols - 2,
 	        n ? line : _("Every entry, newest first (w worker, r record, d days)"),
 	        n ? A_BOLD : A_DIM);
@@ -160,6 +168,63 @@ trail_draw(struct ui *u, struct screen *s)
 		         tr->at.top + (size_t)area < tr->n ? tr->at.top + (size_t)area : tr->n, tr->n);
 	ui_text(u->rows - 4, 1, u->cols - 2, line, A_DIM);
 	ui_footer(u, KS_AUDIT);
+}
+
+/* The entries kept (the newest KEEP that pass the filter), newest first,
+ * as the screen shows them, the time whole, to print or export; the
+ * records they name for the audit. */
+static void
+trail_out(struct ui *u, struct trail *tr, bool print, int format)
+{
+	enum { NC = 6 };
+	const char *heads[NC] = {_("Time"), _("Who"), _("Action"), _("Record"), _("Versions"),
+	                         _("Note")};
+	const char **cells = calloc(tr->n * NC + 1, sizeof *cells);
+	char (*when)[2][32] = calloc(tr->n + 1, sizeof *when);
+	rec_id *ids = calloc(tr->n + 1, sizeof *ids);
+	if (!cells || !when || !ids) {
+		free(cells);
+		free(when);
+		free(ids);
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	size_t nids = 0;
+	for (size_t k = 0; k < tr->n; k++) {
+		const struct audit_entry *e = newest(tr, k);
+		time_t at = (time_t)e->at;
+		struct tm tm;
+		localtime_r(&at, &tm);
+		strftime(when[k][0], sizeof when[k][0], "%Y-%m-%d %H:%M", &tm);
+		if (e->v_before || e->v_after)
+			snprintf(when[k][1], sizeof when[k][1], "%u->%u", e->v_before, e->v_after);
+		const char *row[NC] = {when[k][0], e->who, action_label(e->action), e->record,
+		                       when[k][1], e->note};
+		memcpy(cells + k * NC, row, sizeof row);
+		if (e->record[0] && rec_id_parse(e->record, &ids[nids]) == 0)
+			nids++;
+	}
+	char title[128], filter[512];
+	snprintf(title, sizeof title, _("Audit trail (%zu entries)"), tr->total);
+	filter_line(tr, filter, sizeof filter);
+	struct ui_table tb = {.heading = title, .filter = filter, .name = "audit", .ncols = NC,
+	                      .nrows = tr->n, .heads = heads, .cells = cells, .ids = ids,
+	                      .nids = nids,
+	                      .cut_why = tr->total > tr->n ? _("narrow the filter for older ones")
+	                                                   : NULL};
+	if (print)
+		ui_table_print(u, &tb);
+	else
+		ui_table_export(u, &tb, format);
+	free(cells);
+	free(when);
+	free(ids);
+}
+
+static void
+trail_export(struct ui *u, void *data, int format)
+{
+	trail_out(u, data, false, format);
 }
 
 /* A day typed as 2026-03-15 or 20260315, made 2026-03-15; false when it
@@ -262,6 +327,12 @@ trail_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		tr->who[0] = tr->record[0] = tr->since[0] = tr->until[0] = '\0';
 		trail_load(u, tr);
 		ui_message(u, "%s", _("Every entry again."));
+		return UI_REDRAW;
+	case ACT_PRINT:
+		trail_out(u, tr, true, 0);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_table_export_ask(u, trail_export, tr);
 		return UI_REDRAW;
 	default:
 		return 0;

@@ -202,10 +202,30 @@ load(struct ui *u, struct house *hs)
 
 /* --- the screen -------------------------------------------------------------- */
 
+static const char *const heads[NCOLS] = {N_("Name"), N_("Relation"), N_("Age"), N_("Sex"),
+                                         N_("Categories")};
+
 /* the columns of a member row: where each starts, and how wide */
 static const struct {
 	int x, w;
 } col[NCOLS] = {{1, 16}, {18, 10}, {29, 4}, {34, 4}, {39, 0}};
+
+static void
+house_heading(const struct house *hs, char *line, size_t size)
+{
+	const char *number = hs->h.n ? household_number(hs->h.m[hs->h.self].r) : NULL;
+	if (number)
+		snprintf(line, size, _("Household %s"), number);
+	else
+		snprintf(line, size, "%s", _("Household (no household number)"));
+}
+
+static void
+house_line(const struct house *hs, char *line, size_t size)
+{
+	snprintf(line, size, _("%zu people  Address: %s  Open needs: %zu  Services: %zu"),
+	         hs->h.n, hs->where ? hs->where : "", hs->needs, hs->services);
+}
 
 static void
 house_draw(struct ui *u, struct screen *s)
@@ -214,16 +234,10 @@ house_draw(struct ui *u, struct screen *s)
 	erase();
 	char line[256];
 	const char *number = hs->h.n ? household_number(hs->h.m[hs->h.self].r) : NULL;
-	if (number)
-		snprintf(line, sizeof line, _("Household %s"), number);
-	else
-		snprintf(line, sizeof line, "%s", _("Household (no household number)"));
+	house_heading(hs, line, sizeof line);
 	ui_title(u, line);
-	snprintf(line, sizeof line, _("%zu people  Address: %s  Open needs: %zu  Services: %zu"),
-	         hs->h.n, hs->where ? hs->where : "", hs->needs, hs->services);
+	house_line(hs, line, sizeof line);
 	ui_text(1, 1, u->cols - 2, line, A_NORMAL);
-	static const char *const heads[NCOLS] = {N_("Name"), N_("Relation"), N_("Age"), N_("Sex"),
-	                                         N_("Categories")};
 	for (int k = 0; k < NCOLS; k++)
 		ui_text(2, col[k].x, col[k].w ? col[k].w : u->cols - col[k].x - 1, _(heads[k]),
 		        A_BOLD | A_UNDERLINE);
@@ -255,6 +269,51 @@ house_draw(struct ui *u, struct screen *s)
 		ui_text(u->rows - 4, 1, u->cols - 2,
 		        _("Enter opens the row; F9 a member's case file; m adds a family member."), A_DIM);
 	ui_footer(u, KS_HOUSE);
+}
+
+/* The members as shown (their columns, masked as the screen masks), to
+ * print or export; the household's line over them. */
+static void
+house_out(struct ui *u, struct house *hs, bool print, int format)
+{
+	const char *h[NCOLS];
+	for (int k = 0; k < NCOLS; k++)
+		h[k] = _(heads[k]);
+	const char **cells = calloc(hs->n * NCOLS + 1, sizeof *cells);
+	rec_id *ids = calloc(hs->n + 1, sizeof *ids);
+	if (!cells || !ids) {
+		free(cells);
+		free(ids);
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	size_t n = 0;
+	for (size_t i = 0; i < hs->n; i++) {
+		const struct row *w = &hs->rows[i];
+		if (w->kind != ROW_MEMBER)
+			continue;
+		for (int k = 0; k < NCOLS; k++)
+			cells[n * NCOLS + k] = w->cols[k];
+		ids[n++] = w->r->id;
+	}
+	char heading[256], line[512];
+	house_heading(hs, heading, sizeof heading);
+	house_line(hs, line, sizeof line);
+	struct ui_table tb = {.heading = heading, .filter = line, .name = "household",
+	                      .ncols = NCOLS, .nrows = n, .heads = h, .cells = cells, .ids = ids,
+	                      .nids = n};
+	if (print)
+		ui_table_print(u, &tb);
+	else
+		ui_table_export(u, &tb, format);
+	free(cells);
+	free(ids);
+}
+
+static void
+house_export(struct ui *u, void *data, int format)
+{
+	house_out(u, data, false, format);
 }
 
 static int
@@ -291,6 +350,12 @@ house_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	case ACT_MEMBER:
 		if (hs->h.n)
 			ui_open(u, "house-member", &(struct ui_args){.record = hs->h.m[hs->h.self].r});
+		return UI_REDRAW;
+	case ACT_PRINT:
+		house_out(u, hs, true, 0);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_table_export_ask(u, house_export, hs);
 		return UI_REDRAW;
 	default:
 		return 0;

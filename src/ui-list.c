@@ -4,22 +4,17 @@
  * choices of a visit round (residents' categories, services' and needs'
  * functions), order by name (pinyin) or by registration; the list as
  * shown, every row of its filter, printed (Esc p, the print dialog) or
- * exported to XLSX or CSV in the worker's files folder (Esc x). */
+ * exported to XLSX or CSV in the worker's files folder (Esc x), through
+ * ui-table.c. */
 #include "config.h"
 
 #include <curses.h>
-#include <errno.h>
-#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "edit.h"
-#include "export.h"
 #include "i18n.h"
-#include "print.h"
-#include "printout.h"
 #include "search.h"
 #include "text.h"
 #include "kind.h"
@@ -648,180 +643,54 @@ out_ready(struct ui *u, struct list *l, struct list_out *o)
 	return true;
 }
 
+/* The list's table: heads and every row's cells, the filter in words. */
+static void
+out_table(struct ui *u, struct list *l, const struct list_out *o, const char **heads,
+          char *filter, size_t fsize, struct ui_table *t)
+{
+	for (size_t c = 0; c < l->ncols; c++)
+		heads[c] = _(l->f->fields[l->colfield[c]].label);
+	out_filter(l, filter, fsize);
+	*t = (struct ui_table){.title = out_title(u, l), .filter = filter,
+	                       .name = forms_of_kind(u, l) > 1 ? rec_kind_code(l->f->kind)
+	                                                       : l->f->name,
+	                       .ncols = l->ncols, .nrows = o->n, .heads = heads,
+	                       .cells = (const char *const *)o->cells, .ids = o->ids,
+	                       .nids = o->n,
+	                       .cut_why = o->cut ? _("narrow the list with F5 or the search box")
+	                                         : NULL};
+}
+
 static void
 list_print(struct ui *u, struct list *l)
 {
 	struct list_out o = {0};
-	if (!out_ready(u, l, &o)) {
-		out_free(&o);
-		return;
+	if (out_ready(u, l, &o)) {
+		const char *heads[MAXCOLS];
+		char filter[1024];
+		struct ui_table t;
+		out_table(u, l, &o, heads, filter, sizeof filter, &t);
+		ui_table_print(u, &t);
 	}
-	const char *heads[MAXCOLS];
-	for (size_t c = 0; c < l->ncols; c++)
-		heads[c] = _(l->f->fields[l->colfield[c]].label);
-	char filter[1024], title[256];
-	out_filter(l, filter, sizeof filter);
-	struct print_list pl = {.title = out_title(u, l), .filter = filter, .today = u->today,
-	                        .ncols = l->ncols, .nrows = o.n, .heads = heads,
-	                        .cells = (const char *const *)o.cells, .ids = o.ids,
-	                        .wide = false};
-	char *records = NULL, *text_wide = NULL;
-	char *text = print_list_text(&pl, title, sizeof title, &records);
-	/* a GB18030 terminal's printer takes the wide layout; the PDF and the
-	 * files (UTF-8) the narrow one */
-	if (text && !ui_locale_utf8()) {
-		char t2[256];
-		pl.wide = true;
-		text_wide = print_list_text(&pl, t2, sizeof t2, NULL);
-		if (!text_wide) {
-			free(text);
-			text = NULL;
-		}
-	}
-	if (!text)
-		ui_message(u, "%s", store_strerror(STORE_NOMEM));
-	else
-		ui_open(u, "print", &(struct ui_args){.text = text, .text_wide = text_wide,
-		                                      .doc = PRINT_DOC_LIST, .records = records,
-		                                      .title = title});
-	free(text_wide);
-	if (text && o.cut)
-		ui_message(u, _("Only the first %d rows: narrow the list with F5 or the search box."),
-		           LIST_OUT_MAX);
-	free(text);
-	free(records);
 	out_free(&o);
-}
-
-/* The file's name in the folder: list-resident-2026-12-03.xlsx, then
- * -2, -3 ... when taken; false when none is free. */
-static bool
-out_name(struct ui *u, const struct list *l, const char *dir, const char *ext, char *name,
-         size_t size, char *path, size_t psize)
-{
-	const char *what = forms_of_kind(u, l) > 1 ? rec_kind_code(l->f->kind) : l->f->name;
-	for (int k = 1; k < 1000; k++) {
-		if (k == 1)
-			snprintf(name, size, "list-%s-%s.%s", what, u->today, ext);
-		else
-			snprintf(name, size, "list-%s-%s-%d.%s", what, u->today, k, ext);
-		snprintf(path, psize, "%s/%s", dir, name);
-		if (access(path, F_OK) != 0)
-			return true;
-	}
-	return false;
-}
-
-static int
-out_rows(export_writer *w, const struct list *l, const struct list_out *o, char *msg,
-         size_t msgsize)
-{
-	const char *heads[MAXCOLS];
-	for (size_t c = 0; c < l->ncols; c++)
-		heads[c] = _(l->f->fields[l->colfield[c]].label);
-	if (export_writer_row(w, heads, l->ncols, msg, msgsize) != 0)
-		return -1;
-	for (size_t r = 0; r < o->n; r++)
-		if (export_writer_row(w, (const char *const *)o->cells + r * o->ncols, o->ncols, msg,
-		                      msgsize) != 0)
-			return -1;
-	return 0;
 }
 
 /* The list as shown, every row of its filter, to a file in the worker's
- * files folder: XLSX, or CSV in UTF-8 with a byte-order mark (Excel 2007
- * and later and WPS read it so on any Windows; without the mark Excel
- * reads a CSV in the system's code page, GBK on a Chinese Windows, which
- * holds no character outside it, as some names have, 𠈌; a GB18030 file
- * would lose those in Excel too). */
+ * files folder (ui_table_export). */
 static void
-list_export(struct ui *u, struct list *l, int format)
+list_export(struct ui *u, void *data, int format)
 {
+	struct list *l = data;
 	struct list_out o = {0};
-	char dir[PATH_MAX], name[256], path[PATH_MAX + 300], msg[512] = "";
-	const char *way = format == EXPORT_XLSX ? "xlsx" : "csv";
-	int err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
-	if (!err && !out_name(u, l, dir, way, name, sizeof name, path, sizeof path))
-		err = EEXIST;
-	if (err) {
-		char *why = ui_locale_text(strerror(err));
-		ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-		                "the administrator."), why ? why : "?");
-		free(why);
-		return;
-	}
-	if (!out_ready(u, l, &o)) {
-		out_free(&o);
-		return;
-	}
-	/* the file hands personal data out: logged first */
-	char *records = print_records(o.ids, o.n);
-	err = records ? print_audit_as(u->st, "export", PRINT_DOC_LIST, way, records) : STORE_NOMEM;
-	free(records);
-	if (err) {
-		ui_message(u, "%s", store_strerror(err));
-		out_free(&o);
-		return;
-	}
-	export_writer *w = NULL;
-	if (export_writer_open(&w, path, format, EXPORT_UTF8, out_title(u, l), msg, sizeof msg) != 0) {
-		ui_message(u, "%s", msg);
-	} else if (out_rows(w, l, &o, msg, sizeof msg) != 0) {
-		export_writer_abort(w);
-		ui_message(u, "%s", msg);
-	} else if (export_writer_finish(w, msg, sizeof msg) != 0) {
-		ui_message(u, "%s", msg);
-	} else {
-		char shown[PATH_MAX];
-		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
-		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */
-		if (o.cut)
-			ui_message(u, _("Only the first %zu rows exported (narrow the list with F5 or the "
-			                "search box), in your files folder: %s"), o.n, shown);
-		else
-			ui_message(u, _("%zu rows exported, in your files folder: %s"), o.n, shown);
+	if (out_ready(u, l, &o)) {
+		const char *heads[MAXCOLS];
+		char filter[1024];
+		struct ui_table t;
+		out_table(u, l, &o, heads, filter, sizeof filter, &t);
+		ui_table_export(u, &t, format);
 	}
 	out_free(&o);
 }
-
-/* The small choice of the file's kind: 1 XLSX, 2 CSV. */
-static void
-xchoice_draw(struct ui *u, struct screen *s)
-{
-	(void)s;
-	int w = u->cols - 4, y = u->rows / 2 - 3, x = 2;
-	char line[512];
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("Export the list to your files folder as:"));
-	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  1  %s", _("An Excel workbook (XLSX)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	snprintf(line, sizeof line, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("1 or 2 = export    Esc = cancel"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y, x, w, "", A_REVERSE);
-}
-
-static int
-xchoice_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
-{
-	struct list *l = s->data;
-	if (a == ACT_BACK)
-		return UI_POP | UI_REDRAW;
-	if (is_key || (key != L'1' && key != L'2'))
-		return 0;
-	/* the box goes first, so that the message shows on the list */
-	ui_pop(u);
-	list_export(u, l, key == L'1' ? EXPORT_XLSX : EXPORT_CSV);
-	return UI_REDRAW;
-}
-
-static const struct screen_ops xchoice_screen = {
-	.scope = KS_ASK, .draw = xchoice_draw, .key = xchoice_key, .overlay = true,
-};
 
 /* A new record of a kind; where the kind has several forms (the six
  * service records) the worker first chooses which.  prefill (may be NULL)
@@ -1030,7 +899,7 @@ list_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 		list_print(u, l);
 		return UI_REDRAW;
 	case ACT_EXPORT:
-		ui_push(u, &xchoice_screen, l);
+		ui_table_export_ask(u, list_export, l);
 		return UI_REDRAW;
 	case ACT_SUMMARY: {
 		const char *to = summary_of(u, l);

@@ -89,6 +89,53 @@ needs_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_NEEDS);
 }
 
+/* The table as shown, to print or export: a row a service and the totals,
+ * a column a status and the total; the counts alone, no record's data. */
+static void
+needs_out(struct ui *u, struct needs *nd, bool print, int format)
+{
+	size_t nc = nd->nt + 2, nr = nd->ns + 1;
+	const char *heads[MAXS + 2];
+	const char **cells = calloc(nr * nc, sizeof *cells);
+	char (*num)[16] = calloc(nr * nc, sizeof *num);
+	if (!cells || !num) {
+		free(cells);
+		free(num);
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	heads[0] = _("Service");
+	for (size_t t = 0; t <= nd->nt; t++)
+		heads[1 + t] = t < nd->nt ? _(nd->status->choices->items[t].label) : _("Total");
+	for (size_t r = 0; r < nr; r++) {
+		cells[r * nc] = r < nd->ns ? _(nd->service->choices->items[r].label) : _("Total");
+		for (size_t t = 0; t <= nd->nt; t++) {
+			snprintf(num[r * nc + 1 + t], sizeof num[0], "%zu", nd->count[r][t]);
+			cells[r * nc + 1 + t] = num[r * nc + 1 + t];
+		}
+	}
+	char *village = nd->village ? ui_ref_name(u, nd->village) : NULL;
+	char filter[256] = "";
+	if (village)
+		snprintf(filter, sizeof filter, _("Filter: %s"), village);
+	struct ui_table tb = {.heading = _("Needs list: needs by service and status"),
+	                      .filter = filter, .name = "needs", .ncols = nc, .nrows = nr,
+	                      .heads = heads, .cells = cells};
+	if (print)
+		ui_table_print(u, &tb);
+	else
+		ui_table_export(u, &tb, format);
+	free(village);
+	free(cells);
+	free(num);
+}
+
+static void
+needs_export(struct ui *u, void *data, int format)
+{
+	needs_out(u, data, false, format);
+}
+
 static int
 needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
@@ -116,6 +163,12 @@ needs_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		ui_open(u, "form", &(struct ui_args){.form = pf, .r = r, .editing = true});
 		return UI_REDRAW;
 	}
+	case ACT_PRINT:
+		needs_out(u, nd, true, 0);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_table_export_ask(u, needs_export, nd);
+		return UI_REDRAW;
 	default:
 		return 0;
 	}

@@ -274,6 +274,64 @@ rlist_draw(struct ui *u, struct screen *s)
 	ui_footer(u, KS_REFLIST);
 }
 
+/* The list shown, every row, as a table to print or export: the columns
+ * of the screen, the number whole. */
+static void
+rlist_out(struct ui *u, struct rlist *l, bool print, int format)
+{
+	static const char *const names[] = {
+		[REFER_INBOX] = "referrals-received", [REFER_OUTBOX] = "referrals-sent",
+		[REFER_OVERDUE] = "referrals-overdue", [REFER_ALL] = "referrals-all",
+	};
+	struct tab *t = &l->tabs[l->cur];
+	if (t->err) {
+		ui_message(u, "%s", refer_strerror(t->err));
+		return;
+	}
+	enum { NC = NELEM(columns) };
+	const char *heads[NC];
+	for (size_t c = 0; c < NC; c++)
+		heads[c] = columns[c].head ? _(columns[c].head) : _(boxes[box_index(t->box)].other);
+	const char **cells = calloc(t->n * NC + 1, sizeof *cells);
+	rec_id *ids = calloc(t->n + 1, sizeof *ids);
+	if (!cells || !ids) {
+		free(cells);
+		free(ids);
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	for (size_t i = 0; i < t->n; i++) {
+		for (size_t c = 0; c < NC; c++)
+			cells[i * NC + c] = cell(t, i, (enum col)c, 1000);
+		ids[i] = t->rows[i].r->id;
+	}
+	char heading[256];
+	/* TRANSLATORS: a printed list of referrals: 收到的转介清单 */
+	snprintf(heading, sizeof heading, _("Referrals: %s"), _(boxes[box_index(t->box)].tab));
+	size_t nover = 0;
+	for (size_t i = 0; i < t->n; i++)
+		nover += t->rows[i].overdue;
+	char filter[256] = "";
+	if (nover)
+		/* TRANSLATORS: a printed list of referrals: 其中逾期 2 件 */
+		snprintf(filter, sizeof filter, _("%zu of them overdue"), nover);
+	struct ui_table tb = {.heading = heading, .filter = filter, .name = names[t->box],
+	                      .ncols = NC, .nrows = t->n, .heads = heads, .cells = cells,
+	                      .ids = ids, .nids = t->n};
+	if (print)
+		ui_table_print(u, &tb);
+	else
+		ui_table_export(u, &tb, format);
+	free(cells);
+	free(ids);
+}
+
+static void
+rlist_export(struct ui *u, void *data, int format)
+{
+	rlist_out(u, data, false, format);
+}
+
 /* Whether the worker may not start a referral (the message line says
  * why): before they choose or type anything. */
 static bool
@@ -335,6 +393,12 @@ rlist_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		if (referral_refused(u))
 			return UI_REDRAW;
 		ui_pick_record(u, REC_RESIDENT, _("Refer whom?"), resident_chosen, NULL);
+		return UI_REDRAW;
+	case ACT_PRINT:
+		rlist_out(u, l, true, 0);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_table_export_ask(u, rlist_export, l);
 		return UI_REDRAW;
 	default:
 		return 0;

@@ -136,6 +136,47 @@ today_open(struct ui *u, struct todayscr *t)
 	return UI_REDRAW;
 }
 
+/* The list as shown, every item under its group, to print or export. */
+static void
+today_out(struct ui *u, struct todayscr *t, bool print, int format)
+{
+	enum { NC = 3 };
+	/* TRANSLATORS: the heads of printed today's work: 分组 / 日期 / 事项 */
+	const char *heads[NC] = {_("When due"), _("Date"), _("What to do")};
+	const char **cells = calloc(t->l.n * NC + 1, sizeof *cells);
+	rec_id *ids = calloc(t->l.n + 1, sizeof *ids);
+	if (!cells || !ids) {
+		free(cells);
+		free(ids);
+		ui_message(u, "%s", store_strerror(STORE_NOMEM));
+		return;
+	}
+	for (size_t i = 0; i < t->l.n; i++) {
+		const struct today_item *it = &t->l.items[i];
+		cells[i * NC] = today_group_label(it->group);
+		cells[i * NC + 1] = it->date;
+		cells[i * NC + 2] = it->line;
+		ids[i] = it->id;
+	}
+	char filter[128];
+	snprintf(filter, sizeof filter, _("To do: %zu (overdue %zu)"), t->l.n, t->l.overdue);
+	struct ui_table tb = {.heading = _("Today's work"), .filter = filter, .name = "today",
+	                      .ncols = NC, .nrows = t->l.n, .heads = heads, .cells = cells,
+	                      .ids = ids, .nids = t->l.n};
+	if (print)
+		ui_table_print(u, &tb);
+	else
+		ui_table_export(u, &tb, format);
+	free(cells);
+	free(ids);
+}
+
+static void
+today_export(struct ui *u, void *data, int format)
+{
+	today_out(u, data, false, format);
+}
+
 static int
 today_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key)
 {
@@ -158,6 +199,12 @@ today_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 	}
 	case ACT_OPEN:
 		return today_open(u, t);
+	case ACT_PRINT:
+		today_out(u, t, true, 0);
+		return UI_REDRAW;
+	case ACT_EXPORT:
+		ui_table_export_ask(u, today_export, t);
+		return UI_REDRAW;
 	default:
 		return 0;
 	}

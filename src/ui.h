@@ -171,6 +171,32 @@ char *ui_locale_text(const char *s);
  * malloc'd; NULL when it cannot be written in the locale's encoding. */
 char *ui_path_for_fs(const char *typed);
 
+/* A table a screen shows, every row of its filter (ui-table.c, a widget
+ * the list screens use directly): printed through the print dialog, laid
+ * out by print_list_text (document "list"), or exported to XLSX or CSV in
+ * the worker's files folder as list-NAME-DATE.EXT, the message naming the
+ * file.  Each is logged first (print_audit: doc=list, the ids, at most 50).
+ * The cells are what the screen shows (masked as it masks). */
+struct ui_table {
+	const char *title;          /* what is listed: 居民 (printed: 居民名单) */
+	const char *heading;        /* the heading whole instead, or NULL */
+	const char *filter;         /* the filter, as words, or NULL */
+	const char *name;           /* in the file's name: list-NAME-2026-12-03.xlsx */
+	size_t ncols, nrows;        /* ncols at most PRINT_LIST_MAXCOLS */
+	const char *const *heads;   /* ncols */
+	const char *const *cells;   /* nrows x ncols, row by row (NULL: empty) */
+	const rec_id *ids;          /* the records the rows show, or NULL */
+	size_t nids;
+	const char *cut_why;        /* rows were left out: how to narrow (said), or NULL */
+};
+void ui_table_print(struct ui *u, const struct ui_table *t);
+/* format: EXPORT_XLSX or EXPORT_CSV (export.h) */
+void ui_table_export(struct ui *u, const struct ui_table *t, int format);
+/* The box asking which kind of file (1 XLSX, 2 CSV); when one is chosen,
+ * the box gone, chosen(u, data, format). */
+void ui_table_export_ask(struct ui *u, void (*chosen)(struct ui *u, void *data, int format),
+                         void *data);
+
 /* One registry of screens.  A screen opens another by name through
  * ui_open, never by calling it; the program hands ui_loop the table of
  * names and what opens each (ui-screens.c), and the names to open at

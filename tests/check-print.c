@@ -576,6 +576,19 @@ START_TEST(test_list)
 	ck_assert_uint_eq(check_layout(text), 1);
 	ck_assert_ptr_nonnull(strstr(text, "姓名"));
 	free(text);
+	/* a heading whole (a referral list's, the audit trail's): the title,
+	 * on every page, and the document's name */
+	l.nrows = N;
+	l.heading = "收到的转介清单";
+	text = print_list_text(&l, title, sizeof title, NULL);
+	ck_assert_str_eq(title, "收到的转介清单");
+	pages = check_layout(text);
+	size_t headings = 0;
+	for (const char *p = text; (p = strstr(p, "收到的转介清单")); p++)
+		headings++;
+	ck_assert_uint_ge(headings, pages);
+	ck_assert_ptr_null(strstr(text, "居民名单"));
+	free(text);
 }
 END_TEST
 

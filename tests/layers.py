@@ -46,8 +46,9 @@ import subprocess
 import sys
 
 # Screen files that other screens may use directly: widgets, not places
-# to go.  ui-rows.c: the list widget; ui-pick.c: the pop-up pickers.
-WIDGETS = {'ui-rows', 'ui-pick'}
+# to go.  ui-rows.c: the list widget; ui-pick.c: the pop-up pickers;
+# ui-table.c: a screen's table printed or exported.
+WIDGETS = {'ui-rows', 'ui-pick', 'ui-table'}
 LOOP = 'ui'
 # Parts of the loop kept in files of their own: ui-term.c starts curses
 # (without REP) for it.
