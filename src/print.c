@@ -821,14 +821,73 @@ casefile(store *st, const struct formset *forms, const struct scope *sc, const c
 
 /* --- the monthly service ledger ---------------------------------------------------- */
 
+/* A township's (or the county's) ledger: one group of services per unit
+ * under it in the worker's reach, in the order of their codes. */
+struct ledger_group {
+	char unit[REC_ID_TEXTMAX];
+	char code[16];
+	char *name;
+	bool village;
+	size_t first, n;        /* its services: v[first .. first+n) */
+	size_t people;
+	double vol_hours, worker_hours;
+};
+
 struct ledger {
 	const struct formset *forms;
+	const struct scope *sc;
 	const char *unit;
 	const char *month;      /* YYYY-MM */
 	char *unit_name;
+	char unit_code[16];
+	bool grouped;           /* the unit is above a village: its villages, grouped */
+	struct ledger_group *g;
+	size_t ng, capg;
+	size_t *gof;            /* each service's group (grouped) */
 	record **v;
 	size_t n, cap;
 };
+
+static long
+ledger_group_of(const struct ledger *l, const char *unit)
+{
+	for (size_t i = 0; unit && i < l->ng; i++)
+		if (strcmp(l->g[i].unit, unit) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* a unit under the ledger's unit (or the unit itself), in reach */
+static int
+ledger_unit_one(const record *u, void *ctx)
+{
+	struct ledger *l = ctx;
+	const char *code = record_get(u, "code"), *name = record_get(u, "name");
+	size_t cl = strlen(l->unit_code);
+	if (!code || strncmp(code, l->unit_code, cl) != 0 || strlen(code) >= sizeof l->g->code)
+		return 0;
+	char id[REC_ID_TEXTMAX];
+	rec_id_format(&u->id, id);
+	if (l->sc && !scope_in_reach(l->sc, id))
+		return 0;
+	if (!util_grow((void **)&l->g, &l->capg, l->ng + 1, sizeof *l->g))
+		return STORE_NOMEM;
+	struct ledger_group *g = &l->g[l->ng];
+	memset(g, 0, sizeof *g);
+	memcpy(g->unit, id, sizeof id);
+	snprintf(g->code, sizeof g->code, "%s", code);
+	g->village = orgunit_level_of_code(code) == UNIT_VILLAGE;
+	if (!(g->name = strdup(name ? name : code)))
+		return STORE_NOMEM;
+	l->ng++;
+	return 0;
+}
+
+static int
+ledger_group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ledger_group *)a)->code, ((const struct ledger_group *)b)->code);
+}
 
 static int
 ledger_id(const rec_id *id, const char *value, void *ctx)
@@ -849,7 +908,8 @@ ledger_id(const rec_id *id, const char *value, void *ctx)
 	}
 	const char *v = record_get(r, "village");
 	const char *dt = record_get(r, "date");
-	if (record_voided(r) || !v || strcmp(v, x->l->unit) != 0 || !dt ||
+	bool ours = v && (x->l->grouped ? ledger_group_of(x->l, v) >= 0 : strcmp(v, x->l->unit) == 0);
+	if (record_voided(r) || !ours || !dt ||
 	    strncmp(dt, x->l->month, 7) != 0) {
 		record_free(r);
 		return 0;
@@ -879,9 +939,20 @@ ledger_txn(store_txn *t, void *ctx)
 	int err = store_get(t, &uid, &u);
 	if (err)
 		return err;
-	const char *name = record_get(u, "name");
+	const char *name = record_get(u, "name"), *code = record_get(u, "code");
 	l->unit_name = strdup(name ? name : "");
+	snprintf(l->unit_code, sizeof l->unit_code, "%s", code ? code : "");
 	record_free(u);
+	int level = orgunit_level_of_code(l->unit_code);
+	if (level == UNIT_COUNTY || level == UNIT_TOWNSHIP) {
+		/* every unit under it in reach, by their codes */
+		l->grouped = true;
+		int rc = store_scan(t, REC_UNIT, NULL, ledger_unit_one, l);
+		if (rc)
+			return store_txn_fail(t, rc);
+		if (l->ng)
+			qsort(l->g, l->ng, sizeof *l->g, ledger_group_cmp);
+	}
 	err = store_find(t, IDX_DATE, REC_SERVICE, l->month, ledger_id, &x);
 	if (x.err)
 		return x.err;
@@ -966,7 +1037,11 @@ ledger_rows_txn(store_txn *t, void *ctx)
 			/* TRANSLATORS: the people of a community activity: 共 30 人 */
 			sb_addf(&who, named ? _(" (%ld in all)") : _("%ld in all"), head);
 		}
-		lr->people += head > (long)named ? (size_t)head : named;
+		size_t people = head > (long)named ? (size_t)head : named;
+		lr->people += people;
+		struct ledger_group *g = l->grouped && l->gof ? &l->g[l->gof[i]] : NULL;
+		if (g)
+			g->people += people;
 		/* the worker by name */
 		const char *login = record_get(r, "worker");
 		char *wname = NULL;
@@ -982,8 +1057,12 @@ ledger_rows_txn(store_txn *t, void *ctx)
 			form_amounts_each(vols, amount_one, &am);
 		lr->vol_hours += am.sum;
 		const char *wh = record_get(r, "hours");
-		if (wh)
-			lr->worker_hours += strtod(wh, NULL);
+		double whours = wh ? strtod(wh, NULL) : 0;
+		lr->worker_hours += whours;
+		if (g) {
+			g->vol_hours += am.sum;
+			g->worker_hours += whours;
+		}
 		const char *date = record_get(r, "date");
 		const char *content = record_get(r, "content");
 		const char *cells[] = {
@@ -998,6 +1077,184 @@ ledger_rows_txn(store_txn *t, void *ctx)
 		free(wname);
 	}
 	return 0;
+}
+
+/* The services of a grouped ledger in the order of their groups (each
+ * group's by date), each group's first and count, each service's group. */
+static int
+ledger_bucket(struct ledger *l)
+{
+	record **v = calloc(l->n ? l->n : 1, sizeof *v);
+	l->gof = calloc(l->n ? l->n : 1, sizeof *l->gof);
+	if (!v || !l->gof) {
+		free(v);
+		return STORE_NOMEM;
+	}
+	size_t k = 0;
+	for (size_t gi = 0; gi < l->ng; gi++) {
+		l->g[gi].first = k;
+		for (size_t i = 0; i < l->n; i++) {
+			if (ledger_group_of(l, record_get(l->v[i], "village")) != (long)gi)
+				continue;
+			l->gof[k] = gi;
+			v[k++] = l->v[i];
+		}
+		l->g[gi].n = k - l->g[gi].first;
+	}
+	free(l->v);
+	l->v = v;
+	l->n = k;   /* every service is in a group: ledger_id took only those */
+	return 0;
+}
+
+/* The pages of a grouped ledger: each page's lines below its head
+ * (title, unit and page, blank), which the pages are given when their
+ * number is known. */
+struct pager {
+	struct doc *p;
+	size_t np, cap;
+	size_t line;            /* lines on the last page */
+	size_t room;            /* lines a page holds below its head */
+	bool nomem;
+};
+
+static void
+pager_new(struct pager *pg)
+{
+	if (!util_grow((void **)&pg->p, &pg->cap, pg->np + 1, sizeof *pg->p)) {
+		pg->nomem = true;
+		return;
+	}
+	memset(&pg->p[pg->np++], 0, sizeof *pg->p);
+	pg->line = 0;
+}
+
+static void
+pager_put(struct pager *pg, const char *s)
+{
+	if (!pg->np)
+		return;
+	doc_push(&pg->p[pg->np - 1], strdup(s ? s : ""));
+	pg->line++;
+}
+
+/* a group's head: its name (continued), the table's top rule and heads */
+static void
+ledger_group_head(struct pager *pg, const struct ledger_group *g, bool cont, const char *top,
+                  const char *mid, const struct doc *head)
+{
+	char h[512];
+	if (cont)
+		/* TRANSLATORS: a village's heading in a township's ledger, on a new page: 【安宁村】（续） */
+		snprintf(h, sizeof h, _("[%s] (continued)"), g->name);
+	else
+		/* TRANSLATORS: a village's heading in a township's ledger: 【安宁村】 */
+		snprintf(h, sizeof h, _("[%s]"), g->name);
+	pager_put(pg, h);
+	pager_put(pg, top);
+	for (size_t i = 0; i < head->n; i++)
+		pager_put(pg, head->v[i]);
+	pager_put(pg, mid);
+}
+
+/* A township's ledger as pages of text: each village under a heading,
+ * its services in the ledger's table (the heads again at the top of each
+ * page), its subtotal; the totals of all at the end. */
+static char *
+ledger_grouped(const struct ledger *l, const struct ledger_rows *lr, const struct table *tb,
+               const struct doc *head, const struct doc *tail, const char *month)
+{
+	char *top = rule(tb, "┌", "┬", "┐"), *mid = rule(tb, "├", "┼", "┤");
+	char *bot = rule(tb, "└", "┴", "┘");
+	struct pager pg = {.room = PRINT_PAGE_LINES - 3};
+	char *text = NULL;
+	if (!top || !mid || !bot)
+		goto done;
+	pager_new(&pg);
+	size_t hdr = 3 + head->n, row0 = 0;
+	for (size_t gi = 0; gi < l->ng; gi++) {
+		const struct ledger_group *g = &l->g[gi];
+		if (!g->village && !g->n)
+			continue;   /* a township's own services only when it has some */
+		if (!g->n) {
+			if (pg.line && pg.line + 2 > pg.room)
+				pager_new(&pg);
+			char h[512];
+			snprintf(h, sizeof h, _("[%s]"), g->name);
+			pager_put(&pg, h);
+			/* TRANSLATORS: under a village's heading in a township's ledger */
+			pager_put(&pg, _("No services this month."));
+			if (pg.line < pg.room)
+				pager_put(&pg, "");
+			continue;
+		}
+		for (size_t k = 0; k < g->n; k++) {
+			size_t i = g->first + k, h = lr->height[i];
+			bool last = k + 1 == g->n;
+			size_t need = h + 1 + (last ? 1 : 0);
+			if (k == 0) {
+				if (pg.line && pg.line + hdr + need > pg.room)
+					pager_new(&pg);
+				ledger_group_head(&pg, g, false, top, mid, head);
+			} else if (pg.line + 1 + need > pg.room) {
+				pager_put(&pg, bot);
+				pager_new(&pg);
+				ledger_group_head(&pg, g, true, top, mid, head);
+			} else {
+				pager_put(&pg, mid);
+			}
+			for (size_t j = 0; j < h; j++)
+				pager_put(&pg, lr->rows->v[row0 + j]);
+			row0 += h;
+		}
+		pager_put(&pg, bot);
+		char sub[512];
+		/* TRANSLATORS: a village's subtotal in a township's ledger:
+		 * 小计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
+		snprintf(sub, sizeof sub, _("Subtotal: %zu services, %zu people served (times), "
+		                            "%.12g volunteer hours, %.12g worker hours"),
+		         g->n, g->people, g->vol_hours, g->worker_hours);
+		pager_put(&pg, sub);
+		if (pg.line < pg.room)
+			pager_put(&pg, "");
+	}
+	if (pg.line && pg.line + tail->n > pg.room)
+		pager_new(&pg);
+	for (size_t i = 0; i < tail->n; i++)
+		pager_put(&pg, tail->v[i]);
+	if (pg.nomem)
+		goto done;
+	struct strbuf b = {0};
+	char *ttl = centred(_("Service ledger"));
+	for (size_t p = 0; p < pg.np; p++) {
+		if (p)
+			sb_str(&b, "\f");
+		char left[256], right[128];
+		snprintf(left, sizeof left, _("Unit: %s   Month: %s"), l->unit_name ? l->unit_name : "",
+		         month);
+		snprintf(right, sizeof right, _("Page %zu of %zu"), p + 1, pg.np);
+		char *two = two_sides(left, right);
+		sb_addf(&b, "%s\n%s\n\n", ttl ? ttl : "", two ? two : left);
+		free(two);
+		for (size_t i = 0; i < pg.p[p].n; i++)
+			sb_addf(&b, "%s\n", pg.p[p].v[i]);
+		if (pg.p[p].nomem)
+			pg.nomem = true;
+	}
+	free(ttl);
+	text = sb_detach(&b);
+	if (pg.nomem) {
+		free(text);
+		text = NULL;
+	}
+done:
+	for (size_t p = 0; p < pg.np; p++)
+		doc_free(&pg.p[p]);
+	free(pg.p);
+	free(top);
+	free(mid);
+	free(bot);
+	return text;
 }
 
 static int
@@ -1016,12 +1273,17 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 	const char *unit = q->village ? q->village : sc ? sc->unit : NULL;
 	if (!unit)
 		return STORE_INVALID;
-	struct ledger l = {.forms = forms, .unit = unit, .month = month};
+	/* a unit out of reach (a village worker asking for the township) */
+	if (sc && !scope_in_reach(sc, unit))
+		return STORE_DENIED;
+	struct ledger l = {.forms = forms, .sc = sc, .unit = unit, .month = month};
 	int err = store_read(st, ledger_txn, &l);
 	struct doc rows = {0};
 	struct ledger_rows lr = {&l, &rows, NULL, d, 0, 0, 0};
 	if (!err && l.n)
 		qsort(l.v, l.n, sizeof *l.v, ledger_order);
+	if (!err && l.grouped)
+		err = ledger_bucket(&l);
 	if (!err && !(lr.height = calloc(l.n ? l.n : 1, sizeof *lr.height)))
 		err = STORE_NOMEM;
 	if (!err)
@@ -1074,6 +1336,20 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 	doc_add(&tail, "");
 	/* TRANSLATORS: 填表人：________  审核人：________ */
 	doc_add(&tail, _("Filled in by: ____________   Checked by: ____________"));
+	if (l.grouped) {
+		free(first);
+		char *text = ledger_grouped(&l, &lr, &tb, &head, &tail, month);
+		bool short_of_memory = !text || tail.nomem || head.nomem;
+		doc_free(&head);
+		doc_free(&tail);
+		if (short_of_memory) {
+			free(text);
+			err = STORE_NOMEM;
+			goto done;
+		}
+		*out = text;
+		goto done;
+	}
 	bool totals_apart = line + tail.n > (size_t)room;
 	size_t npages = pages + (totals_apart ? 1 : 0);
 	first[pages] = l.n;
@@ -1155,6 +1431,10 @@ done:
 		record_free(l.v[i]);
 	free(l.v);
 	free(l.unit_name);
+	for (size_t i = 0; i < l.ng; i++)
+		free(l.g[i].name);
+	free(l.g);
+	free(l.gof);
 	return err;
 }
 
