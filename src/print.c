@@ -264,21 +264,37 @@ centred(const char *t)
 /* The lines as pages of PRINT_PAGE_LINES, each page beginning with the
  * header lines head(page, pages) makes (NULL: none) and with page
  * numbers at its foot when there is more than one page. */
+/* A line of a document that starts a new page (doc_render) */
+#define DOC_BREAK "\f"
+
 static char *
 doc_render(struct doc *d, const char *title)
 {
 	if (d->nomem)
 		return NULL;
-	int room = PRINT_PAGE_LINES - 2;   /* a blank line and the page number */
-	size_t pages = d->n ? (d->n + (size_t)room - 1) / (size_t)room : 1;
+	size_t room = PRINT_PAGE_LINES - 2;   /* a blank line and the page number */
+	/* the pages: room lines each, or fewer where a line DOC_BREAK is */
+	size_t *first = calloc(d->n + 2, sizeof *first), pages = 0, line = 0;
+	if (!first)
+		return NULL;
+	first[pages++] = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		bool brk = strcmp(d->v[i], DOC_BREAK) == 0;
+		if (line && (brk || line == room)) {
+			first[pages++] = i;
+			line = 0;
+		}
+		if (!brk)
+			line++;
+	}
+	first[pages] = d->n;
 	struct strbuf b = {0};
 	for (size_t p = 0; p < pages; p++) {
 		if (p)
 			sb_str(&b, "\f");
-		size_t from = p * (size_t)room, to = from + (size_t)room;
-		if (to > d->n)
-			to = d->n;
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = first[p]; i < first[p + 1]; i++) {
+			if (strcmp(d->v[i], DOC_BREAK) == 0)
+				continue;
 			sb_str(&b, d->v[i]);
 			sb_str(&b, "\n");
 		}
@@ -295,6 +311,7 @@ doc_render(struct doc *d, const char *title)
 			free(foot);
 		}
 	}
+	free(first);
 	return sb_detach(&b);
 }
 
@@ -771,6 +788,8 @@ case_print_txn(store_txn *t, void *ctx)
 			vals[k] = fd ? shown_value(t, fd, m, &env, 0) : NULL;
 		}
 		const char *cells[] = {vals[0], vals[1], vals[2], vals[3]};
+		if (i)   /* ruled between the rows */
+			doc_push(d, rule(&ht, "├", "┼", "┤"));
 		table_row(&ht, cells, d);
 		for (int k = 0; k < 4; k++)
 			free(vals[k]);
@@ -1618,6 +1637,8 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		for (size_t i = 0; i < ncols; i++)
 			cells[1 + i] = report_row_value(r, &r->cols[i].f, row, vals[i], NULL);
 		cells[1 + ncols] = report_row_value(r, &r->total, row, vals[ncols], NULL);
+		if (row)   /* ruled between the rows, as a paper ledger is */
+			doc_push(d, rule(&tb, "├", "┼", "┤"));
 		table_row(&tb, cells, d);
 	}
 	doc_push(d, rule(&tb, "└", "┴", "┘"));
@@ -1627,7 +1648,11 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		              "--village."),
 		         r->ncols);
 	/* the chart: services by function, bars of █ (print_chart_read reads
-	 * it back for pdf.c, which draws it as a chart) */
+	 * it back for pdf.c, which draws it as a chart), whole on one page:
+	 * where it would not fit under the table, on the next */
+	size_t chart_lines = 3 + r->nfunctions + 1 + 2;
+	if (d->n + chart_lines > PRINT_PAGE_LINES - 2)
+		doc_push(d, strdup(DOC_BREAK));
 	doc_add(d, "");
 	doc_add(d, print_chart_heading());
 	doc_add(d, "");
