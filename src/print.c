@@ -1782,12 +1782,14 @@ print_records(const rec_id *ids, size_t n)
 }
 
 /* The columns' widths: each as wide as its widest cell (its head at
- * least), then the widest cut a column at a time until the line fits;
- * the gap between columns into *gap (two blanks, one when short of room). */
+ * least), then the widest cut a column at a time until the ruled line
+ * (a rule each side of every column, two columns each where every
+ * character beyond ASCII prints two) fits; in that case even, as the
+ * rules are drawn two columns a character. */
 static void
-list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
+list_widths(const struct print_list *l, size_t nc, int *w)
 {
-	int total = 0;
+	int total = 0, step = paper_wide ? 2 : 1;
 	for (size_t c = 0; c < nc; c++) {
 		const char *h = l->heads[c] ? l->heads[c] : "";
 		w[c] = paper_width(h, strlen(h));
@@ -1799,10 +1801,10 @@ list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
 		}
 		if (w[c] < 2)
 			w[c] = 2;
+		w[c] += w[c] % step;
 		total += w[c];
 	}
-	*gap = total + 2 * (int)(nc - 1) <= PRINT_COLS ? 2 : 1;
-	total += *gap * (int)(nc - 1);
+	total += step * (int)(nc + 1);
 	while (total > PRINT_COLS) {
 		size_t widest = 0;
 		for (size_t c = 1; c < nc; c++)
@@ -1810,41 +1812,9 @@ list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
 				widest = c;
 		if (w[widest] <= 4)
 			break;
-		w[widest]--;
-		total--;
+		w[widest] -= step;
+		total -= step;
 	}
-}
-
-/* One row's lines: each cell wrapped in its width, the columns gap apart,
- * no blanks at the end. */
-static void
-list_row(const int *w, size_t nc, int gap, const char *const *cells, struct doc *out,
-         size_t *height)
-{
-	struct doc c[PRINT_LIST_MAXCOLS] = {{0}};
-	size_t h = 1;
-	for (size_t i = 0; i < nc; i++) {
-		doc_wrap(&c[i], cells[i] ? cells[i] : "", w[i]);
-		if (c[i].nomem)
-			out->nomem = true;
-		if (c[i].n > h)
-			h = c[i].n;
-	}
-	for (size_t k = 0; k < h; k++) {
-		struct strbuf b = {0};
-		for (size_t i = 0; i < nc; i++) {
-			if (i)
-				sb_add(&b, "    ", (size_t)gap);
-			sb_pad(&b, k < c[i].n ? c[i].v[k] : "", w[i]);
-		}
-		char *s = sb_detach(&b);
-		for (size_t e = s ? strlen(s) : 0; e && s[e - 1] == ' '; e--)
-			s[e - 1] = '\0';
-		doc_push(out, s);
-	}
-	for (size_t i = 0; i < nc; i++)
-		doc_free(&c[i]);
-	*height = h;
 }
 
 char *
@@ -1863,37 +1833,37 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 		local_date(today);
 	paper_wide = l->wide;
 	size_t nc = l->ncols < PRINT_LIST_MAXCOLS ? l->ncols : PRINT_LIST_MAXCOLS;
-	int w[PRINT_LIST_MAXCOLS], gap = 2;
-	list_widths(l, nc, w, &gap);
-	int tw = 0;
-	for (size_t c = 0; c < nc; c++)
-		tw += w[c] + (c ? gap : 0);
+	int w[PRINT_LIST_MAXCOLS];
+	list_widths(l, nc, w);
+	struct table tb = {(int)nc, w};
 	/* TRANSLATORS: a printed list's name and heading: 居民名单 */
 	snprintf(title, titlesz, _("%s list"), l->title ? l->title : "");
 
 	struct doc head = {0}, rows = {0};
 	size_t hh = 0, *height = calloc(l->nrows + 1, sizeof *height);
-	list_row(w, nc, gap, l->heads, &head, &hh);
+	hh = table_row(&tb, l->heads, &head);
 	for (size_t r = 0; height && r < l->nrows; r++)
-		list_row(w, nc, gap, l->cells + r * l->ncols, &rows, &height[r]);
-	struct strbuf rl = {0};
-	for (int k = 0; k < tw; k += paper_wide ? 2 : 1)
-		sb_str(&rl, "─");
-	char *ruled = sb_detach(&rl);
-	/* each page: the title, the filter and date, a blank, the heads, a
-	 * rule; the rows; a blank and the page number */
-	int room = PRINT_PAGE_LINES - 3 - (int)head.n - 1 - 2;
+		height[r] = table_row(&tb, l->cells + r * l->ncols, &rows);
+	char *rtop = rule(&tb, "┌", "┬", "┐"), *mid = rule(&tb, "├", "┼", "┤");
+	char *bot = rule(&tb, "└", "┴", "┘");
+	/* each page: the title, the filter and date, a blank, the top rule,
+	 * the heads, a rule; the rows, a rule between them; the bottom rule;
+	 * a blank and the page number */
+	int room = PRINT_PAGE_LINES - 3 - 1 - (int)head.n - 1 - 1 - 2;
 	size_t *first = calloc(l->nrows + 2, sizeof *first), pages = 0, line = 0;
 	char *text = NULL;
-	if (!height || !first || !ruled || head.nomem || rows.nomem)
+	(void)hh;
+	if (!height || !first || !rtop || !mid || !bot || head.nomem || rows.nomem)
 		goto done;
 	first[pages++] = 0;
 	for (size_t r = 0; r < l->nrows; r++) {
-		if (line && line + height[r] > (size_t)room) {
+		size_t need = height[r] + (line ? 1 : 0);
+		if (line && line + need > (size_t)room) {
 			first[pages++] = r;
 			line = 0;
+			need = height[r];
 		}
-		line += height[r];
+		line += need;
 	}
 	first[pages] = l->nrows;
 	char left[512], right[128], count[64];
@@ -1922,14 +1892,19 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 			sb_addf(&b, "%s\n", two ? two : left);
 		}
 		sb_str(&b, "\n");
+		sb_addf(&b, "%s\n", rtop);
 		for (size_t i = 0; i < head.n; i++)
 			sb_addf(&b, "%s\n", head.v[i]);
-		sb_addf(&b, "%s\n", ruled);
+		sb_addf(&b, "%s\n", l->nrows ? mid : bot);
 		for (size_t r = first[p]; r < first[p + 1]; r++) {
+			if (r > first[p])
+				sb_addf(&b, "%s\n", mid);
 			for (size_t k = 0; k < height[r]; k++)
 				sb_addf(&b, "%s\n", rows.v[line0 + k]);
 			line0 += height[r];
 		}
+		if (l->nrows)
+			sb_addf(&b, "%s\n", bot);
 		if (!l->nrows)
 			sb_addf(&b, "%s\n", _("Nothing to list."));
 		if (pages > 1) {
@@ -1948,7 +1923,9 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 		text = NULL;
 	}
 done:
-	free(ruled);
+	free(rtop);
+	free(mid);
+	free(bot);
 	free(first);
 	free(height);
 	doc_free(&head);

@@ -550,6 +550,15 @@ START_TEST(test_list)
 		filters++;
 	ck_assert_uint_eq(heads_seen, pages);
 	ck_assert_uint_eq(filters, pages);
+	/* ruled as a paper ledger: a table on each page, a rule under the
+	 * heads and between the rows (so one a row in all) */
+	size_t tops = 0, mids = 0;
+	for (const char *p = text; (p = strstr(p, "\n┌")); p++)
+		tops++;
+	for (const char *p = text; (p = strstr(p, "\n├")); p++)
+		mids++;
+	ck_assert_uint_eq(tops, pages);
+	ck_assert_uint_eq(mids, N);
 	/* every row once */
 	for (int i = 0; i < N; i++) {
 		const char *at = strstr(text, cells[i][0]);
