@@ -7,7 +7,10 @@
  * encoding, hold the slip; the file way writes files/LOGIN/ and says the
  * file's name; the volunteer certificate prints the same way; so do a
  * case file, the report, a village's ledger and a blank form, each with
- * p from its screen; every print is in the audit trail. */
+ * p from its screen; a township worker on the report's total prints the
+ * township's ledger (each village's heading and subtotal, the total) to
+ * the files folder and through the terminal's printer; every print is
+ * in the audit trail. */
 #include "config.h"
 
 #include <check.h>
@@ -517,6 +520,30 @@ START_TEST(test_casefile_report_ledger_blank)
 	              heads, buf);
 	ck_assert_msg(!strstr(buf, "新山村"), "another township's village: %.3000s", buf);
 	free(buf);
+	/* the same through the terminal's printer: the media copy in the
+	 * terminal's encoding, the villages, their subtotals, the total */
+	type(t, "p");
+	expect(t, "改为打印：服务台账 攀莲镇");
+	type(t, "d");
+	expect(t, "改为打印：工作报表");
+	type(t, "t");
+	expect(t, "您的终端有打印机：有");
+	expect(t, TERMINAL_WAY);
+	keys(t, KEY_ENTER);
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, "【安宁村】") && strstr(mc, "【龙华社区】") && strstr(mc, "刘𠈌"),
+	              "the township's ledger is not in the copy: %.3000s", mc);
+	subs = 0;
+	for (const char *p = mc; (p = strstr(p, "小计：服务")); p++)
+		subs++;
+	ck_assert_msg(subs == 3 && strstr(mc, "合计：服务"), "the copy's subtotals, total: %.3000s", mc);
+	free(mc);
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=ledger way=terminal records=svc-", 36) == 0, "note %s",
+	              l.note);
+	expect(t, "统计报表：分村数据");   /* the screen painted again */
 	keys(t, "\033[D");   /* Left: the last village */
 	type(t, "p");
 	expect(t, "改为打印：服务台账 龙华社区");
