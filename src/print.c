@@ -1207,10 +1207,16 @@ ledger_grouped(const struct ledger *l, const struct ledger_rows *lr, const struc
 				pager_put(&pg, "");
 			continue;
 		}
+		struct doc sub = {0};
+		/* TRANSLATORS: a village's subtotal in a township's ledger:
+		 * 小计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
+		doc_addf(&sub, _("Subtotal: %zu services, %zu people served (times), "
+		                 "%.12g volunteer hours, %.12g worker hours"),
+		         g->n, g->people, g->vol_hours, g->worker_hours);
 		for (size_t k = 0; k < g->n; k++) {
 			size_t i = g->first + k, h = lr->height[i];
 			bool last = k + 1 == g->n;
-			size_t need = h + 1 + (last ? 1 : 0);
+			size_t need = h + 1 + (last ? sub.n : 0);
 			if (k == 0) {
 				if (pg.line && pg.line + hdr + need > pg.room)
 					pager_new(&pg);
@@ -1227,13 +1233,11 @@ ledger_grouped(const struct ledger *l, const struct ledger_rows *lr, const struc
 			row0 += h;
 		}
 		pager_put(&pg, bot);
-		char sub[512];
-		/* TRANSLATORS: a village's subtotal in a township's ledger:
-		 * 小计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
-		snprintf(sub, sizeof sub, _("Subtotal: %zu services, %zu people served (times), "
-		                            "%.12g volunteer hours, %.12g worker hours"),
-		         g->n, g->people, g->vol_hours, g->worker_hours);
-		pager_put(&pg, sub);
+		for (size_t i = 0; i < sub.n; i++)
+			pager_put(&pg, sub.v[i]);
+		if (sub.nomem)
+			pg.nomem = true;
+		doc_free(&sub);
 		if (pg.line < pg.room)
 			pager_put(&pg, "");
 	}
