@@ -267,16 +267,88 @@ centred(const char *t)
 /* A line of a document that starts a new page (doc_render) */
 #define DOC_BREAK "\f"
 
-static char *
-doc_render(struct doc *d, const char *title)
+static bool
+starts(const char *s, const char *prefix)
 {
-	if (d->nomem)
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The rule under a table from a rule between its rows: ├┼┤ made └┴┘
+ * (each three bytes in UTF-8, E2 94 xx). malloc'd. */
+static char *
+rule_bottom(const char *mid)
+{
+	char *s = strdup(mid);
+	for (char *p = s; p && p[0] && p[1] && p[2]; p++)
+		if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x94) {
+			unsigned char c = (unsigned char)p[2];
+			p[2] = (char)(c == 0x9C ? 0x94 : c == 0xBC ? 0xB4 : c == 0xA4 ? 0x98 : c);
+			p += 2;
+		}
+	return s;
+}
+
+/* d's lines into e, a table whose next row would not fit on the page
+ * (room lines) closed before it with its bottom rule and opened on the
+ * next page with its top rule and heads again, as the ledger does: a
+ * row is the lines between two rules of its table. */
+static void
+doc_tables_paged(const struct doc *d, size_t room, struct doc *e)
+{
+	size_t line = 0;
+	long top = -1, headend = -1;   /* the table's ┌ and the ├ under its heads */
+	for (size_t i = 0; i < d->n; i++) {
+		const char *s = d->v[i];
+		if (strcmp(s, DOC_BREAK) == 0) {
+			doc_push(e, strdup(s));
+			line = 0;
+			continue;
+		}
+		if (starts(s, "┌")) {
+			top = (long)i;
+			headend = -1;
+		} else if (starts(s, "└")) {
+			top = -1;
+		} else if (starts(s, "├") && top >= 0 && headend < 0) {
+			headend = (long)i;
+		} else if (starts(s, "├") && top >= 0) {
+			size_t h = 0, heads = (size_t)(headend - top) + 1;
+			for (size_t j = i + 1; j < d->n && starts(d->v[j], "│"); j++)
+				h++;
+			if (line && line + 1 + h + 1 > room && heads + h + 1 <= room) {
+				doc_push(e, rule_bottom(s));
+				doc_push(e, strdup(DOC_BREAK));
+				line = 0;
+				for (long k = top; k <= headend; k++, line++)
+					doc_push(e, strdup(d->v[k]));
+				continue;
+			}
+		}
+		if (line == room)
+			line = 0;   /* doc_render starts a page here */
+		doc_push(e, strdup(s));
+		line++;
+	}
+}
+
+static char *
+doc_render(struct doc *din, const char *title)
+{
+	if (din->nomem)
 		return NULL;
 	size_t room = PRINT_PAGE_LINES - 2;   /* a blank line and the page number */
+	struct doc paged = {0}, *d = &paged;
+	doc_tables_paged(din, room, d);
+	if (d->nomem) {
+		doc_free(d);
+		return NULL;
+	}
 	/* the pages: room lines each, or fewer where a line DOC_BREAK is */
 	size_t *first = calloc(d->n + 2, sizeof *first), pages = 0, line = 0;
-	if (!first)
+	if (!first) {
+		doc_free(d);
 		return NULL;
+	}
 	first[pages++] = 0;
 	for (size_t i = 0; i < d->n; i++) {
 		bool brk = strcmp(d->v[i], DOC_BREAK) == 0;
@@ -312,6 +384,7 @@ doc_render(struct doc *d, const char *title)
 		}
 	}
 	free(first);
+	doc_free(d);
 	return sb_detach(&b);
 }
 

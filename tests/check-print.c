@@ -269,6 +269,47 @@ START_TEST(test_casefile_masked)
 }
 END_TEST
 
+/* A household too big for a page: its table closed at the page's foot
+ * and opened again on the next with its heads (as the ledger's), a rule
+ * between the members; lines and pages in bounds. */
+START_TEST(test_casefile_household_pages)
+{
+	record *r = first_of(REC_RESIDENT, with_idnum_in_household);
+	for (int i = 0; i < 40; i++) {
+		record *m = record_new(REC_RESIDENT);
+		char name[32];
+		snprintf(name, sizeof name, "成员%02d", i);
+		ck_assert_int_eq(record_set(m, "_form", record_get(r, "_form")), 0);
+		ck_assert_int_eq(record_set(m, "name", name), 0);
+		ck_assert_int_eq(record_set(m, "village", record_get(r, "village")), 0);
+		ck_assert_int_eq(record_set(m, "household", record_get(r, "household")), 0);
+		ck_assert_int_eq(store_save(db.st, m), STORE_OK);
+		record_free(m);
+	}
+	char idtext[REC_ID_TEXTMAX];
+	rec_id_format(&r->id, idtext);
+	char *text = print(worker, (struct print_req){.doc = PRINT_CASEFILE, .id = idtext}, NULL, NULL);
+	size_t pages = check_layout(text);
+	ck_assert_uint_ge(pages, 2);
+	size_t tops = 0, heads = 0, bottoms = 0, mids = 0;
+	for (const char *p = text; (p = strstr(p, "┌")); p++)
+		tops++;
+	for (const char *p = text; (p = strstr(p, "│Name")); p++)
+		heads++;
+	for (const char *p = text; (p = strstr(p, "└")); p++)
+		bottoms++;
+	for (const char *p = text; (p = strstr(p, "├")); p++)
+		mids++;
+	ck_assert_msg(tops >= 2 && heads == tops && bottoms == tops,
+	              "%zu tops, %zu heads, %zu bottoms:\n%.4000s", tops, heads, bottoms, text);
+	/* a rule under each table's heads and between the members: 41 members */
+	ck_assert_uint_eq(mids, 41);
+	ck_assert_ptr_nonnull(strstr(text, "成员39"));
+	free(text);
+	record_free(r);
+}
+END_TEST
+
 /* A service of this month in the worker's village. */
 static rec_id
 add_service(const char *content, const char *date)
@@ -713,6 +754,7 @@ print_suite(void)
 	tcase_add_test(tw, test_slip);
 	tcase_add_test(tw, test_certificate);
 	tcase_add_test(tw, test_casefile_masked);
+	tcase_add_test(tw, test_casefile_household_pages);
 	tcase_add_test(tw, test_ledger);
 	tcase_add_test(tw, test_ledger_township);
 	tcase_add_test(tw, test_report);
@@ -725,6 +767,7 @@ print_suite(void)
 	tcase_add_test(tc, test_slip);
 	tcase_add_test(tc, test_certificate);
 	tcase_add_test(tc, test_casefile_masked);
+	tcase_add_test(tc, test_casefile_household_pages);
 	tcase_add_test(tc, test_ledger);
 	tcase_add_test(tc, test_ledger_township);
 	tcase_add_test(tc, test_report);
