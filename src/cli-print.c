@@ -14,6 +14,7 @@
 
 #include "cli-internal.h"
 #include "i18n.h"
+#include "orgunit.h"
 #include "paths.h"
 #include "pdf.h"
 #include "print.h"
@@ -98,6 +99,7 @@ to_file(const char *path, const char *bytes, size_t len)
 
 struct village_ctx {
 	const char *code;
+	bool above;             /* a township or the county will do */
 	char id[REC_ID_TEXTMAX];
 };
 
@@ -105,27 +107,42 @@ static int
 village_txn(store_txn *t, void *ctx)
 {
 	struct village_ctx *v = ctx;
-	return report_village_by_code(t, v->code, v->id);
+	if (!v->above)
+		return report_village_by_code(t, v->code, v->id);
+	record *u;
+	int err = orgunit_by_code(t, v->code, &u);
+	if (err)
+		return err;
+	rec_id_format(&u->id, v->id);
+	record_free(u);
+	return 0;
 }
 
-/* A village as the worker names it: its 12-digit code or its id. */
+/* A village as the worker names it: its 12-digit code or its id; with
+ * above (the ledger) a township's 9 digits or the county's 6 too. */
 static int
-village_arg(struct cli *c, store *st, const char *arg, char *id)
+village_arg(struct cli *c, store *st, const char *arg, bool above, char *id)
 {
 	rec_id rid;
+	size_t k = strspn(arg, "0123456789");
 	if (rec_id_parse(arg, &rid) == 0 && rid.kind == REC_UNIT) {
 		snprintf(id, REC_ID_TEXTMAX, "%s", arg);
 	} else {
-		size_t k = strspn(arg, "0123456789");
-		if (k != 12 || arg[12]) {
-			say(stderr, _("shegong: print: --village takes a village's code of 12 digits, "
-			              "not \"%s\".\n"), arg);
+		bool fits = !arg[k] && (k == 12 || (above && (k == 9 || k == 6)));
+		if (!fits) {
+			say(stderr, above ? _("shegong: print: --village takes a village's code of 12 "
+			                      "digits, or a township's of 9, not \"%s\".\n")
+			                  : _("shegong: print: --village takes a village's code of 12 "
+			                      "digits, not \"%s\".\n"),
+			    arg);
 			return 2;
 		}
-		struct village_ctx v = {arg, ""};
+		struct village_ctx v = {arg, above, ""};
 		int err = store_read(st, village_txn, &v);
 		if (err == STORE_NOTFOUND) {
-			say(stderr, _("shegong: no village has the code %s.\n"), arg);
+			say(stderr, k == 12 ? _("shegong: no village has the code %s.\n")
+			                    : _("shegong: no unit has the code %s.\n"),
+			    arg);
 			return 1;
 		}
 		if (err)
@@ -133,7 +150,13 @@ village_arg(struct cli *c, store *st, const char *arg, char *id)
 		snprintf(id, REC_ID_TEXTMAX, "%s", v.id);
 	}
 	if (c->scope && !scope_in_reach(c->scope, id)) {
-		say(stderr, _("shegong: the village %s is not in your reach.\n"), arg);
+		if (above && c->scope->role == ROLE_VILLAGE && k != 12 && !arg[k])
+			say(stderr, _("shegong: the ledger of %s holds other villages' services: a "
+			              "village worker prints only their own village's ledger (leave "
+			              "out --village).\n"),
+			    arg);
+		else
+			say(stderr, _("shegong: the village %s is not in your reach.\n"), arg);
 		return 1;
 	}
 	return 0;
@@ -228,7 +251,7 @@ cmd_print(struct cli *c, const struct args *a)
 		return rc;
 	}
 	char vid[REC_ID_TEXTMAX], idtext[REC_ID_TEXTMAX];
-	if (village && (rc = village_arg(c, st, village, vid)))
+	if (village && (rc = village_arg(c, st, village, doc == PRINT_LEDGER, vid)))
 		goto done;
 	q.village = village ? vid : NULL;
 	if (q.id && (doc == PRINT_SLIP || doc == PRINT_CERTIFICATE || doc == PRINT_CASEFILE)) {
@@ -373,7 +396,9 @@ const struct cli_command cli_cmd_print = {
 	N_("Print a document laid out for A4 paper and an 80-column printer, pages separated "
 	   "by form feeds: the referral slip (by its number ZJ-... or id), the volunteer "
 	   "certificate (by its number YYYYMMDD-... or the volunteer's id), a resident's case "
-	   "file (by their ID number or id), a village's monthly service ledger (服务台账; this month unless told), the "
+	   "file (by their ID number or id), a village's monthly service ledger (服务台账; this month unless told; "
+	   "--village with a township's 9-digit code, or a township worker's own, prints the "
+	   "township's: each village under a heading with its subtotal, and the total), the "
 	   "month's or quarter's report with its chart, or a blank form for home visits. ID "
 	   "numbers are masked for roles that may not see them. To the terminal, to --out FILE, "
 	   "to --pdf FILE as an A4 PDF with its fonts (when built with Pango and Cairo), "

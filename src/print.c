@@ -264,21 +264,109 @@ centred(const char *t)
 /* The lines as pages of PRINT_PAGE_LINES, each page beginning with the
  * header lines head(page, pages) makes (NULL: none) and with page
  * numbers at its foot when there is more than one page. */
-static char *
-doc_render(struct doc *d, const char *title)
+/* A line of a document that starts a new page (doc_render) */
+#define DOC_BREAK "\f"
+
+static bool
+starts(const char *s, const char *prefix)
 {
-	if (d->nomem)
+	return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* The rule under a table from a rule between its rows: ├┼┤ made └┴┘
+ * (each three bytes in UTF-8, E2 94 xx). malloc'd. */
+static char *
+rule_bottom(const char *mid)
+{
+	char *s = strdup(mid);
+	for (char *p = s; p && p[0] && p[1] && p[2]; p++)
+		if ((unsigned char)p[0] == 0xE2 && (unsigned char)p[1] == 0x94) {
+			unsigned char c = (unsigned char)p[2];
+			p[2] = (char)(c == 0x9C ? 0x94 : c == 0xBC ? 0xB4 : c == 0xA4 ? 0x98 : c);
+			p += 2;
+		}
+	return s;
+}
+
+/* d's lines into e, a table whose next row would not fit on the page
+ * (room lines) closed before it with its bottom rule and opened on the
+ * next page with its top rule and heads again, as the ledger does: a
+ * row is the lines between two rules of its table. */
+static void
+doc_tables_paged(const struct doc *d, size_t room, struct doc *e)
+{
+	size_t line = 0;
+	long top = -1, headend = -1;   /* the table's ┌ and the ├ under its heads */
+	for (size_t i = 0; i < d->n; i++) {
+		const char *s = d->v[i];
+		if (strcmp(s, DOC_BREAK) == 0) {
+			doc_push(e, strdup(s));
+			line = 0;
+			continue;
+		}
+		if (starts(s, "┌")) {
+			top = (long)i;
+			headend = -1;
+		} else if (starts(s, "└")) {
+			top = -1;
+		} else if (starts(s, "├") && top >= 0 && headend < 0) {
+			headend = (long)i;
+		} else if (starts(s, "├") && top >= 0) {
+			size_t h = 0, heads = (size_t)(headend - top) + 1;
+			for (size_t j = i + 1; j < d->n && starts(d->v[j], "│"); j++)
+				h++;
+			if (line && line + 1 + h + 1 > room && heads + h + 1 <= room) {
+				doc_push(e, rule_bottom(s));
+				doc_push(e, strdup(DOC_BREAK));
+				line = 0;
+				for (long k = top; k <= headend; k++, line++)
+					doc_push(e, strdup(d->v[k]));
+				continue;
+			}
+		}
+		if (line == room)
+			line = 0;   /* doc_render starts a page here */
+		doc_push(e, strdup(s));
+		line++;
+	}
+}
+
+static char *
+doc_render(struct doc *din, const char *title)
+{
+	if (din->nomem)
 		return NULL;
-	int room = PRINT_PAGE_LINES - 2;   /* a blank line and the page number */
-	size_t pages = d->n ? (d->n + (size_t)room - 1) / (size_t)room : 1;
+	size_t room = PRINT_PAGE_LINES - 2;   /* a blank line and the page number */
+	struct doc paged = {0}, *d = &paged;
+	doc_tables_paged(din, room, d);
+	if (d->nomem) {
+		doc_free(d);
+		return NULL;
+	}
+	/* the pages: room lines each, or fewer where a line DOC_BREAK is */
+	size_t *first = calloc(d->n + 2, sizeof *first), pages = 0, line = 0;
+	if (!first) {
+		doc_free(d);
+		return NULL;
+	}
+	first[pages++] = 0;
+	for (size_t i = 0; i < d->n; i++) {
+		bool brk = strcmp(d->v[i], DOC_BREAK) == 0;
+		if (line && (brk || line == room)) {
+			first[pages++] = i;
+			line = 0;
+		}
+		if (!brk)
+			line++;
+	}
+	first[pages] = d->n;
 	struct strbuf b = {0};
 	for (size_t p = 0; p < pages; p++) {
 		if (p)
 			sb_str(&b, "\f");
-		size_t from = p * (size_t)room, to = from + (size_t)room;
-		if (to > d->n)
-			to = d->n;
-		for (size_t i = from; i < to; i++) {
+		for (size_t i = first[p]; i < first[p + 1]; i++) {
+			if (strcmp(d->v[i], DOC_BREAK) == 0)
+				continue;
 			sb_str(&b, d->v[i]);
 			sb_str(&b, "\n");
 		}
@@ -295,6 +383,8 @@ doc_render(struct doc *d, const char *title)
 			free(foot);
 		}
 	}
+	free(first);
+	doc_free(d);
 	return sb_detach(&b);
 }
 
@@ -771,6 +861,8 @@ case_print_txn(store_txn *t, void *ctx)
 			vals[k] = fd ? shown_value(t, fd, m, &env, 0) : NULL;
 		}
 		const char *cells[] = {vals[0], vals[1], vals[2], vals[3]};
+		if (i)   /* ruled between the rows */
+			doc_push(d, rule(&ht, "├", "┼", "┤"));
 		table_row(&ht, cells, d);
 		for (int k = 0; k < 4; k++)
 			free(vals[k]);
@@ -821,14 +913,73 @@ casefile(store *st, const struct formset *forms, const struct scope *sc, const c
 
 /* --- the monthly service ledger ---------------------------------------------------- */
 
+/* A township's (or the county's) ledger: one group of services per unit
+ * under it in the worker's reach, in the order of their codes. */
+struct ledger_group {
+	char unit[REC_ID_TEXTMAX];
+	char code[16];
+	char *name;
+	bool village;
+	size_t first, n;        /* its services: v[first .. first+n) */
+	size_t people;
+	double vol_hours, worker_hours;
+};
+
 struct ledger {
 	const struct formset *forms;
+	const struct scope *sc;
 	const char *unit;
 	const char *month;      /* YYYY-MM */
 	char *unit_name;
+	char unit_code[16];
+	bool grouped;           /* the unit is above a village: its villages, grouped */
+	struct ledger_group *g;
+	size_t ng, capg;
+	size_t *gof;            /* each service's group (grouped) */
 	record **v;
 	size_t n, cap;
 };
+
+static long
+ledger_group_of(const struct ledger *l, const char *unit)
+{
+	for (size_t i = 0; unit && i < l->ng; i++)
+		if (strcmp(l->g[i].unit, unit) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* a unit under the ledger's unit (or the unit itself), in reach */
+static int
+ledger_unit_one(const record *u, void *ctx)
+{
+	struct ledger *l = ctx;
+	const char *code = record_get(u, "code"), *name = record_get(u, "name");
+	size_t cl = strlen(l->unit_code);
+	if (!code || strncmp(code, l->unit_code, cl) != 0 || strlen(code) >= sizeof l->g->code)
+		return 0;
+	char id[REC_ID_TEXTMAX];
+	rec_id_format(&u->id, id);
+	if (l->sc && !scope_in_reach(l->sc, id))
+		return 0;
+	if (!util_grow((void **)&l->g, &l->capg, l->ng + 1, sizeof *l->g))
+		return STORE_NOMEM;
+	struct ledger_group *g = &l->g[l->ng];
+	memset(g, 0, sizeof *g);
+	memcpy(g->unit, id, sizeof id);
+	snprintf(g->code, sizeof g->code, "%s", code);
+	g->village = orgunit_level_of_code(code) == UNIT_VILLAGE;
+	if (!(g->name = strdup(name ? name : code)))
+		return STORE_NOMEM;
+	l->ng++;
+	return 0;
+}
+
+static int
+ledger_group_cmp(const void *a, const void *b)
+{
+	return strcmp(((const struct ledger_group *)a)->code, ((const struct ledger_group *)b)->code);
+}
 
 static int
 ledger_id(const rec_id *id, const char *value, void *ctx)
@@ -849,7 +1000,8 @@ ledger_id(const rec_id *id, const char *value, void *ctx)
 	}
 	const char *v = record_get(r, "village");
 	const char *dt = record_get(r, "date");
-	if (record_voided(r) || !v || strcmp(v, x->l->unit) != 0 || !dt ||
+	bool ours = v && (x->l->grouped ? ledger_group_of(x->l, v) >= 0 : strcmp(v, x->l->unit) == 0);
+	if (record_voided(r) || !ours || !dt ||
 	    strncmp(dt, x->l->month, 7) != 0) {
 		record_free(r);
 		return 0;
@@ -879,9 +1031,20 @@ ledger_txn(store_txn *t, void *ctx)
 	int err = store_get(t, &uid, &u);
 	if (err)
 		return err;
-	const char *name = record_get(u, "name");
+	const char *name = record_get(u, "name"), *code = record_get(u, "code");
 	l->unit_name = strdup(name ? name : "");
+	snprintf(l->unit_code, sizeof l->unit_code, "%s", code ? code : "");
 	record_free(u);
+	int level = orgunit_level_of_code(l->unit_code);
+	if (level == UNIT_COUNTY || level == UNIT_TOWNSHIP) {
+		/* every unit under it in reach, by their codes */
+		l->grouped = true;
+		int rc = store_scan(t, REC_UNIT, NULL, ledger_unit_one, l);
+		if (rc)
+			return store_txn_fail(t, rc);
+		if (l->ng)
+			qsort(l->g, l->ng, sizeof *l->g, ledger_group_cmp);
+	}
 	err = store_find(t, IDX_DATE, REC_SERVICE, l->month, ledger_id, &x);
 	if (x.err)
 		return x.err;
@@ -966,7 +1129,11 @@ ledger_rows_txn(store_txn *t, void *ctx)
 			/* TRANSLATORS: the people of a community activity: 共 30 人 */
 			sb_addf(&who, named ? _(" (%ld in all)") : _("%ld in all"), head);
 		}
-		lr->people += head > (long)named ? (size_t)head : named;
+		size_t people = head > (long)named ? (size_t)head : named;
+		lr->people += people;
+		struct ledger_group *g = l->grouped && l->gof ? &l->g[l->gof[i]] : NULL;
+		if (g)
+			g->people += people;
 		/* the worker by name */
 		const char *login = record_get(r, "worker");
 		char *wname = NULL;
@@ -982,8 +1149,12 @@ ledger_rows_txn(store_txn *t, void *ctx)
 			form_amounts_each(vols, amount_one, &am);
 		lr->vol_hours += am.sum;
 		const char *wh = record_get(r, "hours");
-		if (wh)
-			lr->worker_hours += strtod(wh, NULL);
+		double whours = wh ? strtod(wh, NULL) : 0;
+		lr->worker_hours += whours;
+		if (g) {
+			g->vol_hours += am.sum;
+			g->worker_hours += whours;
+		}
 		const char *date = record_get(r, "date");
 		const char *content = record_get(r, "content");
 		const char *cells[] = {
@@ -998,6 +1169,188 @@ ledger_rows_txn(store_txn *t, void *ctx)
 		free(wname);
 	}
 	return 0;
+}
+
+/* The services of a grouped ledger in the order of their groups (each
+ * group's by date), each group's first and count, each service's group. */
+static int
+ledger_bucket(struct ledger *l)
+{
+	record **v = calloc(l->n ? l->n : 1, sizeof *v);
+	l->gof = calloc(l->n ? l->n : 1, sizeof *l->gof);
+	if (!v || !l->gof) {
+		free(v);
+		return STORE_NOMEM;
+	}
+	size_t k = 0;
+	for (size_t gi = 0; gi < l->ng; gi++) {
+		l->g[gi].first = k;
+		for (size_t i = 0; i < l->n; i++) {
+			if (ledger_group_of(l, record_get(l->v[i], "village")) != (long)gi)
+				continue;
+			l->gof[k] = gi;
+			v[k++] = l->v[i];
+		}
+		l->g[gi].n = k - l->g[gi].first;
+	}
+	free(l->v);
+	l->v = v;
+	l->n = k;   /* every service is in a group: ledger_id took only those */
+	return 0;
+}
+
+/* The pages of a grouped ledger: each page's lines below its head
+ * (title, unit and page, blank), which the pages are given when their
+ * number is known. */
+struct pager {
+	struct doc *p;
+	size_t np, cap;
+	size_t line;            /* lines on the last page */
+	size_t room;            /* lines a page holds below its head */
+	bool nomem;
+};
+
+static void
+pager_new(struct pager *pg)
+{
+	if (!util_grow((void **)&pg->p, &pg->cap, pg->np + 1, sizeof *pg->p)) {
+		pg->nomem = true;
+		return;
+	}
+	memset(&pg->p[pg->np++], 0, sizeof *pg->p);
+	pg->line = 0;
+}
+
+static void
+pager_put(struct pager *pg, const char *s)
+{
+	if (!pg->np)
+		return;
+	doc_push(&pg->p[pg->np - 1], strdup(s ? s : ""));
+	pg->line++;
+}
+
+/* a group's head: its name (continued), the table's top rule and heads */
+static void
+ledger_group_head(struct pager *pg, const struct ledger_group *g, bool cont, const char *top,
+                  const char *mid, const struct doc *head)
+{
+	char h[512];
+	if (cont)
+		/* TRANSLATORS: a village's heading in a township's ledger, on a new page: 【安宁村】（续） */
+		snprintf(h, sizeof h, _("[%s] (continued)"), g->name);
+	else
+		/* TRANSLATORS: a village's heading in a township's ledger: 【安宁村】 */
+		snprintf(h, sizeof h, _("[%s]"), g->name);
+	pager_put(pg, h);
+	pager_put(pg, top);
+	for (size_t i = 0; i < head->n; i++)
+		pager_put(pg, head->v[i]);
+	pager_put(pg, mid);
+}
+
+/* A township's ledger as pages of text: each village under a heading,
+ * its services in the ledger's table (the heads again at the top of each
+ * page), its subtotal; the totals of all at the end. */
+static char *
+ledger_grouped(const struct ledger *l, const struct ledger_rows *lr, const struct table *tb,
+               const struct doc *head, const struct doc *tail, const char *month)
+{
+	char *top = rule(tb, "┌", "┬", "┐"), *mid = rule(tb, "├", "┼", "┤");
+	char *bot = rule(tb, "└", "┴", "┘");
+	struct pager pg = {.room = PRINT_PAGE_LINES - 3};
+	char *text = NULL;
+	if (!top || !mid || !bot)
+		goto done;
+	pager_new(&pg);
+	size_t hdr = 3 + head->n, row0 = 0;
+	for (size_t gi = 0; gi < l->ng; gi++) {
+		const struct ledger_group *g = &l->g[gi];
+		if (!g->village && !g->n)
+			continue;   /* a township's own services only when it has some */
+		if (!g->n) {
+			if (pg.line && pg.line + 2 > pg.room)
+				pager_new(&pg);
+			char h[512];
+			snprintf(h, sizeof h, _("[%s]"), g->name);
+			pager_put(&pg, h);
+			/* TRANSLATORS: under a village's heading in a township's ledger */
+			pager_put(&pg, _("No services this month."));
+			if (pg.line < pg.room)
+				pager_put(&pg, "");
+			continue;
+		}
+		struct doc sub = {0};
+		/* TRANSLATORS: a village's subtotal in a township's ledger:
+		 * 小计：服务 12 次，服务 30 人次，志愿服务 8.5 小时，社工 10 小时 */
+		doc_addf(&sub, _("Subtotal: %zu services, %zu people served (times), "
+		                 "%.12g volunteer hours, %.12g worker hours"),
+		         g->n, g->people, g->vol_hours, g->worker_hours);
+		for (size_t k = 0; k < g->n; k++) {
+			size_t i = g->first + k, h = lr->height[i];
+			bool last = k + 1 == g->n;
+			size_t need = h + 1 + (last ? sub.n : 0);
+			if (k == 0) {
+				if (pg.line && pg.line + hdr + need > pg.room)
+					pager_new(&pg);
+				ledger_group_head(&pg, g, false, top, mid, head);
+			} else if (pg.line + 1 + need > pg.room) {
+				pager_put(&pg, bot);
+				pager_new(&pg);
+				ledger_group_head(&pg, g, true, top, mid, head);
+			} else {
+				pager_put(&pg, mid);
+			}
+			for (size_t j = 0; j < h; j++)
+				pager_put(&pg, lr->rows->v[row0 + j]);
+			row0 += h;
+		}
+		pager_put(&pg, bot);
+		for (size_t i = 0; i < sub.n; i++)
+			pager_put(&pg, sub.v[i]);
+		if (sub.nomem)
+			pg.nomem = true;
+		doc_free(&sub);
+		if (pg.line < pg.room)
+			pager_put(&pg, "");
+	}
+	if (pg.line && pg.line + tail->n > pg.room)
+		pager_new(&pg);
+	for (size_t i = 0; i < tail->n; i++)
+		pager_put(&pg, tail->v[i]);
+	if (pg.nomem)
+		goto done;
+	struct strbuf b = {0};
+	char *ttl = centred(_("Service ledger"));
+	for (size_t p = 0; p < pg.np; p++) {
+		if (p)
+			sb_str(&b, "\f");
+		char left[256], right[128];
+		snprintf(left, sizeof left, _("Unit: %s   Month: %s"), l->unit_name ? l->unit_name : "",
+		         month);
+		snprintf(right, sizeof right, _("Page %zu of %zu"), p + 1, pg.np);
+		char *two = two_sides(left, right);
+		sb_addf(&b, "%s\n%s\n\n", ttl ? ttl : "", two ? two : left);
+		free(two);
+		for (size_t i = 0; i < pg.p[p].n; i++)
+			sb_addf(&b, "%s\n", pg.p[p].v[i]);
+		if (pg.p[p].nomem)
+			pg.nomem = true;
+	}
+	free(ttl);
+	text = sb_detach(&b);
+	if (pg.nomem) {
+		free(text);
+		text = NULL;
+	}
+done:
+	for (size_t p = 0; p < pg.np; p++)
+		doc_free(&pg.p[p]);
+	free(pg.p);
+	free(top);
+	free(mid);
+	free(bot);
+	return text;
 }
 
 static int
@@ -1016,12 +1369,17 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 	const char *unit = q->village ? q->village : sc ? sc->unit : NULL;
 	if (!unit)
 		return STORE_INVALID;
-	struct ledger l = {.forms = forms, .unit = unit, .month = month};
+	/* a unit out of reach (a village worker asking for the township) */
+	if (sc && !scope_in_reach(sc, unit))
+		return STORE_DENIED;
+	struct ledger l = {.forms = forms, .sc = sc, .unit = unit, .month = month};
 	int err = store_read(st, ledger_txn, &l);
 	struct doc rows = {0};
 	struct ledger_rows lr = {&l, &rows, NULL, d, 0, 0, 0};
 	if (!err && l.n)
 		qsort(l.v, l.n, sizeof *l.v, ledger_order);
+	if (!err && l.grouped)
+		err = ledger_bucket(&l);
 	if (!err && !(lr.height = calloc(l.n ? l.n : 1, sizeof *lr.height)))
 		err = STORE_NOMEM;
 	if (!err)
@@ -1074,6 +1432,20 @@ ledger(store *st, const struct formset *forms, const struct scope *sc, const cha
 	doc_add(&tail, "");
 	/* TRANSLATORS: 填表人：________  审核人：________ */
 	doc_add(&tail, _("Filled in by: ____________   Checked by: ____________"));
+	if (l.grouped) {
+		free(first);
+		char *text = ledger_grouped(&l, &lr, &tb, &head, &tail, month);
+		bool short_of_memory = !text || tail.nomem || head.nomem;
+		doc_free(&head);
+		doc_free(&tail);
+		if (short_of_memory) {
+			free(text);
+			err = STORE_NOMEM;
+			goto done;
+		}
+		*out = text;
+		goto done;
+	}
 	bool totals_apart = line + tail.n > (size_t)room;
 	size_t npages = pages + (totals_apart ? 1 : 0);
 	first[pages] = l.n;
@@ -1155,6 +1527,10 @@ done:
 		record_free(l.v[i]);
 	free(l.v);
 	free(l.unit_name);
+	for (size_t i = 0; i < l.ng; i++)
+		free(l.g[i].name);
+	free(l.g);
+	free(l.gof);
 	return err;
 }
 
@@ -1338,6 +1714,8 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		for (size_t i = 0; i < ncols; i++)
 			cells[1 + i] = report_row_value(r, &r->cols[i].f, row, vals[i], NULL);
 		cells[1 + ncols] = report_row_value(r, &r->total, row, vals[ncols], NULL);
+		if (row)   /* ruled between the rows, as a paper ledger is */
+			doc_push(d, rule(&tb, "├", "┼", "┤"));
 		table_row(&tb, cells, d);
 	}
 	doc_push(d, rule(&tb, "└", "┴", "┘"));
@@ -1347,7 +1725,11 @@ report_doc(store *st, const struct formset *forms, const struct scope *sc, const
 		              "--village."),
 		         r->ncols);
 	/* the chart: services by function, bars of █ (print_chart_read reads
-	 * it back for pdf.c, which draws it as a chart) */
+	 * it back for pdf.c, which draws it as a chart), whole on one page:
+	 * where it would not fit under the table, on the next */
+	size_t chart_lines = 3 + r->nfunctions + 1 + 2;
+	if (d->n + chart_lines > PRINT_PAGE_LINES - 2)
+		doc_push(d, strdup(DOC_BREAK));
 	doc_add(d, "");
 	doc_add(d, print_chart_heading());
 	doc_add(d, "");
@@ -1477,12 +1859,14 @@ print_records(const rec_id *ids, size_t n)
 }
 
 /* The columns' widths: each as wide as its widest cell (its head at
- * least), then the widest cut a column at a time until the line fits;
- * the gap between columns into *gap (two blanks, one when short of room). */
+ * least), then the widest cut a column at a time until the ruled line
+ * (a rule each side of every column, two columns each where every
+ * character beyond ASCII prints two) fits; in that case even, as the
+ * rules are drawn two columns a character. */
 static void
-list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
+list_widths(const struct print_list *l, size_t nc, int *w)
 {
-	int total = 0;
+	int total = 0, step = paper_wide ? 2 : 1;
 	for (size_t c = 0; c < nc; c++) {
 		const char *h = l->heads[c] ? l->heads[c] : "";
 		w[c] = paper_width(h, strlen(h));
@@ -1494,10 +1878,10 @@ list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
 		}
 		if (w[c] < 2)
 			w[c] = 2;
+		w[c] += w[c] % step;
 		total += w[c];
 	}
-	*gap = total + 2 * (int)(nc - 1) <= PRINT_COLS ? 2 : 1;
-	total += *gap * (int)(nc - 1);
+	total += step * (int)(nc + 1);
 	while (total > PRINT_COLS) {
 		size_t widest = 0;
 		for (size_t c = 1; c < nc; c++)
@@ -1505,41 +1889,9 @@ list_widths(const struct print_list *l, size_t nc, int *w, int *gap)
 				widest = c;
 		if (w[widest] <= 4)
 			break;
-		w[widest]--;
-		total--;
+		w[widest] -= step;
+		total -= step;
 	}
-}
-
-/* One row's lines: each cell wrapped in its width, the columns gap apart,
- * no blanks at the end. */
-static void
-list_row(const int *w, size_t nc, int gap, const char *const *cells, struct doc *out,
-         size_t *height)
-{
-	struct doc c[PRINT_LIST_MAXCOLS] = {{0}};
-	size_t h = 1;
-	for (size_t i = 0; i < nc; i++) {
-		doc_wrap(&c[i], cells[i] ? cells[i] : "", w[i]);
-		if (c[i].nomem)
-			out->nomem = true;
-		if (c[i].n > h)
-			h = c[i].n;
-	}
-	for (size_t k = 0; k < h; k++) {
-		struct strbuf b = {0};
-		for (size_t i = 0; i < nc; i++) {
-			if (i)
-				sb_add(&b, "    ", (size_t)gap);
-			sb_pad(&b, k < c[i].n ? c[i].v[k] : "", w[i]);
-		}
-		char *s = sb_detach(&b);
-		for (size_t e = s ? strlen(s) : 0; e && s[e - 1] == ' '; e--)
-			s[e - 1] = '\0';
-		doc_push(out, s);
-	}
-	for (size_t i = 0; i < nc; i++)
-		doc_free(&c[i]);
-	*height = h;
 }
 
 char *
@@ -1558,11 +1910,9 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 		local_date(today);
 	paper_wide = l->wide;
 	size_t nc = l->ncols < PRINT_LIST_MAXCOLS ? l->ncols : PRINT_LIST_MAXCOLS;
-	int w[PRINT_LIST_MAXCOLS], gap = 2;
-	list_widths(l, nc, w, &gap);
-	int tw = 0;
-	for (size_t c = 0; c < nc; c++)
-		tw += w[c] + (c ? gap : 0);
+	int w[PRINT_LIST_MAXCOLS];
+	list_widths(l, nc, w);
+	struct table tb = {(int)nc, w};
 	/* TRANSLATORS: a printed list's name and heading: 居民名单 */
 	if (l->heading)
 		snprintf(title, titlesz, "%s", l->heading);
@@ -1571,27 +1921,29 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 
 	struct doc head = {0}, rows = {0};
 	size_t hh = 0, *height = calloc(l->nrows + 1, sizeof *height);
-	list_row(w, nc, gap, l->heads, &head, &hh);
+	hh = table_row(&tb, l->heads, &head);
 	for (size_t r = 0; height && r < l->nrows; r++)
-		list_row(w, nc, gap, l->cells + r * l->ncols, &rows, &height[r]);
-	struct strbuf rl = {0};
-	for (int k = 0; k < tw; k += paper_wide ? 2 : 1)
-		sb_str(&rl, "─");
-	char *ruled = sb_detach(&rl);
-	/* each page: the title, the filter and date, a blank, the heads, a
-	 * rule; the rows; a blank and the page number */
-	int room = PRINT_PAGE_LINES - 3 - (int)head.n - 1 - 2;
+		height[r] = table_row(&tb, l->cells + r * l->ncols, &rows);
+	char *rtop = rule(&tb, "┌", "┬", "┐"), *mid = rule(&tb, "├", "┼", "┤");
+	char *bot = rule(&tb, "└", "┴", "┘");
+	/* each page: the title, the filter and date, a blank, the top rule,
+	 * the heads, a rule; the rows, a rule between them; the bottom rule;
+	 * a blank and the page number */
+	int room = PRINT_PAGE_LINES - 3 - 1 - (int)head.n - 1 - 1 - 2;
 	size_t *first = calloc(l->nrows + 2, sizeof *first), pages = 0, line = 0;
 	char *text = NULL;
-	if (!height || !first || !ruled || head.nomem || rows.nomem)
+	(void)hh;
+	if (!height || !first || !rtop || !mid || !bot || head.nomem || rows.nomem)
 		goto done;
 	first[pages++] = 0;
 	for (size_t r = 0; r < l->nrows; r++) {
-		if (line && line + height[r] > (size_t)room) {
+		size_t need = height[r] + (line ? 1 : 0);
+		if (line && line + need > (size_t)room) {
 			first[pages++] = r;
 			line = 0;
+			need = height[r];
 		}
-		line += height[r];
+		line += need;
 	}
 	first[pages] = l->nrows;
 	char left[512], right[128], count[64];
@@ -1620,14 +1972,19 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 			sb_addf(&b, "%s\n", two ? two : left);
 		}
 		sb_str(&b, "\n");
+		sb_addf(&b, "%s\n", rtop);
 		for (size_t i = 0; i < head.n; i++)
 			sb_addf(&b, "%s\n", head.v[i]);
-		sb_addf(&b, "%s\n", ruled);
+		sb_addf(&b, "%s\n", l->nrows ? mid : bot);
 		for (size_t r = first[p]; r < first[p + 1]; r++) {
+			if (r > first[p])
+				sb_addf(&b, "%s\n", mid);
 			for (size_t k = 0; k < height[r]; k++)
 				sb_addf(&b, "%s\n", rows.v[line0 + k]);
 			line0 += height[r];
 		}
+		if (l->nrows)
+			sb_addf(&b, "%s\n", bot);
 		if (!l->nrows)
 			sb_addf(&b, "%s\n", _("Nothing to list."));
 		if (pages > 1) {
@@ -1646,7 +2003,9 @@ print_list_text(const struct print_list *l, char *title, size_t titlesz, char **
 		text = NULL;
 	}
 done:
-	free(ruled);
+	free(rtop);
+	free(mid);
+	free(bot);
 	free(first);
 	free(height);
 	doc_free(&head);

@@ -111,7 +111,8 @@ struct print_list {
 
 /* The list as pages of text, as print_text makes the other documents: a
  * title and the filter over the columns' heads on every page, the cells
- * wrapped in columns fitted to PRINT_COLS, page numbers at the foot.
+ * wrapped in columns fitted to PRINT_COLS, ruled as a table (a rule
+ * between rows, as the other documents' tables), page numbers at the foot.
  * title: the document's short name; records (may be NULL): the ids of the
  * rows for print_audit (print_records).  malloc'd; NULL when memory ran out. */
 char *print_list_text(const struct print_list *l, char *title, size_t titlesz, char **records);

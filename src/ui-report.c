@@ -3,7 +3,8 @@
  * table fitted to the terminal, and below it a bar chart of the services
  * of the last six months for the chosen village, so that a supervisor
  * sees the trend at a glance.  p prints the report, or (d in the print
- * box) the chosen village's service ledger of the month. */
+ * box) the chosen village's service ledger of the month (on the total,
+ * the township's). */
 #include "config.h"
 
 #include <curses.h>
@@ -218,9 +219,10 @@ report_draw(struct ui *u, struct screen *s)
 
 /* p: the report shown, of the chosen village (the total: of every
  * village in reach), for its period; d in the print box: that village's
- * service ledger of the month.  A ledger is one village's and one
- * month's, as rooms keep it: on the total of several villages, or a
- * quarter, the box says how to get one instead. */
+ * service ledger of the month, or on the total the ledger of the
+ * worker's own unit (a township's: every village under it, each with its
+ * subtotal; print.c keeps it to the worker's reach).  A ledger is one
+ * month's: on a quarter the box says how to get one instead. */
 static int
 print_report(struct ui *u, struct rscreen *rs)
 {
@@ -233,13 +235,10 @@ print_report(struct ui *u, struct rscreen *rs)
 	                       .village = rs->sel < rs->r.ncols ? village : NULL};
 	struct print_req lq = {.doc = PRINT_LEDGER, .period = period, .village = village};
 	struct ui_args ledger = {.req = &lq};
-	bool one = village || rs->r.ncols == 0;   /* none: the worker's own unit's */
+	/* none: the worker's own unit's (a township's: all its villages) */
 	const char *note = NULL;
 	if (rs->o.period.months != 1)
 		note = _("The service ledger is printed by month: F5 shows a month, then press p.");
-	else if (!one)
-		note = _("The service ledger is printed by village: choose one with Left/Right, then "
-		         "press p.");
 	u->msg[0] = '\0';
 	return ui_open(u, "print", &(struct ui_args){.req = &rq, .also = note ? NULL : &ledger,
 	                                             .note = note});

@@ -9,8 +9,9 @@
  * reason and leaves no file.  The documents print.c makes of the demo
  * database: the report's chart drawn as a chart (no █ in its text, a
  * filled dark band a bar in its page image, each label with its number);
- * the slip's, the ledger's and the report's first pages kept as PNG in
- * tests/ for a person to look at.  Skipped (77) when built without PDF. */
+ * a township's ledger (each village under a heading, a subtotal each,
+ * the total; a village worker refused); the slip's, the ledgers' and
+ * the report's first pages kept as PNG in tests/ for a person to look at.  Skipped (77) when built without PDF. */
 #include "config.h"
 
 #include <check.h>
@@ -27,6 +28,7 @@
 #include "form.h"
 #include "i18n.h"
 #include "kind.h"
+#include "orgunit.h"
 #include "pdf.h"
 #include "print.h"
 #include "record.h"
@@ -412,6 +414,76 @@ slip_ledger(void)
 	free(t);
 }
 
+static int
+township_id_txn(store_txn *t, void *ctx)
+{
+	record *u;
+	int err = orgunit_by_code(t, "510421100", &u);
+	if (!err) {
+		rec_id_format(&u->id, ctx);
+		record_free(u);
+	}
+	return err;
+}
+
+/* fonts embedded, every one (pdffonts) */
+static void
+fonts_embedded(const char *path)
+{
+	char *f = run("pdffonts '%s'", path);
+	int fonts = 0;
+	char *line = strchr(strchr(f, '\n') + 1, '\n') + 1;
+	for (char *nl; *line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		ck_assert_msg(strstr(line, " yes ") != NULL && strstr(line, " no ") == NULL,
+		              "not embedded: %s", line);
+		fonts++;
+	}
+	ck_assert_int_ge(fonts, 2);
+	free(f);
+}
+
+/* The township's ledger (a township worker's): each village of the
+ * township under its heading, in the order of their codes, a subtotal
+ * each, the total after the last; the names outside the BMP; the fonts
+ * embedded; its first page kept.  A village worker asking for it is
+ * refused. */
+static void
+township_ledger(void)
+{
+	char path[256], tid[REC_ID_TEXTMAX];
+	struct scope *own = worker, *tw;
+	ck_assert_int_eq(scope_load_now(db.st, "panlian", &tw), STORE_OK);
+	worker = tw;
+	char *text = make_pdf((struct print_req){.doc = PRINT_LEDGER, .period = month},
+	                      "ledger-township", path, sizeof path);
+	worker = own;
+	scope_free(tw);
+	free(text);
+	char *t = run("pdftotext -layout -enc UTF-8 '%s' -", path);
+	const char *h1 = strstr(t, "【安宁村】"), *h2 = strstr(t, "【挂榜村】"),
+	           *h3 = strstr(t, "【龙华社区】");
+	ck_assert_msg(h1 && h2 && h3 && h1 < h2 && h2 < h3, "the villages' headings:\n%.3000s", t);
+	ck_assert_msg(strstr(t, "单位：攀莲镇"), "not the township's:\n%.3000s", t);
+	int subs = 0;
+	for (const char *p = t; (p = strstr(p, "小计：服务")); p++)
+		subs++;
+	ck_assert_int_eq(subs, 3);
+	ck_assert_msg(strstr(t, "合计：服务") > strstr(h3, "小计："), "the total last:\n%.3000s", t);
+	ck_assert_msg(strstr(t, "刘𠈌"), "a name outside the BMP:\n%.3000s", t);
+	ck_assert_msg(!strstr(t, "新山村"), "another township's village:\n%.3000s", t);
+	free(t);
+	fonts_embedded(path);
+	/* a village worker: refused, not given their own village's part */
+	ck_assert_int_eq(store_read(db.st, township_id_txn, tid), STORE_OK);
+	int err = 0;
+	char *no = print_text(db.st, fs, worker,
+	                      &(struct print_req){.doc = PRINT_LEDGER, .period = month, .village = tid},
+	                      NULL, 0, &err);
+	ck_assert_ptr_null(no);
+	ck_assert_int_eq(err, STORE_DENIED);
+}
+
 /* The report's chart drawn: no █ in the PDF's text; after its heading a
  * line a bar with the label and, last, the number; in the page image
  * (72 dpi) a band at least 6 pixels tall of dark runs of 20 pixels or
@@ -513,6 +585,7 @@ report_chart(void)
 START_TEST(test_documents)
 {
 	slip_ledger();
+	township_ledger();
 	report_chart();
 }
 END_TEST

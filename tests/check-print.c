@@ -18,6 +18,7 @@
 #include "demo.h"
 #include "form.h"
 #include "kind.h"
+#include "orgunit.h"
 #include "print.h"
 #include "record.h"
 #include "scope.h"
@@ -268,6 +269,47 @@ START_TEST(test_casefile_masked)
 }
 END_TEST
 
+/* A household too big for a page: its table closed at the page's foot
+ * and opened again on the next with its heads (as the ledger's), a rule
+ * between the members; lines and pages in bounds. */
+START_TEST(test_casefile_household_pages)
+{
+	record *r = first_of(REC_RESIDENT, with_idnum_in_household);
+	for (int i = 0; i < 40; i++) {
+		record *m = record_new(REC_RESIDENT);
+		char name[32];
+		snprintf(name, sizeof name, "成员%02d", i);
+		ck_assert_int_eq(record_set(m, "_form", record_get(r, "_form")), 0);
+		ck_assert_int_eq(record_set(m, "name", name), 0);
+		ck_assert_int_eq(record_set(m, "village", record_get(r, "village")), 0);
+		ck_assert_int_eq(record_set(m, "household", record_get(r, "household")), 0);
+		ck_assert_int_eq(store_save(db.st, m), STORE_OK);
+		record_free(m);
+	}
+	char idtext[REC_ID_TEXTMAX];
+	rec_id_format(&r->id, idtext);
+	char *text = print(worker, (struct print_req){.doc = PRINT_CASEFILE, .id = idtext}, NULL, NULL);
+	size_t pages = check_layout(text);
+	ck_assert_uint_ge(pages, 2);
+	size_t tops = 0, heads = 0, bottoms = 0, mids = 0;
+	for (const char *p = text; (p = strstr(p, "┌")); p++)
+		tops++;
+	for (const char *p = text; (p = strstr(p, "│Name")); p++)
+		heads++;
+	for (const char *p = text; (p = strstr(p, "└")); p++)
+		bottoms++;
+	for (const char *p = text; (p = strstr(p, "├")); p++)
+		mids++;
+	ck_assert_msg(tops >= 2 && heads == tops && bottoms == tops,
+	              "%zu tops, %zu heads, %zu bottoms:\n%.4000s", tops, heads, bottoms, text);
+	/* a rule under each table's heads and between the members: 41 members */
+	ck_assert_uint_eq(mids, 41);
+	ck_assert_ptr_nonnull(strstr(text, "成员39"));
+	free(text);
+	record_free(r);
+}
+END_TEST
+
 /* A service of this month in the worker's village. */
 static rec_id
 add_service(const char *content, const char *date)
@@ -297,6 +339,105 @@ get_txn(store_txn *t, void *ctx)
 	*r = NULL;
 	return store_get(t, &id, r);
 }
+
+static int
+unit_id_txn(store_txn *t, void *ctx)
+{
+	char *io = ctx;   /* in: a code; out: the unit's id text */
+	record *u;
+	int err = orgunit_by_code(t, io, &u);
+	if (!err) {
+		rec_id_format(&u->id, io);
+		record_free(u);
+	}
+	return err;
+}
+
+/* the "%zu" after each occurrence of what, summed; *n how many */
+static size_t
+sum_after(const char *text, const char *what, size_t *n)
+{
+	size_t sum = 0;
+	*n = 0;
+	for (const char *p = text; (p = strstr(p, what)); p++) {
+		sum += strtoul(p + strlen(what), NULL, 10);
+		(*n)++;
+	}
+	return sum;
+}
+
+/* A township's ledger (a township worker's own): each village of the
+ * township under its heading, in the order of their codes; a village
+ * carried over a page break again under its heading "(continued)" with
+ * the table's heads; a subtotal each, which add up to the total, and
+ * the village's subtotal what its own ledger totals; lines and pages in
+ * bounds; a village worker refused it. */
+START_TEST(test_ledger_township)
+{
+	char date[16], gb[REC_ID_TEXTMAX] = "510421100002", tid[REC_ID_TEXTMAX] = "510421100";
+	snprintf(date, sizeof date, "%s-02", month);
+	ck_assert_int_eq(store_read(db.st, unit_id_txn, gb), STORE_OK);
+	ck_assert_int_eq(store_read(db.st, unit_id_txn, tid), STORE_OK);
+	for (int i = 0; i < 30; i++) {
+		char content[256];
+		snprintf(content, sizeof content, "第%d次为村里的独居老人送餐并检查用电安全，记录身体情况", i);
+		rec_id id = add_service(content, date);
+		if (i % 3 == 0) {   /* a third of them in 挂榜村 */
+			record *r = record_new(REC_SERVICE);
+			r->id = id;
+			ck_assert_int_eq(store_read(db.st, get_txn, &r), STORE_OK);
+			ck_assert_int_eq(record_set(r, "village", gb), 0);
+			ck_assert_int_eq(store_save(db.st, r), STORE_OK);
+			record_free(r);
+		}
+	}
+	struct scope *tw;
+	ck_assert_int_eq(scope_load_now(db.st, "panlian", &tw), STORE_OK);
+	char *text = print(tw, (struct print_req){.doc = PRINT_LEDGER, .period = month}, NULL, NULL);
+	size_t pages = check_layout(text);
+	ck_assert_uint_ge(pages, 2);
+	const char *h1 = strstr(text, "[安宁村]\n"), *h2 = strstr(text, "[挂榜村]"),
+	           *h3 = strstr(text, "[龙华社区]");
+	ck_assert_msg(h1 && h2 && h3 && h1 < h2 && h2 < h3, "the headings:\n%.3000s", text);
+	ck_assert_ptr_null(strstr(text, "[新山村]"));
+	ck_assert_msg(strstr(text, "[安宁村] (continued)"), "not carried over:\n%.3000s", text);
+	/* every page's table has the heads */
+	const char *page = text;
+	for (size_t p = 1; p <= pages; p++) {
+		const char *end = strchr(page, '\f');
+		size_t len = end ? (size_t)(end - page) : strlen(page);
+		char *one = strndup(page, len);
+		size_t tops, heads;
+		sum_after(one, "┌", &tops);
+		sum_after(one, "Service content", &heads);
+		ck_assert_msg(tops == heads, "page %zu: %zu tables, %zu heads", p, tops, heads);
+		free(one);
+		page = end ? end + 1 : page + len;
+	}
+	size_t nsub, ntot;
+	size_t subs = sum_after(text, "Subtotal: ", &nsub);
+	size_t total = sum_after(text, "Totals: ", &ntot);
+	ck_assert_uint_eq(nsub, 3);
+	ck_assert_uint_eq(ntot, 1);
+	ck_assert_uint_eq(subs, total);
+	/* 安宁村's subtotal is what its own ledger totals */
+	char *own = print(worker, (struct print_req){.doc = PRINT_LEDGER, .period = month}, NULL, NULL);
+	size_t n1;
+	size_t anning = sum_after(own, "Totals: ", &n1);
+	ck_assert_uint_eq(strtoul(strstr(h1, "Subtotal: ") + 10, NULL, 10), anning);
+	ck_assert_uint_ge(anning, 20);
+	free(own);
+	free(text);
+	scope_free(tw);
+	/* a village worker asking for it: refused */
+	int err = 0;
+	ck_assert_ptr_null(print_text(db.st, fs, worker,
+	                              &(struct print_req){.doc = PRINT_LEDGER, .period = month,
+	                                                  .village = tid},
+	                              NULL, 0, &err));
+	ck_assert_int_eq(err, STORE_DENIED);
+}
+END_TEST
 
 START_TEST(test_ledger)
 {
@@ -550,6 +691,15 @@ START_TEST(test_list)
 		filters++;
 	ck_assert_uint_eq(heads_seen, pages);
 	ck_assert_uint_eq(filters, pages);
+	/* ruled as a paper ledger: a table on each page, a rule under the
+	 * heads and between the rows (so one a row in all) */
+	size_t tops = 0, mids = 0;
+	for (const char *p = text; (p = strstr(p, "\n┌")); p++)
+		tops++;
+	for (const char *p = text; (p = strstr(p, "\n├")); p++)
+		mids++;
+	ck_assert_uint_eq(tops, pages);
+	ck_assert_uint_eq(mids, N);
 	/* every row once */
 	for (int i = 0; i < N; i++) {
 		const char *at = strstr(text, cells[i][0]);
@@ -617,7 +767,9 @@ print_suite(void)
 	tcase_add_test(tw, test_slip);
 	tcase_add_test(tw, test_certificate);
 	tcase_add_test(tw, test_casefile_masked);
+	tcase_add_test(tw, test_casefile_household_pages);
 	tcase_add_test(tw, test_ledger);
+	tcase_add_test(tw, test_ledger_township);
 	tcase_add_test(tw, test_report);
 	tcase_add_test(tw, test_blank);
 	tcase_add_test(tw, test_list);
@@ -628,7 +780,9 @@ print_suite(void)
 	tcase_add_test(tc, test_slip);
 	tcase_add_test(tc, test_certificate);
 	tcase_add_test(tc, test_casefile_masked);
+	tcase_add_test(tc, test_casefile_household_pages);
 	tcase_add_test(tc, test_ledger);
+	tcase_add_test(tc, test_ledger_township);
 	tcase_add_test(tc, test_report);
 	tcase_add_test(tc, test_blank);
 	tcase_add_test(tc, test_list);

@@ -7,7 +7,10 @@
  * encoding, hold the slip; the file way writes files/LOGIN/ and says the
  * file's name; the volunteer certificate prints the same way; so do a
  * case file, the report, a village's ledger and a blank form, each with
- * p from its screen; every print is in the audit trail. */
+ * p from its screen; a township worker on the report's total prints the
+ * township's ledger (each village's heading and subtotal, the total) to
+ * the files folder and through the terminal's printer; every print is
+ * in the audit trail. */
 #include "config.h"
 
 #include <check.h>
@@ -477,16 +480,70 @@ START_TEST(test_casefile_report_ledger_blank)
 	quit(t);
 	vt_free(t);
 
-	/* a township worker: the report is the township's; a ledger is a
-	 * village's, so the box asks for one, then offers it */
+	/* a township worker: the report is the township's; on the total
+	 * the box offers the township's ledger (each village under its
+	 * heading with its subtotal, the total at the end), on a village
+	 * that village's */
 	t = screen_start(db, _i, true, "panlian", NULL);
 	expect(t, "主菜单");
 	keys(t, KEY_ESC);   /* what is new, if anything */
 	type(t, "7");
 	expect(t, "统计报表：分村数据");
 	type(t, "p");
-	expect(t, "服务台账按村打印");
-	keys(t, KEY_ESC);
+	expect(t, "改为打印：服务台账 攀莲镇");
+	type(t, "d");
+	expect(t, "改为打印：工作报表");
+	type(t, "1");
+	expect(t, "files/panlian/ledger-");
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=ledger way=file records=svc-", 32) == 0, "note %s",
+	              l.note);
+	snprintf(files, sizeof files, "%s/files/panlian", dir);
+	buf = printed_file(files, "ledger");
+	ck_assert_msg(strstr(buf, "单位：攀莲镇"), "not the township's ledger: %.3000s", buf);
+	const char *h1 = strstr(buf, "【安宁村】"), *h2 = strstr(buf, "【挂榜村】"),
+	           *h3 = strstr(buf, "【龙华社区】");
+	ck_assert_msg(h1 && h2 && h3 && h1 < h2 && h2 < h3, "the villages' headings: %.3000s", buf);
+	int subs = 0;
+	for (const char *p = buf; (p = strstr(p, "小计：服务")); p++)
+		subs++;
+	ck_assert_msg(subs == 3, "%d subtotals, not one per village: %.3000s", subs, buf);
+	ck_assert_msg(strstr(buf, "合计：服务") > strstr(h3, "小计：服务"),
+	              "the total after the last village: %.3000s", buf);
+	/* every village's table (and each page's part of one) has the heads */
+	int tables = 0, heads = 0;
+	for (const char *p = buf; (p = strstr(p, "┌")); p++)
+		tables++;
+	for (const char *p = buf; (p = strstr(p, "│日期")); p++)
+		heads++;
+	ck_assert_msg(tables >= 3 && heads == tables, "%d tables, %d with heads: %.3000s", tables,
+	              heads, buf);
+	ck_assert_msg(!strstr(buf, "新山村"), "another township's village: %.3000s", buf);
+	free(buf);
+	/* the same through the terminal's printer: the media copy in the
+	 * terminal's encoding, the villages, their subtotals, the total */
+	type(t, "p");
+	expect(t, "改为打印：服务台账 攀莲镇");
+	type(t, "d");
+	expect(t, "改为打印：工作报表");
+	type(t, "t");
+	expect(t, "您的终端有打印机：有");
+	expect(t, TERMINAL_WAY);
+	keys(t, KEY_ENTER);
+	expect(t, "已发送到您终端的打印机");
+	char *mc = media_copy(t, _i);
+	ck_assert_msg(mc, "no media copy was sent");
+	ck_assert_msg(strstr(mc, "【安宁村】") && strstr(mc, "【龙华社区】") && strstr(mc, "刘𠈌"),
+	              "the township's ledger is not in the copy: %.3000s", mc);
+	subs = 0;
+	for (const char *p = mc; (p = strstr(p, "小计：服务")); p++)
+		subs++;
+	ck_assert_msg(subs == 3 && strstr(mc, "合计：服务"), "the copy's subtotals, total: %.3000s", mc);
+	free(mc);
+	audit_last(db, &l);
+	ck_assert_msg(strncmp(l.note, "doc=ledger way=terminal records=svc-", 36) == 0, "note %s",
+	              l.note);
+	expect(t, "统计报表：分村数据");   /* the screen painted again */
 	keys(t, "\033[D");   /* Left: the last village */
 	type(t, "p");
 	expect(t, "改为打印：服务台账 龙华社区");

@@ -198,6 +198,35 @@ else
   echo "skip - no PDF output in this build, or no poppler-utils"
 fi
 
+# a township's ledger: a township worker's own, and by the township's code
+who=panlian
+run 0 "the township's ledger" print ledger "$month" --encoding gb18030 --out "$tmp/tledger.txt"
+paper "$tmp/tledger.txt" "township ledger"
+has "$tmp/tledger.txt.utf8" "单位：攀莲镇" "the township's ledger: the township"
+has "$tmp/tledger.txt.utf8" "【安宁村】" "the township's ledger: a village's heading"
+has "$tmp/tledger.txt.utf8" "【龙华社区】" "the township's ledger: another village's heading"
+has "$tmp/tledger.txt.utf8" "小计：服务" "the township's ledger: a subtotal"
+has "$tmp/tledger.txt.utf8" "合计：服务" "the township's ledger: the total"
+has "$tmp/tledger.txt.utf8" "刘𠈌" "the township's ledger: a name outside the BMP"
+hasnt "$tmp/tledger.txt.utf8" "新山村" "the township's ledger: no other township's village"
+subs=$(grep -c "小计：服务" "$tmp/tledger.txt.utf8")
+[ "$subs" -eq 3 ] && ok "a subtotal for each of the three villages" || no "$subs subtotals, not 3"
+who=dudao
+run 0 "the township's ledger by its code (a supervisor)" print ledger "$month" --village 510421100 --encoding utf-8
+has "$tmp/out" "【挂榜村】" "by its code: the villages"
+run 0 "the county's ledger" print ledger "$month" --village 510421 --encoding utf-8
+has "$tmp/out" "【新山村】" "the county's ledger: another township's village"
+who=panlian
+run 1 "another township's ledger" print ledger --village 510421101
+has "$tmp/err" "不在您的管辖范围内" "another township: not in reach, in Chinese"
+who=anning
+run 1 "a village worker asking for the township's ledger" print ledger --village 510421100
+has "$tmp/err" "村社工只能打印本村的台账" "a village worker refused, told what they may print"
+[ ! -s "$tmp/out" ] && ok "a village worker refused: nothing printed" || no "a village worker refused: printed"
+run 2 "a code of 8 digits" print ledger --village 51042110
+has "$tmp/err" "乡镇的 9 位代码" "a bad code, said what to give"
+who=anning
+
 # refusals
 run 2 "no document" print
 run 2 "an unknown document" print poster
