@@ -693,23 +693,25 @@ list_print(struct ui *u, struct list *l)
 	out_free(&o);
 }
 
-/* The file's name in the folder: list-resident-2026-12-03.xlsx, then
- * -2, -3 ... when taken; false when none is free. */
-static bool
+/* The file made in the folder (printout_create): list-resident-2026-12-03.xlsx,
+ * then -2, -3 ... when taken; 0 with *fd, or an errno. */
+static int
 out_name(struct ui *u, const struct list *l, const char *dir, const char *ext, char *name,
-         size_t size, char *path, size_t psize)
+         size_t size, int *fd)
 {
 	const char *what = forms_of_kind(u, l) > 1 ? rec_kind_code(l->f->kind) : l->f->name;
-	for (int k = 1; k < 1000; k++) {
-		if (k == 1)
-			snprintf(name, size, "list-%s-%s.%s", what, u->today, ext);
-		else
-			snprintf(name, size, "list-%s-%s-%d.%s", what, u->today, k, ext);
-		snprintf(path, psize, "%s/%s", dir, name);
-		if (access(path, F_OK) != 0)
-			return true;
-	}
-	return false;
+	char stem[300];
+	snprintf(stem, sizeof stem, "list-%s-%s", what, u->today);
+	return printout_create(dir, stem, ext, name, size, fd);
+}
+
+static void
+out_files_error(struct ui *u, int err)
+{
+	char *why = ui_locale_text(strerror(err));
+	ui_message(u, _("The file could not be written in your files folder: %s. Tell "
+	                "the administrator."), why ? why : "?");
+	free(why);
 }
 
 static int
@@ -738,16 +740,11 @@ static void
 list_export(struct ui *u, struct list *l, int format)
 {
 	struct list_out o = {0};
-	char dir[PATH_MAX], name[256], path[PATH_MAX + 300], msg[512] = "";
+	char dir[PATH_MAX], name[256], msg[512] = "";
 	const char *way = format == EXPORT_XLSX ? "xlsx" : "csv";
 	int err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
-	if (!err && !out_name(u, l, dir, way, name, sizeof name, path, sizeof path))
-		err = EEXIST;
 	if (err) {
-		char *why = ui_locale_text(strerror(err));
-		ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-		                "the administrator."), why ? why : "?");
-		free(why);
+		out_files_error(u, err);
 		return;
 	}
 	if (!out_ready(u, l, &o)) {
@@ -763,15 +760,28 @@ list_export(struct ui *u, struct list *l, int format)
 		out_free(&o);
 		return;
 	}
+	int fd;
+	if ((err = out_name(u, l, dir, way, name, sizeof name, &fd)) != 0) {
+		out_files_error(u, err);
+		out_free(&o);
+		return;
+	}
 	export_writer *w = NULL;
-	if (export_writer_open(&w, path, format, EXPORT_UTF8, out_title(u, l), msg, sizeof msg) != 0) {
+	bool ok = false;
+	if (export_writer_open_fd(&w, fd, name, format, EXPORT_UTF8, out_title(u, l), msg,
+	                          sizeof msg) != 0) {
 		ui_message(u, "%s", msg);
 	} else if (out_rows(w, l, &o, msg, sizeof msg) != 0) {
 		export_writer_abort(w);
 		ui_message(u, "%s", msg);
 	} else if (export_writer_finish(w, msg, sizeof msg) != 0) {
 		ui_message(u, "%s", msg);
-	} else {
+	} else
+		ok = true;
+	/* a failure leaves no half file */
+	if ((err = printout_close(dir, name, fd, ok)) != 0 && ok) {
+		out_files_error(u, err);
+	} else if (ok) {
 		char shown[PATH_MAX];
 		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
 		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */

@@ -240,22 +240,20 @@ pd_print(struct ui *u, struct pdialog *d)
 	char dir[PATH_MAX], name[256];
 	switch (way) {
 	case PRINTOUT_PDF: {
-		char path[PATH_MAX + 300], why[512] = "";
+		char stem[300], why[512] = "";
+		int fd = -1;
 		err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
 		/* the first name not taken: slip-2026-12-03.pdf, then -2, -3 ... */
-		for (int k = 1; !err && k < 1000; k++) {
-			if (k == 1)
-				snprintf(name, sizeof name, "%s-%s.pdf", doc->doc, u->today);
-			else
-				snprintf(name, sizeof name, "%s-%s-%d.pdf", doc->doc, u->today, k);
-			snprintf(path, sizeof path, "%s/%s", dir, name);
-			if (access(path, F_OK) != 0)
-				break;
-		}
+		snprintf(stem, sizeof stem, "%s-%s", doc->doc, u->today);
+		if (!err)
+			err = printout_create(dir, stem, "pdf", name, sizeof name, &fd);
 		if (err)
 			files_error(u, err);
-		else if (pdf_write(doc->text, doc->title, path, why, sizeof why) != 0) {
+		else if (pdf_write_fd(doc->text, doc->title, fd, name, why, sizeof why) != 0) {
+			printout_close(dir, name, fd, false);
 			ui_message(u, "%s", why);
+		} else if ((err = printout_close(dir, name, fd, true)) != 0) {
+			files_error(u, err);
 		} else {
 			char shown[PATH_MAX];
 			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
