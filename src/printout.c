@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "printout.h"
+#include "text.h"
 #include "util.h"
 
 static const char *const way_names[PRINTOUT_NWAYS] = {"terminal", "file", "lp", "pdf"};
@@ -250,4 +252,45 @@ printout_save(const char *dir, const char *doc, const char *date, const char *da
 		done += (size_t)w;
 	}
 	return printout_close(dir, name, fd, true);
+}
+
+char *
+printout_name_shown(const char *name, const char *codeset)
+{
+	size_t len = strlen(name);
+	char *conv = NULL;
+	size_t convlen;
+	const char *s = name;
+	/* a name in UTF-8 (WinSCP's and FileZilla's) as it is; else from the
+	 * terminal's encoding (a GB18030 name written on the server) */
+	if (!text_utf8_valid(name, len, NULL) && codeset && strcmp(codeset, "UTF-8") != 0 &&
+	    text_conv("UTF-8", codeset, name, len, &conv, &convlen, NULL) == TEXT_CONV_OK) {
+		s = conv;
+		len = convlen;
+	}
+	struct strbuf b = {0};
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = text_utf8_decode(s + i, len - i, &cp);
+		bool bad = cp == TEXT_REPLACEMENT && n == 1;
+		/* a byte that is no character, and every control (ESC, BEL,
+		 * DEL, the C1 controls CSI and OSC among them), as \xHH: the
+		 * name can be read and told from another, and nothing of it
+		 * reaches the terminal as a command */
+		if (bad || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			for (size_t k = 0; k < n; k++) {
+				char hex[8];
+				snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)s[i + k]);
+				sb_str(&b, hex);
+			}
+		} else
+			sb_add(&b, s + i, n);
+		i += n;
+	}
+	free(conv);
+	if (b.failed) {
+		sb_free(&b);
+		return NULL;
+	}
+	return b.p ? sb_detach(&b) : strdup("");
 }

@@ -73,4 +73,12 @@ int printout_close(const char *dir, const char *name, int fd, bool ok);
 int printout_save(const char *dir, const char *doc, const char *date, const char *data,
                   size_t len, char *name, size_t namesize);
 
+/* A file's name in the files folder as a screen may show it: UTF-8 as it
+ * is, else converted from codeset (the terminal's encoding, when not
+ * UTF-8) where it is valid there; what is left that is no character, and
+ * every control character (ESC, DEL, C1), as \xHH, so that a name a
+ * worker put there over SFTP can be told apart and sends nothing to the
+ * terminal.  malloc'd UTF-8; NULL when out of memory. */
+char *printout_name_shown(const char *name, const char *codeset);
+
 #endif
