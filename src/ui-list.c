@@ -705,15 +705,6 @@ out_name(struct ui *u, const struct list *l, const char *dir, const char *ext, c
 	return printout_create(dir, stem, ext, name, size, fd);
 }
 
-static void
-out_files_error(struct ui *u, int err)
-{
-	char *why = ui_locale_text(strerror(err));
-	ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-	                "the administrator."), why ? why : "?");
-	free(why);
-}
-
 static int
 out_rows(export_writer *w, const struct list *l, const struct list_out *o, char *msg,
          size_t msgsize)
@@ -744,7 +735,7 @@ list_export(struct ui *u, struct list *l, int format)
 	const char *way = format == EXPORT_XLSX ? "xlsx" : "csv";
 	int err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
 	if (err) {
-		out_files_error(u, err);
+		ui_files_error(u, err);
 		return;
 	}
 	if (!out_ready(u, l, &o)) {
@@ -762,7 +753,7 @@ list_export(struct ui *u, struct list *l, int format)
 	}
 	int fd;
 	if ((err = out_name(u, l, dir, way, name, sizeof name, &fd)) != 0) {
-		out_files_error(u, err);
+		ui_files_error(u, err);
 		out_free(&o);
 		return;
 	}
@@ -780,7 +771,7 @@ list_export(struct ui *u, struct list *l, int format)
 		ok = true;
 	/* a failure leaves no half file */
 	if ((err = printout_close(dir, name, fd, ok)) != 0 && ok) {
-		out_files_error(u, err);
+		ui_files_error(u, err);
 	} else if (ok) {
 		char shown[PATH_MAX];
 		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
@@ -799,20 +790,16 @@ static void
 xchoice_draw(struct ui *u, struct screen *s)
 {
 	(void)s;
-	int w = u->cols - 4, y = u->rows / 2 - 3, x = 2;
-	char line[512];
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("Export the list to your files folder as:"));
-	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  1  %s", _("An Excel workbook (XLSX)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	snprintf(line, sizeof line, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("1 or 2 = export    Esc = cancel"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y, x, w, "", A_REVERSE);
+	char title[512], one[512], two[512], legend[512];
+	snprintf(title, sizeof title, "  %s", _("Export the list to your files folder as:"));
+	snprintf(one, sizeof one, "  1  %s", _("An Excel workbook (XLSX)"));
+	snprintf(two, sizeof two, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
+	snprintf(legend, sizeof legend, "  %s", _("1 or 2 = export    Esc = cancel"));
+	const struct ui_box_line lines[] = {
+		{title, A_REVERSE | A_BOLD}, {NULL, A_REVERSE}, {one, A_REVERSE},
+		{two, A_REVERSE},            {NULL, A_REVERSE}, {legend, A_REVERSE},
+	};
+	ui_box(u, u->rows / 2 - 3, lines, sizeof lines / sizeof lines[0]);
 }
 
 static int

@@ -9,7 +9,8 @@
  * free name.  The import screen lists regular files alone, shows a name
  * holding ESC [ 2 J escaped (never sent raw), refuses a file swapped for
  * a symbolic link after the list was read and a FIFO typed as a path,
- * at once; and 5,000 files in the folder list without a wait. */
+ * at once; and 5,000 files in the folder list without a wait.  Every
+ * name of the day taken: the export refused, saying what to do. */
 #include "config.h"
 
 #include <check.h>
@@ -208,6 +209,16 @@ START_TEST(test_save_past_planted)
 	ck_assert_uint_eq(fread(magic, 1, 4, x), 4);
 	fclose(x);
 	ck_assert_msg(memcmp(magic, "PK\3\4", 4) == 0, "the XLSX is not a workbook");
+	outside_untouched(&f);
+	/* every name of the day taken: refused, saying what to do */
+	for (int k = 4; k < 1000; k++) {
+		snprintf(name, sizeof name, "list-resident-%s-%d.csv", f.today, k);
+		plant_link(&f, name);
+	}
+	keys(t, "\033x");
+	expect(t, "CSV 文件");
+	keys(t, "2");
+	expect(t, "今天这个名字的文件已有 999 个");
 	outside_untouched(&f);
 	quit(t);
 	vt_free(t);
