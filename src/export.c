@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -60,6 +61,10 @@ struct backend {
 struct export_writer {
 	const struct backend *be;
 	char *path, *tmp;
+	/* written into fd (export_writer_open_fd; path then the name said),
+	 * or -1: to tmp, renamed to path */
+	int fd;
+	char *tmpdir;     /* fd's XLSX: the private folder the library writes in */
 	int encoding;
 	size_t rows;
 	char **header;    /* the first row, to name a column in a message */
@@ -72,6 +77,13 @@ struct export_writer {
 	lxw_worksheet *ws;
 	lxw_format *text, *bold;
 };
+
+/* The file a message names: the temporary one, or the one written into. */
+static const char *
+said(const export_writer *w)
+{
+	return w->fd >= 0 ? w->path : w->tmp;
+}
 
 /* --- CSV ---------------------------------------------------------------------- */
 
@@ -144,9 +156,10 @@ csv_open(export_writer *w, const char *sheet, char *msg, size_t msgsize)
 {
 	(void)sheet;
 	/* personal data: for the worker alone until they hand it on */
-	int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int fd = w->fd >= 0 ? fcntl(w->fd, F_DUPFD_CLOEXEC, 0)
+	                    : open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0 || !(w->f = fdopen(fd, "wb"))) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp, strerror(errno));
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
@@ -211,7 +224,7 @@ csv_row(export_writer *w, const char *const *cells, size_t n, char *msg, size_t 
 	size_t wrote = fwrite(out, 1, outlen, w->f);
 	free(conv);
 	if (wrote != outlen) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp, strerror(errno));
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(errno));
 		return -1;
 	}
 	return 0;
@@ -229,7 +242,7 @@ csv_finish(export_writer *w, char *msg, size_t msgsize)
 		e = errno;
 	}
 	if (bad) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp, strerror(e));
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(e));
 		return -1;
 	}
 	return 0;
@@ -252,16 +265,40 @@ xlsx_open(export_writer *w, const char *sheet, char *msg, size_t msgsize)
 {
 	/* libxlsxwriter opens its file only when it closes the workbook: make
 	 * it now, so that a folder we cannot write to is said at once (and
-	 * the file keeps these permissions when the library writes it) */
-	int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	 * the file keeps these permissions when the library writes it).
+	 * Written into a descriptor: the library, which only takes a name,
+	 * writes in a folder of this process's own (mode 0700, outside the
+	 * worker's files folder, where anything could be put under any name
+	 * between two opens), and the bytes are copied at the end */
+	if (w->fd >= 0) {
+		const char *t = secure_getenv("TMPDIR");
+		if (asprintf(&w->tmpdir, "%s/shegong-xlsx-XXXXXX", t && *t == '/' ? t : "/tmp") < 0) {
+			w->tmpdir = NULL;
+			setmsg(msg, msgsize, "%s", strerror(ENOMEM));
+			return -1;
+		}
+		if (!mkdtemp(w->tmpdir)) {
+			setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(errno));
+			free(w->tmpdir);
+			w->tmpdir = NULL;
+			return -1;
+		}
+		if (asprintf(&w->tmp, "%s/book.xlsx", w->tmpdir) < 0) {
+			w->tmp = NULL;
+			setmsg(msg, msgsize, "%s", strerror(ENOMEM));
+			return -1;
+		}
+	}
+	int fd = open(w->tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp, strerror(errno));
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(errno));
 		return -1;
 	}
 	close(fd);
 	/* rows go to a temporary file as they come: memory stays flat at
 	 * 100,000 rows */
-	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .use_zip64 = LXW_TRUE};
+	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = w->tmpdir,
+	                             .use_zip64 = LXW_TRUE};
 	w->wb = workbook_new_opt(w->tmp, &opts);
 	if (!w->wb) {
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
@@ -335,18 +372,39 @@ xlsx_finish(export_writer *w, char *msg, size_t msgsize)
 	errno = 0;
 	lxw_error e = workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp,
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w),
 		       errno ? strerror(errno) : lxw_strerror(e));
 		return -1;
 	}
-	int fd = open(w->tmp, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fsync(fd) != 0) {
-		setmsg(msg, msgsize, _("cannot write %s: %s"), w->tmp, strerror(errno));
+	int fd = open(w->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0 || (w->fd < 0 && fsync(fd) != 0)) {
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(errno));
 		if (fd >= 0)
 			close(fd);
 		return -1;
 	}
+	/* written into a descriptor: the finished book copied there */
+	int err = 0;
+	char buf[65536];
+	for (ssize_t k; w->fd >= 0 && !err && (k = read(fd, buf, sizeof buf)) != 0;) {
+		if (k < 0) {
+			if (errno != EINTR)
+				err = errno;
+			continue;
+		}
+		for (ssize_t done = 0; done < k && !err;) {
+			ssize_t o = write(w->fd, buf + done, (size_t)(k - done));
+			if (o < 0 && errno != EINTR)
+				err = errno;
+			else if (o > 0)
+				done += o;
+		}
+	}
 	close(fd);
+	if (err) {
+		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w), strerror(err));
+		return -1;
+	}
 	return 0;
 }
 
@@ -367,6 +425,14 @@ static const struct backend xlsx_backend = {xlsx_open, xlsx_row, xlsx_finish, xl
 static void
 writer_free(export_writer *w)
 {
+	if (w->tmpdir) {
+		/* the private folder and the book in it (the library's own
+		 * temporary files are unlinked as they are made) */
+		if (w->tmp)
+			unlink(w->tmp);
+		rmdir(w->tmpdir);
+		free(w->tmpdir);
+	}
 	for (size_t i = 0; i < w->nheader; i++)
 		free(w->header[i]);
 	free(w->header);
@@ -376,13 +442,16 @@ writer_free(export_writer *w)
 	free(w);
 }
 
-int
-export_writer_open(export_writer **out, const char *path, int format, int encoding,
-                   const char *sheet, char *msg, size_t msgsize)
+static int
+writer_open(export_writer **out, const char *path, int fd, int format, int encoding,
+            const char *sheet, char *msg, size_t msgsize)
 {
 	*out = NULL;
 	export_writer *w = calloc(1, sizeof *w);
-	if (!w || !(w->path = strdup(path)) || asprintf(&w->tmp, "%s.tmp", path) < 0) {
+	if (w)
+		w->fd = fd;
+	if (!w || !(w->path = strdup(path)) ||
+	    (fd < 0 && asprintf(&w->tmp, "%s.tmp", path) < 0)) {
 		if (w)
 			w->tmp = NULL;
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
@@ -398,6 +467,25 @@ export_writer_open(export_writer **out, const char *path, int format, int encodi
 	}
 	*out = w;
 	return 0;
+}
+
+int
+export_writer_open(export_writer **out, const char *path, int format, int encoding,
+                   const char *sheet, char *msg, size_t msgsize)
+{
+	return writer_open(out, path, -1, format, encoding, sheet, msg, msgsize);
+}
+
+int
+export_writer_open_fd(export_writer **out, int fd, const char *name, int format, int encoding,
+                      const char *sheet, char *msg, size_t msgsize)
+{
+	if (fd < 0) {
+		setmsg(msg, msgsize, _("cannot write %s: %s"), name, strerror(EBADF));
+		*out = NULL;
+		return -1;
+	}
+	return writer_open(out, name, fd, format, encoding, sheet, msg, msgsize);
 }
 
 int
@@ -420,11 +508,11 @@ int
 export_writer_finish(export_writer *w, char *msg, size_t msgsize)
 {
 	int rc = w->be->finish(w, msg, msgsize);
-	if (rc == 0 && rename(w->tmp, w->path) != 0) {
+	if (rc == 0 && w->fd < 0 && rename(w->tmp, w->path) != 0) {
 		setmsg(msg, msgsize, _("cannot write %s: %s"), w->path, strerror(errno));
 		rc = -1;
 	}
-	if (rc < 0)
+	if (rc < 0 && w->fd < 0)
 		unlink(w->tmp);
 	writer_free(w);
 	return rc;
@@ -436,7 +524,8 @@ export_writer_abort(export_writer *w)
 	if (!w)
 		return;
 	w->be->drop(w);
-	unlink(w->tmp);
+	if (w->fd < 0 && w->tmp)
+		unlink(w->tmp);
 	writer_free(w);
 }
 

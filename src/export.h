@@ -31,6 +31,14 @@ typedef struct export_writer export_writer;
  * encoding is for CSV only.  Returns 0, or -1 with a message in msg. */
 int export_writer_open(export_writer **out, const char *path, int format, int encoding,
                        const char *sheet, char *msg, size_t msgsize);
+/* The same written into fd (a file printout_create made in the worker's
+ * files folder), name said in a message: nothing renamed, and the caller
+ * closes fd and removes the file when this or a later step fails
+ * (printout_close).  An XLSX book is made in a private folder of the
+ * system's temporary folder (libxlsxwriter takes only a file name) and
+ * copied into fd by export_writer_finish. */
+int export_writer_open_fd(export_writer **out, int fd, const char *name, int format,
+                          int encoding, const char *sheet, char *msg, size_t msgsize);
 /* One row of n UTF-8 cells (the first row is the header).  Every cell is
  * text: XLSX cells are strings in a text format, and in CSV a value that
  * a spreadsheet would turn into a number and damage (an ID number, a long

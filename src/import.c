@@ -348,20 +348,21 @@ cell_text(const struct imp *im, size_t cell)
 
 /* --- reading and decoding ---------------------------------------------------------- */
 
+/* The bytes of fd, a regular file (path names it in a message); fd is
+ * closed. */
 static int
-read_file(const char *path, struct strbuf *b, char *msg, size_t msgsize)
+read_fd(int fd, const char *path, struct strbuf *b, char *msg, size_t msgsize)
 {
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
-		return -1;
-	}
 	struct stat sb;
-	if (fstat(fd, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
 		close(fd);
 		setmsg(msg, msgsize, _("%s is not a file"), path);
 		return -1;
 	}
+	/* opened not to wait (on a FIFO); a file's reads never do */
+	int fl = fcntl(fd, F_GETFL);
+	if (fl >= 0 && (fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
 	char chunk[65536];
 	ssize_t k;
 	while ((k = read(fd, chunk, sizeof chunk)) > 0) {
@@ -383,6 +384,18 @@ read_file(const char *path, struct strbuf *b, char *msg, size_t msgsize)
 		return -1;
 	}
 	return 0;
+}
+
+static int
+read_file(const char *path, struct strbuf *b, char *msg, size_t msgsize)
+{
+	/* O_NONBLOCK: a FIFO is refused at once, not waited on */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
+		return -1;
+	}
+	return read_fd(fd, path, b, msg, msgsize);
 }
 
 /* Parse the bytes into rows of cells.  No byte of a multi-byte GB18030,
@@ -1775,7 +1788,7 @@ write_bad(struct imp *im)
 		if (im->row_errors[ri])
 			csv_put_row(im, &b, &im->tab.rows[ri], im->row_errors[ri]);
 	char *path = import_bad_path(im->path);
-	char *tmp = path ? malloc(strlen(path) + 5) : NULL;
+	char *tmp = path ? malloc(strlen(path) + 12) : NULL;
 	if (b.failed || !path || !tmp) {
 		free(b.p);
 		free(path);
@@ -1783,9 +1796,13 @@ write_bad(struct imp *im)
 		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 		return -1;
 	}
-	sprintf(tmp, "%s.tmp", path);
-	/* personal data: for the worker alone */
-	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	sprintf(tmp, "%s.tmp-XXXXXX", path);
+	/* personal data: for the worker alone (mkstemp's 0600).  A name of
+	 * its own, made new (O_EXCL): in a files folder a worker fills over
+	 * SFTP, a symbolic link or a FIFO may wait under any fixed name; the
+	 * rename then replaces whatever is under the bad rows' name, never
+	 * writing through it */
+	int fd = mkostemp(tmp, O_CLOEXEC);
 	bool ok = fd >= 0;
 	for (size_t done = 0; ok && done < b.len;) {
 		ssize_t k = write(fd, b.p + done, b.len - done);
@@ -1805,7 +1822,8 @@ write_bad(struct imp *im)
 		e = errno;
 	}
 	if (!ok) {
-		unlink(tmp);
+		if (fd >= 0)
+			unlink(tmp);
 		setmsg(im->msg, im->msgsize, _("cannot write %s: %s"), path, strerror(e));
 	}
 	free(b.p);
@@ -2122,6 +2140,21 @@ import_file(store *st, const char *path, const struct import_opts *o,
             struct import_result *res, char *msg, size_t msgsize)
 {
 	return import_run(st, path, NULL, 0, o, res, msg, msgsize);
+}
+
+int
+import_fd(store *st, int fd, const char *name, const struct import_opts *o,
+          struct import_result *res, char *msg, size_t msgsize)
+{
+	struct strbuf raw = {0};
+	if (read_fd(fd, name, &raw, msg, msgsize) < 0) {
+		free(raw.p);
+		memset(res, 0, sizeof *res);
+		return IMPORT_REFUSED;
+	}
+	int rc = import_run(st, name, raw.p ? raw.p : "", raw.len, o, res, msg, msgsize);
+	free(raw.p);
+	return rc;
 }
 
 int

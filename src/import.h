@@ -99,6 +99,14 @@ enum import_status {
 int import_file(store *st, const char *path, const struct import_opts *o,
                 struct import_result *res, char *msg, size_t msgsize);
 
+/* The same on a file already open: fd (closed here) must be a regular
+ * file (fstat; a FIFO, a device or a folder is refused); name stands for
+ * it in messages and says where the bad rows go (import_bad_path(name)).
+ * The import screen opens the file it picked with O_NOFOLLOW|O_NONBLOCK
+ * and reads what it opened, not the name again. */
+int import_fd(store *st, int fd, const char *name, const struct import_opts *o,
+              struct import_result *res, char *msg, size_t msgsize);
+
 /* The same on a file already in memory: data[0..len) are its bytes as
  * they are on disk; name stands for the path in messages (and, with
  * skip_bad, is where the bad rows go: import_bad_path(name)). */

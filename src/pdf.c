@@ -730,48 +730,20 @@ pdf_missing_glyphs(const char *text)
 	return err ? -1 : missing;
 }
 
-int
-pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize)
+/* The document set into fd: 0, a store_err from the layout (why said
+ * here), or -1 with the errno of the writing in *e (for the caller to say
+ * with the file's name). */
+static int
+write_doc(const char *text, const char *title, int fd, int *e, char *why, size_t whysize)
 {
-	if (why && whysize)
-		why[0] = '\0';
-	if (!text || !path || !*path) {
-		if (why && whysize)
-			snprintf(why, whysize, "%s", _("There is nothing to print."));
-		return STORE_INVALID;
-	}
-	struct stat st;
-	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
-		return why_errno(why, whysize, path, EISDIR);
+	*e = 0;
 	struct doc d;
 	if (doc_parse(&d, text) != 0) {
 		if (why && whysize)
 			snprintf(why, whysize, "%s", store_strerror(STORE_NOMEM));
 		return STORE_NOMEM;
 	}
-	size_t plen = strlen(path);
-	char *tmp = malloc(plen + 16);
-	if (!tmp) {
-		doc_free(&d);
-		if (why && whysize)
-			snprintf(why, whysize, "%s", store_strerror(STORE_NOMEM));
-		return STORE_NOMEM;
-	}
-	memcpy(tmp, path, plen);
-	memcpy(tmp + plen, ".tmp-XXXXXX", 12);
-	struct sink s = {mkstemp(tmp), 0};
-	if (s.fd < 0) {
-		int e = errno;
-		free(tmp);
-		doc_free(&d);
-		return why_errno(why, whysize, path, e);
-	}
-	/* mkstemp's 0600 becomes what the umask gives a new file (a shared
-	 * files folder's group keeps its rights) */
-	mode_t um = umask(0);
-	umask(um);
-	(void)fchmod(s.fd, 0666 & ~um);
-
+	struct sink s = {fd, 0};
 	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(sink_write, &s, PAGE_W, PAGE_H);
 	cairo_pdf_surface_restrict_to_version(sf, CAIRO_PDF_VERSION_1_5);
 	if (title && *title)
@@ -785,26 +757,15 @@ pdf_write(const char *text, const char *title, const char *path, char *why, size
 	cairo_status_t cs = cairo_surface_status(sf);
 	cairo_surface_destroy(sf);
 	doc_free(&d);
-
-	int e = 0;
-	if (err == 0 && (s.err || cs != CAIRO_STATUS_SUCCESS))
-		e = s.err ? s.err : (cs == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
-	if (err == 0 && e == 0 && fsync(s.fd) != 0)
-		e = errno;
-	if (close(s.fd) != 0 && err == 0 && e == 0)
-		e = errno;
-	if (err == 0 && e == 0 && rename(tmp, path) != 0)
-		e = errno;
-	if (err || e)
-		unlink(tmp);
-	free(tmp);
 	if (err) {
 		if (why && whysize)
 			snprintf(why, whysize, "%s", store_strerror(err));
 		return err;
 	}
-	if (e)
-		return why_errno(why, whysize, path, e);
+	if (s.err || cs != CAIRO_STATUS_SUCCESS) {
+		*e = s.err ? s.err : (cs == CAIRO_STATUS_NO_MEMORY ? ENOMEM : EIO);
+		return -1;
+	}
 	if (missing > 0 && why && whysize)
 		snprintf(why, whysize,
 		         _("The PDF was written, but characters with no font on this computer (%ld) "
@@ -812,6 +773,72 @@ pdf_write(const char *text, const char *title, const char *path, char *why, size
 		           "fonts-hanazono."),
 		         missing);
 	return 0;
+}
+
+int
+pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize)
+{
+	if (why && whysize)
+		why[0] = '\0';
+	if (!text || !path || !*path) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", _("There is nothing to print."));
+		return STORE_INVALID;
+	}
+	struct stat st;
+	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
+		return why_errno(why, whysize, path, EISDIR);
+	size_t plen = strlen(path);
+	char *tmp = malloc(plen + 16);
+	if (!tmp) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", store_strerror(STORE_NOMEM));
+		return STORE_NOMEM;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".tmp-XXXXXX", 12);
+	int fd = mkstemp(tmp);
+	if (fd < 0) {
+		int e = errno;
+		free(tmp);
+		return why_errno(why, whysize, path, e);
+	}
+	/* mkstemp's 0600 becomes what the umask gives a new file (a shared
+	 * files folder's group keeps its rights) */
+	mode_t um = umask(0);
+	umask(um);
+	(void)fchmod(fd, 0666 & ~um);
+
+	int e;
+	int err = write_doc(text, title, fd, &e, why, whysize);
+	if (err == 0 && fsync(fd) != 0)
+		e = errno, err = -1;
+	if (close(fd) != 0 && err == 0)
+		e = errno, err = -1;
+	if (err == 0 && rename(tmp, path) != 0)
+		e = errno, err = -1;
+	if (err)
+		unlink(tmp);
+	free(tmp);
+	if (err < 0)
+		return why_errno(why, whysize, path, e);
+	return err;
+}
+
+int
+pdf_write_fd(const char *text, const char *title, int fd, const char *name, char *why,
+             size_t whysize)
+{
+	if (why && whysize)
+		why[0] = '\0';
+	if (!text) {
+		if (why && whysize)
+			snprintf(why, whysize, "%s", _("There is nothing to print."));
+		return STORE_INVALID;
+	}
+	int e;
+	int err = write_doc(text, title, fd, &e, why, whysize);
+	return err < 0 ? why_errno(why, whysize, name, e) : err;
 }
 
 #else /* !HAVE_PDF */
@@ -840,6 +867,14 @@ pdf_write(const char *text, const char *title, const char *path, char *why, size
 		         _("This shegong was built without PDF output (Pango and Cairo): print as text, "
 		           "or ask the administrator to install libpango1.0-dev and build it again."));
 	return STORE_INVALID;
+}
+
+int
+pdf_write_fd(const char *text, const char *title, int fd, const char *name, char *why,
+             size_t whysize)
+{
+	(void)fd;
+	return pdf_write(text, title, name, why, whysize);
 }
 
 #endif

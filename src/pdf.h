@@ -21,6 +21,12 @@
  * worker to see. */
 int pdf_write(const char *text, const char *title, const char *path, char *why, size_t whysize);
 
+/* The same written into fd (a file printout_create made in the worker's
+ * files folder), named name in a message; the caller closes fd and, on a
+ * failure, removes the file (printout_close). */
+int pdf_write_fd(const char *text, const char *title, int fd, const char *name, char *why,
+                 size_t whysize);
+
 /* True when built with Pango and Cairo (configure found pangocairo). */
 bool pdf_available(void);
 

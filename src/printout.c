@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "printout.h"
+#include "text.h"
 #include "util.h"
 
 static const char *const way_names[PRINTOUT_NWAYS] = {"terminal", "file", "lp", "pdf"};
@@ -175,44 +177,120 @@ printout_files_dir(const char *dbdir, const char *login, char *buf, size_t size)
 }
 
 int
-printout_save(const char *dir, const char *doc, const char *date, const char *data, size_t len,
-              char *name, size_t namesize)
+printout_create(const char *dir, const char *stem, const char *ext, char *name,
+                size_t namesize, int *fd)
 {
-	for (int k = 1; k < 1000; k++) {
+	*fd = -1;
+	if (!stem || !*stem || strchr(stem, '/') || !ext || strchr(ext, '/'))
+		return EINVAL;
+	for (int k = 1; k < PRINTOUT_NAMES_MAX; k++) {
 		char path[4096];
-		int l = k == 1 ? snprintf(name, namesize, "%s-%s.txt", doc, date)
-		               : snprintf(name, namesize, "%s-%s-%d.txt", doc, date, k);
+		int l = k == 1 ? snprintf(name, namesize, "%s.%s", stem, ext)
+		               : snprintf(name, namesize, "%s-%d.%s", stem, k, ext);
 		if (l < 0 || (size_t)l >= namesize)
 			return ENAMETOOLONG;
 		l = snprintf(path, sizeof path, "%s/%s", dir, name);
 		if (l < 0 || (size_t)l >= sizeof path)
 			return ENAMETOOLONG;
-		int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0660);
-		if (fd < 0 && errno == EEXIST)
+		/* made here or not at all: whatever has the name already (a
+		 * file, a folder, a symbolic link put there over SFTP, a FIFO)
+		 * is left as it is and the next name tried; never opened, never
+		 * followed, never waited on */
+		int f = open(path, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0660);
+		if (f < 0 && (errno == EEXIST || errno == ELOOP))
 			continue;
-		if (fd < 0)
+		if (f < 0)
 			return errno;
 		/* the group's rights whatever the umask, as the folder's */
-		(void)fchmod(fd, 0660);
-		size_t done = 0;
-		while (done < len) {
-			ssize_t w = write(fd, data + done, len - done);
-			if (w < 0 && errno == EINTR)
-				continue;
-			if (w < 0) {
-				int e = errno;
-				close(fd);
-				unlink(path);
-				return e;
-			}
-			done += (size_t)w;
-		}
-		if (close(fd) < 0) {
-			int e = errno;
-			unlink(path);
-			return e;
-		}
+		(void)fchmod(f, 0660);
+		*fd = f;
 		return 0;
 	}
 	return EEXIST;
+}
+
+int
+printout_close(const char *dir, const char *name, int fd, bool ok)
+{
+	int e = 0;
+	if (ok && fsync(fd) != 0 && errno != EINVAL)
+		e = errno;
+	if (close(fd) != 0 && ok && !e && errno != EINTR)
+		e = errno;
+	if (ok && !e)
+		return 0;
+	/* no half file: the name goes (it is this program's, made by
+	 * printout_create; in a folder the worker writes, whatever is there
+	 * under it now is theirs to lose) */
+	char path[4096];
+	if (snprintf(path, sizeof path, "%s/%s", dir, name) < (int)sizeof path)
+		unlink(path);
+	return e ? e : EIO;
+}
+
+int
+printout_save(const char *dir, const char *doc, const char *date, const char *data, size_t len,
+              char *name, size_t namesize)
+{
+	char stem[512];
+	if (snprintf(stem, sizeof stem, "%s-%s", doc, date) >= (int)sizeof stem)
+		return ENAMETOOLONG;
+	int fd;
+	int err = printout_create(dir, stem, "txt", name, namesize, &fd);
+	if (err)
+		return err;
+	size_t done = 0;
+	while (done < len) {
+		ssize_t w = write(fd, data + done, len - done);
+		if (w < 0 && errno == EINTR)
+			continue;
+		if (w < 0) {
+			int e = errno;
+			printout_close(dir, name, fd, false);
+			return e;
+		}
+		done += (size_t)w;
+	}
+	return printout_close(dir, name, fd, true);
+}
+
+char *
+printout_name_shown(const char *name, const char *codeset)
+{
+	size_t len = strlen(name);
+	char *conv = NULL;
+	size_t convlen;
+	const char *s = name;
+	/* a name in UTF-8 (WinSCP's and FileZilla's) as it is; else from the
+	 * terminal's encoding (a GB18030 name written on the server) */
+	if (!text_utf8_valid(name, len, NULL) && codeset && strcmp(codeset, "UTF-8") != 0 &&
+	    text_conv("UTF-8", codeset, name, len, &conv, &convlen, NULL) == TEXT_CONV_OK) {
+		s = conv;
+		len = convlen;
+	}
+	struct strbuf b = {0};
+	for (size_t i = 0; i < len;) {
+		uint32_t cp;
+		size_t n = text_utf8_decode(s + i, len - i, &cp);
+		bool bad = cp == TEXT_REPLACEMENT && n == 1;
+		/* a byte that is no character, and every control (ESC, BEL,
+		 * DEL, the C1 controls CSI and OSC among them), as \xHH: the
+		 * name can be read and told from another, and nothing of it
+		 * reaches the terminal as a command */
+		if (bad || cp < 0x20 || cp == 0x7F || (cp >= 0x80 && cp <= 0x9F)) {
+			for (size_t k = 0; k < n; k++) {
+				char hex[8];
+				snprintf(hex, sizeof hex, "\\x%02X", (unsigned char)s[i + k]);
+				sb_str(&b, hex);
+			}
+		} else
+			sb_add(&b, s + i, n);
+		i += n;
+	}
+	free(conv);
+	if (b.failed) {
+		sb_free(&b);
+		return NULL;
+	}
+	return b.p ? sb_detach(&b) : strdup("");
 }

@@ -46,10 +46,39 @@ int printout_bytes(const char *text, const char *codeset, bool media_copy, char 
  * cannot be a folder's name. */
 int printout_files_dir(const char *dbdir, const char *login, char *buf, size_t size);
 
-/* Write data to a new file in dir named DOC-DATE.txt (DOC-DATE-2.txt ...
- * when taken), mode 0660; the name alone (no folder) into name.  0 or an
- * errno. */
+/* How many names printout_create tries: STEM.EXT, STEM-2.EXT ... up to
+ * STEM-999.EXT. */
+#define PRINTOUT_NAMES_MAX 1000
+
+/* A new file in dir (the worker's files folder) under the first name free
+ * of STEM.EXT, STEM-2.EXT, STEM-3.EXT ..., made in one step by open with
+ * O_CREAT|O_EXCL|O_NOFOLLOW: whatever is under a name already (a file, a
+ * folder, a symbolic link or a FIFO a worker put there over SFTP) is
+ * skipped, never written through, followed or waited on.  Mode 0660
+ * whatever the umask.  The name alone (no folder) into name, the
+ * descriptor (write-only, close-on-exec) into *fd; write through it, then
+ * printout_close.  0, or an errno (EEXIST: every name up to
+ * PRINTOUT_NAMES_MAX is taken; EINVAL: a stem or ext with '/'). */
+int printout_create(const char *dir, const char *stem, const char *ext, char *name,
+                    size_t namesize, int *fd);
+
+/* Close what printout_create opened: with ok, flushed to disk and kept
+ * (0, or the errno of a failed flush or close, the file then removed);
+ * without, removed, so that a failed write leaves no half file (EIO). */
+int printout_close(const char *dir, const char *name, int fd, bool ok);
+
+/* data in a new text file of dir named DOC-DATE.txt (DOC-DATE-2.txt ...
+ * when taken), through printout_create; the name alone (no folder) into
+ * name.  0 or an errno. */
 int printout_save(const char *dir, const char *doc, const char *date, const char *data,
                   size_t len, char *name, size_t namesize);
+
+/* A file's name in the files folder as a screen may show it: UTF-8 as it
+ * is, else converted from codeset (the terminal's encoding, when not
+ * UTF-8) where it is valid there; what is left that is no character, and
+ * every control character (ESC, DEL, C1), as \xHH, so that a name a
+ * worker put there over SFTP can be told apart and sends nothing to the
+ * terminal.  malloc'd UTF-8; NULL when out of memory. */
+char *printout_name_shown(const char *name, const char *codeset);
 
 #endif

@@ -47,6 +47,7 @@ struct job {
 	const struct form *form;
 	char *path;          /* as typed: UTF-8 */
 	char *fspath;        /* as the file system names it: the locale's encoding */
+	bool picked;         /* from the files folder's list, not typed */
 	bool skip_bad, update;
 	/* while it runs */
 	bool running, saving;
@@ -162,15 +163,28 @@ job_run(struct ui *u, struct job *j)
 	memset(&res, 0, sizeof res);
 	char msg[1024] = "";
 	int status;
-	int fd = open(j->fspath, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
+	/* opened once, and what was opened is read (import_fd), not the name
+	 * again: never waiting on a FIFO (O_NONBLOCK), and a file picked from
+	 * the files folder, where the worker may put anything over SFTP, not
+	 * followed when it is a symbolic link (O_NOFOLLOW); import_fd takes
+	 * a regular file alone (fstat) */
+	int fd = open(j->fspath, O_RDONLY | O_NONBLOCK | O_CLOEXEC | (j->picked ? O_NOFOLLOW : 0));
+	struct stat sb;
+	if (fd >= 0 && (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode))) {
+		close(fd);
+		fd = -1;
+		errno = EINVAL;
+	}
+	if (fd < 0 && (errno == ELOOP || errno == EINVAL || errno == ENXIO || errno == EISDIR)) {
+		snprintf(msg, sizeof msg, _("%s is not a file"), j->path);
+		status = IMPORT_REFUSED;
+	} else if (fd < 0) {
 		/* said here, so that the C library's words come in UTF-8 */
 		char *why = ui_locale_text(strerror(errno));
 		snprintf(msg, sizeof msg, _("cannot read %s: %s"), j->path, why ? why : "?");
 		free(why);
 		status = IMPORT_REFUSED;
 	} else {
-		close(fd);
 		struct form_env env = ui_form_env(u);
 		struct import_opts o = {
 			.kind = j->form->kind,
@@ -188,9 +202,10 @@ job_run(struct ui *u, struct job *j)
 		u->msg[0] = '\0';
 		if (ui_push(u, &progress_screen, j)) {
 			on_progress(false, 0, 0, j);
-			status = import_file(u->st, j->fspath, &o, &res, msg, sizeof msg);
+			status = import_fd(u->st, fd, j->fspath, &o, &res, msg, sizeof msg);
 			ui_pop(u);
 		} else {
+			close(fd);
 			snprintf(msg, sizeof msg, "%s", _("The computer ran out of memory."));
 			status = IMPORT_REFUSED;
 		}
@@ -304,7 +319,9 @@ spreadsheet_name(const char *name)
 	       (n > 5 && strcasecmp(name + n - 5, ".xlsx") == 0);
 }
 
-/* The .csv and .xlsx files of the folder, newest first. */
+/* The .csv and .xlsx files of the folder, newest first: regular files
+ * alone, as they are (lstat: a symbolic link, a FIFO, a device or a
+ * folder a worker put there over SFTP is not offered). */
 static void
 fpick_read(struct fpick *p)
 {
@@ -313,18 +330,17 @@ fpick_read(struct fpick *p)
 	for (struct dirent *e; d && (e = readdir(d));) {
 		if (e->d_name[0] == '.' || !spreadsheet_name(e->d_name))
 			continue;
-		char path[PATH_MAX + 256];
 		struct stat sb;
-		snprintf(path, sizeof path, "%s/%s", p->dir, e->d_name);
-		if (stat(path, &sb) != 0 || !S_ISREG(sb.st_mode))
+		if (fstatat(dirfd(d), e->d_name, &sb, AT_SYMLINK_NOFOLLOW) != 0 ||
+		    !S_ISREG(sb.st_mode))
 			continue;
 		if (!util_grow((void **)&p->v, &cap, p->n + 1, sizeof *p->v))
 			break;
 		struct ffile *f = &p->v[p->n];
 		f->name = strdup(e->d_name);
-		/* a name in UTF-8 (WinSCP's) as it is, else from the locale's */
-		f->shown = text_utf8_valid(e->d_name, strlen(e->d_name), NULL) ? strdup(e->d_name)
-		                                                           : ui_locale_text(e->d_name);
+		/* a name in UTF-8 (WinSCP's) as it is, else from the locale's;
+		 * controls and stray bytes as \xHH */
+		f->shown = printout_name_shown(e->d_name, nl_langinfo(CODESET));
 		f->size = sb.st_size;
 		f->mtime = sb.st_mtime;
 		if (!f->name || !f->shown) {
@@ -417,6 +433,7 @@ fpick_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t key
 		j->path = NULL;
 	if (asprintf(&j->fspath, "%s/%s", p->dir, f->name) < 0)
 		j->fspath = NULL;
+	j->picked = true;
 	ui_pop(u);
 	if (!j->path || !j->fspath) {
 		ui_message(u, "%s", _("The computer ran out of memory."));

@@ -184,24 +184,6 @@ send_to_terminal(const char *buf, size_t len)
 	return ok;
 }
 
-/* Why nothing was saved in the files folder (printout_files_dir's or the
- * write's errno), and whom to ask. */
-static void
-files_error(struct ui *u, int err)
-{
-	if (err == ENOENT) {
-		/* a township server where add-worker made no folder for this
-		 * login: running it again makes one (one line of the screen) */
-		ui_message(u, "%s", _("Not saved: you have no files folder on this server. Ask "
-		                      "the administrator to add you as a worker once more."));
-		return;
-	}
-	char *why = ui_locale_text(strerror(err));
-	ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-	                "the administrator."), why ? why : "?");
-	free(why);
-}
-
 static bool
 run_lp(const char *buf, size_t len)
 {
@@ -240,22 +222,20 @@ pd_print(struct ui *u, struct pdialog *d)
 	char dir[PATH_MAX], name[256];
 	switch (way) {
 	case PRINTOUT_PDF: {
-		char path[PATH_MAX + 300], why[512] = "";
+		char stem[300], why[512] = "";
+		int fd = -1;
 		err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
 		/* the first name not taken: slip-2026-12-03.pdf, then -2, -3 ... */
-		for (int k = 1; !err && k < 1000; k++) {
-			if (k == 1)
-				snprintf(name, sizeof name, "%s-%s.pdf", doc->doc, u->today);
-			else
-				snprintf(name, sizeof name, "%s-%s-%d.pdf", doc->doc, u->today, k);
-			snprintf(path, sizeof path, "%s/%s", dir, name);
-			if (access(path, F_OK) != 0)
-				break;
-		}
+		snprintf(stem, sizeof stem, "%s-%s", doc->doc, u->today);
+		if (!err)
+			err = printout_create(dir, stem, "pdf", name, sizeof name, &fd);
 		if (err)
-			files_error(u, err);
-		else if (pdf_write(doc->text, doc->title, path, why, sizeof why) != 0) {
+			ui_files_error(u, err);
+		else if (pdf_write_fd(doc->text, doc->title, fd, name, why, sizeof why) != 0) {
+			printout_close(dir, name, fd, false);
 			ui_message(u, "%s", why);
+		} else if ((err = printout_close(dir, name, fd, true)) != 0) {
+			ui_files_error(u, err);
 		} else {
 			char shown[PATH_MAX];
 			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
@@ -276,7 +256,7 @@ pd_print(struct ui *u, struct pdialog *d)
 		if (!err)
 			err = printout_save(dir, doc->doc, u->today, buf, len, name, sizeof name);
 		if (err)
-			files_error(u, err);
+			ui_files_error(u, err);
 		else {
 			char shown[PATH_MAX];
 			snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
@@ -301,35 +281,34 @@ static void
 pd_draw(struct ui *u, struct screen *s)
 {
 	struct pdialog *d = s->data;
-	int w = u->cols - 4, y = u->rows / 2 - 5, x = 2;
-	char line[512];
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s: %s", _("Print"), d->docs[d->cur].title);
-	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
+	char title[512], other[512], ways[PRINTOUT_NWAYS][512], printer[512], legend[160];
+	struct ui_box_line lines[PRINTOUT_NWAYS + 6];
+	size_t n = 0;
+	snprintf(title, sizeof title, "  %s: %s", _("Print"), d->docs[d->cur].title);
+	lines[n++] = (struct ui_box_line){title, A_REVERSE | A_BOLD};
 	if (d->ndocs > 1) {
 		/* TRANSLATORS: the print dialog's other document: d  改为打印：服务台账 ... */
-		snprintf(line, sizeof line, _("  d  Print instead: %s"), d->docs[!d->cur].title);
-		ui_text(y++, x, w, line, A_REVERSE);
+		snprintf(other, sizeof other, _("  d  Print instead: %s"), d->docs[!d->cur].title);
+		lines[n++] = (struct ui_box_line){other, A_REVERSE};
 	} else if (d->note) {
-		snprintf(line, sizeof line, "  %s", d->note);
-		ui_text(y++, x, w, line, A_REVERSE);
+		snprintf(other, sizeof other, "  %s", d->note);
+		lines[n++] = (struct ui_box_line){other, A_REVERSE};
 	}
-	ui_text(y++, x, w, "", A_REVERSE);
+	lines[n++] = (struct ui_box_line){NULL, A_REVERSE};
 	for (int i = 0; i < d->nways; i++) {
-		snprintf(line, sizeof line, "  %s %d  %s", i == d->sel ? ">" : " ", i + 1,
+		snprintf(ways[i], sizeof ways[i], "  %s %d  %s", i == d->sel ? ">" : " ", i + 1,
 		         way_label(d->ways[i]));
-		ui_text(y++, x, w, line, i == d->sel ? A_NORMAL | A_BOLD : A_REVERSE);
+		lines[n++] = (struct ui_box_line){ways[i], i == d->sel ? A_NORMAL | A_BOLD : A_REVERSE};
 	}
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s",
+	lines[n++] = (struct ui_box_line){NULL, A_REVERSE};
+	snprintf(printer, sizeof printer, "  %s",
 	         d->printer ? _("t  Your terminal has a printer: yes (t: change to no)")
 	                    : _("t  Your terminal has a printer: no (t: change to yes)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	char keysline[160];
-	snprintf(keysline, sizeof keysline, _("  Enter = print    1-%d = that way    Esc = cancel"),
+	lines[n++] = (struct ui_box_line){printer, A_REVERSE};
+	snprintf(legend, sizeof legend, _("  Enter = print    1-%d = that way    Esc = cancel"),
 	         d->nways);
-	ui_text(y++, x, w, keysline, A_REVERSE);
-	ui_text(y, x, w, "", A_REVERSE);
+	lines[n++] = (struct ui_box_line){legend, A_REVERSE};
+	ui_box(u, u->rows / 2 - 5, lines, n);
 }
 
 static int

@@ -55,22 +55,16 @@ ui_table_print(struct ui *u, const struct ui_table *t)
 	free(records);
 }
 
-/* The file's name in the folder: list-resident-2026-12-03.xlsx, then
- * -2, -3 ... when taken; false when none is free. */
-static bool
+/* The file made in the folder (printout_create): list-resident-2026-12-03.xlsx,
+ * then -2, -3 ... when taken (or anything else stands under the name:
+ * a link, a FIFO a worker put there over SFTP); 0 with *fd, or an errno. */
+static int
 out_name(struct ui *u, const char *what, const char *dir, const char *ext, char *name,
-         size_t size, char *path, size_t psize)
+         size_t size, int *fd)
 {
-	for (int k = 1; k < 1000; k++) {
-		if (k == 1)
-			snprintf(name, size, "list-%s-%s.%s", what, u->today, ext);
-		else
-			snprintf(name, size, "list-%s-%s-%d.%s", what, u->today, k, ext);
-		snprintf(path, psize, "%s/%s", dir, name);
-		if (access(path, F_OK) != 0)
-			return true;
-	}
-	return false;
+	char stem[300];
+	snprintf(stem, sizeof stem, "list-%s-%s", what, u->today);
+	return printout_create(dir, stem, ext, name, size, fd);
 }
 
 static int
@@ -92,16 +86,11 @@ out_rows(export_writer *w, const struct ui_table *t, char *msg, size_t msgsize)
 void
 ui_table_export(struct ui *u, const struct ui_table *t, int format)
 {
-	char dir[PATH_MAX], name[256], path[PATH_MAX + 300], msg[512] = "";
+	char dir[PATH_MAX], name[256], msg[512] = "";
 	const char *way = format == EXPORT_XLSX ? "xlsx" : "csv";
 	int err = printout_files_dir(u->dbdir, u->login, dir, sizeof dir);
-	if (!err && !out_name(u, t->name, dir, way, name, sizeof name, path, sizeof path))
-		err = EEXIST;
 	if (err) {
-		char *why = ui_locale_text(strerror(err));
-		ui_message(u, _("The file could not be written in your files folder: %s. Tell "
-		                "the administrator."), why ? why : "?");
-		free(why);
+		ui_files_error(u, err);
 		return;
 	}
 	/* the file hands personal data out: logged first */
@@ -112,20 +101,31 @@ ui_table_export(struct ui *u, const struct ui_table *t, int format)
 		ui_message(u, "%s", store_strerror(err));
 		return;
 	}
+	int fd;
+	if ((err = out_name(u, t->name, dir, way, name, sizeof name, &fd)) != 0) {
+		ui_files_error(u, err);
+		return;
+	}
 	char title[256];
 	if (t->heading)
 		snprintf(title, sizeof title, "%s", t->heading);
 	else
 		snprintf(title, sizeof title, "%s", t->title ? t->title : "");
 	export_writer *w = NULL;
-	if (export_writer_open(&w, path, format, EXPORT_UTF8, title, msg, sizeof msg) != 0) {
+	bool ok = false;
+	if (export_writer_open_fd(&w, fd, name, format, EXPORT_UTF8, title, msg, sizeof msg) != 0) {
 		ui_message(u, "%s", msg);
 	} else if (out_rows(w, t, msg, sizeof msg) != 0) {
 		export_writer_abort(w);
 		ui_message(u, "%s", msg);
 	} else if (export_writer_finish(w, msg, sizeof msg) != 0) {
 		ui_message(u, "%s", msg);
-	} else {
+	} else
+		ok = true;
+	/* a failure leaves no half file */
+	if ((err = printout_close(dir, name, fd, ok)) != 0 && ok) {
+		ui_files_error(u, err);
+	} else if (ok) {
 		char shown[PATH_MAX];
 		snprintf(shown, sizeof shown, "files/%s/%s", u->login, name);
 		/* TRANSLATORS: 已导出 120 行，在您的文件夹里：files/wang/list-resident-2026-12-03.xlsx */
@@ -148,20 +148,16 @@ static void
 xchoice_draw(struct ui *u, struct screen *s)
 {
 	(void)s;
-	int w = u->cols - 4, y = u->rows / 2 - 3, x = 2;
-	char line[512];
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("Export the list to your files folder as:"));
-	ui_text(y++, x, w, line, A_REVERSE | A_BOLD);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  1  %s", _("An Excel workbook (XLSX)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	snprintf(line, sizeof line, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y++, x, w, "", A_REVERSE);
-	snprintf(line, sizeof line, "  %s", _("1 or 2 = export    Esc = cancel"));
-	ui_text(y++, x, w, line, A_REVERSE);
-	ui_text(y, x, w, "", A_REVERSE);
+	char title[512], one[512], two[512], legend[512];
+	snprintf(title, sizeof title, "  %s", _("Export the list to your files folder as:"));
+	snprintf(one, sizeof one, "  1  %s", _("An Excel workbook (XLSX)"));
+	snprintf(two, sizeof two, "  2  %s", _("A CSV file (opens in Excel and WPS)"));
+	snprintf(legend, sizeof legend, "  %s", _("1 or 2 = export    Esc = cancel"));
+	const struct ui_box_line lines[] = {
+		{title, A_REVERSE | A_BOLD}, {NULL, A_REVERSE}, {one, A_REVERSE},
+		{two, A_REVERSE},            {NULL, A_REVERSE}, {legend, A_REVERSE},
+	};
+	ui_box(u, u->rows / 2 - 3, lines, sizeof lines / sizeof lines[0]);
 }
 
 static int

@@ -90,6 +90,39 @@ ui_text(int y, int x, int cols, const char *s, int attr)
 }
 
 void
+ui_box(struct ui *u, int y, const struct ui_box_line *box, size_t n)
+{
+	int w = u->cols - 4, x = 2;
+	ui_text(y++, x, w, "", A_REVERSE);
+	for (size_t i = 0; i < n; i++)
+		ui_text(y++, x, w, box[i].text ? box[i].text : "", box[i].attr);
+	ui_text(y, x, w, "", A_REVERSE);
+}
+
+void
+ui_files_error(struct ui *u, int err)
+{
+	if (err == ENOENT) {
+		/* a township server where add-worker made no folder for this
+		 * login: running it again makes one (one line of the screen) */
+		ui_message(u, "%s", _("Not saved: you have no files folder on this server. Ask "
+		                      "the administrator to add you as a worker once more."));
+		return;
+	}
+	if (err == EEXIST) {
+		/* printout_create found every name of the day taken */
+		ui_message(u, "%s", _("Not saved: your files folder already has 999 files of this "
+		                      "name for today. Move some out of it (WinSCP or FileZilla), "
+		                      "then try again."));
+		return;
+	}
+	char *why = ui_locale_text(strerror(err));
+	ui_message(u, _("The file could not be written in your files folder: %s. Tell "
+	                "the administrator."), why ? why : "?");
+	free(why);
+}
+
+void
 ui_message(struct ui *u, const char *fmt, ...)
 {
 	va_list ap;

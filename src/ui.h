@@ -111,10 +111,24 @@ void ui_rows_fit(struct ui_rows *r, size_t n, int rows);
 /* Drawing helpers (curses must be up).  Write the UTF-8 text s at row y,
  * column x, sanitized, cut or padded to exactly cols columns. */
 void ui_text(int y, int x, int cols, const char *s, int attr);
+/* A small dialog's box over the screen (the export's choice of format,
+ * the print dialog): n lines two columns in from either side, with a
+ * blank line of the box above them (row y) and below; a line's text NULL
+ * is blank.  attr is each line's own (A_REVERSE for the box's, A_BOLD
+ * added for its title, A_NORMAL for a line chosen). */
+struct ui_box_line {
+	const char *text;
+	int attr;
+};
+void ui_box(struct ui *u, int y, const struct ui_box_line *box, size_t n);
 /* Show the cursor at row y, column x when the screen is drawn.  A screen
  * that shows it this way keeps it shown from one drawing to the next
  * (curs_set(1) after the loop hid it costs 18 bytes a key). */
 void ui_cursor(struct ui *u, int y, int x);
+/* Why nothing was saved in the worker's files folder (printout.h's errno:
+ * the folder missing on a township server, every name of the day taken,
+ * or the system's words), and whom to ask, on the message line. */
+void ui_files_error(struct ui *u, int err);
 /* Set the message line (printf-style, UTF-8). */
 void ui_message(struct ui *u, const char *fmt, ...);
 /* The bottom three rows every screen shares: message, status, F-key bar

@@ -197,6 +197,127 @@ START_TEST(test_files_dir_township)
 }
 END_TEST
 
+/* What a worker may put in their folder over SFTP under the names the
+ * program picks: a symbolic link to a file outside it, a dangling one
+ * (where a plain O_CREAT would make its target), a FIFO, a folder.  Each
+ * is skipped, none is written through or waited on; the file goes under
+ * the next free name, 0660 whatever the umask; a failed write leaves no
+ * file. */
+START_TEST(test_create_skips_planted)
+{
+	char tmp[] = "/tmp/check-printout-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(tmp));
+	char dir[300], outside[300], gone[300], p[600];
+	snprintf(dir, sizeof dir, "%s/wang", tmp);
+	snprintf(outside, sizeof outside, "%s/outside.txt", tmp);
+	snprintf(gone, sizeof gone, "%s/made-by-a-link.txt", tmp);
+	ck_assert_int_eq(mkdir(dir, 0700), 0);
+	FILE *f = fopen(outside, "w");
+	ck_assert_ptr_nonnull(f);
+	fputs("keep", f);
+	fclose(f);
+	snprintf(p, sizeof p, "%s/slip-2026-12-04.txt", dir);
+	ck_assert_int_eq(symlink(outside, p), 0);
+	snprintf(p, sizeof p, "%s/slip-2026-12-04-2.txt", dir);
+	ck_assert_int_eq(symlink(gone, p), 0);
+	snprintf(p, sizeof p, "%s/slip-2026-12-04-3.txt", dir);
+	ck_assert_int_eq(mkfifo(p, 0600), 0);
+	snprintf(p, sizeof p, "%s/slip-2026-12-04-4.txt", dir);
+	ck_assert_int_eq(mkdir(p, 0700), 0);
+
+	char name[128];
+	mode_t old = umask(077);
+	/* a FIFO opened to write would wait here for a reader forever:
+	 * alarm ends the test instead */
+	alarm(20);
+	ck_assert_int_eq(printout_save(dir, "slip", "2026-12-04", "new", 3, name, sizeof name), 0);
+	alarm(0);
+	umask(old);
+	ck_assert_str_eq(name, "slip-2026-12-04-5.txt");
+	char got[16] = {0};
+	f = fopen(outside, "r");
+	ck_assert_ptr_nonnull(f);
+	ck_assert_uint_eq(fread(got, 1, sizeof got - 1, f), 4);
+	fclose(f);
+	ck_assert_str_eq(got, "keep");
+	struct stat sb;
+	ck_assert_msg(lstat(gone, &sb) != 0, "a dangling link's target was made");
+	snprintf(p, sizeof p, "%s/slip-2026-12-04-3.txt", dir);
+	ck_assert_int_eq(lstat(p, &sb), 0);
+	ck_assert(S_ISFIFO(sb.st_mode));
+	snprintf(p, sizeof p, "%s/slip-2026-12-04.txt", dir);
+	ck_assert_int_eq(lstat(p, &sb), 0);
+	ck_assert(S_ISLNK(sb.st_mode));
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	ck_assert_int_eq(lstat(p, &sb), 0);
+	ck_assert(S_ISREG(sb.st_mode));
+	ck_assert_uint_eq(sb.st_mode & 07777, 0660);
+	ck_assert_int_eq(sb.st_size, 3);
+
+	/* the descriptor way: a failed write removes the file */
+	int fd;
+	ck_assert_int_eq(printout_create(dir, "list-resident-2026-12-04", "csv", name, sizeof name,
+	                                 &fd), 0);
+	ck_assert_str_eq(name, "list-resident-2026-12-04.csv");
+	ck_assert_int_eq(write(fd, "half", 4), 4);
+	ck_assert_int_eq(printout_close(dir, name, fd, false), EIO);
+	snprintf(p, sizeof p, "%s/%s", dir, name);
+	ck_assert_msg(lstat(p, &sb) != 0, "a half file was left");
+	ck_assert_int_eq(printout_create(dir, "list-resident-2026-12-04", "csv", name, sizeof name,
+	                                 &fd), 0);
+	ck_assert_int_eq(printout_close(dir, name, fd, true), 0);
+	ck_assert_int_eq(lstat(p, &sb), 0);
+	/* a stem that would leave the folder */
+	ck_assert_int_eq(printout_create(dir, "../x", "csv", name, sizeof name, &fd), EINVAL);
+	ck_assert_int_eq(fd, -1);
+
+	/* every name taken: refused, nothing written anywhere */
+	for (int k = 1; k < PRINTOUT_NAMES_MAX; k++) {
+		if (k == 1)
+			snprintf(p, sizeof p, "%s/full-1.pdf", dir);
+		else
+			snprintf(p, sizeof p, "%s/full-1-%d.pdf", dir, k);
+		ck_assert_int_eq(symlink(outside, p), 0);
+	}
+	ck_assert_int_eq(printout_create(dir, "full-1", "pdf", name, sizeof name, &fd), EEXIST);
+	ck_assert_int_eq(fd, -1);
+
+	char cmd[400];
+	snprintf(cmd, sizeof cmd, "rm -rf '%s'", tmp);
+	ck_assert_int_eq(system(cmd), 0);
+}
+END_TEST
+
+/* Names a worker put in the folder, as a screen shows them: UTF-8 as it
+ * is; GB18030 bytes from a GB18030 terminal's encoding; every control
+ * character and stray byte as \xHH, nothing raw. */
+START_TEST(test_name_shown)
+{
+	struct {
+		const char *name, *codeset, *want;
+	} cases[] = {
+		{"新居民𠈌.csv", "UTF-8", "新居民𠈌.csv"},
+		{"新居民𠈌.csv", "GB18030", "新居民𠈌.csv"},
+		{"x\033[2Jx.csv", "UTF-8", "x\\x1B[2Jx.csv"},
+		{"x\033[2Jx.csv", "GB18030", "x\\x1B[2Jx.csv"},
+		{"\xd5\xc5\xc8\xfd.csv", "GB18030", "张三.csv"},
+		{"\xd5\xc5\xc8\xfd.csv", "UTF-8", "\\xD5\\xC5\\xC8\\xFD.csv"},
+		{"a\xc2\x9b" "2Jb\x7f\x07.csv", "UTF-8", "a\\xC2\\x9B2Jb\\x7F\\x07.csv"},
+		{"a\xff\x1b]0;t\x07.csv", "GB18030", "a\\xFF\\x1B]0;t\\x07.csv"},
+		{"", "UTF-8", ""},
+	};
+	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+		char *s = printout_name_shown(cases[i].name, cases[i].codeset);
+		ck_assert_ptr_nonnull(s);
+		ck_assert_msg(strcmp(s, cases[i].want) == 0, "case %zu: %s, not %s", i, s,
+		              cases[i].want);
+		for (const unsigned char *c = (const unsigned char *)s; *c; c++)
+			ck_assert_msg(*c >= 0x20 && *c != 0x7F, "case %zu: a control byte shown", i);
+		free(s);
+	}
+}
+END_TEST
+
 static Suite *
 printout_suite(void)
 {
@@ -212,6 +333,8 @@ printout_suite(void)
 	tc = tcase_create("files");
 	tcase_add_test(tc, test_files_dir);
 	tcase_add_test(tc, test_files_dir_township);
+	tcase_add_test(tc, test_create_skips_planted);
+	tcase_add_test(tc, test_name_shown);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -99,24 +99,6 @@ audit_last(const char *db, struct last_note *l)
 	store_close(st);
 }
 
-/* The demo database in dir, made by the program itself. */
-static void
-make_demo(const char *dir)
-{
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(screen_bin(), screen_bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* Every referral's "what the village did" with a character outside the
  * BMP (𠈌, U+2020C: four bytes in GB18030 too). */
 #define DONE "已家访𠈌家，与祖父母沟通"
@@ -168,7 +150,7 @@ START_TEST(test_slip_to_terminal_and_file)
 	char db[512], files[600];
 	snprintf(db, sizeof db, "%s/db", dir);
 	snprintf(files, sizeof files, "%s/files/anning", dir);
-	make_demo(db);
+	screen_demo(db);
 	store *st = testdb_open(db);
 	ck_assert_int_eq(store_write(st, set_done_txn, NULL), 0);
 	store_close(st);

@@ -28,24 +28,6 @@
 #define WAIT_MS 15000
 #define KEY_LEFT "\033OD"   /* xterm in keypad mode */
 
-/* The demo database in dir, made by the program itself. */
-static void
-make_demo(const char *dir)
-{
-	pid_t pid = fork();
-	ck_assert_int_ge(pid, 0);
-	if (pid == 0) {
-		int null = open("/dev/null", O_WRONLY);
-		dup2(null, 1);
-		dup2(null, 2);
-		execl(screen_bin(), screen_bin(), "--db", dir, "--demo", "unit", "list", (char *)NULL);
-		_exit(127);
-	}
-	int status;
-	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
-}
-
 /* Services this month (3 in 安宁村, 2 in 挂榜村), the month before (5 in
  * 安宁村) and three months before (1 in 挂榜村), in place of the demo's. */
 struct services {
@@ -114,7 +96,7 @@ static char *
 prepare(struct report_period *month)
 {
 	char *dir = testdb_dir("reportscreen");
-	make_demo(dir);
+	screen_demo(dir);
 	time_t now = time(NULL);
 	struct tm tm;
 	char today[16];
@@ -286,7 +268,7 @@ row_number(vt *t, const char *text)
 START_TEST(test_demo_lives)
 {
 	char *dir = testdb_dir("reportscreen");
-	make_demo(dir);
+	screen_demo(dir);
 	vt *t = screen_start(dir, _i, true, NULL, NULL);
 	bool utf8 = _i == 0;
 	static const char *const entries[] = {"居民", "需求登记", "六项服务", "志愿者与社会组织",

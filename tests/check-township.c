@@ -30,6 +30,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sshd.h"
@@ -791,7 +792,8 @@ END_TEST
  * worker whose files folder add-worker has not made (a server set up
  * before there were files folders) is told what to ask the administrator,
  * and nothing is saved; once add-worker has run again, the certificate
- * is saved there, and comes home with sftp. */
+ * is saved there (past a link to the database the worker put, with
+ * sftp's ln -s, under the name it would take), and comes home with sftp. */
 START_TEST(test_print_dialog_files)
 {
 	need_server();
@@ -826,12 +828,38 @@ START_TEST(test_print_dialog_files)
 
 	char *add[] = {"add-worker", (char *)me, "--data", srv.tw.data, NULL};
 	ck_assert_int_eq(script(add), 0);
+	/* the worker plants, with sftp's ln -s, a link to the database under
+	 * the name the certificate takes today: the program (not chrooted)
+	 * passes it over for the next name, writing nothing through it */
+	char today[16], cmds[PATH_MAX * 3], linkname[64], dbfile[PATH_MAX * 2];
+	time_t now = time(NULL);
+	struct tm tm;
+	localtime_r(&now, &tm);
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	snprintf(linkname, sizeof linkname, "certificate-%s.txt", today);
+	snprintf(dbfile, sizeof dbfile, "%s/data.mdb", srv.tw.db);
+	struct stat db0;
+	ck_assert_int_eq(stat(dbfile, &db0), 0);
+	snprintf(cmds, sizeof cmds, "ln -s %s %s\n", dbfile, linkname);
+	char *lnout;
+	int lnrc = sftp_batch(me, srv.tw.files_port, cmds, &lnout);
+	ck_assert_msg(lnrc == 0, "sftp ln -s as %s: status %d: %s", me, lnrc, lnout);
+	free(lnout);
+	char planted[PATH_MAX + 200];
+	snprintf(planted, sizeof planted, "%s/%s", mine, linkname);
+	ck_assert_msg(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode), "sftp made no link %s",
+		      planted);
 	type(t, "p");
 	expect(t, "存为文本文件");
 	type(t, "1");
 	char want[128];
-	snprintf(want, sizeof want, "已存进您的文件夹：files/%s/certificate-", me);
+	snprintf(want, sizeof want, "已存进您的文件夹：files/%s/certificate-%s-2.txt", me, today);
 	expect(t, want);
+	ck_assert_msg(lstat(planted, &st) == 0 && S_ISLNK(st.st_mode), "the link was replaced");
+	struct stat db1;
+	ck_assert_int_eq(stat(dbfile, &db1), 0);
+	ck_assert_msg(db1.st_uid == db0.st_uid && db1.st_gid == db0.st_gid &&
+		      db1.st_mode == db0.st_mode, "the database's file changed hands");
 	quit_ssh(t);
 	vt_free(t);
 	programs_gone();

@@ -4,10 +4,12 @@
 #include "screen.h"
 
 #include <check.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
 #include <time.h>
+#include <unistd.h>
 
 const struct screen_term screen_terms[2] = {
 	{"UTF-8", "zh_CN.UTF-8", {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL}},
@@ -145,4 +147,21 @@ quit_ssh(vt *t)
 	}
 	failed(t);
 	ck_abort_msg("the program did not quit over SSH");
+}
+
+void
+screen_demo(const char *db)
+{
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		int null = open("/dev/null", O_WRONLY);
+		dup2(null, 1);
+		dup2(null, 2);
+		execl(screen_bin(), screen_bin(), "--db", db, "--demo", "unit", "list", (char *)NULL);
+		_exit(127);
+	}
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status) && WEXITSTATUS(status) == 0);
 }

@@ -54,6 +54,8 @@ extern void (*screen_on_failure)(void);
 
 /* $SHEGONG_BIN, else the build's ../src/shegong. */
 const char *screen_bin(void);
+/* The demo database in db, made by the program itself (--demo). */
+void screen_demo(const char *db);
 /* The program on db in a 24x80 terminal term (screen_terms), with
  * --demo when demo, --as login when login is not NULL; extra_env (when
  * not NULL) added to the terminal's environment. */
