@@ -1,7 +1,7 @@
 #!/bin/sh
 # screen-deps.sh: the screens depend one way, read from the objects'
 # symbols with nm (ARCHITECTURE.md's picture): the loop (ui.o), the list
-# widget (ui-rows.o), the pickers (ui-pick.o) and keys.o use nothing of
+# widgets (ui-rows.o, ui-table.o), the pickers (ui-pick.o) and keys.o use nothing of
 # any screen; a screen uses nothing of another screen (it opens it by
 # name through ui_open); only ui-screens.o, the registry, names them.
 # Fails, naming the symbol, on any other edge between the objects.
@@ -16,9 +16,10 @@ trap 'rm -f "$tmp"' EXIT
 for o in $objs; do
   nm --defined-only -g "$o" | awk -v o="$o" 'NF == 3 { print $3, o }'
 done | sort >"$tmp"
-# the objects a screen may use: the loop, the widget, the pickers, keys,
+# the objects a screen may use: the loop, the widgets (rows, a table
+# printed or exported: ui-table.o), the pickers, keys,
 # and the loop's start of curses (ui-term.o)
-base="shegong-ui.o shegong-ui-rows.o shegong-ui-pick.o shegong-keys.o shegong-ui-term.o"
+base="shegong-ui.o shegong-ui-rows.o shegong-ui-table.o shegong-ui-pick.o shegong-keys.o shegong-ui-term.o"
 fail=0 edges=0
 for o in $objs; do
   for sym in $(nm -u "$o" | awk '{ print $2 }'); do
