@@ -114,6 +114,20 @@ def main():
                 bad.append("shows the English %r on a screen (%s): %r" % (word, refs, msgstr))
     if n < 500:
         bad.append("only %d entries read from %s: is it the catalogue?" % (n, po))
+    # every source with messages is in POTFILES: make update-po reads only
+    # those, and drops the translations of any other's messages
+    listed = os.path.join(srcdir, "locale", "POTFILES")
+    if os.path.exists(listed):
+        with open(listed, encoding="utf-8") as f:
+            names = {line.strip() for line in f if line.strip()}
+        d = os.path.join(srcdir, "src")
+        for name in sorted(os.listdir(d)):
+            if not name.endswith(".c"):
+                continue
+            with open(os.path.join(d, name), encoding="utf-8", errors="replace") as f:
+                code = f.read()
+            if re.search(r'\b(N_|_)\("', code) and "src/" + name not in names:
+                bad.append("src/%s has messages but is not in locale/POTFILES" % name)
     for b in bad:
         print("po-words: " + b)
     print("po-words: %d entries, %d faults" % (n, len(bad)))
