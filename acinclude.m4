@@ -32,3 +32,21 @@ test "x$shegong_pkg" != "x?" ||
 AS_IF([test -n "$shegong_pkg" && test "x$shegong_pkg" != "x$2"],
   [AC_MSG_ERROR([$1 is installed ($2), but linking with it needs -l$shegong_lib, which is missing: $shegong_advice])],
   [AC_MSG_ERROR([$1 not found: apt-get install $2])])])
+
+dnl SHEGONG_SONAME(PREFIX, LIBS, FUNCTION): set shegong_soname to the name
+dnl of the shared object (soname, e.g. libxlsxwriter.so.4) that a program
+dnl linked with LIBS and calling FUNCTION loads for the library whose file
+dnl name starts with PREFIX, for dlopen: the program opens that library
+dnl only when it first needs it (src/lazylib.h).
+AC_DEFUN([SHEGONG_SONAME],
+[AC_MSG_CHECKING([the shared-object name of $1])
+shegong_save_LIBS=$LIBS
+LIBS="$2 $LIBS"
+shegong_soname=
+AC_LINK_IFELSE([AC_LANG_CALL([], [$3])],
+  [shegong_soname=`(readelf -d conftest$EXEEXT || objdump -p conftest$EXEEXT) 2>/dev/null |
+     sed -n 's/.*NEEDED.* \@<:@\{0,1\}\($1@<:@^@:>@ @:>@*\).*/\1/p' | head -n 1`])
+LIBS=$shegong_save_LIBS
+AS_IF([test -z "$shegong_soname"],
+  [AC_MSG_ERROR([cannot tell the shared-object name of $1 (readelf, from binutils, is needed)])])
+AC_MSG_RESULT([$shegong_soname])])

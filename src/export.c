@@ -20,6 +20,7 @@
 #include "export.h"
 #include "i18n.h"
 #include "index.h"
+#include "lazylib.h"
 #include "pinyin.h"
 #include "shown.h"
 #include "text.h"
@@ -260,9 +261,39 @@ static const struct backend csv_backend = {csv_open, csv_row, csv_finish, csv_dr
 
 /* --- XLSX --------------------------------------------------------------------- */
 
+/* libxlsxwriter (and the libminizip, libcrypto and libz it brings) is
+ * opened only when an XLSX file is written: every other command starts
+ * without loading and relocating them (see lazylib.h). */
+#define XLSX_FUNCS(X) \
+	X(workbook_new_opt) X(workbook_validate_sheet_name) X(workbook_add_worksheet) \
+	X(workbook_add_format) X(workbook_close) X(worksheet_set_column) \
+	X(worksheet_freeze_panes) X(worksheet_write_string) X(format_set_num_format) \
+	X(format_set_bold) X(lxw_strerror)
+
+static struct {
+#define XLSX_SLOT(f) __typeof__(&f) f;
+	XLSX_FUNCS(XLSX_SLOT)
+#undef XLSX_SLOT
+} xl;
+
+static bool
+xlsx_load(char *msg, size_t msgsize)
+{
+	static void *handle;
+	static const struct lazylib_sym syms[] = {
+#define XLSX_SYM(f) {#f, &xl.f, sizeof xl.f},
+		XLSX_FUNCS(XLSX_SYM)
+#undef XLSX_SYM
+	};
+	return lazylib_load(&handle, XLSXWRITER_SONAME, syms, sizeof syms / sizeof syms[0],
+	                    _("Export to Excel (XLSX)"), "libxlsxwriter", msg, msgsize);
+}
+
 static int
 xlsx_open(export_writer *w, const char *sheet, char *msg, size_t msgsize)
 {
+	if (!xlsx_load(msg, msgsize))
+		return -1;
 	/* libxlsxwriter opens its file only when it closes the workbook: make
 	 * it now, so that a folder we cannot write to is said at once (and
 	 * the file keeps these permissions when the library writes it).
@@ -299,7 +330,7 @@ xlsx_open(export_writer *w, const char *sheet, char *msg, size_t msgsize)
 	 * 100,000 rows */
 	lxw_workbook_options opts = {.constant_memory = LXW_TRUE, .tmpdir = w->tmpdir,
 	                             .use_zip64 = LXW_TRUE};
-	w->wb = workbook_new_opt(w->tmp, &opts);
+	w->wb = xl.workbook_new_opt(w->tmp, &opts);
 	if (!w->wb) {
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
 		return -1;
@@ -318,19 +349,19 @@ xlsx_open(export_writer *w, const char *sheet, char *msg, size_t msgsize)
 			cut = (size_t)(p - name);
 	}
 	name[cut] = '\0';
-	bool ok = name[0] && workbook_validate_sheet_name(w->wb, name) == LXW_NO_ERROR;
-	w->ws = workbook_add_worksheet(w->wb, ok ? name : NULL);
-	w->text = workbook_add_format(w->wb);
-	w->bold = workbook_add_format(w->wb);
+	bool ok = name[0] && xl.workbook_validate_sheet_name(w->wb, name) == LXW_NO_ERROR;
+	w->ws = xl.workbook_add_worksheet(w->wb, ok ? name : NULL);
+	w->text = xl.workbook_add_format(w->wb);
+	w->bold = xl.workbook_add_format(w->wb);
 	if (!w->ws || !w->text || !w->bold) {
 		setmsg(msg, msgsize, "%s", strerror(ENOMEM));
 		return -1;
 	}
 	/* "@": the cells are text, so Excel never turns an ID number into
 	 * 5.10421E+17 nor drops its last digits */
-	format_set_num_format(w->text, "@");
-	format_set_num_format(w->bold, "@");
-	format_set_bold(w->bold);
+	xl.format_set_num_format(w->text, "@");
+	xl.format_set_num_format(w->bold, "@");
+	xl.format_set_bold(w->bold);
 	return 0;
 }
 
@@ -340,8 +371,8 @@ xlsx_row(export_writer *w, const char *const *cells, size_t n, char *msg, size_t
 	if (w->rows == 0) {
 		/* the columns' own format, for what is typed into them later */
 		if (n)
-			worksheet_set_column(w->ws, 0, (lxw_col_t)(n - 1), 16, w->text);
-		worksheet_freeze_panes(w->ws, 1, 0);
+			xl.worksheet_set_column(w->ws, 0, (lxw_col_t)(n - 1), 16, w->text);
+		xl.worksheet_freeze_panes(w->ws, 1, 0);
 	}
 	if (w->rows >= LXW_ROW_MAX) {
 		setmsg(msg, msgsize, _("more than %d rows do not fit in one XLSX sheet: export to "
@@ -352,12 +383,12 @@ xlsx_row(export_writer *w, const char *const *cells, size_t n, char *msg, size_t
 	for (size_t i = 0; i < n; i++) {
 		if (!cells[i][0])
 			continue;
-		lxw_error e = worksheet_write_string(w->ws, (lxw_row_t)w->rows, (lxw_col_t)i, cells[i],
+		lxw_error e = xl.worksheet_write_string(w->ws, (lxw_row_t)w->rows, (lxw_col_t)i, cells[i],
 		                                     w->rows ? w->text : w->bold);
 		if (e != LXW_NO_ERROR) {
 			const char *where = i < w->nheader ? w->header[i] : "?";
 			setmsg(msg, msgsize, _("%s, column \"%s\": %s"), n ? cells[0] : "?", where,
-			       lxw_strerror(e));
+			       xl.lxw_strerror(e));
 			return -1;
 		}
 	}
@@ -370,10 +401,10 @@ xlsx_finish(export_writer *w, char *msg, size_t msgsize)
 	lxw_workbook *wb = w->wb;
 	w->wb = NULL;
 	errno = 0;
-	lxw_error e = workbook_close(wb);
+	lxw_error e = xl.workbook_close(wb);
 	if (e != LXW_NO_ERROR) {
 		setmsg(msg, msgsize, _("cannot write %s: %s"), said(w),
-		       errno ? strerror(errno) : lxw_strerror(e));
+		       errno ? strerror(errno) : xl.lxw_strerror(e));
 		return -1;
 	}
 	int fd = open(w->tmp, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
@@ -414,7 +445,7 @@ xlsx_drop(export_writer *w)
 	/* the library has no way to give up: let it write the temporary
 	 * file, which the caller removes */
 	if (w->wb)
-		workbook_close(w->wb);
+		xl.workbook_close(w->wb);
 	w->wb = NULL;
 }
 

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "i18n.h"
+#include "lazylib.h"
 #include "pdf.h"
 #include "print.h"
 #include "store.h"
@@ -29,6 +30,48 @@
 
 #include <cairo-pdf.h>
 #include <pango/pangocairo.h>
+
+/* Pango, Cairo and GLib are opened only when a PDF is made or asked about
+ * (pdf_available): every other command starts without loading and
+ * relocating some forty libraries (see lazylib.h). */
+#define PDF_FUNCS(X) \
+	X(cairo_create) X(cairo_destroy) X(cairo_fill) X(cairo_font_options_create) \
+	X(cairo_font_options_destroy) X(cairo_font_options_set_hint_metrics) \
+	X(cairo_font_options_set_hint_style) X(cairo_line_to) X(cairo_move_to) \
+	X(cairo_pdf_surface_create_for_stream) X(cairo_pdf_surface_restrict_to_version) \
+	X(cairo_pdf_surface_set_metadata) X(cairo_rectangle) X(cairo_restore) X(cairo_save) \
+	X(cairo_scale) X(cairo_set_dash) X(cairo_set_line_cap) X(cairo_set_line_width) \
+	X(cairo_set_source_rgb) X(cairo_show_page) X(cairo_stroke) X(cairo_surface_destroy) \
+	X(cairo_surface_finish) X(cairo_surface_status) X(cairo_translate) X(g_object_unref) \
+	X(pango_cairo_context_set_font_options) X(pango_cairo_create_context) \
+	X(pango_cairo_show_layout) X(pango_cairo_show_layout_line) X(pango_context_get_metrics) \
+	X(pango_context_set_round_glyph_positions) X(pango_font_description_copy) \
+	X(pango_font_description_free) X(pango_font_description_from_string) \
+	X(pango_font_description_set_absolute_size) X(pango_font_metrics_get_ascent) \
+	X(pango_font_metrics_get_descent) X(pango_font_metrics_unref) \
+	X(pango_layout_get_line_readonly) X(pango_layout_get_size) \
+	X(pango_layout_get_unknown_glyphs_count) X(pango_layout_line_get_extents) X(pango_layout_new) \
+	X(pango_layout_set_ellipsize) X(pango_layout_set_font_description) X(pango_layout_set_text) \
+	X(pango_layout_set_width)
+
+static struct {
+#define PDF_SLOT(f) __typeof__(&f) f;
+	PDF_FUNCS(PDF_SLOT)
+#undef PDF_SLOT
+} pc;
+
+static bool
+pdf_load(char *why, size_t whysize)
+{
+	static void *handle;
+	static const struct lazylib_sym syms[] = {
+#define PDF_SYM(f) {#f, &pc.f, sizeof pc.f},
+		PDF_FUNCS(PDF_SYM)
+#undef PDF_SYM
+	};
+	return lazylib_load(&handle, PANGOCAIRO_SONAME, syms, sizeof syms / sizeof syms[0],
+	                    _("Printing to PDF"), "libpangocairo-1.0-0", why, whysize);
+}
 
 /* A4 in points; 80 columns between the side margins */
 #define PAGE_W 595.276
@@ -366,25 +409,25 @@ draw_line(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct lin
 	buf[b] = '\0';
 	widthat[b] = 0;
 
-	pango_layout_set_text(lay, buf, (int)b);
-	*missing += pango_layout_get_unknown_glyphs_count(lay);
-	PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, 0);
+	pc.pango_layout_set_text(lay, buf, (int)b);
+	*missing += pc.pango_layout_get_unknown_glyphs_count(lay);
+	PangoLayoutLine *pl = pc.pango_layout_get_line_readonly(lay, 0);
 	if (pl) {
 		fit_glyphs(pl, widthat, gr->colw / gr->sx);
 		double base = y + (gr->pitch - (gr->ascent + gr->descent)) / 2 + gr->ascent;
-		cairo_save(cr);
-		cairo_translate(cr, x0, base);
-		cairo_scale(cr, gr->sx, 1.0);
-		cairo_move_to(cr, 0, 0);
-		pango_cairo_show_layout_line(cr, pl);
-		cairo_restore(cr);
+		pc.cairo_save(cr);
+		pc.cairo_translate(cr, x0, base);
+		pc.cairo_scale(cr, gr->sx, 1.0);
+		pc.cairo_move_to(cr, 0, 0);
+		pc.pango_cairo_show_layout_line(cr, pl);
+		pc.cairo_restore(cr);
 	}
 	free(buf);
 	free(widthat);
 
 	/* rules, bars and the cut line */
-	cairo_set_line_width(cr, RULE_W);
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
+	pc.cairo_set_line_width(cr, RULE_W);
+	pc.cairo_set_line_cap(cr, CAIRO_LINE_CAP_SQUARE);
 	for (size_t i = 0; i < ln->n; i++) {
 		const struct cell *c = &ln->c[i];
 		double cx = x0 + c->col * gr->colw, w = c->width * gr->colw;
@@ -392,33 +435,33 @@ draw_line(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct lin
 		int arms = box_arms(c->cp), e = block_eighths(c->cp);
 		if (arms) {
 			if (arms & ARM_L) {
-				cairo_move_to(cr, cx, my);
-				cairo_line_to(cr, mx, my);
+				pc.cairo_move_to(cr, cx, my);
+				pc.cairo_line_to(cr, mx, my);
 			}
 			if (arms & ARM_R) {
-				cairo_move_to(cr, mx, my);
-				cairo_line_to(cr, cx + w, my);
+				pc.cairo_move_to(cr, mx, my);
+				pc.cairo_line_to(cr, cx + w, my);
 			}
 			if (arms & ARM_U) {
-				cairo_move_to(cr, mx, y);
-				cairo_line_to(cr, mx, my);
+				pc.cairo_move_to(cr, mx, y);
+				pc.cairo_line_to(cr, mx, my);
 			}
 			if (arms & ARM_D) {
-				cairo_move_to(cr, mx, my);
-				cairo_line_to(cr, mx, y + gr->pitch);
+				pc.cairo_move_to(cr, mx, my);
+				pc.cairo_line_to(cr, mx, y + gr->pitch);
 			}
-			cairo_stroke(cr);
+			pc.cairo_stroke(cr);
 		} else if (e) {
 			/* bars of adjacent rows keep a hair apart, as a chart's do */
-			cairo_rectangle(cr, cx, y + gr->pitch * 0.1, w * e / 8.0, gr->pitch * 0.8);
-			cairo_fill(cr);
+			pc.cairo_rectangle(cr, cx, y + gr->pitch * 0.1, w * e / 8.0, gr->pitch * 0.8);
+			pc.cairo_fill(cr);
 		}
 	}
 	if (cut) {
 		static const double dash[] = {3.0, 2.0};
-		cairo_save(cr);
-		cairo_set_dash(cr, dash, NELEM(dash), 0);
-		cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+		pc.cairo_save(cr);
+		pc.cairo_set_dash(cr, dash, NELEM(dash), 0);
+		pc.cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 		double my = y + gr->pitch / 2;
 		for (size_t i = 0; i < ln->n;) {
 			if (ln->c[i].cp != '-') {
@@ -432,12 +475,12 @@ draw_line(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struct lin
 					last = j;
 				j++;
 			}
-			cairo_move_to(cr, x0 + ln->c[i].col * gr->colw, my);
-			cairo_line_to(cr, x0 + (ln->c[last].col + 1) * gr->colw, my);
-			cairo_stroke(cr);
+			pc.cairo_move_to(cr, x0 + ln->c[i].col * gr->colw, my);
+			pc.cairo_line_to(cr, x0 + (ln->c[last].col + 1) * gr->colw, my);
+			pc.cairo_stroke(cr);
 			i = j;
 		}
-		cairo_restore(cr);
+		pc.cairo_restore(cr);
 	}
 	return 0;
 }
@@ -472,23 +515,23 @@ static void
 draw_text_at(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const char *t, double x,
              double y, bool small)
 {
-	pango_layout_set_text(lay, t, -1);
-	PangoLayoutLine *pl = pango_layout_get_line_readonly(lay, 0);
+	pc.pango_layout_set_text(lay, t, -1);
+	PangoLayoutLine *pl = pc.pango_layout_get_line_readonly(lay, 0);
 	if (!pl)
 		return;
 	double base = y + (gr->pitch - (gr->ascent + gr->descent)) / 2 + gr->ascent;
-	cairo_save(cr);
+	pc.cairo_save(cr);
 	if (small) {
 		PangoRectangle ink, log;
-		pango_layout_line_get_extents(pl, &ink, &log);
-		cairo_translate(cr, x - (double)log.width / PANGO_SCALE / 2, y + gr->pitch * 0.92);
+		pc.pango_layout_line_get_extents(pl, &ink, &log);
+		pc.cairo_translate(cr, x - (double)log.width / PANGO_SCALE / 2, y + gr->pitch * 0.92);
 	} else {
-		cairo_translate(cr, x, base);
-		cairo_scale(cr, gr->sx, 1.0);
+		pc.cairo_translate(cr, x, base);
+		pc.cairo_scale(cr, gr->sx, 1.0);
 	}
-	cairo_move_to(cr, 0, 0);
-	pango_cairo_show_layout_line(cr, pl);
-	cairo_restore(cr);
+	pc.cairo_move_to(cr, 0, 0);
+	pc.pango_cairo_show_layout_line(cr, pl);
+	pc.cairo_restore(cr);
 }
 
 /* A row of the report's chart at y: a bar (its label as text, the bar
@@ -502,52 +545,52 @@ draw_chart_row(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const struc
 	double x0, span;
 	chart_span(gr, c, &x0, &span);
 	size_t step = chart_step(c->max);
-	cairo_save(cr);
-	cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
+	pc.cairo_save(cr);
+	pc.cairo_set_line_cap(cr, CAIRO_LINE_CAP_BUTT);
 	if (ln->scale) {
 		/* the base line and its ticks, numbered */
 		double ty = y + gr->pitch * 0.05;
-		cairo_set_line_width(cr, RULE_W);
-		cairo_move_to(cr, x0, ty);
-		cairo_line_to(cr, x0 + span, ty);
-		cairo_stroke(cr);
-		pango_layout_set_font_description(lay, gr->tiny);
+		pc.cairo_set_line_width(cr, RULE_W);
+		pc.cairo_move_to(cr, x0, ty);
+		pc.cairo_line_to(cr, x0 + span, ty);
+		pc.cairo_stroke(cr);
+		pc.pango_layout_set_font_description(lay, gr->tiny);
 		for (size_t t = 0; c->max && t <= c->max; t += step) {
 			double tx = x0 + span * (double)t / (double)c->max;
-			cairo_move_to(cr, tx, ty);
-			cairo_line_to(cr, tx, ty + gr->pitch * 0.2);
-			cairo_stroke(cr);
+			pc.cairo_move_to(cr, tx, ty);
+			pc.cairo_line_to(cr, tx, ty + gr->pitch * 0.2);
+			pc.cairo_stroke(cr);
 			char num[24];
 			snprintf(num, sizeof num, "%zu", t);
 			draw_text_at(cr, lay, gr, num, tx, y, true);
 		}
-		pango_layout_set_font_description(lay, gr->font);
-		cairo_restore(cr);
+		pc.pango_layout_set_font_description(lay, gr->font);
+		pc.cairo_restore(cr);
 		return 0;
 	}
 	/* the scale's lines, light, under the bar */
-	cairo_set_source_rgb(cr, 0.78, 0.78, 0.78);
-	cairo_set_line_width(cr, RULE_W / 2);
+	pc.cairo_set_source_rgb(cr, 0.78, 0.78, 0.78);
+	pc.cairo_set_line_width(cr, RULE_W / 2);
 	for (size_t t = step; c->max && t <= c->max; t += step) {
 		double tx = x0 + span * (double)t / (double)c->max;
-		cairo_move_to(cr, tx, y);
-		cairo_line_to(cr, tx, y + gr->pitch);
-		cairo_stroke(cr);
+		pc.cairo_move_to(cr, tx, y);
+		pc.cairo_line_to(cr, tx, y + gr->pitch);
+		pc.cairo_stroke(cr);
 	}
 	/* the bar */
 	double w = c->max ? span * (double)ln->value / (double)c->max : 0;
-	cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
+	pc.cairo_set_source_rgb(cr, 0.3, 0.3, 0.3);
 	if (w > 0) {
-		cairo_rectangle(cr, x0, y + gr->pitch * 0.15, w, gr->pitch * 0.7);
-		cairo_fill(cr);
+		pc.cairo_rectangle(cr, x0, y + gr->pitch * 0.15, w, gr->pitch * 0.7);
+		pc.cairo_fill(cr);
 	}
 	/* the axis, joined from row to row */
-	cairo_set_source_rgb(cr, 0, 0, 0);
-	cairo_set_line_width(cr, RULE_W * 1.5);
-	cairo_move_to(cr, x0, y);
-	cairo_line_to(cr, x0, y + gr->pitch);
-	cairo_stroke(cr);
-	cairo_restore(cr);
+	pc.cairo_set_source_rgb(cr, 0, 0, 0);
+	pc.cairo_set_line_width(cr, RULE_W * 1.5);
+	pc.cairo_move_to(cr, x0, y);
+	pc.cairo_line_to(cr, x0, y + gr->pitch);
+	pc.cairo_stroke(cr);
+	pc.cairo_restore(cr);
 	/* the number after the bar */
 	char num[24];
 	snprintf(num, sizeof num, "%zu", ln->value);
@@ -565,22 +608,22 @@ draw_footer(cairo_t *cr, PangoLayout *lay, const struct grid *gr, const char *ti
 	char num[128];
 	snprintf(num, sizeof num, _("Page %zu of %zu"), page, pages);
 	double y = PAGE_H - MARGIN_BOTTOM + 18;
-	pango_layout_set_font_description(lay, gr->small);
+	pc.pango_layout_set_font_description(lay, gr->small);
 	int w, h;
 	if (title && *title) {
-		pango_layout_set_text(lay, title, -1);
-		pango_layout_set_width(lay, (int)((PAGE_W - 2 * MARGIN_X - 120) * PANGO_SCALE));
-		pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
-		cairo_move_to(cr, MARGIN_X, y);
-		pango_cairo_show_layout(cr, lay);
-		pango_layout_set_width(lay, -1);
-		pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);
+		pc.pango_layout_set_text(lay, title, -1);
+		pc.pango_layout_set_width(lay, (int)((PAGE_W - 2 * MARGIN_X - 120) * PANGO_SCALE));
+		pc.pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_END);
+		pc.cairo_move_to(cr, MARGIN_X, y);
+		pc.pango_cairo_show_layout(cr, lay);
+		pc.pango_layout_set_width(lay, -1);
+		pc.pango_layout_set_ellipsize(lay, PANGO_ELLIPSIZE_NONE);
 	}
-	pango_layout_set_text(lay, num, -1);
-	pango_layout_get_size(lay, &w, &h);
-	cairo_move_to(cr, PAGE_W - MARGIN_X - (double)w / PANGO_SCALE, y);
-	pango_cairo_show_layout(cr, lay);
-	pango_layout_set_font_description(lay, gr->font);
+	pc.pango_layout_set_text(lay, num, -1);
+	pc.pango_layout_get_size(lay, &w, &h);
+	pc.cairo_move_to(cr, PAGE_W - MARGIN_X - (double)w / PANGO_SCALE, y);
+	pc.pango_cairo_show_layout(cr, lay);
+	pc.pango_layout_set_font_description(lay, gr->font);
 }
 
 /* The whole document on cr, a page each; *missing counts tofu. */
@@ -599,28 +642,28 @@ render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
 		size = gr.pitch * 0.98;
 	gr.sx = 2 * gr.colw / size;
 
-	PangoContext *ctx = pango_cairo_create_context(cr);
-	cairo_font_options_t *fo = cairo_font_options_create();
-	cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
-	cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
-	pango_cairo_context_set_font_options(ctx, fo);
-	cairo_font_options_destroy(fo);
-	pango_context_set_round_glyph_positions(ctx, FALSE);
-	PangoLayout *lay = pango_layout_new(ctx);
-	gr.font = pango_font_description_from_string(FONT_FAMILIES);
-	pango_font_description_set_absolute_size(gr.font, size * PANGO_SCALE);
-	gr.small = pango_font_description_copy(gr.font);
-	pango_font_description_set_absolute_size(gr.small, 9.0 * PANGO_SCALE);
-	gr.tiny = pango_font_description_copy(gr.font);
-	pango_font_description_set_absolute_size(gr.tiny, 8.0 * PANGO_SCALE);
-	pango_layout_set_font_description(lay, gr.font);
-	PangoFontMetrics *m = pango_context_get_metrics(ctx, gr.font, NULL);
-	gr.ascent = (double)pango_font_metrics_get_ascent(m) / PANGO_SCALE;
-	gr.descent = (double)pango_font_metrics_get_descent(m) / PANGO_SCALE;
-	pango_font_metrics_unref(m);
+	PangoContext *ctx = pc.pango_cairo_create_context(cr);
+	cairo_font_options_t *fo = pc.cairo_font_options_create();
+	pc.cairo_font_options_set_hint_metrics(fo, CAIRO_HINT_METRICS_OFF);
+	pc.cairo_font_options_set_hint_style(fo, CAIRO_HINT_STYLE_NONE);
+	pc.pango_cairo_context_set_font_options(ctx, fo);
+	pc.cairo_font_options_destroy(fo);
+	pc.pango_context_set_round_glyph_positions(ctx, FALSE);
+	PangoLayout *lay = pc.pango_layout_new(ctx);
+	gr.font = pc.pango_font_description_from_string(FONT_FAMILIES);
+	pc.pango_font_description_set_absolute_size(gr.font, size * PANGO_SCALE);
+	gr.small = pc.pango_font_description_copy(gr.font);
+	pc.pango_font_description_set_absolute_size(gr.small, 9.0 * PANGO_SCALE);
+	gr.tiny = pc.pango_font_description_copy(gr.font);
+	pc.pango_font_description_set_absolute_size(gr.tiny, 8.0 * PANGO_SCALE);
+	pc.pango_layout_set_font_description(lay, gr.font);
+	PangoFontMetrics *m = pc.pango_context_get_metrics(ctx, gr.font, NULL);
+	gr.ascent = (double)pc.pango_font_metrics_get_ascent(m) / PANGO_SCALE;
+	gr.descent = (double)pc.pango_font_metrics_get_descent(m) / PANGO_SCALE;
+	pc.pango_font_metrics_unref(m);
 
 	int err = 0;
-	cairo_set_source_rgb(cr, 0, 0, 0);
+	pc.cairo_set_source_rgb(cr, 0, 0, 0);
 	for (size_t i = 0; i < d->n && !err; i++) {
 		for (size_t j = 0; j < d->p[i].n && !err; j++) {
 			const struct line *ln = &d->p[i].l[j];
@@ -631,13 +674,13 @@ render(cairo_t *cr, const struct doc *d, const char *title, long *missing)
 				err = draw_line(cr, lay, &gr, ln, y, missing);
 		}
 		draw_footer(cr, lay, &gr, title, i + 1, d->n);
-		cairo_show_page(cr);
+		pc.cairo_show_page(cr);
 	}
-	pango_font_description_free(gr.font);
-	pango_font_description_free(gr.small);
-	pango_font_description_free(gr.tiny);
-	g_object_unref(lay);
-	g_object_unref(ctx);
+	pc.pango_font_description_free(gr.font);
+	pc.pango_font_description_free(gr.small);
+	pc.pango_font_description_free(gr.tiny);
+	pc.g_object_unref(lay);
+	pc.g_object_unref(ctx);
 	return err;
 }
 
@@ -701,7 +744,7 @@ why_errno(char *why, size_t whysize, const char *path, int e)
 bool
 pdf_available(void)
 {
-	return true;
+	return pdf_load(NULL, 0);
 }
 
 static cairo_status_t
@@ -717,15 +760,15 @@ long
 pdf_missing_glyphs(const char *text)
 {
 	struct doc d;
-	if (!text || doc_parse(&d, text) != 0)
+	if (!text || !pdf_load(NULL, 0) || doc_parse(&d, text) != 0)
 		return -1;
-	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(null_write, NULL, PAGE_W, PAGE_H);
-	cairo_t *cr = cairo_create(sf);
+	cairo_surface_t *sf = pc.cairo_pdf_surface_create_for_stream(null_write, NULL, PAGE_W, PAGE_H);
+	cairo_t *cr = pc.cairo_create(sf);
 	long missing = 0;
 	int err = render(cr, &d, NULL, &missing);
-	cairo_destroy(cr);
-	cairo_surface_finish(sf);
-	cairo_surface_destroy(sf);
+	pc.cairo_destroy(cr);
+	pc.cairo_surface_finish(sf);
+	pc.cairo_surface_destroy(sf);
 	doc_free(&d);
 	return err ? -1 : missing;
 }
@@ -737,6 +780,8 @@ static int
 write_doc(const char *text, const char *title, int fd, int *e, char *why, size_t whysize)
 {
 	*e = 0;
+	if (!pdf_load(why, whysize))
+		return STORE_INVALID;
 	struct doc d;
 	if (doc_parse(&d, text) != 0) {
 		if (why && whysize)
@@ -744,18 +789,18 @@ write_doc(const char *text, const char *title, int fd, int *e, char *why, size_t
 		return STORE_NOMEM;
 	}
 	struct sink s = {fd, 0};
-	cairo_surface_t *sf = cairo_pdf_surface_create_for_stream(sink_write, &s, PAGE_W, PAGE_H);
-	cairo_pdf_surface_restrict_to_version(sf, CAIRO_PDF_VERSION_1_5);
+	cairo_surface_t *sf = pc.cairo_pdf_surface_create_for_stream(sink_write, &s, PAGE_W, PAGE_H);
+	pc.cairo_pdf_surface_restrict_to_version(sf, CAIRO_PDF_VERSION_1_5);
 	if (title && *title)
-		cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
-	cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shegong");
-	cairo_t *cr = cairo_create(sf);
+		pc.cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_TITLE, title);
+	pc.cairo_pdf_surface_set_metadata(sf, CAIRO_PDF_METADATA_CREATOR, "shegong");
+	cairo_t *cr = pc.cairo_create(sf);
 	long missing = 0;
 	int err = render(cr, &d, title, &missing);
-	cairo_destroy(cr);
-	cairo_surface_finish(sf);
-	cairo_status_t cs = cairo_surface_status(sf);
-	cairo_surface_destroy(sf);
+	pc.cairo_destroy(cr);
+	pc.cairo_surface_finish(sf);
+	cairo_status_t cs = pc.cairo_surface_status(sf);
+	pc.cairo_surface_destroy(sf);
 	doc_free(&d);
 	if (err) {
 		if (why && whysize)
@@ -788,6 +833,8 @@ pdf_write(const char *text, const char *title, const char *path, char *why, size
 	struct stat st;
 	if (stat(path, &st) == 0 && S_ISDIR(st.st_mode))
 		return why_errno(why, whysize, path, EISDIR);
+	if (!pdf_load(why, whysize))
+		return STORE_INVALID;
 	size_t plen = strlen(path);
 	char *tmp = malloc(plen + 16);
 	if (!tmp) {

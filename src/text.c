@@ -106,6 +106,20 @@ bool
 text_utf8_valid(const char *s, size_t len, size_t *bad_at)
 {
 	for (size_t i = 0; i < len;) {
+		/* ASCII, most of a form file: eight bytes at a time without
+		 * decoding */
+		uint64_t w;
+		if (len - i >= sizeof w) {
+			memcpy(&w, s + i, sizeof w);
+			if (!(w & UINT64_C(0x8080808080808080))) {
+				i += sizeof w;
+				continue;
+			}
+		}
+		if ((unsigned char)s[i] < 0x80) {
+			i++;
+			continue;
+		}
 		uint32_t cp;
 		bool ok;
 		i += decode_checked(s + i, len - i, &cp, &ok);

@@ -4,7 +4,8 @@
  * included), values as shown (choice labels, a reference by name, a
  * calculated age) and masked for a worker who may not see them, the
  * filters by village, date and form, the audit entry, and failures that
- * leave no file behind. */
+ * leave no file behind; libxlsxwriter opened only when an XLSX is written,
+ * and a clear message when it cannot be. */
 #include "config.h"
 
 #include <check.h>
@@ -16,6 +17,7 @@
 
 #include "audit.h"
 #include "export.h"
+#include "lazylib.h"
 #include "text.h"
 
 #include "testdb.h"
@@ -388,6 +390,83 @@ START_TEST(test_service_forms)
 }
 END_TEST
 
+/* --- libxlsxwriter opened when first needed ---------------------------- */
+
+/* whether the process has a library whose file name holds NAME mapped */
+static int
+mapped(const char *name)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	if (!f)
+		return -1;
+	char line[4096];
+	int found = 0;
+	while (fgets(line, sizeof line, f))
+		if (strstr(line, name))
+			found = 1;
+	fclose(f);
+	return found;
+}
+
+START_TEST(test_xlsx_on_demand)
+{
+	struct fixture x;
+	fixture_make(&x);
+	/* each test runs in a process of its own: nothing written yet */
+	int before = mapped("libxlsxwriter");
+	if (before < 0) {
+		fixture_free(&x);
+		return; /* no /proc: nothing to look at */
+	}
+	ck_assert_int_eq(before, 0);
+	ck_assert_int_eq(mapped("libpango"), 0);
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s/r.csv", x.d.dir), 0);
+	struct export_opts o = {.kind = REC_RESIDENT, .format = EXPORT_CSV, .env = &env_open};
+	size_t n;
+	char msg[512];
+	ck_assert_msg(run(&x, path, &o, &n, msg) == 0, "%s", msg);
+	ck_assert_int_eq(mapped("libxlsxwriter"), 0);
+	free(path);
+	ck_assert_int_ge(asprintf(&path, "%s/r.xlsx", x.d.dir), 0);
+	o.format = EXPORT_XLSX;
+	ck_assert_msg(run(&x, path, &o, &n, msg) == 0, "%s", msg);
+	ck_assert_int_eq(mapped("libxlsxwriter"), 1);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
+START_TEST(test_xlsx_library_missing)
+{
+	struct fixture x;
+	fixture_make(&x);
+	lazylib_test_missing = "libxlsxwriter";
+	char *path;
+	ck_assert_int_ge(asprintf(&path, "%s/r.xlsx", x.d.dir), 0);
+	struct export_opts o = {.kind = REC_RESIDENT, .format = EXPORT_XLSX, .env = &env_open};
+	size_t n;
+	char msg[512];
+	ck_assert_int_eq(run(&x, path, &o, &n, msg), -1);
+	/* what to install, said */
+	ck_assert_msg(strstr(msg, "libxlsxwriter") != NULL, "%s", msg);
+	/* no file, no temporary file, no export in the audit trail */
+	struct stat sb;
+	ck_assert_int_ne(stat(path, &sb), 0);
+	char *tmp;
+	ck_assert_int_ge(asprintf(&tmp, "%s.tmp", path), 0);
+	ck_assert_int_ne(stat(tmp, &sb), 0);
+	char want[600];
+	snprintf(want, sizeof want, "res: 4 records to %s", path);
+	struct audit_filter f = {0};
+	ck_assert_int_eq(audit_each(x.d.st, &f, find_export, want), 0);
+	lazylib_test_missing = NULL;
+	free(tmp);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
 /* --- failures leave nothing ------------------------------------------- */
 
 START_TEST(test_unwritable)
@@ -475,6 +554,8 @@ main(void)
 	tcase_add_test(tc, test_unwritable);
 	tcase_add_test(tc, test_audit_first);
 	tcase_add_test(tc, test_unencodable);
+	tcase_add_test(tc, test_xlsx_on_demand);
+	tcase_add_test(tc, test_xlsx_library_missing);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

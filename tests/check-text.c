@@ -108,6 +108,19 @@ START_TEST(test_valid)
 	ck_assert(!text_utf8_valid("a\xed\xa0\x80", 4, &at));
 	ck_assert_uint_eq(at, 1);
 	ck_assert(!text_utf8_valid("\xc0\x80", 2, NULL));
+	/* ASCII is checked eight bytes at a time: a bad byte at every place
+	 * of a long ASCII run, and one cut short at its end, still found */
+	char buf[40];
+	for (size_t bad = 0; bad < 24; bad++) {
+		memset(buf, 'a', sizeof buf);
+		buf[bad] = '\x80';
+		ck_assert_msg(!text_utf8_valid(buf, sizeof buf, &at), "byte %zu", bad);
+		ck_assert_uint_eq(at, bad);
+		memcpy(buf + bad, "张", 3);
+		ck_assert_msg(text_utf8_valid(buf, sizeof buf, NULL), "byte %zu", bad);
+		ck_assert(!text_utf8_valid(buf, bad + 2, &at));
+		ck_assert_uint_eq(at, bad);
+	}
 }
 END_TEST
 
