@@ -31,6 +31,11 @@
 
 #define IMPORT_BATCH 1000
 #define IMPORT_MAX_FILE ((size_t)1 << 30)
+/* Rows of a CSV file held at once: checked, their good records spooled
+ * to a file of their own, their bad ones written aside, then let go. */
+#define IMPORT_WINDOW 1000
+/* Bytes read from the file at a time. */
+#define IMPORT_CHUNK 65536
 
 static void
 setmsg(char *msg, size_t msgsize, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
@@ -78,6 +83,11 @@ struct table {
 	size_t nrows, caprows;
 	size_t row_first, num;
 	bool last_cr, nomem;
+	/* called at the end of a row once window rows are held (0: never):
+	 * it checks them and empties the table (table_clear) */
+	size_t window;
+	void (*flush)(void *ctx);
+	void *flush_ctx;
 };
 
 static void
@@ -129,6 +139,17 @@ table_row(int c, void *ctx)
 	}
 	t->row_first = t->ncells;
 	t->last_cr = c == '\r';
+	if (t->window && t->nrows >= t->window && !t->nomem)
+		t->flush(t->flush_ctx);
+}
+
+/* The rows held let go, their memory kept for the next ones; the row
+ * numbers go on. */
+static void
+table_clear(struct table *t)
+{
+	t->arena.len = 0;
+	t->ncells = t->nrows = t->row_first = 0;
 }
 
 static void
@@ -147,21 +168,6 @@ cell_at(const struct table *t, size_t off)
 	while (hi - lo > 1) {
 		size_t mid = lo + (hi - lo) / 2;
 		if (t->cells[mid].off <= off)
-			lo = mid;
-		else
-			hi = mid;
-	}
-	return lo;
-}
-
-/* The row (index into rows) a cell belongs to. */
-static size_t
-row_of_cell(const struct table *t, size_t cell)
-{
-	size_t lo = 0, hi = t->nrows;
-	while (hi - lo > 1) {
-		size_t mid = lo + (hi - lo) / 2;
-		if (t->rows[mid].first <= cell)
 			lo = mid;
 		else
 			hi = mid;
@@ -277,12 +283,18 @@ struct plan {
 	size_t num;
 };
 
-/* ID numbers seen in the file: open addressing, keys point into the
- * records of the plan or the row checks (kept until the end). */
+/* ID numbers seen in the file, each with the row it was first in: the
+ * one thing an import keeps for every row, so kept small.  An ID number
+ * as the form checks it (17 digits and a digit or X) is packed into 8
+ * bytes and its row into 4 (about 24 bytes a row at most, with the
+ * table's room); anything else, by its text (open addressing both). */
 struct idset {
-	char (*keys)[20];
-	size_t *rows;
+	uint64_t *keys;     /* idset_pack's number; 0: free */
+	uint32_t *rows;
 	size_t cap, n;
+	char (*tkeys)[20];  /* the ones that do not pack */
+	size_t *trows;
+	size_t tcap, tn;
 };
 
 /* A choice list's labels as a file may write them, translated once per
@@ -299,10 +311,31 @@ struct imp {
 	const struct form *form;
 	const char *path;
 	struct import_result *res;
-	struct table tab;
-	struct strbuf dec;             /* the cells as UTF-8 */
+	store *st;
+	store_txn *txn;             /* the checks' read transaction */
+	struct table tab;           /* the rows held: a window of a CSV file, a whole sheet */
+	struct strbuf dec;             /* the cells as UTF-8 (GB18030 and GBK files) */
+	bool dec_same;              /* UTF-8 already: the cells' text is the table's */
 	struct cell *dcells;        /* where each cell is in dec */
+	size_t capdcells;
 	unsigned char *state;       /* enum cell_state of each cell */
+	size_t capstate;
+	bool header_done;           /* the header is mapped (the first window's first row) */
+	bool refused;               /* the whole file refused while its rows were read (msg) */
+	size_t done, total;         /* data rows gone through, and in the file (progress) */
+	/* the good rows, spooled as encoded records to an unnamed file of
+	 * their own (beside the database), saved from there once every row
+	 * is checked; the batch being saved in plans */
+	FILE *spool;
+	int spool_errno;
+	size_t nspooled;
+	/* the bad rows (skip_bad): written as they are found to a file of
+	 * its own name, renamed to import_bad_path's once the import goes on */
+	struct strbuf badhead;      /* the header's line in that file */
+	struct strbuf line;
+	FILE *bad;
+	char *badtmp;
+	int bad_errno;
 	struct mo mo;
 	struct choice_labels *labels;   /* the form's choice lists, translated */
 	size_t nlabels;
@@ -313,7 +346,6 @@ struct imp {
 	size_t nunits, capunits;
 	struct plan *plans;
 	size_t nplans, capplans;
-	char **row_errors;          /* per data row: NULL, or what is wrong */
 	struct idset ids;
 	bool multi_form;            /* the kind has several forms: records say which */
 	char *msg;
@@ -343,41 +375,76 @@ problem(struct imp *im, size_t row, const char *column, bool warning, const char
 static const char *
 cell_text(const struct imp *im, size_t cell)
 {
-	return im->dec.p + im->dcells[cell].off;
+	return (im->dec_same ? im->tab.arena.p : im->dec.p) + im->dcells[cell].off;
 }
 
 /* --- reading and decoding ---------------------------------------------------------- */
 
-/* The bytes of fd, a regular file (path names it in a message); fd is
- * closed. */
+/* Where the file's bytes are: in memory, or in a regular file read a
+ * chunk at a time, twice for a CSV file (once to decide its encoding,
+ * once to check its rows), so that an import holds a window of rows,
+ * never the file. */
+struct source {
+	const char *mem;    /* the bytes, or NULL: read from fd */
+	size_t len;         /* how many (a file: its size when it was opened) */
+	size_t start;       /* past a byte-order mark */
+	int fd;
+};
+
+/* fd, a regular file (path names it in a message), as a source. */
 static int
-read_fd(int fd, const char *path, struct strbuf *b, char *msg, size_t msgsize)
+source_fd(struct source *src, int fd, const char *path, char *msg, size_t msgsize)
 {
 	struct stat sb;
 	if (fstat(fd, &sb) != 0 || !S_ISREG(sb.st_mode)) {
-		close(fd);
 		setmsg(msg, msgsize, _("%s is not a file"), path);
+		return -1;
+	}
+	if ((uint64_t)sb.st_size > IMPORT_MAX_FILE) {
+		setmsg(msg, msgsize, _("%s is larger than 1 GiB: import it in parts"), path);
 		return -1;
 	}
 	/* opened not to wait (on a FIFO); a file's reads never do */
 	int fl = fcntl(fd, F_GETFL);
 	if (fl >= 0 && (fl & O_NONBLOCK))
 		fcntl(fd, F_SETFL, fl & ~O_NONBLOCK);
-	char chunk[65536];
-	ssize_t k;
-	while ((k = read(fd, chunk, sizeof chunk)) > 0) {
-		sb_add(b, chunk, (size_t)k);
-		if (b->len > IMPORT_MAX_FILE) {
-			close(fd);
-			setmsg(msg, msgsize, _("%s is larger than 1 GiB: import it in parts"), path);
+	*src = (struct source){NULL, (size_t)sb.st_size, 0, fd};
+	return 0;
+}
+
+/* Up to size bytes of the file at off into buf: how many (0 at its end,
+ * as it was when opened), or -1 (errno). */
+static ssize_t
+source_pread(const struct source *src, size_t off, char *buf, size_t size)
+{
+	if (off >= src->len)
+		return 0;
+	if (size > src->len - off)
+		size = src->len - off;
+	for (;;) {
+		ssize_t k = pread(src->fd, buf, size, (off_t)off);
+		if (k >= 0 || errno != EINTR)
+			return k;
+	}
+}
+
+/* The whole file into b (an .xlsx workbook, which is read whole). */
+static int
+source_all(const struct source *src, const char *path, struct strbuf *b, char *msg,
+           size_t msgsize)
+{
+	if (src->mem) {
+		sb_add(b, src->mem, src->len);
+	} else if (sb_grow(b, src->len + 1)) {
+		size_t off = 0;
+		ssize_t k;
+		while ((k = source_pread(src, off, b->p + off, src->len - off)) > 0)
+			off += (size_t)k;
+		if (k < 0) {
+			setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
 			return -1;
 		}
-	}
-	int e = errno;
-	close(fd);
-	if (k < 0) {
-		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(e));
-		return -1;
+		b->len = off;
 	}
 	if (b->failed) {
 		setmsg(msg, msgsize, "%s", _("out of memory"));
@@ -386,130 +453,206 @@ read_fd(int fd, const char *path, struct strbuf *b, char *msg, size_t msgsize)
 	return 0;
 }
 
+/* The source's bytes from its start through libcsv, a chunk at a time.
+ * No byte of a multi-byte GB18030, GBK or UTF-8 character is a comma,
+ * quote, CR, LF, space or tab (GB18030's second bytes may be ASCII
+ * letters or digits, never these), so the cells can be cut before they
+ * are decoded.  Stops early once *stop.  Returns 0; 1 when strict and a
+ * quote stands inside a cell not quoted (="0123", as some programs
+ * write: then read leniently); 2 when strict and the file ends inside a
+ * quoted cell; -1 (msg) out of memory or unreadable. */
 static int
-read_file(const char *path, struct strbuf *b, char *msg, size_t msgsize)
+source_parse(const struct source *src, const char *path, bool strict,
+             void (*cell)(void *, size_t, void *), void (*row)(int, void *), void *ctx,
+             const bool *stop, char *msg, size_t msgsize)
 {
-	/* O_NONBLOCK: a FIFO is refused at once, not waited on */
-	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0) {
-		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
-		return -1;
-	}
-	return read_fd(fd, path, b, msg, msgsize);
-}
-
-/* Parse the bytes into rows of cells.  No byte of a multi-byte GB18030,
- * GBK or UTF-8 character is a comma, quote, CR, LF, space or tab (GB18030's
- * second bytes may be ASCII letters or digits, never these), so the cells
- * can be cut before they are decoded.  Strict first, so that a quote left
- * open at the end is caught; a file with a quote inside an unquoted cell
- * (="0123", as some programs write) is read again leniently.  Returns 0,
- * -1 (im->msg), or 1 when the strict reading failed. */
-static int
-parse_csv(struct imp *im, const char *p, size_t len, bool strict)
-{
-	struct table *t = &im->tab;
-	table_free(t);
-	memset(t, 0, sizeof *t);
-	t->num = 1;
 	struct csv_parser cp;
 	if (csv_init(&cp, (strict ? CSV_STRICT | CSV_STRICT_FINI : 0) | CSV_REPALL_NL) != 0) {
-		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		setmsg(msg, msgsize, "%s", _("out of memory"));
 		return -1;
 	}
-	size_t done = csv_parse(&cp, p, len, table_cell, table_row, t);
-	int fin = done == len ? csv_fini(&cp, table_cell, table_row, t) : -1;
-	int cerr = csv_error(&cp);
+	char *buf = src->mem ? NULL : malloc(IMPORT_CHUNK);
+	int rc = 0;
+	if (!src->mem && !buf) {
+		setmsg(msg, msgsize, "%s", _("out of memory"));
+		rc = -1;
+	}
+	for (size_t off = src->start; rc == 0 && !*stop;) {
+		const char *p = src->mem ? src->mem + off : buf;
+		size_t n;
+		if (src->mem) {
+			n = off < src->len ? src->len - off : 0;
+		} else {
+			ssize_t k = source_pread(src, off, buf, IMPORT_CHUNK);
+			if (k < 0) {
+				setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
+				rc = -1;
+				break;
+			}
+			n = (size_t)k;
+		}
+		if (n == 0)
+			break;
+		if (csv_parse(&cp, p, n, cell, row, ctx) != n) {
+			rc = csv_error(&cp) == CSV_EPARSE ? 1 : -1;
+			if (rc < 0)
+				setmsg(msg, msgsize, "%s", _("out of memory"));
+			break;
+		}
+		off += n;
+	}
+	if (rc == 0 && !*stop && csv_fini(&cp, cell, row, ctx) != 0) {
+		rc = csv_error(&cp) == CSV_EPARSE ? 2 : -1;
+		if (rc < 0)
+			setmsg(msg, msgsize, "%s", _("out of memory"));
+	}
 	csv_free(&cp);
-	if (t->nomem || t->arena.failed || (fin != 0 && cerr != CSV_EPARSE) ||
-	    (done != len && cerr != CSV_EPARSE)) {
-		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
-		return -1;
-	}
-	if (done != len)
-		return 1;  /* a quote inside a cell not quoted, as in ="0123": read leniently */
-	if (fin != 0) {
-		setmsg(im->msg, im->msgsize,
-		       _("The file ends inside a quoted cell that starts in row %zu: a closing quote "
-		         "(\") is missing. Open the file in the spreadsheet, check that row, and save "
-		         "it as CSV again."),
-		       t->num);
-		return -1;
-	}
-	return 0;
+	free(buf);
+	return rc;
 }
 
-/* Decide the encoding and decode every cell into im->dec.  Returns -1
- * when the whole file is refused (im->msg). */
-static int
-decode_cells(struct imp *im)
-{
-	struct table *t = &im->tab;
-	size_t n = t->ncells;
-	im->dcells = calloc(n ? n : 1, sizeof *im->dcells);
-	im->state = calloc(n ? n : 1, 1);
-	if (!im->dcells || !im->state) {
-		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
-		return -1;
-	}
-	bool all_utf8 = true, any_high = false;
-	size_t first_bad = n, chinese_cell = n;
-	for (size_t i = 0; i < n; i++) {
-		const char *s = t->arena.p + t->cells[i].off;
-		size_t len = t->cells[i].len;
-		if (memchr(s, '\0', len)) {
-			setmsg(im->msg, im->msgsize, "%s",
-			       _("The file holds NUL bytes: it is not a CSV text file. In the "
-			         "spreadsheet, save it as \"CSV (comma delimited)\"."));
-			return -1;
-		}
-		if (!has_high(s, len))
-			continue;
-		any_high = true;
-		if (!text_utf8_valid(s, len, NULL)) {
-			all_utf8 = false;
-			if (first_bad == n)
-				first_bad = i;
-		} else if (chinese_cell == n && reads_as_chinese(s, len, 1)) {
-			chinese_cell = i;
-		}
-	}
-	int enc = im->o->encoding;
-	if (enc == IMPORT_AUTO)
-		enc = im->res->bom || (all_utf8 && any_high) ? IMPORT_UTF8 : IMPORT_GB18030;
-	im->res->encoding = enc;
+/* The first reading of a CSV file: what its cells say of its encoding,
+ * and how many rows it has, nothing kept of them.  Rows are numbered as
+ * table_row numbers them. */
+struct scan {
+	int forced;              /* the encoding the worker said, or IMPORT_AUTO */
+	bool gb_only;            /* only ask whether the cells read as GB18030 */
+	size_t num, col, rows;
+	bool last_cr, stop;
+	bool nul, all_utf8, any_high, reads_gb;
+	bool bad_seen;           /* the first cell not UTF-8 */
+	size_t bad_num, bad_col;
+	char *zh;                /* the first cell of UTF-8 Chinese */
+	size_t zh_num, zh_col;
+};
 
-	if (enc == IMPORT_UTF8) {
-		if (im->o->encoding == IMPORT_UTF8 && !all_utf8) {
-			size_t r = row_of_cell(t, first_bad);
-			char letters[8];
-			char *gb = NULL;
-			size_t gblen, bad;
-			bool reads_gb = text_conv("UTF-8", "GB18030", t->arena.p, t->arena.len, &gb,
-			                          &gblen, &bad) == TEXT_CONV_OK;
-			free(gb);
-			setmsg(im->msg, im->msgsize,
-			       _("The file is not UTF-8: row %zu, column %s holds bytes that are not "
-			         "UTF-8 text.%s"),
-			       t->rows[r].num, column_letters(first_bad - t->rows[r].first, letters),
-			       reads_gb ? _(" It reads as GB18030, as Excel on a Chinese Windows saves "
-			                    "CSV: leave out --encoding utf-8.")
-			                : "");
+static void
+scan_cell(void *s, size_t len, void *ctx)
+{
+	struct scan *sc = ctx;
+	const char *c = s;
+	size_t col = sc->col++;
+	if (!has_high(c, len)) {
+		if (memchr(c, '\0', len))
+			sc->nul = true;
+		return;
+	}
+	if (sc->gb_only) {
+		char *out;
+		size_t outlen, bad;
+		if (sc->reads_gb &&
+		    text_conv("UTF-8", "GB18030", c, len, &out, &outlen, &bad) == TEXT_CONV_OK)
+			free(out);
+		else
+			sc->reads_gb = false;
+		return;
+	}
+	if (memchr(c, '\0', len))
+		sc->nul = true;
+	sc->any_high = true;
+	if (!text_utf8_valid(c, len, NULL)) {
+		sc->all_utf8 = false;
+		if (!sc->bad_seen) {
+			sc->bad_seen = true;
+			sc->bad_num = sc->num;
+			sc->bad_col = col;
+		}
+	} else if (!sc->zh && reads_as_chinese(c, len, 1)) {
+		sc->zh = strndup(c, len);
+		sc->zh_num = sc->num;
+		sc->zh_col = col;
+		if (!sc->zh)
+			sc->stop = true;
+	}
+}
+
+static void
+scan_row(int c, void *ctx)
+{
+	struct scan *sc = ctx;
+	if (sc->col == 0) {
+		if (!(c == '\n' && sc->last_cr))
+			sc->num++;
+	} else {
+		sc->rows++;
+		sc->num++;
+	}
+	sc->col = 0;
+	sc->last_cr = c == '\r';
+}
+
+/* Read the file once through: strictly, or (a quote inside a cell not
+ * quoted) leniently, *strict saying which.  Returns 0 or -1 (msg). */
+static int
+scan_csv(const struct source *src, const char *path, struct scan *sc, bool *strict, char *msg,
+         size_t msgsize)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		*strict = pass == 0;
+		free(sc->zh);
+		int forced = sc->forced;
+		*sc = (struct scan){.forced = forced, .num = 1, .all_utf8 = true, .reads_gb = true};
+		int rc = source_parse(src, path, *strict, scan_cell, scan_row, sc, &sc->stop, msg,
+		                      msgsize);
+		if (sc->stop) {
+			setmsg(msg, msgsize, "%s", _("out of memory"));
 			return -1;
 		}
-		/* the cells are already UTF-8: decoded is the same bytes */
-		im->dec = t->arena;
-		t->arena = (struct strbuf){0};
-		for (size_t i = 0; i < n; i++) {
-			im->dcells[i] = t->cells[i];
-			const char *s = im->dec.p + t->cells[i].off;
-			if (has_high(s, t->cells[i].len) && !text_utf8_valid(s, t->cells[i].len, NULL))
-				im->state[i] = CELL_NOT_ENCODING;
+		if (rc == 1)
+			continue;
+		if (rc == 2) {
+			setmsg(msg, msgsize,
+			       _("The file ends inside a quoted cell that starts in row %zu: a closing "
+			         "quote (\") is missing. Open the file in the spreadsheet, check that "
+			         "row, and save it as CSV again."),
+			       sc->num);
+			return -1;
+		}
+		if (rc < 0)
+			return -1;
+		if (sc->forced == IMPORT_UTF8 && !sc->all_utf8) {
+			/* the advice: would GB18030 read it? */
+			struct scan gb = {.gb_only = true, .num = 1, .reads_gb = true};
+			if (source_parse(src, path, *strict, scan_cell, scan_row, &gb, &gb.stop, msg,
+			                 msgsize) < 0)
+				return -1;
+			sc->reads_gb = gb.reads_gb;
 		}
 		return 0;
 	}
+	setmsg(msg, msgsize, "%s", _("out of memory"));  /* cannot happen: lenient reads all */
+	return -1;
+}
 
-	/* GB18030 or GBK */
+/* Decide the encoding from the first reading.  Returns -1 when the whole
+ * file is refused (im->msg). */
+static int
+decide_encoding(struct imp *im, const struct scan *sc)
+{
+	if (sc->nul) {
+		setmsg(im->msg, im->msgsize, "%s",
+		       _("The file holds NUL bytes: it is not a CSV text file. In the "
+		         "spreadsheet, save it as \"CSV (comma delimited)\"."));
+		return -1;
+	}
+	int enc = im->o->encoding;
+	if (enc == IMPORT_AUTO)
+		enc = im->res->bom || (sc->all_utf8 && sc->any_high) ? IMPORT_UTF8 : IMPORT_GB18030;
+	im->res->encoding = enc;
+	char letters[8];
+	if (enc == IMPORT_UTF8) {
+		if (im->o->encoding == IMPORT_UTF8 && !sc->all_utf8) {
+			setmsg(im->msg, im->msgsize,
+			       _("The file is not UTF-8: row %zu, column %s holds bytes that are not "
+			         "UTF-8 text.%s"),
+			       sc->bad_num, column_letters(sc->bad_col, letters),
+			       sc->reads_gb ? _(" It reads as GB18030, as Excel on a Chinese Windows saves "
+			                        "CSV: leave out --encoding utf-8.")
+			                    : "");
+			return -1;
+		}
+		return 0;
+	}
 	if (im->o->encoding != IMPORT_AUTO && im->res->bom) {
 		setmsg(im->msg, im->msgsize,
 		       _("The file starts with a UTF-8 byte-order mark: it is UTF-8, not %s. Leave "
@@ -517,22 +660,48 @@ decode_cells(struct imp *im)
 		       encoding_label(enc));
 		return -1;
 	}
-	if (im->o->encoding != IMPORT_AUTO && all_utf8 && chinese_cell < n) {
-		size_t r = row_of_cell(t, chinese_cell);
-		char letters[8];
-		const char *s = t->arena.p + t->cells[chinese_cell].off;
-		char *gb = as_gb18030(s, t->cells[chinese_cell].len);
+	if (im->o->encoding != IMPORT_AUTO && sc->all_utf8 && sc->zh) {
+		char *gb = as_gb18030(sc->zh, strlen(sc->zh));
 		setmsg(im->msg, im->msgsize,
 		       _("The file seems to be UTF-8, not %s: row %zu, column %s reads \"%s\" as %s "
 		         "but \"%s\" as UTF-8. Leave out --encoding, or say --encoding utf-8."),
-		       encoding_label(enc), t->rows[r].num,
-		       column_letters(chinese_cell - t->rows[r].first, letters), gb ? gb : "?",
-		       encoding_label(enc), s);
+		       encoding_label(enc), sc->zh_num, column_letters(sc->zh_col, letters),
+		       gb ? gb : "?", encoding_label(enc), sc->zh);
 		free(gb);
 		return -1;
 	}
-	/* decode all the cells at once; a cell that will not decode is
-	 * marked and left empty, and the rest decoded around it */
+	return 0;
+}
+
+/* Decode the cells the table holds, in the encoding decided.  Returns -1
+ * when the whole file is refused (im->msg). */
+static int
+decode_window(struct imp *im)
+{
+	struct table *t = &im->tab;
+	size_t n = t->ncells;
+	if (!util_grow((void **)&im->dcells, &im->capdcells, n ? n : 1, sizeof *im->dcells) ||
+	    !util_grow((void **)&im->state, &im->capstate, n ? n : 1, 1)) {
+		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
+		return -1;
+	}
+	memset(im->state, 0, n);
+	int enc = im->res->encoding;
+	if (enc == IMPORT_UTF8) {
+		/* the cells are already UTF-8: decoded is the same bytes */
+		im->dec_same = true;
+		memcpy(im->dcells, t->cells, n * sizeof *t->cells);
+		for (size_t i = 0; i < n; i++) {
+			const char *s = t->arena.p + t->cells[i].off;
+			if (has_high(s, t->cells[i].len) && !text_utf8_valid(s, t->cells[i].len, NULL))
+				im->state[i] = CELL_NOT_ENCODING;
+		}
+		return 0;
+	}
+	/* GB18030 or GBK: all the cells held at once; a cell that will not
+	 * decode is marked and left empty, and the rest decoded around it */
+	im->dec_same = false;
+	im->dec.len = 0;
 	const char *a = t->arena.p;
 	size_t alen = t->arena.len, pos = 0;
 	while (pos < alen) {
@@ -570,12 +739,12 @@ decode_cells(struct imp *im)
 	/* the NULs between cells survive the conversion: cut there again */
 	size_t at = 0;
 	for (size_t i = 0; i < n; i++) {
-		size_t len = at < im->dec.len ? strlen(im->dec.p + at) : 0;
 		if (at >= im->dec.len) {
 			/* cannot happen: a NUL for every cell */
 			setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 			return -1;
 		}
+		size_t len = strlen(im->dec.p + at);
 		im->dcells[i] = (struct cell){at, len};
 		at += len + 1;
 		/* a cell of UTF-8 Chinese in a GB18030 file reads as rare
@@ -590,13 +759,11 @@ decode_cells(struct imp *im)
 }
 
 /* The first sheet of an Excel workbook into the table, its cells fed as
- * parse_csv's are.  Returns 0 or -1 (im->msg: the whole file refused). */
+ * a CSV file's are.  Returns 0 or -1 (im->msg: the whole file refused). */
 static int
 parse_xlsx(struct imp *im, const char *p, size_t len)
 {
 	struct table *t = &im->tab;
-	table_free(t);
-	memset(t, 0, sizeof *t);
 	t->num = 1;
 	char why[1024];
 	int rc = xlsx_read(p, len, table_cell, table_row, t, why, sizeof why);
@@ -608,29 +775,12 @@ parse_xlsx(struct imp *im, const char *p, size_t len)
 		setmsg(im->msg, im->msgsize, "%s: %s", im->path, why);
 		return -1;
 	}
-	return 0;
-}
-
-/* A workbook's cells are UTF-8 already (its XML is): decoded is the same
- * bytes.  The file of bad rows is written in UTF-8 with a byte-order
- * mark, which Excel and WPS open as such. */
-static int
-cells_utf8(struct imp *im)
-{
-	struct table *t = &im->tab;
-	size_t n = t->ncells;
-	im->dcells = calloc(n ? n : 1, sizeof *im->dcells);
-	im->state = calloc(n ? n : 1, 1);
-	if (!im->dcells || !im->state) {
-		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
-		return -1;
-	}
+	/* a workbook's cells are UTF-8 already (its XML is); its bad rows
+	 * are written in UTF-8 with a byte-order mark, which Excel and WPS
+	 * open as such */
 	im->res->encoding = IMPORT_UTF8;
 	im->res->workbook = true;
 	im->res->bom = true;
-	im->dec = t->arena;
-	t->arena = (struct strbuf){0};
-	memcpy(im->dcells, t->cells, n * sizeof *t->cells);
 	return 0;
 }
 
@@ -638,8 +788,7 @@ cells_utf8(struct imp *im)
 static void
 cell_encoding_message(const struct imp *im, size_t cell, char *msg, size_t msgsize)
 {
-	const char *raw = im->tab.arena.p ? im->tab.arena.p + im->tab.cells[cell].off
-	                                  : im->dec.p + im->dcells[cell].off;
+	const char *raw = im->tab.arena.p + im->tab.cells[cell].off;
 	size_t rlen = im->tab.cells[cell].len;
 	int enc = im->res->encoding;
 	if (im->state[cell] == CELL_UTF8_IN_GB) {
@@ -1284,12 +1433,30 @@ id_hash(const char *s)
 	return h;
 }
 
-/* The row an ID number was first seen in, or 0 (and then it is added as row). */
-static size_t
-idset_seen(struct idset *s, const char *id, size_t row)
+/* An ID number as a number (17 digits, then a digit or X: 11 values),
+ * plus one, or 0 when it is not one. */
+static uint64_t
+idset_pack(const char *id)
 {
-	if (s->n * 2 >= s->cap) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
+	uint64_t v = 0;
+	for (int i = 0; i < 17; i++) {
+		if (id[i] < '0' || id[i] > '9')
+			return 0;
+		v = v * 10 + (uint64_t)(id[i] - '0');
+	}
+	int last = id[17] == 'X' ? 10 : id[17] >= '0' && id[17] <= '9' ? id[17] - '0' : -1;
+	if (last < 0 || id[18])
+		return 0;
+	return v * 11 + (uint64_t)last + 1;
+}
+
+/* The row an ID number that does not pack was first seen in, or 0 (and
+ * then it is added as row). */
+static size_t
+idset_seen_text(struct idset *s, const char *id, size_t row)
+{
+	if (s->tn * 2 >= s->tcap) {
+		size_t cap = s->tcap ? s->tcap * 2 : 64;
 		char(*keys)[20] = calloc(cap, sizeof *keys);
 		size_t *rows = calloc(cap, sizeof *rows);
 		if (!keys || !rows) {
@@ -1297,12 +1464,60 @@ idset_seen(struct idset *s, const char *id, size_t row)
 			free(rows);
 			return 0;
 		}
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->rows[i]) {
-				size_t k = id_hash(s->keys[i]) & (cap - 1);
+		for (size_t i = 0; i < s->tcap; i++)
+			if (s->trows[i]) {
+				size_t k = id_hash(s->tkeys[i]) & (cap - 1);
 				while (rows[k])
 					k = (k + 1) & (cap - 1);
-				memcpy(keys[k], s->keys[i], sizeof keys[k]);
+				memcpy(keys[k], s->tkeys[i], sizeof keys[k]);
+				rows[k] = s->trows[i];
+			}
+		free(s->tkeys);
+		free(s->trows);
+		s->tkeys = keys;
+		s->trows = rows;
+		s->tcap = cap;
+	}
+	size_t k = id_hash(id) & (s->tcap - 1);
+	while (s->trows[k]) {
+		if (strcmp(s->tkeys[k], id) == 0)
+			return s->trows[k];
+		k = (k + 1) & (s->tcap - 1);
+	}
+	snprintf(s->tkeys[k], sizeof s->tkeys[k], "%s", id);
+	s->trows[k] = row;
+	s->tn++;
+	return 0;
+}
+
+static size_t
+idset_slot(uint64_t key, size_t cap)
+{
+	return (size_t)((key * 0x9E3779B97F4A7C15u) >> 20) & (cap - 1);
+}
+
+/* The row an ID number was first seen in, or 0 (and then it is added as row). */
+static size_t
+idset_seen(struct idset *s, const char *id, size_t row)
+{
+	uint64_t key = idset_pack(id);
+	if (!key || row > UINT32_MAX)
+		return idset_seen_text(s, id, row);
+	if (s->n * 4 >= s->cap * 3) {
+		size_t cap = s->cap ? s->cap * 2 : 1024;
+		uint64_t *keys = calloc(cap, sizeof *keys);
+		uint32_t *rows = calloc(cap, sizeof *rows);
+		if (!keys || !rows) {
+			free(keys);
+			free(rows);
+			return 0;
+		}
+		for (size_t i = 0; i < s->cap; i++)
+			if (s->keys[i]) {
+				size_t k = idset_slot(s->keys[i], cap);
+				while (keys[k])
+					k = (k + 1) & (cap - 1);
+				keys[k] = s->keys[i];
 				rows[k] = s->rows[i];
 			}
 		free(s->keys);
@@ -1311,14 +1526,14 @@ idset_seen(struct idset *s, const char *id, size_t row)
 		s->rows = rows;
 		s->cap = cap;
 	}
-	size_t k = id_hash(id) & (s->cap - 1);
-	while (s->rows[k]) {
-		if (strcmp(s->keys[k], id) == 0)
+	size_t k = idset_slot(key, s->cap);
+	while (s->keys[k]) {
+		if (s->keys[k] == key)
 			return s->rows[k];
 		k = (k + 1) & (s->cap - 1);
 	}
-	snprintf(s->keys[k], sizeof s->keys[k], "%s", id);
-	s->rows[k] = row;
+	s->keys[k] = key;
+	s->rows[k] = (uint32_t)row;
 	s->n++;
 	return 0;
 }
@@ -1439,7 +1654,105 @@ field_column(const struct imp *im, const struct form_field *fd, char *buf, size_
 	return buf;
 }
 
-/* Check row ri of the table; a good row is added to the plan. */
+static void csv_put_row(struct imp *im, struct strbuf *b, const struct trow *row, const char *err);
+
+/* A bad row (skip_bad) to the file of bad rows, made when the first
+ * comes: mkostemp's 0600 (personal data, for the worker alone), a name
+ * of its own made new (O_EXCL: in a files folder a worker fills over
+ * SFTP, a symbolic link or a FIFO may wait under any fixed name), then
+ * renamed over import_bad_path's (bad_finish), never written through. */
+static void
+bad_put(struct imp *im, const struct trow *row, const char *err)
+{
+	if (!im->o->skip_bad || im->o->check_only || im->bad_errno)
+		return;
+	if (!im->bad) {
+		char *path = import_bad_path(im->path);
+		im->badtmp = path ? malloc(strlen(path) + 12) : NULL;
+		if (!im->badtmp) {
+			free(path);
+			im->bad_errno = ENOMEM;
+			return;
+		}
+		sprintf(im->badtmp, "%s.tmp-XXXXXX", path);
+		free(path);
+		int fd = mkostemp(im->badtmp, O_CLOEXEC);
+		if (fd < 0 || !(im->bad = fdopen(fd, "wb"))) {
+			im->bad_errno = errno ? errno : EIO;
+			if (fd >= 0) {
+				close(fd);
+				unlink(im->badtmp);
+			}
+			free(im->badtmp);
+			im->badtmp = NULL;
+			return;
+		}
+		if (im->res->bom)
+			fputs("\xEF\xBB\xBF", im->bad);
+		fwrite(im->badhead.p, 1, im->badhead.len, im->bad);
+	}
+	im->line.len = 0;
+	csv_put_row(im, &im->line, row, err);
+	if (im->line.failed) {
+		im->bad_errno = ENOMEM;
+		return;
+	}
+	if (fwrite(im->line.p, 1, im->line.len, im->bad) != im->line.len)
+		im->bad_errno = errno ? errno : EIO;
+}
+
+/* The good rows are kept in a file without a name (O_TMPFILE) beside
+ * the database, or tmpfile()'s; the operating system removes it when
+ * it is closed, however the import ends. */
+static FILE *
+spool_open(store *st)
+{
+#ifdef O_TMPFILE
+	const char *dir = store_dir(st);
+	int fd = dir ? open(dir, O_TMPFILE | O_RDWR | O_CLOEXEC, 0600) : -1;
+	if (fd >= 0) {
+		FILE *f = fdopen(fd, "w+b");
+		if (f)
+			return f;
+		close(fd);
+	}
+#else
+	(void)st;
+#endif
+	return tmpfile();
+}
+
+/* One good row, as it is kept until it is saved. */
+struct spooled {
+	size_t num, len;    /* its row; the length of its record's encoding, which follows */
+	rec_id id, target;
+	bool update;
+};
+
+static void
+spool_plan(struct imp *im, const record *r, const rec_id *target, bool update, size_t num)
+{
+	if (im->spool_errno)
+		return;
+	if (!im->spool && !(im->spool = spool_open(im->st))) {
+		im->spool_errno = errno ? errno : EIO;
+		return;
+	}
+	struct spooled h = {.num = num, .id = r->id, .target = *target, .update = update};
+	unsigned char *b = record_encode(r, &h.len);
+	if (!b) {
+		im->fatal = STORE_NOMEM;
+		return;
+	}
+	if (fwrite(&h, sizeof h, 1, im->spool) != 1 || fwrite(b, 1, h.len, im->spool) != h.len)
+		im->spool_errno = errno ? errno : EIO;
+	else
+		im->nspooled++;
+	free(b);
+}
+
+/* Check row ri of the table; a good row is spooled to be saved, a bad
+ * one written aside. */
 static void
 check_row(struct imp *im, store_txn *t, size_t ri)
 {
@@ -1627,16 +1940,13 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 		im->res->bad++;
 		if (rc.duplicate)
 			im->res->duplicates++;
-		im->row_errors[ri] = rc.errs.p;
-		rc.errs.p = NULL;
+		bad_put(im, row, rc.errs.p);
 		goto out;
 	}
-	if (!util_grow((void **)&im->plans, &im->capplans, im->nplans + 1, sizeof *im->plans)) {
-		im->fatal = STORE_NOMEM;
-		goto out;
-	}
-	im->plans[im->nplans++] = (struct plan){r, target, update, row->num};
-	r = NULL;
+	/* nothing is saved while a row is bad (unless skip_bad) nor when
+	 * only checking: then the good rows need not be kept */
+	if (!im->o->check_only && (im->o->skip_bad || !im->res->bad))
+		spool_plan(im, r, &target, update, row->num);
 out:
 	free(rc.errs.p);
 	record_free(r);
@@ -1678,22 +1988,113 @@ load_unit(const record *r, void *ctx)
 	return 0;
 }
 
+/* Check the rows the table holds (a window of a CSV file, a whole
+ * sheet), the header first, and let them go. */
+static void
+window_check(void *ctx)
+{
+	struct imp *im = ctx;
+	struct table *t = &im->tab;
+	if (im->refused || im->fatal || t->nrows == 0) {
+		table_clear(t);
+		return;
+	}
+	if (t->nomem || t->arena.failed) {
+		im->fatal = STORE_NOMEM;
+		return;
+	}
+	if (decode_window(im) < 0) {
+		im->refused = true;
+		return;
+	}
+	size_t ri = 0;
+	if (!im->header_done) {
+		im->header_done = true;
+		if (map_header(im) < 0) {
+			im->refused = true;
+			return;
+		}
+		csv_put_row(im, &im->badhead, &t->rows[0], IMPORT_ERROR_COLUMN);
+		ri = 1;
+	}
+	for (; ri < t->nrows && !im->fatal; ri++) {
+		im->done++;
+		if (!row_blank(im, &t->rows[ri])) {
+			im->res->rows++;
+			check_row(im, im->txn, ri);
+		}
+		if (im->o->progress && (im->done % 500 == 0 || im->done == im->total))
+			im->o->progress(false, im->done, im->total, im->o->ctx);
+	}
+	table_clear(t);
+}
+
+/* Whether to stop reading the file. */
+static bool
+imp_stop(const struct imp *im)
+{
+	return im->refused || im->fatal || im->tab.nomem;
+}
+
+struct check_ctx {
+	struct imp *im;
+	const struct source *src;   /* a CSV file read again, or NULL: a sheet in the table */
+	bool strict;
+	bool stop;
+};
+
+static void
+csv_cell(void *s, size_t len, void *ctx)
+{
+	struct check_ctx *c = ctx;
+	table_cell(s, len, &c->im->tab);
+	c->stop = imp_stop(c->im);
+}
+
+static void
+csv_row(int ch, void *ctx)
+{
+	struct check_ctx *c = ctx;
+	table_row(ch, &c->im->tab);
+	c->stop = imp_stop(c->im);
+}
+
 static int
 check_txn(store_txn *t, void *ctx)
 {
-	struct imp *im = ctx;
+	struct check_ctx *c = ctx;
+	struct imp *im = c->im;
 	int err = store_scan(t, REC_UNIT, NULL, load_unit, im);
 	if (err)
 		return err;
-	size_t total = im->tab.nrows - 1;
-	for (size_t ri = 1; ri < im->tab.nrows && !im->fatal; ri++) {
-		if (!row_blank(im, &im->tab.rows[ri])) {
-			im->res->rows++;
-			check_row(im, t, ri);
+	im->txn = t;
+	if (!c->src) {
+		window_check(im);
+	} else {
+		struct table *tab = &im->tab;
+		tab->num = 1;
+		tab->window = IMPORT_WINDOW;
+		tab->flush = window_check;
+		tab->flush_ctx = im;
+		int rc = source_parse(c->src, im->path, c->strict, csv_cell, csv_row, c, &c->stop,
+		                      im->msg, im->msgsize);
+		if (!imp_stop(im))
+			window_check(im);  /* the rows after the last full window */
+		if (rc != 0 && !imp_stop(im)) {
+			/* the file changed since it was read first */
+			if (rc > 0)
+				setmsg(im->msg, im->msgsize, _("cannot read %s: %s"), im->path,
+				       strerror(EAGAIN));
+			im->refused = true;
 		}
-		if (im->o->progress && (ri % 500 == 0 || ri == total))
-			im->o->progress(false, ri, total, im->o->ctx);
+		if (tab->nomem && !im->fatal)
+			im->fatal = STORE_NOMEM;
 	}
+	if (!im->header_done && !im->refused && !im->fatal) {
+		setmsg(im->msg, im->msgsize, _("%s is empty: there is no header and no row"), im->path);
+		im->refused = true;
+	}
+	im->txn = NULL;
 	return im->fatal;
 }
 
@@ -1777,61 +2178,47 @@ import_bad_path(const char *path)
 	return out;
 }
 
+/* The file of bad rows, written while the rows were checked, under
+ * its own name now that the import goes on.  0, or -1 (im->msg). */
 static int
-write_bad(struct imp *im)
+bad_finish(struct imp *im)
 {
-	struct strbuf b = {0};
-	if (im->res->bom)
-		sb_str(&b, "\xEF\xBB\xBF");
-	csv_put_row(im, &b, &im->tab.rows[0], IMPORT_ERROR_COLUMN);
-	for (size_t ri = 1; ri < im->tab.nrows; ri++)
-		if (im->row_errors[ri])
-			csv_put_row(im, &b, &im->tab.rows[ri], im->row_errors[ri]);
 	char *path = import_bad_path(im->path);
-	char *tmp = path ? malloc(strlen(path) + 12) : NULL;
-	if (b.failed || !path || !tmp) {
-		free(b.p);
-		free(path);
-		free(tmp);
+	int e = im->bad_errno;
+	if (!e && !im->bad)
+		e = EIO;  /* cannot happen: a bad row was counted, none written */
+	if (im->bad) {
+		if (fflush(im->bad) != 0 && !e)
+			e = errno;
+		if (fclose(im->bad) != 0 && !e)
+			e = errno;
+		im->bad = NULL;
+		if (!e && path && rename(im->badtmp, path) != 0)
+			e = errno;
+		if (e || !path)
+			unlink(im->badtmp);
+	}
+	if (!path) {
 		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 		return -1;
 	}
-	sprintf(tmp, "%s.tmp-XXXXXX", path);
-	/* personal data: for the worker alone (mkstemp's 0600).  A name of
-	 * its own, made new (O_EXCL): in a files folder a worker fills over
-	 * SFTP, a symbolic link or a FIFO may wait under any fixed name; the
-	 * rename then replaces whatever is under the bad rows' name, never
-	 * writing through it */
-	int fd = mkostemp(tmp, O_CLOEXEC);
-	bool ok = fd >= 0;
-	for (size_t done = 0; ok && done < b.len;) {
-		ssize_t k = write(fd, b.p + done, b.len - done);
-		if (k < 0 && errno == EINTR)
-			continue;
-		ok = k > 0;
-		if (ok)
-			done += (size_t)k;
-	}
-	int e = errno;
-	if (fd >= 0 && close(fd) != 0 && ok) {
-		ok = false;
-		e = errno;
-	}
-	if (ok && rename(tmp, path) != 0) {
-		ok = false;
-		e = errno;
-	}
-	if (!ok) {
-		if (fd >= 0)
-			unlink(tmp);
+	if (e)
 		setmsg(im->msg, im->msgsize, _("cannot write %s: %s"), path, strerror(e));
-	}
-	free(b.p);
-	free(path);
-	free(tmp);
-	if (ok)
+	else
 		im->res->bad_written = true;
-	return ok ? 0 : -1;
+	free(path);
+	return e ? -1 : 0;
+}
+
+/* The file of bad rows begun, left: the import does not go on. */
+static void
+bad_abandon(struct imp *im)
+{
+	if (!im->bad)
+		return;
+	fclose(im->bad);
+	im->bad = NULL;
+	unlink(im->badtmp);
 }
 
 /* --- saving ---------------------------------------------------------------------------- */
@@ -1921,21 +2308,80 @@ batch_txn(store_txn *t, void *ctx)
 	return store_txn_error(t);
 }
 
+/* The next n good rows from the spool into im->plans; -1 (errno) when
+ * they cannot be read back. */
+static int
+spool_load(struct imp *im, size_t n)
+{
+	if (!util_grow((void **)&im->plans, &im->capplans, n, sizeof *im->plans)) {
+		errno = ENOMEM;
+		return -1;
+	}
+	unsigned char *buf = NULL;
+	size_t cap = 0;
+	for (im->nplans = 0; im->nplans < n; im->nplans++) {
+		struct spooled h;
+		if (fread(&h, sizeof h, 1, im->spool) != 1 ||
+		    !util_grow((void **)&buf, &cap, h.len ? h.len : 1, 1) ||
+		    fread(buf, 1, h.len, im->spool) != h.len) {
+			free(buf);
+			errno = ferror(im->spool) ? errno : ENOMEM;
+			return -1;
+		}
+		record *r;
+		if (record_decode(buf, h.len, &h.id, &r) != 0) {
+			free(buf);
+			errno = EIO;
+			return -1;
+		}
+		im->plans[im->nplans] = (struct plan){r, h.target, h.update, h.num};
+	}
+	free(buf);
+	return 0;
+}
+
+static void
+plans_free(struct imp *im)
+{
+	for (size_t i = 0; i < im->nplans; i++)
+		record_free(im->plans[i].r);
+	im->nplans = 0;
+}
+
+/* The good rows saved from the spool, a batch a transaction (the batch
+ * alone in memory). */
 static int
 save_plans(struct imp *im, store *st)
 {
 	size_t step = im->o->batch ? im->o->batch : IMPORT_BATCH;
 	struct batch b = {.im = im};
-	for (size_t from = 0; from < im->nplans; from += step) {
-		b.from = from;
-		b.to = from + step < im->nplans ? from + step : im->nplans;
-		b.last = b.to == im->nplans;
-		int err = store_write(st, batch_txn, &b);
+	if (im->nspooled && (fflush(im->spool) != 0 || fseeko(im->spool, 0, SEEK_SET) != 0))
+		im->spool_errno = errno ? errno : EIO;
+	for (size_t from = 0; from < im->nspooled; from += step) {
+		size_t n = from + step < im->nspooled ? step : im->nspooled - from;
+		int err = 0;
+		if (im->spool_errno || spool_load(im, n) < 0) {
+			if (!im->spool_errno)
+				im->spool_errno = errno ? errno : EIO;
+			err = STORE_IO;
+		}
+		b.from = 0;
+		b.to = im->nplans;
+		b.last = from + n == im->nspooled;
+		b.failed_row = im->nplans ? im->plans[0].num : 0;
+		if (!err)
+			err = store_write(st, batch_txn, &b);
+		plans_free(im);
 		if (err) {
 			im->res->imported = b.total_created;
 			im->res->updated = b.total_updated;
 			im->res->unchanged = b.total_unchanged;
-			const char *why = err == STORE_EXISTS
+			char spoolwhy[256];
+			if (im->spool_errno)
+				snprintf(spoolwhy, sizeof spoolwhy, _("the rows checked could not be kept for saving: %s"),
+				         strerror(im->spool_errno));
+			const char *why = im->spool_errno ? spoolwhy
+			                  : err == STORE_EXISTS
 			                          ? _("its ID number was registered meanwhile by someone "
 			                              "else")
 			                          : store_strerror(err);
@@ -1957,7 +2403,7 @@ save_plans(struct imp *im, store *st)
 		b.total_updated += b.updated;
 		b.total_unchanged += b.unchanged;
 		if (im->o->progress)
-			im->o->progress(true, b.to, im->nplans, im->o->ctx);
+			im->o->progress(true, from + n, im->nspooled, im->o->ctx);
 	}
 	im->res->imported = b.total_created;
 	im->res->updated = b.total_updated;
@@ -1996,32 +2442,42 @@ imp_free(struct imp *im)
 		free(im->units[i].name);
 	}
 	free(im->units);
-	for (size_t i = 0; i < im->nplans; i++)
-		record_free(im->plans[i].r);
+	plans_free(im);
 	free(im->plans);
-	for (size_t i = 0; im->row_errors && i < im->tab.nrows; i++)
-		free(im->row_errors[i]);
-	free(im->row_errors);
 	free(im->ids.keys);
 	free(im->ids.rows);
+	free(im->ids.tkeys);
+	free(im->ids.trows);
+	if (im->spool)
+		fclose(im->spool);
+	bad_abandon(im);
+	free(im->badtmp);
+	free(im->badhead.p);
+	free(im->line.p);
 }
 
 /* The whole import of the file's bytes data[0..len), or (data NULL) of
- * the file at path, which is read first; path names the file in messages
- * and says where the bad rows go. */
+ * the file open as fd (closed here); path names the file in messages and
+ * says where the bad rows go.  A CSV file is read twice, a chunk at a
+ * time: once for its encoding and its number of rows, once to check its
+ * rows a window at a time, the good ones spooled; nothing is saved
+ * until every row is checked, then the spooled rows a batch at a time.
+ * What grows with the file is the set of its ID numbers (idset). */
 static int
-import_run(store *st, const char *path, const char *data, size_t len,
+import_run(store *st, const char *path, const char *data, size_t len, int fd,
            const struct import_opts *o, struct import_result *res, char *msg, size_t msgsize)
 {
 	memset(res, 0, sizeof *res);
 	msg[0] = '\0';
-	struct imp im = {.o = o, .path = path, .res = res, .msg = msg, .msgsize = msgsize};
+	struct imp im = {.o = o, .path = path, .res = res, .msg = msg, .msgsize = msgsize, .st = st};
 	int rc = IMPORT_REFUSED;
+	struct strbuf whole = {0};
+	struct scan sc = {0};
 	const struct form *form = o->form ? o->form : formset_for_kind(o->fs, o->kind);
 	if (!form || form->kind != o->kind) {
 		setmsg(msg, msgsize, _("records of kind \"%s\" have no form to import them with"),
 		       rec_kind_label(o->kind));
-		return IMPORT_REFUSED;
+		goto done;
 	}
 	if (!import_kind_importable(o->kind)) {
 		setmsg(msg, msgsize,
@@ -2029,13 +2485,13 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		       rec_kind_label(o->kind),
 		       o->kind == REC_REFERRAL ? _("a referral is made and moved by its steps")
 		                               : _("use \"shegong unit add\" or \"shegong user add\""));
-		return IMPORT_REFUSED;
+		goto done;
 	}
 	if (o->scope && o->scope->role == ROLE_SUPERVISOR) {
 		setmsg(msg, msgsize, "%s",
 		       _("a supervisor reads records and saves none: importing is for the workers "
 		         "of a village or township, or an administrator"));
-		return IMPORT_REFUSED;
+		goto done;
 	}
 	im.form = form;
 	size_t nforms = 0;
@@ -2043,48 +2499,60 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		nforms += o->fs->forms[i]->kind == o->kind;
 	im.multi_form = nforms > 1;
 
-	struct strbuf raw = {0};
-	if (!data) {
-		if (read_file(path, &raw, msg, msgsize) < 0) {
-			free(raw.p);
-			return IMPORT_REFUSED;
-		}
-		data = raw.p;
-		len = raw.len;
-	}
-	const char *p = data ? data : "";
-	/* the row source: the workbook's first sheet, or the CSV text */
-	bool xlsx = xlsx_is_zip(p, len) || xlsx_is_ole(p, len);
-	int parsed;
-	if (xlsx) {
-		parsed = parse_xlsx(&im, p, len);
+	struct source src = {data ? data : "", data ? len : 0, 0, -1};
+	if (!data && source_fd(&src, fd, path, msg, msgsize) < 0)
+		goto done;
+	/* its first bytes say what it is */
+	char head[8];
+	size_t nhead = 0;
+	if (data) {
+		nhead = len < sizeof head ? len : sizeof head;
+		memcpy(head, data, nhead);
 	} else {
-		if (len >= 2 && ((unsigned char)p[0] == 0xFF && (unsigned char)p[1] == 0xFE)) {
+		ssize_t k = source_pread(&src, 0, head, sizeof head);
+		if (k < 0) {
+			setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
+			goto done;
+		}
+		nhead = (size_t)k;
+	}
+	struct check_ctx cc = {.im = &im};
+	/* the row source: the workbook's first sheet, or the CSV text */
+	if (xlsx_is_zip(head, nhead) || xlsx_is_ole(head, nhead)) {
+		if (source_all(&src, path, &whole, msg, msgsize) < 0 ||
+		    parse_xlsx(&im, whole.p ? whole.p : "", whole.len) < 0)
+			goto done;
+		free(whole.p);
+		whole = (struct strbuf){0};
+		if (im.tab.nrows == 0) {
+			setmsg(msg, msgsize, _("%s is empty: there is no header and no row"), path);
+			goto done;
+		}
+		im.total = im.tab.nrows - 1;
+	} else {
+		if (nhead >= 2 && ((unsigned char)head[0] == 0xFF && (unsigned char)head[1] == 0xFE)) {
 			setmsg(msg, msgsize,
 			       _("%s is UTF-16 text (Excel's \"Unicode text\"), which is not read here: save it "
 			         "as \"CSV (comma delimited)\" or \"CSV UTF-8\""),
 			       path);
 			goto done;
 		}
-		if (len >= 3 && memcmp(p, "\xEF\xBB\xBF", 3) == 0) {
+		if (nhead >= 3 && memcmp(head, "\xEF\xBB\xBF", 3) == 0) {
 			res->bom = true;
-			p += 3;
-			len -= 3;
+			src.start = 3;
 		}
-		parsed = parse_csv(&im, p, len, true);
-		if (parsed > 0)
-			parsed = parse_csv(&im, p, len, false);
+		sc.forced = o->encoding;
+		if (scan_csv(&src, path, &sc, &cc.strict, msg, msgsize) < 0)
+			goto done;
+		if (sc.rows == 0) {
+			setmsg(msg, msgsize, _("%s is empty: there is no header and no row"), path);
+			goto done;
+		}
+		if (decide_encoding(&im, &sc) < 0)
+			goto done;
+		im.total = sc.rows - 1;
+		cc.src = &src;
 	}
-	if (parsed != 0)
-		goto done;
-	free(raw.p);
-	raw.p = NULL;
-	if (im.tab.nrows == 0) {
-		setmsg(msg, msgsize, _("%s is empty: there is no header and no row"), path);
-		goto done;
-	}
-	if ((xlsx ? cells_utf8(&im) : decode_cells(&im)) < 0)
-		goto done;
 	const char *mo = o->catalogue;
 	char mopath[4096];
 	if (!mo) {
@@ -2098,14 +2566,9 @@ import_run(store *st, const char *path, const char *data, size_t len,
 			setmsg(msg, msgsize, "%s", _("out of memory"));
 			goto done;
 		}
-	if (map_header(&im) < 0)
+	int err = store_read(st, check_txn, &cc);
+	if (im.refused)
 		goto done;
-	im.row_errors = calloc(im.tab.nrows, sizeof *im.row_errors);
-	if (!im.row_errors) {
-		setmsg(msg, msgsize, "%s", _("out of memory"));
-		goto done;
-	}
-	int err = store_read(st, check_txn, &im);
 	if (err) {
 		setmsg(msg, msgsize, _("the rows could not be checked: %s"), store_strerror(err));
 		goto done;
@@ -2118,7 +2581,14 @@ import_run(store *st, const char *path, const char *data, size_t len,
 		rc = res->bad ? IMPORT_BAD_ROWS : IMPORT_OK;
 		goto done;
 	}
-	if (res->bad && write_bad(&im) < 0) {
+	if (im.spool_errno) {
+		char why[512];
+		snprintf(why, sizeof why, _("the rows checked could not be kept for saving: %s"),
+		         strerror(im.spool_errno));
+		setmsg(msg, msgsize, _("%s; nothing was imported"), why);
+		goto done;
+	}
+	if (res->bad && bad_finish(&im) < 0) {
 		char why[512];
 		snprintf(why, sizeof why, "%s", msg);
 		setmsg(msg, msgsize, _("%s; nothing was imported"), why);
@@ -2130,8 +2600,11 @@ import_run(store *st, const char *path, const char *data, size_t len,
 	}
 	rc = res->bad ? IMPORT_BAD_ROWS : IMPORT_OK;
 done:
-	free(raw.p);
+	free(whole.p);
+	free(sc.zh);
 	imp_free(&im);
+	if (!data && fd >= 0)
+		close(fd);
 	return rc;
 }
 
@@ -2139,27 +2612,26 @@ int
 import_file(store *st, const char *path, const struct import_opts *o,
             struct import_result *res, char *msg, size_t msgsize)
 {
-	return import_run(st, path, NULL, 0, o, res, msg, msgsize);
+	/* O_NONBLOCK: a FIFO is refused at once, not waited on */
+	int fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd < 0) {
+		memset(res, 0, sizeof *res);
+		setmsg(msg, msgsize, _("cannot read %s: %s"), path, strerror(errno));
+		return IMPORT_REFUSED;
+	}
+	return import_run(st, path, NULL, 0, fd, o, res, msg, msgsize);
 }
 
 int
 import_fd(store *st, int fd, const char *name, const struct import_opts *o,
           struct import_result *res, char *msg, size_t msgsize)
 {
-	struct strbuf raw = {0};
-	if (read_fd(fd, name, &raw, msg, msgsize) < 0) {
-		free(raw.p);
-		memset(res, 0, sizeof *res);
-		return IMPORT_REFUSED;
-	}
-	int rc = import_run(st, name, raw.p ? raw.p : "", raw.len, o, res, msg, msgsize);
-	free(raw.p);
-	return rc;
+	return import_run(st, name, NULL, 0, fd, o, res, msg, msgsize);
 }
 
 int
 import_buffer(store *st, const char *name, const char *data, size_t len,
               const struct import_opts *o, struct import_result *res, char *msg, size_t msgsize)
 {
-	return import_run(st, name, data ? data : "", len, o, res, msg, msgsize);
+	return import_run(st, name, data ? data : "", len, -1, o, res, msg, msgsize);
 }
