@@ -2027,6 +2027,8 @@ window_check(void *ctx)
 			im->o->progress(false, im->done, im->total, im->o->ctx);
 	}
 	table_clear(t);
+	/* the records and index pages read for these rows: not kept mapped */
+	store_release_map(im->st);
 }
 
 /* Whether to stop reading the file. */
@@ -2399,6 +2401,9 @@ save_plans(struct imp *im, store *st)
 				audit_log_now(st, "import", NULL, note);
 			return -1;
 		}
+		/* the index pages a batch went through are scattered over
+		 * the whole database: not kept mapped for the next */
+		store_release_map(st);
 		b.total_created += b.created;
 		b.total_updated += b.updated;
 		b.total_unchanged += b.unchanged;

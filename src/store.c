@@ -11,10 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/random.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "index.h"
@@ -412,6 +414,42 @@ store_mapsize(store *st)
 	MDB_envinfo info;
 	mdb_env_info(st->env, &info);
 	return info.me_mapsize;
+}
+
+void
+store_release_map(store *st)
+{
+	/* the map is the file's pages shared (MAP_SHARED, written through
+	 * pwrite, never through the map): letting go of them unmaps them
+	 * from this process alone; they stay in the page cache, and the
+	 * next read maps them again without reading the disk.  LMDB does
+	 * not say where its map is (me_mapaddr is MDB_FIXEDMAP's alone): the
+	 * mapping of the data file, found by its device and inode */
+	int fd;
+	struct stat sb;
+	if (mdb_env_get_fd(st->env, &fd) != 0 || fstat(fd, &sb) != 0)
+		return;
+	FILE *f = fopen("/proc/self/maps", "re");
+	if (!f)
+		return;
+	char line[512];
+	while (fgets(line, sizeof line, f)) {
+		unsigned long lo, hi, off, ino;
+		unsigned maj, min;
+		char perms[8];
+		if (sscanf(line, "%lx-%lx %7s %lx %x:%x %lu", &lo, &hi, perms, &off, &maj, &min,
+		           &ino) == 7 &&
+		    ino == (unsigned long)sb.st_ino && makedev(maj, min) == sb.st_dev && off == 0 &&
+		    perms[3] == 's')
+			madvise((void *)lo, hi - lo, MADV_DONTNEED);
+		if (!strchr(line, '\n')) {
+			/* a line longer than the buffer: skip its rest */
+			int c;
+			while ((c = fgetc(f)) != EOF && c != '\n')
+				;
+		}
+	}
+	fclose(f);
 }
 
 size_t

@@ -102,6 +102,12 @@ const char *store_dir(const store *st);
 uint64_t store_site(const store *st);
 /* The current map size in bytes (grows by itself). */
 size_t store_mapsize(store *st);
+/* Let go of the database's pages this process has read through the map
+ * (the kernel keeps them in its page cache, and a later read finds them
+ * there).  A long write that goes through much of the database (an
+ * import) calls it now and then, so that what the process holds is its
+ * own memory, not the database it went through. */
+void store_release_map(store *st);
 /* The most the map may grow to (bounded on 32-bit systems). */
 size_t store_maplimit(const store *st);
 /* For tests: start growing from this size, and never beyond limit. */
