@@ -1738,7 +1738,12 @@ spool_plan(struct imp *im, const record *r, const rec_id *target, bool update, s
 		im->spool_errno = errno ? errno : EIO;
 		return;
 	}
-	struct spooled h = {.num = num, .id = r->id, .target = *target, .update = update};
+	struct spooled h;
+	memset(&h, 0, sizeof h);  /* its padding too: the bytes written are all set */
+	h.num = num;
+	h.id = r->id;
+	h.target = *target;
+	h.update = update;
 	unsigned char *b = record_encode(r, &h.len);
 	if (!b) {
 		im->fatal = STORE_NOMEM;
