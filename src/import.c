@@ -34,6 +34,8 @@
 /* Rows of a CSV file held at once: checked, their good records spooled
  * to a file of their own, their bad ones written aside, then let go. */
 #define IMPORT_WINDOW 1000
+/* The database's pages kept mapped while importing (release_map). */
+#define IMPORT_MAP_KEEP ((uint64_t)32 << 20)
 /* Bytes read from the file at a time. */
 #define IMPORT_CHUNK 65536
 
@@ -1993,6 +1995,25 @@ load_unit(const record *r, void *ctx)
 	return 0;
 }
 
+/* The database's pages read through the map let go once they pass
+ * IMPORT_MAP_KEEP (the process's resident pages of files, /proc/self/statm's
+ * third figure): bounded, without mapping the pages every batch reads
+ * (the index's upper levels) again every time. */
+static void
+release_map(store *st)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long size, resident, shared = 0;
+	if (f) {
+		if (fscanf(f, "%lu %lu %lu", &size, &resident, &shared) != 3)
+			shared = 0;
+		fclose(f);
+	}
+	long page = sysconf(_SC_PAGESIZE);
+	if (!f || (uint64_t)shared * (uint64_t)(page > 0 ? page : 4096) > IMPORT_MAP_KEEP)
+		store_release_map(st);
+}
+
 /* Check the rows the table holds (a window of a CSV file, a whole
  * sheet), the header first, and let them go. */
 static void
@@ -2033,7 +2054,7 @@ window_check(void *ctx)
 	}
 	table_clear(t);
 	/* the records and index pages read for these rows: not kept mapped */
-	store_release_map(im->st);
+	release_map(im->st);
 }
 
 /* Whether to stop reading the file. */
@@ -2054,6 +2075,8 @@ static void
 csv_cell(void *s, size_t len, void *ctx)
 {
 	struct check_ctx *c = ctx;
+	if (c->stop)
+		return;  /* the rest of a chunk after the import stopped */
 	table_cell(s, len, &c->im->tab);
 	c->stop = imp_stop(c->im);
 }
@@ -2062,6 +2085,8 @@ static void
 csv_row(int ch, void *ctx)
 {
 	struct check_ctx *c = ctx;
+	if (c->stop)
+		return;
 	table_row(ch, &c->im->tab);
 	c->stop = imp_stop(c->im);
 }
@@ -2407,8 +2432,8 @@ save_plans(struct imp *im, store *st)
 			return -1;
 		}
 		/* the index pages a batch went through are scattered over
-		 * the whole database: not kept mapped for the next */
-		store_release_map(st);
+		 * the whole database: not kept mapped for ever */
+		release_map(st);
 		b.total_created += b.created;
 		b.total_updated += b.updated;
 		b.total_unchanged += b.unchanged;
