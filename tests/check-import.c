@@ -1054,6 +1054,97 @@ START_TEST(test_stops_part_way)
 }
 END_TEST
 
+/* A file longer than the rows an import holds at once (1,000): a bad
+ * row in the first window and in the last, a quoted cell with a line
+ * break across the second, and an ID number in the last window that
+ * row 12 had.  Nothing is saved while a row is bad, every fault is said
+ * with its row as the spreadsheet numbers it, and --skip-bad saves the
+ * rest and writes the bad rows, the header first. */
+START_TEST(test_windows)
+{
+	struct fixture x;
+	fixture_make(&x);
+	size_t n = 2600, cap = 256 + n * 96;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	size_t len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区),备注\r\n");
+	char dup[19] = "";
+	size_t row = 1;  /* the header */
+	for (size_t i = 0; i < n; i++) {
+		char id[19], birth[9];
+		snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + i / 336 % 50, 1 + i / 28 % 12,
+		         1 + i % 28);
+		idnum(id, birth, (int)(i % 997));
+		if (i == 10)
+			memcpy(dup, id, sizeof dup);
+		const char *idc = i == 2500 ? dup : id;
+		const char *village = i == 5 ? "无此村" : "安宁村";
+		if (i == 1500)
+			len += (size_t)snprintf(text + len, cap - len, "居民%zu,%s,%s,\"一组\r\n二号\"\r\n",
+			                        i, idc, village);
+		else if (i == 2550)
+			len += (size_t)snprintf(text + len, cap - len, "居民%zu,5.10421E+17,%s,\r\n", i,
+			                        village);
+		else
+			len += (size_t)snprintf(text + len, cap - len, "居民%zu,%s,%s,\r\n", i, idc, village);
+		row++;
+	}
+	ck_assert_uint_eq(row, n + 1);
+	char *path = write_file(&x, "long.csv", text, "GB18030");
+	free(text);
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.rows, n);
+	if (res.bad != 3)
+		dump_log();
+	ck_assert_uint_eq(res.bad, 3);
+	ck_assert_uint_eq(res.duplicates, 1);
+	ck_assert_uint_eq(res.imported, 0);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
+	/* row i of the data is row i + 2 of the spreadsheet; the line break
+	 * inside a cell (row 1502) does not add one */
+	ck_assert_msg(said(7, "村(社区)", "无此村"), "row 7");
+	ck_assert_msg(said(2502, "身份证号", "row 12"), "row 2502");
+	ck_assert_msg(said(2552, "身份证号", "Excel"), "row 2552");
+	ck_assert_uint_eq(plog.n, 3);
+	ck_assert(!res.bad_written);
+	char *bad = import_bad_path(path);
+	struct stat sb;
+	ck_assert_int_ne(stat(bad, &sb), 0);
+
+	struct import_opts o2 = {.skip_bad = true, .batch = 700};
+	ck_assert_int_eq(run(&x, path, &o2, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, n - 3);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), n - 3);
+	ck_assert(res.bad_written);
+	record *r = resident(&x, dup);
+	ck_assert_str_eq(record_get(r, "name"), "居民10");
+	record_free(r);
+	size_t blen;
+	char *raw = slurp(bad, &blen);
+	char *u;
+	size_t ulen;
+	ck_assert_int_eq(text_conv("UTF-8", "GB18030", raw, blen, &u, &ulen, NULL), 0);
+	ck_assert_msg(strncmp(u, "姓名,身份证号,村(社区),备注,错误/error\r\n", 50) == 0, "%s", u);
+	char *r5 = strstr(u, "居民5,"), *r2500 = strstr(u, "居民2500,"),
+	     *r2550 = strstr(u, "居民2550,");
+	ck_assert_msg(r5 && r2500 && r2550 && r5 < r2500 && r2500 < r2550, "%s", u);
+	ck_assert_ptr_null(strstr(u, "居民6,"));
+	/* no file of its own left beside it */
+	char *cmd;
+	ck_assert_int_ge(asprintf(&cmd, "ls '%s' | grep -q tmp-", x.dir), 0);
+	ck_assert_int_ne(system(cmd), 0);
+	free(cmd);
+	free(u);
+	free(raw);
+	free(bad);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
 /* --- memory ------------------------------------------------------------------ */
 
 /* The heap in use (bytes), 0 where the C library does not say. */
@@ -1159,6 +1250,7 @@ main(void)
 	tcase_add_test(tc, test_excel_dates);
 	tcase_add_test(tc, test_batches);
 	tcase_add_test(tc, test_stops_part_way);
+	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_memory_bounded);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
