@@ -36,6 +36,9 @@
 #define IMPORT_WINDOW 1000
 /* The database's pages kept mapped while importing (release_map). */
 #define IMPORT_MAP_KEEP ((uint64_t)32 << 20)
+/* ... asked every so many rows (a batch's rows may go through 50 MB of
+ * index pages) */
+#define IMPORT_MAP_EVERY 100
 /* Bytes read from the file at a time. */
 #define IMPORT_CHUNK 65536
 
@@ -2049,12 +2052,13 @@ window_check(void *ctx)
 			im->res->rows++;
 			check_row(im, im->txn, ri);
 		}
+		/* the records and index pages read for the rows: not kept mapped */
+		if (im->done % IMPORT_MAP_EVERY == 0)
+			release_map(im->st);
 		if (im->o->progress && (im->done % 500 == 0 || im->done == im->total))
 			im->o->progress(false, im->done, im->total, im->o->ctx);
 	}
 	table_clear(t);
-	/* the records and index pages read for these rows: not kept mapped */
-	release_map(im->st);
 }
 
 /* Whether to stop reading the file. */
@@ -2296,6 +2300,11 @@ batch_txn(store_txn *t, void *ctx)
 	b->created = b->updated = b->unchanged = 0;
 	for (size_t k = b->from; k < b->to && !store_txn_error(t); k++) {
 		const struct plan *p = &im->plans[k];
+		/* the index pages the rows go through are scattered over the
+		 * whole database: not kept mapped for ever (the pages changed
+		 * are LMDB's copies in the heap until the commit writes them) */
+		if (k % IMPORT_MAP_EVERY == IMPORT_MAP_EVERY - 1)
+			release_map(im->st);
 		b->failed_row = p->num;
 		record *r;
 		if (p->update) {
@@ -2431,9 +2440,6 @@ save_plans(struct imp *im, store *st)
 				audit_log_now(st, "import", NULL, note);
 			return -1;
 		}
-		/* the index pages a batch went through are scattered over
-		 * the whole database: not kept mapped for ever */
-		release_map(st);
 		b.total_created += b.created;
 		b.total_updated += b.updated;
 		b.total_unchanged += b.unchanged;
