@@ -1,7 +1,9 @@
 /* import.c: a spreadsheet's CSV file or Excel workbook read into records:
  * the cells parsed (libcsv, or xlsxread for a workbook's first sheet), the encoding decided and checked, the header matched to the
  * form, every row checked by the form's rules and the worker's scope,
- * then the good rows saved in batches and the bad ones written aside. */
+ * then the good rows saved in batches and the bad ones written aside.
+ * A CSV file streams: read a chunk at a time, its rows checked a window
+ * at a time, the good ones spooled to a file until all are checked. */
 #include "config.h"
 
 #include <errno.h>
@@ -34,6 +36,8 @@
 /* Rows of a CSV file held at once: checked, their good records spooled
  * to a file of their own, their bad ones written aside, then let go. */
 #define IMPORT_WINDOW 1000
+/* ... or fewer, once their cells hold this many bytes (long notes) */
+#define IMPORT_WINDOW_BYTES ((size_t)8 << 20)
 /* The database's pages kept mapped while importing (release_map). */
 #define IMPORT_MAP_KEEP ((uint64_t)32 << 20)
 /* ... asked every so many rows (a batch's rows may go through 50 MB of
@@ -88,8 +92,9 @@ struct table {
 	size_t nrows, caprows;
 	size_t row_first, num;
 	bool last_cr, nomem;
-	/* called at the end of a row once window rows are held (0: never):
-	 * it checks them and empties the table (table_clear) */
+	/* called at the end of a row once window rows, or their cells
+	 * IMPORT_WINDOW_BYTES, are held (0: never): it checks them and
+	 * empties the table (table_clear) */
 	size_t window;
 	void (*flush)(void *ctx);
 	void *flush_ctx;
@@ -144,7 +149,8 @@ table_row(int c, void *ctx)
 	}
 	t->row_first = t->ncells;
 	t->last_cr = c == '\r';
-	if (t->window && t->nrows >= t->window && !t->nomem)
+	if (t->window && (t->nrows >= t->window || t->arena.len >= IMPORT_WINDOW_BYTES) &&
+	    !t->nomem)
 		t->flush(t->flush_ctx);
 }
 
