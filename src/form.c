@@ -410,7 +410,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 			arg++;
 		fd->type = 0;
 		for (size_t i = 0; i < NTYPES; i++)
-			if (strcmp(types[i].name, word) == 0)
+			if (KEY_IS(types[i].name, word))
 				fd->type = types[i].type;
 		if (!fd->type)
 			return fail(p, p->line,
@@ -945,6 +945,21 @@ top_directive(struct parser *p, const char *key, const char *v)
 	            key);
 }
 
+/* A select_one's default that is one of its values as written, with no
+ * length or pattern on the field: what form_check_value would accept
+ * without asking it (it asks gettext for the labels of the choices
+ * before the one that matches, for each form at every start). */
+static bool
+default_is_choice(const struct form_field *fd)
+{
+	if (fd->type != FT_SELECT_ONE || fd->has_len || fd->has_re || !fd->choices)
+		return false;
+	for (size_t i = 0; i < fd->choices->n; i++)
+		if (KEY_IS(fd->choices->items[i].value, fd->dflt))
+			return true;
+	return false;
+}
+
 /* After the last line: everything named exists, everything needed is there. */
 static bool
 finish(struct parser *p)
@@ -1021,7 +1036,8 @@ finish(struct parser *p)
 				              "which is not in the form"), fd->name, fd->rel_field);
 		}
 		if (fd->dflt && fd->type != FT_CALCULATE && strcmp(fd->dflt, "today") != 0 &&
-		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0) {
+		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0 &&
+		    !default_is_choice(fd)) {
 			char *norm = NULL, buf[160];
 			const char *why = form_check_value(fd, fd->dflt, &norm, buf, sizeof buf);
 			free(norm);
@@ -1061,17 +1077,6 @@ finish(struct parser *p)
 	return true;
 }
 
-static char *
-trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* The lines of one file (the form's own, or one it includes) into p. */
 static bool
 parse_lines(struct parser *p, const char *text)
@@ -1092,19 +1097,28 @@ parse_lines(struct parser *p, const char *text)
 	p->block = B_TOP;
 	for (char *s = copy; ok && s; s = save) {
 		save = strchr(s, '\n');
+		char *end = save ? save : s + strlen(s);
 		if (save)
 			*save++ = '\0';
 		p->line = ++lineno;
 		bool indented = *s == ' ' || *s == '\t';
-		char *line = trim(s);
+		/* the line without the blanks around it (trim, knowing its end) */
+		char *line = s;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			*--end = '\0';
 		if (!*line || *line == '#')
 			continue;
-		char *key = line;
-		size_t kl = strcspn(line, " \t");
-		char *val = line + kl;
+		/* the key, then the value without the blanks before it (those
+		 * after it went with the line's) */
+		char *key = line, *val = line;
+		while (*val && *val != ' ' && *val != '\t')
+			val++;
 		if (*val)
 			*val++ = '\0';
-		val = trim(val);
+		while (*val == ' ' || *val == '\t')
+			val++;
 		if (!indented) {
 			ok = top_directive(p, key, val);
 		} else if (p->block == B_FIELD) {
