@@ -69,10 +69,15 @@ match_choice(const struct form_field *fd, const char *s, size_t len)
 		return NULL;
 	for (size_t i = 0; i < fd->choices->n; i++) {
 		const struct form_choice *c = &fd->choices->items[i];
-		const char *cands[3] = {c->value, c->label, _(c->label)};
-		for (int k = 0; k < 3; k++)
+		/* the translation last, and only when needed: looking it up
+		 * costs more than the two comparisons before it */
+		const char *cands[3] = {c->value, c->label, NULL};
+		for (int k = 0; k < 3; k++) {
+			if (k == 2)
+				cands[2] = _(c->label);
 			if (strlen(cands[k]) == len && strncasecmp(cands[k], s, len) == 0)
 				return c;
+		}
 	}
 	return NULL;
 }

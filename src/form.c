@@ -71,7 +71,25 @@ struct parser {
 	char **incs;        /* the included files' paths (owned) */
 	size_t nincs;
 	size_t cur;         /* the field whose block is open */
+	size_t fcap, ccap, icap;  /* room in f->fields (and fsrc, aline), in
+	                           * f->choices, in the open list's items */
+	struct inc_cache *cache;  /* included files already read, or NULL */
 };
+
+/* The included files formset_load has read (the six service forms
+ * include one): each one's fields and choice lists as its first reading
+ * left them, copied into the next form that includes it instead of
+ * reading and parsing it again. */
+struct inc_cache {
+	size_t n;
+	struct inc_entry {
+		char *path;
+		struct form *tmpl;   /* its fields and choice lists only */
+	} *e;
+};
+
+/* A key of a form file: compared by its first byte before strcmp. */
+#define KEY_IS(key, lit) ((key)[0] == (lit)[0] && strcmp((key), (lit)) == 0)
 
 static bool
 fail(struct parser *p, int line, const char *fmt, ...)
@@ -327,11 +345,51 @@ oom(struct parser *p)
 	return fail(p, p->line, "%s", _("out of memory"));
 }
 
+/* The form's strings come from its arena: a few blocks, freed at once
+ * by form_free (a string replaced while parsing stays in it till then). */
+struct form_arena {
+	struct form_arena *next;
+	size_t used, size;
+	char mem[];
+};
+enum { ARENA_BLOCK = 4096 - sizeof(struct form_arena) };
+
+static char *
+arena_strndup(struct form *f, const char *s, size_t n)
+{
+	struct form_arena *a = f->arena;
+	if (!a || a->size - a->used < n + 1) {
+		size_t size = n + 1 > ARENA_BLOCK ? n + 1 : ARENA_BLOCK;
+		if (!(a = malloc(sizeof *a + size)))
+			return NULL;
+		a->size = size;
+		a->used = 0;
+		/* a big string's block goes behind the one being filled */
+		if (f->arena && size > ARENA_BLOCK) {
+			a->next = f->arena->next;
+			f->arena->next = a;
+		} else {
+			a->next = f->arena;
+			f->arena = a;
+		}
+	}
+	char *d = a->mem + a->used;
+	memcpy(d, s, n);
+	d[n] = '\0';
+	a->used += n + 1;
+	return d;
+}
+
+static char *
+arena_strdup(struct form *f, const char *s)
+{
+	return arena_strndup(f, s, strlen(s));
+}
+
 static bool
 set_str(struct parser *p, char **dst, const char *v)
 {
-	free(*dst);
-	*dst = strdup(v);
+	*dst = arena_strdup(p->f, v);
 	return *dst ? true : oom(p);
 }
 
@@ -339,7 +397,7 @@ static bool
 field_prop(struct parser *p, const char *key, const char *v)
 {
 	struct form_field *fd = cur_field(p);
-	if (strcmp(key, "type") == 0) {
+	if (KEY_IS(key, "type")) {
 		char word[32];
 		const char *arg = v;
 		size_t n = strcspn(v, " \t");
@@ -352,7 +410,7 @@ field_prop(struct parser *p, const char *key, const char *v)
 			arg++;
 		fd->type = 0;
 		for (size_t i = 0; i < NTYPES; i++)
-			if (strcmp(types[i].name, word) == 0)
+			if (KEY_IS(types[i].name, word))
 				fd->type = types[i].type;
 		if (!fd->type)
 			return fail(p, p->line,
@@ -360,7 +418,6 @@ field_prop(struct parser *p, const char *key, const char *v)
 			              "date, select_one, select_multiple, yesno, idnum, phone, "
 			              "reference, references, amounts, calculate)"), word);
 		/* a block that changes an included field may change its type too */
-		free(fd->choices_name);
 		fd->choices_name = NULL;
 		fd->ref_kind = 0;
 		fd->ref_level = 0;
@@ -389,17 +446,17 @@ field_prop(struct parser *p, const char *key, const char *v)
 			return fail(p, p->line, _("the type %s takes nothing after it"), word);
 		return true;
 	}
-	if (strcmp(key, "label") == 0)
+	if (KEY_IS(key, "label"))
 		return set_str(p, &fd->label, v);
-	if (strcmp(key, "hint") == 0)
+	if (KEY_IS(key, "hint"))
 		return set_str(p, &fd->hint, v);
-	if (strcmp(key, "required") == 0)
+	if (KEY_IS(key, "required"))
 		return parse_yesno(p, v, &fd->required);
-	if (strcmp(key, "sensitive") == 0)
+	if (KEY_IS(key, "sensitive"))
 		return parse_yesno(p, v, &fd->sensitive);
-	if (strcmp(key, "readonly") == 0)
+	if (KEY_IS(key, "readonly"))
 		return parse_yesno(p, v, &fd->readonly);
-	if (strcmp(key, "length") == 0) {
+	if (KEY_IS(key, "length")) {
 		double lo, hi;
 		if (!parse_range(p, v, &lo, &hi))
 			return false;
@@ -412,11 +469,11 @@ field_prop(struct parser *p, const char *key, const char *v)
 		fd->maxlen = hi > 1e9 ? 1000000000L : (long)hi;
 		return true;
 	}
-	if (strcmp(key, "range") == 0) {
+	if (KEY_IS(key, "range")) {
 		fd->has_range = true;
 		return parse_range(p, v, &fd->min, &fd->max);
 	}
-	if (strcmp(key, "pattern") == 0) {
+	if (KEY_IS(key, "pattern")) {
 		if (!set_str(p, &fd->pattern, v))
 			return false;
 		/* a second pattern (or a form's block changing an included
@@ -451,13 +508,13 @@ field_prop(struct parser *p, const char *key, const char *v)
 		fd->has_re = true;
 		return true;
 	}
-	if (strcmp(key, "default") == 0)
+	if (KEY_IS(key, "default"))
 		return set_str(p, &fd->dflt, v);
-	if (strcmp(key, "carry") == 0)
+	if (KEY_IS(key, "carry"))
 		return set_str(p, &fd->carry, v);
-	if (strcmp(key, "choices_by") == 0)
+	if (KEY_IS(key, "choices_by"))
 		return set_str(p, &fd->choices_by, v);
-	if (strcmp(key, "calculation") == 0) {
+	if (KEY_IS(key, "calculation")) {
 		/* FUNC(FIELD) */
 		const char *open = strchr(v, '(');
 		size_t vl = strlen(v);
@@ -469,13 +526,11 @@ field_prop(struct parser *p, const char *key, const char *v)
 				known = true;
 		if (!known)
 			return fail(p, p->line, _("unknown calculation \"%s\" (known: age, sex, birth)"), v);
-		free(fd->calc);
-		free(fd->calc_arg);
-		fd->calc = strndup(v, (size_t)(open - v));
-		fd->calc_arg = strndup(open + 1, vl - (size_t)(open - v) - 2);
+		fd->calc = arena_strndup(p->f, v, (size_t)(open - v));
+		fd->calc_arg = arena_strndup(p->f, open + 1, vl - (size_t)(open - v) - 2);
 		return fd->calc && fd->calc_arg ? true : oom(p);
 	}
-	if (strcmp(key, "relevant") == 0) {
+	if (KEY_IS(key, "relevant")) {
 		/* FIELD = VALUE | FIELD != VALUE | FIELD contains VALUE | FIELD set */
 		char fname[64], op[16];
 		int used = 0;
@@ -514,14 +569,18 @@ choice_item(struct parser *p, const char *value, const char *label)
 	if (strchr(value, ','))
 		return fail(p, p->line, _("a choice value may not contain a comma: \"%s\""), value);
 	for (size_t i = 0; i < c->n; i++)
-		if (strcmp(c->items[i].value, value) == 0)
+		if (KEY_IS(c->items[i].value, value))
 			return fail(p, p->line, _("the choice value \"%s\" is in the list twice"), value);
-	struct form_choice *ni = realloc(c->items, (c->n + 1) * sizeof *ni);
-	if (!ni)
-		return oom(p);
-	c->items = ni;
-	c->items[c->n].value = strdup(value);
-	c->items[c->n].label = strdup(label);
+	if (c->n == p->icap) {
+		size_t cap = p->icap ? 2 * p->icap : 8;
+		struct form_choice *ni = realloc(c->items, cap * sizeof *ni);
+		if (!ni)
+			return oom(p);
+		c->items = ni;
+		p->icap = cap;
+	}
+	c->items[c->n].value = arena_strdup(p->f, value);
+	c->items[c->n].label = arena_strdup(p->f, label);
 	c->n++;
 	return c->items[c->n - 1].value && c->items[c->n - 1].label ? true : oom(p);
 }
@@ -532,7 +591,7 @@ find_choices(const struct form *f, const char *name)
 	if (!f)
 		return NULL;
 	for (size_t i = 0; i < f->nchoices; i++)
-		if (strcmp(f->choices[i].name, name) == 0)
+		if (KEY_IS(f->choices[i].name, name))
 			return &f->choices[i];
 	return NULL;
 }
@@ -547,6 +606,30 @@ form_choices_by(const struct form *f, const struct formset *fs, const struct for
 		return NULL;
 	const struct form_choices *c = find_choices(f, name);
 	return c ? c : fs ? find_choices(fs->shared, name) : NULL;
+}
+
+/* Room for one more field in f->fields, p->fsrc and p->aline. */
+static bool
+room_for_field(struct parser *p)
+{
+	struct form *f = p->f;
+	if (f->nfields < p->fcap)
+		return true;
+	size_t cap = p->fcap ? 2 * p->fcap : 16;
+	struct form_field *nf = realloc(f->fields, cap * sizeof *nf);
+	if (!nf)
+		return false;
+	f->fields = nf;
+	const char **ns = realloc(p->fsrc, cap * sizeof *ns);
+	if (!ns)
+		return false;
+	p->fsrc = ns;
+	int *na = realloc(p->aline, cap * sizeof *na);
+	if (!na)
+		return false;
+	p->aline = na;
+	p->fcap = cap;
+	return true;
 }
 
 static bool
@@ -567,20 +650,10 @@ field_directive(struct parser *p, const char *v)
 		p->block = B_FIELD;
 		return true;
 	}
-	struct form_field *nf = realloc(f->fields, (f->nfields + 1) * sizeof *nf);
-	if (!nf)
+	if (!room_for_field(p))
 		return oom(p);
-	f->fields = nf;
-	const char **ns = realloc(p->fsrc, (f->nfields + 1) * sizeof *ns);
-	if (!ns)
-		return oom(p);
-	p->fsrc = ns;
-	int *na = realloc(p->aline, (f->nfields + 1) * sizeof *na);
-	if (!na)
-		return oom(p);
-	p->aline = na;
-	memset(&f->fields[f->nfields], 0, sizeof *nf);
-	f->fields[f->nfields].name = strdup(v);
+	memset(&f->fields[f->nfields], 0, sizeof f->fields[0]);
+	f->fields[f->nfields].name = arena_strdup(f, v);
 	f->fields[f->nfields].line = p->line;
 	p->fsrc[f->nfields] = p->incpath;
 	p->aline[f->nfields] = 0;
@@ -592,6 +665,139 @@ field_directive(struct parser *p, const char *v)
 
 static char *slurp(const char *path, struct form_error *err);
 static bool parse_lines(struct parser *p, const char *text);
+
+/* *out: a copy of in with its strings in dst's arena and its pattern
+ * compiled again (a regex_t cannot be copied).  False when out of memory. */
+static bool
+copy_field(struct form *dst, struct form_field *out, const struct form_field *in)
+{
+	*out = *in;
+	out->has_re = false;
+	char **strs[] = {&out->name,      &out->label,     &out->hint,     &out->pattern,
+	                 &out->dflt,      &out->calc,      &out->calc_arg, &out->rel_field,
+	                 &out->rel_value, &out->choices_name, &out->carry, &out->choices_by};
+	for (size_t i = 0; i < NELEM(strs); i++)
+		if (*strs[i] && !(*strs[i] = arena_strdup(dst, *strs[i])))
+			return false;
+	if (in->has_re) {
+		char *anch;
+		if (asprintf(&anch, "^(%s)$", in->pattern) < 0)
+			return false;
+		int rc = regcomp(&out->re, anch, REG_EXTENDED | REG_NOSUB);
+		free(anch);
+		if (rc)
+			return false;
+		out->has_re = true;
+	}
+	return true;
+}
+
+/* *out: a copy of the choice list in, its strings in dst's arena. */
+static bool
+copy_choices(struct form *dst, struct form_choices *out, const struct form_choices *in)
+{
+	*out = *in;
+	out->items = malloc(in->n * sizeof *out->items);
+	if (!out->items || !(out->name = arena_strdup(dst, in->name))) {
+		free(out->items);
+		out->items = NULL;
+		out->n = 0;
+		return false;
+	}
+	for (size_t i = 0; i < in->n; i++) {
+		out->items[i].value = arena_strdup(dst, in->items[i].value);
+		out->items[i].label = arena_strdup(dst, in->items[i].label);
+		if (!out->items[i].value || !out->items[i].label)
+			return false;
+	}
+	return true;
+}
+
+/* Keep what the included file at path brought into p->f (its fields from
+ * nf0, its choice lists from nc0) for the next form that includes it. */
+static void
+cache_include(struct parser *p, const char *path, size_t nf0, size_t nc0)
+{
+	struct inc_cache *c = p->cache;
+	struct form *f = p->f, *t = calloc(1, sizeof *t);
+	struct inc_entry *ne = t ? realloc(c->e, (c->n + 1) * sizeof *ne) : NULL;
+	if (ne)
+		c->e = ne;
+	bool ok = ne && (t->fields = calloc(f->nfields - nf0 + 1, sizeof *t->fields)) &&
+	          (t->choices = calloc(f->nchoices - nc0 + 1, sizeof *t->choices));
+	for (size_t i = nf0; ok && i < f->nfields; i++)
+		ok = copy_field(t, &t->fields[t->nfields++], &f->fields[i]);
+	for (size_t i = nc0; ok && i < f->nchoices; i++)
+		ok = copy_choices(t, &t->choices[t->nchoices++], &f->choices[i]);
+	char *key = ok ? strdup(path) : NULL;
+	if (!key) {
+		/* not kept: the next form reads the file again */
+		form_free(t);
+		return;
+	}
+	c->e[c->n++] = (struct inc_entry){key, t};
+}
+
+/* The included file at path as cache_include kept it, when it brings
+ * nothing p->f already has (else the file is read again, which says
+ * what is defined twice, where); NULL if not kept. */
+static const struct form *
+cached_include(struct parser *p, const char *path)
+{
+	const struct form *t = NULL, *f = p->f;
+	for (size_t i = 0; p->cache && i < p->cache->n && !t; i++)
+		if (strcmp(p->cache->e[i].path, path) == 0)
+			t = p->cache->e[i].tmpl;
+	for (size_t i = 0; t && i < t->nfields; i++)
+		if (form_field(f, t->fields[i].name))
+			return NULL;
+	for (size_t i = 0; t && i < t->nchoices; i++)
+		if (find_choices(f, t->choices[i].name))
+			return NULL;
+	return t;
+}
+
+/* What an included file kept in the cache brings, added to p->f as
+ * reading it would have added it. */
+static bool
+use_include(struct parser *p, const struct form *t, const char *path)
+{
+	struct form *f = p->f;
+	for (size_t i = 0; i < t->nfields; i++) {
+		if (!room_for_field(p) || !copy_field(f, &f->fields[f->nfields], &t->fields[i]))
+			return oom(p);
+		p->fsrc[f->nfields] = path;
+		p->aline[f->nfields] = 0;
+		f->nfields++;
+	}
+	for (size_t i = 0; i < t->nchoices; i++) {
+		if (f->nchoices == p->ccap) {
+			size_t cap = p->ccap ? 2 * p->ccap : 8;
+			struct form_choices *nc = realloc(f->choices, cap * sizeof *nc);
+			if (!nc)
+				return oom(p);
+			f->choices = nc;
+			p->ccap = cap;
+		}
+		bool ok = copy_choices(f, &f->choices[f->nchoices], &t->choices[i]);
+		/* a list half copied is freed with the form */
+		if (f->choices[f->nchoices].items)
+			f->nchoices++;
+		if (!ok)
+			return oom(p);
+	}
+	return true;
+}
+
+static void
+inc_cache_free(struct inc_cache *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->e[i].path);
+		form_free(c->e[i].tmpl);
+	}
+	free(c->e);
+}
 
 /* "include NAME": the field blocks (and choice lists) of DIR/NAME.fields,
  * here.  Faults inside it are reported with its own name and lines. */
@@ -609,6 +815,9 @@ include_directive(struct parser *p, const char *v)
 	if (asprintf(&p->incs[p->nincs], "%s/%s.fields", p->dir, v) < 0)
 		return oom(p);
 	const char *path = p->incs[p->nincs++];
+	const struct form *kept = cached_include(p, path);
+	if (kept)
+		return use_include(p, kept, path);
 	struct form_error rerr;
 	memset(&rerr, 0, sizeof rerr);
 	char *text = slurp(path, &rerr);
@@ -635,6 +844,8 @@ include_directive(struct parser *p, const char *v)
 	}
 	if (!ok)
 		return false;
+	if (p->cache)
+		cache_include(p, path, nf0, nc0);
 	p->incpath = NULL;
 	snprintf(p->err->file, sizeof p->err->file, "%s", f->path);
 	p->line = line;
@@ -650,28 +861,24 @@ retired_directive(struct parser *p, const char *v)
 	struct form *f = p->f;
 	size_t n = strcspn(v, " \t");
 	const char *label = v + n + strspn(v + n, " \t");
-	char *name = strndup(v, n);
+	char *name = arena_strndup(f, v, n);
 	if (!name)
 		return oom(p);
 	if (!valid_name(name) || !*label) {
-		free(name);
 		return fail(p, p->line, "%s",
 		            _("a retired field is \"retired NAME LABEL\": its name as old records "
 		              "hold it, then the label to show it by"));
 	}
 	for (size_t i = 0; i < f->nretired; i++)
 		if (strcmp(f->retired[i].name, name) == 0) {
-			free(name);
 			return fail(p, p->line, _("the retired field \"%s\" is named twice"),
 			            f->retired[i].name);
 		}
 	struct form_retired *nr = realloc(f->retired, (f->nretired + 1) * sizeof *nr);
-	if (!nr) {
-		free(name);
+	if (!nr)
 		return oom(p);
-	}
 	f->retired = nr;
-	f->retired[f->nretired++] = (struct form_retired){name, strdup(label), p->line};
+	f->retired[f->nretired++] = (struct form_retired){name, arena_strdup(f, label), p->line};
 	return f->retired[f->nretired - 1].label ? true : oom(p);
 }
 
@@ -679,41 +886,46 @@ static bool
 top_directive(struct parser *p, const char *key, const char *v)
 {
 	struct form *f = p->f;
-	if (strcmp(key, "choices") == 0) {
+	if (KEY_IS(key, "choices")) {
 		if (!valid_name(v))
 			return fail(p, p->line, _("a choice list name is lowercase letters, digits and _, not \"%s\""), v);
 		if (find_choices(f, v))
 			return fail(p, p->line, _("the choice list \"%s\" is defined twice"), v);
-		struct form_choices *nc = realloc(f->choices, (f->nchoices + 1) * sizeof *nc);
-		if (!nc)
-			return oom(p);
-		f->choices = nc;
-		f->choices[f->nchoices++] = (struct form_choices){strdup(v), 0, NULL, p->line};
+		if (f->nchoices == p->ccap) {
+			size_t cap = p->ccap ? 2 * p->ccap : 8;
+			struct form_choices *nc = realloc(f->choices, cap * sizeof *nc);
+			if (!nc)
+				return oom(p);
+			f->choices = nc;
+			p->ccap = cap;
+		}
+		p->icap = 0;
+		f->choices[f->nchoices++] = (struct form_choices){arena_strdup(f, v), 0, NULL, p->line};
 		p->block = B_CHOICES;
 		return f->choices[f->nchoices - 1].name ? true : oom(p);
 	}
 	if (p->shared_only)
 		return fail(p, p->line, _("this file holds shared choice lists only: \"%s\" does not belong here"), key);
-	if (strcmp(key, "field") == 0)
+	if (KEY_IS(key, "field"))
 		return field_directive(p, v);
 	if (p->incpath)
 		return fail(p, p->line, _("an included file holds only \"field\" and \"choices\" "
 		                          "blocks: \"%s\" does not belong here"), key);
-	if (strcmp(key, "include") == 0)
+	if (KEY_IS(key, "include"))
 		return include_directive(p, v);
 	p->block = B_TOP;
-	if (strcmp(key, "form") == 0) {
+	if (KEY_IS(key, "form")) {
 		if (!valid_name(v))
 			return fail(p, p->line, _("a form name is lowercase letters, digits and _, not \"%s\""), v);
 		return set_str(p, &f->name, v);
 	}
-	if (strcmp(key, "title") == 0)
+	if (KEY_IS(key, "title"))
 		return set_str(p, &f->title, v);
-	if (strcmp(key, "kind") == 0) {
+	if (KEY_IS(key, "kind")) {
 		f->kind = rec_kind_from_name(v);
 		return f->kind ? true : fail(p, p->line, _("unknown kind of record \"%s\""), v);
 	}
-	if (strcmp(key, "version") == 0) {
+	if (KEY_IS(key, "version")) {
 		char *end;
 		long n = strtol(v, &end, 10);
 		if (*end || n < 1 || n > 1000000)
@@ -721,16 +933,31 @@ top_directive(struct parser *p, const char *key, const char *v)
 		f->version = (unsigned)n;
 		return true;
 	}
-	if (strcmp(key, "list") == 0) {
+	if (KEY_IS(key, "list")) {
 		p->listline = p->line;
 		return set_str(p, &p->listspec, v);
 	}
-	if (strcmp(key, "retired") == 0)
+	if (KEY_IS(key, "retired"))
 		return retired_directive(p, v);
 	return fail(p, p->line,
 	            _("unknown directive \"%s\" (known: form, title, kind, version, list, include, "
 	              "choices, field, retired)"),
 	            key);
+}
+
+/* A select_one's default that is one of its values as written, with no
+ * length or pattern on the field: what form_check_value would accept
+ * without asking it (it asks gettext for the labels of the choices
+ * before the one that matches, for each form at every start). */
+static bool
+default_is_choice(const struct form_field *fd)
+{
+	if (fd->type != FT_SELECT_ONE || fd->has_len || fd->has_re || !fd->choices)
+		return false;
+	for (size_t i = 0; i < fd->choices->n; i++)
+		if (KEY_IS(fd->choices->items[i].value, fd->dflt))
+			return true;
+	return false;
 }
 
 /* After the last line: everything named exists, everything needed is there. */
@@ -809,7 +1036,8 @@ finish(struct parser *p)
 				              "which is not in the form"), fd->name, fd->rel_field);
 		}
 		if (fd->dflt && fd->type != FT_CALCULATE && strcmp(fd->dflt, "today") != 0 &&
-		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0) {
+		    strcmp(fd->dflt, "worker") != 0 && strcmp(fd->dflt, "village") != 0 &&
+		    !default_is_choice(fd)) {
 			char *norm = NULL, buf[160];
 			const char *why = form_check_value(fd, fd->dflt, &norm, buf, sizeof buf);
 			free(norm);
@@ -849,17 +1077,6 @@ finish(struct parser *p)
 	return true;
 }
 
-static char *
-trim(char *s)
-{
-	while (*s == ' ' || *s == '\t')
-		s++;
-	char *e = s + strlen(s);
-	while (e > s && (e[-1] == ' ' || e[-1] == '\t' || e[-1] == '\r'))
-		*--e = '\0';
-	return s;
-}
-
 /* The lines of one file (the form's own, or one it includes) into p. */
 static bool
 parse_lines(struct parser *p, const char *text)
@@ -880,19 +1097,28 @@ parse_lines(struct parser *p, const char *text)
 	p->block = B_TOP;
 	for (char *s = copy; ok && s; s = save) {
 		save = strchr(s, '\n');
+		char *end = save ? save : s + strlen(s);
 		if (save)
 			*save++ = '\0';
 		p->line = ++lineno;
 		bool indented = *s == ' ' || *s == '\t';
-		char *line = trim(s);
+		/* the line without the blanks around it (trim, knowing its end) */
+		char *line = s;
+		while (*line == ' ' || *line == '\t')
+			line++;
+		while (end > line && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r'))
+			*--end = '\0';
 		if (!*line || *line == '#')
 			continue;
-		char *key = line;
-		size_t kl = strcspn(line, " \t");
-		char *val = line + kl;
+		/* the key, then the value without the blanks before it (those
+		 * after it went with the line's) */
+		char *key = line, *val = line;
+		while (*val && *val != ' ' && *val != '\t')
+			val++;
 		if (*val)
 			*val++ = '\0';
-		val = trim(val);
+		while (*val == ' ' || *val == '\t')
+			val++;
 		if (!indented) {
 			ok = top_directive(p, key, val);
 		} else if (p->block == B_FIELD) {
@@ -909,24 +1135,24 @@ parse_lines(struct parser *p, const char *text)
 
 static struct form *
 parse(const char *text, const char *path, const char *dir, const struct form *shared,
-      bool shared_only, struct form_error *err)
+      bool shared_only, struct inc_cache *cache, struct form_error *err)
 {
 	memset(err, 0, sizeof *err);
 	snprintf(err->file, sizeof err->file, "%s", path ? path : "-");
 	struct form *f = calloc(1, sizeof *f);
 	if (f)
-		f->path = strdup(path ? path : "-");
+		f->path = arena_strdup(f, path ? path : "-");
 	if (!f || !f->path) {
-		free(f);
+		form_free(f);
 		snprintf(err->msg, sizeof err->msg, "%s", _("out of memory"));
 		return NULL;
 	}
 	struct parser p = {.f = f, .shared = shared, .shared_only = shared_only, .dir = dir,
-	                   .err = err};
+	                   .err = err, .cache = cache};
 	bool ok = parse_lines(&p, text);
 	if (ok)
 		ok = finish(&p);
-	free(p.listspec);
+	/* p.listspec is in the form's arena */
 	free((void *)p.fsrc);
 	free(p.aline);
 	for (size_t i = 0; i < p.nincs; i++)
@@ -943,8 +1169,9 @@ parse(const char *text, const char *path, const char *dir, const struct form *sh
  * compiler finds #include "x" beside the file), so formset_load's forms
  * find theirs in the forms folder; a path without a folder reads from
  * the current one. */
-struct form *
-form_parse(const char *text, const char *path, const struct form *shared, struct form_error *err)
+static struct form *
+parse_form(const char *text, const char *path, const struct form *shared,
+           struct inc_cache *cache, struct form_error *err)
 {
 	char *dir = NULL;
 	const char *slash = path ? strrchr(path, '/') : NULL;
@@ -957,9 +1184,15 @@ form_parse(const char *text, const char *path, const struct form *shared, struct
 			return NULL;
 		}
 	}
-	struct form *f = parse(text, path, dir ? dir : ".", shared, false, err);
+	struct form *f = parse(text, path, dir ? dir : ".", shared, false, cache, err);
 	free(dir);
 	return f;
+}
+
+struct form *
+form_parse(const char *text, const char *path, const struct form *shared, struct form_error *err)
+{
+	return parse_form(text, path, shared, NULL, err);
 }
 
 void
@@ -967,42 +1200,19 @@ form_free(struct form *f)
 {
 	if (!f)
 		return;
-	for (size_t i = 0; i < f->nfields; i++) {
-		struct form_field *fd = &f->fields[i];
-		free(fd->name);
-		free(fd->label);
-		free(fd->hint);
-		free(fd->pattern);
-		if (fd->has_re)
-			regfree(&fd->re);
-		free(fd->dflt);
-		free(fd->calc);
-		free(fd->calc_arg);
-		free(fd->rel_field);
-		free(fd->choices_by);
-		free(fd->carry);
-		free(fd->rel_value);
-		free(fd->choices_name);
-	}
+	for (size_t i = 0; i < f->nfields; i++)
+		if (f->fields[i].has_re)
+			regfree(&f->fields[i].re);
 	free(f->fields);
-	for (size_t i = 0; i < f->nchoices; i++) {
-		for (size_t j = 0; j < f->choices[i].n; j++) {
-			free(f->choices[i].items[j].value);
-			free(f->choices[i].items[j].label);
-		}
+	for (size_t i = 0; i < f->nchoices; i++)
 		free(f->choices[i].items);
-		free(f->choices[i].name);
-	}
 	free(f->choices);
-	for (size_t i = 0; i < f->nretired; i++) {
-		free(f->retired[i].name);
-		free(f->retired[i].label);
-	}
 	free(f->retired);
 	free(f->list);
-	free(f->name);
-	free(f->title);
-	free(f->path);
+	for (struct form_arena *a = f->arena, *next; a; a = next) {
+		next = a->next;
+		free(a);
+	}
 	free(f);
 }
 
@@ -1010,7 +1220,7 @@ const struct form_field *
 form_field(const struct form *f, const char *name)
 {
 	for (size_t i = 0; i < f->nfields; i++)
-		if (strcmp(f->fields[i].name, name) == 0)
+		if (KEY_IS(f->fields[i].name, name))
 			return &f->fields[i];
 	return NULL;
 }
@@ -1125,7 +1335,7 @@ formset_load(const char *dir, struct form_error *err)
 		fclose(probe);
 		char *text = slurp(path, err);
 		if (text)
-			fs->shared = parse(text, path, NULL, NULL, true, err);
+			fs->shared = parse(text, path, NULL, NULL, true, NULL, err);
 		free(text);
 		if (!fs->shared) {
 			free(path);
@@ -1158,6 +1368,7 @@ formset_load(const char *dir, struct form_error *err)
 	if (n)
 		qsort(names, n, sizeof *names, cmp_str);
 	bool ok = true;
+	struct inc_cache cache = {0, NULL};
 	for (size_t i = 0; i < n; i++) {
 		if (!ok || !names[i]) {
 			free(names[i]);
@@ -1169,7 +1380,7 @@ formset_load(const char *dir, struct form_error *err)
 			continue;
 		}
 		char *text = slurp(path, err);
-		struct form *f = text ? form_parse(text, path, fs->shared, err) : NULL;
+		struct form *f = text ? parse_form(text, path, fs->shared, &cache, err) : NULL;
 		free(text);
 		if (f) {
 			/* the file's name is the form's name, so nothing is found twice */
@@ -1200,6 +1411,7 @@ formset_load(const char *dir, struct form_error *err)
 		free(names[i]);
 	}
 	free(names);
+	inc_cache_free(&cache);
 	if (!ok) {
 		formset_free(fs);
 		return NULL;

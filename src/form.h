@@ -73,6 +73,8 @@ struct form_field {
 	int line;
 };
 
+struct form_arena;
+
 struct form {
 	char *name;        /* machine name, the file's */
 	char *title;       /* translatable */
@@ -91,6 +93,8 @@ struct form {
 		char *label;                /* translatable */
 		int line;
 	} *retired;
+	struct form_arena *arena;  /* every string above lives here (names,
+	                            * labels, patterns ...), freed at once */
 };
 
 /* A set of forms: every *.form in a folder, with the shared choice

@@ -131,36 +131,37 @@ mark_absent(unsigned char *buf, long len, int idx)
 	return true;
 }
 
-/* Whether the descriptions a and b say the same, rep apart (absent in b). */
+/* Whether the descriptions a and b say the same, rep apart (absent in b).
+ * Read through the TERMTYPE that starts a TERMINAL, which <term.h>'s
+ * capability macros read too (read-only use is what it is there for):
+ * asking tigetstr and set_curterm for each of some 500 capabilities of
+ * both took more instructions than the rest of drawing the home screen.
+ * The same comparisons as those calls give: booleans, numbers (absent
+ * -1, cancelled -2) and strings (absent NULL, cancelled (char *)-1). */
 static bool
 same_terminal(TERMINAL *a, TERMINAL *b)
 {
-	bool same = true;
-	for (int i = 0; same && i < BOOLCOUNT && boolnames[i]; i++) {
-		set_curterm(a);
-		int x = tigetflag(boolnames[i]);
-		set_curterm(b);
-		same = x == tigetflag(boolnames[i]);
-	}
-	for (int i = 0; same && i < NUMCOUNT && numnames[i]; i++) {
-		set_curterm(a);
-		int x = tigetnum(numnames[i]);
-		set_curterm(b);
-		same = x == tigetnum(numnames[i]);
-	}
-	for (int i = 0; same && i < STRCOUNT && strnames[i]; i++) {
-		set_curterm(a);
-		const char *x = tigetstr(strnames[i]);
-		set_curterm(b);
-		const char *y = tigetstr(strnames[i]);
-		if (strcmp(strnames[i], "rep") == 0)
-			same = y == NULL;
-		else if (x == NULL || x == (char *)-1 || y == NULL || y == (char *)-1)
-			same = x == y;
+	const TERMTYPE *x = (const TERMTYPE *)a, *y = (const TERMTYPE *)b;
+	for (int i = 0; i < BOOLCOUNT && boolnames[i]; i++)
+		if (x->Booleans[i] != y->Booleans[i])
+			return false;
+	for (int i = 0; i < NUMCOUNT && numnames[i]; i++)
+		if (x->Numbers[i] != y->Numbers[i])
+			return false;
+	int rep = cap_index("rep");
+	for (int i = 0; i < STRCOUNT && strnames[i]; i++) {
+		const char *s = x->Strings[i], *t = y->Strings[i];
+		bool same;
+		if (i == rep)
+			same = t == NULL;
+		else if (s == NULL || s == (char *)-1 || t == NULL || t == (char *)-1)
+			same = s == t;
 		else
-			same = strcmp(x, y) == 0;
+			same = strcmp(s, t) == 0;
+		if (!same)
+			return false;
 	}
-	return same;
+	return true;
 }
 
 /* Write the entry into a new folder of ours as DIR/c/term; DIR, malloc'd,

@@ -1161,6 +1161,95 @@ START_TEST(test_include_faults)
 }
 END_TEST
 
+/* formset_load reads an included file once: the forms after the first
+ * that include it get copies of what it brought.  Each copy is the
+ * form's own (its changes stay in it, its pattern is compiled for it),
+ * and a fault that depends on the including form is found in every form
+ * at the same file and line as when the file is read for it alone. */
+static const char *kept_fields =
+	"field code\n"                            /* 1 */
+	"  type text\n"                           /* 2 */
+	"  label Code\n"                          /* 3 */
+	"  pattern [0-9]{3}\n"                    /* 4 */
+	"field why\n"                             /* 5 */
+	"  type text\n"                           /* 6 */
+	"  label Why\n"                           /* 7 */
+	"  relevant own set\n"                    /* 8 */
+	"choices mood\n"                          /* 9 */
+	"  good Good\n";                          /* 10 */
+
+#define KEPT_HEAD(name) "form " name "\ntitle T\nkind service\nversion 1\n"
+#define KEPT_OWN "field own\n  type text\n  label Own\n"
+
+static const struct {
+	const char *form;   /* c.form, read after a.form and b.form */
+	int line;           /* of the fault in kept.fields */
+	const char *msg;
+} kept_faults[] = {
+	/* c has no field "own", which the included "why" names */
+	{KEPT_HEAD("c") "include kept\n", 5, "\"own\""},
+	/* c has "why" itself before the include */
+	{KEPT_HEAD("c") KEPT_OWN "field why\n  type text\n  label W\ninclude kept\n", 5,
+	 "defined twice"},
+	/* c has the list "mood" itself */
+	{KEPT_HEAD("c") KEPT_OWN "choices mood\n  bad Bad\ninclude kept\n", 9, "defined twice"},
+};
+
+START_TEST(test_include_read_once)
+{
+	char dir[] = "/tmp/shegong-forms-XXXXXX";
+	ck_assert_ptr_nonnull(mkdtemp(dir));
+	put_file(dir, "kept.fields", kept_fields);
+	put_file(dir, "a.form", KEPT_HEAD("a") "include kept\n" KEPT_OWN
+	                        "field code\n  hint Three digits\n");
+	put_file(dir, "b.form", KEPT_HEAD("b") KEPT_OWN "include kept\n");
+	struct form_error err;
+	struct formset *fs = formset_load(dir, &err);
+	ck_assert_msg(fs != NULL, "%s:%d: %s", err.file, err.line, err.msg);
+	struct form *a = formset_find(fs, "a"), *b = formset_find(fs, "b");
+	ck_assert_str_eq(form_field(a, "code")->hint, "Three digits");
+	ck_assert_ptr_null(form_field(b, "code")->hint);    /* a's change is a's */
+	ck_assert_str_eq(b->fields[1].name, "code");        /* after b's own field */
+	ck_assert_str_eq(b->fields[2].name, "why");
+	ck_assert_int_eq(b->fields[2].rel_op, REL_SET);
+	ck_assert_uint_eq(b->nchoices, 1);
+	ck_assert_str_eq(b->choices[0].items[0].label, "Good");
+	ck_assert_ptr_eq(form_field(b, "why")->choices, NULL);
+	struct form *both[] = {a, b};
+	for (int i = 0; i < 2; i++) {
+		char *norm = NULL, buf[160];
+		const struct form_field *code = form_field(both[i], "code");
+		ck_assert_ptr_nonnull(form_check_value(code, "12a", &norm, buf, sizeof buf));
+		ck_assert_ptr_null(form_check_value(code, "123", &norm, buf, sizeof buf));
+		free(norm);
+	}
+	formset_free(fs);
+
+	char want[128];
+	snprintf(want, sizeof want, "%s/kept.fields", dir);
+	for (size_t k = 0; k < sizeof kept_faults / sizeof kept_faults[0]; k++) {
+		/* alone, then after a and b have read the file */
+		char alone[] = "/tmp/shegong-forms-XXXXXX";
+		ck_assert_ptr_nonnull(mkdtemp(alone));
+		put_file(alone, "kept.fields", kept_fields);
+		put_file(alone, "c.form", kept_faults[k].form);
+		ck_assert_ptr_null(formset_load(alone, &err));
+		ck_assert_int_eq(err.line, kept_faults[k].line);
+		ck_assert_ptr_nonnull(strstr(err.msg, kept_faults[k].msg));
+		remove_dir(alone);
+		put_file(dir, "c.form", kept_faults[k].form);
+		ck_assert_ptr_null(formset_load(dir, &err));
+		ck_assert_msg(strcmp(err.file, want) == 0, "case %zu: file %s (%s)", k, err.file,
+		              err.msg);
+		ck_assert_msg(err.line == kept_faults[k].line, "case %zu: line %d, wanted %d (%s)", k,
+		              err.line, kept_faults[k].line, err.msg);
+		ck_assert_msg(strstr(err.msg, kept_faults[k].msg) != NULL, "case %zu: \"%s\"", k,
+		              err.msg);
+	}
+	remove_dir(dir);
+}
+END_TEST
+
 /* The form a record was made with: "_form" when it names a form of the
  * record's kind, else the kind's first form. */
 /* The notice's order of the six functions, numbered from 1 on every
@@ -1392,6 +1481,7 @@ form_suite(void)
 	tcase_add_test(tc, test_include);
 	tcase_add_loop_test(tc, test_include_faults, 0,
 	                    (int)(sizeof include_faults / sizeof include_faults[0]));
+	tcase_add_test(tc, test_include_read_once);
 	tcase_add_test(tc, test_form_for_record);
 	tcase_add_test(tc, test_six_functions_one_order);
 	tcase_add_test(tc, test_service_forms_follow_the_list);
