@@ -105,7 +105,7 @@ main(int argc, char **argv)
 			hh++;
 			head = true;
 			snprintf(village, sizeof village, "%s", PICK(villages, &s));
-			group = 1 + (int)(rnd(&s) % 9);
+			group = 1 + (int)(rnd(&s) % 8);   /* the demo villages have groups 1-8 */
 			snprintf(addr, sizeof addr, "%s%d组%ld号", village, group, 1 + hh % 300);
 			snprintf(hno, sizeof hno, "HH%08ld", hh);
 		}
