@@ -511,7 +511,7 @@ static void
 ask_path(struct ui *u, struct job *j)
 {
 	char question[512];
-	snprintf(question, sizeof question, _("%s: the CSV file to import (~ is your home folder):"),
+	snprintf(question, sizeof question, _("%s: the file to import, CSV or Excel .xlsx (~ is your home folder):"),
 	         _(j->form->title));
 	ui_prompt(u, question, "", path_typed, j);
 }

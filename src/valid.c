@@ -241,17 +241,34 @@ valid_date(const char *s, int *year, int *month, int *day)
 		if (strspn(p, "0123456789") != 4)
 			return VALID_DATE_FORMAT;
 		y = take_number(&p, 4);
-		char sep = *p;
-		if (!sep || !strchr(separators, sep))
-			return VALID_DATE_FORMAT;
-		p++;
-		m = take_number(&p, 2);
-		if (m < 0 || *p != sep)
-			return VALID_DATE_FORMAT;
-		p++;
-		d = take_number(&p, 2);
-		if (d < 0 || *p)
-			return VALID_DATE_FORMAT;
+		if (strncmp(p, "年", strlen("年")) == 0) {
+			/* 2026年3月15日, as people write it by hand and type it into
+			 * a spreadsheet's General cell; the 日 may be left off */
+			p += strlen("年");
+			m = take_number(&p, 2);
+			if (m < 0 || strncmp(p, "月", strlen("月")) != 0)
+				return VALID_DATE_FORMAT;
+			p += strlen("月");
+			d = take_number(&p, 2);
+			if (d < 0)
+				return VALID_DATE_FORMAT;
+			if (strncmp(p, "日", strlen("日")) == 0)
+				p += strlen("日");
+			if (*p)
+				return VALID_DATE_FORMAT;
+		} else {
+			char sep = *p;
+			if (!sep || !strchr(separators, sep))
+				return VALID_DATE_FORMAT;
+			p++;
+			m = take_number(&p, 2);
+			if (m < 0 || *p != sep)
+				return VALID_DATE_FORMAT;
+			p++;
+			d = take_number(&p, 2);
+			if (d < 0 || *p)
+				return VALID_DATE_FORMAT;
+		}
 	}
 	if (!valid_is_real_date(y, m, d))
 		return VALID_DATE_RANGE;

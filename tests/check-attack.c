@@ -565,7 +565,7 @@ START_TEST(test_screens)
 		expect(t, "选择要导入的文件");
 		keys(t, KEY_END);
 		keys(t, KEY_ENTER);
-		answer(t, "要导入的 CSV 文件", p);
+		answer(t, "要导入的文件，CSV", p);
 		expect(t, "导入结果");
 		expect(t, "没有导入任何内容");
 		expect(t, "无法读取");

@@ -466,7 +466,7 @@ walk_village(vt *t, const char *csv)
 	fits(t, "import: the files folder");
 	keys(t, KEY_END);
 	keys(t, KEY_ENTER);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	type(t, csv);
 	fits(t, "import: the path typed");
 	ck_assert_int_eq(vt_send_raw(t, KEY_ENTER, 1), 0);

@@ -316,7 +316,7 @@ START_TEST(test_import_list)
 	to_list(t);
 	keys(t, KEY_END);
 	keys(t, KEY_ENTER);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	snprintf(p, sizeof p, "%s/pipe.csv", f.files);
 	type(t, p);
 	keys(t, KEY_ENTER);

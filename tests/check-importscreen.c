@@ -111,7 +111,7 @@ import_file(vt *t, const char *path, const char *skip_bad, const char *update)
 	expect(t, "身份证号已登记的行");
 	type(t, update);
 	to_path(t);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	type(t, path);
 	/* not keys(): its pause would read the bar's frames unseen */
 	ck_assert_int_eq(vt_send_raw(t, KEY_ENTER, strlen(KEY_ENTER)), 0);
@@ -276,7 +276,7 @@ START_TEST(test_cancel)
 	expect(t, "身份证号已登记的行");
 	type(t, "y");
 	to_path(t);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	type(t, "/nowhere.csv");
 	keys(t, KEY_ESC);
 	expect(t, "主菜单");
@@ -290,7 +290,7 @@ START_TEST(test_cancel)
 	expect(t, "身份证号已登记的行");
 	type(t, "n");
 	to_path(t);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	type(t, "/没有这个文件.csv");
 	keys(t, KEY_ENTER);
 	expect(t, "导入结果");
@@ -312,7 +312,7 @@ START_TEST(test_cancel)
 	expect(t, "身份证号已登记的行");
 	type(t, "n");
 	to_path(t);
-	expect(t, "要导入的 CSV 文件");
+	expect(t, "要导入的文件，CSV");
 	type(t, path);
 	keys(t, KEY_ENTER);
 	expect(t, "导入结果");

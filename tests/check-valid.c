@@ -199,6 +199,9 @@ START_TEST(test_date_good)
 	check_date("2024-02-29", 2024, 2, 29);
 	check_date("2000-02-29", 2000, 2, 29);
 	check_date("20241231", 2024, 12, 31);
+	check_date("2026年3月15日", 2026, 3, 15);
+	check_date("2026年03月05日", 2026, 3, 5);
+	check_date("2026年3月5", 2026, 3, 5);
 	ck_assert_int_eq(valid_date("2026-03-15", NULL, NULL, NULL), VALID_OK);
 }
 END_TEST
@@ -229,6 +232,11 @@ START_TEST(test_date_bad)
 		{"2026 03 15", VALID_DATE_FORMAT},
 		{"15/03/2026", VALID_DATE_FORMAT},
 		{"三月", VALID_DATE_FORMAT},
+		{"2026年3月", VALID_DATE_FORMAT},
+		{"2026年3月15日上午", VALID_DATE_FORMAT},
+		{"2026年315日", VALID_DATE_FORMAT},
+		{"2026年三月十五日", VALID_DATE_FORMAT},
+		{"2026年2月30日", VALID_DATE_RANGE},
 	};
 
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
