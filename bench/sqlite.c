@@ -542,6 +542,17 @@ main(int argc, char **argv)
 		exec("COMMIT");
 	double imp = (now_us() - t0) / 1e6;
 	printf("import_s %.3f\nimported %zu\nduplicates %zu\nbad %zu\n", imp, imported, duplicates, bad);
+	{
+		FILE *hf = fopen("/proc/self/status", "r");
+		char hl[256];
+		long hkb = -1;
+		while (hf && fgets(hl, sizeof hl, hf))
+			if (sscanf(hl, "VmHWM: %ld", &hkb) == 1)
+				break;
+		if (hf)
+			fclose(hf);
+		printf("import_hwm_kb %ld\n", hkb);   /* the peak when the import ends */
+	}
 
 	/* its size: pages after the WAL is folded in, and compacted (VACUUM) */
 	exec("PRAGMA wal_checkpoint(TRUNCATE)");
