@@ -657,6 +657,144 @@ start_once(char *const argv[], long *hwm)
 	return dt;
 }
 
+/* --- bytes to the terminal, task by task ------------------------------------------ */
+
+/* A village worker's walk, each task's bytes counted apart, on a UTF-8
+ * and on a GB18030 terminal (TERM=xterm, 80x24). */
+enum { W_START, W_LIST, W_KEY1, W_KEY2, W_KEY3, W_RECORD, W_FORM, W_TYPE, W_SAVE, W_TASKS };
+static const char *const wire_task[W_TASKS] = {
+	"start-up to the home screen drawn",
+	"the resident list opened (1 on the home menu)",
+	"search keystroke 1: \"w\"",
+	"search keystroke 2: \"j\" (\"wj\")",
+	"search keystroke 3: \"g\" (\"wjg\")",
+	"a record opened (Enter on the first row)",
+	"a form opened (F3 in the list)",
+	"a ten-character Chinese name typed (10 keys)",
+	"the save (F2), until \"已登记\"",
+};
+static const char *const w_sur[] = {"王", "吴", "魏", "汪", "万", "李", "张", "刘", "陈", "杨", "黄", "周", "赵"};
+static const char *const w_mid[] = {"建", "家", "小", "文", "玉", "志", "国", "秀"};
+static const char *const w_end[] = {"国", "华", "军", "平", "明", "英", "芳", "兰", "强", "林", "伟", "刚"};
+enum { WALK_RESIDENTS = 400 };
+
+/* the walk's residents, in the first village, every column of the list
+ * filled (name, sex, ID number and so the age, group, categories) */
+static int
+walk_txn(store_txn *t, void *ctx)
+{
+	(void)ctx;
+	record *u = NULL;
+	int rc = orgunit_by_code(t, "510421100001", &u);
+	if (rc)
+		return rc;
+	char village[REC_ID_TEXTMAX];
+	rec_id_format(&u->id, village);
+	record_free(u);
+	static const char *const cats[] = {"dibao", "elder_alone", "veteran", "dibao,elder_alone"};
+	for (int i = 0; i < WALK_RESIDENTS; i++) {
+		char nm[32], idn[32], group[8];
+		snprintf(nm, sizeof nm, "%s%s%s", w_sur[i % NELEM(w_sur)],
+		         w_mid[i / NELEM(w_sur) % NELEM(w_mid)],
+		         w_end[i / (NELEM(w_sur) * NELEM(w_mid)) % NELEM(w_end)]);
+		snprintf(idn, sizeof idn, "5104211%03d%02d%02d%03d%c", 940 + i % 70, i % 12 + 1, i % 28 + 1,
+		         i % 1000, "0123456789X"[i % 11]);
+		snprintf(group, sizeof group, "%d", i % 8 + 1);
+		record *r = record_new(REC_RESIDENT);
+		record_set(r, "name", nm);
+		record_set(r, "idnum", idn);
+		record_set(r, "sex", i % 2 ? "f" : "m");
+		record_set(r, "village", village);
+		record_set(r, "group", group);
+		record_set(r, "categories", cats[i % NELEM(cats)]);
+		record_set(r, "status", "active");
+		store_put(t, r);
+		record_free(r);
+		if ((rc = store_txn_error(t)))
+			return rc;
+	}
+	return 0;
+}
+
+/* Wait until row 1 (the search box) shows "： " and what was typed. */
+static bool
+wait_query(vt *t, const char *typed, int ms)
+{
+	char want[64];
+	snprintf(want, sizeof want, "： %s", typed);
+	for (int waited = 0; waited <= ms; waited += 50) {
+		const char *r = vt_row(t, 1);
+		if (r && strstr(r, want)) {
+			const char *after = strstr(r, want) + strlen(want);
+			if (*after == ' ' || *after == '\0')
+				return true;
+		}
+		vt_pump(t, 50);
+	}
+	return false;
+}
+
+/* The walk on db (a village worker's, with residents) on a terminal of
+ * encoding enc (0 UTF-8, 1 GB18030): each task's bytes into b.  False
+ * (with the screen dumped) when a task's screen never showed. */
+static bool
+wire_walk(const char *db, int enc, size_t b[W_TASKS])
+{
+	static char *const envs[2][5] = {
+		{"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", "TERM=xterm", NULL},
+		{"LANG=zh_CN.GB18030", "LC_ALL=zh_CN.GB18030", "LANGUAGE", "TERM=xterm", NULL},
+	};
+	char *argv[] = {bin, "--db", (char *)db, NULL};
+	vt *t = vt_spawn(argv, envs[enc], 24, 80, enc ? "GB18030" : "UTF-8");
+	if (!t)
+		return false;
+	size_t b0 = 0;
+	int task = 0;
+	bool ok = true;
+	/* each task ends when its screen shows and the program is quiet */
+#define TASK(seen)                                \
+	do {                                          \
+		if (ok && !(ok = (seen)))                 \
+			fprintf(stderr, "bench-all: wire task %d (%s) never showed\n", task, wire_task[task]); \
+		vt_pump(t, 300);                          \
+		size_t now_b = vt_bytes_received(t);      \
+		b[task++] = now_b - b0;                   \
+		b0 = now_b;                               \
+	} while (0)
+	TASK(vt_wait_text(t, "居民", 20000));
+	vt_type(t, "1");
+	TASK(vt_wait_text(t, "查找", 20000));
+	static const char *const q[] = {"w", "wj", "wjg"};
+	for (int k = 0; k < 3; k++) {
+		vt_type(t, q[k] + k);
+		TASK(wait_query(t, q[k], 20000));
+	}
+	vt_send_raw(t, "\r", 1);
+	TASK(vt_wait_gone(t, "查找", 20000));
+	/* back to the list (not counted) */
+	vt_send_raw(t, "\033[21~", 5);
+	ok = ok && vt_wait_text(t, "查找", 20000);
+	vt_pump(t, 300);
+	b0 = vt_bytes_received(t);
+	vt_send_raw(t, KEY_F3, strlen(KEY_F3));
+	TASK(vt_wait_text(t, "住址", 20000));
+	char typed[64] = "";
+	bool seen = true;
+	for (int i = 0; i < 10; i++) {
+		vt_type(t, name[i]);
+		strcat(typed, name[i]);
+		seen = seen && vt_wait_text(t, typed, 20000);
+	}
+	TASK(seen);
+	vt_send_raw(t, "\033OQ", 3);
+	TASK(vt_wait_text(t, "已登记", 20000));
+#undef TASK
+	if (!ok)
+		vt_dump(t);
+	quit(t, "\033\033\033\033[21~");
+	return ok;
+}
+
 /* The full-screen program under callgrind, counting the text handler of
  * the form (form_text), the form drawn again (form_switch_draw) and
  * ncurses' update of the terminal (wrefresh), dumped before each key
@@ -861,6 +999,28 @@ child_startup(const char *db)
 	return 0;
 }
 
+/* bench-all --wire DIR: the walk alone (bytes to the terminal, task by
+ * task), in a new database in DIR; "task encoding bytes" lines. */
+static int
+child_wire(const char *dir)
+{
+	store *st;
+	int rc;
+	if ((rc = store_open(&st, dir, STORE_CREATE)) || (rc = store_write(st, units_txn, (void *)dir)) ||
+	    (rc = store_write(st, walk_txn, NULL)))
+		die("making the walk's database", rc);
+	store_close(st);
+	for (int e = 0; e < 2; e++) {
+		size_t b[W_TASKS] = {0};
+		bool ok = wire_walk(dir, e, b);
+		for (int k = 0; k < W_TASKS; k++)
+			printf("%s\t%s\t%zu\n", wire_task[k], e ? "GB18030" : "UTF-8", b[k]);
+		if (!ok)
+			return 1;
+	}
+	return 0;
+}
+
 /* "1.23 (1.10-1.40)": the median of three runs and their range */
 static const char *
 m3(char *buf, size_t size, const double *a, const char *fmt)
@@ -906,6 +1066,8 @@ main(int argc, char **argv)
 	}
 	if (argc == 4 && strcmp(argv[1], "--import") == 0)
 		return child_import(argv[2], argv[3], fs);
+	if (argc == 3 && strcmp(argv[1], "--wire") == 0)
+		return child_wire(argv[2]);
 	const struct form *care = formset_find(fs, "service_care");
 	if (!care) {
 		fprintf(stderr, "bench-all: no service_care form\n");
@@ -1115,6 +1277,20 @@ main(int argc, char **argv)
 		hwm_s = h;
 	quit(t, "\033\033\033\033[21~");
 
+	/* 10. bytes to the terminal, task by task, in a village's database
+	 * of its own with residents the list and the search show */
+	printf("bytes to the terminal, task by task ...\n");
+	char wdb[320];
+	snprintf(wdb, sizeof wdb, "%s/db-walk", dir);
+	if ((rc = store_open(&st, wdb, STORE_CREATE)) || (rc = store_write(st, units_txn, wdb)) ||
+	    (rc = store_write(st, walk_txn, NULL)))
+		die("making the walk's database", rc);
+	store_close(st);
+	size_t wb[2][W_TASKS] = {{0}};
+	bool wok[2];
+	for (int e = 0; e < 2; e++)
+		wok[e] = wire_walk(wdb, e, wb[e]);
+
 	/* 9. instructions per keystroke, counted by callgrind */
 	bool have_cg = find_valgrind();
 	double cg_s[NW], cg_w[NW], cg_g[NW], cg_t = -1, cg_lo = 0, cg_hi = 0;
@@ -1291,6 +1467,24 @@ main(int argc, char **argv)
 	    (double)brec / n, nrec, (double)enc_bytes / n, (double)bidx / n, nidx, (double)baud / n, naud,
 	    (double)bchg / n, nchg, (p_bytes[0][RUNS - 1] - (double)(brec + bidx + baud + bchg)) / n,
 	    home_bytes);
+	row("\n## Bytes to the terminal, task by task\n\n"
+	    "A village worker's walk (bench/all.c, wire_walk) in a database of its own with %d "
+	    "residents of the village, every column of the list filled; TERM=xterm, 80x24, the "
+	    "terminal libvterm (tests/vt.c), once on a UTF-8 and once on a GB18030 terminal. "
+	    "Seconds at 9600 baud: bytes x 10 / 9600.\n\n"
+	    "| task | UTF-8: bytes | s at 9600 baud | GB18030: bytes | s at 9600 baud |\n"
+	    "| --- | --- | --- | --- | --- |\n",
+	    WALK_RESIDENTS);
+	size_t wsum[2] = {0, 0};
+	for (int k = 0; k < W_TASKS; k++) {
+		row("| %s%s | %zu | %.2f | %zu | %.2f |\n", wire_task[k],
+		    wok[0] && wok[1] ? "" : " (a screen NOT seen: see stderr)", wb[0][k],
+		    wb[0][k] * 10 / 9600.0, wb[1][k], wb[1][k] * 10 / 9600.0);
+		wsum[0] += wb[0][k];
+		wsum[1] += wb[1][k];
+	}
+	row("| the walk, all of it | %zu | %.2f | %zu | %.2f |\n", wsum[0], wsum[0] * 10 / 9600.0,
+	    wsum[1], wsum[1] * 10 / 9600.0);
 	char *notes = kept_notes(out);
 	FILE *of = fopen(out, "w");
 	if (of) {
