@@ -114,7 +114,9 @@ best_variant(const char *initials, void *ctx)
 		return 0;
 	if (!p->have_best || strcmp(initials, p->best) < 0) {
 		/* variants are at most PINYIN_MAXLEN bytes */
-		snprintf(p->best, sizeof p->best, "%s", initials);
+		size_t n = strnlen(initials, PINYIN_MAXLEN);
+		memcpy(p->best, initials, n);
+		p->best[n] = '\0';
 		p->have_best = true;
 	}
 	return 0;

@@ -153,13 +153,19 @@ be_get(const unsigned char *p, int n)
 void
 be_put64(unsigned char p[8], uint64_t v)
 {
-	be_put(p, v, 8);
+	/* spelt out with a constant count: one byte swap and store, not a
+	 * loop (ids are turned into keys for every record a search lists) */
+	for (int i = 0; i < 8; i++)
+		p[i] = (unsigned char)(v >> (56 - 8 * i));
 }
 
 uint64_t
 be_get64(const unsigned char p[8])
 {
-	return be_get(p, 8);
+	uint64_t v = 0;
+	for (int i = 0; i < 8; i++)
+		v = v << 8 | p[i];
+	return v;
 }
 
 void
