@@ -124,6 +124,74 @@ pinyin_each(const char *s, size_t max_variants,
 	return 0;
 }
 
+struct first {
+	const char *prefix;
+	size_t plen;
+	char *out;
+	bool found;
+};
+
+static int
+first_each(const char *initials, void *ctx)
+{
+	struct first *f = ctx;
+	if (strncmp(initials, f->prefix, f->plen) != 0)
+		return 0;
+	if (!f->found || strcmp(initials, f->out) < 0) {
+		size_t n = strlen(initials);
+		memcpy(f->out, initials, n + 1);
+		f->found = true;
+	}
+	return 0;
+}
+
+/* The byte of set a position of prefix must hold, or -1 for a byte no
+ * variant holds. */
+static int
+set_bit_of(unsigned char c)
+{
+	if (c >= 'a' && c <= 'z')
+		return c - 'a';
+	if (c >= '0' && c <= '9')
+		return SET_DIGIT0 + (c - '0');
+	return -1;
+}
+
+bool
+pinyin_first_variant(const char *s, const char *prefix, size_t max_variants,
+                     char out[PINYIN_MAXLEN + 1])
+{
+	uint64_t sets[PINYIN_MAXLEN];
+	size_t n = positions(s, sets), plen = strlen(prefix);
+	/* how many variants there are, as far as max_variants */
+	size_t product = 1;
+	for (size_t j = 0; j < n && product <= max_variants; j++)
+		product *= (size_t)__builtin_popcountll(sets[j]);
+	if (product > max_variants) {
+		/* the cap bites: only the variants it keeps count */
+		struct first f = {prefix, plen, out, false};
+		pinyin_each(s, max_variants, first_each, &f);
+		return f.found;
+	}
+	/* every combination is made: the prefix's bytes where it reaches,
+	 * then each position's smallest byte (digits before letters) */
+	if (plen > n)
+		return false;
+	for (size_t j = 0; j < plen; j++) {
+		int b = set_bit_of((unsigned char)prefix[j]);
+		if (b < 0 || !(sets[j] >> b & 1))
+			return false;
+		out[j] = prefix[j];
+	}
+	for (size_t j = plen; j < n; j++) {
+		uint64_t digits = sets[j] >> SET_DIGIT0;
+		out[j] = digits ? set_char(SET_DIGIT0 + (unsigned)__builtin_ctzll(digits))
+		                : set_char((unsigned)__builtin_ctzll(sets[j]));
+	}
+	out[n] = '\0';
+	return true;
+}
+
 int
 pinyin_matches_prefix(const char *s, const char *q)
 {

@@ -23,6 +23,14 @@ uint32_t pinyin_initials_mask(uint32_t cp);
 int pinyin_each(const char *s, size_t max_variants,
                 int (*fn)(const char *initials, void *ctx), void *ctx);
 
+/* The smallest (by strcmp) of the strings pinyin_each(s, max_variants)
+ * makes that begin with prefix, into out; false when none does.  What a
+ * search walking the pinyin index needs for each record it meets (is
+ * this entry the record's first?), without making every variant when
+ * their product is within max_variants. */
+bool pinyin_first_variant(const char *s, const char *prefix, size_t max_variants,
+                          char out[PINYIN_MAXLEN + 1]);
+
 /* True when the ASCII query q (lowercase letters) is a prefix of some
  * initials variant of s. */
 int pinyin_matches_prefix(const char *s, const char *q);

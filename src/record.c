@@ -438,20 +438,37 @@ dec_span(struct dec *d, size_t *n)
 /* The names of a record being decoded: a small open-addressing table of
  * their hashes (field index + 1, or 0), so finding a repeated name costs
  * one pass.  A record we encoded never repeats one; a damaged or foreign
- * one may. */
+ * one may.  Only the first mask + 1 slots are used (a power of two at
+ * least twice the fields), so that a record of a dozen fields clears a
+ * few words, not the whole table. */
 #define NAMESET_SLOTS 256
 struct nameset {
+	size_t mask;
 	uint16_t slot[NAMESET_SLOTS];
 };
 
-/* Add field i of f; true when an earlier field has its name. */
-static bool
-nameset_repeats(struct nameset *ns, const rec_field *f, size_t i)
+static void
+nameset_init(struct nameset *ns, size_t n)
 {
-	uint32_t h = 2166136261u;
-	for (const unsigned char *c = (const unsigned char *)f[i].name; *c; c++)
-		h = (h ^ *c) * 16777619u;
-	for (size_t k = h % NAMESET_SLOTS;; k = (k + 1) % NAMESET_SLOTS) {
+	size_t size = 16;
+	while (size < 2 * n && size < NAMESET_SLOTS)
+		size *= 2;
+	ns->mask = size - 1;
+	memset(ns->slot, 0, size * sizeof *ns->slot);
+}
+
+/* Add field i of f, whose name is nl bytes; true when an earlier field
+ * has its name.  The hash reads the length and three bytes: names that
+ * share it are told apart by comparing them whole. */
+static bool
+nameset_repeats(struct nameset *ns, const rec_field *f, size_t i, size_t nl)
+{
+	const unsigned char *c = (const unsigned char *)f[i].name;
+	uint32_t h = (uint32_t)nl * 2654435761u;
+	if (nl)
+		h ^= ((uint32_t)c[0] | (uint32_t)c[nl / 2] << 8 | (uint32_t)c[nl - 1] << 16) * 2246822519u;
+	h ^= h >> 15;
+	for (size_t k = h & ns->mask;; k = (k + 1) & ns->mask) {
 		if (!ns->slot[k]) {
 			ns->slot[k] = (uint16_t)(i + 1);
 			return false;
@@ -530,16 +547,38 @@ record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out
 	/* no fields, no array: a pointer just past the allocation is not in it */
 	r->fields = n ? (rec_field *)(r + 1) : NULL;
 	r->cap = (size_t)n;
-	char *text = (char *)r + head;
+	/* the fields' bytes copied once, all but the first (a length), one
+	 * byte back: a string at offset k of the encoding is at text + k,
+	 * text[0] being the fields' last byte, never written; the byte after
+	 * each string (the next length, or the spare one at the end) takes
+	 * its NUL */
+	char *text = (char *)r + head - 1;
 	const unsigned char *fields_at = d.p;
+	if (rest > 1)
+		memcpy(text + 1, fields_at + 1, rest - 1);
 	/* more fields than the table takes half of: the slow way (no form has so many) */
 	bool odd = n > NAMESET_SLOTS / 2;
 	struct nameset ns;
-	memset(&ns, 0, sizeof ns);
+	nameset_init(&ns, odd ? 0 : (size_t)n);
+	/* No NUL anywhere in the fields' bytes (what we write: no length of
+	 * ours is 0, no name or value holds one): the strings need no check
+	 * each, only that they fit */
+	bool clean = !memchr(fields_at, '\0', rest);
 	for (uint64_t i = 0; i < n && !d.bad && !odd; i++) {
 		size_t nl = 0, vl = 0;
-		const unsigned char *name = dec_span(&d, &nl);
-		const unsigned char *value = d.bad ? NULL : dec_span(&d, &vl);
+		const unsigned char *name, *value;
+		if (clean && d.end - d.p >= 2 && d.p[0] < 0x80 && d.p[0] < d.end - d.p - 1 &&
+		    d.p[1 + d.p[0]] < 0x80 && d.p[1 + d.p[0]] <= d.end - d.p - 2 - d.p[0]) {
+			/* both lengths one byte, both strings within the end */
+			nl = d.p[0];
+			name = d.p + 1;
+			vl = name[nl];
+			value = name + nl + 1;
+			d.p = value + vl;
+		} else {
+			name = dec_span(&d, &nl);
+			value = d.bad ? NULL : dec_span(&d, &vl);
+		}
 		if (d.bad)
 			break;
 		if (vl == 0) {
@@ -548,14 +587,14 @@ record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out
 			odd = true;
 			continue;
 		}
+		/* each string where the copy has it, its NUL over the first
+		 * byte after it (the next length, or the spare byte at the end) */
 		rec_field *f = &r->fields[r->nfields++];
-		f->name = memcpy(text, name, nl);
-		text[nl] = '\0';
-		text += nl + 1;
-		f->value = memcpy(text, value, vl);
-		text[vl] = '\0';
-		text += vl + 1;
-		odd = nameset_repeats(&ns, r->fields, r->nfields - 1);
+		f->name = text + (name - fields_at);
+		f->name[nl] = '\0';
+		f->value = text + (value - fields_at);
+		f->value[vl] = '\0';
+		odd = nameset_repeats(&ns, r->fields, r->nfields - 1, nl);
 	}
 	if (!d.bad && odd) {
 		/* not a record we wrote: read it field by field as before */

@@ -106,20 +106,6 @@ struct page {
 	bool sorted;         /* IDX_SORT is there */
 };
 
-static int
-best_variant(const char *initials, void *ctx)
-{
-	struct page *p = ctx;
-	if (strncmp(initials, p->text, p->textlen) != 0)
-		return 0;
-	if (!p->have_best || strcmp(initials, p->best) < 0) {
-		/* variants are at most PINYIN_MAXLEN bytes */
-		snprintf(p->best, sizeof p->best, "%s", initials);
-		p->have_best = true;
-	}
-	return 0;
-}
-
 /* Does an indexed pinyin variant of name start with the query?  If so,
  * p->best is the smallest such one, the entry the walk meets first.
  * Computed from the capped variants the index holds rather than with
@@ -129,9 +115,7 @@ best_variant(const char *initials, void *ctx)
 static bool
 pinyin_indexed(struct page *p, const char *name)
 {
-	p->have_best = false;
-	pinyin_each(name, IDX_PINYIN_VARIANTS, best_variant, p);
-	return p->have_best;
+	return p->have_best = pinyin_first_variant(name, p->text, IDX_PINYIN_VARIANTS, p->best);
 }
 
 bool

@@ -153,13 +153,24 @@ be_get(const unsigned char *p, int n)
 void
 be_put64(unsigned char p[8], uint64_t v)
 {
-	be_put(p, v, 8);
+	/* spelt out byte by byte: the compiler makes it one byte swap and
+	 * store, not a loop (ids become keys for every record a search lists) */
+	p[0] = (unsigned char)(v >> 56);
+	p[1] = (unsigned char)(v >> 48);
+	p[2] = (unsigned char)(v >> 40);
+	p[3] = (unsigned char)(v >> 32);
+	p[4] = (unsigned char)(v >> 24);
+	p[5] = (unsigned char)(v >> 16);
+	p[6] = (unsigned char)(v >> 8);
+	p[7] = (unsigned char)v;
 }
 
 uint64_t
 be_get64(const unsigned char p[8])
 {
-	return be_get(p, 8);
+	return (uint64_t)p[0] << 56 | (uint64_t)p[1] << 48 | (uint64_t)p[2] << 40 |
+	       (uint64_t)p[3] << 32 | (uint64_t)p[4] << 24 | (uint64_t)p[5] << 16 |
+	       (uint64_t)p[6] << 8 | (uint64_t)p[7];
 }
 
 void

@@ -359,6 +359,69 @@ START_TEST(test_sort_prefix)
 }
 END_TEST
 
+/* --- pinyin_first_variant --------------------------------------------- */
+
+/* The answer made the long way: every variant pinyin_each gives, the
+ * smallest that begins with prefix. */
+static bool
+first_by_each(const char *s, const char *prefix, size_t max, char out[PINYIN_MAXLEN + 1])
+{
+	struct variants vs = each(s, max);
+	bool found = false;
+	for (size_t i = 0; i < vs.n; i++)
+		if (strncmp(vs.v[i], prefix, strlen(prefix)) == 0 && (!found || strcmp(vs.v[i], out) < 0)) {
+			strcpy(out, vs.v[i]);
+			found = true;
+		}
+	return found;
+}
+
+/* The same answer as every variant made and compared, for every prefix of
+ * every variant and prefixes no variant has, with and without the cap
+ * biting, digits, Latin letters and characters outside the BMP. */
+START_TEST(test_first_variant)
+{
+	static const char *const names[] = {
+		"王建国", "单志刚", "曾乐", "长行重", "单单单单单", "𠮷秀", "Ali王", "张3丰",
+		"区乐单曾长", "", "···", "bob", "行行行行行行",
+	};
+	static const char *const other[] = {"", "q", "zz9", "w", "3", "a1", "wjgx"};
+	static const size_t caps[] = {1, 4, 16, 64};
+	int checked = 0;
+	for (size_t c = 0; c < sizeof caps / sizeof *caps; c++)
+		for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
+			struct variants vs = each(names[i], MAXV);
+			char prefixes[MAXV * 4 + 8][PINYIN_MAXLEN + 1];
+			size_t np = 0;
+			for (size_t v = 0; v < vs.n; v++)
+				for (size_t l = 0; l <= strlen(vs.v[v]) && l < 4; l++) {
+					memcpy(prefixes[np], vs.v[v], l);
+					prefixes[np++][l] = '\0';
+				}
+			for (size_t o = 0; o < sizeof other / sizeof *other; o++)
+				strcpy(prefixes[np++], other[o]);
+			for (size_t k = 0; k < np; k++) {
+				char want[PINYIN_MAXLEN + 1] = "", got[PINYIN_MAXLEN + 1] = "";
+				bool w = first_by_each(names[i], prefixes[k], caps[c], want);
+				bool g = pinyin_first_variant(names[i], prefixes[k], caps[c], got);
+				ck_assert_msg(w == g, "%s / %s / %zu: %d, want %d", names[i], prefixes[k],
+				              caps[c], g, w);
+				if (w)
+					ck_assert_str_eq(got, want);
+				checked += w;
+			}
+		}
+	ck_assert_int_gt(checked, 100);
+	/* plainly: 单志刚 reads c, d or s first; "s" finds szg, "" the smallest */
+	char out[PINYIN_MAXLEN + 1];
+	ck_assert(pinyin_first_variant("单志刚", "s", 16, out));
+	ck_assert_str_eq(out, "szg");
+	ck_assert(pinyin_first_variant("单志刚", "", 16, out));
+	ck_assert_str_eq(out, "czg");
+	ck_assert(!pinyin_first_variant("单志刚", "w", 16, out));
+}
+END_TEST
+
 static Suite *
 pinyin_suite(void)
 {
@@ -378,6 +441,7 @@ pinyin_suite(void)
 	tcase_add_test(tc, test_each_mixed);
 	tcase_add_test(tc, test_each_empty);
 	tcase_add_test(tc, test_each_cap);
+	tcase_add_test(tc, test_first_variant);
 	tcase_add_test(tc, test_each_truncates);
 	tcase_add_test(tc, test_each_stops);
 	suite_add_tcase(s, tc);

@@ -324,6 +324,68 @@ START_TEST(test_record_decode_one_block)
 }
 END_TEST
 
+/* The decoder's quick ways: values of 128 bytes and more (a two-byte
+ * length) among short ones, names that differ only where its hash does
+ * not look (distinct fields, and a repeat among them still read the slow
+ * way), and a NUL inside a value refused wherever it is. */
+START_TEST(test_record_decode_long_and_alike)
+{
+	record *r = record_new(REC_RESIDENT);
+	char longv[300];
+	for (size_t i = 0; i < sizeof longv - 1; i++)
+		longv[i] = (char)('a' + i % 26);
+	longv[sizeof longv - 1] = '\0';
+	record_set(r, "name", "王𠈌");
+	record_set(r, "notes", longv);
+	record_set(r, "axbc", "1");
+	record_set(r, "aybc", "2");
+	record_set(r, "k", "");
+	record_set(r, "k", "𠮷");
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	record *d;
+	ck_assert_int_eq(record_decode(enc, len, NULL, &d), 0);
+	ck_assert_uint_eq(d->nfields, 5);
+	ck_assert_str_eq(record_get(d, "name"), "王𠈌");
+	ck_assert_str_eq(record_get(d, "notes"), longv);
+	ck_assert_str_eq(record_get(d, "axbc"), "1");
+	ck_assert_str_eq(record_get(d, "aybc"), "2");
+	ck_assert_str_eq(record_get(d, "k"), "𠮷");
+	size_t len2;
+	unsigned char *enc2 = record_encode(d, &len2);
+	ck_assert_uint_eq(len2, len);
+	ck_assert_int_eq(memcmp(enc, enc2, len), 0);
+	free(enc2);
+	record_free(d);
+	/* a NUL inside a name or a value, short or long: refused */
+	const char *in[] = {"notes", longv + 200, "aybc", "𠮷"};
+	for (size_t i = 0; i < sizeof in / sizeof *in; i++) {
+		unsigned char *at = memmem(enc, len, in[i], strlen(in[i]));
+		ck_assert_ptr_nonnull(at);
+		unsigned char *bad = malloc(len);
+		memcpy(bad, enc, len);
+		bad[(at - enc) + 1] = 0;
+		record *x = NULL;
+		ck_assert_int_eq(record_decode(bad, len, NULL, &x), -1);
+		ck_assert_ptr_null(x);
+		free(bad);
+	}
+	free(enc);
+	record_free(r);
+
+	/* alike names repeated: the later value wins in the first one's place */
+	static const char *const rep[] = {"axbc", "1", "aybc", "2", "axbc", "3"};
+	enc = encode_pairs(rep, 3, &len);
+	ck_assert_int_eq(record_decode(enc, len, NULL, &d), 0);
+	ck_assert_uint_eq(d->nfields, 2);
+	ck_assert_str_eq(d->fields[0].name, "axbc");
+	ck_assert_str_eq(d->fields[0].value, "3");
+	ck_assert_str_eq(record_get(d, "aybc"), "2");
+	record_free(d);
+	free(enc);
+}
+END_TEST
+
 START_TEST(test_record_set_remove)
 {
 	record *r = record_new(REC_NEED);
@@ -1508,6 +1570,7 @@ store_suite(void)
 	tcase_add_test(tc, test_after_2038);
 	tcase_add_test(tc, test_record_set_remove);
 	tcase_add_test(tc, test_record_decode_one_block);
+	tcase_add_test(tc, test_record_decode_long_and_alike);
 	tcase_add_test(tc, test_record_unsaved_encodes);
 	tcase_add_test(tc, test_rec_id_text);
 	suite_add_tcase(s, tc);
