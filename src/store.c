@@ -127,7 +127,7 @@ new_site(uint64_t *site)
 /* Open the named databases, creating them and the meta entries when
  * asked; check the schema. */
 static int
-open_dbis(store *st, bool create, bool write)
+open_dbis_txn(store *st, bool create, bool write)
 {
 	MDB_txn *txn;
 	int rc = mdb_txn_begin(st->env, NULL, write ? 0 : MDB_RDONLY, &txn);
@@ -197,6 +197,21 @@ open_dbis(store *st, bool create, bool write)
 	st->schema = schema;
 	st->idxver = idxver ? idxver : 1;  /* a database made before the number */
 	return store_map_error(mdb_txn_commit(txn));
+}
+
+/* An open that may write looks first in a read transaction: LMDB has one
+ * writer at a time, and a write transaction here would make every start
+ * of the program wait behind the saves of the others in progress, each
+ * through its synced commit (a township server's workers, bench-load).
+ * Only a database that lacks a table or its schema is opened for
+ * writing to make them. */
+static int
+open_dbis(store *st, bool create, bool write)
+{
+	if (write && open_dbis_txn(st, false, false) == 0 && st->have_draft && st->have_audit &&
+	    st->have_chg)
+		return 0;
+	return open_dbis_txn(st, create, write);
 }
 
 /* A damaged or foreign lock.mdb makes LMDB say the files are not a

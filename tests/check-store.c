@@ -991,6 +991,67 @@ START_TEST(test_map_grows_under_reader)
 }
 END_TEST
 
+/* A worker's program opening the database to work in it does not wait
+ * for the write transaction another holds (a save's synced commit):
+ * the open looks at the tables in a read transaction.  The child holds
+ * a write transaction until told; the parent's open must end first. */
+struct hold {
+	int ready, go;
+};
+static int
+hold_txn(store_txn *t, void *ctx)
+{
+	(void)t;
+	struct hold *h = ctx;
+	char c;
+	if (write(h->ready, "w", 1) != 1 || read(h->go, &c, 1) != 1)
+		return STORE_IO;
+	return 0;
+}
+
+START_TEST(test_open_not_behind_writer)
+{
+	char *dir = testdb_dir("test");
+	store_close(testdb_open(dir));
+	int ready[2], go[2];
+	ck_assert_int_eq(pipe(ready), 0);
+	ck_assert_int_eq(pipe(go), 0);
+	pid_t pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		store *cst;
+		if (store_open(&cst, dir, 0))
+			_exit(10);
+		struct hold h = {ready[1], go[0]};
+		int err = store_write(cst, hold_txn, &h);
+		store_close(cst);
+		_exit(err ? 11 : 0);
+	}
+	char c;
+	ck_assert_int_eq(read(ready[0], &c, 1), 1);
+	/* the child is inside its write transaction now; if the open below
+	 * waited for it, it would wait forever: the alarm ends the test */
+	alarm(20);
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	size_t n = 0;
+	ck_assert_int_eq(store_read(st, count_txn, &n), STORE_OK);
+	alarm(0);
+	ck_assert_int_eq(write(go[1], "g", 1), 1);
+	int status;
+	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
+	ck_assert(WIFEXITED(status));
+	ck_assert_int_eq(WEXITSTATUS(status), 0);
+	/* and it still writes, once the other has finished */
+	record *r = record_new(REC_RESIDENT);
+	record_set(r, "name", "后来的");
+	ck_assert_int_eq(save(st, r), STORE_OK);
+	ck_assert_uint_eq(find(st, IDX_NAME, "后来的", NULL), 1);
+	store_close(st);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* --- many processes ----------------------------------------------------- */
 
 START_TEST(test_concurrent_writers)
@@ -1591,6 +1652,7 @@ store_suite(void)
 	tcase_add_test(tc, test_map_limit);
 	tcase_add_test(tc, test_map_limit_32bit);
 	tcase_add_test(tc, test_map_grows_under_reader);
+	tcase_add_test(tc, test_open_not_behind_writer);
 	tcase_add_test(tc, test_concurrent_writers);
 	tcase_add_test(tc, test_stale_readers_cleared);
 	tcase_add_test(tc, test_orgunits);
