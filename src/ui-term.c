@@ -221,7 +221,9 @@ entry_without_rep(const char *term, TERMINAL **found)
 	if (idx < 0 || setupterm(NULL, STDOUT_FILENO, &err) != OK)
 		return NULL;
 	*found = cur_term;
-	const char *rep = tigetstr("rep");
+	/* rep straight from the description (tigetstr looks its name up
+	 * among some 400 with strcmp) */
+	const char *rep = ((const TERMTYPE *)cur_term)->Strings[idx];
 	unsigned char *buf = NULL;
 	char *dir = NULL;
 	long len = -1;
