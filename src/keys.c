@@ -216,7 +216,11 @@ keys_teach(void)
 {
 	for (const struct key_sequence *k = sequences; k->seq; k++) {
 		char s[16];
-		snprintf(s, sizeof s, "\033%s", k->seq);
+		size_t n = strlen(k->seq);
+		if (n > sizeof s - 2)
+			continue;
+		s[0] = '\033';   /* no snprintf: some fifty of these at every start */
+		memcpy(s + 1, k->seq, n + 1);
 		int had = key_defined(s);
 		if (had == k->curses_key)
 			continue;
