@@ -22,6 +22,7 @@
 #include "i18n.h"
 #include "kind.h"
 #include "import.h"
+#include "lazylib.h"
 #include "index.h"
 #include "mo.h"
 #include "orgunit.h"
@@ -464,6 +465,29 @@ source_all(const struct source *src, const char *path, struct strbuf *b, char *m
 	return 0;
 }
 
+/* libcsv is opened when a CSV file is first read (see lazylib.h), not
+ * at every start-up. */
+#define CSV_FUNCS(X) X(csv_init) X(csv_parse) X(csv_error) X(csv_fini) X(csv_free)
+
+static struct {
+#define CSV_SLOT(f) __typeof__(&f) f;
+	CSV_FUNCS(CSV_SLOT)
+#undef CSV_SLOT
+} csv;
+
+static bool
+csv_load(char *msg, size_t msgsize)
+{
+	static void *handle;
+	static const struct lazylib_sym syms[] = {
+#define CSV_SYM(f) {#f, &csv.f, sizeof csv.f},
+		CSV_FUNCS(CSV_SYM)
+#undef CSV_SYM
+	};
+	return lazylib_load(&handle, CSV_SONAME, syms, sizeof syms / sizeof syms[0],
+	                    _("Import from CSV"), "libcsv3", msg, msgsize);
+}
+
 /* The source's bytes from its start through libcsv, a chunk at a time.
  * No byte of a multi-byte GB18030, GBK or UTF-8 character is a comma,
  * quote, CR, LF, space or tab (GB18030's second bytes may be ASCII
@@ -477,8 +501,10 @@ source_parse(const struct source *src, const char *path, bool strict,
              void (*cell)(void *, size_t, void *), void (*row)(int, void *), void *ctx,
              const bool *stop, char *msg, size_t msgsize)
 {
+	if (!csv_load(msg, msgsize))
+		return -1;
 	struct csv_parser cp;
-	if (csv_init(&cp, (strict ? CSV_STRICT | CSV_STRICT_FINI : 0) | CSV_REPALL_NL) != 0) {
+	if (csv.csv_init(&cp, (strict ? CSV_STRICT | CSV_STRICT_FINI : 0) | CSV_REPALL_NL) != 0) {
 		setmsg(msg, msgsize, "%s", _("out of memory"));
 		return -1;
 	}
@@ -504,20 +530,20 @@ source_parse(const struct source *src, const char *path, bool strict,
 		}
 		if (n == 0)
 			break;
-		if (csv_parse(&cp, p, n, cell, row, ctx) != n) {
-			rc = csv_error(&cp) == CSV_EPARSE ? 1 : -1;
+		if (csv.csv_parse(&cp, p, n, cell, row, ctx) != n) {
+			rc = csv.csv_error(&cp) == CSV_EPARSE ? 1 : -1;
 			if (rc < 0)
 				setmsg(msg, msgsize, "%s", _("out of memory"));
 			break;
 		}
 		off += n;
 	}
-	if (rc == 0 && !*stop && csv_fini(&cp, cell, row, ctx) != 0) {
-		rc = csv_error(&cp) == CSV_EPARSE ? 2 : -1;
+	if (rc == 0 && !*stop && csv.csv_fini(&cp, cell, row, ctx) != 0) {
+		rc = csv.csv_error(&cp) == CSV_EPARSE ? 2 : -1;
 		if (rc < 0)
 			setmsg(msg, msgsize, "%s", _("out of memory"));
 	}
-	csv_free(&cp);
+	csv.csv_free(&cp);
 	free(buf);
 	return rc;
 }

@@ -216,7 +216,11 @@ keys_teach(void)
 {
 	for (const struct key_sequence *k = sequences; k->seq; k++) {
 		char s[16];
-		snprintf(s, sizeof s, "\033%s", k->seq);
+		size_t n = strlen(k->seq);
+		if (n > sizeof s - 2)
+			continue;
+		s[0] = '\033';   /* no snprintf: some fifty of these at every start */
+		memcpy(s + 1, k->seq, n + 1);
 		int had = key_defined(s);
 		if (had == k->curses_key)
 			continue;
@@ -402,12 +406,27 @@ keys_name(bool is_key, wint_t key, char *buf, size_t size)
 void
 keys_bar_name(const struct key_binding *b, char *buf, size_t size)
 {
-	if (b->fkey)
+	/* written by hand: the bar asks for every binding of the screen on
+	 * every draw, and snprintf cost more than the rest of the footer */
+	char n[4];
+	size_t len = 0;
+	if (b->fkey > 0 && b->fkey < 100) {
+		n[len++] = 'F';
+		if (b->fkey >= 10)
+			n[len++] = (char)('0' + b->fkey / 10);
+		n[len++] = (char)('0' + b->fkey % 10);
+	} else if (b->fkey) {
 		snprintf(buf, size, "F%d", b->fkey);
-	else if (b->ctrl)
-		snprintf(buf, size, "^%c", b->ctrl);
-	else if (b->ch > 32 && b->ch < 127)
-		snprintf(buf, size, "%c", (char)b->ch);
-	else
-		buf[0] = '\0';
+		return;
+	} else if (b->ctrl) {
+		n[len++] = '^';
+		n[len++] = (char)b->ctrl;
+	} else if (b->ch > 32 && b->ch < 127)
+		n[len++] = (char)b->ch;
+	if (!size)
+		return;
+	if (len >= size)
+		len = size - 1;
+	memcpy(buf, n, len);
+	buf[len] = '\0';
 }

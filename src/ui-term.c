@@ -209,16 +209,21 @@ remove_entry(char *dir, const char *term)
 }
 
 /* The folder holding the terminal's entry without rep, with $TERMINFO
- * naming it and checked to describe the same terminal; NULL when the
- * entry has no rep or cannot be made (then $TERMINFO is as it was). */
+ * naming it; NULL when the entry has no rep or cannot be made (then
+ * $TERMINFO is as it was).  *found: the description ncurses found as
+ * the environment was, for the check once curses has read the copy
+ * (NULL when none). */
 static char *
-entry_without_rep(const char *term, const char *old_terminfo)
+entry_without_rep(const char *term, TERMINAL **found)
 {
 	int err, idx = cap_index("rep");
+	*found = NULL;
 	if (idx < 0 || setupterm(NULL, STDOUT_FILENO, &err) != OK)
 		return NULL;
-	TERMINAL *found = cur_term;
-	const char *rep = tigetstr("rep");
+	*found = cur_term;
+	/* rep straight from the description (tigetstr looks its name up
+	 * among some 400 with strcmp) */
+	const char *rep = ((const TERMTYPE *)cur_term)->Strings[idx];
 	unsigned char *buf = NULL;
 	char *dir = NULL;
 	long len = -1;
@@ -226,40 +231,31 @@ entry_without_rep(const char *term, const char *old_terminfo)
 	    (len = find_entry(term, buf)) > 0 && mark_absent(buf, len, idx))
 		dir = write_entry(term, buf, len);
 	free(buf);
-	if (dir && setenv("TERMINFO", dir, 1) == 0 && setupterm(NULL, STDOUT_FILENO, &err) == OK) {
-		TERMINAL *ours = cur_term;
-		bool same = same_terminal(found, ours);
-		set_curterm(ours);
-		del_curterm(ours);
-		if (same) {
-			set_curterm(found);
-			del_curterm(found);
-			return dir;
-		}
-	}
-	set_curterm(found);
-	del_curterm(found);
-	if (dir) {
-		if (old_terminfo)
-			setenv("TERMINFO", old_terminfo, 1);
-		else
-			unsetenv("TERMINFO");
+	if (dir && setenv("TERMINFO", dir, 1) != 0) {
 		remove_entry(dir, term);
+		dir = NULL;
 	}
-	return NULL;
+	return dir;
 }
 
+/* The terminfo is read twice: once as the environment finds it (the
+ * reference), once by initscr from the copy.  The check that the copy
+ * describes the same terminal is made on what initscr read, so it costs
+ * no third reading; when it fails, curses starts again on the entry as
+ * it is (newterm, the first screen let go). */
 bool
 ui_term_start(void)
 {
 	const char *term = getenv("TERM");
 	char *old = getenv("TERMINFO") ? strdup(getenv("TERMINFO")) : NULL;
 	char *dir = NULL;
+	TERMINAL *found = NULL;
 	/* a name that is a file name (ncurses refuses others too) */
 	if (term && *term && !strchr(term, '/') && strcmp(term, ".") && strcmp(term, "..") &&
 	    strlen(term) < 256)
-		dir = entry_without_rep(term, old);
+		dir = entry_without_rep(term, &found);
 	WINDOW *w = initscr();
+	bool same = true;
 	if (dir) {
 		/* read once, by initscr: the environment goes back as it was
 		 * for the programs started later (ssh) */
@@ -268,6 +264,20 @@ ui_term_start(void)
 		else
 			unsetenv("TERMINFO");
 		remove_entry(dir, term);
+		same = w && found && same_terminal(found, cur_term);
+	}
+	if (found)
+		del_curterm(found);
+	if (!same) {
+		/* not the terminal the environment names: as it is, rep and all */
+		endwin();
+		SCREEN *s = newterm(NULL, stdout, stdin);
+		if (s) {
+			SCREEN *first = set_term(s);
+			if (first)
+				delscreen(first);
+		}
+		w = s ? stdscr : NULL;
 	}
 	free(old);
 	return w != NULL;

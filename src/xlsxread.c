@@ -14,6 +14,7 @@
 #include <zlib.h>
 
 #include "i18n.h"
+#include "lazylib.h"
 #include "util.h"
 #include "xlsxread.h"
 
@@ -31,6 +32,37 @@ setmsg(char *msg, size_t msgsize, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, msgsize, fmt, ap);
 	va_end(ap);
+}
+
+/* zlib and expat are opened only when a workbook is read (see
+ * lazylib.h): every other start-up, the full-screen program's first of
+ * all, goes without loading and relocating them. */
+#define ZLIB_FUNCS(X) X(inflateInit2_) X(inflate) X(inflateEnd) X(crc32)
+#define EXPAT_FUNCS(X) \
+	X(XML_ParserCreate) X(XML_SetUserData) X(XML_SetElementHandler) \
+	X(XML_SetCharacterDataHandler) X(XML_SetEntityDeclHandler) X(XML_SetParamEntityParsing) \
+	X(XML_Parse) X(XML_GetCurrentLineNumber) X(XML_ParserFree) X(XML_StopParser)
+
+static struct {
+#define LIB_SLOT(f) __typeof__(&f) f;
+	ZLIB_FUNCS(LIB_SLOT)
+	EXPAT_FUNCS(LIB_SLOT)
+#undef LIB_SLOT
+} lib;
+
+static bool
+libs_load(char *msg, size_t msgsize)
+{
+	static void *zh, *xh;
+#define LIB_SYM(f) {#f, &lib.f, sizeof lib.f},
+	static const struct lazylib_sym zsyms[] = {ZLIB_FUNCS(LIB_SYM)};
+	static const struct lazylib_sym xsyms[] = {EXPAT_FUNCS(LIB_SYM)};
+#undef LIB_SYM
+	const char *feature = _("Import from Excel (XLSX)");
+	return lazylib_load(&zh, ZLIB_SONAME, zsyms, sizeof zsyms / sizeof zsyms[0], feature, "zlib1g",
+	                    msg, msgsize) &&
+	       lazylib_load(&xh, EXPAT_SONAME, xsyms, sizeof xsyms / sizeof xsyms[0], feature,
+	                    "libexpat1", msg, msgsize);
 }
 
 /* The message for a file that is not a workbook, with what was found. */
@@ -184,7 +216,7 @@ zip_get(const struct zip *z, const char *name, char **out, size_t *outlen, char 
 			memcpy(buf, z->data + start, usize);
 		} else {
 			z_stream s = {0};
-			if (inflateInit2(&s, -15) != Z_OK) {
+			if (lib.inflateInit2_(&s, -15, ZLIB_VERSION, (int)sizeof s) != Z_OK) {
 				free(buf);
 				return XLSX_NOMEM;
 			}
@@ -192,16 +224,16 @@ zip_get(const struct zip *z, const char *name, char **out, size_t *outlen, char 
 			s.avail_in = (uInt)csize;
 			s.next_out = (Bytef *)buf;
 			s.avail_out = (uInt)usize + 1;  /* one more: a part longer than it says */
-			int zr = inflate(&s, Z_FINISH);
+			int zr = lib.inflate(&s, Z_FINISH);
 			size_t got = s.total_out;
-			inflateEnd(&s);
+			lib.inflateEnd(&s);
 			if (zr != Z_STREAM_END || got != usize) {
 				free(buf);
 				return got > usize ? too_large(msg, msgsize, name)
 				                   : damaged(msg, msgsize, _("a part of it is broken"));
 			}
 		}
-		if ((uint32_t)crc32(0L, (const Bytef *)buf, (uInt)usize) != crc) {
+		if ((uint32_t)lib.crc32(0L, (const Bytef *)buf, (uInt)usize) != crc) {
 			free(buf);
 			return damaged(msg, msgsize, _("a part of it is broken"));
 		}
@@ -248,7 +280,7 @@ xml_start(void *ud, const XML_Char *el, const XML_Char **atts)
 	struct xml *x = ud;
 	if (++x->depth > XLSX_MAX_DEPTH) {
 		x->too_deep = true;
-		XML_StopParser(x->p, XML_FALSE);
+		lib.XML_StopParser(x->p, XML_FALSE);
 		return;
 	}
 	x->start(x->user, local(el), atts);
@@ -282,7 +314,7 @@ xml_entity(void *ud, const XML_Char *name, int pe, const XML_Char *value, int vl
 		(void)notation;
 	struct xml *x = ud;
 	x->entity = true;
-	XML_StopParser(x->p, XML_FALSE);
+	lib.XML_StopParser(x->p, XML_FALSE);
 }
 
 static int
@@ -291,19 +323,19 @@ xml_parse(const char *part, const char *data, size_t len, void *user,
           void (*text)(void *, const char *, int), bool *failed, char *msg, size_t msgsize)
 {
 	struct xml x = {.user = user, .start = start, .end = end, .text = text};
-	x.p = XML_ParserCreate("UTF-8");
+	x.p = lib.XML_ParserCreate("UTF-8");
 	if (!x.p)
 		return XLSX_NOMEM;
-	XML_SetUserData(x.p, &x);
-	XML_SetElementHandler(x.p, xml_start, xml_end);
-	XML_SetCharacterDataHandler(x.p, xml_text);
-	XML_SetEntityDeclHandler(x.p, xml_entity);
-	XML_SetParamEntityParsing(x.p, XML_PARAM_ENTITY_PARSING_NEVER);
+	lib.XML_SetUserData(x.p, &x);
+	lib.XML_SetElementHandler(x.p, xml_start, xml_end);
+	lib.XML_SetCharacterDataHandler(x.p, xml_text);
+	lib.XML_SetEntityDeclHandler(x.p, xml_entity);
+	lib.XML_SetParamEntityParsing(x.p, XML_PARAM_ENTITY_PARSING_NEVER);
 	int rc = XLSX_OK;
 	for (size_t at = 0; at < len || at == 0;) {
 		size_t n = len - at > (1u << 20) ? (1u << 20) : len - at;
 		bool last = at + n == len;
-		if (XML_Parse(x.p, data + at, (int)n, last) != XML_STATUS_OK) {
+		if (lib.XML_Parse(x.p, data + at, (int)n, last) != XML_STATUS_OK) {
 			if (*failed)
 				rc = XLSX_NOMEM;
 			else if (x.too_deep || x.entity) {
@@ -316,7 +348,7 @@ xml_parse(const char *part, const char *data, size_t len, void *user,
 			} else {
 				char why[256];
 				snprintf(why, sizeof why, _("the part %s is broken at line %lu"), part,
-				         (unsigned long)XML_GetCurrentLineNumber(x.p));
+				         (unsigned long)lib.XML_GetCurrentLineNumber(x.p));
 				rc = damaged(msg, msgsize, why);
 			}
 			break;
@@ -329,7 +361,7 @@ xml_parse(const char *part, const char *data, size_t len, void *user,
 		if (last)
 			break;
 	}
-	XML_ParserFree(x.p);
+	lib.XML_ParserFree(x.p);
 	return rc;
 }
 
@@ -801,6 +833,8 @@ xlsx_read(const char *data, size_t len, void (*cell)(void *s, size_t len, void *
 	}
 	if (!xlsx_is_zip(data, len))
 		return damaged(msg, msgsize, _("it does not start as an Excel workbook does"));
+	if (!libs_load(msg, msgsize))
+		return XLSX_NOLIB;
 	struct zip z;
 	int rc = zip_open(&z, data, len, msg, msgsize);
 	if (rc != XLSX_OK)

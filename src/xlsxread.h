@@ -30,6 +30,7 @@ enum xlsx_status {
 	XLSX_DAMAGED,     /* not a zip, cut short, broken XML, no sheet */
 	XLSX_TOO_LARGE,   /* a part past the bounds: a zip bomb or a sheet too big */
 	XLSX_NOMEM,
+	XLSX_NOLIB,       /* zlib or expat cannot be loaded (msg says which package) */
 };
 
 /* Whether data starts as a zip does ("PK\3\4"), or as an old Excel

@@ -17,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "lazylib.h"
 #include "util.h"
 #include "xlsxread.h"
 
@@ -253,6 +254,26 @@ START_TEST(test_refused)
 }
 END_TEST
 
+/* zlib and expat are opened when a workbook is first read (lazylib.h):
+ * one missing refuses the file with the package to install, and with
+ * them there the same workbook reads. */
+START_TEST(test_library_missing)
+{
+	python(excel_like);
+	lazylib_test_missing = "libz";
+	refused("excel.xlsx", XLSX_NOLIB, "zlib1g");
+	lazylib_test_missing = "libexpat";
+	refused("excel.xlsx", XLSX_NOLIB, "libexpat1");
+	lazylib_test_missing = NULL;
+	int rc;
+	char msg[1024];
+	char *got = rows("excel.xlsx", &rc, msg, sizeof msg);
+	ck_assert_msg(rc == XLSX_OK, "%s", msg);
+	ck_assert_msg(strstr(got, "13800138000") != NULL, "%s", got);
+	free(got);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -263,6 +284,7 @@ main(void)
 	tcase_add_test(tc, test_openpyxl);
 	tcase_add_test(tc, test_excel_like);
 	tcase_add_test(tc, test_refused);
+	tcase_add_test(tc, test_library_missing);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
