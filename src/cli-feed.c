@@ -3,7 +3,6 @@
  * county or city server, or by hand. */
 #include "config.h"
 
-#include <inttypes.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -17,8 +16,9 @@ static void
 feed_progress(uint64_t done, uint64_t top, size_t rows, void *ctx)
 {
 	(void)ctx;
-	say(stderr, _("\rFed up to change %" PRIu64 " of %" PRIu64 ": %zu records ..."), done, top,
-	    rows);
+	say(stderr, "\r");
+	say(stderr, _("Fed up to change %llu of %llu: %zu records ..."), (unsigned long long)done,
+	    (unsigned long long)top, rows);
 }
 
 /* --batch N: a whole number from 1 to 100000. */
@@ -73,19 +73,20 @@ cmd_feed(struct cli *c, const struct args *a)
 		say(stderr, "\n");
 	if (rc < 0) {
 		if (res.batches)
-			say(stderr, _("shegong: feed: the warehouse has this database up to change %" PRIu64
-			              " (%zu records in %zu batches); the rest waits for the next feed.\n"),
-			    res.to, res.rows, res.batches);
+			say(stderr, _("shegong: feed: the warehouse has this database up to change %llu "
+			              "(%zu records in %zu batches); the rest waits for the next feed.\n"),
+			    (unsigned long long)res.to, res.rows, res.batches);
 		say(stderr, _("shegong: feed: %s\n"), msg);
 		rc = 1;
 	} else if (res.batches == 0) {
 		say(stdout, _("Nothing new to feed: the warehouse %s has this database (%s) up to "
-		              "change %" PRIu64 ".\n"),
-		    res.where, res.site, res.to);
+		              "change %llu.\n"),
+		    res.where, res.site, (unsigned long long)res.to);
 	} else {
-		say(stdout, _("Fed %zu records of this database (%s) into the warehouse %s, changes %" PRIu64
-		              " to %" PRIu64 " in %zu batches; %zu removed there; %s.\n"),
-		    res.rows, res.site, res.where, res.from, res.to, res.batches, res.removed,
+		say(stdout, _("Fed %zu records of this database (%s) into the warehouse %s, changes %llu "
+		              "to %llu in %zu batches; %zu removed there; %s.\n"),
+		    res.rows, res.site, res.where, (unsigned long long)res.from,
+		    (unsigned long long)res.to, res.batches, res.removed,
 		    res.masked ? _("sensitive fields masked") : _("unmasked"));
 	}
 	store_close(st);

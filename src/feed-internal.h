@@ -27,7 +27,7 @@ struct pg_rows {
  * 0, or -1 with why (a sentence, translated). */
 int pg_connect(struct pg **out, const char *conninfo, char *why, size_t whysize);
 void pg_finish(struct pg *pg);
-/* "host:port/database as user" (no password), for messages and the audit. */
+/* "user@host:port/database" (no password), for messages and the audit. */
 const char *pg_where(struct pg *pg, char *buf, size_t size);
 /* The server's version as libpq gives it (150004 for 15.4). */
 int pg_server_version(struct pg *pg);

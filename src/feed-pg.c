@@ -145,8 +145,8 @@ pg_where(struct pg *pg, char *buf, size_t size)
 {
 	const char *host = lp.PQhost(pg->conn), *port = lp.PQport(pg->conn);
 	const char *db = lp.PQdb(pg->conn), *user = lp.PQuser(pg->conn);
-	snprintf(buf, size, "%s:%s/%s as %s", host ? host : "", port ? port : "", db ? db : "",
-	         user ? user : "");
+	snprintf(buf, size, "%s@%s:%s/%s", user ? user : "", host ? host : "", port ? port : "",
+	         db ? db : "");
 	return buf;
 }
 

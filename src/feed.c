@@ -17,8 +17,9 @@
 /* What one batch gathers for one table. */
 struct per_table {
 	struct strbuf rows;   /* COPY text of the records there */
-	struct strbuf ids;    /* an array literal of every id changed: their rows go first */
-	size_t nrows, nids;
+	struct strbuf ids;    /* an array literal of the ids changed: their rows go first */
+	struct strbuf gone;   /* and of those gone or out of reach: their rows go */
+	size_t nrows, nids, ngone;
 };
 
 struct run {
@@ -102,17 +103,18 @@ gather_change(uint64_t n, const rec_id *id, void *ctx)
 	struct per_table *pt = &R->per[t - R->tables];
 	char idtext[REC_ID_TEXTMAX];
 	rec_id_format(id, idtext);
-	sb_str(&pt->ids, pt->nids++ ? "," : "{");
-	sb_str(&pt->ids, idtext);
 	record *r;
 	int err = store_get(g->t, id, &r);
 	if (err == STORE_NOTFOUND || err == STORE_DENIED) {
 		/* gone, or out of the worker's reach now: its row goes */
-		R->removed++;
+		sb_str(&pt->gone, pt->ngone++ ? "," : "{");
+		sb_str(&pt->gone, idtext);
 		return 0;
 	}
 	if (err)
 		return err;
+	sb_str(&pt->ids, pt->nids++ ? "," : "{");
+	sb_str(&pt->ids, idtext);
 	err = feed_row(&pt->rows, t, r, n, &R->rc) < 0 ? STORE_NOMEM : 0;
 	record_free(r);
 	pt->nrows++;
@@ -134,7 +136,8 @@ batch_reset(struct run *R)
 	for (size_t i = 0; i < R->ntables; i++) {
 		sb_free(&R->per[i].rows);
 		sb_free(&R->per[i].ids);
-		R->per[i].nrows = R->per[i].nids = 0;
+		sb_free(&R->per[i].gone);
+		R->per[i].nrows = R->per[i].nids = R->per[i].ngone = 0;
 	}
 	R->taken = R->removed = 0;
 	R->last = R->mark;
@@ -164,17 +167,25 @@ static int
 write_table(struct run *R, size_t i, size_t *rows)
 {
 	struct per_table *pt = &R->per[i];
+	static const char del[] = "DELETE FROM @.% WHERE _site = $1 AND _id = ANY ($2::text[])";
+	if (pt->ngone) {
+		sb_str(&pt->gone, "}");
+		if (pt->gone.failed)
+			return nomem(R);
+		const char *p[2] = {R->site, pt->gone.p};
+		long n = 0;
+		if (exec_fmt(R, del, R->tables[i].name, 2, p, &n) < 0)
+			return -1;
+		R->removed += (size_t)(n > 0 ? n : 0);
+	}
 	if (!pt->nids)
 		return 0;
 	sb_str(&pt->ids, "}");
 	if (pt->ids.failed || pt->rows.failed)
 		return nomem(R);
 	const char *p[2] = {R->site, pt->ids.p};
-	if (exec_fmt(R, "DELETE FROM @.% WHERE _site = $1 AND _id = ANY ($2::text[])",
-	             R->tables[i].name, 2, p, NULL) < 0)
+	if (exec_fmt(R, del, R->tables[i].name, 2, p, NULL) < 0)
 		return -1;
-	if (!pt->nrows)
-		return 0;
 	char *sql = copy_sql(R->schema, &R->tables[i]);
 	if (!sql)
 		return nomem(R);
@@ -286,10 +297,10 @@ read_mark(struct run *R)
 			rc = -1;
 		} else if (!R->o->full && R->mark > R->top) {
 			snprintf(R->why, R->whysize,
-			         _("The warehouse holds this database's changes up to number %" PRIu64
-			           ", but the database's last is %" PRIu64
-			           " (was it restored from a backup?): feed it again with --full."),
-			         R->mark, R->top);
+			         _("The warehouse holds this database's changes up to number %llu, but the "
+			           "database's last is %llu (was it restored from a backup?): feed it "
+			           "again with --full."),
+			         (unsigned long long)R->mark, (unsigned long long)R->top);
 			rc = -1;
 		}
 	}
