@@ -34,7 +34,7 @@ batch_of(const char *v, size_t *n)
 static int
 cmd_feed(struct cli *c, const struct args *a)
 {
-	if (a->noperands != 1)
+	if (a->noperands != 1 || !a->operands[0][0])
 		return usage_error("%s", _("feed: give the warehouse, as postgresql://HOST/DATABASE or "
 		                           "service=NAME"));
 	struct feed_opts o = {
