@@ -275,5 +275,26 @@ done
 same "$(q "SELECT count(*) > 0 FROM shegong.report_figures WHERE site = '$townsite' AND figure = 'days_median'")" t \
   "some month with referrals resolved compared"
 
+# --- a record out of the feeding worker's reach leaves the warehouse ---------------------------
+# 安宁村's worker feeds the schema village; an administrator moves one of
+# 安宁村's residents to 挂榜村 (import --update); the next feed of 安宁村's
+# worker removes the row, the supervisor's moves it
+mov=$("$bin" $town --as anning find resident "" </dev/null | tail -n 1 | cut -f1)
+run 0 "安宁村's worker feeds the schema village" $town --as anning feed "$W" --schema village
+has out "0 removed there" "nothing removed the first time"
+same "$(q "SELECT count(DISTINCT _unit) FROM village.residents")" 1 "only 安宁村's residents"
+same "$(q "SELECT count(*) FROM village.residents WHERE _id = '$mov'")" 1 "the resident there"
+line=$(q "SELECT name || ',' || (SELECT idnum FROM village.residents p WHERE p._id = r._id) || ',' || CASE sex WHEN 'm' THEN 'Male' ELSE 'Female' END || ',' || birth || ',挂榜村,1组,On the register' FROM shegong.residents r WHERE _site = '$townsite' AND _id = '$mov'")
+printf '\357\273\277Name,ID number,Sex,Birth date,Village,Group (组),Status\n%s\n' "$line" >"$tmp/move.csv"
+run 0 "the resident moved to 挂榜村" $town --as admin import resident "$tmp/move.csv" --update
+has out "1 updated" "updated"
+run 0 "安宁村's worker feeds again" $town --as anning feed "$W" --schema village
+has out "Fed 0 records" "nothing of 安宁村 changed"
+has out "1 removed there" "one row removed"
+same "$(q "SELECT count(*) FROM village.residents WHERE _id = '$mov'")" 0 "the resident is no longer in 安宁村's warehouse"
+run 0 "the supervisor feeds again" $town --as dudao feed "$W"
+same "$(q "SELECT u.code FROM shegong.residents r JOIN shegong.units u ON u._site = r._site AND u._id = r._unit WHERE r._site = '$townsite' AND r._id = '$mov'")" \
+  510421100002 "in the supervisor's, the resident in 挂榜村"
+
 echo "feed-pg: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
