@@ -415,7 +415,8 @@ marks_ensure(struct ddl *d)
 		qualified(&b, d->schema, "feed_mark");
 		sb_str(&b, " (site text PRIMARY KEY, last_change bigint NOT NULL, "
 		           "top_change bigint NOT NULL, login text, masked boolean NOT NULL, "
-		           "reach text[], fed_at timestamp with time zone NOT NULL, program text)");
+		           "reach text[], fed_at timestamp with time zone NOT NULL, program text, "
+		           "trail_seq bigint, trail_hash text)");
 		if (exec_sb(d, &b) < 0)
 			return -1;
 	}

@@ -12,6 +12,7 @@
 #include "feed-internal.h"
 #include "feed.h"
 #include "i18n.h"
+#include "sha256.h"
 #include "text.h"
 
 /* What one batch gathers for one table. */
@@ -35,6 +36,10 @@ struct run {
 	char *reach;          /* an array literal of the units in reach, or NULL */
 	uint64_t mark, top;   /* fed up to; the last change when the feed began */
 	uint64_t stored;      /* the mark as the warehouse holds it */
+	/* the audit entry this feed wrote: its number and the SHA-256 of its
+	 * bytes (hex), kept with the mark; the next feed finds it again in
+	 * the same database, not in one restored from an older backup */
+	char trail_seq[24], trail_hash[2 * SHA256_LEN + 1];
 	bool have_mark;
 	/* the batch being gathered */
 	size_t batch, taken, removed, skipped;
@@ -205,20 +210,20 @@ write_mark(struct run *R)
 	snprintf(last, sizeof last, "%" PRIu64, R->last);
 	snprintf(top, sizeof top, "%" PRIu64, R->top);
 	snprintf(old, sizeof old, "%" PRIu64, R->stored);
-	const char *p[8] = {R->site, last, top, R->o->login, R->rc.masked ? "t" : "f", R->reach,
-	                    "shegong " PACKAGE_VERSION, old};
+	const char *p[10] = {R->site, last, top, R->o->login, R->rc.masked ? "t" : "f", R->reach,
+	                     "shegong " PACKAGE_VERSION, R->trail_seq, R->trail_hash, old};
 	long n = 0;
 	int rc = R->have_mark
 	             ? exec_fmt(R,
 	                        "UPDATE @.feed_mark SET last_change = $2, top_change = $3, login = $4, "
-	                        "masked = $5, reach = $6::text[], fed_at = now(), program = $7 "
-	                        "WHERE site = $1 AND last_change = $8",
-	                        NULL, 8, p, &n)
+	                        "masked = $5, reach = $6::text[], fed_at = now(), program = $7, "
+	                        "trail_seq = $8, trail_hash = $9 WHERE site = $1 AND last_change = $10",
+	                        NULL, 10, p, &n)
 	             : exec_fmt(R,
 	                        "INSERT INTO @.feed_mark (site, last_change, top_change, login, masked, "
-	                        "reach, fed_at, program) VALUES ($1, $2, $3, $4, $5, $6::text[], now(), "
-	                        "$7) ON CONFLICT (site) DO NOTHING",
-	                        NULL, 7, p, &n);
+	                        "reach, fed_at, program, trail_seq, trail_hash) VALUES ($1, $2, $3, $4, "
+	                        "$5, $6::text[], now(), $7, $8, $9) ON CONFLICT (site) DO NOTHING",
+	                        NULL, 9, p, &n);
 	if (!rc && n != 1) {
 		snprintf(R->why, R->whysize, "%s",
 		         _("Another feed of this database moved the warehouse's mark meanwhile; this "
@@ -267,13 +272,76 @@ top_txn(store_txn *t, void *ctx)
 	return store_change_last(t, ctx);
 }
 
+static void
+hex_of(const void *data, size_t len, char *hex)
+{
+	unsigned char h[SHA256_LEN];
+	sha256(data, len, h);
+	for (size_t i = 0; i < SHA256_LEN; i++)
+		snprintf(hex + 2 * i, 3, "%02x", h[i]);
+}
+
+struct trail {
+	uint64_t seq;
+	char hash[2 * SHA256_LEN + 1];
+	bool found;
+};
+
+static int
+trail_entry(uint64_t seq, const void *data, size_t len, void *ctx)
+{
+	struct trail *tr = ctx;
+	if (seq == tr->seq) {
+		char hex[2 * SHA256_LEN + 1];
+		hex_of(data, len, hex);
+		tr->found = strcmp(hex, tr->hash) == 0;
+	}
+	return 1;   /* the first entry from seq on is the one, or it is gone */
+}
+
+static int
+trail_txn(store_txn *t, void *ctx)
+{
+	struct trail *tr = ctx;
+	int err = store_audit_walk(t, tr->seq, trail_entry, tr);
+	return err == 1 ? 0 : err;
+}
+
+/* Whether the audit entry a former feed wrote (seq, its bytes' hash) is
+ * still this database's: true when the warehouse has none to compare. */
+static bool
+trail_found(struct run *R, const char *seq, const char *hash)
+{
+	if (!seq || !hash)
+		return true;
+	struct trail tr = {strtoull(seq, NULL, 10), "", false};
+	snprintf(tr.hash, sizeof tr.hash, "%s", hash);
+	return store_read(R->st, trail_txn, &tr) == 0 && tr.found;
+}
+
+static int
+last_trail_txn(store_txn *t, void *ctx)
+{
+	struct run *R = ctx;
+	uint64_t seq;
+	void *data;
+	size_t len;
+	int err = store_audit_last(t, &seq, &data, &len);
+	if (err)
+		return err;
+	snprintf(R->trail_seq, sizeof R->trail_seq, "%llu", (unsigned long long)seq);
+	hex_of(data, len, R->trail_hash);
+	free(data);
+	return 0;
+}
+
 /* The mark of this site, and whether this feed may go on from it. */
 static int
 read_mark(struct run *R)
 {
 	struct pg_rows r;
-	char *sql = sql_of(R->schema, "SELECT last_change, login, masked FROM @.feed_mark "
-	                              "WHERE site = $1", NULL);
+	char *sql = sql_of(R->schema, "SELECT last_change, login, masked, trail_seq, trail_hash "
+	                              "FROM @.feed_mark WHERE site = $1", NULL);
 	if (!sql)
 		return nomem(R);
 	const char *p[1] = {R->site};
@@ -294,6 +362,13 @@ read_mark(struct run *R)
 			         login ? login : "?", masked ? _("sensitive fields masked") : _("unmasked"),
 			         R->o->login, R->rc.masked ? _("sensitive fields masked") : _("unmasked"),
 			         login ? login : "?", R->o->login);
+			rc = -1;
+		} else if (!R->o->full && !trail_found(R, pg_value(&r, 0, 3), pg_value(&r, 0, 4))) {
+			snprintf(R->why, R->whysize,
+			         _("The warehouse was fed from this database as its audit trail stood at "
+			           "entry %s, which this database no longer has as it was (was it restored "
+			           "from a backup?): feed it again with --full."),
+			         pg_value(&r, 0, 3));
 			rc = -1;
 		} else if (!R->o->full && R->mark > R->top) {
 			snprintf(R->why, R->whysize,
@@ -362,6 +437,8 @@ audit_feed(struct run *R, struct feed_result *res)
 	char *safe = text_sanitize(note, strlen(note), 0);
 	int err = audit_log_now(R->st, "feed", NULL, safe ? safe : note);
 	free(safe);
+	if (!err)
+		err = store_read(R->st, last_trail_txn, R);
 	if (err) {
 		snprintf(R->why, R->whysize,
 		         _("nothing was fed, because the feed could not be written to the audit trail: "
