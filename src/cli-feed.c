@@ -43,7 +43,7 @@ cmd_feed(struct cli *c, const struct args *a)
 		.sc = c->scope,
 		.login = c->login,
 		.full = args_count(a, "--full") > 0,
-		.progress = isatty(STDERR_FILENO) ? feed_progress : NULL,
+		.progress = isatty(STDERR_FILENO) && !args_count(a, "--quiet") ? feed_progress : NULL,
 	};
 	const char *b = args_value(a, "--batch");
 	if (b && !batch_of(b, &o.batch))
@@ -66,6 +66,7 @@ cmd_feed(struct cli *c, const struct args *a)
 		formset_free(fs);
 		return rc;
 	}
+	bool quiet = args_count(a, "--quiet") > 0;
 	struct feed_result res;
 	char msg[1024];
 	rc = feed_run(st, &o, &res, msg, sizeof msg);
@@ -78,6 +79,8 @@ cmd_feed(struct cli *c, const struct args *a)
 			    (unsigned long long)res.to, res.rows, res.batches);
 		say(stderr, _("shegong: feed: %s\n"), msg);
 		rc = 1;
+	} else if (quiet) {
+		/* cron's run: a line only when something went wrong */
 	} else if (res.batches == 0) {
 		say(stdout, _("Nothing new to feed: the warehouse %s has this database (%s) up to "
 		              "change %llu.\n"),
@@ -95,12 +98,12 @@ cmd_feed(struct cli *c, const struct args *a)
 }
 
 static const struct args_opt feed_opts[] = {
-	{"--schema", 1}, {"--batch", 1}, {"--full", 0}, {NULL, 0},
+	{"--schema", 1}, {"--batch", 1}, {"--full", 0}, {"--quiet", 0}, {NULL, 0},
 };
 
 const struct cli_command cli_cmd_feed = {
 	"feed", cmd_feed, feed_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
-	N_("feed CONNINFO [--schema NAME] [--batch N] [--full]"),
+	N_("feed CONNINFO [--schema NAME] [--batch N] [--full] [--quiet]"),
 	N_("Write what this database holds into a PostgreSQL warehouse (CONNINFO: "
 	    "postgresql://HOST/DATABASE, or service=NAME of pg_service.conf; a password goes in "
 	    "~/.pgpass, never here): one table a kind in the schema shegong (--schema says "
@@ -108,7 +111,8 @@ const struct cli_command cli_cmd_feed = {
 	    "sensitive fields masked unless your role sees them; views give the report's figures "
 	    "by site, month and unit. Only what changed since the last feed goes, --batch records "
 	    "(500) a transaction, so a second feed writes nothing and a feed cut short goes on "
-	    "where it stopped; --full feeds the whole database again. Every feed is in the audit "
-	    "trail. Built when configure finds libpq."),
+	    "where it stopped; --full feeds the whole database again; --quiet says nothing unless "
+	    "something went wrong (cron). Every feed is in the audit trail. Built when configure "
+	    "finds libpq."),
 	NULL,
 };
