@@ -208,69 +208,95 @@ feed_table_of(const struct feed_table *t, size_t n, int kind)
  * is NULL all functions.  Voided records are left out, as the indexes the
  * report reads leave them out; referrals and organisations count only
  * for units in the feeding worker's reach (feed_mark.reach), as the
- * report finds them unit by unit.  '@' stands for the schema. */
+ * report finds them unit by unit.  Each level (unit and function, unit,
+ * function, the site) is a plain GROUP BY of its own joined by UNION ALL,
+ * over a view of rows (service_lines, need_events, referral_events), so
+ * that a query's site and month reach the tables' scans (GROUPING SETS
+ * and shared CTEs would make every query count the whole warehouse).
+ * '@' stands for the schema. */
 static const char views_sql[] =
+	/* a service, once for each resident it names (or once, naming none):
+	 * first marks the line that carries the service's own numbers */
+	"CREATE VIEW @.service_lines AS\n"
+	"SELECT s._site AS site, coalesce(s._unit, '') AS unit, to_char(s.date, 'YYYY-MM') AS month,\n"
+	"       coalesce(s.function, '') AS function, s._id AS id, b.beneficiary,\n"
+	"       coalesce(b.ord, 1) = 1 AS first,\n"
+	"       CASE WHEN s.headcount > coalesce(cardinality(s.beneficiaries), 0)\n"
+	"            THEN s.headcount - coalesce(cardinality(s.beneficiaries), 0) ELSE 0 END AS extra,\n"
+	"       coalesce((SELECT sum((e->>'amount')::numeric) FROM jsonb_array_elements(\n"
+	"           CASE WHEN jsonb_typeof(s.volunteers) = 'array' THEN s.volunteers\n"
+	"                ELSE '[]'::jsonb END) AS e), 0) AS hours\n"
+	"FROM @.services s\n"
+	"LEFT JOIN LATERAL unnest(s.beneficiaries) WITH ORDINALITY AS b(beneficiary, ord) ON true\n"
+	"WHERE NOT s._void AND s.date IS NOT NULL;\n"
 	"CREATE VIEW @.report_services AS\n"
-	"WITH sv AS (\n"
-	"  SELECT s._site AS site, coalesce(s._unit, '') AS unit, to_char(s.date, 'YYYY-MM') AS month,\n"
-	"         coalesce(s.function, '') AS function, s.beneficiaries,\n"
-	"         CASE WHEN s.headcount > coalesce(cardinality(s.beneficiaries), 0)\n"
-	"              THEN s.headcount - coalesce(cardinality(s.beneficiaries), 0) ELSE 0 END AS extra,\n"
-	"         coalesce((SELECT sum((e->>'amount')::numeric) FROM jsonb_array_elements(\n"
-	"             CASE WHEN jsonb_typeof(s.volunteers) = 'array' THEN s.volunteers\n"
-	"                  ELSE '[]'::jsonb END) AS e), 0) AS hours\n"
-	"  FROM @.services s WHERE NOT s._void AND s.date IS NOT NULL),\n"
-	"counted AS (\n"
-	"  SELECT site, month, CASE WHEN grouping(unit) = 0 THEN unit END AS unit,\n"
-	"         CASE WHEN grouping(function) = 0 THEN function END AS function,\n"
-	"         count(*) AS services, sum(extra) AS extra, sum(hours) AS hours\n"
-	"  FROM sv GROUP BY GROUPING SETS ((site, month, unit, function), (site, month, unit),\n"
-	"                                  (site, month, function), (site, month))),\n"
-	"named AS (\n"
-	"  SELECT site, month, CASE WHEN grouping(unit) = 0 THEN unit END AS unit,\n"
-	"         CASE WHEN grouping(function) = 0 THEN function END AS function,\n"
-	"         count(DISTINCT b) AS named\n"
-	"  FROM sv CROSS JOIN LATERAL unnest(sv.beneficiaries) AS b\n"
-	"  GROUP BY GROUPING SETS ((site, month, unit, function), (site, month, unit),\n"
-	"                          (site, month, function), (site, month)))\n"
-	"SELECT c.site, c.month, c.unit, c.function, c.services,\n"
-	"       coalesce(n.named, 0) + c.extra AS people, c.hours AS volunteer_hours\n"
-	"FROM counted c LEFT JOIN named n ON n.site = c.site AND n.month = c.month\n"
-	"  AND n.unit IS NOT DISTINCT FROM c.unit AND n.function IS NOT DISTINCT FROM c.function;\n"
+	"SELECT site, month, unit, function, count(DISTINCT id) AS services,\n"
+	"       count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0) AS people,\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0) AS volunteer_hours\n"
+	"FROM @.service_lines GROUP BY site, month, unit, function\n"
+	"UNION ALL\n"
+	"SELECT site, month, unit, NULL, count(DISTINCT id),\n"
+	"       count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0),\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)\n"
+	"FROM @.service_lines GROUP BY site, month, unit\n"
+	"UNION ALL\n"
+	"SELECT site, month, NULL, function, count(DISTINCT id),\n"
+	"       count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0),\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)\n"
+	"FROM @.service_lines GROUP BY site, month, function\n"
+	"UNION ALL\n"
+	"SELECT site, month, NULL, NULL, count(DISTINCT id),\n"
+	"       count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0),\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)\n"
+	"FROM @.service_lines GROUP BY site, month;\n"
+	/* a need opened (its date), and a need met (the day it last changed) */
+	"CREATE VIEW @.need_events AS\n"
+	"SELECT _site AS site, coalesce(_unit, '') AS unit, to_char(date, 'YYYY-MM') AS month,\n"
+	"       1 AS opened, 0 AS met\n"
+	"FROM @.needs WHERE NOT _void AND date IS NOT NULL\n"
+	"UNION ALL\n"
+	"SELECT _site, coalesce(_unit, ''), to_char(_changed_on, 'YYYY-MM'), 0, 1\n"
+	"FROM @.needs WHERE NOT _void AND status = 'met';\n"
 	"CREATE VIEW @.report_needs AS\n"
-	"WITH ev AS (\n"
-	"  SELECT _site AS site, coalesce(_unit, '') AS unit, to_char(date, 'YYYY-MM') AS month,\n"
-	"         1 AS opened, 0 AS met\n"
-	"  FROM @.needs WHERE NOT _void AND date IS NOT NULL\n"
-	"  UNION ALL\n"
-	"  SELECT _site, coalesce(_unit, ''), to_char(_changed_on, 'YYYY-MM'), 0, 1\n"
-	"  FROM @.needs WHERE NOT _void AND status = 'met')\n"
-	"SELECT site, month, CASE WHEN grouping(unit) = 0 THEN unit END AS unit,\n"
-	"       sum(opened)::bigint AS opened, sum(met)::bigint AS met\n"
-	"FROM ev GROUP BY GROUPING SETS ((site, month, unit), (site, month));\n"
+	"SELECT site, month, unit, sum(opened)::bigint AS opened, sum(met)::bigint AS met\n"
+	"FROM @.need_events GROUP BY site, month, unit\n"
+	"UNION ALL\n"
+	"SELECT site, month, NULL, sum(opened)::bigint, sum(met)::bigint\n"
+	"FROM @.need_events GROUP BY site, month;\n"
+	/* a referral made (submitted), and one resolved with its days */
+	"CREATE VIEW @.referral_events AS\n"
+	"SELECT f._site AS site, coalesce(f._unit, '') AS unit, to_char(f.submitted, 'YYYY-MM') AS month,\n"
+	"       1 AS made, NULL::integer AS days\n"
+	"FROM @.referrals f JOIN @.feed_mark m ON m.site = f._site\n"
+	"WHERE NOT f._void AND f.submitted IS NOT NULL\n"
+	"  AND (m.reach IS NULL OR f._unit = ANY (m.reach))\n"
+	"UNION ALL\n"
+	"SELECT f._site, coalesce(f._unit, ''), to_char(f.resolved, 'YYYY-MM'), 0,\n"
+	"       f.resolved - f.submitted\n"
+	"FROM @.referrals f JOIN @.feed_mark m ON m.site = f._site\n"
+	"WHERE NOT f._void AND f.resolved IS NOT NULL AND f.submitted IS NOT NULL\n"
+	"  AND f.resolved >= f.submitted AND (m.reach IS NULL OR f._unit = ANY (m.reach));\n"
 	"CREATE VIEW @.report_referrals AS\n"
-	"WITH r AS (\n"
-	"  SELECT f._site AS site, coalesce(f._unit, '') AS unit, f.submitted, f.resolved\n"
-	"  FROM @.referrals f JOIN @.feed_mark m ON m.site = f._site\n"
-	"  WHERE NOT f._void AND (m.reach IS NULL OR f._unit = ANY (m.reach))),\n"
-	"ev AS (\n"
-	"  SELECT site, unit, to_char(submitted, 'YYYY-MM') AS month, 1 AS made, NULL::integer AS days\n"
-	"  FROM r WHERE submitted IS NOT NULL\n"
-	"  UNION ALL\n"
-	"  SELECT site, unit, to_char(resolved, 'YYYY-MM'), 0, resolved - submitted\n"
-	"  FROM r WHERE resolved IS NOT NULL AND submitted IS NOT NULL AND resolved >= submitted)\n"
-	"SELECT site, month, CASE WHEN grouping(unit) = 0 THEN unit END AS unit,\n"
-	"       sum(made)::bigint AS made, count(days) AS resolved,\n"
+	"SELECT site, month, unit, sum(made)::bigint AS made, count(days) AS resolved,\n"
 	"       percentile_cont(0.5) WITHIN GROUP (ORDER BY days) AS days_median,\n"
 	"       avg(days) AS days_mean\n"
-	"FROM ev GROUP BY GROUPING SETS ((site, month, unit), (site, month));\n"
+	"FROM @.referral_events GROUP BY site, month, unit\n"
+	"UNION ALL\n"
+	"SELECT site, month, NULL, sum(made)::bigint, count(days),\n"
+	"       percentile_cont(0.5) WITHIN GROUP (ORDER BY days), avg(days)\n"
+	"FROM @.referral_events GROUP BY site, month;\n"
+	/* organisations being cultivated now (no month: the form keeps no
+	 * date of the stage) */
 	"CREATE VIEW @.report_orgs AS\n"
-	"WITH o AS (\n"
-	"  SELECT g._site AS site, coalesce(g._unit, '') AS unit\n"
-	"  FROM @.orgs g JOIN @.feed_mark m ON m.site = g._site\n"
-	"  WHERE NOT g._void AND g.stage = 'cultivating' AND (m.reach IS NULL OR g._unit = ANY (m.reach)))\n"
-	"SELECT site, CASE WHEN grouping(unit) = 0 THEN unit END AS unit, count(*) AS cultivating\n"
-	"FROM o GROUP BY GROUPING SETS ((site, unit), (site));\n"
+	"SELECT g._site AS site, coalesce(g._unit, '') AS unit, count(*) AS cultivating\n"
+	"FROM @.orgs g JOIN @.feed_mark m ON m.site = g._site\n"
+	"WHERE NOT g._void AND g.stage = 'cultivating' AND (m.reach IS NULL OR g._unit = ANY (m.reach))\n"
+	"GROUP BY g._site, coalesce(g._unit, '')\n"
+	"UNION ALL\n"
+	"SELECT g._site, NULL, count(*)\n"
+	"FROM @.orgs g JOIN @.feed_mark m ON m.site = g._site\n"
+	"WHERE NOT g._void AND g.stage = 'cultivating' AND (m.reach IS NULL OR g._unit = ANY (m.reach))\n"
+	"GROUP BY g._site;\n"
 	"CREATE VIEW @.report_figures AS\n"
 	"SELECT f.site, f.month, f.unit, u.code AS unit_code, u.name AS unit_name, f.figure,\n"
 	"       f.function, f.value\n"
@@ -294,8 +320,10 @@ static const char views_sql[] =
 	"  FROM @.report_orgs\n"
 	") f LEFT JOIN @.units u ON u._site = f.site AND u._id = f.unit;\n";
 
+/* In the order they may be dropped (those that use others first). */
 static const char *const view_names[] = {
 	"report_figures", "report_services", "report_needs", "report_referrals", "report_orgs",
+	"service_lines", "need_events", "referral_events",
 };
 
 /* The views' SQL with the schema in place of '@'. */
@@ -403,7 +431,24 @@ table_ensure(struct ddl *d, const struct feed_table *t)
 	return 0;
 }
 
-/* The marks (one row a site fed) and the warehouse's own values. */
+/* The marks, one row a site fed: the columns a later program added are
+ * added to a warehouse an earlier one made (without their constraints:
+ * the rows there have no value for them). */
+static const struct {
+	const char *name, *type, *constraint;
+} mark_cols[] = {
+	{"site", "text", " PRIMARY KEY"},
+	{"last_change", "bigint", " NOT NULL"},   /* the last change fed */
+	{"top_change", "bigint", " NOT NULL"},    /* the database's last when that feed began */
+	{"login", "text", ""},                    /* who fed it */
+	{"masked", "boolean", " NOT NULL"},
+	{"reach", "text[]", ""},                  /* the units in the feeder's reach, NULL: all */
+	{"fed_at", "timestamp with time zone", " NOT NULL"},
+	{"program", "text", ""},
+	{"trail_seq", "bigint", ""},              /* the audit entry the feed wrote */
+	{"trail_hash", "text", ""},               /* and the SHA-256 of its bytes */
+};
+
 static int
 marks_ensure(struct ddl *d)
 {
@@ -413,12 +458,22 @@ marks_ensure(struct ddl *d)
 	if (!found) {
 		sb_str(&b, "CREATE TABLE ");
 		qualified(&b, d->schema, "feed_mark");
-		sb_str(&b, " (site text PRIMARY KEY, last_change bigint NOT NULL, "
-		           "top_change bigint NOT NULL, login text, masked boolean NOT NULL, "
-		           "reach text[], fed_at timestamp with time zone NOT NULL, program text, "
-		           "trail_seq bigint, trail_hash text)");
+		for (size_t i = 0; i < NELEM(mark_cols); i++)
+			sb_addf(&b, "%s%s %s%s", i ? ", " : " (", mark_cols[i].name, mark_cols[i].type,
+			        mark_cols[i].constraint);
+		sb_str(&b, ")");
 		if (exec_sb(d, &b) < 0)
 			return -1;
+	} else {
+		for (size_t i = 0; i < NELEM(mark_cols); i++) {
+			if (have_column(d, "feed_mark", mark_cols[i].name, &found))
+				continue;
+			sb_str(&b, "ALTER TABLE ");
+			qualified(&b, d->schema, "feed_mark");
+			sb_addf(&b, " ADD COLUMN %s %s", mark_cols[i].name, mark_cols[i].type);
+			if (exec_sb(d, &b) < 0)
+				return -1;
+		}
 	}
 	have_column(d, "feed_meta", "", &found);
 	if (!found) {
