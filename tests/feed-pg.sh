@@ -147,9 +147,29 @@ same "$(q "SELECT count(*) FROM shegong.residents WHERE _site = '$pcsite' AND id
   "the PC's whole"
 same "$(q "SELECT count(*) FROM shegong.residents t JOIN shegong.residents p ON p._id = t._id AND p._site = '$pcsite' WHERE t._site = '$townsite' AND (left(t.idnum, 6) <> left(p.idnum, 6) OR right(t.idnum, 4) <> right(p.idnum, 4))")" 0 \
   "a masked number keeps the whole one's ends"
-for f in disability_category disability_grade; do
-  same "$(q "SELECT count($f) FROM shegong.residents WHERE _site = '$townsite'")" 0 "the supervisor's feed: no $f"
-done
+# every field a form marks sensitive: NULL in the supervisor's feed (an
+# ID number masked), and in the PC's, unmasked, some of them there
+for f in "$forms"/*.form; do
+  awk '/^kind /{k=$2} /^field /{fl=$2} /^[ \t]+type[ \t]+idnum/{id[fl]=1}
+       /^[ \t]+sensitive[ \t]+yes/{print k, fl, (fl in id)}' "$f"
+done | sort -u >"$tmp/sensitive"
+unmasked=0
+while read -r kind field idnum; do
+  case $kind in
+    resident) t=residents ;; need) t=needs ;; service) t=services ;; volunteer) t=volunteers ;;
+    organisation) t=orgs ;; resource) t=resources ;; referral) t=referrals ;; project) t=projects ;;
+    *) no "a sensitive field of an unknown kind: $kind"; continue ;;
+  esac
+  if [ "$idnum" = 1 ]; then
+    same "$(q "SELECT count(*) FROM shegong.$t WHERE _site = '$townsite' AND $field !~ '^[0-9]{6}[*]{8}[0-9]{3}[0-9X]\$'")" 0 \
+      "the supervisor's feed: $t.$field masked"
+  else
+    same "$(q "SELECT count($field) FROM shegong.$t WHERE _site = '$townsite'")" 0 "the supervisor's feed: no $t.$field"
+  fi
+  unmasked=$((unmasked + $(q "SELECT count($field) FROM shegong.$t WHERE _site = '$pcsite'")))
+done <"$tmp/sensitive"
+same "$(wc -l <"$tmp/sensitive" | tr -d ' ')" 15 "the sensitive fields of the shipped forms"
+[ "$unmasked" -gt 0 ] && ok "the PC's unmasked feed has $unmasked values of them" || no "the PC's feed has none of them"
 same "$(q "SELECT count(disability_category) > 0 FROM shegong.residents WHERE _site = '$pcsite'") $(q "SELECT count(disability_category) > 0 FROM shegong.residents WHERE _site = '$townsite' AND _unit = (SELECT _unit FROM shegong.residents WHERE _site = '$pcsite' LIMIT 1)")" \
   "$(q "SELECT count(disability_category) > 0 FROM shegong.residents WHERE _site = '$pcsite'") f" "the PC's, unmasked, has what the supervisor's leaves out"
 same "$(q "SELECT count(*) FROM shegong.residents WHERE _site = '$townsite' AND _extra IS NOT NULL")" 0 \
