@@ -132,6 +132,11 @@ for kind in resident need service volunteer organisation resource project; do
   n=$("$bin" $town --as dudao find "$kind" "" --limit 1000000 </dev/null | wc -l | tr -d ' ')
   same "$(q "SELECT count(*) FROM shegong.$t WHERE _site = '$townsite' AND NOT _void")" "$n" "$t of the township: as many as find lists"
 done
+# referrals in every state (withdrawn, returned, closed ...) as the list has them
+"$bin" $town --as dudao referral list --all </dev/null | cut -f5 | sort | uniq -c | awk '{ print $2 "|" $1 }' >"$tmp/states"
+q "SELECT status, count(*) FROM shegong.referrals WHERE _site = '$townsite' AND status <> 'draft' GROUP BY status ORDER BY status" >"$tmp/fedstates"
+if [ -s "$tmp/states" ] && cmp -s "$tmp/states" "$tmp/fedstates"; then ok "referrals by state as referral list --all has them ($(tr '\n' ' ' <"$tmp/fedstates"))"
+else no "referrals by state"; diff "$tmp/states" "$tmp/fedstates"; fi
 n=$("$bin" $pc find resident "" --limit 1000000 </dev/null | wc -l | tr -d ' ')
 same "$(q "SELECT count(*) FROM shegong.residents WHERE _site = '$pcsite'")" "$n" "residents of the PC"
 same "$(q "SELECT count(*) FROM shegong.referrals WHERE _site = '$pcsite' AND _id = '$ref'")" 1 "the PC's referral, in the PC's site"
