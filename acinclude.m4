@@ -21,6 +21,7 @@ case $shegong_lib in
   expat) shegong_pkg=libexpat1-dev ;;
   xlsxwriter) shegong_pkg=libxlsxwriter-dev ;;
   minizip) shegong_pkg=libminizip-dev ;;
+  pq) shegong_pkg=libpq-dev ;;
   ncursesw|tinfo|ncurses) shegong_pkg=libncurses-dev ;;
   m|c|dl|rt|pthread|util) shegong_pkg=libc6-dev ;;
   '') ;;

@@ -243,6 +243,7 @@ static const struct cli_command cli_cmd_version = {
 static const struct cli_command *const commands[] = {
 	&cli_cmd_init,   &cli_cmd_today,  &cli_cmd_find,   &cli_cmd_show,    &cli_cmd_void,     &cli_cmd_hours,    &cli_cmd_certificate, &cli_cmd_print,
 	&cli_cmd_balance, &cli_cmd_audit, &cli_cmd_export,  &cli_cmd_import,   &cli_cmd_report,
+	&cli_cmd_feed,
 	&cli_cmd_check,  &cli_cmd_backup, &cli_cmd_restore, &cli_cmd_sync,     &cli_cmd_unit,
 	&cli_cmd_user,   &cli_cmd_referral, &cli_cmd_check_forms, &cli_cmd_help, &cli_cmd_version,
 };

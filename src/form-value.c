@@ -793,15 +793,28 @@ choice_known(const struct form_field *fd, const char *value)
 	return false;
 }
 
+bool
+form_hidden(const struct form_field *fd, bool may_see)
+{
+	return fd->sensitive && !may_see;
+}
+
+char *
+form_mask(const struct form_field *fd, const char *value)
+{
+	if (value && fd->type == FT_IDNUM && strlen(value) == 18)
+		return valid_idnum_mask(value);
+	return NULL;
+}
+
 char *
 form_display(const struct form_field *fd, const char *value, bool may_see)
 {
 	if (!value || !*value)
 		return strdup("");
-	if (fd->sensitive && !may_see) {
-		if (fd->type == FT_IDNUM && strlen(value) == 18)
-			return valid_idnum_mask(value);
-		return strdup(_("(hidden)"));
+	if (form_hidden(fd, may_see)) {
+		char *m = form_mask(fd, value);
+		return m ? m : strdup(_("(hidden)"));
 	}
 	switch (fd->type) {
 	case FT_SELECT_ONE:

@@ -226,6 +226,14 @@ char *form_calculate(const struct form_field *fd, const record *r, const struct 
 /* The value as shown to someone who may (or may not) see sensitive
  * fields: choice labels, yes/no, masked ID numbers.  malloc'd. */
 char *form_display(const struct form_field *fd, const char *value, bool may_see_sensitive);
+/* The one masking rule that form_display and the warehouse (feed.c)
+ * share: a field is hidden from one who may not see sensitive fields
+ * (scope_may_see_sensitive) when the form marks it sensitive; what is
+ * left of a hidden value is, for an ID number of 18 characters, the
+ * number with its middle starred (valid_idnum_mask, malloc'd), and for
+ * anything else nothing (NULL: a screen shows "(hidden)"). */
+bool form_hidden(const struct form_field *fd, bool may_see_sensitive);
+char *form_mask(const struct form_field *fd, const char *value);
 
 /* The parts of an FT_AMOUNTS value: calls fn(id text, amount) for each
  * "id:amount" item; returns the number of items, or -1 when malformed. */

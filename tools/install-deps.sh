@@ -15,12 +15,14 @@ set -eu
 # xlsxwriter.pc links -lz and libxlsxwriter-dev does not pull it in;
 # man-db and less for "man shegong"; Pango and Cairo for printing to PDF,
 # with its fonts: a monospace CJK face (fonts-noto-cjk) and one of CJK
-# Extension B (fonts-hanazono: HanaMinB) for rare name characters.
-pkgs="build-essential make gcc libc6-dev autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev zlib1g-dev libcsv-dev libexpat1-dev locales man-db less libpango1.0-dev libcairo2-dev fonts-noto-cjk fonts-hanazono"
+# Extension B (fonts-hanazono: HanaMinB) for rare name characters;
+# libpq-dev for `shegong feed`, the PostgreSQL warehouse.
+pkgs="build-essential make gcc libc6-dev autoconf automake pkg-config gettext libncurses-dev liblmdb-dev libxlsxwriter-dev zlib1g-dev libcsv-dev libexpat1-dev locales man-db less libpango1.0-dev libcairo2-dev fonts-noto-cjk fonts-hanazono libpq-dev"
 # poppler-utils: the PDF read back (pdftotext, pdffonts, pdfinfo, pdftoppm);
 # cups-daemon and cups-client: a private CUPS scheduler that --lp prints to
-# (tests/cupsd.sh)
-tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl libsqlite3-dev clang libclang-rt-14-dev poppler-utils cups-daemon cups-client"
+# (tests/cupsd.sh); postgresql: a private server that `shegong feed`
+# writes into (tests/feed-pg.sh: initdb, pg_ctl, psql)
+tests_pkgs="check libvterm-dev lmdb-utils openssh-server openssh-client passwd util-linux python3 python3-openpyxl libsqlite3-dev clang libclang-rt-14-dev poppler-utils cups-daemon cups-client postgresql"
 # no Pango for i386: its build has no PDF output (configure finds no
 # i386 pangocairo.pc; tests/check-pdf is skipped there)
 i386_pkgs="gcc-multilib file libc6-dev:i386 libncurses-dev:i386 liblmdb-dev:i386 libxlsxwriter-dev:i386 zlib1g-dev:i386 libcsv-dev:i386 libexpat1-dev:i386 check:i386 libsubunit-dev:i386 libvterm-dev:i386"
