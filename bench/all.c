@@ -926,24 +926,17 @@ child_import(const char *db, const char *csv, const struct formset *fs)
 	 * file's, counted in VmHWM too) */
 	printf("import_s %.3f\naudit_last %llu\nimport_hwm_kb %ld\n", imp_s,
 	       (unsigned long long)audit_last(db), self_hwm());
-	/* pages in use, and the file mdb_copy -c would write */
+	/* pages in use after the import */
 	MDB_env *raw = raw_open(db, MDB_RDONLY);
 	MDB_envinfo ei;
 	MDB_stat ms;
 	mdb_env_info(raw, &ei);
 	mdb_env_stat(raw, &ms);
-	char cdir[PATH_MAX], cfile[PATH_MAX + 16];
-	snprintf(cdir, sizeof cdir, "%s-compact", db);
-	snprintf(cfile, sizeof cfile, "%s/data.mdb", cdir);
-	mkdir(cdir, 0700);
-	rc = mdb_env_copy2(raw, cdir, MDB_CP_COMPACT);
-	printf("bytes %zu\nbytes_compacted %zu\n", (ei.me_last_pgno + 1) * (size_t)ms.ms_psize,
-	       rc ? 0 : file_bytes(cfile));
 	mdb_env_close(raw);
-	unlink(cfile);
-	snprintf(cfile, sizeof cfile, "%s/lock.mdb", cdir);
-	unlink(cfile);
-	rmdir(cdir);
+	printf("bytes %zu\n", (ei.me_last_pgno + 1) * (size_t)ms.ms_psize);
+	/* the saves before the compacting copy, in the SQLite peer's order
+	 * (its saves come before its VACUUM): neither peer's saves follow a
+	 * copy of the whole file written just before them */
 	if ((rc = store_open(&st, db, 0)))
 		die("open", rc);
 	audit_attach(st);
@@ -956,6 +949,19 @@ child_import(const char *db, const char *csv, const struct formset *fs)
 		sv[i] = now_us() - a;
 	}
 	store_close(st);
+	/* the file mdb_copy -c would write */
+	raw = raw_open(db, MDB_RDONLY);
+	char cdir[PATH_MAX], cfile[PATH_MAX + 16];
+	snprintf(cdir, sizeof cdir, "%s-compact", db);
+	snprintf(cfile, sizeof cfile, "%s/data.mdb", cdir);
+	mkdir(cdir, 0700);
+	rc = mdb_env_copy2(raw, cdir, MDB_CP_COMPACT);
+	printf("bytes_compacted %zu\n", rc ? 0 : file_bytes(cfile));
+	mdb_env_close(raw);
+	unlink(cfile);
+	snprintf(cfile, sizeof cfile, "%s/lock.mdb", cdir);
+	unlink(cfile);
+	rmdir(cdir);
 	printf("save_ms %.3f\nhwm_kb %ld\n", pct(sv, SAVES, 50) / 1e3, self_hwm());
 	return 0;
 }
