@@ -64,11 +64,16 @@ printed(void)
 	return out;
 }
 
-/* The scheduler ends with the test, failed or not. */
+/* The scheduler ends with the test, failed or not. It is not this
+ * shell's child, so no wait: the end is waited for (up to 20 s) by
+ * asking after the process, since cupsd writes its cache folder as it
+ * goes, and a folder removed under it is left half removed. */
 static void
 cups_end(void)
 {
-	cups_sh("[ -f \"$D/pid\" ] && kill $(cat \"$D/pid\") 2>/dev/null; rm -f \"$D/pid\"");
+	cups_sh("[ -f \"$D/pid\" ] || exit 0; p=$(cat \"$D/pid\"); kill $p 2>/dev/null; i=0; "
+	        "while kill -0 $p 2>/dev/null && [ $i -lt 400 ]; do sleep 0.05; i=$((i + 1)); done; "
+	        "rm -f \"$D/pid\"");
 }
 
 struct last {
