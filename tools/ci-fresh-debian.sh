@@ -72,6 +72,10 @@ bind_all() {
 	mount --bind /sys "$r/sys"
 	mount --bind /dev "$r/dev"
 	mount --bind /dev/pts "$r/dev/pts"
+	# POSIX shared memory, which PostgreSQL (tests/feed-pg.sh) asks for
+	if mountpoint -q /dev/shm; then
+		mount --bind /dev/shm "$r/dev/shm"
+	fi
 }
 
 # a leftover of a run that was killed: undo it before starting again
