@@ -1046,6 +1046,7 @@ START_TEST(test_open_not_behind_writer)
 	record *r = record_new(REC_RESIDENT);
 	record_set(r, "name", "后来的");
 	ck_assert_int_eq(save(st, r), STORE_OK);
+	record_free(r);
 	ck_assert_uint_eq(find(st, IDX_NAME, "后来的", NULL), 1);
 	store_close(st);
 	testdb_rm(dir);

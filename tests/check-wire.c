@@ -234,9 +234,12 @@ START_TEST(test_search_keystroke_bytes)
 			g = g || strcmp(shown[i], gnames[k]) == 0;
 		if (!g)
 			continue;
-		const char *r = vt_row(t, y);
+		/* vt_row's buffer is reused by the next call (row_of's): a copy */
+		char *r = strdup(vt_row(t, y));
+		ck_assert_ptr_nonnull(r);
 		ck_assert_msg(row_of(t, shown[i]) == y, "row %d: \"%s\", not %s", y, r, shown[i]);
 		ck_assert_msg(strstr(r, "5104211960") && strstr(r, " 3 "), "row %d not whole: \"%s\"", y, r);
+		free(r);
 		y++;
 	}
 	ck_assert_int_eq(y, 3 + (int)NELEM(gnames));
