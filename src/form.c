@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "form-internal.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "text.h"
@@ -378,6 +379,12 @@ arena_strndup(struct form *f, const char *s, size_t n)
 	d[n] = '\0';
 	a->used += n + 1;
 	return d;
+}
+
+char *
+form_arena_strndup(struct form *f, const char *s, size_t n)
+{
+	return arena_strndup(f, s, n);
 }
 
 static char *
