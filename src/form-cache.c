@@ -42,7 +42,7 @@
 #include "util.h"
 
 /* Changed whenever the layout below changes. */
-#define CACHE_FORMAT 1u
+#define CACHE_FORMAT 2u
 #define CACHE_MAGIC "shgforms"
 #define CACHE_MAX (16u << 20)     /* a cache file larger than this is damaged */
 #define RACY_SECONDS 2
@@ -192,6 +192,28 @@ form_cache_path(const char *dir)
 
 /* --- writing ---------------------------------------------------------------- */
 
+/* A field's strings, in the order the file keeps them. */
+enum { NFIELD_STRS = 12 };
+
+static void
+field_strs_get(const struct form_field *fd, const char *strs[NFIELD_STRS])
+{
+	const char *s[NFIELD_STRS] = {fd->name,      fd->label,     fd->hint,     fd->pattern,
+	                              fd->dflt,      fd->calc,      fd->calc_arg, fd->rel_field,
+	                              fd->rel_value, fd->choices_name, fd->carry, fd->choices_by};
+	memcpy(strs, s, sizeof s);
+}
+
+static void
+field_strs_set(struct form_field *fd, char *strs[NFIELD_STRS])
+{
+	char **d[NFIELD_STRS] = {&fd->name,      &fd->label,     &fd->hint,     &fd->pattern,
+	                         &fd->dflt,      &fd->calc,      &fd->calc_arg, &fd->rel_field,
+	                         &fd->rel_value, &fd->choices_name, &fd->carry, &fd->choices_by};
+	for (size_t k = 0; k < NFIELD_STRS; k++)
+		*d[k] = strs[k];
+}
+
 static void
 put(struct strbuf *b, const void *p, size_t n)
 {
@@ -264,9 +286,6 @@ put_form(struct strbuf *b, const struct form *f, const struct form *shared)
 	put_u32(b, (uint32_t)f->nfields);
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
-		put_str(b, fd->name);
-		put_str(b, fd->label);
-		put_str(b, fd->hint);
 		put_u32(b, (uint32_t)fd->type);
 		put_u32(b, (uint32_t)(fd->required | fd->sensitive << 1 | fd->readonly << 2 |
 		                      fd->has_len << 3 | fd->has_range << 4 | fd->has_re << 5));
@@ -274,20 +293,21 @@ put_form(struct strbuf *b, const struct form *f, const struct form *shared)
 		put_i64(b, fd->maxlen);
 		put(b, &fd->min, sizeof fd->min);
 		put(b, &fd->max, sizeof fd->max);
-		put_str(b, fd->pattern);
-		put_str(b, fd->dflt);
-		put_str(b, fd->calc);
-		put_str(b, fd->calc_arg);
 		put_u32(b, (uint32_t)fd->rel_op);
-		put_str(b, fd->rel_field);
-		put_str(b, fd->rel_value);
 		put_choices_ref(b, f, shared, fd->choices);
-		put_str(b, fd->choices_name);
 		put_u32(b, (uint32_t)fd->ref_kind);
 		put_u32(b, (uint32_t)fd->ref_level);
-		put_str(b, fd->carry);
-		put_str(b, fd->choices_by);
 		put_u32(b, (uint32_t)fd->line);
+		/* the strings it has, then those: most fields have few */
+		const char *strs[NFIELD_STRS];
+		field_strs_get(fd, strs);
+		uint32_t mask = 0;
+		for (size_t k = 0; k < NFIELD_STRS; k++)
+			mask |= (uint32_t)(strs[k] != NULL) << k;
+		put_u32(b, mask);
+		for (size_t k = 0; k < NFIELD_STRS; k++)
+			if (strs[k])
+				put_str(b, strs[k]);
 	}
 	put_u32(b, (uint32_t)f->nlist);
 	for (size_t i = 0; i < f->nlist; i++)
@@ -502,7 +522,7 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 			c->n = k + 1;
 		}
 	}
-	size_t nf = get_count(r, 100);
+	size_t nf = get_count(r, 72);
 	if (!r->bad && (is_shared ? nf != 0 : nf == 0))
 		r->bad = true;
 	if (!r->bad && nf && !(f->fields = malloc(nf * sizeof *f->fields)))
@@ -510,9 +530,6 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 	for (size_t i = 0; !r->bad && i < nf; i++) {
 		struct form_field *fd = &f->fields[f->nfields++];
 		*fd = (struct form_field){0};
-		fd->name = get_str(r, f);
-		fd->label = get_str(r, f);
-		fd->hint = get_str(r, f);
 		uint32_t type = get_u32(r), flags = get_u32(r);
 		fd->type = (enum field_type)type;
 		fd->required = flags & 1;
@@ -525,21 +542,22 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 		fd->maxlen = (long)get_i64(r);
 		take(r, &fd->min, sizeof fd->min);
 		take(r, &fd->max, sizeof fd->max);
-		fd->pattern = get_str(r, f);
-		fd->dflt = get_str(r, f);
-		fd->calc = get_str(r, f);
-		fd->calc_arg = get_str(r, f);
 		uint32_t rel = get_u32(r);
 		fd->rel_op = (enum rel_op)rel;
-		fd->rel_field = get_str(r, f);
-		fd->rel_value = get_str(r, f);
 		uint32_t owner = get_u32(r), idx = get_u32(r);
-		fd->choices_name = get_str(r, f);
 		fd->ref_kind = get_int(r);
 		fd->ref_level = get_int(r);
-		fd->carry = get_str(r, f);
-		fd->choices_by = get_str(r, f);
 		fd->line = get_int(r);
+		uint32_t mask = get_u32(r);
+		if (mask >> NFIELD_STRS)
+			r->bad = true;
+		char *strs[NFIELD_STRS];
+		for (size_t k = 0; k < NFIELD_STRS; k++) {
+			strs[k] = NULL;
+			if (!r->bad && (mask >> k & 1) && !(strs[k] = get_str(r, f)))
+				r->bad = true;
+		}
+		field_strs_set(fd, strs);
 		if (r->bad)
 			break;
 		/* what the parser would never have let through */

@@ -28,6 +28,9 @@
 static char forms[PATH_MAX];     /* the copy of the forms */
 static char cachehome[PATH_MAX];
 
+/* snprintf into an array, which must hold it all */
+#define FMT(buf, ...) ck_assert((size_t)snprintf((buf), sizeof(buf), __VA_ARGS__) < sizeof(buf))
+
 static const char extra_form[] =
 	"form extra\n"
 	"title Extra\n"
@@ -127,10 +130,10 @@ setup(void)
 	const char *home = getenv("XDG_CACHE_HOME");
 	ck_assert_msg(src && home, "run by make check: SHEGONG_FORMSDIR and XDG_CACHE_HOME");
 	mkdir(home, 0700);
-	snprintf(cachehome, sizeof cachehome, "%s/formcache-XXXXXX", home);
+	FMT(cachehome, "%s/formcache-XXXXXX", home);
 	ck_assert_ptr_nonnull(mkdtemp(cachehome));
 	setenv("XDG_CACHE_HOME", cachehome, 1);
-	snprintf(forms, sizeof forms, "/tmp/check-formcache-XXXXXX");
+	FMT(forms, "/tmp/check-formcache-XXXXXX");
 	ck_assert_ptr_nonnull(mkdtemp(forms));
 	DIR *d = opendir(src);
 	ck_assert_ptr_nonnull(d);
@@ -139,15 +142,15 @@ setup(void)
 		if (e->d_name[0] == '.')
 			continue;
 		char from[PATH_MAX + 256], to[PATH_MAX + 256];
-		snprintf(from, sizeof from, "%s/%s", src, e->d_name);
-		snprintf(to, sizeof to, "%s/%s", forms, e->d_name);
+		FMT(from, "%s/%s", src, e->d_name);
+		FMT(to, "%s/%s", forms, e->d_name);
 		struct stat st;
 		if (stat(from, &st) == 0 && S_ISREG(st.st_mode))
 			copy_file(from, to);
 	}
 	closedir(d);
 	char extra[PATH_MAX + 32];
-	snprintf(extra, sizeof extra, "%s/extra.form", forms);
+	FMT(extra, "%s/extra.form", forms);
 	write_file(extra, extra_form, strlen(extra_form));
 	sleep(3);
 }
@@ -156,7 +159,7 @@ static void
 teardown(void)
 {
 	char cmd[2 * PATH_MAX + 32];
-	snprintf(cmd, sizeof cmd, "rm -rf '%s' '%s'", forms, cachehome);
+	FMT(cmd, "rm -rf '%s' '%s'", forms, cachehome);
 	if (system(cmd) != 0)
 		fprintf(stderr, "check-formcache: could not remove %s\n", forms);
 }
@@ -342,9 +345,9 @@ START_TEST(test_damaged_ignored)
 	ck_assert_uint_gt(n, 200);
 	/* another folder's cache: the same forms copied elsewhere */
 	char other[PATH_MAX + 32];
-	snprintf(other, sizeof other, "%s-other", forms);
+	FMT(other, "%s-other", forms);
 	char cmd[3 * PATH_MAX];
-	snprintf(cmd, sizeof cmd, "cp -rp '%s' '%s' && touch -d '1 hour ago' '%s'/*", forms, other,
+	FMT(cmd, "cp -rp '%s' '%s' && touch -d '1 hour ago' '%s'/*", forms, other,
 	         other);
 	ck_assert_int_eq(system(cmd), 0);
 	sleep(3);
@@ -399,7 +402,7 @@ START_TEST(test_damaged_ignored)
 	free(good);
 	free(foreign);
 	free(opath);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", other);
+	FMT(cmd, "rm -rf '%s'", other);
 	ck_assert_int_eq(system(cmd), 0);
 	free(path);
 }
@@ -411,7 +414,7 @@ START_TEST(test_changed_forms_parsed)
 {
 	char *path = fresh_cache();
 	char extra[PATH_MAX + 32];
-	snprintf(extra, sizeof extra, "%s/extra.form", forms);
+	FMT(extra, "%s/extra.form", forms);
 	char *text = strdup(extra_form);
 	char *t = strstr(text, "title Extra");
 	ck_assert_ptr_nonnull(t);
@@ -423,7 +426,7 @@ START_TEST(test_changed_forms_parsed)
 	formset_free(fs);
 	/* a form file more: parsed too */
 	char more[PATH_MAX + 32];
-	snprintf(more, sizeof more, "%s/more.form", forms);
+	FMT(more, "%s/more.form", forms);
 	text = strdup(extra_form);
 	memcpy(strstr(text, "form extra"), "form more ", 10);
 	write_file(more, text, strlen(text));
@@ -444,8 +447,8 @@ START_TEST(test_symlink_not_followed)
 {
 	char *path = fresh_cache();
 	char valid[PATH_MAX + 32], victim[PATH_MAX + 32];
-	snprintf(valid, sizeof valid, "%s/valid-copy", cachehome);
-	snprintf(victim, sizeof victim, "%s/victim", cachehome);
+	FMT(valid, "%s/valid-copy", cachehome);
+	FMT(victim, "%s/victim", cachehome);
 	ck_assert_int_eq(rename(path, valid), 0);
 	ck_assert_int_eq(symlink(valid, path), 0);
 	struct formset *p = parsed();
@@ -470,7 +473,7 @@ START_TEST(test_symlink_not_followed)
 	/* a dangling link: nothing made at its target */
 	unlink(path);
 	char gone[PATH_MAX + 32];
-	snprintf(gone, sizeof gone, "%s/made-by-a-link", cachehome);
+	FMT(gone, "%s/made-by-a-link", cachehome);
 	ck_assert_int_eq(symlink(gone, path), 0);
 	formset_free(w);
 	w = cached(FORM_CACHE_WRITTEN);
@@ -525,19 +528,19 @@ END_TEST
 START_TEST(test_db_forms_parsed)
 {
 	char db[PATH_MAX + 32];
-	snprintf(db, sizeof db, "%s-db", forms);
+	FMT(db, "%s-db", forms);
 	char saved[PATH_MAX];
-	snprintf(saved, sizeof saved, "%s", forms);
+	FMT(saved, "%s", forms);
 	ck_assert_int_eq(mkdir(db, 0700), 0);
 	char dbforms[PATH_MAX + 64], cmd[3 * PATH_MAX];
-	snprintf(dbforms, sizeof dbforms, "%s/forms", db);
-	snprintf(cmd, sizeof cmd, "cp -rp '%s' '%s' && touch -d '1 hour ago' '%s'/*", forms,
+	FMT(dbforms, "%s/forms", db);
+	FMT(cmd, "cp -rp '%s' '%s' && touch -d '1 hour ago' '%s'/*", forms,
 	         dbforms, dbforms);
 	ck_assert_int_eq(system(cmd), 0);
 	sleep(3);
 	paths_use_db_forms(db);
 	ck_assert_str_eq(paths_forms(), dbforms);
-	snprintf(forms, sizeof forms, "%s", dbforms);
+	FMT(forms, "%s", dbforms);
 	formset_free(cached(FORM_CACHE_OFF));
 	formset_free(cached(FORM_CACHE_OFF));
 	char *path = form_cache_path(dbforms);
@@ -545,8 +548,8 @@ START_TEST(test_db_forms_parsed)
 	ck_assert_int_eq(lstat(path, &st), -1);
 	free(path);
 	paths_use_db_forms(NULL);
-	snprintf(forms, sizeof forms, "%s", saved);
-	snprintf(cmd, sizeof cmd, "rm -rf '%s'", db);
+	FMT(forms, "%s", saved);
+	FMT(cmd, "rm -rf '%s'", db);
 	ck_assert_int_eq(system(cmd), 0);
 }
 END_TEST
