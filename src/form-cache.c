@@ -356,6 +356,8 @@ make_dirs(const char *path)
 static bool
 cache_write(const char *path, const unsigned char key[SHA256_LEN], const struct formset *fs)
 {
+	if (!make_dirs(path))
+		return false;
 	struct strbuf b = {0};
 	struct cache_header h;
 	memset(&h, 0, sizeof h);
@@ -366,7 +368,7 @@ cache_write(const char *path, const unsigned char key[SHA256_LEN], const struct 
 		put_form(&b, fs->shared, NULL);
 	for (size_t i = 0; i < fs->nforms; i++)
 		put_form(&b, fs->forms[i], fs->shared);
-	if (b.failed || b.len > CACHE_MAX || !make_dirs(path)) {
+	if (b.failed || b.len > CACHE_MAX) {
 		sb_free(&b);
 		return false;
 	}
