@@ -156,10 +156,10 @@ cache_key(const char *dir, unsigned char key[SHA256_LEN], time_t *newest)
 			ok = false;
 		free(path);
 		if (ok) {
-			uint64_t id[] = {(uint64_t)st.st_dev,          (uint64_t)st.st_ino,
-			                 (uint64_t)st.st_mode,         (uint64_t)st.st_size,
-			                 (uint64_t)st.st_mtim.tv_sec,  (uint64_t)st.st_mtim.tv_nsec,
-			                 (uint64_t)st.st_ctim.tv_sec,  (uint64_t)st.st_ctim.tv_nsec};
+			/* the times in nanoseconds: 64 bits hold them till 2554 */
+			uint64_t id[] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
+			                 (uint64_t)st.st_mtim.tv_sec * 1000000000u + (uint64_t)st.st_mtim.tv_nsec,
+			                 (uint64_t)st.st_ctim.tv_sec * 1000000000u + (uint64_t)st.st_ctim.tv_nsec};
 			sha256_update(&s, names[i], strlen(names[i]) + 1);
 			sha256_update(&s, id, sizeof id);
 			if (st.st_mtim.tv_sec > *newest)
