@@ -137,7 +137,6 @@ cache_key(const char *dir, unsigned char key[SHA256_LEN], time_t *newest)
 		else
 			n++;
 	}
-	closedir(d);
 	if (n)
 		qsort(names, n, sizeof *names, cmp_name);
 	struct sha256 s;
@@ -150,11 +149,9 @@ cache_key(const char *dir, unsigned char key[SHA256_LEN], time_t *newest)
 	sha256_update(&s, dir, strlen(dir) + 1);
 	*newest = 0;
 	for (size_t i = 0; i < n; i++) {
-		char *path = NULL;
 		struct stat st;
-		if (ok && (asprintf(&path, "%s/%s", dir, names[i]) < 0 || stat(path, &st) != 0))
+		if (ok && fstatat(dirfd(d), names[i], &st, 0) != 0)
 			ok = false;
-		free(path);
 		if (ok) {
 			/* the times in nanoseconds: 64 bits hold them till 2554 */
 			uint64_t id[] = {(uint64_t)st.st_dev, (uint64_t)st.st_ino, (uint64_t)st.st_size,
@@ -169,6 +166,7 @@ cache_key(const char *dir, unsigned char key[SHA256_LEN], time_t *newest)
 		}
 		free(names[i]);
 	}
+	closedir(d);
 	free(names);
 	sha256_final(&s, key);
 	return ok;
@@ -412,7 +410,7 @@ cache_write(const char *path, const unsigned char key[SHA256_LEN], const struct 
 /* --- reading ---------------------------------------------------------------- */
 
 struct reader {
-	const unsigned char *p;
+	unsigned char *p;
 	size_t left;
 	bool bad;
 };
@@ -469,8 +467,9 @@ get_count(struct reader *r, size_t min)
 	return n;
 }
 
+/* A string where it lies in the file read (see cache_read). */
 static char *
-get_str(struct reader *r, struct form *f)
+get_str(struct reader *r)
 {
 	uint32_t n = get_u32(r);
 	if (r->bad || n == 0)
@@ -479,9 +478,7 @@ get_str(struct reader *r, struct form *f)
 		r->bad = true;
 		return NULL;
 	}
-	char *s = form_arena_strndup(f, (const char *)r->p, n - 1);
-	if (!s)
-		r->bad = true;
+	char *s = (char *)r->p;
 	r->p += n;
 	r->left -= n;
 	return s;
@@ -495,11 +492,11 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 		r->bad = true;
 		return NULL;
 	}
-	f->name = get_str(r, f);
-	f->title = get_str(r, f);
+	f->name = get_str(r);
+	f->title = get_str(r);
 	f->kind = get_int(r);
 	f->version = get_u32(r);
-	f->path = get_str(r, f);
+	f->path = get_str(r);
 	if (!f->path || (!is_shared && (!f->name || !f->title || !rec_kind_code(f->kind) ||
 	                                !f->version)))
 		r->bad = true;
@@ -509,7 +506,7 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 	for (size_t i = 0; !r->bad && i < nc; i++) {
 		struct form_choices *c = &f->choices[f->nchoices++];
 		*c = (struct form_choices){0};
-		c->name = get_str(r, f);
+		c->name = get_str(r);
 		c->line = get_int(r);
 		size_t ni = get_count(r, 8);
 		if (!c->name || !ni || !(c->items = malloc(ni * sizeof *c->items))) {
@@ -517,8 +514,8 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 			break;
 		}
 		for (size_t k = 0; !r->bad && k < ni; k++) {
-			c->items[k].value = get_str(r, f);
-			c->items[k].label = get_str(r, f);
+			c->items[k].value = get_str(r);
+			c->items[k].label = get_str(r);
 			if (!c->items[k].value || !c->items[k].label)
 				r->bad = true;
 			c->n = k + 1;
@@ -556,7 +553,7 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 		char *strs[NFIELD_STRS];
 		for (size_t k = 0; k < NFIELD_STRS; k++) {
 			strs[k] = NULL;
-			if (!r->bad && (mask >> k & 1) && !(strs[k] = get_str(r, f)))
+			if (!r->bad && (mask >> k & 1) && !(strs[k] = get_str(r)))
 				r->bad = true;
 		}
 		field_strs_set(fd, strs);
@@ -608,8 +605,8 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 	for (size_t i = 0; !r->bad && i < nr; i++) {
 		struct form_retired *rt = &f->retired[f->nretired++];
 		*rt = (struct form_retired){0};
-		rt->name = get_str(r, f);
-		rt->label = get_str(r, f);
+		rt->name = get_str(r);
+		rt->label = get_str(r);
 		rt->line = get_int(r);
 		if (!rt->name || !rt->label)
 			r->bad = true;
@@ -621,21 +618,22 @@ get_form(struct reader *r, const struct form *shared, bool is_shared)
 	return f;
 }
 
-/* The whole file at path (a regular file of the user's own), or NULL. */
-static unsigned char *
+/* The whole file at path (a regular file of the user's own) in an arena
+ * block of its own, *len its length; or NULL. */
+static struct form_arena *
 read_cache(const char *path, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return NULL;
 	struct stat st;
-	unsigned char *buf = NULL;
+	struct form_arena *a = NULL;
 	if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_uid == geteuid() &&
 	    !(st.st_mode & (S_IWGRP | S_IWOTH)) && st.st_size >= (off_t)sizeof(struct cache_header) &&
-	    st.st_size <= (off_t)CACHE_MAX && (buf = malloc((size_t)st.st_size))) {
+	    st.st_size <= (off_t)CACHE_MAX && (a = malloc(sizeof *a + (size_t)st.st_size))) {
 		size_t done = 0, want = (size_t)st.st_size;
 		while (done < want) {
-			ssize_t n = read(fd, buf + done, want - done);
+			ssize_t n = read(fd, a->mem + done, want - done);
 			if (n < 0 && errno == EINTR)
 				continue;
 			if (n <= 0)
@@ -643,22 +641,27 @@ read_cache(const char *path, size_t *len)
 			done += (size_t)n;
 		}
 		if (done != want) {
-			free(buf);
-			buf = NULL;
+			free(a);
+			a = NULL;
 		}
 		*len = done;
 	}
 	close(fd);
-	return buf;
+	if (a) {
+		a->next = NULL;
+		a->used = a->size = *len;
+	}
+	return a;
 }
 
 static struct formset *
 cache_read(const char *path, const unsigned char key[SHA256_LEN])
 {
 	size_t len = 0;
-	unsigned char *buf = read_cache(path, &len);
-	if (!buf)
+	struct form_arena *a = read_cache(path, &len);
+	if (!a)
 		return NULL;
+	unsigned char *buf = (unsigned char *)a->mem;
 	struct cache_header h;
 	memcpy(&h, buf, sizeof h);
 	struct formset *fs = NULL;
@@ -683,9 +686,18 @@ cache_read(const char *path, const unsigned char key[SHA256_LEN])
 	if (r.bad || r.left) {
 		formset_free(fs);
 		fs = NULL;
+		goto out;
+	}
+	/* the strings stay in the block read: the shared lists' form holds
+	 * it (formset_free frees it last), else the first form */
+	struct form *owner = fs->shared ? fs->shared : fs->nforms ? fs->forms[0] : NULL;
+	if (owner) {
+		a->next = owner->arena;
+		owner->arena = a;
+		a = NULL;
 	}
 out:
-	free(buf);
+	free(a);
 	return fs;
 }
 

@@ -5,10 +5,15 @@
 
 #include <stddef.h>
 
-#include "form.h"
-
-/* A copy of the n bytes at s, NUL-terminated, in f's arena (freed with
- * f by form_free); NULL when out of memory. */
-char *form_arena_strndup(struct form *f, const char *s, size_t n);
+/* The form's strings come from its arena: a few blocks, freed at once
+ * by form_free (a string replaced while parsing stays in it till then).
+ * A set read from the cache keeps its strings where they lie in the
+ * file read, one block the first form's arena holds (used == size:
+ * nothing more goes into it). */
+struct form_arena {
+	struct form_arena *next;
+	size_t used, size;
+	char mem[];
+};
 
 #endif

@@ -346,13 +346,7 @@ oom(struct parser *p)
 	return fail(p, p->line, "%s", _("out of memory"));
 }
 
-/* The form's strings come from its arena: a few blocks, freed at once
- * by form_free (a string replaced while parsing stays in it till then). */
-struct form_arena {
-	struct form_arena *next;
-	size_t used, size;
-	char mem[];
-};
+/* The form's strings come from its arena (form-internal.h). */
 enum { ARENA_BLOCK = 4096 - sizeof(struct form_arena) };
 
 static char *
@@ -379,12 +373,6 @@ arena_strndup(struct form *f, const char *s, size_t n)
 	d[n] = '\0';
 	a->used += n + 1;
 	return d;
-}
-
-char *
-form_arena_strndup(struct form *f, const char *s, size_t n)
-{
-	return arena_strndup(f, s, n);
 }
 
 static char *
