@@ -81,6 +81,34 @@ print_table(const struct report *r, bool by_village, const char **cells, char (*
 	}
 }
 
+/* The supervision table: one site a row (each village, then the total
+ * of the worker's reach, unless that is one village), one figure a
+ * column: the report's rows, then the volunteers active. */
+static void
+print_supervision(const struct report *r, const struct scope *sc)
+{
+	char label[256], val[16], period[16];
+	say(stdout, "%s\t%s\t%s", _("Site"), _("Code"), _("Period"));
+	for (size_t row = 0; row < report_rows(r); row++) {
+		say(stdout, "\t");
+		say_value(stdout, report_row_label(r, row, label, sizeof label), 0);
+	}
+	say(stdout, "\t%s\n", _("Volunteers active"));
+	report_period_format(&r->period, period);
+	bool total = !sc || sc->level != UNIT_VILLAGE;
+	for (size_t i = 0; i <= r->ncols; i++) {
+		if (i == r->ncols && !total)
+			break;
+		const struct report_figures *f = i < r->ncols ? &r->cols[i].f : &r->total;
+		say_value(stdout, i < r->ncols ? r->cols[i].name : _("Total"), 0);
+		say(stdout, "\t%s\t%s", i < r->ncols ? r->cols[i].code : sc ? sc->unit_code : "",
+		    period);
+		for (size_t row = 0; row < report_rows(r); row++)
+			say(stdout, "\t%s", report_row_value(r, f, row, val, NULL));
+		say(stdout, "\t%zu\n", f->volunteers_active);
+	}
+}
+
 static int
 write_xlsx(const struct report *r, bool by_village, const char *path, const char **cells,
            char (*vals)[16])
@@ -135,6 +163,10 @@ cmd_report(struct cli *c, const struct args *a)
 	rr.code = args_value(a, "--village");
 	by = args_value(a, "--by");
 	xlsx = args_value(a, "--xlsx");
+	bool supervision = args_count(a, "--supervision") > 0;
+	if (supervision && (by || xlsx))
+		return usage_error("%s", _("report: --supervision is a table of its own, without "
+		                           "--by or --xlsx"));
 	if (by && strcmp(by, "village") != 0 && strcmp(by, "total") != 0)
 		return usage_error(_("report: --by is village or total, not \"%s\""), by);
 	if (rr.code && orgunit_level_of_code(rr.code) != UNIT_VILLAGE)
@@ -189,6 +221,8 @@ cmd_report(struct cli *c, const struct args *a)
 	char (*vals)[16] = calloc(rr.r.ncols + 2, sizeof *vals);
 	if (!cells || !vals) {
 		rc = store_error(c, STORE_NOMEM);
+	} else if (supervision) {
+		print_supervision(&rr.r, c->scope);
 	} else if (xlsx) {
 		rc = write_xlsx(&rr.r, by_village, xlsx, cells, vals);
 	} else {
@@ -201,19 +235,24 @@ cmd_report(struct cli *c, const struct args *a)
 }
 
 static const struct args_opt report_opts[] = {
-	{"--month", 1}, {"--quarter", 1}, {"--village", 1}, {"--by", 1}, {"--xlsx", 1}, {NULL, 0},
+	{"--month", 1}, {"--quarter", 1}, {"--village", 1}, {"--by", 1}, {"--xlsx", 1},
+	{"--supervision", 0}, {NULL, 0},
 };
 
 const struct cli_command cli_cmd_report = {
 	"report", cmd_report, report_opts, CMD_DB | CMD_ACCOUNT,
 	N_("report [--month YYYY-MM | --quarter YYYY-Qn] [--village CODE] [--by village|total] "
-	    "[--xlsx FILE]"),
+	    "[--xlsx FILE | --supervision]"),
 	N_("The figures of a month (this month unless told) or a quarter, of the villages in "
 	    "your reach: services of each of the six functions and the people they served, "
 	    "volunteer hours, needs opened and met, referrals made and resolved with the days "
 	    "they took (median and mean), organisations being cultivated. A table: a header row "
 	    "(the period, each village, Total), then one figure a row, separated by tabs; by "
 	    "village when you reach several, else the total alone (--by says which). --village "
-	    "keeps one village (12-digit code); --xlsx writes the table to an XLSX file instead."),
+	    "keeps one village (12-digit code); --xlsx writes the table to an XLSX file instead. "
+	    "--supervision turns it for supervision: one site a row (each village, then the "
+	    "total of your reach, its code; a village worker sees their village alone), one "
+	    "figure a column after the site, its code and the period, the last the volunteers "
+	    "active (each named once in the period's services)."),
 	NULL,
 };

@@ -409,6 +409,9 @@ struct served {
 	rec_id who;
 };
 
+/* The slot of served for a volunteer: past people[]'s last. */
+#define VOLUNTEER_SLOT(r) (REPORT_ALL(r) + 1)
+
 struct services {
 	struct build *b;
 	struct served *v;
@@ -505,6 +508,31 @@ service_one(const record *rec, void *ctx)
 				return STORE_NOMEM;
 		}
 	}
+	/* the volunteers it names ("id:hours" items), each once per cell:
+	 * counted as people are, in a slot of their own */
+	for (const char *p = record_get(rec, "volunteers"); p && *p;) {
+		size_t n = strcspn(p, ",:");
+		char idtext[REC_ID_TEXTMAX];
+		rec_id who;
+		const char *item = p;
+		p += strcspn(p, ",");
+		if (*p)
+			p++;
+		while (n && *item == ' ')
+			item++, n--;
+		while (n && item[n - 1] == ' ')
+			n--;
+		if (n == 0 || n >= sizeof idtext)
+			continue;
+		memcpy(idtext, item, n);
+		idtext[n] = '\0';
+		if (rec_id_parse(idtext, &who) < 0)
+			continue;
+		long cols[2] = {col, (long)r->ncols};
+		for (int c = 0; c < 2; c++)
+			if ((c || cells[0]) && served_add(s, cols[c], VOLUNTEER_SLOT(r), &who))
+				return STORE_NOMEM;
+	}
 	/* a community activity: the people beyond those it names */
 	const char *hc = record_get(rec, "headcount");
 	int head = hc ? digits(hc, strlen(hc)) : -1;
@@ -539,7 +567,8 @@ served_cmp(const void *a, const void *b)
 	return 0;
 }
 
-/* Each distinct (cell, function, resident) is one person served. */
+/* Each distinct (cell, function, resident) is one person served, each
+ * distinct (cell, volunteer) one volunteer active. */
 static void
 count_people(struct report *r, struct services *s)
 {
@@ -550,7 +579,10 @@ count_people(struct report *r, struct services *s)
 			continue;
 		struct report_figures *f = (size_t)s->v[i].col < r->ncols ? &r->cols[s->v[i].col].f
 		                                                         : &r->total;
-		f->people[s->v[i].slot]++;
+		if (s->v[i].slot == VOLUNTEER_SLOT(r))
+			f->volunteers_active++;
+		else
+			f->people[s->v[i].slot]++;
 	}
 }
 

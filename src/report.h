@@ -20,6 +20,10 @@
  *   served in two villages, or by two functions, is one person.
  * - volunteer hours: the sum of the hours in the "volunteers" field
  *   (id:hours items) of those services.
+ * - volunteers active: the volunteers named in that field, each once
+ *   however many services they took part in (like people served, counted
+ *   apart in each column).  Shown by the supervision table alone
+ *   (report --supervision), not a row of report_rows.
  * - needs opened: need records whose "date" is in the period.
  * - needs met: need records whose status is "met" now and that were last
  *   changed in the period (local time): the need form keeps no date of
@@ -83,6 +87,8 @@ struct report_figures {
 	 * own block (never freed apart) */
 	size_t *services, *people;
 	double volunteer_hours;
+	/* the volunteers named in those services, each once */
+	size_t volunteers_active;
 	size_t needs_opened, needs_met;
 	size_t referrals_made, referrals_resolved;
 	/* days from submitted to resolved, of the referrals resolved (0 when
