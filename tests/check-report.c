@@ -345,6 +345,12 @@ START_TEST(test_month)
 	struct want tot = {{1, 1, 2, 1, 1, 0, 1, 7}, {2, 1, 2, 20, 5, 0, 3, 31}, 13.75, 3, 3, 4, 4,
 	                   /* 1 4 20 d2 */ 12, (25.0 + (double)w->d2) / 4, 3};
 	expect(&r.total, &tot, "month total");
+	/* volunteers active, each once: V1 a (S1 S2) b (S2 S3); V2 c; V3 d;
+	 * the total a b c d (a again in S8) */
+	ck_assert_uint_eq(r.cols[0].f.volunteers_active, 2);
+	ck_assert_uint_eq(r.cols[1].f.volunteers_active, 1);
+	ck_assert_uint_eq(r.cols[2].f.volunteers_active, 1);
+	ck_assert_uint_eq(r.total.volunteers_active, 4);
 	report_free(&r);
 	world_free(w);
 }
@@ -368,6 +374,10 @@ START_TEST(test_quarter)
 	struct want tot = {{1, 2, 2, 1, 1, 1, 1, 9}, {2, 2, 2, 20, 5, 1, 3, 31}, 17.75, 4, 3, 5, 5,
 	                   /* 1 4 5 20 d2 */ 5, (30.0 + (double)w->d2) / 5, 3};
 	expect(&r.total, &tot, "quarter total");
+	/* S10's a and b, S5's c: no one new */
+	ck_assert_uint_eq(r.cols[0].f.volunteers_active, 2);
+	ck_assert_uint_eq(r.cols[1].f.volunteers_active, 1);
+	ck_assert_uint_eq(r.total.volunteers_active, 4);
 	report_free(&r);
 
 	/* three months before: S7, N3 N6 N7 opened, F2 and F5 made; nothing met then */
@@ -377,6 +387,8 @@ START_TEST(test_quarter)
 	expect(&r.cols[0].f, &xv1, "outside V1");
 	struct want xv3 = {{0}, {0}, 0, 1, 0, 1, 1, 10, 10, 0};
 	expect(&r.cols[2].f, &xv3, "outside V3");
+	ck_assert_uint_eq(r.cols[0].f.volunteers_active, 1);   /* S7's a */
+	ck_assert_uint_eq(r.cols[2].f.volunteers_active, 0);
 	report_free(&r);
 	world_free(w);
 }
