@@ -174,7 +174,7 @@ static int
 cmd_sync(struct cli *c, const struct args *args)
 {
 	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
-	           *note = NULL, *figto = NULL;
+	           *note = NULL, *figto = NULL, *county = NULL;
 	bool figures = false, serve = false, status = false, notices = false, all = false, quiet = false;
 	long settle = 0;
 	if (args->noperands > 1)
@@ -188,7 +188,7 @@ cmd_sync(struct cli *c, const struct args *args)
 	} vals[] = {
 		{"--to-file", &to}, {"--from-file", &from}, {"--for", &forv},
 		{"--ssh", &ssh},    {"--remote-db", &rdb},  {"--note", &note},
-		{"--figures-to", &figto},
+		{"--figures-to", &figto}, {"--county", &county},
 	};
 	for (size_t i = 0; i < args->nitems; i++) {
 		const char *o = args->items[i].opt->name, *v = args->items[i].v[0];
@@ -212,14 +212,14 @@ cmd_sync(struct cli *c, const struct args *args)
 	quiet = args_count(args, "--quiet") > 0;
 	figures = args_count(args, "--figures") > 0;
 	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
-	            (settle > 0) + (figto != NULL) + figures;
+	            (settle > 0) + (figto != NULL) + figures + (county != NULL);
 	if (modes > 1)
 		return usage_error("%s", _("sync: one thing at a time: HOST, --to-file, --from-file, "
-		                           "--figures-to, --figures, --serve, --status, --notices or "
-		                           "--settle"));
+		                           "--figures-to, --county, --figures, --serve, --status, "
+		                           "--notices or --settle"));
 	if (forv && !to)
 		return usage_error("%s", _("sync: --for goes with --to-file"));
-	if ((ssh || rdb) && (to || from || serve || status || notices || settle))
+	if ((ssh || rdb) && (to || from || serve || status || notices || settle || figto || figures))
 		return usage_error("%s", _("sync: --ssh and --remote-db go with a HOST"));
 
 	store *st;
@@ -256,6 +256,15 @@ cmd_sync(struct cli *c, const struct args *args)
 	} else if (serve) {
 		struct sync_stats in, out;
 		err = sync_serve(st, c->scope, STDIN_FILENO, STDOUT_FILENO, &in, &out, why, sizeof why);
+	} else if (county) {
+		size_t rows = 0;
+		bool already = false;
+		err = sync_figures_ssh(st, c->scope, county, ssh, rdb, &rows, &already, why, sizeof why);
+		if (!err && !quiet && already)
+			say(stdout, "%s\n", _("The county server has these figures already."));
+		else if (!err && !quiet)
+			say(stdout, _("The county server keeps the township's figures: %zu lines.\n"),
+			    rows);
 	} else if (figto) {
 		unsigned char *buf = NULL;
 		size_t len = 0, rows = 0;
@@ -362,7 +371,8 @@ cmd_sync(struct cli *c, const struct args *args)
 static const struct args_opt sync_opts[] = {
 	{"--to-file", 1}, {"--from-file", 1}, {"--for", 1},    {"--ssh", 1},     {"--remote-db", 1},
 	{"--note", 1},    {"--settle", 1},    {"--serve", 0},  {"--status", 0},  {"--notices", 0},
-	{"--all", 0},     {"--quiet", 0},     {"--figures-to", 1}, {"--figures", 0}, {NULL, 0},
+	{"--all", 0},     {"--quiet", 0},     {"--figures-to", 1}, {"--figures", 0}, {"--county", 1},
+	{NULL, 0},
 };
 
 /* An empty database may join its township through an exchange, before
@@ -372,7 +382,7 @@ const struct cli_command cli_cmd_sync = {
 	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
 	    "sync --settle N [--note TEXT] | sync --serve | sync --figures-to FILE | "
-	    "sync --figures"),
+	    "sync --county HOST [--ssh CMD] [--remote-db DIR] | sync --figures"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
 	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
 	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
@@ -384,6 +394,7 @@ const struct cli_command cli_cmd_sync = {
 	    "--notices: what an exchange could not merge, for a worker to settle (--settle N). "
 	    "Every exchange is logged on both sides. --figures-to: a township server writes its "
 	    "figures (counts by village and month, no names) for its county server, which takes "
-	    "them with --from-file and lists them with --figures."),
+	    "them with --from-file and lists them with --figures; --county HOST sends them over "
+	    "ssh (the county runs \"shegong sync --serve\")."),
 	NULL,
 };

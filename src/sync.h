@@ -275,6 +275,12 @@ int sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, si
  * malloc'd. */
 int sync_figures_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
                        struct sync_figures *got, bool *already, char *why, size_t whysize);
+/* The figures sent to the county server over OpenSSH: the file goes to
+ * `ssh HOST shegong sync --serve`, which keeps it and answers with its
+ * SHA-256 (and whether it had it: *already). */
+int sync_figures_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+                     const char *remote_db, size_t *rows, bool *already, char *why,
+                     size_t whysize);
 /* Every figure kept here of the townships in sc's reach (malloc'd). */
 int sync_figures_list(store *st, const struct scope *sc, struct sync_figure **out, size_t *n);
 
