@@ -57,7 +57,7 @@ per() { [ "$2" -gt 0 ] && echo "$1 * 1000000 / $2" | bc -l | xargs printf '%.0f'
 row() { echo "| $1 | $2 | $3 s | $4 | $(per "$3" "$4") µs |"; }
 rows() { q "SELECT (SELECT count(*) FROM shegong.units) + (SELECT count(*) FROM shegong.residents) + (SELECT count(*) FROM shegong.needs) + (SELECT count(*) FROM shegong.services) + (SELECT count(*) FROM shegong.referrals) + (SELECT count(*) FROM shegong.volunteers)"; }
 
-echo "PostgreSQL $($pgbin/postgres --version | sed 's/.* //'), jit available: $(q 'SELECT pg_jit_available()'), $(nproc) cores, $(uname -m)"
+echo "PostgreSQL $($pgbin/postgres --version | sed 's/.*) //'), jit available: $(q 'SELECT pg_jit_available()'), $(nproc) cores, $(uname -m)"
 echo
 t0=$(now)
 nice -n 19 "$gen" "$scale" "$tmp/prov" >"$tmp/gen.out" || { cat "$tmp/gen.out"; exit 1; }
@@ -75,7 +75,6 @@ row "first feed, $sites sites" "shegong --db SITE feed URL (each site)" "$(secs 
 t0=$(now); feedall; t1=$(now)
 row "second feed, nothing new" "the same" "$(secs "$t0" "$t1")" "$n"
 for d in "$tmp"/prov/5*; do "$gen" --change 100 "$d" >/dev/null || exit 1; done
-x0=$(q "SELECT sum(last_change) FROM shegong.feed_mark" 2>/dev/null)
 t0=$(now); feedall; t1=$(now)
 row "incremental feed after 100 changes a site" "bench-province --change 100 SITE; the same" "$(secs "$t0" "$t1")" "$((sites * 100))"
 
