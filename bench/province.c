@@ -5,11 +5,13 @@
  * made through the library: one database a township (its server, the
  * site a county's warehouse is fed by) in DIR/<township code>, holding
  * its county, itself, its ten villages, a township worker (login
- * t<township code>), the one running it as an administrator, and, in each village, PER_* records: residents with
- * valid ID numbers, needs, care services over eleven months, referrals
- * submitted to the township, volunteers.  Cities have no unit of their
- * own (shegong's tree is county, township, village): a city is the first
- * four digits of its counties' codes.  Prints one line a site and the
+ * t<township code>), the one running it (an administrator: it feeds
+ * and acts as the worker) and, in each village, PER_* records:
+ * residents with valid ID numbers, needs, services of the six functions
+ * over eleven months, referrals to the township (drafts: a submitted one
+ * carries the steps refer.c writes), volunteers.  Cities have no unit
+ * of their own (shegong's tree is county, township, village): a city is
+ * the first four digits of its counties' codes.  Prints one line a site and the
  * totals.
  *   bench-province --change N DB
  * In DB, N changes spread over its villages: N/2 new care services and
