@@ -173,7 +173,8 @@ route_stations(store_txn *t, const char *from, const char *category,
 		route_stations_free(s.v, s.n);
 		return err;
 	}
-	qsort(s.v, s.n, sizeof *s.v, station_order);
+	if (s.n)
+		qsort(s.v, s.n, sizeof *s.v, station_order);
 	*out = s.v;
 	*n = s.n;
 	return 0;

@@ -98,7 +98,8 @@ carried_load(store_txn *t, struct scope *sc)
 		return cc.err;
 	if (rc < 0 || store_txn_error(t))
 		return store_txn_error(t) ? store_txn_error(t) : STORE_IO;
-	qsort(sc->carried, sc->ncarried, sizeof *sc->carried, cmp_id);
+	if (sc->ncarried)
+		qsort(sc->carried, sc->ncarried, sizeof *sc->carried, cmp_id);
 	return 0;
 }
 
