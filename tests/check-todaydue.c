@@ -137,13 +137,6 @@ teardown(void)
 	testdb_free(&db);
 }
 
-static const struct scope *
-as(enum who w)
-{
-	scope_attach(db.st, sc[w]);
-	store_set_user(db.st, workers[w].login);
-	return sc[w];
-}
 
 static void
 need(const char *who, const char *village, const char *followup, const char *status,
