@@ -104,7 +104,7 @@ struct formset *
 load_forms(const char *dir)
 {
 	struct form_error err;
-	struct formset *fs = formset_load(dir, &err);
+	struct formset *fs = formset_load_cached(dir, &err);
 	if (fs)
 		return fs;
 	if (!err.file[0] && !err.msg[0])

@@ -115,7 +115,7 @@ cmd_export(struct cli *c, const struct args *in)
 		return usage_error(_("export: a date looks like 2026-03-15, not \"%s\""), a.until);
 
 	struct form_error ferr;
-	struct formset *fs = formset_load(paths_forms(), &ferr);
+	struct formset *fs = formset_load_cached(paths_forms(), &ferr);
 	if (!fs) {
 		say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
 		return 1;

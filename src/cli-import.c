@@ -122,7 +122,7 @@ cmd_import(struct cli *c, const struct args *in)
 	}
 
 	struct form_error ferr;
-	struct formset *fs = formset_load(paths_forms(), &ferr);
+	struct formset *fs = formset_load_cached(paths_forms(), &ferr);
 	if (!fs) {
 		say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
 		return 1;

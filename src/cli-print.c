@@ -230,7 +230,7 @@ cmd_print(struct cli *c, const struct args *a)
 	}
 	(void)want;
 	struct form_error ferr;
-	struct formset *fs = formset_load(paths_forms(), &ferr);
+	struct formset *fs = formset_load_cached(paths_forms(), &ferr);
 	if (!fs) {
 		say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);
 		return 1;

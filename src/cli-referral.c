@@ -71,7 +71,7 @@ static struct formset *
 referral_forms(const struct form **f)
 {
 	struct form_error err;
-	struct formset *fs = formset_load(paths_forms(), &err);
+	struct formset *fs = formset_load_cached(paths_forms(), &err);
 	*f = fs ? formset_find(fs, "referral") : NULL;
 	if (!fs) {
 		if (err.line > 0)

@@ -155,7 +155,7 @@ cmd_report(struct cli *c, const struct args *a)
 	/* the functions are the forms' (report_functions): a service form
 	 * added to the folder is a row of its own */
 	struct form_error ferr;
-	struct formset *fs = formset_load(paths_forms(), &ferr);
+	struct formset *fs = formset_load_cached(paths_forms(), &ferr);
 	if (!fs) {
 		if (ferr.line > 0)
 			say(stderr, "%s:%d: %s\n", ferr.file, ferr.line, ferr.msg);

@@ -140,12 +140,42 @@ sync_notices_cmd(store *st, struct cli *c, bool all)
 	return 0;
 }
 
+/* The figures the county keeps of its townships (sync-tier.c): one line
+ * each, hours in hours. */
+static int
+sync_figures_cmd(store *st, struct cli *c)
+{
+	struct sync_figure *v;
+	size_t n;
+	int err = sync_figures_list(st, c->scope, &v, &n);
+	if (err)
+		return store_error(c, err);
+	if (n == 0)
+		say(stdout, "%s\n", _("No township's figures have come here yet."));
+	for (size_t i = 0; i < n; i++) {
+		char when[40];
+		time_t tt = (time_t)v[i].made;
+		struct tm tm;
+		localtime_r(&tt, &tm);
+		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		if (strncmp(v[i].what, "hours/", 6) == 0)
+			say(stdout, "%s\t%s\t%s\t%s\t%llu.%llu\t%s\n", v[i].town, v[i].unit, v[i].month,
+			    v[i].what, (unsigned long long)(v[i].value / 10),
+			    (unsigned long long)(v[i].value % 10), when);
+		else
+			say(stdout, "%s\t%s\t%s\t%s\t%llu\t%s\n", v[i].town, v[i].unit, v[i].month,
+			    v[i].what, (unsigned long long)v[i].value, when);
+	}
+	free(v);
+	return 0;
+}
+
 static int
 cmd_sync(struct cli *c, const struct args *args)
 {
 	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
-	           *note = NULL;
-	bool serve = false, status = false, notices = false, all = false, quiet = false;
+	           *note = NULL, *figto = NULL, *county = NULL;
+	bool figures = false, serve = false, status = false, notices = false, all = false, quiet = false;
 	long settle = 0;
 	if (args->noperands > 1)
 		return usage_error(_("sync: one host only (\"%s\")"), args->operands[1]);
@@ -158,6 +188,7 @@ cmd_sync(struct cli *c, const struct args *args)
 	} vals[] = {
 		{"--to-file", &to}, {"--from-file", &from}, {"--for", &forv},
 		{"--ssh", &ssh},    {"--remote-db", &rdb},  {"--note", &note},
+		{"--figures-to", &figto}, {"--county", &county},
 	};
 	for (size_t i = 0; i < args->nitems; i++) {
 		const char *o = args->items[i].opt->name, *v = args->items[i].v[0];
@@ -179,22 +210,26 @@ cmd_sync(struct cli *c, const struct args *args)
 	notices = args_count(args, "--notices") > 0;
 	all = args_count(args, "--all") > 0;
 	quiet = args_count(args, "--quiet") > 0;
+	figures = args_count(args, "--figures") > 0;
 	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
-	            (settle > 0);
+	            (settle > 0) + (figto != NULL) + figures + (county != NULL);
 	if (modes > 1)
 		return usage_error("%s", _("sync: one thing at a time: HOST, --to-file, --from-file, "
-		                           "--serve, --status, --notices or --settle"));
+		                           "--figures-to, --county, --figures, --serve, --status, "
+		                           "--notices or --settle"));
 	if (forv && !to)
 		return usage_error("%s", _("sync: --for goes with --to-file"));
-	if ((ssh || rdb) && (to || from || serve || status || notices || settle))
+	if ((ssh || rdb) && (to || from || serve || status || notices || settle || figto || figures))
 		return usage_error("%s", _("sync: --ssh and --remote-db go with a HOST"));
 
 	store *st;
 	int rc;
-	if (status || notices) {
+	if (status || notices || figures) {
 		if ((rc = open_db(c, &st)))
 			return rc;
-		rc = status ? sync_status_cmd(st, c) : sync_notices_cmd(st, c, all);
+		rc = status ? sync_status_cmd(st, c)
+		     : figures ? sync_figures_cmd(st, c)
+		               : sync_notices_cmd(st, c, all);
 		store_close(st);
 		return rc;
 	}
@@ -221,6 +256,31 @@ cmd_sync(struct cli *c, const struct args *args)
 	} else if (serve) {
 		struct sync_stats in, out;
 		err = sync_serve(st, c->scope, STDIN_FILENO, STDOUT_FILENO, &in, &out, why, sizeof why);
+	} else if (county) {
+		size_t rows = 0;
+		bool already = false;
+		err = sync_figures_ssh(st, c->scope, county, ssh, rdb, &rows, &already, why, sizeof why);
+		if (!err && !quiet && already)
+			say(stdout, "%s\n", _("The county server has these figures already."));
+		else if (!err && !quiet)
+			say(stdout, _("The county server keeps the township's figures: %zu lines.\n"),
+			    rows);
+	} else if (figto) {
+		unsigned char *buf = NULL;
+		size_t len = 0, rows = 0;
+		err = sync_figures_make(st, c->scope, &buf, &len, &rows, why, sizeof why);
+		if (!err) {
+			int e = sync_file_write(figto, buf, len);
+			free(buf);
+			if (e) {
+				say(stderr, _("shegong: %s: %s\n"), figto, strerror(e));
+				store_close(st);
+				return 1;
+			}
+			say(stdout, _("Wrote %s for the county server: the township's figures, %zu lines "
+			              "(counts only, no names), %zu bytes.\n"),
+			    figto, rows, len);
+		}
 	} else if (to) {
 		unsigned char *buf = NULL;
 		size_t len = 0;
@@ -255,10 +315,27 @@ cmd_sync(struct cli *c, const struct args *args)
 			return 1;
 		}
 		struct sync_stats s;
-		err = sync_apply(st, c->scope, buf, len, &s, NULL, NULL, why, sizeof why);
-		free(buf);
-		if (!err)
-			say_taken(st, &s, from);
+		if (sync_is_figures(buf, len)) {
+			struct sync_figures got;
+			bool already = false;
+			err = sync_figures_apply(st, c->scope, buf, len, &got, &already, why,
+			                         sizeof why);
+			free(buf);
+			if (!err && already)
+				say(stdout, _("%s: the figures of township %s: nothing new.\n"), from,
+				    got.town);
+			else if (!err)
+				say(stdout, _("%s: the figures of township %s kept: %zu lines (\"shegong "
+				              "sync --figures\" shows them).\n"),
+				    from, got.town, got.n);
+			if (!err)
+				free(got.rows);
+		} else {
+			err = sync_apply(st, c->scope, buf, len, &s, NULL, NULL, why, sizeof why);
+			free(buf);
+			if (!err)
+				say_taken(st, &s, from);
+		}
 	} else {
 		struct sync_status ss;
 		char *kept = NULL;
@@ -294,7 +371,8 @@ cmd_sync(struct cli *c, const struct args *args)
 static const struct args_opt sync_opts[] = {
 	{"--to-file", 1}, {"--from-file", 1}, {"--for", 1},    {"--ssh", 1},     {"--remote-db", 1},
 	{"--note", 1},    {"--settle", 1},    {"--serve", 0},  {"--status", 0},  {"--notices", 0},
-	{"--all", 0},     {"--quiet", 0},     {NULL, 0},
+	{"--all", 0},     {"--quiet", 0},     {"--figures-to", 1}, {"--figures", 0}, {"--county", 1},
+	{NULL, 0},
 };
 
 /* An empty database may join its township through an exchange, before
@@ -303,7 +381,8 @@ const struct cli_command cli_cmd_sync = {
 	"sync", cmd_sync, sync_opts, CMD_DB | CMD_JOINS | CMD_WRITES,
 	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
-	    "sync --settle N [--note TEXT] | sync --serve"),
+	    "sync --settle N [--note TEXT] | sync --serve | sync --figures-to FILE | "
+	    "sync --county HOST [--ssh CMD] [--remote-db DIR] | sync --figures"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
 	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
 	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
@@ -313,6 +392,9 @@ const struct cli_command cli_cmd_sync = {
 	    "township whose file it takes first. A damaged file is refused whole; the same file "
 	    "twice changes nothing more. --status: what waits to go up and the last exchanges; "
 	    "--notices: what an exchange could not merge, for a worker to settle (--settle N). "
-	    "Every exchange is logged on both sides."),
+	    "Every exchange is logged on both sides. --figures-to: a township server writes its "
+	    "figures (counts by village and month, no names) for its county server, which takes "
+	    "them with --from-file and lists them with --figures; --county HOST sends them over "
+	    "ssh (the county runs \"shegong sync --serve\")."),
 	NULL,
 };

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #include "form.h"
+#include "form-internal.h"
 #include "i18n.h"
 #include "orgunit.h"
 #include "text.h"
@@ -345,13 +346,7 @@ oom(struct parser *p)
 	return fail(p, p->line, "%s", _("out of memory"));
 }
 
-/* The form's strings come from its arena: a few blocks, freed at once
- * by form_free (a string replaced while parsing stays in it till then). */
-struct form_arena {
-	struct form_arena *next;
-	size_t used, size;
-	char mem[];
-};
+/* The form's strings come from its arena (form-internal.h). */
 enum { ARENA_BLOCK = 4096 - sizeof(struct form_arena) };
 
 static char *

@@ -125,6 +125,23 @@ void form_free(struct form *f);
  * *err filled at the first broken file. */
 struct formset *formset_load(const char *dir, struct form_error *err);
 void formset_free(struct formset *fs);
+/* formset_load, through a cache of the parsed set in the user's cache
+ * folder (form-cache.c): read from there when the forms' files are as
+ * they were when it was written, else parsed and the cache written
+ * again.  Not in a setgid run, nor for the forms a township sent
+ * (paths_use_db_forms): those are always parsed. */
+struct formset *formset_load_cached(const char *dir, struct form_error *err);
+/* The cache file for the forms of dir (malloc'd), or NULL when a run
+ * keeps none (setgid). */
+char *form_cache_path(const char *dir);
+/* How the last formset_load_cached came by its set. */
+enum form_cache_use {
+	FORM_CACHE_OFF,      /* parsed: no cache in this run or for this folder */
+	FORM_CACHE_HIT,      /* read from the cache */
+	FORM_CACHE_PARSED,   /* parsed: no cache fit; none written */
+	FORM_CACHE_WRITTEN,  /* parsed, and the cache written */
+};
+enum form_cache_use form_cache_last(void);
 struct form *formset_find(const struct formset *fs, const char *name);
 /* The form for records of kind (the first one), or NULL. */
 struct form *formset_for_kind(const struct formset *fs, int kind);

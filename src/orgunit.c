@@ -19,6 +19,7 @@ static const struct {
 	{UNIT_COUNTY, 6, "county", N_("county")},
 	{UNIT_TOWNSHIP, 9, "township", N_("township")},
 	{UNIT_VILLAGE, 12, "village", N_("village")},
+	{UNIT_STATION, 0, "station", N_("specialised station")},
 };
 #define NLEVELS (NELEM(levels))
 
@@ -40,15 +41,32 @@ orgunit_level_label(int level)
 	return "?";
 }
 
+static bool
+all_digits(const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!isdigit((unsigned char)s[i]))
+			return false;
+	return true;
+}
+
 int
 orgunit_level_of_code(const char *code)
 {
 	size_t n = strlen(code);
-	for (size_t i = 0; i < n; i++)
-		if (!isdigit((unsigned char)code[i]))
-			return 0;
+	const char *dash = strchr(code, '-');
+	if (dash) {
+		/* a station: a county's or township's code, a dash, two digits */
+		size_t p = (size_t)(dash - code);
+		return (p == 6 || p == 9) && n == p + 3 && all_digits(code, p) &&
+		               all_digits(dash + 1, 2)
+		           ? UNIT_STATION
+		           : 0;
+	}
+	if (!all_digits(code, n))
+		return 0;
 	for (size_t i = 0; i < NLEVELS; i++)
-		if (levels[i].digits == n)
+		if (levels[i].digits && levels[i].digits == n)
 			return levels[i].level;
 	return 0;
 }
@@ -67,7 +85,9 @@ orgunit_strerror(int err)
 {
 	switch (err) {
 	case ORGUNIT_BADCODE:
-		return _("A division code has 6 digits (county), 9 (township) or 12 (village).");
+		return _("A division code has 6 digits (county), 9 (township) or 12 (village); a "
+		         "specialised station's is its county's or township's code, a dash and two "
+		         "digits (510421-01).");
 	case ORGUNIT_NONAME:
 		return _("The unit needs a name.");
 	case ORGUNIT_NOPARENT:
@@ -80,8 +100,8 @@ orgunit_strerror(int err)
 		         "characters: type it again as plain text.");
 	case ORGUNIT_ROLELEVEL:
 		return _("This role does not fit the unit: a village worker belongs to a village, "
-		         "a township worker to a township, a supervisor to the county or a "
-		         "township; an administrator to any unit.");
+		         "a township worker to a township, the county or a specialised station, a "
+		         "supervisor to the county or a township; an administrator to any unit.");
 	default:
 		return store_strerror(err);
 	}
@@ -270,8 +290,9 @@ worker_role_fits(int role, int level)
 		return level == UNIT_VILLAGE;
 	case ROLE_TOWNSHIP:
 		/* a station worker: the township's, or the county's (which
-		 * receives what townships refer further up) */
-		return level == UNIT_TOWNSHIP || level == UNIT_COUNTY;
+		 * receives what townships refer further up), or a specialised
+		 * station's */
+		return level == UNIT_TOWNSHIP || level == UNIT_COUNTY || level == UNIT_STATION;
 	case ROLE_SUPERVISOR:
 		return level == UNIT_COUNTY || level == UNIT_TOWNSHIP;
 	case ROLE_ADMIN:

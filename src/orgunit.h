@@ -11,11 +11,15 @@
 #include "record.h"
 #include "store.h"
 
-enum unit_level { UNIT_COUNTY = 1, UNIT_TOWNSHIP = 2, UNIT_VILLAGE = 3 };
+enum unit_level { UNIT_COUNTY = 1, UNIT_TOWNSHIP = 2, UNIT_VILLAGE = 3, UNIT_STATION = 4 };
+/* A station (专门机构: a minors' protection centre, a mental-health
+ * rehabilitation base ...) is a unit under a county or township that
+ * receives referrals of some categories (route.h): its code is the
+ * parent's, a dash and two digits ("510421-01", "510421100-02"). */
 
-/* "county", "township", "village" (stored in the records). */
+/* "county", "township", "village", "station" (stored in the records). */
 const char *orgunit_level_name(int level);
-/* Translated label (县 / 乡镇 / 村). */
+/* Translated label (县 / 乡镇 / 村 / 专门机构). */
 const char *orgunit_level_label(int level);
 /* The level a code of this many digits names, or 0. */
 int orgunit_level_of_code(const char *code);
@@ -25,7 +29,7 @@ int orgunit_level_of(const record *r);
 /* Errors of orgunit_check (beside the store's). */
 enum orgunit_err {
 	ORGUNIT_OK = 0,
-	ORGUNIT_BADCODE = 100,  /* not 6, 9 or 12 digits */
+	ORGUNIT_BADCODE = 100,  /* not 6, 9 or 12 digits, nor a station's code */
 	ORGUNIT_NONAME,         /* no name */
 	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
 	ORGUNIT_DUPLICATE,      /* the code is registered already */
@@ -53,7 +57,7 @@ const char *worker_role_label(int role);  /* translated */
 int worker_role_from_name(const char *name);
 /* Whether a worker of role may belong to a unit of level: a village
  * worker to a village, a township worker to a township (or the county:
- * the station that receives what townships refer up), a supervisor to
+ * the station that receives what townships refer up) or a station, a supervisor to
  * the county or a township, an administrator anywhere. */
 bool worker_role_fits(int role, int level);
 /* Register a worker account (login) with a role in the unit of code;

@@ -144,6 +144,34 @@ paths_use_db_forms(const char *dbdir)
 	free(choices);
 }
 
+bool
+paths_is_db_forms(const char *dir)
+{
+	return db_forms && dir && strcmp(dir, db_forms) == 0;
+}
+
+char *
+paths_cache(void)
+{
+	if (paths_privileged())
+		return NULL;
+	const char *xdg = secure_getenv("XDG_CACHE_HOME");
+	const char *home = secure_getenv("HOME");
+	char *out = NULL;
+	int n;
+	if (xdg && *xdg == '/')
+		n = asprintf(&out, "%s/shegong", xdg);
+	else if (home && *home == '/')
+		n = asprintf(&out, "%s/.cache/shegong", home);
+	else {
+		struct passwd *pw = getpwuid(getuid());
+		if (!pw || !pw->pw_dir || pw->pw_dir[0] != '/')
+			return NULL;
+		n = asprintf(&out, "%s/.cache/shegong", pw->pw_dir);
+	}
+	return n < 0 ? NULL : out;
+}
+
 const char *
 paths_forms(void)
 {

@@ -27,6 +27,13 @@ const char *paths_forms(void);
  * folder's "forms": from now on paths_forms() names that folder when it
  * holds them (not in a setgid run). */
 void paths_use_db_forms(const char *dbdir);
+/* Whether dir is the database folder's "forms" that paths_use_db_forms
+ * put in force. */
+bool paths_is_db_forms(const char *dir);
+/* The folder of the program's cache (the parsed forms, form-cache.c):
+ * $XDG_CACHE_HOME/shegong, else ~/.cache/shegong; NULL in a setgid run,
+ * which keeps no cache a worker could have planted.  malloc'd. */
+char *paths_cache(void);
 /* The folder of the translations: $SHEGONG_LOCALEDIR when set, else the
  * installed one; a setgid run follows the variable as paths_forms does.
  * Not to be freed. */

@@ -16,6 +16,7 @@
 #include "orgunit.h"
 #include "refer.h"
 #include "refer-internal.h"
+#include "route.h"
 #include "text.h"
 #include "valid.h"
 #include "util.h"
@@ -406,6 +407,13 @@ set_content(store_txn *t, record *r, const struct scope *sc, const struct refer_
 		set_why(why, whysize, _("Say which unit the referral goes to: a township or the county, "
 		                        "not your own."));
 		err = REFER_ERR_INPUT;
+	} else {
+		/* a specialised station: one within reach that takes the category */
+		int rerr = route_check(u, sc->unit_code, in->category);
+		if (rerr) {
+			set_why(why, whysize, route_strerror(rerr));
+			err = REFER_ERR_INPUT;
+		}
 	}
 	record_free(u);
 	if (!err && (record_set(r, "resident", in->resident) | record_set(r, "needs", needs) |

@@ -46,6 +46,63 @@ cmp_id(const void *a, const void *b)
 	return strcmp(a, b);
 }
 
+/* --- what the referrals to a station carry ----------------------------- */
+
+struct carried_ctx {
+	store_txn *t;
+	struct scope *sc;
+	size_t cap;
+	int err;
+};
+
+static int
+carry_one(struct carried_ctx *cc, const char *id, size_t len)
+{
+	struct scope *sc = cc->sc;
+	if (!len || len >= REC_ID_TEXTMAX)
+		return 0;
+	if (!util_grow((void **)&sc->carried, &cc->cap, sc->ncarried + 1, sizeof *sc->carried))
+		return cc->err = STORE_NOMEM;
+	memcpy(sc->carried[sc->ncarried], id, len);
+	sc->carried[sc->ncarried++][len] = '\0';
+	return 0;
+}
+
+static int
+carried_found(const rec_id *id, const char *value, void *ctx)
+{
+	struct carried_ctx *cc = ctx;
+	if (!value || strcmp(value, cc->sc->unit) != 0)
+		return 0;   /* a longer id the prefix also met */
+	record *r;
+	if (store_get(cc->t, id, &r) != STORE_OK)
+		return 0;
+	const char *res = record_get(r, "resident"), *needs = record_get(r, "needs");
+	if (res)
+		carry_one(cc, res, strlen(res));
+	for (const char *p = needs; p && *p && !cc->err;) {
+		const char *e = strchr(p, ',');
+		carry_one(cc, p, e ? (size_t)(e - p) : strlen(p));
+		p = e ? e + 1 : NULL;
+	}
+	record_free(r);
+	return cc->err ? 1 : 0;
+}
+
+static int
+carried_load(store_txn *t, struct scope *sc)
+{
+	struct carried_ctx cc = {t, sc, 0, 0};
+	int rc = store_find(t, IDX_TO, REC_REFERRAL, sc->unit, carried_found, &cc);
+	if (cc.err)
+		return cc.err;
+	if (rc < 0 || store_txn_error(t))
+		return store_txn_error(t) ? store_txn_error(t) : STORE_IO;
+	if (sc->ncarried)
+		qsort(sc->carried, sc->ncarried, sizeof *sc->carried, cmp_id);
+	return 0;
+}
+
 /* The scope of role at the unit uid (id text) for login, read in t. */
 static int
 scope_build(store_txn *t, const char *login, int role, const char *uid, struct scope **out)
@@ -74,6 +131,8 @@ scope_build(store_txn *t, const char *login, int role, const char *uid, struct s
 			err = uc.err;
 		if (!err)
 			qsort(sc->reach, sc->nreach, sizeof *sc->reach, cmp_id);
+		if (!err && sc->level == UNIT_STATION)
+			err = carried_load(t, sc);
 	}
 	record_free(unit);
 	if (err) {
@@ -144,6 +203,7 @@ scope_free(struct scope *sc)
 	if (!sc)
 		return;
 	free(sc->reach);
+	free(sc->carried);
 	free(sc);
 }
 
@@ -221,6 +281,12 @@ scope_may_read(const struct scope *sc, const record *r)
 	default:
 		if (sc->role == ROLE_VILLAGE)
 			return same(scope_record_unit(r), sc->unit);
+		if (sc->ncarried) {   /* a station: what its referrals carry */
+			char id[REC_ID_TEXTMAX];
+			rec_id_format(&r->id, id);
+			if (bsearch(id, sc->carried, sc->ncarried, sizeof *sc->carried, cmp_id))
+				return true;
+		}
 		return scope_in_reach(sc, scope_record_unit(r));
 	}
 }

@@ -39,6 +39,11 @@ struct scope {
 	 * texts, sorted (strcmp) for bsearch. */
 	char (*reach)[REC_ID_TEXTMAX];
 	size_t nreach;
+	/* A specialised station's (route.h): the people and needs the
+	 * referrals addressed to it carry, which its workers read, id texts
+	 * sorted likewise; as they were when the scope was made. */
+	char (*carried)[REC_ID_TEXTMAX];
+	size_t ncarried;
 };
 
 /* The scope of the worker login, read in t.  STORE_NOTFOUND when the

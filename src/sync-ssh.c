@@ -33,6 +33,27 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 		sync_why(why, whysize, "%s", sync_strerror(err));
 		return err;
 	}
+	if (sync_is_figures(buf, len)) {
+		/* a township's figures (sync-tier.c): the answer is the file's
+		 * SHA-256 and whether it had been kept before */
+		struct sync_figures got;
+		bool already = false;
+		unsigned char receipt[33];
+		memset(in, 0, sizeof *in);
+		memset(out, 0, sizeof *out);
+		err = sync_figures_apply(st, sc, buf, len, &got, &already, why, whysize);
+		if (!err) {
+			free(got.rows);
+			memcpy(receipt, buf + len - 32, 32);
+			receipt[32] = already;
+			if (sync_file_write_fd(out_fd, receipt, sizeof receipt))
+				err = SYNC_ERR_SSH;
+		}
+		free(buf);
+		if (err)
+			sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
+	}
 	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	struct sync_header h;
 	if (!err)
@@ -183,6 +204,88 @@ run_ssh(char **argv, struct ssh_run *sr)
 	return rc;
 }
 
+/* Run `ssh HOST shegong sync --serve` (ssh_cmd: the ssh command with its
+ * options, split at spaces) with sr's file on its input. */
+static int
+ssh_serve(const char *ssh_cmd, const char *host, const char *remote_db, struct ssh_run *sr)
+{
+	char *cmd = strdup(ssh_cmd && *ssh_cmd ? ssh_cmd : "ssh");
+	char *remote = NULL;
+	char **argv = calloc(strlen(cmd ? cmd : "") / 2 + 16, sizeof *argv);
+	if (!cmd || !argv ||
+	    asprintf(&remote, "shegong%s%s sync --serve", remote_db ? " --db " : "",
+	             remote_db ? remote_db : "") < 0) {
+		free(cmd);
+		free(argv);
+		return STORE_NOMEM;
+	}
+	int argc = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(cmd, " ", &save); w; w = strtok_r(NULL, " ", &save))
+		argv[argc++] = w;
+	argv[argc++] = "-o";
+	argv[argc++] = "ServerAliveInterval=15";
+	argv[argc++] = "-o";
+	argv[argc++] = "ServerAliveCountMax=4";
+	argv[argc++] = "--";
+	argv[argc++] = (char *)host;
+	argv[argc++] = remote;
+	argv[argc] = NULL;
+	int err = run_ssh(argv, sr);
+	free(remote);
+	free(argv);
+	free(cmd);
+	return err;
+}
+
+/* The failure of a run: ssh's own (255, 127) or the other side's, whose
+ * last lines say why. */
+static int
+ssh_failed(int err, struct ssh_run *sr, char *why, size_t whysize)
+{
+	if (!err && sr->status != 0)
+		err = sr->status == 255 || sr->status == 127 ? SYNC_ERR_SSH : SYNC_ERR_REMOTE;
+	if (err && sr->err.len && !sr->err.failed && why && whysize) {
+		char *msg = sr->err.p;
+		size_t k = strlen(msg);
+		while (k && (msg[k - 1] == '\n' || msg[k - 1] == '\r'))
+			msg[--k] = '\0';
+		snprintf(why, whysize, "%s\n%s", sync_strerror(err), msg);
+	}
+	return err;
+}
+
+int
+sync_figures_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+                 const char *remote_db, size_t *rows, bool *already, char *why, size_t whysize)
+{
+	if (why && whysize)
+		*why = '\0';
+	*already = false;
+	if (!host || !*host || host[0] == '-') {
+		sync_why(why, whysize, "%s", sync_strerror(SYNC_ERR_NOPEER));
+		return SYNC_ERR_NOPEER;
+	}
+	unsigned char *file;
+	size_t len;
+	int err = sync_figures_make(st, sc, &file, &len, rows, why, whysize);
+	if (err)
+		return err;
+	struct ssh_run sr = {file, len, {0}, {0}, NULL, NULL, 0};
+	err = ssh_failed(ssh_serve(ssh_cmd, host, remote_db, &sr), &sr, why, whysize);
+	/* the county's receipt: this file's SHA-256, and whether it had it */
+	if (!err && (sr.got.len != 33 || memcmp(sr.got.p, file + len - 32, 32) != 0))
+		err = SYNC_ERR_SSH;
+	if (!err)
+		*already = sr.got.p[32] != 0;
+	free(file);
+	sb_free(&sr.got);
+	sb_free(&sr.err);
+	if (err)
+		sync_why(why, whysize, "%s", sync_strerror(err));
+	return err;
+}
+
 static int
 host_txn(store_txn *t, void *ctx)
 {
@@ -214,36 +317,9 @@ sync_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cm
 		sync_why(why, whysize, "%s", sync_strerror(err));
 		return err;
 	}
-	/* the ssh command, its options, the host and the command for the other side */
-	char *cmd = strdup(ssh_cmd && *ssh_cmd ? ssh_cmd : "ssh");
-	char *remote = NULL;
-	char **argv = calloc(strlen(cmd ? cmd : "") / 2 + 16, sizeof *argv);
-	if (!cmd || !argv ||
-	    asprintf(&remote, "shegong%s%s sync --serve", remote_db ? " --db " : "",
-	             remote_db ? remote_db : "") < 0) {
-		free(cmd);
-		free(argv);
-		free(file);
-		return STORE_NOMEM;
-	}
-	int argc = 0;
-	char *save = NULL;
-	for (char *w = strtok_r(cmd, " ", &save); w; w = strtok_r(NULL, " ", &save))
-		argv[argc++] = w;
-	argv[argc++] = "-o";
-	argv[argc++] = "ServerAliveInterval=15";
-	argv[argc++] = "-o";
-	argv[argc++] = "ServerAliveCountMax=4";
-	argv[argc++] = "--";
-	argv[argc++] = (char *)host;
-	argv[argc++] = remote;
-	argv[argc] = NULL;
 	struct ssh_run sr = {file, len, {0}, {0}, progress, pctx, 0};
-	err = run_ssh(argv, &sr);
+	err = ssh_serve(ssh_cmd, host, remote_db, &sr);
 	free(file);
-	free(remote);
-	free(argv);
-	free(cmd);
 	if (!err && sr.status != 0) {
 		/* ssh's own failures are 255; anything else is the other side's refusal */
 		err = sr.status == 255 || sr.status == 127 ? SYNC_ERR_SSH : SYNC_ERR_REMOTE;

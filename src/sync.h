@@ -243,4 +243,45 @@ int sync_notice_settle_key(store *st, const char *key, const char *note, char *w
 int sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void *ctx),
                 void *ctx);
 
+/* sync-tier.c: a township server's figures carried to its county server,
+ * counts by unit, month and what (no personal data), in an exchange file
+ * of format 3 (SYNC_FORMAT_FIGURES: sync-tier.c says the layout). */
+#define SYNC_FORMAT_FIGURES 3
+struct sync_figure {
+	char town[16];      /* the township whose file brought it */
+	char unit[16];      /* the township's or its village's code */
+	char month[8];      /* "YYYY-MM" */
+	char what[64];      /* need, referral, volunteer, service/FN, hours/FN (tenths) */
+	uint64_t value;
+	int64_t made;       /* when the township made the file */
+};
+struct sync_figures {
+	uint64_t from_site;
+	int64_t made;
+	char town[16];
+	struct sync_figure *rows;
+	size_t n;
+};
+/* Whether buf is a figures file (format 3), to tell it from an exchange. */
+bool sync_is_figures(const unsigned char *buf, size_t len);
+/* The figures of the township of sc (a township's worker) into *buf
+ * (malloc'd): every need, service (and its hours), volunteer and
+ * referral the worker reads, counted by village and month. */
+int sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t *len,
+                      size_t *rows, char *why, size_t whysize);
+/* Check a figures file whole and keep it (the county: the township must
+ * be a unit here in sc's reach); *already when the same file or a newer
+ * one of that township was kept before (nothing changes).  got->rows is
+ * malloc'd. */
+int sync_figures_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
+                       struct sync_figures *got, bool *already, char *why, size_t whysize);
+/* The figures sent to the county server over OpenSSH: the file goes to
+ * `ssh HOST shegong sync --serve`, which keeps it and answers with its
+ * SHA-256 (and whether it had it: *already). */
+int sync_figures_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+                     const char *remote_db, size_t *rows, bool *already, char *why,
+                     size_t whysize);
+/* Every figure kept here of the townships in sc's reach (malloc'd). */
+int sync_figures_list(store *st, const struct scope *sc, struct sync_figure **out, size_t *n);
+
 #endif

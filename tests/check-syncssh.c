@@ -1224,6 +1224,75 @@ START_TEST(test_8_forged_over_ssh)
 }
 END_TEST
 
+/* 9. A township server's figures go up to its county server over ssh
+ * (sync --county): here the demo database plays 攀莲镇's own server and
+ * the test's server its county's, where the township's worker has an
+ * account.  The upload cut short keeps nothing; the whole one is kept,
+ * a newer one replaces it (nothing doubled), the county lists them. */
+static int
+figures_run(const char *cut, char **out)
+{
+	char ssh[PATH_MAX * 3], host[64], db[PATH_MAX + 16];
+	snprintf(ssh, sizeof ssh,
+		 "%s%s%s%s -F /dev/null -p %d -i %s -o IdentitiesOnly=yes -o BatchMode=yes "
+		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
+		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
+		 sshd.port, sshd.key);
+	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[TW]);
+	snprintf(db, sizeof db, "%s/townsrv", sshd.dir);
+	char *argv[] = {srv.plain, "--demo", "--db", db, "--as", "panlian", "sync", "--county",
+			host, "--ssh", ssh, NULL};
+	int rc = sshd_run(NULL, program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+START_TEST(test_9_figures_over_ssh)
+{
+	need_server();
+	char *out;
+	int rc = figures_run("up 60", &out);
+	ck_assert_msg(rc != 0, "figures cut short were taken: %s", out);
+	free(out);
+	rc = twp(NULL, &out, "sync", "--figures", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "No township's figures") != NULL,
+		      "the county kept figures cut short: %d: %s", rc, out);
+	free(out);
+	rc = figures_run(NULL, &out);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, "keeps the township's figures") != NULL,
+		      "sync --county: status %d: %s", rc, out);
+	free(out);
+	/* again: the newer file replaces the township's figures, none doubled */
+	rc = twp(srv.login[TW], &out, "sync", "--figures", NULL);
+	ck_assert_int_eq(rc, 0);
+	size_t lines1 = 0;
+	for (const char *c = out; *c; c++)
+		lines1 += *c == '\n';
+	free(out);
+	rc = figures_run(NULL, &out);
+	ck_assert_msg(rc == 0 && (strstr(out, "keeps the township's figures") != NULL ||
+				  strstr(out, "has these figures already") != NULL),
+		      "sync --county again: status %d: %s", rc, out);
+	free(out);
+	rc = twp(srv.login[TW], &out, "sync", "--figures", NULL);
+	size_t lines2 = 0;
+	for (const char *c = out; *c; c++)
+		lines2 += *c == '\n';
+	ck_assert_msg(lines2 == lines1 && lines1 > 10, "figures before %zu lines, after %zu",
+		      lines1, lines2);
+	ck_assert_msg(rc == 0 && strstr(out, "510421100\t510421100001\t") != NULL &&
+			      strstr(out, "\tneed\t") != NULL,
+		      "the county lists no figures of 攀莲镇: %d: %s", rc, out);
+	free(out);
+	rc = twp(NULL, &out, "audit", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "sync-figures") != NULL,
+		      "the county's audit trail lacks the figures: %s", out);
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1253,6 +1322,7 @@ main(void)
 	tcase_add_test(tc, test_6_audit);
 	tcase_add_test(tc, test_7_both_change_one_referral);
 	tcase_add_test(tc, test_8_forged_over_ssh);
+	tcase_add_test(tc, test_9_figures_over_ssh);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -1,0 +1,471 @@
+/* sync-tier.c: a site's figures carried to the site above it (a township
+ * server's to its county server): counts only, no personal data, in an
+ * exchange file of format 3:
+ *
+ *   "SHEGONG-EXCHANGE" (16) | format u32 (3) | from site u64 | made i64 |
+ *   from unit code (u16 + text: the township) | rows u32 | each { unit
+ *   code (u16 + text: the township or one of its villages), month (u16 +
+ *   "YYYY-MM"), what (u16 + text: "need", "referral", "volunteer",
+ *   "service/FUNCTION", "hours/FUNCTION" in tenths), value u64 } |
+ *   SHA-256 of everything before it (32)
+ *
+ * all integers big-endian.  The file is checked whole (length, checksum,
+ * format, every row under the township) before anything is kept; the
+ * county keeps the newest file of each township whole (meta
+ * "sync/fig/CODE"), so the same file twice, or an older one after a
+ * newer, changes nothing, and a file cut short or damaged changes
+ * nothing at all.  One "sync-figures" audit entry goes with each file
+ * kept. */
+#include "config.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "audit.h"
+#include "i18n.h"
+#include "orgunit.h"
+#include "sha256.h"
+#include "sync-internal.h"
+
+#define FIG_MAGIC_LEN 16
+#define FIG_MAX_ROWS 1000000u
+
+static void
+put_u(struct strbuf *b, uint64_t v, int n)
+{
+	unsigned char x[8];
+	for (int i = 0; i < n; i++)
+		x[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
+	sb_add(b, x, (size_t)n);
+}
+
+static void
+put_s(struct strbuf *b, const char *s)
+{
+	size_t n = strlen(s);
+	put_u(b, n, 2);
+	sb_add(b, s, n);
+}
+
+/* --- making: the counts of the records the worker reads -------------------- */
+
+struct fig_row {
+	char unit[16], month[8], what[64];
+	uint64_t value;
+};
+
+struct units_map {
+	char (*id)[REC_ID_TEXTMAX];
+	char (*code)[16];
+	size_t n;
+};
+
+struct mk {
+	struct units_map u;
+	const char *town; /* the township's code */
+	struct fig_row *rows;
+	size_t n, cap;
+	bool nomem;
+};
+
+static int
+unit_cb(const record *r, void *ctx)
+{
+	struct units_map *u = ctx;
+	const char *code = record_get(r, "code");
+	if (!code || strlen(code) >= 16)
+		return 0;
+	void *a = realloc(u->id, (u->n + 1) * sizeof *u->id);
+	if (!a)
+		return STORE_NOMEM;
+	u->id = a;
+	a = realloc(u->code, (u->n + 1) * sizeof *u->code);
+	if (!a)
+		return STORE_NOMEM;
+	u->code = a;
+	rec_id_format(&r->id, u->id[u->n]);
+	snprintf(u->code[u->n], 16, "%s", code);
+	u->n++;
+	return 0;
+}
+
+static const char *
+code_of(const struct units_map *u, const char *id)
+{
+	for (size_t i = 0; id && i < u->n; i++)
+		if (strcmp(u->id[i], id) == 0)
+			return u->code[i];
+	return NULL;
+}
+
+static int
+add_row(struct mk *m, const char *unit, const char *month, const char *what, uint64_t v)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->rows[i].unit, unit) && !strcmp(m->rows[i].month, month) &&
+		    !strcmp(m->rows[i].what, what)) {
+			m->rows[i].value += v;
+			return 0;
+		}
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		void *a = realloc(m->rows, cap * sizeof *m->rows);
+		if (!a)
+			return STORE_NOMEM;
+		m->rows = a;
+		m->cap = cap;
+	}
+	struct fig_row *r = &m->rows[m->n++];
+	snprintf(r->unit, sizeof r->unit, "%s", unit);
+	snprintf(r->month, sizeof r->month, "%s", month);
+	snprintf(r->what, sizeof r->what, "%s", what);
+	r->value = v;
+	return 0;
+}
+
+static int
+rec_cb(const record *r, void *ctx)
+{
+	struct mk *m = ctx;
+	if (record_voided(r))
+		return 0;
+	const char *code = code_of(&m->u, record_get(r, "village"));
+	if (!code || strncmp(code, m->town, strlen(m->town)) != 0)
+		return 0;
+	char month[8];
+	const char *d = record_get(r, "date");
+	if (d && strlen(d) >= 7 && d[4] == '-') {
+		memcpy(month, d, 7);
+		month[7] = '\0';
+	} else {
+		time_t tt = (time_t)r->created_at;
+		struct tm tm;
+		gmtime_r(&tt, &tm);
+		strftime(month, sizeof month, "%Y-%m", &tm);
+	}
+	switch (r->id.kind) {
+	case REC_NEED:
+		return add_row(m, code, month, "need", 1);
+	case REC_REFERRAL:
+		return add_row(m, code, month, "referral", 1);
+	case REC_VOLUNTEER:
+		return add_row(m, code, month, "volunteer", 1);
+	case REC_SERVICE: {
+		const char *fn = record_get(r, "function");
+		char what[64];
+		snprintf(what, sizeof what, "service/%.40s", fn && *fn ? fn : "-");
+		int err = add_row(m, code, month, what, 1);
+		const char *h = record_get(r, "hours");
+		if (err || !h || !*h)
+			return err;
+		double hours = strtod(h, NULL);
+		if (!(hours > 0) || hours > 1e6)
+			return 0;
+		snprintf(what, sizeof what, "hours/%.40s", fn && *fn ? fn : "-");
+		return add_row(m, code, month, what, (uint64_t)(hours * 10 + 0.5));
+	}
+	default:
+		return 0;
+	}
+}
+
+static int
+row_cmp(const void *a, const void *b)
+{
+	const struct fig_row *x = a, *y = b;
+	int c = strcmp(x->unit, y->unit);
+	if (!c)
+		c = strcmp(x->month, y->month);
+	return c ? c : strcmp(x->what, y->what);
+}
+
+static int
+make_txn(store_txn *t, void *ctx)
+{
+	struct mk *m = ctx;
+	int err = store_scan(t, REC_UNIT, NULL, unit_cb, &m->u);
+	static const int kinds[] = {REC_NEED, REC_SERVICE, REC_VOLUNTEER, REC_REFERRAL};
+	for (size_t i = 0; !err && i < sizeof kinds / sizeof kinds[0]; i++)
+		err = store_scan(t, kinds[i], NULL, rec_cb, m);
+	if (!err && m->n)
+		qsort(m->rows, m->n, sizeof *m->rows, row_cmp);
+	return err;
+}
+
+int
+sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t *len,
+                  size_t *rows, char *why, size_t whysize)
+{
+	*buf = NULL;
+	*len = 0;
+	if (rows)
+		*rows = 0;
+	if (!sc || sc->role == ROLE_SUPERVISOR || sc->level != UNIT_TOWNSHIP) {
+		sync_why(why, whysize, "%s",
+		         _("Figures go up from a township server, made by its township's worker."));
+		return SYNC_ERR_ROLE;
+	}
+	struct mk m = {.town = sc->unit_code};
+	int err = store_read(st, make_txn, &m);
+	if (!err) {
+		struct strbuf b = {0};
+		sb_add(&b, SYNC_MAGIC, FIG_MAGIC_LEN);
+		put_u(&b, SYNC_FORMAT_FIGURES, 4);
+		put_u(&b, store_site(st), 8);
+		put_u(&b, (uint64_t)(int64_t)time(NULL), 8);
+		put_s(&b, sc->unit_code);
+		put_u(&b, m.n, 4);
+		for (size_t i = 0; i < m.n; i++) {
+			put_s(&b, m.rows[i].unit);
+			put_s(&b, m.rows[i].month);
+			put_s(&b, m.rows[i].what);
+			put_u(&b, m.rows[i].value, 8);
+		}
+		unsigned char h[SHA256_LEN];
+		sha256(b.p, b.len, h);
+		sb_add(&b, h, sizeof h);
+		*len = b.len;
+		*buf = (unsigned char *)sb_detach(&b);
+		if (!*buf)
+			err = STORE_NOMEM;
+		if (rows)
+			*rows = m.n;
+	}
+	free(m.u.id);
+	free(m.u.code);
+	free(m.rows);
+	return err;
+}
+
+/* --- reading and keeping ---------------------------------------------------- */
+
+static uint64_t
+get_u(struct sync_rd *r, int n)
+{
+	uint64_t v = 0;
+	if (r->bad || r->n - r->at < (size_t)n) {
+		r->bad = true;
+		return 0;
+	}
+	for (int i = 0; i < n; i++)
+		v = v << 8 | r->p[r->at++];
+	return v;
+}
+
+static void
+get_s(struct sync_rd *r, char *out, size_t size)
+{
+	size_t n = (size_t)get_u(r, 2);
+	*out = '\0';
+	if (r->bad || n >= size || r->n - r->at < n) {
+		r->bad = true;
+		return;
+	}
+	memcpy(out, r->p + r->at, n);
+	out[n] = '\0';
+	if (memchr(out, '\0', n))
+		r->bad = true;
+	r->at += n;
+}
+
+bool
+sync_is_figures(const unsigned char *buf, size_t len)
+{
+	return len >= FIG_MAGIC_LEN + 4 && memcmp(buf, SYNC_MAGIC, FIG_MAGIC_LEN) == 0 &&
+	       buf[16] == 0 && buf[17] == 0 && buf[18] == 0 && buf[19] == SYNC_FORMAT_FIGURES;
+}
+
+/* Check buf whole; rows into *out (malloc'd) when out is not NULL. */
+static int
+fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f)
+{
+	memset(f, 0, sizeof *f);
+	if (len < FIG_MAGIC_LEN + 4 + SHA256_LEN || memcmp(buf, SYNC_MAGIC, FIG_MAGIC_LEN) != 0)
+		return SYNC_ERR_DAMAGED;
+	unsigned char h[SHA256_LEN];
+	sha256(buf, len - SHA256_LEN, h);
+	if (memcmp(h, buf + len - SHA256_LEN, SHA256_LEN) != 0)
+		return SYNC_ERR_DAMAGED;
+	struct sync_rd r = {buf, len - SHA256_LEN, FIG_MAGIC_LEN, false};
+	uint64_t format = get_u(&r, 4);
+	if (!r.bad && format != SYNC_FORMAT_FIGURES)
+		return format > SYNC_FORMAT_FIGURES ? SYNC_ERR_NEWER : SYNC_ERR_DAMAGED;
+	f->from_site = get_u(&r, 8);
+	f->made = (int64_t)get_u(&r, 8);
+	get_s(&r, f->town, sizeof f->town);
+	uint64_t n = get_u(&r, 4);
+	if (r.bad || n > FIG_MAX_ROWS || orgunit_level_of_code(f->town) != UNIT_TOWNSHIP)
+		return SYNC_ERR_DAMAGED;
+	f->rows = calloc(n ? n : 1, sizeof *f->rows);
+	if (!f->rows)
+		return STORE_NOMEM;
+	for (size_t i = 0; i < n && !r.bad; i++) {
+		struct sync_figure *x = &f->rows[i];
+		get_s(&r, x->unit, sizeof x->unit);
+		get_s(&r, x->month, sizeof x->month);
+		get_s(&r, x->what, sizeof x->what);
+		x->value = get_u(&r, 8);
+		snprintf(x->town, sizeof x->town, "%s", f->town);
+		x->made = f->made;
+		/* every row the township's own or one of its villages' */
+		if (strncmp(x->unit, f->town, strlen(f->town)) != 0)
+			r.bad = true;
+		f->n = i + 1;
+	}
+	if (r.bad || r.at != r.n) {
+		free(f->rows);
+		memset(f, 0, sizeof *f);
+		return SYNC_ERR_DAMAGED;
+	}
+	return 0;
+}
+
+struct keep {
+	const struct scope *sc;
+	const unsigned char *buf;
+	size_t len;
+	struct sync_figures f;
+	bool already;
+	char *why;
+	size_t whysize;
+};
+
+static int
+keep_txn(store_txn *t, void *ctx)
+{
+	struct keep *k = ctx;
+	record *u;
+	int err = orgunit_by_code(t, k->f.town, &u);
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		sync_why(k->why, k->whysize,
+		         _("The township %s of these figures is not a unit of this server: add it "
+		           "first (shegong unit add CODE NAME), then take the file again."),
+		         k->f.town);
+	if (err)
+		return err == STORE_NOTFOUND || err == STORE_DENIED ? SYNC_ERR_UNIT : err;
+	char id[REC_ID_TEXTMAX];
+	rec_id_format(&u->id, id);
+	record_free(u);
+	if (!sync_may_reach(k->sc, id)) {
+		sync_why(k->why, k->whysize,
+		         _("The township %s of these figures is not one you look after: a worker of "
+		           "its county takes them."),
+		         k->f.town);
+		return SYNC_ERR_UNIT;
+	}
+	char name[64];
+	snprintf(name, sizeof name, "sync/fig/%s", k->f.town);
+	void *old;
+	size_t oldlen;
+	err = store_meta_get(t, name, &old, &oldlen);
+	if (err == 0) {
+		struct sync_figures of;
+		if (fig_parse(old, oldlen, &of) == 0) {
+			k->already = of.made >= k->f.made;
+			free(of.rows);
+		}
+		free(old);
+		if (k->already)
+			return 0;
+	} else if (err != STORE_NOTFOUND) {
+		return err;
+	}
+	if ((err = store_meta_put(t, name, k->buf, k->len)))
+		return err;
+	char note[160];
+	snprintf(note, sizeof note, "figures of %s: %zu rows", k->f.town, k->f.n);
+	return audit_log(t, "sync-figures", NULL, 0, 0, note);
+}
+
+int
+sync_figures_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
+                   struct sync_figures *got, bool *already, char *why, size_t whysize)
+{
+	struct keep k = {.sc = sc, .buf = buf, .len = len, .why = why, .whysize = whysize};
+	*already = false;
+	memset(got, 0, sizeof *got);
+	if (len > SYNC_MAX_BYTES)
+		return SYNC_ERR_TOOBIG;
+	if (!sc || sc->role == ROLE_SUPERVISOR)
+		return SYNC_ERR_ROLE;
+	int err = fig_parse(buf, len, &k.f);
+	if (err)
+		return err;
+	if (k.f.from_site == store_site(st)) {
+		free(k.f.rows);
+		return SYNC_ERR_OWN;
+	}
+	err = store_write(st, keep_txn, &k);
+	*already = k.already;
+	if (err)
+		free(k.f.rows);
+	else
+		*got = k.f;
+	return err;
+}
+
+struct list {
+	const struct scope *sc;
+	struct sync_figure *v;
+	size_t n;
+	struct units_map u;
+};
+
+static int
+list_meta(const char *name, const void *data, size_t len, void *ctx)
+{
+	(void)name;
+	struct list *l = ctx;
+	struct sync_figures f;
+	if (fig_parse(data, len, &f) != 0)
+		return 0;
+	/* only the townships the worker has in reach */
+	const char *id = NULL;
+	for (size_t i = 0; i < l->u.n; i++)
+		if (strcmp(l->u.code[i], f.town) == 0)
+			id = l->u.id[i];
+	if (!id || !(l->sc->role == ROLE_ADMIN || scope_in_reach(l->sc, id))) {
+		free(f.rows);
+		return 0;
+	}
+	void *a = realloc(l->v, (l->n + f.n + 1) * sizeof *l->v);
+	if (!a) {
+		free(f.rows);
+		return STORE_NOMEM;
+	}
+	l->v = a;
+	memcpy(l->v + l->n, f.rows, f.n * sizeof *f.rows);
+	l->n += f.n;
+	free(f.rows);
+	return 0;
+}
+
+static int
+list_txn(store_txn *t, void *ctx)
+{
+	struct list *l = ctx;
+	int err = store_scan(t, REC_UNIT, NULL, unit_cb, &l->u);
+	return err ? err : store_meta_each(t, "sync/fig/", list_meta, l);
+}
+
+int
+sync_figures_list(store *st, const struct scope *sc, struct sync_figure **out, size_t *n)
+{
+	struct list l = {.sc = sc};
+	*out = NULL;
+	*n = 0;
+	if (!sc)
+		return STORE_DENIED;
+	int err = store_read(st, list_txn, &l);
+	free(l.u.id);
+	free(l.u.code);
+	if (err) {
+		free(l.v);
+		return err;
+	}
+	*out = l.v;
+	*n = l.n;
+	return 0;
+}
