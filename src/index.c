@@ -30,6 +30,7 @@ static const struct {
 	{IDX_HOUSEHOLD, "household", "household", NORM_PLAIN},
 	{IDX_TO, "to", "to_unit", NORM_PLAIN},
 	{IDX_SORT, "sort", "name", NORM_SORT},
+	{IDX_FOLLOWBY, "followby", "followup", NORM_PLAIN},
 	{IDX_LINK, "link", NULL, NORM_LINK},  /* from every field: link_entries */
 	{IDX_VOID, "void", REC_VOID, NORM_PLAIN},
 };
@@ -56,7 +57,7 @@ index_from_name(const char *name)
 unsigned
 index_since(int idx)
 {
-	return idx == IDX_SORT ? 2 : 1;
+	return idx == IDX_FOLLOWBY ? 3 : idx == IDX_SORT ? 2 : 1;
 }
 
 int

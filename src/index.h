@@ -26,12 +26,14 @@ enum idx {
 	IDX_TO = 13,      /* field "to_unit": the unit a referral is addressed to */
 	IDX_VOID = 14,    /* field "_void" (record.h): a voided record's only entry */
 	IDX_SORT = 15,    /* field "name" as it sorts: pinyin (pinyin_sort_key) */
+	IDX_FOLLOWBY = 16, /* field "followup" (回访日期), YYYY-MM-DD: what is due by
+	                    * a day, walked by today.c instead of every record */
 };
 
 /* The index set a database's entries are made with (meta "idxver"): a
  * database opened for writing with an older one gets the entries it
- * lacks (store_index_upgrade).  2: IDX_SORT. */
-#define INDEX_VERSION 2
+ * lacks (store_index_upgrade).  2: IDX_SORT.  3: IDX_FOLLOWBY. */
+#define INDEX_VERSION 3
 
 /* The INDEX_VERSION that brought index idx (1: the first set). */
 unsigned index_since(int idx);

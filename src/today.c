@@ -109,6 +109,7 @@ struct gather {
 	const struct today_visits *vis;
 	char today[16];
 	int64_t day;            /* today's day number */
+	bool indexed;           /* IDX_FOLLOWBY is there (index version 3) */
 	store_txn *t;
 	struct today_list *out;
 	size_t cap;
@@ -127,6 +128,8 @@ day_text(int64_t day, char out[16])
 static bool
 ours(const struct gather *g, const record *r)
 {
+	if (record_voided(r))
+		return false;   /* a scan reads them; the indexes leave them out */
 	if (!g->sc || scope_is_admin(g->sc))
 		return true;
 	const char *u = scope_record_unit(r);
@@ -437,14 +440,61 @@ each_of_unit(struct gather *g, int kind, int (*fn)(const record *r, void *ctx))
 	return store_find(g->t, IDX_VILLAGE, kind, g->sc->unit, unit_entry, &e);
 }
 
+/* Each record of kind whose follow-up date (IDX_FOLLOWBY) falls on
+ * g->day + 6 or before, in date order: the only ones need_one and
+ * service_one list (they apply the worker's unit as before).  Keys are
+ * "YYYY-MM-DD" first, so once one sorts after the last day none later is
+ * due (one that is no date is not due either). */
+struct each_due {
+	struct gather *g;
+	int (*fn)(const record *r, void *ctx);
+	char last[16];
+	bool past;
+};
+
+static int
+due_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct each_due *e = ctx;
+	if (strncmp(value, e->last, 10) > 0) {
+		e->past = true;
+		return 1;
+	}
+	int64_t d;
+	if (!date_day_number(value, &d) || d > e->g->day + 6)
+		return 0;
+	record *r;
+	int err = store_get(e->g->t, id, &r);
+	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+		return 0;
+	if (err)
+		return err;
+	err = e->fn(r, e->g);
+	record_free(r);
+	return err;
+}
+
+static int
+each_due(struct gather *g, int kind, int (*fn)(const record *r, void *ctx))
+{
+	if (!g->indexed)
+		return each_of_unit(g, kind, fn);   /* an old database opened read-only */
+	struct each_due e = {g, fn, "", false};
+	day_text(g->day + 6, e.last);
+	int rc = store_find(g->t, IDX_FOLLOWBY, kind, "", due_entry, &e);
+	return e.past ? 0 : rc;
+}
+
+bool today_scan = false;
+
 static int
 records_txn(store_txn *t, void *ctx)
 {
 	struct gather *g = ctx;
 	g->t = t;
-	int rc = each_of_unit(g, REC_NEED, need_one);
+	int rc = each_due(g, REC_NEED, need_one);
 	if (!rc)
-		rc = each_of_unit(g, REC_SERVICE, service_one);
+		rc = each_due(g, REC_SERVICE, service_one);
 	if (!rc && g->vis && g->vis->n)
 		rc = each_of_unit(g, REC_RESIDENT, resident_one);
 	return rc;
@@ -548,7 +598,8 @@ today_list(store *st, const struct scope *sc, const struct formset *fs,
            const struct today_visits *vis, const char *today, struct today_list *out)
 {
 	memset(out, 0, sizeof *out);
-	struct gather g = {.sc = sc, .fs = fs, .vis = vis, .out = out};
+	struct gather g = {.sc = sc, .fs = fs, .vis = vis, .out = out,
+	                   .indexed = !today_scan && store_index_version(st) >= 3};
 	if (today) {
 		snprintf(g.today, sizeof g.today, "%s", today);
 	} else {

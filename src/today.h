@@ -83,6 +83,11 @@ struct today_list {
 int today_list(store *st, const struct scope *sc, const struct formset *fs,
                const struct today_visits *vis, const char *today, struct today_list *out);
 void today_list_free(struct today_list *l);
+/* Follow-ups are found through their dates' index (IDX_FOLLOWBY), or,
+ * in a database whose index predates it (opened read-only), by reading
+ * every need and service.  true: always the latter, as before the index
+ * was there (for the tests and the bench to compare with). */
+extern bool today_scan;
 
 /* The group's heading, translated ("逾期"). */
 const char *today_group_label(enum today_group g);
