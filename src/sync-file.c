@@ -19,21 +19,21 @@
 
 /* --- writing -------------------------------------------------------------- */
 
-static void
-put_be(struct strbuf *b, uint64_t v, int bytes)
+void
+sync_put_be(struct strbuf *b, uint64_t v, int bytes)
 {
 	unsigned char t[8];
 	be_put(t, v, bytes);
 	sb_add(b, t, (size_t)bytes);
 }
 
-static void
-put_str(struct strbuf *b, const char *s)
+void
+sync_put_str(struct strbuf *b, const char *s)
 {
 	size_t n = strlen(s);
 	if (n > 0xffff)
 		n = 0xffff;
-	put_be(b, n, 2);
+	sync_put_be(b, n, 2);
 	sb_add(b, s, n);
 }
 
@@ -41,22 +41,22 @@ size_t
 sync_file_put_head(struct strbuf *b, const struct sync_file_head *h)
 {
 	sb_add(b, SYNC_MAGIC, 16);
-	put_be(b, SYNC_FORMAT, 4);
-	put_be(b, h->from_site, 8);
-	put_be(b, h->to_site, 8);
-	put_be(b, h->base, 8);
-	put_be(b, h->top, 8);
-	put_be(b, h->ack, 8);
-	put_be(b, (uint64_t)h->made, 8);
-	put_str(b, h->from_unit);
-	put_str(b, h->from_login);
-	put_str(b, h->to_unit);
-	put_str(b, h->forms_hash);
-	put_be(b, h->key ? SYNC_KEYLEN : 0, 2);
+	sync_put_be(b, SYNC_FORMAT, 4);
+	sync_put_be(b, h->from_site, 8);
+	sync_put_be(b, h->to_site, 8);
+	sync_put_be(b, h->base, 8);
+	sync_put_be(b, h->top, 8);
+	sync_put_be(b, h->ack, 8);
+	sync_put_be(b, (uint64_t)h->made, 8);
+	sync_put_str(b, h->from_unit);
+	sync_put_str(b, h->from_login);
+	sync_put_str(b, h->to_unit);
+	sync_put_str(b, h->forms_hash);
+	sync_put_be(b, h->key ? SYNC_KEYLEN : 0, 2);
 	if (h->key)
 		sb_add(b, h->key, SYNC_KEYLEN);
 	size_t countpos = b->len;
-	put_be(b, 0, 4);
+	sync_put_be(b, 0, 4);
 	return countpos;
 }
 
@@ -69,7 +69,7 @@ sync_file_put_record(struct strbuf *b, const record *r)
 	if (!enc)
 		return STORE_NOMEM;
 	rec_id_to_key(&r->id, key);
-	put_be(b, REC_KEYLEN + len, 4);
+	sync_put_be(b, REC_KEYLEN + len, 4);
 	sb_add(b, key, REC_KEYLEN);
 	sb_add(b, enc, len);
 	free(enc);
@@ -79,10 +79,10 @@ sync_file_put_record(struct strbuf *b, const record *r)
 void
 sync_file_put_forms(struct strbuf *b, const struct sync_forms *f)
 {
-	put_be(b, f ? f->n : 0, 4);
+	sync_put_be(b, f ? f->n : 0, 4);
 	for (size_t i = 0; f && i < f->n; i++) {
-		put_str(b, f->name[i]);
-		put_be(b, f->len[i], 4);
+		sync_put_str(b, f->name[i]);
+		sync_put_be(b, f->len[i], 4);
 		sb_add(b, f->data[i], f->len[i]);
 	}
 }
@@ -93,7 +93,7 @@ sync_file_end(struct strbuf *b, size_t countpos, size_t count, const unsigned ch
 	unsigned char sum[SHA256_LEN];
 	if (!b->failed)
 		be_put32((unsigned char *)b->p + countpos, (uint32_t)count);
-	put_be(b, key ? SYNC_KEYLEN : 0, 2);
+	sync_put_be(b, key ? SYNC_KEYLEN : 0, 2);
 	if (key && !b->failed) {
 		hmac_sha256(key, SYNC_KEYLEN, b->p, b->len - 2, sum);
 		sb_add(b, sum, SHA256_LEN);
@@ -105,8 +105,8 @@ sync_file_end(struct strbuf *b, size_t countpos, size_t count, const unsigned ch
 
 /* --- reading -------------------------------------------------------------- */
 
-static uint64_t
-get_be(struct sync_rd *r, int bytes)
+uint64_t
+sync_get_be(struct sync_rd *r, int bytes)
 {
 	if (r->bad || r->at > r->n || r->n - r->at < (size_t)bytes) {
 		r->bad = true;
@@ -117,10 +117,10 @@ get_be(struct sync_rd *r, int bytes)
 	return v;
 }
 
-static void
-get_str(struct sync_rd *r, char *out, size_t size)
+void
+sync_get_str(struct sync_rd *r, char *out, size_t size)
 {
-	size_t n = (size_t)get_be(r, 2);
+	size_t n = (size_t)sync_get_be(r, 2);
 	*out = '\0';
 	if (r->bad || r->at > r->n || r->n - r->at < n || n >= size) {
 		r->bad = true;
@@ -138,7 +138,7 @@ get_str(struct sync_rd *r, char *out, size_t size)
 static void
 get_key(struct sync_rd *r, unsigned char out[SYNC_KEYLEN], bool *got)
 {
-	size_t k = (size_t)get_be(r, 2);
+	size_t k = (size_t)sync_get_be(r, 2);
 	if (k == SYNC_KEYLEN && r->n - r->at >= k) {
 		memcpy(out, r->p + r->at, k);
 		*got = true;
@@ -155,7 +155,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	if (len < 16 + 4 || memcmp(buf, SYNC_MAGIC, 16) != 0)
 		return SYNC_ERR_DAMAGED;
 	struct sync_rd r = {buf, len, 16, false};
-	uint32_t format = (uint32_t)get_be(&r, 4);
+	uint32_t format = (uint32_t)sync_get_be(&r, 4);
 	if (format > SYNC_FORMAT)
 		return SYNC_ERR_NEWER;
 	if (format < 1 || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
@@ -166,36 +166,36 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 	if (memcmp(sum, buf + len - SHA256_LEN, SHA256_LEN) != 0)
 		return SYNC_ERR_DAMAGED;
 	r.n = len - SHA256_LEN;
-	h->from_site = get_be(&r, 8);
-	h->to_site = get_be(&r, 8);
-	h->base = get_be(&r, 8);
-	h->top = get_be(&r, 8);
-	h->ack = get_be(&r, 8);
-	h->made = (int64_t)get_be(&r, 8);
-	get_str(&r, h->from_unit, sizeof h->from_unit);
-	get_str(&r, h->from_login, sizeof h->from_login);
-	get_str(&r, h->to_unit, sizeof h->to_unit);
-	get_str(&r, h->forms_hash, sizeof h->forms_hash);
+	h->from_site = sync_get_be(&r, 8);
+	h->to_site = sync_get_be(&r, 8);
+	h->base = sync_get_be(&r, 8);
+	h->top = sync_get_be(&r, 8);
+	h->ack = sync_get_be(&r, 8);
+	h->made = (int64_t)sync_get_be(&r, 8);
+	sync_get_str(&r, h->from_unit, sizeof h->from_unit);
+	sync_get_str(&r, h->from_login, sizeof h->from_login);
+	sync_get_str(&r, h->to_unit, sizeof h->to_unit);
+	sync_get_str(&r, h->forms_hash, sizeof h->forms_hash);
 	if (format >= 2)
 		get_key(&r, h->key, &h->has_key);
-	h->count = (uint32_t)get_be(&r, 4);
+	h->count = (uint32_t)sync_get_be(&r, 4);
 	h->entries_at = r.at;
 	if (r.bad || h->from_site == 0)
 		return SYNC_ERR_DAMAGED;
 	/* every entry must be whole before anything is applied */
 	for (uint32_t i = 0; i < h->count && !r.bad; i++) {
-		size_t n = (size_t)get_be(&r, 4);
+		size_t n = (size_t)sync_get_be(&r, 4);
 		if (r.bad || n < REC_KEYLEN || r.n - r.at < n)
 			r.bad = true;
 		else
 			r.at += n;
 	}
 	h->forms_at = r.at;
-	h->nforms = (uint32_t)get_be(&r, 4);
+	h->nforms = (uint32_t)sync_get_be(&r, 4);
 	for (uint32_t i = 0; i < h->nforms && !r.bad; i++) {
 		char name[80];
-		get_str(&r, name, sizeof name);
-		size_t n = (size_t)get_be(&r, 4);
+		sync_get_str(&r, name, sizeof name);
+		size_t n = (size_t)sync_get_be(&r, 4);
 		if (r.bad || !sync_forms_name(name) || r.n - r.at < n)
 			r.bad = true;
 		else
@@ -221,14 +221,14 @@ sync_file_forms(const unsigned char *buf, size_t len, const struct sync_header *
                 struct sync_rd *r)
 {
 	*r = (struct sync_rd){buf, len - SHA256_LEN, h->forms_at, false};
-	get_be(r, 4);
+	sync_get_be(r, 4);
 }
 
 void
 sync_file_entry(struct sync_rd *r, const unsigned char **key, const unsigned char **enc,
                 size_t *enclen)
 {
-	size_t n = (size_t)get_be(r, 4);
+	size_t n = (size_t)sync_get_be(r, 4);
 	*key = r->p + r->at;
 	*enc = r->p + r->at + REC_KEYLEN;
 	*enclen = n - REC_KEYLEN;
@@ -238,8 +238,8 @@ sync_file_entry(struct sync_rd *r, const unsigned char **key, const unsigned cha
 void
 sync_file_form(struct sync_rd *r, char name[80], const unsigned char **data, size_t *n)
 {
-	get_str(r, name, 80);
-	*n = (size_t)get_be(r, 4);
+	sync_get_str(r, name, 80);
+	*n = (size_t)sync_get_be(r, 4);
 	*data = r->p + r->at;
 	r->at += *n;
 }

@@ -58,6 +58,13 @@ struct sync_rd {
 	size_t n, at;
 	bool bad;
 };
+/* The file's numbers (big-endian, bytes wide) and strings (a 2-byte
+ * length, then the bytes), written and read; reading a short or bad one
+ * marks the cursor bad. */
+void sync_put_be(struct strbuf *b, uint64_t v, int bytes);
+void sync_put_str(struct strbuf *b, const char *s);
+uint64_t sync_get_be(struct sync_rd *r, int bytes);
+void sync_get_str(struct sync_rd *r, char *out, size_t size);
 /* The cursor at the first record entry, or at the form files' count. */
 void sync_file_entries(const unsigned char *buf, size_t len, const struct sync_header *h,
                        struct sync_rd *r);

@@ -32,23 +32,6 @@
 #define FIG_MAGIC_LEN 16
 #define FIG_MAX_ROWS 1000000u
 
-static void
-put_u(struct strbuf *b, uint64_t v, int n)
-{
-	unsigned char x[8];
-	for (int i = 0; i < n; i++)
-		x[i] = (unsigned char)(v >> (8 * (n - 1 - i)));
-	sb_add(b, x, (size_t)n);
-}
-
-static void
-put_s(struct strbuf *b, const char *s)
-{
-	size_t n = strlen(s);
-	put_u(b, n, 2);
-	sb_add(b, s, n);
-}
-
 /* --- making: the counts of the records the worker reads -------------------- */
 
 struct fig_row {
@@ -212,16 +195,16 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 	if (!err) {
 		struct strbuf b = {0};
 		sb_add(&b, SYNC_MAGIC, FIG_MAGIC_LEN);
-		put_u(&b, SYNC_FORMAT_FIGURES, 4);
-		put_u(&b, store_site(st), 8);
-		put_u(&b, (uint64_t)(int64_t)time(NULL), 8);
-		put_s(&b, sc->unit_code);
-		put_u(&b, m.n, 4);
+		sync_put_be(&b, SYNC_FORMAT_FIGURES, 4);
+		sync_put_be(&b, store_site(st), 8);
+		sync_put_be(&b, (uint64_t)(int64_t)time(NULL), 8);
+		sync_put_str(&b, sc->unit_code);
+		sync_put_be(&b, m.n, 4);
 		for (size_t i = 0; i < m.n; i++) {
-			put_s(&b, m.rows[i].unit);
-			put_s(&b, m.rows[i].month);
-			put_s(&b, m.rows[i].what);
-			put_u(&b, m.rows[i].value, 8);
+			sync_put_str(&b, m.rows[i].unit);
+			sync_put_str(&b, m.rows[i].month);
+			sync_put_str(&b, m.rows[i].what);
+			sync_put_be(&b, m.rows[i].value, 8);
 		}
 		unsigned char h[SHA256_LEN];
 		sha256(b.p, b.len, h);
@@ -240,35 +223,6 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 }
 
 /* --- reading and keeping ---------------------------------------------------- */
-
-static uint64_t
-get_u(struct sync_rd *r, int n)
-{
-	uint64_t v = 0;
-	if (r->bad || r->n - r->at < (size_t)n) {
-		r->bad = true;
-		return 0;
-	}
-	for (int i = 0; i < n; i++)
-		v = v << 8 | r->p[r->at++];
-	return v;
-}
-
-static void
-get_s(struct sync_rd *r, char *out, size_t size)
-{
-	size_t n = (size_t)get_u(r, 2);
-	*out = '\0';
-	if (r->bad || n >= size || r->n - r->at < n) {
-		r->bad = true;
-		return;
-	}
-	memcpy(out, r->p + r->at, n);
-	out[n] = '\0';
-	if (memchr(out, '\0', n))
-		r->bad = true;
-	r->at += n;
-}
 
 bool
 sync_is_figures(const unsigned char *buf, size_t len)
@@ -289,13 +243,13 @@ fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f)
 	if (memcmp(h, buf + len - SHA256_LEN, SHA256_LEN) != 0)
 		return SYNC_ERR_DAMAGED;
 	struct sync_rd r = {buf, len - SHA256_LEN, FIG_MAGIC_LEN, false};
-	uint64_t format = get_u(&r, 4);
+	uint64_t format = sync_get_be(&r, 4);
 	if (!r.bad && format != SYNC_FORMAT_FIGURES)
 		return format > SYNC_FORMAT_FIGURES ? SYNC_ERR_NEWER : SYNC_ERR_DAMAGED;
-	f->from_site = get_u(&r, 8);
-	f->made = (int64_t)get_u(&r, 8);
-	get_s(&r, f->town, sizeof f->town);
-	uint64_t n = get_u(&r, 4);
+	f->from_site = sync_get_be(&r, 8);
+	f->made = (int64_t)sync_get_be(&r, 8);
+	sync_get_str(&r, f->town, sizeof f->town);
+	uint64_t n = sync_get_be(&r, 4);
 	if (r.bad || n > FIG_MAX_ROWS || orgunit_level_of_code(f->town) != UNIT_TOWNSHIP)
 		return SYNC_ERR_DAMAGED;
 	f->rows = calloc(n ? n : 1, sizeof *f->rows);
@@ -303,10 +257,10 @@ fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f)
 		return STORE_NOMEM;
 	for (size_t i = 0; i < n && !r.bad; i++) {
 		struct sync_figure *x = &f->rows[i];
-		get_s(&r, x->unit, sizeof x->unit);
-		get_s(&r, x->month, sizeof x->month);
-		get_s(&r, x->what, sizeof x->what);
-		x->value = get_u(&r, 8);
+		sync_get_str(&r, x->unit, sizeof x->unit);
+		sync_get_str(&r, x->month, sizeof x->month);
+		sync_get_str(&r, x->what, sizeof x->what);
+		x->value = sync_get_be(&r, 8);
 		snprintf(x->town, sizeof x->town, "%s", f->town);
 		x->made = f->made;
 		/* every row the township's own or one of its villages' */
