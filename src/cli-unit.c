@@ -227,11 +227,11 @@ unit_change(struct cli *c, const struct args *a)
 	int err = store_write(st, unit_change_txn, &uc);
 	free(takes);
 	uc.takes = NULL;
+	store_close(st);
 	if (err >= ROUTE_NOTSTATION && err <= ROUTE_BADTAKES) {
 		say(stderr, "shegong: %s (%s)\n", route_strerror(err), uc.code);
 		return 1;
 	}
-	store_close(st);
 	if (err == ORGUNIT_NOPARENT && rename) {
 		say(stderr, _("shegong: there is no unit with the code %s.\n"), uc.code);
 		return 1;
