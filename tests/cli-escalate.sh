@@ -9,8 +9,9 @@
 # county's steps, resolves the original with the county's feedback, and
 # the village's PC takes that at its next exchange.  At each step a file
 # cut short or altered is refused whole and the same file twice changes
-# nothing; a county lacking the village, a village worker, a supervisor
-# and a township's file brought back to it are refused.
+# nothing; a county lacking the village, a village worker, a supervisor,
+# a township's file brought back to it and a township's file carrying
+# the county's steps to a county that never took them are refused.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-escalate-XXXXXX")
@@ -143,6 +144,12 @@ run 0 "and tells the county" $town --as panlian sync --referrals-to "$tmp/t2.sgx
 run 0 "the county takes it" $county sync --from-file "$tmp/t2.sgx"
 run 0 "the county sees it closed" $county referral show "$child"
 has out "^Status: Closed" "closed on the county"
+run 0 "another county server" --db "$tmp/county2" init --county 510421 "米易县" --township 510421100 "攀莲镇"
+run 0 "with 安宁村" --db "$tmp/county2" unit add 510421100001 "安宁村"
+run 1 "a township's file with the county's steps in it is refused there" --db "$tmp/county2" sync --from-file "$tmp/t2.sgx"
+has err "a step its side may not take (.* accept" "it names the step"
+run 0 "nothing came" --db "$tmp/county2" referral list --all
+[ ! -s "$tmp/out" ] && ok "no referral on that county" || no "a referral was taken"
 run 0 "the county's answer once more" $county sync --referrals-to "$tmp/c2.sgx" --for 510421100
 run 0 "the township takes it" $town --as panlian sync --from-file "$tmp/c2.sgx"
 has out "nothing new" "nothing new for the township"
