@@ -92,6 +92,27 @@ damage "$tmp/t1.sgx"
 run 1 "a file cut short is refused" $county sync --from-file "$tmp/t1.sgx.cut"
 has err "damaged or cut short" "it says so"
 run 1 "an altered file is refused" $county sync --from-file "$tmp/t1.sgx.bad"
+# cut at 24 lengths and altered at 24 bytes spread over the file: each refused
+python3 - "$tmp/t1.sgx" "$tmp/many" <<'PY'
+import sys
+b = open(sys.argv[1], 'rb').read()
+n = len(b)
+for k in range(24):
+    at = k * (n - 1) // 23
+    open('%s.cut%d' % (sys.argv[2], k), 'wb').write(b[:at])
+    x = bytearray(b)
+    x[at] ^= 0x20
+    open('%s.bad%d' % (sys.argv[2], k), 'wb').write(bytes(x))
+PY
+taken=0
+k=0
+while [ $k -lt 24 ]; do
+  for f in "$tmp/many.cut$k" "$tmp/many.bad$k"; do
+    "$bin" $county sync --from-file "$f" >/dev/null 2>&1 </dev/null && taken=$((taken + 1))
+  done
+  k=$((k + 1))
+done
+[ "$taken" -eq 0 ] && ok "48 files cut or altered all refused" || no "$taken damaged files taken"
 run 0 "nothing came" $county referral list --all
 hasnt out "$child" "the referral is not on the county yet"
 run 0 "the county takes the file" $county sync --from-file "$tmp/t1.sgx"
