@@ -207,8 +207,10 @@ fail:
 static rec_field *
 find_field(const record *r, const char *name)
 {
+	/* the first byte compared here: most names differ there, and a call
+	 * of strcmp for each costs more than the rest of the walk */
 	for (size_t i = 0; i < r->nfields; i++)
-		if (strcmp(r->fields[i].name, name) == 0)
+		if (r->fields[i].name[0] == name[0] && strcmp(r->fields[i].name, name) == 0)
 			return &r->fields[i];
 	return NULL;
 }
