@@ -1340,14 +1340,17 @@ START_TEST(test_10_county_to_city)
 	/* the county server: 攀莲镇's figures taken from a file */
 	char *mk[] = {srv.plain, "--demo", "--db", town, "--as", "panlian", "sync", "--figures-to",
 		      fig, NULL};
-	ck_assert_int_eq(clean(sshd_run(NULL, program_env(), mk, &out), out, mk), 0);
+	int rc = sshd_run(NULL, program_env(), mk, &out);
+	ck_assert_msg(clean(rc, out, mk) == 0, "the township's figures: %s", out);
 	free(out);
 	char *in[] = {srv.plain, "--db", county, "init", "--county", COUNTY, "米易县", "--township",
 		      TOWNSHIP, "攀莲镇", NULL};
-	ck_assert_int_eq(clean(sshd_run(NULL, program_env(), in, &out), out, in), 0);
+	rc = sshd_run(NULL, program_env(), in, &out);
+	ck_assert_msg(clean(rc, out, in) == 0, "init of the county: %s", out);
 	free(out);
 	char *take[] = {srv.plain, "--db", county, "sync", "--from-file", fig, NULL};
-	int rc = clean(sshd_run(NULL, program_env(), take, &out), out, take);
+	rc = sshd_run(NULL, program_env(), take, &out);
+	rc = clean(rc, out, take);
 	ck_assert_msg(rc == 0, "the county did not take the township's figures: %s", out);
 	free(out);
 	/* the server is the city's from now on */
