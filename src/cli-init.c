@@ -39,8 +39,9 @@ init_txn(store_txn *t, void *ctx)
 		int err = orgunit_add(t, ic->units[i].code, ic->units[i].name, NULL);
 		if (err)
 			return err;
-		if (!county && orgunit_level_of_code(ic->units[i].code) == UNIT_COUNTY)
-			county = ic->units[i].code;
+		int level = orgunit_level_of_code(ic->units[i].code);
+		if (!county && (level == UNIT_CITY || level == UNIT_COUNTY))
+			county = ic->units[i].code; /* a city's server: its city */
 	}
 	ic->failed_at = ic->n;
 	/* whoever made the database administers it */
@@ -119,7 +120,8 @@ cmd_init(struct cli *c, const struct args *a)
 		const char *opt;
 		int level;
 	} unit_opts[] = {
-		{"--county", UNIT_COUNTY}, {"--township", UNIT_TOWNSHIP}, {"--village", UNIT_VILLAGE},
+		{"--city", UNIT_CITY},          {"--county", UNIT_COUNTY},
+		{"--township", UNIT_TOWNSHIP},  {"--village", UNIT_VILLAGE},
 	};
 	if (a->noperands)
 		rc = usage_errorf(_("%s: unknown option \"%s\""), "init", a->operands[0]);
@@ -133,7 +135,8 @@ cmd_init(struct cli *c, const struct args *a)
 		if (level) {
 			if (orgunit_level_of_code(it->v[0]) != level) {
 				say(stderr, _("shegong: %s %s: a %s has a code of %d digits.\n"), it->opt->name,
-				    it->v[0], orgunit_level_label(level), 3 + 3 * level);
+				    it->v[0], orgunit_level_label(level),
+				    level == UNIT_CITY ? 4 : 3 + 3 * level);
 				rc = 2;
 				break;
 			}
@@ -158,8 +161,10 @@ cmd_init(struct cli *c, const struct args *a)
 	if (!rc && n == 0)
 		rc = usage_error("%s", _("init needs the org units: at least --county CODE NAME, "
 		                         "or --units FILE"));
-	if (!rc && orgunit_level_of_code(units[0].code) != UNIT_COUNTY)
-		rc = usage_error("%s", _("init: the first unit must be the county"));
+	if (!rc && orgunit_level_of_code(units[0].code) != UNIT_COUNTY &&
+	    orgunit_level_of_code(units[0].code) != UNIT_CITY)
+		rc = usage_error("%s", _("init: the first unit must be the county (or, on a city's "
+		                         "server, the city)"));
 	store *st = NULL;
 	if (!rc) {
 		int err = store_open(&st, c->dbdir, STORE_CREATE);
@@ -208,14 +213,17 @@ cmd_init(struct cli *c, const struct args *a)
 }
 
 static const struct args_opt init_opts[] = {
-	{"--county", 2}, {"--township", 2}, {"--village", 2}, {"--units", 1}, {NULL, 0},
+	{"--city", 2},  {"--county", 2}, {"--township", 2},
+	{"--village", 2}, {"--units", 1}, {NULL, 0},
 };
 
 const struct cli_command cli_cmd_init = {
 	"init", cmd_init, init_opts, CMD_DB | CMD_WRITES,
-	N_("init --county CODE NAME [--township CODE NAME]... [--village CODE NAME]... [--units FILE]"),
-	N_("Create a database with its org units. Codes: county 6 digits, township 9, village 12. "
-	    "A units file has one \"CODE NAME\" a line (UTF-8 or GB18030). Whoever runs init "
-	    "becomes the administrator."),
+	N_("init --county CODE NAME [--township CODE NAME]... [--village CODE NAME]... "
+	    "[--units FILE] | init --city CODE NAME [--county CODE NAME]... [--units FILE]"),
+	N_("Create a database with its org units. Codes: city 4 digits, county 6, township 9, "
+	    "village 12. A city's server starts with --city (its counties after it). A units file "
+	    "has one \"CODE NAME\" a line (UTF-8 or GB18030). Whoever runs init becomes the "
+	    "administrator (of the city, or else of the county)."),
 	NULL,
 };

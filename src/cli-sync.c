@@ -140,7 +140,8 @@ sync_notices_cmd(store *st, struct cli *c, bool all)
 	return 0;
 }
 
-/* The figures the county keeps of its townships (sync-tier.c): one line
+/* The figures kept here (sync-tier.c): a county's of its townships, a
+ * city's of its counties (and through them their townships), one line
  * each, hours in hours. */
 static int
 sync_figures_cmd(store *st, struct cli *c)
@@ -151,7 +152,9 @@ sync_figures_cmd(store *st, struct cli *c)
 	if (err)
 		return store_error(c, err);
 	if (n == 0)
-		say(stdout, "%s\n", _("No township's figures have come here yet."));
+		say(stdout, "%s\n", c->scope && c->scope->level == UNIT_CITY
+		                        ? _("No county's figures have come here yet.")
+		                        : _("No township's figures have come here yet."));
 	for (size_t i = 0; i < n; i++) {
 		char when[40];
 		time_t tt = (time_t)v[i].made;
@@ -201,7 +204,7 @@ static int
 cmd_sync(struct cli *c, const struct args *args)
 {
 	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
-	           *note = NULL, *figto = NULL, *county = NULL, *refto = NULL;
+	           *note = NULL, *figto = NULL, *county = NULL, *uphost = NULL, *refto = NULL;
 	bool figures = false, serve = false, status = false, notices = false, all = false, quiet = false;
 	long settle = 0;
 	if (args->noperands > 1)
@@ -215,7 +218,7 @@ cmd_sync(struct cli *c, const struct args *args)
 	} vals[] = {
 		{"--to-file", &to}, {"--from-file", &from}, {"--for", &forv},
 		{"--ssh", &ssh},    {"--remote-db", &rdb},  {"--note", &note},
-		{"--figures-to", &figto}, {"--county", &county},
+		{"--figures-to", &figto}, {"--county", &county}, {"--up", &uphost},
 		{"--referrals-to", &refto},
 	};
 	for (size_t i = 0; i < args->nitems; i++) {
@@ -239,11 +242,15 @@ cmd_sync(struct cli *c, const struct args *args)
 	all = args_count(args, "--all") > 0;
 	quiet = args_count(args, "--quiet") > 0;
 	figures = args_count(args, "--figures") > 0;
+	if (county && uphost)
+		return usage_error("%s", _("sync: --county is --up for a township: one of them"));
+	if (county)
+		uphost = county;
 	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
-	            (settle > 0) + (figto != NULL) + figures + (county != NULL) + (refto != NULL);
+	            (settle > 0) + (figto != NULL) + figures + (uphost != NULL) + (refto != NULL);
 	if (modes > 1)
 		return usage_error("%s", _("sync: one thing at a time: HOST, --to-file, --from-file, "
-		                           "--figures-to, --county, --figures, --serve, --status, "
+		                           "--figures-to, --up, --figures, --serve, --status, "
 		                           "--notices or --settle"));
 	if (forv && !to && !refto)
 		return usage_error("%s", _("sync: --for goes with --to-file"));
@@ -285,12 +292,15 @@ cmd_sync(struct cli *c, const struct args *args)
 	} else if (serve) {
 		struct sync_stats in, out;
 		err = sync_serve(st, c->scope, STDIN_FILENO, STDOUT_FILENO, &in, &out, why, sizeof why);
-	} else if (county) {
+	} else if (uphost) {
 		size_t rows = 0;
-		bool already = false;
-		err = sync_figures_ssh(st, c->scope, county, ssh, rdb, &rows, &already, why, sizeof why);
+		bool already = false, cty = c->scope && c->scope->level == UNIT_COUNTY;
+		err = sync_figures_ssh(st, c->scope, uphost, ssh, rdb, &rows, &already, why, sizeof why);
 		if (!err && !quiet && already)
-			say(stdout, "%s\n", _("The county server has these figures already."));
+			say(stdout, "%s\n", cty ? _("The city server has these figures already.")
+			                        : _("The county server has these figures already."));
+		else if (!err && !quiet && cty)
+			say(stdout, _("The city server keeps the county's figures: %zu lines.\n"), rows);
 		else if (!err && !quiet)
 			say(stdout, _("The county server keeps the township's figures: %zu lines.\n"),
 			    rows);
@@ -306,9 +316,14 @@ cmd_sync(struct cli *c, const struct args *args)
 				store_close(st);
 				return 1;
 			}
-			say(stdout, _("Wrote %s for the county server: the township's figures, %zu lines "
-			              "(counts only, no names), %zu bytes.\n"),
-			    figto, rows, len);
+			if (c->scope && c->scope->level == UNIT_COUNTY)
+				say(stdout, _("Wrote %s for the city server: the county's figures with its "
+				              "townships', %zu lines (counts only, no names), %zu bytes.\n"),
+				    figto, rows, len);
+			else
+				say(stdout, _("Wrote %s for the county server: the township's figures, %zu "
+				              "lines (counts only, no names), %zu bytes.\n"),
+				    figto, rows, len);
 		}
 	} else if (refto) {
 		err = sync_referrals_to(st, c, refto, forv, why, sizeof why);
@@ -356,9 +371,15 @@ cmd_sync(struct cli *c, const struct args *args)
 			err = sync_figures_apply(st, c->scope, buf, len, &got, &already, why,
 			                         sizeof why);
 			free(buf);
+			bool cty = !err && orgunit_level_of_code(got.town) == UNIT_COUNTY;
 			if (!err && already)
-				say(stdout, _("%s: the figures of township %s: nothing new.\n"), from,
-				    got.town);
+				say(stdout, cty ? _("%s: the figures of county %s: nothing new.\n")
+				                : _("%s: the figures of township %s: nothing new.\n"),
+				    from, got.town);
+			else if (!err && cty)
+				say(stdout, _("%s: the figures of county %s kept: %zu lines (\"shegong "
+				              "sync --figures\" shows them).\n"),
+				    from, got.town, got.n);
 			else if (!err)
 				say(stdout, _("%s: the figures of township %s kept: %zu lines (\"shegong "
 				              "sync --figures\" shows them).\n"),
@@ -407,8 +428,7 @@ static const struct args_opt sync_opts[] = {
 	{"--to-file", 1}, {"--from-file", 1}, {"--for", 1},    {"--ssh", 1},     {"--remote-db", 1},
 	{"--note", 1},    {"--settle", 1},    {"--serve", 0},  {"--status", 0},  {"--notices", 0},
 	{"--all", 0},     {"--quiet", 0},     {"--figures-to", 1}, {"--figures", 0}, {"--county", 1},
-	{"--referrals-to", 1},
-	{NULL, 0},
+	{"--up", 1},      {"--referrals-to", 1}, {NULL, 0},
 };
 
 /* An empty database may join its township through an exchange, before
@@ -418,7 +438,7 @@ const struct cli_command cli_cmd_sync = {
 	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
 	    "sync --settle N [--note TEXT] | sync --serve | sync --figures-to FILE | "
-	    "sync --county HOST [--ssh CMD] [--remote-db DIR] | sync --figures | "
+	    "sync --up HOST [--ssh CMD] [--remote-db DIR] | sync --county HOST | sync --figures | "
 	    "sync --referrals-to FILE [--for TOWNSHIP]"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
 	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
@@ -431,10 +451,13 @@ const struct cli_command cli_cmd_sync = {
 	    "--notices: what an exchange could not merge, for a worker to settle (--settle N). "
 	    "Every exchange is logged on both sides. --figures-to: a township server writes its "
 	    "figures (counts by village and month, no names) for its county server, which takes "
-	    "them with --from-file and lists them with --figures; --county HOST sends them over "
-	    "ssh (the county runs \"shegong sync --serve\"). --referrals-to: the referrals a "
-	    "township escalated to its county, with the people and needs they carry, written by "
-	    "the township's server for the county's, and the county's steps on them written back "
-	    "(--for the township's code); each side takes the other's file with --from-file."),
+	    "them with --from-file and lists them with --figures; a county server's worker writes "
+	    "the county's (its own counts and its townships' newest) for its city server the "
+	    "same way. --up HOST sends them over ssh to the level above (it runs \"shegong sync "
+	    "--serve\"); --county HOST is its old name on a township. --referrals-to: the "
+	    "referrals a township escalated to its county, with the people and needs they carry, "
+	    "written by the township's server for the county's, and the county's steps on them "
+	    "written back (--for the township's code); each side takes the other's file with "
+	    "--from-file."),
 	NULL,
 };

@@ -16,6 +16,7 @@ static const struct {
 	const char *name;
 	const char *label;
 } levels[] = {
+	{UNIT_CITY, 4, "city", N_("city")},
 	{UNIT_COUNTY, 6, "county", N_("county")},
 	{UNIT_TOWNSHIP, 9, "township", N_("township")},
 	{UNIT_VILLAGE, 12, "village", N_("village")},
@@ -85,7 +86,7 @@ orgunit_strerror(int err)
 {
 	switch (err) {
 	case ORGUNIT_BADCODE:
-		return _("A division code has 6 digits (county), 9 (township) or 12 (village); a "
+		return _("A division code has 4 digits (city), 6 (county), 9 (township) or 12 (village); a "
 		         "specialised station's is its county's or township's code, a dash and two "
 		         "digits (510421-01).");
 	case ORGUNIT_NONAME:
@@ -101,7 +102,8 @@ orgunit_strerror(int err)
 	case ORGUNIT_ROLELEVEL:
 		return _("This role does not fit the unit: a village worker belongs to a village, "
 		         "a township worker to a township, the county or a specialised station, a "
-		         "supervisor to the county or a township; an administrator to any unit.");
+		         "supervisor to the city, the county or a township; an administrator to any "
+		         "unit.");
 	default:
 		return store_strerror(err);
 	}
@@ -175,18 +177,20 @@ orgunit_add(store_txn *t, const char *code, const char *name, rec_id *id)
 	if (!r)
 		return store_txn_fail(t, STORE_NOMEM);
 	char idbuf[REC_ID_TEXTMAX];
-	if (level != UNIT_COUNTY) {
+	if (level != UNIT_CITY) {
 		char pcode[16];
-		size_t plen = strlen(code) - 3;
+		size_t plen = strlen(code) - (level == UNIT_COUNTY ? 2 : 3);
 		memcpy(pcode, code, plen);
 		pcode[plen] = '\0';
-		record *parent;
+		record *parent = NULL;
 		err = orgunit_by_code(t, pcode, &parent);
-		if (err) {
+		if (err && !(err == STORE_NOTFOUND && level == UNIT_COUNTY)) {
+			/* a county need not have its city here */
 			record_free(r);
 			return err == STORE_NOTFOUND ? ORGUNIT_NOPARENT : err;
 		}
-		record_set(r, "parent", rec_id_format(&parent->id, idbuf));
+		if (parent)
+			record_set(r, "parent", rec_id_format(&parent->id, idbuf));
 		record_free(parent);
 	}
 	if (record_set(r, "code", code) || record_set(r, "name", name) ||
@@ -294,9 +298,9 @@ worker_role_fits(int role, int level)
 		 * station's */
 		return level == UNIT_TOWNSHIP || level == UNIT_COUNTY || level == UNIT_STATION;
 	case ROLE_SUPERVISOR:
-		return level == UNIT_COUNTY || level == UNIT_TOWNSHIP;
+		return level == UNIT_CITY || level == UNIT_COUNTY || level == UNIT_TOWNSHIP;
 	case ROLE_ADMIN:
-		return level >= UNIT_COUNTY && level <= UNIT_VILLAGE;
+		return level == UNIT_CITY || (level >= UNIT_COUNTY && level <= UNIT_VILLAGE);
 	default:
 		return false;
 	}

@@ -2,7 +2,10 @@
  * accounts as records.  Division codes are hierarchical (GB/T 2260 and
  * the statistical codes below it): a county has 6 digits, a township 9,
  * a village 12, and each begins with its parent's code, so a code alone
- * says where a unit belongs.  No curses. */
+ * says where a unit belongs.  A city (市(州)) has 4 digits; a database
+ * holding its city's unit is that city's server (sync-tier.c).  A county
+ * need not have its city registered: its parent is the city when it is
+ * there, else none.  No curses. */
 #ifndef SHEGONG_ORGUNIT_H
 #define SHEGONG_ORGUNIT_H
 
@@ -11,15 +14,18 @@
 #include "record.h"
 #include "store.h"
 
-enum unit_level { UNIT_COUNTY = 1, UNIT_TOWNSHIP = 2, UNIT_VILLAGE = 3, UNIT_STATION = 4 };
+enum unit_level {
+	UNIT_COUNTY = 1, UNIT_TOWNSHIP = 2, UNIT_VILLAGE = 3, UNIT_STATION = 4,
+	UNIT_CITY = 5,   /* 市(州): 4 digits (5104), above its counties */
+};
 /* A station (专门机构: a minors' protection centre, a mental-health
  * rehabilitation base ...) is a unit under a county or township that
  * receives referrals of some categories (route.h): its code is the
  * parent's, a dash and two digits ("510421-01", "510421100-02"). */
 
-/* "county", "township", "village", "station" (stored in the records). */
+/* "city", "county", "township", "village", "station" (stored in the records). */
 const char *orgunit_level_name(int level);
-/* Translated label (县 / 乡镇 / 村 / 专门机构). */
+/* Translated label (市 / 县 / 乡镇 / 村 / 专门机构). */
 const char *orgunit_level_label(int level);
 /* The level a code of this many digits names, or 0. */
 int orgunit_level_of_code(const char *code);
@@ -29,7 +35,7 @@ int orgunit_level_of(const record *r);
 /* Errors of orgunit_check (beside the store's). */
 enum orgunit_err {
 	ORGUNIT_OK = 0,
-	ORGUNIT_BADCODE = 100,  /* not 6, 9 or 12 digits, nor a station's code */
+	ORGUNIT_BADCODE = 100,  /* not 4, 6, 9 or 12 digits, nor a station's code */
 	ORGUNIT_NONAME,         /* no name */
 	ORGUNIT_NOPARENT,       /* its parent unit is not registered */
 	ORGUNIT_DUPLICATE,      /* the code is registered already */
@@ -58,7 +64,8 @@ int worker_role_from_name(const char *name);
 /* Whether a worker of role may belong to a unit of level: a village
  * worker to a village, a township worker to a township (or the county:
  * the station that receives what townships refer up) or a station, a supervisor to
- * the county or a township, an administrator anywhere. */
+ * the city, the county or a township, an administrator anywhere but a
+ * station. */
 bool worker_role_fits(int role, int level);
 /* Register a worker account (login) with a role in the unit of code;
  * ORGUNIT_ROLELEVEL when the role does not fit the unit (worker_role_fits). */

@@ -1,21 +1,29 @@
 /* sync-tier.c: a site's figures carried to the site above it (a township
- * server's to its county server): counts only, no personal data, in an
- * exchange file of format 3:
+ * server's to its county server, a county server's to its city server):
+ * counts only, no personal data, in an exchange file of format 3:
  *
  *   "SHEGONG-EXCHANGE" (16) | format u32 (3) | from site u64 | made i64 |
- *   from unit code (u16 + text: the township) | rows u32 | each { unit
- *   code (u16 + text: the township or one of its villages), month (u16 +
- *   "YYYY-MM"), what (u16 + text: "need", "referral", "volunteer",
- *   "service/FUNCTION", "hours/FUNCTION" in tenths), value u64 } |
- *   SHA-256 of everything before it (32)
+ *   from unit code (u16 + text: the township, or the county) | rows u32 |
+ *   each { unit code (u16 + text: a unit under the sender's or its own),
+ *   month (u16 + "YYYY-MM"), what (u16 + text: "need", "referral",
+ *   "volunteer", "service/FUNCTION", "hours/FUNCTION" in tenths), value
+ *   u64 } | SHA-256 of everything before it (32)
  *
- * all integers big-endian.  The file is checked whole (length, checksum,
- * format, every row under the township) before anything is kept; the
- * county keeps the newest file of each township whole (meta
- * "sync/fig/CODE"), so the same file twice, or an older one after a
- * newer, changes nothing, and a file cut short or damaged changes
- * nothing at all.  One "sync-figures" audit entry goes with each file
- * kept. */
+ * all integers big-endian.  A county's file carries the counts of its own
+ * records and the newest figures it keeps of each of its townships: a
+ * township whose figures are kept counts by its file only (the county's
+ * copies of its records, which escalated referrals carry, are left out,
+ * so nothing is counted twice).
+ *
+ * The file is checked whole (length, checksum, format, every row under
+ * the sender) before anything is kept.  A database holding the unit of a
+ * city is that city's server: it takes the files of its counties, and no
+ * township's (a township's figures go to its county); any other database
+ * takes townships' files, and no county's.  The receiver keeps the newest
+ * file of each sender whole (meta "sync/fig/CODE"), so the same file
+ * twice, or an older one after a newer, changes nothing, and a file cut
+ * short or damaged changes nothing at all.  One "sync-figures" audit
+ * entry goes with each file kept. */
 #include "config.h"
 
 #include <stdio.h>
@@ -47,11 +55,22 @@ struct units_map {
 
 struct mk {
 	struct units_map u;
-	const char *town; /* the township's code */
+	const char *town; /* the sender's code: the township, or the county */
 	struct fig_row *rows;
 	size_t n, cap;
-	bool nomem;
+	/* a county: the townships whose kept figures count for them */
+	char (*held)[16];
+	size_t nheld;
 };
+
+static bool
+held_under(const struct mk *m, const char *code)
+{
+	for (size_t i = 0; i < m->nheld; i++)
+		if (strncmp(code, m->held[i], strlen(m->held[i])) == 0)
+			return true;
+	return false;
+}
 
 static int
 unit_cb(const record *r, void *ctx)
@@ -115,7 +134,7 @@ rec_cb(const record *r, void *ctx)
 	if (record_voided(r))
 		return 0;
 	const char *code = code_of(&m->u, record_get(r, "village"));
-	if (!code || strncmp(code, m->town, strlen(m->town)) != 0)
+	if (!code || strncmp(code, m->town, strlen(m->town)) != 0 || held_under(m, code))
 		return 0;
 	char month[8];
 	const char *d = record_get(r, "date");
@@ -154,6 +173,50 @@ rec_cb(const record *r, void *ctx)
 	}
 }
 
+static int fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f);
+
+/* A county: the figures it keeps of a township under it, rows as they
+ * are (one township's rows are unique, and no other row is under it). */
+static int
+held_meta(const char *name, const void *data, size_t len, void *ctx)
+{
+	(void)name;
+	struct mk *m = ctx;
+	struct sync_figures f;
+	if (fig_parse(data, len, &f) != 0)
+		return 0;
+	int err = 0;
+	if (orgunit_level_of_code(f.town) != UNIT_TOWNSHIP ||
+	    strncmp(f.town, m->town, strlen(m->town)) != 0)
+		goto out;
+	void *a = realloc(m->held, (m->nheld + 1) * sizeof *m->held);
+	if (!a) {
+		err = STORE_NOMEM;
+		goto out;
+	}
+	m->held = a;
+	snprintf(m->held[m->nheld++], sizeof *m->held, "%s", f.town);
+	if (m->n + f.n > m->cap) {
+		size_t cap = m->n + f.n + 64;
+		if (!(a = realloc(m->rows, cap * sizeof *m->rows))) {
+			err = STORE_NOMEM;
+			goto out;
+		}
+		m->rows = a;
+		m->cap = cap;
+	}
+	for (size_t i = 0; i < f.n; i++) {
+		struct fig_row *r = &m->rows[m->n++];
+		snprintf(r->unit, sizeof r->unit, "%s", f.rows[i].unit);
+		snprintf(r->month, sizeof r->month, "%s", f.rows[i].month);
+		snprintf(r->what, sizeof r->what, "%s", f.rows[i].what);
+		r->value = f.rows[i].value;
+	}
+out:
+	free(f.rows);
+	return err;
+}
+
 static int
 row_cmp(const void *a, const void *b)
 {
@@ -169,6 +232,8 @@ make_txn(store_txn *t, void *ctx)
 {
 	struct mk *m = ctx;
 	int err = store_scan(t, REC_UNIT, NULL, unit_cb, &m->u);
+	if (!err && orgunit_level_of_code(m->town) == UNIT_COUNTY)
+		err = store_meta_each(t, "sync/fig/", held_meta, m);
 	static const int kinds[] = {REC_NEED, REC_SERVICE, REC_VOLUNTEER, REC_REFERRAL};
 	for (size_t i = 0; !err && i < sizeof kinds / sizeof kinds[0]; i++)
 		err = store_scan(t, kinds[i], NULL, rec_cb, m);
@@ -185,9 +250,11 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 	*len = 0;
 	if (rows)
 		*rows = 0;
-	if (!sc || sc->role == ROLE_SUPERVISOR || sc->level != UNIT_TOWNSHIP) {
+	if (!sc || sc->role == ROLE_SUPERVISOR ||
+	    (sc->level != UNIT_TOWNSHIP && sc->level != UNIT_COUNTY)) {
 		sync_why(why, whysize, "%s",
-		         _("Figures go up from a township server, made by its township's worker."));
+		         _("Figures go up from a township server, made by its township's worker, "
+		           "and from a county server, made by a worker of the county."));
 		return SYNC_ERR_ROLE;
 	}
 	struct mk m = {.town = sc->unit_code};
@@ -219,6 +286,7 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 	free(m.u.id);
 	free(m.u.code);
 	free(m.rows);
+	free(m.held);
 	return err;
 }
 
@@ -250,7 +318,8 @@ fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f)
 	f->made = (int64_t)sync_get_be(&r, 8);
 	sync_get_str(&r, f->town, sizeof f->town);
 	uint64_t n = sync_get_be(&r, 4);
-	if (r.bad || n > FIG_MAX_ROWS || orgunit_level_of_code(f->town) != UNIT_TOWNSHIP)
+	int level = orgunit_level_of_code(f->town);
+	if (r.bad || n > FIG_MAX_ROWS || (level != UNIT_TOWNSHIP && level != UNIT_COUNTY))
 		return SYNC_ERR_DAMAGED;
 	f->rows = calloc(n ? n : 1, sizeof *f->rows);
 	if (!f->rows)
@@ -263,7 +332,7 @@ fig_parse(const unsigned char *buf, size_t len, struct sync_figures *f)
 		x->value = sync_get_be(&r, 8);
 		snprintf(x->town, sizeof x->town, "%s", f->town);
 		x->made = f->made;
-		/* every row the township's own or one of its villages' */
+		/* every row the sender's own or one of a unit under it */
 		if (strncmp(x->unit, f->town, strlen(f->town)) != 0)
 			r.bad = true;
 		f->n = i + 1;
@@ -286,13 +355,51 @@ struct keep {
 	size_t whysize;
 };
 
+/* Whether this database holds the unit of the city of code (its first
+ * four digits): a city's server. */
+static int
+city_here(store_txn *t, const char *code, bool *yes)
+{
+	char city[8];
+	snprintf(city, sizeof city, "%.4s", code);
+	record *c;
+	int err = orgunit_by_code(t, city, &c);
+	*yes = err == 0;
+	if (!err)
+		record_free(c);
+	return err == STORE_NOTFOUND || err == STORE_DENIED ? 0 : err;
+}
+
 static int
 keep_txn(store_txn *t, void *ctx)
 {
 	struct keep *k = ctx;
+	bool county = orgunit_level_of_code(k->f.town) == UNIT_COUNTY, city;
+	int err = city_here(t, k->f.town, &city);
+	if (err)
+		return err;
+	if (county && !city) {
+		sync_why(k->why, k->whysize,
+		         _("These are the figures of the county %s: they go to its city's server "
+		           "(a database with the city's unit), not here."),
+		         k->f.town);
+		return SYNC_ERR_UNIT;
+	}
+	if (!county && city) {
+		sync_why(k->why, k->whysize,
+		         _("These are the figures of the township %s: they go to its county's "
+		           "server, which sends them on with the county's own."),
+		         k->f.town);
+		return SYNC_ERR_UNIT;
+	}
 	record *u;
-	int err = orgunit_by_code(t, k->f.town, &u);
-	if (err == STORE_NOTFOUND || err == STORE_DENIED)
+	err = orgunit_by_code(t, k->f.town, &u);
+	if ((err == STORE_NOTFOUND || err == STORE_DENIED) && county)
+		sync_why(k->why, k->whysize,
+		         _("The county %s of these figures is not a unit of this server: add it "
+		           "first (shegong unit add CODE NAME), then take the file again."),
+		         k->f.town);
+	else if (err == STORE_NOTFOUND || err == STORE_DENIED)
 		sync_why(k->why, k->whysize,
 		         _("The township %s of these figures is not a unit of this server: add it "
 		           "first (shegong unit add CODE NAME), then take the file again."),
@@ -304,8 +411,10 @@ keep_txn(store_txn *t, void *ctx)
 	record_free(u);
 	if (!sync_may_reach(k->sc, id)) {
 		sync_why(k->why, k->whysize,
-		         _("The township %s of these figures is not one you look after: a worker of "
-		           "its county takes them."),
+		         county ? _("The county %s of these figures is not one you look after: a "
+		                    "worker of its city takes them.")
+		                : _("The township %s of these figures is not one you look after: a "
+		                    "worker of its county takes them."),
 		         k->f.town);
 		return SYNC_ERR_UNIT;
 	}

@@ -112,6 +112,8 @@ home_title(const struct scope *sc)
 		return _("shegong: township social-work station");
 	case UNIT_COUNTY:
 		return _("shegong: county social-work station");
+	case UNIT_CITY:
+		return _("shegong: city social-work support centre");
 	default:
 		return _("shegong: village social-work room");
 	}

@@ -1225,6 +1225,19 @@ check_units(store_txn *t, void *ctx)
 	record_free(u);
 	ck_assert_int_eq(orgunit_by_code(t, "51042110", &u), STORE_NOTFOUND);
 	ck_assert_int_eq(orgunit_by_code(t, "510421101", &u), STORE_NOTFOUND);
+	/* the city: no parent; the county added before it keeps none, the
+	 * one added after has it */
+	ck_assert_int_eq(orgunit_by_code(t, "5104", &u), STORE_OK);
+	ck_assert_str_eq(record_get(u, "level"), "city");
+	ck_assert_ptr_null(record_get(u, "parent"));
+	rec_id_format(&u->id, cid);
+	record_free(u);
+	ck_assert_int_eq(orgunit_by_code(t, "510421", &u), STORE_OK);
+	ck_assert_ptr_null(record_get(u, "parent"));
+	record_free(u);
+	ck_assert_int_eq(orgunit_by_code(t, "510422", &u), STORE_OK);
+	ck_assert_str_eq(record_get(u, "parent"), cid);
+	record_free(u);
 	return 0;
 }
 
@@ -1243,6 +1256,11 @@ START_TEST(test_orgunits)
 		{"510421100002", "", ORGUNIT_NONAME},
 		{"510421100002", "挂榜\x1b]0;x\x07村", ORGUNIT_BADNAME},
 		{"510421100002", "挂榜\xc2\x9b村", ORGUNIT_BADNAME},
+		/* a city (4 digits) after its county, which has none; the
+		 * next county has it for its parent */
+		{"5104", "攀枝花市", 0},
+		{"510422", "盐边县", 0},
+		{"51042", "错", ORGUNIT_BADCODE},
 		{NULL, NULL, 0},
 	};
 	ck_assert_int_eq(store_write(st, add_units, cases), STORE_OK);
@@ -1255,9 +1273,9 @@ START_TEST(test_orgunits)
 	ck_assert_str_eq(name, "挂榜村");
 	char comment[] = "# a comment";
 	ck_assert_int_eq(orgunit_parse_line(comment, &code, &name, &why), 1);
-	char bad[] = "5104 某地";
+	char bad[] = "51042 某地";
 	ck_assert_int_eq(orgunit_parse_line(bad, &code, &name, &why), -1);
-	ck_assert_ptr_nonnull(strstr(why, "6 digits"));
+	ck_assert_ptr_nonnull(strstr(why, "6 (county)"));
 	char esc[] = "510421100002 挂榜\x1b村";
 	ck_assert_int_eq(orgunit_parse_line(esc, &code, &name, &why), -1);
 	ck_assert_ptr_nonnull(strstr(why, "control characters"));

@@ -25,7 +25,11 @@
  *      could not be taken in a notice on each side, settled by a worker;
  *   8. files the village worker forges (sealed with their PC's key) sent
  *      with ssh to sync --serve: each refused with what and why, check
- *      passes, the next real exchange is taken.
+ *      passes, the next real exchange is taken;
+ *   9. a township server's figures to its county (sync --county);
+ *  10. the server made a city's: a county server's figures (its own and
+ *      its township's) up with sync --up, cut and then whole, listed at
+ *      the city; a township's own file refused there.
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
  * or the other tools are not installed. */
 #include "config.h"
@@ -68,13 +72,15 @@
 #define VILLAGE "510421100001"
 
 /* login 0: the village room's worker of 安宁村 (on the village PC and, by
- * ssh, on the township server); login 1: the township station's worker */
-enum { VW, TW, NLOGINS };
+ * ssh, on the township server); login 1: the township station's worker;
+ * login 2: the county station's worker (test 10, the server as a city's) */
+enum { VW, TW, CW, NLOGINS };
 static const struct {
 	const char *suffix, *role, *unit, *name;
 } logins[NLOGINS] = {
 	{"v", "village", VILLAGE, "张工"},
 	{"t", "township", TOWNSHIP, "杨站"},
+	{"c", "township", COUNTY, "县站"},
 };
 
 /* Made once by the unchecked fixture in Check's parent process and
@@ -144,7 +150,7 @@ server_setup(void)
 	for (int i = 0; i < NLOGINS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgs%ld%s", pid, logins[i].suffix);
 	const char *const groups[] = {srv.group, srv.wgroup, NULL};
-	const char *const names[] = {srv.login[VW], srv.login[TW], NULL};
+	const char *const names[] = {srv.login[VW], srv.login[TW], srv.login[CW], NULL};
 	if (!sshd_names_free(groups, names))
 		return;
 	if (!sshd_township_init(&srv.tw, "shegong-syncssh", srv.group, srv.wgroup, script))
@@ -1293,6 +1299,95 @@ START_TEST(test_9_figures_over_ssh)
 }
 END_TEST
 
+/* 10. The server becomes the city's (攀枝花市 registered in it): a
+ * county server (a plain database, as root its administrator) holding
+ * 攀莲镇's figures sends the county's with sync --up, as the county
+ * station's login there.  Cut short, nothing is kept; whole, the city
+ * lists the county's rows, its township's villages among them; a
+ * township's own file sent to the city is refused. */
+static int
+up_run(const char *db, const char *as, const char *login, const char *cut, char **out)
+{
+	char ssh[PATH_MAX * 3], host[64];
+	snprintf(ssh, sizeof ssh,
+		 "%s%s%s%s -F /dev/null -p %d -i %s -o IdentitiesOnly=yes -o BatchMode=yes "
+		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
+		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
+		 sshd.port, sshd.key);
+	snprintf(host, sizeof host, "%s@127.0.0.1", login);
+	/* the township's is the demo database, where --as needs --demo */
+	char *argv[16];
+	size_t n = 0;
+	argv[n++] = srv.plain;
+	if (strcmp(as, "panlian") == 0)
+		argv[n++] = "--demo";
+	char *rest[] = {"--db", (char *)db, "--as", (char *)as, "sync", "--up", host, "--ssh", ssh};
+	for (size_t k = 0; k < sizeof rest / sizeof rest[0]; k++)
+		argv[n++] = rest[k];
+	argv[n] = NULL;
+	int rc = sshd_run(NULL, program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+START_TEST(test_10_county_to_city)
+{
+	need_server();
+	char *out, county[PATH_MAX + 16], town[PATH_MAX + 16], fig[PATH_MAX + 32];
+	snprintf(county, sizeof county, "%s/countysrv", sshd.dir);
+	snprintf(town, sizeof town, "%s/townsrv", sshd.dir);
+	snprintf(fig, sizeof fig, "%s/pc/fig.sgx", sshd.dir);
+	/* the county server: 攀莲镇's figures taken from a file */
+	char *mk[] = {srv.plain, "--demo", "--db", town, "--as", "panlian", "sync", "--figures-to",
+		      fig, NULL};
+	int rc = sshd_run(NULL, program_env(), mk, &out);
+	ck_assert_msg(clean(rc, out, mk) == 0, "the township's figures: %s", out);
+	free(out);
+	char *in[] = {srv.plain, "--db", county, "init", "--county", COUNTY, "米易县", "--township",
+		      TOWNSHIP, "攀莲镇", NULL};
+	rc = sshd_run(NULL, program_env(), in, &out);
+	ck_assert_msg(clean(rc, out, in) == 0, "init of the county: %s", out);
+	free(out);
+	char *take[] = {srv.plain, "--db", county, "sync", "--from-file", fig, NULL};
+	rc = sshd_run(NULL, program_env(), take, &out);
+	rc = clean(rc, out, take);
+	ck_assert_msg(rc == 0, "the county did not take the township's figures: %s", out);
+	free(out);
+	/* the server is the city's from now on */
+	rc = twp(NULL, &out, "unit", "add", "5104", "攀枝花市", NULL);
+	ck_assert_msg(rc == 0, "unit add 5104: %d: %s", rc, out);
+	free(out);
+	rc = up_run(county, "root", srv.login[CW], "up 60", &out);
+	ck_assert_msg(rc != 0, "the county's figures cut short were taken: %s", out);
+	free(out);
+	rc = twp(NULL, &out, "sync", "--figures", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "510421\t") == NULL,
+		      "the city kept county figures cut short: %d: %s", rc, out);
+	free(out);
+	rc = up_run(county, "root", srv.login[CW], NULL, &out);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, "The city server keeps the county's figures") != NULL,
+		      "sync --up from the county: status %d: %s", rc, out);
+	free(out);
+	rc = up_run(county, "root", srv.login[CW], NULL, &out);
+	ck_assert_msg(rc == 0 && (strstr(out, "keeps the county's figures") != NULL ||
+				  strstr(out, "has these figures already") != NULL),
+		      "sync --up again: status %d: %s", rc, out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "sync", "--figures", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "510421\t510421100001\t") != NULL &&
+			      strstr(out, "\tneed\t") != NULL,
+		      "the city lists no figures of 米易县's villages: %d: %s", rc, out);
+	free(out);
+	/* a township's own file, sent to the city as to a county */
+	rc = up_run(town, "panlian", srv.login[CW], NULL, &out);
+	ck_assert_msg(rc != 0 && strstr(out, "go to its county's server") != NULL,
+		      "the city took a township's own figures: %d: %s", rc, out);
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1323,6 +1418,7 @@ main(void)
 	tcase_add_test(tc, test_7_both_change_one_referral);
 	tcase_add_test(tc, test_8_forged_over_ssh);
 	tcase_add_test(tc, test_9_figures_over_ssh);
+	tcase_add_test(tc, test_10_county_to_city);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

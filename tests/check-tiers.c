@@ -5,7 +5,13 @@
  * newer changing nothing; the file cut short at every length and altered
  * at every byte refused whole; a file of a township the county does not
  * have, a row of another township's village, a supervisor, the file
- * brought back to its own maker, all refused. */
+ * brought back to its own maker, all refused.  One level up: a county
+ * server's figures (its own counts, and its townships' newest in their
+ * place) reaching its city server, kept and listed there, the same file
+ * twice and an older one changing nothing; cut at every length, altered
+ * at every byte, a row of a township of another county, a county the city
+ * lacks, a county outside the worker's reach, a township's file brought
+ * to the city and a county's to a county, all refused whole. */
 #include "config.h"
 
 #include <check.h>
@@ -23,8 +29,9 @@
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
 
-static struct db town, county, other;
-static struct scope *panlian, *county_admin, *county_sup, *other_t;
+static struct db town, county, other, city;
+static struct scope *panlian, *county_admin, *county_sup, *other_t, *city_admin, *city_sup,
+	*city_yanbian;
 static char anning[REC_ID_TEXTMAX], guabang[REC_ID_TEXTMAX], xinhe[REC_ID_TEXTMAX];
 
 struct unit_def {
@@ -101,6 +108,8 @@ setup(void)
 	town = testdb_new("tier-town");
 	county = testdb_new("tier-county");
 	other = testdb_new("tier-other");
+	city = testdb_new("tier-city");
+	audit_attach(city.st);
 	audit_attach(town.st);
 	audit_attach(county.st);
 	static const struct unit_def tu[] = {
@@ -130,6 +139,20 @@ setup(void)
 	};
 	struct setup_ctx o = {ou, NELEM(ou), ow, NELEM(ow)};
 	ck_assert_int_eq(store_write(other.st, units_txn, &o), STORE_OK);
+	/* the city's server: 攀枝花市 with two of its counties */
+	static const struct unit_def yu[] = {
+		{"5104", "攀枝花市"}, {"510421", "米易县"}, {"510422", "盐边县"},
+	};
+	static const struct worker_def yw[] = {
+		{"shi", "市管理员", ROLE_ADMIN, "5104"},
+		{"shidudao", "市督导", ROLE_SUPERVISOR, "5104"},
+		{"yanbian", "盐边县站", ROLE_TOWNSHIP, "510422"},
+	};
+	struct setup_ctx y = {yu, NELEM(yu), yw, NELEM(yw)};
+	ck_assert_int_eq(store_write(city.st, units_txn, &y), STORE_OK);
+	ck_assert_int_eq(scope_load_now(city.st, "shi", &city_admin), 0);
+	ck_assert_int_eq(scope_load_now(city.st, "shidudao", &city_sup), 0);
+	ck_assert_int_eq(scope_load_now(city.st, "yanbian", &city_yanbian), 0);
 	ck_assert_int_eq(scope_load_now(town.st, "panlian", &panlian), 0);
 	ck_assert_int_eq(scope_load_now(county.st, "xian", &county_admin), 0);
 	ck_assert_int_eq(scope_load_now(county.st, "dudao", &county_sup), 0);
@@ -147,7 +170,8 @@ setup(void)
 static void
 teardown(void)
 {
-	struct scope **all[] = {&panlian, &county_admin, &county_sup, &other_t};
+	struct scope **all[] = {&panlian, &county_admin, &county_sup, &other_t,
+	                        &city_admin,  &city_sup,   &city_yanbian};
 	for (size_t i = 0; i < NELEM(all); i++) {
 		scope_free(*all[i]);
 		*all[i] = NULL;
@@ -155,6 +179,7 @@ teardown(void)
 	testdb_free(&town);
 	testdb_free(&county);
 	testdb_free(&other);
+	testdb_free(&city);
 }
 
 static void
@@ -168,15 +193,22 @@ make_fig(struct db *d, const struct scope *sc, unsigned char **buf, size_t *len)
 }
 
 static int
-apply(const struct scope *sc, const unsigned char *buf, size_t len, bool *already)
+apply_on(struct db *d, const struct scope *sc, const unsigned char *buf, size_t len,
+         bool *already, char *why, size_t whysize)
 {
 	struct sync_figures got;
-	scope_attach(county.st, sc);
-	int err = sync_figures_apply(county.st, sc, buf, len, &got, already, NULL, 0);
-	scope_attach(county.st, NULL);
+	scope_attach(d->st, sc);
+	int err = sync_figures_apply(d->st, sc, buf, len, &got, already, why, whysize);
+	scope_attach(d->st, NULL);
 	if (!err)
 		free(got.rows);
 	return err;
+}
+
+static int
+apply(const struct scope *sc, const unsigned char *buf, size_t len, bool *already)
+{
+	return apply_on(&county, sc, buf, len, already, NULL, 0);
 }
 
 /* The value the county lists for unit, month, what (-1: no such row). */
@@ -355,6 +387,239 @@ START_TEST(test_township_known)
 }
 END_TEST
 
+/* --- one level up: the county's figures to its city ---------------------- */
+
+struct code_ctx {
+	const char *code;
+	char id[REC_ID_TEXTMAX];
+};
+
+static int
+code_txn(store_txn *t, void *ctx)
+{
+	struct code_ctx *c = ctx;
+	record *u;
+	int err = orgunit_by_code(t, c->code, &u);
+	if (!err) {
+		rec_id_format(&u->id, c->id);
+		record_free(u);
+	}
+	return err;
+}
+
+/* The id text of the unit of code in d. */
+static const char *
+unit_id(struct db *d, const char *code)
+{
+	static struct code_ctx c;
+	c.code = code;
+	scope_attach(d->st, NULL);
+	ck_assert_int_eq(store_read(d->st, code_txn, &c), 0);
+	return c.id;
+}
+
+/* The value the city lists for sender, unit, month, what (-1: none). */
+static long long
+city_figure(const struct scope *sc, const char *unit, const char *month, const char *what)
+{
+	struct sync_figure *v;
+	size_t n;
+	long long found = -1;
+	ck_assert_int_eq(sync_figures_list(city.st, sc, &v, &n), 0);
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i].unit, unit) && !strcmp(v[i].month, month) &&
+		    !strcmp(v[i].what, what)) {
+			ck_assert_str_eq(v[i].town, "510421");
+			found = (long long)v[i].value;
+		}
+	free(v);
+	return found;
+}
+
+static size_t
+city_nfigures(void)
+{
+	struct sync_figure *v;
+	size_t n;
+	ck_assert_int_eq(sync_figures_list(city.st, city_admin, &v, &n), 0);
+	free(v);
+	return n;
+}
+
+/* The township's figures kept on the county, and the county's own
+ * records: one at the county, one copy of 安宁村's (which 攀莲镇's figures
+ * count already), one at 丙谷镇, which sends none. */
+static void
+county_ready(void)
+{
+	unsigned char *buf;
+	size_t len;
+	bool already;
+	make_fig(&town, panlian, &buf, &len);
+	ck_assert_int_eq(apply(county_admin, buf, len, &already), 0);
+	free(buf);
+	/* the county's own 安宁村 (units_txn sets anning: the township's is kept) */
+	static const struct unit_def an[] = {{"510421100001", "安宁村"}};
+	struct setup_ctx s = {an, NELEM(an), NULL, 0};
+	char keep[REC_ID_TEXTMAX];
+	snprintf(keep, sizeof keep, "%s", anning);
+	ck_assert_int_eq(store_write(county.st, units_txn, &s), STORE_OK);
+	char county_anning[REC_ID_TEXTMAX];
+	snprintf(county_anning, sizeof county_anning, "%s", anning);
+	snprintf(anning, sizeof anning, "%s", keep);
+	add_on(&county, REC_NEED, unit_id(&county, "510421"), "2026-11-02", NULL, NULL);
+	add_on(&county, REC_NEED, county_anning, "2026-11-04", NULL, NULL);
+	add_on(&county, REC_SERVICE, unit_id(&county, "510421101"), "2026-11-08", "探访", "1");
+}
+
+START_TEST(test_county_to_city)
+{
+	unsigned char *buf, *buf2;
+	size_t len, len2;
+	bool already;
+	char why[300] = "";
+	county_ready();
+	make_fig(&county, county_admin, &buf, &len);
+	ck_assert(sync_is_figures(buf, len));
+	ck_assert_uint_eq(city_nfigures(), 0);
+	size_t a0 = audit_count(city.st);
+	ck_assert_int_eq(apply_on(&city, city_admin, buf, len, &already, why, sizeof why), 0);
+	ck_assert(!already);
+	/* the township's figures, the county's copy of 安宁村's need left out */
+	ck_assert_int_eq(city_figure(city_admin, "510421100001", "2026-11", "need"), 2);
+	ck_assert_int_eq(city_figure(city_admin, "510421100001", "2026-11", "hours/探访"), 35);
+	ck_assert_int_eq(city_figure(city_admin, "510421100002", "2026-10", "volunteer"), 1);
+	/* the county's own */
+	ck_assert_int_eq(city_figure(city_admin, "510421", "2026-11", "need"), 1);
+	ck_assert_int_eq(city_figure(city_admin, "510421101", "2026-11", "service/探访"), 1);
+	ck_assert_int_eq(city_figure(city_admin, "510421101", "2026-11", "hours/探访"), 10);
+	ck_assert_uint_eq(city_nfigures(), 6 + 3);
+	ck_assert_uint_eq(audit_count(city.st), a0 + 1);
+	/* the city's supervisor reads them; the worker of another county not */
+	ck_assert_int_eq(city_figure(city_sup, "510421", "2026-11", "need"), 1);
+	ck_assert_int_eq(city_figure(city_yanbian, "510421", "2026-11", "need"), -1);
+	/* the same file twice changes nothing */
+	ck_assert_int_eq(apply_on(&city, city_admin, buf, len, &already, NULL, 0), 0);
+	ck_assert(already);
+	ck_assert_uint_eq(audit_count(city.st), a0 + 1);
+	ck_assert_uint_eq(city_nfigures(), 9);
+	/* a newer township file reaches the city through the county's next
+	 * one, which replaces the county's figures; the older after it
+	 * changes nothing */
+	sleep(1);
+	add(REC_NEED, anning, "2026-11-25", NULL, NULL);
+	make_fig(&town, panlian, &buf2, &len2);
+	ck_assert_int_eq(apply(county_admin, buf2, len2, &already), 0);
+	free(buf2);
+	make_fig(&county, county_admin, &buf2, &len2);
+	ck_assert_int_eq(apply_on(&city, city_admin, buf2, len2, &already, NULL, 0), 0);
+	ck_assert(!already);
+	ck_assert_int_eq(city_figure(city_admin, "510421100001", "2026-11", "need"), 3);
+	ck_assert_int_eq(apply_on(&city, city_admin, buf, len, &already, NULL, 0), 0);
+	ck_assert(already);
+	ck_assert_int_eq(city_figure(city_admin, "510421100001", "2026-11", "need"), 3);
+	ck_assert_uint_eq(city_nfigures(), 9);
+	ck_assert_uint_eq(audit_count(city.st), a0 + 2);
+	/* the county's file brought back to the county that made it */
+	ck_assert_int_eq(apply(county_admin, buf, len, &already), SYNC_ERR_OWN);
+	/* a county's file on another county's (or a township's) server */
+	why[0] = '\0';
+	ck_assert_int_eq(apply_on(&other, other_t, buf, len, &already, why, sizeof why),
+	                 SYNC_ERR_UNIT);
+	ck_assert_ptr_nonnull(strstr(why, "city"));
+	/* a township's own file at the city, not passed off as a county's */
+	unsigned char *tbuf;
+	size_t tlen;
+	make_fig(&town, panlian, &tbuf, &tlen);
+	why[0] = '\0';
+	ck_assert_int_eq(apply_on(&city, city_admin, tbuf, tlen, &already, why, sizeof why),
+	                 SYNC_ERR_UNIT);
+	ck_assert_ptr_nonnull(strstr(why, "510421100"));
+	ck_assert_ptr_nonnull(strstr(why, "county's server"));
+	free(tbuf);
+	/* a supervisor keeps nothing; a worker of another county neither */
+	ck_assert_int_eq(apply_on(&city, city_sup, buf2, len2, &already, NULL, 0), SYNC_ERR_ROLE);
+	why[0] = '\0';
+	ck_assert_int_eq(apply_on(&city, city_yanbian, buf2, len2, &already, why, sizeof why),
+	                 SYNC_ERR_UNIT);
+	ck_assert_ptr_nonnull(strstr(why, "510421"));
+	/* the city makes no figures of its own to send; a county's
+	 * supervisor neither */
+	size_t rows;
+	unsigned char *x;
+	size_t xlen;
+	ck_assert_int_eq(sync_figures_make(city.st, city_admin, &x, &xlen, &rows, NULL, 0),
+	                 SYNC_ERR_ROLE);
+	ck_assert_int_eq(sync_figures_make(county.st, county_sup, &x, &xlen, &rows, NULL, 0),
+	                 SYNC_ERR_ROLE);
+	ck_assert_uint_eq(audit_count(city.st), a0 + 2);
+	free(buf);
+	free(buf2);
+}
+END_TEST
+
+START_TEST(test_city_damaged_refused_whole)
+{
+	unsigned char *buf;
+	size_t len;
+	bool already;
+	county_ready();
+	make_fig(&county, county_admin, &buf, &len);
+	size_t a0 = audit_count(city.st);
+	for (size_t cut = 0; cut < len; cut++)
+		ck_assert_int_eq(apply_on(&city, city_admin, buf, cut, &already, NULL, 0),
+		                 SYNC_ERR_DAMAGED);
+	for (size_t i = 0; i < len; i++) {
+		buf[i] ^= 0x20;
+		int err = apply_on(&city, city_admin, buf, len, &already, NULL, 0);
+		ck_assert_msg(err == SYNC_ERR_DAMAGED || err == SYNC_ERR_NEWER,
+		              "byte %zu altered: %d", i, err);
+		buf[i] ^= 0x20;
+	}
+	ck_assert_uint_eq(city_nfigures(), 0);
+	ck_assert_uint_eq(audit_count(city.st), a0);
+	ck_assert_int_eq(apply_on(&city, city_admin, buf, len, &already, NULL, 0), 0);
+	ck_assert_uint_eq(city_nfigures(), 9);
+	free(buf);
+}
+END_TEST
+
+/* A row of a township of another county, its checksum made right; the
+ * county's code in the header changed to a county the city lacks. */
+START_TEST(test_city_foreign_county)
+{
+	unsigned char *buf;
+	size_t len;
+	bool already;
+	county_ready();
+	make_fig(&county, county_admin, &buf, &len);
+	unsigned char *p = memmem(buf + 40, len - 40, "510421100001", 12);
+	ck_assert_ptr_nonnull(p);
+	p[5] = '2'; /* 510422100001: a village of 盐边县 */
+	sha256(buf, len - SHA256_LEN, buf + len - SHA256_LEN);
+	ck_assert_int_eq(apply_on(&city, city_admin, buf, len, &already, NULL, 0),
+	                 SYNC_ERR_DAMAGED);
+	ck_assert_uint_eq(city_nfigures(), 0);
+	free(buf);
+	/* a county the city does not have (盐边县's code on a city lacking it) */
+	struct db bare = testdb_new("tier-barecity");
+	static const struct unit_def bu[] = {{"5104", "攀枝花市"}};
+	static const struct worker_def bw[] = {{"shi", "市管理员", ROLE_ADMIN, "5104"}};
+	struct setup_ctx s = {bu, NELEM(bu), bw, NELEM(bw)};
+	ck_assert_int_eq(store_write(bare.st, units_txn, &s), STORE_OK);
+	struct scope *bx;
+	ck_assert_int_eq(scope_load_now(bare.st, "shi", &bx), 0);
+	make_fig(&county, county_admin, &buf, &len);
+	char why[300] = "";
+	ck_assert_int_eq(apply_on(&bare, bx, buf, len, &already, why, sizeof why), SYNC_ERR_UNIT);
+	ck_assert_ptr_nonnull(strstr(why, "510421"));
+	ck_assert_ptr_nonnull(strstr(why, "unit add"));
+	scope_free(bx);
+	testdb_free(&bare);
+	free(buf);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -366,6 +631,9 @@ suite(void)
 	tcase_add_test(tc, test_damaged_refused_whole);
 	tcase_add_test(tc, test_row_of_another_township);
 	tcase_add_test(tc, test_township_known);
+	tcase_add_test(tc, test_county_to_city);
+	tcase_add_test(tc, test_city_damaged_refused_whole);
+	tcase_add_test(tc, test_city_foreign_county);
 	suite_add_tcase(s, tc);
 	return s;
 }
