@@ -528,7 +528,6 @@ ui_pick_destination(struct ui *u, const char *title, const char *category, const
 	}
 	p->made.name = "destination";
 	p->made_fd.type = FT_SELECT_ONE;
-	p->made_fd.label = (char *)title;
 	p->made_fd.choices = &p->made;
 	p->fd = &p->made_fd;
 	p->n = p->made.n;
@@ -543,6 +542,7 @@ ui_pick_destination(struct ui *u, const char *title, const char *category, const
 		free(p);
 		return;
 	}
+	p->made_fd.label = p->title;
 	p->done = done;
 	p->data = data;
 	edit_init(&p->query, "");
