@@ -11,7 +11,10 @@
  * 精神卫生, the list offers the mental-health base and neither youth
  * station, and saving with the centre still chosen is refused with the
  * reason (nothing written); changed back to youth it saves, and the
- * database holds the referral addressed to the centre. */
+ * database holds the referral addressed to the centre.  The township
+ * escalating a youth referral is offered, after the reason, the county,
+ * its own youth station and the county's centre (not the mental-health
+ * base, nor itself); the centre picked, the new referral goes there. */
 #include "config.h"
 
 #include <check.h>
@@ -29,13 +32,13 @@
 
 #define NAME "赵小军"
 
-/* The real command line on the database in dir (as admin); exit 0. */
+/* The real command line on the database in dir as login; exit 0. */
 static void
-cli(const char *dir, const char *const *args)
+cli_as(const char *dir, const char *login, const char *const *args)
 {
-	const char *argv[16] = {screen_bin(), "--db", dir, "--demo", "--as", "admin"};
+	const char *argv[24] = {screen_bin(), "--db", dir, "--demo", "--as", login};
 	size_t n = 6;
-	for (size_t i = 0; args[i] && n < 15; i++)
+	for (size_t i = 0; args[i] && n < 23; i++)
 		argv[n++] = args[i];
 	argv[n] = NULL;
 	pid_t pid = fork();
@@ -49,7 +52,31 @@ cli(const char *dir, const char *const *args)
 	}
 	int status;
 	ck_assert_int_eq(waitpid(pid, &status, 0), pid);
-	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "unit add %s failed", args[2]);
+	ck_assert_msg(WIFEXITED(status) && WEXITSTATUS(status) == 0, "%s %s failed", args[0],
+	              args[1]);
+}
+
+static void
+cli(const char *dir, const char *const *args)
+{
+	cli_as(dir, "admin", args);
+}
+
+/* The demo database in dir with the stations: the county's minors'
+ * protection centre (youth, child) and mental-health base, 攀莲镇's and
+ * 丙谷镇's youth stations. */
+static void
+stations(const char *dir)
+{
+	screen_demo(dir);
+	cli(dir, (const char *const[]){"unit", "add", "510421-01", "米易县未成年人保护中心", "--takes",
+	                               "youth,child", NULL});
+	cli(dir, (const char *const[]){"unit", "add", "510421-02", "米易县精神康复基地", "--takes",
+	                               "mental", NULL});
+	cli(dir, (const char *const[]){"unit", "add", "510421100-01", "攀莲镇青少年之家", "--takes",
+	                               "youth", NULL});
+	cli(dir, (const char *const[]){"unit", "add", "510421101-01", "丙谷镇青少年之家", "--takes",
+	                               "youth", NULL});
 }
 
 /* Text is not on the screen (once it has drawn); else fail with why. */
@@ -148,15 +175,7 @@ open_destinations(vt *t, const char *title)
 START_TEST(test_station_by_category)
 {
 	char *dir = testdb_dir("stscr");
-	screen_demo(dir);
-	cli(dir, (const char *const[]){"unit", "add", "510421-01", "米易县未成年人保护中心", "--takes",
-	                               "youth,child", NULL});
-	cli(dir, (const char *const[]){"unit", "add", "510421-02", "米易县精神康复基地", "--takes",
-	                               "mental", NULL});
-	cli(dir, (const char *const[]){"unit", "add", "510421100-01", "攀莲镇青少年之家", "--takes",
-	                               "youth", NULL});
-	cli(dir, (const char *const[]){"unit", "add", "510421101-01", "丙谷镇青少年之家", "--takes",
-	                               "youth", NULL});
+	stations(dir);
 	ck_assert_int_eq(to_centre(dir).to_station, 0);
 
 	vt *t = screen_start(dir, _i, true, "anning", NULL);
@@ -251,6 +270,96 @@ START_TEST(test_station_by_category)
 }
 END_TEST
 
+/* The first of 安宁村's residents (as the command line finds them): id
+ * and name. */
+static void
+first_resident(const char *dir, char id[REC_ID_TEXTMAX], char name[64])
+{
+	char cmd[1024];
+	snprintf(cmd, sizeof cmd, "'%s' --db '%s' --demo --as anning find resident '' --limit 1",
+	         screen_bin(), dir);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	char line[512] = "";
+	ck_assert_ptr_nonnull(fgets(line, sizeof line, p));
+	pclose(p);
+	char *tab = strchr(line, '\t'), *tab2 = tab ? strchr(tab + 1, '\t') : NULL;
+	ck_assert_ptr_nonnull(tab2);
+	snprintf(id, REC_ID_TEXTMAX, "%.*s", (int)(tab - line), line);
+	snprintf(name, 64, "%.*s", (int)(tab2 - tab - 1), tab + 1);
+}
+
+/* 攀莲镇 escalates a troubled youth's referral: after the reason, the
+ * county (chosen already), the township's youth station and the county's
+ * centre are offered, not the mental-health base; the centre picked, the
+ * new referral is addressed to it. */
+START_TEST(test_escalate_to_station)
+{
+	char *dir = testdb_dir("stscr");
+	stations(dir);
+	char res[REC_ID_TEXTMAX], name[64];
+	first_resident(dir, res, name);
+	cli_as(dir, "anning",
+	       (const char *const[]){"referral", "new", "--resident", res, "--category", "youth",
+	                             "--reason", "长期逃学，与家人冲突", "--consent", "yes", "--submit",
+	                             NULL});
+	ck_assert_int_eq(to_centre(dir).to_station, 0);
+
+	vt *t = screen_start(dir, _i, true, "panlian", NULL);
+	expect(t, "上次查看以来的新消息");
+	expect(t, "[新转入]");
+	const char *scr = vt_screen(t);
+	const char *at = strstr(scr, "[新转入]");
+	int from = 0;
+	for (const char *c = scr; c < at; c++)
+		from += *c == '\n';
+	int y = -1;
+	for (int r = from; r < 24 && y < 0; r++)
+		if (strstr(vt_row(t, r), name))
+			y = r;
+	if (y < 0) {
+		vt_dump(t);
+		ck_abort_msg("the new referral of %s is not in what is new", name);
+	}
+	for (int r = from; r < y; r++)
+		keys(t, KEY_DOWN);
+	keys(t, KEY_ENTER);
+	expect(t, "F11 受理");
+	keys(t, KEY_F11);
+	expect(t, "受理安宁村");
+	type(t, "y");
+	expect(t, "[已受理]");
+	keys(t, KEY_F6);                 /* escalate: asked, the reason, then where */
+	expect(t, "上转给");
+	type(t, "y");
+	expect(t, "上转原因");
+	type(t, "需要专业的未成年人保护服务");
+	keys(t, KEY_ENTER);
+	expect(t, "接收此类别的专门机构");
+	expect(t, "攀莲镇青少年之家（专门机构）");
+	expect(t, "米易县（县）");
+	expect(t, "米易县未成年人保护中心（专门机构）");
+	absent(t, "精神康复基地", "a station not taking youth is offered");
+	absent(t, "攀莲镇（乡镇）", "the worker's own township is offered");
+	scr = vt_screen(t);
+	if (!strstr(scr, "3  米易县未成年人保护中心")) {
+		vt_dump(t);
+		ck_abort_msg("the centre is not the third");
+	}
+	type(t, "3");
+	expect(t, "已上转");
+	struct count n = to_centre(dir);
+	ck_assert_int_eq(n.to_station, 1);
+	ck_assert_int_eq(n.youth, 1);
+	for (int i = 0; i < 8; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -258,6 +367,7 @@ main(void)
 	TCase *tc = tcase_create("stationscreen");
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, test_station_by_category, 0, 2);
+	tcase_add_loop_test(tc, test_escalate_to_station, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
