@@ -15,12 +15,14 @@
 #include "orgunit.h"
 #include "paths.h"
 #include "report.h"
+#include "rollup.h"
 
 struct report_run {
 	struct report_opts o;
 	const char *code;              /* --village */
 	char village[REC_ID_TEXTMAX];
 	struct report r;
+	struct rollup ro;              /* the figures of the townships kept here */
 };
 
 static int
@@ -38,36 +40,64 @@ report_txn(store_txn *t, void *ctx)
 	return report_compute(t, &rr->o, &rr->r);
 }
 
+/* Whether a column of the townships' figures is in the table: the
+ * villages when by village, the townships' subtotals always. */
+static bool
+rollup_shown(const struct rollup_column *c, bool by_village)
+{
+	return by_village || c->subtotal;
+}
+
 /* The cells of one row: the first, then each column (when by village),
- * then the total.  cells has room for ncols + 2. */
+ * then the total, then the townships' figures kept here (their villages
+ * when by village, each township's subtotal, their total).  cells has
+ * room for r->ncols + ro->ncols + 3. */
 static size_t
-row_cells(const struct report *r, bool by_village, size_t row, const char **cells,
-          char (*vals)[16], char *label, size_t labelsize)
+row_cells(const struct report *r, const struct rollup *ro, bool by_village, size_t row,
+          const char **cells, char (*vals)[16], char *label, size_t labelsize)
 {
 	size_t n = 0;
 	cells[n++] = report_row_label(r, row, label, labelsize);
 	for (size_t i = 0; by_village && i < r->ncols; i++, n++)
 		cells[n] = report_row_value(r, &r->cols[i].f, row, vals[n], NULL);
 	cells[n] = report_row_value(r, &r->total, row, vals[n], NULL);
-	return n + 1;
+	n++;
+	for (size_t i = 0; i < ro->ncols; i++)
+		if (rollup_shown(&ro->cols[i], by_village)) {
+			cells[n] = rollup_row_value(r, &ro->cols[i].f, row, vals[n]);
+			n++;
+		}
+	if (ro->ncols) {
+		cells[n] = rollup_row_value(r, &ro->total, row, vals[n]);
+		n++;
+	}
+	return n;
 }
 
+/* labels: the rollup's column headers, ro->ncols of 192 bytes */
 static size_t
-header_cells(const struct report *r, bool by_village, const char **cells, char *period)
+header_cells(const struct report *r, const struct rollup *ro, bool by_village,
+             const char **cells, char *period, char (*labels)[192])
 {
 	size_t n = 0;
 	cells[n++] = report_period_format(&r->period, period);
 	for (size_t i = 0; by_village && i < r->ncols; i++)
 		cells[n++] = r->cols[i].name;
 	cells[n++] = _("Total");
+	for (size_t i = 0; i < ro->ncols; i++)
+		if (rollup_shown(&ro->cols[i], by_village))
+			cells[n++] = rollup_column_label(&ro->cols[i], labels[i], sizeof labels[i]);
+	if (ro->ncols)
+		cells[n++] = _("Total of the figures received");
 	return n;
 }
 
 static void
-print_table(const struct report *r, bool by_village, const char **cells, char (*vals)[16])
+print_table(const struct report *r, const struct rollup *ro, bool by_village,
+            const char **cells, char (*vals)[16], char (*labels)[192])
 {
 	char period[16], label[256];
-	size_t n = header_cells(r, by_village, cells, period);
+	size_t n = header_cells(r, ro, by_village, cells, period, labels);
 	for (size_t row = 0;; row++) {
 		for (size_t i = 0; i < n; i++) {
 			if (i)
@@ -77,15 +107,43 @@ print_table(const struct report *r, bool by_village, const char **cells, char (*
 		say(stdout, "\n");
 		if (row == report_rows(r))
 			break;
-		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
+		n = row_cells(r, ro, by_village, row, cells, vals, label, sizeof label);
+	}
+}
+
+/* The rows of the townships' figures kept here: each township's
+ * villages, its subtotal, then the total of them all; the figures the
+ * files do not carry are ROLLUP_NA, the last column says whose file. */
+static void
+print_rollup(const struct report *r, const struct rollup *ro, const struct scope *sc,
+             const char *period)
+{
+	char val[16], name[160], src[64];
+	for (size_t i = 0; i <= ro->ncols; i++) {
+		const struct rollup_column *c = i < ro->ncols ? &ro->cols[i] : NULL;
+		if (c && c->subtotal)
+			snprintf(name, sizeof name, _("%s subtotal"), c->name);
+		else
+			snprintf(name, sizeof name, "%s", c ? c->name : _("Total of the figures received"));
+		say_value(stdout, name, 0);
+		say(stdout, "\t%s\t%s", c ? c->code : sc ? sc->unit_code : "", period);
+		const struct report_figures *f = c ? &c->f : &ro->total;
+		for (size_t row = 0; row < report_rows(r); row++)
+			say(stdout, "\t%s", rollup_row_value(r, f, row, val));
+		say(stdout, "\t%s\t", ROLLUP_NA);
+		say_value(stdout, c ? rollup_source(c->made, src, sizeof src) : _("figures received"),
+		          0);
+		say(stdout, "\n");
 	}
 }
 
 /* The supervision table: one site a row (each village, then the total
  * of the worker's reach, unless that is one village), one figure a
- * column: the report's rows, then the volunteers active. */
+ * column: the report's rows, then the volunteers active.  With the
+ * figures of townships kept here, their rows follow (print_rollup) and
+ * a last column says where each row's figures come from. */
 static void
-print_supervision(const struct report *r, const struct scope *sc)
+print_supervision(const struct report *r, const struct rollup *ro, const struct scope *sc)
 {
 	char label[256], val[16], period[16];
 	say(stdout, "%s\t%s\t%s", _("Site"), _("Code"), _("Period"));
@@ -93,7 +151,10 @@ print_supervision(const struct report *r, const struct scope *sc)
 		say(stdout, "\t");
 		say_value(stdout, report_row_label(r, row, label, sizeof label), 0);
 	}
-	say(stdout, "\t%s\n", _("Volunteers active"));
+	say(stdout, "\t%s", _("Volunteers active"));
+	if (ro->ncols)
+		say(stdout, "\t%s", _("Source"));
+	say(stdout, "\n");
 	report_period_format(&r->period, period);
 	bool total = !sc || sc->level != UNIT_VILLAGE;
 	for (size_t i = 0; i <= r->ncols; i++) {
@@ -105,17 +166,22 @@ print_supervision(const struct report *r, const struct scope *sc)
 		    period);
 		for (size_t row = 0; row < report_rows(r); row++)
 			say(stdout, "\t%s", report_row_value(r, f, row, val, NULL));
-		say(stdout, "\t%zu\n", f->volunteers_active);
+		say(stdout, "\t%zu", f->volunteers_active);
+		if (ro->ncols)
+			say(stdout, "\t%s", _("this database"));
+		say(stdout, "\n");
 	}
+	if (ro->ncols)
+		print_rollup(r, ro, sc, period);
 }
 
 static int
-write_xlsx(const struct report *r, bool by_village, const char *path, const char **cells,
-           char (*vals)[16])
+write_xlsx(const struct report *r, const struct rollup *ro, bool by_village, const char *path,
+           const char **cells, char (*vals)[16], char (*labels)[192])
 {
 	char msg[512], period[16], label[256];
 	export_writer *w;
-	size_t n = header_cells(r, by_village, cells, period);
+	size_t n = header_cells(r, ro, by_village, cells, period, labels);
 	if (export_writer_open(&w, path, EXPORT_XLSX, EXPORT_UTF8, period, msg, sizeof msg) < 0)
 		goto fail;
 	for (size_t row = 0;; row++) {
@@ -125,7 +191,7 @@ write_xlsx(const struct report *r, bool by_village, const char *path, const char
 		}
 		if (row == report_rows(r))
 			break;
-		n = row_cells(r, by_village, row, cells, vals, label, sizeof label);
+		n = row_cells(r, ro, by_village, row, cells, vals, label, sizeof label);
 	}
 	if (export_writer_finish(w, msg, sizeof msg) < 0)
 		goto fail;
@@ -203,6 +269,12 @@ cmd_report(struct cli *c, const struct args *a)
 		return rc;
 	}
 	int err = store_read(st, report_txn, &rr);
+	/* the townships' figures kept here, unless one village is asked for */
+	if (!err && !rr.code) {
+		err = rollup_compute(st, c->scope, &rr.r, &rr.ro);
+		if (err)
+			report_free(&rr.r);
+	}
 	store_close(st);
 	formset_free(fs);
 	if (err == STORE_NOTFOUND && rr.code) {
@@ -216,20 +288,24 @@ cmd_report(struct cli *c, const struct args *a)
 	if (err)
 		return store_error(c, err);
 	/* by village when the worker reaches several, unless told */
-	bool by_village = by ? strcmp(by, "village") == 0 : rr.r.ncols > 1;
-	const char **cells = calloc(rr.r.ncols + 2, sizeof *cells);
-	char (*vals)[16] = calloc(rr.r.ncols + 2, sizeof *vals);
-	if (!cells || !vals) {
+	bool by_village = by ? strcmp(by, "village") == 0 : rr.r.ncols > 1 || rr.ro.ncols;
+	size_t ncells = rr.r.ncols + rr.ro.ncols + 3;
+	const char **cells = calloc(ncells, sizeof *cells);
+	char (*vals)[16] = calloc(ncells, sizeof *vals);
+	char (*labels)[192] = calloc(rr.ro.ncols + 1, sizeof *labels);
+	if (!cells || !vals || !labels) {
 		rc = store_error(c, STORE_NOMEM);
 	} else if (supervision) {
-		print_supervision(&rr.r, c->scope);
+		print_supervision(&rr.r, &rr.ro, c->scope);
 	} else if (xlsx) {
-		rc = write_xlsx(&rr.r, by_village, xlsx, cells, vals);
+		rc = write_xlsx(&rr.r, &rr.ro, by_village, xlsx, cells, vals, labels);
 	} else {
-		print_table(&rr.r, by_village, cells, vals);
+		print_table(&rr.r, &rr.ro, by_village, cells, vals, labels);
 	}
 	free(cells);
 	free(vals);
+	free(labels);
+	rollup_free(&rr.ro);
 	report_free(&rr.r);
 	return rc;
 }
@@ -253,6 +329,11 @@ const struct cli_command cli_cmd_report = {
 	    "--supervision turns it for supervision: one site a row (each village, then the "
 	    "total of your reach, its code; a village worker sees their village alone), one "
 	    "figure a column after the site, its code and the period, the last the volunteers "
-	    "active (each named once in the period's services)."),
+	    "active (each named once in the period's services). On a server that keeps "
+	    "figures sent up from below (sync --from-file, sync --serve), the townships in your "
+	    "reach follow: a column (a row with --supervision) for each of their villages, a "
+	    "subtotal for each township, their total, marked with the day the township made "
+	    "them; they carry services by function and needs opened, the other figures show "
+	    "as \"—\"."),
 	NULL,
 };

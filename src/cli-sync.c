@@ -170,11 +170,38 @@ sync_figures_cmd(store *st, struct cli *c)
 	return 0;
 }
 
+/* sync --referrals-to FILE [--for CODE] (sync-refer.c): a store or
+ * sync error, or -1 when the file could not be written (said). */
+static int
+sync_referrals_to(store *st, struct cli *c, const char *path, const char *forv, char *why,
+                  size_t whysize)
+{
+	unsigned char *buf = NULL;
+	size_t len = 0, nref = 0, ncarried = 0;
+	int err = sync_refer_make(st, c->scope, forv, &buf, &len, &nref, &ncarried, why, whysize);
+	if (err)
+		return err;
+	int e = sync_file_write(path, buf, len);
+	free(buf);
+	if (e) {
+		say(stderr, _("shegong: %s: %s\n"), path, strerror(e));
+		return -1;
+	}
+	if (forv)
+		say(stdout, _("Wrote %s for the township's server: %zu referrals, %zu bytes.\n"), path,
+		    nref, len);
+	else
+		say(stdout, _("Wrote %s for the county's server: %zu referrals, %zu people and needs "
+		              "they carry, %zu bytes.\n"),
+		    path, nref, ncarried, len);
+	return 0;
+}
+
 static int
 cmd_sync(struct cli *c, const struct args *args)
 {
 	const char *host = NULL, *to = NULL, *from = NULL, *forv = NULL, *ssh = NULL, *rdb = NULL,
-	           *note = NULL, *figto = NULL, *county = NULL;
+	           *note = NULL, *figto = NULL, *county = NULL, *refto = NULL;
 	bool figures = false, serve = false, status = false, notices = false, all = false, quiet = false;
 	long settle = 0;
 	if (args->noperands > 1)
@@ -189,6 +216,7 @@ cmd_sync(struct cli *c, const struct args *args)
 		{"--to-file", &to}, {"--from-file", &from}, {"--for", &forv},
 		{"--ssh", &ssh},    {"--remote-db", &rdb},  {"--note", &note},
 		{"--figures-to", &figto}, {"--county", &county},
+		{"--referrals-to", &refto},
 	};
 	for (size_t i = 0; i < args->nitems; i++) {
 		const char *o = args->items[i].opt->name, *v = args->items[i].v[0];
@@ -212,14 +240,15 @@ cmd_sync(struct cli *c, const struct args *args)
 	quiet = args_count(args, "--quiet") > 0;
 	figures = args_count(args, "--figures") > 0;
 	int modes = (host != NULL) + (to != NULL) + (from != NULL) + serve + status + notices +
-	            (settle > 0) + (figto != NULL) + figures + (county != NULL);
+	            (settle > 0) + (figto != NULL) + figures + (county != NULL) + (refto != NULL);
 	if (modes > 1)
 		return usage_error("%s", _("sync: one thing at a time: HOST, --to-file, --from-file, "
 		                           "--figures-to, --county, --figures, --serve, --status, "
 		                           "--notices or --settle"));
-	if (forv && !to)
+	if (forv && !to && !refto)
 		return usage_error("%s", _("sync: --for goes with --to-file"));
-	if ((ssh || rdb) && (to || from || serve || status || notices || settle || figto || figures))
+	if ((ssh || rdb) &&
+	    (to || from || serve || status || notices || settle || figto || figures || refto))
 		return usage_error("%s", _("sync: --ssh and --remote-db go with a HOST"));
 
 	store *st;
@@ -280,6 +309,12 @@ cmd_sync(struct cli *c, const struct args *args)
 			say(stdout, _("Wrote %s for the county server: the township's figures, %zu lines "
 			              "(counts only, no names), %zu bytes.\n"),
 			    figto, rows, len);
+		}
+	} else if (refto) {
+		err = sync_referrals_to(st, c, refto, forv, why, sizeof why);
+		if (err < 0) {
+			store_close(st);
+			return 1;
 		}
 	} else if (to) {
 		unsigned char *buf = NULL;
@@ -372,6 +407,7 @@ static const struct args_opt sync_opts[] = {
 	{"--to-file", 1}, {"--from-file", 1}, {"--for", 1},    {"--ssh", 1},     {"--remote-db", 1},
 	{"--note", 1},    {"--settle", 1},    {"--serve", 0},  {"--status", 0},  {"--notices", 0},
 	{"--all", 0},     {"--quiet", 0},     {"--figures-to", 1}, {"--figures", 0}, {"--county", 1},
+	{"--referrals-to", 1},
 	{NULL, 0},
 };
 
@@ -382,7 +418,8 @@ const struct cli_command cli_cmd_sync = {
 	N_("sync [HOST] [--ssh CMD] [--remote-db DIR] [--quiet] | sync --to-file FILE [--for VILLAGE] | "
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
 	    "sync --settle N [--note TEXT] | sync --serve | sync --figures-to FILE | "
-	    "sync --county HOST [--ssh CMD] [--remote-db DIR] | sync --figures"),
+	    "sync --county HOST [--ssh CMD] [--remote-db DIR] | sync --figures | "
+	    "sync --referrals-to FILE [--for TOWNSHIP]"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
 	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
 	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
@@ -395,6 +432,9 @@ const struct cli_command cli_cmd_sync = {
 	    "Every exchange is logged on both sides. --figures-to: a township server writes its "
 	    "figures (counts by village and month, no names) for its county server, which takes "
 	    "them with --from-file and lists them with --figures; --county HOST sends them over "
-	    "ssh (the county runs \"shegong sync --serve\")."),
+	    "ssh (the county runs \"shegong sync --serve\"). --referrals-to: the referrals a "
+	    "township escalated to its county, with the people and needs they carry, written by "
+	    "the township's server for the county's, and the county's steps on them written back "
+	    "(--for the township's code); each side takes the other's file with --from-file."),
 	NULL,
 };

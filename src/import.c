@@ -1908,8 +1908,10 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 	/* a group (组) given in the row: one of its village's, where it has a list */
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
+		if (!fd->choices_by)
+			continue;
 		const char *given = record_get(r, fd->name);
-		if (!fd->choices_by || !given || !*given)
+		if (!given || !*given)
 			continue;
 		const char *why = check_by_unit(im, whole, fd, msg, sizeof msg);
 		if (why) {

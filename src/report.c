@@ -150,6 +150,7 @@ function_slot(const struct report *r, const char *v)
 
 enum row_kind { ROW_SERVICES, ROW_PEOPLE, ROW_COUNT, ROW_HOURS, ROW_DAYS };
 
+/* in the order of enum report_figure (report.h) */
 static const struct {
 	int kind;
 	const char *label;   /* for ROW_SERVICES and ROW_PEOPLE: "...: %s" */
@@ -203,6 +204,13 @@ row_of(const struct report *r, size_t row, size_t *slot)
 	size_t i = row % k;
 	*slot = i < r->nfunctions ? i : i == k - 1 ? REPORT_ALL(r) : REPORT_OTHER(r);
 	return row / k;
+}
+
+enum report_figure
+report_row_figure(const struct report *r, size_t row)
+{
+	size_t slot;
+	return (enum report_figure)row_of(r, row, &slot);
 }
 
 const char *

@@ -160,6 +160,15 @@ const char *report_row_label(const struct report *r, size_t row, char *buf, size
 char *report_row_value(const struct report *r, const struct report_figures *f, size_t row,
                        char *buf, double *num);
 
+/* Which figure a row of report_rows shows (its slot of services[] or
+ * people[] aside): the order of the table's rows. */
+enum report_figure {
+	REPORT_SERVICES, REPORT_PEOPLE, REPORT_HOURS, REPORT_NEEDS_OPENED, REPORT_NEEDS_MET,
+	REPORT_REFERRALS_MADE, REPORT_REFERRALS_RESOLVED, REPORT_DAYS_MEDIAN, REPORT_DAYS_MEAN,
+	REPORT_ORGS,
+};
+enum report_figure report_row_figure(const struct report *r, size_t row);
+
 /* Find a village by its 12-digit code in t: its record id text into id
  * (REC_ID_TEXTMAX bytes).  STORE_NOTFOUND when no village has the code. */
 int report_village_by_code(store_txn *t, const char *code, char *id);

@@ -437,6 +437,13 @@ sync_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t l
 	                       .len = len,       .stats = stats,     .progress = progress,
 	                       .pctx = pctx,     .why = why,         .whysize = whysize};
 	int err = sync_read_header(buf, len, &ac.h);
+	if (!err && ac.h.format == SYNC_FORMAT_REFER) {
+		/* referrals between a township and its county (sync-refer.c) */
+		err = sync_refer_apply(st, sc, buf, len, &ac.h, stats, why, whysize);
+		if (err)
+			sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
+	}
 	if (progress)
 		progress(1, len, len, pctx);
 	struct sync_forms_stage fs = {0};

@@ -41,7 +41,7 @@ size_t
 sync_file_put_head(struct strbuf *b, const struct sync_file_head *h)
 {
 	sb_add(b, SYNC_MAGIC, 16);
-	sync_put_be(b, SYNC_FORMAT, 4);
+	sync_put_be(b, h->format ? h->format : SYNC_FORMAT, 4);
 	sync_put_be(b, h->from_site, 8);
 	sync_put_be(b, h->to_site, 8);
 	sync_put_be(b, h->base, 8);
@@ -156,7 +156,7 @@ sync_read_header(const unsigned char *buf, size_t len, struct sync_header *h)
 		return SYNC_ERR_DAMAGED;
 	struct sync_rd r = {buf, len, 16, false};
 	uint32_t format = (uint32_t)sync_get_be(&r, 4);
-	if (format > SYNC_FORMAT)
+	if (format > SYNC_FORMAT && format != SYNC_FORMAT_REFER)
 		return SYNC_ERR_NEWER;
 	if (format < 1 || len < HEAD_FIXED + 2 + 2 + 2 + 2 + 4 + 4 + SHA256_LEN)
 		return SYNC_ERR_DAMAGED;

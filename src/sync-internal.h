@@ -37,6 +37,7 @@ struct sync_file_head {
 	int64_t made;
 	const char *from_unit, *from_login, *to_unit, *forms_hash;
 	const unsigned char *key;   /* the village's key carried, or NULL */
+	uint32_t format;            /* 0: SYNC_FORMAT; SYNC_FORMAT_REFER */
 };
 /* The header into b, up to the record count, written as 0: its place is
  * returned, for sync_file_end. */
@@ -164,6 +165,13 @@ struct sync_apply {
 	struct formset *fs; /* the forms a village's records are checked by */
 	char own_unit[REC_ID_TEXTMAX]; /* a village PC's village ("" not known) */
 };
+
+/* --- sync-refer.c: referrals between a township and its county server ------- */
+
+/* Apply a file of format SYNC_FORMAT_REFER whose header h was checked. */
+int sync_refer_apply(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
+                     const struct sync_header *h, struct sync_stats *stats, char *why,
+                     size_t whysize);
 
 /* --- sync-check.c: what a file may carry ------------------------------------ */
 

@@ -16,6 +16,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "i18n.h"
 #include "sync-internal.h"
 
 int
@@ -54,8 +55,17 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 			sync_why(why, whysize, "%s", sync_strerror(err));
 		return err;
 	}
-	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	struct sync_header h;
+	if (sync_read_header(buf, len, &h) == 0 && h.format == SYNC_FORMAT_REFER) {
+		/* escalated referrals (sync-refer.c) go by file only: the answer
+		 * here would be a village's exchange */
+		free(buf);
+		sync_why(why, whysize, "%s",
+		         _("A file of escalated referrals is taken with \"shegong sync --from-file\", "
+		           "not over ssh. Nothing was taken from it."));
+		return SYNC_ERR_NOPEER;
+	}
+	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	if (!err)
 		err = sync_read_header(buf, len, &h);
 	free(buf);

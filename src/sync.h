@@ -284,4 +284,28 @@ int sync_figures_ssh(store *st, const struct scope *sc, const char *host, const 
 /* Every figure kept here of the townships in sc's reach (malloc'd). */
 int sync_figures_list(store *st, const struct scope *sc, struct sync_figure **out, size_t *n);
 
+/* sync-refer.c: the referrals a township escalated to its county (to the
+ * county or one of its stations) carried between the township's server
+ * and the county's, each way, in an exchange file of format 4
+ * (SYNC_FORMAT_REFER): the layout of format 2 with from unit and to unit
+ * the two units' division codes, no key, no forms, no seal; its entries
+ * the units the records name (read for their codes, never kept: the two
+ * servers' unit ids differ), the referrals whose sender is the township
+ * and whose receiver the county or its station, and, going up, the
+ * people and needs they carry.  Every such referral goes each time (a
+ * township has few): the taker merges each with its copy (refer_merge),
+ * so the same file twice, or an older one, changes nothing.  Taken with
+ * sync_apply (`sync --from-file`), checked whole first: each referral's
+ * units known here by code, its sender the township, its receiver the
+ * county or its station, every step it brings the writer's side's
+ * (the township's going up, the county's coming down), a new one's
+ * state what its steps make; what it carries named by a referral of the
+ * file.  Anything else refuses the whole file. */
+#define SYNC_FORMAT_REFER 4
+/* The file for the other server: on a township (sc a township's worker,
+ * for_code NULL) for its county; on a county (sc a county's worker) for
+ * the township for_code.  *nref referrals, *ncarried people and needs. */
+int sync_refer_make(store *st, const struct scope *sc, const char *for_code, unsigned char **buf,
+                    size_t *len, size_t *nref, size_t *ncarried, char *why, size_t whysize);
+
 #endif

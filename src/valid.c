@@ -103,12 +103,22 @@ id_province_ok(int code)
 static bool
 date_after_today(int year, int month, int day)
 {
+	/* today kept for the second it was worked out in: localtime_r cost
+	 * about 460 instructions a call, and an import checks five ID
+	 * numbers a row */
+	static time_t known = (time_t)-1;
+	static long known_today;
 	time_t now = time(NULL);
-	struct tm tm;
+	long today = known_today;
 
-	if (!localtime_r(&now, &tm))
-		return false;
-	long today = (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+	if (now != known || now == (time_t)-1) {
+		struct tm tm;
+		if (!localtime_r(&now, &tm))
+			return false;
+		today = (tm.tm_year + 1900L) * 10000 + (tm.tm_mon + 1) * 100 + tm.tm_mday;
+		known = now;
+		known_today = today;
+	}
 	return (long)year * 10000 + month * 100 + day > today;
 }
 

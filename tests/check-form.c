@@ -17,6 +17,7 @@
 #include "orgunit.h"
 #include "referral.h"
 #include "store.h"
+#include "util.h"
 
 static const char *good =
 	"# a form with every construct\n"
@@ -180,6 +181,70 @@ START_TEST(test_good_form)
 	ck_assert_str_eq(form_field(f, "age")->calc_arg, "idnum");
 	ck_assert_str_eq(form_choice_label(form_field(f, "level"), "high"), "High level");
 	ck_assert_str_eq(form_choice_label(form_field(f, "level"), "zzz"), "zzz");
+	form_free(f);
+}
+END_TEST
+
+/* Every day from 1900 to 2099, typed as 1980/1/5 and as 19800105, is
+ * kept as "%04d-%02d-%02d" writes it; and the birth date filled from an
+ * ID number (a date field's calculation, a calculate field's value) is
+ * the same text, for a day of each month of 1900 to 2025. */
+START_TEST(test_date_text)
+{
+	struct form *f = parse_ok("form x\nkind resident\nversion 1\ntitle T\n"
+	                          "field idnum\n  type idnum\n  label ID\n"
+	                          "field birth\n  type date\n  label Birth\n"
+	                          "  calculation birth(idnum)\n"
+	                          "field born\n  type calculate\n  label Born\n"
+	                          "  calculation birth(idnum)\n");
+	const struct form_field *fd = form_field(f, "birth"), *born = form_field(f, "born");
+	ck_assert_ptr_nonnull(fd);
+	ck_assert_ptr_nonnull(born);
+	int64_t first = date_days_from_civil(1900, 1, 1), last = date_days_from_civil(2099, 12, 31);
+	size_t days = 0, ids = 0;
+	for (int64_t z = first; z <= last; z++) {
+		int y, m, d;
+		date_civil_from_days(z, &y, &m, &d);
+		char want[16], typed[32], msg[160];
+		snprintf(want, sizeof want, "%04d-%02d-%02d", y, m, d);
+		for (int k = 0; k < 2; k++) {
+			if (k)
+				snprintf(typed, sizeof typed, "%04d%02d%02d", y, m, d);
+			else
+				snprintf(typed, sizeof typed, "%d/%d/%d", y, m, d);
+			char *norm = NULL;
+			ck_assert_ptr_null(form_check_value(fd, typed, &norm, msg, sizeof msg));
+			ck_assert_ptr_nonnull(norm);
+			ck_assert_str_eq(norm, want);
+			free(norm);
+		}
+		days++;
+		if (y > 2025 || d != 1 + (y % 28))
+			continue;
+		/* an ID number of that birth day (none in the future), with its
+		 * check character */
+		char id[40];
+		snprintf(id, sizeof id, "510421%04d%02d%02d%03d", y, m, d, 100 + m);
+		static const int w[17] = {7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2};
+		int sum = 0;
+		for (int i = 0; i < 17; i++)
+			sum += (id[i] - '0') * w[i];
+		id[17] = "10X98765432"[sum % 11];
+		id[18] = '\0';
+		record *r = record_new(REC_RESIDENT);
+		ck_assert_ptr_nonnull(r);
+		ck_assert_int_eq(record_set(r, "idnum", id), 0);
+		ck_assert_int_eq(form_fill_from_id(f, r, NULL), 1);
+		ck_assert_str_eq(record_get(r, "birth"), want);
+		char *calc = form_calculate(born, r, NULL);
+		ck_assert_ptr_nonnull(calc);
+		ck_assert_str_eq(calc, want);
+		free(calc);
+		record_free(r);
+		ids++;
+	}
+	ck_assert_uint_eq(days, (size_t)(last - first + 1));
+	ck_assert_uint_eq(ids, 126 * 12);
 	form_free(f);
 }
 END_TEST
@@ -1466,6 +1531,7 @@ form_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, test_good_form);
 	tcase_add_test(tc, test_pattern_twice);
+	tcase_add_test(tc, test_date_text);
 	tcase_add_loop_test(tc, test_broken_forms, 0, (int)(sizeof broken / sizeof broken[0]));
 	tcase_add_loop_test(tc, test_values, 0, (int)(sizeof values / sizeof values[0]));
 	tcase_add_loop_test(tc, test_item_values, 0, (int)(sizeof item_values / sizeof item_values[0]));

@@ -1,0 +1,70 @@
+/* rollup.h: the figures of the sites below, as their exchanges brought
+ * them (the townships' figures files, sync-tier.c), laid out as the
+ * report's (report.h) for the same period, so that a county's report
+ * shows its townships and their villages beside what its own database
+ * holds: a column for each village of each township whose figures this
+ * server keeps, a subtotal for each township (its villages and its own
+ * records), a total of them all.  Counts only: the files carry no
+ * personal data.  Only the townships in the worker's reach
+ * (sync_figures_list).  No curses.
+ *
+ * The files carry services by function, needs, referrals, volunteers
+ * registered and the workers' hours, each by unit and month.  Of the
+ * report's figures that is services by function (all services too)
+ * and needs opened: the others (people served, volunteer hours, needs
+ * met, referrals made and resolved with their days, organisations,
+ * volunteers active) are not in the file and are shown as not
+ * available (ROLLUP_NA), never worked out from something else.
+ * Referrals made is among them: the file counts a referral in the
+ * month it was written, the report in the month it was submitted. */
+#ifndef SHEGONG_ROLLUP_H
+#define SHEGONG_ROLLUP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "report.h"
+#include "scope.h"
+#include "store.h"
+
+/* What a figure the files do not carry shows. */
+#define ROLLUP_NA "—"
+
+struct rollup_column {
+	char code[16];      /* the village's code, or the township's for its subtotal */
+	char town[16];      /* the township whose file brought it */
+	char *name;         /* its name in this database, else its code; malloc'd */
+	bool subtotal;      /* the township's subtotal: its villages and its own */
+	int64_t made;       /* when the township made the file */
+	struct report_figures f;
+};
+
+struct rollup {
+	size_t ncols;
+	struct rollup_column *cols; /* by township in code order: its villages, its subtotal */
+	struct report_figures total; /* every township's */
+	size_t *slots;              /* the by-function counts of every column and the total */
+};
+
+/* The figures kept here of the townships in sc's reach, for r's period
+ * and by r's functions, into *out (zeroed first; rollup_free it after;
+ * no column when none is kept).  st is not in a transaction.  Returns a
+ * store_err. */
+int rollup_compute(store *st, const struct scope *sc, const struct report *r, struct rollup *out);
+void rollup_free(struct rollup *ro);
+
+/* Whether the files carry the figure of r's row. */
+bool rollup_row_carried(const struct report *r, size_t row);
+/* The value of r's row in f (a column of the rollup, or its total) into
+ * buf (16 bytes), ROLLUP_NA when the files do not carry it. */
+const char *rollup_row_value(const struct report *r, const struct report_figures *f, size_t row,
+                             char *buf);
+/* The name of a column as a header says it: the village's name, or
+ * "NAME subtotal" for a township, with where it comes from: "(figures
+ * of YYYY-MM-DD)", the day the township made them. */
+char *rollup_column_label(const struct rollup_column *c, char *buf, size_t size);
+/* "figures of YYYY-MM-DD" (local date of made) into buf. */
+char *rollup_source(int64_t made, char *buf, size_t size);
+
+#endif
