@@ -419,10 +419,23 @@ referral_step(struct cli *c, const struct args *args)
 	store *st;
 	if ((rc = open_db_write(c, &st)))
 		return rc;
+	/* escalate --to CODE: a specialised station instead of the unit above */
+	const char *to = args_value(args, "--to");
+	struct unit_lookup ul = {to, ""};
+	if (to) {
+		int err = store_read(st, unit_txn, &ul);
+		if (err) {
+			if (err == STORE_NOTFOUND)
+				say(stderr, _("shegong: no unit has the code %s.\n"), to);
+			rc = err == STORE_NOTFOUND ? 1 : store_error(c, err);
+			store_close(st);
+			return rc;
+		}
+	}
 	struct refer_act_in in = {note, o, feedback, 0, NULL};
 	rec_id child;
 	char why[512];
-	int err = refer_act(st, c->scope, &id, a, &in, &child, why, sizeof why);
+	int err = refer_act_to(st, c->scope, &id, a, &in, to ? ul.id : NULL, &child, why, sizeof why);
 	if (err) {
 		rc = refused(err, why);
 	} else {
@@ -534,6 +547,9 @@ static const struct args_opt new_opts[] = {
 static const struct args_opt step_opts[] = {
 	{"--note", 1}, {"--reason", 1}, {NULL, 0},
 };
+static const struct args_opt escalate_opts[] = {
+	{"--note", 1}, {"--reason", 1}, {"--to", 1}, {NULL, 0},
+};
 static const struct args_opt resolve_opts[] = {
 	{"--note", 1}, {"--reason", 1}, {"--outcome", 1}, {"--feedback", 1}, {NULL, 0},
 };
@@ -552,7 +568,7 @@ static const struct cli_command steps[] = {
 	{"resolve", referral_step, resolve_opts, 0, NULL, NULL, NULL},
 	{"close", referral_step, step_opts, 0, NULL, NULL, NULL},
 	{"withdraw", referral_step, step_opts, 0, NULL, NULL, NULL},
-	{"escalate", referral_step, step_opts, 0, NULL, NULL, NULL},
+	{"escalate", referral_step, escalate_opts, 0, NULL, NULL, NULL},
 	{"slip", referral_slip, NULL, 0, NULL, NULL, NULL},
 	{"news", referral_news, news_opts, 0, NULL, NULL, NULL},
 };
@@ -571,7 +587,7 @@ const struct cli_command cli_cmd_referral = {
 	    "[--contact TEXT] [--to CODE] [--submit] | referral show ID | referral "
 	    "submit|accept|start|close|withdraw ID [--note TEXT] | referral return ID --reason TEXT | "
 	    "referral resolve ID --outcome O [--reason TEXT] --feedback TEXT | referral escalate ID "
-	    "--reason TEXT | referral slip ID|NUMBER | referral news [--mark]"),
+	    "--reason TEXT [--to CODE] | referral slip ID|NUMBER | referral news [--mark]"),
 	N_("Referrals (转介) from a village room to the township station, and on to the county. "
 	    "list prints id, number, date submitted, due date, state, urgency, resident, from, to "
 	    "and \"overdue\", separated by tabs (village workers see their outbox, stations their "
@@ -580,7 +596,8 @@ const struct cli_command cli_cmd_referral = {
 	    "to: the village submits, withdraws and closes; the station accepts, returns (with a "
 	    "reason), starts, resolves (outcome success, refused, no_capacity, not_needed, "
 	    "unreachable or other; a reason unless success; feedback for the village) and "
-	    "escalates to the unit above. slip prints the referral slip with its stub and return "
+	    "escalates to the unit above (--to: to a specialised station that takes the "
+	    "category). slip prints the referral slip with its stub and return "
 	    "slip. news counts what came in, came back and was answered since you last looked; "
 	    "--mark marks it seen."),
 	&family,

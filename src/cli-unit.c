@@ -68,7 +68,8 @@ static int
 unit_list(struct cli *c, const struct args *a)
 {
 	if (a->noperands)
-		return usage_error("%s", _("unit needs one of list, add CODE NAME, rename CODE NAME"));
+		return usage_error("%s", _("unit needs one of list, add CODE NAME, rename CODE NAME, "
+		                           "edit CODE --takes LIST, stations"));
 	store *st;
 	int rc = open_db(c, &st);
 	if (rc)
@@ -250,6 +251,73 @@ unit_change(struct cli *c, const struct args *a)
 	return 0;
 }
 
+struct unit_takes {
+	const char *code, *takes;
+	char old[256];
+};
+
+static int
+unit_takes_txn(store_txn *t, void *ctx)
+{
+	struct unit_takes *ut = ctx;
+	record *u;
+	int err = orgunit_by_code(t, ut->code, &u);
+	if (err)
+		return err;
+	const char *old = record_get(u, "takes");
+	snprintf(ut->old, sizeof ut->old, "%s", old ? old : "");
+	record_free(u);
+	return route_set_takes(t, ut->code, ut->takes);
+}
+
+/* edit CODE --takes CATEGORY,...: the categories a station takes, changed
+ * (referrals already addressed to it stay there). */
+static int
+unit_edit(struct cli *c, const struct args *a)
+{
+	if (a->noperands != 1)
+		return usage_error("%s", _("unit edit needs a station's code and --takes "
+		                           "CATEGORY,... (unit edit 510421-01 --takes youth,child)"));
+	const char *code = a->operands[0], *typed = NULL;
+	for (size_t i = 0; i < a->nitems; i++)
+		if (strcmp(a->items[i].opt->name, "--takes") == 0)
+			typed = a->items[i].v[0];
+	if (orgunit_level_of_code(code) != UNIT_STATION)
+		return usage_error(_("unit edit: %s is no specialised station: only a station (a code "
+		                     "like 510421-01) takes referral categories"),
+		                   code);
+	if (!typed)
+		return usage_error("%s", _("unit edit needs a station's code and --takes "
+		                           "CATEGORY,... (unit edit 510421-01 --takes youth,child)"));
+	if (!scope_is_admin(c->scope)) {
+		say(stderr, _("shegong: only an administrator changes what a station takes; %s is "
+		              "not one.\n"), c->login);
+		return 1;
+	}
+	char *takes = checked_takes(typed);
+	if (!takes)
+		return 1;
+	store *st;
+	int rc = open_db_write(c, &st);
+	if (rc) {
+		free(takes);
+		return rc;
+	}
+	struct unit_takes ut = {code, takes, ""};
+	int err = store_write(st, unit_takes_txn, &ut);
+	store_close(st);
+	if (err == STORE_NOTFOUND)
+		say(stderr, _("shegong: there is no unit with the code %s.\n"), code);
+	else if (err >= ROUTE_NOTSTATION && err <= ROUTE_BADTAKES)
+		say(stderr, "shegong: %s (%s)\n", route_strerror(err), code);
+	else if (err)
+		rc = store_error(c, err);
+	else
+		say(stdout, _("%s now takes %s (took %s).\n"), code, takes, ut.old);
+	free(takes);
+	return err && !rc ? 1 : rc;
+}
+
 struct station_list {
 	const char *from, *category;
 	struct route_station *v;
@@ -317,24 +385,29 @@ static const struct cli_command unit_steps[] = {
 	{"add", unit_change, add_opts, 0, NULL, NULL, NULL},
 	{"stations", unit_stations, NULL, 0, NULL, NULL, NULL},
 	{"rename", unit_change, NULL, 0, NULL, NULL, NULL},
+	{"edit", unit_edit, add_opts, 0, NULL, NULL, NULL},
 };
 
 static const struct cli_family unit_family = {
-	unit_steps, NELEM(unit_steps), N_("unit needs one of list, add CODE NAME, rename CODE NAME"),
-	N_("unit needs one of list, add CODE NAME, rename CODE NAME"),
+	unit_steps, NELEM(unit_steps),
+	N_("unit needs one of list, add CODE NAME, rename CODE NAME, edit CODE --takes LIST, "
+	   "stations"),
+	N_("unit needs one of list, add CODE NAME, rename CODE NAME, edit CODE --takes LIST, "
+	   "stations"),
 };
 
 const struct cli_command cli_cmd_unit = {
 	"unit", NULL, NULL, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
 	N_("unit list | unit add CODE NAME [--takes CATEGORY,...] | unit rename CODE NAME | "
-	    "unit stations [CATEGORY]"),
+	    "unit edit CODE --takes CATEGORY,... | unit stations [CATEGORY]"),
 	N_("Org units. list prints code, name and level, one a line, each township followed "
 	    "by its villages (a specialised station also with the referral categories it "
 	    "takes). An administrator adds a township (9 digits) or village (12 digits) under "
 	    "one already registered, or a specialised station (a minors' protection centre, a "
 	    "mental-health rehabilitation base: the county's or township's code, a dash and two "
 	    "digits, 510421-01) with --takes, the referral categories it receives; or renames "
-	    "a unit; its records stay with it. stations lists the stations your unit may "
+	    "a unit; its records stay with it; or changes with edit the categories a station "
+	    "takes (referrals already addressed to it stay). stations lists the stations your unit may "
 	    "address a referral (of the category) to: those under your township or county."),
 	&unit_family,
 };

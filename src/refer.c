@@ -524,6 +524,7 @@ struct act_ctx {
 	bool made_child;
 	char *why;
 	size_t whysize;
+	const char *to;   /* escalate: the unit's id text, NULL: the unit above */
 };
 
 /* The referral, readable and at the version the worker saw. */
@@ -553,9 +554,28 @@ static int
 make_child(store_txn *t, struct act_ctx *ac, const record *r)
 {
 	const struct scope *sc = ac->sc;
-	if (!*sc->above) {
+	const char *to = given(ac->to) ? ac->to : sc->above;
+	if (!*to) {
 		set_why(ac->why, ac->whysize, _("There is no unit above yours to refer this to."));
 		return REFER_ERR_INPUT;
+	}
+	if (strcmp(to, sc->above) != 0) {
+		/* else a specialised station within reach that takes the category */
+		rec_id tid;
+		record *u = NULL;
+		int rerr = ROUTE_NOTSTATION;
+		if (rec_id_parse(to, &tid) == 0 && tid.kind == REC_UNIT &&
+		    store_get(t, &tid, &u) == STORE_OK && orgunit_level_of(u) == UNIT_STATION)
+			rerr = route_check(u, sc->unit_code, record_get(r, "category"));
+		record_free(u);
+		if (rerr) {
+			set_why(ac->why, ac->whysize,
+			        rerr == ROUTE_NOTSTATION
+			                ? _("A referral is escalated to the unit above yours, or to a "
+			                    "specialised station that takes its category.")
+			                : route_strerror(rerr));
+			return REFER_ERR_INPUT;
+		}
 	}
 	record *c = record_new(REC_REFERRAL);
 	if (!c)
@@ -563,7 +583,7 @@ make_child(store_txn *t, struct act_ctx *ac, const record *r)
 	char pid[REC_ID_TEXTMAX];
 	static const char *const carried[] = {"resident", "needs", "category", "urgency",
 	                                      "done", "consent", "contact"};
-	int bad = record_set(c, "village", sc->unit) | record_set(c, "to_unit", sc->above) |
+	int bad = record_set(c, "village", sc->unit) | record_set(c, "to_unit", to) |
 	          record_set(c, "status", referral_state_name(REF_DRAFT)) |
 	          record_set(c, "reason", ac->in->note) |
 	          record_set(c, "parent", rec_id_format(&r->id, pid));
@@ -666,6 +686,14 @@ int
 refer_act(store *st, const struct scope *sc, const rec_id *id, enum ref_action a,
           const struct refer_act_in *in, rec_id *child, char *why, size_t whysize)
 {
+	return refer_act_to(st, sc, id, a, in, NULL, child, why, whysize);
+}
+
+int
+refer_act_to(store *st, const struct scope *sc, const rec_id *id, enum ref_action a,
+             const struct refer_act_in *in, const char *to, rec_id *child, char *why,
+             size_t whysize)
+{
 	static const struct refer_act_in nothing = {NULL, 0, NULL, 0, NULL};
 	if (why && whysize)
 		*why = '\0';
@@ -673,7 +701,7 @@ refer_act(store *st, const struct scope *sc, const rec_id *id, enum ref_action a
 		in = &nothing;
 	if (!sc || !id || id->kind != REC_REFERRAL || (in->today && !is_day(in->today)))
 		return finish(STORE_INVALID, why, whysize);
-	struct act_ctx ac = {sc, id, a, in, NULL, "", {0, 0, 0}, false, why, whysize};
+	struct act_ctx ac = {sc, id, a, in, NULL, "", {0, 0, 0}, false, why, whysize, to};
 	if (in->today)
 		snprintf(ac.today, sizeof ac.today, "%s", in->today);
 	else
@@ -722,7 +750,7 @@ refer_update(store *st, const struct scope *sc, const rec_id *id, const struct r
 	if (!sc || !id || !in || id->kind != REC_REFERRAL)
 		return finish(STORE_INVALID, why, whysize);
 	struct refer_act_in ai = {NULL, 0, NULL, version, NULL};
-	struct act_ctx ac = {sc, id, 0, &ai, in, "", {0, 0, 0}, false, why, whysize};
+	struct act_ctx ac = {sc, id, 0, &ai, in, "", {0, 0, 0}, false, why, whysize, NULL};
 	return finish(store_write(st, update_txn, &ac), why, whysize);
 }
 

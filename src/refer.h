@@ -83,6 +83,12 @@ struct refer_act_in {
  * sentence in why. */
 int refer_act(store *st, const struct scope *sc, const rec_id *id, enum ref_action a,
               const struct refer_act_in *in, rec_id *child, char *why, size_t whysize);
+/* The same, escalating to the unit of id text to instead (NULL: the unit
+ * above): a specialised station within reach that takes the referral's
+ * category (route_check), else REFER_ERR_INPUT with the reason. */
+int refer_act_to(store *st, const struct scope *sc, const rec_id *id, enum ref_action a,
+                 const struct refer_act_in *in, const char *to, rec_id *child, char *why,
+                 size_t whysize);
 
 /* The side of the worker on r: scope_referral_side, except that a
  * supervisor takes no side (they read, never act); 0 for none. */

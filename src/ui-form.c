@@ -595,6 +595,18 @@ open_picker(struct ui *u, struct fstate *fs, wint_t first)
 			ui_type(u, first);
 		return UI_REDRAW;
 	}
+	if (fd->type == FT_REFERENCE && fd->ref_kind == REC_UNIT && fs->r->id.kind == REC_REFERRAL &&
+	    !fd->readonly) {
+		/* where it goes: up, or a station that takes its category */
+		const char *cat = record_get(fs->r, "category");
+		const char *title =
+		        cat && *cat ? _("Refer to: a unit above, or a station taking the category")
+		                    : _("Refer to (choose the category to see the stations)");
+		ui_pick_destination(u, title, cat, record_get(fs->r, fd->name), picked, fs);
+		if (first)
+			ui_type(u, first);
+		return UI_REDRAW;
+	}
 	if (fd->type == FT_REFERENCE) {
 		char title[160];
 		snprintf(title, sizeof title, _("Choose: %s"), _(fd->label));

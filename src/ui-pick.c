@@ -11,10 +11,12 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "pickfind.h"
+#include "route.h"
 #include "search.h"
 #include "text.h"
 #include "shown.h"
 #include "ui.h"
+#include "util.h"
 
 #define PICK_ROWS 14
 /* records without a name (needs) come in one bounded batch to scroll in */
@@ -45,7 +47,22 @@ struct pick {
 	bool dated;
 	void (*done)(struct ui *u, void *data, const char *value);
 	void *data;
+	/* a list made here (ui_pick_destination), which fd points at */
+	struct form_field made_fd;
+	struct form_choices made;
 };
+
+static void
+made_free(struct form_choices *c)
+{
+	for (size_t i = 0; i < c->n; i++) {
+		free(c->items[i].value);
+		free(c->items[i].label);
+	}
+	free(c->items);
+	c->items = NULL;
+	c->n = 0;
+}
 
 static const char keys[] = "123456789abcdefghijklmnopqrstuvwxyz";
 
@@ -305,6 +322,7 @@ pick_free(struct screen *s)
 		free(p->own[i]);
 	free(p->own);
 	edit_free(&p->query);
+	made_free(&p->made);
 	free(p->on);
 	free(p->vis);
 	free(p->title);
@@ -409,6 +427,129 @@ ui_pick_linked(struct ui *u, int kind, const char *title, const char *const *own
 				p->nown++;
 	edit_init(&p->query, "");
 	find_records(u, p);
+	ui_push(u, &pick_screen, p);
+}
+
+/* --- where a referral goes ------------------------------------------------ */
+
+struct dests {
+	const struct scope *sc;
+	const char *category;
+	struct form_choices *out;
+	size_t cap;
+};
+
+/* The code of the unit above code ("" for a county). */
+static void
+parent_code(const char *code, char out[16])
+{
+	size_t len = strlen(code), keep = 0;
+	switch (orgunit_level_of_code(code)) {
+	case UNIT_STATION:
+		keep = len - 3;
+		break;
+	case UNIT_VILLAGE:
+		keep = 9;
+		break;
+	case UNIT_TOWNSHIP:
+		keep = 6;
+		break;
+	default:
+		break;
+	}
+	snprintf(out, 16, "%.*s", (int)keep, code);
+}
+
+static int
+dest_add(struct dests *d, const char *id, const char *name, int level)
+{
+	struct form_choices *c = d->out;
+	if (!util_grow((void **)&c->items, &d->cap, c->n + 1, sizeof *c->items))
+		return STORE_NOMEM;
+	struct form_choice *it = &c->items[c->n];
+	it->value = strdup(id);
+	if (asprintf(&it->label, "%s（%s）", name, orgunit_level_label(level)) < 0)
+		it->label = NULL;
+	c->n++;
+	return it->value && it->label ? 0 : STORE_NOMEM;
+}
+
+static int
+dests_txn(store_txn *t, void *ctx)
+{
+	struct dests *d = ctx;
+	struct route_station *v = NULL;
+	size_t n = 0;
+	int err = d->category && *d->category
+	                  ? route_stations(t, d->sc->unit_code, d->category, &v, &n)
+	                  : 0;
+	/* the worker's unit and each above it: the unit (not the worker's
+	 * own), then the stations it has that take the category */
+	char code[16];
+	snprintf(code, sizeof code, "%s", d->sc->unit_code);
+	while (!err && *code) {
+		if (strcmp(code, d->sc->unit_code) != 0) {
+			record *r = NULL;
+			if (orgunit_by_code(t, code, &r) == STORE_OK) {
+				char idbuf[REC_ID_TEXTMAX];
+				const char *nm = record_get(r, "name");
+				err = dest_add(d, rec_id_format(&r->id, idbuf), nm ? nm : code,
+				               orgunit_level_of(r));
+			}
+			record_free(r);
+		}
+		for (size_t i = 0; !err && i < n; i++) {
+			size_t pl = strlen(v[i].code) - 3;
+			if (strlen(code) == pl && strncmp(code, v[i].code, pl) == 0)
+				err = dest_add(d, v[i].id, v[i].name, UNIT_STATION);
+		}
+		char up[16];
+		parent_code(code, up);
+		memcpy(code, up, sizeof code);
+	}
+	route_stations_free(v, n);
+	return err;
+}
+
+void
+ui_pick_destination(struct ui *u, const char *title, const char *category, const char *current,
+                    void (*done)(struct ui *u, void *data, const char *value), void *data)
+{
+	struct pick *p = calloc(1, sizeof *p);
+	if (!p)
+		return;
+	struct dests d = {u->scope, category, &p->made, 0};
+	if (!u->scope || store_read(u->st, dests_txn, &d) != STORE_OK || !p->made.n) {
+		/* nothing to choose from here: find a unit as any reference */
+		made_free(&p->made);
+		free(p);
+		ui_pick_unit(u, REC_UNIT, 0, title, done, data);
+		return;
+	}
+	p->made.name = "destination";
+	p->made_fd.type = FT_SELECT_ONE;
+	p->made_fd.choices = &p->made;
+	p->fd = &p->made_fd;
+	p->n = p->made.n;
+	p->on = calloc(p->n + 1, sizeof *p->on);
+	p->vis = calloc(p->n + 1, sizeof *p->vis);
+	p->title = strdup(title);
+	if (!p->on || !p->vis || !p->title) {
+		free(p->on);
+		free(p->vis);
+		free(p->title);
+		made_free(&p->made);
+		free(p);
+		return;
+	}
+	p->made_fd.label = p->title;
+	p->done = done;
+	p->data = data;
+	edit_init(&p->query, "");
+	filter_choices(p);
+	for (size_t i = 0; current && i < p->n; i++)
+		if (strcmp(current, p->made.items[i].value) == 0)
+			p->at.sel = i;
 	ui_push(u, &pick_screen, p);
 }
 

@@ -15,6 +15,7 @@
 #include "i18n.h"
 #include "orgunit.h"
 #include "refer.h"
+#include "route.h"
 #include "text.h"
 #include "search.h"
 #include "ui.h"
@@ -508,6 +509,7 @@ struct rview {
 	uint32_t step_version;  /* the version the worker saw when they chose it */
 	enum ref_outcome outcome;
 	char *note;
+	char *to;               /* escalate: a station chosen, NULL: the unit above */
 };
 
 static void
@@ -789,9 +791,11 @@ take_step(struct ui *u, struct rview *v, const char *feedback)
 	char why[512] = "";
 	rec_id child = {0, 0, 0};
 	struct refer_act_in in = {v->note, v->outcome, feedback, v->step_version, NULL};
-	int err = refer_act(u->st, u->scope, &v->id, v->step, &in, &child, why, sizeof why);
+	int err = refer_act_to(u->st, u->scope, &v->id, v->step, &in, v->to, &child, why, sizeof why);
 	free(v->note);
 	v->note = NULL;
+	free(v->to);
+	v->to = NULL;
 	if (err) {
 		ui_message(u, "%s", *why ? why : refer_strerror(err));
 		return;
@@ -833,6 +837,52 @@ ask_feedback(struct ui *u, struct rview *v)
 }
 
 static void
+dest_chosen(struct ui *u, void *data, const char *value)
+{
+	struct rview *v = data;
+	if (!value) {
+		free(v->note);
+		v->note = NULL;
+		ui_message(u, "%s", _("Nothing was changed."));
+		return;
+	}
+	free(v->to);
+	v->to = u->scope && strcmp(value, u->scope->above) == 0 ? NULL : strdup(value);
+	take_step(u, v, NULL);
+}
+
+struct any_station {
+	const char *from, *category;
+	size_t n;
+};
+
+static int
+any_station_txn(store_txn *t, void *ctx)
+{
+	struct any_station *as = ctx;
+	struct route_station *v = NULL;
+	int err = route_stations(t, as->from, as->category, &v, &as->n);
+	route_stations_free(v, as->n);
+	return err;
+}
+
+/* Escalating a referral whose category some station in reach takes: the
+ * worker chooses between the unit above and those stations. */
+static bool
+ask_destination(struct ui *u, struct rview *v)
+{
+	const char *cat = v->r ? record_get(v->r, "category") : NULL;
+	if (!u->scope || !cat || !*cat)
+		return false;
+	struct any_station as = {u->scope->unit_code, cat, 0};
+	if (store_read(u->st, any_station_txn, &as) != STORE_OK || !as.n)
+		return false;
+	ui_pick_destination(u, _("Refer to: a unit above, or a station taking the category"), cat,
+	                    u->scope->above, dest_chosen, v);
+	return true;
+}
+
+static void
 reason_given(struct ui *u, void *data, const char *text)
 {
 	struct rview *v = data;
@@ -844,7 +894,7 @@ reason_given(struct ui *u, void *data, const char *text)
 	v->note = strdup(text);
 	if (v->step == REFA_RESOLVE)
 		ask_feedback(u, v);
-	else
+	else if (v->step != REFA_ESCALATE || !ask_destination(u, v))
 		take_step(u, v, NULL);
 }
 
@@ -945,6 +995,8 @@ begin_step(struct ui *u, struct rview *v, const struct step *st)
 	v->outcome = 0;
 	free(v->note);
 	v->note = NULL;
+	free(v->to);
+	v->to = NULL;
 	u->msg[0] = '\0';
 	ask_step(u, v, st);
 	return UI_REDRAW;
@@ -1089,6 +1141,7 @@ view_free(struct screen *s)
 		free(v->hist[i]);
 	free(v->hist);
 	free(v->note);
+	free(v->to);
 	free(v->who);
 	record_free(v->r);
 	free(v);

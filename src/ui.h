@@ -291,6 +291,14 @@ void ui_pick_record(struct ui *u, int kind, const char *title,
 /* The same, only units of level (enum unit_level; 0: any record of kind). */
 void ui_pick_unit(struct ui *u, int kind, int level, const char *title,
                   void (*done)(struct ui *u, void *data, const char *value), void *data);
+/* Where a referral of category (NULL or "": none chosen yet) from the
+ * worker's unit may go: each unit above it (its township, its county),
+ * each followed by the specialised stations it has that take the
+ * category (route.h; none when no category is chosen); done gets the
+ * unit's id text.  Without a scope or such units: ui_pick_unit. */
+void ui_pick_destination(struct ui *u, const char *title, const char *category,
+                         const char *current,
+                         void (*done)(struct ui *u, void *data, const char *value), void *data);
 /* Records without a name of their own (needs) for a field of the record
  * being edited: each by its summary, those that name one of own (the
  * residents that record names) first, the others after them (with their

@@ -10,6 +10,10 @@
 # it carries (and nothing else), accepts, resolves with feedback, and the
 # village reads the feedback and closes it; a station that does not take
 # the category, or serves another township, is refused with the reason.
+# A township escalates a youth case to the county's centre (refused to a
+# station that does not take it, to another township, to no unit); an
+# administrator changes what a station takes (`unit edit --takes`): new
+# referrals follow, those addressed to it stay; bad lists are refused.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-route-XXXXXX")
@@ -115,6 +119,56 @@ has out "未保社工  Resolve" "the history names the centre's worker"
 run 0 "the village closes it" $D --as anning referral close "$ref"
 run 0 "the supervisor sees it" $D --as dudao referral list --all
 has out "^$ref	" "in the county's reach"
+
+# --- escalating from a township to a county station -------------------------------
+run 0 "a troubled youth to 攀莲镇" $D --as anning referral new --resident "$other" \
+  --category youth --reason "长期逃学" --consent yes --submit
+up=$(cat "$tmp/out")
+run 0 "攀莲镇 accepts" $D --as panlian referral accept "$up"
+run 1 "not to the mental-health base" $D --as panlian referral escalate "$up" --reason 需要专业帮扶 --to 510421-02
+has err "does not take referrals of this category" "the refusal says why"
+run 1 "not to another township" $D --as panlian referral escalate "$up" --reason 需要专业帮扶 --to 510421101
+has err "escalated to the unit above yours, or to a specialised station" "the refusal says where"
+run 1 "not to a station not registered" $D --as panlian referral escalate "$up" --reason 需要专业帮扶 --to 510421-09
+has err "no unit has the code 510421-09" "the code is named"
+run 0 "攀莲镇's referral is as it was" $D --as panlian referral show "$up"
+has out "^Status: Accepted" "still accepted"
+run 0 "on to the county's centre" $D --as panlian referral escalate "$up" --reason 需要专业帮扶 --to 510421-01
+has out "Sent on as the new referral ref-" "the new referral is named"
+upchild=$(sed -n 's/^Sent on as the new referral \(ref-[^.]*\)\.$/\1/p' "$tmp/out")
+run 0 "the centre's inbox" $D --as weibao referral list
+has out "^$upchild	.*	submitted	.*	攀莲镇	米易县未成年人保护中心	" "from 攀莲镇 to the centre"
+run 0 "the county's own inbox" $D --as xian referral list --inbox
+hasnt out "^$upchild	" "not the county station's"
+run 0 "the centre accepts it" $D --as weibao referral accept "$upchild"
+
+# --- changing what a station takes ------------------------------------------------
+run 0 "the centre takes mental health too" $D --as admin unit edit 510421-01 --takes "youth,child,Mental health"
+has out "^510421-01 now takes youth,child,mental (took youth,child)" "old and new said"
+run 0 "安宁村's stations for mental health now" $D --as anning unit stations mental
+[ "$(cut -f1 "$tmp/out" | tr '\n' ' ')" = "510421-01 510421-02 " ] && ok "the centre and the base, by code" ||
+  no "mental stations: $(cut -f1 "$tmp/out" | tr '\n' ' ')"
+run 0 "a mental-health case to the centre now" $D --as anning referral new --resident "$other" \
+  --category mental --reason 测试 --consent yes --to 510421-01
+run 0 "the centre no longer takes youth" $D --as admin unit edit 510421-01 --takes mental
+run 1 "a youth case refused there now" $D --as anning referral new --resident "$other" \
+  --category youth --reason 测试 --consent yes --to 510421-01
+has err "does not take referrals of this category" "the refusal says why"
+run 0 "its referrals stay" $D --as weibao referral list --all
+[ "$(wc -l <"$tmp/out")" -eq 2 ] && ok "its youth cases stay" || no "lines: $(wc -l <"$tmp/out")"
+run 1 "an unknown category" $D --as admin unit edit 510421-01 --takes frob
+has err '"frob"' "the bad category is named"
+run 1 "a category twice" $D --as admin unit edit 510421-01 --takes mental,mental
+run 2 "no --takes" $D --as admin unit edit 510421-01
+has err "needs a station's code and --takes" "--takes is asked for"
+run 2 "a township takes nothing" $D --as admin unit edit 510421100 --takes youth
+has err "no specialised station" "only stations take"
+run 1 "a station not registered" $D --as admin unit edit 510421-09 --takes youth
+has err "no unit with the code 510421-09" "the missing station is named"
+run 1 "a village worker changes nothing" $D --as anning unit edit 510421-01 --takes youth
+has err "only an administrator" "who may is said"
+run 0 "the list" $D unit list
+has out "^510421-01	米易县未成年人保护中心	specialised station	mental$" "it takes mental only"
 
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
