@@ -12,7 +12,13 @@
 #  - where one PostgreSQL stops being enough: the services table grown
 #    by copies (other sites) to 8 and 32 times, and the views' query for
 #    one site and month, and for the whole province's month, timed by
-#    EXPLAIN ANALYZE with jit off and on.
+#    EXPLAIN ANALYZE with jit off and on;
+#  - the same services in a table partitioned by year (schema byyear, a
+#    bench-only copy that `shegong feed --schema byyear` gives its views
+#    and functions), the month selected by 'YYYY-MM' (report_services)
+#    and by its days (report_services_between), each on the plain table
+#    and on the partitioned one, with the EXPLAIN that shows which
+#    partitions a month's query reads.
 # Not a test: run by `make bench-feed`.
 set -u
 scale=${1:-0.01}
@@ -117,7 +123,10 @@ q "CREATE TABLE copy AS SELECT * FROM shegong.services" >/dev/null
 k=1
 for times in 1 8 32; do
   while [ "$k" -lt "$times" ]; do
-    q "UPDATE copy SET _site = lpad(to_hex($k), 4, '0') || substr(_site, 5); INSERT INTO shegong.services SELECT * FROM copy" >/dev/null
+    # copy k: another site, and its services (k mod 4) years earlier,
+    # as a warehouse holds after four years
+    if [ $((k % 4)) -eq 0 ]; then shift="+ interval '3 years'"; else shift="- interval '1 year'"; fi
+    q "UPDATE copy SET _site = lpad(to_hex($k), 4, '0') || substr(_site, 5), date = (date $shift)::date; INSERT INTO shegong.services SELECT * FROM copy" >/dev/null
     k=$((k + 1))
   done
   q "VACUUM ANALYZE shegong.services" >/dev/null
@@ -128,3 +137,47 @@ echo
 echo "EXPLAIN of the province's month at $n rows (jit on):"
 echo
 q "SET jit = on; EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) $s2" | grep -E 'Scan|Gather|Aggregate|JIT|Functions|Timing|Execution' | head -20 | sed 's/^/    /'
+
+# a month by its days, on a table partitioned by year (bench only: the
+# warehouse's tables keep their primary key (_site, _id), which a table
+# partitioned by the date cannot have)
+"$bin" --db "$site" feed "$W" >/dev/null </dev/null || exit 1   # the exchange's changes
+q "CREATE SCHEMA byyear" >/dev/null
+for t in units needs referrals orgs feed_mark; do
+  q "CREATE TABLE byyear.$t (LIKE shegong.$t INCLUDING ALL); INSERT INTO byyear.$t SELECT * FROM shegong.$t" >/dev/null || exit 1
+done
+q "CREATE TABLE byyear.services (LIKE shegong.services INCLUDING DEFAULTS) PARTITION BY RANGE (date)" >/dev/null || exit 1
+for y in 2023 2024 2025 2026 2027; do
+  q "CREATE TABLE byyear.services_$y PARTITION OF byyear.services FOR VALUES FROM ('$y-01-01') TO ('$((y + 1))-01-01')" >/dev/null || exit 1
+done
+q "CREATE TABLE byyear.services_other PARTITION OF byyear.services DEFAULT; CREATE INDEX ON byyear.services (_site, _id); INSERT INTO byyear.services SELECT * FROM shegong.services" >/dev/null || exit 1
+q "VACUUM ANALYZE byyear.services" >/dev/null || exit 1
+"$bin" --db "$site" feed "$W" --schema byyear >"$tmp/out" 2>&1 </dev/null || { echo "feed into byyear failed:"; cat "$tmp/out"; exit 1; }
+q "SELECT 'services by year: ' || string_agg(tableoid::regclass::text || ' ' || n, ', ' ORDER BY 1) FROM (SELECT tableoid, count(*) AS n FROM byyear.services GROUP BY tableoid) c" | sed 's/^/    /'
+echo
+ms() { # ms SQL: execution time in ms, jit off, the median of three
+  for i in 1 2 3; do
+    q "SET jit = off; SET max_parallel_workers_per_gather = 2; EXPLAIN (ANALYZE, FORMAT TEXT) $1" |
+      sed -n 's/^Execution Time: \([0-9.]*\) ms/\1/p'
+  done | sort -n | sed -n 2p
+}
+pm="SELECT sum(services) FROM @.report_services WHERE unit IS NULL AND function IS NULL AND month = '2026-06'"
+pd="SELECT sum(services) FROM @.report_services_between('2026-06-01', '2026-07-01') WHERE unit IS NULL AND function IS NULL"
+sm="SELECT site, unit, function, services, people, volunteer_hours FROM @.report_services WHERE site = '$one' AND month = '2026-06'"
+sd="SELECT * FROM @.report_services_between('2026-06-01', '2026-07-01') WHERE site = '$one'"
+sch() { echo "$2" | sed "s/@/$1/g"; }
+same() { [ "$(q "$(sch shegong "$1")")" = "$(q "$(sch byyear "$1")")" ] && [ "$(q "$(sch shegong "$1")")" = "$(q "$(sch shegong "$2")")" ] && echo same || echo DIFFERENT; }
+echo "| query (jit off, median of 3), $n services rows | plain table (ms) | partitioned by year (ms) | results |"
+echo "| --- | ---: | ---: | --- |"
+echo "| the province's month by 'YYYY-MM' (before) | $(ms "$(sch shegong "$pm")") | $(ms "$(sch byyear "$pm")") | |"
+echo "| the province's month by its days (after) | $(ms "$(sch shegong "$pd")") | $(ms "$(sch byyear "$pd")") | $(same "$pm" "$pd") |"
+echo "| one site's month by 'YYYY-MM' (before) | $(ms "$(sch shegong "$sm")") | $(ms "$(sch byyear "$sm")") | |"
+echo "| one site's month by its days (after) | $(ms "$(sch shegong "$sd")") | $(ms "$(sch byyear "$sd")") | $(same "$sm ORDER BY 1, 2, 3" "$sd ORDER BY 1, 2, 3") |"
+echo
+echo "The partitions of services each query reads (EXPLAIN, COSTS OFF):"
+echo
+for x in "$pm" "$pd"; do
+  echo "    $(sch byyear "$x")"
+  q "SET jit = off; EXPLAIN (COSTS OFF) $(sch byyear "$x")" | sed -n 's/.*Scan on \(services_[a-z0-9]*\).*/\1/p' | sort | uniq -c |
+    awk '{ printf "%s%s ×%s", (NR > 1 ? ", " : "      scans: "), $2, $1 } END { print "" }'
+done

@@ -218,8 +218,8 @@ static const char views_sql[] =
 	/* a service, once for each resident it names (or once, naming none):
 	 * first marks the line that carries the service's own numbers */
 	"CREATE VIEW @.service_lines AS\n"
-	"SELECT s._site AS site, coalesce(s._unit, '') AS unit, to_char(s.date, 'YYYY-MM') AS month,\n"
-	"       coalesce(s.function, '') AS function, s._id AS id, b.beneficiary,\n"
+	"SELECT s._site AS site, coalesce(s._unit, '') AS unit, s.date AS day,\n"
+	"       to_char(s.date, 'YYYY-MM') AS month, coalesce(s.function, '') AS function, s._id AS id, b.beneficiary,\n"
 	"       coalesce(b.ord, 1) = 1 AS first,\n"
 	"       CASE WHEN s.headcount > coalesce(cardinality(s.beneficiaries), 0)\n"
 	"            THEN s.headcount - coalesce(cardinality(s.beneficiaries), 0) ELSE 0 END AS extra,\n"
@@ -251,11 +251,11 @@ static const char views_sql[] =
 	"FROM @.service_lines GROUP BY site, month;\n"
 	/* a need opened (its date), and a need met (the day it last changed) */
 	"CREATE VIEW @.need_events AS\n"
-	"SELECT _site AS site, coalesce(_unit, '') AS unit, to_char(date, 'YYYY-MM') AS month,\n"
-	"       1 AS opened, 0 AS met\n"
+	"SELECT _site AS site, coalesce(_unit, '') AS unit, date AS day,\n"
+	"       to_char(date, 'YYYY-MM') AS month, 1 AS opened, 0 AS met\n"
 	"FROM @.needs WHERE NOT _void AND date IS NOT NULL\n"
 	"UNION ALL\n"
-	"SELECT _site, coalesce(_unit, ''), to_char(_changed_on, 'YYYY-MM'), 0, 1\n"
+	"SELECT _site, coalesce(_unit, ''), _changed_on, to_char(_changed_on, 'YYYY-MM'), 0, 1\n"
 	"FROM @.needs WHERE NOT _void AND status = 'met';\n"
 	"CREATE VIEW @.report_needs AS\n"
 	"SELECT site, month, unit, sum(opened)::bigint AS opened, sum(met)::bigint AS met\n"
@@ -265,13 +265,13 @@ static const char views_sql[] =
 	"FROM @.need_events GROUP BY site, month;\n"
 	/* a referral made (submitted), and one resolved with its days */
 	"CREATE VIEW @.referral_events AS\n"
-	"SELECT f._site AS site, coalesce(f._unit, '') AS unit, to_char(f.submitted, 'YYYY-MM') AS month,\n"
-	"       1 AS made, NULL::integer AS days\n"
+	"SELECT f._site AS site, coalesce(f._unit, '') AS unit, f.submitted AS day,\n"
+	"       to_char(f.submitted, 'YYYY-MM') AS month, 1 AS made, NULL::integer AS days\n"
 	"FROM @.referrals f JOIN @.feed_mark m ON m.site = f._site\n"
 	"WHERE NOT f._void AND f.submitted IS NOT NULL\n"
 	"  AND (m.reach IS NULL OR f._unit = ANY (m.reach))\n"
 	"UNION ALL\n"
-	"SELECT f._site, coalesce(f._unit, ''), to_char(f.resolved, 'YYYY-MM'), 0,\n"
+	"SELECT f._site, coalesce(f._unit, ''), f.resolved, to_char(f.resolved, 'YYYY-MM'), 0,\n"
 	"       f.resolved - f.submitted\n"
 	"FROM @.referrals f JOIN @.feed_mark m ON m.site = f._site\n"
 	"WHERE NOT f._void AND f.resolved IS NOT NULL AND f.submitted IS NOT NULL\n"
@@ -318,7 +318,93 @@ static const char views_sql[] =
 	"  FROM @.report_referrals WHERE resolved > 0\n"
 	"  UNION ALL SELECT site, NULL, unit, 'orgs_cultivating', NULL, cultivating\n"
 	"  FROM @.report_orgs\n"
-	") f LEFT JOIN @.units u ON u._site = f.site AND u._id = f.unit;\n";
+	") f LEFT JOIN @.units u ON u._site = f.site AND u._id = f.unit;\n"
+	/* the same figures for the days from first_day up to (not including)
+	 * next_day: a month is its first day and the next month's.  Each
+	 * selects its rows by that range of the typed date before it groups
+	 * them, so the range reaches the tables' scans (a table partitioned
+	 * by the date reads only the partitions that hold those days, as a
+	 * month's to_char above never can); plain SQL, stable, not strict,
+	 * so PostgreSQL plans them inline with the query that calls them */
+	"CREATE FUNCTION @.report_services_between(first_day date, next_day date)\n"
+	"RETURNS TABLE (site text, unit text, function text, services bigint, people numeric,\n"
+	"               volunteer_hours numeric)\n"
+	"LANGUAGE sql STABLE AS $f$\n"
+	"SELECT site, unit, function, count(DISTINCT id),\n"
+	"       (count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0))::numeric,\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)::numeric\n"
+	"FROM @.service_lines WHERE day >= $1 AND day < $2 GROUP BY site, unit, function\n"
+	"UNION ALL\n"
+	"SELECT site, unit, NULL, count(DISTINCT id),\n"
+	"       (count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0))::numeric,\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)::numeric\n"
+	"FROM @.service_lines WHERE day >= $1 AND day < $2 GROUP BY site, unit\n"
+	"UNION ALL\n"
+	"SELECT site, NULL, function, count(DISTINCT id),\n"
+	"       (count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0))::numeric,\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)::numeric\n"
+	"FROM @.service_lines WHERE day >= $1 AND day < $2 GROUP BY site, function\n"
+	"UNION ALL\n"
+	"SELECT site, NULL, NULL, count(DISTINCT id),\n"
+	"       (count(DISTINCT beneficiary) + coalesce(sum(extra) FILTER (WHERE first), 0))::numeric,\n"
+	"       coalesce(sum(hours) FILTER (WHERE first), 0)::numeric\n"
+	"FROM @.service_lines WHERE day >= $1 AND day < $2 GROUP BY site\n"
+	"$f$;\n"
+	"CREATE FUNCTION @.report_needs_between(first_day date, next_day date)\n"
+	"RETURNS TABLE (site text, unit text, opened bigint, met bigint)\n"
+	"LANGUAGE sql STABLE AS $f$\n"
+	"SELECT site, unit, sum(opened)::bigint, sum(met)::bigint\n"
+	"FROM @.need_events WHERE day >= $1 AND day < $2 GROUP BY site, unit\n"
+	"UNION ALL\n"
+	"SELECT site, NULL, sum(opened)::bigint, sum(met)::bigint\n"
+	"FROM @.need_events WHERE day >= $1 AND day < $2 GROUP BY site\n"
+	"$f$;\n"
+	"CREATE FUNCTION @.report_referrals_between(first_day date, next_day date)\n"
+	"RETURNS TABLE (site text, unit text, made bigint, resolved bigint,\n"
+	"               days_median double precision, days_mean numeric)\n"
+	"LANGUAGE sql STABLE AS $f$\n"
+	"SELECT site, unit, sum(made)::bigint, count(days),\n"
+	"       percentile_cont(0.5) WITHIN GROUP (ORDER BY days), avg(days)\n"
+	"FROM @.referral_events WHERE day >= $1 AND day < $2 GROUP BY site, unit\n"
+	"UNION ALL\n"
+	"SELECT site, NULL, sum(made)::bigint, count(days),\n"
+	"       percentile_cont(0.5) WITHIN GROUP (ORDER BY days), avg(days)\n"
+	"FROM @.referral_events WHERE day >= $1 AND day < $2 GROUP BY site\n"
+	"$f$;\n"
+	"CREATE FUNCTION @.report_figures_between(first_day date, next_day date)\n"
+	"RETURNS TABLE (site text, unit text, unit_code text, unit_name text, figure text,\n"
+	"               function text, value numeric)\n"
+	"LANGUAGE sql STABLE AS $f$\n"
+	"SELECT f.site, f.unit, u.code, u.name, f.figure, f.function, f.value\n"
+	"FROM (\n"
+	"  SELECT s.site, s.unit, 'services' AS figure, s.function, s.services::numeric AS value\n"
+	"  FROM @.report_services_between($1, $2) s\n"
+	"  UNION ALL SELECT s.site, s.unit, 'people', s.function, s.people\n"
+	"  FROM @.report_services_between($1, $2) s\n"
+	"  UNION ALL SELECT s.site, s.unit, 'volunteer_hours', NULL, s.volunteer_hours\n"
+	"  FROM @.report_services_between($1, $2) s WHERE s.function IS NULL\n"
+	"  UNION ALL SELECT n.site, n.unit, 'needs_opened', NULL, n.opened\n"
+	"  FROM @.report_needs_between($1, $2) n\n"
+	"  UNION ALL SELECT n.site, n.unit, 'needs_met', NULL, n.met\n"
+	"  FROM @.report_needs_between($1, $2) n\n"
+	"  UNION ALL SELECT r.site, r.unit, 'referrals_made', NULL, r.made\n"
+	"  FROM @.report_referrals_between($1, $2) r\n"
+	"  UNION ALL SELECT r.site, r.unit, 'referrals_resolved', NULL, r.resolved\n"
+	"  FROM @.report_referrals_between($1, $2) r\n"
+	"  UNION ALL SELECT r.site, r.unit, 'days_median', NULL, r.days_median::numeric\n"
+	"  FROM @.report_referrals_between($1, $2) r WHERE r.resolved > 0\n"
+	"  UNION ALL SELECT r.site, r.unit, 'days_mean', NULL, r.days_mean\n"
+	"  FROM @.report_referrals_between($1, $2) r WHERE r.resolved > 0\n"
+	"  UNION ALL SELECT o.site, o.unit, 'orgs_cultivating', NULL, o.cultivating\n"
+	"  FROM @.report_orgs o\n"
+	") f LEFT JOIN @.units u ON u._site = f.site AND u._id = f.unit\n"
+	"$f$;\n";
+
+/* The functions, as DROP FUNCTION names them. */
+static const char *const function_names[] = {
+	"report_figures_between(date, date)", "report_services_between(date, date)",
+	"report_needs_between(date, date)", "report_referrals_between(date, date)",
+};
 
 /* In the order they may be dropped (those that use others first). */
 static const char *const view_names[] = {
@@ -486,8 +572,11 @@ marks_ensure(struct ddl *d)
 	return 0;
 }
 
-/* The views, made again when their SQL is not the one this program
- * writes (feed_meta 'views': its SHA-256) or one of them is missing. */
+/* The views and functions, made again when their SQL is not the one this
+ * program writes (feed_meta 'views': its SHA-256) or one of them is
+ * missing: a warehouse an earlier program made is brought up to date in
+ * place (its views dropped and made anew in the feed's first
+ * transaction, the tables untouched). */
 static int
 views_ensure(struct ddl *d)
 {
@@ -509,6 +598,8 @@ views_ensure(struct ddl *d)
 		sb_str(&b, ", to_regclass($1 || '.' || ");
 		sb_addf(&b, "'%s') IS NOT NULL", view_names[i]);
 	}
+	for (size_t i = 0; i < NELEM(function_names); i++)
+		sb_addf(&b, ", to_regprocedure($1 || '.%s') IS NOT NULL", function_names[i]);
 	struct pg_rows r;
 	const char *q = d->schema;
 	bool same = false;
@@ -528,7 +619,13 @@ views_ensure(struct ddl *d)
 	sb_free(&b);
 	int rc = 0;
 	if (!same) {
-		sb_str(&b, "DROP VIEW IF EXISTS ");
+		sb_str(&b, "DROP FUNCTION IF EXISTS ");
+		for (size_t i = 0; i < NELEM(function_names); i++) {
+			sb_str(&b, i ? ", " : "");
+			pg_ident(&b, d->schema);
+			sb_addf(&b, ".%s", function_names[i]);
+		}
+		sb_str(&b, "; DROP VIEW IF EXISTS ");
 		for (size_t i = 0; i < NELEM(view_names); i++) {
 			sb_str(&b, i ? ", " : "");
 			qualified(&b, d->schema, view_names[i]);

@@ -12,7 +12,9 @@
 # after its first batch committed, while the next waits on a lock the
 # test holds, goes on where it stopped and ends with the same rows as a
 # feed never cut; --full; the refusals; and the views' figures equal to
-# `shegong report`'s, cell by cell, for seven months of both sites.
+# `shegong report`'s, cell by cell, for seven months of both sites, by
+# month and by report_figures_between's range of days; and a warehouse
+# an earlier program made given its views and functions anew in place.
 # Skipped (77) without PostgreSQL's server programs or a shegong built
 # without libpq.
 set -u
@@ -274,9 +276,33 @@ run 0 "--full" $town --as dudao feed "$W" --schema cut --full
 dump cut >"$tmp/full"
 if cmp -s "$tmp/whole" "$tmp/full"; then ok "--full: the same rows"; else no "--full differs"; diff "$tmp/whole" "$tmp/full" | head; fi
 
+# --- a warehouse an earlier program made: its views made anew in place ------------------------
+# as one made before the functions of a period were: the views' SQL
+# another's (feed_meta), the functions missing, and service_lines as it
+# was (no day); the next feed, with nothing new, makes them again and
+# writes no row of the tables
+q "DROP FUNCTION shegong.report_figures_between(date, date), shegong.report_services_between(date, date), shegong.report_needs_between(date, date), shegong.report_referrals_between(date, date); DROP VIEW shegong.report_figures, shegong.report_services, shegong.service_lines; CREATE VIEW shegong.service_lines AS SELECT s._site AS site, coalesce(s._unit, '') AS unit, to_char(s.date, 'YYYY-MM') AS month FROM shegong.services s; UPDATE shegong.feed_meta SET value = 'an earlier program' WHERE key = 'views'" >/dev/null
+q "SELECT xmin, * FROM shegong.services ORDER BY 2, 3" >"$tmp/before"
+run 0 "a feed into the earlier program's warehouse" $town --as dudao feed "$W"
+has out "Nothing new" "nothing new to feed"
+same "$(q "SELECT count(*) FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace WHERE n.nspname = 'shegong' AND p.proname LIKE 'report_%_between'")" 4 \
+  "the four functions of a period made"
+same "$(q "SELECT count(*) FROM information_schema.columns WHERE table_schema = 'shegong' AND table_name = 'service_lines' AND column_name = 'day'")" 1 \
+  "service_lines made anew, with its day"
+same "$(q "SELECT length(value) FROM shegong.feed_meta WHERE key = 'views'")" 64 "the views' SHA-256 noted again"
+q "SELECT xmin, * FROM shegong.services ORDER BY 2, 3" >"$tmp/after"
+if cmp -s "$tmp/before" "$tmp/after"; then ok "the services' rows untouched"
+else no "the upgrade wrote rows of services"; fi
+
 # --- the views' figures equal the report's, cell by cell --------------------------------------
+# by the month views (a month as 'YYYY-MM', read from every row), and by
+# report_figures_between (a month as a range of days, which a table
+# partitioned by the date can prune): both hold every cell
 figures() { # figures SITE MONTH
   q "SELECT coalesce(unit_name, CASE WHEN unit IS NULL THEN '#TOTAL' ELSE '#' || unit END), figure, coalesce(function, ''), value FROM shegong.report_figures WHERE site = '$1' AND (month = '$2' OR month IS NULL)"
+}
+between() { # between SITE MONTH
+  q "SELECT coalesce(unit_name, CASE WHEN unit IS NULL THEN '#TOTAL' ELSE '#' || unit END), figure, coalesce(function, ''), value FROM shegong.report_figures_between('$2-01', ('$2-01'::date + interval '1 month')::date) WHERE site = '$1'"
 }
 python=python3
 m=$(date +%Y-%m)
@@ -291,11 +317,19 @@ for m in $months; do
   if "$python" "$here/feed-compare.py" "$forms/choices" "$tmp/report" "$tmp/view" >"$tmp/out" 2>&1; then
     ok "the township's $m: $(tail -1 "$tmp/out")"
   else no "the township's $m"; fi
+  between "$townsite" "$m" >"$tmp/view"
+  if "$python" "$here/feed-compare.py" "$forms/choices" "$tmp/report" "$tmp/view" >"$tmp/out" 2>&1; then
+    ok "the township's $m, by its days: $(tail -1 "$tmp/out")"
+  else no "the township's $m, by its days"; fi
   "$bin" $pc report --month "$m" >"$tmp/report" 2>"$tmp/err" </dev/null
   figures "$pcsite" "$m" >"$tmp/view"
   if "$python" "$here/feed-compare.py" "$forms/choices" "$tmp/report" "$tmp/view" >"$tmp/out" 2>&1; then
     ok "the PC's $m: $(tail -1 "$tmp/out")"
   else no "the PC's $m"; fi
+  between "$pcsite" "$m" >"$tmp/view"
+  if "$python" "$here/feed-compare.py" "$forms/choices" "$tmp/report" "$tmp/view" >"$tmp/out" 2>&1; then
+    ok "the PC's $m, by its days: $(tail -1 "$tmp/out")"
+  else no "the PC's $m, by its days"; fi
 done
 same "$(q "SELECT count(*) > 0 FROM shegong.report_figures WHERE site = '$townsite' AND figure = 'days_median'")" t \
   "some month with referrals resolved compared"
