@@ -12,6 +12,9 @@
 # nothing; a county lacking the village, a village worker, a supervisor,
 # a township's file brought back to it and a township's file carrying
 # the county's steps to a county that never took them are refused.
+# Then a referral escalated (--to) to a county station, registered on
+# both servers, is worked by the station's worker on the county server
+# and its answer comes back to the township.
 set -u
 bin=${SHEGONG_BIN:-$(dirname "$0")/../src/shegong}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-escalate-XXXXXX")
@@ -193,6 +196,51 @@ awk '/^History:/ {h = 1; next} h' "$tmp/out" | awk '{print $4}' >"$tmp/steps"
   no "history: $(tr '\n' ' ' <"$tmp/steps")"
 run 0 "the same file twice on the PC" $pc sync --from-file "$tmp/d1.sgx"
 has out "nothing new" "changes nothing"
+
+# --- escalated to a county station, worked by its worker on the county ----------------
+run 0 "the township registers the county's elderly-care centre" $town --as admin unit add 510421-01 米易县养老服务中心 --takes elderly
+run 0 "and a youth centre" $town --as admin unit add 510421-02 米易县未成年人保护中心 --takes youth
+sres=$("$bin" $town --as anning find resident "" --limit 5 </dev/null | cut -f1 | sed -n 2p)
+[ -n "$sres" ] && ok "another resident of 安宁村 ($sres)" || no "no second resident"
+run 0 "安宁村 refers on the township's server" $town --as anning referral new --resident "$sres" --category elderly --reason "失能老人需机构照护" --consent yes --submit
+sref=$(cat "$tmp/out")
+run 0 "the township accepts" $town --as panlian referral accept "$sref"
+run 1 "a station no unit has" $town --as panlian referral escalate "$sref" --reason 需县级照护 --to 510421-09
+has err "no unit has the code 510421-09" "it names the code"
+run 1 "a station that takes no elderly case" $town --as panlian referral escalate "$sref" --reason 需县级照护 --to 510421-02
+has err "does not take referrals of this category" "it says why"
+run 1 "a village is no station" $town --as panlian referral escalate "$sref" --reason 需县级照护 --to 510421100001
+has err "or to a specialised station" "it says where to escalate"
+run 0 "still accepted, nothing sent" $town --as panlian referral show "$sref"
+has out "^Status: Accepted" "the referral as it was"
+run 0 "escalated to the centre" $town --as panlian referral escalate "$sref" --reason "需县养老服务中心评估入住" --to 510421-01
+schild=$(sed -n 's/^Sent on as the new referral \([^ .]*\)\.$/\1/p' "$tmp/out")
+[ -n "$schild" ] && ok "the referral to the centre is $schild" || no "no referral sent on"
+run 0 "on the township" $town --as panlian referral show "$schild"
+has out "^Referred to: 米易县养老服务中心 (unit-" "addressed to the centre"
+run 0 "the township writes its referrals again" $town --as panlian sync --referrals-to "$tmp/t3.sgx"
+run 1 "a county without the centre refuses it" $county sync --from-file "$tmp/t3.sgx"
+has err "code 510421-01, which this database does not have" "it names the station to add"
+run 0 "the county registers the centre" $county unit add 510421-01 米易县养老服务中心 --takes elderly
+run 0 "and its worker" $county user add yanglao --role township --unit 510421-01 --name 养老社工
+run 0 "the county takes the file" $county sync --from-file "$tmp/t3.sgx"
+run 0 "the centre's inbox" $county --as yanglao referral list
+has out "^$schild	.*	米易县养老服务中心	" "the escalated referral is in the centre's inbox"
+[ "$(wc -l <"$tmp/out")" -eq 1 ] && ok "and only it" || no "inbox lines: $(wc -l <"$tmp/out")"
+run 0 "the centre reads the person it carries" $county --as yanglao show "$sres"
+run 0 "the centre accepts" $county --as yanglao referral accept "$schild"
+run 0 "and resolves it" $county --as yanglao referral resolve "$schild" --outcome success --feedback "已评估，下月入住县养老服务中心"
+run 0 "the county's answer for 攀莲镇" $county sync --referrals-to "$tmp/c3.sgx" --for 510421100
+run 0 "the township takes it" $town --as panlian sync --from-file "$tmp/c3.sgx"
+run 0 "the township sees the centre's answer" $town --as panlian referral show "$schild"
+has out "^Status: Resolved" "resolved on the township"
+has out "^Feedback to the village: 已评估，下月入住县养老服务中心" "the centre's feedback"
+awk '/^History:/ {h = 1; next} h' "$tmp/out" | awk '{print $4}' >"$tmp/steps"
+[ "$(tr '\n' ' ' <"$tmp/steps")" = "Created Submit Accept Resolve " ] && ok "its history whole and in order" ||
+  no "history: $(tr '\n' ' ' <"$tmp/steps")"
+run 0 "the township resolves the original" $town --as panlian referral resolve "$sref" --outcome success --feedback "已评估，下月入住县养老服务中心"
+run 0 "安宁村 reads the answer" $town --as anning referral show "$sref"
+has out "^Feedback to the village: 已评估，下月入住县养老服务中心" "the village has the centre's answer"
 
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
