@@ -4,7 +4,10 @@
  * of the last six months for the chosen village, so that a supervisor
  * sees the trend at a glance.  p prints the report, or (d in the print
  * box) the chosen village's service ledger of the month (on the total,
- * the township's). */
+ * the township's).  A county's server that keeps its townships' figures
+ * (rollup.c) shows after its villages each township's subtotal, marked
+ * with the day the township made it, and their total, as `shegong
+ * report` does; they have no trend, the chart says so. */
 #include "config.h"
 
 #include <curses.h>
@@ -16,6 +19,7 @@
 #include "i18n.h"
 #include "print.h"
 #include "report.h"
+#include "rollup.h"
 #include "text.h"
 #include "ui.h"
 
@@ -29,9 +33,57 @@ struct rscreen {
 	size_t *trend;     /* report_trend's counts */
 	int err;
 	size_t top;        /* the first figure shown */
-	size_t sel;        /* the chosen column: a village, or ncols for the total */
-	size_t left;       /* the first village column shown */
+	size_t sel;        /* the chosen column: a village, a column of the
+	                      townships' figures, or last_col for the total */
+	size_t left;       /* the first column shown before the total */
+	struct rollup ro;  /* the townships' figures kept here */
+	size_t nro;        /* their columns: each subtotal, then their total */
+	size_t *roi;       /* which of ro's columns, ro.ncols for their total */
+	char (*rolabel)[192];
 };
+
+/* The columns before the total: the villages, then the townships'. */
+static size_t
+last_col(const struct rscreen *rs)
+{
+	return rs->r.ncols + rs->nro;
+}
+
+static void
+rollup_clear(struct rscreen *rs)
+{
+	rollup_free(&rs->ro);
+	free(rs->roi);
+	free(rs->rolabel);
+	rs->roi = NULL;
+	rs->rolabel = NULL;
+	rs->nro = 0;
+}
+
+/* The townships' figures of the period: the subtotals and their total,
+ * as the plain report's columns. */
+static int
+load_rollup(struct ui *u, struct rscreen *rs)
+{
+	rollup_clear(rs);
+	int err = rollup_compute(u->st, rs->o.sc, &rs->r, &rs->ro);
+	if (err || !rs->ro.ncols)
+		return err;
+	rs->roi = calloc(rs->ro.ncols + 1, sizeof *rs->roi);
+	rs->rolabel = calloc(rs->ro.ncols + 1, sizeof *rs->rolabel);
+	if (!rs->roi || !rs->rolabel) {
+		rollup_clear(rs);
+		return STORE_NOMEM;
+	}
+	for (size_t i = 0; i < rs->ro.ncols; i++)
+		if (rs->ro.cols[i].subtotal) {
+			rollup_column_label(&rs->ro.cols[i], rs->rolabel[rs->nro], sizeof rs->rolabel[0]);
+			rs->roi[rs->nro++] = i;
+		}
+	snprintf(rs->rolabel[rs->nro], sizeof rs->rolabel[0], "%s", _("Total of the figures received"));
+	rs->roi[rs->nro++] = rs->ro.ncols;
+	return 0;
+}
 
 static int
 load_txn(store_txn *t, void *ctx)
@@ -50,12 +102,18 @@ load(struct ui *u, struct rscreen *rs)
 	free(rs->trend);
 	rs->trend = NULL;
 	rs->err = store_read(u->st, load_txn, rs);
+	rollup_clear(rs);
+	if (!rs->err)
+		rs->err = load_rollup(u, rs);
 	if (rs->err) {
 		report_free(&rs->r);
+		rollup_clear(rs);
 		ui_message(u, "%s", store_strerror(rs->err));
 	}
-	if (rs->sel > rs->r.ncols)
-		rs->sel = rs->r.ncols;
+	if (rs->sel > last_col(rs))
+		rs->sel = last_col(rs);
+	if (rs->left > rs->sel)
+		rs->left = rs->sel;
 	/* another period may have fewer rows (no "other functions") */
 	size_t total = report_rows(&rs->r);
 	if (rs->top >= total)
@@ -65,11 +123,17 @@ load(struct ui *u, struct rscreen *rs)
 static const char *column_name(const struct rscreen *rs, size_t c);
 
 /* A column's width, the space before it included: CELL_COLS, or more
- * when a village's name is longer, so that every name is read whole. */
+ * when a village's name is longer, so that every name is read whole; a
+ * column of the townships' figures as wide as its own header. */
 static int
-cell_cols(const struct rscreen *rs)
+cell_cols(const struct rscreen *rs, size_t col)
 {
 	int w = CELL_COLS;
+	if (col > rs->r.ncols && col <= last_col(rs)) {
+		const char *n = column_name(rs, col);
+		int nw = text_width(n, strlen(n)) + 1;
+		return nw > w ? nw : w;
+	}
 	for (size_t c = 0; c <= rs->r.ncols; c++) {
 		const char *n = column_name(rs, c);
 		int nw = text_width(n, strlen(n)) + 1;
@@ -79,12 +143,30 @@ cell_cols(const struct rscreen *rs)
 	return w;
 }
 
-/* How many village columns fit beside the labels and the total. */
+/* The column shown i-th of those before the total: the villages, then
+ * the townships' (numbered after the total's r.ncols). */
 static size_t
-fitting(const struct ui *u, const struct rscreen *rs)
+scroll_col(const struct rscreen *rs, size_t i)
 {
-	int n = (u->cols - 1 - LABEL_COLS) / cell_cols(rs) - 1;
-	return n > 0 ? (size_t)n : 0;
+	return i < rs->r.ncols ? i : i + 1;
+}
+
+/* How many columns from the first shown fit beside the labels and the
+ * total (one at least when there is one). */
+static size_t
+fitting(const struct ui *u, const struct rscreen *rs, size_t left)
+{
+	int room = u->cols - 1 - LABEL_COLS - cell_cols(rs, rs->r.ncols);
+	size_t n = 0;
+	for (size_t i = left; i < last_col(rs); i++) {
+		room -= cell_cols(rs, scroll_col(rs, i));
+		if (room < 0 && n)
+			break;
+		n++;
+		if (room < 0)
+			break;
+	}
+	return n;
 }
 
 /* How many figures fit above the chart and the footer. */
@@ -132,22 +214,38 @@ bar(char *out, size_t cap, long eighths, bool utf8)
 	out[n] = '\0';
 }
 
+/* c: a village, r.ncols the total, after it the townships' columns */
 static const char *
 column_name(const struct rscreen *rs, size_t c)
 {
+	if (c > rs->r.ncols && c <= last_col(rs))
+		return rs->rolabel[c - rs->r.ncols - 1];
 	return c < rs->r.ncols ? rs->r.cols[c].name : _("Total");
+}
+
+/* The column chosen in column_name's numbering. */
+static size_t
+sel_col(const struct rscreen *rs)
+{
+	return rs->sel == last_col(rs) ? rs->r.ncols : scroll_col(rs, rs->sel);
 }
 
 static void
 draw_chart(struct ui *u, struct rscreen *rs, int y)
 {
 	char line[512];
+	size_t col = sel_col(rs);
 	snprintf(line, sizeof line, _("Services a month, the last %d months: %s"), TREND_MONTHS,
-	         column_name(rs, rs->sel));
+	         column_name(rs, col));
 	ui_text(y, 1, u->cols - 2, line, A_BOLD);
+	if (col > rs->r.ncols) {
+		ui_text(y + 1, 1, u->cols - 2,
+		        _("The figures received are of the period only: no months to chart."), A_NORMAL);
+		return;
+	}
 	if (!rs->trend)
 		return;
-	const size_t *v = rs->trend + rs->sel * TREND_MONTHS;
+	const size_t *v = rs->trend + col * TREND_MONTHS;
 	size_t max = 1;
 	for (int m = 0; m < TREND_MONTHS; m++)
 		if (v[m] > max)
@@ -186,18 +284,22 @@ report_draw(struct ui *u, struct screen *s)
 	         period, _("Left/Right: a village and its trend; Up/Down: more figures"));
 	ui_text(1, 1, u->cols - 2, line, A_NORMAL);
 
-	/* the columns shown: villages from left, then the total */
-	size_t nv = rs->r.ncols, fit = fitting(u, rs), shown[64], ns = 0;
-	int cw = cell_cols(rs);
-	for (size_t c = rs->left; c < nv && ns < fit && ns < 63; c++)
-		shown[ns++] = c;
+	/* the columns shown: villages and the townships' from left, then
+	 * the total */
+	size_t nv = rs->r.ncols, fit = fitting(u, rs, rs->left), shown[64], ns = 0;
+	int xs[64], ws[64], x = 1 + LABEL_COLS;
+	for (size_t i = rs->left; i < last_col(rs) && ns < fit && ns < 63; i++)
+		shown[ns++] = scroll_col(rs, i);
 	shown[ns++] = nv;
-	ui_text(2, 1, LABEL_COLS, nv > fit ? _("Figure (Left/Right: more)") : _("Figure"),
+	size_t chosen = sel_col(rs);
+	ui_text(2, 1, LABEL_COLS, last_col(rs) > fit ? _("Figure (Left/Right: more)") : _("Figure"),
 	        A_BOLD | A_UNDERLINE);
 	for (size_t i = 0; i < ns; i++) {
-		int x = 1 + LABEL_COLS + (int)i * cw;
-		int attr = shown[i] == rs->sel ? A_REVERSE | A_BOLD : A_BOLD | A_UNDERLINE;
-		cell(2, x, cw - 1, column_name(rs, shown[i]), attr);
+		xs[i] = x;
+		ws[i] = cell_cols(rs, shown[i]);
+		x += ws[i];
+		int attr = shown[i] == chosen ? A_REVERSE | A_BOLD : A_BOLD | A_UNDERLINE;
+		cell(2, xs[i], ws[i] - 1, column_name(rs, shown[i]), attr);
 	}
 	size_t nr = table_rows(u), total = report_rows(&rs->r);
 	for (size_t k = 0; k < nr && rs->top + k < total; k++) {
@@ -205,10 +307,17 @@ report_draw(struct ui *u, struct screen *s)
 		int y = 3 + (int)k;
 		ui_text(y, 1, LABEL_COLS - 1, report_row_label(&rs->r, row, label, sizeof label), A_NORMAL);
 		for (size_t i = 0; i < ns && !rs->err; i++) {
-			const struct report_figures *f =
-				shown[i] < nv ? &rs->r.cols[shown[i]].f : &rs->r.total;
-			cell(y, 1 + LABEL_COLS + (int)i * cw, cw - 1, report_row_value(&rs->r, f, row, val, NULL),
-			     shown[i] == rs->sel ? A_BOLD : A_NORMAL);
+			const char *v;
+			if (shown[i] > nv) {
+				size_t ri = rs->roi[shown[i] - nv - 1];
+				v = rollup_row_value(&rs->r, ri < rs->ro.ncols ? &rs->ro.cols[ri].f : &rs->ro.total,
+				                     row, val);
+			} else {
+				const struct report_figures *f =
+					shown[i] < nv ? &rs->r.cols[shown[i]].f : &rs->r.total;
+				v = report_row_value(&rs->r, f, row, val, NULL);
+			}
+			cell(y, xs[i], ws[i] - 1, v, shown[i] == chosen ? A_BOLD : A_NORMAL);
 		}
 	}
 	if (rs->top + nr < total)
@@ -262,7 +371,7 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 	(void)key;
 	struct rscreen *rs = s->data;
 	size_t nr = table_rows(u), total = report_rows(&rs->r);
-	size_t last = total > nr ? total - nr : 0, fit = fitting(u, rs);
+	size_t last = total > nr ? total - nr : 0;
 	switch (a) {
 	case ACT_BACK:
 		return UI_POP;
@@ -291,7 +400,7 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 			rs->sel--;
 		break;
 	case ACT_RIGHT:
-		if (rs->sel < rs->r.ncols)
+		if (rs->sel < last_col(rs))
 			rs->sel++;
 		break;
 	case ACT_PERIOD_PREV:
@@ -308,12 +417,12 @@ report_key(struct ui *u, struct screen *s, enum action a, bool is_key, wint_t ke
 	default:
 		return 0;
 	}
-	/* keep the chosen village in view (the total is always shown) */
-	if (rs->sel < rs->r.ncols) {
+	/* keep the chosen column in view (the total is always shown) */
+	if (rs->sel < last_col(rs)) {
 		if (rs->sel < rs->left)
 			rs->left = rs->sel;
-		else if (fit && rs->sel >= rs->left + fit)
-			rs->left = rs->sel - fit + 1;
+		while (rs->left < rs->sel && rs->sel >= rs->left + fitting(u, rs, rs->left))
+			rs->left++;
 	}
 	return UI_REDRAW;
 }
@@ -329,6 +438,7 @@ report_screen_free(struct screen *s)
 {
 	struct rscreen *rs = s->data;
 	report_free(&rs->r);
+	rollup_clear(rs);
 	free(rs->trend);
 	free(rs);
 }
@@ -351,7 +461,7 @@ report_open(struct ui *u)
 	u->msg[0] = '\0';
 	load(u, rs);
 	/* a village worker's one village is the chart's; others start with the total */
-	rs->sel = rs->r.ncols == 1 ? 0 : rs->r.ncols;
+	rs->sel = rs->r.ncols == 1 ? 0 : last_col(rs);
 	ui_push(u, &report_screen, rs);
 }
 

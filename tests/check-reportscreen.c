@@ -7,7 +7,11 @@
  * to the month before (its figures), F5 to the quarter, Esc back home.
  * And the demo as it is made, as the one trying it: every count of the
  * home menu above zero, the report's services and a bar in each of the
- * last six months (issue 17: the demo was empty where it matters). */
+ * last six months (issue 17: the demo was empty where it matters).  And
+ * a county's database that took 攀莲镇's figures file (the demo's, sync
+ * --figures-to, then sync --from-file): the screen shows the township's
+ * subtotal, marked with the day it was made, and the total of the
+ * figures received, the same numbers as `shegong report`. */
 #include "config.h"
 
 #include <check.h>
@@ -306,6 +310,134 @@ START_TEST(test_demo_lives)
 }
 END_TEST
 
+/* Run the program with a shell command's arguments (paths of mktemp
+ * directories, no quotes needed); exit status 0. */
+static void
+run(const char *fmt, const char *a, const char *b)
+{
+	char cmd[4608], args[4096];
+	snprintf(args, sizeof args, fmt, a, b);
+	snprintf(cmd, sizeof cmd, "LC_ALL=C.UTF-8 LANG=C.UTF-8 LANGUAGE= '%s' %s", screen_bin(), args);
+	int rc = system(cmd);
+	ck_assert_msg(rc == 0, "%s: %d", cmd, rc);
+}
+
+/* The cell of the row whose first cell is row under the header cell
+ * beginning with col, in the tab-separated table of file. */
+static char *
+table_cell(const char *file, const char *row, const char *col)
+{
+	FILE *f = fopen(file, "r");
+	ck_assert_ptr_nonnull(f);
+	char line[8192], *res = NULL;
+	int want = -1;
+	for (int n = 0; fgets(line, sizeof line, f); n++) {
+		line[strcspn(line, "\n")] = '\0';
+		char *save = NULL;
+		int i = 0;
+		bool hit = false;
+		for (char *c = strtok_r(line, "\t", &save); c; c = strtok_r(NULL, "\t", &save), i++) {
+			if (n == 0 && strncmp(c, col, strlen(col)) == 0)
+				want = i;
+			if (n > 0 && i == 0)
+				hit = strcmp(c, row) == 0;
+			if (n > 0 && hit && i == want)
+				res = strdup(c);
+		}
+	}
+	fclose(f);
+	ck_assert_msg(res, "no cell %s / %s in %s", row, col, file);
+	return res;
+}
+
+/* The number-like words of a screen row after its label, in order. */
+static size_t
+row_words(const char *row, char words[][32], size_t max)
+{
+	char buf[1024];
+	snprintf(buf, sizeof buf, "%s", row);
+	size_t n = 0;
+	char *save = NULL;
+	for (char *w = strtok_r(buf, " ", &save); w && n < max; w = strtok_r(NULL, " ", &save))
+		if ((w[0] >= '0' && w[0] <= '9') || strcmp(w, "—") == 0)
+			snprintf(words[n++], 32, "%s", w);
+	return n;
+}
+
+START_TEST(test_county_rollup)
+{
+	char *town = testdb_dir("reportscreen"), *county = testdb_dir("reportscreen");
+	char fig[1024], out[1024];
+	screen_demo(town);
+	snprintf(fig, sizeof fig, "%s/fig.sgx", town);
+	snprintf(out, sizeof out, "%s/report.tsv", town);
+	run("--db %s --demo --as panlian sync --figures-to %s >/dev/null", town, fig);
+	run("--db %s init --county 510421 米易县 --township 510421101 丙谷镇 >/dev/null%s", county, "");
+	run("--db %s unit add 510421100 攀莲镇 >/dev/null%s", county, "");
+	run("--db %s sync --from-file %s >/dev/null", county, fig);
+	/* what `shegong report` says of this month */
+	struct report_period month;
+	char ym[16], today[16];
+	time_t now = time(NULL);
+	struct tm tm;
+	ck_assert_ptr_nonnull(localtime_r(&now, &tm));
+	strftime(today, sizeof today, "%Y-%m-%d", &tm);
+	ck_assert_int_eq(report_period_month_of(today, &month), 0);
+	report_period_format(&month, ym);
+	char args[1200];
+	snprintf(args, sizeof args, "report --month %s >%s", ym, out);
+	run("--db %s %s", county, args);
+	char *sub = table_cell(out, "Services: All services", "攀莲镇 subtotal");
+	char *subcare =
+		table_cell(out, "Services: Care for the elderly and the young", "攀莲镇 subtotal");
+	char *all = table_cell(out, "Services: All services", "Total of the figures received");
+	ck_assert_msg(atoi(sub) > 0, "the demo's township served none this month: %s", sub);
+	ck_assert_str_eq(all, sub);
+
+	vt *t = screen_start(county, _i, false, NULL, NULL);
+	expect(t, "统计报表");
+	keys(t, "7");
+	expect(t, "分村数据");
+	/* the subtotal, marked with the day 攀莲镇 made it, its figures
+	 * beside the county's own total (none of its own) */
+	char mark[128];
+	snprintf(mark, sizeof mark, "攀莲镇小计 (%s 报送数据)", today);
+	expect(t, mark);
+	char words[8][32];
+	char *r = row_with(t, "服务：全部服务");
+	ck_assert_msg(row_words(r, words, 8) == 2, "the subtotal and the total: %s", r);
+	ck_assert_str_eq(words[0], sub);
+	ck_assert_str_eq(words[1], "0");
+	free(r);
+	r = row_with(t, "服务：老幼关爱");
+	ck_assert_msg(row_words(r, words, 8) == 2, "care: %s", r);
+	ck_assert_str_eq(words[0], subcare);
+	free(r);
+	r = row_with(t, "服务人数：需求评估");
+	ck_assert_msg(row_words(r, words, 8) == 2 && strcmp(words[0], "—") == 0,
+	              "people served are not in the file: %s", r);
+	free(r);
+	/* the total chosen; Left: the total of the figures received, in
+	 * view, the same; its chart: none */
+	keys(t, KEY_LEFT);
+	expect(t, "下级报送数据合计");
+	expect(t, "没有逐月数字");
+	r = row_with(t, "服务：全部服务");
+	ck_assert_msg(row_words(r, words, 8) >= 2, "%s", r);
+	ck_assert_str_eq(words[row_words(r, words, 8) - 2], all);
+	free(r);
+	keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
+	vt_free(t);
+	free(sub);
+	free(subcare);
+	free(all);
+	testdb_rm(town);
+	testdb_rm(county);
+}
+END_TEST
+
 static Suite *
 reportscreen_suite(void)
 {
@@ -314,6 +446,7 @@ reportscreen_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_report_screen, 0, 2);
 	tcase_add_loop_test(tc, test_demo_lives, 0, 2);
+	tcase_add_loop_test(tc, test_county_rollup, 0, 2);
 	suite_add_tcase(s, tc);
 	return s;
 }
