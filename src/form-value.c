@@ -95,17 +95,7 @@ date_text(int y, int m, int d)
 	char *out = malloc(11);
 	if (!out)
 		return NULL;
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
+	date_write(out, y, m, d);
 	return out;
 }
 

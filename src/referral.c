@@ -355,17 +355,7 @@ referral_due_date(const char *submitted, const char *urgency, char out[11])
 	date_civil_from_days(date_days_from_civil(y, m, d) + referral_due_days(urgency), &y, &m, &d);
 	if (y > 9999)   /* would not fit YYYY */
 		return VALID_DATE_RANGE;
-	out[0] = (char)('0' + y / 1000);
-	out[1] = (char)('0' + y / 100 % 10);
-	out[2] = (char)('0' + y / 10 % 10);
-	out[3] = (char)('0' + y % 10);
-	out[4] = '-';
-	out[5] = (char)('0' + m / 10);
-	out[6] = (char)('0' + m % 10);
-	out[7] = '-';
-	out[8] = (char)('0' + d / 10);
-	out[9] = (char)('0' + d % 10);
-	out[10] = '\0';
+	date_write(out, y, m, d);
 	return VALID_OK;
 }
 

@@ -199,6 +199,22 @@ date_days_from_civil(int64_t y, int m, int d)
 }
 
 void
+date_write(char out[11], int y, int m, int d)
+{
+	out[0] = (char)('0' + y / 1000);
+	out[1] = (char)('0' + y / 100 % 10);
+	out[2] = (char)('0' + y / 10 % 10);
+	out[3] = (char)('0' + y % 10);
+	out[4] = '-';
+	out[5] = (char)('0' + m / 10);
+	out[6] = (char)('0' + m % 10);
+	out[7] = '-';
+	out[8] = (char)('0' + d / 10);
+	out[9] = (char)('0' + d % 10);
+	out[10] = '\0';
+}
+
+void
 date_civil_from_days(int64_t z, int *y, int *m, int *d)
 {
 	z += 719468;

@@ -60,6 +60,9 @@ uint32_t be_get32(const unsigned char p[4]);
 /* Days since 1970-01-01 of y-m-d (m 1..12, d 1..31). */
 int64_t date_days_from_civil(int64_t y, int m, int d);
 void date_civil_from_days(int64_t z, int *y, int *m, int *d);
+/* y-m-d as "YYYY-MM-DD" and a NUL in out[0..10] (y 0..9999, m and d
+ * 0..99: what "%04d-%02d-%02d" writes, without its cost). */
+void date_write(char out[11], int y, int m, int d);
 /* Days since 1970-01-01 of "YYYY-MM-DD" (digits and dashes, month 1..12,
  * day 1..31: not checked against the month); false when it is not one. */
 bool date_day_number(const char *s, int64_t *out);
