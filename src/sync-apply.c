@@ -58,8 +58,8 @@ follow_number(store_txn *t, const record *r)
 }
 
 /* The time a referral's copy came here (refer.c's news reads it). */
-static int
-mark_arrival(store_txn *t, const rec_id *id)
+int
+sync_mark_arrival(store_txn *t, const rec_id *id)
 {
 	char name[96], idt[REC_ID_TEXTMAX];
 	snprintf(name, sizeof name, "sync/arrived/%s", rec_id_format(id, idt));
@@ -81,7 +81,7 @@ take_referral(store_txn *t, struct sync_apply *ac, record *in, record *local)
 		m.merged->version = local->version;
 		err = store_put(t, m.merged);
 		if (!err)
-			err = mark_arrival(t, &m.merged->id);
+			err = sync_mark_arrival(t, &m.merged->id);
 		if (!err && m.state != before)
 			err = refer_follow_needs(t, m.merged, m.state, m.outcome);
 		ac->stats->merged++;
@@ -197,7 +197,7 @@ take_record(store_txn *t, struct sync_apply *ac, record *in)
 			if (!err)
 				err = sync_sv_put(t, &in->id, in->version, in->version);
 			if (!err)
-				err = mark_arrival(t, &in->id);
+				err = sync_mark_arrival(t, &in->id);
 			ac->stats->applied++;
 		}
 		record_free(local);

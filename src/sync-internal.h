@@ -104,6 +104,9 @@ int sync_meta_fixed(store_txn *t, const char *name, void *out, size_t size, bool
 /* An 8-byte big-endian number in meta (0 when unset); and putting one. */
 int sync_meta_u64(store_txn *t, const char *name, uint64_t *v);
 int sync_meta_put_u64(store_txn *t, const char *name, uint64_t v);
+/* The time a referral's copy came here, in meta sync/arrived/ID
+ * (refer.c's news reads it); sync-apply.c. */
+int sync_mark_arrival(store_txn *t, const rec_id *id);
 /* The peer with that site (meta "sync/peer/SITE"; zeros but the site
  * when none), and keeping it. */
 int sync_peer_get(store_txn *t, uint64_t site, struct sync_peer *p);

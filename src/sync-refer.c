@@ -357,14 +357,6 @@ remap(store_txn *t, struct rap *a, record *r)
 }
 
 static int
-mark_arrival(store_txn *t, const rec_id *id)
-{
-	char name[96], idt[REC_ID_TEXTMAX];
-	snprintf(name, sizeof name, "sync/arrived/%s", rec_id_format(id, idt));
-	return sync_meta_put_u64(t, name, (uint64_t)(int64_t)time(NULL));
-}
-
-static int
 take_ref(store_txn *t, struct rap *a, record *in)
 {
 	int err = remap(t, a, in);
@@ -425,7 +417,7 @@ take_ref(store_txn *t, struct rap *a, record *in)
 		err = store_put_copy(t, in);
 		store_txn_trust(t, false);
 		if (!err)
-			err = mark_arrival(t, &in->id);
+			err = sync_mark_arrival(t, &in->id);
 		a->stats->applied++;
 		return err;
 	}
@@ -444,7 +436,7 @@ take_ref(store_txn *t, struct rap *a, record *in)
 		err = store_put(t, m.merged);
 		store_txn_trust(t, false);
 		if (!err)
-			err = mark_arrival(t, &m.merged->id);
+			err = sync_mark_arrival(t, &m.merged->id);
 		if (!err && m.state != before)
 			err = refer_follow_needs(t, m.merged, m.state, m.outcome);
 		if (!err)
