@@ -150,6 +150,55 @@ dbi_bytes(MDB_txn *txn, const char *name, size_t *entries)
 	return (s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages) * (size_t)s.ms_psize;
 }
 
+/* Where the pages of the database go: *free the pages on LMDB's free
+ * list, *own its meta pages and the pages of its free-list and main
+ * tables, *other those of the named tables but rec, idx, audit and chg
+ * (meta, draft, ...), *total_b all the pages up to the last one written.  Its return: the bytes of idx with its DUPSORT
+ * sub-databases (the ID lists of keys with many records, trees of their
+ * own that mdb_stat of idx does not count), found as what is left of the
+ * pages up to the last one written: no page is counted twice or left
+ * out. */
+static size_t
+idx_bytes_full(MDB_env *env, MDB_txn *txn, size_t other_tables, size_t *free_b, size_t *own_b,
+               size_t *other_b, size_t *total_b)
+{
+	MDB_envinfo ei;
+	MDB_stat s;
+	mdb_env_info(env, &ei);
+	mdb_stat(txn, 0, &s);   /* FREE_DBI */
+	size_t psize = s.ms_psize, own = 2 + s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages;
+	size_t nfree = 0;
+	MDB_cursor *c;
+	MDB_val k, v;
+	if (mdb_cursor_open(txn, 0, &c) == 0) {
+		for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &v, op) == 0; op = MDB_NEXT)
+			nfree += *(size_t *)v.mv_data;   /* an IDL: its count, then its pages */
+		mdb_cursor_close(c);
+	}
+	mdb_stat(txn, 1, &s);   /* MAIN_DBI: the names of the tables */
+	own += s.ms_branch_pages + s.ms_leaf_pages + s.ms_overflow_pages;
+	size_t other = 0;
+	if (mdb_cursor_open(txn, 1, &c) == 0) {
+		for (int op = MDB_FIRST; mdb_cursor_get(c, &k, &v, op) == 0; op = MDB_NEXT) {
+			char nm[64];
+			if (k.mv_size >= sizeof nm)
+				continue;
+			memcpy(nm, k.mv_data, k.mv_size);
+			nm[k.mv_size] = '\0';
+			if (!strcmp(nm, "rec") || !strcmp(nm, "idx") || !strcmp(nm, "audit") || !strcmp(nm, "chg"))
+				continue;
+			other += dbi_bytes(txn, nm, NULL) / psize;
+		}
+		mdb_cursor_close(c);
+	}
+	*free_b = nfree * psize;
+	*own_b = own * psize;
+	*other_b = other * psize;
+	size_t total = (ei.me_last_pgno + 1) * psize;
+	*total_b = total;
+	return total - *free_b - *own_b - *other_b - other_tables;
+}
+
 /* The import's reference: what the import of kind wrote, put raw into a
  * fresh LMDB (dir) as the import puts it: the records in the order they
  * were made, 1,000 a transaction, each transaction carrying those
@@ -737,8 +786,60 @@ wait_query(vt *t, const char *typed, int ms)
 /* The walk on db (a village worker's, with residents) on a terminal of
  * encoding enc (0 UTF-8, 1 GB18030): each task's bytes into b.  False
  * (with the screen dumped) when a task's screen never showed. */
+/* What a screen change needs at least: for each row that changed, the
+ * text from its first changed character to its last in the terminal's
+ * encoding (GB18030: 2 bytes a Chinese character; UTF-8: 3), and 6
+ * bytes to move the cursor there (ESC [ row ; col H).  Text only: a
+ * change of colour or reverse video alone is not counted. */
+static size_t
+span_bytes(const char *a, const char *b, int enc)
+{
+	/* skip the common start and the common end, by whole characters */
+	size_t la = strlen(a), lb = strlen(b), i = 0;
+	while (i < la && i < lb && a[i] == b[i])
+		i++;
+	while (i > 0 && ((unsigned char)b[i] & 0xC0) == 0x80)
+		i--;
+	size_t ea = la, eb = lb;
+	while (ea > i && eb > i && a[ea - 1] == b[eb - 1])
+		ea--, eb--;
+	while (eb < lb && ((unsigned char)b[eb] & 0xC0) == 0x80)
+		eb++;
+	if (i == la && i == lb)
+		return 0;
+	size_t bytes = 6;
+	for (size_t j = i; j < eb; j++) {
+		unsigned char c = (unsigned char)b[j];
+		if (c < 0x80)
+			bytes++;
+		else if ((c & 0xC0) != 0x80)
+			bytes += enc ? 2 : (c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : 2);
+	}
+	if (eb == i && ea > i)
+		bytes += 3;   /* text removed: an erase to the end of the line */
+	return bytes;
+}
+static size_t
+screen_change(vt *t, char rows[24][512], int enc)
+{
+	size_t sum = 0;
+	for (int r = 0; r < 24; r++) {
+		const char *now = vt_row(t, r);
+		sum += span_bytes(rows[r], now ? now : "", enc);
+	}
+	return sum;
+}
+static void
+screen_keep(vt *t, char rows[24][512])
+{
+	for (int r = 0; r < 24; r++) {
+		const char *now = vt_row(t, r);
+		snprintf(rows[r], 512, "%s", now ? now : "");
+	}
+}
+
 static bool
-wire_walk(const char *db, int enc, size_t b[W_TASKS])
+wire_walk(const char *db, int enc, size_t b[W_TASKS], size_t changed[3])
 {
 	static char *const envs[2][5] = {
 		{"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", "TERM=xterm", NULL},
@@ -765,9 +866,12 @@ wire_walk(const char *db, int enc, size_t b[W_TASKS])
 	vt_type(t, "1");
 	TASK(vt_wait_text(t, "查找", 20000));
 	static const char *const q[] = {"w", "wj", "wjg"};
+	static char rows[24][512];
 	for (int k = 0; k < 3; k++) {
+		screen_keep(t, rows);
 		vt_type(t, q[k] + k);
 		TASK(wait_query(t, q[k], 20000));
+		changed[k] = screen_change(t, rows, enc);
 	}
 	vt_send_raw(t, "\r", 1);
 	TASK(vt_wait_gone(t, "查找", 20000));
@@ -1017,8 +1121,8 @@ child_wire(const char *dir)
 		die("making the walk's database", rc);
 	store_close(st);
 	for (int e = 0; e < 2; e++) {
-		size_t b[W_TASKS] = {0};
-		bool ok = wire_walk(dir, e, b);
+		size_t b[W_TASKS] = {0}, ch[3] = {0};
+		bool ok = wire_walk(dir, e, b, ch);
 		for (int k = 0; k < W_TASKS; k++)
 			printf("%s\t%s\t%zu\n", wire_task[k], e ? "GB18030" : "UTF-8", b[k]);
 		if (!ok)
@@ -1159,6 +1263,8 @@ main(int argc, char **argv)
 	size_t nrec = 0, nidx = 0, naud = 0, nchg = 0;
 	size_t brec = dbi_bytes(txn, "rec", &nrec), bidx = dbi_bytes(txn, "idx", &nidx),
 	       baud = dbi_bytes(txn, "audit", &naud), bchg = dbi_bytes(txn, "chg", &nchg);
+	size_t bfree, bown, bother, btotal;
+	size_t bidx_full = idx_bytes_full(raw, txn, brec + baud + bchg, &bfree, &bown, &bother, &btotal);
 	mdb_txn_abort(txn);
 	mdb_env_close(raw);
 
@@ -1238,16 +1344,40 @@ main(int argc, char **argv)
 			}
 	mdb_env_close(raw);
 
-	/* 3, 8: start-up from a small process of its own, beside a bare ncurses program */
-	printf("start-up, from a small parent ...\n");
-	char *ua[] = {selfexe, "--startup", db, menu, NULL};
-	if (run_child(ua, cout) < 0)
-		return 1;
-	double ssm = kv(cout, "start_ms", 0), sbm = kv(cout, "bare_ms", 0);
-	long hwm_s = (long)kv(cout, "hwm_s", 0), hwm_b = (long)kv(cout, "hwm_b", 0);
-	size_t home_bytes = (size_t)kv(cout, "home_bytes", 0);
-	int starts = (int)kv(cout, "starts", 0);
-	long parent_kb = (long)kv(cout, "parent_kb", 0);
+	/* the walk's database: a village's, 400 residents (start-up, wire bytes) */
+	char wdb[320];
+	snprintf(wdb, sizeof wdb, "%s/db-walk", dir);
+	if ((rc = store_open(&st, wdb, STORE_CREATE)) || (rc = store_write(st, units_txn, wdb)) ||
+	    (rc = store_write(st, walk_txn, NULL)))
+		die("making the walk's database", rc);
+	store_close(st);
+
+	/* 3, 8: start-up from a small process of its own (bench-all --startup,
+	 * posix_spawn: it does not copy this process), beside a bare ncurses
+	 * program drawing the same screen; on the walk's small database and
+	 * on the big one */
+	double ssm = 0, sbm = 0, ssm_small = 0, sbm_small = 0;
+	long hwm_s = 0, hwm_b = 0, parent_kb = 0;
+	size_t home_bytes = 0;
+	int starts = 0;
+	for (int pass = 0; pass < 2; pass++) {
+		char smenu[320];
+		snprintf(smenu, sizeof smenu, "%s/home-%d.txt", dir, pass);
+		printf("start-up, from a small parent, %s database ...\n", pass ? "the big" : "a small");
+		char *ua[] = {selfexe, "--startup", pass ? db : wdb, smenu, NULL};
+		if (run_child(ua, cout) < 0)
+			return 1;
+		*(pass ? &ssm : &ssm_small) = kv(cout, "start_ms", 0);
+		*(pass ? &sbm : &sbm_small) = kv(cout, "bare_ms", 0);
+		long hs = (long)kv(cout, "hwm_s", 0), hb = (long)kv(cout, "hwm_b", 0);
+		hwm_s = hs > hwm_s ? hs : hwm_s;
+		hwm_b = hb > hwm_b ? hb : hwm_b;
+		if (pass)
+			home_bytes = (size_t)kv(cout, "home_bytes", 0);
+		starts = (int)kv(cout, "starts", 0);
+		long pk = (long)kv(cout, "parent_kb", 0);
+		parent_kb = pk > parent_kb ? pk : parent_kb;
+	}
 
 	/* 5, 6: the program in a pty: a form painted, a name typed, as the
 	 * worker of a village (a township worker's new resident would have
@@ -1286,16 +1416,10 @@ main(int argc, char **argv)
 	/* 10. bytes to the terminal, task by task, in a village's database
 	 * of its own with residents the list and the search show */
 	printf("bytes to the terminal, task by task ...\n");
-	char wdb[320];
-	snprintf(wdb, sizeof wdb, "%s/db-walk", dir);
-	if ((rc = store_open(&st, wdb, STORE_CREATE)) || (rc = store_write(st, units_txn, wdb)) ||
-	    (rc = store_write(st, walk_txn, NULL)))
-		die("making the walk's database", rc);
-	store_close(st);
-	size_t wb[2][W_TASKS] = {{0}};
+	size_t wb[2][W_TASKS] = {{0}}, wch[2][3] = {{0}};
 	bool wok[2];
 	for (int e = 0; e < 2; e++)
-		wok[e] = wire_walk(wdb, e, wb[e]);
+		wok[e] = wire_walk(wdb, e, wb[e], wch[e]);
 
 	/* 9. instructions per keystroke, counted by callgrind */
 	bool have_cg = find_valgrind();
@@ -1420,9 +1544,14 @@ main(int argc, char **argv)
 			    words[w].by, words[w].typed[k], sm, sp, gm, gp, rm, rp, sm / rm, sm / gm,
 			    sm / gm <= 3 && sp < 10000 ? "yes" : sp < 10000 ? "p99 yes, ratio no" : "no");
 		}
-	row("| start-up to home screen drawn, pty, median of %d, from a small parent (%ld kB) | %.1f ms | "
-	    "bare ncurses program drawing the same screen: %.1f ms | %.2f | within 1.5x | %s |\n",
-	    starts, parent_kb, ssm, sbm, ssm / sbm, ssm / sbm <= 1.5 ? "yes" : "no");
+	row("| start-up to home screen drawn, pty, median of %d, from a small parent (%ld kB), a "
+	    "village's database of %d residents | %.1f ms | bare ncurses program drawing the same "
+	    "screen: %.1f ms | %.2f | within 1.5x | %s |\n",
+	    starts, parent_kb, WALK_RESIDENTS, ssm_small, sbm_small, ssm_small / sbm_small,
+	    ssm_small / sbm_small <= 1.5 ? "yes" : "no");
+	row("| the same, on the big database (%ld residents) | %.1f ms | %.1f ms | %.2f | within 1.5x | "
+	    "%s |\n",
+	    n, ssm, sbm, ssm / sbm, ssm / sbm <= 1.5 ? "yes" : "no");
 	double svm = median3(p_save[0]), rvm = pct(rv, SAVES, 50);
 	row("| saving one record (store_save, audited, synced), median of %d, median of %d runs | %.2f ms "
 	    "| one raw LMDB put and commit: %.2f ms | %.2f | within 1.5x | %s |\n",
@@ -1466,12 +1595,15 @@ main(int argc, char **argv)
 			row("| instructions per keystroke, search (callgrind) | failed (its log above, on "
 			    "stderr) | | | counted | no |\n");
 	}
-	row("\nWhere the last run's database bytes go (per resident, its 40 saves included): records "
-	    "%.0f (%zu entries; encoded %.0f), indexes %.0f (%zu entries), audit trail %.0f (%zu "
-	    "entries), change log %.0f (%zu entries), pages counted in no table (free or LMDB's own) "
-	    "%.0f; home screen drawn in %zu bytes.\n",
-	    (double)brec / n, nrec, (double)enc_bytes / n, (double)bidx / n, nidx, (double)baud / n, naud,
-	    (double)bchg / n, nchg, (p_bytes[0][RUNS - 1] - (double)(brec + bidx + baud + bchg)) / n,
+	row("\nWhere the last run's database bytes go, after its import and its 40 saves (per "
+	    "resident; pages up to the last one written, as used): records %.0f (%zu entries; encoded %.0f), indexes %.0f "
+	    "(%zu entries: %.0f in the index's own tree, %.0f in the DUPSORT sub-databases of keys "
+	    "with many records), audit trail %.0f (%zu entries), change log %.0f (%zu entries), the "
+	    "other tables (meta, draft) %.0f, LMDB's own (meta pages, free-list and main tables) "
+	    "%.0f, free pages %.0f; in all %.0f. Home screen drawn in %zu bytes.\n",
+	    (double)brec / n, nrec, (double)enc_bytes / n, (double)bidx_full / n, nidx, (double)bidx / n,
+	    ((double)bidx_full - bidx) / n, (double)baud / n, naud, (double)bchg / n, nchg,
+	    (double)bother / n, (double)bown / n, (double)bfree / n, (double)btotal / n,
 	    home_bytes);
 	row("\n## Bytes to the terminal, task by task\n\n"
 	    "A village worker's walk (bench/all.c, wire_walk) in a database of its own with %d "
@@ -1491,6 +1623,16 @@ main(int argc, char **argv)
 	}
 	row("| the walk, all of it | %zu | %.2f | %zu | %.2f |\n", wsum[0], wsum[0] * 10 / 9600.0,
 	    wsum[1], wsum[1] * 10 / 9600.0);
+	row("\nEach search keystroke beside what changed on the screen (the changed text of each "
+	    "changed row in the terminal's encoding, and 6 bytes a row to move the cursor there; "
+	    "colours and reverse video not counted), target: at most what changed.\n\n"
+	    "| keystroke | UTF-8: bytes / changed | GB18030: bytes / changed | at most what changed |\n"
+	    "| --- | --- | --- | --- |\n");
+	for (int k = 0; k < 3; k++) {
+		bool at_most = wb[0][W_KEY1 + k] <= wch[0][k] && wb[1][W_KEY1 + k] <= wch[1][k];
+		row("| %s | %zu / %zu | %zu / %zu | %s |\n", wire_task[W_KEY1 + k], wb[0][W_KEY1 + k],
+		    wch[0][k], wb[1][W_KEY1 + k], wch[1][k], at_most ? "yes" : "no");
+	}
 	char *notes = kept_notes(out);
 	FILE *of = fopen(out, "w");
 	if (of) {
