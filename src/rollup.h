@@ -38,6 +38,8 @@ struct rollup_column {
 	bool subtotal;      /* the township's subtotal: its villages and its own */
 	int64_t made;       /* when the township made the file */
 	struct report_figures f;
+	bool carried;       /* its file carries the report's figures (below) */
+	unsigned medians;   /* the medians of days it took: shown when one */
 };
 
 struct rollup {
@@ -45,6 +47,8 @@ struct rollup {
 	struct rollup_column *cols; /* by township in code order: its villages, its subtotal */
 	struct report_figures total; /* every township's */
 	size_t *slots;              /* the by-function counts of every column and the total */
+	bool total_carried;         /* every township's file carries them */
+	unsigned total_medians;
 };
 
 /* The figures kept here of the townships in sc's reach, for r's period
@@ -54,12 +58,14 @@ struct rollup {
 int rollup_compute(store *st, const struct scope *sc, const struct report *r, struct rollup *out);
 void rollup_free(struct rollup *ro);
 
-/* Whether the files carry the figure of r's row. */
-bool rollup_row_carried(const struct report *r, size_t row);
-/* The value of r's row in f (a column of the rollup, or its total) into
- * buf (16 bytes), ROLLUP_NA when the files do not carry it. */
-const char *rollup_row_value(const struct report *r, const struct report_figures *f, size_t row,
-                             char *buf);
+/* The value of r's row in column col of ro (ro->ncols: the total) into
+ * buf (16 bytes); ROLLUP_NA when its file does not carry it (an older
+ * file), and for the median days of several townships together. */
+const char *rollup_value(const struct report *r, const struct rollup *ro, size_t col, size_t row,
+                         char *buf);
+/* The volunteers active of column col (ro->ncols: the total), or
+ * ROLLUP_NA. */
+const char *rollup_active(const struct rollup *ro, size_t col, char *buf);
 /* The name of a column as a header says it: the village's name, or
  * "NAME subtotal" for a township, with where it comes from: "(figures
  * of YYYY-MM-DD)", the day the township made them. */
