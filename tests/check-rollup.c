@@ -17,12 +17,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "form.h"
 #include "orgunit.h"
 #include "report.h"
 #include "rollup.h"
 #include "scope.h"
+#include "sha256.h"
 #include "sync.h"
 #include "testdb.h"
 
@@ -451,6 +453,85 @@ START_TEST(test_scope)
 }
 END_TEST
 
+/* A file of the older kind (counts alone: no "more" row), newer than
+ * the one kept, for 丙谷镇: its columns show the counts it has and "—"
+ * for the rest, never 0; 攀莲镇's keep theirs; the total is "—" for
+ * what one township does not carry. */
+static void
+put_be(unsigned char *b, size_t *at, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		b[(*at)++] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_str(unsigned char *b, size_t *at, const char *s)
+{
+	put_be(b, at, strlen(s), 2);
+	memcpy(b + *at, s, strlen(s));
+	*at += strlen(s);
+}
+
+START_TEST(test_older_file)
+{
+	unsigned char b[512];
+	size_t at = 0;
+	memcpy(b, "SHEGONG-EXCHANGE", 16);
+	at = 16;
+	put_be(b, &at, 3, 4);
+	put_be(b, &at, 999, 8);
+	put_be(b, &at, (uint64_t)(time(NULL) + 60), 8);
+	put_str(b, &at, "510421101");
+	put_be(b, &at, 2, 4);
+	put_str(b, &at, "510421101001");
+	put_str(b, &at, "2026-11");
+	put_str(b, &at, "need");
+	put_be(b, &at, 3, 8);
+	put_str(b, &at, "510421101001");
+	put_str(b, &at, "2026-11");
+	put_str(b, &at, "service/care");
+	put_be(b, &at, 2, 8);
+	sha256(b, at, b + at);
+	at += SHA256_LEN;
+	struct sync_figures got;
+	bool already;
+	char why[300] = "";
+	scope_attach(county.st, xian);
+	ck_assert_int_eq(sync_figures_apply(county.st, xian, b, at, &got, &already, why, sizeof why),
+	                 0);
+	scope_attach(county.st, NULL);
+	ck_assert(!already);
+	free(got.rows);
+	struct report rc = report_of(&county, xian, "2026-11");
+	struct rollup ro = rollup_of(xian, &rc);
+	size_t ix = index_of(&ro, column(&ro, "510421101001", false)),
+	       is = index_of(&ro, column(&ro, "510421101", true)),
+	       ia = index_of(&ro, column(&ro, "510421100001", false));
+	char buf[16];
+	for (size_t row = 0; row < report_rows(&rc); row++) {
+		enum report_figure f = report_row_figure(&rc, row);
+		bool counts = f == REPORT_SERVICES || f == REPORT_NEEDS_OPENED;
+		for (size_t k = 0; k < 3; k++) {
+			size_t col = k == 0 ? ix : k == 1 ? is : ro.ncols;
+			const char *v = rollup_value(&rc, &ro, col, row, buf);
+			if (counts)
+				ck_assert_str_ne(v, ROLLUP_NA);
+			else
+				ck_assert_str_eq(v, ROLLUP_NA);
+		}
+		if (!counts)
+			ck_assert_str_ne(rollup_value(&rc, &ro, ia, row, buf), ROLLUP_NA);
+	}
+	ck_assert_uint_eq(ro.cols[ix].f.needs_opened, 3);
+	ck_assert_uint_eq(ro.cols[ix].f.services[REPORT_ALL(&rc)], 2);
+	ck_assert_str_eq(rollup_active(&ro, ix, buf), ROLLUP_NA);
+	ck_assert_str_eq(rollup_active(&ro, ro.ncols, buf), ROLLUP_NA);
+	ck_assert_str_eq(rollup_active(&ro, ia, buf), "2");
+	rollup_free(&ro);
+	report_free(&rc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -461,6 +542,7 @@ main(void)
 	tcase_add_test(tc, test_county_equals_townships);
 	tcase_add_test(tc, test_november_by_hand);
 	tcase_add_test(tc, test_scope);
+	tcase_add_test(tc, test_older_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
