@@ -8,15 +8,21 @@
  * personal data.  Only the townships in the worker's reach
  * (sync_figures_list).  No curses.
  *
- * The files carry services by function, needs, referrals, volunteers
- * registered and the workers' hours, each by unit and month.  Of the
- * report's figures that is services by function (all services too)
- * and needs opened: the others (people served, volunteer hours, needs
- * met, referrals made and resolved with their days, organisations,
- * volunteers active) are not in the file and are shown as not
- * available (ROLLUP_NA), never worked out from something else.
- * Referrals made is among them: the file counts a referral in the
- * month it was written, the report in the month it was submitted. */
+ * The files carry services by function and needs opened by unit and
+ * month, and (files with a "more" row, sync-tier.c) every other figure
+ * of the report as the township's own report_compute worked it out:
+ * those that add up (volunteer hours, needs met, referrals made and
+ * resolved, their days, organisations) by unit and month, added here
+ * over the period's months, the villages and the townships; those
+ * counted once per period (people served by function, volunteers
+ * active, the median days) by unit and period, month or quarter, the
+ * row of the period itself: a village's its column's, a township's
+ * whole (its report's total) its subtotal's, the subtotals added for
+ * the total (a resident served by two townships is counted in each).
+ * The median of several townships' days is not known: ROLLUP_NA there.
+ * An older file, without them, shows ROLLUP_NA for them, never 0 nor a
+ * figure worked out from something else; so does a county's subtotal
+ * and the total when one township's file is older. */
 #ifndef SHEGONG_ROLLUP_H
 #define SHEGONG_ROLLUP_H
 

@@ -9,7 +9,28 @@
  *   "volunteer", "service/FUNCTION", "hours/FUNCTION" in tenths), value
  *   u64 } | SHA-256 of everything before it (32)
  *
- * all integers big-endian.  A county's file carries the counts of its own
+ * all integers big-endian.  Then, in the same format (older readers add
+ * up only the rows they know, so nothing needs a new version and a city
+ * takes a county's file whatever its townships run), the report's other
+ * figures, worked out by report_compute as the sender's own report
+ * does, for every month its records may count in and each quarter
+ * holding one; a zero is left out:
+ *
+ *   what "r/hours" (hundredths), "r/met", "r/made", "r/resolved",
+ *   "r/days" (the sum of the days of those resolved), month YYYY-MM,
+ *   by village and the sender's own (its code: the total less its
+ *   villages): they add up over months and units;
+ *   "p/people/FN" ("-": a service with no function), "p/people" (all
+ *   services), "p/active", "p/median" (hundredths, plus 1), month
+ *   YYYY-MM or YYYY-Qn, by village and for a township its whole (its
+ *   code: the report's total): counted once per period, they do not
+ *   add up;
+ *   "o/orgs", this month, by village and the sender's own;
+ *   "more" (unit: the sender), saying the file carries them, and in a
+ *   county's file "held" (unit: a township whose file it forwards,
+ *   with that file's own "more" row or none, an older one).
+ *
+ * A county's file carries the counts of its own
  * records and the newest figures it keeps of each of its townships: a
  * township whose figures are kept counts by its file only (the county's
  * copies of its records, which escalated referrals carry, are left out,
