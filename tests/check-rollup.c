@@ -4,11 +4,16 @@
  * (sync_figures_make); a county server keeps them (sync_figures_apply);
  * for a month, another month, the quarter, a month before and one after,
  * every village column of the county's rollup equals the township's own
- * report column of that village, figure by figure (services by function,
- * other, all; needs opened), each township's subtotal equals its
- * township's total (its own records with its villages'), the total is
- * the sum of the subtotals; the figures the files do not carry are not
- * available; a township worker on the county server sees their own
+ * report column of that village, every figure as the report writes it
+ * (services and people served by function, other, all; volunteer hours;
+ * needs opened and met; referrals made and resolved, their median and
+ * mean days; organisations; volunteers active), each township's subtotal
+ * equals its township's total (its own records with its villages'), the
+ * total is the sum of the subtotals; November by hand (a resident served
+ * in two villages one person in the subtotal, the mean of two townships'
+ * days, their median not available); an older file (no report rows) of
+ * one township, kept after its newer one: "—" for all but its services
+ * and needs; a township worker on the county server sees their own
  * township alone; the names come from the county's units, else codes. */
 #include "config.h"
 
