@@ -64,11 +64,11 @@ row_cells(const struct report *r, const struct rollup *ro, bool by_village, size
 	n++;
 	for (size_t i = 0; i < ro->ncols; i++)
 		if (rollup_shown(&ro->cols[i], by_village)) {
-			cells[n] = rollup_row_value(r, &ro->cols[i].f, row, vals[n]);
+			cells[n] = rollup_value(r, ro, i, row, vals[n]);
 			n++;
 		}
 	if (ro->ncols) {
-		cells[n] = rollup_row_value(r, &ro->total, row, vals[n]);
+		cells[n] = rollup_value(r, ro, ro->ncols, row, vals[n]);
 		n++;
 	}
 	return n;
@@ -127,10 +127,9 @@ print_rollup(const struct report *r, const struct rollup *ro, const struct scope
 			snprintf(name, sizeof name, "%s", c ? c->name : _("Total of the figures received"));
 		say_value(stdout, name, 0);
 		say(stdout, "\t%s\t%s", c ? c->code : sc ? sc->unit_code : "", period);
-		const struct report_figures *f = c ? &c->f : &ro->total;
 		for (size_t row = 0; row < report_rows(r); row++)
-			say(stdout, "\t%s", rollup_row_value(r, f, row, val));
-		say(stdout, "\t%s\t", ROLLUP_NA);
+			say(stdout, "\t%s", rollup_value(r, ro, i, row, val));
+		say(stdout, "\t%s\t", rollup_active(ro, i, val));
 		say_value(stdout, c ? rollup_source(c->made, src, sizeof src) : _("figures received"),
 		          0);
 		say(stdout, "\n");

@@ -66,16 +66,120 @@ function_slot(const struct report *r, const char *v)
 	return REPORT_OTHER(r);
 }
 
+/* The rows that say what a file carries: "more" (unit: the township, or
+ * the county, whose figures hold the report's), "held" (a county's: a
+ * township whose own file it forwards). */
+struct marks {
+	const struct sync_figure **v;
+	size_t n;
+};
+
+static bool
+marked(const struct marks *mk, const char *what, const char *town, const char *unit)
+{
+	for (size_t i = 0; i < mk->n; i++)
+		if (!strcmp(mk->v[i]->what, what) && !strcmp(mk->v[i]->town, town) &&
+		    !strcmp(mk->v[i]->unit, unit))
+			return true;
+	return false;
+}
+
+/* Whether the file of town carries the report's figures of unit (a
+ * village, or a township's own): those of the township whose file it
+ * forwards when a county's, else of the sender itself. */
+static bool
+carried(const struct marks *mk, const char *town, const char *unit)
+{
+	char t9[10];
+	snprintf(t9, sizeof t9, "%.9s", unit);
+	if (strlen(unit) >= 9 && strcmp(t9, town) != 0 && marked(mk, "held", town, t9))
+		return marked(mk, "more", town, t9);
+	return marked(mk, "more", town, town);
+}
+
+/* Whether a village's figures counted once per period are in its
+ * file's subtotal apart: not when a township's whole (its report's
+ * total) is there for them, as for every village of a township. */
+static bool
+village_apart(const struct marks *mk, const char *town, const char *unit)
+{
+	char t9[10];
+	snprintf(t9, sizeof t9, "%.9s", unit);
+	return strcmp(t9, town) != 0 && !marked(mk, "held", town, t9);
+}
+
+/* A report figure of the files (sync-tier.c) into f. */
+static void
+add_figure(const struct report *r, struct report_figures *f, unsigned *medians,
+           const struct sync_figure *x, bool period_row)
+{
+	uint64_t v = x->value;
+	const char *w = x->what;
+	if (!period_row) {
+		if (!strcmp(w, "r/hours"))
+			f->volunteer_hours += (double)v / 100;
+		else if (!strcmp(w, "r/met"))
+			f->needs_met += (size_t)v;
+		else if (!strcmp(w, "r/made"))
+			f->referrals_made += (size_t)v;
+		else if (!strcmp(w, "r/resolved"))
+			f->referrals_resolved += (size_t)v;
+		else if (!strcmp(w, "r/days"))
+			f->turnaround_mean += (double)v; /* the sum, divided at the end */
+		else if (!strcmp(w, "o/orgs"))
+			f->orgs_cultivating += (size_t)v;
+		return;
+	}
+	if (!strcmp(w, "p/people"))
+		f->people[REPORT_ALL(r)] += (size_t)v;
+	else if (!strncmp(w, "p/people/", 9))
+		f->people[function_slot(r, w + 9)] += (size_t)v;
+	else if (!strcmp(w, "p/active"))
+		f->volunteers_active += (size_t)v;
+	else if (!strcmp(w, "p/median") && v) {
+		f->turnaround_median = (double)(v - 1) / 100;
+		(*medians)++;
+	}
+}
+
 /* A figure into its village's column (when a village's), its
  * township's subtotal and the total. */
 static void
-count(const struct report *r, struct rollup *ro, const struct sync_figure *x)
+count(const struct report *r, struct rollup *ro, const struct marks *mk,
+      const struct sync_figure *x)
 {
 	struct report_figures *cells[3] = {NULL, NULL, &ro->total};
+	unsigned *medians[3] = {NULL, NULL, &ro->total_medians};
 	struct rollup_column *c = find_column(ro, x->town, x->town, true);
-	cells[1] = c ? &c->f : NULL;
-	if (orgunit_level_of_code(x->unit) == UNIT_VILLAGE && (c = find_column(ro, x->town, x->unit, false)))
-		cells[0] = &c->f;
+	if (c)
+		cells[1] = &c->f, medians[1] = &c->medians;
+	bool village = orgunit_level_of_code(x->unit) == UNIT_VILLAGE;
+	if (village && (c = find_column(ro, x->town, x->unit, false)))
+		cells[0] = &c->f, medians[0] = &c->medians;
+	char period[16];
+	report_period_format(&r->period, period);
+	if (!strncmp(x->what, "p/", 2)) {
+		/* counted once per period: the row of the period itself */
+		if (strcmp(x->month, period) != 0)
+			return;
+		if (village && !village_apart(mk, x->town, x->unit))
+			cells[1] = cells[2] = NULL;
+		if (!village && orgunit_level_of_code(x->unit) != UNIT_TOWNSHIP)
+			return;
+		for (int i = 0; i < 3; i++)
+			if (cells[i])
+				add_figure(r, cells[i], medians[i], x, true);
+		return;
+	}
+	bool orgs = strcmp(x->what, "o/orgs") == 0;
+	if (!orgs && !report_period_has(&r->period, x->month))
+		return;
+	if (orgs || !strncmp(x->what, "r/", 2)) {
+		for (int i = 0; i < 3; i++)
+			if (cells[i])
+				add_figure(r, cells[i], medians[i], x, false);
+		return;
+	}
 	bool need = strcmp(x->what, "need") == 0;
 	bool service = strncmp(x->what, "service/", 8) == 0;
 	size_t slot = service ? function_slot(r, x->what + 8) : 0;
@@ -91,6 +195,28 @@ count(const struct report *r, struct rollup *ro, const struct sync_figure *x)
 			f->services[REPORT_ALL(r)] += v;
 		}
 	}
+}
+
+/* Whether each column's file carries the report's figures, the days'
+ * sums made means. */
+static void
+finish(struct rollup *ro, const struct marks *mk)
+{
+	ro->total_carried = ro->ncols > 0;
+	for (size_t i = 0; i < ro->ncols; i++) {
+		struct rollup_column *c = &ro->cols[i];
+		c->carried = carried(mk, c->town, c->code);
+		for (size_t k = 0; c->subtotal && k < mk->n; k++)
+			if (!strcmp(mk->v[k]->what, "held") && !strcmp(mk->v[k]->town, c->town) &&
+			    !marked(mk, "more", c->town, mk->v[k]->unit))
+				c->carried = false;
+		if (c->subtotal && !c->carried)
+			ro->total_carried = false;
+		struct report_figures *f = &c->f;
+		f->turnaround_mean = f->referrals_resolved ? f->turnaround_mean / (double)f->referrals_resolved : 0;
+	}
+	struct report_figures *f = &ro->total;
+	f->turnaround_mean = f->referrals_resolved ? f->turnaround_mean / (double)f->referrals_resolved : 0;
 }
 
 /* Each column's and the total's services[] and people[], in one block. */
@@ -150,9 +276,17 @@ rollup_compute(store *st, const struct scope *sc, const struct report *r, struct
 		qsort(out->cols, out->ncols, sizeof *out->cols, col_cmp);
 	if (!err && out->ncols)
 		err = place_slots(r, out);
+	struct marks mk = {calloc(n ? n : 1, sizeof *mk.v), 0};
+	if (!mk.v && !err)
+		err = STORE_NOMEM;
+	for (size_t i = 0; i < n && !err; i++)
+		if (!strcmp(v[i].what, "more") || !strcmp(v[i].what, "held"))
+			mk.v[mk.n++] = &v[i];
 	for (size_t i = 0; i < n && !err && out->ncols; i++)
-		if (report_period_has(&r->period, v[i].month))
-			count(r, out, &v[i]);
+		count(r, out, &mk, &v[i]);
+	if (!err)
+		finish(out, &mk);
+	free(mk.v);
 	free(v);
 	if (!err && out->ncols)
 		err = store_read(st, names_txn, out);
@@ -171,21 +305,33 @@ rollup_free(struct rollup *ro)
 	memset(ro, 0, sizeof *ro);
 }
 
-bool
-rollup_row_carried(const struct report *r, size_t row)
-{
-	enum report_figure fig = report_row_figure(r, row);
-	return fig == REPORT_SERVICES || fig == REPORT_NEEDS_OPENED;
-}
-
 const char *
-rollup_row_value(const struct report *r, const struct report_figures *f, size_t row, char *buf)
+rollup_value(const struct report *r, const struct rollup *ro, size_t col, size_t row, char *buf)
 {
-	if (!rollup_row_carried(r, row) || !f->services) {
+	const struct report_figures *f = col < ro->ncols ? &ro->cols[col].f : &ro->total;
+	bool more = col < ro->ncols ? ro->cols[col].carried : ro->total_carried;
+	unsigned medians = col < ro->ncols ? ro->cols[col].medians : ro->total_medians;
+	enum report_figure fig = report_row_figure(r, row);
+	bool counts = fig == REPORT_SERVICES || fig == REPORT_NEEDS_OPENED;
+	/* a median is of one list of days: not of several townships' */
+	if (!f->services || (!counts && !more) ||
+	    (fig == REPORT_DAYS_MEDIAN && f->referrals_resolved && medians != 1)) {
 		snprintf(buf, 16, "%s", ROLLUP_NA);
 		return buf;
 	}
 	return report_row_value(r, f, row, buf, NULL);
+}
+
+const char *
+rollup_active(const struct rollup *ro, size_t col, char *buf)
+{
+	const struct report_figures *f = col < ro->ncols ? &ro->cols[col].f : &ro->total;
+	bool more = col < ro->ncols ? ro->cols[col].carried : ro->total_carried;
+	if (more)
+		snprintf(buf, 16, "%zu", f->volunteers_active);
+	else
+		snprintf(buf, 16, "%s", ROLLUP_NA);
+	return buf;
 }
 
 char *

@@ -9,7 +9,28 @@
  *   "volunteer", "service/FUNCTION", "hours/FUNCTION" in tenths), value
  *   u64 } | SHA-256 of everything before it (32)
  *
- * all integers big-endian.  A county's file carries the counts of its own
+ * all integers big-endian.  Then, in the same format (older readers add
+ * up only the rows they know, so nothing needs a new version and a city
+ * takes a county's file whatever its townships run), the report's other
+ * figures, worked out by report_compute as the sender's own report
+ * does, for every month its records may count in and each quarter
+ * holding one; a zero is left out:
+ *
+ *   what "r/hours" (hundredths), "r/met", "r/made", "r/resolved",
+ *   "r/days" (the sum of the days of those resolved), month YYYY-MM,
+ *   by village and the sender's own (its code: the total less its
+ *   villages): they add up over months and units;
+ *   "p/people/FN" ("-": a service with no function), "p/people" (all
+ *   services), "p/active", "p/median" (hundredths, plus 1), month
+ *   YYYY-MM or YYYY-Qn, by village and for a township its whole (its
+ *   code: the report's total): counted once per period, they do not
+ *   add up;
+ *   "o/orgs", this month, by village and the sender's own;
+ *   "more" (unit: the sender), saying the file carries them, and in a
+ *   county's file "held" (unit: a township whose file it forwards,
+ *   with that file's own "more" row or none, an older one).
+ *
+ * A county's file carries the counts of its own
  * records and the newest figures it keeps of each of its townships: a
  * township whose figures are kept counts by its file only (the county's
  * copies of its records, which escalated referrals carry, are left out,
@@ -34,6 +55,7 @@
 #include "audit.h"
 #include "i18n.h"
 #include "orgunit.h"
+#include "report.h"
 #include "sha256.h"
 #include "sync-internal.h"
 
@@ -61,7 +83,43 @@ struct mk {
 	/* a county: the townships whose kept figures count for them */
 	char (*held)[16];
 	size_t nheld;
+	/* the report's figures: the worker, the months of the sender's own
+	 * records, the functions their services name */
+	const struct scope *sc;
+	char (*months)[8];
+	size_t nmonths;
+	char (*fns)[48];
+	size_t nfns;
 };
+
+/* A month (or a function) into a set of distinct texts. */
+static int
+set_add(void *setp, size_t *n, size_t width, const char *v)
+{
+	char **set = setp;
+	for (size_t i = 0; i < *n; i++)
+		if (strcmp(*set + i * width, v) == 0)
+			return 0;
+	void *a = realloc(*set, (*n + 1) * width);
+	if (!a)
+		return STORE_NOMEM;
+	*set = a;
+	snprintf(*set + *n * width, width, "%s", v);
+	(*n)++;
+	return 0;
+}
+
+static int
+month_add(struct mk *m, const char *date)
+{
+	if (!date || strlen(date) < 7 || date[4] != '-')
+		return 0;
+	char ym[8];
+	memcpy(ym, date, 7);
+	ym[7] = '\0';
+	struct report_period p;
+	return report_period_parse(ym, &p) == 0 ? set_add(&m->months, &m->nmonths, 8, ym) : 0;
+}
 
 static bool
 held_under(const struct mk *m, const char *code)
@@ -147,6 +205,27 @@ rec_cb(const record *r, void *ctx)
 		gmtime_r(&tt, &tm);
 		strftime(month, sizeof month, "%Y-%m", &tm);
 	}
+	/* the months the report may count it in */
+	int err = month_add(m, month);
+	if (!err && r->id.kind == REC_REFERRAL) {
+		err = month_add(m, record_get(r, "submitted"));
+		if (!err)
+			err = month_add(m, record_get(r, "resolved"));
+	}
+	if (!err && r->id.kind == REC_NEED) {
+		time_t at = (time_t)r->updated_at;
+		struct tm lt;
+		char day[16];
+		if (localtime_r(&at, &lt) && strftime(day, sizeof day, "%Y-%m-%d", &lt))
+			err = month_add(m, day);
+	}
+	if (!err && r->id.kind == REC_SERVICE) {
+		const char *fn = record_get(r, "function");
+		if (fn && *fn && strlen(fn) < 48)
+			err = set_add(&m->fns, &m->nfns, 48, fn);
+	}
+	if (err)
+		return err;
 	switch (r->id.kind) {
 	case REC_NEED:
 		return add_row(m, code, month, "need", 1);
@@ -158,7 +237,7 @@ rec_cb(const record *r, void *ctx)
 		const char *fn = record_get(r, "function");
 		char what[64];
 		snprintf(what, sizeof what, "service/%.40s", fn && *fn ? fn : "-");
-		int err = add_row(m, code, month, what, 1);
+		err = add_row(m, code, month, what, 1);
 		const char *h = record_get(r, "hours");
 		if (err || !h || !*h)
 			return err;
@@ -227,6 +306,188 @@ row_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->what, y->what);
 }
 
+/* A row of the report's figures: each (unit, period, figure) once, so
+ * no search; a zero is left out. */
+static int
+push_row(struct mk *m, const char *unit, const char *period, const char *what, uint64_t v)
+{
+	if (!v)
+		return 0;
+	if (m->n == m->cap) {
+		size_t cap = m->cap ? 2 * m->cap : 64;
+		void *a = realloc(m->rows, cap * sizeof *m->rows);
+		if (!a)
+			return STORE_NOMEM;
+		m->rows = a;
+		m->cap = cap;
+	}
+	struct fig_row *r = &m->rows[m->n++];
+	snprintf(r->unit, sizeof r->unit, "%s", unit);
+	snprintf(r->month, sizeof r->month, "%s", period);
+	snprintf(r->what, sizeof r->what, "%s", what);
+	r->value = v;
+	return 0;
+}
+
+static uint64_t
+hundredths(double v)
+{
+	return v > 0 && v < 1e12 ? (uint64_t)(v * 100 + 0.5) : 0;
+}
+
+/* The figures that add up across months and villages, of f, as the
+ * rows of unit for the month: volunteer hours (hundredths), needs met,
+ * referrals made and resolved, and the days of those resolved (the
+ * mean times their number: the sum, a whole number). */
+static int
+push_sums(struct mk *m, const char *unit, const char *month, const struct report_figures *f)
+{
+	int err = push_row(m, unit, month, "r/hours", hundredths(f->volunteer_hours));
+	if (!err)
+		err = push_row(m, unit, month, "r/met", f->needs_met);
+	if (!err)
+		err = push_row(m, unit, month, "r/made", f->referrals_made);
+	if (!err)
+		err = push_row(m, unit, month, "r/resolved", f->referrals_resolved);
+	if (!err)
+		err = push_row(m, unit, month, "r/days",
+		              f->referrals_resolved
+		                  ? (uint64_t)(f->turnaround_mean * (double)f->referrals_resolved + 0.5)
+		                  : 0);
+	return err;
+}
+
+/* The figures counted once per period (people served by function,
+ * volunteers active) and the median days, of f, as the rows of unit for
+ * the period ("YYYY-MM" or "YYYY-Qn"): they do not add up. */
+static int
+push_period(struct mk *m, const struct report *r, const char *unit, const char *period,
+            const struct report_figures *f)
+{
+	int err = 0;
+	for (size_t s = 0; s < REPORT_ALL(r) && !err; s++) {
+		char what[64];
+		snprintf(what, sizeof what, "p/people/%s",
+		         s < r->nfunctions ? r->functions[s].value : "-");
+		err = push_row(m, unit, period, what, f->people[s]);
+	}
+	if (!err)
+		err = push_row(m, unit, period, "p/people", f->people[REPORT_ALL(r)]);
+	if (!err)
+		err = push_row(m, unit, period, "p/active", f->volunteers_active);
+	if (!err && f->referrals_resolved)
+		err = push_row(m, unit, period, "p/median", hundredths(f->turnaround_median) + 1);
+	return err;
+}
+
+/* The sender's own records: the total less every village column. */
+static void
+own_of(const struct report *r, struct report_figures *own)
+{
+	*own = r->total;
+	double days = r->total.turnaround_mean * (double)r->total.referrals_resolved;
+	for (size_t i = 0; i < r->ncols; i++) {
+		const struct report_figures *c = &r->cols[i].f;
+		own->volunteer_hours -= c->volunteer_hours;
+		own->needs_met -= c->needs_met;
+		own->referrals_made -= c->referrals_made;
+		own->referrals_resolved -= c->referrals_resolved;
+		days -= c->turnaround_mean * (double)c->referrals_resolved;
+		own->orgs_cultivating -= c->orgs_cultivating;
+	}
+	own->turnaround_mean = own->referrals_resolved ? days / (double)own->referrals_resolved : 0;
+}
+
+/* The report of one period, worked out by report_compute as the
+ * worker's own report is, into rows: by village (those of a township
+ * whose kept figures count for it left out) and the sender's own. */
+static int
+report_period_rows(store_txn *t, struct mk *m, const struct form_choices *fc,
+                   const struct report_period *p, bool orgs)
+{
+	struct report_opts o = {.period = *p, .sc = m->sc, .functions = fc};
+	struct report r;
+	int err = report_compute(t, &o, &r);
+	if (err)
+		return err;
+	char period[16];
+	report_period_format(p, period);
+	struct report_figures own;
+	own_of(&r, &own);
+	for (size_t i = 0; i < r.ncols && !err; i++) {
+		const struct report_column *c = &r.cols[i];
+		if (strncmp(c->code, m->town, strlen(m->town)) != 0 || held_under(m, c->code))
+			continue;
+		err = push_period(m, &r, c->code, period, &c->f);
+		if (!err && p->months == 1)
+			err = push_sums(m, c->code, period, &c->f);
+		if (!err && orgs)
+			err = push_row(m, c->code, period, "o/orgs", c->f.orgs_cultivating);
+	}
+	/* a township's whole: its report's total (a county's total holds
+	 * its townships' villages too, whose files say them) */
+	if (!err && orgunit_level_of_code(m->town) == UNIT_TOWNSHIP)
+		err = push_period(m, &r, m->town, period, &r.total);
+	if (!err && p->months == 1)
+		err = push_sums(m, m->town, period, &own);
+	if (!err && orgs)
+		err = push_row(m, m->town, period, "o/orgs", own.orgs_cultivating);
+	report_free(&r);
+	return err;
+}
+
+static int
+str8_cmp(const void *a, const void *b)
+{
+	return strcmp(a, b);
+}
+
+/* The report's figures of every month the sender's records may count
+ * in and of the quarters holding them; the organisations being
+ * cultivated (the same in every period) with this month; and the rows
+ * saying that this file carries them ("more" of the sender, and of a
+ * county's "held" townships, each their own "more" or not). */
+static int
+report_rows_of(store_txn *t, struct mk *m)
+{
+	time_t now = time(NULL);
+	struct tm lt;
+	char today[16] = "";
+	if (localtime_r(&now, &lt))
+		strftime(today, sizeof today, "%Y-%m-%d", &lt);
+	int err = month_add(m, today);
+	if (err)
+		return err;
+	struct form_choice *items = calloc(m->nfns ? m->nfns : 1, sizeof *items);
+	if (!items)
+		return STORE_NOMEM;
+	for (size_t i = 0; i < m->nfns; i++)
+		items[i].value = items[i].label = m->fns[i];
+	struct form_choices fc = {.n = m->nfns, .items = items};
+	qsort(m->months, m->nmonths, sizeof *m->months, str8_cmp);
+	char lastq[16] = "";
+	for (size_t i = 0; i < m->nmonths && !err; i++) {
+		struct report_period p;
+		report_period_parse(m->months[i], &p);
+		err = report_period_rows(t, m, &fc, &p, strncmp(m->months[i], today, 7) == 0);
+		report_period_toggle(&p);
+		char q[16];
+		report_period_format(&p, q);
+		if (!err && strcmp(q, lastq) != 0) {
+			snprintf(lastq, sizeof lastq, "%s", q);
+			err = report_period_rows(t, m, &fc, &p, false);
+		}
+	}
+	free(items);
+	char month[8];
+	snprintf(month, sizeof month, "%.7s", today);
+	if (!err)
+		err = push_row(m, m->town, month, "more", 1);
+	for (size_t i = 0; i < m->nheld && !err; i++)
+		err = push_row(m, m->held[i], month, "held", 1);
+	return err;
+}
+
 static int
 make_txn(store_txn *t, void *ctx)
 {
@@ -237,6 +498,8 @@ make_txn(store_txn *t, void *ctx)
 	static const int kinds[] = {REC_NEED, REC_SERVICE, REC_VOLUNTEER, REC_REFERRAL};
 	for (size_t i = 0; !err && i < sizeof kinds / sizeof kinds[0]; i++)
 		err = store_scan(t, kinds[i], NULL, rec_cb, m);
+	if (!err)
+		err = report_rows_of(t, m);
 	if (!err && m->n)
 		qsort(m->rows, m->n, sizeof *m->rows, row_cmp);
 	return err;
@@ -257,7 +520,7 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 		           "and from a county server, made by a worker of the county."));
 		return SYNC_ERR_ROLE;
 	}
-	struct mk m = {.town = sc->unit_code};
+	struct mk m = {.town = sc->unit_code, .sc = sc};
 	int err = store_read(st, make_txn, &m);
 	if (!err) {
 		struct strbuf b = {0};
@@ -287,6 +550,8 @@ sync_figures_make(store *st, const struct scope *sc, unsigned char **buf, size_t
 	free(m.u.code);
 	free(m.rows);
 	free(m.held);
+	free(m.months);
+	free(m.fns);
 	return err;
 }
 

@@ -250,8 +250,9 @@ int sync_verify(store *st, size_t *faults, void (*report)(const char *msg, void 
 struct sync_figure {
 	char town[16];      /* the township whose file brought it */
 	char unit[16];      /* the township's or its village's code */
-	char month[8];      /* "YYYY-MM" */
-	char what[64];      /* need, referral, volunteer, service/FN, hours/FN (tenths) */
+	char month[8];      /* "YYYY-MM", "YYYY-Qn" for p/... rows */
+	char what[64];      /* need, referral, volunteer, service/FN, hours/FN (tenths);
+	                     * r/..., p/..., o/orgs, more, held (sync-tier.c) */
 	uint64_t value;
 	int64_t made;       /* when the township made the file */
 };

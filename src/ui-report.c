@@ -310,8 +310,8 @@ report_draw(struct ui *u, struct screen *s)
 			const char *v;
 			if (shown[i] > nv) {
 				size_t ri = rs->roi[shown[i] - nv - 1];
-				v = rollup_row_value(&rs->r, ri < rs->ro.ncols ? &rs->ro.cols[ri].f : &rs->ro.total,
-				                     row, val);
+				v = rollup_value(&rs->r, &rs->ro, ri < rs->ro.ncols ? ri : rs->ro.ncols, row,
+				                 val);
 			} else {
 				const struct report_figures *f =
 					shown[i] < nv ? &rs->r.cols[shown[i]].f : &rs->r.total;

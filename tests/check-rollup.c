@@ -4,11 +4,16 @@
  * (sync_figures_make); a county server keeps them (sync_figures_apply);
  * for a month, another month, the quarter, a month before and one after,
  * every village column of the county's rollup equals the township's own
- * report column of that village, figure by figure (services by function,
- * other, all; needs opened), each township's subtotal equals its
- * township's total (its own records with its villages'), the total is
- * the sum of the subtotals; the figures the files do not carry are not
- * available; a township worker on the county server sees their own
+ * report column of that village, every figure as the report writes it
+ * (services and people served by function, other, all; volunteer hours;
+ * needs opened and met; referrals made and resolved, their median and
+ * mean days; organisations; volunteers active), each township's subtotal
+ * equals its township's total (its own records with its villages'), the
+ * total is the sum of the subtotals; November by hand (a resident served
+ * in two villages one person in the subtotal, the mean of two townships'
+ * days, their median not available); an older file (no report rows) of
+ * one township, kept after its newer one: "—" for all but its services
+ * and needs; a township worker on the county server sees their own
  * township alone; the names come from the county's units, else codes. */
 #include "config.h"
 
@@ -17,12 +22,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "form.h"
 #include "orgunit.h"
 #include "report.h"
 #include "rollup.h"
 #include "scope.h"
+#include "sha256.h"
 #include "sync.h"
 #include "testdb.h"
 
@@ -139,12 +146,21 @@ setup(void)
 	ck_assert_int_eq(scope_load_now(other.st, "binggu", &binggu), 0);
 
 	/* 攀莲镇: November, December, October (the quarter), September */
-	service(&town, anning, "2026-11-02", "care");
+	char two[2 * REC_ID_TEXTMAX + 2], vols[2 * REC_ID_TEXTMAX + 16], vol[REC_ID_TEXTMAX + 8];
+	/* people served: 挂榜村's resident served in 安宁村 and in 挂榜村
+	 * (and with four more at an activity), one person in the township */
+	snprintf(two, sizeof two, "%s,%s", guabang, xinhe);
+	snprintf(vols, sizeof vols, "%s:2.5,%s:1", town_id, other_id);
+	put(&town, REC_SERVICE, anning, "date", "2026-11-02", "function", "care", "hours", "2",
+	    "beneficiaries", two, "volunteers", vols, (const char *)NULL);
 	service(&town, anning, "2026-11-15", "care");
 	service(&town, anning, "2026-11-20", "探访");     /* a function the forms lack */
 	service(&town, anning, "2026-11-21", NULL);       /* none at all */
-	service(&town, guabang, "2026-11-03", "assessment");
-	service(&town, guabang, "2026-12-01", "livelihood");
+	snprintf(vol, sizeof vol, "%s:1.25", town_id);
+	put(&town, REC_SERVICE, guabang, "date", "2026-11-03", "function", "assessment",
+	    "beneficiaries", guabang, "volunteers", vol, "headcount", "5", (const char *)NULL);
+	put(&town, REC_SERVICE, guabang, "date", "2026-12-01", "function", "livelihood",
+	    "beneficiaries", guabang, (const char *)NULL);
 	service(&town, guabang, "2026-10-30", "care");
 	service(&town, town_id, "2026-11-09", "governance"); /* the township's own */
 	service(&town, anning, "2026-09-30", "care");
@@ -153,10 +169,21 @@ setup(void)
 	need(&town, guabang, "2026-12-31");
 	need(&town, town_id, "2026-11-11");
 	need(&town, anning, "2026-09-01");
-	put(&town, REC_REFERRAL, anning, "submitted", "2026-11-04", "status", "submitted",
-	    (const char *)NULL);
+	put(&town, REC_REFERRAL, anning, "submitted", "2026-11-04", "resolved", "2026-11-10",
+	    "status", "resolved", (const char *)NULL);
+	/* made in October, resolved in November: the township's own */
+	put(&town, REC_REFERRAL, town_id, "submitted", "2026-10-20", "resolved", "2026-11-02",
+	    "status", "resolved", (const char *)NULL);
+	/* met now (the month it was last changed) */
+	put(&town, REC_NEED, guabang, "date", "2026-08-01", "status", "met", (const char *)NULL);
+	put(&town, REC_ORG, anning, "stage", "cultivating", (const char *)NULL);
+	put(&town, REC_ORG, town_id, "stage", "cultivating", (const char *)NULL);
 	/* 丙谷镇 */
-	service(&other, xinhe, "2026-11-05", "resources");
+	snprintf(vol, sizeof vol, "%s:3", other_id);
+	put(&other, REC_SERVICE, xinhe, "date", "2026-11-05", "function", "resources",
+	    "beneficiaries", xinhe, "volunteers", vol, (const char *)NULL);
+	put(&other, REC_REFERRAL, xinhe, "submitted", "2026-11-01", "resolved", "2026-11-05",
+	    "status", "resolved", (const char *)NULL);
 	service(&other, xinhe, "2026-12-05", "care");
 	need(&other, xinhe, "2026-11-06");
 	need(&other, other_id, "2026-10-06");
@@ -261,26 +288,36 @@ column(const struct rollup *ro, const char *code, bool subtotal)
 	return NULL;
 }
 
-/* Every figure the files carry: the same in a and b; the rows of r read
- * them as the report writes them. */
+/* Every figure of the report: the same in a and in column col of ro
+ * (the total at ro->ncols), as the rows of r write them, and the
+ * volunteers active. */
 static void
-same(const struct report *r, const struct report_figures *a, const struct report_figures *b,
+same(const struct report *r, const struct report_figures *a, const struct rollup *ro, size_t col,
      const char *what, const char *period)
 {
+	const struct report_figures *b = col < ro->ncols ? &ro->cols[col].f : &ro->total;
 	for (size_t s = 0; s <= REPORT_ALL(r); s++)
 		ck_assert_msg(a->services[s] == b->services[s], "%s %s: services of slot %zu: %zu, %zu",
 		              period, what, s, a->services[s], b->services[s]);
 	ck_assert_msg(a->needs_opened == b->needs_opened, "%s %s: needs opened: %zu, %zu", period,
 	              what, a->needs_opened, b->needs_opened);
 	for (size_t row = 0; row < report_rows(r); row++) {
-		if (!rollup_row_carried(r, row))
-			continue;
 		char x[16], y[16], label[256];
-		ck_assert_msg(strcmp(report_row_value(r, a, row, x, NULL), rollup_row_value(r, b, row, y)) ==
+		ck_assert_msg(strcmp(report_row_value(r, a, row, x, NULL), rollup_value(r, ro, col, row, y)) ==
 		                  0,
 		              "%s %s: %s: %s, %s", period, what, report_row_label(r, row, label, sizeof label),
 		              x, y);
 	}
+	char n[16], v[16];
+	snprintf(n, sizeof n, "%zu", a->volunteers_active);
+	ck_assert_msg(strcmp(n, rollup_active(ro, col, v)) == 0, "%s %s: volunteers active: %s, %s",
+	              period, what, n, v);
+}
+
+static size_t
+index_of(const struct rollup *ro, const struct rollup_column *c)
+{
+	return (size_t)(c - ro->cols);
 }
 
 /* The township's report and the county's rollup of it, period by period. */
@@ -295,13 +332,13 @@ check_township(const struct report *rc, const struct rollup *ro, struct db *d,
 	for (size_t i = 0; i < rt.ncols; i++) {
 		const struct rollup_column *c = column(ro, rt.cols[i].code, false);
 		ck_assert_str_eq(c->town, code);
-		same(&rt, &rt.cols[i].f, &c->f, rt.cols[i].code, period);
+		same(&rt, &rt.cols[i].f, ro, index_of(ro, c), rt.cols[i].code, period);
 		for (size_t s = 0; s <= REPORT_ALL(rc); s++)
 			sum.services[s] += c->f.services[s];
 		sum.needs_opened += c->f.needs_opened;
 	}
 	/* the subtotal: the township's total */
-	same(&rt, &rt.total, &sub->f, code, period);
+	same(&rt, &rt.total, ro, index_of(ro, sub), code, period);
 	ck_assert_uint_ge(sub->f.services[REPORT_ALL(rc)], sum.services[REPORT_ALL(rc)]);
 	free(sum.services);
 	report_free(&rt);
@@ -360,26 +397,39 @@ START_TEST(test_november_by_hand)
 	/* the order: a township's villages, then its subtotal */
 	ck_assert_str_eq(ro.cols[0].code, "510421100001");
 	ck_assert(ro.cols[2].subtotal && ro.cols[4].subtotal && !ro.cols[3].subtotal);
-	/* not in the files: not available, though the township has them */
-	struct report rt = report_of(&town, panlian, "2026-11");
-	size_t carried = 0;
+	/* the report's other figures, by hand */
+	char buf[16];
+	size_t ia = index_of(&ro, a), isub = index_of(&ro, column(&ro, "510421100", true)),
+	       ig = index_of(&ro, column(&ro, "510421100002", false));
+	ck_assert_uint_eq(a->f.people[REPORT_ALL(&rc)], 2);
+	ck_assert_uint_eq(ro.cols[ig].f.people[REPORT_ALL(&rc)], 5);
+	/* 挂榜村's resident once in the township: 2 + 4 at the activity */
+	ck_assert_uint_eq(ro.cols[isub].f.people[REPORT_ALL(&rc)], 6);
+	ck_assert(a->f.volunteer_hours == 2.5 + 1);
+	ck_assert_str_eq(rollup_active(&ro, ia, buf), "2");
+	ck_assert_str_eq(rollup_active(&ro, isub, buf), "2");
+	ck_assert_uint_eq(a->f.referrals_made, 1);
+	ck_assert_uint_eq(ro.cols[isub].f.referrals_made, 1);
+	ck_assert_uint_eq(ro.cols[isub].f.referrals_resolved, 2);
+	ck_assert(ro.cols[isub].f.turnaround_mean == 9.5 && ro.cols[isub].f.turnaround_median == 9.5);
+	ck_assert_uint_eq(ro.total.referrals_resolved, 3);
+	ck_assert_uint_eq(ro.cols[isub].f.orgs_cultivating, 2);
+	ck_assert_uint_eq(a->f.orgs_cultivating, 1);
 	for (size_t row = 0; row < report_rows(&rc); row++) {
-		char buf[16];
 		enum report_figure f = report_row_figure(&rc, row);
-		bool yes = f == REPORT_SERVICES || f == REPORT_NEEDS_OPENED;
-		ck_assert(rollup_row_carried(&rc, row) == yes);
-		carried += yes;
-		if (!yes)
-			ck_assert_str_eq(rollup_row_value(&rc, &a->f, row, buf), ROLLUP_NA);
-		if (f == REPORT_REFERRALS_MADE)
-			ck_assert_uint_eq(rt.total.referrals_made, 1);
+		const char *t = rollup_value(&rc, &ro, ro.ncols, row, buf);
+		/* the mean of both townships' days; no median of two lists */
+		if (f == REPORT_DAYS_MEAN)
+			ck_assert_str_eq(t, "7.67");
+		else if (f == REPORT_DAYS_MEDIAN)
+			ck_assert_str_eq(t, ROLLUP_NA);
+		else
+			ck_assert_str_ne(t, ROLLUP_NA);
 	}
-	ck_assert_uint_eq(carried, rc.nfunctions + 2);
 	char label[192];
 	ck_assert_ptr_nonnull(strstr(rollup_column_label(column(&ro, "510421100", true), label,
 	                                                 sizeof label),
 	                             "攀莲镇 subtotal (figures of 20"));
-	report_free(&rt);
 	rollup_free(&ro);
 	report_free(&rc);
 }
@@ -408,6 +458,85 @@ START_TEST(test_scope)
 }
 END_TEST
 
+/* A file of the older kind (counts alone: no "more" row), newer than
+ * the one kept, for 丙谷镇: its columns show the counts it has and "—"
+ * for the rest, never 0; 攀莲镇's keep theirs; the total is "—" for
+ * what one township does not carry. */
+static void
+put_be(unsigned char *b, size_t *at, uint64_t v, int n)
+{
+	for (int i = n - 1; i >= 0; i--)
+		b[(*at)++] = (unsigned char)(v >> (8 * i));
+}
+
+static void
+put_str(unsigned char *b, size_t *at, const char *s)
+{
+	put_be(b, at, strlen(s), 2);
+	memcpy(b + *at, s, strlen(s));
+	*at += strlen(s);
+}
+
+START_TEST(test_older_file)
+{
+	unsigned char b[512];
+	size_t at = 0;
+	memcpy(b, "SHEGONG-EXCHANGE", 16);
+	at = 16;
+	put_be(b, &at, 3, 4);
+	put_be(b, &at, 999, 8);
+	put_be(b, &at, (uint64_t)(time(NULL) + 60), 8);
+	put_str(b, &at, "510421101");
+	put_be(b, &at, 2, 4);
+	put_str(b, &at, "510421101001");
+	put_str(b, &at, "2026-11");
+	put_str(b, &at, "need");
+	put_be(b, &at, 3, 8);
+	put_str(b, &at, "510421101001");
+	put_str(b, &at, "2026-11");
+	put_str(b, &at, "service/care");
+	put_be(b, &at, 2, 8);
+	sha256(b, at, b + at);
+	at += SHA256_LEN;
+	struct sync_figures got;
+	bool already;
+	char why[300] = "";
+	scope_attach(county.st, xian);
+	ck_assert_int_eq(sync_figures_apply(county.st, xian, b, at, &got, &already, why, sizeof why),
+	                 0);
+	scope_attach(county.st, NULL);
+	ck_assert(!already);
+	free(got.rows);
+	struct report rc = report_of(&county, xian, "2026-11");
+	struct rollup ro = rollup_of(xian, &rc);
+	size_t ix = index_of(&ro, column(&ro, "510421101001", false)),
+	       is = index_of(&ro, column(&ro, "510421101", true)),
+	       ia = index_of(&ro, column(&ro, "510421100001", false));
+	char buf[16];
+	for (size_t row = 0; row < report_rows(&rc); row++) {
+		enum report_figure f = report_row_figure(&rc, row);
+		bool counts = f == REPORT_SERVICES || f == REPORT_NEEDS_OPENED;
+		for (size_t k = 0; k < 3; k++) {
+			size_t col = k == 0 ? ix : k == 1 ? is : ro.ncols;
+			const char *v = rollup_value(&rc, &ro, col, row, buf);
+			if (counts)
+				ck_assert_str_ne(v, ROLLUP_NA);
+			else
+				ck_assert_str_eq(v, ROLLUP_NA);
+		}
+		if (!counts)
+			ck_assert_str_ne(rollup_value(&rc, &ro, ia, row, buf), ROLLUP_NA);
+	}
+	ck_assert_uint_eq(ro.cols[ix].f.needs_opened, 3);
+	ck_assert_uint_eq(ro.cols[ix].f.services[REPORT_ALL(&rc)], 2);
+	ck_assert_str_eq(rollup_active(&ro, ix, buf), ROLLUP_NA);
+	ck_assert_str_eq(rollup_active(&ro, ro.ncols, buf), ROLLUP_NA);
+	ck_assert_str_eq(rollup_active(&ro, ia, buf), "2");
+	rollup_free(&ro);
+	report_free(&rc);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -418,6 +547,7 @@ main(void)
 	tcase_add_test(tc, test_county_equals_townships);
 	tcase_add_test(tc, test_november_by_hand);
 	tcase_add_test(tc, test_scope);
+	tcase_add_test(tc, test_older_file);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

@@ -11,13 +11,17 @@
  * twice and an older one changing nothing; cut at every length, altered
  * at every byte, a row of a township of another county, a county the city
  * lacks, a county outside the worker's reach, a township's file brought
- * to the city and a county's to a county, all refused whole. */
+ * to the city and a county's to a county, all refused whole.  The
+ * report's rows ride beside the counts (check-rollup.c reads them): a
+ * county's file says it carries them ("more") and which township's file
+ * it forwards ("held"). */
 #include "config.h"
 
 #include <check.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "audit.h"
@@ -226,14 +230,46 @@ figure(const char *unit, const char *month, const char *what)
 	return found;
 }
 
+/* The rows of counts in v (not the report's: r/, p/, o/, and the
+ * "more" and "held" that say a file carries them; check-rollup.c reads
+ * those), freed. */
+static size_t
+counts_of(struct sync_figure *v, size_t n)
+{
+	size_t c = 0;
+	for (size_t i = 0; i < n; i++)
+		c += strncmp(v[i].what, "r/", 2) && strncmp(v[i].what, "p/", 2) &&
+		     strncmp(v[i].what, "o/", 2) && strcmp(v[i].what, "more") &&
+		     strcmp(v[i].what, "held");
+	free(v);
+	return c;
+}
+
+/* The rows of a report's figure, and "more"/"held", in v (freed). */
+static size_t
+report_rows_of(struct sync_figure *v, size_t n)
+{
+	size_t all = n;
+	return all - counts_of(v, n);
+}
+
 static size_t
 nfigures(void)
 {
 	struct sync_figure *v;
 	size_t n;
 	ck_assert_int_eq(sync_figures_list(county.st, county_admin, &v, &n), 0);
-	free(v);
-	return n;
+	return counts_of(v, n);
+}
+
+/* The county's count of the report's rows. */
+static size_t
+nreport(void)
+{
+	struct sync_figure *v;
+	size_t n;
+	ck_assert_int_eq(sync_figures_list(county.st, county_admin, &v, &n), 0);
+	return report_rows_of(v, n);
 }
 
 static size_t
@@ -265,6 +301,8 @@ START_TEST(test_figures_up)
 	ck_assert_int_eq(figure("510421100002", "2026-11", "hours/助餐"), -1);
 	ck_assert_int_eq(figure("510421100002", "2026-10", "volunteer"), 1);
 	ck_assert_uint_eq(nfigures(), 6);
+	/* the report's figures beside them, and the row that says so */
+	ck_assert_uint_gt(nreport(), 0);
 	ck_assert_uint_eq(audit_count(county.st), a0 + 1);
 	/* the same file twice changes nothing */
 	ck_assert_int_eq(apply(county_admin, buf, len, &already), 0);
@@ -442,8 +480,7 @@ city_nfigures(void)
 	struct sync_figure *v;
 	size_t n;
 	ck_assert_int_eq(sync_figures_list(city.st, city_admin, &v, &n), 0);
-	free(v);
-	return n;
+	return counts_of(v, n);
 }
 
 /* The township's figures kept on the county, and the county's own
@@ -494,6 +531,17 @@ START_TEST(test_county_to_city)
 	ck_assert_int_eq(city_figure(city_admin, "510421101", "2026-11", "service/探访"), 1);
 	ck_assert_int_eq(city_figure(city_admin, "510421101", "2026-11", "hours/探访"), 10);
 	ck_assert_uint_eq(city_nfigures(), 6 + 3);
+	/* the county's file says it carries the report's figures, and that
+	 * it forwards 攀莲镇's file, which says so too */
+	char ym[8];
+	time_t now = time(NULL);
+	struct tm lt;
+	ck_assert_ptr_nonnull(localtime_r(&now, &lt));
+	strftime(ym, sizeof ym, "%Y-%m", &lt);
+	ck_assert_int_eq(city_figure(city_admin, "510421", ym, "more"), 1);
+	ck_assert_int_eq(city_figure(city_admin, "510421100", ym, "held"), 1);
+	ck_assert_int_eq(city_figure(city_admin, "510421100", ym, "more"), 1);
+	ck_assert_int_eq(city_figure(city_admin, "510421101", ym, "held"), -1);
 	ck_assert_uint_eq(audit_count(city.st), a0 + 1);
 	/* the city's supervisor reads them; the worker of another county not */
 	ck_assert_int_eq(city_figure(city_sup, "510421", "2026-11", "need"), 1);
