@@ -293,9 +293,26 @@ cmd_sync(struct cli *c, const struct args *args)
 		struct sync_stats in, out;
 		err = sync_serve(st, c->scope, STDIN_FILENO, STDOUT_FILENO, &in, &out, why, sizeof why);
 	} else if (uphost) {
-		size_t rows = 0;
+		size_t rows = 0, nref = 0;
 		bool already = false, cty = c->scope && c->scope->level == UNIT_COUNTY;
-		err = sync_figures_ssh(st, c->scope, uphost, ssh, rdb, &rows, &already, why, sizeof why);
+		struct sync_stats down;
+		memset(&down, 0, sizeof down);
+		/* a township's server: first the referrals it escalated, with the
+		 * county's answers back, then its figures */
+		if (c->scope && c->scope->level == UNIT_TOWNSHIP)
+			err = sync_refer_ssh(st, c->scope, uphost, ssh, rdb, &nref, &down, why,
+			                     sizeof why);
+		if (!err && nref && !quiet) {
+			say(stdout, _("Sent the %zu referrals escalated to the county.\n"), nref);
+			say_taken(st, &down, _("The county's answers"));
+		} else if (!err && down.notices) {
+			say(stdout, _("%zu notices for a worker to settle: see \"shegong sync "
+			              "--notices\".\n"),
+			    down.notices);
+		}
+		if (!err)
+			err = sync_figures_ssh(st, c->scope, uphost, ssh, rdb, &rows, &already, why,
+			                       sizeof why);
 		if (!err && !quiet && already)
 			say(stdout, "%s\n", cty ? _("The city server has these figures already.")
 			                        : _("The county server has these figures already."));
@@ -458,6 +475,7 @@ const struct cli_command cli_cmd_sync = {
 	    "referrals a township escalated to its county, with the people and needs they carry, "
 	    "written by the township's server for the county's, and the county's steps on them "
 	    "written back (--for the township's code); each side takes the other's file with "
-	    "--from-file."),
+	    "--from-file. On a township server --up HOST carries them over ssh first, both ways "
+	    "at once, logged in as a county worker."),
 	NULL,
 };

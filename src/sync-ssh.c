@@ -17,7 +17,42 @@
 #include <unistd.h>
 
 #include "i18n.h"
+#include "orgunit.h"
 #include "sync-internal.h"
+
+/* The level whose server answers a file of referrals from a unit of
+ * level l: a township's goes to its county's (0: none). */
+static int
+level_above(int l)
+{
+	return l == UNIT_TOWNSHIP ? UNIT_COUNTY : 0;
+}
+
+/* A file of escalated referrals (format 4, h its header) sent up by
+ * `sync --up`: taken as `sync --from-file` takes it (sync_apply, with
+ * the caller's own rights), then the answer is what that worker would
+ * write with `sync --referrals-to FILE --for CODE` for the sender.  Only
+ * the level just above the sender takes it here: a file coming down
+ * (the county's answer) is for --from-file. */
+static int
+serve_referrals(store *st, const struct scope *sc, const unsigned char *buf, size_t len,
+                const struct sync_header *h, struct sync_stats *in, unsigned char **ans,
+                size_t *alen, char *why, size_t whysize)
+{
+	int above = level_above(orgunit_level_of_code(h->from_unit));
+	if (!sc || !above || sc->level != above) {
+		sync_why(why, whysize, "%s",
+		         _("Escalated referrals come here over ssh from a township's server to its "
+		           "county's, logged in as a worker of the county: this account is not one. "
+		           "Nothing was taken."));
+		return SYNC_ERR_NOPEER;
+	}
+	int err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
+	size_t nref = 0, ncarried = 0;
+	if (!err)
+		err = sync_refer_make(st, sc, h->from_unit, ans, alen, &nref, &ncarried, why, whysize);
+	return err;
+}
 
 int
 sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync_stats *in,
@@ -57,13 +92,15 @@ sync_serve(store *st, const struct scope *sc, int in_fd, int out_fd, struct sync
 	}
 	struct sync_header h;
 	if (sync_read_header(buf, len, &h) == 0 && h.format == SYNC_FORMAT_REFER) {
-		/* escalated referrals (sync-refer.c) go by file only: the answer
-		 * here would be a village's exchange */
+		err = serve_referrals(st, sc, buf, len, &h, in, &ans, &alen, why, whysize);
 		free(buf);
-		sync_why(why, whysize, "%s",
-		         _("A file of escalated referrals is taken with \"shegong sync --from-file\", "
-		           "not over ssh. Nothing was taken from it."));
-		return SYNC_ERR_NOPEER;
+		if (!err && sync_file_write_fd(out_fd, ans, alen))
+			err = SYNC_ERR_SSH;
+		free(ans);
+		memset(out, 0, sizeof *out);
+		if (err)
+			sync_why(why, whysize, "%s", sync_strerror(err));
+		return err;
 	}
 	err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);
 	if (!err)
@@ -289,6 +326,46 @@ sync_figures_ssh(store *st, const struct scope *sc, const char *host, const char
 	if (!err)
 		*already = sr.got.p[32] != 0;
 	free(file);
+	sb_free(&sr.got);
+	sb_free(&sr.err);
+	if (err)
+		sync_why(why, whysize, "%s", sync_strerror(err));
+	return err;
+}
+
+int
+sync_refer_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+               const char *remote_db, size_t *nref, struct sync_stats *down, char *why,
+               size_t whysize)
+{
+	if (why && whysize)
+		*why = '\0';
+	*nref = 0;
+	memset(down, 0, sizeof *down);
+	if (!host || !*host || host[0] == '-') {
+		sync_why(why, whysize, "%s", sync_strerror(SYNC_ERR_NOPEER));
+		return SYNC_ERR_NOPEER;
+	}
+	unsigned char *file;
+	size_t len, ncarried = 0;
+	int err = sync_refer_make(st, sc, NULL, &file, &len, nref, &ncarried, why, whysize);
+	if (err || *nref == 0) {
+		/* none escalated: none to carry, no answer to bring back */
+		free(file);
+		return err;
+	}
+	struct ssh_run sr = {file, len, {0}, {0}, NULL, NULL, 0};
+	err = ssh_failed(ssh_serve(ssh_cmd, host, remote_db, &sr), &sr, why, whysize);
+	free(file);
+	struct sync_header h;
+	/* the answer: the county's file of format 4 for this township, taken
+	 * as --from-file takes it (checked whole, merged, notices kept) */
+	if (!err && (sr.got.len == 0 || sync_read_header((unsigned char *)sr.got.p, sr.got.len, &h) ||
+	             h.format != SYNC_FORMAT_REFER || strcmp(h.to_unit, sc->unit_code) != 0))
+		err = SYNC_ERR_SSH;
+	if (!err)
+		err = sync_apply(st, sc, (unsigned char *)sr.got.p, sr.got.len, down, NULL, NULL, why,
+		                 whysize);
 	sb_free(&sr.got);
 	sb_free(&sr.err);
 	if (err)

@@ -308,5 +308,15 @@ int sync_figures_list(store *st, const struct scope *sc, struct sync_figure **ou
  * the township for_code.  *nref referrals, *ncarried people and needs. */
 int sync_refer_make(store *st, const struct scope *sc, const char *for_code, unsigned char **buf,
                     size_t *len, size_t *nref, size_t *ncarried, char *why, size_t whysize);
+/* The same both ways over OpenSSH, run by `sync --up` on a township's
+ * server: its file goes to `ssh HOST shegong sync --serve`, where the
+ * county's worker the ssh login is takes it as with --from-file and
+ * answers with the county's file for this township, taken here the same
+ * way (*down).  Every escalated referral goes each time, so a run cut
+ * anywhere is finished by the next and a second run changes nothing.
+ * Nothing is sent when none was escalated (*nref 0). */
+int sync_refer_ssh(store *st, const struct scope *sc, const char *host, const char *ssh_cmd,
+                   const char *remote_db, size_t *nref, struct sync_stats *down, char *why,
+                   size_t whysize);
 
 #endif

@@ -27,7 +27,10 @@
  *      with ssh to sync --serve: each refused with what and why, check
  *      passes, the next real exchange is taken;
  *   9. a township server's figures to its county (sync --county);
- *  10. the server made a city's: a county server's figures (its own and
+ *  10. escalated referrals over ssh (sync --up on the township): up to
+ *      the county and its answer back, logins without the right refused,
+ *      cut going up and coming down, nothing doubled;
+ *  11. the server made a city's: a county server's figures (its own and
  *      its township's) up with sync --up, cut and then whole, listed at
  *      the city; a township's own file refused there.
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
@@ -1232,8 +1235,8 @@ END_TEST
 
 /* 9. A township server's figures go up to its county server over ssh
  * (sync --county): here the demo database plays 攀莲镇's own server and
- * the test's server its county's, where the township's worker has an
- * account.  The upload cut short keeps nothing; the whole one is kept,
+ * the test's server its county's, logged in as the county station's
+ * worker (the referral the demo escalated goes up with them, test 10).  The upload cut short keeps nothing; the whole one is kept,
  * a newer one replaces it (nothing doubled), the county lists them. */
 static int
 figures_run(const char *cut, char **out)
@@ -1245,7 +1248,7 @@ figures_run(const char *cut, char **out)
 		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
 		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
 		 sshd.port, sshd.key);
-	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[TW]);
+	snprintf(host, sizeof host, "%s@127.0.0.1", srv.login[CW]);
 	snprintf(db, sizeof db, "%s/townsrv", sshd.dir);
 	char *argv[] = {srv.plain, "--demo", "--db", db, "--as", "panlian", "sync", "--county",
 			host, "--ssh", ssh, NULL};
@@ -1271,7 +1274,7 @@ START_TEST(test_9_figures_over_ssh)
 		      "sync --county: status %d: %s", rc, out);
 	free(out);
 	/* again: the newer file replaces the township's figures, none doubled */
-	rc = twp(srv.login[TW], &out, "sync", "--figures", NULL);
+	rc = twp(srv.login[CW], &out, "sync", "--figures", NULL);
 	ck_assert_int_eq(rc, 0);
 	size_t lines1 = 0;
 	for (const char *c = out; *c; c++)
@@ -1282,7 +1285,7 @@ START_TEST(test_9_figures_over_ssh)
 				  strstr(out, "has these figures already") != NULL),
 		      "sync --county again: status %d: %s", rc, out);
 	free(out);
-	rc = twp(srv.login[TW], &out, "sync", "--figures", NULL);
+	rc = twp(srv.login[CW], &out, "sync", "--figures", NULL);
 	size_t lines2 = 0;
 	for (const char *c = out; *c; c++)
 		lines2 += *c == '\n';
@@ -1299,7 +1302,7 @@ START_TEST(test_9_figures_over_ssh)
 }
 END_TEST
 
-/* 10. The server becomes the city's (攀枝花市 registered in it): a
+/* 11. The server becomes the city's (攀枝花市 registered in it): a
  * county server (a plain database, as root its administrator) holding
  * 攀莲镇's figures sends the county's with sync --up, as the county
  * station's login there.  Cut short, nothing is kept; whole, the city
@@ -1330,7 +1333,7 @@ up_run(const char *db, const char *as, const char *login, const char *cut, char 
 	return clean(rc, *out, argv);
 }
 
-START_TEST(test_10_county_to_city)
+START_TEST(test_11_county_to_city)
 {
 	need_server();
 	char *out, county[PATH_MAX + 16], town[PATH_MAX + 16], fig[PATH_MAX + 32];
@@ -1388,6 +1391,222 @@ START_TEST(test_10_county_to_city)
 }
 END_TEST
 
+/* The program on 攀莲镇's own server (the demo database of tests 9 to 11,
+ * plain, as root) as the worker as. */
+static int
+town_v(const char *as, char **out, ...)
+{
+	char db[PATH_MAX + 16];
+	snprintf(db, sizeof db, "%s/townsrv", sshd.dir);
+	char *argv[MAXARGS] = {srv.plain, "--demo", "--db", db, "--as", (char *)as};
+	size_t n = 6;
+	va_list ap;
+	va_start(ap, out);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	int rc = sshd_run(NULL, program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+/* The steps of a referral's history as `referral show` lists them (the
+ * 4th word of each line after "History:"), space-separated, in order. */
+static void
+history_of(const char *show, char *steps, size_t size)
+{
+	*steps = '\0';
+	const char *h = strstr(show, "\nHistory:");
+	if (!h)
+		return;
+	h = strchr(h + 1, '\n');
+	while (h && h[1]) {
+		const char *line = h + 1, *end = strchr(line, '\n');
+		char buf[512];
+		size_t len = end ? (size_t)(end - line) : strlen(line);
+		snprintf(buf, sizeof buf, "%.*s", (int)(len < sizeof buf ? len : sizeof buf - 1), line);
+		char *save = NULL, *w = strtok_r(buf, " \t", &save);
+		for (int k = 1; w && k < 4; k++)
+			w = strtok_r(NULL, " \t", &save);
+		if (w) {
+			size_t at = strlen(steps);
+			snprintf(steps + at, size - at, "%s ", w);
+		}
+		h = end;
+	}
+}
+
+/* Lines of out holding what. */
+static int
+lines_with(const char *out, const char *what)
+{
+	int n = 0;
+	for (const char *p = out; (p = strstr(p, what)) != NULL; p += strlen(what))
+		n++;
+	return n;
+}
+
+/* 10. Escalated referrals over ssh: the demo's 安宁村 worker refers on 攀莲镇's
+ * server, the township accepts and escalates to 米易县, and `sync --up`
+ * carries the referral, with its person and need, to the test's server
+ * playing the county, logged in as the county station's worker, and
+ * brings back the county's answers in the same command.  A village
+ * worker's login and the township worker's are refused.  The link is cut going up (nothing taken), coming
+ * down (the county kept it, the township has no answer yet) and after
+ * the county resolved it: each rerun completes, nothing is doubled, a
+ * run more changes nothing, both histories are whole and in order, and
+ * the township passes the answer on to 安宁村. */
+START_TEST(test_10_referrals_over_ssh)
+{
+	need_server();
+	char *out, town[PATH_MAX + 16];
+	snprintf(town, sizeof town, "%s/townsrv", sshd.dir);
+	int rc = town_v("anning", &out, "find", "resident", "", "--limit", "5", NULL);
+	ck_assert_msg(rc == 0, "find resident: %s", out);
+	char res[64] = "";
+	const char *l2 = strchr(out, '\n');
+	if (l2)
+		sscanf(l2 + 1, "%63[^\t\n]", res);
+	free(out);
+	ck_assert_msg(*res, "no resident of 安宁村 on the township");
+	rc = town_v("anning", &out, "referral", "new", "--resident", res, "--category", "elderly",
+		    "--reason", "独居老人需日间照料", "--consent", "yes", "--submit", NULL);
+	ck_assert_msg(rc == 0, "referral new: %s", out);
+	char ref[64] = "";
+	sscanf(out, "%63s", ref);
+	free(out);
+	rc = town_v("panlian", &out, "referral", "accept", ref, NULL);
+	ck_assert_msg(rc == 0, "accept: %s", out);
+	free(out);
+	rc = town_v("panlian", &out, "referral", "escalate", ref, "--reason", "需县级日间照料中心",
+		    NULL);
+	ck_assert_msg(rc == 0, "escalate: %s", out);
+	char child[64] = "";
+	const char *sent = strstr(out, "Sent on as the new referral ");
+	if (sent)
+		sscanf(sent + strlen("Sent on as the new referral "), "%63[^ .]", child);
+	free(out);
+	ck_assert_msg(*child, "no referral sent on to the county");
+
+	/* a village worker's login and a township worker's: refused */
+	rc = up_run(town, "panlian", srv.login[VW], NULL, &out);
+	ck_assert_msg(rc != 0, "a village worker's login took the figures or referrals: %s", out);
+	free(out);
+	rc = up_run(town, "panlian", srv.login[TW], NULL, &out);
+	ck_assert_msg(rc != 0 && strstr(out, "logged in as a worker of the county") != NULL,
+		      "a township worker's login took the referrals: %d: %s", rc, out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "referral", "list", "--all", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, child) == NULL,
+		      "the county has %s after refusals: %s", child, out);
+	free(out);
+
+	/* cut going up: nothing taken */
+	rc = up_run(town, "panlian", srv.login[CW], "up 700", &out);
+	ck_assert_msg(rc != 0, "a cut upload ended well: %s", out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "referral", "list", "--all", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, child) == NULL,
+		      "the county took part of a cut file: %s", out);
+	free(out);
+	/* cut coming down: the county has it, the township no answer */
+	rc = up_run(town, "panlian", srv.login[CW], "down 300", &out);
+	ck_assert_msg(rc != 0, "a cut answer ended well: %s", out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "referral", "list", NULL);
+	ck_assert_msg(rc == 0 && lines_with(out, child) == 1,
+		      "the county's inbox lacks %s once: %s", child, out);
+	free(out);
+	/* the rerun completes */
+	rc = up_run(town, "panlian", srv.login[CW], NULL, &out);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, "referrals escalated to the county") != NULL &&
+			      strstr(out, "The county's answers from") != NULL,
+		      "sync --up after the cuts: %d: %s", rc, out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "referral", "show", child, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Status: Submitted") != NULL &&
+			      strstr(out, "Reason for referral: 需县级日间照料中心") != NULL,
+		      "the referral on the county: %s", out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "show", res, NULL);
+	ck_assert_msg(rc == 0, "the county cannot read the person it carries: %s", out);
+	free(out);
+
+	/* the county works it; its answer is cut on the way down, then comes */
+	rc = twp(srv.login[CW], &out, "referral", "accept", child, NULL);
+	ck_assert_msg(rc == 0, "the county's accept: %s", out);
+	free(out);
+	rc = twp(srv.login[CW], &out, "referral", "resolve", child, "--outcome", "success",
+		 "--feedback", "县日间照料中心每周接送三次", NULL);
+	ck_assert_msg(rc == 0, "the county's resolve: %s", out);
+	free(out);
+	rc = up_run(town, "panlian", srv.login[CW], "down 500", &out);
+	ck_assert_msg(rc != 0, "a cut answer ended well: %s", out);
+	free(out);
+	rc = town_v("panlian", &out, "referral", "show", child, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Status: Submitted") != NULL,
+		      "the township took part of a cut answer: %s", out);
+	free(out);
+	rc = up_run(town, "panlian", srv.login[CW], NULL, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "1 referrals merged") != NULL,
+		      "the county's answer: %d: %s", rc, out);
+	free(out);
+	char steps[256], *show;
+	rc = town_v("panlian", &show, "referral", "show", child, NULL);
+	history_of(show, steps, sizeof steps);
+	ck_assert_msg(rc == 0 && strstr(show, "Status: Resolved") != NULL &&
+			      strstr(show, "Feedback to the village: 县日间照料中心每周接送三次") != NULL &&
+			      strcmp(steps, "Created Submit Accept Resolve ") == 0,
+		      "the township's copy (history \"%s\"): %s", steps, show);
+	free(show);
+	rc = twp(srv.login[CW], &show, "referral", "show", child, NULL);
+	history_of(show, steps, sizeof steps);
+	ck_assert_msg(rc == 0 && strcmp(steps, "Created Submit Accept Resolve ") == 0,
+		      "the county's history \"%s\": %s", steps, show);
+	free(show);
+
+	/* once more: nothing new, nothing doubled on either side */
+	char *tb, *cb, *ta, *ca;
+	ck_assert_int_eq(town_v("panlian", &tb, "referral", "list", "--all", NULL), 0);
+	ck_assert_int_eq(twp(srv.login[CW], &cb, "referral", "list", "--all", NULL), 0);
+	rc = up_run(town, "panlian", srv.login[CW], NULL, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "The county's answers from 米易县 (510421): nothing "
+					     "new") != NULL,
+		      "a run more: %d: %s", rc, out);
+	free(out);
+	ck_assert_int_eq(town_v("panlian", &ta, "referral", "list", "--all", NULL), 0);
+	ck_assert_int_eq(twp(srv.login[CW], &ca, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(strcmp(tb, ta) == 0, "the township changed:\n%s\nthen\n%s", tb, ta);
+	ck_assert_msg(strcmp(cb, ca) == 0, "the county changed:\n%s\nthen\n%s", cb, ca);
+	ck_assert_msg(lines_with(ca, child) == 1, "the county lists %s %d times", child,
+		      lines_with(ca, child));
+	free(tb);
+	free(cb);
+	free(ta);
+	free(ca);
+
+	/* the township passes the county's answer on to 安宁村 */
+	rc = town_v("panlian", &out, "referral", "resolve", ref, "--outcome", "success",
+		    "--feedback", "县日间照料中心每周接送三次", NULL);
+	ck_assert_msg(rc == 0, "the township's resolve: %s", out);
+	free(out);
+	rc = town_v("anning", &show, "referral", "show", ref, NULL);
+	history_of(show, steps, sizeof steps);
+	ck_assert_msg(rc == 0 && strstr(show, "Feedback to the village: 县日间照料中心每周接送三次") &&
+			      strcmp(steps, "Created Submit Accept Escalate Resolve ") == 0,
+		      "安宁村's referral (history \"%s\"): %s", steps, show);
+	free(show);
+	rc = twp(NULL, &out, "audit", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "referrals from 510421100") != NULL &&
+			      strstr(out, "referrals to 510421100") != NULL,
+		      "the county's audit trail lacks the exchanges: %s", out);
+	free(out);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1418,7 +1637,8 @@ main(void)
 	tcase_add_test(tc, test_7_both_change_one_referral);
 	tcase_add_test(tc, test_8_forged_over_ssh);
 	tcase_add_test(tc, test_9_figures_over_ssh);
-	tcase_add_test(tc, test_10_county_to_city);
+	tcase_add_test(tc, test_10_referrals_over_ssh);
+	tcase_add_test(tc, test_11_county_to_city);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);

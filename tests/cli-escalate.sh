@@ -118,9 +118,10 @@ done
 [ "$taken" -eq 0 ] && ok "48 files cut or altered all refused" || no "$taken damaged files taken"
 run 0 "nothing came" $county referral list --all
 hasnt out "$child" "the referral is not on the county yet"
-"$bin" $county sync --serve <"$tmp/t1.sgx" >"$tmp/out" 2>"$tmp/err"
-[ $? -eq 1 ] && ok "sync --serve refuses it (exit 1)" || no "sync --serve took a referrals file"
-has err "sync --from-file\", not over ssh" "it says to take it from a file"
+# over ssh (sync --up) only a county's account takes it; here a township's
+"$bin" $town --as panlian sync --serve <"$tmp/t1.sgx" >"$tmp/out" 2>"$tmp/err"
+[ $? -eq 1 ] && ok "sync --serve as a township's worker refuses it (exit 1)" || no "sync --serve took a referrals file"
+has err "logged in as a worker of the county" "it says whose account takes it"
 run 0 "the county takes the file" $county sync --from-file "$tmp/t1.sgx"
 has out "from 攀莲镇 (510421100): [0-9]* records: [1-9][0-9]* new or newer saved" "what it took"
 run 0 "the county's inbox" $county referral list
