@@ -92,7 +92,9 @@ main(int argc, char **argv)
 		return 1;
 	}
 	audit_attach(st);
-	store_set_user(st, paths_login());
+	char *login = paths_login();
+	store_set_user(st, login);
+	free(login);
 	double *wall = calloc((size_t)n, sizeof *wall), *cpu = calloc((size_t)n, sizeof *cpu),
 	       *wait = calloc((size_t)n, sizeof *wait), *calls = calloc((size_t)n, sizeof *calls),
 	       *bytes = calloc((size_t)n, sizeof *bytes);
