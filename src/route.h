@@ -3,9 +3,10 @@
  * of level UNIT_STATION, orgunit.h) may receive a referral of a category
  * from a unit.  A station's unit record says in its field "takes" the
  * referral categories it takes (the referral form's values, comma-
- * separated).  A station serves the county or township it is registered
- * under: a unit may address one under its own township or its county (the
- * level that has it), never one elsewhere.  No curses. */
+ * separated).  A station serves the city, county or township it is
+ * registered under: a unit may address one under its own township, its
+ * county or its city (the level that has it), never one elsewhere.  No
+ * curses. */
 #ifndef SHEGONG_ROUTE_H
 #define SHEGONG_ROUTE_H
 
