@@ -314,7 +314,8 @@ START_TEST(test_city_station)
 	ck_assert_int_eq(store_read(db.st, above_txn, &a), STORE_OK);
 	ck_assert_str_eq(a.out, "");
 	ck_assert(route_within("510421", "5104-01"));
-	ck_assert(route_within("510421100001", "5104-01"));
+	ck_assert(!route_within("510421100001", "5104-01"));   /* past its county */
+	ck_assert(!route_within("510421100", "5104-01"));
 	ck_assert(!route_within("510521", "5104-01"));
 	ck_assert(route_within("5104", "5104-01"));   /* the city its own */
 	ck_assert(!route_within("5104-01", "5104-01"));
