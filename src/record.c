@@ -282,11 +282,14 @@ record_voided(const record *r)
 	return v && strcmp(v, REC_VOID_YES) == 0;
 }
 
-int
-record_set(record *r, const char *name, const char *value)
+/* Set name to v, a value of the caller's (malloc'd) or NULL, now the
+ * record's: freed here unless kept. */
+static int
+set_owned(record *r, const char *name, char *v)
 {
 	rec_field *f = find_field(r, name);
-	if (!value || !*value) {
+	if (!v || !*v) {
+		free(v);
 		if (f) {
 			free_own(r, f->name);
 			free_own(r, f->value);
@@ -296,9 +299,6 @@ record_set(record *r, const char *name, const char *value)
 		}
 		return 0;
 	}
-	char *v = strdup(value);
-	if (!v)
-		return -1;
 	if (f) {
 		free_own(r, f->value);
 		f->value = v;
@@ -327,6 +327,23 @@ record_set(record *r, const char *name, const char *value)
 	r->fields[r->nfields].value = v;
 	r->nfields++;
 	return 0;
+}
+
+int
+record_set(record *r, const char *name, const char *value)
+{
+	if (!value || !*value)
+		return set_owned(r, name, NULL);
+	char *v = strdup(value);
+	if (!v)
+		return -1;
+	return set_owned(r, name, v);
+}
+
+int
+record_take(record *r, const char *name, char *value)
+{
+	return set_owned(r, name, value);
 }
 
 /* --- encoding ----------------------------------------------------------
