@@ -305,12 +305,16 @@ cmd_sync(struct cli *c, const struct args *args)
 		bool already = false, cty = c->scope && c->scope->level == UNIT_COUNTY;
 		struct sync_stats down;
 		memset(&down, 0, sizeof down);
-		/* a township's server: first the referrals it escalated, with the
-		 * county's answers back, then its figures */
-		if (c->scope && c->scope->level == UNIT_TOWNSHIP)
+		/* a township's server (or a county's, its city registered): first
+		 * the referrals it escalated, with the answers back, then its
+		 * figures */
+		if (c->scope && (c->scope->level == UNIT_TOWNSHIP || (cty && *c->scope->above)))
 			err = sync_refer_ssh(st, c->scope, uphost, ssh, rdb, &nref, &down, why,
 			                     sizeof why);
-		if (!err && nref && !quiet) {
+		if (!err && nref && !quiet && cty) {
+			say(stdout, _("Sent the %zu referrals escalated to the city.\n"), nref);
+			say_taken(st, &down, _("The city's answers"));
+		} else if (!err && nref && !quiet) {
 			say(stdout, _("Sent the %zu referrals escalated to the county.\n"), nref);
 			say_taken(st, &down, _("The county's answers"));
 		} else if (!err && down.notices) {
@@ -483,7 +487,8 @@ const struct cli_command cli_cmd_sync = {
 	    "referrals a township escalated to its county (or a county to its city), with the "
 	    "people and needs they carry, written by the lower server for the upper one's, and "
 	    "the upper one's steps on them written back (--for the township's or the county's "
-	    "code); each side takes the other's file with --from-file. On a township server --up "
-	    "HOST carries them over ssh first, both ways at once, logged in as a county worker."),
+	    "code); each side takes the other's file with --from-file. On a township's or a "
+	    "county's server --up HOST carries them over ssh first, both ways at once, logged in "
+	    "as a worker of the level above."),
 	NULL,
 };

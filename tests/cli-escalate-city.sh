@@ -265,5 +265,50 @@ run 0 "the township resolves the original" $town --as panlian referral resolve "
 run 0 "安宁村 reads the answer" $town --as anning referral show "$sref"
 has out "^Feedback to the village: 市未保中心每周心理辅导一次" "the village has the city centre's answer"
 
+# --- the same over ssh: the county's `sync --up` carries it to the city ---------------------
+# The stand-in for ssh runs what sshd's forced command would run on the
+# city's server (check-syncssh.c does it over a real sshd); the cut one
+# passes only the first 400 bytes, as a link dropped on the way up.
+printf '#!/bin/sh\nexec "%s" --db "%s" sync --serve\n' "$bin" "$tmp/city" >"$tmp/to-city"
+printf '#!/bin/sh\nhead -c 400 | "%s" --db "%s" sync --serve\n' "$bin" "$tmp/city" >"$tmp/to-city-cut"
+chmod +x "$tmp/to-city" "$tmp/to-city-cut"
+xres=$("$bin" $town --as anning find resident "" --limit 5 </dev/null | cut -f1 | sed -n 3p)
+[ -n "$xres" ] && ok "a third resident of 安宁村 ($xres)" || no "no third resident"
+run 0 "安宁村 refers an elderly case" $town --as anning referral new --resident "$xres" --category elderly --reason "独居老人需机构照护" --consent yes --submit
+xref=$(cat "$tmp/out")
+run 0 "the township accepts" $town --as panlian referral accept "$xref"
+run 0 "and escalates to the county" $town --as panlian referral escalate "$xref" --reason "需县级评估"
+xchild=$(sed -n 's/^Sent on as the new referral \([^ .]*\)\.$/\1/p' "$tmp/out")
+run 0 "the township's file" $town --as panlian sync --referrals-to "$tmp/t3.sgx"
+run 0 "the county takes it" $county sync --from-file "$tmp/t3.sgx"
+run 0 "the county accepts" $county referral accept "$xchild"
+run 0 "and escalates to the city" $county referral escalate "$xchild" --reason "需市级养老机构"
+xg=$(sed -n 's/^Sent on as the new referral \([^ .]*\)\.$/\1/p' "$tmp/out")
+[ -n "$xg" ] && ok "the referral to the city is $xg" || no "no referral sent on"
+run 1 "sync --up cut on the way up" $county sync --up city.example --ssh "$tmp/to-city-cut"
+run 0 "the city's referrals" $city referral list --all
+hasnt out "^$xg	" "the city took nothing of it"
+run 0 "sync --up over ssh" $county sync --up city.example --ssh "$tmp/to-city"
+has out "referrals escalated to the city" "it says the referrals went"
+has out "The city server keeps the county's figures" "and the figures after them"
+run 0 "the city has it" $city referral show "$xg"
+has out "^Status: Submitted" "submitted at the city"
+run 0 "the city accepts" $city referral accept "$xg"
+run 0 "and resolves it" $city referral resolve "$xg" --outcome success --feedback "市养老院接收入住"
+run 0 "the county's next sync --up" $county sync --up city.example --ssh "$tmp/to-city"
+run 0 "the county sees the city's answer" $county referral show "$xg"
+has out "^Status: Resolved" "resolved on the county"
+has out "^Feedback to the village: 市养老院接收入住" "with the city's feedback"
+[ "$(history out)" = "Created Submit Accept Resolve " ] && ok "its history whole and in order" ||
+  no "history: $(history out)"
+c1=$(snap $city); k1=$(snap $county)
+run 0 "a run more" $county sync --up city.example --ssh "$tmp/to-city"
+[ "$(snap $city)" = "$c1" ] && ok "changes nothing at the city" || no "the city changed"
+[ "$(snap $county)" = "$k1" ] && ok "nor at the county" || no "the county changed"
+printf '#!/bin/sh\nexec "%s" --demo --db "%s" --as panlian sync --serve\n' "$bin" "$tmp/town" >"$tmp/to-town"
+chmod +x "$tmp/to-town"
+run 1 "the township's server does not take the county's referrals the county's file" $county sync --up city.example --ssh "$tmp/to-town"
+has err "Nothing was taken" "it says nothing was taken"
+
 echo "# $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
