@@ -114,6 +114,11 @@ struct gather {
 	struct today_list *out;
 	size_t cap;
 	bool oom;
+	/* each visit line's category and interval labels and the two line
+	 * formats, translated once (gettext per resident was most of the
+	 * regular visits' cost); NULL: worked out each time */
+	const char **vcat, **vevery;
+	const char *fmt_never, *fmt_last;
 };
 
 static void
@@ -218,21 +223,22 @@ first_id(const char *list, char *out, size_t n)
 		snprintf(out, n, "%.*s", (int)k, list);
 }
 
-/* Whether the comma-separated list holds the id text (items "id" or "id:amount"). */
+/* Whether the comma-separated list holds the id text (items "id" or "id:amount").
+ * Compared in place (strcspn per item was a tenth of the regular visits'
+ * cost); an id text holding ',' or ':' is in no such list. */
 static bool
 list_has(const char *list, const char *idtext)
 {
+	if (strpbrk(idtext, ",:"))
+		return false;
 	size_t k = strlen(idtext);
 	for (const char *p = list; p && *p;) {
-		size_t len = strcspn(p, ",");
-		size_t idlen = strcspn(p, ",:");
-		if (idlen > len)
-			idlen = len;
-		if (idlen == k && strncmp(p, idtext, k) == 0)
+		if (strncmp(p, idtext, k) == 0 && (p[k] == ',' || p[k] == ':' || p[k] == '\0'))
 			return true;
-		p += len;
-		if (*p == ',')
-			p++;
+		p = strchr(p, ',');
+		if (!p)
+			break;
+		p++;
 	}
 	return false;
 }
@@ -394,13 +400,15 @@ resident_one(const record *r, void *ctx)
 	day_text(due, date);
 	const char *name = record_get(r, "name");
 	name = name ? name : "";
-	const char *cat = category_label(g, best->category), *every = every_label(best);
+	size_t bi = (size_t)(best - g->vis->v);
+	const char *cat = g->vcat ? g->vcat[bi] : category_label(g, best->category);
+	const char *every = g->vevery ? g->vevery[bi] : every_label(best);
 	char *line;
 	if (l.last < 0) {
-		line = fmt(_("Visit %s (%s, %s): never visited"), name, cat, every);
+		line = fmt(g->fmt_never, name, cat, every);
 	} else {
 		day_text(l.last, lastd);
-		line = fmt(_("Visit %s (%s, %s): last service %s"), name, cat, every, lastd);
+		line = fmt(g->fmt_last, name, cat, every, lastd);
 	}
 	add(g, TODAY_VISIT, TODAY_VISIT_DUE, r, date, line);
 	return 0;
@@ -495,8 +503,25 @@ records_txn(store_txn *t, void *ctx)
 	int rc = each_due(g, REC_NEED, need_one);
 	if (!rc)
 		rc = each_due(g, REC_SERVICE, service_one);
-	if (!rc && g->vis && g->vis->n)
+	if (!rc && g->vis && g->vis->n) {
+		g->fmt_never = _("Visit %s (%s, %s): never visited");
+		g->fmt_last = _("Visit %s (%s, %s): last service %s");
+		g->vcat = malloc(g->vis->n * sizeof *g->vcat);
+		g->vevery = malloc(g->vis->n * sizeof *g->vevery);
+		if (!g->vcat || !g->vevery) {
+			free(g->vcat);
+			free(g->vevery);
+			g->vcat = g->vevery = NULL;   /* worked out each time instead */
+		}
+		for (size_t i = 0; g->vcat && i < g->vis->n; i++) {
+			g->vcat[i] = category_label(g, g->vis->v[i].category);
+			g->vevery[i] = every_label(&g->vis->v[i]);
+		}
 		rc = each_of_unit(g, REC_RESIDENT, resident_one);
+		free(g->vcat);
+		free(g->vevery);
+		g->vcat = g->vevery = NULL;
+	}
 	return rc;
 }
 
