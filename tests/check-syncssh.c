@@ -1763,6 +1763,29 @@ county_to_city(const char *cut, char **out)
 	return rc;
 }
 
+/* A listing of sync --figures without each line's last column (when the
+ * figures were made: a newer file of the same figures replaces them). */
+static char *
+figures_rows(char *list)
+{
+	char *w = list;
+	for (const char *r = list; *r;) {
+		const char *end = strchr(r, '\n'), *tab = NULL;
+		end = end ? end : r + strlen(r);
+		for (const char *c = r; c < end; c++)
+			if (*c == '\t')
+				tab = c;
+		size_t keep = (size_t)((tab ? tab : end) - r);
+		memmove(w, r, keep);
+		w += keep;
+		if (*end)
+			*w++ = '\n';
+		r = *end ? end + 1 : end;
+	}
+	*w = '\0';
+	return list;
+}
+
 /* The steps of referral ref's history as shown by show (malloc'd). */
 static char *
 steps_of(const char *show)
@@ -1885,7 +1908,8 @@ START_TEST(test_12_four_databases)
 	ck_assert_msg(rc == 0, "sync --up to the city again: %d: %s", rc, out);
 	free(out);
 	ck_assert_int_eq(site(YS, &out, "sync", "--figures", NULL), 0);
-	ck_assert_msg(strcmp(out, fig1) == 0 && strstr(out, COUNTY "\t" VILLAGE "\t") != NULL,
+	ck_assert_msg(strcmp(figures_rows(out), figures_rows(fig1)) == 0 &&
+			      strstr(out, COUNTY "\t" VILLAGE "\t") != NULL,
 		      "the city's figures (before: %s) after: %s", fig1, out);
 	free(out);
 	free(fig1);
