@@ -190,9 +190,17 @@ sync_referrals_to(store *st, struct cli *c, const char *path, const char *forv, 
 		say(stderr, _("shegong: %s: %s\n"), path, strerror(e));
 		return -1;
 	}
-	if (forv)
+	bool city = c->scope->level == UNIT_CITY, county = c->scope->level == UNIT_COUNTY;
+	if (forv && city)
+		say(stdout, _("Wrote %s for the county's server: %zu referrals, %zu bytes.\n"), path,
+		    nref, len);
+	else if (forv)
 		say(stdout, _("Wrote %s for the township's server: %zu referrals, %zu bytes.\n"), path,
 		    nref, len);
+	else if (county)
+		say(stdout, _("Wrote %s for the city's server: %zu referrals, %zu people and needs "
+		              "they carry, %zu bytes.\n"),
+		    path, nref, ncarried, len);
 	else
 		say(stdout, _("Wrote %s for the county's server: %zu referrals, %zu people and needs "
 		              "they carry, %zu bytes.\n"),
@@ -297,12 +305,16 @@ cmd_sync(struct cli *c, const struct args *args)
 		bool already = false, cty = c->scope && c->scope->level == UNIT_COUNTY;
 		struct sync_stats down;
 		memset(&down, 0, sizeof down);
-		/* a township's server: first the referrals it escalated, with the
-		 * county's answers back, then its figures */
-		if (c->scope && c->scope->level == UNIT_TOWNSHIP)
+		/* a township's server (or a county's, its city registered): first
+		 * the referrals it escalated, with the answers back, then its
+		 * figures */
+		if (c->scope && (c->scope->level == UNIT_TOWNSHIP || (cty && *c->scope->above)))
 			err = sync_refer_ssh(st, c->scope, uphost, ssh, rdb, &nref, &down, why,
 			                     sizeof why);
-		if (!err && nref && !quiet) {
+		if (!err && nref && !quiet && cty) {
+			say(stdout, _("Sent the %zu referrals escalated to the city.\n"), nref);
+			say_taken(st, &down, _("The city's answers"));
+		} else if (!err && nref && !quiet) {
 			say(stdout, _("Sent the %zu referrals escalated to the county.\n"), nref);
 			say_taken(st, &down, _("The county's answers"));
 		} else if (!err && down.notices) {
@@ -456,7 +468,7 @@ const struct cli_command cli_cmd_sync = {
 	    "sync --from-file FILE | sync --status | sync --notices [--all] | "
 	    "sync --settle N [--note TEXT] | sync --serve | sync --figures-to FILE | "
 	    "sync --up HOST [--ssh CMD] [--remote-db DIR] | sync --county HOST | sync --figures | "
-	    "sync --referrals-to FILE [--for TOWNSHIP]"),
+	    "sync --referrals-to FILE [--for CODE]"),
 	N_("Exchange with the township server: a village PC sends what changed since the last "
 	    "exchange (its referrals, residents, needs, services, volunteers, organisations) and "
 	    "takes back the township's answers, org units and accounts. HOST: over ssh (the other "
@@ -472,10 +484,11 @@ const struct cli_command cli_cmd_sync = {
 	    "the county's (its own counts and its townships' newest) for its city server the "
 	    "same way. --up HOST sends them over ssh to the level above (it runs \"shegong sync "
 	    "--serve\"); --county HOST is its old name on a township. --referrals-to: the "
-	    "referrals a township escalated to its county, with the people and needs they carry, "
-	    "written by the township's server for the county's, and the county's steps on them "
-	    "written back (--for the township's code); each side takes the other's file with "
-	    "--from-file. On a township server --up HOST carries them over ssh first, both ways "
-	    "at once, logged in as a county worker."),
+	    "referrals a township escalated to its county (or a county to its city), with the "
+	    "people and needs they carry, written by the lower server for the upper one's, and "
+	    "the upper one's steps on them written back (--for the township's or the county's "
+	    "code); each side takes the other's file with --from-file. On a township's or a "
+	    "county's server --up HOST carries them over ssh first, both ways at once, logged in "
+	    "as a worker of the level above."),
 	NULL,
 };

@@ -1834,9 +1834,8 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 			row_fault(&rc, c->header, "%s", why);
 			continue;
 		}
-		if (val && record_set(r, c->fd->name, val) < 0)
+		if (val && record_take(r, c->fd->name, val) < 0)
 			im->fatal = STORE_NOMEM;
-		free(val);
 	}
 	if (im->fatal)
 		goto out;

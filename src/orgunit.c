@@ -57,9 +57,10 @@ orgunit_level_of_code(const char *code)
 	size_t n = strlen(code);
 	const char *dash = strchr(code, '-');
 	if (dash) {
-		/* a station: a county's or township's code, a dash, two digits */
+		/* a station: a city's, county's or township's code, a dash,
+		 * two digits */
 		size_t p = (size_t)(dash - code);
-		return (p == 6 || p == 9) && n == p + 3 && all_digits(code, p) &&
+		return (p == 4 || p == 6 || p == 9) && n == p + 3 && all_digits(code, p) &&
 		               all_digits(dash + 1, 2)
 		           ? UNIT_STATION
 		           : 0;
@@ -87,8 +88,8 @@ orgunit_strerror(int err)
 	switch (err) {
 	case ORGUNIT_BADCODE:
 		return _("A division code has 4 digits (city), 6 (county), 9 (township) or 12 (village); a "
-		         "specialised station's is its county's or township's code, a dash and two "
-		         "digits (510421-01).");
+		         "specialised station's is its city's, county's or township's code, a dash and "
+		         "two digits (510421-01).");
 	case ORGUNIT_NONAME:
 		return _("The unit needs a name.");
 	case ORGUNIT_NOPARENT:
@@ -153,6 +154,31 @@ int
 orgunit_by_code(store_txn *t, const char *code, record **out)
 {
 	return by_exact(t, IDX_CODE, REC_UNIT, code, out);
+}
+
+int
+orgunit_above(store_txn *t, const record *u, char out[REC_ID_TEXTMAX])
+{
+	*out = '\0';
+	const char *p = record_get(u, "parent");
+	if (p && *p) {
+		snprintf(out, REC_ID_TEXTMAX, "%s", p);
+		return 0;
+	}
+	const char *code = record_get(u, "code");
+	if (orgunit_level_of(u) != UNIT_COUNTY || !code)
+		return 0;
+	/* a county registered before its city: the city of its first four digits */
+	char city[8];
+	snprintf(city, sizeof city, "%.4s", code);
+	record *c = NULL;
+	int err = orgunit_by_code(t, city, &c);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (!err)
+		rec_id_format(&c->id, out);
+	record_free(c);
+	return err;
 }
 
 int

@@ -19,9 +19,10 @@ enum unit_level {
 	UNIT_CITY = 5,   /* 市(州): 4 digits (5104), above its counties */
 };
 /* A station (专门机构: a minors' protection centre, a mental-health
- * rehabilitation base ...) is a unit under a county or township that
- * receives referrals of some categories (route.h): its code is the
- * parent's, a dash and two digits ("510421-01", "510421100-02"). */
+ * rehabilitation base ...) is a unit under a city, county or township
+ * that receives referrals of some categories (route.h): its code is the
+ * parent's, a dash and two digits ("5104-01", "510421-01",
+ * "510421100-02"). */
 
 /* "city", "county", "township", "village", "station" (stored in the records). */
 const char *orgunit_level_name(int level);
@@ -48,6 +49,10 @@ const char *orgunit_strerror(int err);
  * the code) must be registered already, except for a county.  On success
  * *id (if not NULL) receives the new record's id. */
 int orgunit_add(store_txn *t, const char *code, const char *name, rec_id *id);
+/* The unit above the unit u (id text into out, "" when none): its
+ * parent, or for a county registered before its city, that city when it
+ * is registered now.  A store error, else 0. */
+int orgunit_above(store_txn *t, const record *u, char out[REC_ID_TEXTMAX]);
 /* The unit with this code, or STORE_NOTFOUND. */
 int orgunit_by_code(store_txn *t, const char *code, record **out);
 

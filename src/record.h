@@ -94,6 +94,10 @@ bool record_voided(const record *r);
 /* Set (or add) a field; an empty or NULL value removes it.  0, or -1
  * when out of memory. */
 int record_set(record *r, const char *name, const char *value);
+/* The same, value (malloc'd, or NULL) taken over: the record frees it,
+ * on failure too, so the caller never does.  A row built from values
+ * made for it (import's checked cells) saves a copy and a free each. */
+int record_take(record *r, const char *name, char *value);
 
 /* Encoding.  record_encode returns a malloc'd buffer and its length, or
  * NULL when out of memory.  record_decode returns 0 and a new record, or

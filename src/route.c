@@ -62,6 +62,10 @@ route_within(const char *from, const char *station)
 	if (!from || !station || orgunit_level_of_code(station) != UNIT_STATION)
 		return false;
 	size_t plen = strlen(station) - 3;
+	/* a city's station takes what its counties (or the city) send up,
+	 * not a township's or a village's straight past their county */
+	if (plen == 4 && strlen(from) > 6)
+		return false;
 	return strcmp(from, station) != 0 && strlen(from) >= plen &&
 	       strncmp(from, station, plen) == 0;
 }

@@ -3,9 +3,10 @@
  * of level UNIT_STATION, orgunit.h) may receive a referral of a category
  * from a unit.  A station's unit record says in its field "takes" the
  * referral categories it takes (the referral form's values, comma-
- * separated).  A station serves the county or township it is registered
- * under: a unit may address one under its own township or its county (the
- * level that has it), never one elsewhere.  No curses. */
+ * separated).  A station serves the city, county or township it is
+ * registered under: a unit may address one under its own township, its
+ * county or its city (the level that has it), never one elsewhere; a
+ * city's station only from its counties (or the city).  No curses. */
 #ifndef SHEGONG_ROUTE_H
 #define SHEGONG_ROUTE_H
 
@@ -31,7 +32,8 @@ bool route_list_has(const char *takes, const char *category);
 bool route_takes(const record *unit, const char *category);
 /* Whether a unit of code from may address the station of code station:
  * the station's parent code begins from's (from is that county or
- * township, or below it), and from is not the station. */
+ * township, or below it; for a city's station, the city or one of its
+ * counties), and from is not the station. */
 bool route_within(const char *from, const char *station);
 /* Whether a referral of category from the unit of code from may go to
  * the unit to: ROUTE_OK when to is no station (the ordinary way up) or

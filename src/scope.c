@@ -121,12 +121,12 @@ scope_build(store_txn *t, const char *login, int role, const char *uid, struct s
 	} else if (!(err = store_get(t, &id, &unit))) {
 		snprintf(sc->unit, sizeof sc->unit, "%s", uid);
 		const char *code = record_get(unit, "code");
-		const char *above = record_get(unit, "parent");
 		snprintf(sc->unit_code, sizeof sc->unit_code, "%s", code ? code : "");
-		snprintf(sc->above, sizeof sc->above, "%s", above ? above : "");
+		err = orgunit_above(t, unit, sc->above);
 		sc->level = orgunit_level_of_code(sc->unit_code);
 		struct units_ctx uc = {sc->role == ROLE_ADMIN ? "" : sc->unit_code, sc, 0, 0};
-		err = store_scan(t, REC_UNIT, NULL, add_reach, &uc);
+		if (!err)
+			err = store_scan(t, REC_UNIT, NULL, add_reach, &uc);
 		if (!err)
 			err = uc.err;
 		if (!err)

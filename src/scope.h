@@ -34,7 +34,7 @@ struct scope {
 	int level;                       /* the worker's unit's level, UNIT_* */
 	char unit[REC_ID_TEXTMAX];       /* the worker's unit's record id text */
 	char unit_code[16];              /* its division code */
-	char above[REC_ID_TEXTMAX];      /* the unit above it, "" for the county */
+	char above[REC_ID_TEXTMAX];      /* the unit above it (orgunit_above), "" for none */
 	/* The units in reach: the worker's own and every unit below it, id
 	 * texts, sorted (strcmp) for bsearch. */
 	char (*reach)[REC_ID_TEXTMAX];

@@ -1,9 +1,11 @@
-/* sync-refer.c: the referrals a township escalated to its county carried
- * between the two servers, up with the people and needs they are about
- * and down with the county's steps, in an exchange file of format 4
- * (sync.h says what it holds).  The two servers were set up apart, so a
- * unit's id differs between them: the file carries the units its
- * records name, and the taker puts its own unit of the same division
+/* sync-refer.c: the referrals a unit escalated to the unit above it
+ * carried between their two servers, up with the people and needs they
+ * are about and down with the upper unit's steps, in an exchange file of
+ * format 4 (sync.h says what it holds).  Two pairs of levels exchange so,
+ * a child and its parent: a township and its county, a county and its
+ * city (and the stations under the parent).  The two servers were set up
+ * apart, so a unit's id differs between them: the file carries the units
+ * its records name, and the taker puts its own unit of the same division
  * code in each unit field. */
 #include "config.h"
 
@@ -73,22 +75,53 @@ unit_here(store_txn *t, const char *code, char out[REC_ID_TEXTMAX], record **u)
 	return true;
 }
 
-/* Whether the unit id to is the county c or a station under it. */
+/* Whether a unit of level child sends its referrals across servers to
+ * one of level parent: a township to its county, a county to its city. */
 static bool
-to_county(store_txn *t, const char *to, const char *c)
+levels_pair(int child, int parent)
+{
+	return (child == UNIT_TOWNSHIP && parent == UNIT_COUNTY) ||
+	       (child == UNIT_COUNTY && parent == UNIT_CITY);
+}
+
+/* Whether the unit id to is the parent p or a station under it. */
+static bool
+to_parent(store_txn *t, const char *to, const char *p)
 {
 	if (!to || !*to)
 		return false;
-	if (strcmp(to, c) == 0)
+	if (strcmp(to, p) == 0)
 		return true;
 	rec_id id;
 	record *u;
 	if (rec_id_parse(to, &id) < 0 || id.kind != REC_UNIT || store_get(t, &id, &u))
 		return false;
 	const char *parent = record_get(u, "parent");
-	bool yes = orgunit_level_of(u) == UNIT_STATION && parent && strcmp(parent, c) == 0;
+	bool yes = orgunit_level_of(u) == UNIT_STATION && parent && strcmp(parent, p) == 0;
 	record_free(u);
 	return yes;
+}
+
+/* Whether the unit (id text) u is the unit c or below it (at most a
+ * village two levels under a county). */
+static bool
+unit_under(store_txn *t, const char *u, const char *c)
+{
+	char at[REC_ID_TEXTMAX];
+	snprintf(at, sizeof at, "%s", u ? u : "");
+	for (int k = 0; k < 4 && *at; k++) {
+		if (strcmp(at, c) == 0)
+			return true;
+		rec_id id;
+		record *r;
+		if (rec_id_parse(at, &id) < 0 || id.kind != REC_UNIT || store_get(t, &id, &r))
+			return false;
+		int err = orgunit_above(t, r, at);
+		record_free(r);
+		if (err)
+			return false;
+	}
+	return false;
 }
 
 /* --- making ------------------------------------------------------------- */
@@ -96,7 +129,7 @@ to_county(store_txn *t, const char *to, const char *c)
 struct rmk {
 	const struct scope *sc;
 	const char *for_code;
-	char town[REC_ID_TEXTMAX], county[REC_ID_TEXTMAX];
+	char child[REC_ID_TEXTMAX], parent[REC_ID_TEXTMAX];
 	char from_code[16], to_code[16];
 	bool up;
 	struct idset refs, carried, units;
@@ -112,8 +145,8 @@ pick_referral(const record *r, void *ctx)
 {
 	struct rmk *m = ctx;
 	const char *v = record_get(r, "village"), *to = record_get(r, "to_unit");
-	if (!v || strcmp(v, m->town) != 0 || refer_state(r) == REF_DRAFT ||
-	    !to_county(m->t, to, m->county))
+	if (!v || strcmp(v, m->child) != 0 || refer_state(r) == REF_DRAFT ||
+	    !to_parent(m->t, to, m->parent))
 		return 0;
 	char idt[REC_ID_TEXTMAX];
 	idset_add(&m->refs, rec_id_format(&r->id, idt));
@@ -172,37 +205,55 @@ refer_make_txn(store_txn *t, void *ctx)
 	m->count = m->nref = m->ncarried = 0;
 	m->refs.n = m->carried.n = m->units.n = 0;
 	record *u = NULL;
-	if (sc->level == UNIT_TOWNSHIP && !m->for_code) {
-		/* a township's server: for its county */
+	if ((sc->level == UNIT_TOWNSHIP || sc->level == UNIT_COUNTY) && !m->for_code && *sc->above) {
+		/* a township's server for its county, a county's for its city */
 		m->up = true;
-		snprintf(m->town, sizeof m->town, "%s", sc->unit);
-		snprintf(m->county, sizeof m->county, "%s", sc->above);
+		snprintf(m->child, sizeof m->child, "%s", sc->unit);
+		snprintf(m->parent, sizeof m->parent, "%s", sc->above);
 		snprintf(m->from_code, sizeof m->from_code, "%s", sc->unit_code);
-		rec_id cid;
-		if (rec_id_parse(m->county, &cid) < 0 || store_get(t, &cid, &u))
+		rec_id pid;
+		if (rec_id_parse(m->parent, &pid) < 0 || store_get(t, &pid, &u))
 			return SYNC_ERR_NOPEER;
-		snprintf(m->to_code, sizeof m->to_code, "%s", record_get(u, "code") ? record_get(u, "code") : "");
+		const char *code = record_get(u, "code");
+		snprintf(m->to_code, sizeof m->to_code, "%s", code ? code : "");
+		bool ok = levels_pair(sc->level, orgunit_level_of(u));
 		record_free(u);
-	} else if (sc->level == UNIT_COUNTY && m->for_code) {
-		/* a county's server: for one of its townships */
+		if (!ok)
+			return SYNC_ERR_NOPEER;
+	} else if ((sc->level == UNIT_COUNTY || sc->level == UNIT_CITY) && m->for_code) {
+		/* a county's server for one of its townships, a city's for one
+		 * of its counties */
 		m->up = false;
-		if (!unit_here(t, m->for_code, m->town, &u))
+		if (!unit_here(t, m->for_code, m->child, &u))
 			return SYNC_ERR_UNIT;
-		const char *parent = record_get(u, "parent");
-		bool ok = orgunit_level_of(u) == UNIT_TOWNSHIP && parent && strcmp(parent, sc->unit) == 0;
+		char above[REC_ID_TEXTMAX];
+		int err = orgunit_above(t, u, above);
+		bool ok = !err && levels_pair(orgunit_level_of(u), sc->level) &&
+		          strcmp(above, sc->unit) == 0;
 		record_free(u);
-		if (!ok || !sync_may_reach(sc, m->town))
+		if (err)
+			return err;
+		if (!ok || !sync_may_reach(sc, m->child))
 			return SYNC_ERR_UNIT;
-		snprintf(m->county, sizeof m->county, "%s", sc->unit);
+		snprintf(m->parent, sizeof m->parent, "%s", sc->unit);
 		snprintf(m->from_code, sizeof m->from_code, "%s", sc->unit_code);
 		snprintf(m->to_code, sizeof m->to_code, "%s", m->for_code);
 	} else {
-		sync_why(m->why, m->whysize, "%s",
-		         sc->level == UNIT_TOWNSHIP
-		             ? _("A township's server writes its referrals for its county only: leave "
-		                 "out --for.")
-		             : _("Referrals cross servers between a township's worker and a county's "
-		                 "worker; a county's worker names the township with --for CODE."));
+		const char *w;
+		if (sc->level == UNIT_TOWNSHIP && m->for_code)
+			w = _("A township's server writes its referrals for its county only: leave "
+			      "out --for.");
+		else if (sc->level == UNIT_COUNTY)
+			w = _("A county's worker names the township with --for CODE; without --for "
+			      "the county's referrals go to its city, which this database does not "
+			      "have: add it (\"shegong unit add CODE NAME\") first.");
+		else if (sc->level == UNIT_CITY)
+			w = _("A city's worker names the county the file is for with --for CODE.");
+		else
+			w = _("Referrals cross servers between a township's worker and a county's, or "
+			      "a county's worker and a city's; a county's or a city's worker names the "
+			      "unit below with --for CODE.");
+		sync_why(m->why, m->whysize, "%s", w);
 		return SYNC_ERR_NOPEER;
 	}
 	struct sync_file_head head = {
@@ -227,8 +278,8 @@ refer_make_txn(store_txn *t, void *ctx)
 		err = put_one(m, m->refs.v[i], false);
 	for (size_t i = 0; i < m->carried.n && !err; i++)
 		err = put_one(m, m->carried.v[i], true);
-	idset_add(&m->units, m->town);
-	idset_add(&m->units, m->county);
+	idset_add(&m->units, m->child);
+	idset_add(&m->units, m->parent);
 	for (size_t i = 0; i < m->units.n && !err; i++) {
 		rec_id id;
 		record *r;
@@ -308,8 +359,8 @@ struct rap {
 	char *why;
 	size_t whysize;
 	uint64_t local;
-	bool up;                 /* a township's file on its county */
-	char town[REC_ID_TEXTMAX], county[REC_ID_TEXTMAX];
+	bool up;                 /* a child's file on its parent (a township's on its county) */
+	char child[REC_ID_TEXTMAX], parent[REC_ID_TEXTMAX];
 	struct idset fid, fcode; /* the file's units: id text and code, side by side */
 	struct idset carried;    /* what the file's referrals carry */
 };
@@ -363,9 +414,10 @@ take_ref(store_txn *t, struct rap *a, record *in)
 	if (err)
 		return err;
 	const char *v = record_get(in, "village");
-	if (!v || strcmp(v, a->town) != 0 || !to_county(t, record_get(in, "to_unit"), a->county))
+	if (!v || strcmp(v, a->child) != 0 || !to_parent(t, record_get(in, "to_unit"), a->parent))
 		return refuse(t, a, &in->id,
-		              _("it is not a referral from the township to the county or its station"));
+		              _("it is not a referral from the unit that wrote the file to the unit "
+		                "above it or its station"));
 	record *local = NULL;
 	store_txn_trust(t, true);
 	err = store_get(t, &in->id, &local);
@@ -448,7 +500,7 @@ take_ref(store_txn *t, struct rap *a, record *in)
 	return err;
 }
 
-/* A person or need a referral of a township's file carries: the owner's
+/* A person or need a referral of a child's file carries: the owner's
  * newer version replaces the copy here. */
 static int
 take_carried(store_txn *t, struct rap *a, record *in)
@@ -460,17 +512,9 @@ take_carried(store_txn *t, struct rap *a, record *in)
 	int err = remap(t, a, in);
 	if (err)
 		return err;
-	const char *v = record_get(in, "village");
-	char vparent[REC_ID_TEXTMAX] = "";
-	rec_id vid;
-	record *vu;
-	if (v && rec_id_parse(v, &vid) == 0 && store_get(t, &vid, &vu) == 0) {
-		const char *p = record_get(vu, "parent");
-		snprintf(vparent, sizeof vparent, "%s", p ? p : "");
-		record_free(vu);
-	}
-	if (!v || (strcmp(v, a->town) != 0 && strcmp(vparent, a->town) != 0))
-		return refuse(t, a, &in->id, _("it is not of the township or its villages"));
+	if (!unit_under(t, record_get(in, "village"), a->child))
+		return refuse(t, a, &in->id,
+		              _("it is not of the unit that wrote the file or of a unit below it"));
 	a->stats->received++;
 	if (in->id.site == a->local) {
 		a->stats->kept_ours++;
@@ -524,34 +568,40 @@ refer_apply_txn(store_txn *t, void *ctx)
 	bool have_from = unit_here(t, h->from_unit, from, &fu);
 	bool have_to = unit_here(t, h->to_unit, to, &tu);
 	int lf = have_from ? orgunit_level_of(fu) : 0, lt = have_to ? orgunit_level_of(tu) : 0;
-	const char *fparent = have_from ? record_get(fu, "parent") : NULL;
-	const char *tparent = have_to ? record_get(tu, "parent") : NULL;
+	char fabove[REC_ID_TEXTMAX] = "", tabove[REC_ID_TEXTMAX] = "";
+	int err = 0;
+	if (have_from)
+		err = orgunit_above(t, fu, fabove);
+	if (have_to && !err)
+		err = orgunit_above(t, tu, tabove);
 	bool ok = false;
-	if (lf == UNIT_TOWNSHIP && lt == UNIT_COUNTY) {
+	if (levels_pair(lf, lt)) {
 		a->up = true;
-		ok = fparent && strcmp(fparent, to) == 0;
-		snprintf(a->town, sizeof a->town, "%s", from);
-		snprintf(a->county, sizeof a->county, "%s", to);
-	} else if (lf == UNIT_COUNTY && lt == UNIT_TOWNSHIP) {
+		ok = strcmp(fabove, to) == 0;
+		snprintf(a->child, sizeof a->child, "%s", from);
+		snprintf(a->parent, sizeof a->parent, "%s", to);
+	} else if (levels_pair(lt, lf)) {
 		a->up = false;
-		ok = tparent && strcmp(tparent, from) == 0;
-		snprintf(a->town, sizeof a->town, "%s", to);
-		snprintf(a->county, sizeof a->county, "%s", from);
+		ok = strcmp(tabove, from) == 0;
+		snprintf(a->child, sizeof a->child, "%s", to);
+		snprintf(a->parent, sizeof a->parent, "%s", from);
 	}
 	record_free(fu);
 	record_free(tu);
+	if (err)
+		return err;
 	if (!ok || !sync_may_reach(a->sc, to)) {
 		if (a->why && a->whysize)
 			snprintf(a->why, a->whysize,
-			         _("The referrals in this file go between township and county %s and %s: "
-			           "this database has not both of them with one under the other, or they "
-			           "are out of your reach. Nothing was taken from it."),
+			         _("The referrals in this file go between %s and %s, a township and its "
+			           "county or a county and its city: this database has not both of them "
+			           "with one under the other, or they are out of your reach. Nothing was "
+			           "taken from it."),
 			         h->from_unit, h->to_unit);
 		return SYNC_ERR_UNIT;
 	}
 	snprintf(s->peer_unit, sizeof s->peer_unit, "%s", from);
 	/* units first (for their codes), then the referrals, then what they carry */
-	int err = 0;
 	for (int pass = 0; pass < 3 && !err; pass++) {
 		struct sync_rd r;
 		sync_file_entries(a->buf, a->len, h, &r);

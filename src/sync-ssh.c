@@ -25,7 +25,7 @@
 static int
 level_above(int l)
 {
-	return l == UNIT_TOWNSHIP ? UNIT_COUNTY : 0;
+	return l == UNIT_TOWNSHIP ? UNIT_COUNTY : l == UNIT_COUNTY ? UNIT_CITY : 0;
 }
 
 /* A file of escalated referrals (format 4, h its header) sent up by
@@ -43,8 +43,9 @@ serve_referrals(store *st, const struct scope *sc, const unsigned char *buf, siz
 	if (!sc || !above || sc->level != above) {
 		sync_why(why, whysize, "%s",
 		         _("Escalated referrals come here over ssh from a township's server to its "
-		           "county's, logged in as a worker of the county: this account is not one. "
-		           "Nothing was taken."));
+		           "county's, logged in as a worker of the county, or from a county's server "
+		           "to its city's, logged in as a worker of the city: this account is not "
+		           "one. Nothing was taken."));
 		return SYNC_ERR_NOPEER;
 	}
 	int err = sync_apply(st, sc, buf, len, in, NULL, NULL, why, whysize);

@@ -268,6 +268,63 @@ START_TEST(test_codes)
 }
 END_TEST
 
+struct above_ctx {
+	const char *code;
+	char out[REC_ID_TEXTMAX];
+};
+
+static int
+above_txn(store_txn *t, void *ctx)
+{
+	struct above_ctx *a = ctx;
+	record *u = NULL;
+	int err = orgunit_by_code(t, a->code, &u);
+	if (!err)
+		err = orgunit_above(t, u, a->out);
+	record_free(u);
+	return err;
+}
+
+/* A city's station (5104-01), and a county registered before its city
+ * finding the city above it once the city is there. */
+START_TEST(test_city_station)
+{
+	scope_attach(db.st, NULL);
+	ck_assert_int_eq(orgunit_level_of_code("5104-01"), UNIT_STATION);
+	ck_assert_int_eq(orgunit_level_of_code("510-01"), 0);
+	ck_assert_int_eq(orgunit_level_of_code("5104-1"), 0);
+	ck_assert_int_eq(orgunit_level_of_code("51042-01"), 0);
+	struct above_ctx a = {"510421", ""};
+	ck_assert_int_eq(store_read(db.st, above_txn, &a), STORE_OK);
+	ck_assert_str_eq(a.out, "");
+	ck_assert_int_eq(store_write(db.st, add_txn, "5104-01"), ORGUNIT_NOPARENT);
+	ck_assert_int_eq(store_write(db.st, add_txn, "5104"), STORE_OK);
+	ck_assert_int_eq(store_write(db.st, add_txn, "5104-01"), STORE_OK);
+	record *city = unit("5104"), *st = unit("5104-01"), *county = unit("510421");
+	char cid[REC_ID_TEXTMAX];
+	rec_id_format(&city->id, cid);
+	ck_assert_str_eq(record_get(st, "parent"), cid);
+	ck_assert_ptr_null(record_get(county, "parent"));
+	ck_assert_int_eq(store_read(db.st, above_txn, &a), STORE_OK);
+	ck_assert_str_eq(a.out, cid);
+	a.code = "5104-01";
+	ck_assert_int_eq(store_read(db.st, above_txn, &a), STORE_OK);
+	ck_assert_str_eq(a.out, cid);
+	a.code = "5104";
+	ck_assert_int_eq(store_read(db.st, above_txn, &a), STORE_OK);
+	ck_assert_str_eq(a.out, "");
+	ck_assert(route_within("510421", "5104-01"));
+	ck_assert(!route_within("510421100001", "5104-01"));   /* past its county */
+	ck_assert(!route_within("510421100", "5104-01"));
+	ck_assert(!route_within("510521", "5104-01"));
+	ck_assert(route_within("5104", "5104-01"));   /* the city its own */
+	ck_assert(!route_within("5104-01", "5104-01"));
+	record_free(city);
+	record_free(st);
+	record_free(county);
+}
+END_TEST
+
 START_TEST(test_takes)
 {
 	ck_assert_int_eq(set_takes("510421100", "youth"), ROUTE_NOTSTATION);
@@ -436,6 +493,7 @@ route_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_codes);
+	tcase_add_test(tc, test_city_station);
 	tcase_add_test(tc, test_takes);
 	tcase_add_test(tc, test_stations);
 	tcase_add_test(tc, test_referral_to_station);
