@@ -1,4 +1,4 @@
-/* check-syncssh.c: `shegong sync` for real, two databases in one test: a
+/* check-syncssh.c: `shegong sync` for real, two databases (four in test 12): a
  * township server as tools/township-setup.sh makes it (groups, a setgid
  * copy of the program, the database, worker login accounts, an sshd on
  * 127.0.0.1 with the script's Match/ForceCommand file), and a village PC:
@@ -33,6 +33,13 @@
  *  11. the server made a city's: a county server's figures (its own and
  *      its township's) up with sync --up, cut and then whole, listed at
  *      the city; a township's own file refused there.
+ *  12. (run after 8) four databases, each its own server over the same
+ *      sshd: the village PC, the township, 米易县's and 攀枝花市's (their
+ *      accounts' keys force the program on their own databases); a
+ *      referral from the village escalated to the county and answered
+ *      back down to the village, figures from the township to the county
+ *      and on to the city, the link cut on every leg; the township and
+ *      the village PC are then put back as they were for 9 to 11.
  * Root only (it makes groups and accounts): 77 otherwise, and when sshd
  * or the other tools are not installed. */
 #include "config.h"
@@ -98,6 +105,11 @@ static struct {
 	char cut[PATH_MAX + 32];   /* the --ssh wrapper that cuts the link */
 	char group[32], wgroup[32];
 	char login[NLOGINS][32];
+	/* test 12: the county's and the city's own servers, each a plain
+	 * database of its own account, reached over the same sshd: the
+	 * account's key line forces the program on that database */
+	char site_login[2][32];    /* 0: 米易县's server, 1: 攀枝花市's */
+	char site_db[2][PATH_MAX + 32];
 } srv;
 
 /* The program's environment: the forms and catalogues root controls, a
@@ -141,6 +153,58 @@ static const char cut_script[] =
 	"echo 'ssh: killed by the test' >&2\n"
 	"kill -KILL $$\n";
 
+/* Test 12's county and city servers: an account of each (outside the
+ * township's worker group, so the township's ForceCommand is not theirs),
+ * its database folder, the client's key in its home and in the keys
+ * folder with command= forcing the plain program on its own database, as
+ * a county's sshd would run it. */
+static bool
+site_servers(void)
+{
+	for (int i = 0; i < 2; i++) {
+		const char *login = srv.site_login[i];
+		/* "*": no password that works, but not locked ("!"), which sshd
+		 * without PAM refuses even with a key (as township-setup.sh) */
+		char *add[] = {USERADD, "--create-home", "--shell", "/bin/sh", "--password", "*",
+			       (char *)login, NULL};
+		int rc = sshd_run(NULL, NULL, add, NULL);
+		sshd_own_login(login);
+		struct passwd *pw = getpwnam(login);
+		if (rc != 0 || pw == NULL) {
+			sshd_error("useradd %s failed with status %d", login, rc);
+			return false;
+		}
+		char folder[PATH_MAX + 16], key[PATH_MAX + 64], keys[PATH_MAX + 64], *line;
+		snprintf(folder, sizeof folder, "%s/site%d", sshd.dir, i);
+		snprintf(srv.site_db[i], sizeof srv.site_db[i], "%s/db", folder);
+		snprintf(key, sizeof key, "%s/sync_key", pw->pw_dir);
+		snprintf(keys, sizeof keys, "%s/%s", srv.tw.keys, login);
+		char *cpk[] = {"/bin/cp", sshd.key, key, NULL};
+		FILE *f = fopen(sshd.pub, "r");
+		char pub[1024] = "";
+		if (f) {
+			if (!fgets(pub, sizeof pub, f))
+				pub[0] = '\0';
+			fclose(f);
+		}
+		if (mkdir(folder, 0700) != 0 || chown(folder, pw->pw_uid, pw->pw_gid) != 0 ||
+		    sshd_run(NULL, NULL, cpk, NULL) != 0 || chown(key, pw->pw_uid, pw->pw_gid) != 0 ||
+		    chmod(key, 0600) != 0 || !*pub ||
+		    asprintf(&line, "command=\"exec %s --db %s\",no-pty,no-port-forwarding %s",
+			     srv.plain, srv.site_db[i], pub) < 0) {
+			sshd_error("cannot make the folder %s or the key of %s", folder, login);
+			return false;
+		}
+		bool ok = sshd_write_file(keys, line, 0644);
+		free(line);
+		if (!ok) {
+			sshd_error("cannot write %s", keys);
+			return false;
+		}
+	}
+	return true;
+}
+
 static void
 server_setup(void)
 {
@@ -153,7 +217,10 @@ server_setup(void)
 	for (int i = 0; i < NLOGINS; i++)
 		snprintf(srv.login[i], sizeof srv.login[i], "sgs%ld%s", pid, logins[i].suffix);
 	const char *const groups[] = {srv.group, srv.wgroup, NULL};
-	const char *const names[] = {srv.login[VW], srv.login[TW], srv.login[CW], NULL};
+	snprintf(srv.site_login[0], sizeof srv.site_login[0], "sgs%ldk", pid);
+	snprintf(srv.site_login[1], sizeof srv.site_login[1], "sgs%ldy", pid);
+	const char *const names[] = {srv.login[VW], srv.login[TW], srv.login[CW],
+				     srv.site_login[0], srv.site_login[1], NULL};
 	if (!sshd_names_free(groups, names))
 		return;
 	if (!sshd_township_init(&srv.tw, "shegong-syncssh", srv.group, srv.wgroup, script))
@@ -209,6 +276,8 @@ server_setup(void)
 		return;
 	}
 
+	if (!site_servers())
+		return;
 	sshd_start_township(&srv.tw, 24022);
 }
 
@@ -1607,6 +1676,331 @@ START_TEST(test_10_referrals_over_ssh)
 }
 END_TEST
 
+/* 12. Four databases, each its own server: the village PC (joined from
+ * the township in test 1), the township (the server of tests 1 to 8), and
+ * 米易县's and 攀枝花市's servers (plain databases of their own accounts,
+ * reached over the same sshd, each account's key forcing the program on
+ * its database).  A referral made on the village PC goes up with sync,
+ * is accepted and escalated by the township, carried to the county with
+ * sync --up, resolved there with feedback; the township's figures go to
+ * the county and the county's to the city, whose report then lists 攀莲镇
+ * and its villages; the township's next sync --up brings the county's
+ * answer, the township resolves the original, and the village's next
+ * sync shows the county's feedback.  The link is cut on every leg, each
+ * rerun completes, nothing is doubled, every history is whole and in
+ * order. */
+enum { KS, YS };
+
+/* The program on site i's database, as its own account. */
+static int
+site(int i, char **out, ...)
+{
+	char *argv[MAXARGS] = {srv.plain, "--db", srv.site_db[i]};
+	size_t n = 3;
+	va_list ap;
+	va_start(ap, out);
+	const char *a;
+	while ((a = va_arg(ap, const char *)) != NULL && n < MAXARGS - 1)
+		argv[n++] = (char *)a;
+	va_end(ap);
+	argv[n] = NULL;
+	int rc = sshd_run(srv.site_login[i], program_env(), argv, out);
+	return clean(rc, *out, argv);
+}
+
+/* The --ssh command with key, through cut when not NULL. */
+static void
+ssh_with(char *buf, size_t size, const char *cut, const char *key)
+{
+	snprintf(buf, size,
+		 "%s%s%s%s -F /dev/null -p %d -i %s -o IdentitiesOnly=yes -o BatchMode=yes "
+		 "-o StrictHostKeyChecking=no -o UserKnownHostsFile=/dev/null "
+		 "-o GlobalKnownHostsFile=/dev/null -o LogLevel=ERROR -o ConnectTimeout=10",
+		 cut ? srv.cut : "", cut ? " " : "", cut ? cut : "", cut ? " " SSH : SSH,
+		 sshd.port, key);
+}
+
+static void
+log_run(const char *what, const char *cut, int rc, const char *out)
+{
+	FILE *f = fopen(sshd.log, "a");
+	if (f != NULL) {
+		fprintf(f, "+ %s%s%s: status %d\n%s", what, cut ? " cut " : "", cut ? cut : "", rc,
+			out ? out : "");
+		fclose(f);
+	}
+}
+
+/* The township server (as root, its administrator, acting as the
+ * station's worker) sends to the county's server: mode "--up" (escalated
+ * referrals, the answers back) or "--county" (its figures). */
+static int
+town_to_county(const char *mode, const char *cut, char **out)
+{
+	char ssh[PATH_MAX * 3], host[64];
+	ssh_with(ssh, sizeof ssh, cut, sshd.key);
+	snprintf(host, sizeof host, "%s@127.0.0.1", srv.site_login[KS]);
+	char *argv[] = {srv.plain, "--db", srv.tw.db, "--as", srv.login[TW], "sync", (char *)mode,
+			host, "--ssh", ssh, NULL};
+	int rc = sshd_run(NULL, program_env(), argv, out);
+	log_run(mode, cut, rc, *out);
+	return clean(rc, *out, argv);
+}
+
+/* The county's server sends its figures up to the city's, as its own
+ * account with its key. */
+static int
+county_to_city(const char *cut, char **out)
+{
+	char ssh[PATH_MAX * 3], host[64], key[PATH_MAX + 64];
+	struct passwd *pw = getpwnam(srv.site_login[KS]);
+	ck_assert_ptr_nonnull(pw);
+	snprintf(key, sizeof key, "%s/sync_key", pw->pw_dir);
+	ssh_with(ssh, sizeof ssh, cut, key);
+	snprintf(host, sizeof host, "%s@127.0.0.1", srv.site_login[YS]);
+	int rc = site(KS, out, "sync", "--up", host, "--ssh", ssh, NULL);
+	log_run("county sync --up", cut, rc, *out);
+	return rc;
+}
+
+/* A listing of sync --figures without each line's last column (when the
+ * figures were made: a newer file of the same figures replaces them). */
+static char *
+figures_rows(char *list)
+{
+	char *w = list;
+	for (const char *r = list; *r;) {
+		const char *end = strchr(r, '\n'), *tab = NULL;
+		end = end ? end : r + strlen(r);
+		for (const char *c = r; c < end; c++)
+			if (*c == '\t')
+				tab = c;
+		size_t keep = (size_t)((tab ? tab : end) - r);
+		memmove(w, r, keep);
+		w += keep;
+		if (*end)
+			*w++ = '\n';
+		r = *end ? end + 1 : end;
+	}
+	*w = '\0';
+	return list;
+}
+
+/* The steps of referral ref's history as shown by show (malloc'd). */
+static char *
+steps_of(const char *show)
+{
+	char steps[512];
+	history_of(show, steps, sizeof steps);
+	return strdup(steps);
+}
+
+START_TEST(test_12_four_databases)
+{
+	need_server();
+	char *out, *show, *steps;
+	long long t0 = sshd_now_ms();
+	/* the county's and the city's servers */
+	snapshot(false);
+	int rc = site(KS, &out, "init", "--county", COUNTY, "米易县", "--township", TOWNSHIP,
+		      "攀莲镇", "--village", VILLAGE, "安宁村", "--village", TOWNSHIP "002",
+		      "新华村", NULL);
+	ck_assert_msg(rc == 0, "init of 米易县's server: %d: %s", rc, out);
+	free(out);
+	rc = site(YS, &out, "init", "--city", "5104", "攀枝花市", "--county", COUNTY, "米易县",
+		  "--township", TOWNSHIP, "攀莲镇", "--village", VILLAGE, "安宁村", "--village",
+		  TOWNSHIP "002", "新华村", NULL);
+	ck_assert_msg(rc == 0, "init of 攀枝花市's server: %d: %s", rc, out);
+	free(out);
+
+	/* the village PC refers; the link cut going up, then whole */
+	char *res = register_resident("孙𠈌福", "19380909", 44);
+	char *ref = refer(res, "高龄独居需县级照护");
+	rc = sync_run("up 200", &out);
+	ck_assert_msg(rc != 0, "a cut village exchange ended well: %s", out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(strstr(out, ref) == NULL, "the township took a cut file: %s", out);
+	free(out);
+	free(sync_ok("the village's referral up after a cut"));
+	ck_assert_int_eq(twp(srv.login[TW], &out, "referral", "list", NULL), 0);
+	ck_assert_msg(lines_with(out, ref) == 1, "the township's inbox lacks %s once: %s", ref, out);
+	free(out);
+
+	/* the township accepts and escalates to the county */
+	rc = twp(srv.login[TW], &out, "referral", "accept", ref, NULL);
+	ck_assert_msg(rc == 0, "the township's accept: %s", out);
+	free(out);
+	rc = twp(srv.login[TW], &out, "referral", "escalate", ref, "--reason", "需县级照护床位",
+		 NULL);
+	ck_assert_msg(rc == 0, "escalate: %s", out);
+	char child[64] = "";
+	const char *sent = strstr(out, "Sent on as the new referral ");
+	if (sent)
+		sscanf(sent + strlen("Sent on as the new referral "), "%63[^ .]", child);
+	free(out);
+	ck_assert_msg(*child, "no referral sent on to the county");
+
+	/* township -> county: cut going up, cut coming down, then whole */
+	rc = town_to_county("--up", "up 700", &out);
+	ck_assert_msg(rc != 0, "a cut upload to the county ended well: %s", out);
+	free(out);
+	ck_assert_int_eq(site(KS, &out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(strstr(out, child) == NULL, "the county took part of a cut file: %s", out);
+	free(out);
+	rc = town_to_county("--up", "down 300", &out);
+	ck_assert_msg(rc != 0, "a cut answer from the county ended well: %s", out);
+	free(out);
+	rc = town_to_county("--up", NULL, &out);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, "referrals escalated to the county") != NULL,
+		      "sync --up to the county after the cuts: %d: %s", rc, out);
+	free(out);
+	ck_assert_int_eq(site(KS, &out, "referral", "list", NULL), 0);
+	ck_assert_msg(lines_with(out, child) == 1, "the county's inbox lacks %s once: %s", child,
+		      out);
+	free(out);
+	rc = site(KS, &out, "referral", "show", child, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Status: Submitted") != NULL &&
+			      strstr(out, "Reason for referral: 需县级照护床位") != NULL,
+		      "the referral on the county's server: %s", out);
+	free(out);
+	rc = site(KS, &out, "show", res, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "孙𠈌福") != NULL,
+		      "the county cannot read the person it carries: %s", out);
+	free(out);
+
+	/* the township's figures to the county, cut once */
+	rc = town_to_county("--county", "up 60", &out);
+	ck_assert_msg(rc != 0, "cut figures were taken: %s", out);
+	free(out);
+	rc = town_to_county("--county", NULL, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "keeps the township's figures") != NULL,
+		      "sync --county: %d: %s", rc, out);
+	free(out);
+
+	/* the county works it */
+	rc = site(KS, &out, "referral", "accept", child, NULL);
+	ck_assert_msg(rc == 0, "the county's accept: %s", out);
+	free(out);
+	rc = site(KS, &out, "referral", "resolve", child, "--outcome", "success", "--feedback",
+		  "县社会福利院已安排床位", NULL);
+	ck_assert_msg(rc == 0, "the county's resolve: %s", out);
+	free(out);
+
+	/* county -> city: cut, nothing kept; whole; again, nothing doubled */
+	rc = county_to_city("up 60", &out);
+	ck_assert_msg(rc != 0, "the county's figures cut short were taken: %s", out);
+	free(out);
+	ck_assert_int_eq(site(YS, &out, "sync", "--figures", NULL), 0);
+	ck_assert_msg(strstr(out, COUNTY "\t") == NULL, "the city kept cut figures: %s", out);
+	free(out);
+	rc = county_to_city(NULL, &out);
+	if (rc != 0)
+		sshd_show_log();
+	ck_assert_msg(rc == 0 && strstr(out, "The city server keeps the county's figures") != NULL,
+		      "sync --up from the county to the city: %d: %s", rc, out);
+	free(out);
+	char *fig1;
+	ck_assert_int_eq(site(YS, &fig1, "sync", "--figures", NULL), 0);
+	rc = county_to_city(NULL, &out);
+	ck_assert_msg(rc == 0, "sync --up to the city again: %d: %s", rc, out);
+	free(out);
+	ck_assert_int_eq(site(YS, &out, "sync", "--figures", NULL), 0);
+	ck_assert_msg(strcmp(figures_rows(out), figures_rows(fig1)) == 0 &&
+			      strstr(out, COUNTY "\t" VILLAGE "\t") != NULL,
+		      "the city's figures (before: %s) after: %s", fig1, out);
+	free(out);
+	free(fig1);
+	rc = site(YS, &out, "report", NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "安宁村 (figures of ") != NULL &&
+			      strstr(out, "米易县 subtotal (figures of ") != NULL,
+		      "the city's report lacks 米易县's villages and subtotal: %d: %s", rc, out);
+	free(out);
+
+	/* the county's answer down to the township: cut, then whole */
+	rc = town_to_county("--up", "down 500", &out);
+	ck_assert_msg(rc != 0, "a cut answer ended well: %s", out);
+	free(out);
+	rc = twp(srv.login[TW], &out, "referral", "show", child, NULL);
+	ck_assert_msg(rc == 0 && strstr(out, "Status: Submitted") != NULL,
+		      "the township took part of a cut answer: %s", out);
+	free(out);
+	rc = town_to_county("--up", NULL, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "The county's answers from") != NULL,
+		      "the county's answer: %d: %s", rc, out);
+	free(out);
+	rc = twp(srv.login[TW], &show, "referral", "show", child, NULL);
+	steps = steps_of(show);
+	ck_assert_msg(rc == 0 && strstr(show, "Status: Resolved") != NULL &&
+			      strstr(show, "Feedback to the village: 县社会福利院已安排床位") != NULL &&
+			      strcmp(steps, "Created Submit Accept Resolve ") == 0,
+		      "the township's copy (history \"%s\"): %s", steps, show);
+	free(show);
+	free(steps);
+	rc = site(KS, &show, "referral", "show", child, NULL);
+	steps = steps_of(show);
+	ck_assert_msg(rc == 0 && strcmp(steps, "Created Submit Accept Resolve ") == 0,
+		      "the county's history \"%s\": %s", steps, show);
+	free(show);
+	free(steps);
+
+	/* a run more: nothing new, nothing doubled */
+	char *tb, *cb;
+	ck_assert_int_eq(twp(srv.login[TW], &tb, "referral", "list", "--all", NULL), 0);
+	ck_assert_int_eq(site(KS, &cb, "referral", "list", "--all", NULL), 0);
+	rc = town_to_county("--up", NULL, &out);
+	ck_assert_msg(rc == 0 && strstr(out, "nothing new") != NULL, "a run more: %d: %s", rc, out);
+	free(out);
+	ck_assert_int_eq(twp(srv.login[TW], &out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(strcmp(tb, out) == 0 && lines_with(out, child) == 1,
+		      "the township changed:\n%s\nthen\n%s", tb, out);
+	free(out);
+	ck_assert_int_eq(site(KS, &out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(strcmp(cb, out) == 0 && lines_with(out, child) == 1,
+		      "the county changed:\n%s\nthen\n%s", cb, out);
+	free(out);
+	free(tb);
+	free(cb);
+
+	/* the township resolves the original; the village's next sync, cut
+	 * coming down, then whole, shows the county's feedback */
+	rc = twp(srv.login[TW], &out, "referral", "resolve", ref, "--outcome", "success",
+		 "--feedback", "县社会福利院已安排床位", NULL);
+	ck_assert_msg(rc == 0, "the township's resolve: %s", out);
+	free(out);
+	rc = sync_run("down 300", &out);
+	ck_assert_msg(rc != 0, "a cut village exchange ended well: %s", out);
+	free(out);
+	free(sync_ok("the answer down to the village after a cut"));
+	rc = vpc(&show, "referral", "show", ref, NULL);
+	steps = steps_of(show);
+	ck_assert_msg(rc == 0 && strstr(show, "Status: Resolved") != NULL &&
+			      strstr(show, "Feedback to the village: 县社会福利院已安排床位") != NULL &&
+			      strcmp(steps, "Created Submit Accept Escalate Resolve ") == 0,
+		      "the village's referral (history \"%s\"): %s", steps, show);
+	free(show);
+	free(steps);
+	rc = twp(srv.login[TW], &show, "referral", "show", ref, NULL);
+	steps = steps_of(show);
+	ck_assert_msg(rc == 0 && strcmp(steps, "Created Submit Accept Escalate Resolve ") == 0,
+		      "the township's history of %s \"%s\": %s", ref, steps, show);
+	free(show);
+	free(steps);
+	ck_assert_int_eq(vpc(&out, "referral", "list", "--all", NULL), 0);
+	ck_assert_msg(lines_with(out, ref) == 1, "the village lists %s %d times: %s", ref,
+		      lines_with(out, ref), out);
+	free(out);
+	free(ref);
+	free(res);
+	fprintf(stderr, "test 12: four databases in %lld ms\n", sshd_now_ms() - t0);
+	/* the township and the village PC as they were: tests 9 to 11 make
+	 * the township's server stand in for a county's and a city's */
+	snapshot(true);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -1636,6 +2030,7 @@ main(void)
 	tcase_add_test(tc, test_6_audit);
 	tcase_add_test(tc, test_7_both_change_one_referral);
 	tcase_add_test(tc, test_8_forged_over_ssh);
+	tcase_add_test(tc, test_12_four_databases);
 	tcase_add_test(tc, test_9_figures_over_ssh);
 	tcase_add_test(tc, test_10_referrals_over_ssh);
 	tcase_add_test(tc, test_11_county_to_city);
