@@ -320,7 +320,8 @@ const struct cli_command cli_cmd_report = {
 	    "[--xlsx FILE | --supervision]"),
 	N_("The figures of a month (this month unless told) or a quarter, of the villages in "
 	    "your reach: services of each of the six functions and the people they served, "
-	    "volunteer hours, needs opened and met, referrals made and resolved with the days "
+	    "volunteer hours, needs opened and met, referrals made (for a specialised "
+	    "station, received) and resolved with the days "
 	    "they took (median and mean), organisations being cultivated. A table: a header row "
 	    "(the period, each village, Total), then one figure a row, separated by tabs; by "
 	    "village when you reach several, else the total alone (--by says which). --village "

@@ -221,6 +221,8 @@ report_row_label(const struct report *r, size_t row, char *buf, size_t size)
 		return "";
 	if (rows[t].kind == ROW_SERVICES || rows[t].kind == ROW_PEOPLE)
 		snprintf(buf, size, _(rows[t].label), function_label(r, slot));
+	else if (r->received && t == REPORT_REFERRALS_MADE)
+		snprintf(buf, size, "%s", _("Referrals received"));
 	else
 		snprintf(buf, size, "%s", _(rows[t].label));
 	return buf;
@@ -647,7 +649,8 @@ referral_one(const record *rec, void *ctx)
 {
 	struct referrals *rf = ctx;
 	struct report *r = rf->b->r;
-	long col = column_of(r, rf->b->o, rec);
+	/* a station's: its own, whoever sent them (the total alone) */
+	long col = r->received ? (long)r->ncols : column_of(r, rf->b->o, rec);
 	if (col < 0)
 		return 0;
 	const char *sub = record_get(rec, "submitted"), *res = record_get(rec, "resolved");
@@ -760,6 +763,7 @@ report_compute(store_txn *t, const struct report_opts *o, struct report *out)
 {
 	memset(out, 0, sizeof *out);
 	out->period = o->period;
+	out->received = o->sc && o->sc->level == UNIT_STATION && !o->village;
 	struct build b = {o, out, NULL, 0, 0, 0, 0};
 	int rc = copy_functions(out, o->functions) < 0 ? store_txn_fail(t, STORE_NOMEM) : 0;
 	if (!rc)
@@ -789,7 +793,8 @@ report_compute(store_txn *t, const struct report_opts *o, struct report *out)
 	if (!rf.days && !rc)
 		rc = store_txn_fail(t, STORE_NOMEM);
 	for (size_t i = 0; i < b.nunits && !rc; i++) {
-		rc = each_found(t, IDX_VILLAGE, REC_REFERRAL, b.units[i].id, true, referral_one, &rf);
+		rc = each_found(t, out->received ? IDX_TO : IDX_VILLAGE, REC_REFERRAL, b.units[i].id,
+		                true, referral_one, &rf);
 		if (!rc)
 			rc = each_found(t, IDX_VILLAGE, REC_ORG, b.units[i].id, true, org_one, &b);
 	}

@@ -33,6 +33,13 @@
  * - referrals resolved, and the turnaround: referrals whose "resolved"
  *   date is in the period, and the days from "submitted" to "resolved"
  *   (median and mean) over them.
+ * - a specialised station's report (the worker's unit a station, route.h;
+ *   report.received): a station makes no referral, it receives them, so
+ *   its referral figures count the referrals addressed to it ("to_unit")
+ *   instead: received (row "Referrals received", in referrals_made) by
+ *   "submitted", resolved and the turnaround as above.  Every other
+ *   report (a township's, a county's, whose reach holds a station) counts
+ *   by the sender as before.
  * - organisations being cultivated: organisation records whose "stage"
  *   is "cultivating" now (the form keeps no date of the stage, so this
  *   is the same for every period).
@@ -118,6 +125,8 @@ struct report {
 	size_t ncols;
 	struct report_column *cols;  /* the villages, in code order */
 	struct report_figures total;
+	/* a station's report: referrals_made counts those it received */
+	bool received;
 };
 
 struct report_opts {

@@ -16,6 +16,7 @@
 
 #include "orgunit.h"
 #include "report.h"
+#include "route.h"
 #include "scope.h"
 
 #include "testdb.h"
@@ -832,6 +833,156 @@ START_TEST(test_seventh_function)
 }
 END_TEST
 
+/* --- a specialised station's report --------------------------------------- */
+
+struct station_world {
+	struct world *w;
+	char st[REC_ID_TEXTMAX], county[REC_ID_TEXTMAX];
+	long e;   /* the days from X-5 to M-12 (G2) */
+};
+
+/* The county's minors' protection centre (510421-01) and its worker, and
+ * referrals addressed to it: from 新山村 (丙谷镇's, outside 攀莲镇) and
+ * from the county itself, in M, in O and across from X, one a draft; and
+ * one of 新山村's to its township, which is not the centre's. */
+static int
+station_txn(store_txn *t, void *ctx)
+{
+	struct station_world *sw = ctx;
+	struct world *w = sw->w;
+	ck_assert_int_eq(orgunit_add(t, "510421-01", "米易县未成年人保护中心", NULL), STORE_OK);
+	ck_assert_int_eq(route_set_takes(t, "510421-01", "youth,child"), 0);
+	ck_assert_int_eq(worker_add(t, "zhan", "站社工", ROLE_TOWNSHIP, "510421-01", NULL), 0);
+	unit_id(t, "510421-01", sw->st);
+	unit_id(t, "510421", sw->county);
+	char t2[REC_ID_TEXTMAX];
+	unit_id(t, "510421101", t2);
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "to_unit", sw->st, "status", "resolved",
+	    "submitted", M(3), "accepted", M(4), "resolved", M(9));                      /* G1: 6 */
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "to_unit", sw->st, "status", "resolved",
+	    "submitted", X(5), "accepted", X(6), "resolved", M(12));                     /* G2: e */
+	PUT(NULL, REC_REFERRAL, "village", sw->county, "to_unit", sw->st, "status",
+	    "in_progress", "submitted", M(4), "accepted", M(5));                          /* G3 */
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "to_unit", sw->st, "status", "closed",
+	    "submitted", O(2), "accepted", O(3), "resolved", O(20));                     /* G4: 18 */
+	PUT(NULL, REC_REFERRAL, "village", sw->county, "to_unit", sw->st, "status", "resolved",
+	    "submitted", M(1), "accepted", M(1), "resolved", M(2));                      /* G5: 1 */
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "to_unit", sw->st, "status", "draft"); /* G6 */
+	PUT(NULL, REC_REFERRAL, "village", w->v3, "to_unit", t2, "status", "resolved",
+	    "submitted", M(6), "resolved", M(7));                                         /* G7 */
+	return 0;
+}
+
+static void
+same_referrals(const struct report_figures *a, const struct report_figures *b, const char *what)
+{
+	ck_assert_msg(a->referrals_made == b->referrals_made &&
+	                  a->referrals_resolved == b->referrals_resolved &&
+	                  a->turnaround_median == b->turnaround_median &&
+	                  a->turnaround_mean == b->turnaround_mean,
+	              "%s: referrals changed", what);
+}
+
+/* The row of report_rows showing a figure. */
+static size_t
+row_showing(const struct report *r, enum report_figure fig)
+{
+	for (size_t row = 0; row < report_rows(r); row++)
+		if (report_row_figure(r, row) == fig)
+			return row;
+	ck_abort_msg("no row shows figure %d", (int)fig);
+	return 0;
+}
+
+/* A station makes no referral, it receives them: its report counts the
+ * referrals addressed to it, received by "submitted", resolved and the
+ * days by "resolved", as a township's counts those its villages made;
+ * the township's report and the county's (by sender) are as they were. */
+START_TEST(test_station_worker)
+{
+	struct station_world sw = {world_new(), "", "", 0};
+	struct world *w = sw.w;
+	struct scope *zs;
+	ck_assert_int_eq(scope_load_now(w->d.st, "zhen", &zs), STORE_OK);
+	scope_attach(w->d.st, zs);
+	struct report zm0 = compute(w, w->month, zs, NULL), zq0 = compute(w, w->quarter, zs, NULL);
+	scope_attach(w->d.st, NULL);
+	struct report am0 = compute(w, w->month, NULL, NULL);
+	ck_assert_int_eq(store_write(w->d.st, station_txn, &sw), STORE_OK);
+	sw.e = days_between(X(5), M(12));
+
+	struct scope *sc;
+	ck_assert_int_eq(scope_load_now(w->d.st, "zhan", &sc), STORE_OK);
+	ck_assert_int_eq(sc->level, UNIT_STATION);
+	scope_attach(w->d.st, sc);
+	/* the month: G1 G3 G5 received; G1 G2 G5 resolved, 6 e 1 days */
+	struct report r = compute(w, w->month, sc, NULL);
+	ck_assert(r.received);
+	ck_assert_uint_eq(r.ncols, 0);
+	struct want m = {.made = 3, .resolved = 3, .median = 6, .mean = (7.0 + (double)sw.e) / 3};
+	expect(&r.total, &m, "station month");
+	char label[256], val[16];
+	size_t row = row_showing(&r, REPORT_REFERRALS_MADE);
+	ck_assert_str_eq(report_row_label(&r, row, label, sizeof label), "Referrals received");
+	ck_assert_str_eq(report_row_value(&r, &r.total, row, val, NULL), "3");
+	row = row_showing(&r, REPORT_DAYS_MEDIAN);
+	ck_assert_str_eq(report_row_value(&r, &r.total, row, val, NULL), "6");
+	report_free(&r);
+	/* the quarter: G4 too (18 days); G2 received before it */
+	r = compute(w, w->quarter, sc, NULL);
+	struct want q = {.made = 4, .resolved = 4, .median = 12, .mean = (25.0 + (double)sw.e) / 4};
+	expect(&r.total, &q, "station quarter");
+	report_free(&r);
+	/* three months before: G2 received, nothing resolved */
+	r = compute(w, w->outside, sc, NULL);
+	struct want x = {.made = 1};
+	expect(&r.total, &x, "station outside");
+	row = row_showing(&r, REPORT_DAYS_MEAN);
+	ck_assert_str_eq(report_row_value(&r, &r.total, row, val, NULL), "-");
+	report_free(&r);
+	scope_attach(w->d.st, NULL);
+	scope_free(sc);
+
+	/* 攀莲镇's report: none of these is its villages' or its own */
+	scope_attach(w->d.st, zs);
+	struct report zm = compute(w, w->month, zs, NULL), zq = compute(w, w->quarter, zs, NULL);
+	ck_assert(!zm.received);
+	ck_assert_uint_eq(zm.ncols, zm0.ncols);
+	for (size_t i = 0; i < zm.ncols; i++) {
+		same_referrals(&zm.cols[i].f, &zm0.cols[i].f, "township month column");
+		same_referrals(&zq.cols[i].f, &zq0.cols[i].f, "township quarter column");
+	}
+	same_referrals(&zm.total, &zm0.total, "township month total");
+	same_referrals(&zq.total, &zq0.total, "township quarter total");
+	row = row_showing(&zm, REPORT_REFERRALS_MADE);
+	ck_assert_str_eq(report_row_label(&zm, row, label, sizeof label), "Referrals made");
+	ck_assert_uint_eq(report_rows(&zm), report_rows(&zm0));
+	scope_attach(w->d.st, NULL);
+	scope_free(zs);
+
+	/* the county's (no scope): counted with their senders as before:
+	 * 新山村 made G1 G7 and resolved G1 G2 G7; the total G1 G3 G5 G7 made,
+	 * G1 G2 G5 G7 resolved */
+	struct report am = compute(w, w->month, NULL, NULL);
+	ck_assert(!am.received);
+	ck_assert_uint_eq(am.ncols, am0.ncols);
+	ck_assert_str_eq(am.cols[2].unit, w->v3);
+	ck_assert_uint_eq(am.cols[2].f.referrals_made, am0.cols[2].f.referrals_made + 2);
+	ck_assert_uint_eq(am.cols[2].f.referrals_resolved, am0.cols[2].f.referrals_resolved + 3);
+	ck_assert_uint_eq(am.total.referrals_made, am0.total.referrals_made + 4);
+	ck_assert_uint_eq(am.total.referrals_resolved, am0.total.referrals_resolved + 4);
+	same_referrals(&am.cols[0].f, &am0.cols[0].f, "county V1");
+	same_referrals(&am.cols[1].f, &am0.cols[1].f, "county V2");
+	report_free(&am);
+	report_free(&am0);
+	report_free(&zm);
+	report_free(&zq);
+	report_free(&zm0);
+	report_free(&zq0);
+	world_free(w);
+}
+END_TEST
+
 static Suite *
 report_suite(void)
 {
@@ -845,6 +996,7 @@ report_suite(void)
 	tcase_add_test(tc, test_periods);
 	tcase_add_test(tc, test_rows);
 	tcase_add_test(tc, test_seventh_function);
+	tcase_add_test(tc, test_station_worker);
 	suite_add_tcase(s, tc);
 	return s;
 }

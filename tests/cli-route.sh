@@ -7,7 +7,8 @@
 # stations` lists what each unit may address, nearest first; a village
 # refers a troubled youth to the county's minors' protection centre,
 # whose worker finds it in the inbox with its due date, reads the person
-# it carries (and nothing else), accepts, resolves with feedback, and the
+# it carries (and nothing else), accepts, resolves with feedback (its
+# report counts it received and resolved: 接收转介), and the
 # village reads the feedback and closes it; a station that does not take
 # the category, or serves another township, is refused with the reason.
 # A township escalates a youth case to the county's centre (refused to a
@@ -113,6 +114,10 @@ run 1 "攀莲镇's station cannot accept it" $D --as panlian referral accept "$r
 run 0 "accept" $D --as weibao referral accept "$ref"
 run 0 "start" $D --as weibao referral start "$ref"
 run 0 "resolve with feedback" $D --as weibao referral resolve "$ref" --outcome success --feedback 已安排心理辅导和复学帮扶
+run 0 "the centre's report" $D --as weibao report
+has out "^Referrals received	1$" "it counts the referral it received"
+has out "^Referrals resolved	1$" "and resolved"
+hasnt out "^Referrals made" "no row of referrals made"
 run 0 "the village reads the feedback" $D --as anning referral show "$ref"
 has out "^Feedback to the village: 已安排心理辅导和复学帮扶" "the feedback is shown"
 has out "未保社工  Resolve" "the history names the centre's worker"
