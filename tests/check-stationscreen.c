@@ -14,7 +14,10 @@
  * database holds the referral addressed to the centre.  The township
  * escalating a youth referral is offered, after the reason, the county,
  * its own youth station and the county's centre (not the mental-health
- * base, nor itself); the centre picked, the new referral goes there. */
+ * base, nor itself); the centre picked, the new referral goes there.
+ * The county's worker, the city and its stations registered, is offered
+ * the city and the city's youth centre (not its mental-health centre);
+ * the referral saved to it is so in the command line's referral show. */
 #include "config.h"
 
 #include <check.h>
