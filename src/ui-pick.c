@@ -460,6 +460,32 @@ parent_code(const char *code, char out[16])
 	snprintf(out, 16, "%.*s", (int)keep, code);
 }
 
+/* A county worker's city (orgunit_above: its city once registered on
+ * this server), whose unit and stations (route_within) the county may
+ * address: its code, "" for none or for any other worker. */
+static int
+city_code(store_txn *t, const struct scope *sc, char out[16])
+{
+	*out = '\0';
+	record *r = NULL, *c = NULL;
+	char above[REC_ID_TEXTMAX];
+	rec_id id;
+	int err = orgunit_by_code(t, sc->unit_code, &r);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (!err && orgunit_level_of(r) == UNIT_COUNTY && !(err = orgunit_above(t, r, above)) &&
+	    *above && rec_id_parse(above, &id) == 0 && (err = store_get(t, &id, &c)) == STORE_OK) {
+		const char *code = record_get(c, "code");
+		if (orgunit_level_of(c) == UNIT_CITY && code)
+			snprintf(out, 16, "%s", code);
+	}
+	if (err == STORE_NOTFOUND)
+		err = 0;
+	record_free(r);
+	record_free(c);
+	return err;
+}
+
 static int
 dest_add(struct dests *d, const char *id, const char *name, int level)
 {
@@ -505,6 +531,8 @@ dests_txn(store_txn *t, void *ctx)
 		}
 		char up[16];
 		parent_code(code, up);
+		if (!*up && !err && strcmp(code, d->sc->unit_code) == 0)
+			err = city_code(t, d->sc, up);
 		memcpy(code, up, sizeof code);
 	}
 	route_stations_free(v, n);

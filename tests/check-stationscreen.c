@@ -14,11 +14,15 @@
  * database holds the referral addressed to the centre.  The township
  * escalating a youth referral is offered, after the reason, the county,
  * its own youth station and the county's centre (not the mental-health
- * base, nor itself); the centre picked, the new referral goes there. */
+ * base, nor itself); the centre picked, the new referral goes there.
+ * The county's worker, the city and its stations registered, is offered
+ * the city and the city's youth centre (not its mental-health centre);
+ * the referral saved to it is so in the command line's referral show. */
 #include "config.h"
 
 #include <check.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -360,6 +364,134 @@ START_TEST(test_escalate_to_station)
 }
 END_TEST
 
+/* The id text of the unit of code (in id) and of the one referral
+ * addressed to it (in ref, "" for none; more than one fails). */
+struct to_code {
+	const char *code;
+	char id[REC_ID_TEXTMAX], ref[REC_ID_TEXTMAX];
+	int n;
+};
+
+static int
+to_code_one(const record *r, void *ctx)
+{
+	struct to_code *c = ctx;
+	const char *to = record_get(r, "to_unit");
+	if (to && strcmp(to, c->id) == 0 && !c->n++)
+		rec_id_format(&r->id, c->ref);
+	return 0;
+}
+
+static int
+to_code_txn(store_txn *t, void *ctx)
+{
+	struct to_code *c = ctx;
+	record *u;
+	int err = orgunit_by_code(t, c->code, &u);
+	if (err)
+		return err;
+	rec_id_format(&u->id, c->id);
+	record_free(u);
+	return store_scan(t, REC_REFERRAL, NULL, to_code_one, c);
+}
+
+static struct to_code
+to_code(const char *dir, const char *code)
+{
+	store *st;
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	struct to_code c = {code, "", "", 0};
+	ck_assert_int_eq(store_read(st, to_code_txn, &c), STORE_OK);
+	store_close(st);
+	return c;
+}
+
+/* The county's worker refers a youth from a case file, the city (5104)
+ * and its stations registered on the county server: F4 on 接收单位
+ * offers the county's centre, the city and the city's minors' protection
+ * centre (5104-01), not the city's mental-health centre nor a township's
+ * station; the city's centre picked and saved, the command line shows
+ * the referral addressed to it. */
+START_TEST(test_county_to_city_station)
+{
+	char *dir = testdb_dir("stscr");
+	stations(dir);
+	cli(dir, (const char *const[]){"unit", "add", "5104", "攀枝花市", NULL});
+	cli(dir, (const char *const[]){"unit", "add", "5104-01", "攀枝花市未成年人保护中心", "--takes",
+	                               "youth", NULL});
+	cli(dir, (const char *const[]){"unit", "add", "5104-02", "攀枝花市精神卫生中心", "--takes",
+	                               "mental", NULL});
+	ck_assert_int_eq(to_code(dir, "5104-01").n, 0);
+
+	vt *t = screen_start(dir, _i, true, "xian", NULL);
+	for (int i = 0; i < 50 && !strstr(vt_screen(t), "主菜单"); i++) {
+		vt_pump(t, 100);
+		if (strstr(vt_screen(t), "上次查看以来的新消息"))
+			keys(t, KEY_ESC);
+	}
+	expect(t, "主菜单");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_ENTER);
+	expect(t, "F9");
+	keys(t, KEY_F9);
+	expect(t, "F6 转介");
+	keys(t, KEY_F6);
+	expect(t, "转介: 新建");
+
+	to_field(t, "案情类别");
+	type(t, "2");
+	expect(t, "困境青少年");
+	to_field(t, "转介原因");
+	type(t, "长期辍学，县内无对口服务，需市级保护中心");
+	to_field(t, "已记录居民的知情同意");
+	type(t, "y");
+	to_field(t, "接收单位");
+	open_destinations(t, "接收此类别的专门机构");
+	expect(t, "攀枝花市（市）");
+	expect(t, "攀枝花市未成年人保护中心（专门机构）");
+	absent(t, "精神卫生中心", "a city station not taking youth is offered");
+	absent(t, "青少年之家", "a township's station is offered to the county");
+	absent(t, "米易县（县）", "the worker's own county is offered");
+	const char *scr = vt_screen(t);
+	const char *a = strstr(scr, "1  米易县未成年人保护中心"), *b = strstr(scr, "2  攀枝花市（市）"),
+	           *c = strstr(scr, "3  攀枝花市未成年人保护中心");
+	if (!a || !b || !c) {
+		vt_dump(t);
+		ck_abort_msg("the destinations are not the county's centre, the city, its centre");
+	}
+	type(t, "3");
+	if (!vt_wait_gone(t, "接收此类别的专门机构", 15000)) {
+		vt_dump(t);
+		ck_abort_msg("the list stayed after the pick");
+	}
+	expect(t, "攀枝花市未成年人保护中心");
+	keys(t, KEY_F2);
+	expect(t, "已存为草稿");
+
+	struct to_code n = to_code(dir, "5104-01");
+	ck_assert_int_eq(n.n, 1);
+	char cmd[1024], want[256], line[512];
+	snprintf(cmd, sizeof cmd,
+	         "LANG=C.UTF-8 LC_ALL=C.UTF-8 LANGUAGE= '%s' --db '%s' --demo --as xian referral show %s",
+	         screen_bin(), dir, n.ref);
+	snprintf(want, sizeof want, "攀枝花市未成年人保护中心 (%s)", n.id);
+	FILE *p = popen(cmd, "r");
+	ck_assert_ptr_nonnull(p);
+	bool shown = false;
+	while (fgets(line, sizeof line, p))
+		shown |= strstr(line, want) != NULL;
+	ck_assert_int_eq(pclose(p), 0);
+	ck_assert_msg(shown, "referral show does not name %s", want);
+	for (int i = 0; i < 8; i++)
+		keys(t, KEY_ESC);
+	expect(t, "主菜单");
+	quit_f10(t, 1);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -368,6 +500,7 @@ main(void)
 	tcase_set_timeout(tc, 180);
 	tcase_add_loop_test(tc, test_station_by_category, 0, 2);
 	tcase_add_loop_test(tc, test_escalate_to_station, 0, 2);
+	tcase_add_loop_test(tc, test_county_to_city_station, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
