@@ -160,15 +160,10 @@ code_of(const struct units_map *u, const char *id)
 	return NULL;
 }
 
+/* A new row at the end. */
 static int
-add_row(struct mk *m, const char *unit, const char *month, const char *what, uint64_t v)
+append_row(struct mk *m, const char *unit, const char *month, const char *what, uint64_t v)
 {
-	for (size_t i = 0; i < m->n; i++)
-		if (!strcmp(m->rows[i].unit, unit) && !strcmp(m->rows[i].month, month) &&
-		    !strcmp(m->rows[i].what, what)) {
-			m->rows[i].value += v;
-			return 0;
-		}
 	if (m->n == m->cap) {
 		size_t cap = m->cap ? 2 * m->cap : 64;
 		void *a = realloc(m->rows, cap * sizeof *m->rows);
@@ -183,6 +178,19 @@ add_row(struct mk *m, const char *unit, const char *month, const char *what, uin
 	snprintf(r->what, sizeof r->what, "%s", what);
 	r->value = v;
 	return 0;
+}
+
+/* Add v to the row (unit, month, what), made when there is none. */
+static int
+add_row(struct mk *m, const char *unit, const char *month, const char *what, uint64_t v)
+{
+	for (size_t i = 0; i < m->n; i++)
+		if (!strcmp(m->rows[i].unit, unit) && !strcmp(m->rows[i].month, month) &&
+		    !strcmp(m->rows[i].what, what)) {
+			m->rows[i].value += v;
+			return 0;
+		}
+	return append_row(m, unit, month, what, v);
 }
 
 static int
@@ -311,22 +319,7 @@ row_cmp(const void *a, const void *b)
 static int
 push_row(struct mk *m, const char *unit, const char *period, const char *what, uint64_t v)
 {
-	if (!v)
-		return 0;
-	if (m->n == m->cap) {
-		size_t cap = m->cap ? 2 * m->cap : 64;
-		void *a = realloc(m->rows, cap * sizeof *m->rows);
-		if (!a)
-			return STORE_NOMEM;
-		m->rows = a;
-		m->cap = cap;
-	}
-	struct fig_row *r = &m->rows[m->n++];
-	snprintf(r->unit, sizeof r->unit, "%s", unit);
-	snprintf(r->month, sizeof r->month, "%s", period);
-	snprintf(r->what, sizeof r->what, "%s", what);
-	r->value = v;
-	return 0;
+	return v ? append_row(m, unit, period, what, v) : 0;
 }
 
 static uint64_t
