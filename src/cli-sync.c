@@ -142,7 +142,7 @@ sync_notices_cmd(store *st, struct cli *c, bool all)
 
 /* The figures kept here (sync-tier.c): a county's of its townships, a
  * city's of its counties (and through them their townships), one line
- * each, hours in hours. */
+ * each, hours in hours and the median in days. */
 static int
 sync_figures_cmd(store *st, struct cli *c)
 {
@@ -161,10 +161,18 @@ sync_figures_cmd(store *st, struct cli *c)
 		struct tm tm;
 		localtime_r(&tt, &tm);
 		strftime(when, sizeof when, "%Y-%m-%d %H:%M", &tm);
+		/* the file's fixed-point figures as the report shows them:
+		 * hours/ in tenths, r/hours in hundredths, p/median in
+		 * hundredths of a day plus one (0: none) */
+		unsigned long long val = (unsigned long long)v[i].value;
+		if (strcmp(v[i].what, "p/median") == 0 && val > 0)
+			val--;
 		if (strncmp(v[i].what, "hours/", 6) == 0)
 			say(stdout, "%s\t%s\t%s\t%s\t%llu.%llu\t%s\n", v[i].town, v[i].unit, v[i].month,
-			    v[i].what, (unsigned long long)(v[i].value / 10),
-			    (unsigned long long)(v[i].value % 10), when);
+			    v[i].what, val / 10, val % 10, when);
+		else if (strcmp(v[i].what, "r/hours") == 0 || strcmp(v[i].what, "p/median") == 0)
+			say(stdout, "%s\t%s\t%s\t%s\t%llu.%02llu\t%s\n", v[i].town, v[i].unit,
+			    v[i].month, v[i].what, val / 100, val % 100, when);
 		else
 			say(stdout, "%s\t%s\t%s\t%s\t%llu\t%s\n", v[i].town, v[i].unit, v[i].month,
 			    v[i].what, (unsigned long long)v[i].value, when);

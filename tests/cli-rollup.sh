@@ -52,6 +52,13 @@ run 0 "the plain report before any figures came" $county report --month 2026-01
 cp "$tmp/out" "$tmp/before"
 run 0 "the county takes the file" $county sync --from-file "$tmp/fig.sgx"
 run 0 "the county lists them" $county sync --figures
+# hours and the median in the listing as the report shows them (hours,
+# days), not as the file holds them (hundredths, the median plus one)
+for w in r/hours p/median; do
+  same "$(awk -F '\t' -v w=$w '$4 == w { n++; if ($5 !~ /^[0-9]+\.[0-9][0-9]$/) bad++ }
+    END { print (n > 0 && !bad) ? "all N.NN" : n + 0 " rows, " bad + 0 " not N.NN" }' "$tmp/out")" \
+    "all N.NN" "the listing's $w in whole units, two decimals"
+done
 # the month with the most services, and its quarter
 month=$(awk -F '\t' '$4 ~ /^service\// { n[$3] += $5 } END { for (m in n) print n[m], m }' "$tmp/out" |
   sort -rn | head -1 | cut -d' ' -f2)
