@@ -40,10 +40,12 @@
 /* ... or fewer, once their cells hold this many bytes (long notes) */
 #define IMPORT_WINDOW_BYTES ((size_t)8 << 20)
 /* The database's pages kept mapped while importing (release_map). */
-#define IMPORT_MAP_KEEP ((uint64_t)32 << 20)
-/* ... asked every so many rows (a batch's rows may go through 50 MB of
- * index pages) */
-#define IMPORT_MAP_EVERY 100
+#define IMPORT_MAP_KEEP ((uint64_t)16 << 20)
+/* ... asked every so many rows: a row goes through a dozen index
+ * leaves scattered over the file, and a read fault maps the pages
+ * around the one read as well (up to 64 KiB), so at 1,000,000 rows
+ * 100 rows could map some 50 MB between two askings */
+#define IMPORT_MAP_EVERY 20
 /* Bytes read from the file at a time. */
 #define IMPORT_CHUNK 65536
 
