@@ -40,12 +40,17 @@
 /* ... or fewer, once their cells hold this many bytes (long notes) */
 #define IMPORT_WINDOW_BYTES ((size_t)8 << 20)
 /* The database's pages kept mapped while importing (release_map). */
-#define IMPORT_MAP_KEEP ((uint64_t)16 << 20)
+#define IMPORT_MAP_KEEP ((uint64_t)24 << 20)
 /* ... asked every so many rows: a row goes through a dozen index
  * leaves scattered over the file, and a read fault maps the pages
  * around the one read as well (up to 64 KiB), so at 1,000,000 rows
- * 100 rows could map some 50 MB between two askings */
-#define IMPORT_MAP_EVERY 20
+ * 100 rows could map some 50 MB between two askings.  Each letting go
+ * costs the faults that map again what every row reads (the indexes'
+ * upper levels), 64 KiB a fault: at 100,000 rows, 24 MB kept and asked
+ * every 40 rows fault a fifth more than 32 MB and 100 rows (about 10 %
+ * more CPU), for a peak at 1,000,000 rows of 83 MB, not 133 (16 MB and
+ * 20 rows: 62 MB, 16 % more CPU; bench/RESULTS-1m.md). */
+#define IMPORT_MAP_EVERY 40
 /* Bytes read from the file at a time. */
 #define IMPORT_CHUNK 65536
 
