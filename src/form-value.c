@@ -67,18 +67,16 @@ match_choice(const struct form_field *fd, const char *s, size_t len)
 {
 	if (!fd->choices)
 		return NULL;
-	for (size_t i = 0; i < fd->choices->n; i++) {
-		const struct form_choice *c = &fd->choices->items[i];
-		/* the translation last, and only when needed: looking it up
-		 * costs more than the two comparisons before it */
-		const char *cands[3] = {c->value, c->label, NULL};
-		for (int k = 0; k < 3; k++) {
-			if (k == 2)
-				cands[2] = _(c->label);
-			if (strlen(cands[k]) == len && strncasecmp(cands[k], s, len) == 0)
+	/* every value and label first, the translations after, and only
+	 * when needed: looking one up costs more than all the comparisons
+	 * (a value, as saved and imported, is found without any) */
+	for (int k = 0; k < 3; k++)
+		for (size_t i = 0; i < fd->choices->n; i++) {
+			const struct form_choice *c = &fd->choices->items[i];
+			const char *cand = k == 0 ? c->value : k == 1 ? c->label : _(c->label);
+			if (strlen(cand) == len && strncasecmp(cand, s, len) == 0)
 				return c;
 		}
-	}
 	return NULL;
 }
 

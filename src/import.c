@@ -40,10 +40,17 @@
 /* ... or fewer, once their cells hold this many bytes (long notes) */
 #define IMPORT_WINDOW_BYTES ((size_t)8 << 20)
 /* The database's pages kept mapped while importing (release_map). */
-#define IMPORT_MAP_KEEP ((uint64_t)32 << 20)
-/* ... asked every so many rows (a batch's rows may go through 50 MB of
- * index pages) */
-#define IMPORT_MAP_EVERY 100
+#define IMPORT_MAP_KEEP ((uint64_t)24 << 20)
+/* ... asked every so many rows: a row goes through a dozen index
+ * leaves scattered over the file, and a read fault maps the pages
+ * around the one read as well (up to 64 KiB), so at 1,000,000 rows
+ * 100 rows could map some 50 MB between two askings.  Each letting go
+ * costs the faults that map again what every row reads (the indexes'
+ * upper levels), 64 KiB a fault: at 100,000 rows, 24 MB kept and asked
+ * every 40 rows fault a fifth more than 32 MB and 100 rows (about 10 %
+ * more CPU), for a peak at 1,000,000 rows of 83 MB, not 133 (16 MB and
+ * 20 rows: 62 MB, 16 % more CPU; bench/RESULTS-1m.md). */
+#define IMPORT_MAP_EVERY 40
 /* Bytes read from the file at a time. */
 #define IMPORT_CHUNK 65536
 
@@ -1533,6 +1540,60 @@ idset_slot(uint64_t key, size_t cap)
 	return (size_t)((key * 0x9E3779B97F4A7C15u) >> 20) & (cap - 1);
 }
 
+/* The table of packed ID numbers moved to cap slots (a power of two,
+ * more than the numbers held); -1 when out of memory (then unchanged). */
+static int
+idset_grow(struct idset *s, size_t cap)
+{
+	uint64_t *keys = calloc(cap, sizeof *keys);
+	uint32_t *rows = calloc(cap, sizeof *rows);
+	if (!keys || !rows) {
+		free(keys);
+		free(rows);
+		return -1;
+	}
+	for (size_t i = 0; i < s->cap; i++)
+		if (s->keys[i]) {
+			size_t k = idset_slot(s->keys[i], cap);
+			while (keys[k])
+				k = (k + 1) & (cap - 1);
+			keys[k] = s->keys[i];
+			rows[k] = s->rows[i];
+		}
+	free(s->keys);
+	free(s->rows);
+	s->keys = keys;
+	s->rows = rows;
+	s->cap = cap;
+	return 0;
+}
+
+/* Room made at once for the ID numbers of a file of rows rows (its
+ * size known from the first reading): at 1,000,000 rows the table is
+ * 24 MB, and doubling it as it fills would hold the old 12 MB beside
+ * the new for a moment.  Out of memory: it grows as it goes. */
+static void
+idset_reserve(struct idset *s, size_t rows)
+{
+	size_t cap = 1024;
+	if (rows > UINT32_MAX / 2)
+		return;
+	while ((uint64_t)cap * 3 <= (uint64_t)rows * 4 && cap < SIZE_MAX / 32)
+		cap *= 2;
+	if (cap > s->cap)
+		(void)idset_grow(s, cap);
+}
+
+static void
+idset_free(struct idset *s)
+{
+	free(s->keys);
+	free(s->rows);
+	free(s->tkeys);
+	free(s->trows);
+	*s = (struct idset){0};
+}
+
 /* The row an ID number was first seen in, or 0 (and then it is added as row). */
 static size_t
 idset_seen(struct idset *s, const char *id, size_t row)
@@ -1540,29 +1601,8 @@ idset_seen(struct idset *s, const char *id, size_t row)
 	uint64_t key = idset_pack(id);
 	if (!key || row > UINT32_MAX)
 		return idset_seen_text(s, id, row);
-	if (s->n * 4 >= s->cap * 3) {
-		size_t cap = s->cap ? s->cap * 2 : 1024;
-		uint64_t *keys = calloc(cap, sizeof *keys);
-		uint32_t *rows = calloc(cap, sizeof *rows);
-		if (!keys || !rows) {
-			free(keys);
-			free(rows);
-			return 0;
-		}
-		for (size_t i = 0; i < s->cap; i++)
-			if (s->keys[i]) {
-				size_t k = idset_slot(s->keys[i], cap);
-				while (keys[k])
-					k = (k + 1) & (cap - 1);
-				keys[k] = s->keys[i];
-				rows[k] = s->rows[i];
-			}
-		free(s->keys);
-		free(s->rows);
-		s->keys = keys;
-		s->rows = rows;
-		s->cap = cap;
-	}
+	if (s->n * 4 >= s->cap * 3 && idset_grow(s, s->cap ? s->cap * 2 : 1024) < 0)
+		return 0;
 	size_t k = idset_slot(key, s->cap);
 	while (s->keys[k]) {
 		if (s->keys[k] == key)
@@ -2518,10 +2558,7 @@ imp_free(struct imp *im)
 	free(im->units);
 	plans_free(im);
 	free(im->plans);
-	free(im->ids.keys);
-	free(im->ids.rows);
-	free(im->ids.tkeys);
-	free(im->ids.trows);
+	idset_free(&im->ids);
 	if (im->spool)
 		fclose(im->spool);
 	bad_abandon(im);
@@ -2640,7 +2677,12 @@ import_run(store *st, const char *path, const char *data, size_t len, int fd,
 			setmsg(msg, msgsize, "%s", _("out of memory"));
 			goto done;
 		}
+	/* every row but the header may have an ID number */
+	idset_reserve(&im.ids, im.total);
 	int err = store_read(st, check_txn, &cc);
+	/* the file's ID numbers are the checks' alone: let go before the
+	 * saving, whose LMDB pages are the rest of the peak */
+	idset_free(&im.ids);
 	if (im.refused)
 		goto done;
 	if (err) {

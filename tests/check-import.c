@@ -982,6 +982,61 @@ many_rows(struct fixture *x, const char *name, size_t n)
 	return path;
 }
 
+/* Duplicates among many rows, found as well with the ID numbers' table
+ * made the file's size at once (not grown as it fills): the first and
+ * the last of 5,000 rows and one between, repeated after them (one with
+ * a small x for its X), each said with the row it repeats; nothing
+ * else refused, nothing saved. */
+START_TEST(test_duplicates_many)
+{
+	struct fixture x;
+	fixture_make(&x);
+	size_t n = 5000, cap = 256 + (n + 4) * 80;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	size_t len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区)\r\n");
+	char ids[3][19], withx[19] = "";
+	size_t withx_row = 0;
+	for (size_t i = 0; i < n; i++) {
+		char id[19], birth[9];
+		snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + i / 336 % 50, 1 + i / 28 % 12,
+		         1 + i % 28);
+		idnum(id, birth, (int)(i % 997));
+		if (i == 0 || i == n / 2 || i == n - 1)
+			memcpy(ids[i == 0 ? 0 : i == n - 1 ? 2 : 1], id, sizeof id);
+		if (!withx[0] && id[17] == 'X') {
+			memcpy(withx, id, sizeof id);
+			withx_row = i + 2;
+		}
+		len += (size_t)snprintf(text + len, cap - len, "居民%zu,%s,安宁村\r\n", i, id);
+	}
+	ck_assert(withx[0]);
+	for (int k = 0; k < 3; k++)
+		len += (size_t)snprintf(text + len, cap - len, "又%d,%s,安宁村\r\n", k, ids[k]);
+	withx[17] = 'x';
+	len += (size_t)snprintf(text + len, cap - len, "又x,%s,安宁村\r\n", withx);
+	char *path = write_file(&x, "dups.csv", text, "GB18030");
+	free(text);
+	struct import_opts o = {0};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, path, &o, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.duplicates, 4);
+	ck_assert_uint_eq(res.bad, 4);
+	char want[64];
+	size_t first[3] = {2, n / 2 + 2, n + 1};
+	for (int k = 0; k < 3; k++) {
+		snprintf(want, sizeof want, "the same ID number as row %zu", first[k]);
+		ck_assert_msg(said(n + 2 + (size_t)k, "身份证号", want), "row %zu", n + 2 + (size_t)k);
+	}
+	snprintf(want, sizeof want, "the same ID number as row %zu", withx_row);
+	ck_assert(said(n + 5, "身份证号", want));
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 0);
+	free(path);
+	fixture_free(&x);
+}
+END_TEST
+
 START_TEST(test_batches)
 {
 	struct fixture x;
@@ -1271,6 +1326,7 @@ main(void)
 	tcase_add_test(tc, test_skip_bad_and_mend);
 	tcase_add_test(tc, test_group_by_village);
 	tcase_add_test(tc, test_duplicates);
+	tcase_add_test(tc, test_duplicates_many);
 	tcase_add_test(tc, test_update);
 	tcase_add_test(tc, test_village_only);
 	tcase_add_test(tc, test_crlf_in_cell);
