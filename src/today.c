@@ -114,6 +114,12 @@ struct gather {
 	struct today_list *out;
 	size_t cap;
 	bool oom;
+	/* today_count: items counted in out->n and out->overdue, no line
+	 * made and none kept but the referrals' ids (ids, for the boxes that
+	 * list one referral twice) */
+	bool count_only;
+	rec_id *ids;
+	size_t nids, capids;
 	/* each visit line's category and interval labels and the two line
 	 * formats, translated once (gettext per resident was most of the
 	 * regular visits' cost); NULL: worked out each time */
@@ -147,6 +153,19 @@ group_of(const struct gather *g, int64_t due)
 	if (due < g->day)
 		return TODAY_OVERDUE;
 	return due == g->day ? TODAY_TODAY : TODAY_WEEK;
+}
+
+/* In count_only: one more item of group grp (true); false otherwise,
+ * when the item is to be made and added. */
+static bool
+counted(struct gather *g, enum today_group grp)
+{
+	if (!g->count_only)
+		return false;
+	g->out->n++;
+	if (grp == TODAY_OVERDUE)
+		g->out->overdue++;
+	return true;
 }
 
 static void
@@ -280,7 +299,7 @@ need_one(const record *r, void *ctx)
 	/* a service answering the need in the week before the date or after */
 	struct later l = {due - 7, true, NULL, false, -1};
 	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
-	if (rc || l.found)
+	if (rc || l.found || counted(g, group_of(g, due)))
 		return rc;
 	char who[128], what[64];
 	name_of(g->t, record_get(r, "resident"), who, sizeof who);
@@ -320,6 +339,8 @@ service_one(const record *r, void *ctx)
 			if (*p == ',')
 				p++;
 		}
+	if (counted(g, group_of(g, due)))
+		return 0;
 	char who[128], what[64];
 	first_id(record_get(r, "beneficiaries"), idt, sizeof idt);
 	name_of(g->t, idt, who, sizeof who);
@@ -394,7 +415,7 @@ resident_one(const record *r, void *ctx)
 	if (rc)
 		return rc;
 	int64_t due = l.last < 0 ? g->day : after_interval(l.last, best);
-	if (due > g->day)
+	if (due > g->day || counted(g, TODAY_VISIT))
 		return 0;
 	char date[16], lastd[16];
 	day_text(due, date);
@@ -503,7 +524,9 @@ records_txn(store_txn *t, void *ctx)
 	int rc = each_due(g, REC_NEED, need_one);
 	if (!rc)
 		rc = each_due(g, REC_SERVICE, service_one);
-	if (!rc && g->vis && g->vis->n) {
+	if (!rc && g->vis && g->vis->n && g->count_only) {
+		rc = each_of_unit(g, REC_RESIDENT, resident_one);   /* no labels */
+	} else if (!rc && g->vis && g->vis->n) {
 		g->fmt_never = _("Visit %s (%s, %s): never visited");
 		g->fmt_last = _("Visit %s (%s, %s): last service %s");
 		g->vcat = malloc(g->vis->n * sizeof *g->vcat);
@@ -541,9 +564,15 @@ referral_one(struct gather *g, enum refer_box box, const struct refer_row *row)
 	enum ref_action acts[16];
 	if (refer_actions(g->sc, r, acts, (int)NELEM(acts)) <= 0)
 		return;   /* nothing for this worker to do */
-	for (size_t k = 0; k < g->out->n; k++)
-		if (rec_id_equal(&g->out->items[k].id, &r->id))
-			return;   /* listed from another box */
+	if (g->count_only) {
+		for (size_t k = 0; k < g->nids; k++)
+			if (rec_id_equal(&g->ids[k], &r->id))
+				return;   /* counted from another box */
+	} else {
+		for (size_t k = 0; k < g->out->n; k++)
+			if (rec_id_equal(&g->out->items[k].id, &r->id))
+				return;   /* listed from another box */
+	}
 	enum ref_state s = refer_state(r);
 	int side = refer_side(g->sc, r);
 	enum today_what what;
@@ -558,6 +587,15 @@ referral_one(struct gather *g, enum refer_box box, const struct refer_row *row)
 		what = TODAY_REF_CLOSE;
 	else
 		return;
+	enum today_group grp = what == TODAY_REF_OVERDUE ? TODAY_OVERDUE : TODAY_TODAY;
+	if (g->count_only) {
+		if (!util_grow((void **)&g->ids, &g->capids, g->nids + 1, sizeof *g->ids))
+			g->oom = true;
+		else
+			g->ids[g->nids++] = r->id;
+		counted(g, grp);
+		return;
+	}
 	char who[128];
 	name_of(g->t, record_get(r, "resident"), who, sizeof who);
 	/* the slip number's year and count ("2026-0003"): the rest is the
@@ -582,7 +620,6 @@ referral_one(struct gather *g, enum refer_box box, const struct refer_row *row)
 		           : fmt(_("Referral %s for %s is past its due date: ask the station"), num, who);
 		break;
 	}
-	enum today_group grp = what == TODAY_REF_OVERDUE ? TODAY_OVERDUE : TODAY_TODAY;
 	add(g, grp, what, r, grp == TODAY_OVERDUE ? date : NULL, line);
 }
 
@@ -618,12 +655,13 @@ item_cmp(const void *a, const void *b)
 	return c ? c : strcmp(x->line, y->line);
 }
 
-int
-today_list(store *st, const struct scope *sc, const struct formset *fs,
-           const struct today_visits *vis, const char *today, struct today_list *out)
+static int
+gather_day(store *st, const struct scope *sc, const struct formset *fs,
+           const struct today_visits *vis, const char *today, struct today_list *out,
+           bool count_only)
 {
 	memset(out, 0, sizeof *out);
-	struct gather g = {.sc = sc, .fs = fs, .vis = vis, .out = out,
+	struct gather g = {.sc = sc, .fs = fs, .vis = vis, .out = out, .count_only = count_only,
 	                   .indexed = !today_scan && store_index_version(st) >= 3};
 	if (today) {
 		snprintf(g.today, sizeof g.today, "%s", today);
@@ -641,13 +679,35 @@ today_list(store *st, const struct scope *sc, const struct formset *fs,
 		rc = referrals(st, &g, (enum refer_box)box);
 	if (!rc && g.oom)
 		rc = STORE_NOMEM;
+	free(g.ids);
 	if (rc) {
-		today_list_free(out);
+		if (count_only)
+			memset(out, 0, sizeof *out);
+		else
+			today_list_free(out);
 		return rc;
 	}
-	if (out->n)
+	if (out->n && !count_only)
 		qsort(out->items, out->n, sizeof *out->items, item_cmp);
 	return 0;
+}
+
+int
+today_list(store *st, const struct scope *sc, const struct formset *fs,
+           const struct today_visits *vis, const char *today, struct today_list *out)
+{
+	return gather_day(st, sc, fs, vis, today, out, false);
+}
+
+int
+today_count(store *st, const struct scope *sc, const struct today_visits *vis, const char *today,
+            size_t *n, size_t *overdue)
+{
+	struct today_list l;
+	int rc = gather_day(st, sc, NULL, vis, today, &l, true);
+	*n = l.n;
+	*overdue = l.overdue;
+	return rc;
 }
 
 void

@@ -83,6 +83,12 @@ struct today_list {
 int today_list(store *st, const struct scope *sc, const struct formset *fs,
                const struct today_visits *vis, const char *today, struct today_list *out);
 void today_list_free(struct today_list *l);
+/* How many items today_list would list (*n) and how many of them are in
+ * TODAY_OVERDUE (*overdue), found the same way but without making the
+ * lines (the residents' names, the labels, the sorting): the home
+ * screen's count.  Returns a store_err; on failure both are 0. */
+int today_count(store *st, const struct scope *sc, const struct today_visits *vis,
+                const char *today, size_t *n, size_t *overdue);
 /* Follow-ups are found through their dates' index (IDX_FOLLOWBY), or,
  * in a database whose index predates it (opened read-only), by reading
  * every need and service.  true: always the latter, as before the index

@@ -88,16 +88,11 @@ home_refresh_counts(struct ui *u, struct home *h)
 	 * worker's unit: a scan, once when the menu comes back */
 	struct today_visits vis = {0};
 	char why[256];
-	struct today_list l;
 	/* a wrong line in forms/visits leaves out the visits only; the
-	 * screen says which line */
+	 * screen says which line.  The count alone: the lines are made when
+	 * the list is opened */
 	today_visits_load(paths_forms(), &vis, why, sizeof why);
-	h->todo_read = today_list(u->st, u->scope, u->forms, &vis, u->today, &l) == 0;
-	if (h->todo_read) {
-		h->todo = l.n;
-		h->overdue = l.overdue;
-		today_list_free(&l);
-	}
+	h->todo_read = today_count(u->st, u->scope, &vis, u->today, &h->todo, &h->overdue) == 0;
 	today_visits_free(&vis);
 }
 

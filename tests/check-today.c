@@ -153,6 +153,11 @@ list(enum who w, const char *day, bool visits, struct today_list *l)
 			ck_assert_int_le(l->items[i - 1].group, l->items[i].group);
 	}
 	ck_assert_uint_eq(overdue, l->overdue);
+	/* the home screen's count: the same, without the lines */
+	size_t cn = 99, co = 99;
+	ck_assert_int_eq(today_count(db.st, as(w), visits ? &vis : NULL, day, &cn, &co), STORE_OK);
+	ck_assert_uint_eq(cn, l->n);
+	ck_assert_uint_eq(co, l->overdue);
 }
 
 /* The item about idtext, or NULL. */

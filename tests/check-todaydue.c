@@ -228,6 +228,15 @@ same_lists(store *st, enum who w, const char *day)
 	ck_assert_msg(a.n == b.n, "%s on %s: %zu items through the index, %zu by the scan",
 	              workers[w].login, day, a.n, b.n);
 	ck_assert_uint_eq(a.overdue, b.overdue);
+	/* the home screen's count, through the index and by the scan */
+	for (int scan = 0; scan < 2; scan++) {
+		size_t cn = 99, co = 99;
+		today_scan = scan;
+		ck_assert_int_eq(today_count(st, sc[w], &vis, day, &cn, &co), STORE_OK);
+		ck_assert_uint_eq(cn, a.n);
+		ck_assert_uint_eq(co, a.overdue);
+	}
+	today_scan = false;
 	if (a.n) {
 		qsort(a.items, a.n, sizeof *a.items, item_cmp);
 		qsort(b.items, b.n, sizeof *b.items, item_cmp);
