@@ -1092,7 +1092,7 @@ child_startup(const char *db)
 	size_t home_bytes = vt_bytes_received(t);
 	quit(t, "\033[21~");
 	char *bargv[] = {bare, menu, NULL};
-	enum { STARTS = 9 };
+	enum { STARTS = 21 };
 	double st_s[STARTS], st_b[STARTS];
 	long hwm_s = 0, hwm_b = 0, h;
 	for (int i = 0; i < STARTS; i++) {
