@@ -83,13 +83,16 @@ struct idx_pending {
 	size_t n, capoff;
 	const unsigned char **sorted;  /* the entries, sorted (twice n: the */
 	size_t capsorted;              /* second half the merge's room) */
+	void (*pace)(store *st);
 };
 
 void
-store_txn_bulk(store_txn *t)
+store_txn_bulk(store_txn *t, void (*pace)(store *st))
 {
 	if (t->write && !t->pend)
 		t->pend = calloc(1, sizeof *t->pend);
+	if (t->pend)
+		t->pend->pace = pace;
 }
 
 void
@@ -182,6 +185,8 @@ store_index_flush(store_txn *t, int idx)
 			rc = mdb_cursor_put(c, &k, &d, MDB_NODUPDATA);
 			if (rc == MDB_KEYEXIST)
 				rc = 0;
+			if (p->pace && i % STORE_BULK_PACE == STORE_BULK_PACE - 1)
+				p->pace(t->st);
 		}
 		if (c)
 			mdb_cursor_close(c);
