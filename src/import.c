@@ -2371,6 +2371,10 @@ batch_txn(store_txn *t, void *ctx)
 	struct batch *b = ctx;
 	struct imp *im = b->im;
 	b->created = b->updated = b->unchanged = 0;
+	/* the batch's index entries put sorted, through one cursor, at the
+	 * commit (the ID numbers' at once, for the duplicate check below),
+	 * the map let go as the rows' saving does */
+	store_txn_bulk(t, release_map);
 	for (size_t k = b->from; k < b->to && !store_txn_error(t); k++) {
 		const struct plan *p = &im->plans[k];
 		/* the index pages the rows go through are scattered over the

@@ -53,6 +53,7 @@ struct store_txn {
 	int err;
 	bool write;
 	bool trusted;  /* store_txn_trust */
+	struct idx_pending *pend;  /* store_txn_bulk: index entries not yet put */
 };
 
 /* --- store.c ---------------------------------------------------------------- */
@@ -82,6 +83,12 @@ void store_count_name(char name[STORE_COUNT_NAME], int kind);
 /* Add (del false) or remove r's index entries pointing to reckey. */
 int store_index_write(store_txn *t, const record *r, const unsigned char reckey[REC_KEYLEN],
                       bool del);
+/* The index entries t gathered (store_txn_bulk) put now, sorted, through
+ * one cursor: before the index is read for idx (0: any) or changed
+ * otherwise, and before the commit.  t's error. */
+int store_index_flush(store_txn *t, int idx);
+/* Let go of what t gathered and did not put (its commit or abort). */
+void store_index_pending_free(store_txn *t);
 
 /* --- store-audit.c ---------------------------------------------------------------- */
 

@@ -13,6 +13,7 @@
 
 #include "index.h"
 #include "store-internal.h"
+#include "util.h"
 
 /* --- records ------------------------------------------------------------ */
 
@@ -73,6 +74,128 @@ struct idx_op {
 	bool del;
 };
 
+/* store_txn_bulk's gathering: each entry in buf as its key's length (2
+ * bytes), the key, the record key; off[] where each starts. */
+struct idx_pending {
+	unsigned char *buf;
+	size_t len, cap;
+	size_t *off;
+	size_t n, capoff;
+	const unsigned char **sorted;  /* the entries, sorted (twice n: the */
+	size_t capsorted;              /* second half the merge's room) */
+	void (*pace)(store *st);
+};
+
+void
+store_txn_bulk(store_txn *t, void (*pace)(store *st))
+{
+	if (t->write && !t->pend)
+		t->pend = calloc(1, sizeof *t->pend);
+	if (t->pend)
+		t->pend->pace = pace;
+}
+
+void
+store_index_pending_free(store_txn *t)
+{
+	if (!t->pend)
+		return;
+	free(t->pend->buf);
+	free(t->pend->off);
+	free(t->pend->sorted);
+	free(t->pend);
+	t->pend = NULL;
+}
+
+static int
+pend_add(store_txn *t, const unsigned char *key, size_t len, const unsigned char *rec)
+{
+	struct idx_pending *p = t->pend;
+	size_t need = p->len + 2 + len + REC_KEYLEN;
+	if (!util_grow((void **)&p->buf, &p->cap, need, 1) ||
+	    !util_grow((void **)&p->off, &p->capoff, p->n + 1, sizeof *p->off))
+		return store_txn_fail(t, STORE_NOMEM);
+	unsigned char *e = p->buf + p->len;
+	e[0] = (unsigned char)(len >> 8);
+	e[1] = (unsigned char)len;
+	memcpy(e + 2, key, len);
+	memcpy(e + 2 + len, rec, REC_KEYLEN);
+	p->off[p->n++] = p->len;
+	p->len = need;
+	return 0;
+}
+
+/* LMDB's order for the index: the keys' bytes, a shorter key first when
+ * one begins the other, then the record keys' bytes. */
+static inline int
+pend_cmp(const unsigned char *x, const unsigned char *y)
+{
+	size_t lx = (size_t)x[0] << 8 | x[1], ly = (size_t)y[0] << 8 | y[1];
+	int c = memcmp(x + 2, y + 2, lx < ly ? lx : ly);
+	if (c)
+		return c;
+	if (lx != ly)
+		return lx < ly ? -1 : 1;
+	return memcmp(x + 2 + lx, y + 2 + ly, REC_KEYLEN);
+}
+
+/* Sort a[0..n) (tmp as long), a merge sort: runs of 2, 4, ... merged
+ * back and forth; the result in a. */
+static void
+pend_sort(const unsigned char **a, const unsigned char **tmp, size_t n)
+{
+	const unsigned char **src = a, **dst = tmp;
+	for (size_t w = 1; w < n; w *= 2) {
+		for (size_t lo = 0; lo < n; lo += 2 * w) {
+			size_t mid = lo + w < n ? lo + w : n, hi = lo + 2 * w < n ? lo + 2 * w : n;
+			size_t i = lo, j = mid, k = lo;
+			while (i < mid && j < hi)
+				dst[k++] = pend_cmp(src[j], src[i]) < 0 ? src[j++] : src[i++];
+			while (i < mid)
+				dst[k++] = src[i++];
+			while (j < hi)
+				dst[k++] = src[j++];
+		}
+		const unsigned char **s = src;
+		src = dst;
+		dst = s;
+	}
+	if (src != a)
+		memcpy(a, src, n * sizeof *a);
+}
+
+int
+store_index_flush(store_txn *t, int idx)
+{
+	struct idx_pending *p = t->pend;
+	if (!p || !p->n || idx == IDX_IDNUM)
+		return t->err;
+	if (!t->err && !util_grow((void **)&p->sorted, &p->capsorted, 2 * p->n, sizeof *p->sorted))
+		store_txn_fail(t, STORE_NOMEM);
+	if (!t->err) {
+		for (size_t i = 0; i < p->n; i++)
+			p->sorted[i] = p->buf + p->off[i];
+		pend_sort(p->sorted, p->sorted + p->n, p->n);
+		MDB_cursor *c = NULL;
+		int rc = mdb_cursor_open(t->txn, t->st->idx, &c);
+		for (size_t i = 0; !rc && i < p->n; i++) {
+			const unsigned char *e = p->sorted[i];
+			size_t len = (size_t)e[0] << 8 | e[1];
+			MDB_val k = {len, (void *)(e + 2)}, d = {REC_KEYLEN, (void *)(e + 2 + len)};
+			rc = mdb_cursor_put(c, &k, &d, MDB_NODUPDATA);
+			if (rc == MDB_KEYEXIST)
+				rc = 0;
+			if (p->pace && i % STORE_BULK_PACE == STORE_BULK_PACE - 1)
+				p->pace(t->st);
+		}
+		if (c)
+			mdb_cursor_close(c);
+		store_txn_rc(t, rc);
+	}
+	p->n = p->len = 0;
+	return t->err;
+}
+
 static int
 idx_apply(const unsigned char *key, size_t len, void *ctx)
 {
@@ -83,6 +206,8 @@ idx_apply(const unsigned char *key, size_t len, void *ctx)
 		rc = mdb_del(op->t->txn, op->t->st->idx, &k, &op->data);
 		if (rc == MDB_NOTFOUND)
 			rc = 0;
+	} else if (op->t->pend && key[0] != IDX_IDNUM) {
+		return pend_add(op->t, key, len, op->data.mv_data);
 	} else {
 		rc = mdb_put(op->t->txn, op->t->st->idx, &k, &op->data, MDB_NODUPDATA);
 		if (rc == MDB_KEYEXIST)
@@ -94,6 +219,9 @@ idx_apply(const unsigned char *key, size_t len, void *ctx)
 int
 store_index_write(store_txn *t, const record *r, const unsigned char reckey[REC_KEYLEN], bool del)
 {
+	/* an entry gathered and not yet put goes before one removed */
+	if (del && store_index_flush(t, 0))
+		return t->err;
 	struct idx_op op = {t, {REC_KEYLEN, (void *)reckey}, del};
 	int rc = index_each(r, idx_apply, &op);
 	if (rc < 0)
@@ -308,6 +436,8 @@ store_count_value(store_txn *t, int idx, int kind, const char *value, size_t *n)
 	*n = 0;
 	if (t->err)
 		return t->err;
+	if (store_index_flush(t, idx))
+		return t->err;
 	unsigned char key[IDX_KEYMAX];
 	size_t len = index_prefix(idx, kind, value, key);
 	MDB_cursor *c;
@@ -368,7 +498,7 @@ store_walk(store_txn *t, int idx, int kind, const char *prefix,
            int (*fn)(const rec_id *id, const unsigned char *key, size_t keylen, void *ctx),
            void *ctx)
 {
-	if (t->err)
+	if (store_index_flush(t, idx))
 		return t->err;
 	unsigned char pre[IDX_KEYMAX];
 	size_t plen = index_prefix(idx, kind, prefix, pre);

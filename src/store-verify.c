@@ -91,6 +91,8 @@ verify_txn(store_txn *t, void *ctx)
 	v->t = t;
 	v->faults = 0;
 	t->trusted = true;  /* integrity, not content: every record is checked */
+	if (store_index_flush(t, 0))
+		return t->err;
 	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &v->c)))
 		return t->err;
 	/* every record has its entries */
@@ -143,6 +145,8 @@ repair_txn(store_txn *t, void *ctx)
 {
 	(void)ctx;
 	t->trusted = true;  /* every record is reindexed, whoever asks (an administrator) */
+	if (store_index_flush(t, 0))
+		return t->err;
 	if (store_txn_rc(t, mdb_drop(t->txn, t->st->idx, 0)))
 		return t->err;
 	for (int kind = 1; kind < 256 && !t->err; kind++) {

@@ -565,6 +565,9 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 		err = t.err;
 		if (!err && rc && rc != STORE_STOP)
 			err = rc;
+		if (!err)
+			err = store_index_flush(&t, 0);
+		store_index_pending_free(&t);
 		if (!err) {
 			err = io_or_full(st, store_map_error(mdb_txn_commit(t.txn)));
 			if (!err)

@@ -208,6 +208,17 @@ void store_set_policy(store *st, store_policy_fn fn, void *ctx);
  * the rules themselves make (a need's status following its referral),
  * never for what a worker asked directly. */
 void store_txn_trust(store_txn *t, bool on);
+/* Within t (a write), the index entries of the records saved are
+ * gathered and put sorted by key through one cursor (consecutive entries
+ * then mostly land on the page the last one did), at the commit or as
+ * soon as anything reads or removes index entries; the ID number's
+ * entries are put at once, so a duplicate check finds them without that.
+ * What is written is the same.  For a transaction saving many records
+ * (the import's batches).  pace (or NULL) is called every
+ * STORE_BULK_PACE entries put, for the caller to let go of the map's
+ * pages (store_release_map) as it does while saving the rows. */
+#define STORE_BULK_PACE 400
+void store_txn_bulk(store_txn *t, void (*pace)(store *st));
 
 /* The audit table: an append-only run of entries numbered from 1, kept
  * in the database beside the records.  The bytes are the caller's

@@ -1057,6 +1057,123 @@ START_TEST(test_batches)
 }
 END_TEST
 
+struct name_hit {
+	const char *name;
+	rec_id id;
+	bool hit;
+};
+
+static int
+name_one(const rec_id *id, const char *value, void *ctx)
+{
+	struct name_hit *h = ctx;
+	if (strcmp(value, h->name) == 0 && rec_id_equal(id, &h->id))
+		h->hit = true;
+	return 0;
+}
+
+static int
+name_txn(store_txn *t, void *ctx)
+{
+	struct name_hit *h = ctx;
+	return store_find(t, IDX_NAME, REC_RESIDENT, h->name, name_one, h);
+}
+
+/* Whether the name's index entry leads to id. */
+static bool
+found_by_name(struct fixture *x, const char *name, const rec_id *id)
+{
+	struct name_hit h = {name, *id, false};
+	ck_assert_int_eq(store_read(x->d.st, name_txn, &h), STORE_OK);
+	return h.hit;
+}
+
+/* A batch's index entries are put sorted at its commit (store_txn_bulk):
+ * into a database that holds residents already, rows that change some
+ * of them (their old entries removed, new ones put) between rows that
+ * register new ones, a duplicate among them, in batches of 25; then
+ * every index entry matches its record, the audit chain is whole, and
+ * every row is found by its ID number and its name (a changed one no
+ * longer by its old name). */
+START_TEST(test_batches_over_residents)
+{
+	struct fixture x;
+	fixture_make(&x);
+	char *p1 = many_rows(&x, "first.csv", 120);
+	struct import_opts o = {.batch = 40};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, p1, &o, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 120);
+
+	size_t cap = 128 + 200 * 80, len;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区)\r\n");
+	char olds[60][19], news[90][19];
+	for (size_t i = 0; i < 90; i++) {
+		if (i < 60) {
+			/* many_rows' resident 2i, renamed */
+			size_t r = 2 * i;
+			char birth[9];
+			snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + r / 336 % 50,
+			         1 + r / 28 % 12, 1 + r % 28);
+			idnum(olds[i], birth, (int)(r % 997));
+			len += (size_t)snprintf(text + len, cap - len, "改名%zu,%s,安宁村\r\n", r, olds[i]);
+		}
+		idnum(news[i], "19950505", (int)i + 100);
+		len += (size_t)snprintf(text + len, cap - len, "新人%zu,%s,挂榜村\r\n", i, news[i]);
+	}
+	/* new resident 7's ID number again: refused, the rest saved */
+	len += (size_t)snprintf(text + len, cap - len, "又一个,%s,挂榜村\r\n", news[7]);
+	char *p2 = write_file(&x, "second.csv", text, "GB18030");
+	free(text);
+	struct import_opts o2 = {.batch = 25, .update = true, .skip_bad = true};
+	int rc = run(&x, p2, &o2, &res, msg);
+	ck_assert_msg(rc == IMPORT_OK || rc == IMPORT_BAD_ROWS, "%d: %s", rc, msg);
+	ck_assert_uint_eq(res.updated, 60);
+	ck_assert_uint_eq(res.imported, 90);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 210);
+
+	size_t faults = 99;
+	ck_assert_int_eq(store_verify(x.d.st, false, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 0);
+	size_t entries;
+	uint64_t bad = 1;
+	char why[256] = "";
+	ck_assert_int_eq(audit_verify(x.d.st, &entries, &bad, why, sizeof why), STORE_OK);
+	ck_assert_msg(bad == 0, "%s", why);
+	ck_assert_uint_eq(audit_count(&x, "create").n, 210);
+
+	char name[32];
+	for (size_t i = 0; i < 90; i++) {
+		record *r = resident(&x, news[i]);
+		snprintf(name, sizeof name, "新人%zu", i);
+		ck_assert_str_eq(record_get(r, "name"), name);
+		ck_assert_msg(found_by_name(&x, name, &r->id), "%s", name);
+		record_free(r);
+	}
+	for (size_t i = 0; i < 120; i++) {
+		char id[19], birth[9];
+		snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + i / 336 % 50, 1 + i / 28 % 12,
+		         1 + i % 28);
+		idnum(id, birth, (int)(i % 997));
+		record *r = resident(&x, id);
+		char old[32];
+		snprintf(name, sizeof name, i % 2 ? "居民%zu" : "改名%zu", i);
+		snprintf(old, sizeof old, "居民%zu", i);
+		ck_assert_str_eq(record_get(r, "name"), name);
+		ck_assert_msg(found_by_name(&x, name, &r->id), "%s", name);
+		if (i % 2 == 0)
+			ck_assert_msg(!found_by_name(&x, old, &r->id), "%s still found", old);
+		record_free(r);
+	}
+	free(p1);
+	free(p2);
+	fixture_free(&x);
+}
+END_TEST
+
 static int
 filler_txn(store_txn *t, void *ctx)
 {
@@ -1335,6 +1452,7 @@ main(void)
 	tcase_add_test(tc, test_header_refused);
 	tcase_add_test(tc, test_excel_dates);
 	tcase_add_test(tc, test_batches);
+	tcase_add_test(tc, test_batches_over_residents);
 	tcase_add_test(tc, test_stops_part_way);
 	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_memory_bounded);
