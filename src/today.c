@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,6 +126,8 @@ struct gather {
 	 * regular visits' cost); NULL: worked out each time */
 	const char **vcat, **vevery;
 	const char *fmt_never, *fmt_last;
+	/* each visit line's visit_len, worked out once; NULL: each time */
+	size_t *vlen;
 };
 
 static void
@@ -351,6 +354,52 @@ service_one(const record *r, void *ctx)
 	return 0;
 }
 
+/* A resident's categories ("dibao,elder_alone"), each item's text up to
+ * its first ':' (list_has compares a category with that), found once
+ * for all the visit lines: list_has per line (strpbrk, strlen, strncmp
+ * and strchr each) was a sixth of the home screen's count. */
+#define CAT_ITEMS 16
+struct cat_items {
+	const char *p[CAT_ITEMS];
+	size_t len[CAT_ITEMS];
+	size_t n;
+};
+
+/* false: more items than CAT_ITEMS (list_has instead) */
+static bool
+cat_items_split(const char *list, struct cat_items *ci)
+{
+	ci->n = 0;
+	for (const char *p = list;;) {
+		if (ci->n == CAT_ITEMS)
+			return false;
+		ci->p[ci->n] = p;
+		ci->len[ci->n++] = strcspn(p, ",:");
+		p = strchr(p, ',');
+		if (!p)
+			return true;
+		p++;
+	}
+}
+
+/* A visit line's category as list_has would look for it: its length, or
+ * SIZE_MAX when it holds ',' or ':' (then in no list). */
+static size_t
+visit_len(const struct today_visit *v)
+{
+	return strpbrk(v->category, ",:") ? SIZE_MAX : strlen(v->category);
+}
+
+/* Whether an item of ci is cat, k bytes (visit_len), as list_has finds it. */
+static bool
+cat_items_has(const struct cat_items *ci, size_t k, const char *cat)
+{
+	for (size_t i = 0; i < ci->n; i++)
+		if (ci->len[i] == k && memcmp(ci->p[i], cat, k) == 0)
+			return true;
+	return false;
+}
+
 /* The label of a category, as the resident form lists it. */
 static const char *
 category_label(const struct gather *g, const char *v)
@@ -400,11 +449,15 @@ resident_one(const record *r, void *ctx)
 	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) ||
 	    (st && *st && strcmp(st, "active") != 0))
 		return 0;
-	/* the shortest interval of its categories rules */
+	/* the shortest interval of its categories rules (the first line of
+	 * the shortest on a tie) */
 	const struct today_visit *best = NULL;
+	struct cat_items ci;
+	bool split = cat_items_split(cats, &ci);
 	for (size_t i = 0; i < g->vis->n; i++) {
 		const struct today_visit *v = &g->vis->v[i];
-		if (list_has(cats, v->category) &&
+		if ((split ? cat_items_has(&ci, g->vlen ? g->vlen[i] : visit_len(v), v->category)
+		           : list_has(cats, v->category)) &&
 		    (!best || v->months * 31 + v->days < best->months * 31 + best->days))
 			best = v;
 	}
@@ -524,6 +577,11 @@ records_txn(store_txn *t, void *ctx)
 	int rc = each_due(g, REC_NEED, need_one);
 	if (!rc)
 		rc = each_due(g, REC_SERVICE, service_one);
+	if (g->vis && g->vis->n) {
+		g->vlen = malloc(g->vis->n * sizeof *g->vlen);
+		for (size_t i = 0; g->vlen && i < g->vis->n; i++)
+			g->vlen[i] = visit_len(&g->vis->v[i]);
+	}
 	if (!rc && g->vis && g->vis->n && g->count_only) {
 		rc = each_of_unit(g, REC_RESIDENT, resident_one);   /* no labels */
 	} else if (!rc && g->vis && g->vis->n) {
@@ -545,6 +603,8 @@ records_txn(store_txn *t, void *ctx)
 		free(g->vevery);
 		g->vcat = g->vevery = NULL;
 	}
+	free(g->vlen);
+	g->vlen = NULL;
 	return rc;
 }
 
