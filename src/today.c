@@ -128,6 +128,18 @@ struct gather {
 	const char *fmt_never, *fmt_last;
 	/* each visit line's visit_len, worked out once; NULL: each time */
 	size_t *vlen;
+	/* count_only: the residents with a visit line, their services read
+	 * after (visits_count) */
+	struct cand *cands;
+	size_t ncands, capcands;
+};
+
+/* A resident due a visit unless a service names it within the interval
+ * of its visit line vi; last: the latest service's day, -1 none. */
+struct cand {
+	rec_id id;
+	size_t vi;
+	int64_t last;
 };
 
 static void
@@ -463,6 +475,15 @@ resident_one(const record *r, void *ctx)
 	}
 	if (!best)
 		return 0;
+	if (g->count_only) {
+		/* its services read with the others' after (visits_count) */
+		if (!util_grow((void **)&g->cands, &g->capcands, g->ncands + 1, sizeof *g->cands)) {
+			g->oom = true;
+			return STORE_NOMEM;
+		}
+		g->cands[g->ncands++] = (struct cand){r->id, (size_t)(best - g->vis->v), -1};
+		return 0;
+	}
 	struct later l = {0, false, NULL, false, -1};
 	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
 	if (rc)
@@ -486,6 +507,112 @@ resident_one(const record *r, void *ctx)
 	}
 	add(g, TODAY_VISIT, TODAY_VISIT_DUE, r, date, line);
 	return 0;
+}
+
+/* --- the regular visits counted -------------------------------------------
+ * today_count reads the residents first, keeping those with a visit line
+ * (cands), then their services: each resident's through the link index
+ * as tally_links reads them (a cursor and a search of the index each,
+ * most of the count's cost on a village), or, when the database holds
+ * few services beside them, every service's link to a resident in one
+ * walk of the index, matched to the residents by id.  Either way the
+ * same services are read (an exact link of kind service; store_get, its
+ * errors as tally_links returns them) and the same dates kept. */
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const rec_id *x = &((const struct cand *)a)->id, *y = &((const struct cand *)b)->id;
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A service's link to a resident: kept when the resident is a candidate
+ * (the service read after, with no cursor open on the index). */
+struct link_walk {
+	struct gather *g;
+	struct { size_t ci; rec_id svc; } *hits;
+	size_t n, cap;
+};
+
+static int
+link_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct link_walk *w = ctx;
+	struct cand key;
+	char back[REC_ID_TEXTMAX];
+	/* an id as tally_links formats it: parsed and formatted back the same */
+	if (rec_id_parse(value, &key.id) < 0 || key.id.kind != REC_RESIDENT ||
+	    strcmp(rec_id_format(&key.id, back), value) != 0)
+		return 0;
+	const struct cand *c = bsearch(&key, w->g->cands, w->g->ncands, sizeof key, cand_cmp);
+	if (!c)
+		return 0;
+	if (!util_grow((void **)&w->hits, &w->cap, w->n + 1, sizeof *w->hits)) {
+		w->g->oom = true;
+		return STORE_NOMEM;
+	}
+	w->hits[w->n].ci = (size_t)(c - w->g->cands);
+	w->hits[w->n++].svc = *id;
+	return 0;
+}
+
+static int
+visits_walk(struct gather *g)
+{
+	bool sorted = true;
+	for (size_t i = 1; i < g->ncands && sorted; i++)
+		sorted = cand_cmp(&g->cands[i - 1], &g->cands[i]) < 0;
+	if (!sorted)
+		qsort(g->cands, g->ncands, sizeof *g->cands, cand_cmp);
+	struct link_walk w = {g, NULL, 0, 0};
+	char pre[16];
+	snprintf(pre, sizeof pre, "%s-", rec_kind_code(REC_RESIDENT));
+	int rc = store_find(g->t, IDX_LINK, REC_SERVICE, pre, link_entry, &w);
+	for (size_t i = 0; i < w.n && !rc; i++) {
+		record *r;
+		int err = store_get(g->t, &w.hits[i].svc, &r);
+		if (err == STORE_NOTFOUND)
+			continue;   /* as tally_links */
+		if (err) {
+			rc = err;
+			break;
+		}
+		struct cand *c = &g->cands[w.hits[i].ci];
+		struct later l = {0, false, NULL, false, c->last};
+		later_one(r, &l);
+		c->last = l.last;
+		record_free(r);
+	}
+	free(w.hits);
+	return rc;
+}
+
+static int
+visits_count(struct gather *g)
+{
+	size_t services = SIZE_MAX;
+	int rc = 0;
+	/* the walk reads every service's links to residents, the lookups a
+	 * search of the index each (about ten times a link's step) */
+	if (!today_scan && g->ncands && store_count(g->t, REC_SERVICE, &services) == 0 &&
+	    services <= g->ncands * 4) {
+		rc = visits_walk(g);
+	} else {
+		for (size_t i = 0; i < g->ncands && !rc; i++) {
+			struct later l = {0, false, NULL, false, -1};
+			rc = tally_links(g->t, &g->cands[i].id, REC_SERVICE, later_one, &l);
+			g->cands[i].last = l.last;
+		}
+	}
+	for (size_t i = 0; i < g->ncands && !rc; i++) {
+		const struct cand *c = &g->cands[i];
+		int64_t due = c->last < 0 ? g->day : after_interval(c->last, &g->vis->v[c->vi]);
+		if (due <= g->day)
+			counted(g, TODAY_VISIT);
+	}
+	return rc;
 }
 
 /* Each record of kind of the worker's unit, through the village index
@@ -584,6 +711,11 @@ records_txn(store_txn *t, void *ctx)
 	}
 	if (!rc && g->vis && g->vis->n && g->count_only) {
 		rc = each_of_unit(g, REC_RESIDENT, resident_one);   /* no labels */
+		if (!rc)
+			rc = visits_count(g);
+		free(g->cands);
+		g->cands = NULL;
+		g->ncands = g->capcands = 0;
 	} else if (!rc && g->vis && g->vis->n) {
 		g->fmt_never = _("Visit %s (%s, %s): never visited");
 		g->fmt_last = _("Visit %s (%s, %s): last service %s");
