@@ -14,6 +14,7 @@
 #include "index.h"
 #include "refer.h"
 #include "referral.h"
+#include "store-view.h"
 #include "tally.h"
 #include "today.h"
 #include "util.h"
@@ -453,16 +454,14 @@ after_interval(int64_t day, const struct today_visit *v)
 	return date_days_from_civil(y, m, d > last ? last : d);
 }
 
-static int
-resident_one(const record *r, void *ctx)
+/* The visit line that rules for a resident of status st and categories
+ * cats (the shortest interval of its categories; the first line of the
+ * shortest on a tie), or NULL: none, or not on the register. */
+static const struct today_visit *
+visit_of(const struct gather *g, const char *st, const char *cats)
 {
-	struct gather *g = ctx;
-	const char *st = record_get(r, "status"), *cats = record_get(r, "categories");
-	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) ||
-	    (st && *st && strcmp(st, "active") != 0))
-		return 0;
-	/* the shortest interval of its categories rules (the first line of
-	 * the shortest on a tie) */
+	if (!g->vis || !g->vis->n || !cats || !*cats || (st && *st && strcmp(st, "active") != 0))
+		return NULL;
 	const struct today_visit *best = NULL;
 	struct cat_items ci;
 	bool split = cat_items_split(cats, &ci);
@@ -473,17 +472,33 @@ resident_one(const record *r, void *ctx)
 		    (!best || v->months * 31 + v->days < best->months * 31 + best->days))
 			best = v;
 	}
+	return best;
+}
+
+/* In count_only: one more resident whose services visits_count reads. */
+static int
+cand_add(struct gather *g, const rec_id *id, const struct today_visit *best)
+{
+	if (!util_grow((void **)&g->cands, &g->capcands, g->ncands + 1, sizeof *g->cands)) {
+		g->oom = true;
+		return STORE_NOMEM;
+	}
+	g->cands[g->ncands++] = (struct cand){*id, (size_t)(best - g->vis->v), -1};
+	return 0;
+}
+
+static int
+resident_one(const record *r, void *ctx)
+{
+	struct gather *g = ctx;
+	if (!g->vis || !g->vis->n || !ours(g, r))
+		return 0;
+	const struct today_visit *best =
+	    visit_of(g, record_get(r, "status"), record_get(r, "categories"));
 	if (!best)
 		return 0;
-	if (g->count_only) {
-		/* its services read with the others' after (visits_count) */
-		if (!util_grow((void **)&g->cands, &g->capcands, g->ncands + 1, sizeof *g->cands)) {
-			g->oom = true;
-			return STORE_NOMEM;
-		}
-		g->cands[g->ncands++] = (struct cand){r->id, (size_t)(best - g->vis->v), -1};
-		return 0;
-	}
+	if (g->count_only)
+		return cand_add(g, &r->id, best);   /* its services read after */
 	struct later l = {0, false, NULL, false, -1};
 	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
 	if (rc)
@@ -623,12 +638,49 @@ struct each_unit {
 	int (*fn)(const record *r, void *ctx);
 };
 
+/* A resident of the worker's unit (count_only, resident_one's work)
+ * read in place from the map: its village, status, categories and void
+ * mark, none copied but the categories.  Not the worker's village: left
+ * out, as ours() leaves it out (and as the scope's policy, which lets a
+ * worker read their own unit's records, would let store_get read it).
+ * 1: categories too long for the buffer, to be read the usual way. */
+static int
+resident_view(struct gather *g, const rec_id *id)
+{
+	const unsigned char *p;
+	size_t len;
+	int err = store_view(g->t, id, &p, &len);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	static const char *const names[] = {"village", "status", "categories", REC_VOID};
+	struct rec_span f[NELEM(names)];
+	if (record_view(p, len, id, names, NELEM(names), f) < 0)
+		return store_txn_fail(g->t, STORE_CORRUPT);   /* as store_get */
+	if (rec_span_is(&f[3], REC_VOID_YES) || !rec_span_is(&f[0], g->sc->unit) ||
+	    (f[1].p && !rec_span_is(&f[1], "active")) || !f[2].p)
+		return 0;
+	char cats[512];
+	if (f[2].n >= sizeof cats)
+		return 1;
+	memcpy(cats, f[2].p, f[2].n);
+	cats[f[2].n] = '\0';
+	const struct today_visit *best = visit_of(g, NULL, cats);
+	return best ? cand_add(g, id, best) : 0;
+}
+
 static int
 unit_entry(const rec_id *id, const char *value, void *ctx)
 {
 	struct each_unit *e = ctx;
 	if (strcmp(value, e->g->sc->unit) != 0)
 		return 0;   /* a unit whose id begins with this one's ("-3", "-30") */
+	if (e->g->count_only && e->fn == resident_one) {
+		int rc = resident_view(e->g, id);
+		if (rc <= 0)
+			return rc;
+	}
 	record *r;
 	int err = store_get(e->g->t, id, &r);
 	if (err == STORE_NOTFOUND || err == STORE_DENIED)
