@@ -7,7 +7,8 @@
  * than it reads in place); for
  * every role (the administrator's read by a scan, the others' through
  * the village index), several days, with the visits and without; and
- * which residents the visits list on known days. */
+ * which residents the visits list on known days; and record_view, which
+ * the count reads residents with, reading what record_decode reads. */
 #include "config.h"
 
 #include <check.h>
@@ -327,6 +328,88 @@ START_TEST(test_which_are_due)
 }
 END_TEST
 
+/* An encoding made by hand (record.c's format 1), fields name/value
+ * pairs as given, one-byte lengths: n bytes into b. */
+static size_t
+encode(unsigned char *b, int kind, const char *const *f, size_t nf)
+{
+	size_t n = 0;
+	b[n++] = RECORD_FORMAT;
+	b[n++] = (unsigned char)kind;
+	b[n++] = 3;   /* version */
+	b[n++] = 1;   /* form version */
+	b[n++] = 0;   /* created_at */
+	b[n++] = 0;   /* updated_at */
+	b[n++] = 2;
+	memcpy(b + n, "me", 2);
+	n += 2;
+	b[n++] = 0;   /* updated_by: none */
+	b[n++] = (unsigned char)(nf / 2);
+	for (size_t i = 0; i < nf; i++) {
+		size_t k = strlen(f[i]);
+		b[n++] = (unsigned char)k;
+		memcpy(b + n, f[i], k);
+		n += k;
+	}
+	return n;
+}
+
+/* record_view reads what record_decode reads, and refuses what it refuses. */
+static void
+view_is_decode(const unsigned char *b, size_t len, const rec_id *id)
+{
+	static const char *const names[] = {"village", "status", "categories", REC_VOID, "x"};
+	struct rec_span v[NELEM(names)];
+	record *r = NULL;
+	int dr = record_decode(b, len, id, &r), vr = record_view(b, len, id, names, NELEM(names), v);
+	ck_assert_int_eq(dr, vr);
+	for (size_t i = 0; r && i < NELEM(names); i++) {
+		const char *want = record_get(r, names[i]);
+		ck_assert_msg(want ? rec_span_is(&v[i], want) : v[i].p == NULL, "%s", names[i]);
+	}
+	record_free(r);
+}
+
+START_TEST(test_view_is_decode)
+{
+	static const char *const plain[] = {"name", "王秀英", "village", "unit-1-3", "status",
+	                                    "active", "categories", "dibao,elder_alone"};
+	static const char *const repeated[] = {"status", "moved", "village", "unit-1-3",
+	                                       "status", "active", "categories", "dibao"};
+	static const char *const emptied[] = {"categories", "dibao", "status", "active",
+	                                      "categories", "", "_void", "yes"};
+	static const char *const nul[] = {"status", "active"};
+	const struct {
+		const char *const *f;
+		size_t n;
+	} cases[] = {{plain, NELEM(plain)}, {repeated, NELEM(repeated)}, {emptied, NELEM(emptied)},
+	             {nul, NELEM(nul)}, {plain, 0}};
+	rec_id id = {REC_RESIDENT, 1, 7}, other = {REC_NEED, 1, 7};
+	for (size_t c = 0; c < NELEM(cases); c++) {
+		unsigned char b[512];
+		size_t len = encode(b, REC_RESIDENT, cases[c].f, cases[c].n);
+		if (cases[c].f == nul)
+			b[len - 3] = '\0';   /* "act?ve": a NUL inside a value */
+		for (size_t cut = 0; cut <= len; cut++)
+			view_is_decode(b, cut, &id);   /* cut short at every byte, then whole */
+		view_is_decode(b, len, NULL);
+		view_is_decode(b, len, &other);   /* not the kind asked for */
+		b[len] = 'z';
+		view_is_decode(b, len + 1, &id);   /* a byte more than the fields */
+	}
+	/* a record as the program writes it */
+	record *r = record_new(REC_RESIDENT);
+	record_set(r, "village", "unit-1-3");
+	record_set(r, "categories", "elder_alone");
+	size_t len;
+	unsigned char *enc = record_encode(r, &len);
+	ck_assert_ptr_nonnull(enc);
+	view_is_decode(enc, len, &r->id);
+	free(enc);
+	record_free(r);
+}
+END_TEST
+
 static Suite *
 suite(void)
 {
@@ -336,6 +419,7 @@ suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_count_is_list);
 	tcase_add_test(tc, test_which_are_due);
+	tcase_add_test(tc, test_view_is_decode);
 	suite_add_tcase(s, tc);
 	return s;
 }
