@@ -106,5 +106,19 @@ int record_take(record *r, const char *name, char *value);
 #define RECORD_FORMAT 1
 unsigned char *record_encode(const record *r, size_t *len);
 int record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out);
+/* Fields read in place from an encoding (a record as stored, in the
+ * database's map), none copied: for each of names[0..n), out[i] is its
+ * value, p pointing into the bytes and not NUL-terminated, or p NULL
+ * when the record has no such field, as record_decode would have read
+ * it (a repeated name's last value; an empty one, none).  0, or -1 when
+ * record_decode would refuse the bytes. */
+struct rec_span {
+	const char *p;
+	size_t n;
+};
+int record_view(const unsigned char *p, size_t len, const rec_id *id, const char *const *names,
+                size_t n, struct rec_span *out);
+/* Whether a span holds exactly the text s. */
+bool rec_span_is(const struct rec_span *v, const char *s);
 
 #endif

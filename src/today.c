@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include "index.h"
 #include "refer.h"
 #include "referral.h"
+#include "store-view.h"
 #include "tally.h"
 #include "today.h"
 #include "util.h"
@@ -125,6 +127,20 @@ struct gather {
 	 * regular visits' cost); NULL: worked out each time */
 	const char **vcat, **vevery;
 	const char *fmt_never, *fmt_last;
+	/* each visit line's visit_len, worked out once; NULL: each time */
+	size_t *vlen;
+	/* count_only: the residents with a visit line, their services read
+	 * after (visits_count) */
+	struct cand *cands;
+	size_t ncands, capcands;
+};
+
+/* A resident due a visit unless a service names it within the interval
+ * of its visit line vi; last: the latest service's day, -1 none. */
+struct cand {
+	rec_id id;
+	size_t vi;
+	int64_t last;
 };
 
 static void
@@ -351,6 +367,52 @@ service_one(const record *r, void *ctx)
 	return 0;
 }
 
+/* A resident's categories ("dibao,elder_alone"), each item's text up to
+ * its first ':' (list_has compares a category with that), found once
+ * for all the visit lines: list_has per line (strpbrk, strlen, strncmp
+ * and strchr each) was a sixth of the home screen's count. */
+#define CAT_ITEMS 16
+struct cat_items {
+	const char *p[CAT_ITEMS];
+	size_t len[CAT_ITEMS];
+	size_t n;
+};
+
+/* false: more items than CAT_ITEMS (list_has instead) */
+static bool
+cat_items_split(const char *list, struct cat_items *ci)
+{
+	ci->n = 0;
+	for (const char *p = list;;) {
+		if (ci->n == CAT_ITEMS)
+			return false;
+		ci->p[ci->n] = p;
+		ci->len[ci->n++] = strcspn(p, ",:");
+		p = strchr(p, ',');
+		if (!p)
+			return true;
+		p++;
+	}
+}
+
+/* A visit line's category as list_has would look for it: its length, or
+ * SIZE_MAX when it holds ',' or ':' (then in no list). */
+static size_t
+visit_len(const struct today_visit *v)
+{
+	return strpbrk(v->category, ",:") ? SIZE_MAX : strlen(v->category);
+}
+
+/* Whether an item of ci is cat, k bytes (visit_len), as list_has finds it. */
+static bool
+cat_items_has(const struct cat_items *ci, size_t k, const char *cat)
+{
+	for (size_t i = 0; i < ci->n; i++)
+		if (ci->len[i] == k && memcmp(ci->p[i], cat, k) == 0)
+			return true;
+	return false;
+}
+
 /* The label of a category, as the resident form lists it. */
 static const char *
 category_label(const struct gather *g, const char *v)
@@ -392,24 +454,51 @@ after_interval(int64_t day, const struct today_visit *v)
 	return date_days_from_civil(y, m, d > last ? last : d);
 }
 
+/* The visit line that rules for a resident of status st and categories
+ * cats (the shortest interval of its categories; the first line of the
+ * shortest on a tie), or NULL: none, or not on the register. */
+static const struct today_visit *
+visit_of(const struct gather *g, const char *st, const char *cats)
+{
+	if (!g->vis || !g->vis->n || !cats || !*cats || (st && *st && strcmp(st, "active") != 0))
+		return NULL;
+	const struct today_visit *best = NULL;
+	struct cat_items ci;
+	bool split = cat_items_split(cats, &ci);
+	for (size_t i = 0; i < g->vis->n; i++) {
+		const struct today_visit *v = &g->vis->v[i];
+		if ((split ? cat_items_has(&ci, g->vlen ? g->vlen[i] : visit_len(v), v->category)
+		           : list_has(cats, v->category)) &&
+		    (!best || v->months * 31 + v->days < best->months * 31 + best->days))
+			best = v;
+	}
+	return best;
+}
+
+/* In count_only: one more resident whose services visits_count reads. */
+static int
+cand_add(struct gather *g, const rec_id *id, const struct today_visit *best)
+{
+	if (!util_grow((void **)&g->cands, &g->capcands, g->ncands + 1, sizeof *g->cands)) {
+		g->oom = true;
+		return STORE_NOMEM;
+	}
+	g->cands[g->ncands++] = (struct cand){*id, (size_t)(best - g->vis->v), -1};
+	return 0;
+}
+
 static int
 resident_one(const record *r, void *ctx)
 {
 	struct gather *g = ctx;
-	const char *st = record_get(r, "status"), *cats = record_get(r, "categories");
-	if (!g->vis || !g->vis->n || !cats || !*cats || !ours(g, r) ||
-	    (st && *st && strcmp(st, "active") != 0))
+	if (!g->vis || !g->vis->n || !ours(g, r))
 		return 0;
-	/* the shortest interval of its categories rules */
-	const struct today_visit *best = NULL;
-	for (size_t i = 0; i < g->vis->n; i++) {
-		const struct today_visit *v = &g->vis->v[i];
-		if (list_has(cats, v->category) &&
-		    (!best || v->months * 31 + v->days < best->months * 31 + best->days))
-			best = v;
-	}
+	const struct today_visit *best =
+	    visit_of(g, record_get(r, "status"), record_get(r, "categories"));
 	if (!best)
 		return 0;
+	if (g->count_only)
+		return cand_add(g, &r->id, best);   /* its services read after */
 	struct later l = {0, false, NULL, false, -1};
 	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
 	if (rc)
@@ -435,6 +524,112 @@ resident_one(const record *r, void *ctx)
 	return 0;
 }
 
+/* --- the regular visits counted -------------------------------------------
+ * today_count reads the residents first, keeping those with a visit line
+ * (cands), then their services: each resident's through the link index
+ * as tally_links reads them (a cursor and a search of the index each,
+ * most of the count's cost on a village), or, when the database holds
+ * few services beside them, every service's link to a resident in one
+ * walk of the index, matched to the residents by id.  Either way the
+ * same services are read (an exact link of kind service; store_get, its
+ * errors as tally_links returns them) and the same dates kept. */
+
+static int
+cand_cmp(const void *a, const void *b)
+{
+	const rec_id *x = &((const struct cand *)a)->id, *y = &((const struct cand *)b)->id;
+	if (x->site != y->site)
+		return x->site < y->site ? -1 : 1;
+	return x->seq < y->seq ? -1 : x->seq > y->seq;
+}
+
+/* A service's link to a resident: kept when the resident is a candidate
+ * (the service read after, with no cursor open on the index). */
+struct link_walk {
+	struct gather *g;
+	struct { size_t ci; rec_id svc; } *hits;
+	size_t n, cap;
+};
+
+static int
+link_entry(const rec_id *id, const char *value, void *ctx)
+{
+	struct link_walk *w = ctx;
+	struct cand key;
+	char back[REC_ID_TEXTMAX];
+	/* an id as tally_links formats it: parsed and formatted back the same */
+	if (rec_id_parse(value, &key.id) < 0 || key.id.kind != REC_RESIDENT ||
+	    strcmp(rec_id_format(&key.id, back), value) != 0)
+		return 0;
+	const struct cand *c = bsearch(&key, w->g->cands, w->g->ncands, sizeof key, cand_cmp);
+	if (!c)
+		return 0;
+	if (!util_grow((void **)&w->hits, &w->cap, w->n + 1, sizeof *w->hits)) {
+		w->g->oom = true;
+		return STORE_NOMEM;
+	}
+	w->hits[w->n].ci = (size_t)(c - w->g->cands);
+	w->hits[w->n++].svc = *id;
+	return 0;
+}
+
+static int
+visits_walk(struct gather *g)
+{
+	bool sorted = true;
+	for (size_t i = 1; i < g->ncands && sorted; i++)
+		sorted = cand_cmp(&g->cands[i - 1], &g->cands[i]) < 0;
+	if (!sorted)
+		qsort(g->cands, g->ncands, sizeof *g->cands, cand_cmp);
+	struct link_walk w = {g, NULL, 0, 0};
+	char pre[16];
+	snprintf(pre, sizeof pre, "%s-", rec_kind_code(REC_RESIDENT));
+	int rc = store_find(g->t, IDX_LINK, REC_SERVICE, pre, link_entry, &w);
+	for (size_t i = 0; i < w.n && !rc; i++) {
+		record *r;
+		int err = store_get(g->t, &w.hits[i].svc, &r);
+		if (err == STORE_NOTFOUND)
+			continue;   /* as tally_links */
+		if (err) {
+			rc = err;
+			break;
+		}
+		struct cand *c = &g->cands[w.hits[i].ci];
+		struct later l = {0, false, NULL, false, c->last};
+		later_one(r, &l);
+		c->last = l.last;
+		record_free(r);
+	}
+	free(w.hits);
+	return rc;
+}
+
+static int
+visits_count(struct gather *g)
+{
+	size_t services = SIZE_MAX;
+	int rc = 0;
+	/* the walk reads every service's links to residents, the lookups a
+	 * search of the index each (about ten times a link's step) */
+	if (!today_scan && g->ncands && store_count(g->t, REC_SERVICE, &services) == 0 &&
+	    services <= g->ncands * 4) {
+		rc = visits_walk(g);
+	} else {
+		for (size_t i = 0; i < g->ncands && !rc; i++) {
+			struct later l = {0, false, NULL, false, -1};
+			rc = tally_links(g->t, &g->cands[i].id, REC_SERVICE, later_one, &l);
+			g->cands[i].last = l.last;
+		}
+	}
+	for (size_t i = 0; i < g->ncands && !rc; i++) {
+		const struct cand *c = &g->cands[i];
+		int64_t due = c->last < 0 ? g->day : after_interval(c->last, &g->vis->v[c->vi]);
+		if (due <= g->day)
+			counted(g, TODAY_VISIT);
+	}
+	return rc;
+}
+
 /* Each record of kind of the worker's unit, through the village index
  * (a township server holds every village's: a scan would read them all);
  * every record for an administrator or without a scope. */
@@ -443,12 +638,49 @@ struct each_unit {
 	int (*fn)(const record *r, void *ctx);
 };
 
+/* A resident of the worker's unit (count_only, resident_one's work)
+ * read in place from the map: its village, status, categories and void
+ * mark, none copied but the categories.  Not the worker's village: left
+ * out, as ours() leaves it out (and as the scope's policy, which lets a
+ * worker read their own unit's records, would let store_get read it).
+ * 1: categories too long for the buffer, to be read the usual way. */
+static int
+resident_view(struct gather *g, const rec_id *id)
+{
+	const unsigned char *p;
+	size_t len;
+	int err = store_view(g->t, id, &p, &len);
+	if (err == STORE_NOTFOUND)
+		return 0;
+	if (err)
+		return err;
+	static const char *const names[] = {"village", "status", "categories", REC_VOID};
+	struct rec_span f[NELEM(names)];
+	if (record_view(p, len, id, names, NELEM(names), f) < 0)
+		return store_txn_fail(g->t, STORE_CORRUPT);   /* as store_get */
+	if (rec_span_is(&f[3], REC_VOID_YES) || !rec_span_is(&f[0], g->sc->unit) ||
+	    (f[1].p && !rec_span_is(&f[1], "active")) || !f[2].p)
+		return 0;
+	char cats[512];
+	if (f[2].n >= sizeof cats)
+		return 1;
+	memcpy(cats, f[2].p, f[2].n);
+	cats[f[2].n] = '\0';
+	const struct today_visit *best = visit_of(g, NULL, cats);
+	return best ? cand_add(g, id, best) : 0;
+}
+
 static int
 unit_entry(const rec_id *id, const char *value, void *ctx)
 {
 	struct each_unit *e = ctx;
 	if (strcmp(value, e->g->sc->unit) != 0)
 		return 0;   /* a unit whose id begins with this one's ("-3", "-30") */
+	if (e->g->count_only && e->fn == resident_one) {
+		int rc = resident_view(e->g, id);
+		if (rc <= 0)
+			return rc;
+	}
 	record *r;
 	int err = store_get(e->g->t, id, &r);
 	if (err == STORE_NOTFOUND || err == STORE_DENIED)
@@ -524,8 +756,18 @@ records_txn(store_txn *t, void *ctx)
 	int rc = each_due(g, REC_NEED, need_one);
 	if (!rc)
 		rc = each_due(g, REC_SERVICE, service_one);
+	if (g->vis && g->vis->n) {
+		g->vlen = malloc(g->vis->n * sizeof *g->vlen);
+		for (size_t i = 0; g->vlen && i < g->vis->n; i++)
+			g->vlen[i] = visit_len(&g->vis->v[i]);
+	}
 	if (!rc && g->vis && g->vis->n && g->count_only) {
 		rc = each_of_unit(g, REC_RESIDENT, resident_one);   /* no labels */
+		if (!rc)
+			rc = visits_count(g);
+		free(g->cands);
+		g->cands = NULL;
+		g->ncands = g->capcands = 0;
 	} else if (!rc && g->vis && g->vis->n) {
 		g->fmt_never = _("Visit %s (%s, %s): never visited");
 		g->fmt_last = _("Visit %s (%s, %s): last service %s");
@@ -545,6 +787,8 @@ records_txn(store_txn *t, void *ctx)
 		free(g->vevery);
 		g->vcat = g->vevery = NULL;
 	}
+	free(g->vlen);
+	g->vlen = NULL;
 	return rc;
 }
 

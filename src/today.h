@@ -92,7 +92,9 @@ int today_count(store *st, const struct scope *sc, const struct today_visits *vi
 /* Follow-ups are found through their dates' index (IDX_FOLLOWBY), or,
  * in a database whose index predates it (opened read-only), by reading
  * every need and service.  true: always the latter, as before the index
- * was there (for the tests and the bench to compare with). */
+ * was there, and today_count looks up each resident's services one
+ * resident at a time, never in one walk of the link index (for the
+ * tests and the bench to compare with). */
 extern bool today_scan;
 
 /* The group's heading, translated ("逾期"). */
