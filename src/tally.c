@@ -47,9 +47,9 @@ link_hit(const rec_id *id, const char *value, void *ctx)
 
 /* The ids are gathered first and the records read after, so that fn runs
  * with no cursor open on the index (it may write in a write transaction). */
-int
-tally_links(store_txn *t, const rec_id *target, int kind,
-            int (*fn)(const record *r, void *ctx), void *ctx)
+static int
+links(store_txn *t, const rec_id *target, int kind, bool seen_only,
+      int (*fn)(const record *r, void *ctx), void *ctx)
 {
 	char want[REC_ID_TEXTMAX];
 	struct link_hits h = {rec_id_format(target, want), NULL, 0, 0, false};
@@ -67,6 +67,8 @@ tally_links(store_txn *t, const rec_id *target, int kind,
 		int err = store_get(t, &h.ids[i], &r);
 		if (err == STORE_NOTFOUND)
 			continue;  /* an index entry without its record: store_verify's business */
+		if (err == STORE_DENIED && seen_only)
+			continue;  /* another unit's record: not the worker's to see */
 		if (err) {
 			rc = err;
 			break;
@@ -76,6 +78,20 @@ tally_links(store_txn *t, const rec_id *target, int kind,
 	}
 	free(h.ids);
 	return rc;
+}
+
+int
+tally_links(store_txn *t, const rec_id *target, int kind,
+            int (*fn)(const record *r, void *ctx), void *ctx)
+{
+	return links(t, target, kind, false, fn, ctx);
+}
+
+int
+tally_links_seen(store_txn *t, const rec_id *target, int kind,
+                 int (*fn)(const record *r, void *ctx), void *ctx)
+{
+	return links(t, target, kind, true, fn, ctx);
 }
 
 /* --- id:amount lists ------------------------------------------------------ */

@@ -16,6 +16,11 @@
  * one of its fields, in index order.  fn returns nonzero to stop. */
 int tally_links(store_txn *t, const rec_id *target, int kind,
                 int (*fn)(const record *r, void *ctx), void *ctx);
+/* The same, leaving out the records the worker's scope may not read (a
+ * record of another unit that names target) where tally_links fails
+ * with STORE_DENIED: for what a worker is shown of their own records. */
+int tally_links_seen(store_txn *t, const rec_id *target, int kind,
+                     int (*fn)(const record *r, void *ctx), void *ctx);
 
 /* A volunteer's service: the hours of every service record that lists
  * them in its "volunteers" field (id:hours pairs), and how many services. */

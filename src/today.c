@@ -314,7 +314,7 @@ need_one(const record *r, void *ctx)
 		return 0;
 	/* a service answering the need in the week before the date or after */
 	struct later l = {due - 7, true, NULL, false, -1};
-	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
+	int rc = tally_links_seen(g->t, &r->id, REC_SERVICE, later_one, &l);
 	if (rc || l.found || counted(g, group_of(g, due)))
 		return rc;
 	char who[128], what[64];
@@ -345,7 +345,7 @@ service_one(const record *r, void *ctx)
 			rec_id target;
 			if (idt[0] && rec_id_parse(idt, &target) == 0) {
 				struct later l = {date, false, &r->id, false, -1};
-				int rc = tally_links(g->t, &target, REC_SERVICE, later_one, &l);
+				int rc = tally_links_seen(g->t, &target, REC_SERVICE, later_one, &l);
 				if (rc)
 					return rc;
 				if (l.found)
@@ -500,7 +500,7 @@ resident_one(const record *r, void *ctx)
 	if (g->count_only)
 		return cand_add(g, &r->id, best);   /* its services read after */
 	struct later l = {0, false, NULL, false, -1};
-	int rc = tally_links(g->t, &r->id, REC_SERVICE, later_one, &l);
+	int rc = tally_links_seen(g->t, &r->id, REC_SERVICE, later_one, &l);
 	if (rc)
 		return rc;
 	int64_t due = l.last < 0 ? g->day : after_interval(l.last, best);
@@ -527,12 +527,12 @@ resident_one(const record *r, void *ctx)
 /* --- the regular visits counted -------------------------------------------
  * today_count reads the residents first, keeping those with a visit line
  * (cands), then their services: each resident's through the link index
- * as tally_links reads them (a cursor and a search of the index each,
+ * as tally_links_seen reads them (a cursor and a search of the index each,
  * most of the count's cost on a village), or, when the database holds
  * few services beside them, every service's link to a resident in one
  * walk of the index, matched to the residents by id.  Either way the
  * same services are read (an exact link of kind service; store_get, its
- * errors as tally_links returns them) and the same dates kept. */
+ * errors as tally_links_seen returns them) and the same dates kept. */
 
 static int
 cand_cmp(const void *a, const void *b)
@@ -588,8 +588,8 @@ visits_walk(struct gather *g)
 	for (size_t i = 0; i < w.n && !rc; i++) {
 		record *r;
 		int err = store_get(g->t, &w.hits[i].svc, &r);
-		if (err == STORE_NOTFOUND)
-			continue;   /* as tally_links */
+		if (err == STORE_NOTFOUND || err == STORE_DENIED)
+			continue;   /* as tally_links_seen */
 		if (err) {
 			rc = err;
 			break;
@@ -617,7 +617,7 @@ visits_count(struct gather *g)
 	} else {
 		for (size_t i = 0; i < g->ncands && !rc; i++) {
 			struct later l = {0, false, NULL, false, -1};
-			rc = tally_links(g->t, &g->cands[i].id, REC_SERVICE, later_one, &l);
+			rc = tally_links_seen(g->t, &g->cands[i].id, REC_SERVICE, later_one, &l);
 			g->cands[i].last = l.last;
 		}
 	}

@@ -427,6 +427,33 @@ START_TEST(test_visits_file)
 }
 END_TEST
 
+/* A service another village keeps (a township's activity for people of
+ * several villages) that names a resident of this village: the worker
+ * may not read it, and their day is still listed and counted, the
+ * resident's visit not taken as done by what they cannot see. */
+START_TEST(test_unreadable_link)
+{
+	record *r = record_new(REC_SERVICE);
+	record_set(r, "function", "care");
+	record_set(r, "village", guabang_unit);
+	record_set(r, "date", "2026-03-09");
+	record_set(r, "work_kind", "visit");
+	record_set(r, "content", "镇上组织的集体活动");
+	char both[2 * REC_ID_TEXTMAX + 2];
+	snprintf(both, sizeof both, "%s,%s", other, elder);
+	record_set(r, "beneficiaries", both);
+	put(r, NULL);
+	struct today_list l;
+	list(ANNING, TODAY, true, &l);
+	ck_assert_ptr_nonnull(item(&l, elder));   /* still due a visit, as far as anning sees */
+	today_list_free(&l);
+	/* the other village's worker sees the visit done */
+	list(GUABANG, TODAY, true, &l);
+	ck_assert_ptr_null(item(&l, other));
+	today_list_free(&l);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -438,6 +465,7 @@ main(void)
 	tcase_add_test(tc, test_referrals);
 	tcase_add_test(tc, test_visits);
 	tcase_add_test(tc, test_visits_file);
+	tcase_add_test(tc, test_unreadable_link);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
