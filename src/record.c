@@ -567,6 +567,29 @@ decode_fields_slow(record *r, struct dec *d, uint64_t n)
 	return d->bad ? -1 : 0;
 }
 
+/* One field's name and value, where they lie in d (false: damage).
+ * clean: no NUL in the fields' bytes, so a field whose two lengths are
+ * one byte each and whose strings end within d is read without a check
+ * of each string (what we write); any other the slow way. */
+static inline bool
+dec_field(struct dec *d, bool clean, const unsigned char **name, size_t *nl,
+          const unsigned char **value, size_t *vl)
+{
+	const unsigned char *p = d->p;
+	if (clean && d->end - p >= 2 && p[0] < 0x80 && p[0] < d->end - p - 1 &&
+	    p[1 + p[0]] < 0x80 && p[1 + p[0]] <= d->end - p - 2 - p[0]) {
+		*nl = p[0];
+		*name = p + 1;
+		*vl = (*name)[*nl];
+		*value = *name + *nl + 1;
+		d->p = *value + *vl;
+		return true;
+	}
+	*name = dec_span(d, nl);
+	*value = d->bad ? NULL : dec_span(d, vl);
+	return !d->bad;
+}
+
 int
 record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out)
 {
@@ -635,19 +658,7 @@ record_decode(const unsigned char *p, size_t len, const rec_id *id, record **out
 	for (uint64_t i = 0; i < n && !d.bad && !odd; i++) {
 		size_t nl = 0, vl = 0;
 		const unsigned char *name, *value;
-		if (clean && d.end - d.p >= 2 && d.p[0] < 0x80 && d.p[0] < d.end - d.p - 1 &&
-		    d.p[1 + d.p[0]] < 0x80 && d.p[1 + d.p[0]] <= d.end - d.p - 2 - d.p[0]) {
-			/* both lengths one byte, both strings within the end */
-			nl = d.p[0];
-			name = d.p + 1;
-			vl = name[nl];
-			value = name + nl + 1;
-			d.p = value + vl;
-		} else {
-			name = dec_span(&d, &nl);
-			value = d.bad ? NULL : dec_span(&d, &vl);
-		}
-		if (d.bad)
+		if (!dec_field(&d, clean, &name, &nl, &value, &vl))
 			break;
 		if (vl == 0) {
 			/* we never write one (record_set removes the field): read
@@ -707,20 +718,8 @@ record_view(const unsigned char *p, size_t len, const rec_id *id, const char *co
 	for (uint64_t f = 0; f < nf; f++) {
 		size_t nl = 0, vl = 0;
 		const unsigned char *name, *value;
-		if (clean && d.end - d.p >= 2 && d.p[0] < 0x80 && d.p[0] < d.end - d.p - 1 &&
-		    d.p[1 + d.p[0]] < 0x80 && d.p[1 + d.p[0]] <= d.end - d.p - 2 - d.p[0]) {
-			/* both lengths one byte, both strings within the end */
-			nl = d.p[0];
-			name = d.p + 1;
-			vl = name[nl];
-			value = name + nl + 1;
-			d.p = value + vl;
-		} else {
-			name = dec_span(&d, &nl);
-			value = d.bad ? NULL : dec_span(&d, &vl);
-			if (d.bad)
-				return -1;
-		}
+		if (!dec_field(&d, clean, &name, &nl, &value, &vl))
+			return -1;
 		for (size_t i = 0; i < n; i++)
 			if (nl && (unsigned char)names[i][0] == name[0] && strlen(names[i]) == nl &&
 			    memcmp(names[i], name, nl) == 0) {
