@@ -30,11 +30,11 @@ count_add(store_txn *t, int kind, int delta)
 	return store_meta_put_u64(t, name, delta < 0 ? n - 1 : n + 1);
 }
 
-/* A record as stored, whatever the policy says. */
-static int
-get_raw(store_txn *t, const rec_id *id, record **out)
+int
+store_view(store_txn *t, const rec_id *id, const unsigned char **p, size_t *len)
 {
-	*out = NULL;
+	*p = NULL;
+	*len = 0;
 	if (t->err)
 		return t->err;
 	unsigned char key[REC_KEYLEN];
@@ -45,7 +45,22 @@ get_raw(store_txn *t, const rec_id *id, record **out)
 		return STORE_NOTFOUND;
 	if (rc)
 		return store_txn_rc(t, rc);
-	if (record_decode(d.mv_data, d.mv_size, id, out) < 0)
+	*p = d.mv_data;
+	*len = d.mv_size;
+	return STORE_OK;
+}
+
+/* A record as stored, whatever the policy says. */
+static int
+get_raw(store_txn *t, const rec_id *id, record **out)
+{
+	*out = NULL;
+	const unsigned char *p;
+	size_t len;
+	int rc = store_view(t, id, &p, &len);
+	if (rc)
+		return rc;
+	if (record_decode(p, len, id, out) < 0)
 		return store_txn_fail(t, STORE_CORRUPT);
 	return STORE_OK;
 }

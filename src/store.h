@@ -125,6 +125,13 @@ store *store_txn_store(store_txn *t);
 /* Read one record.  STORE_NOTFOUND is returned but does not make the
  * transaction fail. */
 int store_get(store_txn *t, const rec_id *id, record **out);
+/* The stored encoding of the record id in *p, *len, in the database's
+ * map, not copied or decoded (record_view reads fields from it): valid
+ * until t ends (or, in a write transaction, until the next write).
+ * STORE_NOTFOUND (the transaction goes on) or another store error.  No
+ * policy is applied: the caller keeps to the worker's scope itself, as
+ * the home screen's to-do count (today.c) does. */
+int store_view(store_txn *t, const rec_id *id, const unsigned char **p, size_t *len);
 
 /* Save r.  A record with version 0 is new: it gets an id (unless r->id
  * already names one, as records from another site do), version 1 and its

@@ -14,7 +14,6 @@
 #include "index.h"
 #include "refer.h"
 #include "referral.h"
-#include "store-view.h"
 #include "tally.h"
 #include "today.h"
 #include "util.h"
