@@ -54,6 +54,13 @@ struct store_txn {
 	bool write;
 	bool trusted;  /* store_txn_trust */
 	struct idx_pending *pend;  /* store_txn_bulk: index entries not yet put */
+	/* store_read's: one cursor on the records for store_view, opened at
+	 * the first read and closed by store_read.  Ids read in key order (an
+	 * index's entries are) are mostly the record after the last one read
+	 * (view_key, when view_on): one step on, not a search from the root */
+	MDB_cursor *view;
+	bool may_view, view_on;
+	unsigned char view_key[REC_KEYLEN];
 };
 
 /* --- store.c ---------------------------------------------------------------- */

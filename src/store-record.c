@@ -40,7 +40,32 @@ store_view(store_txn *t, const rec_id *id, const unsigned char **p, size_t *len)
 	unsigned char key[REC_KEYLEN];
 	rec_id_to_key(id, key);
 	MDB_val k = {REC_KEYLEN, key}, d;
-	int rc = mdb_get(t->txn, t->st->rec, &k, &d);
+	if (t->may_view && !t->view && mdb_cursor_open(t->txn, t->st->rec, &t->view))
+		t->view = NULL;   /* mdb_get, as in a write transaction */
+	int rc = 0;
+	bool search = true;
+	if (!t->view) {
+		rc = mdb_get(t->txn, t->st->rec, &k, &d);
+		search = false;
+	} else if (t->view_on && memcmp(key, t->view_key, REC_KEYLEN) > 0) {
+		/* after the last one read: the next record, most often */
+		MDB_val nk;
+		rc = mdb_cursor_get(t->view, &nk, &d, MDB_NEXT);
+		int c = rc ? 0 : nk.mv_size == REC_KEYLEN ? memcmp(nk.mv_data, key, REC_KEYLEN) : -1;
+		if (rc == 0 && c > 0) {
+			/* the next record is past it: there is none */
+			memcpy(t->view_key, nk.mv_data, REC_KEYLEN);
+			return STORE_NOTFOUND;
+		}
+		search = rc == 0 && c < 0;   /* further on */
+	}
+	if (search)
+		rc = mdb_cursor_get(t->view, &k, &d, MDB_SET);
+	if (t->view) {
+		t->view_on = rc == 0;
+		if (rc == 0)
+			memcpy(t->view_key, key, REC_KEYLEN);
+	}
 	if (rc == MDB_NOTFOUND)
 		return STORE_NOTFOUND;
 	if (rc)

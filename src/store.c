@@ -542,11 +542,13 @@ begin(store *st, bool write, MDB_txn **txn)
 int
 store_read(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 {
-	store_txn t = {.st = st};
+	store_txn t = {.st = st, .may_view = true};
 	int err = begin(st, false, &t.txn);
 	if (err)
 		return err;
 	int rc = fn(&t, ctx);
+	if (t.view)
+		mdb_cursor_close(t.view);
 	mdb_txn_abort(t.txn);
 	return t.err ? t.err : rc;
 }

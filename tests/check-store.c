@@ -737,6 +737,131 @@ START_TEST(test_drop_group_plain)
 }
 END_TEST
 
+/* store_view in a read transaction keeps a cursor and steps on from the
+ * record it read last: whatever order the ids come in (key order, as an
+ * index gives them, backwards, shuffled, the same twice), with gaps
+ * (deleted records), ids before the first and after the last, and of
+ * another kind, it reads what is stored and says STORE_NOTFOUND for
+ * what is not, in a read transaction as in a write one (mdb_get). */
+enum { VIEW_N = 150 };
+struct view_case {
+	rec_id ids[VIEW_N + 8];
+	bool here[VIEW_N + 8];
+	char names[VIEW_N + 8][32];
+	size_t n;
+	size_t order[4 * (VIEW_N + 8)];
+	size_t norder;
+	size_t found;
+};
+
+static int
+view_txn(store_txn *t, void *ctx)
+{
+	struct view_case *v = ctx;
+	for (size_t k = 0; k < v->norder; k++) {
+		size_t i = v->order[k];
+		const unsigned char *p = (const unsigned char *)"x";
+		size_t len = 1;
+		int rc = store_view(t, &v->ids[i], &p, &len);
+		if (!v->here[i]) {
+			ck_assert_msg(rc == STORE_NOTFOUND, "id %zu (step %zu): %d, not NOTFOUND", i, k, rc);
+			ck_assert_ptr_null(p);
+			ck_assert_uint_eq(len, 0);
+			continue;
+		}
+		ck_assert_msg(rc == STORE_OK, "id %zu (step %zu): %d", i, k, rc);
+		record *r = NULL;
+		ck_assert_int_eq(record_decode(p, len, &v->ids[i], &r), 0);
+		ck_assert_str_eq(record_get(r, "name"), v->names[i]);
+		record_free(r);
+		v->found++;
+	}
+	return store_txn_error(t);
+}
+
+static int
+view_del_txn(store_txn *t, void *ctx)
+{
+	struct view_case *v = ctx;
+	for (size_t i = 0; i < v->n; i++)
+		if (!v->here[i] && v->ids[i].seq && store_del(t, &v->ids[i], 0))
+			return store_txn_error(t);
+	return 0;
+}
+
+START_TEST(test_view_any_order)
+{
+	struct db d = testdb_new("view");
+	static struct view_case v;
+	memset(&v, 0, sizeof v);
+	char note[400];
+	memset(note, 'n', sizeof note - 1);
+	note[sizeof note - 1] = '\0';
+	/* residents big enough to fill some thirty pages, a need among them */
+	for (size_t i = 0; i < VIEW_N; i++) {
+		snprintf(v.names[v.n], sizeof v.names[v.n], "居民%zu", i);
+		record *r = resident(v.names[v.n], NULL);
+		record_set(r, "note", note + i % 300);
+		ck_assert_int_eq(save(d.st, r), STORE_OK);
+		v.ids[v.n] = r->id;
+		v.here[v.n++] = i % 7 != 3;   /* every seventh deleted below */
+		record_free(r);
+		if (i == VIEW_N / 2) {
+			record *nd = record_new(REC_NEED);
+			record_set(nd, "name", "需求");
+			ck_assert_int_eq(save(d.st, nd), STORE_OK);
+			record_free(nd);
+		}
+	}
+	ck_assert_int_eq(store_write(d.st, view_del_txn, &v), STORE_OK);
+	/* none before the first, none after the last, none of another kind */
+	rec_id before = v.ids[0], after = v.ids[v.n - 1], other = v.ids[v.n - 1];
+	before.seq = 0;
+	after.seq += 1000;
+	other.kind = REC_SERVICE;
+	rec_id extra[] = {before, after, other};
+	for (size_t e = 0; e < sizeof extra / sizeof extra[0]; e++) {
+		v.ids[v.n] = extra[e];
+		v.here[v.n++] = false;
+	}
+	size_t stored = 0;
+	for (size_t i = 0; i < v.n; i++)
+		stored += v.here[i];
+	/* in key order (the residents' seqs grow), with the extras inside */
+	size_t k = 0;
+	v.order[k++] = v.n - 3;   /* before */
+	for (size_t i = 0; i < VIEW_N; i++)
+		v.order[k++] = i;
+	v.order[k++] = v.n - 2;   /* after */
+	v.order[k++] = v.n - 1;   /* another kind */
+	v.norder = k;
+	ck_assert_int_eq(store_read(d.st, view_txn, &v), STORE_OK);
+	ck_assert_uint_eq(v.found, stored);
+	ck_assert_int_eq(store_write(d.st, view_txn, &v), STORE_OK);   /* mdb_get */
+	/* backwards, then each twice, then shuffled, all in one transaction */
+	k = 0;
+	for (size_t i = v.n; i-- > 0;)
+		v.order[k++] = i;
+	for (size_t i = 0; i < v.n; i++) {
+		v.order[k++] = i;
+		v.order[k++] = i;
+	}
+	uint32_t x = 12345;
+	for (size_t i = 0; i < v.n; i++) {
+		x = x * 1103515245u + 12345u;
+		v.order[k++] = (x >> 8) % v.n;
+	}
+	v.norder = k;
+	v.found = 0;
+	ck_assert_int_eq(store_read(d.st, view_txn, &v), STORE_OK);
+	size_t want = 3 * stored;
+	for (size_t i = 3 * v.n; i < k; i++)
+		want += v.here[v.order[i]];
+	ck_assert_uint_eq(v.found, want);
+	testdb_free(&d);
+}
+END_TEST
+
 START_TEST(test_put_get_update)
 {
 	char *dir = testdb_dir("test");
@@ -1831,6 +1956,7 @@ store_suite(void)
 	tcase_add_test(tc, test_bad_lock_file);
 	tcase_add_test(tc, test_drop_group_plain);
 	tcase_add_test(tc, test_put_get_update);
+	tcase_add_test(tc, test_view_any_order);
 	tcase_add_test(tc, test_indexes_follow_updates);
 	tcase_add_test(tc, test_all_or_nothing);
 	tcase_add_test(tc, test_verify_and_repair);
