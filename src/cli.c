@@ -118,7 +118,12 @@ account_start(struct cli *c, bool registered)
 	if (err)
 		return store_error(c, err);
 	err = store_read(st, account_txn, &a);
-	store_close(st);
+	if (err || c->as_opt) {
+		/* --as writes its note through a handle of its own: LMDB wants
+		 * one environment on a database in a process at a time */
+		store_close(st);
+		st = NULL;
+	}
 	if (err)
 		return store_error(c, err);
 	if (a.me)
@@ -133,15 +138,16 @@ account_start(struct cli *c, bool registered)
 		rc = 1;
 	} else if (c->as_opt) {
 		char *note = NULL;
+		store *wst;
 		if (asprintf(&note, "%s acts as %s", c->real_login, c->as_opt) < 0 ||
-		    (err = store_open(&st, c->dbdir, 0))) {
+		    (err = store_open(&wst, c->dbdir, 0))) {
 			rc = store_error(c, err ? err : STORE_NOMEM);
 		} else {
-			audit_attach(st);
-			store_set_user(st, c->real_login);
-			if ((err = audit_log_now(st, "as", NULL, note)))
+			audit_attach(wst);
+			store_set_user(wst, c->real_login);
+			if ((err = audit_log_now(wst, "as", NULL, note)))
 				rc = store_error(c, err);
-			store_close(st);
+			store_close(wst);
 		}
 		free(note);
 		if (!rc)
@@ -160,10 +166,11 @@ account_start(struct cli *c, bool registered)
 	}
 	record_free(a.me);
 	record_free(a.other);
-	if (!rc && w && (err = store_open(&st, c->dbdir, STORE_RDONLY)) == 0) {
+	/* the scope read through the handle the account was read through */
+	if (!rc && w && (st || (err = store_open(&st, c->dbdir, STORE_RDONLY)) == 0))
 		err = scope_load_now(st, c->login, &c->scope);
+	if (st)
 		store_close(st);
-	}
 	if (!rc && err)
 		rc = store_error(c, err);
 	return rc;
