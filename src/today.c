@@ -132,6 +132,14 @@ struct gather {
 	 * after (visits_count) */
 	struct cand *cands;
 	size_t ncands, capcands;
+	/* count_only: the visit line of the last few category lists met
+	 * (residents share a few: each split and matched once) */
+	struct {
+		char cats[64];
+		size_t n;
+		const struct today_visit *best;
+	} seen[4];
+	size_t nseen, nextseen;
 };
 
 /* A resident due a visit unless a service names it within the interval
@@ -663,9 +671,20 @@ resident_view(struct gather *g, const rec_id *id)
 	char cats[512];
 	if (f[2].n >= sizeof cats)
 		return 1;
+	for (size_t i = 0; i < g->nseen; i++)
+		if (g->seen[i].n == f[2].n && memcmp(g->seen[i].cats, f[2].p, f[2].n) == 0)
+			return g->seen[i].best ? cand_add(g, id, g->seen[i].best) : 0;
 	memcpy(cats, f[2].p, f[2].n);
 	cats[f[2].n] = '\0';
 	const struct today_visit *best = visit_of(g, NULL, cats);
+	if (f[2].n < sizeof g->seen[0].cats) {
+		size_t k = g->nextseen++ % NELEM(g->seen);
+		memcpy(g->seen[k].cats, f[2].p, f[2].n);
+		g->seen[k].n = f[2].n;
+		g->seen[k].best = best;
+		if (g->nseen < NELEM(g->seen))
+			g->nseen++;
+	}
 	return best ? cand_add(g, id, best) : 0;
 }
 

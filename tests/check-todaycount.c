@@ -4,7 +4,8 @@
  * visit, voided, off the register, of another village, with categories
  * a shortcut could mistake (a prefix, a longer name, an item with an
  * amount, empty items, more items than today.c splits at once, longer
- * than it reads in place); for
+ * than it reads in place; more lists than it keeps the visit line of,
+ * lists of one length); for
  * every role (the administrator's read by a scan, the others' through
  * the village index), several days, with the visits and without; and
  * which residents the visits list on known days; and record_view, which
