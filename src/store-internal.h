@@ -54,6 +54,7 @@ struct store_txn {
 	bool write;
 	bool trusted;  /* store_txn_trust */
 	struct idx_pending *pend;  /* store_txn_bulk: index entries not yet put */
+	struct meta_pending *mpend;  /* store_txn_bulk: counters not yet written */
 };
 
 /* --- store.c ---------------------------------------------------------------- */
@@ -74,6 +75,13 @@ int store_mkdir_p(const char *dir);
 /* An absent name reads as 0. */
 int store_meta_get_u64(store_txn *t, const char *name, uint64_t *v);
 int store_meta_put_u64(store_txn *t, const char *name, uint64_t v);
+/* Within t (a write; store_txn_bulk), the counters above are read from
+ * LMDB once and then kept in t: what they read within t is what was
+ * last put, and store_meta_flush writes the ones changed (before the
+ * commit; nothing is written when t aborts).  t's error. */
+void store_meta_bulk(store_txn *t);
+int store_meta_flush(store_txn *t);
+void store_meta_pending_free(store_txn *t);
 /* The meta name of the count of records of a kind ("count/KIND"). */
 #define STORE_COUNT_NAME 24
 void store_count_name(char name[STORE_COUNT_NAME], int kind);

@@ -13,8 +13,47 @@
 
 /* --- the store's own numbers ------------------------------------------------------ */
 
-int
-store_meta_get_u64(store_txn *t, const char *name, uint64_t *v)
+/* store_txn_bulk's counters: each one read once from LMDB, then kept and
+ * changed here, and written once at the commit (store_meta_flush). */
+enum { META_PENDING = 8 };
+struct meta_pending {
+	struct {
+		char name[STORE_COUNT_NAME];
+		uint64_t v;
+		bool dirty;
+	} e[META_PENDING];
+	size_t n;
+};
+
+void
+store_meta_bulk(store_txn *t)
+{
+	if (t->write && !t->mpend)
+		t->mpend = calloc(1, sizeof *t->mpend);
+}
+
+/* name's place in t's counters: kept already (*fresh false), or a new
+ * place for it (*fresh true); NULL when t keeps none or has no room (the
+ * counter is then read and written in LMDB as without store_meta_bulk). */
+static struct meta_pending *
+meta_slot(store_txn *t, const char *name, size_t *i, bool *fresh)
+{
+	struct meta_pending *m = t->mpend;
+	if (!m || strlen(name) >= STORE_COUNT_NAME)
+		return NULL;
+	for (*i = 0; *i < m->n; (*i)++)
+		if (strcmp(m->e[*i].name, name) == 0) {
+			*fresh = false;
+			return m;
+		}
+	if (m->n == META_PENDING)
+		return NULL;
+	*fresh = true;
+	return m;
+}
+
+static int
+meta_read(store_txn *t, const char *name, uint64_t *v)
 {
 	MDB_val k = {strlen(name), (void *)name}, d;
 	int rc = mdb_get(t->txn, t->st->meta, &k, &d);
@@ -30,13 +69,69 @@ store_meta_get_u64(store_txn *t, const char *name, uint64_t *v)
 	return 0;
 }
 
-int
-store_meta_put_u64(store_txn *t, const char *name, uint64_t v)
+static int
+meta_write(store_txn *t, const char *name, uint64_t v)
 {
 	unsigned char b[8];
 	be_put64(b, v);
 	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
 	return store_txn_rc(t, mdb_put(t->txn, t->st->meta, &k, &d, 0));
+}
+
+int
+store_meta_get_u64(store_txn *t, const char *name, uint64_t *v)
+{
+	size_t i;
+	bool fresh;
+	struct meta_pending *m = meta_slot(t, name, &i, &fresh);
+	if (!m)
+		return meta_read(t, name, v);
+	if (fresh) {
+		if (meta_read(t, name, v))
+			return t->err;
+		memcpy(m->e[i].name, name, strlen(name) + 1);
+		m->e[i].v = *v;
+		m->e[i].dirty = false;
+		m->n++;
+	}
+	*v = m->e[i].v;
+	return 0;
+}
+
+int
+store_meta_put_u64(store_txn *t, const char *name, uint64_t v)
+{
+	size_t i;
+	bool fresh;
+	struct meta_pending *m = meta_slot(t, name, &i, &fresh);
+	if (!m)
+		return meta_write(t, name, v);
+	if (t->err)
+		return t->err;
+	if (fresh) {
+		memcpy(m->e[i].name, name, strlen(name) + 1);
+		m->n++;
+	}
+	m->e[i].v = v;
+	m->e[i].dirty = true;
+	return 0;
+}
+
+int
+store_meta_flush(store_txn *t)
+{
+	struct meta_pending *m = t->mpend;
+	for (size_t i = 0; m && !t->err && i < m->n; i++)
+		if (m->e[i].dirty && !meta_write(t, m->e[i].name, m->e[i].v))
+			m->e[i].dirty = false;
+	return t->err;
+}
+
+void
+store_meta_pending_free(store_txn *t)
+{
+	free(t->mpend);
+	t->mpend = NULL;
 }
 
 void

@@ -108,6 +108,7 @@ store_txn_bulk(store_txn *t, void (*pace)(store *st))
 		t->pend = calloc(1, sizeof *t->pend);
 	if (t->pend)
 		t->pend->pace = pace;
+	store_meta_bulk(t);
 }
 
 void

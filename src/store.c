@@ -567,7 +567,10 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 			err = rc;
 		if (!err)
 			err = store_index_flush(&t, 0);
+		if (!err)
+			err = store_meta_flush(&t);
 		store_index_pending_free(&t);
+		store_meta_pending_free(&t);
 		if (!err) {
 			err = io_or_full(st, store_map_error(mdb_txn_commit(t.txn)));
 			if (!err)
