@@ -47,6 +47,10 @@ struct store {
 	bool shared;  /* a handle on the held environment (store_hold): env not ours */
 };
 
+/* The tables a bulk transaction reads and writes through a cursor of its
+ * own (store_bulk_get, store_bulk_put). */
+enum { STORE_BC_REC, STORE_BC_CHGNUM, STORE_BC_CHGREC, STORE_BULK_CURSORS };
+
 struct store_txn {
 	store *st;
 	MDB_txn *txn;
@@ -55,6 +59,7 @@ struct store_txn {
 	bool trusted;  /* store_txn_trust */
 	struct idx_pending *pend;  /* store_txn_bulk: index entries not yet put */
 	struct meta_pending *mpend;  /* store_txn_bulk: counters not yet written */
+	MDB_cursor *bulk_cur[STORE_BULK_CURSORS];  /* store_txn_bulk: store_bulk_get/put's */
 };
 
 /* --- store.c ---------------------------------------------------------------- */
@@ -67,6 +72,17 @@ int store_txn_rc(store_txn *t, int rc);
 int store_cursor_end(store_txn *t, MDB_cursor *c, int rc);
 /* A copy of the value d, malloc'd (at least one byte), for the caller. */
 int store_copy_out(store_txn *t, const MDB_val *d, void **data, size_t *len);
+/* mdb_get and mdb_put, but within a store_txn_bulk transaction through
+ * its cursor which (STORE_BC_...) on dbi, opened at the first use and
+ * kept: LMDB then looks first in the leaf page the cursor is on, where
+ * keys made in order (the records' and the change log's) mostly fall,
+ * before it searches the tree from its root.  The same results; an LMDB
+ * code, nothing recorded in t. */
+int store_bulk_get(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d);
+int store_bulk_put(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d,
+                   unsigned flags);
+/* Close t's cursors (before its commit or abort). */
+void store_bulk_end(store_txn *t);
 /* mkdir -p with the database folder's mode; 0 or an errno value. */
 int store_mkdir_p(const char *dir);
 

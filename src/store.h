@@ -222,7 +222,8 @@ void store_txn_trust(store_txn *t, bool on);
  * entries are put at once, so a duplicate check finds them without that.
  * The store's counters (the last record number, the count of each kind,
  * the last change number) are read once, kept in t, and written once at
- * the commit.  What is written is the same.  For a transaction saving many records
+ * the commit; the records and the change log are read and written
+ * through cursors t keeps.  What is written is the same.  For a transaction saving many records
  * (the import's batches).  pace (or NULL) is called every
  * STORE_BULK_PACE entries put, for the caller to let go of the map's
  * pages (store_release_map) as it does while saving the rows. */

@@ -1207,12 +1207,15 @@ del_txn(store_txn *t, void *ctx)
 /* The store's counters against the records themselves: each kind's
  * count against a scan of its records, the last change number against
  * the one before the imports and the records written since (one change
- * each, as saving them one by one gives), and the last record number by
- * a record saved now: it takes the number after the highest this site's
- * records have. */
+ * each, as saving them one by one gives), the change log's two halves
+ * against each other and every record in it, and the last record number
+ * by a record saved now: it takes the number after the highest this
+ * site's records have. */
 struct tally {
 	uint64_t site, maxseq;
 	size_t n;
+	store_txn *t;
+	uint64_t chg, last;
 };
 
 static int
@@ -1222,6 +1225,23 @@ tally_rec(const record *r, void *ctx)
 	y->n++;
 	if (r->id.site == y->site && r->id.seq > y->maxseq)
 		y->maxseq = r->id.seq;
+	/* its change is in the log */
+	uint64_t n;
+	ck_assert_int_eq(store_change_of(y->t, &r->id, &n), STORE_OK);
+	ck_assert_uint_gt(n, 0);
+	return 0;
+}
+
+/* each change's number and its record's point at each other */
+static int
+tally_change(uint64_t n, const rec_id *id, void *ctx)
+{
+	struct tally *y = ctx;
+	uint64_t back;
+	ck_assert_uint_gt(n, y->last);
+	y->last = n;
+	ck_assert_int_eq(store_change_of(y->t, id, &back), STORE_OK);
+	ck_assert_uint_eq(back, n);
 	return 0;
 }
 
@@ -1230,6 +1250,8 @@ tally_txn(store_txn *t, void *ctx)
 {
 	struct tally *y = ctx;
 	store_txn_trust(t, true);
+	y->t = t;
+	ck_assert_int_eq(store_changes(t, 0, tally_change, y), STORE_OK);
 	for (int kind = 1; kind < 256 && !store_txn_error(t); kind++) {
 		size_t before = y->n, counted;
 		store_scan(t, kind, NULL, tally_rec, y);
@@ -1257,9 +1279,10 @@ chg_last(struct fixture *x)
 static void
 counters_agree(struct fixture *x, uint64_t chg_want, bool probe)
 {
-	struct tally y = {store_site(x->d.st), 0, 0};
+	struct tally y = {store_site(x->d.st), 0, 0, NULL, 0, 0};
 	ck_assert_int_eq(store_read(x->d.st, tally_txn, &y), STORE_OK);
 	ck_assert_uint_eq(chg_last(x), chg_want);
+	ck_assert_uint_eq(y.last, chg_want);
 	if (!probe)
 		return;
 	rec_id id;
