@@ -49,7 +49,7 @@ struct store {
 
 /* The tables a bulk transaction reads and writes through a cursor of its
  * own (store_bulk_get, store_bulk_put). */
-enum { STORE_BC_REC, STORE_BC_CHGNUM, STORE_BC_CHGREC, STORE_BULK_CURSORS };
+enum { STORE_BC_REC, STORE_BC_CHGNUM, STORE_BC_CHGREC, STORE_BC_AUDIT, STORE_BULK_CURSORS };
 
 struct store_txn {
 	store *st;
@@ -91,10 +91,12 @@ int store_mkdir_p(const char *dir);
 /* An absent name reads as 0. */
 int store_meta_get_u64(store_txn *t, const char *name, uint64_t *v);
 int store_meta_put_u64(store_txn *t, const char *name, uint64_t v);
-/* Within t (a write; store_txn_bulk), the counters above are read from
- * LMDB once and then kept in t: what they read within t is what was
- * last put, and store_meta_flush writes the ones changed (before the
- * commit; nothing is written when t aborts).  t's error. */
+/* Within t (a write; store_txn_bulk), the meta values (the counters
+ * above, store_meta_get and _put's of up to 48 bytes) are read from LMDB
+ * once and then kept in t: what they read within t is what was last
+ * put, and store_meta_flush writes the ones changed (before the commit,
+ * and before store_meta_each walks them; nothing is written when t
+ * aborts).  t's error. */
 void store_meta_bulk(store_txn *t);
 int store_meta_flush(store_txn *t);
 void store_meta_pending_free(store_txn *t);

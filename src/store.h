@@ -235,6 +235,11 @@ void store_txn_bulk(store_txn *t, void (*pace)(store *st));
  * (audit.c).  store_audit_last returns STORE_NOTFOUND when it is empty. */
 int store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq);
 int store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len);
+/* The last entry's number alone (STORE_NOTFOUND: none), and an entry put
+ * under number seq, which must come after the last (else STORE_CORRUPT,
+ * the transaction failed). */
+int store_audit_last_seq(store_txn *t, uint64_t *seq);
+int store_audit_put(store_txn *t, uint64_t seq, const void *data, size_t len);
 /* Call fn for each entry from number from on, in order; fn returns
  * nonzero to stop. */
 int store_audit_walk(store_txn *t, uint64_t from,

@@ -1351,6 +1351,18 @@ START_TEST(test_counters_after_batches)
 	size_t faults = 99;
 	ck_assert_int_eq(store_verify(x.d.st, false, &faults, NULL, NULL), STORE_OK);
 	ck_assert_uint_eq(faults, 0);
+	/* the audit head a batch keeps, written at its commit: the chain
+	 * whole, one entry a record written (the probe's too) and one an
+	 * import */
+	size_t entries;
+	uint64_t bad = 1;
+	char why[256] = "";
+	ck_assert_int_eq(audit_verify(x.d.st, &entries, &bad, why, sizeof why), STORE_OK);
+	ck_assert_msg(bad == 0, "%s", why);
+	ck_assert_uint_eq(audit_count(&x, "create").n, 151);
+	ck_assert_uint_eq(audit_count(&x, "edit").n, 30);
+	ck_assert_uint_eq(audit_count(&x, "import").n, 2);
+	ck_assert_uint_eq(entries, 183);
 	free(text);
 	free(p1);
 	free(p2);
