@@ -190,10 +190,7 @@ audit_log(store_txn *t, const char *action, const rec_id *id, uint32_t v_before,
 		return err;
 	/* The number comes from the table, the link from the head: an entry
 	 * cut off the end is then never hidden by the next one written. */
-	void *ldata;
-	size_t llen;
-	err = store_audit_last(t, &last, &ldata, &llen);
-	free(ldata);
+	err = store_audit_last_seq(t, &last);
 	if (err && err != STORE_NOTFOUND)
 		return err;
 	e.seq = last + 1;
@@ -203,11 +200,9 @@ audit_log(store_txn *t, const char *action, const rec_id *id, uint32_t v_before,
 	if (!buf)
 		return store_txn_fail(t, STORE_NOMEM);
 	entry_hash(e.prev, buf, len, buf + len - SHA256_LEN);
-	uint64_t seq = 0;
-	if (!store_audit_append(t, buf, len, &seq) && seq != e.seq)
-		store_txn_fail(t, STORE_CORRUPT);
+	store_audit_put(t, e.seq, buf, len);
 	unsigned char head[HEAD_LEN];
-	be_put(head, seq, 8);
+	be_put(head, e.seq, 8);
 	memcpy(head + 8, buf + len - SHA256_LEN, SHA256_LEN);
 	free(buf);
 	return store_meta_put(t, HEAD_NAME, head, sizeof head);

@@ -68,6 +68,84 @@ block(uint32_t h[8], const unsigned char *p)
 	h[7] += hh;
 }
 
+/* The blocks through the x86 SHA extensions (SHA-NI) when the processor
+ * has them: the same function, some ten times fewer instructions.  The
+ * rounds four at a time (two sha256rnds2), the message schedule by
+ * sha256msg1 and sha256msg2 as Intel's reference does; the state kept
+ * as ABEF and CDGH, as the instructions want it. */
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <cpuid.h>
+#include <immintrin.h>
+
+__attribute__((target("sha,sse4.1"))) static void
+blocks_shani(uint32_t h[8], const unsigned char *p, size_t n)
+{
+	const __m128i bswap = _mm_set_epi64x(0x0c0d0e0f08090a0bLL, 0x0405060700010203LL);
+	__m128i tmp = _mm_loadu_si128((const __m128i *)(const void *)&h[0]);
+	__m128i s1 = _mm_loadu_si128((const __m128i *)(const void *)&h[4]);
+	tmp = _mm_shuffle_epi32(tmp, 0xB1);           /* CDAB */
+	s1 = _mm_shuffle_epi32(s1, 0x1B);             /* EFGH */
+	__m128i s0 = _mm_alignr_epi8(tmp, s1, 8);     /* ABEF */
+	s1 = _mm_blend_epi16(s1, tmp, 0xF0);          /* CDGH */
+	for (; n; n--, p += 64) {
+		__m128i abef = s0, cdgh = s1, w[4];
+#pragma GCC unroll 4
+		for (int i = 0; i < 4; i++)
+			w[i] = _mm_shuffle_epi8(_mm_loadu_si128((const __m128i *)(const void *)(p + 16 * i)),
+			                        bswap);
+#pragma GCC unroll 16
+		for (int g = 0; g < 16; g++) {
+			__m128i m = _mm_add_epi32(w[g & 3],
+			                          _mm_loadu_si128((const __m128i *)(const void *)&K[4 * g]));
+			s1 = _mm_sha256rnds2_epu32(s1, s0, m);
+			if (g < 12) {
+				/* the words of group g + 4 from groups g .. g + 3 */
+				__m128i x = _mm_sha256msg1_epu32(w[g & 3], w[(g + 1) & 3]);
+				x = _mm_add_epi32(x, _mm_alignr_epi8(w[(g + 3) & 3], w[(g + 2) & 3], 4));
+				w[g & 3] = _mm_sha256msg2_epu32(x, w[(g + 3) & 3]);
+			}
+			m = _mm_shuffle_epi32(m, 0x0E);
+			s0 = _mm_sha256rnds2_epu32(s0, s1, m);
+		}
+		s0 = _mm_add_epi32(s0, abef);
+		s1 = _mm_add_epi32(s1, cdgh);
+	}
+	tmp = _mm_shuffle_epi32(s0, 0x1B);            /* FEBA */
+	s1 = _mm_shuffle_epi32(s1, 0xB1);             /* DCHG */
+	s0 = _mm_blend_epi16(tmp, s1, 0xF0);          /* DCBA */
+	s1 = _mm_alignr_epi8(s1, tmp, 8);             /* HGFE */
+	_mm_storeu_si128((__m128i *)(void *)&h[0], s0);
+	_mm_storeu_si128((__m128i *)(void *)&h[4], s1);
+}
+
+/* whether the processor has SHA-NI and SSSE3 and SSE4.1 (asked once) */
+static bool
+have_shani(void)
+{
+	static int have = -1;
+	if (have < 0) {
+		unsigned a, b, c, d;
+		bool sse = __get_cpuid(1, &a, &b, &c, &d) && (c & bit_SSSE3) && (c & bit_SSE4_1);
+		have = sse && __get_cpuid_count(7, 0, &a, &b, &c, &d) && (b & bit_SHA);
+	}
+	return have;
+}
+#endif
+
+/* n blocks at p into the hash value */
+static void
+blocks(uint32_t h[8], const unsigned char *p, size_t n)
+{
+#if defined(__x86_64__) && defined(__GNUC__)
+	if (have_shani()) {
+		blocks_shani(h, p, n);
+		return;
+	}
+#endif
+	for (; n; n--, p += 64)
+		block(h, p);
+}
+
 void
 sha256_init(struct sha256 *s)
 {
@@ -95,11 +173,12 @@ sha256_update(struct sha256 *s, const void *data, size_t len)
 		len -= take;
 		if (s->nbuf < 64)
 			return;
-		block(s->h, s->buf);
+		blocks(s->h, s->buf, 1);
 		s->nbuf = 0;
 	}
-	for (; len >= 64; p += 64, len -= 64)
-		block(s->h, p);
+	blocks(s->h, p, len / 64);
+	p += len / 64 * 64;
+	len %= 64;
 	if (len) {
 		memcpy(s->buf, p, len);
 		s->nbuf = len;

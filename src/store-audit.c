@@ -47,6 +47,42 @@ store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq)
 }
 
 int
+store_audit_put(store_txn *t, uint64_t seq, const void *data, size_t len)
+{
+	if (t->err)
+		return t->err;
+	if (!t->write || !t->st->have_audit)
+		return store_txn_fail(t, STORE_INVALID);
+	unsigned char kb[8];
+	be_put64(kb, seq);
+	MDB_val k = {8, kb}, d = {len, (void *)data};
+	/* MDB_APPEND: entries only ever go on the end (a number not after
+	 * the last one is refused) */
+	int rc = store_bulk_put(t, STORE_BC_AUDIT, t->st->audit, &k, &d, MDB_APPEND);
+	return rc == MDB_KEYEXIST ? store_txn_fail(t, STORE_CORRUPT) : store_txn_rc(t, rc);
+}
+
+int
+store_audit_last_seq(store_txn *t, uint64_t *seq)
+{
+	*seq = 0;
+	if (t->err)
+		return t->err;
+	if (!t->st->have_audit)
+		return STORE_NOTFOUND;
+	MDB_val k, d;
+	int rc = store_audit_last_key(t, &k, &d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc)
+		return store_txn_rc(t, rc);
+	if (k.mv_size != 8)
+		return store_txn_fail(t, STORE_CORRUPT);
+	*seq = be_get64(k.mv_data);
+	return 0;
+}
+
+int
 store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len)
 {
 	*data = NULL;

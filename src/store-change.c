@@ -18,7 +18,7 @@ store_change_note(store_txn *t, const unsigned char key[REC_KEYLEN])
 	if (t->err || !st->have_chg)
 		return t->err;
 	MDB_val rk = {REC_KEYLEN, (void *)key}, d;
-	int rc = mdb_get(t->txn, st->chg, &rk, &d);
+	int rc = store_bulk_get(t, STORE_BC_CHGREC, st->chg, &rk, &d);
 	if (rc == 0 && d.mv_size == 8) {
 		unsigned char old[8];
 		memcpy(old, d.mv_data, 8);
@@ -37,9 +37,9 @@ store_change_note(store_txn *t, const unsigned char key[REC_KEYLEN])
 	unsigned char nb[8];
 	be_put64(nb, n + 1);
 	MDB_val nk = {8, nb}, nd = {REC_KEYLEN, (void *)key}, rd = {8, nb};
-	if (store_txn_rc(t, mdb_put(t->txn, st->chg, &nk, &nd, 0)))
+	if (store_txn_rc(t, store_bulk_put(t, STORE_BC_CHGNUM, st->chg, &nk, &nd, 0)))
 		return t->err;
-	return store_txn_rc(t, mdb_put(t->txn, st->chg, &rk, &rd, 0));
+	return store_txn_rc(t, store_bulk_put(t, STORE_BC_CHGREC, st->chg, &rk, &rd, 0));
 }
 
 int

@@ -47,6 +47,10 @@ struct store {
 	bool shared;  /* a handle on the held environment (store_hold): env not ours */
 };
 
+/* The tables a bulk transaction reads and writes through a cursor of its
+ * own (store_bulk_get, store_bulk_put). */
+enum { STORE_BC_REC, STORE_BC_CHGNUM, STORE_BC_CHGREC, STORE_BC_AUDIT, STORE_BULK_CURSORS };
+
 struct store_txn {
 	store *st;
 	MDB_txn *txn;
@@ -61,6 +65,8 @@ struct store_txn {
 	MDB_cursor *view;
 	bool may_view, view_on;
 	unsigned char view_key[REC_KEYLEN];
+	struct meta_pending *mpend;  /* store_txn_bulk: counters not yet written */
+	MDB_cursor *bulk_cur[STORE_BULK_CURSORS];  /* store_txn_bulk: store_bulk_get/put's */
 };
 
 /* --- store.c ---------------------------------------------------------------- */
@@ -73,6 +79,17 @@ int store_txn_rc(store_txn *t, int rc);
 int store_cursor_end(store_txn *t, MDB_cursor *c, int rc);
 /* A copy of the value d, malloc'd (at least one byte), for the caller. */
 int store_copy_out(store_txn *t, const MDB_val *d, void **data, size_t *len);
+/* mdb_get and mdb_put, but within a store_txn_bulk transaction through
+ * its cursor which (STORE_BC_...) on dbi, opened at the first use and
+ * kept: LMDB then looks first in the leaf page the cursor is on, where
+ * keys made in order (the records' and the change log's) mostly fall,
+ * before it searches the tree from its root.  The same results; an LMDB
+ * code, nothing recorded in t. */
+int store_bulk_get(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d);
+int store_bulk_put(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d,
+                   unsigned flags);
+/* Close t's cursors (before its commit or abort). */
+void store_bulk_end(store_txn *t);
 /* mkdir -p with the database folder's mode; 0 or an errno value. */
 int store_mkdir_p(const char *dir);
 
@@ -81,6 +98,15 @@ int store_mkdir_p(const char *dir);
 /* An absent name reads as 0. */
 int store_meta_get_u64(store_txn *t, const char *name, uint64_t *v);
 int store_meta_put_u64(store_txn *t, const char *name, uint64_t v);
+/* Within t (a write; store_txn_bulk), the meta values (the counters
+ * above, store_meta_get and _put's of up to 48 bytes) are read from LMDB
+ * once and then kept in t: what they read within t is what was last
+ * put, and store_meta_flush writes the ones changed (before the commit,
+ * and before store_meta_each walks them; nothing is written when t
+ * aborts).  t's error. */
+void store_meta_bulk(store_txn *t);
+int store_meta_flush(store_txn *t);
+void store_meta_pending_free(store_txn *t);
 /* The meta name of the count of records of a kind ("count/KIND"). */
 #define STORE_COUNT_NAME 24
 void store_count_name(char name[STORE_COUNT_NAME], int kind);

@@ -133,6 +133,7 @@ store_txn_bulk(store_txn *t, void (*pace)(store *st))
 		t->pend = calloc(1, sizeof *t->pend);
 	if (t->pend)
 		t->pend->pace = pace;
+	store_meta_bulk(t);
 }
 
 void
@@ -292,7 +293,7 @@ write_record(store_txn *t, const record *r, record *old, const unsigned char key
 		return store_txn_fail(t, STORE_NOMEM);
 	}
 	MDB_val k = {REC_KEYLEN, (void *)key}, d = {len, enc};
-	int rc = mdb_put(t->txn, st->rec, &k, &d, 0);
+	int rc = store_bulk_put(t, STORE_BC_REC, st->rec, &k, &d, 0);
 	free(enc);
 	if (rc) {
 		record_free(old);
@@ -334,7 +335,7 @@ store_put(store_txn *t, record *r)
 		}
 		rec_id_to_key(&r->id, key);
 		MDB_val k = {REC_KEYLEN, key}, d;
-		int rc = mdb_get(t->txn, st->rec, &k, &d);
+		int rc = store_bulk_get(t, STORE_BC_REC, st->rec, &k, &d);
 		if (rc == 0)
 			return store_txn_fail(t, STORE_EXISTS);
 		if (rc != MDB_NOTFOUND)

@@ -553,6 +553,40 @@ store_read(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 	return t.err ? t.err : rc;
 }
 
+static MDB_cursor *
+bulk_cursor(store_txn *t, int which, MDB_dbi dbi)
+{
+	if (!t->pend)
+		return NULL;
+	if (!t->bulk_cur[which] && mdb_cursor_open(t->txn, dbi, &t->bulk_cur[which]))
+		t->bulk_cur[which] = NULL;
+	return t->bulk_cur[which];
+}
+
+int
+store_bulk_get(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d)
+{
+	MDB_cursor *c = bulk_cursor(t, which, dbi);
+	return c ? mdb_cursor_get(c, k, d, MDB_SET) : mdb_get(t->txn, dbi, k, d);
+}
+
+int
+store_bulk_put(store_txn *t, int which, MDB_dbi dbi, MDB_val *k, MDB_val *d, unsigned flags)
+{
+	MDB_cursor *c = bulk_cursor(t, which, dbi);
+	return c ? mdb_cursor_put(c, k, d, flags) : mdb_put(t->txn, dbi, k, d, flags);
+}
+
+void
+store_bulk_end(store_txn *t)
+{
+	for (int i = 0; i < STORE_BULK_CURSORS; i++)
+		if (t->bulk_cur[i]) {
+			mdb_cursor_close(t->bulk_cur[i]);
+			t->bulk_cur[i] = NULL;
+		}
+}
+
 int
 store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 {
@@ -569,7 +603,11 @@ store_write(store *st, int (*fn)(store_txn *t, void *ctx), void *ctx)
 			err = rc;
 		if (!err)
 			err = store_index_flush(&t, 0);
+		if (!err)
+			err = store_meta_flush(&t);
+		store_bulk_end(&t);
 		store_index_pending_free(&t);
+		store_meta_pending_free(&t);
 		if (!err) {
 			err = io_or_full(st, store_map_error(mdb_txn_commit(t.txn)));
 			if (!err)

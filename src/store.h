@@ -220,7 +220,10 @@ void store_txn_trust(store_txn *t, bool on);
  * then mostly land on the page the last one did), at the commit or as
  * soon as anything reads or removes index entries; the ID number's
  * entries are put at once, so a duplicate check finds them without that.
- * What is written is the same.  For a transaction saving many records
+ * The store's counters (the last record number, the count of each kind,
+ * the last change number) are read once, kept in t, and written once at
+ * the commit; the records and the change log are read and written
+ * through cursors t keeps.  What is written is the same.  For a transaction saving many records
  * (the import's batches).  pace (or NULL) is called every
  * STORE_BULK_PACE entries put, for the caller to let go of the map's
  * pages (store_release_map) as it does while saving the rows. */
@@ -232,6 +235,11 @@ void store_txn_bulk(store_txn *t, void (*pace)(store *st));
  * (audit.c).  store_audit_last returns STORE_NOTFOUND when it is empty. */
 int store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq);
 int store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len);
+/* The last entry's number alone (STORE_NOTFOUND: none), and an entry put
+ * under number seq, which must come after the last (else STORE_CORRUPT,
+ * the transaction failed). */
+int store_audit_last_seq(store_txn *t, uint64_t *seq);
+int store_audit_put(store_txn *t, uint64_t seq, const void *data, size_t len);
 /* Call fn for each entry from number from on, in order; fn returns
  * nonzero to stop. */
 int store_audit_walk(store_txn *t, uint64_t from,

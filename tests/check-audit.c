@@ -184,6 +184,9 @@ START_TEST(test_sha256_vectors)
 		{"", "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"},
 		{"abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq",
 		 "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1"},
+		{"abcdefghbcdefghicdefghijdefghijkefghijklfghijklmghijklmnhijklmnoijklmnopjklmnopq"
+		 "klmnopqrlmnopqrsmnopqrstnopqrstu",
+		 "cf5b16a778af8380036ce59e7b0492370b249b11e8f07a51afac45037afee9d1"},
 	};
 	unsigned char h[32];
 	char hex[65];
@@ -192,6 +195,20 @@ START_TEST(test_sha256_vectors)
 		hexof(h, hex);
 		ck_assert_str_eq(hex, v[i].hex);
 	}
+	/* a million "a", in pieces of uneven lengths: many blocks a piece
+	 * (the SHA-NI path where the processor has it), part blocks between */
+	static char a[1000000];
+	memset(a, 'a', sizeof a);
+	struct sha256 s;
+	sha256_init(&s);
+	for (size_t off = 0, step = 1; off < sizeof a; off += step, step = step * 3 % 9973 + 1)
+		sha256_update(&s, a + off, step < sizeof a - off ? step : sizeof a - off);
+	sha256_final(&s, h);
+	hexof(h, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
+	sha256(a, sizeof a, h);
+	hexof(h, hex);
+	ck_assert_str_eq(hex, "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0");
 }
 END_TEST
 

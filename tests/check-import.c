@@ -1204,6 +1204,173 @@ del_txn(store_txn *t, void *ctx)
 	return store_txn_error(t);
 }
 
+/* The store's counters against the records themselves: each kind's
+ * count against a scan of its records, the last change number against
+ * the one before the imports and the records written since (one change
+ * each, as saving them one by one gives), the change log's two halves
+ * against each other and every record in it, and the last record number
+ * by a record saved now: it takes the number after the highest this
+ * site's records have. */
+struct tally {
+	uint64_t site, maxseq;
+	size_t n;
+	store_txn *t;
+	uint64_t chg, last;
+};
+
+static int
+tally_rec(const record *r, void *ctx)
+{
+	struct tally *y = ctx;
+	y->n++;
+	if (r->id.site == y->site && r->id.seq > y->maxseq)
+		y->maxseq = r->id.seq;
+	/* its change is in the log */
+	uint64_t n;
+	ck_assert_int_eq(store_change_of(y->t, &r->id, &n), STORE_OK);
+	ck_assert_uint_gt(n, 0);
+	return 0;
+}
+
+/* each change's number and its record's point at each other */
+static int
+tally_change(uint64_t n, const rec_id *id, void *ctx)
+{
+	struct tally *y = ctx;
+	uint64_t back;
+	ck_assert_uint_gt(n, y->last);
+	y->last = n;
+	ck_assert_int_eq(store_change_of(y->t, id, &back), STORE_OK);
+	ck_assert_uint_eq(back, n);
+	return 0;
+}
+
+static int
+tally_txn(store_txn *t, void *ctx)
+{
+	struct tally *y = ctx;
+	store_txn_trust(t, true);
+	y->t = t;
+	ck_assert_int_eq(store_changes(t, 0, tally_change, y), STORE_OK);
+	for (int kind = 1; kind < 256 && !store_txn_error(t); kind++) {
+		size_t before = y->n, counted;
+		store_scan(t, kind, NULL, tally_rec, y);
+		ck_assert_int_eq(store_count(t, kind, &counted), STORE_OK);
+		ck_assert_msg(counted == y->n - before, "kind %d: counted %zu, %zu records", kind,
+		              counted, y->n - before);
+	}
+	return store_txn_error(t);
+}
+
+static int
+chg_txn(store_txn *t, void *ctx)
+{
+	return store_change_last(t, ctx);
+}
+
+static uint64_t
+chg_last(struct fixture *x)
+{
+	uint64_t n = 0;
+	ck_assert_int_eq(store_read(x->d.st, chg_txn, &n), STORE_OK);
+	return n;
+}
+
+static void
+counters_agree(struct fixture *x, uint64_t chg_want, bool probe)
+{
+	struct tally y = {store_site(x->d.st), 0, 0, NULL, 0, 0};
+	ck_assert_int_eq(store_read(x->d.st, tally_txn, &y), STORE_OK);
+	ck_assert_uint_eq(chg_last(x), chg_want);
+	ck_assert_uint_eq(y.last, chg_want);
+	if (!probe)
+		return;
+	rec_id id;
+	ck_assert_int_eq(store_write(x->d.st, filler_txn, &id), STORE_OK);
+	ck_assert_uint_eq(id.seq, y.maxseq + 1);
+	ck_assert_uint_eq(chg_last(x), chg_want + 1);
+}
+
+/* The counters a batch keeps and writes once at its commit are what
+ * saving its records one by one writes: after an import into a new
+ * database, one into a database holding residents (updates, new rows, a
+ * row refused), one refused whole for a bad row, and batches stopped
+ * part way by a full disk (test_stops_part_way). */
+START_TEST(test_counters_after_batches)
+{
+	struct fixture x;
+	fixture_make(&x);
+	uint64_t chg = chg_last(&x);
+	char *p1 = many_rows(&x, "first.csv", 120);
+	struct import_opts o = {.batch = 40};
+	struct import_result res;
+	char msg[1024];
+	ck_assert_int_eq(run(&x, p1, &o, &res, msg), IMPORT_OK);
+	ck_assert_uint_eq(res.imported, 120);
+	counters_agree(&x, chg += 120, false);
+
+	size_t cap = 128 + 80 * 80, len;
+	char *text = malloc(cap);
+	ck_assert_ptr_nonnull(text);
+	len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区)\r\n");
+	char news[30][19];
+	for (size_t i = 0; i < 30; i++) {
+		char old[19], birth[9];
+		size_t r = 3 * i;
+		snprintf(birth, sizeof birth, "19%02zu%02zu%02zu", 40 + r / 336 % 50, 1 + r / 28 % 12,
+		         1 + r % 28);
+		idnum(old, birth, (int)(r % 997));
+		len += (size_t)snprintf(text + len, cap - len, "改名%zu,%s,安宁村\r\n", r, old);
+		idnum(news[i], "19960606", (int)i + 300);
+		len += (size_t)snprintf(text + len, cap - len, "新人%zu,%s,挂榜村\r\n", i, news[i]);
+	}
+	len += (size_t)snprintf(text + len, cap - len, "又一个,%s,挂榜村\r\n", news[3]);
+	char *p2 = write_file(&x, "second.csv", text, "GB18030");
+	struct import_opts o2 = {.batch = 7, .update = true, .skip_bad = true};
+	int rc = run(&x, p2, &o2, &res, msg);
+	ck_assert_msg(rc == IMPORT_OK || rc == IMPORT_BAD_ROWS, "%d: %s", rc, msg);
+	ck_assert_uint_eq(res.updated, 30);
+	ck_assert_uint_eq(res.imported, 30);
+	counters_agree(&x, chg += 60, false);
+
+	/* a bad row, no --skip-bad: nothing saved, nothing counted */
+	len = (size_t)snprintf(text, cap, "姓名,身份证号,村(社区)\r\n");
+	for (size_t i = 0; i < 20; i++) {
+		char id[19];
+		idnum(id, "19970707", (int)i + 500);
+		len += (size_t)snprintf(text + len, cap - len, "又新%zu,%s,%s\r\n", i, id,
+		                        i == 17 ? "没有这个村" : "挂榜村");
+	}
+	char *p3 = write_file(&x, "third.csv", text, "GB18030");
+	struct import_opts o3 = {.batch = 5};
+	ck_assert_int_eq(run(&x, p3, &o3, &res, msg), IMPORT_BAD_ROWS);
+	ck_assert_uint_eq(res.imported, 0);
+	counters_agree(&x, chg, true);
+	ck_assert_uint_eq(count(&x, REC_RESIDENT), 150);
+
+	size_t faults = 99;
+	ck_assert_int_eq(store_verify(x.d.st, false, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 0);
+	/* the audit head a batch keeps, written at its commit: the chain
+	 * whole, one entry a record written (the probe's too) and one an
+	 * import */
+	size_t entries;
+	uint64_t bad = 1;
+	char why[256] = "";
+	ck_assert_int_eq(audit_verify(x.d.st, &entries, &bad, why, sizeof why), STORE_OK);
+	ck_assert_msg(bad == 0, "%s", why);
+	ck_assert_uint_eq(audit_count(&x, "create").n, 151);
+	ck_assert_uint_eq(audit_count(&x, "edit").n, 30);
+	ck_assert_uint_eq(audit_count(&x, "import").n, 2);
+	ck_assert_uint_eq(entries, 183);
+	free(text);
+	free(p1);
+	free(p2);
+	free(p3);
+	fixture_free(&x);
+}
+END_TEST
+
 /* The disk fills part way: the batches saved stay, the message says how
  * many, and the same import again with update saves the rest once. */
 START_TEST(test_stops_part_way)
@@ -1231,8 +1398,10 @@ START_TEST(test_stops_part_way)
 	struct import_opts o = {.batch = 100};
 	struct import_result res;
 	char msg[1024];
+	uint64_t chg = chg_last(&x);
 	ck_assert_msg(run(&x, path, &o, &res, msg) == IMPORT_FAILED, "%s", msg);
 	size_t saved = count(&x, REC_RESIDENT);
+	counters_agree(&x, chg + saved, false);
 	ck_assert_msg(saved > 0, "%s", msg);
 	ck_assert_uint_lt(saved, 3000);
 	ck_assert_uint_eq(res.imported, saved);
@@ -1247,6 +1416,7 @@ START_TEST(test_stops_part_way)
 	ck_assert_uint_eq(res.unchanged, saved);
 	ck_assert_uint_eq(res.imported, 3000 - saved);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 3000);
+	counters_agree(&x, chg + 3000, true);
 	free(ids);
 	free(path);
 	fixture_free(&x);
@@ -1453,6 +1623,7 @@ main(void)
 	tcase_add_test(tc, test_excel_dates);
 	tcase_add_test(tc, test_batches);
 	tcase_add_test(tc, test_batches_over_residents);
+	tcase_add_test(tc, test_counters_after_batches);
 	tcase_add_test(tc, test_stops_part_way);
 	tcase_add_test(tc, test_windows);
 	tcase_add_test(tc, test_memory_bounded);
