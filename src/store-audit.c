@@ -20,30 +20,38 @@ store_audit_last_key(store_txn *t, MDB_val *k, MDB_val *d)
 	return rc;
 }
 
+/* The last entry: its number in *seq, its bytes in *d (in the map);
+ * STORE_NOTFOUND when there is none. */
+static int
+last_entry(store_txn *t, uint64_t *seq, MDB_val *d)
+{
+	*seq = 0;
+	if (t->err)
+		return t->err;
+	if (!t->st->have_audit)
+		return STORE_NOTFOUND;
+	MDB_val k;
+	int rc = store_audit_last_key(t, &k, d);
+	if (rc == MDB_NOTFOUND)
+		return STORE_NOTFOUND;
+	if (rc)
+		return store_txn_rc(t, rc);
+	if (k.mv_size != 8)
+		return store_txn_fail(t, STORE_CORRUPT);
+	*seq = be_get64(k.mv_data);
+	return 0;
+}
+
 int
 store_audit_append(store_txn *t, const void *data, size_t len, uint64_t *seq)
 {
-	if (t->err)
-		return t->err;
-	if (!t->write || !t->st->have_audit)
-		return store_txn_fail(t, STORE_INVALID);
-	uint64_t last = 0;
-	MDB_val k, d;
-	int rc = store_audit_last_key(t, &k, &d);
-	if (rc == 0 && k.mv_size == 8)
-		last = be_get64(k.mv_data);
-	else if (rc && rc != MDB_NOTFOUND)
-		return store_txn_rc(t, rc);
-	unsigned char kb[8];
-	be_put64(kb, last + 1);
-	k = (MDB_val){8, kb};
-	d = (MDB_val){len, (void *)data};
-	/* MDB_APPEND: entries only ever go on the end */
-	if (store_txn_rc(t, mdb_put(t->txn, t->st->audit, &k, &d, MDB_APPEND)))
-		return t->err;
-	if (seq)
+	uint64_t last;
+	int err = store_audit_last_seq(t, &last);
+	if (err && err != STORE_NOTFOUND)
+		return err;
+	if ((err = store_audit_put(t, last + 1, data, len)) == 0 && seq)
 		*seq = last + 1;
-	return 0;
+	return err;
 }
 
 int
@@ -65,21 +73,8 @@ store_audit_put(store_txn *t, uint64_t seq, const void *data, size_t len)
 int
 store_audit_last_seq(store_txn *t, uint64_t *seq)
 {
-	*seq = 0;
-	if (t->err)
-		return t->err;
-	if (!t->st->have_audit)
-		return STORE_NOTFOUND;
-	MDB_val k, d;
-	int rc = store_audit_last_key(t, &k, &d);
-	if (rc == MDB_NOTFOUND)
-		return STORE_NOTFOUND;
-	if (rc)
-		return store_txn_rc(t, rc);
-	if (k.mv_size != 8)
-		return store_txn_fail(t, STORE_CORRUPT);
-	*seq = be_get64(k.mv_data);
-	return 0;
+	MDB_val d;
+	return last_entry(t, seq, &d);
 }
 
 int
@@ -87,21 +82,9 @@ store_audit_last(store_txn *t, uint64_t *seq, void **data, size_t *len)
 {
 	*data = NULL;
 	*len = 0;
-	*seq = 0;
-	if (t->err)
-		return t->err;
-	if (!t->st->have_audit)
-		return STORE_NOTFOUND;
-	MDB_val k, d;
-	int rc = store_audit_last_key(t, &k, &d);
-	if (rc == MDB_NOTFOUND)
-		return STORE_NOTFOUND;
-	if (rc)
-		return store_txn_rc(t, rc);
-	if (k.mv_size != 8)
-		return store_txn_fail(t, STORE_CORRUPT);
-	*seq = be_get64(k.mv_data);
-	return store_copy_out(t, &d, data, len);
+	MDB_val d;
+	int err = last_entry(t, seq, &d);
+	return err ? err : store_copy_out(t, &d, data, len);
 }
 
 int
