@@ -286,6 +286,21 @@ audit_count(struct fixture *x, const char *action)
 	return a;
 }
 
+/* The store and its audit chain whole (store_verify, audit_verify);
+ * the chain's number of entries. */
+static size_t
+whole(struct fixture *x)
+{
+	size_t faults = 99, entries = 0;
+	ck_assert_int_eq(store_verify(x->d.st, false, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(faults, 0);
+	uint64_t bad = 1;
+	char why[256] = "";
+	ck_assert_int_eq(audit_verify(x->d.st, &entries, &bad, why, sizeof why), STORE_OK);
+	ck_assert_msg(bad == 0, "%s", why);
+	return entries;
+}
+
 /* Log in as login: their scope becomes the store's policy. */
 static void
 login(struct fixture *x, const char *who)
@@ -1135,14 +1150,7 @@ START_TEST(test_batches_over_residents)
 	ck_assert_uint_eq(res.imported, 90);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 210);
 
-	size_t faults = 99;
-	ck_assert_int_eq(store_verify(x.d.st, false, &faults, NULL, NULL), STORE_OK);
-	ck_assert_uint_eq(faults, 0);
-	size_t entries;
-	uint64_t bad = 1;
-	char why[256] = "";
-	ck_assert_int_eq(audit_verify(x.d.st, &entries, &bad, why, sizeof why), STORE_OK);
-	ck_assert_msg(bad == 0, "%s", why);
+	whole(&x);
 	ck_assert_uint_eq(audit_count(&x, "create").n, 210);
 
 	char name[32];
@@ -1348,17 +1356,10 @@ START_TEST(test_counters_after_batches)
 	counters_agree(&x, chg, true);
 	ck_assert_uint_eq(count(&x, REC_RESIDENT), 150);
 
-	size_t faults = 99;
-	ck_assert_int_eq(store_verify(x.d.st, false, &faults, NULL, NULL), STORE_OK);
-	ck_assert_uint_eq(faults, 0);
 	/* the audit head a batch keeps, written at its commit: the chain
 	 * whole, one entry a record written (the probe's too) and one an
 	 * import */
-	size_t entries;
-	uint64_t bad = 1;
-	char why[256] = "";
-	ck_assert_int_eq(audit_verify(x.d.st, &entries, &bad, why, sizeof why), STORE_OK);
-	ck_assert_msg(bad == 0, "%s", why);
+	size_t entries = whole(&x);
 	ck_assert_uint_eq(audit_count(&x, "create").n, 151);
 	ck_assert_uint_eq(audit_count(&x, "edit").n, 30);
 	ck_assert_uint_eq(audit_count(&x, "import").n, 2);
