@@ -61,9 +61,14 @@ struct store_txn {
 	/* store_read's: one cursor on the records for store_view, opened at
 	 * the first read and closed by store_read.  Ids read in key order (an
 	 * index's entries are) are mostly the record after the last one read
-	 * (view_key, when view_on): one step on, not a search from the root */
+	 * (view_key, when view_on): one step on, not a search from the root.
+	 * Ids in no order (a search page's) mostly miss: a step that misses
+	 * spends one of view_credit (full again when one lands); one that
+	 * misses with none left has the next view_skip ids read without the
+	 * cursor (mdb_get), which is set again after them */
 	MDB_cursor *view;
 	bool may_view, view_on;
+	unsigned view_credit, view_skip;
 	unsigned char view_key[REC_KEYLEN];
 	struct meta_pending *mpend;  /* store_txn_bulk: counters not yet written */
 	MDB_cursor *bulk_cur[STORE_BULK_CURSORS];  /* store_txn_bulk: store_bulk_get/put's */

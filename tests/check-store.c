@@ -858,6 +858,32 @@ START_TEST(test_view_any_order)
 	for (size_t i = 3 * v.n; i < k; i++)
 		want += v.here[v.order[i]];
 	ck_assert_uint_eq(v.found, want);
+	/* runs of ids in no order, whose steps miss (then read without the
+	 * cursor for a while, the cursor left where it was), each followed
+	 * by ids in key order again, the deleted and the extras among them */
+	k = 0;
+	for (size_t run = 0; run < 3; run++) {
+		for (size_t i = run * 50; i < run * 50 + 30; i++)
+			v.order[k++] = i;   /* in order: the cursor on */
+		for (size_t i = run * 50 + 35; i < VIEW_N; i += 9)
+			v.order[k++] = i;   /* after the last one read, but not next */
+		for (size_t i = 0; i < 40; i++) {
+			x = x * 1103515245u + 12345u;
+			v.order[k++] = (x >> 8) % v.n;
+		}
+		for (size_t i = run * 50 + 30; i < VIEW_N; i++)
+			v.order[k++] = i;   /* in order from before the cursor */
+		v.order[k++] = v.n - 2;   /* after */
+		v.order[k++] = v.n - 1;   /* another kind */
+	}
+	ck_assert_uint_le(k, sizeof v.order / sizeof v.order[0]);
+	v.norder = k;
+	v.found = 0;
+	ck_assert_int_eq(store_read(d.st, view_txn, &v), STORE_OK);
+	want = 0;
+	for (size_t i = 0; i < k; i++)
+		want += v.here[v.order[i]];
+	ck_assert_uint_eq(v.found, want);
 	testdb_free(&d);
 }
 END_TEST
