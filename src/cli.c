@@ -530,6 +530,13 @@ cli_run(int argc, char **argv)
 		rc = 1;
 	if (!rc && c.demo && needs_db)
 		rc = ensure_demo(&c);
+	/* the full-screen program: one environment on the database for the
+	 * whole run, as a setgid run has (privileged_start), so the account,
+	 * the scope and the screens do not each open and map it (a start's
+	 * opening costs some 0.2 ms: bench/RESULTS.md, "Start-up"); when it
+	 * will not open, each opening below says why, as before */
+	if (!rc && !cmd && !paths_privileged() && store_hold(c.dbdir, 0))
+		store_release();
 	/* the program itself needs an account; a command, when it says so */
 	if (!rc && needs_db)
 		rc = account_start(&c, !cmd || (cmd->flags & CMD_ACCOUNT));

@@ -18,13 +18,20 @@
  * reading; the copy is checked, capability by capability, to describe
  * the same terminal as the entry ncurses found, and when anything
  * differs (the entry came from elsewhere, a format we do not know)
- * curses starts as it would have, on the entry as it is. */
+ * curses starts as it would have, on the entry as it is.
+ *
+ * In a UTF-8 locale none of this is done: ncurses 6.2 and later send REP
+ * only when the locale is not UTF-8 (EmitRange in tty_update.c asks
+ * that the screen not be "unicode", decided by nl_langinfo(CODESET) as
+ * below), so curses starts on the entry as it is, read once, and a
+ * start costs no copy written and removed. */
 #include "config.h"
 
 #include <curses.h>
 #include <term.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <langinfo.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,14 +176,25 @@ same_terminal(TERMINAL *a, TERMINAL *b)
 static char *
 write_entry(const char *term, const unsigned char *buf, long len)
 {
+	/* $TMPDIR when it is set (a setgid run has none), else /dev/shm, a
+	 * folder in memory where Linux has one: on a disk the folder, the
+	 * file and their removal cost a start some tenths of a millisecond
+	 * (bench/RESULTS.md, "Start-up"), in memory a twentieth of that */
 	const char *tmp = getenv("TMPDIR");
+	const char *const place[] = {tmp && *tmp == '/' ? tmp : NULL, "/dev/shm", "/tmp"};
 	char *dir = NULL;
-	if (asprintf(&dir, "%s/shegong-term-XXXXXX", tmp && *tmp == '/' ? tmp : "/tmp") < 0)
-		return NULL;
-	if (!mkdtemp(dir)) {
-		free(dir);
-		return NULL;
+	for (size_t i = 0; i < sizeof place / sizeof place[0] && !dir; i++) {
+		if (!place[i] || asprintf(&dir, "%s/shegong-term-XXXXXX", place[i]) < 0) {
+			dir = NULL;
+			continue;
+		}
+		if (!mkdtemp(dir)) {
+			free(dir);
+			dir = NULL;
+		}
 	}
+	if (!dir)
+		return NULL;
 	char sub[4200], path[4400];
 	snprintf(sub, sizeof sub, "%s/%c", dir, term[0]);
 	snprintf(path, sizeof path, "%s/%s", sub, term);
@@ -246,6 +264,11 @@ entry_without_rep(const char *term, TERMINAL **found)
 bool
 ui_term_start(void)
 {
+#if NCURSES_VERSION_MAJOR > 6 || (NCURSES_VERSION_MAJOR == 6 && NCURSES_VERSION_MINOR >= 2)
+	const char *cs = nl_langinfo(CODESET);
+	if (cs && strcmp(cs, "UTF-8") == 0)
+		return initscr() != NULL;
+#endif
 	const char *term = getenv("TERM");
 	char *old = getenv("TERMINFO") ? strdup(getenv("TERMINFO")) : NULL;
 	char *dir = NULL;
