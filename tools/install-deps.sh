@@ -58,7 +58,8 @@ if [ "$i386" = yes ]; then
   for p in linux-libc-dev libc6 libc6-dev libcrypt1 libcrypt-dev libgcc-s1 gcc-12-base \
            libssl3 libssl-dev zlib1g zlib1g-dev libminizip1 libncurses6 libncursesw6 \
            libncurses-dev libtinfo6 libcom-err2 libgssapi-krb5-2 libk5crypto3 libkeyutils1 \
-           libkrb5-3 libkrb5support0 libnsl2 libnsl-dev libtirpc3 libtirpc-dev; do
+           libkrb5-3 libkrb5support0 libnsl2 libnsl-dev libtirpc3 libtirpc-dev \
+           libexpat1 libexpat1-dev; do
     want=$(apt-cache policy "$p:i386" 2>/dev/null | sed -n 's/^ *Candidate: //p')
     have=$(dpkg-query -W -f='${Version}' "$p:amd64" 2>/dev/null || true)
     [ -n "$have" ] || have=$(apt-cache policy "$p:amd64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
