@@ -145,8 +145,7 @@ raw_open(const char *dir, unsigned flags)
 static MDB_env *
 raw_open_keep(const char *dir)
 {
-	MDB_env *env = raw_open(dir, MDB_RDONLY);
-	mdb_env_close(env);
+	MDB_env *env;
 	mdb_env_create(&env);
 	mdb_env_set_maxdbs(env, 16);
 	int rc = mdb_env_open(env, dir, 0, 0660);
