@@ -50,20 +50,30 @@ fi
 # not stop the rest: apt-get install says so if a package is missing
 apt-get update -q || echo "install-deps: apt-get update could not fetch every list; going on" >&2
 # A library installed for both architectures must be the same version in
-# both (Multi-Arch: same); where the i386 lists lag (a mirror without the
+# both (Multi-Arch: same). Where the i386 lists lag (a mirror without the
 # security suite's i386 list), both are pinned to the version i386 has, so
-# the install does not stop on the mismatch.
+# the install does not stop on the mismatch. That holds for --tests too on
+# a machine where an --i386 install was made before: its i386 libraries
+# stay, and apt-get would upgrade their amd64 twins past them.
 pins=""
-if [ "$i386" = yes ]; then
+if [ "$i386" = yes ] || dpkg --print-foreign-architectures 2>/dev/null | grep -qx i386; then
   for p in linux-libc-dev libc6 libc6-dev libcrypt1 libcrypt-dev libgcc-s1 gcc-12-base \
            libssl3 libssl-dev zlib1g zlib1g-dev libminizip1 libncurses6 libncursesw6 \
            libncurses-dev libtinfo6 libcom-err2 libgssapi-krb5-2 libk5crypto3 libkeyutils1 \
            libkrb5-3 libkrb5support0 libnsl2 libnsl-dev libtirpc3 libtirpc-dev \
            libexpat1 libexpat1-dev; do
+    # without --i386, only a library whose i386 build is installed
+    if [ "$i386" != yes ] &&
+       ! dpkg-query -W -f='${Status}' "$p:i386" 2>/dev/null | grep -q ' installed$'; then
+      continue
+    fi
     want=$(apt-cache policy "$p:i386" 2>/dev/null | sed -n 's/^ *Candidate: //p')
+    [ -n "$want" ] && [ "$want" != "(none)" ] || continue
+    # what apt-get would put in for amd64: its candidate, or what is
+    # installed where that is newer (an earlier, fuller list)
+    cand=$(apt-cache policy "$p:amd64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
     have=$(dpkg-query -W -f='${Version}' "$p:amd64" 2>/dev/null || true)
-    [ -n "$have" ] || have=$(apt-cache policy "$p:amd64" 2>/dev/null | sed -n 's/^ *Candidate: //p')
-    [ -n "$want" ] && [ "$want" != "(none)" ] && [ -n "$have" ] && [ "$have" != "$want" ] || continue
+    [ "$cand" = "$want" ] && { [ -z "$have" ] || [ "$have" = "$want" ]; } && continue
     if apt-cache madison "$p" 2>/dev/null | grep -q "| *$want *| .* amd64 "; then
       pins="$pins $p:amd64=$want $p:i386=$want"
     fi
@@ -107,9 +117,6 @@ if [ "$i386" = yes ]; then
   fi
   rm -rf "$t"
 fi
-for l in "zh_CN.UTF-8 UTF-8" "zh_CN.GB18030 GB18030" "en_US.UTF-8 UTF-8"; do
-  grep -qx "$l" /etc/locale.gen 2>/dev/null || echo "$l" >> /etc/locale.gen
-done
 # locale-gen rewrites the archive, and a program starting meanwhile finds
 # no zh_CN locale (tests running beside this): only when one is missing
 missing=no
@@ -117,5 +124,8 @@ for n in zh_cn.utf8 zh_cn.gb18030 en_us.utf8; do
   locale -a 2>/dev/null | tr 'A-Z' 'a-z' | tr -d '-' | grep -qx "$n" || missing=yes
 done
 if [ "$missing" = yes ]; then
+  for l in "zh_CN.UTF-8 UTF-8" "zh_CN.GB18030 GB18030" "en_US.UTF-8 UTF-8"; do
+    grep -qx "$l" /etc/locale.gen 2>/dev/null || echo "$l" >> /etc/locale.gen
+  done
   locale-gen
 fi
