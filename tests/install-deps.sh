@@ -11,7 +11,7 @@ set -u
 top=${srcdir:-$(dirname "$0")/..}
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/shegong-deps-XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
-fail=0
+fail=0 passed=0 failed=0
 mkdir "$tmp/bin"
 
 # the table: package arch installed-version candidate (- for none)
@@ -85,17 +85,19 @@ chmod +x "$tmp/bin"/*
 run() {
   : >"$tmp/log"
   T=$tmp PATH="$tmp/bin:/usr/sbin:/usr/bin:/bin" sh "$top/tools/install-deps.sh" "$@" \
-    >"$tmp/out" 2>&1 || { echo "FAIL - install-deps $* ran"; cat "$tmp/out"; fail=1; }
+    >"$tmp/out" 2>&1 || { bad "install-deps $* ran"; cat "$tmp/out"; }
   grep '^apt-get install ' "$tmp/log" | tr ' ' '\n' >"$tmp/asked"
 }
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+bad() { echo "FAIL - $1"; failed=$((failed + 1)); fail=1; }
 has() {
-  if grep -qx -- "$2" "$tmp/asked"; then echo "ok - $1"; else
-    echo "FAIL - $1: apt-get was not asked for $2"; cat "$tmp/log"; fail=1; fi
+  if grep -qx -- "$2" "$tmp/asked"; then ok "$1"; else
+    bad "$1: apt-get was not asked for $2"; cat "$tmp/log"; fi
 }
 hasnt() {
   if grep -q -- "^$2" "$tmp/asked"; then
-    echo "FAIL - $1: apt-get was asked for $(grep -- "^$2" "$tmp/asked" | tr '\n' ' ')"; fail=1
-  else echo "ok - $1"; fi
+    bad "$1: apt-get was asked for $(grep -- "^$2" "$tmp/asked" | tr '\n' ' ')"
+  else ok "$1"; fi
 }
 
 # i386 added by an earlier --i386 run, then --tests (what CI does)
@@ -106,12 +108,14 @@ has "--tests keeps amd64 expat's headers with it" "libexpat1-dev:amd64=2.5.0-1+d
 has "--tests installs zlib1g for amd64 at i386's version" "zlib1g:amd64=1:1.2.13.dfsg-1"
 hasnt "--tests pins nothing whose i386 build is not installed" "libssl3:"
 hasnt "--tests pins nothing already the same" "libc6:"
-grep -q '^apt-get install .*libsqlite3-dev' "$tmp/log" && echo "ok - --tests installs the tests' packages" ||
-  { echo "FAIL - --tests installs the tests' packages"; fail=1; }
+if grep -q '^apt-get install .*libsqlite3-dev' "$tmp/log"; then
+  ok "--tests installs the tests' packages"
+else bad "--tests installs the tests' packages"; fi
 
 # no i386 at all: no pins, the newest of everything
 : >"$tmp/foreign"
 run --tests
 hasnt "without i386, nothing is pinned" "libexpat1:"
 hasnt "without i386, nothing is pinned for i386" "zlib1g:"
+echo "install-deps.sh: $passed passed, $failed failed"
 exit $fail
