@@ -524,6 +524,13 @@ form_check_value(const struct form_field *fd, const char *typed, char **out, cha
 const char *
 form_check_record(const struct form *f, const record *r, size_t *bad, char *buf, size_t size)
 {
+	return form_check_record_known(f, r, NULL, bad, buf, size);
+}
+
+const char *
+form_check_record_known(const struct form *f, const record *r, const char *const *known,
+                        size_t *bad, char *buf, size_t size)
+{
 	for (size_t i = 0; i < f->nfields; i++) {
 		const struct form_field *fd = &f->fields[i];
 		if (fd->type == FT_CALCULATE || !form_relevant(fd, r))
@@ -535,9 +542,12 @@ form_check_record(const struct form *f, const record *r, size_t *bad, char *buf,
 				return msgf(buf, size, _("%s must be filled in"), _(fd->label));
 			continue;
 		}
-		char *norm = NULL;
-		const char *why = form_check_value(fd, v, &norm, buf, size);
-		free(norm);
+		const char *why = NULL;
+		if (!known || !known[i] || strcmp(known[i], v) != 0) {
+			char *norm = NULL;
+			why = form_check_value(fd, v, &norm, buf, size);
+			free(norm);
+		}
 		if (!why && (why = form_check_id_agrees(fd, r, buf, size)))
 			return why;
 		if (why) {

@@ -196,6 +196,13 @@ const char *form_check_value(const struct form_field *fd, const char *typed, cha
  * *bad the index of its field. */
 const char *form_check_record(const struct form *f, const record *r, size_t *bad,
                               char *msgbuf, size_t msgsize);
+/* The same, where known[i] (known may be NULL, and known[i]) is a value
+ * form_check_value passed for field i, as it is and with nothing made
+ * of it: where r holds that same text, its value is not checked again
+ * (the import checks each cell as it reads it). */
+const char *form_check_record_known(const struct form *f, const record *r,
+                                    const char *const *known, size_t *bad, char *msgbuf,
+                                    size_t msgsize);
 
 /* Check the units r names in fields of one level ("reference village"):
  * each must be a unit of that level in t.  NULL when all is well, or the

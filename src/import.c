@@ -361,6 +361,12 @@ struct imp {
 	struct column *cols;
 	size_t ncols;
 	const struct column **by_field;  /* the column of each field of the form, or NULL */
+	/* a row's cells that passed form_check_value as they were: their
+	 * text in known, at known_off of each field (SIZE_MAX: none), so
+	 * form_check_record_known need not check them again */
+	struct strbuf known;
+	size_t *known_off;
+	const char **known_at;
 	struct unit_entry *units;
 	size_t nunits, capunits;
 	struct plan *plans;
@@ -947,7 +953,9 @@ map_header(struct imp *im)
 	im->ncols = h->n;
 	im->cols = calloc(h->n, sizeof *im->cols);
 	im->by_field = calloc(im->form->nfields ? im->form->nfields : 1, sizeof *im->by_field);
-	if (!im->cols || !im->by_field) {
+	im->known_off = calloc(im->form->nfields ? im->form->nfields : 1, sizeof *im->known_off);
+	im->known_at = calloc(im->form->nfields ? im->form->nfields : 1, sizeof *im->known_at);
+	if (!im->cols || !im->by_field || !im->known_off || !im->known_at) {
 		setmsg(im->msg, im->msgsize, "%s", _("out of memory"));
 		return -1;
 	}
@@ -1380,12 +1388,15 @@ choices_message(const struct imp *im, const struct form_field *fd, const char *w
 }
 
 /* Check one cell for its field: NULL when fine (*out the value to store,
- * malloc'd, or NULL when empty), else what is wrong (in msg, or static). */
+ * malloc'd, or NULL when empty), else what is wrong (in msg, or static).
+ * *same: form_check_value passed *out itself (it made nothing else of
+ * what it was given). */
 static const char *
 check_cell(struct imp *im, store_txn *t, const struct form_field *fd, const char *cell,
-           char **out, char *msg, size_t msgsize)
+           char **out, bool *same, char *msg, size_t msgsize)
 {
 	*out = NULL;
+	*same = false;
 	while (*cell == ' ' || *cell == '\t' || *cell == '\r' || *cell == '\n')
 		cell++;
 	char *v = strdup(cell);
@@ -1455,8 +1466,10 @@ check_cell(struct imp *im, store_txn *t, const struct form_field *fd, const char
 			}
 		}
 	}
-	if (!why)
+	if (!why) {
 		why = form_check_value(fd, v, out, msg, msgsize);
+		*same = !why && *out && strcmp(*out, v) == 0;
+	}
 	if (why && why != msg && fd->choices &&
 	    (fd->type == FT_SELECT_ONE || fd->type == FT_SELECT_MULTIPLE))
 		why = choices_message(im, fd, cell, msg, msgsize);
@@ -1848,6 +1861,9 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 		return;
 	}
 	char msg[512];
+	im->known.len = 0;
+	for (size_t i = 0; i < f->nfields; i++)
+		im->known_off[i] = SIZE_MAX;
 	for (size_t j = 0; j < row->n; j++) {
 		size_t cell = row->first + j;
 		const char *text = cell_text(im, cell);
@@ -1869,10 +1885,15 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 			continue;
 		}
 		char *val;
-		const char *why = check_cell(im, t, c->fd, text, &val, msg, sizeof msg);
+		bool same;
+		const char *why = check_cell(im, t, c->fd, text, &val, &same, msg, sizeof msg);
 		if (why) {
 			row_fault(&rc, c->header, "%s", why);
 			continue;
+		}
+		if (same) {
+			im->known_off[c->fd - f->fields] = im->known.len;
+			sb_add(&im->known, val, strlen(val) + 1);
 		}
 		if (val && record_take(r, c->fd->name, val) < 0)
 			im->fatal = STORE_NOMEM;
@@ -1983,7 +2004,11 @@ check_row(struct imp *im, store_txn *t, size_t ri)
 	}
 	if (!rc.errs.len) {
 		size_t bad;
-		const char *why = form_check_record(f, whole, &bad, msg, sizeof msg);
+		for (size_t i = 0; i < f->nfields; i++)
+			im->known_at[i] = im->known.failed || im->known_off[i] == SIZE_MAX
+			                          ? NULL
+			                          : im->known.p + im->known_off[i];
+		const char *why = form_check_record_known(f, whole, im->known_at, &bad, msg, sizeof msg);
 		if (!why)
 			why = form_check_units(f, whole, t, &bad, msg, sizeof msg);
 		if (why) {
@@ -2555,6 +2580,9 @@ imp_free(struct imp *im)
 		free(im->cols[j].header);
 	free(im->cols);
 	free(im->by_field);
+	free(im->known_off);
+	free(im->known_at);
+	sb_free(&im->known);
 	for (size_t i = 0; i < im->nunits; i++) {
 		free(im->units[i].code);
 		free(im->units[i].name);

@@ -611,6 +611,17 @@ START_TEST(test_item_fields)
 	ck_assert_str_eq(f->fields[bad].name, "vols");
 	ck_assert_ptr_nonnull(strstr(why, "Volunteers: "));
 	ck_assert_ptr_nonnull(strstr(why, "twice"));
+	/* a value known to have passed is not checked again, but only that
+	 * same text: another value of the field still is */
+	size_t vi = (size_t)(form_field(f, "vols") - f->fields);
+	const char *known[16] = {0};
+	ck_assert_uint_lt(vi, 16);
+	known[vi] = V1 ":3," V1 ":4.5";
+	ck_assert_ptr_null(form_check_record_known(f, r, known, &bad, buf, sizeof buf));
+	known[vi] = V1 ":3," V2 ":4.5";
+	ck_assert_ptr_nonnull(form_check_record_known(f, r, known, &bad, buf, sizeof buf));
+	ck_assert_str_eq(f->fields[bad].name, "vols");
+	ck_assert_ptr_nonnull(form_check_record_known(f, r, NULL, &bad, buf, sizeof buf));
 	/* "contains" works on several records as on several choices */
 	struct form *g = parse_ok("form g\ntitle G\nkind service\nversion 1\n"
 	                          "field who\n  type references resident\n  label Who\n"
