@@ -32,8 +32,16 @@ enum idx {
 
 /* The index set a database's entries are made with (meta "idxver"): a
  * database opened for writing with an older one gets the entries it
- * lacks (store_index_upgrade).  2: IDX_SORT.  3: IDX_FOLLOWBY. */
-#define INDEX_VERSION 3
+ * lacks (store_index_upgrade).  2: IDX_SORT.  3: IDX_FOLLOWBY.  4: no
+ * new entries; the count of each IDX_VILLAGE key's entries kept beside
+ * them in the meta table (store_count_value). */
+#define INDEX_VERSION 4
+/* The last INDEX_VERSION that brought entries: an older database's
+ * records are indexed again when it is upgraded; a newer one only has
+ * its village counts made. */
+#define INDEX_ENTRIES_VERSION 3
+/* The INDEX_VERSION from which the village counts are kept. */
+#define INDEX_VILLAGE_COUNTS 4
 
 /* The INDEX_VERSION that brought index idx (1: the first set). */
 unsigned index_since(int idx);

@@ -115,6 +115,13 @@ void store_meta_pending_free(store_txn *t);
 /* The meta name of the count of records of a kind ("count/KIND"). */
 #define STORE_COUNT_NAME 24
 void store_count_name(char name[STORE_COUNT_NAME], int kind);
+/* The meta name of the count of an IDX_VILLAGE key's entries (key, len:
+ * the index key), "vcount/KIND/VILLAGE" (store-record.c). */
+#define STORE_VCOUNT_NAME 416   /* index.h's IDX_KEYMAX and the name's start */
+void store_village_count_name(char name[STORE_VCOUNT_NAME], const unsigned char *key, size_t len);
+/* store-verify.c: the village counts made again from the index, in t
+ * (the old ones removed first).  t's error. */
+int store_village_counts_make(store_txn *t);
 
 /* --- store-record.c ------------------------------------------------------------ */
 

@@ -7,6 +7,7 @@
 #include "config.h"
 
 #include <lmdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -28,6 +29,41 @@ count_add(store_txn *t, int kind, int delta)
 	if (delta < 0 && n == 0)
 		return 0;
 	return store_meta_put_u64(t, name, delta < 0 ? n - 1 : n + 1);
+}
+
+/* The number of entries under each IDX_VILLAGE key (a kind and a
+ * village), kept in meta "vcount/KIND/VILLAGE" by the writes that add
+ * and remove them, in the same transaction: a count is then one read
+ * of the meta table, where MDB_SET and mdb_cursor_count walk down the
+ * key's own tree of duplicates.  The home screen counts every kind in
+ * each village of the worker's reach at each start; on a big
+ * database those walks touched a hundred pages of the file, a
+ * millisecond of a start (bench/RESULTS.md, start-up).  Trusted from
+ * INDEX_VILLAGE_COUNTS on (store_count_value); made afresh by the
+ * upgrade and the repair (store_village_counts_make), compared by
+ * store_verify. */
+_Static_assert(STORE_VCOUNT_NAME >= IDX_KEYMAX + 16, "a village count's name holds its key");
+
+void
+store_village_count_name(char name[STORE_VCOUNT_NAME], const unsigned char *key, size_t len)
+{
+	snprintf(name, STORE_VCOUNT_NAME, "vcount/%u/%.*s", key[1], (int)(len - 2),
+	         (const char *)key + 2);
+}
+
+static int
+village_count_add(store_txn *t, const unsigned char *key, size_t len, long delta)
+{
+	char name[STORE_VCOUNT_NAME];
+	uint64_t n;
+	store_village_count_name(name, key, len);
+	if (store_meta_get_u64(t, name, &n))
+		return t->err;
+	if (delta < 0 && n < (uint64_t)-delta)
+		n = 0;   /* counts made wrong by hand: store_verify says so */
+	else
+		n += (uint64_t)delta;
+	return store_meta_put_u64(t, name, n);
 }
 
 /* Ids in no order (a search page's, in its index's order) make steps
@@ -239,6 +275,11 @@ store_index_flush(store_txn *t, int idx)
 		pend_sort(p->sorted, p->sorted + p->n, p->n);
 		MDB_cursor *c = NULL;
 		int rc = mdb_cursor_open(t->txn, t->st->idx, &c);
+		/* the entries added under the IDX_VILLAGE key met last (sorted:
+		 * each key's entries come together), counted once a key */
+		const unsigned char *vkey = NULL;
+		size_t vlen = 0;
+		long vadded = 0;
 		for (size_t i = 0; !rc && i < p->n; i++) {
 			const unsigned char *e = p->sorted[i];
 			size_t len = (size_t)e[0] << 8 | e[1];
@@ -246,11 +287,22 @@ store_index_flush(store_txn *t, int idx)
 			rc = mdb_cursor_put(c, &k, &d, MDB_NODUPDATA);
 			if (rc == MDB_KEYEXIST)
 				rc = 0;
+			else if (rc == 0 && e[2] == IDX_VILLAGE) {
+				if (vkey && (vlen != len || memcmp(vkey, e + 2, len) != 0)) {
+					village_count_add(t, vkey, vlen, vadded);
+					vadded = 0;
+				}
+				vkey = e + 2;
+				vlen = len;
+				vadded++;
+			}
 			if (p->pace && i % STORE_BULK_PACE == STORE_BULK_PACE - 1)
 				p->pace(t->st);
 		}
 		if (c)
 			mdb_cursor_close(c);
+		if (!rc && vadded)
+			village_count_add(t, vkey, vlen, vadded);
 		store_txn_rc(t, rc);
 	}
 	p->n = p->len = 0;
@@ -267,12 +319,16 @@ idx_apply(const unsigned char *key, size_t len, void *ctx)
 		rc = mdb_del(op->t->txn, op->t->st->idx, &k, &op->data);
 		if (rc == MDB_NOTFOUND)
 			rc = 0;
+		else if (rc == 0 && key[0] == IDX_VILLAGE)
+			return village_count_add(op->t, key, len, -1);
 	} else if (op->t->pend && key[0] != IDX_IDNUM) {
 		return pend_add(op->t, key, len, op->data.mv_data);
 	} else {
 		rc = mdb_put(op->t->txn, op->t->st->idx, &k, &op->data, MDB_NODUPDATA);
 		if (rc == MDB_KEYEXIST)
 			rc = 0;
+		else if (rc == 0 && key[0] == IDX_VILLAGE)
+			return village_count_add(op->t, key, len, 1);
 	}
 	return store_txn_rc(op->t, rc);
 }
@@ -501,6 +557,15 @@ store_count_value(store_txn *t, int idx, int kind, const char *value, size_t *n)
 		return t->err;
 	unsigned char key[IDX_KEYMAX];
 	size_t len = index_prefix(idx, kind, value, key);
+	if (idx == IDX_VILLAGE && t->st->idxver >= INDEX_VILLAGE_COUNTS) {
+		char name[STORE_VCOUNT_NAME];
+		uint64_t v;
+		store_village_count_name(name, key, len);
+		if (store_meta_get_u64(t, name, &v))
+			return t->err;
+		*n = (size_t)v;
+		return 0;
+	}
 	MDB_cursor *c;
 	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
 		return t->err;

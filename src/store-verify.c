@@ -1,15 +1,18 @@
 /* store-verify.c: checking that every record has its index entries and
  * every entry its record (store_verify), and mending them: the indexes
- * made again from the records, the counts recounted. */
+ * made again from the records, the counts recounted; and the count of
+ * each village's entries (store-record.c) made and checked. */
 #include "config.h"
 
 #include <lmdb.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "i18n.h"
 #include "index.h"
 #include "store-internal.h"
+#include "util.h"
 
 struct verify {
 	bool repair;
@@ -84,6 +87,8 @@ match_key(const unsigned char *key, size_t len, void *ctx)
 	return 0;
 }
 
+static void verify_village_counts(store_txn *t, struct verify *v);
+
 static int
 verify_txn(store_txn *t, void *ctx)
 {
@@ -127,8 +132,115 @@ verify_txn(store_txn *t, void *ctx)
 			}
 		}
 	}
+	if (rc == MDB_NOTFOUND && !t->err && t->st->idxver >= INDEX_VILLAGE_COUNTS)
+		verify_village_counts(t, v);
 	store_cursor_end(t, v->c, rc);
 	return t->err;
+}
+
+/* --- the village counts (store-record.c) ----------------------------- */
+
+#define VCOUNT_PREFIX "vcount/"
+
+int
+store_village_counts_make(store_txn *t)
+{
+	if (store_index_flush(t, 0) || store_meta_flush(t))
+		return t->err;
+	/* the old counts out (a count kept in t is written just above) */
+	store_meta_pending_free(t);
+	MDB_cursor *c;
+	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->meta, &c)))
+		return t->err;
+	MDB_val k = {strlen(VCOUNT_PREFIX), VCOUNT_PREFIX}, d;
+	int rc;
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size >= strlen(VCOUNT_PREFIX) &&
+	     memcmp(k.mv_data, VCOUNT_PREFIX, strlen(VCOUNT_PREFIX)) == 0;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT))
+		if ((rc = mdb_cursor_del(c, 0)))
+			break;
+	if (store_cursor_end(t, c, rc))
+		return t->err;
+	/* each IDX_VILLAGE key's entries counted */
+	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
+		return t->err;
+	unsigned char first = IDX_VILLAGE;
+	k = (MDB_val){1, &first};
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size >= 2 && ((unsigned char *)k.mv_data)[0] == IDX_VILLAGE;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT_NODUP)) {
+		size_t n = 0;
+		char name[STORE_VCOUNT_NAME];
+		if ((rc = mdb_cursor_count(c, &n)))
+			break;
+		store_village_count_name(name, k.mv_data, k.mv_size);
+		if (store_meta_put_u64(t, name, (uint64_t)n))
+			break;
+	}
+	store_cursor_end(t, c, rc);
+	return t->err;
+}
+
+/* store_verify: each kept count against its key's entries, both ways (a
+ * count with no entries left must read 0) */
+static void
+verify_village_counts(store_txn *t, struct verify *v)
+{
+	MDB_cursor *c;
+	MDB_val k, d;
+	int rc;
+	unsigned char first = IDX_VILLAGE;
+	k = (MDB_val){1, &first};
+	for (rc = mdb_cursor_get(v->c, &k, &d, MDB_SET_RANGE);
+	     rc == 0 && !t->err && k.mv_size >= 2 && ((unsigned char *)k.mv_data)[0] == IDX_VILLAGE;
+	     rc = mdb_cursor_get(v->c, &k, &d, MDB_NEXT_NODUP)) {
+		size_t n = 0;
+		uint64_t kept;
+		char name[STORE_VCOUNT_NAME];
+		if ((rc = mdb_cursor_count(v->c, &n)))
+			break;
+		store_village_count_name(name, k.mv_data, k.mv_size);
+		if (!store_meta_get_u64(t, name, &kept) && kept != (uint64_t)n)
+			fault(v, _("the count kept for %s is wrong (%s)"), name + strlen(VCOUNT_PREFIX),
+			      index_label(IDX_VILLAGE));
+	}
+	if (rc && rc != MDB_NOTFOUND)
+		store_txn_rc(t, rc);
+	if (t->err || store_txn_rc(t, mdb_cursor_open(t->txn, t->st->meta, &c)))
+		return;
+	k = (MDB_val){strlen(VCOUNT_PREFIX), VCOUNT_PREFIX};
+	for (rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+	     rc == 0 && k.mv_size >= strlen(VCOUNT_PREFIX) &&
+	     memcmp(k.mv_data, VCOUNT_PREFIX, strlen(VCOUNT_PREFIX)) == 0;
+	     rc = mdb_cursor_get(c, &k, &d, MDB_NEXT)) {
+		char name[STORE_VCOUNT_NAME];
+		size_t nl = k.mv_size < sizeof name - 1 ? k.mv_size : sizeof name - 1;
+		memcpy(name, k.mv_data, nl);
+		name[nl] = '\0';
+		uint64_t kept = d.mv_size == 8 ? be_get64(d.mv_data) : 1;
+		if (kept == 0 && d.mv_size == 8)
+			continue;
+		/* its key: "vcount/KIND/VILLAGE" back to IDX_VILLAGE KIND VILLAGE */
+		char *slash = strchr(name + strlen(VCOUNT_PREFIX), '/');
+		unsigned kind = (unsigned)strtoul(name + strlen(VCOUNT_PREFIX), NULL, 10);
+		bool found = false;
+		if (slash && kind > 0 && kind < 256 && d.mv_size == 8) {
+			unsigned char key[IDX_KEYMAX];
+			size_t len = strlen(slash + 1);
+			if (len + 2 <= IDX_KEYMAX) {
+				key[0] = IDX_VILLAGE;
+				key[1] = (unsigned char)kind;
+				memcpy(key + 2, slash + 1, len);
+				MDB_val ik = {len + 2, key}, id;
+				found = mdb_cursor_get(v->c, &ik, &id, MDB_SET) == 0;
+			}
+		}
+		if (!found)
+			fault(v, _("the count kept for %s is wrong (%s)"), name + strlen(VCOUNT_PREFIX),
+			      index_label(IDX_VILLAGE));
+	}
+	store_cursor_end(t, c, rc);
 }
 
 static int
@@ -169,6 +281,8 @@ repair_txn(store_txn *t, void *ctx)
 			store_meta_put_u64(t, name, n);
 	}
 	if (!t->err)
+		store_village_counts_make(t);
+	if (!t->err)
 		store_meta_put_u64(t, "idxver", INDEX_VERSION);
 	return t->err;
 }
@@ -183,8 +297,13 @@ upgrade_txn(store_txn *t, void *ctx)
 		return t->err;
 	if (v >= INDEX_VERSION)
 		return 0;   /* another program did it meanwhile */
-	for (int kind = 1; kind < 256 && !t->err; kind++)
-		store_scan(t, kind, NULL, reindex_record, t);
+	/* a database whose entries are the current set (only the counts
+	 * are new) is not indexed again: minutes at a million records */
+	if (v < INDEX_ENTRIES_VERSION)
+		for (int kind = 1; kind < 256 && !t->err; kind++)
+			store_scan(t, kind, NULL, reindex_record, t);
+	if (!t->err)
+		store_village_counts_make(t);
 	if (!t->err)
 		store_meta_put_u64(t, "idxver", INDEX_VERSION);
 	return t->err;

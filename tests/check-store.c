@@ -1066,6 +1066,150 @@ START_TEST(test_verify_and_repair)
 }
 END_TEST
 
+/* The count of each village's records, kept beside the index
+ * (store-record.c): right after saves, a move between villages, a
+ * delete and a bulk write; found wrong by verify and mended by repair;
+ * made when a database from before the counts is opened to write, and
+ * read from the index itself until then. */
+struct vcount_args {
+	const char *village;
+	size_t n;
+};
+
+static int
+vcount_txn(store_txn *t, void *ctx)
+{
+	struct vcount_args *a = ctx;
+	return store_count_value(t, IDX_VILLAGE, REC_RESIDENT, a->village, &a->n);
+}
+
+static size_t
+vcount(store *st, const char *village)
+{
+	struct vcount_args a = {village, 99};
+	ck_assert_int_eq(store_read(st, vcount_txn, &a), STORE_OK);
+	return a.n;
+}
+
+static int
+bulk_txn(store_txn *t, void *ctx)
+{
+	store_txn_bulk(t, NULL);
+	for (int i = 0; i < 5 && !store_txn_error(t); i++) {
+		record *r = resident("李四", NULL);
+		record_set(r, "village", i < 3 ? "v-a" : (const char *)ctx);
+		store_put(t, r);
+		record_free(r);
+	}
+	return store_txn_error(t);
+}
+
+static int
+del_txn(store_txn *t, void *ctx)
+{
+	record *r = ctx;
+	return store_del(t, &r->id, r->version);
+}
+
+/* meta name (a village count's) set to v, or removed when v is -1, and
+ * idxver to ver when not 0, behind the store's back */
+static void
+meta_poke(const char *dir, const char *name, long long v, unsigned ver)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi meta;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
+	unsigned char b[8];
+	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
+	if (name[0] && v < 0) {
+		ck_assert_int_eq(mdb_del(txn, meta, &k, NULL), 0);
+	} else if (name[0]) {
+		for (int i = 0; i < 8; i++)
+			b[i] = (unsigned char)((unsigned long long)v >> (56 - 8 * i));
+		ck_assert_int_eq(mdb_put(txn, meta, &k, &d, 0), 0);
+	}
+	if (ver) {
+		k = (MDB_val){6, "idxver"};
+		for (int i = 0; i < 8; i++)
+			b[i] = (unsigned char)((unsigned long long)ver >> (56 - 8 * i));
+		ck_assert_int_eq(mdb_put(txn, meta, &k, &d, 0), 0);
+	}
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
+START_TEST(test_village_counts)
+{
+	ck_assert_int_eq(REC_RESIDENT, 3);   /* the names poked below: "vcount/3/..." */
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	ck_assert_uint_eq(store_index_version(st), INDEX_VERSION);
+	record *a = resident("张三", NULL), *b = resident("王五", NULL);
+	record_set(a, "village", "v-a");
+	record_set(b, "village", "v-a");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	ck_assert_int_eq(save(st, b), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 2);
+	ck_assert_uint_eq(vcount(st, "v-b"), 0);
+	/* moved to another village; saved again unchanged */
+	record_set(b, "village", "v-b");
+	ck_assert_int_eq(save(st, b), STORE_OK);
+	ck_assert_int_eq(save(st, b), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 1);
+	ck_assert_uint_eq(vcount(st, "v-b"), 1);
+	/* five in one bulk write, three of them to v-a */
+	ck_assert_int_eq(store_write(st, bulk_txn, "v-b"), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 4);
+	ck_assert_uint_eq(vcount(st, "v-b"), 3);
+	ck_assert_int_eq(store_write(st, del_txn, a), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 3);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+
+	/* a count made wrong, and one left for a village with no records */
+	meta_poke(dir, "vcount/3/v-a", 7, 0);
+	meta_poke(dir, "vcount/3/v-gone", 2, 0);
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 7);
+	ck_assert_uint_eq(verify(st), 2);
+	size_t faults;
+	ck_assert_int_eq(store_verify(st, true, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(verify(st), 0);
+	ck_assert_uint_eq(vcount(st, "v-a"), 3);
+	ck_assert_uint_eq(vcount(st, "v-gone"), 0);
+	store_close(st);
+
+	/* a database from before the counts: read from the index while only
+	 * read, the counts made by the first writer */
+	meta_poke(dir, "vcount/3/v-a", -1, INDEX_VILLAGE_COUNTS - 1);
+	meta_poke(dir, "vcount/3/v-b", -1, 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	ck_assert_uint_eq(store_index_version(st), INDEX_VILLAGE_COUNTS - 1);
+	ck_assert_uint_eq(vcount(st, "v-a"), 3);
+	ck_assert_uint_eq(vcount(st, "v-b"), 3);
+	store_close(st);
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(store_index_version(st), INDEX_VERSION);
+	ck_assert_uint_eq(vcount(st, "v-a"), 3);
+	ck_assert_uint_eq(vcount(st, "v-b"), 3);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	/* the counts are what is read now: one poked is what a count says */
+	meta_poke(dir, "vcount/3/v-b", 5, 0);
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-b"), 5);
+	store_close(st);
+	record_free(a);
+	record_free(b);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A database from a newer program is refused at open. */
 START_TEST(test_newer_schema)
 {
@@ -1986,6 +2130,7 @@ store_suite(void)
 	tcase_add_test(tc, test_indexes_follow_updates);
 	tcase_add_test(tc, test_all_or_nothing);
 	tcase_add_test(tc, test_verify_and_repair);
+	tcase_add_test(tc, test_village_counts);
 	tcase_add_test(tc, test_newer_schema);
 	tcase_add_test(tc, test_error_mapping);
 	tcase_add_test(tc, test_no_permission);
