@@ -195,7 +195,8 @@ int store_walk(store_txn *t, int idx, int kind, const char *prefix,
 int store_count(store_txn *t, int kind, size_t *n);
 /* Count the records of kind whose index idx has exactly the value value
  * (the residents of one village), from the index alone: one lookup, not
- * a walk, whatever the number. */
+ * a walk, whatever the number.  On the village index (index version 4)
+ * the count kept in meta, which touches no page of the index. */
 int store_count_value(store_txn *t, int idx, int kind, const char *value, size_t *n);
 
 /* Install the hook (NULL to remove). */
@@ -295,9 +296,10 @@ int store_draft_del(store *st, const char *login);
 uint64_t store_last_txn(store *st);
 
 /* Check that every index entry matches its record and every record has
- * all its entries.  Calls report (if not NULL) for each fault with a
- * sentence; *faults receives their number.  With repair, rebuilds the
- * indexes from the records (in one write transaction). */
+ * all its entries, and each village count its entries.  Calls report
+ * (if not NULL) for each fault with a sentence; *faults receives their
+ * number.  With repair, rebuilds the indexes (and the counts) from the
+ * records (in one write transaction). */
 /* The index set the database's entries follow (index.h's INDEX_VERSION
  * once a writer has opened it; an older number when only read since it
  * was made by an older program: search then walks the indexes it has). */
