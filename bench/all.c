@@ -674,22 +674,32 @@ static char bin[PATH_MAX], bare[PATH_MAX], gen[PATH_MAX], menu[PATH_MAX];
 static char *const env[] = {"LANG=zh_CN.UTF-8", "LC_ALL=zh_CN.UTF-8", "LANGUAGE", NULL};
 static const char *const name[] = {"司", "马", "诸", "葛", "欧", "阳", "上", "官", "建", "国"};
 
+/* the pid of our one child, from /proc; -1 when none */
+static int
+child_pid(void)
+{
+	char path[64];
+	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
+	FILE *f = fopen(path, "r");
+	int pid = -1;
+	if (f && fscanf(f, "%d", &pid) != 1)
+		pid = -1;
+	if (f)
+		fclose(f);
+	return pid;
+}
+
 /* the peak RSS (kB) of our one child, from /proc */
 static long
 child_hwm(void)
 {
 	char path[64], buf[4096];
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-	FILE *f = fopen(path, "r");
-	int pid = 0;
-	if (!f || fscanf(f, "%d", &pid) != 1) {
-		if (f)
-			fclose(f);
+	int pid = child_pid();
+	if (pid < 0)
 		return -1;
-	}
-	fclose(f);
 	snprintf(path, sizeof path, "/proc/%d/status", pid);
-	if (!(f = fopen(path, "r")))
+	FILE *f = fopen(path, "r");
+	if (!f)
 		return -1;
 	long kb = -1;
 	while (fgets(buf, sizeof buf, f))
@@ -705,17 +715,12 @@ static long
 child_faults(void)
 {
 	char path[64], buf[1024];
-	snprintf(path, sizeof path, "/proc/self/task/%d/children", (int)getpid());
-	FILE *f = fopen(path, "r");
-	int pid = 0;
-	if (!f || fscanf(f, "%d", &pid) != 1) {
-		if (f)
-			fclose(f);
+	int pid = child_pid();
+	if (pid < 0)
 		return -1;
-	}
-	fclose(f);
 	snprintf(path, sizeof path, "/proc/%d/stat", pid);
-	if (!(f = fopen(path, "r")))
+	FILE *f = fopen(path, "r");
+	if (!f)
 		return -1;
 	long minflt = -1;
 	if (fgets(buf, sizeof buf, f)) {
