@@ -7,7 +7,7 @@
  * $SHEGONG_FORMSDIR, catalogues from $SHEGONG_LOCALEDIR.  Instructions
  * per keystroke are counted by valgrind's callgrind when it is installed:
  * search in this program run again under it (bench-all --callgrind-search
- * DB OUT), typing in the full-screen program under it in the pty. */
+ * DB), typing in the full-screen program under it in the pty. */
 #include "config.h"
 
 #include <lmdb.h>
@@ -1224,9 +1224,25 @@ main(int argc, char **argv)
 		snprintf(menu, sizeof menu, "%s", argv[3]);
 		return child_startup(argv[2]);
 	}
-	long n = argc > 1 ? atol(argv[1]) : 100000;
-	if (n <= 0)
-		n = 100000;
+	long n = 100000;
+	if (argc > 1) {
+		char *end;
+		n = strtol(argv[1], &end, 10);
+		bool mode = argc == 4 && strcmp(argv[1], "--import") == 0;
+		mode = mode || (argc == 3 && strcmp(argv[1], "--wire") == 0);
+		if (!mode && (argc > 3 || *end || end == argv[1] || n <= 0)) {
+			/* --help, a typo or a word: say how, and start no run (a
+			 * run writes OUT and takes minutes) */
+			fprintf(stderr,
+			        "usage: bench-all [N] [OUT.md]   every figure beside its reference, N residents\n"
+			        "       bench-all --import DB CSV\n"
+			        "       bench-all --startup DB MENU\n"
+			        "       bench-all --wire DIR\n"
+			        "       bench-all --callgrind-search DB\n"
+			        "bench/README.md says what each prints.\n");
+			return strcmp(argv[1], "--help") == 0 ? 0 : 2;
+		}
+	}
 	const char *out = argc > 2 ? argv[2] : "bench/RESULTS.md";
 	login = paths_login();
 	const char *fdir = getenv("SHEGONG_FORMSDIR");
