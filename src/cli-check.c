@@ -167,9 +167,10 @@ const struct cli_command cli_cmd_check = {
 	"check", cmd_check, check_opts, CMD_DB | CMD_ACCOUNT | CMD_WRITES,
 	N_("check [--repair]"),
 	N_("Check the database: that the forms load, that every index entry matches its record "
-	    "and every record is indexed, and that the audit trail is whole (no entry changed or "
-	    "removed). One line for each finding, then a summary; exit status 1 when anything is "
-	    "wrong. --repair rebuilds the indexes from the records."),
+	    "and every record is indexed, that the counts kept for each village agree with the "
+	    "index, and that the audit trail is whole (no entry changed or removed). One line for "
+	    "each finding, then a summary; exit status 1 when anything is wrong. --repair rebuilds "
+	    "the indexes and the counts from the records."),
 	NULL,
 };
 
