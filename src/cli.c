@@ -240,7 +240,9 @@ cmd_version(struct cli *c, const struct args *a)
 static int cmd_help(struct cli *c, const struct args *a);
 
 static const struct cli_command cli_cmd_help = {
-	"help", cmd_help, NULL, 0, N_("help"), N_("Show this help."), NULL,
+	"help", cmd_help, NULL, 0, N_("help [COMMAND]"),
+	N_("Show this help; with COMMAND, that command's alone (so does \"shegong COMMAND --help\")."),
+	NULL,
 };
 static const struct cli_command cli_cmd_version = {
 	"version", cmd_version, NULL, 0, N_("version"), N_("Show the version."), NULL,
@@ -255,11 +257,47 @@ static const struct cli_command *const commands[] = {
 	&cli_cmd_user,   &cli_cmd_referral, &cli_cmd_check_forms, &cli_cmd_help, &cli_cmd_version,
 };
 
+/* One command's help: what "shegong CMD --help" and "shegong help CMD"
+ * print, with nothing opened (no database, no account). */
+static int
+command_help(const struct cli_command *cmd)
+{
+	say(stdout, _("Usage: shegong [OPTIONS] %s\n\n"), _(cmd->synopsis));
+	say(stdout, "%s\n\n", _(cmd->about));
+	say(stdout, "%s\n", _("See shegong(1) for more."));
+	return 0;
+}
+
+static const struct cli_command *
+command_named(const char *name)
+{
+	for (size_t k = 0; k < NELEM(commands); k++)
+		if (strcmp(name, commands[k]->name) == 0)
+			return commands[k];
+	return NULL;
+}
+
+/* Whether a command's arguments ask for its help (-h or --help before
+ * any "--"). */
+static bool
+asks_help(int argc, char **argv)
+{
+	for (int k = 1; k < argc && strcmp(argv[k], "--") != 0; k++)
+		if (strcmp(argv[k], "-h") == 0 || strcmp(argv[k], "--help") == 0)
+			return true;
+	return false;
+}
+
 static int
 cmd_help(struct cli *c, const struct args *a)
 {
 	(void)c;
-	(void)a;
+	if (a && a->noperands > 0) {
+		const struct cli_command *cmd = command_named(a->operands[0]);
+		if (!cmd)
+			return usage_error(_("unknown command \"%s\""), a->operands[0]);
+		return command_help(cmd);
+	}
 	say(stdout, "%s\n\n", _("Usage: shegong [OPTIONS] [COMMAND [ARGUMENTS]]"));
 	say(stdout, "%s\n\n", _("shegong keeps the records of a village social-work room: residents, "
 	                        "needs, services, volunteers, organisations, resources and referrals. "
@@ -508,11 +546,13 @@ cli_run(int argc, char **argv)
 		i = 0;
 	}
 	if (i < argc) {
-		for (size_t k = 0; k < NELEM(commands); k++)
-			if (strcmp(argv[i], commands[k]->name) == 0)
-				cmd = commands[k];
+		cmd = command_named(argv[i]);
 		if (!cmd)
 			return usage_error(_("unknown command \"%s\""), argv[i]);
+		/* "shegong import --help": that command's help, before anything
+		 * is opened or any privilege used */
+		if (asks_help(argc - i, argv + i))
+			return command_help(cmd);
 	}
 	c.login = c.real_login = paths_login();
 	c.dbdir = c.demo ? paths_demo_db(c.db_opt) : paths_db(c.db_opt);

@@ -42,6 +42,20 @@ has out "shegong [0-9]" "version printed"
 run 2 "unknown option" --bogus
 has err "unknown option" "unknown option named"
 run 2 "unknown command" frobnicate
+# one command's help: after the command, or through help; nothing opened
+run 0 "a command's --help" --db "$tmp/h" import resident --help
+has out "import KIND FILE" "import --help gives import's synopsis"
+has out "nothing is imported while a row is bad" "and what it does"
+grep -q "^  check" "$tmp/out" && no "import --help lists the other commands" || ok "import --help is import's alone"
+[ -e "$tmp/h" ] && no "import --help made a database folder" || ok "import --help opens no database"
+run 0 "-h after a family's step" referral new -h
+has out "referral new --resident" "referral -h gives referral's synopsis"
+run 0 "help COMMAND" help check
+has out "check \[--repair\]" "help check gives check's synopsis"
+run 2 "help of an unknown command" help frobnicate
+has err "unknown command" "help names the unknown command"
+run 2 "--help after -- is an operand" --db "$tmp/h" find -- --help
+has err 'called "--help"' "after --, --help is find's operand, not a call for help"
 run 2 "init with no units" --db "$tmp/a" init
 has err "county" "init says what it needs"
 
