@@ -284,7 +284,13 @@ store_index_flush(store_txn *t, int idx)
 			const unsigned char *e = p->sorted[i];
 			size_t len = (size_t)e[0] << 8 | e[1];
 			MDB_val k = {len, (void *)(e + 2)}, d = {REC_KEYLEN, (void *)(e + 2 + len)};
-			rc = mdb_cursor_put(c, &k, &d, MDB_NODUPDATA);
+			/* a new record's key is mostly past the key's others: put
+			 * on the end, the page it fills is left full, not split
+			 * in half; where it is not past them LMDB declines and
+			 * changes nothing, and the entry goes in its place */
+			rc = mdb_cursor_put(c, &k, &d, MDB_APPENDDUP | MDB_NODUPDATA);
+			if (rc == MDB_KEYEXIST)
+				rc = mdb_cursor_put(c, &k, &d, MDB_NODUPDATA);
 			if (rc == MDB_KEYEXIST)
 				rc = 0;
 			else if (rc == 0 && e[2] == IDX_VILLAGE) {

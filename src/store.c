@@ -141,8 +141,13 @@ open_dbis_txn(store *st, bool create, bool write)
 	rc = mdb_dbi_open(txn, "meta", cf, &st->meta);
 	if (!rc)
 		rc = mdb_dbi_open(txn, "rec", cf, &st->rec);
+	/* every index entry's data is a record key of REC_KEYLEN bytes:
+	 * MDB_DUPFIXED packs a key's many records (a village's residents)
+	 * as a bare array, without a node header each.  A database made
+	 * before keeps the flags it was made with: LMDB goes by the stored
+	 * ones, and both read and write alike. */
 	if (!rc)
-		rc = mdb_dbi_open(txn, "idx", cf | MDB_DUPSORT, &st->idx);
+		rc = mdb_dbi_open(txn, "idx", cf | MDB_DUPSORT | MDB_DUPFIXED, &st->idx);
 	/* the tables added after the first schema are made on the first
 	 * open that may write, so older databases need no migration */
 	if (!rc) {

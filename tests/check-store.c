@@ -1210,6 +1210,90 @@ START_TEST(test_village_counts)
 }
 END_TEST
 
+/* The index table's flags as LMDB keeps them in dir. */
+static unsigned
+idx_flags(const char *dir, unsigned make)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi idx;
+	unsigned flags = 0;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "idx", make, &idx), 0);
+	ck_assert_int_eq(mdb_dbi_flags(txn, idx, &flags), 0);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	return flags & (MDB_DUPSORT | MDB_DUPFIXED);
+}
+
+/* seqs from..to (step) of this store's site, all in village v-a, in
+ * one bulk write: the index entries go in sorted, each key's records
+ * on its end where they are past the others and in their place where
+ * they are not (store_index_flush) */
+struct seqs {
+	uint64_t from, to, step, site;
+};
+
+static int
+bulk_seqs_txn(store_txn *t, void *ctx)
+{
+	struct seqs *q = ctx;
+	store_txn_bulk(t, NULL);
+	for (uint64_t s = q->from; s <= q->to && !store_txn_error(t); s += q->step) {
+		record *r = resident("李四", NULL);
+		record_set(r, "village", "v-a");
+		r->id.site = q->site;
+		r->id.seq = s;
+		store_put(t, r);
+		record_free(r);
+	}
+	return store_txn_error(t);
+}
+
+/* The index keeps a key's records as a bare array of record keys
+ * (MDB_DUPFIXED); a database made before keeps its own flags and is
+ * read and written as before. */
+START_TEST(test_index_layout)
+{
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	/* 300 after the others, then 150 in among them and before them */
+	struct seqs late = {1000, 1598, 2, store_site(st)}, early = {1, 1299, 9, store_site(st)};
+	ck_assert_int_eq(store_write(st, bulk_seqs_txn, &late), STORE_OK);
+	ck_assert_int_eq(store_write(st, bulk_seqs_txn, &early), STORE_EXISTS);
+	early.to = 999;
+	ck_assert_int_eq(store_write(st, bulk_seqs_txn, &early), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 300 + 111);
+	ck_assert_uint_eq(count(st), 411);
+	ck_assert_uint_eq(find(st, IDX_NAME, "李四", NULL), 64);  /* (the most collect keeps) */
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	ck_assert_uint_eq(idx_flags(dir, 0), MDB_DUPSORT | MDB_DUPFIXED);
+	testdb_rm(dir);
+
+	/* a database whose index was made without MDB_DUPFIXED */
+	dir = testdb_dir("test");
+	ck_assert_uint_eq(idx_flags(dir, MDB_CREATE | MDB_DUPSORT), MDB_DUPSORT);
+	st = testdb_open(dir);
+	late.to = 1200;
+	late.site = early.site = store_site(st);
+	ck_assert_int_eq(store_write(st, bulk_seqs_txn, &late), STORE_OK);
+	ck_assert_int_eq(store_write(st, bulk_seqs_txn, &early), STORE_OK);
+	record *a = resident("张三", "11010519491231002X");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	ck_assert_uint_eq(vcount(st, "v-a"), 101 + 111);
+	ck_assert_uint_eq(find(st, IDX_IDNUM, "110105", NULL), 1);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	ck_assert_uint_eq(idx_flags(dir, 0), MDB_DUPSORT);
+	record_free(a);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A database from a newer program is refused at open. */
 START_TEST(test_newer_schema)
 {
@@ -2131,6 +2215,7 @@ store_suite(void)
 	tcase_add_test(tc, test_all_or_nothing);
 	tcase_add_test(tc, test_verify_and_repair);
 	tcase_add_test(tc, test_village_counts);
+	tcase_add_test(tc, test_index_layout);
 	tcase_add_test(tc, test_newer_schema);
 	tcase_add_test(tc, test_error_mapping);
 	tcase_add_test(tc, test_no_permission);
