@@ -61,6 +61,12 @@ index_since(int idx)
 }
 
 int
+index_status_kind(int kind)
+{
+	return kind == REC_NEED;
+}
+
+int
 index_kind_is_person(int kind)
 {
 	return kind == REC_RESIDENT || kind == REC_VOLUNTEER || kind == REC_USER;
@@ -160,6 +166,8 @@ index_each(const record *r,
 				return rc;
 			continue;
 		}
+		if (defs[i].idx == IDX_STATUS && !index_status_kind(r->id.kind))
+			continue;
 		const char *v = record_get(r, defs[i].field);
 		if (!v || !*v)
 			continue;

@@ -34,14 +34,23 @@ enum idx {
  * database opened for writing with an older one gets the entries it
  * lacks (store_index_upgrade).  2: IDX_SORT.  3: IDX_FOLLOWBY.  4: no
  * new entries; the count of each IDX_VILLAGE key's entries kept beside
- * them in the meta table (store_count_value). */
-#define INDEX_VERSION 4
+ * them in the meta table (store_count_value).  5: IDX_STATUS for needs
+ * alone (index_status_kind), the others' removed: nothing looks up a
+ * resident, referral or volunteer by its status, and every resident's
+ * "active" was one key of them all, rewritten on each save. */
+#define INDEX_VERSION 5
 /* The last INDEX_VERSION that brought entries: an older database's
  * records are indexed again when it is upgraded; a newer one only has
  * its village counts made. */
 #define INDEX_ENTRIES_VERSION 3
 /* The INDEX_VERSION from which the village counts are kept. */
 #define INDEX_VILLAGE_COUNTS 4
+/* The INDEX_VERSION from which IDX_STATUS holds needs alone. */
+#define INDEX_STATUS_NEEDS 5
+
+/* Whether records of kind have IDX_STATUS entries: needs, whose "met"
+ * the reports count (report.c); before INDEX_STATUS_NEEDS every kind. */
+int index_status_kind(int kind);
 
 /* The INDEX_VERSION that brought index idx (1: the first set). */
 unsigned index_since(int idx);

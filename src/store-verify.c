@@ -111,6 +111,10 @@ verify_txn(store_txn *t, void *ctx)
 		char idbuf[REC_ID_TEXTMAX] = "?";
 		rec_id id;
 		record *r = NULL;
+		const unsigned char *kb = k.mv_data;
+		if (k.mv_size >= 2 && kb[0] == IDX_STATUS && !index_status_kind(kb[1]) &&
+		    t->st->idxver < INDEX_STATUS_NEEDS)
+			continue;  /* the older set's (an old backup): the first writer removes it */
 		if (d.mv_size != REC_KEYLEN || k.mv_size < 2) {
 			fault(v, _("a malformed index entry%s%s"), "", "");
 		} else {
@@ -287,6 +291,36 @@ repair_txn(store_txn *t, void *ctx)
 	return t->err;
 }
 
+/* Remove the IDX_STATUS entries of every kind but those that keep them
+ * (index_status_kind): each key with all its records. */
+static void
+status_entries_drop(store_txn *t)
+{
+	MDB_cursor *c;
+	if (store_txn_rc(t, mdb_cursor_open(t->txn, t->st->idx, &c)))
+		return;
+	unsigned char at[2] = {IDX_STATUS, 0};
+	int rc = 0;
+	while (!rc) {
+		MDB_val k = {sizeof at, at}, d;
+		rc = mdb_cursor_get(c, &k, &d, MDB_SET_RANGE);
+		if (rc)
+			break;
+		const unsigned char *kb = k.mv_data;
+		if (k.mv_size < 2 || kb[0] != IDX_STATUS)
+			break;
+		at[1] = kb[1];
+		if (index_status_kind(kb[1])) {
+			if (at[1] == 255)
+				break;
+			at[1]++;   /* on to the next kind */
+			continue;
+		}
+		rc = mdb_cursor_del(c, MDB_NODUPDATA);
+	}
+	store_cursor_end(t, c, rc);
+}
+
 static int
 upgrade_txn(store_txn *t, void *ctx)
 {
@@ -299,6 +333,8 @@ upgrade_txn(store_txn *t, void *ctx)
 		return 0;   /* another program did it meanwhile */
 	/* a database whose entries are the current set (only the counts
 	 * are new) is not indexed again: minutes at a million records */
+	if (v < INDEX_STATUS_NEEDS)
+		status_entries_drop(t);
 	if (v < INDEX_ENTRIES_VERSION)
 		for (int kind = 1; kind < 256 && !t->err; kind++)
 			store_scan(t, kind, NULL, reindex_record, t);

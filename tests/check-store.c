@@ -1294,6 +1294,92 @@ START_TEST(test_index_layout)
 }
 END_TEST
 
+/* The records under the IDX_STATUS key of kind and value in dir, counted
+ * by LMDB itself; with add, one more put there first (as a program
+ * before INDEX_STATUS_NEEDS did) for id. */
+static size_t
+status_entries(const char *dir, int kind, const char *value, const rec_id *add)
+{
+	MDB_env *env;
+	MDB_txn *txn;
+	MDB_dbi idx;
+	MDB_cursor *c;
+	size_t n = 0;
+	unsigned char key[IDX_KEYMAX], reckey[REC_KEYLEN];
+	MDB_val k = {index_prefix(IDX_STATUS, kind, value, key), key}, d;
+	ck_assert_int_eq(mdb_env_create(&env), 0);
+	mdb_env_set_maxdbs(env, 8);
+	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	ck_assert_int_eq(mdb_dbi_open(txn, "idx", 0, &idx), 0);
+	if (add) {
+		rec_id_to_key(add, reckey);
+		d = (MDB_val){REC_KEYLEN, reckey};
+		ck_assert_int_eq(mdb_put(txn, idx, &k, &d, 0), 0);
+	}
+	ck_assert_int_eq(mdb_cursor_open(txn, idx, &c), 0);
+	if (mdb_cursor_get(c, &k, &d, MDB_SET) == 0)
+		ck_assert_int_eq(mdb_cursor_count(c, &n), 0);
+	mdb_cursor_close(c);
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+	return n;
+}
+
+/* Only needs have IDX_STATUS entries (the reports count the met ones);
+ * a database from before keeps its others, read as sound, until the
+ * first writer removes them. */
+START_TEST(test_status_entries)
+{
+	char *dir = testdb_dir("test");
+	store *st = testdb_open(dir);
+	record *a = resident("张三", NULL), *b = resident("王五", NULL);
+	record *need = record_new(REC_NEED);
+	record_set(a, "status", "active");
+	record_set(b, "status", "active");
+	record_set(need, "status", "met");
+	ck_assert_int_eq(save(st, a), STORE_OK);
+	ck_assert_int_eq(save(st, need), STORE_OK);
+	store_close(st);
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", NULL), 0);
+	ck_assert_uint_eq(status_entries(dir, REC_NEED, "met", NULL), 1);
+
+	/* as a program before them left it: the resident's entry, and the
+	 * index set before INDEX_STATUS_NEEDS */
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", &a->id), 1);
+	meta_poke(dir, "", 0, INDEX_STATUS_NEEDS - 1);
+	ck_assert_int_eq(store_open(&st, dir, STORE_RDONLY), STORE_OK);
+	ck_assert_uint_eq(store_index_version(st), INDEX_STATUS_NEEDS - 1);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", NULL), 1);
+	/* the first writer: gone, the need's kept, and sound */
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	store_set_user(st, "tester");
+	ck_assert_uint_eq(store_index_version(st), INDEX_VERSION);
+	ck_assert_uint_eq(verify(st), 0);
+	ck_assert_int_eq(save(st, b), STORE_OK);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", NULL), 0);
+	ck_assert_uint_eq(status_entries(dir, REC_NEED, "met", NULL), 1);
+	/* now such an entry is stale, and repair takes it away */
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", &b->id), 1);
+	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
+	ck_assert_uint_eq(verify(st), 1);
+	size_t faults;
+	ck_assert_int_eq(store_verify(st, true, &faults, NULL, NULL), STORE_OK);
+	ck_assert_uint_eq(verify(st), 0);
+	store_close(st);
+	ck_assert_uint_eq(status_entries(dir, REC_RESIDENT, "active", NULL), 0);
+	ck_assert_uint_eq(status_entries(dir, REC_NEED, "met", NULL), 1);
+	record_free(a);
+	record_free(b);
+	record_free(need);
+	testdb_rm(dir);
+}
+END_TEST
+
 /* A database from a newer program is refused at open. */
 START_TEST(test_newer_schema)
 {
@@ -2216,6 +2302,7 @@ store_suite(void)
 	tcase_add_test(tc, test_verify_and_repair);
 	tcase_add_test(tc, test_village_counts);
 	tcase_add_test(tc, test_index_layout);
+	tcase_add_test(tc, test_status_entries);
 	tcase_add_test(tc, test_newer_schema);
 	tcase_add_test(tc, test_error_mapping);
 	tcase_add_test(tc, test_no_permission);
