@@ -380,13 +380,22 @@ raw_import(const char *db, int kind, uint64_t audit_from, uint64_t audit_to, siz
 	for (size_t i = 0; i < ne;) {
 		mdb_txn_begin(raw, NULL, 0, &txn);
 		mdb_dbi_open(txn, "rec", MDB_CREATE, &d[0]);
-		mdb_dbi_open(txn, "idx", MDB_CREATE | MDB_DUPSORT, &d[1]);
+		/* the index as shegong makes it (store.c, store_index_flush):
+		 * a key's records a packed array, each put on its end where
+		 * it is past the others */
+		mdb_dbi_open(txn, "idx", MDB_CREATE | MDB_DUPSORT | MDB_DUPFIXED, &d[1]);
 		mdb_dbi_open(txn, "chg", MDB_CREATE, &d[2]);
 		mdb_dbi_open(txn, "audit", MDB_CREATE, &d[3]);
 		size_t b = e[i].batch;
-		for (; i < ne && e[i].batch == b; i++)
-			if ((rc = mdb_put(txn, d[e[i].table], &e[i].k, &e[i].v, 0)))
+		for (; i < ne && e[i].batch == b; i++) {
+			rc = e[i].table == 1
+			         ? mdb_put(txn, d[1], &e[i].k, &e[i].v, MDB_APPENDDUP | MDB_NODUPDATA)
+			         : MDB_KEYEXIST;
+			if (rc == MDB_KEYEXIST)
+				rc = mdb_put(txn, d[e[i].table], &e[i].k, &e[i].v, 0);
+			if (rc)
 				die("raw put", rc);
+		}
 		if ((rc = mdb_txn_commit(txn)))
 			die("raw commit", rc);
 	}
