@@ -331,10 +331,10 @@ upgrade_txn(store_txn *t, void *ctx)
 		return t->err;
 	if (v >= INDEX_VERSION)
 		return 0;   /* another program did it meanwhile */
-	/* a database whose entries are the current set (only the counts
-	 * are new) is not indexed again: minutes at a million records */
 	if (v < INDEX_STATUS_NEEDS)
 		status_entries_drop(t);
+	/* a database whose entries are the current set (only the counts
+	 * are new) is not indexed again: minutes at a million records */
 	if (v < INDEX_ENTRIES_VERSION)
 		for (int kind = 1; kind < 256 && !t->err; kind++)
 			store_scan(t, kind, NULL, reindex_record, t);
