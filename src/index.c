@@ -54,16 +54,13 @@ index_from_name(const char *name)
 	return 0;
 }
 
-unsigned
-index_since(int idx)
+bool
+index_in_set(int idx, int kind, uint64_t ver)
 {
-	return idx == IDX_FOLLOWBY ? 3 : idx == IDX_SORT ? 2 : 1;
-}
-
-int
-index_status_kind(int kind)
-{
-	return kind == REC_NEED;
+	unsigned since = idx == IDX_FOLLOWBY ? 3 : idx == IDX_SORT ? 2 : 1;
+	if (idx == IDX_STATUS && ver >= INDEX_STATUS_NEEDS)
+		return kind == REC_NEED;
+	return since <= ver;
 }
 
 int
@@ -166,7 +163,7 @@ index_each(const record *r,
 				return rc;
 			continue;
 		}
-		if (defs[i].idx == IDX_STATUS && !index_status_kind(r->id.kind))
+		if (!index_in_set(defs[i].idx, r->id.kind, INDEX_VERSION))
 			continue;
 		const char *v = record_get(r, defs[i].field);
 		if (!v || !*v)

@@ -4,6 +4,7 @@
 #ifndef SHEGONG_INDEX_H
 #define SHEGONG_INDEX_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "record.h"
@@ -35,7 +36,7 @@ enum idx {
  * lacks (store_index_upgrade).  2: IDX_SORT.  3: IDX_FOLLOWBY.  4: no
  * new entries; the count of each IDX_VILLAGE key's entries kept beside
  * them in the meta table (store_count_value).  5: IDX_STATUS for needs
- * alone (index_status_kind), the others' removed: nothing looks up a
+ * alone (index_in_set), the others' removed: nothing looks up a
  * resident, referral or volunteer by its status, and every resident's
  * "active" was one key of them all, rewritten on each save. */
 #define INDEX_VERSION 5
@@ -45,15 +46,15 @@ enum idx {
 #define INDEX_ENTRIES_VERSION 3
 /* The INDEX_VERSION from which the village counts are kept. */
 #define INDEX_VILLAGE_COUNTS 4
-/* The INDEX_VERSION from which IDX_STATUS holds needs alone. */
+/* The INDEX_VERSION from which IDX_STATUS holds needs alone (whose
+ * "met" the reports count, report.c). */
 #define INDEX_STATUS_NEEDS 5
 
-/* Whether records of kind have IDX_STATUS entries: needs, whose "met"
- * the reports count (report.c); before INDEX_STATUS_NEEDS every kind. */
-int index_status_kind(int kind);
-
-/* The INDEX_VERSION that brought index idx (1: the first set). */
-unsigned index_since(int idx);
+/* Whether the index set of version ver has entries of index idx for
+ * records of kind: index_each makes those of INDEX_VERSION; store_verify
+ * reads a database's own set, and its upgrade removes what the current
+ * one no longer makes. */
+bool index_in_set(int idx, int kind, uint64_t ver);
 
 /* Whether records of kind have names of people (a surname first). */
 int index_kind_is_person(int kind);

@@ -52,9 +52,9 @@ static int
 check_entry(const unsigned char *key, size_t len, void *ctx)
 {
 	struct verify *v = ctx;
-	if (index_since(key[0]) > v->t->st->idxver)
-		return 0;  /* an index newer than the program that made the entries
-		            * (an old backup): the first writer adds it */
+	if (!index_in_set(key[0], key[1], v->t->st->idxver))
+		return 0;  /* not in the set the entries were made with (an
+		            * old backup): the first writer adds it */
 	MDB_val k = {len, (void *)key}, d = v->data;
 	int rc = mdb_cursor_get(v->c, &k, &d, MDB_GET_BOTH);
 	if (rc == MDB_NOTFOUND) {
@@ -112,8 +112,8 @@ verify_txn(store_txn *t, void *ctx)
 		rec_id id;
 		record *r = NULL;
 		const unsigned char *kb = k.mv_data;
-		if (k.mv_size >= 2 && kb[0] == IDX_STATUS && !index_status_kind(kb[1]) &&
-		    t->st->idxver < INDEX_STATUS_NEEDS)
+		if (k.mv_size >= 2 && index_in_set(kb[0], kb[1], t->st->idxver) &&
+		    !index_in_set(kb[0], kb[1], INDEX_VERSION))
 			continue;  /* the older set's (an old backup): the first writer removes it */
 		if (d.mv_size != REC_KEYLEN || k.mv_size < 2) {
 			fault(v, _("a malformed index entry%s%s"), "", "");
@@ -291,8 +291,8 @@ repair_txn(store_txn *t, void *ctx)
 	return t->err;
 }
 
-/* Remove the IDX_STATUS entries of every kind but those that keep them
- * (index_status_kind): each key with all its records. */
+/* Remove the IDX_STATUS entries of every kind the current set has none
+ * of (index_in_set): each key with all its records. */
 static void
 status_entries_drop(store_txn *t)
 {
@@ -310,7 +310,7 @@ status_entries_drop(store_txn *t)
 		if (k.mv_size < 2 || kb[0] != IDX_STATUS)
 			break;
 		at[1] = kb[1];
-		if (index_status_kind(kb[1])) {
+		if (index_in_set(IDX_STATUS, kb[1], INDEX_VERSION)) {
 			if (at[1] == 255)
 				break;
 			at[1]++;   /* on to the next kind */
