@@ -388,10 +388,9 @@ raw_import(const char *db, int kind, uint64_t audit_from, uint64_t audit_to, siz
 		mdb_dbi_open(txn, "audit", MDB_CREATE, &d[3]);
 		size_t b = e[i].batch;
 		for (; i < ne && e[i].batch == b; i++) {
-			rc = e[i].table == 1
-			         ? mdb_put(txn, d[1], &e[i].k, &e[i].v, MDB_APPENDDUP | MDB_NODUPDATA)
-			         : MDB_KEYEXIST;
-			if (rc == MDB_KEYEXIST)
+			unsigned fl = e[i].table == 1 ? MDB_APPENDDUP | MDB_NODUPDATA : 0;
+			rc = mdb_put(txn, d[e[i].table], &e[i].k, &e[i].v, fl);
+			if (rc == MDB_KEYEXIST && fl)
 				rc = mdb_put(txn, d[e[i].table], &e[i].k, &e[i].v, 0);
 			if (rc)
 				die("raw put", rc);

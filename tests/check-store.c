@@ -129,6 +129,26 @@ verify(store *st)
 	return faults;
 }
 
+/* A write transaction on dir's LMDB, behind the store's back, and its
+ * commit: for a test to make what an older program or damage left. */
+static MDB_txn *
+raw_begin(const char *dir, MDB_env **env)
+{
+	MDB_txn *txn;
+	ck_assert_int_eq(mdb_env_create(env), 0);
+	mdb_env_set_maxdbs(*env, 8);
+	ck_assert_int_eq(mdb_env_open(*env, dir, 0, 0660), 0);
+	ck_assert_int_eq(mdb_txn_begin(*env, NULL, 0, &txn), 0);
+	return txn;
+}
+
+static void
+raw_commit(MDB_env *env, MDB_txn *txn)
+{
+	ck_assert_int_eq(mdb_txn_commit(txn), 0);
+	mdb_env_close(env);
+}
+
 /* --- records ------------------------------------------------------------ */
 
 START_TEST(test_record_roundtrip)
@@ -1034,10 +1054,7 @@ START_TEST(test_verify_and_repair)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi idx;
-	ck_assert_int_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 8);
-	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
-	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	txn = raw_begin(dir, &env);
 	ck_assert_int_eq(mdb_dbi_open(txn, "idx", MDB_DUPSORT, &idx), 0);
 	unsigned char key[IDX_KEYMAX], reckey[REC_KEYLEN];
 	size_t n = index_prefix(IDX_IDNUM, REC_RESIDENT, "11010519491231002X", key);
@@ -1050,8 +1067,7 @@ START_TEST(test_verify_and_repair)
 	n = index_prefix(IDX_NAME, REC_RESIDENT, "鬼", key);
 	k = (MDB_val){n, key};
 	ck_assert_int_eq(mdb_put(txn, idx, &k, &d, 0), 0);
-	ck_assert_int_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	raw_commit(env, txn);
 
 	ck_assert_int_eq(store_open(&st, dir, 0), STORE_OK);
 	ck_assert_uint_eq(verify(st), 2);
@@ -1119,10 +1135,7 @@ meta_poke(const char *dir, const char *name, long long v, unsigned ver)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi meta;
-	ck_assert_int_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 8);
-	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
-	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	txn = raw_begin(dir, &env);
 	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
 	unsigned char b[8];
 	MDB_val k = {strlen(name), (void *)name}, d = {8, b};
@@ -1139,8 +1152,7 @@ meta_poke(const char *dir, const char *name, long long v, unsigned ver)
 			b[i] = (unsigned char)((unsigned long long)ver >> (56 - 8 * i));
 		ck_assert_int_eq(mdb_put(txn, meta, &k, &d, 0), 0);
 	}
-	ck_assert_int_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	raw_commit(env, txn);
 }
 
 START_TEST(test_village_counts)
@@ -1218,14 +1230,10 @@ idx_flags(const char *dir, unsigned make)
 	MDB_txn *txn;
 	MDB_dbi idx;
 	unsigned flags = 0;
-	ck_assert_int_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 8);
-	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
-	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	txn = raw_begin(dir, &env);
 	ck_assert_int_eq(mdb_dbi_open(txn, "idx", make, &idx), 0);
 	ck_assert_int_eq(mdb_dbi_flags(txn, idx, &flags), 0);
-	ck_assert_int_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	raw_commit(env, txn);
 	return flags & (MDB_DUPSORT | MDB_DUPFIXED);
 }
 
@@ -1307,10 +1315,7 @@ status_entries(const char *dir, int kind, const char *value, const rec_id *add)
 	size_t n = 0;
 	unsigned char key[IDX_KEYMAX], reckey[REC_KEYLEN];
 	MDB_val k = {index_prefix(IDX_STATUS, kind, value, key), key}, d;
-	ck_assert_int_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 8);
-	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
-	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	txn = raw_begin(dir, &env);
 	ck_assert_int_eq(mdb_dbi_open(txn, "idx", 0, &idx), 0);
 	if (add) {
 		rec_id_to_key(add, reckey);
@@ -1321,8 +1326,7 @@ status_entries(const char *dir, int kind, const char *value, const rec_id *add)
 	if (mdb_cursor_get(c, &k, &d, MDB_SET) == 0)
 		ck_assert_int_eq(mdb_cursor_count(c, &n), 0);
 	mdb_cursor_close(c);
-	ck_assert_int_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	raw_commit(env, txn);
 	return n;
 }
 
@@ -1388,16 +1392,12 @@ START_TEST(test_newer_schema)
 	MDB_env *env;
 	MDB_txn *txn;
 	MDB_dbi meta;
-	ck_assert_int_eq(mdb_env_create(&env), 0);
-	mdb_env_set_maxdbs(env, 8);
-	ck_assert_int_eq(mdb_env_open(env, dir, 0, 0660), 0);
-	ck_assert_int_eq(mdb_txn_begin(env, NULL, 0, &txn), 0);
+	txn = raw_begin(dir, &env);
 	ck_assert_int_eq(mdb_dbi_open(txn, "meta", 0, &meta), 0);
 	unsigned char v[8] = {0, 0, 0, 0, 0, 0, 0, 99};
 	MDB_val k = {6, "schema"}, d = {8, v};
 	ck_assert_int_eq(mdb_put(txn, meta, &k, &d, 0), 0);
-	ck_assert_int_eq(mdb_txn_commit(txn), 0);
-	mdb_env_close(env);
+	raw_commit(env, txn);
 	store *st;
 	ck_assert_int_eq(store_open(&st, dir, 0), STORE_NEWER);
 	ck_assert_int_eq(store_open(&st, dir, STORE_CREATE), STORE_NEWER);
