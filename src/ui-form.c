@@ -16,6 +16,7 @@
 #include "text.h"
 #include "kind.h"
 #include "search.h"
+#include "shown.h"
 #include "ui.h"
 
 struct fstate;
@@ -273,7 +274,7 @@ form_tick(struct ui *u, struct screen *s, bool final)
 /* --- drawing ------------------------------------------------------------------ */
 
 static char *
-shown_value(struct ui *u, struct fstate *fs, size_t row)
+row_text(struct ui *u, struct fstate *fs, size_t row)
 {
 	const struct form_field *fd = fs->rows[row];
 	if (!fd) {
@@ -305,15 +306,31 @@ form_draw(struct ui *u, struct screen *s)
 {
 	struct fstate *fs = s->data;
 	erase();
-	char title[256];
-	const char *name = record_get(fs->r, "name");
-	if (fs->r->version == 0)
+	char title[512];
+	if (fs->r->version == 0) {
 		snprintf(title, sizeof title, "%s: %s", _(fs->f->title), _("new"));
-	else
-		snprintf(title, sizeof title, "%s: %s%s", _(fs->f->title), name ? name : "",
-		         fs->editing            ? _(" (editing)")
-		         : record_voided(fs->r) ? _(" (voided)")
-		                                : "");
+	} else {
+		const char *state = fs->editing            ? _(" (editing)")
+		                    : record_voided(fs->r) ? _(" (voided)")
+		                                           : "";
+		/* the record by its name; a need or a service, which has none,
+		 * by its summary line (date, service, description), cut to the
+		 * columns the place at the right leaves */
+		const char *name = record_get(fs->r, "name");
+		char *sum = NULL;
+		if (!name || !*name) {
+			int room = u->cols - 4 - text_width(_(fs->f->title), strlen(_(fs->f->title))) -
+			           text_width(state, strlen(state)) -
+			           (u->place ? text_width(u->place, strlen(u->place)) + 2 : 0);
+			if (room > SHOWN_SUMMARY_COLS)
+				room = SHOWN_SUMMARY_COLS;
+			if (room >= 8)
+				sum = shown_summary(u->forms, fs->r, room);
+		}
+		snprintf(title, sizeof title, "%s: %s%s", _(fs->f->title),
+		         name && *name ? name : sum ? sum : "", state);
+		free(sum);
+	}
 	ui_title(u, title);
 	int labw = label_cols(u, fs);
 	int valx = labw + 3, valw = u->cols - valx - 1;
@@ -349,7 +366,7 @@ form_draw(struct ui *u, struct screen *s)
 			cx = valx + col;
 			continue;
 		}
-		char *v = shown_value(u, fs, row);
+		char *v = row_text(u, fs, row);
 		int attr = !fd ? A_DIM : fd->type == FT_CALCULATE || fd->readonly ? A_DIM : A_NORMAL;
 		if (!fd)
 			attr |= A_ITALIC;

@@ -219,6 +219,17 @@ START_TEST(test_village_followups)
 	}
 	expect(t, LATE);
 	expect(t, "F4");
+	/* a need has no name: its title names it by its date, service and
+	 * description, not by a colon and nothing */
+	{
+		char late_date[16];
+		day_from_today(-20, late_date);
+		char want[96];
+		snprintf(want, sizeof want, " 需求: %s 老幼关爱 %s", late_date, LATE);
+		const char *top = vt_row(t, 0);
+		ck_assert_msg(top && strncmp(top, want, strlen(want)) == 0,
+		              "the need's title is \"%s\", not \"%s...\"", top ? top : "", want);
+	}
 	keys(t, KEY_ESC);
 	expect(t, "回车打开记录");
 	/* never visited, an elder living alone: a visit due, Enter opens
