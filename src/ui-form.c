@@ -485,6 +485,36 @@ amount_given(struct ui *u, void *data, const char *text)
 	free(aa);
 }
 
+/* A need picked into a record that lists the residents it served (a
+ * service's beneficiaries, below the needs on the form): the need's
+ * resident joins that list, said on the message line, so the service
+ * counts the person it answered (the report's people served) without
+ * being picked a second time. */
+static void
+add_need_resident(struct ui *u, struct fstate *fs, const char *need)
+{
+	const struct form_field *to = NULL;
+	for (size_t i = 0; i < fs->f->nfields && !to; i++) {
+		const struct form_field *f = &fs->f->fields[i];
+		if (f->type == FT_REFERENCES && f->ref_kind == REC_RESIDENT && !f->readonly &&
+		    form_relevant(f, fs->r))
+			to = f;
+	}
+	char *res = to ? ui_ref_field(u, need, "resident") : NULL;
+	if (res && *res) {
+		const char *was = record_get(fs->r, to->name);
+		size_t before = was ? strlen(was) : 0;
+		append_item(fs, to, res, res);
+		const char *now = record_get(fs->r, to->name);
+		if (now && strlen(now) != before) {
+			char *name = ui_ref_name(u, res);
+			ui_message(u, _("%s is added to %s too."), name ? name : res, _(to->label));
+			free(name);
+		}
+	}
+	free(res);
+}
+
 static void
 picked_more(struct ui *u, void *data, const char *value)
 {
@@ -494,6 +524,8 @@ picked_more(struct ui *u, void *data, const char *value)
 		return;
 	if (fd->type == FT_REFERENCES) {
 		append_item(fs, fd, value, value);
+		if (fd->ref_kind == REC_NEED)
+			add_need_resident(u, fs, value);
 		return;
 	}
 	struct amount_ask *aa = calloc(1, sizeof *aa);

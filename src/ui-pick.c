@@ -40,6 +40,7 @@ struct pick {
 	record *found[PICK_MAX];
 	char *line[PICK_MAX];            /* how each is shown (dated kinds) */
 	size_t nfound;
+	size_t nfound_own;               /* the first found are the own residents' */
 	/* dated kinds (needs): the residents the record being edited names */
 	char **own;
 	size_t nown;
@@ -79,11 +80,19 @@ filter_choices(struct pick *p)
 	p->at.sel = p->at.top = 0;
 }
 
+/* The box's width: 56 columns, less on a narrow terminal (the screens
+ * need 80, so the dated lines are cut to it when they are found). */
+static int
+pick_width(const struct ui *u)
+{
+	return u->cols > 70 ? 56 : u->cols - 8;
+}
+
 static void
 pick_draw(struct ui *u, struct screen *s)
 {
 	struct pick *p = s->data;
-	int w = u->cols > 70 ? 56 : u->cols - 8, x = (u->cols - w) / 2, y = 2;
+	int w = pick_width(u), x = (u->cols - w) / 2, y = 2;
 	size_t shown = p->fd ? p->nvis : p->nfound;
 	int h = (int)(shown < PICK_ROWS ? shown : PICK_ROWS) + 4;
 	if (p->fd && !shown)
@@ -193,12 +202,13 @@ clear_found(struct pick *p)
 	p->nfound = 0;
 }
 
-/* A dated record's line: its summary; another resident's with their name
- * before it; a need's status after it when it is no longer open. */
+/* A dated record's line in cols columns: its summary; another
+ * resident's with their name before it; a need's status after it when
+ * it is no longer open.  The summary is cut (with "…") to leave the
+ * name and the status whole. */
 static char *
-dated_line(struct ui *u, const record *r, bool own)
+dated_line(struct ui *u, const record *r, bool own, int cols)
 {
-	char *sum = shown_summary(u->forms, r, 0);
 	const char *res = own ? NULL : record_get(r, "resident");
 	char *who = res && *res ? ui_ref_name(u, res) : NULL;
 	const struct form *f = formset_for_record(u->forms, r);
@@ -206,13 +216,29 @@ dated_line(struct ui *u, const record *r, bool own)
 	const char *st = record_get(r, "status");
 	bool open = !sfd || !st || !sfd->choices || !sfd->choices->n ||
 	            strcmp(st, sfd->choices->items[0].value) == 0;
+	const char *stl = open ? "" : form_choice_label(sfd, st);
+	int room = cols - (who ? text_width(who, strlen(who)) + 1 : 0) -
+	           (open ? 0 : text_width(stl, strlen(stl)) + 3);
+	char *sum = shown_summary(u->forms, r, room >= 12 ? room : 0);
 	char *out = NULL;
 	if (asprintf(&out, "%s%s%s%s%s%s", who ? who : "", who ? " " : "", sum ? sum : "?",
-	             open ? "" : " (", open ? "" : form_choice_label(sfd, st), open ? "" : ")") < 0)
+	             open ? "" : " (", stl, open ? "" : ")") < 0)
 		out = NULL;
 	free(sum);
 	free(who);
 	return out;
+}
+
+/* The found records' lines, cut to the box (a blank before each, and
+ * the last column left free). */
+static void
+dated_lines(struct ui *u, struct pick *p)
+{
+	int cols = pick_width(u) - 2;
+	for (size_t i = 0; i < p->nfound; i++) {
+		free(p->line[i]);
+		p->line[i] = dated_line(u, p->found[i], i < p->nfound_own, cols);
+	}
 }
 
 static void
@@ -226,8 +252,8 @@ find_records(struct ui *u, struct pick *p)
 		size_t nown = 0;
 		if (pickfind(u->st, u->forms, &q, p->found, PICK_MAX, &p->nfound, &nown) != 0)
 			ui_message(u, "%s", _("The list could not be read; please try again."));
-		for (size_t i = 0; i < p->nfound; i++)
-			p->line[i] = dated_line(u, p->found[i], i < nown);
+		p->nfound_own = nown;
+		dated_lines(u, p);
 		return;
 	}
 	struct search_query q = {.kind = p->kind, .text = p->query.buf,

@@ -462,6 +462,80 @@ START_TEST(test_pick_screen)
 }
 END_TEST
 
+/* A service begun from the services list names nobody yet: a need picked
+ * into it brings its resident among those served (said on the message
+ * line), and the picker shows each need's line whole, its status kept,
+ * a long description cut with "…" and never with the cut mark '~'. */
+START_TEST(test_need_brings_resident)
+{
+	char *dir = testdb_dir("pick");
+	vt *t = screen_start(dir, _i, true, NULL, NULL);
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, NAME);
+	keys(t, KEY_TAB);
+	type(t, IDNUM);
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	take_need(t, "3", "老幼关爱", NEED1);
+	for (int i = 0; i < 4 && !strstr(vt_screen(t), "主菜单"); i++) {
+		keys(t, KEY_ESC);
+		vt_pump(t, 300);
+	}
+	expect(t, "主菜单");
+	type(t, "3");                      /* the services */
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "1 ");
+	type(t, "1");
+	expect(t, "新建");
+	int b = row_with(t, "服务对象", 0);
+	ck_assert_int_ge(b, 0);
+	ck_assert_msg(!strstr(vt_row(t, b), NAME), "a beneficiary before any was picked: %s",
+	              vt_row(t, b));
+	tab_to_hint(t, HINT_REFS, 12);     /* the needs it answers */
+	keys(t, KEY_F4);
+	expect(t, "添加到：回应的需求");
+	expect(t, NEED1);
+	int y = row_with(t, "查找", 0);
+	ck_assert_int_ge(y, 0);
+	int with_status = 0;
+	for (int i = 1; i <= 14; i++) {
+		const char *r = vt_row(t, y + i);
+		if (!r || !strstr(r, "20"))
+			continue;
+		ck_assert_msg(!strchr(r, '~'), "a need's line is cut with '~': %s", r);
+		const char *st = strstr(r, " (");
+		if (st) {
+			with_status++;
+			ck_assert_msg(strchr(st, ')'), "a need's status is cut: %s", r);
+		}
+	}
+	ck_assert_msg(with_status > 0, "no need in the picker shows its status");
+	type(t, "甲每周");
+	keys(t, KEY_ENTER);
+	if (!vt_wait_gone(t, "添加到", 15000)) {
+		vt_dump(t);
+		ck_abort_msg("the picker stayed");
+	}
+	expect(t, "已同时把" NAME "加入服务对象");
+	b = row_with(t, "服务对象", 0);
+	ck_assert_int_ge(b, 0);
+	ck_assert_msg(strstr(vt_row(t, b), NAME), "the need's resident is not among those served: %s",
+	              vt_row(t, b));
+	keys(t, KEY_ESC);
+	expect(t, "不保存就离开吗");
+	type(t, "y");
+	vt_wait_gone(t, "不保存就离开吗", 5000);
+	quit_f10(t, 5);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -477,6 +551,7 @@ main(void)
 	TCase *scr = tcase_create("screen");
 	tcase_set_timeout(scr, 240);
 	tcase_add_loop_test(scr, test_pick_screen, 0, 2);
+	tcase_add_loop_test(scr, test_need_brings_resident, 0, 2);
 	suite_add_tcase(s, scr);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
