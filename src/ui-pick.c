@@ -99,7 +99,18 @@ pick_draw(struct ui *u, struct screen *s)
 		h = 5;   /* room to say nothing fits */
 	if (h > u->rows - 6)
 		h = u->rows - 6;
-	ui_text(y, x, w, p->title, A_REVERSE | A_BOLD);
+	/* a title longer than the box (a question naming a record by its
+	 * summary) is cut with an ellipsis, never with the cut mark */
+	char cut[512];
+	const char *title = p->title;
+	size_t tl = strlen(title);
+	if (text_width(title, tl) > w && w > 4) {
+		int used;
+		size_t keep = text_fit(title, tl, w - 2, &used);
+		snprintf(cut, sizeof cut, "%.*s…", (int)keep, title);
+		title = cut;
+	}
+	ui_text(y, x, w, title, A_REVERSE | A_BOLD);
 	int cy = -1, cx = 0;
 	if (!p->fd || *p->query.buf) {
 		const char *prompt = _("Find:");

@@ -465,7 +465,8 @@ END_TEST
 /* A service begun from the services list names nobody yet: a need picked
  * into it brings its resident among those served (said on the message
  * line), and the picker shows each need's line whole, its status kept,
- * a long description cut with "…" and never with the cut mark '~'. */
+ * a long description cut with "…" and never with the cut mark '~'; so
+ * is the question after the save that names the need. */
 START_TEST(test_need_brings_resident)
 {
 	char *dir = testdb_dir("pick");
@@ -526,10 +527,25 @@ START_TEST(test_need_brings_resident)
 	ck_assert_int_ge(b, 0);
 	ck_assert_msg(strstr(vt_row(t, b), NAME), "the need's resident is not among those served: %s",
 	              vt_row(t, b));
-	keys(t, KEY_ESC);
-	expect(t, "不保存就离开吗");
-	type(t, "y");
-	vt_wait_gone(t, "不保存就离开吗", 5000);
+	/* saved, it asks after the need, naming it in a title longer than
+	 * the box: cut with an ellipsis */
+	tab_to_hint(t, HINT_LIST, 10);     /* the kind of work */
+	type(t, "1");
+	keys(t, KEY_TAB);
+	type(t, "陪同就医");
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+	expect(t, "这项服务回应的需求");
+	int q = row_with(t, "这项服务回应的需求", 0);
+	ck_assert_int_ge(q, 0);
+	ck_assert_msg(!strchr(vt_row(t, q), '~') && strstr(vt_row(t, q), "…"),
+	              "the question's title is not cut with an ellipsis: %s", vt_row(t, q));
+	type(t, "3");                      /* its status as it is */
+	if (!vt_wait_gone(t, "这项服务回应的需求", 15000)) {
+		vt_dump(t);
+		ck_abort_msg("the question stayed");
+	}
+	need_status(dir, NEED1, "open");
 	quit_f10(t, 5);
 	vt_free(t);
 	testdb_rm(dir);
