@@ -157,8 +157,7 @@ way_label(int w)
 	default:
 		return _("This PC's printer (lp)");
 	case PRINTOUT_PDF:
-		return _("A PDF file in your files folder, for A4 paper (fetch it with WinSCP or "
-		         "FileZilla)");
+		return _("An A4 PDF in your files folder (fetch it with WinSCP or FileZilla)");
 	}
 }
 

@@ -172,8 +172,8 @@ START_TEST(test_save_past_planted)
 	is_kind(&f, "certificate", 3, "txt", S_IFREG);
 	if (pdf_available()) {
 		type(t, "p");
-		expect(t, "存为 PDF 文件");
-		keys(t, way_key(t, "存为 PDF 文件"));
+		expect(t, "存为 A4 PDF 文件");
+		keys(t, way_key(t, "存为 A4 PDF 文件"));
 		snprintf(name, sizeof name, "files/anning/certificate-%s-2.pdf", f.today);
 		expect(t, name);
 		is_kind(&f, "certificate", 1, "pdf", S_IFIFO);

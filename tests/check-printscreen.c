@@ -201,7 +201,7 @@ START_TEST(test_slip_to_terminal_and_file)
 	 * read back by pdftotext, logged with its way */
 	if (pdf_available() && system("command -v pdftotext >/dev/null 2>&1") == 0) {
 		type(t, "p");
-		expect(t, "存为 PDF 文件");
+		expect(t, "存为 A4 PDF 文件");
 		keys(t, "2");
 		char pdfname[64], pdfpath[800], cmd[1800];
 		snprintf(pdfname, sizeof pdfname, "slip-%s.pdf", today);
@@ -229,6 +229,19 @@ START_TEST(test_slip_to_terminal_and_file)
 	type(t, "t");
 	expect(t, "您的终端有打印机：有");
 	expect(t, TERMINAL_WAY);
+	/* all four ways offered, each read whole at 80 columns: no row of the
+	 * dialog cut with the '~' mark */
+	int top = -1, end = -1;
+	for (int y = 0; y < 24; y++) {
+		if (top < 0 && strstr(vt_row(t, y), "打印: "))
+			top = y;
+		if (top >= 0 && strstr(vt_row(t, y), "回车 = 打印"))
+			end = y;
+	}
+	ck_assert_msg(top >= 0 && end > top, "no print dialog on the screen");
+	for (int y = top; y <= end; y++)
+		ck_assert_msg(!strchr(vt_row(t, y), '~'), "the print dialog's row %d is cut: %s", y,
+		              vt_row(t, y));
 	size_t before;
 	vt_raw(t, &before);
 	keys(t, KEY_ENTER);
