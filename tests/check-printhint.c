@@ -123,6 +123,29 @@ START_TEST(test_slip_hint)
 }
 END_TEST
 
+/* p on a record with nothing of its own to print (a need) says what p
+ * prints and where a slip is printed, whole on the message line at 80
+ * columns: not cut with the '~' mark. */
+START_TEST(test_nothing_to_print)
+{
+	char *dir = testdb_dir("printhint");
+	vt *t = screen_start(dir, _i, true, "anning", NULL);
+	expect(t, "居民");
+	type(t, "2");
+	expect(t, "查找");
+	keys(t, KEY_ENTER);
+	expect(t, "F4");
+	type(t, "p");
+	expect(t, "转介里打印");
+	const char *row = vt_row(t, 21);
+	ck_assert_msg(row && strstr(row, "转介里打印") && !strchr(row, '~'),
+	              "the message is not whole on its row: %s", row ? row : "");
+	quit_f10(t, 6);
+	vt_free(t);
+	testdb_rm(dir);
+}
+END_TEST
+
 int
 main(void)
 {
@@ -131,6 +154,7 @@ main(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_loop_test(tc, test_certificate_hint, 0, 2);
 	tcase_add_loop_test(tc, test_slip_hint, 0, 2);
+	tcase_add_loop_test(tc, test_nothing_to_print, 0, 2);
 	suite_add_tcase(s, tc);
 	SRunner *sr = srunner_create(s);
 	srunner_run_all(sr, CK_NORMAL);
