@@ -438,8 +438,9 @@ picked(struct ui *u, void *data, const char *value)
 }
 
 /* Lists of records: a picked record is added (once); an amount is asked
- * for where the field pairs each record with a number. */
-static void
+ * for where the field pairs each record with a number.  Whether it was
+ * added (false: there already, or out of memory). */
+static bool
 append_item(struct fstate *fs, const struct form_field *fd, const char *item, const char *id)
 {
 	const char *old = record_get(fs->r, fd->name);
@@ -448,18 +449,19 @@ append_item(struct fstate *fs, const struct form_field *fd, const char *item, co
 		size_t n = strcspn(p, ",");
 		size_t k = strcspn(p, ",:");
 		if (k == idl && strncmp(p, id, idl) == 0)
-			return;  /* there already */
+			return false;  /* there already */
 		p += n;
 		if (*p)
 			p++;
 	}
 	char *nv;
 	if (asprintf(&nv, "%s%s%s", old ? old : "", old && *old ? "," : "", item) < 0)
-		return;
+		return false;
 	record_set(fs->r, fd->name, nv);
 	free(nv);
 	fs->changed = fs->draft_dirty = true;
 	layout(fs);
+	return true;
 }
 
 struct amount_ask {
@@ -501,16 +503,10 @@ add_need_resident(struct ui *u, struct fstate *fs, const char *need)
 			to = f;
 	}
 	char *res = to ? ui_ref_field(u, need, "resident") : NULL;
-	if (res && *res) {
-		const char *was = record_get(fs->r, to->name);
-		size_t before = was ? strlen(was) : 0;
-		append_item(fs, to, res, res);
-		const char *now = record_get(fs->r, to->name);
-		if (now && strlen(now) != before) {
-			char *name = ui_ref_name(u, res);
-			ui_message(u, _("%s is added to %s too."), name ? name : res, _(to->label));
-			free(name);
-		}
+	if (res && *res && append_item(fs, to, res, res)) {
+		char *name = ui_ref_name(u, res);
+		ui_message(u, _("%s is added to %s too."), name ? name : res, _(to->label));
+		free(name);
 	}
 	free(res);
 }

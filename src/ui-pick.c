@@ -40,7 +40,6 @@ struct pick {
 	record *found[PICK_MAX];
 	char *line[PICK_MAX];            /* how each is shown (dated kinds) */
 	size_t nfound;
-	size_t nfound_own;               /* the first found are the own residents' */
 	/* dated kinds (needs): the residents the record being edited names */
 	char **own;
 	size_t nown;
@@ -105,8 +104,7 @@ pick_draw(struct ui *u, struct screen *s)
 	const char *title = p->title;
 	size_t tl = strlen(title);
 	if (text_width(title, tl) > w && w > 4) {
-		int used;
-		size_t keep = text_fit(title, tl, w - 2, &used);
+		size_t keep = text_fit(title, tl, w - 2, NULL);
 		snprintf(cut, sizeof cut, "%.*s…", (int)keep, title);
 		title = cut;
 	}
@@ -240,18 +238,6 @@ dated_line(struct ui *u, const record *r, bool own, int cols)
 	return out;
 }
 
-/* The found records' lines, cut to the box (a blank before each, and
- * the last column left free). */
-static void
-dated_lines(struct ui *u, struct pick *p)
-{
-	int cols = pick_width(u) - 2;
-	for (size_t i = 0; i < p->nfound; i++) {
-		free(p->line[i]);
-		p->line[i] = dated_line(u, p->found[i], i < p->nfound_own, cols);
-	}
-}
-
 static void
 find_records(struct ui *u, struct pick *p)
 {
@@ -263,8 +249,10 @@ find_records(struct ui *u, struct pick *p)
 		size_t nown = 0;
 		if (pickfind(u->st, u->forms, &q, p->found, PICK_MAX, &p->nfound, &nown) != 0)
 			ui_message(u, "%s", _("The list could not be read; please try again."));
-		p->nfound_own = nown;
-		dated_lines(u, p);
+		/* cut to the box: a blank before each, the last column free */
+		int cols = pick_width(u) - 2;
+		for (size_t i = 0; i < p->nfound; i++)
+			p->line[i] = dated_line(u, p->found[i], i < nown, cols);
 		return;
 	}
 	struct search_query q = {.kind = p->kind, .text = p->query.buf,

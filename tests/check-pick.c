@@ -292,6 +292,22 @@ tab_to_hint(vt *t, const char *hint, int tries)
 	ck_abort_msg("no field shows the hint \"%s\"", hint);
 }
 
+/* From the home menu: NAME registered with IDNUM, left in its view. */
+static void
+register_resident(vt *t)
+{
+	expect(t, "居民");
+	type(t, "1");
+	expect(t, "查找");
+	keys(t, KEY_F3);
+	expect(t, "新建");
+	type(t, NAME);
+	keys(t, KEY_TAB);
+	type(t, IDNUM);
+	keys(t, KEY_F2);
+	expect(t, "已登记");
+}
+
 static void
 take_need(vt *t, const char *service, const char *label, const char *text)
 {
@@ -352,16 +368,7 @@ START_TEST(test_pick_screen)
 {
 	char *dir = testdb_dir("pick");
 	vt *t = screen_start(dir, _i, true, NULL, NULL);
-	expect(t, "居民");
-	type(t, "1");
-	expect(t, "查找");
-	keys(t, KEY_F3);
-	expect(t, "新建");
-	type(t, NAME);
-	keys(t, KEY_TAB);
-	type(t, IDNUM);
-	keys(t, KEY_F2);
-	expect(t, "已登记");
+	register_resident(t);
 	take_need(t, "3", "老幼关爱", NEED1);
 	take_need(t, "2", "社会救助", NEED2);
 
@@ -471,16 +478,7 @@ START_TEST(test_need_brings_resident)
 {
 	char *dir = testdb_dir("pick");
 	vt *t = screen_start(dir, _i, true, NULL, NULL);
-	expect(t, "居民");
-	type(t, "1");
-	expect(t, "查找");
-	keys(t, KEY_F3);
-	expect(t, "新建");
-	type(t, NAME);
-	keys(t, KEY_TAB);
-	type(t, IDNUM);
-	keys(t, KEY_F2);
-	expect(t, "已登记");
+	register_resident(t);
 	take_need(t, "3", "老幼关爱", NEED1);
 	for (int i = 0; i < 4 && !strstr(vt_screen(t), "主菜单"); i++) {
 		keys(t, KEY_ESC);
